@@ -1,0 +1,62 @@
+# Two commands for a new user: `make run` and `make test` (see README.md).
+# Everything else here is what those two need.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum < setup.cfg | cut -d' ' -f1)
+
+# Debian packages the Qt window needs on a desktop (xcb platform plugin).
+RUN_DEBS  := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
+             libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
+             libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+             libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+# What the headless test suite needs (Qt offscreen, a Secret Service).
+TEST_DEBS := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
+             libdbus-1-3 libglib2.0-0 dbus gnome-keyring
+
+.PHONY: run test lint bench clean debs-run debs-test
+
+run: debs-run $(STAMP)
+	$(PY) main.py
+
+test: debs-test $(STAMP) lint
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check main.py models reports ui tests
+
+bench: $(STAMP)
+	$(PY) -m tests.benchmarks
+
+$(STAMP): setup.cfg
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -c "import configparser as c; p = c.ConfigParser(); p.read('setup.cfg'); \
+	  o = p['options.extras_require']['test'] + p['options']['install_requires']; \
+	  print('\n'.join(x for x in o.splitlines() if x.strip()))" > $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Installs missing Debian packages when run as root; otherwise names them.
+debs-run:
+	@$(MAKE) --no-print-directory _debs DEBS="$(RUN_DEBS)"
+debs-test:
+	@$(MAKE) --no-print-directory _debs DEBS="$(TEST_DEBS)"
+_debs:
+	@command -v dpkg-query >/dev/null || exit 0; \
+	missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "Duly needs these Debian packages first:"; \
+	  echo "  sudo apt-get install$$missing"; exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

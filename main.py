@@ -1,0 +1,114 @@
+"""Duly: get paid for overdue invoices without losing the customer.
+
+With no command, opens the window. The commands do the same work headless,
+for scheduled jobs and scripts: ``python main.py --help`` lists them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above zero")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: ``[--db PATH] [COMMAND ...]``."""
+    parser = argparse.ArgumentParser(
+        prog="duly", description="Duly helps a small business get paid for overdue "
+        "invoices. Without a command it opens the window.")
+    parser.add_argument("--db", type=Path, metavar="PATH",
+                        help="the store file to use (default: your own store in the "
+                             "user data folder; for 'demo', the demo store beside it)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser("demo", help="create the demo company in a new store")
+    demo.add_argument("--seed", type=int, default=2026, help="same seed, same data (2026)")
+    demo.add_argument("--customers", type=_positive, default=60, help="how many (60)")
+    demo.add_argument("--invoices", type=_positive,
+                      help="how many in all (about one a month per customer)")
+    demo.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="the demo's today, YYYY-MM-DD (default: today)")
+    demo.set_defaults(handler=_demo)
+    check = commands.add_parser(
+        "check", help="verify a store: SQLite integrity, allocations and balances")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from models.db import default_demo_path, run_in_store
+    from models.demo import create_demo
+
+    path = args.db or default_demo_path()
+    if path.exists():
+        print(f"{path} already exists; the demo company goes into a new store. "
+              f"Choose another file with --db.", file=sys.stderr)
+        return 2
+
+    def report(done: int, total: int) -> None:
+        print(f"\rCreating customers: {done:,} of {total:,}", end="", file=sys.stderr)
+
+    summary = run_in_store(path, lambda: create_demo(
+        seed=args.seed, today=args.as_of, customers=args.customers,
+        invoices=args.invoices, progress=report), create=True)
+    print(file=sys.stderr)
+    print(f"Created the demo company in {path}: {summary.customers:,} customers, "
+          f"{summary.invoices:,} invoices, {summary.payments:,} payments, "
+          f"{summary.interactions:,} contacts.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from models.check import check_store
+    from models.db import default_store_path, run_in_store
+
+    path = args.db or default_store_path()
+    problems = run_in_store(path, check_store)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{path}: {len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"{path}: all checks passed.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command, or open the window when none is given."""
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from ui.app import run_window
+
+        return run_window(args.db)
+    from models.db import StoreError
+
+    try:
+        return args.handler(args)
+    except StoreError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except ValueError as exc:  # a rule of the business, e.g. demo into a used store
+        print(exc, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Duly's store and business rules. Imports no Qt and no reportlab."""

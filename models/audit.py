@@ -1,0 +1,28 @@
+"""The audit log: every change to posted records, who made it and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from typing import Any
+
+from models.schema import AuditEntry
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment
+        return "unknown"
+
+
+def record_change(action: str, table: str, row_id: int | None,
+                  before: dict[str, Any] | None = None,
+                  after: dict[str, Any] | None = None) -> None:
+    """Append one audit entry; call inside the transaction that made the change."""
+    AuditEntry.create(
+        at=dt.datetime.now(), who=_who(), action=action, table=table, row_id=row_id,
+        before=None if before is None else json.dumps(before, default=str, sort_keys=True),
+        after=None if after is None else json.dumps(after, default=str, sort_keys=True),
+    )

@@ -1,0 +1,172 @@
+"""``check``: prove a store is sound, from SQLite's pages up to every balance.
+
+Each finding is written for the person who has to put it right. The kept
+open amounts are compared with what the allocations say, so a bug that
+updated one without the other is found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee as pw
+
+from models.db import integrity_problems
+from models.money import format_money
+from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
+
+_CLOSED_STATUSES = ("void", "written_off")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the store."""
+
+    area: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.message}"
+
+
+def check_store() -> list[Problem]:
+    """Every problem found in the open store; an empty list means all is well."""
+    problems = [Problem("database", p) for p in integrity_problems()]
+    if problems:  # the figures of a damaged file mean nothing
+        return problems
+    problems += _over_allocated_sources()
+    problems += _over_allocated_targets()
+    problems += _allocations_across_accounts()
+    problems += _kept_open_amounts()
+    problems += _statuses()
+    problems += _customer_balances()
+    return problems
+
+
+def _live_allocations() -> pw.ModelSelect:
+    return Allocation.select().where(~Allocation.voided)
+
+
+def _over_allocated_sources() -> list[Problem]:
+    found = []
+    for model, link, label in ((Payment, Allocation.payment, "payment"),
+                               (CreditNote, Allocation.credit_note, "credit note")):
+        used = pw.fn.SUM(Allocation.amount_minor)
+        rows = (model.select(model.id, model.amount_minor, model.currency, used.alias("used"))
+                .join(Allocation, on=(link == model.id))
+                .where(~Allocation.voided)
+                .group_by(model.id, model.amount_minor, model.currency)
+                .having(used > model.amount_minor)
+                .tuples())
+        for source_id, amount, currency, allocated in rows:
+            found.append(Problem("allocations", f"{label} #{source_id} of "
+                                 f"{format_money(amount, currency)} has "
+                                 f"{format_money(allocated, currency)} allocated"))
+        voided = (Allocation.select(Allocation.id).join(model, on=(link == model.id))
+                  .where(~Allocation.voided & model.voided).tuples())
+        for (allocation_id,) in voided:
+            found.append(Problem("allocations", f"allocation #{allocation_id} still counts "
+                                 f"although its {label} was voided"))
+    return found
+
+
+def _over_allocated_targets() -> list[Problem]:
+    found = []
+    for model, link, label in ((Invoice, Allocation.invoice, "invoice"),
+                               (Charge, Allocation.charge, "charge")):
+        used = pw.fn.SUM(Allocation.amount_minor)
+        name = model.number if model is Invoice else model.id
+        rows = (model.select(name, model.amount_minor, model.currency, used)
+                .join(Allocation, on=(link == model.id))
+                .where(~Allocation.voided)
+                .group_by(model.id, name, model.amount_minor, model.currency)
+                .having(used > model.amount_minor)
+                .tuples())
+        for number, amount, currency, allocated in rows:
+            found.append(Problem("allocations", f"{label} {number} of "
+                                 f"{format_money(amount, currency)} has "
+                                 f"{format_money(allocated, currency)} allocated to it"))
+    return found
+
+
+def _allocations_across_accounts() -> list[Problem]:
+    found = []
+    pairs = ((Payment, Allocation.payment, Invoice, Allocation.invoice),
+             (CreditNote, Allocation.credit_note, Invoice, Allocation.invoice))
+    for source, source_link, target, target_link in pairs:
+        rows = (Allocation.select(Allocation.id, target.number)
+                .join(source, on=(source_link == source.id))
+                .switch(Allocation).join(target, on=(target_link == target.id))
+                .where(~Allocation.voided & ((source.customer != target.customer)
+                                            | (source.currency != target.currency)))
+                .tuples())
+        for allocation_id, number in rows:
+            found.append(Problem("allocations", f"allocation #{allocation_id} moves money "
+                                 f"between accounts or currencies (invoice {number})"))
+    return found
+
+
+def _kept_open_amounts() -> list[Problem]:
+    found = []
+    for model, link, label in ((Invoice, Allocation.invoice, "invoice"),
+                               (Charge, Allocation.charge, "charge")):
+        paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+                .where((link == model.id) & ~Allocation.voided))
+        derived = (model.amount_minor - paid)
+        name = model.number if model is Invoice else model.id
+        rows = (model.select(name, model.open_minor, derived.alias("derived"), model.currency)
+                .where(model.open_minor != derived)
+                .tuples())
+        for number, kept, should, currency in rows:
+            found.append(Problem("balances", f"{label} {number} shows "
+                                 f"{format_money(kept, currency)} open but its allocations "
+                                 f"leave {format_money(should, currency)}"))
+    return found
+
+
+def _statuses() -> list[Problem]:
+    found = []
+    rows = (Invoice.select(Invoice.number, Invoice.status, Invoice.open_minor)
+            .where(((Invoice.status == "paid") & (Invoice.open_minor > 0))
+                   | ((Invoice.status == "open") & (Invoice.open_minor == 0)))
+            .tuples())
+    for number, status, open_minor in rows:
+        state = "money still open" if open_minor else "nothing left to pay"
+        found.append(Problem("statuses", f"invoice {number} is marked {status} "
+                             f"but has {state}"))
+    return found
+
+
+def _customer_balances() -> list[Problem]:
+    """Per customer and currency: documents issued less money received = open items."""
+    def by_account(query: pw.ModelSelect, customer: pw.Field, currency: pw.Field,
+                   amount: pw.Node) -> dict[tuple[int, str], int]:
+        rows = query.select(customer, currency, pw.fn.SUM(amount)).group_by(customer, currency)
+        return {(c, cur): int(total) for c, cur, total in rows.tuples()}
+
+    live_invoices = Invoice.select().where(Invoice.status.not_in(_CLOSED_STATUSES))
+    invoiced = by_account(live_invoices, Invoice.customer, Invoice.currency,
+                          Invoice.amount_minor)
+    still_open = by_account(live_invoices, Invoice.customer, Invoice.currency,
+                            Invoice.open_minor)
+    received: dict[tuple[int, str], int] = {}
+    for source, link in ((Payment, Allocation.payment), (CreditNote, Allocation.credit_note)):
+        rows = (Allocation.select(source.customer, source.currency,
+                                  pw.fn.SUM(Allocation.amount_minor))
+                .join(source, on=(link == source.id))
+                .join_from(Allocation, Invoice, on=(Allocation.invoice == Invoice.id))
+                .where(~Allocation.voided & Invoice.status.not_in(_CLOSED_STATUSES))
+                .group_by(source.customer, source.currency).tuples())
+        for customer, currency, total in rows:
+            received[(customer, currency)] = received.get((customer, currency), 0) + int(total)
+    names = dict(Customer.select(Customer.id, Customer.name).tuples())
+    found = []
+    for key in sorted(set(invoiced) | set(received)):
+        expected = invoiced.get(key, 0) - received.get(key, 0)
+        if expected != still_open.get(key, 0):
+            customer, currency = key
+            found.append(Problem("balances", f"{names.get(customer, customer)}: invoiced less "
+                                 f"received is {format_money(expected, currency)} but open "
+                                 f"invoices add up to "
+                                 f"{format_money(still_open.get(key, 0), currency)}"))
+    return found

@@ -1,0 +1,116 @@
+"""The business that uses Duly: its name, address, currency and letterhead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.audit import record_change
+from models.db import writing
+from models.defaults import seed_defaults
+from models.schema import Business
+
+# Countries a small business most often picks first; any ISO code is accepted.
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("GB", "United Kingdom"), ("IE", "Ireland"), ("US", "United States"),
+    ("CA", "Canada"), ("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands"),
+    ("BE", "Belgium"), ("AT", "Austria"), ("CH", "Switzerland"), ("ES", "Spain"),
+    ("IT", "Italy"), ("PT", "Portugal"), ("DK", "Denmark"), ("SE", "Sweden"),
+    ("NO", "Norway"), ("FI", "Finland"), ("PL", "Poland"), ("CZ", "Czechia"),
+    ("GR", "Greece"), ("AU", "Australia"), ("NZ", "New Zealand"),
+)
+
+# Countries whose standard paper is US Letter (ISO 216 is used everywhere else).
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR"})
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+class CompanyError(ValueError):
+    """Company details a user typed that cannot be used, in the user's words."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class BusinessDetails:
+    """The business as printed on letters and shown in the window."""
+
+    name: str
+    address: str
+    country: str
+    currency: str
+    email: str
+    phone: str
+    registration: str
+    bank_details: str
+    page_size: str
+    has_logo: bool
+    is_demo: bool
+
+
+def page_size_for(country: str) -> str:
+    """The paper size a business in ``country`` prints on: "Letter" or "A4"."""
+    return "Letter" if country.upper() in LETTER_COUNTRIES else "A4"
+
+
+def _validated(name: str, country: str, currency: str, logo: bytes | None) -> tuple[str, str, str]:
+    name = name.strip()
+    if not name:
+        raise CompanyError("name", "Enter the business name.")
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha() or not country.isascii():
+        raise CompanyError("country", "Choose the country as a two-letter code, e.g. GB.")
+    currency = currency.strip().upper()
+    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+        raise CompanyError("currency", "Choose the currency as a three-letter code, e.g. EUR.")
+    if logo is not None and len(logo) > MAX_LOGO_BYTES:
+        raise CompanyError("logo", "The logo file is larger than 2 MB; choose a smaller image.")
+    return name, country, currency
+
+
+def create_business(name: str, *, address: str = "", country: str, currency: str,
+                    email: str = "", phone: str = "", registration: str = "",
+                    bank_details: str = "", logo: bytes | None = None,
+                    logo_type: str = "", is_demo: bool = False) -> BusinessDetails:
+    """Record the business in a new store, with Duly's default terms and policies."""
+    name, country, currency = _validated(name, country, currency, logo)
+    with writing():
+        if Business.select().exists():
+            raise CompanyError("name", "This store already belongs to a business.")
+        row = Business.create(
+            name=name, address=address.strip(), country=country, currency=currency,
+            email=email.strip(), phone=phone.strip(), registration=registration.strip(),
+            bank_details=bank_details.strip(), logo=logo, logo_type=logo_type,
+            is_demo=is_demo, created_at=dt.datetime.now(),
+        )
+        seed_defaults(currency)
+        record_change("create", "business", row.id, after={"name": name, "country": country,
+                                                           "currency": currency})
+    details = business_details()
+    assert details is not None
+    return details
+
+
+def business_details() -> BusinessDetails | None:
+    """The business of the open store, or None for a store not yet set up."""
+    row = Business.select().first()
+    if row is None:
+        return None
+    return BusinessDetails(
+        name=row.name, address=row.address, country=row.country, currency=row.currency,
+        email=row.email, phone=row.phone, registration=row.registration,
+        bank_details=row.bank_details, page_size=row.page_size or page_size_for(row.country),
+        has_logo=row.logo is not None, is_demo=row.is_demo,
+    )
+
+
+def business_logo() -> tuple[bytes, str] | None:
+    """The logo image bytes and their MIME type, if the business has one."""
+    row = Business.select(Business.logo, Business.logo_type).first()
+    if row is None or row.logo is None:
+        return None
+    return bytes(row.logo), row.logo_type

@@ -1,0 +1,75 @@
+"""Money: integer minor units in the store, ``Decimal`` in code.
+
+Amounts never pass through ``float``. Each currency's number of minor units
+comes from ISO 4217; a currency not listed uses two.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# ISO 4217 minor-unit exponents that differ from 2 (source: ISO 4217 list one).
+_EXPONENTS: dict[str, int] = {
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0,
+    "KRW": 0, "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0,
+    "XOF": 0, "XPF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+}
+
+# Currencies a small business is offered first; any ISO code is accepted.
+COMMON_CURRENCIES: tuple[str, ...] = (
+    "EUR", "GBP", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "CAD",
+    "AUD", "NZD", "JPY",
+)
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be money: not a number, too precise, too large."""
+
+
+# SQLite integers are 64-bit; stay well inside them so sums cannot overflow.
+MAX_MINOR = 10**15
+
+
+def exponent(currency: str) -> int:
+    """Number of decimal places of ``currency`` (ISO 4217 code)."""
+    return _EXPONENTS.get(currency.upper(), 2)
+
+
+def to_minor(amount: Decimal | int | str, currency: str) -> int:
+    """Convert an amount to integer minor units, refusing sub-unit precision."""
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise MoneyError(f"{amount!r} is not an amount of money") from exc
+    if not value.is_finite():
+        raise MoneyError(f"{amount!r} is not an amount of money")
+    scaled = value.scaleb(exponent(currency))
+    if scaled != scaled.to_integral_value():
+        places = exponent(currency)
+        raise MoneyError(
+            f"{value} {currency} has more than {places} decimal places"
+        )
+    minor = int(scaled)
+    if abs(minor) > MAX_MINOR:
+        raise MoneyError(f"{value} {currency} is larger than Duly can keep")
+    return minor
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """The exact ``Decimal`` amount of ``minor`` units of ``currency``."""
+    places = exponent(currency)
+    return Decimal(minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def round_to_minor(amount: Decimal, currency: str) -> int:
+    """Round a computed amount (interest, a discount) half-up to minor units."""
+    quantum = Decimal(1).scaleb(-exponent(currency))
+    return to_minor(amount.quantize(quantum, rounding=ROUND_HALF_UP), currency)
+
+
+def format_money(minor: int, currency: str) -> str:
+    """A plain, locale-neutral display: ``1,234.50 EUR``."""
+    value = from_minor(minor, currency)
+    places = exponent(currency)
+    return f"{value:,.{places}f} {currency}"

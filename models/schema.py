@@ -1,0 +1,409 @@
+"""The tables of a Duly store.
+
+Money columns are integer minor units (``*_minor``) beside an ISO 4217
+``currency``; rates are exact decimal text. Posted money records (invoices,
+credit notes, payments, allocations, charges) are voided, never deleted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+
+# Deferred: ``models.db.open_store`` initialises it with the file's path.
+database = pw.SqliteDatabase(None)
+
+
+class DecimalTextField(pw.TextField):
+    """An exact decimal kept as text (SQLite would round DECIMAL via REAL)."""
+
+    def db_value(self, value: Any) -> str | None:
+        return None if value is None else str(Decimal(value))
+
+    def python_value(self, value: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def restrict(model: type[pw.Model] | str, **kwargs: Any) -> pw.ForeignKeyField:
+    """A foreign key whose target cannot be deleted while referenced."""
+    return pw.ForeignKeyField(model, on_delete="RESTRICT", **kwargs)
+
+
+# --- the business itself ---------------------------------------------------
+
+class Business(BaseModel):
+    """The company using Duly: one row, printed on every letterhead."""
+
+    name = pw.TextField()
+    address = pw.TextField(default="")
+    country = pw.CharField(max_length=2)  # ISO 3166-1 alpha-2
+    currency = pw.CharField(max_length=3)
+    email = pw.TextField(default="")
+    phone = pw.TextField(default="")
+    registration = pw.TextField(default="")  # company / VAT numbers
+    bank_details = pw.TextField(default="")
+    page_size = pw.CharField(max_length=8, default="")  # "" = from country
+    logo = pw.BlobField(null=True)
+    logo_type = pw.CharField(max_length=32, default="")  # e.g. image/png
+    is_demo = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField()
+
+
+class Setting(BaseModel):
+    """A named preference of this business (JSON text value)."""
+
+    key = pw.CharField(primary_key=True, max_length=64)
+    value = pw.TextField()
+
+
+# --- terms and policies ----------------------------------------------------
+
+class PaymentTerms(BaseModel):
+    name = pw.TextField(unique=True)
+    net_days = pw.IntegerField(constraints=[pw.Check("net_days >= 0")])
+    discount_percent = DecimalTextField(null=True)  # early-payment discount
+    discount_days = pw.IntegerField(null=True)
+
+
+class CreditPolicy(BaseModel):
+    """How lateness is charged: interest regime, grace and compensation."""
+
+    REGIMES = ("none", "contractual_annual", "contractual_monthly",
+               "uk_statutory", "eu_statutory")
+
+    name = pw.TextField(unique=True)
+    regime = pw.CharField(max_length=24, default="none")
+    rate_percent = DecimalTextField(null=True)  # contractual rate
+    grace_days = pw.IntegerField(default=0)
+    fixed_compensation = pw.BooleanField(default=False)
+    notes = pw.TextField(default="")
+
+
+class ReferenceRate(BaseModel):
+    """A central-bank reference rate in force from a date, with its source."""
+
+    series = pw.CharField(max_length=16)  # "BOE_BASE", "ECB_MRO"
+    effective_from = pw.DateField()
+    rate_percent = DecimalTextField()
+    source = pw.TextField()
+
+    class Meta:
+        indexes = ((("series", "effective_from"), True),)
+
+
+class LetterTemplate(BaseModel):
+    """A user-editable letter or e-mail text with merge fields."""
+
+    name = pw.TextField()
+    channel = pw.CharField(max_length=8)  # email, letter
+    language = pw.CharField(max_length=8, default="en")
+    tone = pw.CharField(max_length=16, default="friendly")
+    subject = pw.TextField(default="")
+    body = pw.TextField()
+
+    class Meta:
+        indexes = ((("name", "channel", "language"), True),)
+
+
+class FollowUpPolicy(BaseModel):
+    name = pw.TextField(unique=True)
+    description = pw.TextField(default="")
+    min_balance_minor = pw.IntegerField(default=0)
+
+
+class FollowUpStage(BaseModel):
+    """One step of a follow-up policy, due ``offset_days`` after the due date."""
+
+    policy = restrict(FollowUpPolicy, backref="stages")
+    position = pw.IntegerField()
+    name = pw.TextField()
+    offset_days = pw.IntegerField()  # negative: courtesy reminder before due
+    channel = pw.CharField(max_length=8)  # email, letter, phone
+    template = restrict(LetterTemplate, null=True)
+    tone = pw.CharField(max_length=16, default="friendly")
+    fee_minor = pw.IntegerField(default=0)
+    apply_interest = pw.BooleanField(default=False)
+    apply_compensation = pw.BooleanField(default=False)
+    min_days_since_contact = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("policy", "position"), True),)
+
+
+# --- customers --------------------------------------------------------------
+
+class Customer(BaseModel):
+    code = pw.CharField(max_length=32, unique=True)  # the business's account no.
+    name = pw.TextField()
+    billing_email = pw.TextField(default="")
+    phone = pw.TextField(default="")
+    address = pw.TextField(default="")
+    country = pw.CharField(max_length=2, default="")
+    language = pw.CharField(max_length=8, default="en")
+    currency = pw.CharField(max_length=3)
+    payment_terms = restrict(PaymentTerms, null=True)
+    credit_policy = restrict(CreditPolicy, null=True)
+    followup_policy = restrict(FollowUpPolicy, null=True)
+    on_hold = pw.BooleanField(default=False)
+    hold_reason = pw.TextField(default="")
+    notes = pw.TextField(default="")
+    created_at = pw.DateTimeField()
+
+
+class Contact(BaseModel):
+    customer = restrict(Customer, backref="contacts")
+    name = pw.TextField()
+    role = pw.TextField(default="")
+    email = pw.TextField(default="")
+    phone = pw.TextField(default="")
+    is_billing = pw.BooleanField(default=False)
+
+
+# --- documents and money ----------------------------------------------------
+
+class Invoice(BaseModel):
+    STATUSES = ("open", "paid", "disputed", "written_off", "with_agency", "void")
+
+    number = pw.CharField(max_length=64, unique=True)
+    customer = restrict(Customer, backref="invoices")
+    issue_date = pw.DateField()
+    due_date = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    # Kept in step with the allocations in the same transaction (schema v2).
+    open_minor = pw.IntegerField(constraints=[pw.Check("open_minor >= 0")])
+    currency = pw.CharField(max_length=3)
+    status = pw.CharField(max_length=12, default="open")
+    dispute_reason = pw.TextField(default="")
+    external_ref = pw.TextField(null=True)  # id in the accounting system
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("customer", "due_date"), False),)
+
+
+class CreditNote(BaseModel):
+    """A credit the business grants; allocated to invoices like a payment."""
+
+    number = pw.CharField(max_length=64, unique=True)
+    customer = restrict(Customer, backref="credit_notes")
+    issue_date = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    currency = pw.CharField(max_length=3)
+    reason = pw.TextField(default="")
+    invoice = restrict(Invoice, null=True)  # the invoice it corrects, if any
+    voided = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField()
+
+
+class Payment(BaseModel):
+    customer = restrict(Customer, backref="payments")
+    received_on = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    currency = pw.CharField(max_length=3)
+    method = pw.CharField(max_length=16, default="bank transfer")
+    reference = pw.TextField(default="")
+    voided = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("customer", "received_on"), False),)
+
+
+class Charge(BaseModel):
+    """Late interest, fixed compensation or a stage fee on an invoice."""
+
+    KINDS = ("interest", "compensation", "fee")
+
+    invoice = restrict(Invoice, backref="charges")
+    kind = pw.CharField(max_length=12)
+    charged_on = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    open_minor = pw.IntegerField(constraints=[pw.Check("open_minor >= 0")])
+    currency = pw.CharField(max_length=3)
+    principal_minor = pw.IntegerField(null=True)
+    rate_percent = DecimalTextField(null=True)
+    period_from = pw.DateField(null=True)
+    period_to = pw.DateField(null=True)
+    days = pw.IntegerField(null=True)
+    description = pw.TextField(default="")  # the calculation, in words
+    voided = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField()
+
+
+class Allocation(BaseModel):
+    """Part of a payment or credit note applied to an invoice or a charge."""
+
+    payment = restrict(Payment, null=True, backref="allocations")
+    credit_note = restrict(CreditNote, null=True, backref="allocations")
+    invoice = restrict(Invoice, null=True, backref="allocations")
+    charge = restrict(Charge, null=True, backref="allocations")
+    allocated_on = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    voided = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        constraints = [
+            pw.SQL("CHECK ((payment_id IS NULL) <> (credit_note_id IS NULL))"),
+            pw.SQL("CHECK ((invoice_id IS NULL) <> (charge_id IS NULL))"),
+        ]
+
+
+# --- contacts with customers -------------------------------------------------
+
+class Interaction(BaseModel):
+    """A call, e-mail, letter, meeting, SMS or note with a customer."""
+
+    KINDS = ("call", "email", "letter", "meeting", "sms", "note")
+
+    customer = restrict(Customer, backref="interactions")
+    kind = pw.CharField(max_length=8)
+    direction = pw.CharField(max_length=8, default="outgoing")  # or incoming
+    occurred_at = pw.DateTimeField()
+    with_whom = pw.TextField(default="")
+    summary = pw.TextField(default="")
+    outcome = pw.TextField(default="")
+    follow_up_on = pw.DateField(null=True)
+    follow_up_done = pw.BooleanField(default=False)
+    stage = restrict(FollowUpStage, null=True)
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("customer", "occurred_at"), False),)
+
+
+class InteractionInvoice(BaseModel):
+    interaction = restrict(Interaction, backref="invoice_links")
+    invoice = restrict(Invoice)
+
+    class Meta:
+        indexes = ((("interaction", "invoice"), True),)
+
+
+class StageExecution(BaseModel):
+    """The follow-up stage reached for an invoice, and the contact that did it."""
+
+    invoice = restrict(Invoice, backref="stage_executions")
+    stage = restrict(FollowUpStage)
+    interaction = restrict(Interaction, null=True)
+    executed_on = pw.DateField()
+
+    class Meta:
+        indexes = ((("invoice", "stage"), True),)
+
+
+class Promise(BaseModel):
+    """A customer's promise to pay an amount by a date."""
+
+    STATUSES = ("open", "kept", "broken", "cancelled")
+
+    customer = restrict(Customer, backref="promises")
+    interaction = restrict(Interaction, null=True)
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    currency = pw.CharField(max_length=3)
+    promised_for = pw.DateField()
+    status = pw.CharField(max_length=10, default="open")
+    resolved_on = pw.DateField(null=True)
+    created_at = pw.DateTimeField()
+
+
+class PromiseInvoice(BaseModel):
+    promise = restrict(Promise, backref="invoice_links")
+    invoice = restrict(Invoice)
+
+    class Meta:
+        indexes = ((("promise", "invoice"), True),)
+
+
+class PaymentPlan(BaseModel):
+    STATUSES = ("active", "completed", "defaulted", "cancelled")
+
+    customer = restrict(Customer, backref="payment_plans")
+    agreed_on = pw.DateField()
+    currency = pw.CharField(max_length=3)
+    status = pw.CharField(max_length=10, default="active")
+    grace_days = pw.IntegerField(default=7)
+    notes = pw.TextField(default="")
+    created_at = pw.DateTimeField()
+
+
+class PaymentPlanItem(BaseModel):
+    """An invoice or charge covered by a payment plan."""
+
+    plan = restrict(PaymentPlan, backref="items")
+    invoice = restrict(Invoice, null=True)
+    charge = restrict(Charge, null=True)
+
+    class Meta:
+        constraints = [pw.SQL("CHECK ((invoice_id IS NULL) <> (charge_id IS NULL))")]
+
+
+class Instalment(BaseModel):
+    plan = restrict(PaymentPlan, backref="instalments")
+    due_date = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+
+    class Meta:
+        indexes = ((("plan", "due_date"), False),)
+
+
+class Agency(BaseModel):
+    name = pw.TextField(unique=True)
+    address = pw.TextField(default="")
+    email = pw.TextField(default="")
+    phone = pw.TextField(default="")
+    commission_percent = DecimalTextField(null=True)
+
+
+class AgencyReferral(BaseModel):
+    STATUSES = ("referred", "collecting", "recovered", "closed", "withdrawn")
+
+    agency = restrict(Agency, backref="referrals")
+    customer = restrict(Customer, backref="referrals")
+    referred_on = pw.DateField()
+    commission_percent = DecimalTextField(null=True)
+    status = pw.CharField(max_length=12, default="referred")
+    recovered_minor = pw.IntegerField(default=0)
+    currency = pw.CharField(max_length=3)
+    notes = pw.TextField(default="")
+
+
+class ReferralInvoice(BaseModel):
+    referral = restrict(AgencyReferral, backref="invoice_links")
+    invoice = restrict(Invoice)
+
+    class Meta:
+        indexes = ((("referral", "invoice"), True),)
+
+
+class AuditEntry(BaseModel):
+    """Who changed what and when, with the row before and after (JSON)."""
+
+    at = pw.DateTimeField()
+    who = pw.TextField()
+    action = pw.CharField(max_length=32)
+    table = pw.CharField(max_length=32)
+    row_id = pw.IntegerField(null=True)
+    before = pw.TextField(null=True)
+    after = pw.TextField(null=True)
+
+
+# Today's lists read only open invoices (schema v2).
+Invoice.add_index(Invoice.customer, Invoice.due_date, Invoice.open_minor,
+                  where=(Invoice.open_minor > 0), name="invoice_open")
+
+ALL_TABLES: tuple[type[BaseModel], ...] = (
+    Business, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
+    LetterTemplate, FollowUpPolicy, FollowUpStage, Customer, Contact, Invoice,
+    CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
+    StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
+    Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry,
+)

@@ -1,0 +1,1 @@
+"""Documents going out: statements, letters, exports, e-mail. Imports no Qt."""

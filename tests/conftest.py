@@ -1,0 +1,53 @@
+"""Shared fixtures: a headless Qt, a private home for settings, a fresh store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt or platformdirs: no screen, and a private home so
+# tests never read or write the developer's own settings or store.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_HOME = Path(tempfile.mkdtemp(prefix="duly-test-home-"))
+for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                   ("XDG_CACHE_HOME", "cache")):
+    os.environ[_var] = str(_HOME / _sub)
+
+from models import db  # noqa: E402
+from models.company import create_business  # noqa: E402
+
+# The demo company and most tests are pinned to this day.
+DEMO_TODAY = dt.date(2026, 11, 24)
+DEMO_SEED = 2026
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """Where a test's store lives (not created yet)."""
+    return tmp_path / "store.sqlite"
+
+
+@pytest.fixture
+def empty_store(store_path: Path) -> Iterator[db.Store]:
+    """A new store with a business and its defaults, and nothing else."""
+    store = db.open_store(store_path, create=True)
+    create_business("Harbour & Finch Ltd", address="1 Quay Street\nBristol BS1 4DJ",
+                    country="GB", currency="GBP")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def demo_store(store_path: Path) -> Iterator[db.Store]:
+    """A store holding the demo company as of ``DEMO_TODAY``."""
+    from models.demo import create_demo
+
+    store = db.open_store(store_path, create=True)
+    create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
+    yield store
+    store.close()

@@ -1,0 +1,74 @@
+"""The headless commands, run as a scheduled job would run them."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import digest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def duly(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python main.py ARGS`` and capture what it says."""
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_help_lists_the_headless_commands() -> None:
+    result = duly("--help")
+    assert result.returncode == 0
+    for word in ("--db PATH", "demo", "check"):
+        assert word in result.stdout
+
+
+def test_demo_then_check_passes(tmp_path: Path) -> None:
+    store = tmp_path / "demo.sqlite"
+    made = duly("--db", str(store), "demo", "--as-of", "2026-11-24")
+    assert made.returncode == 0, made.stderr
+    assert "60 customers" in made.stdout
+    checked = duly("--db", str(store), "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "all checks passed" in checked.stdout
+
+
+def test_check_names_what_is_wrong_and_fails(tmp_path: Path) -> None:
+    store = tmp_path / "demo.sqlite"
+    assert duly("--db", str(store), "demo", "--customers", "5").returncode == 0
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE invoice SET open_minor = open_minor + 1 WHERE id = 1")
+    number = sqlite3.connect(store).execute("SELECT number FROM invoice WHERE id = 1").fetchone()
+    checked = duly("--db", str(store), "check")
+    assert checked.returncode == 1
+    assert number[0] in checked.stdout
+    assert "problem(s) found" in checked.stderr
+
+
+def test_a_demo_never_overwrites_an_existing_store(tmp_path: Path) -> None:
+    store = tmp_path / "mine.sqlite"
+    assert duly("--db", str(store), "demo", "--customers", "2").returncode == 0
+    before = digest(store)
+    again = duly("--db", str(store), "demo")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert digest(store) == before
+
+
+def test_checking_a_file_that_is_not_a_store_explains_and_touches_nothing(
+        tmp_path: Path) -> None:
+    path = tmp_path / "invoices.csv"
+    path.write_text("number,amount\nINV-1,100.00\n")
+    result = duly("--db", str(path), "check")
+    assert result.returncode == 2
+    assert "not a Duly store" in result.stderr
+    assert path.read_text() == "number,amount\nINV-1,100.00\n"
+
+
+def test_bad_arguments_get_a_plain_message() -> None:
+    result = duly("demo", "--as-of", "24/11/2026")
+    assert result.returncode == 2
+    assert "YYYY-MM-DD" in result.stderr
+    result = duly("demo", "--customers", "-3")
+    assert result.returncode == 2 and "above zero" in result.stderr

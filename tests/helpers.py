@@ -1,0 +1,54 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def digest(path: Path) -> str:
+    """The file's SHA-256, to prove it was left byte-identical."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_v1_store(path: Path) -> Path:
+    """A store as schema version 1 wrote it, from the frozen SQL dump."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript((DATA / "store_v1.sql").read_text(encoding="utf-8"))
+        connection.execute("PRAGMA journal_mode=wal")
+    finally:
+        connection.close()
+    return path
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    """Rows per table, read with plain sqlite3 (no Duly code involved)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+                for t in tables}
+    finally:
+        connection.close()
+
+
+def schema_of(path: Path) -> dict[str, object]:
+    """Tables with their columns (name, type, not-null, pk) and index names."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        shape: dict[str, object] = {}
+        for table in tables:
+            shape[table] = sorted((r[1], r[2], r[3], r[5]) for r in
+                                  connection.execute(f'PRAGMA table_info("{table}")'))
+        shape["indexes"] = sorted(r[0] for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"))
+        return shape
+    finally:
+        connection.close()

@@ -1,0 +1,55 @@
+"""A child process for the crash-safety test: writes batches until it is killed.
+
+Each batch is one customer with three invoices and a payment allocated across
+them, written in one transaction; after each commit it prints the batch name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from models import db
+from models.schema import Allocation, Customer, Invoice, Payment
+
+INVOICES_PER_BATCH = 3
+AMOUNT = 12_345
+
+
+def write_batch(name: str) -> None:
+    """One customer, three invoices, one payment covering two and a half of them."""
+    stamp = dt.datetime(2026, 11, 24, 12)
+    with db.writing():
+        customer = Customer.create(code=name, name=f"Crash test {name}", currency="EUR",
+                                   created_at=stamp)
+        payment = Payment.create(customer=customer, received_on=dt.date(2026, 11, 20),
+                                 amount_minor=AMOUNT * 5 // 2, currency="EUR", created_at=stamp)
+        left = payment.amount_minor
+        for n in range(INVOICES_PER_BATCH):
+            part = min(left, AMOUNT)
+            left -= part
+            invoice = Invoice.create(
+                number=f"{name}-{n}", customer=customer, issue_date=dt.date(2026, 10, 1),
+                due_date=dt.date(2026, 10, 31), amount_minor=AMOUNT, open_minor=AMOUNT - part,
+                currency="EUR", status="open" if part < AMOUNT else "paid", created_at=stamp)
+            if part:
+                Allocation.create(payment=payment, invoice=invoice, amount_minor=part,
+                                  allocated_on=payment.received_on, created_at=stamp)
+
+
+def main() -> None:
+    path, run = sys.argv[1], sys.argv[2]
+    store = db.open_store(path, create=True)
+    batch = 0
+    try:
+        while True:
+            name = f"K{run}-{batch}"
+            write_batch(name)
+            print(name, flush=True)
+            batch += 1
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

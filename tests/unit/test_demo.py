@@ -1,0 +1,106 @@
+"""The demo company is believable, complete and the same for the same seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import peewee as pw
+
+from models import db
+from models.check import check_store
+from models.demo import create_demo
+from models.schema import (
+    AgencyReferral,
+    Allocation,
+    CreditNote,
+    Customer,
+    Instalment,
+    Interaction,
+    Invoice,
+    Payment,
+    PaymentPlan,
+    Promise,
+)
+from tests.conftest import DEMO_SEED, DEMO_TODAY
+
+COMPARED = (Customer, Invoice, CreditNote, Payment, Allocation, Interaction, Promise,
+            PaymentPlan, Instalment, AgencyReferral)
+
+
+def _contents(path: Path, seed: int) -> dict[str, list[tuple]]:
+    store = db.open_store(path, create=True)
+    try:
+        create_demo(seed=seed, today=DEMO_TODAY)
+        return {m.__name__: list(m.select().order_by(m.id).tuples()) for m in COMPARED}
+    finally:
+        store.close()
+
+
+def test_the_same_seed_gives_the_same_company(tmp_path: Path) -> None:
+    first = _contents(tmp_path / "a.sqlite", DEMO_SEED)
+    assert first == _contents(tmp_path / "b.sqlite", DEMO_SEED)
+    assert first != _contents(tmp_path / "c.sqlite", DEMO_SEED + 1)
+
+
+def test_the_demo_has_every_kind_of_payer(demo_store: db.Store) -> None:
+    assert Customer.select().count() == 60
+    assert len({c.name for c in Customer.select()}) == 60
+    assert Invoice.select(Invoice.customer).where(
+        Invoice.status == "disputed").distinct().count() == 1
+    assert PaymentPlan.select().where(PaymentPlan.status == "active").count() == 1
+    assert PaymentPlan.get().instalments.count() == 6
+    referral = AgencyReferral.get()
+    assert Invoice.select().where((Invoice.status == "with_agency")
+                                  & (Invoice.customer == referral.customer_id)).count() > 0
+    assert Customer.select().where(Customer.on_hold).count() == 1
+    statuses = {s for (s,) in Promise.select(Promise.status).distinct().tuples()}
+    assert statuses == {"open", "kept", "broken"}
+
+
+def test_the_demo_has_partial_payments_credit_notes_and_credit(demo_store: db.Store) -> None:
+    assert Invoice.select().where((Invoice.open_minor > 0)
+                                  & (Invoice.open_minor < Invoice.amount_minor)).exists()
+    assert CreditNote.select().count() > 0
+    allocated = (Allocation.select(pw.fn.SUM(Allocation.amount_minor))
+                 .where(Allocation.payment == Payment.id))
+    assert Payment.select().where(Payment.amount_minor > allocated).exists()
+    overdue = Invoice.select().where((Invoice.open_minor > 0) & (Invoice.due_date < DEMO_TODAY))
+    assert overdue.count() >= 30
+
+
+def test_the_demo_spans_eighteen_months_and_many_scripts(demo_store: db.Store) -> None:
+    first, last = Invoice.select(pw.fn.MIN(Invoice.issue_date),
+                                 pw.fn.MAX(Invoice.issue_date)).scalar(as_tuple=True)
+    assert (DEMO_TODAY - dt.date.fromisoformat(str(first))).days > 500
+    assert dt.date.fromisoformat(str(last)) < DEMO_TODAY
+    names = " ".join(c.name for c in Customer.select())
+    for sample in ("A & B <Ltd>", "Ł", "Ø", "Παπαδοπούλου", "Иванов", "ß"):
+        assert sample in names
+    assert Customer.select().where(Customer.currency != "GBP").count() > 10
+    assert Interaction.select().where(Interaction.follow_up_on.is_null(False)).exists()
+
+
+def test_the_generator_scales_to_exact_sizes(store_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    store = db.open_store(store_path, create=True)
+    try:
+        summary = create_demo(seed=5, today=DEMO_TODAY, customers=300, invoices=7000,
+                              progress=lambda done, total: calls.append((done, total)))
+        assert (summary.customers, summary.invoices) == (300, 7000)
+        assert calls == [(250, 300), (300, 300)]
+        assert Invoice.select().count() == 7000
+        assert len({c.name for c in Customer.select()}) == 300
+        assert check_store() == []
+    finally:
+        store.close()
+
+
+def test_the_demo_refuses_a_store_in_use(demo_store: db.Store) -> None:
+    try:
+        create_demo(seed=1, today=DEMO_TODAY)
+    except ValueError as exc:
+        assert "new, empty store" in str(exc)
+    else:
+        raise AssertionError("a second demo went into a used store")
+    assert Customer.select().count() == 60

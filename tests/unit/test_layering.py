@@ -1,0 +1,58 @@
+"""The arrows point one way: ui -> reports -> models, and ui -> models."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FORBIDDEN = {
+    "models": {"PySide6", "shiboken6", "ui", "reports", "reportlab"},
+    "reports": {"PySide6", "shiboken6", "ui"},
+    "ui": {"peewee", "playhouse", "sqlite3"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of every module a file imports, at any depth of the file."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_each_layer_imports_only_what_it_may(layer: str) -> None:
+    files = sorted((ROOT / layer).rglob("*.py"))
+    assert files, f"{layer}/ has no Python files"
+    offenders = {str(f.relative_to(ROOT)): sorted(imported_modules(f) & FORBIDDEN[layer])
+                 for f in files}
+    assert {f: names for f, names in offenders.items() if names} == {}
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f():\n    from PySide6.QtCore import QObject\n")
+    assert "PySide6" in imported_modules(sample)
+
+
+def test_headless_commands_load_neither_qt_nor_reportlab(tmp_path: Path) -> None:
+    probe = (
+        "import sys, main\n"
+        f"code = main.main(['--db', {str(tmp_path / 's.sqlite')!r}, 'demo', '--customers', '3'])\n"
+        f"code += main.main(['--db', {str(tmp_path / 's.sqlite')!r}, 'check'])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'shiboken6', 'reportlab'))\n"
+        "print(code, heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []"

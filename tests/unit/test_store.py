@@ -1,0 +1,212 @@
+"""The store opens safely or not at all, and keeps every row through upgrades."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import peewee as pw
+import pytest
+
+from models import db
+from models.check import check_store
+from models.migrations import LATEST_VERSION
+from models.schema import Allocation, Business, Customer, Invoice, database
+from tests.helpers import digest, make_v1_store, row_counts, schema_of
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_new_store_is_marked_as_duly_with_the_latest_schema(store_path: Path) -> None:
+    store = db.open_store(store_path, create=True)
+    try:
+        assert database.application_id == db.APPLICATION_ID
+        assert database.user_version == LATEST_VERSION == store.schema_version
+        assert database.journal_mode == "wal"
+        assert database.foreign_keys == 1
+        assert database.synchronous == 2
+    finally:
+        store.close()
+
+
+def test_opening_a_missing_store_without_create_makes_nothing(store_path: Path) -> None:
+    with pytest.raises(db.StoreMissing):
+        db.open_store(store_path)
+    assert not store_path.exists()
+
+
+def test_foreign_keys_are_enforced(empty_store: db.Store) -> None:
+    with pytest.raises(pw.IntegrityError), db.writing():
+        Invoice.create(number="INV-1", customer=999, issue_date=dt.date(2026, 1, 1),
+                       due_date=dt.date(2026, 1, 31), amount_minor=100, open_minor=100,
+                       currency="GBP", created_at=dt.datetime(2026, 1, 1))
+    assert Invoice.select().count() == 0
+
+
+def test_a_referenced_customer_cannot_be_deleted(demo_store: db.Store) -> None:
+    customer = Customer.select().join(Invoice).first()
+    with pytest.raises(pw.IntegrityError), db.writing():
+        customer.delete_instance()
+    assert Customer.get_by_id(customer.id).name == customer.name
+
+
+def test_an_allocation_needs_exactly_one_source(demo_store: db.Store) -> None:
+    invoice = Invoice.select().first()
+    with pytest.raises(pw.IntegrityError), db.writing():
+        Allocation.create(invoice=invoice, allocated_on=dt.date(2026, 1, 1), amount_minor=1,
+                          created_at=dt.datetime(2026, 1, 1))
+
+
+# --- files that are refused, and left byte-identical -------------------------
+
+def _refused(path: Path, kind: type[db.StoreError]) -> str:
+    before = digest(path)
+    siblings = sorted(p.name for p in path.parent.iterdir())
+    with pytest.raises(kind) as caught:
+        db.open_store(path, create=True)
+    assert digest(path) == before
+    assert database.is_closed()
+    after = sorted(p.name for p in path.parent.iterdir())
+    assert [n for n in after if n not in siblings and not n.endswith(".lock")] == []
+    return caught.value.message
+
+
+def test_a_text_file_is_not_a_duly_store(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("Shopping list: milk, eggs\n" * 20)
+    assert "not a Duly store" in _refused(path, db.NotADulyStore)
+
+
+def test_an_empty_file_is_not_a_duly_store(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite"
+    path.write_bytes(b"")
+    assert "not a Duly store" in _refused(path, db.NotADulyStore)
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL)")
+    connection.execute("INSERT INTO invoice VALUES (1, 9.99)")
+    connection.commit()
+    connection.close()
+    assert "another program" in _refused(path, db.NotADulyStore)
+
+
+def test_a_store_from_a_newer_duly_is_refused(store_path: Path) -> None:
+    db.open_store(store_path, create=True).close()
+    connection = sqlite3.connect(store_path)
+    connection.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    connection.close()
+    message = _refused(store_path, db.StoreTooNew)
+    assert "newer version of Duly" in message
+
+
+def test_a_read_only_store_is_refused(store_path: Path) -> None:
+    db.open_store(store_path, create=True).close()
+    store_path.chmod(0o444)
+    try:
+        assert "read-only" in _refused(store_path, db.StoreReadOnly)
+    finally:
+        store_path.chmod(0o644)
+
+
+def test_a_store_open_in_another_running_duly_is_refused(store_path: Path) -> None:
+    db.open_store(store_path, create=True).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from models import db; "
+         "s = db.open_store(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
+         str(store_path)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        assert "already open in another Duly" in _refused(store_path, db.StoreInUse)
+    finally:
+        holder.communicate("", timeout=30)
+    db.open_store(store_path).close()  # free again once the other Duly has closed
+
+
+# --- migrations ---------------------------------------------------------------
+
+def test_a_v1_store_is_migrated_keeping_every_row_and_a_backup(tmp_path: Path) -> None:
+    path = make_v1_store(tmp_path / "old.sqlite")
+    before_rows = row_counts(path)
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 1
+        assert store.schema_version == LATEST_VERSION == database.user_version
+        assert check_store() == []
+        with_money_open = Invoice.select().where(Invoice.open_minor > 0).count()
+        assert 0 < with_money_open < Invoice.select().count()
+    finally:
+        store.close()
+    assert row_counts(path) == before_rows
+    assert store.backup_path is not None and store.backup_path.exists()
+    assert row_counts(store.backup_path) == before_rows
+    with sqlite3.connect(store.backup_path) as backup:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_migrated_store_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
+    old = make_v1_store(tmp_path / "old.sqlite")
+    db.open_store(old).close()
+    new = tmp_path / "new.sqlite"
+    db.open_store(new, create=True).close()
+    assert schema_of(old) == schema_of(new)
+
+
+def test_a_failed_migration_leaves_the_store_at_its_old_version(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from models import migrations
+
+    def broken(database: pw.Database) -> None:
+        Business.update(name="half-done").execute()
+        raise RuntimeError("a bug in a migration")
+
+    path = make_v1_store(tmp_path / "old.sqlite")
+    monkeypatch.setitem(migrations.MIGRATIONS, 2, broken)
+    with pytest.raises(RuntimeError):
+        db.open_store(path)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert connection.execute("SELECT name FROM business").fetchone()[0] != "half-done"
+
+
+# --- errors of the user's environment -------------------------------------------
+
+def test_sqlite_failures_become_messages_in_the_users_words() -> None:
+    locked = db.translate_error(pw.OperationalError("database is locked"), "x.sqlite")
+    assert isinstance(locked, db.StoreInUse) and "busy" in locked.message
+    full = db.translate_error(pw.OperationalError("database or disk is full"))
+    assert full is not None and "disk is full" in full.message
+    damaged = db.translate_error(pw.DatabaseError("database disk image is malformed"))
+    assert isinstance(damaged, db.StoreDamaged)
+    assert db.translate_error(pw.OperationalError("no such column: nope")) is None
+    assert db.translate_error(KeyError("x")) is None
+
+
+def test_a_damaged_store_is_reported_not_recreated(store_path: Path) -> None:
+    db.open_store(store_path, create=True).close()
+    data = bytearray(store_path.read_bytes())
+    data[4096:8192] = os.urandom(4096)  # scramble the second page
+    store_path.write_bytes(bytes(data))
+    before = digest(store_path)
+    problems: list[str] = []
+    try:
+        store = db.open_store(store_path)
+    except db.StoreDamaged:
+        problems.append("refused")
+    else:
+        try:
+            with db.known_errors(store_path):
+                problems += [str(p) for p in check_store()]
+        except db.StoreDamaged:
+            problems.append("damaged")
+        finally:
+            store.close()
+    assert problems
+    assert digest(store_path) == before
