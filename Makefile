@@ -25,6 +25,7 @@ test: debs-test $(STAMP) lint
 
 lint: $(STAMP)
 	$(PY) -m ruff check main.py models reports ui tests
+	$(PY) -m mypy models reports
 
 bench: $(STAMP)
 	$(PY) -m tests.benchmarks

@@ -306,10 +306,10 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
     events += _payment_events(rng, habit, invoices, today)
     _payments(chunk, ids, rng, customer_id, currency, habit, invoices, events, today)
     _contacts(chunk, ids, rng, customer_id, currency, person, habit, invoices, today)
+    disputed = habit != "dispute"  # one disputed invoice: the oldest overdue
     for inv in invoices:
-        if habit == "dispute" and inv.open and inv.due < today and not inv.reason:
-            if not any(i.status == "disputed" for i in invoices):
-                inv.status, inv.reason = "disputed", "Says the delivery arrived damaged"
+        if not disputed and inv.open and inv.due < today:
+            inv.status, inv.reason, disputed = "disputed", "Says the delivery arrived damaged", True
         status = inv.status if inv.open else "paid"
         chunk.add(Invoice, (inv.id, inv.number, customer_id, inv.issue, inv.due, inv.amount,
                             inv.open, currency, status, inv.reason,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee as pw
+
 from models.schema import Allocation, Charge, Invoice
 
 

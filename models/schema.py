@@ -27,6 +27,8 @@ class DecimalTextField(pw.TextField):
 
 
 class BaseModel(pw.Model):
+    id = pw.AutoField()
+
     class Meta:
         database = database
         legacy_table_names = False

@@ -1,0 +1,1 @@
+"""Benchmarks: Duly beside its baseline in the same run. Not collected by pytest."""

@@ -1,0 +1,9 @@
+"""``make bench``: run every benchmark and print its figures."""
+
+from __future__ import annotations
+
+from tests.benchmarks import bench_generation, bench_startup
+
+if __name__ == "__main__":
+    for bench in (bench_generation, bench_startup):
+        bench.main()

@@ -1,0 +1,39 @@
+"""What the benchmarks share: the big demo store and plain timing helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STORES = ROOT / "bench-stores"
+BIG_CUSTOMERS = 10_000
+BIG_INVOICES = 1_000_000
+BIG_TODAY = dt.date(2026, 11, 24)
+
+
+def big_store() -> Path:
+    """The 10k-customer, 1M-invoice demo store, generated once and kept."""
+    path = STORES / f"demo-{BIG_CUSTOMERS}-{BIG_INVOICES}.sqlite"
+    if not path.exists():
+        STORES.mkdir(exist_ok=True)
+        subprocess.run([sys.executable, "main.py", "--db", str(path), "demo",
+                        "--customers", str(BIG_CUSTOMERS), "--invoices", str(BIG_INVOICES),
+                        "--as-of", BIG_TODAY.isoformat()], cwd=ROOT, check=True)
+    return path
+
+
+def median(values: list[float]) -> float:
+    """The median, which shrugs off a run the shared machine slowed down."""
+    return statistics.median(values)
+
+
+def report(name: str, duly: float, baseline: float, unit: str = "s") -> str:
+    """One line: Duly, its baseline and the ratio."""
+    line = (f"{name}: Duly {duly:.3f} {unit}, baseline {baseline:.3f} {unit}, "
+            f"ratio {duly / baseline:.2f}x")
+    print(line, flush=True)
+    return line
