@@ -57,7 +57,9 @@ def page_size_for(country: str) -> str:
     return "Letter" if country.upper() in LETTER_COUNTRIES else "A4"
 
 
-def _validated(name: str, country: str, currency: str, logo: bytes | None) -> tuple[str, str, str]:
+def check_business(name: str, country: str, currency: str,
+                   logo: bytes | None = None) -> tuple[str, str, str]:
+    """The cleaned name, country and currency; :class:`CompanyError` if one won't do."""
     name = name.strip()
     if not name:
         raise CompanyError("name", "Enter the business name.")
@@ -77,7 +79,7 @@ def create_business(name: str, *, address: str = "", country: str, currency: str
                     bank_details: str = "", logo: bytes | None = None,
                     logo_type: str = "", is_demo: bool = False) -> BusinessDetails:
     """Record the business in a new store, with Duly's default terms and policies."""
-    name, country, currency = _validated(name, country, currency, logo)
+    name, country, currency = check_business(name, country, currency, logo)
     with writing():
         if Business.select().exists():
             raise CompanyError("name", "This store already belongs to a business.")

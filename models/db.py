@@ -118,7 +118,7 @@ def open_store(path: Path | str, *, create: bool = False) -> Store:
     if not path.exists():
         if not create:
             raise StoreMissing(path, f"There is no Duly store at {path}.")
-        return _create_store(path, LATEST_VERSION)
+        return create_store(path)
     _refuse_unusable_file(path, LATEST_VERSION)
     lock = _lock_or_refuse(path)
     try:
@@ -137,7 +137,21 @@ def open_store(path: Path | str, *, create: bool = False) -> Store:
         raise
 
 
-def _create_store(path: Path, version: int) -> Store:
+class StoreExists(StoreError):
+    """A new store was asked for where a file already is."""
+
+
+def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> Store:
+    """Create a new store at ``path``, filled by ``fill``, and return it open.
+
+    The store is built and filled under a hidden temporary name and moved into
+    place only when whole, so a Duly killed or failing half-way leaves nothing
+    where the user would open it. An existing file is never replaced.
+    """
+    from models.migrations import LATEST_VERSION
+
+    path = Path(path).expanduser().absolute()
+    _refuse_existing(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -145,27 +159,29 @@ def _create_store(path: Path, version: int) -> Store:
                                   f"{exc.strerror}.") from exc
     lock = _lock_or_refuse(path)
     try:
-        if path.exists():  # another Duly made it between our look and our lock
-            raise StoreInUse(path, f"{path.name} was just created by another Duly.")
-        _build_new_store(path, version)
+        _refuse_existing(path)  # another Duly may have made it before our lock
+        _build_new_store(path, LATEST_VERSION, fill)
         database.init(str(path), pragmas=PRAGMAS, timeout=5)
-        return Store(path=path, schema_version=version, _lock=lock)
+        return Store(path=path, schema_version=LATEST_VERSION, _lock=lock)
     except BaseException:
         if not database.is_closed():
             database.close()
+        if not path.exists():  # leave no trace of a store that was never made
+            Path(lock.lock_file).unlink(missing_ok=True)
         lock.release()
         raise
 
 
-def _build_new_store(path: Path, version: int) -> None:
-    """Build the store under a temporary name and move it into place when whole.
+def _refuse_existing(path: Path) -> None:
+    if path.exists():
+        raise StoreExists(path, f"{path.name} already exists. Duly never replaces a store; "
+                                f"choose another file name.")
 
-    A Duly killed half-way leaves only the temporary file, never a store that
-    is half made or whose header still sits in the write-ahead log.
-    """
-    partial = path.with_name(f"{path.name}.new")
-    for leftover in (partial, *(Path(f"{partial}{s}") for s in ("-wal", "-shm"))):
-        leftover.unlink(missing_ok=True)  # ours, from a creation that was cut short
+
+def _build_new_store(path: Path, version: int, fill: Callable[[], object] | None) -> None:
+    # Hidden and per process: two Dulys building at once never share a file.
+    partial = path.with_name(f".{path.name}.{os.getpid()}.new")
+    _remove_store_files(partial)  # ours, from a build that was cut short
     database.init(str(partial), pragmas=PRAGMAS, timeout=5)
     try:
         with known_errors(path):
@@ -173,18 +189,31 @@ def _build_new_store(path: Path, version: int) -> None:
             with writing():
                 database.create_tables(ALL_TABLES)
                 database.user_version = version
+            if fill is not None:
+                fill()
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
         database.close()
+        _move_into_place(partial, path)
+    finally:
+        if not database.is_closed():
+            database.close()
+        _remove_store_files(partial)
+
+
+def _move_into_place(partial: Path, path: Path) -> None:
     try:
         os.link(partial, path)  # fails rather than replace a file that appeared
+    except FileExistsError:
+        _refuse_existing(path)
     except OSError:
-        if path.exists():
-            raise
+        _refuse_existing(path)
         os.replace(partial, path)  # a file system without hard links
-    else:
-        partial.unlink()
     _sync_folder(path.parent)
+
+
+def _remove_store_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _sync_folder(folder: Path) -> None:

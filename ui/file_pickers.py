@@ -1,0 +1,37 @@
+"""Choosing files: a store to open, where a new store goes, a logo image.
+
+Thin wrappers over ``QFileDialog`` so callers read simply and tests can
+replace them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+STORE_FILTER = "Duly stores (*.sqlite);;All files (*)"
+LOGO_FILTER = "Images (*.png *.jpg *.jpeg)"
+
+
+def choose_store_to_open(parent: QWidget, folder: Path) -> Path | None:
+    """Ask which store file to open; None if the user cancels."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Open a Duly store", str(folder), STORE_FILTER)
+    return Path(name) if name else None
+
+
+def choose_new_store_path(parent: QWidget, folder: Path) -> Path | None:
+    """Ask where a new store should be kept; None if the user cancels."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Where should Duly keep your company?", str(folder / "my-company.sqlite"),
+        STORE_FILTER, options=QFileDialog.Option.DontConfirmOverwrite)
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix else path.with_suffix(".sqlite")
+
+
+def choose_logo(parent: QWidget, folder: Path) -> Path | None:
+    """Ask for a logo image; None if the user cancels."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Choose your logo", str(folder), LOGO_FILTER)
+    return Path(name) if name else None

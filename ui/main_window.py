@@ -1,0 +1,676 @@
+"""Duly's one window: the welcome page until a store is open, then the work areas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from models.company import BusinessDetails, CompanyError, business_details
+from models.db import Store, StoreError, default_store_path, known_errors, open_store
+from models.money import format_money
+from models.overview import StoreOverview, store_overview
+from ui import VERSION, file_pickers, messages
+from ui.areas import AREAS, Area, area_index
+from ui.elided_label import ElidedLabel
+from ui.new_company_dialog import NewCompanyDialog
+from ui.placeholder_page import PlaceholderPage
+from ui.resources import icon
+from ui.store_setup import (
+    CompanyDraft,
+    build_demo_store,
+    demo_path_beside,
+    start_company,
+)
+from ui.style import ACCENT, mute
+from ui.tasks import Progress, TaskRunner
+from ui.welcome import WelcomePage
+
+DEFAULT_SIZE = (1200, 780)
+NAV_WIDTH = 200
+
+_GEOMETRY_KEY = "window/geometry"
+_SPLITTER_KEY = "window/splitter"
+_AREA_KEY = "window/area"
+
+_NAV_STYLE = f"""
+QListWidget#nav {{
+    border: none;
+    background: palette(window);
+    padding: 10px 8px;
+    outline: 0;
+}}
+QListWidget#nav::item {{
+    padding: 8px 10px;
+    margin: 1px 0px;
+    border-radius: 6px;
+    border-left: 3px solid transparent;
+    color: palette(window-text);
+}}
+QListWidget#nav::item:hover:!selected {{ background: palette(midlight); }}
+QListWidget#nav::item:selected {{
+    background: rgba(14, 124, 102, 0.16);
+    color: palette(window-text);
+    border-left: 3px solid {ACCENT};
+}}
+"""
+
+
+class MainWindow(QMainWindow):
+    """Welcome, then navigation, work areas and a status bar over the open store."""
+
+    store_opened = Signal(object)
+    """A store was opened (its path)."""
+    store_closed = Signal()
+    """The open store was closed."""
+    overview_loaded = Signal(object)
+    """The status bar's overview arrived (a ``StoreOverview``)."""
+
+    def __init__(self, store_path: Path | None = None, *, own_store_path: Path | None = None,
+                 settings: QSettings | None = None, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        """Build the window and open ``store_path`` (None: show the welcome page).
+
+        ``own_store_path`` is where the user's own company is kept (default:
+        the user data folder); the demo company lives beside it.
+        """
+        super().__init__(parent)
+        self._own_store_path = own_store_path or default_store_path()
+        self._settings = settings if settings is not None else QSettings()
+        self._today = today
+        self._store: Store | None = None
+        self._business: BusinessDetails | None = None
+        self._overview: StoreOverview | None = None
+        self._switching = False
+        self._shown_once = False
+        self._overview_due = False
+        self._pending: list[Callable[[], object]] = []
+        self.tasks = TaskRunner(self)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_central()
+        self._build_status_bar()
+        self._restore_window_state()
+        self._show_welcome()
+        if store_path is not None:
+            self._open_or_fall_back(Path(store_path), previous=None)
+
+    # --- what the window shows ----------------------------------------------
+
+    @property
+    def store_path(self) -> Path | None:
+        """The open store's file, or None while the welcome page shows."""
+        return self._store.path if self._store is not None else None
+
+    @property
+    def business(self) -> BusinessDetails | None:
+        """The open store's business, if it has one."""
+        return self._business
+
+    @property
+    def overview(self) -> StoreOverview | None:
+        """The status bar's overview of the open store, once it has loaded."""
+        return self._overview
+
+    @property
+    def own_store_path(self) -> Path:
+        """Where the user's own company is kept."""
+        return self._own_store_path
+
+    def today(self) -> dt.date:
+        """The business's date today: what 'overdue' is measured against."""
+        return self._today or dt.date.today()
+
+    def showing_welcome(self) -> bool:
+        """Whether the welcome page (not a store) is showing."""
+        return self.screens.currentWidget() is self.welcome
+
+    def current_area(self) -> Area | None:
+        """The work area on show, or None while the welcome page shows."""
+        if self.showing_welcome():
+            return None
+        return AREAS[self.pages.currentIndex()]
+
+    def show_area(self, key: str) -> None:
+        """Switch to the work area called ``key``."""
+        index = area_index(key)
+        if index is not None:
+            self.nav.setCurrentRow(index)
+
+    def status_texts(self) -> tuple[str, str, str]:
+        """The status bar's business, counts and overdue texts."""
+        return (self._status_business.text(), self._status_counts.text(),
+                self._status_overdue.text())
+
+    # --- switching stores -----------------------------------------------------
+
+    def open_store_file(self, path: Path) -> None:
+        """Close the open store and open ``path``; if it cannot be used, say why.
+
+        On failure the previous store is opened again, or the welcome page
+        shows. The refused file is never changed.
+        """
+        if self._switching or self._is_open(path):
+            return
+        self._switch_to(Path(path))
+
+    def open_demo(self) -> None:
+        """Open the demo company, creating it beside the user's own store if needed."""
+        if self._switching:
+            return
+        demo = demo_path_beside(self._own_store_path)
+        if self._is_open(demo):
+            return
+        if demo.exists():
+            self._switch_to(demo)
+            return
+
+        def build(progress: Progress) -> None:
+            build_demo_store(demo, progress)
+
+        self._switch_to(demo, prepare=build, label="Creating the demo company…")
+
+    def start_new_company(self) -> None:
+        """Ask for the business details, then create the store for them."""
+        if not self._switching:
+            self._ask_company()
+
+    def _ask_company(self, draft: CompanyDraft | None = None,
+                     error: CompanyError | None = None) -> None:
+        NewCompanyDialog.ask(self, self._on_new_company_dialog_finished,
+                             draft=draft, error=error)
+
+    def _on_new_company_dialog_finished(self, draft: CompanyDraft | None) -> None:
+        if draft is None or self._switching:
+            return
+        target = self._new_company_target()
+        if target is None:
+            return
+
+        def prepare(_progress: Progress) -> None:
+            start_company(target, draft)
+
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, CompanyError):
+                self._ask_company(draft, error)
+                return True
+            return False
+
+        self._switch_to(target, prepare=prepare, label="Setting up your company…",
+                        on_failure=failed)
+
+    def _new_company_target(self) -> Path | None:
+        """The user's own store path if free, else a new file the user names."""
+        own = self._own_store_path
+        if not own.exists():
+            return own
+        path = file_pickers.choose_new_store_path(self, own.parent)
+        if path is None:
+            return None
+        if path.exists():
+            messages.show_store_error(self, StoreError(
+                path, f"{path.name} already exists. Duly never replaces a store; "
+                      f"choose a new file name."))
+            return None
+        return path
+
+    def _switch_to(self, target: Path, *, prepare: Callable[[Progress], None] | None = None,
+                   label: str | None = None,
+                   on_failure: Callable[[BaseException], bool] | None = None) -> None:
+        """Close the open store, optionally build ``target`` off-thread, then open it."""
+        previous = self.store_path
+        self._close_store()
+        if prepare is None:
+            self._open_or_fall_back(target, previous)
+            return
+        self._set_switching(True)
+
+        def succeeded(_result: object) -> None:
+            self._set_switching(False)
+            self._open_or_fall_back(target, previous)
+
+        def failed(error: BaseException) -> bool:
+            self._set_switching(False)
+            self._return_to(previous)
+            return on_failure(error) if on_failure is not None else False
+
+        self.tasks.run(prepare, writes=True, label=label, on_success=succeeded,
+                       on_failure=failed, store_path=target)
+
+    def _open_or_fall_back(self, path: Path, previous: Path | None) -> None:
+        if self._open(path, tell=True):
+            return
+        if previous is not None and previous != path.absolute():
+            self._return_to(previous)
+        else:
+            self._show_welcome()
+
+    def _return_to(self, previous: Path | None) -> None:
+        if previous is None or not self._open(previous, tell=False):
+            self._show_welcome()
+
+    def _open(self, path: Path, *, tell: bool) -> bool:
+        """Open the store at ``path`` in this window; False if it cannot be used."""
+        store: Store | None = None
+        try:
+            store = open_store(path)
+            with known_errors(store.path):
+                business = business_details()
+        except Exception as error:
+            if store is not None:
+                store.close()
+            if tell:
+                self._tell_error(error)
+            return False
+        self._store = store
+        self._business = business
+        self._overview = None
+        self._show_workspace()
+        if store.migrated_from is not None:
+            self._tell(lambda: messages.show_message(
+                self, QMessageBox.Icon.Information, "Duly",
+                f"Duly has updated {store.path.name} to work with this version.",
+                informative=f"A copy of the store as it was is kept at {store.backup_path}."))
+        self.store_opened.emit(store.path)
+        self._request_overview()
+        return True
+
+    def _close_store(self) -> None:
+        self.tasks.stop_all()
+        if self._store is None:
+            return
+        self._store.close()
+        self._store = None
+        self._business = None
+        self._overview = None
+        self.store_closed.emit()
+
+    def _is_open(self, path: Path) -> bool:
+        return self._store is not None and self._store.path == Path(path).expanduser().absolute()
+
+    def _set_switching(self, switching: bool) -> None:
+        self._switching = switching
+        for action in (self.new_company_action, self.open_store_action, self.open_demo_action):
+            action.setEnabled(not switching)
+        if switching:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def _tell(self, show: Callable[[], object]) -> None:
+        """Show a message now, or as soon as the window is on screen."""
+        if self._shown_once:
+            show()
+        else:
+            self._pending.append(show)
+
+    def _tell_error(self, error: Exception) -> None:
+        """Say why a store cannot be used, or report our own bug with its details."""
+        if isinstance(error, StoreError):
+            self._tell(lambda: messages.show_store_error(self, error))
+        else:
+            details = "".join(traceback.format_exception(error))
+            self._tell(lambda: messages.show_unexpected_error(self, details))
+
+    # --- the two faces of the window -------------------------------------------
+
+    def _show_welcome(self) -> None:
+        self.welcome.set_own_store(self._own_store_path)
+        self.screens.setCurrentWidget(self.welcome)
+        for action in self.go_actions:
+            action.setEnabled(False)
+        self._update_title()
+        self._update_status()
+
+    def _show_workspace(self) -> None:
+        self.screens.setCurrentWidget(self.workspace)
+        if self._shown_once:
+            self._restore_splitter()
+        for action in self.go_actions:
+            action.setEnabled(True)
+        self._on_nav_current_row_changed(self.nav.currentRow())
+        self._update_title()
+        self._update_status()
+
+    def _update_title(self) -> None:
+        if self._store is None:
+            self.setWindowTitle("Duly")
+            return
+        name = self._business.name if self._business is not None else self._store.path.stem
+        demo = " (demo)" if self._business is not None and self._business.is_demo else ""
+        self.setWindowTitle(f"Duly — {name}{demo}")
+
+    # --- status bar ---------------------------------------------------------
+
+    def _request_overview(self) -> None:
+        if self._shown_once:
+            self._load_overview()
+        else:
+            self._overview_due = True  # loaded once the window has painted
+
+    def _load_overview(self) -> None:
+        self._overview_due = False
+        if self._store is None:
+            return
+        as_of = self.today()
+
+        def load(_progress: Progress) -> StoreOverview:
+            return store_overview(as_of)
+
+        self._status_counts.setText("Counting invoices…")
+        self.tasks.run(load, on_success=self._on_overview_task_succeeded,
+                       store_path=self._store.path)
+
+    def _on_overview_task_succeeded(self, overview: StoreOverview) -> None:
+        self._overview = overview
+        self._update_status()
+        self.overview_loaded.emit(overview)
+
+    def _update_status(self) -> None:
+        store_open = self._store is not None
+        for widget in self._status_widgets:
+            widget.setVisible(store_open)
+        if not store_open:
+            return
+        business = self._business
+        self._status_business.setText(business.name if business is not None
+                                      else "No business details yet")
+        today = self.today()
+        self._status_today.setText(f"Today: {today:%a} {today.day} {today:%b %Y}")
+        overview = self._overview
+        if overview is None:
+            self._status_counts.setText("Counting invoices…")
+            self._status_overdue.setText("")
+            self._status_overdue.setToolTip("")
+            return
+        self._status_counts.setText(
+            f"{_count(overview.customers, 'customer')} · "
+            f"{_count(overview.open_invoices, 'open invoice')}")
+        home = business.currency if business is not None else ""
+        totals = sorted(overview.overdue, key=lambda t: (t.currency != home, t.currency))
+        if not totals:
+            self._status_overdue.setText("Nothing overdue")
+        else:
+            self._status_overdue.setText("Overdue: " + " · ".join(
+                f"{format_money(t.overdue_minor, t.currency)} ({t.overdue_invoices})"
+                for t in totals))
+        self._status_overdue.setToolTip(
+            f"{self._status_overdue.text()}\n\nOpen invoices past their due date on "
+            f"{today.day} {today:%B %Y}, per currency (number of invoices in brackets).")
+
+    # --- building -------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self.new_company_action = QAction(icon("new-company"), "&New Company…", self)
+        self.new_company_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_company_action.setStatusTip("Start your own company in a new store")
+        self.new_company_action.triggered.connect(self._on_new_company_action_triggered)
+
+        self.open_store_action = QAction(icon("open-store"), "&Open Store…", self)
+        self.open_store_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.open_store_action.triggered.connect(self._on_open_store_action_triggered)
+
+        self.open_demo_action = QAction(icon("demo-company"), "Open &Demo Company", self)
+        self.open_demo_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.open_demo_action.triggered.connect(self._on_open_demo_action_triggered)
+
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        self._go_group = QActionGroup(self)
+        self._go_group.setExclusive(True)
+        self.go_actions: list[QAction] = []
+        for index, area in enumerate(AREAS):
+            action = QAction(icon(area.icon), f"&{area.title}", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setCheckable(True)
+            action.setData(index)
+            action.triggered.connect(self._on_go_action_triggered)
+            self._go_group.addAction(action)
+            self.go_actions.append(action)
+
+        self.about_action = QAction(icon("duly"), "&About Duly", self)
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self._on_about_action_triggered)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_company_action)
+        file_menu.addAction(self.open_store_action)
+        file_menu.addAction(self.open_demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        go_menu = bar.addMenu("&Go")
+        go_menu.addActions(self.go_actions)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_central(self) -> None:
+        self.welcome = WelcomePage()
+        self.welcome.demo_chosen.connect(self._on_welcome_demo_chosen)
+        self.welcome.new_company_chosen.connect(self._on_welcome_new_company_chosen)
+        self.welcome.open_store_chosen.connect(self._on_welcome_open_store_chosen)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName("Areas")
+        self.nav.setStyleSheet(_NAV_STYLE)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setMinimumWidth(150)
+        self.nav.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        font = self.nav.font()
+        font.setPointSizeF(font.pointSizeF() * 1.05)
+        self.nav.setFont(font)
+        for area, action in zip(AREAS, self.go_actions, strict=True):
+            item = QListWidgetItem(icon(area.icon), area.title)
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            item.setToolTip(f"{area.title} ({shortcut})")
+            self.nav.addItem(item)
+        self.nav.setCurrentRow(0)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+
+        self.pages = QStackedWidget()
+        self.pages.setBackgroundRole(QPalette.ColorRole.Base)
+        self.pages.setAutoFillBackground(True)
+        for area in AREAS:
+            self.pages.addWidget(PlaceholderPage(area))
+
+        self.workspace = QSplitter(Qt.Orientation.Horizontal)
+        self.workspace.setObjectName("workspace")
+        self.workspace.addWidget(self.nav)
+        self.workspace.addWidget(self.pages)
+        self.workspace.setCollapsible(0, False)
+        self.workspace.setCollapsible(1, False)
+        self.workspace.setStretchFactor(0, 0)
+        self.workspace.setStretchFactor(1, 1)
+        self.workspace.setSizes([NAV_WIDTH, DEFAULT_SIZE[0] - NAV_WIDTH])
+        self.workspace.setHandleWidth(1)
+
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.welcome)
+        self.screens.addWidget(self.workspace)
+        self.setCentralWidget(self.screens)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(True)
+        self._status_business = QLabel()
+        font = self._status_business.font()
+        font.setBold(True)
+        self._status_business.setFont(font)
+        self._status_counts = QLabel()
+        # Counts stay whole; the overdue list, the longest, gives way with "…".
+        self._status_counts.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._status_overdue = ElidedLabel()
+        self._status_today = QLabel()
+        mute(self._status_today)
+        parts: list[QWidget] = []
+        for label in (self._status_business, self._status_counts, self._status_overdue):
+            label.setContentsMargins(6, 0, 6, 0)
+            if parts:
+                parts.append(_separator())
+            parts.append(label)
+        for widget in parts:
+            bar.addWidget(widget, 1 if widget is self._status_overdue else 0)
+        self._status_today.setContentsMargins(6, 0, 6, 0)
+        bar.addPermanentWidget(self._status_today)
+        self._status_widgets = [*parts, self._status_today]
+
+    # --- window state ---------------------------------------------------------
+
+    def _restore_window_state(self) -> None:
+        geometry = self._settings.value(_GEOMETRY_KEY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self._place_default()
+        splitter = self._settings.value(_SPLITTER_KEY)
+        self._splitter_state = splitter if isinstance(splitter, QByteArray) else None
+        index = area_index(str(self._settings.value(_AREA_KEY, AREAS[0].key)))
+        self.nav.setCurrentRow(index if index is not None else 0)
+
+    def _restore_splitter(self) -> None:
+        # Only once the splitter has its real width: restored into a hidden,
+        # unsized splitter, the navigation would be squeezed to fit.
+        if self._splitter_state is not None:
+            self.workspace.restoreState(self._splitter_state)
+            self._splitter_state = None
+
+    def _place_default(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        width = min(DEFAULT_SIZE[0], int(available.width() * 0.92))
+        height = min(DEFAULT_SIZE[1], int(available.height() * 0.92))
+        self.resize(width, height)
+        self.move(available.center() - QPoint(width // 2, height // 2))
+
+    def _save_window_state(self) -> None:
+        self._settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
+        self._settings.setValue(_SPLITTER_KEY, self.workspace.saveState())
+        self._settings.setValue(_AREA_KEY, AREAS[max(self.nav.currentRow(), 0)].key)
+        self._settings.sync()
+
+    # --- events and slots -----------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Once on screen, show waiting messages and load the overview."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self.showing_welcome():
+                self._restore_splitter()
+            QTimer.singleShot(0, self._on_first_show)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the window's layout and close the store."""
+        self._save_window_state()
+        self._close_store()  # waits for a store being prepared; its outcome is dropped
+        if self._switching:
+            self._set_switching(False)
+        super().closeEvent(event)
+
+    @Slot()
+    def _on_first_show(self) -> None:
+        pending, self._pending = self._pending, []
+        for show in pending:
+            show()
+        if self._overview_due:
+            self._load_overview()
+
+    @Slot(int)
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        self.go_actions[row].setChecked(True)
+
+    @Slot()
+    def _on_go_action_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.nav.setCurrentRow(int(action.data()))
+
+    @Slot()
+    def _on_new_company_action_triggered(self) -> None:
+        self.start_new_company()
+
+    @Slot()
+    def _on_open_store_action_triggered(self) -> None:
+        if self._switching:
+            return
+        folder = self._own_store_path.parent
+        path = file_pickers.choose_store_to_open(self, folder if folder.is_dir() else Path.home())
+        if path is not None:
+            self.open_store_file(path)
+
+    @Slot()
+    def _on_open_demo_action_triggered(self) -> None:
+        self.open_demo()
+
+    @Slot()
+    def _on_welcome_demo_chosen(self) -> None:
+        self.open_demo()
+
+    @Slot()
+    def _on_welcome_new_company_chosen(self) -> None:
+        self.start_new_company()
+
+    @Slot()
+    def _on_welcome_open_store_chosen(self) -> None:
+        self._on_open_store_action_triggered()
+
+    @Slot()
+    def _on_about_action_triggered(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("about")
+        box.setWindowTitle("About Duly")
+        box.setIconPixmap(icon("duly").pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<h3>Duly {VERSION}</h3>")
+        box.setInformativeText(
+            "Duly helps a small business get paid for overdue invoices while keeping "
+            "the customer.<br><br>Your data stays on this computer.<br>"
+            "Free software under the GNU GPL, version 3 or later.")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _separator() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.VLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    line.setFixedHeight(14)
+    return line

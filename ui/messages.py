@@ -1,0 +1,45 @@
+"""Messages to the user: why a store cannot be used, or that something broke.
+
+Every box opens with ``open()`` (window-modal, no nested event loop) and
+deletes itself when closed, so callers carry on and tests can find it as a
+child of the window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from models.db import StoreError
+
+UNEXPECTED = "Duly hit a problem it did not expect."
+
+
+def show_message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, *,
+                 informative: str = "", details: str = "") -> QMessageBox:
+    """Open a message box over ``parent`` and return it without waiting."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if informative:
+        box.setInformativeText(informative)
+    if details:
+        box.setDetailedText(details)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def show_store_error(parent: QWidget, error: StoreError) -> QMessageBox:
+    """Tell the user, in their words, why a store cannot be used."""
+    informative = str(error.path) if error.path is not None else ""
+    return show_message(parent, QMessageBox.Icon.Warning, "Duly cannot use this store",
+                        error.message, informative=informative)
+
+
+def show_unexpected_error(parent: QWidget, details: str) -> QMessageBox:
+    """Report one of our own bugs, with the details a developer needs."""
+    return show_message(
+        parent, QMessageBox.Icon.Critical, "Duly", UNEXPECTED,
+        informative="What you were doing may not have finished. The details below "
+                    "help Duly's makers put it right.",
+        details=details)

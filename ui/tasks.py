@@ -1,0 +1,238 @@
+"""Slow work off the GUI thread: the one helper every store task goes through.
+
+A task is a plain function ``work(progress) -> result``; ``progress(done,
+total)`` may be called from the worker as often as it likes. The function
+runs in a pool thread inside ``models.db.known_errors``, and the thread's
+store connection is closed before the outcome is reported, so the GUI never
+acts on a result while a worker still holds the file. Outcomes and progress
+come back by signal to the GUI thread; workers never touch widgets.
+
+Reads run in parallel; writes run one at a time on their own pool (SQLite
+has one writer). A progress dialog appears only when a labelled task is still
+running after ``PROGRESS_DELAY_MS`` (Anki's habit: quick work shows nothing).
+A :class:`~models.db.StoreError` is shown in the user's words, anything else
+as a problem Duly did not expect, unless the caller's ``on_failure`` handles
+it.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from models.db import StoreError, close_thread_connection, known_errors
+from ui import messages
+
+Progress = Callable[[int, int], None]
+Work = Callable[[Progress], Any]
+
+PROGRESS_DELAY_MS = 600
+# Progress calls closer together than this are not sent to the GUI thread.
+_PROGRESS_INTERVAL_S = 0.05
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """What went wrong in a worker: the exception and its formatted traceback."""
+
+    error: BaseException
+    details: str
+
+
+class Task(QObject):
+    """One piece of slow work; its outcome is handled in the GUI thread."""
+
+    # Emitted from the worker thread; delivered queued to this GUI-thread object.
+    _progressed = Signal(int, int)
+    _succeeded = Signal(object)
+    _failed = Signal(object)
+
+    ended = Signal()
+    """The outcome has been handled (or the task was detached)."""
+
+    def __init__(self, work: Work, *, window: QWidget, label: str | None,
+                 on_success: Callable[[Any], None] | None,
+                 on_failure: Callable[[BaseException], bool] | None,
+                 store_path: Path | None) -> None:
+        super().__init__()
+        self._work = work
+        self._window = window
+        self._label = label
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self._store_path = store_path
+        self._last_progress = 0.0
+        self._progress: tuple[int, int] | None = None
+        self._dialog: QProgressDialog | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PROGRESS_DELAY_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.detached = False
+        self.done = False
+        self._progressed.connect(self._on_self_progressed)
+        self._succeeded.connect(self._on_self_succeeded)
+        self._failed.connect(self._on_self_failed)
+
+    @property
+    def progress_dialog(self) -> QProgressDialog | None:
+        """The progress dialog, once the task has run long enough to show one."""
+        return self._dialog
+
+    def start_clock(self) -> None:
+        """Start counting towards showing progress (labelled tasks only)."""
+        if self._label is not None:
+            self._timer.start()
+
+    def detach(self) -> None:
+        """Forget this task: its outcome, if any still arrives, is ignored."""
+        self.detached = True
+        self._finish()
+
+    # --- worker thread ---------------------------------------------------
+
+    def run_in_worker(self) -> None:
+        """The pool thread's entry point: run the work, then report its outcome."""
+        try:
+            try:
+                with known_errors(self._store_path):
+                    result = self._work(self._report_progress)
+            finally:
+                close_thread_connection()
+        except Exception as exc:  # everything reaches the user, never a silent thread death
+            self._failed.emit(TaskFailure(exc, traceback.format_exc()))
+        else:
+            self._succeeded.emit(result)
+
+    def _report_progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last_progress >= _PROGRESS_INTERVAL_S:
+            self._last_progress = now
+            self._progressed.emit(done, total)
+
+    # --- GUI thread ------------------------------------------------------
+
+    @Slot(int, int)
+    def _on_self_progressed(self, done: int, total: int) -> None:
+        self._progress = (done, total)
+        if self._dialog is not None:
+            self._apply_progress()
+
+    @Slot(object)
+    def _on_self_succeeded(self, result: object) -> None:
+        if self.detached:
+            return
+        self._finish()
+        if self._on_success is not None:
+            self._on_success(result)
+
+    @Slot(object)
+    def _on_self_failed(self, failure: TaskFailure) -> None:
+        if self.detached:
+            return
+        self._finish()
+        handled = self._on_failure(failure.error) if self._on_failure is not None else False
+        if handled:
+            return
+        if isinstance(failure.error, StoreError):
+            messages.show_store_error(self._window, failure.error)
+        else:
+            messages.show_unexpected_error(self._window, failure.details)
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        if self.done or self.detached:
+            return
+        dialog = QProgressDialog(self._window)
+        dialog.setWindowTitle("Duly")
+        dialog.setLabelText(self._label or "")
+        dialog.setCancelButton(None)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        dialog.setMinimumWidth(360)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setRange(0, 0)  # busy until the worker reports a count
+        self._dialog = dialog
+        self._apply_progress()
+        dialog.show()
+
+    def _apply_progress(self) -> None:
+        assert self._dialog is not None
+        if self._progress is not None and self._progress[1] > 0:
+            done, total = self._progress
+            self._dialog.setRange(0, total)
+            self._dialog.setValue(min(done, total))
+
+    def _finish(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        self.ended.emit()
+
+
+class TaskRunner(QObject):
+    """Runs the window's slow work: reads in parallel, writes one at a time."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self.read_pool = QThreadPool(self)
+        self.write_pool = QThreadPool(self)
+        self.write_pool.setMaxThreadCount(1)
+        self._tasks: set[Task] = set()
+
+    @property
+    def busy(self) -> bool:
+        """Whether any task has not yet had its outcome handled."""
+        return bool(self._tasks)
+
+    def run(self, work: Work, *, on_success: Callable[[Any], None] | None = None,
+            on_failure: Callable[[BaseException], bool] | None = None,
+            label: str | None = None, writes: bool = False,
+            store_path: Path | None = None) -> Task:
+        """Run ``work(progress)`` in the background and hand its result to ``on_success``.
+
+        ``on_failure(error)`` may return True to say it has told the user
+        itself; otherwise the error is shown in a message box. With a
+        ``label``, a progress dialog appears if the work outlasts the delay.
+        """
+        task = Task(work, window=self._window, label=label, on_success=on_success,
+                    on_failure=on_failure, store_path=store_path)
+        self._tasks.add(task)
+        task.ended.connect(self._on_task_ended)
+        task.start_clock()
+        (self.write_pool if writes else self.read_pool).start(task.run_in_worker)
+        return task
+
+    def stop_all(self) -> None:
+        """Drop queued work, wait for running work, and ignore outcomes on their way.
+
+        Called before the open store is closed, so no worker is left reading a
+        store that is no longer the window's.
+        """
+        for pool in (self.read_pool, self.write_pool):
+            pool.clear()
+        for pool in (self.read_pool, self.write_pool):
+            pool.waitForDone()
+        for task in list(self._tasks):
+            task.detach()
+        self._tasks.clear()
+
+    @Slot()
+    def _on_task_ended(self) -> None:
+        task = self.sender()
+        if isinstance(task, Task):
+            self._tasks.discard(task)
