@@ -78,15 +78,19 @@ def bucket_labels(edges: Sequence[int] = DEFAULT_BUCKET_EDGES) -> tuple[str, ...
 
 def overdue_accounts(as_of: dt.date, *, today: dt.date | None = None,
                      include_all: bool = False,
-                     edges: Sequence[int] = DEFAULT_BUCKET_EDGES) -> list[AccountRow]:
+                     edges: Sequence[int] = DEFAULT_BUCKET_EDGES,
+                     customer_id: int | None = None) -> list[AccountRow]:
     """Accounts with money overdue on ``as_of`` (all customers with ``include_all``).
 
     ``today`` is the business's date: as-of dates from today on read the kept
     open amounts; earlier ones are derived from allocations up to ``as_of``.
+    ``customer_id`` limits the list to one customer's accounts.
     """
     _check_edges(edges)
     today = today or dt.date.today()
     open_items = _open_today() if as_of >= today else _open_on(as_of)
+    if customer_id is not None:
+        open_items = open_items.where(Invoice.customer == customer_id)
     cases = _bucket_cases(open_items, as_of, edges)
     rows = (open_items
             .select_from(open_items.c.customer_id, open_items.c.currency,
@@ -100,16 +104,18 @@ def overdue_accounts(as_of: dt.date, *, today: dt.date | None = None,
             .group_by(open_items.c.customer_id, open_items.c.currency)
             .tuples())
     figures = {(r[0], r[1]): r[2:] for r in rows}
-    credit = _unallocated_credit(as_of)
+    credit = _unallocated_credit(as_of, customer_id)
     numbers = _open_numbers(open_items)
     keys = set(figures) | set(credit)
-    customers = {c.id: c for c in Customer.select(
-        Customer.id, Customer.code, Customer.name, Customer.currency, Customer.on_hold)}
+    customers = {c.id: c for c in _only(Customer.select(
+        Customer.id, Customer.code, Customer.name, Customer.currency, Customer.on_hold),
+        Customer.id, customer_id)}
     if include_all:
-        keys |= {(cid, c.currency) for cid, c in customers.items()
-                 if not any(k[0] == cid for k in keys)}
-    contacts, actions = _last_contacts(as_of), _next_actions(as_of)
-    plans, promises, agency = _flagged_customers(as_of)
+        with_accounts = {k[0] for k in keys}
+        keys |= {(cid, c.currency) for cid, c in customers.items() if cid not in with_accounts}
+    contacts = _last_contacts(as_of, customer_id)
+    actions = _next_actions(as_of, customer_id)
+    plans, promises, agency = _flagged_customers(as_of, customer_id)
     result = []
     for customer_id, currency in keys:
         total, overdue, oldest_due, disputed, *buckets = figures.get(
@@ -195,7 +201,13 @@ def _bucket_cases(items: pw.Select, as_of: dt.date, edges: Sequence[int]) -> lis
     return cases
 
 
-def _unallocated_credit(as_of: dt.date) -> dict[tuple[int, str], int]:
+def _only(query: pw.Select, field: pw.Field, customer_id: int | None) -> pw.Select:
+    """The query limited to one customer, or as it is when ``customer_id`` is None."""
+    return query if customer_id is None else query.where(field == customer_id)
+
+
+def _unallocated_credit(as_of: dt.date,
+                        customer_id: int | None) -> dict[tuple[int, str], int]:
     """Money received by ``as_of`` (payments, credit notes) not yet allocated then."""
     credit: dict[tuple[int, str], int] = {}
     sources = ((Payment, Payment.received_on, Allocation.payment),
@@ -206,13 +218,13 @@ def _unallocated_credit(as_of: dt.date) -> dict[tuple[int, str], int]:
                        & link.is_null(False))
                 .group_by(link).alias("used_by_then"))
         left = source.amount_minor - pw.fn.COALESCE(used.c.used, 0)
-        rows = (source.select(source.customer, source.currency, pw.fn.SUM(left))
-                .join(used, pw.JOIN.LEFT_OUTER, on=(used.c[f"{link.column_name}"] == source.id))
-                .where((dated <= as_of) & ~source.voided & (left > 0))
-                .group_by(source.customer, source.currency).tuples())
-        for customer_id, currency, amount in rows:
-            key = (customer_id, currency)
-            credit[key] = credit.get(key, 0) + int(amount)
+        rows = _only(source.select(source.customer, source.currency, pw.fn.SUM(left))
+                     .join(used, pw.JOIN.LEFT_OUTER, on=(used.c[link.column_name] == source.id))
+                     .where((dated <= as_of) & ~source.voided & (left > 0)),
+                     source.customer, customer_id)
+        rows = rows.group_by(source.customer, source.currency).tuples()
+        for owner, currency, amount in rows:
+            credit[(owner, currency)] = credit.get((owner, currency), 0) + int(amount)
     return credit
 
 
@@ -224,12 +236,12 @@ def _open_numbers(items: pw.Select) -> dict[tuple[int, str], tuple[str, ...]]:
     return {key: tuple(sorted(value)) for key, value in numbers.items()}
 
 
-def _last_contacts(as_of: dt.date) -> dict[int, tuple[dt.date, str]]:
+def _last_contacts(as_of: dt.date, customer_id: int | None) -> dict[int, tuple[dt.date, str]]:
     """Each customer's latest contact on or before ``as_of``: its date and kind."""
     end = dt.datetime.combine(as_of, dt.time.max)
-    latest = (Interaction
-              .select(Interaction.customer, pw.fn.MAX(Interaction.occurred_at).alias("at"))
-              .where(Interaction.occurred_at <= end)
+    latest = (_only(Interaction
+                    .select(Interaction.customer, pw.fn.MAX(Interaction.occurred_at).alias("at"))
+                    .where(Interaction.occurred_at <= end), Interaction.customer, customer_id)
               .group_by(Interaction.customer).alias("latest"))
     rows = (Interaction.select(Interaction.customer, Interaction.occurred_at, Interaction.kind)
             .join(latest, on=((latest.c.customer_id == Interaction.customer)
@@ -238,28 +250,32 @@ def _last_contacts(as_of: dt.date) -> dict[int, tuple[dt.date, str]]:
     return {customer_id: (_as_date(at), kind) for customer_id, at, kind in rows}
 
 
-def _next_actions(as_of: dt.date) -> dict[int, dt.date]:
+def _next_actions(as_of: dt.date, customer_id: int | None) -> dict[int, dt.date]:
     """The earliest follow-up date still to do, per customer."""
-    rows = (Interaction.select(Interaction.customer, pw.fn.MIN(Interaction.follow_up_on))
-            .where(Interaction.follow_up_on.is_null(False) & ~Interaction.follow_up_done
-                   & (Interaction.created_at <= dt.datetime.combine(as_of, dt.time.max)))
+    rows = (_only(Interaction.select(Interaction.customer, pw.fn.MIN(Interaction.follow_up_on))
+                  .where(Interaction.follow_up_on.is_null(False) & ~Interaction.follow_up_done
+                         & (Interaction.created_at <= dt.datetime.combine(as_of, dt.time.max))),
+                  Interaction.customer, customer_id)
             .group_by(Interaction.customer).tuples())
     return {customer_id: _as_date(day) for customer_id, day in rows}
 
 
-def _flagged_customers(as_of: dt.date) -> tuple[set[int], set[int], set[int]]:
+def _flagged_customers(as_of: dt.date,
+                       customer_id: int | None) -> tuple[set[int], set[int], set[int]]:
     """Customers with an active payment plan, an open promise, or an agency case."""
-    plans = {c for (c,) in PaymentPlan.select(PaymentPlan.customer)
-             .where((PaymentPlan.status == "active") & (PaymentPlan.agreed_on <= as_of))
-             .tuples()}
-    promises = {c for (c,) in Promise.select(Promise.customer)
-                .where((Promise.status == "open")
-                       & (Promise.created_at <= dt.datetime.combine(as_of, dt.time.max)))
-                .tuples()}
-    agency = {c for (c,) in AgencyReferral.select(AgencyReferral.customer)
-              .where(AgencyReferral.status.in_(("referred", "collecting"))
-                     & (AgencyReferral.referred_on <= as_of)).tuples()}
-    return plans, promises, agency
+    plans = PaymentPlan.select(PaymentPlan.customer).where(
+        (PaymentPlan.status == "active") & (PaymentPlan.agreed_on <= as_of))
+    promises = Promise.select(Promise.customer).where(
+        (Promise.status == "open")
+        & (Promise.created_at <= dt.datetime.combine(as_of, dt.time.max)))
+    agency = AgencyReferral.select(AgencyReferral.customer).where(
+        AgencyReferral.status.in_(("referred", "collecting"))
+        & (AgencyReferral.referred_on <= as_of))
+    return (
+        {c for (c,) in _only(plans, PaymentPlan.customer, customer_id).tuples()},
+        {c for (c,) in _only(promises, Promise.customer, customer_id).tuples()},
+        {c for (c,) in _only(agency, AgencyReferral.customer, customer_id).tuples()},
+    )
 
 
 def _days_overdue(oldest_due: object, as_of: dt.date) -> int:

@@ -112,7 +112,9 @@ def _kept_open_amounts() -> list[Problem]:
                                (Charge, Allocation.charge, "charge")):
         paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
                 .where((link == model.id) & ~Allocation.voided))
-        derived = (model.amount_minor - paid)
+        derived = model.amount_minor - paid
+        if model is Invoice:  # a void invoice is owed by nobody
+            derived = pw.Case(None, [(Invoice.status == "void", 0)], derived)
         name = model.number if model is Invoice else model.id
         rows = (model.select(name, model.open_minor, derived.alias("derived"), model.currency)
                 .where(model.open_minor != derived)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models.ledger import CustomerDraft
+import peewee as pw
+
+from models.accounts import AccountRow, overdue_accounts
+from models.ledger import CustomerDraft, LedgerError
+from models.schema import Allocation, Contact, CreditNote, Customer, Invoice, Payment
 
 
 @dataclass(frozen=True)
@@ -97,26 +101,132 @@ class CustomerListRow:
     on_hold: bool
 
 
-def customer_list(as_of: dt.date) -> list[CustomerListRow]:
+def customer_list(as_of: dt.date, *, today: dt.date | None = None) -> list[CustomerListRow]:
     """Every customer with balance and overdue in their own currency, by name."""
-    raise NotImplementedError
+    figures = {(r.customer_id, r.currency): r
+               for r in overdue_accounts(as_of, today=today, include_all=True)}
+    rows = []
+    for customer_id, code, name, currency, on_hold in Customer.select(
+            Customer.id, Customer.code, Customer.name, Customer.currency,
+            Customer.on_hold).tuples():
+        account = figures.get((customer_id, currency))
+        rows.append(CustomerListRow(
+            id=customer_id, code=code, name=name, currency=currency,
+            balance_minor=account.balance_minor if account else 0,
+            overdue_minor=account.overdue_minor if account else 0, on_hold=on_hold))
+    rows.sort(key=lambda r: (r.name.casefold(), r.code))
+    return rows
 
 
-def customer_header(customer_id: int, as_of: dt.date) -> CustomerHeader:
+def customer_header(customer_id: int, as_of: dt.date, *,
+                    today: dt.date | None = None) -> CustomerHeader:
     """The figures and flags at the top of a customer's account."""
-    raise NotImplementedError
+    customer = _customer(customer_id)
+    accounts = overdue_accounts(as_of, today=today, include_all=True, customer_id=customer_id)
+    accounts.sort(key=lambda a: (a.currency != customer.currency, a.currency))
+    contact = (Contact.select().where((Contact.customer == customer_id) & Contact.is_billing)
+               .first())
+    last = max((a.last_contact_on for a in accounts if a.last_contact_on), default=None)
+    return CustomerHeader(
+        id=customer.id, code=customer.code, name=customer.name,
+        contact_name=contact.name if contact else "",
+        billing_email=customer.billing_email, phone=customer.phone, address=customer.address,
+        currency=customer.currency, balances=tuple(_balance(a) for a in accounts),
+        on_hold=customer.on_hold, hold_reason=customer.hold_reason,
+        has_plan=any(a.has_plan for a in accounts),
+        has_open_promise=any(a.has_open_promise for a in accounts),
+        with_agency=any(a.with_agency for a in accounts),
+        last_contact_on=last, days_since_contact=(as_of - last).days if last else None)
 
 
 def customer_invoices(customer_id: int, as_of: dt.date) -> list[InvoiceRow]:
     """All of a customer's invoices, newest first, with what was open on ``as_of``."""
-    raise NotImplementedError
+    _customer(customer_id)
+    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+            .where((Allocation.invoice == Invoice.id) & ~Allocation.voided
+                   & (Allocation.allocated_on <= as_of)))
+    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date,
+                            Invoice.currency, Invoice.amount_minor, paid.alias("paid"),
+                            Invoice.status, Invoice.dispute_reason)
+             .where((Invoice.customer == customer_id) & (Invoice.issue_date <= as_of))
+             .order_by(Invoice.issue_date.desc(), Invoice.id.desc()))
+    rows = []
+    for (invoice_id, number, issued, due, currency, amount, paid_minor, status,
+         reason) in query.tuples():
+        open_minor = 0 if status == "void" else amount - int(paid_minor)
+        rows.append(InvoiceRow(
+            id=invoice_id, number=number, issue_date=issued, due_date=due, currency=currency,
+            amount_minor=amount, paid_minor=int(paid_minor), open_minor=open_minor,
+            days_overdue=max((as_of - due).days, 0) if open_minor else 0,
+            status=_status_on(status, open_minor), dispute_reason=reason))
+    return rows
 
 
 def customer_money_in(customer_id: int) -> list[MoneyInRow]:
     """The customer's payments and credit notes, newest first, with their allocations."""
-    raise NotImplementedError
+    _customer(customer_id)
+    allocations: dict[tuple[str, int], list[AllocationRow]] = {}
+    query = (Allocation.select(Allocation.payment, Allocation.credit_note, Allocation.invoice,
+                               Invoice.number, Allocation.allocated_on, Allocation.amount_minor)
+             .join(Invoice, on=(Allocation.invoice == Invoice.id))
+             .where((Invoice.customer == customer_id) & ~Allocation.voided)
+             .order_by(Allocation.allocated_on, Allocation.id))
+    for payment_id, note_id, invoice_id, number, on, amount in query.tuples():
+        key = ("payment", payment_id) if payment_id is not None else ("credit note", note_id)
+        allocations.setdefault(key, []).append(AllocationRow(invoice_id, number, on, amount))
+    rows = []
+    for payment in Payment.select().where(Payment.customer == customer_id):
+        rows.append(_money_in("payment", payment.id, payment.received_on, payment.reference,
+                              payment.method, payment.currency, payment.amount_minor,
+                              payment.voided, allocations.get(("payment", payment.id), [])))
+    for note in CreditNote.select().where(CreditNote.customer == customer_id):
+        rows.append(_money_in("credit note", note.id, note.issue_date, note.number, note.reason,
+                              note.currency, note.amount_minor, note.voided,
+                              allocations.get(("credit note", note.id), [])))
+    rows.sort(key=lambda r: (r.date, r.kind, r.id), reverse=True)
+    return rows
 
 
 def customer_draft(customer_id: int) -> CustomerDraft:
     """The customer's details, ready to edit in the customer dialog."""
-    raise NotImplementedError
+    customer = _customer(customer_id)
+    contact = (Contact.select().where((Contact.customer == customer_id) & Contact.is_billing)
+               .first())
+    return CustomerDraft(
+        code=customer.code, name=customer.name, currency=customer.currency,
+        contact_name=contact.name if contact else "", billing_email=customer.billing_email,
+        phone=customer.phone, address=customer.address, country=customer.country,
+        language=customer.language, payment_terms_id=customer.payment_terms_id,
+        credit_policy_id=customer.credit_policy_id,
+        followup_policy_id=customer.followup_policy_id, notes=customer.notes)
+
+
+def _customer(customer_id: int) -> Customer:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    return customer
+
+
+def _balance(account: AccountRow) -> CurrencyBalance:
+    return CurrencyBalance(
+        currency=account.currency, balance_minor=account.balance_minor,
+        overdue_minor=account.overdue_minor, buckets=account.buckets,
+        unallocated_minor=account.unallocated_minor, disputed_minor=account.disputed_minor)
+
+
+def _status_on(status: str, open_minor: int) -> str:
+    """The status as it stood: a paid invoice was still open on an earlier date."""
+    if status == "paid" and open_minor > 0:
+        return "open"
+    return status
+
+
+def _money_in(kind: str, row_id: int, day: dt.date, reference: str, method: str,
+              currency: str, amount: int, voided: bool,
+              parts: list[AllocationRow]) -> MoneyInRow:
+    allocated = 0 if voided else sum(p.amount_minor for p in parts)
+    return MoneyInRow(kind=kind, id=row_id, date=day, reference=reference, method=method,
+                      currency=currency, amount_minor=amount, allocated_minor=allocated,
+                      unallocated_minor=0 if voided else amount - allocated, voided=voided,
+                      allocations=tuple(parts))

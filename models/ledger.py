@@ -9,8 +9,26 @@ Bad input raises :class:`LedgerError` naming the field and saying why.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+import peewee as pw
+
+from models.audit import record_change
+from models.db import writing
+from models.money import MoneyError, exponent, format_money, to_minor
+from models.schema import (
+    Allocation,
+    Contact,
+    CreditNote,
+    CreditPolicy,
+    Customer,
+    FollowUpPolicy,
+    Invoice,
+    Payment,
+    PaymentTerms,
+)
 
 
 class LedgerError(ValueError):
@@ -85,21 +103,61 @@ class InvoiceDraft:
 
 PAYMENT_METHODS = ("bank transfer", "card", "cheque", "cash", "direct debit", "other")
 
+# Invoices a payment pays when the user does not choose: not those in dispute.
+_PAYABLE_BY_DEFAULT = ("open", "with_agency")
+_LIVE_STATUSES = ("open", "disputed", "with_agency")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 
-def parse_amount(text: str, currency: str) -> int:
-    """Minor units from what a user typed ("1,234.50", "1234.5", "£ 12")."""
-    raise NotImplementedError
+
+# --- what users type ----------------------------------------------------------
+
+def parse_amount(text: str, currency: str, field: str = "amount") -> int:
+    """Minor units from what a user typed ("1,234.50", "1234.5", "£ 12", "12,50")."""
+    cleaned = re.sub(r"[\s\u00a0\u202f'£€$¥]", "", text.strip()).upper().replace(currency.upper(), "")
+    if not cleaned:
+        raise LedgerError(field, "Enter an amount.")
+    if "," in cleaned and "." in cleaned:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+    elif cleaned.count(",") == 1 and len(cleaned.rsplit(",", 1)[1]) != 3:
+        decimal_mark = ","  # "12,50": a decimal comma, not thousands
+    else:
+        decimal_mark = "."
+    thousands = "." if decimal_mark == "," else ","
+    cleaned = cleaned.replace(thousands, "").replace(decimal_mark, ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise LedgerError(field, f"“{text.strip()}” is not an amount. Write it like 1234.50.")
+    try:
+        return to_minor(cleaned, currency)
+    except MoneyError as exc:
+        places = exponent(currency)
+        if "decimal places" in str(exc):
+            raise LedgerError(field, f"{currency} amounts have {places} decimal places at "
+                                     f"most.") from exc
+        raise LedgerError(field, str(exc)) from exc
 
 
-def parse_date(text: str) -> dt.date:
+def parse_date(text: str, field: str = "date") -> dt.date:
     """A date from what a user typed: YYYY-MM-DD (also DD/MM/YYYY and DD.MM.YYYY)."""
-    raise NotImplementedError
+    cleaned = text.strip()
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    raise LedgerError(field, f"“{cleaned}” is not a date. Write it as YYYY-MM-DD, "
+                             f"e.g. 2026-11-24.")
 
 
 def pick_lists() -> PickLists:
     """The payment terms and policies a customer can be given."""
-    raise NotImplementedError
+    def choices(model: type[pw.Model]) -> tuple[Choice, ...]:
+        return tuple(Choice(i, n) for i, n in
+                     model.select(model.id, model.name).order_by(model.name).tuples())
 
+    return PickLists(choices(PaymentTerms), choices(CreditPolicy), choices(FollowUpPolicy))
+
+
+# --- money in -----------------------------------------------------------------
 
 def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
                    method: str = "bank transfer", reference: str = "",
@@ -112,7 +170,20 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
     after today, an invoice of another customer or currency, and an
     allocation above what is open or above the payment.
     """
-    raise NotImplementedError
+    _positive(amount_minor, "amount", "the payment")
+    _not_future(received_on, today, "received_on", "The payment date")
+    with writing():
+        customer = _customer(customer_id)
+        payment = Payment.create(
+            customer=customer, received_on=received_on, amount_minor=amount_minor,
+            currency=customer.currency, method=method.strip() or "other",
+            reference=reference.strip(), created_at=dt.datetime.now())
+        parts = _allocate(customer, payment.currency, amount_minor, allocate_to,
+                          received_on, payment=payment)
+        record_change("record payment", "payment", payment.id,
+                      after={**_payment_fields(payment),
+                             "allocations": [asdict(p) for p in parts]})
+    return PaymentResult(payment.id, parts, amount_minor - sum(p.amount_minor for p in parts))
 
 
 def allocate_credit(customer_id: int, *, payment_id: int | None = None,
@@ -120,63 +191,398 @@ def allocate_credit(customer_id: int, *, payment_id: int | None = None,
                     allocate_to: Sequence[tuple[int, int]] | None = None,
                     on: dt.date | None = None) -> tuple[AllocatedPart, ...]:
     """Allocate a payment's or credit note's unallocated credit to open invoices."""
-    raise NotImplementedError
+    if (payment_id is None) == (credit_note_id is None):
+        raise ValueError("allocate_credit takes a payment or a credit note")
+    on = on or dt.date.today()
+    with writing():
+        customer = _customer(customer_id)
+        model, source_id = ((Payment, payment_id) if payment_id is not None
+                            else (CreditNote, credit_note_id))
+        source = model.get_or_none((model.id == source_id) & (model.customer == customer))
+        if source is None or source.voided:
+            raise LedgerError("source", "That payment or credit note is not on this account.")
+        link = Allocation.payment if model is Payment else Allocation.credit_note
+        left = source.amount_minor - _allocated(link == source.id)
+        if left <= 0:
+            raise LedgerError("source", "Nothing is left to allocate from it.")
+        kind = {"payment": source} if model is Payment else {"credit_note": source}
+        parts = _allocate(customer, source.currency, left, allocate_to, on, **kind)
+        record_change("allocate credit", model._meta.table_name, source.id,
+                      after={"allocations": [asdict(p) for p in parts]})
+    return parts
 
 
 def add_credit_note(customer_id: int, *, number: str, issue_date: dt.date, amount_minor: int,
                     reason: str = "", invoice_id: int | None = None,
                     today: dt.date | None = None) -> int:
     """Grant a credit note; allocated to ``invoice_id`` if given, else kept as credit."""
-    raise NotImplementedError
+    number = number.strip()
+    if not number:
+        raise LedgerError("number", "Enter the credit note's number.")
+    _positive(amount_minor, "amount", "the credit note")
+    _not_future(issue_date, today, "issue_date", "The credit note's date")
+    with writing():
+        customer = _customer(customer_id)
+        if CreditNote.select().where(CreditNote.number == number).exists():
+            raise LedgerError("number", f"Credit note {number} already exists.")
+        note = CreditNote.create(
+            number=number, customer=customer, issue_date=issue_date, amount_minor=amount_minor,
+            currency=customer.currency, reason=reason.strip(), invoice=invoice_id,
+            created_at=dt.datetime.now())
+        parts: tuple[AllocatedPart, ...] = ()
+        if invoice_id is not None:
+            invoice = _invoice_of(customer, invoice_id, note.currency, "invoice")
+            share = min(amount_minor, invoice.open_minor)
+            if share > 0:
+                parts = _allocate(customer, note.currency, amount_minor, [(invoice_id, share)],
+                                  issue_date, credit_note=note)
+        record_change("add credit note", "credit_note", note.id,
+                      after={"number": number, "amount_minor": amount_minor,
+                             "invoice_id": invoice_id, "reason": note.reason,
+                             "allocations": [asdict(p) for p in parts]})
+    return note.id
 
 
 def void_payment(payment_id: int, reason: str) -> None:
     """Void a payment recorded by mistake; its allocations are undone."""
-    raise NotImplementedError
+    reason = _reason(reason, "Say why the payment is voided.")
+    with writing():
+        payment = Payment.get_or_none(Payment.id == payment_id)
+        if payment is None or payment.voided:
+            raise LedgerError("payment", "That payment does not exist or is already void.")
+        before = _payment_fields(payment)
+        for allocation in Allocation.select().where((Allocation.payment == payment)
+                                                    & ~Allocation.voided):
+            _undo(allocation)
+        Payment.update(voided=True).where(Payment.id == payment.id).execute()
+        record_change("void payment", "payment", payment.id, before=before,
+                      after={"voided": True, "reason": reason})
 
 
 def void_invoice(invoice_id: int, reason: str) -> None:
     """Void an invoice issued by mistake (only while nothing is allocated to it)."""
-    raise NotImplementedError
+    reason = _reason(reason, "Say why the invoice is voided.")
+    with writing():
+        invoice = _existing_invoice(invoice_id)
+        if invoice.status == "void":
+            raise LedgerError("invoice", f"Invoice {invoice.number} is already void.")
+        if _allocated(Allocation.invoice == invoice.id):
+            raise LedgerError("invoice", f"Money is allocated to invoice {invoice.number}. "
+                                         f"Void that payment or credit note first.")
+        Invoice.update(status="void", open_minor=0).where(Invoice.id == invoice.id).execute()
+        record_change("void invoice", "invoice", invoice.id,
+                      before={"status": invoice.status, "open_minor": invoice.open_minor},
+                      after={"status": "void", "open_minor": 0, "reason": reason})
 
+
+# --- disputes and holds ----------------------------------------------------------
 
 def dispute_invoice(invoice_id: int, reason: str) -> None:
     """Put an invoice in dispute: follow-up stops for it until released."""
-    raise NotImplementedError
+    reason = _reason(reason, "Say what the customer disputes.")
+    with writing():
+        invoice = _existing_invoice(invoice_id)
+        if invoice.status not in ("open", "with_agency") or invoice.open_minor == 0:
+            raise LedgerError("invoice", f"Invoice {invoice.number} has nothing open to "
+                                         f"dispute.")
+        Invoice.update(status="disputed", dispute_reason=reason).where(
+            Invoice.id == invoice.id).execute()
+        record_change("dispute invoice", "invoice", invoice.id,
+                      before={"status": invoice.status},
+                      after={"status": "disputed", "dispute_reason": reason})
 
 
 def release_dispute(invoice_id: int) -> None:
     """End an invoice's dispute; it is chased again if still open."""
-    raise NotImplementedError
+    with writing():
+        invoice = _existing_invoice(invoice_id)
+        if invoice.status != "disputed":
+            raise LedgerError("invoice", f"Invoice {invoice.number} is not in dispute.")
+        status = "open" if invoice.open_minor else "paid"
+        Invoice.update(status=status, dispute_reason="").where(
+            Invoice.id == invoice.id).execute()
+        record_change("release dispute", "invoice", invoice.id,
+                      before={"status": "disputed", "dispute_reason": invoice.dispute_reason},
+                      after={"status": status})
 
 
 def put_on_hold(customer_id: int, reason: str) -> None:
     """Stop all follow-up with a customer, with the reason."""
-    raise NotImplementedError
+    reason = _reason(reason, "Say why the customer is put on hold.")
+    with writing():
+        customer = _customer(customer_id)
+        Customer.update(on_hold=True, hold_reason=reason).where(
+            Customer.id == customer.id).execute()
+        record_change("put on hold", "customer", customer.id,
+                      before={"on_hold": customer.on_hold, "hold_reason": customer.hold_reason},
+                      after={"on_hold": True, "hold_reason": reason})
 
 
 def release_hold(customer_id: int) -> None:
     """Resume follow-up with a customer."""
-    raise NotImplementedError
+    with writing():
+        customer = _customer(customer_id)
+        Customer.update(on_hold=False, hold_reason="").where(Customer.id == customer.id).execute()
+        record_change("release hold", "customer", customer.id,
+                      before={"on_hold": customer.on_hold, "hold_reason": customer.hold_reason},
+                      after={"on_hold": False})
 
+
+# --- customers and invoices ---------------------------------------------------
 
 def add_customer(draft: CustomerDraft) -> int:
     """Create a customer; refuses a duplicate code, an empty name or a bad currency."""
-    raise NotImplementedError
+    with writing():
+        fields = _customer_fields(draft, customer_id=None)
+        customer = Customer.create(**fields, created_at=dt.datetime.now())
+        _save_billing_contact(customer, draft)
+        record_change("add customer", "customer", customer.id, after=asdict(draft))
+    return customer.id
 
 
 def update_customer(customer_id: int, draft: CustomerDraft) -> None:
     """Change a customer's details (audited)."""
-    raise NotImplementedError
+    with writing():
+        customer = _customer(customer_id)
+        fields = _customer_fields(draft, customer_id=customer.id)
+        if fields["currency"] != customer.currency and _has_money(customer):
+            raise LedgerError("currency", "The currency cannot change once the customer has "
+                                          "invoices or payments.")
+        before = {name: getattr(customer, name) for name in fields}
+        Customer.update(**fields).where(Customer.id == customer.id).execute()
+        _save_billing_contact(customer, draft)
+        record_change("edit customer", "customer", customer.id, before=before,
+                      after=asdict(draft))
 
 
 def add_invoice(customer_id: int, draft: InvoiceDraft) -> int:
     """Record an invoice; refuses a duplicate number, a due date before issue, a
     zero or negative amount."""
-    raise NotImplementedError
+    with writing():
+        customer = _customer(customer_id)
+        number = _invoice_number(draft, invoice_id=None)
+        invoice = Invoice.create(
+            number=number, customer=customer, issue_date=draft.issue_date,
+            due_date=draft.due_date, amount_minor=draft.amount_minor,
+            open_minor=draft.amount_minor, currency=customer.currency,
+            external_ref=draft.external_ref.strip() or None, created_at=dt.datetime.now())
+        record_change("add invoice", "invoice", invoice.id, after=asdict(draft))
+    return invoice.id
 
 
 def update_invoice(invoice_id: int, draft: InvoiceDraft) -> None:
     """Correct an invoice's number, dates or reference (audited). The amount can
     change only while nothing is allocated to it; otherwise void and re-issue."""
-    raise NotImplementedError
+    with writing():
+        invoice = _existing_invoice(invoice_id)
+        if invoice.status == "void":
+            raise LedgerError("number", f"Invoice {invoice.number} is void.")
+        number = _invoice_number(draft, invoice_id=invoice.id)
+        changes: dict[str, object] = {
+            "number": number, "issue_date": draft.issue_date, "due_date": draft.due_date,
+            "external_ref": draft.external_ref.strip() or None}
+        if draft.amount_minor != invoice.amount_minor:
+            if _allocated(Allocation.invoice == invoice.id):
+                raise LedgerError("amount", "Money is already allocated to this invoice, so "
+                                            "its amount cannot change. Void it and issue a "
+                                            "new one, or add a credit note.")
+            changes.update(amount_minor=draft.amount_minor, open_minor=draft.amount_minor)
+        before = {name: getattr(invoice, name) for name in changes}
+        Invoice.update(**changes).where(Invoice.id == invoice.id).execute()
+        record_change("edit invoice", "invoice", invoice.id, before=before, after=changes)
+
+
+# --- the rules behind them ----------------------------------------------------
+
+def _allocate(customer: Customer, currency: str, available: int,
+              allocate_to: Sequence[tuple[int, int]] | None, on: dt.date,
+              **source: Payment | CreditNote) -> tuple[AllocatedPart, ...]:
+    """Allocate up to ``available`` from ``source`` to the customer's open invoices."""
+    if allocate_to is None:
+        plan = _oldest_first(customer, currency, available)
+    else:
+        plan = _chosen(customer, currency, available, allocate_to)
+    parts = []
+    for invoice, amount in plan:
+        Allocation.create(invoice=invoice, allocated_on=on, amount_minor=amount,
+                          created_at=dt.datetime.now(), **source)
+        left = invoice.open_minor - amount
+        status = "paid" if left == 0 else invoice.status
+        Invoice.update(open_minor=left, status=status).where(Invoice.id == invoice.id).execute()
+        parts.append(AllocatedPart(invoice.id, invoice.number, amount))
+    return tuple(parts)
+
+
+def _oldest_first(customer: Customer, currency: str,
+                  available: int) -> list[tuple[Invoice, int]]:
+    plan = []
+    open_invoices = (Invoice.select()
+                     .where((Invoice.customer == customer) & (Invoice.currency == currency)
+                            & (Invoice.open_minor > 0)
+                            & Invoice.status.in_(_PAYABLE_BY_DEFAULT))
+                     .order_by(Invoice.due_date, Invoice.id))
+    for invoice in open_invoices:
+        if available == 0:
+            break
+        part = min(available, invoice.open_minor)
+        plan.append((invoice, part))
+        available -= part
+    return plan
+
+
+def _chosen(customer: Customer, currency: str, available: int,
+            allocate_to: Sequence[tuple[int, int]]) -> list[tuple[Invoice, int]]:
+    plan, total, seen = [], 0, set()
+    for invoice_id, amount in allocate_to:
+        if invoice_id in seen:
+            raise LedgerError("allocations", "An invoice is listed twice.")
+        seen.add(invoice_id)
+        invoice = _invoice_of(customer, invoice_id, currency, "allocations")
+        if amount <= 0:
+            raise LedgerError("allocations", f"Allocate an amount above zero to "
+                                             f"invoice {invoice.number}.")
+        if amount > invoice.open_minor:
+            raise LedgerError("allocations", f"Invoice {invoice.number} has only "
+                                             f"{_money(invoice.open_minor, currency)} open.")
+        total += amount
+        plan.append((invoice, amount))
+    if total > available:
+        raise LedgerError("allocations", f"The allocations add up to "
+                                         f"{_money(total, currency)}, more than the "
+                                         f"{_money(available, currency)} available.")
+    return plan
+
+
+def _undo(allocation: Allocation) -> None:
+    """Void one allocation and give its amount back to the invoice it paid."""
+    Allocation.update(voided=True).where(Allocation.id == allocation.id).execute()
+    if allocation.invoice_id is None:
+        return
+    invoice = Invoice.get_by_id(allocation.invoice_id)
+    status = "open" if invoice.status == "paid" else invoice.status
+    Invoice.update(open_minor=invoice.open_minor + allocation.amount_minor, status=status).where(
+        Invoice.id == invoice.id).execute()
+
+
+def _allocated(where: pw.Expression) -> int:
+    return int(Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+               .where(where & ~Allocation.voided).scalar())
+
+
+def _customer(customer_id: int) -> Customer:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    return customer
+
+
+def _existing_invoice(invoice_id: int) -> Invoice:
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    if invoice is None:
+        raise LedgerError("invoice", "That invoice no longer exists.")
+    return invoice
+
+
+def _invoice_of(customer: Customer, invoice_id: int, currency: str, field: str) -> Invoice:
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    if invoice is None or invoice.customer_id != customer.id:
+        raise LedgerError(field, "That invoice is not on this customer's account.")
+    if invoice.currency != currency:
+        raise LedgerError(field, f"Invoice {invoice.number} is in {invoice.currency}, not "
+                                 f"{currency}.")
+    if invoice.status not in _LIVE_STATUSES:
+        raise LedgerError(field, f"Invoice {invoice.number} is {invoice.status.replace('_', ' ')}.")
+    return invoice
+
+
+def _invoice_number(draft: InvoiceDraft, invoice_id: int | None) -> str:
+    number = draft.number.strip()
+    if not number:
+        raise LedgerError("number", "Enter the invoice number.")
+    clash = Invoice.select().where(Invoice.number == number)
+    if invoice_id is not None:
+        clash = clash.where(Invoice.id != invoice_id)
+    if clash.exists():
+        raise LedgerError("number", f"Invoice {number} already exists.")
+    if draft.due_date < draft.issue_date:
+        raise LedgerError("due_date", "The due date is before the issue date.")
+    _positive(draft.amount_minor, "amount", "the invoice")
+    return number
+
+
+def _customer_fields(draft: CustomerDraft, customer_id: int | None) -> dict[str, object]:
+    name = draft.name.strip()
+    if not name:
+        raise LedgerError("name", "Enter the customer's name.")
+    code = draft.code.strip() or _next_customer_code()
+    clash = Customer.select().where(Customer.code == code)
+    if customer_id is not None:
+        clash = clash.where(Customer.id != customer_id)
+    if clash.exists():
+        raise LedgerError("code", f"Another customer already has the account code {code}.")
+    currency = draft.currency.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise LedgerError("currency", "Choose the currency as a three-letter code, e.g. EUR.")
+    email = draft.billing_email.strip()
+    if email and not re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+", email):
+        raise LedgerError("billing_email", f"“{email}” does not look like an e-mail address.")
+    country = draft.country.strip().upper()
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        raise LedgerError("country", "Choose the country as a two-letter code, e.g. GB.")
+    return {"code": code, "name": name, "currency": currency, "billing_email": email,
+            "phone": draft.phone.strip(), "address": draft.address.strip(), "country": country,
+            "language": draft.language.strip() or "en",
+            "payment_terms": draft.payment_terms_id, "credit_policy": draft.credit_policy_id,
+            "followup_policy": draft.followup_policy_id, "notes": draft.notes.strip()}
+
+
+def _next_customer_code() -> str:
+    count = Customer.select().count()
+    while True:
+        count += 1
+        code = f"C{count:05d}"
+        if not Customer.select().where(Customer.code == code).exists():
+            return code
+
+
+def _save_billing_contact(customer: Customer, draft: CustomerDraft) -> None:
+    name, email = draft.contact_name.strip(), draft.billing_email.strip()
+    contact = Contact.get_or_none((Contact.customer == customer) & Contact.is_billing)
+    if contact is None:
+        if name or email:
+            Contact.create(customer=customer, name=name, email=email,
+                           phone=draft.phone.strip(), is_billing=True)
+        return
+    Contact.update(name=name, email=email).where(Contact.id == contact.id).execute()
+
+
+def _has_money(customer: Customer) -> bool:
+    return (Invoice.select().where(Invoice.customer == customer).exists()
+            or Payment.select().where(Payment.customer == customer).exists())
+
+
+def _positive(amount_minor: int, field: str, what: str) -> None:
+    if amount_minor <= 0:
+        raise LedgerError(field, f"Enter an amount above zero for {what}.")
+
+
+def _not_future(day: dt.date, today: dt.date | None, field: str, what: str) -> None:
+    if day > (today or dt.date.today()):
+        raise LedgerError(field, f"{what} is in the future.")
+
+
+def _reason(reason: str, prompt: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise LedgerError("reason", prompt)
+    return reason
+
+
+def _payment_fields(payment: Payment) -> dict[str, object]:
+    return {"customer_id": payment.customer_id, "received_on": payment.received_on,
+            "amount_minor": payment.amount_minor, "currency": payment.currency,
+            "method": payment.method, "reference": payment.reference}
+
+
+def _money(minor: int, currency: str) -> str:
+    return format_money(minor, currency)
