@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -50,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="verify a store: SQLite integrity, allocations and balances")
     check.set_defaults(handler=_check)
+    overdue = commands.add_parser("overdue", help="list who owes what, and how late")
+    overdue.add_argument("--as-of", type=_date, metavar="DATE",
+                         help="the day the figures are for, YYYY-MM-DD (default: today)")
+    overdue.add_argument("--format", choices=("table", "csv"), default="table",
+                         help="a table to read, or CSV for a spreadsheet (table)")
+    overdue.add_argument("--all", action="store_true", help="include customers not overdue")
+    overdue.set_defaults(handler=_overdue)
     return parser
 
 
@@ -91,6 +99,21 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _overdue(args: argparse.Namespace) -> int:
+    from models.accounts import overdue_accounts
+    from models.db import default_store_path, run_in_store
+    from reports.accounts_export import overdue_table, write_overdue_csv
+
+    as_of = args.as_of or dt.date.today()
+    rows = run_in_store(args.db or default_store_path(),
+                        lambda: overdue_accounts(as_of, include_all=args.all))
+    if args.format == "csv":
+        write_overdue_csv(rows, sys.stdout)
+    else:
+        sys.stdout.write(overdue_table(rows, as_of))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a command, or open the window when none is given."""
     args = build_parser().parse_args(argv)
@@ -108,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # a rule of the business, e.g. demo into a used store
         print(exc, file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early, e.g. `duly overdue | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def duly(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_the_headless_commands() -> None:
     result = duly("--help")
     assert result.returncode == 0
-    for word in ("--db PATH", "demo", "check"):
+    for word in ("--db PATH", "demo", "check", "overdue"):
         assert word in result.stdout
 
 
@@ -72,3 +72,22 @@ def test_bad_arguments_get_a_plain_message() -> None:
     assert "YYYY-MM-DD" in result.stderr
     result = duly("demo", "--customers", "-3")
     assert result.returncode == 2 and "above zero" in result.stderr
+
+
+def test_overdue_prints_the_list_as_a_table_and_as_csv(tmp_path: Path) -> None:
+    store = tmp_path / "demo.sqlite"
+    assert duly("--db", str(store), "demo", "--as-of", "2026-11-24").returncode == 0
+    table = duly("--db", str(store), "overdue", "--as-of", "2026-11-24")
+    assert table.returncode == 0, table.stderr
+    assert "Overdue accounts as of 2026-11-24" in table.stdout
+    assert "Łukaszewski S.A." in table.stdout and "Total overdue" in table.stdout
+    past = duly("--db", str(store), "overdue", "--as-of", "2026-06-30", "--format", "csv")
+    assert past.returncode == 0
+    lines = past.stdout.splitlines()
+    assert lines[0].startswith("Code,Customer,Currency,Balance,Overdue")
+    assert len(lines) > 5 and past.stdout != table.stdout
+
+
+def test_overdue_refuses_a_date_it_cannot_read(tmp_path: Path) -> None:
+    result = duly("--db", str(tmp_path / "none.sqlite"), "overdue", "--as-of", "yesterday")
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr

@@ -1,0 +1,88 @@
+"""The overdue list as text for a terminal or as CSV for a spreadsheet.
+
+CSV cells that a spreadsheet would run as a formula (starting with = + - @,
+a tab or a carriage return) are neutralised with a leading apostrophe, as
+OWASP recommends; plain numbers are left as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from models.accounts import AccountRow, bucket_labels, currency_totals
+from models.money import format_money, from_minor
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def flags(row: AccountRow) -> str:
+    """The account's flags in words: "on hold, disputed, plan, promise, agency"."""
+    words = [("on hold", row.on_hold), ("disputed", row.disputed_minor > 0),
+             ("plan", row.has_plan), ("promise", row.has_open_promise),
+             ("agency", row.with_agency)]
+    return ", ".join(word for word, present in words if present)
+
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text and never runs as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _cells(row: AccountRow) -> list[object]:
+    money = [from_minor(m, row.currency) for m in (row.balance_minor, row.overdue_minor,
+                                                   *row.buckets)]
+    return [row.code, row.name, row.currency, *money, row.oldest_days_overdue,
+            row.last_contact_on or "", row.last_contact_kind, row.next_action_on or "",
+            flags(row)]
+
+
+def _header(edges: Sequence[int]) -> list[str]:
+    return ["Code", "Customer", "Currency", "Balance", "Overdue", *bucket_labels(edges),
+            "Days overdue", "Last contact", "Contact kind", "Next action", "Flags"]
+
+
+def write_overdue_csv(rows: Iterable[AccountRow], out: TextIO,
+                      edges: Sequence[int] = (30, 60, 90)) -> None:
+    """Write the accounts as CSV (UTF-8, comma separated, one header row)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_header(edges))
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in _cells(row)])
+
+
+def overdue_table(rows: Sequence[AccountRow], as_of: dt.date,
+                  edges: Sequence[int] = (30, 60, 90)) -> str:
+    """A plain-text table of the accounts with per-currency totals underneath."""
+    header = ["Customer", "Cur", "Overdue", *bucket_labels(edges)[1:], "Days", "Last contact",
+              "Flags"]
+    lines = [[r.name, r.currency, format_money(r.overdue_minor, r.currency).rsplit(" ", 1)[0],
+              *(format_money(b, r.currency).rsplit(" ", 1)[0] for b in r.buckets[1:]),
+              str(r.oldest_days_overdue),
+              f"{r.last_contact_on} {r.last_contact_kind}" if r.last_contact_on else "",
+              flags(r)] for r in rows]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines,
+                                                                        strict=False)]
+    numeric = set(range(2, 3 + len(edges) + 2))
+
+    def render(cells: Sequence[str]) -> str:
+        return "  ".join(cell.rjust(w) if i in numeric else cell.ljust(w)
+                         for i, (cell, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    out = [f"Overdue accounts as of {as_of.isoformat()}", "", render(header),
+           render(["-" * w for w in widths])]
+    out += [render(line) for line in lines]
+    out.append("")
+    for total in currency_totals(rows):
+        out.append(f"Total overdue {format_money(total.overdue_minor, total.currency)} "
+                   f"in {total.accounts} account(s)")
+    if not rows:
+        out.append("Nothing is overdue.")
+    return "\n".join(out) + "\n"
