@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from models.contacts import contact_summary
 from models.db import integrity_problems
 from models.money import format_money
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
@@ -38,6 +39,8 @@ def check_store() -> list[Problem]:
     problems += _over_allocated_targets()
     problems += _allocations_across_accounts()
     problems += _kept_open_amounts()
+    problems += _kept_credit()
+    problems += _kept_contact_summaries()
     problems += _statuses()
     problems += _customer_balances()
     return problems
@@ -123,6 +126,34 @@ def _kept_open_amounts() -> list[Problem]:
             found.append(Problem("balances", f"{label} {number} shows "
                                  f"{format_money(kept, currency)} open but its allocations "
                                  f"leave {format_money(should, currency)}"))
+    return found
+
+
+def _kept_credit() -> list[Problem]:
+    found = []
+    for model, link, label in ((Payment, Allocation.payment, "payment"),
+                               (CreditNote, Allocation.credit_note, "credit note")):
+        used = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+                .where((link == model.id) & ~Allocation.voided))
+        derived = pw.Case(None, [(model.voided, 0)], model.amount_minor - used)
+        rows = (model.select(model.id, model.unallocated_minor, derived, model.currency)
+                .where(model.unallocated_minor != derived).tuples())
+        for source_id, kept, should, currency in rows:
+            found.append(Problem("balances", f"{label} #{source_id} shows "
+                                 f"{format_money(kept, currency)} unallocated but its "
+                                 f"allocations leave {format_money(should, currency)}"))
+    return found
+
+
+def _kept_contact_summaries() -> list[Problem]:
+    found = []
+    for column, should in contact_summary().items():
+        rows = (Customer.select(Customer.name)
+                .where(pw.Expression(column, "IS DISTINCT FROM", should))
+                .tuples())
+        for (name,) in rows:
+            found.append(Problem("contacts", f"{name}: the kept {column.name.replace('_', ' ')} "
+                                 f"does not match the contact log"))
     return found
 
 

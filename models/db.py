@@ -372,3 +372,13 @@ def integrity_problems() -> list[str]:
     for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
         problems.append(f"{table} row {rowid} points at a missing {parent}")
     return problems
+
+
+# Values of a group joined into one text; no invoice number contains it.
+GROUP_SEPARATOR = "\x1f"
+
+
+def group_concat(field: pw.Node) -> pw.Node:
+    """A group's values joined by :data:`GROUP_SEPARATOR` (SQLite's GROUP_CONCAT;
+    PostgreSQL would use string_agg)."""
+    return pw.fn.GROUP_CONCAT(field, GROUP_SEPARATOR)

@@ -19,6 +19,7 @@ from decimal import Decimal
 import peewee as pw
 
 from models.company import create_business
+from models.contacts import refresh_contact_summary
 from models.db import writing
 from models.schema import (
     Agency,
@@ -144,10 +145,10 @@ _FIELDS: dict[type[pw.Model], list[pw.Field]] = {
               Invoice.due_date, Invoice.amount_minor, Invoice.open_minor, Invoice.currency,
               Invoice.status, Invoice.dispute_reason, Invoice.created_at],
     CreditNote: [CreditNote.id, CreditNote.number, CreditNote.customer, CreditNote.issue_date,
-                 CreditNote.amount_minor, CreditNote.currency, CreditNote.reason,
+                 CreditNote.amount_minor, CreditNote.unallocated_minor, CreditNote.currency, CreditNote.reason,
                  CreditNote.invoice, CreditNote.created_at],
     Payment: [Payment.id, Payment.customer, Payment.received_on, Payment.amount_minor,
-              Payment.currency, Payment.method, Payment.reference, Payment.created_at],
+              Payment.unallocated_minor, Payment.currency, Payment.method, Payment.reference, Payment.created_at],
     Allocation: [Allocation.payment, Allocation.credit_note, Allocation.invoice,
                  Allocation.allocated_on, Allocation.amount_minor, Allocation.created_at],
     Interaction: [Interaction.id, Interaction.customer, Interaction.kind,
@@ -221,6 +222,7 @@ def create_demo(*, seed: int = 2026, today: dt.date | None = None, customers: in
                       counts[index], today)
         with writing():
             _write(chunk)
+            refresh_contact_summary(row[0] for row in chunk.rows[Customer])
         for model, rows in chunk.rows.items():
             totals[model] = totals.get(model, 0) + len(rows)
         if progress is not None:
@@ -328,7 +330,7 @@ def _credit_notes(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int
         amount = inv.amount if rng.random() < 0.3 else max(100, inv.amount // rng.choice((2, 4, 10)))
         number = f"CN-{ids.credit_note:06d}"
         reason = rng.choice(("Returned goods", "Price correction", "Short delivery"))
-        chunk.add(CreditNote, (ids.credit_note, number, customer_id, issued, amount, currency,
+        chunk.add(CreditNote, (ids.credit_note, number, customer_id, issued, amount, 0, currency,
                                reason, inv.id, dt.datetime.combine(issued, dt.time(10))))
         chunk.add(Allocation, (None, ids.credit_note, inv.id, issued, amount,
                                dt.datetime.combine(issued, dt.time(10))))
@@ -382,7 +384,7 @@ def _payments(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cu
             extra, overpaid_once = 5000, True  # an overpayment kept as credit
         stamp = dt.datetime.combine(received, dt.time(11))
         reference = f"{rng.choice(('BACS', 'FPS', 'SEPA', 'CHQ'))} {group[0][1].number}"
-        chunk.add(Payment, (ids.payment, customer_id, received, total + extra, currency,
+        chunk.add(Payment, (ids.payment, customer_id, received, total + extra, extra, currency,
                             "bank transfer", reference, stamp))
         for _, inv, amount in group:
             chunk.add(Allocation, (ids.payment, None, inv.id, received, amount, stamp))
@@ -501,7 +503,8 @@ def _pay_oldest_first(customer: Customer, invoices: list[Invoice], day: dt.date,
                       reference: str) -> None:
     stamp = dt.datetime.combine(day, dt.time(11))
     payment = Payment.create(customer=customer, received_on=day, amount_minor=amount,
-                             currency=customer.currency, reference=reference, created_at=stamp)
+                             unallocated_minor=amount, currency=customer.currency,
+                             reference=reference, created_at=stamp)
     for inv in invoices:
         if amount == 0:
             break
@@ -515,6 +518,7 @@ def _pay_oldest_first(customer: Customer, invoices: list[Invoice], day: dt.date,
         Invoice.update(open_minor=inv.open_minor,
                        status="open" if inv.open_minor else "paid").where(
             Invoice.id == inv.id).execute()
+    Payment.update(unallocated_minor=amount).where(Payment.id == payment.id).execute()
 
 
 def _referral(agency: Agency, customer: Customer, today: dt.date) -> None:

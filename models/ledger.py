@@ -176,7 +176,7 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
         customer = _customer(customer_id)
         payment = Payment.create(
             customer=customer, received_on=received_on, amount_minor=amount_minor,
-            currency=customer.currency, method=method.strip() or "other",
+            unallocated_minor=amount_minor, currency=customer.currency, method=method.strip() or "other",
             reference=reference.strip(), created_at=dt.datetime.now())
         parts = _allocate(customer, payment.currency, amount_minor, allocate_to,
                           received_on, payment=payment)
@@ -201,12 +201,11 @@ def allocate_credit(customer_id: int, *, payment_id: int | None = None,
         source = model.get_or_none((model.id == source_id) & (model.customer == customer))
         if source is None or source.voided:
             raise LedgerError("source", "That payment or credit note is not on this account.")
-        link = Allocation.payment if model is Payment else Allocation.credit_note
-        left = source.amount_minor - _allocated(link == source.id)
-        if left <= 0:
+        if source.unallocated_minor <= 0:
             raise LedgerError("source", "Nothing is left to allocate from it.")
         kind = {"payment": source} if model is Payment else {"credit_note": source}
-        parts = _allocate(customer, source.currency, left, allocate_to, on, **kind)
+        parts = _allocate(customer, source.currency, source.unallocated_minor, allocate_to, on,
+                          **kind)
         record_change("allocate credit", model._meta.table_name, source.id,
                       after={"allocations": [asdict(p) for p in parts]})
     return parts
@@ -227,7 +226,7 @@ def add_credit_note(customer_id: int, *, number: str, issue_date: dt.date, amoun
             raise LedgerError("number", f"Credit note {number} already exists.")
         note = CreditNote.create(
             number=number, customer=customer, issue_date=issue_date, amount_minor=amount_minor,
-            currency=customer.currency, reason=reason.strip(), invoice=invoice_id,
+            unallocated_minor=amount_minor, currency=customer.currency, reason=reason.strip(), invoice=invoice_id,
             created_at=dt.datetime.now())
         parts: tuple[AllocatedPart, ...] = ()
         if invoice_id is not None:
@@ -254,7 +253,7 @@ def void_payment(payment_id: int, reason: str) -> None:
         for allocation in Allocation.select().where((Allocation.payment == payment)
                                                     & ~Allocation.voided):
             _undo(allocation)
-        Payment.update(voided=True).where(Payment.id == payment.id).execute()
+        Payment.update(voided=True, unallocated_minor=0).where(Payment.id == payment.id).execute()
         record_change("void payment", "payment", payment.id, before=before,
                       after={"voided": True, "reason": reason})
 
@@ -410,6 +409,10 @@ def _allocate(customer: Customer, currency: str, available: int,
         status = "paid" if left == 0 else invoice.status
         Invoice.update(open_minor=left, status=status).where(Invoice.id == invoice.id).execute()
         parts.append(AllocatedPart(invoice.id, invoice.number, amount))
+    (paid_from,) = source.values()
+    used = sum(p.amount_minor for p in parts)
+    type(paid_from).update(unallocated_minor=paid_from.unallocated_minor - used).where(
+        type(paid_from).id == paid_from.id).execute()
     return tuple(parts)
 
 

@@ -1,6 +1,7 @@
 """Ordered schema migrations. ``MIGRATIONS[n]`` takes a store from n-1 to n.
 
-Later migrations use ``playhouse.migrate`` where it fits.
+Each migration's SQL is frozen as it was written (it never reads today's index
+definitions), so an old store always goes through the same steps.
 
 A new store is created at ``LATEST_VERSION`` directly from ``models.schema``;
 each migration brings an older store to exactly that shape. ``models.db``
@@ -13,7 +14,8 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from models.schema import Allocation, Charge, Invoice
+from models.contacts import refresh_contact_summary
+from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
 
 
 def _v2_keep_open_amounts(db: pw.Database) -> None:
@@ -27,11 +29,42 @@ def _v2_keep_open_amounts(db: pw.Database) -> None:
         paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
                 .where((link == model.id) & ~Allocation.voided))
         model.update(open_minor=model.amount_minor - paid).execute()
-    Invoice._schema.create_indexes(safe=True)  # adds "invoice_open"
+    db.execute_sql('CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "due_date", '
+                   '"open_minor") WHERE ("open_minor" > 0)')
+
+
+def _v3_keep_unallocated_credit(db: pw.Database) -> None:
+    """Keep unallocated credit and each customer's contact summary; index open items."""
+    for table in ("payment", "credit_note"):
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "unallocated_minor" INTEGER NOT '
+                       f'NULL DEFAULT 0 CHECK (unallocated_minor >= 0)')
+    for model, link in ((Payment, Allocation.payment), (CreditNote, Allocation.credit_note)):
+        used = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+                .where((link == model.id) & ~Allocation.voided))
+        left = pw.Case(None, [(model.voided, 0)], model.amount_minor - used)
+        model.update(unallocated_minor=left).execute()
+    for column, kind in (("last_contact_at", "DATETIME"),
+                         ("last_contact_kind", "VARCHAR(8) NOT NULL DEFAULT ''"),
+                         ("next_action_on", "DATE")):
+        db.execute_sql(f'ALTER TABLE "customer" ADD COLUMN "{column}" {kind}')
+    refresh_contact_summary()
+    db.execute_sql('DROP INDEX "invoice_open"')
+    for statement in (
+        'CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "currency", "due_date", '
+        '"open_minor", "status", "number") WHERE ("open_minor" > 0)',
+        'CREATE INDEX "payment_credit" ON "payment" ("customer_id", "currency", '
+        '"unallocated_minor") WHERE ("unallocated_minor" > 0)',
+        'CREATE INDEX "credit_note_credit" ON "credit_note" ("customer_id", "currency", '
+        '"unallocated_minor") WHERE ("unallocated_minor" > 0)',
+        'CREATE INDEX "interaction_follow_up" ON "interaction" ("customer_id", '
+        '"follow_up_on") WHERE (("follow_up_on" IS NOT NULL) AND NOT "follow_up_done")',
+    ):
+        db.execute_sql(statement)
 
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
+    3: _v3_keep_unallocated_credit,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

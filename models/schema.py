@@ -157,6 +157,10 @@ class Customer(BaseModel):
     on_hold = pw.BooleanField(default=False)
     hold_reason = pw.TextField(default="")
     notes = pw.TextField(default="")
+    # Kept in step with the contacts (models.contacts), so lists need not search them.
+    last_contact_at = pw.DateTimeField(null=True)
+    last_contact_kind = pw.CharField(max_length=8, default="")
+    next_action_on = pw.DateField(null=True)
     created_at = pw.DateTimeField()
 
 
@@ -199,6 +203,8 @@ class CreditNote(BaseModel):
     issue_date = pw.DateField()
     amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
     currency = pw.CharField(max_length=3)
+    # Kept in step with its allocations: credit still to allocate (schema v3).
+    unallocated_minor = pw.IntegerField(constraints=[pw.Check("unallocated_minor >= 0")])
     reason = pw.TextField(default="")
     invoice = restrict(Invoice, null=True)  # the invoice it corrects, if any
     voided = pw.BooleanField(default=False)
@@ -209,6 +215,8 @@ class Payment(BaseModel):
     customer = restrict(Customer, backref="payments")
     received_on = pw.DateField()
     amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    # Kept in step with its allocations: credit still to allocate (schema v3).
+    unallocated_minor = pw.IntegerField(constraints=[pw.Check("unallocated_minor >= 0")])
     currency = pw.CharField(max_length=3)
     method = pw.CharField(max_length=16, default="bank transfer")
     reference = pw.TextField(default="")
@@ -398,9 +406,19 @@ class AuditEntry(BaseModel):
     after = pw.TextField(null=True)
 
 
-# Today's lists read only open invoices (schema v2).
-Invoice.add_index(Invoice.customer, Invoice.due_date, Invoice.open_minor,
-                  where=(Invoice.open_minor > 0), name="invoice_open")
+# Today's lists read only open items, each from a small partial index that
+# holds every column the overdue list needs (schema v3).
+Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
+                  Invoice.status, Invoice.number, where=(Invoice.open_minor > 0),
+                  name="invoice_open")
+Payment.add_index(Payment.customer, Payment.currency, Payment.unallocated_minor,
+                  where=(Payment.unallocated_minor > 0), name="payment_credit")
+CreditNote.add_index(CreditNote.customer, CreditNote.currency, CreditNote.unallocated_minor,
+                     where=(CreditNote.unallocated_minor > 0), name="credit_note_credit")
+Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
+                      where=(Interaction.follow_up_on.is_null(False)
+                             & ~Interaction.follow_up_done),
+                      name="interaction_follow_up")
 
 ALL_TABLES: tuple[type[BaseModel], ...] = (
     Business, Setting, PaymentTerms, CreditPolicy, ReferenceRate,

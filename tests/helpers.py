@@ -38,7 +38,7 @@ def row_counts(path: Path) -> dict[str, int]:
 
 
 def schema_of(path: Path) -> dict[str, object]:
-    """Tables with their columns (name, type, not-null, pk) and index names."""
+    """Tables with their columns (name, type, not-null, pk) and their indexes' SQL."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in connection.execute(
@@ -47,8 +47,10 @@ def schema_of(path: Path) -> dict[str, object]:
         for table in tables:
             shape[table] = sorted((r[1], r[2], r[3], r[5]) for r in
                                   connection.execute(f'PRAGMA table_info("{table}")'))
-        shape["indexes"] = sorted(r[0] for r in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"))
+        shape["indexes"] = sorted(
+            (name, " ".join(sql.replace("IF NOT EXISTS ", "").split()))
+            for name, sql in connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"))
         return shape
     finally:
         connection.close()

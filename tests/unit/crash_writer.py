@@ -23,7 +23,8 @@ def write_batch(name: str) -> None:
         customer = Customer.create(code=name, name=f"Crash test {name}", currency="EUR",
                                    created_at=stamp)
         payment = Payment.create(customer=customer, received_on=dt.date(2026, 11, 20),
-                                 amount_minor=AMOUNT * 5 // 2, currency="EUR", created_at=stamp)
+                                 amount_minor=AMOUNT * 5 // 2, unallocated_minor=0,
+                                 currency="EUR", created_at=stamp)
         left = payment.amount_minor
         for n in range(INVOICES_PER_BATCH):
             part = min(left, AMOUNT)

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from models import db
-from models.accounts import bucket_labels, currency_totals, overdue_accounts
+from models.accounts import (
+    bucket_labels,
+    currency_totals,
+    invoice_customers,
+    overdue_accounts,
+)
+from models.customer_account import customer_invoices
 from models.check import check_store
 from models.ledger import add_credit_note, dispute_invoice, put_on_hold, record_payment
 from tests.unit.ledger_helpers import TODAY, customer, invoice
@@ -123,12 +129,29 @@ def test_a_disputed_invoice_still_counts_but_is_marked(empty_store: db.Store) ->
     assert row.overdue_minor == row.disputed_minor == 70_00
 
 
-def test_last_contact_and_open_invoice_numbers(demo_store: db.Store) -> None:
-    rows = overdue_accounts(TODAY, today=TODAY)
+def test_last_contact_and_next_action_today_and_in_the_past(demo_store: db.Store) -> None:
+    rows = overdue_accounts(TODAY, today=TODAY, include_all=True)
     contacted = [r for r in rows if r.last_contact_on is not None]
     assert contacted and all(r.last_contact_on <= TODAY for r in contacted)
     assert all(r.last_contact_kind in ("call", "email") for r in contacted)
-    assert all(r.open_invoice_numbers for r in rows)
+    assert any(r.next_action_on for r in rows)
+    derived = overdue_accounts(TODAY, today=TODAY + dt.timedelta(days=1), include_all=True)
+    key = lambda r: (r.customer_id, r.currency)  # noqa: E731
+    assert [(r.last_contact_on, r.last_contact_kind, r.next_action_on)
+            for r in sorted(rows, key=key)] == [
+        (r.last_contact_on, r.last_contact_kind, r.next_action_on)
+        for r in sorted(derived, key=key)]
+    earlier = overdue_accounts(dt.date(2026, 3, 1), today=TODAY, include_all=True)
+    assert all(r.last_contact_on is None or r.last_contact_on <= dt.date(2026, 3, 1)
+               for r in earlier)
+
+
+def test_customers_are_found_by_any_invoice_number(demo_store: db.Store) -> None:
+    row = overdue_accounts(TODAY, today=TODAY)[0]
+    (number,) = [r.number for r in customer_invoices(row.customer_id, TODAY)][:1]
+    assert invoice_customers(number.lower()) == {row.customer_id}
+    assert invoice_customers("no such number") == set()
+    assert invoice_customers("  ") == set()
 
 
 def test_bucket_labels_follow_the_edges() -> None:
