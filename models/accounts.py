@@ -9,7 +9,8 @@ payment that arrived after the as-of date does not count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -96,18 +97,19 @@ def overdue_accounts(as_of: dt.date, *, today: dt.date | None = None,
     today = today or dt.date.today()
     kept = as_of >= today
     contacts = _kept_contacts() if kept else _contacts_on(as_of)
-    query = _accounts_query(_open_today() if kept else _open_on(as_of), as_of, edges,
-                            contacts, include_all)
+    items = _open_today() if kept else _open_on(as_of)
     if customer_id is not None:
-        query = query.where(Customer.id == customer_id)
+        items = items.where(Invoice.customer == customer_id)
+    query = _accounts_query(items, as_of, edges, contacts, include_all)
     credit = _kept_credit(customer_id) if kept else _credit_on(as_of, customer_id)
     flags = _flagged_customers(as_of, customer_id)
     # Plain cursor rows: peewee's per-row conversion would double the time here.
-    result = [_row(values, as_of, credit, flags) for values in
+    day = _date_reader()
+    result = [_row(values, as_of, credit, flags, day) for values in
               database.execute(query).fetchall()]
     if include_all:
         result += _accounts_without_invoices(result, as_of, credit, flags, contacts,
-                                             customer_id)
+                                             customer_id, day)
     result.sort(key=lambda r: (-r.overdue_minor, r.name))
     return result
 
@@ -187,33 +189,43 @@ def _accounts_query(items: pw.Select, as_of: dt.date, edges: Sequence[int],
         newer = bound
     buckets.append(total_where(due < newer))
     overdue = total_where(due < as_of)
-    query = (items
-             .select_from(Customer.id, Customer.code, Customer.name, items.c.currency,
-                          Customer.on_hold, pw.fn.SUM(amount), overdue, pw.fn.MIN(due),
-                          total_where(items.c.status == "disputed"), *buckets, *contacts)
-             .join(Customer, on=(Customer.id == items.c.customer_id))
-             .group_by(Customer.id, items.c.currency))
-    return query if include_all else query.having(overdue > 0)
+    accounts = (items
+                .select_from(items.c.customer_id, items.c.currency,
+                             pw.fn.SUM(amount).alias("total"), overdue.alias("overdue"),
+                             pw.fn.MIN(due).alias("oldest"),
+                             total_where(items.c.status == "disputed").alias("disputed"),
+                             *(b.alias(f"b{i}") for i, b in enumerate(buckets)))
+                .group_by(items.c.customer_id, items.c.currency))
+    if not include_all:
+        accounts = accounts.having(overdue > 0)
+    accounts = accounts.alias("accounts")
+    # Aggregate first, then look each account's customer up once (not per invoice).
+    return (Customer
+            .select(Customer.id, Customer.code, Customer.name, accounts.c.currency,
+                    Customer.on_hold, accounts.c.total, accounts.c.overdue, accounts.c.oldest,
+                    accounts.c.disputed, *(accounts.c[f"b{i}"] for i in range(BUCKET_COUNT)),
+                    *contacts)
+            .join(accounts, on=(accounts.c.customer_id == Customer.id)))
 
 
 def _row(values: Sequence, as_of: dt.date, credit: dict[tuple[int, str], int],
-         flags: _Flags) -> AccountRow:
+         flags: _Flags, day: Callable[[object], dt.date | None]) -> AccountRow:
     (cid, code, name, currency, on_hold, total, overdue, oldest, disputed, *rest) = values
-    buckets, (last_at, last_kind, next_on) = rest[:BUCKET_COUNT], rest[BUCKET_COUNT:]
+    last_at, last_kind, next_on = rest[BUCKET_COUNT:]
     unallocated = credit.pop((cid, currency), 0)
     plans, promises, agency = flags
+    oldest_due = day(oldest)
     return AccountRow(
-        cid, code, name, currency, int(total or 0) - unallocated, int(overdue or 0),
-        tuple(int(b or 0) for b in buckets), _days_overdue(oldest, as_of), unallocated,
-        int(disputed or 0), _as_date(last_at) if last_at else None, last_kind or "",
-        _as_date(next_on) if next_on else None, bool(on_hold), cid in plans, cid in promises,
-        cid in agency)
+        cid, code, name, currency, total - unallocated, overdue, tuple(rest[:BUCKET_COUNT]),
+        max((as_of - oldest_due).days, 0) if oldest_due else 0, unallocated, disputed,
+        day(last_at), last_kind or "", day(next_on), bool(on_hold), cid in plans,
+        cid in promises, cid in agency)
 
 
 def _accounts_without_invoices(rows: list[AccountRow], as_of: dt.date,
                                credit: dict[tuple[int, str], int], flags: _Flags,
-                               contacts: Sequence[pw.Node],
-                               customer_id: int | None) -> list[AccountRow]:
+                               contacts: Sequence[pw.Node], customer_id: int | None,
+                               day: Callable[[object], dt.date | None]) -> list[AccountRow]:
     """Customers with nothing open (and accounts holding only credit), for "show all"."""
     seen = {r.customer_id for r in rows}
     zero = (0, 0, None, 0, *(0,) * BUCKET_COUNT)  # total, overdue, oldest due, disputed
@@ -225,11 +237,11 @@ def _accounts_without_invoices(rows: list[AccountRow], as_of: dt.date,
         known[cid] = (code, name, on_hold, contact)
         if cid not in seen:
             extra.append(_row((cid, code, name, currency, on_hold, *zero, *contact), as_of,
-                              credit, flags))
+                              credit, flags, day))
     for (cid, currency) in list(credit):  # credit in a currency without open invoices
         code, name, on_hold, contact = known[cid]
         extra.append(_row((cid, code, name, currency, on_hold, *zero, *contact), as_of, credit,
-                          flags))
+                          flags, day))
     return extra
 
 
@@ -300,16 +312,16 @@ def _flagged_customers(as_of: dt.date, customer_id: int | None) -> _Flags:
     )
 
 
-def _days_overdue(oldest_due: object, as_of: dt.date) -> int:
-    if oldest_due is None:
-        return 0
-    return max((as_of - _as_date(oldest_due)).days, 0)
+def _date_reader() -> Callable[[object], dt.date | None]:
+    """Reads SQLite's date and timestamp text; each distinct text is parsed once."""
+    @functools.lru_cache(maxsize=4096)
+    def read(value: object) -> dt.date | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value)[:10])
 
-
-def _as_date(value: object) -> dt.date:
-    """A date from what SQLite hands back for aggregates (text) or a column (date)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return read

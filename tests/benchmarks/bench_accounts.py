@@ -18,7 +18,7 @@ from models.accounts import overdue_accounts
 from models.db import open_store
 from tests.benchmarks.common import BIG_TODAY, big_store, median, report
 
-RUNS = 7
+RUNS = 15
 PAST = dt.date(2026, 6, 30)
 
 _BUCKETS = """
