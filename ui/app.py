@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -43,4 +44,9 @@ def run_window(db_path: Path | None) -> int:
     store_path, own = startup_stores(db_path)
     window = MainWindow(store_path=store_path, own_store_path=own, settings=QSettings())
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Destroy the widget tree now, while every Python object it calls back is
+    # whole; left to Python's cycle collector it can be torn down half-cleared
+    # and crash (seen with the Accounts page under PySide6 6.11).
+    shiboken6.delete(window)
+    return code

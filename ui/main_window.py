@@ -36,6 +36,7 @@ from models.db import Store, StoreError, default_store_path, known_errors, open_
 from models.money import format_money
 from models.overview import StoreOverview, store_overview
 from ui import VERSION, file_pickers, messages
+from ui.accounts_page import AccountsPage
 from ui.areas import AREAS, Area, area_index
 from ui.elided_label import ElidedLabel
 from ui.new_company_dialog import NewCompanyDialog
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self._switching = False
         self._shown_once = False
         self._overview_due = False
+        self._stale_areas: set[str] = set()  # areas to read again when next shown
         self._pending: list[Callable[[], object]] = []
         self.tasks = TaskRunner(self)
 
@@ -503,8 +505,13 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setBackgroundRole(QPalette.ColorRole.Base)
         self.pages.setAutoFillBackground(True)
+        self.accounts_page = AccountsPage(self.tasks, self.today, settings=self._settings)
+        self.accounts_page.customer_requested.connect(self._on_accounts_page_customer_requested)
+        self.store_opened.connect(self._on_self_store_opened)
+        self.store_closed.connect(self.accounts_page.clear)
+        built: dict[str, QWidget] = {"accounts": self.accounts_page}
         for area in AREAS:
-            self.pages.addWidget(PlaceholderPage(area))
+            self.pages.addWidget(built.get(area.key) or PlaceholderPage(area))
 
         self.workspace = QSplitter(Qt.Orientation.Horizontal)
         self.workspace.setObjectName("workspace")
@@ -605,6 +612,7 @@ class MainWindow(QMainWindow):
             show()
         if self._overview_due:
             self._load_overview()
+        self._refresh_current_area()
 
     @Slot(int)
     def _on_nav_current_row_changed(self, row: int) -> None:
@@ -612,6 +620,7 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentIndex(row)
         self.go_actions[row].setChecked(True)
+        self._refresh_current_area()
 
     @Slot()
     def _on_go_action_triggered(self) -> None:
@@ -649,6 +658,28 @@ class MainWindow(QMainWindow):
         self._on_open_store_action_triggered()
 
     @Slot()
+    def _refresh_current_area(self) -> None:
+        """Read the area on show again if the store changed since it last did.
+
+        Areas load when first shown, after the window has painted, so start-up
+        never waits for a list the user has not asked to see.
+        """
+        area = self.current_area()
+        if not self._shown_once or area is None or area.key not in self._stale_areas:
+            return
+        self._stale_areas.discard(area.key)
+        if area.key == "accounts":
+            self.accounts_page.reload()
+
+    @Slot(object)
+    def _on_self_store_opened(self, _path: Path) -> None:
+        self._stale_areas = {"accounts"}
+        self._refresh_current_area()
+
+    @Slot(int)
+    def _on_accounts_page_customer_requested(self, customer_id: int) -> None:
+        self.show_area("customers")
+
     def _on_about_action_triggered(self) -> None:
         box = QMessageBox(self)
         box.setObjectName("about")

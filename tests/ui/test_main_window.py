@@ -19,6 +19,7 @@ from ui import VERSION
 from ui.areas import AREAS
 from ui.main_window import DEFAULT_SIZE, MainWindow
 from ui.messages import UNEXPECTED
+from ui.placeholder_page import PlaceholderPage
 
 
 def test_the_window_opens_on_the_demo_company(open_window, demo_file):
@@ -38,8 +39,12 @@ def test_each_area_is_reached_by_clicking_the_navigation(open_window, demo_file,
         area = AREAS[row]
         assert window.current_area() == area
         page = window.pages.currentWidget()
-        assert page.area == area and page.isVisible()
-        assert page.coming_label.text().endswith("coming next.")
+        assert page.isVisible()
+        if isinstance(page, PlaceholderPage):
+            assert page.area == area
+            assert page.coming_label.text().endswith("coming next.")
+        else:
+            assert page.objectName() == f"page-{area.key}"
         assert window.go_actions[row].isChecked()
 
 
