@@ -8,8 +8,18 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.accounts import AccountRow, overdue_accounts
-from models.ledger import CustomerDraft, LedgerError
-from models.schema import Allocation, Contact, CreditNote, Customer, Invoice, Payment
+from models.ledger import CustomerDraft, InvoiceDraft, LedgerError
+from models.schema import (
+    Allocation,
+    Contact,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    PaymentTerms,
+)
+
+DEFAULT_NET_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class CustomerHeader:
     phone: str
     address: str
     currency: str
+    net_days: int  # the customer's payment terms (30 when none are set)
     balances: tuple[CurrencyBalance, ...]  # the customer's currency first
     on_hold: bool
     hold_reason: str
@@ -131,7 +142,8 @@ def customer_header(customer_id: int, as_of: dt.date, *,
         id=customer.id, code=customer.code, name=customer.name,
         contact_name=contact.name if contact else "",
         billing_email=customer.billing_email, phone=customer.phone, address=customer.address,
-        currency=customer.currency, balances=tuple(_balance(a) for a in accounts),
+        currency=customer.currency, net_days=_net_days(customer),
+        balances=tuple(_balance(a) for a in accounts),
         on_hold=customer.on_hold, hold_reason=customer.hold_reason,
         has_plan=any(a.has_plan for a in accounts),
         has_open_promise=any(a.has_open_promise for a in accounts),
@@ -187,6 +199,16 @@ def customer_money_in(customer_id: int) -> list[MoneyInRow]:
     return rows
 
 
+def invoice_draft(invoice_id: int) -> InvoiceDraft:
+    """The invoice's details, ready to correct in the invoice dialog."""
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    if invoice is None:
+        raise LedgerError("invoice", "That invoice no longer exists.")
+    return InvoiceDraft(number=invoice.number, issue_date=invoice.issue_date,
+                        due_date=invoice.due_date, amount_minor=invoice.amount_minor,
+                        external_ref=invoice.external_ref or "")
+
+
 def customer_draft(customer_id: int) -> CustomerDraft:
     """The customer's details, ready to edit in the customer dialog."""
     customer = _customer(customer_id)
@@ -206,6 +228,13 @@ def _customer(customer_id: int) -> Customer:
     if customer is None:
         raise LedgerError("customer", "That customer no longer exists.")
     return customer
+
+
+def _net_days(customer: Customer) -> int:
+    if customer.payment_terms_id is None:
+        return DEFAULT_NET_DAYS
+    terms = PaymentTerms.get_or_none(PaymentTerms.id == customer.payment_terms_id)
+    return terms.net_days if terms is not None else DEFAULT_NET_DAYS
 
 
 def _balance(account: AccountRow) -> CurrencyBalance:

@@ -327,7 +327,7 @@ class AccountsPage(QWidget):
         scale_font(title, 1.5, bold=True)
         self.heading_label = QLabel()
         self.heading_label.setObjectName("asOfHeading")
-        self.heading_label.setWordWrap(True)  # wraps rather than hold a narrow window wide
+        self.heading_label.setMinimumWidth(1)  # clips rather than hold a narrow window wide
         mute(self.heading_label)
 
         as_of_label = QLabel("&As of")
@@ -349,7 +349,7 @@ class AccountsPage(QWidget):
 
         self.count_label = QLabel()
         self.count_label.setObjectName("accountsCount")
-        self.count_label.setWordWrap(True)
+        self.count_label.setMinimumWidth(1)
         mute(self.count_label)
         subtitle = QHBoxLayout()
         subtitle.setSpacing(0)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QSplitter,
@@ -38,6 +39,7 @@ from models.overview import StoreOverview, store_overview
 from ui import VERSION, file_pickers, messages
 from ui.accounts_page import AccountsPage
 from ui.areas import AREAS, Area, area_index
+from ui.customers_page import CustomersPage
 from ui.elided_label import ElidedLabel
 from ui.new_company_dialog import NewCompanyDialog
 from ui.placeholder_page import PlaceholderPage
@@ -343,6 +345,7 @@ class MainWindow(QMainWindow):
     # --- the two faces of the window -------------------------------------------
 
     def _show_welcome(self) -> None:
+        self.customer_menu.setEnabled(False)
         self.welcome.set_own_store(self._own_store_path)
         self.screens.setCurrentWidget(self.welcome)
         for action in self.go_actions:
@@ -474,8 +477,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         go_menu = bar.addMenu("&Go")
         go_menu.addActions(self.go_actions)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        self._help_menu = bar.addMenu("&Help")
+        self._help_menu.addAction(self.about_action)
 
     def _build_central(self) -> None:
         self.welcome = WelcomePage()
@@ -507,9 +510,14 @@ class MainWindow(QMainWindow):
         self.pages.setAutoFillBackground(True)
         self.accounts_page = AccountsPage(self.tasks, self.today, settings=self._settings)
         self.accounts_page.customer_requested.connect(self._on_accounts_page_customer_requested)
+        self.customers_page = CustomersPage(self.tasks, self.today)
+        self.customers_page.account_changed.connect(self._on_customers_page_account_changed)
         self.store_opened.connect(self._on_self_store_opened)
         self.store_closed.connect(self.accounts_page.clear)
-        built: dict[str, QWidget] = {"accounts": self.accounts_page}
+        self.store_closed.connect(self.customers_page.clear)
+        self._build_customer_menu()
+        built: dict[str, QWidget] = {"accounts": self.accounts_page,
+                                     "customers": self.customers_page}
         for area in AREAS:
             self.pages.addWidget(built.get(area.key) or PlaceholderPage(area))
 
@@ -528,6 +536,22 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.welcome)
         self.screens.addWidget(self.workspace)
         self.setCentralWidget(self.screens)
+
+    def _build_customer_menu(self) -> None:
+        """The Customers area's actions, in the menu bar while that area shows."""
+        page = self.customers_page
+        self.customer_menu = QMenu("&Customer", self)
+        groups = ((page.add_customer_action, page.edit_customer_action, page.hold_action),
+                  (page.record_payment_action, page.add_credit_note_action,
+                   page.allocate_credit_action, page.void_payment_action),
+                  (page.add_invoice_action, page.edit_invoice_action, page.dispute_action,
+                   page.void_invoice_action))
+        for group in groups:
+            if not self.customer_menu.isEmpty():
+                self.customer_menu.addSeparator()
+            self.customer_menu.addActions(list(group))
+        self.menuBar().insertMenu(self._help_menu.menuAction(), self.customer_menu)
+        self.customer_menu.setEnabled(False)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -665,20 +689,29 @@ class MainWindow(QMainWindow):
         never waits for a list the user has not asked to see.
         """
         area = self.current_area()
+        self.customer_menu.setEnabled(area is not None and area.key == "customers")
         if not self._shown_once or area is None or area.key not in self._stale_areas:
             return
         self._stale_areas.discard(area.key)
         if area.key == "accounts":
             self.accounts_page.reload()
+        elif area.key == "customers":
+            self.customers_page.reload()
 
     @Slot(object)
     def _on_self_store_opened(self, _path: Path) -> None:
-        self._stale_areas = {"accounts"}
+        self._stale_areas = {"accounts", "customers"}
         self._refresh_current_area()
+
+    @Slot(int)
+    def _on_customers_page_account_changed(self, _customer_id: int) -> None:
+        self._stale_areas.add("accounts")
+        self._request_overview()
 
     @Slot(int)
     def _on_accounts_page_customer_requested(self, customer_id: int) -> None:
         self.show_area("customers")
+        self.customers_page.show_customer(customer_id)
 
     def _on_about_action_triggered(self) -> None:
         box = QMessageBox(self)

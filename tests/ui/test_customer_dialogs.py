@@ -404,3 +404,17 @@ def test_ask_hands_the_result_to_the_callback_and_none_when_cancelled(qtbot):
     dialog.reject()
 
     assert results == ["Under review", None]
+
+
+def test_typing_an_amount_in_the_pay_column_ticks_the_invoice(payment, qtbot):
+    type_amount(qtbot, payment, "300")
+    payment.set_choosing(True)
+    model = payment.allocations
+    row = model.position_of(NEWER.id)
+
+    model.setData(model.index(row, AllocationModel.PAY), " 75 ", Qt.ItemDataRole.EditRole)
+
+    assert model.index(row, AllocationModel.INVOICE).data(
+        Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert model.index(row, AllocationModel.PAY).data() == "75.00"
+    assert payment.summary_text() == "Allocated: 75.00 GBP    ·    Left as credit: 225.00 GBP"

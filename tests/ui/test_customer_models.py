@@ -174,7 +174,9 @@ def test_a_voided_payment_is_struck_through_and_keeps_no_credit():
     assert model.index(0, MoneyInModel.CREDIT).data() == ""
     assert model.index(1, 0).data(Qt.ItemDataRole.FontRole) is None
     assert model.index(1, MoneyInModel.CREDIT).data() == "30.00 GBP"
-    assert model.index(1, MoneyInModel.APPLIED).data() == "INV-3 (20.00 GBP)"
+    assert model.index(1, MoneyInModel.APPLIED).data() == "INV-3 (20.00)"
+    assert model.index(0, MoneyInModel.METHOD).data() == "Card"
+    assert model.index(1, MoneyInModel.METHOD).data() == "damaged"
     # A payment and a credit note may share an id; the model tells them apart.
     assert model.position_of(("credit note", 7)) == 1
     assert model.index(1, 0).data(ID_ROLE) == ("credit note", 7)
@@ -187,7 +189,8 @@ def customer(id: int, name: str, code: str, balance: int = 0) -> CustomerListRow
 
 def test_the_customer_list_is_searched_by_every_word_of_name_or_code():
     model = CustomerListModel()
-    model.set_rows([customer(1, "Müller GmbH", "C00004"), customer(2, "Müller Gastro KG", "C00010"),
+    model.set_rows([customer(1, "Müller GmbH", "C00004"),
+                    customer(2, "Müller Gastro KG", "C00010"),
                     customer(3, "Dubois SARL", "C00005")])
 
     model.set_search_text("  müller  gmbh ")

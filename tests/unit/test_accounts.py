@@ -13,8 +13,8 @@ from models.accounts import (
     invoice_customers,
     overdue_accounts,
 )
-from models.customer_account import customer_invoices
 from models.check import check_store
+from models.customer_account import customer_invoices
 from models.ledger import add_credit_note, dispute_invoice, put_on_hold, record_payment
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 

@@ -1,0 +1,454 @@
+"""One customer's account: who they are, what they owe and how late, and every document."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.accounts import bucket_labels
+from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
+from models.money import format_money
+from ui.invoices_model import AGENCY, ID_ROLE, WARNING, InvoicesModel, RowsModel, format_day
+from ui.money_in_model import MoneyInModel
+from ui.style import ACCENT, ERROR, mute, scale_font
+
+_CHIP_STYLE = ("QLabel {{ color: {fg}; background: {bg}; border-radius: 9px; "
+               "padding: 2px 9px; }}")
+_CHIPS = {
+    "hold": (ERROR, "rgba(179, 38, 30, 0.12)"),
+    "dispute": (WARNING, "rgba(224, 161, 0, 0.18)"),
+    "agency": (AGENCY, "rgba(111, 66, 193, 0.14)"),
+    "plan": (ACCENT, "rgba(14, 124, 102, 0.14)"),
+    "promise": (ACCENT, "rgba(14, 124, 102, 0.14)"),
+}
+
+
+def contact_words(days: int | None) -> str:
+    """How long since the customer was last contacted, in words."""
+    if days is None:
+        return "No contact recorded"
+    if days <= 0:
+        return "Last contact today"
+    if days == 1:
+        return "Last contact yesterday"
+    return f"Last contact {days} days ago"
+
+
+class CustomerAccountView(QWidget):
+    """The account's header (figures and flags) over tabs of invoices and money received."""
+
+    selection_changed = Signal()
+    """The selected invoice or payment changed (or a tab was switched)."""
+    allocate_credit_requested = Signal()
+    """The user asked to allocate the unallocated credit."""
+    invoice_activated = Signal(int)
+    """An invoice was double-clicked or Enter was pressed on it (its id)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header: CustomerHeader | None = None
+        self._allocatable = False
+
+        self.name_label = QLabel()
+        self.name_label.setObjectName("customerName")
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scale_font(self.name_label, 1.5, bold=True)
+        self.contact_label = QLabel()
+        self.contact_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.contact_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.contact_label.setWordWrap(True)
+        mute(self.contact_label)
+        # A tool bar, so that in a narrow window the actions that do not fit
+        # move into its » menu instead of holding the window wide.
+        self._account_bar = QToolBar()
+        self._account_bar.setObjectName("accountActions")
+        self._account_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._account_bar.setStyleSheet("QToolBar#accountActions { border: none; spacing: 6px; }")
+        self.name_label.setMinimumWidth(1)
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.name_label, 1)
+        title_row.addWidget(self._account_bar)
+
+        self._chips = QHBoxLayout()
+        self._chips.setSpacing(6)
+        self.last_contact_label = QLabel()
+        mute(self.last_contact_label)
+        self._chips_box = QWidget()
+        chips_row = QHBoxLayout(self._chips_box)
+        chips_row.setContentsMargins(0, 0, 0, 0)
+        chips_row.addLayout(self._chips)
+        chips_row.addStretch(1)
+        self._chips_box.hide()
+
+        self._figures_holder = QVBoxLayout()
+        self._figures_holder.setContentsMargins(0, 0, 0, 0)
+        self._figures: QWidget | None = None
+
+        self.credit_label = QLabel()
+        self.credit_label.setObjectName("unallocatedCredit")
+        self.credit_label.setTextFormat(Qt.TextFormat.RichText)
+        self.credit_label.linkActivated.connect(self._on_credit_label_link_activated)
+        self.credit_label.hide()
+
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("notice")
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(
+            f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10); "
+            f"border-radius: 4px; padding: 4px 8px; }}")
+        self.notice_label.hide()
+
+        header_box = QFrame()
+        header_box.setObjectName("accountHeader")
+        header_layout = QVBoxLayout(header_box)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        header_layout.setSpacing(8)
+        contact_row = QHBoxLayout()
+        contact_row.addWidget(self.contact_label, 1)
+        contact_row.addWidget(self.last_contact_label)
+        title_block = QVBoxLayout()
+        title_block.setSpacing(2)
+        title_block.addLayout(title_row)
+        title_block.addLayout(contact_row)
+        header_layout.addLayout(title_block)
+        header_layout.addWidget(self._chips_box)
+        header_layout.addLayout(self._figures_holder)
+        header_layout.addWidget(self.credit_label)
+        header_layout.addWidget(self.notice_label)
+
+        self.invoices = InvoicesModel(self)
+        self.invoices_table = _table(self.invoices)
+        self.invoices_table.setObjectName("invoicesTable")
+        self.invoices_table.setAccessibleName("Invoices")
+        self.invoices_table.selectionModel().selectionChanged.connect(
+            self._on_table_selection_changed)
+        self.invoices_table.doubleClicked.connect(self._on_invoices_table_double_clicked)
+        self.money_in = MoneyInModel(self)
+        self.money_in_table = _table(self.money_in)
+        self.money_in_table.setObjectName("moneyInTable")
+        self.money_in_table.setAccessibleName("Payments and credit notes")
+        self.money_in_table.selectionModel().selectionChanged.connect(
+            self._on_table_selection_changed)
+        self._invoice_buttons = QHBoxLayout()
+        self._money_in_buttons = QHBoxLayout()
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(_tab(self._invoice_buttons, self.invoices_table), "Invoices")
+        self.tabs.addTab(_tab(self._money_in_buttons, self.money_in_table),
+                         "Payments && credit notes")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(12)
+        layout.addWidget(header_box)
+        layout.addWidget(self.tabs, 1)
+
+    # --- what the view shows ------------------------------------------------
+
+    def set_account(self, header: CustomerHeader, invoices: Sequence[InvoiceRow],
+                    money_in: Sequence[MoneyInRow]) -> None:
+        """Show ``header``'s customer with its invoices and money received.
+
+        The selected invoice and payment stay selected if they are still there.
+        """
+        same = self.header is not None and self.header.id == header.id
+        invoice = self.selected_invoice() if same else None
+        payment = self.selected_money_in() if same else None
+        self.header = header
+        self.name_label.setText(header.name)
+        self.contact_label.setText(" · ".join(
+            part for part in (header.code, header.contact_name, header.billing_email,
+                              header.phone) if part))
+        self._show_chips(header)
+        self.last_contact_label.setText(contact_words(header.days_since_contact))
+        self.last_contact_label.setToolTip(
+            f"On {format_day(header.last_contact_on)}" if header.last_contact_on else "")
+        self._show_figures(header)
+        self._show_credit(header)
+        self.invoices.set_rows(invoices)
+        self.money_in.set_rows(money_in)
+        self.tabs.setTabText(0, f"Invoices ({len(invoices)})")
+        self.tabs.setTabText(1, f"Payments && credit notes ({len(money_in)})")
+        for table in (self.invoices_table, self.money_in_table):
+            table.resizeColumnsToContents()
+        if invoice is not None:
+            _select(self.invoices_table, self.invoices, invoice.id)
+        if payment is not None:
+            _select(self.money_in_table, self.money_in, (payment.kind, payment.id))
+        self.selection_changed.emit()
+
+    def set_actions(self, account: Sequence[QAction], invoice: Sequence[QAction],
+                    money_in: Sequence[QAction]) -> None:
+        """Show buttons for the account's actions, and each tab's own above its table.
+
+        A tab's actions are also its table's context menu.
+        """
+        self._account_bar.addActions(list(account))
+        for row, actions in ((self._invoice_buttons, invoice),
+                             (self._money_in_buttons, money_in)):
+            for action in actions:
+                button = QToolButton()
+                button.setDefaultAction(action)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                row.addWidget(button)
+        self._invoice_buttons.addStretch(1)
+        self._money_in_buttons.addStretch(1)
+        for table, actions in ((self.invoices_table, invoice), (self.money_in_table, money_in)):
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            table.addActions(list(actions))
+
+    def set_allocatable(self, allocatable: bool) -> None:
+        """Offer to allocate the unallocated credit (only while an invoice can take it)."""
+        self._allocatable = allocatable
+        if self.header is not None:
+            self._show_credit(self.header)
+
+    def show_notice(self, text: str) -> None:
+        """Say what was just done (e.g. "Payment of 120.00 GBP recorded.") until the next."""
+        self.notice_label.setText(text)
+        self.notice_label.show()
+
+    def clear_notice(self) -> None:
+        """Hide the notice of what was last done."""
+        self.notice_label.clear()
+        self.notice_label.hide()
+
+    def notice(self) -> str:
+        """The notice of what was last done ("" if none)."""
+        return self.notice_label.text() if not self.notice_label.isHidden() else ""
+
+    def selected_invoice(self) -> InvoiceRow | None:
+        """The invoice selected on the Invoices tab, if any."""
+        row = _selected(self.invoices_table, self.invoices)
+        return row if isinstance(row, InvoiceRow) else None
+
+    def selected_money_in(self) -> MoneyInRow | None:
+        """The payment or credit note selected on its tab, if any."""
+        row = _selected(self.money_in_table, self.money_in)
+        return row if isinstance(row, MoneyInRow) else None
+
+    def select_invoice(self, invoice_id: int) -> bool:
+        """Show the Invoices tab with ``invoice_id`` selected; False if it is not listed."""
+        self.tabs.setCurrentIndex(0)
+        return _select(self.invoices_table, self.invoices, invoice_id)
+
+    def select_money_in(self, kind: str, money_in_id: int) -> bool:
+        """Show the payments tab with that payment or credit note selected."""
+        self.tabs.setCurrentIndex(1)
+        return _select(self.money_in_table, self.money_in, (kind, money_in_id))
+
+    def figures_text(self) -> str:
+        """The figures grid as plain text, row by row (what a reader would see)."""
+        if self._figures is None:
+            return ""
+        grid = self._figures.layout()
+        assert isinstance(grid, QGridLayout)
+        lines = []
+        for r in range(grid.rowCount()):
+            cells = []
+            for c in range(grid.columnCount()):
+                item = grid.itemAtPosition(r, c)
+                widget = item.widget() if item is not None else None
+                if isinstance(widget, QLabel):
+                    cells.append(widget.text())
+            lines.append("  ".join(cells))
+        return "\n".join(lines)
+
+    def chip_texts(self) -> list[str]:
+        """The flags shown under the name (on hold, disputed, plan, promise, agency)."""
+        items = (self._chips.itemAt(i) for i in range(self._chips.count()))
+        widgets = (item.widget() for item in items if item is not None)
+        return [widget.text() for widget in widgets if isinstance(widget, QLabel)]
+
+    # --- slots -------------------------------------------------------------
+
+    def _on_table_selection_changed(self, _selected: QItemSelection,
+                                    _deselected: QItemSelection) -> None:
+        self.selection_changed.emit()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self.selection_changed.emit()
+
+    def _on_invoices_table_double_clicked(self, index: QModelIndex) -> None:
+        row = self.invoices.row_at(index.row())
+        if row is not None:
+            self.invoice_activated.emit(row.id)
+
+    def _on_credit_label_link_activated(self, _link: str) -> None:
+        self.allocate_credit_requested.emit()
+
+    # --- helpers -----------------------------------------------------------
+
+    def _show_chips(self, header: CustomerHeader) -> None:
+        while self._chips.count():
+            item = self._chips.takeAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
+        chips: list[tuple[str, str, str]] = []
+        if header.on_hold:
+            why = header.hold_reason or "no reason given"
+            chips.append(("hold", "On hold", f"Duly does not chase this customer: {why}"))
+        for balance in header.balances:
+            if balance.disputed_minor:
+                chips.append(("dispute",
+                              f"Disputed {format_money(balance.disputed_minor, balance.currency)}",
+                              "Invoices in dispute are not chased until released."))
+        if header.has_plan:
+            chips.append(("plan", "Payment plan", "Paying by instalments under a plan."))
+        if header.has_open_promise:
+            chips.append(("promise", "Promised to pay",
+                          "The customer promised a payment that is not yet due."))
+        if header.with_agency:
+            chips.append(("agency", "With agency",
+                          "Invoices were passed to a collection agency."))
+        for kind, text, tip in chips:
+            chip = QLabel(text)
+            chip.setTextFormat(Qt.TextFormat.PlainText)
+            fg, bg = _CHIPS[kind]
+            chip.setStyleSheet(_CHIP_STYLE.format(fg=fg, bg=bg))
+            chip.setToolTip(tip)
+            chip.setObjectName(f"chip-{kind}")
+            self._chips.addWidget(chip)
+        self._chips_box.setVisible(bool(chips))
+        if header.on_hold and header.hold_reason:
+            reason = QLabel(header.hold_reason)
+            reason.setTextFormat(Qt.TextFormat.PlainText)
+            reason.setStyleSheet(f"color: {ERROR};")
+            reason.setObjectName("holdReason")
+            self._chips.insertWidget(1, reason)
+
+    def _show_figures(self, header: CustomerHeader) -> None:
+        if self._figures is not None:
+            self._figures_holder.removeWidget(self._figures)
+            self._figures.deleteLater()
+        figures = QWidget()
+        figures.setObjectName("figures")
+        grid = QGridLayout(figures)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(22)
+        grid.setVerticalSpacing(2)
+        titles = ("Balance", "Overdue", *bucket_labels())
+        several = len(header.balances) > 1
+        first = 1 if several else 0
+        for column, title in enumerate(titles):
+            label = QLabel(title)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            mute(label)
+            grid.addWidget(label, 0, first + column)
+        balances = header.balances
+        if not balances:
+            empty = QLabel(format_money(0, header.currency))
+            empty.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(empty, 1, first)
+        for r, balance in enumerate(balances, start=1):
+            if several:
+                code = QLabel(balance.currency)
+                mute(code)
+                grid.addWidget(code, r, 0)
+            values = (balance.balance_minor, balance.overdue_minor, *balance.buckets)
+            for column, minor in enumerate(values):
+                label = QLabel(format_money(minor, balance.currency) if several or column < 2
+                               else _amount(minor, balance.currency))
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 0:
+                    scale_font(label, 1.25, bold=True)
+                elif column == 1 and minor:
+                    scale_font(label, 1.25, bold=True)
+                    label.setStyleSheet(f"color: {ERROR};")
+                elif column >= 3 and minor:
+                    label.setStyleSheet(f"color: {ERROR};")
+                grid.addWidget(label, r, first + column)
+        grid.setColumnStretch(first + len(titles), 1)
+        figures.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._figures = figures
+        self._figures_holder.addWidget(figures)
+
+    def _show_credit(self, header: CustomerHeader) -> None:
+        credits = [b for b in header.balances if b.unallocated_minor > 0]
+        if not credits:
+            self.credit_label.hide()
+            return
+        amounts = " + ".join(html.escape(format_money(b.unallocated_minor, b.currency))
+                             for b in credits)
+        offer = ("<a href='allocate'>allocate it to open invoices…</a>" if self._allocatable
+                 else "kept on the account until an invoice is open")
+        self.credit_label.setText(
+            f"<b>Unallocated credit:</b> <span style='color:{ACCENT}'><b>{amounts}</b></span>"
+            f" &nbsp;— {offer}")
+        self.credit_label.show()
+
+
+def _amount(minor: int, currency: str) -> str:
+    """An aging bucket: the amount without its currency (the balance beside it says it)."""
+    return format_money(minor, currency).rsplit(" ", 1)[0] if minor else "–"
+
+
+def _table(model: RowsModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    return table
+
+
+def _tab(buttons: QHBoxLayout, table: QTableView) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 8, 0, 0)
+    layout.setSpacing(6)
+    buttons.setSpacing(6)
+    layout.addLayout(buttons)
+    layout.addWidget(table, 1)
+    return page
+
+
+def _selected(table: QTableView, model: RowsModel) -> object | None:
+    rows = table.selectionModel().selectedRows()
+    return model.row_at(rows[0].row()) if rows else None
+
+
+def _select(table: QTableView, model: RowsModel, key: object) -> bool:
+    position = model.position_of(key)
+    if position < 0:
+        return False
+    index = model.index(position, 0)
+    table.setCurrentIndex(index)
+    table.selectRow(position)
+    table.scrollTo(index)
+    return model.data(index, ID_ROLE) == key

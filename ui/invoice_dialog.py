@@ -1,0 +1,222 @@
+"""Add or correct an invoice: number, issue and due dates, amount, external reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.ledger import InvoiceDraft, LedgerError, parse_amount, parse_date
+from ui.field_errors import FieldErrors
+from ui.payment_dialog import amount_text
+from ui.style import mute, scale_font
+
+DEFAULT_NET_DAYS = 30
+
+
+class InvoiceDialog(QDialog):
+    """One invoice of one customer; the due date follows the issue date until edited."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, done: Callable[[InvoiceDraft | None], None], *,
+            customer_name: str, currency: str, today: dt.date,
+            net_days: int = DEFAULT_NET_DAYS, draft: InvoiceDraft | None = None,
+            editing: bool = False, amount_locked: bool = False,
+            error: LedgerError | None = None) -> InvoiceDialog:
+        """Open the dialog; ``done`` later receives the invoice, or None if cancelled.
+
+        ``editing`` corrects an existing invoice shown in ``draft``;
+        ``amount_locked`` keeps its amount, once money is allocated to it.
+        ``error`` is the ledger's objection, shown at its field.
+        """
+        dialog = cls(parent, customer_name=customer_name, currency=currency, today=today,
+                     net_days=net_days, draft=draft, editing=editing,
+                     amount_locked=amount_locked)
+        if error is not None:
+            dialog.show_error(error)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: done(dialog.accepted_draft))
+        dialog.open()
+        return dialog
+
+    def __init__(self, parent: QWidget | None = None, *, customer_name: str, currency: str,
+                 today: dt.date, net_days: int = DEFAULT_NET_DAYS,
+                 draft: InvoiceDraft | None = None, editing: bool = False,
+                 amount_locked: bool = False) -> None:
+        super().__init__(parent)
+        title = "Edit invoice" if editing else "Add invoice"
+        self.setWindowTitle(title)
+        self.setMinimumWidth(500)
+        self.accepted_draft: InvoiceDraft | None = None
+        self._currency = currency
+        self._net_days = net_days
+        self._due_edited = editing
+        self._errors = FieldErrors(self)
+
+        heading = QLabel(title)
+        scale_font(heading, 1.4, bold=True)
+        intro = QLabel(f"{'Correct an invoice of' if editing else 'An invoice issued to'} "
+                       f"{customer_name}.")
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        mute(intro)
+
+        self.number_edit = QLineEdit()
+        self.number_edit.setPlaceholderText("e.g. INV-0001234")
+        self.number_edit.setMaxLength(64)
+        self.number_edit.setMaximumWidth(220)
+        self.number_edit.textEdited.connect(lambda _text: self._errors.clear("number"))
+
+        self.issue_edit = QLineEdit(today.isoformat())
+        self.issue_edit.setPlaceholderText("YYYY-MM-DD")
+        self.issue_edit.setToolTip("Also 24/11/2026 or 24.11.2026")
+        self.issue_edit.setMaximumWidth(160)
+        self.issue_edit.textEdited.connect(self._on_issue_edit_text_edited)
+
+        self.due_edit = QLineEdit((today + dt.timedelta(days=net_days)).isoformat())
+        self.due_edit.setPlaceholderText("YYYY-MM-DD")
+        self.due_edit.setMaximumWidth(160)
+        self.due_edit.textEdited.connect(self._on_due_edit_text_edited)
+        self.due_hint = QLabel(f"{net_days} days after issue, the customer's terms")
+        mute(self.due_hint)
+        self.due_hint.setVisible(not editing)
+        due_row = QWidget()
+        due_layout = QHBoxLayout(due_row)
+        due_layout.setContentsMargins(0, 0, 0, 0)
+        due_layout.addWidget(self.due_edit)
+        due_layout.addWidget(self.due_hint)
+        due_layout.addStretch(1)
+
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setPlaceholderText("0.00")
+        self.amount_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount_edit.setMaximumWidth(160)
+        self.amount_edit.textEdited.connect(lambda _text: self._errors.clear("amount"))
+        self.amount_edit.setEnabled(not amount_locked)
+        amount_row = QWidget()
+        amount_layout = QHBoxLayout(amount_row)
+        amount_layout.setContentsMargins(0, 0, 0, 0)
+        amount_layout.addWidget(self.amount_edit)
+        amount_layout.addWidget(QLabel(currency))
+        amount_layout.addStretch(1)
+        amount_box = QWidget()
+        amount_column = QVBoxLayout(amount_box)
+        amount_column.setContentsMargins(0, 0, 0, 0)
+        amount_column.setSpacing(3)
+        amount_column.addWidget(amount_row)
+        if amount_locked:
+            locked = QLabel("Money is allocated to this invoice, so its amount stays. To "
+                            "change it, add a credit note, or void the invoice and issue "
+                            "a new one.")
+            locked.setWordWrap(True)
+            mute(locked)
+            amount_column.addWidget(locked)
+
+        self.reference_edit = QLineEdit()
+        self.reference_edit.setPlaceholderText("Optional: its id in your accounting program")
+        self.reference_edit.setMaxLength(200)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setVerticalSpacing(10)
+        form.addRow("&Number:", self._errors.wrap("number", self.number_edit))
+        form.addRow("&Issued on:", self._errors.wrap("issue_date", self.issue_edit))
+        form.addRow("&Due on:", self._errors.wrap("due_date", due_row, focus=self.due_edit))
+        form.addRow("&Amount:", self._errors.wrap("amount", amount_box,
+                                                  focus=self.amount_edit,
+                                                  aliases=("amount_minor",)))
+        form.addRow("E&xternal reference:", self._errors.wrap(
+            "external_ref", self.reference_edit))
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.save_button.setText("Save changes" if editing else "Add invoice")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.addWidget(heading)
+        layout.addSpacing(2)
+        layout.addWidget(intro)
+        layout.addSpacing(14)
+        layout.addLayout(form)
+        layout.addWidget(self._errors.general)
+        layout.addSpacing(8)
+        layout.addWidget(self.buttons)
+
+        self._fill(draft)
+        self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_error(self, error: LedgerError) -> None:
+        """Show ``error`` under the field it is about and put the cursor there."""
+        self._errors.show(error.field, error.message)
+
+    def error_text(self, field: str) -> str:
+        """The error shown at ``field`` ("" if none is shown)."""
+        return self._errors.text(field)
+
+    def accept(self) -> None:
+        """Close with the invoice, unless a field needs correcting first."""
+        self._errors.clear_all()
+        try:
+            draft = self._draft()
+        except LedgerError as error:
+            self.show_error(error)
+            return
+        self.accepted_draft = draft
+        super().accept()
+
+    def _on_issue_edit_text_edited(self, text: str) -> None:
+        self._errors.clear("issue_date")
+        if self._due_edited:
+            return
+        try:
+            issued = parse_date(text)
+        except LedgerError:
+            return
+        self.due_edit.setText((issued + dt.timedelta(days=self._net_days)).isoformat())
+        self._errors.clear("due_date")
+
+    def _on_due_edit_text_edited(self, _text: str) -> None:
+        self._due_edited = True
+        self.due_hint.hide()
+        self._errors.clear("due_date")
+
+    def _draft(self) -> InvoiceDraft:
+        number = self.number_edit.text().strip()
+        if not number:
+            raise LedgerError("number", "Enter the invoice number.")
+        issued = parse_date(self.issue_edit.text(), "issue_date")
+        due = parse_date(self.due_edit.text(), "due_date")
+        if due < issued:
+            raise LedgerError("due_date", "The due date is before the issue date.")
+        amount = parse_amount(self.amount_edit.text(), self._currency, "amount")
+        if amount <= 0:
+            raise LedgerError("amount", "Enter an amount above zero.")
+        return InvoiceDraft(number=number, issue_date=issued, due_date=due,
+                            amount_minor=amount, external_ref=self.reference_edit.text().strip())
+
+    def _fill(self, draft: InvoiceDraft | None) -> None:
+        if draft is None:
+            return
+        self._due_edited = True
+        self.due_hint.hide()
+        self.number_edit.setText(draft.number)
+        self.issue_edit.setText(draft.issue_date.isoformat())
+        self.due_edit.setText(draft.due_date.isoformat())
+        self.amount_edit.setText(amount_text(draft.amount_minor, self._currency))
+        self.reference_edit.setText(draft.external_ref)
