@@ -52,6 +52,8 @@ def contact_words(days: int | None) -> str:
     return f"Last contact {days} days ago"
 
 
+NAME_ROOM = 260  # pixels of a long name kept before the actions give way
+
 class CustomerAccountView(QWidget):
     """The account's header (figures and flags) over tabs of invoices and money received."""
 
@@ -84,7 +86,7 @@ class CustomerAccountView(QWidget):
         self._account_bar.setObjectName("accountActions")
         self._account_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._account_bar.setStyleSheet("QToolBar#accountActions { border: none; spacing: 6px; }")
-        self.name_label.setMinimumWidth(1)
+        self.name_label.setMinimumWidth(1)  # until a customer is shown
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.name_label, 1)
@@ -180,6 +182,9 @@ class CustomerAccountView(QWidget):
         payment = self.selected_money_in() if same else None
         self.header = header
         self.name_label.setText(header.name)
+        # The name keeps its room (up to a point); the actions give way first.
+        self.name_label.setMinimumWidth(min(
+            self.name_label.fontMetrics().horizontalAdvance(header.name) + 4, NAME_ROOM))
         self.contact_label.setText(" · ".join(
             part for part in (header.code, header.contact_name, header.billing_email,
                               header.phone) if part))

@@ -6,6 +6,7 @@ import datetime as dt
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -37,9 +38,7 @@ from models.db import Store, StoreError, default_store_path, known_errors, open_
 from models.money import format_money
 from models.overview import StoreOverview, store_overview
 from ui import VERSION, file_pickers, messages
-from ui.accounts_page import AccountsPage
 from ui.areas import AREAS, Area, area_index
-from ui.customers_page import CustomersPage
 from ui.elided_label import ElidedLabel
 from ui.new_company_dialog import NewCompanyDialog
 from ui.placeholder_page import PlaceholderPage
@@ -53,6 +52,10 @@ from ui.store_setup import (
 from ui.style import ACCENT, mute
 from ui.tasks import Progress, TaskRunner
 from ui.welcome import WelcomePage
+
+if TYPE_CHECKING:
+    from ui.accounts_page import AccountsPage
+    from ui.customers_page import CustomersPage
 
 DEFAULT_SIZE = (1200, 780)
 NAV_WIDTH = 200
@@ -508,18 +511,15 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setBackgroundRole(QPalette.ColorRole.Base)
         self.pages.setAutoFillBackground(True)
-        self.accounts_page = AccountsPage(self.tasks, self.today, settings=self._settings)
-        self.accounts_page.customer_requested.connect(self._on_accounts_page_customer_requested)
-        self.customers_page = CustomersPage(self.tasks, self.today)
-        self.customers_page.account_changed.connect(self._on_customers_page_account_changed)
+        # Real pages are built when their area is first shown (see _page), so the
+        # window paints without importing or building what it does not show.
+        self._built: dict[str, QWidget] = {}
+        self.customer_menu = QMenu("&Customer", self)
+        self.customer_menu.setEnabled(False)
+        self.menuBar().insertMenu(self._help_menu.menuAction(), self.customer_menu)
         self.store_opened.connect(self._on_self_store_opened)
-        self.store_closed.connect(self.accounts_page.clear)
-        self.store_closed.connect(self.customers_page.clear)
-        self._build_customer_menu()
-        built: dict[str, QWidget] = {"accounts": self.accounts_page,
-                                     "customers": self.customers_page}
         for area in AREAS:
-            self.pages.addWidget(built.get(area.key) or PlaceholderPage(area))
+            self.pages.addWidget(PlaceholderPage(area))
 
         self.workspace = QSplitter(Qt.Orientation.Horizontal)
         self.workspace.setObjectName("workspace")
@@ -537,10 +537,54 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.workspace)
         self.setCentralWidget(self.screens)
 
-    def _build_customer_menu(self) -> None:
-        """The Customers area's actions, in the menu bar while that area shows."""
-        page = self.customers_page
-        self.customer_menu = QMenu("&Customer", self)
+    @property
+    def accounts_page(self) -> AccountsPage:
+        """The Accounts area's page (built on first use)."""
+        return cast("AccountsPage", self._page("accounts"))
+
+    @property
+    def customers_page(self) -> CustomersPage:
+        """The Customers area's page (built on first use)."""
+        return cast("CustomersPage", self._page("customers"))
+
+    def _page(self, key: str) -> QWidget:
+        """The page of area ``key``, built and put in place of its placeholder once."""
+        page = self._built.get(key)
+        if page is not None:
+            return page
+        if key == "accounts":
+            page = self._build_accounts_page()
+        elif key == "customers":
+            page = self._build_customers_page()
+        else:
+            index = area_index(key)
+            assert index is not None
+            return self.pages.widget(index)
+        self._built[key] = page
+        index = area_index(key)
+        assert index is not None
+        placeholder = self.pages.widget(index)
+        showing = self.pages.currentIndex()
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.pages.setCurrentIndex(showing)
+        return page
+
+    def _build_accounts_page(self) -> AccountsPage:
+        from ui import accounts_page as module  # imported when first needed
+
+        page = module.AccountsPage(self.tasks, self.today, settings=self._settings)
+        page.customer_requested.connect(self._on_accounts_page_customer_requested)
+        self.store_closed.connect(page.clear)
+        return page
+
+    def _build_customers_page(self) -> CustomersPage:
+        from ui import customers_page as module  # imported when first needed
+
+        page = module.CustomersPage(self.tasks, self.today)
+        page.account_changed.connect(self._on_customers_page_account_changed)
+        self.store_closed.connect(page.clear)
         groups = ((page.add_customer_action, page.edit_customer_action, page.hold_action),
                   (page.record_payment_action, page.add_credit_note_action,
                    page.allocate_credit_action, page.void_payment_action),
@@ -550,8 +594,7 @@ class MainWindow(QMainWindow):
             if not self.customer_menu.isEmpty():
                 self.customer_menu.addSeparator()
             self.customer_menu.addActions(list(group))
-        self.menuBar().insertMenu(self._help_menu.menuAction(), self.customer_menu)
-        self.customer_menu.setEnabled(False)
+        return page
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -642,6 +685,7 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        self._page(AREAS[row].key)
         self.pages.setCurrentIndex(row)
         self.go_actions[row].setChecked(True)
         self._refresh_current_area()
