@@ -210,16 +210,18 @@ def _accounts_query(items: pw.Select, as_of: dt.date, edges: Sequence[int],
 
 def _row(values: Sequence, as_of: dt.date, credit: dict[tuple[int, str], int],
          flags: _Flags, day: Callable[[object], dt.date | None]) -> AccountRow:
-    (cid, code, name, currency, on_hold, total, overdue, oldest, disputed, *rest) = values
-    last_at, last_kind, next_on = rest[BUCKET_COUNT:]
-    unallocated = credit.pop((cid, currency), 0)
+    """An account from a query row: customer (id, code, name), currency, on hold,
+    total, overdue, oldest due date, disputed, the buckets, the contact summary."""
+    cid, currency = values[0], values[3]
+    unallocated = credit.pop((cid, currency), 0) if credit else 0
+    oldest = day(values[7])
     plans, promises, agency = flags
-    oldest_due = day(oldest)
+    end = 9 + BUCKET_COUNT
     return AccountRow(
-        cid, code, name, currency, total - unallocated, overdue, tuple(rest[:BUCKET_COUNT]),
-        max((as_of - oldest_due).days, 0) if oldest_due else 0, unallocated, disputed,
-        day(last_at), last_kind or "", day(next_on), bool(on_hold), cid in plans,
-        cid in promises, cid in agency)
+        cid, values[1], values[2], currency, values[5] - unallocated, values[6],
+        tuple(values[9:end]), max((as_of - oldest).days, 0) if oldest else 0, unallocated,
+        values[8], day(values[end]), values[end + 1] or "", day(values[end + 2]),
+        bool(values[4]), cid in plans, cid in promises, cid in agency)
 
 
 def _accounts_without_invoices(rows: list[AccountRow], as_of: dt.date,
