@@ -145,10 +145,12 @@ _FIELDS: dict[type[pw.Model], list[pw.Field]] = {
               Invoice.due_date, Invoice.amount_minor, Invoice.open_minor, Invoice.currency,
               Invoice.status, Invoice.dispute_reason, Invoice.created_at],
     CreditNote: [CreditNote.id, CreditNote.number, CreditNote.customer, CreditNote.issue_date,
-                 CreditNote.amount_minor, CreditNote.unallocated_minor, CreditNote.currency, CreditNote.reason,
+                 CreditNote.amount_minor, CreditNote.unallocated_minor, CreditNote.currency,
+                 CreditNote.reason,
                  CreditNote.invoice, CreditNote.created_at],
     Payment: [Payment.id, Payment.customer, Payment.received_on, Payment.amount_minor,
-              Payment.unallocated_minor, Payment.currency, Payment.method, Payment.reference, Payment.created_at],
+              Payment.unallocated_minor, Payment.currency, Payment.method, Payment.reference,
+              Payment.created_at],
     Allocation: [Allocation.payment, Allocation.credit_note, Allocation.invoice,
                  Allocation.allocated_on, Allocation.amount_minor, Allocation.created_at],
     Interaction: [Interaction.id, Interaction.customer, Interaction.kind,
@@ -200,7 +202,8 @@ def create_demo(*, seed: int = 2026, today: dt.date | None = None, customers: in
         raise ValueError("The demo company can only be created in a new, empty store.")
     create_business("Harbour & Finch Ltd", address="12 Wapping Wharf\nBristol BS1 4RH",
                     country="GB", currency="GBP", email="accounts@harbourfinch.example",
-                    phone="+44 117 496 0123", registration="Company no. 09876543 · VAT GB 123 4567 89",
+                    phone="+44 117 496 0123",
+                    registration="Company no. 09876543 · VAT GB 123 4567 89",
                     bank_details="Harbour & Finch Ltd · Sort code 20-00-00 · Account 12345678 · "
                                  "IBAN GB29 NWBK 6016 1331 9268 19",
                     is_demo=True)
@@ -327,7 +330,8 @@ def _credit_notes(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int
         issued = inv.issue + dt.timedelta(days=rng.randrange(3, 20))
         if issued >= today:
             continue
-        amount = inv.amount if rng.random() < 0.3 else max(100, inv.amount // rng.choice((2, 4, 10)))
+        in_full = rng.random() < 0.3
+        amount = inv.amount if in_full else max(100, inv.amount // rng.choice((2, 4, 10)))
         number = f"CN-{ids.credit_note:06d}"
         reason = rng.choice(("Returned goods", "Price correction", "Short delivery"))
         chunk.add(CreditNote, (ids.credit_note, number, customer_id, issued, amount, 0, currency,

@@ -113,7 +113,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 
 def parse_amount(text: str, currency: str, field: str = "amount") -> int:
     """Minor units from what a user typed ("1,234.50", "1234.5", "£ 12", "12,50")."""
-    cleaned = re.sub(r"[\s\u00a0\u202f'£€$¥]", "", text.strip()).upper().replace(currency.upper(), "")
+    cleaned = re.sub(r"[\s\u00a0\u202f'£€$¥]", "", text.strip()).upper()
+    cleaned = cleaned.replace(currency.upper(), "")
     if not cleaned:
         raise LedgerError(field, "Enter an amount.")
     if "," in cleaned and "." in cleaned:
@@ -176,7 +177,8 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
         customer = _customer(customer_id)
         payment = Payment.create(
             customer=customer, received_on=received_on, amount_minor=amount_minor,
-            unallocated_minor=amount_minor, currency=customer.currency, method=method.strip() or "other",
+            unallocated_minor=amount_minor, currency=customer.currency,
+            method=method.strip() or "other",
             reference=reference.strip(), created_at=dt.datetime.now())
         parts = _allocate(customer, payment.currency, amount_minor, allocate_to,
                           received_on, payment=payment)
@@ -226,7 +228,8 @@ def add_credit_note(customer_id: int, *, number: str, issue_date: dt.date, amoun
             raise LedgerError("number", f"Credit note {number} already exists.")
         note = CreditNote.create(
             number=number, customer=customer, issue_date=issue_date, amount_minor=amount_minor,
-            unallocated_minor=amount_minor, currency=customer.currency, reason=reason.strip(), invoice=invoice_id,
+            unallocated_minor=amount_minor, currency=customer.currency, reason=reason.strip(),
+            invoice=invoice_id,
             created_at=dt.datetime.now())
         parts: tuple[AllocatedPart, ...] = ()
         if invoice_id is not None:

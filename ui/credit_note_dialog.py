@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,9 +20,9 @@ from PySide6.QtWidgets import (
 from models.customer_account import InvoiceRow
 from models.ledger import LedgerError, parse_amount, parse_date
 from models.money import format_money
-from ui.field_errors import FieldErrors
+from ui.ledger_dialog import LedgerDialog
 from ui.payment_dialog import amount_text, payable
-from ui.style import mute, scale_font
+from ui.style import mute
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ class CreditNoteEntry:
     invoice_id: int | None  # None: kept as credit on the account
 
 
-class CreditNoteDialog(QDialog):
+class CreditNoteDialog(LedgerDialog):
     """A credit note for one customer, kept as credit or set against one invoice."""
 
     @classmethod
@@ -70,14 +68,7 @@ class CreditNoteDialog(QDialog):
         self.accepted_entry: CreditNoteEntry | None = None
         self._currency = currency
         self._today = today
-        self._errors = FieldErrors(self)
 
-        heading = QLabel("Add credit note")
-        scale_font(heading, 1.4, bold=True)
-        intro = QLabel(f"Credit granted to {customer_name}: it lowers what they owe.")
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        mute(intro)
 
         self.number_edit = QLineEdit()
         self.number_edit.setPlaceholderText("e.g. CN-0042")
@@ -138,45 +129,16 @@ class CreditNoteDialog(QDialog):
         form.addRow("&Credits invoice:", self._errors.wrap("invoice", invoice_box,
                                                            focus=self.invoice_combo))
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.add_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.add_button.setText("Add credit note")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_button = self._buttons("Add credit note")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.addWidget(heading)
-        layout.addSpacing(2)
-        layout.addWidget(intro)
-        layout.addSpacing(14)
-        layout.addLayout(form)
-        layout.addWidget(self._errors.general)
-        layout.addSpacing(8)
-        layout.addWidget(self.buttons)
+        self._lay_out("Add credit note",
+                      f"Credit granted to {customer_name}: it lowers what they owe.", form)
 
         self._fill(entry)
         self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_error(self, error: LedgerError) -> None:
-        """Show ``error`` under the field it is about and put the cursor there."""
-        self._errors.show(error.field, error.message)
-
-    def error_text(self, field: str) -> str:
-        """The error shown at ``field`` ("" if none is shown)."""
-        return self._errors.text(field)
-
-    def accept(self) -> None:
-        """Close with the credit note, unless a field needs correcting first."""
-        self._errors.clear_all()
-        try:
-            entry = self._entry()
-        except LedgerError as error:
-            self.show_error(error)
-            return
-        self.accepted_entry = entry
-        super().accept()
+    def _take_input(self) -> None:
+        self.accepted_entry = self._entry()
 
     def _entry(self) -> CreditNoteEntry:
         number = self.number_edit.text().strip()

@@ -8,11 +8,8 @@ from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -22,8 +19,7 @@ from PySide6.QtWidgets import (
 from models.company import COUNTRIES
 from models.ledger import Choice, CustomerDraft, LedgerError, PickLists
 from models.money import COMMON_CURRENCIES
-from ui.field_errors import FieldErrors
-from ui.style import mute, scale_font
+from ui.ledger_dialog import LedgerDialog
 
 # Languages letters and e-mails are most often written in; any code is kept.
 LANGUAGES: tuple[tuple[str, str], ...] = (
@@ -35,7 +31,7 @@ LANGUAGES: tuple[tuple[str, str], ...] = (
 _DEFAULT = "Business default"
 
 
-class CustomerDialog(QDialog):
+class CustomerDialog(LedgerDialog):
     """A customer's details, terms and follow-up policy; errors shown at their field."""
 
     @classmethod
@@ -66,13 +62,7 @@ class CustomerDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(820)
         self.accepted_draft: CustomerDraft | None = None
-        self._errors = FieldErrors(self)
 
-        heading = QLabel(title)
-        scale_font(heading, 1.4, bold=True)
-        intro = QLabel("Who they are, where reminders go, and how Duly bills and chases them.")
-        intro.setWordWrap(True)
-        mute(intro)
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. Fenwick Catering Ltd")
@@ -158,35 +148,14 @@ class CustomerDialog(QDialog):
             column.addStretch(1)
             columns.addLayout(column, 1)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.save_button.setText("Save changes" if editing else "Add customer")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.save_button = self._buttons("Save changes" if editing else "Add customer")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.addWidget(heading)
-        layout.addSpacing(2)
-        layout.addWidget(intro)
-        layout.addSpacing(14)
-        layout.addLayout(columns)
-        layout.addWidget(self._errors.general)
-        layout.addSpacing(8)
-        layout.addWidget(self.buttons)
+        self._lay_out(title, "Who they are, where reminders go, and how Duly bills and "
+                             "chases them.", columns)
 
         self._fill(draft or CustomerDraft(code="", name="", currency=currency,
                                           country=country))
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def show_error(self, error: LedgerError) -> None:
-        """Show ``error`` under the field it is about and put the cursor there."""
-        self._errors.show(error.field, error.message)
-
-    def error_text(self, field: str) -> str:
-        """The error shown at ``field`` ("" if none is shown)."""
-        return self._errors.text(field)
 
     def draft(self) -> CustomerDraft:
         """The details as they are in the fields now."""
@@ -203,19 +172,13 @@ class CustomerDialog(QDialog):
             followup_policy_id=self.followup_combo.currentData(),
             notes=self.notes_edit.toPlainText().strip())
 
-    def accept(self) -> None:
-        """Close with the details, unless one needs correcting first."""
-        self._errors.clear_all()
+    def _take_input(self) -> None:
         draft = self.draft()
         if not draft.name:
-            self.show_error(LedgerError("name", "Enter the customer's name."))
-            return
+            raise LedgerError("name", "Enter the customer's name.")
         if len(draft.currency) != 3:
-            self.show_error(LedgerError("currency", "Choose the currency as a three-letter "
-                                                    "code, e.g. EUR."))
-            return
+            raise LedgerError("currency", "Choose the currency as a three-letter code, e.g. EUR.")
         self.accepted_draft = draft
-        super().accept()
 
     def _fill(self, draft: CustomerDraft) -> None:
         self.name_edit.setText(draft.name)

@@ -7,8 +7,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,14 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from models.ledger import InvoiceDraft, LedgerError, parse_amount, parse_date
-from ui.field_errors import FieldErrors
+from ui.ledger_dialog import LedgerDialog
 from ui.payment_dialog import amount_text
-from ui.style import mute, scale_font
+from ui.style import mute
 
 DEFAULT_NET_DAYS = 30
 
 
-class InvoiceDialog(QDialog):
+class InvoiceDialog(LedgerDialog):
     """One invoice of one customer; the due date follows the issue date until edited."""
 
     @classmethod
@@ -62,15 +60,7 @@ class InvoiceDialog(QDialog):
         self._currency = currency
         self._net_days = net_days
         self._due_edited = editing
-        self._errors = FieldErrors(self)
 
-        heading = QLabel(title)
-        scale_font(heading, 1.4, bold=True)
-        intro = QLabel(f"{'Correct an invoice of' if editing else 'An invoice issued to'} "
-                       f"{customer_name}.")
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        mute(intro)
 
         self.number_edit = QLineEdit()
         self.number_edit.setPlaceholderText("e.g. INV-0001234")
@@ -140,45 +130,16 @@ class InvoiceDialog(QDialog):
         form.addRow("E&xternal reference:", self._errors.wrap(
             "external_ref", self.reference_edit))
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.save_button.setText("Save changes" if editing else "Add invoice")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.save_button = self._buttons("Save changes" if editing else "Add invoice")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.addWidget(heading)
-        layout.addSpacing(2)
-        layout.addWidget(intro)
-        layout.addSpacing(14)
-        layout.addLayout(form)
-        layout.addWidget(self._errors.general)
-        layout.addSpacing(8)
-        layout.addWidget(self.buttons)
+        purpose = "Correct an invoice of" if editing else "An invoice issued to"
+        self._lay_out(title, f"{purpose} {customer_name}.", form)
 
         self._fill(draft)
         self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_error(self, error: LedgerError) -> None:
-        """Show ``error`` under the field it is about and put the cursor there."""
-        self._errors.show(error.field, error.message)
-
-    def error_text(self, field: str) -> str:
-        """The error shown at ``field`` ("" if none is shown)."""
-        return self._errors.text(field)
-
-    def accept(self) -> None:
-        """Close with the invoice, unless a field needs correcting first."""
-        self._errors.clear_all()
-        try:
-            draft = self._draft()
-        except LedgerError as error:
-            self.show_error(error)
-            return
-        self.accepted_draft = draft
-        super().accept()
+    def _take_input(self) -> None:
+        self.accepted_draft = self._draft()
 
     def _on_issue_edit_text_edited(self, text: str) -> None:
         self._errors.clear("issue_date")

@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,9 +25,9 @@ from PySide6.QtWidgets import (
 from models.customer_account import InvoiceRow
 from models.ledger import PAYMENT_METHODS, LedgerError, parse_amount, parse_date
 from models.money import format_money, from_minor
-from ui.field_errors import FieldErrors
 from ui.invoices_model import AllocationModel, oldest_first
-from ui.style import ERROR, mute, scale_font
+from ui.ledger_dialog import LedgerDialog
+from ui.style import ERROR, mute
 
 # Invoices a payment may be allocated to, and those oldest-first allocation
 # pays (models.ledger leaves disputed invoices alone unless the user picks them).
@@ -59,7 +57,7 @@ def amount_text(minor: int, currency: str) -> str:
     return str(from_minor(minor, currency))
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(LedgerDialog):
     """Money received from one customer, allocated oldest first or to chosen invoices."""
 
     @classmethod
@@ -91,14 +89,7 @@ class PaymentDialog(QDialog):
         self._currency = currency
         self._today = today
         self._invoices = payable(invoices, currency)
-        self._errors = FieldErrors(self)
 
-        heading = QLabel("Record payment")
-        scale_font(heading, 1.4, bold=True)
-        intro = QLabel(f"Money received from {customer_name}.")
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        mute(intro)
 
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("0.00")
@@ -193,37 +184,15 @@ class PaymentDialog(QDialog):
             aliases=("allocate_to", "allocation", "invoice")))
         form.addRow("", self.summary)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.record_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.record_button.setText("Record payment")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.record_button = self._buttons("Record payment")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.addWidget(heading)
-        layout.addSpacing(2)
-        layout.addWidget(intro)
-        layout.addSpacing(14)
-        layout.addLayout(form)
-        layout.addWidget(self._errors.general)
-        layout.addSpacing(8)
-        layout.addWidget(self.buttons)
+        self._lay_out("Record payment", f"Money received from {customer_name}.", form)
 
         self._fill(entry)
         self._update_summary()
         self.amount_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- what the dialog shows -------------------------------------------
-
-    def show_error(self, error: LedgerError) -> None:
-        """Show ``error`` under the field it is about and put the cursor there."""
-        self._errors.show(error.field, error.message)
-
-    def error_text(self, field: str) -> str:
-        """The error shown at ``field`` ("" if none is shown)."""
-        return self._errors.text(field)
 
     def set_choosing(self, choosing: bool) -> None:
         """Allocate to the invoices the user ticks (True) or oldest due first (False)."""
@@ -242,16 +211,8 @@ class PaymentDialog(QDialog):
         """The line saying what is allocated and what is left as credit."""
         return self.summary.text()
 
-    def accept(self) -> None:
-        """Close with the payment, unless a field needs correcting first."""
-        self._errors.clear_all()
-        try:
-            entry = self._entry()
-        except LedgerError as error:
-            self.show_error(error)
-            return
-        self.accepted_entry = entry
-        super().accept()
+    def _take_input(self) -> None:
+        self.accepted_entry = self._entry()
 
     # --- slots -------------------------------------------------------------
 

@@ -6,8 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -15,11 +13,11 @@ from PySide6.QtWidgets import (
 )
 
 from models.ledger import LedgerError
-from ui.field_errors import FieldErrors
+from ui.ledger_dialog import LedgerDialog
 from ui.style import ERROR, scale_font
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(LedgerDialog):
     """A heading, what will happen, and a required reason; the confirm button says the act.
 
     With ``warning`` set (voiding), the consequence is shown in the error
@@ -46,7 +44,6 @@ class ReasonDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         self.accepted_reason: str | None = None
-        self._errors = FieldErrors(self)
 
         heading = QLabel(title)
         heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -67,12 +64,7 @@ class ReasonDialog(QDialog):
         self.reason_edit.textEdited.connect(lambda _text: self._errors.clear("reason"))
         reason_label.setBuddy(self.reason_edit)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.confirm_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.confirm_button.setText(confirm)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.confirm_button = self._buttons(confirm)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
@@ -88,20 +80,12 @@ class ReasonDialog(QDialog):
         layout.addWidget(self.buttons)
         self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_error(self, error: LedgerError) -> None:
-        """Show ``error`` at the reason (or as a general line) and put the cursor there."""
-        self._errors.show(error.field, error.message)
-
     def error_text(self, field: str = "reason") -> str:
-        """The error shown at ``field`` ("" if none is shown)."""
-        return self._errors.text(field)
+        """The error shown at ``field`` (the reason, unless named)."""
+        return super().error_text(field)
 
-    def accept(self) -> None:
-        """Close with the reason, unless none was given."""
-        self._errors.clear_all()
+    def _take_input(self) -> None:
         reason = self.reason_edit.text().strip()
         if not reason:
-            self._errors.show("reason", "Say why, in a few words: it is kept with the record.")
-            return
+            raise LedgerError("reason", "Say why, in a few words: it is kept with the record.")
         self.accepted_reason = reason
-        super().accept()

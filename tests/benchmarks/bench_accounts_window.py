@@ -17,7 +17,6 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.benchmarks.common import BIG_TODAY, big_store  # noqa: E402
 

@@ -1,0 +1,85 @@
+"""The base of the dialogs that post to the ledger: objections shown at their field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.ledger import LedgerError
+from ui.field_errors import FieldErrors
+from ui.style import mute, scale_font
+
+
+class LedgerDialog(QDialog):
+    """A form the ledger checks: OK keeps the input only when every field will do.
+
+    Subclasses build their form with ``self._errors.wrap`` and implement
+    :meth:`_take_input`, which reads the form, keeps the result, and raises
+    :class:`LedgerError` naming the field that needs correcting.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._errors = FieldErrors(self)
+
+    def show_error(self, error: LedgerError) -> None:
+        """Show ``error`` under the field it is about and put the cursor there."""
+        self._errors.show(error.field, error.message)
+
+    def error_text(self, field: str) -> str:
+        """The error shown at ``field`` ("" if none is shown)."""
+        return self._errors.text(field)
+
+    def accept(self) -> None:
+        """Close with what was entered, unless a field needs correcting first."""
+        self._errors.clear_all()
+        try:
+            self._take_input()
+        except LedgerError as error:
+            self.show_error(error)
+            return
+        super().accept()
+
+    def _take_input(self) -> None:
+        """Read and check the form and keep the result; LedgerError if it will not do."""
+        raise NotImplementedError
+
+    def _buttons(self, ok_text: str) -> QPushButton:
+        """OK and Cancel for the foot of the dialog; OK says ``ok_text``."""
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        return ok
+
+    def _lay_out(self, title: str, intro: str, form: QLayout) -> None:
+        """A heading, a line saying what the dialog is for, the form, its errors, OK/Cancel.
+
+        Call after :meth:`_buttons`.
+        """
+        heading = QLabel(title)
+        scale_font(heading, 1.4, bold=True)
+        words = QLabel(intro)
+        words.setTextFormat(Qt.TextFormat.PlainText)  # names come from the user
+        words.setWordWrap(True)
+        mute(words)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.addWidget(heading)
+        layout.addSpacing(2)
+        layout.addWidget(words)
+        layout.addSpacing(14)
+        layout.addLayout(form)
+        layout.addWidget(self._errors.general)
+        layout.addSpacing(8)
+        layout.addWidget(self.buttons)
