@@ -56,6 +56,7 @@ def _v3_keep_unallocated_credit(db: pw.Database) -> None:
         '"unallocated_minor") WHERE ("unallocated_minor" > 0)',
         'CREATE INDEX "credit_note_credit" ON "credit_note" ("customer_id", "currency", '
         '"unallocated_minor") WHERE ("unallocated_minor" > 0)',
+        'CREATE INDEX "promise_open" ON "promise" ("customer_id") WHERE ("status" = \'open\')',
         'CREATE INDEX "interaction_follow_up" ON "interaction" ("customer_id", '
         '"follow_up_on") WHERE (("follow_up_on" IS NOT NULL) AND NOT "follow_up_done")',
     ):

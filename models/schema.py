@@ -415,6 +415,7 @@ Payment.add_index(Payment.customer, Payment.currency, Payment.unallocated_minor,
                   where=(Payment.unallocated_minor > 0), name="payment_credit")
 CreditNote.add_index(CreditNote.customer, CreditNote.currency, CreditNote.unallocated_minor,
                      where=(CreditNote.unallocated_minor > 0), name="credit_note_credit")
+Promise.add_index(Promise.customer, where=(Promise.status == "open"), name="promise_open")
 Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
                       where=(Interaction.follow_up_on.is_null(False)
                              & ~Interaction.follow_up_done),
