@@ -11,9 +11,9 @@ RUN_DEBS  := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
              libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
              libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
              libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-# What the headless test suite needs (Qt offscreen, a Secret Service).
+# What the headless test suite needs (Qt offscreen).
 TEST_DEBS := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
-             libdbus-1-3 libglib2.0-0 dbus gnome-keyring
+             libdbus-1-3 libglib2.0-0
 
 .PHONY: run test lint bench clean debs-run debs-test
 
