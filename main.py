@@ -58,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a table to read, or CSV for a spreadsheet (table)")
     overdue.add_argument("--all", action="store_true", help="include customers not overdue")
     overdue.set_defaults(handler=_overdue)
+    log = commands.add_parser("log", help="record a contact with a customer")
+    log.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
+    log.add_argument("--kind", choices=("call", "email", "letter", "meeting", "sms", "note"),
+                     default="note", help="what kind of contact (note)")
+    log.add_argument("--incoming", action="store_true", help="they contacted us")
+    log.add_argument("--summary", required=True, metavar="TEXT", help="what was said")
+    log.add_argument("--outcome", default="", metavar="TEXT",
+                     help="e.g. 'promised to pay', 'no answer'")
+    log.add_argument("--follow-up", type=_date, metavar="DATE",
+                     help="when to follow up, YYYY-MM-DD")
+    log.set_defaults(handler=_log)
     return parser
 
 
@@ -111,6 +122,27 @@ def _overdue(args: argparse.Namespace) -> int:
         write_overdue_csv(rows, sys.stdout)
     else:
         sys.stdout.write(overdue_table(rows, as_of))
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    from models.contacts import ContactEntry, log_contact
+    from models.customer_account import find_customer
+    from models.db import default_store_path, run_in_store
+
+    entry = ContactEntry(kind=args.kind, occurred_at=dt.datetime.now().replace(microsecond=0),
+                         direction="incoming" if args.incoming else "outgoing",
+                         summary=args.summary, outcome=args.outcome,
+                         follow_up_on=args.follow_up)
+
+    def record() -> str:
+        customer_id = find_customer(args.customer)
+        log_contact(customer_id, entry)
+        return args.customer
+
+    run_in_store(args.db or default_store_path(), record)
+    follow = f"; follow up on {args.follow_up.isoformat()}" if args.follow_up else ""
+    print(f"Recorded a {args.kind} with {args.customer}{follow}.")
     return 0
 
 

@@ -9,11 +9,25 @@ kept summary matches the contacts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import peewee as pw
 
-from models.schema import Customer, Interaction
+from models.audit import record_change
+from models.db import writing
+from models.errors import LedgerError
+from models.schema import (
+    Allocation,
+    Customer,
+    Interaction,
+    InteractionInvoice,
+    Invoice,
+    Promise,
+    PromiseInvoice,
+    Setting,
+)
 
 
 def latest_contact(column: pw.Field, until: dt.datetime | None = None) -> pw.Select:
@@ -58,3 +72,197 @@ def refresh_contact_summary(customer_ids: Iterable[int] | None = None) -> None:
     if customer_ids is not None:
         query = query.where(Customer.id.in_(list(customer_ids)))
     query.execute()
+
+
+# --- the contact log ------------------------------------------------------------
+
+DIRECTIONS = ("outgoing", "incoming")
+DEFAULT_OUTCOMES = ("promised to pay", "disputes", "asked for copy of invoice", "no answer",
+                    "left message", "will pay in part", "needs a plan", "paid already")
+OUTCOMES_SETTING = "contact_outcomes"
+PROMISE_GRACE_DAYS = 3
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    """A contact with a customer as the user records it."""
+
+    kind: str  # call, email, letter, meeting, sms, note
+    occurred_at: dt.datetime
+    direction: str = "outgoing"
+    with_whom: str = ""
+    summary: str = ""
+    outcome: str = ""
+    invoice_ids: tuple[int, ...] = ()
+    follow_up_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PromiseReview:
+    """Promises whose fate was settled by a review."""
+
+    kept: tuple[int, ...]
+    broken: tuple[int, ...]
+
+
+def contact_outcomes() -> list[str]:
+    """The outcomes offered when logging a contact (the business can edit them)."""
+    row = Setting.get_or_none(Setting.key == OUTCOMES_SETTING)
+    return list(json.loads(row.value)) if row is not None else list(DEFAULT_OUTCOMES)
+
+
+def set_contact_outcomes(outcomes: Sequence[str]) -> None:
+    """Replace the list of outcomes (blank and repeated ones are dropped)."""
+    cleaned = list(dict.fromkeys(o.strip() for o in outcomes if o.strip()))
+    if not cleaned:
+        raise LedgerError("outcomes", "Keep at least one outcome in the list.")
+    with writing():
+        Setting.replace(key=OUTCOMES_SETTING, value=json.dumps(cleaned)).execute()
+
+
+def log_contact(customer_id: int, entry: ContactEntry, *, now: dt.datetime | None = None) -> int:
+    """Record a contact with a customer and keep the customer's contact summary."""
+    now = now or dt.datetime.now()
+    fields = _checked(entry, now)
+    with writing():
+        if not Customer.select().where(Customer.id == customer_id).exists():
+            raise LedgerError("customer", "That customer no longer exists.")
+        _check_invoices(customer_id, entry.invoice_ids)
+        contact = Interaction.create(customer=customer_id, created_at=now, **fields)
+        for invoice_id in dict.fromkeys(entry.invoice_ids):
+            InteractionInvoice.create(interaction=contact, invoice=invoice_id)
+        refresh_contact_summary([customer_id])
+        record_change("log contact", "interaction", contact.id,
+                      after={**fields, "customer_id": customer_id,
+                             "invoice_ids": list(entry.invoice_ids)})
+    return contact.id
+
+
+def edit_contact(contact_id: int, *, summary: str, outcome: str,
+                 follow_up_on: dt.date | None) -> None:
+    """Correct a contact's note, outcome or follow-up date; the old text is audited."""
+    with writing():
+        contact = Interaction.get_or_none(Interaction.id == contact_id)
+        if contact is None:
+            raise LedgerError("contact", "That contact no longer exists.")
+        before = {"summary": contact.summary, "outcome": contact.outcome,
+                  "follow_up_on": contact.follow_up_on}
+        after = {"summary": summary.strip(), "outcome": outcome.strip(),
+                 "follow_up_on": follow_up_on}
+        Interaction.update(**after).where(Interaction.id == contact_id).execute()
+        refresh_contact_summary([contact.customer_id])
+        record_change("edit contact", "interaction", contact_id, before=before, after=after)
+
+
+def complete_follow_up(contact_id: int) -> None:
+    """Mark a contact's follow-up as done."""
+    with writing():
+        contact = Interaction.get_or_none(Interaction.id == contact_id)
+        if contact is None or contact.follow_up_on is None:
+            raise LedgerError("contact", "That contact has no follow-up to complete.")
+        Interaction.update(follow_up_done=True).where(Interaction.id == contact_id).execute()
+        refresh_contact_summary([contact.customer_id])
+        record_change("complete follow-up", "interaction", contact_id,
+                      before={"follow_up_done": False}, after={"follow_up_done": True})
+
+
+def record_promise(customer_id: int, *, amount_minor: int, promised_for: dt.date,
+                   invoice_ids: Sequence[int], contact_id: int | None = None,
+                   now: dt.datetime | None = None) -> int:
+    """Record a customer's promise to pay ``amount_minor`` by ``promised_for``."""
+    now = now or dt.datetime.now()
+    if amount_minor <= 0:
+        raise LedgerError("amount", "Enter the amount promised, above zero.")
+    if promised_for < now.date():
+        raise LedgerError("promised_for", "The promised date has already passed.")
+    if not invoice_ids:
+        raise LedgerError("invoices", "Choose the invoices the promise is for.")
+    with writing():
+        customer = Customer.get_or_none(Customer.id == customer_id)
+        if customer is None:
+            raise LedgerError("customer", "That customer no longer exists.")
+        _check_invoices(customer_id, invoice_ids)
+        promise = Promise.create(customer=customer, interaction=contact_id,
+                                 amount_minor=amount_minor, currency=customer.currency,
+                                 promised_for=promised_for, created_at=now)
+        for invoice_id in dict.fromkeys(invoice_ids):
+            PromiseInvoice.create(promise=promise, invoice=invoice_id)
+        record_change("record promise", "promise", promise.id,
+                      after={"amount_minor": amount_minor, "promised_for": promised_for,
+                             "invoice_ids": list(invoice_ids)})
+    return promise.id
+
+
+def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
+                    customer_id: int | None = None) -> PromiseReview:
+    """Settle open promises as of ``as_of``: kept once payments allocated to their
+    invoices since the promise reach the amount by the date plus grace; broken
+    once that day has passed without it."""
+    kept: list[int] = []
+    broken: list[int] = []
+    with writing():
+        promises = Promise.select().where(Promise.status == "open")
+        if customer_id is not None:
+            promises = promises.where(Promise.customer == customer_id)
+        for promise in promises:
+            deadline = promise.promised_for + dt.timedelta(days=grace_days)
+            paid_on = _date_paid_in_full(promise, min(as_of, deadline))
+            if paid_on is not None:
+                status, resolved = "kept", paid_on
+            elif as_of > deadline:
+                status, resolved = "broken", deadline + dt.timedelta(days=1)
+            else:
+                continue
+            Promise.update(status=status, resolved_on=resolved).where(
+                Promise.id == promise.id).execute()
+            record_change(f"promise {status}", "promise", promise.id,
+                          before={"status": "open"}, after={"status": status,
+                                                             "resolved_on": resolved})
+            (kept if status == "kept" else broken).append(promise.id)
+    return PromiseReview(tuple(kept), tuple(broken))
+
+
+def _date_paid_in_full(promise: Promise, until: dt.date) -> dt.date | None:
+    """The day allocations to the promise's invoices since it was made reached its
+    amount, if they did by ``until``."""
+    invoices = PromiseInvoice.select(PromiseInvoice.invoice).where(
+        PromiseInvoice.promise == promise.id)
+    rows = (Allocation.select(Allocation.allocated_on, Allocation.amount_minor)
+            .where(Allocation.invoice.in_(invoices) & ~Allocation.voided
+                   & (Allocation.allocated_on >= promise.created_at.date())
+                   & (Allocation.allocated_on <= until))
+            .order_by(Allocation.allocated_on).tuples())
+    total = 0
+    for day, amount in rows:
+        total += amount
+        if total >= promise.amount_minor:
+            return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    return None
+
+
+def _checked(entry: ContactEntry, now: dt.datetime) -> dict[str, object]:
+    if entry.kind not in Interaction.KINDS:
+        raise LedgerError("kind", f"Choose what kind of contact it was: "
+                                  f"{', '.join(Interaction.KINDS)}.")
+    if entry.direction not in DIRECTIONS:
+        raise LedgerError("direction", "Say who contacted whom.")
+    if entry.occurred_at > now + dt.timedelta(minutes=5):
+        raise LedgerError("occurred_at", "The contact's time is in the future.")
+    summary = entry.summary.strip()
+    if not summary and not entry.outcome.strip():
+        raise LedgerError("summary", "Write what was said, or choose an outcome.")
+    if entry.follow_up_on is not None and entry.follow_up_on < entry.occurred_at.date():
+        raise LedgerError("follow_up_on", "The follow-up date is before the contact.")
+    return {"kind": entry.kind, "direction": entry.direction,
+            "occurred_at": entry.occurred_at, "with_whom": entry.with_whom.strip(),
+            "summary": summary, "outcome": entry.outcome.strip(),
+            "follow_up_on": entry.follow_up_on}
+
+
+def _check_invoices(customer_id: int, invoice_ids: Sequence[int]) -> None:
+    if not invoice_ids:
+        return
+    found = Invoice.select().where(Invoice.id.in_(list(invoice_ids))
+                                   & (Invoice.customer == customer_id)).count()
+    if found != len(set(invoice_ids)):
+        raise LedgerError("invoices", "An invoice chosen is not on this customer's account.")

@@ -259,3 +259,22 @@ def _money_in(kind: str, row_id: int, day: dt.date, reference: str, method: str,
                       currency=currency, amount_minor=amount, allocated_minor=allocated,
                       unallocated_minor=0 if voided else amount - allocated, voided=voided,
                       allocations=tuple(parts))
+
+
+def find_customer(text: str) -> int:
+    """The customer whose account code or name is ``text`` (any case); LedgerError if
+    none is, or if the name fits several."""
+    wanted = text.strip()
+    if not wanted:
+        raise LedgerError("customer", "Name the customer, by account code or name.")
+    by_code = Customer.get_or_none(pw.fn.LOWER(Customer.code) == wanted.lower())
+    if by_code is not None:
+        return int(by_code.id)
+    matches = [cid for cid, name in Customer.select(Customer.id, Customer.name).tuples()
+               if name.casefold() == wanted.casefold()]
+    if not matches:
+        raise LedgerError("customer", f"No customer has the account code or name “{wanted}”.")
+    if len(matches) > 1:
+        raise LedgerError("customer", f"Several customers are called “{wanted}”; "
+                                      f"use the account code.")
+    return matches[0]

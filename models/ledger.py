@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass
 import peewee as pw
 
 from models.audit import record_change
+from models.contacts import review_promises
 from models.db import writing
+from models.errors import LedgerError
 from models.money import MoneyError, exponent, format_money, to_minor
 from models.schema import (
     Allocation,
@@ -29,15 +31,6 @@ from models.schema import (
     Payment,
     PaymentTerms,
 )
-
-
-class LedgerError(ValueError):
-    """Input the ledger refuses, with the field it concerns and a plain message."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -185,6 +178,7 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
         record_change("record payment", "payment", payment.id,
                       after={**_payment_fields(payment),
                              "allocations": [asdict(p) for p in parts]})
+        review_promises(today or dt.date.today(), customer_id=customer.id)
     return PaymentResult(payment.id, parts, amount_minor - sum(p.amount_minor for p in parts))
 
 
@@ -210,6 +204,7 @@ def allocate_credit(customer_id: int, *, payment_id: int | None = None,
                           **kind)
         record_change("allocate credit", model._meta.table_name, source.id,
                       after={"allocations": [asdict(p) for p in parts]})
+        review_promises(on, customer_id=customer.id)
     return parts
 
 

@@ -21,7 +21,7 @@ def duly(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_the_headless_commands() -> None:
     result = duly("--help")
     assert result.returncode == 0
-    for word in ("--db PATH", "demo", "check", "overdue"):
+    for word in ("--db PATH", "demo", "check", "overdue", "log"):
         assert word in result.stdout
 
 
@@ -91,3 +91,20 @@ def test_overdue_prints_the_list_as_a_table_and_as_csv(tmp_path: Path) -> None:
 def test_overdue_refuses_a_date_it_cannot_read(tmp_path: Path) -> None:
     result = duly("--db", str(tmp_path / "none.sqlite"), "overdue", "--as-of", "yesterday")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_log_records_a_contact_that_check_accepts(tmp_path: Path) -> None:
+    store = tmp_path / "demo.sqlite"
+    assert duly("--db", str(store), "demo", "--customers", "12").returncode == 0
+    logged = duly("--db", str(store), "log", "c00003", "--kind", "call",
+                  "--summary", "Spoke to accounts; will pay Friday", "--follow-up", "2099-01-08")
+    assert logged.returncode == 0, logged.stderr
+    assert "follow up on 2099-01-08" in logged.stdout
+    with sqlite3.connect(store) as connection:
+        kind, follow_up = connection.execute(
+            "SELECT last_contact_kind, next_action_on FROM customer WHERE code = 'C00003'"
+        ).fetchone()
+    assert (kind, follow_up) == ("call", "2099-01-08")
+    assert duly("--db", str(store), "check").returncode == 0
+    unknown = duly("--db", str(store), "log", "Nobody Ltd", "--summary", "hello")
+    assert unknown.returncode == 2 and "No customer" in unknown.stderr
