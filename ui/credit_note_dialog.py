@@ -52,11 +52,7 @@ class CreditNoteDialog(LedgerDialog):
         """
         dialog = cls(parent, customer_name=customer_name, currency=currency,
                      invoices=invoices, today=today, invoice_id=invoice_id, entry=entry)
-        if error is not None:
-            dialog.show_error(error)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: done(dialog.accepted_entry))
-        dialog.open()
+        dialog.open_for(done, lambda: dialog.accepted_entry, error)
         return dialog
 
     def __init__(self, parent: QWidget | None = None, *, customer_name: str, currency: str,
@@ -69,18 +65,13 @@ class CreditNoteDialog(LedgerDialog):
         self._currency = currency
         self._today = today
 
-
         self.number_edit = QLineEdit()
         self.number_edit.setPlaceholderText("e.g. CN-0042")
         self.number_edit.setMaxLength(64)
         self.number_edit.setMaximumWidth(220)
         self.number_edit.textEdited.connect(lambda _text: self._errors.clear("number"))
 
-        self.date_edit = QLineEdit(today.isoformat())
-        self.date_edit.setPlaceholderText("YYYY-MM-DD")
-        self.date_edit.setToolTip("Also 24/11/2026 or 24.11.2026")
-        self.date_edit.setMaximumWidth(160)
-        self.date_edit.textEdited.connect(lambda _text: self._errors.clear("date"))
+        self.date_edit = self._date_edit(today, lambda _text: self._errors.clear("date"))
 
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("0.00")

@@ -47,11 +47,7 @@ class CustomerDialog(LedgerDialog):
         """
         dialog = cls(parent, choices=choices, draft=draft, editing=editing, country=country,
                      currency=currency)
-        if error is not None:
-            dialog.show_error(error)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: done(dialog.accepted_draft))
-        dialog.open()
+        dialog.open_for(done, lambda: dialog.accepted_draft, error)
         return dialog
 
     def __init__(self, parent: QWidget | None = None, *, choices: PickLists,
@@ -62,7 +58,6 @@ class CustomerDialog(LedgerDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(820)
         self.accepted_draft: CustomerDraft | None = None
-
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. Fenwick Catering Ltd")

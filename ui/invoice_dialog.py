@@ -41,11 +41,7 @@ class InvoiceDialog(LedgerDialog):
         dialog = cls(parent, customer_name=customer_name, currency=currency, today=today,
                      net_days=net_days, draft=draft, editing=editing,
                      amount_locked=amount_locked)
-        if error is not None:
-            dialog.show_error(error)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: done(dialog.accepted_draft))
-        dialog.open()
+        dialog.open_for(done, lambda: dialog.accepted_draft, error)
         return dialog
 
     def __init__(self, parent: QWidget | None = None, *, customer_name: str, currency: str,
@@ -61,23 +57,16 @@ class InvoiceDialog(LedgerDialog):
         self._net_days = net_days
         self._due_edited = editing
 
-
         self.number_edit = QLineEdit()
         self.number_edit.setPlaceholderText("e.g. INV-0001234")
         self.number_edit.setMaxLength(64)
         self.number_edit.setMaximumWidth(220)
         self.number_edit.textEdited.connect(lambda _text: self._errors.clear("number"))
 
-        self.issue_edit = QLineEdit(today.isoformat())
-        self.issue_edit.setPlaceholderText("YYYY-MM-DD")
-        self.issue_edit.setToolTip("Also 24/11/2026 or 24.11.2026")
-        self.issue_edit.setMaximumWidth(160)
-        self.issue_edit.textEdited.connect(self._on_issue_edit_text_edited)
+        self.issue_edit = self._date_edit(today, self._on_issue_edit_text_edited)
 
-        self.due_edit = QLineEdit((today + dt.timedelta(days=net_days)).isoformat())
-        self.due_edit.setPlaceholderText("YYYY-MM-DD")
-        self.due_edit.setMaximumWidth(160)
-        self.due_edit.textEdited.connect(self._on_due_edit_text_edited)
+        self.due_edit = self._date_edit(today + dt.timedelta(days=net_days),
+                                        self._on_due_edit_text_edited)
         self.due_hint = QLabel(f"{net_days} days after issue, the customer's terms")
         mute(self.due_hint)
         self.due_hint.setVisible(not editing)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,6 +35,18 @@ class LedgerDialog(QDialog):
         super().__init__(parent)
         self._errors = FieldErrors(self)
 
+    def open_for(self, done: Callable[[Any], None], result: Callable[[], Any],
+                 error: LedgerError | None = None) -> None:
+        """Open window-modal; when closed, ``done(result())``: the input, or None.
+
+        ``error`` re-opens the dialog with the ledger's objection at its field.
+        """
+        if error is not None:
+            self.show_error(error)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.finished.connect(lambda _code: done(result()))
+        self.open()
+
     def show_error(self, error: LedgerError) -> None:
         """Show ``error`` under the field it is about and put the cursor there."""
         self._errors.show(error.field, error.message)
@@ -51,6 +68,15 @@ class LedgerDialog(QDialog):
     def _take_input(self) -> None:
         """Read and check the form and keep the result; LedgerError if it will not do."""
         raise NotImplementedError
+
+    def _date_edit(self, day: dt.date, on_edited: Callable[[str], None]) -> QLineEdit:
+        """A date field showing ``day``, read as YYYY-MM-DD (or 24/11/2026)."""
+        edit = QLineEdit(day.isoformat())
+        edit.setPlaceholderText("YYYY-MM-DD")
+        edit.setToolTip("Also 24/11/2026 or 24.11.2026")
+        edit.setMaximumWidth(160)
+        edit.textEdited.connect(on_edited)
+        return edit
 
     def _buttons(self, ok_text: str) -> QPushButton:
         """OK and Cancel for the foot of the dialog; OK says ``ok_text``."""

@@ -72,11 +72,7 @@ class PaymentDialog(LedgerDialog):
         """
         dialog = cls(parent, customer_name=customer_name, currency=currency,
                      invoices=invoices, today=today, entry=entry)
-        if error is not None:
-            dialog.show_error(error)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: done(dialog.accepted_entry))
-        dialog.open()
+        dialog.open_for(done, lambda: dialog.accepted_entry, error)
         return dialog
 
     def __init__(self, parent: QWidget | None = None, *, customer_name: str, currency: str,
@@ -90,7 +86,6 @@ class PaymentDialog(LedgerDialog):
         self._today = today
         self._invoices = payable(invoices, currency)
 
-
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("0.00")
         self.amount_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -103,11 +98,7 @@ class PaymentDialog(LedgerDialog):
         amount_layout.addWidget(QLabel(currency))
         amount_layout.addStretch(1)
 
-        self.date_edit = QLineEdit(today.isoformat())
-        self.date_edit.setPlaceholderText("YYYY-MM-DD")
-        self.date_edit.setToolTip("Also 24/11/2026 or 24.11.2026")
-        self.date_edit.setMaximumWidth(160)
-        self.date_edit.textEdited.connect(lambda _text: self._errors.clear("date"))
+        self.date_edit = self._date_edit(today, lambda _text: self._errors.clear("date"))
 
         self.method_combo = QComboBox()
         for method in PAYMENT_METHODS:

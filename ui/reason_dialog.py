@@ -31,11 +31,7 @@ class ReasonDialog(LedgerDialog):
         """Open the dialog; ``done`` later receives the reason, or None if cancelled."""
         dialog = cls(parent, title=title, text=text, confirm=confirm,
                      placeholder=placeholder, warning=warning, reason=reason)
-        if error is not None:
-            dialog.show_error(error)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: done(dialog.accepted_reason))
-        dialog.open()
+        dialog.open_for(done, lambda: dialog.accepted_reason, error)
         return dialog
 
     def __init__(self, parent: QWidget | None = None, *, title: str, text: str, confirm: str,
