@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a table to read, or CSV for a spreadsheet (table)")
     overdue.add_argument("--all", action="store_true", help="include customers not overdue")
     overdue.set_defaults(handler=_overdue)
+    today = commands.add_parser(
+        "today", help="list the day's work: follow-ups, promises, newly overdue accounts")
+    today.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="the day to list, YYYY-MM-DD (default: today)")
+    today.set_defaults(handler=_today)
     log = commands.add_parser("log", help="record a contact with a customer")
     log.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
     log.add_argument("--kind", choices=("call", "email", "letter", "meeting", "sms", "note"),
@@ -122,6 +127,17 @@ def _overdue(args: argparse.Namespace) -> int:
         write_overdue_csv(rows, sys.stdout)
     else:
         sys.stdout.write(overdue_table(rows, as_of))
+    return 0
+
+
+def _today(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.today import worklist
+    from reports.worklist_export import worklist_table
+
+    as_of = args.as_of or dt.date.today()
+    items = run_in_store(args.db or default_store_path(), lambda: worklist(as_of))
+    sys.stdout.write(worklist_table(items, as_of))
     return 0
 
 

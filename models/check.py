@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.contacts import contact_summary
-from models.db import integrity_problems
+from models.db import integrity_problems, note_search_problems
 from models.money import format_money
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 
@@ -41,6 +41,7 @@ def check_store() -> list[Problem]:
     problems += _kept_open_amounts()
     problems += _kept_credit()
     problems += _kept_contact_summaries()
+    problems += [Problem("notes", p) for p in note_search_problems()]
     problems += _statuses()
     problems += _customer_balances()
     return problems

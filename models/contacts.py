@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.audit import record_change
-from models.db import writing
+from models.db import matching_notes, writing
 from models.errors import LedgerError
 from models.schema import (
     Allocation,
+    Contact,
     Customer,
     Interaction,
     InteractionInvoice,
@@ -98,6 +99,14 @@ class ContactEntry:
 
 
 @dataclass(frozen=True)
+class PromiseTerms:
+    """What a customer promised: an amount, in their currency, by a date."""
+
+    amount_minor: int
+    promised_for: dt.date
+
+
+@dataclass(frozen=True)
 class PromiseReview:
     """Promises whose fate was settled by a review."""
 
@@ -120,10 +129,14 @@ def set_contact_outcomes(outcomes: Sequence[str]) -> None:
         Setting.replace(key=OUTCOMES_SETTING, value=json.dumps(cleaned)).execute()
 
 
-def log_contact(customer_id: int, entry: ContactEntry, *, now: dt.datetime | None = None) -> int:
-    """Record a contact with a customer and keep the customer's contact summary."""
+def log_contact(customer_id: int, entry: ContactEntry, *, now: dt.datetime | None = None,
+                promise: PromiseTerms | None = None) -> int:
+    """Record a contact with a customer and keep the customer's contact summary;
+    with ``promise``, the promise to pay made in it, for the contact's invoices."""
     now = now or dt.datetime.now()
     fields = _checked(entry, now)
+    if promise is not None:
+        _check_promise(promise, entry.invoice_ids, now)
     with writing():
         if not Customer.select().where(Customer.id == customer_id).exists():
             raise LedgerError("customer", "That customer no longer exists.")
@@ -135,7 +148,9 @@ def log_contact(customer_id: int, entry: ContactEntry, *, now: dt.datetime | Non
         record_change("log contact", "interaction", contact.id,
                       after={**fields, "customer_id": customer_id,
                              "invoice_ids": list(entry.invoice_ids)})
-    return contact.id
+        if promise is not None:
+            _create_promise(customer_id, promise, entry.invoice_ids, contact.id, now)
+    return int(contact.id)
 
 
 def edit_contact(contact_id: int, *, summary: str, outcome: str,
@@ -171,26 +186,37 @@ def record_promise(customer_id: int, *, amount_minor: int, promised_for: dt.date
                    now: dt.datetime | None = None) -> int:
     """Record a customer's promise to pay ``amount_minor`` by ``promised_for``."""
     now = now or dt.datetime.now()
-    if amount_minor <= 0:
+    terms = PromiseTerms(amount_minor, promised_for)
+    _check_promise(terms, invoice_ids, now)
+    with writing():
+        if not Customer.select().where(Customer.id == customer_id).exists():
+            raise LedgerError("customer", "That customer no longer exists.")
+        _check_invoices(customer_id, invoice_ids)
+        return _create_promise(customer_id, terms, invoice_ids, contact_id, now)
+
+
+def _check_promise(terms: PromiseTerms, invoice_ids: Sequence[int], now: dt.datetime) -> None:
+    if terms.amount_minor <= 0:
         raise LedgerError("amount", "Enter the amount promised, above zero.")
-    if promised_for < now.date():
+    if terms.promised_for < now.date():
         raise LedgerError("promised_for", "The promised date has already passed.")
     if not invoice_ids:
         raise LedgerError("invoices", "Choose the invoices the promise is for.")
-    with writing():
-        customer = Customer.get_or_none(Customer.id == customer_id)
-        if customer is None:
-            raise LedgerError("customer", "That customer no longer exists.")
-        _check_invoices(customer_id, invoice_ids)
-        promise = Promise.create(customer=customer, interaction=contact_id,
-                                 amount_minor=amount_minor, currency=customer.currency,
-                                 promised_for=promised_for, created_at=now)
-        for invoice_id in dict.fromkeys(invoice_ids):
-            PromiseInvoice.create(promise=promise, invoice=invoice_id)
-        record_change("record promise", "promise", promise.id,
-                      after={"amount_minor": amount_minor, "promised_for": promised_for,
-                             "invoice_ids": list(invoice_ids)})
-    return promise.id
+
+
+def _create_promise(customer_id: int, terms: PromiseTerms, invoice_ids: Sequence[int],
+                    contact_id: int | None, now: dt.datetime) -> int:
+    currency = Customer.get_by_id(customer_id).currency
+    promise = Promise.create(customer=customer_id, interaction=contact_id,
+                             amount_minor=terms.amount_minor, currency=currency,
+                             promised_for=terms.promised_for, created_at=now)
+    for invoice_id in dict.fromkeys(invoice_ids):
+        PromiseInvoice.create(promise=promise, invoice=invoice_id)
+    record_change("record promise", "promise", promise.id,
+                  after={"amount_minor": terms.amount_minor,
+                         "promised_for": terms.promised_for, "invoice_ids": list(invoice_ids),
+                         "contact_id": contact_id})
+    return int(promise.id)
 
 
 def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
@@ -266,3 +292,42 @@ def _check_invoices(customer_id: int, invoice_ids: Sequence[int]) -> None:
                                    & (Invoice.customer == customer_id)).count()
     if found != len(set(invoice_ids)):
         raise LedgerError("invoices", "An invoice chosen is not on this customer's account.")
+
+
+# --- finding contacts -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NoteHit:
+    """A contact whose note matched a search."""
+
+    contact_id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    kind: str
+    occurred_at: dt.datetime
+    snippet: str  # matched words between db.MATCH_START and db.MATCH_END
+
+
+def search_notes(text: str, *, limit: int = 200) -> list[NoteHit]:
+    """Contacts whose summary, outcome or person contain every word of ``text``
+    (word beginnings, any case or accent), newest first."""
+    matches = matching_notes(text, limit)
+    if not matches:
+        return []
+    found = {row[0]: row for row in (
+        Interaction.select(Interaction.id, Interaction.customer, Customer.code, Customer.name,
+                           Interaction.kind, Interaction.occurred_at)
+        .join(Customer).where(Interaction.id.in_([m[0] for m in matches])).tuples())}
+    hits = [NoteHit(*found[contact_id], snippet=snippet)
+            for contact_id, snippet in matches if contact_id in found]
+    hits.sort(key=lambda h: (h.occurred_at, h.contact_id), reverse=True)
+    return hits
+
+
+def contact_people(customer_id: int) -> list[str]:
+    """Names the customer's contacts go by, for "who was it with"."""
+    names = [name for (name,) in Contact.select(Contact.name)
+             .where(Contact.customer == customer_id)
+             .order_by(Contact.is_billing.desc(), Contact.name).tuples() if name]
+    return list(dict.fromkeys(names))

@@ -11,6 +11,7 @@ benchmark store of 10,000 customers and 1,000,000 invoices.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from models.schema import (
     Agency,
     AgencyReferral,
     Allocation,
+    AuditEntry,
     Contact,
     CreditNote,
     CreditPolicy,
@@ -471,6 +473,24 @@ def _specials(today: dt.date) -> None:
         _plan(customer, today)
     for customer in _customers_with("agency"):
         _referral(agency, customer, today)
+    _audited_history(today)
+
+
+def _audited_history(today: dt.date) -> None:
+    """The audit entries a real business would have for its disputes and holds."""
+    for invoice in Invoice.select().where(Invoice.status == "disputed"):
+        at = dt.datetime.combine(min(invoice.due_date + dt.timedelta(days=9), today),
+                                 dt.time(14, 10))
+        AuditEntry.create(at=at, who="demo", action="dispute invoice", table="invoice",
+                          row_id=invoice.id, before=json.dumps({"status": "open"}),
+                          after=json.dumps({"status": "disputed",
+                                            "dispute_reason": invoice.dispute_reason}))
+    for customer in Customer.select().where(Customer.on_hold):
+        AuditEntry.create(at=dt.datetime.combine(today - dt.timedelta(days=20), dt.time(9, 5)),
+                          who="demo", action="put on hold", table="customer",
+                          row_id=customer.id, before=json.dumps({"on_hold": False}),
+                          after=json.dumps({"on_hold": True,
+                                            "hold_reason": customer.hold_reason}))
 
 
 def _customers_with(habit: str) -> pw.ModelSelect:

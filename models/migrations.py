@@ -63,9 +63,29 @@ def _v3_keep_unallocated_credit(db: pw.Database) -> None:
         db.execute_sql(statement)
 
 
+def _v4_worklist_and_note_search(db: pw.Database) -> None:
+    """Remember decisions on the Today worklist, search notes, find a row's audit."""
+    from models.db import create_note_search
+
+    for statement in (
+        'CREATE TABLE "worklist_decision" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" '
+        'INTEGER NOT NULL, "kind" VARCHAR(16) NOT NULL, "ref_id" INTEGER NOT NULL, "state" '
+        'VARCHAR(10) NOT NULL, "snoozed_until" DATE, "reason" TEXT NOT NULL, "decided_on" '
+        'DATE NOT NULL, "decided_at" DATETIME NOT NULL, FOREIGN KEY ("customer_id") '
+        'REFERENCES "customer" ("id"))',
+        'CREATE INDEX "worklist_decision_customer_id" ON "worklist_decision" ("customer_id")',
+        'CREATE UNIQUE INDEX "worklist_decision_kind_ref_id" ON "worklist_decision" '
+        '("kind", "ref_id")',
+        'CREATE INDEX "audit_entry_row" ON "audit_entry" ("table", "row_id")',
+    ):
+        db.execute_sql(statement)
+    create_note_search()
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
+    4: _v4_worklist_and_note_search,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -406,6 +406,27 @@ class AuditEntry(BaseModel):
     after = pw.TextField(null=True)
 
 
+class WorklistDecision(BaseModel):
+    """What the user decided about one item of the Today worklist (schema v4).
+
+    An item is named by its kind and the row it comes from (a contact's
+    follow-up, a promise, the invoice that made an account overdue); a snoozed
+    item comes back on ``snoozed_until``.
+    """
+
+    customer = pw.ForeignKeyField(Customer, backref="worklist_decisions")
+    kind = pw.CharField(max_length=16)
+    ref_id = pw.IntegerField()
+    state = pw.CharField(max_length=10)  # done, snoozed, dismissed
+    snoozed_until = pw.DateField(null=True)
+    reason = pw.TextField(default="")
+    decided_on = pw.DateField()
+    decided_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("kind", "ref_id"), True),)
+
+
 # Today's lists read only open items, each from a small partial index that
 # holds every column the overdue list needs (schema v3).
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
@@ -421,10 +442,13 @@ Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
                              & ~Interaction.follow_up_done),
                       name="interaction_follow_up")
 
+# A customer's timeline finds the audit entries of its rows (schema v4).
+AuditEntry.add_index(AuditEntry.table, AuditEntry.row_id, name="audit_entry_row")
+
 ALL_TABLES: tuple[type[BaseModel], ...] = (
     Business, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
     LetterTemplate, FollowUpPolicy, FollowUpStage, Customer, Contact, Invoice,
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
-    Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry,
+    Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
 )

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from models.accounts import AccountRow, bucket_labels, currency_totals
 from models.money import format_money, from_minor
+from reports.text_table import text_table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -68,18 +69,9 @@ def overdue_table(rows: Sequence[AccountRow], as_of: dt.date,
               str(r.oldest_days_overdue),
               f"{r.last_contact_on} {r.last_contact_kind}" if r.last_contact_on else "",
               flags(r)] for r in rows]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines,
-                                                                        strict=False)]
     numeric = set(range(2, 3 + len(edges) + 2))
-
-    def render(cells: Sequence[str]) -> str:
-        return "  ".join(cell.rjust(w) if i in numeric else cell.ljust(w)
-                         for i, (cell, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
-
-    out = [f"Overdue accounts as of {as_of.isoformat()}", "", render(header),
-           render(["-" * w for w in widths])]
-    out += [render(line) for line in lines]
-    out.append("")
+    out = [f"Overdue accounts as of {as_of.isoformat()}", "",
+           *text_table(header, lines, numeric), ""]
     for total in currency_totals(rows):
         out.append(f"Total overdue {format_money(total.overdue_minor, total.currency)} "
                    f"in {total.accounts} account(s)")

@@ -38,7 +38,7 @@ def row_counts(path: Path) -> dict[str, int]:
 
 
 def schema_of(path: Path) -> dict[str, object]:
-    """Tables with their columns (name, type, not-null, pk) and their indexes' SQL."""
+    """Tables with their columns (name, type, not-null, pk); indexes' and triggers' SQL."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in connection.execute(
@@ -51,6 +51,8 @@ def schema_of(path: Path) -> dict[str, object]:
             (name, " ".join(sql.replace("IF NOT EXISTS ", "").split()))
             for name, sql in connection.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"))
+        shape["triggers"] = sorted(connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='trigger'"))
         return shape
     finally:
         connection.close()

@@ -1,0 +1,178 @@
+"""A customer's timeline: every contact, payment, promise, dispute and plan event
+in one list, newest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from models.errors import LedgerError
+from models.money import format_money
+from models.schema import (
+    AgencyReferral,
+    AuditEntry,
+    CreditNote,
+    Customer,
+    Instalment,
+    Interaction,
+    Invoice,
+    Payment,
+    PaymentPlan,
+    Promise,
+    PromiseInvoice,
+)
+
+CONTACT_KINDS = {"call": "Call", "email": "E-mail", "letter": "Letter", "meeting": "Meeting",
+                 "sms": "SMS", "note": "Note"}
+
+# What the timeline can be narrowed to, in the order the user is offered it.
+TIMELINE_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Everything", ()),
+    ("Calls, meetings and notes", ("call", "meeting", "sms", "note")),
+    ("Letters and e-mails", ("letter", "email")),
+    ("Payments and credit notes", ("payment", "credit note")),
+    ("Promises", ("promise",)),
+    ("Disputes and holds", ("dispute", "hold")),
+    ("Plans and agency", ("plan", "agency")),
+)
+
+_AUDITED = {"dispute invoice": ("dispute", "Invoice {number} disputed"),
+            "release dispute": ("dispute", "Dispute on invoice {number} ended"),
+            "put on hold": ("hold", "Account put on hold"),
+            "release hold": ("hold", "Hold on the account released")}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event on a customer's account."""
+
+    kind: str  # a contact kind, or payment, credit note, promise, dispute, hold, plan, agency
+    at: dt.datetime
+    title: str
+    detail: str
+    amount_minor: int | None
+    currency: str
+    status: str  # e.g. a promise's "kept"/"broken", a voided payment's "void"
+    contact_id: int | None  # contacts can have their note corrected
+
+
+def customer_timeline(customer_id: int,
+                      kinds: Collection[str] = ()) -> list[TimelineEntry]:
+    """The customer's events, newest first; only ``kinds`` when given."""
+    if not Customer.select().where(Customer.id == customer_id).exists():
+        raise LedgerError("customer", "That customer no longer exists.")
+    entries = (_contacts(customer_id) + _money_in(customer_id) + _promises(customer_id)
+               + _audited(customer_id) + _plans(customer_id) + _referrals(customer_id))
+    if kinds:
+        entries = [e for e in entries if e.kind in kinds]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def _contacts(customer_id: int) -> list[TimelineEntry]:
+    rows = []
+    for contact in Interaction.select().where(Interaction.customer == customer_id):
+        who = contact.with_whom or "the customer"
+        heading = CONTACT_KINDS.get(contact.kind, contact.kind.title())
+        if contact.kind == "note":
+            title = "Note"
+        elif contact.direction == "incoming":
+            title = f"{heading} from {who}"
+        else:
+            title = f"{heading} to {who}"
+        detail = contact.summary
+        if contact.outcome:
+            detail = f"{detail}\nOutcome: {contact.outcome}" if detail else (
+                f"Outcome: {contact.outcome}")
+        status = ""
+        if contact.follow_up_on is not None:
+            done = " (done)" if contact.follow_up_done else ""
+            detail += f"\nFollow up on {contact.follow_up_on.isoformat()}{done}"
+            status = "follow-up done" if contact.follow_up_done else "follow-up"
+        rows.append(TimelineEntry(contact.kind, contact.occurred_at, title, detail, None, "",
+                                  status, contact.id))
+    return rows
+
+
+def _money_in(customer_id: int) -> list[TimelineEntry]:
+    rows = []
+    for payment in Payment.select().where(Payment.customer == customer_id):
+        detail = " · ".join(p for p in (payment.method, payment.reference) if p)
+        rows.append(TimelineEntry(
+            "payment", _start_of(payment.received_on), "Payment received", detail,
+            payment.amount_minor, payment.currency, "void" if payment.voided else "", None))
+    for note in CreditNote.select().where(CreditNote.customer == customer_id):
+        rows.append(TimelineEntry(
+            "credit note", _start_of(note.issue_date), f"Credit note {note.number}",
+            note.reason, note.amount_minor, note.currency, "void" if note.voided else "", None))
+    return rows
+
+
+def _promises(customer_id: int) -> list[TimelineEntry]:
+    numbers: dict[int, list[str]] = {}
+    for promise_id, number in (PromiseInvoice.select(PromiseInvoice.promise, Invoice.number)
+                               .join(Invoice).switch(PromiseInvoice).join(Promise)
+                               .where(Promise.customer == customer_id).tuples()):
+        numbers.setdefault(promise_id, []).append(number)
+    rows = []
+    for promise in Promise.select().where(Promise.customer == customer_id):
+        owed = format_money(promise.amount_minor, promise.currency)
+        invoices = ", ".join(sorted(numbers.get(promise.id, [])))
+        detail = f"For invoice {invoices}" if invoices else ""
+        rows.append(TimelineEntry(
+            "promise", promise.created_at, f"Promised to pay {owed} by "
+            f"{promise.promised_for.isoformat()}", detail, promise.amount_minor,
+            promise.currency, promise.status, promise.interaction_id))
+        if promise.status in ("kept", "broken") and promise.resolved_on is not None:
+            rows.append(TimelineEntry(
+                "promise", _start_of(promise.resolved_on),
+                f"Promise of {owed} {promise.status}", detail, promise.amount_minor,
+                promise.currency, promise.status, None))
+    return rows
+
+
+def _audited(customer_id: int) -> list[TimelineEntry]:
+    invoices = dict(Invoice.select(Invoice.id, Invoice.number)
+                    .where(Invoice.customer == customer_id).tuples())
+    query = AuditEntry.select().where(
+        AuditEntry.action.in_(list(_AUDITED))
+        & (((AuditEntry.table == "invoice") & AuditEntry.row_id.in_(list(invoices)))
+           | ((AuditEntry.table == "customer") & (AuditEntry.row_id == customer_id))))
+    rows = []
+    for entry in query:
+        kind, title = _AUDITED[entry.action]
+        after = json.loads(entry.after) if entry.after else {}
+        reason = after.get("dispute_reason") or after.get("hold_reason") or ""
+        rows.append(TimelineEntry(kind, entry.at, title.format(number=invoices.get(
+            entry.row_id, "")), reason, None, "", "", None))
+    return rows
+
+
+def _plans(customer_id: int) -> list[TimelineEntry]:
+    rows = []
+    for plan in PaymentPlan.select().where(PaymentPlan.customer == customer_id):
+        instalments = list(Instalment.select().where(Instalment.plan == plan.id))
+        total = sum(i.amount_minor for i in instalments)
+        detail = f"{len(instalments)} instalments"
+        if plan.notes:
+            detail += f". {plan.notes}"
+        rows.append(TimelineEntry(
+            "plan", _start_of(plan.agreed_on), "Payment plan agreed", detail, total,
+            plan.currency, plan.status, None))
+    return rows
+
+
+def _referrals(customer_id: int) -> list[TimelineEntry]:
+    rows = []
+    for referral in AgencyReferral.select().where(AgencyReferral.customer == customer_id):
+        rows.append(TimelineEntry(
+            "agency", _start_of(referral.referred_on), f"Referred to {referral.agency.name}",
+            referral.notes, None, referral.currency, referral.status, None))
+    return rows
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+

@@ -1,0 +1,230 @@
+"""The Today worklist: what needs the user's attention on a given day.
+
+The list is worked out from the state of the store each time, never from a
+queue filled day by day: a follow-up that fell due while Duly was closed is
+still there the next time it opens. What the user decided about an item
+(done, snoozed to a date, dismissed with a reason) is kept per item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import peewee as pw
+
+from models.audit import record_change
+from models.contacts import PROMISE_GRACE_DAYS, refresh_contact_summary
+from models.db import writing
+from models.errors import LedgerError
+from models.money import format_money
+from models.schema import (
+    Customer,
+    Interaction,
+    Invoice,
+    Promise,
+    PromiseInvoice,
+    WorklistDecision,
+)
+
+FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE = (
+    "follow-up", "promise due", "promise broken", "new overdue")
+WORK_KINDS = (PROMISE_BROKEN, FOLLOW_UP, PROMISE_DUE, NEW_OVERDUE)  # most pressing first
+NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
+
+_NOUNS = {FOLLOW_UP: ("follow-up", "follow-ups"), PROMISE_DUE: ("promise due", "promises due"),
+          PROMISE_BROKEN: ("broken promise", "broken promises"),
+          NEW_OVERDUE: ("newly overdue account", "newly overdue accounts")}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing to do today, on one customer's account."""
+
+    kind: str  # one of WORK_KINDS
+    ref_id: int  # the contact, promise or first overdue invoice it comes from
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    due_on: dt.date  # the day it came due
+    days_waiting: int  # days since due_on, as of the list's date
+    title: str
+    detail: str
+    amount_minor: int | None
+    currency: str
+
+
+def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[WorkItem]:
+    """Everything to do on ``as_of``: follow-ups whose date has come (however long
+    ago), promises due or broken, accounts newly overdue; most pressing first."""
+    items = (_follow_ups(as_of) + _promises(as_of, grace_days)
+             + _new_overdue(as_of))
+    hidden = _decided(as_of)
+    items = [i for i in items if (i.kind, i.ref_id) not in hidden]
+    items.sort(key=lambda i: (WORK_KINDS.index(i.kind), i.due_on, i.customer_name.casefold(),
+                              i.ref_id))
+    return items
+
+
+def worklist_summary(items: Sequence[WorkItem]) -> str:
+    """One line saying what the list holds, e.g. "5 to do: 3 follow-ups, 2 promises due"."""
+    if not items:
+        return "Nothing to do today"
+    parts = []
+    for kind in WORK_KINDS:
+        count = sum(1 for i in items if i.kind == kind)
+        if count:
+            one, many = _NOUNS[kind]
+            parts.append(f"{count:,} {one if count == 1 else many}")
+    return f"{len(items):,} to do: " + ", ".join(parts)
+
+
+def mark_done(kind: str, ref_id: int, *, on: dt.date, note: str = "") -> None:
+    """The item has been dealt with; a follow-up is marked complete on its contact."""
+    _decide(kind, ref_id, "done", on=on, reason=note.strip())
+
+
+def snooze(kind: str, ref_id: int, until: dt.date, *, on: dt.date) -> None:
+    """Put the item aside until ``until``, when it comes back."""
+    if until <= on:
+        raise LedgerError("until", "Choose a day after today to be reminded again.")
+    _decide(kind, ref_id, "snoozed", on=on, until=until)
+
+
+def dismiss(kind: str, ref_id: int, reason: str, *, on: dt.date) -> None:
+    """Take the item off the list for good, saying why."""
+    if not reason.strip():
+        raise LedgerError("reason", "Say why this needs no action.")
+    _decide(kind, ref_id, "dismissed", on=on, reason=reason.strip())
+
+
+def _decide(kind: str, ref_id: int, state: str, *, on: dt.date, reason: str = "",
+            until: dt.date | None = None) -> None:
+    if kind not in WORK_KINDS:
+        raise LedgerError("kind", f"{kind!r} is not a kind of item on the Today list.")
+    with writing():
+        customer_id = _customer_of(kind, ref_id)
+        previous = WorklistDecision.get_or_none((WorklistDecision.kind == kind)
+                                                & (WorklistDecision.ref_id == ref_id))
+        fields = {"state": state, "snoozed_until": until, "reason": reason, "decided_on": on,
+                  "decided_at": dt.datetime.now()}
+        if previous is None:
+            decision = WorklistDecision.create(customer=customer_id, kind=kind, ref_id=ref_id,
+                                               **fields)
+        else:
+            WorklistDecision.update(**fields).where(
+                WorklistDecision.id == previous.id).execute()
+            decision = previous
+        if kind == FOLLOW_UP and state != "snoozed":
+            _complete_follow_up(ref_id, customer_id)
+        record_change(f"today: {state}", "worklist_decision", decision.id,
+                      before=None if previous is None else {"state": previous.state},
+                      after={"kind": kind, "ref_id": ref_id, **fields})
+
+
+def _complete_follow_up(contact_id: int, customer_id: int) -> None:
+    Interaction.update(follow_up_done=True).where(Interaction.id == contact_id).execute()
+    refresh_contact_summary([customer_id])
+
+
+def _customer_of(kind: str, ref_id: int) -> int:
+    model: type[pw.Model] = {FOLLOW_UP: Interaction, PROMISE_DUE: Promise,
+                             PROMISE_BROKEN: Promise, NEW_OVERDUE: Invoice}[kind]
+    row = model.select(model.customer).where(model.id == ref_id).tuples().first()
+    if row is None:
+        raise LedgerError("item", "That item is no longer in the store.")
+    return int(row[0])
+
+
+def _decided(as_of: dt.date) -> set[tuple[str, int]]:
+    """Items the user has dealt with or snoozed past ``as_of``."""
+    query = WorklistDecision.select(WorklistDecision.kind, WorklistDecision.ref_id).where(
+        (WorklistDecision.state != "snoozed") | (WorklistDecision.snoozed_until > as_of))
+    return set(query.tuples())
+
+
+def _follow_ups(as_of: dt.date) -> list[WorkItem]:
+    query = (Interaction.select(Interaction.id, Interaction.customer, Customer.code,
+                                Customer.name, Interaction.follow_up_on, Interaction.kind,
+                                Interaction.occurred_at, Interaction.summary,
+                                Interaction.outcome)
+             .join(Customer)
+             .where(Interaction.follow_up_on.is_null(False) & ~Interaction.follow_up_done
+                    & (Interaction.follow_up_on <= as_of)))
+    items = []
+    for (contact_id, customer_id, code, name, due, kind, at, summary,
+         outcome) in query.tuples():
+        note = summary or outcome
+        items.append(WorkItem(
+            FOLLOW_UP, contact_id, customer_id, code, name, due, (as_of - due).days,
+            f"Follow up the {kind} of {at:%Y-%m-%d}",
+            note.splitlines()[0] if note else "", None, ""))
+    return items
+
+
+def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
+    """Open promises whose date has come, and broken ones still owed."""
+    still_owed = (PromiseInvoice.select(pw.fn.COALESCE(pw.fn.SUM(Invoice.open_minor), 0))
+                  .join(Invoice)
+                  .where(PromiseInvoice.promise == Promise.id))
+    query = (Promise.select(Promise.id, Promise.customer, Customer.code, Customer.name,
+                            Promise.promised_for, Promise.status, Promise.amount_minor,
+                            Promise.currency, still_owed.alias("owed"))
+             .join(Customer)
+             .where(Promise.status.in_(["open", "broken"])
+                    & (Promise.promised_for <= as_of)))
+    grace = dt.timedelta(days=grace_days)
+    items = []
+    for (promise_id, customer_id, code, name, promised_for, status, amount, currency,
+         owed) in query.tuples():
+        broken = status == "broken" or as_of > promised_for + grace
+        if broken and not owed:
+            continue  # paid since, late: nothing left to chase
+        money = format_money(amount, currency)
+        if broken:
+            item = WorkItem(PROMISE_BROKEN, promise_id, customer_id, code, name,
+                            promised_for + grace + dt.timedelta(days=1), 0,
+                            f"Broken promise to pay {money} by {promised_for.isoformat()}",
+                            f"Still owed on the invoices promised: "
+                            f"{format_money(int(owed), currency)}", amount, currency)
+        else:
+            item = WorkItem(PROMISE_DUE, promise_id, customer_id, code, name, promised_for, 0,
+                            f"Promise to pay {money} by {promised_for.isoformat()}",
+                            f"Check the payment has arrived (grace until "
+                            f"{(promised_for + grace).isoformat()})", amount, currency)
+        items.append(_waiting(item, as_of))
+    return items
+
+
+def _new_overdue(as_of: dt.date) -> list[WorkItem]:
+    """Accounts whose oldest overdue invoice fell due in the last week."""
+    overdue = ((Invoice.open_minor > 0) & (Invoice.status == "open")
+               & (Invoice.due_date < as_of) & ~Customer.on_hold)
+    first_due = pw.fn.MIN(Invoice.due_date)
+    groups = (Invoice.select(Invoice.customer, Invoice.currency, first_due.alias("first"),
+                             pw.fn.SUM(Invoice.open_minor), pw.fn.COUNT(Invoice.id))
+              .join(Customer)
+              .where(overdue)
+              .group_by(Invoice.customer, Invoice.currency)
+              .having(first_due >= as_of - dt.timedelta(days=NEW_OVERDUE_DAYS)))
+    items = []
+    for customer_id, currency, first, total, count in groups.tuples():
+        first = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
+        invoice_id, number, code, name = (
+            Invoice.select(Invoice.id, Invoice.number, Customer.code, Customer.name)
+            .join(Customer)
+            .where((Invoice.customer == customer_id) & (Invoice.currency == currency)
+                   & (Invoice.due_date == first) & overdue)
+            .order_by(Invoice.id).tuples().first())
+        more = f" and {count - 1} more" if count > 1 else ""
+        items.append(_waiting(WorkItem(
+            NEW_OVERDUE, invoice_id, customer_id, code, name, first, 0,
+            f"Newly overdue: {format_money(int(total), currency)}",
+            f"Invoice {number}{more} fell due on {first.isoformat()}", int(total), currency),
+            as_of))
+    return items
+
+
+def _waiting(item: WorkItem, as_of: dt.date) -> WorkItem:
+    return replace(item, days_waiting=max((as_of - item.due_on).days, 0))
