@@ -319,8 +319,11 @@ def search_notes(text: str, *, limit: int = 200) -> list[NoteHit]:
         Interaction.select(Interaction.id, Interaction.customer, Customer.code, Customer.name,
                            Interaction.kind, Interaction.occurred_at)
         .join(Customer).where(Interaction.id.in_([m[0] for m in matches])).tuples())}
-    hits = [NoteHit(*found[contact_id], snippet=snippet)
-            for contact_id, snippet in matches if contact_id in found]
+    hits = []
+    for contact_id, snippet in matches:
+        if contact_id in found:
+            _, customer_id, code, name, kind, at = found[contact_id]
+            hits.append(NoteHit(contact_id, customer_id, code, name, kind, at, snippet))
     hits.sort(key=lambda h: (h.occurred_at, h.contact_id), reverse=True)
     return hits
 
