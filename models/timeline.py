@@ -67,7 +67,8 @@ def customer_timeline(customer_id: int,
                + _audited(customer_id) + _plans(customer_id) + _referrals(customer_id))
     if kinds:
         entries = [e for e in entries if e.kind in kinds]
-    entries.sort(key=lambda e: e.at, reverse=True)
+    # At the same moment a contact comes before what was recorded from it.
+    entries.sort(key=lambda e: (e.at, e.contact_id is None), reverse=True)
     return entries
 
 
@@ -124,7 +125,7 @@ def _promises(customer_id: int) -> list[TimelineEntry]:
         rows.append(TimelineEntry(
             "promise", promise.created_at, f"Promised to pay {owed} by "
             f"{promise.promised_for.isoformat()}", detail, promise.amount_minor,
-            promise.currency, promise.status, promise.interaction_id))
+            promise.currency, promise.status, None))
         if promise.status in ("kept", "broken") and promise.resolved_on is not None:
             rows.append(TimelineEntry(
                 "promise", _start_of(promise.resolved_on),

@@ -21,7 +21,7 @@ def duly(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_the_headless_commands() -> None:
     result = duly("--help")
     assert result.returncode == 0
-    for word in ("--db PATH", "demo", "check", "overdue", "log"):
+    for word in ("--db PATH", "demo", "check", "overdue", "today", "log"):
         assert word in result.stdout
 
 
@@ -108,3 +108,20 @@ def test_log_records_a_contact_that_check_accepts(tmp_path: Path) -> None:
     assert duly("--db", str(store), "check").returncode == 0
     unknown = duly("--db", str(store), "log", "Nobody Ltd", "--summary", "hello")
     assert unknown.returncode == 2 and "No customer" in unknown.stderr
+
+
+def test_today_lists_a_logged_follow_up_on_its_date_and_after(tmp_path: Path) -> None:
+    store = tmp_path / "demo.sqlite"
+    assert duly("--db", str(store), "demo", "--customers", "12", "--as-of",
+                "2026-11-24").returncode == 0
+    assert duly("--db", str(store), "log", "C00003", "--kind", "call", "--summary",
+                "Ask whether the cheque was posted", "--follow-up", "2099-01-08").returncode == 0
+    before = duly("--db", str(store), "today", "--as-of", "2099-01-07")
+    assert before.returncode == 0, before.stderr
+    assert "Ask whether the cheque" not in before.stdout
+    # Duly was not run on the day itself: the follow-up is still there later.
+    after = duly("--db", str(store), "today", "--as-of", "2099-01-20")
+    assert "Ask whether the cheque was posted" in after.stdout
+    assert "to do:" in after.stdout.splitlines()[-1]
+    bad = duly("--db", str(store), "today", "--as-of", "next tuesday")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr

@@ -1,0 +1,157 @@
+"""A customer's timeline, and searching every note."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from models import db
+from models.check import check_store
+from models.contacts import (
+    ContactEntry,
+    PromiseTerms,
+    edit_contact,
+    log_contact,
+    review_promises,
+    search_notes,
+)
+from models.errors import LedgerError
+from models.ledger import add_credit_note, dispute_invoice, put_on_hold, record_payment
+from models.schema import Promise, database
+from models.timeline import TIMELINE_FILTERS, customer_timeline
+from tests.helpers import make_v1_store
+from tests.unit.ledger_helpers import TODAY, customer, invoice
+
+NOON = dt.datetime.combine(TODAY, dt.time(12))
+DAY = dt.timedelta(days=1)
+
+
+def test_the_timeline_tells_the_accounts_story_newest_first(empty_store: db.Store) -> None:
+    who = customer()
+    bill = invoice(who, 500_00, due_days_ago=20)
+    other = invoice(who, 90_00, due_days_ago=15)
+    log_contact(who, ContactEntry(
+        kind="call", occurred_at=NOON - 9 * DAY, with_whom="Zoë", summary="Will pay half",
+        outcome="promised to pay", invoice_ids=(bill,)),
+        promise=PromiseTerms(250_00, TODAY - 5 * DAY), now=NOON - 9 * DAY)
+    record_payment(who, received_on=TODAY - 6 * DAY, amount_minor=250_00, today=TODAY)
+    review_promises(TODAY)
+    dispute_invoice(other, "Wrong quantity")
+    add_credit_note(who, number="CN-1", issue_date=TODAY - DAY, amount_minor=10_00,
+                    reason="Goodwill", today=TODAY)
+    put_on_hold(who, "Waiting for the new owner")
+    entries = customer_timeline(who)
+    kinds = [e.kind for e in entries]
+    # Audited events are stamped with the real clock, so they sort first here.
+    assert set(kinds[:2]) == {"dispute", "hold"}
+    assert kinds[2:] == ["credit note", "payment", "promise", "promise", "call"]
+    call = next(e for e in entries if e.kind == "call")
+    assert call.title == "Call to Zoë"
+    assert "Will pay half" in call.detail and "promised to pay" in call.detail
+    assert call.contact_id is not None
+    kept = [e for e in entries if e.kind == "promise" and e.title.startswith("Promise of")]
+    assert [e.status for e in kept] == ["kept"]
+    dispute = next(e for e in entries if e.kind == "dispute")
+    assert dispute.detail == "Wrong quantity"
+
+
+def test_the_timeline_can_be_narrowed_to_one_kind(empty_store: db.Store) -> None:
+    who = customer()
+    invoice(who, 100_00, due_days_ago=5)
+    log_contact(who, ContactEntry(kind="email", occurred_at=NOON, summary="Reminder"),
+                now=NOON)
+    log_contact(who, ContactEntry(kind="note", occurred_at=NOON, summary="Owner on leave"),
+                now=NOON)
+    record_payment(who, received_on=TODAY, amount_minor=40_00, today=TODAY)
+    filters = dict(TIMELINE_FILTERS)
+    assert [e.kind for e in customer_timeline(who, filters["Letters and e-mails"])] == ["email"]
+    assert [e.kind for e in customer_timeline(who, filters["Payments and credit notes"])] == [
+        "payment"]
+    assert len(customer_timeline(who, filters["Everything"])) == 3
+
+
+def test_an_edited_note_shows_its_new_text(empty_store: db.Store) -> None:
+    who = customer()
+    contact = log_contact(who, ContactEntry(kind="call", occurred_at=NOON, summary="Friday"),
+                          now=NOON)
+    edit_contact(contact, summary="Monday", outcome="", follow_up_on=None)
+    [entry] = customer_timeline(who)
+    assert entry.detail == "Monday"
+
+
+def test_a_missing_customer_has_no_timeline(empty_store: db.Store) -> None:
+    with pytest.raises(LedgerError):
+        customer_timeline(12345)
+
+
+def test_the_demo_timelines_show_plans_agencies_and_broken_promises(
+        demo_store: db.Store) -> None:
+    everything = [e for c in range(1, 61) for e in customer_timeline(c)]
+    kinds = {e.kind for e in everything}
+    assert {"call", "email", "payment", "promise", "plan", "agency", "dispute", "hold"} <= kinds
+    assert any(e.status == "broken" for e in everything)
+
+
+# --- searching notes -------------------------------------------------------------
+
+def test_notes_are_found_by_word_beginnings_ignoring_case_and_accents(
+        empty_store: db.Store) -> None:
+    who = customer("Łódź Trading")
+    note = log_contact(who, ContactEntry(
+        kind="call", occurred_at=NOON, with_whom="Zoë Ødegård",
+        summary="Zoë says the pallet was damaged; credit note requested"), now=NOON)
+    log_contact(who, ContactEntry(kind="email", occurred_at=NOON, summary="Statement sent"),
+                now=NOON)
+    for query in ("pallet", "PALL", "zoe damag", "ødegard", "credit requested"):
+        assert [h.contact_id for h in search_notes(query)] == [note], query
+    [hit] = search_notes("pallet")
+    assert (hit.customer_id, hit.customer_name, hit.kind) == (who, "Łódź Trading", "call")
+    assert f"{db.MATCH_START}pallet{db.MATCH_END}" in hit.snippet
+    assert search_notes("pallet statement") == []
+
+
+@pytest.mark.parametrize("query", ['"', "AND", "NOT OR", "*", "pallet)", "(", "-x", "''"])
+def test_search_syntax_in_the_users_text_is_taken_literally(
+        empty_store: db.Store, query: str) -> None:
+    log_contact(customer(), ContactEntry(kind="note", occurred_at=NOON, summary="pallet AND"),
+                now=NOON)
+    search_notes(query)  # never an FTS syntax error
+
+
+def test_an_edited_note_is_found_by_its_new_words_only(empty_store: db.Store) -> None:
+    who = customer()
+    contact = log_contact(who, ContactEntry(kind="call", occurred_at=NOON, summary="Friday"),
+                          now=NOON)
+    edit_contact(contact, summary="Monday", outcome="", follow_up_on=None)
+    assert search_notes("friday") == []
+    assert [h.contact_id for h in search_notes("monday")] == [contact]
+    assert check_store() == []
+
+
+def test_a_damaged_search_index_is_reported_by_check(empty_store: db.Store) -> None:
+    log_contact(customer(), ContactEntry(kind="note", occurred_at=NOON, summary="Owner away"),
+                now=NOON)
+    database.execute_sql("DELETE FROM interaction_fts_docsize")
+    assert [p.area for p in check_store()] == ["notes"]
+
+
+def test_notes_kept_before_search_existed_are_found_after_the_upgrade(tmp_path: Path) -> None:
+    store = db.open_store(make_v1_store(tmp_path / "old.sqlite"))
+    try:
+        hits = search_notes("remittance") + search_notes("reminder")
+        assert hits
+        assert check_store() == []
+    finally:
+        store.close()
+
+
+def test_a_promise_made_in_a_contact_is_refused_with_the_contact(empty_store: db.Store) -> None:
+    who = customer()
+    with pytest.raises(LedgerError) as refused:
+        log_contact(who, ContactEntry(kind="call", occurred_at=NOON, summary="Will pay"),
+                    promise=PromiseTerms(50_00, TODAY + DAY), now=NOON)
+    assert refused.value.field == "invoices"
+    assert customer_timeline(who) == []
+    assert Promise.select().count() == 0

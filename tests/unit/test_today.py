@@ -1,0 +1,240 @@
+"""The Today worklist: nothing due slips, whatever days Duly was closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from models import db
+from models.check import check_store
+from models.contacts import PROMISE_GRACE_DAYS, ContactEntry, log_contact, record_promise
+from models.errors import LedgerError
+from models.ledger import dispute_invoice, put_on_hold, record_payment
+from models.schema import AuditEntry, Customer, Interaction
+from models.today import (
+    FOLLOW_UP,
+    NEW_OVERDUE,
+    NEW_OVERDUE_DAYS,
+    PROMISE_BROKEN,
+    PROMISE_DUE,
+    WorkItem,
+    dismiss,
+    mark_done,
+    snooze,
+    worklist,
+    worklist_summary,
+)
+from tests.unit.ledger_helpers import TODAY, customer, invoice
+
+NOON = dt.datetime.combine(TODAY, dt.time(12))
+DAY = dt.timedelta(days=1)
+
+
+def items_of(kind: str, as_of: dt.date) -> list[WorkItem]:
+    return [item for item in worklist(as_of) if item.kind == kind]
+
+
+def call_with_follow_up(customer_id: int, follow_up_on: dt.date,
+                        at: dt.datetime = NOON) -> int:
+    return log_contact(customer_id, ContactEntry(
+        kind="call", occurred_at=at, summary="Asked for the remittance advice",
+        follow_up_on=follow_up_on), now=at)
+
+
+# --- follow-ups --------------------------------------------------------------------
+
+def test_a_follow_up_appears_on_its_date_and_not_before(empty_store: db.Store) -> None:
+    who = customer()
+    contact = call_with_follow_up(who, TODAY + 3 * DAY)
+    assert items_of(FOLLOW_UP, TODAY + 2 * DAY) == []
+    [item] = items_of(FOLLOW_UP, TODAY + 3 * DAY)
+    assert (item.ref_id, item.customer_id, item.days_waiting) == (contact, who, 0)
+    assert item.detail == "Asked for the remittance advice"
+
+
+def test_follow_ups_missed_while_duly_was_closed_are_still_listed(
+        empty_store: db.Store) -> None:
+    who = customer()
+    contact = call_with_follow_up(who, TODAY + DAY)
+    # Duly is next opened two weeks later: the follow-up is there, and says how late.
+    [item] = items_of(FOLLOW_UP, TODAY + 15 * DAY)
+    assert item.ref_id == contact
+    assert item.due_on == TODAY + DAY
+    assert item.days_waiting == 14
+
+
+def test_a_follow_up_done_leaves_the_list_and_the_customers_next_action(
+        empty_store: db.Store) -> None:
+    who = customer()
+    contact = call_with_follow_up(who, TODAY)
+    mark_done(FOLLOW_UP, contact, on=TODAY, note="Remittance received")
+    assert items_of(FOLLOW_UP, TODAY + 30 * DAY) == []
+    assert Interaction.get_by_id(contact).follow_up_done
+    assert Customer.get_by_id(who).next_action_on is None
+    assert AuditEntry.select().where(AuditEntry.action == "today: done").count() == 1
+    assert check_store() == []
+
+
+def test_a_snoozed_item_reappears_on_its_date(empty_store: db.Store) -> None:
+    who = customer()
+    contact = call_with_follow_up(who, TODAY)
+    snooze(FOLLOW_UP, contact, TODAY + 4 * DAY, on=TODAY)
+    assert items_of(FOLLOW_UP, TODAY) == []
+    assert items_of(FOLLOW_UP, TODAY + 3 * DAY) == []
+    [back] = items_of(FOLLOW_UP, TODAY + 4 * DAY)
+    assert back.ref_id == contact
+    assert items_of(FOLLOW_UP, TODAY + 9 * DAY) == [replace(back, days_waiting=9)]
+    # Snoozed while still to do: the customer's next action is unchanged.
+    assert Customer.get_by_id(who).next_action_on == TODAY
+
+
+def test_snoozing_again_moves_the_date(empty_store: db.Store) -> None:
+    contact = call_with_follow_up(customer(), TODAY)
+    snooze(FOLLOW_UP, contact, TODAY + 2 * DAY, on=TODAY)
+    snooze(FOLLOW_UP, contact, TODAY + 5 * DAY, on=TODAY + 2 * DAY)
+    assert items_of(FOLLOW_UP, TODAY + 4 * DAY) == []
+    assert len(items_of(FOLLOW_UP, TODAY + 5 * DAY)) == 1
+
+
+def test_a_dismissed_item_needs_a_reason_and_then_stays_away(empty_store: db.Store) -> None:
+    contact = call_with_follow_up(customer(), TODAY)
+    with pytest.raises(LedgerError) as refused:
+        dismiss(FOLLOW_UP, contact, "  ", on=TODAY)
+    assert refused.value.field == "reason"
+    dismiss(FOLLOW_UP, contact, "Customer closed the account", on=TODAY)
+    assert items_of(FOLLOW_UP, TODAY + 60 * DAY) == []
+
+
+@pytest.mark.parametrize("until", [TODAY, TODAY - DAY])
+def test_a_snooze_must_be_to_a_later_day(empty_store: db.Store, until: dt.date) -> None:
+    contact = call_with_follow_up(customer(), TODAY)
+    with pytest.raises(LedgerError) as refused:
+        snooze(FOLLOW_UP, contact, until, on=TODAY)
+    assert refused.value.field == "until"
+    assert len(items_of(FOLLOW_UP, TODAY)) == 1
+
+
+def test_deciding_on_an_item_that_is_gone_is_refused(empty_store: db.Store) -> None:
+    with pytest.raises(LedgerError) as refused:
+        mark_done(PROMISE_DUE, 999, on=TODAY)
+    assert refused.value.field == "item"
+    with pytest.raises(LedgerError):
+        mark_done("phone the bank", 1, on=TODAY)
+
+
+# --- promises --------------------------------------------------------------------
+
+def promise_for(who: int, amount_minor: int, days: int = 0) -> tuple[int, int]:
+    bill = invoice(who, amount_minor, due_days_ago=20)
+    promise = record_promise(who, amount_minor=amount_minor, promised_for=TODAY + days * DAY,
+                             invoice_ids=[bill], now=NOON)
+    return bill, promise
+
+
+def test_a_promise_is_due_on_its_date_and_through_its_grace(empty_store: db.Store) -> None:
+    who = customer()
+    _, promise = promise_for(who, 300_00, days=2)
+    assert items_of(PROMISE_DUE, TODAY + DAY) == []
+    for day in range(2, 2 + PROMISE_GRACE_DAYS + 1):
+        [due] = items_of(PROMISE_DUE, TODAY + day * DAY)
+        assert due.ref_id == promise
+    assert items_of(PROMISE_DUE, TODAY + (3 + PROMISE_GRACE_DAYS) * DAY) == []
+
+
+def test_a_promise_past_its_grace_unpaid_is_broken(empty_store: db.Store) -> None:
+    who = customer()
+    _, promise = promise_for(who, 300_00, days=2)
+    after_grace = TODAY + (3 + PROMISE_GRACE_DAYS) * DAY
+    [broken] = items_of(PROMISE_BROKEN, after_grace)
+    assert broken.ref_id == promise
+    assert broken.due_on == after_grace
+    assert "300.00 GBP" in broken.title
+
+
+def test_a_kept_promise_leaves_the_list(empty_store: db.Store) -> None:
+    who = customer()
+    _, promise = promise_for(who, 300_00)
+    record_payment(who, received_on=TODAY, amount_minor=300_00, today=TODAY)
+    assert items_of(PROMISE_DUE, TODAY) == []
+    assert items_of(PROMISE_BROKEN, TODAY + 30 * DAY) == []
+
+
+def test_a_broken_promise_paid_late_is_no_longer_chased(empty_store: db.Store) -> None:
+    who = customer()
+    promise_for(who, 300_00)
+    late = TODAY + (PROMISE_GRACE_DAYS + 5) * DAY
+    assert len(items_of(PROMISE_BROKEN, late)) == 1
+    record_payment(who, received_on=TODAY, amount_minor=300_00, today=TODAY)
+    assert items_of(PROMISE_BROKEN, late) == []
+
+
+def test_a_broken_promise_dealt_with_stays_away(empty_store: db.Store) -> None:
+    who = customer()
+    _, promise = promise_for(who, 300_00)
+    late = TODAY + (PROMISE_GRACE_DAYS + 1) * DAY
+    mark_done(PROMISE_BROKEN, promise, on=late, note="Called; a plan is coming")
+    assert items_of(PROMISE_BROKEN, late + 10 * DAY) == []
+
+
+# --- newly overdue accounts ---------------------------------------------------------
+
+def test_an_account_is_newly_overdue_for_a_week(empty_store: db.Store) -> None:
+    who = customer()
+    first = invoice(who, 120_00, due_days_ago=-1)  # falls due tomorrow
+    invoice(who, 80_00, due_days_ago=-1)
+    assert items_of(NEW_OVERDUE, TODAY + DAY) == []  # due, not yet overdue
+    [item] = items_of(NEW_OVERDUE, TODAY + 2 * DAY)
+    assert (item.ref_id, item.amount_minor) == (first, 200_00)
+    assert "and 1 more" in item.detail
+    assert len(items_of(NEW_OVERDUE, TODAY + (1 + NEW_OVERDUE_DAYS) * DAY)) == 1
+    assert items_of(NEW_OVERDUE, TODAY + (2 + NEW_OVERDUE_DAYS) * DAY) == []
+
+
+def test_an_account_long_overdue_is_not_new(empty_store: db.Store) -> None:
+    who = customer()
+    invoice(who, 50_00, due_days_ago=40)
+    invoice(who, 70_00, due_days_ago=2)
+    assert items_of(NEW_OVERDUE, TODAY) == []
+
+
+def test_accounts_on_hold_and_disputed_invoices_are_not_new_work(
+        empty_store: db.Store) -> None:
+    held, disputing = customer("Held Ltd"), customer("Disputing Ltd")
+    invoice(held, 50_00, due_days_ago=2)
+    put_on_hold(held, "Owner in hospital")
+    dispute_invoice(invoice(disputing, 60_00, due_days_ago=2), "Goods damaged")
+    assert items_of(NEW_OVERDUE, TODAY) == []
+
+
+# --- the whole list --------------------------------------------------------------
+
+def test_the_most_pressing_work_comes_first_and_the_summary_counts_it(
+        empty_store: db.Store) -> None:
+    who = customer()
+    invoice(customer("Newly Late SA", "EUR"), 75_00, due_days_ago=3)
+    call_with_follow_up(who, TODAY - 2 * DAY, at=NOON - 5 * DAY)
+    promise_for(who, 40_00, days=0)
+    other = customer("Other GmbH", "EUR")
+    promise = record_promise(other, amount_minor=10_00, promised_for=TODAY,
+                             invoice_ids=[invoice(other, 10_00, due_days_ago=30)],
+                             now=NOON - 10 * DAY)
+    items = worklist(TODAY + (PROMISE_GRACE_DAYS - 2) * DAY)
+    assert [i.kind for i in items] == [FOLLOW_UP, PROMISE_DUE, PROMISE_DUE, NEW_OVERDUE]
+    late = worklist(TODAY + (PROMISE_GRACE_DAYS + 1) * DAY)
+    assert [i.kind for i in late][:2] == [PROMISE_BROKEN, PROMISE_BROKEN]
+    assert promise in {i.ref_id for i in late if i.kind == PROMISE_BROKEN}
+    assert worklist_summary(items) == "4 to do: 1 follow-up, 2 promises due, " \
+                                      "1 newly overdue account"
+    assert worklist_summary([]) == "Nothing to do today"
+
+
+def test_the_demo_company_has_work_of_every_kind_today(demo_store: db.Store) -> None:
+    from tests.conftest import DEMO_TODAY
+
+    items = worklist(DEMO_TODAY)
+    kinds = {item.kind for item in items}
+    assert {FOLLOW_UP, PROMISE_BROKEN, NEW_OVERDUE} <= kinds
+    assert all(item.due_on <= DEMO_TODAY for item in items)
+    assert len({(i.kind, i.ref_id) for i in items}) == len(items)
