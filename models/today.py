@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import peewee as pw
 
@@ -199,29 +200,35 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
 
 def _new_overdue(as_of: dt.date) -> list[WorkItem]:
     """Accounts whose oldest overdue invoice fell due in the last week."""
+    since = as_of - dt.timedelta(days=NEW_OVERDUE_DAYS)
     overdue = ((Invoice.open_minor > 0) & (Invoice.status == "open")
                & (Invoice.due_date < as_of) & ~Customer.on_hold)
     first_due = pw.fn.MIN(Invoice.due_date)
-    groups = (Invoice.select(Invoice.customer, Invoice.currency, first_due.alias("first"),
-                             pw.fn.SUM(Invoice.open_minor), pw.fn.COUNT(Invoice.id))
-              .join(Customer)
-              .where(overdue)
-              .group_by(Invoice.customer, Invoice.currency)
-              .having(first_due >= as_of - dt.timedelta(days=NEW_OVERDUE_DAYS)))
+    new_accounts = set(
+        Invoice.select(Invoice.customer, Invoice.currency)
+        .join(Customer)
+        .where(overdue)
+        .group_by(Invoice.customer, Invoice.currency)
+        .having(first_due >= since).tuples())
+    # A new account's overdue invoices all fell due since then: one more read.
+    invoices: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
+    for row in (Invoice.select(Invoice.customer, Invoice.currency, Invoice.id, Invoice.number,
+                               Invoice.due_date, Invoice.open_minor, Customer.code,
+                               Customer.name)
+                .join(Customer)
+                .where(overdue & (Invoice.due_date >= since))
+                .order_by(Invoice.due_date, Invoice.id).tuples()):
+        if (row[0], row[1]) in new_accounts:
+            invoices.setdefault((row[0], row[1]), []).append(row)
     items = []
-    for customer_id, currency, first, total, count in groups.tuples():
-        first = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
-        invoice_id, number, code, name = (
-            Invoice.select(Invoice.id, Invoice.number, Customer.code, Customer.name)
-            .join(Customer)
-            .where((Invoice.customer == customer_id) & (Invoice.currency == currency)
-                   & (Invoice.due_date == first) & overdue)
-            .order_by(Invoice.id).tuples().first())
-        more = f" and {count - 1} more" if count > 1 else ""
+    for (customer_id, currency), rows in invoices.items():
+        _, _, invoice_id, number, first, _, code, name = rows[0]
+        total = sum(row[5] for row in rows)
+        more = f" and {len(rows) - 1} more" if len(rows) > 1 else ""
         items.append(_waiting(WorkItem(
             NEW_OVERDUE, invoice_id, customer_id, code, name, first, 0,
-            f"Newly overdue: {format_money(int(total), currency)}",
-            f"Invoice {number}{more} fell due on {first.isoformat()}", int(total), currency),
+            f"Newly overdue: {format_money(total, currency)}",
+            f"Invoice {number}{more} fell due on {first.isoformat()}", total, currency),
             as_of))
     return items
 
