@@ -1,4 +1,5 @@
-"""One customer's account: who they are, what they owe and how late, and every document."""
+"""One customer's account: who they are, what they owe and how late, every document,
+and everything that happened with them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -26,9 +28,11 @@ from PySide6.QtWidgets import (
 from models.accounts import bucket_labels
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
 from models.money import format_money
+from models.timeline import TIMELINE_FILTERS, TimelineEntry
 from ui.invoices_model import AGENCY, ID_ROLE, WARNING, InvoicesModel, RowsModel, format_day
 from ui.money_in_model import MoneyInModel
 from ui.style import ACCENT, ERROR, mute, scale_font
+from ui.timeline_model import TimelineModel
 
 _CHIP_STYLE = ("QLabel {{ color: {fg}; background: {bg}; border-radius: 9px; "
                "padding: 2px 9px; }}")
@@ -55,7 +59,8 @@ def contact_words(days: int | None) -> str:
 NAME_ROOM = 260  # pixels of a long name kept before the actions give way
 
 class CustomerAccountView(QWidget):
-    """The account's header (figures and flags) over tabs of invoices and money received."""
+    """The account's header (figures and flags) over tabs of invoices, money received and
+    the timeline."""
 
     selection_changed = Signal()
     """The selected invoice or payment changed (or a tab was switched)."""
@@ -63,6 +68,8 @@ class CustomerAccountView(QWidget):
     """The user asked to allocate the unallocated credit."""
     invoice_activated = Signal(int)
     """An invoice was double-clicked or Enter was pressed on it (its id)."""
+    note_edit_requested = Signal(int)
+    """A contact on the timeline was double-clicked: correct its note (the contact's id)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,12 +162,14 @@ class CustomerAccountView(QWidget):
             self._on_table_selection_changed)
         self._invoice_buttons = QHBoxLayout()
         self._money_in_buttons = QHBoxLayout()
+        self._build_timeline()
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(_tab(self._invoice_buttons, self.invoices_table), "Invoices")
         self.tabs.addTab(_tab(self._money_in_buttons, self.money_in_table),
                          "Payments && credit notes")
+        self.tabs.addTab(_tab(self._timeline_buttons, self.timeline_table), "Timeline")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
@@ -207,24 +216,43 @@ class CustomerAccountView(QWidget):
         self.selection_changed.emit()
 
     def set_actions(self, account: Sequence[QAction], invoice: Sequence[QAction],
-                    money_in: Sequence[QAction]) -> None:
+                    money_in: Sequence[QAction], timeline: Sequence[QAction] = ()) -> None:
         """Show buttons for the account's actions, and each tab's own above its table.
 
         A tab's actions are also its table's context menu.
         """
         self._account_bar.addActions(list(account))
         for row, actions in ((self._invoice_buttons, invoice),
-                             (self._money_in_buttons, money_in)):
-            for action in actions:
+                             (self._money_in_buttons, money_in),
+                             (self._timeline_buttons, timeline)):
+            for position, action in enumerate(actions):
                 button = QToolButton()
                 button.setDefaultAction(action)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-                row.addWidget(button)
+                row.insertWidget(position, button)
         self._invoice_buttons.addStretch(1)
         self._money_in_buttons.addStretch(1)
-        for table, actions in ((self.invoices_table, invoice), (self.money_in_table, money_in)):
+        for table, actions in ((self.invoices_table, invoice), (self.money_in_table, money_in),
+                               (self.timeline_table, timeline)):
             table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             table.addActions(list(actions))
+
+    def set_timeline(self, entries: Sequence[TimelineEntry]) -> None:
+        """Show the customer's timeline (filtered as chosen); the selected entry stays."""
+        entry = self.selected_timeline_entry()
+        self.timeline.set_rows(entries)
+        self.tabs.setTabText(2, f"Timeline ({len(entries)})")
+        self._update_timeline_count()
+        if entry is not None:
+            _select(self.timeline_table, self.timeline, self.timeline.row_key(entry))
+        self.selection_changed.emit()
+
+    def show_timeline_kinds(self, label: str) -> None:
+        """Narrow the timeline to one of ``TIMELINE_FILTERS`` by its label."""
+        index = self.timeline_filter.findText(label)
+        if index < 0:
+            raise KeyError(label)
+        self.timeline_filter.setCurrentIndex(index)
 
     def set_allocatable(self, allocatable: bool) -> None:
         """Offer to allocate the unallocated credit (only while an invoice can take it)."""
@@ -260,6 +288,11 @@ class CustomerAccountView(QWidget):
         """Show the Invoices tab with ``invoice_id`` selected; False if it is not listed."""
         self.tabs.setCurrentIndex(0)
         return _select(self.invoices_table, self.invoices, invoice_id)
+
+    def selected_timeline_entry(self) -> TimelineEntry | None:
+        """The entry selected on the Timeline tab, if any."""
+        row = _selected(self.timeline_table, self.timeline)
+        return row if isinstance(row, TimelineEntry) else None
 
     def select_money_in(self, kind: str, money_in_id: int) -> bool:
         """Show the payments tab with that payment or credit note selected."""
@@ -306,7 +339,52 @@ class CustomerAccountView(QWidget):
     def _on_credit_label_link_activated(self, _link: str) -> None:
         self.allocate_credit_requested.emit()
 
+    def _on_timeline_table_double_clicked(self, index: QModelIndex) -> None:
+        row = self.timeline.row_at(index.row())
+        if row is not None and row.contact_id is not None:
+            self.note_edit_requested.emit(row.contact_id)
+
+    def _on_timeline_filter_current_index_changed(self, index: int) -> None:
+        self.timeline.set_kinds(TIMELINE_FILTERS[index][1] if index >= 0 else ())
+        self._update_timeline_count()
+        self.selection_changed.emit()
+
     # --- helpers -----------------------------------------------------------
+
+    def _build_timeline(self) -> None:
+        self.timeline = TimelineModel(self)
+        self.timeline_table = _table(self.timeline)
+        self.timeline_table.setObjectName("timelineTable")
+        self.timeline_table.setAccessibleName("Timeline")
+        self.timeline_table.selectionModel().selectionChanged.connect(
+            self._on_table_selection_changed)
+        self.timeline_table.doubleClicked.connect(self._on_timeline_table_double_clicked)
+        # The details take what room there is; they are elided, whole in the tooltip.
+        header = self.timeline_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TimelineModel.DETAILS, QHeaderView.ResizeMode.Stretch)
+        self.timeline_filter = QComboBox()
+        self.timeline_filter.setObjectName("timelineFilter")
+        self.timeline_filter.setAccessibleName("Show on the timeline")
+        for label, _kinds in TIMELINE_FILTERS:
+            self.timeline_filter.addItem(label)
+        self.timeline_filter.currentIndexChanged.connect(
+            self._on_timeline_filter_current_index_changed)
+        self.timeline_count = QLabel()
+        mute(self.timeline_count)
+        show = QLabel("&Show:")
+        show.setBuddy(self.timeline_filter)
+        self._timeline_buttons = QHBoxLayout()
+        self._timeline_buttons.addStretch(1)
+        self._timeline_buttons.addWidget(self.timeline_count)
+        self._timeline_buttons.addSpacing(12)
+        self._timeline_buttons.addWidget(show)
+        self._timeline_buttons.addWidget(self.timeline_filter)
+
+    def _update_timeline_count(self) -> None:
+        shown, total = self.timeline.rowCount(), self.timeline.total_count()
+        self.timeline_count.setText("" if shown == total else f"{shown} of {total} shown")
 
     def _show_chips(self, header: CustomerHeader) -> None:
         while self._chips.count():

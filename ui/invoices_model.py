@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from models.customer_account import InvoiceRow
 from models.ledger import LedgerError, parse_amount
 from models.money import format_money, from_minor
-from ui.style import ERROR
+from ui.style import ERROR, WARNING
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -39,7 +39,6 @@ SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
-WARNING = "#9A6700"
 AGENCY = "#6F42C1"
 QUIET = "#7A7A7A"
 _DISPUTED_TINT = QColor(0xE0, 0xA1, 0x00, 46)

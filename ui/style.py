@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout,
 
 ACCENT = "#0E7C66"
 ERROR = "#B3261E"
+WARNING = "#9A6700"
 
 
 def quiet_color(widget: QWidget) -> QColor:
