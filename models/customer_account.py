@@ -17,6 +17,7 @@ from models.schema import (
     Invoice,
     Payment,
     PaymentTerms,
+    Promise,
 )
 
 DEFAULT_NET_DAYS = 30
@@ -55,6 +56,8 @@ class CustomerHeader:
     with_agency: bool
     last_contact_on: dt.date | None
     days_since_contact: int | None
+    promises_kept: int = 0
+    promises_broken: int = 0
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,17 @@ def customer_header(customer_id: int, as_of: dt.date, *,
         has_plan=any(a.has_plan for a in accounts),
         has_open_promise=any(a.has_open_promise for a in accounts),
         with_agency=any(a.with_agency for a in accounts),
-        last_contact_on=last, days_since_contact=(as_of - last).days if last else None)
+        last_contact_on=last, days_since_contact=(as_of - last).days if last else None,
+        **_promise_record(customer_id, as_of))
+
+
+def _promise_record(customer_id: int, as_of: dt.date) -> dict[str, int]:
+    """How many promises the customer has kept and broken, as settled by ``as_of``."""
+    counts = dict(Promise.select(Promise.status, pw.fn.COUNT(Promise.id))
+                  .where((Promise.customer == customer_id) & Promise.resolved_on.is_null(False)
+                         & (Promise.resolved_on <= as_of))
+                  .group_by(Promise.status).tuples())
+    return {"promises_kept": counts.get("kept", 0), "promises_broken": counts.get("broken", 0)}
 
 
 def customer_invoices(customer_id: int, as_of: dt.date) -> list[InvoiceRow]:

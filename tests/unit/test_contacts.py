@@ -161,3 +161,21 @@ def test_a_promise_needs_an_amount_a_date_and_invoices(empty_store: db.Store) ->
         with pytest.raises(LedgerError) as refused:
             record_promise(who, **arguments)
         assert refused.value.field == field
+
+
+def test_kept_and_broken_promises_count_in_the_customers_record(empty_store: db.Store) -> None:
+    from models.customer_account import customer_header
+
+    who = customer()
+    bills = [invoice(who, 100_00, due_days_ago=10) for _ in range(3)]
+    for bill in bills:
+        record_promise(who, amount_minor=100_00, promised_for=TODAY, invoice_ids=[bill],
+                       now=NOON)
+    record_payment(who, received_on=TODAY, amount_minor=100_00,
+                   allocate_to=[(bills[0], 100_00)], today=TODAY)
+    late = TODAY + dt.timedelta(days=PROMISE_GRACE_DAYS + 1)
+    review_promises(late)
+    header = customer_header(who, late)
+    assert (header.promises_kept, header.promises_broken) == (1, 2)
+    # As the record stood on the promised day, nothing was broken yet.
+    assert customer_header(who, TODAY).promises_broken == 0
