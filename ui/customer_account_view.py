@@ -57,6 +57,7 @@ def contact_words(days: int | None) -> str:
 
 
 NAME_ROOM = 260  # pixels of a long name kept before the actions give way
+TIMELINE_TAB = 2
 
 class CustomerAccountView(QWidget):
     """The account's header (figures and flags) over tabs of invoices, money received and
@@ -241,7 +242,7 @@ class CustomerAccountView(QWidget):
         """Show the customer's timeline (filtered as chosen); the selected entry stays."""
         entry = self.selected_timeline_entry()
         self.timeline.set_rows(entries)
-        self.tabs.setTabText(2, f"Timeline ({len(entries)})")
+        self.tabs.setTabText(TIMELINE_TAB, f"Timeline ({len(entries)})")
         self._update_timeline_count()
         if entry is not None:
             _select(self.timeline_table, self.timeline, self.timeline.row_key(entry))

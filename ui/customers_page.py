@@ -3,7 +3,9 @@
 Every read and write runs through the window's :class:`~ui.tasks.TaskRunner`;
 the page only holds the frozen rows that come back. After any posting it
 reloads the list and the account, and says so with ``account_changed`` so
-other areas (Accounts, Today) can refresh.
+other areas (Accounts, Today) can refresh. Contacts are logged and corrected
+through a :class:`~ui.contact_logging.ContactLogger` (the window's, once it
+hands it over); the page reloads the account when its logger reports one.
 """
 
 from __future__ import annotations
@@ -63,9 +65,11 @@ from models.ledger import (
     void_payment,
 )
 from models.money import format_money
+from models.timeline import TimelineEntry, customer_timeline
 from ui import messages
+from ui.contact_logging import ContactLogger
 from ui.credit_note_dialog import CreditNoteDialog, CreditNoteEntry
-from ui.customer_account_view import CustomerAccountView
+from ui.customer_account_view import TIMELINE_TAB, CustomerAccountView
 from ui.customer_dialog import CustomerDialog
 from ui.customer_list_model import CustomerListModel
 from ui.invoice_dialog import InvoiceDialog
@@ -100,6 +104,9 @@ class CustomersPage(QWidget):
         self._header: CustomerHeader | None = None
         self._invoices: list[InvoiceRow] = []
         self._money_in: list[MoneyInRow] = []
+        self._timeline: list[TimelineEntry] = []
+        self.contact_logger: ContactLogger | None = None
+        """Where contacts are logged and corrected; see :meth:`set_contact_logger`."""
         self._list_generation = 0
         self._account_generation = 0
         self._writing = 0
@@ -133,6 +140,22 @@ class CustomersPage(QWidget):
         if self._customer_id is not None:
             self._load_account(self._customer_id)
 
+    def refresh_account(self) -> None:
+        """Read the shown customer's account and timeline again (e.g. after a contact)."""
+        if self._customer_id is not None:
+            self._load_account(self._customer_id)
+
+    def set_contact_logger(self, logger: ContactLogger) -> None:
+        """Log and correct contacts through ``logger`` (the window's shared one)."""
+        if logger is self.contact_logger:
+            return
+        if self.contact_logger is not None:
+            self.contact_logger.logged.disconnect(self._on_contact_logger_logged)
+            if self.contact_logger.parent() is self:
+                self.contact_logger.deleteLater()  # the page's own, made before the window's
+        self.contact_logger = logger
+        logger.logged.connect(self._on_contact_logger_logged)
+
     def clear(self) -> None:
         """Forget the customers and the account shown (the store was closed).
 
@@ -142,7 +165,7 @@ class CustomersPage(QWidget):
         self._account_generation += 1
         self._customer_id = None
         self._header = None
-        self._invoices, self._money_in = [], []
+        self._invoices, self._money_in, self._timeline = [], [], []
         self._select_after_load = None
         self.search_edit.clear()
         self.customers.set_rows([])
@@ -172,7 +195,7 @@ class CustomersPage(QWidget):
                 self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
-                self.void_invoice_action]
+                self.void_invoice_action, self.edit_note_action]
 
     @property
     def current_customer_id(self) -> int | None:
@@ -228,6 +251,15 @@ class CustomersPage(QWidget):
         self.add_customer_action = self._action(
             "&Add Customer…", "Ctrl+Shift+N", self._on_add_customer_action_triggered,
             tip="Add a new customer")
+        self.edit_note_action = self._action(
+            "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
+            tip="Correct the selected contact's note, outcome or follow-up date")
+        # The window's own Log Contact action carries the shortcut; this is the
+        # Timeline tab's button for the customer shown.
+        self.log_contact_action = self._action(
+            "&Log Contact…", None, self._on_log_contact_action_triggered,
+            tip="Log a call, e-mail, letter, meeting or note with this customer")
+        self.removeAction(self.log_contact_action)
         self.find_customer_action = self._action(
             "&Find Customer", "Ctrl+F", self._on_find_customer_action_triggered,
             tip="Search the customer list by name or account code")
@@ -298,8 +330,10 @@ class CustomersPage(QWidget):
             [self.record_payment_action, self.add_credit_note_action,
              self.add_invoice_action, self.edit_customer_action, self.hold_action],
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
-            [self.allocate_credit_action, self.void_payment_action])
+            [self.allocate_credit_action, self.void_payment_action],
+            [self.log_contact_action, self.edit_note_action])
         self.view.selection_changed.connect(self._on_view_selection_changed)
+        self.view.note_edit_requested.connect(self._on_view_note_edit_requested)
         self.view.allocate_credit_requested.connect(self._on_view_allocate_credit_requested)
         self.view.invoice_activated.connect(self._on_view_invoice_activated)
 
@@ -376,9 +410,10 @@ class CustomersPage(QWidget):
         as_of = self._today()
 
         def load(_progress: Progress) -> tuple[CustomerHeader, list[InvoiceRow],
-                                               list[MoneyInRow]]:
+                                               list[MoneyInRow], list[TimelineEntry]]:
             return (customer_header(customer_id, as_of, today=as_of),
-                    customer_invoices(customer_id, as_of), customer_money_in(customer_id))
+                    customer_invoices(customer_id, as_of), customer_money_in(customer_id),
+                    customer_timeline(customer_id))
 
         def failed(error: BaseException) -> bool:
             if isinstance(error, LedgerError) and generation == self._account_generation:
@@ -394,13 +429,15 @@ class CustomersPage(QWidget):
             generation, customer_id, result), on_failure=failed)
 
     def _on_account_task_succeeded(self, generation: int, customer_id: int,
-                           result: tuple[CustomerHeader, list[InvoiceRow],
-                                         list[MoneyInRow]]) -> None:
+                                   result: tuple[CustomerHeader, list[InvoiceRow],
+                                                 list[MoneyInRow], list[TimelineEntry]]) -> None:
         if generation != self._account_generation or customer_id != self._customer_id:
             return
-        header, invoices, money_in = result
+        header, invoices, money_in, timeline = result
         self._header, self._invoices, self._money_in = header, invoices, money_in
+        self._timeline = timeline
         self.view.set_account(header, invoices, money_in)
+        self.view.set_timeline(timeline)
         if self._select_after_load is not None:
             self.view.select_invoice(self._select_after_load)
             self._select_after_load = None
@@ -761,6 +798,38 @@ class CustomersPage(QWidget):
 
         self._post(lambda: add_customer(draft), None, done=added, refused=refused)
 
+    # --- actions: contacts ------------------------------------------------------
+
+    def _on_log_contact_action_triggered(self) -> None:
+        if self._header is not None:
+            self._logger().log_for(self._header.id)
+
+    def _on_edit_note_action_triggered(self) -> None:
+        entry = self.view.selected_timeline_entry()
+        if entry is not None and entry.contact_id is not None \
+                and self.edit_note_action.isEnabled():
+            self._edit_note(entry.contact_id)
+
+    def _on_view_note_edit_requested(self, contact_id: int) -> None:
+        self._edit_note(contact_id)
+
+    def _edit_note(self, contact_id: int) -> None:
+        if self._header is not None:
+            self._logger().edit(contact_id, self._header.id)
+
+    def _on_contact_logger_logged(self, customer_id: int) -> None:
+        if customer_id != self._customer_id:
+            return
+        if self.contact_logger is not None and self.contact_logger.last_saved:
+            self.view.show_notice(self.contact_logger.last_saved)
+        self.refresh_account()
+
+    def _logger(self) -> ContactLogger:
+        if self.contact_logger is None:
+            self.set_contact_logger(ContactLogger(self.tasks, self._today, self))
+        assert self.contact_logger is not None
+        return self.contact_logger
+
     def _on_find_customer_action_triggered(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
@@ -848,6 +917,12 @@ class CustomersPage(QWidget):
                        if r.status in PAID_BY_DEFAULT] if header is not None else []
         self.allocate_credit_action.setEnabled(account and credit and bool(payable_now))
         self.view.set_allocatable(credit and bool(payable_now))
+
+        self.log_contact_action.setEnabled(header is not None)
+        on_timeline = self.view.tabs.currentIndex() == TIMELINE_TAB
+        entry = self.view.selected_timeline_entry() if header is not None else None
+        self.edit_note_action.setEnabled(on_timeline and entry is not None
+                                         and entry.contact_id is not None)
 
 
 def _load_customer_form(customer_id: int | None) -> Callable[[Progress], tuple[
