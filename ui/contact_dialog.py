@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QSizePolicy,
     QTableView,
     QTimeEdit,
     QVBoxLayout,
@@ -70,7 +70,7 @@ class LogContactDialog(LedgerDialog):
                  log: ContactLog | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Log contact")
-        self.setMinimumWidth(860)
+        self.setMinimumWidth(900)
         self.accepted_log: ContactLog | None = None
         self._form = form
         self._now = now
@@ -121,6 +121,7 @@ class LogContactDialog(LedgerDialog):
         self.who_combo.setEditable(True)
         self.who_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.who_combo.addItems(list(form.people))
+        self.who_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         who_edit = self.who_combo.lineEdit()
         assert who_edit is not None  # the combo is editable
         who_edit.setPlaceholderText("Who you spoke or wrote to")
@@ -138,6 +139,8 @@ class LogContactDialog(LedgerDialog):
         self.outcome_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.outcome_combo.addItems(list(form.outcomes))
         self.outcome_combo.setCurrentIndex(-1)
+        self.outcome_combo.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                         QSizePolicy.Policy.Fixed)
         outcome_edit = self.outcome_combo.lineEdit()
         assert outcome_edit is not None  # the combo is editable
         outcome_edit.setPlaceholderText("Choose or type what came of it")
@@ -145,9 +148,9 @@ class LogContactDialog(LedgerDialog):
         self.outcome_combo.currentTextChanged.connect(self._on_outcome_combo_text_changed)
 
         layout = _form()
-        layout.addRow("&Kind:", self._errors.wrap(
-            "kind", _row(self.kind_combo, direction_row, spacing=16), focus=self.kind_combo,
-            aliases=("direction",)))
+        layout.addRow("&Kind:", self._errors.wrap("kind", self.kind_combo, stretch=True))
+        layout.addRow("", self._errors.wrap("direction", direction_row,
+                                            focus=self.outgoing_radio))
         layout.addRow("&When:", self._errors.wrap("occurred_at", when_row,
                                                   focus=self.date_edit, aliases=("date",)))
         layout.addRow("With w&hom:", self._errors.wrap("with_whom", self.who_combo))
@@ -197,9 +200,7 @@ class LogContactDialog(LedgerDialog):
         self.follow_up_box.toggled.connect(self._on_follow_up_box_toggled)
         follow_up_row = _row(self.follow_up_box, self.follow_up_edit)
 
-        self.promise_box = QGroupBox("They &promised to pay")
-        self.promise_box.setCheckable(True)
-        self.promise_box.setChecked(False)
+        self.promise_box = QCheckBox("They &promised to pay")
         self.promise_box.toggled.connect(self._on_promise_box_toggled)
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("0.00")
@@ -209,19 +210,21 @@ class LogContactDialog(LedgerDialog):
         self.promised_for_edit = self._date_edit(
             now.date() + dt.timedelta(days=PROMISE_DAYS),
             lambda _text: self._errors.clear("promised_for"))
-        promise_form = _form()
-        promise_form.addRow("&Amount:", self._errors.wrap(
-            "amount", _row(self.amount_edit, QLabel(form.currency)), focus=self.amount_edit,
-            aliases=("amount_minor",)))
-        promise_form.addRow("&By:", self._errors.wrap("promised_for", self.promised_for_edit))
-        self.promise_box.setLayout(promise_form)
+        self._promise_fields = (self.amount_edit, self.promised_for_edit)
+        for field in self._promise_fields:
+            field.setEnabled(False)
 
         layout = _form()
         layout.addRow("&Invoices:", self._errors.wrap("invoices", invoice_box,
                                                       focus=self.invoice_table))
         layout.addRow("&Follow up:", self._errors.wrap("follow_up_on", follow_up_row,
                                                        focus=self.follow_up_edit))
-        layout.addRow(self.promise_box)
+        layout.addRow("Promise:", self.promise_box)
+        layout.addRow("&Amount:", self._errors.wrap(
+            "amount", _row(self.amount_edit, QLabel(form.currency)), focus=self.amount_edit,
+            aliases=("amount_minor",)))
+        layout.addRow("&By:", self._errors.wrap("promised_for", _row(self.promised_for_edit),
+                                                 focus=self.promised_for_edit))
         return layout
 
     # --- what the dialog shows -----------------------------------------------
@@ -268,6 +271,8 @@ class LogContactDialog(LedgerDialog):
     def _on_promise_box_toggled(self, checked: bool) -> None:
         for field in ("amount", "promised_for", "invoices"):
             self._errors.clear(field)
+        for edit in self._promise_fields:
+            edit.setEnabled(checked)
         self._follow_invoices()
         if checked:
             self.amount_edit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QPlainTextEdit,
+    QSizePolicy,
     QWidget,
 )
 
@@ -80,6 +81,8 @@ class EditContactDialog(LedgerDialog):
         self.outcome_combo.setEditable(True)
         self.outcome_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.outcome_combo.addItems(list(note.outcomes))
+        self.outcome_combo.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                         QSizePolicy.Policy.Fixed)
         outcome_edit = self.outcome_combo.lineEdit()
         assert outcome_edit is not None  # the combo is editable
         outcome_edit.setPlaceholderText("Choose or type what came of it")
