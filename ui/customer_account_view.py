@@ -42,7 +42,12 @@ _CHIPS = {
     "agency": (AGENCY, "rgba(111, 66, 193, 0.14)"),
     "plan": (ACCENT, "rgba(14, 124, 102, 0.14)"),
     "promise": (ACCENT, "rgba(14, 124, 102, 0.14)"),
+    "broken": (WARNING, "rgba(224, 161, 0, 0.18)"),
 }
+
+
+def _broken_words(count: int) -> str:
+    return "1 broken promise" if count == 1 else f"{count} broken promises"
 
 
 def contact_words(days: int | None) -> str:
@@ -407,6 +412,10 @@ class CustomerAccountView(QWidget):
         if header.has_open_promise:
             chips.append(("promise", "Promised to pay",
                           "The customer promised a payment that is not yet due."))
+        if header.promises_broken:
+            chips.append(("broken", _broken_words(header.promises_broken),
+                          f"Promises to pay: {header.promises_kept} kept, "
+                          f"{header.promises_broken} broken."))
         if header.with_agency:
             chips.append(("agency", "With agency",
                           "Invoices were passed to a collection agency."))

@@ -464,7 +464,8 @@ def test_an_account_in_two_currencies_shows_figures_for_each(qtbot):
         balances=(CurrencyBalance("EUR", 12_000, 2_000, (10_000, 2_000, 0, 0, 0), 0, 0),
                   CurrencyBalance("GBP", 500, 0, (500, 0, 0, 0, 0), 1_500, 0)),
         on_hold=False, hold_reason="", has_plan=True, has_open_promise=False,
-        with_agency=False, last_contact_on=dt.date(2026, 11, 20), days_since_contact=4)
+        with_agency=False, last_contact_on=dt.date(2026, 11, 20), days_since_contact=4,
+        promises_kept=3, promises_broken=2)
 
     view.set_account(header, [], [])
 
@@ -472,7 +473,7 @@ def test_an_account_in_two_currencies_shows_figures_for_each(qtbot):
     assert lines[1].split("  ")[:3] == ["EUR", "120.00 EUR", "20.00 EUR"]
     assert lines[2].split("  ")[:3] == ["GBP", "5.00 GBP", "0.00 GBP"]
     assert view.name_label.text() == "A & B <Ltd>"  # plain text, not markup
-    assert view.chip_texts() == ["Payment plan"]
+    assert view.chip_texts() == ["Payment plan", "2 broken promises"]
     assert "15.00 GBP" in view.credit_label.text()
     assert view.last_contact_label.text() == "Last contact 4 days ago"
 
