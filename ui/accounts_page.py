@@ -26,11 +26,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QFontMetrics,
     QKeyEvent,
     QKeySequence,
-    QPalette,
     QResizeEvent,
     QShortcut,
 )
@@ -80,7 +78,7 @@ from ui.accounts_model import (
 )
 from ui.aging_chart import BUCKET_COLOURS, AgingChart
 from ui.resources import icon
-from ui.style import ACCENT, mute, scale_font
+from ui.style import mute, scale_font, tinted_selection
 from ui.tasks import Progress, TaskRunner
 
 HEADER_KEY = "accounts/header-v1"
@@ -94,21 +92,6 @@ INVOICE_SEARCH_MS = 250
 def long_date(day: dt.date) -> str:
     """A date with its weekday: Tue 24 Nov 2026."""
     return f"{day:%a} {date_text(day)}"
-
-
-def _tinted_selection(palette: QPalette) -> QPalette:
-    """Selected rows in a light tint of the accent, their text unchanged (as the navigation)."""
-    accent = QColor(ACCENT)
-    for group, strength in ((QPalette.ColorGroup.Active, 0.26),
-                            (QPalette.ColorGroup.Inactive, 0.16)):
-        base = palette.color(group, QPalette.ColorRole.Base)
-        tint = QColor(round(accent.red() * strength + base.red() * (1 - strength)),
-                      round(accent.green() * strength + base.green() * (1 - strength)),
-                      round(accent.blue() * strength + base.blue() * (1 - strength)))
-        palette.setColor(group, QPalette.ColorRole.Highlight, tint)
-        palette.setColor(group, QPalette.ColorRole.HighlightedText,
-                         palette.color(group, QPalette.ColorRole.Text))
-    return palette
 
 
 class TotalsStrip(QFrame):
@@ -197,6 +180,8 @@ class AccountsPage(QWidget):
     """The user asked to open a customer (Enter or double-click on a row): its id."""
     accounts_loaded = Signal(object)
     """A list of accounts arrived and is on show (the as-of date it is for)."""
+    current_changed = Signal()
+    """The account in hand changed: :meth:`current_customer_id` may differ."""
 
     def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
                  parent: QWidget | None = None, *, settings: QSettings | None = None) -> None:
@@ -263,6 +248,11 @@ class AccountsPage(QWidget):
     def is_loading(self) -> bool:
         """Whether a list is being read."""
         return self._loading
+
+    def current_customer_id(self) -> int | None:
+        """The customer of the account in hand (the current row), if any."""
+        account = self._current_account()
+        return account[0] if account is not None else None
 
     def totals(self) -> list[CurrencyTotals]:
         """Totals per currency of the accounts on show."""
@@ -504,7 +494,7 @@ class AccountsPage(QWidget):
         table.setTabKeyNavigation(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.setPalette(_tinted_selection(table.palette()))
+        table.setPalette(tinted_selection(table.palette()))
         rows = table.verticalHeader()
         rows.setVisible(False)
         # Fixed heights: the view never measures 10k rows.
@@ -524,6 +514,7 @@ class AccountsPage(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_custom_context_menu_requested)
         table.activated.connect(self._on_table_activated)
+        table.selectionModel().currentChanged.connect(self._on_table_current_changed)
         return table
 
     def _size_columns(self, initial: bool = False) -> None:
@@ -588,6 +579,7 @@ class AccountsPage(QWidget):
         self._update_heading()
 
     def _update_after_rows(self, keep: tuple[int, str] | None = None) -> None:
+        self.current_changed.emit()  # a reset model has no current row until one is chosen
         totals = self.model.totals()
         self.totals_strip.set_totals(totals)
         self.chart.set_totals(totals)
@@ -830,6 +822,10 @@ class AccountsPage(QWidget):
         # reference to None when a role has no value (PySide6 6.12.0, Python 3.11).
         if index.isValid():
             self.customer_requested.emit(self.model.row_at(index.row()).customer_id)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_table_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_changed.emit()
 
     @Slot(int, Qt.SortOrder)
     def _on_header_sort_indicator_changed(self, _column: int, _order: Qt.SortOrder) -> None:

@@ -37,9 +37,11 @@ from models.company import BusinessDetails, CompanyError, business_details
 from models.db import Store, StoreError, default_store_path, known_errors, open_store
 from models.money import format_money
 from models.overview import StoreOverview, store_overview
+from models.today import WorkItem, worklist, worklist_summary
 from ui import VERSION, file_pickers, messages
 from ui.areas import AREAS, Area, area_index
 from ui.elided_label import ElidedLabel
+from ui.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.new_company_dialog import NewCompanyDialog
 from ui.placeholder_page import PlaceholderPage
 from ui.resources import icon
@@ -55,7 +57,9 @@ from ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
     from ui.accounts_page import AccountsPage
+    from ui.contact_logging import ContactLogger
     from ui.customers_page import CustomersPage
+    from ui.today_page import TodayPage
 
 DEFAULT_SIZE = (1200, 780)
 NAV_WIDTH = 200
@@ -117,6 +121,9 @@ class MainWindow(QMainWindow):
         self._overview_due = False
         self._stale_areas: set[str] = set()  # areas to read again when next shown
         self._pending: list[Callable[[], object]] = []
+        self._worklist: list[WorkItem] | None = None  # today's, for the count and summary
+        self._worklist_request = 0
+        self._contact_logger: ContactLogger | None = None
         self.tasks = TaskRunner(self)
 
         self._build_actions()
@@ -174,6 +181,30 @@ class MainWindow(QMainWindow):
         """The status bar's business, counts and overdue texts."""
         return (self._status_business.text(), self._status_counts.text(),
                 self._status_overdue.text())
+
+    def worklist_text(self) -> str:
+        """The status bar's summary of today's work ("" until it has loaded)."""
+        return self._status_worklist.text()
+
+    def nav_badge(self, key: str) -> str:
+        """The count shown beside area ``key`` in the navigation ("" if none)."""
+        index = area_index(key)
+        item = self.nav.item(index) if index is not None else None
+        value = item.data(BADGE_ROLE) if item is not None else None
+        return str(value) if value else ""
+
+    def current_customer_id(self) -> int | None:
+        """The customer in hand in the area on show (what Log Contact is for), if any."""
+        area = self.current_area()
+        if area is None or area.key not in self._built:
+            return None
+        if area.key == "today":
+            return self.today_page.current_customer_id()
+        if area.key == "accounts":
+            return self.accounts_page.current_customer_id()
+        if area.key == "customers":
+            return self.customers_page.current_customer_id
+        return None
 
     # --- switching stores -----------------------------------------------------
 
@@ -399,6 +430,48 @@ class MainWindow(QMainWindow):
         self._overview = overview
         self._update_status()
         self.overview_loaded.emit(overview)
+        self._load_worklist_count()
+
+    def _load_worklist_count(self) -> None:
+        """Read today's worklist for the navigation's count and the status bar."""
+        if self._store is None:
+            return
+        self._worklist_request += 1
+        request = self._worklist_request
+        as_of = self.today()
+
+        def load(_progress: Progress) -> list[WorkItem]:
+            return worklist(as_of)
+
+        self.tasks.run(load, on_success=lambda items: self._on_worklist_task_succeeded(
+            request, items), on_failure=lambda _error: request != self._worklist_request,
+            store_path=self._store.path)
+
+    def _on_worklist_task_succeeded(self, request: int, items: list[WorkItem]) -> None:
+        if request == self._worklist_request:
+            self._show_worklist(items)
+
+    def _show_worklist(self, items: list[WorkItem] | None) -> None:
+        """Today's work in the navigation's count and the status bar (None: not known)."""
+        self._worklist = items
+        index = area_index("today")
+        if index is not None:
+            item = self.nav.item(index)
+            count = len(items) if items else 0
+            item.setData(BADGE_ROLE, f"{count:,}" if count else None)
+            shortcut = self.go_actions[index].shortcut().toString(
+                QKeySequence.SequenceFormat.NativeText)
+            todo = f": {worklist_summary(items)}" if items is not None else ""
+            item.setToolTip(f"{AREAS[index].title} ({shortcut}){todo}")
+        self._update_worklist_status()
+
+    def _update_worklist_status(self) -> None:
+        items = self._worklist
+        text = worklist_summary(items) if items is not None else ""
+        self._status_worklist.setText(text)
+        self._status_worklist.setToolTip(
+            f"{text}\n\nWhat the Today list holds for {_long_day(self.today())}."
+            if text else "")
 
     def _update_status(self) -> None:
         store_open = self._store is not None
@@ -411,6 +484,7 @@ class MainWindow(QMainWindow):
                                       else "No business details yet")
         today = self.today()
         self._status_today.setText(f"Today: {today:%a} {today.day} {today:%b %Y}")
+        self._update_worklist_status()
         overview = self._overview
         if overview is None:
             self._status_counts.setText("Counting invoices…")
@@ -465,6 +539,16 @@ class MainWindow(QMainWindow):
             self._go_group.addAction(action)
             self.go_actions.append(action)
 
+        self.log_contact_action = QAction("&Log Contact…", self)
+        self.log_contact_action.setShortcut(QKeySequence("Ctrl+L"))
+        tip = "Record a call, e-mail, letter or meeting with the customer in hand"
+        self.log_contact_action.setStatusTip(tip)
+        self.log_contact_action.setToolTip(f"{tip} (Ctrl+L)")
+        self.log_contact_action.setEnabled(False)
+        self.log_contact_action.triggered.connect(self._on_log_contact_action_triggered)
+        # On the window itself, so that it answers in every area, whatever menu holds it.
+        self.addAction(self.log_contact_action)
+
         self.about_action = QAction(icon("duly"), "&About Duly", self)
         self.about_action.setShortcut(QKeySequence("F1"))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -493,6 +577,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName("Areas")
         self.nav.setStyleSheet(_NAV_STYLE)
+        self.nav.setItemDelegate(NavDelegate(self.nav))
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setMinimumWidth(150)
         self.nav.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
@@ -514,10 +599,15 @@ class MainWindow(QMainWindow):
         # Real pages are built when their area is first shown (see _page), so the
         # window paints without importing or building what it does not show.
         self._built: dict[str, QWidget] = {}
+        self.worklist_menu = QMenu("&Worklist", self)
+        self.worklist_menu.setEnabled(False)
+        self.menuBar().insertMenu(self._help_menu.menuAction(), self.worklist_menu)
         self.customer_menu = QMenu("&Customer", self)
         self.customer_menu.setEnabled(False)
+        self.customer_menu.addAction(self.log_contact_action)
         self.menuBar().insertMenu(self._help_menu.menuAction(), self.customer_menu)
         self.store_opened.connect(self._on_self_store_opened)
+        self.store_closed.connect(self._on_self_store_closed)
         for area in AREAS:
             self.pages.addWidget(PlaceholderPage(area))
 
@@ -538,6 +628,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.screens)
 
     @property
+    def today_page(self) -> TodayPage:
+        """The Today area's page (built on first use)."""
+        return cast("TodayPage", self._page("today"))
+
+    @property
     def accounts_page(self) -> AccountsPage:
         """The Accounts area's page (built on first use)."""
         return cast("AccountsPage", self._page("accounts"))
@@ -547,12 +642,24 @@ class MainWindow(QMainWindow):
         """The Customers area's page (built on first use)."""
         return cast("CustomersPage", self._page("customers"))
 
+    @property
+    def contact_logger(self) -> ContactLogger:
+        """Where the window logs contacts (made on first use)."""
+        if self._contact_logger is None:
+            from ui.contact_logging import ContactLogger  # imported when first needed
+
+            self._contact_logger = ContactLogger(self.tasks, self.today, self)
+            self._contact_logger.logged.connect(self._on_contact_logger_logged)
+        return self._contact_logger
+
     def _page(self, key: str) -> QWidget:
         """The page of area ``key``, built and put in place of its placeholder once."""
         page = self._built.get(key)
         if page is not None:
             return page
-        if key == "accounts":
+        if key == "today":
+            page = self._build_today_page()
+        elif key == "accounts":
             page = self._build_accounts_page()
         elif key == "customers":
             page = self._build_customers_page()
@@ -571,11 +678,28 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(showing)
         return page
 
+    def _build_today_page(self) -> TodayPage:
+        from ui import today_page as module  # imported when first needed
+
+        page = module.TodayPage(self.tasks, self.today, settings=self._settings)
+        page.customer_requested.connect(self._on_today_page_customer_requested)
+        page.worklist_changed.connect(self._on_today_page_worklist_changed)
+        page.item_decided.connect(self._on_today_page_item_decided)
+        page.current_changed.connect(self._update_log_contact_action)
+        self.store_closed.connect(page.clear)
+        self.worklist_menu.addActions(page.actions_for_menu())
+        self.worklist_menu.addSeparator()
+        self.worklist_menu.addAction(self.log_contact_action)
+        page.action_bar.addSeparator()
+        page.action_bar.addAction(self.log_contact_action)  # the usual next step
+        return page
+
     def _build_accounts_page(self) -> AccountsPage:
         from ui import accounts_page as module  # imported when first needed
 
         page = module.AccountsPage(self.tasks, self.today, settings=self._settings)
         page.customer_requested.connect(self._on_accounts_page_customer_requested)
+        page.current_changed.connect(self._update_log_contact_action)
         self.store_closed.connect(page.clear)
         return page
 
@@ -584,6 +708,10 @@ class MainWindow(QMainWindow):
 
         page = module.CustomersPage(self.tasks, self.today)
         page.account_changed.connect(self._on_customers_page_account_changed)
+        page.customers_loaded.connect(self._update_log_contact_action)
+        page.account_loaded.connect(self._update_log_contact_action)
+        # The page refreshes the shown account itself when the logger says so.
+        page.set_contact_logger(self.contact_logger)
         self.store_closed.connect(page.clear)
         groups = ((page.add_customer_action, page.edit_customer_action, page.hold_action),
                   (page.record_payment_action, page.add_credit_note_action,
@@ -606,11 +734,19 @@ class MainWindow(QMainWindow):
         self._status_counts = QLabel()
         # Counts stay whole; the overdue list, the longest, gives way with "…".
         self._status_counts.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        # Today's work keeps its room before the overdue list; in a narrow window
+        # both are cut short with "…", the counts never.
+        self._status_worklist = ElidedLabel()
+        self._status_worklist.setObjectName("worklistSummary")
+        self._status_worklist.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                            QSizePolicy.Policy.Preferred)
+        self._status_worklist.setMinimumWidth(1)  # the navigation's count stays in sight
         self._status_overdue = ElidedLabel()
         self._status_today = QLabel()
         mute(self._status_today)
         parts: list[QWidget] = []
-        for label in (self._status_business, self._status_counts, self._status_overdue):
+        for label in (self._status_business, self._status_counts, self._status_worklist,
+                      self._status_overdue):
             label.setContentsMargins(6, 0, 6, 0)
             if parts:
                 parts.append(_separator())
@@ -734,26 +870,77 @@ class MainWindow(QMainWindow):
         """
         area = self.current_area()
         self.customer_menu.setEnabled(area is not None and area.key == "customers")
-        if not self._shown_once or area is None or area.key not in self._stale_areas:
+        self.worklist_menu.setEnabled(area is not None and area.key == "today")
+        self._update_log_contact_action()
+        if not self._shown_once or self._store is None or area is None \
+                or area.key not in self._stale_areas:
             return
         self._stale_areas.discard(area.key)
-        if area.key == "accounts":
+        if area.key == "today":
+            self.today_page.reload()
+        elif area.key == "accounts":
             self.accounts_page.reload()
         elif area.key == "customers":
             self.customers_page.reload()
 
     @Slot(object)
     def _on_self_store_opened(self, _path: Path) -> None:
-        self._stale_areas = {"accounts", "customers"}
+        self._stale_areas = {"today", "accounts", "customers"}
+        self._show_worklist(None)
         self._refresh_current_area()
+
+    @Slot()
+    def _on_self_store_closed(self) -> None:
+        self._worklist_request += 1
+        self._show_worklist(None)
+        self._update_log_contact_action()
 
     @Slot(int)
     def _on_customers_page_account_changed(self, _customer_id: int) -> None:
-        self._stale_areas.add("accounts")
-        self._request_overview()
+        self._stale_areas.update(("today", "accounts"))
+        self._request_overview()  # and today's count after it
 
     @Slot(int)
     def _on_accounts_page_customer_requested(self, customer_id: int) -> None:
+        self._open_customer(customer_id)
+
+    @Slot(int)
+    def _on_today_page_customer_requested(self, customer_id: int) -> None:
+        self._open_customer(customer_id)
+
+    @Slot(object)
+    def _on_today_page_worklist_changed(self, items: list[WorkItem]) -> None:
+        if self.today_page.list_date() == self.today():
+            self._worklist_request += 1  # a count still on its way is older than this
+            self._show_worklist(items)
+
+    @Slot(int)
+    def _on_today_page_item_decided(self, _customer_id: int) -> None:
+        # Done completes a follow-up: the customer's next action changes.
+        self._stale_areas.update(("accounts", "customers"))
+        self._load_worklist_count()  # the page may be showing a coming day's list
+
+    @Slot()
+    def _update_log_contact_action(self) -> None:
+        self.log_contact_action.setEnabled(
+            not self._switching and self.current_customer_id() is not None)
+
+    @Slot()
+    def _on_log_contact_action_triggered(self) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.contact_logger.log_for(customer_id)
+
+    @Slot(int)
+    def _on_contact_logger_logged(self, _customer_id: int) -> None:
+        # A contact moves the customer's last contact and next action, and may
+        # bring a follow-up or a promise to the Today list.
+        self._stale_areas.update(("today", "accounts"))
+        self._refresh_current_area()
+        self._load_worklist_count()
+
+    def _open_customer(self, customer_id: int) -> None:
+        """Show ``customer_id``'s account in the Customers area."""
         self.show_area("customers")
         self.customers_page.show_customer(customer_id)
 
@@ -770,6 +957,10 @@ class MainWindow(QMainWindow):
             "Free software under the GNU GPL, version 3 or later.")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+
+def _long_day(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _count(number: int, noun: str) -> str:

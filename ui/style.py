@@ -21,6 +21,21 @@ def quiet_color(widget: QWidget) -> QColor:
                   round(text.blue() * 0.58 + background.blue() * 0.42))
 
 
+def tinted_selection(palette: QPalette) -> QPalette:
+    """Selected rows in a light tint of the accent, their text unchanged (as the navigation)."""
+    accent = QColor(ACCENT)
+    for group, strength in ((QPalette.ColorGroup.Active, 0.26),
+                            (QPalette.ColorGroup.Inactive, 0.16)):
+        base = palette.color(group, QPalette.ColorRole.Base)
+        tint = QColor(round(accent.red() * strength + base.red() * (1 - strength)),
+                      round(accent.green() * strength + base.green() * (1 - strength)),
+                      round(accent.blue() * strength + base.blue() * (1 - strength)))
+        palette.setColor(group, QPalette.ColorRole.Highlight, tint)
+        palette.setColor(group, QPalette.ColorRole.HighlightedText,
+                         palette.color(group, QPalette.ColorRole.Text))
+    return palette
+
+
 def mute(widget: QWidget) -> None:
     """Draw ``widget``'s text in the quieter secondary colour."""
     palette = widget.palette()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from models.money import format_money
+from models.today import FOLLOW_UP
+from tests.conftest import DEMO_TODAY
 from ui.accounts_model import COLUMN_CUSTOMER, COLUMN_OVERDUE
+from ui.contact_dialog import LogContactDialog
+from ui.customer_account_view import TIMELINE_TAB
 from ui.payment_dialog import PaymentDialog
 
 LEFT = Qt.MouseButton.LeftButton
@@ -100,6 +106,69 @@ def test_customer_actions_do_not_fire_outside_the_customers_area(
     qtbot.keyClick(window.accounts_page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
     assert [d for d in window.findChildren(PaymentDialog) if d.isVisible()] == []
+
+
+def test_log_a_call_with_a_follow_up_and_find_it_on_the_timeline_and_in_today(
+        open_window, demo_file, qtbot):
+    window = open_window(demo_file)
+    customers = window.customers_page
+    with qtbot.waitSignal(customers.customers_loaded, timeout=10000):
+        window.show_area("customers")
+
+    # Find a customer by typing part of the name, and open the account with Enter.
+    qtbot.keyClicks(customers.search_edit, "hughes")
+    with qtbot.waitSignal(customers.account_loaded, timeout=10000):
+        qtbot.keyClick(customers.search_edit, Qt.Key.Key_Return)
+    target = customers.header
+    assert target.name == "Hughes Ltd"
+
+    # Ctrl+L: log the call, with a reminder to follow up in three days.
+    follow_up_on = DEMO_TODAY + dt.timedelta(days=3)
+    qtbot.keyClick(customers.search_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = _open_log_dialog(qtbot, window)
+    dialog.set_kind("call")
+    qtbot.keyClicks(dialog.summary_edit, "Asked for the remittance advice")
+    qtbot.mouseClick(dialog.follow_up_box, LEFT)
+    dialog.follow_up_edit.selectAll()
+    qtbot.keyClicks(dialog.follow_up_edit, follow_up_on.isoformat())
+    with qtbot.waitSignal(customers.account_loaded, timeout=10000,
+                          check_params_cb=lambda cid: cid == target.id):
+        qtbot.mouseClick(dialog.log_button, LEFT)
+
+    # The call is on the customer's timeline.
+    view = customers.view
+    view.tabs.setCurrentIndex(TIMELINE_TAB)
+    assert any(entry.kind == "call" and "Asked for the remittance advice" in
+               f"{entry.title} {entry.detail}" for entry in view.timeline.rows())
+
+    # Today's list has no follow-up for it yet; the list for three days ahead has.
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.nav, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_area().key == "today"
+    today = window.today_page
+    qtbot.waitUntil(lambda: today.list_date() == DEMO_TODAY and not today.is_loading(),
+                    timeout=10000)
+    assert not _follow_ups_for(today, target.id)
+    with qtbot.waitSignal(today.worklist_changed, timeout=10000):
+        today.date_edit.setDate(QDate(follow_up_on.year, follow_up_on.month, follow_up_on.day))
+    [item] = _follow_ups_for(today, target.id)
+    assert item.due_on == follow_up_on
+    assert item.detail == "Asked for the remittance advice"
+    assert item.customer_name == "Hughes Ltd"
+
+
+def _open_log_dialog(qtbot, window) -> LogContactDialog:
+    def found() -> list[LogContactDialog]:
+        return [d for d in window.findChildren(LogContactDialog) if d.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(found()), timeout=10000)
+    return found()[0]
+
+
+def _follow_ups_for(page, customer_id: int) -> list:
+    return [item for item in page.items()
+            if item.kind == FOLLOW_UP and item.customer_id == customer_id]
 
 
 def _overdue_in(overview, currency: str) -> int:

@@ -1,0 +1,805 @@
+"""The Today area: what needs doing today (or on a coming day), and a search of every note.
+
+Everything is read and written off the GUI thread through the window's task
+helper. Each list request carries a number; a result that arrives after a
+newer request was made is dropped, so a quick change of day never shows the
+wrong list. Opening the page (and :meth:`TodayPage.reload`) first settles the
+open promises as of today, so a promise broken overnight is on the list.
+
+The window imports this module when it starts on Today, so it imports only
+what the page shows at once; dialogs are imported when first opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QDate,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.contacts import NoteHit, review_promises, search_notes
+from models.errors import LedgerError
+from models.today import WorkItem, dismiss, mark_done, snooze, worklist, worklist_summary
+from ui import messages
+from ui.note_search_model import NoteSearchModel, RichTextDelegate
+from ui.resources import icon
+from ui.style import mute, scale_font, tinted_selection
+from ui.tasks import Progress, TaskRunner
+from ui.worklist_model import WorklistModel
+
+# Typing a date digit by digit changes it several times; load once it settles.
+DATE_SETTLE_MS = 300
+# Notes are searched once the typing pauses.
+SEARCH_PAUSE_MS = 250
+SPLITTER_KEY = "today/splitter-v1"
+
+
+def long_date(day: dt.date) -> str:
+    """A date with its weekday: Tue 24 Nov 2026."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+class TodayPage(QWidget):
+    """The worklist for a day, its actions (done, snooze, dismiss), and a note search."""
+
+    customer_requested = Signal(int)
+    """The user asked to open a customer (Enter or double-click on an item or a note)."""
+    worklist_changed = Signal(object)
+    """A list arrived and is on show (a ``list[WorkItem]``, for :meth:`list_date`)."""
+    item_decided = Signal(int)
+    """An item was marked done, snoozed or dismissed (its customer's id)."""
+    notes_found = Signal(object)
+    """A note search answered (a ``list[NoteHit]``, for :meth:`search_text`)."""
+    current_changed = Signal()
+    """The item or note in hand changed: :meth:`current_customer_id` may differ."""
+
+    def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
+                 parent: QWidget | None = None, *, settings: QSettings | None = None) -> None:
+        """Build the page; nothing is read until :meth:`reload` or :meth:`set_as_of`.
+
+        ``today`` gives the business's date; ``settings`` keeps the split
+        between the list and the search results.
+        """
+        super().__init__(parent)
+        self.setObjectName("page-today")
+        self._tasks = tasks
+        self._today = today
+        self._settings = settings if settings is not None else QSettings()
+        self._request = 0
+        self._search_request = 0
+        self._writing = 0
+        self._loading = False
+        self._loaded_once = False
+        self._list_date: dt.date | None = None
+        self._searched = ""  # the text the results on show are for
+        self._notes_active = False  # the note results, not the list, are in hand
+        self.model = WorklistModel(self)
+        self.notes = NoteSearchModel(self)
+        self._settle = self._timer(DATE_SETTLE_MS, self._on_settle_timeout)
+        self._search_timer = self._timer(SEARCH_PAUSE_MS, self._on_search_timer_timeout)
+        self._build_actions()
+        self._build()
+        self._show_state("idle")
+        self._update_actions()
+
+    # --- public ---------------------------------------------------------------
+
+    def as_of(self) -> dt.date:
+        """The day the list is asked for (today unless the user looks ahead)."""
+        return self.date_edit.date().toPython()
+
+    def list_date(self) -> dt.date | None:
+        """The day the list on show is for (None until one has loaded)."""
+        return self._list_date
+
+    def set_as_of(self, day: dt.date) -> None:
+        """Show the list as it will stand on ``day`` (read in the background)."""
+        self._set_date_quietly(day)
+        self._load(review=False)
+
+    def reload(self) -> None:
+        """Settle open promises as of today, then read the list again for its day."""
+        self._set_minimum_date()
+        self._load(review=True)
+
+    def clear(self) -> None:
+        """Forget the list and the search (the store closed); loads on their way are dropped."""
+        self._request += 1
+        self._search_request += 1
+        self._settle.stop()
+        self._search_timer.stop()
+        self._loading = False
+        self._loaded_once = False
+        self._list_date = None
+        self.model.set_rows([])
+        blocked = self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(blocked)
+        self._show_notes("")
+        self._update_heading()
+        self._show_state("idle")
+        self._update_actions()
+
+    def is_loading(self) -> bool:
+        """Whether a list is being read."""
+        return self._loading
+
+    def items(self) -> list[WorkItem]:
+        """The items on show, in the order shown."""
+        return self.model.rows()
+
+    def current_item(self) -> WorkItem | None:
+        """The work item selected in the list."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.row_at(index.row())
+
+    def current_hit(self) -> NoteHit | None:
+        """The note selected in the search results."""
+        if not self._searched:
+            return None
+        index = self.results_table.currentIndex()
+        if not index.isValid() or \
+                not self.results_table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.notes.row_at(index.row())
+
+    def current_customer_id(self) -> int | None:
+        """The customer of the note or item in hand (whichever was last chosen), if any."""
+        hit = self.current_hit() if self._notes_active else None
+        if hit is not None:
+            return hit.customer_id
+        item = self.current_item()
+        if item is not None:
+            return item.customer_id
+        hit = self.current_hit()
+        return hit.customer_id if hit is not None else None
+
+    def search_text(self) -> str:
+        """The text the search results on show are for ("" when none are shown)."""
+        return self._searched
+
+    def search(self, text: str) -> None:
+        """Search the notes for ``text`` now, as if the user had typed it."""
+        blocked = self.search_edit.blockSignals(True)
+        self.search_edit.setText(text)
+        self.search_edit.blockSignals(blocked)
+        self._search()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, its text selected (Ctrl+F)."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def actions_for_menu(self) -> list[QAction]:
+        """The page's actions in menu order."""
+        return [self.done_action, self.snooze_action, self.dismiss_action,
+                self.open_customer_action, self.search_action]
+
+    # --- loading ------------------------------------------------------------------
+
+    def _load(self, *, review: bool) -> None:
+        self._settle.stop()
+        self._request += 1
+        request = self._request
+        as_of, today = self.as_of(), self._today()
+
+        def work(_progress: Progress) -> list[WorkItem]:
+            if review:
+                review_promises(today)  # a promise broken since yesterday joins the list
+            return worklist(as_of)
+
+        self._loading = True
+        self._update_heading()
+        self._update_actions()
+        if not self._loaded_once:
+            self._show_state("loading")
+        self._tasks.run(
+            work, writes=review,
+            on_success=lambda items: self._on_load_task_succeeded(request, as_of, items),
+            on_failure=lambda error: self._on_load_task_failed(request, error))
+
+    def _on_load_task_succeeded(self, request: int, as_of: dt.date,
+                                items: list[WorkItem]) -> None:
+        if request != self._request:
+            return  # an older request: a newer one is on its way
+        self._loading = False
+        self._loaded_once = True
+        self._list_date = as_of
+        keep = self._kept_position()
+        self.model.set_rows(items)
+        if not self._sized:
+            self._size_columns()
+        self._show_state("table" if items else "empty")
+        self._select(*keep)
+        self._update_heading()
+        self._update_actions()
+        self.worklist_changed.emit(items)
+        self.current_changed.emit()
+
+    def _on_load_task_failed(self, request: int, _error: BaseException) -> bool:
+        if request != self._request:
+            return True  # an older request's failure: the newer one decides
+        self._loading = False
+        self._update_heading()
+        self._update_actions()
+        if not self._loaded_once:
+            self._show_state("failed")
+        return False  # the task helper tells the user what went wrong
+
+    def _search(self) -> None:
+        self._search_timer.stop()
+        self._search_request += 1
+        request = self._search_request
+        text = self.search_edit.text().strip()
+        if not text:
+            self._show_notes("")
+            return
+
+        def work(_progress: Progress) -> list[NoteHit]:
+            return search_notes(text)
+
+        self._tasks.run(work, on_success=lambda hits: self._on_search_task_succeeded(
+            request, text, hits), on_failure=lambda _error: request != self._search_request)
+
+    def _on_search_task_succeeded(self, request: int, text: str, hits: list[NoteHit]) -> None:
+        if request != self._search_request:
+            return  # the text changed since
+        self.notes.set_rows(hits)
+        self._show_notes(text)
+        if hits:
+            self._select_hit(0)
+        # The search is the user's latest act: its first note is the one in hand.
+        self._notes_active = bool(hits)
+        self._update_actions()
+        self.notes_found.emit(hits)
+        self.current_changed.emit()
+
+    # --- deciding on items ------------------------------------------------------
+
+    def _decide(self, item: WorkItem, work: Callable[[], None], *,
+                refused: Callable[[LedgerError], None] | None = None) -> None:
+        """Write a decision on ``item``; then read the list again and tell the window."""
+        self._writing += 1
+        self._update_actions()
+
+        def run(_progress: Progress) -> None:
+            work()
+
+        def succeeded(_result: Any) -> None:
+            self._writing -= 1
+            self._load(review=False)
+            self.item_decided.emit(item.customer_id)
+
+        def failed(error: BaseException) -> bool:
+            self._writing -= 1
+            self._update_actions()
+            if not isinstance(error, LedgerError):
+                return False
+            if refused is not None and error.field != "item":
+                refused(error)
+            else:
+                messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message)
+                self._load(review=False)
+            return True
+
+        self._tasks.run(run, writes=True, on_success=succeeded, on_failure=failed)
+
+    def _ask_snooze(self, item: WorkItem, until: dt.date | None = None,
+                    error: LedgerError | None = None) -> None:
+        from ui.snooze_dialog import SnoozeDialog  # imported when first needed
+
+        SnoozeDialog.ask(self, lambda day: self._on_snooze_dialog_finished(item, day),
+                         what=item.title, customer_name=item.customer_name,
+                         today=self._today(), until=until, error=error)
+
+    def _on_snooze_dialog_finished(self, item: WorkItem, until: dt.date | None) -> None:
+        if until is None:
+            return
+        today = self._today()
+        self._decide(item, lambda: snooze(item.kind, item.ref_id, until, on=today),
+                     refused=lambda error: self._ask_snooze(item, until, error))
+
+    def _ask_dismiss(self, item: WorkItem, reason: str = "",
+                     error: LedgerError | None = None) -> None:
+        from ui.reason_dialog import ReasonDialog  # imported when first needed
+
+        ReasonDialog.ask(
+            self, lambda text: self._on_dismiss_dialog_finished(item, text),
+            title="Dismiss", confirm="Dismiss",
+            text=f"{item.title} — {item.customer_name}. It leaves the list for good; "
+                 f"the reason is kept with the customer's record.",
+            placeholder="e.g. paid by cheque, in the post", reason=reason, error=error)
+
+    def _on_dismiss_dialog_finished(self, item: WorkItem, reason: str | None) -> None:
+        if reason is None:
+            return
+        today = self._today()
+        self._decide(item, lambda: dismiss(item.kind, item.ref_id, reason, on=today),
+                     refused=lambda error: self._ask_dismiss(item, reason, error))
+
+    # --- building -----------------------------------------------------------------
+
+    def _timer(self, interval: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], None], *,
+                tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({native})")
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.done_action = self._action(
+            "&Done", "Ctrl+D", self._on_done_action_triggered,
+            tip="Mark the selected item as dealt with: it leaves the list")
+        self.snooze_action = self._action(
+            "&Snooze…", "Ctrl+Shift+S", self._on_snooze_action_triggered,
+            tip="Put the selected item aside until a later day")
+        self.dismiss_action = self._action(
+            "D&ismiss…", "Del", self._on_dismiss_action_triggered,
+            tip="Take the selected item off the list for good, saying why")
+        self.open_customer_action = self._action(
+            "&Open Customer", "Ctrl+Return", self._on_open_customer_action_triggered,
+            tip="Show the customer's account")
+        self.search_action = self._action(
+            "Search &Notes", QKeySequence.StandardKey.Find, self._on_search_action_triggered,
+            tip="Find a note in every contact logged")
+        # Delete dismisses only from the list itself, never from the search box.
+        self.removeAction(self.dismiss_action)
+        self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _build(self) -> None:
+        title = QLabel("Today")
+        title.setObjectName("pageTitle")
+        scale_font(title, 1.5, bold=True)
+        self.heading_label = QLabel()
+        self.heading_label.setObjectName("todayHeading")
+        self.heading_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading_label.setMinimumWidth(1)  # clips rather than hold a narrow window wide
+        mute(self.heading_label)
+
+        date_label = QLabel("Show the list &for")
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("todayDate")
+        self.date_edit.setAccessibleName("Show the list for")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setToolTip("Look ahead: the list as it will stand on a coming day")
+        date_label.setBuddy(self.date_edit)
+        self.today_button = QPushButton("Today")
+        self.today_button.setToolTip("Go back to today's list")
+        self.today_button.clicked.connect(self._on_today_button_clicked)
+        self._set_minimum_date()
+        self._set_date_quietly(self._today())
+        self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
+        # The day's summary has the whole width under the title and the day chosen.
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(title, 1)
+        top.addWidget(date_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.date_edit, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.today_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addLayout(top)
+        words.addWidget(self.heading_label)
+
+        # A tool bar, so that in a narrow window the actions that do not fit
+        # move into its » menu instead of holding the window wide.
+        self.action_bar = QToolBar()
+        self.action_bar.setObjectName("todayActions")
+        self.action_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.action_bar.setStyleSheet("QToolBar#todayActions { border: none; spacing: 6px; }")
+        for action in (self.done_action, self.snooze_action, self.dismiss_action,
+                       self.open_customer_action):
+            self.action_bar.addAction(action)
+        self.action_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("noteSearch")
+        self.search_edit.setPlaceholderText("Search notes")
+        self.search_edit.setAccessibleName("Search notes")
+        self.search_edit.setToolTip("Find contacts whose note, outcome or person contain "
+                                    "every word typed (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(160)
+        self.search_edit.setMaximumWidth(320)
+        self.search_edit.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                       QSizePolicy.Policy.Fixed)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.installEventFilter(self)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.action_bar, 1)
+        bar.addWidget(self.search_edit)
+
+        self.table = self._build_table(self.model, "worklistTable", "Today's work")
+        self.table.addAction(self.dismiss_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action in (self.done_action, self.snooze_action, self.open_customer_action):
+            self.table.addAction(action)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().selectionChanged.connect(
+            self._on_table_selection_changed)
+        self._sized = False
+        self._size_columns(initial=True)
+
+        self.message_label = QLabel()
+        self.message_label.setObjectName("todayMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scale_font(self.message_label, 1.1)
+        mute(self.message_label)
+        self._message_icon = QLabel()
+        self._message_icon.setPixmap(icon("today").pixmap(48, 48))
+        self._message_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        message = QWidget()
+        message_layout = QVBoxLayout(message)
+        message_layout.addStretch(2)
+        message_layout.addWidget(self._message_icon)
+        message_layout.addSpacing(10)
+        message_layout.addWidget(self.message_label)
+        message_layout.addStretch(3)
+        self._message_page = message
+        self.body = QStackedWidget()
+        self.body.addWidget(self.table)
+        self.body.addWidget(message)
+
+        self.results_label = QLabel()
+        self.results_label.setObjectName("noteResultsHeading")
+        self.results_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.results_label.setMinimumWidth(1)
+        scale_font(self.results_label, 1.0, bold=True)
+        self.results_table = self._build_table(self.notes, "noteResults", "Notes found")
+        self.results_table.setItemDelegateForColumn(NoteSearchModel.NOTE,
+                                                    RichTextDelegate(self.results_table))
+        self.results_table.activated.connect(self._on_results_table_activated)
+        self.results_table.selectionModel().selectionChanged.connect(
+            self._on_results_table_selection_changed)
+        self._size_result_columns()
+        self._results = QWidget()
+        results_layout = QVBoxLayout(self._results)
+        results_layout.setContentsMargins(0, 8, 0, 0)
+        results_layout.setSpacing(6)
+        results_layout.addWidget(self.results_label)
+        results_layout.addWidget(self.results_table, 1)
+        self._results.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("todaySplitter")
+        self.splitter.addWidget(self.body)
+        self.splitter.addWidget(self._results)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setHandleWidth(6)
+        state = self._settings.value(SPLITTER_KEY)
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+        layout.addLayout(words)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.setTabOrder(self.date_edit, self.today_button)
+        self.setTabOrder(self.today_button, self.search_edit)
+        self.setTabOrder(self.search_edit, self.table)
+        self.setTabOrder(self.table, self.results_table)
+        self.table.installEventFilter(self)
+        self.results_table.installEventFilter(self)
+
+    def _build_table(self, model: Any, name: str, accessible: str) -> QTableView:
+        table = QTableView()
+        table.setObjectName(name)
+        table.setAccessibleName(accessible)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setPalette(tinted_selection(table.palette()))
+        rows = table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(False)
+        header.setMinimumSectionSize(40)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorShown(True)
+        table.setSortingEnabled(True)
+        return table
+
+    def _size_columns(self, initial: bool = False) -> None:
+        """Widths for the figures the list holds (the first load), not every row."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        pad = 24
+        names = [metrics.horizontalAdvance(item.customer_name) for item in self.items()]
+        name = min(max(names, default=metrics.horizontalAdvance("M" * 12)) + pad, 220)
+        amounts = [metrics.horizontalAdvance(self.model.columns[WorklistModel.AMOUNT].text(i))
+                   for i in self.items()]
+        widths = {
+            WorklistModel.WHAT: metrics.horizontalAdvance("Broken promise") + pad,
+            WorklistModel.CUSTOMER: max(name, 140),
+            WorklistModel.SINCE: metrics.horizontalAdvance("30 Sep 2026") + pad,
+            WorklistModel.WAITING: metrics.horizontalAdvance("999 days") + pad,
+            WorklistModel.AMOUNT: max(max(amounts, default=0),
+                                      metrics.horizontalAdvance("99,999.00 GBP")) + pad,
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self._sized = not initial and bool(self.items())
+
+    def _size_result_columns(self) -> None:
+        metrics = self.results_table.fontMetrics()
+        header = self.results_table.horizontalHeader()
+        pad = 24
+        header.resizeSection(NoteSearchModel.WHEN,
+                             metrics.horizontalAdvance("30 Sep 2026 10:30") + pad)
+        header.resizeSection(NoteSearchModel.CUSTOMER, metrics.horizontalAdvance("M" * 14) + pad)
+        header.resizeSection(NoteSearchModel.KIND, metrics.horizontalAdvance("Meeting") + pad)
+
+    # --- showing what there is --------------------------------------------------
+
+    def _set_minimum_date(self) -> None:
+        today = self._today()
+        self.date_edit.setMinimumDate(QDate(today.year, today.month, today.day))
+
+    def _set_date_quietly(self, day: dt.date) -> None:
+        blocked = self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.blockSignals(blocked)
+        self._update_heading()
+
+    def _update_heading(self) -> None:
+        as_of, today = self.as_of(), self._today()
+        self.today_button.setEnabled(as_of != today)
+        day = long_date(as_of)
+        lead = day if as_of == today else f"Looking ahead to {day}"
+        if self._loading and self._list_date != as_of:
+            text = f"{lead} · Loading…"
+        elif not self._loaded_once or self._list_date != as_of:
+            text = lead
+        elif not self.items():
+            text = f"{lead} · Nothing to do" + (" today" if as_of == today else "")
+        else:
+            text = f"{lead} · {worklist_summary(self.items())}"
+        self.heading_label.setText(text)
+
+    def _show_state(self, state: str) -> None:
+        """The list, or a message: idle, loading, failed, empty."""
+        if state == "table":
+            self.body.setCurrentWidget(self.table)
+            return
+        future = self.as_of() > self._today()
+        texts = {
+            "idle": "",
+            "loading": "Loading today's work…",
+            "failed": "The list could not be read.",
+            "empty": (f"Nothing to do on {long_date(self.as_of())} so far."
+                      if future else
+                      "Nothing to do today: every follow-up and promise is up to date."),
+        }
+        self.message_label.setText(texts[state])
+        self._message_icon.setVisible(state == "empty")
+        self.body.setCurrentWidget(self._message_page)
+
+    def _show_notes(self, text: str) -> None:
+        """The results for ``text`` under the list, or no results pane when it is ""."""
+        self._searched = text
+        if not text:
+            self.notes.set_rows([])
+            self._results.hide()
+            self._notes_active = False
+            self.current_changed.emit()
+            return
+        count = self.notes.rowCount()
+        if count == 0:
+            self.results_label.setText(f"No notes match “{text}”")
+        else:
+            self.results_label.setText(
+                f"{count:,} note{'' if count == 1 else 's'} match “{text}”"
+                + (" (the latest 200)" if count >= 200 else ""))
+        self._results.show()
+
+    def _kept_position(self) -> tuple[object, int]:
+        """The selected item's identity and row, to select it (or its successor) again."""
+        index = self.table.currentIndex()
+        item = self.current_item()
+        return (self.model.row_key(item) if item is not None else None,
+                index.row() if index.isValid() else 0)
+
+    def _select(self, key: object, row: int) -> None:
+        """Select the item ``key`` if still listed, else the one now at ``row``."""
+        count = self.model.rowCount()
+        if count == 0:
+            return
+        found = self.model.position_of(key) if key is not None else -1
+        position = found if found >= 0 else min(max(row, 0), count - 1)
+        index = self.model.index(position, max(self.table.currentIndex().column(), 0))
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _select_hit(self, row: int) -> None:
+        index = self.notes.index(row, 0)
+        self.results_table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _update_actions(self) -> None:
+        item = self.current_item()
+        deciding = item is not None and not self._writing and not self._loading
+        for action in (self.done_action, self.snooze_action, self.dismiss_action):
+            action.setEnabled(deciding)
+        self.open_customer_action.setEnabled(self.current_customer_id() is not None)
+
+    # --- events and slots ----------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Search box: Down or Enter goes to the results, Escape clears; tables: which is in
+        hand."""
+        kind = event.type()
+        if watched is self.search_edit and kind == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                    and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                self._search()
+                self.results_table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if key == Qt.Key.Key_Down and self.notes.rowCount():
+                self.results_table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if key == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                return True
+        elif kind == QEvent.Type.FocusIn and watched in (self.table, self.results_table):
+            self._set_notes_active(watched is self.results_table)
+        return super().eventFilter(watched, event)
+
+    def _set_notes_active(self, active: bool) -> None:
+        if active != self._notes_active:
+            self._notes_active = active
+            self._update_actions()
+            self.current_changed.emit()
+
+    @Slot()
+    def _on_settle_timeout(self) -> None:
+        self._load(review=False)
+
+    @Slot()
+    def _on_search_timer_timeout(self) -> None:
+        self._search()
+
+    @Slot(QDate)
+    def _on_date_edit_date_changed(self, _date: QDate) -> None:
+        self._update_heading()
+        self._settle.start()
+
+    @Slot()
+    def _on_today_button_clicked(self) -> None:
+        self.set_as_of(self._today())
+
+    @Slot(str)
+    def _on_search_edit_text_changed(self, text: str) -> None:
+        self._search_request += 1  # a search for older text is no longer wanted
+        if text.strip():
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+            self._show_notes("")
+
+    @Slot()
+    def _on_search_action_triggered(self) -> None:
+        self.focus_search()
+
+    @Slot()
+    def _on_done_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is None or self._writing:
+            return
+        today = self._today()
+        self._decide(item, lambda: mark_done(item.kind, item.ref_id, on=today))
+
+    @Slot()
+    def _on_snooze_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is not None and not self._writing:
+            self._ask_snooze(item)
+
+    @Slot()
+    def _on_dismiss_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is not None and not self._writing:
+            self._ask_dismiss(item)
+
+    @Slot()
+    def _on_open_customer_action_triggered(self) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.customer_requested.emit(customer_id)
+
+    @Slot(QModelIndex)
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        item = self.model.row_at(index.row()) if index.isValid() else None
+        if item is not None:
+            self.customer_requested.emit(item.customer_id)
+
+    @Slot(QModelIndex)
+    def _on_results_table_activated(self, index: QModelIndex) -> None:
+        hit = self.notes.row_at(index.row()) if index.isValid() else None
+        if hit is not None:
+            self.customer_requested.emit(hit.customer_id)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(self, _selected: QItemSelection,
+                                    _deselected: QItemSelection) -> None:
+        self._update_actions()
+        self.current_changed.emit()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_results_table_selection_changed(self, _selected: QItemSelection,
+                                            _deselected: QItemSelection) -> None:
+        self._update_actions()
+        self.current_changed.emit()
+
+    @Slot(int, int)
+    def _on_splitter_splitter_moved(self, _position: int, _index: int) -> None:
+        self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
