@@ -380,6 +380,8 @@ class MainWindow(QMainWindow):
 
     def _show_welcome(self) -> None:
         self.customer_menu.setEnabled(False)
+        self.worklist_menu.setEnabled(False)
+        self.log_contact_action.setEnabled(False)
         self.welcome.set_own_store(self._own_store_path)
         self.screens.setCurrentWidget(self.welcome)
         for action in self.go_actions:

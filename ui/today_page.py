@@ -569,10 +569,11 @@ class TodayPage(QWidget):
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
         pad = 24
-        names = [metrics.horizontalAdvance(item.customer_name) for item in self.items()]
+        sample = self.items()[:2000]  # a big book's list is measured by its first rows
+        names = [metrics.horizontalAdvance(item.customer_name) for item in sample]
         name = min(max(names, default=metrics.horizontalAdvance("M" * 12)) + pad, 220)
         amounts = [metrics.horizontalAdvance(self.model.columns[WorklistModel.AMOUNT].text(i))
-                   for i in self.items()]
+                   for i in sample]
         widths = {
             WorklistModel.WHAT: metrics.horizontalAdvance("Broken promise") + pad,
             WorklistModel.CUSTOMER: max(name, 140),
