@@ -29,9 +29,10 @@ from models.accounts import bucket_labels
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
 from models.money import format_money
 from models.timeline import TIMELINE_FILTERS, TimelineEntry
-from ui.invoices_model import AGENCY, ID_ROLE, WARNING, InvoicesModel, RowsModel, format_day
+from ui.invoices_model import InvoicesModel
 from ui.money_in_model import MoneyInModel
-from ui.style import ACCENT, ERROR, mute, scale_font
+from ui.rows_model import AGENCY, ID_ROLE, RowsModel, format_day
+from ui.style import ACCENT, ERROR, WARNING, mute, scale_font
 from ui.timeline_model import TimelineModel
 
 _CHIP_STYLE = ("QLabel {{ color: {fg}; background: {bg}; border-radius: 9px; "

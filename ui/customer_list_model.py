@@ -8,8 +8,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.customer_account import CustomerListRow
 from models.money import format_money
-from ui.invoices_model import QUIET, WARNING, Column, RowsModel
-from ui.style import ERROR
+from ui.rows_model import QUIET, Column, RowsModel
+from ui.style import ERROR, WARNING
 
 
 def _overdue(row: CustomerListRow) -> str:

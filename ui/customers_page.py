@@ -73,10 +73,10 @@ from ui.customer_account_view import TIMELINE_TAB, CustomerAccountView
 from ui.customer_dialog import CustomerDialog
 from ui.customer_list_model import CustomerListModel
 from ui.invoice_dialog import InvoiceDialog
-from ui.invoices_model import ID_ROLE, format_day
 from ui.payment_dialog import PAID_BY_DEFAULT, PaymentDialog, PaymentEntry, payable
 from ui.reason_dialog import ReasonDialog
 from ui.resources import icon
+from ui.rows_model import ID_ROLE, format_day
 from ui.style import centred_column, mute, scale_font
 from ui.tasks import Progress, TaskRunner
 

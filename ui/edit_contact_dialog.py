@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from models.contact_form import ContactNote
 from models.ledger import LedgerError, parse_date
 from models.timeline import CONTACT_KINDS
-from ui.invoices_model import format_day
 from ui.ledger_dialog import LedgerDialog
+from ui.rows_model import format_day
 
 FOLLOW_UP_DAYS = 7
 

@@ -11,17 +11,20 @@ from PySide6.QtGui import QBrush, QColor
 
 from models.contact_form import OpenInvoice
 from models.money import format_money
-from ui.invoices_model import ID_ROLE, format_day
+from ui.rows_model import (
+    ALIGN,
+    CHECK,
+    DISPLAY,
+    FOREGROUND,
+    ID_ROLE,
+    LEFT,
+    RIGHT,
+    ROOT,
+    TOOLTIP,
+    format_day,
+)
 from ui.style import ERROR, WARNING
 
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_CHECK = int(Qt.ItemDataRole.CheckStateRole)
-_ROOT = QModelIndex()
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _CHECKED = Qt.CheckState.Checked.value
 
 
@@ -76,46 +79,46 @@ class InvoiceChoiceModel(QAbstractTableModel):
 
     # --- QAbstractTableModel ---------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         """The number of invoices offered (none under a row)."""
         return 0 if parent.isValid() else len(self._invoices)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         """Invoice, due date, open amount."""
         return 0 if parent.isValid() else len(self._TITLES)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = _DISPLAY) -> Any:
+                   role: int = DISPLAY) -> Any:
         """Column titles; the amount right-aligned."""
         role = int(role)
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._TITLES):
             return None
-        if role == _DISPLAY:
+        if role == DISPLAY:
             return self._TITLES[section]
-        if role == _ALIGN:
-            return _RIGHT if section == self.OPEN else _LEFT
+        if role == ALIGN:
+            return RIGHT if section == self.OPEN else LEFT
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
         """A cell's text, tick, alignment, colour, tooltip or id."""
         if not index.isValid():
             return None
         role = int(role)
         row = self._invoices[index.row()]
         column = index.column()
-        if role == _DISPLAY:
+        if role == DISPLAY:
             return self._text(row, column)
-        if role == _CHECK and column == self.INVOICE:
+        if role == CHECK and column == self.INVOICE:
             return Qt.CheckState.Checked if row.id in self._checked else Qt.CheckState.Unchecked
-        if role == _ALIGN:
-            return _RIGHT if column == self.OPEN else _LEFT
-        if role == _FOREGROUND:
+        if role == ALIGN:
+            return RIGHT if column == self.OPEN else LEFT
+        if role == FOREGROUND:
             if column == self.DUE and row.due_date < self._today:
                 return self._late
             if column == self.INVOICE and row.status == "disputed":
                 return self._disputed
             return None
-        if role == _TOOLTIP and column == self.DUE and row.due_date < self._today:
+        if role == TOOLTIP and column == self.DUE and row.due_date < self._today:
             return f"{(self._today - row.due_date).days} days overdue"
         if role == ID_ROLE:
             return row.id
@@ -132,9 +135,9 @@ class InvoiceChoiceModel(QAbstractTableModel):
         return flags
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = _CHECK) -> bool:
+                role: int = CHECK) -> bool:
         """Tick or untick an invoice."""
-        if not index.isValid() or int(role) != _CHECK or index.column() != self.INVOICE:
+        if not index.isValid() or int(role) != CHECK or index.column() != self.INVOICE:
             return False
         state = value.value if isinstance(value, Qt.CheckState) else int(value)
         self.set_checked(self._invoices[index.row()].id, state == _CHECKED)

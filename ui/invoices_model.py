@@ -1,17 +1,8 @@
-"""A customer's invoices as a table, and the plain-rows table model it is built on.
-
-``RowsModel`` holds frozen rows from ``models/`` and sorts (and, if asked,
-filters) them itself on raw values: on 10k rows that takes ~30 ms, against
-~1.3 s through a ``QSortFilterProxyModel`` over a Python model (ARCHITECTURE.md). ``data()``
-compares roles as plain ints, because comparing PySide6 enums costs ~100 times
-more and ``data()`` is called for every cell on every paint.
-"""
+"""A customer's invoices as a table, and the allocation table of the payment dialog."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -20,196 +11,28 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from models.customer_account import InvoiceRow
 from models.ledger import LedgerError, parse_amount
 from models.money import format_money, from_minor
+from ui.rows_model import (
+    AGENCY,
+    ALIGN,
+    CHECK,
+    DISPLAY,
+    EDIT,
+    FOREGROUND,
+    ID_ROLE,
+    LEFT,
+    QUIET,
+    RIGHT,
+    ROOT,
+    TOOLTIP,
+    Column,
+    Paint,
+    RowsModel,
+    format_day,
+)
 from ui.style import ERROR, WARNING
 
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
-_EDIT = int(Qt.ItemDataRole.EditRole)
-_CHECK = int(Qt.ItemDataRole.CheckStateRole)
-_ROOT = QModelIndex()
-ID_ROLE = int(Qt.ItemDataRole.UserRole)
-"""The row's identity (its id) in every column."""
-SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-"""The raw value a column sorts on."""
-
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-
-AGENCY = "#6F42C1"
-QUIET = "#7A7A7A"
 _DISPUTED_TINT = QColor(0xE0, 0xA1, 0x00, 46)
 _AGENCY_TINT = QColor(0x6F, 0x42, 0xC1, 36)
-
-Paint = QBrush | QColor | QFont | None
-
-
-def format_day(day: dt.date | None) -> str:
-    """A date as the window shows it in lists: ``24 Nov 2026`` (empty for None)."""
-    return "" if day is None else f"{day.day} {day:%b %Y}"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a ``RowsModel``: its title, its text, and what it sorts on."""
-
-    title: str
-    text: Callable[[Any], str]
-    key: Callable[[Any], Any]
-    money: bool = False
-    tooltip: Callable[[Any], str] | None = None
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table over plain rows that sorts and filters itself on raw values.
-
-    Subclasses give the columns and may colour, tint or strike a row through
-    ``_foreground``, ``_background`` and ``_font``.
-    """
-
-    columns: tuple[Column, ...] = ()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._all: list[Any] = []
-        self._rows: list[Any] = []
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
-
-    # --- what the model holds --------------------------------------------
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        """Show ``rows`` (kept in the current sort order and filter)."""
-        self.beginResetModel()
-        self._all = list(rows)
-        self._rows = self._arranged(self._all)
-        self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        """The rows shown, in the order shown."""
-        return list(self._rows)
-
-    def row_at(self, row: int) -> Any | None:
-        """The row at position ``row``, or None outside the table."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def position_of(self, key: object) -> int:
-        """Where the row with identity ``key`` is shown, or -1."""
-        for position, row in enumerate(self._rows):
-            if self.row_key(row) == key:
-                return position
-        return -1
-
-    def row_key(self, row: Any) -> object:
-        """What identifies ``row`` across reloads (its id)."""
-        return row.id
-
-    def refilter(self) -> None:
-        """Apply a changed filter (``_accepts``) to the rows."""
-        self.beginResetModel()
-        self._rows = self._arranged(self._all)
-        self.endResetModel()
-
-    # --- QAbstractTableModel ---------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        """The number of rows shown (none under a row: this is a flat table)."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        """The number of columns."""
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = _DISPLAY) -> Any:
-        """Column titles; money columns are right-aligned like their cells."""
-        role = int(role)
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == _DISPLAY:
-            return self.columns[section].title
-        if role == _ALIGN:
-            return _RIGHT if self.columns[section].money else _LEFT
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
-        """A cell's text, alignment, colour, font, tooltip, id or raw sort value."""
-        if not index.isValid():
-            return None
-        role = int(role)
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == _DISPLAY:
-            return column.text(row)
-        if role == _ALIGN:
-            return _RIGHT if column.money else _LEFT
-        if role == _FOREGROUND:
-            return self._foreground(row, index.column())
-        if role == _BACKGROUND:
-            return self._background(row)
-        if role == _FONT:
-            return self._font(row, index.column())
-        if role == _TOOLTIP:
-            return column.tooltip(row) if column.tooltip is not None else self._tooltip(row)
-        if role == ID_ROLE:
-            return self.row_key(row)
-        if role == SORT_ROLE:
-            return column.key(row)
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        """Rows can be selected, not edited."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort on the column's raw values; selections follow their rows."""
-        if not 0 <= column < len(self.columns):
-            column = -1
-        self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        before = {id(row): position for position, row in enumerate(self._rows)}
-        self._rows = self._sorted(self._rows)
-        after = {before[id(row)]: position for position, row in enumerate(self._rows)}
-        old = self.persistentIndexList()
-        new = [self.index(after[i.row()], i.column()) if i.isValid() and i.row() in after
-               else QModelIndex() for i in old]
-        self.changePersistentIndexList(old, new)
-        self.layoutChanged.emit()
-
-    # --- for subclasses ----------------------------------------------------
-
-    def _accepts(self, row: Any) -> bool:
-        return True
-
-    def _foreground(self, row: Any, column: int) -> Paint:
-        return None
-
-    def _background(self, row: Any) -> Paint:
-        return None
-
-    def _font(self, row: Any, column: int) -> Paint:
-        return None
-
-    def _tooltip(self, row: Any) -> str | None:
-        return None
-
-    # --- helpers ------------------------------------------------------------
-
-    def _arranged(self, rows: list[Any]) -> list[Any]:
-        return self._sorted([row for row in rows if self._accepts(row)])
-
-    def _sorted(self, rows: list[Any]) -> list[Any]:
-        if self._sort_column < 0:
-            return list(rows)
-        key = self.columns[self._sort_column].key
-        return sorted(rows, key=key,
-                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
 
 
 STATUS_WORDS = {
@@ -408,34 +231,34 @@ class AllocationModel(QAbstractTableModel):
 
     # --- QAbstractTableModel ---------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         """The number of open invoices (none under a row)."""
         return 0 if parent.isValid() else len(self._invoices)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         """Invoice, due date, open amount, amount to pay."""
         return 0 if parent.isValid() else len(self._TITLES)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = _DISPLAY) -> Any:
+                   role: int = DISPLAY) -> Any:
         """Column titles; money columns right-aligned."""
         role = int(role)
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._TITLES):
             return None
-        if role == _DISPLAY:
+        if role == DISPLAY:
             return self._TITLES[section]
-        if role == _ALIGN:
-            return _RIGHT if section >= self.OPEN else _LEFT
+        if role == ALIGN:
+            return RIGHT if section >= self.OPEN else LEFT
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
         """A cell's text, tick, alignment or id."""
         if not index.isValid():
             return None
         role = int(role)
         row = self._invoices[index.row()]
         column = index.column()
-        if role in (_DISPLAY, _EDIT):
+        if role in (DISPLAY, EDIT):
             if column == self.INVOICE:
                 return f"{row.number} (disputed)" if row.status == "disputed" else row.number
             if column == self.DUE:
@@ -446,13 +269,13 @@ class AllocationModel(QAbstractTableModel):
                 return self._texts.get(row.id, "") if row.id in self._checked else ""
             part = self._preview.get(row.id, 0)
             return format_money(part, row.currency) if part else ""
-        if role == _CHECK and column == self.INVOICE and self._choosing:
+        if role == CHECK and column == self.INVOICE and self._choosing:
             return Qt.CheckState.Checked if row.id in self._checked else Qt.CheckState.Unchecked
-        if role == _ALIGN:
-            return _RIGHT if column >= self.OPEN else _LEFT
-        if role == _FOREGROUND and column == self.DUE and row.days_overdue > 0:
+        if role == ALIGN:
+            return RIGHT if column >= self.OPEN else LEFT
+        if role == FOREGROUND and column == self.DUE and row.days_overdue > 0:
             return self._error
-        if role == _TOOLTIP and column == self.DUE and row.days_overdue > 0:
+        if role == TOOLTIP and column == self.DUE and row.days_overdue > 0:
             return f"{row.days_overdue} days overdue"
         if role == ID_ROLE:
             return row.id
@@ -471,18 +294,18 @@ class AllocationModel(QAbstractTableModel):
         return flags
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = _EDIT) -> bool:
+                role: int = EDIT) -> bool:
         """Tick or untick an invoice, or type the amount to pay it."""
         if not index.isValid() or not self._choosing:
             return False
         role = int(role)
         row = self._invoices[index.row()]
-        if role == _CHECK and index.column() == self.INVOICE:
+        if role == CHECK and index.column() == self.INVOICE:
             state = value.value if isinstance(value, Qt.CheckState) else int(value)
             ticked = state == Qt.CheckState.Checked.value
             self.set_chosen(row.id, self._fill(row) if ticked else None)
             return True
-        if role == _EDIT and index.column() == self.PAY:
+        if role == EDIT and index.column() == self.PAY:
             text = str(value).strip()
             self.set_chosen(row.id, self._tidy(text) if text else None)
             return True

@@ -8,7 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QPoint,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -118,6 +128,7 @@ class MainWindow(QMainWindow):
         self._overview: StoreOverview | None = None
         self._switching = False
         self._shown_once = False
+        self._first_paint_due = False
         self._overview_due = False
         self._stale_areas: set[str] = set()  # areas to read again when next shown
         self._pending: list[Callable[[], object]] = []
@@ -611,7 +622,9 @@ class MainWindow(QMainWindow):
         self.store_opened.connect(self._on_self_store_opened)
         self.store_closed.connect(self._on_self_store_closed)
         for area in AREAS:
-            self.pages.addWidget(PlaceholderPage(area))
+            # A real area's page stands blank until built, so it never says
+            # "coming next" for the moment before it is.
+            self.pages.addWidget(QWidget() if area.key in _BUILT_AREAS else PlaceholderPage(area))
 
         self.workspace = QSplitter(Qt.Orientation.Horizontal)
         self.workspace.setObjectName("workspace")
@@ -798,9 +811,18 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            self._first_paint_due = True
             if not self.showing_welcome():
                 self._restore_splitter()
+
+    def event(self, event: QEvent) -> bool:
+        """After the first paint, build the page on show and start reading the store."""
+        handled = super().event(event)
+        if self._first_paint_due and event.type() == QEvent.Type.Paint:
+            # Only now: the window is on screen before any page is built or read.
+            self._first_paint_due = False
             QTimer.singleShot(0, self._on_first_show)
+        return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's layout and close the store."""
@@ -812,6 +834,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_first_show(self) -> None:
+        area = self.current_area()
+        if area is not None:
+            self._page(area.key)
         pending, self._pending = self._pending, []
         for show in pending:
             show()
@@ -823,7 +848,8 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, row: int) -> None:
         if row < 0:
             return
-        self._page(AREAS[row].key)
+        if self._shown_once:  # the first page is built once the window has painted
+            self._page(AREAS[row].key)
         self.pages.setCurrentIndex(row)
         self.go_actions[row].setChecked(True)
         self._refresh_current_area()
@@ -963,6 +989,9 @@ class MainWindow(QMainWindow):
 
 def _long_day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+_BUILT_AREAS = frozenset(("today", "accounts", "customers"))
 
 
 def _count(number: int, noun: str) -> str:

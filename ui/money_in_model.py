@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.customer_account import MoneyInRow
 from models.money import format_money, from_minor
-from ui.invoices_model import QUIET, Column, RowsModel, format_day
+from ui.rows_model import QUIET, Column, RowsModel, format_day
 from ui.style import ACCENT
 
 _KINDS = {"payment": "Payment", "credit note": "Credit note"}

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from models.contacts import NoteHit
 from models.db import MATCH_END, MATCH_START
-from ui.invoices_model import Column, RowsModel
+from ui.rows_model import Column, RowsModel
 
 HTML_ROLE = int(Qt.ItemDataRole.UserRole) + 10
 """The snippet as escaped rich text, the matched words in bold (Note column only)."""

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.money import format_money
 from models.timeline import TimelineEntry
-from ui.invoices_model import QUIET, Column, RowsModel, format_day
+from ui.rows_model import QUIET, Column, RowsModel, format_day
 from ui.style import ACCENT, WARNING
 
 _STATUS_WORDS = {"follow-up": "Follow-up due", "follow-up done": "Follow-up done",

@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.money import format_money
 from models.today import FOLLOW_UP, NEW_OVERDUE, PROMISE_BROKEN, PROMISE_DUE, WORK_KINDS, WorkItem
-from ui.invoices_model import Column, RowsModel, format_day
+from ui.rows_model import Column, RowsModel, format_day
 from ui.style import WARNING
 
 KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",

@@ -19,14 +19,13 @@ from models.customer_account import (
 from tests.conftest import DEMO_TODAY
 from ui.customer_list_model import CustomerListModel
 from ui.invoices_model import (
-    ID_ROLE,
-    SORT_ROLE,
     AllocationModel,
     InvoicesModel,
     invoice_status,
     oldest_first,
 )
 from ui.money_in_model import MoneyInModel
+from ui.rows_model import ID_ROLE, SORT_ROLE
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 DAY = dt.date(2026, 11, 24)

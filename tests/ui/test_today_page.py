@@ -25,7 +25,6 @@ from tests.conftest import DEMO_TODAY
 from ui.areas import area_index
 from ui.contact_dialog import LogContactDialog
 from ui.note_search_model import HTML_ROLE, NoteSearchModel, plain_snippet, snippet_html
-from ui.placeholder_page import PlaceholderPage
 from ui.reason_dialog import ReasonDialog
 from ui.snooze_dialog import SnoozeDialog
 from ui.style import WARNING
@@ -408,7 +407,7 @@ def test_the_count_and_summary_show_at_start_whichever_area_is_shown(
     assert window.nav_badge("today") == str(len(expected))
     assert window.nav_badge("accounts") == ""
     # Read by the window itself: the Today page has not been built.
-    assert isinstance(window.pages.widget(area_index("today")), PlaceholderPage)
+    assert not isinstance(window.pages.widget(area_index("today")), TodayPage)
 
 
 def test_work_done_in_today_lowers_the_count(open_window, demo_file, qtbot):
