@@ -10,6 +10,7 @@ from models.contacts import contact_outcomes, contact_people
 from models.customer_account import customer_header, customer_invoices
 from models.errors import LedgerError
 from models.schema import Customer, Interaction
+from models.today import WorkItemRef, item_invoices
 
 # Invoices a contact may be about: anything still owed, disputed or not.
 _LIVE_STATUSES = ("open", "disputed", "with_agency")
@@ -38,6 +39,8 @@ class ContactForm:
     invoices: tuple[OpenInvoice, ...]  # oldest due first
     people: tuple[str, ...]  # the billing contact first
     outcomes: tuple[str, ...]
+    item: WorkItemRef | None = None  # the Today item the contact is made for
+    item_invoices: tuple[int, ...] = ()  # the invoices that item is about
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,10 @@ class ContactNote:
     outcomes: tuple[str, ...]
 
 
-def contact_form(customer_id: int, as_of: dt.date) -> ContactForm:
-    """The customer's open invoices on ``as_of``, their people and the outcomes to offer."""
+def contact_form(customer_id: int, as_of: dt.date,
+                 item: WorkItemRef | None = None) -> ContactForm:
+    """The customer's open invoices on ``as_of``, their people and the outcomes to offer;
+    for a Today ``item``, the invoices it is about."""
     header = customer_header(customer_id, as_of, today=as_of)
     invoices = [OpenInvoice(r.id, r.number, r.due_date, r.currency, r.open_minor, r.status)
                 for r in customer_invoices(customer_id, as_of)
@@ -68,7 +73,8 @@ def contact_form(customer_id: int, as_of: dt.date) -> ContactForm:
     return ContactForm(customer_id=header.id, code=header.code, name=header.name,
                        currency=header.currency, invoices=tuple(invoices),
                        people=tuple(contact_people(customer_id)),
-                       outcomes=tuple(contact_outcomes()))
+                       outcomes=tuple(contact_outcomes()), item=item,
+                       item_invoices=item_invoices(item.kind, item.ref_id) if item else ())
 
 
 def contact_note(contact_id: int) -> ContactNote:

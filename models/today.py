@@ -16,18 +16,26 @@ from typing import Any
 import peewee as pw
 
 from models.audit import record_change
-from models.contacts import PROMISE_GRACE_DAYS, refresh_contact_summary
+from models.contacts import (
+    PROMISE_GRACE_DAYS,
+    ContactEntry,
+    PromiseTerms,
+    log_contact,
+    refresh_contact_summary,
+)
 from models.db import writing
 from models.errors import LedgerError
 from models.money import format_money
 from models.schema import (
     Customer,
     Interaction,
+    InteractionInvoice,
     Invoice,
     Promise,
     PromiseInvoice,
     WorklistDecision,
 )
+from models.timeline import CONTACT_KINDS
 
 FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE = (
     "follow-up", "promise due", "promise broken", "new overdue")
@@ -54,6 +62,15 @@ class WorkItem:
     detail: str
     amount_minor: int | None
     currency: str
+
+
+@dataclass(frozen=True)
+class WorkItemRef:
+    """A Today item a contact is made for: its kind, row and what it says."""
+
+    kind: str
+    ref_id: int
+    title: str
 
 
 def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[WorkItem]:
@@ -98,6 +115,33 @@ def dismiss(kind: str, ref_id: int, reason: str, *, on: dt.date) -> None:
     if not reason.strip():
         raise LedgerError("reason", "Say why this needs no action.")
     _decide(kind, ref_id, "dismissed", on=on, reason=reason.strip())
+
+
+def log_contact_for_item(kind: str, ref_id: int, entry: ContactEntry, *, on: dt.date,
+                         now: dt.datetime | None = None,
+                         promise: PromiseTerms | None = None) -> int:
+    """Log the contact made for a Today item and mark the item done, together."""
+    with writing():
+        customer_id = _customer_of(kind, ref_id)
+        contact_id = log_contact(customer_id, entry, now=now, promise=promise)
+        noun = CONTACT_KINDS.get(entry.kind, entry.kind)
+        _decide(kind, ref_id, "done", on=on, reason=f"{noun} logged")
+    return contact_id
+
+
+def item_invoices(kind: str, ref_id: int) -> tuple[int, ...]:
+    """The invoices a Today item is about (those a contact for it concerns)."""
+    if kind == FOLLOW_UP:
+        query = InteractionInvoice.select(InteractionInvoice.invoice).where(
+            InteractionInvoice.interaction == ref_id)
+    elif kind in (PROMISE_DUE, PROMISE_BROKEN):
+        query = PromiseInvoice.select(PromiseInvoice.invoice).where(
+            PromiseInvoice.promise == ref_id)
+    elif kind == NEW_OVERDUE:
+        return (ref_id,)
+    else:
+        return ()
+    return tuple(invoice_id for (invoice_id,) in query.tuples())
 
 
 def _decide(kind: str, ref_id: int, state: str, *, on: dt.date, reason: str = "",

@@ -48,6 +48,7 @@ class ContactLog:
 
     entry: ContactEntry
     promise: PromiseTerms | None = None
+    settles_item: bool = False  # mark the Today item it was made for done
 
 
 class LogContactDialog(LedgerDialog):
@@ -89,6 +90,8 @@ class LogContactDialog(LedgerDialog):
         self.log_button = self._buttons("Log contact")
         self._lay_out("Log contact", f"A call, e-mail, letter, meeting or note with "
                                      f"{form.name} ({form.code}).", columns)
+        for invoice_id in form.item_invoices if log is None else ():
+            self.invoices.set_checked(invoice_id, True)
         self._fill(log)
         self.summary_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -225,6 +228,12 @@ class LogContactDialog(LedgerDialog):
             aliases=("amount_minor",)))
         layout.addRow("&By:", self._errors.wrap("promised_for", _row(self.promised_for_edit),
                                                  focus=self.promised_for_edit))
+        self.settles_box = QCheckBox()
+        self.settles_box.setVisible(form.item is not None)
+        if form.item is not None:
+            self.settles_box.setText(f"Mark done on Today: {form.item.title}")
+            self.settles_box.setChecked(True)
+            layout.addRow("Today:", self.settles_box)
         return layout
 
     # --- what the dialog shows -----------------------------------------------
@@ -317,7 +326,8 @@ class LogContactDialog(LedgerDialog):
             else "outgoing",
             with_whom=self.who_combo.currentText().strip(), summary=summary, outcome=outcome,
             invoice_ids=invoice_ids, follow_up_on=follow_up_on)
-        return ContactLog(entry, promise)
+        settles = self._form.item is not None and self.settles_box.isChecked()
+        return ContactLog(entry, promise, settles)
 
     def _promise(self, invoice_ids: tuple[int, ...]) -> PromiseTerms:
         if not invoice_ids:
@@ -354,6 +364,7 @@ class LogContactDialog(LedgerDialog):
             self.amount_edit.setText(amount_text(log.promise.amount_minor, self._form.currency))
             self._amount_typed = True
             self.promised_for_edit.setText(log.promise.promised_for.isoformat())
+        self.settles_box.setChecked(log.settles_item)
 
 
 def _form() -> QFormLayout:

@@ -13,10 +13,16 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from models.contact_form import ContactForm, ContactNote, contact_form, contact_note
+from models.contact_form import (
+    ContactForm,
+    ContactNote,
+    contact_form,
+    contact_note,
+)
 from models.contacts import edit_contact, log_contact
 from models.ledger import LedgerError
 from models.timeline import CONTACT_KINDS
+from models.today import WorkItemRef, log_contact_for_item
 from ui import messages
 from ui.contact_dialog import ContactLog, LogContactDialog
 from ui.edit_contact_dialog import EditContactDialog, NoteCorrection
@@ -38,12 +44,15 @@ class ContactLogger(QObject):
         self.last_saved = ""
         """What the last save did, in words, for a notice ("Call logged.")."""
 
-    def log_for(self, customer_id: int) -> None:
-        """Ask for a contact with ``customer_id`` and log it; ``logged`` says when it is."""
+    def log_for(self, customer_id: int, item: WorkItemRef | None = None) -> None:
+        """Ask for a contact with ``customer_id`` and log it; ``logged`` says when it is.
+
+        For a Today ``item`` the dialog ticks its invoices and offers to mark it done.
+        """
         as_of = self._today()
 
         def load(_progress: Progress) -> ContactForm:
-            return contact_form(customer_id, as_of)
+            return contact_form(customer_id, as_of, item)
 
         self._tasks.run(load, on_success=self._ask_contact, on_failure=self._on_load_failed)
 
@@ -72,13 +81,19 @@ class ContactLogger(QObject):
             return
         now = self._now()
 
+        item = form.item if log.settles_item else None
+
         def save(_progress: Progress) -> int:
+            if item is not None:
+                return log_contact_for_item(item.kind, item.ref_id, log.entry, on=now.date(),
+                                            now=now, promise=log.promise)
             return log_contact(form.customer_id, log.entry, now=now, promise=log.promise)
 
         def saved(_contact_id: int) -> None:
             kind = CONTACT_KINDS.get(log.entry.kind, log.entry.kind.capitalize())
             self.last_saved = f"{kind} logged" + (
-                " with the promise to pay." if log.promise is not None else ".")
+                " with the promise to pay" if log.promise is not None else "") + (
+                "; the Today item is done." if item is not None else ".")
             self.logged.emit(form.customer_id)
 
         self._tasks.run(save, writes=True, on_success=saved,

@@ -47,7 +47,7 @@ from models.company import BusinessDetails, CompanyError, business_details
 from models.db import Store, StoreError, default_store_path, known_errors, open_store
 from models.money import format_money
 from models.overview import StoreOverview, store_overview
-from models.today import WorkItem, worklist, worklist_summary
+from models.today import WorkItem, WorkItemRef, worklist, worklist_summary
 from ui import VERSION, file_pickers, messages
 from ui.areas import AREAS, Area, area_index
 from ui.elided_label import ElidedLabel
@@ -956,8 +956,19 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_log_contact_action_triggered(self) -> None:
         customer_id = self.current_customer_id()
-        if customer_id is not None:
-            self.contact_logger.log_for(customer_id)
+        if customer_id is None:
+            return
+        self.contact_logger.log_for(customer_id, self._today_item_in_hand(customer_id))
+
+    def _today_item_in_hand(self, customer_id: int) -> WorkItemRef | None:
+        """The Today item selected for ``customer_id``, when the contact is made for it."""
+        area = self.current_area()
+        if area is None or area.key != "today":
+            return None
+        item = self.today_page.current_item()
+        if item is None or item.customer_id != customer_id:
+            return None
+        return WorkItemRef(item.kind, item.ref_id, item.title)
 
     @Slot(int)
     def _on_contact_logger_logged(self, _customer_id: int) -> None:

@@ -180,3 +180,29 @@ def _centre_of(header, column: int):
 
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
     return QPoint(x, header.height() // 2)
+
+
+def test_a_call_logged_for_a_follow_up_in_today_completes_it(open_window, demo_file, qtbot):
+    window = open_window(demo_file)
+    today = window.today_page
+    qtbot.waitUntil(lambda: bool(today.items()) and not today.is_loading(), timeout=10000)
+    follow_up = next(item for item in today.items() if item.kind == FOLLOW_UP)
+    row = today.model.position_of((follow_up.kind, follow_up.ref_id))
+    today.table.selectRow(row)
+    assert today.current_item() == follow_up
+    count = len(today.items())
+
+    qtbot.keyClick(today.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = _open_log_dialog(qtbot, window)
+    # The dialog knows what the call is for: the follow-up's invoice is ticked, and
+    # the item will be marked done.
+    assert dialog.settles_box.isChecked()
+    assert follow_up.title in dialog.settles_box.text()
+    assert dialog.invoices.checked_ids()
+    qtbot.keyClicks(dialog.summary_edit, "Paying on Friday")
+    with qtbot.waitSignal(today.worklist_changed, timeout=10000):
+        qtbot.mouseClick(dialog.log_button, LEFT)
+
+    assert (follow_up.kind, follow_up.ref_id) not in {(i.kind, i.ref_id) for i in today.items()}
+    assert len(today.items()) == count - 1
+    qtbot.waitUntil(lambda: window.nav_badge("today") == str(count - 1), timeout=10000)

@@ -238,3 +238,27 @@ def test_the_demo_company_has_work_of_every_kind_today(demo_store: db.Store) -> 
     assert {FOLLOW_UP, PROMISE_BROKEN, NEW_OVERDUE} <= kinds
     assert all(item.due_on <= DEMO_TODAY for item in items)
     assert len({(i.kind, i.ref_id) for i in items}) == len(items)
+
+
+def test_a_contact_logged_for_an_item_marks_it_done_in_the_same_step(
+        empty_store: db.Store) -> None:
+    from models.today import item_invoices, log_contact_for_item
+
+    who = customer()
+    bill = invoice(who, 90_00, due_days_ago=12)
+    first = log_contact(who, ContactEntry(kind="call", occurred_at=NOON, summary="No answer",
+                                          invoice_ids=(bill,), follow_up_on=TODAY + DAY),
+                        now=NOON)
+    assert item_invoices(FOLLOW_UP, first) == (bill,)
+    later = NOON + DAY
+    log_contact_for_item(FOLLOW_UP, first, ContactEntry(
+        kind="call", occurred_at=later, summary="Paying Friday", invoice_ids=(bill,)),
+        on=TODAY + DAY, now=later)
+    assert items_of(FOLLOW_UP, TODAY + DAY) == []
+    assert Interaction.get_by_id(first).follow_up_done
+    # A contact the store refuses leaves the item on the list.
+    second = call_with_follow_up(who, TODAY + 2 * DAY)
+    with pytest.raises(LedgerError):
+        log_contact_for_item(FOLLOW_UP, second, ContactEntry(kind="call", occurred_at=later),
+                             on=TODAY + 2 * DAY, now=later)
+    assert [i.ref_id for i in items_of(FOLLOW_UP, TODAY + 2 * DAY)] == [second]
