@@ -255,3 +255,21 @@ def test_the_stores_objection_reopens_the_dialog_at_its_field(demo_store, window
     assert again.outcome_combo.currentText() == "promised to pay"
     assert len(customer_timeline(CHRONIC, ("call",))) == calls
     again.reject()
+
+
+def test_ctrl_return_logs_from_the_summary_where_return_is_a_new_line(qtbot, demo_store):
+    results = []
+    now = dt.datetime.combine(DEMO_TODAY, dt.time(9, 30))
+    dialog = LogContactDialog.ask(None, results.append, form=contact_form(2, DEMO_TODAY),
+                                  now=now)  # deletes itself once closed
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    qtbot.keyClicks(dialog.summary_edit, "First line")
+    qtbot.keyClick(dialog.summary_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.summary_edit, "second line")
+    with qtbot.waitSignal(dialog.finished, timeout=2000):
+        qtbot.keyClick(dialog.summary_edit, Qt.Key.Key_Return,
+                       Qt.KeyboardModifier.ControlModifier)
+    [log] = results
+    assert log.entry.summary == "First line\nsecond line"
