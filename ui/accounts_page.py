@@ -33,14 +33,12 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -77,8 +75,9 @@ from ui.accounts_model import (
     date_text,
 )
 from ui.aging_chart import BUCKET_COLOURS, AgingChart
+from ui.list_table import list_table
 from ui.resources import icon
-from ui.style import mute, scale_font, tinted_selection
+from ui.style import mute, scale_font
 from ui.tasks import Progress, TaskRunner
 
 HEADER_KEY = "accounts/header-v1"
@@ -481,34 +480,9 @@ class AccountsPage(QWidget):
         self.setTabOrder(self.show_all_box, self.table)
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("accountsTable")
-        table.setAccessibleName("Accounts")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.setPalette(tinted_selection(table.palette()))
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        # Fixed heights: the view never measures 10k rows.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        table = list_table(self.model, "accountsTable", "Accounts")
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSectionsMovable(False)
-        header.setMinimumSectionSize(40)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSortIndicator(self.model.sort_column, self.model.sort_order)
-        header.setSortIndicatorShown(True)
-        table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         header.sectionResized.connect(self._on_header_section_resized)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

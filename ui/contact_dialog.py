@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QRadioButton,
     QSizePolicy,
     QTableView,
@@ -32,6 +31,7 @@ from models.ledger import LedgerError, parse_amount, parse_date
 from models.timeline import CONTACT_KINDS
 from ui.invoice_choice_model import InvoiceChoiceModel
 from ui.ledger_dialog import LedgerDialog
+from ui.note_fields import outcome_combo, summary_edit
 from ui.payment_dialog import amount_text
 from ui.style import mute
 
@@ -130,25 +130,8 @@ class LogContactDialog(LedgerDialog):
         who_edit.setPlaceholderText("Who you spoke or wrote to")
         who_edit.setMaxLength(200)
 
-        self.summary_edit = QPlainTextEdit()
-        self.summary_edit.setPlaceholderText("What was said, asked or agreed")
-        self.summary_edit.setTabChangesFocus(True)
-        line = self.summary_edit.fontMetrics().lineSpacing()
-        self.summary_edit.setFixedHeight(line * 6 + 14)
-        self.summary_edit.textChanged.connect(lambda: self._errors.clear("summary"))
-
-        self.outcome_combo = QComboBox()
-        self.outcome_combo.setEditable(True)
-        self.outcome_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.outcome_combo.addItems(list(form.outcomes))
-        self.outcome_combo.setCurrentIndex(-1)
-        self.outcome_combo.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                         QSizePolicy.Policy.Fixed)
-        outcome_edit = self.outcome_combo.lineEdit()
-        assert outcome_edit is not None  # the combo is editable
-        outcome_edit.setPlaceholderText("Choose or type what came of it")
-        outcome_edit.setMaxLength(200)
-        self.outcome_combo.currentTextChanged.connect(self._on_outcome_combo_text_changed)
+        self.summary_edit = summary_edit(lambda: self._errors.clear("summary"))
+        self.outcome_combo = outcome_combo(form.outcomes, self._on_outcome_combo_text_changed)
 
         layout = _form()
         layout.addRow("&Kind:", self._errors.wrap("kind", self.kind_combo, stretch=True))

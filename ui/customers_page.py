@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -73,6 +73,7 @@ from ui.customer_account_view import TIMELINE_TAB, CustomerAccountView
 from ui.customer_dialog import CustomerDialog
 from ui.customer_list_model import CustomerListModel
 from ui.invoice_dialog import InvoiceDialog
+from ui.page_actions import page_action
 from ui.payment_dialog import PAID_BY_DEFAULT, PaymentDialog, PaymentEntry, payable
 from ui.reason_dialog import ReasonDialog
 from ui.resources import icon
@@ -209,66 +210,52 @@ class CustomersPage(QWidget):
 
     # --- building -------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: str | None, slot: Callable[[], None], *,
-                tip: str) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({native})")
-        else:
-            action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        self.record_payment_action = self._action(
-            "Record &Payment…", "Ctrl+P", self._on_record_payment_action_triggered,
+        self.record_payment_action = page_action(
+            self, "Record &Payment…", "Ctrl+P", self._on_record_payment_action_triggered,
             tip="Record money received from this customer")
-        self.add_credit_note_action = self._action(
-            "Add &Credit Note…", "Ctrl+Shift+C", self._on_add_credit_note_action_triggered,
+        self.add_credit_note_action = page_action(
+            self, "Add &Credit Note…", "Ctrl+Shift+C", self._on_add_credit_note_action_triggered,
             tip="Grant this customer a credit note")
-        self.allocate_credit_action = self._action(
-            "A&llocate Credit…", "Ctrl+Shift+L", self._on_allocate_credit_action_triggered,
+        self.allocate_credit_action = page_action(
+            self, "A&llocate Credit…", "Ctrl+Shift+L", self._on_allocate_credit_action_triggered,
             tip="Use the account's unallocated credit to pay open invoices, oldest first")
-        self.add_invoice_action = self._action(
-            "Add &Invoice…", "Ctrl+I", self._on_add_invoice_action_triggered,
+        self.add_invoice_action = page_action(
+            self, "Add &Invoice…", "Ctrl+I", self._on_add_invoice_action_triggered,
             tip="Record an invoice issued to this customer")
-        self.edit_invoice_action = self._action(
-            "&Edit Invoice…", "F2", self._on_edit_invoice_action_triggered,
+        self.edit_invoice_action = page_action(
+            self, "&Edit Invoice…", "F2", self._on_edit_invoice_action_triggered,
             tip="Correct the selected invoice's number, dates or amount")
-        self.dispute_action = self._action(
-            "&Dispute Invoice…", "Ctrl+D", self._on_dispute_action_triggered,
+        self.dispute_action = page_action(
+            self, "&Dispute Invoice…", "Ctrl+D", self._on_dispute_action_triggered,
             tip="Mark the selected invoice as disputed: it is not chased until released")
-        self.hold_action = self._action(
-            "Put on &Hold…", "Ctrl+H", self._on_hold_action_triggered,
+        self.hold_action = page_action(
+            self, "Put on &Hold…", "Ctrl+H", self._on_hold_action_triggered,
             tip="Stop all follow-up with this customer")
-        self.edit_customer_action = self._action(
-            "Edit C&ustomer…", "Ctrl+E", self._on_edit_customer_action_triggered,
+        self.edit_customer_action = page_action(
+            self, "Edit C&ustomer…", "Ctrl+E", self._on_edit_customer_action_triggered,
             tip="Change this customer's details, terms and follow-up")
-        self.add_customer_action = self._action(
-            "&Add Customer…", "Ctrl+Shift+N", self._on_add_customer_action_triggered,
+        self.add_customer_action = page_action(
+            self, "&Add Customer…", "Ctrl+Shift+N", self._on_add_customer_action_triggered,
             tip="Add a new customer")
-        self.edit_note_action = self._action(
-            "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
+        self.edit_note_action = page_action(
+            self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
             tip="Correct the selected contact's note, outcome or follow-up date")
         # The window's own Log Contact action carries the shortcut; this is the
         # Timeline tab's button for the customer shown.
-        self.log_contact_action = self._action(
-            "&Log Contact…", None, self._on_log_contact_action_triggered,
+        self.log_contact_action = page_action(
+            self, "&Log Contact…", None, self._on_log_contact_action_triggered,
             tip="Log a call, e-mail, letter, meeting or note with this customer")
         self.removeAction(self.log_contact_action)
-        self.find_customer_action = self._action(
-            "&Find Customer", "Ctrl+F", self._on_find_customer_action_triggered,
+        self.find_customer_action = page_action(
+            self, "&Find Customer", "Ctrl+F", self._on_find_customer_action_triggered,
             tip="Search the customer list by name or account code")
         # Delete voids only from its own table, so the two never compete for the key.
-        self.void_payment_action = self._action(
-            "&Void Payment…", "Del", self._on_void_payment_action_triggered,
+        self.void_payment_action = page_action(
+            self, "&Void Payment…", "Del", self._on_void_payment_action_triggered,
             tip="Void the selected payment: what it paid becomes open again")
-        self.void_invoice_action = self._action(
-            "Void In&voice…", "Del", self._on_void_invoice_action_triggered,
+        self.void_invoice_action = page_action(
+            self, "Void In&voice…", "Del", self._on_void_invoice_action_triggered,
             tip="Void the selected invoice, issued by mistake")
         for action in (self.void_payment_action, self.void_invoice_action):
             self.removeAction(action)

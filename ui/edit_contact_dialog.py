@@ -9,11 +9,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QPlainTextEdit,
-    QSizePolicy,
     QWidget,
 )
 
@@ -21,6 +18,7 @@ from models.contact_form import ContactNote
 from models.ledger import LedgerError, parse_date
 from models.timeline import CONTACT_KINDS
 from ui.ledger_dialog import LedgerDialog
+from ui.note_fields import outcome_combo, summary_edit
 from ui.rows_model import format_day
 
 FOLLOW_UP_DAYS = 7
@@ -70,24 +68,9 @@ class EditContactDialog(LedgerDialog):
         self.accepted_correction: NoteCorrection | None = None
         self._note = note
 
-        self.summary_edit = QPlainTextEdit()
-        self.summary_edit.setPlaceholderText("What was said, asked or agreed")
-        self.summary_edit.setTabChangesFocus(True)
-        line = self.summary_edit.fontMetrics().lineSpacing()
-        self.summary_edit.setFixedHeight(line * 6 + 14)
-        self.summary_edit.textChanged.connect(lambda: self._errors.clear("summary"))
-
-        self.outcome_combo = QComboBox()
-        self.outcome_combo.setEditable(True)
-        self.outcome_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.outcome_combo.addItems(list(note.outcomes))
-        self.outcome_combo.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                         QSizePolicy.Policy.Fixed)
-        outcome_edit = self.outcome_combo.lineEdit()
-        assert outcome_edit is not None  # the combo is editable
-        outcome_edit.setPlaceholderText("Choose or type what came of it")
-        outcome_edit.setMaxLength(200)
-        self.outcome_combo.currentTextChanged.connect(lambda _t: self._errors.clear("summary"))
+        self.summary_edit = summary_edit(lambda: self._errors.clear("summary"))
+        self.outcome_combo = outcome_combo(note.outcomes,
+                                           lambda _text: self._errors.clear("summary"))
 
         self.follow_up_box = QCheckBox("Remind me on")
         self.follow_up_edit = self._date_edit(

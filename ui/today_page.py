@@ -32,10 +32,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -43,7 +41,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -53,9 +50,11 @@ from models.contacts import NoteHit, review_promises, search_notes
 from models.errors import LedgerError
 from models.today import WorkItem, dismiss, mark_done, snooze, worklist, worklist_summary
 from ui import messages
+from ui.list_table import list_table
 from ui.note_search_model import NoteSearchModel, RichTextDelegate
+from ui.page_actions import page_action
 from ui.resources import icon
-from ui.style import mute, scale_font, tinted_selection
+from ui.style import mute, scale_font
 from ui.tasks import Progress, TaskRunner
 from ui.worklist_model import WorklistModel
 
@@ -360,32 +359,21 @@ class TodayPage(QWidget):
         timer.timeout.connect(slot)
         return timer
 
-    def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], None], *,
-                tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({native})")
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        self.done_action = self._action(
-            "&Done", "Ctrl+D", self._on_done_action_triggered,
+        self.done_action = page_action(
+            self, "&Done", "Ctrl+D", self._on_done_action_triggered,
             tip="Mark the selected item as dealt with: it leaves the list")
-        self.snooze_action = self._action(
-            "&Snooze…", "Ctrl+Shift+S", self._on_snooze_action_triggered,
+        self.snooze_action = page_action(
+            self, "&Snooze…", "Ctrl+Shift+S", self._on_snooze_action_triggered,
             tip="Put the selected item aside until a later day")
-        self.dismiss_action = self._action(
-            "D&ismiss…", "Del", self._on_dismiss_action_triggered,
+        self.dismiss_action = page_action(
+            self, "D&ismiss…", "Del", self._on_dismiss_action_triggered,
             tip="Take the selected item off the list for good, saying why")
-        self.open_customer_action = self._action(
-            "&Open Customer", "Ctrl+Return", self._on_open_customer_action_triggered,
+        self.open_customer_action = page_action(
+            self, "&Open Customer", "Ctrl+Return", self._on_open_customer_action_triggered,
             tip="Show the customer's account")
-        self.search_action = self._action(
-            "Search &Notes", QKeySequence.StandardKey.Find, self._on_search_action_triggered,
+        self.search_action = page_action(
+            self, "Search &Notes", QKeySequence.StandardKey.Find, self._on_search_action_triggered,
             tip="Find a note in every contact logged")
         # Delete dismisses only from the list itself, never from the search box.
         self.removeAction(self.dismiss_action)
@@ -455,7 +443,7 @@ class TodayPage(QWidget):
         bar.addWidget(self.action_bar, 1)
         bar.addWidget(self.search_edit)
 
-        self.table = self._build_table(self.model, "worklistTable", "Today's work")
+        self.table = list_table(self.model, "worklistTable", "Today's work")
         self.table.addAction(self.dismiss_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.done_action, self.snooze_action, self.open_customer_action):
@@ -492,7 +480,7 @@ class TodayPage(QWidget):
         self.results_label.setTextFormat(Qt.TextFormat.PlainText)
         self.results_label.setMinimumWidth(1)
         scale_font(self.results_label, 1.0, bold=True)
-        self.results_table = self._build_table(self.notes, "noteResults", "Notes found")
+        self.results_table = list_table(self.notes, "noteResults", "Notes found")
         self.results_table.setItemDelegateForColumn(NoteSearchModel.NOTE,
                                                     RichTextDelegate(self.results_table))
         self.results_table.activated.connect(self._on_results_table_activated)
@@ -533,36 +521,6 @@ class TodayPage(QWidget):
         self.setTabOrder(self.table, self.results_table)
         self.table.installEventFilter(self)
         self.results_table.installEventFilter(self)
-
-    def _build_table(self, model: Any, name: str, accessible: str) -> QTableView:
-        table = QTableView()
-        table.setObjectName(name)
-        table.setAccessibleName(accessible)
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.setPalette(tinted_selection(table.palette()))
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSectionsMovable(False)
-        header.setMinimumSectionSize(40)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        header.setSortIndicatorShown(True)
-        table.setSortingEnabled(True)
-        return table
 
     def _size_columns(self, initial: bool = False) -> None:
         """Widths for the figures the list holds (the first load), not every row."""
