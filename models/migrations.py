@@ -82,10 +82,17 @@ def _v4_worklist_and_note_search(db: pw.Database) -> None:
     create_note_search()
 
 
+def _v5_skipped_stages(db: pw.Database) -> None:
+    """A follow-up stage can be skipped with a reason, and so never comes back."""
+    db.execute_sql('ALTER TABLE "stage_execution" ADD COLUMN "skip_reason" TEXT NOT NULL '
+                   "DEFAULT ''")
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
     4: _v4_worklist_and_note_search,
+    5: _v5_skipped_stages,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -299,12 +299,14 @@ class InteractionInvoice(BaseModel):
 
 
 class StageExecution(BaseModel):
-    """The follow-up stage reached for an invoice, and the contact that did it."""
+    """The follow-up stage reached for an invoice, and the contact that did it
+    (none, with the user's reason, when the stage was skipped)."""
 
     invoice = restrict(Invoice, backref="stage_executions")
     stage = restrict(FollowUpStage)
     interaction = restrict(Interaction, null=True)
     executed_on = pw.DateField()
+    skip_reason = pw.TextField(default="")  # set when the user skipped the stage (v5)
 
     class Meta:
         indexes = ((("invoice", "stage"), True),)

@@ -1,0 +1,428 @@
+"""The follow-up engine: which stage of its policy each account has reached, and
+what is due to be sent, written or phoned on a given day.
+
+State-based: for every open invoice the engine compares the highest stage its
+policy has reached by the as-of date with the highest stage already executed
+(or skipped) for it. A stage missed while Duly was closed is caught up (only
+the highest one due: nobody gets three reminders in one morning), and a stage
+once executed never comes back. A customer's invoices in one currency make
+one communication at the highest stage any of them has reached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import peewee as pw
+
+from models.audit import record_change
+from models.contacts import PROMISE_GRACE_DAYS, refresh_contact_summary
+from models.db import writing
+from models.errors import LedgerError
+from models.money import format_money
+from models.schema import (
+    CreditNote,
+    Customer,
+    FollowUpPolicy,
+    FollowUpStage,
+    Interaction,
+    InteractionInvoice,
+    Invoice,
+    Payment,
+    PaymentPlan,
+    PaymentPlanItem,
+    Promise,
+    PromiseInvoice,
+    Setting,
+    StageExecution,
+)
+
+DEFAULT_POLICY_SETTING = "default_followup_policy"
+DEFAULT_POLICY_NAME = "Standard"
+CHANNEL_CONTACT_KIND = {"email": "email", "letter": "letter", "phone": "call"}
+CHANNEL_WORDS = {"email": "E-mail", "letter": "Letter", "phone": "Phone call"}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a follow-up policy, as the engine uses it."""
+
+    id: int
+    policy_id: int
+    position: int
+    name: str
+    offset_days: int
+    channel: str  # email, letter, phone
+    tone: str
+    template_id: int | None
+    fee_minor: int
+    apply_interest: bool
+    apply_compensation: bool
+    min_days_since_contact: int
+
+
+@dataclass(frozen=True)
+class ActionInvoice:
+    """An invoice a due action is about, and the stage it has reached."""
+
+    id: int
+    number: str
+    due_date: dt.date
+    open_minor: int
+    days_overdue: int  # negative before the due date
+    stage_id: int
+
+
+@dataclass(frozen=True)
+class DueAction:
+    """One communication due to one customer in one currency."""
+
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    currency: str
+    policy_name: str
+    stage: Stage
+    invoices: tuple[ActionInvoice, ...]  # oldest due first
+    total_minor: int
+    warnings: tuple[str, ...]  # e.g. unallocated credit to allocate before sending
+
+    @property
+    def key(self) -> tuple[int, str]:
+        """What names the action: the customer and the currency."""
+        return (self.customer_id, self.currency)
+
+
+@dataclass(frozen=True)
+class SkippedAccount:
+    """An account with a stage due that the engine will not chase, and why."""
+
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    currency: str
+    stage_name: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    """Everything due on a day, and what was held back with its reasons."""
+
+    due: tuple[DueAction, ...]
+    skipped: tuple[SkippedAccount, ...]
+
+
+@dataclass
+class _Candidate:
+    invoice: ActionInvoice
+    stage: Stage
+    status: str
+
+
+@dataclass
+class _Account:
+    customer_id: int
+    code: str
+    name: str
+    currency: str
+    policy_id: int
+    on_hold: bool
+    hold_reason: str
+    last_contact_at: dt.datetime | None
+    candidates: list[_Candidate]
+
+
+def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowUpPlan:
+    """The actions due on ``as_of`` (most overdue first) and the accounts held back."""
+    stages = _stages_by_policy()
+    if not stages:
+        return FollowUpPlan((), ())
+    accounts = _accounts_with_stages_due(as_of, stages, customer_id)
+    if not accounts:
+        return FollowUpPlan((), ())
+    held = _held_invoices(as_of, customer_id)
+    credit = _unallocated_credit(customer_id)
+    minimums = dict(FollowUpPolicy.select(FollowUpPolicy.id,
+                                          FollowUpPolicy.min_balance_minor).tuples())
+    names = dict(FollowUpPolicy.select(FollowUpPolicy.id, FollowUpPolicy.name).tuples())
+    due: list[DueAction] = []
+    skipped: list[SkippedAccount] = []
+    for account in accounts:
+        outcome = _decide(account, as_of, held, credit, minimums, names)
+        if isinstance(outcome, DueAction):
+            due.append(outcome)
+        else:
+            skipped.append(outcome)
+    due.sort(key=lambda a: (-max(i.days_overdue for i in a.invoices), a.customer_name.casefold(),
+                            a.currency))
+    skipped.sort(key=lambda s: (s.customer_name.casefold(), s.currency))
+    return FollowUpPlan(tuple(due), tuple(skipped))
+
+
+def due_action(customer_id: int, currency: str, as_of: dt.date) -> DueAction | None:
+    """The action due to the customer in ``currency`` on ``as_of``, if any."""
+    plan = follow_up_plan(as_of, customer_id=customer_id)
+    return next((a for a in plan.due if a.currency == currency), None)
+
+
+def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
+                   subject: str = "", text: str = "", now: dt.datetime | None = None) -> int:
+    """Record the action as done: the contact, the stage reached by each invoice and
+    the stage's charges, in one transaction. Returns the contact's id.
+
+    ``stage_id`` is the stage the user reviewed; if the account has moved on
+    since (a payment, a new invoice), the action is refused rather than sent
+    at a stage nobody looked at.
+    """
+    now = now or dt.datetime.now()
+    with writing():
+        action = _current(customer_id, currency, as_of, stage_id)
+        stage = action.stage
+        contact = Interaction.create(
+            customer=customer_id, kind=CHANNEL_CONTACT_KIND[stage.channel],
+            direction="outgoing", occurred_at=now, with_whom="",
+            summary=_summary(action, subject, text), outcome="", stage=stage.id,
+            created_at=now)
+        for invoice in action.invoices:
+            InteractionInvoice.create(interaction=contact, invoice=invoice.id)
+            _reach(invoice, contact.id, as_of)
+        charge_ids = _apply_charges(action, as_of, now)
+        refresh_contact_summary([customer_id])
+        record_change("follow-up stage", "interaction", contact.id, after={
+            "stage": stage.name, "currency": currency, "charges": charge_ids,
+            "invoices": [i.number for i in action.invoices]})
+    return int(contact.id)
+
+
+def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
+                reason: str) -> None:
+    """Pass over the action's stage with the user's reason; it does not come back."""
+    if not reason.strip():
+        raise LedgerError("reason", "Say why this reminder is not being sent.")
+    with writing():
+        action = _current(customer_id, currency, as_of, stage_id)
+        for invoice in action.invoices:
+            _reach(invoice, None, as_of, reason.strip())
+        record_change("skip follow-up stage", "customer", customer_id, after={
+            "stage": action.stage.name, "currency": currency, "reason": reason.strip(),
+            "invoices": [i.number for i in action.invoices]})
+
+
+def default_policy_id() -> int | None:
+    """The policy for customers who have none chosen: the business's, else "Standard"."""
+    setting = Setting.get_or_none(Setting.key == DEFAULT_POLICY_SETTING)
+    if setting is not None and FollowUpPolicy.get_or_none(
+            FollowUpPolicy.id == int(setting.value)) is not None:
+        return int(setting.value)
+    policy = (FollowUpPolicy.select(FollowUpPolicy.id)
+              .order_by(FollowUpPolicy.name != DEFAULT_POLICY_NAME, FollowUpPolicy.id).first())
+    return int(policy.id) if policy is not None else None
+
+
+# --- reading the accounts ----------------------------------------------------------
+
+def _stages_by_policy() -> dict[int, list[Stage]]:
+    stages: dict[int, list[Stage]] = defaultdict(list)
+    for row in FollowUpStage.select().order_by(FollowUpStage.policy, FollowUpStage.position):
+        stages[row.policy_id].append(Stage(
+            id=row.id, policy_id=row.policy_id, position=row.position, name=row.name,
+            offset_days=row.offset_days, channel=row.channel, tone=row.tone,
+            template_id=row.template_id, fee_minor=row.fee_minor,
+            apply_interest=row.apply_interest, apply_compensation=row.apply_compensation,
+            min_days_since_contact=row.min_days_since_contact))
+    return dict(stages)
+
+
+def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
+                              customer_id: int | None) -> list[_Account]:
+    """Open invoices whose policy has a stage due beyond what was executed, by account."""
+    default = default_policy_id()
+    earliest = min(s.offset_days for policy in stages.values() for s in policy)
+    reached = (StageExecution.select(pw.fn.MAX(FollowUpStage.position))
+               .join(FollowUpStage)
+               .where(StageExecution.invoice == Invoice.id))
+    policy = pw.fn.COALESCE(Customer.followup_policy, default)
+    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.due_date, Invoice.open_minor,
+                            Invoice.currency, Invoice.status, Customer.id, Customer.code,
+                            Customer.name, Customer.on_hold, Customer.hold_reason,
+                            Customer.last_contact_at, policy.alias("policy"),
+                            reached.alias("reached"))
+             .join(Customer)
+             .where((Invoice.open_minor > 0)
+                    & Invoice.status.in_(["open", "disputed", "with_agency"])
+                    & (Invoice.due_date <= as_of - dt.timedelta(days=earliest))))
+    if customer_id is not None:
+        query = query.where(Invoice.customer == customer_id)
+    accounts: dict[tuple[int, str], _Account] = {}
+    for (invoice_id, number, due, open_minor, currency, status, cid, code, name, on_hold,
+         hold_reason, last_contact, policy_id, reached_position) in query.tuples():
+        if policy_id is None or policy_id not in stages:
+            continue
+        days = (as_of - due).days
+        stage = _highest_reached(stages[policy_id], days)
+        if stage is None or stage.position <= (reached_position or 0):
+            continue
+        account = accounts.setdefault((cid, currency), _Account(
+            cid, code, name, currency, policy_id, on_hold, hold_reason, last_contact, []))
+        account.candidates.append(_Candidate(
+            ActionInvoice(invoice_id, number, due, open_minor, days, stage.id), stage, status))
+    return list(accounts.values())
+
+
+def _highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:
+    reached = [s for s in stages if s.offset_days <= days_overdue]
+    return reached[-1] if reached else None
+
+
+def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
+    """Invoices that must not be chased, each with the reason in words.
+
+    Open promises and active plans are few, so they are read whole (through
+    their small indexes) rather than filtered by a long list of invoices.
+    """
+    grace = dt.timedelta(days=PROMISE_GRACE_DAYS)
+    promised = (PromiseInvoice.select(PromiseInvoice.invoice, Promise.promised_for)
+                .join(Promise)
+                .where((Promise.status == "open") & (Promise.promised_for >= as_of - grace)))
+    planned = (PaymentPlanItem.select(PaymentPlanItem.invoice)
+               .join(PaymentPlan)
+               .where(PaymentPlanItem.invoice.is_null(False) & (PaymentPlan.status == "active")))
+    if customer_id is not None:
+        promised = promised.where(Promise.customer == customer_id)
+        planned = planned.where(PaymentPlan.customer == customer_id)
+    held = {invoice_id: f"promised to pay by {promised_for:%d %b %Y}"
+            for invoice_id, promised_for in promised.tuples()}
+    held.update((invoice_id, "in a payment plan in good standing")
+                for (invoice_id,) in planned.tuples())
+    return held
+
+
+def _unallocated_credit(customer_id: int | None) -> dict[tuple[int, str], int]:
+    """Money received and not yet allocated, per account (small partial indexes)."""
+    credit: dict[tuple[int, str], int] = defaultdict(int)
+    for model in (Payment, CreditNote):
+        rows = (model.select(model.customer, model.currency, pw.fn.SUM(model.unallocated_minor))
+                .where(model.unallocated_minor > 0)
+                .group_by(model.customer, model.currency))
+        if customer_id is not None:
+            rows = rows.where(model.customer == customer_id)
+        for owner, currency, amount in rows.tuples():
+            credit[(owner, currency)] += int(amount)
+    return credit
+
+
+# --- deciding ----------------------------------------------------------------
+
+def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
+            credit: dict[tuple[int, str], int], minimums: dict[int, int],
+            names: dict[int, str]) -> DueAction | SkippedAccount:
+    top = max(account.candidates, key=lambda c: c.stage.position).stage
+    reasons: list[str] = []
+    if account.on_hold:
+        reasons.append("the customer is on hold" + (
+            f": {account.hold_reason}" if account.hold_reason else ""))
+    chased: list[_Candidate] = []
+    for candidate in account.candidates:
+        why = _invoice_held(candidate, held)
+        if why:
+            reasons.append(f"{candidate.invoice.number} is {why}")
+        else:
+            chased.append(candidate)
+    if chased and not account.on_hold:
+        stage = max(chased, key=lambda c: c.stage.position).stage
+        total = sum(c.invoice.open_minor for c in chased)
+        minimum = minimums.get(account.policy_id, 0)
+        gap = _contact_gap(account, stage, as_of)
+        if total < minimum:
+            reasons.append(f"{format_money(total, account.currency)} is under the policy's "
+                           f"minimum of {format_money(minimum, account.currency)}")
+        elif gap:
+            reasons.append(gap)
+        else:
+            return _action(account, stage, chased, credit, names)
+    return SkippedAccount(account.customer_id, account.code, account.name, account.currency,
+                          top.name, tuple(reasons))
+
+
+def _invoice_held(candidate: _Candidate, held: dict[int, str]) -> str:
+    if candidate.status == "disputed":
+        return "disputed"
+    if candidate.status == "with_agency":
+        return "with a collection agency"
+    return held.get(candidate.invoice.id, "")
+
+
+def _contact_gap(account: _Account, stage: Stage, as_of: dt.date) -> str:
+    if not stage.min_days_since_contact or account.last_contact_at is None:
+        return ""
+    since = (as_of - account.last_contact_at.date()).days
+    if since >= stage.min_days_since_contact:
+        return ""
+    when = "today" if since <= 0 else f"{since} day{'s' if since != 1 else ''} ago"
+    return (f"last contacted {when}; “{stage.name}” waits "
+            f"{stage.min_days_since_contact} days after a contact")
+
+
+def _action(account: _Account, stage: Stage, chased: list[_Candidate],
+            credit: dict[tuple[int, str], int], names: dict[int, str]) -> DueAction:
+    invoices = tuple(sorted((c.invoice for c in chased), key=lambda i: (i.due_date, i.number)))
+    warnings = []
+    unallocated = credit.get((account.customer_id, account.currency), 0)
+    if unallocated:
+        warnings.append(f"{format_money(unallocated, account.currency)} of the customer's "
+                        f"money is not yet allocated: allocate it before sending.")
+    return DueAction(account.customer_id, account.code, account.name, account.currency,
+                     names.get(account.policy_id, ""), stage, invoices,
+                     sum(i.open_minor for i in invoices), tuple(warnings))
+
+
+# --- executing -----------------------------------------------------------------
+
+def _current(customer_id: int, currency: str, as_of: dt.date, stage_id: int) -> DueAction:
+    action = due_action(customer_id, currency, as_of)
+    if action is None:
+        raise LedgerError("action", "Nothing is due to this customer any more: the account "
+                                    "has changed since the list was read.")
+    if action.stage.id != stage_id:
+        raise LedgerError("action", f"The account has moved on to “{action.stage.name}” "
+                                    f"since the list was read. Review it again.")
+    return action
+
+
+def _reach(invoice: ActionInvoice, contact_id: int | None, as_of: dt.date,
+           skip_reason: str = "") -> None:
+    StageExecution.insert(invoice=invoice.id, stage=invoice.stage_id, interaction=contact_id,
+                          executed_on=as_of, skip_reason=skip_reason).on_conflict(
+        conflict_target=[StageExecution.invoice, StageExecution.stage],
+        update={StageExecution.interaction: contact_id, StageExecution.executed_on: as_of,
+                StageExecution.skip_reason: skip_reason}).execute()
+
+
+def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime) -> list[int]:
+    stage = action.stage
+    if not (stage.fee_minor or stage.apply_interest or stage.apply_compensation):
+        return []
+    from models.charges import record_charges  # charges come with credit policies
+
+    ids: list[int] = []
+    for position, invoice in enumerate(action.invoices):
+        if invoice.days_overdue <= 0:
+            continue
+        ids += record_charges(invoice.id, as_of, interest=stage.apply_interest,
+                              compensation=stage.apply_compensation,
+                              fee_minor=stage.fee_minor if position == 0 else 0, now=now)
+    return ids
+
+
+def _summary(action: DueAction, subject: str, text: str) -> str:
+    heading = f"{action.stage.name} ({CHANNEL_WORDS[action.stage.channel].lower()})"
+    numbers = ", ".join(i.number for i in action.invoices)
+    lines = [f"{heading} for {numbers}: {format_money(action.total_minor, action.currency)}."]
+    if subject.strip():
+        lines.append(subject.strip())
+    if text.strip():
+        lines.append(text.strip())
+    return "\n\n".join(lines)
