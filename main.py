@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     today.add_argument("--as-of", type=_date, metavar="DATE",
                        help="the day to list, YYYY-MM-DD (default: today)")
     today.set_defaults(handler=_today)
+    actions = commands.add_parser(
+        "actions", help="list the follow-up reminders, letters and calls due, and what is "
+                        "held back and why")
+    actions.add_argument("--as-of", type=_date, metavar="DATE",
+                         help="the day to list, YYYY-MM-DD (default: today)")
+    actions.set_defaults(handler=_actions)
     log = commands.add_parser("log", help="record a contact with a customer")
     log.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
     log.add_argument("--kind", choices=("call", "email", "letter", "meeting", "sms", "note"),
@@ -138,6 +144,17 @@ def _today(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     items = run_in_store(args.db or default_store_path(), lambda: worklist(as_of))
     sys.stdout.write(worklist_table(items, as_of))
+    return 0
+
+
+def _actions(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.followup import follow_up_plan
+    from reports.actions_text import actions_table
+
+    as_of = args.as_of or dt.date.today()
+    plan = run_in_store(args.db or default_store_path(), lambda: follow_up_plan(as_of))
+    sys.stdout.write(actions_table(plan, as_of))
     return 0
 
 

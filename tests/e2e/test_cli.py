@@ -125,3 +125,14 @@ def test_today_lists_a_logged_follow_up_on_its_date_and_after(tmp_path: Path) ->
     assert "to do:" in after.stdout.splitlines()[-1]
     bad = duly("--db", str(store), "today", "--as-of", "next tuesday")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_actions_lists_what_is_due_and_what_is_held_back_with_reasons(tmp_path: Path) -> None:
+    store = tmp_path / "demo.sqlite"
+    assert duly("--db", str(store), "demo", "--as-of", "2026-11-24").returncode == 0
+    listed = duly("--db", str(store), "actions", "--as-of", "2026-11-24")
+    assert listed.returncode == 0, listed.stderr
+    assert "Follow-up actions due on 2026-11-24" in listed.stdout
+    assert "Not chased:" in listed.stdout
+    assert "is disputed" in listed.stdout and "on hold" in listed.stdout
+    assert listed.stdout.rstrip().endswith("account(s) held back.")

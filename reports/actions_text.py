@@ -1,0 +1,32 @@
+"""The follow-up actions due on a day, as text for a terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from models.followup import CHANNEL_WORDS, FollowUpPlan
+from models.money import format_money
+from reports.text_table import text_table
+
+
+def actions_table(plan: FollowUpPlan, as_of: dt.date) -> str:
+    """What is due to whom (stage, channel, invoices, amount), then what is held back."""
+    out = [f"Follow-up actions due on {as_of.isoformat()}", ""]
+    if plan.due:
+        rows = [[f"{a.customer_name} ({a.customer_code})", a.stage.name,
+                 CHANNEL_WORDS[a.stage.channel], ", ".join(i.number for i in a.invoices),
+                 format_money(a.total_minor, a.currency)] for a in plan.due]
+        out += text_table(["Customer", "Stage", "By", "Invoices", "Amount"], rows, {4})
+        for action in plan.due:
+            for warning in action.warnings:
+                out.append(f"Before writing to {action.customer_name}: {warning}")
+    else:
+        out.append("Nothing is due.")
+    if plan.skipped:
+        out += ["", "Not chased:"]
+        for account in plan.skipped:
+            out.append(f"- {account.customer_name} ({account.customer_code}, "
+                       f"{account.currency}), {account.stage_name}: "
+                       f"{'; '.join(account.reasons)}")
+    out += ["", f"{len(plan.due):,} action(s) due, {len(plan.skipped):,} account(s) held back."]
+    return "\n".join(out) + "\n"
