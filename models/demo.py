@@ -43,6 +43,7 @@ from models.schema import (
     Promise,
     PromiseInvoice,
     ReferralInvoice,
+    StageExecution,
 )
 
 Progress = Callable[[int, int], None]
@@ -474,6 +475,35 @@ def _specials(today: dt.date) -> None:
     for customer in _customers_with("agency"):
         _referral(agency, customer, today)
     _audited_history(today)
+    _stage_history()
+
+
+def _stage_history() -> None:
+    """The reminders the demo's contacts stand for: each open invoice has reached
+    the stage its policy had come to on the customer's last contact, so today's
+    follow-up list holds what fell due since, as it would in a business that
+    has been chasing all along."""
+    from models.followup import default_policy_id, highest_reached, stages_by_policy
+
+    stages, default = stages_by_policy(), default_policy_id()
+    last_contact = (Interaction.select(Interaction.id).where(
+        Interaction.customer == Customer.id).order_by(Interaction.occurred_at.desc()).limit(1))
+    rows = (Invoice.select(Invoice.id, Invoice.due_date, Customer.followup_policy,
+                           Customer.last_contact_at, last_contact.alias("contact"))
+            .join(Customer)
+            .where((Invoice.open_minor > 0) & Customer.last_contact_at.is_null(False))
+            .tuples())
+    executions = []
+    for invoice_id, due, policy_id, contacted_at, contact_id in rows:
+        policy = stages.get(policy_id or default or 0, [])
+        stage = highest_reached(policy, (contacted_at.date() - due).days)
+        if stage is not None:
+            executions.append((invoice_id, stage.id, contact_id, contacted_at.date()))
+    for start in range(0, len(executions), INSERT_BATCH):
+        StageExecution.insert_many(
+            executions[start:start + INSERT_BATCH],
+            fields=[StageExecution.invoice, StageExecution.stage, StageExecution.interaction,
+                    StageExecution.executed_on]).execute()
 
 
 def _audited_history(today: dt.date) -> None:

@@ -137,7 +137,7 @@ class _Account:
 
 def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowUpPlan:
     """The actions due on ``as_of`` (most overdue first) and the accounts held back."""
-    stages = _stages_by_policy()
+    stages = stages_by_policy()
     if not stages:
         return FollowUpPlan((), ())
     accounts = _accounts_with_stages_due(as_of, stages, customer_id)
@@ -224,7 +224,8 @@ def default_policy_id() -> int | None:
 
 # --- reading the accounts ----------------------------------------------------------
 
-def _stages_by_policy() -> dict[int, list[Stage]]:
+def stages_by_policy() -> dict[int, list[Stage]]:
+    """Every policy's stages, in order."""
     stages: dict[int, list[Stage]] = defaultdict(list)
     for row in FollowUpStage.select().order_by(FollowUpStage.policy, FollowUpStage.position):
         stages[row.policy_id].append(Stage(
@@ -262,7 +263,7 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
         if policy_id is None or policy_id not in stages:
             continue
         days = (as_of - due).days
-        stage = _highest_reached(stages[policy_id], days)
+        stage = highest_reached(stages[policy_id], days)
         if stage is None or stage.position <= (reached_position or 0):
             continue
         account = accounts.setdefault((cid, currency), _Account(
@@ -272,7 +273,8 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     return list(accounts.values())
 
 
-def _highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:
+def highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:
+    """The last of ``stages`` whose offset ``days_overdue`` has reached, if any."""
     reached = [s for s in stages if s.offset_days <= days_overdue]
     return reached[-1] if reached else None
 
