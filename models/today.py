@@ -25,6 +25,14 @@ from models.contacts import (
 )
 from models.db import writing
 from models.errors import LedgerError
+from models.followup import (
+    CHANNEL_WORDS,
+    DueAction,
+    due_action,
+    execute_action,
+    follow_up_plan,
+    skip_action,
+)
 from models.money import format_money
 from models.schema import (
     Customer,
@@ -33,18 +41,21 @@ from models.schema import (
     Invoice,
     Promise,
     PromiseInvoice,
+    StageExecution,
     WorklistDecision,
 )
 from models.timeline import CONTACT_KINDS
 
-FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE = (
-    "follow-up", "promise due", "promise broken", "new overdue")
-WORK_KINDS = (PROMISE_BROKEN, FOLLOW_UP, PROMISE_DUE, NEW_OVERDUE)  # most pressing first
+FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE, STAGE_ACTION = (
+    "follow-up", "promise due", "promise broken", "new overdue", "stage action")
+# Most pressing first.
+WORK_KINDS = (PROMISE_BROKEN, FOLLOW_UP, PROMISE_DUE, STAGE_ACTION, NEW_OVERDUE)
 NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
 
 _NOUNS = {FOLLOW_UP: ("follow-up", "follow-ups"), PROMISE_DUE: ("promise due", "promises due"),
           PROMISE_BROKEN: ("broken promise", "broken promises"),
-          NEW_OVERDUE: ("newly overdue account", "newly overdue accounts")}
+          NEW_OVERDUE: ("newly overdue account", "newly overdue accounts"),
+          STAGE_ACTION: ("reminder due", "reminders due")}
 
 
 @dataclass(frozen=True)
@@ -75,9 +86,11 @@ class WorkItemRef:
 
 def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[WorkItem]:
     """Everything to do on ``as_of``: follow-ups whose date has come (however long
-    ago), promises due or broken, accounts newly overdue; most pressing first."""
-    items = (_follow_ups(as_of) + _promises(as_of, grace_days)
-             + _new_overdue(as_of))
+    ago), promises due or broken, the follow-up stages due, accounts newly overdue;
+    most pressing first."""
+    stages = _stage_actions(as_of)
+    items = (_follow_ups(as_of) + _promises(as_of, grace_days) + stages
+             + _unchased(_new_overdue(as_of), stages))
     hidden = _decided(as_of)
     items = [i for i in items if (i.kind, i.ref_id) not in hidden]
     items.sort(key=lambda i: (WORK_KINDS.index(i.kind), i.due_on, i.customer_name.casefold(),
@@ -148,6 +161,9 @@ def _decide(kind: str, ref_id: int, state: str, *, on: dt.date, reason: str = ""
             until: dt.date | None = None) -> None:
     if kind not in WORK_KINDS:
         raise LedgerError("kind", f"{kind!r} is not a kind of item on the Today list.")
+    if kind == STAGE_ACTION and state != "snoozed":
+        _settle_stage_action(ref_id, state, on=on, reason=reason)
+        return
     with writing():
         customer_id = _customer_of(kind, ref_id)
         previous = WorklistDecision.get_or_none((WorklistDecision.kind == kind)
@@ -168,6 +184,21 @@ def _decide(kind: str, ref_id: int, state: str, *, on: dt.date, reason: str = ""
                       after={"kind": kind, "ref_id": ref_id, **fields})
 
 
+def _settle_stage_action(invoice_id: int, state: str, *, on: dt.date, reason: str) -> None:
+    """Done: the stage was carried out outside Duly; dismissed: it is skipped. Either
+    way the engine records it on the invoices, so the next stage still comes."""
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    action = due_action(invoice.customer_id, invoice.currency, on) if invoice else None
+    if action is None:
+        raise LedgerError("item", "That reminder is no longer due.")
+    if state == "done":
+        execute_action(action.customer_id, action.currency, on, stage_id=action.stage.id,
+                       text=reason or "Done outside Duly.")
+    else:
+        skip_action(action.customer_id, action.currency, on, stage_id=action.stage.id,
+                    reason=reason)
+
+
 def _complete_follow_up(contact_id: int, customer_id: int) -> None:
     Interaction.update(follow_up_done=True).where(Interaction.id == contact_id).execute()
     refresh_contact_summary([customer_id])
@@ -175,7 +206,8 @@ def _complete_follow_up(contact_id: int, customer_id: int) -> None:
 
 def _customer_of(kind: str, ref_id: int) -> int:
     model: type[pw.Model] = {FOLLOW_UP: Interaction, PROMISE_DUE: Promise,
-                             PROMISE_BROKEN: Promise, NEW_OVERDUE: Invoice}[kind]
+                             PROMISE_BROKEN: Promise, NEW_OVERDUE: Invoice,
+                             STAGE_ACTION: Invoice}[kind]
     row = model.select(model.customer).where(model.id == ref_id).tuples().first()
     if row is None:
         raise LedgerError("item", "That item is no longer in the store.")
@@ -240,6 +272,44 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
                             f"{(promised_for + grace).isoformat()})", amount, currency)
         items.append(_waiting(item, as_of))
     return items
+
+
+def _stage_actions(as_of: dt.date) -> list[WorkItem]:
+    """The follow-up stages due, one per account, named by its oldest invoice."""
+    items = []
+    for action in follow_up_plan(as_of).due:
+        first = action.invoices[0]
+        numbers = ", ".join(i.number for i in action.invoices)
+        items.append(WorkItem(
+            STAGE_ACTION, first.id, action.customer_id, action.customer_code,
+            action.customer_name, _stage_due_on(action), 0,
+            _stage_title(action),
+            f"Invoice{'s' if len(action.invoices) > 1 else ''} {numbers}",
+            action.total_minor, action.currency))
+    return [_waiting(item, as_of) for item in items]
+
+
+def _unchased(new_overdue: list[WorkItem], stages: list[WorkItem]) -> list[WorkItem]:
+    """Newly overdue accounts the follow-up stages are not already chasing: none is
+    due for them today and none has been carried out on the invoice that fell due."""
+    chased = {item.customer_id for item in stages}
+    started = {invoice_id for (invoice_id,) in StageExecution.select(StageExecution.invoice)
+               .where(StageExecution.invoice.in_([i.ref_id for i in new_overdue])).tuples()}
+    return [item for item in new_overdue
+            if item.customer_id not in chased and item.ref_id not in started]
+
+
+def _stage_title(action: DueAction) -> str:
+    """The stage's name, with how it is made unless the name says it already."""
+    channel = CHANNEL_WORDS[action.stage.channel].lower()
+    named = any(word in action.stage.name.casefold() for word in ("call", "mail", "letter"))
+    return action.stage.name if named else f"{action.stage.name} ({channel})"
+
+
+def _stage_due_on(action: DueAction) -> dt.date:
+    """The day the action's stage fell due: its offset after the invoice that reached it."""
+    reached = [i for i in action.invoices if i.stage_id == action.stage.id]
+    return min(i.due_date for i in reached) + dt.timedelta(days=action.stage.offset_days)
 
 
 def _new_overdue(as_of: dt.date) -> list[WorkItem]:

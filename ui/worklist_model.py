@@ -7,12 +7,21 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.money import format_money
-from models.today import FOLLOW_UP, NEW_OVERDUE, PROMISE_BROKEN, PROMISE_DUE, WORK_KINDS, WorkItem
+from models.today import (
+    FOLLOW_UP,
+    NEW_OVERDUE,
+    PROMISE_BROKEN,
+    PROMISE_DUE,
+    STAGE_ACTION,
+    WORK_KINDS,
+    WorkItem,
+)
 from ui.rows_model import Column, RowsModel, format_day
 from ui.style import WARNING
 
 KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",
-              PROMISE_DUE: "Promise due", NEW_OVERDUE: "Newly overdue"}
+              PROMISE_DUE: "Promise due", NEW_OVERDUE: "Newly overdue",
+              STAGE_ACTION: "Reminder due"}
 """Each kind of work item as the list names it."""
 
 

@@ -12,13 +12,21 @@ from models.check import check_store
 from models.contacts import PROMISE_GRACE_DAYS, ContactEntry, log_contact, record_promise
 from models.errors import LedgerError
 from models.ledger import dispute_invoice, put_on_hold, record_payment
-from models.schema import AuditEntry, Customer, Interaction
+from models.schema import (
+    AuditEntry,
+    Customer,
+    FollowUpPolicy,
+    FollowUpStage,
+    Interaction,
+    StageExecution,
+)
 from models.today import (
     FOLLOW_UP,
     NEW_OVERDUE,
     NEW_OVERDUE_DAYS,
     PROMISE_BROKEN,
     PROMISE_DUE,
+    STAGE_ACTION,
     WorkItem,
     dismiss,
     mark_done,
@@ -180,8 +188,18 @@ def test_a_broken_promise_dealt_with_stays_away(empty_store: db.Store) -> None:
 
 # --- newly overdue accounts ---------------------------------------------------------
 
-def test_an_account_is_newly_overdue_for_a_week(empty_store: db.Store) -> None:
+def late_starter(who: int, first_offset: int = 30) -> None:
+    """Put ``who`` on a policy whose first stage comes ``first_offset`` days after due."""
+    policy = FollowUpPolicy.create(name="Late starter")
+    FollowUpStage.create(policy=policy, position=1, name="First letter",
+                         offset_days=first_offset, channel="letter")
+    Customer.update(followup_policy=policy).where(Customer.id == who).execute()
+
+
+def test_an_account_no_reminder_chases_is_newly_overdue_for_a_week(
+        empty_store: db.Store) -> None:
     who = customer()
+    late_starter(who)
     first = invoice(who, 120_00, due_days_ago=-1)  # falls due tomorrow
     invoice(who, 80_00, due_days_ago=-1)
     assert items_of(NEW_OVERDUE, TODAY + DAY) == []  # due, not yet overdue
@@ -192,8 +210,35 @@ def test_an_account_is_newly_overdue_for_a_week(empty_store: db.Store) -> None:
     assert items_of(NEW_OVERDUE, TODAY + (2 + NEW_OVERDUE_DAYS) * DAY) == []
 
 
+def test_a_reminder_due_or_sent_replaces_newly_overdue(empty_store: db.Store) -> None:
+    who = customer()  # the Standard policy: "Payment overdue" the day after due
+    invoice(who, 120_00, due_days_ago=2)
+    [reminder] = items_of(STAGE_ACTION, TODAY)
+    assert reminder.title == "Payment overdue (e-mail)"
+    assert reminder.amount_minor == 120_00
+    assert items_of(NEW_OVERDUE, TODAY) == []
+    mark_done(STAGE_ACTION, reminder.ref_id, on=TODAY, note="Sent from the accounts system")
+    assert items_of(STAGE_ACTION, TODAY) == []
+    assert items_of(NEW_OVERDUE, TODAY) == []  # the account is being chased
+    contact = Interaction.get(Interaction.stage.is_null(False))
+    assert "Sent from the accounts system" in contact.summary
+
+
+def test_a_reminder_dismissed_is_skipped_with_its_reason(empty_store: db.Store) -> None:
+    who = customer()
+    invoice(who, 120_00, due_days_ago=2)
+    [reminder] = items_of(STAGE_ACTION, TODAY)
+    dismiss(STAGE_ACTION, reminder.ref_id, "Agreed at the meeting to wait", on=TODAY)
+    assert items_of(STAGE_ACTION, TODAY + 5 * DAY) == []
+    assert StageExecution.get().skip_reason == "Agreed at the meeting to wait"
+    # The next stage still comes when its day does.
+    assert [i.title for i in items_of(STAGE_ACTION, TODAY + 12 * DAY)] == [
+        "Second reminder (e-mail)"]
+
+
 def test_an_account_long_overdue_is_not_new(empty_store: db.Store) -> None:
     who = customer()
+    late_starter(who, first_offset=90)
     invoice(who, 50_00, due_days_ago=40)
     invoice(who, 70_00, due_days_ago=2)
     assert items_of(NEW_OVERDUE, TODAY) == []
@@ -202,6 +247,9 @@ def test_an_account_long_overdue_is_not_new(empty_store: db.Store) -> None:
 def test_accounts_on_hold_and_disputed_invoices_are_not_new_work(
         empty_store: db.Store) -> None:
     held, disputing = customer("Held Ltd"), customer("Disputing Ltd")
+    late_starter(held)
+    Customer.update(followup_policy=Customer.get_by_id(held).followup_policy).where(
+        Customer.id == disputing).execute()
     invoice(held, 50_00, due_days_ago=2)
     put_on_hold(held, "Owner in hospital")
     dispute_invoice(invoice(disputing, 60_00, due_days_ago=2), "Goods damaged")
@@ -221,12 +269,12 @@ def test_the_most_pressing_work_comes_first_and_the_summary_counts_it(
                              invoice_ids=[invoice(other, 10_00, due_days_ago=30)],
                              now=NOON - 10 * DAY)
     items = worklist(TODAY + (PROMISE_GRACE_DAYS - 2) * DAY)
-    assert [i.kind for i in items] == [FOLLOW_UP, PROMISE_DUE, PROMISE_DUE, NEW_OVERDUE]
+    assert [i.kind for i in items] == [FOLLOW_UP, PROMISE_DUE, PROMISE_DUE, STAGE_ACTION]
     late = worklist(TODAY + (PROMISE_GRACE_DAYS + 1) * DAY)
     assert [i.kind for i in late][:2] == [PROMISE_BROKEN, PROMISE_BROKEN]
     assert promise in {i.ref_id for i in late if i.kind == PROMISE_BROKEN}
     assert worklist_summary(items) == "4 to do: 1 follow-up, 2 promises due, " \
-                                      "1 newly overdue account"
+                                      "1 reminder due"
     assert worklist_summary([]) == "Nothing to do today"
 
 
@@ -235,7 +283,7 @@ def test_the_demo_company_has_work_of_every_kind_today(demo_store: db.Store) -> 
 
     items = worklist(DEMO_TODAY)
     kinds = {item.kind for item in items}
-    assert {FOLLOW_UP, PROMISE_BROKEN, NEW_OVERDUE} <= kinds
+    assert {FOLLOW_UP, PROMISE_BROKEN, STAGE_ACTION} <= kinds
     assert all(item.due_on <= DEMO_TODAY for item in items)
     assert len({(i.kind, i.ref_id) for i in items}) == len(items)
 
