@@ -162,6 +162,55 @@ def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowU
     return FollowUpPlan(tuple(due), tuple(skipped))
 
 
+@dataclass(frozen=True)
+class FollowUpStatus:
+    """Where one customer stands in follow-up: what is due, what is held back and why,
+    and the next stage to come with its date."""
+
+    policy_name: str
+    due: tuple[DueAction, ...]
+    held: tuple[SkippedAccount, ...]
+    next_stage: str  # "" when nothing more is to come
+    next_on: dt.date | None
+
+
+def customer_follow_up(customer_id: int, as_of: dt.date) -> FollowUpStatus:
+    """The customer's follow-up position on ``as_of`` (for the customer view)."""
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    policy_id = customer.followup_policy_id or default_policy_id()
+    policy = FollowUpPolicy.get_or_none(FollowUpPolicy.id == policy_id)
+    plan = follow_up_plan(as_of, customer_id=customer_id)
+    stage, on = _next_stage(customer_id, policy_id, as_of)
+    return FollowUpStatus(policy.name if policy is not None else "", plan.due, plan.skipped,
+                          stage, on)
+
+
+def _next_stage(customer_id: int, policy_id: int | None,
+                as_of: dt.date) -> tuple[str, dt.date | None]:
+    """The first stage still to come for any of the customer's open invoices."""
+    stages = stages_by_policy().get(policy_id or 0, [])
+    if not stages:
+        return "", None
+    reached = (StageExecution.select(pw.fn.MAX(FollowUpStage.position))
+               .join(FollowUpStage).where(StageExecution.invoice == Invoice.id))
+    query = (Invoice.select(Invoice.due_date, reached.alias("reached"))
+             .where((Invoice.customer == customer_id) & (Invoice.open_minor > 0)
+                    & (Invoice.status == "open")))
+    upcoming: list[tuple[dt.date, str]] = []
+    for due, position in query.tuples():
+        for stage in stages:
+            on = due + dt.timedelta(days=stage.offset_days)
+            if stage.position > (position or 0) and on > as_of:
+                upcoming.append((on, stage.name))
+                break
+    if not upcoming:
+        return "", None
+    on, name = min(upcoming)
+    return name, on
+
+
 def due_action(customer_id: int, currency: str, as_of: dt.date) -> DueAction | None:
     """The action due to the customer in ``currency`` on ``as_of``, if any."""
     plan = follow_up_plan(as_of, customer_id=customer_id)

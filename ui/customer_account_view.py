@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from models.accounts import bucket_labels
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
+from models.followup import CHANNEL_WORDS, FollowUpStatus
 from models.money import format_money
 from models.timeline import TIMELINE_FILTERS, TimelineEntry
 from ui.invoices_model import InvoicesModel
@@ -45,6 +46,23 @@ _CHIPS = {
     "promise": (ACCENT, "rgba(14, 124, 102, 0.14)"),
     "broken": (WARNING, "rgba(224, 161, 0, 0.18)"),
 }
+
+
+def follow_up_words(status: FollowUpStatus) -> tuple[str, bool]:
+    """The follow-up line in words, and whether it says something is held back."""
+    policy = f"Follow-up ({status.policy_name})" if status.policy_name else "Follow-up"
+    parts = []
+    for action in status.due:
+        count = len(action.invoices)
+        parts.append(f"{action.stage.name} ({CHANNEL_WORDS[action.stage.channel].lower()}) "
+                     f"is due now for {count} invoice{'s' if count != 1 else ''}")
+    for account in status.held:
+        parts.append(f"{account.stage_name} is held back: {'; '.join(account.reasons)}")
+    if status.next_stage and status.next_on is not None:
+        parts.append(f"next: {status.next_stage} on {format_day(status.next_on)}")
+    if not parts:
+        return "", False
+    return f"{policy}: " + ". ".join(parts) + ".", bool(status.held)
 
 
 def _broken_words(count: int) -> str:
@@ -127,6 +145,12 @@ class CustomerAccountView(QWidget):
         self.credit_label.linkActivated.connect(self._on_credit_label_link_activated)
         self.credit_label.hide()
 
+        self.follow_up_label = QLabel()
+        self.follow_up_label.setObjectName("followUp")
+        self.follow_up_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.follow_up_label.setWordWrap(True)
+        self.follow_up_label.hide()
+
         self.notice_label = QLabel()
         self.notice_label.setObjectName("notice")
         self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -152,6 +176,7 @@ class CustomerAccountView(QWidget):
         header_layout.addWidget(self._chips_box)
         header_layout.addLayout(self._figures_holder)
         header_layout.addWidget(self.credit_label)
+        header_layout.addWidget(self.follow_up_label)
         header_layout.addWidget(self.notice_label)
 
         self.invoices = InvoicesModel(self)
@@ -221,6 +246,13 @@ class CustomerAccountView(QWidget):
         if payment is not None:
             _select(self.money_in_table, self.money_in, (payment.kind, payment.id))
         self.selection_changed.emit()
+
+    def set_follow_up(self, status: FollowUpStatus) -> None:
+        """Say where the customer stands in follow-up: due, held back (and why), next."""
+        text, held = follow_up_words(status)
+        self.follow_up_label.setText(text)
+        self.follow_up_label.setStyleSheet(f"color: {WARNING};" if held else "")
+        self.follow_up_label.setVisible(bool(text))
 
     def set_actions(self, account: Sequence[QAction], invoice: Sequence[QAction],
                     money_in: Sequence[QAction], timeline: Sequence[QAction] = ()) -> None:

@@ -43,6 +43,7 @@ from models.customer_account import (
     customer_money_in,
     invoice_draft,
 )
+from models.followup import FollowUpStatus, customer_follow_up
 from models.ledger import (
     AllocatedPart,
     CustomerDraft,
@@ -397,10 +398,11 @@ class CustomersPage(QWidget):
         as_of = self._today()
 
         def load(_progress: Progress) -> tuple[CustomerHeader, list[InvoiceRow],
-                                               list[MoneyInRow], list[TimelineEntry]]:
+                                               list[MoneyInRow], list[TimelineEntry],
+                                               FollowUpStatus]:
             return (customer_header(customer_id, as_of, today=as_of),
                     customer_invoices(customer_id, as_of), customer_money_in(customer_id),
-                    customer_timeline(customer_id))
+                    customer_timeline(customer_id), customer_follow_up(customer_id, as_of))
 
         def failed(error: BaseException) -> bool:
             if isinstance(error, LedgerError) and generation == self._account_generation:
@@ -417,13 +419,15 @@ class CustomersPage(QWidget):
 
     def _on_account_task_succeeded(self, generation: int, customer_id: int,
                                    result: tuple[CustomerHeader, list[InvoiceRow],
-                                                 list[MoneyInRow], list[TimelineEntry]]) -> None:
+                                                 list[MoneyInRow], list[TimelineEntry],
+                                                 FollowUpStatus]) -> None:
         if generation != self._account_generation or customer_id != self._customer_id:
             return
-        header, invoices, money_in, timeline = result
+        header, invoices, money_in, timeline, follow_up = result
         self._header, self._invoices, self._money_in = header, invoices, money_in
         self._timeline = timeline
         self.view.set_account(header, invoices, money_in)
+        self.view.set_follow_up(follow_up)
         self.view.set_timeline(timeline)
         if self._select_after_load is not None:
             self.view.select_invoice(self._select_after_load)

@@ -489,3 +489,18 @@ def test_closing_the_store_clears_the_page(page, qtbot):
     assert page.stack.currentWidget() is page.empty
     assert page.current_customer_id is None
     assert not page.record_payment_action.isEnabled()
+
+
+def test_the_account_says_where_follow_up_stands_and_why_it_is_held_back(qtbot, page):
+    from models.followup import follow_up_plan
+
+    plan = follow_up_plan(DEMO_TODAY)
+    due = plan.due[0]
+    show(qtbot, page, due.customer_id)
+    text = page.view.follow_up_label.text()
+    assert page.view.follow_up_label.isVisible()
+    assert f"{due.stage.name} (" in text and "is due now" in text
+    held = next(s for s in plan.skipped if "on hold" in " ".join(s.reasons))
+    show(qtbot, page, held.customer_id)
+    text = page.view.follow_up_label.text()
+    assert "is held back: the customer is on hold" in text

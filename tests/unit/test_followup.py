@@ -274,3 +274,17 @@ def _number(invoice_id: int) -> str:
     from models.schema import Invoice
 
     return str(Invoice.get_by_id(invoice_id).number)
+
+
+def test_the_customer_view_knows_what_is_due_held_and_next(empty_store: db.Store) -> None:
+    from models.followup import customer_follow_up
+
+    who = customer()
+    invoice_due(who, TODAY - 2 * DAY)
+    status = customer_follow_up(who, TODAY)
+    assert status.policy_name == "Standard"
+    assert [a.stage.name for a in status.due] == ["Payment overdue"]
+    assert (status.next_stage, status.next_on) == ("Second reminder", TODAY + 12 * DAY)
+    put_on_hold(who, "Owner in hospital")
+    held = customer_follow_up(who, TODAY)
+    assert held.due == () and held.held[0].reasons[0].startswith("the customer is on hold")
