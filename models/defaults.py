@@ -43,20 +43,172 @@ _POLICIES: dict[str, tuple[str, list[tuple[str, int, str, str, int, str]]]] = {
     ]),
 }
 
-_TEMPLATE_BODY = (
-    "Dear {{ contact_name }},\n\n"
-    "Our records show {{ invoice_count }} invoice(s) totalling {{ total_due }} "
-    "now due on your account. {{ stage_text }}\n\n"
-    "If you have already paid, thank you, and please ignore this message.\n\n"
-    "Kind regards,\n{{ business_name }}"
+# The default letters and e-mails, one per tone and channel, written as a good
+# credit controller would: personal, plain and courteous, firm where the stage
+# is firm. Each is assembled from the parts below once, when a business starts;
+# the user edits the whole text in the Templates area.
+_INVOICE_LIST = (
+    "{% for invoice in invoices %}\n"
+    "  - Invoice {{ invoice.number }} of {{ invoice.issue_date }}, due {{ invoice.due_date }}: "
+    "{{ invoice.open }}{% if invoice.open != invoice.amount %} still open of "
+    "{{ invoice.amount }}{% endif %} ({{ invoice.lateness }})\n"
+    "{% endfor %}\n"
 )
-_STAGE_TEXT = {
-    "friendly": "We would be grateful if you could arrange payment at your convenience.",
-    "polite": "Please arrange payment as soon as possible.",
-    "personal": "We will call you to talk it through.",
-    "firm": "Payment is now seriously overdue. Please pay within 7 days.",
-    "final": "This is our final notice before we pass the debt to a collection agency.",
+_EXTRAS = (
+    "{% if early_payment_saving %}\n"
+    "\n"
+    "{{ early_payment_saving }}\n"
+    "{% endif %}\n"
+    "{% if interest_and_charges %}\n"
+    "\n"
+    "{{ interest_and_charges }} That brings the total now due to {{ total_with_charges }}.\n"
+    "{% endif %}\n"
+)
+_PAYMENT = (
+    "{% if payment_details %}\n"
+    "Our bank details for payment:\n"
+    "{{ payment_details }}\n"
+    "Please quote your account number, {{ customer_code }}, so that we can match your "
+    "payment quickly.\n"
+    "{% else %}\n"
+    "Please quote your account number, {{ customer_code }}, with your payment so that we can "
+    "match it quickly.\n"
+    "{% endif %}\n"
+)
+_PAY_BY = ("{% if next_step_date %}by {{ next_step_date }}{% else %}within 7 days of the date "
+           "of this {channel}{% endif %}")
+_CALL_US = "{% if business_phone %}on {{ business_phone }} {% endif %}"
+_SIGN_OFF = {
+    "email": "{greeting},\n{{{{ business_name }}}}\n"
+             "{{% if business_phone %}}\n{{{{ business_phone }}}}\n{{% endif %}}\n",
+    "letter": "{{% if contact_name == \"Sir or Madam\" %}}Yours faithfully,{{% else %}}"
+              "Yours sincerely,{{% endif %}}\n\n{{{{ business_name }}}}\n",
 }
+
+_SUBJECT = {
+    "friendly": "{% if overdue_count %}A friendly reminder{% else %}Coming up for payment"
+                "{% endif %}: your account {{ customer_code }} with {{ business_name }}",
+    "polite": "{% if overdue_count %}Overdue payment{% else %}Payment due{% endif %}: "
+              "your account {{ customer_code }} with {{ business_name }}",
+    "personal": "Your account {{ customer_code }} with {{ business_name }}: can we talk?",
+    "firm": "Payment required: overdue account {{ customer_code }} with {{ business_name }}",
+    "final": "Final notice before further action: account {{ customer_code }} with "
+             "{{ business_name }}",
+}
+
+_BODY = {
+    "friendly": (
+        "Dear {{ contact_name }},\n\n"
+        "{% if overdue_count %}\n"
+        "I hope all is well with you. This is a friendly reminder that, according to our "
+        "records, the following on your account {{ customer_code }} is now past its due date "
+        "and we have not yet received payment:\n"
+        "{% else %}\n"
+        "I hope all is well with you. As a courtesy, here is what falls due shortly on your "
+        "account {{ customer_code }}, in case it helps with your next payment run:\n"
+        "{% endif %}\n\n"
+        + _INVOICE_LIST
+        + "\nTotal: {{ total_due }}\n"
+        + _EXTRAS
+        + "\n{% if overdue_count %}It may simply have slipped through; it happens to all of "
+          "us. {% endif %}If anything on an invoice is not right, or you need a copy, just "
+          "{reply} and we will put it right straight away.\n\n"
+        + _PAYMENT
+        + "\nIf you have already paid, thank you, and please disregard this {channel}.\n\n"
+        "{sign_off}"
+    ),
+    "polite": (
+        "Dear {{ contact_name }},\n\n"
+        "{% if overdue_count %}\n"
+        "We have not yet received payment for the following on your account "
+        "{{ customer_code }}, which is now overdue:\n"
+        "{% else %}\n"
+        "A reminder that the following on your account {{ customer_code }} is now due for "
+        "payment:\n"
+        "{% endif %}\n\n"
+        + _INVOICE_LIST
+        + "\nTotal: {{ total_due }}\n"
+        + _EXTRAS
+        + "\nPlease arrange payment at your earliest convenience{% if next_step_date %}, and "
+          "in any case by {{ next_step_date }}{% endif %}. If something is holding payment "
+          "up, such as a query on an invoice or a question of timing, please let us know "
+          "now: we would much rather hear from you and find a way forward together.\n\n"
+        + _PAYMENT
+        + "\nIf your payment has crossed with this {channel}, thank you, and please "
+          "disregard it.\n\n"
+        "{sign_off}"
+    ),
+    "personal": (
+        "Dear {{ contact_name }},\n\n"
+        "I am writing to you personally about your account {{ customer_code }}"
+        "{% if oldest_days_overdue %}, which has now been overdue for "
+        "{{ oldest_days_overdue }} days{% endif %}. We value working with "
+        "{{ customer_name }}, and I would like to resolve this with you directly rather than "
+        "send you more reminders.\n\n"
+        "This is what is still open:\n\n"
+        + _INVOICE_LIST
+        + "\nTotal: {{ total_due }}\n"
+        + _EXTRAS
+        + "\nI know there can be good reasons for a delay: a query about an invoice, a change "
+          "in who handles payments, or simply a difficult month. Whatever the reason, please "
+          "call me " + _CALL_US + "or {reply}{% if next_step_date %} by "
+          "{{ next_step_date }}{% endif %}. If paying the full amount at once is difficult, "
+          "we can agree a payment plan that works for both of us.\n\n"
+        + _PAYMENT
+        + "\nI look forward to hearing from you.\n\n"
+        "{sign_off}"
+    ),
+    "firm": (
+        "Dear {{ contact_name }},\n\n"
+        "Despite our earlier reminders, the following remains unpaid on your account "
+        "{{ customer_code }}{% if oldest_days_overdue %}, the oldest of it now "
+        "{{ oldest_days_overdue }} days overdue{% endif %}:\n\n"
+        + _INVOICE_LIST
+        + "\nTotal overdue: {{ total_due }}\n"
+        + _EXTRAS
+        + "\nPlease pay the full amount " + _PAY_BY + ". {% if next_step %}If payment has not "
+          "reached us by then, we will {{ next_step }}.{% endif %}\n\n"
+        "If you dispute any of these invoices, tell us at once which and why, so that we can "
+        "look into it. If you cannot pay in full, contact us " + _CALL_US + "before that date "
+        "to agree a payment plan: we would much rather settle this with you than take "
+        "further steps.\n\n"
+        + _PAYMENT
+        + "\n{sign_off}"
+    ),
+    "final": (
+        "Dear {{ contact_name }},\n\n"
+        "We have already reminded you about the following, which remains unpaid on your "
+        "account {{ customer_code }}{% if oldest_days_overdue %}, the oldest of it now "
+        "{{ oldest_days_overdue }} days overdue{% endif %}:\n\n"
+        + _INVOICE_LIST
+        + "\nTotal overdue: {{ total_due }}\n"
+        + _EXTRAS
+        + "\nThis is our final notice. Unless the full amount reaches us " + _PAY_BY + ", we "
+          "will {% if next_step %}{{ next_step }}{% else %}pass the account to a debt "
+          "collection agency{% endif %} without further notice. That is a step we would much "
+          "rather not take.\n\n"
+        "If there is a reason we do not know about, such as a dispute over an invoice or "
+        "difficulty in paying, contact us " + _CALL_US + "before then. Even now, we are "
+        "willing to agree a payment plan if you get in touch.\n\n"
+        + _PAYMENT
+        + "\n{sign_off}"
+    ),
+}
+_EMAIL_GREETING = {"friendly": "Kind regards", "polite": "Kind regards",
+                   "personal": "With best wishes", "firm": "Regards", "final": "Regards"}
+
+
+def default_template(tone: str, channel: str) -> tuple[str, str]:
+    """The subject and text Duly starts with for a tone ("friendly" … "final") and a
+    channel ("email" or "letter")."""
+    sign_off = _SIGN_OFF[channel].format(greeting=_EMAIL_GREETING[tone])
+    reply = "reply to this e-mail" if channel == "email" else "write to us"
+    words = {"{channel}": "e-mail" if channel == "email" else "letter", "{reply}": reply,
+             "{sign_off}": sign_off}
+    body = _BODY[tone]
+    for placeholder, text in words.items():
+        body = body.replace(placeholder, text)
+    return _SUBJECT[tone], body
 
 
 def seed_defaults(currency: str) -> None:
@@ -72,21 +224,19 @@ def seed_defaults(currency: str) -> None:
                         fixed_compensation=True)
     CreditPolicy.create(name="EU statutory late payment", regime="eu_statutory",
                         fixed_compensation=True)
-    templates: dict[tuple[str, str], LetterTemplate] = {}
+    templates = {(tone, channel): _create_template(tone, channel)
+                 for tone in _SUBJECT for channel in ("email", "letter")}
     for policy_name, (description, stages) in _POLICIES.items():
         policy = FollowUpPolicy.create(name=policy_name, description=description,
                                        min_balance_minor=to_minor(Decimal("10"), currency))
         for position, (name, offset, channel, tone, gap, fee) in enumerate(stages, 1):
-            template = None
-            if channel in ("email", "letter"):
-                key = (tone, channel)
-                if key not in templates:
-                    templates[key] = LetterTemplate.create(
-                        name=f"{tone.capitalize()} {channel}", channel=channel, tone=tone,
-                        subject="Your account with {{ business_name }}",
-                        body=_TEMPLATE_BODY.replace("{{ stage_text }}", _STAGE_TEXT[tone]))
-                template = templates[key]
             FollowUpStage.create(
                 policy=policy, position=position, name=name, offset_days=offset,
-                channel=channel, template=template, tone=tone,
+                channel=channel, template=templates.get((tone, channel)), tone=tone,
                 fee_minor=to_minor(Decimal(fee), currency), min_days_since_contact=gap)
+
+
+def _create_template(tone: str, channel: str) -> LetterTemplate:
+    subject, body = default_template(tone, channel)
+    return LetterTemplate.create(name=f"{tone.capitalize()} {channel}", channel=channel,
+                                 tone=tone, subject=subject, body=body)

@@ -1,0 +1,236 @@
+"""What a letter to one customer says: every merge field, as plain text and numbers.
+
+The context is built from the store once and holds no peewee objects, only
+strings, integers and frozen invoice lines, so it is what a template's sandbox
+sees and nothing more. Dates read like "24 November 2026" whatever the
+computer's locale; money like "1,234.50 GBP".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import peewee as pw
+
+from models.company import business_details
+from models.customer_account import InvoiceRow, customer_invoices
+from models.errors import LedgerError
+from models.money import format_money, from_minor, round_to_minor
+from models.schema import Allocation, Charge, Contact, Customer, PaymentTerms
+
+# English month names, so a letter's dates do not follow the computer's locale.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_CHARGE_WORDS = {"interest": "interest", "compensation": "compensation for recovery costs",
+                 "fee": "fees"}
+NO_CONTACT_NAME = "Sir or Madam"
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One invoice as a letter lists it."""
+
+    number: str
+    issue_date: str
+    due_date: str
+    amount: str
+    open: str
+    days_overdue: int
+    lateness: str
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """Every merge field of a letter to one customer (see ``models.templating.MERGE_FIELDS``)."""
+
+    letter_date: str
+    business_name: str
+    business_address: str
+    business_email: str
+    business_phone: str
+    business_registration: str
+    payment_details: str
+    customer_name: str
+    customer_code: str
+    customer_address: str
+    contact_name: str
+    invoices: tuple[InvoiceLine, ...]
+    invoice_count: int
+    overdue_count: int
+    oldest_days_overdue: int
+    currency: str
+    total_due: str
+    total_overdue: str
+    early_payment_saving: str
+    interest_and_charges: str
+    charges_total: str
+    total_with_charges: str
+    stage_name: str
+    next_step: str
+    next_step_date: str
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a letter writes it: "24 November 2026"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], as_of: dt.date,
+                   *, stage_name: str = "", next_step: str = "",
+                   next_step_on: dt.date | None = None) -> LetterContext:
+    """The merge fields of a letter about these invoices of a customer, as of ``as_of``.
+
+    ``next_step`` is what the business will do next, written to follow "we will".
+    Raises :class:`LedgerError` for a missing customer, an invoice not on its
+    account, or invoices in more than one currency.
+    """
+    business = business_details()
+    if business is None:
+        raise LedgerError("business", "Set up the business before writing letters.")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    rows = _chosen_invoices(customer_id, invoice_ids, as_of)
+    currency = _one_currency(rows, customer.currency)
+    open_minor = sum(r.open_minor for r in rows)
+    overdue = [r for r in rows if r.days_overdue > 0]
+    charges = _open_charges([r.id for r in rows], as_of)
+    charges_minor = sum(charges.values())
+    return LetterContext(
+        letter_date=long_date(as_of),
+        business_name=business.name, business_address=business.address,
+        business_email=business.email, business_phone=business.phone,
+        business_registration=business.registration, payment_details=business.bank_details,
+        customer_name=customer.name, customer_code=customer.code,
+        customer_address=customer.address, contact_name=_contact_name(customer_id),
+        invoices=tuple(_line(r, as_of) for r in rows), invoice_count=len(rows),
+        overdue_count=len(overdue),
+        oldest_days_overdue=max((r.days_overdue for r in rows), default=0),
+        currency=currency, total_due=format_money(open_minor, currency),
+        total_overdue=format_money(sum(r.open_minor for r in overdue), currency),
+        early_payment_saving=_early_payment_saving(customer, rows, as_of),
+        interest_and_charges=_charges_sentence(charges, currency),
+        charges_total=format_money(charges_minor, currency) if charges_minor else "",
+        total_with_charges=format_money(open_minor + charges_minor, currency),
+        stage_name=stage_name.strip(), next_step=next_step.strip(),
+        next_step_date=long_date(next_step_on) if next_step_on else "")
+
+
+def letter_invoice_ids(customer_id: int, as_of: dt.date) -> tuple[int, ...]:
+    """The invoices a letter to the customer would be about today: those open and overdue.
+
+    With nothing overdue, the open invoices not yet due (a courtesy reminder).
+    Only invoices in one currency: the customer's own, or else that of the
+    oldest. Invoices in dispute or with an agency are left out.
+    """
+    rows = [r for r in customer_invoices(customer_id, as_of)
+            if r.status == "open" and r.open_minor > 0]
+    chosen = [r for r in rows if r.days_overdue > 0] or rows
+    if not chosen:
+        return ()
+    customer_currency = Customer.get_by_id(customer_id).currency
+    currencies = {r.currency for r in chosen}
+    currency = (customer_currency if customer_currency in currencies
+                else min(chosen, key=lambda r: r.due_date).currency)
+    return tuple(r.id for r in sorted(chosen, key=lambda r: (r.due_date, r.number))
+                 if r.currency == currency)
+
+
+def _chosen_invoices(customer_id: int, invoice_ids: tuple[int, ...] | list[int],
+                     as_of: dt.date) -> list[InvoiceRow]:
+    wanted = set(invoice_ids)
+    rows = [r for r in customer_invoices(customer_id, as_of) if r.id in wanted]
+    if len(rows) != len(wanted):
+        raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
+                                      "account on that date.")
+    return sorted(rows, key=lambda r: (r.due_date, r.number))
+
+
+def _one_currency(rows: list[InvoiceRow], default: str) -> str:
+    currencies = {r.currency for r in rows}
+    if len(currencies) > 1:
+        raise LedgerError("invoices", "A letter can only be about invoices in one currency.")
+    return currencies.pop() if currencies else default
+
+
+def _contact_name(customer_id: int) -> str:
+    contact = (Contact.select(Contact.name)
+               .where((Contact.customer == customer_id) & (pw.fn.TRIM(Contact.name) != ""))
+               .order_by(Contact.is_billing.desc(), Contact.id).first())
+    return contact.name.strip() if contact else NO_CONTACT_NAME
+
+
+def _line(row: InvoiceRow, as_of: dt.date) -> InvoiceLine:
+    return InvoiceLine(
+        number=row.number, issue_date=long_date(row.issue_date),
+        due_date=long_date(row.due_date), amount=format_money(row.amount_minor, row.currency),
+        open=format_money(row.open_minor, row.currency), days_overdue=row.days_overdue,
+        lateness=_lateness(row, as_of))
+
+
+def _lateness(row: InvoiceRow, as_of: dt.date) -> str:
+    if row.open_minor == 0:
+        return "paid"
+    days = (as_of - row.due_date).days
+    if days > 0:
+        return f"{days} day overdue" if days == 1 else f"{days} days overdue"
+    if days == 0:
+        return "due today"
+    return "due tomorrow" if days == -1 else f"due in {-days} days"
+
+
+def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.date) -> str:
+    """ "Pay X by DATE to save Y" while an invoice is inside its discount window."""
+    terms = (PaymentTerms.get_or_none(PaymentTerms.id == customer.payment_terms_id)
+             if customer.payment_terms_id else None)
+    if terms is None or not terms.discount_percent or not terms.discount_days:
+        return ""
+    percent: Decimal = terms.discount_percent
+    window = dt.timedelta(days=terms.discount_days)
+    eligible = [r for r in rows if r.status == "open" and r.open_minor > 0
+                and as_of <= r.issue_date + window]
+    if not eligible:
+        return ""
+    currency = eligible[0].currency
+    savings = [min(round_to_minor(from_minor(r.amount_minor, currency) * percent / 100,
+                                  currency), r.open_minor) for r in eligible]
+    to_pay = sum(r.open_minor for r in eligible) - sum(savings)
+    pay_by = min(r.issue_date for r in eligible) + window
+    numbers = _and_list([r.number for r in eligible])
+    noun = "invoice" if len(eligible) == 1 else "invoices"
+    return (f"Pay {format_money(to_pay, currency)} by {long_date(pay_by)} to save "
+            f"{format_money(sum(savings), currency)}: our {percent.normalize():f}% discount "
+            f"for payment within {terms.discount_days} days still applies to {noun} "
+            f"{numbers}.")
+
+
+def _open_charges(invoice_ids: list[int], as_of: dt.date) -> dict[str, int]:
+    """Interest, compensation and fees still open on the invoices on ``as_of``, by kind."""
+    if not invoice_ids:
+        return {}
+    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+            .where((Allocation.charge == Charge.id) & ~Allocation.voided
+                   & (Allocation.allocated_on <= as_of)))
+    query = (Charge.select(Charge.kind, pw.fn.SUM(Charge.amount_minor - paid))
+             .where(Charge.invoice.in_(invoice_ids) & ~Charge.voided
+                    & (Charge.charged_on <= as_of))
+             .group_by(Charge.kind))
+    return {kind: int(left) for kind, left in query.tuples() if left and int(left) > 0}
+
+
+def _charges_sentence(charges: dict[str, int], currency: str) -> str:
+    if not charges:
+        return ""
+    total = format_money(sum(charges.values()), currency)
+    order = {kind: i for i, kind in enumerate(Charge.KINDS)}
+    kinds = sorted(charges, key=lambda k: (order.get(k, len(order)), k))
+    parts = [f"{_CHARGE_WORDS.get(k, k)} {format_money(charges[k], currency)}" for k in kinds]
+    return (f"Late-payment charges of {total} are also due on these invoices: "
+            f"{_and_list(parts)}.")
+
+
+def _and_list(items: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

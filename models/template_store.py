@@ -1,0 +1,145 @@
+"""The Templates area's store: list, read, save and preview letter and e-mail templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from models.audit import record_change
+from models.db import writing
+from models.errors import LedgerError
+from models.letter_context import letter_context, letter_invoice_ids
+from models.schema import FollowUpPolicy, FollowUpStage, LetterTemplate
+from models.templating import RenderedLetter, check_template, render_letter
+
+CHANNELS = ("email", "letter")
+TONES = ("friendly", "polite", "personal", "firm", "final")
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A template in the Templates area's list, with the stages that send it."""
+
+    id: int
+    name: str
+    channel: str
+    tone: str
+    language: str
+    used_by: tuple[str, ...]  # "Standard: Final notice"
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    """A template as the editor shows it."""
+
+    id: int
+    name: str
+    channel: str
+    tone: str
+    language: str
+    subject: str
+    body: str
+
+
+def template_list() -> list[TemplateRow]:
+    """Every template, by name, channel and language."""
+    used_by: dict[int, list[str]] = {}
+    stages = (FollowUpStage.select(FollowUpStage.template, FollowUpPolicy.name,
+                                   FollowUpStage.name)
+              .join(FollowUpPolicy)
+              .where(FollowUpStage.template.is_null(False))
+              .order_by(FollowUpPolicy.name, FollowUpStage.position))
+    for template_id, policy, stage in stages.tuples():
+        used_by.setdefault(template_id, []).append(f"{policy}: {stage}")
+    query = (LetterTemplate.select(LetterTemplate.id, LetterTemplate.name,
+                                   LetterTemplate.channel, LetterTemplate.tone,
+                                   LetterTemplate.language)
+             .order_by(pw.fn.LOWER(LetterTemplate.name), LetterTemplate.channel,
+                       LetterTemplate.language))
+    return [TemplateRow(id=t_id, name=name, channel=channel, tone=tone, language=language,
+                        used_by=tuple(used_by.get(t_id, ())))
+            for t_id, name, channel, tone, language in query.tuples()]
+
+
+def template_text(template_id: int) -> TemplateText:
+    """A template's name, kind, subject and text; :class:`LedgerError` if it is gone."""
+    row = _template(template_id)
+    return TemplateText(id=row.id, name=row.name, channel=row.channel, tone=row.tone,
+                        language=row.language, subject=row.subject, body=row.body)
+
+
+def save_template(template_id: int | None, *, name: str, channel: str, tone: str,
+                  language: str, subject: str, body: str) -> int:
+    """Create a template (``template_id`` None) or change one; returns its id (audited).
+
+    Refuses, with :class:`LedgerError` or its :class:`~models.templating.TemplateError`,
+    an empty name, an unknown channel or tone, a template that uses anything
+    but the merge fields, and a second template of the same name, channel and
+    language.
+    """
+    fields = _fields(name=name, channel=channel, tone=tone, language=language,
+                     subject=subject, body=body)
+    with writing():
+        _refuse_clash(fields, template_id)
+        if template_id is None:
+            row = LetterTemplate.create(**fields)
+            record_change("add template", "letter_template", row.id, after=fields)
+            return int(row.id)
+        row = _template(template_id)
+        before = {key: getattr(row, key) for key in fields}
+        LetterTemplate.update(**fields).where(LetterTemplate.id == row.id).execute()
+        record_change("edit template", "letter_template", row.id, before=before, after=fields)
+        return int(row.id)
+
+
+def preview(template: int | tuple[str, str], customer_id: int, as_of: dt.date, *,
+            next_step: str = "", next_step_on: dt.date | None = None) -> RenderedLetter:
+    """A saved template (its id) or the text being edited (subject, body), filled in for
+    a customer's open overdue invoices, or their open invoices when none is overdue."""
+    if isinstance(template, tuple):
+        subject, body = template
+    else:
+        row = _template(template)
+        subject, body = row.subject, row.body
+    context = letter_context(customer_id, letter_invoice_ids(customer_id, as_of), as_of,
+                             next_step=next_step, next_step_on=next_step_on)
+    return render_letter(subject, body, context)
+
+
+def _fields(*, name: str, channel: str, tone: str, language: str, subject: str,
+            body: str) -> dict[str, str]:
+    name, language = name.strip(), language.strip().lower() or "en"
+    if not name:
+        raise LedgerError("name", "Enter a name for the template.")
+    if channel not in CHANNELS:
+        raise LedgerError("channel", "Choose whether the template is an e-mail or a letter.")
+    if tone not in TONES:
+        raise LedgerError("tone", "Choose the tone: " + ", ".join(TONES) + ".")
+    if len(language) > 8 or not language.replace("-", "").isalpha():
+        raise LedgerError("language", "Choose the language as a code, e.g. en.")
+    if not body.strip():
+        raise LedgerError("body", "Write the text of the template.")
+    check_template(subject, body)
+    return {"name": name, "channel": channel, "tone": tone, "language": language,
+            "subject": subject, "body": body}
+
+
+def _refuse_clash(fields: dict[str, str], template_id: int | None) -> None:
+    clash = LetterTemplate.select().where(
+        (LetterTemplate.name == fields["name"]) & (LetterTemplate.channel == fields["channel"])
+        & (LetterTemplate.language == fields["language"]))
+    if template_id is not None:
+        clash = clash.where(LetterTemplate.id != template_id)
+    if clash.exists():
+        kind = "an e-mail" if fields["channel"] == "email" else "a letter"
+        raise LedgerError("name", f"There is already {kind} template called "
+                                  f"“{fields['name']}” in this language; choose another name.")
+
+
+def _template(template_id: int) -> LetterTemplate:
+    row = LetterTemplate.get_or_none(LetterTemplate.id == template_id)
+    if row is None:
+        raise LedgerError("template", "That template no longer exists.")
+    return row

@@ -1,0 +1,351 @@
+"""Letter and e-mail templates: merge fields, the checks on saving, rendering in a sandbox.
+
+A template is plain text with merge fields (``{{ customer_name }}``), conditions
+(``{% if early_payment_saving %}…{% endif %}``) and one kind of loop, over the
+invoice list (``{% for invoice in invoices %}{{ invoice.number }}{% endfor %}``).
+Nothing else of Jinja is allowed: no dots except on the loop's invoice, no
+square brackets, no calls, no calculations, no other files. The rules are
+checked on the template's syntax tree before it is saved and again before each
+rendering, and Jinja's immutable sandbox renders it with strict undefined
+fields, no globals and a few argument-free filters, so a template can neither
+reach an object or a file nor run for long.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import traceback
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+import jinja2
+from jinja2 import nodes
+from jinja2.defaults import DEFAULT_FILTERS
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from models.errors import LedgerError
+
+if TYPE_CHECKING:
+    from models.letter_context import LetterContext
+
+# What the Templates area lists, in this order, with the words it shows.
+MERGE_FIELDS: dict[str, str] = {
+    "letter_date": "Today's date, e.g. “24 November 2026”",
+    "business_name": "Your business's name",
+    "business_address": "Your business's postal address",
+    "business_email": "Your business's e-mail address",
+    "business_phone": "Your business's phone number",
+    "business_registration": "Your company and VAT numbers",
+    "payment_details": "How to pay you: your bank details",
+    "customer_name": "The customer's name",
+    "customer_code": "The customer's account number with you",
+    "customer_address": "The customer's postal address",
+    "contact_name": "The customer's billing contact, or “Sir or Madam” when there is none",
+    "invoices": "The invoices, one by one: {% for invoice in invoices %} … {% endfor %}",
+    "invoice_count": "How many invoices the letter is about",
+    "overdue_count": "How many of them are past their due date",
+    "oldest_days_overdue": "How many days the oldest of them is overdue",
+    "currency": "The currency of the invoices, e.g. GBP",
+    "total_due": "What is open on the invoices, e.g. “1,234.50 GBP”",
+    "total_overdue": "What is open on the invoices past their due date",
+    "early_payment_saving": "“Pay … by … and save …” when an early-payment discount still "
+                            "applies; empty otherwise",
+    "interest_and_charges": "A sentence on the interest and charges still open on the "
+                            "invoices; empty when there are none",
+    "charges_total": "The interest and charges still open; empty when there are none",
+    "total_with_charges": "What is open on the invoices plus their interest and charges",
+    "stage_name": "The follow-up stage this letter is for, e.g. “Final notice”",
+    "next_step": "What you will do next if the account is not settled, to follow "
+                 "“we will”; may be empty",
+    "next_step_date": "The date of that next step; may be empty",
+}
+
+# The fields of each invoice inside the invoice loop.
+INVOICE_FIELDS: dict[str, str] = {
+    "number": "The invoice number",
+    "issue_date": "The date of the invoice",
+    "due_date": "Its due date",
+    "amount": "Its amount",
+    "open": "What is still open on it",
+    "days_overdue": "How many days it is overdue (0 if not yet due)",
+    "lateness": "How late it is, in words: “22 days overdue”, “due today”, “due in 3 days”",
+}
+
+# Filters that take no argument: none of them can make the text grow much.
+SAFE_FILTERS = ("upper", "lower", "capitalize", "title", "trim")
+
+MAX_SUBJECT_CHARS = 500
+MAX_BODY_CHARS = 20_000
+MAX_DEPTH = 40  # nodes of the syntax tree inside one another
+_FIELD_WORDS = {"subject": "subject line", "body": "text"}
+
+# Nodes a template may use without further checks on the node itself.
+_PLAIN_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Const,
+                nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr,
+                nodes.Concat)
+
+_REFUSED: tuple[tuple[type[nodes.Node] | tuple[type[nodes.Node], ...], str], ...] = (
+    ((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends),
+     "a template cannot include, import or extend another file."),
+    ((nodes.Getitem, nodes.Slice),
+     "square brackets (“[…]”) cannot be used; inside the invoice loop write invoice.number."),
+    ((nodes.Call, nodes.CallBlock),
+     "a template cannot call functions or methods (“…(…)”)."),
+    ((nodes.BinExpr, nodes.UnaryExpr),
+     "a template cannot calculate; use the totals among the merge fields."),
+    ((nodes.Assign, nodes.AssignBlock, nodes.With),
+     "a template cannot set its own fields; use the merge fields."),
+    ((nodes.Macro, nodes.Block),
+     "a template cannot define macros or blocks."),
+    ((nodes.Test,),
+     "“is” tests are not available; write {% if field %} to test whether a field has text."),
+    ((nodes.Tuple, nodes.List, nodes.Dict),
+     "lists and tables cannot be written in a template."),
+)
+
+
+class TemplateError(LedgerError):
+    """A template that cannot be saved or filled in, with the line and the problem."""
+
+    def __init__(self, field: str, message: str, line: int | None = None) -> None:
+        super().__init__(field, message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    """A template filled in for one customer: the subject line and the text."""
+
+    subject: str
+    body: str
+
+
+class _Refusal(Exception):
+    """What the check found, before it is said for the subject or the body."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def check_template(subject: str, body: str) -> None:
+    """Refuse a template that uses anything but the merge fields and the allowed tags.
+
+    Raises :class:`TemplateError` naming "subject" or "body", the line and the problem.
+    """
+    _check_text("subject", subject, MAX_SUBJECT_CHARS)
+    _check_text("body", body, MAX_BODY_CHARS)
+
+
+def render_letter(subject: str, body: str, context: LetterContext) -> RenderedLetter:
+    """Fill in a template for one customer; :class:`TemplateError` if it cannot be."""
+    check_template(subject, body)
+    values = {f.name: getattr(context, f.name) for f in fields(context)}
+    rendered_subject = _render("subject", subject, values)
+    return RenderedLetter(subject=" ".join(rendered_subject.split()),
+                          body=_tidy(_render("body", body, values)))
+
+
+def _check_text(field: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise TemplateError(field, f"The {_FIELD_WORDS[field]} is longer than {limit:,} "
+                                   f"characters; shorten it.")
+    try:
+        _check_node(_environment().parse(_as_written(text)), loop_var=None, depth=0)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(field, _syntax_message(exc), exc.lineno) from None
+    except _Refusal as refusal:
+        prefix = f"Line {refusal.line}: " if refusal.line else ""
+        raise TemplateError(field, prefix + refusal.message, refusal.line) from None
+    except RecursionError:
+        raise TemplateError(field, f"The {_FIELD_WORDS[field]} nests blocks or brackets too "
+                                   f"deeply.") from None
+
+
+def _check_node(node: nodes.Node, loop_var: str | None, depth: int) -> None:
+    """Walk the syntax tree in reading order; raise :class:`_Refusal` at the first misuse."""
+    if depth > MAX_DEPTH:
+        # Python compiles each nested block one indent deeper, and stops at 100.
+        raise _Refusal(node.lineno, "blocks or brackets are nested too deeply here.")
+    if isinstance(node, nodes.For):
+        _check_loop(node, loop_var, depth)
+    elif isinstance(node, nodes.Name):
+        _check_name(node, loop_var)
+    elif isinstance(node, nodes.Getattr):
+        _check_attribute(node, loop_var)
+    elif isinstance(node, nodes.Filter):
+        _check_filter(node, loop_var, depth)
+    elif isinstance(node, _PLAIN_NODES):
+        for child in node.iter_child_nodes():
+            _check_node(child, loop_var, depth + 1)
+    else:
+        raise _Refusal(node.lineno, _refusal_words(node))
+
+
+def _check_loop(node: nodes.For, loop_var: str | None, depth: int) -> None:
+    if loop_var is not None:
+        raise _Refusal(node.lineno, "a loop cannot be put inside another loop.")
+    target, items = node.target, node.iter
+    if not (isinstance(items, nodes.Name) and items.name == "invoices"
+            and isinstance(target, nodes.Name)):
+        raise _Refusal(node.lineno, "a loop can only go through the invoice list: "
+                                    "{% for invoice in invoices %} … {% endfor %}.")
+    if node.test is not None or node.recursive:
+        raise _Refusal(node.lineno, "write the loop as {% for invoice in invoices %}, "
+                                    "and put any condition inside it with {% if %}.")
+    name = target.name
+    if name in MERGE_FIELDS or name == "loop":
+        raise _Refusal(node.lineno, f"“{name}” is already a merge field; name the loop's "
+                                    f"invoice differently, e.g. “invoice”.")
+    for child in node.body:
+        _check_node(child, name, depth + 1)
+    for child in node.else_:
+        _check_node(child, None, depth + 1)
+
+
+def _check_name(node: nodes.Name, loop_var: str | None) -> None:
+    if node.name == loop_var:
+        raise _Refusal(node.lineno, f"write one of the invoice's fields, e.g. "
+                                    f"“{{{{ {loop_var}.number }}}}”, not “{{{{ {loop_var} }}}}”.")
+    if node.name == "invoices":
+        raise _Refusal(node.lineno, "the invoice list can only be used in a loop: "
+                                    "{% for invoice in invoices %} … {% endfor %}.")
+    if node.name not in MERGE_FIELDS:
+        known = [*MERGE_FIELDS, *([loop_var] if loop_var else [])]
+        raise _Refusal(node.lineno, f"“{{{{ {node.name} }}}}” is not a merge field."
+                                    + _suggestion(node.name, known))
+
+
+def _check_attribute(node: nodes.Getattr, loop_var: str | None) -> None:
+    target = node.node
+    if not (loop_var and isinstance(target, nodes.Name) and target.name == loop_var):
+        raise _Refusal(node.lineno, f"“{_dotted(node)}” cannot be used: a dot may only follow "
+                                    f"the invoice inside the invoice loop, as in "
+                                    f"{{% for invoice in invoices %}}{{{{ invoice.number }}}}.")
+    if node.attr not in INVOICE_FIELDS:
+        known = [f"{loop_var}.{name}" for name in INVOICE_FIELDS]
+        raise _Refusal(node.lineno, f"“{loop_var}.{node.attr}” is not a field of an invoice."
+                                    + _suggestion(f"{loop_var}.{node.attr}", known))
+
+
+def _check_filter(node: nodes.Filter, loop_var: str | None, depth: int) -> None:
+    if node.name not in SAFE_FILTERS:
+        raise _Refusal(node.lineno, f"“|{node.name}” is not available; a field can be "
+                                    f"changed with " + ", ".join(f"|{n}" for n in SAFE_FILTERS)
+                       + ".")
+    if node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
+        raise _Refusal(node.lineno, f"“|{node.name}” takes nothing in brackets.")
+    if node.node is not None:
+        _check_node(node.node, loop_var, depth + 1)
+
+
+def _refusal_words(node: nodes.Node) -> str:
+    for types, words in _REFUSED:
+        if isinstance(node, types):
+            return words
+    return "this cannot be used in a template; use merge fields, {% if %} and the invoice loop."
+
+
+def _dotted(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Getattr):
+        return f"{_dotted(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Const):
+        return repr(node.value)
+    return "…"
+
+
+def _suggestion(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f" Did you mean “{close[0]}”?"
+    return " The merge fields are listed beside the text."
+
+
+_UNCLOSED = re.compile(r"innermost block that needs to be closed is '(\w+)'")
+_UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
+
+
+def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
+    """Jinja's syntax error in the user's words, with its line."""
+    text = exc.message or ""
+    unclosed = _UNCLOSED.search(text)
+    unknown = _UNKNOWN_TAG.search(text)
+    if unknown and unknown.group(1).startswith("end"):
+        tag = unknown.group(1)
+        problem = (f"“{{% {tag} %}}” does not close the block it should"
+                   + (f" (“{{% {unclosed.group(1)} %}}”)." if unclosed else "; "
+                      f"there is no “{{% {tag[3:]} %}}” open here."))
+    elif unclosed:
+        tag = unclosed.group(1)
+        problem = f"the text ends before “{{% end{tag} %}}” closes the “{{% {tag} %}}” block."
+    elif unknown:
+        problem = (f"“{{% {unknown.group(1)} %}}” is not something a template can do; use "
+                   f"{{% if %}}, {{% elif %}}, {{% else %}} and {{% for invoice in invoices %}}.")
+    else:
+        problem = f"this is not valid template text ({text})."
+    return f"Line {exc.lineno}: {problem}"
+
+
+def _render(field: str, source: str, values: dict[str, object]) -> str:
+    try:
+        return _compiled(_as_written(source)).render(values)
+    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, SyntaxError,
+            RecursionError, MemoryError) as exc:
+        line = _template_line(exc)
+        prefix = f"Line {line}: " if line else ""
+        raise TemplateError(field, f"{prefix}the {_FIELD_WORDS[field]} could not be filled in "
+                                   f"({exc}).", line) from None
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line Jinja's rewritten traceback points at, if any."""
+    lines = [lineno for frame, lineno in traceback.walk_tb(exc.__traceback__)
+             if frame.f_code.co_filename == "<template>"]
+    return lines[-1] if lines else None
+
+
+_TAGS = re.compile(r"{%.*?%}|{#.*?#}")
+
+
+def _as_written(text: str) -> str:
+    """The text with a tag that ends a line of text keeping that line's end.
+
+    The environment drops a line that holds only tags (``trim_blocks`` and
+    ``lstrip_blocks``), but Jinja would also drop the line end after
+    ``…text.{% endif %}``, joining two paragraphs; a ``+%}`` keeps it. The
+    number of lines does not change, so error lines stay right.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        end = line.rstrip()
+        if (end.endswith("%}") and not end.endswith(("-%}", "+%}"))
+                and _TAGS.sub("", line).strip()):
+            lines[i] = end[:-2] + "+%}" + line[len(end):]
+    return "\n".join(lines)
+
+
+def _tidy(text: str) -> str:
+    """No trailing spaces, at most one blank line in a row, one newline at the end."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> ImmutableSandboxedEnvironment:
+    # Plain text: no HTML escaping here; the letter PDF escapes for reportlab itself.
+    env = ImmutableSandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined,
+                                        trim_blocks=True, lstrip_blocks=True)
+    env.globals.clear()  # no range, dict, lipsum, cycler, joiner or namespace
+    env.filters = {name: DEFAULT_FILTERS[name] for name in SAFE_FILTERS}
+    env.tests = {}
+    return env
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(source: str) -> jinja2.Template:
+    return _environment().from_string(source)
