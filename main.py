@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--follow-up", type=_date, metavar="DATE",
                      help="when to follow up, YYYY-MM-DD")
     log.set_defaults(handler=_log)
+    interest = commands.add_parser(
+        "interest", help="show an invoice's late-payment interest and compensation, worked out")
+    interest.add_argument("invoice", metavar="INVOICE", help="the invoice number")
+    interest.add_argument("--as-of", type=_date, metavar="DATE",
+                          help="interest up to and including this day, YYYY-MM-DD "
+                               "(default: today)")
+    interest.set_defaults(handler=_interest)
     return parser
 
 
@@ -176,6 +183,18 @@ def _log(args: argparse.Namespace) -> int:
     run_in_store(args.db or default_store_path(), record)
     follow = f"; follow up on {args.follow_up.isoformat()}" if args.follow_up else ""
     print(f"Recorded a {args.kind} with {args.customer}{follow}.")
+    return 0
+
+
+def _interest(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.interest import invoice_id_for, invoice_interest
+    from reports.interest_text import interest_text
+
+    as_of = args.as_of or dt.date.today()
+    calculation = run_in_store(args.db or default_store_path(),
+                               lambda: invoice_interest(invoice_id_for(args.invoice), as_of))
+    sys.stdout.write(interest_text(calculation, as_of))
     return 0
 
 

@@ -1,0 +1,171 @@
+"""Charges on an invoice: late interest, fixed compensation and stage fees.
+
+A charge is its own document referencing the invoice; the invoice itself is
+never rewritten. Interest is charged only for days not charged before, so a
+later stage charges from the day after the last interest charge's period.
+Compensation is charged at most once per invoice. Charges are voided, never
+deleted, and every change is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import peewee as pw
+
+from models.audit import record_change
+from models.db import writing
+from models.errors import LedgerError
+from models.interest import interest_words, invoice_compensation, invoice_interest
+from models.money import format_money
+from models.schema import Allocation, Charge, Invoice
+
+_NOT_CHARGEABLE = ("void", "written_off")
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    """A charge as recorded, with its calculation."""
+
+    id: int
+    invoice_id: int
+    kind: str
+    charged_on: dt.date
+    amount_minor: int
+    open_minor: int
+    currency: str
+    principal_minor: int | None
+    rate_percent: Decimal | None
+    period_from: dt.date | None
+    period_to: dt.date | None
+    days: int | None
+    description: str
+    voided: bool
+
+
+def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensation: bool,
+                   fee_minor: int, fee_reason: str = "Reminder fee",
+                   now: dt.datetime | None = None) -> list[int]:
+    """Charge what a follow-up stage applies to an invoice on ``as_of``; returns the new
+    charges' ids (interest, compensation, fee, in that order; none when nothing is due).
+
+    Interest runs up to and including ``as_of`` from the day after the last interest
+    charged. Compensation is charged once per invoice, under the statutory regimes.
+    Runs inside the caller's transaction when there is one. Raises
+    :class:`LedgerError` for a void or written-off invoice, a negative fee, or
+    compensation the invoice's currency cannot carry, and
+    :class:`~models.reference_rates.MissingRate` for a missing reference rate.
+    """
+    if fee_minor < 0:
+        raise LedgerError("fee", "A fee cannot be below zero.")
+    now = now or dt.datetime.now()
+    with writing():
+        invoice = _chargeable(invoice_id)
+        ids = []
+        if interest:
+            ids += _charge_interest(invoice, as_of, now)
+        if compensation:
+            ids += _charge_compensation(invoice, as_of, now)
+        if fee_minor > 0:
+            ids.append(_create(invoice, "fee", as_of, fee_minor, now,
+                               description=f"{fee_reason.strip() or 'Fee'}: "
+                                           f"{format_money(fee_minor, invoice.currency)}."))
+    return ids
+
+
+def invoice_charges(invoice_id: int) -> list[ChargeRow]:
+    """The invoice's charges, void ones included, in the order they were charged."""
+    query = (Charge.select().where(Charge.invoice == invoice_id)
+             .order_by(Charge.charged_on, Charge.id))
+    return [_row(charge) for charge in query]
+
+
+def void_charge(charge_id: int, reason: str) -> None:
+    """Void a charge made in error (only while nothing is allocated to it)."""
+    reason = reason.strip()
+    if not reason:
+        raise LedgerError("reason", "Say why the charge is voided.")
+    with writing():
+        charge = Charge.get_or_none(Charge.id == charge_id)
+        if charge is None or charge.voided:
+            raise LedgerError("charge", "That charge does not exist or is already void.")
+        if Allocation.select().where((Allocation.charge == charge.id)
+                                     & ~Allocation.voided).exists():
+            raise LedgerError("charge", "Money is allocated to this charge. Void that payment "
+                                        "first.")
+        # open_minor stays as derived from allocations (what `check` proves); the
+        # flag takes the charge out of what is owed.
+        Charge.update(voided=True).where(Charge.id == charge.id).execute()
+        record_change("void charge", "charge", charge.id, before={"voided": False},
+                      after={"voided": True, "reason": reason})
+
+
+def _chargeable(invoice_id: int) -> Invoice:
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    if invoice is None:
+        raise LedgerError("invoice", "That invoice no longer exists.")
+    if invoice.status in _NOT_CHARGEABLE:
+        raise LedgerError("invoice", f"Invoice {invoice.number} is "
+                                     f"{invoice.status.replace('_', ' ')}; nothing is charged "
+                                     f"on it.")
+    return invoice
+
+
+def _charge_interest(invoice: Invoice, as_of: dt.date, now: dt.datetime) -> list[int]:
+    last = (Charge.select(pw.fn.MAX(Charge.period_to))
+            .where((Charge.invoice == invoice.id) & (Charge.kind == "interest")
+                   & ~Charge.voided).scalar())
+    from_day = _as_date(last) + dt.timedelta(days=1) if last is not None else None
+    calculation = invoice_interest(invoice.id, as_of, from_day=from_day)
+    if calculation.interest_minor <= 0:
+        return []
+    periods = calculation.periods
+    principals = {p.principal_minor for p in periods}
+    rates = {p.rate_percent for p in periods}
+    return [_create(
+        invoice, "interest", as_of, calculation.interest_minor, now,
+        principal_minor=principals.pop() if len(principals) == 1 else None,
+        rate_percent=rates.pop() if len(rates) == 1 else None,
+        period_from=periods[0].start, period_to=periods[-1].end,
+        days=sum(p.days for p in periods), description=interest_words(calculation))]
+
+
+def _charge_compensation(invoice: Invoice, as_of: dt.date, now: dt.datetime) -> list[int]:
+    if Charge.select().where((Charge.invoice == invoice.id) & (Charge.kind == "compensation")
+                             & ~Charge.voided).exists():
+        return []
+    amount, words = invoice_compensation(invoice.id, as_of)
+    if amount <= 0:
+        return []
+    return [_create(invoice, "compensation", as_of, amount, now,
+                    description=f"{words} Invoice {invoice.number} of "
+                                f"{format_money(invoice.amount_minor, invoice.currency)}.")]
+
+
+def _create(invoice: Invoice, kind: str, on: dt.date, amount_minor: int, now: dt.datetime,
+            **calculation: object) -> int:
+    charge = Charge.create(invoice=invoice, kind=kind, charged_on=on, amount_minor=amount_minor,
+                           open_minor=amount_minor, currency=invoice.currency,
+                           created_at=now, **calculation)
+    record_change(f"charge {kind}", "charge", charge.id,
+                  after={"invoice": invoice.number, "kind": kind, "charged_on": on,
+                         "amount_minor": amount_minor, "currency": invoice.currency,
+                         **calculation})
+    return int(charge.id)
+
+
+def _row(charge: Charge) -> ChargeRow:
+    return ChargeRow(
+        id=charge.id, invoice_id=charge.invoice_id, kind=charge.kind,
+        charged_on=charge.charged_on, amount_minor=charge.amount_minor,
+        open_minor=charge.open_minor, currency=charge.currency,
+        principal_minor=charge.principal_minor, rate_percent=charge.rate_percent,
+        period_from=charge.period_from, period_to=charge.period_to, days=charge.days,
+        description=charge.description, voided=charge.voided)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    # An aggregate such as MAX() comes back as SQLite's text, not a date.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
