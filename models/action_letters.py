@@ -1,0 +1,74 @@
+"""The text a follow-up action would send: its stage's template filled in for the
+account, with the next step the business will take and its date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.followup import CHANNEL_WORDS, DueAction, Stage, stages_by_policy
+from models.letter_context import letter_context
+from models.money import format_money
+from models.schema import LetterTemplate
+from models.templating import render_letter
+
+# What the next stage means for the customer, written to follow "we will".
+_NEXT_STEPS = (
+    ("agency", "refer the account to a collection agency"),
+    ("final", "send you our final notice"),
+    ("call", "call you to discuss the account"),
+)
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """What an action would say: for a letter or e-mail its subject and text, for a
+    call the points to go through."""
+
+    channel: str  # email, letter, phone
+    subject: str
+    text: str
+    template_name: str  # "" for a call
+
+
+def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
+    """The action's text, from its stage's template, as the customer would read it."""
+    follow = _next_stage(action.stage)
+    next_on = (as_of + dt.timedelta(days=follow.offset_days - action.stage.offset_days)
+               if follow is not None else None)
+    if action.stage.channel == "phone" or action.stage.template_id is None:
+        return ActionDraft(action.stage.channel, "", _call_points(action), "")
+    template = LetterTemplate.get_by_id(action.stage.template_id)
+    context = letter_context(action.customer_id, [i.id for i in action.invoices], as_of,
+                             stage_name=action.stage.name,
+                             next_step=_next_step(follow) if follow is not None else "",
+                             next_step_on=next_on)
+    letter = render_letter(template.subject, template.body, context)
+    return ActionDraft(action.stage.channel, letter.subject, letter.body, template.name)
+
+
+def _next_stage(stage: Stage) -> Stage | None:
+    later = [s for s in stages_by_policy().get(stage.policy_id, [])
+             if s.position > stage.position]
+    return later[0] if later else None
+
+
+def _next_step(stage: Stage) -> str:
+    name = stage.name.casefold()
+    for word, step in _NEXT_STEPS:
+        if word in name:
+            return step
+    if stage.channel == "phone":
+        return "call you to discuss the account"
+    return f"send you a further {CHANNEL_WORDS[stage.channel].lower()}"
+
+
+def _call_points(action: DueAction) -> str:
+    lines = [f"Call {action.customer_name} ({action.stage.name}) about "
+             f"{format_money(action.total_minor, action.currency)}:"]
+    for invoice in action.invoices:
+        lines.append(f"- {invoice.number}, due {invoice.due_date:%d %b %Y}: "
+                     f"{format_money(invoice.open_minor, action.currency)} open, "
+                     f"{invoice.days_overdue} days overdue")
+    lines += ["", "Ask when payment will be made, and log the call with its outcome."]
+    return "\n".join(lines)

@@ -1,0 +1,30 @@
+"""Every action due drafts its text: letters and e-mails from templates, calls as points."""
+
+from __future__ import annotations
+
+from models import db
+from models.action_letters import draft_for
+from models.followup import follow_up_plan
+from tests.conftest import DEMO_TODAY
+
+
+def test_every_action_due_in_the_demo_drafts_its_text(demo_store: db.Store) -> None:
+    plan = follow_up_plan(DEMO_TODAY)
+    assert plan.due
+    for action in plan.due:
+        draft = draft_for(action, DEMO_TODAY)
+        assert draft.channel == action.stage.channel
+        for invoice in action.invoices:
+            assert invoice.number in draft.text
+        if action.stage.channel == "phone":
+            assert draft.subject == "" and draft.text.startswith(f"Call {action.customer_name}")
+        else:
+            assert draft.subject and draft.template_name
+            assert "{{" not in draft.text and "{%" not in draft.text
+
+
+def test_a_final_notice_names_the_next_step_and_its_date(demo_store: db.Store) -> None:
+    final = next(a for a in follow_up_plan(DEMO_TODAY).due if a.stage.name == "Final notice")
+    draft = draft_for(final, DEMO_TODAY)
+    assert "refer the account to a collection agency" in draft.text
+    assert "8 December 2026" in draft.text  # Agency review comes 15 days later
