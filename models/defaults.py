@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from models.money import to_minor
+from models.reference_rates import seed_reference_rates
 from models.schema import (
     CreditPolicy,
     FollowUpPolicy,
@@ -220,10 +221,13 @@ def seed_defaults(currency: str) -> None:
     CreditPolicy.create(name="No charges", regime="none")
     CreditPolicy.create(name="Contractual 1.5% a month", regime="contractual_monthly",
                         rate_percent=Decimal("1.5"), grace_days=7)
+    CreditPolicy.create(name="Contractual 8% a year", regime="contractual_annual",
+                        rate_percent=Decimal("8"), grace_days=0)
     CreditPolicy.create(name="UK statutory late payment", regime="uk_statutory",
                         fixed_compensation=True)
     CreditPolicy.create(name="EU statutory late payment", regime="eu_statutory",
                         fixed_compensation=True)
+    seed_reference_rates()
     templates = {(tone, channel): _create_template(tone, channel)
                  for tone in _SUBJECT for channel in ("email", "letter")}
     for policy_name, (description, stages) in _POLICIES.items():

@@ -83,9 +83,13 @@ def _v4_worklist_and_note_search(db: pw.Database) -> None:
 
 
 def _v5_skipped_stages(db: pw.Database) -> None:
-    """A follow-up stage can be skipped with a reason, and so never comes back."""
+    """A follow-up stage can be skipped with a reason, and so never comes back; the
+    reference rates Duly ships with are added (the user's own rows are kept)."""
+    from models.reference_rates import seed_reference_rates
+
     db.execute_sql('ALTER TABLE "stage_execution" ADD COLUMN "skip_reason" TEXT NOT NULL '
                    "DEFAULT ''")
+    seed_reference_rates()
 
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
