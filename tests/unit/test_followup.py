@@ -288,3 +288,30 @@ def test_the_customer_view_knows_what_is_due_held_and_next(empty_store: db.Store
     put_on_hold(who, "Owner in hospital")
     held = customer_follow_up(who, TODAY)
     assert held.due == () and held.held[0].reasons[0].startswith("the customer is on hold")
+
+
+def test_a_stage_with_charges_records_them_with_the_contact(empty_store: db.Store) -> None:
+    from decimal import Decimal
+
+    from models.charges import invoice_charges
+    from models.schema import CreditPolicy, Customer, FollowUpStage
+
+    who = customer()
+    contractual = CreditPolicy.get(CreditPolicy.name == "Contractual 8% a year")
+    Customer.update(credit_policy=contractual).where(Customer.id == who).execute()
+    old = invoice_due(who, TODAY - 50 * DAY, 1_000_00)
+    new = invoice_due(who, TODAY - 46 * DAY, 500_00)
+    FollowUpStage.update(apply_interest=True, fee_minor=15_00).where(
+        FollowUpStage.name == "Final notice").execute()
+    [action] = plan_on(TODAY).due
+    assert action.stage.name == "Final notice"
+    send(action, TODAY)
+    old_charges = {c.kind: c for c in invoice_charges(old)}
+    assert set(old_charges) == {"interest", "fee"}  # the stage's fee once, on the oldest
+    assert old_charges["fee"].amount_minor == 15_00
+    interest = old_charges["interest"]
+    assert (interest.principal_minor, interest.rate_percent, interest.days) == (
+        1_000_00, Decimal("8"), 50)
+    assert interest.amount_minor == 10_96  # 1,000.00 x 8% x 50 / 365 = 10.958…
+    assert [c.kind for c in invoice_charges(new)] == ["interest"]
+    assert check_store() == []
