@@ -13,8 +13,10 @@ from models.money import format_money
 from models.schema import (
     AgencyReferral,
     AuditEntry,
+    Charge,
     CreditNote,
     Customer,
+    FollowUpStage,
     Instalment,
     Interaction,
     Invoice,
@@ -22,6 +24,7 @@ from models.schema import (
     PaymentPlan,
     Promise,
     PromiseInvoice,
+    StageExecution,
 )
 
 CONTACT_KINDS = {"call": "Call", "email": "E-mail", "letter": "Letter", "meeting": "Meeting",
@@ -31,8 +34,8 @@ CONTACT_KINDS = {"call": "Call", "email": "E-mail", "letter": "Letter", "meeting
 TIMELINE_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Everything", ()),
     ("Calls, meetings and notes", ("call", "meeting", "sms", "note")),
-    ("Letters and e-mails", ("letter", "email")),
-    ("Payments and credit notes", ("payment", "credit note")),
+    ("Letters and e-mails", ("letter", "email", "reminder skipped")),
+    ("Payments, credit notes and charges", ("payment", "credit note", "charge")),
     ("Promises", ("promise",)),
     ("Disputes and holds", ("dispute", "hold")),
     ("Plans and agency", ("plan", "agency")),
@@ -64,7 +67,8 @@ def customer_timeline(customer_id: int,
     if not Customer.select().where(Customer.id == customer_id).exists():
         raise LedgerError("customer", "That customer no longer exists.")
     entries = (_contacts(customer_id) + _money_in(customer_id) + _promises(customer_id)
-               + _audited(customer_id) + _plans(customer_id) + _referrals(customer_id))
+               + _audited(customer_id) + _plans(customer_id) + _referrals(customer_id)
+               + _charges(customer_id) + _skipped_stages(customer_id))
     if kinds:
         entries = [e for e in entries if e.kind in kinds]
     # At the same moment a contact comes before what was recorded from it.
@@ -172,6 +176,36 @@ def _referrals(customer_id: int) -> list[TimelineEntry]:
             "agency", _start_of(referral.referred_on), f"Referred to {referral.agency.name}",
             referral.notes, None, referral.currency, referral.status, None))
     return rows
+
+
+_CHARGE_WORDS = {"interest": "Late-payment interest", "compensation": "Fixed compensation",
+                 "fee": "Fee"}
+
+
+def _charges(customer_id: int) -> list[TimelineEntry]:
+    """Charges on the customer's invoices, each with its calculation in words."""
+    query = (Charge.select(Charge, Invoice.number.alias("number"))
+             .join(Invoice).where(Invoice.customer == customer_id).objects())
+    return [TimelineEntry(
+        "charge", charge.created_at, f"{_CHARGE_WORDS.get(charge.kind, charge.kind)} on "
+        f"invoice {charge.number}", charge.description, charge.amount_minor, charge.currency,
+        "void" if charge.voided else "", None) for charge in query]
+
+
+def _skipped_stages(customer_id: int) -> list[TimelineEntry]:
+    """Follow-up stages the user chose not to send, with their reasons."""
+    query = (StageExecution.select(StageExecution.executed_on, StageExecution.skip_reason,
+                                   FollowUpStage.name, Invoice.number)
+             .join(FollowUpStage).switch(StageExecution).join(Invoice)
+             .where((Invoice.customer == customer_id) & (StageExecution.skip_reason != ""))
+             .tuples())
+    skipped: dict[tuple[dt.date, str, str], list[str]] = {}
+    for day, reason, stage, number in query:
+        skipped.setdefault((day, stage, reason), []).append(number)
+    return [TimelineEntry("reminder skipped", _start_of(day), f"“{stage}” not sent",
+                          f"{reason}\nFor invoice {', '.join(sorted(numbers))}", None, "",
+                          "skipped", None)
+            for (day, stage, reason), numbers in skipped.items()]
 
 
 def _start_of(day: dt.date) -> dt.datetime:

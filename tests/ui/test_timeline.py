@@ -128,11 +128,11 @@ def test_filtering_shows_only_payments_and_credit_notes_without_reading_again(pa
     timeline_tab(page)
     everything = page.view.timeline.rowCount()
 
-    page.view.show_timeline_kinds("Payments and credit notes")
+    page.view.show_timeline_kinds("Payments, credit notes and charges")
 
     assert not page.tasks.busy  # filtered in the model, not by a new query
     kinds = {r.kind for r in page.view.timeline.rows()}
-    assert kinds and kinds <= set(dict(TIMELINE_FILTERS)["Payments and credit notes"])
+    assert kinds and kinds <= set(dict(TIMELINE_FILTERS)["Payments, credit notes and charges"])
     shown = page.view.timeline.rowCount()
     assert 0 < shown < everything
     assert page.view.timeline_count.text() == f"{shown} of {everything} shown"

@@ -67,8 +67,8 @@ def test_the_timeline_can_be_narrowed_to_one_kind(empty_store: db.Store) -> None
     record_payment(who, received_on=TODAY, amount_minor=40_00, today=TODAY)
     filters = dict(TIMELINE_FILTERS)
     assert [e.kind for e in customer_timeline(who, filters["Letters and e-mails"])] == ["email"]
-    assert [e.kind for e in customer_timeline(who, filters["Payments and credit notes"])] == [
-        "payment"]
+    money = filters["Payments, credit notes and charges"]
+    assert [e.kind for e in customer_timeline(who, money)] == ["payment"]
     assert len(customer_timeline(who, filters["Everything"])) == 3
 
 
@@ -155,3 +155,24 @@ def test_a_promise_made_in_a_contact_is_refused_with_the_contact(empty_store: db
     assert refused.value.field == "invoices"
     assert customer_timeline(who) == []
     assert Promise.select().count() == 0
+
+
+def test_charges_and_skipped_reminders_are_on_the_timeline(empty_store: db.Store) -> None:
+    from models.charges import record_charges
+    from models.followup import follow_up_plan, skip_action
+    from models.schema import CreditPolicy, Customer
+
+    who = customer()
+    Customer.update(credit_policy=CreditPolicy.get(
+        CreditPolicy.name == "Contractual 8% a year")).where(Customer.id == who).execute()
+    bill = invoice(who, 1_000_00, due_days_ago=50)
+    record_charges(bill, TODAY, interest=True, compensation=False, fee_minor=0, now=NOON)
+    [action] = follow_up_plan(TODAY).due
+    skip_action(who, "GBP", TODAY, stage_id=action.stage.id, reason="Paying via their bank")
+    entries = {e.kind: e for e in customer_timeline(who)}
+    charge = entries["charge"]
+    assert charge.title.startswith("Late-payment interest on invoice T-")
+    assert "8" in charge.detail and "50" in charge.detail  # the calculation, in words
+    skipped = entries["reminder skipped"]
+    assert skipped.title == f"“{action.stage.name}” not sent"
+    assert skipped.detail.startswith("Paying via their bank")
