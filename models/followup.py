@@ -11,6 +11,7 @@ one communication at the highest stage any of them has reached.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from models.schema import (
     PromiseInvoice,
     Setting,
     StageExecution,
+    database,
 )
 
 DEFAULT_POLICY_SETTING = "default_followup_policy"
@@ -307,19 +309,40 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     if customer_id is not None:
         query = query.where(Invoice.customer == customer_id)
     accounts: dict[tuple[int, str], _Account] = {}
-    for (invoice_id, number, due, open_minor, currency, status, cid, code, name, on_hold,
-         hold_reason, last_contact, policy_id, reached_position) in query.tuples():
-        if policy_id is None or policy_id not in stages:
+    offsets = {pid: [s.offset_days for s in policy] for pid, policy in stages.items()}
+    # Raw rows: converting ~50k rows' fields through peewee took 4/5 of the time;
+    # only the rows with a stage due are turned into dates and flags.
+    for (invoice_id, number, due_text, open_minor, currency, status, cid, code, name, on_hold,
+         hold_reason, last_contact, policy_id, reached_position) in database.execute_sql(
+            *query.sql()):
+        if policy_id not in offsets:
             continue
+        due = _as_date(due_text)
         days = (as_of - due).days
-        stage = highest_reached(stages[policy_id], days)
-        if stage is None or stage.position <= (reached_position or 0):
+        reached_count = bisect.bisect_right(offsets[policy_id], days)
+        if not reached_count:
             continue
-        account = accounts.setdefault((cid, currency), _Account(
-            cid, code, name, currency, policy_id, on_hold, hold_reason, last_contact, []))
+        stage = stages[policy_id][reached_count - 1]
+        if stage.position <= (reached_position or 0):
+            continue
+        account = accounts.get((cid, currency))
+        if account is None:
+            account = accounts[(cid, currency)] = _Account(
+                cid, code, name, currency, policy_id, bool(on_hold), hold_reason,
+                _as_datetime(last_contact), [])
         account.candidates.append(_Candidate(
             ActionInvoice(invoice_id, number, due, open_minor, days, stage.id), stage, status))
     return list(accounts.values())
+
+
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
 
 def highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:

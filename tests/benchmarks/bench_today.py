@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from models.contacts import search_notes
 from models.db import open_store
+from models.followup import follow_up_plan
 from models.today import NEW_OVERDUE_DAYS, worklist
 from tests.benchmarks.common import BIG_TODAY, big_store, median, report
 
@@ -41,6 +42,17 @@ SELECT p.id, p.customer_id, c.code, c.name, p.promised_for, p.status, p.amount_m
         JOIN invoice v ON v.id = pi.invoice_id WHERE pi.promise_id = p.id)
 FROM promise p JOIN customer c ON c.id = p.customer_id
 WHERE p.status IN ('open', 'broken') AND p.promised_for <= :d0
+"""
+
+# The engine's floor: open invoices with the highest stage executed for each.
+STAGES_SQL = """
+SELECT v.id, v.number, v.due_date, v.open_minor, v.currency, v.status, c.id, c.code, c.name,
+       c.on_hold, c.hold_reason, c.last_contact_at, c.followup_policy_id,
+       (SELECT MAX(s.position) FROM stage_execution e JOIN follow_up_stage s ON s.id = e.stage_id
+        WHERE e.invoice_id = v.id)
+FROM invoice v JOIN customer c ON c.id = v.customer_id
+WHERE v.open_minor > 0 AND v.status IN ('open', 'disputed', 'with_agency')
+  AND v.due_date <= :d3
 """
 
 NEW_OVERDUE_SQL = """
@@ -72,6 +84,7 @@ def main() -> list[str]:
     store = open_store(path)
     raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     days = {"d0": BIG_TODAY.isoformat(),
+            "d3": (BIG_TODAY + dt.timedelta(days=3)).isoformat(),
             "dn": (BIG_TODAY - dt.timedelta(days=NEW_OVERDUE_DAYS)).isoformat()}
     lines = []
     try:
@@ -82,6 +95,11 @@ def main() -> list[str]:
                 f"note search {text!r} ({notes:,} notes, {len(search_notes(text))} shown)",
                 lambda text=text: search_notes(text),  # type: ignore[misc]
                 lambda fts=fts: raw.execute(SEARCH_SQL, (fts,)).fetchall()))  # type: ignore[misc]
+        plan = follow_up_plan(BIG_TODAY)
+        lines.append(_compare(
+            f"follow-up plan ({len(plan.due):,} due, {len(plan.skipped):,} held back)",
+            lambda: follow_up_plan(BIG_TODAY),
+            lambda: raw.execute(STAGES_SQL, days).fetchall()))
         count = len(worklist(BIG_TODAY))
         lines.append(_compare(
             f"Today worklist ({count:,} items, 10k customers)",
