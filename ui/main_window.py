@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from ui.accounts_page import AccountsPage
     from ui.contact_logging import ContactLogger
     from ui.customers_page import CustomersPage
+    from ui.settings_page import SettingsPage
     from ui.today_page import TodayPage
 
 DEFAULT_SIZE = (1200, 780)
@@ -658,6 +659,11 @@ class MainWindow(QMainWindow):
         return cast("CustomersPage", self._page("customers"))
 
     @property
+    def settings_page(self) -> SettingsPage:
+        """The Settings area's page (built on first use)."""
+        return cast("SettingsPage", self._page("settings"))
+
+    @property
     def contact_logger(self) -> ContactLogger:
         """Where the window logs contacts (made on first use)."""
         if self._contact_logger is None:
@@ -678,6 +684,8 @@ class MainWindow(QMainWindow):
             page = self._build_accounts_page()
         elif key == "customers":
             page = self._build_customers_page()
+        elif key == "settings":
+            page = self._build_settings_page()
         else:
             index = area_index(key)
             assert index is not None
@@ -737,6 +745,14 @@ class MainWindow(QMainWindow):
             if not self.customer_menu.isEmpty():
                 self.customer_menu.addSeparator()
             self.customer_menu.addActions(list(group))
+        return page
+
+    def _build_settings_page(self) -> SettingsPage:
+        from ui import settings_page as module  # imported when first needed
+
+        page = module.SettingsPage(self.tasks, self.today)
+        page.policies_changed.connect(self._on_settings_page_policies_changed)
+        self.store_closed.connect(page.clear)
         return page
 
     def _build_status_bar(self) -> None:
@@ -910,10 +926,12 @@ class MainWindow(QMainWindow):
             self.accounts_page.reload()
         elif area.key == "customers":
             self.customers_page.reload()
+        elif area.key == "settings":
+            self.settings_page.reload()
 
     @Slot(object)
     def _on_self_store_opened(self, _path: Path) -> None:
-        self._stale_areas = {"today", "accounts", "customers"}
+        self._stale_areas = {"today", "accounts", "customers", "settings"}
         self._show_worklist(None)
         self._refresh_current_area()
 
@@ -925,8 +943,15 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_customers_page_account_changed(self, _customer_id: int) -> None:
-        self._stale_areas.update(("today", "accounts"))
+        # Settings counts the customers of each policy.
+        self._stale_areas.update(("today", "accounts", "settings"))
         self._request_overview()  # and today's count after it
+
+    @Slot()
+    def _on_settings_page_policies_changed(self) -> None:
+        # A stage or a default policy changes what is due today and what a customer shows.
+        self._stale_areas.update(("today", "accounts", "customers"))
+        self._load_worklist_count()
 
     @Slot(int)
     def _on_accounts_page_customer_requested(self, customer_id: int) -> None:
@@ -1002,7 +1027,7 @@ def _long_day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-_BUILT_AREAS = frozenset(("today", "accounts", "customers"))
+_BUILT_AREAS = frozenset(("today", "accounts", "customers", "settings"))
 
 
 def _count(number: int, noun: str) -> str:
