@@ -31,6 +31,7 @@ reads the store.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,7 +41,7 @@ import peewee as pw
 from models.errors import LedgerError
 from models.money import exponent, format_money, from_minor, round_to_minor
 from models.reference_rates import BOE_BASE, ECB_MRO, rate_in_force, series_name
-from models.schema import Allocation, Charge, CreditPolicy, Customer, Invoice
+from models.schema import Allocation, Charge, CreditPolicy, Customer, Invoice, Setting
 
 STATUTORY_MARGIN = Decimal(8)  # percentage points over the reference rate, both regimes
 DAYS_IN_YEAR = 365
@@ -261,10 +262,29 @@ def invoice_compensation(invoice_id: int, as_of: dt.date) -> tuple[int, str]:
     return amount, " ".join(words)
 
 
+DEFAULT_CREDIT_POLICY_SETTING = "default_credit_policy"
+
+
+def default_credit_policy_id() -> int | None:
+    """The business's credit policy for customers without their own (None: no charges)."""
+    setting = Setting.get_or_none(Setting.key == DEFAULT_CREDIT_POLICY_SETTING)
+    if setting is None:
+        return None
+    policy_id = json.loads(setting.value)
+    if policy_id is None or CreditPolicy.get_or_none(CreditPolicy.id == policy_id) is None:
+        return None
+    return int(policy_id)
+
+
 def _policy(invoice: Invoice) -> CreditPolicy | None:
-    return (CreditPolicy.select()
-            .join(Customer, on=(Customer.credit_policy == CreditPolicy.id))
-            .where(Customer.id == invoice.customer_id).first())
+    """The customer's own credit policy, else the business's default."""
+    own = (CreditPolicy.select()
+           .join(Customer, on=(Customer.credit_policy == CreditPolicy.id))
+           .where(Customer.id == invoice.customer_id).first())
+    if own is not None:
+        return own
+    default = default_credit_policy_id()
+    return CreditPolicy.get_or_none(CreditPolicy.id == default) if default else None
 
 
 def _regime(policy: CreditPolicy | None) -> str:

@@ -25,6 +25,7 @@ from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import DEFAULT_POLICY_SETTING, default_policy_id
+from models.interest import DEFAULT_CREDIT_POLICY_SETTING, default_credit_policy_id
 from models.reference_rates import ReferenceRateValue, reference_rates, series_name
 from models.schema import (
     Business,
@@ -41,7 +42,6 @@ from models.schema import (
 )
 from models.template_store import TONES, TemplateRow, template_list
 
-DEFAULT_CREDIT_POLICY_SETTING = "default_credit_policy"
 """The Setting holding the credit policy of customers who have none of their own."""
 
 MAX_NET_DAYS = 365
@@ -425,17 +425,7 @@ def follow_up_policies() -> list[FollowUpPolicyRow]:
 def default_policies() -> tuple[int | None, int | None]:
     """The business's default follow-up policy (the one the engine uses for customers
     without their own) and its default credit policy (None: none chosen)."""
-    return default_policy_id(), _default_credit_policy_id()
-
-
-def _default_credit_policy_id() -> int | None:
-    setting = Setting.get_or_none(Setting.key == DEFAULT_CREDIT_POLICY_SETTING)
-    if setting is None:
-        return None
-    policy_id = json.loads(setting.value)
-    if policy_id is None or CreditPolicy.get_or_none(CreditPolicy.id == policy_id) is None:
-        return None
-    return int(policy_id)
+    return default_policy_id(), default_credit_policy_id()
 
 
 def _customers_by(column: pw.ForeignKeyField) -> dict[int, int]:

@@ -469,3 +469,19 @@ def test_impossible_rates_are_refused_at_the_field(empty_store: db.Store, series
         add_reference_rate(series, day, rate, source)
     assert refused.value.field == field
     assert ReferenceRate.select().count() == before
+
+
+def test_a_customer_without_a_policy_falls_under_the_business_default(
+        empty_store: db.Store) -> None:
+    from models.interest import invoice_interest
+    from models.policies import set_default_policies
+    from models.schema import CreditPolicy
+    from tests.unit.ledger_helpers import TODAY as LEDGER_TODAY
+    from tests.unit.ledger_helpers import customer, invoice
+
+    who = customer()
+    bill = invoice(who, 1_000_00, due_days_ago=50)
+    assert invoice_interest(bill, LEDGER_TODAY).interest_minor == 0  # no policy, no default
+    contractual = CreditPolicy.get(CreditPolicy.name == "Contractual 8% a year")
+    set_default_policies(followup_policy_id=None, credit_policy_id=contractual.id)
+    assert invoice_interest(bill, LEDGER_TODAY).interest_minor == 10_96
