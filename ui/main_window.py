@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from ui.contact_logging import ContactLogger
     from ui.customers_page import CustomersPage
     from ui.settings_page import SettingsPage
+    from ui.templates_page import TemplatesPage
     from ui.today_page import TodayPage
 
 DEFAULT_SIZE = (1200, 780)
@@ -226,7 +227,8 @@ class MainWindow(QMainWindow):
         On failure the previous store is opened again, or the welcome page
         shows. The refused file is never changed.
         """
-        if self._switching or self._is_open(path):
+        if self._switching or self._is_open(path) \
+                or not self._templates_settled(lambda: self.open_store_file(path)):
             return
         self._switch_to(Path(path))
 
@@ -235,7 +237,7 @@ class MainWindow(QMainWindow):
         if self._switching:
             return
         demo = demo_path_beside(self._own_store_path)
-        if self._is_open(demo):
+        if self._is_open(demo) or not self._templates_settled(self.open_demo):
             return
         if demo.exists():
             self._switch_to(demo)
@@ -248,8 +250,16 @@ class MainWindow(QMainWindow):
 
     def start_new_company(self) -> None:
         """Ask for the business details, then create the store for them."""
-        if not self._switching:
+        if not self._switching and self._templates_settled(self.start_new_company):
             self._ask_company()
+
+    def _templates_settled(self, then: Callable[[], None]) -> bool:
+        """Whether the Templates area has no unsaved changes; if it has, ask, then ``then``."""
+        if "templates" not in self._built or not self.templates_page.has_unsaved_changes():
+            return True
+        self.show_area("templates")
+        self.templates_page.ask_to_save(then)
+        return False
 
     def _ask_company(self, draft: CompanyDraft | None = None,
                      error: CompanyError | None = None) -> None:
@@ -620,6 +630,9 @@ class MainWindow(QMainWindow):
         self.customer_menu.setEnabled(False)
         self.customer_menu.addAction(self.log_contact_action)
         self.menuBar().insertMenu(self._help_menu.menuAction(), self.customer_menu)
+        self.templates_menu = QMenu("&Templates", self)
+        self.templates_menu.setEnabled(False)
+        self.menuBar().insertMenu(self._help_menu.menuAction(), self.templates_menu)
         self.store_opened.connect(self._on_self_store_opened)
         self.store_closed.connect(self._on_self_store_closed)
         for area in AREAS:
@@ -664,6 +677,11 @@ class MainWindow(QMainWindow):
         return cast("SettingsPage", self._page("settings"))
 
     @property
+    def templates_page(self) -> TemplatesPage:
+        """The Templates area's page (built on first use)."""
+        return cast("TemplatesPage", self._page("templates"))
+
+    @property
     def contact_logger(self) -> ContactLogger:
         """Where the window logs contacts (made on first use)."""
         if self._contact_logger is None:
@@ -684,6 +702,8 @@ class MainWindow(QMainWindow):
             page = self._build_accounts_page()
         elif key == "customers":
             page = self._build_customers_page()
+        elif key == "templates":
+            page = self._build_templates_page()
         elif key == "settings":
             page = self._build_settings_page()
         else:
@@ -753,6 +773,15 @@ class MainWindow(QMainWindow):
         page = module.SettingsPage(self.tasks, self.today)
         page.policies_changed.connect(self._on_settings_page_policies_changed)
         self.store_closed.connect(page.clear)
+        return page
+
+    def _build_templates_page(self) -> TemplatesPage:
+        from ui import templates_page as module  # imported when first needed
+
+        page = module.TemplatesPage(self.tasks, self.today, settings=self._settings)
+        page.template_saved.connect(self._on_templates_page_template_saved)
+        self.store_closed.connect(page.clear)
+        self.templates_menu.addActions(page.actions_for_menu())
         return page
 
     def _build_status_bar(self) -> None:
@@ -841,7 +870,10 @@ class MainWindow(QMainWindow):
         return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the window's layout and close the store."""
+        """Remember the window's layout and close the store (once templates are saved)."""
+        if not self._templates_settled(self.close):
+            event.ignore()
+            return
         self._save_window_state()
         self._close_store()  # waits for a store being prepared; its outcome is dropped
         if self._switching:
@@ -915,6 +947,7 @@ class MainWindow(QMainWindow):
         area = self.current_area()
         self.customer_menu.setEnabled(area is not None and area.key == "customers")
         self.worklist_menu.setEnabled(area is not None and area.key == "today")
+        self.templates_menu.setEnabled(area is not None and area.key == "templates")
         self._update_log_contact_action()
         if not self._shown_once or self._store is None or area is None \
                 or area.key not in self._stale_areas:
@@ -926,12 +959,14 @@ class MainWindow(QMainWindow):
             self.accounts_page.reload()
         elif area.key == "customers":
             self.customers_page.reload()
+        elif area.key == "templates":
+            self.templates_page.reload()
         elif area.key == "settings":
             self.settings_page.reload()
 
     @Slot(object)
     def _on_self_store_opened(self, _path: Path) -> None:
-        self._stale_areas = {"today", "accounts", "customers", "settings"}
+        self._stale_areas = {"today", "accounts", "customers", "settings", "templates"}
         self._show_worklist(None)
         self._refresh_current_area()
 
@@ -944,14 +979,19 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_customers_page_account_changed(self, _customer_id: int) -> None:
         # Settings counts the customers of each policy.
-        self._stale_areas.update(("today", "accounts", "settings"))
+        self._stale_areas.update(("today", "accounts", "settings", "templates"))
         self._request_overview()  # and today's count after it
 
     @Slot()
     def _on_settings_page_policies_changed(self) -> None:
-        # A stage or a default policy changes what is due today and what a customer shows.
-        self._stale_areas.update(("today", "accounts", "customers"))
+        # A stage or a default policy changes what is due today and what a customer shows,
+        # and which stages send each template.
+        self._stale_areas.update(("today", "accounts", "customers", "templates"))
         self._load_worklist_count()
+
+    @Slot(int)
+    def _on_templates_page_template_saved(self, _template_id: int) -> None:
+        self._stale_areas.add("settings")  # its stages offer the templates by name
 
     @Slot(int)
     def _on_accounts_page_customer_requested(self, customer_id: int) -> None:
@@ -1027,7 +1067,7 @@ def _long_day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-_BUILT_AREAS = frozenset(("today", "accounts", "customers", "settings"))
+_BUILT_AREAS = frozenset(("today", "accounts", "customers", "settings", "templates"))
 
 
 def _count(number: int, noun: str) -> str:
