@@ -47,7 +47,6 @@ from models.company import BusinessDetails, CompanyError, business_details
 from models.db import Store, StoreError, default_store_path, known_errors, open_store
 from models.money import format_money
 from models.overview import StoreOverview, store_overview
-from models.today import WorkItem, WorkItemRef, worklist, worklist_summary
 from ui import VERSION, file_pickers, messages
 from ui.areas import AREAS, Area, area_index
 from ui.elided_label import ElidedLabel
@@ -66,6 +65,7 @@ from ui.tasks import Progress, TaskRunner
 from ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
+    from models.today import WorkItem, WorkItemRef
     from ui.accounts_page import AccountsPage
     from ui.contact_logging import ContactLogger
     from ui.customers_page import CustomersPage
@@ -465,6 +465,8 @@ class MainWindow(QMainWindow):
         as_of = self.today()
 
         def load(_progress: Progress) -> list[WorkItem]:
+            from models.today import worklist  # the follow-up engine, once painted
+
             return worklist(as_of)
 
         self.tasks.run(load, on_success=lambda items: self._on_worklist_task_succeeded(
@@ -485,13 +487,13 @@ class MainWindow(QMainWindow):
             item.setData(BADGE_ROLE, f"{count:,}" if count else None)
             shortcut = self.go_actions[index].shortcut().toString(
                 QKeySequence.SequenceFormat.NativeText)
-            todo = f": {worklist_summary(items)}" if items is not None else ""
+            todo = f": {_summary(items)}" if items is not None else ""
             item.setToolTip(f"{AREAS[index].title} ({shortcut}){todo}")
         self._update_worklist_status()
 
     def _update_worklist_status(self) -> None:
         items = self._worklist
-        text = worklist_summary(items) if items is not None else ""
+        text = _summary(items) if items is not None else ""
         self._status_worklist.setText(text)
         self._status_worklist.setToolTip(
             f"{text}\n\nWhat the Today list holds for {_long_day(self.today())}."
@@ -1033,6 +1035,8 @@ class MainWindow(QMainWindow):
         item = self.today_page.current_item()
         if item is None or item.customer_id != customer_id:
             return None
+        from models.today import WorkItemRef
+
         return WorkItemRef(item.kind, item.ref_id, item.title)
 
     @Slot(int)
@@ -1065,6 +1069,13 @@ class MainWindow(QMainWindow):
 
 def _long_day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _summary(items: list[WorkItem]) -> str:
+    # Imported here: the follow-up engine is not needed before the first paint.
+    from models.today import worklist_summary
+
+    return worklist_summary(items)
 
 
 _BUILT_AREAS = frozenset(("today", "accounts", "customers", "settings", "templates"))
