@@ -315,3 +315,16 @@ def test_a_stage_with_charges_records_them_with_the_contact(empty_store: db.Stor
     assert interest.amount_minor == 10_96  # 1,000.00 x 8% x 50 / 365 = 10.958…
     assert [c.kind for c in invoice_charges(new)] == ["interest"]
     assert check_store() == []
+
+
+def test_invoices_with_a_collection_agency_are_not_chased(empty_store: db.Store) -> None:
+    from models.schema import Invoice
+
+    who = customer()
+    referred = invoice_due(who, TODAY - 70 * DAY)
+    Invoice.update(status="with_agency").where(Invoice.id == referred).execute()
+    assert skipped(TODAY, who).reasons == (
+        f"{_number(referred)} is with a collection agency",)
+    other = invoice_due(who, TODAY - 2 * DAY)
+    [action] = plan_on(TODAY).due
+    assert [i.id for i in action.invoices] == [other]
