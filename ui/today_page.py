@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
     QLabel,
@@ -48,21 +49,28 @@ from PySide6.QtWidgets import (
 
 from models.contacts import NoteHit, review_promises, search_notes
 from models.errors import LedgerError
+from models.followup import execute_action, skip_action
 from models.today import WorkItem, dismiss, mark_done, snooze, worklist, worklist_summary
 from ui import messages
 from ui.list_table import list_table
 from ui.note_search_model import NoteSearchModel, RichTextDelegate
 from ui.page_actions import page_action
 from ui.resources import icon
-from ui.style import mute, scale_font
+from ui.style import ACCENT, mute, scale_font
 from ui.tasks import Progress, TaskRunner
-from ui.worklist_model import WorklistModel
+from ui.worklist_model import WorklistModel, is_reminder, kind_text
+
+if TYPE_CHECKING:
+    from ui.action_review_dialog import ActionReview, ReviewDecision
+    from ui.batch_approve_dialog import BatchEntry
 
 # Typing a date digit by digit changes it several times; load once it settles.
 DATE_SETTLE_MS = 300
 # Notes are searched once the typing pauses.
 SEARCH_PAUSE_MS = 250
 SPLITTER_KEY = "today/splitter-v1"
+NOTICE_STYLE = (f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10); "
+                f"border-radius: 4px; padding: 4px 8px; }}")
 
 
 def long_date(day: dt.date) -> str:
@@ -71,14 +79,16 @@ def long_date(day: dt.date) -> str:
 
 
 class TodayPage(QWidget):
-    """The worklist for a day, its actions (done, snooze, dismiss), and a note search."""
+    """The worklist for a day, its actions (done, snooze, dismiss; review, approve or skip a
+    reminder due, or approve several at once), and a note search."""
 
     customer_requested = Signal(int)
     """The user asked to open a customer (Enter or double-click on an item or a note)."""
     worklist_changed = Signal(object)
     """A list arrived and is on show (a ``list[WorkItem]``, for :meth:`list_date`)."""
     item_decided = Signal(int)
-    """An item was marked done, snoozed or dismissed (its customer's id)."""
+    """An item was marked done, snoozed, dismissed, approved or skipped (its customer's id;
+    after a batch of reminders, the first one's)."""
     notes_found = Signal(object)
     """A note search answered (a ``list[NoteHit]``, for :meth:`search_text`)."""
     current_changed = Signal()
@@ -99,6 +109,8 @@ class TodayPage(QWidget):
         self._request = 0
         self._search_request = 0
         self._writing = 0
+        self._preparing = 0  # reminders being read for review or approval
+        self._review_request = 0
         self._loading = False
         self._loaded_once = False
         self._list_date: dt.date | None = None
@@ -137,6 +149,9 @@ class TodayPage(QWidget):
         """Forget the list and the search (the store closed); loads on their way are dropped."""
         self._request += 1
         self._search_request += 1
+        self._review_request += 1
+        self._preparing = 0
+        self.clear_notice()
         self._settle.stop()
         self._search_timer.stop()
         self._loading = False
@@ -165,6 +180,25 @@ class TodayPage(QWidget):
         if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
             return None
         return self.model.row_at(index.row())
+
+    def selected_items(self) -> list[WorkItem]:
+        """The work items selected in the list (several with Shift or Ctrl), in list order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [item for item in map(self.model.row_at, rows) if item is not None]
+
+    def notice(self) -> str:
+        """What the last approval or skip did, in words ("" when nothing is said)."""
+        return self.notice_label.text() if not self.notice_label.isHidden() else ""
+
+    def show_notice(self, text: str) -> None:
+        """Say what was just done until the next decision."""
+        self.notice_label.setText(text)
+        self.notice_label.show()
+
+    def clear_notice(self) -> None:
+        """Hide the notice of what was last done."""
+        self.notice_label.clear()
+        self.notice_label.hide()
 
     def current_hit(self) -> NoteHit | None:
         """The note selected in the search results."""
@@ -205,8 +239,9 @@ class TodayPage(QWidget):
 
     def actions_for_menu(self) -> list[QAction]:
         """The page's actions in menu order."""
-        return [self.done_action, self.snooze_action, self.dismiss_action,
-                self.open_customer_action, self.search_action]
+        return [self.review_action, self.approve_selected_action, self.done_action,
+                self.snooze_action, self.dismiss_action, self.open_customer_action,
+                self.search_action]
 
     # --- loading ------------------------------------------------------------------
 
@@ -289,10 +324,17 @@ class TodayPage(QWidget):
 
     # --- deciding on items ------------------------------------------------------
 
-    def _decide(self, item: WorkItem, work: Callable[[], None], *,
-                refused: Callable[[LedgerError], None] | None = None) -> None:
-        """Write a decision on ``item``; then read the list again and tell the window."""
+    def _decide(self, item: WorkItem, work: Callable[[], Any], *,
+                refused: Callable[[LedgerError], None] | None = None,
+                notice: str = "") -> None:
+        """Write a decision on ``item``; then read the list again and tell the window.
+
+        An item gone, or an account that moved on since the list was read, is
+        said in a message and the list read again; other objections go to
+        ``refused`` (to re-open the dialog). ``notice`` says what was done.
+        """
         self._writing += 1
+        self.clear_notice()
         self._update_actions()
 
         def run(_progress: Progress) -> None:
@@ -300,6 +342,8 @@ class TodayPage(QWidget):
 
         def succeeded(_result: Any) -> None:
             self._writing -= 1
+            if notice:
+                self.show_notice(notice)
             self._load(review=False)
             self.item_decided.emit(item.customer_id)
 
@@ -308,14 +352,19 @@ class TodayPage(QWidget):
             self._update_actions()
             if not isinstance(error, LedgerError):
                 return False
-            if refused is not None and error.field != "item":
+            if refused is not None and error.field not in ("item", "action"):
                 refused(error)
             else:
-                messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message)
-                self._load(review=False)
+                self._refused_for_good(error.message)
             return True
 
         self._tasks.run(run, writes=True, on_success=succeeded, on_failure=failed)
+
+    def _refused_for_good(self, message: str) -> None:
+        """The store said no for a reason the user cannot correct here: say why, read again."""
+        messages.show_message(self, QMessageBox.Icon.Warning, "Duly", message,
+                              informative="The list has been read again.")
+        self._load(review=False)
 
     def _ask_snooze(self, item: WorkItem, until: dt.date | None = None,
                     error: LedgerError | None = None) -> None:
@@ -350,6 +399,175 @@ class TodayPage(QWidget):
         self._decide(item, lambda: dismiss(item.kind, item.ref_id, reason, on=today),
                      refused=lambda error: self._ask_dismiss(item, reason, error))
 
+    # --- reminders due: review one, or approve several ----------------------------
+
+    def _now(self) -> dt.datetime:
+        # The business's today (pinned in tests and demos) with the wall clock's time.
+        return dt.datetime.combine(self._today(),
+                                   dt.datetime.now().time().replace(microsecond=0))
+
+    def _not_due_yet(self, item: WorkItem) -> bool:
+        """Say so when a coming day's reminder is not due today (it cannot be recorded yet)."""
+        if item.due_on <= self._today():
+            return False
+        messages.show_message(
+            self, QMessageBox.Icon.Information, "Duly",
+            f"“{item.title}” for {item.customer_name} falls due on {long_date(item.due_on)}: "
+            f"it can be reviewed and approved from that day.")
+        return True
+
+    def _review(self, item: WorkItem) -> None:
+        """Read the reminder and its drafted text in the background, then show it."""
+        if self._not_due_yet(item):
+            return
+        from ui.action_review_dialog import prepare_review  # imported when first needed
+
+        self._review_request += 1
+        request = self._review_request
+        today = self._today()
+
+        def work(_progress: Progress) -> ActionReview | None:
+            return prepare_review(item.customer_id, item.currency, today)
+
+        self._preparing += 1
+        self._update_actions()
+        self._tasks.run(
+            work, on_success=lambda review: self._on_review_task_succeeded(request, item, review),
+            on_failure=lambda error: self._on_prepare_task_failed(request, error))
+
+    def _on_review_task_succeeded(self, request: int, item: WorkItem,
+                                  review: ActionReview | None) -> None:
+        if request != self._review_request:
+            return  # the store closed, or another reminder was asked for since
+        self._preparing -= 1
+        self._update_actions()
+        if review is None:
+            self._refused_for_good(f"“{item.title}” for {item.customer_name} is no longer due: "
+                                   f"the account has changed since the list was read.")
+            return
+        self._ask_review(item, review)
+
+    def _on_prepare_task_failed(self, request: int, _error: BaseException) -> bool:
+        if request != self._review_request:
+            return True
+        self._preparing -= 1
+        self._update_actions()
+        return False  # the task helper tells the user what went wrong
+
+    def _ask_review(self, item: WorkItem, review: ActionReview,
+                    decision: ReviewDecision | None = None,
+                    error: LedgerError | None = None) -> None:
+        from ui.action_review_dialog import ActionReviewDialog  # imported when first needed
+
+        ActionReviewDialog.ask(
+            self, lambda result: self._on_review_dialog_finished(item, review, result),
+            review=review, decision=decision, error=error)
+
+    def _on_review_dialog_finished(self, item: WorkItem, review: ActionReview,
+                                   decision: ReviewDecision | None) -> None:
+        if decision is None:
+            return
+        from ui.action_review_dialog import recorded_notice  # imported with the dialog
+
+        action, today, now = review.action, self._today(), self._now()
+        stage_id = action.stage.id
+
+        def reopen(error: LedgerError) -> None:
+            self._ask_review(item, review, decision, error)
+
+        if decision.approve:
+            self._decide(item, lambda: execute_action(
+                action.customer_id, action.currency, today, stage_id=stage_id,
+                subject=decision.subject, text=decision.text, now=now),
+                refused=reopen, notice=recorded_notice(action))
+        else:
+            self._decide(item, lambda: skip_action(
+                action.customer_id, action.currency, today, stage_id=stage_id,
+                reason=decision.reason), refused=reopen,
+                notice=f"“{action.stage.name}” for {action.customer_name} skipped; the reason "
+                       f"is kept on the customer's timeline.")
+
+    def _approve_selected(self, items: list[WorkItem]) -> None:
+        """Read the selected reminders and their texts in the background, then confirm them."""
+        from ui.batch_approve_dialog import prepare_batch  # imported when first needed
+
+        self._review_request += 1
+        request = self._review_request
+        today = self._today()
+
+        def work(progress: Progress) -> list[BatchEntry]:
+            return prepare_batch(items, today, progress)
+
+        self._preparing += 1
+        self._update_actions()
+        self._tasks.run(
+            work, label="Preparing the reminders…",
+            on_success=lambda entries: self._on_batch_task_succeeded(request, entries),
+            on_failure=lambda error: self._on_prepare_task_failed(request, error))
+
+    def _on_batch_task_succeeded(self, request: int, entries: list[BatchEntry]) -> None:
+        if request != self._review_request:
+            return
+        self._preparing -= 1
+        self._update_actions()
+        from ui.batch_approve_dialog import BatchApproveDialog  # imported when first needed
+
+        BatchApproveDialog.ask(self, self._on_batch_dialog_finished, entries=entries)
+
+    def _on_batch_dialog_finished(self, chosen: list[BatchEntry] | None) -> None:
+        if not chosen:
+            return
+        today, now = self._today(), self._now()
+
+        def work(progress: Progress) -> tuple[list[BatchEntry], list[tuple[BatchEntry, str]]]:
+            recorded: list[BatchEntry] = []
+            refused: list[tuple[BatchEntry, str]] = []
+            for done, entry in enumerate(chosen):
+                progress(done, len(chosen))
+                assert entry.review is not None
+                action = entry.review.action
+                subject, text = entry.subject_and_text()
+                try:
+                    execute_action(action.customer_id, action.currency, today,
+                                   stage_id=action.stage.id, subject=subject, text=text,
+                                   now=now)
+                except LedgerError as error:  # this account moved on: the others still go
+                    refused.append((entry, error.message))
+                else:
+                    recorded.append(entry)
+            progress(len(chosen), len(chosen))
+            return recorded, refused
+
+        self._writing += 1
+        self.clear_notice()
+        self._update_actions()
+        self._tasks.run(work, writes=True, label="Recording the reminders…",
+                        on_success=self._on_batch_write_succeeded,
+                        on_failure=self._on_batch_write_failed)
+
+    def _on_batch_write_succeeded(
+            self, outcome: tuple[list[BatchEntry], list[tuple[BatchEntry, str]]]) -> None:
+        from ui.batch_approve_dialog import batch_notice  # imported with the dialog
+
+        self._writing -= 1
+        recorded, refused = outcome
+        self.show_notice(batch_notice(recorded, refused))
+        if refused:
+            lines = [f"{entry.item.customer_name}: {message}" for entry, message in refused]
+            count = len(refused)
+            messages.show_message(
+                self, QMessageBox.Icon.Warning, "Duly",
+                f"{count} reminder{' was' if count == 1 else 's were'} not recorded.",
+                informative="\n\n".join(lines))
+        self._load(review=False)
+        if recorded:
+            self.item_decided.emit(recorded[0].item.customer_id)
+
+    def _on_batch_write_failed(self, _error: BaseException) -> bool:
+        self._writing -= 1
+        self._load(review=False)  # some may have been recorded before the failure
+        return False  # the task helper tells the user what went wrong
+
     # --- building -----------------------------------------------------------------
 
     def _timer(self, interval: int, slot: Callable[[], None]) -> QTimer:
@@ -375,6 +593,14 @@ class TodayPage(QWidget):
         self.search_action = page_action(
             self, "Search &Notes", QKeySequence.StandardKey.Find, self._on_search_action_triggered,
             tip="Find a note in every contact logged")
+        self.review_action = page_action(
+            self, "Re&view Reminder…", "Ctrl+R", self._on_review_action_triggered,
+            tip="Review the selected reminder due: its invoices, charges and text, then "
+                "approve or skip it")
+        self.approve_selected_action = page_action(
+            self, "&Approve Selected…", "Ctrl+Shift+A",
+            self._on_approve_selected_action_triggered,
+            tip="Approve the selected reminders due at once, each with its template's text")
         # Delete dismisses only from the list itself, never from the search box.
         self.removeAction(self.dismiss_action)
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -414,6 +640,14 @@ class TodayPage(QWidget):
         words.setSpacing(2)
         words.addLayout(top)
         words.addWidget(self.heading_label)
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("todayNotice")
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(NOTICE_STYLE)
+        self.notice_label.hide()
+        words.addSpacing(6)
+        words.addWidget(self.notice_label)
 
         # A tool bar, so that in a narrow window the actions that do not fit
         # move into its » menu instead of holding the window wide.
@@ -421,8 +655,8 @@ class TodayPage(QWidget):
         self.action_bar.setObjectName("todayActions")
         self.action_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.action_bar.setStyleSheet("QToolBar#todayActions { border: none; spacing: 6px; }")
-        for action in (self.done_action, self.snooze_action, self.dismiss_action,
-                       self.open_customer_action):
+        for action in (self.review_action, self.approve_selected_action, self.done_action,
+                       self.snooze_action, self.dismiss_action, self.open_customer_action):
             self.action_bar.addAction(action)
         self.action_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.search_edit = QLineEdit()
@@ -444,9 +678,11 @@ class TodayPage(QWidget):
         bar.addWidget(self.search_edit)
 
         self.table = list_table(self.model, "worklistTable", "Today's work")
-        self.table.addAction(self.dismiss_action)
+        # Several reminders can be chosen for approval; the current row stays the one in hand.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.done_action, self.snooze_action, self.open_customer_action):
+        for action in (self.review_action, self.approve_selected_action, self.done_action,
+                       self.snooze_action, self.dismiss_action, self.open_customer_action):
             self.table.addAction(action)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(
@@ -532,8 +768,11 @@ class TodayPage(QWidget):
         name = min(max(names, default=metrics.horizontalAdvance("M" * 12)) + pad, 220)
         amounts = [metrics.horizontalAdvance(self.model.columns[WorklistModel.AMOUNT].text(i))
                    for i in sample]
+        # A reminder's "What" is its stage and channel: "Agency review (phone call)".
+        whats = [metrics.horizontalAdvance(kind_text(item)) for item in sample]
+        what = min(max([*whats, metrics.horizontalAdvance("Broken promise")]) + pad, 240)
         widths = {
-            WorklistModel.WHAT: metrics.horizontalAdvance("Broken promise") + pad,
+            WorklistModel.WHAT: what,
             WorklistModel.CUSTOMER: max(name, 140),
             WorklistModel.SINCE: metrics.horizontalAdvance("30 Sep 2026") + pad,
             WorklistModel.WAITING: metrics.horizontalAdvance("999 days") + pad,
@@ -644,9 +883,14 @@ class TodayPage(QWidget):
 
     def _update_actions(self) -> None:
         item = self.current_item()
-        deciding = item is not None and not self._writing and not self._loading
+        free = not self._writing and not self._loading
+        deciding = item is not None and free
         for action in (self.done_action, self.snooze_action, self.dismiss_action):
             action.setEnabled(deciding)
+        self.review_action.setEnabled(
+            deciding and not self._preparing and item is not None and is_reminder(item))
+        self.approve_selected_action.setEnabled(
+            free and not self._preparing and any(map(is_reminder, self.selected_items())))
         self.open_customer_action.setEnabled(self.current_customer_id() is not None)
 
     # --- events and slots ----------------------------------------------------------
@@ -730,6 +974,19 @@ class TodayPage(QWidget):
             self._ask_dismiss(item)
 
     @Slot()
+    def _on_review_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is not None and is_reminder(item) and not self._writing \
+                and not self._preparing:
+            self._review(item)
+
+    @Slot()
+    def _on_approve_selected_action_triggered(self) -> None:
+        items = [i for i in self.selected_items() if is_reminder(i)]
+        if items and not self._writing and not self._preparing:
+            self._approve_selected(items)
+
+    @Slot()
     def _on_open_customer_action_triggered(self) -> None:
         customer_id = self.current_customer_id()
         if customer_id is not None:
@@ -738,8 +995,12 @@ class TodayPage(QWidget):
     @Slot(QModelIndex)
     def _on_table_activated(self, index: QModelIndex) -> None:
         item = self.model.row_at(index.row()) if index.isValid() else None
-        if item is not None:
+        if item is None:
+            return
+        if not is_reminder(item):
             self.customer_requested.emit(item.customer_id)
+        elif not self._writing and not self._preparing:
+            self._review(item)  # a reminder is decided on, not just looked at
 
     @Slot(QModelIndex)
     def _on_results_table_activated(self, index: QModelIndex) -> None:

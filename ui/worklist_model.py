@@ -17,7 +17,7 @@ from models.today import (
     WorkItem,
 )
 from ui.rows_model import Column, RowsModel, format_day
-from ui.style import WARNING
+from ui.style import ACCENT, WARNING
 
 KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",
               PROMISE_DUE: "Promise due", NEW_OVERDUE: "Newly overdue",
@@ -26,8 +26,16 @@ KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",
 
 
 def kind_text(item: WorkItem) -> str:
-    """The item's kind in words: "Broken promise", "Follow-up"…"""
+    """The item's kind in words: "Broken promise", "Follow-up"…; a reminder says its stage
+    and how it is made ("Final notice (letter)"), which is what the user decides on."""
+    if item.kind == STAGE_ACTION:
+        return item.title
     return KIND_WORDS.get(item.kind, item.kind.capitalize())
+
+
+def is_reminder(item: WorkItem) -> bool:
+    """Whether the item is a follow-up stage due (reviewed, approved or skipped)."""
+    return item.kind == STAGE_ACTION
 
 
 def pressing_order(item: WorkItem) -> tuple[int, Any, str, int]:
@@ -44,7 +52,9 @@ def waiting_text(item: WorkItem) -> str:
 
 
 def details_text(item: WorkItem) -> str:
-    """The item's title and detail on one line."""
+    """The item's title and detail on one line (a reminder's title is its "What")."""
+    if item.kind == STAGE_ACTION:
+        return item.detail
     return f"{item.title} — {item.detail}" if item.detail else item.title
 
 
@@ -54,14 +64,19 @@ def _amount(item: WorkItem) -> str:
 
 
 def _tooltip(item: WorkItem) -> str:
-    lines = [f"{item.customer_name} ({item.customer_code})", item.title]
+    title = f"{KIND_WORDS[STAGE_ACTION]}: {item.title}" if item.kind == STAGE_ACTION \
+        else item.title
+    lines = [f"{item.customer_name} ({item.customer_code})", title]
     if item.detail:
         lines.append(item.detail)
+    if item.kind == STAGE_ACTION:
+        lines.append("Enter to review it before it is recorded")
     return "\n".join(lines)
 
 
 class WorklistModel(RowsModel):
-    """Work items, most pressing first until the user sorts; broken promises stand out."""
+    """Work items, most pressing first until the user sorts; broken promises stand out and
+    reminders due name their stage and channel in the accent colour."""
 
     WHAT, CUSTOMER, SINCE, WAITING, AMOUNT, DETAILS = range(6)
     columns = (
@@ -81,6 +96,7 @@ class WorklistModel(RowsModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._warning = QBrush(QColor(WARNING))
+        self._accent = QBrush(QColor(ACCENT))
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -91,6 +107,8 @@ class WorklistModel(RowsModel):
     def _foreground(self, row: WorkItem, column: int) -> QBrush | None:
         if row.kind == PROMISE_BROKEN and column in (self.WHAT, self.WAITING, self.AMOUNT):
             return self._warning
+        if row.kind == STAGE_ACTION and column == self.WHAT:
+            return self._accent
         return None
 
     def _font(self, row: WorkItem, column: int) -> QFont | None:
