@@ -220,25 +220,45 @@ def due_action(customer_id: int, currency: str, as_of: dt.date) -> DueAction | N
 
 
 def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
-                   subject: str = "", text: str = "", now: dt.datetime | None = None) -> int:
+                   subject: str = "", text: str = "", now: dt.datetime | None = None,
+                   contact_id: int | None = None) -> int:
     """Record the action as done: the contact, the stage reached by each invoice and
-    the stage's charges, in one transaction. Returns the contact's id.
+    the stage's charges, in one transaction. Returns the contact's id. With
+    ``contact_id``, a contact already logged (a call made for the reminder)
+    carries out the stage instead of a new one.
 
     ``stage_id`` is the stage the user reviewed; if the account has moved on
     since (a payment, a new invoice), the action is refused rather than sent
     at a stage nobody looked at.
     """
-    now = now or dt.datetime.now()
     with writing():
         action = _current(customer_id, currency, as_of, stage_id)
+        return carry_out_action(action, as_of, subject=subject, text=text, now=now,
+                                contact_id=contact_id)
+
+
+def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", text: str = "",
+                     now: dt.datetime | None = None, contact_id: int | None = None) -> int:
+    """Record ``action`` as carried out, as :func:`execute_action` does, for an action
+    read in the same transaction (the caller checks it is still due)."""
+    now = now or dt.datetime.now()
+    customer_id, currency = action.customer_id, action.currency
+    with writing():
         stage = action.stage
-        contact = Interaction.create(
-            customer=customer_id, kind=CHANNEL_CONTACT_KIND[stage.channel],
-            direction="outgoing", occurred_at=now, with_whom="",
-            summary=_summary(action, subject, text), outcome="", stage=stage.id,
-            created_at=now)
+        if contact_id is None:
+            contact = Interaction.create(
+                customer=customer_id, kind=CHANNEL_CONTACT_KIND[stage.channel],
+                direction="outgoing", occurred_at=now, with_whom="",
+                summary=_summary(action, subject, text), outcome="", stage=stage.id,
+                created_at=now)
+        else:  # a contact the user logged for this reminder carries out the stage
+            contact = Interaction.get_by_id(contact_id)
+            Interaction.update(stage=stage.id).where(Interaction.id == contact_id).execute()
+        linked = {invoice_id for (invoice_id,) in InteractionInvoice.select(
+            InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact).tuples()}
         for invoice in action.invoices:
-            InteractionInvoice.create(interaction=contact, invoice=invoice.id)
+            if invoice.id not in linked:
+                InteractionInvoice.create(interaction=contact, invoice=invoice.id)
             _reach(invoice, contact.id, as_of)
         charge_ids = _apply_charges(action, as_of, now)
         refresh_contact_summary([customer_id])

@@ -193,19 +193,20 @@ def _charges(customer_id: int) -> list[TimelineEntry]:
 
 
 def _skipped_stages(customer_id: int) -> list[TimelineEntry]:
-    """Follow-up stages the user chose not to send, with their reasons."""
+    """Follow-up reminders the user chose not to send, one entry per decision."""
     query = (StageExecution.select(StageExecution.executed_on, StageExecution.skip_reason,
-                                   FollowUpStage.name, Invoice.number)
+                                   FollowUpStage.position, FollowUpStage.name, Invoice.number)
              .join(FollowUpStage).switch(StageExecution).join(Invoice)
              .where((Invoice.customer == customer_id) & (StageExecution.skip_reason != ""))
              .tuples())
-    skipped: dict[tuple[dt.date, str, str], list[str]] = {}
-    for day, reason, stage, number in query:
-        skipped.setdefault((day, stage, reason), []).append(number)
+    skipped: dict[tuple[dt.date, str], tuple[tuple[int, str], list[str]]] = {}
+    for day, reason, position, stage, number in query:
+        top, numbers = skipped.get((day, reason), ((position, stage), []))
+        skipped[(day, reason)] = (max(top, (position, stage)), numbers + [number])
     return [TimelineEntry("reminder skipped", _start_of(day), f"“{stage}” not sent",
                           f"{reason}\nFor invoice {', '.join(sorted(numbers))}", None, "",
                           "skipped", None)
-            for (day, stage, reason), numbers in skipped.items()]
+            for (day, reason), ((_, stage), numbers) in skipped.items()]
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -28,6 +28,7 @@ from models.errors import LedgerError
 from models.followup import (
     CHANNEL_WORDS,
     DueAction,
+    carry_out_action,
     due_action,
     execute_action,
     follow_up_plan,
@@ -136,9 +137,14 @@ def log_contact_for_item(kind: str, ref_id: int, entry: ContactEntry, *, on: dt.
     """Log the contact made for a Today item and mark the item done, together."""
     with writing():
         customer_id = _customer_of(kind, ref_id)
+        # Read before the contact: the contact itself would hold the reminder back.
+        action = _stage_action_of(ref_id, on) if kind == STAGE_ACTION else None
         contact_id = log_contact(customer_id, entry, now=now, promise=promise)
-        noun = CONTACT_KINDS.get(entry.kind, entry.kind)
-        _decide(kind, ref_id, "done", on=on, reason=f"{noun} logged")
+        if action is not None:
+            carry_out_action(action, on, now=now, contact_id=contact_id)
+        else:
+            noun = CONTACT_KINDS.get(entry.kind, entry.kind)
+            _decide(kind, ref_id, "done", on=on, reason=f"{noun} logged")
     return contact_id
 
 
@@ -187,16 +193,22 @@ def _decide(kind: str, ref_id: int, state: str, *, on: dt.date, reason: str = ""
 def _settle_stage_action(invoice_id: int, state: str, *, on: dt.date, reason: str) -> None:
     """Done: the stage was carried out outside Duly; dismissed: it is skipped. Either
     way the engine records it on the invoices, so the next stage still comes."""
-    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
-    action = due_action(invoice.customer_id, invoice.currency, on) if invoice else None
-    if action is None:
-        raise LedgerError("item", "That reminder is no longer due.")
+    action = _stage_action_of(invoice_id, on)
     if state == "done":
         execute_action(action.customer_id, action.currency, on, stage_id=action.stage.id,
                        text=reason or "Done outside Duly.")
     else:
         skip_action(action.customer_id, action.currency, on, stage_id=action.stage.id,
                     reason=reason)
+
+
+def _stage_action_of(invoice_id: int, on: dt.date) -> DueAction:
+    """The reminder due on ``on`` that a Today item (named by its oldest invoice) is."""
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    action = due_action(invoice.customer_id, invoice.currency, on) if invoice else None
+    if action is None:
+        raise LedgerError("item", "That reminder is no longer due.")
+    return action
 
 
 def _complete_follow_up(contact_id: int, customer_id: int) -> None:

@@ -6,14 +6,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from models import db
 from models.company import create_business
 from tests.conftest import DEMO_SEED, DEMO_TODAY
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_over() -> None:
+    """Delete the windows earlier tests closed (pytest-qt leaves them to deleteLater).
+
+    Otherwise a timer on one of their pages can fire during this test's first
+    wait and start work whose answer reaches a page deleted meanwhile.
+    """
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

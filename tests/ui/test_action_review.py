@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.followup import due_action
 from models.ledger import InvoiceDraft, add_invoice, record_payment
@@ -30,16 +30,6 @@ DAY = dt.timedelta(days=1)
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture(autouse=True)
-def _no_window_left_over() -> None:
-    """Delete the windows earlier tests closed (pytest-qt leaves them to deleteLater).
-
-    Otherwise a timer on one of their pages can fire during this test's first
-    wait and start work whose answer reaches a page deleted meanwhile.
-    """
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -310,3 +310,20 @@ def test_a_contact_logged_for_an_item_marks_it_done_in_the_same_step(
         log_contact_for_item(FOLLOW_UP, second, ContactEntry(kind="call", occurred_at=later),
                              on=TODAY + 2 * DAY, now=later)
     assert [i.ref_id for i in items_of(FOLLOW_UP, TODAY + 2 * DAY)] == [second]
+
+
+def test_a_call_logged_for_a_reminder_carries_out_its_stage_once(empty_store: db.Store) -> None:
+    from models.today import log_contact_for_item
+
+    who = customer()
+    bill = invoice(who, 120_00, due_days_ago=31)  # Standard: "Phone call" from day 30
+    [reminder] = items_of(STAGE_ACTION, TODAY)
+    assert reminder.title == "Phone call"
+    contact = log_contact_for_item(STAGE_ACTION, reminder.ref_id, ContactEntry(
+        kind="call", occurred_at=NOON, summary="Will pay on Friday", invoice_ids=(bill,)),
+        on=TODAY, now=NOON)
+    assert Interaction.select().count() == 1  # the user's call, not a second record
+    execution = StageExecution.get(StageExecution.invoice == bill)
+    assert execution.interaction_id == contact and execution.stage.name == "Phone call"
+    assert Interaction.get_by_id(contact).stage_id == execution.stage_id
+    assert items_of(STAGE_ACTION, TODAY) == []
