@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from models import db
 from models.company import create_business
 from tests.conftest import DEMO_SEED, DEMO_TODAY
 from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +25,23 @@ def _no_window_left_over() -> None:
     wait and start work whose answer reaches a page deleted meanwhile.
     """
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def window(qtbot) -> QWidget:
+    """The top-level widget the page lives in, as in the main window."""
+    widget = QWidget()
+    widget.resize(1200, 780)
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture
+def runner(window) -> Iterator[TaskRunner]:
+    """The window's task helper; stopped after the test."""
+    runner = TaskRunner(window)
+    yield runner
+    runner.stop_all()
 
 
 @pytest.fixture

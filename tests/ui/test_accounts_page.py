@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 import ui.accounts_page as accounts_page
 from models.accounts import AccountRow, currency_totals, overdue_accounts
@@ -19,26 +19,9 @@ from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
 from ui.accounts_model import COLUMN_CUSTOMER, COLUMN_FLAGS, COLUMN_OVERDUE, AccountFlag
 from ui.accounts_page import AccountsPage
-from ui.tasks import TaskRunner
 
 PAST = dt.date(2026, 6, 30)
 LOAD_TIMEOUT_MS = 10_000
-
-
-@pytest.fixture
-def window(qtbot) -> QWidget:
-    """The top-level widget the page lives in, as in the main window."""
-    widget = QWidget()
-    widget.resize(1200, 780)
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def runner(window) -> Iterator[TaskRunner]:
-    runner = TaskRunner(window)
-    yield runner
-    runner.stop_all()
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ read and edited, approved or skipped with a reason), or approved several at once
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from models.followup import due_action
 from models.ledger import InvoiceDraft, add_invoice, record_payment
@@ -21,7 +21,6 @@ from ui.action_review_dialog import ActionInvoicesModel, ActionReviewDialog
 from ui.batch_approve_dialog import BatchActionsModel, BatchApproveDialog, prepare_batch
 from ui.reason_dialog import ReasonDialog
 from ui.style import ACCENT
-from ui.tasks import TaskRunner
 from ui.today_page import TodayPage
 from ui.worklist_model import WorklistModel
 
@@ -30,22 +29,6 @@ DAY = dt.timedelta(days=1)
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def window(qtbot) -> QWidget:
-    """The top-level widget the page lives in, as in the main window."""
-    widget = QWidget()
-    widget.resize(1200, 780)
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def runner(window) -> Iterator[TaskRunner]:
-    runner = TaskRunner(window)
-    yield runner
-    runner.stop_all()
 
 
 @pytest.fixture

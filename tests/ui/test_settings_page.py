@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 
 from models.policies import (
     default_policies,
@@ -35,26 +34,9 @@ from ui.policy_models import (
 from ui.reference_rate_dialog import ReferenceRateDialog
 from ui.settings_page import SettingsPage
 from ui.stage_dialog import StageDialog
-from ui.tasks import TaskRunner
 
 LOAD_TIMEOUT_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def window(qtbot) -> QWidget:
-    """The top-level widget the page lives in, as in the main window."""
-    widget = QWidget()
-    widget.resize(1200, 780)
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def runner(window) -> Iterator[TaskRunner]:
-    runner = TaskRunner(window)
-    yield runner
-    runner.stop_all()
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from models.customer_account import customer_list
 from models.template_store import template_list, template_text
@@ -17,7 +17,6 @@ from tests.ui.conftest import visible_message_boxes
 from ui.areas import area_index
 from ui.merge_field_list import INVOICE_LOOP, LOOP_ITEM, SNIPPET_ROLE
 from ui.style import ERROR
-from ui.tasks import TaskRunner
 from ui.template_preview import customer_choices
 from ui.templates_model import DRAFT_ID, UNSAVED_MARK, TemplatesModel
 from ui.templates_page import NEW_BODY, TemplatesPage
@@ -26,22 +25,6 @@ LOAD_TIMEOUT_MS = 10_000
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def window(qtbot) -> QWidget:
-    """The top-level widget the page lives in, as in the main window."""
-    widget = QWidget()
-    widget.resize(1200, 780)
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def runner(window) -> Iterator[TaskRunner]:
-    runner = TaskRunner(window)
-    yield runner
-    runner.stop_all()
 
 
 @pytest.fixture

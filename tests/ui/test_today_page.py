@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -28,7 +28,6 @@ from ui.note_search_model import HTML_ROLE, NoteSearchModel, plain_snippet, snip
 from ui.reason_dialog import ReasonDialog
 from ui.snooze_dialog import SnoozeDialog
 from ui.style import WARNING
-from ui.tasks import TaskRunner
 from ui.today_page import TodayPage
 from ui.worklist_model import WorklistModel
 
@@ -36,22 +35,6 @@ LOAD_TIMEOUT_MS = 10_000
 DAY = dt.timedelta(days=1)
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def window(qtbot) -> QWidget:
-    """The top-level widget the page lives in, as in the main window."""
-    widget = QWidget()
-    widget.resize(1200, 780)
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def runner(window) -> Iterator[TaskRunner]:
-    runner = TaskRunner(window)
-    yield runner
-    runner.stop_all()
 
 
 @pytest.fixture
