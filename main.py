@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help="interest up to and including this day, YYYY-MM-DD "
                                "(default: today)")
     interest.set_defaults(handler=_interest)
+    statement = commands.add_parser(
+        "statement", help="write a customer's open-item statement as a PDF")
+    statement.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
+    statement.add_argument("--out", type=Path, required=True, metavar="FILE.pdf",
+                           help="where to write the PDF")
+    statement.add_argument("--as-of", type=_date, metavar="DATE",
+                           help="the day the statement is for, YYYY-MM-DD (default: today)")
+    statement.set_defaults(handler=_statement)
     return parser
 
 
@@ -195,6 +203,23 @@ def _interest(args: argparse.Namespace) -> int:
     calculation = run_in_store(args.db or default_store_path(),
                                lambda: invoice_interest(invoice_id_for(args.invoice), as_of))
     sys.stdout.write(interest_text(calculation, as_of))
+    return 0
+
+
+def _statement(args: argparse.Namespace) -> int:
+    from models.customer_account import find_customer
+    from models.db import default_store_path, run_in_store
+    from reports.statement import render_open_item_statement, statement_data
+
+    as_of = args.as_of or dt.date.today()
+    data = run_in_store(args.db or default_store_path(),
+                        lambda: statement_data(find_customer(args.customer), as_of))
+    try:
+        render_open_item_statement(data, args.out)
+    except OSError as exc:
+        print(f"Could not write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote the statement for {data.customer_name} to {args.out}.")
     return 0
 
 

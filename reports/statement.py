@@ -1,0 +1,385 @@
+"""The open-item statement: what a customer owes on a date, invoice by invoice,
+with the aging, how to pay, and a remittance slip to tear off.
+
+Snapshot first (:func:`statement_data`, plain values from ``models/``), then
+render (:func:`render_open_item_statement`); the renderer reads no store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from models.company import business_details, business_logo
+from models.customer_account import customer_header, customer_invoices, customer_money_in
+from models.errors import LedgerError
+from models.letter_context import long_date
+from models.money import format_money
+from models.schema import Customer
+from reports.fonts import BOLD, REGULAR
+from reports.page import (
+    INK,
+    MUTED,
+    RULE,
+    SHADE,
+    ZEBRA,
+    Letterhead,
+    address_window,
+    draw_address,
+    draw_letterhead,
+    numbered_canvas,
+    paper,
+    paragraph_text,
+    styles,
+)
+
+_OPEN_STATUSES = ("open", "disputed", "with_agency")
+AGING_LABELS = ("Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days")
+SLIP_HEIGHT = 38 * mm
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One open item: an invoice (positive open amount) or unused credit (negative)."""
+
+    kind: str  # "invoice", "payment" or "credit note"
+    number: str
+    date: dt.date
+    due_date: dt.date | None
+    amount_minor: int
+    paid_minor: int
+    open_minor: int
+    days_overdue: int
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
+class StatementData:
+    """Everything an open-item statement prints, as it stood on ``as_of``."""
+
+    statement_date: dt.date
+    as_of: dt.date
+    page_size: str  # "A4" or "Letter"
+    sender: Letterhead
+    bank_details: str
+    customer_code: str
+    customer_name: str
+    customer_address: str
+    contact_name: str
+    currency: str
+    lines: tuple[StatementLine, ...]  # oldest first; credits after the invoices
+    aging: tuple[int, ...]  # current, 1-30, 31-60, 61-90, over 90 (invoices only)
+    credit_minor: int  # unused payments and credit notes
+    total_minor: int  # open invoices less unused credit
+
+
+def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = None,
+                   currency: str | None = None) -> StatementData:
+    """The open-item statement of a customer's account in one currency (the
+    customer's own unless given) as of ``as_of``; dated ``today``."""
+    business = business_details()
+    if business is None:
+        raise LedgerError("business", "Set up the business before printing statements.")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    header = customer_header(customer_id, as_of, today=today)
+    currency = (currency or customer.currency).upper()
+    invoices = [r for r in customer_invoices(customer_id, as_of)
+                if r.currency == currency and r.status in _OPEN_STATUSES and r.open_minor > 0]
+    invoices.sort(key=lambda r: (r.due_date, r.issue_date, r.number))
+    lines = [StatementLine("invoice", r.number, r.issue_date, r.due_date, r.amount_minor,
+                           r.paid_minor, r.open_minor, r.days_overdue,
+                           r.status == "disputed") for r in invoices]
+    credits = []
+    for money in customer_money_in(customer_id):
+        if money.voided or money.currency != currency or money.date > as_of:
+            continue
+        used = sum(a.amount_minor for a in money.allocations if a.allocated_on <= as_of)
+        if money.amount_minor - used > 0:
+            credits.append(StatementLine(money.kind, money.reference, money.date, None,
+                                         money.amount_minor, used, used - money.amount_minor,
+                                         0))
+    credits.sort(key=lambda c: (c.date, c.number))
+    aging = [0] * len(AGING_LABELS)
+    for line in lines:
+        aging[_bucket(line.days_overdue)] += line.open_minor
+    credit = -sum(c.open_minor for c in credits)
+    total = sum(line.open_minor for line in lines) - credit
+    logo = business_logo()
+    return StatementData(
+        statement_date=today or dt.date.today(), as_of=as_of, page_size=business.page_size,
+        sender=Letterhead(business.name, business.address, business.email, business.phone,
+                          business.registration, logo[0] if logo else None),
+        bank_details=business.bank_details, customer_code=customer.code,
+        customer_name=customer.name, customer_address=customer.address,
+        contact_name=header.contact_name, currency=currency,
+        lines=tuple(lines + credits), aging=tuple(aging), credit_minor=credit,
+        total_minor=total)
+
+
+def _bucket(days_overdue: int) -> int:
+    """Which aging column an invoice this many days overdue falls in."""
+    if days_overdue <= 0:
+        return 0
+    return min((days_overdue - 1) // 30 + 1, len(AGING_LABELS) - 1)
+
+
+def render_open_item_statement(data: StatementData, out: BinaryIO | str | Path) -> None:
+    """Write the statement as a PDF to a binary file or a path."""
+    _StatementRenderer(data).render(out)
+
+
+def total_words(data: StatementData) -> tuple[str, str]:
+    """The label and amount of the bottom line: what is due, or the credit in the
+    customer's favour when they have paid more than they owe."""
+    if data.total_minor < 0:
+        return "Credit balance", format_money(-data.total_minor, data.currency)
+    return "Total due", format_money(data.total_minor, data.currency)
+
+
+def _money(minor: int, currency: str) -> str:
+    """An amount without its currency code (the column header names it)."""
+    return format_money(minor, currency).rsplit(" ", 1)[0]
+
+
+class _RemittanceSlip(Flowable):
+    """The tear-off slip: drawn at the foot of whatever page it lands on."""
+
+    def __init__(self, data: StatementData) -> None:
+        super().__init__()
+        self.data = data
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        # Take the rest of the page so the slip sits at its foot; if too little
+        # is left, ask for more than there is and go to the next page.
+        self.height = availHeight if availHeight >= SLIP_HEIGHT else SLIP_HEIGHT
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+    def draw(self) -> None:
+        canvas, data, style = self.canv, self.data, styles()
+        top = SLIP_HEIGHT - 3 * mm
+        canvas.saveState()
+        canvas.setStrokeColor(MUTED)
+        canvas.setDash(3, 3)
+        canvas.setLineWidth(0.5)
+        canvas.line(-20 * mm + 6 * mm, top, self.width + 20 * mm - 6 * mm, top)
+        canvas.setDash()
+        canvas.setFont(REGULAR, 6.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawCentredString(self.width / 2, top + 1.5 * mm,
+                                 "✂  Please detach and return this part with your payment")
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, 10.5)
+        canvas.drawString(0, top - 7 * mm, "Remittance advice")
+        pay_to = Paragraph(f"<b>Pay to</b><br/>{escape(data.sender.name)}<br/>"
+                           f"{paragraph_text(data.sender.address)}", style["slip"])
+        _, h = pay_to.wrap(self.width / 2 - 4 * mm, top - 12 * mm)
+        pay_to.drawOn(canvas, 0, top - 9.5 * mm - h)
+        rows = [("Customer", data.customer_name), ("Account", data.customer_code),
+                ("Statement date", long_date(data.statement_date)),
+                total_words(data),
+                ("Amount paid", "")]
+        table = Table([[Paragraph(escape(k), style["small"]), Paragraph(escape(v), style["slip"])]
+                       for k, v in rows], colWidths=[28 * mm, self.width / 2 - 28 * mm])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LINEBELOW", (1, -1), (1, -1), 0.5, INK),
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]))
+        _, h = table.wrap(self.width / 2, top)
+        table.drawOn(canvas, self.width / 2, top - 4 * mm - h)
+        canvas.restoreState()
+
+
+class _StatementRenderer:
+    """Lays the statement out: margins and frames as attributes, one stylesheet."""
+
+    margin = 20 * mm
+    bottom_margin = 16 * mm
+
+    def __init__(self, data: StatementData) -> None:
+        self.data = data
+        self.style = styles()
+        self.width, self.height = paper(data.page_size)
+
+    def render(self, out: BinaryIO | str | Path) -> None:
+        target: Any = str(out) if isinstance(out, Path) else out
+        doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
+                              title=f"Statement for {self.data.customer_name}",
+                              author=self.data.sender.name, subject="Statement of account",
+                              leftMargin=self.margin, rightMargin=self.margin,
+                              topMargin=self.margin, bottomMargin=self.bottom_margin)
+        window = address_window(self.data.page_size)
+        body_width = self.width - 2 * self.margin
+        first_top = window.y - 8 * mm
+        later_top = self.height - 24 * mm
+        doc.addPageTemplates([
+            PageTemplate("first", [Frame(self.margin, self.bottom_margin, body_width,
+                                         first_top - self.bottom_margin, id="first",
+                                         leftPadding=0, rightPadding=0, topPadding=0,
+                                         bottomPadding=0)],
+                         onPage=self._first_page, autoNextPageTemplate="later"),
+            PageTemplate("later", [Frame(self.margin, self.bottom_margin, body_width,
+                                         later_top - self.bottom_margin, id="later",
+                                         leftPadding=0, rightPadding=0, topPadding=0,
+                                         bottomPadding=0)],
+                         onPage=self._later_page),
+        ])
+        doc.build(self._story(body_width), canvasmaker=numbered_canvas(
+            lambda page, pages: f"Page {page} of {pages}"))
+
+    # Page furniture ---------------------------------------------------------------
+
+    def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        data = self.data
+        canvas.saveState()
+        draw_letterhead(canvas, data.sender, data.page_size)
+        sender_line = ", ".join([data.sender.name, *data.sender.address.strip().splitlines()])
+        recipient = [data.customer_name]
+        if data.contact_name.strip():
+            recipient.append(f"Attn. {data.contact_name.strip()}")
+        recipient += data.customer_address.splitlines()
+        draw_address(canvas, data.page_size, sender_line, recipient)
+        self._info_block(canvas)
+        canvas.restoreState()
+
+    def _info_block(self, canvas: Canvas) -> None:
+        """Statement date, as-of date and account beside the address window."""
+        data, window = self.data, address_window(self.data.page_size)
+        rows = [("Statement date", long_date(data.statement_date)),
+                ("Balance as of", long_date(data.as_of)),
+                ("Account", data.customer_code),
+                ("Currency", data.currency),
+                total_words(data)]
+        table = Table([[Paragraph(escape(k), self.style["small"]),
+                        Paragraph(escape(v), self.style["body"])] for k, v in rows],
+                      colWidths=[26 * mm, 44 * mm])
+        table.setStyle(TableStyle([
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE),
+        ]))
+        _, h = table.wrap(70 * mm, window.height)
+        table.drawOn(canvas, self.width - self.margin - 70 * mm,
+                     window.y + window.height - h - 2 * mm)
+
+    def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        data = self.data
+        canvas.saveState()
+        canvas.setFont(BOLD, 9)
+        canvas.setFillColor(INK)
+        canvas.drawString(self.margin, self.height - 14 * mm, data.sender.name)
+        canvas.setFont(REGULAR, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(self.width - self.margin, self.height - 14 * mm,
+                               f"Statement for {data.customer_name} ({data.customer_code}), "
+                               f"as of {long_date(data.as_of)}")
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(self.margin, self.height - 16.5 * mm, self.width - self.margin,
+                    self.height - 16.5 * mm)
+        canvas.restoreState()
+
+    # The story --------------------------------------------------------------------
+
+    def _story(self, width: float) -> list[Flowable]:
+        data, style = self.data, self.style
+        story: list[Flowable] = [
+            Paragraph("Statement of account", style["title"]),
+            Paragraph(escape(f"Open items on your account as of {long_date(data.as_of)}. "
+                             f"Amounts in {data.currency}."), style["body"]),
+            Spacer(1, 5 * mm),
+            self._items_table(width),
+            Spacer(1, 3 * mm),
+            KeepTogether([Paragraph("Aging", style["heading"]), self._aging_table(width)]),
+        ]
+        if data.bank_details.strip():
+            story.append(KeepTogether([
+                Paragraph("How to pay", style["heading"]),
+                Paragraph(paragraph_text(data.bank_details), style["body"]),
+                Paragraph(escape(f"Please quote your account {data.customer_code} with "
+                                 f"your payment."), style["small"])]))
+        story += [CondPageBreak(SLIP_HEIGHT), _RemittanceSlip(data)]
+        return story
+
+    def _items_table(self, width: float) -> Table:
+        data = self.data
+        header = ["Document", "Number", "Date", "Due", "Amount", "Paid", "Open", "Days\noverdue"]
+        rows: list[list[Any]] = [header]
+        for line in data.lines:
+            kind = "Invoice" if line.kind == "invoice" else line.kind.capitalize()
+            if line.disputed:
+                kind += " (disputed)"
+            rows.append([
+                kind, Paragraph(escape(line.number), self.style["cell"]), line.date.isoformat(),
+                line.due_date.isoformat() if line.due_date else "",
+                _money(line.amount_minor, data.currency), _money(line.paid_minor, data.currency),
+                _money(line.open_minor, data.currency),
+                str(line.days_overdue) if line.days_overdue else ""])
+        if not data.lines:
+            rows.append(["Nothing is open on this account.", "", "", "", "", "", "", ""])
+        label, total = total_words(data)
+        rows.append([label, "", "", "", "", "", total, ""])
+        widths = [x * mm for x in (22, 34, 19, 19, 22, 20, 22, 14)]
+        scale = width / sum(widths)
+        table = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1)
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+            ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
+            ("ALIGN", (4, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("FONTNAME", (0, -1), (-1, -1), BOLD), ("FONTSIZE", (0, -1), (-1, -1), 9),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
+            ("SPAN", (0, -1), (5, -1)),
+        ]
+        for index in range(1, len(rows) - 1):
+            if index % 2 == 0:
+                commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def _aging_table(self, width: float) -> Table:
+        data = self.data
+        label, total = total_words(data)
+        header = [*AGING_LABELS, "Unused credit", label]
+        values = [*(_money(m, data.currency) for m in data.aging),
+                  _money(-data.credit_minor, data.currency), total]
+        table = Table([header, values], colWidths=[width / len(header)] * len(header),
+                      repeatRows=1)
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+            ("FONTNAME", (-1, 1), (-1, 1), BOLD),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+            ("BOX", (0, 0), (-1, -1), 0.5, RULE), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        return table

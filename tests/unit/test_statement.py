@@ -1,0 +1,216 @@
+"""The open-item statement: every open item, the right total, names printed as typed,
+the address in the envelope window, and "Page X of Y" on long statements."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from models import db
+from models.company import create_business
+from models.customer_account import customer_header, customer_list, find_customer
+from models.ledger import record_payment
+from models.money import format_money
+from reports.fonts import missing_characters
+from reports.page import address_window
+from reports.statement import StatementData, render_open_item_statement, statement_data
+from tests.conftest import DEMO_TODAY
+from tests.e2e.test_cli import duly
+from tests.unit.ledger_helpers import customer, invoice
+
+Placed = list[tuple[float, float, str]]
+
+
+def read_back(data: StatementData) -> list[tuple[str, Placed]]:
+    """Each page's text and where each piece of it was drawn (points from bottom-left)."""
+    out = io.BytesIO()
+    render_open_item_statement(data, out)
+    pages = []
+    for page in PdfReader(io.BytesIO(out.getvalue())).pages:
+        placed: Placed = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object,
+                  placed: Placed = placed) -> None:
+            if text.strip():
+                placed.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
+                               tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+
+        pages.append((page.extract_text(visitor_text=visit), placed))
+    return pages
+
+
+def amount(minor: int, currency: str) -> str:
+    return format_money(minor, currency).rsplit(" ", 1)[0]
+
+
+def test_a_statement_lists_every_open_invoice_and_the_total_the_account_shows(
+        demo_store: db.Store) -> None:
+    data = statement_data(find_customer("C00047"), DEMO_TODAY, today=DEMO_TODAY)
+    text = "\n".join(page for page, _ in read_back(data))
+    assert len(data.lines) > 5
+    for line in data.lines:
+        assert line.number in text
+        assert amount(line.open_minor, data.currency) in text
+    header = customer_header(find_customer("C00047"), DEMO_TODAY, today=DEMO_TODAY)
+    assert data.total_minor == header.balances[0].balance_minor
+    assert sum(data.aging) == data.total_minor
+    assert text.count(format_money(data.total_minor, data.currency)) >= 3  # info, table, slip
+    assert "Remittance advice" in text and "Page 1 of 1" in text
+
+
+def test_every_demo_statement_totals_to_the_account_balance(demo_store: db.Store) -> None:
+    for row in customer_list(DEMO_TODAY, today=DEMO_TODAY):
+        data = statement_data(row.id, DEMO_TODAY, today=DEMO_TODAY)
+        header = customer_header(row.id, DEMO_TODAY, today=DEMO_TODAY)
+        assert data.total_minor == header.balances[0].balance_minor, row.name
+        assert data.total_minor == sum(line.open_minor for line in data.lines)
+
+
+def test_unused_credit_is_listed_and_taken_off_the_total(demo_store: db.Store) -> None:
+    data = statement_data(find_customer("Ødegård Bakeri AS"), DEMO_TODAY, today=DEMO_TODAY)
+    credits = [line for line in data.lines if line.kind != "invoice"]
+    assert credits and all(c.open_minor < 0 for c in credits)
+    assert data.credit_minor == -sum(c.open_minor for c in credits)
+    text = " ".join(read_back(data)[0][0].split())  # a long reference may wrap
+    for credit in credits:
+        assert credit.number in text
+        assert amount(credit.open_minor, data.currency) in text
+
+
+def test_a_statement_as_of_an_earlier_day_shows_what_was_open_then(
+        empty_store: db.Store) -> None:
+    who = customer("Early Ltd")
+    first = invoice(who, 500_00, due_days_ago=20, number="E-1")
+    invoice(who, 300_00, due_days_ago=-5, number="E-2")
+    record_payment(who, received_on=DEMO_TODAY, amount_minor=500_00,
+                   allocate_to=[(first, 500_00)], today=DEMO_TODAY)
+    earlier = DEMO_TODAY.replace(day=DEMO_TODAY.day - 1)
+    before = statement_data(who, earlier, today=DEMO_TODAY)
+    after = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    assert [line.number for line in before.lines] == ["E-1", "E-2"]
+    assert before.total_minor == 800_00 and before.aging[1] == 500_00
+    assert [line.number for line in after.lines] == ["E-2"] and after.total_minor == 300_00
+
+
+@pytest.mark.parametrize("name", ["A & B <Ltd>", "Zoë Ødegård", "Γεωργίου Α.Ε.",
+                                  "Димитров ООД"])
+def test_names_print_exactly_as_typed_inside_the_envelope_window(
+        demo_store: db.Store, name: str) -> None:
+    if name == "Zoë Ødegård":  # the demo has her as a contact; make her a customer too
+        invoice(customer(name, currency="EUR"), 120_00, due_days_ago=10)
+    data = statement_data(find_customer(name), DEMO_TODAY, today=DEMO_TODAY)
+    assert not missing_characters(name)
+    text, placed = read_back(data)[0]
+    assert name in text.splitlines()
+    assert "&amp;" not in text and "&lt;" not in text
+    window = address_window(data.page_size)
+    in_window = [(x, y) for x, y, piece in placed if piece == name and window.contains(x, y)]
+    assert in_window, (name, window, [p for p in placed if p[2] == name])
+
+
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_the_whole_address_block_lies_inside_the_window(demo_store: db.Store,
+                                                        size: str) -> None:
+    data = dataclasses.replace(statement_data(find_customer("C00029"), DEMO_TODAY,
+                                              today=DEMO_TODAY), page_size=size)
+    _, placed = read_back(data)[0]
+    window = address_window(size)
+    address = [data.customer_name, f"Attn. {data.contact_name}",
+               *data.customer_address.splitlines()]
+    for line in address:
+        # The first place it is drawn (the remittance slip repeats the name).
+        x, y = next((x, y) for x, y, piece in placed if piece == line)
+        assert window.contains(x, y) and window.contains(x, y + 10), (line, x, y, window)
+
+
+def test_the_windows_are_where_the_envelopes_have_them() -> None:
+    mm, inch = 72 / 25.4, 72.0
+    a4 = address_window("A4")
+    assert dataclasses.astuple(a4) == pytest.approx(
+        (20 * mm, (297 - 45 - 45) * mm, 85 * mm, 45 * mm))
+    letter = address_window("Letter")
+    assert dataclasses.astuple(letter) == pytest.approx(
+        (0.875 * inch, (11 - 2 - 1.125) * inch, 4.5 * inch, 1.125 * inch))
+
+
+def test_a_business_in_the_united_states_prints_on_letter(store_path: Path) -> None:
+    store = db.open_store(store_path, create=True)
+    try:
+        create_business("Maple & Oak LLC", address="1 Main St\nBoston, MA 02108",
+                        country="US", currency="USD")
+        who = customer("Corner Diner LLC", currency="USD")
+        invoice(who, 99_00, due_days_ago=3, number="M-1")
+        data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    finally:
+        store.close()
+    assert data.page_size == "Letter"
+    out = io.BytesIO()
+    render_open_item_statement(data, out)
+    box = PdfReader(out).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (612, 792)
+
+
+def test_a_long_statement_numbers_its_pages_and_repeats_the_table_header(
+        empty_store: db.Store) -> None:
+    who = customer("Long Account Ltd")
+    numbers = [f"L-{i:04d}" for i in range(500)]
+    for i, number in enumerate(numbers):
+        invoice(who, 10_00 + i, due_days_ago=200 - i % 220, number=number)
+    data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    assert len(data.lines) == 500
+    pages = read_back(data)
+    total = len(pages)
+    assert total > 5
+    text = ""
+    for index, (page, _) in enumerate(pages, start=1):
+        assert re.findall(r"Page \d+ of \d+", page) == [f"Page {index} of {total}"]
+        lines = page.splitlines()
+        assert lines.index("Document") < lines.index("Number") < lines.index("Open"), index
+        text += page
+    assert all(number in text for number in numbers)
+    assert "Remittance advice" in pages[-1][0]
+    assert format_money(data.total_minor, "GBP") in pages[-1][0]
+
+
+def test_missing_characters_are_named_once_each() -> None:
+    assert missing_characters("Zoë Ødegård, Μαρία, Иван, A & B <Ltd>\n") == []
+    assert missing_characters("東京 Trading 東") == ["東", "京"]
+
+
+def test_the_statement_command_writes_a_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "books.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        invoice(customer("A & B <Ltd>"), 250_00, due_days_ago=40, number="HF-7")
+    finally:
+        store.close()
+    out = tmp_path / "statement.pdf"
+    result = duly("--db", str(path), "statement", "A & B <Ltd>", "--out", str(out),
+                  "--as-of", DEMO_TODAY.isoformat())
+    assert result.returncode == 0, result.stderr
+    text = PdfReader(out).pages[0].extract_text()
+    assert "A & B <Ltd>" in text and "HF-7" in text and "250.00 GBP" in text
+    missing = duly("--db", str(path), "statement", "Nobody", "--out", str(out))
+    assert missing.returncode == 2 and "Nobody" in missing.stderr
+
+
+def test_the_logo_heads_the_letter_and_an_unreadable_one_is_left_out(
+        demo_store: db.Store) -> None:
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 120), "#1f6f8b").save(picture, "PNG")
+    data = statement_data(find_customer("C00029"), DEMO_TODAY, today=DEMO_TODAY)
+    for logo, images in ((picture.getvalue(), 1), (b"not an image", 0)):
+        out = io.BytesIO()
+        render_open_item_statement(dataclasses.replace(
+            data, sender=dataclasses.replace(data.sender, logo=logo)), out)
+        page = PdfReader(out).pages[0]
+        assert len(page.images) == images
+        assert data.customer_name in page.extract_text()
