@@ -446,19 +446,8 @@ def save_payment_terms(terms_id: int | None, *, name: str, net_days: int,
     """
     draft = check_payment_terms(PaymentTermsDraft(name, net_days, discount_percent,
                                                   discount_days))
-    fields = asdict(draft)
-    with writing():
-        _refuse_taken_name(PaymentTerms, draft.name, terms_id, "Payment terms")
-        if terms_id is None:
-            row = PaymentTerms.create(**fields)
-            record_change("add payment terms", "payment_terms", row.id, after=fields)
-            return int(row.id)
-        row = _existing(PaymentTerms, terms_id, "Those payment terms no longer exist.")
-        before = {key: getattr(row, key) for key in fields}
-        PaymentTerms.update(**fields).where(PaymentTerms.id == row.id).execute()
-        record_change("edit payment terms", "payment_terms", row.id, before=before,
-                      after=fields)
-        return int(row.id)
+    return _save_named(PaymentTerms, terms_id, asdict(draft), what="payment terms",
+                       taken="Payment terms", gone="Those payment terms no longer exist.")
 
 
 def save_credit_policy(policy_id: int | None, *, name: str, regime: str,
@@ -473,19 +462,9 @@ def save_credit_policy(policy_id: int | None, *, name: str, regime: str,
     """
     draft = check_credit_policy(CreditPolicyDraft(name, regime, rate_percent, grace_days,
                                                   fixed_compensation))
-    fields = asdict(draft)
-    with writing():
-        _refuse_taken_name(CreditPolicy, draft.name, policy_id, "A late-payment policy")
-        if policy_id is None:
-            row = CreditPolicy.create(**fields)
-            record_change("add credit policy", "credit_policy", row.id, after=fields)
-            return int(row.id)
-        row = _existing(CreditPolicy, policy_id, "That late-payment policy no longer exists.")
-        before = {key: getattr(row, key) for key in fields}
-        CreditPolicy.update(**fields).where(CreditPolicy.id == row.id).execute()
-        record_change("edit credit policy", "credit_policy", row.id, before=before,
-                      after=fields)
-        return int(row.id)
+    return _save_named(CreditPolicy, policy_id, asdict(draft), what="credit policy",
+                       taken="A late-payment policy",
+                       gone="That late-payment policy no longer exists.")
 
 
 def save_follow_up_policy(policy_id: int | None, *, name: str, description: str,
@@ -493,19 +472,8 @@ def save_follow_up_policy(policy_id: int | None, *, name: str, description: str,
     """Create a follow-up policy (``policy_id`` None, with no stages yet) or change its
     name, description and minimum balance; returns its id (audited)."""
     draft = check_follow_up_policy(FollowUpPolicyDraft(name, description, min_balance_minor))
-    fields = asdict(draft)
-    with writing():
-        _refuse_taken_name(FollowUpPolicy, draft.name, policy_id, "A follow-up policy")
-        if policy_id is None:
-            row = FollowUpPolicy.create(**fields)
-            record_change("add follow-up policy", "follow_up_policy", row.id, after=fields)
-            return int(row.id)
-        row = _existing(FollowUpPolicy, policy_id, "That follow-up policy no longer exists.")
-        before = {key: getattr(row, key) for key in fields}
-        FollowUpPolicy.update(**fields).where(FollowUpPolicy.id == row.id).execute()
-        record_change("edit follow-up policy", "follow_up_policy", row.id, before=before,
-                      after=fields)
-        return int(row.id)
+    return _save_named(FollowUpPolicy, policy_id, asdict(draft), what="follow-up policy",
+                       taken="A follow-up policy", gone="That follow-up policy no longer exists.")
 
 
 def save_stage(stage_id: int | None, policy_id: int, *, name: str, offset_days: int,
@@ -644,6 +612,24 @@ def _name(name: str, prompt: str) -> str:
 def _days(value: int, field: str, lowest: int, highest: int, what: str) -> None:
     if not lowest <= value <= highest:
         raise LedgerError(field, f"{what} must be from {lowest} to {highest}.")
+
+
+def _save_named(model: type[pw.Model], row_id: int | None, fields: dict[str, object], *,
+                what: str, taken: str, gone: str) -> int:
+    """Create a named row (``row_id`` None) or change one, refusing a name in use;
+    audited as "add WHAT" or "edit WHAT"."""
+    table = model._meta.table_name
+    with writing():
+        _refuse_taken_name(model, str(fields["name"]), row_id, taken)
+        if row_id is None:
+            row = model.create(**fields)
+            record_change(f"add {what}", table, row.id, after=fields)
+            return int(row.id)
+        row = _existing(model, row_id, gone)
+        before = {key: getattr(row, key) for key in fields}
+        model.update(**fields).where(model.id == row.id).execute()
+        record_change(f"edit {what}", table, row.id, before=before, after=fields)
+        return int(row.id)
 
 
 def _existing(model: type[pw.Model], row_id: int, message: str, *,
