@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,11 +24,10 @@ from models.money import format_money
 from models.today import WorkItem
 from ui.action_review_dialog import CALL_MADE, ActionReview, channel_noun, prepare_review
 from ui.ledger_dialog import LedgerDialog
-from ui.rows_model import ALIGN, CHECK, DISPLAY, FOREGROUND, LEFT, RIGHT, ROOT, TOOLTIP
+from ui.rows_model import FOREGROUND, TOOLTIP
 from ui.style import ERROR, WARNING
 from ui.tasks import Progress
-
-_CHECKED = Qt.CheckState.Checked.value
+from ui.tick_model import TickModel
 
 
 @dataclass(frozen=True)
@@ -92,111 +91,47 @@ def batch_notice(recorded: Sequence[BatchEntry],
     return text
 
 
-class BatchActionsModel(QAbstractTableModel):
+class BatchActionsModel(TickModel):
     """The reminders offered, each with a tick; those with a warning or a problem stand out."""
 
     CUSTOMER, STAGE, CHANNEL, TOTAL, FLAGS = range(5)
-    _TITLES = ("Customer", "Stage", "Channel", "Total", "Check first")
-
-    checked_changed = Signal()
-    """A reminder was ticked or unticked."""
+    TITLES = ("Customer", "Stage", "Channel", "Total", "Check first")
+    TICK_COLUMN = CUSTOMER
+    RIGHT_COLUMNS = frozenset((TOTAL,))
 
     def __init__(self, entries: Sequence[BatchEntry], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._entries = list(entries)
+        super().__init__(entries, parent)
         # A warning is to be read before sending: those accounts wait for a tick.
-        self._checked = {row for row, entry in enumerate(self._entries)
-                         if entry.approvable and not entry.warnings}
+        self._ticked = {row for row, entry in enumerate(entries)
+                        if entry.approvable and not entry.warnings}
         self._warning = QBrush(QColor(WARNING))
         self._error = QBrush(QColor(ERROR))
 
     def entry_at(self, row: int) -> BatchEntry | None:
         """The reminder at position ``row``, or None."""
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+        return self.row_at(row)
 
     def checked(self) -> list[BatchEntry]:
         """The ticked reminders, in the order listed."""
-        return [e for row, e in enumerate(self._entries) if row in self._checked]
+        return self.ticked_rows()
 
     def is_checked(self, row: int) -> bool:
         """Whether the reminder at ``row`` is ticked."""
-        return row in self._checked
+        return self.is_ticked(row)
 
     def set_checked(self, row: int, checked: bool) -> None:
         """Tick or untick the reminder at ``row`` (one that cannot be approved stays off)."""
-        entry = self.entry_at(row)
-        if entry is None or not entry.approvable or (row in self._checked) == checked:
-            return
-        if checked:
-            self._checked.add(row)
-        else:
-            self._checked.discard(row)
-        self.dataChanged.emit(self.index(row, self.CUSTOMER), self.index(row, self.CUSTOMER))
-        self.checked_changed.emit()
+        self.set_ticked(row, checked)
 
-    # --- QAbstractTableModel ---------------------------------------------
+    def _tickable(self, entry: BatchEntry) -> bool:
+        return entry.approvable
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        """The number of reminders offered (none under a row)."""
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        """Customer, stage, channel, total, what to check first."""
-        return 0 if parent.isValid() else len(self._TITLES)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = DISPLAY) -> Any:
-        """Column titles; the total right-aligned."""
-        role = int(role)
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._TITLES):
-            return None
-        if role == DISPLAY:
-            return self._TITLES[section]
-        if role == ALIGN:
-            return RIGHT if section == self.TOTAL else LEFT
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        """A cell's text, tick, alignment, colour or tooltip."""
-        if not index.isValid():
-            return None
-        role = int(role)
-        entry = self._entries[index.row()]
-        column = index.column()
-        if role == DISPLAY:
-            return self._text(entry, column)
-        if role == CHECK and column == self.CUSTOMER:
-            return Qt.CheckState.Checked if index.row() in self._checked \
-                else Qt.CheckState.Unchecked
-        if role == ALIGN:
-            return RIGHT if column == self.TOTAL else LEFT
+    def _other(self, entry: BatchEntry, column: int, role: int) -> Any:
         if role == FOREGROUND and column == self.FLAGS:
             return self._error if entry.problem else self._warning if entry.warnings else None
         if role == TOOLTIP:
             return self._flags(entry) or None
         return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        """Every reminder that can be approved can be ticked."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self._entries[index.row()].approvable:
-            flags |= Qt.ItemFlag.ItemIsEnabled
-            if index.column() == self.CUSTOMER:
-                flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = CHECK) -> bool:
-        """Tick or untick a reminder."""
-        if not index.isValid() or int(role) != CHECK or index.column() != self.CUSTOMER:
-            return False
-        if not self._entries[index.row()].approvable:
-            return False
-        state = value.value if isinstance(value, Qt.CheckState) else int(value)
-        self.set_checked(index.row(), state == _CHECKED)
-        return True
 
     # --- helpers ------------------------------------------------------------
 
