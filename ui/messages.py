@@ -7,10 +7,13 @@ child of the window.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.db import StoreError
+from models.errors import LedgerError
 
 UNEXPECTED = "Duly hit a problem it did not expect."
 
@@ -43,3 +46,22 @@ def show_unexpected_error(parent: QWidget, details: str) -> QMessageBox:
         informative="What you were doing may not have finished. The details below "
                     "help Duly's makers put it right.",
         details=details)
+
+
+def ledger_refusal(parent: QWidget, refused: Callable[[LedgerError], None] | None, *,
+                   always: Callable[[], None]) -> Callable[[BaseException], bool]:
+    """A write task's failure handler: ``always()`` first, then the ledger's objection
+    to ``refused`` (usually: re-open the dialog at the field) or in a message box.
+    Anything else is left to the task helper (returns False)."""
+
+    def failed(error: BaseException) -> bool:
+        always()
+        if not isinstance(error, LedgerError):
+            return False
+        if refused is not None:
+            refused(error)
+        else:
+            show_message(parent, QMessageBox.Icon.Warning, "Duly", error.message)
+        return True
+
+    return failed

@@ -247,17 +247,11 @@ class SettingsPage(QWidget):
             self._update_actions()
             self.policies_changed.emit()
 
-        def failed(error: BaseException) -> bool:
+        def failed_first() -> None:
             self._writing -= 1
             self._update_actions()
-            if not isinstance(error, LedgerError):
-                return False
-            if refused is not None:
-                refused(error)
-            else:
-                messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message)
-            return True
 
+        failed = messages.ledger_refusal(self, refused, always=failed_first)
         self._tasks.run(run, writes=True, on_success=succeeded, on_failure=failed)
 
     # --- payment terms ---------------------------------------------------------------
