@@ -44,3 +44,25 @@ def missing_characters(text: str, font: str = REGULAR) -> list[str]:
         if char.isprintable() and ord(char) not in covered and char not in missing:
             missing.append(char)
     return missing
+
+
+def printable(text: str, font: str = REGULAR) -> str:
+    """``text`` with each character the font cannot draw replaced by "?", so a
+    printed name shows a plain question mark rather than an empty box."""
+    missing = missing_characters(text, font)
+    for char in missing:
+        text = text.replace(char, "?")
+    return text
+
+
+def unprintable_warning(what: str, text: str, font: str = REGULAR) -> str:
+    """A warning in the user's words when ``text`` (e.g. "the customer's name") has
+    characters the shipped font lacks; "" when it prints as typed."""
+    missing = missing_characters(text, font)
+    if not missing:
+        return ""
+    shown = ", ".join(f"\u201c{c}\u201d" for c in missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    return (f"{what[:1].upper()}{what[1:]} has characters the document font cannot print "
+            f"({shown}{more}); they print as \u201c?\u201d. Check the printed copy, or "
+            f"write them in Latin, Greek or Cyrillic letters.")
