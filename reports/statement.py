@@ -2,13 +2,18 @@
 with the aging, how to pay, and a remittance slip to tear off.
 
 Snapshot first (:func:`statement_data`, plain values from ``models/``), then
-render (:func:`render_open_item_statement`); the renderer reads no store.
+render (:func:`render_open_item_statement`); the renderer reads no store. The
+page furniture (letterhead, window address, info block, "Page X of Y") and the
+snapshot of sender and recipient are shared with the activity statement
+(``reports.activity_statement``) through :class:`StatementHeading` and
+:class:`StatementRenderer`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -34,7 +39,7 @@ from models.errors import LedgerError
 from models.letter_context import long_date
 from models.money import format_money
 from models.schema import Customer
-from reports.fonts import BOLD, REGULAR
+from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
     MUTED,
@@ -55,6 +60,90 @@ _OPEN_STATUSES = ("open", "disputed", "with_agency")
 AGING_LABELS = ("Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days")
 SLIP_HEIGHT = 38 * mm
 
+CanvasMaker = Callable[..., Canvas]
+
+
+class PrintCheck:
+    """Makes user text printable in the shipped font, remembering a warning in the
+    user's words for each field that had characters replaced."""
+
+    def __init__(self) -> None:
+        self._warnings: list[str] = []
+
+    def __call__(self, what: str, text: str) -> str:
+        """``text`` as it will print; ``what`` names it in a warning ("the customer's name")."""
+        warning = unprintable_warning(what, text)
+        if warning and warning not in self._warnings:
+            self._warnings.append(warning)
+        return printable(text)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings so far, in the order the fields were checked."""
+        return tuple(self._warnings)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatementHeading:
+    """Who sends a statement to whom, when, in which currency and on what paper; every
+    text as it prints, with ``warnings`` for the fields the font could not print."""
+
+    statement_date: dt.date
+    page_size: str  # "A4" or "Letter"
+    sender: Letterhead
+    bank_details: str
+    customer_code: str
+    customer_name: str
+    customer_address: str
+    contact_name: str
+    currency: str
+    warnings: tuple[str, ...] = ()
+
+
+def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
+                      today: dt.date | None = None,
+                      currency: str | None = None) -> StatementHeading:
+    """The sender and recipient of a statement of the customer's account in one currency
+    (the customer's own unless given), dated ``today``; LedgerError when the business
+    is not set up or the customer is gone. Its ``warnings`` are left to the caller,
+    which checks more text with ``check`` (see :func:`heading_fields`)."""
+    business = business_details()
+    if business is None:
+        raise LedgerError("business", "Set up the business before printing statements.")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    header = customer_header(customer_id, as_of, today=today)
+    logo = business_logo()
+    sender = Letterhead(
+        check("the business's name", business.name),
+        check("the business's address", business.address),
+        check("the business's e-mail address", business.email),
+        check("the business's phone number", business.phone),
+        check("the business's registration", business.registration), logo[0] if logo else None)
+    return StatementHeading(
+        statement_date=today or dt.date.today(), page_size=business.page_size, sender=sender,
+        bank_details=check("the bank details", business.bank_details),
+        customer_code=check("the customer's account code", customer.code),
+        customer_name=check("the customer's name", customer.name),
+        customer_address=check("the customer's address", customer.address),
+        contact_name=check("the contact's name", header.contact_name),
+        currency=(currency or customer.currency).upper())
+
+
+def heading_fields(heading: StatementHeading, check: PrintCheck) -> dict[str, Any]:
+    """The heading's fields, to make a statement's data from, with all of ``check``'s
+    warnings (those of the statement's own lines included)."""
+    values = {f.name: getattr(heading, f.name) for f in fields(StatementHeading)}
+    values["warnings"] = check.warnings
+    return values
+
+
+def document_what(kind: str, number: str) -> str:
+    """How a warning names a document's number or reference ("the number of invoice X")."""
+    label = "reference" if kind == "payment" else "number"
+    return f"the {label} of {kind} \u201c{printable(number)}\u201d"
+
 
 @dataclass(frozen=True)
 class StatementLine:
@@ -72,19 +161,20 @@ class StatementLine:
 
 
 @dataclass(frozen=True)
-class StatementData:
+class OpenItems:
+    """What was open on a customer's account in one currency on a date."""
+
+    lines: tuple[StatementLine, ...]  # oldest first; credits after the invoices
+    aging: tuple[int, ...]  # current, 1-30, 31-60, 61-90, over 90 (invoices only)
+    credit_minor: int  # unused payments and credit notes
+    total_minor: int  # open invoices less unused credit
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatementData(StatementHeading):
     """Everything an open-item statement prints, as it stood on ``as_of``."""
 
-    statement_date: dt.date
     as_of: dt.date
-    page_size: str  # "A4" or "Letter"
-    sender: Letterhead
-    bank_details: str
-    customer_code: str
-    customer_name: str
-    customer_address: str
-    contact_name: str
-    currency: str
     lines: tuple[StatementLine, ...]  # oldest first; credits after the invoices
     aging: tuple[int, ...]  # current, 1-30, 31-60, 61-90, over 90 (invoices only)
     credit_minor: int  # unused payments and credit notes
@@ -94,15 +184,20 @@ class StatementData:
 def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = None,
                    currency: str | None = None) -> StatementData:
     """The open-item statement of a customer's account in one currency (the
-    customer's own unless given) as of ``as_of``; dated ``today``."""
-    business = business_details()
-    if business is None:
-        raise LedgerError("business", "Set up the business before printing statements.")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise LedgerError("customer", "That customer no longer exists.")
-    header = customer_header(customer_id, as_of, today=today)
-    currency = (currency or customer.currency).upper()
+    customer's own unless given) as of ``as_of``; dated ``today``. Text the font
+    cannot print is printed with "?" and named in ``warnings``."""
+    check = PrintCheck()
+    heading = statement_heading(customer_id, as_of, check, today=today, currency=currency)
+    items = open_items(customer_id, as_of, heading.currency)
+    lines = tuple(_printable_line(line, check) for line in items.lines)
+    return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
+                         aging=items.aging, credit_minor=items.credit_minor,
+                         total_minor=items.total_minor)
+
+
+def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
+    """The open invoices and unused credit of the customer's account in ``currency``
+    on ``as_of``, with the aging of the invoices (charges are not open items here)."""
     invoices = [r for r in customer_invoices(customer_id, as_of)
                 if r.currency == currency and r.status in _OPEN_STATUSES and r.open_minor > 0]
     invoices.sort(key=lambda r: (r.due_date, r.issue_date, r.number))
@@ -123,17 +218,13 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     for line in lines:
         aging[_bucket(line.days_overdue)] += line.open_minor
     credit = -sum(c.open_minor for c in credits)
-    total = sum(line.open_minor for line in lines) - credit
-    logo = business_logo()
-    return StatementData(
-        statement_date=today or dt.date.today(), as_of=as_of, page_size=business.page_size,
-        sender=Letterhead(business.name, business.address, business.email, business.phone,
-                          business.registration, logo[0] if logo else None),
-        bank_details=business.bank_details, customer_code=customer.code,
-        customer_name=customer.name, customer_address=customer.address,
-        contact_name=header.contact_name, currency=currency,
-        lines=tuple(lines + credits), aging=tuple(aging), credit_minor=credit,
-        total_minor=total)
+    return OpenItems(lines=tuple(lines + credits), aging=tuple(aging), credit_minor=credit,
+                     total_minor=sum(line.open_minor for line in lines) - credit)
+
+
+def _printable_line(line: StatementLine, check: PrintCheck) -> StatementLine:
+    number = check(document_what(line.kind, line.number), line.number)
+    return line if number == line.number else replace(line, number=number)
 
 
 def _bucket(days_overdue: int) -> int:
@@ -143,22 +234,70 @@ def _bucket(days_overdue: int) -> int:
     return min((days_overdue - 1) // 30 + 1, len(AGING_LABELS) - 1)
 
 
-def render_open_item_statement(data: StatementData, out: BinaryIO | str | Path) -> None:
-    """Write the statement as a PDF to a binary file or a path."""
-    _StatementRenderer(data).render(out)
+def render_open_item_statement(data: StatementData, out: BinaryIO | str | Path, *,
+                               canvasmaker: CanvasMaker | None = None) -> None:
+    """Write the statement as a PDF to a binary file or a path; ``canvasmaker``, when
+    given, draws the pages instead of the canvas that numbers them "Page X of Y"."""
+    _OpenItemRenderer(data).render(out, canvasmaker=canvasmaker)
+
+
+def balance_words(balance_minor: int, currency: str, owed: str = "Total due") -> tuple[str, str]:
+    """The label and amount of a bottom line: what is owed, or the credit in the
+    customer's favour when they have paid more than they owe."""
+    if balance_minor < 0:
+        return "Credit balance", format_money(-balance_minor, currency)
+    return owed, format_money(balance_minor, currency)
 
 
 def total_words(data: StatementData) -> tuple[str, str]:
-    """The label and amount of the bottom line: what is due, or the credit in the
-    customer's favour when they have paid more than they owe."""
-    if data.total_minor < 0:
-        return "Credit balance", format_money(-data.total_minor, data.currency)
-    return "Total due", format_money(data.total_minor, data.currency)
+    """The label and amount of the open-item statement's bottom line."""
+    return balance_words(data.total_minor, data.currency)
 
 
-def _money(minor: int, currency: str) -> str:
+def money_cell(minor: int, currency: str) -> str:
     """An amount without its currency code (the column header names it)."""
     return format_money(minor, currency).rsplit(" ", 1)[0]
+
+
+def document_table(rows: list[list[Any]], widths_mm: Sequence[float], width: float, *,
+                   money_from: int, label_span: int) -> Table:
+    """A table of documents ``width`` wide: a shaded header repeated on every page,
+    zebra rows, amounts right-aligned from column ``money_from`` on, and a bold
+    bottom line whose label spans the first ``label_span`` columns."""
+    scale = width / sum(widths_mm)
+    table = Table(rows, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
+        ("ALIGN", (money_from, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("FONTNAME", (0, -1), (-1, -1), BOLD), ("FONTSIZE", (0, -1), (-1, -1), 9),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
+        ("SPAN", (0, -1), (label_span - 1, -1)),
+    ]
+    for index in range(2, len(rows) - 1, 2):
+        commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def summary_table(header: Sequence[str], values: Sequence[str], width: float) -> Table:
+    """One row of figures under their headings, the last one (the total) in bold."""
+    table = Table([list(header), list(values)],
+                  colWidths=[width / len(header)] * len(header), repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+        ("FONTNAME", (-1, 1), (-1, 1), BOLD),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
 
 
 class _RemittanceSlip(Flowable):
@@ -215,47 +354,63 @@ class _RemittanceSlip(Flowable):
         canvas.restoreState()
 
 
-class _StatementRenderer:
-    """Lays the statement out: margins and frames as attributes, one stylesheet."""
+class StatementRenderer:
+    """Lays a statement out: margins and frames as attributes, one stylesheet, and the
+    furniture of every statement (letterhead, window address, info block, a running
+    head on later pages, "Page X of Y"). A kind of statement gives its ``kind``, its
+    :meth:`info_rows`, :meth:`running_head` and :meth:`story`."""
 
     margin = 20 * mm
     bottom_margin = 16 * mm
+    kind = "Statement of account"
 
-    def __init__(self, data: StatementData) -> None:
-        self.data = data
+    def __init__(self, data: StatementHeading) -> None:
+        self.heading = data
         self.style = styles()
         self.width, self.height = paper(data.page_size)
 
-    def render(self, out: BinaryIO | str | Path) -> None:
+    def render(self, out: BinaryIO | str | Path, *,
+               canvasmaker: CanvasMaker | None = None) -> None:
+        """Write the PDF; ``canvasmaker`` replaces the canvas that numbers the pages."""
+        heading = self.heading
         target: Any = str(out) if isinstance(out, Path) else out
         doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
-                              title=f"Statement for {self.data.customer_name}",
-                              author=self.data.sender.name, subject="Statement of account",
+                              title=f"{self.kind} for {heading.customer_name}",
+                              author=heading.sender.name, subject=self.kind,
                               leftMargin=self.margin, rightMargin=self.margin,
                               topMargin=self.margin, bottomMargin=self.bottom_margin)
-        window = address_window(self.data.page_size)
         body_width = self.width - 2 * self.margin
-        first_top = window.y - 8 * mm
-        later_top = self.height - 24 * mm
+        first_top = address_window(heading.page_size).y - 8 * mm
         doc.addPageTemplates([
-            PageTemplate("first", [Frame(self.margin, self.bottom_margin, body_width,
-                                         first_top - self.bottom_margin, id="first",
-                                         leftPadding=0, rightPadding=0, topPadding=0,
-                                         bottomPadding=0)],
-                         onPage=self._first_page, autoNextPageTemplate="later"),
-            PageTemplate("later", [Frame(self.margin, self.bottom_margin, body_width,
-                                         later_top - self.bottom_margin, id="later",
-                                         leftPadding=0, rightPadding=0, topPadding=0,
-                                         bottomPadding=0)],
+            PageTemplate("first", [self._frame("first", first_top)], onPage=self._first_page,
+                         autoNextPageTemplate="later"),
+            PageTemplate("later", [self._frame("later", self.height - 24 * mm)],
                          onPage=self._later_page),
         ])
-        doc.build(self._story(body_width), canvasmaker=numbered_canvas(
+        doc.build(self.story(body_width), canvasmaker=canvasmaker or numbered_canvas(
             lambda page, pages: f"Page {page} of {pages}"))
+
+    def _frame(self, name: str, top: float) -> Frame:
+        return Frame(self.margin, self.bottom_margin, self.width - 2 * self.margin,
+                     top - self.bottom_margin, id=name, leftPadding=0, rightPadding=0,
+                     topPadding=0, bottomPadding=0)
+
+    def info_rows(self) -> list[tuple[str, str]]:
+        """The label and value of each line of the info block beside the address."""
+        raise NotImplementedError
+
+    def running_head(self) -> str:
+        """What the head of every later page says the statement is."""
+        raise NotImplementedError
+
+    def story(self, width: float) -> list[Flowable]:
+        """The flowables of the statement's body, ``width`` wide."""
+        raise NotImplementedError
 
     # Page furniture ---------------------------------------------------------------
 
     def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        data = self.data
+        data = self.heading
         canvas.saveState()
         draw_letterhead(canvas, data.sender, data.page_size)
         sender_line = ", ".join([data.sender.name, *data.sender.address.strip().splitlines()])
@@ -268,15 +423,10 @@ class _StatementRenderer:
         canvas.restoreState()
 
     def _info_block(self, canvas: Canvas) -> None:
-        """Statement date, as-of date and account beside the address window."""
-        data, window = self.data, address_window(self.data.page_size)
-        rows = [("Statement date", long_date(data.statement_date)),
-                ("Balance as of", long_date(data.as_of)),
-                ("Account", data.customer_code),
-                ("Currency", data.currency),
-                total_words(data)]
+        """The info rows beside the address window, the last one (the total) ruled off."""
+        window = address_window(self.heading.page_size)
         table = Table([[Paragraph(escape(k), self.style["small"]),
-                        Paragraph(escape(v), self.style["body"])] for k, v in rows],
+                        Paragraph(escape(v), self.style["body"])] for k, v in self.info_rows()],
                       colWidths=[26 * mm, 44 * mm])
         table.setStyle(TableStyle([
             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -288,25 +438,56 @@ class _StatementRenderer:
                      window.y + window.height - h - 2 * mm)
 
     def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        data = self.data
         canvas.saveState()
         canvas.setFont(BOLD, 9)
         canvas.setFillColor(INK)
-        canvas.drawString(self.margin, self.height - 14 * mm, data.sender.name)
+        canvas.drawString(self.margin, self.height - 14 * mm, self.heading.sender.name)
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(self.width - self.margin, self.height - 14 * mm,
-                               f"Statement for {data.customer_name} ({data.customer_code}), "
-                               f"as of {long_date(data.as_of)}")
+                               self.running_head())
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(self.margin, self.height - 16.5 * mm, self.width - self.margin,
                     self.height - 16.5 * mm)
         canvas.restoreState()
 
-    # The story --------------------------------------------------------------------
+    # Shared parts of the story ------------------------------------------------------
 
-    def _story(self, width: float) -> list[Flowable]:
+    def how_to_pay(self) -> list[Flowable]:
+        """The bank details and the reference to quote, kept together (none without
+        bank details)."""
+        data, style = self.heading, self.style
+        if not data.bank_details.strip():
+            return []
+        return [KeepTogether([
+            Paragraph("How to pay", style["heading"]),
+            Paragraph(paragraph_text(data.bank_details), style["body"]),
+            Paragraph(escape(f"Please quote your account {data.customer_code} with "
+                             f"your payment."), style["small"])])]
+
+
+class _OpenItemRenderer(StatementRenderer):
+    """The open-item statement: open invoices and credit, aging, the remittance slip."""
+
+    def __init__(self, data: StatementData) -> None:
+        super().__init__(data)
+        self.data = data
+
+    def info_rows(self) -> list[tuple[str, str]]:
+        data = self.data
+        return [("Statement date", long_date(data.statement_date)),
+                ("Balance as of", long_date(data.as_of)),
+                ("Account", data.customer_code),
+                ("Currency", data.currency),
+                total_words(data)]
+
+    def running_head(self) -> str:
+        data = self.data
+        return (f"Statement for {data.customer_name} ({data.customer_code}), "
+                f"as of {long_date(data.as_of)}")
+
+    def story(self, width: float) -> list[Flowable]:
         data, style = self.data, self.style
         story: list[Flowable] = [
             Paragraph("Statement of account", style["title"]),
@@ -316,13 +497,8 @@ class _StatementRenderer:
             self._items_table(width),
             Spacer(1, 3 * mm),
             KeepTogether([Paragraph("Aging", style["heading"]), self._aging_table(width)]),
+            *self.how_to_pay(),
         ]
-        if data.bank_details.strip():
-            story.append(KeepTogether([
-                Paragraph("How to pay", style["heading"]),
-                Paragraph(paragraph_text(data.bank_details), style["body"]),
-                Paragraph(escape(f"Please quote your account {data.customer_code} with "
-                                 f"your payment."), style["small"])]))
         story += [CondPageBreak(SLIP_HEIGHT), _RemittanceSlip(data)]
         return story
 
@@ -337,49 +513,21 @@ class _StatementRenderer:
             rows.append([
                 kind, Paragraph(escape(line.number), self.style["cell"]), line.date.isoformat(),
                 line.due_date.isoformat() if line.due_date else "",
-                _money(line.amount_minor, data.currency), _money(line.paid_minor, data.currency),
-                _money(line.open_minor, data.currency),
+                money_cell(line.amount_minor, data.currency),
+                money_cell(line.paid_minor, data.currency),
+                money_cell(line.open_minor, data.currency),
                 str(line.days_overdue) if line.days_overdue else ""])
         if not data.lines:
             rows.append(["Nothing is open on this account.", "", "", "", "", "", "", ""])
         label, total = total_words(data)
         rows.append([label, "", "", "", "", "", total, ""])
-        widths = [x * mm for x in (22, 34, 19, 19, 22, 20, 22, 14)]
-        scale = width / sum(widths)
-        table = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1)
-        commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-            ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
-            ("ALIGN", (4, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("FONTNAME", (0, -1), (-1, -1), BOLD), ("FONTSIZE", (0, -1), (-1, -1), 9),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
-            ("SPAN", (0, -1), (5, -1)),
-        ]
-        for index in range(1, len(rows) - 1):
-            if index % 2 == 0:
-                commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
-        table.setStyle(TableStyle(commands))
-        return table
+        return document_table(rows, (22, 34, 19, 19, 22, 20, 22, 14), width, money_from=4,
+                              label_span=6)
 
     def _aging_table(self, width: float) -> Table:
         data = self.data
         label, total = total_words(data)
-        header = [*AGING_LABELS, "Unused credit", label]
-        values = [*(_money(m, data.currency) for m in data.aging),
-                  _money(-data.credit_minor, data.currency), total]
-        table = Table([header, values], colWidths=[width / len(header)] * len(header),
-                      repeatRows=1)
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
-            ("FONTNAME", (-1, 1), (-1, 1), BOLD),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
-            ("BOX", (0, 0), (-1, -1), 0.5, RULE), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]))
-        return table
+        return summary_table(
+            [*AGING_LABELS, "Unused credit", label],
+            [*(money_cell(m, data.currency) for m in data.aging),
+             money_cell(-data.credit_minor, data.currency), total], width)
