@@ -13,10 +13,18 @@ running after ``PROGRESS_DELAY_MS`` (Anki's habit: quick work shows nothing).
 A :class:`~models.db.StoreError` is shown in the user's words, anything else
 as a problem Duly did not expect, unless the caller's ``on_failure`` handles
 it.
+
+A ``cancellable`` task's progress dialog has a Cancel button. The worker
+learns of it at its next ``progress(done, total)`` call, which raises
+:class:`TaskCancelled`, so work inside a ``writing()`` transaction rolls back;
+the task then reports neither a result nor an error, only ``on_cancel``.
+Work that finishes before it notices still reports its result: what it wrote
+is written.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -25,17 +33,41 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from models.db import StoreError, close_thread_connection, known_errors
 from ui import messages
 
 Progress = Callable[[int, int], None]
-Work = Callable[[Progress], Any]
 
 PROGRESS_DELAY_MS = 600
 # Progress calls closer together than this are not sent to the GUI thread.
 _PROGRESS_INTERVAL_S = 0.05
+CANCELLING_TEXT = "Stopping…"
+
+
+class TaskCancelled(Exception):
+    """Raised in the worker by ``progress(done, total)`` once the user has cancelled."""
+
+
+class TaskProgress:
+    """What a worker is handed: call it with ``(done, total)``; ask it whether the
+    user has cancelled (for work that hands a ``cancelled()`` check further on)."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+
+    def __call__(self, done: int, total: int) -> None:
+        """Report how far the work is; raises :class:`TaskCancelled` once cancelled."""
+        self._task.report_progress(done, total)
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the user has asked the work to stop."""
+        return self._task.cancelled
+
+
+Work = Callable[[TaskProgress], Any]
 
 
 @dataclass(frozen=True)
@@ -53,6 +85,7 @@ class Task(QObject):
     _progressed = Signal(int, int)
     _succeeded = Signal(object)
     _failed = Signal(object)
+    _stopped = Signal()
 
     ended = Signal()
     """The outcome has been handled (or the task was detached)."""
@@ -60,7 +93,8 @@ class Task(QObject):
     def __init__(self, work: Work, *, window: QWidget, label: str | None,
                  on_success: Callable[[Any], None] | None,
                  on_failure: Callable[[BaseException], bool] | None,
-                 store_path: Path | None) -> None:
+                 store_path: Path | None, cancellable: bool = False,
+                 on_cancel: Callable[[], None] | None = None) -> None:
         super().__init__()
         self._work = work
         self._window = window
@@ -68,9 +102,13 @@ class Task(QObject):
         self._on_success = on_success
         self._on_failure = on_failure
         self._store_path = store_path
+        self._cancellable = cancellable
+        self._on_cancel = on_cancel
+        self._cancel = threading.Event()
         self._last_progress = 0.0
         self._progress: tuple[int, int] | None = None
         self._dialog: QProgressDialog | None = None
+        self._cancel_button: QPushButton | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PROGRESS_DELAY_MS)
@@ -80,6 +118,27 @@ class Task(QObject):
         self._progressed.connect(self._on_self_progressed)
         self._succeeded.connect(self._on_self_succeeded)
         self._failed.connect(self._on_self_failed)
+        self._stopped.connect(self._on_self_stopped)
+
+    @property
+    def cancellable(self) -> bool:
+        """Whether the user may cancel the work (its progress dialog has a Cancel button)."""
+        return self._cancellable
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the user has cancelled the work (safe to ask from any thread)."""
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next progress report (a cancellable task only)."""
+        if not self._cancellable or self.done or self._cancel.is_set():
+            return
+        self._cancel.set()
+        if self._dialog is not None:
+            self._dialog.setLabelText(CANCELLING_TEXT)
+        if self._cancel_button is not None:
+            self._cancel_button.setEnabled(False)  # deleting it inside its own click crashes
 
     @property
     def progress_dialog(self) -> QProgressDialog | None:
@@ -103,15 +162,21 @@ class Task(QObject):
         try:
             try:
                 with known_errors(self._store_path):
-                    result = self._work(self._report_progress)
+                    result = self._work(TaskProgress(self))
             finally:
                 close_thread_connection()
+        except TaskCancelled:
+            self._stopped.emit()
         except Exception as exc:  # everything reaches the user, never a silent thread death
             self._failed.emit(TaskFailure(exc, traceback.format_exc()))
         else:
             self._succeeded.emit(result)
 
-    def _report_progress(self, done: int, total: int) -> None:
+    def report_progress(self, done: int, total: int) -> None:
+        """Send ``done`` of ``total`` to the GUI thread (not too often); raises
+        :class:`TaskCancelled` once the user has cancelled. Called in the worker."""
+        if self._cancel.is_set():
+            raise TaskCancelled
         now = time.monotonic()
         if done >= total or now - self._last_progress >= _PROGRESS_INTERVAL_S:
             self._last_progress = now
@@ -147,13 +212,31 @@ class Task(QObject):
             messages.show_unexpected_error(self._window, failure.details)
 
     @Slot()
+    def _on_self_stopped(self) -> None:
+        if self.detached:
+            return
+        self._finish()
+        if self._on_cancel is not None:
+            self._on_cancel()
+
+    @Slot()
     def _on_timer_timeout(self) -> None:
         if self.done or self.detached:
             return
         dialog = QProgressDialog(self._window)
         dialog.setWindowTitle("Duly")
-        dialog.setLabelText(self._label or "")
-        dialog.setCancelButton(None)
+        dialog.setLabelText(CANCELLING_TEXT if self.cancelled else self._label or "")
+        if self._cancellable:
+            # Given as text (not a button of ours), so Escape cancels as well.
+            dialog.setCancelButtonText("Cancel")
+            self._cancel_button = dialog.findChild(QPushButton)
+            if self._cancel_button is not None:
+                self._cancel_button.setEnabled(not self.cancelled)
+            # Cancel (or Escape) asks the worker to stop; the dialog stays until it has.
+            dialog.canceled.disconnect(dialog.cancel)
+            dialog.canceled.connect(self.cancel)
+        else:
+            dialog.setCancelButton(None)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumDuration(0)
@@ -180,6 +263,7 @@ class Task(QObject):
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
+            self._cancel_button = None
         self.ended.emit()
 
 
@@ -202,15 +286,19 @@ class TaskRunner(QObject):
     def run(self, work: Work, *, on_success: Callable[[Any], None] | None = None,
             on_failure: Callable[[BaseException], bool] | None = None,
             label: str | None = None, writes: bool = False,
-            store_path: Path | None = None) -> Task:
+            store_path: Path | None = None, cancellable: bool = False,
+            on_cancel: Callable[[], None] | None = None) -> Task:
         """Run ``work(progress)`` in the background and hand its result to ``on_success``.
 
         ``on_failure(error)`` may return True to say it has told the user
         itself; otherwise the error is shown in a message box. With a
-        ``label``, a progress dialog appears if the work outlasts the delay.
+        ``label``, a progress dialog appears if the work outlasts the delay;
+        ``cancellable`` gives it a Cancel button, and a cancelled task calls
+        only ``on_cancel``.
         """
         task = Task(work, window=self._window, label=label, on_success=on_success,
-                    on_failure=on_failure, store_path=store_path)
+                    on_failure=on_failure, store_path=store_path, cancellable=cancellable,
+                    on_cancel=on_cancel)
         self._tasks.add(task)
         task.ended.connect(self._on_task_ended)
         task.start_clock()

@@ -8,16 +8,18 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from models import db
+from models.customer_account import customer_list
 from models.db import StoreReadOnly
+from models.ledger import CustomerDraft, add_customer
 from models.overview import store_overview
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
 from ui.messages import UNEXPECTED
-from ui.tasks import PROGRESS_DELAY_MS, TaskRunner
+from ui.tasks import CANCELLING_TEXT, PROGRESS_DELAY_MS, Task, TaskRunner
 
 
 @pytest.fixture
@@ -180,3 +182,149 @@ def test_stopping_drops_outcomes_still_on_their_way(runner, window, qtbot):
 
     assert results == []
     assert task.detached and not runner.busy
+
+
+# --- cancelling -------------------------------------------------------------------
+
+def cancel_button(qtbot, task: Task) -> QPushButton:
+    """The Cancel button of the task's progress dialog, once the dialog shows."""
+    qtbot.waitUntil(lambda: task.progress_dialog is not None
+                    and task.progress_dialog.isVisible(), timeout=5000)
+    buttons = task.progress_dialog.findChildren(QPushButton)
+    assert [b.text() for b in buttons] == ["Cancel"]
+    return buttons[0]
+
+
+def test_a_task_that_cannot_be_cancelled_shows_no_cancel_button(runner, qtbot):
+    release = threading.Event()
+
+    def work(progress):
+        release.wait(30)
+
+    task = runner.run(work, label="Checking the store…")
+    try:
+        qtbot.waitUntil(lambda: task.progress_dialog is not None
+                        and task.progress_dialog.isVisible(), timeout=5000)
+        assert task.progress_dialog.findChildren(QPushButton) == []
+        assert not task.cancellable
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+
+
+def test_cancel_stops_the_work_at_its_next_progress_and_reports_nothing(
+        runner, window, qtbot):
+    release = threading.Event()
+    reached = []
+    outcomes = []
+
+    def work(progress):
+        progress(1, 3)
+        release.wait(30)
+        reached.append(progress.cancelled)
+        progress(2, 3)  # raises: the user cancelled
+        reached.append("after the cancel")
+        return "finished"
+
+    task = runner.run(work, label="Building the statement…", cancellable=True,
+                      on_success=lambda r: outcomes.append(("success", r)),
+                      on_failure=lambda e: outcomes.append(("failure", e)) or True,
+                      on_cancel=lambda: outcomes.append("cancelled"))
+    try:
+        button = cancel_button(qtbot, task)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert task.cancelled
+        # The dialog stays, saying so, until the worker has stopped.
+        assert task.progress_dialog.isVisible()
+        assert task.progress_dialog.labelText() == CANCELLING_TEXT
+        assert not button.isEnabled()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: bool(outcomes))
+
+    assert outcomes == ["cancelled"]
+    assert reached == [True]
+    assert task.done and task.progress_dialog is None and not runner.busy
+    assert not visible_message_boxes(window)
+
+
+def test_escape_in_the_progress_dialog_cancels_too(runner, qtbot):
+    release = threading.Event()
+    cancelled = []
+
+    def work(progress):
+        release.wait(30)
+        progress(1, 1)
+
+    task = runner.run(work, label="Printing…", cancellable=True,
+                      on_cancel=lambda: cancelled.append(True))
+    try:
+        cancel_button(qtbot, task)
+        qtbot.keyClick(task.progress_dialog, Qt.Key.Key_Escape)
+        assert task.cancelled
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: cancelled == [True])
+
+
+def test_a_cancelled_write_is_rolled_back(runner, window, company_file, qtbot):
+    store = db.open_store(company_file)
+    try:
+        release = threading.Event()
+        cancelled = []
+
+        def work(progress):
+            with db.writing():
+                for number in range(1, 4):
+                    add_customer(CustomerDraft(code=f"C{number:05}", name=f"Customer {number}",
+                                               currency="EUR"))
+                    progress(number, 3)
+                    release.wait(30)
+
+        task = runner.run(work, writes=True, label="Importing customers…", cancellable=True,
+                          on_cancel=lambda: cancelled.append(True))
+        try:
+            qtbot.mouseClick(cancel_button(qtbot, task), Qt.MouseButton.LeftButton)
+        finally:
+            release.set()
+        qtbot.waitUntil(lambda: cancelled == [True])
+
+        assert customer_list(DEMO_TODAY) == []
+        assert not visible_message_boxes(window)
+    finally:
+        store.close()
+
+
+def test_work_that_finishes_before_it_notices_the_cancel_reports_its_result(runner, qtbot):
+    release = threading.Event()
+    results = []
+    cancelled = []
+
+    def work(progress):
+        release.wait(30)
+        return "written"
+
+    task = runner.run(work, label="Recording…", cancellable=True, on_success=results.append,
+                      on_cancel=lambda: cancelled.append(True))
+    try:
+        task.cancel()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: bool(results))
+
+    assert results == ["written"] and cancelled == []
+
+
+def test_an_error_after_a_cancel_is_still_shown(runner, window, qtbot):
+    release = threading.Event()
+
+    def work(progress):
+        release.wait(30)
+        raise RuntimeError("disk gone")
+
+    task = runner.run(work, cancellable=True, on_cancel=lambda: None)
+    task.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+
+    assert "RuntimeError: disk gone" in visible_message_boxes(window)[0].detailedText()
