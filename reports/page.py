@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -13,9 +14,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from reports.fonts import BOLD, REGULAR, register_fonts
 
@@ -78,6 +78,7 @@ def paragraph_text(text: str) -> str:
     return "<br/>".join(escape(line) for line in text.strip().splitlines())
 
 
+@cache
 def styles() -> dict[str, ParagraphStyle]:
     """The named paragraph styles of every document."""
     register_fonts()
@@ -100,9 +101,33 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def draw_letterhead(canvas: Canvas, sender: Letterhead, page_size: str) -> float:
-    """Draw the sender's logo, name and details across the top; return the y below them."""
+    """Draw the sender's logo, name and details across the top; return the y below them.
+
+    The letterhead is the same on every page of a batch, so it is drawn once per
+    PDF as a form and stamped after that.
+    """
+    form = f"letterhead-{hash((sender, page_size)) & 0xFFFFFFFF:08x}"
+    if form not in _forms(canvas):
+        canvas.beginForm(form)
+        bottom = _draw_letterhead(canvas, sender, page_size)
+        canvas.endForm()
+        _forms(canvas)[form] = bottom
+    canvas.doForm(form)
+    return _forms(canvas)[form]
+
+
+def _forms(canvas: Canvas) -> dict[str, float]:
+    """The letterhead forms drawn on this canvas's document, and the y below each."""
+    document: Any = canvas._doc
+    if not hasattr(document, "duly_forms"):
+        document.duly_forms = {}
+    forms: dict[str, float] = document.duly_forms
+    return forms
+
+
+def _draw_letterhead(canvas: Canvas, sender: Letterhead, page_size: str) -> float:
     width, height = paper(page_size)
-    style = styles()
+    register_fonts()
     left, right, top = 20 * mm, width - 20 * mm, height - 12 * mm
     x = left
     if sender.logo:
@@ -116,14 +141,14 @@ def draw_letterhead(canvas: Canvas, sender: Letterhead, page_size: str) -> float
             x = left + w + 5 * mm
         except (OSError, ValueError):  # an unreadable logo must not stop the document
             pass
-    name = Paragraph(escape(sender.name), style["business"])
-    _, name_h = name.wrap(90 * mm, 30 * mm)
-    name.drawOn(canvas, x, top - name_h)
+    canvas.setFillColor(INK)
+    name_h = draw_lines(canvas, x, top, wrap_lines(sender.name, BOLD, 14, 90 * mm),
+                        BOLD, 14, 17)
     contact = [sender.address.strip(), sender.phone.strip(), sender.email.strip(),
                sender.registration.strip()]
-    details = Paragraph(paragraph_text("\n".join(p for p in contact if p)), style["right"])
-    _, details_h = details.wrap(right - left - 100 * mm, 40 * mm)
-    details.drawOn(canvas, right - (right - left - 100 * mm), top - details_h)
+    canvas.setFillColor(MUTED)
+    details = wrap_lines("\n".join(p for p in contact if p), REGULAR, 8, right - left - 100 * mm)
+    details_h = draw_lines(canvas, right, top, details, REGULAR, 8, 10.5, align="right")
     bottom = top - max(name_h, details_h, 16 * mm if sender.logo else 0) - 3 * mm
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
@@ -131,22 +156,47 @@ def draw_letterhead(canvas: Canvas, sender: Letterhead, page_size: str) -> float
     return bottom
 
 
+def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """User text broken into lines that fit ``width``: its own line breaks kept,
+    long lines wrapped at spaces (a word longer than the width is cut)."""
+    register_fonts()
+    lines: list[str] = []
+    for line in text.strip().splitlines():
+        lines += simpleSplit(line, font, size, width) or [""]
+    return lines
+
+
+def draw_lines(canvas: Canvas, x: float, top: float, lines: Sequence[str], font: str,
+               size: float, leading: float, *, align: str = "left") -> float:
+    """Draw lines of plain text (no markup: "A & B <Ltd>" prints as typed) from ``top``
+    down, the first baseline one font size below it; return the height used."""
+    canvas.setFont(font, size)
+    baseline = top - size
+    for line in lines:
+        if align == "right":
+            canvas.drawRightString(x, baseline, line)
+        else:
+            canvas.drawString(x, baseline, line)
+        baseline -= leading
+    return leading * len(lines) - (leading - size) * 0.5 if lines else 0.0
+
+
 def draw_address(canvas: Canvas, page_size: str, sender_line: str, recipient: Sequence[str]
                  ) -> None:
     """Draw the one-line return address and the recipient inside the envelope window."""
     window = address_window(page_size)
-    style = styles()
     pad = 2 * mm
-    y = window.y + window.height - pad
-    sender = Paragraph(escape(sender_line), style["sender"])
-    _, h = sender.wrap(window.width - 2 * pad, window.height)
-    y -= h
-    sender.drawOn(canvas, window.x + pad, y)
-    y -= 2 * mm
-    block = Paragraph(paragraph_text("\n".join(line for line in recipient if line.strip())),
-                      style["address"])
-    _, h = block.wrap(window.width - 2 * pad, y - window.y - pad)
-    block.drawOn(canvas, window.x + pad, y - h)
+    inner = window.width - 2 * pad
+    top = window.y + window.height - pad
+    canvas.setFillColor(MUTED)
+    used = draw_lines(canvas, window.x + pad, top, wrap_lines(sender_line, REGULAR, 6.5, inner),
+                      REGULAR, 6.5, 8)
+    top -= used + 2 * mm
+    lines = wrap_lines("\n".join(line for line in recipient if line.strip()), REGULAR, 10, inner)
+    # Whatever does not fit the window is left off rather than printed outside it.
+    room = int((top - window.y - pad + 2.5) // 12.5)
+    canvas.setFillColor(INK)
+    draw_lines(canvas, window.x + pad, top, lines[:max(room, 0)], REGULAR, 10, 12.5)
 
 
 def numbered_canvas(footer: Callable[[int, int], str]) -> type[Canvas]:

@@ -1,0 +1,144 @@
+"""Many documents in one PDF: a batch of letters or statements, each numbered
+"Page X of Y" on its own, in memory that does not grow with the batch.
+
+Each document is laid out by its own platypus build on one shared canvas, so
+a document's flowables are freed as soon as it is drawn, and each finished
+page is compressed at once rather than kept as drawing commands until the
+file is written (reportlab's habit, which is what makes a big batch grow).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import asBytes
+from reportlab.pdfbase.pdfdoc import PDFStream
+from reportlab.pdfgen.canvas import Canvas
+
+from reports.fonts import REGULAR, register_fonts
+from reports.page import MUTED
+
+CanvasMaker = Callable[..., Canvas]
+
+
+def page_footer(page: int, pages: int) -> str:
+    """The footer of every document: "Page 2 of 3"."""
+    return f"Page {page} of {pages}"
+
+
+class _Flate:
+    """A FlateDecode filter for content compressed already (see ``_compress_last_page``)."""
+
+    pdfname = "FlateDecode"
+
+    @staticmethod
+    def encode(content: bytes) -> bytes:
+        return content
+
+    def __str__(self) -> str:
+        return "/FlateDecode"
+
+
+@dataclass
+class _Progress:
+    """What the shared canvas has done; one object, so page snapshots share it."""
+
+    pages: int = 0
+    documents: int = 0
+    pending: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _BatchCanvas(Canvas):
+    """A canvas many documents are drawn on: each ``save()`` from a platypus build
+    ends one document; :meth:`finish` writes the file."""
+
+    def __init__(self, target: Any, pagesize: tuple[float, float]) -> None:
+        super().__init__(target, pagesize=pagesize, pageCompression=1)
+        self._batch = _Progress()
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        # Held until the document ends, when its number of pages is known.
+        self._batch.pending.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        """End the current document: number its pages and put them in the file."""
+        batch = self._batch
+        pending, batch.pending = batch.pending, []
+        for number, state in enumerate(pending, 1):
+            self.__dict__.update(state)
+            self.setFont(REGULAR, 7.5)
+            self.setFillColor(MUTED)
+            self.drawRightString(self._pagesize[0] - 20 * mm, 10 * mm,
+                                 page_footer(number, len(pending)))
+            Canvas.showPage(self)
+            self._compress_last_page()
+            batch.pages += 1
+        self._batch = batch  # the last snapshot restored an older reference to it
+        batch.documents += 1
+
+    def _compress_last_page(self) -> None:
+        page = self._doc.Pages.pages[-1]
+        stream = PDFStream(content=zlib.compress(asBytes(page.stream)), filters=[_Flate()])
+        stream.__Comment__ = "page stream"
+        page.Contents, page.stream = stream, None
+
+    def finish(self, title: str, author: str) -> None:
+        """Write the file, with the batch's own title and author."""
+        self.setTitle(title)
+        self.setAuthor(author)
+        self.setSubject("")
+        Canvas.save(self)
+
+
+class PdfBatch:
+    """One PDF of many documents. Pass :attr:`canvasmaker` to each document's
+    ``doc.build``; the file is written when the ``with`` block ends."""
+
+    def __init__(self, out: BinaryIO | str | Path, *, title: str, author: str,
+                 pagesize: tuple[float, float] | None = None) -> None:
+        register_fonts()
+        self._title, self._author = title, author
+        self._target: Any = str(out) if isinstance(out, Path) else out
+        self._pagesize = pagesize
+        self._canvas: _BatchCanvas | None = None
+        self._closed = False
+
+    def canvasmaker(self, _filename: Any = None, *, pagesize: tuple[float, float],
+                    **_options: Any) -> Canvas:
+        """The shared canvas, made on the first document's page size."""
+        if self._canvas is None:
+            self._canvas = _BatchCanvas(self._target, self._pagesize or pagesize)
+        return self._canvas
+
+    @property
+    def pages(self) -> int:
+        """Pages of finished documents so far."""
+        return self._canvas._batch.pages if self._canvas is not None else 0
+
+    @property
+    def documents(self) -> int:
+        """Documents finished so far."""
+        return self._canvas._batch.documents if self._canvas is not None else 0
+
+    def close(self) -> None:
+        """Write the file (a batch with no document writes nothing)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._canvas is not None:
+            self._canvas.finish(self._title, self._author)
+
+    def __enter__(self) -> PdfBatch:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
