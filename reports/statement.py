@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -259,13 +260,18 @@ def money_cell(minor: int, currency: str) -> str:
     return format_money(minor, currency).rsplit(" ", 1)[0]
 
 
-def document_table(rows: list[list[Any]], widths_mm: Sequence[float], width: float, *,
-                   money_from: int, label_span: int) -> Table:
-    """A table of documents ``width`` wide: a shaded header repeated on every page,
+def document_table(rows: list[list[Any]], widths: Sequence[float], width: float, *,
+                   money_from: int, label_span: int, wrapping: int) -> Table:
+    """A table of documents ``width`` wide, its columns in the proportions of
+    ``widths``: a shaded header repeated on every page,
     zebra rows, amounts right-aligned from column ``money_from`` on, and a bold
-    bottom line whose label spans the first ``label_span`` columns."""
-    scale = width / sum(widths_mm)
-    table = Table(rows, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
+    bottom line whose label spans the first ``label_span`` columns. Text in column
+    ``wrapping`` too wide for it wraps."""
+    scale = width / sum(widths)
+    column = widths[wrapping] * scale - 12  # less the cell's padding, 6 pt each side
+    for row in rows[1:-1]:
+        row[wrapping] = _wrapped(row[wrapping], column)
+    table = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
@@ -285,15 +291,26 @@ def document_table(rows: list[list[Any]], widths_mm: Sequence[float], width: flo
     return table
 
 
+def _wrapped(text: str, width: float) -> str | Paragraph:
+    """The text as it is when it fits on one line (so it lines up with the rest of the
+    row), else as a paragraph that wraps."""
+    if stringWidth(text, REGULAR, 8) <= width:
+        return text
+    return Paragraph(escape(text), styles()["cell"])
+
+
 def summary_table(header: Sequence[str], values: Sequence[str], width: float) -> Table:
-    """One row of figures under their headings, the last one (the total) in bold."""
+    """One row of figures under their headings (a heading may break with "\\n"), the
+    last one (the total) wider and in bold."""
+    share = width / (len(header) + 0.5)
     table = Table([list(header), list(values)],
-                  colWidths=[width / len(header)] * len(header), repeatRows=1)
+                  colWidths=[share] * (len(header) - 1) + [share * 1.5], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
         ("FONTNAME", (-1, 1), (-1, 1), BOLD),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("LEADING", (0, 0), (-1, 0), 9),
         ("BOX", (0, 0), (-1, -1), 0.5, RULE), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
@@ -511,7 +528,7 @@ class _OpenItemRenderer(StatementRenderer):
             if line.disputed:
                 kind += " (disputed)"
             rows.append([
-                kind, Paragraph(escape(line.number), self.style["cell"]), line.date.isoformat(),
+                kind, line.number, line.date.isoformat(),
                 line.due_date.isoformat() if line.due_date else "",
                 money_cell(line.amount_minor, data.currency),
                 money_cell(line.paid_minor, data.currency),
@@ -522,7 +539,7 @@ class _OpenItemRenderer(StatementRenderer):
         label, total = total_words(data)
         rows.append([label, "", "", "", "", "", total, ""])
         return document_table(rows, (22, 34, 19, 19, 22, 20, 22, 14), width, money_from=4,
-                              label_span=6)
+                              label_span=6, wrapping=1)
 
     def _aging_table(self, width: float) -> Table:
         data = self.data

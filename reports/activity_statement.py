@@ -1,0 +1,218 @@
+"""The statement of account activity: the balance on the day before a period, every
+invoice, charge, credit note and payment of the period with a running balance, the
+closing balance, and how that balance is made up (the open items' aging).
+
+Snapshot first (:func:`activity_statement_data`), then render
+(:func:`render_activity_statement`); the page furniture is the open-item
+statement's (:class:`reports.statement.StatementRenderer`). What counts towards
+the balance (void and written-off invoices, voided money) is explained in
+``models.account_activity``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from models.account_activity import (
+    ActivityEntry,
+    account_activity,
+    balance_of,
+    open_charges_minor,
+)
+from models.errors import LedgerError
+from models.letter_context import long_date
+from reports.page import INK
+from reports.statement import (
+    AGING_LABELS,
+    CanvasMaker,
+    PrintCheck,
+    StatementHeading,
+    StatementRenderer,
+    balance_words,
+    document_table,
+    document_what,
+    heading_fields,
+    money_cell,
+    open_items,
+    statement_heading,
+    summary_table,
+)
+
+_DOCUMENTS = {"invoice": "Invoice", "write-off": "Written off", "credit note": "Credit note",
+              "payment": "Payment"}
+_CHARGES = {"interest": "Interest", "compensation": "Compensation", "fee": "Fee"}
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """One document of the period and the balance after it."""
+
+    kind: str  # "invoice", "write-off", "charge", "credit note" or "payment"
+    document: str  # what the Document column says: "Invoice", "Interest", "Payment"...
+    number: str  # as printed; a charge's or write-off's is its invoice's number
+    date: dt.date
+    due_date: dt.date | None
+    debit_minor: int
+    credit_minor: int
+    balance_minor: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivityStatementData(StatementHeading):
+    """Everything a statement of account activity for ``start`` to ``end`` prints."""
+
+    start: dt.date
+    end: dt.date
+    opening_minor: int  # the balance at the end of the day before ``start``
+    lines: tuple[ActivityLine, ...]  # in date order, each with the balance after it
+    closing_minor: int  # the balance at the end of ``end``
+    aging: tuple[int, ...]  # open invoices on ``end``: current, 1-30, 31-60, 61-90, over 90
+    charges_minor: int  # charges still open on ``end``
+    credit_minor: int  # payments and credit notes not yet allocated on ``end``
+
+
+def activity_statement_data(customer_id: int, start: dt.date, end: dt.date, *,
+                            today: dt.date | None = None,
+                            currency: str | None = None) -> ActivityStatementData:
+    """The activity on a customer's account in one currency (the customer's own unless
+    given) from ``start`` to ``end``, both included; dated ``today``. Refuses with
+    LedgerError a period that ends before it starts or after today, and a missing
+    business or customer. Text the font cannot print is printed with "?" and named
+    in ``warnings``."""
+    today = today or dt.date.today()
+    check = PrintCheck()
+    heading = statement_heading(customer_id, end, check, today=today, currency=currency)
+    _check_period(start, end, today)
+    entries = account_activity(customer_id, heading.currency, end)
+    opening = balance_of([e for e in entries if e.date < start])
+    lines = _running(opening, [e for e in entries if e.date >= start], check)
+    items = open_items(customer_id, end, heading.currency)
+    return ActivityStatementData(
+        **heading_fields(heading, check), start=start, end=end, opening_minor=opening,
+        lines=lines, closing_minor=lines[-1].balance_minor if lines else opening,
+        aging=items.aging, charges_minor=open_charges_minor(customer_id, heading.currency, end),
+        credit_minor=items.credit_minor)
+
+
+def render_activity_statement(data: ActivityStatementData, out: BinaryIO | str | Path, *,
+                              canvasmaker: CanvasMaker | None = None) -> None:
+    """Write the activity statement as a PDF to a binary file or a path; ``canvasmaker``,
+    when given, draws the pages instead of the canvas that numbers them "Page X of Y"."""
+    _ActivityRenderer(data).render(out, canvasmaker=canvasmaker)
+
+
+def period_words(start: dt.date, end: dt.date) -> str:
+    """The period as a sentence says it: "1 October 2026 to 31 October 2026"."""
+    return f"{long_date(start)} to {long_date(end)}"
+
+
+def _check_period(start: dt.date, end: dt.date, today: dt.date) -> None:
+    if end < start:
+        raise LedgerError("period", f"The period ends on {long_date(end)}, before it starts "
+                                    f"on {long_date(start)}. Swap the dates.")
+    if end > today:
+        raise LedgerError("period", f"The period cannot end after today ({long_date(today)}): "
+                                    f"nothing has happened on {long_date(end)} yet.")
+
+
+def _running(opening: int, entries: list[ActivityEntry],
+             check: PrintCheck) -> tuple[ActivityLine, ...]:
+    """The entries as printed lines, each with the balance after it."""
+    lines, balance = [], opening
+    for entry in entries:
+        balance += entry.debit_minor - entry.credit_minor
+        document = (_CHARGES.get(entry.detail, "Charge") if entry.kind == "charge"
+                    else _DOCUMENTS[entry.kind])
+        number = check(document_what(_owner(entry.kind), entry.number), entry.number)
+        lines.append(ActivityLine(entry.kind, document, number, entry.date, entry.due_date,
+                                  entry.debit_minor, entry.credit_minor, balance))
+    return tuple(lines)
+
+
+def _owner(kind: str) -> str:
+    """Whose number a line prints: a charge and a write-off print their invoice's."""
+    return "invoice" if kind in ("charge", "write-off") else kind
+
+
+class _ActivityRenderer(StatementRenderer):
+    """The period's documents with a running balance, then how the balance is made up."""
+
+    kind = "Statement of account activity"
+
+    def __init__(self, data: ActivityStatementData) -> None:
+        super().__init__(data)
+        self.data = data
+
+    def info_rows(self) -> list[tuple[str, str]]:
+        data = self.data
+        return [("Statement date", long_date(data.statement_date)),
+                ("Period from", long_date(data.start)),
+                ("Period to", long_date(data.end)),
+                ("Account", data.customer_code),
+                ("Currency", data.currency),
+                self._closing_words()]
+
+    def running_head(self) -> str:
+        data = self.data
+        return (f"Account activity for {data.customer_name} ({data.customer_code}), "
+                f"{period_words(data.start, data.end)}")
+
+    def story(self, width: float) -> list[Flowable]:
+        data, style = self.data, self.style
+        return [
+            Paragraph(self.kind, style["title"]),
+            Paragraph(escape(f"Everything on your account from "
+                             f"{period_words(data.start, data.end)}. "
+                             f"Amounts in {data.currency}."), style["body"]),
+            Spacer(1, 5 * mm),
+            self._activity_table(width),
+            Spacer(1, 3 * mm),
+            KeepTogether([
+                Paragraph(f"How the closing balance is made up on {long_date(data.end)}",
+                          style["heading"]),
+                self._made_up_table(width)]),
+            *self.how_to_pay(),
+        ]
+
+    def _closing_words(self) -> tuple[str, str]:
+        return balance_words(self.data.closing_minor, self.data.currency, "Closing balance")
+
+    def _activity_table(self, width: float) -> Table:
+        data = self.data
+        rows: list[list[Any]] = [
+            ["Date", "Document", "Number", "Due", "Debit", "Credit", "Balance"],
+            [(data.start - dt.timedelta(days=1)).isoformat(), "Opening balance", "", "", "",
+             "", money_cell(data.opening_minor, data.currency)]]
+        for line in data.lines:
+            rows.append([
+                line.date.isoformat(), line.document, line.number,
+                line.due_date.isoformat() if line.due_date else "",
+                money_cell(line.debit_minor, data.currency) if line.debit_minor else "",
+                money_cell(line.credit_minor, data.currency) if line.credit_minor else "",
+                money_cell(line.balance_minor, data.currency)])
+        if not data.lines:
+            rows.append(["", "Nothing happened on the account in this period.", "", "", "", "",
+                         ""])
+        label, closing = self._closing_words()
+        rows.append([f"{label} on {long_date(data.end)}", "", "", "", "", "", closing])
+        table = document_table(rows, (19, 27, 36, 19, 21, 21, 25), width, money_from=4,
+                               label_span=6, wrapping=2)
+        table.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.4, INK)]))
+        return table
+
+    def _made_up_table(self, width: float) -> Table:
+        data = self.data
+        label, closing = self._closing_words()
+        return summary_table(
+            [*(a.replace(" days", "\ndays") for a in AGING_LABELS), "Open\ncharges",
+             "Unused\ncredit", label],
+            [*(money_cell(m, data.currency) for m in data.aging),
+             money_cell(data.charges_minor, data.currency),
+             money_cell(-data.credit_minor, data.currency), closing], width)
