@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,8 @@ from models.customer_account import customer_header, customer_list, find_custome
 from models.ledger import record_payment
 from models.money import format_money
 from reports.fonts import missing_characters
-from reports.page import address_window
-from reports.statement import StatementData, render_open_item_statement, statement_data
+from reports.page import address_window, numbered_canvas
+from reports.statement import StatementHeading, render_open_item_statement, statement_data
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import duly
 from tests.unit.ledger_helpers import customer, invoice
@@ -26,10 +27,11 @@ from tests.unit.ledger_helpers import customer, invoice
 Placed = list[tuple[float, float, str]]
 
 
-def read_back(data: StatementData) -> list[tuple[str, Placed]]:
+def read_back(data: StatementHeading, render: Callable[..., None] = render_open_item_statement,
+              ) -> list[tuple[str, Placed]]:
     """Each page's text and where each piece of it was drawn (points from bottom-left)."""
     out = io.BytesIO()
-    render_open_item_statement(data, out)
+    render(data, out)
     pages = []
     for page in PdfReader(io.BytesIO(out.getvalue())).pages:
         placed: Placed = []
@@ -214,3 +216,50 @@ def test_the_logo_heads_the_letter_and_an_unreadable_one_is_left_out(
         page = PdfReader(out).pages[0]
         assert len(page.images) == images
         assert data.customer_name in page.extract_text()
+
+
+def test_a_name_the_font_cannot_print_prints_with_question_marks_and_warns(
+        empty_store: db.Store) -> None:
+    who = customer("Somchai สมชาย")
+    invoice(who, 75_00, due_days_ago=12, number="S-1")
+    data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    assert data.customer_name == "Somchai ?????"
+    assert len(data.warnings) == 1
+    assert data.warnings[0].startswith("The customer's name has characters")
+    assert "“ส”" in data.warnings[0]
+    text = "\n".join(page for page, _ in read_back(data))
+    assert "Somchai ?????" in text
+    assert not missing_characters(text)  # no empty boxes anywhere on the page
+    assert "สมชาย" not in text
+
+
+def test_a_document_number_the_font_cannot_print_is_named_in_a_warning(
+        empty_store: db.Store) -> None:
+    invoice(customer("Numbers Ltd"), 10_00, due_days_ago=5, number="東-1")
+    data = statement_data(find_customer("Numbers Ltd"), DEMO_TODAY, today=DEMO_TODAY)
+    assert [line.number for line in data.lines] == ["?-1"]
+    assert len(data.warnings) == 1 and "invoice “?-1”" in data.warnings[0]
+
+
+@pytest.mark.parametrize("name", ["A & B <Ltd>", "Zoë Ødegård", "Łukasz", "Μαρία", "Иван"])
+def test_latin_greek_and_cyrillic_names_print_exactly_without_a_warning(
+        empty_store: db.Store, name: str) -> None:
+    who = customer(name)
+    invoice(who, 99_00, due_days_ago=3)
+    data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    assert data.customer_name == name and data.warnings == ()
+    assert name in read_back(data)[0][0].splitlines()
+
+
+def test_no_demo_statement_needs_a_warning(demo_store: db.Store) -> None:
+    for row in customer_list(DEMO_TODAY, today=DEMO_TODAY):
+        assert statement_data(row.id, DEMO_TODAY, today=DEMO_TODAY).warnings == (), row.name
+
+
+def test_a_batch_can_draw_the_statement_on_its_own_canvas(demo_store: db.Store) -> None:
+    data = statement_data(find_customer("C00047"), DEMO_TODAY, today=DEMO_TODAY)
+    out = io.BytesIO()
+    render_open_item_statement(data, out, canvasmaker=numbered_canvas(
+        lambda page, pages: f"Sheet {page}/{pages}"))
+    text = PdfReader(out).pages[0].extract_text()
+    assert "Sheet 1/1" in text and "Page 1 of 1" not in text
