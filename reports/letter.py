@@ -1,0 +1,568 @@
+"""A reminder letter on paper: the stage's text as the template wrote it, with the
+invoices it is about as a table and each charge with its calculation.
+
+Snapshot first (:func:`letter_data`, plain values from ``models/``), then render
+(:func:`render_letter`); the renderer reads no store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+import peewee as pw
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from models.company import business_details, business_logo
+from models.customer_account import customer_header, customer_invoices
+from models.errors import LedgerError
+from models.letter_context import long_date
+from models.money import format_money
+from models.schema import Allocation, Charge, Customer, Invoice
+from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
+from reports.page import (
+    INK,
+    MUTED,
+    RULE,
+    SHADE,
+    ZEBRA,
+    Letterhead,
+    address_window,
+    draw_address,
+    draw_letterhead,
+    numbered_canvas,
+    paper,
+    paragraph_text,
+    styles,
+)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_BULLETS = ("-", "•", "*")
+_TOTAL_LINE = re.compile(r"^\s*(Total[^:]*):\s*(.+?)\s*$")
+# One line of models.interest.period_words: "1 Mar 2026 to 30 Apr 2026: 61 days on …".
+_PERIOD_LINE = re.compile(r"^\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}: ")
+_SIGN_OFF_MAX_CHARS = 40
+_TONE_MARKERS = {"final": "FINAL NOTICE"}
+
+
+@dataclass(frozen=True)
+class LetterInvoice:
+    """One invoice the letter is about, as it stood on the letter's date."""
+
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount_minor: int
+    open_minor: int
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class LetterCharge:
+    """A charge still open on one of the letter's invoices, with its calculation."""
+
+    kind: str  # interest, compensation, fee
+    invoice_number: str
+    charged_on: dt.date
+    amount_minor: int
+    open_minor: int
+    principal_minor: int | None
+    rate_percent: Decimal | None
+    period_from: dt.date | None
+    period_to: dt.date | None
+    days: int | None
+    description: str
+    calculation: str  # the calculation in one line of words, for the letter
+
+
+@dataclass(frozen=True)
+class LetterData:
+    """Everything a reminder letter prints, as it stood on ``letter_date``."""
+
+    sender: Letterhead
+    page_size: str  # "A4" or "Letter"
+    letter_date: dt.date
+    customer_name: str
+    contact_name: str  # "" when the account has no billing contact
+    customer_address: str
+    customer_code: str
+    reference: str  # our reference, "" when there is none yet
+    subject: str
+    body: str  # the rendered template, as the customer reads it
+    invoices: tuple[LetterInvoice, ...]  # oldest due first
+    total_minor: int  # open on the invoices
+    charges: tuple[LetterCharge, ...]
+    stage_name: str
+    tone: str
+    currency: str
+    warnings: tuple[str, ...]  # names the font cannot print as typed
+
+    @property
+    def charges_minor(self) -> int:
+        """What is still open of the charges listed."""
+        return sum(c.open_minor for c in self.charges)
+
+    @property
+    def total_with_charges_minor(self) -> int:
+        """The invoices' open amounts and the open charges together."""
+        return self.total_minor + self.charges_minor
+
+
+def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.date, *,
+                subject: str, text: str, stage_name: str = "", tone: str = "",
+                reference: str = "") -> LetterData:
+    """The snapshot of a letter to a customer about these invoices, dated ``letter_date``,
+    with ``subject`` and ``text`` as the template rendered them. Charges are those
+    still open on the invoices on that date. Raises :class:`LedgerError` for a
+    missing business or customer, or an invoice not on the customer's account."""
+    business = business_details()
+    if business is None:
+        raise LedgerError("business", "Set up the business before printing letters.")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    wanted = set(invoice_ids)
+    rows = sorted((r for r in customer_invoices(customer_id, letter_date) if r.id in wanted),
+                  key=lambda r: (r.due_date, r.number))
+    if len(rows) != len(wanted):
+        raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
+                                      "account on that date.")
+    currency = rows[0].currency if rows else customer.currency
+    contact = customer_header(customer_id, letter_date).contact_name.strip()
+    logo = business_logo()
+    warnings = [unprintable_warning(what, value) for what, value in (
+        ("the customer's name", customer.name), ("the contact's name", contact),
+        ("the customer's address", customer.address), ("the letter's subject", subject),
+        ("the letter's text", text))]
+    return LetterData(
+        sender=Letterhead(printable(business.name), printable(business.address),
+                          printable(business.email), printable(business.phone),
+                          printable(business.registration), logo[0] if logo else None),
+        page_size=business.page_size, letter_date=letter_date,
+        customer_name=printable(customer.name), contact_name=printable(contact),
+        customer_address=printable(customer.address), customer_code=printable(customer.code),
+        reference=printable(reference), subject=printable(subject.strip()),
+        body=printable(text.strip()),
+        invoices=tuple(LetterInvoice(printable(r.number), r.issue_date, r.due_date,
+                                     r.amount_minor, r.open_minor, r.days_overdue)
+                       for r in rows),
+        total_minor=sum(r.open_minor for r in rows),
+        charges=_open_charges([r.id for r in rows], letter_date, currency),
+        stage_name=printable(stage_name), tone=tone, currency=currency,
+        warnings=tuple(dict.fromkeys(w for w in warnings if w)))
+
+
+def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
+                  ) -> tuple[LetterCharge, ...]:
+    """The charges on the invoices still open on ``on``, in the order they were charged."""
+    if not invoice_ids:
+        return ()
+    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+            .where((Allocation.charge == Charge.id) & ~Allocation.voided
+                   & (Allocation.allocated_on <= on)))
+    query = (Charge.select(Charge, Invoice.number, paid.alias("paid"))
+             .join(Invoice)
+             .where(Charge.invoice.in_(invoice_ids) & ~Charge.voided & (Charge.charged_on <= on))
+             .order_by(Invoice.due_date, Invoice.number, Charge.charged_on, Charge.id))
+    charges = []
+    for row in query.objects():
+        open_minor = row.amount_minor - int(row.paid)
+        if open_minor <= 0:
+            continue
+        charge = LetterCharge(
+            kind=row.kind, invoice_number=printable(row.number), charged_on=row.charged_on,
+            amount_minor=row.amount_minor, open_minor=open_minor,
+            principal_minor=row.principal_minor, rate_percent=row.rate_percent,
+            period_from=row.period_from, period_to=row.period_to, days=row.days,
+            description=printable(row.description), calculation="")
+        charges.append(_with_words(charge, currency))
+    return tuple(charges)
+
+
+def _with_words(charge: LetterCharge, currency: str) -> LetterCharge:
+    return replace(charge, calculation=charge_words(charge, currency))
+
+
+def charge_words(charge: LetterCharge, currency: str) -> str:
+    """A charge's calculation in one line, e.g. "Interest on 1,200.00 at 8.00% a year,
+    1 Mar–30 Apr 2026 (61 days)"."""
+    if charge.kind == "interest":
+        return _interest_words(charge, currency)
+    lines = [line.strip() for line in charge.description.splitlines() if line.strip()]
+    if charge.kind == "compensation":
+        return "Compensation for recovery costs" + (f": {' '.join(lines)}" if lines else "")
+    if charge.kind == "fee":
+        reason = lines[0].split(":", 1)[0] if lines else ""
+        return reason or "Fee"
+    return " ".join(lines) or charge.kind.capitalize()
+
+
+def _interest_words(charge: LetterCharge, currency: str) -> str:
+    span = ""
+    if charge.period_from is not None and charge.period_to is not None:
+        days = f" ({charge.days} day{'s' if charge.days != 1 else ''})" if charge.days else ""
+        span = f", {date_span(charge.period_from, charge.period_to)}{days}"
+    if charge.principal_minor is not None and charge.rate_percent is not None:
+        return (f"Interest on {_money(charge.principal_minor, currency)} at "
+                f"{percent(charge.rate_percent)} a year{span}")
+    periods = [line.strip() for line in charge.description.splitlines()
+               if _PERIOD_LINE.match(line.strip())]
+    detail = f": {'; '.join(periods)}" if periods else ""
+    return f"Interest{span}{detail}"
+
+
+def date_span(start: dt.date, end: dt.date) -> str:
+    """Two days as a period: "1 Mar–30 Apr 2026", "1 Dec 2025–31 Jan 2026"."""
+    if start.year == end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]}–{_short_date(end)}"
+    return f"{_short_date(start)}–{_short_date(end)}"
+
+
+def percent(rate: Decimal) -> str:
+    """A yearly rate with at least two decimals: "8.00%", "12.125%"."""
+    exponent = rate.normalize().as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    return f"{rate:.{places}f}%"
+
+
+def _short_date(day: dt.date) -> str:
+    """ "14 Oct 2026", whatever the computer's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _money(minor: int, currency: str) -> str:
+    """An amount without its currency code (the heading names it)."""
+    return format_money(minor, currency).rsplit(" ", 1)[0]
+
+
+# --- reading the body --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BodyLayout:
+    """The body split around the invoice table: paragraphs before and after it, and
+    the label of its total row (the template's own "Total overdue", if it had one)."""
+
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    total_label: str
+
+
+def body_layout(body: str, numbers: Sequence[str], total: str) -> BodyLayout:
+    """Where the invoice table goes in ``body``: in place of the run of bullet lines
+    that list the invoices ``numbers`` (and of a "Total…: ``total``" line just
+    after it); without such a run, after the first paragraph that follows the
+    salutation."""
+    lines = body.strip().splitlines()
+    run = _invoice_run(lines, numbers)
+    if run is None:
+        paragraphs = _paragraphs(lines)
+        at = _table_position(paragraphs)
+        return BodyLayout(tuple(paragraphs[:at]), tuple(paragraphs[at:]), "Total")
+    start, end = run
+    after = lines[end:]
+    label = "Total"
+    following = next((i for i, line in enumerate(after) if line.strip()), None)
+    if following is not None:
+        match = _TOTAL_LINE.match(after[following])
+        if match and match.group(2) == total:
+            label = match.group(1).strip()
+            after = after[following + 1:]
+    return BodyLayout(tuple(_paragraphs(lines[:start])), tuple(_paragraphs(after)), label)
+
+
+def _invoice_run(lines: list[str], numbers: Sequence[str]) -> tuple[int, int] | None:
+    """The run of bullet lines naming the most of the invoices, as (start, end)."""
+    patterns = [re.compile(rf"(?<![0-9A-Za-z]){re.escape(n)}(?![0-9A-Za-z])")
+                for n in numbers if n]
+    best: tuple[int, int] | None = None
+    best_count = 0
+    index = 0
+    while index < len(lines):
+        end = index
+        named: set[int] = set()
+        while end < len(lines) and lines[end].lstrip().startswith(_BULLETS):
+            found = {i for i, p in enumerate(patterns) if p.search(lines[end])}
+            if not found:
+                break
+            named |= found
+            end += 1
+        if len(named) > best_count:
+            best, best_count = (index, end), len(named)
+        index = max(end, index + 1)
+    return best
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Lines grouped into paragraphs at blank lines."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    return paragraphs
+
+
+def _table_position(paragraphs: list[str]) -> int:
+    """After the paragraph that follows the salutation; else after the first one."""
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.lstrip().lower().startswith("dear ") and index + 1 < len(paragraphs):
+            return index + 2
+    return min(1, len(paragraphs))
+
+
+def _sign_off(paragraphs: Sequence[str]) -> tuple[int, int] | None:
+    """Where the signature goes: (paragraph, line) of a closing such as "Yours
+    sincerely," with the business's name after it, near the end of the letter."""
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 4), -1):
+        lines = paragraphs[index].splitlines()
+        for number, line in enumerate(lines):
+            text = line.strip()
+            last = index == len(paragraphs) - 1 and number == len(lines) - 1
+            if (text.endswith(",") and len(text) <= _SIGN_OFF_MAX_CHARS
+                    and not text.lower().startswith("dear ") and not last):
+                return index, number
+    return None
+
+
+# --- rendering ---------------------------------------------------------------------
+
+def render_letter(data: LetterData, out: BinaryIO | str | Path | None, *,
+                  canvasmaker: Callable[..., Canvas] | None = None) -> int:
+    """Write the letter as a PDF to a binary file or a path, or, with ``canvasmaker``
+    (a batch's), onto that canvas as one more document. Returns its number of pages."""
+    return _LetterRenderer(data).render(out, canvasmaker)
+
+
+class _LetterRenderer:
+    """Lays the letter out: margins and frames as attributes, one stylesheet."""
+
+    margin = 20 * mm
+    bottom_margin = 16 * mm
+    signature_gap = 16 * mm
+
+    def __init__(self, data: LetterData) -> None:
+        self.data = data
+        self.style = styles()
+        base = self.style["body"]
+        self.text = ParagraphStyle("letter", base, fontSize=9.5, leading=12.6, spaceAfter=6.5)
+        self.subject = ParagraphStyle("subject", base, fontName=BOLD, fontSize=10.5,
+                                      leading=13.5, spaceAfter=9)
+        self.width, self.height = paper(data.page_size)
+
+    def render(self, out: BinaryIO | str | Path | None,
+               canvasmaker: Callable[..., Canvas] | None) -> int:
+        target: Any = str(out) if isinstance(out, Path) else out
+        if target is None:
+            target = io.BytesIO()  # the batch's canvas writes the file, not the document
+        data = self.data
+        doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
+                              title=data.subject or f"Letter to {data.customer_name}",
+                              author=data.sender.name, subject=data.stage_name,
+                              leftMargin=self.margin, rightMargin=self.margin,
+                              topMargin=self.margin, bottomMargin=self.bottom_margin)
+        window = address_window(data.page_size)
+        body_width = self.width - 2 * self.margin
+        first_top = window.y - 7 * mm
+        later_top = self.height - 24 * mm
+        doc.addPageTemplates([
+            PageTemplate("first", [self._frame("first", first_top, body_width)],
+                         onPage=self._first_page, autoNextPageTemplate="later"),
+            PageTemplate("later", [self._frame("later", later_top, body_width)],
+                         onPage=self._later_page),
+        ])
+        doc.build(self._story(body_width), canvasmaker=canvasmaker or numbered_canvas(
+            lambda page, pages: f"Page {page} of {pages}"))
+        return int(doc.page)
+
+    def _frame(self, name: str, top: float, width: float) -> Frame:
+        return Frame(self.margin, self.bottom_margin, width, top - self.bottom_margin, id=name,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    # Page furniture ---------------------------------------------------------------
+
+    def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        data = self.data
+        canvas.saveState()
+        draw_letterhead(canvas, data.sender, data.page_size)
+        sender_line = ", ".join([data.sender.name, *data.sender.address.strip().splitlines()])
+        recipient = [data.customer_name]
+        if data.contact_name:
+            recipient.append(f"Attn. {data.contact_name}")
+        recipient += data.customer_address.splitlines()
+        draw_address(canvas, data.page_size, sender_line, recipient)
+        self._reference_block(canvas)
+        canvas.restoreState()
+
+    def _reference_block(self, canvas: Canvas) -> None:
+        """Date, account and our reference beside the address window, clear of it."""
+        data, window = self.data, address_window(self.data.page_size)
+        left = max(window.x + window.width + 6 * mm, self.width - self.margin - 62 * mm)
+        width = self.width - self.margin - left
+        rows = [("Date", long_date(data.letter_date)), ("Account", data.customer_code)]
+        if data.reference:
+            rows.append(("Our reference", data.reference))
+        table = Table([[Paragraph(escape(k), self.style["small"]),
+                        Paragraph(escape(v), self.style["body"])] for k, v in rows],
+                      colWidths=[22 * mm, width - 22 * mm])
+        table.setStyle(TableStyle([
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]))
+        _, h = table.wrap(width, window.height)
+        table.drawOn(canvas, left, window.y + window.height - h - 2 * mm)
+
+    def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        data = self.data
+        canvas.saveState()
+        canvas.setFont(BOLD, 9)
+        canvas.setFillColor(INK)
+        canvas.drawString(self.margin, self.height - 14 * mm, data.sender.name)
+        canvas.setFont(REGULAR, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(self.width - self.margin, self.height - 14 * mm,
+                               f"Letter to {data.customer_name} ({data.customer_code}), "
+                               f"{long_date(data.letter_date)}")
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(self.margin, self.height - 16.5 * mm, self.width - self.margin,
+                    self.height - 16.5 * mm)
+        canvas.restoreState()
+
+    # The story --------------------------------------------------------------------
+
+    def _story(self, width: float) -> list[Flowable]:
+        data = self.data
+        story: list[Flowable] = []
+        marker = _TONE_MARKERS.get(data.tone)
+        if marker:
+            story += [self._marker(marker), Spacer(1, 3 * mm)]
+        if data.subject:
+            story.append(Paragraph(escape(data.subject), self.subject))
+        layout = body_layout(data.body, [i.number for i in data.invoices],
+                             format_money(data.total_minor, data.currency))
+        story += [self._paragraph(p) for p in layout.before]
+        if data.invoices:
+            story += [self._invoice_table(width, layout.total_label), Spacer(1, 4 * mm)]
+        if data.charges:
+            story += [self._charges(width), Spacer(1, 4 * mm)]
+        story += self._closing(layout.after)
+        return story
+
+    def _paragraph(self, text: str) -> Paragraph:
+        return Paragraph(paragraph_text(text), self.text)
+
+    def _marker(self, words: str) -> Table:
+        marker = Table([[words]], hAlign="LEFT")
+        marker.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), BOLD), ("FONTSIZE", (0, 0), (-1, -1), 11),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK), ("BOX", (0, 0), (-1, -1), 1.2, INK),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return marker
+
+    def _closing(self, paragraphs: Sequence[str]) -> list[Flowable]:
+        """The paragraphs after the table, with room to sign under the closing words."""
+        where = _sign_off(paragraphs)
+        if where is None:
+            return [self._paragraph(p) for p in paragraphs]
+        index, line = where
+        lines = paragraphs[index].splitlines()
+        closing = [*paragraphs[:index]]
+        head = "\n".join(lines[:line + 1])
+        rest = ["\n".join(lines[line + 1:])] if lines[line + 1:] else []
+        rest += paragraphs[index + 1:]
+        signed = [Paragraph(paragraph_text(head), self.text), Spacer(1, self.signature_gap),
+                  *(self._paragraph(p) for p in rest)]
+        return [*(self._paragraph(p) for p in closing), KeepTogether(signed)]
+
+    def _invoice_table(self, width: float, total_label: str) -> Table:
+        data, cell = self.data, self.style["cell"]
+        currency = data.currency
+        rows: list[list[Any]] = [["Invoice", "Issued", "Due", f"Amount ({currency})",
+                                  f"Open ({currency})", "Days\noverdue"]]
+        for line in data.invoices:
+            rows.append([Paragraph(escape(line.number), cell), _short_date(line.issue_date),
+                         _short_date(line.due_date), _money(line.amount_minor, currency),
+                         _money(line.open_minor, currency),
+                         str(line.days_overdue) if line.days_overdue > 0 else ""])
+        rows.append([Paragraph(escape(total_label), ParagraphStyle(
+            "total", cell, fontName=BOLD, fontSize=9)), "", "", "",
+            format_money(data.total_minor, currency), ""])
+        table = Table(rows, colWidths=_scaled(width, (40, 26, 26, 29, 31, 18)), repeatRows=1)
+        table.setStyle(TableStyle(_table_commands(len(rows)) + [
+            ("ALIGN", (3, 0), (-1, -1), "RIGHT"), ("SPAN", (0, -1), (3, -1)),
+        ]))
+        return table
+
+    def _charges(self, width: float) -> KeepTogether:
+        data, cell = self.data, self.style["cell"]
+        currency = data.currency
+        rows: list[list[Any]] = [["Invoice", "Charge and its calculation",
+                                  f"Amount ({currency})"]]
+        for charge in data.charges:
+            words = charge.calculation
+            if charge.open_minor != charge.amount_minor:
+                words += (f" (of {_money(charge.amount_minor, currency)}, part already "
+                          f"paid)")
+            rows.append([Paragraph(escape(charge.invoice_number), cell),
+                         Paragraph(escape(words), cell), _money(charge.open_minor, currency)])
+        bold = ParagraphStyle("total", cell, fontName=BOLD, fontSize=9)
+        rows.append([Paragraph("Interest and charges", bold), "",
+                     format_money(data.charges_minor, currency)])
+        rows.append([Paragraph("Total now due, invoices and charges", bold), "",
+                     format_money(data.total_with_charges_minor, currency)])
+        table = Table(rows, colWidths=_scaled(width, (40, 101, 29)), repeatRows=1)
+        table.setStyle(TableStyle(_table_commands(len(rows) - 1) + [
+            ("ALIGN", (2, 0), (2, -1), "RIGHT"), ("SPAN", (0, -2), (1, -2)),
+            ("SPAN", (0, -1), (1, -1)), ("FONTNAME", (0, -1), (-1, -1), BOLD),
+            ("FONTSIZE", (0, -1), (-1, -1), 9), ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
+        ]))
+        return KeepTogether([Paragraph("Interest and charges", self.style["heading"]), table])
+
+
+def _scaled(width: float, parts: Sequence[float]) -> list[float]:
+    """Column widths in the proportions of ``parts``, filling ``width``."""
+    scale = width / sum(parts)
+    return [p * scale for p in parts]
+
+
+def _table_commands(rows: int) -> list[tuple[Any, ...]]:
+    """The look of a letter's table of ``rows`` rows whose last row is its total."""
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("FONTNAME", (0, rows - 1), (-1, rows - 1), BOLD),
+        ("FONTSIZE", (0, rows - 1), (-1, rows - 1), 9),
+        ("LINEABOVE", (0, rows - 1), (-1, rows - 1), 0.8, INK),
+    ]
+    for index in range(2, rows - 1, 2):
+        commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    return commands
