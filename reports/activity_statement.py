@@ -15,7 +15,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -145,33 +144,26 @@ class _ActivityRenderer(StatementRenderer):
     """The period's documents with a running balance, then how the balance is made up."""
 
     kind = "Statement of account activity"
+    short_kind = "Account activity"
 
     def __init__(self, data: ActivityStatementData) -> None:
         super().__init__(data)
         self.data = data
 
-    def info_rows(self) -> list[tuple[str, str]]:
-        data = self.data
-        return [("Statement date", long_date(data.statement_date)),
-                ("Period from", long_date(data.start)),
-                ("Period to", long_date(data.end)),
-                ("Account", data.customer_code),
-                ("Currency", data.currency),
-                self._closing_words()]
+    def period_rows(self) -> list[tuple[str, str]]:
+        return [("Period from", long_date(self.data.start)),
+                ("Period to", long_date(self.data.end))]
 
-    def running_head(self) -> str:
-        data = self.data
-        return (f"Account activity for {data.customer_name} ({data.customer_code}), "
-                f"{period_words(data.start, data.end)}")
+    def bottom_line(self) -> tuple[str, str]:
+        return balance_words(self.data.closing_minor, self.data.currency, "Closing balance")
+
+    def when(self) -> str:
+        return f"from {period_words(self.data.start, self.data.end)}"
 
     def story(self, width: float) -> list[Flowable]:
         data, style = self.data, self.style
         return [
-            Paragraph(self.kind, style["title"]),
-            Paragraph(escape(f"Everything on your account from "
-                             f"{period_words(data.start, data.end)}. "
-                             f"Amounts in {data.currency}."), style["body"]),
-            Spacer(1, 5 * mm),
+            *self.opening("Everything on your account"),
             self._activity_table(width),
             Spacer(1, 3 * mm),
             KeepTogether([
@@ -180,9 +172,6 @@ class _ActivityRenderer(StatementRenderer):
                 self._made_up_table(width)]),
             *self.how_to_pay(),
         ]
-
-    def _closing_words(self) -> tuple[str, str]:
-        return balance_words(self.data.closing_minor, self.data.currency, "Closing balance")
 
     def _activity_table(self, width: float) -> Table:
         data = self.data
@@ -200,7 +189,7 @@ class _ActivityRenderer(StatementRenderer):
         if not data.lines:
             rows.append(["", "Nothing happened on the account in this period.", "", "", "", "",
                          ""])
-        label, closing = self._closing_words()
+        label, closing = self.bottom_line()
         rows.append([f"{label} on {long_date(data.end)}", "", "", "", "", "", closing])
         table = document_table(rows, (19, 27, 36, 19, 21, 21, 25), width, money_from=4,
                                label_span=6, wrapping=2)
@@ -209,7 +198,7 @@ class _ActivityRenderer(StatementRenderer):
 
     def _made_up_table(self, width: float) -> Table:
         data = self.data
-        label, closing = self._closing_words()
+        label, closing = self.bottom_line()
         return summary_table(
             [*(a.replace(" days", "\ndays") for a in AGING_LABELS), "Open\ncharges",
              "Unused\ncredit", label],

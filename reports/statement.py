@@ -161,7 +161,7 @@ class StatementLine:
     disputed: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OpenItems:
     """What was open on a customer's account in one currency on a date."""
 
@@ -172,14 +172,11 @@ class OpenItems:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StatementData(StatementHeading):
-    """Everything an open-item statement prints, as it stood on ``as_of``."""
+class StatementData(StatementHeading, OpenItems):
+    """Everything an open-item statement prints: the open items as they stood on
+    ``as_of``, every text as it prints."""
 
     as_of: dt.date
-    lines: tuple[StatementLine, ...]  # oldest first; credits after the invoices
-    aging: tuple[int, ...]  # current, 1-30, 31-60, 61-90, over 90 (invoices only)
-    credit_minor: int  # unused payments and credit notes
-    total_minor: int  # open invoices less unused credit
 
 
 def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = None,
@@ -380,6 +377,7 @@ class StatementRenderer:
     margin = 20 * mm
     bottom_margin = 16 * mm
     kind = "Statement of account"
+    short_kind = "Statement"
 
     def __init__(self, data: StatementHeading) -> None:
         self.heading = data
@@ -414,11 +412,28 @@ class StatementRenderer:
 
     def info_rows(self) -> list[tuple[str, str]]:
         """The label and value of each line of the info block beside the address."""
+        heading = self.heading
+        return [("Statement date", long_date(heading.statement_date)), *self.period_rows(),
+                ("Account", heading.customer_code), ("Currency", heading.currency),
+                self.bottom_line()]
+
+    def period_rows(self) -> list[tuple[str, str]]:
+        """The info block's lines saying which day or days the statement is for."""
+        raise NotImplementedError
+
+    def bottom_line(self) -> tuple[str, str]:
+        """The label and amount of the statement's bottom line, with its currency."""
+        raise NotImplementedError
+
+    def when(self) -> str:
+        """The day or days the statement is for, as a sentence says it."""
         raise NotImplementedError
 
     def running_head(self) -> str:
         """What the head of every later page says the statement is."""
-        raise NotImplementedError
+        heading = self.heading
+        return (f"{self.short_kind} for {heading.customer_name} ({heading.customer_code}), "
+                f"{self.when()}")
 
     def story(self, width: float) -> list[Flowable]:
         """The flowables of the statement's body, ``width`` wide."""
@@ -471,6 +486,14 @@ class StatementRenderer:
 
     # Shared parts of the story ------------------------------------------------------
 
+    def opening(self, what: str) -> list[Flowable]:
+        """The title, then a sentence saying ``what`` the statement lists, for when, and
+        in which currency."""
+        return [Paragraph(escape(self.kind), self.style["title"]),
+                Paragraph(escape(f"{what} {self.when()}. Amounts in {self.heading.currency}."),
+                          self.style["body"]),
+                Spacer(1, 5 * mm)]
+
     def how_to_pay(self) -> list[Flowable]:
         """The bank details and the reference to quote, kept together (none without
         bank details)."""
@@ -491,26 +514,19 @@ class _OpenItemRenderer(StatementRenderer):
         super().__init__(data)
         self.data = data
 
-    def info_rows(self) -> list[tuple[str, str]]:
-        data = self.data
-        return [("Statement date", long_date(data.statement_date)),
-                ("Balance as of", long_date(data.as_of)),
-                ("Account", data.customer_code),
-                ("Currency", data.currency),
-                total_words(data)]
+    def period_rows(self) -> list[tuple[str, str]]:
+        return [("Balance as of", long_date(self.data.as_of))]
 
-    def running_head(self) -> str:
-        data = self.data
-        return (f"Statement for {data.customer_name} ({data.customer_code}), "
-                f"as of {long_date(data.as_of)}")
+    def bottom_line(self) -> tuple[str, str]:
+        return total_words(self.data)
+
+    def when(self) -> str:
+        return f"as of {long_date(self.data.as_of)}"
 
     def story(self, width: float) -> list[Flowable]:
         data, style = self.data, self.style
         story: list[Flowable] = [
-            Paragraph("Statement of account", style["title"]),
-            Paragraph(escape(f"Open items on your account as of {long_date(data.as_of)}. "
-                             f"Amounts in {data.currency}."), style["body"]),
-            Spacer(1, 5 * mm),
+            *self.opening("Open items on your account"),
             self._items_table(width),
             Spacer(1, 3 * mm),
             KeepTogether([Paragraph("Aging", style["heading"]), self._aging_table(width)]),
@@ -536,14 +552,14 @@ class _OpenItemRenderer(StatementRenderer):
                 str(line.days_overdue) if line.days_overdue else ""])
         if not data.lines:
             rows.append(["Nothing is open on this account.", "", "", "", "", "", "", ""])
-        label, total = total_words(data)
+        label, total = self.bottom_line()
         rows.append([label, "", "", "", "", "", total, ""])
         return document_table(rows, (22, 34, 19, 19, 22, 20, 22, 14), width, money_from=4,
                               label_span=6, wrapping=1)
 
     def _aging_table(self, width: float) -> Table:
         data = self.data
-        label, total = total_words(data)
+        label, total = self.bottom_line()
         return summary_table(
             [*AGING_LABELS, "Unused credit", label],
             [*(money_cell(m, data.currency) for m in data.aging),
