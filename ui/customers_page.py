@@ -76,9 +76,16 @@ from ui.customer_list_model import CustomerListModel
 from ui.invoice_dialog import InvoiceDialog
 from ui.page_actions import page_action
 from ui.payment_dialog import PAID_BY_DEFAULT, PaymentDialog, PaymentEntry, payable
+from ui.pdf_files import PdfFile
 from ui.reason_dialog import ReasonDialog
 from ui.resources import icon
 from ui.rows_model import ID_ROLE, format_day
+from ui.statement_dialog import (
+    STATEMENT_FIELDS,
+    StatementDialog,
+    StatementRequest,
+    build_statement,
+)
 from ui.style import centred_column, mute, scale_font
 from ui.tasks import Progress, TaskRunner
 
@@ -193,7 +200,7 @@ class CustomersPage(QWidget):
         void actions answer Delete only in their own table.
         """
         return [self.add_customer_action, self.edit_customer_action, self.hold_action,
-                self.find_customer_action,
+                self.statement_action, self.find_customer_action,
                 self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
@@ -239,6 +246,9 @@ class CustomersPage(QWidget):
         self.add_customer_action = page_action(
             self, "&Add Customer…", "Ctrl+Shift+N", self._on_add_customer_action_triggered,
             tip="Add a new customer")
+        self.statement_action = page_action(
+            self, "&Statement…", "Ctrl+Shift+S", self._on_statement_action_triggered,
+            tip="Build this customer's statement: open items, or the account's activity")
         self.edit_note_action = page_action(
             self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
             tip="Correct the selected contact's note, outcome or follow-up date")
@@ -316,7 +326,8 @@ class CustomersPage(QWidget):
         self.view = CustomerAccountView()
         self.view.set_actions(
             [self.record_payment_action, self.add_credit_note_action,
-             self.add_invoice_action, self.edit_customer_action, self.hold_action],
+             self.add_invoice_action, self.statement_action, self.edit_customer_action,
+             self.hold_action],
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
             [self.log_contact_action, self.edit_note_action])
@@ -783,6 +794,47 @@ class CustomersPage(QWidget):
 
         self._post(lambda: add_customer(draft), None, done=added, refused=refused)
 
+    # --- actions: documents -----------------------------------------------------
+
+    def _on_statement_action_triggered(self) -> None:
+        self._ask_statement()
+
+    def _ask_statement(self, request: StatementRequest | None = None,
+                       error: LedgerError | None = None) -> None:
+        header = self._header
+        if header is None or not self.statement_action.isEnabled():
+            return
+        StatementDialog.ask(
+            self, lambda result: self._on_statement_dialog_finished(header, result),
+            customer_name=header.name, today=self._today(), request=request, error=error)
+
+    def _on_statement_dialog_finished(self, header: CustomerHeader,
+                                      request: StatementRequest | None) -> None:
+        if request is None:
+            return
+        today = self._today()
+
+        def build(_progress: Progress) -> PdfFile:
+            return build_statement(header.id, header.name, header.code, request, today)
+
+        def failed(error: BaseException) -> bool:
+            if not isinstance(error, LedgerError):
+                return False
+            if error.field in STATEMENT_FIELDS:
+                self._ask_statement(request, error)
+            else:
+                messages.show_message(self, QMessageBox.Icon.Warning, "Statement",
+                                      error.message)
+            return True
+
+        self.tasks.run(build, label="Building the statement…",
+                       on_success=self._on_statement_task_succeeded, on_failure=failed)
+
+    def _on_statement_task_succeeded(self, pdf: PdfFile) -> None:
+        from ui.pdf_preview import PdfPreviewDialog  # QtPdf, loaded when first needed
+
+        PdfPreviewDialog.show_pdf(self.window(), pdf, self.tasks)
+
     # --- actions: contacts ------------------------------------------------------
 
     def _on_log_contact_action_triggered(self) -> None:
@@ -880,6 +932,7 @@ class CustomersPage(QWidget):
                        self.add_invoice_action, self.edit_customer_action, self.hold_action):
             action.setEnabled(account)
         self.add_customer_action.setEnabled(idle)
+        self.statement_action.setEnabled(header is not None)
         self.hold_action.setText("Release &Hold" if header is not None and header.on_hold
                                  else "Put on &Hold…")
 

@@ -762,7 +762,8 @@ class MainWindow(QMainWindow):
                   (page.record_payment_action, page.add_credit_note_action,
                    page.allocate_credit_action, page.void_payment_action),
                   (page.add_invoice_action, page.edit_invoice_action, page.dispute_action,
-                   page.void_invoice_action))
+                   page.void_invoice_action),
+                  (page.statement_action,))
         for group in groups:
             if not self.customer_menu.isEmpty():
                 self.customer_menu.addSeparator()
