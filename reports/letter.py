@@ -353,7 +353,15 @@ def render_letter(data: LetterData, out: BinaryIO | str | Path | None, *,
                   canvasmaker: Callable[..., Canvas] | None = None) -> int:
     """Write the letter as a PDF to a binary file or a path, or, with ``canvasmaker``
     (a batch's), onto that canvas as one more document. Returns its number of pages."""
-    return _LetterRenderer(data).render(out, canvasmaker)
+    renderer = _LetterRenderer(data)
+    pages = renderer.trial()
+    if pages > 1:
+        # A letter that just spills over is set a little tighter if that keeps it
+        # on fewer pages: a reminder reads best on one sheet.
+        compact = _LetterRenderer(data, compact=True)
+        if compact.trial() < pages:
+            renderer = compact
+    return renderer.render(out, canvasmaker)
 
 
 class _LetterRenderer:
@@ -361,16 +369,23 @@ class _LetterRenderer:
 
     margin = 20 * mm
     bottom_margin = 16 * mm
-    signature_gap = 16 * mm
 
-    def __init__(self, data: LetterData) -> None:
+    def __init__(self, data: LetterData, *, compact: bool = False) -> None:
         self.data = data
         self.style = styles()
         base = self.style["body"]
-        self.text = ParagraphStyle("letter", base, fontSize=9.5, leading=12.6, spaceAfter=6.5)
+        size, leading, after = (9, 11.2, 4) if compact else (9.5, 12.2, 5.5)
+        self.text = ParagraphStyle("letter", base, fontSize=size, leading=leading,
+                                   spaceAfter=after)
+        self.signature_gap = (11 if compact else 13) * mm
+        self.padding = 1.2 if compact else 1.8
         self.subject = ParagraphStyle("subject", base, fontName=BOLD, fontSize=10.5,
-                                      leading=13.5, spaceAfter=9)
+                                      leading=13.5, spaceAfter=7)
         self.width, self.height = paper(data.page_size)
+
+    def trial(self) -> int:
+        """How many pages the letter takes, laid out on a canvas that is thrown away."""
+        return self.render(io.BytesIO(), Canvas)
 
     def render(self, out: BinaryIO | str | Path | None,
                canvasmaker: Callable[..., Canvas] | None) -> int:
@@ -385,7 +400,7 @@ class _LetterRenderer:
                               topMargin=self.margin, bottomMargin=self.bottom_margin)
         window = address_window(data.page_size)
         body_width = self.width - 2 * self.margin
-        first_top = window.y - 7 * mm
+        first_top = window.y - 6 * mm
         later_top = self.height - 24 * mm
         doc.addPageTemplates([
             PageTemplate("first", [self._frame("first", first_top, body_width)],
@@ -419,17 +434,18 @@ class _LetterRenderer:
     def _reference_block(self, canvas: Canvas) -> None:
         """Date, account and our reference beside the address window, clear of it."""
         data, window = self.data, address_window(self.data.page_size)
-        left = max(window.x + window.width + 6 * mm, self.width - self.margin - 62 * mm)
+        left = max(window.x + window.width + 4 * mm, self.width - self.margin - 62 * mm)
         width = self.width - self.margin - left
         rows = [("Date", long_date(data.letter_date)), ("Account", data.customer_code)]
         if data.reference:
             rows.append(("Our reference", data.reference))
         table = Table([[Paragraph(escape(k), self.style["small"]),
                         Paragraph(escape(v), self.style["body"])] for k, v in rows],
-                      colWidths=[22 * mm, width - 22 * mm])
+                      colWidths=[20 * mm, width - 20 * mm])
         table.setStyle(TableStyle([
             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]))
         _, h = table.wrap(width, window.height)
         table.drawOn(canvas, left, window.y + window.height - h - 2 * mm)
@@ -465,9 +481,9 @@ class _LetterRenderer:
                              format_money(data.total_minor, data.currency))
         story += [self._paragraph(p) for p in layout.before]
         if data.invoices:
-            story += [self._invoice_table(width, layout.total_label), Spacer(1, 4 * mm)]
+            story += [self._invoice_table(width, layout.total_label), Spacer(1, 3.5 * mm)]
         if data.charges:
-            story += [self._charges(width), Spacer(1, 4 * mm)]
+            story += [self._charges(width), Spacer(1, 3.5 * mm)]
         story += self._closing(layout.after)
         return story
 
@@ -513,15 +529,15 @@ class _LetterRenderer:
             "total", cell, fontName=BOLD, fontSize=9)), "", "", "",
             format_money(data.total_minor, currency), ""])
         table = Table(rows, colWidths=_scaled(width, (40, 26, 26, 29, 31, 18)), repeatRows=1)
-        table.setStyle(TableStyle(_table_commands(len(rows)) + [
+        table.setStyle(TableStyle(_table_commands(len(rows), self.padding) + [
             ("ALIGN", (3, 0), (-1, -1), "RIGHT"), ("SPAN", (0, -1), (3, -1)),
         ]))
         return table
 
-    def _charges(self, width: float) -> KeepTogether:
+    def _charges(self, width: float) -> Table:
         data, cell = self.data, self.style["cell"]
         currency = data.currency
-        rows: list[list[Any]] = [["Invoice", "Charge and its calculation",
+        rows: list[list[Any]] = [["Invoice", "Interest and charges, and how they are worked out",
                                   f"Amount ({currency})"]]
         for charge in data.charges:
             words = charge.calculation
@@ -536,12 +552,14 @@ class _LetterRenderer:
         rows.append([Paragraph("Total now due, invoices and charges", bold), "",
                      format_money(data.total_with_charges_minor, currency)])
         table = Table(rows, colWidths=_scaled(width, (40, 101, 29)), repeatRows=1)
-        table.setStyle(TableStyle(_table_commands(len(rows) - 1) + [
-            ("ALIGN", (2, 0), (2, -1), "RIGHT"), ("SPAN", (0, -2), (1, -2)),
+        table.setStyle(TableStyle(_table_commands(len(rows) - 1, self.padding) + [
+            ("TOPPADDING", (0, 1), (-1, -3), 1.2), ("BOTTOMPADDING", (0, 1), (-1, -3), 1.2),
+            ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+            ("SPAN", (0, -2), (1, -2)),
             ("SPAN", (0, -1), (1, -1)), ("FONTNAME", (0, -1), (-1, -1), BOLD),
             ("FONTSIZE", (0, -1), (-1, -1), 9), ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
         ]))
-        return KeepTogether([Paragraph("Interest and charges", self.style["heading"]), table])
+        return table
 
 
 def _scaled(width: float, parts: Sequence[float]) -> list[float]:
@@ -550,7 +568,7 @@ def _scaled(width: float, parts: Sequence[float]) -> list[float]:
     return [p * scale for p in parts]
 
 
-def _table_commands(rows: int) -> list[tuple[Any, ...]]:
+def _table_commands(rows: int, padding: float) -> list[tuple[Any, ...]]:
     """The look of a letter's table of ``rows`` rows whose last row is its total."""
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
@@ -558,7 +576,8 @@ def _table_commands(rows: int) -> list[tuple[Any, ...]]:
         ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
         ("FONTNAME", (0, rows - 1), (-1, rows - 1), BOLD),
         ("FONTSIZE", (0, rows - 1), (-1, rows - 1), 9),
         ("LINEABOVE", (0, rows - 1), (-1, rows - 1), 0.8, INK),

@@ -1,0 +1,373 @@
+"""Print due letters: every reminder letter due on a day, recorded as sent and
+printed into one PDF, with a summary page for the business first.
+
+All or nothing: the letters are recorded in one transaction that is committed
+only once the PDF is complete and in place, so a failure or a cancel leaves
+neither a record of a letter nobody printed nor a file of letters not recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from models.action_letters import draft_for
+from models.company import business_details
+from models.db import writing
+from models.errors import LedgerError
+from models.followup import DueAction, carry_out_action, follow_up_plan
+from models.letter_context import long_date
+from models.money import format_money
+from models.reference_rates import MissingRate
+from models.schema import FollowUpStage, Interaction, InteractionInvoice
+from models.templating import TemplateError
+from reports.batch import PdfBatch
+from reports.fonts import BOLD, REGULAR, printable
+from reports.letter import LetterData, letter_data, render_letter
+from reports.page import INK, RULE, SHADE, ZEBRA, paper, styles
+
+Progress = Callable[[int, int], None]
+
+
+class Cancelled(Exception):
+    """The user stopped the printing; nothing was recorded and no file was written."""
+
+
+@dataclass(frozen=True)
+class PrintedLetter:
+    """One letter of the batch, as the summary lists it."""
+
+    contact_id: int
+    customer_name: str
+    customer_code: str
+    stage_name: str
+    invoices: tuple[str, ...]  # invoice numbers
+    amount_minor: int  # open on the invoices, with the open charges
+    currency: str
+    first_page: int  # in the whole PDF, the summary being page 1
+    pages: int
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SkippedLetter:
+    """A letter that was due but not printed (nor recorded), and why."""
+
+    customer_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DueLettersResult:
+    """What "Print due letters" did: the letters recorded and printed, and those not."""
+
+    as_of: dt.date
+    letters: int
+    pages: int  # of the whole PDF, summary included; 0 with no file
+    printed: tuple[PrintedLetter, ...]
+    skipped: tuple[SkippedLetter, ...]
+    path: Path | None  # None when no letter was due
+
+    @property
+    def message(self) -> str:
+        """The outcome in the user's words."""
+        if not self.letters:
+            nothing = f"No letters are due on {long_date(self.as_of)}."
+            return nothing if not self.skipped else (
+                f"{nothing[:-1]} that could be printed: {len(self.skipped)} could not be "
+                f"written.")
+        noun = "letter" if self.letters == 1 else "letters"
+        text = f"{self.letters} {noun} printed to {self.path} ({self.pages} pages)."
+        if self.skipped:
+            text += f" {len(self.skipped)} could not be written."
+        return text
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A letter recorded in the open transaction, ready to render."""
+
+    contact_id: int
+    action: DueAction
+    data: LetterData
+    pages: int
+
+
+def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None,
+                      now: dt.datetime | None = None) -> DueLettersResult:
+    """Record every letter due on ``as_of`` as sent, with its stage's charges, and print
+    them into one PDF at ``out`` after a summary page. Nothing is recorded and no
+    file is left unless all of it succeeds; raises :class:`Cancelled` when
+    ``cancelled()`` says so. A letter whose template cannot be filled in is
+    skipped and reported, not recorded."""
+    out = Path(out)
+    now = now or dt.datetime.now()
+    business = business_details()
+    if business is None:
+        raise LedgerError("business", "Set up the business before printing letters.")
+    partial: Path | None = None
+    placed = False
+    try:
+        with writing():
+            built, skipped = _record_letters(as_of, now, progress, cancelled)
+            if not built:
+                return DueLettersResult(as_of, 0, 0, (), tuple(skipped), None)
+            partial = _partial_beside(out)
+            printed, pages = _render_batch(partial, as_of, now, business.name,
+                                           business.page_size, built, skipped)
+            _stop_if_cancelled(cancelled)
+            os.replace(partial, out)
+            placed = True
+    except BaseException:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        if placed:  # the file went into place but the records were not committed
+            out.unlink(missing_ok=True)
+        raise
+    return DueLettersResult(as_of, len(printed), pages, printed, tuple(skipped), out)
+
+
+def _stop_if_cancelled(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise Cancelled("Printing the letters was cancelled; nothing was recorded.")
+
+
+def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
+                    cancelled: Callable[[], bool] | None
+                    ) -> tuple[list[_Built], list[SkippedLetter]]:
+    """Record each letter due as sent (inside the caller's transaction) and snapshot it."""
+    actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == "letter"]
+    built: list[_Built] = []
+    skipped: list[SkippedLetter] = []
+    for done, action in enumerate(actions, 1):
+        _stop_if_cancelled(cancelled)
+        try:
+            built.append(_record_letter(action, as_of, now))
+        except (TemplateError, MissingRate) as refusal:
+            skipped.append(SkippedLetter(printable(action.customer_name), refusal.message))
+        if progress is not None:
+            progress(done, len(actions))
+    return built, skipped
+
+
+def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Built:
+    """One letter: its text, recorded with its charges, then snapshotted to show them."""
+    draft = draft_for(action, as_of)
+    with writing():  # a savepoint: a letter that fails leaves nothing of itself
+        contact_id = carry_out_action(action, as_of, subject=draft.subject, text=draft.text,
+                                      now=now)
+    data = letter_data(action.customer_id, [i.id for i in action.invoices], as_of,
+                       subject=draft.subject, text=draft.text, stage_name=action.stage.name,
+                       tone=action.stage.tone, reference=_reference(action.customer_code,
+                                                                    contact_id))
+    return _Built(contact_id, action, data, render_letter(data, io.BytesIO()))
+
+
+def _reference(customer_code: str, contact_id: int) -> str:
+    """Our reference on a letter: the account and the contact that recorded it."""
+    return f"{customer_code}/{contact_id}"
+
+
+def _partial_beside(out: Path) -> Path:
+    """A name for the PDF while it is written, in the folder of ``out`` so that the
+    finished file can replace ``out`` in one step."""
+    return out.with_name(f".{out.stem}-{secrets.token_hex(4)}.partial.pdf")
+
+
+def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: str,
+                  page_size: str, built: list[_Built], skipped: list[SkippedLetter]
+                  ) -> tuple[tuple[PrintedLetter, ...], int]:
+    """The summary, then each letter on its own pages; returns the summary's rows and
+    the number of pages written."""
+    printed = _paged(built, summary_pages=1)
+    summary = _Summary(as_of, now, page_size, printed, skipped)
+    summary_pages = summary.render(io.BytesIO())
+    while summary_pages != printed[0].first_page - 1:  # a long summary moves the letters on
+        printed = _paged(built, summary_pages)
+        summary = _Summary(as_of, now, page_size, printed, skipped)
+        summary_pages = summary.render(io.BytesIO())
+    with PdfBatch(path, title=f"Letters due {long_date(as_of)}", author=business_name,
+                  pagesize=paper(page_size)) as batch:
+        summary.render(None, canvasmaker=batch.canvasmaker)
+        for letter, row in zip(built, printed, strict=True):
+            if batch.pages + 1 != row.first_page:
+                raise RuntimeError(f"The letter to {row.customer_name} was to start on page "
+                                   f"{row.first_page} but starts on {batch.pages + 1}.")
+            render_letter(letter.data, None, canvasmaker=batch.canvasmaker)
+        pages = batch.pages
+    return printed, pages
+
+
+def _paged(built: list[_Built], summary_pages: int) -> tuple[PrintedLetter, ...]:
+    """The summary's rows, each letter's first page counted after the summary."""
+    rows = []
+    page = summary_pages + 1
+    for letter in built:
+        data = letter.data
+        warnings = tuple(dict.fromkeys([*letter.action.warnings, *data.warnings]))
+        rows.append(PrintedLetter(
+            letter.contact_id, data.customer_name, data.customer_code, data.stage_name,
+            tuple(i.number for i in data.invoices), data.total_with_charges_minor,
+            data.currency, page, letter.pages, warnings))
+        page += letter.pages
+    return tuple(rows)
+
+
+class _Summary:
+    """The first page of the batch, for the business: which letter is where."""
+
+    margin = 20 * mm
+
+    def __init__(self, as_of: dt.date, now: dt.datetime, page_size: str,
+                 printed: tuple[PrintedLetter, ...], skipped: list[SkippedLetter]) -> None:
+        self.as_of, self.now, self.page_size = as_of, now, page_size
+        self.printed, self.skipped = printed, skipped
+        self.style = styles()
+        self.width, self.height = paper(page_size)
+
+    def render(self, out: Any, *, canvasmaker: Callable[..., Canvas] | None = None) -> int:
+        """Lay the summary out onto ``out`` or the batch's canvas; returns its pages."""
+        target = out if out is not None else io.BytesIO()
+        doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
+                              title=f"Letters due {long_date(self.as_of)}")
+        frame = Frame(self.margin, 16 * mm, self.width - 2 * self.margin,
+                      self.height - 36 * mm, leftPadding=0, rightPadding=0, topPadding=0,
+                      bottomPadding=0)
+        doc.addPageTemplates([PageTemplate("summary", [frame])])
+        if canvasmaker is None:
+            doc.build(self._story())
+        else:
+            doc.build(self._story(), canvasmaker=canvasmaker)
+        return int(doc.page)
+
+    def _story(self) -> list[Flowable]:
+        style, width = self.style, self.width - 2 * self.margin
+        count = len(self.printed)
+        story: list[Flowable] = [
+            Paragraph(f"Letters due {long_date(self.as_of)}", style["title"]),
+            Paragraph(f"{count} letter{'s' if count != 1 else ''} recorded as sent on "
+                      f"{long_date(self.now.date())} at {self.now:%H:%M}, to post. This page "
+                      f"is for your records: do not send it.", style["body"]),
+            Spacer(1, 4 * mm),
+            self._totals(),
+            Spacer(1, 6 * mm),
+            self._letters_table(width),
+        ]
+        warned = [(p.customer_name, w) for p in self.printed for w in p.warnings]
+        if warned:
+            story += [Paragraph("Check before posting", style["heading"]),
+                      self._reasons_table(width, warned)]
+        if self.skipped:
+            story += [Paragraph("Not printed and not recorded", style["heading"]),
+                      self._reasons_table(width, [(s.customer_name, s.reason)
+                                                  for s in self.skipped])]
+        return story
+
+    def _totals(self) -> Table:
+        amounts: dict[str, int] = defaultdict(int)
+        for letter in self.printed:
+            amounts[letter.currency] += letter.amount_minor
+        rows = [["Letters", str(len(self.printed))],
+                ["Letter pages", str(sum(p.pages for p in self.printed))],
+                *(["Amount due" if i == 0 else "", format_money(amount, currency)]
+                  for i, (currency, amount) in enumerate(sorted(amounts.items())))]
+        table = Table(rows, colWidths=[30 * mm, 45 * mm], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("FONTNAME", (1, 0), (1, -1), BOLD), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+            ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]))
+        return table
+
+    def _letters_table(self, width: float) -> Table:
+        cell = self.style["cell"]
+        rows: list[list[Any]] = [["Customer", "Account", "Stage", "Invoices", "Amount due",
+                                  "Page"]]
+        for letter in self.printed:
+            rows.append([Paragraph(_escaped(letter.customer_name), cell),
+                         Paragraph(_escaped(letter.customer_code), cell),
+                         Paragraph(_escaped(letter.stage_name), cell),
+                         str(len(letter.invoices)),
+                         format_money(letter.amount_minor, letter.currency),
+                         str(letter.first_page)])
+        parts = (58, 20, 30, 16, 32, 14)
+        table = Table(rows, colWidths=[p * width / sum(parts) for p in parts], repeatRows=1)
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK), ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
+            ("ALIGN", (3, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
+        commands += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(rows), 2)]
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def _reasons_table(self, width: float, rows: list[tuple[str, str]]) -> Table:
+        cell = self.style["cell"]
+        table = Table([[Paragraph(_escaped(who), cell), Paragraph(_escaped(why), cell)]
+                       for who, why in rows], colWidths=[width * 0.3, width * 0.7])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]))
+        return table
+
+
+def _escaped(text: str) -> str:
+    return escape(printable(text))
+
+
+# --- printing a recorded letter again ----------------------------------------------
+
+def letter_for_contact(interaction_id: int) -> LetterData:
+    """The letter a letter stage recorded as this contact, as it was printed then (its
+    invoices and the charges open on its date), to print again."""
+    contact = Interaction.get_or_none(Interaction.id == interaction_id)
+    if contact is None:
+        raise LedgerError("contact", "That contact no longer exists.")
+    stage = (FollowUpStage.get_or_none(FollowUpStage.id == contact.stage_id)
+             if contact.stage_id is not None else None)
+    if stage is None or stage.channel != "letter":
+        raise LedgerError("contact", "That contact is not a letter of a follow-up stage.")
+    invoice_ids = [invoice_id for (invoice_id,) in InteractionInvoice.select(
+        InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact.id).tuples()]
+    subject, text = _subject_and_text(contact.summary)
+    code = contact.customer.code
+    return letter_data(contact.customer_id, invoice_ids, contact.occurred_at.date(),
+                       subject=subject, text=text, stage_name=stage.name, tone=stage.tone,
+                       reference=_reference(code, contact.id))
+
+
+def _subject_and_text(summary: str) -> tuple[str, str]:
+    """The subject and text out of a contact's summary as ``models.followup._summary``
+    writes it: a heading, the subject and the text, each after a blank line."""
+    parts = summary.strip().split("\n\n", 2)
+    if len(parts) < 3:
+        return "", parts[1] if len(parts) == 2 else ""
+    return parts[1].strip(), parts[2].strip()

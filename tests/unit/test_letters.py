@@ -1,0 +1,367 @@
+"""Reminder letters on paper: every invoice and charge printed as the store has it,
+names as typed, the address in the envelope window, and "Print due letters"
+recording each letter once, all or nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from models import db
+from models.action_letters import draft_for
+from models.charges import invoice_charges
+from models.followup import DueAction, execute_action, follow_up_plan
+from models.ledger import CustomerDraft, add_customer
+from models.money import format_money
+from models.schema import (
+    CreditPolicy,
+    Customer,
+    FollowUpPolicy,
+    FollowUpStage,
+    Interaction,
+    LetterTemplate,
+)
+from reports.due_letters import Cancelled, letter_for_contact, print_due_letters
+from reports.letter import LetterData, body_layout, letter_data, render_letter
+from reports.page import address_window
+from tests.conftest import DEMO_TODAY
+from tests.unit.ledger_helpers import TODAY, customer, invoice
+
+Placed = list[tuple[float, float, str]]
+NOW = dt.datetime.combine(TODAY, dt.time(9))
+
+
+def pages_of(pdf: bytes) -> list[tuple[str, Placed]]:
+    """Each page's text and where each piece of it was drawn (points from bottom-left)."""
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        placed: Placed = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object,
+                  placed: Placed = placed) -> None:
+            if text.strip():
+                placed.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
+                               tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+
+        pages.append((page.extract_text(visitor_text=visit), placed))
+    return pages
+
+
+def read_back(data: LetterData) -> list[tuple[str, Placed]]:
+    out = io.BytesIO()
+    render_letter(data, out)
+    return pages_of(out.getvalue())
+
+
+def amount(minor: int, currency: str) -> str:
+    return format_money(minor, currency).rsplit(" ", 1)[0]
+
+
+def letter_stage_actions(day: dt.date = TODAY) -> list[DueAction]:
+    return [a for a in follow_up_plan(day).due if a.stage.channel == "letter"]
+
+
+def snapshot(action: DueAction, day: dt.date = TODAY) -> LetterData:
+    draft = draft_for(action, day)
+    return letter_data(action.customer_id, [i.id for i in action.invoices], day,
+                       subject=draft.subject, text=draft.text, stage_name=action.stage.name,
+                       tone=action.stage.tone)
+
+
+def overdue_account(name: str, invoices: int = 1, *, days: int = 50,
+                    address: str = "4 Mill Lane\nBristol BS2 0AA") -> int:
+    """A customer whose invoices have reached the Standard policy's "Final notice" letter."""
+    who = add_customer(CustomerDraft(code="", name=name, currency="GBP", address=address,
+                                     contact_name="Zoë Ødegård", billing_email="zoe@example.com"))
+    for index in range(invoices):
+        invoice(who, 1_000_00 + index * 111, due_days_ago=days - index % 4)
+    return who
+
+
+def row_of(placed: Placed, first: str) -> list[str]:
+    """The pieces of text on the same line as ``first``, left to right."""
+    y = next(y for _, y, piece in placed if piece == first)
+    return [piece for _, _, piece in sorted(p for p in placed if abs(p[1] - y) < 4)]
+
+
+def output_folder(tmp_path: Path) -> Path:
+    """A folder of its own for the PDF, so a stray file would show (the store is beside)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def letter_contacts() -> int:
+    return Interaction.select().where(Interaction.kind == "letter").count()
+
+
+# --- one letter --------------------------------------------------------------------
+
+def test_a_letter_shows_every_invoice_in_a_table_with_the_total(demo_store: db.Store) -> None:
+    action = max(letter_stage_actions(DEMO_TODAY), key=lambda a: len(a.invoices))
+    data = snapshot(action, DEMO_TODAY)
+    [(text, _)] = read_back(data)
+    assert len(data.invoices) >= 5
+    for line in data.invoices:
+        assert line.number in text
+        assert amount(line.open_minor, data.currency) in text
+        assert amount(line.amount_minor, data.currency) in text
+    total = format_money(data.total_minor, data.currency)
+    assert total == format_money(action.total_minor, action.currency) and total in text
+    assert "Invoice" in text and "Days" in text  # the table's header
+    assert "- Invoice" not in text  # the template's list gave way to the table
+    assert text.count("Total overdue") == 1  # and its total line to the table's total row
+    assert data.subject in text and "FINAL NOTICE" in text
+    assert "Yours sincerely," in text and "Page 1 of 1" in text
+
+
+def test_the_body_keeps_its_words_around_the_table() -> None:
+    body = ("Dear Ann,\n\nPlease pay:\n\n  - Invoice INV-1 of today\n  - Invoice INV-10 of "
+            "today\n\nTotal: 3.00 GBP\n\nThanks.\n\nYours sincerely,\n\nAcme")
+    layout = body_layout(body, ["INV-1", "INV-10"], "3.00 GBP")
+    assert layout.before == ("Dear Ann,", "Please pay:")
+    assert layout.after == ("Thanks.", "Yours sincerely,", "Acme")
+    assert layout.total_label == "Total"
+    # Without a list of the invoices, the table follows the paragraph after "Dear".
+    plain = body_layout("Dear Ann,\n\nYou owe us.\n\nThanks.", ["INV-1"], "3.00 GBP")
+    assert (plain.before, plain.after) == (("Dear Ann,", "You owe us."), ("Thanks.",))
+    # A bullet naming another invoice is not the list ("INV-1" is not "INV-12").
+    other = body_layout("Dear Ann,\n\n- INV-12 is paid, thank you.\n\nBye.", ["INV-1"], "")
+    assert other.after == ("Bye.",) and "- INV-12 is paid, thank you." in other.before
+
+
+def test_a_letter_without_the_invoice_list_still_has_the_table(empty_store: db.Store) -> None:
+    who = overdue_account("Plain Words Ltd", 2)
+    [action] = letter_stage_actions()
+    data = letter_data(who, [i.id for i in action.invoices], TODAY, subject="Your account",
+                       text="Dear Zoë,\n\nTwo invoices are unpaid.\n\nPlease pay.\n\nAcme")
+    [(text, _)] = read_back(data)
+    lines = text.splitlines()
+    assert lines.index("Two invoices are unpaid.") < lines.index("Please pay.")
+    for line in data.invoices:
+        assert lines.index("Two invoices are unpaid.") < next(
+            i for i, t in enumerate(lines) if line.number in t) < lines.index("Please pay.")
+
+
+@pytest.mark.parametrize("name", ["A & B <Ltd>", "Zoë Ødegård", "Łukasz", "Μαρία", "Иван"])
+def test_names_print_exactly_as_typed_inside_the_envelope_window(
+        empty_store: db.Store, name: str) -> None:
+    who = overdue_account(name)
+    [action] = letter_stage_actions()
+    data = snapshot(action)
+    assert data.customer_name == name and data.warnings == ()
+    text, placed = read_back(data)[0]
+    assert name in text.splitlines()
+    assert f"Dear {data.contact_name}," in text  # the template's salutation, as typed
+    assert "&amp;" not in text and "&lt;" not in text
+    window = address_window(data.page_size)
+    assert any(piece == name and window.contains(x, y) for x, y, piece in placed), placed
+    assert Customer.get_by_id(who).name == name
+
+
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_the_whole_address_block_lies_inside_the_window(empty_store: db.Store,
+                                                        size: str) -> None:
+    # Two address lines: the #10 window holds four lines under the return address.
+    overdue_account("Window & Sons", address="Unit 4, Mill Lane\nBristol BS2 0AA")
+    [action] = letter_stage_actions()
+    data = dataclasses.replace(snapshot(action), page_size=size)
+    pages = read_back(data)
+    _, placed = pages[0]
+    window = address_window(size)
+    for line in [data.customer_name, f"Attn. {data.contact_name}",
+                 *data.customer_address.splitlines()]:
+        x, y = next((x, y) for x, y, piece in placed if piece == line)
+        assert window.contains(x, y) and window.contains(x, y + 10), (line, x, y, window)
+    width = PdfReader(io.BytesIO(render_bytes(data))).pages[0].mediabox.width
+    assert float(width) == (612 if size == "Letter" else pytest.approx(595.27, abs=0.01))
+
+
+def render_bytes(data: LetterData) -> bytes:
+    out = io.BytesIO()
+    render_letter(data, out)
+    return out.getvalue()
+
+
+def test_characters_the_font_lacks_print_as_question_marks_with_a_warning(
+        empty_store: db.Store) -> None:
+    overdue_account("株式会社 Tanaka")
+    [action] = letter_stage_actions()
+    data = snapshot(action)
+    assert data.customer_name == "???? Tanaka"
+    assert any(w.startswith("The customer's name has characters") for w in data.warnings)
+    assert "???? Tanaka" in read_back(data)[0][0]
+
+
+def with_charges(who: int) -> None:
+    """The customer on 8% contractual interest; "Final notice" charges it and a fee."""
+    contractual = CreditPolicy.get(CreditPolicy.name == "Contractual 8% a year")
+    Customer.update(credit_policy=contractual).where(Customer.id == who).execute()
+    FollowUpStage.update(apply_interest=True, fee_minor=15_00).where(
+        FollowUpStage.name == "Final notice").execute()
+
+
+def test_each_charge_prints_with_its_calculation(empty_store: db.Store) -> None:
+    who = customer("Interest Due Ltd")
+    with_charges(who)
+    first = invoice(who, 1_000_00, due_days_ago=50, number="C-1")
+    invoice(who, 500_00, due_days_ago=46, number="C-2")
+    [action] = letter_stage_actions()
+    execute_action(who, action.currency, TODAY, stage_id=action.stage.id, now=NOW)
+    data = snapshot(action)
+    interest = next(c for c in invoice_charges(first) if c.kind == "interest")
+    assert interest.period_from is not None and interest.period_to is not None
+    assert [(c.kind, c.invoice_number) for c in data.charges] == [
+        ("interest", "C-1"), ("fee", "C-1"), ("interest", "C-2")]
+    [(text, _)] = read_back(data)
+    flat = " ".join(text.split())
+    start, end = interest.period_from, interest.period_to
+    span = (f"{start.day} {start:%b}–{end.day} {end:%b %Y}" if start.year == end.year
+            else f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}")
+    assert (f"Interest on 1,000.00 at 8.00% a year, {span} ({interest.days} days)"
+            in flat), flat
+    assert "10.96" in flat and "Reminder fee" in flat and "15.00" in flat
+    assert data.charges_minor == sum(c.amount_minor for c in data.charges)
+    assert format_money(data.charges_minor, "GBP") in flat
+    assert format_money(data.total_minor + data.charges_minor, "GBP") in flat
+    assert "Interest and charges" in flat
+
+
+def test_a_typical_letter_of_six_invoices_with_charges_fits_one_page(
+        empty_store: db.Store) -> None:
+    who = overdue_account("Six Invoices & Co", 6)
+    with_charges(who)
+    [action] = letter_stage_actions()
+    draft = draft_for(action, TODAY)  # as "Print due letters" does: the text, then the charges
+    execute_action(who, action.currency, TODAY, stage_id=action.stage.id, now=NOW)
+    data = letter_data(who, [i.id for i in action.invoices], TODAY, subject=draft.subject,
+                       text=draft.text, stage_name=action.stage.name, tone=action.stage.tone,
+                       reference="C00001/1")
+    assert len(data.invoices) == 6 and len(data.charges) == 7
+    for size in ("A4", "Letter"):
+        assert render_letter(dataclasses.replace(data, page_size=size), io.BytesIO()) == 1
+
+
+# --- printing the letters due ------------------------------------------------------
+
+def test_due_letters_are_recorded_once_and_printed_after_a_summary(
+        demo_store: db.Store, tmp_path: Path) -> None:
+    due = letter_stage_actions(DEMO_TODAY)
+    assert len(due) >= 2
+    before = letter_contacts()
+    folder = output_folder(tmp_path)
+    out = folder / "letters.pdf"
+    steps: list[tuple[int, int]] = []
+    result = print_due_letters(DEMO_TODAY, out, now=NOW, progress=lambda d, t: steps.append(
+        (d, t)))
+    assert result.letters == len(due) and result.path == out and result.skipped == ()
+    assert steps == [(i, len(due)) for i in range(1, len(due) + 1)]
+    assert letter_contacts() == before + len(due)
+    pages = pages_of(out.read_bytes())
+    assert result.pages == len(pages) == 1 + sum(p.pages for p in result.printed)
+    summary, placed = pages[0]
+    assert "Letters due 24 November 2026" in summary and "Page 1 of 1" in summary
+    for action, printed in zip(due, result.printed, strict=True):
+        assert printed.customer_name == action.customer_name
+        assert row_of(placed, printed.customer_name) == [
+            printed.customer_name, printed.customer_code, action.stage.name,
+            str(len(action.invoices)), format_money(action.total_minor, action.currency),
+            str(printed.first_page)]
+        first = pages[printed.first_page - 1][0]
+        assert action.customer_name in first and f"Page 1 of {printed.pages}" in first
+        assert all(i.number in first for i in action.invoices)
+    # The same day again: every letter is recorded as sent, nothing is printed.
+    again = print_due_letters(DEMO_TODAY, folder / "again.pdf", now=NOW)
+    assert (again.letters, again.path) == (0, None) and "No letters are due" in again.message
+    assert letter_contacts() == before + len(due)
+    assert [p.name for p in folder.iterdir()] == ["letters.pdf"]
+
+
+def test_a_long_letter_takes_its_pages_and_the_next_starts_on_a_new_one(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    overdue_account("Long Letter Ltd", 45)
+    overdue_account("Short Letter Ltd", 1)
+    out = tmp_path / "letters.pdf"
+    result = print_due_letters(TODAY, out, now=NOW)
+    long, short = sorted(result.printed, key=lambda p: -p.pages)
+    assert long.pages >= 2 and short.pages == 1
+    pages = [text for text, _ in pages_of(out.read_bytes())]
+    for printed in result.printed:
+        for number in range(1, printed.pages + 1):
+            page = pages[printed.first_page - 2 + number]
+            assert re.findall(r"Page \d+ of \d+", page) == [f"Page {number} of {printed.pages}"]
+        letter = "".join(pages[printed.first_page - 1:printed.first_page - 1 + printed.pages])
+        assert all(number in letter for number in printed.invoices)
+        assert printed.customer_name in pages[printed.first_page - 1]
+    assert sorted(p.first_page for p in result.printed) == [2, 2 + result.printed[0].pages]
+
+
+def test_a_cancel_records_nothing_and_leaves_no_file(empty_store: db.Store,
+                                                     tmp_path: Path) -> None:
+    for name in ("First Ltd", "Second Ltd", "Third Ltd"):
+        overdue_account(name)
+    folder = output_folder(tmp_path)
+    steps: list[int] = []
+    with pytest.raises(Cancelled):
+        print_due_letters(TODAY, folder / "letters.pdf", now=NOW,
+                          progress=lambda done, total: steps.append(done),
+                          cancelled=lambda: len(steps) >= 2)
+    assert steps == [1, 2]
+    assert letter_contacts() == 0 and list(folder.iterdir()) == []
+    assert len(letter_stage_actions()) == 3  # all still due
+
+
+def test_a_pdf_that_cannot_be_written_records_nothing(empty_store: db.Store,
+                                                      tmp_path: Path) -> None:
+    overdue_account("Nowhere Ltd")
+    folder = output_folder(tmp_path)
+    with pytest.raises(OSError):
+        print_due_letters(TODAY, folder / "missing folder" / "letters.pdf", now=NOW)
+    assert letter_contacts() == 0 and list(folder.iterdir()) == []
+    assert len(letter_stage_actions()) == 1
+
+
+def test_a_letter_whose_template_fails_is_skipped_and_reported(empty_store: db.Store,
+                                                               tmp_path: Path) -> None:
+    broken = LetterTemplate.create(name="Broken", channel="letter", tone="firm",
+                                   subject="Your account", body="Dear {{ nobody }},")
+    FollowUpStage.update(template=broken).where(FollowUpStage.name == "Final notice").execute()
+    overdue_account("Broken Template Ltd")
+    gentle = overdue_account("Gentle Letter Ltd", days=55)
+    policy = FollowUpPolicy.get(FollowUpPolicy.name == "Gentle")
+    Customer.update(followup_policy=policy).where(Customer.id == gentle).execute()
+    result = print_due_letters(TODAY, tmp_path / "letters.pdf", now=NOW)
+    assert [p.customer_name for p in result.printed] == ["Gentle Letter Ltd"]
+    [skipped] = result.skipped
+    assert skipped.customer_name == "Broken Template Ltd" and "nobody" in skipped.reason
+    assert letter_contacts() == 1
+    summary = pages_of((tmp_path / "letters.pdf").read_bytes())[0][0]
+    assert "Broken Template Ltd" in summary and "Not printed" in summary
+    assert [a.customer_name for a in letter_stage_actions()] == ["Broken Template Ltd"]
+
+
+def test_nothing_due_writes_no_file(empty_store: db.Store, tmp_path: Path) -> None:
+    folder = output_folder(tmp_path)
+    result = print_due_letters(TODAY, folder / "letters.pdf", now=NOW)
+    assert (result.letters, result.pages, result.path) == (0, 0, None)
+    assert list(folder.iterdir()) == []
+
+
+def test_a_recorded_letter_prints_again_as_it_was(empty_store: db.Store,
+                                                  tmp_path: Path) -> None:
+    who = overdue_account("Again & Again <Ltd>", 3)
+    with_charges(who)
+    out = tmp_path / "letters.pdf"
+    [printed] = print_due_letters(TODAY, out, now=NOW).printed
+    again = letter_for_contact(printed.contact_id)
+    assert tuple(i.number for i in again.invoices) == printed.invoices
+    assert again.total_with_charges_minor == printed.amount_minor and again.charges
+    reprint = pages_of(render_bytes(again))
+    batch = pages_of(out.read_bytes())[printed.first_page - 1:]
+    assert [text for text, _ in reprint] == [text for text, _ in batch]
