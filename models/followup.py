@@ -268,6 +268,15 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
     return int(contact.id)
 
 
+def restate_action_text(contact_id: int, action: DueAction, *, subject: str, text: str) -> None:
+    """Replace the subject and text recorded with the contact that carried out ``action``,
+    e.g. a letter written again once its stage's charges were recorded, so that the
+    record says what was sent."""
+    with writing():
+        Interaction.update(summary=_summary(action, subject, text)).where(
+            Interaction.id == contact_id).execute()
+
+
 def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                 reason: str) -> None:
     """Pass over the action's stage with the user's reason; it does not come back."""

@@ -36,7 +36,7 @@ from models.action_letters import draft_for
 from models.company import business_details
 from models.db import writing
 from models.errors import LedgerError
-from models.followup import DueAction, carry_out_action, follow_up_plan
+from models.followup import DueAction, carry_out_action, follow_up_plan, restate_action_text
 from models.letter_context import long_date
 from models.money import format_money
 from models.reference_rates import MissingRate
@@ -178,11 +178,22 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
     with writing():  # a savepoint: a letter that fails leaves nothing of itself
         contact_id = carry_out_action(action, as_of, subject=draft.subject, text=draft.text,
                                       now=now)
+        if _charges(action):
+            # Written again so that the text's charges and total agree with the
+            # charges just recorded, which the letter lists.
+            draft = draft_for(action, as_of)
+            restate_action_text(contact_id, action, subject=draft.subject, text=draft.text)
     data = letter_data(action.customer_id, [i.id for i in action.invoices], as_of,
                        subject=draft.subject, text=draft.text, stage_name=action.stage.name,
                        tone=action.stage.tone, reference=_reference(action.customer_code,
                                                                     contact_id))
     return _Built(contact_id, action, data, render_letter(data, io.BytesIO()))
+
+
+def _charges(action: DueAction) -> bool:
+    """Whether carrying out the action's stage records charges."""
+    stage = action.stage
+    return bool(stage.fee_minor or stage.apply_interest or stage.apply_compensation)
 
 
 def _reference(customer_code: str, contact_id: int) -> str:

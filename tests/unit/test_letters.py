@@ -365,3 +365,19 @@ def test_a_recorded_letter_prints_again_as_it_was(empty_store: db.Store,
     reprint = pages_of(render_bytes(again))
     batch = pages_of(out.read_bytes())[printed.first_page - 1:]
     assert [text for text, _ in reprint] == [text for text, _ in batch]
+
+
+def test_the_letters_words_agree_with_the_charges_its_stage_records(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    who = overdue_account("Charged Ltd", 2)
+    with_charges(who)
+    out = output_folder(tmp_path) / "letters.pdf"
+    [printed] = print_due_letters(TODAY, out, now=NOW).printed
+    data = letter_for_contact(printed.contact_id)
+    total = format_money(data.total_with_charges_minor, "GBP")
+    sentence = (f"Late-payment charges of {format_money(data.charges_minor, 'GBP')} are also "
+                f"due on these invoices")
+    letter = " ".join(pages_of(out.read_bytes())[printed.first_page - 1][0].split())
+    assert sentence in letter and f"That brings the total now due to {total}." in letter
+    recorded = Interaction.get_by_id(printed.contact_id).summary
+    assert sentence in recorded and total in recorded
