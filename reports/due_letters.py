@@ -44,7 +44,7 @@ from models.schema import FollowUpStage, Interaction, InteractionInvoice
 from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.fonts import BOLD, REGULAR, printable
-from reports.letter import LetterData, letter_data, render_letter
+from reports.letter import LetterData, letter_data, letter_pages, render_letter
 from reports.page import INK, RULE, SHADE, ZEBRA, paper, styles
 
 Progress = Callable[[int, int], None]
@@ -187,7 +187,7 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
                        subject=draft.subject, text=draft.text, stage_name=action.stage.name,
                        tone=action.stage.tone, reference=_reference(action.customer_code,
                                                                     contact_id))
-    return _Built(contact_id, action, data, render_letter(data, io.BytesIO()))
+    return _Built(contact_id, action, data, letter_pages(data))
 
 
 def _charges(action: DueAction) -> bool:

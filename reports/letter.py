@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -353,15 +354,25 @@ def render_letter(data: LetterData, out: BinaryIO | str | Path | None, *,
                   canvasmaker: Callable[..., Canvas] | None = None) -> int:
     """Write the letter as a PDF to a binary file or a path, or, with ``canvasmaker``
     (a batch's), onto that canvas as one more document. Returns its number of pages."""
-    renderer = _LetterRenderer(data)
-    pages = renderer.trial()
+    return _LetterRenderer(data, compact=_layout(data)[0]).render(out, canvasmaker)
+
+
+def letter_pages(data: LetterData) -> int:
+    """How many pages :func:`render_letter` will take for the letter."""
+    return _layout(data)[1]
+
+
+@lru_cache(maxsize=256)
+def _layout(data: LetterData) -> tuple[bool, int]:
+    """Whether the letter is set compact, and its pages. A letter that just spills
+    over is set a little tighter if that keeps it on fewer pages: a reminder reads
+    best on one sheet. Cached, as a batch asks first and renders after."""
+    pages = _LetterRenderer(data).trial()
     if pages > 1:
-        # A letter that just spills over is set a little tighter if that keeps it
-        # on fewer pages: a reminder reads best on one sheet.
-        compact = _LetterRenderer(data, compact=True)
-        if compact.trial() < pages:
-            renderer = compact
-    return renderer.render(out, canvasmaker)
+        compact = _LetterRenderer(data, compact=True).trial()
+        if compact < pages:
+            return True, compact
+    return False, pages
 
 
 class _LetterRenderer:

@@ -155,11 +155,12 @@ def test_names_print_exactly_as_typed_inside_the_envelope_window(
     who = overdue_account(name)
     [action] = letter_stage_actions()
     data = snapshot(action)
-    assert data.customer_name == name and data.warnings == ()
+    assert data.customer_name == name and data.warnings == () and data.tone == "firm"
     text, placed = read_back(data)[0]
     assert name in text.splitlines()
     assert f"Dear {data.contact_name}," in text  # the template's salutation, as typed
     assert "&amp;" not in text and "&lt;" not in text
+    assert "FINAL NOTICE" not in text  # only the "final" tone has the marker
     window = address_window(data.page_size)
     assert any(piece == name and window.contains(x, y) for x, y, piece in placed), placed
     assert Customer.get_by_id(who).name == name
@@ -381,3 +382,20 @@ def test_the_letters_words_agree_with_the_charges_its_stage_records(
     assert sentence in letter and f"That brings the total now due to {total}." in letter
     recorded = Interaction.get_by_id(printed.contact_id).summary
     assert sentence in recorded and total in recorded
+
+
+def test_a_summary_longer_than_a_page_moves_the_letters_on(empty_store: db.Store,
+                                                           tmp_path: Path) -> None:
+    for index in range(60):
+        overdue_account(f"Customer {index:02d} Ltd")
+    out = output_folder(tmp_path) / "letters.pdf"
+    result = print_due_letters(TODAY, out, now=NOW)
+    pages = pages_of(out.read_bytes())
+    summary_pages = result.printed[0].first_page - 1
+    assert summary_pages == 2 and "Page 2 of 2" in pages[1][0]
+    for printed in result.printed:
+        first = pages[printed.first_page - 1][0]
+        assert printed.customer_name in first and "Page 1 of 1" in first
+        listed = next(placed for _, placed in pages[:summary_pages]
+                      if any(piece == printed.customer_name for _, _, piece in placed))
+        assert row_of(listed, printed.customer_name)[-1] == str(printed.first_page)
