@@ -35,11 +35,11 @@ from reportlab.platypus import (
 )
 
 from models.company import business_details, business_logo
-from models.customer_account import customer_header, customer_invoices
+from models.customer_account import customer_invoices
 from models.errors import LedgerError
 from models.letter_context import long_date
 from models.money import format_money
-from models.schema import Allocation, Charge, Customer, Invoice
+from models.schema import Allocation, Charge, Contact, Customer, Invoice
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
@@ -149,7 +149,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
                                       "account on that date.")
     currency = rows[0].currency if rows else customer.currency
-    contact = customer_header(customer_id, letter_date).contact_name.strip()
+    contact = _contact_name(customer_id)
     logo = business_logo()
     warnings = [unprintable_warning(what, value) for what, value in (
         ("the customer's name", customer.name), ("the contact's name", contact),
@@ -171,6 +171,15 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         charges=_open_charges([r.id for r in rows], letter_date, currency),
         stage_name=printable(stage_name), tone=tone, currency=currency,
         warnings=tuple(dict.fromkeys(w for w in warnings if w)))
+
+
+def _contact_name(customer_id: int) -> str:
+    """Whom the letter is for: the contact the template greets (the billing one first),
+    or "" when no contact has a name."""
+    contact = (Contact.select(Contact.name)
+               .where((Contact.customer == customer_id) & (pw.fn.TRIM(Contact.name) != ""))
+               .order_by(Contact.is_billing.desc(), Contact.id).first())
+    return contact.name.strip() if contact is not None else ""
 
 
 def _open_charges(invoice_ids: list[int], on: dt.date, currency: str

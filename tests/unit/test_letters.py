@@ -399,3 +399,18 @@ def test_a_summary_longer_than_a_page_moves_the_letters_on(empty_store: db.Store
         listed = next(placed for _, placed in pages[:summary_pages]
                       if any(piece == printed.customer_name for _, _, piece in placed))
         assert row_of(listed, printed.customer_name)[-1] == str(printed.first_page)
+
+
+def test_a_letter_to_no_one_by_name_greets_sir_or_madam_and_leaves_room_to_sign(
+        empty_store: db.Store) -> None:
+    who = add_customer(CustomerDraft(code="", name="Nameless Ltd", currency="GBP",
+                                     address="1 High Street\nBath BA1 1AA"))
+    invoice(who, 250_00, due_days_ago=50)
+    [action] = letter_stage_actions()
+    data = snapshot(action)
+    assert data.contact_name == ""
+    [(text, placed)] = read_back(data)
+    assert "Dear Sir or Madam," in text and "Attn." not in text
+    closing = next(y for _, y, piece in placed if piece == "Yours faithfully,")
+    signed = min(y for _, y, piece in placed if piece == "Harbour & Finch Ltd")
+    assert closing - signed > 30  # points: room for a handwritten signature
