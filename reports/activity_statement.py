@@ -100,8 +100,8 @@ def activity_statement_data(customer_id: int, start: dt.date, end: dt.date, *,
         credit_minor=items.credit_minor)
 
 
-def render_activity_statement(data: ActivityStatementData, out: BinaryIO | str | Path, *,
-                              canvasmaker: CanvasMaker | None = None) -> None:
+def render_activity_statement(data: ActivityStatementData, out: BinaryIO | str | Path | None,
+                              *, canvasmaker: CanvasMaker | None = None) -> None:
     """Write the activity statement as a PDF to a binary file or a path; ``canvasmaker``,
     when given, draws the pages instead of the canvas that numbers them "Page X of Y"."""
     _ActivityRenderer(data).render(out, canvasmaker=canvasmaker)

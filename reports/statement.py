@@ -48,13 +48,15 @@ from reports.page import (
     SHADE,
     ZEBRA,
     Letterhead,
+    PlainText,
     address_window,
     draw_address,
     draw_letterhead,
+    draw_lines,
     numbered_canvas,
     paper,
-    paragraph_text,
     styles,
+    wrap_lines,
 )
 
 _OPEN_STATUSES = ("open", "disputed", "with_agency")
@@ -232,8 +234,8 @@ def _bucket(days_overdue: int) -> int:
     return min((days_overdue - 1) // 30 + 1, len(AGING_LABELS) - 1)
 
 
-def render_open_item_statement(data: StatementData, out: BinaryIO | str | Path, *,
-                               canvasmaker: CanvasMaker | None = None) -> None:
+def render_open_item_statement(data: StatementData, out: BinaryIO | str | Path | None,
+                               *, canvasmaker: CanvasMaker | None = None) -> None:
     """Write the statement as a PDF to a binary file or a path; ``canvasmaker``, when
     given, draws the pages instead of the canvas that numbers them "Page X of Y"."""
     _OpenItemRenderer(data).render(out, canvasmaker=canvasmaker)
@@ -265,7 +267,7 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
     bottom line whose label spans the first ``label_span`` columns. Text in column
     ``wrapping`` too wide for it wraps."""
     scale = width / sum(widths)
-    column = widths[wrapping] * scale - 12  # less the cell's padding, 6 pt each side
+    column = widths[wrapping] * scale - 6  # less the cell's padding, 3 pt each side
     for row in rows[1:-1]:
         row[wrapping] = _wrapped(row[wrapping], column)
     table = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1)
@@ -278,6 +280,7 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
         ("ALIGN", (money_from, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("FONTNAME", (0, -1), (-1, -1), BOLD), ("FONTSIZE", (0, -1), (-1, -1), 9),
         ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
         ("SPAN", (0, -1), (label_span - 1, -1)),
@@ -332,7 +335,7 @@ class _RemittanceSlip(Flowable):
         return []
 
     def draw(self) -> None:
-        canvas, data, style = self.canv, self.data, styles()
+        canvas, data = self.canv, self.data
         top = SLIP_HEIGHT - 3 * mm
         canvas.saveState()
         canvas.setStrokeColor(MUTED)
@@ -347,25 +350,38 @@ class _RemittanceSlip(Flowable):
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, 10.5)
         canvas.drawString(0, top - 7 * mm, "Remittance advice")
-        pay_to = Paragraph(f"<b>Pay to</b><br/>{escape(data.sender.name)}<br/>"
-                           f"{paragraph_text(data.sender.address)}", style["slip"])
-        _, h = pay_to.wrap(self.width / 2 - 4 * mm, top - 12 * mm)
-        pay_to.drawOn(canvas, 0, top - 9.5 * mm - h)
+        canvas.setFont(BOLD, 8.5)
+        canvas.drawString(0, top - 12 * mm, "Pay to")
+        address = wrap_lines(f"{data.sender.name}\n{data.sender.address}", REGULAR, 8.5,
+                             self.width / 2 - 4 * mm)
+        draw_lines(canvas, 0, top - 12.5 * mm, address[:5], REGULAR, 8.5, 10.5)
         rows = [("Customer", data.customer_name), ("Account", data.customer_code),
                 ("Statement date", long_date(data.statement_date)),
                 total_words(data),
                 ("Amount paid", "")]
-        table = Table([[Paragraph(escape(k), style["small"]), Paragraph(escape(v), style["slip"])]
-                       for k, v in rows], colWidths=[28 * mm, self.width / 2 - 28 * mm])
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LINEBELOW", (1, -1), (1, -1), 0.5, INK),
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
-        _, h = table.wrap(self.width / 2, top)
-        table.drawOn(canvas, self.width / 2, top - 4 * mm - h)
+        left, y = self.width / 2, top - 6 * mm
+        for label, value in rows:
+            canvas.setFont(REGULAR, 7.5)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(left, y, label)
+            canvas.setFont(REGULAR, 8.5)
+            canvas.setFillColor(INK)
+            canvas.drawString(left + 28 * mm, y, _fitted(value, self.width / 2 - 28 * mm, 8.5))
+            y -= 12.5
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.5)
+        canvas.line(left + 28 * mm, y + 9, self.width, y + 9)
         canvas.restoreState()
+
+
+def _fitted(text: str, width: float, size: float) -> str:
+    """One line of text cut with "…" to fit ``width`` (a short field that overflowed
+    would run into the next column)."""
+    if stringWidth(text, REGULAR, size) <= width:
+        return text
+    while text and stringWidth(text + "…", REGULAR, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 class StatementRenderer:
@@ -384,7 +400,7 @@ class StatementRenderer:
         self.style = styles()
         self.width, self.height = paper(data.page_size)
 
-    def render(self, out: BinaryIO | str | Path, *,
+    def render(self, out: BinaryIO | str | Path | None, *,
                canvasmaker: CanvasMaker | None = None) -> None:
         """Write the PDF; ``canvasmaker`` replaces the canvas that numbers the pages."""
         heading = self.heading
@@ -457,17 +473,22 @@ class StatementRenderer:
     def _info_block(self, canvas: Canvas) -> None:
         """The info rows beside the address window, the last one (the total) ruled off."""
         window = address_window(self.heading.page_size)
-        table = Table([[Paragraph(escape(k), self.style["small"]),
-                        Paragraph(escape(v), self.style["body"])] for k, v in self.info_rows()],
-                      colWidths=[26 * mm, 44 * mm])
-        table.setStyle(TableStyle([
-            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE),
-        ]))
-        _, h = table.wrap(70 * mm, window.height)
-        table.drawOn(canvas, self.width - self.margin - 70 * mm,
-                     window.y + window.height - h - 2 * mm)
+        left = self.width - self.margin - 70 * mm
+        rows = self.info_rows()
+        y = window.y + window.height - 2 * mm - 9
+        for index, (label, value) in enumerate(rows):
+            if index == len(rows) - 1:
+                canvas.setStrokeColor(RULE)
+                canvas.setLineWidth(0.5)
+                canvas.line(left, y + 10.5, left + 70 * mm, y + 10.5)
+                y -= 1.5
+            canvas.setFont(REGULAR, 7.5)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(left, y, label)
+            canvas.setFont(BOLD if index == len(rows) - 1 else REGULAR, 9)
+            canvas.setFillColor(INK)
+            canvas.drawString(left + 26 * mm, y, _fitted(value, 44 * mm, 9))
+            y -= 13
 
     def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
@@ -489,8 +510,8 @@ class StatementRenderer:
     def opening(self, what: str) -> list[Flowable]:
         """The title, then a sentence saying ``what`` the statement lists, for when, and
         in which currency."""
-        return [Paragraph(escape(self.kind), self.style["title"]),
-                Paragraph(escape(f"{what} {self.when()}. Amounts in {self.heading.currency}."),
+        return [PlainText(self.kind, self.style["title"]),
+                PlainText(f"{what} {self.when()}. Amounts in {self.heading.currency}.",
                           self.style["body"]),
                 Spacer(1, 5 * mm)]
 
@@ -501,10 +522,10 @@ class StatementRenderer:
         if not data.bank_details.strip():
             return []
         return [KeepTogether([
-            Paragraph("How to pay", style["heading"]),
-            Paragraph(paragraph_text(data.bank_details), style["body"]),
-            Paragraph(escape(f"Please quote your account {data.customer_code} with "
-                             f"your payment."), style["small"])])]
+            PlainText("How to pay", style["heading"]),
+            PlainText(data.bank_details, style["body"]),
+            PlainText(f"Please quote your account {data.customer_code} with your payment.",
+                      style["small"])])]
 
 
 class _OpenItemRenderer(StatementRenderer):
@@ -529,7 +550,7 @@ class _OpenItemRenderer(StatementRenderer):
             *self.opening("Open items on your account"),
             self._items_table(width),
             Spacer(1, 3 * mm),
-            KeepTogether([Paragraph("Aging", style["heading"]), self._aging_table(width)]),
+            KeepTogether([PlainText("Aging", style["heading"]), self._aging_table(width)]),
             *self.how_to_pay(),
         ]
         story += [CondPageBreak(SLIP_HEIGHT), _RemittanceSlip(data)]
@@ -554,7 +575,7 @@ class _OpenItemRenderer(StatementRenderer):
             rows.append(["Nothing is open on this account.", "", "", "", "", "", "", ""])
         label, total = self.bottom_line()
         rows.append([label, "", "", "", "", "", total, ""])
-        return document_table(rows, (22, 34, 19, 19, 22, 20, 22, 14), width, money_from=4,
+        return document_table(rows, (28, 27, 19, 19, 22, 20, 22, 15), width, money_from=4,
                               label_span=6, wrapping=1)
 
     def _aging_table(self, width: float) -> Table:
