@@ -40,7 +40,7 @@ from models.followup import DueAction, carry_out_action, follow_up_plan, restate
 from models.letter_context import long_date
 from models.money import format_money
 from models.reference_rates import MissingRate
-from models.schema import FollowUpStage, Interaction, InteractionInvoice
+from models.schema import FollowUpStage, Interaction, InteractionInvoice, StageExecution
 from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.fonts import BOLD, REGULAR, printable
@@ -136,7 +136,7 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
                 return DueLettersResult(as_of, 0, 0, (), tuple(skipped), None)
             partial = _partial_beside(out)
             printed, pages = _render_batch(partial, as_of, now, business.name,
-                                           business.page_size, built, skipped)
+                                           business.page_size, built, skipped, cancelled)
             _stop_if_cancelled(cancelled)
             os.replace(partial, out)
             placed = True
@@ -208,7 +208,8 @@ def _partial_beside(out: Path) -> Path:
 
 
 def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: str,
-                  page_size: str, built: list[_Built], skipped: list[SkippedLetter]
+                  page_size: str, built: list[_Built], skipped: list[SkippedLetter],
+                  cancelled: Callable[[], bool] | None
                   ) -> tuple[tuple[PrintedLetter, ...], int]:
     """The summary, then each letter on its own pages; returns the summary's rows and
     the number of pages written."""
@@ -226,6 +227,7 @@ def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: s
             if batch.pages + 1 != row.first_page:
                 raise RuntimeError(f"The letter to {row.customer_name} was to start on page "
                                    f"{row.first_page} but starts on {batch.pages + 1}.")
+            _stop_if_cancelled(cancelled)
             render_letter(letter.data, None, canvasmaker=batch.canvasmaker)
         pages = batch.pages
     return printed, pages
@@ -370,7 +372,12 @@ def letter_for_contact(interaction_id: int) -> LetterData:
         InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact.id).tuples()]
     subject, text = _subject_and_text(contact.summary)
     code = contact.customer.code
-    return letter_data(contact.customer_id, invoice_ids, contact.occurred_at.date(),
+    # The letter was dated the day its stage was carried out for, which the stage's
+    # record keeps; the contact's own time is when it was recorded.
+    executed = (StageExecution.select(StageExecution.executed_on)
+                .where(StageExecution.interaction == contact.id).first())
+    day = executed.executed_on if executed is not None else contact.occurred_at.date()
+    return letter_data(contact.customer_id, invoice_ids, day,
                        subject=subject, text=text, stage_name=stage.name, tone=stage.tone,
                        reference=_reference(code, contact.id))
 

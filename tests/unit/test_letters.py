@@ -303,8 +303,9 @@ def test_a_long_letter_takes_its_pages_and_the_next_starts_on_a_new_one(
     assert sorted(p.first_page for p in result.printed) == [2, 2 + result.printed[0].pages]
 
 
-def test_a_cancel_records_nothing_and_leaves_no_file(empty_store: db.Store,
-                                                     tmp_path: Path) -> None:
+@pytest.mark.parametrize("after", [2, 3])  # while recording, while printing
+def test_a_cancel_records_nothing_and_leaves_no_file(empty_store: db.Store, tmp_path: Path,
+                                                     after: int) -> None:
     for name in ("First Ltd", "Second Ltd", "Third Ltd"):
         overdue_account(name)
     folder = output_folder(tmp_path)
@@ -312,8 +313,8 @@ def test_a_cancel_records_nothing_and_leaves_no_file(empty_store: db.Store,
     with pytest.raises(Cancelled):
         print_due_letters(TODAY, folder / "letters.pdf", now=NOW,
                           progress=lambda done, total: steps.append(done),
-                          cancelled=lambda: len(steps) >= 2)
-    assert steps == [1, 2]
+                          cancelled=lambda: len(steps) >= after)
+    assert steps == list(range(1, after + 1))
     assert letter_contacts() == 0 and list(folder.iterdir()) == []
     assert len(letter_stage_actions()) == 3  # all still due
 
@@ -359,10 +360,13 @@ def test_a_recorded_letter_prints_again_as_it_was(empty_store: db.Store,
     who = overdue_account("Again & Again <Ltd>", 3)
     with_charges(who)
     out = tmp_path / "letters.pdf"
-    [printed] = print_due_letters(TODAY, out, now=NOW).printed
+    # Printed the next morning for the day before: the letter keeps the day it was for.
+    next_morning = NOW + dt.timedelta(days=1)
+    [printed] = print_due_letters(TODAY, out, now=next_morning).printed
     again = letter_for_contact(printed.contact_id)
     assert tuple(i.number for i in again.invoices) == printed.invoices
     assert again.total_with_charges_minor == printed.amount_minor and again.charges
+    assert again.letter_date == TODAY and again.reference == f"C00001/{printed.contact_id}"
     reprint = pages_of(render_bytes(again))
     batch = pages_of(out.read_bytes())[printed.first_page - 1:]
     assert [text for text, _ in reprint] == [text for text, _ in batch]
