@@ -10,7 +10,9 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _date(text: str) -> dt.date:
@@ -88,13 +90,31 @@ def build_parser() -> argparse.ArgumentParser:
                                "(default: today)")
     interest.set_defaults(handler=_interest)
     statement = commands.add_parser(
-        "statement", help="write a customer's open-item statement as a PDF")
+        "statement", help="write a customer's statement as a PDF: open items, or the "
+                          "account's activity over a period")
     statement.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
     statement.add_argument("--out", type=Path, required=True, metavar="FILE.pdf",
                            help="where to write the PDF")
     statement.add_argument("--as-of", type=_date, metavar="DATE",
-                           help="the day the statement is for, YYYY-MM-DD (default: today)")
+                           help="open items: the day the statement is for, YYYY-MM-DD "
+                                "(default: today)")
+    statement.add_argument("--activity", action="store_true",
+                           help="every invoice, credit, payment and charge of a period with "
+                                "a running balance, instead of the open items")
+    statement.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                           help="with --activity: the first day, YYYY-MM-DD")
+    statement.add_argument("--to", dest="end", type=_date, metavar="DATE",
+                           help="with --activity: the last day, YYYY-MM-DD (default: today)")
     statement.set_defaults(handler=_statement)
+    letters = commands.add_parser(
+        "letters", help="print the reminder letters due into one PDF and record them as sent")
+    letters.add_argument("--due", action="store_true", required=True,
+                         help="the letters the follow-up stages have due (required)")
+    letters.add_argument("--as-of", type=_date, metavar="DATE",
+                         help="the day they are due, YYYY-MM-DD (default: today)")
+    letters.add_argument("--out", type=Path, required=True, metavar="FILE.pdf",
+                         help="where to write the PDF")
+    letters.set_defaults(handler=_letters)
     return parser
 
 
@@ -209,17 +229,62 @@ def _interest(args: argparse.Namespace) -> int:
 def _statement(args: argparse.Namespace) -> int:
     from models.customer_account import find_customer
     from models.db import default_store_path, run_in_store
+    from reports.activity_statement import activity_statement_data, render_activity_statement
     from reports.statement import render_open_item_statement, statement_data
 
-    as_of = args.as_of or dt.date.today()
-    data = run_in_store(args.db or default_store_path(),
-                        lambda: statement_data(find_customer(args.customer), as_of))
+    if args.activity and args.start is None:
+        print("An activity statement needs its first day: add --from YYYY-MM-DD.",
+              file=sys.stderr)
+        return 2
+    if not args.activity and (args.start or args.end):
+        print("--from and --to are for an activity statement: add --activity.",
+              file=sys.stderr)
+        return 2
+    today = dt.date.today()
+    if args.activity:
+        end = args.end or today
+        data: Any = run_in_store(args.db or default_store_path(), lambda: activity_statement_data(
+            find_customer(args.customer), args.start, end, today=today))
+        render: Callable[[Any, Path], None] = render_activity_statement
+    else:
+        as_of = args.as_of or today
+        data = run_in_store(args.db or default_store_path(),
+                            lambda: statement_data(find_customer(args.customer), as_of))
+        render = render_open_item_statement
     try:
-        render_open_item_statement(data, args.out)
+        render(data, args.out)
     except OSError as exc:
         print(f"Could not write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    for warning in data.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
     print(f"Wrote the statement for {data.customer_name} to {args.out}.")
+    return 0
+
+
+def _letters(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from reports.due_letters import print_due_letters
+
+    as_of = args.as_of or dt.date.today()
+    try:
+        result = run_in_store(args.db or default_store_path(),
+                              lambda: print_due_letters(as_of, args.out))
+    except OSError as exc:
+        print(f"Could not write {args.out}: {exc.strerror or exc}. No letter was recorded "
+              f"as sent.", file=sys.stderr)
+        return 2
+    for skipped in result.skipped:
+        print(f"Not printed: {skipped.customer_name}: {skipped.reason}", file=sys.stderr)
+    for letter in result.printed:
+        for warning in letter.warnings:
+            print(f"Warning ({letter.customer_name}): {warning}", file=sys.stderr)
+    if result.path is None:
+        print(f"No letters are due on {as_of.isoformat()}; nothing was written.")
+        return 0
+    noun = "letter" if result.letters == 1 else "letters"
+    print(f"Wrote {result.letters} {noun} ({result.pages} pages with the summary) to "
+          f"{result.path} and recorded them as sent.")
     return 0
 
 

@@ -18,6 +18,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import filelock
 import peewee as pw
@@ -27,6 +28,7 @@ from models.schema import ALL_TABLES, database
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
 STORE_FILE_NAME = "duly.sqlite"
+T = TypeVar("T")
 
 PRAGMAS: dict[str, object] = {
     "foreign_keys": 1,
@@ -351,7 +353,7 @@ def known_errors(path: Path | str | None = None) -> Iterator[None]:
         raise known from exc
 
 
-def run_in_store(path: Path | str, work: Callable[[], object], *, create: bool = False) -> object:
+def run_in_store(path: Path | str, work: Callable[[], T], *, create: bool = False) -> T:
     """Open the store, run ``work``, and close it again (for headless commands)."""
     store = open_store(path, create=create)
     try:
