@@ -730,6 +730,7 @@ class MainWindow(QMainWindow):
         page.customer_requested.connect(self._on_today_page_customer_requested)
         page.worklist_changed.connect(self._on_today_page_worklist_changed)
         page.item_decided.connect(self._on_today_page_item_decided)
+        page.letters_printed.connect(self._on_today_page_letters_printed)
         page.current_changed.connect(self._update_log_contact_action)
         self.store_closed.connect(page.clear)
         self.worklist_menu.addActions(page.actions_for_menu())
@@ -1015,6 +1016,12 @@ class MainWindow(QMainWindow):
         # Done completes a follow-up: the customer's next action changes.
         self._stale_areas.update(("accounts", "customers"))
         self._load_worklist_count()  # the page may be showing a coming day's list
+
+    @Slot(object)
+    def _on_today_page_letters_printed(self, _result: object) -> None:
+        # Each letter is a contact on its customer's timeline, with its stage's charges.
+        self._stale_areas.update(("accounts", "customers"))
+        self._load_worklist_count()
 
     @Slot()
     def _update_log_contact_action(self) -> None:

@@ -61,8 +61,10 @@ from ui.tasks import Progress, TaskRunner
 from ui.worklist_model import WorklistModel, is_reminder, kind_text
 
 if TYPE_CHECKING:
+    from reports.due_letters import DueLettersResult
     from ui.action_review_dialog import ActionReview, ReviewDecision
     from ui.batch_approve_dialog import BatchEntry
+    from ui.due_letters_printing import DueLettersPrinter
 
 # Typing a date digit by digit changes it several times; load once it settles.
 DATE_SETTLE_MS = 300
@@ -93,6 +95,8 @@ class TodayPage(QWidget):
     """A note search answered (a ``list[NoteHit]``, for :meth:`search_text`)."""
     current_changed = Signal()
     """The item or note in hand changed: :meth:`current_customer_id` may differ."""
+    letters_printed = Signal(object)
+    """Due letters were recorded as sent and printed (a ``DueLettersResult``)."""
 
     def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
                  parent: QWidget | None = None, *, settings: QSettings | None = None) -> None:
@@ -110,6 +114,7 @@ class TodayPage(QWidget):
         self._search_request = 0
         self._writing = 0
         self._preparing = 0  # reminders being read for review or approval
+        self._letters: DueLettersPrinter | None = None  # made when first used
         self._review_request = 0
         self._loading = False
         self._loaded_once = False
@@ -241,7 +246,7 @@ class TodayPage(QWidget):
         """The page's actions in menu order."""
         return [self.review_action, self.approve_selected_action, self.done_action,
                 self.snooze_action, self.dismiss_action, self.open_customer_action,
-                self.search_action]
+                self.search_action, self.print_letters_action]
 
     # --- loading ------------------------------------------------------------------
 
@@ -601,6 +606,9 @@ class TodayPage(QWidget):
             self, "&Approve Selected…", "Ctrl+Shift+A",
             self._on_approve_selected_action_triggered,
             tip="Approve the selected reminders due at once, each with its template's text")
+        self.print_letters_action = page_action(
+            self, "Print Due &Letters…", "Ctrl+Shift+P", self._on_print_letters_action_triggered,
+            tip="Record every reminder letter due today as sent and print them in one PDF")
         # Delete dismisses only from the list itself, never from the search box.
         self.removeAction(self.dismiss_action)
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -656,7 +664,8 @@ class TodayPage(QWidget):
         self.action_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.action_bar.setStyleSheet("QToolBar#todayActions { border: none; spacing: 6px; }")
         for action in (self.review_action, self.approve_selected_action, self.done_action,
-                       self.snooze_action, self.dismiss_action, self.open_customer_action):
+                       self.snooze_action, self.dismiss_action, self.open_customer_action,
+                       self.print_letters_action):
             self.action_bar.addAction(action)
         self.action_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.search_edit = QLineEdit()
@@ -892,6 +901,8 @@ class TodayPage(QWidget):
         self.approve_selected_action.setEnabled(
             free and not self._preparing and any(map(is_reminder, self.selected_items())))
         self.open_customer_action.setEnabled(self.current_customer_id() is not None)
+        self.print_letters_action.setEnabled(
+            not self._writing and (self._letters is None or not self._letters.busy))
 
     # --- events and slots ----------------------------------------------------------
 
@@ -985,6 +996,31 @@ class TodayPage(QWidget):
         items = [i for i in self.selected_items() if is_reminder(i)]
         if items and not self._writing and not self._preparing:
             self._approve_selected(items)
+
+    @Slot()
+    def _on_print_letters_action_triggered(self) -> None:
+        if not self._writing:
+            self._letter_printer().start(self._today())
+
+    def _letter_printer(self) -> DueLettersPrinter:
+        if self._letters is None:
+            from ui.due_letters_printing import DueLettersPrinter  # imported when first needed
+
+            self._letters = DueLettersPrinter(self._tasks, self)
+            self._letters.busy_changed.connect(self._on_letters_busy_changed)
+            self._letters.printed.connect(self._on_letters_printed)
+        return self._letters
+
+    @Slot(bool)
+    def _on_letters_busy_changed(self, _busy: bool) -> None:
+        self._update_actions()
+
+    @Slot(object)
+    def _on_letters_printed(self, result: DueLettersResult) -> None:
+        assert self._letters is not None
+        self.show_notice(self._letters.last_notice)
+        self._load(review=False)
+        self.letters_printed.emit(result)
 
     @Slot()
     def _on_open_customer_action_triggered(self) -> None:
