@@ -48,12 +48,15 @@ from reports.page import (
     SHADE,
     ZEBRA,
     Letterhead,
+    address_warning,
     address_window,
     draw_address,
     draw_letterhead,
     numbered_canvas,
     paper,
     paragraph_text,
+    recipient_lines,
+    return_address,
     styles,
 )
 
@@ -155,7 +158,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         ("the customer's name", customer.name), ("the contact's name", contact),
         ("the customer's address", customer.address), ("the letter's subject", subject),
         ("the letter's text", text))]
-    return LetterData(
+    data = LetterData(
         sender=Letterhead(printable(business.name), printable(business.address),
                           printable(business.email), printable(business.phone),
                           printable(business.registration), logo[0] if logo else None),
@@ -169,8 +172,10 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
                        for r in rows),
         total_minor=sum(r.open_minor for r in rows),
         charges=_open_charges([r.id for r in rows], letter_date, currency),
-        stage_name=printable(stage_name), tone=tone, currency=currency,
-        warnings=tuple(dict.fromkeys(w for w in warnings if w)))
+        stage_name=printable(stage_name), tone=tone, currency=currency, warnings=())
+    warnings.append(address_warning(data.page_size, return_address(data.sender), recipient_lines(
+        data.customer_name, data.contact_name, data.customer_address)))
+    return replace(data, warnings=tuple(dict.fromkeys(w for w in warnings if w)))
 
 
 def _contact_name(customer_id: int) -> str:
@@ -442,12 +447,9 @@ class _LetterRenderer:
         data = self.data
         canvas.saveState()
         draw_letterhead(canvas, data.sender, data.page_size)
-        sender_line = ", ".join([data.sender.name, *data.sender.address.strip().splitlines()])
-        recipient = [data.customer_name]
-        if data.contact_name:
-            recipient.append(f"Attn. {data.contact_name}")
-        recipient += data.customer_address.splitlines()
-        draw_address(canvas, data.page_size, sender_line, recipient)
+        draw_address(canvas, data.page_size, return_address(data.sender),
+                     recipient_lines(data.customer_name, data.contact_name,
+                                     data.customer_address))
         self._reference_block(canvas)
         canvas.restoreState()
 

@@ -207,22 +207,75 @@ class PlainText(Flowable):
                    self._lines, style.fontName, style.fontSize, style.leading)
 
 
+# The recipient's type size and leading, largest first: a long address is set
+# smaller before any of it is left out of the window.
+_ADDRESS_TYPE = ((10.0, 12.5), (9.0, 11.0), (8.0, 9.5))
+
+
+@dataclass(frozen=True)
+class AddressFit:
+    """How the address is set in the window: its lines, type size and leading, and how
+    many lines did not fit even in the smallest size (left off the end)."""
+
+    sender_lines: list[str]
+    lines: list[str]
+    size: float
+    leading: float
+    left_off: int
+
+
+def return_address(sender: Letterhead) -> str:
+    """The one-line return address above the recipient: "Name, Street, Town"."""
+    return ", ".join([sender.name, *(line.strip() for line in sender.address.splitlines()
+                                     if line.strip())])
+
+
+def recipient_lines(name: str, contact: str, address: str) -> list[str]:
+    """The recipient as addressed: the customer, "Attn." the contact, then the address."""
+    lines = [name]
+    if contact.strip():
+        lines.append(f"Attn. {contact.strip()}")
+    return lines + [line for line in address.splitlines() if line.strip()]
+
+
+def fit_address(page_size: str, sender_line: str, recipient: Sequence[str]) -> AddressFit:
+    """Set the return address and the recipient to fit the envelope window."""
+    window = address_window(page_size)
+    inner = window.width - 4 * mm
+    sender = wrap_lines(sender_line, REGULAR, 6.5, inner)
+    room = window.height - 4 * mm - 8 * len(sender) - 2 * mm
+    text = "\n".join(line for line in recipient if line.strip())
+    for size, leading in _ADDRESS_TYPE:
+        lines = wrap_lines(text, REGULAR, size, inner)
+        fits = int((room - size) // leading) + 1
+        if len(lines) <= fits:
+            return AddressFit(sender, lines, size, leading, 0)
+    return AddressFit(sender, lines[:fits], size, leading, len(lines) - fits)
+
+
+def address_warning(page_size: str, sender_line: str, recipient: Sequence[str]) -> str:
+    """A warning in the user's words when the address is too long for the window; ""."""
+    fit = fit_address(page_size, sender_line, recipient)
+    if not fit.left_off:
+        return ""
+    noun = "line" if fit.left_off == 1 else f"{fit.left_off} lines"
+    return (f"The address is too long for the envelope window: its last {noun} "
+            f"cannot be printed. Shorten the customer's address (e.g. join the town "
+            f"and postcode on one line).")
+
+
 def draw_address(canvas: Canvas, page_size: str, sender_line: str, recipient: Sequence[str]
                  ) -> None:
-    """Draw the one-line return address and the recipient inside the envelope window."""
+    """Draw the one-line return address and the recipient inside the envelope window
+    (smaller type for a long address; what still does not fit is left off, never
+    printed outside the window: see :func:`address_warning`)."""
     window = address_window(page_size)
-    pad = 2 * mm
-    inner = window.width - 2 * pad
-    top = window.y + window.height - pad
+    fit = fit_address(page_size, sender_line, recipient)
+    left, top = window.x + 2 * mm, window.y + window.height - 2 * mm
     canvas.setFillColor(MUTED)
-    used = draw_lines(canvas, window.x + pad, top, wrap_lines(sender_line, REGULAR, 6.5, inner),
-                      REGULAR, 6.5, 8)
-    top -= used + 2 * mm
-    lines = wrap_lines("\n".join(line for line in recipient if line.strip()), REGULAR, 10, inner)
-    # Whatever does not fit the window is left off rather than printed outside it.
-    room = int((top - window.y - pad + 2.5) // 12.5)
+    top -= draw_lines(canvas, left, top, fit.sender_lines, REGULAR, 6.5, 8) + 2 * mm
     canvas.setFillColor(INK)
-    draw_lines(canvas, window.x + pad, top, lines[:max(room, 0)], REGULAR, 10, 12.5)
+    draw_lines(canvas, left, top, fit.lines, REGULAR, fit.size, fit.leading)
 
 
 def numbered_canvas(footer: Callable[[int, int], str]) -> type[Canvas]:

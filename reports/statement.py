@@ -49,12 +49,15 @@ from reports.page import (
     ZEBRA,
     Letterhead,
     PlainText,
+    address_warning,
     address_window,
     draw_address,
     draw_letterhead,
     draw_lines,
     numbered_canvas,
     paper,
+    recipient_lines,
+    return_address,
     styles,
     wrap_lines,
 )
@@ -79,6 +82,11 @@ class PrintCheck:
         if warning and warning not in self._warnings:
             self._warnings.append(warning)
         return printable(text)
+
+    def note(self, warning: str) -> None:
+        """Add a warning found another way (e.g. an address too long for the window)."""
+        if warning and warning not in self._warnings:
+            self._warnings.append(warning)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -124,7 +132,7 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
         check("the business's e-mail address", business.email),
         check("the business's phone number", business.phone),
         check("the business's registration", business.registration), logo[0] if logo else None)
-    return StatementHeading(
+    heading = StatementHeading(
         statement_date=today or dt.date.today(), page_size=business.page_size, sender=sender,
         bank_details=check("the bank details", business.bank_details),
         customer_code=check("the customer's account code", customer.code),
@@ -132,6 +140,9 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
         customer_address=check("the customer's address", customer.address),
         contact_name=check("the contact's name", header.contact_name),
         currency=(currency or customer.currency).upper())
+    check.note(address_warning(heading.page_size, return_address(sender), recipient_lines(
+        heading.customer_name, heading.contact_name, heading.customer_address)))
+    return heading
 
 
 def heading_fields(heading: StatementHeading, check: PrintCheck) -> dict[str, Any]:
@@ -461,33 +472,34 @@ class StatementRenderer:
         data = self.heading
         canvas.saveState()
         draw_letterhead(canvas, data.sender, data.page_size)
-        sender_line = ", ".join([data.sender.name, *data.sender.address.strip().splitlines()])
-        recipient = [data.customer_name]
-        if data.contact_name.strip():
-            recipient.append(f"Attn. {data.contact_name.strip()}")
-        recipient += data.customer_address.splitlines()
-        draw_address(canvas, data.page_size, sender_line, recipient)
+        draw_address(canvas, data.page_size, return_address(data.sender),
+                     recipient_lines(data.customer_name, data.contact_name,
+                                     data.customer_address))
         self._info_block(canvas)
         canvas.restoreState()
 
     def _info_block(self, canvas: Canvas) -> None:
         """The info rows beside the address window, the last one (the total) ruled off."""
         window = address_window(self.heading.page_size)
-        left = self.width - self.margin - 70 * mm
+        right = self.width - self.margin
+        # Clear of the envelope window, or the labels would show through it (Letter).
+        left = max(right - 70 * mm, window.x + window.width + 4 * mm)
+        label_width = 26 * mm if right - left >= 70 * mm else 22 * mm
         rows = self.info_rows()
         y = window.y + window.height - 2 * mm - 9
         for index, (label, value) in enumerate(rows):
             if index == len(rows) - 1:
                 canvas.setStrokeColor(RULE)
                 canvas.setLineWidth(0.5)
-                canvas.line(left, y + 10.5, left + 70 * mm, y + 10.5)
+                canvas.line(left, y + 10.5, right, y + 10.5)
                 y -= 1.5
             canvas.setFont(REGULAR, 7.5)
             canvas.setFillColor(MUTED)
             canvas.drawString(left, y, label)
             canvas.setFont(BOLD if index == len(rows) - 1 else REGULAR, 9)
             canvas.setFillColor(INK)
-            canvas.drawString(left + 26 * mm, y, _fitted(value, 44 * mm, 9))
+            canvas.drawString(left + label_width, y,
+                              _fitted(value, right - left - label_width, 9))
             y -= 13
 
     def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from models import db
 from models.company import create_business
 from models.customer_account import customer_header, customer_list, find_customer
-from models.ledger import record_payment
+from models.ledger import CustomerDraft, add_customer, record_payment
 from models.money import format_money
 from reports.fonts import missing_characters
 from reports.page import address_window, numbered_canvas
@@ -263,3 +263,49 @@ def test_a_batch_can_draw_the_statement_on_its_own_canvas(demo_store: db.Store) 
         lambda page, pages: f"Sheet {page}/{pages}"))
     text = PdfReader(out).pages[0].extract_text()
     assert "Sheet 1/1" in text and "Page 1 of 1" not in text
+
+
+# The most each window holds below the customer's name and "Attn." line: DIN 5008's
+# 45 mm window takes six more lines, the #10 envelope's 1 1/8 inch window four.
+LONGEST = {"GB": "Suite 4\nHarbour House\n1 Long Road\nSpringfield\nBS1 4DJ\nUnited Kingdom",
+           "US": "Suite 4\n1 Long Road\nSpringfield, IL 62701\nUnited States"}
+
+
+@pytest.mark.parametrize("country", ["GB", "US"])
+def test_a_long_address_is_set_smaller_to_fit_the_window(tmp_path: Path, country: str) -> None:
+    store = db.open_store(tmp_path / "books.sqlite", create=True)
+    try:
+        create_business("Harbour & Finch Ltd", address="1 Quay Street\nBristol BS1 4DJ",
+                        country=country, currency="GBP")
+        who = add_customer(CustomerDraft(code="", name="A & B <Ltd>", currency="GBP",
+                                         contact_name="Zoë Ødegård",
+                                         address=LONGEST[country]))
+        invoice(who, 100_00, due_days_ago=5)
+        data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+        _, placed = read_back(data)[0]
+    finally:
+        store.close()
+    assert not [w for w in data.warnings if "envelope window" in w]
+    window = address_window(data.page_size)
+    for line in ["A & B <Ltd>", "Attn. Zoë Ødegård", *LONGEST[country].splitlines()]:
+        x, y = next((x, y) for x, y, piece in placed if piece == line)
+        assert window.contains(x, y - 2) and window.contains(x, y + 8), (line, y, window)
+
+
+def test_an_address_too_long_for_the_window_is_cut_there_with_a_warning(tmp_path: Path) -> None:
+    store = db.open_store(tmp_path / "books.sqlite", create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="US", currency="USD")
+        lines = [f"Address line {n}" for n in range(1, 13)]
+        who = add_customer(CustomerDraft(code="", name="Long Address Inc", currency="USD",
+                                         address="\n".join(lines)))
+        invoice(who, 100_00, due_days_ago=5)
+        data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+        _, placed = read_back(data)[0]
+    finally:
+        store.close()
+    assert [w for w in data.warnings if "too long for the envelope window" in w]
+    window = address_window(data.page_size)
+    printed = [(x, y) for x, y, piece in placed if piece.startswith("Address line")]
+    assert 0 < len(printed) < len(lines)
+    assert all(window.contains(x, y - 2) for x, y in printed)
