@@ -11,7 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, QSize, QSizeF, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence, QPageSize, QPainter
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QImage,
+    QKeySequence,
+    QPageSize,
+    QPainter,
+    QResizeEvent,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -36,6 +44,7 @@ PDF_FILTER = "PDF documents (*.pdf)"
 # A page rendered finer than this grows to hundreds of megabytes (an A4 page at
 # 1200 dpi is 556 MB as an image) and prints no sharper to the eye.
 MAX_PRINT_DPI = 600
+PREFERRED_SIZE = QSize(820, 940)
 ZOOM_STEP = 1.25
 ZOOM_RANGE = (0.25, 5.0)
 BANNER_STYLE = (f"QLabel {{ color: {WARNING}; background: rgba(224, 161, 0, 0.16); "
@@ -126,8 +135,7 @@ class PdfPreviewDialog(QDialog):
         self._build()
         self.document.load(str(pdf.path))
         self._update_page_label()
-        self._update_zoom_label()
-        self.resize(820, 940)
+        self._fit_to_screen(parent)
 
     @classmethod
     def show_pdf(cls, parent: QWidget, pdf: PdfFile, tasks: TaskRunner) -> PdfPreviewDialog:
@@ -136,6 +144,11 @@ class PdfPreviewDialog(QDialog):
         dialog.show()
         dialog.activateWindow()
         return dialog
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the zoom shown right while the pages follow the window's width."""
+        super().resizeEvent(event)
+        self._update_zoom_label()
 
     # --- what it shows -------------------------------------------------------
 
@@ -316,6 +329,16 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status_label)
 
+    def _fit_to_screen(self, parent: QWidget | None) -> None:
+        """An A4 page's width at a comfortable size, as tall as the screen allows."""
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(PREFERRED_SIZE.width(), screen.width() * 9 // 10),
+                    min(PREFERRED_SIZE.height(), screen.height() * 9 // 10))
+        if parent is not None:
+            centre = parent.window().frameGeometry().center()
+            top_left = centre - self.rect().center()
+            self.move(max(top_left.x(), screen.left()), max(top_left.y(), screen.top()))
+
     def _button(self, text: str, action: QAction) -> QPushButton:
         button = QPushButton(text)
         button.setAutoDefault(False)  # Enter in the preview does nothing by surprise
@@ -335,7 +358,7 @@ class PdfPreviewDialog(QDialog):
 
     def _update_zoom_label(self) -> None:
         fitted = self.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
-        self.zoom_label.setText("Fit width" if fitted else f"{self.zoom_factor():.0%}")
+        self.zoom_label.setText(f"{self.zoom_factor():.0%}")
         self.fit_width_action.setEnabled(not fitted)
 
     def _zoom_by(self, step: float) -> None:
@@ -376,6 +399,10 @@ class PdfPreviewDialog(QDialog):
         if name:
             self.save_to(Path(name))
 
+    def _on_print_dialog_finished(self, printer: QPrinter, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
     def _on_print_action_triggered(self) -> None:
         if self._printing or self.document.pageCount() == 0:
             return
@@ -392,9 +419,10 @@ class PdfPreviewDialog(QDialog):
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, True)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.print_to(printer))
+        # finished(int), not accepted: QPrintDialog's accepted signal is overloaded.
+        dialog.finished.connect(lambda result: self._on_print_dialog_finished(printer, result))
         self._printer = printer
-        dialog.open()
+        QDialog.open(dialog)  # QPrintDialog's own open() wants a slot to call
 
 
 def _page_range(printer: QPrinter, pages: int, current: int) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from models.ledger import parse_date
 from models.letter_context import long_date
 from ui.ledger_dialog import LedgerDialog
 from ui.pdf_files import PdfFile, discard_pdf, new_pdf_path
+from ui.style import mute
 
 OPEN_ITEMS = "open items"
 ACTIVITY = "activity"
@@ -151,9 +152,9 @@ class StatementDialog(LedgerDialog):
         hint = QLabel("Every invoice, charge, credit note and payment of the period, with "
                       "the balance before and after it.")
         hint.setWordWrap(True)
-        hint.setEnabled(False)
+        mute(hint)
         open_hint = QLabel("What is still open on that day, with its aging.")
-        open_hint.setEnabled(False)
+        mute(open_hint)
         form = QGridLayout()
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(4)

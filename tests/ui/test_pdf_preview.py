@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
@@ -98,6 +98,7 @@ def test_zooming_in_and_out_and_back_to_the_width(open_preview):
     preview.fit_width_action.trigger()
     assert preview.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
     assert not preview.fit_width_action.isEnabled()
+    assert preview.zoom_label.text() == f"{fitted:.0%}"
 
 
 def test_save_as_pdf_writes_the_very_bytes_shown(open_preview, qtbot, tmp_path):
@@ -206,3 +207,23 @@ def test_closing_removes_the_temporary_pdf(open_preview, qtbot):
 
     assert preview.isHidden()
     assert not folder.exists()
+
+
+def test_print_asks_the_system_print_dialog_and_prints_what_it_chose(
+        open_preview, qtbot, tmp_path):
+    preview = open_preview()
+    out = tmp_path / "from-the-dialog.pdf"
+
+    preview.print_action.trigger()
+    qtbot.waitUntil(lambda: preview.findChild(QPrintDialog, "printDialog") is not None)
+    dialog = preview.findChild(QPrintDialog, "printDialog")
+    assert dialog.isVisible() and dialog.printer().docName() == "Statement – Zoë Ødegård"
+    dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialog.printer().setOutputFileName(str(out))
+    dialog.printer().setPrintRange(QPrinter.PrintRange.PageRange)
+    dialog.printer().setFromTo(2, 3)
+    # What the Print button does once it has put the choices made into the printer.
+    dialog.done(QDialog.DialogCode.Accepted)
+
+    qtbot.waitUntil(lambda: preview.status_label.text() != "", timeout=10000)
+    assert len(PdfReader(out).pages) == 2
