@@ -56,15 +56,41 @@ def account_activity(customer_id: int, currency: str, until: dt.date) -> list[Ac
     return entries
 
 
-def open_charges_minor(customer_id: int, currency: str, as_of: dt.date) -> int:
-    """What was still open on ``as_of`` of the customer's charges in ``currency``: charged
-    by then, not voided, on an invoice that is not void, less money allocated by then."""
+@dataclass(frozen=True)
+class OpenCharge:
+    """A charge with something still to pay on it on a day."""
+
+    kind: str  # "interest", "compensation" or "fee"
+    invoice_number: str
+    charged_on: dt.date
+    amount_minor: int
+    paid_minor: int  # allocated to it by the day
+
+    @property
+    def open_minor(self) -> int:
+        """What is still to pay on it."""
+        return self.amount_minor - self.paid_minor
+
+
+def open_charges(customer_id: int, currency: str, as_of: dt.date) -> list[OpenCharge]:
+    """The customer's charges in ``currency`` still open on ``as_of``, oldest first:
+    charged by then, not voided, on an invoice that is not void, less money
+    allocated by then."""
     paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
             .where((Allocation.charge == Charge.id) & ~Allocation.voided
                    & (Allocation.allocated_on <= as_of)))
     query = (_live_charges(customer_id, currency.upper(), as_of)
-             .select(pw.fn.COALESCE(pw.fn.SUM(Charge.amount_minor - paid), 0)))
-    return int(query.scalar() or 0)
+             .select(Charge.kind, Invoice.number, Charge.charged_on, Charge.amount_minor,
+                     paid.alias("paid"))
+             .order_by(Charge.charged_on, Invoice.number, Charge.id))
+    charges = [OpenCharge(kind, number, on, amount, int(paid_minor))
+               for kind, number, on, amount, paid_minor in query.tuples()]
+    return [c for c in charges if c.open_minor > 0]
+
+
+def open_charges_minor(customer_id: int, currency: str, as_of: dt.date) -> int:
+    """What was still open on ``as_of`` of the customer's charges in ``currency``."""
+    return sum(c.open_minor for c in open_charges(customer_id, currency, as_of))
 
 
 def balance_of(entries: list[ActivityEntry]) -> int:

@@ -23,7 +23,6 @@ from models.account_activity import (
     ActivityEntry,
     account_activity,
     balance_of,
-    open_charges_minor,
 )
 from models.errors import LedgerError
 from models.letter_context import long_date
@@ -96,7 +95,7 @@ def activity_statement_data(customer_id: int, start: dt.date, end: dt.date, *,
     return ActivityStatementData(
         **heading_fields(heading, check), start=start, end=end, opening_minor=opening,
         lines=lines, closing_minor=lines[-1].balance_minor if lines else opening,
-        aging=items.aging, charges_minor=open_charges_minor(customer_id, heading.currency, end),
+        aging=items.aging, charges_minor=items.charges_minor,
         credit_minor=items.credit_minor)
 
 

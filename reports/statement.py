@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from models.account_activity import open_charges
 from models.company import business_details, business_logo
 from models.customer_account import customer_header, customer_invoices, customer_money_in
 from models.errors import LedgerError
@@ -63,6 +64,7 @@ from reports.page import (
 )
 
 _OPEN_STATUSES = ("open", "disputed", "with_agency")
+CHARGE_KINDS = ("interest", "compensation", "fee")
 AGING_LABELS = ("Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days")
 SLIP_HEIGHT = 38 * mm
 
@@ -163,7 +165,8 @@ def document_what(kind: str, number: str) -> str:
 class StatementLine:
     """One open item: an invoice (positive open amount) or unused credit (negative)."""
 
-    kind: str  # "invoice", "payment" or "credit note"
+    kind: str  # "invoice", a charge's kind ("interest", "compensation", "fee"),
+    # "payment" or "credit note"; a charge's number is its invoice's
     number: str
     date: dt.date
     due_date: dt.date | None
@@ -178,10 +181,11 @@ class StatementLine:
 class OpenItems:
     """What was open on a customer's account in one currency on a date."""
 
-    lines: tuple[StatementLine, ...]  # oldest first; credits after the invoices
+    lines: tuple[StatementLine, ...]  # invoices oldest first, then charges, then credits
     aging: tuple[int, ...]  # current, 1-30, 31-60, 61-90, over 90 (invoices only)
+    charges_minor: int  # interest, compensation and fees still open
     credit_minor: int  # unused payments and credit notes
-    total_minor: int  # open invoices less unused credit
+    total_minor: int  # open invoices and charges less unused credit
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,13 +206,14 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     items = open_items(customer_id, as_of, heading.currency)
     lines = tuple(_printable_line(line, check) for line in items.lines)
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
-                         aging=items.aging, credit_minor=items.credit_minor,
-                         total_minor=items.total_minor)
+                         aging=items.aging, charges_minor=items.charges_minor,
+                         credit_minor=items.credit_minor, total_minor=items.total_minor)
 
 
 def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
-    """The open invoices and unused credit of the customer's account in ``currency``
-    on ``as_of``, with the aging of the invoices (charges are not open items here)."""
+    """The open invoices, open charges and unused credit of the customer's account in
+    ``currency`` on ``as_of``, with the aging of the invoices. A charge (interest,
+    compensation, a fee) is due when it is charged, and is not aged."""
     invoices = [r for r in customer_invoices(customer_id, as_of)
                 if r.currency == currency and r.status in _OPEN_STATUSES and r.open_minor > 0]
     invoices.sort(key=lambda r: (r.due_date, r.issue_date, r.number))
@@ -228,9 +233,14 @@ def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
     aging = [0] * len(AGING_LABELS)
     for line in lines:
         aging[_bucket(line.days_overdue)] += line.open_minor
+    charges = [StatementLine(c.kind, c.invoice_number, c.charged_on, None, c.amount_minor,
+                             c.paid_minor, c.open_minor, 0)
+               for c in open_charges(customer_id, currency, as_of)]
+    charged = sum(c.open_minor for c in charges)
     credit = -sum(c.open_minor for c in credits)
-    return OpenItems(lines=tuple(lines + credits), aging=tuple(aging), credit_minor=credit,
-                     total_minor=sum(line.open_minor for line in lines) - credit)
+    return OpenItems(lines=tuple(lines + charges + credits), aging=tuple(aging),
+                     charges_minor=charged, credit_minor=credit,
+                     total_minor=sum(line.open_minor for line in lines) + charged - credit)
 
 
 def _printable_line(line: StatementLine, check: PrintCheck) -> StatementLine:
@@ -573,11 +583,8 @@ class _OpenItemRenderer(StatementRenderer):
         header = ["Document", "Number", "Date", "Due", "Amount", "Paid", "Open", "Days\noverdue"]
         rows: list[list[Any]] = [header]
         for line in data.lines:
-            kind = "Invoice" if line.kind == "invoice" else line.kind.capitalize()
-            if line.disputed:
-                kind += " (disputed)"
             rows.append([
-                kind, line.number, line.date.isoformat(),
+                _document_words(line), line.number, line.date.isoformat(),
                 line.due_date.isoformat() if line.due_date else "",
                 money_cell(line.amount_minor, data.currency),
                 money_cell(line.paid_minor, data.currency),
@@ -593,7 +600,21 @@ class _OpenItemRenderer(StatementRenderer):
     def _aging_table(self, width: float) -> Table:
         data = self.data
         label, total = self.bottom_line()
-        return summary_table(
-            [*AGING_LABELS, "Unused credit", label],
-            [*(money_cell(m, data.currency) for m in data.aging),
-             money_cell(-data.credit_minor, data.currency), total], width)
+        header = [*AGING_LABELS, "Unused credit"]
+        values = [money_cell(m, data.currency) for m in data.aging]
+        if data.charges_minor:  # one column more: the headings take two lines
+            header = [a.replace(" ", "\n", 1) if " " in a else a for a in header]
+            header.insert(-1, "Open\ncharges")
+            values.append(money_cell(data.charges_minor, data.currency))
+        return summary_table([*header, label],
+                             [*values, money_cell(-data.credit_minor, data.currency), total],
+                             width)
+
+
+def _document_words(line: StatementLine) -> str:
+    """What the Document column calls the line: "Invoice (disputed)", "Interest on"."""
+    if line.kind == "invoice":
+        return "Invoice (disputed)" if line.disputed else "Invoice"
+    if line.kind in CHARGE_KINDS:
+        return f"{line.kind.capitalize()} on"
+    return line.kind.capitalize()

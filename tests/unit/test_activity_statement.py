@@ -14,7 +14,6 @@ import pytest
 from pypdf import PdfReader
 
 from models import db
-from models.account_activity import open_charges_minor
 from models.charges import record_charges
 from models.customer_account import customer_list, find_customer
 from models.errors import LedgerError
@@ -95,8 +94,7 @@ def printed_rows(data: ActivityStatementData) -> list[list[str]]:
 def closing_by_open_items(customer_id: int, day: dt.date, currency: str | None = None
                           ) -> int:
     """What the open-item view says is owed on ``day``, charges included."""
-    items = statement_data(customer_id, day, today=DEMO_TODAY, currency=currency)
-    return items.total_minor + open_charges_minor(customer_id, items.currency, day)
+    return statement_data(customer_id, day, today=DEMO_TODAY, currency=currency).total_minor
 
 
 def test_the_running_balance_goes_from_the_opening_to_the_closing_balance(

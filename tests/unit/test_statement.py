@@ -13,10 +13,12 @@ import pytest
 from pypdf import PdfReader
 
 from models import db
+from models.charges import record_charges
 from models.company import create_business
 from models.customer_account import customer_header, customer_list, find_customer
 from models.ledger import CustomerDraft, add_customer, record_payment
 from models.money import format_money
+from reports.activity_statement import activity_statement_data
 from reports.fonts import missing_characters
 from reports.page import address_window, numbered_canvas
 from reports.statement import StatementHeading, render_open_item_statement, statement_data
@@ -309,3 +311,24 @@ def test_an_address_too_long_for_the_window_is_cut_there_with_a_warning(tmp_path
     printed = [(x, y) for x, y, piece in placed if piece.startswith("Address line")]
     assert 0 < len(printed) < len(lines)
     assert all(window.contains(x, y - 2) for x, y in printed)
+
+
+def test_open_charges_are_open_items_and_count_in_the_total(tmp_path: Path) -> None:
+    store = db.open_store(tmp_path / "books.sqlite", create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        who = customer("A & B <Ltd>")
+        late = invoice(who, 500_00, due_days_ago=40, number="HF-9")
+        record_charges(late, DEMO_TODAY, interest=False, compensation=False, fee_minor=25_00)
+        data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+        activity = activity_statement_data(who, DEMO_TODAY.replace(day=1), DEMO_TODAY,
+                                           today=DEMO_TODAY)
+    finally:
+        store.close()
+    assert (data.charges_minor, data.total_minor) == (25_00, 525_00)
+    assert activity.closing_minor == data.total_minor
+    text, placed = read_back(data)[0]
+    y = next(y for _, y, piece in placed if piece == "Fee on")
+    row = [piece for _, line_y, piece in sorted(placed) if abs(line_y - y) < 1]
+    assert row == ["Fee on", "HF-9", DEMO_TODAY.isoformat(), "25.00", "0.00", "25.00"]
+    assert "525.00 GBP" in text
