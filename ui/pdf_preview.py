@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, QSize, QSizeF, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, QSizeF, QStandardPaths, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QPageSize,
     QPainter,
-    QResizeEvent,
 )
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -133,6 +132,7 @@ class PdfPreviewDialog(QDialog):
 
         self._build_actions()
         self._build()
+        self.view.viewport().installEventFilter(self)
         self.document.load(str(pdf.path))
         self._update_page_label()
         self._fit_to_screen(parent)
@@ -145,10 +145,11 @@ class PdfPreviewDialog(QDialog):
         dialog.activateWindow()
         return dialog
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep the zoom shown right while the pages follow the window's width."""
-        super().resizeEvent(event)
-        self._update_zoom_label()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the zoom shown right while the pages follow the view's width."""
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._update_zoom_label()
+        return super().eventFilter(watched, event)
 
     # --- what it shows -------------------------------------------------------
 

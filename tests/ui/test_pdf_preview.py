@@ -73,6 +73,7 @@ def test_every_page_shows_fitted_to_the_width_under_the_documents_title(open_pre
     assert preview.view.pageMode() == QPdfView.PageMode.MultiPage
     assert preview.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
     assert preview.page_text() == "Page 1 of 3"
+    assert preview.zoom_label.text() == f"{preview.zoom_factor():.0%}" != "0%"
 
 
 def test_the_page_indicator_follows_the_page_shown(open_preview, qtbot):
