@@ -13,7 +13,7 @@ import io
 import os
 import secrets
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -357,6 +357,35 @@ def _escaped(text: str) -> str:
 
 
 # --- printing a recorded letter again ----------------------------------------------
+
+def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
+                           progress: Progress | None = None) -> int:
+    """Print letters already recorded as sent (approved in the window, or to print
+    again) into one PDF at ``out``, each starting on its own page; returns the pages
+    written. No file is left unless all of it is written."""
+    letters = []
+    for done, contact_id in enumerate(contact_ids):
+        if progress is not None:
+            progress(done, len(contact_ids))
+        letters.append(letter_for_contact(contact_id))
+    if not letters:
+        raise LedgerError("letters", "There is no letter to print.")
+    out = Path(out)
+    partial = _partial_beside(out)
+    title = (f"Letter to {letters[0].customer_name}" if len(letters) == 1
+             else f"{len(letters)} letters")
+    try:
+        with PdfBatch(partial, title=title, author=letters[0].sender.name,
+                      pagesize=paper(letters[0].page_size)) as batch:
+            for data in letters:
+                render_letter(data, None, canvasmaker=batch.canvasmaker)
+            pages = batch.pages
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return pages
+
 
 def letter_for_contact(interaction_id: int) -> LetterData:
     """The letter a letter stage recorded as this contact, as it was printed then (its

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from models import db
 from models.action_letters import draft_for
 from models.charges import invoice_charges
+from models.errors import LedgerError
 from models.followup import DueAction, execute_action, follow_up_plan
 from models.ledger import CustomerDraft, add_customer
 from models.money import format_money
@@ -27,7 +28,12 @@ from models.schema import (
     Interaction,
     LetterTemplate,
 )
-from reports.due_letters import Cancelled, letter_for_contact, print_due_letters
+from reports.due_letters import (
+    Cancelled,
+    letter_for_contact,
+    print_due_letters,
+    print_recorded_letters,
+)
 from reports.letter import LetterData, body_layout, letter_data, render_letter
 from reports.page import address_window
 from tests.conftest import DEMO_TODAY
@@ -418,3 +424,23 @@ def test_a_letter_to_no_one_by_name_greets_sir_or_madam_and_leaves_room_to_sign(
     closing = next(y for _, y, piece in placed if piece == "Yours faithfully,")
     signed = min(y for _, y, piece in placed if piece == "Harbour & Finch Ltd")
     assert closing - signed > 30  # points: room for a handwritten signature
+
+
+def test_letters_approved_in_the_window_print_together(empty_store: db.Store,
+                                                       tmp_path: Path) -> None:
+    overdue_account("First & Co")
+    overdue_account("Second <Ltd>")
+    contacts = []
+    for action in letter_stage_actions():
+        draft = draft_for(action, TODAY)
+        contacts.append(execute_action(action.customer_id, action.currency, TODAY,
+                                       stage_id=action.stage.id, subject=draft.subject,
+                                       text=draft.text))
+    out = output_folder(tmp_path) / "approved.pdf"
+    assert print_recorded_letters(contacts, out) == 2
+    pages = [text for text, _ in pages_of(out.read_bytes())]
+    assert "First & Co" in pages[0] and "Second <Ltd>" in pages[1]
+    assert all("Page 1 of 1" in page for page in pages)
+    assert list(out.parent.iterdir()) == [out]
+    with pytest.raises(LedgerError):
+        print_recorded_letters([], out)
