@@ -59,7 +59,7 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, first: int, last: int,
     """Print pages ``first`` to ``last`` (counted from 1) of ``document`` on ``printer``,
     each rendered at the printer's resolution (up to ``MAX_PRINT_DPI``) and fitted to
     its page; gives the number of pages printed. ``progress(done, total)`` is called
-    after each page; if it raises, the print run is aborted."""
+    after each page; if it raises, the print run is abandoned (see :func:`_abandon`)."""
     first = max(first, 1)
     last = min(last, document.pageCount())
     total = max(last - first + 1, 0)
@@ -74,12 +74,24 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, first: int, last: int,
             if progress is not None:
                 progress(done + 1, total)
     except BaseException:
-        printer.abort()
+        _abandon(printer, painter)
         raise
     finally:
         if painter.isActive():
             painter.end()
     return total
+
+
+def _abandon(printer: QPrinter, painter: QPainter) -> None:
+    """Stop a print run part of the way through. Qt's PDF and CUPS engines cannot abort
+    (``abort()`` is False): a file is removed once ended; pages already sent to a
+    printer that cannot abort are printed."""
+    if printer.abort():
+        return
+    painter.end()
+    name = printer.outputFileName()
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and name:
+        Path(name).unlink(missing_ok=True)
 
 
 def _print_page(document: QPdfDocument, page: int, printer: QPrinter,
@@ -226,9 +238,13 @@ class PdfPreviewDialog(QDialog):
                                               "or choose another printer.")
             return True
 
+        def stopped() -> None:
+            ended()
+            self.status_label.setText("Printing stopped.")
+
         self._print_task = self._tasks.run(
             work, label="Printing…", cancellable=True, on_success=printed,
-            on_failure=failed, on_cancel=ended)
+            on_failure=failed, on_cancel=stopped)
         self._printer = printer  # kept alive while the worker prints on it
 
     # --- closing ------------------------------------------------------------------
@@ -384,8 +400,10 @@ class PdfPreviewDialog(QDialog):
         self._update_zoom_label()
 
     def _on_save_action_triggered(self) -> None:
-        folder = self._last_folder or Path(QStandardPaths.writableLocation(
+        documents = Path(QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+        folder = next((f for f in (self._last_folder, documents) if f and f.is_dir()),
+                      Path.home())
         dialog = QFileDialog(self, "Save as PDF", str(folder / self.pdf.file_name),
                              PDF_FILTER)
         dialog.setObjectName("savePdfDialog")

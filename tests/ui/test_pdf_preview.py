@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from tests.ui.conftest import visible_message_boxes
 from ui.pdf_files import PdfFile, new_pdf_path
 from ui.pdf_preview import PdfPreviewDialog, print_pdf
+from ui.tasks import TaskCancelled
 
 WARNING_TEXT = ("The customer's name has characters the document font cannot print "
                 "(“王”); they print as “?”.")
@@ -164,6 +165,35 @@ def test_printing_honours_the_page_range(open_preview, tmp_path):
 
     assert print_pdf(preview.document, printer_to(out), 2, 3) == 2
     assert len(PdfReader(out).pages) == 2
+
+
+def test_a_print_to_a_file_stopped_part_way_leaves_no_file(open_preview, tmp_path):
+    preview = open_preview()
+    out = tmp_path / "stopped.pdf"
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:
+            raise TaskCancelled
+
+    with pytest.raises(TaskCancelled):
+        print_pdf(preview.document, printer_to(out), 1, 3, progress)
+
+    assert not out.exists()
+
+
+def test_ctrl_s_and_ctrl_p_in_the_preview(open_preview, qtbot):
+    preview = open_preview()
+    with qtbot.waitActive(preview):
+        preview.activateWindow()
+
+    qtbot.keyClick(preview.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: preview.findChild(QFileDialog, "savePdfDialog") is not None)
+    preview.findChild(QFileDialog, "savePdfDialog").reject()
+    with qtbot.waitActive(preview):
+        preview.activateWindow()
+    qtbot.keyClick(preview.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: preview.findChild(QPrintDialog, "printDialog") is not None)
+    preview.findChild(QPrintDialog, "printDialog").reject()
 
 
 def test_print_from_the_preview_runs_off_the_gui_thread_and_says_so(
