@@ -18,7 +18,13 @@ from tests.ui.conftest import visible_message_boxes
 from ui.customers_page import CustomersPage
 from ui.main_window import MainWindow
 from ui.pdf_preview import PdfPreviewDialog
-from ui.statement_dialog import ACTIVITY, OPEN_ITEMS, StatementDialog, default_request
+from ui.statement_dialog import (
+    ACTIVITY,
+    OPEN_ITEMS,
+    StatementDialog,
+    StatementRequest,
+    default_request,
+)
 
 LEFT = Qt.MouseButton.LeftButton
 OVERPAID = 36  # Ødegård Bakeri AS: paid everything and 50.00 EUR more
@@ -173,8 +179,8 @@ def test_typing_a_date_chooses_its_kind_of_statement(qtbot, window):
     type_date(qtbot, dialog.end_edit, "2026-10-31")
     qtbot.mouseClick(dialog.build_button, LEFT)
 
-    assert chosen == [default_request(DEMO_TODAY).__class__(
-        ACTIVITY, DEMO_TODAY, dt.date(2026, 8, 1), dt.date(2026, 10, 31))]
+    assert chosen == [StatementRequest(ACTIVITY, DEMO_TODAY, dt.date(2026, 8, 1),
+                                       dt.date(2026, 10, 31))]
 
 
 def test_the_default_period_starts_on_the_first_of_the_month_three_months_back():
