@@ -118,6 +118,8 @@ def _print_page(document: QPdfDocument, page: int, printer: QPrinter,
 class PdfPreviewDialog(QDialog):
     """A PDF shown page after page, fitted to the width, with Save as PDF and Print."""
 
+    _last_folder: Path | None = None  # where the last copy was saved, this session
+
     def __init__(self, pdf: PdfFile, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pdfPreview")
@@ -129,9 +131,10 @@ class PdfPreviewDialog(QDialog):
         self._tasks = tasks
         self._printing = False
         self._removed = False
-        folder = pdf.path.parent
+        self._printer: QPrinter | None = None  # kept alive while it prints
+        path = pdf.path
         # Also when the window closes under the preview without closing it first.
-        self.destroyed.connect(lambda: discard_pdf(folder / pdf.path.name))
+        self.destroyed.connect(lambda: discard_pdf(path))
 
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -145,7 +148,9 @@ class PdfPreviewDialog(QDialog):
         self._build_actions()
         self._build()
         self.view.viewport().installEventFilter(self)
-        self.document.load(str(pdf.path))
+        if self.document.load(str(pdf.path)) != QPdfDocument.Error.None_:
+            self.banner.setText(f"Duly could not open the document it built ({pdf.path}).")
+            self.banner.show()
         self._update_page_label()
         self._fit_to_screen(parent)
 
@@ -242,10 +247,9 @@ class PdfPreviewDialog(QDialog):
             ended()
             self.status_label.setText("Printing stopped.")
 
-        self._print_task = self._tasks.run(
-            work, label="Printing…", cancellable=True, on_success=printed,
-            on_failure=failed, on_cancel=stopped)
-        self._printer = printer  # kept alive while the worker prints on it
+        self._printer = printer
+        self._tasks.run(work, label="Printing…", cancellable=True, on_success=printed,
+                        on_failure=failed, on_cancel=stopped)
 
     # --- closing ------------------------------------------------------------------
 
@@ -272,8 +276,6 @@ class PdfPreviewDialog(QDialog):
         discard_pdf(self.pdf.path)
 
     # --- building -------------------------------------------------------------------
-
-    _last_folder: Path | None = None
 
     def _build_actions(self) -> None:
         self.save_action = self._action("&Save as PDF…", QKeySequence.StandardKey.Save,
