@@ -358,11 +358,19 @@ def _escaped(text: str) -> str:
 
 # --- printing a recorded letter again ----------------------------------------------
 
+@dataclass(frozen=True)
+class RecordedLetters:
+    """Letters printed again: the pages written, and the warnings of their names."""
+
+    pages: int
+    warnings: tuple[str, ...]
+
+
 def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
-                           progress: Progress | None = None) -> int:
+                           progress: Progress | None = None) -> RecordedLetters:
     """Print letters already recorded as sent (approved in the window, or to print
-    again) into one PDF at ``out``, each starting on its own page; returns the pages
-    written. No file is left unless all of it is written."""
+    again) into one PDF at ``out``, each starting on its own page. No file is left
+    unless all of it is written."""
     letters = []
     for done, contact_id in enumerate(contact_ids):
         if progress is not None:
@@ -384,7 +392,8 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return pages
+    return RecordedLetters(pages, tuple(dict.fromkeys(w for data in letters
+                                                      for w in data.warnings)))
 
 
 def letter_for_contact(interaction_id: int) -> LetterData:

@@ -88,9 +88,10 @@ def recorded_notice(action: DueAction) -> str:
     stage, name = action.stage, action.customer_name
     if stage.channel == "phone":
         return f"“{stage.name}” for {name} recorded as a call made."
-    ready = "ready to print" if stage.channel == "letter" else "ready to send"
+    if stage.channel == "letter":
+        return f"“{stage.name}” for {name} recorded as sent; the letter opens to print."
     return f"“{stage.name}” for {name} recorded; the {channel_noun(stage.channel)} will be " \
-           f"{ready}."
+           f"ready to send."
 
 
 def charges_text(action: DueAction) -> str:

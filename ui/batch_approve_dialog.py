@@ -81,7 +81,7 @@ def batch_notice(recorded: Sequence[BatchEntry],
     count = len(recorded)
     channels = {e.review.action.stage.channel for e in recorded if e.review is not None}
     ready = [words for channel, words in (
-        ("letter", "the letters will be ready to print"),
+        ("letter", "the letters open to print"),
         ("email", "the e-mails ready to send"),
         ("phone", "the calls are recorded as made")) if channel in channels]
     text = (f"{count} reminder{'' if count == 1 else 's'} recorded"
@@ -217,8 +217,8 @@ class BatchApproveDialog(LedgerDialog):
         self._lay_out(
             "Approve reminders",
             "Each ticked reminder is recorded on its account with the text its template "
-            "gives, with the stage's charges. Nothing is printed or e-mailed yet: the letters "
-            "and e-mails will be ready to print and send. Accounts with a warning are not "
+            "gives, with the stage's charges. The letters then open in one PDF to print; "
+            "the e-mails will be ready to send. Accounts with a warning are not "
             "ticked: review them one by one, or tick them to approve them as they are.", body)
         self._show_count()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

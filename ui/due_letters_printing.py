@@ -55,6 +55,22 @@ def print_letters(as_of: dt.date, progress: TaskProgress) -> tuple[DueLettersRes
                            tuple(warnings))
 
 
+def print_recorded(contact_ids: list[int], progress: Progress) -> PdfFile:
+    """Print letters just recorded as sent (approved in Today) into a temporary PDF for
+    the preview (a worker's job)."""
+    from reports.due_letters import print_recorded_letters
+
+    count = len(contact_ids)
+    path = new_pdf_path("Letter.pdf" if count == 1 else f"{count} letters.pdf")
+    try:
+        printed = print_recorded_letters(contact_ids, path, progress=progress)
+    except BaseException:
+        discard_pdf(path)
+        raise
+    title = "Letter to print" if count == 1 else f"{count} letters to print"
+    return PdfFile(path, title, path.name, printed.warnings)
+
+
 def printed_notice(result: DueLettersResult) -> str:
     """What was done, in the user's words: the letters recorded, and those left out, why."""
     count = result.letters

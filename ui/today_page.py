@@ -65,6 +65,11 @@ if TYPE_CHECKING:
     from ui.action_review_dialog import ActionReview, ReviewDecision
     from ui.batch_approve_dialog import BatchEntry
     from ui.due_letters_printing import DueLettersPrinter
+    from ui.pdf_files import PdfFile
+
+    # What recording approved reminders did: those recorded, those refused and why,
+    # and the contacts of the letters among them, to print.
+    BatchOutcome = tuple[list[BatchEntry], list[tuple[BatchEntry, str]], list[int]]
 
 # Typing a date digit by digit changes it several times; load once it settles.
 DATE_SETTLE_MS = 300
@@ -331,26 +336,29 @@ class TodayPage(QWidget):
 
     def _decide(self, item: WorkItem, work: Callable[[], Any], *,
                 refused: Callable[[LedgerError], None] | None = None,
-                notice: str = "") -> None:
+                notice: str = "", then: Callable[[Any], None] | None = None) -> None:
         """Write a decision on ``item``; then read the list again and tell the window.
 
         An item gone, or an account that moved on since the list was read, is
         said in a message and the list read again; other objections go to
-        ``refused`` (to re-open the dialog). ``notice`` says what was done.
+        ``refused`` (to re-open the dialog). ``notice`` says what was done;
+        ``then`` gets what ``work`` returned.
         """
         self._writing += 1
         self.clear_notice()
         self._update_actions()
 
-        def run(_progress: Progress) -> None:
-            work()
+        def run(_progress: Progress) -> Any:
+            return work()
 
-        def succeeded(_result: Any) -> None:
+        def succeeded(result: Any) -> None:
             self._writing -= 1
             if notice:
                 self.show_notice(notice)
             self._load(review=False)
             self.item_decided.emit(item.customer_id)
+            if then is not None:
+                then(result)
 
         def failed(error: BaseException) -> bool:
             self._writing -= 1
@@ -481,10 +489,12 @@ class TodayPage(QWidget):
             self._ask_review(item, review, decision, error)
 
         if decision.approve:
+            letter = action.stage.channel == "letter"
             self._decide(item, lambda: execute_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
                 subject=decision.subject, text=decision.text, now=now),
-                refused=reopen, notice=recorded_notice(action))
+                refused=reopen, notice=recorded_notice(action),
+                then=(lambda contact_id: self._print_letters([contact_id])) if letter else None)
         else:
             self._decide(item, lambda: skip_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
@@ -524,24 +534,27 @@ class TodayPage(QWidget):
             return
         today, now = self._today(), self._now()
 
-        def work(progress: Progress) -> tuple[list[BatchEntry], list[tuple[BatchEntry, str]]]:
+        def work(progress: Progress) -> BatchOutcome:
             recorded: list[BatchEntry] = []
             refused: list[tuple[BatchEntry, str]] = []
+            letters: list[int] = []
             for done, entry in enumerate(chosen):
                 progress(done, len(chosen))
                 assert entry.review is not None
                 action = entry.review.action
                 subject, text = entry.subject_and_text()
                 try:
-                    execute_action(action.customer_id, action.currency, today,
-                                   stage_id=action.stage.id, subject=subject, text=text,
-                                   now=now)
+                    contact_id = execute_action(
+                        action.customer_id, action.currency, today,
+                        stage_id=action.stage.id, subject=subject, text=text, now=now)
                 except LedgerError as error:  # this account moved on: the others still go
                     refused.append((entry, error.message))
                 else:
                     recorded.append(entry)
+                    if action.stage.channel == "letter":
+                        letters.append(contact_id)
             progress(len(chosen), len(chosen))
-            return recorded, refused
+            return recorded, refused, letters
 
         self._writing += 1
         self.clear_notice()
@@ -550,12 +563,11 @@ class TodayPage(QWidget):
                         on_success=self._on_batch_write_succeeded,
                         on_failure=self._on_batch_write_failed)
 
-    def _on_batch_write_succeeded(
-            self, outcome: tuple[list[BatchEntry], list[tuple[BatchEntry, str]]]) -> None:
+    def _on_batch_write_succeeded(self, outcome: BatchOutcome) -> None:
         from ui.batch_approve_dialog import batch_notice  # imported with the dialog
 
         self._writing -= 1
-        recorded, refused = outcome
+        recorded, refused, letters = outcome
         self.show_notice(batch_notice(recorded, refused))
         if refused:
             lines = [f"{entry.item.customer_name}: {message}" for entry, message in refused]
@@ -567,6 +579,20 @@ class TodayPage(QWidget):
         self._load(review=False)
         if recorded:
             self.item_decided.emit(recorded[0].item.customer_id)
+        if letters:
+            self._print_letters(letters)
+
+    def _print_letters(self, contact_ids: list[int]) -> None:
+        """Print letters just approved (recorded as sent) and show them, ready to print."""
+        from ui.due_letters_printing import print_recorded  # imported when first needed
+
+        def shown(pdf: PdfFile) -> None:
+            from ui.pdf_preview import PdfPreviewDialog  # QtPdf, loaded when first needed
+
+            PdfPreviewDialog.show_pdf(self.window(), pdf, self._tasks)
+
+        self._tasks.run(lambda progress: print_recorded(contact_ids, progress),
+                        label="Printing the letters…", on_success=shown)
 
     def _on_batch_write_failed(self, _error: BaseException) -> bool:
         self._writing -= 1

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QMessageBox
 
 from models.followup import due_action
@@ -19,6 +20,7 @@ from models.today import FOLLOW_UP, STAGE_ACTION, WorkItem, worklist
 from tests.conftest import DEMO_TODAY
 from ui.action_review_dialog import ActionInvoicesModel, ActionReviewDialog
 from ui.batch_approve_dialog import BatchActionsModel, BatchApproveDialog, prepare_batch
+from ui.pdf_preview import PdfPreviewDialog
 from ui.reason_dialog import ReasonDialog
 from ui.style import ACCENT
 from ui.today_page import TodayPage
@@ -53,6 +55,17 @@ def page(make_page) -> TodayPage:
 
 
 # --- helpers --------------------------------------------------------------------------
+
+def shown_preview(qtbot, page: TodayPage) -> PdfPreviewDialog:
+    """The preview the approved letters open in, once their PDF is built and loaded."""
+    def previews() -> list[PdfPreviewDialog]:
+        return [d for d in page.window().findChildren(PdfPreviewDialog) if d.isVisible()]
+
+    qtbot.waitUntil(lambda: len(previews()) == 1, timeout=LOAD_TIMEOUT_MS)
+    preview = previews()[0]
+    qtbot.waitUntil(lambda: preview.document.status() == QPdfDocument.Status.Ready)
+    return preview
+
 
 def reminders(page: TodayPage, channel: str) -> list[WorkItem]:
     """The reminders due on the page whose stage goes by ``channel`` (email, letter, phone)."""
@@ -164,7 +177,13 @@ def test_an_edited_letter_is_approved_recorded_with_its_text_and_leaves_today(qt
         qtbot.mouseClick(dialog.approve_button, LEFT)
 
     assert not listed(page, item)
-    assert page.notice().endswith("recorded; the letter will be ready to print.")
+    assert page.notice().endswith("recorded as sent; the letter opens to print.")
+    preview = shown_preview(qtbot, page)
+    try:
+        assert preview.windowTitle() == "Letter to print"
+        assert preview.document.pageCount() == 1
+    finally:
+        preview.reject()
     [letter] = [e for e in contacts(item.customer_id, "letter") if "4471" in e.detail]
     assert letter.detail.startswith("Final notice (letter) for ")
     assert "Dear " in letter.detail
@@ -302,6 +321,8 @@ def test_a_batch_of_three_reminders_records_three_contacts(qtbot, page):
     assert page.approve_selected_action.isEnabled()
     before = {i.customer_id: customer_timeline(i.customer_id) for i in chosen}
 
+    letters = [i for i in chosen if i in reminders(page, "letter")]
+    assert letters
     qtbot.keyClick(page.table, Qt.Key.Key_A, CTRL | SHIFT)
     dialog = open_dialog(qtbot, page, BatchApproveDialog)
     assert dialog.model.rowCount() == 3
@@ -312,7 +333,12 @@ def test_a_batch_of_three_reminders_records_three_contacts(qtbot, page):
         qtbot.mouseClick(dialog.approve_button, LEFT)
 
     assert not any(listed(page, item) for item in chosen)
-    assert page.notice().startswith("3 reminders recorded; the letters will be ready to print")
+    assert page.notice().startswith("3 reminders recorded; the letters open to print")
+    preview = shown_preview(qtbot, page)
+    try:
+        assert preview.document.pageCount() == len(letters)
+    finally:
+        preview.reject()
     for item in chosen:
         [new] = [e for e in customer_timeline(item.customer_id)
                  if e not in before[item.customer_id]]

@@ -437,7 +437,7 @@ def test_letters_approved_in_the_window_print_together(empty_store: db.Store,
                                        stage_id=action.stage.id, subject=draft.subject,
                                        text=draft.text))
     out = output_folder(tmp_path) / "approved.pdf"
-    assert print_recorded_letters(contacts, out) == 2
+    assert print_recorded_letters(contacts, out).pages == 2
     pages = [text for text, _ in pages_of(out.read_bytes())]
     assert "First & Co" in pages[0] and "Second <Ltd>" in pages[1]
     assert all("Page 1 of 1" in page for page in pages)
