@@ -181,6 +181,14 @@ def _lateness(row: InvoiceRow, as_of: dt.date) -> str:
     return "due tomorrow" if days == -1 else f"due in {-days} days"
 
 
+def early_payment_saving(customer_id: int, as_of: dt.date, currency: str) -> str:
+    """ "Pay X by DATE to save Y: …" while an open invoice of the customer in ``currency``
+    is inside its early-payment discount window on ``as_of``; "" otherwise."""
+    customer = Customer.get_by_id(customer_id)
+    rows = [r for r in customer_invoices(customer_id, as_of) if r.currency == currency]
+    return _early_payment_saving(customer, rows, as_of)
+
+
 def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.date) -> str:
     """ "Pay X by DATE to save Y" while an invoice is inside its discount window."""
     terms = (PaymentTerms.get_or_none(PaymentTerms.id == customer.payment_terms_id)

@@ -38,7 +38,7 @@ from models.account_activity import open_charges
 from models.company import business_details, business_logo
 from models.customer_account import customer_header, customer_invoices, customer_money_in
 from models.errors import LedgerError
-from models.letter_context import long_date
+from models.letter_context import early_payment_saving, long_date
 from models.money import format_money
 from models.schema import Customer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
@@ -194,6 +194,7 @@ class StatementData(StatementHeading, OpenItems):
     ``as_of``, every text as it prints."""
 
     as_of: dt.date
+    early_payment_saving: str = ""  # "Pay X by DATE to save Y: …" while a discount applies
 
 
 def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = None,
@@ -207,7 +208,9 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     lines = tuple(_printable_line(line, check) for line in items.lines)
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
                          aging=items.aging, charges_minor=items.charges_minor,
-                         credit_minor=items.credit_minor, total_minor=items.total_minor)
+                         credit_minor=items.credit_minor, total_minor=items.total_minor,
+                         early_payment_saving=early_payment_saving(customer_id, as_of,
+                                                                   heading.currency))
 
 
 def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
@@ -572,11 +575,24 @@ class _OpenItemRenderer(StatementRenderer):
             *self.opening("Open items on your account"),
             self._items_table(width),
             Spacer(1, 3 * mm),
+            *self._saving(width),
             KeepTogether([PlainText("Aging", style["heading"]), self._aging_table(width)]),
             *self.how_to_pay(),
         ]
         story += [CondPageBreak(SLIP_HEIGHT), _RemittanceSlip(data)]
         return story
+
+    def _saving(self, width: float) -> list[Flowable]:
+        """The early-payment discount still to be had, in a shaded box (none without)."""
+        if not self.data.early_payment_saving:
+            return []
+        box = Table([[PlainText(printable(self.data.early_payment_saving), self.style["body"])]],
+                    colWidths=[width])
+        box.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), SHADE), ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6)]))
+        return [box, Spacer(1, 2 * mm)]
 
     def _items_table(self, width: float) -> Table:
         data = self.data

@@ -4,6 +4,7 @@ the address in the envelope window, and "Page X of Y" on long statements."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from reports.statement import StatementHeading, render_open_item_statement, stat
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import duly
 from tests.unit.ledger_helpers import customer, invoice
+from tests.unit.test_letter_context import with_terms
 
 Placed = list[tuple[float, float, str]]
 
@@ -332,3 +334,18 @@ def test_open_charges_are_open_items_and_count_in_the_total(tmp_path: Path) -> N
     row = [piece for _, line_y, piece in sorted(placed) if abs(line_y - y) < 1]
     assert row == ["Fee on", "HF-9", DEMO_TODAY.isoformat(), "25.00", "0.00", "25.00"]
     assert "525.00 GBP" in text
+
+
+def test_the_early_payment_saving_is_offered_while_a_discount_applies(
+        empty_store: db.Store) -> None:
+    who = customer()
+    with_terms(who, "2% 10, net 30")
+    invoice(who, 500_00, due_days_ago=-25, issued_days_before_due=30, number="F-1")
+    data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    saving = ("Pay 490.00 GBP by 29 November 2026 to save 10.00 GBP: our 2% discount for "
+              "payment within 10 days still applies to invoice F-1.")
+    assert data.early_payment_saving == saving
+    text = " ".join(read_back(data)[0][0].split())
+    assert saving in text
+    later = DEMO_TODAY + dt.timedelta(days=6)
+    assert statement_data(who, later, today=later).early_payment_saving == ""
