@@ -51,3 +51,18 @@ def demo_store(store_path: Path) -> Iterator[db.Store]:
     create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
     yield store
     store.close()
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    """A closed store holding the demo company as of ``DEMO_TODAY`` (for a window or a
+    command to open)."""
+    from models.demo import create_demo
+
+    path = tmp_path / "demo-fixture.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
+    finally:
+        store.close()
+    return path

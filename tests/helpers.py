@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import sqlite3
 from pathlib import Path
 
+from pypdf import PdfReader
+
 DATA = Path(__file__).parent / "data"
+Placed = list[tuple[float, float, str]]
+"""Pieces of a page's text and where each was drawn: (x, y, text), points from bottom-left."""
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[str, Placed]]:
+    """Each page's text, and where each piece of it was drawn."""
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        placed: Placed = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object,
+                  placed: Placed = placed) -> None:
+            if text.strip():
+                placed.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
+                               tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+
+        pages.append((page.extract_text(visitor_text=visit), placed))
+    return pages
 
 
 def digest(path: Path) -> str:

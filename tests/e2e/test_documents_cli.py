@@ -5,26 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
-from models import db
-from models.demo import create_demo
-from tests.conftest import DEMO_SEED, DEMO_TODAY
+from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import duly
 from tests.helpers import digest
-
-
-@pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
-    """A closed store holding the demo company as of DEMO_TODAY."""
-    path = tmp_path / "demo.sqlite"
-    store = db.open_store(path, create=True)
-    try:
-        create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
-    finally:
-        store.close()
-    return path
 
 
 def text_of(path: Path) -> str:

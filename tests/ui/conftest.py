@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from models import db
 from models.company import create_business
-from tests.conftest import DEMO_SEED, DEMO_TODAY
+from tests.conftest import DEMO_TODAY
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
 
@@ -71,20 +71,6 @@ def make_company_store(path: Path, name: str = "Bramble Bakery") -> Path:
 def company_file(tmp_path: Path) -> Path:
     """A closed store with a business, no customers and no invoices."""
     return make_company_store(tmp_path / "company.sqlite")
-
-
-@pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
-    """A closed store holding the demo company as of ``DEMO_TODAY``."""
-    from models.demo import create_demo
-
-    path = tmp_path / "demo-fixture.sqlite"
-    store = db.open_store(path, create=True)
-    try:
-        create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
-    finally:
-        store.close()
-    return path
 
 
 @pytest.fixture

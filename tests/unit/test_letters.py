@@ -37,26 +37,15 @@ from reports.due_letters import (
 from reports.letter import LetterData, body_layout, letter_data, render_letter
 from reports.page import address_window
 from tests.conftest import DEMO_TODAY
+from tests.helpers import Placed, pdf_pages
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
-Placed = list[tuple[float, float, str]]
 NOW = dt.datetime.combine(TODAY, dt.time(9))
 
 
 def pages_of(pdf: bytes) -> list[tuple[str, Placed]]:
     """Each page's text and where each piece of it was drawn (points from bottom-left)."""
-    pages = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        placed: Placed = []
-
-        def visit(text: str, cm: list[float], tm: list[float], *_: object,
-                  placed: Placed = placed) -> None:
-            if text.strip():
-                placed.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
-                               tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
-
-        pages.append((page.extract_text(visitor_text=visit), placed))
-    return pages
+    return pdf_pages(pdf)
 
 
 def read_back(data: LetterData) -> list[tuple[str, Placed]]:

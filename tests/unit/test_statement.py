@@ -25,10 +25,9 @@ from reports.page import address_window, numbered_canvas
 from reports.statement import StatementHeading, render_open_item_statement, statement_data
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import duly
+from tests.helpers import Placed, pdf_pages
 from tests.unit.ledger_helpers import customer, invoice
 from tests.unit.test_letter_context import with_terms
-
-Placed = list[tuple[float, float, str]]
 
 
 def read_back(data: StatementHeading, render: Callable[..., None] = render_open_item_statement,
@@ -36,18 +35,7 @@ def read_back(data: StatementHeading, render: Callable[..., None] = render_open_
     """Each page's text and where each piece of it was drawn (points from bottom-left)."""
     out = io.BytesIO()
     render(data, out)
-    pages = []
-    for page in PdfReader(io.BytesIO(out.getvalue())).pages:
-        placed: Placed = []
-
-        def visit(text: str, cm: list[float], tm: list[float], *_: object,
-                  placed: Placed = placed) -> None:
-            if text.strip():
-                placed.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
-                               tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
-
-        pages.append((page.extract_text(visitor_text=visit), placed))
-    return pages
+    return pdf_pages(out.getvalue())
 
 
 def amount(minor: int, currency: str) -> str:
