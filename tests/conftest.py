@@ -20,6 +20,7 @@ for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
 
 from models import db  # noqa: E402
 from models.company import create_business  # noqa: E402
+from tests.mail_server import closed_port, mail_authority, smtp_server  # noqa: E402, F401
 
 # The demo company and most tests are pinned to this day.
 DEMO_TODAY = dt.date(2026, 11, 24)

@@ -1,0 +1,123 @@
+"""A real SMTP server for the tests: aiosmtpd on 127.0.0.1, STARTTLS with a certificate
+from a test authority (trustme), and a login for user "duly" with password "s3cret".
+
+What it receives is parsed back into ``EmailMessage`` objects with the envelope's
+recipients, so a test can check exactly what a customer would get.
+"""
+
+from __future__ import annotations
+
+import email
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from models.mail import MailSettings
+
+USER = "duly"
+PASSWORD = "s3cret"
+SENDER = "accounts@harbourfinch.example"
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (just now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Handler:
+    """Takes every message, except for recipients the test has told it to refuse."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_RCPT(self, _server: Any, _session: Any, envelope: Any, address: str,  # noqa: N802
+                          _options: list[str]) -> str:
+        if address.casefold() in self.server.refused:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+        # As a mail program reads it: lines end in \n once off the wire.
+        content = (envelope.original_content or envelope.content).replace(b"\r\n", b"\n")
+        message = email.message_from_bytes(content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        with self.server.lock:
+            self.server.count += 1
+            number = self.server.count
+            message.envelope_to = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
+            message.envelope_from = envelope.mail_from  # type: ignore[attr-defined]
+            self.server.received.append(message)
+        return f"250 2.0.0 Ok: queued as DULY{number:04d}"
+
+
+def _authenticate(_server: Any, _session: Any, _envelope: Any, _mechanism: str,
+                  data: Any) -> AuthResult:
+    ok = (isinstance(data, LoginPassword) and data.login == USER.encode()
+          and data.password == PASSWORD.encode())
+    return AuthResult(success=ok, handled=False)  # not handled: the server answers 535
+
+
+@dataclass
+class SmtpServer:
+    """The running server and what it has received."""
+
+    host: str
+    port: int
+    client_ssl: ssl.SSLContext
+    settings: MailSettings
+    password: str = PASSWORD
+    received: list[EmailMessage] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)
+    count: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refuse(self, address: str) -> None:
+        """Refuse RCPT TO ``address`` from now on."""
+        self.refused.add(address.casefold())
+
+
+@pytest.fixture(scope="session")
+def mail_authority() -> trustme.CA:
+    """The test certificate authority the server's certificate comes from."""
+    return trustme.CA()
+
+
+@pytest.fixture
+def smtp_server(mail_authority: trustme.CA) -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 requiring STARTTLS and a login."""
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    mail_authority.issue_cert("127.0.0.1", "localhost").configure_cert(server_tls)
+    client_tls = ssl.create_default_context()
+    mail_authority.configure_trust(client_tls)
+    port = free_port()
+    settings = MailSettings(host="127.0.0.1", port=port, security="starttls", username=USER,
+                            sender_name="Harbour & Finch Ltd", sender_address=SENDER)
+    state = SmtpServer("127.0.0.1", port, client_tls, settings)
+    controller = Controller(_Handler(state), hostname="127.0.0.1", port=port,
+                            tls_context=server_tls, require_starttls=True,
+                            authenticator=_authenticate, auth_required=True,
+                            auth_require_tls=True, ready_timeout=10)
+    controller.start()
+    try:
+        yield state
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on."""
+    return free_port()

@@ -1,0 +1,183 @@
+"""Mail through the business's own server: a real SMTP server with STARTTLS and a login
+takes the message as built, and each way it can fail is said in the user's words."""
+
+from __future__ import annotations
+
+import dataclasses
+import ssl
+
+import pytest
+
+from models import db
+from models.errors import LedgerError
+from models.ledger import CustomerDraft, add_customer
+from models.mail import (
+    MailError,
+    MailSettings,
+    build_message,
+    clean_header,
+    mail_settings,
+    recipients_of,
+    save_mail_settings,
+    send_message,
+    send_test_message,
+)
+from models.schema import Contact
+from tests.mail_server import SENDER, SmtpServer
+
+PDF = b"%PDF-1.4\n% a statement\n%%EOF\n"
+pytestmark = pytest.mark.timeout(60)
+
+
+def message_for(server: SmtpServer, to: list[tuple[str, str]], **kwargs: object):
+    return build_message(server.settings, to=to, subject=kwargs.pop("subject", "Overdue"),
+                         text=kwargs.pop("text", "Dear Zoë,\nplease pay.\n"), **kwargs)
+
+
+def test_the_message_arrives_with_its_recipients_subject_body_and_attachment(
+        smtp_server: SmtpServer) -> None:
+    to = [("Zoë Ødegård", "zoe@example.com"), ("Accounts", "ap@example.com")]
+    message = message_for(smtp_server, to, subject="Invoice INV-0042 is overdue",
+                          text="Dear Zoë,\nplease pay INV-0042.\n",
+                          attachments=[("Statement C00047 2026-11-24.pdf", PDF)])
+    reply = send_message(smtp_server.settings, smtp_server.password, message,
+                         ssl_context=smtp_server.client_ssl)
+    assert reply.startswith("250 ") and "queued as DULY0001" in reply
+    [got] = smtp_server.received
+    assert got.envelope_to == ["zoe@example.com", "ap@example.com"]  # type: ignore[attr-defined]
+    assert got["Subject"] == "Invoice INV-0042 is overdue"
+    assert got["From"] == "Harbour & Finch Ltd <accounts@harbourfinch.example>"
+    assert "Zoë Ødegård <zoe@example.com>" in got["To"]
+    assert got["Message-ID"].endswith("@harbourfinch.example>") and got["Date"]
+    assert got.get_body(("plain",)).get_content() == "Dear Zoë,\nplease pay INV-0042.\n"
+    [attachment] = list(got.iter_attachments())
+    assert attachment.get_filename() == "Statement C00047 2026-11-24.pdf"
+    assert attachment.get_content() == PDF
+
+
+def test_reply_to_an_html_alternative_and_a_copy_to_the_sender(smtp_server: SmtpServer) -> None:
+    settings = dataclasses.replace(smtp_server.settings, reply_to="help@harbourfinch.example",
+                                   bcc_self=True)
+    message = build_message(settings, to=[("", "zoe@example.com")], subject="Hi",
+                            text="Plain", html="<p>Rich</p>")
+    send_message(settings, smtp_server.password, message, ssl_context=smtp_server.client_ssl)
+    [got] = smtp_server.received
+    assert got["Reply-To"] == "help@harbourfinch.example"
+    assert got.envelope_to == ["zoe@example.com", SENDER]  # type: ignore[attr-defined]
+    assert "Bcc" not in got and SENDER not in got["To"]
+    assert got.get_body(("html",)).get_content().strip() == "<p>Rich</p>"
+
+
+def test_a_name_or_subject_with_a_line_break_cannot_add_a_header(
+        smtp_server: SmtpServer) -> None:
+    evil = "Acme Ltd\r\nBcc: thief@evil.example"
+    message = message_for(smtp_server, [(evil, "zoe@example.com")],
+                          subject="Overdue\nBcc: thief@evil.example")
+    send_message(smtp_server.settings, smtp_server.password, message,
+                 ssl_context=smtp_server.client_ssl)
+    [got] = smtp_server.received
+    assert got.envelope_to == ["zoe@example.com"]  # type: ignore[attr-defined]
+    assert "Bcc" not in got
+    assert got["Subject"] == "Overdue Bcc: thief@evil.example"
+    assert clean_header("a\u2028b\x00c\td") == "a b c d"
+    with pytest.raises(LedgerError):
+        message_for(smtp_server, [("Zoë", "zoe@example.com\nBcc: thief@evil.example")])
+
+
+def test_a_wrong_password_is_said_to_be_refused(smtp_server: SmtpServer) -> None:
+    message = message_for(smtp_server, [("", "zoe@example.com")])
+    with pytest.raises(MailError) as refused:
+        send_message(smtp_server.settings, "wrong", message, ssl_context=smtp_server.client_ssl)
+    assert refused.value.field == "login"
+    assert "refused the user name or password" in refused.value.message
+    assert smtp_server.received == []
+
+
+def test_a_refused_recipient_sends_nothing(smtp_server: SmtpServer) -> None:
+    smtp_server.refuse("gone@example.com")
+    message = message_for(smtp_server, [("", "zoe@example.com"), ("", "gone@example.com")])
+    with pytest.raises(MailError) as refused:
+        send_message(smtp_server.settings, smtp_server.password, message,
+                     ssl_context=smtp_server.client_ssl)
+    assert refused.value.field == "recipients"
+    assert "gone@example.com" in refused.value.message
+    assert "Nothing was sent" in refused.value.message
+    assert smtp_server.received == []
+
+
+def test_an_unreachable_server_is_said_in_words(smtp_server: SmtpServer,
+                                                closed_port: int) -> None:
+    settings = dataclasses.replace(smtp_server.settings, port=closed_port)
+    with pytest.raises(MailError) as unreachable:
+        send_test_message(settings, smtp_server.password, ssl_context=smtp_server.client_ssl)
+    assert unreachable.value.field == "unreachable"
+    assert f"127.0.0.1 on port {closed_port}" in unreachable.value.message
+    unknown = dataclasses.replace(smtp_server.settings, host="no-such-host.invalid")
+    with pytest.raises(MailError) as not_found:
+        send_test_message(unknown, smtp_server.password, ssl_context=smtp_server.client_ssl)
+    assert not_found.value.field == "unreachable" and "could not find" in not_found.value.message
+
+
+def test_a_certificate_this_computer_does_not_trust_is_a_tls_failure(
+        smtp_server: SmtpServer) -> None:
+    with pytest.raises(MailError) as untrusted:
+        send_test_message(smtp_server.settings, smtp_server.password,
+                          ssl_context=ssl.create_default_context())
+    assert untrusted.value.field == "tls" and "does not trust" in untrusted.value.message
+    no_tls = dataclasses.replace(smtp_server.settings, security="ssl")
+    with pytest.raises(MailError) as wrong_kind:
+        send_test_message(no_tls, smtp_server.password, ssl_context=smtp_server.client_ssl)
+    assert wrong_kind.value.field in ("tls", "unreachable")
+    assert smtp_server.received == []
+
+
+def test_a_server_that_wants_a_secure_login_refuses_one_in_clear(
+        smtp_server: SmtpServer) -> None:
+    plain = dataclasses.replace(smtp_server.settings, security="none")
+    with pytest.raises(MailError) as refused:
+        send_test_message(plain, smtp_server.password, ssl_context=smtp_server.client_ssl)
+    assert refused.value.field in ("login", "sender")
+    assert smtp_server.received == []
+
+
+def test_the_test_message_goes_to_the_sender(smtp_server: SmtpServer) -> None:
+    reply = send_test_message(smtp_server.settings, smtp_server.password,
+                              ssl_context=smtp_server.client_ssl)
+    assert reply.startswith("250")
+    [got] = smtp_server.received
+    assert got.envelope_to == [SENDER]  # type: ignore[attr-defined]
+    assert got["Subject"] == "Duly test message"
+
+
+def test_settings_are_kept_tidied_and_refused_in_words(empty_store: db.Store) -> None:
+    assert mail_settings() is None
+    typed = MailSettings(host=" smtp.example.com ", port=587, security="starttls",
+                         username=" accounts ", sender_name="Harbour\n& Finch",
+                         sender_address="accounts@harbourfinch.example")
+    save_mail_settings(typed)
+    assert mail_settings() == MailSettings(
+        host="smtp.example.com", port=587, security="starttls", username="accounts",
+        sender_name="Harbour & Finch", sender_address="accounts@harbourfinch.example")
+    for field, wrong in (("host", {"host": ""}), ("host", {"host": "smtp example"}),
+                         ("port", {"port": 0}), ("port", {"port": 70000}),
+                         ("security", {"security": "tls"}),
+                         ("sender_address", {"sender_address": "accounts"}),
+                         ("reply_to", {"reply_to": "help at example"})):
+        with pytest.raises(LedgerError) as refused:
+            save_mail_settings(dataclasses.replace(typed, **wrong))
+        assert refused.value.field == field
+
+
+def test_reminders_go_to_the_billing_contacts_and_the_billing_address(
+        empty_store: db.Store) -> None:
+    who = add_customer(CustomerDraft(code="", name="Acme\nLtd", currency="GBP",
+                                     contact_name="Zoë Ødegård",
+                                     billing_email="zoe@example.com"))
+    Contact.create(customer=who, name="Accounts", email="AP@example.com", is_billing=True)
+    Contact.create(customer=who, name="Sales", email="sales@example.com", is_billing=False)
+    Contact.create(customer=who, name="Broken", email="not an address", is_billing=True)
+    Contact.create(customer=who, name="Twice", email="zoe@EXAMPLE.com", is_billing=True)
+    found = recipients_of(who)
+    assert [address for _, address in found] == ["zoe@example.com", "AP@example.com"]
+    nobody = add_customer(CustomerDraft(code="", name="Silent Ltd", currency="GBP"))
+    assert recipients_of(nobody) == []
