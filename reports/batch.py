@@ -80,7 +80,6 @@ class _BatchCanvas(Canvas):
             Canvas.showPage(self)
             self._compress_last_page()
             batch.pages += 1
-        self._batch = batch  # the last snapshot restored an older reference to it
         batch.documents += 1
 
     def _compress_last_page(self) -> None:
