@@ -92,11 +92,35 @@ def _v5_skipped_stages(db: pw.Database) -> None:
     seed_reference_rates()
 
 
+def _v6_outbox(db: pw.Database) -> None:
+    """An outbox for e-mail: each message kept whole with its state, so a failure is
+    retriable and a message the server took is never sent again."""
+    for statement in (
+        'CREATE TABLE "outbox_message" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" '
+        'INTEGER NOT NULL, "kind" VARCHAR(10) NOT NULL, "stage_id" INTEGER, "interaction_id" '
+        'INTEGER, "recipients" TEXT NOT NULL, "subject" TEXT NOT NULL, "body" TEXT NOT NULL, '
+        '"attachment_name" TEXT NOT NULL, "attachment" BLOB, "message_id" TEXT NOT NULL, '
+        '"status" VARCHAR(10) NOT NULL, "attempts" INTEGER NOT NULL, "error" TEXT NOT NULL, '
+        '"server_response" TEXT NOT NULL, "queued_at" DATETIME NOT NULL, "sent_at" DATETIME, '
+        'FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE RESTRICT, '
+        'FOREIGN KEY ("stage_id") REFERENCES "follow_up_stage" ("id") ON DELETE RESTRICT, '
+        'FOREIGN KEY ("interaction_id") REFERENCES "interaction" ("id") ON DELETE RESTRICT)',
+        'CREATE INDEX "outbox_message_customer_id" ON "outbox_message" ("customer_id")',
+        'CREATE INDEX "outbox_message_stage_id" ON "outbox_message" ("stage_id")',
+        'CREATE INDEX "outbox_message_interaction_id" ON "outbox_message" ("interaction_id")',
+        'CREATE UNIQUE INDEX "outbox_message_message_id" ON "outbox_message" ("message_id")',
+        'CREATE INDEX "outbox_message_pending" ON "outbox_message" ("status") '
+        'WHERE ("status" != \'sent\')',
+    ):
+        db.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
     4: _v4_worklist_and_note_search,
     5: _v5_skipped_stages,
+    6: _v6_outbox,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

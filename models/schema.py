@@ -429,6 +429,35 @@ class WorklistDecision(BaseModel):
         indexes = ((("kind", "ref_id"), True),)
 
 
+class OutboxMessage(BaseModel):
+    """An e-mail to a customer as queued and sent, so that a failure is visible and
+    retriable and a message the server accepted is never sent again (schema v6).
+
+    Kept whole (recipients, subject, text, attachment, Message-ID) so that a retry
+    sends the same message and the PDF can be re-opened later.
+    """
+
+    STATUSES = ("queued", "sending", "sent", "failed", "uncertain")
+    KINDS = ("reminder", "statement")
+
+    customer = restrict(Customer, backref="outbox_messages")
+    kind = pw.CharField(max_length=10)
+    stage = restrict(FollowUpStage, null=True)
+    interaction = restrict(Interaction, null=True)  # the contact it records
+    recipients = pw.TextField()  # JSON [[name, address], ...] as sent
+    subject = pw.TextField()
+    body = pw.TextField()
+    attachment_name = pw.TextField(default="")
+    attachment = pw.BlobField(null=True)
+    message_id = pw.TextField(unique=True)
+    status = pw.CharField(max_length=10, default="queued")
+    attempts = pw.IntegerField(default=0)
+    error = pw.TextField(default="")  # why the last attempt failed, in words
+    server_response = pw.TextField(default="")
+    queued_at = pw.DateTimeField()
+    sent_at = pw.DateTimeField(null=True)
+
+
 # Today's lists read only open items, each from a small partial index that
 # holds every column the overdue list needs (schema v3).
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
@@ -447,10 +476,15 @@ Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
 # A customer's timeline finds the audit entries of its rows (schema v4).
 AuditEntry.add_index(AuditEntry.table, AuditEntry.row_id, name="audit_entry_row")
 
+# Today and each batch read only the messages still to send or to look at (schema v6).
+OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != "sent"),
+                        name="outbox_message_pending")
+
 ALL_TABLES: tuple[type[BaseModel], ...] = (
     Business, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
     LetterTemplate, FollowUpPolicy, FollowUpStage, Customer, Contact, Invoice,
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
+    OutboxMessage,
 )
