@@ -1,6 +1,6 @@
 """The Settings area: how the business gets paid. Payment terms, late-payment charges,
-follow-up policies and their stages, the reference-rate table, and the defaults for
-customers without a policy of their own.
+follow-up policies and their stages, the reference-rate table, the defaults for
+customers without a policy of their own, and the outgoing mail server.
 
 Everything is read at once off the GUI thread (:func:`models.policies.policy_settings`)
 and every change is written through the window's task helper, then read again. A
@@ -61,6 +61,7 @@ from models.policies import (
 from models.reference_rates import ReferenceRateValue, add_reference_rate, series_name
 from ui import messages
 from ui.list_table import list_table
+from ui.mail_settings_form import MailSettingsForm
 from ui.policy_models import (
     CreditPolicyModel,
     FollowUpPolicyModel,
@@ -78,6 +79,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("followup", "Follow-up policies"),
     ("rates", "Reference rates"),
     ("defaults", "Defaults"),
+    ("mail", "Outgoing mail"),
 )
 """The Settings area's sections: key and title, in the order of its list."""
 
@@ -118,6 +120,7 @@ class SettingsPage(QWidget):
         """Read every setting again from the store."""
         self._request += 1
         request = self._request
+        self.mail_form.reload()
 
         def work(_progress: Progress) -> PolicySettings:
             return policy_settings()
@@ -129,6 +132,7 @@ class SettingsPage(QWidget):
         """Forget what is shown (the store closed); reads on their way are dropped."""
         self._request += 1
         self._settings = None
+        self.mail_form.clear()
         for model in self._models():
             model.set_rows([])
         for combo in (self.followup_combo, self.credit_combo, self.series_filter):
@@ -145,7 +149,7 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults")."""
+        "defaults", "mail")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -499,7 +503,7 @@ class SettingsPage(QWidget):
             self.section_list.addItem(text)
         self.stack = QStackedWidget()
         for page in (self._build_terms(), self._build_charges(), self._build_followup(),
-                     self._build_rates(), self._build_defaults()):
+                     self._build_rates(), self._build_defaults(), self._build_mail()):
             self.stack.addWidget(page)
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)
@@ -646,6 +650,10 @@ class SettingsPage(QWidget):
         holder.setLayout(form)
         return _section("Defaults", "What customers without a policy of their own are "
                         "given. A change is saved at once.", [], holder, stretch=True)
+
+    def _build_mail(self) -> QWidget:
+        self.mail_form = MailSettingsForm(self._tasks)
+        return self.mail_form
 
     def _table(self, model: RowsModel, name: str, accessible: str,
                widths: dict[int, int]) -> QTableView:
