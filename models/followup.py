@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import peewee as pw
 
@@ -22,8 +23,10 @@ from models.audit import record_change
 from models.contacts import PROMISE_GRACE_DAYS, refresh_contact_summary
 from models.db import writing
 from models.errors import LedgerError
+from models.mail import valid_address
 from models.money import format_money
 from models.schema import (
+    Contact,
     CreditNote,
     Customer,
     FollowUpPolicy,
@@ -45,6 +48,7 @@ DEFAULT_POLICY_SETTING = "default_followup_policy"
 DEFAULT_POLICY_NAME = "Standard"
 CHANNEL_CONTACT_KIND = {"email": "email", "letter": "letter", "phone": "call"}
 CHANNEL_WORDS = {"email": "E-mail", "letter": "Letter", "phone": "Phone call"}
+NO_EMAIL_ADDRESS = "No e-mail address: print a letter instead."
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class DueAction:
     invoices: tuple[ActionInvoice, ...]  # oldest due first
     total_minor: int
     warnings: tuple[str, ...]  # e.g. unallocated credit to allocate before sending
+    # An e-mail stage to a customer with no usable address: a printed letter goes instead.
+    no_email_address: bool = False
 
     @property
     def key(self) -> tuple[int, str]:
@@ -158,6 +164,7 @@ def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowU
             due.append(outcome)
         else:
             skipped.append(outcome)
+    due = _letters_instead(due)
     due.sort(key=lambda a: (-max(i.days_overdue for i in a.invoices), a.customer_name.casefold(),
                             a.currency))
     skipped.sort(key=lambda s: (s.customer_name.casefold(), s.currency))
@@ -448,6 +455,33 @@ def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
             return _action(account, stage, chased, credit, names)
     return SkippedAccount(account.customer_id, account.code, account.name, account.currency,
                           top.name, tuple(reasons))
+
+
+def _letters_instead(due: list[DueAction]) -> list[DueAction]:
+    """E-mail actions to customers without a usable address, marked to go as letters."""
+    emailed = {a.customer_id for a in due if a.stage.channel == "email"}
+    if not emailed:
+        return due
+    reachable = customers_with_email(emailed)
+    return [replace(a, no_email_address=True, warnings=(*a.warnings, NO_EMAIL_ADDRESS))
+            if a.stage.channel == "email" and a.customer_id not in reachable else a
+            for a in due]
+
+
+def customers_with_email(customer_ids: Iterable[int]) -> set[int]:
+    """Which of the customers have a usable e-mail address (a billing contact's or
+    their own billing e-mail), as ``models.mail.recipients_of`` finds them."""
+    ids = list(customer_ids)
+    found: set[int] = set()
+    for chunk in range(0, len(ids), 500):  # SQLite's limit on bound values
+        part = ids[chunk:chunk + 500]
+        contacts = Contact.select(Contact.customer, Contact.email).where(
+            Contact.customer.in_(part) & Contact.is_billing)
+        own = Customer.select(Customer.id, Customer.billing_email).where(Customer.id.in_(part))
+        for customer_id, address in [*contacts.tuples(), *own.tuples()]:
+            if valid_address(address.strip()):
+                found.add(customer_id)
+    return found
 
 
 def _invoice_held(candidate: _Candidate, held: dict[int, str]) -> str:

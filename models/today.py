@@ -35,11 +35,14 @@ from models.followup import (
     skip_action,
 )
 from models.money import format_money
+from models.outbox import EMAIL_FAILED as OUTBOX_ITEM_KIND
+from models.outbox import FAILED, UNCERTAIN
 from models.schema import (
     Customer,
     Interaction,
     InteractionInvoice,
     Invoice,
+    OutboxMessage,
     Promise,
     PromiseInvoice,
     StageExecution,
@@ -49,14 +52,17 @@ from models.timeline import CONTACT_KINDS
 
 FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE, STAGE_ACTION = (
     "follow-up", "promise due", "promise broken", "new overdue", "stage action")
+# An e-mail the mail server did not take, or that Duly was closed while sending.
+EMAIL_FAILED = OUTBOX_ITEM_KIND
 # Most pressing first.
-WORK_KINDS = (PROMISE_BROKEN, FOLLOW_UP, PROMISE_DUE, STAGE_ACTION, NEW_OVERDUE)
+WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, FOLLOW_UP, PROMISE_DUE, STAGE_ACTION, NEW_OVERDUE)
 NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
 
 _NOUNS = {FOLLOW_UP: ("follow-up", "follow-ups"), PROMISE_DUE: ("promise due", "promises due"),
           PROMISE_BROKEN: ("broken promise", "broken promises"),
           NEW_OVERDUE: ("newly overdue account", "newly overdue accounts"),
-          STAGE_ACTION: ("reminder due", "reminders due")}
+          STAGE_ACTION: ("reminder due", "reminders due"),
+          EMAIL_FAILED: ("e-mail not sent", "e-mails not sent")}
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,10 @@ class WorkItemRef:
 def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[WorkItem]:
     """Everything to do on ``as_of``: follow-ups whose date has come (however long
     ago), promises due or broken, the follow-up stages due, accounts newly overdue;
-    most pressing first."""
+    e-mails not sent; most pressing first."""
     stages = _stage_actions(as_of)
     items = (_follow_ups(as_of) + _promises(as_of, grace_days) + stages
-             + _unchased(_new_overdue(as_of), stages))
+             + _unchased(_new_overdue(as_of), stages) + _emails_not_sent(as_of))
     hidden = _decided(as_of)
     items = [i for i in items if (i.kind, i.ref_id) not in hidden]
     items.sort(key=lambda i: (WORK_KINDS.index(i.kind), i.due_on, i.customer_name.casefold(),
@@ -219,7 +225,7 @@ def _complete_follow_up(contact_id: int, customer_id: int) -> None:
 def _customer_of(kind: str, ref_id: int) -> int:
     model: type[pw.Model] = {FOLLOW_UP: Interaction, PROMISE_DUE: Promise,
                              PROMISE_BROKEN: Promise, NEW_OVERDUE: Invoice,
-                             STAGE_ACTION: Invoice}[kind]
+                             STAGE_ACTION: Invoice, EMAIL_FAILED: OutboxMessage}[kind]
     row = model.select(model.customer).where(model.id == ref_id).tuples().first()
     if row is None:
         raise LedgerError("item", "That item is no longer in the store.")
@@ -292,13 +298,32 @@ def _stage_actions(as_of: dt.date) -> list[WorkItem]:
     for action in follow_up_plan(as_of).due:
         first = action.invoices[0]
         numbers = ", ".join(i.number for i in action.invoices)
+        detail = f"Invoice{'s' if len(action.invoices) > 1 else ''} {numbers}"
+        if action.no_email_address:
+            detail += " — no e-mail address: print a letter instead"
         items.append(WorkItem(
             STAGE_ACTION, first.id, action.customer_id, action.customer_code,
             action.customer_name, _stage_due_on(action), 0,
-            _stage_title(action),
-            f"Invoice{'s' if len(action.invoices) > 1 else ''} {numbers}",
-            action.total_minor, action.currency))
+            _stage_title(action), detail, action.total_minor, action.currency))
     return [_waiting(item, as_of) for item in items]
+
+
+def _emails_not_sent(as_of: dt.date) -> list[WorkItem]:
+    """E-mails the mail server did not take, or that may not have gone, to retry."""
+    query = (OutboxMessage.select(OutboxMessage.id, OutboxMessage.customer, Customer.code,
+                                  Customer.name, OutboxMessage.queued_at,
+                                  OutboxMessage.subject, OutboxMessage.error,
+                                  OutboxMessage.status)
+             .join(Customer)
+             .where(OutboxMessage.status.in_([FAILED, UNCERTAIN])))
+    items = []
+    for (outbox_id, customer_id, code, name, queued_at, subject, error,
+         status) in query.tuples():
+        what = "E-mail perhaps sent" if status == UNCERTAIN else "E-mail not sent"
+        items.append(_waiting(WorkItem(
+            EMAIL_FAILED, outbox_id, customer_id, code, name, queued_at.date(), 0,
+            f"{what}: {subject}", error, None, ""), as_of))
+    return items
 
 
 def _unchased(new_overdue: list[WorkItem], stages: list[WorkItem]) -> list[WorkItem]:

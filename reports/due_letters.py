@@ -1,5 +1,6 @@
 """Print due letters: every reminder letter due on a day, recorded as sent and
-printed into one PDF, with a summary page for the business first.
+printed into one PDF, with a summary page for the business first. An e-mail
+reminder to a customer with no usable e-mail address is printed as a letter too.
 
 All or nothing: the letters are recorded in one transaction that is committed
 only once the PDF is complete and in place, so a failure or a cancel leaves
@@ -14,7 +15,7 @@ import os
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -40,7 +41,14 @@ from models.followup import DueAction, carry_out_action, follow_up_plan, restate
 from models.letter_context import long_date
 from models.money import format_money
 from models.reference_rates import MissingRate
-from models.schema import FollowUpStage, Interaction, InteractionInvoice, StageExecution
+from models.schema import (
+    Customer,
+    FollowUpStage,
+    Interaction,
+    InteractionInvoice,
+    LetterTemplate,
+    StageExecution,
+)
 from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.fonts import BOLD, REGULAR, printable
@@ -158,7 +166,8 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
                     cancelled: Callable[[], bool] | None
                     ) -> tuple[list[_Built], list[SkippedLetter]]:
     """Record each letter due as sent (inside the caller's transaction) and snapshot it."""
-    actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == "letter"]
+    actions = [_as_letter(a) for a in follow_up_plan(as_of).due
+               if a.stage.channel == "letter" or a.no_email_address]
     built: list[_Built] = []
     skipped: list[SkippedLetter] = []
     for done, action in enumerate(actions, 1):
@@ -170,6 +179,27 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
         if progress is not None:
             progress(done, len(actions))
     return built, skipped
+
+
+def _as_letter(action: DueAction) -> DueAction:
+    """The action as a printed letter: an e-mail stage to a customer with no usable
+    address goes on paper, written from the business's letter of the same tone if
+    it has one, else from the stage's own template."""
+    if action.stage.channel == "letter":
+        return action
+    letter = (LetterTemplate.select(LetterTemplate.id)
+              .where((LetterTemplate.channel == "letter")
+                     & (LetterTemplate.tone == action.stage.tone))
+              .order_by(LetterTemplate.language != _language(action.customer_id),
+                        LetterTemplate.id).first())
+    template_id = letter.id if letter is not None else action.stage.template_id
+    return replace(action, stage=replace(action.stage, channel="letter",
+                                         template_id=template_id))
+
+
+def _language(customer_id: int) -> str:
+    row = Customer.select(Customer.language).where(Customer.id == customer_id).first()
+    return row.language if row is not None else "en"
 
 
 def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Built:
@@ -404,7 +434,8 @@ def letter_for_contact(interaction_id: int) -> LetterData:
         raise LedgerError("contact", "That contact no longer exists.")
     stage = (FollowUpStage.get_or_none(FollowUpStage.id == contact.stage_id)
              if contact.stage_id is not None else None)
-    if stage is None or stage.channel != "letter":
+    # An e-mail stage printed as a letter (no e-mail address) is a letter contact.
+    if stage is None or (stage.channel != "letter" and contact.kind != "letter"):
         raise LedgerError("contact", "That contact is not a letter of a follow-up stage.")
     invoice_ids = [invoice_id for (invoice_id,) in InteractionInvoice.select(
         InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact.id).tuples()]

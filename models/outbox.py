@@ -1,0 +1,284 @@
+"""The outbox: every e-mail to a customer, kept whole with its state, so a failure is
+shown and retriable and a message the mail server accepted is never sent again.
+
+Sending exactly once: a message is marked "sending" and that is committed before
+Duly talks to the server; only the server's acceptance marks it "sent". A message
+still "sending" when a batch starts was cut off (Duly closed or crashed) after
+perhaps reaching the server, so it is never sent again by itself: it becomes
+"uncertain" and waits for the user to check their Sent folder and retry it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import ssl
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.utils import formataddr, make_msgid
+
+import peewee as pw
+
+from models.audit import record_change
+from models.db import writing
+from models.errors import LedgerError
+from models.mail import (
+    MailSettings,
+    build_message,
+    clean_header,
+    mail_settings,
+    new_message_id,
+    send_message,
+)
+from models.schema import Customer, FollowUpStage, Interaction, OutboxMessage, WorklistDecision
+
+QUEUED, SENDING, SENT, FAILED, UNCERTAIN = OutboxMessage.STATUSES
+# The kind of Today item a message not sent makes (models.today lists it).
+EMAIL_FAILED = "email_failed"
+IN_THE_OUTBOX = "In the outbox"
+CUT_OFF = ("Duly was closed while sending; check your Sent folder before sending it "
+           "again.")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message of the outbox, as the window lists it."""
+
+    id: int
+    customer_id: int
+    customer_name: str
+    kind: str  # "reminder" or "statement"
+    stage_name: str  # "" for a statement
+    to: str  # "Name <a@b>, …" as sent
+    subject: str
+    status: str  # "queued", "sending", "sent", "failed", "uncertain"
+    attempts: int
+    error: str  # why the last attempt failed, in the user's words
+    server_response: str
+    queued_at: dt.datetime
+    sent_at: dt.datetime | None
+    attachment_name: str
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What a batch did: messages sent, those that failed and why, those not tried."""
+
+    sent: int
+    failed: tuple[tuple[str, str], ...]  # (customer name, reason)
+    left: int  # not tried (cancelled)
+    # (customer name, subject) of messages found cut off mid-send, now "uncertain"
+    uncertain: tuple[tuple[str, str], ...] = ()
+
+
+def outbox(statuses: Sequence[str] | None = None) -> list[OutboxRow]:
+    """The messages of the outbox (with ``statuses`` only, if given), newest first."""
+    query = (OutboxMessage.select(OutboxMessage, Customer.name, FollowUpStage.name)
+             .join(Customer).switch(OutboxMessage)
+             .join(FollowUpStage, pw.JOIN.LEFT_OUTER)
+             .order_by(OutboxMessage.queued_at.desc(), OutboxMessage.id.desc()))
+    if statuses is not None:
+        query = query.where(OutboxMessage.status.in_(list(statuses)))
+    rows = []
+    for message in query:
+        stage = message.stage.name if message.stage_id is not None else ""
+        rows.append(OutboxRow(
+            id=message.id, customer_id=message.customer_id,
+            customer_name=message.customer.name, kind=message.kind, stage_name=stage,
+            to=recipients_text(_recipients(message)), subject=message.subject,
+            status=message.status, attempts=message.attempts, error=message.error,
+            server_response=message.server_response, queued_at=message.queued_at,
+            sent_at=message.sent_at, attachment_name=message.attachment_name))
+    return rows
+
+
+def recipients_text(to: Sequence[tuple[str, str]]) -> str:
+    """Recipients as a To header shows them: "Name <a@b>, …"."""
+    return ", ".join(formataddr((clean_header(name), address)) for name, address in to)
+
+
+def queue_message(customer_id: int, *, kind: str, subject: str, text: str,
+                  to: Sequence[tuple[str, str]], attachments: Sequence[tuple[str, bytes]] = (),
+                  contact_id: int | None = None, now: dt.datetime | None = None) -> int:
+    """Put a message to the customer in the outbox, to be sent by :func:`send_queued`;
+    with ``contact_id``, the contact it records (whose outcome then says where the
+    e-mail is). At most one attachment. Returns the message's id."""
+    if kind not in OutboxMessage.KINDS:
+        raise LedgerError("kind", f"{kind!r} is not a kind of e-mail Duly sends.")
+    if not to:
+        raise LedgerError("recipients", "There is no one to send it to: the customer has no "
+                                        "billing e-mail address.")
+    if len(attachments) > 1:
+        raise LedgerError("attachments", "An outbox message carries one attachment at most.")
+    now = now or dt.datetime.now()
+    name, content = attachments[0] if attachments else ("", None)
+    with writing():
+        stage_id = None
+        if contact_id is not None:
+            contact = Interaction.get_by_id(contact_id)
+            stage_id = contact.stage_id
+            _say_on_contact(contact_id, IN_THE_OUTBOX)
+        message = OutboxMessage.create(
+            customer=customer_id, kind=kind, stage=stage_id, interaction=contact_id,
+            recipients=json.dumps([[clean_header(n), a.strip()] for n, a in to],
+                                  ensure_ascii=False),
+            subject=clean_header(subject), body=text, attachment_name=clean_header(name),
+            attachment=content, message_id=_message_id(), status=QUEUED, queued_at=now)
+        record_change("queue e-mail", "outbox_message", message.id, after={
+            "customer_id": customer_id, "kind": kind, "subject": message.subject,
+            "to": recipients_text(to), "attachment": message.attachment_name})
+    return int(message.id)
+
+
+def send_queued(settings: MailSettings, password: str | None, *,
+                ids: Sequence[int] | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None,
+                ssl_context: ssl.SSLContext | None = None,
+                now: dt.datetime | None = None) -> SendResult:
+    """Send the queued messages (those of ``ids`` only, if given), oldest first, each
+    exactly once; a failure is recorded with its reason and left to retry. Stops
+    between messages when ``cancelled()`` says so, leaving the rest queued."""
+    uncertain = _mark_cut_off()
+    queued = _queued_ids(ids)
+    sent = 0
+    failed: list[tuple[str, str]] = []
+    for done, outbox_id in enumerate(queued):
+        if cancelled is not None and cancelled():
+            return SendResult(sent, tuple(failed), len(queued) - done, uncertain)
+        outcome = _send_one(outbox_id, settings, password, ssl_context, now)
+        if outcome is None:
+            sent += 1
+        elif outcome[1]:
+            failed.append(outcome)
+        if progress is not None:
+            progress(done + 1, len(queued))
+    return SendResult(sent, tuple(failed), 0, uncertain)
+
+
+def retry(outbox_id: int) -> None:
+    """Queue a failed message again; an uncertain one too, once the user has checked it
+    did not go. A message the server accepted is never queued again."""
+    with writing():
+        message = OutboxMessage.get_or_none(OutboxMessage.id == outbox_id)
+        if message is None:
+            raise LedgerError("message", "That e-mail is no longer in the outbox.")
+        if message.status == SENT:
+            raise LedgerError("message", f"That e-mail was sent on "
+                                         f"{message.sent_at:%d %b %Y at %H:%M}; it is not "
+                                         f"sent again.")
+        if message.status in (QUEUED, SENDING):
+            raise LedgerError("message", "That e-mail is already waiting to be sent.")
+        OutboxMessage.update(status=QUEUED).where(OutboxMessage.id == outbox_id).execute()
+        # A decision about the earlier failure does not hide the next one.
+        WorklistDecision.delete().where((WorklistDecision.kind == EMAIL_FAILED)
+                                        & (WorklistDecision.ref_id == outbox_id)).execute()
+        if message.interaction_id is not None:
+            _say_on_contact(message.interaction_id, IN_THE_OUTBOX)
+        record_change("retry e-mail", "outbox_message", outbox_id,
+                      before={"status": message.status, "error": message.error},
+                      after={"status": QUEUED})
+
+
+def attachment_of(outbox_id: int) -> tuple[str, bytes]:
+    """The message's attachment as sent (its name and bytes), to re-open."""
+    message = OutboxMessage.get_or_none(OutboxMessage.id == outbox_id)
+    if message is None:
+        raise LedgerError("message", "That e-mail is no longer in the outbox.")
+    if message.attachment is None:
+        raise LedgerError("attachment", "That e-mail had no attachment.")
+    return message.attachment_name, bytes(message.attachment)
+
+
+# --- sending one ---------------------------------------------------------------------
+
+def _mark_cut_off() -> tuple[tuple[str, str], ...]:
+    """Messages left "sending" by a batch that never finished become "uncertain"."""
+    with writing():
+        rows = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.subject,
+                                         OutboxMessage.interaction, Customer.name)
+                    .join(Customer).where(OutboxMessage.status == SENDING).tuples())
+        for outbox_id, _, contact_id, _ in rows:
+            OutboxMessage.update(status=UNCERTAIN, error=CUT_OFF).where(
+                OutboxMessage.id == outbox_id).execute()
+            if contact_id is not None:
+                _say_on_contact(contact_id, f"Perhaps sent: {CUT_OFF}")
+            record_change("e-mail cut off", "outbox_message", outbox_id,
+                          before={"status": SENDING}, after={"status": UNCERTAIN})
+    return tuple((name, subject) for _, subject, _, name in rows)
+
+
+def _queued_ids(ids: Sequence[int] | None) -> list[int]:
+    query = (OutboxMessage.select(OutboxMessage.id).where(OutboxMessage.status == QUEUED)
+             .order_by(OutboxMessage.queued_at, OutboxMessage.id))
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    return [outbox_id for (outbox_id,) in query.tuples()]
+
+
+def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
+              context: ssl.SSLContext | None, now: dt.datetime | None
+              ) -> tuple[str, str] | None:
+    """Send one message; None when the server took it, else (customer, reason). A
+    message no longer queued (taken by another batch) gives ("", "")."""
+    with writing():
+        claimed = (OutboxMessage.update(status=SENDING, attempts=OutboxMessage.attempts + 1)
+                   .where((OutboxMessage.id == outbox_id) & (OutboxMessage.status == QUEUED))
+                   .execute())
+    if not claimed:
+        return ("", "")
+    # Committed above: from here on, a crash leaves it "sending", never sent twice.
+    message = OutboxMessage.get_by_id(outbox_id)
+    try:
+        mime = build_message(settings, to=_recipients(message), subject=message.subject,
+                             text=message.body, attachments=_attachments(message),
+                             message_id=message.message_id, date=now)
+        response = send_message(settings, password, mime, ssl_context=context)
+    except LedgerError as error:  # MailError, or a recipient that is not an address
+        _record_failure(message, error.message)
+        return (message.customer.name, error.message)
+    _record_sent(message, response, now or dt.datetime.now())
+    return None
+
+
+def _record_sent(message: OutboxMessage, response: str, at: dt.datetime) -> None:
+    with writing():
+        OutboxMessage.update(status=SENT, sent_at=at, server_response=response, error="").where(
+            OutboxMessage.id == message.id).execute()
+        if message.interaction_id is not None:
+            who = ", ".join(address for _, address in _recipients(message))
+            _say_on_contact(message.interaction_id, f"Sent {at:%d %b %Y %H:%M} to {who}")
+        record_change("e-mail sent", "outbox_message", message.id,
+                      after={"status": SENT, "server_response": response})
+
+
+def _record_failure(message: OutboxMessage, reason: str) -> None:
+    with writing():
+        OutboxMessage.update(status=FAILED, error=reason).where(
+            OutboxMessage.id == message.id).execute()
+        if message.interaction_id is not None:
+            _say_on_contact(message.interaction_id, f"Not sent: {reason}")
+        record_change("e-mail failed", "outbox_message", message.id,
+                      after={"status": FAILED, "error": reason})
+
+
+def _say_on_contact(contact_id: int, outcome: str) -> None:
+    """Keep the contact's outcome saying where its e-mail is."""
+    Interaction.update(outcome=outcome).where(Interaction.id == contact_id).execute()
+
+
+def _recipients(message: OutboxMessage) -> list[tuple[str, str]]:
+    return [(str(name), str(address)) for name, address in json.loads(message.recipients)]
+
+
+def _attachments(message: OutboxMessage) -> list[tuple[str, bytes]]:
+    if message.attachment is None:
+        return []
+    return [(message.attachment_name, bytes(message.attachment))]
+
+
+def _message_id() -> str:
+    """A Message-ID fixed when the message is queued, so a retry keeps it."""
+    settings = mail_settings()
+    return new_message_id(settings) if settings is not None else make_msgid(domain="duly.invalid")
+

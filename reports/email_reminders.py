@@ -1,0 +1,188 @@
+"""E-mail reminders and statements into the outbox.
+
+Approving an e-mail stage carries it out (the contact, the stage reached, its
+charges) and puts the message in the outbox in the same transaction, with the
+open-item statement attached as it stands after the stage's charges: either
+both are recorded or neither. Sending is ``models.outbox.send_queued``'s work.
+A customer without a usable e-mail address is not queued: a printed letter goes
+instead (``reports.due_letters`` prints it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models.action_letters import draft_for
+from models.company import business_details
+from models.contacts import ContactEntry, log_contact
+from models.db import writing
+from models.errors import LedgerError
+from models.followup import (
+    DueAction,
+    carry_out_action,
+    due_action,
+    follow_up_plan,
+    restate_action_text,
+)
+from models.letter_context import long_date
+from models.mail import recipients_of
+from models.money import format_money
+from models.outbox import queue_message
+from models.reference_rates import MissingRate
+from models.schema import Customer
+from models.templating import TemplateError
+from reports.statement import render_open_item_statement, statement_data
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    """What queueing the e-mails due did."""
+
+    queued: int
+    without_address: tuple[str, ...]  # customers with no usable e-mail address (a letter)
+    skipped: tuple[tuple[str, str], ...]  # (customer name, reason), e.g. a template that fails
+
+
+def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> QueueResult:
+    """Carry out every e-mail stage due on ``as_of`` and queue its message; customers
+    without an address are left for a letter, and a message that cannot be written
+    is skipped with the reason (nothing of it recorded)."""
+    now = now or dt.datetime.now()
+    actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == "email"]
+    queued = 0
+    without: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for done, action in enumerate(actions, 1):
+        if action.no_email_address:
+            without.append(action.customer_name)
+        else:
+            try:
+                _queue_due(action, as_of, now)
+                queued += 1
+            except (TemplateError, MissingRate, LedgerError) as refusal:
+                skipped.append((action.customer_name, refusal.message))
+        if progress is not None:
+            progress(done, len(actions))
+    return QueueResult(queued, tuple(without), tuple(skipped))
+
+
+def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str,
+                   now: dt.datetime | None = None) -> int:
+    """Carry out an e-mail reminder the user approved in Today (with their subject and
+    text) and queue it, with the statement attached; returns the outbox id."""
+    if action.stage.channel != "email":
+        raise LedgerError("action", f"\u201c{action.stage.name}\u201d is not an e-mail.")
+    now = now or dt.datetime.now()
+    with writing():
+        current = _still_due(action, as_of)
+        to = _recipients(current.customer_id, current.customer_name)
+        contact_id = carry_out_action(current, as_of, subject=subject, text=text, now=now)
+        return _queue(current.customer_id, "reminder", subject, text, to, as_of,
+                      current.currency, contact_id, now)
+
+
+def statement_email_draft(customer_id: int, as_of: dt.date) -> tuple[str, str]:
+    """The subject and text of an e-mail sending the customer their statement."""
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    data = statement_data(customer_id, as_of, today=as_of)
+    business = business_details()
+    sender = business.name if business is not None else ""
+    subject = f"Statement of account {customer.code} at {long_date(as_of)}"
+    balance = format_money(data.total_minor, data.currency)
+    if data.total_minor > 0:
+        owed = f"It shows {balance} due."
+    elif data.total_minor < 0:
+        owed = f"It shows a credit of {format_money(-data.total_minor, data.currency)}."
+    else:
+        owed = "Your account is settled: nothing is due."
+    text = (f"Dear {customer.name},\n\nPlease find attached the statement of your account "
+            f"with us at {long_date(as_of)}. {owed}\n\nIf anything on it does not match your "
+            f"records, please reply to this e-mail and we will look into it.\n\n"
+            f"Kind regards\n{sender}\n")
+    return subject, text
+
+
+def queue_statement_email(customer_id: int, as_of: dt.date, *, subject: str, text: str,
+                          now: dt.datetime | None = None) -> int:
+    """Record an e-mail of the customer's statement in their contact log and queue it
+    with the statement attached; returns the outbox id."""
+    now = now or dt.datetime.now()
+    with writing():
+        customer = Customer.get_or_none(Customer.id == customer_id)
+        if customer is None:
+            raise LedgerError("customer", "That customer no longer exists.")
+        to = _recipients(customer_id, customer.name)
+        summary = "\n\n".join(part for part in ("Statement of account", subject.strip(),
+                                                text.strip()) if part)
+        contact_id = log_contact(customer_id, ContactEntry(
+            kind="email", occurred_at=now, summary=summary), now=now)
+        return _queue(customer_id, "statement", subject, text, to, as_of, customer.currency,
+                      contact_id, now)
+
+
+def statement_attachment(customer_id: int, as_of: dt.date,
+                         currency: str | None = None) -> tuple[str, bytes]:
+    """The open-item statement as a PDF to attach: "Statement C00047 2026-11-24.pdf"."""
+    data = statement_data(customer_id, as_of, today=as_of, currency=currency)
+    out = io.BytesIO()
+    render_open_item_statement(data, out)
+    return f"Statement {data.customer_code} {as_of.isoformat()}.pdf", out.getvalue()
+
+
+# --- one message -------------------------------------------------------------------
+
+def _queue_due(action: DueAction, as_of: dt.date, now: dt.datetime) -> int:
+    """One e-mail stage due: its text from the stage's template, carried out and queued."""
+    with writing():  # its own transaction (a savepoint inside a caller's)
+        current = _still_due(action, as_of)
+        to = _recipients(current.customer_id, current.customer_name)
+        draft = draft_for(current, as_of)
+        contact_id = carry_out_action(current, as_of, subject=draft.subject, text=draft.text,
+                                      now=now)
+        if _charges(current):
+            # Written again so that the text's charges and total agree with the
+            # charges just recorded, which the attached statement lists.
+            draft = draft_for(current, as_of)
+            restate_action_text(contact_id, current, subject=draft.subject, text=draft.text)
+        return _queue(current.customer_id, "reminder", draft.subject, draft.text, to, as_of,
+                      current.currency, contact_id, now)
+
+
+def _queue(customer_id: int, kind: str, subject: str, text: str, to: list[tuple[str, str]],
+           as_of: dt.date, currency: str, contact_id: int, now: dt.datetime) -> int:
+    attachment = statement_attachment(customer_id, as_of, currency)
+    return queue_message(customer_id, kind=kind, subject=subject, text=text, to=to,
+                         attachments=[attachment], contact_id=contact_id, now=now)
+
+
+def _still_due(action: DueAction, as_of: dt.date) -> DueAction:
+    """The action as it stands now, in the caller's transaction, or a refusal if the
+    account has moved on since it was read (so it is never carried out twice)."""
+    current = due_action(action.customer_id, action.currency, as_of)
+    if current is None:
+        raise LedgerError("action", "Nothing is due to this customer any more: the account "
+                                    "has changed since the list was read.")
+    if current.stage.id != action.stage.id:
+        raise LedgerError("action", f"The account has moved on to \u201c{current.stage.name}"
+                                    f"\u201d since the list was read. Review it again.")
+    return current
+
+
+def _recipients(customer_id: int, name: str) -> list[tuple[str, str]]:
+    to = recipients_of(customer_id)
+    if not to:
+        raise LedgerError("recipients", f"{name} has no usable e-mail address: print a "
+                                        f"letter instead.")
+    return to
+
+
+def _charges(action: DueAction) -> bool:
+    """Whether carrying out the action's stage records charges."""
+    stage = action.stage
+    return bool(stage.fee_minor or stage.apply_interest or stage.apply_compensation)
