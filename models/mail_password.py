@@ -16,7 +16,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import keyring
 from keyring.backend import KeyringBackend
@@ -36,8 +36,8 @@ T = TypeVar("T")
 _session_passwords: dict[str, str] = {}
 
 
-def _optional_error(module: str, name: str) -> tuple[type[BaseException], ...]:
-    """The exception class ``module.name`` as a 1-tuple, or () where the module is absent
+def _optional_class(module: str, name: str) -> tuple[type[Any], ...]:
+    """The class ``module.name`` as a 1-tuple, or () where the module is absent
     (secretstorage and jeepney are only installed on Linux)."""
     try:
         imported = __import__(module, fromlist=[name])
@@ -46,12 +46,13 @@ def _optional_error(module: str, name: str) -> tuple[type[BaseException], ...]:
     return (getattr(imported, name),)
 
 
-_SECRET_STORAGE_ERROR = _optional_error("secretstorage.exceptions", "SecretStorageException")
-_NOT_AVAILABLE = _optional_error("secretstorage.exceptions",
+_SECRET_STORAGE_ERROR = _optional_class("secretstorage.exceptions", "SecretStorageException")
+_NOT_AVAILABLE = _optional_class("secretstorage.exceptions",
                                  "SecretServiceNotAvailableException")
-_LOCKED = _optional_error("secretstorage.exceptions", "LockedException")
-_DISMISSED = _optional_error("secretstorage.exceptions", "PromptDismissedException")
-_DBUS_ERROR = _optional_error("jeepney", "DBusErrorResponse")
+_LOCKED = _optional_class("secretstorage.exceptions", "LockedException")
+_DISMISSED = _optional_class("secretstorage.exceptions", "PromptDismissedException")
+_DBUS_ERROR = _optional_class("jeepney", "DBusErrorResponse")
+_DBUS_CONNECTION = _optional_class("jeepney.io.blocking", "DBusConnection")
 # OSError: the D-Bus socket is missing or went away mid-call.
 _KEYRING_ERRORS = (KeyringError, OSError) + _SECRET_STORAGE_ERROR + _DBUS_ERROR
 
@@ -136,6 +137,7 @@ def _with_keyring(operation: Callable[[KeyringBackend], T]) -> T:
     try:
         return operation(backend)
     except _KEYRING_ERRORS as error:
+        _close_left_connections(error)
         raise _unavailable(error, backend) from error
 
 
@@ -146,9 +148,9 @@ def _backend() -> KeyringBackend:
     one works here; both quietly keep nothing (or fail later), so they count as none."""
     try:
         backend = keyring.get_keyring()
-    except (RuntimeError, ImportError, AttributeError) as error:
-        # A keyring named by PYTHON_KEYRING_BACKEND or keyringrc.cfg that cannot work here.
-        raise _unavailable(error, None) from error
+    except Exception as error:  # noqa: BLE001 - a named keyring says "cannot work" by raising
+        # One named by PYTHON_KEYRING_BACKEND or keyringrc.cfg that cannot work here.
+        raise _no_keyring() from error
     if isinstance(backend, chainer.ChainerBackend):
         safe = [chained for chained in backend.backends if _keeps_safely(chained)]
         if not safe:
@@ -157,6 +159,17 @@ def _backend() -> KeyringBackend:
     if not _keeps_safely(backend):
         raise _no_keyring()
     return backend
+
+
+def _close_left_connections(error: BaseException) -> None:
+    """Close the D-Bus connections the failed call left open: keyring 25.7's Secret Service
+    backend leaves its connection open when unlocking or creating the collection fails."""
+    traceback = error.__traceback__
+    while traceback is not None and _DBUS_CONNECTION:
+        for value in list(traceback.tb_frame.f_locals.values()):
+            if isinstance(value, _DBUS_CONNECTION):
+                value.close()
+        traceback = traceback.tb_next
 
 
 def _keeps_safely(backend: KeyringBackend) -> bool:
@@ -171,8 +184,7 @@ def _keeps_safely(backend: KeyringBackend) -> bool:
 def _unavailable(error: BaseException, backend: KeyringBackend | None) -> KeyringUnavailable:
     """The error the user sees for what went wrong in the keyring."""
     causes = _causes(error)
-    if any(isinstance(cause, (NoKeyringError,) + _NOT_AVAILABLE) for cause in causes) \
-            or not isinstance(error, _KEYRING_ERRORS):
+    if any(isinstance(cause, (NoKeyringError,) + _NOT_AVAILABLE) for cause in causes):
         return _no_keyring()
     if any(isinstance(cause, _DISMISSED) for cause in causes) or (
             isinstance(error, KeyringLocked) and _is_secret_service(backend)):
