@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
 import peewee as pw
 
@@ -36,6 +37,7 @@ QUEUED, SENDING, SENT, FAILED, UNCERTAIN = OutboxMessage.STATUSES
 # The kind of Today item a message not sent makes (models.today lists it).
 EMAIL_FAILED = "email_failed"
 IN_THE_OUTBOX = "In the outbox"
+_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')  # RFC 5322: such a name is quoted
 CUT_OFF = ("Duly was closed while sending; check your Sent folder before sending it "
            "again.")
 
@@ -73,28 +75,39 @@ class SendResult:
 
 def outbox(statuses: Sequence[str] | None = None) -> list[OutboxRow]:
     """The messages of the outbox (with ``statuses`` only, if given), newest first."""
-    query = (OutboxMessage.select(OutboxMessage, Customer.name, FollowUpStage.name)
+    query = (OutboxMessage.select(
+        OutboxMessage.id, OutboxMessage.customer, Customer.name, OutboxMessage.kind,
+        pw.fn.COALESCE(FollowUpStage.name, ""), OutboxMessage.recipients,
+        OutboxMessage.subject, OutboxMessage.status, OutboxMessage.attempts,
+        OutboxMessage.error, OutboxMessage.server_response, OutboxMessage.queued_at,
+        OutboxMessage.sent_at, OutboxMessage.attachment_name)
              .join(Customer).switch(OutboxMessage)
              .join(FollowUpStage, pw.JOIN.LEFT_OUTER)
              .order_by(OutboxMessage.queued_at.desc(), OutboxMessage.id.desc()))
     if statuses is not None:
         query = query.where(OutboxMessage.status.in_(list(statuses)))
     rows = []
-    for message in query:
-        stage = message.stage.name if message.stage_id is not None else ""
+    for (outbox_id, customer_id, name, kind, stage, recipients, subject, status, attempts,
+         error, response, queued_at, sent_at, attachment_name) in query.tuples():
         rows.append(OutboxRow(
-            id=message.id, customer_id=message.customer_id,
-            customer_name=message.customer.name, kind=message.kind, stage_name=stage,
-            to=recipients_text(_recipients(message)), subject=message.subject,
-            status=message.status, attempts=message.attempts, error=message.error,
-            server_response=message.server_response, queued_at=message.queued_at,
-            sent_at=message.sent_at, attachment_name=message.attachment_name))
+            id=outbox_id, customer_id=customer_id, customer_name=name, kind=kind,
+            stage_name=stage, to=recipients_text(_parsed(recipients)), subject=subject,
+            status=status, attempts=attempts, error=error, server_response=response,
+            queued_at=queued_at, sent_at=sent_at, attachment_name=attachment_name))
     return rows
 
 
 def recipients_text(to: Sequence[tuple[str, str]]) -> str:
-    """Recipients as a To header shows them: "Name <a@b>, …"."""
-    return ", ".join(formataddr((clean_header(name), address)) for name, address in to)
+    """Recipients as a mail program shows them: "Name <a@b>, …" (names as written)."""
+    return ", ".join(_shown(clean_header(name), address) for name, address in to)
+
+
+def _shown(name: str, address: str) -> str:
+    if not name:
+        return address
+    if _SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 def queue_message(customer_id: int, *, kind: str, subject: str, text: str,
@@ -268,7 +281,11 @@ def _say_on_contact(contact_id: int, outcome: str) -> None:
 
 
 def _recipients(message: OutboxMessage) -> list[tuple[str, str]]:
-    return [(str(name), str(address)) for name, address in json.loads(message.recipients)]
+    return _parsed(message.recipients)
+
+
+def _parsed(recipients: str) -> list[tuple[str, str]]:
+    return [(str(name), str(address)) for name, address in json.loads(recipients)]
 
 
 def _attachments(message: OutboxMessage) -> list[tuple[str, bytes]]:
