@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
@@ -65,6 +65,7 @@ from models.ledger import (
     void_invoice,
     void_payment,
 )
+from models.mail import MailSettings, mail_settings, recipients_of
 from models.money import format_money
 from models.timeline import TimelineEntry, customer_timeline
 from ui import messages
@@ -89,6 +90,14 @@ from ui.statement_dialog import (
 from ui.style import centred_column, mute, scale_font
 from ui.tasks import Progress, TaskRunner
 
+if TYPE_CHECKING:
+    from models.outbox import SendResult
+    from ui.email_dialog import ComposedEmail
+    from ui.password_dialog import MailAccess
+
+# What an e-mailed statement starts from: the settings, the recipients, subject and text.
+StatementMail = tuple[MailSettings | None, list[tuple[str, str]], str, str]
+
 LIST_WIDTH = 360
 _EMPTY_TEXT_WIDTH = 420
 
@@ -102,6 +111,10 @@ class CustomersPage(QWidget):
     """The customer list has (re)loaded."""
     account_loaded = Signal(int)
     """A customer's account has (re)loaded into the view (its id)."""
+    mail_settings_requested = Signal()
+    """The user asked to open Settings → Outgoing mail (e-mail is not set up)."""
+    statement_emailed = Signal(object)
+    """An e-mailed statement was handed to the mail server, or not (a ``SendResult``)."""
 
     def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
                  parent: QWidget | None = None) -> None:
@@ -119,6 +132,7 @@ class CustomersPage(QWidget):
         self._list_generation = 0
         self._account_generation = 0
         self._writing = 0
+        self._emailing = False
         self._select_after_load: int | None = None
 
         self._build_actions()
@@ -200,7 +214,7 @@ class CustomersPage(QWidget):
         void actions answer Delete only in their own table.
         """
         return [self.add_customer_action, self.edit_customer_action, self.hold_action,
-                self.statement_action, self.find_customer_action,
+                self.statement_action, self.email_statement_action, self.find_customer_action,
                 self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
@@ -249,6 +263,10 @@ class CustomersPage(QWidget):
         self.statement_action = page_action(
             self, "&Statement…", "Ctrl+Shift+S", self._on_statement_action_triggered,
             tip="Build this customer's statement: open items, or the account's activity")
+        self.email_statement_action = page_action(
+            self, "E-&mail Statement…", "Ctrl+Shift+M",
+            self._on_email_statement_action_triggered,
+            tip="E-mail this customer's open-item statement as a PDF to their billing contacts")
         self.edit_note_action = page_action(
             self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
             tip="Correct the selected contact's note, outcome or follow-up date")
@@ -326,8 +344,8 @@ class CustomersPage(QWidget):
         self.view = CustomerAccountView()
         self.view.set_actions(
             [self.record_payment_action, self.add_credit_note_action,
-             self.add_invoice_action, self.statement_action, self.edit_customer_action,
-             self.hold_action],
+             self.add_invoice_action, self.statement_action, self.email_statement_action,
+             self.edit_customer_action, self.hold_action],
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
             [self.log_contact_action, self.edit_note_action])
@@ -835,6 +853,112 @@ class CustomersPage(QWidget):
 
         PdfPreviewDialog.show_pdf(self.window(), pdf, self.tasks)
 
+    def _on_email_statement_action_triggered(self) -> None:
+        from reports.email_reminders import statement_email_draft  # imported when first needed
+
+        header = self._header
+        if header is None or not self.email_statement_action.isEnabled():
+            return
+        today = self._today()
+
+        def work(_progress: Progress) -> StatementMail:
+            settings = mail_settings()
+            to = recipients_of(header.id)
+            subject, text = (statement_email_draft(header.id, today) if settings and to
+                             else ("", ""))
+            return settings, to, subject, text
+
+        self.tasks.run(work, on_success=lambda found: self._on_email_draft_task_succeeded(
+            header, today, found))
+
+    def _on_email_draft_task_succeeded(self, header: CustomerHeader, today: dt.date,
+                                       found: StatementMail) -> None:
+        from ui.email_dialog import EmailDialog, EmailDraft  # imported when first needed
+        from ui.password_dialog import show_not_set_up
+
+        settings, to, subject, text = found
+        if settings is None:
+            show_not_set_up(self, self.mail_settings_requested.emit)
+        elif not to:
+            self._offer_printed_statement(header)
+        else:
+            draft = EmailDraft(header.name, tuple(to), subject, text,
+                               f"Statement {header.code} {today.isoformat()}.pdf")
+            EmailDialog.ask(self, lambda composed: self._on_email_dialog_finished(
+                header, today, composed), draft=draft)
+
+    def _offer_printed_statement(self, header: CustomerHeader) -> None:
+        """A customer with no usable e-mail address: say so, offer the printed statement."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Duly",
+                          f"{header.name} has no usable e-mail address.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("noEmailAddress")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("Give the customer a billing e-mail or mark a contact with an "
+                               "address as billing contact, or print the statement and post "
+                               "it.")
+        printed = box.addButton("&Print Statement…", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(printed)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self.statement_action.trigger() if button is printed else None)
+        box.open()
+
+    def _on_email_dialog_finished(self, header: CustomerHeader, today: dt.date,
+                                  composed: ComposedEmail | None) -> None:
+        from ui.password_dialog import ask_mail_access
+
+        if composed is not None:
+            ask_mail_access(self, self.tasks, lambda access: self._send_statement(
+                header, today, composed, access), open_settings=self.mail_settings_requested.emit)
+
+    def _send_statement(self, header: CustomerHeader, today: dt.date, composed: ComposedEmail,
+                        access: MailAccess) -> None:
+        """Queue the statement e-mail and hand it to the mail server, off the GUI thread."""
+        from models.outbox import send_queued
+        from reports.email_reminders import queue_statement_email
+        from ui import password_dialog
+
+        context = password_dialog.ssl_context
+        now = dt.datetime.combine(today, dt.datetime.now().time().replace(microsecond=0))
+
+        def work(_progress: Progress) -> SendResult:
+            outbox_id = queue_statement_email(header.id, today, subject=composed.subject,
+                                              text=composed.text, now=now)
+            return send_queued(access.settings, access.password, ids=[outbox_id],
+                               ssl_context=context, now=now)
+
+        def ended() -> None:
+            self._emailing = False
+            self._update_actions()
+            self.refresh_account()
+            self.account_changed.emit(header.id)
+
+        def sent(result: SendResult) -> None:
+            ended()
+            if result.sent:
+                self.view.show_notice(f"Statement e-mailed to {header.name}.")
+            else:
+                reason = result.failed[0][1] if result.failed else "It was not sent."
+                messages.show_message(
+                    self, QMessageBox.Icon.Warning, "Duly",
+                    f"The statement to {header.name} was not sent.",
+                    informative=f"{reason}\n\nIt waits in the outbox: retry it from Today "
+                                f"once the problem is put right.")
+            self.statement_emailed.emit(result)
+
+        def failed(error: BaseException) -> bool:
+            ended()
+            if not isinstance(error, LedgerError):
+                return False
+            messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message)
+            return True
+
+        self._emailing = True
+        self._update_actions()
+        self.tasks.run(work, writes=True, label="Sending the statement…", on_success=sent,
+                       on_failure=failed)
+
     # --- actions: contacts ------------------------------------------------------
 
     def _on_log_contact_action_triggered(self) -> None:
@@ -933,6 +1057,7 @@ class CustomersPage(QWidget):
             action.setEnabled(account)
         self.add_customer_action.setEnabled(idle)
         self.statement_action.setEnabled(header is not None)
+        self.email_statement_action.setEnabled(header is not None and not self._emailing)
         self.hold_action.setText("Release &Hold" if header is not None and header.on_hold
                                  else "Put on &Hold…")
 

@@ -190,6 +190,11 @@ class MainWindow(QMainWindow):
         if index is not None:
             self.nav.setCurrentRow(index)
 
+    def show_mail_settings(self) -> None:
+        """Show Settings → Outgoing mail."""
+        self.show_area("settings")
+        self.settings_page.show_section("mail")
+
     def status_texts(self) -> tuple[str, str, str]:
         """The status bar's business, counts and overdue texts."""
         return (self._status_business.text(), self._status_counts.text(),
@@ -731,6 +736,8 @@ class MainWindow(QMainWindow):
         page.worklist_changed.connect(self._on_today_page_worklist_changed)
         page.item_decided.connect(self._on_today_page_item_decided)
         page.letters_printed.connect(self._on_today_page_letters_printed)
+        page.emails_sent.connect(self._on_today_page_letters_printed)
+        page.mail_settings_requested.connect(self.show_mail_settings)
         page.current_changed.connect(self._update_log_contact_action)
         self.store_closed.connect(page.clear)
         self.worklist_menu.addActions(page.actions_for_menu())
@@ -756,6 +763,7 @@ class MainWindow(QMainWindow):
         page.account_changed.connect(self._on_customers_page_account_changed)
         page.customers_loaded.connect(self._update_log_contact_action)
         page.account_loaded.connect(self._update_log_contact_action)
+        page.mail_settings_requested.connect(self.show_mail_settings)
         # The page refreshes the shown account itself when the logger says so.
         page.set_contact_logger(self.contact_logger)
         self.store_closed.connect(page.clear)
@@ -764,7 +772,7 @@ class MainWindow(QMainWindow):
                    page.allocate_credit_action, page.void_payment_action),
                   (page.add_invoice_action, page.edit_invoice_action, page.dispute_action,
                    page.void_invoice_action),
-                  (page.statement_action,))
+                  (page.statement_action, page.email_statement_action))
         for group in groups:
             if not self.customer_menu.isEmpty():
                 self.customer_menu.addSeparator()

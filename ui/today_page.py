@@ -12,6 +12,7 @@ what the page shows at once; dialogs are imported when first opened.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -58,18 +59,21 @@ from ui.page_actions import page_action
 from ui.resources import icon
 from ui.style import ACCENT, mute, scale_font
 from ui.tasks import Progress, TaskRunner
-from ui.worklist_model import WorklistModel, is_reminder, kind_text
+from ui.worklist_model import WorklistModel, is_failed_email, is_reminder, kind_text
 
 if TYPE_CHECKING:
+    from models.outbox import SendResult
     from reports.due_letters import DueLettersResult
+    from reports.email_reminders import QueueResult
     from ui.action_review_dialog import ActionReview, ReviewDecision
     from ui.batch_approve_dialog import BatchEntry
     from ui.due_letters_printing import DueLettersPrinter
+    from ui.password_dialog import MailAccess
     from ui.pdf_files import PdfFile
 
     # What recording approved reminders did: those recorded, those refused and why,
-    # and the contacts of the letters among them, to print.
-    BatchOutcome = tuple[list[BatchEntry], list[tuple[BatchEntry, str]], list[int]]
+    # the contacts of the letters among them, to print, and the e-mails queued, to send.
+    BatchOutcome = tuple[list[BatchEntry], list[tuple[BatchEntry, str]], list[int], list[int]]
 
 # Typing a date digit by digit changes it several times; load once it settles.
 DATE_SETTLE_MS = 300
@@ -78,6 +82,20 @@ SEARCH_PAUSE_MS = 250
 SPLITTER_KEY = "today/splitter-v1"
 NOTICE_STYLE = (f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10); "
                 f"border-radius: 4px; padding: 4px 8px; }}")
+
+
+def sending_notice(queued: QueueResult | None, result: SendResult) -> str:
+    """What sending did: "3 e-mails sent; 1 failed (see Today); 2 customers have no e-mail
+    address and get a letter instead." """
+    words = [f"{result.sent} e-mail{'' if result.sent == 1 else 's'} sent",
+             f"{len(result.failed)} failed (see Today)"]
+    if result.left:
+        words.append(f"{result.left} left in the outbox for next time")
+    if queued is not None and queued.without_address:
+        count = len(queued.without_address)
+        words.append(f"{count} customer{' has' if count == 1 else 's have'} no e-mail "
+                     f"address and get{'s' if count == 1 else ''} a letter instead")
+    return "; ".join(words) + "."
 
 
 def long_date(day: dt.date) -> str:
@@ -102,6 +120,10 @@ class TodayPage(QWidget):
     """The item or note in hand changed: :meth:`current_customer_id` may differ."""
     letters_printed = Signal(object)
     """Due letters were recorded as sent and printed (a ``DueLettersResult``)."""
+    emails_sent = Signal(object)
+    """Queued e-mails were handed to the mail server, or failed (a ``SendResult``)."""
+    mail_settings_requested = Signal()
+    """The user asked to open Settings → Outgoing mail (e-mail is not set up)."""
 
     def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
                  parent: QWidget | None = None, *, settings: QSettings | None = None) -> None:
@@ -120,6 +142,7 @@ class TodayPage(QWidget):
         self._writing = 0
         self._preparing = 0  # reminders being read for review or approval
         self._letters: DueLettersPrinter | None = None  # made when first used
+        self._sending = False  # e-mails are being handed to the mail server
         self._review_request = 0
         self._loading = False
         self._loaded_once = False
@@ -249,9 +272,10 @@ class TodayPage(QWidget):
 
     def actions_for_menu(self) -> list[QAction]:
         """The page's actions in menu order."""
-        return [self.review_action, self.approve_selected_action, self.done_action,
-                self.snooze_action, self.dismiss_action, self.open_customer_action,
-                self.search_action, self.print_letters_action]
+        return [self.review_action, self.approve_selected_action, self.retry_email_action,
+                self.done_action, self.snooze_action, self.dismiss_action,
+                self.open_customer_action, self.search_action, self.print_letters_action,
+                self.send_emails_action]
 
     # --- loading ------------------------------------------------------------------
 
@@ -488,7 +512,15 @@ class TodayPage(QWidget):
         def reopen(error: LedgerError) -> None:
             self._ask_review(item, review, decision, error)
 
-        if decision.approve:
+        if decision.approve and action.stage.channel == "email":
+            from reports.email_reminders import queue_reminder  # imported when first needed
+
+            self._decide(item, lambda: queue_reminder(
+                action, today, subject=decision.subject, text=decision.text, now=now),
+                refused=reopen, notice=f"“{action.stage.name}” for {action.customer_name} "
+                                       f"recorded; the e-mail is in the outbox.",
+                then=lambda outbox_id: self._send_emails([outbox_id]))
+        elif decision.approve:
             letter = action.stage.channel == "letter"
             self._decide(item, lambda: execute_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
@@ -532,21 +564,28 @@ class TodayPage(QWidget):
     def _on_batch_dialog_finished(self, chosen: list[BatchEntry] | None) -> None:
         if not chosen:
             return
+        from reports.email_reminders import queue_reminder  # imported when first needed
+
         today, now = self._today(), self._now()
 
         def work(progress: Progress) -> BatchOutcome:
             recorded: list[BatchEntry] = []
             refused: list[tuple[BatchEntry, str]] = []
             letters: list[int] = []
+            emails: list[int] = []
             for done, entry in enumerate(chosen):
                 progress(done, len(chosen))
                 assert entry.review is not None
                 action = entry.review.action
                 subject, text = entry.subject_and_text()
                 try:
-                    contact_id = execute_action(
-                        action.customer_id, action.currency, today,
-                        stage_id=action.stage.id, subject=subject, text=text, now=now)
+                    if action.stage.channel == "email":
+                        emails.append(queue_reminder(action, today, subject=subject,
+                                                     text=text, now=now))
+                    else:
+                        contact_id = execute_action(
+                            action.customer_id, action.currency, today,
+                            stage_id=action.stage.id, subject=subject, text=text, now=now)
                 except LedgerError as error:  # this account moved on: the others still go
                     refused.append((entry, error.message))
                 else:
@@ -554,7 +593,7 @@ class TodayPage(QWidget):
                     if action.stage.channel == "letter":
                         letters.append(contact_id)
             progress(len(chosen), len(chosen))
-            return recorded, refused, letters
+            return recorded, refused, letters, emails
 
         self._writing += 1
         self.clear_notice()
@@ -567,7 +606,7 @@ class TodayPage(QWidget):
         from ui.batch_approve_dialog import batch_notice  # imported with the dialog
 
         self._writing -= 1
-        recorded, refused, letters = outcome
+        recorded, refused, letters, emails = outcome
         self.show_notice(batch_notice(recorded, refused))
         if refused:
             lines = [f"{entry.item.customer_name}: {message}" for entry, message in refused]
@@ -581,6 +620,8 @@ class TodayPage(QWidget):
             self.item_decided.emit(recorded[0].item.customer_id)
         if letters:
             self._print_letters(letters)
+        if emails:
+            self._send_emails(emails)
 
     def _print_letters(self, contact_ids: list[int]) -> None:
         """Print letters just approved (recorded as sent) and show them, ready to print."""
@@ -598,6 +639,78 @@ class TodayPage(QWidget):
         self._writing -= 1
         self._load(review=False)  # some may have been recorded before the failure
         return False  # the task helper tells the user what went wrong
+
+    # --- e-mail: approved reminders, the ones due, a failed one again ----------------
+
+    def _send_emails(self, ids: list[int] | None, *, due: bool = False) -> None:
+        """Hand the queued e-mails ``ids`` (None: every one queued) to the mail server; with
+        ``due``, first queue every e-mail reminder due today. Asks for what is missing."""
+        from ui.password_dialog import ask_mail_access  # imported when first needed
+
+        ask_mail_access(self, self._tasks, lambda access: self._start_sending(
+            access, ids, due), open_settings=self.mail_settings_requested.emit)
+
+    def _start_sending(self, access: MailAccess, ids: list[int] | None, due: bool) -> None:
+        from models.outbox import send_queued
+        from reports.email_reminders import queue_due_emails
+        from ui import password_dialog
+        from ui.tasks import TaskCancelled, TaskProgress
+
+        as_of, now, context = self._today(), self._now(), password_dialog.ssl_context
+
+        def work(progress: TaskProgress) -> tuple[QueueResult | None, SendResult]:
+            # Cancelling while queueing rolls the queueing back; while sending, the
+            # message in hand is finished and the rest stay queued.
+            queued = queue_due_emails(as_of, now=now, progress=progress) if due else None
+
+            def told(done: int, total: int) -> None:
+                with contextlib.suppress(TaskCancelled):  # send_queued asks cancelled()
+                    progress(done, total)
+
+            return queued, send_queued(access.settings, access.password, ids=ids,
+                                       progress=told, cancelled=lambda: progress.cancelled,
+                                       ssl_context=context, now=now)
+
+        self._sending = True
+        self.clear_notice()
+        self._update_actions()
+        self._tasks.run(work, writes=True, cancellable=due,
+                        label="Sending the e-mails…" if due else "Sending the e-mail…",
+                        on_success=self._on_send_task_succeeded,
+                        on_failure=self._on_send_task_failed, on_cancel=self._on_send_cancelled)
+
+    def _on_send_task_succeeded(self, outcome: tuple[QueueResult | None, SendResult]) -> None:
+        queued, result = outcome
+        self._sending = False
+        self.show_notice(sending_notice(queued, result))
+        if queued is not None and queued.skipped:
+            lines = [f"{name}: {reason}" for name, reason in queued.skipped]
+            messages.show_message(self, QMessageBox.Icon.Warning, "Duly",
+                                  f"{len(lines)} e-mail{'' if len(lines) == 1 else 's'} "
+                                  f"could not be written.", informative="\n\n".join(lines))
+        self._load(review=False)
+        self.emails_sent.emit(result)
+
+    def _on_send_task_failed(self, error: BaseException) -> bool:
+        self._sending = False
+        self._load(review=False)
+        if not isinstance(error, LedgerError):
+            return False
+        messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message,
+                              informative="The e-mails wait in the outbox.")
+        return True
+
+    def _on_send_cancelled(self) -> None:
+        self._sending = False
+        self.show_notice("Cancelled before any e-mail was queued: nothing was sent.")
+        self._load(review=False)
+
+    def _retry(self, item: WorkItem) -> None:
+        """Queue a failed e-mail again and send it."""
+        from models.outbox import retry  # imported when first needed
+
+        self._decide(item, lambda: retry(item.ref_id),
+                     then=lambda _result: self._send_emails([item.ref_id]))
 
     # --- building -----------------------------------------------------------------
 
@@ -635,6 +748,13 @@ class TodayPage(QWidget):
         self.print_letters_action = page_action(
             self, "Print Due &Letters…", "Ctrl+Shift+P", self._on_print_letters_action_triggered,
             tip="Record every reminder letter due today as sent and print them in one PDF")
+        self.send_emails_action = page_action(
+            self, "Send Due &E-mails…", "Ctrl+Shift+M", self._on_send_emails_action_triggered,
+            tip="Send every e-mail reminder due today, with its statement attached, through "
+                "your mail server")
+        self.retry_email_action = page_action(
+            self, "Re&try E-mail", "Ctrl+Shift+R", self._on_retry_email_action_triggered,
+            tip="Send the selected e-mail that failed again")
         # Delete dismisses only from the list itself, never from the search box.
         self.removeAction(self.dismiss_action)
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -691,7 +811,7 @@ class TodayPage(QWidget):
         self.action_bar.setStyleSheet("QToolBar#todayActions { border: none; spacing: 6px; }")
         for action in (self.review_action, self.approve_selected_action, self.done_action,
                        self.snooze_action, self.dismiss_action, self.open_customer_action,
-                       self.print_letters_action):
+                       self.print_letters_action, self.send_emails_action):
             self.action_bar.addAction(action)
         self.action_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.search_edit = QLineEdit()
@@ -716,8 +836,9 @@ class TodayPage(QWidget):
         # Several reminders can be chosen for approval; the current row stays the one in hand.
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in (self.review_action, self.approve_selected_action, self.done_action,
-                       self.snooze_action, self.dismiss_action, self.open_customer_action):
+        for action in (self.review_action, self.approve_selected_action,
+                       self.retry_email_action, self.done_action, self.snooze_action,
+                       self.dismiss_action, self.open_customer_action):
             self.table.addAction(action)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(
@@ -929,6 +1050,9 @@ class TodayPage(QWidget):
         self.open_customer_action.setEnabled(self.current_customer_id() is not None)
         self.print_letters_action.setEnabled(
             not self._writing and (self._letters is None or not self._letters.busy))
+        self.send_emails_action.setEnabled(not self._writing and not self._sending)
+        self.retry_email_action.setEnabled(deciding and not self._sending and item is not None
+                                           and is_failed_email(item))
 
     # --- events and slots ----------------------------------------------------------
 
@@ -1022,6 +1146,18 @@ class TodayPage(QWidget):
         items = [i for i in self.selected_items() if is_reminder(i)]
         if items and not self._writing and not self._preparing:
             self._approve_selected(items)
+
+    @Slot()
+    def _on_send_emails_action_triggered(self) -> None:
+        if not self._writing and not self._sending:
+            self._send_emails(None, due=True)
+
+    @Slot()
+    def _on_retry_email_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is not None and is_failed_email(item) and not self._writing \
+                and not self._sending:
+            self._retry(item)
 
     @Slot()
     def _on_print_letters_action_triggered(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.money import format_money
 from models.today import (
+    EMAIL_FAILED,
     FOLLOW_UP,
     NEW_OVERDUE,
     PROMISE_BROKEN,
@@ -21,7 +22,7 @@ from ui.style import ACCENT, WARNING
 
 KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",
               PROMISE_DUE: "Promise due", NEW_OVERDUE: "Newly overdue",
-              STAGE_ACTION: "Reminder due"}
+              STAGE_ACTION: "Reminder due", EMAIL_FAILED: "E-mail not sent"}
 """Each kind of work item as the list names it."""
 
 
@@ -31,6 +32,11 @@ def kind_text(item: WorkItem) -> str:
     if item.kind == STAGE_ACTION:
         return item.title
     return KIND_WORDS.get(item.kind, item.kind.capitalize())
+
+
+def is_failed_email(item: WorkItem) -> bool:
+    """Whether the item is an e-mail the mail server did not take (it can be retried)."""
+    return item.kind == EMAIL_FAILED
 
 
 def is_reminder(item: WorkItem) -> bool:
@@ -71,6 +77,8 @@ def _tooltip(item: WorkItem) -> str:
         lines.append(item.detail)
     if item.kind == STAGE_ACTION:
         lines.append("Enter to review it before it is recorded")
+    if item.kind == EMAIL_FAILED:
+        lines.append("Retry E-mail (Ctrl+Shift+R) sends it again")
     return "\n".join(lines)
 
 
@@ -105,7 +113,8 @@ class WorklistModel(RowsModel):
         return (row.kind, row.ref_id)
 
     def _foreground(self, row: WorkItem, column: int) -> QBrush | None:
-        if row.kind == PROMISE_BROKEN and column in (self.WHAT, self.WAITING, self.AMOUNT):
+        if row.kind in (PROMISE_BROKEN, EMAIL_FAILED) and column in (self.WHAT, self.WAITING,
+                                                                      self.AMOUNT):
             return self._warning
         if row.kind == STAGE_ACTION and column == self.WHAT:
             return self._accent

@@ -208,9 +208,15 @@ def test_an_email_needs_a_subject_and_is_recorded_with_the_one_typed(qtbot, page
         qtbot.keyClick(dialog.text_edit, Qt.Key.Key_Return, CTRL)
 
     assert not listed(page, item)
-    assert page.notice().endswith("the e-mail will be ready to send.")
+    assert page.notice().endswith("recorded; the e-mail is in the outbox.")
     assert any("Two invoices still open" in e.detail
                for e in contacts(item.customer_id, "email"))
+    # Mail is not set up in the demo: the window says so and the e-mail waits.
+    box = message_box(qtbot, page)
+    assert box.objectName() == "mailNotSetUp"
+    assert any(e.status == "In the outbox" or "In the outbox" in e.detail
+               for e in contacts(item.customer_id, "email"))
+    box.reject()
 
 
 def test_a_skipped_reminder_leaves_today_with_its_reason_on_the_timeline(qtbot, page):
