@@ -115,6 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     letters.add_argument("--out", type=Path, required=True, metavar="FILE.pdf",
                          help="where to write the PDF")
     letters.set_defaults(handler=_letters)
+    send = commands.add_parser(
+        "send", help="e-mail the reminders due (the statement attached) through the "
+                     "business's mail server, and send anything else in the outbox")
+    send.add_argument("--due", action="store_true", required=True,
+                      help="the e-mail reminders the follow-up stages have due (required)")
+    send.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="the day they are due, YYYY-MM-DD (default: today)")
+    send.add_argument("--dry-run", action="store_true",
+                      help="show what would be sent; send and record nothing")
+    send.add_argument("--password-stdin", action="store_true",
+                      help="read the mail server's password from standard input (default: "
+                           "the one kept in the system keyring)")
+    send.set_defaults(handler=_send)
     return parser
 
 
@@ -286,6 +299,91 @@ def _letters(args: argparse.Namespace) -> int:
     print(f"Wrote {result.letters} {noun} ({result.pages} pages with the summary) to "
           f"{result.path} and recorded them as sent.")
     return 0
+
+
+def _send(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+
+    as_of = args.as_of or dt.date.today()
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    work = _dry_run if args.dry_run else _send_due
+    return run_in_store(args.db or default_store_path(), lambda: work(as_of, password))
+
+
+def _mail_ready(password: str | None, *, dry_run: bool) -> tuple[Any, str | None] | None:
+    """The mail settings and password to send with, or None having said how to fix it."""
+    from models.mail import mail_settings
+    from models.mail_password import password_for
+
+    settings = mail_settings()
+    if settings is None:
+        print("Outgoing mail is not set up. Open Duly, go to Settings, Outgoing mail, and "
+              "enter your mail server; then run this again.", file=sys.stderr)
+        return None
+    if dry_run or not settings.username or password:
+        return settings, password
+    password = password_for(settings)
+    if password is None:
+        print(f"There is no password for {settings.username} on {settings.host}: none is kept "
+              f"in the system keyring. Save it in Settings, Outgoing mail, or give it on "
+              f"standard input with --password-stdin.", file=sys.stderr)
+        return None
+    return settings, password
+
+
+def _send_due(as_of: dt.date, password: str | None) -> int:
+    from models.outbox import outbox, send_queued
+    from reports.email_reminders import queue_due_emails
+
+    ready = _mail_ready(password, dry_run=False)
+    if ready is None:
+        return 2
+    settings, password = ready
+    queued = queue_due_emails(as_of)
+    _report_queueing(queued)
+    waiting = {row.id for row in outbox(["queued"])}
+    result = send_queued(settings, password)
+    for row in reversed(outbox(["sent"])):
+        if row.id in waiting:
+            print(f"Sent to {row.to}: \u201c{row.subject}\u201d")
+    for name, reason in result.failed:
+        print(f"Not sent: {name}: {reason}", file=sys.stderr)
+    for name, subject in result.uncertain:
+        print(f"Perhaps sent: {name}: \u201c{subject}\u201d. Duly was closed while sending "
+              f"it; check your Sent folder, then retry it in Today if it did not go.",
+              file=sys.stderr)
+    noun = "e-mail" if result.sent == 1 else "e-mails"
+    print(f"Sent {result.sent} {noun}" + (f"; {len(result.failed)} not sent (they stay in "
+                                          f"the outbox to retry)." if result.failed else "."))
+    return 1 if result.failed or result.uncertain else 0
+
+
+def _dry_run(as_of: dt.date, _password: str | None) -> int:
+    from models.db import writing
+    from models.outbox import outbox
+    from reports.email_reminders import queue_due_emails
+
+    if _mail_ready(None, dry_run=True) is None:
+        return 2
+    with writing() as transaction:
+        queued = queue_due_emails(as_of)
+        rows = outbox(["queued"])
+        transaction.rollback()  # a dry run records nothing
+    _report_queueing(queued)
+    for row in sorted(rows, key=lambda r: (r.queued_at, r.id)):
+        attached = f"; attached: {row.attachment_name}" if row.attachment_name else ""
+        print(f"Would send to {row.to}: \u201c{row.subject}\u201d{attached}")
+    noun = "e-mail" if len(rows) == 1 else "e-mails"
+    print(f"Dry run: {len(rows)} {noun} would be sent; nothing was sent or recorded.")
+    return 0
+
+
+def _report_queueing(queued: Any) -> None:
+    for name in queued.without_address:
+        print(f"Letter instead: {name} has no e-mail address; print the letter with "
+              f"'letters --due'.")
+    for name, reason in queued.skipped:
+        print(f"Not queued: {name}: {reason}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
