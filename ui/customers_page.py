@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -77,7 +78,7 @@ from ui.customer_list_model import CustomerListModel
 from ui.invoice_dialog import InvoiceDialog
 from ui.page_actions import page_action
 from ui.payment_dialog import PAID_BY_DEFAULT, PaymentDialog, PaymentEntry, payable
-from ui.pdf_files import PdfFile
+from ui.pdf_files import PdfFile, new_pdf_path
 from ui.reason_dialog import ReasonDialog
 from ui.resources import icon
 from ui.rows_model import ID_ROLE, format_day
@@ -276,6 +277,10 @@ class CustomersPage(QWidget):
             self, "&Log Contact…", None, self._on_log_contact_action_triggered,
             tip="Log a call, e-mail, letter, meeting or note with this customer")
         self.removeAction(self.log_contact_action)
+        self.open_attachment_action = page_action(
+            self, "Open &Attachment", None, self._on_open_attachment_action_triggered,
+            tip="Open the PDF the selected e-mail carried, as it was sent")
+        self.removeAction(self.open_attachment_action)
         self.find_customer_action = page_action(
             self, "&Find Customer", "Ctrl+F", self._on_find_customer_action_triggered,
             tip="Search the customer list by name or account code")
@@ -348,7 +353,7 @@ class CustomersPage(QWidget):
              self.edit_customer_action, self.hold_action],
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
-            [self.log_contact_action, self.edit_note_action])
+            [self.log_contact_action, self.edit_note_action, self.open_attachment_action])
         self.view.selection_changed.connect(self._on_view_selection_changed)
         self.view.note_edit_requested.connect(self._on_view_note_edit_requested)
         self.view.allocate_credit_requested.connect(self._on_view_allocate_credit_requested)
@@ -959,6 +964,26 @@ class CustomersPage(QWidget):
         self.tasks.run(work, writes=True, label="Sending the statement…", on_success=sent,
                        on_failure=failed)
 
+    def _on_open_attachment_action_triggered(self) -> None:
+        entry = self.view.selected_timeline_entry()
+        header = self._header
+        if entry is None or header is None or not self.open_attachment_action.isEnabled():
+            return
+
+        def work(_progress: Progress) -> PdfFile:
+            name, content = sent_attachment(header.id, entry)
+            path = new_pdf_path(name)
+            path.write_bytes(content)
+            return PdfFile(path, f"{Path(name).stem} – {header.name}", name)
+
+        def failed(error: BaseException) -> bool:
+            if not isinstance(error, LedgerError):
+                return False
+            messages.show_message(self, QMessageBox.Icon.Information, "Duly", error.message)
+            return True
+
+        self.tasks.run(work, on_success=self._on_statement_task_succeeded, on_failure=failed)
+
     # --- actions: contacts ------------------------------------------------------
 
     def _on_log_contact_action_triggered(self) -> None:
@@ -1086,6 +1111,22 @@ class CustomersPage(QWidget):
         entry = self.view.selected_timeline_entry() if header is not None else None
         self.edit_note_action.setEnabled(on_timeline and entry is not None
                                          and entry.contact_id is not None)
+        self.open_attachment_action.setEnabled(on_timeline and entry is not None
+                                               and entry.kind == "email")
+
+
+def sent_attachment(customer_id: int, entry: TimelineEntry) -> tuple[str, bytes]:
+    """The PDF an e-mail on the customer's timeline carried (its name and bytes); a
+    worker's job. LedgerError when none is kept."""
+    from models.outbox import attachment_of, outbox
+
+    # An e-mail's contact and its outbox message are recorded at the same moment.
+    for row in outbox():
+        if row.customer_id == customer_id and row.queued_at == entry.at \
+                and row.attachment_name:
+            return attachment_of(row.id)
+    raise LedgerError("attachment", "No attachment is kept with this e-mail: it was "
+                                    "logged by hand, not sent by Duly.")
 
 
 def _load_customer_form(customer_id: int | None) -> Callable[[Progress], tuple[
