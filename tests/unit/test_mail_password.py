@@ -232,9 +232,10 @@ class PlainTextKeyring(KeyringBackend):
 
     priority = 0.5  # type: ignore[assignment]
 
-    def __init__(self) -> None:
+    def __init__(self, kept: dict[tuple[str, str], str]) -> None:
+        # A required argument keeps it out of the keyrings keyring finds by itself.
         super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
+        self.kept = kept
 
     def get_password(self, service: str, username: str) -> str | None:
         return self.kept.get((service, username))
@@ -248,7 +249,7 @@ class PlainTextKeyring(KeyringBackend):
 
 @pytest.mark.timeout(30)
 def test_a_keyring_keyring_does_not_recommend_is_never_used() -> None:
-    plain, before = PlainTextKeyring(), keyring.get_keyring()
+    plain, before = PlainTextKeyring({}), keyring.get_keyring()
     keyring.set_keyring(plain)
     try:
         with pytest.raises(KeyringUnavailable, match=NO_KEYRING_WORDS):
