@@ -11,17 +11,20 @@ RUN_DEBS  := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
              libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
              libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
              libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-# What the headless test suite needs (Qt offscreen).
+# What the headless test suite needs (Qt offscreen), and a private D-Bus session
+# (dbus-run-session is in dbus-daemon) with a real Secret Service for the keyring tests.
 TEST_DEBS := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
-             libdbus-1-3 libglib2.0-0
+             libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring
 
 .PHONY: run test lint bench clean debs-run debs-test
 
 run: debs-run $(STAMP)
 	$(PY) main.py
 
+# The suite runs in a private D-Bus session with a private, unlocked keyring (never the
+# developer's own); without dbus-run-session or gnome-keyring the keyring tests skip.
 test: debs-test $(STAMP) lint
-	$(PY) -m pytest
+	sh tests/with_keyring.sh $(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check main.py models reports ui tests

@@ -17,6 +17,10 @@ _HOME = Path(tempfile.mkdtemp(prefix="duly-test-home-"))
 for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
                    ("XDG_CACHE_HOME", "cache")):
     os.environ[_var] = str(_HOME / _sub)
+# Nor the developer's own keyring: only the private one tests/with_keyring.sh starts (make
+# test). Elsewhere keyring's own "fail" backend stands in, as on a computer without one.
+if not os.environ.get("DULY_TEST_KEYRING"):
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 from models import db  # noqa: E402
 from models.company import create_business  # noqa: E402
