@@ -31,7 +31,14 @@ from models.mail import (
     new_message_id,
     send_message,
 )
-from models.schema import Customer, FollowUpStage, Interaction, OutboxMessage, WorklistDecision
+from models.schema import (
+    Customer,
+    FollowUpStage,
+    Interaction,
+    OutboxMessage,
+    WorklistDecision,
+    database,
+)
 
 QUEUED, SENDING, SENT, FAILED, UNCERTAIN = OutboxMessage.STATUSES
 # The kind of Today item a message not sent makes (models.today lists it).
@@ -152,6 +159,10 @@ def send_queued(settings: MailSettings, password: str | None, *,
     """Send the queued messages (those of ``ids`` only, if given), oldest first, each
     exactly once; a failure is recorded with its reason and left to retry. Stops
     between messages when ``cancelled()`` says so, leaving the rest queued."""
+    if database.in_transaction():
+        # Each message's "sending" must be committed before the server hears of it;
+        # inside a caller's transaction it would be a savepoint that a crash undoes.
+        raise RuntimeError("send_queued must not run inside a transaction.")
     uncertain = _mark_cut_off()
     queued = _queued_ids(ids)
     sent = 0
@@ -201,6 +212,18 @@ def attachment_of(outbox_id: int) -> tuple[str, bytes]:
     if message.attachment is None:
         raise LedgerError("attachment", "That e-mail had no attachment.")
     return message.attachment_name, bytes(message.attachment)
+
+
+def attachment_of_contact(contact_id: int) -> tuple[str, bytes]:
+    """The attachment of the e-mail a contact records (the customer's timeline re-opens
+    it); LedgerError when Duly sent none with it."""
+    message = (OutboxMessage.select(OutboxMessage.id)
+               .where(OutboxMessage.interaction == contact_id)
+               .order_by(OutboxMessage.id.desc()).first())
+    if message is None:
+        raise LedgerError("attachment", "No attachment is kept with this e-mail: it was "
+                                        "logged by hand, not sent by Duly.")
+    return attachment_of(message.id)
 
 
 # --- sending one ---------------------------------------------------------------------

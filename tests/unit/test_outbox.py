@@ -20,6 +20,7 @@ from models.outbox import (
     CUT_OFF,
     EMAIL_FAILED,
     attachment_of,
+    attachment_of_contact,
     outbox,
     queue_message,
     retry,
@@ -93,15 +94,27 @@ def test_a_sent_message_is_never_sent_again(mail: SmtpServer) -> None:
     assert len(mail.received) == 1
 
 
-def test_the_contact_says_where_its_email_is(mail: SmtpServer) -> None:
+def test_the_contact_says_where_its_email_is_and_keeps_its_pdf(mail: SmtpServer) -> None:
     who = customer()
     contact = Interaction.create(customer=who, kind="email", occurred_at=NOW, created_at=NOW)
     queue_message(who, kind="statement", subject="Statement", text="Attached.",
-                  to=[("Zoë", "zoe@example.com")], contact_id=contact.id, now=NOW)
+                  to=[("Zoë", "zoe@example.com")], attachments=[("S.pdf", PDF)],
+                  contact_id=contact.id, now=NOW)
     assert Interaction.get_by_id(contact.id).outcome == "In the outbox"
     send(mail)
     assert Interaction.get_by_id(contact.id).outcome == (
         "Sent 24 Nov 2026 09:30 to zoe@example.com")
+    assert attachment_of_contact(contact.id) == ("S.pdf", PDF)
+    by_hand = Interaction.create(customer=who, kind="email", occurred_at=NOW, created_at=NOW)
+    with pytest.raises(LedgerError, match="logged by hand"):
+        attachment_of_contact(by_hand.id)
+
+
+def test_a_batch_is_never_sent_inside_a_transaction(mail: SmtpServer) -> None:
+    queued(customer())
+    with db.writing(), pytest.raises(RuntimeError, match="inside a transaction"):
+        send(mail)
+    assert mail.received == []
 
 
 # --- failures are said in words and can be retried -----------------------------------
