@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 import trustme
+from pypdf import PdfReader
 
 from models import db
 from models.mail import save_mail_settings
-from models.schema import Interaction, OutboxMessage
+from models.schema import Contact, Customer, Interaction, OutboxMessage
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import ROOT
 from tests.mail_server import SmtpServer
@@ -136,3 +137,24 @@ def test_without_a_password_it_cannot_start_and_says_how_to_give_one(
     assert "There is no password for duly" in result.stderr
     assert "--password-stdin" in result.stderr
     assert outbox_states(demo_file) == {}
+
+
+def test_a_customer_without_an_address_is_named_for_a_letter(
+        demo_file: Path, smtp_server: SmtpServer, trusted: dict[str, str]) -> None:
+    set_up_mail(demo_file, smtp_server)
+    store = db.open_store(demo_file)
+    try:
+        Customer.update(billing_email="").where(Customer.code == "C00025").execute()
+        Contact.update(email="").where(Contact.customer == Customer.get(code="C00025")).execute()
+    finally:
+        store.close()
+    result = duly(trusted, "--db", str(demo_file), "send", "--due", "--as-of", AS_OF,
+                  "--password-stdin", password=smtp_server.password)
+    assert result.returncode == 0, result.stderr
+    assert "Letter instead: Garçon SARL has no e-mail address" in result.stdout
+    assert all("customer25" not in str(m["To"]) for m in smtp_server.received)
+    letters = duly(trusted, "--db", str(demo_file), "letters", "--due", "--as-of", AS_OF,
+                   "--out", str(demo_file.with_name("letters.pdf")))
+    assert letters.returncode == 0, letters.stderr
+    assert "Garçon SARL" in "\n".join(
+        page.extract_text() for page in PdfReader(demo_file.with_name("letters.pdf")).pages)
