@@ -327,3 +327,27 @@ def test_a_call_logged_for_a_reminder_carries_out_its_stage_once(empty_store: db
     assert execution.interaction_id == contact and execution.stage.name == "Phone call"
     assert Interaction.get_by_id(contact).stage_id == execution.stage_id
     assert items_of(STAGE_ACTION, TODAY) == []
+
+
+def test_an_email_not_sent_comes_first_after_broken_promises_until_retried(
+        empty_store: db.Store) -> None:
+    from models.outbox import queue_message, retry
+    from models.schema import OutboxMessage
+    from models.today import EMAIL_FAILED, WORK_KINDS, worklist_summary
+
+    who = customer()
+    invoice(who, 120_00, due_days_ago=2)  # Standard: "Payment overdue" by e-mail
+    outbox_id = queue_message(who, kind="statement", subject="Your statement", text="Attached.",
+                              to=[("Zoë", "zoe@example.com")], now=NOON - 2 * DAY)
+    OutboxMessage.update(status="failed", error="The mail server refused …").where(
+        OutboxMessage.id == outbox_id).execute()
+    items = worklist(TODAY)
+    assert [i.kind for i in items] == [EMAIL_FAILED, STAGE_ACTION]
+    assert WORK_KINDS.index(EMAIL_FAILED) == 1
+    failed = items[0]
+    assert (failed.ref_id, failed.customer_id, failed.days_waiting) == (outbox_id, who, 2)
+    assert (failed.title, failed.detail) == ("E-mail not sent: Your statement",
+                                             "The mail server refused …")
+    assert worklist_summary(items) == "2 to do: 1 e-mail not sent, 1 reminder due"
+    retry(outbox_id)
+    assert [i.kind for i in worklist(TODAY)] == [STAGE_ACTION]
