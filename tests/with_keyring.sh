@@ -42,7 +42,8 @@ chmod 700 "$DULY_KEYRING_HOME/run"
 printf '%s' "$TEST_KEYRING_PASSWORD" | env HOME="$DULY_KEYRING_HOME" \
   XDG_DATA_HOME="$DULY_KEYRING_HOME/data" XDG_CONFIG_HOME="$DULY_KEYRING_HOME/config" \
   XDG_RUNTIME_DIR="$DULY_KEYRING_HOME/run" \
-  gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
+  gnome-keyring-daemon --unlock --components=secrets >/dev/null || {
+  echo "with_keyring.sh: gnome-keyring-daemon did not start." >&2; exit 1; }
 
 export DULY_TEST_KEYRING="$TEST_KEYRING_PASSWORD"
 exec "$@"
