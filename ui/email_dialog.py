@@ -57,9 +57,13 @@ class EmailDialog(LedgerDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(620)
         self.composed: ComposedEmail | None = None
-        self.to_label = _plain(recipients_text(draft.to))
+        # Read-only: every address shows (and can be copied), however many there are.
+        self.to_label = QLineEdit(recipients_text(draft.to))
         self.to_label.setObjectName("emailTo")
-        self.to_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.to_label.setReadOnly(True)
+        self.to_label.setCursorPosition(0)
+        self.to_label.setToolTip("The customer's billing contacts and billing e-mail; change "
+                                 "them on the customer")
         self.subject_edit = QLineEdit(draft.subject)
         self.subject_edit.setObjectName("emailSubject")
         self.subject_edit.textEdited.connect(lambda _text: self._errors.clear("subject"))
@@ -68,7 +72,7 @@ class EmailDialog(LedgerDialog):
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setMinimumHeight(260)
         self.text_edit.textChanged.connect(lambda: self._errors.clear("text"))
-        self.attachment_label = _plain(f"\N{PAPERCLIP} {draft.attachment_name}")
+        self.attachment_label = _plain(f"{draft.attachment_name} (PDF)")
         self.attachment_label.setObjectName("emailAttachment")
         mute(self.attachment_label)
         form = settings_form()
@@ -93,6 +97,5 @@ class EmailDialog(LedgerDialog):
 
 def _plain(text: str) -> QLabel:
     label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # names and addresses come from the user
-    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # names come from the user
     return label

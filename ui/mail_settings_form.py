@@ -34,12 +34,14 @@ from models.mail import (
 from models.mail_password import KeyringUnavailable, password_for, save_password
 from ui import password_dialog
 from ui.field_errors import FieldErrors
-from ui.settings_form import hint, settings_form
+from ui.settings_form import settings_form
 from ui.style import ACCENT, ERROR, mute, scale_font
 from ui.tasks import Progress, TaskRunner
 
 PASSWORD_KEPT = "Kept in the system keyring: type to change it"
 PASSWORD_SESSION = "Kept for this session only: type to change it"
+PASSWORD_NEW = "Kept in the system keyring, never in Duly's files"
+NO_LOGIN = "No login: the server takes mail without one"
 
 
 class MailSettingsForm(QWidget):
@@ -81,7 +83,8 @@ class MailSettingsForm(QWidget):
         """Forget what is shown (the store closed); reads on their way are dropped."""
         self._request += 1
         self._fill(None)
-        self.password_edit.setPlaceholderText("")
+        self._password_kept = PASSWORD_NEW
+        self._show_login()
         self.result_label.clear()
 
     def form_settings(self) -> MailSettings:
@@ -130,8 +133,15 @@ class MailSettingsForm(QWidget):
         from models.mail_password import password_kept_for_session
 
         session = settings is not None and password_kept_for_session(settings)
-        self.password_edit.setPlaceholderText(PASSWORD_SESSION if session
-                                              else PASSWORD_KEPT if kept else "")
+        self._password_kept = PASSWORD_SESSION if session else PASSWORD_KEPT if kept \
+            else PASSWORD_NEW
+        self._show_login()
+
+    def _show_login(self) -> None:
+        """The password is asked for only with a user name to log in as."""
+        login = bool(self.username_edit.text().strip())
+        self.password_edit.setEnabled(login)
+        self.password_edit.setPlaceholderText(self._password_kept if login else NO_LOGIN)
 
     # --- saving ---------------------------------------------------------------------
 
@@ -159,7 +169,8 @@ class MailSettingsForm(QWidget):
                                                    lambda: self._on_password_kept(settings))
             else:
                 self._say("Outgoing mail settings saved.", ok=True)
-                self._show_password_kept(bool(password) or self._has_placeholder(), settings)
+                self._show_password_kept(bool(password) or self._password_kept != PASSWORD_NEW,
+                                         settings)
             self.saved.emit()
 
         self._start_busy()
@@ -170,9 +181,6 @@ class MailSettingsForm(QWidget):
         self._say("Outgoing mail settings saved; the password is kept for this session.",
                   ok=True)
         self._show_password_kept(True, settings)
-
-    def _has_placeholder(self) -> bool:
-        return bool(self.password_edit.placeholderText())
 
     # --- the test message -----------------------------------------------------------
 
@@ -260,6 +268,8 @@ class MailSettingsForm(QWidget):
         self.username_edit = _edit("mailUsername", "Leave empty if the server needs no login")
         self.password_edit = _edit("mailPassword", "")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._password_kept = PASSWORD_NEW
+        self.username_edit.textChanged.connect(self._show_login)
         self.sender_name_edit = _edit("mailSenderName", "Harbour & Finch Accounts")
         self.sender_address_edit = _edit("mailSenderAddress", "accounts@example.com")
         self.reply_to_edit = _edit("mailReplyTo", "Optional")
@@ -283,7 +293,6 @@ class MailSettingsForm(QWidget):
                                    aliases=("security",)))
         form.addRow("&User name:", wrap("username", self.username_edit))
         form.addRow("&Password:", wrap("password", self.password_edit))
-        form.addRow("", hint("Kept in the system keyring, never in Duly's files."))
         form.addRow("Sender &name:", wrap("sender_name", self.sender_name_edit))
         form.addRow("Sender &address:", wrap("sender_address", self.sender_address_edit))
         form.addRow("&Reply-to:", wrap("reply_to", self.reply_to_edit))

@@ -87,8 +87,12 @@ NOTICE_STYLE = (f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10
 def sending_notice(queued: QueueResult | None, result: SendResult) -> str:
     """What sending did: "3 e-mails sent; 1 failed (see Today); 2 customers have no e-mail
     address and get a letter instead." """
-    words = [f"{result.sent} e-mail{'' if result.sent == 1 else 's'} sent",
-             f"{len(result.failed)} failed (see Today)"]
+    words = [f"{result.sent} e-mail{'' if result.sent == 1 else 's'} sent"]
+    if result.failed:
+        words.append(f"{len(result.failed)} failed (see Today)")
+    if result.uncertain:
+        words.append(f"{len(result.uncertain)} perhaps sent before Duly was closed "
+                     f"(see Today)")
     if result.left:
         words.append(f"{result.left} left in the outbox for next time")
     if queued is not None and queued.without_address:

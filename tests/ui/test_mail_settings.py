@@ -133,11 +133,10 @@ def test_a_setting_that_will_not_do_is_shown_at_its_field(form, qtbot):
 def test_the_password_is_kept_out_of_the_store_and_the_settings_file(
         open_window, demo_file, settings, qtbot, forget):
     window: MainWindow = open_window(demo_file)
-    window.show_mail_settings()
-    page = window.settings_page
-    form = page.mail_form
-    qtbot.waitUntil(lambda: form.isVisible(), timeout=LOAD_TIMEOUT_MS)
-    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=LOAD_TIMEOUT_MS)
+    form = window.settings_page.mail_form
+    with qtbot.waitSignal(form.loaded, timeout=LOAD_TIMEOUT_MS):
+        window.show_mail_settings()
+    assert form.isVisible()
     fill(form, SETTINGS, SECRET)
     forget.append(SETTINGS)
     with qtbot.waitSignal(form.saved, timeout=LOAD_TIMEOUT_MS):
