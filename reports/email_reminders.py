@@ -48,25 +48,28 @@ class QueueResult:
 
 def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
                      progress: Callable[[int, int], None] | None = None) -> QueueResult:
-    """Carry out every e-mail stage due on ``as_of`` and queue its message; customers
-    without an address are left for a letter, and a message that cannot be written
-    is skipped with the reason (nothing of it recorded)."""
+    """Carry out every e-mail stage due on ``as_of`` and queue its message, in one
+    transaction; customers without an address are left for a letter, and a message
+    that cannot be written is skipped with the reason (nothing of it recorded)."""
     now = now or dt.datetime.now()
-    actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == "email"]
     queued = 0
     without: list[str] = []
     skipped: list[tuple[str, str]] = []
-    for done, action in enumerate(actions, 1):
-        if action.no_email_address:
-            without.append(action.customer_name)
-        else:
-            try:
-                _queue_due(action, as_of, now)
-                queued += 1
-            except (TemplateError, MissingRate, LedgerError) as refusal:
-                skipped.append((action.customer_name, refusal.message))
-        if progress is not None:
-            progress(done, len(actions))
+    # All or nothing, as printing the due letters is: an error or a cancel (raised
+    # by ``progress``) leaves no stage carried out and nothing in the outbox.
+    with writing():
+        actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == "email"]
+        for done, action in enumerate(actions, 1):
+            if action.no_email_address:
+                without.append(action.customer_name)
+            else:
+                try:
+                    _queue_due(action, as_of, now)
+                    queued += 1
+                except (TemplateError, MissingRate, LedgerError) as refusal:
+                    skipped.append((action.customer_name, refusal.message))
+            if progress is not None:
+                progress(done, len(actions))
     return QueueResult(queued, tuple(without), tuple(skipped))
 
 
@@ -139,7 +142,7 @@ def statement_attachment(customer_id: int, as_of: dt.date,
 
 def _queue_due(action: DueAction, as_of: dt.date, now: dt.datetime) -> int:
     """One e-mail stage due: its text from the stage's template, carried out and queued."""
-    with writing():  # its own transaction (a savepoint inside a caller's)
+    with writing():  # a savepoint: a message that fails leaves nothing of itself
         current = _still_due(action, as_of)
         to = _recipients(current.customer_id, current.customer_name)
         draft = draft_for(current, as_of)

@@ -97,6 +97,23 @@ def test_a_queued_reminder_is_sent_and_the_contact_says_so(
     assert contact.outcome == "Sent 24 Nov 2026 09:00 to zoe@example.com"
 
 
+def test_queueing_cancelled_part_way_records_nothing(empty_store: db.Store) -> None:
+    overdue("First Ltd"), overdue("Second Ltd")
+
+    class Stop(Exception):
+        pass
+
+    def cancel_after_the_first(done: int, _total: int) -> None:
+        if done == 1:
+            raise Stop
+
+    with pytest.raises(Stop):
+        queue_due_emails(TODAY, now=NOW, progress=cancel_after_the_first)
+    assert OutboxMessage.select().count() == 0
+    assert StageExecution.select().count() == 0
+    assert queue_due_emails(TODAY, now=NOW).queued == 2
+
+
 def test_a_reminder_approved_in_today_goes_with_the_users_own_words(
         empty_store: db.Store) -> None:
     who = overdue()
