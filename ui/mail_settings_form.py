@@ -61,6 +61,7 @@ class MailSettingsForm(QWidget):
         self._tasks = tasks
         self._busy = 0
         self._request = 0
+        self._edited = False  # the user has changed the form since it was read or saved
         self._errors = FieldErrors(self)  # type: ignore[arg-type]  # any widget will do
         self._build()
         self._update_actions()
@@ -82,6 +83,7 @@ class MailSettingsForm(QWidget):
     def clear(self) -> None:
         """Forget what is shown (the store closed); reads on their way are dropped."""
         self._request += 1
+        self._edited = False
         self._fill(None)
         self._password_kept = PASSWORD_NEW
         self._show_login()
@@ -111,7 +113,8 @@ class MailSettingsForm(QWidget):
                                 has_password: bool) -> None:
         if request != self._request:
             return
-        self._fill(settings)
+        if not self._edited:  # what the user has typed meanwhile stays
+            self._fill(settings)
         self._show_password_kept(has_password, settings)
         self.loaded.emit()
 
@@ -162,6 +165,7 @@ class MailSettingsForm(QWidget):
 
         def saved(keyring_words: str) -> None:
             self._end_busy()
+            self._edited = False
             self.password_edit.clear()
             if keyring_words:
                 self._say("Settings saved; the password is not kept yet.", ok=False)
@@ -245,6 +249,10 @@ class MailSettingsForm(QWidget):
         self.save_button.setEnabled(not self._busy)
         self.test_button.setEnabled(not self._busy)
 
+    @Slot()
+    def _on_form_edited(self) -> None:
+        self._edited = True
+
     @Slot(int)
     def _on_security_combo_changed(self, _index: int) -> None:
         # A port that was the old security's usual one follows the new security.
@@ -297,6 +305,13 @@ class MailSettingsForm(QWidget):
         form.addRow("Sender &address:", wrap("sender_address", self.sender_address_edit))
         form.addRow("&Reply-to:", wrap("reply_to", self.reply_to_edit))
         form.addRow("", self.bcc_check)
+
+        for edit in (self.host_edit, self.username_edit, self.password_edit,
+                     self.sender_name_edit, self.sender_address_edit, self.reply_to_edit):
+            edit.textEdited.connect(self._on_form_edited)
+        self.security_combo.activated.connect(self._on_form_edited)
+        self.port_spin.editingFinished.connect(self._on_form_edited)
+        self.bcc_check.clicked.connect(self._on_form_edited)
 
         self.save_button = QPushButton("&Save")
         self.save_button.setObjectName("mailSave")

@@ -687,6 +687,14 @@ class TodayPage(QWidget):
         queued, result = outcome
         self._sending = False
         self.show_notice(sending_notice(queued, result))
+        if result.failed:
+            count = len(result.failed)
+            lines = [f"{name}: {reason}" for name, reason in result.failed]
+            messages.show_message(
+                self, QMessageBox.Icon.Warning, "Duly",
+                f"{count} e-mail{' was' if count == 1 else 's were'} not sent.",
+                informative="\n\n".join(lines) + "\n\nThey are listed in Today: retry "
+                "them once the problem is put right.")
         if queued is not None and queued.skipped:
             lines = [f"{name}: {reason}" for name, reason in queued.skipped]
             messages.show_message(self, QMessageBox.Icon.Warning, "Duly",
@@ -815,7 +823,8 @@ class TodayPage(QWidget):
         self.action_bar.setStyleSheet("QToolBar#todayActions { border: none; spacing: 6px; }")
         for action in (self.review_action, self.approve_selected_action, self.done_action,
                        self.snooze_action, self.dismiss_action, self.open_customer_action,
-                       self.print_letters_action, self.send_emails_action):
+                       self.print_letters_action, self.send_emails_action,
+                       self.retry_email_action):
             self.action_bar.addAction(action)
         self.action_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.search_edit = QLineEdit()

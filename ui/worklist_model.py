@@ -31,6 +31,8 @@ def kind_text(item: WorkItem) -> str:
     and how it is made ("Final notice (letter)"), which is what the user decides on."""
     if item.kind == STAGE_ACTION:
         return item.title
+    if item.kind == EMAIL_FAILED:
+        return item.title.partition(": ")[0]  # "E-mail not sent", or "perhaps sent"
     return KIND_WORDS.get(item.kind, item.kind.capitalize())
 
 
@@ -61,6 +63,9 @@ def details_text(item: WorkItem) -> str:
     """The item's title and detail on one line (a reminder's title is its "What")."""
     if item.kind == STAGE_ACTION:
         return item.detail
+    if item.kind == EMAIL_FAILED:  # the subject, then why it did not go
+        subject = item.title.partition(": ")[2] or item.title
+        return f"{subject} — {item.detail}" if item.detail else subject
     return f"{item.title} — {item.detail}" if item.detail else item.title
 
 

@@ -29,6 +29,7 @@ from ui.password_dialog import PasswordDialog
 from ui.pdf_preview import PdfPreviewDialog
 from ui.statement_dialog import StatementDialog
 from ui.today_page import TodayPage
+from ui.worklist_model import details_text, kind_text
 
 TIMEOUT_MS = 30_000
 LEFT = Qt.MouseButton.LeftButton
@@ -208,7 +209,7 @@ def test_send_due_emails_shows_progress_then_says_what_was_sent(
 
 
 def test_an_email_the_server_refused_shows_in_today_and_is_retried(
-        open_window, mail_store, smtp_server, qtbot):
+        open_window, mail_store, smtp_server, qtbot, qtmodeltester):
     window = open_window(mail_store)
     page = today_shown(qtbot, window)
     due = [i for i in page.items() if "(e-mail)" in i.title]
@@ -219,11 +220,17 @@ def test_an_email_the_server_refused_shows_in_today_and_is_retried(
         page.send_emails_action.trigger()
     assert [name for name, _reason in sent.args[0].failed] == [due[0].customer_name]
     assert "1 failed (see Today)" in page.notice()
+    box = next(b for b in visible_message_boxes(window) if b.text() == "1 e-mail was not sent.")
+    assert box.informativeText().startswith(f"{due[0].customer_name}: The mail server refused")
+    box.accept()
     qtbot.waitUntil(lambda: not page.is_loading()
                     and any(i.kind == EMAIL_FAILED for i in page.items()), timeout=TIMEOUT_MS)
     [failed] = [i for i in page.items() if i.kind == EMAIL_FAILED]
     assert failed.customer_id == due[0].customer_id
     assert "refused" in failed.detail
+    assert kind_text(failed) == "E-mail not sent"
+    assert details_text(failed).endswith(failed.detail)
+    qtmodeltester.check(page.model)
 
     smtp_server.refused.clear()  # the address is put right
     row = page.model.position_of((failed.kind, failed.ref_id))
