@@ -970,8 +970,13 @@ class CustomersPage(QWidget):
         if entry is None or header is None or not self.open_attachment_action.isEnabled():
             return
 
+        contact_id = entry.contact_id
+        if contact_id is None:
+            return
+        from models.outbox import attachment_of_contact  # imported when first needed
+
         def work(_progress: Progress) -> PdfFile:
-            name, content = sent_attachment(header.id, entry)
+            name, content = attachment_of_contact(contact_id)
             path = new_pdf_path(name)
             path.write_bytes(content)
             return PdfFile(path, f"{Path(name).stem} – {header.name}", name)
@@ -1112,21 +1117,8 @@ class CustomersPage(QWidget):
         self.edit_note_action.setEnabled(on_timeline and entry is not None
                                          and entry.contact_id is not None)
         self.open_attachment_action.setEnabled(on_timeline and entry is not None
-                                               and entry.kind == "email")
-
-
-def sent_attachment(customer_id: int, entry: TimelineEntry) -> tuple[str, bytes]:
-    """The PDF an e-mail on the customer's timeline carried (its name and bytes); a
-    worker's job. LedgerError when none is kept."""
-    from models.outbox import attachment_of, outbox
-
-    # An e-mail's contact and its outbox message are recorded at the same moment.
-    for row in outbox():
-        if row.customer_id == customer_id and row.queued_at == entry.at \
-                and row.attachment_name:
-            return attachment_of(row.id)
-    raise LedgerError("attachment", "No attachment is kept with this e-mail: it was "
-                                    "logged by hand, not sent by Duly.")
+                                               and entry.kind == "email"
+                                               and entry.contact_id is not None)
 
 
 def _load_customer_form(customer_id: int | None) -> Callable[[Progress], tuple[

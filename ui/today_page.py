@@ -51,7 +51,15 @@ from PySide6.QtWidgets import (
 from models.contacts import NoteHit, review_promises, search_notes
 from models.errors import LedgerError
 from models.followup import execute_action, skip_action
-from models.today import WorkItem, dismiss, mark_done, snooze, worklist, worklist_summary
+from models.today import (
+    EMAIL_FAILED,
+    WorkItem,
+    dismiss,
+    mark_done,
+    snooze,
+    worklist,
+    worklist_summary,
+)
 from ui import messages
 from ui.list_table import list_table
 from ui.note_search_model import NoteSearchModel, RichTextDelegate
@@ -59,7 +67,13 @@ from ui.page_actions import page_action
 from ui.resources import icon
 from ui.style import ACCENT, mute, scale_font
 from ui.tasks import Progress, TaskRunner
-from ui.worklist_model import WorklistModel, is_failed_email, is_reminder, kind_text
+from ui.worklist_model import (
+    KIND_WORDS,
+    WorklistModel,
+    is_failed_email,
+    is_reminder,
+    kind_text,
+)
 
 if TYPE_CHECKING:
     from models.outbox import SendResult
@@ -87,7 +101,11 @@ NOTICE_STYLE = (f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10
 def sending_notice(queued: QueueResult | None, result: SendResult) -> str:
     """What sending did: "3 e-mails sent; 1 failed (see Today); 2 customers have no e-mail
     address and get a letter instead." """
-    words = [f"{result.sent} e-mail{'' if result.sent == 1 else 's'} sent"]
+    if result.sent or result.failed or result.left or result.uncertain:
+        words = [f"{result.sent} e-mail{'' if result.sent == 1 else 's'} sent"]
+    else:
+        words = ["No e-mail reminders are due" if queued is not None
+                 else "No e-mail was waiting to be sent"]
     if result.failed:
         words.append(f"{len(result.failed)} failed (see Today)")
     if result.uncertain:
@@ -718,11 +736,29 @@ class TodayPage(QWidget):
         self._load(review=False)
 
     def _retry(self, item: WorkItem) -> None:
-        """Queue a failed e-mail again and send it."""
+        """Queue a failed e-mail again and send it; one that may have gone is sent again
+        only once the user has checked it did not."""
         from models.outbox import retry  # imported when first needed
 
-        self._decide(item, lambda: retry(item.ref_id),
-                     then=lambda _result: self._send_emails([item.ref_id]))
+        def send_again() -> None:
+            self._decide(item, lambda: retry(item.ref_id),
+                         then=lambda _result: self._send_emails([item.ref_id]))
+
+        if kind_text(item) == KIND_WORDS[EMAIL_FAILED]:
+            send_again()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Duly",
+                          f"Was the e-mail to {item.customer_name} sent?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("perhapsSentBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(f"{item.detail}\n\nLook for it in the Sent folder of your "
+                               f"mail program. Send it again only if it is not there.")
+        again = box.addButton("&Send Again", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: send_again() if button is again else None)
+        box.open()
 
     # --- building -----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ address) asked for or said."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,9 +16,12 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from models import db
+from models.contacts import ContactEntry, log_contact
 from models.mail import MailSettings, recipients_of, save_mail_settings
 from models.mail_password import KeyringUnavailable, forget_password, use_password_for_session
+from models.schema import OutboxMessage
 from models.today import EMAIL_FAILED
+from reports.email_reminders import queue_statement_email
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
 from ui import password_dialog, tasks
@@ -257,3 +261,54 @@ def test_a_missing_password_is_asked_for_and_used_for_the_session(
     with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
         dialog.accept()
     assert sent.args[0].sent == EMAIL_REMINDERS_DUE
+
+
+def test_an_email_logged_by_hand_has_no_attachment_to_open(open_window, demo_file, qtbot):
+    at = dt.datetime.combine(DEMO_TODAY, dt.time(9, 30))
+    in_store(demo_file, lambda: log_contact(WITH_ADDRESS, ContactEntry(
+        kind="email", occurred_at=at, summary="Asked for a copy of the invoice"), now=at))
+    window = open_window(demo_file)
+    page = customer_shown(qtbot, window, WITH_ADDRESS)
+    page.view.tabs.setCurrentIndex(TIMELINE_TAB)
+    row = next(i for i, e in enumerate(page.view.timeline.rows()) if e.kind == "email")
+    page.view.timeline_table.selectRow(row)
+    page.open_attachment_action.trigger()
+
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)), timeout=TIMEOUT_MS)
+    [box] = visible_message_boxes(window)
+    assert box.text() == ("No attachment is kept with this e-mail: it was logged by hand, "
+                          "not sent by Duly.")
+    box.accept()
+
+
+def test_an_email_perhaps_sent_is_sent_again_only_once_the_user_says_it_did_not_go(
+        open_window, mail_store, smtp_server, qtbot):
+    def cut_off() -> int:
+        outbox_id = queue_statement_email(WITH_ADDRESS, DEMO_TODAY, subject="Your statement",
+                                          text="Attached.")
+        # As a batch leaves it when Duly is closed after telling the server, before recording.
+        OutboxMessage.update(status="sending", attempts=1).where(
+            OutboxMessage.id == outbox_id).execute()
+        return outbox_id
+
+    outbox_id = in_store(mail_store, cut_off)
+    window = open_window(mail_store)
+    page = today_shown(qtbot, window)
+    with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
+        page.send_emails_action.trigger()
+    assert len(sent.args[0].uncertain) == 1
+    assert "1 perhaps sent before Duly was closed (see Today)" in page.notice()
+    assert all(m["Subject"] != "Your statement" for m in smtp_server.received)
+    qtbot.waitUntil(lambda: not page.is_loading() and any(
+        i.kind == EMAIL_FAILED for i in page.items()), timeout=TIMEOUT_MS)
+    [item] = [i for i in page.items() if i.kind == EMAIL_FAILED]
+    assert (item.ref_id, kind_text(item)) == (outbox_id, "E-mail perhaps sent")
+
+    page.table.selectRow(page.model.position_of((item.kind, item.ref_id)))
+    page.retry_email_action.trigger()
+    box = box_named(qtbot, window, "perhapsSentBox")
+    assert "Sent folder" in box.informativeText()
+    with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
+        qtbot.mouseClick(button(box, "Send Again"), LEFT)
+    assert sent.args[0].sent == 1
+    assert smtp_server.received[-1]["Subject"] == "Your statement"
