@@ -55,7 +55,9 @@ class MailSettings:
 
 class MailError(LedgerError):
     """The mail server could not take a message. ``field`` says what failed:
-    "unreachable", "tls", "login", "sender", "recipients", "message" or "server"."""
+    "unreachable", "tls", "login", "sender", "recipients", "message" or "server"; or
+    "uncertain" when the connection broke while the message was handed over, so it
+    may have been sent."""
 
 
 def mail_settings() -> MailSettings | None:
@@ -287,7 +289,7 @@ def _hand_over(server: smtplib.SMTP, settings: MailSettings, message: EmailMessa
             server.rset()
             raise MailError("recipients", "The mail server refused "
                                           + "; ".join(refused) + ". Nothing was sent.")
-        code, reply = server.data(message.as_bytes(policy=policy.SMTP))
+        code, reply = _data(server, settings, message)
         if code != 250:
             raise MailError("message", f"The mail server refused the message: {code} "
                                        f"{_text(reply)}")
@@ -296,6 +298,22 @@ def _hand_over(server: smtplib.SMTP, settings: MailSettings, message: EmailMessa
         raise MailError("server", f"The mail server {settings.host} broke off while taking "
                                   f"the message ({_os_words(error)}); it was not "
                                   f"sent.") from None
+
+
+def _data(server: smtplib.SMTP, settings: MailSettings, message: EmailMessage
+          ) -> tuple[int, bytes]:
+    """Hand over the message itself. Once it is on its way, a broken connection leaves
+    it unknown whether the server kept it: that is "uncertain", never "not sent"."""
+    try:
+        return server.data(message.as_bytes(policy=policy.SMTP))
+    except smtplib.SMTPDataError as error:  # DATA itself refused: nothing went
+        raise MailError("message", f"The mail server refused the message: "
+                                   f"{_reply(error)}") from None
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailError("uncertain", f"The connection to {settings.host} broke while the "
+                                     f"message was being handed over "
+                                     f"({_os_words(error)}), so it may have been sent. Check "
+                                     f"your Sent folder before sending it again.") from None
 
 
 def _close(server: smtplib.SMTP) -> None:

@@ -155,10 +155,12 @@ def send_queued(settings: MailSettings, password: str | None, *,
                 progress: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None,
                 ssl_context: ssl.SSLContext | None = None,
-                now: dt.datetime | None = None) -> SendResult:
+                now: dt.datetime | None = None, timeout: float = 30) -> SendResult:
     """Send the queued messages (those of ``ids`` only, if given), oldest first, each
-    exactly once; a failure is recorded with its reason and left to retry. Stops
-    between messages when ``cancelled()`` says so, leaving the rest queued."""
+    exactly once; a failure is recorded with its reason and left to retry, and one
+    broken off while handed over is "uncertain", as if cut off. Stops between
+    messages when ``cancelled()`` says so, leaving the rest queued. ``timeout`` is how
+    long to wait for the server at each step, in seconds."""
     if database.in_transaction():
         # Each message's "sending" must be committed before the server hears of it;
         # inside a caller's transaction it would be a savepoint that a crash undoes.
@@ -170,7 +172,7 @@ def send_queued(settings: MailSettings, password: str | None, *,
     for done, outbox_id in enumerate(queued):
         if cancelled is not None and cancelled():
             return SendResult(sent, tuple(failed), len(queued) - done, uncertain)
-        outcome = _send_one(outbox_id, settings, password, ssl_context, now)
+        outcome = _send_one(outbox_id, settings, password, ssl_context, now, timeout)
         if outcome is None:
             sent += 1
         elif outcome[1]:
@@ -253,7 +255,7 @@ def _queued_ids(ids: Sequence[int] | None) -> list[int]:
 
 
 def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
-              context: ssl.SSLContext | None, now: dt.datetime | None
+              context: ssl.SSLContext | None, now: dt.datetime | None, timeout: float
               ) -> tuple[str, str] | None:
     """Send one message; None when the server took it, else (customer, reason). A
     message no longer queued (taken by another batch) gives ("", "")."""
@@ -269,9 +271,12 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
         mime = build_message(settings, to=_recipients(message), subject=message.subject,
                              text=message.body, attachments=_attachments(message),
                              message_id=message.message_id, date=now)
-        response = send_message(settings, password, mime, ssl_context=context)
+        response = send_message(settings, password, mime, ssl_context=context,
+                                timeout=timeout)
     except LedgerError as error:  # MailError, or a recipient that is not an address
-        _record_failure(message, error.message)
+        # Broken off mid-handover: it may have gone, so it is never retried by itself.
+        status = UNCERTAIN if error.field == "uncertain" else FAILED
+        _record_failure(message, error.message, status)
         return (message.customer.name, error.message)
     _record_sent(message, response, now or dt.datetime.now())
     return None
@@ -288,14 +293,15 @@ def _record_sent(message: OutboxMessage, response: str, at: dt.datetime) -> None
                       after={"status": SENT, "server_response": response})
 
 
-def _record_failure(message: OutboxMessage, reason: str) -> None:
+def _record_failure(message: OutboxMessage, reason: str, status: str = FAILED) -> None:
     with writing():
-        OutboxMessage.update(status=FAILED, error=reason).where(
+        OutboxMessage.update(status=status, error=reason).where(
             OutboxMessage.id == message.id).execute()
         if message.interaction_id is not None:
-            _say_on_contact(message.interaction_id, f"Not sent: {reason}")
+            said = "Perhaps sent" if status == UNCERTAIN else "Not sent"
+            _say_on_contact(message.interaction_id, f"{said}: {reason}")
         record_change("e-mail failed", "outbox_message", message.id,
-                      after={"status": FAILED, "error": reason})
+                      after={"status": status, "error": reason})
 
 
 def _say_on_contact(contact_id: int, outcome: str) -> None:

@@ -7,6 +7,7 @@ recipients, so a test can check exactly what a customer would get.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import ssl
@@ -60,6 +61,10 @@ class _Handler:
             message.envelope_to = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
             message.envelope_from = envelope.mail_from  # type: ignore[attr-defined]
             self.server.received.append(message)
+        self.server.taken.set()
+        if self.server.hold_replies:
+            # Kept, but the client waits for the verdict until the test lets go.
+            await asyncio.get_running_loop().run_in_executor(None, self.server.release.wait, 30)
         return f"250 2.0.0 Ok: queued as DULY{number:04d}"
 
 
@@ -83,6 +88,9 @@ class SmtpServer:
     refused: set[str] = field(default_factory=set)
     count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    hold_replies: bool = False  # keep messages but answer only once ``release`` is set
+    release: threading.Event = field(default_factory=threading.Event)
+    taken: threading.Event = field(default_factory=threading.Event)  # a message came in
 
     def refuse(self, address: str) -> None:
         """Refuse RCPT TO ``address`` from now on."""
@@ -114,6 +122,7 @@ def smtp_server(mail_authority: trustme.CA) -> Iterator[SmtpServer]:
     try:
         yield state
     finally:
+        state.release.set()
         controller.stop()
 
 

@@ -181,3 +181,16 @@ def test_reminders_go_to_the_billing_contacts_and_the_billing_address(
     assert [address for _, address in found] == ["zoe@example.com", "AP@example.com"]
     nobody = add_customer(CustomerDraft(code="", name="Silent Ltd", currency="GBP"))
     assert recipients_of(nobody) == []
+
+
+def test_a_connection_broken_while_handing_over_is_uncertain(smtp_server: SmtpServer) -> None:
+    smtp_server.hold_replies = True
+    message = message_for(smtp_server, [("", "zoe@example.com")])
+    with pytest.raises(MailError) as broken:
+        send_message(smtp_server.settings, smtp_server.password, message,
+                     ssl_context=smtp_server.client_ssl, timeout=1)
+    assert broken.value.field == "uncertain"
+    assert "may have been sent" in broken.value.message
+    # The server did keep it: exactly why such a message is never retried by itself.
+    assert smtp_server.taken.is_set() and len(smtp_server.received) == 1
+    smtp_server.release.set()

@@ -217,6 +217,19 @@ def test_a_message_cut_off_mid_send_is_not_sent_again_until_the_user_says(
     assert status_of(cut_off).attempts == 2
 
 
+def test_a_message_broken_off_while_handed_over_is_uncertain_not_failed(
+        mail: SmtpServer) -> None:
+    broken = queued(customer("Broken Off Ltd"))
+    mail.hold_replies = True  # the server keeps it, but its answer never comes in time
+    result = send(mail, timeout=1)
+    mail.release.set()
+    assert result.sent == 0 and len(mail.received) == 1
+    row = status_of(broken)
+    assert row.status == "uncertain" and "may have been sent" in row.error
+    mail.hold_replies = False
+    assert send(mail).sent == 0 and len(mail.received) == 1  # never resent by itself
+
+
 def test_only_the_messages_asked_for_are_sent(mail: SmtpServer) -> None:
     first, second = queued(customer("One")), queued(customer("Two"))
     assert send(mail, ids=[second]).sent == 1
