@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import resource
 import statistics
+import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -39,7 +40,10 @@ def main() -> list[str]:
 
     path = big_store()
     app = create_application([])
-    settings = QSettings(os.devnull, QSettings.Format.IniFormat)
+    # A throwaway file: Qt saves settings by replacing the file, so never /dev/null.
+    settings_dir = tempfile.mkdtemp(prefix="duly-bench-")
+    settings = QSettings(os.path.join(settings_dir, "settings.ini"),
+                         QSettings.Format.IniFormat)
     window = MainWindow(store_path=path, settings=settings, today=BIG_TODAY)
     window.show()
     page = window.accounts_page
