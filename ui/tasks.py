@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from models.db import StoreError, close_thread_connection, known_errors
@@ -219,6 +220,14 @@ class Task(QObject):
         if self._on_cancel is not None:
             self._on_cancel()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Escape in the progress dialog cancels cancellable work and is ignored otherwise."""
+        if (watched is self._dialog and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape):
+            self.cancel()
+            return True
+        return super().eventFilter(watched, event)
+
     @Slot()
     def _on_timer_timeout(self) -> None:
         if self.done or self.detached:
@@ -243,6 +252,10 @@ class Task(QObject):
         dialog.setMinimumWidth(360)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setRange(0, 0)  # busy until the worker reports a count
+        # Escape reaches the dialog as a key press when it is not the active window
+        # (QDialog would then just hide it while the work goes on): it cancels, or
+        # does nothing for work that cannot be cancelled.
+        dialog.installEventFilter(self)
         self._dialog = dialog
         self._apply_progress()
         dialog.show()

@@ -328,3 +328,21 @@ def test_an_error_after_a_cancel_is_still_shown(runner, window, qtbot):
     qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
 
     assert "RuntimeError: disk gone" in visible_message_boxes(window)[0].detailedText()
+
+
+def test_escape_leaves_the_progress_of_work_that_cannot_be_cancelled(runner, qtbot):
+    release = threading.Event()
+    done = []
+
+    def work(progress):
+        release.wait(30)
+
+    task = runner.run(work, label="Checking the store…", on_success=done.append)
+    try:
+        qtbot.waitUntil(lambda: task.progress_dialog is not None
+                        and task.progress_dialog.isVisible(), timeout=5000)
+        qtbot.keyClick(task.progress_dialog, Qt.Key.Key_Escape)
+        assert task.progress_dialog.isVisible() and not task.cancelled
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: done == [None])
