@@ -701,6 +701,57 @@ class TodayPage(QWidget):
                         on_success=self._on_send_task_succeeded,
                         on_failure=self._on_send_task_failed, on_cancel=self._on_send_cancelled)
 
+    def _count_due_emails(self) -> None:
+        """Count the e-mail reminders due today and those waiting; then ask to send them."""
+        from models.followup import follow_up_plan
+        from models.outbox import QUEUED, outbox
+
+        today = self._today()
+
+        def work(_progress: Progress) -> tuple[int, list[str], int]:
+            due = [a for a in follow_up_plan(today).due if a.stage.channel == "email"]
+            without = [a.customer_name for a in due if a.no_email_address]
+            return len(due) - len(without), without, len(outbox([QUEUED]))
+
+        self._sending = True
+        self._update_actions()
+        self._tasks.run(work, label="Counting the e-mails due…",
+                        on_success=lambda found: self._on_count_task_succeeded(today, *found),
+                        on_failure=self._on_send_task_failed)
+
+    def _on_count_task_succeeded(self, today: dt.date, due: int, without: list[str],
+                                 waiting: int) -> None:
+        self._sending = False
+        self._update_actions()
+        letters = (f"{len(without)} customer{' has' if len(without) == 1 else 's have'} no "
+                   f"e-mail address and get{'s' if len(without) == 1 else ''} a letter "
+                   f"instead (Print Due Letters)." if without else "")
+        if not due and not waiting:
+            messages.show_message(self, QMessageBox.Icon.Information, "Send due e-mails",
+                                  f"No e-mail reminders are due on {long_date(today)}.",
+                                  informative=letters)
+            return
+        counted = [f"{due} e-mail reminder{' is' if due == 1 else 's are'} due on "
+                   f"{long_date(today)}"] if due else []
+        if waiting:
+            counted.append(f"{waiting} e-mail{' is' if waiting == 1 else 's are'} waiting "
+                           f"in the outbox")
+        box = QMessageBox(QMessageBox.Icon.Question, "Send due e-mails",
+                          f"{' and '.join(counted)}. Send them now?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("sendDueEmailsBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(" ".join(part for part in (
+            "Each goes to its customer's billing contacts with their statement attached, "
+            "and is recorded on the customer's timeline. If you cancel while they are "
+            "sent, the rest wait in the outbox.", letters) if part))
+        go = box.addButton("&Send E-mails", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self._send_emails(None, due=True) if button is go else None)
+        box.open()
+
     def _on_send_task_succeeded(self, outcome: tuple[QueueResult | None, SendResult]) -> None:
         queued, result = outcome
         self._sending = False
@@ -1199,7 +1250,7 @@ class TodayPage(QWidget):
     @Slot()
     def _on_send_emails_action_triggered(self) -> None:
         if not self._writing and not self._sending:
-            self._send_emails(None, due=True)
+            self._count_due_emails()
 
     @Slot()
     def _on_retry_email_action_triggered(self) -> None:

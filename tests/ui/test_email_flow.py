@@ -104,6 +104,12 @@ def button(box: QMessageBox, words: str):
     return next(b for b in box.buttons() if words in b.text().replace("&", ""))
 
 
+def asked_to_send(qtbot, window: MainWindow, page: TodayPage) -> QMessageBox:
+    """Send Due E-mails counts what is due and asks before sending."""
+    page.send_emails_action.trigger()
+    return box_named(qtbot, window, "sendDueEmailsBox")
+
+
 class ShownWidgets(QObject):
     """Records the kinds of top-level widgets shown while installed on the application."""
 
@@ -192,11 +198,14 @@ def test_send_due_emails_shows_progress_then_says_what_was_sent(
     page = today_shown(qtbot, window)
     assert page.send_emails_action in window.worklist_menu.actions()
     assert page.send_emails_action in page.action_bar.actions()
+    box = asked_to_send(qtbot, window, page)
+    assert box.text() == f"{EMAIL_REMINDERS_DUE} e-mail reminders are due on Tue 24 Nov 2026. " \
+                         f"Send them now?"
     watcher = ShownWidgets()
     QApplication.instance().installEventFilter(watcher)
     try:
         with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
-            page.send_emails_action.trigger()
+            qtbot.mouseClick(button(box, "Send E-mails"), LEFT)
     finally:
         QApplication.instance().removeEventFilter(watcher)
 
@@ -211,6 +220,13 @@ def test_send_due_emails_shows_progress_then_says_what_was_sent(
     qtbot.waitUntil(lambda: not page.is_loading(), timeout=TIMEOUT_MS)
     assert not [i for i in page.items() if i.kind == EMAIL_FAILED]
 
+    page.send_emails_action.trigger()  # again: nothing is left to send
+    qtbot.waitUntil(lambda: any(b.text().startswith("No e-mail reminders are due")
+                                for b in visible_message_boxes(window)), timeout=TIMEOUT_MS)
+    for box in visible_message_boxes(window):
+        box.accept()
+    assert len(smtp_server.received) == EMAIL_REMINDERS_DUE
+
 
 def test_an_email_the_server_refused_shows_in_today_and_is_retried(
         open_window, mail_store, smtp_server, qtbot, qtmodeltester):
@@ -220,8 +236,9 @@ def test_an_email_the_server_refused_shows_in_today_and_is_retried(
     refused = recipients_of(due[0].customer_id)
     for _name, address in refused:
         smtp_server.refuse(address)
+    box = asked_to_send(qtbot, window, page)
     with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
-        page.send_emails_action.trigger()
+        qtbot.mouseClick(button(box, "Send E-mails"), LEFT)
     assert [name for name, _reason in sent.args[0].failed] == [due[0].customer_name]
     assert "1 failed (see Today)" in page.notice()
     box = next(b for b in visible_message_boxes(window) if b.text() == "1 e-mail was not sent.")
@@ -254,7 +271,7 @@ def test_a_missing_password_is_asked_for_and_used_for_the_session(
     in_store(demo_file, lambda: save_mail_settings(smtp_server.settings))
     window = open_window(demo_file)
     page = today_shown(qtbot, window)
-    page.send_emails_action.trigger()
+    qtbot.mouseClick(button(asked_to_send(qtbot, window, page), "Send E-mails"), LEFT)
     dialog = shown(qtbot, window, PasswordDialog)
     dialog.password_edit.setText(smtp_server.password)
     dialog.session_radio.setChecked(True)
@@ -294,8 +311,10 @@ def test_an_email_perhaps_sent_is_sent_again_only_once_the_user_says_it_did_not_
     outbox_id = in_store(mail_store, cut_off)
     window = open_window(mail_store)
     page = today_shown(qtbot, window)
+    box = asked_to_send(qtbot, window, page)
+    assert box.text().startswith(f"{EMAIL_REMINDERS_DUE} e-mail reminders are due")
     with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
-        page.send_emails_action.trigger()
+        qtbot.mouseClick(button(box, "Send E-mails"), LEFT)
     assert len(sent.args[0].uncertain) == 1
     assert "1 perhaps sent before Duly was closed (see Today)" in page.notice()
     assert all(m["Subject"] != "Your statement" for m in smtp_server.received)
