@@ -704,11 +704,14 @@ class TodayPage(QWidget):
     def _count_due_emails(self) -> None:
         """Count the e-mail reminders due today and those waiting; then ask to send them."""
         from models.followup import follow_up_plan
+        from models.mail import mail_settings
         from models.outbox import QUEUED, outbox
 
         today = self._today()
 
-        def work(_progress: Progress) -> tuple[int, list[str], int]:
+        def work(_progress: Progress) -> tuple[int, list[str], int] | None:
+            if mail_settings() is None:
+                return None
             due = [a for a in follow_up_plan(today).due if a.stage.channel == "email"]
             without = [a.customer_name for a in due if a.no_email_address]
             return len(due) - len(without), without, len(outbox([QUEUED]))
@@ -716,13 +719,19 @@ class TodayPage(QWidget):
         self._sending = True
         self._update_actions()
         self._tasks.run(work, label="Counting the e-mails due…",
-                        on_success=lambda found: self._on_count_task_succeeded(today, *found),
+                        on_success=lambda found: self._on_count_task_succeeded(today, found),
                         on_failure=self._on_send_task_failed)
 
-    def _on_count_task_succeeded(self, today: dt.date, due: int, without: list[str],
-                                 waiting: int) -> None:
+    def _on_count_task_succeeded(self, today: dt.date,
+                                 found: tuple[int, list[str], int] | None) -> None:
+        from ui.password_dialog import show_not_set_up
+
         self._sending = False
         self._update_actions()
+        if found is None:
+            show_not_set_up(self, self.mail_settings_requested.emit)
+            return
+        due, without, waiting = found
         letters = (f"{len(without)} customer{' has' if len(without) == 1 else 's have'} no "
                    f"e-mail address and get{'s' if len(without) == 1 else ''} a letter "
                    f"instead (Print Due Letters)." if without else "")

@@ -331,3 +331,14 @@ def test_an_email_perhaps_sent_is_sent_again_only_once_the_user_says_it_did_not_
         qtbot.mouseClick(button(box, "Send Again"), LEFT)
     assert sent.args[0].sent == 1
     assert smtp_server.received[-1]["Subject"] == "Your statement"
+
+
+def test_send_due_emails_without_mail_settings_offers_them_first(open_window, demo_file,
+                                                                 qtbot):
+    window = open_window(demo_file)
+    page = today_shown(qtbot, window)
+    page.send_emails_action.trigger()
+    box = box_named(qtbot, window, "mailNotSetUp")
+    assert [b.objectName() for b in visible_message_boxes(window)] == ["mailNotSetUp"]
+    qtbot.mouseClick(button(box, "Open Settings"), LEFT)
+    assert window.current_area().key == "settings"
