@@ -746,7 +746,8 @@ class TodayPage(QWidget):
             counted.append(f"{waiting} e-mail{' is' if waiting == 1 else 's are'} waiting "
                            f"in the outbox")
         box = QMessageBox(QMessageBox.Icon.Question, "Send due e-mails",
-                          f"{' and '.join(counted)}. Send them now?",
+                          f"{' and '.join(counted)}. Send "
+                          f"{'it' if due + waiting == 1 else 'them'} now?",
                           QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("sendDueEmailsBox")
         box.setTextFormat(Qt.TextFormat.PlainText)
