@@ -796,25 +796,30 @@ class TodayPage(QWidget):
         self.show_notice("Cancelled before any e-mail was queued: nothing was sent.")
         self._load(review=False)
 
-    def _retry(self, item: WorkItem) -> None:
-        """Queue a failed e-mail again and send it; one that may have gone is sent again
+    def _retry(self, items: list[WorkItem]) -> None:
+        """Queue failed e-mails again and send them; one that may have gone is sent again
         only once the user has checked it did not."""
         from models.outbox import retry  # imported when first needed
 
-        def send_again() -> None:
-            self._decide(item, lambda: retry(item.ref_id),
-                         then=lambda _result: self._send_emails([item.ref_id]))
+        ids = [item.ref_id for item in items]
 
-        if kind_text(item) == KIND_WORDS[EMAIL_FAILED]:
+        def send_again() -> None:
+            self._decide(items[0], lambda: [retry(outbox_id) for outbox_id in ids],
+                         then=lambda _result: self._send_emails(ids))
+
+        perhaps = [item for item in items if kind_text(item) != KIND_WORDS[EMAIL_FAILED]]
+        if not perhaps:
             send_again()
             return
+        names = ", ".join(sorted({item.customer_name for item in perhaps}))
         box = QMessageBox(QMessageBox.Icon.Question, "Duly",
-                          f"Was the e-mail to {item.customer_name} sent?",
+                          f"Was the e-mail to {names} sent?" if len(perhaps) == 1
+                          else f"Were the e-mails to {names} sent?",
                           QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("perhapsSentBox")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(f"{item.detail}\n\nLook for it in the Sent folder of your "
-                               f"mail program. Send it again only if it is not there.")
+        box.setInformativeText(f"{perhaps[0].detail}\n\nLook in the Sent folder of your "
+                               f"mail program. Send again only what is not there.")
         again = box.addButton("&Send Again", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -863,7 +868,7 @@ class TodayPage(QWidget):
                 "your mail server")
         self.retry_email_action = page_action(
             self, "Re&try E-mail", "Ctrl+Shift+R", self._on_retry_email_action_triggered,
-            tip="Send the selected e-mail that failed again")
+            tip="Send the selected e-mails that were not sent again")
         # Delete dismisses only from the list itself, never from the search box.
         self.removeAction(self.dismiss_action)
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -1161,8 +1166,8 @@ class TodayPage(QWidget):
         self.print_letters_action.setEnabled(
             not self._writing and (self._letters is None or not self._letters.busy))
         self.send_emails_action.setEnabled(not self._writing and not self._sending)
-        self.retry_email_action.setEnabled(deciding and not self._sending and item is not None
-                                           and is_failed_email(item))
+        self.retry_email_action.setEnabled(free and not self._sending and any(
+            map(is_failed_email, self.selected_items())))
 
     # --- events and slots ----------------------------------------------------------
 
@@ -1264,10 +1269,9 @@ class TodayPage(QWidget):
 
     @Slot()
     def _on_retry_email_action_triggered(self) -> None:
-        item = self.current_item()
-        if item is not None and is_failed_email(item) and not self._writing \
-                and not self._sending:
-            self._retry(item)
+        items = [item for item in self.selected_items() if is_failed_email(item)]
+        if items and not self._writing and not self._sending:
+            self._retry(items)
 
     @Slot()
     def _on_print_letters_action_triggered(self) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from models import db
@@ -342,3 +342,36 @@ def test_send_due_emails_without_mail_settings_offers_them_first(open_window, de
     assert [b.objectName() for b in visible_message_boxes(window)] == ["mailNotSetUp"]
     qtbot.mouseClick(button(box, "Open Settings"), LEFT)
     assert window.current_area().key == "settings"
+
+
+def test_emails_refused_for_a_wrong_password_are_retried_together(
+        open_window, demo_file, smtp_server, mail, qtbot):
+    in_store(demo_file, lambda: save_mail_settings(smtp_server.settings))
+    use_password_for_session(smtp_server.settings, "not-the-password")
+    window = open_window(demo_file)
+    page = today_shown(qtbot, window)
+    with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
+        qtbot.mouseClick(button(asked_to_send(qtbot, window, page), "Send E-mails"), LEFT)
+    assert len(sent.args[0].failed) == EMAIL_REMINDERS_DUE
+    box = next(b for b in visible_message_boxes(window)
+               if b.text() == f"{EMAIL_REMINDERS_DUE} e-mails were not sent.")
+    assert "refused the user name or password" in box.informativeText()
+    box.accept()
+    qtbot.waitUntil(lambda: not page.is_loading() and len(
+        [i for i in page.items() if i.kind == EMAIL_FAILED]) == EMAIL_REMINDERS_DUE,
+        timeout=TIMEOUT_MS)
+
+    use_password_for_session(smtp_server.settings, smtp_server.password)  # put right
+    failed = [i for i in page.items() if i.kind == EMAIL_FAILED]
+    page.table.clearSelection()
+    for item in failed:
+        index = page.model.index(page.model.position_of((item.kind, item.ref_id)), 0)
+        page.table.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.Select
+            | QItemSelectionModel.SelectionFlag.Rows)
+    assert page.retry_email_action.isEnabled()
+    with qtbot.waitSignal(page.emails_sent, timeout=TIMEOUT_MS) as sent:
+        page.retry_email_action.trigger()
+    assert sent.args[0].sent == EMAIL_REMINDERS_DUE == len(smtp_server.received)
+    qtbot.waitUntil(lambda: not page.is_loading(), timeout=TIMEOUT_MS)
+    assert not [i for i in page.items() if i.kind == EMAIL_FAILED]
