@@ -179,8 +179,7 @@ def offer_session_only(parent: QWidget, settings: MailSettings, password: str, w
                       QMessageBox.StandardButton.Cancel, parent)
     box.setObjectName("keyringUnavailable")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setInformativeText(f"{why}\n\nDuly never writes the password anywhere else. It can "
-                           f"use it until you close Duly, and ask again next time.")
+    box.setInformativeText(f"{why} Duly asks again the next time it starts.")
     session = box.addButton("&Use for This Session Only", QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(session)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
