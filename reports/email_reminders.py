@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from models.action_letters import draft_for
 from models.company import business_details
 from models.contacts import ContactEntry, log_contact
+from models.customer_account import customer_header
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import (
@@ -104,7 +105,9 @@ def statement_email_draft(customer_id: int, as_of: dt.date) -> tuple[str, str]:
         owed = f"It shows a credit of {format_money(-data.total_minor, data.currency)}."
     else:
         owed = "Your account is settled: nothing is due."
-    text = (f"Dear {customer.name},\n\nPlease find attached the statement of your account "
+    # The contact by name, as typed (an e-mail has no font to lack a character).
+    greet = customer_header(customer_id, as_of, today=as_of).contact_name.strip() or customer.name
+    text = (f"Dear {greet},\n\nPlease find attached the statement of your account "
             f"with us at {long_date(as_of)}. {owed}\n\nIf anything on it does not match your "
             f"records, please reply to this e-mail and we will look into it.\n\n"
             f"Kind regards\n{sender}\n")

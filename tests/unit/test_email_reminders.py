@@ -202,6 +202,7 @@ def test_a_statement_is_emailed_with_its_pdf_and_logged(empty_store: db.Store) -
     subject, text = statement_email_draft(who, TODAY)
     assert subject.startswith("Statement of account C")
     assert "1,234.56" in text and "Harbour & Finch Ltd" in text
+    assert text.startswith("Dear Zoë Ødegård,")  # the billing contact, by name as typed
     outbox_id = queue_statement_email(who, TODAY, subject=subject, text=text, now=NOW)
     message = OutboxMessage.get_by_id(outbox_id)
     assert (message.kind, message.stage_id, message.subject) == ("statement", None, subject)
