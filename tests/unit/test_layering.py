@@ -38,6 +38,26 @@ def test_each_layer_imports_only_what_it_may(layer: str) -> None:
     assert {f: names for f, names in offenders.items() if names} == {}
 
 
+def test_the_window_never_holds_a_table_to_query() -> None:
+    # Without the peewee model classes (models.schema) or the database object no
+    # query can be built; the window asks models/ functions for plain rows.
+    offenders = {}
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("models.schema", "models"):
+                found |= {f"{node.module}.{a.name}" for a in node.names
+                          if node.module == "models.schema" or a.name == "schema"}
+            elif isinstance(node, ast.ImportFrom) and node.module == "models.db":
+                found |= {f"models.db.{a.name}" for a in node.names if a.name == "database"}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name == "models.schema"}
+        if found:
+            offenders[str(path.relative_to(ROOT))] = sorted(found)
+    assert offenders == {}
+
+
 def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from PySide6.QtCore import QObject\n")
