@@ -54,6 +54,9 @@ FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE, STAGE_ACTION = (
     "follow-up", "promise due", "promise broken", "new overdue", "stage action")
 # An e-mail the mail server did not take, or that Duly was closed while sending.
 EMAIL_FAILED = OUTBOX_ITEM_KIND
+# How an e-mail the mail server did not take is titled in Today.
+NOT_SENT = "E-mail not sent"
+PERHAPS_SENT = "E-mail perhaps sent"
 # Most pressing first.
 WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, FOLLOW_UP, PROMISE_DUE, STAGE_ACTION, NEW_OVERDUE)
 NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
@@ -308,6 +311,12 @@ def _stage_actions(as_of: dt.date) -> list[WorkItem]:
     return [_waiting(item, as_of) for item in items]
 
 
+def perhaps_sent(item: WorkItem) -> bool:
+    """Whether the item is an e-mail that may have gone (Duly was closed, or the
+    connection broke, while it was handed over): the user checks before it goes again."""
+    return item.kind == EMAIL_FAILED and item.title.startswith(f"{PERHAPS_SENT}: ")
+
+
 def _emails_not_sent(as_of: dt.date) -> list[WorkItem]:
     """E-mails the mail server did not take, or that may not have gone, to retry."""
     query = (OutboxMessage.select(OutboxMessage.id, OutboxMessage.customer, Customer.code,
@@ -319,7 +328,7 @@ def _emails_not_sent(as_of: dt.date) -> list[WorkItem]:
     items = []
     for (outbox_id, customer_id, code, name, queued_at, subject, error,
          status) in query.tuples():
-        what = "E-mail perhaps sent" if status == UNCERTAIN else "E-mail not sent"
+        what = PERHAPS_SENT if status == UNCERTAIN else NOT_SENT
         items.append(_waiting(WorkItem(
             EMAIL_FAILED, outbox_id, customer_id, code, name, queued_at.date(), 0,
             f"{what}: {subject}", error, None, ""), as_of))

@@ -52,10 +52,10 @@ from models.contacts import NoteHit, review_promises, search_notes
 from models.errors import LedgerError
 from models.followup import execute_action, skip_action
 from models.today import (
-    EMAIL_FAILED,
     WorkItem,
     dismiss,
     mark_done,
+    perhaps_sent,
     snooze,
     worklist,
     worklist_summary,
@@ -68,7 +68,6 @@ from ui.resources import icon
 from ui.style import ACCENT, mute, scale_font
 from ui.tasks import Progress, TaskRunner
 from ui.worklist_model import (
-    KIND_WORDS,
     WorklistModel,
     is_failed_email,
     is_reminder,
@@ -807,7 +806,7 @@ class TodayPage(QWidget):
             self._decide(items[0], lambda: [retry(outbox_id) for outbox_id in ids],
                          then=lambda _result: self._send_emails(ids))
 
-        perhaps = [item for item in items if kind_text(item) != KIND_WORDS[EMAIL_FAILED]]
+        perhaps = [item for item in items if perhaps_sent(item)]
         if not perhaps:
             send_again()
             return

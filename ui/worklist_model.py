@@ -11,6 +11,7 @@ from models.today import (
     EMAIL_FAILED,
     FOLLOW_UP,
     NEW_OVERDUE,
+    NOT_SENT,
     PROMISE_BROKEN,
     PROMISE_DUE,
     STAGE_ACTION,
@@ -22,7 +23,7 @@ from ui.style import ACCENT, WARNING
 
 KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",
               PROMISE_DUE: "Promise due", NEW_OVERDUE: "Newly overdue",
-              STAGE_ACTION: "Reminder due", EMAIL_FAILED: "E-mail not sent"}
+              STAGE_ACTION: "Reminder due", EMAIL_FAILED: NOT_SENT}
 """Each kind of work item as the list names it."""
 
 

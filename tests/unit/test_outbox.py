@@ -27,7 +27,7 @@ from models.outbox import (
     send_queued,
 )
 from models.schema import Interaction, OutboxMessage
-from models.today import dismiss, worklist
+from models.today import dismiss, perhaps_sent, worklist
 from tests.helpers import schema_of
 from tests.mail_server import SmtpServer
 from tests.unit.ledger_helpers import TODAY, customer
@@ -131,7 +131,7 @@ def test_a_wrong_password_leaves_the_message_failed_and_retriable(mail: SmtpServ
     assert mail.received == []
     [item] = [i for i in worklist(TODAY) if i.kind == EMAIL_FAILED]
     assert (item.ref_id, item.detail) == (outbox_id, reason)
-    assert item.title == "E-mail not sent: Your account with us"
+    assert item.title == "E-mail not sent: Your account with us" and not perhaps_sent(item)
 
     retry(outbox_id)
     assert [i for i in worklist(TODAY) if i.kind == EMAIL_FAILED] == []
@@ -209,6 +209,7 @@ def test_a_message_cut_off_mid_send_is_not_sent_again_until_the_user_says(
     assert (row.status, row.error, row.attempts) == ("uncertain", CUT_OFF, 1)
     [item] = [i for i in worklist(TODAY) if i.kind == EMAIL_FAILED]
     assert item.ref_id == cut_off and "check your Sent folder" in item.detail
+    assert perhaps_sent(item)
     assert send(mail).sent == 0  # nor by the next batch
 
     retry(cut_off)  # the user checked: it did not go
