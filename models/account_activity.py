@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from models.charges import paid_by
 from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
 
 # The order of documents dated on the same day (then by number).
@@ -76,12 +77,9 @@ def open_charges(customer_id: int, currency: str, as_of: dt.date) -> list[OpenCh
     """The customer's charges in ``currency`` still open on ``as_of``, oldest first:
     charged by then, not voided, on an invoice that is not void, less money
     allocated by then."""
-    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-            .where((Allocation.charge == Charge.id) & ~Allocation.voided
-                   & (Allocation.allocated_on <= as_of)))
     query = (_live_charges(customer_id, currency.upper(), as_of)
              .select(Charge.kind, Invoice.number, Charge.charged_on, Charge.amount_minor,
-                     paid.alias("paid"))
+                     paid_by(as_of).alias("paid"))
              .order_by(Charge.charged_on, Invoice.number, Charge.id))
     charges = [OpenCharge(kind, number, on, amount, int(paid_minor))
                for kind, number, on, amount, paid_minor in query.tuples()]

@@ -82,6 +82,37 @@ def invoice_charges(invoice_id: int) -> list[ChargeRow]:
     return [_row(charge) for charge in query]
 
 
+@dataclass(frozen=True)
+class OpenChargeRow:
+    """A charge with something still to pay on it on a day, and its invoice's number."""
+
+    charge: ChargeRow
+    invoice_number: str
+    open_minor: int  # what was still to pay on it on that day
+
+
+def paid_by(on: dt.date) -> pw.SelectQuery:
+    """A subquery for the charge of the row being read: what was allocated to it by
+    ``on`` (voided allocations left out)."""
+    return (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+            .where((Allocation.charge == Charge.id) & ~Allocation.voided
+                   & (Allocation.allocated_on <= on)))
+
+
+def charges_open_on(invoice_ids: list[int], on: dt.date) -> list[OpenChargeRow]:
+    """The charges on these invoices still open on ``on`` (charged by then, not voided),
+    in the order the invoices fall due, then as charged."""
+    if not invoice_ids:
+        return []
+    query = (Charge.select(Charge, Invoice.number, paid_by(on).alias("paid"))
+             .join(Invoice)
+             .where(Charge.invoice.in_(invoice_ids) & ~Charge.voided & (Charge.charged_on <= on))
+             .order_by(Invoice.due_date, Invoice.number, Charge.charged_on, Charge.id))
+    rows = [OpenChargeRow(_row(charge), charge.number, charge.amount_minor - int(charge.paid))
+            for charge in query.objects()]
+    return [row for row in rows if row.open_minor > 0]
+
+
 def void_charge(charge_id: int, reason: str) -> None:
     """Void a charge made in error (only while nothing is allocated to it)."""
     reason = reason.strip()

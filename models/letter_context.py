@@ -14,11 +14,12 @@ from decimal import Decimal
 
 import peewee as pw
 
+from models.charges import paid_by
 from models.company import business_details
 from models.customer_account import InvoiceRow, customer_invoices
 from models.errors import LedgerError
 from models.money import format_money, from_minor, round_to_minor
-from models.schema import Allocation, Charge, Contact, Customer, PaymentTerms
+from models.schema import Charge, Contact, Customer, PaymentTerms
 
 # English month names, so a letter's dates do not follow the computer's locale.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -104,7 +105,8 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         business_email=business.email, business_phone=business.phone,
         business_registration=business.registration, payment_details=business.bank_details,
         customer_name=customer.name, customer_code=customer.code,
-        customer_address=customer.address, contact_name=_contact_name(customer_id),
+        customer_address=customer.address,
+        contact_name=contact_name(customer_id) or NO_CONTACT_NAME,
         invoices=tuple(_line(r, as_of) for r in rows), invoice_count=len(rows),
         overdue_count=len(overdue),
         oldest_days_overdue=max((r.days_overdue for r in rows), default=0),
@@ -155,11 +157,13 @@ def _one_currency(rows: list[InvoiceRow], default: str) -> str:
     return currencies.pop() if currencies else default
 
 
-def _contact_name(customer_id: int) -> str:
+def contact_name(customer_id: int) -> str:
+    """Whom a letter to the customer is for: the contact with a name, the billing one
+    first; "" when no contact has a name."""
     contact = (Contact.select(Contact.name)
                .where((Contact.customer == customer_id) & (pw.fn.TRIM(Contact.name) != ""))
                .order_by(Contact.is_billing.desc(), Contact.id).first())
-    return contact.name.strip() if contact else NO_CONTACT_NAME
+    return contact.name.strip() if contact else ""
 
 
 def _line(row: InvoiceRow, as_of: dt.date) -> InvoiceLine:
@@ -218,10 +222,7 @@ def _open_charges(invoice_ids: list[int], as_of: dt.date) -> dict[str, int]:
     """Interest, compensation and fees still open on the invoices on ``as_of``, by kind."""
     if not invoice_ids:
         return {}
-    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-            .where((Allocation.charge == Charge.id) & ~Allocation.voided
-                   & (Allocation.allocated_on <= as_of)))
-    query = (Charge.select(Charge.kind, pw.fn.SUM(Charge.amount_minor - paid))
+    query = (Charge.select(Charge.kind, pw.fn.SUM(Charge.amount_minor - paid_by(as_of)))
              .where(Charge.invoice.in_(invoice_ids) & ~Charge.voided
                     & (Charge.charged_on <= as_of))
              .group_by(Charge.kind))

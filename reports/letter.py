@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
-import peewee as pw
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -34,12 +33,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from models.charges import charges_open_on
 from models.company import business_details, business_logo
 from models.customer_account import customer_invoices
 from models.errors import LedgerError
-from models.letter_context import long_date
+from models.letter_context import contact_name, long_date
 from models.money import format_money
-from models.schema import Allocation, Charge, Contact, Customer, Invoice
+from models.schema import Customer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
@@ -152,7 +152,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
                                       "account on that date.")
     currency = rows[0].currency if rows else customer.currency
-    contact = _contact_name(customer_id)
+    contact = contact_name(customer_id)
     logo = business_logo()
     warnings = [unprintable_warning(what, value) for what, value in (
         ("the customer's name", customer.name), ("the contact's name", contact),
@@ -178,39 +178,19 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
     return replace(data, warnings=tuple(dict.fromkeys(w for w in warnings if w)))
 
 
-def _contact_name(customer_id: int) -> str:
-    """Whom the letter is for: the contact the template greets (the billing one first),
-    or "" when no contact has a name."""
-    contact = (Contact.select(Contact.name)
-               .where((Contact.customer == customer_id) & (pw.fn.TRIM(Contact.name) != ""))
-               .order_by(Contact.is_billing.desc(), Contact.id).first())
-    return contact.name.strip() if contact is not None else ""
-
-
 def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
                   ) -> tuple[LetterCharge, ...]:
     """The charges on the invoices still open on ``on``, in the order they were charged."""
-    if not invoice_ids:
-        return ()
-    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-            .where((Allocation.charge == Charge.id) & ~Allocation.voided
-                   & (Allocation.allocated_on <= on)))
-    query = (Charge.select(Charge, Invoice.number, paid.alias("paid"))
-             .join(Invoice)
-             .where(Charge.invoice.in_(invoice_ids) & ~Charge.voided & (Charge.charged_on <= on))
-             .order_by(Invoice.due_date, Invoice.number, Charge.charged_on, Charge.id))
     charges = []
-    for row in query.objects():
-        open_minor = row.amount_minor - int(row.paid)
-        if open_minor <= 0:
-            continue
-        charge = LetterCharge(
-            kind=row.kind, invoice_number=printable(row.number), charged_on=row.charged_on,
-            amount_minor=row.amount_minor, open_minor=open_minor,
-            principal_minor=row.principal_minor, rate_percent=row.rate_percent,
-            period_from=row.period_from, period_to=row.period_to, days=row.days,
-            description=printable(row.description), calculation="")
-        charges.append(_with_words(charge, currency))
+    for row in charges_open_on(invoice_ids, on):
+        charge = row.charge
+        charges.append(_with_words(LetterCharge(
+            kind=charge.kind, invoice_number=printable(row.invoice_number),
+            charged_on=charge.charged_on, amount_minor=charge.amount_minor,
+            open_minor=row.open_minor, principal_minor=charge.principal_minor,
+            rate_percent=charge.rate_percent, period_from=charge.period_from,
+            period_to=charge.period_to, days=charge.days,
+            description=printable(charge.description), calculation=""), currency))
     return tuple(charges)
 
 
