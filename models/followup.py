@@ -284,6 +284,47 @@ def restate_action_text(contact_id: int, action: DueAction, *, subject: str, tex
             Interaction.id == contact_id).execute()
 
 
+@dataclass(frozen=True)
+class RecordedStage:
+    """A contact that carried out a follow-up stage, as it was recorded."""
+
+    contact_id: int
+    contact_kind: str  # "letter", "email", "call"…
+    customer_id: int
+    customer_code: str
+    invoice_ids: tuple[int, ...]
+    day: dt.date  # the day the stage was carried out for
+    subject: str
+    text: str
+    stage_name: str
+    stage_channel: str
+    tone: str
+
+
+def recorded_stage(contact_id: int) -> RecordedStage:
+    """What a contact that carried out a stage recorded: its invoices, the day the
+    stage was for, and the subject and text sent (to print a letter again)."""
+    contact = Interaction.get_or_none(Interaction.id == contact_id)
+    stage = (FollowUpStage.get_or_none(FollowUpStage.id == contact.stage_id)
+             if contact is not None and contact.stage_id is not None else None)
+    if contact is None or stage is None:
+        raise LedgerError("contact", "That contact did not carry out a follow-up stage.")
+    invoice_ids = tuple(invoice_id for (invoice_id,) in InteractionInvoice.select(
+        InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact.id)
+        .order_by(InteractionInvoice.id).tuples())
+    # The stage's record keeps the day it was carried out for; the contact's own
+    # time is when it was recorded (a batch printed next morning for the day before).
+    executed = (StageExecution.select(StageExecution.executed_on)
+                .where(StageExecution.interaction == contact.id).first())
+    subject, text = _subject_and_text(contact.summary)
+    return RecordedStage(
+        contact_id=contact.id, contact_kind=contact.kind, customer_id=contact.customer_id,
+        customer_code=contact.customer.code, invoice_ids=invoice_ids,
+        day=executed.executed_on if executed is not None else contact.occurred_at.date(),
+        subject=subject, text=text, stage_name=stage.name, stage_channel=stage.channel,
+        tone=stage.tone)
+
+
 def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                 reason: str) -> None:
     """Pass over the action's stage with the user's reason; it does not come back."""
@@ -552,6 +593,15 @@ def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime) -> list[
                               compensation=stage.apply_compensation,
                               fee_minor=stage.fee_minor if position == 0 else 0, now=now)
     return ids
+
+
+def _subject_and_text(summary: str) -> tuple[str, str]:
+    """The subject and text out of a contact's summary as :func:`_summary` writes it: a
+    heading, the subject and the text, each after a blank line."""
+    parts = summary.strip().split("\n\n", 2)
+    if len(parts) < 3:
+        return "", parts[1] if len(parts) == 2 else ""
+    return parts[1].strip(), parts[2].strip()
 
 
 def _summary(action: DueAction, subject: str, text: str) -> str:

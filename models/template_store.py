@@ -11,7 +11,7 @@ from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
 from models.letter_context import letter_context, letter_invoice_ids
-from models.schema import FollowUpPolicy, FollowUpStage, LetterTemplate
+from models.schema import Customer, FollowUpPolicy, FollowUpStage, LetterTemplate
 from models.templating import RenderedLetter, check_template, render_letter
 
 CHANNELS = ("email", "letter")
@@ -143,3 +143,14 @@ def _template(template_id: int) -> LetterTemplate:
     if row is None:
         raise LedgerError("template", "That template no longer exists.")
     return row
+
+
+def letter_template_for(tone: str, customer_id: int) -> int | None:
+    """The business's letter template of ``tone``, in the customer's language if there is
+    one (for an e-mail stage printed as a letter); None when it has none."""
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    language = customer.language if customer is not None else "en"
+    letter = (LetterTemplate.select(LetterTemplate.id)
+              .where((LetterTemplate.channel == "letter") & (LetterTemplate.tone == tone))
+              .order_by(LetterTemplate.language != language, LetterTemplate.id).first())
+    return int(letter.id) if letter is not None else None

@@ -37,18 +37,17 @@ from models.action_letters import draft_for
 from models.company import business_details
 from models.db import writing
 from models.errors import LedgerError
-from models.followup import DueAction, carry_out_action, follow_up_plan, restate_action_text
+from models.followup import (
+    DueAction,
+    carry_out_action,
+    follow_up_plan,
+    recorded_stage,
+    restate_action_text,
+)
 from models.letter_context import long_date
 from models.money import format_money
 from models.reference_rates import MissingRate
-from models.schema import (
-    Customer,
-    FollowUpStage,
-    Interaction,
-    InteractionInvoice,
-    LetterTemplate,
-    StageExecution,
-)
+from models.template_store import letter_template_for
 from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.fonts import BOLD, REGULAR, printable
@@ -187,19 +186,9 @@ def _as_letter(action: DueAction) -> DueAction:
     it has one, else from the stage's own template."""
     if action.stage.channel == "letter":
         return action
-    letter = (LetterTemplate.select(LetterTemplate.id)
-              .where((LetterTemplate.channel == "letter")
-                     & (LetterTemplate.tone == action.stage.tone))
-              .order_by(LetterTemplate.language != _language(action.customer_id),
-                        LetterTemplate.id).first())
-    template_id = letter.id if letter is not None else action.stage.template_id
+    template_id = letter_template_for(action.stage.tone, action.customer_id)
     return replace(action, stage=replace(action.stage, channel="letter",
-                                         template_id=template_id))
-
-
-def _language(customer_id: int) -> str:
-    row = Customer.select(Customer.language).where(Customer.id == customer_id).first()
-    return row.language if row is not None else "en"
+                                         template_id=template_id or action.stage.template_id))
 
 
 def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Built:
@@ -429,32 +418,11 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
 def letter_for_contact(interaction_id: int) -> LetterData:
     """The letter a letter stage recorded as this contact, as it was printed then (its
     invoices and the charges open on its date), to print again."""
-    contact = Interaction.get_or_none(Interaction.id == interaction_id)
-    if contact is None:
-        raise LedgerError("contact", "That contact no longer exists.")
-    stage = (FollowUpStage.get_or_none(FollowUpStage.id == contact.stage_id)
-             if contact.stage_id is not None else None)
+    recorded = recorded_stage(interaction_id)
     # An e-mail stage printed as a letter (no e-mail address) is a letter contact.
-    if stage is None or (stage.channel != "letter" and contact.kind != "letter"):
+    if recorded.stage_channel != "letter" and recorded.contact_kind != "letter":
         raise LedgerError("contact", "That contact is not a letter of a follow-up stage.")
-    invoice_ids = [invoice_id for (invoice_id,) in InteractionInvoice.select(
-        InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact.id).tuples()]
-    subject, text = _subject_and_text(contact.summary)
-    code = contact.customer.code
-    # The letter was dated the day its stage was carried out for, which the stage's
-    # record keeps; the contact's own time is when it was recorded.
-    executed = (StageExecution.select(StageExecution.executed_on)
-                .where(StageExecution.interaction == contact.id).first())
-    day = executed.executed_on if executed is not None else contact.occurred_at.date()
-    return letter_data(contact.customer_id, invoice_ids, day,
-                       subject=subject, text=text, stage_name=stage.name, tone=stage.tone,
-                       reference=_reference(code, contact.id))
-
-
-def _subject_and_text(summary: str) -> tuple[str, str]:
-    """The subject and text out of a contact's summary as ``models.followup._summary``
-    writes it: a heading, the subject and the text, each after a blank line."""
-    parts = summary.strip().split("\n\n", 2)
-    if len(parts) < 3:
-        return "", parts[1] if len(parts) == 2 else ""
-    return parts[1].strip(), parts[2].strip()
+    return letter_data(recorded.customer_id, recorded.invoice_ids, recorded.day,
+                       subject=recorded.subject, text=recorded.text,
+                       stage_name=recorded.stage_name, tone=recorded.tone,
+                       reference=_reference(recorded.customer_code, recorded.contact_id))
