@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from models.action_letters import draft_for
 from models.company import business_details
 from models.contacts import ContactEntry, log_contact
-from models.customer_account import customer_header
+from models.customer_account import customer_draft, customer_header
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import (
@@ -33,7 +33,6 @@ from models.mail import recipients_of
 from models.money import format_money
 from models.outbox import queue_message
 from models.reference_rates import MissingRate
-from models.schema import Customer
 from models.templating import TemplateError
 from reports.statement import render_open_item_statement, statement_data
 
@@ -91,9 +90,7 @@ def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str
 
 def statement_email_draft(customer_id: int, as_of: dt.date) -> tuple[str, str]:
     """The subject and text of an e-mail sending the customer their statement."""
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise LedgerError("customer", "That customer no longer exists.")
+    customer = customer_draft(customer_id)
     data = statement_data(customer_id, as_of, today=as_of)
     business = business_details()
     sender = business.name if business is not None else ""
@@ -120,9 +117,7 @@ def queue_statement_email(customer_id: int, as_of: dt.date, *, subject: str, tex
     with the statement attached; returns the outbox id."""
     now = now or dt.datetime.now()
     with writing():
-        customer = Customer.get_or_none(Customer.id == customer_id)
-        if customer is None:
-            raise LedgerError("customer", "That customer no longer exists.")
+        customer = customer_draft(customer_id)
         to = _recipients(customer_id, customer.name)
         summary = "\n\n".join(part for part in ("Statement of account", subject.strip(),
                                                 text.strip()) if part)

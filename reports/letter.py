@@ -35,11 +35,10 @@ from reportlab.platypus import (
 
 from models.charges import charges_open_on
 from models.company import business_details, business_logo
-from models.customer_account import customer_invoices
+from models.customer_account import customer_draft, customer_invoices
 from models.errors import LedgerError
 from models.letter_context import contact_name, long_date
 from models.money import format_money
-from models.schema import Customer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
@@ -142,9 +141,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise LedgerError("customer", "That customer no longer exists.")
+    customer = customer_draft(customer_id)
     wanted = set(invoice_ids)
     rows = sorted((r for r in customer_invoices(customer_id, letter_date) if r.id in wanted),
                   key=lambda r: (r.due_date, r.number))

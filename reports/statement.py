@@ -36,11 +36,15 @@ from reportlab.platypus import (
 
 from models.account_activity import open_charges
 from models.company import business_details, business_logo
-from models.customer_account import customer_header, customer_invoices, customer_money_in
+from models.customer_account import (
+    customer_draft,
+    customer_header,
+    customer_invoices,
+    customer_money_in,
+)
 from models.errors import LedgerError
 from models.letter_context import early_payment_saving, long_date
 from models.money import format_money
-from models.schema import Customer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
@@ -123,9 +127,7 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing statements.")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise LedgerError("customer", "That customer no longer exists.")
+    customer = customer_draft(customer_id)
     header = customer_header(customer_id, as_of, today=today)
     logo = business_logo()
     sender = Letterhead(
