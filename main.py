@@ -390,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run a command, or open the window when none is given."""
     args = build_parser().parse_args(argv)
     if args.command is None:
-        from ui.app import run_window
+        from ui.window.app import run_window
 
         return run_window(args.db)
     from models.db import StoreError

@@ -51,7 +51,7 @@ def _never_first(day: dt.date | None) -> int:
 
 def _baseline_keys() -> dict[str, tuple[int, Callable[[AccountRow], Any]]]:
     """Columns to sort by, with the raw value the baseline sorts the same rows by."""
-    from ui.accounts_model import (
+    from ui.accounts.accounts_model import (
         COLUMN_CUSTOMER,
         COLUMN_DAYS,
         COLUMN_LAST_CONTACT,
@@ -71,7 +71,7 @@ def measure_sorts(rows: list[AccountRow], with_view: bool) -> list[str]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QTableView
 
-    from ui.accounts_model import AccountsModel
+    from ui.accounts.accounts_model import AccountsModel
 
     lines = []
     suffix = " + view" if with_view else ""
@@ -107,7 +107,7 @@ def measure_filters(rows: list[AccountRow], with_view: bool) -> list[str]:
     """Filtering by text, cold and warm, against a list comprehension."""
     from PySide6.QtWidgets import QTableView
 
-    from ui.accounts_model import AccountFilter, AccountsModel
+    from ui.accounts.accounts_model import AccountFilter, AccountsModel
 
     def plain(text: str) -> list[AccountRow]:
         return [r for r in rows if text in r.name.casefold() or text in r.code.casefold()]

@@ -35,8 +35,8 @@ def _wait_for(signal, timeout_ms: int = 60_000) -> None:  # noqa: ANN001 - a Qt 
 
 def main() -> list[str]:
     """Open the window, then time as-of changes until each list is shown."""
-    from ui.app import create_application
-    from ui.main_window import MainWindow
+    from ui.window.app import create_application
+    from ui.window.main_window import MainWindow
 
     path = big_store()
     app = create_application([])

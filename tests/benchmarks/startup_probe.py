@@ -50,7 +50,7 @@ def main() -> int:
     if sys.argv[1] == "bare":
         return bare()
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from ui.app import run_window
+    from ui.window.app import run_window
 
     return run_window(Path(sys.argv[2]))
 

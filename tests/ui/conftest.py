@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from models import db
 from models.company import create_business
 from tests.conftest import DEMO_TODAY
-from ui.main_window import MainWindow
-from ui.tasks import TaskRunner
+from ui.common.tasks import TaskRunner
+from ui.window.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,348 @@
+"""The task helper: work leaves the GUI thread; results, errors and progress come back."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from models import db
+from models.customer_account import customer_list
+from models.db import StoreReadOnly
+from models.ledger import CustomerDraft, add_customer
+from models.overview import store_overview
+from tests.conftest import DEMO_TODAY
+from tests.ui.conftest import visible_message_boxes
+from ui.common.messages import UNEXPECTED
+from ui.common.tasks import CANCELLING_TEXT, PROGRESS_DELAY_MS, Task, TaskRunner
+
+
+@pytest.fixture
+def window(qtbot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
+def runner(window):
+    runner = TaskRunner(window)
+    yield runner
+    runner.stop_all()
+
+
+def test_work_runs_off_the_gui_thread_and_its_result_comes_back_on_it(runner, qtbot):
+    worker_threads = []
+    results = []
+
+    def work(progress):
+        worker_threads.append(threading.get_ident())
+        return 42
+
+    runner.run(work, on_success=lambda r: results.append((r, threading.get_ident())))
+    qtbot.waitUntil(lambda: bool(results))
+
+    assert results == [(42, threading.get_ident())]
+    assert worker_threads and worker_threads[0] != threading.get_ident()
+    assert not runner.busy
+
+
+def test_a_store_error_is_shown_in_the_users_words(runner, window, qtbot):
+    def work(progress):
+        raise StoreReadOnly(Path("shop.sqlite"), "shop.sqlite is read-only.")
+
+    runner.run(work)
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+
+    box = visible_message_boxes(window)[0]
+    assert box.text() == "shop.sqlite is read-only."
+    assert box.icon() == QMessageBox.Icon.Warning
+
+
+def test_a_sqlite_failure_of_the_users_disk_becomes_a_store_error(runner, window, qtbot):
+    def work(progress):
+        raise sqlite3.OperationalError("database is locked")
+
+    runner.run(work)
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+
+    assert "another program is writing" in visible_message_boxes(window)[0].text()
+
+
+def test_an_unexpected_error_is_reported_with_its_details(runner, window, qtbot):
+    def work(progress):
+        raise RuntimeError("invoice 1043 has no customer")
+
+    runner.run(work)
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+
+    box = visible_message_boxes(window)[0]
+    assert box.text() == UNEXPECTED
+    assert box.icon() == QMessageBox.Icon.Critical
+    assert "RuntimeError: invoice 1043 has no customer" in box.detailedText()
+
+
+def test_a_caller_that_handles_the_failure_gets_no_message_box(runner, window, qtbot):
+    handled = []
+
+    def work(progress):
+        raise ValueError("bad")
+
+    runner.run(work, on_failure=lambda error: handled.append(error) or True)
+    qtbot.waitUntil(lambda: bool(handled))
+
+    assert isinstance(handled[0], ValueError)
+    assert not visible_message_boxes(window)
+
+
+def test_progress_shows_only_when_the_work_outlasts_the_delay(runner, window, qtbot):
+    release = threading.Event()
+    results = []
+
+    def work(progress):
+        progress(3, 10)
+        release.wait(30)
+        return "done"
+
+    started = time.monotonic()
+    task = runner.run(work, label="Creating the demo company…", on_success=results.append)
+    try:
+        assert task.progress_dialog is None
+        qtbot.waitUntil(lambda: task.progress_dialog is not None
+                        and task.progress_dialog.isVisible(), timeout=5000)
+        assert time.monotonic() - started >= PROGRESS_DELAY_MS / 1000 * 0.9
+        dialog = task.progress_dialog
+        assert dialog.labelText() == "Creating the demo company…"
+        qtbot.waitUntil(lambda: (dialog.value(), dialog.maximum()) == (3, 10))
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: results == ["done"])
+    assert task.progress_dialog is None
+
+
+def test_quick_work_shows_no_progress(runner, window, qtbot):
+    results = []
+
+    task = runner.run(lambda progress: "quick", label="Counting…", on_success=results.append)
+    qtbot.waitUntil(lambda: bool(results))
+
+    assert task.done and task.progress_dialog is None
+
+
+def test_writes_run_one_at_a_time(runner, qtbot):
+    events = []
+    release = threading.Event()
+
+    def first(progress):
+        events.append("first started")
+        release.wait(30)
+        events.append("first ended")
+
+    def second(progress):
+        events.append("second started")
+
+    assert runner.write_pool.maxThreadCount() == 1
+    try:
+        runner.run(first, writes=True)
+        runner.run(second, writes=True)
+        qtbot.waitUntil(lambda: "first started" in events)
+        assert "second started" not in events
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert events == ["first started", "first ended", "second started"]
+
+
+def test_a_worker_closes_its_store_connection_when_done(runner, company_file, qtbot):
+    store = db.open_store(company_file)
+    try:
+        results = []
+        runner.run(lambda progress: store_overview(DEMO_TODAY), on_success=results.append)
+        qtbot.waitUntil(lambda: bool(results))
+    finally:
+        store.close()
+
+    # The last connection to close removes the write-ahead log; a worker that
+    # kept its connection would leave it behind.
+    assert not Path(f"{company_file}-wal").exists()
+
+
+def test_stopping_drops_outcomes_still_on_their_way(runner, window, qtbot):
+    results = []
+
+    task = runner.run(lambda progress: "late", on_success=results.append)
+    runner.stop_all()  # the work has finished; its result is queued for delivery
+    QCoreApplication.processEvents()
+
+    assert results == []
+    assert task.detached and not runner.busy
+
+
+# --- cancelling -------------------------------------------------------------------
+
+def cancel_button(qtbot, task: Task) -> QPushButton:
+    """The Cancel button of the task's progress dialog, once the dialog shows."""
+    qtbot.waitUntil(lambda: task.progress_dialog is not None
+                    and task.progress_dialog.isVisible(), timeout=5000)
+    buttons = task.progress_dialog.findChildren(QPushButton)
+    assert [b.text() for b in buttons] == ["Cancel"]
+    return buttons[0]
+
+
+def test_a_task_that_cannot_be_cancelled_shows_no_cancel_button(runner, qtbot):
+    release = threading.Event()
+
+    def work(progress):
+        release.wait(30)
+
+    task = runner.run(work, label="Checking the store…")
+    try:
+        qtbot.waitUntil(lambda: task.progress_dialog is not None
+                        and task.progress_dialog.isVisible(), timeout=5000)
+        assert task.progress_dialog.findChildren(QPushButton) == []
+        assert not task.cancellable
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+
+
+def test_cancel_stops_the_work_at_its_next_progress_and_reports_nothing(
+        runner, window, qtbot):
+    release = threading.Event()
+    reached = []
+    outcomes = []
+
+    def work(progress):
+        progress(1, 3)
+        release.wait(30)
+        reached.append(progress.cancelled)
+        progress(2, 3)  # raises: the user cancelled
+        reached.append("after the cancel")
+        return "finished"
+
+    task = runner.run(work, label="Building the statement…", cancellable=True,
+                      on_success=lambda r: outcomes.append(("success", r)),
+                      on_failure=lambda e: outcomes.append(("failure", e)) or True,
+                      on_cancel=lambda: outcomes.append("cancelled"))
+    try:
+        button = cancel_button(qtbot, task)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert task.cancelled
+        # The dialog stays, saying so, until the worker has stopped.
+        assert task.progress_dialog.isVisible()
+        assert task.progress_dialog.labelText() == CANCELLING_TEXT
+        assert not button.isEnabled()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: bool(outcomes))
+
+    assert outcomes == ["cancelled"]
+    assert reached == [True]
+    assert task.done and task.progress_dialog is None and not runner.busy
+    assert not visible_message_boxes(window)
+
+
+def test_escape_in_the_progress_dialog_cancels_too(runner, qtbot):
+    release = threading.Event()
+    cancelled = []
+
+    def work(progress):
+        release.wait(30)
+        progress(1, 1)
+
+    task = runner.run(work, label="Printing…", cancellable=True,
+                      on_cancel=lambda: cancelled.append(True))
+    try:
+        cancel_button(qtbot, task)
+        qtbot.keyClick(task.progress_dialog, Qt.Key.Key_Escape)
+        assert task.cancelled
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: cancelled == [True])
+
+
+def test_a_cancelled_write_is_rolled_back(runner, window, company_file, qtbot):
+    store = db.open_store(company_file)
+    try:
+        release = threading.Event()
+        cancelled = []
+
+        def work(progress):
+            with db.writing():
+                for number in range(1, 4):
+                    add_customer(CustomerDraft(code=f"C{number:05}", name=f"Customer {number}",
+                                               currency="EUR"))
+                    progress(number, 3)
+                    release.wait(30)
+
+        task = runner.run(work, writes=True, label="Importing customers…", cancellable=True,
+                          on_cancel=lambda: cancelled.append(True))
+        try:
+            qtbot.mouseClick(cancel_button(qtbot, task), Qt.MouseButton.LeftButton)
+        finally:
+            release.set()
+        qtbot.waitUntil(lambda: cancelled == [True])
+
+        assert customer_list(DEMO_TODAY) == []
+        assert not visible_message_boxes(window)
+    finally:
+        store.close()
+
+
+def test_work_that_finishes_before_it_notices_the_cancel_reports_its_result(runner, qtbot):
+    release = threading.Event()
+    results = []
+    cancelled = []
+
+    def work(progress):
+        release.wait(30)
+        return "written"
+
+    task = runner.run(work, label="Recording…", cancellable=True, on_success=results.append,
+                      on_cancel=lambda: cancelled.append(True))
+    try:
+        task.cancel()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: bool(results))
+
+    assert results == ["written"] and cancelled == []
+
+
+def test_an_error_after_a_cancel_is_still_shown(runner, window, qtbot):
+    release = threading.Event()
+
+    def work(progress):
+        release.wait(30)
+        raise RuntimeError("disk gone")
+
+    task = runner.run(work, cancellable=True, on_cancel=lambda: None)
+    task.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+
+    assert "RuntimeError: disk gone" in visible_message_boxes(window)[0].detailedText()
+
+
+def test_escape_leaves_the_progress_of_work_that_cannot_be_cancelled(runner, qtbot):
+    release = threading.Event()
+    done = []
+
+    def work(progress):
+        release.wait(30)
+
+    task = runner.run(work, label="Checking the store…", on_success=done.append)
+    try:
+        qtbot.waitUntil(lambda: task.progress_dialog is not None
+                        and task.progress_dialog.isVisible(), timeout=5000)
+        qtbot.keyClick(task.progress_dialog, Qt.Key.Key_Escape)
+        assert task.progress_dialog.isVisible() and not task.cancelled
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: done == [None])

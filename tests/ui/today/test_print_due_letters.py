@@ -1,0 +1,128 @@
+"""Print due letters from Today: the count first, then the letters recorded as sent and
+printed into one PDF shown in the preview; a cancel records nothing."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QMessageBox
+
+from tests.conftest import DEMO_TODAY
+from tests.ui.conftest import visible_message_boxes
+from ui.common.pdf_files import TEMP_PREFIX
+from ui.common.pdf_preview import PdfPreviewDialog
+from ui.common.tasks import TaskCancelled
+from ui.today.due_letters_printing import letters_due, print_letters
+from ui.today.today_page import TodayPage
+from ui.today.worklist_model import is_reminder
+from ui.window.main_window import MainWindow
+
+LEFT = Qt.MouseButton.LeftButton
+DUE_IN_DEMO = 3  # reminder letters due on DEMO_TODAY in the demo company
+
+
+def today_shown(qtbot, window: MainWindow) -> TodayPage:
+    page = window.today_page
+    qtbot.waitUntil(lambda: page.list_date() is not None and not page.is_loading(),
+                    timeout=10000)
+    window.show_area("today")
+    return page
+
+
+def question(qtbot, window: MainWindow) -> QMessageBox:
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "printDueLettersBox") is not None,
+                    timeout=10000)
+    return window.findChild(QMessageBox, "printDueLettersBox")
+
+
+def button(box: QMessageBox, text: str):
+    return next(b for b in box.buttons() if b.text() == text)
+
+
+def our_temp_folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"))
+
+
+def test_due_letters_are_counted_recorded_as_sent_and_shown_in_the_preview(
+        open_window, demo_file, qtbot):
+    window = open_window(demo_file)
+    page = today_shown(qtbot, window)
+    reminders = sum(map(is_reminder, page.items()))
+
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(page.table, Qt.Key.Key_P,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    box = question(qtbot, window)
+    assert box.text() == "3 letters are due on 24 November 2026. Print them now?"
+    assert "records each letter as sent" in box.informativeText()
+    with qtbot.waitSignal(page.letters_printed, timeout=30000) as printed:
+        qtbot.mouseClick(button(box, "Print Letters"), LEFT)
+    qtbot.waitUntil(lambda: not page.is_loading(), timeout=10000)  # the list read again
+
+    result = printed.args[0]
+    assert result.letters == DUE_IN_DEMO
+    assert page.notice() == "3 letters were recorded as sent."
+    previews = [d for d in window.findChildren(PdfPreviewDialog) if d.isVisible()]
+    assert len(previews) == 1
+    preview = previews[0]
+    try:
+        assert preview.windowTitle() == "Due letters – 24 November 2026"
+        assert preview.document.status() == QPdfDocument.Status.Ready
+        assert preview.document.pageCount() == result.pages >= DUE_IN_DEMO + 1
+        assert preview.pdf.file_name == f"Letters {DEMO_TODAY}.pdf"
+    finally:
+        preview.reject()
+    # Recorded as sent: no longer due, and off Today's list.
+    assert letters_due(DEMO_TODAY) == 0
+    assert sum(map(is_reminder, page.items())) == reminders - DUE_IN_DEMO
+
+
+def test_saying_no_records_nothing(open_window, demo_file, qtbot):
+    window = open_window(demo_file)
+    page = today_shown(qtbot, window)
+
+    page.print_letters_action.trigger()
+    box = question(qtbot, window)
+    box.reject()
+
+    assert letters_due(DEMO_TODAY) == DUE_IN_DEMO
+    assert page.print_letters_action.isEnabled()
+    assert not window.findChildren(PdfPreviewDialog)
+
+
+def test_with_no_letters_due_it_says_so_and_prints_nothing(open_window, company_file, qtbot):
+    window = open_window(company_file)
+    page = today_shown(qtbot, window)
+
+    page.print_letters_action.trigger()
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(page)), timeout=10000)
+
+    assert visible_message_boxes(page)[0].text() == "No letters are due on 24 November 2026."
+    assert not window.findChildren(PdfPreviewDialog)
+
+
+class _CancelledAlready:
+    """A worker's progress after the user pressed Cancel."""
+
+    cancelled = True
+
+    def __call__(self, done: int, total: int) -> None:
+        raise TaskCancelled
+
+
+def test_a_cancelled_print_records_nothing_and_leaves_no_file(demo_store):
+    before = our_temp_folders()
+
+    try:
+        print_letters(DEMO_TODAY, _CancelledAlready())
+    except TaskCancelled:
+        pass
+    else:
+        raise AssertionError("the print was not cancelled")
+
+    assert letters_due(DEMO_TODAY) == DUE_IN_DEMO
+    assert our_temp_folders() == before

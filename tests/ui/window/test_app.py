@@ -1,0 +1,78 @@
+"""Starting Duly: which store opens first, the application's identity, a quick start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from models.db import default_store_path
+from ui.window.app import create_application, run_window, startup_stores
+from ui.window.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_without_a_path_and_no_store_yet_the_welcome_page_shows():
+    own = default_store_path()
+    assert not own.exists()
+
+    assert startup_stores(None) == (None, own)
+
+
+def test_a_given_path_that_exists_is_opened(company_file):
+    assert startup_stores(company_file) == (company_file, company_file)
+
+
+def test_a_given_path_that_does_not_exist_yet_becomes_the_users_store(tmp_path):
+    wanted = tmp_path / "books.sqlite"
+
+    assert startup_stores(wanted) == (None, wanted)
+
+
+def test_the_application_is_named_for_settings_and_the_desktop(qapp):
+    app = create_application()
+
+    assert app is qapp
+    assert (app.applicationName(), app.organizationName(), app.desktopFileName()) == (
+        "Duly", "Duly", "duly")
+    assert not app.windowIcon().isNull()
+
+
+def test_run_window_shows_the_store_and_returns_when_closed(company_file, qapp):
+    seen = []
+
+    def close_when_shown() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible() \
+                    and widget.overview is not None:
+                seen.append(widget.windowTitle())
+                widget.close()
+                return
+        QTimer.singleShot(20, close_when_shown)
+
+    QTimer.singleShot(0, close_when_shown)
+    assert run_window(company_file) == 0
+    assert seen == ["Duly — Bramble Bakery"]
+
+
+def test_starting_the_window_does_not_import_the_pdf_library():
+    code = ("import sys; import ui.window.app, ui.window.main_window; "
+            "print('reportlab' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, check=True)
+
+    assert result.stdout.strip() == "False"
+
+
+def test_importing_the_window_does_nothing_else():
+    code = ("import sys; import ui.window.app, ui.window.main_window; "
+            "from PySide6.QtCore import QCoreApplication; "
+            "print(QCoreApplication.instance() is None)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, check=True)
+
+    assert result.stdout.strip() == "True"

@@ -1,0 +1,1 @@
+"""Accounts: who owes what and how late, with aging buckets per customer."""

@@ -1,0 +1,122 @@
+"""The base of the dialogs that post to the ledger: objections shown at their field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.ledger import LedgerError
+from models.money import from_minor
+from ui.common.field_errors import FieldErrors
+from ui.common.style import mute, scale_font
+
+
+def amount_text(minor: int, currency: str) -> str:
+    """An amount as the user would type it: ``1234.50``."""
+    return str(from_minor(minor, currency))
+
+
+class LedgerDialog(QDialog):
+    """A form the ledger checks: OK keeps the input only when every field will do.
+
+    Subclasses build their form with ``self._errors.wrap`` and implement
+    :meth:`_take_input`, which reads the form, keeps the result, and raises
+    :class:`LedgerError` naming the field that needs correcting.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._errors = FieldErrors(self)
+
+    def open_for(self, done: Callable[[Any], None], result: Callable[[], Any],
+                 error: LedgerError | None = None) -> None:
+        """Open window-modal; when closed, ``done(result())``: the input, or None.
+
+        ``error`` re-opens the dialog with the ledger's objection at its field.
+        """
+        if error is not None:
+            self.show_error(error)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.finished.connect(lambda _code: done(result()))
+        self.open()
+
+    def show_error(self, error: LedgerError) -> None:
+        """Show ``error`` under the field it is about and put the cursor there."""
+        self._errors.show(error.field, error.message)
+
+    def error_text(self, field: str) -> str:
+        """The error shown at ``field`` ("" if none is shown)."""
+        return self._errors.text(field)
+
+    def accept(self) -> None:
+        """Close with what was entered, unless a field needs correcting first."""
+        self._errors.clear_all()
+        try:
+            self._take_input()
+        except LedgerError as error:
+            self.show_error(error)
+            return
+        super().accept()
+
+    def _take_input(self) -> None:
+        """Read and check the form and keep the result; LedgerError if it will not do."""
+        raise NotImplementedError
+
+    def _date_edit(self, day: dt.date, on_edited: Callable[[str], None]) -> QLineEdit:
+        """A date field showing ``day``, read as YYYY-MM-DD (or 24/11/2026)."""
+        edit = QLineEdit(day.isoformat())
+        edit.setPlaceholderText("YYYY-MM-DD")
+        edit.setToolTip("Also 24/11/2026 or 24.11.2026")
+        edit.setMaximumWidth(160)
+        edit.textEdited.connect(on_edited)
+        return edit
+
+    def _buttons(self, ok_text: str) -> QPushButton:
+        """OK and Cancel for the foot of the dialog; OK says ``ok_text``."""
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(ok_text)
+        ok.setToolTip(f"{ok_text.replace('&', '')} (Ctrl+Return)")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        # Ctrl+Return is OK even from a field where Return starts a new line.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
+        return ok
+
+    def _lay_out(self, title: str, intro: str, form: QLayout) -> None:
+        """A heading, a line saying what the dialog is for, the form, its errors, OK/Cancel.
+
+        Call after :meth:`_buttons`.
+        """
+        heading = QLabel(title)
+        scale_font(heading, 1.4, bold=True)
+        words = QLabel(intro)
+        words.setTextFormat(Qt.TextFormat.PlainText)  # names come from the user
+        words.setWordWrap(True)
+        mute(words)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.addWidget(heading)
+        layout.addSpacing(2)
+        layout.addWidget(words)
+        layout.addSpacing(14)
+        layout.addLayout(form)
+        layout.addWidget(self._errors.general)
+        layout.addSpacing(8)
+        layout.addWidget(self.buttons)

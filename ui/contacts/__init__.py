@@ -1,0 +1,1 @@
+"""Contacts with customers: logging a call, e-mail or letter, and correcting a note."""

@@ -1,0 +1,1 @@
+"""Customers: each customer's account, invoices, payments, timeline and documents."""

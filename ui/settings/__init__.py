@@ -1,0 +1,1 @@
+"""Settings: business details, payment terms, credit and follow-up policies, outgoing mail."""

@@ -1,0 +1,1 @@
+"""Templates: the reminder letters and e-mails, edited with a live preview."""

@@ -1,0 +1,176 @@
+"""Print due letters: how many letters are due is said first, and printing them records
+them as sent; then they are printed into one PDF, shown in the preview.
+
+The letters are counted, recorded and printed off the GUI thread. The printing
+can be cancelled: ``reports.due_letters`` records nothing unless all of it
+succeeds, so a cancel leaves neither a record nor a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from models.errors import LedgerError
+from models.letter_context import long_date
+from ui.common import messages
+from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
+from ui.common.tasks import Progress, TaskCancelled, TaskProgress, TaskRunner
+
+if TYPE_CHECKING:
+    from reports.due_letters import DueLettersResult
+
+
+def letters_due(as_of: dt.date) -> int:
+    """How many reminder letters are due on ``as_of`` (a worker's job)."""
+    from models.followup import follow_up_plan
+
+    return sum(1 for action in follow_up_plan(as_of).due if action.stage.channel == "letter")
+
+
+def print_letters(as_of: dt.date, progress: TaskProgress) -> tuple[DueLettersResult,
+                                                                    PdfFile | None]:
+    """Record the letters due on ``as_of`` as sent and print them into a temporary PDF
+    (a worker's job); the PDF for the preview, or None when no letter was printed."""
+    from reports.due_letters import Cancelled, print_due_letters
+
+    path = new_pdf_path(f"Letters {as_of}.pdf")
+    try:
+        result = print_due_letters(as_of, path, progress=progress,
+                                   cancelled=lambda: progress.cancelled)
+    except Cancelled as stopped:
+        discard_pdf(path)
+        raise TaskCancelled from stopped
+    except BaseException:
+        discard_pdf(path)
+        raise
+    if result.path is None:
+        discard_pdf(path)
+        return result, None
+    warnings = dict.fromkeys(w for letter in result.printed for w in letter.warnings)
+    return result, PdfFile(result.path, f"Due letters – {long_date(as_of)}", path.name,
+                           tuple(warnings))
+
+
+def print_recorded(contact_ids: list[int], progress: Progress) -> PdfFile:
+    """Print letters just recorded as sent (approved in Today) into a temporary PDF for
+    the preview (a worker's job)."""
+    from reports.due_letters import print_recorded_letters
+
+    count = len(contact_ids)
+    path = new_pdf_path("Letter.pdf" if count == 1 else f"{count} letters.pdf")
+    try:
+        printed = print_recorded_letters(contact_ids, path, progress=progress)
+    except BaseException:
+        discard_pdf(path)
+        raise
+    title = "Letter to print" if count == 1 else f"{count} letters to print"
+    return PdfFile(path, title, path.name, printed.warnings)
+
+
+def printed_notice(result: DueLettersResult) -> str:
+    """What was done, in the user's words: the letters recorded, and those left out, why."""
+    count = result.letters
+    text = (f"{count} letter{' was' if count == 1 else 's were'} recorded as sent."
+            if count else f"No letter was printed for {long_date(result.as_of)}.")
+    if result.skipped:
+        reasons = "; ".join(f"{s.customer_name}: {s.reason}" for s in result.skipped)
+        text += (f" {len(result.skipped)} could not be written, and "
+                 f"{'is' if len(result.skipped) == 1 else 'are'} still due — {reasons}")
+    return text
+
+
+class DueLettersPrinter(QObject):
+    """Counts the letters due, asks to go ahead, records and prints them, shows the PDF."""
+
+    printed = Signal(object)
+    """Letters were recorded and printed (a ``DueLettersResult``): lists are stale."""
+    busy_changed = Signal(bool)
+    """Counting or printing started (True) or ended (False)."""
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._parent = parent
+        self._busy = False
+        self.last_notice = ""
+        """What the last print did, in the user's words."""
+
+    @property
+    def busy(self) -> bool:
+        """Whether letters are being counted, confirmed or printed."""
+        return self._busy
+
+    def start(self, as_of: dt.date) -> None:
+        """Count the letters due on ``as_of`` and ask whether to record and print them."""
+        if self._busy:
+            return
+        self._set_busy(True)
+
+        def count(_progress: Progress) -> int:
+            return letters_due(as_of)
+
+        self._tasks.run(count, label="Counting the letters due…",
+                        on_success=lambda n: self._on_count_task_succeeded(as_of, n),
+                        on_failure=self._on_task_failed)
+
+    def _on_count_task_succeeded(self, as_of: dt.date, count: int) -> None:
+        if not count:
+            self._set_busy(False)
+            messages.show_message(self._parent, QMessageBox.Icon.Information,
+                                  "Print due letters",
+                                  f"No letters are due on {long_date(as_of)}.")
+            return
+        noun = "letter is" if count == 1 else "letters are"
+        box = QMessageBox(QMessageBox.Icon.Question, "Print due letters",
+                          f"{count} {noun} due on {long_date(as_of)}. Print "
+                          f"{'it' if count == 1 else 'them'} now?",
+                          QMessageBox.StandardButton.Cancel, self._parent)
+        box.setObjectName("printDueLettersBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(
+            "Printing records each letter as sent, on its customer's timeline, with its "
+            "stage's charges. The letters come in one PDF to print, after a summary page. "
+            "If you cancel while they are printed, nothing is recorded.")
+        go = box.addButton("Print Letters", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self._on_confirm_box_finished(
+            as_of, box.clickedButton() is go))
+        box.open()
+
+    def _on_confirm_box_finished(self, as_of: dt.date, confirmed: bool) -> None:
+        if not confirmed:
+            self._set_busy(False)
+            return
+        self._tasks.run(lambda progress: print_letters(as_of, progress), writes=True,
+                        label="Printing the due letters…", cancellable=True,
+                        on_success=self._on_print_task_succeeded,
+                        on_failure=self._on_task_failed,
+                        on_cancel=lambda: self._set_busy(False))
+
+    def _on_print_task_succeeded(self, outcome: tuple[DueLettersResult, PdfFile | None]
+                                 ) -> None:
+        self._set_busy(False)
+        result, pdf = outcome
+        self.last_notice = printed_notice(result)
+        if pdf is not None:
+            from ui.common.pdf_preview import PdfPreviewDialog  # QtPdf, loaded when first needed
+
+            PdfPreviewDialog.show_pdf(self._parent.window(), pdf, self._tasks)
+        self.printed.emit(result)
+
+    def _on_task_failed(self, error: BaseException) -> bool:
+        self._set_busy(False)
+        if not isinstance(error, LedgerError):
+            return False
+        messages.show_message(self._parent, QMessageBox.Icon.Warning, "Print due letters",
+                              error.message)
+        return True
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy_changed.emit(busy)

@@ -1,0 +1,1338 @@
+"""The Today area: what needs doing today (or on a coming day), and a search of every note.
+
+Everything is read and written off the GUI thread through the window's task
+helper. Each list request carries a number; a result that arrives after a
+newer request was made is dropped, so a quick change of day never shows the
+wrong list. Opening the page (and :meth:`TodayPage.reload`) first settles the
+open promises as of today, so a promise broken overnight is on the list.
+
+The window imports this module when it starts on Today, so it imports only
+what the page shows at once; dialogs are imported when first opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QDate,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.contacts import NoteHit, review_promises, search_notes
+from models.errors import LedgerError
+from models.followup import execute_action, skip_action
+from models.today import (
+    WorkItem,
+    dismiss,
+    mark_done,
+    perhaps_sent,
+    snooze,
+    worklist,
+    worklist_summary,
+)
+from ui.common import messages
+from ui.common.list_table import list_table
+from ui.common.page_actions import page_action
+from ui.common.resources import icon
+from ui.common.style import ACCENT, mute, scale_font
+from ui.common.tasks import Progress, TaskRunner
+from ui.today.note_search_model import NoteSearchModel, RichTextDelegate
+from ui.today.worklist_model import (
+    WorklistModel,
+    is_failed_email,
+    is_reminder,
+    kind_text,
+)
+
+if TYPE_CHECKING:
+    from models.outbox import SendResult
+    from reports.due_letters import DueLettersResult
+    from reports.email_reminders import QueueResult
+    from ui.common.password_dialog import MailAccess
+    from ui.common.pdf_files import PdfFile
+    from ui.today.action_review_dialog import ActionReview, ReviewDecision
+    from ui.today.batch_approve_dialog import BatchEntry
+    from ui.today.due_letters_printing import DueLettersPrinter
+
+    # What recording approved reminders did: those recorded, those refused and why,
+    # the contacts of the letters among them, to print, and the e-mails queued, to send.
+    BatchOutcome = tuple[list[BatchEntry], list[tuple[BatchEntry, str]], list[int], list[int]]
+
+# Typing a date digit by digit changes it several times; load once it settles.
+DATE_SETTLE_MS = 300
+# Notes are searched once the typing pauses.
+SEARCH_PAUSE_MS = 250
+SPLITTER_KEY = "today/splitter-v1"
+NOTICE_STYLE = (f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10); "
+                f"border-radius: 4px; padding: 4px 8px; }}")
+
+
+def sending_notice(queued: QueueResult | None, result: SendResult) -> str:
+    """What sending did: "3 e-mails sent; 1 failed (see Today); 2 customers have no e-mail
+    address and get a letter instead." """
+    if result.sent or result.failed or result.left or result.uncertain:
+        words = [f"{result.sent} e-mail{'' if result.sent == 1 else 's'} sent"]
+    else:
+        words = ["No e-mail reminders are due" if queued is not None
+                 else "No e-mail was waiting to be sent"]
+    if result.failed:
+        words.append(f"{len(result.failed)} failed (see Today)")
+    if result.uncertain:
+        words.append(f"{len(result.uncertain)} perhaps sent before Duly was closed "
+                     f"(see Today)")
+    if result.left:
+        words.append(f"{result.left} left in the outbox for next time")
+    if queued is not None and queued.without_address:
+        count = len(queued.without_address)
+        words.append(f"{count} customer{' has' if count == 1 else 's have'} no e-mail "
+                     f"address and get{'s' if count == 1 else ''} a letter instead")
+    return "; ".join(words) + "."
+
+
+def long_date(day: dt.date) -> str:
+    """A date with its weekday: Tue 24 Nov 2026."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+class TodayPage(QWidget):
+    """The worklist for a day, its actions (done, snooze, dismiss; review, approve or skip a
+    reminder due, or approve several at once), and a note search."""
+
+    customer_requested = Signal(int)
+    """The user asked to open a customer (Enter or double-click on an item or a note)."""
+    worklist_changed = Signal(object)
+    """A list arrived and is on show (a ``list[WorkItem]``, for :meth:`list_date`)."""
+    item_decided = Signal(int)
+    """An item was marked done, snoozed, dismissed, approved or skipped (its customer's id;
+    after a batch of reminders, the first one's)."""
+    notes_found = Signal(object)
+    """A note search answered (a ``list[NoteHit]``, for :meth:`search_text`)."""
+    current_changed = Signal()
+    """The item or note in hand changed: :meth:`current_customer_id` may differ."""
+    letters_printed = Signal(object)
+    """Due letters were recorded as sent and printed (a ``DueLettersResult``)."""
+    emails_sent = Signal(object)
+    """Queued e-mails were handed to the mail server, or failed (a ``SendResult``)."""
+    mail_settings_requested = Signal()
+    """The user asked to open Settings → Outgoing mail (e-mail is not set up)."""
+
+    def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
+                 parent: QWidget | None = None, *, settings: QSettings | None = None) -> None:
+        """Build the page; nothing is read until :meth:`reload` or :meth:`set_as_of`.
+
+        ``today`` gives the business's date; ``settings`` keeps the split
+        between the list and the search results.
+        """
+        super().__init__(parent)
+        self.setObjectName("page-today")
+        self._tasks = tasks
+        self._today = today
+        self._settings = settings if settings is not None else QSettings()
+        self._request = 0
+        self._search_request = 0
+        self._writing = 0
+        self._preparing = 0  # reminders being read for review or approval
+        self._letters: DueLettersPrinter | None = None  # made when first used
+        self._sending = False  # e-mails are being handed to the mail server
+        self._review_request = 0
+        self._loading = False
+        self._loaded_once = False
+        self._list_date: dt.date | None = None
+        self._searched = ""  # the text the results on show are for
+        self._notes_active = False  # the note results, not the list, are in hand
+        self.model = WorklistModel(self)
+        self.notes = NoteSearchModel(self)
+        self._settle = self._timer(DATE_SETTLE_MS, self._on_settle_timeout)
+        self._search_timer = self._timer(SEARCH_PAUSE_MS, self._on_search_timer_timeout)
+        self._build_actions()
+        self._build()
+        self._show_state("idle")
+        self._update_actions()
+
+    # --- public ---------------------------------------------------------------
+
+    def as_of(self) -> dt.date:
+        """The day the list is asked for (today unless the user looks ahead)."""
+        return self.date_edit.date().toPython()
+
+    def list_date(self) -> dt.date | None:
+        """The day the list on show is for (None until one has loaded)."""
+        return self._list_date
+
+    def set_as_of(self, day: dt.date) -> None:
+        """Show the list as it will stand on ``day`` (read in the background)."""
+        self._set_date_quietly(day)
+        self._load(review=False)
+
+    def reload(self) -> None:
+        """Settle open promises as of today, then read the list again for its day."""
+        self._set_minimum_date()
+        self._load(review=True)
+
+    def clear(self) -> None:
+        """Forget the list and the search (the store closed); loads on their way are dropped."""
+        self._request += 1
+        self._search_request += 1
+        self._review_request += 1
+        self._preparing = 0
+        self.clear_notice()
+        self._settle.stop()
+        self._search_timer.stop()
+        self._loading = False
+        self._loaded_once = False
+        self._list_date = None
+        self.model.set_rows([])
+        blocked = self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(blocked)
+        self._show_notes("")
+        self._update_heading()
+        self._show_state("idle")
+        self._update_actions()
+
+    def is_loading(self) -> bool:
+        """Whether a list is being read."""
+        return self._loading
+
+    def items(self) -> list[WorkItem]:
+        """The items on show, in the order shown."""
+        return self.model.rows()
+
+    def current_item(self) -> WorkItem | None:
+        """The work item selected in the list."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.row_at(index.row())
+
+    def selected_items(self) -> list[WorkItem]:
+        """The work items selected in the list (several with Shift or Ctrl), in list order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [item for item in map(self.model.row_at, rows) if item is not None]
+
+    def notice(self) -> str:
+        """What the last approval or skip did, in words ("" when nothing is said)."""
+        return self.notice_label.text() if not self.notice_label.isHidden() else ""
+
+    def show_notice(self, text: str) -> None:
+        """Say what was just done until the next decision."""
+        self.notice_label.setText(text)
+        self.notice_label.show()
+
+    def clear_notice(self) -> None:
+        """Hide the notice of what was last done."""
+        self.notice_label.clear()
+        self.notice_label.hide()
+
+    def current_hit(self) -> NoteHit | None:
+        """The note selected in the search results."""
+        if not self._searched:
+            return None
+        index = self.results_table.currentIndex()
+        if not index.isValid() or \
+                not self.results_table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.notes.row_at(index.row())
+
+    def current_customer_id(self) -> int | None:
+        """The customer of the note or item in hand (whichever was last chosen), if any."""
+        hit = self.current_hit() if self._notes_active else None
+        if hit is not None:
+            return hit.customer_id
+        item = self.current_item()
+        if item is not None:
+            return item.customer_id
+        hit = self.current_hit()
+        return hit.customer_id if hit is not None else None
+
+    def search_text(self) -> str:
+        """The text the search results on show are for ("" when none are shown)."""
+        return self._searched
+
+    def search(self, text: str) -> None:
+        """Search the notes for ``text`` now, as if the user had typed it."""
+        blocked = self.search_edit.blockSignals(True)
+        self.search_edit.setText(text)
+        self.search_edit.blockSignals(blocked)
+        self._search()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, its text selected (Ctrl+F)."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def actions_for_menu(self) -> list[QAction]:
+        """The page's actions in menu order."""
+        return [self.review_action, self.approve_selected_action, self.retry_email_action,
+                self.done_action, self.snooze_action, self.dismiss_action,
+                self.open_customer_action, self.search_action, self.print_letters_action,
+                self.send_emails_action]
+
+    # --- loading ------------------------------------------------------------------
+
+    def _load(self, *, review: bool) -> None:
+        self._settle.stop()
+        self._request += 1
+        request = self._request
+        as_of, today = self.as_of(), self._today()
+
+        def work(_progress: Progress) -> list[WorkItem]:
+            if review:
+                review_promises(today)  # a promise broken since yesterday joins the list
+            return worklist(as_of)
+
+        self._loading = True
+        self._update_heading()
+        self._update_actions()
+        if not self._loaded_once:
+            self._show_state("loading")
+        self._tasks.run(
+            work, writes=review,
+            on_success=lambda items: self._on_load_task_succeeded(request, as_of, items),
+            on_failure=lambda error: self._on_load_task_failed(request, error))
+
+    def _on_load_task_succeeded(self, request: int, as_of: dt.date,
+                                items: list[WorkItem]) -> None:
+        if request != self._request:
+            return  # an older request: a newer one is on its way
+        self._loading = False
+        self._loaded_once = True
+        self._list_date = as_of
+        keep = self._kept_position()
+        self.model.set_rows(items)
+        if not self._sized:
+            self._size_columns()
+        self._show_state("table" if items else "empty")
+        self._select(*keep)
+        self._update_heading()
+        self._update_actions()
+        self.worklist_changed.emit(items)
+        self.current_changed.emit()
+
+    def _on_load_task_failed(self, request: int, _error: BaseException) -> bool:
+        if request != self._request:
+            return True  # an older request's failure: the newer one decides
+        self._loading = False
+        self._update_heading()
+        self._update_actions()
+        if not self._loaded_once:
+            self._show_state("failed")
+        return False  # the task helper tells the user what went wrong
+
+    def _search(self) -> None:
+        self._search_timer.stop()
+        self._search_request += 1
+        request = self._search_request
+        text = self.search_edit.text().strip()
+        if not text:
+            self._show_notes("")
+            return
+
+        def work(_progress: Progress) -> list[NoteHit]:
+            return search_notes(text)
+
+        self._tasks.run(work, on_success=lambda hits: self._on_search_task_succeeded(
+            request, text, hits), on_failure=lambda _error: request != self._search_request)
+
+    def _on_search_task_succeeded(self, request: int, text: str, hits: list[NoteHit]) -> None:
+        if request != self._search_request:
+            return  # the text changed since
+        self.notes.set_rows(hits)
+        self._show_notes(text)
+        if hits:
+            self._select_hit(0)
+        # The search is the user's latest act: its first note is the one in hand.
+        self._notes_active = bool(hits)
+        self._update_actions()
+        self.notes_found.emit(hits)
+        self.current_changed.emit()
+
+    # --- deciding on items ------------------------------------------------------
+
+    def _decide(self, item: WorkItem, work: Callable[[], Any], *,
+                refused: Callable[[LedgerError], None] | None = None,
+                notice: str = "", then: Callable[[Any], None] | None = None) -> None:
+        """Write a decision on ``item``; then read the list again and tell the window.
+
+        An item gone, or an account that moved on since the list was read, is
+        said in a message and the list read again; other objections go to
+        ``refused`` (to re-open the dialog). ``notice`` says what was done;
+        ``then`` gets what ``work`` returned.
+        """
+        self._writing += 1
+        self.clear_notice()
+        self._update_actions()
+
+        def run(_progress: Progress) -> Any:
+            return work()
+
+        def succeeded(result: Any) -> None:
+            self._writing -= 1
+            if notice:
+                self.show_notice(notice)
+            self._load(review=False)
+            self.item_decided.emit(item.customer_id)
+            if then is not None:
+                then(result)
+
+        def failed(error: BaseException) -> bool:
+            self._writing -= 1
+            self._update_actions()
+            if not isinstance(error, LedgerError):
+                return False
+            if refused is not None and error.field not in ("item", "action"):
+                refused(error)
+            else:
+                self._refused_for_good(error.message)
+            return True
+
+        self._tasks.run(run, writes=True, on_success=succeeded, on_failure=failed)
+
+    def _refused_for_good(self, message: str) -> None:
+        """The store said no for a reason the user cannot correct here: say why, read again."""
+        messages.show_message(self, QMessageBox.Icon.Warning, "Duly", message,
+                              informative="The list has been read again.")
+        self._load(review=False)
+
+    def _ask_snooze(self, item: WorkItem, until: dt.date | None = None,
+                    error: LedgerError | None = None) -> None:
+        from ui.today.snooze_dialog import SnoozeDialog  # imported when first needed
+
+        SnoozeDialog.ask(self, lambda day: self._on_snooze_dialog_finished(item, day),
+                         what=item.title, customer_name=item.customer_name,
+                         today=self._today(), until=until, error=error)
+
+    def _on_snooze_dialog_finished(self, item: WorkItem, until: dt.date | None) -> None:
+        if until is None:
+            return
+        today = self._today()
+        self._decide(item, lambda: snooze(item.kind, item.ref_id, until, on=today),
+                     refused=lambda error: self._ask_snooze(item, until, error))
+
+    def _ask_dismiss(self, item: WorkItem, reason: str = "",
+                     error: LedgerError | None = None) -> None:
+        from ui.common.reason_dialog import ReasonDialog  # imported when first needed
+
+        ReasonDialog.ask(
+            self, lambda text: self._on_dismiss_dialog_finished(item, text),
+            title="Dismiss", confirm="Dismiss",
+            text=f"{item.title} — {item.customer_name}. It leaves the list for good; "
+                 f"the reason is kept with the customer's record.",
+            placeholder="e.g. paid by cheque, in the post", reason=reason, error=error)
+
+    def _on_dismiss_dialog_finished(self, item: WorkItem, reason: str | None) -> None:
+        if reason is None:
+            return
+        today = self._today()
+        self._decide(item, lambda: dismiss(item.kind, item.ref_id, reason, on=today),
+                     refused=lambda error: self._ask_dismiss(item, reason, error))
+
+    # --- reminders due: review one, or approve several ----------------------------
+
+    def _now(self) -> dt.datetime:
+        # The business's today (pinned in tests and demos) with the wall clock's time.
+        return dt.datetime.combine(self._today(),
+                                   dt.datetime.now().time().replace(microsecond=0))
+
+    def _not_due_yet(self, item: WorkItem) -> bool:
+        """Say so when a coming day's reminder is not due today (it cannot be recorded yet)."""
+        if item.due_on <= self._today():
+            return False
+        messages.show_message(
+            self, QMessageBox.Icon.Information, "Duly",
+            f"“{item.title}” for {item.customer_name} falls due on {long_date(item.due_on)}: "
+            f"it can be reviewed and approved from that day.")
+        return True
+
+    def _review(self, item: WorkItem) -> None:
+        """Read the reminder and its drafted text in the background, then show it."""
+        if self._not_due_yet(item):
+            return
+        from ui.today.action_review_dialog import prepare_review  # imported when first needed
+
+        self._review_request += 1
+        request = self._review_request
+        today = self._today()
+
+        def work(_progress: Progress) -> ActionReview | None:
+            return prepare_review(item.customer_id, item.currency, today)
+
+        self._preparing += 1
+        self._update_actions()
+        self._tasks.run(
+            work, on_success=lambda review: self._on_review_task_succeeded(request, item, review),
+            on_failure=lambda error: self._on_prepare_task_failed(request, error))
+
+    def _on_review_task_succeeded(self, request: int, item: WorkItem,
+                                  review: ActionReview | None) -> None:
+        if request != self._review_request:
+            return  # the store closed, or another reminder was asked for since
+        self._preparing -= 1
+        self._update_actions()
+        if review is None:
+            self._refused_for_good(f"“{item.title}” for {item.customer_name} is no longer due: "
+                                   f"the account has changed since the list was read.")
+            return
+        self._ask_review(item, review)
+
+    def _on_prepare_task_failed(self, request: int, _error: BaseException) -> bool:
+        if request != self._review_request:
+            return True
+        self._preparing -= 1
+        self._update_actions()
+        return False  # the task helper tells the user what went wrong
+
+    def _ask_review(self, item: WorkItem, review: ActionReview,
+                    decision: ReviewDecision | None = None,
+                    error: LedgerError | None = None) -> None:
+        from ui.today.action_review_dialog import ActionReviewDialog  # imported when first needed
+
+        ActionReviewDialog.ask(
+            self, lambda result: self._on_review_dialog_finished(item, review, result),
+            review=review, decision=decision, error=error)
+
+    def _on_review_dialog_finished(self, item: WorkItem, review: ActionReview,
+                                   decision: ReviewDecision | None) -> None:
+        if decision is None:
+            return
+        from ui.today.action_review_dialog import recorded_notice  # imported with the dialog
+
+        action, today, now = review.action, self._today(), self._now()
+        stage_id = action.stage.id
+
+        def reopen(error: LedgerError) -> None:
+            self._ask_review(item, review, decision, error)
+
+        if decision.approve and action.stage.channel == "email":
+            from reports.email_reminders import queue_reminder  # imported when first needed
+
+            self._decide(item, lambda: queue_reminder(
+                action, today, subject=decision.subject, text=decision.text, now=now),
+                refused=reopen, notice=f"“{action.stage.name}” for {action.customer_name} "
+                                       f"recorded; the e-mail is in the outbox.",
+                then=lambda outbox_id: self._send_emails([outbox_id]))
+        elif decision.approve:
+            letter = action.stage.channel == "letter"
+            self._decide(item, lambda: execute_action(
+                action.customer_id, action.currency, today, stage_id=stage_id,
+                subject=decision.subject, text=decision.text, now=now),
+                refused=reopen, notice=recorded_notice(action),
+                then=(lambda contact_id: self._print_letters([contact_id])) if letter else None)
+        else:
+            self._decide(item, lambda: skip_action(
+                action.customer_id, action.currency, today, stage_id=stage_id,
+                reason=decision.reason), refused=reopen,
+                notice=f"“{action.stage.name}” for {action.customer_name} skipped; the reason "
+                       f"is kept on the customer's timeline.")
+
+    def _approve_selected(self, items: list[WorkItem]) -> None:
+        """Read the selected reminders and their texts in the background, then confirm them."""
+        from ui.today.batch_approve_dialog import prepare_batch  # imported when first needed
+
+        self._review_request += 1
+        request = self._review_request
+        today = self._today()
+
+        def work(progress: Progress) -> list[BatchEntry]:
+            return prepare_batch(items, today, progress)
+
+        self._preparing += 1
+        self._update_actions()
+        self._tasks.run(
+            work, label="Preparing the reminders…",
+            on_success=lambda entries: self._on_batch_task_succeeded(request, entries),
+            on_failure=lambda error: self._on_prepare_task_failed(request, error))
+
+    def _on_batch_task_succeeded(self, request: int, entries: list[BatchEntry]) -> None:
+        if request != self._review_request:
+            return
+        self._preparing -= 1
+        self._update_actions()
+        from ui.today.batch_approve_dialog import BatchApproveDialog  # imported when first needed
+
+        BatchApproveDialog.ask(self, self._on_batch_dialog_finished, entries=entries)
+
+    def _on_batch_dialog_finished(self, chosen: list[BatchEntry] | None) -> None:
+        if not chosen:
+            return
+        from reports.email_reminders import queue_reminder  # imported when first needed
+
+        today, now = self._today(), self._now()
+
+        def work(progress: Progress) -> BatchOutcome:
+            recorded: list[BatchEntry] = []
+            refused: list[tuple[BatchEntry, str]] = []
+            letters: list[int] = []
+            emails: list[int] = []
+            for done, entry in enumerate(chosen):
+                progress(done, len(chosen))
+                assert entry.review is not None
+                action = entry.review.action
+                subject, text = entry.subject_and_text()
+                try:
+                    if action.stage.channel == "email":
+                        emails.append(queue_reminder(action, today, subject=subject,
+                                                     text=text, now=now))
+                    else:
+                        contact_id = execute_action(
+                            action.customer_id, action.currency, today,
+                            stage_id=action.stage.id, subject=subject, text=text, now=now)
+                except LedgerError as error:  # this account moved on: the others still go
+                    refused.append((entry, error.message))
+                else:
+                    recorded.append(entry)
+                    if action.stage.channel == "letter":
+                        letters.append(contact_id)
+            progress(len(chosen), len(chosen))
+            return recorded, refused, letters, emails
+
+        self._writing += 1
+        self.clear_notice()
+        self._update_actions()
+        self._tasks.run(work, writes=True, label="Recording the reminders…",
+                        on_success=self._on_batch_write_succeeded,
+                        on_failure=self._on_batch_write_failed)
+
+    def _on_batch_write_succeeded(self, outcome: BatchOutcome) -> None:
+        from ui.today.batch_approve_dialog import batch_notice  # imported with the dialog
+
+        self._writing -= 1
+        recorded, refused, letters, emails = outcome
+        self.show_notice(batch_notice(recorded, refused))
+        if refused:
+            lines = [f"{entry.item.customer_name}: {message}" for entry, message in refused]
+            count = len(refused)
+            messages.show_message(
+                self, QMessageBox.Icon.Warning, "Duly",
+                f"{count} reminder{' was' if count == 1 else 's were'} not recorded.",
+                informative="\n\n".join(lines))
+        self._load(review=False)
+        if recorded:
+            self.item_decided.emit(recorded[0].item.customer_id)
+        if letters:
+            self._print_letters(letters)
+        if emails:
+            self._send_emails(emails)
+
+    def _print_letters(self, contact_ids: list[int]) -> None:
+        """Print letters just approved (recorded as sent) and show them, ready to print."""
+        from ui.today.due_letters_printing import print_recorded  # imported when first needed
+
+        def shown(pdf: PdfFile) -> None:
+            from ui.common.pdf_preview import PdfPreviewDialog  # QtPdf, loaded when first needed
+
+            PdfPreviewDialog.show_pdf(self.window(), pdf, self._tasks)
+
+        self._tasks.run(lambda progress: print_recorded(contact_ids, progress),
+                        label="Printing the letters…", on_success=shown)
+
+    def _on_batch_write_failed(self, _error: BaseException) -> bool:
+        self._writing -= 1
+        self._load(review=False)  # some may have been recorded before the failure
+        return False  # the task helper tells the user what went wrong
+
+    # --- e-mail: approved reminders, the ones due, a failed one again ----------------
+
+    def _send_emails(self, ids: list[int] | None, *, due: bool = False) -> None:
+        """Hand the queued e-mails ``ids`` (None: every one queued) to the mail server; with
+        ``due``, first queue every e-mail reminder due today. Asks for what is missing."""
+        from ui.common.password_dialog import ask_mail_access  # imported when first needed
+
+        ask_mail_access(self, self._tasks, lambda access: self._start_sending(
+            access, ids, due), open_settings=self.mail_settings_requested.emit)
+
+    def _start_sending(self, access: MailAccess, ids: list[int] | None, due: bool) -> None:
+        from models.outbox import send_queued
+        from reports.email_reminders import queue_due_emails
+        from ui.common import password_dialog
+        from ui.common.tasks import TaskCancelled, TaskProgress
+
+        as_of, now, context = self._today(), self._now(), password_dialog.ssl_context
+
+        def work(progress: TaskProgress) -> tuple[QueueResult | None, SendResult]:
+            # Cancelling while queueing rolls the queueing back; while sending, the
+            # message in hand is finished and the rest stay queued.
+            queued = queue_due_emails(as_of, now=now, progress=progress) if due else None
+
+            def told(done: int, total: int) -> None:
+                with contextlib.suppress(TaskCancelled):  # send_queued asks cancelled()
+                    progress(done, total)
+
+            return queued, send_queued(access.settings, access.password, ids=ids,
+                                       progress=told, cancelled=lambda: progress.cancelled,
+                                       ssl_context=context, now=now)
+
+        self._sending = True
+        self.clear_notice()
+        self._update_actions()
+        self._tasks.run(work, writes=True, cancellable=due,
+                        label="Sending the e-mails…" if due else "Sending the e-mail…",
+                        on_success=self._on_send_task_succeeded,
+                        on_failure=self._on_send_task_failed, on_cancel=self._on_send_cancelled)
+
+    def _count_due_emails(self) -> None:
+        """Count the e-mail reminders due today and those waiting; then ask to send them."""
+        from models.followup import follow_up_plan
+        from models.mail import mail_settings
+        from models.outbox import QUEUED, outbox
+
+        today = self._today()
+
+        def work(_progress: Progress) -> tuple[int, list[str], int] | None:
+            if mail_settings() is None:
+                return None
+            due = [a for a in follow_up_plan(today).due if a.stage.channel == "email"]
+            without = [a.customer_name for a in due if a.no_email_address]
+            return len(due) - len(without), without, len(outbox([QUEUED]))
+
+        self._sending = True
+        self._update_actions()
+        self._tasks.run(work, label="Counting the e-mails due…",
+                        on_success=lambda found: self._on_count_task_succeeded(today, found),
+                        on_failure=self._on_send_task_failed)
+
+    def _on_count_task_succeeded(self, today: dt.date,
+                                 found: tuple[int, list[str], int] | None) -> None:
+        from ui.common.password_dialog import show_not_set_up
+
+        self._sending = False
+        self._update_actions()
+        if found is None:
+            show_not_set_up(self, self.mail_settings_requested.emit)
+            return
+        due, without, waiting = found
+        letters = (f"{len(without)} customer{' has' if len(without) == 1 else 's have'} no "
+                   f"e-mail address and get{'s' if len(without) == 1 else ''} a letter "
+                   f"instead (Print Due Letters)." if without else "")
+        if not due and not waiting:
+            messages.show_message(self, QMessageBox.Icon.Information, "Send due e-mails",
+                                  f"No e-mail reminders are due on {long_date(today)}.",
+                                  informative=letters)
+            return
+        counted = [f"{due} e-mail reminder{' is' if due == 1 else 's are'} due on "
+                   f"{long_date(today)}"] if due else []
+        if waiting:
+            counted.append(f"{waiting} e-mail{' is' if waiting == 1 else 's are'} waiting "
+                           f"in the outbox")
+        box = QMessageBox(QMessageBox.Icon.Question, "Send due e-mails",
+                          f"{' and '.join(counted)}. Send "
+                          f"{'it' if due + waiting == 1 else 'them'} now?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("sendDueEmailsBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(" ".join(part for part in (
+            "Each goes to its customer's billing contacts with their statement attached, "
+            "and is recorded on the customer's timeline. If you cancel while they are "
+            "sent, the rest wait in the outbox.", letters) if part))
+        go = box.addButton("&Send E-mails", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self._send_emails(None, due=True) if button is go else None)
+        box.open()
+
+    def _on_send_task_succeeded(self, outcome: tuple[QueueResult | None, SendResult]) -> None:
+        queued, result = outcome
+        self._sending = False
+        self.show_notice(sending_notice(queued, result))
+        if result.failed:
+            count = len(result.failed)
+            lines = [f"{name}: {reason}" for name, reason in result.failed]
+            messages.show_message(
+                self, QMessageBox.Icon.Warning, "Duly",
+                f"{count} e-mail{' was' if count == 1 else 's were'} not sent.",
+                informative="\n\n".join(lines) + "\n\nThey are listed in Today: retry "
+                "them once the problem is put right.")
+        if queued is not None and queued.skipped:
+            lines = [f"{name}: {reason}" for name, reason in queued.skipped]
+            messages.show_message(self, QMessageBox.Icon.Warning, "Duly",
+                                  f"{len(lines)} e-mail{'' if len(lines) == 1 else 's'} "
+                                  f"could not be written.", informative="\n\n".join(lines))
+        self._load(review=False)
+        self.emails_sent.emit(result)
+
+    def _on_send_task_failed(self, error: BaseException) -> bool:
+        self._sending = False
+        self._load(review=False)
+        if not isinstance(error, LedgerError):
+            return False
+        messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message,
+                              informative="The e-mails wait in the outbox.")
+        return True
+
+    def _on_send_cancelled(self) -> None:
+        self._sending = False
+        self.show_notice("Cancelled before any e-mail was queued: nothing was sent.")
+        self._load(review=False)
+
+    def _retry(self, items: list[WorkItem]) -> None:
+        """Queue failed e-mails again and send them; one that may have gone is sent again
+        only once the user has checked it did not."""
+        from models.outbox import retry  # imported when first needed
+
+        ids = [item.ref_id for item in items]
+
+        def send_again() -> None:
+            self._decide(items[0], lambda: [retry(outbox_id) for outbox_id in ids],
+                         then=lambda _result: self._send_emails(ids))
+
+        perhaps = [item for item in items if perhaps_sent(item)]
+        if not perhaps:
+            send_again()
+            return
+        names = ", ".join(sorted({item.customer_name for item in perhaps}))
+        box = QMessageBox(QMessageBox.Icon.Question, "Duly",
+                          f"Was the e-mail to {names} sent?" if len(perhaps) == 1
+                          else f"Were the e-mails to {names} sent?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("perhapsSentBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(f"{perhaps[0].detail}\n\nLook in the Sent folder of your "
+                               f"mail program. Send again only what is not there.")
+        again = box.addButton("&Send Again", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: send_again() if button is again else None)
+        box.open()
+
+    # --- building -----------------------------------------------------------------
+
+    def _timer(self, interval: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _build_actions(self) -> None:
+        self.done_action = page_action(
+            self, "&Done", "Ctrl+D", self._on_done_action_triggered,
+            tip="Mark the selected item as dealt with: it leaves the list")
+        self.snooze_action = page_action(
+            self, "&Snooze…", "Ctrl+Shift+S", self._on_snooze_action_triggered,
+            tip="Put the selected item aside until a later day")
+        self.dismiss_action = page_action(
+            self, "D&ismiss…", "Del", self._on_dismiss_action_triggered,
+            tip="Take the selected item off the list for good, saying why")
+        self.open_customer_action = page_action(
+            self, "&Open Customer", "Ctrl+Return", self._on_open_customer_action_triggered,
+            tip="Show the customer's account")
+        self.search_action = page_action(
+            self, "Search &Notes", QKeySequence.StandardKey.Find, self._on_search_action_triggered,
+            tip="Find a note in every contact logged")
+        self.review_action = page_action(
+            self, "Re&view Reminder…", "Ctrl+R", self._on_review_action_triggered,
+            tip="Review the selected reminder due: its invoices, charges and text, then "
+                "approve or skip it")
+        self.approve_selected_action = page_action(
+            self, "&Approve Selected…", "Ctrl+Shift+A",
+            self._on_approve_selected_action_triggered,
+            tip="Approve the selected reminders due at once, each with its template's text")
+        self.print_letters_action = page_action(
+            self, "Print Due &Letters…", "Ctrl+Shift+P", self._on_print_letters_action_triggered,
+            tip="Record every reminder letter due today as sent and print them in one PDF")
+        self.send_emails_action = page_action(
+            self, "Send Due &E-mails…", "Ctrl+Shift+M", self._on_send_emails_action_triggered,
+            tip="Send every e-mail reminder due today, with its statement attached, through "
+                "your mail server")
+        self.retry_email_action = page_action(
+            self, "Re&try E-mail", "Ctrl+Shift+R", self._on_retry_email_action_triggered,
+            tip="Send the selected e-mails that were not sent again")
+        # Delete dismisses only from the list itself, never from the search box.
+        self.removeAction(self.dismiss_action)
+        self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _build(self) -> None:
+        title = QLabel("Today")
+        title.setObjectName("pageTitle")
+        scale_font(title, 1.5, bold=True)
+        self.heading_label = QLabel()
+        self.heading_label.setObjectName("todayHeading")
+        self.heading_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading_label.setMinimumWidth(1)  # clips rather than hold a narrow window wide
+        mute(self.heading_label)
+
+        date_label = QLabel("Show the list &for")
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("todayDate")
+        self.date_edit.setAccessibleName("Show the list for")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setToolTip("Look ahead: the list as it will stand on a coming day")
+        date_label.setBuddy(self.date_edit)
+        self.today_button = QPushButton("Today")
+        self.today_button.setToolTip("Go back to today's list")
+        self.today_button.clicked.connect(self._on_today_button_clicked)
+        self._set_minimum_date()
+        self._set_date_quietly(self._today())
+        self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
+        # The day's summary has the whole width under the title and the day chosen.
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(title, 1)
+        top.addWidget(date_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.date_edit, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.today_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addLayout(top)
+        words.addWidget(self.heading_label)
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("todayNotice")
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(NOTICE_STYLE)
+        self.notice_label.hide()
+        words.addSpacing(6)
+        words.addWidget(self.notice_label)
+
+        # A tool bar, so that in a narrow window the actions that do not fit
+        # move into its » menu instead of holding the window wide.
+        self.action_bar = QToolBar()
+        self.action_bar.setObjectName("todayActions")
+        self.action_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.action_bar.setStyleSheet("QToolBar#todayActions { border: none; spacing: 6px; }")
+        for action in (self.review_action, self.approve_selected_action, self.done_action,
+                       self.snooze_action, self.dismiss_action, self.open_customer_action,
+                       self.print_letters_action, self.send_emails_action,
+                       self.retry_email_action):
+            self.action_bar.addAction(action)
+        self.action_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("noteSearch")
+        self.search_edit.setPlaceholderText("Search notes")
+        self.search_edit.setAccessibleName("Search notes")
+        self.search_edit.setToolTip("Find contacts whose note, outcome or person contain "
+                                    "every word typed (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(160)
+        self.search_edit.setMaximumWidth(320)
+        self.search_edit.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                       QSizePolicy.Policy.Fixed)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.installEventFilter(self)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.action_bar, 1)
+        bar.addWidget(self.search_edit)
+
+        self.table = list_table(self.model, "worklistTable", "Today's work")
+        # Several reminders can be chosen for approval; the current row stays the one in hand.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action in (self.review_action, self.approve_selected_action,
+                       self.retry_email_action, self.done_action, self.snooze_action,
+                       self.dismiss_action, self.open_customer_action):
+            self.table.addAction(action)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().selectionChanged.connect(
+            self._on_table_selection_changed)
+        self._sized = False
+        self._size_columns(initial=True)
+
+        self.message_label = QLabel()
+        self.message_label.setObjectName("todayMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scale_font(self.message_label, 1.1)
+        mute(self.message_label)
+        self._message_icon = QLabel()
+        self._message_icon.setPixmap(icon("today").pixmap(48, 48))
+        self._message_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        message = QWidget()
+        message_layout = QVBoxLayout(message)
+        message_layout.addStretch(2)
+        message_layout.addWidget(self._message_icon)
+        message_layout.addSpacing(10)
+        message_layout.addWidget(self.message_label)
+        message_layout.addStretch(3)
+        self._message_page = message
+        self.body = QStackedWidget()
+        self.body.addWidget(self.table)
+        self.body.addWidget(message)
+
+        self.results_label = QLabel()
+        self.results_label.setObjectName("noteResultsHeading")
+        self.results_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.results_label.setMinimumWidth(1)
+        scale_font(self.results_label, 1.0, bold=True)
+        self.results_table = list_table(self.notes, "noteResults", "Notes found")
+        self.results_table.setItemDelegateForColumn(NoteSearchModel.NOTE,
+                                                    RichTextDelegate(self.results_table))
+        self.results_table.activated.connect(self._on_results_table_activated)
+        self.results_table.selectionModel().selectionChanged.connect(
+            self._on_results_table_selection_changed)
+        self._size_result_columns()
+        self._results = QWidget()
+        results_layout = QVBoxLayout(self._results)
+        results_layout.setContentsMargins(0, 8, 0, 0)
+        results_layout.setSpacing(6)
+        results_layout.addWidget(self.results_label)
+        results_layout.addWidget(self.results_table, 1)
+        self._results.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("todaySplitter")
+        self.splitter.addWidget(self.body)
+        self.splitter.addWidget(self._results)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setHandleWidth(6)
+        state = self._settings.value(SPLITTER_KEY)
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+        layout.addLayout(words)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.setTabOrder(self.date_edit, self.today_button)
+        self.setTabOrder(self.today_button, self.search_edit)
+        self.setTabOrder(self.search_edit, self.table)
+        self.setTabOrder(self.table, self.results_table)
+        self.table.installEventFilter(self)
+        self.results_table.installEventFilter(self)
+
+    def _size_columns(self, initial: bool = False) -> None:
+        """Widths for the figures the list holds (the first load), not every row."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        pad = 24
+        sample = self.items()[:2000]  # a big book's list is measured by its first rows
+        names = [metrics.horizontalAdvance(item.customer_name) for item in sample]
+        name = min(max(names, default=metrics.horizontalAdvance("M" * 12)) + pad, 220)
+        amounts = [metrics.horizontalAdvance(self.model.columns[WorklistModel.AMOUNT].text(i))
+                   for i in sample]
+        # A reminder's "What" is its stage and channel: "Agency review (phone call)".
+        whats = [metrics.horizontalAdvance(kind_text(item)) for item in sample]
+        what = min(max([*whats, metrics.horizontalAdvance("Broken promise")]) + pad, 240)
+        widths = {
+            WorklistModel.WHAT: what,
+            WorklistModel.CUSTOMER: max(name, 140),
+            WorklistModel.SINCE: metrics.horizontalAdvance("30 Sep 2026") + pad,
+            WorklistModel.WAITING: metrics.horizontalAdvance("999 days") + pad,
+            WorklistModel.AMOUNT: max(max(amounts, default=0),
+                                      metrics.horizontalAdvance("99,999.00 GBP")) + pad,
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self._sized = not initial and bool(self.items())
+
+    def _size_result_columns(self) -> None:
+        metrics = self.results_table.fontMetrics()
+        header = self.results_table.horizontalHeader()
+        pad = 24
+        header.resizeSection(NoteSearchModel.WHEN,
+                             metrics.horizontalAdvance("30 Sep 2026 10:30") + pad)
+        header.resizeSection(NoteSearchModel.CUSTOMER, metrics.horizontalAdvance("M" * 14) + pad)
+        header.resizeSection(NoteSearchModel.KIND, metrics.horizontalAdvance("Meeting") + pad)
+
+    # --- showing what there is --------------------------------------------------
+
+    def _set_minimum_date(self) -> None:
+        today = self._today()
+        self.date_edit.setMinimumDate(QDate(today.year, today.month, today.day))
+
+    def _set_date_quietly(self, day: dt.date) -> None:
+        blocked = self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.blockSignals(blocked)
+        self._update_heading()
+
+    def _update_heading(self) -> None:
+        as_of, today = self.as_of(), self._today()
+        self.today_button.setEnabled(as_of != today)
+        day = long_date(as_of)
+        lead = day if as_of == today else f"Looking ahead to {day}"
+        if self._loading and self._list_date != as_of:
+            text = f"{lead} · Loading…"
+        elif not self._loaded_once or self._list_date != as_of:
+            text = lead
+        elif not self.items():
+            text = f"{lead} · Nothing to do" + (" today" if as_of == today else "")
+        else:
+            text = f"{lead} · {worklist_summary(self.items())}"
+        self.heading_label.setText(text)
+
+    def _show_state(self, state: str) -> None:
+        """The list, or a message: idle, loading, failed, empty."""
+        if state == "table":
+            self.body.setCurrentWidget(self.table)
+            return
+        future = self.as_of() > self._today()
+        texts = {
+            "idle": "",
+            "loading": "Loading today's work…",
+            "failed": "The list could not be read.",
+            "empty": (f"Nothing to do on {long_date(self.as_of())} so far."
+                      if future else
+                      "Nothing to do today: every follow-up and promise is up to date."),
+        }
+        self.message_label.setText(texts[state])
+        self._message_icon.setVisible(state == "empty")
+        self.body.setCurrentWidget(self._message_page)
+
+    def _show_notes(self, text: str) -> None:
+        """The results for ``text`` under the list, or no results pane when it is ""."""
+        self._searched = text
+        if not text:
+            self.notes.set_rows([])
+            self._results.hide()
+            self._notes_active = False
+            self.current_changed.emit()
+            return
+        count = self.notes.rowCount()
+        if count == 0:
+            self.results_label.setText(f"No notes match “{text}”")
+        else:
+            self.results_label.setText(
+                f"{count:,} note{'' if count == 1 else 's'} match “{text}”"
+                + (" (the latest 200)" if count >= 200 else ""))
+        self._results.show()
+
+    def _kept_position(self) -> tuple[object, int]:
+        """The selected item's identity and row, to select it (or its successor) again."""
+        index = self.table.currentIndex()
+        item = self.current_item()
+        return (self.model.row_key(item) if item is not None else None,
+                index.row() if index.isValid() else 0)
+
+    def _select(self, key: object, row: int) -> None:
+        """Select the item ``key`` if still listed, else the one now at ``row``."""
+        count = self.model.rowCount()
+        if count == 0:
+            return
+        found = self.model.position_of(key) if key is not None else -1
+        position = found if found >= 0 else min(max(row, 0), count - 1)
+        index = self.model.index(position, max(self.table.currentIndex().column(), 0))
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _select_hit(self, row: int) -> None:
+        index = self.notes.index(row, 0)
+        self.results_table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _update_actions(self) -> None:
+        item = self.current_item()
+        free = not self._writing and not self._loading
+        deciding = item is not None and free
+        for action in (self.done_action, self.snooze_action, self.dismiss_action):
+            action.setEnabled(deciding)
+        self.review_action.setEnabled(
+            deciding and not self._preparing and item is not None and is_reminder(item))
+        self.approve_selected_action.setEnabled(
+            free and not self._preparing and any(map(is_reminder, self.selected_items())))
+        self.open_customer_action.setEnabled(self.current_customer_id() is not None)
+        self.print_letters_action.setEnabled(
+            not self._writing and (self._letters is None or not self._letters.busy))
+        self.send_emails_action.setEnabled(not self._writing and not self._sending)
+        self.retry_email_action.setEnabled(free and not self._sending and any(
+            map(is_failed_email, self.selected_items())))
+
+    # --- events and slots ----------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Search box: Down or Enter goes to the results, Escape clears; tables: which is in
+        hand."""
+        kind = event.type()
+        if watched is self.search_edit and kind == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                    and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                self._search()
+                self.results_table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if key == Qt.Key.Key_Down and self.notes.rowCount():
+                self.results_table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if key == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                return True
+        elif kind == QEvent.Type.FocusIn and watched in (self.table, self.results_table):
+            self._set_notes_active(watched is self.results_table)
+        return super().eventFilter(watched, event)
+
+    def _set_notes_active(self, active: bool) -> None:
+        if active != self._notes_active:
+            self._notes_active = active
+            self._update_actions()
+            self.current_changed.emit()
+
+    @Slot()
+    def _on_settle_timeout(self) -> None:
+        self._load(review=False)
+
+    @Slot()
+    def _on_search_timer_timeout(self) -> None:
+        self._search()
+
+    @Slot(QDate)
+    def _on_date_edit_date_changed(self, _date: QDate) -> None:
+        self._update_heading()
+        self._settle.start()
+
+    @Slot()
+    def _on_today_button_clicked(self) -> None:
+        self.set_as_of(self._today())
+
+    @Slot(str)
+    def _on_search_edit_text_changed(self, text: str) -> None:
+        self._search_request += 1  # a search for older text is no longer wanted
+        if text.strip():
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+            self._show_notes("")
+
+    @Slot()
+    def _on_search_action_triggered(self) -> None:
+        self.focus_search()
+
+    @Slot()
+    def _on_done_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is None or self._writing:
+            return
+        today = self._today()
+        self._decide(item, lambda: mark_done(item.kind, item.ref_id, on=today))
+
+    @Slot()
+    def _on_snooze_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is not None and not self._writing:
+            self._ask_snooze(item)
+
+    @Slot()
+    def _on_dismiss_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is not None and not self._writing:
+            self._ask_dismiss(item)
+
+    @Slot()
+    def _on_review_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is not None and is_reminder(item) and not self._writing \
+                and not self._preparing:
+            self._review(item)
+
+    @Slot()
+    def _on_approve_selected_action_triggered(self) -> None:
+        items = [i for i in self.selected_items() if is_reminder(i)]
+        if items and not self._writing and not self._preparing:
+            self._approve_selected(items)
+
+    @Slot()
+    def _on_send_emails_action_triggered(self) -> None:
+        if not self._writing and not self._sending:
+            self._count_due_emails()
+
+    @Slot()
+    def _on_retry_email_action_triggered(self) -> None:
+        items = [item for item in self.selected_items() if is_failed_email(item)]
+        if items and not self._writing and not self._sending:
+            self._retry(items)
+
+    @Slot()
+    def _on_print_letters_action_triggered(self) -> None:
+        if not self._writing:
+            self._letter_printer().start(self._today())
+
+    def _letter_printer(self) -> DueLettersPrinter:
+        if self._letters is None:
+            from ui.today.due_letters_printing import (
+                DueLettersPrinter,  # imported when first needed
+            )
+
+            self._letters = DueLettersPrinter(self._tasks, self)
+            self._letters.busy_changed.connect(self._on_letters_busy_changed)
+            self._letters.printed.connect(self._on_letters_printed)
+        return self._letters
+
+    @Slot(bool)
+    def _on_letters_busy_changed(self, _busy: bool) -> None:
+        self._update_actions()
+
+    @Slot(object)
+    def _on_letters_printed(self, result: DueLettersResult) -> None:
+        assert self._letters is not None
+        self.show_notice(self._letters.last_notice)
+        self._load(review=False)
+        self.letters_printed.emit(result)
+
+    @Slot()
+    def _on_open_customer_action_triggered(self) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.customer_requested.emit(customer_id)
+
+    @Slot(QModelIndex)
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        item = self.model.row_at(index.row()) if index.isValid() else None
+        if item is None:
+            return
+        if not is_reminder(item):
+            self.customer_requested.emit(item.customer_id)
+        elif not self._writing and not self._preparing:
+            self._review(item)  # a reminder is decided on, not just looked at
+
+    @Slot(QModelIndex)
+    def _on_results_table_activated(self, index: QModelIndex) -> None:
+        hit = self.notes.row_at(index.row()) if index.isValid() else None
+        if hit is not None:
+            self.customer_requested.emit(hit.customer_id)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(self, _selected: QItemSelection,
+                                    _deselected: QItemSelection) -> None:
+        self._update_actions()
+        self.current_changed.emit()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_results_table_selection_changed(self, _selected: QItemSelection,
+                                            _deselected: QItemSelection) -> None:
+        self._update_actions()
+        self.current_changed.emit()
+
+    @Slot(int, int)
+    def _on_splitter_splitter_moved(self, _position: int, _index: int) -> None:
+        self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())

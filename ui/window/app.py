@@ -1,0 +1,52 @@
+"""Starting the window: the application object, the first store, the event loop."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from models.db import default_store_path
+from ui import VERSION
+from ui.common.resources import icon
+from ui.window.main_window import MainWindow
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, named so QSettings and the desktop know it as Duly."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv if argv is None else argv)
+    app.setApplicationName("Duly")
+    app.setOrganizationName("Duly")
+    app.setApplicationVersion(VERSION)
+    app.setDesktopFileName("duly")
+    app.setWindowIcon(icon("duly"))
+    return app
+
+
+def startup_stores(db_path: Path | None) -> tuple[Path | None, Path]:
+    """The store to open at start (None: welcome) and where the user's own company lives.
+
+    ``db_path`` (from ``--db``) stands in for the user's own store: if it
+    does not exist yet, the welcome page offers to start the company there.
+    """
+    own = Path(db_path).expanduser() if db_path is not None else default_store_path()
+    return (own if own.exists() else None), own
+
+
+def run_window(db_path: Path | None) -> int:
+    """Show Duly's window on ``db_path`` (None: the user's own store); the exit code."""
+    app = create_application()
+    store_path, own = startup_stores(db_path)
+    window = MainWindow(store_path=store_path, own_store_path=own, settings=QSettings())
+    window.show()
+    code = app.exec()
+    # Destroy the widget tree now, while every Python object it calls back is
+    # whole; left to Python's cycle collector it can be torn down half-cleared
+    # and crash (seen with the Accounts page under PySide6 6.11).
+    shiboken6.delete(window)
+    return code
