@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from models.contacts import contact_outcomes, contact_people
 from models.customer_account import customer_header, customer_invoices
 from models.errors import LedgerError
+from models.ledger import PAYABLE_STATUSES
 from models.schema import Customer, Interaction
 from models.today import WorkItemRef, item_invoices
-
-# Invoices a contact may be about: anything still owed, disputed or not.
-_LIVE_STATUSES = ("open", "disputed", "with_agency")
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def contact_form(customer_id: int, as_of: dt.date,
     header = customer_header(customer_id, as_of, today=as_of)
     invoices = [OpenInvoice(r.id, r.number, r.due_date, r.currency, r.open_minor, r.status)
                 for r in customer_invoices(customer_id, as_of)
-                if r.open_minor > 0 and r.status in _LIVE_STATUSES]
+                if r.open_minor > 0 and r.status in PAYABLE_STATUSES]
     invoices.sort(key=lambda i: (i.due_date, i.number))
     return ContactForm(customer_id=header.id, code=header.code, name=header.name,
                        currency=header.currency, invoices=tuple(invoices),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Protocol, TypeVar
 
 import peewee as pw
 
@@ -96,10 +97,63 @@ class InvoiceDraft:
 
 PAYMENT_METHODS = ("bank transfer", "card", "cheque", "cash", "direct debit", "other")
 
+# Invoices money can be allocated to, when the user chooses them.
+PAYABLE_STATUSES = ("open", "disputed", "with_agency")
 # Invoices a payment pays when the user does not choose: not those in dispute.
-_PAYABLE_BY_DEFAULT = ("open", "with_agency")
-_LIVE_STATUSES = ("open", "disputed", "with_agency")
+PAID_BY_DEFAULT = ("open", "with_agency")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+class OpenItem(Protocol):
+    """What the allocation rules read of an invoice: a stored one or a row shown."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def due_date(self) -> dt.date: ...
+    @property
+    def open_minor(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=OpenItem)
+
+
+def oldest_first(invoices: Iterable[Item], amount_minor: int) -> list[tuple[Item, int]]:
+    """What ``amount_minor`` pays of each invoice when the user does not choose.
+
+    Invoices in dispute are left alone; the rest are paid in order of due
+    date, and of invoice id between invoices due the same day. The payment
+    dialog previews with this and the ledger posts with it, so the two agree.
+    """
+    plan: list[tuple[Item, int]] = []
+    left = max(amount_minor, 0)
+    for invoice in sorted((i for i in invoices
+                           if i.status in PAID_BY_DEFAULT and i.open_minor > 0),
+                          key=lambda i: (i.due_date, i.id)):
+        if left == 0:
+            break
+        part = min(left, invoice.open_minor)
+        plan.append((invoice, part))
+        left -= part
+    return plan
+
+
+def payable(invoices: Iterable[Item], currency: str) -> list[Item]:
+    """The invoices money in ``currency`` can be allocated to: something open, not closed."""
+    return [i for i in invoices if getattr(i, "currency", currency) == currency
+            and i.open_minor > 0 and i.status in PAYABLE_STATUSES]
+
+
+def can_dispute(status: str, open_minor: int) -> bool:
+    """Whether an invoice can be put in dispute: it is live and something is open."""
+    return status in PAID_BY_DEFAULT and open_minor > 0
+
+
+def can_void(status: str, paid_minor: int) -> bool:
+    """Whether an invoice can be voided: not void already, and no money allocated to it."""
+    return status != "void" and paid_minor == 0
 
 
 # --- what users type ----------------------------------------------------------
@@ -263,7 +317,7 @@ def void_invoice(invoice_id: int, reason: str) -> None:
         invoice = _existing_invoice(invoice_id)
         if invoice.status == "void":
             raise LedgerError("invoice", f"Invoice {invoice.number} is already void.")
-        if _allocated(Allocation.invoice == invoice.id):
+        if not can_void(invoice.status, _allocated(Allocation.invoice == invoice.id)):
             raise LedgerError("invoice", f"Money is allocated to invoice {invoice.number}. "
                                          f"Void that payment or credit note first.")
         Invoice.update(status="void", open_minor=0).where(Invoice.id == invoice.id).execute()
@@ -279,7 +333,7 @@ def dispute_invoice(invoice_id: int, reason: str) -> None:
     reason = _reason(reason, "Say what the customer disputes.")
     with writing():
         invoice = _existing_invoice(invoice_id)
-        if invoice.status not in ("open", "with_agency") or invoice.open_minor == 0:
+        if not can_dispute(invoice.status, invoice.open_minor):
             raise LedgerError("invoice", f"Invoice {invoice.number} has nothing open to "
                                          f"dispute.")
         Invoice.update(status="disputed", dispute_reason=reason).where(
@@ -416,19 +470,11 @@ def _allocate(customer: Customer, currency: str, available: int,
 
 def _oldest_first(customer: Customer, currency: str,
                   available: int) -> list[tuple[Invoice, int]]:
-    plan = []
     open_invoices = (Invoice.select()
                      .where((Invoice.customer == customer) & (Invoice.currency == currency)
                             & (Invoice.open_minor > 0)
-                            & Invoice.status.in_(_PAYABLE_BY_DEFAULT))
-                     .order_by(Invoice.due_date, Invoice.id))
-    for invoice in open_invoices:
-        if available == 0:
-            break
-        part = min(available, invoice.open_minor)
-        plan.append((invoice, part))
-        available -= part
-    return plan
+                            & Invoice.status.in_(PAID_BY_DEFAULT)))
+    return oldest_first(open_invoices, available)
 
 
 def _chosen(customer: Customer, currency: str, available: int,
@@ -491,7 +537,7 @@ def _invoice_of(customer: Customer, invoice_id: int, currency: str, field: str) 
     if invoice.currency != currency:
         raise LedgerError(field, f"Invoice {invoice.number} is in {invoice.currency}, not "
                                  f"{currency}.")
-    if invoice.status not in _LIVE_STATUSES:
+    if invoice.status not in PAYABLE_STATUSES:
         raise LedgerError(field, f"Invoice {invoice.number} is {invoice.status.replace('_', ' ')}.")
     return invoice
 

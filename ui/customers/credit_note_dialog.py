@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.customer_account import InvoiceRow
-from models.ledger import LedgerError, parse_amount, parse_date
+from models.ledger import LedgerError, parse_amount, parse_date, payable
 from models.money import format_money
 from ui.common.ledger_dialog import LedgerDialog, amount_text
 from ui.common.style import mute
-from ui.customers.payment_dialog import payable
 
 
 @dataclass(frozen=True)

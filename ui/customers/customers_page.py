@@ -55,7 +55,11 @@ from models.ledger import (
     add_customer,
     add_invoice,
     allocate_credit,
+    can_dispute,
+    can_void,
     dispute_invoice,
+    oldest_first,
+    payable,
     pick_lists,
     put_on_hold,
     record_payment,
@@ -83,7 +87,7 @@ from ui.customers.customer_account_view import TIMELINE_TAB, CustomerAccountView
 from ui.customers.customer_dialog import CustomerDialog
 from ui.customers.customer_list_model import CustomerListModel
 from ui.customers.invoice_dialog import InvoiceDialog
-from ui.customers.payment_dialog import PAID_BY_DEFAULT, PaymentDialog, PaymentEntry, payable
+from ui.customers.payment_dialog import PaymentDialog, PaymentEntry
 from ui.customers.statement_dialog import (
     STATEMENT_FIELDS,
     StatementDialog,
@@ -1095,19 +1099,18 @@ class CustomersPage(QWidget):
         live = invoice is not None and invoice.status != "void"
         self.edit_invoice_action.setEnabled(account and live)
         disputed = invoice is not None and invoice.status == "disputed"
-        disputable = (invoice is not None and invoice.status in ("open", "with_agency")
-                      and invoice.open_minor > 0)
+        disputable = invoice is not None and can_dispute(invoice.status, invoice.open_minor)
         self.dispute_action.setEnabled(account and (disputed or disputable))
         self.dispute_action.setText("Release &Dispute" if disputed else "&Dispute Invoice…")
-        self.void_invoice_action.setEnabled(account and live and invoice is not None
-                                            and invoice.paid_minor == 0)
+        self.void_invoice_action.setEnabled(
+            account and invoice is not None and can_void(invoice.status, invoice.paid_minor))
 
         money = self.view.selected_money_in() if header is not None else None
         self.void_payment_action.setEnabled(account and money is not None
                                             and money.kind == "payment" and not money.voided)
         credit = header is not None and any(b.unallocated_minor > 0 for b in header.balances)
-        payable_now = [r for r in payable(self._invoices, header.currency)
-                       if r.status in PAID_BY_DEFAULT] if header is not None else []
+        payable_now = (oldest_first(payable(self._invoices, header.currency), 1)
+                       if header is not None else [])
         self.allocate_credit_action.setEnabled(account and credit and bool(payable_now))
         self.view.set_allocatable(credit and bool(payable_now))
 

@@ -131,20 +131,6 @@ class InvoicesModel(RowsModel):
             else None
 
 
-def oldest_first(invoices: Sequence[InvoiceRow], amount_minor: int) -> dict[int, int]:
-    """What ``amount_minor`` pays of each invoice, oldest due first (invoice id -> amount)."""
-    parts: dict[int, int] = {}
-    left = max(amount_minor, 0)
-    for row in sorted(invoices, key=lambda r: (r.due_date, r.issue_date, r.number)):
-        if left <= 0:
-            break
-        part = min(left, row.open_minor)
-        if part > 0:
-            parts[row.id] = part
-            left -= part
-    return parts
-
-
 class AllocationModel(QAbstractTableModel):
     """Open invoices a payment can pay, with a tick and an amount for each.
 

@@ -23,16 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from models.customer_account import InvoiceRow
-from models.ledger import PAYMENT_METHODS, LedgerError, parse_amount, parse_date
+from models.ledger import (
+    PAYMENT_METHODS,
+    LedgerError,
+    oldest_first,
+    parse_amount,
+    parse_date,
+    payable,
+)
 from models.money import format_money
 from ui.common.ledger_dialog import LedgerDialog, amount_text
 from ui.common.style import ERROR, mute
-from ui.customers.invoices_model import AllocationModel, oldest_first
-
-# Invoices a payment may be allocated to, and those oldest-first allocation
-# pays (models.ledger leaves disputed invoices alone unless the user picks them).
-PAYABLE_STATUSES = ("open", "disputed", "with_agency")
-PAID_BY_DEFAULT = ("open", "with_agency")
+from ui.customers.invoices_model import AllocationModel
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,6 @@ class PaymentEntry:
     method: str
     reference: str
     allocate_to: tuple[tuple[int, int], ...] | None  # None: oldest due first
-
-
-def payable(invoices: Sequence[InvoiceRow], currency: str) -> list[InvoiceRow]:
-    """The invoices a payment in ``currency`` can pay: open amounts in that currency."""
-    return [r for r in invoices
-            if r.currency == currency and r.open_minor > 0 and r.status in PAYABLE_STATUSES]
 
 
 class PaymentDialog(LedgerDialog):
@@ -296,8 +292,7 @@ class PaymentDialog(LedgerDialog):
 
     def _update_summary(self) -> None:
         amount = self._typed_amount()
-        preview = oldest_first([r for r in self._invoices if r.status in PAID_BY_DEFAULT],
-                               amount or 0)
+        preview = {row.id: part for row, part in oldest_first(self._invoices, amount or 0)}
         self.allocations.set_preview(preview)
         allocated = self._chosen_total() if self.allocations.choosing else sum(preview.values())
         def money(minor: int) -> str:
