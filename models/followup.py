@@ -143,6 +143,23 @@ class _Account:
     candidates: list[_Candidate]
 
 
+def goes_by_letter(action: DueAction) -> bool:
+    """Whether the action is printed: a letter stage, or an e-mail stage to a customer
+    with no usable e-mail address (who gets a letter instead)."""
+    return action.stage.channel == "letter" or action.no_email_address
+
+
+def goes_by_email(action: DueAction) -> bool:
+    """Whether the action is e-mailed: an e-mail stage to a customer with an address."""
+    return action.stage.channel == "email" and not action.no_email_address
+
+
+def letters_due(as_of: dt.date) -> list[DueAction]:
+    """The actions due on ``as_of`` that are printed as letters: what Print Due Letters
+    announces and what it prints."""
+    return [action for action in follow_up_plan(as_of).due if goes_by_letter(action)]
+
+
 def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowUpPlan:
     """The actions due on ``as_of`` (most overdue first) and the accounts held back."""
     stages = stages_by_policy()

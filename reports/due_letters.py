@@ -40,7 +40,7 @@ from models.errors import LedgerError
 from models.followup import (
     DueAction,
     carry_out_action,
-    follow_up_plan,
+    letters_due,
     recorded_stage,
     restate_action_text,
 )
@@ -165,8 +165,7 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
                     cancelled: Callable[[], bool] | None
                     ) -> tuple[list[_Built], list[SkippedLetter]]:
     """Record each letter due as sent (inside the caller's transaction) and snapshot it."""
-    actions = [_as_letter(a) for a in follow_up_plan(as_of).due
-               if a.stage.channel == "letter" or a.no_email_address]
+    actions = [_as_letter(a) for a in letters_due(as_of)]
     built: list[_Built] = []
     skipped: list[SkippedLetter] = []
     for done, action in enumerate(actions, 1):

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 def letters_due(as_of: dt.date) -> int:
     """How many reminder letters are due on ``as_of`` (a worker's job)."""
-    from models.followup import follow_up_plan
+    from models.followup import letters_due as due
 
-    return sum(1 for action in follow_up_plan(as_of).due if action.stage.channel == "letter")
+    return len(due(as_of))
 
 
 def print_letters(as_of: dt.date, progress: TaskProgress) -> tuple[DueLettersResult,

@@ -702,7 +702,7 @@ class TodayPage(QWidget):
 
     def _count_due_emails(self) -> None:
         """Count the e-mail reminders due today and those waiting; then ask to send them."""
-        from models.followup import follow_up_plan
+        from models.followup import follow_up_plan, goes_by_email
         from models.mail import mail_settings
         from models.outbox import QUEUED, outbox
 
@@ -711,9 +711,10 @@ class TodayPage(QWidget):
         def work(_progress: Progress) -> tuple[int, list[str], int] | None:
             if mail_settings() is None:
                 return None
-            due = [a for a in follow_up_plan(today).due if a.stage.channel == "email"]
+            due = follow_up_plan(today).due
             without = [a.customer_name for a in due if a.no_email_address]
-            return len(due) - len(without), without, len(outbox([QUEUED]))
+            return (sum(1 for a in due if goes_by_email(a)), without,
+                    len(outbox([QUEUED])))
 
         self._sending = True
         self._update_actions()

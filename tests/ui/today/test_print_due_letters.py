@@ -126,3 +126,24 @@ def test_a_cancelled_print_records_nothing_and_leaves_no_file(demo_store):
 
     assert letters_due(DEMO_TODAY) == DUE_IN_DEMO
     assert our_temp_folders() == before
+
+
+def test_a_customer_without_an_e_mail_address_is_counted_as_the_letter_printed(
+        empty_store, tmp_path):
+    from models.followup import follow_up_plan
+    from models.ledger import CustomerDraft, InvoiceDraft, add_customer, add_invoice
+    from reports.due_letters import print_due_letters
+
+    account = add_customer(CustomerDraft(code="", name="No Mail Ltd", currency="GBP",
+                                         contact_name="Ann Post",
+                                         address="2 High Street\nBath BA1 1AA"))
+    add_invoice(account, InvoiceDraft(number="INV-NM-1", issue_date=DEMO_TODAY.replace(day=1),
+                                      due_date=DEMO_TODAY.replace(day=20),
+                                      amount_minor=120_00))
+    (action,) = follow_up_plan(DEMO_TODAY).due
+    assert action.stage.channel == "email" and action.no_email_address  # a letter instead
+
+    announced = letters_due(DEMO_TODAY)
+    printed = print_due_letters(DEMO_TODAY, tmp_path / "letters.pdf")
+
+    assert announced == printed.letters == 1
