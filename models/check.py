@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.contacts import contact_summary
-from models.db import integrity_problems, note_search_problems
+from models.db import integrity_problems
 from models.money import format_money
+from models.note_search import note_search_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 
 _CLOSED_STATUSES = ("void", "written_off")

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.audit import record_change
-from models.db import matching_notes, writing
+from models.db import writing
 from models.errors import LedgerError
+from models.note_search import matching_notes
 from models.schema import (
     Allocation,
     Contact,
@@ -25,18 +26,26 @@ from models.schema import (
     Interaction,
     InteractionInvoice,
     Invoice,
+    OutboxMessage,
     Promise,
     PromiseInvoice,
     Setting,
 )
 
+# An e-mail that has not gone (still in the outbox, or refused) is not a contact with
+# the customer; one that perhaps went (cut off mid-handover) is, so nobody is chased
+# twice for a message that may have reached them.
+_NOT_GONE = ("queued", "sending", "failed")
+
 
 def latest_contact(column: pw.Field, until: dt.datetime | None = None) -> pw.Select:
     """The customer's latest contact's ``column``, up to ``until`` (one index seek).
 
-    A subquery on the outer query's customer row.
+    A subquery on the outer query's customer row. An e-mail counts once it has gone.
     """
-    where = Interaction.customer == Customer.id
+    not_gone = OutboxMessage.select(OutboxMessage.id).where(
+        (OutboxMessage.interaction == Interaction.id) & OutboxMessage.status.in_(_NOT_GONE))
+    where = (Interaction.customer == Customer.id) & ~pw.fn.EXISTS(not_gone)
     if until is not None:
         where &= Interaction.occurred_at <= until
     return (Interaction.select(column).where(where)
@@ -306,7 +315,7 @@ class NoteHit:
     customer_name: str
     kind: str
     occurred_at: dt.datetime
-    snippet: str  # matched words between db.MATCH_START and db.MATCH_END
+    snippet: str  # matched words between note_search.MATCH_START and MATCH_END
 
 
 def search_notes(text: str, *, limit: int = 200) -> list[NoteHit]:

@@ -273,8 +273,8 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
             contact = Interaction.create(
                 customer=customer_id, kind=CHANNEL_CONTACT_KIND[stage.channel],
                 direction="outgoing", occurred_at=now, with_whom="",
-                summary=_summary(action, subject, text), outcome="", stage=stage.id,
-                created_at=now)
+                summary=_summary(action, subject, text), subject=subject.strip(),
+                body=text.strip(), outcome="", stage=stage.id, created_at=now)
         else:  # a contact the user logged for this reminder carries out the stage
             contact = Interaction.get_by_id(contact_id)
             Interaction.update(stage=stage.id).where(Interaction.id == contact_id).execute()
@@ -297,8 +297,8 @@ def restate_action_text(contact_id: int, action: DueAction, *, subject: str, tex
     e.g. a letter written again once its stage's charges were recorded, so that the
     record says what was sent."""
     with writing():
-        Interaction.update(summary=_summary(action, subject, text)).where(
-            Interaction.id == contact_id).execute()
+        Interaction.update(summary=_summary(action, subject, text), subject=subject.strip(),
+                           body=text.strip()).where(Interaction.id == contact_id).execute()
 
 
 @dataclass(frozen=True)
@@ -333,12 +333,12 @@ def recorded_stage(contact_id: int) -> RecordedStage:
     # time is when it was recorded (a batch printed next morning for the day before).
     executed = (StageExecution.select(StageExecution.executed_on)
                 .where(StageExecution.interaction == contact.id).first())
-    subject, text = _subject_and_text(contact.summary)
     return RecordedStage(
         contact_id=contact.id, contact_kind=contact.kind, customer_id=contact.customer_id,
         customer_code=contact.customer.code, invoice_ids=invoice_ids,
         day=executed.executed_on if executed is not None else contact.occurred_at.date(),
-        subject=subject, text=text, stage_name=stage.name, stage_channel=stage.channel,
+        subject=contact.subject, text=contact.body, stage_name=stage.name,
+        stage_channel=stage.channel,
         tone=stage.tone)
 
 
@@ -612,16 +612,9 @@ def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime) -> list[
     return ids
 
 
-def _subject_and_text(summary: str) -> tuple[str, str]:
-    """The subject and text out of a contact's summary as :func:`_summary` writes it: a
-    heading, the subject and the text, each after a blank line."""
-    parts = summary.strip().split("\n\n", 2)
-    if len(parts) < 3:
-        return "", parts[1] if len(parts) == 2 else ""
-    return parts[1].strip(), parts[2].strip()
-
-
 def _summary(action: DueAction, subject: str, text: str) -> str:
+    """The contact's note as the timeline shows it: what was sent, for which invoices,
+    then the words. Written for reading; the words are kept in their own columns."""
     heading = f"{action.stage.name} ({CHANNEL_WORDS[action.stage.channel].lower()})"
     numbers = ", ".join(i.number for i in action.invoices)
     lines = [f"{heading} for {numbers}: {format_money(action.total_minor, action.currency)}."]

@@ -1,7 +1,10 @@
 """Ordered schema migrations. ``MIGRATIONS[n]`` takes a store from n-1 to n.
 
-Each migration's SQL is frozen as it was written (it never reads today's index
-definitions), so an old store always goes through the same steps.
+Each migration is frozen as it was written: plain SQL, and the data it adds
+copied in, never today's tables, rules or index definitions. So an old store
+always goes through the same steps, and this module imports nothing from the
+domain (a migration that called a live rule would change what an old step
+does whenever the rule changes, and tie the store to the rules in a cycle).
 
 A new store is created at ``LATEST_VERSION`` directly from ``models.schema``;
 each migration brings an older store to exactly that shape. ``models.db``
@@ -14,9 +17,6 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from models.contacts import refresh_contact_summary
-from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
-
 
 def _v2_keep_open_amounts(db: pw.Database) -> None:
     """Keep each invoice's and charge's open amount, with an index on open invoices."""
@@ -25,12 +25,26 @@ def _v2_keep_open_amounts(db: pw.Database) -> None:
     for table in ("invoice", "charge"):
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "open_minor" INTEGER NOT NULL '
                        f'DEFAULT 0 CHECK (open_minor >= 0)')
-    for model, link in ((Invoice, Allocation.invoice), (Charge, Allocation.charge)):
-        paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-                .where((link == model.id) & ~Allocation.voided))
-        model.update(open_minor=model.amount_minor - paid).execute()
+    for table in ("invoice", "charge"):
+        db.execute_sql(f'UPDATE "{table}" SET "open_minor" = "amount_minor" - (SELECT '
+                       f'COALESCE(SUM(a."amount_minor"), 0) FROM "allocation" a WHERE '
+                       f'a."{table}_id" = "{table}"."id" AND NOT a."voided")')
     db.execute_sql('CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "due_date", '
                    '"open_minor") WHERE ("open_minor" > 0)')
+
+
+def _latest_contact(column: str, where: str = "") -> str:
+    return (f'(SELECT i."{column}" FROM "interaction" i WHERE i."customer_id" = '
+            f'"customer"."id"{where} ORDER BY i."occurred_at" DESC, i."id" DESC LIMIT 1)')
+
+
+_NEXT_ACTION = ('(SELECT MIN(i."follow_up_on") FROM "interaction" i WHERE i."customer_id" = '
+                '"customer"."id" AND i."follow_up_on" IS NOT NULL AND NOT i."follow_up_done")')
+# Each customer's latest contact and next follow-up, as v3 kept them.
+_V3_CONTACT_SUMMARY = (
+    f'UPDATE "customer" SET "last_contact_at" = {_latest_contact("occurred_at")}, '
+    f'"last_contact_kind" = COALESCE({_latest_contact("kind")}, \'\'), '
+    f'"next_action_on" = {_NEXT_ACTION}')
 
 
 def _v3_keep_unallocated_credit(db: pw.Database) -> None:
@@ -38,16 +52,16 @@ def _v3_keep_unallocated_credit(db: pw.Database) -> None:
     for table in ("payment", "credit_note"):
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "unallocated_minor" INTEGER NOT '
                        f'NULL DEFAULT 0 CHECK (unallocated_minor >= 0)')
-    for model, link in ((Payment, Allocation.payment), (CreditNote, Allocation.credit_note)):
-        used = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-                .where((link == model.id) & ~Allocation.voided))
-        left = pw.Case(None, [(model.voided, 0)], model.amount_minor - used)
-        model.update(unallocated_minor=left).execute()
+    for table in ("payment", "credit_note"):
+        db.execute_sql(f'UPDATE "{table}" SET "unallocated_minor" = CASE WHEN "voided" THEN 0 '
+                       f'ELSE "amount_minor" - (SELECT COALESCE(SUM(a."amount_minor"), 0) '
+                       f'FROM "allocation" a WHERE a."{table}_id" = "{table}"."id" '
+                       f'AND NOT a."voided") END')
     for column, kind in (("last_contact_at", "DATETIME"),
                          ("last_contact_kind", "VARCHAR(8) NOT NULL DEFAULT ''"),
                          ("next_action_on", "DATE")):
         db.execute_sql(f'ALTER TABLE "customer" ADD COLUMN "{column}" {kind}')
-    refresh_contact_summary()
+    db.execute_sql(_V3_CONTACT_SUMMARY)
     db.execute_sql('DROP INDEX "invoice_open"')
     for statement in (
         'CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "currency", "due_date", '
@@ -63,10 +77,27 @@ def _v3_keep_unallocated_credit(db: pw.Database) -> None:
         db.execute_sql(statement)
 
 
+# The notes' full-text index and the triggers that keep it, as v4 made them.
+_V4_NOTE_SEARCH = (
+    'CREATE VIRTUAL TABLE "interaction_fts" USING fts5(summary, outcome, with_whom, '
+    'content="interaction", content_rowid="id", tokenize="unicode61 remove_diacritics 2")',
+    'CREATE TRIGGER "interaction_fts_insert" AFTER INSERT ON "interaction" BEGIN '
+    'INSERT INTO "interaction_fts" (rowid, summary, outcome, with_whom) '
+    'VALUES (new.id, new.summary, new.outcome, new.with_whom); END',
+    'CREATE TRIGGER "interaction_fts_delete" AFTER DELETE ON "interaction" BEGIN '
+    'INSERT INTO "interaction_fts" ("interaction_fts", rowid, summary, outcome, with_whom) '
+    "VALUES ('delete', old.id, old.summary, old.outcome, old.with_whom); END",
+    'CREATE TRIGGER "interaction_fts_update" AFTER UPDATE OF summary, outcome, with_whom '
+    'ON "interaction" BEGIN '
+    'INSERT INTO "interaction_fts" ("interaction_fts", rowid, summary, outcome, with_whom) '
+    "VALUES ('delete', old.id, old.summary, old.outcome, old.with_whom); "
+    'INSERT INTO "interaction_fts" (rowid, summary, outcome, with_whom) '
+    'VALUES (new.id, new.summary, new.outcome, new.with_whom); END',
+)
+
+
 def _v4_worklist_and_note_search(db: pw.Database) -> None:
     """Remember decisions on the Today worklist, search notes, find a row's audit."""
-    from models.db import create_note_search
-
     for statement in (
         'CREATE TABLE "worklist_decision" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" '
         'INTEGER NOT NULL, "kind" VARCHAR(16) NOT NULL, "ref_id" INTEGER NOT NULL, "state" '
@@ -77,19 +108,115 @@ def _v4_worklist_and_note_search(db: pw.Database) -> None:
         'CREATE UNIQUE INDEX "worklist_decision_kind_ref_id" ON "worklist_decision" '
         '("kind", "ref_id")',
         'CREATE INDEX "audit_entry_row" ON "audit_entry" ("table", "row_id")',
+        *_V4_NOTE_SEARCH,
+        'INSERT INTO "interaction_fts" ("interaction_fts") VALUES (\'rebuild\')',
     ):
         db.execute_sql(statement)
-    create_note_search()
+
+
+# The reference rates Duly shipped with at v5: (series, in force from, rate %, source).
+_V5_BOE = ("Bank of England, Bank Rate history "
+           "(https://www.bankofengland.co.uk/boeapps/database/Bank-Rate.asp)")
+_V5_ECB = ("ECB, Key ECB interest rates, main refinancing operations, fixed rate "
+           "(https://www.ecb.europa.eu/stats/policy_and_exchange_rates/key_ecb_interest_rates/"
+           "html/index.en.html)")
+_V5_REFERENCE_RATES: tuple[tuple[str, str, str, str], ...] = (
+    ('BOE_BASE', '2021-12-16', '0.25',
+     _V5_BOE + '; MPC decision announced 16 Dec 2021'),
+    ('BOE_BASE', '2022-02-03', '0.50',
+     _V5_BOE + '; MPC decision announced 3 Feb 2022'),
+    ('BOE_BASE', '2022-03-17', '0.75',
+     _V5_BOE + '; MPC decision announced 17 Mar 2022'),
+    ('BOE_BASE', '2022-05-05', '1.00',
+     _V5_BOE + '; MPC decision announced 5 May 2022'),
+    ('BOE_BASE', '2022-06-16', '1.25',
+     _V5_BOE + '; MPC decision announced 16 Jun 2022'),
+    ('BOE_BASE', '2022-08-04', '1.75',
+     _V5_BOE + '; MPC decision announced 4 Aug 2022'),
+    ('BOE_BASE', '2022-09-22', '2.25',
+     _V5_BOE + '; MPC decision announced 22 Sep 2022'),
+    ('BOE_BASE', '2022-11-03', '3.00',
+     _V5_BOE + '; MPC decision announced 3 Nov 2022'),
+    ('BOE_BASE', '2022-12-15', '3.50',
+     _V5_BOE + '; MPC decision announced 15 Dec 2022'),
+    ('BOE_BASE', '2023-02-02', '4.00',
+     _V5_BOE + '; MPC decision announced 2 Feb 2023'),
+    ('BOE_BASE', '2023-03-23', '4.25',
+     _V5_BOE + '; MPC decision announced 23 Mar 2023'),
+    ('BOE_BASE', '2023-05-11', '4.50',
+     _V5_BOE + '; MPC decision announced 11 May 2023'),
+    ('BOE_BASE', '2023-06-22', '5.00',
+     _V5_BOE + '; MPC decision announced 22 Jun 2023'),
+    ('BOE_BASE', '2023-08-03', '5.25',
+     _V5_BOE + '; MPC decision announced 3 Aug 2023'),
+    ('BOE_BASE', '2024-08-01', '5.00',
+     _V5_BOE + '; MPC decision announced 1 Aug 2024'),
+    ('BOE_BASE', '2024-11-07', '4.75',
+     _V5_BOE + '; MPC decision announced 7 Nov 2024'),
+    ('BOE_BASE', '2025-02-06', '4.50',
+     _V5_BOE + '; MPC decision announced 6 Feb 2025'),
+    ('BOE_BASE', '2025-05-08', '4.25',
+     _V5_BOE + '; MPC decision announced 8 May 2025'),
+    ('BOE_BASE', '2025-08-07', '4.00',
+     _V5_BOE + '; MPC decision announced 7 Aug 2025'),
+    ('BOE_BASE', '2025-12-18', '3.75',
+     _V5_BOE + '; MPC decision announced 18 Dec 2025'),
+    ('BOE_BASE', '2025-12-31', '3.75',
+     _V5_BOE + '; in force on 31 Dec 2025, unchanged since the MPC decision of 18 Dec 2025'),
+    ('ECB_MRO', '2019-09-18', '0.00',
+     _V5_ECB + '; with effect from 18 Sep 2019'),
+    ('ECB_MRO', '2022-07-27', '0.50',
+     _V5_ECB + '; with effect from 27 Jul 2022'),
+    ('ECB_MRO', '2022-09-14', '1.25',
+     _V5_ECB + '; with effect from 14 Sep 2022'),
+    ('ECB_MRO', '2022-11-02', '2.00',
+     _V5_ECB + '; with effect from 2 Nov 2022'),
+    ('ECB_MRO', '2022-12-21', '2.50',
+     _V5_ECB + '; with effect from 21 Dec 2022'),
+    ('ECB_MRO', '2023-02-08', '3.00',
+     _V5_ECB + '; with effect from 8 Feb 2023'),
+    ('ECB_MRO', '2023-03-22', '3.50',
+     _V5_ECB + '; with effect from 22 Mar 2023'),
+    ('ECB_MRO', '2023-05-10', '3.75',
+     _V5_ECB + '; with effect from 10 May 2023'),
+    ('ECB_MRO', '2023-06-21', '4.00',
+     _V5_ECB + '; with effect from 21 Jun 2023'),
+    ('ECB_MRO', '2023-08-02', '4.25',
+     _V5_ECB + '; with effect from 2 Aug 2023'),
+    ('ECB_MRO', '2023-09-20', '4.50',
+     _V5_ECB + '; with effect from 20 Sep 2023'),
+    ('ECB_MRO', '2024-06-12', '4.25',
+     _V5_ECB + '; with effect from 12 Jun 2024'),
+    ('ECB_MRO', '2024-09-18', '3.65',
+     _V5_ECB + '; with effect from 18 Sep 2024'),
+    ('ECB_MRO', '2024-10-23', '3.40',
+     _V5_ECB + '; with effect from 23 Oct 2024'),
+    ('ECB_MRO', '2024-12-18', '3.15',
+     _V5_ECB + '; Governing Council decision of 12 Dec 2024, with effect from 18 Dec 2024'),
+    ('ECB_MRO', '2025-02-05', '2.90',
+     _V5_ECB + '; Governing Council decision of 30 Jan 2025, with effect from 5 Feb 2025'),
+    ('ECB_MRO', '2025-03-12', '2.65',
+     _V5_ECB + '; Governing Council decision of 6 Mar 2025, with effect from 12 Mar 2025'),
+    ('ECB_MRO', '2025-04-23', '2.40',
+     _V5_ECB + '; Governing Council decision of 17 Apr 2025, with effect from 23 Apr 2025'),
+    ('ECB_MRO', '2025-06-11', '2.15',
+     _V5_ECB + '; Governing Council decision of 5 Jun 2025, with effect from 11 Jun 2025'),
+    ('ECB_MRO', '2026-01-01', '2.15',
+     _V5_ECB + '; in force on 1 Jan 2026, left unchanged by the Governing Council on 18 Dec 2025'),
+)
 
 
 def _v5_skipped_stages(db: pw.Database) -> None:
     """A follow-up stage can be skipped with a reason, and so never comes back; the
     reference rates Duly ships with are added (the user's own rows are kept)."""
-    from models.reference_rates import seed_reference_rates
-
     db.execute_sql('ALTER TABLE "stage_execution" ADD COLUMN "skip_reason" TEXT NOT NULL '
                    "DEFAULT ''")
-    seed_reference_rates()
+    for series, day, rate, source in _V5_REFERENCE_RATES:
+        # A row the user already has for a series and day is kept: their correction wins.
+        db.execute_sql('INSERT INTO "reference_rate" ("series", "effective_from", '
+                       '"rate_percent", "source") SELECT ?, ?, ?, ? WHERE NOT EXISTS '
+                       '(SELECT 1 FROM "reference_rate" WHERE "series" = ? AND '
+                       '"effective_from" = ?)', (series, day, rate, source, series, day))
 
 
 def _v6_outbox(db: pw.Database) -> None:
@@ -115,12 +242,55 @@ def _v6_outbox(db: pw.Database) -> None:
         db.execute_sql(statement)
 
 
+def _v7_letters_kept_whole(db: pw.Database) -> None:
+    """A letter's or e-mail's subject and words are kept in their own columns, and an
+    e-mail that has not gone is not the customer's last contact."""
+    for column in ("subject", "body"):
+        db.execute_sql(f'ALTER TABLE "interaction" ADD COLUMN "{column}" TEXT NOT NULL '
+                       f"DEFAULT ''")
+    # An e-mail's words are in the outbox, as sent.
+    db.execute_sql('UPDATE "interaction" SET "subject" = m."subject", "body" = m."body" '
+                   'FROM (SELECT "interaction_id", "subject", "body" FROM "outbox_message" '
+                   'WHERE "id" IN (SELECT MAX("id") FROM "outbox_message" GROUP BY '
+                   '"interaction_id")) m WHERE m."interaction_id" = "interaction"."id"')
+    # A letter's only in its note, as "heading\n\nsubject\n\ntext" or, without a
+    # subject, "heading\n\ntext": taken apart once here, as well as it can be.
+    rows = db.execute_sql('SELECT "id", "summary" FROM "interaction" WHERE "stage_id" IS NOT '
+                          'NULL AND "subject" = \'\' AND "body" = \'\'').fetchall()
+    for interaction_id, summary in rows:
+        subject, body = _v7_subject_and_body(summary)
+        db.execute_sql('UPDATE "interaction" SET "subject" = ?, "body" = ? WHERE "id" = ?',
+                       (subject, body, interaction_id))
+    db.execute_sql(_V7_CONTACT_SUMMARY)
+
+
+def _v7_subject_and_body(summary: str) -> tuple[str, str]:
+    parts = summary.strip().split("\n\n", 2)
+    if len(parts) < 2:
+        return "", ""
+    if len(parts) == 2:
+        return "", parts[1].strip()
+    subject, rest = parts[1].strip(), parts[2].strip()
+    if subject.startswith("Dear ") or subject.endswith(","):  # a greeting, not a subject
+        return "", f"{subject}\n\n{rest}"
+    return subject, rest
+
+
+# As v3's, but an e-mail still in the outbox or refused is not a contact.
+_V7_GONE = (' AND NOT EXISTS (SELECT 1 FROM "outbox_message" m WHERE m."interaction_id" = '
+            'i."id" AND m."status" IN (\'queued\', \'sending\', \'failed\'))')
+_V7_CONTACT_SUMMARY = (
+    f'UPDATE "customer" SET "last_contact_at" = {_latest_contact("occurred_at", _V7_GONE)}, '
+    f'"last_contact_kind" = COALESCE({_latest_contact("kind", _V7_GONE)}, \'\')')
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
     4: _v4_worklist_and_note_search,
     5: _v5_skipped_stages,
     6: _v6_outbox,
+    7: _v7_letters_kept_whole,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

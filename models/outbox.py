@@ -21,6 +21,7 @@ from email.utils import make_msgid
 import peewee as pw
 
 from models.audit import record_change
+from models.contacts import refresh_contact_summary
 from models.db import writing
 from models.errors import LedgerError
 from models.mail import (
@@ -135,15 +136,15 @@ def queue_message(customer_id: int, *, kind: str, subject: str, text: str,
     with writing():
         stage_id = None
         if contact_id is not None:
-            contact = Interaction.get_by_id(contact_id)
-            stage_id = contact.stage_id
-            _say_on_contact(contact_id, IN_THE_OUTBOX)
+            stage_id = Interaction.get_by_id(contact_id).stage_id
         message = OutboxMessage.create(
             customer=customer_id, kind=kind, stage=stage_id, interaction=contact_id,
             recipients=json.dumps([[clean_header(n), a.strip()] for n, a in to],
                                   ensure_ascii=False),
             subject=clean_header(subject), body=text, attachment_name=clean_header(name),
             attachment=content, message_id=_message_id(), status=QUEUED, queued_at=now)
+        if contact_id is not None:
+            _say_on_contact(contact_id, IN_THE_OUTBOX)
         record_change("queue e-mail", "outbox_message", message.id, after={
             "customer_id": customer_id, "kind": kind, "subject": message.subject,
             "to": recipients_text(to), "attachment": message.attachment_name})
@@ -305,8 +306,10 @@ def _record_failure(message: OutboxMessage, reason: str, status: str = FAILED) -
 
 
 def _say_on_contact(contact_id: int, outcome: str) -> None:
-    """Keep the contact's outcome saying where its e-mail is."""
+    """Keep the contact's outcome saying where its e-mail is, and the customer's last
+    contact counting it only once it has gone."""
     Interaction.update(outcome=outcome).where(Interaction.id == contact_id).execute()
+    refresh_contact_summary([Interaction.get_by_id(contact_id).customer_id])
 
 
 def _recipients(message: OutboxMessage) -> list[tuple[str, str]]:

@@ -281,6 +281,10 @@ class Interaction(BaseModel):
     with_whom = pw.TextField(default="")
     summary = pw.TextField(default="")
     outcome = pw.TextField(default="")
+    # The subject and words of a letter or e-mail Duly sent for a stage (v7), kept as
+    # written so it is printed again as it was.
+    subject = pw.TextField(default="")
+    body = pw.TextField(default="")
     follow_up_on = pw.DateField(null=True)
     follow_up_done = pw.BooleanField(default=False)
     stage = restrict(FollowUpStage, null=True)

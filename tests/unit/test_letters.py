@@ -433,3 +433,17 @@ def test_letters_approved_in_the_window_print_together(empty_store: db.Store,
     assert list(out.parent.iterdir()) == [out]
     with pytest.raises(LedgerError):
         print_recorded_letters([], out)
+
+
+def test_a_letter_approved_without_a_subject_is_printed_again_without_one(
+        empty_store: db.Store) -> None:
+    overdue_account("No Subject Ltd")
+    [action] = letter_stage_actions()
+    text = "Dear Ms Smith,\n\nInvoice T-1 is now overdue.\n\nPlease pay it this week."
+    contact_id = execute_action(action.customer_id, action.currency, TODAY,
+                                stage_id=action.stage.id, subject="", text=text)
+
+    again = letter_for_contact(contact_id)
+
+    assert again.subject == ""
+    assert again.body == text

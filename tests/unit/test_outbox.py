@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from models import db
+from models.contacts import ContactEntry, log_contact
+from models.customer_account import customer_header
 from models.errors import LedgerError
+from models.followup import follow_up_plan
 from models.ledger import CustomerDraft, add_customer
 from models.mail import save_mail_settings
 from models.migrations import LATEST_VERSION
@@ -26,11 +29,11 @@ from models.outbox import (
     retry,
     send_queued,
 )
-from models.schema import Interaction, OutboxMessage
+from models.schema import Customer, Interaction, OutboxMessage
 from models.today import dismiss, perhaps_sent, worklist
 from tests.helpers import schema_of
 from tests.mail_server import SmtpServer
-from tests.unit.ledger_helpers import TODAY, customer
+from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 NOW = dt.datetime.combine(TODAY, dt.time(9, 30))
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3 a statement \x00\x01\x02\n%%EOF\n"
@@ -271,12 +274,60 @@ def test_a_v5_store_gains_the_outbox_and_the_shape_of_a_new_one(tmp_path: Path) 
     db.open_store(old, create=True).close()
     with sqlite3.connect(old) as connection:  # as Duly with store version 5 left it
         connection.execute('DROP TABLE "outbox_message"')
+        connection.execute('ALTER TABLE "interaction" DROP COLUMN "subject"')
+        connection.execute('ALTER TABLE "interaction" DROP COLUMN "body"')
         connection.execute("PRAGMA user_version = 5")
     connection.close()
     store = db.open_store(old)
     try:
         assert (store.migrated_from, store.schema_version) == (5, LATEST_VERSION)
-        assert LATEST_VERSION == 6
     finally:
         store.close()
     assert schema_of(old) == schema_of(new)
+
+
+# --- an e-mail is a contact once it has gone ----------------------------------------
+
+def emailed(who: int) -> int:
+    """An e-mail to the customer logged as a contact and put in the outbox, as Duly does."""
+    contact_id = log_contact(who, ContactEntry(kind="email", occurred_at=NOW,
+                                               summary="Statement e-mailed"), now=NOW)
+    return queue_message(who, kind="statement", subject="Your statement", text="Dear Zoë,",
+                         to=[("Zoë Ødegård", "zoe@example.com")], contact_id=contact_id,
+                         now=NOW)
+
+
+def last_contact(who: int) -> dt.datetime | None:
+    return Customer.get_by_id(who).last_contact_at
+
+
+def test_an_e_mail_that_failed_is_not_a_contact_until_it_goes(mail: SmtpServer) -> None:
+    who = customer()
+    invoice(who, 500_00, due_days_ago=20)
+    outbox_id = emailed(who)
+    assert last_contact(who) is None  # waiting in the outbox: nothing has reached them
+
+    send(mail, password="wrong")
+
+    assert status_of(outbox_id).status == "failed"
+    assert last_contact(who) is None
+    assert customer_header(who, TODAY, today=TODAY).last_contact_on is None
+    assert not any("contact" in reason for skipped in follow_up_plan(TODAY).skipped
+                   for reason in skipped.reasons)
+
+    retry(outbox_id)
+    send(mail)
+
+    assert status_of(outbox_id).status == "sent"
+    assert last_contact(who) == NOW
+
+
+def test_an_e_mail_that_perhaps_went_counts_as_a_contact(mail: SmtpServer) -> None:
+    who = customer()
+    outbox_id = emailed(who)
+    OutboxMessage.update(status="sending").where(OutboxMessage.id == outbox_id).execute()
+
+    send(mail)  # finds it cut off by a Duly that was closed mid-send
+
+    assert status_of(outbox_id).status == "uncertain"
+    assert last_contact(who) == NOW

@@ -19,6 +19,7 @@ from models.contacts import (
 )
 from models.errors import LedgerError
 from models.ledger import add_credit_note, dispute_invoice, put_on_hold, record_payment
+from models.note_search import MATCH_END, MATCH_START
 from models.schema import Promise, database
 from models.timeline import TIMELINE_FILTERS, customer_timeline
 from tests.helpers import make_v1_store
@@ -108,7 +109,7 @@ def test_notes_are_found_by_word_beginnings_ignoring_case_and_accents(
         assert [h.contact_id for h in search_notes(query)] == [note], query
     [hit] = search_notes("pallet")
     assert (hit.customer_id, hit.customer_name, hit.kind) == (who, "Łódź Trading", "call")
-    assert f"{db.MATCH_START}pallet{db.MATCH_END}" in hit.snippet
+    assert f"{MATCH_START}pallet{MATCH_END}" in hit.snippet
     assert search_notes("pallet statement") == []
 
 

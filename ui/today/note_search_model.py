@@ -16,7 +16,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from models.contacts import NoteHit
-from models.db import MATCH_END, MATCH_START
+from models.note_search import MATCH_END, MATCH_START
 from ui.common.rows_model import Column, RowsModel
 
 HTML_ROLE = int(Qt.ItemDataRole.UserRole) + 10

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from models.contacts import ContactEntry, log_contact, record_promise, search_notes
 from models.customer_account import customer_invoices
-from models.db import MATCH_END, MATCH_START
+from models.note_search import MATCH_END, MATCH_START
 from models.schema import Promise
 from models.today import (
     FOLLOW_UP,

@@ -1,0 +1,68 @@
+"""Full-text search of the contact log's notes (SQLite FTS5), kept by triggers.
+
+An external-content index over the contact log, kept by triggers, so every
+way a contact is written (the ledger, the demo's bulk inserts, migrations)
+keeps it current. A new store gets :data:`NOTE_SEARCH_SQL`; a migration that
+changes it carries its own frozen copy.
+"""
+
+from __future__ import annotations
+
+import re
+
+import peewee as pw
+
+from models.schema import database
+
+NOTE_SEARCH_SQL: tuple[str, ...] = (
+    'CREATE VIRTUAL TABLE "interaction_fts" USING fts5(summary, outcome, with_whom, '
+    'content="interaction", content_rowid="id", tokenize="unicode61 remove_diacritics 2")',
+    'CREATE TRIGGER "interaction_fts_insert" AFTER INSERT ON "interaction" BEGIN '
+    'INSERT INTO "interaction_fts" (rowid, summary, outcome, with_whom) '
+    'VALUES (new.id, new.summary, new.outcome, new.with_whom); END',
+    'CREATE TRIGGER "interaction_fts_delete" AFTER DELETE ON "interaction" BEGIN '
+    'INSERT INTO "interaction_fts" ("interaction_fts", rowid, summary, outcome, with_whom) '
+    "VALUES ('delete', old.id, old.summary, old.outcome, old.with_whom); END",
+    'CREATE TRIGGER "interaction_fts_update" AFTER UPDATE OF summary, outcome, with_whom '
+    'ON "interaction" BEGIN '
+    'INSERT INTO "interaction_fts" ("interaction_fts", rowid, summary, outcome, with_whom) '
+    "VALUES ('delete', old.id, old.summary, old.outcome, old.with_whom); "
+    'INSERT INTO "interaction_fts" (rowid, summary, outcome, with_whom) '
+    'VALUES (new.id, new.summary, new.outcome, new.with_whom); END',
+)
+
+# Marks around the matched words in a search snippet; no note contains them.
+MATCH_START, MATCH_END = "\x02", "\x03"
+
+
+def create_note_search() -> None:
+    """Create the notes' full-text index and fill it from the contacts already kept."""
+    for statement in NOTE_SEARCH_SQL:
+        database.execute_sql(statement)
+    database.execute_sql('INSERT INTO "interaction_fts" ("interaction_fts") VALUES (\'rebuild\')')
+
+
+def note_search_problems() -> list[str]:
+    """What FTS5's own check finds wrong between the notes and their index."""
+    try:
+        database.execute_sql('INSERT INTO "interaction_fts" ("interaction_fts", rank) '
+                             "VALUES ('integrity-check', 1)")
+    except pw.DatabaseError as exc:
+        return [f"the notes' search index does not match the notes ({exc})"]
+    return []
+
+
+def matching_notes(text: str, limit: int) -> list[tuple[int, str]]:
+    """Contacts whose summary, outcome or person match every word of ``text``
+    (as word beginnings, ignoring case and accents), latest recorded first: (contact id,
+    snippet with the matches between :data:`MATCH_START` and :data:`MATCH_END`).
+    """
+    words = re.findall(r"\w+", text)
+    if not words:
+        return []
+    query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    cursor = database.execute_sql(
+        'SELECT rowid, snippet("interaction_fts", -1, ?, ?, ?, 16) FROM "interaction_fts" '
+        'WHERE "interaction_fts" MATCH ? ORDER BY rowid DESC LIMIT ?',
+        (MATCH_START, MATCH_END, "\u2026", query, limit))
+    return [(row[0], row[1]) for row in cursor.fetchall()]

@@ -1,0 +1,87 @@
+"""Migrations stand alone: frozen steps that bring an old store to today's shape."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from models import db
+from models.company import create_business
+from models.contacts import ContactEntry, log_contact
+from models.outbox import queue_message
+from models.schema import Customer, FollowUpStage, Interaction
+from tests.helpers import schema_of
+from tests.unit.ledger_helpers import customer
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 11, 20, 10, 0)
+HEADING = "Final notice (letter) for T-1: £500.00."
+
+
+def test_migrations_import_nothing_from_the_domain() -> None:
+    tree = ast.parse((ROOT / "models" / "migrations.py").read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom)}
+    assert not {m for m in imported if m.split(".")[0] in {"models", "reports", "ui"}}
+
+
+def as_duly_6_wrote_it(path: Path) -> dict[str, int]:
+    """A store as Duly with store version 6 left it: letters with their words only in
+    the note, and a customer whose last contact is an e-mail that failed."""
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        stage = FollowUpStage.select().first()
+        who = customer()
+        ids = {}
+        for name, summary in (
+                ("with subject", f"{HEADING}\n\nYour account\n\nDear Ms Smith,\n\nPlease pay."),
+                ("without subject", f"{HEADING}\n\nDear Ms Smith,\n\nPlease pay."),
+                ("text only", f"{HEADING}\n\nPlease pay.")):
+            ids[name] = Interaction.create(customer=who, kind="letter", occurred_at=NOW,
+                                           summary=summary, stage=stage, created_at=NOW).id
+        failed = log_contact(who, ContactEntry(kind="email", occurred_at=NOW
+                                               + dt.timedelta(days=1), summary="Statement"),
+                             now=NOW + dt.timedelta(days=1))
+        queue_message(who, kind="statement", subject="Statement", text="Dear Zoë,",
+                      to=[("Zoë", "zoe@example.com")], contact_id=failed, now=NOW)
+        ids["customer"] = who
+    finally:
+        store.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute('UPDATE "outbox_message" SET "status" = \'failed\'')
+        connection.execute('UPDATE "customer" SET "last_contact_at" = ?', (
+            (NOW + dt.timedelta(days=1)).isoformat(" "),))  # v6 counted the failed e-mail
+        connection.execute('ALTER TABLE "interaction" DROP COLUMN "subject"')
+        connection.execute('ALTER TABLE "interaction" DROP COLUMN "body"')
+        connection.execute("PRAGMA user_version = 6")
+    connection.close()
+    return ids
+
+
+def test_a_v6_store_keeps_its_letters_words_apart_and_forgets_failed_e_mails(
+        tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    ids = as_duly_6_wrote_it(path)
+    new = tmp_path / "new.sqlite"
+    db.open_store(new, create=True).close()
+
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 6
+
+        def words(name: str) -> tuple[str, str]:
+            row = Interaction.get_by_id(ids[name])
+            return row.subject, row.body
+
+        assert words("with subject") == ("Your account", "Dear Ms Smith,\n\nPlease pay.")
+        assert words("without subject") == ("", "Dear Ms Smith,\n\nPlease pay.")
+        assert words("text only") == ("", "Please pay.")
+        assert Customer.get_by_id(ids["customer"]).last_contact_at == NOW
+    finally:
+        store.close()
+    assert schema_of(path) == schema_of(new)
