@@ -72,6 +72,16 @@ class CurrencyTotals:
     buckets: tuple[int, ...]
 
 
+def aging_bucket(days_overdue: int, edges: Sequence[int] = DEFAULT_BUCKET_EDGES) -> int:
+    """Which aging bucket an amount this many days overdue falls in: 0 while not yet
+    overdue, then one bucket per range of ``edges`` (1–30, 31–60, 61–90), then over the
+    last edge. The overdue list's SQL draws the same lines as dates (:func:`_accounts_query`).
+    """
+    if days_overdue <= 0:
+        return 0
+    return next((n for n, edge in enumerate(edges, 1) if days_overdue <= edge), len(edges) + 1)
+
+
 def bucket_labels(edges: Sequence[int] = DEFAULT_BUCKET_EDGES) -> tuple[str, ...]:
     """Column titles for the aging buckets: Current, 1–30, …, Over 90."""
     labels, low = ["Current"], 1

@@ -91,6 +91,20 @@ DEFAULT_OUTCOMES = ("promised to pay", "disputes", "asked for copy of invoice", 
                     "left message", "will pay in part", "needs a plan", "paid already")
 OUTCOMES_SETTING = "contact_outcomes"
 PROMISE_GRACE_DAYS = 3
+# A contact "now" on a computer whose clock is a little behind is not in the future.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+def promise_deadline(promised_for: dt.date, grace_days: int = PROMISE_GRACE_DAYS) -> dt.date:
+    """The last day a promise to pay by ``promised_for`` can still be kept: money that
+    arrives by then keeps it; the day after, it is broken."""
+    return promised_for + dt.timedelta(days=grace_days)
+
+
+def promised_since(as_of: dt.date, grace_days: int = PROMISE_GRACE_DAYS) -> dt.date:
+    """The earliest promise date whose deadline has not passed on ``as_of`` (a promise
+    for this day or later is still in time)."""
+    return as_of - dt.timedelta(days=grace_days)
 
 
 @dataclass(frozen=True)
@@ -145,7 +159,7 @@ def log_contact(customer_id: int, entry: ContactEntry, *, now: dt.datetime | Non
     now = now or dt.datetime.now()
     fields = _checked(entry, now)
     if promise is not None:
-        _check_promise(promise, entry.invoice_ids, now)
+        check_promise(promise, entry.invoice_ids, now)
     with writing():
         if not Customer.select().where(Customer.id == customer_id).exists():
             raise LedgerError("customer", "That customer no longer exists.")
@@ -169,6 +183,7 @@ def edit_contact(contact_id: int, *, summary: str, outcome: str,
         contact = Interaction.get_or_none(Interaction.id == contact_id)
         if contact is None:
             raise LedgerError("contact", "That contact no longer exists.")
+        check_note(summary, outcome, follow_up_on, contact.occurred_at.date())
         before = {"summary": contact.summary, "outcome": contact.outcome,
                   "follow_up_on": contact.follow_up_on}
         after = {"summary": summary.strip(), "outcome": outcome.strip(),
@@ -196,7 +211,7 @@ def record_promise(customer_id: int, *, amount_minor: int, promised_for: dt.date
     """Record a customer's promise to pay ``amount_minor`` by ``promised_for``."""
     now = now or dt.datetime.now()
     terms = PromiseTerms(amount_minor, promised_for)
-    _check_promise(terms, invoice_ids, now)
+    check_promise(terms, invoice_ids, now)
     with writing():
         if not Customer.select().where(Customer.id == customer_id).exists():
             raise LedgerError("customer", "That customer no longer exists.")
@@ -204,7 +219,8 @@ def record_promise(customer_id: int, *, amount_minor: int, promised_for: dt.date
         return _create_promise(customer_id, terms, invoice_ids, contact_id, now)
 
 
-def _check_promise(terms: PromiseTerms, invoice_ids: Sequence[int], now: dt.datetime) -> None:
+def check_promise(terms: PromiseTerms, invoice_ids: Sequence[int], now: dt.datetime) -> None:
+    """Refuse a promise to pay that cannot be recorded as entered, naming the field."""
     if terms.amount_minor <= 0:
         raise LedgerError("amount", "Enter the amount promised, above zero.")
     if terms.promised_for < now.date():
@@ -240,7 +256,7 @@ def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
         if customer_id is not None:
             promises = promises.where(Promise.customer == customer_id)
         for promise in promises:
-            deadline = promise.promised_for + dt.timedelta(days=grace_days)
+            deadline = promise_deadline(promise.promised_for, grace_days)
             paid_on = _date_paid_in_full(promise, min(as_of, deadline))
             if paid_on is not None:
                 status, resolved = "kept", paid_on
@@ -275,22 +291,33 @@ def _date_paid_in_full(promise: Promise, until: dt.date) -> dt.date | None:
     return None
 
 
-def _checked(entry: ContactEntry, now: dt.datetime) -> dict[str, object]:
+def check_note(summary: str, outcome: str, follow_up_on: dt.date | None,
+               occurred_on: dt.date) -> None:
+    """Refuse a contact's note that says nothing, or a follow-up before the contact."""
+    if not summary.strip() and not outcome.strip():
+        raise LedgerError("summary", "Write what was said, or choose an outcome.")
+    if follow_up_on is not None and follow_up_on < occurred_on:
+        raise LedgerError("follow_up_on", "The follow-up date is before the contact.")
+
+
+def check_contact(entry: ContactEntry, now: dt.datetime) -> None:
+    """Refuse a contact that cannot be logged as entered, naming the field; the log
+    dialog and :func:`log_contact` both ask this."""
     if entry.kind not in Interaction.KINDS:
         raise LedgerError("kind", f"Choose what kind of contact it was: "
                                   f"{', '.join(Interaction.KINDS)}.")
     if entry.direction not in DIRECTIONS:
         raise LedgerError("direction", "Say who contacted whom.")
-    if entry.occurred_at > now + dt.timedelta(minutes=5):
+    if entry.occurred_at > now + CLOCK_SLACK:
         raise LedgerError("occurred_at", "The contact's time is in the future.")
-    summary = entry.summary.strip()
-    if not summary and not entry.outcome.strip():
-        raise LedgerError("summary", "Write what was said, or choose an outcome.")
-    if entry.follow_up_on is not None and entry.follow_up_on < entry.occurred_at.date():
-        raise LedgerError("follow_up_on", "The follow-up date is before the contact.")
+    check_note(entry.summary, entry.outcome, entry.follow_up_on, entry.occurred_at.date())
+
+
+def _checked(entry: ContactEntry, now: dt.datetime) -> dict[str, object]:
+    check_contact(entry, now)
     return {"kind": entry.kind, "direction": entry.direction,
             "occurred_at": entry.occurred_at, "with_whom": entry.with_whom.strip(),
-            "summary": summary, "outcome": entry.outcome.strip(),
+            "summary": entry.summary.strip(), "outcome": entry.outcome.strip(),
             "follow_up_on": entry.follow_up_on}
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 import peewee as pw
 
 from models.company import create_business
-from models.contacts import refresh_contact_summary
+from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
 from models.schema import (
     Agency,
@@ -51,7 +51,6 @@ Progress = Callable[[int, int], None]
 HISTORY_DAYS = 548  # 18 months of invoices
 CHUNK_CUSTOMERS = 250  # customers generated and written per transaction
 INSERT_BATCH = 2000
-PROMISE_GRACE_DAYS = 3
 
 # (country, currency, language, given names, family names, company forms, towns)
 _LOCALES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...],
@@ -440,7 +439,7 @@ def _promise(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cur
     promised_for = call_on + dt.timedelta(days=rng.randrange(5, 15))
     if inv.paid_on is not None and inv.paid_on > call_on and rng.random() < 0.6:
         promised_for = max(call_on + dt.timedelta(days=1), inv.paid_on - dt.timedelta(days=2))
-    deadline = promised_for + dt.timedelta(days=PROMISE_GRACE_DAYS)
+    deadline = promise_deadline(promised_for)
     amount = inv.amount - max(inv.open, 0)
     if inv.paid_on is not None and inv.paid_on <= deadline and amount > 0:
         status, resolved = "kept", inv.paid_on

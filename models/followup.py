@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import peewee as pw
 
 from models.audit import record_change
-from models.contacts import PROMISE_GRACE_DAYS, refresh_contact_summary
+from models.contacts import promised_since, refresh_contact_summary
 from models.db import writing
 from models.errors import LedgerError
 from models.mail import valid_address
@@ -451,10 +451,10 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
     Open promises and active plans are few, so they are read whole (through
     their small indexes) rather than filtered by a long list of invoices.
     """
-    grace = dt.timedelta(days=PROMISE_GRACE_DAYS)
     promised = (PromiseInvoice.select(PromiseInvoice.invoice, Promise.promised_for)
                 .join(Promise)
-                .where((Promise.status == "open") & (Promise.promised_for >= as_of - grace)))
+                .where((Promise.status == "open")
+                       & (Promise.promised_for >= promised_since(as_of))))
     planned = (PaymentPlanItem.select(PaymentPlanItem.invoice)
                .join(PaymentPlan)
                .where(PaymentPlanItem.invoice.is_null(False) & (PaymentPlan.status == "active")))

@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
+from models.dates import short_date
 from models.errors import LedgerError
 from models.money import exponent, format_money, from_minor, round_to_minor
 from models.reference_rates import BOE_BASE, ECB_MRO, rate_in_force, series_name
@@ -329,21 +330,21 @@ def _rates(regime: str, policy: CreditPolicy, invoice: Invoice, start: dt.date,
         base = rate_in_force(BOE_BASE, day)
         words = (
             f"Statutory interest under the Late Payment of Commercial Debts (Interest) Act "
-            f"1998: the Bank of England base rate in force on {_day(day)} "
+            f"1998: the Bank of England base rate in force on {short_date(day)} "
             f"({_pct(base.rate_percent)}%) plus 8 points = "
             f"{_pct(base.rate_percent + STATUTORY_MARGIN)}% a year, fixed for the life of "
             f"the debt, simple, on actual days / 365, from the day after the due date "
-            f"({_day(invoice.due_date)}).")
+            f"({short_date(invoice.due_date)}).")
         return [(start, base.rate_percent + STATUTORY_MARGIN)], words
     series = eu_reference_series(invoice.currency)
     starts = half_year_starts(start, end)
     references = [rate_in_force(series, first) for first in starts]
-    used = "; ".join(f"{_pct(r.rate_percent)}% on {_day(day)}"
+    used = "; ".join(f"{_pct(r.rate_percent)}% on {short_date(day)}"
                      for day, r in zip(starts, references, strict=True))
     words = (
         f"Statutory interest under Directive 2011/7/EU: the {series_name(series)} on the "
         f"first day of each half-year (1 January, 1 July) plus 8 points ({used}), simple, "
-        f"on actual days / 365, from the day after the due date ({_day(invoice.due_date)}).")
+        f"on actual days / 365, from the day after the due date ({short_date(invoice.due_date)}).")
     return [(day, r.rate_percent + STATUTORY_MARGIN)
             for day, r in zip(starts, references, strict=True)], words
 
@@ -385,7 +386,7 @@ def _contractual_words(regime: str, policy: CreditPolicy, due: dt.date, rate: De
         how = f"{_pct(rate)}% a year"
     grace = (f" and {policy.grace_days} days' grace" if policy.grace_days > 0 else "")
     return (f"Contractual interest at {how}, simple, on actual days / 365, from the day "
-            f"after the due date ({_day(due)}){grace}.")
+            f"after the due date ({short_date(due)}){grace}.")
 
 
 def _no_policy_words(policy: CreditPolicy | None) -> str:
@@ -400,14 +401,16 @@ def _period_lines(periods: Sequence[InterestPeriod], currency: str, start: dt.da
         return []
     if not periods:
         if as_of < start:
-            return [f"Nothing has accrued by {_day(as_of)}: interest runs from {_day(start)}."]
-        return [f"Nothing has accrued from {_day(start)} to {_day(as_of)}: nothing was unpaid."]
+            return [f"Nothing has accrued by {short_date(as_of)}: interest runs from "
+                    f"{short_date(start)}."]
+        return [f"Nothing has accrued from {short_date(start)} to {short_date(as_of)}: "
+                f"nothing was unpaid."]
     return [period_words(p, currency) for p in periods]
 
 
 def period_words(period: InterestPeriod, currency: str) -> str:
     """One period's calculation in a line: dates, days, principal, rate and exact amount."""
-    return (f"{_day(period.start)} to {_day(period.end)}: {period.days} days on "
+    return (f"{short_date(period.start)} to {short_date(period.end)}: {period.days} days on "
             f"{format_money(period.principal_minor, currency)} at "
             f"{_pct(period.rate_percent)}% a year = {exact_amount(period.amount, currency)} "
             f"{currency}")
@@ -433,7 +436,3 @@ def exact_amount(amount: Decimal, currency: str) -> str:
 
 def _pct(rate: Decimal) -> str:
     return f"{rate.normalize():f}"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"

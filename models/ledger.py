@@ -20,6 +20,7 @@ from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
 from models.errors import LedgerError
+from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
 from models.schema import (
     Allocation,
@@ -571,7 +572,7 @@ def _customer_fields(draft: CustomerDraft, customer_id: int | None) -> dict[str,
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise LedgerError("currency", "Choose the currency as a three-letter code, e.g. EUR.")
     email = draft.billing_email.strip()
-    if email and not re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+", email):
+    if email and not valid_address(email):
         raise LedgerError("billing_email", f"“{email}” does not look like an e-mail address.")
     country = draft.country.strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):

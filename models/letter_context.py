@@ -17,13 +17,12 @@ import peewee as pw
 from models.charges import paid_by
 from models.company import business_details
 from models.customer_account import InvoiceRow, customer_invoices
+from models.dates import long_date
 from models.errors import LedgerError
 from models.money import format_money, from_minor, round_to_minor
 from models.schema import Charge, Contact, Customer, PaymentTerms
 
 # English month names, so a letter's dates do not follow the computer's locale.
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 _CHARGE_WORDS = {"interest": "interest", "compensation": "compensation for recovery costs",
                  "fee": "fees"}
 NO_CONTACT_NAME = "Sir or Madam"
@@ -71,11 +70,6 @@ class LetterContext:
     stage_name: str
     next_step: str
     next_step_date: str
-
-
-def long_date(day: dt.date) -> str:
-    """A date as a letter writes it: "24 November 2026"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], as_of: dt.date,

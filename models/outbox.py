@@ -40,6 +40,7 @@ from models.schema import (
     WorklistDecision,
     database,
 )
+from models.templating import check_words
 
 QUEUED, SENDING, SENT, FAILED, UNCERTAIN = OutboxMessage.STATUSES
 # The kind of Today item a message not sent makes (models.today lists it).
@@ -131,6 +132,7 @@ def queue_message(customer_id: int, *, kind: str, subject: str, text: str,
                                         "billing e-mail address.")
     if len(attachments) > 1:
         raise LedgerError("attachments", "An outbox message carries one attachment at most.")
+    check_words(subject, text, email=True)
     now = now or dt.datetime.now()
     name, content = attachments[0] if attachments else ("", None)
     with writing():

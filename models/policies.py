@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 import peewee as pw
 
 from models.audit import record_change
+from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import DEFAULT_POLICY_SETTING, default_policy_id
@@ -699,5 +700,5 @@ def _rate_row(series: str, effective_from: dt.date) -> ReferenceRate:
                                     & (ReferenceRate.effective_from == effective_from))
     if row is None:
         raise LedgerError("effective_from", f"{series_name(series)} has no rate from "
-                                            f"{effective_from.day} {effective_from:%b %Y}.")
+                                            f"{short_date(effective_from)}.")
     return row

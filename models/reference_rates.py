@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 import peewee as pw
 
 from models.audit import record_change
+from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.schema import ReferenceRate
@@ -174,7 +175,7 @@ def add_reference_rate(series: str, effective_from: dt.date, rate_percent: Decim
                                         & (ReferenceRate.effective_from
                                            == effective_from)).exists():
             raise LedgerError("effective_from", f"{series_name(series)} already has a rate "
-                                                f"from {_day(effective_from)}.")
+                                                f"from {short_date(effective_from)}.")
         row = ReferenceRate.create(series=series, effective_from=effective_from,
                                    rate_percent=rate, source=source)
         record_change("add reference rate", "reference_rate", row.id,
@@ -194,16 +195,16 @@ def rate_in_force(series: str, day: dt.date) -> ReferenceRateValue:
              .where((ReferenceRate.series == series) & (ReferenceRate.effective_from <= day))
              .order_by(ReferenceRate.effective_from.desc()).first())
     if found is None:
-        raise MissingRate(series, day, f"No {series_name(series)} on or before {_day(day)} "
+        raise MissingRate(series, day, f"No {series_name(series)} on or before {short_date(day)} "
                                        f"is recorded; add it in Settings → Reference rates.")
     latest = ReferenceRate.select(pw.fn.MAX(ReferenceRate.effective_from)).where(
         ReferenceRate.series == series).scalar()
     if _as_date(latest) < day:
-        raise MissingRate(series, day, f"No {series_name(series)} on {_day(day)} is "
+        raise MissingRate(series, day, f"No {series_name(series)} on {short_date(day)} is "
                                        f"recorded: the latest is {found.rate_percent}% from "
-                                       f"{_day(found.effective_from)} and it may have changed "
-                                       f"since. Add the rate in force on {_day(day)} in "
-                                       f"Settings → Reference rates.")
+                                       f"{short_date(found.effective_from)} and it may have "
+                                       f"changed since. Add the rate in force on "
+                                       f"{short_date(day)} in Settings → Reference rates.")
     return _value(found)
 
 
@@ -226,7 +227,3 @@ def _rate(value: Decimal | str) -> Decimal:
         raise LedgerError("rate_percent", f"“{value}” is not a rate; write it in percent, "
                                           f"e.g. 4.25.")
     return rate
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"

@@ -81,6 +81,20 @@ MAX_BODY_CHARS = 20_000
 MAX_DEPTH = 40  # nodes of the syntax tree inside one another
 _FIELD_WORDS = {"subject": "subject line", "body": "text"}
 
+
+def check_words(subject: str, text: str, *, email: bool) -> None:
+    """Refuse what a customer would receive without its words: an e-mail needs a
+    subject, every letter and e-mail its text, within :data:`MAX_BODY_CHARS`."""
+    if email and not subject.strip():
+        raise LedgerError("subject", "Give the e-mail a subject.")
+    noun = "e-mail" if email else "letter"
+    if not text.strip():
+        raise LedgerError("text", f"Write the {noun}'s text: it is what the customer will "
+                                  f"read.")
+    if len(text.strip()) > MAX_BODY_CHARS:
+        raise LedgerError("text", f"The text is too long: at most {MAX_BODY_CHARS:,} "
+                                  f"characters.")
+
 # Nodes a template may use without further checks on the node itself.
 _PLAIN_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Const,
                 nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr,

@@ -21,6 +21,7 @@ from models.contacts import (
     ContactEntry,
     PromiseTerms,
     log_contact,
+    promise_deadline,
     refresh_contact_summary,
 )
 from models.db import writing
@@ -272,17 +273,17 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
              .join(Customer)
              .where(Promise.status.in_(["open", "broken"])
                     & (Promise.promised_for <= as_of)))
-    grace = dt.timedelta(days=grace_days)
     items = []
     for (promise_id, customer_id, code, name, promised_for, status, amount, currency,
          owed) in query.tuples():
-        broken = status == "broken" or as_of > promised_for + grace
+        deadline = promise_deadline(promised_for, grace_days)
+        broken = status == "broken" or as_of > deadline
         if broken and not owed:
             continue  # paid since, late: nothing left to chase
         money = format_money(amount, currency)
         if broken:
             item = WorkItem(PROMISE_BROKEN, promise_id, customer_id, code, name,
-                            promised_for + grace + dt.timedelta(days=1), 0,
+                            deadline + dt.timedelta(days=1), 0,
                             f"Broken promise to pay {money} by {promised_for.isoformat()}",
                             f"Still owed on the invoices promised: "
                             f"{format_money(int(owed), currency)}", amount, currency)
@@ -290,7 +291,7 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
             item = WorkItem(PROMISE_DUE, promise_id, customer_id, code, name, promised_for, 0,
                             f"Promise to pay {money} by {promised_for.isoformat()}",
                             f"Check the payment has arrived (grace until "
-                            f"{(promised_for + grace).isoformat()})", amount, currency)
+                            f"{deadline.isoformat()})", amount, currency)
         items.append(_waiting(item, as_of))
     return items
 

@@ -24,8 +24,8 @@ from models.account_activity import (
     account_activity,
     balance_of,
 )
+from models.dates import long_date
 from models.errors import LedgerError
-from models.letter_context import long_date
 from reports.page import INK
 from reports.statement import (
     AGING_LABELS,

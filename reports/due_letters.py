@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 from models.action_letters import draft_for
 from models.company import business_details
+from models.dates import long_date
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import (
@@ -44,7 +45,6 @@ from models.followup import (
     recorded_stage,
     restate_action_text,
 )
-from models.letter_context import long_date
 from models.money import format_money
 from models.reference_rates import MissingRate
 from models.template_store import letter_template_for

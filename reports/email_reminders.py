@@ -19,6 +19,7 @@ from models.action_letters import draft_for
 from models.company import business_details
 from models.contacts import ContactEntry, log_contact
 from models.customer_account import customer_draft, customer_header
+from models.dates import long_date
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import (
@@ -28,7 +29,6 @@ from models.followup import (
     follow_up_plan,
     restate_action_text,
 )
-from models.letter_context import long_date
 from models.mail import recipients_of
 from models.money import format_money
 from models.outbox import queue_message

@@ -36,8 +36,9 @@ from reportlab.platypus import (
 from models.charges import charges_open_on
 from models.company import business_details, business_logo
 from models.customer_account import customer_draft, customer_invoices
+from models.dates import long_date
 from models.errors import LedgerError
-from models.letter_context import contact_name, long_date
+from models.letter_context import contact_name
 from models.money import format_money
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (

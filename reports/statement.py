@@ -35,6 +35,7 @@ from reportlab.platypus import (
 )
 
 from models.account_activity import open_charges
+from models.accounts import aging_bucket, bucket_labels
 from models.company import business_details, business_logo
 from models.customer_account import (
     customer_draft,
@@ -42,8 +43,9 @@ from models.customer_account import (
     customer_invoices,
     customer_money_in,
 )
+from models.dates import long_date
 from models.errors import LedgerError
-from models.letter_context import early_payment_saving, long_date
+from models.letter_context import early_payment_saving
 from models.money import format_money
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
@@ -69,7 +71,8 @@ from reports.page import (
 
 _OPEN_STATUSES = ("open", "disputed", "with_agency")
 CHARGE_KINDS = ("interest", "compensation", "fee")
-AGING_LABELS = ("Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days")
+AGING_LABELS = tuple(label if label == "Current" else f"{label} days"
+                     for label in bucket_labels())
 SLIP_HEIGHT = 38 * mm
 
 CanvasMaker = Callable[..., Canvas]
@@ -237,7 +240,7 @@ def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
     credits.sort(key=lambda c: (c.date, c.number))
     aging = [0] * len(AGING_LABELS)
     for line in lines:
-        aging[_bucket(line.days_overdue)] += line.open_minor
+        aging[aging_bucket(line.days_overdue)] += line.open_minor
     charges = [StatementLine(c.kind, c.invoice_number, c.charged_on, None, c.amount_minor,
                              c.paid_minor, c.open_minor, 0)
                for c in open_charges(customer_id, currency, as_of)]
@@ -251,13 +254,6 @@ def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
 def _printable_line(line: StatementLine, check: PrintCheck) -> StatementLine:
     number = check(document_what(line.kind, line.number), line.number)
     return line if number == line.number else replace(line, number=number)
-
-
-def _bucket(days_overdue: int) -> int:
-    """Which aging column an invoice this many days overdue falls in."""
-    if days_overdue <= 0:
-        return 0
-    return min((days_overdue - 1) // 30 + 1, len(AGING_LABELS) - 1)
 
 
 def render_open_item_statement(data: StatementData, out: BinaryIO | str | Path | None,

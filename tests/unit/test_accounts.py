@@ -8,6 +8,7 @@ import pytest
 
 from models import db
 from models.accounts import (
+    aging_bucket,
     bucket_labels,
     currency_totals,
     invoice_customers,
@@ -38,6 +39,7 @@ def test_each_invoice_lands_in_its_aging_bucket(empty_store: db.Store, days_over
     assert list(row.buckets) == expected
     assert row.overdue_minor == (10_000 if days_overdue > 0 else 0)
     assert row.oldest_days_overdue == max(days_overdue, 0)
+    assert aging_bucket(days_overdue) == bucket  # the statement's buckets: the same rule
 
 
 def test_an_invoice_due_today_is_not_overdue(empty_store: db.Store) -> None:

@@ -51,6 +51,20 @@ def test_a_logged_call_updates_the_customers_contact_summary(empty_store: db.Sto
     assert check_store() == []
 
 
+def test_a_corrected_note_is_held_to_the_rules_of_a_new_one(empty_store: db.Store) -> None:
+    # The same check as logging: a note that says nothing, or a follow-up before the
+    # contact, is refused however it is corrected (the dialog asks the same function).
+    who = customer()
+    contact = log_contact(who, call(summary="Will pay Friday"), now=NOON)
+    with pytest.raises(LedgerError) as refused:
+        edit_contact(contact, summary=" ", outcome="", follow_up_on=None)
+    assert refused.value.field == "summary"
+    with pytest.raises(LedgerError) as refused:
+        edit_contact(contact, summary="Later", outcome="",
+                     follow_up_on=NOON.date() - dt.timedelta(days=1))
+    assert refused.value.field == "follow_up_on"
+
+
 def test_an_edited_note_keeps_the_old_text_in_the_audit_log(empty_store: db.Store) -> None:
     who = customer()
     contact = log_contact(who, call(summary="Will pay Friday"), now=NOON)

@@ -36,6 +36,7 @@ from models.ledger import (
     void_invoice,
     void_payment,
 )
+from models.mail import valid_address
 from models.schema import AuditEntry, Invoice
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
@@ -254,3 +255,14 @@ def test_dates_are_read_in_the_usual_forms() -> None:
     with pytest.raises(LedgerError) as refused:
         parse_date("31/02/2026", field="due_date")
     assert refused.value.field == "due_date" and "YYYY-MM-DD" in refused.value.message
+
+
+@pytest.mark.parametrize("address", ["ap(accounts)@acme.example", "ap@acme", "a b@acme.example"])
+def test_a_billing_address_mail_could_not_go_to_is_refused(empty_store: db.Store,
+                                                           address: str) -> None:
+    # One rule for "an e-mail address": what the customer form accepts, mail can reach.
+    with pytest.raises(LedgerError) as refused:
+        add_customer(CustomerDraft(code="", name="Acme", currency="GBP",
+                                   billing_email=address))
+    assert refused.value.field == "billing_email"
+    assert not valid_address(address)

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from models import db
+from models.dates import long_date
 from models.errors import LedgerError
 from models.ledger import CustomerDraft, add_customer, dispute_invoice, record_payment
 from models.letter_context import (
@@ -17,7 +18,6 @@ from models.letter_context import (
     LetterContext,
     letter_context,
     letter_invoice_ids,
-    long_date,
 )
 from models.schema import Charge, Contact, Customer, PaymentTerms
 from models.templating import INVOICE_FIELDS, MERGE_FIELDS

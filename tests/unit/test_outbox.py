@@ -331,3 +331,16 @@ def test_an_e_mail_that_perhaps_went_counts_as_a_contact(mail: SmtpServer) -> No
 
     assert status_of(outbox_id).status == "uncertain"
     assert last_contact(who) == NOW
+
+
+def test_an_e_mail_without_a_subject_or_words_is_never_queued(empty_store: db.Store) -> None:
+    who = customer()
+    with pytest.raises(LedgerError, match="Give the e-mail a subject") as refused:
+        queue_message(who, kind="reminder", subject="  ", text="Dear Zoë,",
+                      to=[("Zoë", "zoe@example.com")])
+    assert refused.value.field == "subject"
+    with pytest.raises(LedgerError) as refused:
+        queue_message(who, kind="reminder", subject="Overdue", text="\n",
+                      to=[("Zoë", "zoe@example.com")])
+    assert refused.value.field == "text"
+    assert OutboxMessage.select().count() == 0

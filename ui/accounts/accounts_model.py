@@ -28,6 +28,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter
 
 from models.accounts import DEFAULT_BUCKET_EDGES, AccountRow, CurrencyTotals, bucket_labels
 from models.accounts import currency_totals as _currency_totals
+from models.dates import short_date
 from models.money import format_money, from_minor
 from ui.common.style import ERROR
 
@@ -170,16 +171,11 @@ def amount_text(minor: int, currency: str) -> str:
     return f"{from_minor(minor, currency):,}"
 
 
-def date_text(day: dt.date) -> str:
-    """A short unambiguous date: 24 Nov 2026."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def short_date_text(day: dt.date, as_of: dt.date | None) -> str:
     """A date without its year when that is the as-of date's year: 24 Nov."""
     if as_of is not None and day.year == as_of.year:
         return f"{day.day} {day:%b}"
-    return date_text(day)
+    return short_date(day)
 
 
 @dataclass(frozen=True)
@@ -503,14 +499,14 @@ class AccountsModel(QAbstractTableModel):
                 return "No contact recorded"
             ago = (self._as_of - row.last_contact_on).days if self._as_of else None
             kind = CONTACT_KINDS.get(row.last_contact_kind, row.last_contact_kind).lower()
-            when = f", {_days(ago)} before {date_text(self._as_of)}" if self._as_of and ago else ""
-            return f"Last contact: {kind} on {date_text(row.last_contact_on)}{when}"
+            when = f", {_days(ago)} before {short_date(self._as_of)}" if self._as_of and ago else ""
+            return f"Last contact: {kind} on {short_date(row.last_contact_on)}{when}"
         if column == COLUMN_NEXT_ACTION:
             if row.next_action_on is None:
                 return "No follow-up planned"
             if self._follow_up_late(position):
-                return f"Follow-up was due on {date_text(row.next_action_on)}: it is late"
-            return f"Follow-up planned for {date_text(row.next_action_on)}"
+                return f"Follow-up was due on {short_date(row.next_action_on)}: it is late"
+            return f"Follow-up planned for {short_date(row.next_action_on)}"
         if column == COLUMN_FLAGS and self._flags[position]:
             return "\n".join(flag_tip(flag, row) for flag in self._flags[position])
         return None

@@ -59,6 +59,7 @@ from models.accounts import (
     invoice_customers,
     overdue_accounts,
 )
+from models.dates import short_date, weekday_date
 from models.money import format_money
 from ui.accounts.accounts_model import (
     COLUMN_CURRENCY,
@@ -72,7 +73,6 @@ from ui.accounts.accounts_model import (
     AccountFlag,
     AccountsModel,
     amount_text,
-    date_text,
 )
 from ui.accounts.aging_chart import BUCKET_COLOURS, AgingChart
 from ui.common.list_table import list_table
@@ -87,11 +87,6 @@ SHOW_ALL_KEY = "accounts/show-all"
 DATE_SETTLE_MS = 300
 # Invoice numbers are searched in the store once the typing pauses.
 INVOICE_SEARCH_MS = 250
-
-def long_date(day: dt.date) -> str:
-    """A date with its weekday: Tue 24 Nov 2026."""
-    return f"{day:%a} {date_text(day)}"
-
 
 class TotalsStrip(QFrame):
     """Per currency: accounts, each aging bucket and the overdue total (never across currencies).
@@ -573,12 +568,12 @@ class AccountsPage(QWidget):
         as_of, today = self.as_of(), self._today()
         self.today_button.setEnabled(as_of != today)
         if as_of == today:
-            text = f"Overdue today, {long_date(as_of)}"
+            text = f"Overdue today, {weekday_date(as_of)}"
         elif as_of < today:
-            text = (f"As it stood on {long_date(as_of)}: payments that came in later "
+            text = (f"As it stood on {weekday_date(as_of)}: payments that came in later "
                     f"are not counted")
         else:
-            text = (f"Looking ahead to {long_date(as_of)}: what will be overdue "
+            text = (f"Looking ahead to {weekday_date(as_of)}: what will be overdue "
                     f"if nothing more is paid")
         self.heading_label.setText(text)
 
@@ -599,7 +594,7 @@ class AccountsPage(QWidget):
         if state == "table":
             self.body.setCurrentWidget(self.table)
             return
-        day = date_text(self.as_of())
+        day = short_date(self.as_of())
         future = self.as_of() > self._today()
         past = self.as_of() < self._today()
         texts = {

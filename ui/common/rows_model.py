@@ -18,6 +18,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from models.dates import short_date
+
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
@@ -43,7 +45,7 @@ Paint = QBrush | QColor | QFont | None
 
 def format_day(day: dt.date | None) -> str:
     """A date as the window shows it in lists: ``24 Nov 2026`` (empty for None)."""
-    return "" if day is None else f"{day.day} {day:%b %Y}"
+    return "" if day is None else short_date(day)
 
 
 @dataclass(frozen=True)

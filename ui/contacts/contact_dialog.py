@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.contact_form import ContactForm
-from models.contacts import ContactEntry, PromiseTerms
+from models.contacts import ContactEntry, PromiseTerms, check_contact, check_promise
 from models.ledger import LedgerError, parse_amount, parse_date
 from models.timeline import CONTACT_KINDS
 from ui.common.ledger_dialog import LedgerDialog, amount_text
@@ -38,7 +38,6 @@ PROMISED = "promised to pay"
 FOLLOW_UP_DAYS = 7
 PROMISE_DAYS = 7
 # The store accepts a contact up to this far ahead of its clock (models.contacts).
-_CLOCK_SLACK = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -288,41 +287,31 @@ class LogContactDialog(LedgerDialog):
         day = parse_date(self.date_edit.text(), "occurred_at")
         time = self.time_edit.time()
         occurred_at = dt.datetime.combine(day, dt.time(time.hour(), time.minute()))
-        if occurred_at > self._now + _CLOCK_SLACK:
-            raise LedgerError("occurred_at", "The contact's time is in the future.")
-        summary = self.summary_edit.toPlainText().strip()
-        outcome = self.outcome_combo.currentText().strip()
-        if not summary and not outcome:
-            raise LedgerError("summary", "Write what was said, or choose an outcome.")
-        follow_up_on = None
-        if self.follow_up_box.isChecked():
-            follow_up_on = parse_date(self.follow_up_edit.text(), "follow_up_on")
-            if follow_up_on < day:
-                raise LedgerError("follow_up_on", "The follow-up date is before the contact.")
-        invoice_ids = self.invoices.checked_ids()
-        promise = self._promise(invoice_ids) if self.promise_box.isChecked() else None
+        follow_up_on = (parse_date(self.follow_up_edit.text(), "follow_up_on")
+                        if self.follow_up_box.isChecked() else None)
         kind = str(self.kind_combo.currentData())
         entry = ContactEntry(
             kind=kind, occurred_at=occurred_at,
             direction="incoming" if self.incoming_radio.isChecked() and kind != "note"
             else "outgoing",
-            with_whom=self.who_combo.currentText().strip(), summary=summary, outcome=outcome,
-            invoice_ids=invoice_ids, follow_up_on=follow_up_on)
+            with_whom=self.who_combo.currentText().strip(),
+            summary=self.summary_edit.toPlainText().strip(),
+            outcome=self.outcome_combo.currentText().strip(),
+            invoice_ids=self.invoices.checked_ids(), follow_up_on=follow_up_on)
+        check_contact(entry, self._now)
+        promise = self._promise(entry.invoice_ids) if self.promise_box.isChecked() else None
         settles = self._form.item is not None and self.settles_box.isChecked()
         return ContactLog(entry, promise, settles)
 
     def _promise(self, invoice_ids: tuple[int, ...]) -> PromiseTerms:
-        if not invoice_ids:
-            raise LedgerError("invoices", "Tick the invoices the promise is for."
-                              if self._form.invoices else
-                              "Nothing is open on this account for a promise to pay.")
-        amount = parse_amount(self.amount_edit.text(), self._form.currency, "amount")
-        if amount <= 0:
-            raise LedgerError("amount", "Enter the amount promised, above zero.")
-        promised_for = parse_date(self.promised_for_edit.text(), "promised_for")
-        if promised_for < self._now.date():
-            raise LedgerError("promised_for", "The promised date has already passed.")
-        return PromiseTerms(amount, promised_for)
+        if not self._form.invoices:
+            raise LedgerError("invoices", "Nothing is open on this account for a promise "
+                                          "to pay.")
+        terms = PromiseTerms(parse_amount(self.amount_edit.text(), self._form.currency,
+                                          "amount"),
+                             parse_date(self.promised_for_edit.text(), "promised_for"))
+        check_promise(terms, invoice_ids, self._now)
+        return terms
 
     def _fill(self, log: ContactLog | None) -> None:
         if log is None:

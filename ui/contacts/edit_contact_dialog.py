@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.contact_form import ContactNote
+from models.contacts import check_note
 from models.ledger import LedgerError, parse_date
 from models.timeline import CONTACT_KINDS
 from ui.common.ledger_dialog import LedgerDialog
@@ -105,13 +106,9 @@ class EditContactDialog(LedgerDialog):
     def _take_input(self) -> None:
         summary = self.summary_edit.toPlainText().strip()
         outcome = self.outcome_combo.currentText().strip()
-        if not summary and not outcome:
-            raise LedgerError("summary", "Write what was said, or choose an outcome.")
-        follow_up_on = None
-        if self.follow_up_box.isChecked():
-            follow_up_on = parse_date(self.follow_up_edit.text(), "follow_up_on")
-            if follow_up_on < self._note.occurred_at.date():
-                raise LedgerError("follow_up_on", "The follow-up date is before the contact.")
+        follow_up_on = (parse_date(self.follow_up_edit.text(), "follow_up_on")
+                        if self.follow_up_box.isChecked() else None)
+        check_note(summary, outcome, follow_up_on, self._note.occurred_at.date())
         self.accepted_correction = NoteCorrection(summary, outcome, follow_up_on)
 
     def _on_follow_up_box_toggled(self, checked: bool) -> None:

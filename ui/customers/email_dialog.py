@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from models.ledger import LedgerError
+from models.templating import check_words
 from ui.common.ledger_dialog import LedgerDialog
 from ui.common.settings_form import settings_form
 from ui.common.style import mute
@@ -87,11 +88,7 @@ class EmailDialog(LedgerDialog):
 
     def _take_input(self) -> None:
         subject = self.subject_edit.text().strip()
-        if not subject:
-            raise LedgerError("subject", "Give the e-mail a subject.")
-        text = self.text_edit.toPlainText().strip()
-        if not text:
-            raise LedgerError("text", "Write what the e-mail says.")
+        check_words(subject, self.text_edit.toPlainText(), email=True)
         self.composed = ComposedEmail(subject, self.text_edit.toPlainText())
 
 

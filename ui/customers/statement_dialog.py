@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.dates import long_date
 from models.errors import LedgerError
 from models.ledger import parse_date
-from models.letter_context import long_date
 from ui.common.ledger_dialog import LedgerDialog
 from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
 from ui.common.style import mute

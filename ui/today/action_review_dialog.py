@@ -34,7 +34,7 @@ from models.action_letters import ActionDraft, draft_for
 from models.errors import LedgerError
 from models.followup import CHANNEL_WORDS, ActionInvoice, DueAction, due_action
 from models.money import format_money
-from models.templating import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
+from models.templating import MAX_SUBJECT_CHARS, check_words
 from ui.common.ledger_dialog import LedgerDialog
 from ui.common.rows_model import Column, RowsModel, format_day
 from ui.common.style import WARNING, mute, scale_font
@@ -389,14 +389,7 @@ class ActionReviewDialog(LedgerDialog):
         noun = channel_noun(self._review.action.stage.channel)
         subject = self.subject_edit.text().strip()
         text = self.text_edit.toPlainText().strip()
-        if not subject and noun == "e-mail":
-            raise LedgerError("subject", "Give the e-mail a subject.")
-        if not text:
-            raise LedgerError("text", f"Write the {noun}'s text: it is what the customer "
-                                      f"will read.")
-        if len(text) > MAX_BODY_CHARS:
-            raise LedgerError("text", f"The text is too long: at most {MAX_BODY_CHARS:,} "
-                                      f"characters.")
+        check_words(subject, text, email=noun == "e-mail")
         self.decision = ReviewDecision(True, subject, text)
 
     def _on_skip_button_clicked(self) -> None:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from models.dates import long_date
 from models.errors import LedgerError
-from models.letter_context import long_date
 from ui.common import messages
 from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
 from ui.common.tasks import Progress, TaskCancelled, TaskProgress, TaskRunner

@@ -8,16 +8,13 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from models.dates import full_date
 from models.errors import LedgerError
 from models.ledger import parse_date
 from ui.common.ledger_dialog import LedgerDialog
 from ui.common.style import mute
 
 NEXT_WEEK_DAYS = 7
-
-
-def _day_words(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 class SnoozeDialog(LedgerDialog):
@@ -80,7 +77,7 @@ class SnoozeDialog(LedgerDialog):
         day = self._today + dt.timedelta(days=days)
         button = QPushButton(text)
         button.setAutoDefault(False)
-        button.setToolTip(_day_words(day))
+        button.setToolTip(full_date(day))
         button.clicked.connect(lambda: self._choose(day))
         return button
 
@@ -98,7 +95,7 @@ class SnoozeDialog(LedgerDialog):
         days = (day - self._today).days
         away = (" (today)" if days == 0 else " (in the past)" if days < 0
                 else " (tomorrow)" if days == 1 else f" (in {days} days)")
-        self.day_label.setText(_day_words(day) + away)
+        self.day_label.setText(full_date(day) + away)
 
     def _on_until_edit_text_edited(self, _text: str) -> None:
         self._errors.clear("until")

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.contacts import NoteHit, review_promises, search_notes
+from models.dates import weekday_date
 from models.errors import LedgerError
 from models.followup import execute_action, skip_action
 from models.today import (
@@ -117,11 +118,6 @@ def sending_notice(queued: QueueResult | None, result: SendResult) -> str:
         words.append(f"{count} customer{' has' if count == 1 else 's have'} no e-mail "
                      f"address and get{'s' if count == 1 else ''} a letter instead")
     return "; ".join(words) + "."
-
-
-def long_date(day: dt.date) -> str:
-    """A date with its weekday: Tue 24 Nov 2026."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 class TodayPage(QWidget):
@@ -470,7 +466,7 @@ class TodayPage(QWidget):
             return False
         messages.show_message(
             self, QMessageBox.Icon.Information, "Duly",
-            f"“{item.title}” for {item.customer_name} falls due on {long_date(item.due_on)}: "
+            f"“{item.title}” for {item.customer_name} falls due on {weekday_date(item.due_on)}: "
             f"it can be reviewed and approved from that day.")
         return True
 
@@ -737,11 +733,11 @@ class TodayPage(QWidget):
                    f"instead (Print Due Letters)." if without else "")
         if not due and not waiting:
             messages.show_message(self, QMessageBox.Icon.Information, "Send due e-mails",
-                                  f"No e-mail reminders are due on {long_date(today)}.",
+                                  f"No e-mail reminders are due on {weekday_date(today)}.",
                                   informative=letters)
             return
         counted = [f"{due} e-mail reminder{' is' if due == 1 else 's are'} due on "
-                   f"{long_date(today)}"] if due else []
+                   f"{weekday_date(today)}"] if due else []
         if waiting:
             counted.append(f"{waiting} e-mail{' is' if waiting == 1 else 's are'} waiting "
                            f"in the outbox")
@@ -1078,7 +1074,7 @@ class TodayPage(QWidget):
     def _update_heading(self) -> None:
         as_of, today = self.as_of(), self._today()
         self.today_button.setEnabled(as_of != today)
-        day = long_date(as_of)
+        day = weekday_date(as_of)
         lead = day if as_of == today else f"Looking ahead to {day}"
         if self._loading and self._list_date != as_of:
             text = f"{lead} · Loading…"
@@ -1100,7 +1096,7 @@ class TodayPage(QWidget):
             "idle": "",
             "loading": "Loading today's work…",
             "failed": "The list could not be read.",
-            "empty": (f"Nothing to do on {long_date(self.as_of())} so far."
+            "empty": (f"Nothing to do on {weekday_date(self.as_of())} so far."
                       if future else
                       "Nothing to do today: every follow-up and promise is up to date."),
         }

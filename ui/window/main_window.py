@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.company import BusinessDetails, CompanyError, business_details
+from models.dates import full_date, long_date, weekday_date
 from models.db import Store, StoreError, default_store_path, known_errors, open_store
 from models.money import format_money
 from models.overview import StoreOverview, store_overview
@@ -502,7 +503,7 @@ class MainWindow(QMainWindow):
         text = _summary(items) if items is not None else ""
         self._status_worklist.setText(text)
         self._status_worklist.setToolTip(
-            f"{text}\n\nWhat the Today list holds for {_long_day(self.today())}."
+            f"{text}\n\nWhat the Today list holds for {full_date(self.today())}."
             if text else "")
 
     def _update_status(self) -> None:
@@ -515,7 +516,7 @@ class MainWindow(QMainWindow):
         self._status_business.setText(business.name if business is not None
                                       else "No business details yet")
         today = self.today()
-        self._status_today.setText(f"Today: {today:%a} {today.day} {today:%b %Y}")
+        self._status_today.setText(f"Today: {weekday_date(today)}")
         self._update_worklist_status()
         overview = self._overview
         if overview is None:
@@ -536,7 +537,7 @@ class MainWindow(QMainWindow):
                 for t in totals))
         self._status_overdue.setToolTip(
             f"{self._status_overdue.text()}\n\nOpen invoices past their due date on "
-            f"{today.day} {today:%B %Y}, per currency (number of invoices in brackets).")
+            f"{long_date(today)}, per currency (number of invoices in brackets).")
 
     # --- building -------------------------------------------------------------
 
@@ -1082,10 +1083,6 @@ class MainWindow(QMainWindow):
             "Free software under the GNU GPL, version 3 or later.")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-def _long_day(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _summary(items: list[WorkItem]) -> str:

@@ -136,7 +136,7 @@ def test_a_promise_without_invoices_is_refused_at_the_invoices(dialog, qtbot):
     log(qtbot, dialog)
 
     assert dialog.isVisible() and dialog.accepted_log is None
-    assert dialog.error_text("invoices") == "Tick the invoices the promise is for."
+    assert dialog.error_text("invoices") == "Choose the invoices the promise is for."
 
     dialog.tick_invoice("INV-1")
     assert dialog.error_text("invoices") == ""

@@ -1,0 +1,33 @@
+"""How Duly writes a day in words: one home for every date format shown or printed.
+
+English words, whatever the computer's locale (the letters are in English); a
+letter in the customer's language comes with its own formats (issue 15).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a letter writes it: "24 November 2026"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """A short unambiguous date, as lists show it: "24 Nov 2026"."""
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def weekday_date(day: dt.date) -> str:
+    """A short date with its weekday: "Tue 24 Nov 2026"."""
+    return f"{_WEEKDAYS[day.weekday()][:3]} {short_date(day)}"
+
+
+def full_date(day: dt.date) -> str:
+    """A date in full with its weekday: "Tuesday 24 November 2026"."""
+    return f"{_WEEKDAYS[day.weekday()]} {long_date(day)}"
