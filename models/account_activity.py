@@ -86,11 +86,6 @@ def open_charges(customer_id: int, currency: str, as_of: dt.date) -> list[OpenCh
     return [c for c in charges if c.open_minor > 0]
 
 
-def open_charges_minor(customer_id: int, currency: str, as_of: dt.date) -> int:
-    """What was still open on ``as_of`` of the customer's charges in ``currency``."""
-    return sum(c.open_minor for c in open_charges(customer_id, currency, as_of))
-
-
 def balance_of(entries: list[ActivityEntry]) -> int:
     """The balance the entries add up to: debits less credits."""
     return sum(e.debit_minor - e.credit_minor for e in entries)

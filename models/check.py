@@ -48,10 +48,6 @@ def check_store() -> list[Problem]:
     return problems
 
 
-def _live_allocations() -> pw.ModelSelect:
-    return Allocation.select().where(~Allocation.voided)
-
-
 def _over_allocated_sources() -> list[Problem]:
     found = []
     for model, link, label in ((Payment, Allocation.payment, "payment"),

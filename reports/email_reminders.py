@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from models.action_letters import draft_for
@@ -26,6 +26,7 @@ from models.followup import (
     DueAction,
     carry_out_action,
     due_action,
+    execute_action,
     follow_up_plan,
     restate_action_text,
 )
@@ -71,6 +72,59 @@ def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
             if progress is not None:
                 progress(done, len(actions))
     return QueueResult(queued, tuple(without), tuple(skipped))
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A reminder the user approved, with the subject and text they approved."""
+
+    action: DueAction
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ApprovalOutcome:
+    """What approving a batch of reminders did, by each approval's position."""
+
+    recorded: tuple[int, ...]  # carried out (letters and calls recorded, e-mails queued)
+    refused: tuple[tuple[int, str], ...]  # not carried out, and why (the account moved on)
+    letters: tuple[int, ...]  # the contacts of the letters recorded, to print
+    emails: tuple[int, ...]  # the outbox messages queued, to send
+
+
+def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
+                      now: dt.datetime | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> ApprovalOutcome:
+    """Carry out each approved reminder as its stage says: a letter or a call is recorded,
+    an e-mail queued with the statement attached. Each is its own transaction: an
+    account that moved on since it was reviewed is refused with the reason, and the
+    others still go."""
+    recorded: list[int] = []
+    refused: list[tuple[int, str]] = []
+    letters: list[int] = []
+    emails: list[int] = []
+    for position, approval in enumerate(approvals):
+        if progress is not None:
+            progress(position, len(approvals))
+        action = approval.action
+        try:
+            if action.stage.channel == "email":
+                emails.append(queue_reminder(action, as_of, subject=approval.subject,
+                                             text=approval.text, now=now))
+            else:
+                contact_id = execute_action(
+                    action.customer_id, action.currency, as_of, stage_id=action.stage.id,
+                    subject=approval.subject, text=approval.text, now=now)
+                if action.stage.channel == "letter":
+                    letters.append(contact_id)
+        except LedgerError as error:
+            refused.append((position, error.message))
+        else:
+            recorded.append(position)
+    if progress is not None:
+        progress(len(approvals), len(approvals))
+    return ApprovalOutcome(tuple(recorded), tuple(refused), tuple(letters), tuple(emails))
 
 
 def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str,

@@ -46,7 +46,7 @@ def main() -> list[str]:
                          QSettings.Format.IniFormat)
     window = MainWindow(store_path=path, settings=settings, today=BIG_TODAY)
     window.show()
-    page = window.accounts_page
+    page = window.page("accounts")
     started = time.perf_counter()
     window.show_area("accounts")
     _wait_for(page.accounts_loaded)

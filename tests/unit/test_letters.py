@@ -34,6 +34,7 @@ from reports.due_letters import (
     print_due_letters,
     print_recorded_letters,
 )
+from reports.email_reminders import Approval, approve_reminders
 from reports.letter import LetterData, body_layout, letter_data, render_letter
 from reports.page import address_window
 from tests.conftest import DEMO_TODAY
@@ -447,3 +448,24 @@ def test_a_letter_approved_without_a_subject_is_printed_again_without_one(
 
     assert again.subject == ""
     assert again.body == text
+
+
+def test_approving_a_batch_records_each_and_refuses_only_what_moved_on(
+        empty_store: db.Store) -> None:
+    overdue_account("First & Co")
+    overdue_account("Second <Ltd>")
+    approvals = [Approval(action, draft_for(action, TODAY).subject,
+                          draft_for(action, TODAY).text) for action in letter_stage_actions()]
+    # The first is approved twice over (as if from a list read before it was done).
+    batch = [approvals[0], approvals[1], approvals[0]]
+    steps: list[tuple[int, int]] = []
+
+    outcome = approve_reminders(batch, TODAY, now=NOW,
+                                progress=lambda done, total: steps.append((done, total)))
+
+    assert outcome.recorded == (0, 1)
+    [(position, why)] = outcome.refused
+    assert position == 2 and why
+    assert len(outcome.letters) == 2 and outcome.emails == ()
+    assert letter_stage_actions() == []  # both carried out
+    assert steps[-1] == (3, 3)

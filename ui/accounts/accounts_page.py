@@ -59,6 +59,7 @@ from models.accounts import (
     invoice_customers,
     overdue_accounts,
 )
+from models.changes import Change, changes
 from models.dates import short_date, weekday_date
 from models.money import format_money
 from ui.accounts.accounts_model import (
@@ -170,6 +171,10 @@ class TotalsStrip(QFrame):
 class AccountsPage(QWidget):
     """Overdue accounts with aging buckets, totals per currency and filters, as of any day."""
 
+    reads = changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY, Change.CONTACTS,
+                    Change.FOLLOW_UP, Change.WORKLIST, Change.POLICIES)
+    """Writes that change the overdue list (see ui/common/area.py)."""
+
     customer_requested = Signal(int)
     """The user asked to open a customer (Enter or double-click on a row): its id."""
     accounts_loaded = Signal(object)
@@ -242,6 +247,11 @@ class AccountsPage(QWidget):
     def is_loading(self) -> bool:
         """Whether a list is being read."""
         return self._loading
+
+    def contact_in_hand(self) -> tuple[int, None] | None:
+        """The customer Log Contact is for: the account in hand."""
+        customer_id = self.current_customer_id()
+        return (customer_id, None) if customer_id is not None else None
 
     def current_customer_id(self) -> int | None:
         """The customer of the account in hand (the current row), if any."""

@@ -36,6 +36,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slo
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
+from models.changes import Changes
 from models.db import StoreError, close_thread_connection, known_errors
 from ui.common import messages
 
@@ -115,6 +116,7 @@ class Task(QObject):
         self._timer.setInterval(PROGRESS_DELAY_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self.detached = False
+        self.superseded = False
         self.done = False
         self._progressed.connect(self._on_self_progressed)
         self._succeeded.connect(self._on_self_succeeded)
@@ -150,6 +152,14 @@ class Task(QObject):
         """Start counting towards showing progress (labelled tasks only)."""
         if self._label is not None:
             self._timer.start()
+
+    def supersede(self) -> None:
+        """Let the work finish, but drop its outcome: a newer task answers instead.
+
+        The task stays alive (and counted as running) until its worker reports,
+        since the worker still sends its outcome to this object.
+        """
+        self.superseded = True
 
     def detach(self) -> None:
         """Forget this task: its outcome, if any still arrives, is ignored."""
@@ -196,6 +206,8 @@ class Task(QObject):
         if self.detached:
             return
         self._finish()
+        if self.superseded:
+            return
         if self._on_success is not None:
             self._on_success(result)
 
@@ -204,6 +216,8 @@ class Task(QObject):
         if self.detached:
             return
         self._finish()
+        if self.superseded:
+            return
         handled = self._on_failure(failure.error) if self._on_failure is not None else False
         if handled:
             return
@@ -217,7 +231,7 @@ class Task(QObject):
         if self.detached:
             return
         self._finish()
-        if self._on_cancel is not None:
+        if self._on_cancel is not None and not self.superseded:
             self._on_cancel()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -281,7 +295,18 @@ class Task(QObject):
 
 
 class TaskRunner(QObject):
-    """Runs the window's slow work: reads in parallel, writes one at a time."""
+    """Runs the window's slow work: reads in parallel, writes one at a time.
+
+    Every write says what it changed; once it has succeeded (and its own
+    ``on_success`` has run), :attr:`changed` carries that to whoever follows
+    the stream, with the object that asked for the write, which has already
+    shown the outcome itself. A read given a ``latest`` key replaces the one
+    still on its way with the same key: only the newest read's outcome counts.
+    """
+
+    changed = Signal(object, object)
+    """A write succeeded: what it changed (:data:`models.changes.Changes`) and the
+    object that ran it (None if it did not say)."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -290,6 +315,7 @@ class TaskRunner(QObject):
         self.write_pool = QThreadPool(self)
         self.write_pool.setMaxThreadCount(1)
         self._tasks: set[Task] = set()
+        self._latest: dict[object, Task] = {}
 
     @property
     def busy(self) -> bool:
@@ -299,24 +325,49 @@ class TaskRunner(QObject):
     def run(self, work: Work, *, on_success: Callable[[Any], None] | None = None,
             on_failure: Callable[[BaseException], bool] | None = None,
             label: str | None = None, writes: bool = False,
-            store_path: Path | None = None, cancellable: bool = False,
-            on_cancel: Callable[[], None] | None = None) -> Task:
+            changes: Changes | None = None, initiator: object = None,
+            latest: object = None, store_path: Path | None = None,
+            cancellable: bool = False, on_cancel: Callable[[], None] | None = None) -> Task:
         """Run ``work(progress)`` in the background and hand its result to ``on_success``.
 
         ``on_failure(error)`` may return True to say it has told the user
         itself; otherwise the error is shown in a message box. With a
         ``label``, a progress dialog appears if the work outlasts the delay;
         ``cancellable`` gives it a Cancel button, and a cancelled task calls
-        only ``on_cancel``.
+        only ``on_cancel``. A write (``writes``) says what it ``changes`` and,
+        optionally, its ``initiator``; a read with a ``latest`` key drops the
+        outcome of the read still running under that key.
         """
+        if writes:
+            if changes is None:
+                raise ValueError("a write says what it changes")
+            on_success = self._then_broadcast(on_success, changes, initiator)
         task = Task(work, window=self._window, label=label, on_success=on_success,
                     on_failure=on_failure, store_path=store_path, cancellable=cancellable,
                     on_cancel=on_cancel)
+        if latest is not None:
+            self.forget(latest)
+            self._latest[latest] = task
         self._tasks.add(task)
         task.ended.connect(self._on_task_ended)
         task.start_clock()
         (self.write_pool if writes else self.read_pool).start(task.run_in_worker)
         return task
+
+    def forget(self, latest: object) -> None:
+        """Drop the outcome of the read still running under the ``latest`` key, if any."""
+        earlier = self._latest.pop(latest, None)
+        if earlier is not None and not earlier.done:
+            earlier.supersede()
+
+    def _then_broadcast(self, on_success: Callable[[Any], None] | None, changes: Changes,
+                        initiator: object) -> Callable[[Any], None]:
+        def succeeded(result: Any) -> None:
+            if on_success is not None:
+                on_success(result)
+            self.changed.emit(changes, initiator)
+
+        return succeeded
 
     def stop_all(self) -> None:
         """Drop queued work, wait for running work, and ignore outcomes on their way.
@@ -331,9 +382,12 @@ class TaskRunner(QObject):
         for task in list(self._tasks):
             task.detach()
         self._tasks.clear()
+        self._latest.clear()
 
     @Slot()
     def _on_task_ended(self) -> None:
         task = self.sender()
         if isinstance(task, Task):
             self._tasks.discard(task)
+            for key in [k for k, held in self._latest.items() if held is task]:
+                del self._latest[key]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from models.changes import Change, changes
 from models.contact_form import (
     ContactForm,
     ContactNote,
@@ -43,12 +44,17 @@ class ContactLogger(QObject):
         self._parent = parent
         self.last_saved = ""
         """What the last save did, in words, for a notice ("Call logged.")."""
+        self.initiator: object = self
+        """Who asked for the contact being logged: it shows the outcome itself, and the
+        stream of changes tells everyone else."""
 
-    def log_for(self, customer_id: int, item: WorkItemRef | None = None) -> None:
+    def log_for(self, customer_id: int, item: WorkItemRef | None = None, *,
+                initiator: object = None) -> None:
         """Ask for a contact with ``customer_id`` and log it; ``logged`` says when it is.
 
         For a Today ``item`` the dialog ticks its invoices and offers to mark it done.
         """
+        self.initiator = initiator or self
         as_of = self._today()
 
         def load(_progress: Progress) -> ContactForm:
@@ -56,8 +62,9 @@ class ContactLogger(QObject):
 
         self._tasks.run(load, on_success=self._ask_contact, on_failure=self._on_load_failed)
 
-    def edit(self, contact_id: int, customer_id: int) -> None:
+    def edit(self, contact_id: int, customer_id: int, *, initiator: object = None) -> None:
         """Ask for a correction of the contact's note and save it; ``logged`` says when."""
+        self.initiator = initiator or self
 
         def load(_progress: Progress) -> ContactNote:
             return contact_note(contact_id)
@@ -96,7 +103,10 @@ class ContactLogger(QObject):
                 "; the Today item is done." if item is not None else ".")
             self.logged.emit(form.customer_id)
 
-        self._tasks.run(save, writes=True, on_success=saved,
+        # A call logged for a reminder carries out its stage; one for a Today item
+        # settles it.
+        self._tasks.run(save, writes=True, on_success=saved, initiator=self.initiator,
+                        changes=changes(Change.CONTACTS, Change.FOLLOW_UP, Change.WORKLIST),
                         on_failure=self._refusal(lambda error: self._ask_contact(
                             form, log, error)))
 
@@ -121,7 +131,8 @@ class ContactLogger(QObject):
             self.last_saved = "Note corrected; the earlier text is kept in the audit log."
             self.logged.emit(customer_id)
 
-        self._tasks.run(save, writes=True, on_success=saved,
+        self._tasks.run(save, writes=True, on_success=saved, initiator=self.initiator,
+                        changes=changes(Change.CONTACTS),
                         on_failure=self._refusal(lambda error: self._ask_correction(
                             note, customer_id, correction, error)))
 

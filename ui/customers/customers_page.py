@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import Change, Changes, changes
 from models.company import business_details
 from models.customer_account import (
     CustomerHeader,
@@ -107,8 +108,18 @@ LIST_WIDTH = 360
 _EMPTY_TEXT_WIDTH = 420
 
 
+# What the account's writes change: money in also keeps or breaks promises to pay.
+_MONEY_IN = changes(Change.MONEY, Change.CONTACTS)
+_INVOICES = changes(Change.INVOICES)
+_CUSTOMER = changes(Change.CUSTOMERS)
+
+
 class CustomersPage(QWidget):
     """Customers on the left, the chosen one's account on the right, and what to do with it."""
+
+    reads = changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY, Change.CONTACTS,
+                    Change.FOLLOW_UP, Change.WORKLIST, Change.OUTBOX, Change.POLICIES)
+    """Writes that change an account (see ui/common/area.py)."""
 
     account_changed = Signal(int)
     """Something was posted to a customer's account (its id): figures elsewhere are stale."""
@@ -116,6 +127,8 @@ class CustomersPage(QWidget):
     """The customer list has (re)loaded."""
     account_loaded = Signal(int)
     """A customer's account has (re)loaded into the view (its id)."""
+    current_changed = Signal()
+    """The customer in hand may have changed (the list or an account loaded)."""
     mail_settings_requested = Signal()
     """The user asked to open Settings → Outgoing mail (e-mail is not set up)."""
     statement_emailed = Signal(object)
@@ -124,6 +137,8 @@ class CustomersPage(QWidget):
     def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.customers_loaded.connect(self.current_changed)
+        self.account_loaded.connect(lambda _customer_id: self.current_changed.emit())
         self.setObjectName("page-customers")
         self.tasks = tasks
         self._today = today
@@ -224,6 +239,19 @@ class CustomersPage(QWidget):
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
                 self.void_invoice_action, self.edit_note_action]
+
+    def menu_sections(self) -> list[list[QAction]]:
+        """The Customer menu's groups: the customer, money in, invoices, documents."""
+        return [[self.add_customer_action, self.edit_customer_action, self.hold_action],
+                [self.record_payment_action, self.add_credit_note_action,
+                 self.allocate_credit_action, self.void_payment_action],
+                [self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
+                 self.void_invoice_action],
+                [self.statement_action, self.email_statement_action]]
+
+    def contact_in_hand(self) -> tuple[int, None] | None:
+        """The customer Log Contact is for: the one chosen in the list."""
+        return (self._customer_id, None) if self._customer_id is not None else None
 
     @property
     def current_customer_id(self) -> int | None:
@@ -476,7 +504,7 @@ class CustomersPage(QWidget):
 
     # --- writing ----------------------------------------------------------------
 
-    def _post(self, work: Callable[[], Any], customer_id: int | None, *,
+    def _post(self, work: Callable[[], Any], customer_id: int | None, what: Changes, *,
               done: Callable[[Any], None] | None = None,
               refused: Callable[[LedgerError], None] | None = None) -> None:
         """Run ``work`` as a write; then call ``done(result)``, reload and tell others.
@@ -507,7 +535,8 @@ class CustomersPage(QWidget):
             self._update_actions()
 
         failed = messages.ledger_refusal(self, refused, always=failed_first)
-        self.tasks.run(run, writes=True, on_success=succeeded, on_failure=failed)
+        self.tasks.run(run, writes=True, changes=what, initiator=self, on_success=succeeded,
+                       on_failure=failed)
 
     # --- actions: money in -----------------------------------------------------
 
@@ -546,7 +575,7 @@ class CustomersPage(QWidget):
                          f"as credit")
             self.view.show_notice(text + ".")
 
-        self._post(work, header.id, done=done,
+        self._post(work, header.id, _MONEY_IN, done=done,
                    refused=lambda error: self._ask_payment(entry, error))
 
     def _on_add_credit_note_action_triggered(self) -> None:
@@ -576,7 +605,7 @@ class CustomersPage(QWidget):
                                    amount_minor=entry.amount_minor, reason=entry.reason,
                                    invoice_id=entry.invoice_id, today=today)
 
-        self._post(work, header.id, done=lambda _id: self.view.show_notice(
+        self._post(work, header.id, _MONEY_IN, done=lambda _id: self.view.show_notice(
             f"Credit note {entry.number} for "
             f"{format_money(entry.amount_minor, header.currency)} added."),
             refused=lambda error: self._ask_credit_note(entry, error))
@@ -618,7 +647,7 @@ class CustomersPage(QWidget):
 
         def finished(_result: int) -> None:
             if box.clickedButton() is allocate:
-                self._post(work, header.id, done=allocated)
+                self._post(work, header.id, _MONEY_IN, done=allocated)
 
         box.finished.connect(finished)
         box.open()
@@ -644,7 +673,7 @@ class CustomersPage(QWidget):
     def _on_void_payment_dialog_finished(self, header: CustomerHeader, row: MoneyInRow,
                                          reason: str | None) -> None:
         if reason is not None:
-            self._post(lambda: void_payment(row.id, reason), header.id,
+            self._post(lambda: void_payment(row.id, reason), header.id, _MONEY_IN,
                        done=lambda _r: self.view.show_notice("Payment voided."))
 
     # --- actions: invoices ------------------------------------------------------
@@ -666,7 +695,7 @@ class CustomersPage(QWidget):
                                     draft: InvoiceDraft | None) -> None:
         if draft is None:
             return
-        self._post(lambda: add_invoice(header.id, draft), header.id,
+        self._post(lambda: add_invoice(header.id, draft), header.id, _INVOICES,
                    done=lambda invoice_id: self._after_invoice_saved(
                        f"Invoice {draft.number} added.", invoice_id),
                    refused=lambda error: self._ask_invoice(draft, error))
@@ -698,7 +727,7 @@ class CustomersPage(QWidget):
                                          draft: InvoiceDraft | None) -> None:
         if draft is None:
             return
-        self._post(lambda: update_invoice(invoice.id, draft), header.id,
+        self._post(lambda: update_invoice(invoice.id, draft), header.id, _INVOICES,
                    done=lambda _r: self.view.show_notice(f"Invoice {draft.number} saved."),
                    refused=lambda error: self._ask_edit_invoice(header, invoice, draft, error))
 
@@ -712,7 +741,7 @@ class CustomersPage(QWidget):
         if invoice is None or header is None or self._busy():
             return
         if invoice.status == "disputed":
-            self._post(lambda: release_dispute(invoice.id), header.id,
+            self._post(lambda: release_dispute(invoice.id), header.id, _INVOICES,
                        done=lambda _r: self.view.show_notice(
                            f"Invoice {invoice.number} is no longer in dispute."))
             return
@@ -727,7 +756,7 @@ class CustomersPage(QWidget):
     def _on_dispute_dialog_finished(self, header: CustomerHeader, invoice: InvoiceRow,
                                     reason: str | None) -> None:
         if reason is not None:
-            self._post(lambda: dispute_invoice(invoice.id, reason), header.id,
+            self._post(lambda: dispute_invoice(invoice.id, reason), header.id, _INVOICES,
                        done=lambda _r: self.view.show_notice(
                            f"Invoice {invoice.number} is in dispute."))
 
@@ -750,7 +779,7 @@ class CustomersPage(QWidget):
     def _on_void_invoice_dialog_finished(self, header: CustomerHeader, invoice: InvoiceRow,
                                          reason: str | None) -> None:
         if reason is not None:
-            self._post(lambda: void_invoice(invoice.id, reason), header.id,
+            self._post(lambda: void_invoice(invoice.id, reason), header.id, _INVOICES,
                        done=lambda _r: self.view.show_notice(
                            f"Invoice {invoice.number} voided."))
 
@@ -761,7 +790,7 @@ class CustomersPage(QWidget):
         if header is None or self._busy():
             return
         if header.on_hold:
-            self._post(lambda: release_hold(header.id), header.id,
+            self._post(lambda: release_hold(header.id), header.id, _CUSTOMER,
                        done=lambda _r: self.view.show_notice(
                            "Hold released: Duly chases this customer again."))
             return
@@ -774,7 +803,7 @@ class CustomersPage(QWidget):
 
     def _on_hold_dialog_finished(self, header: CustomerHeader, reason: str | None) -> None:
         if reason is not None:
-            self._post(lambda: put_on_hold(header.id, reason), header.id,
+            self._post(lambda: put_on_hold(header.id, reason), header.id, _CUSTOMER,
                        done=lambda _r: self.view.show_notice("Customer put on hold."))
 
     def _on_add_customer_action_triggered(self) -> None:
@@ -809,7 +838,7 @@ class CustomersPage(QWidget):
             self._ask_customer(customer_id, choices, draft, country, currency, error)
 
         if customer_id is not None:
-            self._post(lambda: update_customer(customer_id, draft), customer_id,
+            self._post(lambda: update_customer(customer_id, draft), customer_id, _CUSTOMER,
                        done=lambda _r: self.view.show_notice("Customer details saved."),
                        refused=refused)
             return
@@ -819,7 +848,7 @@ class CustomersPage(QWidget):
             self._customer_id = new_id
             self.view.show_notice(f"Customer {draft.name} added.")
 
-        self._post(lambda: add_customer(draft), None, done=added, refused=refused)
+        self._post(lambda: add_customer(draft), None, _CUSTOMER, done=added, refused=refused)
 
     # --- actions: documents -----------------------------------------------------
 
@@ -858,12 +887,12 @@ class CustomersPage(QWidget):
                        on_success=self._on_statement_task_succeeded, on_failure=failed)
 
     def _on_statement_task_succeeded(self, pdf: PdfFile) -> None:
-        from ui.common.pdf_preview import PdfPreviewDialog  # QtPdf, loaded when first needed
+        from ui.common.pdf_preview import PdfPreviewDialog
 
         PdfPreviewDialog.show_pdf(self.window(), pdf, self.tasks)
 
     def _on_email_statement_action_triggered(self) -> None:
-        from reports.email_reminders import statement_email_draft  # imported when first needed
+        from reports.email_reminders import statement_email_draft
 
         header = self._header
         if header is None or not self.email_statement_action.isEnabled():
@@ -883,7 +912,7 @@ class CustomersPage(QWidget):
     def _on_email_draft_task_succeeded(self, header: CustomerHeader, today: dt.date,
                                        found: StatementMail) -> None:
         from ui.common.password_dialog import show_not_set_up
-        from ui.customers.email_dialog import EmailDialog, EmailDraft  # imported when first needed
+        from ui.customers.email_dialog import EmailDialog, EmailDraft
 
         settings, to, subject, text = found
         if settings is None:
@@ -966,6 +995,7 @@ class CustomersPage(QWidget):
         self._emailing = True
         self._update_actions()
         self.tasks.run(work, writes=True, label="Sending the statement…", on_success=sent,
+                       changes=changes(Change.CONTACTS, Change.OUTBOX), initiator=self,
                        on_failure=failed)
 
     def _on_open_attachment_action_triggered(self) -> None:
@@ -977,7 +1007,7 @@ class CustomersPage(QWidget):
         contact_id = entry.contact_id
         if contact_id is None:
             return
-        from models.outbox import attachment_of_contact  # imported when first needed
+        from models.outbox import attachment_of_contact
 
         def work(_progress: Progress) -> PdfFile:
             name, content = attachment_of_contact(contact_id)
@@ -997,7 +1027,7 @@ class CustomersPage(QWidget):
 
     def _on_log_contact_action_triggered(self) -> None:
         if self._header is not None:
-            self._logger().log_for(self._header.id)
+            self._logger().log_for(self._header.id, initiator=self)
 
     def _on_edit_note_action_triggered(self) -> None:
         entry = self.view.selected_timeline_entry()
@@ -1010,14 +1040,18 @@ class CustomersPage(QWidget):
 
     def _edit_note(self, contact_id: int) -> None:
         if self._header is not None:
-            self._logger().edit(contact_id, self._header.id)
+            self._logger().edit(contact_id, self._header.id, initiator=self)
 
     def _on_contact_logger_logged(self, customer_id: int) -> None:
         if customer_id != self._customer_id:
             return
-        if self.contact_logger is not None and self.contact_logger.last_saved:
-            self.view.show_notice(self.contact_logger.last_saved)
-        self.refresh_account()
+        logger = self.contact_logger
+        if logger is None:
+            return
+        if logger.last_saved:
+            self.view.show_notice(logger.last_saved)
+        if logger.initiator is self:  # else the stream of changes reads the account again
+            self.refresh_account()
 
     def _logger(self) -> ContactLogger:
         if self.contact_logger is None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import Change, changes
 from models.errors import LedgerError
 from models.mail import (
     DEFAULT_PORTS,
@@ -178,8 +179,8 @@ class MailSettingsForm(QWidget):
             self.saved.emit()
 
         self._start_busy()
-        self._tasks.run(work, writes=True, on_success=saved,
-                        on_failure=self._on_task_failed)
+        self._tasks.run(work, writes=True, on_success=saved, initiator=self,
+                        changes=changes(Change.BUSINESS), on_failure=self._on_task_failed)
 
     def _on_password_kept(self, settings: MailSettings) -> None:
         self._say("Outgoing mail settings saved; the password is kept for this session.",

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import Change, changes
 from models.errors import LedgerError
 from models.policies import (
     REGIME_RULES,
@@ -89,6 +90,10 @@ ALL_SERIES = "All series"
 
 class SettingsPage(QWidget):
     """The business's terms, charges, follow-up policies, reference rates and defaults."""
+
+    # The policies count their customers; the stages name their templates.
+    reads = changes(Change.CUSTOMERS, Change.TEMPLATES, Change.POLICIES, Change.BUSINESS)
+    """Writes that change what Settings shows (see ui/common/area.py)."""
 
     loaded = Signal()
     """The settings were read and are on show."""
@@ -256,14 +261,15 @@ class SettingsPage(QWidget):
             self._update_actions()
 
         failed = messages.ledger_refusal(self, refused, always=failed_first)
-        self._tasks.run(run, writes=True, on_success=succeeded, on_failure=failed)
+        self._tasks.run(run, writes=True, changes=changes(Change.POLICIES), initiator=self,
+                        on_success=succeeded, on_failure=failed)
 
     # --- payment terms ---------------------------------------------------------------
 
     def _ask_terms(self, terms_id: int | None, draft: PaymentTermsDraft | None,
                    error: LedgerError | None = None) -> None:
         from ui.settings.payment_terms_dialog import (
-            PaymentTermsDialog,  # imported when first needed
+            PaymentTermsDialog,
         )
 
         PaymentTermsDialog.ask(self, lambda result: self._on_terms_dialog_finished(
@@ -296,7 +302,7 @@ class SettingsPage(QWidget):
     def _ask_credit_policy(self, policy_id: int | None, draft: CreditPolicyDraft | None,
                            error: LedgerError | None = None) -> None:
         from ui.settings.credit_policy_dialog import (
-            CreditPolicyDialog,  # imported when first needed
+            CreditPolicyDialog,
         )
 
         CreditPolicyDialog.ask(self, lambda result: self._on_credit_dialog_finished(
@@ -348,7 +354,7 @@ class SettingsPage(QWidget):
 
     def _ask_stage(self, policy: FollowUpPolicyRow, stage_id: int | None,
                    draft: StageDraft | None, error: LedgerError | None = None) -> None:
-        from ui.settings.stage_dialog import StageDialog  # imported when first needed
+        from ui.settings.stage_dialog import StageDialog
 
         assert self._settings is not None
         StageDialog.ask(self, lambda result: self._on_stage_dialog_finished(

@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import Change, changes
 from models.customer_account import CustomerListRow, customer_list
 from models.errors import LedgerError
 from models.template_store import (
@@ -142,6 +143,10 @@ def unique_name(wanted: str, taken: set[str]) -> str:
 
 class TemplatesPage(QWidget):
     """The templates, the one being edited, the merge fields and the live preview."""
+
+    # Which stages send each template; the customers a preview can be for.
+    reads = changes(Change.CUSTOMERS, Change.POLICIES, Change.TEMPLATES)
+    """Writes that change what Templates shows (see ui/common/area.py)."""
 
     templates_loaded = Signal()
     """The list and the customers to preview for arrived and are on show."""
@@ -369,7 +374,7 @@ class TemplatesPage(QWidget):
                                      subject=fields.subject, body=fields.body)
             return _Saved(template_text(saved_id), template_list())
 
-        self._tasks.run(work, writes=True,
+        self._tasks.run(work, writes=True, changes=changes(Change.TEMPLATES), initiator=self,
                         on_success=lambda saved: self._on_save_task_succeeded(
                             fields, saved, then),
                         on_failure=self._on_save_task_failed)

@@ -393,7 +393,7 @@ class ActionReviewDialog(LedgerDialog):
         self.decision = ReviewDecision(True, subject, text)
 
     def _on_skip_button_clicked(self) -> None:
-        from ui.common.reason_dialog import ReasonDialog  # imported when first needed
+        from ui.common.reason_dialog import ReasonDialog
 
         action = self._review.action
         ReasonDialog.ask(

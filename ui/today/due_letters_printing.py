@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from models.changes import Change, changes
 from models.dates import long_date
 from models.errors import LedgerError
 from ui.common import messages
@@ -147,6 +148,8 @@ class DueLettersPrinter(QObject):
             self._set_busy(False)
             return
         self._tasks.run(lambda progress: print_letters(as_of, progress), writes=True,
+                        changes=changes(Change.FOLLOW_UP, Change.CONTACTS),
+                        initiator=self._parent,
                         label="Printing the due letters…", cancellable=True,
                         on_success=self._on_print_task_succeeded,
                         on_failure=self._on_task_failed,
@@ -158,7 +161,7 @@ class DueLettersPrinter(QObject):
         result, pdf = outcome
         self.last_notice = printed_notice(result)
         if pdf is not None:
-            from ui.common.pdf_preview import PdfPreviewDialog  # QtPdf, loaded when first needed
+            from ui.common.pdf_preview import PdfPreviewDialog
 
             PdfPreviewDialog.show_pdf(self._parent.window(), pdf, self._tasks)
         self.printed.emit(result)

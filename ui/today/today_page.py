@@ -48,12 +48,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import Change, Changes, changes
 from models.contacts import NoteHit, review_promises, search_notes
 from models.dates import weekday_date
 from models.errors import LedgerError
 from models.followup import execute_action, skip_action
 from models.today import (
     WorkItem,
+    WorkItemRef,
     dismiss,
     mark_done,
     perhaps_sent,
@@ -123,6 +125,10 @@ def sending_notice(queued: QueueResult | None, result: SendResult) -> str:
 class TodayPage(QWidget):
     """The worklist for a day, its actions (done, snooze, dismiss; review, approve or skip a
     reminder due, or approve several at once), and a note search."""
+
+    reads = changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY, Change.CONTACTS,
+                    Change.FOLLOW_UP, Change.WORKLIST, Change.OUTBOX, Change.POLICIES)
+    """Writes that change the worklist (see ui/common/area.py)."""
 
     customer_requested = Signal(int)
     """The user asked to open a customer (Enter or double-click on an item or a note)."""
@@ -260,6 +266,16 @@ class TodayPage(QWidget):
             return None
         return self.notes.row_at(index.row())
 
+    def contact_in_hand(self) -> tuple[int, WorkItemRef | None] | None:
+        """The customer Log Contact is for, and the selected item of theirs it settles."""
+        customer_id = self.current_customer_id()
+        if customer_id is None:
+            return None
+        item = self.current_item()
+        if item is None or item.customer_id != customer_id:
+            return customer_id, None
+        return customer_id, WorkItemRef(item.kind, item.ref_id, item.title)
+
     def current_customer_id(self) -> int | None:
         """The customer of the note or item in hand (whichever was last chosen), if any."""
         hit = self.current_hit() if self._notes_active else None
@@ -312,8 +328,10 @@ class TodayPage(QWidget):
         self._update_actions()
         if not self._loaded_once:
             self._show_state("loading")
+        # Reviewing promises may record some as kept or broken.
         self._tasks.run(
-            work, writes=review,
+            work, writes=review, changes=changes(Change.CONTACTS) if review else None,
+            initiator=self,
             on_success=lambda items: self._on_load_task_succeeded(request, as_of, items),
             on_failure=lambda error: self._on_load_task_failed(request, error))
 
@@ -375,7 +393,7 @@ class TodayPage(QWidget):
 
     # --- deciding on items ------------------------------------------------------
 
-    def _decide(self, item: WorkItem, work: Callable[[], Any], *,
+    def _decide(self, item: WorkItem, work: Callable[[], Any], what: Changes, *,
                 refused: Callable[[LedgerError], None] | None = None,
                 notice: str = "", then: Callable[[Any], None] | None = None) -> None:
         """Write a decision on ``item``; then read the list again and tell the window.
@@ -412,7 +430,8 @@ class TodayPage(QWidget):
                 self._refused_for_good(error.message)
             return True
 
-        self._tasks.run(run, writes=True, on_success=succeeded, on_failure=failed)
+        self._tasks.run(run, writes=True, changes=what, initiator=self, on_success=succeeded,
+                        on_failure=failed)
 
     def _refused_for_good(self, message: str) -> None:
         """The store said no for a reason the user cannot correct here: say why, read again."""
@@ -422,7 +441,7 @@ class TodayPage(QWidget):
 
     def _ask_snooze(self, item: WorkItem, until: dt.date | None = None,
                     error: LedgerError | None = None) -> None:
-        from ui.today.snooze_dialog import SnoozeDialog  # imported when first needed
+        from ui.today.snooze_dialog import SnoozeDialog
 
         SnoozeDialog.ask(self, lambda day: self._on_snooze_dialog_finished(item, day),
                          what=item.title, customer_name=item.customer_name,
@@ -433,11 +452,12 @@ class TodayPage(QWidget):
             return
         today = self._today()
         self._decide(item, lambda: snooze(item.kind, item.ref_id, until, on=today),
+                     changes(Change.WORKLIST),
                      refused=lambda error: self._ask_snooze(item, until, error))
 
     def _ask_dismiss(self, item: WorkItem, reason: str = "",
                      error: LedgerError | None = None) -> None:
-        from ui.common.reason_dialog import ReasonDialog  # imported when first needed
+        from ui.common.reason_dialog import ReasonDialog
 
         ReasonDialog.ask(
             self, lambda text: self._on_dismiss_dialog_finished(item, text),
@@ -451,6 +471,7 @@ class TodayPage(QWidget):
             return
         today = self._today()
         self._decide(item, lambda: dismiss(item.kind, item.ref_id, reason, on=today),
+                     changes(Change.WORKLIST),
                      refused=lambda error: self._ask_dismiss(item, reason, error))
 
     # --- reminders due: review one, or approve several ----------------------------
@@ -474,7 +495,7 @@ class TodayPage(QWidget):
         """Read the reminder and its drafted text in the background, then show it."""
         if self._not_due_yet(item):
             return
-        from ui.today.action_review_dialog import prepare_review  # imported when first needed
+        from ui.today.action_review_dialog import prepare_review
 
         self._review_request += 1
         request = self._review_request
@@ -511,7 +532,7 @@ class TodayPage(QWidget):
     def _ask_review(self, item: WorkItem, review: ActionReview,
                     decision: ReviewDecision | None = None,
                     error: LedgerError | None = None) -> None:
-        from ui.today.action_review_dialog import ActionReviewDialog  # imported when first needed
+        from ui.today.action_review_dialog import ActionReviewDialog
 
         ActionReviewDialog.ask(
             self, lambda result: self._on_review_dialog_finished(item, review, result),
@@ -530,10 +551,11 @@ class TodayPage(QWidget):
             self._ask_review(item, review, decision, error)
 
         if decision.approve and action.stage.channel == "email":
-            from reports.email_reminders import queue_reminder  # imported when first needed
+            from reports.email_reminders import queue_reminder
 
             self._decide(item, lambda: queue_reminder(
                 action, today, subject=decision.subject, text=decision.text, now=now),
+                changes(Change.FOLLOW_UP, Change.CONTACTS, Change.OUTBOX),
                 refused=reopen, notice=f"“{action.stage.name}” for {action.customer_name} "
                                        f"recorded; the e-mail is in the outbox.",
                 then=lambda outbox_id: self._send_emails([outbox_id]))
@@ -542,18 +564,19 @@ class TodayPage(QWidget):
             self._decide(item, lambda: execute_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
                 subject=decision.subject, text=decision.text, now=now),
+                changes(Change.FOLLOW_UP, Change.CONTACTS),
                 refused=reopen, notice=recorded_notice(action),
                 then=(lambda contact_id: self._print_letters([contact_id])) if letter else None)
         else:
             self._decide(item, lambda: skip_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
-                reason=decision.reason), refused=reopen,
+                reason=decision.reason), changes(Change.FOLLOW_UP), refused=reopen,
                 notice=f"“{action.stage.name}” for {action.customer_name} skipped; the reason "
                        f"is kept on the customer's timeline.")
 
     def _approve_selected(self, items: list[WorkItem]) -> None:
         """Read the selected reminders and their texts in the background, then confirm them."""
-        from ui.today.batch_approve_dialog import prepare_batch  # imported when first needed
+        from ui.today.batch_approve_dialog import prepare_batch
 
         self._review_request += 1
         request = self._review_request
@@ -574,48 +597,32 @@ class TodayPage(QWidget):
             return
         self._preparing -= 1
         self._update_actions()
-        from ui.today.batch_approve_dialog import BatchApproveDialog  # imported when first needed
+        from ui.today.batch_approve_dialog import BatchApproveDialog
 
         BatchApproveDialog.ask(self, self._on_batch_dialog_finished, entries=entries)
 
     def _on_batch_dialog_finished(self, chosen: list[BatchEntry] | None) -> None:
         if not chosen:
             return
-        from reports.email_reminders import queue_reminder  # imported when first needed
+        from reports.email_reminders import Approval, approve_reminders
 
         today, now = self._today(), self._now()
 
         def work(progress: Progress) -> BatchOutcome:
-            recorded: list[BatchEntry] = []
-            refused: list[tuple[BatchEntry, str]] = []
-            letters: list[int] = []
-            emails: list[int] = []
-            for done, entry in enumerate(chosen):
-                progress(done, len(chosen))
+            approvals = []
+            for entry in chosen:
                 assert entry.review is not None
-                action = entry.review.action
-                subject, text = entry.subject_and_text()
-                try:
-                    if action.stage.channel == "email":
-                        emails.append(queue_reminder(action, today, subject=subject,
-                                                     text=text, now=now))
-                    else:
-                        contact_id = execute_action(
-                            action.customer_id, action.currency, today,
-                            stage_id=action.stage.id, subject=subject, text=text, now=now)
-                except LedgerError as error:  # this account moved on: the others still go
-                    refused.append((entry, error.message))
-                else:
-                    recorded.append(entry)
-                    if action.stage.channel == "letter":
-                        letters.append(contact_id)
-            progress(len(chosen), len(chosen))
-            return recorded, refused, letters, emails
+                approvals.append(Approval(entry.review.action, *entry.subject_and_text()))
+            done = approve_reminders(approvals, today, now=now, progress=progress)
+            return ([chosen[n] for n in done.recorded],
+                    [(chosen[n], why) for n, why in done.refused],
+                    list(done.letters), list(done.emails))
 
         self._writing += 1
         self.clear_notice()
         self._update_actions()
-        self._tasks.run(work, writes=True, label="Recording the reminders…",
+        self._tasks.run(work, writes=True, label="Recording the reminders…", initiator=self,
+                        changes=changes(Change.FOLLOW_UP, Change.CONTACTS, Change.OUTBOX),
                         on_success=self._on_batch_write_succeeded,
                         on_failure=self._on_batch_write_failed)
 
@@ -642,10 +649,10 @@ class TodayPage(QWidget):
 
     def _print_letters(self, contact_ids: list[int]) -> None:
         """Print letters just approved (recorded as sent) and show them, ready to print."""
-        from ui.today.due_letters_printing import print_recorded  # imported when first needed
+        from ui.today.due_letters_printing import print_recorded
 
         def shown(pdf: PdfFile) -> None:
-            from ui.common.pdf_preview import PdfPreviewDialog  # QtPdf, loaded when first needed
+            from ui.common.pdf_preview import PdfPreviewDialog
 
             PdfPreviewDialog.show_pdf(self.window(), pdf, self._tasks)
 
@@ -662,7 +669,7 @@ class TodayPage(QWidget):
     def _send_emails(self, ids: list[int] | None, *, due: bool = False) -> None:
         """Hand the queued e-mails ``ids`` (None: every one queued) to the mail server; with
         ``due``, first queue every e-mail reminder due today. Asks for what is missing."""
-        from ui.common.password_dialog import ask_mail_access  # imported when first needed
+        from ui.common.password_dialog import ask_mail_access
 
         ask_mail_access(self, self._tasks, lambda access: self._start_sending(
             access, ids, due), open_settings=self.mail_settings_requested.emit)
@@ -691,7 +698,9 @@ class TodayPage(QWidget):
         self._sending = True
         self.clear_notice()
         self._update_actions()
-        self._tasks.run(work, writes=True, cancellable=due,
+        # An e-mail that goes becomes the customer's last contact.
+        self._tasks.run(work, writes=True, cancellable=due, initiator=self,
+                        changes=changes(Change.OUTBOX, Change.CONTACTS),
                         label="Sending the e-mails…" if due else "Sending the e-mail…",
                         on_success=self._on_send_task_succeeded,
                         on_failure=self._on_send_task_failed, on_cancel=self._on_send_cancelled)
@@ -795,12 +804,13 @@ class TodayPage(QWidget):
     def _retry(self, items: list[WorkItem]) -> None:
         """Queue failed e-mails again and send them; one that may have gone is sent again
         only once the user has checked it did not."""
-        from models.outbox import retry  # imported when first needed
+        from models.outbox import retry
 
         ids = [item.ref_id for item in items]
 
         def send_again() -> None:
             self._decide(items[0], lambda: [retry(outbox_id) for outbox_id in ids],
+                         changes(Change.OUTBOX, Change.WORKLIST),
                          then=lambda _result: self._send_emails(ids))
 
         perhaps = [item for item in items if perhaps_sent(item)]
@@ -1231,7 +1241,9 @@ class TodayPage(QWidget):
         if item is None or self._writing:
             return
         today = self._today()
-        self._decide(item, lambda: mark_done(item.kind, item.ref_id, on=today))
+        # Done on a follow-up completes it on its contact.
+        self._decide(item, lambda: mark_done(item.kind, item.ref_id, on=today),
+                     changes(Change.WORKLIST, Change.CONTACTS))
 
     @Slot()
     def _on_snooze_action_triggered(self) -> None:
@@ -1277,7 +1289,7 @@ class TodayPage(QWidget):
     def _letter_printer(self) -> DueLettersPrinter:
         if self._letters is None:
             from ui.today.due_letters_printing import (
-                DueLettersPrinter,  # imported when first needed
+                DueLettersPrinter,
             )
 
             self._letters = DueLettersPrinter(self._tasks, self)

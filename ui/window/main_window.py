@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import EVERYTHING, Change, Changes, changes
 from models.company import BusinessDetails, CompanyError, business_details
 from models.dates import full_date, long_date, weekday_date
 from models.db import Store, StoreError, default_store_path, known_errors, open_store
@@ -50,11 +51,12 @@ from models.money import format_money
 from models.overview import StoreOverview, store_overview
 from ui import VERSION
 from ui.common import file_pickers, messages
+from ui.common.area import Area, AreaContext, Badge
 from ui.common.elided_label import ElidedLabel
 from ui.common.resources import icon
 from ui.common.style import ACCENT, mute
 from ui.common.tasks import Progress, TaskRunner
-from ui.window.areas import AREAS, Area, area_index
+from ui.window.areas import AREAS
 from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.window.new_company_dialog import NewCompanyDialog
 from ui.window.placeholder_page import PlaceholderPage
@@ -67,13 +69,7 @@ from ui.window.store_setup import (
 from ui.window.welcome import WelcomePage
 
 if TYPE_CHECKING:
-    from models.today import WorkItem, WorkItemRef
-    from ui.accounts.accounts_page import AccountsPage
     from ui.contacts.contact_logging import ContactLogger
-    from ui.customers.customers_page import CustomersPage
-    from ui.settings.settings_page import SettingsPage
-    from ui.templates.templates_page import TemplatesPage
-    from ui.today.today_page import TodayPage
 
 DEFAULT_SIZE = (1200, 780)
 NAV_WIDTH = 200
@@ -81,6 +77,8 @@ NAV_WIDTH = 200
 _GEOMETRY_KEY = "window/geometry"
 _SPLITTER_KEY = "window/splitter"
 _AREA_KEY = "window/area"
+# What the status bar's overview counts: customers, open invoices, what is overdue.
+_OVERVIEW_READS = changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY)
 
 _NAV_STYLE = f"""
 QListWidget#nav {{
@@ -117,13 +115,15 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store_path: Path | None = None, *, own_store_path: Path | None = None,
                  settings: QSettings | None = None, today: dt.date | None = None,
-                 parent: QWidget | None = None) -> None:
+                 areas: Sequence[Area] = AREAS, parent: QWidget | None = None) -> None:
         """Build the window and open ``store_path`` (None: show the welcome page).
 
         ``own_store_path`` is where the user's own company is kept (default:
-        the user data folder); the demo company lives beside it.
+        the user data folder); the demo company lives beside it. ``areas`` are
+        the work areas, in the order of the navigation (the registry's).
         """
         super().__init__(parent)
+        self._areas = tuple(areas)
         self._own_store_path = own_store_path or default_store_path()
         self._settings = settings if settings is not None else QSettings()
         self._today = today
@@ -136,10 +136,10 @@ class MainWindow(QMainWindow):
         self._overview_due = False
         self._stale_areas: set[str] = set()  # areas to read again when next shown
         self._pending: list[Callable[[], object]] = []
-        self._worklist: list[WorkItem] | None = None  # today's, for the count and summary
-        self._worklist_request = 0
+        self._badges: dict[str, Badge] = {}  # the navigation's counts, once read
         self._contact_logger: ContactLogger | None = None
         self.tasks = TaskRunner(self)
+        self.tasks.changed.connect(self._on_tasks_changed)
 
         self._build_actions()
         self._build_menus()
@@ -184,47 +184,76 @@ class MainWindow(QMainWindow):
         """The work area on show, or None while the welcome page shows."""
         if self.showing_welcome():
             return None
-        return AREAS[self.pages.currentIndex()]
+        return self._areas[self.pages.currentIndex()]
 
-    def show_area(self, key: str) -> None:
-        """Switch to the work area called ``key``."""
-        index = area_index(key)
-        if index is not None:
-            self.nav.setCurrentRow(index)
+    def show_area(self, key: str, section: str = "") -> None:
+        """Switch to the work area called ``key`` and, if given, to its ``section``."""
+        index = self._area_index(key)
+        if index is None:
+            return
+        self.nav.setCurrentRow(index)
+        if section:
+            page = self.page(key)
+            if hasattr(page, "show_section"):
+                page.show_section(section)
 
-    def show_mail_settings(self) -> None:
-        """Show Settings → Outgoing mail."""
-        self.show_area("settings")
-        self.settings_page.show_section("mail")
+    def page(self, key: str) -> QWidget:
+        """The page of area ``key``, built (and put in place of its placeholder) on first
+        use."""
+        page = self._built.get(key)
+        if page is not None:
+            return page
+        index = self._area_index(key)
+        if index is None:
+            raise KeyError(key)
+        area = self._areas[index]
+        if area.build is None:
+            return self.pages.widget(index)
+        page = area.build(self._area_context())
+        self._built[key] = page
+        self._attach(area, page)
+        placeholder = self.pages.widget(index)
+        showing = self.pages.currentIndex()
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.pages.setCurrentIndex(showing)
+        return page
+
+    def area_menu(self, key: str) -> QMenu | None:
+        """The menu of area ``key`` (enabled while the area is on show), if it has one."""
+        return self._menus.get(key)
 
     def status_texts(self) -> tuple[str, str, str]:
         """The status bar's business, counts and overdue texts."""
         return (self._status_business.text(), self._status_counts.text(),
                 self._status_overdue.text())
 
-    def worklist_text(self) -> str:
-        """The status bar's summary of today's work ("" until it has loaded)."""
+    def badge_summary(self) -> str:
+        """The status bar's words for the navigation's count ("" until it has loaded)."""
         return self._status_worklist.text()
 
     def nav_badge(self, key: str) -> str:
         """The count shown beside area ``key`` in the navigation ("" if none)."""
-        index = area_index(key)
+        index = self._area_index(key)
         item = self.nav.item(index) if index is not None else None
         value = item.data(BADGE_ROLE) if item is not None else None
         return str(value) if value else ""
 
     def current_customer_id(self) -> int | None:
         """The customer in hand in the area on show (what Log Contact is for), if any."""
+        in_hand = self._contact_in_hand()
+        return in_hand[0] if in_hand is not None else None
+
+    def _contact_in_hand(self) -> tuple[int, object] | None:
         area = self.current_area()
-        if area is None or area.key not in self._built:
+        page = self._built.get(area.key) if area is not None else None
+        if page is None or not hasattr(page, "contact_in_hand"):
             return None
-        if area.key == "today":
-            return self.today_page.current_customer_id()
-        if area.key == "accounts":
-            return self.accounts_page.current_customer_id()
-        if area.key == "customers":
-            return self.customers_page.current_customer_id
-        return None
+        return page.contact_in_hand()
+
+    def _area_index(self, key: str) -> int | None:
+        return next((n for n, area in enumerate(self._areas) if area.key == key), None)
 
     # --- switching stores -----------------------------------------------------
 
@@ -235,7 +264,7 @@ class MainWindow(QMainWindow):
         shows. The refused file is never changed.
         """
         if self._switching or self._is_open(path) \
-                or not self._templates_settled(lambda: self.open_store_file(path)):
+                or not self._work_settled(lambda: self.open_store_file(path)):
             return
         self._switch_to(Path(path))
 
@@ -244,7 +273,7 @@ class MainWindow(QMainWindow):
         if self._switching:
             return
         demo = demo_path_beside(self._own_store_path)
-        if self._is_open(demo) or not self._templates_settled(self.open_demo):
+        if self._is_open(demo) or not self._work_settled(self.open_demo):
             return
         if demo.exists():
             self._switch_to(demo)
@@ -257,16 +286,18 @@ class MainWindow(QMainWindow):
 
     def start_new_company(self) -> None:
         """Ask for the business details, then create the store for them."""
-        if not self._switching and self._templates_settled(self.start_new_company):
+        if not self._switching and self._work_settled(self.start_new_company):
             self._ask_company()
 
-    def _templates_settled(self, then: Callable[[], None]) -> bool:
-        """Whether the Templates area has no unsaved changes; if it has, ask, then ``then``."""
-        if "templates" not in self._built or not self.templates_page.has_unsaved_changes():
-            return True
-        self.show_area("templates")
-        self.templates_page.ask_to_save(then)
-        return False
+    def _work_settled(self, then: Callable[[], None]) -> bool:
+        """Whether no area has work the user would lose; if one has, show it and ask,
+        then ``then``."""
+        for key, page in self._built.items():
+            if hasattr(page, "has_unsaved_changes") and page.has_unsaved_changes():
+                self.show_area(key)
+                page.ask_to_save(then)
+                return False
+        return True
 
     def _ask_company(self, draft: CompanyDraft | None = None,
                      error: CompanyError | None = None) -> None:
@@ -327,8 +358,9 @@ class MainWindow(QMainWindow):
             self._return_to(previous)
             return on_failure(error) if on_failure is not None else False
 
-        self.tasks.run(prepare, writes=True, label=label, on_success=succeeded,
-                       on_failure=failed, store_path=target)
+        # A store built before it is opened: opening it reads everything anew.
+        self.tasks.run(prepare, writes=True, changes=frozenset(), label=label,
+                       on_success=succeeded, on_failure=failed, store_path=target)
 
     def _open_or_fall_back(self, path: Path, previous: Path | None) -> None:
         if self._open(path, tell=True):
@@ -408,8 +440,8 @@ class MainWindow(QMainWindow):
     # --- the two faces of the window -------------------------------------------
 
     def _show_welcome(self) -> None:
-        self.customer_menu.setEnabled(False)
-        self.worklist_menu.setEnabled(False)
+        for menu in self._menus.values():
+            menu.setEnabled(False)
         self.log_contact_action.setEnabled(False)
         self.welcome.set_own_store(self._own_store_path)
         self.screens.setCurrentWidget(self.welcome)
@@ -461,46 +493,44 @@ class MainWindow(QMainWindow):
         self._overview = overview
         self._update_status()
         self.overview_loaded.emit(overview)
-        self._load_worklist_count()
+        self._load_badges()
 
-    def _load_worklist_count(self) -> None:
-        """Read today's worklist for the navigation's count and the status bar."""
+    def _load_badges(self, reads: Changes = EVERYTHING) -> None:
+        """Read the navigation's counts of the areas that count what ``reads`` changed."""
         if self._store is None:
             return
-        self._worklist_request += 1
-        request = self._worklist_request
         as_of = self.today()
+        for area in self._areas:
+            if area.badge is None or not (reads & area.badge_reads):
+                continue
 
-        def load(_progress: Progress) -> list[WorkItem]:
-            from models.today import worklist  # the follow-up engine, once painted
+            def load(_progress: Progress, count: Callable[[dt.date], Badge] = area.badge
+                     ) -> Badge:
+                return count(as_of)
 
-            return worklist(as_of)
+            self.tasks.run(load, latest=(self, "badge", area.key),
+                           on_success=lambda badge, key=area.key: self._show_badge(key, badge),
+                           store_path=self._store.path)
 
-        self.tasks.run(load, on_success=lambda items: self._on_worklist_task_succeeded(
-            request, items), on_failure=lambda _error: request != self._worklist_request,
-            store_path=self._store.path)
-
-    def _on_worklist_task_succeeded(self, request: int, items: list[WorkItem]) -> None:
-        if request == self._worklist_request:
-            self._show_worklist(items)
-
-    def _show_worklist(self, items: list[WorkItem] | None) -> None:
-        """Today's work in the navigation's count and the status bar (None: not known)."""
-        self._worklist = items
-        index = area_index("today")
+    def _show_badge(self, key: str, badge: Badge | None) -> None:
+        """An area's count in the navigation and its words in the status bar (None: not
+        known)."""
+        if badge is None:
+            self._badges.pop(key, None)
+        else:
+            self._badges[key] = badge
+        index = self._area_index(key)
         if index is not None:
             item = self.nav.item(index)
-            count = len(items) if items else 0
-            item.setData(BADGE_ROLE, f"{count:,}" if count else None)
+            item.setData(BADGE_ROLE, f"{badge.count:,}" if badge and badge.count else None)
             shortcut = self.go_actions[index].shortcut().toString(
                 QKeySequence.SequenceFormat.NativeText)
-            todo = f": {_summary(items)}" if items is not None else ""
-            item.setToolTip(f"{AREAS[index].title} ({shortcut}){todo}")
-        self._update_worklist_status()
+            todo = f": {badge.summary}" if badge is not None else ""
+            item.setToolTip(f"{self._areas[index].title} ({shortcut}){todo}")
+        self._update_badge_status()
 
-    def _update_worklist_status(self) -> None:
-        items = self._worklist
-        text = _summary(items) if items is not None else ""
+    def _update_badge_status(self) -> None:
+        text = " · ".join(badge.summary for badge in self._badges.values())
         self._status_worklist.setText(text)
         self._status_worklist.setToolTip(
             f"{text}\n\nWhat the Today list holds for {full_date(self.today())}."
@@ -517,7 +547,7 @@ class MainWindow(QMainWindow):
                                       else "No business details yet")
         today = self.today()
         self._status_today.setText(f"Today: {weekday_date(today)}")
-        self._update_worklist_status()
+        self._update_badge_status()
         overview = self._overview
         if overview is None:
             self._status_counts.setText("Counting invoices…")
@@ -563,9 +593,9 @@ class MainWindow(QMainWindow):
         self._go_group = QActionGroup(self)
         self._go_group.setExclusive(True)
         self.go_actions: list[QAction] = []
-        for index, area in enumerate(AREAS):
+        for index, area in enumerate(self._areas):
             action = QAction(icon(area.icon), f"&{area.title}", self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setShortcut(QKeySequence(area.shortcut))
             action.setCheckable(True)
             action.setData(index)
             action.triggered.connect(self._on_go_action_triggered)
@@ -595,7 +625,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        go_menu = bar.addMenu("&Go")
+        go_menu = bar.addMenu("&View")
         go_menu.addActions(self.go_actions)
         self._help_menu = bar.addMenu("&Help")
         self._help_menu.addAction(self.about_action)
@@ -618,7 +648,7 @@ class MainWindow(QMainWindow):
         font = self.nav.font()
         font.setPointSizeF(font.pointSizeF() * 1.05)
         self.nav.setFont(font)
-        for area, action in zip(AREAS, self.go_actions, strict=True):
+        for area, action in zip(self._areas, self.go_actions, strict=True):
             item = QListWidgetItem(icon(area.icon), area.title)
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             item.setToolTip(f"{area.title} ({shortcut})")
@@ -632,22 +662,23 @@ class MainWindow(QMainWindow):
         # Real pages are built when their area is first shown (see _page), so the
         # window paints without importing or building what it does not show.
         self._built: dict[str, QWidget] = {}
-        self.worklist_menu = QMenu("&Worklist", self)
-        self.worklist_menu.setEnabled(False)
-        self.menuBar().insertMenu(self._help_menu.menuAction(), self.worklist_menu)
-        self.customer_menu = QMenu("&Customer", self)
-        self.customer_menu.setEnabled(False)
-        self.customer_menu.addAction(self.log_contact_action)
-        self.menuBar().insertMenu(self._help_menu.menuAction(), self.customer_menu)
-        self.templates_menu = QMenu("&Templates", self)
-        self.templates_menu.setEnabled(False)
-        self.menuBar().insertMenu(self._help_menu.menuAction(), self.templates_menu)
+        # An area's menu is there from the start (its actions join it once its page is
+        # built), enabled while the area is on show.
+        self._menus: dict[str, QMenu] = {}
+        for area in self._areas:
+            if area.menu:
+                menu = QMenu(area.menu, self)
+                menu.setEnabled(False)
+                if area.log_contact_in_menu:
+                    menu.addAction(self.log_contact_action)
+                self.menuBar().insertMenu(self._help_menu.menuAction(), menu)
+                self._menus[area.key] = menu
         self.store_opened.connect(self._on_self_store_opened)
         self.store_closed.connect(self._on_self_store_closed)
-        for area in AREAS:
+        for area in self._areas:
             # A real area's page stands blank until built, so it never says
             # "coming next" for the moment before it is.
-            self.pages.addWidget(QWidget() if area.key in _BUILT_AREAS else PlaceholderPage(area))
+            self.pages.addWidget(QWidget() if area.build is not None else PlaceholderPage(area))
 
         self.workspace = QSplitter(Qt.Orientation.Horizontal)
         self.workspace.setObjectName("workspace")
@@ -666,137 +697,38 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.screens)
 
     @property
-    def today_page(self) -> TodayPage:
-        """The Today area's page (built on first use)."""
-        return cast("TodayPage", self._page("today"))
-
-    @property
-    def accounts_page(self) -> AccountsPage:
-        """The Accounts area's page (built on first use)."""
-        return cast("AccountsPage", self._page("accounts"))
-
-    @property
-    def customers_page(self) -> CustomersPage:
-        """The Customers area's page (built on first use)."""
-        return cast("CustomersPage", self._page("customers"))
-
-    @property
-    def settings_page(self) -> SettingsPage:
-        """The Settings area's page (built on first use)."""
-        return cast("SettingsPage", self._page("settings"))
-
-    @property
-    def templates_page(self) -> TemplatesPage:
-        """The Templates area's page (built on first use)."""
-        return cast("TemplatesPage", self._page("templates"))
-
-    @property
     def contact_logger(self) -> ContactLogger:
         """Where the window logs contacts (made on first use)."""
         if self._contact_logger is None:
-            from ui.contacts.contact_logging import ContactLogger  # imported when first needed
+            from ui.contacts.contact_logging import ContactLogger
 
             self._contact_logger = ContactLogger(self.tasks, self.today, self)
-            self._contact_logger.logged.connect(self._on_contact_logger_logged)
         return self._contact_logger
 
-    def _page(self, key: str) -> QWidget:
-        """The page of area ``key``, built and put in place of its placeholder once."""
-        page = self._built.get(key)
-        if page is not None:
-            return page
-        if key == "today":
-            page = self._build_today_page()
-        elif key == "accounts":
-            page = self._build_accounts_page()
-        elif key == "customers":
-            page = self._build_customers_page()
-        elif key == "templates":
-            page = self._build_templates_page()
-        elif key == "settings":
-            page = self._build_settings_page()
+    def _area_context(self) -> AreaContext:
+        return AreaContext(tasks=self.tasks, today=self.today, settings=self._settings,
+                           window=self, log_contact_action=self.log_contact_action,
+                           contact_logger=lambda: self.contact_logger,
+                           open_customer=self._open_customer, show_area=self.show_area)
+
+    def _attach(self, area: Area, page: QWidget) -> None:
+        """Wire a page just built to the window: its menu, what it has in hand, closing."""
+        self.store_closed.connect(page.clear)
+        if hasattr(page, "current_changed"):
+            page.current_changed.connect(self._update_log_contact_action)
+        menu = self._menus.get(area.key)
+        if menu is None:
+            return
+        if hasattr(page, "menu_sections"):
+            sections = page.menu_sections()
         else:
-            index = area_index(key)
-            assert index is not None
-            return self.pages.widget(index)
-        self._built[key] = page
-        index = area_index(key)
-        assert index is not None
-        placeholder = self.pages.widget(index)
-        showing = self.pages.currentIndex()
-        self.pages.insertWidget(index, page)
-        self.pages.removeWidget(placeholder)
-        placeholder.deleteLater()
-        self.pages.setCurrentIndex(showing)
-        return page
-
-    def _build_today_page(self) -> TodayPage:
-        from ui.today import today_page as module  # imported when first needed
-
-        page = module.TodayPage(self.tasks, self.today, settings=self._settings)
-        page.customer_requested.connect(self._on_today_page_customer_requested)
-        page.worklist_changed.connect(self._on_today_page_worklist_changed)
-        page.item_decided.connect(self._on_today_page_item_decided)
-        page.letters_printed.connect(self._on_today_page_letters_printed)
-        page.emails_sent.connect(self._on_today_page_letters_printed)
-        page.mail_settings_requested.connect(self.show_mail_settings)
-        page.current_changed.connect(self._update_log_contact_action)
-        self.store_closed.connect(page.clear)
-        self.worklist_menu.addActions(page.actions_for_menu())
-        self.worklist_menu.addSeparator()
-        self.worklist_menu.addAction(self.log_contact_action)
-        page.action_bar.addSeparator()
-        page.action_bar.addAction(self.log_contact_action)  # the usual next step
-        return page
-
-    def _build_accounts_page(self) -> AccountsPage:
-        from ui.accounts import accounts_page as module  # imported when first needed
-
-        page = module.AccountsPage(self.tasks, self.today, settings=self._settings)
-        page.customer_requested.connect(self._on_accounts_page_customer_requested)
-        page.current_changed.connect(self._update_log_contact_action)
-        self.store_closed.connect(page.clear)
-        return page
-
-    def _build_customers_page(self) -> CustomersPage:
-        from ui.customers import customers_page as module  # imported when first needed
-
-        page = module.CustomersPage(self.tasks, self.today)
-        page.account_changed.connect(self._on_customers_page_account_changed)
-        page.customers_loaded.connect(self._update_log_contact_action)
-        page.account_loaded.connect(self._update_log_contact_action)
-        page.mail_settings_requested.connect(self.show_mail_settings)
-        # The page refreshes the shown account itself when the logger says so.
-        page.set_contact_logger(self.contact_logger)
-        self.store_closed.connect(page.clear)
-        groups = ((page.add_customer_action, page.edit_customer_action, page.hold_action),
-                  (page.record_payment_action, page.add_credit_note_action,
-                   page.allocate_credit_action, page.void_payment_action),
-                  (page.add_invoice_action, page.edit_invoice_action, page.dispute_action,
-                   page.void_invoice_action),
-                  (page.statement_action, page.email_statement_action))
-        for group in groups:
-            if not self.customer_menu.isEmpty():
-                self.customer_menu.addSeparator()
-            self.customer_menu.addActions(list(group))
-        return page
-
-    def _build_settings_page(self) -> SettingsPage:
-        from ui.settings import settings_page as module  # imported when first needed
-
-        page = module.SettingsPage(self.tasks, self.today)
-        page.policies_changed.connect(self._on_settings_page_policies_changed)
-        self.store_closed.connect(page.clear)
-        return page
-
-    def _build_templates_page(self) -> TemplatesPage:
-        from ui.templates import templates_page as module  # imported when first needed
-
-        page = module.TemplatesPage(self.tasks, self.today, settings=self._settings)
-        page.template_saved.connect(self._on_templates_page_template_saved)
-        self.store_closed.connect(page.clear)
-        self.templates_menu.addActions(page.actions_for_menu())
-        return page
+            sections = [page.actions_for_menu()] if hasattr(page, "actions_for_menu") else []
+        first = menu.actions()[0] if menu.actions() else None  # Log Contact comes last
+        for section in sections:
+            menu.insertActions(first, list(section))
+            menu.insertSeparator(first)
+        if first is None and sections:
+            menu.removeAction(menu.actions()[-1])  # no separator after the last section
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -839,7 +771,7 @@ class MainWindow(QMainWindow):
             self._place_default()
         splitter = self._settings.value(_SPLITTER_KEY)
         self._splitter_state = splitter if isinstance(splitter, QByteArray) else None
-        index = area_index(str(self._settings.value(_AREA_KEY, AREAS[0].key)))
+        index = self._area_index(str(self._settings.value(_AREA_KEY, self._areas[0].key)))
         self.nav.setCurrentRow(index if index is not None else 0)
 
     def _restore_splitter(self) -> None:
@@ -860,7 +792,7 @@ class MainWindow(QMainWindow):
     def _save_window_state(self) -> None:
         self._settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(_SPLITTER_KEY, self.workspace.saveState())
-        self._settings.setValue(_AREA_KEY, AREAS[max(self.nav.currentRow(), 0)].key)
+        self._settings.setValue(_AREA_KEY, self._areas[max(self.nav.currentRow(), 0)].key)
         self._settings.sync()
 
     # --- events and slots -----------------------------------------------------
@@ -885,7 +817,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's layout and close the store (once templates are saved)."""
-        if not self._templates_settled(self.close):
+        if not self._work_settled(self.close):
             event.ignore()
             return
         self._save_window_state()
@@ -898,7 +830,7 @@ class MainWindow(QMainWindow):
     def _on_first_show(self) -> None:
         area = self.current_area()
         if area is not None:
-            self._page(area.key)
+            self.page(area.key)
         pending, self._pending = self._pending, []
         for show in pending:
             show()
@@ -911,7 +843,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         if self._shown_once:  # the first page is built once the window has painted
-            self._page(AREAS[row].key)
+            self.page(self._areas[row].key)
         self.pages.setCurrentIndex(row)
         self.go_actions[row].setChecked(True)
         self._refresh_current_area()
@@ -959,79 +891,44 @@ class MainWindow(QMainWindow):
         never waits for a list the user has not asked to see.
         """
         area = self.current_area()
-        self.customer_menu.setEnabled(area is not None and area.key == "customers")
-        self.worklist_menu.setEnabled(area is not None and area.key == "today")
-        self.templates_menu.setEnabled(area is not None and area.key == "templates")
+        for key, menu in self._menus.items():
+            menu.setEnabled(area is not None and area.key == key)
         self._update_log_contact_action()
         if not self._shown_once or self._store is None or area is None \
                 or area.key not in self._stale_areas:
             return
         self._stale_areas.discard(area.key)
-        if area.key == "today":
-            self.today_page.reload()
-        elif area.key == "accounts":
-            self.accounts_page.reload()
-        elif area.key == "customers":
-            self.customers_page.reload()
-        elif area.key == "templates":
-            self.templates_page.reload()
-        elif area.key == "settings":
-            self.settings_page.reload()
+        page = self._built.get(area.key)
+        if page is not None:
+            page.reload()
 
     @Slot(object)
     def _on_self_store_opened(self, _path: Path) -> None:
-        self._stale_areas = {"today", "accounts", "customers", "settings", "templates"}
-        self._show_worklist(None)
+        self._stale_areas = {area.key for area in self._areas}
+        for area in self._areas:
+            self._show_badge(area.key, None)
         self._refresh_current_area()
 
     @Slot()
     def _on_self_store_closed(self) -> None:
-        self._worklist_request += 1
-        self._show_worklist(None)
+        for area in self._areas:
+            self.tasks.forget((self, "badge", area.key))
+            self._show_badge(area.key, None)
         self._update_log_contact_action()
 
-    @Slot(int)
-    def _on_customers_page_account_changed(self, _customer_id: int) -> None:
-        # Settings counts the customers of each policy.
-        self._stale_areas.update(("today", "accounts", "settings", "templates"))
-        self._request_overview()  # and today's count after it
-
-    @Slot()
-    def _on_settings_page_policies_changed(self) -> None:
-        # A stage or a default policy changes what is due today and what a customer shows,
-        # and which stages send each template.
-        self._stale_areas.update(("today", "accounts", "customers", "templates"))
-        self._load_worklist_count()
-
-    @Slot(int)
-    def _on_templates_page_template_saved(self, _template_id: int) -> None:
-        self._stale_areas.add("settings")  # its stages offer the templates by name
-
-    @Slot(int)
-    def _on_accounts_page_customer_requested(self, customer_id: int) -> None:
-        self._open_customer(customer_id)
-
-    @Slot(int)
-    def _on_today_page_customer_requested(self, customer_id: int) -> None:
-        self._open_customer(customer_id)
-
-    @Slot(object)
-    def _on_today_page_worklist_changed(self, items: list[WorkItem]) -> None:
-        if self.today_page.list_date() == self.today():
-            self._worklist_request += 1  # a count still on its way is older than this
-            self._show_worklist(items)
-
-    @Slot(int)
-    def _on_today_page_item_decided(self, _customer_id: int) -> None:
-        # Done completes a follow-up: the customer's next action changes.
-        self._stale_areas.update(("accounts", "customers"))
-        self._load_worklist_count()  # the page may be showing a coming day's list
-
-    @Slot(object)
-    def _on_today_page_letters_printed(self, _result: object) -> None:
-        # Each letter is a contact on its customer's timeline, with its stage's charges.
-        self._stale_areas.update(("accounts", "customers"))
-        self._load_worklist_count()
+    @Slot(object, object)
+    def _on_tasks_changed(self, changed: Changes, initiator: object) -> None:
+        """A write succeeded: each page that reads what it changed is read again (now if
+        on show, else when next shown), and so are the counts that depend on it. The
+        page that ran the write has shown its outcome already."""
+        for key, page in self._built.items():
+            if page is not initiator and changed & getattr(page, "reads", EVERYTHING):
+                self._stale_areas.add(key)
+        self._refresh_current_area()
+        if changed & _OVERVIEW_READS:
+            self._request_overview()  # and the counts after it
+        else:
+            self._load_badges(changed)
 
     @Slot()
     def _update_log_contact_action(self) -> None:
@@ -1040,35 +937,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_log_contact_action_triggered(self) -> None:
-        customer_id = self.current_customer_id()
-        if customer_id is None:
-            return
-        self.contact_logger.log_for(customer_id, self._today_item_in_hand(customer_id))
-
-    def _today_item_in_hand(self, customer_id: int) -> WorkItemRef | None:
-        """The Today item selected for ``customer_id``, when the contact is made for it."""
-        area = self.current_area()
-        if area is None or area.key != "today":
-            return None
-        item = self.today_page.current_item()
-        if item is None or item.customer_id != customer_id:
-            return None
-        from models.today import WorkItemRef
-
-        return WorkItemRef(item.kind, item.ref_id, item.title)
-
-    @Slot(int)
-    def _on_contact_logger_logged(self, _customer_id: int) -> None:
-        # A contact moves the customer's last contact and next action, and may
-        # bring a follow-up or a promise to the Today list.
-        self._stale_areas.update(("today", "accounts"))
-        self._refresh_current_area()
-        self._load_worklist_count()
+        in_hand = self._contact_in_hand()
+        if in_hand is not None:
+            customer_id, item = in_hand
+            self.contact_logger.log_for(customer_id, item)
 
     def _open_customer(self, customer_id: int) -> None:
-        """Show ``customer_id``'s account in the Customers area."""
-        self.show_area("customers")
-        self.customers_page.show_customer(customer_id)
+        """Show ``customer_id``'s account in the area that shows customers."""
+        area = next((a for a in self._areas if a.opens_customers), None)
+        if area is not None:
+            self.show_area(area.key)
+            self.page(area.key).show_customer(customer_id)
 
     def _on_about_action_triggered(self) -> None:
         box = QMessageBox(self)
@@ -1083,16 +962,6 @@ class MainWindow(QMainWindow):
             "Free software under the GNU GPL, version 3 or later.")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-def _summary(items: list[WorkItem]) -> str:
-    # Imported here: the follow-up engine is not needed before the first paint.
-    from models.today import worklist_summary
-
-    return worklist_summary(items)
-
-
-_BUILT_AREAS = frozenset(("today", "accounts", "customers", "settings", "templates"))
 
 
 def _count(number: int, noun: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ui.common.area import Area
 from ui.common.resources import icon
 from ui.common.style import centred_column, mute, scale_font
-from ui.window.areas import Area
 
 TEXT_WIDTH = 460
 

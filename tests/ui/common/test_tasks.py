@@ -149,8 +149,8 @@ def test_writes_run_one_at_a_time(runner, qtbot):
 
     assert runner.write_pool.maxThreadCount() == 1
     try:
-        runner.run(first, writes=True)
-        runner.run(second, writes=True)
+        runner.run(first, writes=True, changes=frozenset())
+        runner.run(second, writes=True, changes=frozenset())
         qtbot.waitUntil(lambda: "first started" in events)
         assert "second started" not in events
     finally:
@@ -281,7 +281,8 @@ def test_a_cancelled_write_is_rolled_back(runner, window, company_file, qtbot):
                     progress(number, 3)
                     release.wait(30)
 
-        task = runner.run(work, writes=True, label="Importing customers…", cancellable=True,
+        task = runner.run(work, writes=True, changes=frozenset(), label="Importing customers…",
+                          cancellable=True,
                           on_cancel=lambda: cancelled.append(True))
         try:
             qtbot.mouseClick(cancel_button(qtbot, task), Qt.MouseButton.LeftButton)
@@ -346,3 +347,33 @@ def test_escape_leaves_the_progress_of_work_that_cannot_be_cancelled(runner, qtb
     finally:
         release.set()
     qtbot.waitUntil(lambda: done == [None])
+
+
+def test_only_the_newest_read_of_a_kind_is_answered(runner, qtbot):
+    # An older answer still on its way (e.g. a count read before a write) never
+    # overwrites the newer one, and its worker ends safely after it was superseded.
+    release = threading.Event()
+    answers = []
+
+    def older(progress):
+        release.wait(30)
+        return "older"
+
+    try:
+        runner.run(older, latest="count", on_success=answers.append)
+        runner.run(lambda progress: "newer", latest="count", on_success=answers.append)
+        qtbot.waitUntil(lambda: answers == ["newer"])
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert answers == ["newer"]
+
+
+def test_a_write_tells_what_it_changed_and_who_asked(runner, qtbot):
+    asker = object()
+    with qtbot.waitSignal(runner.changed) as told:
+        runner.run(lambda progress: None, writes=True, changes=frozenset({"money"}),
+                   initiator=asker)
+    assert told.args == [frozenset({"money"}), asker]
+    with pytest.raises(ValueError):
+        runner.run(lambda progress: None, writes=True)  # a write must say what it changes

@@ -72,14 +72,14 @@ def in_store(path: Path, work: Callable[[], object]) -> object:
 
 def customer_shown(qtbot, window: MainWindow, customer_id: int) -> CustomersPage:
     window.show_area("customers")
-    page = window.customers_page
+    page = window.page("customers")
     with qtbot.waitSignal(page.account_loaded, timeout=TIMEOUT_MS):
         page.show_customer(customer_id)
     return page
 
 
 def today_shown(qtbot, window: MainWindow) -> TodayPage:
-    page = window.today_page
+    page = window.page("today")
     qtbot.waitUntil(lambda: page.list_date() is not None and not page.is_loading(),
                     timeout=TIMEOUT_MS)
     window.show_area("today")
@@ -186,7 +186,7 @@ def test_without_mail_settings_the_window_offers_to_open_them(open_window, demo_
     assert box.text() == "Outgoing mail is not set up yet."
     qtbot.mouseClick(button(box, "Open Settings"), LEFT)
     assert window.current_area().key == "settings"
-    assert window.settings_page.section() == "mail"
+    assert window.page("settings").section() == "mail"
 
 
 # --- Today ---------------------------------------------------------------------------
@@ -196,7 +196,7 @@ def test_send_due_emails_shows_progress_then_says_what_was_sent(
     monkeypatch.setattr(tasks, "PROGRESS_DELAY_MS", 0)
     window = open_window(mail_store)
     page = today_shown(qtbot, window)
-    assert page.send_emails_action in window.worklist_menu.actions()
+    assert page.send_emails_action in window.area_menu("today").actions()
     assert page.send_emails_action in page.action_bar.actions()
     box = asked_to_send(qtbot, window, page)
     assert box.text() == f"{EMAIL_REMINDERS_DUE} e-mail reminders are due on Tue 24 Nov 2026. " \

@@ -33,7 +33,7 @@ CHRONIC = 1  # Hughes Ltd: two overdue invoices
 
 def customer_shown(qtbot, window: MainWindow, customer_id: int) -> CustomersPage:
     """Go to Customers and open ``customer_id``'s account."""
-    page = window.customers_page
+    page = window.page("customers")
     with qtbot.waitSignal(page.customers_loaded, timeout=10000):
         window.show_area("customers")
     with qtbot.waitSignal(page.account_loaded, timeout=10000,
@@ -68,7 +68,7 @@ def test_a_statement_asked_for_in_the_customers_account_opens_in_the_preview(
     window = open_window(demo_file)
     page = customer_shown(qtbot, window, OVERPAID)
     assert page.header.name == "Ødegård Bakeri AS"
-    assert page.statement_action in window.customer_menu.actions()
+    assert page.statement_action in window.area_menu("customers").actions()
 
     with qtbot.waitActive(window):
         window.activateWindow()

@@ -133,9 +133,9 @@ def test_a_setting_that_will_not_do_is_shown_at_its_field(form, qtbot):
 def test_the_password_is_kept_out_of_the_store_and_the_settings_file(
         open_window, demo_file, settings, qtbot, forget):
     window: MainWindow = open_window(demo_file)
-    form = window.settings_page.mail_form
+    form = window.page("settings").mail_form
     with qtbot.waitSignal(form.loaded, timeout=LOAD_TIMEOUT_MS):
-        window.show_mail_settings()
+        window.show_area("settings", "mail")
     assert form.isVisible()
     fill(form, SETTINGS, SECRET)
     forget.append(SETTINGS)

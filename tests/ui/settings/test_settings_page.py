@@ -393,7 +393,7 @@ def test_the_window_builds_settings_only_when_shown_and_reads_them(open_window, 
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
 
     assert window.current_area().key == "settings"
-    qtbot.waitUntil(lambda: window.settings_page.settings() is not None,
+    qtbot.waitUntil(lambda: window.page("settings").settings() is not None,
                     timeout=LOAD_TIMEOUT_MS)
-    assert window.settings_page.terms_model.rowCount() == 3
+    assert window.page("settings").terms_model.rowCount() == 3
 

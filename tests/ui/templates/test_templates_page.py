@@ -433,21 +433,21 @@ def test_the_templates_area_is_built_when_first_shown(open_window, demo_file, qt
     index = area_index("templates")
     qtbot.waitUntil(lambda: window.overview is not None, timeout=LOAD_TIMEOUT_MS)
     assert not isinstance(window.pages.widget(index), TemplatesPage)
-    assert not window.templates_menu.isEnabled()
+    assert not window.area_menu("templates").isEnabled()
 
     window.show_area("templates")
     page = window.pages.widget(index)
     assert isinstance(page, TemplatesPage) and page.isVisible()
     qtbot.waitUntil(lambda: page.preview.showing() == "letter", timeout=LOAD_TIMEOUT_MS)
     assert len(page.templates()) == 10
-    assert window.templates_menu.isEnabled()
-    assert window.templates_menu.actions() == page.actions_for_menu()
+    assert window.area_menu("templates").isEnabled()
+    assert window.area_menu("templates").actions() == page.actions_for_menu()
 
 
 def test_closing_the_window_with_unsaved_changes_asks_first(open_window, demo_file, qtbot):
     window = open_window(demo_file)
     window.show_area("templates")
-    page = window.templates_page
+    page = window.page("templates")
     qtbot.waitUntil(lambda: page.preview.showing() == "letter", timeout=LOAD_TIMEOUT_MS)
     page.body_edit.appendPlainText("PS")
     window.show_area("today")  # leaving the area keeps the changes
@@ -481,10 +481,10 @@ def test_a_renamed_template_is_offered_by_its_new_name_in_settings(
         open_window, demo_file, qtbot):
     window = open_window(demo_file)
     window.show_area("settings")
-    settings = window.settings_page
+    settings = window.page("settings")
     qtbot.waitUntil(lambda: settings.settings() is not None, timeout=LOAD_TIMEOUT_MS)
     window.show_area("templates")
-    page = window.templates_page
+    page = window.page("templates")
     qtbot.waitUntil(lambda: page.preview.showing() == "letter", timeout=LOAD_TIMEOUT_MS)
     page.show_template(template_named("Firm letter"))
     page.name_edit.setText("Firm reminder letter")
@@ -500,7 +500,7 @@ def test_opening_another_store_with_unsaved_changes_asks_first(
         open_window, company_file, demo_file, qtbot):
     window = open_window(company_file)
     window.show_area("templates")
-    page = window.templates_page
+    page = window.page("templates")
     qtbot.waitUntil(lambda: page.preview.showing() == "note", timeout=LOAD_TIMEOUT_MS)
     page.new_action.trigger()
 

@@ -25,7 +25,7 @@ DUE_IN_DEMO = 3  # reminder letters due on DEMO_TODAY in the demo company
 
 
 def today_shown(qtbot, window: MainWindow) -> TodayPage:
-    page = window.today_page
+    page = window.page("today")
     qtbot.waitUntil(lambda: page.list_date() is not None and not page.is_loading(),
                     timeout=10000)
     window.show_area("today")

@@ -358,7 +358,7 @@ def test_clear_forgets_the_list_and_the_search(qtbot, page):
 
 def today_shown(window, qtbot) -> TodayPage:
     """Go to Today and wait for its list."""
-    page = window.today_page
+    page = window.page("today")
     if page.list_date() is None:
         qtbot.waitUntil(lambda: page.list_date() is not None, timeout=LOAD_TIMEOUT_MS)
     window.show_area("today")
@@ -383,10 +383,10 @@ def test_the_count_and_summary_show_at_start_whichever_area_is_shown(
     window = open_window(demo_file)
     expected = worklist(DEMO_TODAY)
 
-    qtbot.waitUntil(lambda: window.worklist_text() != "", timeout=LOAD_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.badge_summary() != "", timeout=LOAD_TIMEOUT_MS)
     assert window.current_area().key == "accounts"
-    assert window.worklist_text() == worklist_summary(expected)
-    assert window.worklist_text().startswith("24 to do: 4 broken promises")
+    assert window.badge_summary() == worklist_summary(expected)
+    assert window.badge_summary().startswith("24 to do: 4 broken promises")
     assert window.nav_badge("today") == str(len(expected))
     assert window.nav_badge("accounts") == ""
     # Read by the window itself: the Today page has not been built.
@@ -397,14 +397,16 @@ def test_work_done_in_today_lowers_the_count(open_window, demo_file, qtbot):
     window = open_window(demo_file)
     page = today_shown(window, qtbot)
     before = len(page.items())
-    assert window.nav_badge("today") == str(before)
+    qtbot.waitUntil(lambda: window.nav_badge("today") == str(before), timeout=LOAD_TIMEOUT_MS)
 
     select(qtbot, page, page.items()[0])
     with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
         qtbot.keyClick(page.table, Qt.Key.Key_D, CTRL)
 
-    assert window.nav_badge("today") == str(before - 1)
-    assert window.worklist_text() == worklist_summary(worklist(DEMO_TODAY))
+    # The write's changes reach the navigation's count too.
+    qtbot.waitUntil(lambda: window.nav_badge("today") == str(before - 1),
+                    timeout=LOAD_TIMEOUT_MS)
+    assert window.badge_summary() == worklist_summary(worklist(DEMO_TODAY))
     # Ctrl+D is Done here, never the Customers area's Dispute Invoice.
     assert not [d for d in window.findChildren(ReasonDialog) if d.isVisible()]
 
@@ -412,6 +414,7 @@ def test_work_done_in_today_lowers_the_count(open_window, demo_file, qtbot):
 def test_looking_ahead_leaves_todays_count_alone(open_window, demo_file, qtbot):
     window = open_window(demo_file)
     page = today_shown(window, qtbot)
+    qtbot.waitUntil(lambda: window.nav_badge("today") != "", timeout=LOAD_TIMEOUT_MS)
     count = window.nav_badge("today")
     set_list_date(qtbot, page, DEMO_TODAY + 7 * DAY)
     assert len(page.items()) != int(count)
@@ -425,7 +428,7 @@ def test_enter_on_an_item_opens_the_customer_in_the_customers_area(
     target = page.items()[1]
     select(qtbot, page, target)
 
-    customers = window.customers_page
+    customers = window.page("customers")
     with qtbot.waitSignal(customers.account_loaded, timeout=LOAD_TIMEOUT_MS,
                           check_params_cb=lambda cid: cid == target.customer_id):
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
@@ -440,7 +443,7 @@ def test_ctrl_l_logs_a_contact_with_the_customer_in_hand_in_today_and_accounts(
     target = page.items()[3]
     select(qtbot, page, target)
     assert window.log_contact_action.isEnabled()
-    assert not window.customer_menu.isEnabled()  # the action answers all the same
+    assert not window.area_menu("customers").isEnabled()  # the action answers all the same
 
     qtbot.keyClick(page.table, Qt.Key.Key_L, CTRL)
     dialog = log_dialog_for(qtbot, window)
@@ -449,9 +452,9 @@ def test_ctrl_l_logs_a_contact_with_the_customer_in_hand_in_today_and_accounts(
     with qtbot.waitActive(window):
         window.activateWindow()
 
-    with qtbot.waitSignal(window.accounts_page.accounts_loaded, timeout=LOAD_TIMEOUT_MS):
+    with qtbot.waitSignal(window.page("accounts").accounts_loaded, timeout=LOAD_TIMEOUT_MS):
         window.show_area("accounts")
-    accounts = window.accounts_page
+    accounts = window.page("accounts")
     account = accounts.model.visible_rows()[2]
     accounts.table.setFocus()
     accounts.table.setCurrentIndex(accounts.model.index(2, 0))
@@ -476,6 +479,7 @@ def test_work_done_on_a_coming_days_list_still_lowers_todays_count(
         open_window, demo_file, qtbot):
     window = open_window(demo_file)
     page = today_shown(window, qtbot)
+    qtbot.waitUntil(lambda: window.nav_badge("today") != "", timeout=LOAD_TIMEOUT_MS)
     count = int(window.nav_badge("today"))
     set_list_date(qtbot, page, DEMO_TODAY + 3 * DAY)
     select(qtbot, page, page.items()[0])  # a broken promise, on today's list too
@@ -490,11 +494,11 @@ def test_work_done_on_a_coming_days_list_still_lowers_todays_count(
 def test_every_today_action_has_a_shortcut_and_a_menu_entry(open_window, demo_file, qtbot):
     window = open_window(demo_file)
     page = today_shown(window, qtbot)
-    assert window.worklist_menu.isEnabled()
-    in_menu = [a for a in window.worklist_menu.actions() if not a.isSeparator()]
+    assert window.area_menu("today").isEnabled()
+    in_menu = [a for a in window.area_menu("today").actions() if not a.isSeparator()]
     for action in (*page.actions_for_menu(), window.log_contact_action):
         assert action in in_menu
         assert not action.shortcut().isEmpty(), action.text()
-    assert window.log_contact_action in window.customer_menu.actions()
+    assert window.log_contact_action in window.area_menu("customers").actions()
     window.show_area("insights")
-    assert not window.worklist_menu.isEnabled()
+    assert not window.area_menu("today").isEnabled()

@@ -7,15 +7,17 @@ from contextlib import closing
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QMessageBox
 
+from models.changes import Change, changes
 from models.company import business_details
 from models.money import format_money
 from models.overview import store_overview
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
 from ui import VERSION
+from ui.common.area import Area, AreaContext, Badge
 from ui.common.messages import UNEXPECTED
 from ui.window.areas import AREAS
 from ui.window.main_window import DEFAULT_SIZE, MainWindow
@@ -317,3 +319,60 @@ def test_in_a_narrow_window_the_counts_stay_whole_and_the_overdue_list_gives_way
     assert counts.width() >= counts.sizeHint().width()
     assert window._status_overdue.is_elided()
     assert window._status_overdue.toolTip().startswith(overdue)
+
+
+class _ProbePage(QLabel):
+    """A throwaway area's page: it reads every kind of change and counts its reloads."""
+
+    reads = changes(Change.MONEY)
+
+    def __init__(self, context: AreaContext) -> None:
+        super().__init__("Probe")
+        self.context = context
+        self.reloads = 0
+
+    def reload(self) -> None:
+        self.reloads += 1
+
+    def clear(self) -> None:
+        pass
+
+    def actions_for_menu(self) -> list[QAction]:
+        action = QAction("&Probe Something", self)
+        action.setShortcut(QKeySequence("Ctrl+Alt+P"))
+        return [action]
+
+
+def test_a_new_area_is_its_registry_entry_and_nothing_else(qtbot, settings, own_store_path,
+                                                           demo_file):
+    probe = Area(key="probe", title="Probe", icon="insights", shortcut="Ctrl+9",
+                 build=_ProbePage, menu="&Probe",
+                 badge=lambda _as_of: Badge(7, "7 probes"),
+                 badge_reads=changes(Change.MONEY))
+    window = MainWindow(store_path=demo_file, own_store_path=own_store_path,
+                        settings=settings, today=DEMO_TODAY, areas=(*AREAS, probe))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    item = window.nav.item(len(AREAS))
+    assert item.text() == "Probe"  # in the navigation
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    go = next(a for a in view.actions() if a.text() == "&Probe")  # in the View menu
+    assert go.shortcut() == QKeySequence("Ctrl+9")
+    qtbot.waitUntil(lambda: window.nav_badge("probe") == "7", timeout=10000)  # its badge
+
+    go.trigger()  # its shortcut's action shows it, built on first show
+    page = window.page("probe")
+    assert isinstance(page, _ProbePage) and window.current_area() == probe
+    assert [a.text() for a in window.area_menu("probe").actions()] == ["&Probe Something"]
+    assert window.area_menu("probe").isEnabled()
+
+    # A write that changed what it reads reloads it; one that did not leaves it alone.
+    reloads = page.reloads
+    window.tasks.changed.emit(changes(Change.TEMPLATES), None)
+    assert page.reloads == reloads
+    window.tasks.changed.emit(changes(Change.MONEY), None)
+    assert page.reloads == reloads + 1
+    window.tasks.changed.emit(changes(Change.MONEY), page)  # its own write: it knows
+    assert page.reloads == reloads + 1

@@ -20,9 +20,9 @@ LEFT = Qt.MouseButton.LeftButton
 
 def overdue_list_shown(window, qtbot):
     """Go to Accounts and wait for its list."""
-    with qtbot.waitSignal(window.accounts_page.accounts_loaded, timeout=10000):
+    with qtbot.waitSignal(window.page("accounts").accounts_loaded, timeout=10000):
         window.show_area("accounts")
-    return window.accounts_page
+    return window.page("accounts")
 
 
 def open_payment_dialog(qtbot, window) -> PaymentDialog:
@@ -60,7 +60,7 @@ def test_sort_filter_open_a_customer_record_a_payment_and_see_the_list_update(
     # Enter opens the customer's account in the Customers area.
     page.table.setFocus()
     page.table.setCurrentIndex(model.index(0, COLUMN_CUSTOMER))
-    customers = window.customers_page
+    customers = window.page("customers")
     with qtbot.waitSignal(customers.account_loaded, timeout=10000,
                           check_params_cb=lambda cid: cid == target.customer_id):
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
@@ -92,18 +92,18 @@ def test_customer_actions_do_not_fire_outside_the_customers_area(
     page = overdue_list_shown(window, qtbot)
     debtor = page.model.visible_rows()[0].customer_id
     window.show_area("customers")
-    with qtbot.waitSignal(window.customers_page.account_loaded, timeout=10000):
-        window.customers_page.show_customer(debtor)
-    assert window.customer_menu.isEnabled()
-    assert window.customers_page.record_payment_action.isEnabled()
-    titles = [a.text() for a in window.customer_menu.actions() if not a.isSeparator()]
+    with qtbot.waitSignal(window.page("customers").account_loaded, timeout=10000):
+        window.page("customers").show_customer(debtor)
+    assert window.area_menu("customers").isEnabled()
+    assert window.page("customers").record_payment_action.isEnabled()
+    titles = [a.text() for a in window.area_menu("customers").actions() if not a.isSeparator()]
     assert "Record &Payment…" in titles and "Add &Invoice…" in titles
 
     window.show_area("accounts")  # already read: nothing changed since
     with qtbot.waitActive(window):
         window.activateWindow()
-    assert not window.customer_menu.isEnabled()
-    qtbot.keyClick(window.accounts_page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert not window.area_menu("customers").isEnabled()
+    qtbot.keyClick(window.page("accounts").table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
     assert [d for d in window.findChildren(PaymentDialog) if d.isVisible()] == []
 
@@ -111,7 +111,7 @@ def test_customer_actions_do_not_fire_outside_the_customers_area(
 def test_log_a_call_with_a_follow_up_and_find_it_on_the_timeline_and_in_today(
         open_window, demo_file, qtbot):
     window = open_window(demo_file)
-    customers = window.customers_page
+    customers = window.page("customers")
     with qtbot.waitSignal(customers.customers_loaded, timeout=10000):
         window.show_area("customers")
 
@@ -146,7 +146,7 @@ def test_log_a_call_with_a_follow_up_and_find_it_on_the_timeline_and_in_today(
         window.activateWindow()
     qtbot.keyClick(window.nav, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area().key == "today"
-    today = window.today_page
+    today = window.page("today")
     qtbot.waitUntil(lambda: today.list_date() == DEMO_TODAY and not today.is_loading(),
                     timeout=10000)
     assert not _follow_ups_for(today, target.id)
@@ -184,7 +184,7 @@ def _centre_of(header, column: int):
 
 def test_a_call_logged_for_a_follow_up_in_today_completes_it(open_window, demo_file, qtbot):
     window = open_window(demo_file)
-    today = window.today_page
+    today = window.page("today")
     qtbot.waitUntil(lambda: bool(today.items()) and not today.is_loading(), timeout=10000)
     follow_up = next(item for item in today.items() if item.kind == FOLLOW_UP)
     row = today.model.position_of((follow_up.kind, follow_up.ref_id))
