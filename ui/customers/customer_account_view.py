@@ -114,15 +114,15 @@ class CustomerAccountView(QWidget):
         mute(self.contact_label)
         # A tool bar, so that in a narrow window the actions that do not fit
         # move into its » menu instead of holding the window wide.
-        self._account_bar = QToolBar()
-        self._account_bar.setObjectName("accountActions")
-        self._account_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._account_bar.setStyleSheet("QToolBar#accountActions { border: none; spacing: 6px; }")
+        self.account_bar = QToolBar()
+        self.account_bar.setObjectName("accountActions")
+        self.account_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.account_bar.setStyleSheet("QToolBar#accountActions { border: none; spacing: 6px; }")
         self.name_label.setMinimumWidth(1)  # until a customer is shown
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.name_label, 1)
-        title_row.addWidget(self._account_bar)
+        title_row.addWidget(self.account_bar)
 
         self._chips = QHBoxLayout()
         self._chips.setSpacing(6)
@@ -260,7 +260,7 @@ class CustomerAccountView(QWidget):
 
         A tab's actions are also its table's context menu.
         """
-        self._account_bar.addActions(list(account))
+        self.account_bar.addActions(list(account))
         for row, actions in ((self._invoice_buttons, invoice),
                              (self._money_in_buttons, money_in),
                              (self._timeline_buttons, timeline)):

@@ -271,13 +271,13 @@ class CustomersPage(QWidget):
             tip="Record money received from this customer")
         self.add_credit_note_action = page_action(
             self, "Add &Credit Note…", "Ctrl+Shift+C", self._on_add_credit_note_action_triggered,
-            tip="Grant this customer a credit note")
+            bar_text="Credit Note", tip="Grant this customer a credit note")
         self.allocate_credit_action = page_action(
             self, "A&llocate Credit…", "Ctrl+Shift+L", self._on_allocate_credit_action_triggered,
             tip="Use the account's unallocated credit to pay open invoices, oldest first")
         self.add_invoice_action = page_action(
             self, "Add &Invoice…", "Ctrl+I", self._on_add_invoice_action_triggered,
-            tip="Record an invoice issued to this customer")
+            bar_text="Invoice", tip="Record an invoice issued to this customer")
         self.edit_invoice_action = page_action(
             self, "&Edit Invoice…", "F2", self._on_edit_invoice_action_triggered,
             tip="Correct the selected invoice's number, dates or amount")
@@ -289,7 +289,7 @@ class CustomersPage(QWidget):
             tip="Stop all follow-up with this customer")
         self.edit_customer_action = page_action(
             self, "Edit C&ustomer…", "Ctrl+E", self._on_edit_customer_action_triggered,
-            tip="Change this customer's details, terms and follow-up")
+            bar_text="Edit", tip="Change this customer's details, terms and follow-up")
         self.add_customer_action = page_action(
             self, "&Add Customer…", "Ctrl+Shift+N", self._on_add_customer_action_triggered,
             tip="Add a new customer")
@@ -299,6 +299,7 @@ class CustomersPage(QWidget):
         self.email_statement_action = page_action(
             self, "E-&mail Statement…", "Ctrl+Shift+M",
             self._on_email_statement_action_triggered,
+            bar_text="E-mail",
             tip="E-mail this customer's open-item statement as a PDF to their billing contacts")
         self.edit_note_action = page_action(
             self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,

@@ -847,34 +847,38 @@ class TodayPage(QWidget):
             tip="Mark the selected item as dealt with: it leaves the list")
         self.snooze_action = page_action(
             self, "&Snooze…", "Ctrl+Shift+S", self._on_snooze_action_triggered,
-            tip="Put the selected item aside until a later day")
+            bar_text="Snooze", tip="Put the selected item aside until a later day")
         self.dismiss_action = page_action(
             self, "D&ismiss…", "Del", self._on_dismiss_action_triggered,
-            tip="Take the selected item off the list for good, saying why")
+            bar_text="Dismiss", tip="Take the selected item off the list for good, saying why")
         self.open_customer_action = page_action(
             self, "&Open Customer", "Ctrl+Return", self._on_open_customer_action_triggered,
-            tip="Show the customer's account")
+            bar_text="Open", tip="Show the customer's account")
         self.search_action = page_action(
             self, "Search &Notes", QKeySequence.StandardKey.Find, self._on_search_action_triggered,
             tip="Find a note in every contact logged")
         self.review_action = page_action(
             self, "Re&view Reminder…", "Ctrl+R", self._on_review_action_triggered,
+            bar_text="Review",
             tip="Review the selected reminder due: its invoices, charges and text, then "
                 "approve or skip it")
         self.approve_selected_action = page_action(
             self, "&Approve Selected…", "Ctrl+Shift+A",
             self._on_approve_selected_action_triggered,
+            bar_text="Approve",
             tip="Approve the selected reminders due at once, each with its template's text")
         self.print_letters_action = page_action(
             self, "Print Due &Letters…", "Ctrl+Shift+P", self._on_print_letters_action_triggered,
+            bar_text="Print Letters",
             tip="Record every reminder letter due today as sent and print them in one PDF")
         self.send_emails_action = page_action(
             self, "Send Due &E-mails…", "Ctrl+Shift+M", self._on_send_emails_action_triggered,
+            bar_text="Send E-mails",
             tip="Send every e-mail reminder due today, with its statement attached, through "
                 "your mail server")
         self.retry_email_action = page_action(
             self, "Re&try E-mail", "Ctrl+Shift+R", self._on_retry_email_action_triggered,
-            tip="Send the selected e-mails that were not sent again")
+            bar_text="Retry", tip="Send the selected e-mails that were not sent again")
         # Delete dismisses only from the list itself, never from the search box.
         self.removeAction(self.dismiss_action)
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -208,3 +208,32 @@ def test_a_call_logged_for_a_follow_up_in_today_completes_it(open_window, demo_f
     left = len(today.items())
     assert left < count
     qtbot.waitUntil(lambda: window.nav_badge("today") == str(left), timeout=10000)
+
+
+def test_the_days_actions_fit_a_1280_by_800_window_without_the_overflow_menu(
+        open_window, demo_file, qtbot):
+    window = open_window(demo_file)
+    window.resize(1280, 800)
+    today = window.page("today")
+    window.show_area("today")
+    qtbot.waitUntil(lambda: today.list_date() is not None, timeout=10000)
+
+    def on_show(bar, actions) -> list[str]:
+        """The actions of ``bar`` that are not shown on it (but in its » menu)."""
+        return [a.text() for a in actions if not bar.widgetForAction(a).isVisible()]
+
+    daily = [today.review_action, today.approve_selected_action, today.done_action,
+             today.snooze_action, today.dismiss_action, today.open_customer_action,
+             today.print_letters_action, today.send_emails_action,
+             window.log_contact_action]
+    qtbot.waitUntil(lambda: on_show(today.action_bar, daily) == [], timeout=5000)
+
+    customers = window.page("customers")
+    window.show_area("customers")
+    with qtbot.waitSignal(customers.account_loaded, timeout=10000):
+        customers.show_customer(4)  # Müller GmbH: a long name and a disputed invoice
+    bar = customers.view.account_bar
+    daily = [customers.record_payment_action, customers.add_credit_note_action,
+             customers.add_invoice_action, customers.statement_action,
+             customers.email_statement_action]
+    qtbot.waitUntil(lambda: on_show(bar, daily) == [], timeout=5000)
