@@ -117,6 +117,7 @@ class Task(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
         self.detached = False
         self.superseded = False
+        self.written: Callable[[], None] | None = None  # a write's news, told even if superseded
         self.done = False
         self._progressed.connect(self._on_self_progressed)
         self._succeeded.connect(self._on_self_succeeded)
@@ -206,10 +207,10 @@ class Task(QObject):
         if self.detached:
             return
         self._finish()
-        if self.superseded:
-            return
-        if self._on_success is not None:
+        if not self.superseded and self._on_success is not None:
             self._on_success(result)
+        if self.written is not None:
+            self.written()
 
     @Slot(object)
     def _on_self_failed(self, failure: TaskFailure) -> None:
@@ -338,13 +339,13 @@ class TaskRunner(QObject):
         optionally, its ``initiator``; a read with a ``latest`` key drops the
         outcome of the read still running under that key.
         """
-        if writes:
-            if changes is None:
-                raise ValueError("a write says what it changes")
-            on_success = self._then_broadcast(on_success, changes, initiator)
+        if writes and changes is None:
+            raise ValueError("a write says what it changes")
         task = Task(work, window=self._window, label=label, on_success=on_success,
                     on_failure=on_failure, store_path=store_path, cancellable=cancellable,
                     on_cancel=on_cancel)
+        if writes:
+            task.written = lambda: self.changed.emit(changes, initiator)
         if latest is not None:
             self.forget(latest)
             self._latest[latest] = task
@@ -359,15 +360,6 @@ class TaskRunner(QObject):
         earlier = self._latest.pop(latest, None)
         if earlier is not None and not earlier.done:
             earlier.supersede()
-
-    def _then_broadcast(self, on_success: Callable[[Any], None] | None, changes: Changes,
-                        initiator: object) -> Callable[[Any], None]:
-        def succeeded(result: Any) -> None:
-            if on_success is not None:
-                on_success(result)
-            self.changed.emit(changes, initiator)
-
-        return succeeded
 
     def stop_all(self) -> None:
         """Drop queued work, wait for running work, and ignore outcomes on their way.

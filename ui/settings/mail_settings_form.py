@@ -61,7 +61,6 @@ class MailSettingsForm(QWidget):
         self.setObjectName("mailSettings")
         self._tasks = tasks
         self._busy = 0
-        self._request = 0
         self._edited = False  # the user has changed the form since it was read or saved
         self._errors = FieldErrors(self)  # type: ignore[arg-type]  # any widget will do
         self._build()
@@ -71,19 +70,17 @@ class MailSettingsForm(QWidget):
 
     def reload(self) -> None:
         """Read the settings and whether a password is kept, in the background."""
-        self._request += 1
-        request = self._request
 
         def work(_progress: Progress) -> tuple[MailSettings | None, bool]:
             settings = mail_settings()
             return settings, settings is not None and _has_password(settings)
 
-        self._tasks.run(work, on_success=lambda found: self._on_load_task_succeeded(
-            request, *found), on_failure=lambda _error: request != self._request)
+        self._tasks.run(work, on_success=lambda found: self._on_load_task_succeeded(*found),
+                        latest=(self, "load"))
 
     def clear(self) -> None:
         """Forget what is shown (the store closed); reads on their way are dropped."""
-        self._request += 1
+        self._tasks.forget((self, "load"))
         self._edited = False
         self._fill(None)
         self._password_kept = PASSWORD_NEW
@@ -110,10 +107,8 @@ class MailSettingsForm(QWidget):
 
     # --- reading --------------------------------------------------------------------
 
-    def _on_load_task_succeeded(self, request: int, settings: MailSettings | None,
+    def _on_load_task_succeeded(self, settings: MailSettings | None,
                                 has_password: bool) -> None:
-        if request != self._request:
-            return
         if not self._edited:  # what the user has typed meanwhile stays
             self._fill(settings)
         self._show_password_kept(has_password, settings)

@@ -108,7 +108,6 @@ class SettingsPage(QWidget):
         self._tasks = tasks
         self._today = today
         self._settings: PolicySettings | None = None
-        self._request = 0
         self._writing = 0
         self._wanted: dict[str, object] = {}  # the row to select once a write is read back
         self.terms_model = PaymentTermsModel(self)
@@ -123,19 +122,16 @@ class SettingsPage(QWidget):
 
     def reload(self) -> None:
         """Read every setting again from the store."""
-        self._request += 1
-        request = self._request
         self.mail_form.reload()
 
         def work(_progress: Progress) -> PolicySettings:
             return policy_settings()
 
-        self._tasks.run(work, on_success=lambda settings: self._on_load_task_succeeded(
-            request, settings), on_failure=lambda _error: request != self._request)
+        self._tasks.run(work, on_success=self._on_load_task_succeeded, latest=(self, "load"))
 
     def clear(self) -> None:
         """Forget what is shown (the store closed); reads on their way are dropped."""
-        self._request += 1
+        self._tasks.forget((self, "load"))
         self._settings = None
         self.mail_form.clear()
         for model in self._models():
@@ -200,9 +196,7 @@ class SettingsPage(QWidget):
 
     # --- reading ----------------------------------------------------------------------
 
-    def _on_load_task_succeeded(self, request: int, settings: PolicySettings) -> None:
-        if request != self._request:
-            return  # a newer read is on its way
+    def _on_load_task_succeeded(self, settings: PolicySettings) -> None:
         self._settings = settings
         rate = self.current_rate()
         kept = {"terms": _key(self.current_terms()), "charges": _key(self.current_credit_policy()),

@@ -160,13 +160,10 @@ class TodayPage(QWidget):
         self._tasks = tasks
         self._today = today
         self._settings = settings if settings is not None else QSettings()
-        self._request = 0
-        self._search_request = 0
         self._writing = 0
         self._preparing = 0  # reminders being read for review or approval
         self._letters: DueLettersPrinter | None = None  # made when first used
         self._sending = False  # e-mails are being handed to the mail server
-        self._review_request = 0
         self._loading = False
         self._loaded_once = False
         self._list_date: dt.date | None = None
@@ -203,9 +200,8 @@ class TodayPage(QWidget):
 
     def clear(self) -> None:
         """Forget the list and the search (the store closed); loads on their way are dropped."""
-        self._request += 1
-        self._search_request += 1
-        self._review_request += 1
+        for key in ("list", "search", "review"):
+            self._tasks.forget((self, key))
         self._preparing = 0
         self.clear_notice()
         self._settle.stop()
@@ -314,8 +310,6 @@ class TodayPage(QWidget):
 
     def _load(self, *, review: bool) -> None:
         self._settle.stop()
-        self._request += 1
-        request = self._request
         as_of, today = self.as_of(), self._today()
 
         def work(_progress: Progress) -> list[WorkItem]:
@@ -331,14 +325,11 @@ class TodayPage(QWidget):
         # Reviewing promises may record some as kept or broken.
         self._tasks.run(
             work, writes=review, changes=changes(Change.CONTACTS) if review else None,
-            initiator=self,
-            on_success=lambda items: self._on_load_task_succeeded(request, as_of, items),
-            on_failure=lambda error: self._on_load_task_failed(request, error))
+            initiator=self, latest=(self, "list"),
+            on_success=lambda items: self._on_load_task_succeeded(as_of, items),
+            on_failure=self._on_load_task_failed)
 
-    def _on_load_task_succeeded(self, request: int, as_of: dt.date,
-                                items: list[WorkItem]) -> None:
-        if request != self._request:
-            return  # an older request: a newer one is on its way
+    def _on_load_task_succeeded(self, as_of: dt.date, items: list[WorkItem]) -> None:
         self._loading = False
         self._loaded_once = True
         self._list_date = as_of
@@ -353,9 +344,7 @@ class TodayPage(QWidget):
         self.worklist_changed.emit(items)
         self.current_changed.emit()
 
-    def _on_load_task_failed(self, request: int, _error: BaseException) -> bool:
-        if request != self._request:
-            return True  # an older request's failure: the newer one decides
+    def _on_load_task_failed(self, _error: BaseException) -> bool:
         self._loading = False
         self._update_heading()
         self._update_actions()
@@ -365,8 +354,7 @@ class TodayPage(QWidget):
 
     def _search(self) -> None:
         self._search_timer.stop()
-        self._search_request += 1
-        request = self._search_request
+        self._tasks.forget((self, "search"))
         text = self.search_edit.text().strip()
         if not text:
             self._show_notes("")
@@ -375,12 +363,10 @@ class TodayPage(QWidget):
         def work(_progress: Progress) -> list[NoteHit]:
             return search_notes(text)
 
-        self._tasks.run(work, on_success=lambda hits: self._on_search_task_succeeded(
-            request, text, hits), on_failure=lambda _error: request != self._search_request)
+        self._tasks.run(work, on_success=lambda hits: self._on_search_task_succeeded(text, hits),
+                        latest=(self, "search"))
 
-    def _on_search_task_succeeded(self, request: int, text: str, hits: list[NoteHit]) -> None:
-        if request != self._search_request:
-            return  # the text changed since
+    def _on_search_task_succeeded(self, text: str, hits: list[NoteHit]) -> None:
         self.notes.set_rows(hits)
         self._show_notes(text)
         if hits:
@@ -497,8 +483,6 @@ class TodayPage(QWidget):
             return
         from ui.today.action_review_dialog import prepare_review
 
-        self._review_request += 1
-        request = self._review_request
         today = self._today()
 
         def work(_progress: Progress) -> ActionReview | None:
@@ -507,13 +491,10 @@ class TodayPage(QWidget):
         self._preparing += 1
         self._update_actions()
         self._tasks.run(
-            work, on_success=lambda review: self._on_review_task_succeeded(request, item, review),
-            on_failure=lambda error: self._on_prepare_task_failed(request, error))
+            work, on_success=lambda review: self._on_review_task_succeeded(item, review),
+            on_failure=self._on_prepare_task_failed, latest=(self, "review"))
 
-    def _on_review_task_succeeded(self, request: int, item: WorkItem,
-                                  review: ActionReview | None) -> None:
-        if request != self._review_request:
-            return  # the store closed, or another reminder was asked for since
+    def _on_review_task_succeeded(self, item: WorkItem, review: ActionReview | None) -> None:
         self._preparing -= 1
         self._update_actions()
         if review is None:
@@ -522,9 +503,7 @@ class TodayPage(QWidget):
             return
         self._ask_review(item, review)
 
-    def _on_prepare_task_failed(self, request: int, _error: BaseException) -> bool:
-        if request != self._review_request:
-            return True
+    def _on_prepare_task_failed(self, _error: BaseException) -> bool:
         self._preparing -= 1
         self._update_actions()
         return False  # the task helper tells the user what went wrong
@@ -578,8 +557,6 @@ class TodayPage(QWidget):
         """Read the selected reminders and their texts in the background, then confirm them."""
         from ui.today.batch_approve_dialog import prepare_batch
 
-        self._review_request += 1
-        request = self._review_request
         today = self._today()
 
         def work(progress: Progress) -> list[BatchEntry]:
@@ -589,12 +566,10 @@ class TodayPage(QWidget):
         self._update_actions()
         self._tasks.run(
             work, label="Preparing the reminders…",
-            on_success=lambda entries: self._on_batch_task_succeeded(request, entries),
-            on_failure=lambda error: self._on_prepare_task_failed(request, error))
+            on_success=self._on_batch_task_succeeded, on_failure=self._on_prepare_task_failed,
+            latest=(self, "review"))
 
-    def _on_batch_task_succeeded(self, request: int, entries: list[BatchEntry]) -> None:
-        if request != self._review_request:
-            return
+    def _on_batch_task_succeeded(self, entries: list[BatchEntry]) -> None:
         self._preparing -= 1
         self._update_actions()
         from ui.today.batch_approve_dialog import BatchApproveDialog
@@ -1228,7 +1203,7 @@ class TodayPage(QWidget):
 
     @Slot(str)
     def _on_search_edit_text_changed(self, text: str) -> None:
-        self._search_request += 1  # a search for older text is no longer wanted
+        self._tasks.forget((self, "search"))  # a search for older text is no longer wanted
         if text.strip():
             self._search_timer.start()
         else:
