@@ -30,8 +30,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -52,14 +50,14 @@ from models.overview import StoreOverview, store_overview
 from ui import VERSION
 from ui.common import file_pickers, messages
 from ui.common.area import Area, AreaContext, Badge
-from ui.common.elided_label import ElidedLabel
 from ui.common.resources import icon
-from ui.common.style import ACCENT, mute
+from ui.common.style import ACCENT
 from ui.common.tasks import Progress, TaskRunner
 from ui.window.areas import AREAS
 from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.window.new_company_dialog import NewCompanyDialog
 from ui.window.placeholder_page import PlaceholderPage
+from ui.window.status_bar import StatusBar
 from ui.window.store_setup import (
     CompanyDraft,
     build_demo_store,
@@ -731,37 +729,12 @@ class MainWindow(QMainWindow):
             menu.removeAction(menu.actions()[-1])  # no separator after the last section
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setSizeGripEnabled(True)
-        self._status_business = QLabel()
-        font = self._status_business.font()
-        font.setBold(True)
-        self._status_business.setFont(font)
-        self._status_counts = QLabel()
-        # Counts stay whole; the overdue list, the longest, gives way with "…".
-        self._status_counts.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        # Today's work keeps its room before the overdue list; in a narrow window
-        # both are cut short with "…", the counts never.
-        self._status_worklist = ElidedLabel()
-        self._status_worklist.setObjectName("worklistSummary")
-        self._status_worklist.setSizePolicy(QSizePolicy.Policy.Preferred,
-                                            QSizePolicy.Policy.Preferred)
-        self._status_worklist.setMinimumWidth(1)  # the navigation's count stays in sight
-        self._status_overdue = ElidedLabel()
-        self._status_today = QLabel()
-        mute(self._status_today)
-        parts: list[QWidget] = []
-        for label in (self._status_business, self._status_counts, self._status_worklist,
-                      self._status_overdue):
-            label.setContentsMargins(6, 0, 6, 0)
-            if parts:
-                parts.append(_separator())
-            parts.append(label)
-        for widget in parts:
-            bar.addWidget(widget, 1 if widget is self._status_overdue else 0)
-        self._status_today.setContentsMargins(6, 0, 6, 0)
-        bar.addPermanentWidget(self._status_today)
-        self._status_widgets = [*parts, self._status_today]
+        bar = StatusBar(self)
+        self.setStatusBar(bar)
+        self._status_business, self._status_counts = bar.business, bar.counts
+        self._status_worklist, self._status_overdue = bar.worklist, bar.overdue
+        self._status_today = bar.today
+        self._status_widgets = bar.widgets
 
     # --- window state ---------------------------------------------------------
 
@@ -967,10 +940,3 @@ class MainWindow(QMainWindow):
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
-
-def _separator() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.VLine)
-    line.setFrameShadow(QFrame.Shadow.Sunken)
-    line.setFixedHeight(14)
-    return line

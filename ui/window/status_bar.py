@@ -1,0 +1,85 @@
+"""The window's status bar: the open company at a glance, and a place of its own for hints."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QSizePolicy,
+    QStatusBar,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
+
+from ui.common.elided_label import ElidedLabel
+from ui.common.style import mute
+
+
+class StatusBar(QStatusBar):
+    """The business, its counts, today's work and what is overdue, beside a hint line.
+
+    A menu item's or button's status tip goes to :attr:`hint`, laid out beside
+    the labels, so a hint never covers them (Qt's own message would be drawn
+    over the bar's ordinary widgets, or hide them).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(True)
+        self.hint = ElidedLabel()
+        self.hint.setObjectName("statusHint")
+        self.hint.setContentsMargins(6, 0, 6, 0)
+        self.hint.hide()
+        self.business = QLabel()
+        font = self.business.font()
+        font.setBold(True)
+        self.business.setFont(font)
+        self.counts = QLabel()
+        # Counts stay whole; the overdue list, the longest, gives way with "…".
+        self.counts.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        # Today's work keeps its room before the overdue list; in a narrow window
+        # both are cut short with "…", the counts never.
+        self.worklist = ElidedLabel()
+        self.worklist.setObjectName("worklistSummary")
+        self.worklist.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.worklist.setMinimumWidth(1)  # the navigation's count stays in sight
+        self.overdue = ElidedLabel()
+        self.today = QLabel()
+        mute(self.today)
+        parts: list[QWidget] = []
+        for label in (self.business, self.counts, self.worklist, self.overdue):
+            label.setContentsMargins(6, 0, 6, 0)
+            if parts:
+                parts.append(_separator())
+            parts.append(label)
+        self.today.setContentsMargins(6, 0, 6, 0)
+        # Everything is a permanent widget: Qt neither hides nor paints over those.
+        self.addPermanentWidget(self.hint, 2)
+        for widget in parts:
+            self.addPermanentWidget(widget, 1 if widget is self.overdue else 0)
+        self.addPermanentWidget(self.today)
+        self.widgets: list[QWidget] = [*parts, self.today]
+        self.messageChanged.connect(self._on_self_message_changed)
+
+    def _on_self_message_changed(self, message: str) -> None:
+        self.hint.setText(message)
+        self.hint.setToolTip(message)
+        self.hint.setVisible(bool(message))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the bar without Qt's own message text: the hint label shows it."""
+        option = QStyleOption()
+        option.initFrom(self)
+        painter = QPainter(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option,
+                                   painter, self)
+
+
+def _separator() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.VLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    line.setFixedHeight(14)
+    return line
