@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 class ElidedLabel(QLabel):
     """Shows as much of its text as fits; the whole text is in the tooltip when cut."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, tip_when_cut: bool = False) -> None:
+        """``tip_when_cut``: the label keeps its own tooltip, the whole text while it is cut."""
         super().__init__(parent)
+        self._tip_when_cut = tip_when_cut
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def minimumSizeHint(self) -> QSize:
@@ -25,6 +27,10 @@ class ElidedLabel(QLabel):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Draw the text, cut with "…" if it does not fit."""
+        if self._tip_when_cut:
+            tip = self.text() if self.is_elided() else ""
+            if self.toolTip() != tip:
+                self.setToolTip(tip)
         painter = QPainter(self)
         rect = self.contentsRect()
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,

@@ -30,6 +30,7 @@ from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
 from models.followup import CHANNEL_WORDS, FollowUpStatus
 from models.money import format_money
 from models.timeline import TIMELINE_FILTERS, TimelineEntry
+from ui.common.elided_label import ElidedLabel
 from ui.common.rows_model import AGENCY, ID_ROLE, RowsModel, format_day
 from ui.common.style import ACCENT, ERROR, WARNING, mute, scale_font
 from ui.customers.invoices_model import InvoicesModel
@@ -101,7 +102,8 @@ class CustomerAccountView(QWidget):
         self.header: CustomerHeader | None = None
         self._allocatable = False
 
-        self.name_label = QLabel()
+        # A long name ends in "…", whole in its tooltip, rather than push the account aside.
+        self.name_label = ElidedLabel(tip_when_cut=True)
         self.name_label.setObjectName("customerName")
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -399,9 +401,13 @@ class CustomerAccountView(QWidget):
             self._on_table_selection_changed)
         self.timeline_table.doubleClicked.connect(self._on_timeline_table_double_clicked)
         # The details take what room there is; they are elided, whole in the tooltip.
+        # What happened gets a modest width of its own (the user may drag it wider)
+        # rather than its longest title's, which left the details a few letters.
         header = self.timeline_table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TimelineModel.WHAT, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(TimelineModel.WHAT, TIMELINE_WHAT_WIDTH)
         header.setSectionResizeMode(TimelineModel.DETAILS, QHeaderView.ResizeMode.Stretch)
         self.timeline_filter = QComboBox()
         self.timeline_filter.setObjectName("timelineFilter")
@@ -532,6 +538,10 @@ class CustomerAccountView(QWidget):
 def _amount(minor: int, currency: str) -> str:
     """An aging bucket: the amount without its currency (the balance beside it says it)."""
     return format_money(minor, currency).rsplit(" ", 1)[0] if minor else "–"
+
+
+TIMELINE_WHAT_WIDTH = 150
+"""The timeline's What column, in pixels, until the user drags it."""
 
 
 def _table(model: RowsModel) -> QTableView:

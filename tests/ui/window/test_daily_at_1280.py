@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
+from ui.common.elided_label import ElidedLabel
+from ui.customers.timeline_model import TimelineModel
+
 
 def _at_1280(open_window, demo_file, qtbot):
     window = open_window(demo_file)
@@ -29,3 +34,37 @@ def test_a_hint_in_the_status_bar_never_covers_its_labels(open_window, demo_file
 
     bar.clearMessage()
     qtbot.waitUntil(lambda: not bar.hint.isVisible())
+
+
+def test_the_timelines_details_have_the_widest_column_at_1280_by_800(
+        open_window, demo_file, qtbot):
+    window = _at_1280(open_window, demo_file, qtbot)
+    window.show_area("customers")
+    page = window.page("customers")
+    with qtbot.waitSignal(page.account_loaded, timeout=10000):
+        page.show_customer(10)
+    view = page.view
+    view.tabs.setCurrentWidget(view.timeline_table.parentWidget())
+    table = view.timeline_table
+    qtbot.waitUntil(lambda: table.isVisible() and view.timeline.rowCount() > 0)
+    header = table.horizontalHeader()
+    details = header.sectionSize(TimelineModel.DETAILS)
+    assert details > header.sectionSize(TimelineModel.WHAT)
+    assert details >= 180
+    # What is cut short is whole in the tooltip.
+    index = view.timeline.index(0, TimelineModel.DETAILS)
+    entry = view.timeline.row_at(0)
+    assert entry.detail in view.timeline.data(index, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_long_customer_name_is_cut_with_the_whole_name_in_its_tooltip(qtbot):
+    label = ElidedLabel(tip_when_cut=True)
+    qtbot.addWidget(label)
+    name = "Johnson Brothers International Holdings and Distribution Company LLC"
+    label.setText(name)
+    label.resize(200, 30)
+    label.show()
+    qtbot.waitUntil(lambda: label.toolTip() == name)
+    assert label.is_elided()
+    label.resize(label.fontMetrics().horizontalAdvance(name) + 40, 30)
+    qtbot.waitUntil(lambda: label.toolTip() == "")
