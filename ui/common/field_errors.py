@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from models.errors import LedgerError
 from ui.common.style import ERROR
+
+T = TypeVar("T")
+
+
+class FieldProblems(ValueError):
+    """Every field of a form that needs correcting: (field, message) pairs, in form order."""
+
+    def __init__(self, problems: Iterable[tuple[str, str]]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(message for _field, message in self.problems))
+
+
+class Problems:
+    """Collects each field's objection while a form is read, to show them all at once."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def read(self, read: Callable[[], T]) -> T | None:
+        """``read()``, or None with its objection kept when it raises LedgerError."""
+        try:
+            return read()
+        except LedgerError as error:
+            self.refuse(error.field, error.message)
+            return None
+
+    def refuse(self, field: str, message: str) -> None:
+        """Keep ``message`` for ``field`` (the first objection per field counts)."""
+        if all(known != field for known, _message in self.found):
+            self.found.append((field, message))
+
+    def check(self) -> None:
+        """Raise FieldProblems naming every objection kept, if any."""
+        if self.found:
+            raise FieldProblems(self.found)
 
 
 class FieldErrors:
@@ -59,6 +98,11 @@ class FieldErrors:
         if name is not None:
             self._focus[name].setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def show_all(self, problems: Sequence[tuple[str, str]]) -> None:
+        """Show every problem under its field at once; the cursor goes to the first."""
+        for field, message in reversed(problems):
+            self.show(field, message)
+
     def text(self, field: str) -> str:
         """The error shown at ``field`` ("" if none); unknown fields read the general line."""
         name = self._names.get(field)
@@ -94,6 +138,11 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setStyleSheet(f"color: {ERROR};")
+    # The line keeps its room while empty, so the dialog does not jump as errors come and go.
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())
     label.hide()
     return label
 

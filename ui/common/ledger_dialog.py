@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLayout,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from models.ledger import LedgerError
 from models.money import from_minor
-from ui.common.field_errors import FieldErrors
+from ui.common.date_field import DateField
+from ui.common.field_errors import FieldErrors, FieldProblems
 from ui.common.style import mute, scale_font
 
 
@@ -65,23 +65,31 @@ class LedgerDialog(QDialog):
     def accept(self) -> None:
         """Close with what was entered, unless a field needs correcting first."""
         self._errors.clear_all()
+        # A day typed the user's way ("2 Dec 2026") is read as YYYY-MM-DD from here on.
+        for field in self.findChildren(DateField):
+            field.normalise()
         try:
             self._take_input()
+        except FieldProblems as problems:
+            self._errors.show_all(problems.problems)
+            return
         except LedgerError as error:
             self.show_error(error)
             return
         super().accept()
 
     def _take_input(self) -> None:
-        """Read and check the form and keep the result; LedgerError if it will not do."""
+        """Read and check the form and keep the result.
+
+        Raises FieldProblems naming every field that will not do (see
+        ``field_errors.Problems``), or LedgerError for one.
+        """
         raise NotImplementedError
 
-    def _date_edit(self, day: dt.date, on_edited: Callable[[str], None]) -> QLineEdit:
-        """A date field showing ``day``, read as YYYY-MM-DD (or 24/11/2026)."""
-        edit = QLineEdit(day.isoformat())
-        edit.setPlaceholderText("YYYY-MM-DD")
-        edit.setToolTip("Also 24/11/2026 or 24.11.2026")
-        edit.setMaximumWidth(160)
+    def _date_edit(self, day: dt.date, on_edited: Callable[[str], None]) -> DateField:
+        """A date field showing ``day``: typed as the user writes dates, or picked."""
+        edit = DateField(day)
+        edit.setMaximumWidth(180)
         edit.textEdited.connect(on_edited)
         return edit
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.ledger import InvoiceDraft, LedgerError, parse_amount, parse_date
+from ui.common.field_errors import Problems
 from ui.common.ledger_dialog import LedgerDialog, amount_text
 from ui.common.style import mute
 
@@ -146,16 +147,20 @@ class InvoiceDialog(LedgerDialog):
         self._errors.clear("due_date")
 
     def _draft(self) -> InvoiceDraft:
+        problems = Problems()
         number = self.number_edit.text().strip()
         if not number:
-            raise LedgerError("number", "Enter the invoice number.")
-        issued = parse_date(self.issue_edit.text(), "issue_date")
-        due = parse_date(self.due_edit.text(), "due_date")
-        if due < issued:
-            raise LedgerError("due_date", "The due date is before the issue date.")
-        amount = parse_amount(self.amount_edit.text(), self._currency, "amount")
-        if amount <= 0:
-            raise LedgerError("amount", "Enter an amount above zero.")
+            problems.refuse("number", "Enter the invoice number.")
+        issued = problems.read(lambda: parse_date(self.issue_edit.text(), "issue_date"))
+        due = problems.read(lambda: parse_date(self.due_edit.text(), "due_date"))
+        if issued is not None and due is not None and due < issued:
+            problems.refuse("due_date", "The due date is before the issue date.")
+        amount = problems.read(
+            lambda: parse_amount(self.amount_edit.text(), self._currency, "amount"))
+        if amount is not None and amount <= 0:
+            problems.refuse("amount", "Enter an amount above zero.")
+        problems.check()
+        assert issued is not None and due is not None and amount is not None
         return InvoiceDraft(number=number, issue_date=issued, due_date=due,
                             amount_minor=amount, external_ref=self.reference_edit.text().strip())
 

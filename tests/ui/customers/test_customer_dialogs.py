@@ -295,6 +295,27 @@ def test_a_due_date_before_the_issue_date_is_refused_at_the_due_date(new_invoice
     assert new_invoice.error_text("due_date") == "The due date is before the issue date."
 
 
+def test_every_field_that_needs_correcting_is_named_at_once_without_the_dialog_jumping(
+        new_invoice, qtbot):
+    size = new_invoice.size()
+    new_invoice.due_edit.setText("2026-11-01")
+    qtbot.keyClicks(new_invoice.amount_edit, "-5")
+    qtbot.mouseClick(new_invoice.save_button, LEFT)
+
+    assert new_invoice.accepted_draft is None
+    assert new_invoice.error_text("number") == "Enter the invoice number."
+    assert new_invoice.error_text("due_date") == "The due date is before the issue date."
+    assert new_invoice.error_text("amount") == "Enter an amount above zero."
+    assert new_invoice.number_edit.hasFocus() or not new_invoice.isActiveWindow()
+    assert new_invoice.size() == size
+
+    qtbot.keyClicks(new_invoice.number_edit, "INV-9001")
+    new_invoice.due_edit.setText("2026-12-31")
+    new_invoice.amount_edit.setText("5")
+    qtbot.mouseClick(new_invoice.save_button, LEFT)
+    assert new_invoice.accepted_draft is not None
+
+
 def test_a_duplicate_invoice_number_is_shown_at_the_number_field(new_invoice):
     new_invoice.show_error(LedgerError("number", "Invoice INV-1 already exists."))
 
@@ -418,3 +439,15 @@ def test_typing_an_amount_in_the_pay_column_ticks_the_invoice(payment, qtbot):
         Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     assert model.index(row, AllocationModel.PAY).data() == "75.00"
     assert payment.summary_text() == "Allocated: 75.00 GBP    ·    Left as credit: 225.00 GBP"
+
+
+def test_an_invoice_date_may_be_typed_in_words(new_invoice, qtbot):
+    qtbot.keyClicks(new_invoice.number_edit, "INV-9002")
+    qtbot.keyClicks(new_invoice.amount_edit, "10")
+    new_invoice.issue_edit.setText("2 Dec 2026")
+    new_invoice.due_edit.setText("16/12/2026")
+    qtbot.keyClick(new_invoice, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert new_invoice.accepted_draft is not None
+    assert new_invoice.accepted_draft.issue_date == dt.date(2026, 12, 2)
+    assert new_invoice.accepted_draft.due_date == dt.date(2026, 12, 16)
