@@ -45,6 +45,19 @@ def runner(window) -> Iterator[TaskRunner]:
 
 
 @pytest.fixture
+def show_page(qtbot, window: QWidget) -> Callable[[QWidget], QWidget]:
+    """Show an area's page filling ``window``, as the main window would (not loaded yet)."""
+
+    def show(page: QWidget) -> QWidget:
+        page.resize(window.size())
+        window.show()
+        qtbot.waitExposed(window)
+        return page
+
+    return show
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     """Window settings in the test's own file, never the user's."""
     return QSettings(str(tmp_path / "settings" / "duly.ini"), QSettings.Format.IniFormat)

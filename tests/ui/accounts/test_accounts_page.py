@@ -25,14 +25,11 @@ LOAD_TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
-def make_page(qtbot, window, runner, settings) -> Callable[[], AccountsPage]:
+def make_page(qtbot, show_page, window, runner, settings) -> Callable[[], AccountsPage]:
     """A page in ``window``, shown, not yet loaded."""
 
     def make() -> AccountsPage:
-        page = AccountsPage(runner, lambda: DEMO_TODAY, window, settings=settings)
-        page.resize(window.size())
-        window.show()
-        qtbot.waitExposed(window)
+        page = show_page(AccountsPage(runner, lambda: DEMO_TODAY, window, settings=settings))
         return page
 
     return make

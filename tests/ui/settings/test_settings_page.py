@@ -40,14 +40,11 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def make_page(qtbot, window, runner) -> Callable[[], SettingsPage]:
+def make_page(qtbot, show_page, window, runner) -> Callable[[], SettingsPage]:
     """A loaded page filling ``window``."""
 
     def make() -> SettingsPage:
-        page = SettingsPage(runner, lambda: DEMO_TODAY, window)
-        page.resize(window.size())
-        window.show()
-        qtbot.waitExposed(window)
+        page = show_page(SettingsPage(runner, lambda: DEMO_TODAY, window))
         with qtbot.waitSignal(page.loaded, timeout=LOAD_TIMEOUT_MS):
             page.reload()
         return page

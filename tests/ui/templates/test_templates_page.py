@@ -28,14 +28,11 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def make_page(qtbot, window, runner, settings) -> Callable[[], TemplatesPage]:
+def make_page(qtbot, show_page, window, runner, settings) -> Callable[[], TemplatesPage]:
     """A page filling ``window``, shown, not yet loaded."""
 
     def make() -> TemplatesPage:
-        page = TemplatesPage(runner, lambda: DEMO_TODAY, window, settings=settings)
-        page.resize(window.size())
-        window.show()
-        qtbot.waitExposed(window)
+        page = show_page(TemplatesPage(runner, lambda: DEMO_TODAY, window, settings=settings))
         return page
 
     return make

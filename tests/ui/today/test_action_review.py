@@ -34,14 +34,12 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def make_page(qtbot, demo_store, window, runner, settings) -> Callable[[], TodayPage]:
+def make_page(qtbot, show_page, demo_store, window, runner,
+              settings) -> Callable[[], TodayPage]:
     """A page on the demo company filling ``window``, with today's list loaded."""
 
     def make() -> TodayPage:
-        page = TodayPage(runner, lambda: DEMO_TODAY, window, settings=settings)
-        page.resize(window.size())
-        window.show()
-        qtbot.waitExposed(window)
+        page = show_page(TodayPage(runner, lambda: DEMO_TODAY, window, settings=settings))
         with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
             page.reload()
         return page

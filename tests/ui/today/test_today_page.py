@@ -38,14 +38,11 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def make_page(qtbot, window, runner, settings) -> Callable[[], TodayPage]:
+def make_page(qtbot, show_page, window, runner, settings) -> Callable[[], TodayPage]:
     """A page filling ``window``, shown, not yet loaded."""
 
     def make() -> TodayPage:
-        page = TodayPage(runner, lambda: DEMO_TODAY, window, settings=settings)
-        page.resize(window.size())
-        window.show()
-        qtbot.waitExposed(window)
+        page = show_page(TodayPage(runner, lambda: DEMO_TODAY, window, settings=settings))
         return page
 
     return make
