@@ -149,8 +149,6 @@ class CustomersPage(QWidget):
         self._timeline: list[TimelineEntry] = []
         self.contact_logger: ContactLogger | None = None
         """Where contacts are logged and corrected; see :meth:`set_contact_logger`."""
-        self._list_generation = 0
-        self._account_generation = 0
         self._writing = 0
         self._emailing = False
         self._select_after_load: int | None = None
@@ -204,8 +202,8 @@ class CustomersPage(QWidget):
 
         Results still on their way from the old store are ignored.
         """
-        self._list_generation += 1
-        self._account_generation += 1
+        self.tasks.forget((self, "list"))
+        self.tasks.forget((self, "account"))
         self._customer_id = None
         self._header = None
         self._invoices, self._money_in, self._timeline = [], [], []
@@ -432,19 +430,14 @@ class CustomersPage(QWidget):
     # --- reading ----------------------------------------------------------------
 
     def _load_list(self) -> None:
-        self._list_generation += 1
-        generation = self._list_generation
         as_of = self._today()
 
         def load(_progress: Progress) -> list[Any]:
             return customer_list(as_of, today=as_of)
 
-        self.tasks.run(load, on_success=lambda rows: self._on_list_task_succeeded(
-            generation, rows))
+        self.tasks.run(load, on_success=self._on_list_task_succeeded, latest=(self, "list"))
 
-    def _on_list_task_succeeded(self, generation: int, rows: list[Any]) -> None:
-        if generation != self._list_generation:
-            return
+    def _on_list_task_succeeded(self, rows: list[Any]) -> None:
         self.customers.set_rows(rows)
         self._update_count()
         if self._customer_id is not None:
@@ -460,8 +453,6 @@ class CustomersPage(QWidget):
         self.customers_loaded.emit()
 
     def _load_account(self, customer_id: int) -> None:
-        self._account_generation += 1
-        generation = self._account_generation
         as_of = self._today()
 
         def load(_progress: Progress) -> tuple[CustomerHeader, list[InvoiceRow],
@@ -472,7 +463,7 @@ class CustomersPage(QWidget):
                     customer_timeline(customer_id), customer_follow_up(customer_id, as_of))
 
         def failed(error: BaseException) -> bool:
-            if isinstance(error, LedgerError) and generation == self._account_generation:
+            if isinstance(error, LedgerError):
                 # The customer is gone (another window, a restore): show the list again.
                 self._customer_id = None
                 self._header = None
@@ -482,13 +473,13 @@ class CustomersPage(QWidget):
             return False
 
         self.tasks.run(load, on_success=lambda result: self._on_account_task_succeeded(
-            generation, customer_id, result), on_failure=failed)
+            customer_id, result), on_failure=failed, latest=(self, "account"))
 
-    def _on_account_task_succeeded(self, generation: int, customer_id: int,
+    def _on_account_task_succeeded(self, customer_id: int,
                                    result: tuple[CustomerHeader, list[InvoiceRow],
                                                  list[MoneyInRow], list[TimelineEntry],
                                                  FollowUpStatus]) -> None:
-        if generation != self._account_generation or customer_id != self._customer_id:
+        if customer_id != self._customer_id:
             return
         header, invoices, money_in, timeline, follow_up = result
         self._header, self._invoices, self._money_in = header, invoices, money_in

@@ -167,8 +167,6 @@ class TemplatesPage(QWidget):
         self._tasks = tasks
         self._today = today
         self._settings = settings if settings is not None else QSettings()
-        self._list_request = 0
-        self._preview_request = 0
         self._saving = False
         self._selecting = False  # the page itself is moving the list's selection
         self._rows: list[TemplateRow] = []
@@ -189,8 +187,6 @@ class TemplatesPage(QWidget):
 
     def reload(self) -> None:
         """Read the templates and the customers to preview for (the editor keeps its text)."""
-        self._list_request += 1
-        request = self._list_request
         today = self._today()
 
         def work(_progress: Progress) -> _Loaded:
@@ -198,13 +194,12 @@ class TemplatesPage(QWidget):
             texts = {row.id: template_text(row.id) for row in rows}
             return _Loaded(rows, texts, customer_list(today, today=today))
 
-        self._tasks.run(work, on_success=lambda loaded: self._on_load_task_succeeded(
-            request, loaded), on_failure=lambda error: self._on_load_task_failed(request))
+        self._tasks.run(work, on_success=self._on_load_task_succeeded, latest=(self, "list"))
 
     def clear(self) -> None:
         """Forget everything (the store closed); reads and previews on their way are dropped."""
-        self._list_request += 1
-        self._preview_request += 1
+        self._tasks.forget((self, "list"))
+        self._tasks.forget((self, "preview"))
         self._preview_timer.stop()
         self._rows, self._texts = [], {}
         self._current = None
@@ -278,9 +273,7 @@ class TemplatesPage(QWidget):
 
     # --- loading ------------------------------------------------------------------
 
-    def _on_load_task_succeeded(self, request: int, loaded: _Loaded) -> None:
-        if request != self._list_request:
-            return  # an older request: a newer one is on its way
+    def _on_load_task_succeeded(self, loaded: _Loaded) -> None:
         self._rows, self._texts = loaded.rows, loaded.texts
         self.preview.set_customers(loaded.customers)
         current = self._current
@@ -295,11 +288,6 @@ class TemplatesPage(QWidget):
             self._preview_now(keep_place=True)
         self._size_columns()
         self.templates_loaded.emit()
-
-    def _on_load_task_failed(self, request: int) -> bool:
-        # An older request's failure is dropped (the newer one decides); the task
-        # helper tells the user about the latest.
-        return request != self._list_request
 
     def _list_rows(self) -> None:
         """The saved templates, a new one being written, and the one edited selected."""
@@ -435,8 +423,7 @@ class TemplatesPage(QWidget):
         letter, retyped); otherwise it shows the letter's start.
         """
         self._preview_timer.stop()
-        self._preview_request += 1
-        request = self._preview_request
+        self._tasks.forget((self, "preview"))
         if self._current is None:
             self._mark_problem_line(None)
             self.preview.show_note("No templates yet: New Template (Ctrl+Shift+N) starts one."
@@ -453,13 +440,11 @@ class TemplatesPage(QWidget):
             return preview((subject, body), customer_id, as_of)
 
         self._tasks.run(work, on_success=lambda letter: self._on_preview_task_succeeded(
-            request, letter, keep_place), on_failure=lambda error: self._on_preview_task_failed(
-            request, error))
+            letter, keep_place), on_failure=self._on_preview_task_failed,
+            latest=(self, "preview"))
 
-    def _on_preview_task_succeeded(self, request: int, letter: RenderedLetter | None,
+    def _on_preview_task_succeeded(self, letter: RenderedLetter | None,
                                    keep_place: bool) -> None:
-        if request != self._preview_request:
-            return  # the text or the customer changed since
         self._mark_problem_line(None)
         if letter is None:
             self.preview.show_note("There are no customers yet to fill the template in for. "
@@ -468,9 +453,7 @@ class TemplatesPage(QWidget):
             self.preview.show_letter(letter, keep_place=keep_place)
         self.preview_shown.emit()
 
-    def _on_preview_task_failed(self, request: int, error: BaseException) -> bool:
-        if request != self._preview_request:
-            return True  # the text changed since: the newer preview speaks
+    def _on_preview_task_failed(self, error: BaseException) -> bool:
         if not isinstance(error, LedgerError):
             return False
         if isinstance(error, TemplateError):
@@ -877,7 +860,7 @@ class TemplatesPage(QWidget):
     def _on_text_edited(self) -> None:
         self._set_status("")
         self._update_unsaved()
-        self._preview_request += 1  # a preview of the text before this is not wanted
+        self._tasks.forget((self, "preview"))  # a preview of the text before this: not wanted
         self._preview_timer.start()
 
     @Slot()
