@@ -499,7 +499,8 @@ class CustomersPage(QWidget):
     def _post(self, work: Callable[[], Any], customer_id: int | None, what: Changes, *,
               done: Callable[[Any], None] | None = None,
               refused: Callable[[LedgerError], None] | None = None) -> None:
-        """Run ``work`` as a write; then call ``done(result)``, reload and tell others.
+        """Run ``work`` as a write that changes ``what``; then call ``done(result)`` and
+        read the account again (the stream of changes tells the other areas).
 
         ``customer_id`` is the account written to (None: a new customer, whose
         id ``work`` returns). A LedgerError goes to ``refused`` (usually: re-open

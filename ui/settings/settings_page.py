@@ -97,8 +97,6 @@ class SettingsPage(QWidget):
 
     loaded = Signal()
     """The settings were read and are on show."""
-    policies_changed = Signal()
-    """Terms, a policy, a stage, a rate or a default was saved: other areas may differ."""
 
     def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
                  parent: QWidget | None = None) -> None:
@@ -230,10 +228,11 @@ class SettingsPage(QWidget):
     def _write(self, work: Callable[[], Any], notice: str, *, select: str | None = None,
                key: object = None,
                refused: Callable[[LedgerError], None] | None = None) -> None:
-        """Run ``work`` as a write; then say ``notice``, read everything again and tell the
-        window. ``select`` names the table whose row ``key`` (by default the id ``work``
-        returns) is selected once read back. A LedgerError goes to ``refused`` (re-open
-        the dialog with the objection at its field) or is shown in a message box."""
+        """Run ``work`` as a write of the policies; then say ``notice`` and read everything
+        again (the stream of changes tells the other areas). ``select`` names the table
+        whose row ``key`` (by default the id ``work`` returns) is selected once read back.
+        A LedgerError goes to ``refused`` (re-open the dialog with the objection at its
+        field) or is shown in a message box."""
         self._writing += 1
         self._update_actions()
 
@@ -248,7 +247,6 @@ class SettingsPage(QWidget):
             self.notice_label.setText(notice)
             self.reload()
             self._update_actions()
-            self.policies_changed.emit()
 
         def failed_first() -> None:
             self._writing -= 1

@@ -134,9 +134,6 @@ class TodayPage(QWidget):
     """The user asked to open a customer (Enter or double-click on an item or a note)."""
     worklist_changed = Signal(object)
     """A list arrived and is on show (a ``list[WorkItem]``, for :meth:`list_date`)."""
-    item_decided = Signal(int)
-    """An item was marked done, snoozed, dismissed, approved or skipped (its customer's id;
-    after a batch of reminders, the first one's)."""
     notes_found = Signal(object)
     """A note search answered (a ``list[NoteHit]``, for :meth:`search_text`)."""
     current_changed = Signal()
@@ -382,7 +379,8 @@ class TodayPage(QWidget):
     def _decide(self, item: WorkItem, work: Callable[[], Any], what: Changes, *,
                 refused: Callable[[LedgerError], None] | None = None,
                 notice: str = "", then: Callable[[Any], None] | None = None) -> None:
-        """Write a decision on ``item``; then read the list again and tell the window.
+        """Write a decision on ``item`` that changes ``what``; then read the list again (the
+        stream of changes tells the other areas).
 
         An item gone, or an account that moved on since the list was read, is
         said in a message and the list read again; other objections go to
@@ -401,7 +399,6 @@ class TodayPage(QWidget):
             if notice:
                 self.show_notice(notice)
             self._load(review=False)
-            self.item_decided.emit(item.customer_id)
             if then is not None:
                 then(result)
 
@@ -615,8 +612,6 @@ class TodayPage(QWidget):
                 f"{count} reminder{' was' if count == 1 else 's were'} not recorded.",
                 informative="\n\n".join(lines))
         self._load(review=False)
-        if recorded:
-            self.item_decided.emit(recorded[0].item.customer_id)
         if letters:
             self._print_letters(letters)
         if emails:

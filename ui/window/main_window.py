@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
         text = " · ".join(badge.summary for badge in self._badges.values())
         self._status_worklist.setText(text)
         self._status_worklist.setToolTip(
-            f"{text}\n\nWhat the Today list holds for {full_date(self.today())}."
+            f"{text}\n\nAs of {full_date(self.today())}."
             if text else "")
 
     def _update_status(self) -> None:
