@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.charges import paid_by
+from models.kinds import InvoiceStatus
 from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
 
 # The order of documents dated on the same day (then by number).
@@ -98,12 +99,12 @@ def _invoices(customer_id: int, currency: str, until: dt.date) -> list[ActivityE
     query = (Invoice.select(Invoice.number, Invoice.issue_date, Invoice.due_date,
                             Invoice.amount_minor, Invoice.status, paid.alias("paid"))
              .where((Invoice.customer == customer_id) & (Invoice.currency == currency)
-                    & (Invoice.issue_date <= until) & (Invoice.status != "void")))
+                    & (Invoice.issue_date <= until) & (Invoice.status != InvoiceStatus.VOID)))
     entries = []
     for number, issued, due, amount, status, paid_minor in query.tuples():
         entries.append(ActivityEntry("invoice", issued, number, "", due, amount, 0))
         unpaid = amount - int(paid_minor)
-        if status == "written_off" and unpaid > 0:
+        if status == InvoiceStatus.WRITTEN_OFF and unpaid > 0:
             entries.append(ActivityEntry("write-off", issued, number, "", None, 0, unpaid))
     return entries
 
@@ -111,7 +112,7 @@ def _invoices(customer_id: int, currency: str, until: dt.date) -> list[ActivityE
 def _live_charges(customer_id: int, currency: str, until: dt.date) -> pw.ModelSelect:
     return (Charge.select().join(Invoice, on=(Charge.invoice == Invoice.id))
             .where((Invoice.customer == customer_id) & (Charge.currency == currency)
-                   & ~Charge.voided & (Invoice.status != "void")
+                   & ~Charge.voided & (Invoice.status != InvoiceStatus.VOID)
                    & (Charge.charged_on <= until)))
 
 

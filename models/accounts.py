@@ -17,6 +17,7 @@ from typing import NamedTuple
 import peewee as pw
 
 from models.contacts import latest_contact, next_follow_up
+from models.kinds import InvoiceStatus, PromiseStatus
 from models.schema import (
     AgencyReferral,
     Allocation,
@@ -32,7 +33,8 @@ from models.schema import (
 
 DEFAULT_BUCKET_EDGES = (30, 60, 90)
 BUCKET_COUNT = len(DEFAULT_BUCKET_EDGES) + 2  # current, three ranges, over the last edge
-_COUNTED_STATUSES = ("open", "paid", "disputed", "with_agency")
+_COUNTED_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PAID, InvoiceStatus.DISPUTED,
+                     InvoiceStatus.WITH_AGENCY)
 
 
 class AccountRow(NamedTuple):
@@ -203,7 +205,8 @@ def _accounts_query(items: pw.Select, as_of: dt.date, edges: Sequence[int],
                 .select_from(items.c.customer_id, items.c.currency,
                              pw.fn.SUM(amount).alias("total"), overdue.alias("overdue"),
                              pw.fn.MIN(due).alias("oldest"),
-                             total_where(items.c.status == "disputed").alias("disputed"),
+                             total_where(items.c.status == InvoiceStatus.DISPUTED)
+                             .alias("disputed"),
                              *(b.alias(f"b{i}") for i, b in enumerate(buckets)))
                 .group_by(items.c.customer_id, items.c.currency))
     if not include_all:
@@ -312,7 +315,7 @@ def _flagged_customers(as_of: dt.date, customer_id: int | None) -> _Flags:
     plans = PaymentPlan.select(PaymentPlan.customer).where(
         (PaymentPlan.status == "active") & (PaymentPlan.agreed_on <= as_of))
     promises = Promise.select(Promise.customer).where(
-        (Promise.status == "open")
+        (Promise.status == PromiseStatus.OPEN)
         & (Promise.created_at <= dt.datetime.combine(as_of, dt.time.max)))
     agency = AgencyReferral.select(AgencyReferral.customer).where(
         AgencyReferral.status.in_(("referred", "collecting"))

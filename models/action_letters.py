@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models.followup import CHANNEL_WORDS, DueAction, Stage, stages_by_policy
+from models.followup import DueAction, Stage, stages_by_policy
+from models.kinds import Channel
 from models.letter_context import letter_context
 from models.money import format_money
 from models.schema import LetterTemplate
@@ -36,7 +37,7 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
     follow = _next_stage(action.stage)
     next_on = (as_of + dt.timedelta(days=follow.offset_days - action.stage.offset_days)
                if follow is not None else None)
-    if action.stage.channel == "phone" or action.stage.template_id is None:
+    if action.stage.channel == Channel.PHONE or action.stage.template_id is None:
         return ActionDraft(action.stage.channel, "", _call_points(action), "")
     template = LetterTemplate.get_by_id(action.stage.template_id)
     context = letter_context(action.customer_id, [i.id for i in action.invoices], as_of,
@@ -58,9 +59,9 @@ def _next_step(stage: Stage) -> str:
     for word, step in _NEXT_STEPS:
         if word in name:
             return step
-    if stage.channel == "phone":
+    if stage.channel == Channel.PHONE:
         return "call you to discuss the account"
-    return f"send you a further {CHANNEL_WORDS[stage.channel].lower()}"
+    return f"send you a further {Channel.word_for(stage.channel).lower()}"
 
 
 def _call_points(action: DueAction) -> str:

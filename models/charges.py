@@ -19,10 +19,11 @@ from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
 from models.interest import interest_words, invoice_compensation, invoice_interest
+from models.kinds import InvoiceStatus
 from models.money import format_money
 from models.schema import Allocation, Charge, Invoice
 
-_NOT_CHARGEABLE = ("void", "written_off")
+_NOT_CHARGEABLE = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
 
 
 @dataclass(frozen=True)

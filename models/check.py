@@ -13,11 +13,12 @@ import peewee as pw
 
 from models.contacts import contact_summary
 from models.db import integrity_problems
+from models.kinds import InvoiceStatus
 from models.money import format_money
 from models.note_search import note_search_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 
-_CLOSED_STATUSES = ("void", "written_off")
+_CLOSED_STATUSES = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _kept_open_amounts() -> list[Problem]:
                 .where((link == model.id) & ~Allocation.voided))
         derived = model.amount_minor - paid
         if model is Invoice:  # a void invoice is owed by nobody
-            derived = pw.Case(None, [(Invoice.status == "void", 0)], derived)
+            derived = pw.Case(None, [(Invoice.status == InvoiceStatus.VOID, 0)], derived)
         name = model.number if model is Invoice else model.id
         rows = (model.select(name, model.open_minor, derived.alias("derived"), model.currency)
                 .where(model.open_minor != derived)
@@ -158,8 +159,8 @@ def _kept_contact_summaries() -> list[Problem]:
 def _statuses() -> list[Problem]:
     found = []
     rows = (Invoice.select(Invoice.number, Invoice.status, Invoice.open_minor)
-            .where(((Invoice.status == "paid") & (Invoice.open_minor > 0))
-                   | ((Invoice.status == "open") & (Invoice.open_minor == 0)))
+            .where(((Invoice.status == InvoiceStatus.PAID) & (Invoice.open_minor > 0))
+                   | ((Invoice.status == InvoiceStatus.OPEN) & (Invoice.open_minor == 0)))
             .tuples())
     for number, status, open_minor in rows:
         state = "money still open" if open_minor else "nothing left to pay"

@@ -18,10 +18,11 @@ import peewee as pw
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
+from models.kinds import ContactKind, Direction, PromiseStatus
 from models.note_search import matching_notes
 from models.schema import (
     Allocation,
-    Contact,
+    ContactPerson,
     Customer,
     Interaction,
     InteractionInvoice,
@@ -86,7 +87,7 @@ def refresh_contact_summary(customer_ids: Iterable[int] | None = None) -> None:
 
 # --- the contact log ------------------------------------------------------------
 
-DIRECTIONS = ("outgoing", "incoming")
+DIRECTIONS = tuple(Direction)
 DEFAULT_OUTCOMES = ("promised to pay", "disputes", "asked for copy of invoice", "no answer",
                     "left message", "will pay in part", "needs a plan", "paid already")
 OUTCOMES_SETTING = "contact_outcomes"
@@ -111,9 +112,9 @@ def promised_since(as_of: dt.date, grace_days: int = PROMISE_GRACE_DAYS) -> dt.d
 class ContactEntry:
     """A contact with a customer as the user records it."""
 
-    kind: str  # call, email, letter, meeting, sms, note
+    kind: ContactKind
     occurred_at: dt.datetime
-    direction: str = "outgoing"
+    direction: Direction = Direction.OUTGOING
     with_whom: str = ""
     summary: str = ""
     outcome: str = ""
@@ -252,7 +253,7 @@ def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
     kept: list[int] = []
     broken: list[int] = []
     with writing():
-        promises = Promise.select().where(Promise.status == "open")
+        promises = Promise.select().where(Promise.status == PromiseStatus.OPEN)
         if customer_id is not None:
             promises = promises.where(Promise.customer == customer_id)
         for promise in promises:
@@ -267,9 +268,9 @@ def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
             Promise.update(status=status, resolved_on=resolved).where(
                 Promise.id == promise.id).execute()
             record_change(f"promise {status}", "promise", promise.id,
-                          before={"status": "open"}, after={"status": status,
+                          before={"status": PromiseStatus.OPEN}, after={"status": status,
                                                              "resolved_on": resolved})
-            (kept if status == "kept" else broken).append(promise.id)
+            (kept if status == PromiseStatus.KEPT else broken).append(promise.id)
     return PromiseReview(tuple(kept), tuple(broken))
 
 
@@ -303,9 +304,9 @@ def check_note(summary: str, outcome: str, follow_up_on: dt.date | None,
 def check_contact(entry: ContactEntry, now: dt.datetime) -> None:
     """Refuse a contact that cannot be logged as entered, naming the field; the log
     dialog and :func:`log_contact` both ask this."""
-    if entry.kind not in Interaction.KINDS:
+    if entry.kind not in tuple(ContactKind):
         raise LedgerError("kind", f"Choose what kind of contact it was: "
-                                  f"{', '.join(Interaction.KINDS)}.")
+                                  f"{', '.join(ContactKind)}.")
     if entry.direction not in DIRECTIONS:
         raise LedgerError("direction", "Say who contacted whom.")
     if entry.occurred_at > now + CLOCK_SLACK:
@@ -366,7 +367,7 @@ def search_notes(text: str, *, limit: int = 200) -> list[NoteHit]:
 
 def contact_people(customer_id: int) -> list[str]:
     """Names the customer's contacts go by, for "who was it with"."""
-    names = [name for (name,) in Contact.select(Contact.name)
-             .where(Contact.customer == customer_id)
-             .order_by(Contact.is_billing.desc(), Contact.name).tuples() if name]
+    names = [name for (name,) in ContactPerson.select(ContactPerson.name)
+             .where(ContactPerson.customer == customer_id)
+             .order_by(ContactPerson.is_billing.desc(), ContactPerson.name).tuples() if name]
     return list(dict.fromkeys(names))

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.accounts import AccountRow, overdue_accounts
+from models.kinds import InvoiceStatus
 from models.ledger import CustomerDraft, InvoiceDraft, LedgerError
 from models.schema import (
     Allocation,
-    Contact,
+    ContactPerson,
     CreditNote,
     Customer,
     Invoice,
@@ -138,7 +139,8 @@ def customer_header(customer_id: int, as_of: dt.date, *,
     customer = _customer(customer_id)
     accounts = overdue_accounts(as_of, today=today, include_all=True, customer_id=customer_id)
     accounts.sort(key=lambda a: (a.currency != customer.currency, a.currency))
-    contact = (Contact.select().where((Contact.customer == customer_id) & Contact.is_billing)
+    contact = (ContactPerson.select().where((ContactPerson.customer == customer_id)
+                                            & ContactPerson.is_billing)
                .first())
     last = max((a.last_contact_on for a in accounts if a.last_contact_on), default=None)
     return CustomerHeader(
@@ -178,7 +180,7 @@ def customer_invoices(customer_id: int, as_of: dt.date) -> list[InvoiceRow]:
     rows = []
     for (invoice_id, number, issued, due, currency, amount, paid_minor, status,
          reason) in query.tuples():
-        open_minor = 0 if status == "void" else amount - int(paid_minor)
+        open_minor = 0 if status == InvoiceStatus.VOID else amount - int(paid_minor)
         rows.append(InvoiceRow(
             id=invoice_id, number=number, issue_date=issued, due_date=due, currency=currency,
             amount_minor=amount, paid_minor=int(paid_minor), open_minor=open_minor,
@@ -225,7 +227,8 @@ def invoice_draft(invoice_id: int) -> InvoiceDraft:
 def customer_draft(customer_id: int) -> CustomerDraft:
     """The customer's details, ready to edit in the customer dialog."""
     customer = _customer(customer_id)
-    contact = (Contact.select().where((Contact.customer == customer_id) & Contact.is_billing)
+    contact = (ContactPerson.select().where((ContactPerson.customer == customer_id)
+                                            & ContactPerson.is_billing)
                .first())
     return CustomerDraft(
         code=customer.code, name=customer.name, currency=customer.currency,
@@ -259,7 +262,7 @@ def _balance(account: AccountRow) -> CurrencyBalance:
 
 def _status_on(status: str, open_minor: int) -> str:
     """The status as it stood: a paid invoice was still open on an earlier date."""
-    if status == "paid" and open_minor > 0:
+    if status == InvoiceStatus.PAID and open_minor > 0:
         return "open"
     return status
 

@@ -22,6 +22,7 @@ from typing import TypeVar
 import filelock
 import peewee as pw
 
+from models.errors import Refusal
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, database
 
@@ -39,13 +40,12 @@ PRAGMAS: dict[str, object] = {
 }
 
 
-class StoreError(Exception):
-    """A problem of the user's environment with a store, in the user's words."""
+class StoreError(Refusal):
+    """A store problem: the user's file or disk, in the user's words."""
 
     def __init__(self, path: Path | str | None, message: str) -> None:
-        super().__init__(message)
+        super().__init__("store", message)
         self.path = Path(path) if path is not None else None
-        self.message = message
 
 
 class StoreMissing(StoreError):

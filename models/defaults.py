@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from models.kinds import Channel
 from models.money import to_minor
 from models.reference_rates import seed_reference_rates
 from models.schema import (
@@ -203,8 +204,8 @@ def default_template(tone: str, channel: str) -> tuple[str, str]:
     """The subject and text Duly starts with for a tone ("friendly" … "final") and a
     channel ("email" or "letter")."""
     sign_off = _SIGN_OFF[channel].format(greeting=_EMAIL_GREETING[tone])
-    reply = "reply to this e-mail" if channel == "email" else "write to us"
-    words = {"{channel}": "e-mail" if channel == "email" else "letter", "{reply}": reply,
+    reply = "reply to this e-mail" if channel == Channel.EMAIL else "write to us"
+    words = {"{channel}": "e-mail" if channel == Channel.EMAIL else "letter", "{reply}": reply,
              "{sign_off}": sign_off}
     body = _BODY[tone]
     for placeholder, text in words.items():

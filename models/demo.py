@@ -22,12 +22,13 @@ import peewee as pw
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
+from models.kinds import InvoiceStatus
 from models.schema import (
     Agency,
     AgencyReferral,
     Allocation,
     AuditEntry,
-    Contact,
+    ContactPerson,
     CreditNote,
     CreditPolicy,
     Customer,
@@ -141,8 +142,9 @@ _FIELDS: dict[type[pw.Model], list[pw.Field]] = {
                Customer.currency, Customer.payment_terms, Customer.credit_policy,
                Customer.followup_policy, Customer.on_hold, Customer.hold_reason,
                Customer.notes, Customer.created_at],
-    Contact: [Contact.customer, Contact.name, Contact.role, Contact.email, Contact.phone,
-              Contact.is_billing],
+    ContactPerson: [ContactPerson.customer, ContactPerson.name, ContactPerson.role,
+                    ContactPerson.email, ContactPerson.phone,
+                    ContactPerson.is_billing],
     Invoice: [Invoice.id, Invoice.number, Invoice.customer, Invoice.issue_date,
               Invoice.due_date, Invoice.amount_minor, Invoice.open_minor, Invoice.currency,
               Invoice.status, Invoice.dispute_reason, Invoice.created_at],
@@ -297,7 +299,7 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
         f"{rng.randrange(1, 200)} {rng.choice(_STREETS)}\n{rng.choice(towns)}", country,
         language, currency, lookups.terms[terms], lookups.credit[credit],
         lookups.followup[policy], habit == "hold", hold_reason, "", created))
-    chunk.add(Contact, (customer_id, person, "Accounts payable", email,
+    chunk.add(ContactPerson, (customer_id, person, "Accounts payable", email,
                         f"+{rng.randrange(10**9, 10**10)}", True))
     net = 14 if terms == "Net 14" else 30
     size = rng.lognormvariate(6.5, 0.7)  # typical invoice around £650
@@ -507,12 +509,12 @@ def _stage_history() -> None:
 
 def _audited_history(today: dt.date) -> None:
     """The audit entries a real business would have for its disputes and holds."""
-    for invoice in Invoice.select().where(Invoice.status == "disputed"):
+    for invoice in Invoice.select().where(Invoice.status == InvoiceStatus.DISPUTED):
         at = dt.datetime.combine(min(invoice.due_date + dt.timedelta(days=9), today),
                                  dt.time(14, 10))
         AuditEntry.create(at=at, who="demo", action="dispute invoice", table="invoice",
-                          row_id=invoice.id, before=json.dumps({"status": "open"}),
-                          after=json.dumps({"status": "disputed",
+                          row_id=invoice.id, before=json.dumps({"status": InvoiceStatus.OPEN}),
+                          after=json.dumps({"status": InvoiceStatus.DISPUTED,
                                             "dispute_reason": invoice.dispute_reason}))
     for customer in Customer.select().where(Customer.on_hold):
         AuditEntry.create(at=dt.datetime.combine(today - dt.timedelta(days=20), dt.time(9, 5)),
@@ -569,7 +571,7 @@ def _pay_oldest_first(customer: Customer, invoices: list[Invoice], day: dt.date,
         inv.open_minor -= part
         amount -= part
         Invoice.update(open_minor=inv.open_minor,
-                       status="open" if inv.open_minor else "paid").where(
+                       status=InvoiceStatus.OPEN if inv.open_minor else InvoiceStatus.PAID).where(
             Invoice.id == inv.id).execute()
     Payment.update(unallocated_minor=amount).where(Payment.id == payment.id).execute()
 
@@ -587,5 +589,5 @@ def _referral(agency: Agency, customer: Customer, today: dt.date) -> None:
         notes="No reply to the final notice; passed to the agency with the full file.")
     for inv in old:
         ReferralInvoice.create(referral=referral, invoice=inv)
-    Invoice.update(status="with_agency").where(
+    Invoice.update(status=InvoiceStatus.WITH_AGENCY).where(
         Invoice.id.in_([i.id for i in old])).execute()

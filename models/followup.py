@@ -23,10 +23,11 @@ from models.audit import record_change
 from models.contacts import promised_since, refresh_contact_summary
 from models.db import writing
 from models.errors import LedgerError
+from models.kinds import Channel, ContactKind, InvoiceStatus, PromiseStatus
 from models.mail import valid_address
 from models.money import format_money
 from models.schema import (
-    Contact,
+    ContactPerson,
     CreditNote,
     Customer,
     FollowUpPolicy,
@@ -46,8 +47,6 @@ from models.schema import (
 
 DEFAULT_POLICY_SETTING = "default_followup_policy"
 DEFAULT_POLICY_NAME = "Standard"
-CHANNEL_CONTACT_KIND = {"email": "email", "letter": "letter", "phone": "call"}
-CHANNEL_WORDS = {"email": "E-mail", "letter": "Letter", "phone": "Phone call"}
 NO_EMAIL_ADDRESS = "No e-mail address: print a letter instead."
 
 
@@ -146,12 +145,12 @@ class _Account:
 def goes_by_letter(action: DueAction) -> bool:
     """Whether the action is printed: a letter stage, or an e-mail stage to a customer
     with no usable e-mail address (who gets a letter instead)."""
-    return action.stage.channel == "letter" or action.no_email_address
+    return action.stage.channel == Channel.LETTER or action.no_email_address
 
 
 def goes_by_email(action: DueAction) -> bool:
     """Whether the action is e-mailed: an e-mail stage to a customer with an address."""
-    return action.stage.channel == "email" and not action.no_email_address
+    return action.stage.channel == Channel.EMAIL and not action.no_email_address
 
 
 def letters_due(as_of: dt.date) -> list[DueAction]:
@@ -223,7 +222,7 @@ def _next_stage(customer_id: int, policy_id: int | None,
                .join(FollowUpStage).where(StageExecution.invoice == Invoice.id))
     query = (Invoice.select(Invoice.due_date, reached.alias("reached"))
              .where((Invoice.customer == customer_id) & (Invoice.open_minor > 0)
-                    & (Invoice.status == "open")))
+                    & (Invoice.status == InvoiceStatus.OPEN)))
     upcoming: list[tuple[dt.date, str]] = []
     for due, position in query.tuples():
         for stage in stages:
@@ -271,7 +270,7 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
         stage = action.stage
         if contact_id is None:
             contact = Interaction.create(
-                customer=customer_id, kind=CHANNEL_CONTACT_KIND[stage.channel],
+                customer=customer_id, kind=Channel(stage.channel).contact_kind,
                 direction="outgoing", occurred_at=now, with_whom="",
                 summary=_summary(action, subject, text), subject=subject.strip(),
                 body=text.strip(), outcome="", stage=stage.id, created_at=now)
@@ -306,7 +305,7 @@ class RecordedStage:
     """A contact that carried out a follow-up stage, as it was recorded."""
 
     contact_id: int
-    contact_kind: str  # "letter", "email", "call"…
+    contact_kind: ContactKind
     customer_id: int
     customer_code: str
     invoice_ids: tuple[int, ...]
@@ -398,7 +397,8 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
                             reached.alias("reached"))
              .join(Customer)
              .where((Invoice.open_minor > 0)
-                    & Invoice.status.in_(["open", "disputed", "with_agency"])
+                    & Invoice.status.in_([InvoiceStatus.OPEN, InvoiceStatus.DISPUTED,
+                                          InvoiceStatus.WITH_AGENCY])
                     & (Invoice.due_date <= as_of - dt.timedelta(days=earliest))))
     if customer_id is not None:
         query = query.where(Invoice.customer == customer_id)
@@ -453,7 +453,7 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
     """
     promised = (PromiseInvoice.select(PromiseInvoice.invoice, Promise.promised_for)
                 .join(Promise)
-                .where((Promise.status == "open")
+                .where((Promise.status == PromiseStatus.OPEN)
                        & (Promise.promised_for >= promised_since(as_of))))
     planned = (PaymentPlanItem.select(PaymentPlanItem.invoice)
                .join(PaymentPlan)
@@ -517,12 +517,12 @@ def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
 
 def _letters_instead(due: list[DueAction]) -> list[DueAction]:
     """E-mail actions to customers without a usable address, marked to go as letters."""
-    emailed = {a.customer_id for a in due if a.stage.channel == "email"}
+    emailed = {a.customer_id for a in due if a.stage.channel == Channel.EMAIL}
     if not emailed:
         return due
     reachable = customers_with_email(emailed)
     return [replace(a, no_email_address=True, warnings=(*a.warnings, NO_EMAIL_ADDRESS))
-            if a.stage.channel == "email" and a.customer_id not in reachable else a
+            if a.stage.channel == Channel.EMAIL and a.customer_id not in reachable else a
             for a in due]
 
 
@@ -533,8 +533,8 @@ def customers_with_email(customer_ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
     for chunk in range(0, len(ids), 500):  # SQLite's limit on bound values
         part = ids[chunk:chunk + 500]
-        contacts = Contact.select(Contact.customer, Contact.email).where(
-            Contact.customer.in_(part) & Contact.is_billing)
+        contacts = ContactPerson.select(ContactPerson.customer, ContactPerson.email).where(
+            ContactPerson.customer.in_(part) & ContactPerson.is_billing)
         own = Customer.select(Customer.id, Customer.billing_email).where(Customer.id.in_(part))
         for customer_id, address in [*contacts.tuples(), *own.tuples()]:
             if valid_address(address.strip()):
@@ -543,9 +543,9 @@ def customers_with_email(customer_ids: Iterable[int]) -> set[int]:
 
 
 def _invoice_held(candidate: _Candidate, held: dict[int, str]) -> str:
-    if candidate.status == "disputed":
+    if candidate.status == InvoiceStatus.DISPUTED:
         return "disputed"
-    if candidate.status == "with_agency":
+    if candidate.status == InvoiceStatus.WITH_AGENCY:
         return "with a collection agency"
     return held.get(candidate.invoice.id, "")
 
@@ -615,7 +615,7 @@ def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime) -> list[
 def _summary(action: DueAction, subject: str, text: str) -> str:
     """The contact's note as the timeline shows it: what was sent, for which invoices,
     then the words. Written for reading; the words are kept in their own columns."""
-    heading = f"{action.stage.name} ({CHANNEL_WORDS[action.stage.channel].lower()})"
+    heading = f"{action.stage.name} ({Channel.word_for(action.stage.channel).lower()})"
     numbers = ", ".join(i.number for i in action.invoices)
     lines = [f"{heading} for {numbers}: {format_money(action.total_minor, action.currency)}."]
     if subject.strip():

@@ -40,6 +40,7 @@ import peewee as pw
 
 from models.dates import short_date
 from models.errors import LedgerError
+from models.kinds import InvoiceStatus, Regime
 from models.money import exponent, format_money, from_minor, round_to_minor
 from models.reference_rates import BOE_BASE, ECB_MRO, rate_in_force, series_name
 from models.schema import Allocation, Charge, CreditPolicy, Customer, Invoice, Setting
@@ -223,7 +224,7 @@ def invoice_interest(invoice_id: int, as_of: dt.date, *,
     invoice = Invoice.get_or_none(Invoice.id == invoice_id)
     if invoice is None:
         raise LedgerError("invoice", "That invoice no longer exists.")
-    if invoice.status == "void":
+    if invoice.status == InvoiceStatus.VOID:
         raise LedgerError("invoice", f"Invoice {invoice.number} is void; nothing runs on it.")
     policy = _policy(invoice)
     regime = _regime(policy)
@@ -291,7 +292,7 @@ def _policy(invoice: Invoice) -> CreditPolicy | None:
 def _regime(policy: CreditPolicy | None) -> str:
     if policy is None:
         return "none"
-    if policy.regime not in CreditPolicy.REGIMES:
+    if policy.regime not in tuple(Regime):
         raise LedgerError("regime", f"The credit policy “{policy.name}” has a regime Duly "
                                     f"does not know: {policy.regime}.")
     return str(policy.regime)

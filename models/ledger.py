@@ -20,11 +20,12 @@ from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
 from models.errors import LedgerError
+from models.kinds import InvoiceStatus
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
 from models.schema import (
     Allocation,
-    Contact,
+    ContactPerson,
     CreditNote,
     CreditPolicy,
     Customer,
@@ -99,9 +100,9 @@ class InvoiceDraft:
 PAYMENT_METHODS = ("bank transfer", "card", "cheque", "cash", "direct debit", "other")
 
 # Invoices money can be allocated to, when the user chooses them.
-PAYABLE_STATUSES = ("open", "disputed", "with_agency")
+PAYABLE_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
 # Invoices a payment pays when the user does not choose: not those in dispute.
-PAID_BY_DEFAULT = ("open", "with_agency")
+PAID_BY_DEFAULT = (InvoiceStatus.OPEN, InvoiceStatus.WITH_AGENCY)
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 
 
@@ -154,7 +155,7 @@ def can_dispute(status: str, open_minor: int) -> bool:
 
 def can_void(status: str, paid_minor: int) -> bool:
     """Whether an invoice can be voided: not void already, and no money allocated to it."""
-    return status != "void" and paid_minor == 0
+    return status != InvoiceStatus.VOID and paid_minor == 0
 
 
 # --- what users type ----------------------------------------------------------
@@ -316,15 +317,16 @@ def void_invoice(invoice_id: int, reason: str) -> None:
     reason = _reason(reason, "Say why the invoice is voided.")
     with writing():
         invoice = _existing_invoice(invoice_id)
-        if invoice.status == "void":
+        if invoice.status == InvoiceStatus.VOID:
             raise LedgerError("invoice", f"Invoice {invoice.number} is already void.")
         if not can_void(invoice.status, _allocated(Allocation.invoice == invoice.id)):
             raise LedgerError("invoice", f"Money is allocated to invoice {invoice.number}. "
                                          f"Void that payment or credit note first.")
-        Invoice.update(status="void", open_minor=0).where(Invoice.id == invoice.id).execute()
+        Invoice.update(status=InvoiceStatus.VOID,
+                       open_minor=0).where(Invoice.id == invoice.id).execute()
         record_change("void invoice", "invoice", invoice.id,
                       before={"status": invoice.status, "open_minor": invoice.open_minor},
-                      after={"status": "void", "open_minor": 0, "reason": reason})
+                      after={"status": InvoiceStatus.VOID, "open_minor": 0, "reason": reason})
 
 
 # --- disputes and holds ----------------------------------------------------------
@@ -337,24 +339,25 @@ def dispute_invoice(invoice_id: int, reason: str) -> None:
         if not can_dispute(invoice.status, invoice.open_minor):
             raise LedgerError("invoice", f"Invoice {invoice.number} has nothing open to "
                                          f"dispute.")
-        Invoice.update(status="disputed", dispute_reason=reason).where(
+        Invoice.update(status=InvoiceStatus.DISPUTED, dispute_reason=reason).where(
             Invoice.id == invoice.id).execute()
         record_change("dispute invoice", "invoice", invoice.id,
                       before={"status": invoice.status},
-                      after={"status": "disputed", "dispute_reason": reason})
+                      after={"status": InvoiceStatus.DISPUTED, "dispute_reason": reason})
 
 
 def release_dispute(invoice_id: int) -> None:
     """End an invoice's dispute; it is chased again if still open."""
     with writing():
         invoice = _existing_invoice(invoice_id)
-        if invoice.status != "disputed":
+        if invoice.status != InvoiceStatus.DISPUTED:
             raise LedgerError("invoice", f"Invoice {invoice.number} is not in dispute.")
-        status = "open" if invoice.open_minor else "paid"
+        status = InvoiceStatus.OPEN if invoice.open_minor else InvoiceStatus.PAID
         Invoice.update(status=status, dispute_reason="").where(
             Invoice.id == invoice.id).execute()
         record_change("release dispute", "invoice", invoice.id,
-                      before={"status": "disputed", "dispute_reason": invoice.dispute_reason},
+                      before={"status": InvoiceStatus.DISPUTED,
+                              "dispute_reason": invoice.dispute_reason},
                       after={"status": status})
 
 
@@ -427,7 +430,7 @@ def update_invoice(invoice_id: int, draft: InvoiceDraft) -> None:
     change only while nothing is allocated to it; otherwise void and re-issue."""
     with writing():
         invoice = _existing_invoice(invoice_id)
-        if invoice.status == "void":
+        if invoice.status == InvoiceStatus.VOID:
             raise LedgerError("number", f"Invoice {invoice.number} is void.")
         number = _invoice_number(draft, invoice_id=invoice.id)
         changes: dict[str, object] = {
@@ -459,7 +462,7 @@ def _allocate(customer: Customer, currency: str, available: int,
         Allocation.create(invoice=invoice, allocated_on=on, amount_minor=amount,
                           created_at=dt.datetime.now(), **source)
         left = invoice.open_minor - amount
-        status = "paid" if left == 0 else invoice.status
+        status = InvoiceStatus.PAID if left == 0 else invoice.status
         Invoice.update(open_minor=left, status=status).where(Invoice.id == invoice.id).execute()
         parts.append(AllocatedPart(invoice.id, invoice.number, amount))
     (paid_from,) = source.values()
@@ -507,7 +510,7 @@ def _undo(allocation: Allocation) -> None:
     if allocation.invoice_id is None:
         return
     invoice = Invoice.get_by_id(allocation.invoice_id)
-    status = "open" if invoice.status == "paid" else invoice.status
+    status = InvoiceStatus.OPEN if invoice.status == InvoiceStatus.PAID else invoice.status
     Invoice.update(open_minor=invoice.open_minor + allocation.amount_minor, status=status).where(
         Invoice.id == invoice.id).execute()
 
@@ -595,13 +598,14 @@ def _next_customer_code() -> str:
 
 def _save_billing_contact(customer: Customer, draft: CustomerDraft) -> None:
     name, email = draft.contact_name.strip(), draft.billing_email.strip()
-    contact = Contact.get_or_none((Contact.customer == customer) & Contact.is_billing)
+    contact = ContactPerson.get_or_none((ContactPerson.customer == customer)
+                                        & ContactPerson.is_billing)
     if contact is None:
         if name or email:
-            Contact.create(customer=customer, name=name, email=email,
+            ContactPerson.create(customer=customer, name=name, email=email,
                            phone=draft.phone.strip(), is_billing=True)
         return
-    Contact.update(name=name, email=email).where(Contact.id == contact.id).execute()
+    ContactPerson.update(name=name, email=email).where(ContactPerson.id == contact.id).execute()
 
 
 def _has_money(customer: Customer) -> bool:

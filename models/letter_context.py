@@ -19,12 +19,14 @@ from models.company import business_details
 from models.customer_account import InvoiceRow, customer_invoices
 from models.dates import long_date
 from models.errors import LedgerError
+from models.kinds import ChargeKind, InvoiceStatus
 from models.money import format_money, from_minor, round_to_minor
-from models.schema import Charge, Contact, Customer, PaymentTerms
+from models.schema import Charge, ContactPerson, Customer, PaymentTerms
 
 # English month names, so a letter's dates do not follow the computer's locale.
-_CHARGE_WORDS = {"interest": "interest", "compensation": "compensation for recovery costs",
-                 "fee": "fees"}
+_CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: "interest",
+                                 ChargeKind.COMPENSATION: "compensation for recovery costs",
+                                 ChargeKind.FEE: "fees"}
 NO_CONTACT_NAME = "Sir or Madam"
 
 
@@ -122,7 +124,7 @@ def letter_invoice_ids(customer_id: int, as_of: dt.date) -> tuple[int, ...]:
     oldest. Invoices in dispute or with an agency are left out.
     """
     rows = [r for r in customer_invoices(customer_id, as_of)
-            if r.status == "open" and r.open_minor > 0]
+            if r.status == InvoiceStatus.OPEN and r.open_minor > 0]
     chosen = [r for r in rows if r.days_overdue > 0] or rows
     if not chosen:
         return ()
@@ -154,9 +156,10 @@ def _one_currency(rows: list[InvoiceRow], default: str) -> str:
 def contact_name(customer_id: int) -> str:
     """Whom a letter to the customer is for: the contact with a name, the billing one
     first; "" when no contact has a name."""
-    contact = (Contact.select(Contact.name)
-               .where((Contact.customer == customer_id) & (pw.fn.TRIM(Contact.name) != ""))
-               .order_by(Contact.is_billing.desc(), Contact.id).first())
+    contact = (ContactPerson.select(ContactPerson.name)
+               .where((ContactPerson.customer == customer_id)
+                      & (pw.fn.TRIM(ContactPerson.name) != ""))
+               .order_by(ContactPerson.is_billing.desc(), ContactPerson.id).first())
     return contact.name.strip() if contact else ""
 
 
@@ -195,7 +198,7 @@ def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.
         return ""
     percent: Decimal = terms.discount_percent
     window = dt.timedelta(days=terms.discount_days)
-    eligible = [r for r in rows if r.status == "open" and r.open_minor > 0
+    eligible = [r for r in rows if r.status == InvoiceStatus.OPEN and r.open_minor > 0
                 and as_of <= r.issue_date + window]
     if not eligible:
         return ""
@@ -227,7 +230,7 @@ def _charges_sentence(charges: dict[str, int], currency: str) -> str:
     if not charges:
         return ""
     total = format_money(sum(charges.values()), currency)
-    order = {kind: i for i, kind in enumerate(Charge.KINDS)}
+    order: dict[str, int] = {kind: i for i, kind in enumerate(ChargeKind)}
     kinds = sorted(charges, key=lambda k: (order.get(k, len(order)), k))
     parts = [f"{_CHARGE_WORDS.get(k, k)} {format_money(charges[k], currency)}" for k in kinds]
     return (f"Late-payment charges of {total} are also due on these invoices: "

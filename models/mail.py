@@ -25,8 +25,8 @@ import peewee as pw
 
 from models.audit import record_change
 from models.db import writing
-from models.errors import LedgerError
-from models.schema import Contact, Customer, Setting
+from models.errors import LedgerError, Refusal
+from models.schema import ContactPerson, Customer, Setting
 
 SECURITY = ("starttls", "ssl", "none")
 SECURITY_WORDS = {"starttls": "STARTTLS", "ssl": "SSL/TLS", "none": "None (a local relay)"}
@@ -53,8 +53,8 @@ class MailSettings:
     bcc_self: bool = False
 
 
-class MailError(LedgerError):
-    """The mail server could not take a message. ``field`` says what failed:
+class MailError(Refusal):
+    """A mail problem: the mail server could not take a message. ``field`` says what failed:
     "unreachable", "tls", "login", "sender", "recipients", "message" or "server"; or
     "uncertain" when the connection broke while the message was handed over, so it
     may have been sent."""
@@ -127,10 +127,10 @@ def recipients_of(customer_id: int) -> list[tuple[str, str]]:
     and the customer's billing e-mail; (name, address), each address once."""
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
-    contacts = (Contact.select(Contact.name, Contact.email)
-                .where((Contact.customer == customer_id) & Contact.is_billing
-                       & (pw.fn.TRIM(Contact.email) != ""))
-                .order_by(Contact.id))
+    contacts = (ContactPerson.select(ContactPerson.name, ContactPerson.email)
+                .where((ContactPerson.customer == customer_id) & ContactPerson.is_billing
+                       & (pw.fn.TRIM(ContactPerson.email) != ""))
+                .order_by(ContactPerson.id))
     customer = Customer.get_or_none(Customer.id == customer_id)
     candidates = [(c.name, c.email) for c in contacts]
     if customer is not None:

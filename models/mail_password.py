@@ -23,7 +23,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer
 from keyring.errors import KeyringError, KeyringLocked, NoKeyringError, PasswordDeleteError
 
-from models.errors import LedgerError
+from models.errors import LedgerError, Refusal
 from models.mail import MailSettings
 
 SERVICE = "Duly SMTP"
@@ -57,8 +57,9 @@ _DBUS_CONNECTION = _optional_class("jeepney.io.blocking", "DBusConnection")
 _KEYRING_ERRORS = (KeyringError, OSError) + _SECRET_STORAGE_ERROR + _DBUS_ERROR
 
 
-class KeyringUnavailable(LedgerError):
-    """No keyring can keep the password; the message says why in the user's words.
+class KeyringUnavailable(Refusal):
+    """A keyring problem: no keyring can keep the password; the message says why in the
+    user's words.
 
     ``reason`` is "none" (no keyring on this computer), "locked", "cancelled" (the user
     dismissed the unlock prompt) or "error" (the keyring service failed).

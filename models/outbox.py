@@ -24,7 +24,9 @@ from models.audit import record_change
 from models.contacts import refresh_contact_summary
 from models.db import writing
 from models.errors import LedgerError
+from models.kinds import OutboxKind, OutboxState
 from models.mail import (
+    MailError,
     MailSettings,
     build_message,
     clean_header,
@@ -42,7 +44,6 @@ from models.schema import (
 )
 from models.templating import check_words
 
-QUEUED, SENDING, SENT, FAILED, UNCERTAIN = OutboxMessage.STATUSES
 # The kind of Today item a message not sent makes (models.today lists it).
 EMAIL_FAILED = "email_failed"
 IN_THE_OUTBOX = "In the outbox"
@@ -58,7 +59,7 @@ class OutboxRow:
     id: int
     customer_id: int
     customer_name: str
-    kind: str  # "reminder" or "statement"
+    kind: OutboxKind
     stage_name: str  # "" for a statement
     to: str  # "Name <a@b>, …" as sent
     subject: str
@@ -125,7 +126,7 @@ def queue_message(customer_id: int, *, kind: str, subject: str, text: str,
     """Put a message to the customer in the outbox, to be sent by :func:`send_queued`;
     with ``contact_id``, the contact it records (whose outcome then says where the
     e-mail is). At most one attachment. Returns the message's id."""
-    if kind not in OutboxMessage.KINDS:
+    if kind not in tuple(OutboxKind):
         raise LedgerError("kind", f"{kind!r} is not a kind of e-mail Duly sends.")
     if not to:
         raise LedgerError("recipients", "There is no one to send it to: the customer has no "
@@ -144,7 +145,7 @@ def queue_message(customer_id: int, *, kind: str, subject: str, text: str,
             recipients=json.dumps([[clean_header(n), a.strip()] for n, a in to],
                                   ensure_ascii=False),
             subject=clean_header(subject), body=text, attachment_name=clean_header(name),
-            attachment=content, message_id=_message_id(), status=QUEUED, queued_at=now)
+            attachment=content, message_id=_message_id(), status=OutboxState.QUEUED, queued_at=now)
         if contact_id is not None:
             _say_on_contact(contact_id, IN_THE_OUTBOX)
         record_change("queue e-mail", "outbox_message", message.id, after={
@@ -192,13 +193,14 @@ def retry(outbox_id: int) -> None:
         message = OutboxMessage.get_or_none(OutboxMessage.id == outbox_id)
         if message is None:
             raise LedgerError("message", "That e-mail is no longer in the outbox.")
-        if message.status == SENT:
+        if message.status == OutboxState.SENT:
             raise LedgerError("message", f"That e-mail was sent on "
                                          f"{message.sent_at:%d %b %Y at %H:%M}; it is not "
                                          f"sent again.")
-        if message.status in (QUEUED, SENDING):
+        if message.status in (OutboxState.QUEUED, OutboxState.SENDING):
             raise LedgerError("message", "That e-mail is already waiting to be sent.")
-        OutboxMessage.update(status=QUEUED).where(OutboxMessage.id == outbox_id).execute()
+        (OutboxMessage.update(status=OutboxState.QUEUED)
+         .where(OutboxMessage.id == outbox_id).execute())
         # A decision about the earlier failure does not hide the next one.
         WorklistDecision.delete().where((WorklistDecision.kind == EMAIL_FAILED)
                                         & (WorklistDecision.ref_id == outbox_id)).execute()
@@ -206,7 +208,7 @@ def retry(outbox_id: int) -> None:
             _say_on_contact(message.interaction_id, IN_THE_OUTBOX)
         record_change("retry e-mail", "outbox_message", outbox_id,
                       before={"status": message.status, "error": message.error},
-                      after={"status": QUEUED})
+                      after={"status": OutboxState.QUEUED})
 
 
 def attachment_of(outbox_id: int) -> tuple[str, bytes]:
@@ -238,19 +240,21 @@ def _mark_cut_off() -> tuple[tuple[str, str], ...]:
     with writing():
         rows = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.subject,
                                          OutboxMessage.interaction, Customer.name)
-                    .join(Customer).where(OutboxMessage.status == SENDING).tuples())
+                    .join(Customer).where(OutboxMessage.status == OutboxState.SENDING).tuples())
         for outbox_id, _, contact_id, _ in rows:
-            OutboxMessage.update(status=UNCERTAIN, error=CUT_OFF).where(
+            OutboxMessage.update(status=OutboxState.UNCERTAIN, error=CUT_OFF).where(
                 OutboxMessage.id == outbox_id).execute()
             if contact_id is not None:
                 _say_on_contact(contact_id, f"Perhaps sent: {CUT_OFF}")
             record_change("e-mail cut off", "outbox_message", outbox_id,
-                          before={"status": SENDING}, after={"status": UNCERTAIN})
+                          before={"status": OutboxState.SENDING},
+                          after={"status": OutboxState.UNCERTAIN})
     return tuple((name, subject) for _, subject, _, name in rows)
 
 
 def _queued_ids(ids: Sequence[int] | None) -> list[int]:
-    query = (OutboxMessage.select(OutboxMessage.id).where(OutboxMessage.status == QUEUED)
+    query = (OutboxMessage.select(OutboxMessage.id)
+             .where(OutboxMessage.status == OutboxState.QUEUED)
              .order_by(OutboxMessage.queued_at, OutboxMessage.id))
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(list(ids)))
@@ -263,8 +267,10 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
     """Send one message; None when the server took it, else (customer, reason). A
     message no longer queued (taken by another batch) gives ("", "")."""
     with writing():
-        claimed = (OutboxMessage.update(status=SENDING, attempts=OutboxMessage.attempts + 1)
-                   .where((OutboxMessage.id == outbox_id) & (OutboxMessage.status == QUEUED))
+        claimed = (OutboxMessage.update(status=OutboxState.SENDING,
+                                        attempts=OutboxMessage.attempts + 1)
+                   .where((OutboxMessage.id == outbox_id)
+                          & (OutboxMessage.status == OutboxState.QUEUED))
                    .execute())
     if not claimed:
         return ("", "")
@@ -276,9 +282,9 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
                              message_id=message.message_id, date=now)
         response = send_message(settings, password, mime, ssl_context=context,
                                 timeout=timeout)
-    except LedgerError as error:  # MailError, or a recipient that is not an address
+    except (MailError, LedgerError) as error:  # or a recipient that is not an address
         # Broken off mid-handover: it may have gone, so it is never retried by itself.
-        status = UNCERTAIN if error.field == "uncertain" else FAILED
+        status = OutboxState.UNCERTAIN if error.field == "uncertain" else OutboxState.FAILED
         _record_failure(message, error.message, status)
         return (message.customer.name, error.message)
     _record_sent(message, response, now or dt.datetime.now())
@@ -287,21 +293,22 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
 
 def _record_sent(message: OutboxMessage, response: str, at: dt.datetime) -> None:
     with writing():
-        OutboxMessage.update(status=SENT, sent_at=at, server_response=response, error="").where(
+        OutboxMessage.update(status=OutboxState.SENT, sent_at=at, server_response=response,
+                             error="").where(
             OutboxMessage.id == message.id).execute()
         if message.interaction_id is not None:
             who = ", ".join(address for _, address in _recipients(message))
             _say_on_contact(message.interaction_id, f"Sent {at:%d %b %Y %H:%M} to {who}")
         record_change("e-mail sent", "outbox_message", message.id,
-                      after={"status": SENT, "server_response": response})
+                      after={"status": OutboxState.SENT, "server_response": response})
 
 
-def _record_failure(message: OutboxMessage, reason: str, status: str = FAILED) -> None:
+def _record_failure(message: OutboxMessage, reason: str, status: str = OutboxState.FAILED) -> None:
     with writing():
         OutboxMessage.update(status=status, error=reason).where(
             OutboxMessage.id == message.id).execute()
         if message.interaction_id is not None:
-            said = "Perhaps sent" if status == UNCERTAIN else "Not sent"
+            said = "Perhaps sent" if status == OutboxState.UNCERTAIN else "Not sent"
             _say_on_contact(message.interaction_id, f"{said}: {reason}")
         record_change("e-mail failed", "outbox_message", message.id,
                       after={"status": status, "error": reason})

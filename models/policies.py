@@ -27,6 +27,7 @@ from models.db import writing
 from models.errors import LedgerError
 from models.followup import DEFAULT_POLICY_SETTING, default_policy_id
 from models.interest import DEFAULT_CREDIT_POLICY_SETTING, default_credit_policy_id
+from models.kinds import Channel, Regime
 from models.reference_rates import ReferenceRateValue, reference_rates, series_name
 from models.schema import (
     Business,
@@ -52,18 +53,9 @@ MAX_CONTACT_GAP_DAYS = 365
 MIN_OFFSET_DAYS = -365
 MAX_OFFSET_DAYS = 730
 
-STAGE_CHANNELS = ("email", "letter", "phone")
-CONTRACTUAL = ("contractual_annual", "contractual_monthly")
-STATUTORY = ("uk_statutory", "eu_statutory")
-
-REGIME_WORDS: dict[str, str] = {
-    "none": "No charges",
-    "contractual_annual": "Contractual interest, a rate a year",
-    "contractual_monthly": "Contractual interest, a rate a month",
-    "uk_statutory": "UK statutory late-payment interest",
-    "eu_statutory": "EU statutory late-payment interest",
-}
-"""Each late-payment regime as the Settings area names it."""
+STAGE_CHANNELS = tuple(Channel)
+CONTRACTUAL = (Regime.CONTRACTUAL_ANNUAL, Regime.CONTRACTUAL_MONTHLY)
+STATUTORY = (Regime.UK_STATUTORY, Regime.EU_STATUTORY)
 
 REGIME_RULES: dict[str, str] = {
     "none": "Nothing is charged for paying late.",
@@ -242,11 +234,11 @@ def percent_text(value: Decimal) -> str:
 def regime_words(regime: str, rate_percent: Decimal | None, grace_days: int) -> str:
     """A policy's charges in a short phrase: "1.5% a month after 7 days' grace"."""
     if regime in CONTRACTUAL and rate_percent is not None:
-        per = "a month" if regime == "contractual_monthly" else "a year"
+        per = "a month" if regime == Regime.CONTRACTUAL_MONTHLY else "a year"
         grace = f" after {grace_days} day{'' if grace_days == 1 else 's'}' grace" \
             if grace_days else ""
         return f"{percent_text(rate_percent)}% {per}{grace}"
-    return REGIME_WORDS.get(regime, regime)
+    return Regime.word_for(regime)
 
 
 # --- parsing what users type ----------------------------------------------------------
@@ -300,11 +292,11 @@ def check_credit_policy(draft: CreditPolicyDraft) -> CreditPolicyDraft:
     """
     name = _name(draft.name, "Name the policy, e.g. Contractual 8% a year.")
     regime = draft.regime
-    if regime not in CreditPolicy.REGIMES:
+    if regime not in tuple(Regime):
         raise LedgerError("regime", "Choose how late payment is charged.")
     if regime in CONTRACTUAL:
         rate = draft.rate_percent
-        per = "a month" if regime == "contractual_monthly" else "a year"
+        per = "a month" if regime == Regime.CONTRACTUAL_MONTHLY else "a year"
         if rate is None:
             raise LedgerError("rate_percent", f"Enter the interest rate your terms state, "
                                               f"in percent {per}.")
@@ -333,7 +325,7 @@ def check_stage(draft: StageDraft) -> StageDraft:
                                          f"to {MAX_OFFSET_DAYS} days after the due date.")
     if draft.channel not in STAGE_CHANNELS:
         raise LedgerError("channel", "Choose an e-mail, a letter or a phone call.")
-    if draft.channel == "phone" and draft.template_id is not None:
+    if draft.channel == Channel.PHONE and draft.template_id is not None:
         raise LedgerError("template_id", "A phone call sends no letter: choose no template.")
     if draft.tone not in TONES:
         raise LedgerError("tone", "Choose the tone: " + ", ".join(TONES) + ".")
@@ -658,7 +650,7 @@ def _check_template(draft: StageDraft) -> None:
     if template is None:
         raise LedgerError("template_id", "That template no longer exists.")
     if template.channel != draft.channel:
-        kind = "an e-mail" if template.channel == "email" else "a letter"
+        kind = "an e-mail" if template.channel == Channel.EMAIL else "a letter"
         raise LedgerError("template_id", f"“{template.name}” is {kind} template; choose one "
                                          f"for the stage's channel.")
 

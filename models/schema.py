@@ -8,9 +8,24 @@ credit notes, payments, allocations, charges) are voided, never deleted.
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import peewee as pw
+
+from models.kinds import (
+    Channel,
+    ChargeKind,
+    ContactKind,
+    Direction,
+    InvoiceStatus,
+    OutboxKind,
+    OutboxState,
+    PlanStatus,
+    PromiseStatus,
+    ReferralStatus,
+    Regime,
+)
 
 # Deferred: ``models.db.open_store`` initialises it with the file's path.
 database = pw.SqliteDatabase(None)
@@ -24,6 +39,24 @@ class DecimalTextField(pw.TextField):
 
     def python_value(self, value: Any) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+class EnumField(pw.CharField):
+    """One of an enum's words, handed back as its member (a word the enum does not
+    know, as in a damaged or newer store, comes back as the text it is)."""
+
+    def __init__(self, enum: type[StrEnum], **kwargs: Any) -> None:
+        self.enum = enum
+        kwargs.setdefault("max_length", max(len(member) for member in enum))
+        super().__init__(**kwargs)
+
+    def python_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return self.enum(value)
+        except ValueError:
+            return value
 
 
 class BaseModel(pw.Model):
@@ -78,11 +111,8 @@ class PaymentTerms(BaseModel):
 class CreditPolicy(BaseModel):
     """How lateness is charged: interest regime, grace and compensation."""
 
-    REGIMES = ("none", "contractual_annual", "contractual_monthly",
-               "uk_statutory", "eu_statutory")
-
     name = pw.TextField(unique=True)
-    regime = pw.CharField(max_length=24, default="none")
+    regime = EnumField(Regime, max_length=24, default=Regime.NONE)
     rate_percent = DecimalTextField(null=True)  # contractual rate
     grace_days = pw.IntegerField(default=0)
     fixed_compensation = pw.BooleanField(default=False)
@@ -105,7 +135,7 @@ class LetterTemplate(BaseModel):
     """A user-editable letter or e-mail text with merge fields."""
 
     name = pw.TextField()
-    channel = pw.CharField(max_length=8)  # email, letter
+    channel = EnumField(Channel, max_length=8)  # email or letter
     language = pw.CharField(max_length=8, default="en")
     tone = pw.CharField(max_length=16, default="friendly")
     subject = pw.TextField(default="")
@@ -128,7 +158,7 @@ class FollowUpStage(BaseModel):
     position = pw.IntegerField()
     name = pw.TextField()
     offset_days = pw.IntegerField()  # negative: courtesy reminder before due
-    channel = pw.CharField(max_length=8)  # email, letter, phone
+    channel = EnumField(Channel, max_length=8)
     template = restrict(LetterTemplate, null=True)
     tone = pw.CharField(max_length=16, default="friendly")
     fee_minor = pw.IntegerField(default=0)
@@ -159,25 +189,29 @@ class Customer(BaseModel):
     notes = pw.TextField(default="")
     # Kept in step with the contacts (models.contacts), so lists need not search them.
     last_contact_at = pw.DateTimeField(null=True)
-    last_contact_kind = pw.CharField(max_length=8, default="")
+    last_contact_kind = EnumField(ContactKind, max_length=8, default="")  # "" before any
     next_action_on = pw.DateField(null=True)
     created_at = pw.DateTimeField()
 
 
-class Contact(BaseModel):
-    customer = restrict(Customer, backref="contacts")
+class ContactPerson(BaseModel):
+    """A person at a customer the business deals with (the one marked for billing gets
+    the e-mails); a contact *with* the customer is an :class:`Interaction`."""
+
+    customer = restrict(Customer, backref="people")
     name = pw.TextField()
     role = pw.TextField(default="")
     email = pw.TextField(default="")
     phone = pw.TextField(default="")
     is_billing = pw.BooleanField(default=False)
 
+    class Meta:
+        table_name = "contact"
+
 
 # --- documents and money ----------------------------------------------------
 
 class Invoice(BaseModel):
-    STATUSES = ("open", "paid", "disputed", "written_off", "with_agency", "void")
-
     number = pw.CharField(max_length=64, unique=True)
     customer = restrict(Customer, backref="invoices")
     issue_date = pw.DateField()
@@ -186,7 +220,7 @@ class Invoice(BaseModel):
     # Kept in step with the allocations in the same transaction (schema v2).
     open_minor = pw.IntegerField(constraints=[pw.Check("open_minor >= 0")])
     currency = pw.CharField(max_length=3)
-    status = pw.CharField(max_length=12, default="open")
+    status = EnumField(InvoiceStatus, max_length=12, default=InvoiceStatus.OPEN)
     dispute_reason = pw.TextField(default="")
     external_ref = pw.TextField(null=True)  # id in the accounting system
     created_at = pw.DateTimeField()
@@ -230,10 +264,8 @@ class Payment(BaseModel):
 class Charge(BaseModel):
     """Late interest, fixed compensation or a stage fee on an invoice."""
 
-    KINDS = ("interest", "compensation", "fee")
-
     invoice = restrict(Invoice, backref="charges")
-    kind = pw.CharField(max_length=12)
+    kind = EnumField(ChargeKind, max_length=12)
     charged_on = pw.DateField()
     amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
     open_minor = pw.IntegerField(constraints=[pw.Check("open_minor >= 0")])
@@ -272,11 +304,9 @@ class Allocation(BaseModel):
 class Interaction(BaseModel):
     """A call, e-mail, letter, meeting, SMS or note with a customer."""
 
-    KINDS = ("call", "email", "letter", "meeting", "sms", "note")
-
     customer = restrict(Customer, backref="interactions")
-    kind = pw.CharField(max_length=8)
-    direction = pw.CharField(max_length=8, default="outgoing")  # or incoming
+    kind = EnumField(ContactKind, max_length=8)
+    direction = EnumField(Direction, max_length=8, default=Direction.OUTGOING)
     occurred_at = pw.DateTimeField()
     with_whom = pw.TextField(default="")
     summary = pw.TextField(default="")
@@ -319,14 +349,12 @@ class StageExecution(BaseModel):
 class Promise(BaseModel):
     """A customer's promise to pay an amount by a date."""
 
-    STATUSES = ("open", "kept", "broken", "cancelled")
-
     customer = restrict(Customer, backref="promises")
     interaction = restrict(Interaction, null=True)
     amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
     currency = pw.CharField(max_length=3)
     promised_for = pw.DateField()
-    status = pw.CharField(max_length=10, default="open")
+    status = EnumField(PromiseStatus, max_length=10, default=PromiseStatus.OPEN)
     resolved_on = pw.DateField(null=True)
     created_at = pw.DateTimeField()
 
@@ -340,12 +368,10 @@ class PromiseInvoice(BaseModel):
 
 
 class PaymentPlan(BaseModel):
-    STATUSES = ("active", "completed", "defaulted", "cancelled")
-
     customer = restrict(Customer, backref="payment_plans")
     agreed_on = pw.DateField()
     currency = pw.CharField(max_length=3)
-    status = pw.CharField(max_length=10, default="active")
+    status = EnumField(PlanStatus, max_length=10, default=PlanStatus.ACTIVE)
     grace_days = pw.IntegerField(default=7)
     notes = pw.TextField(default="")
     created_at = pw.DateTimeField()
@@ -380,13 +406,11 @@ class Agency(BaseModel):
 
 
 class AgencyReferral(BaseModel):
-    STATUSES = ("referred", "collecting", "recovered", "closed", "withdrawn")
-
     agency = restrict(Agency, backref="referrals")
     customer = restrict(Customer, backref="referrals")
     referred_on = pw.DateField()
     commission_percent = DecimalTextField(null=True)
-    status = pw.CharField(max_length=12, default="referred")
+    status = EnumField(ReferralStatus, max_length=12, default=ReferralStatus.REFERRED)
     recovered_minor = pw.IntegerField(default=0)
     currency = pw.CharField(max_length=3)
     notes = pw.TextField(default="")
@@ -441,11 +465,8 @@ class OutboxMessage(BaseModel):
     sends the same message and the PDF can be re-opened later.
     """
 
-    STATUSES = ("queued", "sending", "sent", "failed", "uncertain")
-    KINDS = ("reminder", "statement")
-
     customer = restrict(Customer, backref="outbox_messages")
-    kind = pw.CharField(max_length=10)
+    kind = EnumField(OutboxKind, max_length=10)
     stage = restrict(FollowUpStage, null=True)
     interaction = restrict(Interaction, null=True)  # the contact it records
     recipients = pw.TextField()  # JSON [[name, address], ...] as sent
@@ -454,7 +475,7 @@ class OutboxMessage(BaseModel):
     attachment_name = pw.TextField(default="")
     attachment = pw.BlobField(null=True)
     message_id = pw.TextField(unique=True)
-    status = pw.CharField(max_length=10, default="queued")
+    status = EnumField(OutboxState, max_length=10, default=OutboxState.QUEUED)
     attempts = pw.IntegerField(default=0)
     error = pw.TextField(default="")  # why the last attempt failed, in words
     server_response = pw.TextField(default="")
@@ -471,7 +492,8 @@ Payment.add_index(Payment.customer, Payment.currency, Payment.unallocated_minor,
                   where=(Payment.unallocated_minor > 0), name="payment_credit")
 CreditNote.add_index(CreditNote.customer, CreditNote.currency, CreditNote.unallocated_minor,
                      where=(CreditNote.unallocated_minor > 0), name="credit_note_credit")
-Promise.add_index(Promise.customer, where=(Promise.status == "open"), name="promise_open")
+Promise.add_index(Promise.customer, where=(Promise.status == PromiseStatus.OPEN),
+                  name="promise_open")
 Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
                       where=(Interaction.follow_up_on.is_null(False)
                              & ~Interaction.follow_up_done),
@@ -486,7 +508,7 @@ OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != "se
 
 ALL_TABLES: tuple[type[BaseModel], ...] = (
     Business, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
-    LetterTemplate, FollowUpPolicy, FollowUpStage, Customer, Contact, Invoice,
+    LetterTemplate, FollowUpPolicy, FollowUpStage, Customer, ContactPerson, Invoice,
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,

@@ -10,12 +10,13 @@ import peewee as pw
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
+from models.kinds import Channel, Tone
 from models.letter_context import letter_context, letter_invoice_ids
 from models.schema import Customer, FollowUpPolicy, FollowUpStage, LetterTemplate
 from models.templating import RenderedLetter, check_template, render_letter
 
-CHANNELS = ("email", "letter")
-TONES = ("friendly", "polite", "personal", "firm", "final")
+CHANNELS = (Channel.EMAIL, Channel.LETTER)  # a phone stage has no template
+TONES = tuple(Tone)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,6 @@ def letter_template_for(tone: str, customer_id: int) -> int | None:
     customer = Customer.get_or_none(Customer.id == customer_id)
     language = customer.language if customer is not None else "en"
     letter = (LetterTemplate.select(LetterTemplate.id)
-              .where((LetterTemplate.channel == "letter") & (LetterTemplate.tone == tone))
+              .where((LetterTemplate.channel == Channel.LETTER) & (LetterTemplate.tone == tone))
               .order_by(LetterTemplate.language != language, LetterTemplate.id).first())
     return int(letter.id) if letter is not None else None

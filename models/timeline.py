@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from models.errors import LedgerError
+from models.kinds import ChargeKind, ContactKind
 from models.money import format_money
 from models.schema import (
     AgencyReferral,
@@ -26,9 +27,6 @@ from models.schema import (
     PromiseInvoice,
     StageExecution,
 )
-
-CONTACT_KINDS = {"call": "Call", "email": "E-mail", "letter": "Letter", "meeting": "Meeting",
-                 "sms": "SMS", "note": "Note"}
 
 # What the timeline can be narrowed to, in the order the user is offered it.
 TIMELINE_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -80,8 +78,8 @@ def _contacts(customer_id: int) -> list[TimelineEntry]:
     rows = []
     for contact in Interaction.select().where(Interaction.customer == customer_id):
         who = contact.with_whom or "the customer"
-        heading = CONTACT_KINDS.get(contact.kind, contact.kind.title())
-        if contact.kind == "note":
+        heading = ContactKind.word_for(contact.kind)
+        if contact.kind == ContactKind.NOTE:
             title = "Note"
         elif contact.direction == "incoming":
             title = f"{heading} from {who}"
@@ -178,8 +176,8 @@ def _referrals(customer_id: int) -> list[TimelineEntry]:
     return rows
 
 
-_CHARGE_WORDS = {"interest": "Late-payment interest", "compensation": "Fixed compensation",
-                 "fee": "Fee"}
+_CHARGE_WORDS = {ChargeKind.INTEREST: "Late-payment interest",
+                 ChargeKind.COMPENSATION: "Fixed compensation", ChargeKind.FEE: "Fee"}
 
 
 def _charges(customer_id: int) -> list[TimelineEntry]:

@@ -27,7 +27,6 @@ from models.contacts import (
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import (
-    CHANNEL_WORDS,
     DueAction,
     carry_out_action,
     due_action,
@@ -35,9 +34,9 @@ from models.followup import (
     follow_up_plan,
     skip_action,
 )
+from models.kinds import Channel, ContactKind, InvoiceStatus, OutboxState, PromiseStatus
 from models.money import format_money
 from models.outbox import EMAIL_FAILED as OUTBOX_ITEM_KIND
-from models.outbox import FAILED, UNCERTAIN
 from models.schema import (
     Customer,
     Interaction,
@@ -49,7 +48,6 @@ from models.schema import (
     StageExecution,
     WorklistDecision,
 )
-from models.timeline import CONTACT_KINDS
 
 FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE, STAGE_ACTION = (
     "follow-up", "promise due", "promise broken", "new overdue", "stage action")
@@ -153,7 +151,7 @@ def log_contact_for_item(kind: str, ref_id: int, entry: ContactEntry, *, on: dt.
         if action is not None:
             carry_out_action(action, on, now=now, contact_id=contact_id)
         else:
-            noun = CONTACT_KINDS.get(entry.kind, entry.kind)
+            noun = ContactKind.word_for(entry.kind)
             _decide(kind, ref_id, "done", on=on, reason=f"{noun} logged")
     return contact_id
 
@@ -271,7 +269,7 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
                             Promise.promised_for, Promise.status, Promise.amount_minor,
                             Promise.currency, still_owed.alias("owed"))
              .join(Customer)
-             .where(Promise.status.in_(["open", "broken"])
+             .where(Promise.status.in_([PromiseStatus.OPEN, PromiseStatus.BROKEN])
                     & (Promise.promised_for <= as_of)))
     items = []
     for (promise_id, customer_id, code, name, promised_for, status, amount, currency,
@@ -325,11 +323,11 @@ def _emails_not_sent(as_of: dt.date) -> list[WorkItem]:
                                   OutboxMessage.subject, OutboxMessage.error,
                                   OutboxMessage.status)
              .join(Customer)
-             .where(OutboxMessage.status.in_([FAILED, UNCERTAIN])))
+             .where(OutboxMessage.status.in_([OutboxState.FAILED, OutboxState.UNCERTAIN])))
     items = []
     for (outbox_id, customer_id, code, name, queued_at, subject, error,
          status) in query.tuples():
-        what = PERHAPS_SENT if status == UNCERTAIN else NOT_SENT
+        what = PERHAPS_SENT if status == OutboxState.UNCERTAIN else NOT_SENT
         items.append(_waiting(WorkItem(
             EMAIL_FAILED, outbox_id, customer_id, code, name, queued_at.date(), 0,
             f"{what}: {subject}", error, None, ""), as_of))
@@ -348,7 +346,7 @@ def _unchased(new_overdue: list[WorkItem], stages: list[WorkItem]) -> list[WorkI
 
 def _stage_title(action: DueAction) -> str:
     """The stage's name, with how it is made unless the name says it already."""
-    channel = CHANNEL_WORDS[action.stage.channel].lower()
+    channel = Channel.word_for(action.stage.channel).lower()
     named = any(word in action.stage.name.casefold() for word in ("call", "mail", "letter"))
     return action.stage.name if named else f"{action.stage.name} ({channel})"
 
@@ -362,7 +360,7 @@ def _stage_due_on(action: DueAction) -> dt.date:
 def _new_overdue(as_of: dt.date) -> list[WorkItem]:
     """Accounts whose oldest overdue invoice fell due in the last week."""
     since = as_of - dt.timedelta(days=NEW_OVERDUE_DAYS)
-    overdue = ((Invoice.open_minor > 0) & (Invoice.status == "open")
+    overdue = ((Invoice.open_minor > 0) & (Invoice.status == InvoiceStatus.OPEN)
                & (Invoice.due_date < as_of) & ~Customer.on_hold)
     first_due = pw.fn.MIN(Invoice.due_date)
     new_accounts = set(

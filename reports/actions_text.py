@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.followup import CHANNEL_WORDS, FollowUpPlan
+from models.followup import FollowUpPlan
+from models.kinds import Channel
 from models.money import format_money
 from reports.text_table import text_table
 
@@ -14,7 +15,7 @@ def actions_table(plan: FollowUpPlan, as_of: dt.date) -> str:
     out = [f"Follow-up actions due on {as_of.isoformat()}", ""]
     if plan.due:
         rows = [[f"{a.customer_name} ({a.customer_code})", a.stage.name,
-                 CHANNEL_WORDS[a.stage.channel], ", ".join(i.number for i in a.invoices),
+                 Channel.word_for(a.stage.channel), ", ".join(i.number for i in a.invoices),
                  format_money(a.total_minor, a.currency)] for a in plan.due]
         out += text_table(["Customer", "Stage", "By", "Invoices", "Amount"], rows, {4})
         for action in plan.due:

@@ -45,6 +45,7 @@ from models.followup import (
     recorded_stage,
     restate_action_text,
 )
+from models.kinds import Channel, ContactKind
 from models.money import format_money
 from models.reference_rates import MissingRate
 from models.template_store import letter_template_for
@@ -183,10 +184,10 @@ def _as_letter(action: DueAction) -> DueAction:
     """The action as a printed letter: an e-mail stage to a customer with no usable
     address goes on paper, written from the business's letter of the same tone if
     it has one, else from the stage's own template."""
-    if action.stage.channel == "letter":
+    if action.stage.channel == Channel.LETTER:
         return action
     template_id = letter_template_for(action.stage.tone, action.customer_id)
-    return replace(action, stage=replace(action.stage, channel="letter",
+    return replace(action, stage=replace(action.stage, channel=Channel.LETTER,
                                          template_id=template_id or action.stage.template_id))
 
 
@@ -419,7 +420,7 @@ def letter_for_contact(interaction_id: int) -> LetterData:
     invoices and the charges open on its date), to print again."""
     recorded = recorded_stage(interaction_id)
     # An e-mail stage printed as a letter (no e-mail address) is a letter contact.
-    if recorded.stage_channel != "letter" and recorded.contact_kind != "letter":
+    if recorded.stage_channel != Channel.LETTER and recorded.contact_kind != ContactKind.LETTER:
         raise LedgerError("contact", "That contact is not a letter of a follow-up stage.")
     return letter_data(recorded.customer_id, recorded.invoice_ids, recorded.day,
                        subject=recorded.subject, text=recorded.text,

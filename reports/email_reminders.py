@@ -30,6 +30,7 @@ from models.followup import (
     follow_up_plan,
     restate_action_text,
 )
+from models.kinds import Channel, ContactKind, OutboxKind
 from models.mail import recipients_of
 from models.money import format_money
 from models.outbox import queue_message
@@ -59,7 +60,7 @@ def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
     # All or nothing, as printing the due letters is: an error or a cancel (raised
     # by ``progress``) leaves no stage carried out and nothing in the outbox.
     with writing():
-        actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == "email"]
+        actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == Channel.EMAIL]
         for done, action in enumerate(actions, 1):
             if action.no_email_address:
                 without.append(action.customer_name)
@@ -109,14 +110,14 @@ def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
             progress(position, len(approvals))
         action = approval.action
         try:
-            if action.stage.channel == "email":
+            if action.stage.channel == Channel.EMAIL:
                 emails.append(queue_reminder(action, as_of, subject=approval.subject,
                                              text=approval.text, now=now))
             else:
                 contact_id = execute_action(
                     action.customer_id, action.currency, as_of, stage_id=action.stage.id,
                     subject=approval.subject, text=approval.text, now=now)
-                if action.stage.channel == "letter":
+                if action.stage.channel == Channel.LETTER:
                     letters.append(contact_id)
         except LedgerError as error:
             refused.append((position, error.message))
@@ -131,14 +132,14 @@ def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str
                    now: dt.datetime | None = None) -> int:
     """Carry out an e-mail reminder the user approved in Today (with their subject and
     text) and queue it, with the statement attached; returns the outbox id."""
-    if action.stage.channel != "email":
+    if action.stage.channel != Channel.EMAIL:
         raise LedgerError("action", f"\u201c{action.stage.name}\u201d is not an e-mail.")
     now = now or dt.datetime.now()
     with writing():
         current = _still_due(action, as_of)
         to = _recipients(current.customer_id, current.customer_name)
         contact_id = carry_out_action(current, as_of, subject=subject, text=text, now=now)
-        return _queue(current.customer_id, "reminder", subject, text, to, as_of,
+        return _queue(current.customer_id, OutboxKind.REMINDER, subject, text, to, as_of,
                       current.currency, contact_id, now)
 
 
@@ -176,8 +177,9 @@ def queue_statement_email(customer_id: int, as_of: dt.date, *, subject: str, tex
         summary = "\n\n".join(part for part in ("Statement of account", subject.strip(),
                                                 text.strip()) if part)
         contact_id = log_contact(customer_id, ContactEntry(
-            kind="email", occurred_at=now, summary=summary), now=now)
-        return _queue(customer_id, "statement", subject, text, to, as_of, customer.currency,
+            kind=ContactKind.EMAIL, occurred_at=now, summary=summary), now=now)
+        return _queue(customer_id, OutboxKind.STATEMENT, subject, text, to, as_of,
+                      customer.currency,
                       contact_id, now)
 
 
@@ -205,7 +207,8 @@ def _queue_due(action: DueAction, as_of: dt.date, now: dt.datetime) -> int:
             # charges just recorded, which the attached statement lists.
             draft = draft_for(current, as_of)
             restate_action_text(contact_id, current, subject=draft.subject, text=draft.text)
-        return _queue(current.customer_id, "reminder", draft.subject, draft.text, to, as_of,
+        return _queue(current.customer_id, OutboxKind.REMINDER, draft.subject, draft.text, to,
+                      as_of,
                       current.currency, contact_id, now)
 
 

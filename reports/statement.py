@@ -45,6 +45,7 @@ from models.customer_account import (
 )
 from models.dates import long_date
 from models.errors import LedgerError
+from models.kinds import InvoiceStatus
 from models.letter_context import early_payment_saving
 from models.money import format_money
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
@@ -69,7 +70,7 @@ from reports.page import (
     wrap_lines,
 )
 
-_OPEN_STATUSES = ("open", "disputed", "with_agency")
+_OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
 CHARGE_KINDS = ("interest", "compensation", "fee")
 AGING_LABELS = tuple(label if label == "Current" else f"{label} days"
                      for label in bucket_labels())
@@ -227,7 +228,7 @@ def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
     invoices.sort(key=lambda r: (r.due_date, r.issue_date, r.number))
     lines = [StatementLine("invoice", r.number, r.issue_date, r.due_date, r.amount_minor,
                            r.paid_minor, r.open_minor, r.days_overdue,
-                           r.status == "disputed") for r in invoices]
+                           r.status == InvoiceStatus.DISPUTED) for r in invoices]
     credits = []
     for money in customer_money_in(customer_id):
         if money.voided or money.currency != currency or money.date > as_of:

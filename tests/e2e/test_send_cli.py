@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from models import db
 from models.mail import save_mail_settings
-from models.schema import Contact, Customer, Interaction, OutboxMessage
+from models.schema import ContactPerson, Customer, Interaction, OutboxMessage
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import ROOT
 from tests.mail_server import SmtpServer
@@ -145,7 +145,8 @@ def test_a_customer_without_an_address_is_named_for_a_letter(
     store = db.open_store(demo_file)
     try:
         Customer.update(billing_email="").where(Customer.code == "C00025").execute()
-        Contact.update(email="").where(Contact.customer == Customer.get(code="C00025")).execute()
+        ContactPerson.update(email="").where(
+            ContactPerson.customer == Customer.get(code="C00025")).execute()
     finally:
         store.close()
     result = duly(trusted, "--db", str(demo_file), "send", "--due", "--as-of", AS_OF,

@@ -16,7 +16,7 @@ from models.ledger import CustomerDraft, add_customer
 from models.mail import save_mail_settings
 from models.outbox import outbox, send_queued
 from models.schema import (
-    Contact,
+    ContactPerson,
     Customer,
     FollowUpStage,
     Interaction,
@@ -227,7 +227,7 @@ def test_a_billing_contact_and_the_billing_address_are_both_written_to(
     who = customer()
     invoice(who, 50_00, due_days_ago=2)
     Customer.update(billing_email="ap@zoe.example").where(Customer.id == who).execute()
-    Contact.create(customer=who, name="Per Hansen", email="per@zoe.example", is_billing=True)
+    ContactPerson.create(customer=who, name="Per Hansen", email="per@zoe.example", is_billing=True)
     queue_due_emails(TODAY, now=NOW)
     [row] = outbox()
     assert row.to.count("@") == 3 and "ap@zoe.example" in row.to

@@ -19,7 +19,7 @@ from models.letter_context import (
     letter_context,
     letter_invoice_ids,
 )
-from models.schema import Charge, Contact, Customer, PaymentTerms
+from models.schema import Charge, ContactPerson, Customer, PaymentTerms
 from models.templating import INVOICE_FIELDS, MERGE_FIELDS
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
@@ -93,9 +93,9 @@ def test_the_context_holds_only_plain_text_numbers_and_invoice_lines(
 def test_without_a_named_contact_the_letter_is_to_sir_or_madam(empty_store: db.Store) -> None:
     who = add_customer(CustomerDraft(code="", name="Nobody Ltd", currency="GBP"))
     assert letter_context(who, [], TODAY).contact_name == "Sir or Madam"
-    Contact.create(customer=who, name="  ", is_billing=True)
+    ContactPerson.create(customer=who, name="  ", is_billing=True)
     assert letter_context(who, [], TODAY).contact_name == "Sir or Madam"
-    Contact.create(customer=who, name="Ada Jones", role="Director")
+    ContactPerson.create(customer=who, name="Ada Jones", role="Director")
     assert letter_context(who, [], TODAY).contact_name == "Ada Jones"
 
 

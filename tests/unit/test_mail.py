@@ -22,7 +22,7 @@ from models.mail import (
     send_message,
     send_test_message,
 )
-from models.schema import Contact
+from models.schema import ContactPerson
 from tests.mail_server import SENDER, SmtpServer
 
 PDF = b"%PDF-1.4\n% a statement\n%%EOF\n"
@@ -173,10 +173,10 @@ def test_reminders_go_to_the_billing_contacts_and_the_billing_address(
     who = add_customer(CustomerDraft(code="", name="Acme\nLtd", currency="GBP",
                                      contact_name="Zoë Ødegård",
                                      billing_email="zoe@example.com"))
-    Contact.create(customer=who, name="Accounts", email="AP@example.com", is_billing=True)
-    Contact.create(customer=who, name="Sales", email="sales@example.com", is_billing=False)
-    Contact.create(customer=who, name="Broken", email="not an address", is_billing=True)
-    Contact.create(customer=who, name="Twice", email="zoe@EXAMPLE.com", is_billing=True)
+    ContactPerson.create(customer=who, name="Accounts", email="AP@example.com", is_billing=True)
+    ContactPerson.create(customer=who, name="Sales", email="sales@example.com", is_billing=False)
+    ContactPerson.create(customer=who, name="Broken", email="not an address", is_billing=True)
+    ContactPerson.create(customer=who, name="Twice", email="zoe@EXAMPLE.com", is_billing=True)
     found = recipients_of(who)
     assert [address for _, address in found] == ["zoe@example.com", "AP@example.com"]
     nobody = add_customer(CustomerDraft(code="", name="Silent Ltd", currency="GBP"))

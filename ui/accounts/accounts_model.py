@@ -29,6 +29,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter
 from models.accounts import DEFAULT_BUCKET_EDGES, AccountRow, CurrencyTotals, bucket_labels
 from models.accounts import currency_totals as _currency_totals
 from models.dates import short_date
+from models.kinds import ContactKind
 from models.money import format_money, from_minor
 from ui.common.style import ERROR
 
@@ -70,8 +71,6 @@ _HORIZONTAL = Qt.Orientation.Horizontal
 _NEVER = -1  # day number of "never contacted": the longest ago
 _NOTHING_PLANNED = dt.date.max.toordinal() + 1  # no follow-up planned: after any date
 
-CONTACT_KINDS = {"call": "Call", "email": "E-mail", "letter": "Letter",
-                 "meeting": "Meeting", "sms": "SMS", "note": "Note"}
 
 
 class AccountFlag(enum.Enum):
@@ -497,7 +496,7 @@ class AccountsModel(QAbstractTableModel):
             if row.last_contact_on is None:
                 return "No contact recorded"
             ago = (self._as_of - row.last_contact_on).days if self._as_of else None
-            kind = CONTACT_KINDS.get(row.last_contact_kind, row.last_contact_kind).lower()
+            kind = ContactKind.word_for(row.last_contact_kind).lower()
             when = f", {_days(ago)} before {short_date(self._as_of)}" if self._as_of and ago else ""
             return f"Last contact: {kind} on {short_date(row.last_contact_on)}{when}"
         if column == COLUMN_NEXT_ACTION:
@@ -525,7 +524,7 @@ def _format_row(row: AccountRow, flags: tuple[AccountFlag, ...],
     currency = row.currency
     contact = ""
     if row.last_contact_on is not None:
-        kind = CONTACT_KINDS.get(row.last_contact_kind, row.last_contact_kind.title())
+        kind = ContactKind.word_for(row.last_contact_kind)
         day = short_date_text(row.last_contact_on, as_of)
         contact = f"{day} · {kind}" if kind else day
     return (

@@ -13,9 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.db import StoreError
-from models.errors import LedgerError
+from models.errors import LedgerError, Refusal
+from models.mail import MailError
+from models.mail_password import KeyringUnavailable
 
 UNEXPECTED = "Duly hit a problem it did not expect."
+MAIL_HINT = "Check the mail server in Settings › E-mail, or try again later."
+KEYRING_HINT = ("Nothing was lost. Unlock your computer's keyring (or install one), then try "
+                "again; Duly never keeps the password in a plain file.")
 
 
 def show_message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, *,
@@ -37,6 +42,22 @@ def show_store_error(parent: QWidget, error: StoreError) -> QMessageBox:
     informative = str(error.path) if error.path is not None else ""
     return show_message(parent, QMessageBox.Icon.Warning, "Duly cannot use this store",
                         error.message, informative=informative)
+
+
+def show_refusal(parent: QWidget, refusal: Refusal) -> QMessageBox:
+    """Tell the user why Duly would not do it, in the way its kind needs: a store
+    problem names the file, a mail problem points to the mail settings, a keyring
+    problem to the password."""
+    if isinstance(refusal, StoreError):
+        return show_store_error(parent, refusal)
+    if isinstance(refusal, MailError):
+        return show_message(parent, QMessageBox.Icon.Warning, "The e-mail could not be sent",
+                            refusal.message, informative=MAIL_HINT)
+    if isinstance(refusal, KeyringUnavailable):
+        return show_message(parent, QMessageBox.Icon.Warning,
+                            "Duly cannot keep the mail password", refusal.message,
+                            informative=KEYRING_HINT)
+    return show_message(parent, QMessageBox.Icon.Warning, "Duly", refusal.message)
 
 
 def show_unexpected_error(parent: QWidget, details: str) -> QMessageBox:

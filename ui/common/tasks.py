@@ -10,9 +10,9 @@ come back by signal to the GUI thread; workers never touch widgets.
 Reads run in parallel; writes run one at a time on their own pool (SQLite
 has one writer). A progress dialog appears only when a labelled task is still
 running after ``PROGRESS_DELAY_MS`` (Anki's habit: quick work shows nothing).
-A :class:`~models.db.StoreError` is shown in the user's words, anything else
-as a problem Duly did not expect, unless the caller's ``on_failure`` handles
-it.
+A :class:`~models.errors.Refusal` (bad input, a store, mail or keyring problem)
+is shown in the user's words as its kind needs, anything else as a problem Duly
+did not expect, unless the caller's ``on_failure`` handles it.
 
 A ``cancellable`` task's progress dialog has a Cancel button. The worker
 learns of it at its next ``progress(done, total)`` call, which raises
@@ -37,7 +37,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from models.changes import Changes
-from models.db import StoreError, close_thread_connection, known_errors
+from models.db import close_thread_connection, known_errors
+from models.errors import Refusal
 from ui.common import messages
 
 Progress = Callable[[int, int], None]
@@ -222,8 +223,8 @@ class Task(QObject):
         handled = self._on_failure(failure.error) if self._on_failure is not None else False
         if handled:
             return
-        if isinstance(failure.error, StoreError):
-            messages.show_store_error(self._window, failure.error)
+        if isinstance(failure.error, Refusal):
+            messages.show_refusal(self._window, failure.error)
         else:
             messages.show_unexpected_error(self._window, failure.details)
 

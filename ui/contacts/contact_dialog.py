@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from models.contact_form import ContactForm
 from models.contacts import ContactEntry, PromiseTerms, check_contact, check_promise
+from models.kinds import ContactKind, Direction
 from models.ledger import LedgerError, parse_amount, parse_date
-from models.timeline import CONTACT_KINDS
 from ui.common.ledger_dialog import LedgerDialog, amount_text
 from ui.common.note_fields import outcome_combo, summary_edit
 from ui.common.style import mute
@@ -97,8 +97,8 @@ class LogContactDialog(LedgerDialog):
 
     def _build_what_happened(self, form: ContactForm, now: dt.datetime) -> QFormLayout:
         self.kind_combo = QComboBox()
-        for kind, label in CONTACT_KINDS.items():
-            self.kind_combo.addItem(label, kind)
+        for kind in ContactKind:
+            self.kind_combo.addItem(kind.word, kind)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_current_index_changed)
         self.outgoing_radio = QRadioButton("We &contacted them")
         self.incoming_radio = QRadioButton("They contacted &us")
@@ -239,7 +239,7 @@ class LogContactDialog(LedgerDialog):
 
     def _on_kind_combo_current_index_changed(self, _index: int) -> None:
         # A note is to ourselves: nobody contacted anybody.
-        note = self.kind_combo.currentData() == "note"
+        note = self.kind_combo.currentData() == ContactKind.NOTE
         self.outgoing_radio.setEnabled(not note)
         self.incoming_radio.setEnabled(not note)
 
@@ -292,8 +292,9 @@ class LogContactDialog(LedgerDialog):
         kind = str(self.kind_combo.currentData())
         entry = ContactEntry(
             kind=kind, occurred_at=occurred_at,
-            direction="incoming" if self.incoming_radio.isChecked() and kind != "note"
-            else "outgoing",
+            direction=Direction.INCOMING
+            if self.incoming_radio.isChecked() and kind != ContactKind.NOTE
+            else Direction.OUTGOING,
             with_whom=self.who_combo.currentText().strip(),
             summary=self.summary_edit.toPlainText().strip(),
             outcome=self.outcome_combo.currentText().strip(),

@@ -21,8 +21,8 @@ from models.contact_form import (
     contact_note,
 )
 from models.contacts import edit_contact, log_contact
+from models.kinds import ContactKind
 from models.ledger import LedgerError
-from models.timeline import CONTACT_KINDS
 from models.today import WorkItemRef, log_contact_for_item
 from ui.common import messages
 from ui.common.tasks import Progress, TaskRunner
@@ -97,7 +97,7 @@ class ContactLogger(QObject):
             return log_contact(form.customer_id, log.entry, now=now, promise=log.promise)
 
         def saved(_contact_id: int) -> None:
-            kind = CONTACT_KINDS.get(log.entry.kind, log.entry.kind.capitalize())
+            kind = ContactKind.word_for(log.entry.kind)
             self.last_saved = f"{kind} logged" + (
                 " with the promise to pay" if log.promise is not None else "") + (
                 "; the Today item is done." if item is not None else ".")

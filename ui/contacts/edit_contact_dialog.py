@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from models.contact_form import ContactNote
 from models.contacts import check_note
+from models.kinds import ContactKind
 from models.ledger import LedgerError, parse_date
-from models.timeline import CONTACT_KINDS
 from ui.common.ledger_dialog import LedgerDialog
 from ui.common.note_fields import outcome_combo, summary_edit
 from ui.common.rows_model import format_day
@@ -36,9 +36,9 @@ class NoteCorrection:
 
 def contact_heading(note: ContactNote) -> str:
     """What the contact was, in words: "Call from Priya Hughes on 24 Nov 2026 at 10:30"."""
-    kind = CONTACT_KINDS.get(note.kind, note.kind.capitalize())
+    kind = ContactKind.word_for(note.kind)
     who = note.with_whom or "the customer"
-    if note.kind == "note":
+    if note.kind == ContactKind.NOTE:
         what = "Note"
     else:
         what = f"{kind} {'from' if note.direction == 'incoming' else 'to'} {who}"

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor
 
 from models.contact_form import OpenInvoice
+from models.kinds import InvoiceStatus
 from models.money import format_money
 from ui.common.rows_model import FOREGROUND, ID_ROLE, TOOLTIP, format_day
 from ui.common.style import ERROR, WARNING
@@ -55,7 +56,7 @@ class InvoiceChoiceModel(TickModel):
         if role == FOREGROUND:
             if column == self.DUE and overdue:
                 return self._late
-            if column == self.INVOICE and row.status == "disputed":
+            if column == self.INVOICE and row.status == InvoiceStatus.DISPUTED:
                 return self._disputed
             return None
         if role == TOOLTIP and column == self.DUE and overdue:
@@ -66,7 +67,8 @@ class InvoiceChoiceModel(TickModel):
 
     def _text(self, row: OpenInvoice, column: int) -> str:
         if column == self.INVOICE:
-            return f"{row.number} (disputed)" if row.status == "disputed" else row.number
+            disputed = row.status == InvoiceStatus.DISPUTED
+            return f"{row.number} (disputed)" if disputed else row.number
         if column == self.DUE:
             return format_day(row.due_date)
         return format_money(row.open_minor, row.currency)

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from models.accounts import bucket_labels
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
-from models.followup import CHANNEL_WORDS, FollowUpStatus
+from models.followup import FollowUpStatus
+from models.kinds import Channel
 from models.money import format_money
 from models.timeline import TIMELINE_FILTERS, TimelineEntry
 from ui.common.elided_label import ElidedLabel
@@ -55,7 +56,7 @@ def follow_up_words(status: FollowUpStatus) -> tuple[str, bool]:
     parts = []
     for action in status.due:
         count = len(action.invoices)
-        parts.append(f"{action.stage.name} ({CHANNEL_WORDS[action.stage.channel].lower()}) "
+        parts.append(f"{action.stage.name} ({Channel.word_for(action.stage.channel).lower()}) "
                      f"is due now for {count} invoice{'s' if count != 1 else ''}")
     for account in status.held:
         parts.append(f"{account.stage_name} is held back: {'; '.join(account.reasons)}")

@@ -46,6 +46,7 @@ from models.customer_account import (
     invoice_draft,
 )
 from models.followup import FollowUpStatus, customer_follow_up
+from models.kinds import ContactKind, InvoiceStatus
 from models.ledger import (
     AllocatedPart,
     CustomerDraft,
@@ -700,7 +701,8 @@ class CustomersPage(QWidget):
     def _on_edit_invoice_action_triggered(self) -> None:
         invoice = self.view.selected_invoice()
         header = self._header
-        if invoice is None or header is None or invoice.status == "void" or self._busy():
+        if (invoice is None or header is None or invoice.status == InvoiceStatus.VOID
+                or self._busy()):
             return
 
         def load(_progress: Progress) -> InvoiceDraft:
@@ -733,7 +735,7 @@ class CustomersPage(QWidget):
         header = self._header
         if invoice is None or header is None or self._busy():
             return
-        if invoice.status == "disputed":
+        if invoice.status == InvoiceStatus.DISPUTED:
             self._post(lambda: release_dispute(invoice.id), header.id, _INVOICES,
                        done=lambda _r: self.view.show_notice(
                            f"Invoice {invoice.number} is no longer in dispute."))
@@ -1123,9 +1125,9 @@ class CustomersPage(QWidget):
                                  else "Put on &Hold…")
 
         invoice = self.view.selected_invoice() if header is not None else None
-        live = invoice is not None and invoice.status != "void"
+        live = invoice is not None and invoice.status != InvoiceStatus.VOID
         self.edit_invoice_action.setEnabled(account and live)
-        disputed = invoice is not None and invoice.status == "disputed"
+        disputed = invoice is not None and invoice.status == InvoiceStatus.DISPUTED
         disputable = invoice is not None and can_dispute(invoice.status, invoice.open_minor)
         self.dispute_action.setEnabled(account and (disputed or disputable))
         self.dispute_action.setText("Release &Dispute" if disputed else "&Dispute Invoice…")
@@ -1147,7 +1149,7 @@ class CustomersPage(QWidget):
         self.edit_note_action.setEnabled(on_timeline and entry is not None
                                          and entry.contact_id is not None)
         self.open_attachment_action.setEnabled(on_timeline and entry is not None
-                                               and entry.kind == "email"
+                                               and entry.kind == ContactKind.EMAIL
                                                and entry.contact_id is not None)
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.customer_account import InvoiceRow
+from models.kinds import InvoiceStatus
 from models.ledger import LedgerError, parse_amount
 from models.money import format_money, from_minor
 from ui.common.rows_model import (
@@ -35,28 +36,22 @@ _DISPUTED_TINT = QColor(0xE0, 0xA1, 0x00, 46)
 _AGENCY_TINT = QColor(0x6F, 0x42, 0xC1, 36)
 
 
-STATUS_WORDS = {
-    "open": "Open", "paid": "Paid", "disputed": "Disputed", "written_off": "Written off",
-    "with_agency": "With agency", "void": "Void",
-}
-
-
 def invoice_status(row: InvoiceRow) -> str:
     """An invoice's status in words: "Overdue", "Disputed", "Paid", "Part paid"…"""
-    if row.status == "open":
+    if row.status == InvoiceStatus.OPEN:
         if row.days_overdue > 0:
             return "Overdue, part paid" if row.paid_minor else "Overdue"
         return "Part paid" if row.paid_minor else "Open"
-    return STATUS_WORDS.get(row.status, row.status.replace("_", " ").capitalize())
+    return InvoiceStatus.word_for(row.status)
 
 
 def _status_tooltip(row: InvoiceRow) -> str:
-    if row.status == "disputed":
+    if row.status == InvoiceStatus.DISPUTED:
         reason = row.dispute_reason or "no reason given"
         return f"Disputed: {reason}. Duly does not chase this invoice until released."
-    if row.status == "with_agency":
+    if row.status == InvoiceStatus.WITH_AGENCY:
         return "Passed to a collection agency: Duly does not chase it itself."
-    if row.status == "void":
+    if row.status == InvoiceStatus.VOID:
         return "Voided: it no longer counts towards the balance."
     return invoice_status(row)
 
@@ -97,38 +92,39 @@ class InvoicesModel(RowsModel):
         self._struck.setStrikeOut(True)
 
     def _foreground(self, row: InvoiceRow, column: int) -> Paint:
-        if row.status == "void":
+        if row.status == InvoiceStatus.VOID:
             return self._quiet
         if column == self.STATUS:
-            if row.status == "disputed":
+            if row.status == InvoiceStatus.DISPUTED:
                 return self._warning
-            if row.status == "with_agency":
+            if row.status == InvoiceStatus.WITH_AGENCY:
                 return self._agency
-            if row.status == "open" and row.days_overdue > 0:
+            if row.status == InvoiceStatus.OPEN and row.days_overdue > 0:
                 return self._error
         if column == self.DAYS and row.days_overdue > 0:
             return self._error
-        if row.status == "paid":
+        if row.status == InvoiceStatus.PAID:
             return self._quiet
         return None
 
     def _background(self, row: InvoiceRow) -> Paint:
-        if row.status == "disputed":
+        if row.status == InvoiceStatus.DISPUTED:
             return self._disputed_tint
-        if row.status == "with_agency":
+        if row.status == InvoiceStatus.WITH_AGENCY:
             return self._agency_tint
         return None
 
     def _font(self, row: InvoiceRow, column: int) -> Paint:
-        if row.status == "void":
+        if row.status == InvoiceStatus.VOID:
             return self._struck
-        if column == self.STATUS and row.status in ("disputed", "with_agency"):
+        if column == self.STATUS and row.status in (InvoiceStatus.DISPUTED,
+                                                    InvoiceStatus.WITH_AGENCY):
             return self._bold
         return None
 
     def _tooltip(self, row: InvoiceRow) -> str | None:
-        return _status_tooltip(row) if row.status in ("disputed", "with_agency", "void") \
-            else None
+        explained = (InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY, InvoiceStatus.VOID)
+        return _status_tooltip(row) if row.status in explained else None
 
 
 class AllocationModel(QAbstractTableModel):
@@ -246,7 +242,8 @@ class AllocationModel(QAbstractTableModel):
         column = index.column()
         if role in (DISPLAY, EDIT):
             if column == self.INVOICE:
-                return f"{row.number} (disputed)" if row.status == "disputed" else row.number
+                disputed = row.status == InvoiceStatus.DISPUTED
+                return f"{row.number} (disputed)" if disputed else row.number
             if column == self.DUE:
                 return format_day(row.due_date)
             if column == self.OPEN:

@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from models.errors import LedgerError
+from models.kinds import Regime
 from models.policies import (
     CONTRACTUAL,
     MAX_GRACE_DAYS,
     REGIME_RULES,
-    REGIME_WORDS,
     STATUTORY,
     CreditPolicyDraft,
     check_credit_policy,
@@ -50,8 +50,8 @@ class CreditPolicyDialog(LedgerDialog):
         self.name_edit.setMaxLength(80)
         self.name_edit.textEdited.connect(lambda _text: self._errors.clear("name"))
         self.regime_combo = QComboBox()
-        for regime, words in REGIME_WORDS.items():
-            self.regime_combo.addItem(words, regime)
+        for regime in Regime:
+            self.regime_combo.addItem(regime.word, regime)
         self.regime_combo.currentIndexChanged.connect(self._on_regime_combo_changed)
         self.rule_label = hint()
         self.rule_label.setObjectName("regimeRule")

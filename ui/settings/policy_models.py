@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtGui import QFont
 
-from models.followup import CHANNEL_WORDS
+from models.kinds import Channel
 from models.money import format_money
 from models.policies import (
     REGIME_RULES,
@@ -160,7 +160,7 @@ def when_text(offset_days: int) -> str:
 
 def sends_text(row: StageRow) -> str:
     """How a stage reaches the customer: "E-mail: Polite email", "Phone call"."""
-    channel = CHANNEL_WORDS.get(row.channel, row.channel)
+    channel = Channel.word_for(row.channel)
     return f"{channel}: {row.template_name}" if row.template_name else channel
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from models.errors import LedgerError
-from models.followup import CHANNEL_WORDS
+from models.kinds import Channel
 from models.ledger import parse_amount
 from models.policies import (
     MAX_CONTACT_GAP_DAYS,
@@ -66,7 +66,7 @@ class StageDialog(LedgerDialog):
 
         self.channel_combo = QComboBox()
         for channel in STAGE_CHANNELS:
-            self.channel_combo.addItem(CHANNEL_WORDS[channel], channel)
+            self.channel_combo.addItem(channel.word, channel)
         self.channel_combo.currentIndexChanged.connect(self._on_channel_combo_changed)
         self.template_combo = QComboBox()
         self.template_combo.setMinimumContentsLength(18)
@@ -160,7 +160,7 @@ class StageDialog(LedgerDialog):
         channel = self.channel_combo.currentData()
         blocked = self.template_combo.blockSignals(True)
         self.template_combo.clear()
-        if channel == "phone":
+        if channel == Channel.PHONE:
             self.template_combo.addItem("None: a phone call sends nothing", None)
         else:
             self.template_combo.addItem(NO_TEMPLATE, None)
@@ -168,7 +168,7 @@ class StageDialog(LedgerDialog):
                 if template.channel == channel:
                     self.template_combo.addItem(template.name, template.id)
         self.template_combo.setCurrentIndex(max(self.template_combo.findData(chosen), 0))
-        self.template_combo.setEnabled(channel != "phone")
+        self.template_combo.setEnabled(channel != Channel.PHONE)
         self.template_combo.blockSignals(blocked)
 
     def _on_offset_spin_value_changed(self, days: int) -> None:

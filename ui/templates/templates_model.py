@@ -11,18 +11,16 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont
 
+from models.kinds import Channel
 from ui.common.rows_model import DISPLAY, QUIET, TOOLTIP, Column, Paint, RowsModel
 
 DRAFT_ID = 0
 """The id of a new template until it is saved (the store's ids start at 1)."""
 UNSAVED_MARK = "• "
 
-CHANNEL_WORDS = {"email": "E-mail", "letter": "Letter"}
-
-
 def channel_text(channel: str) -> str:
     """A channel as the window names it: E-mail, Letter."""
-    return CHANNEL_WORDS.get(channel, channel.capitalize())
+    return Channel.word_for(channel)
 
 
 def used_by_text(used_by: tuple[str, ...]) -> str:

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from models.action_letters import ActionDraft, draft_for
 from models.errors import LedgerError
-from models.followup import CHANNEL_WORDS, ActionInvoice, DueAction, due_action
+from models.followup import ActionInvoice, DueAction, due_action
+from models.kinds import Channel
 from models.money import format_money
 from models.templating import MAX_SUBJECT_CHARS, check_words
 from ui.common.ledger_dialog import LedgerDialog
@@ -86,9 +87,9 @@ def channel_noun(channel: str) -> str:
 def recorded_notice(action: DueAction) -> str:
     """What approving did, for the page's notice; nothing is sent yet."""
     stage, name = action.stage, action.customer_name
-    if stage.channel == "phone":
+    if stage.channel == Channel.PHONE:
         return f"“{stage.name}” for {name} recorded as a call made."
-    if stage.channel == "letter":
+    if stage.channel == Channel.LETTER:
         return f"“{stage.name}” for {name} recorded as sent; the letter opens to print."
     return f"“{stage.name}” for {name} recorded; the {channel_noun(stage.channel)} will be " \
            f"ready to send."
@@ -118,7 +119,7 @@ def stage_text(action: DueAction) -> str:
             f"{days} day{'' if days == 1 else 's'} "
             f"{'after' if stage.offset_days > 0 else 'before'} the due date")
     tone = f", {stage.tone} tone" if stage.tone else ""
-    return f"{stage.name} — {CHANNEL_WORDS[stage.channel]}{tone}, {when}"
+    return f"{stage.name} — {Channel.word_for(stage.channel)}{tone}, {when}"
 
 
 def _overdue_text(invoice: ActionInvoice) -> str:
@@ -170,7 +171,7 @@ class ActionReviewDialog(LedgerDialog):
         self.setMinimumWidth(980)
         self.decision: ReviewDecision | None = None
         self._review = review
-        self._phone = action.stage.channel == "phone"
+        self._phone = action.stage.channel == Channel.PHONE
 
         self.warning_label = QLabel("\n".join(f"⚠  {w}" for w in action.warnings))
         self.warning_label.setObjectName("actionWarnings")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import LedgerError
-from models.followup import CHANNEL_WORDS
+from models.kinds import Channel
 from models.money import format_money
 from models.today import WorkItem
 from ui.common.ledger_dialog import LedgerDialog
@@ -51,7 +51,7 @@ class BatchEntry:
     def subject_and_text(self) -> tuple[str, str]:
         """What is recorded with it: the drafted subject and text, or "Call made."."""
         assert self.review is not None and self.review.draft is not None
-        if self.review.action.stage.channel == "phone":
+        if self.review.action.stage.channel == Channel.PHONE:
             return "", CALL_MADE
         return self.review.draft.subject, self.review.draft.text
 
@@ -146,7 +146,7 @@ class BatchActionsModel(TickModel):
         if entry.review is None:
             return item.title if column == self.STAGE else ""
         stage = entry.review.action.stage
-        return stage.name if column == self.STAGE else CHANNEL_WORDS[stage.channel]
+        return stage.name if column == self.STAGE else Channel.word_for(stage.channel)
 
     @staticmethod
     def _flags(entry: BatchEntry) -> str:
@@ -155,7 +155,7 @@ class BatchActionsModel(TickModel):
             return entry.problem
         if entry.warnings:
             return "\n".join(f"⚠ {w}" for w in entry.warnings)
-        if entry.review is not None and entry.review.action.stage.channel == "phone":
+        if entry.review is not None and entry.review.action.stage.channel == Channel.PHONE:
             return "Approving records the call as made"
         return ""
 

@@ -16,14 +16,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from models.contacts import NoteHit
+from models.kinds import ContactKind
 from models.note_search import MATCH_END, MATCH_START
 from ui.common.rows_model import Column, RowsModel
 
 HTML_ROLE = int(Qt.ItemDataRole.UserRole) + 10
 """The snippet as escaped rich text, the matched words in bold (Note column only)."""
 
-CONTACT_WORDS = {"call": "Call", "email": "E-mail", "letter": "Letter",
-                 "meeting": "Meeting", "sms": "SMS", "note": "Note"}
 
 
 def plain_snippet(snippet: str) -> str:
@@ -51,7 +50,7 @@ class NoteSearchModel(RowsModel):
         Column("When", when_text, lambda r: (r.occurred_at, r.contact_id)),
         Column("Customer", lambda r: r.customer_name,
                lambda r: (r.customer_name.casefold(), r.occurred_at)),
-        Column("Kind", lambda r: CONTACT_WORDS.get(r.kind, r.kind.capitalize()),
+        Column("Kind", lambda r: ContactKind.word_for(r.kind),
                lambda r: (r.kind, r.occurred_at)),
         Column("Note", lambda r: plain_snippet(r.snippet),
                lambda r: plain_snippet(r.snippet).casefold()),

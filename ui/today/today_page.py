@@ -12,7 +12,6 @@ what the page shows at once; dialogs are imported when first opened.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -52,7 +51,6 @@ from models.changes import Change, Changes, changes
 from models.contacts import NoteHit, review_promises, search_notes
 from models.dates import weekday_date
 from models.errors import LedgerError
-from models.followup import execute_action, skip_action
 from models.today import (
     WorkItem,
     WorkItemRef,
@@ -69,7 +67,9 @@ from ui.common.page_actions import page_action
 from ui.common.resources import icon
 from ui.common.style import ACCENT, mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
+from ui.today.email_sending import EmailSending
 from ui.today.note_search_model import NoteSearchModel, RichTextDelegate
+from ui.today.reminder_approval import ReminderApproval
 from ui.today.worklist_model import (
     WorklistModel,
     is_failed_email,
@@ -78,12 +78,7 @@ from ui.today.worklist_model import (
 )
 
 if TYPE_CHECKING:
-    from models.outbox import SendResult
     from reports.due_letters import DueLettersResult
-    from reports.email_reminders import QueueResult
-    from ui.common.password_dialog import MailAccess
-    from ui.common.pdf_files import PdfFile
-    from ui.today.action_review_dialog import ActionReview, ReviewDecision
     from ui.today.batch_approve_dialog import BatchEntry
     from ui.today.due_letters_printing import DueLettersPrinter
 
@@ -98,28 +93,6 @@ SEARCH_PAUSE_MS = 250
 SPLITTER_KEY = "today/splitter-v1"
 NOTICE_STYLE = (f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10); "
                 f"border-radius: 4px; padding: 4px 8px; }}")
-
-
-def sending_notice(queued: QueueResult | None, result: SendResult) -> str:
-    """What sending did: "3 e-mails sent; 1 failed (see Today); 2 customers have no e-mail
-    address and get a letter instead." """
-    if result.sent or result.failed or result.left or result.uncertain:
-        words = [f"{result.sent} e-mail{'' if result.sent == 1 else 's'} sent"]
-    else:
-        words = ["No e-mail reminders are due" if queued is not None
-                 else "No e-mail was waiting to be sent"]
-    if result.failed:
-        words.append(f"{len(result.failed)} failed (see Today)")
-    if result.uncertain:
-        words.append(f"{len(result.uncertain)} perhaps sent before Duly was closed "
-                     f"(see Today)")
-    if result.left:
-        words.append(f"{result.left} left in the outbox for next time")
-    if queued is not None and queued.without_address:
-        count = len(queued.without_address)
-        words.append(f"{count} customer{' has' if count == 1 else 's have'} no e-mail "
-                     f"address and get{'s' if count == 1 else ''} a letter instead")
-    return "; ".join(words) + "."
 
 
 class TodayPage(QWidget):
@@ -158,9 +131,10 @@ class TodayPage(QWidget):
         self._today = today
         self._settings = settings if settings is not None else QSettings()
         self._writing = 0
-        self._preparing = 0  # reminders being read for review or approval
         self._letters: DueLettersPrinter | None = None  # made when first used
-        self._sending = False  # e-mails are being handed to the mail server
+        self._approval = ReminderApproval(self, tasks, today, self._now, self._decide)
+        self._emails = EmailSending(self, tasks, today, self._now)
+        self._connect_helpers()
         self._loading = False
         self._loaded_once = False
         self._list_date: dt.date | None = None
@@ -197,9 +171,9 @@ class TodayPage(QWidget):
 
     def clear(self) -> None:
         """Forget the list and the search (the store closed); loads on their way are dropped."""
-        for key in ("list", "search", "review"):
+        for key in ("list", "search"):
             self._tasks.forget((self, key))
-        self._preparing = 0
+        self._approval.forget()
         self.clear_notice()
         self._settle.stop()
         self._search_timer.stop()
@@ -459,318 +433,6 @@ class TodayPage(QWidget):
 
     # --- reminders due: review one, or approve several ----------------------------
 
-    def _now(self) -> dt.datetime:
-        # The business's today (pinned in tests and demos) with the wall clock's time.
-        return dt.datetime.combine(self._today(),
-                                   dt.datetime.now().time().replace(microsecond=0))
-
-    def _not_due_yet(self, item: WorkItem) -> bool:
-        """Say so when a coming day's reminder is not due today (it cannot be recorded yet)."""
-        if item.due_on <= self._today():
-            return False
-        messages.show_message(
-            self, QMessageBox.Icon.Information, "Duly",
-            f"“{item.title}” for {item.customer_name} falls due on {weekday_date(item.due_on)}: "
-            f"it can be reviewed and approved from that day.")
-        return True
-
-    def _review(self, item: WorkItem) -> None:
-        """Read the reminder and its drafted text in the background, then show it."""
-        if self._not_due_yet(item):
-            return
-        from ui.today.action_review_dialog import prepare_review
-
-        today = self._today()
-
-        def work(_progress: Progress) -> ActionReview | None:
-            return prepare_review(item.customer_id, item.currency, today)
-
-        self._preparing += 1
-        self._update_actions()
-        self._tasks.run(
-            work, on_success=lambda review: self._on_review_task_succeeded(item, review),
-            on_failure=self._on_prepare_task_failed, latest=(self, "review"))
-
-    def _on_review_task_succeeded(self, item: WorkItem, review: ActionReview | None) -> None:
-        self._preparing -= 1
-        self._update_actions()
-        if review is None:
-            self._refused_for_good(f"“{item.title}” for {item.customer_name} is no longer due: "
-                                   f"the account has changed since the list was read.")
-            return
-        self._ask_review(item, review)
-
-    def _on_prepare_task_failed(self, _error: BaseException) -> bool:
-        self._preparing -= 1
-        self._update_actions()
-        return False  # the task helper tells the user what went wrong
-
-    def _ask_review(self, item: WorkItem, review: ActionReview,
-                    decision: ReviewDecision | None = None,
-                    error: LedgerError | None = None) -> None:
-        from ui.today.action_review_dialog import ActionReviewDialog
-
-        ActionReviewDialog.ask(
-            self, lambda result: self._on_review_dialog_finished(item, review, result),
-            review=review, decision=decision, error=error)
-
-    def _on_review_dialog_finished(self, item: WorkItem, review: ActionReview,
-                                   decision: ReviewDecision | None) -> None:
-        if decision is None:
-            return
-        from ui.today.action_review_dialog import recorded_notice  # imported with the dialog
-
-        action, today, now = review.action, self._today(), self._now()
-        stage_id = action.stage.id
-
-        def reopen(error: LedgerError) -> None:
-            self._ask_review(item, review, decision, error)
-
-        if decision.approve and action.stage.channel == "email":
-            from reports.email_reminders import queue_reminder
-
-            self._decide(item, lambda: queue_reminder(
-                action, today, subject=decision.subject, text=decision.text, now=now),
-                changes(Change.FOLLOW_UP, Change.CONTACTS, Change.OUTBOX),
-                refused=reopen, notice=f"“{action.stage.name}” for {action.customer_name} "
-                                       f"recorded; the e-mail is in the outbox.",
-                then=lambda outbox_id: self._send_emails([outbox_id]))
-        elif decision.approve:
-            letter = action.stage.channel == "letter"
-            self._decide(item, lambda: execute_action(
-                action.customer_id, action.currency, today, stage_id=stage_id,
-                subject=decision.subject, text=decision.text, now=now),
-                changes(Change.FOLLOW_UP, Change.CONTACTS),
-                refused=reopen, notice=recorded_notice(action),
-                then=(lambda contact_id: self._print_letters([contact_id])) if letter else None)
-        else:
-            self._decide(item, lambda: skip_action(
-                action.customer_id, action.currency, today, stage_id=stage_id,
-                reason=decision.reason), changes(Change.FOLLOW_UP), refused=reopen,
-                notice=f"“{action.stage.name}” for {action.customer_name} skipped; the reason "
-                       f"is kept on the customer's timeline.")
-
-    def _approve_selected(self, items: list[WorkItem]) -> None:
-        """Read the selected reminders and their texts in the background, then confirm them."""
-        from ui.today.batch_approve_dialog import prepare_batch
-
-        today = self._today()
-
-        def work(progress: Progress) -> list[BatchEntry]:
-            return prepare_batch(items, today, progress)
-
-        self._preparing += 1
-        self._update_actions()
-        self._tasks.run(
-            work, label="Preparing the reminders…",
-            on_success=self._on_batch_task_succeeded, on_failure=self._on_prepare_task_failed,
-            latest=(self, "review"))
-
-    def _on_batch_task_succeeded(self, entries: list[BatchEntry]) -> None:
-        self._preparing -= 1
-        self._update_actions()
-        from ui.today.batch_approve_dialog import BatchApproveDialog
-
-        BatchApproveDialog.ask(self, self._on_batch_dialog_finished, entries=entries)
-
-    def _on_batch_dialog_finished(self, chosen: list[BatchEntry] | None) -> None:
-        if not chosen:
-            return
-        from reports.email_reminders import Approval, approve_reminders
-
-        today, now = self._today(), self._now()
-
-        def work(progress: Progress) -> BatchOutcome:
-            approvals = []
-            for entry in chosen:
-                assert entry.review is not None
-                approvals.append(Approval(entry.review.action, *entry.subject_and_text()))
-            done = approve_reminders(approvals, today, now=now, progress=progress)
-            return ([chosen[n] for n in done.recorded],
-                    [(chosen[n], why) for n, why in done.refused],
-                    list(done.letters), list(done.emails))
-
-        self._writing += 1
-        self.clear_notice()
-        self._update_actions()
-        self._tasks.run(work, writes=True, label="Recording the reminders…", initiator=self,
-                        changes=changes(Change.FOLLOW_UP, Change.CONTACTS, Change.OUTBOX),
-                        on_success=self._on_batch_write_succeeded,
-                        on_failure=self._on_batch_write_failed)
-
-    def _on_batch_write_succeeded(self, outcome: BatchOutcome) -> None:
-        from ui.today.batch_approve_dialog import batch_notice  # imported with the dialog
-
-        self._writing -= 1
-        recorded, refused, letters, emails = outcome
-        self.show_notice(batch_notice(recorded, refused))
-        if refused:
-            lines = [f"{entry.item.customer_name}: {message}" for entry, message in refused]
-            count = len(refused)
-            messages.show_message(
-                self, QMessageBox.Icon.Warning, "Duly",
-                f"{count} reminder{' was' if count == 1 else 's were'} not recorded.",
-                informative="\n\n".join(lines))
-        self._load(review=False)
-        if letters:
-            self._print_letters(letters)
-        if emails:
-            self._send_emails(emails)
-
-    def _print_letters(self, contact_ids: list[int]) -> None:
-        """Print letters just approved (recorded as sent) and show them, ready to print."""
-        from ui.today.due_letters_printing import print_recorded
-
-        def shown(pdf: PdfFile) -> None:
-            from ui.common.pdf_preview import PdfPreviewDialog
-
-            PdfPreviewDialog.show_pdf(self.window(), pdf, self._tasks)
-
-        self._tasks.run(lambda progress: print_recorded(contact_ids, progress),
-                        label="Printing the letters…", on_success=shown)
-
-    def _on_batch_write_failed(self, _error: BaseException) -> bool:
-        self._writing -= 1
-        self._load(review=False)  # some may have been recorded before the failure
-        return False  # the task helper tells the user what went wrong
-
-    # --- e-mail: approved reminders, the ones due, a failed one again ----------------
-
-    def _send_emails(self, ids: list[int] | None, *, due: bool = False) -> None:
-        """Hand the queued e-mails ``ids`` (None: every one queued) to the mail server; with
-        ``due``, first queue every e-mail reminder due today. Asks for what is missing."""
-        from ui.common.password_dialog import ask_mail_access
-
-        ask_mail_access(self, self._tasks, lambda access: self._start_sending(
-            access, ids, due), open_settings=self.mail_settings_requested.emit)
-
-    def _start_sending(self, access: MailAccess, ids: list[int] | None, due: bool) -> None:
-        from models.outbox import send_queued
-        from reports.email_reminders import queue_due_emails
-        from ui.common import password_dialog
-        from ui.common.tasks import TaskCancelled, TaskProgress
-
-        as_of, now, context = self._today(), self._now(), password_dialog.ssl_context
-
-        def work(progress: TaskProgress) -> tuple[QueueResult | None, SendResult]:
-            # Cancelling while queueing rolls the queueing back; while sending, the
-            # message in hand is finished and the rest stay queued.
-            queued = queue_due_emails(as_of, now=now, progress=progress) if due else None
-
-            def told(done: int, total: int) -> None:
-                with contextlib.suppress(TaskCancelled):  # send_queued asks cancelled()
-                    progress(done, total)
-
-            return queued, send_queued(access.settings, access.password, ids=ids,
-                                       progress=told, cancelled=lambda: progress.cancelled,
-                                       ssl_context=context, now=now)
-
-        self._sending = True
-        self.clear_notice()
-        self._update_actions()
-        # An e-mail that goes becomes the customer's last contact.
-        self._tasks.run(work, writes=True, cancellable=due, initiator=self,
-                        changes=changes(Change.OUTBOX, Change.CONTACTS),
-                        label="Sending the e-mails…" if due else "Sending the e-mail…",
-                        on_success=self._on_send_task_succeeded,
-                        on_failure=self._on_send_task_failed, on_cancel=self._on_send_cancelled)
-
-    def _count_due_emails(self) -> None:
-        """Count the e-mail reminders due today and those waiting; then ask to send them."""
-        from models.followup import follow_up_plan, goes_by_email
-        from models.mail import mail_settings
-        from models.outbox import QUEUED, outbox
-
-        today = self._today()
-
-        def work(_progress: Progress) -> tuple[int, list[str], int] | None:
-            if mail_settings() is None:
-                return None
-            due = follow_up_plan(today).due
-            without = [a.customer_name for a in due if a.no_email_address]
-            return (sum(1 for a in due if goes_by_email(a)), without,
-                    len(outbox([QUEUED])))
-
-        self._sending = True
-        self._update_actions()
-        self._tasks.run(work, label="Counting the e-mails due…",
-                        on_success=lambda found: self._on_count_task_succeeded(today, found),
-                        on_failure=self._on_send_task_failed)
-
-    def _on_count_task_succeeded(self, today: dt.date,
-                                 found: tuple[int, list[str], int] | None) -> None:
-        from ui.common.password_dialog import show_not_set_up
-
-        self._sending = False
-        self._update_actions()
-        if found is None:
-            show_not_set_up(self, self.mail_settings_requested.emit)
-            return
-        due, without, waiting = found
-        letters = (f"{len(without)} customer{' has' if len(without) == 1 else 's have'} no "
-                   f"e-mail address and get{'s' if len(without) == 1 else ''} a letter "
-                   f"instead (Print Due Letters)." if without else "")
-        if not due and not waiting:
-            messages.show_message(self, QMessageBox.Icon.Information, "Send due e-mails",
-                                  f"No e-mail reminders are due on {weekday_date(today)}.",
-                                  informative=letters)
-            return
-        counted = [f"{due} e-mail reminder{' is' if due == 1 else 's are'} due on "
-                   f"{weekday_date(today)}"] if due else []
-        if waiting:
-            counted.append(f"{waiting} e-mail{' is' if waiting == 1 else 's are'} waiting "
-                           f"in the outbox")
-        box = QMessageBox(QMessageBox.Icon.Question, "Send due e-mails",
-                          f"{' and '.join(counted)}. Send "
-                          f"{'it' if due + waiting == 1 else 'them'} now?",
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("sendDueEmailsBox")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(" ".join(part for part in (
-            "Each goes to its customer's billing contacts with their statement attached, "
-            "and is recorded on the customer's timeline. If you cancel while they are "
-            "sent, the rest wait in the outbox.", letters) if part))
-        go = box.addButton("&Send E-mails", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(go)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(
-            lambda button: self._send_emails(None, due=True) if button is go else None)
-        box.open()
-
-    def _on_send_task_succeeded(self, outcome: tuple[QueueResult | None, SendResult]) -> None:
-        queued, result = outcome
-        self._sending = False
-        self.show_notice(sending_notice(queued, result))
-        if result.failed:
-            count = len(result.failed)
-            lines = [f"{name}: {reason}" for name, reason in result.failed]
-            messages.show_message(
-                self, QMessageBox.Icon.Warning, "Duly",
-                f"{count} e-mail{' was' if count == 1 else 's were'} not sent.",
-                informative="\n\n".join(lines) + "\n\nThey are listed in Today: retry "
-                "them once the problem is put right.")
-        if queued is not None and queued.skipped:
-            lines = [f"{name}: {reason}" for name, reason in queued.skipped]
-            messages.show_message(self, QMessageBox.Icon.Warning, "Duly",
-                                  f"{len(lines)} e-mail{'' if len(lines) == 1 else 's'} "
-                                  f"could not be written.", informative="\n\n".join(lines))
-        self._load(review=False)
-        self.emails_sent.emit(result)
-
-    def _on_send_task_failed(self, error: BaseException) -> bool:
-        self._sending = False
-        self._load(review=False)
-        if not isinstance(error, LedgerError):
-            return False
-        messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message,
-                              informative="The e-mails wait in the outbox.")
-        return True
-
-    def _on_send_cancelled(self) -> None:
-        self._sending = False
-        self.show_notice("Cancelled before any e-mail was queued: nothing was sent.")
-        self._load(review=False)
-
     def _retry(self, items: list[WorkItem]) -> None:
         """Queue failed e-mails again and send them; one that may have gone is sent again
         only once the user has checked it did not."""
@@ -781,7 +443,7 @@ class TodayPage(QWidget):
         def send_again() -> None:
             self._decide(items[0], lambda: [retry(outbox_id) for outbox_id in ids],
                          changes(Change.OUTBOX, Change.WORKLIST),
-                         then=lambda _result: self._send_emails(ids))
+                         then=lambda _result: self._emails.send(ids))
 
         perhaps = [item for item in items if perhaps_sent(item)]
         if not perhaps:
@@ -802,6 +464,21 @@ class TodayPage(QWidget):
         box.buttonClicked.connect(lambda button: send_again() if button is again else None)
         box.open()
 
+    # --- reminders due and e-mail: see ReminderApproval and EmailSending ------------
+
+    def _now(self) -> dt.datetime:
+        # The business's today (pinned in tests and demos) with the wall clock's time.
+        return dt.datetime.combine(self._today(),
+                                   dt.datetime.now().time().replace(microsecond=0))
+
+    def _busy_writing(self) -> bool:
+        """A decision or a batch of reminders is being written."""
+        return bool(self._writing) or self._approval.recording
+
+    @Slot()
+    def _on_helper_finished(self) -> None:
+        self._load(review=False)
+
     # --- building -----------------------------------------------------------------
 
     def _timer(self, interval: int, slot: Callable[[], None]) -> QTimer:
@@ -810,6 +487,17 @@ class TodayPage(QWidget):
         timer.setInterval(interval)
         timer.timeout.connect(slot)
         return timer
+
+    def _connect_helpers(self) -> None:
+        for helper in (self._approval, self._emails):
+            helper.busy_changed.connect(self._update_actions)
+            helper.started.connect(self.clear_notice)
+            helper.notice.connect(self.show_notice)
+            helper.finished.connect(self._on_helper_finished)
+        self._approval.refused_for_good.connect(self._refused_for_good)
+        self._approval.emails_queued.connect(self._emails.send)
+        self._emails.sent.connect(self.emails_sent)
+        self._emails.settings_requested.connect(self.mail_settings_requested)
 
     def _build_actions(self) -> None:
         self.done_action = page_action(
@@ -1134,19 +822,20 @@ class TodayPage(QWidget):
 
     def _update_actions(self) -> None:
         item = self.current_item()
-        free = not self._writing and not self._loading
+        free = not self._busy_writing() and not self._loading
+        preparing, sending = self._approval.preparing, self._emails.busy
         deciding = item is not None and free
         for action in (self.done_action, self.snooze_action, self.dismiss_action):
             action.setEnabled(deciding)
         self.review_action.setEnabled(
-            deciding and not self._preparing and item is not None and is_reminder(item))
+            deciding and not preparing and item is not None and is_reminder(item))
         self.approve_selected_action.setEnabled(
-            free and not self._preparing and any(map(is_reminder, self.selected_items())))
+            free and not preparing and any(map(is_reminder, self.selected_items())))
         self.open_customer_action.setEnabled(self.current_customer_id() is not None)
         self.print_letters_action.setEnabled(
-            not self._writing and (self._letters is None or not self._letters.busy))
-        self.send_emails_action.setEnabled(not self._writing and not self._sending)
-        self.retry_email_action.setEnabled(free and not self._sending and any(
+            not self._busy_writing() and (self._letters is None or not self._letters.busy))
+        self.send_emails_action.setEnabled(not self._busy_writing() and not sending)
+        self.retry_email_action.setEnabled(free and not sending and any(
             map(is_failed_email, self.selected_items())))
 
     # --- events and slots ----------------------------------------------------------
@@ -1212,7 +901,7 @@ class TodayPage(QWidget):
     @Slot()
     def _on_done_action_triggered(self) -> None:
         item = self.current_item()
-        if item is None or self._writing:
+        if item is None or self._busy_writing():
             return
         today = self._today()
         # Done on a follow-up completes it on its contact.
@@ -1222,42 +911,42 @@ class TodayPage(QWidget):
     @Slot()
     def _on_snooze_action_triggered(self) -> None:
         item = self.current_item()
-        if item is not None and not self._writing:
+        if item is not None and not self._busy_writing():
             self._ask_snooze(item)
 
     @Slot()
     def _on_dismiss_action_triggered(self) -> None:
         item = self.current_item()
-        if item is not None and not self._writing:
+        if item is not None and not self._busy_writing():
             self._ask_dismiss(item)
 
     @Slot()
     def _on_review_action_triggered(self) -> None:
         item = self.current_item()
-        if item is not None and is_reminder(item) and not self._writing \
-                and not self._preparing:
-            self._review(item)
+        if item is not None and is_reminder(item) and not self._busy_writing() \
+                and not self._approval.preparing:
+            self._approval.review(item)
 
     @Slot()
     def _on_approve_selected_action_triggered(self) -> None:
         items = [i for i in self.selected_items() if is_reminder(i)]
-        if items and not self._writing and not self._preparing:
-            self._approve_selected(items)
+        if items and not self._busy_writing() and not self._approval.preparing:
+            self._approval.approve(items)
 
     @Slot()
     def _on_send_emails_action_triggered(self) -> None:
-        if not self._writing and not self._sending:
-            self._count_due_emails()
+        if not self._busy_writing() and not self._emails.busy:
+            self._emails.send_due()
 
     @Slot()
     def _on_retry_email_action_triggered(self) -> None:
         items = [item for item in self.selected_items() if is_failed_email(item)]
-        if items and not self._writing and not self._sending:
+        if items and not self._busy_writing() and not self._emails.busy:
             self._retry(items)
 
     @Slot()
     def _on_print_letters_action_triggered(self) -> None:
-        if not self._writing:
+        if not self._busy_writing():
             self._letter_printer().start(self._today())
 
     def _letter_printer(self) -> DueLettersPrinter:
@@ -1295,8 +984,8 @@ class TodayPage(QWidget):
             return
         if not is_reminder(item):
             self.customer_requested.emit(item.customer_id)
-        elif not self._writing and not self._preparing:
-            self._review(item)  # a reminder is decided on, not just looked at
+        elif not self._busy_writing() and not self._approval.preparing:
+            self._approval.review(item)  # a reminder is decided on, not just looked at
 
     @Slot(QModelIndex)
     def _on_results_table_activated(self, index: QModelIndex) -> None:

@@ -14,11 +14,14 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from models import db
 from models.customer_account import customer_list
 from models.db import StoreReadOnly
+from models.errors import LedgerError
 from models.ledger import CustomerDraft, add_customer
+from models.mail import MailError
+from models.mail_password import KeyringUnavailable
 from models.overview import store_overview
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
-from ui.common.messages import UNEXPECTED
+from ui.common.messages import UNEXPECTED, ledger_refusal
 from ui.common.tasks import CANCELLING_TEXT, PROGRESS_DELAY_MS, Task, TaskRunner
 
 
@@ -73,6 +76,43 @@ def test_a_sqlite_failure_of_the_users_disk_becomes_a_store_error(runner, window
     qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
 
     assert "another program is writing" in visible_message_boxes(window)[0].text()
+
+
+@pytest.mark.parametrize(("refusal", "title", "hint"), [
+    (MailError("login", "The mail server did not accept the user name or password."),
+     "The e-mail could not be sent", "Settings › E-mail"),
+    (KeyringUnavailable("locked", "The keyring is locked."),
+     "Duly cannot keep the mail password", "never keeps the password in a plain file"),
+    (LedgerError("amount", "The amount must be more than zero."), "Duly", ""),
+])
+def test_each_kind_of_refusal_is_told_in_its_own_way(runner, window, qtbot, refusal, title,
+                                                      hint):
+    def work(progress):
+        raise refusal
+
+    runner.run(work)
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+
+    box = visible_message_boxes(window)[0]
+    assert (box.windowTitle(), box.text()) == (title, refusal.message)
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert hint in box.informativeText()
+    assert not box.detailedText()  # not shown as a bug
+
+
+def test_a_write_form_re_asks_bad_input_but_leaves_a_mail_problem_to_the_window(
+        runner, window, qtbot):
+    re_asked: list[LedgerError] = []
+    for error in (LedgerError("amount", "Enter an amount."), MailError("unreachable", "No.")):
+        def work(progress, error=error):
+            raise error
+
+        runner.run(work, writes=True, changes=frozenset(),
+                   on_failure=ledger_refusal(window, re_asked.append, always=lambda: None))
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+
+    assert [e.field for e in re_asked] == ["amount"]
+    assert visible_message_boxes(window)[0].windowTitle() == "The e-mail could not be sent"
 
 
 def test_an_unexpected_error_is_reported_with_its_details(runner, window, qtbot):

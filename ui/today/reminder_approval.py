@@ -1,0 +1,258 @@
+"""Today's reminders due: review one (approve, edit or skip it), or approve several at once,
+then print the letters and send the e-mails that made.
+
+The Today page owns one :class:`ReminderApproval`. A single review is written through the
+page's own decision helper (so it is read again like any other decision); a batch is one
+write of its own, :func:`reports.email_reminders.approve_reminders`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from models.changes import Change, Changes, changes
+from models.dates import weekday_date
+from models.errors import LedgerError
+from models.followup import execute_action, skip_action
+from models.kinds import Channel
+from models.today import WorkItem
+from ui.common import messages
+from ui.common.tasks import Progress, TaskRunner
+
+if TYPE_CHECKING:
+    from ui.common.pdf_files import PdfFile
+    from ui.today.action_review_dialog import ActionReview, ReviewDecision
+    from ui.today.batch_approve_dialog import BatchEntry
+
+    # What recording approved reminders did: those recorded, those refused and why,
+    # the contacts of the letters among them, to print, and the e-mails queued, to send.
+    BatchOutcome = tuple[list[BatchEntry], list[tuple[BatchEntry, str]], list[int], list[int]]
+
+
+class Decide(Protocol):
+    """The page's way to write a decision on an item and read the list again."""
+
+    def __call__(self, item: WorkItem, work: Callable[[], Any], what: Changes, *,
+                 refused: Callable[[LedgerError], None] | None = None,
+                 notice: str = "", then: Callable[[Any], None] | None = None) -> None: ...
+
+
+class ReminderApproval(QObject):
+    """Reviews and approves the reminders due on the Today page."""
+
+    busy_changed = Signal()
+    """Reading reminders for review, or recording a batch, started or ended."""
+    started = Signal()
+    """A batch is being recorded: an earlier notice no longer holds."""
+    notice = Signal(str)
+    """What was done, in words, for the page's notice line."""
+    finished = Signal()
+    """A batch was recorded (or failed part way): the worklist is worth reading again."""
+    refused_for_good = Signal(str)
+    """The reminder is no longer due: say why and read the list again."""
+    emails_queued = Signal(object)
+    """E-mails were queued for approved reminders (a ``list[int]`` of outbox ids)."""
+
+    def __init__(self, parent: QWidget, tasks: TaskRunner, today: Callable[[], dt.date],
+                 now: Callable[[], dt.datetime], decide: Decide) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._tasks = tasks
+        self._today = today
+        self._now = now
+        self._decide = decide
+        self._preparing = 0  # reminders being read for review or approval
+        self._recording = False  # a batch is being written
+
+    @property
+    def preparing(self) -> bool:
+        """Whether reminders are being read for review or approval."""
+        return bool(self._preparing)
+
+    @property
+    def recording(self) -> bool:
+        """Whether a batch of approved reminders is being written."""
+        return self._recording
+
+    def forget(self) -> None:
+        """Drop the reminders being read (the store closed; their answers never come)."""
+        self._tasks.forget((self, "review"))
+        self._preparing = 0
+        self.busy_changed.emit()
+
+    def review(self, item: WorkItem) -> None:
+        """Read the reminder and its drafted text in the background, then show it."""
+        if self._not_due_yet(item):
+            return
+        from ui.today.action_review_dialog import prepare_review
+
+        today = self._today()
+
+        def work(_progress: Progress) -> ActionReview | None:
+            return prepare_review(item.customer_id, item.currency, today)
+
+        self._preparing_more(1)
+        self._tasks.run(work, on_success=lambda review: self._on_review_read(item, review),
+                        on_failure=self._on_read_failed, latest=(self, "review"))
+
+    def approve(self, items: list[WorkItem]) -> None:
+        """Read the selected reminders and their texts in the background, then confirm them."""
+        from ui.today.batch_approve_dialog import prepare_batch
+
+        today = self._today()
+
+        def work(progress: Progress) -> list[BatchEntry]:
+            return prepare_batch(items, today, progress)
+
+        self._preparing_more(1)
+        self._tasks.run(work, label="Preparing the reminders…", on_success=self._on_batch_read,
+                        on_failure=self._on_read_failed, latest=(self, "review"))
+
+    def print_letters(self, contact_ids: list[int]) -> None:
+        """Print letters just approved (recorded as sent) and show them, ready to print."""
+        from ui.today.due_letters_printing import print_recorded
+
+        def shown(pdf: PdfFile) -> None:
+            from ui.common.pdf_preview import PdfPreviewDialog
+
+            PdfPreviewDialog.show_pdf(self._parent.window(), pdf, self._tasks)
+
+        self._tasks.run(lambda progress: print_recorded(contact_ids, progress),
+                        label="Printing the letters…", on_success=shown)
+
+    # --- one reminder ---------------------------------------------------------------
+
+    def _preparing_more(self, count: int) -> None:
+        self._preparing += count
+        self.busy_changed.emit()
+
+    def _not_due_yet(self, item: WorkItem) -> bool:
+        """Say so when a coming day's reminder is not due today (it cannot be recorded yet)."""
+        if item.due_on <= self._today():
+            return False
+        messages.show_message(
+            self._parent, QMessageBox.Icon.Information, "Duly",
+            f"“{item.title}” for {item.customer_name} falls due on {weekday_date(item.due_on)}: "
+            f"it can be reviewed and approved from that day.")
+        return True
+
+    def _on_review_read(self, item: WorkItem, review: ActionReview | None) -> None:
+        self._preparing_more(-1)
+        if review is None:
+            self.refused_for_good.emit(f"“{item.title}” for {item.customer_name} is no longer "
+                                       f"due: the account has changed since the list was read.")
+            return
+        self._ask_review(item, review)
+
+    def _on_read_failed(self, _error: BaseException) -> bool:
+        self._preparing_more(-1)
+        return False  # the task helper tells the user what went wrong
+
+    def _ask_review(self, item: WorkItem, review: ActionReview,
+                    decision: ReviewDecision | None = None,
+                    error: LedgerError | None = None) -> None:
+        from ui.today.action_review_dialog import ActionReviewDialog
+
+        ActionReviewDialog.ask(
+            self._parent, lambda result: self._on_reviewed(item, review, result),
+            review=review, decision=decision, error=error)
+
+    def _on_reviewed(self, item: WorkItem, review: ActionReview,
+                     decision: ReviewDecision | None) -> None:
+        if decision is None:
+            return
+        from ui.today.action_review_dialog import recorded_notice  # imported with the dialog
+
+        action, today, now = review.action, self._today(), self._now()
+        stage_id = action.stage.id
+
+        def reopen(error: LedgerError) -> None:
+            self._ask_review(item, review, decision, error)
+
+        if decision.approve and action.stage.channel == Channel.EMAIL:
+            from reports.email_reminders import queue_reminder
+
+            self._decide(item, lambda: queue_reminder(
+                action, today, subject=decision.subject, text=decision.text, now=now),
+                changes(Change.FOLLOW_UP, Change.CONTACTS, Change.OUTBOX),
+                refused=reopen, notice=f"“{action.stage.name}” for {action.customer_name} "
+                                       f"recorded; the e-mail is in the outbox.",
+                then=lambda outbox_id: self.emails_queued.emit([outbox_id]))
+        elif decision.approve:
+            letter = action.stage.channel == Channel.LETTER
+            self._decide(item, lambda: execute_action(
+                action.customer_id, action.currency, today, stage_id=stage_id,
+                subject=decision.subject, text=decision.text, now=now),
+                changes(Change.FOLLOW_UP, Change.CONTACTS),
+                refused=reopen, notice=recorded_notice(action),
+                then=(lambda contact_id: self.print_letters([contact_id])) if letter else None)
+        else:
+            self._decide(item, lambda: skip_action(
+                action.customer_id, action.currency, today, stage_id=stage_id,
+                reason=decision.reason), changes(Change.FOLLOW_UP), refused=reopen,
+                notice=f"“{action.stage.name}” for {action.customer_name} skipped; the reason "
+                       f"is kept on the customer's timeline.")
+
+    # --- several at once ------------------------------------------------------------
+
+    def _on_batch_read(self, entries: list[BatchEntry]) -> None:
+        self._preparing_more(-1)
+        from ui.today.batch_approve_dialog import BatchApproveDialog
+
+        BatchApproveDialog.ask(self._parent, self._on_batch_chosen, entries=entries)
+
+    def _on_batch_chosen(self, chosen: list[BatchEntry] | None) -> None:
+        if not chosen:
+            return
+        from reports.email_reminders import Approval, approve_reminders
+
+        today, now = self._today(), self._now()
+
+        def work(progress: Progress) -> BatchOutcome:
+            approvals = []
+            for entry in chosen:
+                assert entry.review is not None
+                approvals.append(Approval(entry.review.action, *entry.subject_and_text()))
+            done = approve_reminders(approvals, today, now=now, progress=progress)
+            return ([chosen[n] for n in done.recorded],
+                    [(chosen[n], why) for n, why in done.refused],
+                    list(done.letters), list(done.emails))
+
+        self._recording = True
+        self.started.emit()
+        self.busy_changed.emit()
+        self._tasks.run(work, writes=True, label="Recording the reminders…",
+                        initiator=self._parent,
+                        changes=changes(Change.FOLLOW_UP, Change.CONTACTS, Change.OUTBOX),
+                        on_success=self._on_batch_recorded, on_failure=self._on_batch_failed)
+
+    def _on_batch_recorded(self, outcome: BatchOutcome) -> None:
+        from ui.today.batch_approve_dialog import batch_notice  # imported with the dialog
+
+        self._recording = False
+        self.busy_changed.emit()
+        recorded, refused, letters, emails = outcome
+        self.notice.emit(batch_notice(recorded, refused))
+        if refused:
+            lines = [f"{entry.item.customer_name}: {message}" for entry, message in refused]
+            count = len(refused)
+            messages.show_message(
+                self._parent, QMessageBox.Icon.Warning, "Duly",
+                f"{count} reminder{' was' if count == 1 else 's were'} not recorded.",
+                informative="\n\n".join(lines))
+        self.finished.emit()
+        if letters:
+            self.print_letters(letters)
+        if emails:
+            self.emails_queued.emit(emails)
+
+    def _on_batch_failed(self, _error: BaseException) -> bool:
+        self._recording = False
+        self.busy_changed.emit()
+        self.finished.emit()  # some may have been recorded before the failure
+        return False  # the task helper tells the user what went wrong
