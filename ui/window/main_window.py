@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +28,6 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -42,28 +40,20 @@ from PySide6.QtWidgets import (
 )
 
 from models.changes import EVERYTHING, Change, Changes, changes
-from models.company import BusinessDetails, CompanyError, business_details
-from models.dates import full_date, long_date, weekday_date
-from models.db import Store, StoreError, default_store_path, known_errors, open_store
-from models.money import format_money
+from models.company import BusinessDetails
+from models.db import Store, default_store_path
 from models.overview import StoreOverview, store_overview
 from ui import VERSION
-from ui.common import file_pickers, messages
+from ui.common import file_pickers
 from ui.common.area import Area, AreaContext, Badge
 from ui.common.resources import icon
 from ui.common.style import ACCENT
 from ui.common.tasks import Progress, TaskRunner
 from ui.window.areas import AREAS
 from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
-from ui.window.new_company_dialog import NewCompanyDialog
 from ui.window.placeholder_page import PlaceholderPage
 from ui.window.status_bar import StatusBar
-from ui.window.store_setup import (
-    CompanyDraft,
-    build_demo_store,
-    demo_path_beside,
-    start_company,
-)
+from ui.window.store_switching import StoreSwitcher
 from ui.window.welcome import WelcomePage
 
 if TYPE_CHECKING:
@@ -122,13 +112,9 @@ class MainWindow(QMainWindow):
         """
         super().__init__(parent)
         self._areas = tuple(areas)
-        self._own_store_path = own_store_path or default_store_path()
         self._settings = settings if settings is not None else QSettings()
         self._today = today
-        self._store: Store | None = None
-        self._business: BusinessDetails | None = None
         self._overview: StoreOverview | None = None
-        self._switching = False
         self._shown_once = False
         self._first_paint_due = False
         self._overview_due = False
@@ -138,6 +124,12 @@ class MainWindow(QMainWindow):
         self._contact_logger: ContactLogger | None = None
         self.tasks = TaskRunner(self)
         self.tasks.changed.connect(self._on_tasks_changed)
+        self._switcher = StoreSwitcher(self, self.tasks, own_store_path or default_store_path(),
+                                       settled=self._work_settled, tell=self._tell)
+        self._switcher.opened.connect(self._on_switcher_opened)
+        self._switcher.closed.connect(self._on_switcher_closed)
+        self._switcher.nothing_open.connect(self._show_welcome)
+        self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
 
         self._build_actions()
         self._build_menus()
@@ -146,19 +138,20 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
         self._show_welcome()
         if store_path is not None:
-            self._open_or_fall_back(Path(store_path), previous=None)
+            self._switcher.open_first(Path(store_path))
 
     # --- what the window shows ----------------------------------------------
 
     @property
     def store_path(self) -> Path | None:
         """The open store's file, or None while the welcome page shows."""
-        return self._store.path if self._store is not None else None
+        store = self._switcher.store
+        return store.path if store is not None else None
 
     @property
     def business(self) -> BusinessDetails | None:
         """The open store's business, if it has one."""
-        return self._business
+        return self._switcher.business
 
     @property
     def overview(self) -> StoreOverview | None:
@@ -168,7 +161,7 @@ class MainWindow(QMainWindow):
     @property
     def own_store_path(self) -> Path:
         """Where the user's own company is kept."""
-        return self._own_store_path
+        return self._switcher.own_store_path
 
     def today(self) -> dt.date:
         """The business's date today: what 'overdue' is measured against."""
@@ -224,12 +217,12 @@ class MainWindow(QMainWindow):
 
     def status_texts(self) -> tuple[str, str, str]:
         """The status bar's business, counts and overdue texts."""
-        return (self._status_business.text(), self._status_counts.text(),
-                self._status_overdue.text())
+        bar = self.status
+        return bar.business.text(), bar.counts.text(), bar.overdue.text()
 
     def badge_summary(self) -> str:
         """The status bar's words for the navigation's count ("" until it has loaded)."""
-        return self._status_worklist.text()
+        return self.status.worklist.text()
 
     def nav_badge(self, key: str) -> str:
         """The count shown beside area ``key`` in the navigation ("" if none)."""
@@ -253,39 +246,20 @@ class MainWindow(QMainWindow):
     def _area_index(self, key: str) -> int | None:
         return next((n for n, area in enumerate(self._areas) if area.key == key), None)
 
-    # --- switching stores -----------------------------------------------------
+    # --- switching stores (see StoreSwitcher) ----------------------------------
 
     def open_store_file(self, path: Path) -> None:
-        """Close the open store and open ``path``; if it cannot be used, say why.
-
-        On failure the previous store is opened again, or the welcome page
-        shows. The refused file is never changed.
-        """
-        if self._switching or self._is_open(path) \
-                or not self._work_settled(lambda: self.open_store_file(path)):
-            return
-        self._switch_to(Path(path))
+        """Close the open store and open ``path``; if it cannot be used, say why (and
+        open the previous store again, or show the welcome page)."""
+        self._switcher.open_store_file(path)
 
     def open_demo(self) -> None:
         """Open the demo company, creating it beside the user's own store if needed."""
-        if self._switching:
-            return
-        demo = demo_path_beside(self._own_store_path)
-        if self._is_open(demo) or not self._work_settled(self.open_demo):
-            return
-        if demo.exists():
-            self._switch_to(demo)
-            return
-
-        def build(progress: Progress) -> None:
-            build_demo_store(demo, progress)
-
-        self._switch_to(demo, prepare=build, label="Creating the demo company…")
+        self._switcher.open_demo()
 
     def start_new_company(self) -> None:
         """Ask for the business details, then create the store for them."""
-        if not self._switching and self._work_settled(self.start_new_company):
-            self._ask_company()
+        self._switcher.start_new_company()
 
     def _work_settled(self, then: Callable[[], None]) -> bool:
         """Whether no area has work the user would lose; if one has, show it and ask,
@@ -297,129 +271,6 @@ class MainWindow(QMainWindow):
                 return False
         return True
 
-    def _ask_company(self, draft: CompanyDraft | None = None,
-                     error: CompanyError | None = None) -> None:
-        NewCompanyDialog.ask(self, self._on_new_company_dialog_finished,
-                             draft=draft, error=error)
-
-    def _on_new_company_dialog_finished(self, draft: CompanyDraft | None) -> None:
-        if draft is None or self._switching:
-            return
-        target = self._new_company_target()
-        if target is None:
-            return
-
-        def prepare(_progress: Progress) -> None:
-            start_company(target, draft)
-
-        def failed(error: BaseException) -> bool:
-            if isinstance(error, CompanyError):
-                self._ask_company(draft, error)
-                return True
-            return False
-
-        self._switch_to(target, prepare=prepare, label="Setting up your company…",
-                        on_failure=failed)
-
-    def _new_company_target(self) -> Path | None:
-        """The user's own store path if free, else a new file the user names."""
-        own = self._own_store_path
-        if not own.exists():
-            return own
-        path = file_pickers.choose_new_store_path(self, own.parent)
-        if path is None:
-            return None
-        if path.exists():
-            messages.show_store_error(self, StoreError(
-                path, f"{path.name} already exists. Duly never replaces a store; "
-                      f"choose a new file name."))
-            return None
-        return path
-
-    def _switch_to(self, target: Path, *, prepare: Callable[[Progress], None] | None = None,
-                   label: str | None = None,
-                   on_failure: Callable[[BaseException], bool] | None = None) -> None:
-        """Close the open store, optionally build ``target`` off-thread, then open it."""
-        previous = self.store_path
-        self._close_store()
-        if prepare is None:
-            self._open_or_fall_back(target, previous)
-            return
-        self._set_switching(True)
-
-        def succeeded(_result: object) -> None:
-            self._set_switching(False)
-            self._open_or_fall_back(target, previous)
-
-        def failed(error: BaseException) -> bool:
-            self._set_switching(False)
-            self._return_to(previous)
-            return on_failure(error) if on_failure is not None else False
-
-        # A store built before it is opened: opening it reads everything anew.
-        self.tasks.run(prepare, writes=True, changes=frozenset(), label=label,
-                       on_success=succeeded, on_failure=failed, store_path=target)
-
-    def _open_or_fall_back(self, path: Path, previous: Path | None) -> None:
-        if self._open(path, tell=True):
-            return
-        if previous is not None and previous != path.absolute():
-            self._return_to(previous)
-        else:
-            self._show_welcome()
-
-    def _return_to(self, previous: Path | None) -> None:
-        if previous is None or not self._open(previous, tell=False):
-            self._show_welcome()
-
-    def _open(self, path: Path, *, tell: bool) -> bool:
-        """Open the store at ``path`` in this window; False if it cannot be used."""
-        store: Store | None = None
-        try:
-            store = open_store(path)
-            with known_errors(store.path):
-                business = business_details()
-        except Exception as error:
-            if store is not None:
-                store.close()
-            if tell:
-                self._tell_error(error)
-            return False
-        self._store = store
-        self._business = business
-        self._overview = None
-        self._show_workspace()
-        if store.migrated_from is not None:
-            self._tell(lambda: messages.show_message(
-                self, QMessageBox.Icon.Information, "Duly",
-                f"Duly has updated {store.path.name} to work with this version.",
-                informative=f"A copy of the store as it was is kept at {store.backup_path}."))
-        self.store_opened.emit(store.path)
-        self._request_overview()
-        return True
-
-    def _close_store(self) -> None:
-        self.tasks.stop_all()
-        if self._store is None:
-            return
-        self._store.close()
-        self._store = None
-        self._business = None
-        self._overview = None
-        self.store_closed.emit()
-
-    def _is_open(self, path: Path) -> bool:
-        return self._store is not None and self._store.path == Path(path).expanduser().absolute()
-
-    def _set_switching(self, switching: bool) -> None:
-        self._switching = switching
-        for action in (self.new_company_action, self.open_store_action, self.open_demo_action):
-            action.setEnabled(not switching)
-        if switching:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        else:
-            QApplication.restoreOverrideCursor()
-
     def _tell(self, show: Callable[[], object]) -> None:
         """Show a message now, or as soon as the window is on screen."""
         if self._shown_once:
@@ -427,13 +278,23 @@ class MainWindow(QMainWindow):
         else:
             self._pending.append(show)
 
-    def _tell_error(self, error: Exception) -> None:
-        """Say why a store cannot be used, or report our own bug with its details."""
-        if isinstance(error, StoreError):
-            self._tell(lambda: messages.show_store_error(self, error))
-        else:
-            details = "".join(traceback.format_exception(error))
-            self._tell(lambda: messages.show_unexpected_error(self, details))
+    @Slot(object)
+    def _on_switcher_opened(self, store: Store) -> None:
+        self._overview = None
+        self._show_workspace()
+        self.store_opened.emit(store.path)
+        self._request_overview()
+
+    @Slot()
+    def _on_switcher_closed(self) -> None:
+        self._overview = None
+        self.store_closed.emit()
+
+    @Slot(bool)
+    def _on_switcher_switching_changed(self, switching: bool) -> None:
+        for action in (self.new_company_action, self.open_store_action, self.open_demo_action):
+            action.setEnabled(not switching)
+        self._update_log_contact_action()
 
     # --- the two faces of the window -------------------------------------------
 
@@ -441,7 +302,7 @@ class MainWindow(QMainWindow):
         for menu in self._menus.values():
             menu.setEnabled(False)
         self.log_contact_action.setEnabled(False)
-        self.welcome.set_own_store(self._own_store_path)
+        self.welcome.set_own_store(self.own_store_path)
         self.screens.setCurrentWidget(self.welcome)
         for action in self.go_actions:
             action.setEnabled(False)
@@ -459,11 +320,12 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_title(self) -> None:
-        if self._store is None:
+        store, business = self._switcher.store, self._switcher.business
+        if store is None:
             self.setWindowTitle("Duly")
             return
-        name = self._business.name if self._business is not None else self._store.path.stem
-        demo = " (demo)" if self._business is not None and self._business.is_demo else ""
+        name = business.name if business is not None else store.path.stem
+        demo = " (demo)" if business is not None and business.is_demo else ""
         self.setWindowTitle(f"Duly — {name}{demo}")
 
     # --- status bar ---------------------------------------------------------
@@ -476,16 +338,17 @@ class MainWindow(QMainWindow):
 
     def _load_overview(self) -> None:
         self._overview_due = False
-        if self._store is None:
+        store = self._switcher.store
+        if store is None:
             return
         as_of = self.today()
 
         def load(_progress: Progress) -> StoreOverview:
             return store_overview(as_of)
 
-        self._status_counts.setText("Counting invoices…")
+        self.status.counts.setText("Counting invoices…")
         self.tasks.run(load, on_success=self._on_overview_task_succeeded,
-                       store_path=self._store.path)
+                       store_path=store.path)
 
     def _on_overview_task_succeeded(self, overview: StoreOverview) -> None:
         self._overview = overview
@@ -495,7 +358,8 @@ class MainWindow(QMainWindow):
 
     def _load_badges(self, reads: Changes = EVERYTHING) -> None:
         """Read the navigation's counts of the areas that count what ``reads`` changed."""
-        if self._store is None:
+        store = self._switcher.store
+        if store is None:
             return
         as_of = self.today()
         for area in self._areas:
@@ -508,7 +372,7 @@ class MainWindow(QMainWindow):
 
             self.tasks.run(load, latest=(self, "badge", area.key),
                            on_success=lambda badge, key=area.key: self._show_badge(key, badge),
-                           store_path=self._store.path)
+                           store_path=store.path)
 
     def _show_badge(self, key: str, badge: Badge | None) -> None:
         """An area's count in the navigation and its words in the status bar (None: not
@@ -528,44 +392,14 @@ class MainWindow(QMainWindow):
         self._update_badge_status()
 
     def _update_badge_status(self) -> None:
-        text = " · ".join(badge.summary for badge in self._badges.values())
-        self._status_worklist.setText(text)
-        self._status_worklist.setToolTip(
-            f"{text}\n\nAs of {full_date(self.today())}."
-            if text else "")
+        self.status.show_badges(self._badges.values(), self.today())
 
     def _update_status(self) -> None:
-        store_open = self._store is not None
-        for widget in self._status_widgets:
-            widget.setVisible(store_open)
-        if not store_open:
+        if self._switcher.store is None:
+            self.status.show_closed()
             return
-        business = self._business
-        self._status_business.setText(business.name if business is not None
-                                      else "No business details yet")
-        today = self.today()
-        self._status_today.setText(f"Today: {weekday_date(today)}")
+        self.status.show_store(self._switcher.business, self.today(), self._overview)
         self._update_badge_status()
-        overview = self._overview
-        if overview is None:
-            self._status_counts.setText("Counting invoices…")
-            self._status_overdue.setText("")
-            self._status_overdue.setToolTip("")
-            return
-        self._status_counts.setText(
-            f"{_count(overview.customers, 'customer')} · "
-            f"{_count(overview.open_invoices, 'open invoice')}")
-        home = business.currency if business is not None else ""
-        totals = sorted(overview.overdue, key=lambda t: (t.currency != home, t.currency))
-        if not totals:
-            self._status_overdue.setText("Nothing overdue")
-        else:
-            self._status_overdue.setText("Overdue: " + " · ".join(
-                f"{format_money(t.overdue_minor, t.currency)} ({t.overdue_invoices})"
-                for t in totals))
-        self._status_overdue.setToolTip(
-            f"{self._status_overdue.text()}\n\nOpen invoices past their due date on "
-            f"{long_date(today)}, per currency (number of invoices in brackets).")
 
     # --- building -------------------------------------------------------------
 
@@ -729,12 +563,8 @@ class MainWindow(QMainWindow):
             menu.removeAction(menu.actions()[-1])  # no separator after the last section
 
     def _build_status_bar(self) -> None:
-        bar = StatusBar(self)
-        self.setStatusBar(bar)
-        self._status_business, self._status_counts = bar.business, bar.counts
-        self._status_worklist, self._status_overdue = bar.worklist, bar.overdue
-        self._status_today = bar.today
-        self._status_widgets = bar.widgets
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
 
     # --- window state ---------------------------------------------------------
 
@@ -794,9 +624,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_window_state()
-        self._close_store()  # waits for a store being prepared; its outcome is dropped
-        if self._switching:
-            self._set_switching(False)
+        self._switcher.shut()  # waits for a store being prepared; its outcome is dropped
         super().closeEvent(event)
 
     @Slot()
@@ -833,9 +661,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_open_store_action_triggered(self) -> None:
-        if self._switching:
+        if self._switcher.switching:
             return
-        folder = self._own_store_path.parent
+        folder = self.own_store_path.parent
         path = file_pickers.choose_store_to_open(self, folder if folder.is_dir() else Path.home())
         if path is not None:
             self.open_store_file(path)
@@ -867,7 +695,7 @@ class MainWindow(QMainWindow):
         for key, menu in self._menus.items():
             menu.setEnabled(area is not None and area.key == key)
         self._update_log_contact_action()
-        if not self._shown_once or self._store is None or area is None \
+        if not self._shown_once or self._switcher.store is None or area is None \
                 or area.key not in self._stale_areas:
             return
         self._stale_areas.discard(area.key)
@@ -906,7 +734,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_log_contact_action(self) -> None:
         self.log_contact_action.setEnabled(
-            not self._switching and self.current_customer_id() is not None)
+            not self._switcher.switching and self.current_customer_id() is not None)
 
     @Slot()
     def _on_log_contact_action_triggered(self) -> None:
@@ -935,8 +763,4 @@ class MainWindow(QMainWindow):
             "Free software under the GNU GPL, version 3 or later.")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 

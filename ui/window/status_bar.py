@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -13,6 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.company import BusinessDetails
+from models.dates import full_date, long_date, weekday_date
+from models.money import format_money
+from models.overview import StoreOverview
+from ui.common.area import Badge
 from ui.common.elided_label import ElidedLabel
 from ui.common.style import mute
 
@@ -63,6 +71,45 @@ class StatusBar(QStatusBar):
         self.widgets: list[QWidget] = [*parts, self.today]
         self.messageChanged.connect(self._on_self_message_changed)
 
+    def show_closed(self) -> None:
+        """No store is open: the bar shows only hints."""
+        for widget in self.widgets:
+            widget.hide()
+
+    def show_store(self, business: BusinessDetails | None, today: dt.date,
+                   overview: StoreOverview | None) -> None:
+        """The open store's business, its counts and what is overdue on ``today`` (the
+        overview None: still being counted)."""
+        for widget in self.widgets:
+            widget.show()
+        self.business.setText(business.name if business is not None
+                              else "No business details yet")
+        self.today.setText(f"Today: {weekday_date(today)}")
+        if overview is None:
+            self.counts.setText("Counting invoices…")
+            self.overdue.setText("")
+            self.overdue.setToolTip("")
+            return
+        self.counts.setText(f"{_count(overview.customers, 'customer')} · "
+                            f"{_count(overview.open_invoices, 'open invoice')}")
+        home = business.currency if business is not None else ""
+        totals = sorted(overview.overdue, key=lambda t: (t.currency != home, t.currency))
+        if not totals:
+            self.overdue.setText("Nothing overdue")
+        else:
+            self.overdue.setText("Overdue: " + " · ".join(
+                f"{format_money(t.overdue_minor, t.currency)} ({t.overdue_invoices})"
+                for t in totals))
+        self.overdue.setToolTip(
+            f"{self.overdue.text()}\n\nOpen invoices past their due date on "
+            f"{long_date(today)}, per currency (number of invoices in brackets).")
+
+    def show_badges(self, badges: Iterable[Badge], today: dt.date) -> None:
+        """The areas' counts in words: "3 to do today · 2 e-mails not sent"."""
+        text = " · ".join(badge.summary for badge in badges)
+        self.worklist.setText(text)
+        self.worklist.setToolTip(f"{text}\n\nAs of {full_date(today)}." if text else "")
+
     def _on_self_message_changed(self, message: str) -> None:
         self.hint.setText(message)
         self.hint.setToolTip(message)
@@ -75,6 +122,10 @@ class StatusBar(QStatusBar):
         painter = QPainter(self)
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option,
                                    painter, self)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _separator() -> QFrame:

@@ -19,8 +19,8 @@ def test_a_hint_in_the_status_bar_never_covers_its_labels(open_window, demo_file
     window = _at_1280(open_window, demo_file, qtbot)
     qtbot.waitUntil(lambda: window.overview is not None, timeout=10000)
     bar = window.statusBar()
-    labels = [window._status_business, window._status_counts, window._status_overdue,
-              window._status_today]
+    labels = [window.status.business, window.status.counts, window.status.overdue,
+              window.status.today]
 
     # What hovering a menu item does: its status tip goes to the status bar.
     bar.showMessage("Record money received from this customer")

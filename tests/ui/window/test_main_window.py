@@ -296,7 +296,7 @@ def test_our_own_bug_while_opening_is_reported_with_details(open_window, company
     def broken_open(path, create=False):
         raise RuntimeError("migration 7 forgot a column")
 
-    monkeypatch.setattr("ui.window.main_window.open_store", broken_open)
+    monkeypatch.setattr("ui.window.store_switching.open_store", broken_open)
     window = open_window(company_file)
     qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
 
@@ -315,10 +315,10 @@ def test_in_a_narrow_window_the_counts_stay_whole_and_the_overdue_list_gives_way
     window.resize(640, 480)
     qtbot.waitUntil(lambda: window.width() == 640)
 
-    counts = window._status_counts
+    counts = window.status.counts
     assert counts.width() >= counts.sizeHint().width()
-    assert window._status_overdue.is_elided()
-    assert window._status_overdue.toolTip().startswith(overdue)
+    assert window.status.overdue.is_elided()
+    assert window.status.overdue.toolTip().startswith(overdue)
 
 
 class _ProbePage(QLabel):

@@ -1,0 +1,228 @@
+"""Which store the window works on: open one, the demo, or a new company's, and fall back
+to the one before (or the welcome page) when a store cannot be used.
+
+The window owns one :class:`StoreSwitcher` and follows it by its signals: it shows the
+work areas when a store opens and the welcome page when none is open.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from models.company import BusinessDetails, CompanyError, business_details
+from models.db import Store, StoreError, known_errors, open_store
+from ui.common import file_pickers, messages
+from ui.common.tasks import Progress, TaskRunner
+from ui.window.new_company_dialog import NewCompanyDialog
+from ui.window.store_setup import (
+    CompanyDraft,
+    build_demo_store,
+    demo_path_beside,
+    start_company,
+)
+
+# Whether no area has work the user would lose; if one has, it asks, then calls back.
+Settled = Callable[[Callable[[], None]], bool]
+# Show a message now, or once the window is on screen.
+Tell = Callable[[Callable[[], object]], None]
+
+
+class StoreSwitcher(QObject):
+    """Opens and closes the window's store, one switch at a time."""
+
+    opened = Signal(object)
+    """A store was opened (the ``Store``); :attr:`business` is its business."""
+    closed = Signal()
+    """The open store was closed."""
+    nothing_open = Signal()
+    """No store could be opened: the welcome page is due."""
+    switching_changed = Signal(bool)
+    """A store is being built before it opens (True), or that ended (False)."""
+
+    def __init__(self, window: QWidget, tasks: TaskRunner, own_store_path: Path, *,
+                 settled: Settled, tell: Tell) -> None:
+        super().__init__(window)
+        self._window = window
+        self._tasks = tasks
+        self.own_store_path = own_store_path
+        self._settled = settled
+        self._tell = tell
+        self.store: Store | None = None
+        self.business: BusinessDetails | None = None
+        self.switching = False
+
+    def open_first(self, path: Path) -> None:
+        """Open ``path`` as the window starts; the welcome page if it cannot be used."""
+        self._open_or_fall_back(path, previous=None)
+
+    def open_store_file(self, path: Path) -> None:
+        """Close the open store and open ``path``; if it cannot be used, say why.
+
+        On failure the previous store is opened again, or the welcome page
+        shows. The refused file is never changed.
+        """
+        if self.switching or self._is_open(path) \
+                or not self._settled(lambda: self.open_store_file(path)):
+            return
+        self._switch_to(Path(path))
+
+    def open_demo(self) -> None:
+        """Open the demo company, creating it beside the user's own store if needed."""
+        if self.switching:
+            return
+        demo = demo_path_beside(self.own_store_path)
+        if self._is_open(demo) or not self._settled(self.open_demo):
+            return
+        if demo.exists():
+            self._switch_to(demo)
+            return
+
+        def build(progress: Progress) -> None:
+            build_demo_store(demo, progress)
+
+        self._switch_to(demo, prepare=build, label="Creating the demo company…")
+
+    def start_new_company(self) -> None:
+        """Ask for the business details, then create the store for them."""
+        if not self.switching and self._settled(self.start_new_company):
+            self._ask_company()
+
+    def close(self) -> None:
+        """Stop the work on the open store and close it."""
+        self._tasks.stop_all()
+        if self.store is None:
+            return
+        self.store.close()
+        self.store = None
+        self.business = None
+        self.closed.emit()
+
+    def shut(self) -> None:
+        """Close the store as the window closes; a store being built is left unopened."""
+        self.close()
+        if self.switching:
+            self._set_switching(False)
+
+    # --- a new company --------------------------------------------------------------
+
+    def _ask_company(self, draft: CompanyDraft | None = None,
+                     error: CompanyError | None = None) -> None:
+        NewCompanyDialog.ask(self._window, self._on_company_given, draft=draft, error=error)
+
+    def _on_company_given(self, draft: CompanyDraft | None) -> None:
+        if draft is None or self.switching:
+            return
+        target = self._new_company_target()
+        if target is None:
+            return
+
+        def prepare(_progress: Progress) -> None:
+            start_company(target, draft)
+
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, CompanyError):
+                self._ask_company(draft, error)
+                return True
+            return False
+
+        self._switch_to(target, prepare=prepare, label="Setting up your company…",
+                        on_failure=failed)
+
+    def _new_company_target(self) -> Path | None:
+        """The user's own store path if free, else a new file the user names."""
+        own = self.own_store_path
+        if not own.exists():
+            return own
+        path = file_pickers.choose_new_store_path(self._window, own.parent)
+        if path is None:
+            return None
+        if path.exists():
+            messages.show_store_error(self._window, StoreError(
+                path, f"{path.name} already exists. Duly never replaces a store; "
+                      f"choose a new file name."))
+            return None
+        return path
+
+    # --- switching ------------------------------------------------------------------
+
+    def _switch_to(self, target: Path, *, prepare: Callable[[Progress], None] | None = None,
+                   label: str | None = None,
+                   on_failure: Callable[[BaseException], bool] | None = None) -> None:
+        """Close the open store, optionally build ``target`` off-thread, then open it."""
+        previous = self.store.path if self.store is not None else None
+        self.close()
+        if prepare is None:
+            self._open_or_fall_back(target, previous)
+            return
+        self._set_switching(True)
+
+        def succeeded(_result: object) -> None:
+            self._set_switching(False)
+            self._open_or_fall_back(target, previous)
+
+        def failed(error: BaseException) -> bool:
+            self._set_switching(False)
+            self._return_to(previous)
+            return on_failure(error) if on_failure is not None else False
+
+        # A store built before it is opened: opening it reads everything anew.
+        self._tasks.run(prepare, writes=True, changes=frozenset(), label=label,
+                        on_success=succeeded, on_failure=failed, store_path=target)
+
+    def _open_or_fall_back(self, path: Path, previous: Path | None) -> None:
+        if self._open(path, tell=True):
+            return
+        if previous is not None and previous != path.absolute():
+            self._return_to(previous)
+        else:
+            self.nothing_open.emit()
+
+    def _return_to(self, previous: Path | None) -> None:
+        if previous is None or not self._open(previous, tell=False):
+            self.nothing_open.emit()
+
+    def _open(self, path: Path, *, tell: bool) -> bool:
+        """Open the store at ``path``; False if it cannot be used."""
+        store: Store | None = None
+        try:
+            store = open_store(path)
+            with known_errors(store.path):
+                business = business_details()
+        except Exception as error:
+            if store is not None:
+                store.close()
+            if tell:
+                self._tell_error(error)
+            return False
+        self.store, self.business = store, business
+        if store.migrated_from is not None:
+            self._tell(lambda: messages.show_message(
+                self._window, QMessageBox.Icon.Information, "Duly",
+                f"Duly has updated {store.path.name} to work with this version.",
+                informative=f"A copy of the store as it was is kept at {store.backup_path}."))
+        self.opened.emit(store)
+        return True
+
+    def _is_open(self, path: Path) -> bool:
+        return self.store is not None and self.store.path == Path(path).expanduser().absolute()
+
+    def _set_switching(self, switching: bool) -> None:
+        self.switching = switching
+        if switching:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+        self.switching_changed.emit(switching)
+
+    def _tell_error(self, error: Exception) -> None:
+        """Say why a store cannot be used, or report our own bug with its details."""
+        if isinstance(error, StoreError):
+            self._tell(lambda: messages.show_store_error(self._window, error))
+        else:
+            details = "".join(traceback.format_exception(error))
+            self._tell(lambda: messages.show_unexpected_error(self._window, details))
