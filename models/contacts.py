@@ -92,6 +92,7 @@ DEFAULT_OUTCOMES = ("promised to pay", "disputes", "asked for copy of invoice", 
                     "left message", "will pay in part", "needs a plan", "paid already")
 OUTCOMES_SETTING = "contact_outcomes"
 PROMISE_GRACE_DAYS = 3
+NOTES_FOUND_AT_MOST = 200  # a search shows the latest notes that match, no more
 # A contact "now" on a computer whose clock is a little behind is not in the future.
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
@@ -346,7 +347,7 @@ class NoteHit:
     snippet: str  # matched words between note_search.MATCH_START and MATCH_END
 
 
-def search_notes(text: str, *, limit: int = 200) -> list[NoteHit]:
+def search_notes(text: str, *, limit: int = NOTES_FOUND_AT_MOST) -> list[NoteHit]:
     """Contacts whose summary, outcome or person contain every word of ``text``
     (word beginnings, any case or accent), newest first."""
     matches = matching_notes(text, limit)

@@ -68,7 +68,7 @@ from ui.common.resources import icon
 from ui.common.style import ACCENT, mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.today.email_sending import EmailSending
-from ui.today.note_search_model import NoteSearchModel, RichTextDelegate
+from ui.today.note_results import NoteResults
 from ui.today.reminder_approval import ReminderApproval
 from ui.today.worklist_model import (
     WorklistModel,
@@ -138,10 +138,8 @@ class TodayPage(QWidget):
         self._loading = False
         self._loaded_once = False
         self._list_date: dt.date | None = None
-        self._searched = ""  # the text the results on show are for
         self._notes_active = False  # the note results, not the list, are in hand
         self.model = WorklistModel(self)
-        self.notes = NoteSearchModel(self)
         self._settle = self._timer(DATE_SETTLE_MS, self._on_settle_timeout)
         self._search_timer = self._timer(SEARCH_PAUSE_MS, self._on_search_timer_timeout)
         self._build_actions()
@@ -184,7 +182,7 @@ class TodayPage(QWidget):
         blocked = self.search_edit.blockSignals(True)
         self.search_edit.clear()
         self.search_edit.blockSignals(blocked)
-        self._show_notes("")
+        self._show_notes("", [])
         self._update_heading()
         self._show_state("idle")
         self._update_actions()
@@ -225,13 +223,7 @@ class TodayPage(QWidget):
 
     def current_hit(self) -> NoteHit | None:
         """The note selected in the search results."""
-        if not self._searched:
-            return None
-        index = self.results_table.currentIndex()
-        if not index.isValid() or \
-                not self.results_table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.notes.row_at(index.row())
+        return self._results.current_hit()
 
     def contact_in_hand(self) -> tuple[int, WorkItemRef | None] | None:
         """The customer Log Contact is for, and the selected item of theirs it settles."""
@@ -256,7 +248,7 @@ class TodayPage(QWidget):
 
     def search_text(self) -> str:
         """The text the search results on show are for ("" when none are shown)."""
-        return self._searched
+        return self._results.searched
 
     def search(self, text: str) -> None:
         """Search the notes for ``text`` now, as if the user had typed it."""
@@ -328,7 +320,7 @@ class TodayPage(QWidget):
         self._tasks.forget((self, "search"))
         text = self.search_edit.text().strip()
         if not text:
-            self._show_notes("")
+            self._show_notes("", [])
             return
 
         def work(_progress: Progress) -> list[NoteHit]:
@@ -338,10 +330,7 @@ class TodayPage(QWidget):
                         latest=(self, "search"))
 
     def _on_search_task_succeeded(self, text: str, hits: list[NoteHit]) -> None:
-        self.notes.set_rows(hits)
-        self._show_notes(text)
-        if hits:
-            self._select_hit(0)
+        self._show_notes(text, hits)
         # The search is the user's latest act: its first note is the one in hand.
         self._notes_active = bool(hits)
         self._update_actions()
@@ -650,25 +639,10 @@ class TodayPage(QWidget):
         self.body.addWidget(self.table)
         self.body.addWidget(message)
 
-        self.results_label = QLabel()
-        self.results_label.setObjectName("noteResultsHeading")
-        self.results_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.results_label.setMinimumWidth(1)
-        scale_font(self.results_label, 1.0, bold=True)
-        self.results_table = list_table(self.notes, "noteResults", "Notes found")
-        self.results_table.setItemDelegateForColumn(NoteSearchModel.NOTE,
-                                                    RichTextDelegate(self.results_table))
-        self.results_table.activated.connect(self._on_results_table_activated)
-        self.results_table.selectionModel().selectionChanged.connect(
-            self._on_results_table_selection_changed)
-        self._size_result_columns()
-        self._results = QWidget()
-        results_layout = QVBoxLayout(self._results)
-        results_layout.setContentsMargins(0, 8, 0, 0)
-        results_layout.setSpacing(6)
-        results_layout.addWidget(self.results_label)
-        results_layout.addWidget(self.results_table, 1)
-        self._results.hide()
+        self._results = self.note_results = NoteResults()
+        self.notes, self.results_table = self._results.model, self._results.table
+        self._results.customer_requested.connect(self.customer_requested)
+        self._results.selection_changed.connect(self._on_results_selection_changed)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("todaySplitter")
@@ -722,15 +696,6 @@ class TodayPage(QWidget):
             header.resizeSection(column, width)
         self._sized = not initial and bool(self.items())
 
-    def _size_result_columns(self) -> None:
-        metrics = self.results_table.fontMetrics()
-        header = self.results_table.horizontalHeader()
-        pad = 24
-        header.resizeSection(NoteSearchModel.WHEN,
-                             metrics.horizontalAdvance("30 Sep 2026 10:30") + pad)
-        header.resizeSection(NoteSearchModel.CUSTOMER, metrics.horizontalAdvance("M" * 14) + pad)
-        header.resizeSection(NoteSearchModel.KIND, metrics.horizontalAdvance("Meeting") + pad)
-
     # --- showing what there is --------------------------------------------------
 
     def _set_minimum_date(self) -> None:
@@ -776,23 +741,12 @@ class TodayPage(QWidget):
         self._message_icon.setVisible(state == "empty")
         self.body.setCurrentWidget(self._message_page)
 
-    def _show_notes(self, text: str) -> None:
+    def _show_notes(self, text: str, hits: list[NoteHit]) -> None:
         """The results for ``text`` under the list, or no results pane when it is ""."""
-        self._searched = text
+        self._results.show_hits(text, hits)
         if not text:
-            self.notes.set_rows([])
-            self._results.hide()
             self._notes_active = False
             self.current_changed.emit()
-            return
-        count = self.notes.rowCount()
-        if count == 0:
-            self.results_label.setText(f"No notes match “{text}”")
-        else:
-            self.results_label.setText(
-                f"{count:,} note{'' if count == 1 else 's'} match “{text}”"
-                + (" (the latest 200)" if count >= 200 else ""))
-        self._results.show()
 
     def _kept_position(self) -> tuple[object, int]:
         """The selected item's identity and row, to select it (or its successor) again."""
@@ -813,12 +767,6 @@ class TodayPage(QWidget):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
         self.table.scrollTo(index)
-
-    def _select_hit(self, row: int) -> None:
-        index = self.notes.index(row, 0)
-        self.results_table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
 
     def _update_actions(self) -> None:
         item = self.current_item()
@@ -892,7 +840,7 @@ class TodayPage(QWidget):
             self._search_timer.start()
         else:
             self._search_timer.stop()
-            self._show_notes("")
+            self._show_notes("", [])
 
     @Slot()
     def _on_search_action_triggered(self) -> None:
@@ -987,21 +935,14 @@ class TodayPage(QWidget):
         elif not self._busy_writing() and not self._approval.preparing:
             self._approval.review(item)  # a reminder is decided on, not just looked at
 
-    @Slot(QModelIndex)
-    def _on_results_table_activated(self, index: QModelIndex) -> None:
-        hit = self.notes.row_at(index.row()) if index.isValid() else None
-        if hit is not None:
-            self.customer_requested.emit(hit.customer_id)
-
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, _selected: QItemSelection,
                                     _deselected: QItemSelection) -> None:
         self._update_actions()
         self.current_changed.emit()
 
-    @Slot(QItemSelection, QItemSelection)
-    def _on_results_table_selection_changed(self, _selected: QItemSelection,
-                                            _deselected: QItemSelection) -> None:
+    @Slot()
+    def _on_results_selection_changed(self) -> None:
         self._update_actions()
         self.current_changed.emit()
 

@@ -299,7 +299,7 @@ def test_a_note_search_finds_the_note_and_opens_its_customer(qtbot, page):
         qtbot.keyClicks(page.search_edit, "promised")
 
     assert page.notes.rows() == expected
-    assert page.results_label.text().startswith(f"{len(expected)} notes match")
+    assert page.note_results.label.text().startswith(f"{len(expected)} notes match")
     first = page.notes.index(0, NoteSearchModel.NOTE)
     assert MATCH_START not in first.data()
     assert "<b>promised</b>" in page.notes.data(first, HTML_ROLE)
@@ -333,7 +333,7 @@ def test_escape_clears_the_search_and_hides_the_results(qtbot, page):
     with qtbot.waitSignal(page.notes_found, timeout=LOAD_TIMEOUT_MS):
         page.search("zzzz-nothing-like-it")
     assert page.notes.rowCount() == 0
-    assert page.results_label.text() == "No notes match “zzzz-nothing-like-it”"
+    assert page.note_results.label.text() == "No notes match “zzzz-nothing-like-it”"
     page.focus_search()
     qtbot.keyClick(page.search_edit, Qt.Key.Key_Escape)
     assert page.search_edit.text() == ""
