@@ -1,8 +1,8 @@
 """The Accounts area: who owes what and how late, as of any day.
 
-The list is read off the GUI thread through the window's task helper. Each
-request carries a number; a result that arrives after a newer request was
-made is dropped, so changing the as-of date quickly never shows old figures.
+The list is read off the GUI thread through the window's task helper, under a
+``latest`` key: a result that arrives after a newer request was made is dropped,
+so changing the as-of date quickly never shows old figures.
 """
 
 from __future__ import annotations
@@ -194,7 +194,6 @@ class AccountsPage(QWidget):
         self._tasks = tasks
         self._today = today
         self._settings = settings if settings is not None else QSettings()
-        self._request = 0
         self._loading = False
         self._loaded_once = False
         self._widths_set = False
@@ -209,7 +208,6 @@ class AccountsPage(QWidget):
         self._invoice_timer.setSingleShot(True)
         self._invoice_timer.setInterval(INVOICE_SEARCH_MS)
         self._invoice_timer.timeout.connect(self._on_invoice_timer_timeout)
-        self._invoice_request = 0
         self._invoice_text = ""  # the text (case-folded) the invoice matches are for
         self._invoice_matches: frozenset[int] = frozenset()
         self._build()
@@ -233,8 +231,8 @@ class AccountsPage(QWidget):
 
     def clear(self) -> None:
         """Forget the accounts (the store closed); any load on its way is dropped."""
-        self._request += 1
-        self._invoice_request += 1
+        for key in ("accounts", "invoices"):
+            self._tasks.forget((self, key))
         self._invoice_timer.stop()
         self._invoice_text, self._invoice_matches = "", frozenset()
         self._loading = False
@@ -271,8 +269,6 @@ class AccountsPage(QWidget):
 
     def _load(self) -> None:
         self._settle.stop()
-        self._request += 1
-        request = self._request
         as_of, today = self.as_of(), self._today()
         include_all = self.show_all_box.isChecked()
 
@@ -284,15 +280,11 @@ class AccountsPage(QWidget):
         self._update_count()
         if not self._loaded_once:
             self._show_state("loading")
-        self._tasks.run(
-            work,
-            on_success=lambda rows: self._on_load_task_succeeded(request, as_of, rows),
-            on_failure=lambda error: self._on_load_task_failed(request, error))
+        self._tasks.run(work, latest=(self, "accounts"),
+                        on_success=lambda rows: self._on_load_task_succeeded(as_of, rows),
+                        on_failure=self._on_load_task_failed)
 
-    def _on_load_task_succeeded(self, request: int, as_of: dt.date,
-                                rows: list[AccountRow]) -> None:
-        if request != self._request:
-            return  # an older request: a newer one is on its way
+    def _on_load_task_succeeded(self, as_of: dt.date, rows: list[AccountRow]) -> None:
         self._loading = False
         self._loaded_once = True
         keep = self._current_account()
@@ -303,9 +295,7 @@ class AccountsPage(QWidget):
         self._update_after_rows(keep)
         self.accounts_loaded.emit(as_of)
 
-    def _on_load_task_failed(self, request: int, _error: BaseException) -> bool:
-        if request != self._request:
-            return True  # an older request's failure: the newer one decides
+    def _on_load_task_failed(self, _error: BaseException) -> bool:
         self._loading = False
         self._update_heading()
         self._update_count()
@@ -697,8 +687,7 @@ class AccountsPage(QWidget):
                              invoice_customers=matches)
 
     def _search_invoices(self) -> None:
-        self._invoice_request += 1
-        request = self._invoice_request
+        self._tasks.forget((self, "invoices"))
         text = self.filter_edit.text().strip()
         if not text:
             return
@@ -706,12 +695,10 @@ class AccountsPage(QWidget):
         def work(_progress: Progress) -> set[int]:
             return invoice_customers(text)
 
-        self._tasks.run(work, on_success=lambda found: self._on_invoice_task_succeeded(
-            request, text, found), on_failure=lambda _error: request != self._invoice_request)
+        self._tasks.run(work, latest=(self, "invoices"),
+                        on_success=lambda found: self._on_invoice_task_succeeded(text, found))
 
-    def _on_invoice_task_succeeded(self, request: int, text: str, found: set[int]) -> None:
-        if request != self._invoice_request:
-            return  # the text changed since
+    def _on_invoice_task_succeeded(self, text: str, found: set[int]) -> None:
         self._invoice_text, self._invoice_matches = text.casefold(), frozenset(found)
         self._apply_filter()
 
@@ -769,7 +756,7 @@ class AccountsPage(QWidget):
     @Slot(str)
     def _on_filter_edit_text_changed(self, text: str) -> None:
         self._apply_filter()
-        self._invoice_request += 1  # a search for older text is no longer wanted
+        self._tasks.forget((self, "invoices"))  # a search for older text is no longer wanted
         if text.strip():
             self._invoice_timer.start()
         else:

@@ -1,9 +1,8 @@
 """The Today area: what needs doing today (or on a coming day), and a search of every note.
 
 Everything is read and written off the GUI thread through the window's task
-helper. Each list request carries a number; a result that arrives after a
-newer request was made is dropped, so a quick change of day never shows the
-wrong list. Opening the page (and :meth:`TodayPage.reload`) first settles the
+helper, each read under a ``latest`` key: a result that arrives after a newer
+request was made is dropped, so a quick change of day never shows the wrong list. Opening the page (and :meth:`TodayPage.reload`) first settles the
 open promises as of today, so a promise broken overnight is on the list.
 
 The window imports this module when it starts on Today, so it imports only
