@@ -138,6 +138,9 @@ class PromiseReview:
     kept: tuple[int, ...]
     broken: tuple[int, ...]
 
+    def __bool__(self) -> bool:
+        return bool(self.kept or self.broken)
+
 
 def contact_outcomes() -> list[str]:
     """The outcomes offered when logging a contact (the business can edit them)."""
@@ -261,16 +264,16 @@ def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
             deadline = promise_deadline(promise.promised_for, grace_days)
             paid_on = _date_paid_in_full(promise, min(as_of, deadline))
             if paid_on is not None:
-                status, resolved = "kept", paid_on
+                status, resolved = PromiseStatus.KEPT, paid_on
             elif as_of > deadline:
-                status, resolved = "broken", deadline + dt.timedelta(days=1)
+                status, resolved = PromiseStatus.BROKEN, deadline + dt.timedelta(days=1)
             else:
                 continue
             Promise.update(status=status, resolved_on=resolved).where(
                 Promise.id == promise.id).execute()
             record_change(f"promise {status}", "promise", promise.id,
-                          before={"status": PromiseStatus.OPEN}, after={"status": status,
-                                                             "resolved_on": resolved})
+                          before={"status": PromiseStatus.OPEN},
+                          after={"status": status, "resolved_on": resolved})
             (kept if status == PromiseStatus.KEPT else broken).append(promise.id)
     return PromiseReview(tuple(kept), tuple(broken))
 

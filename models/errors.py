@@ -9,6 +9,11 @@ be used (``models.db.StoreError``). Anything that is none of these is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class Refusal(Exception):
     """Something Duly will not or cannot do, with the field it concerns and a plain
@@ -23,3 +28,43 @@ class Refusal(Exception):
 class LedgerError(Refusal, ValueError):
     """Bad input: what the user entered (or asked for) breaks a business rule; the
     message says how to put it right."""
+
+
+class FieldProblems(LedgerError):
+    """Bad input in several fields at once: (field, message) pairs in form order, so a
+    form can name every field that needs correcting, not one at a time."""
+
+    def __init__(self, problems: Iterable[tuple[str, str]]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0][0] if self.problems else ""
+        super().__init__(first, " ".join(message for _field, message in self.problems))
+
+
+class Problems:
+    """Collects each field's objection while input is read or checked, to refuse them
+    all at once."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def read(self, read: Callable[[], T]) -> T | None:
+        """``read()``, or None with its objection kept when it raises LedgerError."""
+        try:
+            return read()
+        except FieldProblems as many:
+            for field, message in many.problems:
+                self.refuse(field, message)
+            return None
+        except LedgerError as error:
+            self.refuse(error.field, error.message)
+            return None
+
+    def refuse(self, field: str, message: str) -> None:
+        """Keep ``message`` for ``field`` (the first objection per field counts)."""
+        if all(known != field for known, _message in self.found):
+            self.found.append((field, message))
+
+    def check(self) -> None:
+        """Raise FieldProblems naming every objection kept, if any."""
+        if self.found:
+            raise FieldProblems(self.found)

@@ -19,7 +19,7 @@ import peewee as pw
 from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
-from models.errors import LedgerError
+from models.errors import LedgerError, Problems
 from models.kinds import InvoiceStatus
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
@@ -546,40 +546,56 @@ def _invoice_of(customer: Customer, invoice_id: int, currency: str, field: str) 
     return invoice
 
 
+def invoice_problems(number: str, issue_date: dt.date | None, due_date: dt.date | None,
+                     amount_minor: int | None) -> list[tuple[str, str]]:
+    """What is wrong with an invoice as entered, field by field, before the store is
+    asked (a part that could not be read is None and goes unchecked here)."""
+    problems = []
+    if not number.strip():
+        problems.append(("number", "Enter the invoice number."))
+    if issue_date is not None and due_date is not None and due_date < issue_date:
+        problems.append(("due_date", "The due date is before the issue date."))
+    if amount_minor is not None and amount_minor <= 0:
+        problems.append(("amount", "Enter an amount above zero for the invoice."))
+    return problems
+
+
 def _invoice_number(draft: InvoiceDraft, invoice_id: int | None) -> str:
+    problems = Problems()
     number = draft.number.strip()
-    if not number:
-        raise LedgerError("number", "Enter the invoice number.")
     clash = Invoice.select().where(Invoice.number == number)
     if invoice_id is not None:
         clash = clash.where(Invoice.id != invoice_id)
-    if clash.exists():
-        raise LedgerError("number", f"Invoice {number} already exists.")
-    if draft.due_date < draft.issue_date:
-        raise LedgerError("due_date", "The due date is before the issue date.")
-    _positive(draft.amount_minor, "amount", "the invoice")
+    if number and clash.exists():
+        problems.refuse("number", f"Invoice {number} already exists.")
+    for field, message in invoice_problems(draft.number, draft.issue_date, draft.due_date,
+                                           draft.amount_minor):
+        problems.refuse(field, message)
+    problems.check()
     return number
 
 
 def _customer_fields(draft: CustomerDraft, customer_id: int | None) -> dict[str, object]:
+    problems = Problems()
     name = draft.name.strip()
     if not name:
-        raise LedgerError("name", "Enter the customer's name.")
+        problems.refuse("name", "Enter the customer's name.")
     code = draft.code.strip() or _next_customer_code()
     clash = Customer.select().where(Customer.code == code)
     if customer_id is not None:
         clash = clash.where(Customer.id != customer_id)
     if clash.exists():
-        raise LedgerError("code", f"Another customer already has the account code {code}.")
+        problems.refuse("code", f"Another customer already has the account code {code}.")
     currency = draft.currency.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise LedgerError("currency", "Choose the currency as a three-letter code, e.g. EUR.")
+        problems.refuse("currency", "Choose the currency as a three-letter code, e.g. EUR.")
     email = draft.billing_email.strip()
     if email and not valid_address(email):
-        raise LedgerError("billing_email", f"“{email}” does not look like an e-mail address.")
+        problems.refuse("billing_email", f"“{email}” does not look like an e-mail address.")
     country = draft.country.strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
-        raise LedgerError("country", "Choose the country as a two-letter code, e.g. GB.")
+        problems.refuse("country", "Choose the country as a two-letter code, e.g. GB.")
+    problems.check()
     return {"code": code, "name": name, "currency": currency, "billing_email": email,
             "phone": draft.phone.strip(), "address": draft.address.strip(), "country": country,
             "language": draft.language.strip() or "en",

@@ -36,6 +36,7 @@ from models.ledger import (
     void_invoice,
     void_payment,
 )
+from models.errors import FieldProblems
 from models.mail import valid_address
 from models.schema import AuditEntry, Invoice
 from tests.unit.ledger_helpers import TODAY, customer, invoice
@@ -212,6 +213,29 @@ def test_customers_are_added_and_edited_with_clear_refusals(empty_store: db.Stor
                                        contact_name="Łukasz Nowak"))
     assert customer_draft(who).contact_name == "Łukasz Nowak"
     assert [r.name for r in customer_list(TODAY, today=TODAY)] == ["Acme Ltd"]
+
+
+def test_every_field_of_a_customer_that_will_not_do_is_named_at_once(
+        empty_store: db.Store) -> None:
+    add_customer(CustomerDraft(code="ACME", name="Acme", currency="EUR"))
+    with pytest.raises(FieldProblems) as refused:
+        add_customer(CustomerDraft(code="ACME", name=" ", currency="EURO",
+                                   billing_email="no at sign", country="Greece"))
+    assert [field for field, _message in refused.value.problems] == [
+        "name", "code", "currency", "billing_email", "country"]
+    assert customer_list(TODAY, today=TODAY)[0].name == "Acme"  # and nothing written
+
+
+def test_every_field_of_an_invoice_that_will_not_do_is_named_at_once(
+        empty_store: db.Store) -> None:
+    who = customer()
+    add_invoice(who, InvoiceDraft(number="INV-1", issue_date=TODAY, due_date=TODAY,
+                                  amount_minor=100))
+    with pytest.raises(FieldProblems) as refused:
+        add_invoice(who, InvoiceDraft(number="INV-1", issue_date=TODAY,
+                                      due_date=TODAY - dt.timedelta(days=1), amount_minor=0))
+    assert [field for field, _message in refused.value.problems] == [
+        "number", "due_date", "amount"]
 
 
 def test_invoices_are_added_and_corrected(empty_store: db.Store) -> None:

@@ -2,49 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from models.errors import LedgerError
+from models.errors import FieldProblems, LedgerError
 from ui.common.style import ERROR
-
-T = TypeVar("T")
-
-
-class FieldProblems(ValueError):
-    """Every field of a form that needs correcting: (field, message) pairs, in form order."""
-
-    def __init__(self, problems: Iterable[tuple[str, str]]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(message for _field, message in self.problems))
-
-
-class Problems:
-    """Collects each field's objection while a form is read, to show them all at once."""
-
-    def __init__(self) -> None:
-        self.found: list[tuple[str, str]] = []
-
-    def read(self, read: Callable[[], T]) -> T | None:
-        """``read()``, or None with its objection kept when it raises LedgerError."""
-        try:
-            return read()
-        except LedgerError as error:
-            self.refuse(error.field, error.message)
-            return None
-
-    def refuse(self, field: str, message: str) -> None:
-        """Keep ``message`` for ``field`` (the first objection per field counts)."""
-        if all(known != field for known, _message in self.found):
-            self.found.append((field, message))
-
-    def check(self) -> None:
-        """Raise FieldProblems naming every objection kept, if any."""
-        if self.found:
-            raise FieldProblems(self.found)
 
 
 class FieldErrors:
@@ -87,6 +51,13 @@ class FieldErrors:
         for name in (field, *aliases):
             self._names[name] = field
         return container
+
+    def show_refusal(self, error: LedgerError) -> None:
+        """Show the store's objection: under each field it names, the cursor at the first."""
+        if isinstance(error, FieldProblems):
+            self.show_all(error.problems)
+        else:
+            self.show(error.field, error.message)
 
     def show(self, field: str, message: str) -> None:
         """Show ``message`` under ``field`` (or the general line) and put the cursor there."""

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from models.ledger import LedgerError
 from models.money import from_minor
 from ui.common.date_field import DateField
-from ui.common.field_errors import FieldErrors, FieldProblems
+from ui.common.field_errors import FieldErrors
 from ui.common.style import mute, scale_font
 
 
@@ -56,7 +56,7 @@ class LedgerDialog(QDialog):
 
     def show_error(self, error: LedgerError) -> None:
         """Show ``error`` under the field it is about and put the cursor there."""
-        self._errors.show(error.field, error.message)
+        self._errors.show_refusal(error)
 
     def error_text(self, field: str) -> str:
         """The error shown at ``field`` ("" if none is shown)."""
@@ -70,9 +70,6 @@ class LedgerDialog(QDialog):
             field.normalise()
         try:
             self._take_input()
-        except FieldProblems as problems:
-            self._errors.show_all(problems.problems)
-            return
         except LedgerError as error:
             self.show_error(error)
             return
@@ -81,8 +78,8 @@ class LedgerDialog(QDialog):
     def _take_input(self) -> None:
         """Read and check the form and keep the result.
 
-        Raises FieldProblems naming every field that will not do (see
-        ``field_errors.Problems``), or LedgerError for one.
+        Raises LedgerError: FieldProblems naming every field that will not do (see
+        ``models.errors.Problems``), or one.
         """
         raise NotImplementedError
 

@@ -118,7 +118,8 @@ class Task(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
         self.detached = False
         self.superseded = False
-        self.written: Callable[[], None] | None = None  # a write's news, told even if superseded
+        # A write's news, told even if superseded (given the write's result).
+        self.written: Callable[[object], None] | None = None
         self.done = False
         self._progressed.connect(self._on_self_progressed)
         self._succeeded.connect(self._on_self_succeeded)
@@ -211,7 +212,7 @@ class Task(QObject):
         if not self.superseded and self._on_success is not None:
             self._on_success(result)
         if self.written is not None:
-            self.written()
+            self.written(result)
 
     @Slot(object)
     def _on_self_failed(self, failure: TaskFailure) -> None:
@@ -327,7 +328,8 @@ class TaskRunner(QObject):
     def run(self, work: Work, *, on_success: Callable[[Any], None] | None = None,
             on_failure: Callable[[BaseException], bool] | None = None,
             label: str | None = None, writes: bool = False,
-            changes: Changes | None = None, initiator: object = None,
+            changes: Changes | Callable[[Any], Changes] | None = None,
+            initiator: object = None,
             latest: object = None, store_path: Path | None = None,
             cancellable: bool = False, on_cancel: Callable[[], None] | None = None) -> Task:
         """Run ``work(progress)`` in the background and hand its result to ``on_success``.
@@ -336,7 +338,8 @@ class TaskRunner(QObject):
         itself; otherwise the error is shown in a message box. With a
         ``label``, a progress dialog appears if the work outlasts the delay;
         ``cancellable`` gives it a Cancel button, and a cancelled task calls
-        only ``on_cancel``. A write (``writes``) says what it ``changes`` and,
+        only ``on_cancel``. A write (``writes``) says what it ``changes`` (or how
+        to tell from its result: a write that may change nothing says so) and,
         optionally, its ``initiator``; a read with a ``latest`` key drops the
         outcome of the read still running under that key.
         """
@@ -346,7 +349,7 @@ class TaskRunner(QObject):
                     on_failure=on_failure, store_path=store_path, cancellable=cancellable,
                     on_cancel=on_cancel)
         if writes:
-            task.written = lambda: self.changed.emit(changes, initiator)
+            task.written = lambda result: self._tell_changed(changes, result, initiator)
         if latest is not None:
             self.forget(latest)
             self._latest[latest] = task
@@ -355,6 +358,12 @@ class TaskRunner(QObject):
         task.start_clock()
         (self.write_pool if writes else self.read_pool).start(task.run_in_worker)
         return task
+
+    def _tell_changed(self, changes: Changes | Callable[[Any], Changes], result: object,
+                      initiator: object) -> None:
+        changed = changes(result) if callable(changes) else changes
+        if changed:
+            self.changed.emit(changed, initiator)
 
     def forget(self, latest: object) -> None:
         """Drop the outcome of the read still running under the ``latest`` key, if any."""

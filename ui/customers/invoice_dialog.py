@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.ledger import InvoiceDraft, LedgerError, parse_amount, parse_date
-from ui.common.field_errors import Problems
+from models.errors import Problems
+from models.ledger import InvoiceDraft, LedgerError, invoice_problems, parse_amount, parse_date
 from ui.common.ledger_dialog import LedgerDialog, amount_text
 from ui.common.style import mute
 
@@ -149,16 +149,12 @@ class InvoiceDialog(LedgerDialog):
     def _draft(self) -> InvoiceDraft:
         problems = Problems()
         number = self.number_edit.text().strip()
-        if not number:
-            problems.refuse("number", "Enter the invoice number.")
         issued = problems.read(lambda: parse_date(self.issue_edit.text(), "issue_date"))
         due = problems.read(lambda: parse_date(self.due_edit.text(), "due_date"))
-        if issued is not None and due is not None and due < issued:
-            problems.refuse("due_date", "The due date is before the issue date.")
         amount = problems.read(
             lambda: parse_amount(self.amount_edit.text(), self._currency, "amount"))
-        if amount is not None and amount <= 0:
-            problems.refuse("amount", "Enter an amount above zero.")
+        for field, message in invoice_problems(number, issued, due, amount):
+            problems.refuse(field, message)
         problems.check()
         assert issued is not None and due is not None and amount is not None
         return InvoiceDraft(number=number, issue_date=issued, due_date=due,

@@ -2,8 +2,9 @@
 
 Everything is read and written off the GUI thread through the window's task
 helper, each read under a ``latest`` key: a result that arrives after a newer
-request was made is dropped, so a quick change of day never shows the wrong list. Opening the page (and :meth:`TodayPage.reload`) first settles the
-open promises as of today, so a promise broken overnight is on the list.
+request was made is dropped, so a quick change of day never shows the wrong
+list. Opening the page (and :meth:`TodayPage.reload`) first settles the open
+promises as of today, so a promise broken overnight is on the list.
 
 The window imports this module when it starts on Today, so it imports only
 what the page shows at once; dialogs are imported when first opened.
@@ -274,21 +275,22 @@ class TodayPage(QWidget):
         self._settle.stop()
         as_of, today = self.as_of(), self._today()
 
-        def work(_progress: Progress) -> list[WorkItem]:
-            if review:
-                review_promises(today)  # a promise broken since yesterday joins the list
-            return worklist(as_of)
+        def work(_progress: Progress) -> tuple[bool, list[WorkItem]]:
+            # A promise broken since yesterday joins the list.
+            settled = bool(review_promises(today)) if review else False
+            return settled, worklist(as_of)
 
         self._loading = True
         self._update_heading()
         self._update_actions()
         if not self._loaded_once:
             self._show_state("loading")
-        # Reviewing promises may record some as kept or broken.
+        # Reviewing promises may record some as kept or broken; most days, none.
         self._tasks.run(
-            work, writes=review, changes=changes(Change.CONTACTS) if review else None,
-            initiator=self, latest=(self, "list"),
-            on_success=lambda items: self._on_load_task_succeeded(as_of, items),
+            work, writes=review, initiator=self, latest=(self, "list"),
+            changes=(lambda result: changes(Change.CONTACTS) if result[0] else frozenset())
+            if review else None,
+            on_success=lambda result: self._on_load_task_succeeded(as_of, result[1]),
             on_failure=self._on_load_task_failed)
 
     def _on_load_task_succeeded(self, as_of: dt.date, items: list[WorkItem]) -> None:

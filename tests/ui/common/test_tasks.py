@@ -417,3 +417,18 @@ def test_a_write_tells_what_it_changed_and_who_asked(runner, qtbot):
     assert told.args == [frozenset({"money"}), asker]
     with pytest.raises(ValueError):
         runner.run(lambda progress: None, writes=True)  # a write must say what it changes
+
+
+def test_a_write_that_may_change_nothing_tells_only_what_it_did(runner, qtbot):
+    told: list[object] = []
+    runner.changed.connect(lambda what, _who: told.append(what))
+    settled: list[object] = []
+
+    def changed_if(result):
+        return frozenset({"contacts"}) if result else frozenset()
+
+    runner.run(lambda progress: 0, writes=True, changes=changed_if, on_success=settled.append)
+    runner.run(lambda progress: 2, writes=True, changes=changed_if, on_success=settled.append)
+    qtbot.waitUntil(lambda: len(settled) == 2 and not runner.busy)
+
+    assert told == [frozenset({"contacts"})]  # the first changed nothing: no one reads again

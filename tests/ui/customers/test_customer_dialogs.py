@@ -305,7 +305,7 @@ def test_every_field_that_needs_correcting_is_named_at_once_without_the_dialog_j
     assert new_invoice.accepted_draft is None
     assert new_invoice.error_text("number") == "Enter the invoice number."
     assert new_invoice.error_text("due_date") == "The due date is before the issue date."
-    assert new_invoice.error_text("amount") == "Enter an amount above zero."
+    assert new_invoice.error_text("amount") == "Enter an amount above zero for the invoice."
     assert new_invoice.number_edit.hasFocus() or not new_invoice.isActiveWindow()
     assert new_invoice.size() == size
 

@@ -499,3 +499,13 @@ def test_every_today_action_has_a_shortcut_and_a_menu_entry(open_window, demo_fi
     assert window.log_contact_action in window.area_menu("customers").actions()
     window.show_area("insights")
     assert not window.area_menu("today").isEnabled()
+
+
+def test_opening_today_with_no_promise_to_settle_leaves_the_other_areas_as_they_are(
+        page, runner, qtbot):
+    told: list[object] = []
+    runner.changed.connect(lambda what, _who: told.append(what))
+    with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
+        page.reload()  # the fixture's load settled what was due: nothing is left
+
+    assert told == []
