@@ -16,6 +16,7 @@ from models.customer_account import (
     customer_list,
     customer_money_in,
 )
+from models.errors import FieldProblems
 from models.ledger import (
     CustomerDraft,
     InvoiceDraft,
@@ -36,7 +37,6 @@ from models.ledger import (
     void_invoice,
     void_payment,
 )
-from models.errors import FieldProblems
 from models.mail import valid_address
 from models.schema import AuditEntry, Invoice
 from tests.unit.ledger_helpers import TODAY, customer, invoice
