@@ -8,9 +8,8 @@ Snapshot first (:func:`letter_data`, plain values from ``models/``), then render
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -22,11 +21,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -40,24 +36,18 @@ from models.dates import long_date
 from models.errors import LedgerError
 from models.letter_context import contact_name
 from models.money import format_money
+from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
-    MUTED,
-    RULE,
     SHADE,
     ZEBRA,
     Letterhead,
     address_warning,
     address_window,
-    draw_address,
-    draw_letterhead,
-    numbered_canvas,
-    paper,
     paragraph_text,
     recipient_lines,
     return_address,
-    styles,
 )
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -343,10 +333,10 @@ def _sign_off(paragraphs: Sequence[str]) -> tuple[int, int] | None:
 # --- rendering ---------------------------------------------------------------------
 
 def render_letter(data: LetterData, out: BinaryIO | str | Path | None, *,
-                  canvasmaker: Callable[..., Canvas] | None = None) -> int:
+                  canvasmaker: CanvasMaker | None = None) -> int:
     """Write the letter as a PDF to a binary file or a path, or, with ``canvasmaker``
     (a batch's), onto that canvas as one more document. Returns its number of pages."""
-    return _LetterRenderer(data, compact=_layout(data)[0]).render(out, canvasmaker)
+    return _LetterRenderer(data, compact=_layout(data)[0]).render(out, canvasmaker=canvasmaker)
 
 
 def letter_pages(data: LetterData) -> int:
@@ -359,77 +349,49 @@ def _layout(data: LetterData) -> tuple[bool, int]:
     """Whether the letter is set compact, and its pages. A letter that just spills
     over is set a little tighter if that keeps it on fewer pages: a reminder reads
     best on one sheet. Cached, as a batch asks first and renders after."""
-    pages = _LetterRenderer(data).trial()
+    pages = _LetterRenderer(data).page_count()
     if pages > 1:
-        compact = _LetterRenderer(data, compact=True).trial()
+        compact = _LetterRenderer(data, compact=True).page_count()
         if compact < pages:
             return True, compact
     return False, pages
 
 
-class _LetterRenderer:
-    """Lays the letter out: margins and frames as attributes, one stylesheet."""
+class _LetterRenderer(DocumentRenderer):
+    """The letter on the document base: the reference block beside the address window,
+    then the story, set a little tighter when ``compact``."""
 
-    margin = 20 * mm
-    bottom_margin = 16 * mm
+    space_below_address = 6 * mm
 
     def __init__(self, data: LetterData, *, compact: bool = False) -> None:
+        super().__init__(data.page_size, data.sender)
         self.data = data
-        self.style = styles()
         base = self.style["body"]
         size, leading, after = (9, 11.2, 4) if compact else (9.5, 12.2, 5.5)
         self.text = ParagraphStyle("letter", base, fontSize=size, leading=leading,
                                    spaceAfter=after)
         self.signature_gap = (11 if compact else 13) * mm
         self.padding = 1.2 if compact else 1.8
-        self.subject = ParagraphStyle("subject", base, fontName=BOLD, fontSize=10.5,
-                                      leading=13.5, spaceAfter=7)
-        self.width, self.height = paper(data.page_size)
+        self.subject_style = ParagraphStyle("subject", base, fontName=BOLD, fontSize=10.5,
+                                            leading=13.5, spaceAfter=7)
 
-    def trial(self) -> int:
-        """How many pages the letter takes, laid out on a canvas that is thrown away."""
-        return self.render(io.BytesIO(), Canvas)
+    def title(self) -> str:
+        return self.data.subject or f"Letter to {self.data.customer_name}"
 
-    def render(self, out: BinaryIO | str | Path | None,
-               canvasmaker: Callable[..., Canvas] | None) -> int:
-        target: Any = str(out) if isinstance(out, Path) else out
-        if target is None:
-            target = io.BytesIO()  # the batch's canvas writes the file, not the document
+    def subject(self) -> str:
+        return self.data.stage_name
+
+    def recipient(self) -> list[str]:
         data = self.data
-        doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
-                              title=data.subject or f"Letter to {data.customer_name}",
-                              author=data.sender.name, subject=data.stage_name,
-                              leftMargin=self.margin, rightMargin=self.margin,
-                              topMargin=self.margin, bottomMargin=self.bottom_margin)
-        window = address_window(data.page_size)
-        body_width = self.width - 2 * self.margin
-        first_top = window.y - 6 * mm
-        later_top = self.height - 24 * mm
-        doc.addPageTemplates([
-            PageTemplate("first", [self._frame("first", first_top, body_width)],
-                         onPage=self._first_page, autoNextPageTemplate="later"),
-            PageTemplate("later", [self._frame("later", later_top, body_width)],
-                         onPage=self._later_page),
-        ])
-        doc.build(self._story(body_width), canvasmaker=canvasmaker or numbered_canvas(
-            lambda page, pages: f"Page {page} of {pages}"))
-        return int(doc.page)
+        return recipient_lines(data.customer_name, data.contact_name, data.customer_address)
 
-    def _frame(self, name: str, top: float, width: float) -> Frame:
-        return Frame(self.margin, self.bottom_margin, width, top - self.bottom_margin, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-
-    # Page furniture ---------------------------------------------------------------
-
-    def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        data = self.data
-        canvas.saveState()
-        draw_letterhead(canvas, data.sender, data.page_size)
-        draw_address(canvas, data.page_size, return_address(data.sender),
-                     recipient_lines(data.customer_name, data.contact_name,
-                                     data.customer_address))
+    def first_page_extras(self, canvas: Canvas) -> None:
         self._reference_block(canvas)
-        canvas.restoreState()
+
+    def running_head(self) -> str:
+        data = self.data
+        return (f"Letter to {data.customer_name} ({data.customer_code}), "
+                f"{long_date(data.letter_date)}")
 
     def _reference_block(self, canvas: Canvas) -> None:
         """Date, account and our reference beside the address window, clear of it."""
@@ -450,33 +412,16 @@ class _LetterRenderer:
         _, h = table.wrap(width, window.height)
         table.drawOn(canvas, left, window.y + window.height - h - 2 * mm)
 
-    def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        data = self.data
-        canvas.saveState()
-        canvas.setFont(BOLD, 9)
-        canvas.setFillColor(INK)
-        canvas.drawString(self.margin, self.height - 14 * mm, data.sender.name)
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawRightString(self.width - self.margin, self.height - 14 * mm,
-                               f"Letter to {data.customer_name} ({data.customer_code}), "
-                               f"{long_date(data.letter_date)}")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(self.margin, self.height - 16.5 * mm, self.width - self.margin,
-                    self.height - 16.5 * mm)
-        canvas.restoreState()
-
     # The story --------------------------------------------------------------------
 
-    def _story(self, width: float) -> list[Flowable]:
+    def story(self, width: float) -> list[Flowable]:
         data = self.data
         story: list[Flowable] = []
         marker = _TONE_MARKERS.get(data.tone)
         if marker:
             story += [self._marker(marker), Spacer(1, 3 * mm)]
         if data.subject:
-            story.append(Paragraph(escape(data.subject), self.subject))
+            story.append(Paragraph(escape(data.subject), self.subject_style))
         layout = body_layout(data.body, [i.number for i in data.invoices],
                              format_money(data.total_minor, data.currency))
         story += [self._paragraph(p) for p in layout.before]
