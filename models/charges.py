@@ -18,7 +18,12 @@ import peewee as pw
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
-from models.interest import interest_words, invoice_compensation, invoice_interest
+from models.interest import (
+    InterestPeriod,
+    interest_words,
+    invoice_compensation,
+    invoice_interest,
+)
 from models.money import format_money
 from models.schema import Allocation, Charge, Invoice
 
@@ -111,6 +116,26 @@ def charges_open_on(invoice_ids: list[int], on: dt.date) -> list[OpenChargeRow]:
     rows = [OpenChargeRow(_row(charge), charge.number, charge.amount_minor - int(charge.paid))
             for charge in query.objects()]
     return [row for row in rows if row.open_minor > 0]
+
+
+def interest_charge_periods(charge: ChargeRow) -> tuple[InterestPeriod, ...]:
+    """The periods an interest charge was worked out on, each with its days, principal and
+    rate, worked out again from the store. () for another kind of charge, and when the
+    store no longer gives the amount charged (the customer's policy, a reference rate or
+    a payment on the invoice changed since): the charge then keeps its span alone."""
+    if charge.kind != "interest" or charge.period_from is None or charge.period_to is None:
+        return ()
+    try:
+        calculation = invoice_interest(charge.invoice_id, charge.period_to,
+                                       from_day=charge.period_from)
+    except LedgerError:  # a rate since removed, a policy without a rate, a void invoice
+        return ()
+    periods = calculation.periods
+    if (calculation.interest_minor != charge.amount_minor or not periods
+            or periods[0].start != charge.period_from
+            or sum(p.days for p in periods) != charge.days):
+        return ()
+    return periods
 
 
 def void_charge(charge_id: int, reason: str) -> None:
