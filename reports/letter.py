@@ -29,11 +29,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from models.charges import charges_open_on
+from models.charges import charges_open_on, interest_charge_periods
 from models.company import business_details, business_logo
 from models.customer_account import customer_draft, customer_invoices
 from models.dates import long_date
 from models.errors import LedgerError
+from models.interest import InterestPeriod, exact_amount
 from models.letter_context import contact_name
 from models.money import format_money
 from reports.document import CanvasMaker, DocumentRenderer
@@ -53,8 +54,6 @@ from reports.page import (
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BULLETS = ("-", "•", "*")
 _TOTAL_LINE = re.compile(r"^\s*(Total[^:]*):\s*(.+?)\s*$")
-# One line of models.interest.period_words: "1 Mar 2026 to 30 Apr 2026: 61 days on …".
-_PERIOD_LINE = re.compile(r"^\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}: ")
 _SIGN_OFF_MAX_CHARS = 40
 _TONE_MARKERS = {"final": "FINAL NOTICE"}
 
@@ -87,6 +86,8 @@ class LetterCharge:
     days: int | None
     description: str
     calculation: str  # the calculation in one line of words, for the letter
+    # An interest charge's periods when its principal or rate changed within its span.
+    periods: tuple[InterestPeriod, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,13 +173,15 @@ def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
     charges = []
     for row in charges_open_on(invoice_ids, on):
         charge = row.charge
+        single = charge.principal_minor is not None and charge.rate_percent is not None
         charges.append(_with_words(LetterCharge(
             kind=charge.kind, invoice_number=printable(row.invoice_number),
             charged_on=charge.charged_on, amount_minor=charge.amount_minor,
             open_minor=row.open_minor, principal_minor=charge.principal_minor,
             rate_percent=charge.rate_percent, period_from=charge.period_from,
             period_to=charge.period_to, days=charge.days,
-            description=printable(charge.description), calculation=""), currency))
+            description=printable(charge.description), calculation="",
+            periods=() if single else interest_charge_periods(charge)), currency))
     return tuple(charges)
 
 
@@ -203,15 +206,25 @@ def charge_words(charge: LetterCharge, currency: str) -> str:
 def _interest_words(charge: LetterCharge, currency: str) -> str:
     span = ""
     if charge.period_from is not None and charge.period_to is not None:
-        days = f" ({charge.days} day{'s' if charge.days != 1 else ''})" if charge.days else ""
+        days = f" ({_days(charge.days)})" if charge.days else ""
         span = f", {date_span(charge.period_from, charge.period_to)}{days}"
     if charge.principal_minor is not None and charge.rate_percent is not None:
         return (f"Interest on {_money(charge.principal_minor, currency)} at "
                 f"{percent(charge.rate_percent)} a year{span}")
-    periods = [line.strip() for line in charge.description.splitlines()
-               if _PERIOD_LINE.match(line.strip())]
-    detail = f": {'; '.join(periods)}" if periods else ""
-    return f"Interest{span}{detail}"
+    periods = "; ".join(period_words(p, currency) for p in charge.periods)
+    return f"Interest{span}: {periods}" if periods else f"Interest{span}"
+
+
+def period_words(period: InterestPeriod, currency: str) -> str:
+    """One period of an interest charge: "1 Mar–15 Mar 2026: 15 days on 1,200.00 at
+    8.00% a year = 3.9452" (the exact amount, before the total is rounded)."""
+    return (f"{date_span(period.start, period.end)}: {_days(period.days)} on "
+            f"{_money(period.principal_minor, currency)} at {percent(period.rate_percent)} "
+            f"a year = {exact_amount(period.amount, currency)}")
+
+
+def _days(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def date_span(start: dt.date, end: dt.date) -> str:
