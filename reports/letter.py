@@ -197,9 +197,8 @@ def charge_words(charge: LetterCharge, currency: str) -> str:
     lines = [line.strip() for line in charge.description.splitlines() if line.strip()]
     if charge.kind == "compensation":
         return "Compensation for recovery costs" + (f": {' '.join(lines)}" if lines else "")
-    if charge.kind == "fee":
-        reason = lines[0].split(":", 1)[0] if lines else ""
-        return reason or "Fee"
+    # A fee prints its words as recorded ("Reminder fee: 15.00 GBP."): its reason is not
+    # kept apart, and cutting it out of the words would mean parsing them.
     return " ".join(lines) or charge.kind.capitalize()
 
 

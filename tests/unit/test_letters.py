@@ -224,7 +224,7 @@ def test_each_charge_prints_with_its_calculation(empty_store: db.Store) -> None:
             else f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}")
     assert (f"Interest on 1,000.00 at 8.00% a year, {span} ({interest.days} days)"
             in flat), flat
-    assert "10.96" in flat and "Reminder fee" in flat and "15.00" in flat
+    assert "10.96" in flat and "Reminder fee: 15.00 GBP." in flat and "15.00" in flat
     assert data.charges_minor == sum(c.amount_minor for c in data.charges)
     assert format_money(data.charges_minor, "GBP") in flat
     assert format_money(data.total_minor + data.charges_minor, "GBP") in flat
