@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.charges import paid_by
-from models.kinds import InvoiceStatus
+from models.kinds import ChargeKind, InvoiceStatus
 from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
 
 # The order of documents dated on the same day (then by number).
@@ -62,7 +62,7 @@ def account_activity(customer_id: int, currency: str, until: dt.date) -> list[Ac
 class OpenCharge:
     """A charge with something still to pay on it on a day."""
 
-    kind: str  # "interest", "compensation" or "fee"
+    kind: ChargeKind
     invoice_number: str
     charged_on: dt.date
     amount_minor: int

@@ -18,8 +18,13 @@ import peewee as pw
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
-from models.interest import interest_words, invoice_compensation, invoice_interest
-from models.kinds import InvoiceStatus
+from models.interest import (
+    InterestPeriod,
+    interest_words,
+    invoice_compensation,
+    invoice_interest,
+)
+from models.kinds import ChargeKind, InvoiceStatus
 from models.money import format_money
 from models.schema import Allocation, Charge, Invoice
 
@@ -70,7 +75,7 @@ def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensat
         if compensation:
             ids += _charge_compensation(invoice, as_of, now)
         if fee_minor > 0:
-            ids.append(_create(invoice, "fee", as_of, fee_minor, now,
+            ids.append(_create(invoice, ChargeKind.FEE, as_of, fee_minor, now,
                                description=f"{fee_reason.strip() or 'Fee'}: "
                                            f"{format_money(fee_minor, invoice.currency)}."))
     return ids
@@ -114,6 +119,26 @@ def charges_open_on(invoice_ids: list[int], on: dt.date) -> list[OpenChargeRow]:
     return [row for row in rows if row.open_minor > 0]
 
 
+def interest_charge_periods(charge: ChargeRow) -> tuple[InterestPeriod, ...]:
+    """The periods an interest charge was worked out on, each with its days, principal and
+    rate, worked out again from the store. () for another kind of charge, and when the
+    store no longer gives the amount charged (the customer's policy, a reference rate or
+    a payment on the invoice changed since): the charge then keeps its span alone."""
+    if charge.kind != ChargeKind.INTEREST or charge.period_from is None or charge.period_to is None:
+        return ()
+    try:
+        calculation = invoice_interest(charge.invoice_id, charge.period_to,
+                                       from_day=charge.period_from)
+    except LedgerError:  # a rate since removed, a policy without a rate, a void invoice
+        return ()
+    periods = calculation.periods
+    if (calculation.interest_minor != charge.amount_minor or not periods
+            or periods[0].start != charge.period_from
+            or sum(p.days for p in periods) != charge.days):
+        return ()
+    return periods
+
+
 def void_charge(charge_id: int, reason: str) -> None:
     """Void a charge made in error (only while nothing is allocated to it)."""
     reason = reason.strip()
@@ -147,7 +172,7 @@ def _chargeable(invoice_id: int) -> Invoice:
 
 def _charge_interest(invoice: Invoice, as_of: dt.date, now: dt.datetime) -> list[int]:
     last = (Charge.select(pw.fn.MAX(Charge.period_to))
-            .where((Charge.invoice == invoice.id) & (Charge.kind == "interest")
+            .where((Charge.invoice == invoice.id) & (Charge.kind == ChargeKind.INTEREST)
                    & ~Charge.voided).scalar())
     from_day = _as_date(last) + dt.timedelta(days=1) if last is not None else None
     calculation = invoice_interest(invoice.id, as_of, from_day=from_day)
@@ -157,7 +182,7 @@ def _charge_interest(invoice: Invoice, as_of: dt.date, now: dt.datetime) -> list
     principals = {p.principal_minor for p in periods}
     rates = {p.rate_percent for p in periods}
     return [_create(
-        invoice, "interest", as_of, calculation.interest_minor, now,
+        invoice, ChargeKind.INTEREST, as_of, calculation.interest_minor, now,
         principal_minor=principals.pop() if len(principals) == 1 else None,
         rate_percent=rates.pop() if len(rates) == 1 else None,
         period_from=periods[0].start, period_to=periods[-1].end,
@@ -165,13 +190,14 @@ def _charge_interest(invoice: Invoice, as_of: dt.date, now: dt.datetime) -> list
 
 
 def _charge_compensation(invoice: Invoice, as_of: dt.date, now: dt.datetime) -> list[int]:
-    if Charge.select().where((Charge.invoice == invoice.id) & (Charge.kind == "compensation")
+    if Charge.select().where((Charge.invoice == invoice.id)
+                             & (Charge.kind == ChargeKind.COMPENSATION)
                              & ~Charge.voided).exists():
         return []
     amount, words = invoice_compensation(invoice.id, as_of)
     if amount <= 0:
         return []
-    return [_create(invoice, "compensation", as_of, amount, now,
+    return [_create(invoice, ChargeKind.COMPENSATION, as_of, amount, now,
                     description=f"{words} Invoice {invoice.number} of "
                                 f"{format_money(invoice.amount_minor, invoice.currency)}.")]
 

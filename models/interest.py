@@ -40,7 +40,7 @@ import peewee as pw
 
 from models.dates import short_date
 from models.errors import LedgerError
-from models.kinds import InvoiceStatus, Regime
+from models.kinds import ChargeKind, InvoiceStatus, Regime
 from models.money import exponent, format_money, from_minor, round_to_minor
 from models.reference_rates import BOE_BASE, ECB_MRO, rate_in_force, series_name
 from models.schema import Allocation, Charge, CreditPolicy, Customer, Invoice, Setting
@@ -314,7 +314,7 @@ def _reductions(invoice_id: int, as_of: dt.date) -> list[tuple[dt.date, int]]:
 def _already_charged(invoice_id: int) -> int:
     return int(Charge.select(pw.fn.COALESCE(pw.fn.SUM(Charge.amount_minor), 0))
                .where((Charge.invoice == invoice_id) & ~Charge.voided
-                      & Charge.kind.in_(("interest", "compensation"))).scalar())
+                      & Charge.kind.in_((ChargeKind.INTEREST, ChargeKind.COMPENSATION))).scalar())
 
 
 def _rates(regime: str, policy: CreditPolicy, invoice: Invoice, start: dt.date,

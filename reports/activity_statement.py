@@ -3,8 +3,9 @@ invoice, charge, credit note and payment of the period with a running balance, t
 closing balance, and how that balance is made up (the open items' aging).
 
 Snapshot first (:func:`activity_statement_data`), then render
-(:func:`render_activity_statement`); the page furniture is the open-item
-statement's (:class:`reports.statement.StatementRenderer`). What counts towards
+(:func:`render_activity_statement`); the page furniture is every statement's
+(:class:`reports.statement.StatementRenderer`, on the document base of
+``reports.document``). What counts towards
 the balance (void and written-off invoices, voided money) is explained in
 ``models.account_activity``.
 """
@@ -26,6 +27,7 @@ from models.account_activity import (
 )
 from models.dates import long_date
 from models.errors import LedgerError
+from models.kinds import ChargeKind
 from reports.page import INK
 from reports.statement import (
     AGING_LABELS,
@@ -45,7 +47,9 @@ from reports.statement import (
 
 _DOCUMENTS = {"invoice": "Invoice", "write-off": "Written off", "credit note": "Credit note",
               "payment": "Payment"}
-_CHARGES = {"interest": "Interest", "compensation": "Compensation", "fee": "Fee"}
+_CHARGES: dict[str, str] = {ChargeKind.INTEREST: "Interest",
+                            ChargeKind.COMPENSATION: "Compensation",
+                            ChargeKind.FEE: "Fee"}
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
-from reportlab.lib.units import mm
 from reportlab.lib.utils import asBytes
 from reportlab.pdfbase.pdfdoc import PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.fonts import REGULAR, register_fonts
-from reports.page import MUTED
+from reports.fonts import register_fonts
+from reports.page import draw_footer, page_footer
 
 CanvasMaker = Callable[..., Canvas]
-
-
-def page_footer(page: int, pages: int) -> str:
-    """The footer of every document: "Page 2 of 3"."""
-    return f"Page {page} of {pages}"
 
 
 class _Flate:
@@ -73,10 +67,7 @@ class _BatchCanvas(Canvas):
         pending, batch.pending = batch.pending, []
         for number, state in enumerate(pending, 1):
             self.__dict__.update(state)
-            self.setFont(REGULAR, 7.5)
-            self.setFillColor(MUTED)
-            self.drawRightString(self._pagesize[0] - 20 * mm, 10 * mm,
-                                 page_footer(number, len(pending)))
+            draw_footer(self, page_footer(number, len(pending)))
             Canvas.showPage(self)
             self._compress_last_page()
             batch.pages += 1

@@ -10,7 +10,6 @@ neither a record of a letter nobody printed nor a file of letters not recorded.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import secrets
 from collections import defaultdict
@@ -21,12 +20,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -51,9 +46,10 @@ from models.reference_rates import MissingRate
 from models.template_store import letter_template_for
 from models.templating import TemplateError
 from reports.batch import PdfBatch
+from reports.document import DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable
 from reports.letter import LetterData, letter_data, letter_pages, render_letter
-from reports.page import INK, RULE, SHADE, ZEBRA, paper, styles
+from reports.page import INK, RULE, SHADE, ZEBRA, paper
 
 Progress = Callable[[int, int], None]
 
@@ -234,11 +230,11 @@ def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: s
     the number of pages written."""
     printed = _paged(built, summary_pages=1)
     summary = _Summary(as_of, now, page_size, printed, skipped)
-    summary_pages = summary.render(io.BytesIO())
+    summary_pages = summary.page_count()
     while summary_pages != printed[0].first_page - 1:  # a long summary moves the letters on
         printed = _paged(built, summary_pages)
         summary = _Summary(as_of, now, page_size, printed, skipped)
-        summary_pages = summary.render(io.BytesIO())
+        summary_pages = summary.page_count()
     with PdfBatch(path, title=f"Letters due {long_date(as_of)}", author=business_name,
                   pagesize=paper(page_size)) as batch:
         summary.render(None, canvasmaker=batch.canvasmaker)
@@ -267,38 +263,24 @@ def _paged(built: list[_Built], summary_pages: int) -> tuple[PrintedLetter, ...]
     return tuple(rows)
 
 
-class _Summary:
-    """The first page of the batch, for the business: which letter is where."""
-
-    margin = 20 * mm
+class _Summary(DocumentRenderer):
+    """The first page of the batch, for the business: which letter is where. It goes to
+    no one, so it has no letterhead and no address."""
 
     def __init__(self, as_of: dt.date, now: dt.datetime, page_size: str,
                  printed: tuple[PrintedLetter, ...], skipped: list[SkippedLetter]) -> None:
-        self.as_of, self.now, self.page_size = as_of, now, page_size
+        super().__init__(page_size, None)
+        self.as_of, self.now = as_of, now
         self.printed, self.skipped = printed, skipped
-        self.style = styles()
-        self.width, self.height = paper(page_size)
 
-    def render(self, out: Any, *, canvasmaker: Callable[..., Canvas] | None = None) -> int:
-        """Lay the summary out onto ``out`` or the batch's canvas; returns its pages."""
-        target = out if out is not None else io.BytesIO()
-        doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
-                              title=f"Letters due {long_date(self.as_of)}")
-        frame = Frame(self.margin, 16 * mm, self.width - 2 * self.margin,
-                      self.height - 36 * mm, leftPadding=0, rightPadding=0, topPadding=0,
-                      bottomPadding=0)
-        doc.addPageTemplates([PageTemplate("summary", [frame])])
-        if canvasmaker is None:
-            doc.build(self._story())
-        else:
-            doc.build(self._story(), canvasmaker=canvasmaker)
-        return int(doc.page)
+    def title(self) -> str:
+        return f"Letters due {long_date(self.as_of)}"
 
-    def _story(self) -> list[Flowable]:
-        style, width = self.style, self.width - 2 * self.margin
+    def story(self, width: float) -> list[Flowable]:
+        style = self.style
         count = len(self.printed)
         story: list[Flowable] = [
-            Paragraph(f"Letters due {long_date(self.as_of)}", style["title"]),
+            Paragraph(self.title(), style["title"]),
             Paragraph(f"{count} letter{'s' if count != 1 else ''} recorded as sent on "
                       f"{long_date(self.now.date())} at {self.now:%H:%M}, to post. This page "
                       f"is for your records: do not send it.", style["body"]),

@@ -8,9 +8,8 @@ Snapshot first (:func:`letter_data`, plain values from ``models/``), then render
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -22,49 +21,40 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from models.charges import charges_open_on
+from models.charges import charges_open_on, interest_charge_periods
 from models.company import business_details, business_logo
 from models.customer_account import customer_draft, customer_invoices
 from models.dates import long_date
 from models.errors import LedgerError
+from models.interest import InterestPeriod, exact_amount
+from models.kinds import ChargeKind
 from models.letter_context import contact_name
 from models.money import format_money
+from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
-    MUTED,
-    RULE,
     SHADE,
     ZEBRA,
     Letterhead,
     address_warning,
     address_window,
-    draw_address,
-    draw_letterhead,
-    numbered_canvas,
-    paper,
     paragraph_text,
     recipient_lines,
     return_address,
-    styles,
 )
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BULLETS = ("-", "•", "*")
 _TOTAL_LINE = re.compile(r"^\s*(Total[^:]*):\s*(.+?)\s*$")
-# One line of models.interest.period_words: "1 Mar 2026 to 30 Apr 2026: 61 days on …".
-_PERIOD_LINE = re.compile(r"^\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}: ")
 _SIGN_OFF_MAX_CHARS = 40
 _TONE_MARKERS = {"final": "FINAL NOTICE"}
 
@@ -97,6 +87,8 @@ class LetterCharge:
     days: int | None
     description: str
     calculation: str  # the calculation in one line of words, for the letter
+    # An interest charge's periods when its principal or rate changed within its span.
+    periods: tuple[InterestPeriod, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,13 +174,15 @@ def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
     charges = []
     for row in charges_open_on(invoice_ids, on):
         charge = row.charge
+        single = charge.principal_minor is not None and charge.rate_percent is not None
         charges.append(_with_words(LetterCharge(
             kind=charge.kind, invoice_number=printable(row.invoice_number),
             charged_on=charge.charged_on, amount_minor=charge.amount_minor,
             open_minor=row.open_minor, principal_minor=charge.principal_minor,
             rate_percent=charge.rate_percent, period_from=charge.period_from,
             period_to=charge.period_to, days=charge.days,
-            description=printable(charge.description), calculation=""), currency))
+            description=printable(charge.description), calculation="",
+            periods=() if single else interest_charge_periods(charge)), currency))
     return tuple(charges)
 
 
@@ -199,29 +193,38 @@ def _with_words(charge: LetterCharge, currency: str) -> LetterCharge:
 def charge_words(charge: LetterCharge, currency: str) -> str:
     """A charge's calculation in one line, e.g. "Interest on 1,200.00 at 8.00% a year,
     1 Mar–30 Apr 2026 (61 days)"."""
-    if charge.kind == "interest":
+    if charge.kind == ChargeKind.INTEREST:
         return _interest_words(charge, currency)
     lines = [line.strip() for line in charge.description.splitlines() if line.strip()]
-    if charge.kind == "compensation":
+    if charge.kind == ChargeKind.COMPENSATION:
         return "Compensation for recovery costs" + (f": {' '.join(lines)}" if lines else "")
-    if charge.kind == "fee":
-        reason = lines[0].split(":", 1)[0] if lines else ""
-        return reason or "Fee"
+    # A fee prints its words as recorded ("Reminder fee: 15.00 GBP."): its reason is not
+    # kept apart, and cutting it out of the words would mean parsing them.
     return " ".join(lines) or charge.kind.capitalize()
 
 
 def _interest_words(charge: LetterCharge, currency: str) -> str:
     span = ""
     if charge.period_from is not None and charge.period_to is not None:
-        days = f" ({charge.days} day{'s' if charge.days != 1 else ''})" if charge.days else ""
+        days = f" ({_days(charge.days)})" if charge.days else ""
         span = f", {date_span(charge.period_from, charge.period_to)}{days}"
     if charge.principal_minor is not None and charge.rate_percent is not None:
         return (f"Interest on {_money(charge.principal_minor, currency)} at "
                 f"{percent(charge.rate_percent)} a year{span}")
-    periods = [line.strip() for line in charge.description.splitlines()
-               if _PERIOD_LINE.match(line.strip())]
-    detail = f": {'; '.join(periods)}" if periods else ""
-    return f"Interest{span}{detail}"
+    periods = "; ".join(period_words(p, currency) for p in charge.periods)
+    return f"Interest{span}: {periods}" if periods else f"Interest{span}"
+
+
+def period_words(period: InterestPeriod, currency: str) -> str:
+    """One period of an interest charge: "1 Mar–15 Mar 2026: 15 days on 1,200.00 at
+    8.00% a year = 3.9452" (the exact amount, before the total is rounded)."""
+    return (f"{date_span(period.start, period.end)}: {_days(period.days)} on "
+            f"{_money(period.principal_minor, currency)} at {percent(period.rate_percent)} "
+            f"a year = {exact_amount(period.amount, currency)}")
+
+
+def _days(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def date_span(start: dt.date, end: dt.date) -> str:
@@ -343,10 +346,10 @@ def _sign_off(paragraphs: Sequence[str]) -> tuple[int, int] | None:
 # --- rendering ---------------------------------------------------------------------
 
 def render_letter(data: LetterData, out: BinaryIO | str | Path | None, *,
-                  canvasmaker: Callable[..., Canvas] | None = None) -> int:
+                  canvasmaker: CanvasMaker | None = None) -> int:
     """Write the letter as a PDF to a binary file or a path, or, with ``canvasmaker``
     (a batch's), onto that canvas as one more document. Returns its number of pages."""
-    return _LetterRenderer(data, compact=_layout(data)[0]).render(out, canvasmaker)
+    return _LetterRenderer(data, compact=_layout(data)[0]).render(out, canvasmaker=canvasmaker)
 
 
 def letter_pages(data: LetterData) -> int:
@@ -359,77 +362,49 @@ def _layout(data: LetterData) -> tuple[bool, int]:
     """Whether the letter is set compact, and its pages. A letter that just spills
     over is set a little tighter if that keeps it on fewer pages: a reminder reads
     best on one sheet. Cached, as a batch asks first and renders after."""
-    pages = _LetterRenderer(data).trial()
+    pages = _LetterRenderer(data).page_count()
     if pages > 1:
-        compact = _LetterRenderer(data, compact=True).trial()
+        compact = _LetterRenderer(data, compact=True).page_count()
         if compact < pages:
             return True, compact
     return False, pages
 
 
-class _LetterRenderer:
-    """Lays the letter out: margins and frames as attributes, one stylesheet."""
+class _LetterRenderer(DocumentRenderer):
+    """The letter on the document base: the reference block beside the address window,
+    then the story, set a little tighter when ``compact``."""
 
-    margin = 20 * mm
-    bottom_margin = 16 * mm
+    space_below_address = 6 * mm
 
     def __init__(self, data: LetterData, *, compact: bool = False) -> None:
+        super().__init__(data.page_size, data.sender)
         self.data = data
-        self.style = styles()
         base = self.style["body"]
         size, leading, after = (9, 11.2, 4) if compact else (9.5, 12.2, 5.5)
         self.text = ParagraphStyle("letter", base, fontSize=size, leading=leading,
                                    spaceAfter=after)
         self.signature_gap = (11 if compact else 13) * mm
         self.padding = 1.2 if compact else 1.8
-        self.subject = ParagraphStyle("subject", base, fontName=BOLD, fontSize=10.5,
-                                      leading=13.5, spaceAfter=7)
-        self.width, self.height = paper(data.page_size)
+        self.subject_style = ParagraphStyle("subject", base, fontName=BOLD, fontSize=10.5,
+                                            leading=13.5, spaceAfter=7)
 
-    def trial(self) -> int:
-        """How many pages the letter takes, laid out on a canvas that is thrown away."""
-        return self.render(io.BytesIO(), Canvas)
+    def title(self) -> str:
+        return self.data.subject or f"Letter to {self.data.customer_name}"
 
-    def render(self, out: BinaryIO | str | Path | None,
-               canvasmaker: Callable[..., Canvas] | None) -> int:
-        target: Any = str(out) if isinstance(out, Path) else out
-        if target is None:
-            target = io.BytesIO()  # the batch's canvas writes the file, not the document
+    def subject(self) -> str:
+        return self.data.stage_name
+
+    def recipient(self) -> list[str]:
         data = self.data
-        doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
-                              title=data.subject or f"Letter to {data.customer_name}",
-                              author=data.sender.name, subject=data.stage_name,
-                              leftMargin=self.margin, rightMargin=self.margin,
-                              topMargin=self.margin, bottomMargin=self.bottom_margin)
-        window = address_window(data.page_size)
-        body_width = self.width - 2 * self.margin
-        first_top = window.y - 6 * mm
-        later_top = self.height - 24 * mm
-        doc.addPageTemplates([
-            PageTemplate("first", [self._frame("first", first_top, body_width)],
-                         onPage=self._first_page, autoNextPageTemplate="later"),
-            PageTemplate("later", [self._frame("later", later_top, body_width)],
-                         onPage=self._later_page),
-        ])
-        doc.build(self._story(body_width), canvasmaker=canvasmaker or numbered_canvas(
-            lambda page, pages: f"Page {page} of {pages}"))
-        return int(doc.page)
+        return recipient_lines(data.customer_name, data.contact_name, data.customer_address)
 
-    def _frame(self, name: str, top: float, width: float) -> Frame:
-        return Frame(self.margin, self.bottom_margin, width, top - self.bottom_margin, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-
-    # Page furniture ---------------------------------------------------------------
-
-    def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        data = self.data
-        canvas.saveState()
-        draw_letterhead(canvas, data.sender, data.page_size)
-        draw_address(canvas, data.page_size, return_address(data.sender),
-                     recipient_lines(data.customer_name, data.contact_name,
-                                     data.customer_address))
+    def first_page_extras(self, canvas: Canvas) -> None:
         self._reference_block(canvas)
-        canvas.restoreState()
+
+    def running_head(self) -> str:
+        data = self.data
+        return (f"Letter to {data.customer_name} ({data.customer_code}), "
+                f"{long_date(data.letter_date)}")
 
     def _reference_block(self, canvas: Canvas) -> None:
         """Date, account and our reference beside the address window, clear of it."""
@@ -450,33 +425,16 @@ class _LetterRenderer:
         _, h = table.wrap(width, window.height)
         table.drawOn(canvas, left, window.y + window.height - h - 2 * mm)
 
-    def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        data = self.data
-        canvas.saveState()
-        canvas.setFont(BOLD, 9)
-        canvas.setFillColor(INK)
-        canvas.drawString(self.margin, self.height - 14 * mm, data.sender.name)
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawRightString(self.width - self.margin, self.height - 14 * mm,
-                               f"Letter to {data.customer_name} ({data.customer_code}), "
-                               f"{long_date(data.letter_date)}")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(self.margin, self.height - 16.5 * mm, self.width - self.margin,
-                    self.height - 16.5 * mm)
-        canvas.restoreState()
-
     # The story --------------------------------------------------------------------
 
-    def _story(self, width: float) -> list[Flowable]:
+    def story(self, width: float) -> list[Flowable]:
         data = self.data
         story: list[Flowable] = []
         marker = _TONE_MARKERS.get(data.tone)
         if marker:
             story += [self._marker(marker), Spacer(1, 3 * mm)]
         if data.subject:
-            story.append(Paragraph(escape(data.subject), self.subject))
+            story.append(Paragraph(escape(data.subject), self.subject_style))
         layout = body_layout(data.body, [i.number for i in data.invoices],
                              format_money(data.total_minor, data.currency))
         story += [self._paragraph(p) for p in layout.before]

@@ -126,6 +126,29 @@ def _forms(canvas: Canvas) -> dict[str, float]:
     return forms
 
 
+def letterhead_bottom(sender: Letterhead, page_size: str) -> float:
+    """The y of the rule under the letterhead, below which a page without an address
+    window can start its text."""
+    name, details = _letterhead_lines(sender, page_size)
+    return _rule_below(sender, page_size, lines_height(name, 14, 17),
+                       lines_height(details, 8, 10.5))
+
+
+def _letterhead_lines(sender: Letterhead, page_size: str) -> tuple[list[str], list[str]]:
+    """The sender's name, and the contact details beside it, each in the lines that fit."""
+    width = paper(page_size)[0]
+    contact = [sender.address.strip(), sender.phone.strip(), sender.email.strip(),
+               sender.registration.strip()]
+    return (wrap_lines(sender.name, BOLD, 14, 90 * mm),
+            wrap_lines("\n".join(p for p in contact if p), REGULAR, 8, width - 140 * mm))
+
+
+def _rule_below(sender: Letterhead, page_size: str, name_h: float, details_h: float) -> float:
+    """The y of the rule under a letterhead whose name and details are this tall."""
+    top = paper(page_size)[1] - 12 * mm
+    return top - max(name_h, details_h, 16 * mm if sender.logo else 0) - 3 * mm
+
+
 def _draw_letterhead(canvas: Canvas, sender: Letterhead, page_size: str) -> float:
     width, height = paper(page_size)
     register_fonts()
@@ -142,15 +165,12 @@ def _draw_letterhead(canvas: Canvas, sender: Letterhead, page_size: str) -> floa
             x = left + w + 5 * mm
         except (OSError, ValueError):  # an unreadable logo must not stop the document
             pass
+    name, details = _letterhead_lines(sender, page_size)
     canvas.setFillColor(INK)
-    name_h = draw_lines(canvas, x, top, wrap_lines(sender.name, BOLD, 14, 90 * mm),
-                        BOLD, 14, 17)
-    contact = [sender.address.strip(), sender.phone.strip(), sender.email.strip(),
-               sender.registration.strip()]
+    name_h = draw_lines(canvas, x, top, name, BOLD, 14, 17)
     canvas.setFillColor(MUTED)
-    details = wrap_lines("\n".join(p for p in contact if p), REGULAR, 8, right - left - 100 * mm)
     details_h = draw_lines(canvas, right, top, details, REGULAR, 8, 10.5, align="right")
-    bottom = top - max(name_h, details_h, 16 * mm if sender.logo else 0) - 3 * mm
+    bottom = _rule_below(sender, page_size, name_h, details_h)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(left, bottom, right, bottom)
@@ -179,6 +199,11 @@ def draw_lines(canvas: Canvas, x: float, top: float, lines: Sequence[str], font:
         else:
             canvas.drawString(x, baseline, line)
         baseline -= leading
+    return lines_height(lines, size, leading)
+
+
+def lines_height(lines: Sequence[str], size: float, leading: float) -> float:
+    """The height :func:`draw_lines` takes for these lines."""
     return leading * len(lines) - (leading - size) * 0.5 if lines else 0.0
 
 
@@ -278,7 +303,19 @@ def draw_address(canvas: Canvas, page_size: str, sender_line: str, recipient: Se
     draw_lines(canvas, left, top, fit.lines, REGULAR, fit.size, fit.leading)
 
 
-def numbered_canvas(footer: Callable[[int, int], str]) -> type[Canvas]:
+def page_footer(page: int, pages: int) -> str:
+    """The footer of every document: "Page 2 of 3"."""
+    return f"Page {page} of {pages}"
+
+
+def draw_footer(canvas: Canvas, text: str) -> None:
+    """The footer line at the foot of the page, right-aligned to the margin."""
+    canvas.setFont(REGULAR, 7.5)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(canvas._pagesize[0] - 20 * mm, 10 * mm, text)
+
+
+def numbered_canvas(footer: Callable[[int, int], str] = page_footer) -> type[Canvas]:
     """A canvas class that prints ``footer(page, pages)`` on every page, once the
     number of pages is known (pages are kept until save, then drawn)."""
 
@@ -295,11 +332,7 @@ def numbered_canvas(footer: Callable[[int, int], str]) -> type[Canvas]:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                width = self._pagesize[0]
-                self.setFont(REGULAR, 7.5)
-                self.setFillColor(MUTED)
-                self.drawRightString(width - 20 * mm, 10 * mm,
-                                     footer(self._pageNumber, total))
+                draw_footer(self, footer(self._pageNumber, total))
                 super().showPage()
             super().save()
 

@@ -3,8 +3,9 @@ with the aging, how to pay, and a remittance slip to tear off.
 
 Snapshot first (:func:`statement_data`, plain values from ``models/``), then
 render (:func:`render_open_item_statement`); the renderer reads no store. The
-page furniture (letterhead, window address, info block, "Page X of Y") and the
-snapshot of sender and recipient are shared with the activity statement
+page (letterhead, window address, "Page X of Y") is the document base's
+(``reports.document``); the info block beside the address and the snapshot of
+sender and recipient are shared with the activity statement
 (``reports.activity_statement``) through :class:`StatementHeading` and
 :class:`StatementRenderer`.
 """
@@ -12,7 +13,7 @@ snapshot of sender and recipient are shared with the activity statement
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,12 +23,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -45,9 +43,10 @@ from models.customer_account import (
 )
 from models.dates import long_date
 from models.errors import LedgerError
-from models.kinds import InvoiceStatus
+from models.kinds import ChargeKind, InvoiceStatus
 from models.letter_context import early_payment_saving
 from models.money import format_money
+from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
     INK,
@@ -59,11 +58,7 @@ from reports.page import (
     PlainText,
     address_warning,
     address_window,
-    draw_address,
-    draw_letterhead,
     draw_lines,
-    numbered_canvas,
-    paper,
     recipient_lines,
     return_address,
     styles,
@@ -71,12 +66,10 @@ from reports.page import (
 )
 
 _OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
-CHARGE_KINDS = ("interest", "compensation", "fee")
+CHARGE_KINDS = tuple(ChargeKind)
 AGING_LABELS = tuple(label if label == "Current" else f"{label} days"
                      for label in bucket_labels())
 SLIP_HEIGHT = 38 * mm
-
-CanvasMaker = Callable[..., Canvas]
 
 
 class PrintCheck:
@@ -407,47 +400,32 @@ def _fitted(text: str, width: float, size: float) -> str:
     return text.rstrip() + "…"
 
 
-class StatementRenderer:
-    """Lays a statement out: margins and frames as attributes, one stylesheet, and the
-    furniture of every statement (letterhead, window address, info block, a running
-    head on later pages, "Page X of Y"). A kind of statement gives its ``kind``, its
-    :meth:`info_rows`, :meth:`running_head` and :meth:`story`."""
+class StatementRenderer(DocumentRenderer):
+    """The furniture of every statement on the document base: the window address, the
+    info block beside it and a running head naming the statement. A kind of statement
+    gives its ``kind``, :meth:`period_rows`, :meth:`bottom_line`, :meth:`when` and
+    :meth:`story`."""
 
-    margin = 20 * mm
-    bottom_margin = 16 * mm
     kind = "Statement of account"
     short_kind = "Statement"
 
     def __init__(self, data: StatementHeading) -> None:
+        super().__init__(data.page_size, data.sender)
         self.heading = data
-        self.style = styles()
-        self.width, self.height = paper(data.page_size)
 
-    def render(self, out: BinaryIO | str | Path | None, *,
-               canvasmaker: CanvasMaker | None = None) -> None:
-        """Write the PDF; ``canvasmaker`` replaces the canvas that numbers the pages."""
+    def title(self) -> str:
+        return f"{self.kind} for {self.heading.customer_name}"
+
+    def subject(self) -> str:
+        return self.kind
+
+    def recipient(self) -> list[str]:
         heading = self.heading
-        target: Any = str(out) if isinstance(out, Path) else out
-        doc = BaseDocTemplate(target, pagesize=(self.width, self.height),
-                              title=f"{self.kind} for {heading.customer_name}",
-                              author=heading.sender.name, subject=self.kind,
-                              leftMargin=self.margin, rightMargin=self.margin,
-                              topMargin=self.margin, bottomMargin=self.bottom_margin)
-        body_width = self.width - 2 * self.margin
-        first_top = address_window(heading.page_size).y - 8 * mm
-        doc.addPageTemplates([
-            PageTemplate("first", [self._frame("first", first_top)], onPage=self._first_page,
-                         autoNextPageTemplate="later"),
-            PageTemplate("later", [self._frame("later", self.height - 24 * mm)],
-                         onPage=self._later_page),
-        ])
-        doc.build(self.story(body_width), canvasmaker=canvasmaker or numbered_canvas(
-            lambda page, pages: f"Page {page} of {pages}"))
+        return recipient_lines(heading.customer_name, heading.contact_name,
+                               heading.customer_address)
 
-    def _frame(self, name: str, top: float) -> Frame:
-        return Frame(self.margin, self.bottom_margin, self.width - 2 * self.margin,
-                     top - self.bottom_margin, id=name, leftPadding=0, rightPadding=0,
-                     topPadding=0, bottomPadding=0)
+    def first_page_extras(self, canvas: Canvas) -> None:
+        self._info_block(canvas)
 
     def info_rows(self) -> list[tuple[str, str]]:
         """The label and value of each line of the info block beside the address."""
@@ -474,22 +452,6 @@ class StatementRenderer:
         return (f"{self.short_kind} for {heading.customer_name} ({heading.customer_code}), "
                 f"{self.when()}")
 
-    def story(self, width: float) -> list[Flowable]:
-        """The flowables of the statement's body, ``width`` wide."""
-        raise NotImplementedError
-
-    # Page furniture ---------------------------------------------------------------
-
-    def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        data = self.heading
-        canvas.saveState()
-        draw_letterhead(canvas, data.sender, data.page_size)
-        draw_address(canvas, data.page_size, return_address(data.sender),
-                     recipient_lines(data.customer_name, data.contact_name,
-                                     data.customer_address))
-        self._info_block(canvas)
-        canvas.restoreState()
-
     def _info_block(self, canvas: Canvas) -> None:
         """The info rows beside the address window, the last one (the total) ruled off."""
         window = address_window(self.heading.page_size)
@@ -513,21 +475,6 @@ class StatementRenderer:
             canvas.drawString(left + label_width, y,
                               _fitted(value, right - left - label_width, 9))
             y -= 13
-
-    def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(BOLD, 9)
-        canvas.setFillColor(INK)
-        canvas.drawString(self.margin, self.height - 14 * mm, self.heading.sender.name)
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawRightString(self.width - self.margin, self.height - 14 * mm,
-                               self.running_head())
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(self.margin, self.height - 16.5 * mm, self.width - self.margin,
-                    self.height - 16.5 * mm)
-        canvas.restoreState()
 
     # Shared parts of the story ------------------------------------------------------
 

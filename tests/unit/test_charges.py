@@ -9,7 +9,12 @@ from decimal import Decimal
 import pytest
 
 from models import db
-from models.charges import invoice_charges, record_charges, void_charge
+from models.charges import (
+    interest_charge_periods,
+    invoice_charges,
+    record_charges,
+    void_charge,
+)
 from models.check import check_store
 from models.db import writing
 from models.errors import LedgerError
@@ -82,6 +87,23 @@ def test_a_part_payment_shows_in_the_charge_as_two_periods(uk_invoice: int) -> N
     assert "15 days on 1,000.00 GBP" in charge.description
     # 1,200 x 12.75% x 15/365 + 1,000 x 12.75% x 15/365 = 6.2876... + 5.2397... = 11.5273...
     assert charge.amount_minor == 11_53
+
+
+def test_a_charges_periods_are_worked_out_again_from_the_store(uk_invoice: int) -> None:
+    who = Invoice.get_by_id(uk_invoice).customer_id
+    record_payment(who, received_on=D(2025, 2, 15), amount_minor=200_00,
+                   allocate_to=[(uk_invoice, 200_00)], today=D(2025, 3, 2))
+    record_charges(uk_invoice, D(2025, 3, 2), interest=True, compensation=False, fee_minor=0)
+    (charge,) = invoice_charges(uk_invoice)
+    periods = interest_charge_periods(charge)
+    assert [(p.start, p.end, p.days, p.principal_minor, p.rate_percent) for p in periods] == [
+        (D(2025, 2, 1), D(2025, 2, 15), 15, 1_200_00, Decimal("12.75")),
+        (D(2025, 2, 16), D(2025, 3, 2), 15, 1_000_00, Decimal("12.75"))]
+    # A payment recorded since, back-dated into the span: the store no longer gives
+    # the amount charged, so the charge keeps its span alone.
+    record_payment(who, received_on=D(2025, 2, 20), amount_minor=100_00,
+                   allocate_to=[(uk_invoice, 100_00)], today=D(2025, 3, 2))
+    assert interest_charge_periods(charge) == ()
 
 
 def test_compensation_is_charged_once_per_invoice(uk_invoice: int) -> None:

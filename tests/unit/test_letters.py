@@ -8,17 +8,18 @@ import dataclasses
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from models import db
+from models import charges, db
 from models.action_letters import draft_for
 from models.charges import invoice_charges
 from models.errors import LedgerError
 from models.followup import DueAction, execute_action, follow_up_plan
-from models.ledger import CustomerDraft, add_customer
+from models.ledger import CustomerDraft, add_customer, record_payment
 from models.money import format_money
 from models.schema import (
     CreditPolicy,
@@ -223,11 +224,59 @@ def test_each_charge_prints_with_its_calculation(empty_store: db.Store) -> None:
             else f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}")
     assert (f"Interest on 1,000.00 at 8.00% a year, {span} ({interest.days} days)"
             in flat), flat
-    assert "10.96" in flat and "Reminder fee" in flat and "15.00" in flat
+    assert "10.96" in flat and "Reminder fee: 15.00 GBP." in flat and "15.00" in flat
     assert data.charges_minor == sum(c.amount_minor for c in data.charges)
     assert format_money(data.charges_minor, "GBP") in flat
     assert format_money(data.total_minor + data.charges_minor, "GBP") in flat
     assert "Interest and charges" in flat
+
+
+def part_paid_interest(monkeypatch: pytest.MonkeyPatch) -> tuple[int, DueAction]:
+    """A customer on 8% whose invoice was part paid while interest ran, and the "Final
+    notice" that charges it: the interest falls in two periods. The charge's words are
+    not the usual ones, so nothing can be read back from them."""
+    who = customer("Part Paid Ltd")
+    with_charges(who)
+    first = invoice(who, 1_000_00, due_days_ago=50, number="P-1")
+    record_payment(who, received_on=TODAY - dt.timedelta(days=20), amount_minor=300_00,
+                   allocate_to=[(first, 300_00)], today=TODAY)
+    [action] = letter_stage_actions()
+    monkeypatch.setattr(charges, "interest_words", lambda _: "Worked out as agreed.")
+    execute_action(who, action.currency, TODAY, stage_id=action.stage.id, now=NOW)
+    [interest] = [c for c in invoice_charges(first) if c.kind == "interest"]
+    assert (interest.principal_minor, interest.description) == (None, "Worked out as agreed.")
+    return who, action
+
+
+def test_interest_in_two_periods_prints_each_from_its_figures(
+        empty_store: db.Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, action = part_paid_interest(monkeypatch)
+    data = snapshot(action)
+    [charge] = [c for c in data.charges if c.kind == "interest"]
+    assert [(p.days, p.principal_minor) for p in charge.periods] == [(30, 1_000_00),
+                                                                      (20, 700_00)]
+    first, second = (TODAY - dt.timedelta(days=49), TODAY - dt.timedelta(days=20))
+    flat = " ".join(read_back(data)[0][0].split())
+    assert (f"Interest, {first.day} {first:%b}–{TODAY.day} {TODAY:%b %Y} (50 days): "
+            f"{first.day} {first:%b}–{second.day} {second:%b %Y}: 30 days on 1,000.00 at "
+            f"8.00% a year = 6.5753; ") in flat, flat
+    assert "20 days on 700.00 at 8.00% a year = 3.0685" in flat
+    assert "Worked out as agreed." not in flat
+
+
+def test_interest_the_store_no_longer_bears_out_prints_its_span_alone(
+        empty_store: db.Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    who, action = part_paid_interest(monkeypatch)
+    # The customer's policy changed since the charge: its periods cannot be worked out
+    # again, and none that were not charged is printed.
+    CreditPolicy.update(rate_percent=Decimal("9")).where(
+        CreditPolicy.name == "Contractual 8% a year").execute()
+    data = snapshot(action)
+    [charge] = [c for c in data.charges if c.kind == "interest"]
+    first = TODAY - dt.timedelta(days=49)
+    assert charge.periods == ()
+    assert charge.calculation == (f"Interest, {first.day} {first:%b}–{TODAY.day} "
+                                  f"{TODAY:%b %Y} (50 days)")
 
 
 def test_a_typical_letter_of_six_invoices_with_charges_fits_one_page(

@@ -1,0 +1,80 @@
+"""A new document is one small subclass of the renderer base: it gives its story, and
+the page (letterhead, address window, running head, "Page X of Y", the PDF's title and
+author, a batch's canvas) comes with it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from pypdf import PdfReader
+from reportlab.platypus import Flowable, PageBreak, Paragraph
+
+from reports.batch import PdfBatch
+from reports.document import DocumentRenderer
+from reports.page import Letterhead, address_window, letterhead_bottom
+from tests.helpers import pdf_pages
+
+SENDER = Letterhead("Harbour & Finch Ltd", "1 Quay Street\nBristol BS1 4DJ",
+                    "accounts@harbour.example", "0117 496 0123", "", None)
+
+
+class ThankYouNote(DocumentRenderer):
+    """A throwaway document: one paragraph under the letterhead."""
+
+    def title(self) -> str:
+        return "Thank you"
+
+    def story(self, width: float) -> list[Flowable]:
+        return [Paragraph("Thank you for paying on time.", self.style["body"])]
+
+
+def test_a_new_document_is_one_small_subclass() -> None:
+    out = io.BytesIO()
+    assert ThankYouNote("A4", SENDER).render(out) == 1
+    [(text, placed)] = pdf_pages(out.getvalue())
+    assert "Harbour & Finch Ltd" in text and "0117 496 0123" in text  # the letterhead
+    assert "Page 1 of 1" in text
+    y = next(y for _, y, piece in placed if piece == "Thank you for paying on time.")
+    assert y < letterhead_bottom(SENDER, "A4")  # its story starts below the letterhead
+    metadata = PdfReader(io.BytesIO(out.getvalue())).metadata
+    assert metadata is not None
+    assert (metadata.title, metadata.author) == ("Thank you", "Harbour & Finch Ltd")
+
+
+class AddressedNote(ThankYouNote):
+    """The note to a customer, over two pages."""
+
+    def recipient(self) -> Sequence[str]:
+        return ["A & B <Ltd>", "4 Mill Lane", "Bristol BS2 0AA"]
+
+    def running_head(self) -> str:
+        return "Thank-you note to A & B <Ltd>"
+
+    def story(self, width: float) -> list[Flowable]:
+        return [*super().story(width), PageBreak(), Paragraph("Overleaf.", self.style["body"])]
+
+
+def test_a_document_with_a_recipient_and_a_running_head_gets_both() -> None:
+    out = io.BytesIO()
+    assert AddressedNote("Letter", SENDER).render(out) == 2
+    (first, first_placed), (second, _) = pdf_pages(out.getvalue())
+    window = address_window("Letter")
+    assert any(piece == "A & B <Ltd>" and window.contains(x, y) for x, y, piece in first_placed)
+    assert "Page 1 of 2" in first and "Thank-you note" not in first
+    assert "Thank-you note to A & B <Ltd>" in second and "Page 2 of 2" in second
+    assert "Overleaf." in second
+
+
+def test_documents_drawn_on_a_batch_canvas_are_each_numbered_on_their_own(
+        tmp_path: Path) -> None:
+    out = tmp_path / "notes.pdf"
+    with PdfBatch(out, title="Notes", author="Harbour & Finch Ltd") as batch:
+        assert AddressedNote("A4", SENDER).render(None, canvasmaker=batch.canvasmaker) == 2
+        assert ThankYouNote("A4", SENDER).render(None, canvasmaker=batch.canvasmaker) == 1
+    reader = PdfReader(out)
+    footers = [next(line for line in page.extract_text().splitlines()
+                    if line.startswith("Page ")) for page in reader.pages]
+    assert footers == ["Page 1 of 2", "Page 2 of 2", "Page 1 of 1"]
+    assert reader.metadata is not None and reader.metadata.title == "Notes"
