@@ -157,3 +157,26 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
     PromiseStatus: {PromiseStatus.OPEN: "Open", PromiseStatus.KEPT: "Kept",
                     PromiseStatus.BROKEN: "Broken", PromiseStatus.CANCELLED: "Cancelled"},
 }
+
+
+class ImportSource(StrEnum):
+    """The program an imported file comes from (the CLI's ``--source``)."""
+
+    XERO = "xero"
+    QBO = "qbo"
+    IIF = "iif"
+    FRESHBOOKS = "freshbooks"
+    WAVE = "wave"
+    ZOHO = "zoho"
+    SAGE = "sage"
+    GNUCASH = "gnucash"
+    CSV = "csv"
+
+
+class ImportedKind(StrEnum):
+    """What kind of Duly row an imported record became."""
+
+    CUSTOMER = "customer"
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"

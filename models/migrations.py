@@ -284,6 +284,28 @@ _V7_CONTACT_SUMMARY = (
     f'"last_contact_kind" = COALESCE({_latest_contact("kind", _V7_GONE)}, \'\')')
 
 
+def _v8_imports(db: pw.Database) -> None:
+    """Imports: each file imported, and each row that came from another program under
+    that program's key."""
+    for statement in (
+        'CREATE TABLE "import_batch" ("id" INTEGER NOT NULL PRIMARY KEY, "source" VARCHAR(12) '
+        'NOT NULL, "layout" VARCHAR(32) NOT NULL, "file_name" TEXT NOT NULL, "file_hash" '
+        'VARCHAR(64) NOT NULL, "imported_at" DATETIME NOT NULL, "counts" TEXT NOT NULL, '
+        '"undone_at" DATETIME)',
+        'CREATE INDEX "import_batch_source_file_hash" ON "import_batch" ("source", '
+        '"file_hash")',
+        'CREATE TABLE "external_record" ("id" INTEGER NOT NULL PRIMARY KEY, "source" '
+        'VARCHAR(12) NOT NULL, "kind" VARCHAR(12) NOT NULL, "key" TEXT NOT NULL, "row_id" '
+        'INTEGER NOT NULL, "batch_id" INTEGER NOT NULL, "imported" TEXT NOT NULL, FOREIGN KEY '
+        '("batch_id") REFERENCES "import_batch" ("id") ON DELETE RESTRICT)',
+        'CREATE INDEX "external_record_batch_id" ON "external_record" ("batch_id")',
+        'CREATE UNIQUE INDEX "external_record_source_kind_key" ON "external_record" '
+        '("source", "kind", "key")',
+        'CREATE INDEX "external_record_kind_row_id" ON "external_record" ("kind", "row_id")',
+    ):
+        db.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -291,6 +313,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     5: _v5_skipped_stages,
     6: _v6_outbox,
     7: _v7_letters_kept_whole,
+    8: _v8_imports,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -18,6 +18,8 @@ from models.kinds import (
     ChargeKind,
     ContactKind,
     Direction,
+    ImportedKind,
+    ImportSource,
     InvoiceStatus,
     OutboxKind,
     OutboxState,
@@ -483,6 +485,43 @@ class OutboxMessage(BaseModel):
     sent_at = pw.DateTimeField(null=True)
 
 
+# --- imports ----------------------------------------------------------------
+
+class ImportBatch(BaseModel):
+    """One import of an export file (schema v8): where it came from and what it did.
+
+    The file's hash makes a second import of the same file a no-op; ``undone_at`` is
+    set when the user undid it.
+    """
+
+    source = EnumField(ImportSource, max_length=12)
+    layout = pw.CharField(max_length=32)  # the preset or saved mapping it was read with
+    file_name = pw.TextField()
+    file_hash = pw.CharField(max_length=64)
+    imported_at = pw.DateTimeField()
+    counts = pw.TextField(default="{}")  # JSON: what it added, changed, refused
+    undone_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("source", "file_hash"), False),)
+
+
+class ExternalRecord(BaseModel):
+    """A Duly row that came from another program, under that program's own key (an
+    invoice number, a contact id, a GnuCash GUID), with the values as last imported, so
+    a newer export updates it and an edit made in Duly since is seen (schema v8)."""
+
+    source = EnumField(ImportSource, max_length=12)
+    kind = EnumField(ImportedKind, max_length=12)
+    key = pw.TextField()
+    row_id = pw.IntegerField()
+    batch = restrict(ImportBatch, backref="records")
+    imported = pw.TextField(default="{}")  # JSON of the fields as the file last gave them
+
+    class Meta:
+        indexes = ((("source", "kind", "key"), True), (("kind", "row_id"), False))
+
+
 # Today's lists read only open items, each from a small partial index that
 # holds every column the overdue list needs (schema v3).
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
@@ -503,7 +542,7 @@ Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
 AuditEntry.add_index(AuditEntry.table, AuditEntry.row_id, name="audit_entry_row")
 
 # Today and each batch read only the messages still to send or to look at (schema v6).
-OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != "sent"),
+OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != OutboxState.SENT),
                         name="outbox_message_pending")
 
 ALL_TABLES: tuple[type[BaseModel], ...] = (
@@ -512,5 +551,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
-    OutboxMessage,
+    OutboxMessage, ImportBatch, ExternalRecord,
 )

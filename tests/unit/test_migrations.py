@@ -58,9 +58,33 @@ def as_duly_6_wrote_it(path: Path) -> dict[str, int]:
             (NOW + dt.timedelta(days=1)).isoformat(" "),))  # v6 counted the failed e-mail
         connection.execute('ALTER TABLE "interaction" DROP COLUMN "subject"')
         connection.execute('ALTER TABLE "interaction" DROP COLUMN "body"')
+        _drop_v8(connection)
         connection.execute("PRAGMA user_version = 6")
     connection.close()
     return ids
+
+
+def _drop_v8(connection: sqlite3.Connection) -> None:
+    for table in ("external_record", "import_batch"):
+        connection.execute(f'DROP TABLE "{table}"')
+
+
+def test_a_v7_store_gains_the_import_log_and_external_keys(tmp_path: Path) -> None:
+    path = tmp_path / "v7.sqlite"
+    db.open_store(path, create=True).close()
+    with sqlite3.connect(path) as connection:
+        _drop_v8(connection)
+        connection.execute("PRAGMA user_version = 7")
+    connection.close()
+    new = tmp_path / "new.sqlite"
+    db.open_store(new, create=True).close()
+
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 7
+    finally:
+        store.close()
+    assert schema_of(path) == schema_of(new)
 
 
 def test_a_v6_store_keeps_its_letters_words_apart_and_forgets_failed_e_mails(

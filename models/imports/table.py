@@ -1,0 +1,224 @@
+"""An export file as a table: its encoding, delimiter and header row found, then its rows
+read one at a time (a 200 MB file is never held whole).
+
+Text files (CSV, TSV, semicolon-separated) and Excel workbooks (.xlsx) are read; the
+header is the first row that names columns, so report exports with title rows above
+the header (QuickBooks Online's) read too. Cells are text as the file has them, never
+formulas: a cell that starts with "=" stays those characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from models.errors import LedgerError
+
+# UTF-8 (with or without the BOM Excel and Xero write) first, then Windows' Western
+# European code page, which decodes any byte: it is offered, never chosen silently
+# when UTF-8 fails part way (see :func:`sniff`).
+ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_BYTES = 256 * 1024
+_HEADER_SEARCH_ROWS = 30
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class FileRefused(LedgerError):
+    """A file that cannot be read as a table; the message says why, in the user's words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("file", message)
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    """How a file is written: its encoding and delimiter (text files) and the line its
+    header row is on (1 is the first)."""
+
+    encoding: str
+    delimiter: str
+    header_line: int
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row under the header: its line in the file (for messages) and its cells by
+    the header's column names as the file writes them."""
+
+    line: int
+    cells: dict[str, str]
+
+    def get(self, column: str | None) -> str:
+        """The cell in ``column`` ("" when the row is short or no column is given)."""
+        return self.cells.get(column, "").strip() if column else ""
+
+
+def normal_name(header: str) -> str:
+    """A column name as presets match it: no BOM, no leading "*" (Xero's mark of a
+    required column), no case, single spaces."""
+    return " ".join(header.replace("\ufeff", "").strip().lstrip("*").split()).casefold()
+
+
+def is_excel(path: Path) -> bool:
+    """Whether ``path`` is an Excel workbook Duly reads."""
+    return path.suffix.lower() in _EXCEL_SUFFIXES
+
+
+def sniff(path: Path, known: frozenset[str] = frozenset()) -> TableFormat:
+    """Find the file's encoding, delimiter and header row.
+
+    ``known`` are normalised column names the presets know; the header is the first
+    row naming three of them, else the first row of two or more cells followed by rows
+    as wide. Raises FileRefused for an empty file or one that is not a table.
+    """
+    if not path.exists():
+        raise FileRefused(f"There is no file {path.name}.")
+    if path.stat().st_size == 0:
+        raise FileRefused(f"{path.name} is empty.")
+    if is_excel(path):
+        return TableFormat("", "", _header_line(_excel_records(path), known, path))
+    with path.open("rb") as stream:
+        sample = stream.read(_SAMPLE_BYTES)
+    encoding = _encoding_of(sample)
+    text = sample.decode(encoding, errors="ignore")
+    if "\x00" in text:
+        raise FileRefused(f"{path.name} is not a table: it holds binary data. Export the "
+                          f"list as CSV or Excel from your accounting program.")
+    delimiter = _delimiter_of(text, path)
+    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return TableFormat(encoding, delimiter, _header_line(records, known, path))
+
+
+def header(path: Path, table: TableFormat) -> list[str]:
+    """The column names of the header row, as the file writes them."""
+    for line, cells in _records(path, table):
+        if line == table.header_line:
+            return [cell.replace("\ufeff", "").strip() for cell in cells]
+    raise FileRefused(f"{path.name} has no header row.")
+
+
+def rows(path: Path, table: TableFormat) -> Iterator[Row]:
+    """The rows under the header, one at a time; blank rows are skipped.
+
+    Raises FileRefused when a line is not in the file's encoding (named with its line).
+    """
+    names: list[str] = []
+    for line, cells in _records(path, table):
+        if line < table.header_line:
+            continue
+        if line == table.header_line:
+            names = [cell.replace("\ufeff", "").strip() for cell in cells]
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield Row(line, dict(zip(names, cells, strict=False)))
+
+
+def _records(path: Path, table: TableFormat) -> Iterator[tuple[int, list[str]]]:
+    if is_excel(path):
+        yield from enumerate(_excel_records(path), start=1)
+        return
+    with path.open(encoding=table.encoding, newline="", errors="strict") as stream:
+        reader = csv.reader(stream, delimiter=table.delimiter)
+        try:
+            for cells in reader:
+                yield reader.line_num, cells
+        except UnicodeDecodeError as error:
+            raise FileRefused(
+                f"{path.name} is not all in the {_encoding_name(table.encoding)} encoding "
+                f"(after line {reader.line_num}). Choose another encoding, or export the "
+                f"file again as UTF-8.") from error
+        except csv.Error as error:
+            raise FileRefused(f"{path.name} cannot be read as a table at line "
+                              f"{reader.line_num}: {error}.") from error
+
+
+def _encoding_of(sample: bytes) -> str:
+    try:
+        codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _encoding_name(encoding: str) -> str:
+    return {"utf-8-sig": "UTF-8", "cp1252": "Windows (cp1252)"}.get(encoding, encoding)
+
+
+def _delimiter_of(text: str, path: Path) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    lines = [line for line in text.splitlines()[:_HEADER_SEARCH_ROWS] if line.strip()]
+    if not lines:
+        raise FileRefused(f"{path.name} is empty.")
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        counts = {d: max(line.count(d) for line in lines) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best] == 0:
+            raise FileRefused(f"{path.name} is not a table: no line has columns separated "
+                              f"by commas, semicolons or tabs.") from None
+        return best
+
+
+def _header_line(records: Iterator[list[str]], known: frozenset[str],
+                 path: Path) -> int:
+    seen: list[list[str]] = []
+    for cells in records:
+        seen.append(cells)
+        if len(seen) >= _HEADER_SEARCH_ROWS:
+            break
+    for number, cells in enumerate(seen, start=1):
+        if len({normal_name(c) for c in cells} & known) >= 3:
+            return number
+    for number, cells in enumerate(seen, start=1):
+        width = sum(1 for c in cells if c.strip())
+        following = [r for r in seen[number:number + 3] if any(c.strip() for c in r)]
+        if width >= 2 and following and all(len(r) >= width for r in following):
+            return number
+    if any(any(c.strip() for c in cells) for cells in seen):
+        raise FileRefused(f"{path.name} is not a table: Duly found no row of column names "
+                          f"followed by rows of values.")
+    raise FileRefused(f"{path.name} is empty.")
+
+
+def _excel_records(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook  # only for workbooks
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise FileRefused(f"{path.name} cannot be opened as an Excel workbook.") from error
+    try:
+        sheet = book.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_excel_text(value) for value in values]
+    finally:
+        book.close()
+
+
+def _excel_text(value: object) -> str:
+    """A cell as the text it shows: days as ISO dates, numbers exactly as stored."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def sample_cells(rows_seen: Sequence[Row], column: str | None) -> list[str]:
+    """The non-empty cells of ``column`` among rows already read (for detection)."""
+    return [row.get(column) for row in rows_seen if row.get(column)]

@@ -1,0 +1,79 @@
+"""Export files as the accounting programs write them, for the importer's tests.
+
+Columns follow each vendor's documented export (see docs/decisions.md, "Importing");
+the oddities are real ones: a BOM, "*" on required columns, title rows and "Total for"
+rows in reports, ";" with decimal commas, quoted newlines, Windows encoding.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+XERO_INVOICE_HEADER = (
+    "*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3",
+    "POAddressLine4", "POCity", "PORegion", "POPostalCode", "POCountry", "SAAddressLine1",
+    "SAAddressLine2", "SAAddressLine3", "SAAddressLine4", "SACity", "SARegion",
+    "SAPostalCode", "SACountry", "*InvoiceNumber", "Reference", "*InvoiceDate", "*DueDate",
+    "PlannedDate", "Total", "TaxTotal", "InvoiceAmountPaid", "InvoiceAmountDue",
+    "InventoryItemCode", "*Description", "*Quantity", "*UnitAmount", "Discount",
+    "LineAmount", "*AccountCode", "*TaxType", "TaxAmount", "TrackingName1",
+    "TrackingOption1", "TrackingName2", "TrackingOption2", "Currency", "Type", "Sent",
+    "Status")
+
+
+def xero_line(contact: str, number: str, issued: str, due: str, total: str, paid: str,
+              owed: str, line_amount: str, *, email: str = "", street: str = "",
+              city: str = "", country: str = "", currency: str = "GBP",
+              kind: str = "Sales invoice", status: str = "Awaiting Payment",
+              description: str = "Consulting") -> list[str]:
+    """One line of a Xero invoice export (the invoice's own columns repeat on each)."""
+    values = dict.fromkeys(XERO_INVOICE_HEADER, "")
+    values.update({
+        "*ContactName": contact, "EmailAddress": email, "POAddressLine1": street,
+        "POCity": city, "POCountry": country, "*InvoiceNumber": number,
+        "*InvoiceDate": issued, "*DueDate": due, "Total": total,
+        "InvoiceAmountPaid": paid, "InvoiceAmountDue": owed, "*Description": description,
+        "*Quantity": "1", "*UnitAmount": line_amount, "LineAmount": line_amount,
+        "*AccountCode": "200", "*TaxType": "20% (VAT on Income)", "Currency": currency,
+        "Type": kind, "Sent": "Sent", "Status": status})
+    return [values[name] for name in XERO_INVOICE_HEADER]
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]], *,
+              delimiter: str = ",", encoding: str = "utf-8-sig",
+              above: Sequence[Sequence[str]] = ()) -> Path:
+    """A CSV file as an export writes it: optional title rows above the header."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows(above)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+QBO_INVOICE_HEADER = ("Date", "Transaction type", "Num", "Customer", "Due date", "Amount",
+                      "Open balance")
+
+
+def qbo_aging(path: Path, rows: Sequence[Sequence[str]]) -> Path:
+    """QuickBooks Online's A/R Aging Detail as exported to CSV: the company, the report's
+    name and date above the header, a "Total for" row after each customer's invoices."""
+    body: list[list[str]] = []
+    customer = None
+    total = 0.0
+    for row in rows:
+        if customer is not None and row[3] != customer:
+            body.append([f"Total for {customer}", "", "", "", "", "", f"{total:.2f}"])
+            total = 0.0
+        customer = row[3]
+        total += float(row[6].replace(",", ""))
+        body.append(list(row))
+    if customer is not None:
+        body.append([f"Total for {customer}", "", "", "", "", "", f"{total:.2f}"])
+    body.append(["TOTAL", "", "", "", "", "", ""])
+    return write_csv(path, QBO_INVOICE_HEADER, body, above=[
+        ["Harbour & Finch Ltd"], ["A/R Aging Detail"], ["As of November 24, 2026"], []])
