@@ -1,118 +1,61 @@
 """The Customers area: a searchable list of customers beside the chosen customer's account.
 
 Every read and write runs through the window's :class:`~ui.common.tasks.TaskRunner`;
-the page only holds the frozen rows that come back. After any posting it
-reloads the list and the account, and says so with ``account_changed`` so
-other areas (Accounts, Today) can refresh. Contacts are logged and corrected
-through a :class:`~ui.contacts.contact_logging.ContactLogger` (the window's, once it
-hands it over); the page reloads the account when its logger reports one.
+the page only holds the frozen rows that come back. It reads the list and the account,
+and owns the helpers that act on them: :class:`~ui.customers.ledger_actions.LedgerActions`
+(money in, invoices) and :class:`~ui.customers.customer_editing.CustomerEditing` post
+through one :class:`~ui.customers.account_posting.AccountPosting`;
+:class:`~ui.customers.account_documents.AccountDocuments` shows statements and
+attachments; :class:`~ui.customers.statement_emailing.StatementEmailing` e-mails a
+statement. After any posting the page reloads the list and the account, and says so
+with ``account_changed`` so other areas (Accounts, Today) can refresh. Contacts are
+logged and corrected through a :class:`~ui.contacts.contact_logging.ContactLogger`
+(the window's, once it hands it over); the page reloads the account when its logger
+reports one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from models.changes import Change, Changes, changes
-from models.company import business_details
+from models.changes import Change, changes
 from models.customer_account import (
     CustomerHeader,
+    CustomerListRow,
     InvoiceRow,
     MoneyInRow,
-    customer_draft,
     customer_header,
     customer_invoices,
     customer_list,
     customer_money_in,
-    invoice_draft,
 )
+from models.errors import LedgerError
 from models.followup import FollowUpStatus, customer_follow_up
 from models.kinds import ContactKind, InvoiceStatus
-from models.ledger import (
-    AllocatedPart,
-    CustomerDraft,
-    InvoiceDraft,
-    LedgerError,
-    PickLists,
-    add_credit_note,
-    add_customer,
-    add_invoice,
-    allocate_credit,
-    can_dispute,
-    can_void,
-    dispute_invoice,
-    oldest_first,
-    payable,
-    pick_lists,
-    put_on_hold,
-    record_payment,
-    release_dispute,
-    release_hold,
-    update_customer,
-    update_invoice,
-    void_invoice,
-    void_payment,
-)
-from models.mail import MailSettings, mail_settings, recipients_of
-from models.money import format_money
+from models.ledger import can_dispute, can_void, oldest_first, payable
 from models.timeline import TimelineEntry, customer_timeline
-from ui.common import messages
 from ui.common.page_actions import page_action
-from ui.common.pdf_files import PdfFile, new_pdf_path
-from ui.common.reason_dialog import ReasonDialog
-from ui.common.resources import icon
-from ui.common.rows_model import ID_ROLE, format_day
-from ui.common.style import centred_column, mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.contacts.contact_logging import ContactLogger
-from ui.customers.credit_note_dialog import CreditNoteDialog, CreditNoteEntry
+from ui.customers.account_documents import AccountDocuments
+from ui.customers.account_posting import AccountInHand, AccountPosting
 from ui.customers.customer_account_view import TIMELINE_TAB, CustomerAccountView
-from ui.customers.customer_dialog import CustomerDialog
-from ui.customers.customer_list_model import CustomerListModel
-from ui.customers.invoice_dialog import InvoiceDialog
-from ui.customers.payment_dialog import PaymentDialog, PaymentEntry
-from ui.customers.statement_dialog import (
-    STATEMENT_FIELDS,
-    StatementDialog,
-    StatementRequest,
-    build_statement,
-)
-
-if TYPE_CHECKING:
-    from models.outbox import SendResult
-    from ui.common.password_dialog import MailAccess
-    from ui.customers.email_dialog import ComposedEmail
-
-# What an e-mailed statement starts from: the settings, the recipients, subject and text.
-StatementMail = tuple[MailSettings | None, list[tuple[str, str]], str, str]
+from ui.customers.customer_editing import CustomerEditing
+from ui.customers.customer_list_panel import CustomerListPanel
+from ui.customers.ledger_actions import LedgerActions
+from ui.customers.no_customer_pane import NoCustomerPane
+from ui.customers.statement_emailing import StatementEmailing
 
 LIST_WIDTH = 360
-_EMPTY_TEXT_WIDTH = 420
 
-
-# What the account's writes change: money in also keeps or breaks promises to pay.
-_MONEY_IN = changes(Change.MONEY, Change.CONTACTS)
-_INVOICES = changes(Change.INVOICES)
-_CUSTOMER = changes(Change.CUSTOMERS)
+# What reading an account brings: its header, invoices, money in, timeline, follow-up.
+AccountRead = tuple[CustomerHeader, list[InvoiceRow], list[MoneyInRow], list[TimelineEntry],
+                    FollowUpStatus]
 
 
 class CustomersPage(QWidget):
@@ -144,23 +87,20 @@ class CustomersPage(QWidget):
         self.tasks = tasks
         self._today = today
         self._customer_id: int | None = None
-        self._header: CustomerHeader | None = None
-        self._invoices: list[InvoiceRow] = []
-        self._money_in: list[MoneyInRow] = []
-        self._timeline: list[TimelineEntry] = []
+        self._account: AccountInHand | None = None
         self.contact_logger: ContactLogger | None = None
         """Where contacts are logged and corrected; see :meth:`set_contact_logger`."""
-        self._writing = 0
-        self._emailing = False
         self._select_after_load: int | None = None
 
+        self._build_helpers()
         self._build_actions()
         self._build_list()
         self._build_account()
+        self._connect_helpers()
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("customersSplitter")
-        splitter.addWidget(self._list_pane)
+        splitter.addWidget(self.list_panel)
         splitter.addWidget(self.stack)
         splitter.setCollapsible(0, False)
         splitter.setCollapsible(1, False)
@@ -206,24 +146,20 @@ class CustomersPage(QWidget):
         self.tasks.forget((self, "list"))
         self.tasks.forget((self, "account"))
         self._customer_id = None
-        self._header = None
-        self._invoices, self._money_in, self._timeline = [], [], []
+        self._account = None
         self._select_after_load = None
-        self.search_edit.clear()
-        self.customers.set_rows([])
-        self._update_count()
+        self.list_panel.clear()
         self.view.clear_notice()
         self.stack.setCurrentWidget(self.empty)
         self._update_actions()
 
     def show_customer(self, customer_id: int) -> None:
         """Select ``customer_id`` in the list (clearing a search that hides it) and show it."""
-        if self.customers.position_of(customer_id) < 0 and self.customers.search_text:
-            self.search_edit.clear()
+        self.list_panel.reveal(customer_id)
         if customer_id != self._customer_id:
             self.view.clear_notice()
         self._customer_id = customer_id
-        self._select_in_list(customer_id)
+        self.list_panel.select_customer(customer_id)
         self._load_account(customer_id)
 
     def actions_for_menu(self) -> list[QAction]:
@@ -260,13 +196,34 @@ class CustomersPage(QWidget):
     @property
     def header(self) -> CustomerHeader | None:
         """The shown account's header, once loaded."""
-        return self._header
+        return self._account.header if self._account is not None else None
 
     # --- building -------------------------------------------------------------
 
+    def _build_helpers(self) -> None:
+        self._posting = AccountPosting(self, self.tasks)
+        self._ledger = LedgerActions(self, self.tasks, self._today, self._posting,
+                                     lambda: self._account)
+        self._editing = CustomerEditing(self, self.tasks, self._posting, lambda: self.header)
+        self._documents = AccountDocuments(self, self.tasks, self._today, lambda: self.header)
+        self._emailing = StatementEmailing(self, self.tasks, self._today, lambda: self.header)
+
+    def _connect_helpers(self) -> None:
+        for helper in (self._ledger, self._editing, self._emailing):
+            helper.notice.connect(self.view.show_notice)
+        for busy in (self._posting, self._emailing):
+            busy.busy_changed.connect(self._update_actions)
+        self._posting.posted.connect(self._on_posting_posted)
+        self._ledger.invoice_saved.connect(self._on_ledger_invoice_saved)
+        self._editing.customer_added.connect(self._on_editing_customer_added)
+        self._emailing.finished.connect(self._on_emailing_finished)
+        self._emailing.sent.connect(self.statement_emailed)
+        self._emailing.settings_requested.connect(self.mail_settings_requested)
+        self._emailing.print_requested.connect(self.statement_action.trigger)
+
     def _build_actions(self) -> None:
         self.record_payment_action = page_action(
-            self, "Record &Payment…", "Ctrl+P", self._on_record_payment_action_triggered,
+            self, "Record &Payment…", "Ctrl+P", self._ledger.record_payment,
             tip="Record money received from this customer")
         self.add_credit_note_action = page_action(
             self, "Add &Credit Note…", "Ctrl+Shift+C", self._on_add_credit_note_action_triggered,
@@ -275,7 +232,7 @@ class CustomersPage(QWidget):
             self, "A&llocate Credit…", "Ctrl+Shift+L", self._on_allocate_credit_action_triggered,
             tip="Use the account's unallocated credit to pay open invoices, oldest first")
         self.add_invoice_action = page_action(
-            self, "Add &Invoice…", "Ctrl+I", self._on_add_invoice_action_triggered,
+            self, "Add &Invoice…", "Ctrl+I", self._ledger.add_invoice,
             bar_text="Invoice", tip="Record an invoice issued to this customer")
         self.edit_invoice_action = page_action(
             self, "&Edit Invoice…", "F2", self._on_edit_invoice_action_triggered,
@@ -284,20 +241,19 @@ class CustomersPage(QWidget):
             self, "&Dispute Invoice…", "Ctrl+D", self._on_dispute_action_triggered,
             tip="Mark the selected invoice as disputed: it is not chased until released")
         self.hold_action = page_action(
-            self, "Put on &Hold…", "Ctrl+H", self._on_hold_action_triggered,
+            self, "Put on &Hold…", "Ctrl+H", self._editing.toggle_hold,
             tip="Stop all follow-up with this customer")
         self.edit_customer_action = page_action(
-            self, "Edit C&ustomer…", "Ctrl+E", self._on_edit_customer_action_triggered,
+            self, "Edit C&ustomer…", "Ctrl+E", self._editing.edit,
             bar_text="Edit", tip="Change this customer's details, terms and follow-up")
         self.add_customer_action = page_action(
-            self, "&Add Customer…", "Ctrl+Shift+N", self._on_add_customer_action_triggered,
+            self, "&Add Customer…", "Ctrl+Shift+N", self._editing.add,
             tip="Add a new customer")
         self.statement_action = page_action(
-            self, "&Statement…", "Ctrl+Shift+S", self._on_statement_action_triggered,
+            self, "&Statement…", "Ctrl+Shift+S", self._documents.ask_statement,
             tip="Build this customer's statement: open items, or the account's activity")
         self.email_statement_action = page_action(
-            self, "E-&mail Statement…", "Ctrl+Shift+M",
-            self._on_email_statement_action_triggered,
+            self, "E-&mail Statement…", "Ctrl+Shift+M", self._emailing.start,
             bar_text="E-mail",
             tip="E-mail this customer's open-item statement as a PDF to their billing contacts")
         self.edit_note_action = page_action(
@@ -328,54 +284,15 @@ class CustomersPage(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _build_list(self) -> None:
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("customerSearch")
-        self.search_edit.setPlaceholderText("Search by name or account code")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-
-        self.customers = CustomerListModel(self)
-        self.list_view = QTableView()
-        self.list_view.setObjectName("customerList")
-        self.list_view.setAccessibleName("Customers")
-        self.list_view.setModel(self.customers)
-        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list_view.setShowGrid(False)
-        self.list_view.setWordWrap(False)
-        self.list_view.setAlternatingRowColors(True)
-        self.list_view.verticalHeader().hide()
-        header = self.list_view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(CustomerListModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(CustomerListModel.BALANCE,
-                                    QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CustomerListModel.OVERDUE,
-                                    QHeaderView.ResizeMode.ResizeToContents)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.list_view.setSortingEnabled(True)
-        self.list_view.selectionModel().selectionChanged.connect(
-            self._on_list_view_selection_changed)
-
-        self.count_label = QLabel()
-        mute(self.count_label)
-        self.add_customer_button = QPushButton("Add customer…")
-        self.add_customer_button.setToolTip(self.add_customer_action.toolTip())
-        self.add_customer_button.clicked.connect(self.add_customer_action.trigger)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        bottom.addWidget(self.add_customer_button)
-
-        self._list_pane = QWidget()
-        self._list_pane.setMinimumWidth(180)
-        layout = QVBoxLayout(self._list_pane)
-        layout.setContentsMargins(12, 12, 8, 12)
-        layout.setSpacing(8)
-        layout.addWidget(self.search_edit)
-        layout.addWidget(self.list_view, 1)
-        layout.addLayout(bottom)
+        self.list_panel = CustomerListPanel(self.add_customer_action)
+        self.list_panel.customer_selected.connect(self._on_list_panel_customer_selected)
+        self.list_panel.first_chosen.connect(self.show_customer)
+        self.list_panel.searched.connect(self._on_list_panel_searched)
+        # The list's parts, where callers and tests have always found them on the page.
+        self.search_edit = self.list_panel.search_edit
+        self.list_view = self.list_panel.list_view
+        self.customers = self.list_panel.customers
+        self.count_label = self.list_panel.count_label
 
     def _build_account(self) -> None:
         self.view = CustomerAccountView()
@@ -386,44 +303,13 @@ class CustomersPage(QWidget):
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
             [self.log_contact_action, self.edit_note_action, self.open_attachment_action])
-        self.view.selection_changed.connect(self._on_view_selection_changed)
-        self.view.note_edit_requested.connect(self._on_view_note_edit_requested)
-        self.view.allocate_credit_requested.connect(self._on_view_allocate_credit_requested)
+        self.view.selection_changed.connect(self._update_actions)
+        self.view.note_edit_requested.connect(self._edit_note)
+        self.view.allocate_credit_requested.connect(self.allocate_credit_action.trigger)
         self.view.invoice_activated.connect(self._on_view_invoice_activated)
 
-        self.empty = QWidget()
-        self.empty.setObjectName("customersEmpty")
-        picture = QLabel()
-        picture.setPixmap(icon("customers").pixmap(48, 48))
-        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_title = QLabel("Choose a customer")
-        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        scale_font(self.empty_title, 1.4, bold=True)
-        self.empty_text = QLabel("Pick a customer on the left to see what they owe, their "
-                                 "invoices and payments, and to record what they pay.")
-        self.empty_text.setWordWrap(True)
-        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        mute(self.empty_text)
-        self.empty_add_button = QPushButton("Add customer…")
-        self.empty_add_button.clicked.connect(self.add_customer_action.trigger)
-        self.empty_add_button.hide()
-        button_row = QHBoxLayout()
-        button_row.addStretch(1)
-        button_row.addWidget(self.empty_add_button)
-        button_row.addStretch(1)
-        empty_layout = QVBoxLayout(self.empty)
-        empty_layout.setContentsMargins(32, 32, 32, 32)
-        empty_layout.addStretch(2)
-        column = centred_column(empty_layout, _EMPTY_TEXT_WIDTH)
-        column.addWidget(picture)
-        column.addSpacing(10)
-        column.addWidget(self.empty_title)
-        column.addSpacing(6)
-        column.addWidget(self.empty_text)
-        column.addSpacing(12)
-        column.addLayout(button_row)
-        empty_layout.addStretch(3)
-
+        self.empty = NoCustomerPane(self.add_customer_action)
+        self.empty_title = self.empty.title  # where tests have always found it
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.view)
@@ -433,32 +319,22 @@ class CustomersPage(QWidget):
     def _load_list(self) -> None:
         as_of = self._today()
 
-        def load(_progress: Progress) -> list[Any]:
+        def load(_progress: Progress) -> list[CustomerListRow]:
             return customer_list(as_of, today=as_of)
 
         self.tasks.run(load, on_success=self._on_list_task_succeeded, latest=(self, "list"))
 
-    def _on_list_task_succeeded(self, rows: list[Any]) -> None:
-        self.customers.set_rows(rows)
-        self._update_count()
+    def _on_list_task_succeeded(self, rows: list[CustomerListRow]) -> None:
+        self.list_panel.set_rows(rows)
         if self._customer_id is not None:
-            self._select_in_list(self._customer_id)
-        none_yet = not rows
-        self.empty_title.setText("No customers yet" if none_yet else "Choose a customer")
-        self.empty_text.setText(
-            "Add your first customer, then their invoices, to see who owes what."
-            if none_yet else
-            "Pick a customer on the left to see what they owe, their invoices and "
-            "payments, and to record what they pay.")
-        self.empty_add_button.setVisible(none_yet)
+            self.list_panel.select_customer(self._customer_id)
+        self.empty.set_none_yet(not rows)
         self.customers_loaded.emit()
 
     def _load_account(self, customer_id: int) -> None:
         as_of = self._today()
 
-        def load(_progress: Progress) -> tuple[CustomerHeader, list[InvoiceRow],
-                                               list[MoneyInRow], list[TimelineEntry],
-                                               FollowUpStatus]:
+        def load(_progress: Progress) -> AccountRead:
             return (customer_header(customer_id, as_of, today=as_of),
                     customer_invoices(customer_id, as_of), customer_money_in(customer_id),
                     customer_timeline(customer_id), customer_follow_up(customer_id, as_of))
@@ -467,7 +343,7 @@ class CustomersPage(QWidget):
             if isinstance(error, LedgerError):
                 # The customer is gone (another window, a restore): show the list again.
                 self._customer_id = None
-                self._header = None
+                self._account = None
                 self.stack.setCurrentWidget(self.empty)
                 self._load_list()
                 return True
@@ -476,15 +352,11 @@ class CustomersPage(QWidget):
         self.tasks.run(load, on_success=lambda result: self._on_account_task_succeeded(
             customer_id, result), on_failure=failed, latest=(self, "account"))
 
-    def _on_account_task_succeeded(self, customer_id: int,
-                                   result: tuple[CustomerHeader, list[InvoiceRow],
-                                                 list[MoneyInRow], list[TimelineEntry],
-                                                 FollowUpStatus]) -> None:
+    def _on_account_task_succeeded(self, customer_id: int, result: AccountRead) -> None:
         if customer_id != self._customer_id:
             return
         header, invoices, money_in, timeline, follow_up = result
-        self._header, self._invoices, self._money_in = header, invoices, money_in
-        self._timeline = timeline
+        self._account = AccountInHand(header, invoices, money_in)
         self.view.set_account(header, invoices, money_in)
         self.view.set_follow_up(follow_up)
         self.view.set_timeline(timeline)
@@ -495,534 +367,66 @@ class CustomersPage(QWidget):
         self._update_actions()
         self.account_loaded.emit(customer_id)
 
-    # --- writing ----------------------------------------------------------------
+    # --- what the helpers did -----------------------------------------------------
 
-    def _post(self, work: Callable[[], Any], customer_id: int | None, what: Changes, *,
-              done: Callable[[Any], None] | None = None,
-              refused: Callable[[LedgerError], None] | None = None) -> None:
-        """Run ``work`` as a write that changes ``what``; then call ``done(result)`` and
-        read the account again (the stream of changes tells the other areas).
-
-        ``customer_id`` is the account written to (None: a new customer, whose
-        id ``work`` returns). A LedgerError goes to ``refused`` (usually: re-open
-        the dialog with the error at its field), or is shown in a message box.
-        """
-        self._writing += 1
+    def _on_posting_posted(self, customer_id: int) -> None:
+        if customer_id == self._customer_id:
+            self._load_account(customer_id)
+        self._load_list()
         self._update_actions()
+        self.account_changed.emit(customer_id)
 
-        def run(_progress: Progress) -> object:
-            return work()
+    def _on_ledger_invoice_saved(self, invoice_id: int) -> None:
+        self._select_after_load = invoice_id
 
-        def succeeded(result: Any) -> None:
-            self._writing -= 1
-            changed = customer_id if customer_id is not None else int(result)
-            if done is not None:
-                done(result)
-            if changed == self._customer_id:
-                self._load_account(changed)
-            self._load_list()
-            self._update_actions()
-            self.account_changed.emit(changed)
+    def _on_editing_customer_added(self, customer_id: int) -> None:
+        self.search_edit.clear()
+        self._customer_id = customer_id
 
-        def failed_first() -> None:
-            self._writing -= 1
-            self._update_actions()
+    def _on_emailing_finished(self, customer_id: int) -> None:
+        self.refresh_account()
+        self.account_changed.emit(customer_id)
 
-        failed = messages.ledger_refusal(self, refused, always=failed_first)
-        self.tasks.run(run, writes=True, changes=what, initiator=self, on_success=succeeded,
-                       on_failure=failed)
-
-    # --- actions: money in -----------------------------------------------------
-
-    def _on_record_payment_action_triggered(self) -> None:
-        self._ask_payment()
-
-    def _ask_payment(self, entry: PaymentEntry | None = None,
-                     error: LedgerError | None = None) -> None:
-        header = self._header
-        if header is None or self._busy():
-            return
-        PaymentDialog.ask(
-            self, lambda result: self._on_payment_dialog_finished(header, result),
-            customer_name=header.name, currency=header.currency, invoices=self._invoices,
-            today=self._today(), entry=entry, error=error)
-
-    def _on_payment_dialog_finished(self, header: CustomerHeader,
-                                    entry: PaymentEntry | None) -> None:
-        if entry is None:
-            return
-        today = self._today()
-
-        def work() -> object:
-            return record_payment(
-                header.id, received_on=entry.received_on, amount_minor=entry.amount_minor,
-                method=entry.method, reference=entry.reference,
-                allocate_to=list(entry.allocate_to) if entry.allocate_to is not None else None,
-                today=today)
-
-        def done(result: Any) -> None:
-            paid = ", ".join(part.invoice_number for part in result.allocated)
-            text = f"Payment of {format_money(entry.amount_minor, header.currency)} recorded"
-            text += f": paid {paid}" if paid else ""
-            if result.unallocated_minor:
-                text += (f"; {format_money(result.unallocated_minor, header.currency)} kept "
-                         f"as credit")
-            self.view.show_notice(text + ".")
-
-        self._post(work, header.id, _MONEY_IN, done=done,
-                   refused=lambda error: self._ask_payment(entry, error))
+    # --- actions on the selected row --------------------------------------------
 
     def _on_add_credit_note_action_triggered(self) -> None:
         invoice = self.view.selected_invoice()
-        self._ask_credit_note(invoice_id=invoice.id if invoice is not None else None)
-
-    def _ask_credit_note(self, entry: CreditNoteEntry | None = None,
-                         error: LedgerError | None = None,
-                         invoice_id: int | None = None) -> None:
-        header = self._header
-        if header is None or self._busy():
-            return
-        CreditNoteDialog.ask(
-            self, lambda result: self._on_credit_note_dialog_finished(header, result),
-            customer_name=header.name, currency=header.currency, invoices=self._invoices,
-            today=self._today(), invoice_id=invoice_id, entry=entry, error=error)
-
-    def _on_credit_note_dialog_finished(self, header: CustomerHeader,
-                                        entry: CreditNoteEntry | None) -> None:
-        if entry is None:
-            return
-        today = self._today()
-
-        def work() -> object:
-            return add_credit_note(header.id, number=entry.number,
-                                   issue_date=entry.issue_date,
-                                   amount_minor=entry.amount_minor, reason=entry.reason,
-                                   invoice_id=entry.invoice_id, today=today)
-
-        self._post(work, header.id, _MONEY_IN, done=lambda _id: self.view.show_notice(
-            f"Credit note {entry.number} for "
-            f"{format_money(entry.amount_minor, header.currency)} added."),
-            refused=lambda error: self._ask_credit_note(entry, error))
+        self._ledger.add_credit_note(invoice.id if invoice is not None else None)
 
     def _on_allocate_credit_action_triggered(self) -> None:
-        header = self._header
-        if header is None or self._busy() or not self.allocate_credit_action.isEnabled():
-            return
-        sources = [row for row in self._money_in if row.unallocated_minor > 0 and not row.voided]
-        total = " + ".join(format_money(b.unallocated_minor, b.currency)
-                           for b in header.balances if b.unallocated_minor > 0)
-        box = QMessageBox(QMessageBox.Icon.Question, "Allocate credit",
-                          f"Use the unallocated credit of {total} to pay {header.name}'s open "
-                          f"invoices, oldest due first?",
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText("Invoices in dispute are left alone. Whatever is left over "
-                               "stays as credit.")
-        box.setObjectName("allocateCreditBox")
-        allocate = box.addButton("Allocate credit", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(allocate)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        today = self._today()
-
-        def work() -> object:
-            parts: list[AllocatedPart] = []
-            for row in sorted(sources, key=lambda r: r.date):
-                if row.kind == "payment":
-                    parts.extend(allocate_credit(header.id, payment_id=row.id, on=today))
-                else:
-                    parts.extend(allocate_credit(header.id, credit_note_id=row.id, on=today))
-            return parts
-
-        def allocated(parts: list[Any]) -> None:
-            count = len({part.invoice_id for part in parts})
-            self.view.show_notice(f"Credit allocated to {count} invoice"
-                                  f"{'' if count == 1 else 's'}." if count else
-                                  "No open invoice could take the credit.")
-
-        def finished(_result: int) -> None:
-            if box.clickedButton() is allocate:
-                self._post(work, header.id, _MONEY_IN, done=allocated)
-
-        box.finished.connect(finished)
-        box.open()
+        if self.allocate_credit_action.isEnabled():
+            self._ledger.allocate_credit()
 
     def _on_void_payment_action_triggered(self) -> None:
-        row = self.view.selected_money_in()
-        header = self._header
-        if row is None or header is None or row.kind != "payment" or row.voided \
-                or self._busy():
-            return
-        amount = format_money(row.amount_minor, row.currency)
-        paid = ", ".join(a.invoice_number for a in row.allocations)
-        ReasonDialog.ask(
-            self, lambda reason: self._on_void_payment_dialog_finished(header, row, reason),
-            title="Void payment",
-            text=f"Void the payment of {amount} received on {format_day(row.date)}"
-                 f"{' (' + row.reference + ')' if row.reference else ''}?",
-            warning=(f"What it paid becomes open again: {paid}." if paid else
-                     "Its credit is removed from the account.") +
-                    " The payment stays on record, struck through.",
-            confirm="Void payment", placeholder="e.g. recorded twice by mistake")
-
-    def _on_void_payment_dialog_finished(self, header: CustomerHeader, row: MoneyInRow,
-                                         reason: str | None) -> None:
-        if reason is not None:
-            self._post(lambda: void_payment(row.id, reason), header.id, _MONEY_IN,
-                       done=lambda _r: self.view.show_notice("Payment voided."))
-
-    # --- actions: invoices ------------------------------------------------------
-
-    def _on_add_invoice_action_triggered(self) -> None:
-        self._ask_invoice()
-
-    def _ask_invoice(self, draft: InvoiceDraft | None = None,
-                     error: LedgerError | None = None) -> None:
-        header = self._header
-        if header is None or self._busy():
-            return
-        InvoiceDialog.ask(
-            self, lambda result: self._on_invoice_dialog_finished(header, result),
-            customer_name=header.name, currency=header.currency, today=self._today(),
-            net_days=header.net_days, draft=draft, error=error)
-
-    def _on_invoice_dialog_finished(self, header: CustomerHeader,
-                                    draft: InvoiceDraft | None) -> None:
-        if draft is None:
-            return
-        self._post(lambda: add_invoice(header.id, draft), header.id, _INVOICES,
-                   done=lambda invoice_id: self._after_invoice_saved(
-                       f"Invoice {draft.number} added.", invoice_id),
-                   refused=lambda error: self._ask_invoice(draft, error))
-
-    def _after_invoice_saved(self, notice: str, invoice_id: int) -> None:
-        self.view.show_notice(notice)
-        self._select_after_load = invoice_id
+        self._ledger.void_payment(self.view.selected_money_in())
 
     def _on_edit_invoice_action_triggered(self) -> None:
-        invoice = self.view.selected_invoice()
-        header = self._header
-        if (invoice is None or header is None or invoice.status == InvoiceStatus.VOID
-                or self._busy()):
-            return
-
-        def load(_progress: Progress) -> InvoiceDraft:
-            return invoice_draft(invoice.id)
-
-        self.tasks.run(load, on_success=lambda draft: self._ask_edit_invoice(
-            header, invoice, draft))
-
-    def _ask_edit_invoice(self, header: CustomerHeader, invoice: InvoiceRow,
-                          draft: InvoiceDraft, error: LedgerError | None = None) -> None:
-        InvoiceDialog.ask(
-            self, lambda result: self._on_edit_invoice_dialog_finished(header, invoice, result),
-            customer_name=header.name, currency=invoice.currency, today=self._today(),
-            draft=draft, editing=True, amount_locked=invoice.paid_minor > 0, error=error)
-
-    def _on_edit_invoice_dialog_finished(self, header: CustomerHeader, invoice: InvoiceRow,
-                                         draft: InvoiceDraft | None) -> None:
-        if draft is None:
-            return
-        self._post(lambda: update_invoice(invoice.id, draft), header.id, _INVOICES,
-                   done=lambda _r: self.view.show_notice(f"Invoice {draft.number} saved."),
-                   refused=lambda error: self._ask_edit_invoice(header, invoice, draft, error))
+        self._ledger.edit_invoice(self.view.selected_invoice())
 
     def _on_view_invoice_activated(self, _invoice_id: int) -> None:
         if self.edit_invoice_action.isEnabled():
             self.edit_invoice_action.trigger()
 
     def _on_dispute_action_triggered(self) -> None:
-        invoice = self.view.selected_invoice()
-        header = self._header
-        if invoice is None or header is None or self._busy():
-            return
-        if invoice.status == InvoiceStatus.DISPUTED:
-            self._post(lambda: release_dispute(invoice.id), header.id, _INVOICES,
-                       done=lambda _r: self.view.show_notice(
-                           f"Invoice {invoice.number} is no longer in dispute."))
-            return
-        ReasonDialog.ask(
-            self, lambda reason: self._on_dispute_dialog_finished(header, invoice, reason),
-            title="Dispute invoice",
-            text=f"Invoice {invoice.number} "
-                 f"({format_money(invoice.open_minor, invoice.currency)} open) goes into "
-                 f"dispute. Duly stops chasing it until you release the dispute.",
-            confirm="Dispute invoice", placeholder="What does the customer dispute?")
-
-    def _on_dispute_dialog_finished(self, header: CustomerHeader, invoice: InvoiceRow,
-                                    reason: str | None) -> None:
-        if reason is not None:
-            self._post(lambda: dispute_invoice(invoice.id, reason), header.id, _INVOICES,
-                       done=lambda _r: self.view.show_notice(
-                           f"Invoice {invoice.number} is in dispute."))
+        self._ledger.dispute(self.view.selected_invoice())
 
     def _on_void_invoice_action_triggered(self) -> None:
-        invoice = self.view.selected_invoice()
-        header = self._header
-        if invoice is None or header is None or not self.void_invoice_action.isEnabled() \
-                or self._busy():
-            return
-        ReasonDialog.ask(
-            self, lambda reason: self._on_void_invoice_dialog_finished(header, invoice, reason),
-            title="Void invoice",
-            text=f"Void invoice {invoice.number} of "
-                 f"{format_money(invoice.amount_minor, invoice.currency)}, issued on "
-                 f"{format_day(invoice.issue_date)}?",
-            warning="It no longer counts towards what the customer owes, and voiding "
-                    "cannot be undone. It stays on record, struck through.",
-            confirm="Void invoice", placeholder="e.g. issued to the wrong customer")
-
-    def _on_void_invoice_dialog_finished(self, header: CustomerHeader, invoice: InvoiceRow,
-                                         reason: str | None) -> None:
-        if reason is not None:
-            self._post(lambda: void_invoice(invoice.id, reason), header.id, _INVOICES,
-                       done=lambda _r: self.view.show_notice(
-                           f"Invoice {invoice.number} voided."))
-
-    # --- actions: the customer -------------------------------------------------
-
-    def _on_hold_action_triggered(self) -> None:
-        header = self._header
-        if header is None or self._busy():
-            return
-        if header.on_hold:
-            self._post(lambda: release_hold(header.id), header.id, _CUSTOMER,
-                       done=lambda _r: self.view.show_notice(
-                           "Hold released: Duly chases this customer again."))
-            return
-        ReasonDialog.ask(
-            self, lambda reason: self._on_hold_dialog_finished(header, reason),
-            title="Put on hold",
-            text=f"Duly stops all reminders and calls to {header.name} until you release "
-                 f"the hold.",
-            confirm="Put on hold", placeholder="e.g. account under review")
-
-    def _on_hold_dialog_finished(self, header: CustomerHeader, reason: str | None) -> None:
-        if reason is not None:
-            self._post(lambda: put_on_hold(header.id, reason), header.id, _CUSTOMER,
-                       done=lambda _r: self.view.show_notice("Customer put on hold."))
-
-    def _on_add_customer_action_triggered(self) -> None:
-        if self._busy():
-            return
-        self.tasks.run(_load_customer_form(None),
-                       on_success=lambda form: self._ask_customer(None, *form))
-
-    def _on_edit_customer_action_triggered(self) -> None:
-        header = self._header
-        if header is None or self._busy():
-            return
-        self.tasks.run(_load_customer_form(header.id),
-                       on_success=lambda form: self._ask_customer(header.id, *form))
-
-    def _ask_customer(self, customer_id: int | None, choices: PickLists,
-                      draft: CustomerDraft | None, country: str, currency: str,
-                      error: LedgerError | None = None) -> None:
-        CustomerDialog.ask(
-            self, lambda result: self._on_customer_dialog_finished(
-                customer_id, choices, country, currency, result),
-            choices=choices, draft=draft, editing=customer_id is not None, country=country,
-            currency=currency, error=error)
-
-    def _on_customer_dialog_finished(self, customer_id: int | None, choices: PickLists,
-                                     country: str, currency: str,
-                                     draft: CustomerDraft | None) -> None:
-        if draft is None:
-            return
-
-        def refused(error: LedgerError) -> None:
-            self._ask_customer(customer_id, choices, draft, country, currency, error)
-
-        if customer_id is not None:
-            self._post(lambda: update_customer(customer_id, draft), customer_id, _CUSTOMER,
-                       done=lambda _r: self.view.show_notice("Customer details saved."),
-                       refused=refused)
-            return
-
-        def added(new_id: int) -> None:
-            self.search_edit.clear()
-            self._customer_id = new_id
-            self.view.show_notice(f"Customer {draft.name} added.")
-
-        self._post(lambda: add_customer(draft), None, _CUSTOMER, done=added, refused=refused)
-
-    # --- actions: documents -----------------------------------------------------
-
-    def _on_statement_action_triggered(self) -> None:
-        self._ask_statement()
-
-    def _ask_statement(self, request: StatementRequest | None = None,
-                       error: LedgerError | None = None) -> None:
-        header = self._header
-        if header is None or not self.statement_action.isEnabled():
-            return
-        StatementDialog.ask(
-            self, lambda result: self._on_statement_dialog_finished(header, result),
-            customer_name=header.name, today=self._today(), request=request, error=error)
-
-    def _on_statement_dialog_finished(self, header: CustomerHeader,
-                                      request: StatementRequest | None) -> None:
-        if request is None:
-            return
-        today = self._today()
-
-        def build(_progress: Progress) -> PdfFile:
-            return build_statement(header.id, header.name, header.code, request, today)
-
-        def failed(error: BaseException) -> bool:
-            if not isinstance(error, LedgerError):
-                return False
-            if error.field in STATEMENT_FIELDS:
-                self._ask_statement(request, error)
-            else:
-                messages.show_message(self, QMessageBox.Icon.Warning, "Statement",
-                                      error.message)
-            return True
-
-        self.tasks.run(build, label="Building the statement…",
-                       on_success=self._on_statement_task_succeeded, on_failure=failed)
-
-    def _on_statement_task_succeeded(self, pdf: PdfFile) -> None:
-        from ui.common.pdf_preview import PdfPreviewDialog
-
-        PdfPreviewDialog.show_pdf(self.window(), pdf, self.tasks)
-
-    def _on_email_statement_action_triggered(self) -> None:
-        from reports.email_reminders import statement_email_draft
-
-        header = self._header
-        if header is None or not self.email_statement_action.isEnabled():
-            return
-        today = self._today()
-
-        def work(_progress: Progress) -> StatementMail:
-            settings = mail_settings()
-            to = recipients_of(header.id)
-            subject, text = (statement_email_draft(header.id, today) if settings and to
-                             else ("", ""))
-            return settings, to, subject, text
-
-        self.tasks.run(work, on_success=lambda found: self._on_email_draft_task_succeeded(
-            header, today, found))
-
-    def _on_email_draft_task_succeeded(self, header: CustomerHeader, today: dt.date,
-                                       found: StatementMail) -> None:
-        from ui.common.password_dialog import show_not_set_up
-        from ui.customers.email_dialog import EmailDialog, EmailDraft
-
-        settings, to, subject, text = found
-        if settings is None:
-            show_not_set_up(self, self.mail_settings_requested.emit)
-        elif not to:
-            self._offer_printed_statement(header)
-        else:
-            draft = EmailDraft(header.name, tuple(to), subject, text,
-                               f"Statement {header.code} {today.isoformat()}.pdf")
-            EmailDialog.ask(self, lambda composed: self._on_email_dialog_finished(
-                header, today, composed), draft=draft)
-
-    def _offer_printed_statement(self, header: CustomerHeader) -> None:
-        """A customer with no usable e-mail address: say so, offer the printed statement."""
-        box = QMessageBox(QMessageBox.Icon.Information, "Duly",
-                          f"{header.name} has no usable e-mail address.",
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("noEmailAddress")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText("Give the customer a billing e-mail or mark a contact with an "
-                               "address as billing contact, or print the statement and post "
-                               "it.")
-        printed = box.addButton("&Print Statement…", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(printed)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(
-            lambda button: self.statement_action.trigger() if button is printed else None)
-        box.open()
-
-    def _on_email_dialog_finished(self, header: CustomerHeader, today: dt.date,
-                                  composed: ComposedEmail | None) -> None:
-        from ui.common.password_dialog import ask_mail_access
-
-        if composed is not None:
-            ask_mail_access(self, self.tasks, lambda access: self._send_statement(
-                header, today, composed, access), open_settings=self.mail_settings_requested.emit)
-
-    def _send_statement(self, header: CustomerHeader, today: dt.date, composed: ComposedEmail,
-                        access: MailAccess) -> None:
-        """Queue the statement e-mail and hand it to the mail server, off the GUI thread."""
-        from models.outbox import send_queued
-        from reports.email_reminders import queue_statement_email
-        from ui.common import password_dialog
-
-        context = password_dialog.ssl_context
-        now = dt.datetime.combine(today, dt.datetime.now().time().replace(microsecond=0))
-
-        def work(_progress: Progress) -> SendResult:
-            outbox_id = queue_statement_email(header.id, today, subject=composed.subject,
-                                              text=composed.text, now=now)
-            return send_queued(access.settings, access.password, ids=[outbox_id],
-                               ssl_context=context, now=now)
-
-        def ended() -> None:
-            self._emailing = False
-            self._update_actions()
-            self.refresh_account()
-            self.account_changed.emit(header.id)
-
-        def sent(result: SendResult) -> None:
-            ended()
-            if result.sent:
-                self.view.show_notice(f"Statement e-mailed to {header.name}.")
-            else:
-                reason = result.failed[0][1] if result.failed else "It was not sent."
-                messages.show_message(
-                    self, QMessageBox.Icon.Warning, "Duly",
-                    f"The statement to {header.name} was not sent.",
-                    informative=f"{reason}\n\nIt waits in the outbox: retry it from Today "
-                                f"once the problem is put right.")
-            self.statement_emailed.emit(result)
-
-        def failed(error: BaseException) -> bool:
-            ended()
-            if not isinstance(error, LedgerError):
-                return False
-            messages.show_message(self, QMessageBox.Icon.Warning, "Duly", error.message)
-            return True
-
-        self._emailing = True
-        self._update_actions()
-        self.tasks.run(work, writes=True, label="Sending the statement…", on_success=sent,
-                       changes=changes(Change.CONTACTS, Change.OUTBOX), initiator=self,
-                       on_failure=failed)
+        if self.void_invoice_action.isEnabled():
+            self._ledger.void_invoice(self.view.selected_invoice())
 
     def _on_open_attachment_action_triggered(self) -> None:
         entry = self.view.selected_timeline_entry()
-        header = self._header
+        header = self.header
         if entry is None or header is None or not self.open_attachment_action.isEnabled():
             return
-
-        contact_id = entry.contact_id
-        if contact_id is None:
-            return
-        from models.outbox import attachment_of_contact
-
-        def work(_progress: Progress) -> PdfFile:
-            name, content = attachment_of_contact(contact_id)
-            path = new_pdf_path(name)
-            path.write_bytes(content)
-            return PdfFile(path, f"{Path(name).stem} – {header.name}", name)
-
-        def failed(error: BaseException) -> bool:
-            if not isinstance(error, LedgerError):
-                return False
-            messages.show_message(self, QMessageBox.Icon.Information, "Duly", error.message)
-            return True
-
-        self.tasks.run(work, on_success=self._on_statement_task_succeeded, on_failure=failed)
+        if entry.contact_id is not None:
+            self._documents.open_attachment(header.name, entry.contact_id)
 
     # --- actions: contacts ------------------------------------------------------
 
     def _on_log_contact_action_triggered(self) -> None:
-        if self._header is not None:
-            self._logger().log_for(self._header.id, initiator=self)
+        if self.header is not None:
+            self._logger().log_for(self.header.id, initiator=self)
 
     def _on_edit_note_action_triggered(self) -> None:
         entry = self.view.selected_timeline_entry()
@@ -1030,12 +434,9 @@ class CustomersPage(QWidget):
                 and self.edit_note_action.isEnabled():
             self._edit_note(entry.contact_id)
 
-    def _on_view_note_edit_requested(self, contact_id: int) -> None:
-        self._edit_note(contact_id)
-
     def _edit_note(self, contact_id: int) -> None:
-        if self._header is not None:
-            self._logger().edit(contact_id, self._header.id, initiator=self)
+        if self.header is not None:
+            self._logger().edit(contact_id, self.header.id, initiator=self)
 
     def _on_contact_logger_logged(self, customer_id: int) -> None:
         if customer_id != self._customer_id:
@@ -1055,92 +456,53 @@ class CustomersPage(QWidget):
         return self.contact_logger
 
     def _on_find_customer_action_triggered(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
+        self.list_panel.focus_search()
 
-    # --- slots -------------------------------------------------------------------
+    # --- the list ----------------------------------------------------------------
 
-    def _on_search_edit_text_changed(self, text: str) -> None:
-        self.customers.set_search_text(text)
-        self._update_count()
+    def _on_list_panel_searched(self) -> None:
         if self._customer_id is not None:
-            self._select_in_list(self._customer_id)
+            self.list_panel.select_customer(self._customer_id)
 
-    def _on_search_edit_return_pressed(self) -> None:
-        first = self.customers.row_at(0)
-        if first is not None:
-            self.show_customer(first.id)
-            self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _on_list_view_selection_changed(self, _selected: QItemSelection,
-                                        _deselected: QItemSelection) -> None:
-        rows = self.list_view.selectionModel().selectedRows()
-        if not rows:
-            return  # a search or reload cleared it: keep showing the account
-        customer_id = rows[0].data(ID_ROLE)
+    def _on_list_panel_customer_selected(self, customer_id: int) -> None:
         if customer_id != self._customer_id:
             self._customer_id = customer_id
             self.view.clear_notice()
             self._load_account(customer_id)
 
-    def _on_view_selection_changed(self) -> None:
-        self._update_actions()
-
-    def _on_view_allocate_credit_requested(self) -> None:
-        self.allocate_credit_action.trigger()
-
     # --- helpers ------------------------------------------------------------------
 
-    def _busy(self) -> bool:
-        return self._writing > 0
-
-    def _select_in_list(self, customer_id: int) -> None:
-        position = self.customers.position_of(customer_id)
-        if position < 0:
-            self.list_view.clearSelection()
-            return
-        index = self.customers.index(position, 0)
-        self.list_view.setCurrentIndex(index)
-        self.list_view.selectRow(position)
-        self.list_view.scrollTo(index)
-
-    def _update_count(self) -> None:
-        total = self.customers.total_count()
-        shown = self.customers.rowCount()
-        noun = "customer" if total == 1 else "customers"
-        self.count_label.setText(f"{total:,} {noun}" if shown == total
-                                 else f"{shown:,} of {total:,} {noun}")
-
     def _update_actions(self) -> None:
-        header = self._header if self.stack.currentWidget() is self.view else None
-        idle = not self._busy()
-        account = header is not None and idle
+        account = self._account if self.stack.currentWidget() is self.view else None
+        header = account.header if account is not None else None
+        idle = not self._posting.busy
+        ready = header is not None and idle
         for action in (self.record_payment_action, self.add_credit_note_action,
                        self.add_invoice_action, self.edit_customer_action, self.hold_action):
-            action.setEnabled(account)
+            action.setEnabled(ready)
         self.add_customer_action.setEnabled(idle)
         self.statement_action.setEnabled(header is not None)
-        self.email_statement_action.setEnabled(header is not None and not self._emailing)
+        self.email_statement_action.setEnabled(header is not None and not self._emailing.busy)
         self.hold_action.setText("Release &Hold" if header is not None and header.on_hold
                                  else "Put on &Hold…")
 
         invoice = self.view.selected_invoice() if header is not None else None
         live = invoice is not None and invoice.status != InvoiceStatus.VOID
-        self.edit_invoice_action.setEnabled(account and live)
+        self.edit_invoice_action.setEnabled(ready and live)
         disputed = invoice is not None and invoice.status == InvoiceStatus.DISPUTED
         disputable = invoice is not None and can_dispute(invoice.status, invoice.open_minor)
-        self.dispute_action.setEnabled(account and (disputed or disputable))
+        self.dispute_action.setEnabled(ready and (disputed or disputable))
         self.dispute_action.setText("Release &Dispute" if disputed else "&Dispute Invoice…")
         self.void_invoice_action.setEnabled(
-            account and invoice is not None and can_void(invoice.status, invoice.paid_minor))
+            ready and invoice is not None and can_void(invoice.status, invoice.paid_minor))
 
         money = self.view.selected_money_in() if header is not None else None
-        self.void_payment_action.setEnabled(account and money is not None
+        self.void_payment_action.setEnabled(ready and money is not None
                                             and money.kind == "payment" and not money.voided)
         credit = header is not None and any(b.unallocated_minor > 0 for b in header.balances)
-        payable_now = (oldest_first(payable(self._invoices, header.currency), 1)
-                       if header is not None else [])
-        self.allocate_credit_action.setEnabled(account and credit and bool(payable_now))
+        payable_now = (oldest_first(payable(account.invoices, account.header.currency), 1)
+                       if account is not None else [])
+        self.allocate_credit_action.setEnabled(ready and credit and bool(payable_now))
         self.view.set_allocatable(credit and bool(payable_now))
 
         self.log_contact_action.setEnabled(header is not None)
@@ -1151,17 +513,3 @@ class CustomersPage(QWidget):
         self.open_attachment_action.setEnabled(on_timeline and entry is not None
                                                and entry.kind == ContactKind.EMAIL
                                                and entry.contact_id is not None)
-
-
-def _load_customer_form(customer_id: int | None) -> Callable[[Progress], tuple[
-        PickLists, CustomerDraft | None, str, str]]:
-    """A task reading what the customer dialog offers, and the customer to edit."""
-
-    def load(_progress: Progress) -> tuple[PickLists, CustomerDraft | None, str, str]:
-        business = business_details()
-        country = business.country if business is not None else "GB"
-        currency = business.currency if business is not None else "GBP"
-        draft = customer_draft(customer_id) if customer_id is not None else None
-        return pick_lists(), draft, country, currency
-
-    return load

@@ -1,0 +1,149 @@
+"""The left of the Customers area: a search, the customers it finds, how many, and a
+button to add one. The page says which customer is chosen; the panel says which one
+the user picks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.customer_account import CustomerListRow
+from ui.common.rows_model import ID_ROLE
+from ui.common.style import mute
+from ui.customers.customer_list_model import CustomerListModel
+
+
+class CustomerListPanel(QWidget):
+    """Every customer, searchable by name or account code, with their count."""
+
+    customer_selected = Signal(int)
+    """The user selected a customer in the list (their id)."""
+    first_chosen = Signal(int)
+    """Return was pressed in the search: show the first customer found (their id)."""
+    searched = Signal()
+    """The search changed, and what the list shows with it."""
+
+    def __init__(self, add_customer_action: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(180)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("customerSearch")
+        self.search_edit.setPlaceholderText("Search by name or account code")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+
+        self.customers = CustomerListModel(self)
+        self.list_view = self._build_list_view()
+
+        self.count_label = QLabel()
+        mute(self.count_label)
+        self.add_customer_button = QPushButton("Add customer…")
+        self.add_customer_button.setToolTip(add_customer_action.toolTip())
+        self.add_customer_button.clicked.connect(add_customer_action.trigger)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.add_customer_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 8, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.list_view, 1)
+        layout.addLayout(bottom)
+
+    def set_rows(self, rows: Sequence[CustomerListRow]) -> None:
+        """List ``rows`` (as the search lets through) and count them."""
+        self.customers.set_rows(rows)
+        self._update_count()
+
+    def clear(self) -> None:
+        """Forget the search and every customer."""
+        self.search_edit.clear()
+        self.set_rows([])
+
+    def reveal(self, customer_id: int) -> None:
+        """Clear a search that hides ``customer_id``."""
+        if self.customers.position_of(customer_id) < 0 and self.customers.search_text:
+            self.search_edit.clear()
+
+    def select_customer(self, customer_id: int) -> None:
+        """Select ``customer_id`` if it is listed; else select nothing."""
+        position = self.customers.position_of(customer_id)
+        if position < 0:
+            self.list_view.clearSelection()
+            return
+        index = self.customers.index(position, 0)
+        self.list_view.setCurrentIndex(index)
+        self.list_view.selectRow(position)
+        self.list_view.scrollTo(index)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search, its text selected to be typed over."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    # --- slots ---------------------------------------------------------------------
+
+    def _on_search_edit_text_changed(self, text: str) -> None:
+        self.customers.set_search_text(text)
+        self._update_count()
+        self.searched.emit()
+
+    def _on_search_edit_return_pressed(self) -> None:
+        first = self.customers.row_at(0)
+        if first is not None:
+            self.first_chosen.emit(first.id)
+            self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_list_view_selection_changed(self, _selected: QItemSelection,
+                                        _deselected: QItemSelection) -> None:
+        rows = self.list_view.selectionModel().selectedRows()
+        if rows:  # else a search or reload cleared it: the account stays shown
+            self.customer_selected.emit(rows[0].data(ID_ROLE))
+
+    # --- helpers -------------------------------------------------------------------
+
+    def _build_list_view(self) -> QTableView:
+        view = QTableView()
+        view.setObjectName("customerList")
+        view.setAccessibleName("Customers")
+        view.setModel(self.customers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(CustomerListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(CustomerListModel.BALANCE,
+                                    QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CustomerListModel.OVERDUE,
+                                    QHeaderView.ResizeMode.ResizeToContents)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+        view.selectionModel().selectionChanged.connect(self._on_list_view_selection_changed)
+        return view
+
+    def _update_count(self) -> None:
+        total = self.customers.total_count()
+        shown = self.customers.rowCount()
+        noun = "customer" if total == 1 else "customers"
+        self.count_label.setText(f"{total:,} {noun}" if shown == total
+                                 else f"{shown:,} of {total:,} {noun}")
