@@ -128,7 +128,40 @@ def build_parser() -> argparse.ArgumentParser:
                       help="read the mail server's password from standard input (default: "
                            "the one kept in the system keyring)")
     send.set_defaults(handler=_send)
+    _import_parsers(commands)
     return parser
+
+
+def _import_parsers(commands: Any) -> None:
+    imports = commands.add_parser(
+        "import", help="bring customers and invoices in from your accounting program's "
+                       "export (CSV or Excel); again with each newer export")
+    imports.add_argument("file", type=Path, help="the exported file")
+    imports.add_argument("--source", choices=[s.value for s in _sources()],
+                         help="the program it comes from (default: recognised by its columns)")
+    order = imports.add_mutually_exclusive_group()
+    order.add_argument("--day-first", action="store_true",
+                       help="dates are written day first (24/11/2026)")
+    order.add_argument("--month-first", action="store_true",
+                       help="dates are written month first (11/24/2026)")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="show what it would do and write nothing")
+    imports.add_argument("--missing", choices=("leave", "paid"), default="leave",
+                         help="invoices imported before and not in this file: leave them "
+                              "open, or take them as paid (leave)")
+    imports.set_defaults(handler=_import)
+    new = commands.add_parser("new", help="create an empty company store (for a first "
+                                          "import from a script)")
+    new.add_argument("--business", required=True, help="the business's name")
+    new.add_argument("--country", required=True, help="its two-letter country code, e.g. GB")
+    new.add_argument("--currency", required=True, help="its currency, e.g. GBP")
+    new.set_defaults(handler=_new)
+
+
+def _sources() -> list[Any]:
+    from models.kinds import ImportSource
+
+    return list(ImportSource)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -375,6 +408,67 @@ def _dry_run(as_of: dt.date, _password: str | None) -> int:
         print(f"Would send to {row.to}: \u201c{row.subject}\u201d{attached}")
     noun = "e-mail" if len(rows) == 1 else "e-mails"
     print(f"Dry run: {len(rows)} {noun} would be sent; nothing was sent or recorded.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from models.company import business_details
+    from models.db import default_store_path, known_errors, open_store, writing
+    from models.errors import LedgerError
+    from models.imports.detect import detect, read_settings
+    from models.imports.plan import plan_import
+    from models.imports.run import ImportRefused, MissingChoice, run_import
+    from models.imports.values import DateOrder
+    from models.kinds import ImportSource
+    from reports.import_summary import import_summary
+
+    order = DateOrder.DAY_FIRST if args.day_first else \
+        DateOrder.MONTH_FIRST if args.month_first else None
+    missing = MissingChoice(args.missing)
+    store = open_store(args.db or default_store_path())
+    try:
+        with known_errors(store.path):
+            business = business_details()
+            try:
+                detected = detect(args.file, ImportSource(args.source) if args.source else None)
+                settings = read_settings(detected, currency=business.currency if business
+                                         else "EUR", date_order=order)
+            except LedgerError as error:
+                print(error.message, file=sys.stderr)
+                return 2
+            if args.dry_run:
+                with writing() as transaction:  # read as the import would, then let go
+                    plan = plan_import(args.file, settings)
+                    transaction.rollback()
+                sys.stdout.write(import_summary(plan, settings, done=False, missing=missing))
+                return 1 if plan.refused else 0
+            try:
+                result = run_import(args.file, settings, missing=missing,
+                                    today=dt.date.today())
+            except ImportRefused:
+                plan = plan_import(args.file, settings)
+                sys.stdout.write(import_summary(plan, settings, done=False, missing=missing))
+                return 1
+            sys.stdout.write(import_summary(result.plan, settings, done=True,
+                                            missing=missing))
+            return 0
+    finally:
+        store.close()
+
+
+def _new(args: argparse.Namespace) -> int:
+    from models.company import CompanyError, create_business
+    from models.db import create_store, default_store_path
+
+    path = args.db or default_store_path()
+    try:
+        create_store(path, fill=lambda: create_business(
+            args.business, country=args.country.strip().upper(),
+            currency=args.currency.strip().upper())).close()
+    except CompanyError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Created {args.business} in {path}.")
     return 0
 
 

@@ -41,6 +41,7 @@ class Field(StrEnum):
     TOTAL = "total"
     LINE_TOTAL = "line_total"  # one line's amount, for exports without an invoice total
     PAID = "paid"
+    PAID_ON = "paid_on"  # the day of the last payment, when the export gives it
     BALANCE = "balance"
     CURRENCY = "currency"
     STATUS = "status"
@@ -149,6 +150,7 @@ FRESHBOOKS_INVOICES = Preset(
     {Field.NUMBER: ("Invoice #",), Field.CUSTOMER: ("Client Name", "Organization"),
      Field.ISSUED: ("Date Issued",), Field.STATUS: ("Invoice Status",),
      Field.LINE_TOTAL: ("Line Total",), Field.DUE: ("Due Date",),
+     Field.PAID_ON: ("Date Paid",),
      Field.CURRENCY: ("Currency",)},
     lines=True, signature=frozenset({"invoice #", "client name", "date issued", "line total"}))
 
@@ -164,6 +166,7 @@ WAVE_INVOICES = Preset(
     {Field.NUMBER: ("Invoice Number",), Field.CUSTOMER: ("Customer Name", "Customer"),
      Field.ISSUED: ("Invoice Date", "Transaction Date"), Field.DUE: ("Due Date",),
      Field.TOTAL: ("Invoice Total",), Field.PAID: ("Invoice Paid",),
+     Field.PAID_ON: ("Last Payment Date",),
      Field.CURRENCY: ("Currency",)},
     signature=frozenset({"invoice number", "invoice total", "invoice paid"}))
 
@@ -183,6 +186,7 @@ ZOHO_INVOICES = Preset(
      Field.ISSUED: ("Invoice Date",), Field.DUE: ("Due Date",), Field.TOTAL: ("Total",),
      Field.BALANCE: ("Balance",), Field.STATUS: ("Invoice Status",),
      Field.CURRENCY: ("Currency Code", "Currency"), Field.REFERENCE: ("PurchaseOrder",),
+     Field.PAID_ON: ("Last Payment Date",),
      Field.COUNTRY: ("Billing Country",)},
     address=("Billing Address", "Billing Street2", "Billing City", "Billing State",
              "Billing Code"),

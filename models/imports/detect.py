@@ -1,0 +1,107 @@
+"""Looking at a file before importing it: its table format, which program's layout it is,
+and how it writes dates and amounts, each shown to the user and changeable.
+
+The date order is never guessed: when every date in the file reads both ways
+(05/06/2026), the user is asked (or the CLI's --day-first / --month-first).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.imports.records import ReadSettings
+from models.imports.sources import (
+    KNOWN_COLUMNS,
+    Field,
+    Holds,
+    Preset,
+    Source,
+    recognise,
+)
+from models.imports.table import FileRefused, Row, TableFormat, header, rows, sniff
+from models.imports.values import DateOrder, DecimalMark, date_order_of, decimal_mark_of
+
+SAMPLE_ROWS = 200  # rows read to tell the date order and decimal mark
+
+_FIELD_WORDS = {
+    Field.CUSTOMER: "the customer's name", Field.NUMBER: "the invoice number",
+    Field.ISSUED: "the invoice date", Field.TOTAL: "the invoice total",
+    Field.LINE_TOTAL: "the line amounts",
+}
+
+
+@dataclass(frozen=True)
+class Detected:
+    """What Duly found in a file: its format, header, layout (None: not recognised),
+    date order (None: cannot be told) and decimal mark, and its first rows."""
+
+    table: TableFormat
+    header: list[str]
+    preset: Preset | None
+    date_order: DateOrder | None
+    decimal_mark: DecimalMark
+    sample: list[Row]
+
+
+def detect(path: Path, source: Source | None = None) -> Detected:
+    """Look at the file; raises FileRefused for one that is not a table."""
+    table = sniff(path, KNOWN_COLUMNS)
+    names = header(path, table)
+    preset = recognise(names, source)
+    sample = list(itertools.islice(rows(path, table), SAMPLE_ROWS))
+    order: DateOrder | None = None
+    mark: DecimalMark | None = None
+    if preset is not None:
+        dates = [preset.column_for(f, names) for f in (Field.ISSUED, Field.DUE, Field.PAID_ON)]
+        order = date_order_of(row.get(c) for row in sample for c in dates if c)
+        if order is None and preset.day_first is not None:
+            order = DateOrder.DAY_FIRST if preset.day_first else DateOrder.MONTH_FIRST
+        amounts = [preset.column_for(f, names) for f in (
+            Field.TOTAL, Field.LINE_TOTAL, Field.PAID, Field.BALANCE)]
+        mark = decimal_mark_of(row.get(c) for row in sample for c in amounts if c)
+    return Detected(table, names, preset, order, mark or DecimalMark.POINT, sample)
+
+
+def read_settings(detected: Detected, *, currency: str, preset: Preset | None = None,
+                  date_order: DateOrder | None = None,
+                  decimal_mark: DecimalMark | None = None) -> ReadSettings:
+    """How to read the file: the layout found (or chosen), and its date order and
+    decimal mark (found, or the user's). Raises FileRefused for a layout Duly does not
+    know or a date order that is not known."""
+    layout = preset or detected.preset
+    if layout is None:
+        raise FileRefused(unknown_layout(detected.header))
+    columns = {f: c for f in Field if (c := layout.column_for(f, detected.header))}
+    missing = [f for f in layout.required() if f not in columns]
+    if missing:
+        raise FileRefused(
+            f"The file has no column for {_and(_FIELD_WORDS.get(f, f.value) for f in missing)}"
+            f" (a {layout.title} export has {_and(layout.columns[f][0] for f in missing)}).")
+    order = date_order or detected.date_order
+    if order is None and layout.holds is Holds.INVOICES and _numeric_dates(detected, columns):
+        raise FileRefused("Every date in the file reads both ways (05/06/2026 could be 5 June "
+                          "or 6 May): say whether the day or the month comes first.")
+    return ReadSettings(layout, detected.table, order, decimal_mark or detected.decimal_mark,
+                        currency, columns)
+
+
+def unknown_layout(names: list[str]) -> str:
+    """Why a file's layout is not known, naming the columns it has and those needed."""
+    shown = ", ".join(n for n in names[:12] if n) + ("…" if len(names) > 12 else "")
+    return (f"Duly does not recognise this file's columns ({shown}). An invoice list needs "
+            f"columns for the customer, the invoice number, its date and its total; a "
+            f"customer list, the customer's name. Choose the columns yourself, or export the "
+            f"list again from your accounting program.")
+
+
+def _numeric_dates(detected: Detected, columns: dict[Field, str]) -> bool:
+    issued = columns.get(Field.ISSUED)
+    return any("/" in row.get(issued) or "." in row.get(issued) for row in detected.sample)
+
+
+def _and(words: Iterable[object]) -> str:
+    items = [str(w) for w in words]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,419 @@
+"""The dry run: what importing a file would do to the store, record by record, without
+writing anything.
+
+Records are matched to what is already here by the program's own key first (kept from
+earlier imports); a customer not yet linked is matched by exact name or e-mail (the
+user confirms these), an invoice by its number when it is the same customer's and the
+same amount. The conflict rule: a field changes only where the file changed it since
+the last import; where Duly changed it too (and to something else), it is a conflict,
+shown side by side and never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from models.customer_account import DEFAULT_NET_DAYS
+from models.imports.records import (
+    CustomerRecord,
+    InvoiceRecord,
+    ReadSettings,
+    RefusedRow,
+    read_records,
+)
+from models.imports.sources import Holds
+from models.kinds import ImportedKind, InvoiceStatus
+from models.ledger import invoice_problems
+from models.mail import valid_address
+from models.money import format_money
+from models.schema import Customer, ExternalRecord, ImportBatch, Invoice
+
+# Words in a program's status column that say an invoice never went out, or was voided.
+_NOT_ISSUED = ("draft", "deleted", "submitted")
+_VOIDED = ("voided", "void", "cancelled")
+_PAID = ("paid",)
+
+
+class Match(StrEnum):
+    """How a record was found among what is already here."""
+
+    KEY = "key"  # by the program's own key, from an earlier import
+    NAME = "name"  # by the customer's exact name (the user confirms)
+    EMAIL = "email"  # by the customer's e-mail address (the user confirms)
+    NUMBER = "number"  # an invoice entered by hand with the same number and amount
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A field the import changes: its name as the user knows it, before and after."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field changed both in Duly and in the file since the last import: kept as
+    Duly has it, shown side by side."""
+
+    what: str  # "Invoice INV-1" or "Customer Zoë Café"
+    field: str
+    in_duly: str
+    in_file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CustomerStep:
+    """What happens to one customer of the file."""
+
+    record: CustomerRecord
+    customer_id: int | None
+    match: Match
+    changes: tuple[FieldChange, ...] = ()
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class InvoiceStep:
+    """What happens to one invoice (or credit note) of the file: created, changed,
+    paid (``pays_minor`` recorded as a payment), voided, or nothing."""
+
+    record: InvoiceRecord
+    invoice_id: int | None
+    match: Match
+    customer_key: str
+    changes: tuple[FieldChange, ...] = ()
+    pays_minor: int = 0
+    voids: bool = False
+    due: dt.date | None = None
+
+    @property
+    def does_something(self) -> bool:
+        """Whether the store changes for it."""
+        return self.invoice_id is None or bool(self.changes) or bool(self.pays_minor) \
+            or self.voids or self.match is not Match.KEY
+
+
+@dataclass(frozen=True)
+class MissingInvoice:
+    """An invoice an earlier import of this source brought in, still open here, and not in
+    this file: perhaps paid, perhaps deleted. The user says which."""
+
+    invoice_id: int
+    number: str
+    customer_name: str
+    open_minor: int
+    currency: str
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would do, for the dry run and for the import itself."""
+
+    file_name: str
+    file_hash: str
+    layout: str
+    same_file_as: int | None = None  # an earlier import of this very file
+    customers: list[CustomerStep] = field(default_factory=list)
+    invoices: list[InvoiceStep] = field(default_factory=list)
+    refused: list[RefusedRow] = field(default_factory=list)
+    skipped: list[RefusedRow] = field(default_factory=list)  # drafts and the like
+    conflicts: list[Conflict] = field(default_factory=list)
+    missing: list[MissingInvoice] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """New, changed and unchanged customers and invoices; refused and skipped rows."""
+        def tally(steps: Iterable[Any], new: Callable[[Any], bool],
+                  changed: Callable[[Any], bool]) -> tuple[int, int, int]:
+            n = c = u = 0
+            for step in steps:
+                if new(step):
+                    n += 1
+                elif changed(step):
+                    c += 1
+                else:
+                    u += 1
+            return n, c, u
+
+        cn, cc, cu = tally(self.customers, lambda s: s.customer_id is None,
+                           lambda s: bool(s.changes) or s.match is not Match.KEY)
+        inn, ic, iu = tally(self.invoices, lambda s: s.invoice_id is None,
+                            lambda s: s.does_something)
+        return {"customers_new": cn, "customers_changed": cc, "customers_unchanged": cu,
+                "invoices_new": inn, "invoices_changed": ic, "invoices_unchanged": iu,
+                "refused": len(self.refused), "skipped": len(self.skipped),
+                "conflicts": len(self.conflicts), "missing": len(self.missing)}
+
+    @property
+    def changes_nothing(self) -> bool:
+        """Whether importing would leave the store as it is."""
+        counts = self.counts()
+        return not (counts["customers_new"] or counts["customers_changed"]
+                    or counts["invoices_new"] or counts["invoices_changed"])
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 of the file's bytes, read in pieces."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for piece in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def plan_import(path: Path, settings: ReadSettings, *,
+                progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+    """Read the file and work out what importing it would do; writes nothing."""
+    source = settings.preset.source
+    digest = file_hash(path)
+    plan = ImportPlan(path.name, digest, settings.preset.key)
+    earlier = (ImportBatch.select(ImportBatch.id)
+               .where((ImportBatch.source == source) & (ImportBatch.file_hash == digest)
+                      & ImportBatch.undone_at.is_null()).scalar())
+    plan.same_file_as = earlier
+    known = _Known(source)
+    seen: dict[str, InvoiceRecord] = {}
+    size = max(path.stat().st_size, 1)
+    for count, record in enumerate(read_records(path, settings), start=1):
+        if isinstance(record, RefusedRow):
+            plan.refused.append(record)
+        elif isinstance(record, CustomerRecord):
+            known.customer_step(record, plan)
+        else:
+            _invoice(record, settings, known, seen, plan)
+        if progress is not None and count % 500 == 0:
+            progress(min(count * 200, size - 1), size)  # a rough share of the file
+    if settings.preset.holds is Holds.INVOICES:
+        plan.missing = known.missing(seen)
+    plan.customers = list(known.customer_steps.values())
+    return plan
+
+
+class _Known:
+    """What the store already has of this source, read once per dry run."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.records: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {
+            (kind, key): (row_id, json.loads(imported))
+            for kind, key, row_id, imported in ExternalRecord.select(
+                ExternalRecord.kind, ExternalRecord.key, ExternalRecord.row_id,
+                ExternalRecord.imported).where(ExternalRecord.source == source).tuples()}
+        linked = {row_id for (kind, _k), (row_id, _i) in self.records.items()
+                  if kind == ImportedKind.CUSTOMER}
+        self.by_name: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        for customer_id, name, email in Customer.select(
+                Customer.id, Customer.name, Customer.billing_email).tuples():
+            if customer_id in linked:
+                continue
+            self.by_name.setdefault(name.strip().casefold(), customer_id)
+            if email.strip():
+                self.by_email.setdefault(email.strip().casefold(), customer_id)
+        self.customer_steps: dict[str, CustomerStep] = {}
+
+    def customer_step(self, record: CustomerRecord, plan: ImportPlan,
+                      currency: str | None = None) -> CustomerStep | RefusedRow:
+        """The customer's step (the first record of a customer decides), or why not."""
+        step = self.customer_steps.get(record.key)
+        if step is not None:
+            return step
+        if record.email and not valid_address(record.email):
+            record = _without_email(record)
+        found = self.records.get((ImportedKind.CUSTOMER, record.key))
+        if found is not None:
+            customer = Customer.get_by_id(found[0])
+            changes, conflicts = _customer_changes(customer, record, found[1])
+            plan.conflicts += conflicts
+            step = CustomerStep(record, customer.id, Match.KEY, changes, customer.currency)
+        elif (customer_id := self.by_name.get(record.name.casefold())) is not None:
+            step = self._matched(record, customer_id, Match.NAME)
+        elif record.email and (customer_id := self.by_email.get(
+                record.email.casefold())) is not None:
+            step = self._matched(record, customer_id, Match.EMAIL)
+        else:
+            step = CustomerStep(record, None, Match.NEW,
+                                currency=record.currency or currency or "")
+        self.customer_steps[record.key] = step
+        return step
+
+    def _matched(self, record: CustomerRecord, customer_id: int, match: Match) -> CustomerStep:
+        customer = Customer.get_by_id(customer_id)
+        changes, _conflicts = _customer_changes(customer, record, None)
+        return CustomerStep(record, customer_id, match, changes, customer.currency)
+
+    def missing(self, seen: dict[str, InvoiceRecord]) -> list[MissingInvoice]:
+        """Invoices imported from this source before, open here, absent from the file."""
+        ids = [row_id for (kind, key), (row_id, _i) in self.records.items()
+               if kind == ImportedKind.INVOICE and key not in seen]
+        found: list[MissingInvoice] = []
+        for start in range(0, len(ids), 500):
+            query = (Invoice.select(Invoice.id, Invoice.number, Customer.name,
+                                    Invoice.open_minor, Invoice.currency)
+                     .join(Customer)
+                     .where(Invoice.id.in_(ids[start:start + 500]) & (Invoice.open_minor > 0)
+                            & (Invoice.status != InvoiceStatus.VOID)))
+            found += [MissingInvoice(*row) for row in query.tuples()]
+        return sorted(found, key=lambda m: m.number)
+
+
+def _without_email(record: CustomerRecord) -> CustomerRecord:
+    from dataclasses import replace
+
+    return replace(record, email="")
+
+
+def _customer_changes(customer: Customer, record: CustomerRecord,
+                      imported: dict[str, Any] | None
+                      ) -> tuple[tuple[FieldChange, ...], list[Conflict]]:
+    """The customer's fields the file changes, and the conflicts (see module doc)."""
+    fields = {"name": ("Name", customer.name, record.name),
+              "email": ("E-mail", customer.billing_email, record.email),
+              "phone": ("Phone", customer.phone, record.phone),
+              "address": ("Address", customer.address, record.address)}
+    changes: list[FieldChange] = []
+    conflicts: list[Conflict] = []
+    for key, (label, in_duly, in_file) in fields.items():
+        if not in_file or in_file == in_duly:
+            continue
+        last = imported.get(key) if imported is not None else in_duly
+        if last == in_file:
+            continue  # the file did not change it since: Duly's edit stands
+        if imported is not None and in_duly != last:
+            conflicts.append(Conflict(f"Customer {customer.name}", label, in_duly, in_file,
+                                      record.line))
+            continue
+        changes.append(FieldChange(label, in_duly, in_file))
+    return tuple(changes), conflicts
+
+
+def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
+             seen: dict[str, InvoiceRecord], plan: ImportPlan) -> None:
+    earlier = seen.get(record.number)
+    if earlier is not None:
+        if (earlier.total_minor, earlier.customer.key) != (record.total_minor,
+                                                           record.customer.key):
+            plan.refused.append(RefusedRow(record.line, (
+                f"Invoice {record.number} is in the file twice with different amounts or "
+                f"customers (lines {earlier.line} and {record.line}).")))
+        return
+    seen[record.number] = record
+    status = record.status.casefold()
+    if any(word == status or status.startswith(word) for word in _NOT_ISSUED):
+        plan.skipped.append(RefusedRow(record.line, f"Invoice {record.number} is a "
+                                                    f"{record.status.lower()}: not imported."))
+        return
+    customer = known.customer_step(record.customer, plan, record.currency)
+    if isinstance(customer, RefusedRow):
+        plan.refused.append(customer)
+        return
+    if customer.currency and customer.currency != record.currency:
+        plan.refused.append(RefusedRow(record.line, (
+            f"Invoice {record.number} is in {record.currency}, but {record.customer.name} "
+            f"keeps an account in {customer.currency}: Duly keeps one currency per "
+            f"customer.")))
+        return
+    due = record.due or record.issued + dt.timedelta(
+        days=record.customer.terms_days or DEFAULT_NET_DAYS)
+    problems = invoice_problems(record.number, record.issued, due, record.total_minor)
+    if problems:
+        plan.refused.append(RefusedRow(record.line, " ".join(m for _f, m in problems)))
+        return
+    voided = any(status.startswith(word) for word in _VOIDED)
+    file_open = 0 if voided else _file_open(record, status)
+    kind = ImportedKind.CREDIT_NOTE if record.credit else ImportedKind.INVOICE
+    found = known.records.get((kind, record.number))
+    step: InvoiceStep | None
+    if found is not None:
+        step = _known_invoice(record, found[0], found[1], customer, file_open, voided, due,
+                              plan)
+    elif record.credit:
+        step = InvoiceStep(record, None, Match.NEW, customer.record.key, due=due)
+    else:
+        step = _unlinked_invoice(record, customer, file_open, voided, due, plan)
+    if step is not None:
+        plan.invoices.append(step)
+
+
+def _file_open(record: InvoiceRecord, status: str) -> int:
+    if record.open_minor is not None:
+        return record.open_minor
+    return 0 if status in _PAID else record.total_minor
+
+
+def _unlinked_invoice(record: InvoiceRecord, customer: CustomerStep, file_open: int,
+                      voided: bool, due: dt.date, plan: ImportPlan) -> InvoiceStep | None:
+    same = Invoice.get_or_none(Invoice.number == record.number)
+    if same is None:
+        if voided:
+            plan.skipped.append(RefusedRow(record.line, f"Invoice {record.number} is voided: "
+                                                        f"not imported."))
+            return None
+        return InvoiceStep(record, None, Match.NEW, customer.record.key,
+                           pays_minor=record.total_minor - file_open, due=due)
+    if same.customer_id != customer.customer_id or same.amount_minor != record.total_minor:
+        plan.refused.append(RefusedRow(record.line, (
+            f"Invoice {record.number} is already in Duly, for "
+            f"{format_money(same.amount_minor, same.currency)} to another customer or of "
+            f"another amount: change one of the numbers, then import again.")))
+        return None
+    return _known_invoice(record, same.id, None, customer, file_open, voided, due, plan,
+                          match=Match.NUMBER)
+
+
+def _known_invoice(record: InvoiceRecord, invoice_id: int, imported: dict[str, Any] | None,
+                   customer: CustomerStep, file_open: int, voided: bool, due: dt.date,
+                   plan: ImportPlan, match: Match = Match.KEY) -> InvoiceStep:
+    invoice = Invoice.get_by_id(invoice_id)
+    what = f"Invoice {record.number}"
+    changes: list[FieldChange] = []
+    for key, label, in_duly, in_file in (
+            ("due", "Due date", invoice.due_date, due),
+            ("issued", "Issue date", invoice.issue_date, record.issued)):
+        if in_file == in_duly:
+            continue
+        last = imported.get(key) if imported is not None else in_duly.isoformat()
+        if last == in_file.isoformat():
+            continue
+        if imported is not None and in_duly.isoformat() != last:
+            plan.conflicts.append(Conflict(what, label, in_duly.isoformat(),
+                                           in_file.isoformat(), record.line))
+            continue
+        changes.append(FieldChange(label, in_duly.isoformat(), in_file.isoformat()))
+    if invoice.amount_minor != record.total_minor:
+        plan.conflicts.append(Conflict(what, "Amount", format_money(
+            invoice.amount_minor, invoice.currency), format_money(record.total_minor,
+                                                                  record.currency),
+            record.line))
+    pays = 0
+    if invoice.status != InvoiceStatus.VOID and not voided:
+        if file_open < invoice.open_minor:
+            pays = invoice.open_minor - file_open
+        elif file_open > invoice.open_minor:
+            plan.conflicts.append(Conflict(
+                what, "Still owed", format_money(invoice.open_minor, invoice.currency),
+                format_money(file_open, record.currency), record.line))
+    voids = voided and invoice.status != InvoiceStatus.VOID
+    return InvoiceStep(record, invoice_id, match, customer.record.key, tuple(changes), pays,
+                       voids, due)
+
+
+def imported_values(step: InvoiceStep | CustomerStep) -> dict[str, str]:
+    """The fields as this import gives them, kept to judge the next import's changes."""
+    if isinstance(step, CustomerStep):
+        record = step.record
+        return {"name": record.name, "email": record.email, "phone": record.phone,
+                "address": record.address}
+    assert step.due is not None
+    return {"due": step.due.isoformat(), "issued": step.record.issued.isoformat(),
+            "total": str(step.record.total_minor)}

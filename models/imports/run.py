@@ -1,0 +1,243 @@
+"""Importing a file: the dry run's plan carried out in one transaction, all or nothing.
+
+Every customer, invoice and payment it writes goes through the same ledger functions as
+one entered by hand (so balances, promises, aging and the audit log are as if typed), and
+each keeps the program's own key, so the next export updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import cache, partial
+from pathlib import Path
+
+from babel import Locale
+
+from models.audit import record_change
+from models.customer_account import customer_draft
+from models.db import writing
+from models.errors import LedgerError
+from models.imports.plan import (
+    CustomerStep,
+    ImportPlan,
+    InvoiceStep,
+    Match,
+    imported_values,
+    plan_import,
+)
+from models.imports.records import ReadSettings, RefusedRow
+from models.kinds import ImportedKind
+from models.ledger import (
+    CustomerDraft,
+    InvoiceDraft,
+    add_credit_note,
+    add_customer,
+    add_invoice,
+    record_payment,
+    update_customer,
+    update_invoice,
+    void_invoice,
+)
+from models.schema import Customer, ExternalRecord, ImportBatch, Invoice, PaymentTerms
+
+_CODE_MAX = 32  # Customer.code's length
+
+
+class MissingChoice(StrEnum):
+    """What to do with an invoice imported before and absent from a newer file."""
+
+    LEAVE = "leave"  # keep it open as it is
+    PAID = "paid"  # record it as paid in full, on the day of the import
+
+
+class ImportRefused(LedgerError):
+    """Rows the import will not take; nothing was written. ``rows`` says which and why."""
+
+    def __init__(self, rows: list[RefusedRow]) -> None:
+        self.rows = rows
+        count = len(rows)
+        super().__init__("file", f"{count} row{' was' if count == 1 else 's were'} refused, "
+                                 f"so nothing was imported. Correct "
+                                 f"{'it' if count == 1 else 'them'} in the file (or in your "
+                                 f"accounting program) and import again.")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: its log entry (None when the file changed nothing) and the
+    plan it carried out."""
+
+    batch_id: int | None
+    plan: ImportPlan
+
+
+def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
+               today: dt.date, now: dt.datetime | None = None,
+               progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Import the file: customers, invoices and the payments it implies, in one
+    transaction. Raises ImportRefused (writing nothing) when any row is refused."""
+    now = now or dt.datetime.now()
+    with writing():
+        plan = plan_import(path, settings, progress=progress)
+        if plan.refused:
+            raise ImportRefused(plan.refused)
+        if plan.changes_nothing and (not plan.missing or missing is MissingChoice.LEAVE):
+            return ImportResult(None, plan)
+        batch = ImportBatch.create(source=settings.preset.source, layout=plan.layout,
+                                   file_name=plan.file_name, file_hash=plan.file_hash,
+                                   imported_at=now)
+        writer = _Writer(batch.id, settings, today)
+        for step in plan.customers:
+            _as_row(step.record.line, partial(writer.customer, step))
+        for invoice in plan.invoices:
+            _as_row(invoice.record.line, partial(writer.invoice, invoice))
+        if missing is MissingChoice.PAID:
+            for gone in plan.missing:
+                writer.pay(gone.invoice_id, gone.open_minor, today,
+                           f"Not in {plan.file_name}: taken as paid")
+        counts = plan.counts()
+        batch.counts = json.dumps(counts)
+        batch.save()
+        record_change("import", "import_batch", batch.id,
+                      after={"file": plan.file_name, "layout": plan.layout, **counts})
+    return ImportResult(batch.id, plan)
+
+
+def _as_row(line: int, write: Callable[[], None]) -> None:
+    """Write one row's step; the ledger's refusal names the row and undoes the import."""
+    try:
+        write()
+    except ImportRefused:
+        raise
+    except LedgerError as error:
+        raise ImportRefused([RefusedRow(line, error.message)]) from error
+
+
+class _Writer:
+    """Writes one plan's steps, keeping each row's key in the source program."""
+
+    def __init__(self, batch_id: int, settings: ReadSettings, today: dt.date) -> None:
+        self.batch_id = batch_id
+        self.settings = settings
+        self.source = settings.preset.source
+        self.today = today
+        self.customer_ids: dict[str, int] = {}
+
+    def customer(self, step: CustomerStep) -> None:
+        record = step.record
+        if step.customer_id is None:
+            customer_id = add_customer(CustomerDraft(
+                code=self._free_code(record.key, record.name), name=record.name,
+                currency=step.currency or self.settings.currency, billing_email=record.email,
+                phone=record.phone, address=record.address,
+                country=country_code(record.country),
+                payment_terms_id=_terms(record.terms_days)))
+        else:
+            customer_id = step.customer_id
+            if step.changes:
+                draft = customer_draft(customer_id)
+                update_customer(customer_id, replace(
+                    draft, name=record.name or draft.name,
+                    billing_email=record.email or draft.billing_email,
+                    phone=record.phone or draft.phone, address=record.address or draft.address))
+        self.customer_ids[record.key] = customer_id
+        self._keep(ImportedKind.CUSTOMER, record.key, customer_id, imported_values(step))
+
+    def invoice(self, step: InvoiceStep) -> None:
+        record = step.record
+        customer_id = self.customer_ids[step.customer_key]
+        kind = ImportedKind.CREDIT_NOTE if record.credit else ImportedKind.INVOICE
+        invoice_id = step.invoice_id
+        if invoice_id is None and record.credit:
+            invoice_id = add_credit_note(customer_id, number=record.number,
+                                         issue_date=record.issued,
+                                         amount_minor=record.total_minor,
+                                         reason=f"Imported from {self.settings.preset.title}",
+                                         today=self.today)
+        elif invoice_id is None:
+            assert step.due is not None
+            invoice_id = add_invoice(customer_id, InvoiceDraft(
+                number=record.number, issue_date=record.issued, due_date=step.due,
+                amount_minor=record.total_minor, external_ref=record.reference))
+        elif step.changes:
+            invoice = Invoice.get_by_id(invoice_id)
+            assert step.due is not None
+            update_invoice(invoice_id, InvoiceDraft(
+                number=invoice.number, issue_date=record.issued, due_date=step.due,
+                amount_minor=invoice.amount_minor, external_ref=invoice.external_ref or ""))
+        if step.pays_minor:
+            self.pay(invoice_id, step.pays_minor, record.paid_on or self.today,
+                     f"Paid in {self.settings.preset.title}")
+        if step.voids:
+            void_invoice(invoice_id, f"Voided in {self.settings.preset.title}")
+        if not record.credit or step.invoice_id is None:
+            self._keep(kind, record.number, invoice_id, imported_values(step))
+
+    def pay(self, invoice_id: int, amount_minor: int, day: dt.date, reference: str) -> None:
+        """Record what the file says was paid on the invoice, as a payment allocated to it
+        (on the day it gives, or the import's, never after today)."""
+        invoice = Invoice.get_by_id(invoice_id)
+        received = min(max(day, invoice.issue_date), self.today)
+        record_payment(invoice.customer_id, received_on=received, amount_minor=amount_minor,
+                       method="other", reference=reference,
+                       allocate_to=[(invoice_id, amount_minor)], today=self.today)
+
+    def _keep(self, kind: ImportedKind, key: str, row_id: int, values: dict[str, str]) -> None:
+        imported = json.dumps(values, sort_keys=True)
+        updated = (ExternalRecord.update(row_id=row_id, batch=self.batch_id, imported=imported)
+                   .where((ExternalRecord.source == self.source) & (ExternalRecord.kind == kind)
+                          & (ExternalRecord.key == key)).execute())
+        if not updated:
+            ExternalRecord.create(source=self.source, kind=kind, key=key, row_id=row_id,
+                                  batch=self.batch_id, imported=imported)
+
+    def _free_code(self, key: str, name: str) -> str:
+        """The program's account number as Duly's code when it fits and is free; else
+        Duly numbers the customer itself."""
+        code = key.strip()
+        if not code or code == name or len(code) > _CODE_MAX:
+            return ""
+        return "" if Customer.select().where(Customer.code == code).exists() else code
+
+
+def country_code(text: str) -> str:
+    """A country as its two-letter code: "GB", "United Kingdom" or "Deutschland" all
+    read; one Duly cannot place is left empty (the user can set it)."""
+    cleaned = text.strip()
+    if len(cleaned) == 2 and cleaned.isalpha():
+        return cleaned.upper()
+    return _country_names().get(cleaned.casefold(), "")
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for language in ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "nb", "el", "bg"):
+        for code, name in Locale(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(name.casefold(), code)
+    names.update({"uk": "GB", "usa": "US", "u.s.a.": "US", "england": "GB",
+                  "scotland": "GB", "wales": "GB"})
+    return names
+
+
+def _terms(days: int | None) -> int | None:
+    """The payment terms of ``days`` net, made if the business has none such."""
+    if days is None:
+        return None
+    found = PaymentTerms.get_or_none(PaymentTerms.net_days == days)
+    if found is not None:
+        return int(found.id)
+    name = f"Net {days}"
+    if PaymentTerms.get_or_none(PaymentTerms.name == name) is not None:
+        return None
+    return int(PaymentTerms.create(name=name, net_days=days).id)
+
+
+def matched_by_name(plan: ImportPlan) -> list[CustomerStep]:
+    """Customers found by name or e-mail rather than by key: for the user to confirm."""
+    return [step for step in plan.customers if step.match in (Match.NAME, Match.EMAIL)]

@@ -1,0 +1,189 @@
+"""Importing an export: all or nothing, idempotent, in step with a newer export, and
+every refused row named with its line and reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from models import db
+from models.check import check_store
+from models.customer_account import customer_list
+from models.imports.detect import detect, read_settings
+from models.imports.plan import Match, plan_import
+from models.imports.records import ReadSettings
+from models.imports.run import ImportRefused, MissingChoice, run_import
+from models.imports.table import FileRefused
+from models.imports.values import DateOrder
+from models.kinds import InvoiceStatus
+from models.ledger import CustomerDraft, InvoiceDraft, add_customer, update_invoice
+from models.schema import Allocation, Customer, ExternalRecord, ImportBatch, Invoice, Payment
+from tests.unit.imports.exports import XERO_INVOICE_HEADER, write_csv, xero_line
+from tests.unit.ledger_helpers import TODAY
+
+
+def xero_file(path: Path, *lines: list[str]) -> Path:
+    return write_csv(path, XERO_INVOICE_HEADER, list(lines))
+
+
+def settings(path: Path) -> ReadSettings:
+    return read_settings(detect(path), currency="GBP")
+
+
+def first_export(tmp_path: Path) -> Path:
+    return xero_file(
+        tmp_path / "Invoices.csv",
+        xero_line("Zoë Café", "INV-0001", "24/09/2026", "24/10/2026", "1,200.00", "0.00",
+                  "1,200.00", "1,000.00", email="accounts@zoe.example",
+                  street="1 Rue de la Paix", city="Paris", country="France"),
+        xero_line("Zoë Café", "INV-0001", "24/09/2026", "24/10/2026", "1,200.00", "0.00",
+                  "1,200.00", "200.00", description="Travel"),
+        xero_line("Acme Ltd", "INV-0002", "01/10/2026", "31/10/2026", "500.00", "200.00",
+                  "300.00", "500.00"),
+        xero_line("Acme Ltd", "INV-0003", "13/11/2026", "13/12/2026", "80.00", "80.00",
+                  "0.00", "80.00", status="Paid"),
+        xero_line("Acme Ltd", "INV-0004", "20/11/2026", "20/12/2026", "99.00", "0.00",
+                  "99.00", "99.00", status="Draft"))
+
+
+def test_a_xero_export_brings_its_customers_invoices_and_payments_in(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    path = first_export(tmp_path)
+    result = run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+
+    counts = result.plan.counts()
+    assert (counts["customers_new"], counts["invoices_new"], counts["skipped"]) == (2, 3, 1)
+    zoe = Customer.get(Customer.name == "Zoë Café")
+    assert (zoe.billing_email, zoe.country, zoe.currency) == ("accounts@zoe.example", "FR",
+                                                              "GBP")
+    assert zoe.address == "1 Rue de la Paix\nParis\nFrance"
+    one = Invoice.get(Invoice.number == "INV-0001")
+    assert (one.amount_minor, one.open_minor, one.due_date) == (120000, 120000,
+                                                                dt.date(2026, 10, 24))
+    assert Invoice.get(Invoice.number == "INV-0002").open_minor == 30000
+    paid = Invoice.get(Invoice.number == "INV-0003")
+    assert (paid.open_minor, paid.status) == (0, InvoiceStatus.PAID)
+    assert not Invoice.select().where(Invoice.number == "INV-0004").exists()  # a draft
+    assert Payment.select().count() == 2  # what the file says was paid, as payments
+    assert Allocation.select().count() == 2
+    assert check_store() == []
+
+
+def test_importing_the_same_file_again_changes_nothing(empty_store: db.Store,
+                                                       tmp_path: Path) -> None:
+    path = first_export(tmp_path)
+    first = run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    again = run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+
+    assert again.batch_id is None
+    assert again.plan.same_file_as == first.batch_id
+    assert again.plan.changes_nothing
+    assert (Customer.select().count(), Invoice.select().count(), Payment.select().count()) \
+        == (2, 3, 2)
+    assert ImportBatch.select().count() == 1
+
+
+def test_a_newer_export_records_what_was_paid_since_and_asks_about_what_is_gone(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    path = first_export(tmp_path)
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    newer = xero_file(
+        tmp_path / "Invoices (1).csv",
+        xero_line("Zoë Café", "INV-0001", "24/09/2026", "31/10/2026", "1,200.00", "1,200.00",
+                  "0.00", "1,200.00", status="Paid"),
+        xero_line("Acme Ltd", "INV-0003", "13/11/2026", "13/12/2026", "80.00", "80.00",
+                  "0.00", "80.00", status="Paid"))
+
+    plan = plan_import(newer, settings(newer))
+    (zoe,) = [s for s in plan.invoices if s.record.number == "INV-0001"]
+    assert zoe.pays_minor == 120000
+    assert [c.field for c in zoe.changes] == ["Due date"]
+    assert [m.number for m in plan.missing] == ["INV-0002"]
+
+    run_import(newer, settings(newer), missing=MissingChoice.PAID, today=TODAY)
+    assert Invoice.get(Invoice.number == "INV-0001").open_minor == 0
+    assert Invoice.get(Invoice.number == "INV-0001").due_date == dt.date(2026, 10, 31)
+    assert Invoice.get(Invoice.number == "INV-0002").open_minor == 0  # taken as paid
+    assert Customer.select().count() == 2  # matched by key, not duplicated
+    assert check_store() == []
+
+
+def test_a_change_made_in_duly_and_in_the_file_is_a_conflict_left_as_duly_has_it(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    path = first_export(tmp_path)
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    one = Invoice.get(Invoice.number == "INV-0001")
+    update_invoice(one.id, InvoiceDraft(number="INV-0001", issue_date=one.issue_date,
+                                        due_date=dt.date(2026, 11, 7),
+                                        amount_minor=one.amount_minor))
+    newer = xero_file(
+        tmp_path / "newer.csv",
+        xero_line("Zoë Café", "INV-0001", "24/09/2026", "31/10/2026", "1,200.00", "0.00",
+                  "1,200.00", "1,200.00"))
+
+    plan = plan_import(newer, settings(newer))
+    assert [(c.field, c.in_duly, c.in_file) for c in plan.conflicts] == [
+        ("Due date", "2026-11-07", "2026-10-31")]
+    run_import(newer, settings(newer), missing=MissingChoice.LEAVE, today=TODAY)
+    assert Invoice.get(Invoice.number == "INV-0001").due_date == dt.date(2026, 11, 7)
+
+
+def test_a_customer_already_here_is_matched_by_name_not_duplicated(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    add_customer(CustomerDraft(code="ACME", name="Acme Ltd", currency="GBP"))
+    path = first_export(tmp_path)
+    plan = plan_import(path, settings(path))
+    (acme,) = [s for s in plan.customers if s.record.name == "Acme Ltd"]
+    assert acme.match is Match.NAME
+
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    assert [r.name for r in customer_list(TODAY, today=TODAY)].count("Acme Ltd") == 1
+    assert ExternalRecord.select().where(ExternalRecord.kind == "customer").count() == 2
+
+
+def test_a_refused_row_is_named_and_nothing_is_written(empty_store: db.Store,
+                                                       tmp_path: Path) -> None:
+    path = xero_file(
+        tmp_path / "bad.csv",
+        xero_line("Zoë Café", "INV-0001", "24/09/2026", "24/10/2026", "1,200.00", "0.00",
+                  "1,200.00", "1,200.00"),
+        xero_line("Acme Ltd", "INV-0002", "31/09/2026", "31/10/2026", "500.00", "0.00",
+                  "500.00", "500.00"),
+        xero_line("Acme Ltd", "INV-0003", "01/10/2026", "31/10/2026", "lots", "0.00",
+                  "500.00", "500.00"),
+        xero_line("Bee Ltd", "INV-0001", "24/09/2026", "24/10/2026", "9.00", "0.00",
+                  "9.00", "9.00"),
+        xero_line("Acme Ltd", "INV-0005", "01/10/2026", "31/10/2026", "5.00", "0.00",
+                  "5.00", "5.00", currency="XYZ"))
+
+    with pytest.raises(ImportRefused) as refused:
+        run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    reasons = {row.line: row.reason for row in refused.value.rows}
+    assert "not a day of the calendar" in reasons[3]
+    assert "is not an amount" in reasons[4]
+    assert "twice with different amounts" in reasons[5]
+    assert "not a currency Duly knows" in reasons[6]
+    assert (Customer.select().count(), Invoice.select().count()) == (0, 0)
+
+
+def test_a_file_of_unknown_columns_says_what_it_saw_and_what_it_needs(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", ["Kunde", "Rechnung", "Betrag"],
+                     [["Müller GmbH", "R-1", "1.234,50"]])
+    with pytest.raises(FileRefused, match="does not recognise this file's columns "
+                                          r"\(Kunde, Rechnung, Betrag\)"):
+        settings(path)
+
+
+def test_dates_that_read_both_ways_are_asked_about_never_guessed(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    path = xero_file(tmp_path / "ambiguous.csv", xero_line(
+        "Zoë Café", "INV-0001", "05/06/2026", "07/08/2026", "10.00", "0.00", "10.00",
+        "10.00"))
+    with pytest.raises(FileRefused, match="reads both ways"):
+        settings(path)
+    chosen = read_settings(detect(path), currency="GBP", date_order=DateOrder.MONTH_FIRST)
+    run_import(path, chosen, missing=MissingChoice.LEAVE, today=TODAY)
+    assert Invoice.get(Invoice.number == "INV-0001").issue_date == dt.date(2026, 5, 6)
