@@ -70,6 +70,11 @@ def round_to_minor(amount: Decimal, currency: str) -> int:
 
 def format_money(minor: int, currency: str) -> str:
     """A plain, locale-neutral display: ``1,234.50 EUR``."""
+    return f"{format_amount(minor, currency)} {currency}"
+
+
+def format_amount(minor: int, currency: str) -> str:
+    """The amount without its currency, where a heading names it: ``1,234.50``."""
     value = from_minor(minor, currency)
     places = exponent(currency)
-    return f"{value:,.{places}f} {currency}"
+    return f"{value:,.{places}f}"

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from models.accounts import AccountRow, bucket_labels, currency_totals
-from models.money import format_money, from_minor
+from models.money import format_amount, format_money, from_minor
 from reports.text_table import text_table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,8 +64,8 @@ def overdue_table(rows: Sequence[AccountRow], as_of: dt.date,
     """A plain-text table of the accounts with per-currency totals underneath."""
     header = ["Customer", "Cur", "Overdue", *bucket_labels(edges)[1:], "Days", "Last contact",
               "Flags"]
-    lines = [[r.name, r.currency, format_money(r.overdue_minor, r.currency).rsplit(" ", 1)[0],
-              *(format_money(b, r.currency).rsplit(" ", 1)[0] for b in r.buckets[1:]),
+    lines = [[r.name, r.currency, format_amount(r.overdue_minor, r.currency),
+              *(format_amount(b, r.currency) for b in r.buckets[1:]),
               str(r.oldest_days_overdue),
               f"{r.last_contact_on} {r.last_contact_kind}" if r.last_contact_on else "",
               flags(r)] for r in rows]

@@ -37,7 +37,7 @@ from models.errors import LedgerError
 from models.interest import InterestPeriod, exact_amount
 from models.kinds import ChargeKind
 from models.letter_context import contact_name
-from models.money import format_money
+from models.money import format_amount, format_money
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
@@ -248,7 +248,7 @@ def _short_date(day: dt.date) -> str:
 
 def _money(minor: int, currency: str) -> str:
     """An amount without its currency code (the heading names it)."""
-    return format_money(minor, currency).rsplit(" ", 1)[0]
+    return format_amount(minor, currency)
 
 
 # --- reading the body --------------------------------------------------------------

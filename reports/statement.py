@@ -45,7 +45,7 @@ from models.dates import long_date
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus
 from models.letter_context import early_payment_saving
-from models.money import format_money
+from models.money import format_amount, format_money
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
 from reports.page import (
@@ -272,7 +272,7 @@ def total_words(data: StatementData) -> tuple[str, str]:
 
 def money_cell(minor: int, currency: str) -> str:
     """An amount without its currency code (the column header names it)."""
-    return format_money(minor, currency).rsplit(" ", 1)[0]
+    return format_amount(minor, currency)
 
 
 def document_table(rows: list[list[Any]], widths: Sequence[float], width: float, *,

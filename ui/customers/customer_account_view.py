@@ -29,7 +29,7 @@ from models.accounts import bucket_labels
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
 from models.followup import FollowUpStatus
 from models.kinds import Channel
-from models.money import format_money
+from models.money import format_amount, format_money
 from models.timeline import TIMELINE_FILTERS, TimelineEntry
 from ui.common.elided_label import ElidedLabel
 from ui.common.rows_model import AGENCY, ID_ROLE, RowsModel, format_day
@@ -538,7 +538,7 @@ class CustomerAccountView(QWidget):
 
 def _amount(minor: int, currency: str) -> str:
     """An aging bucket: the amount without its currency (the balance beside it says it)."""
-    return format_money(minor, currency).rsplit(" ", 1)[0] if minor else "–"
+    return format_amount(minor, currency) if minor else "–"
 
 
 TIMELINE_WHAT_WIDTH = 150

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from models.customer_account import InvoiceRow
 from models.kinds import InvoiceStatus
 from models.ledger import LedgerError, parse_amount
-from models.money import format_money, from_minor
+from models.money import format_amount, format_money, from_minor
 from ui.common.rows_model import (
     AGENCY,
     ALIGN,
@@ -68,13 +68,14 @@ class InvoicesModel(RowsModel):
         Column("Number", lambda r: r.number, lambda r: r.number.casefold()),
         Column("Issued", lambda r: format_day(r.issue_date), lambda r: r.issue_date),
         Column("Due", lambda r: format_day(r.due_date), lambda r: r.due_date),
-        Column("Amount", lambda r: format_money(r.amount_minor, r.currency),
+        # The account's currency is named above the table, once.
+        Column("Amount", lambda r: format_amount(r.amount_minor, r.currency),
                lambda r: (r.currency, r.amount_minor), money=True),
-        Column("Paid", lambda r: format_money(r.paid_minor, r.currency),
+        Column("Paid", lambda r: format_amount(r.paid_minor, r.currency),
                lambda r: (r.currency, r.paid_minor), money=True),
-        Column("Open", lambda r: format_money(r.open_minor, r.currency),
+        Column("Open", lambda r: format_amount(r.open_minor, r.currency),
                lambda r: (r.currency, r.open_minor), money=True),
-        Column("Days overdue", _days, lambda r: r.days_overdue, money=True),
+        Column("Days late", _days, lambda r: r.days_overdue, money=True),
         Column("Status", invoice_status, invoice_status, tooltip=_status_tooltip),
     )
 

@@ -68,3 +68,18 @@ def test_a_long_customer_name_is_cut_with_the_whole_name_in_its_tooltip(qtbot):
     assert label.is_elided()
     label.resize(label.fontMetrics().horizontalAdvance(name) + 40, 30)
     qtbot.waitUntil(lambda: label.toolTip() == "")
+
+
+def test_an_accounts_invoices_show_every_column_whole_at_1280_by_800(
+        open_window, demo_file, qtbot):
+    window = _at_1280(open_window, demo_file, qtbot)
+    window.show_area("customers")
+    page = window.page("customers")
+    with qtbot.waitSignal(page.account_loaded, timeout=10000):
+        page.show_customer(12)  # has an invoice "Overdue, part paid"
+    table = page.view.invoices_table
+    qtbot.waitUntil(lambda: table.isVisible() and page.view.invoices.rowCount() > 0)
+    header = table.horizontalHeader()
+    used = sum(header.sectionSize(n) for n in range(header.count()))
+    assert used <= table.viewport().width()  # nothing hides to the right
+    assert table.horizontalScrollBar().maximum() == 0
