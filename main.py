@@ -139,6 +139,8 @@ def _import_parsers(commands: Any) -> None:
     imports.add_argument("file", type=Path, help="the exported file")
     imports.add_argument("--source", choices=[s.value for s in _sources()],
                          help="the program it comes from (default: recognised by its columns)")
+    imports.add_argument("--mapping", metavar="NAME",
+                         help="read it with a column mapping saved in the window's import")
     order = imports.add_mutually_exclusive_group()
     order.add_argument("--day-first", action="store_true",
                        help="dates are written day first (24/11/2026)")
@@ -416,6 +418,7 @@ def _import(args: argparse.Namespace) -> int:
     from models.db import default_store_path, known_errors, open_store, writing
     from models.errors import LedgerError
     from models.imports.detect import detect, read_settings
+    from models.imports.mappings import mapping_preset
     from models.imports.plan import plan_import
     from models.imports.run import ImportRefused, MissingChoice, run_import
     from models.imports.values import DateOrder
@@ -431,8 +434,9 @@ def _import(args: argparse.Namespace) -> int:
             business = business_details()
             try:
                 detected = detect(args.file, ImportSource(args.source) if args.source else None)
+                preset = mapping_preset(args.mapping) if args.mapping else None
                 settings = read_settings(detected, currency=business.currency if business
-                                         else "EUR", date_order=order)
+                                         else "EUR", preset=preset, date_order=order)
             except LedgerError as error:
                 print(error.message, file=sys.stderr)
                 return 2

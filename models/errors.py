@@ -2,9 +2,10 @@
 
 Each kind is handled in its own way by the window: bad input re-opens the form at the
 field (:class:`LedgerError`); a mail problem points to the mail settings
-(``models.mail.MailError``); a keyring problem says the password cannot be kept
-(``models.mail_password.KeyringUnavailable``); a store problem says why the file cannot
-be used (``models.db.StoreError``). Anything that is none of these is a bug.
+(:class:`MailError`); a keyring problem says the password cannot be kept
+(:class:`KeyringUnavailable`); a store problem says why the file cannot be used
+(``models.db.StoreError``). Anything that is none of these is a bug. The kinds live here,
+not beside the mail and keyring code, so the window knows them without loading those.
 """
 
 from __future__ import annotations
@@ -28,6 +29,26 @@ class Refusal(Exception):
 class LedgerError(Refusal, ValueError):
     """Bad input: what the user entered (or asked for) breaks a business rule; the
     message says how to put it right."""
+
+
+class MailError(Refusal):
+    """A mail problem: the mail server could not take a message. ``field`` says what failed:
+    "unreachable", "tls", "login", "sender", "recipients", "message" or "server"; or
+    "uncertain" when the connection broke while the message was handed over, so it
+    may have been sent."""
+
+
+class KeyringUnavailable(Refusal):
+    """A keyring problem: no keyring can keep the password; the message says why in the
+    user's words.
+
+    ``reason`` is "none" (no keyring on this computer), "locked", "cancelled" (the user
+    dismissed the unlock prompt) or "error" (the keyring service failed).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__("keyring", message)
+        self.reason = reason
 
 
 class FieldProblems(LedgerError):

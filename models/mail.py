@@ -25,7 +25,7 @@ import peewee as pw
 
 from models.audit import record_change
 from models.db import writing
-from models.errors import LedgerError, Refusal
+from models.errors import LedgerError, MailError
 from models.schema import ContactPerson, Customer, Setting
 
 SECURITY = ("starttls", "ssl", "none")
@@ -51,13 +51,6 @@ class MailSettings:
     sender_address: str
     reply_to: str = ""
     bcc_self: bool = False
-
-
-class MailError(Refusal):
-    """A mail problem: the mail server could not take a message. ``field`` says what failed:
-    "unreachable", "tls", "login", "sender", "recipients", "message" or "server"; or
-    "uncertain" when the connection broke while the message was handed over, so it
-    may have been sent."""
 
 
 def mail_settings() -> MailSettings | None:

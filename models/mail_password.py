@@ -23,7 +23,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer
 from keyring.errors import KeyringError, KeyringLocked, NoKeyringError, PasswordDeleteError
 
-from models.errors import LedgerError, Refusal
+from models.errors import KeyringUnavailable, LedgerError
 from models.mail import MailSettings
 
 SERVICE = "Duly SMTP"
@@ -55,19 +55,6 @@ _DBUS_ERROR = _optional_class("jeepney", "DBusErrorResponse")
 _DBUS_CONNECTION = _optional_class("jeepney.io.blocking", "DBusConnection")
 # OSError: the D-Bus socket is missing or went away mid-call.
 _KEYRING_ERRORS = (KeyringError, OSError) + _SECRET_STORAGE_ERROR + _DBUS_ERROR
-
-
-class KeyringUnavailable(Refusal):
-    """A keyring problem: no keyring can keep the password; the message says why in the
-    user's words.
-
-    ``reason`` is "none" (no keyring on this computer), "locked", "cancelled" (the user
-    dismissed the unlock prompt) or "error" (the keyring service failed).
-    """
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__("keyring", message)
-        self.reason = reason
 
 
 def save_password(settings: MailSettings, password: str) -> None:

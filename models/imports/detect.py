@@ -52,17 +52,20 @@ def detect(path: Path, source: Source | None = None) -> Detected:
     names = header(path, table)
     preset = recognise(names, source)
     sample = list(itertools.islice(rows(path, table), SAMPLE_ROWS))
-    order: DateOrder | None = None
-    mark: DecimalMark | None = None
-    if preset is not None:
-        dates = [preset.column_for(f, names) for f in (Field.ISSUED, Field.DUE, Field.PAID_ON)]
-        order = date_order_of(row.get(c) for row in sample for c in dates if c)
-        if order is None and preset.day_first is not None:
-            order = DateOrder.DAY_FIRST if preset.day_first else DateOrder.MONTH_FIRST
-        amounts = [preset.column_for(f, names) for f in (
-            Field.TOTAL, Field.LINE_TOTAL, Field.PAID, Field.BALANCE)]
-        mark = decimal_mark_of(row.get(c) for row in sample for c in amounts if c)
+    order, mark = _formats(preset, names, sample) if preset is not None else (None, None)
     return Detected(table, names, preset, order, mark or DecimalMark.POINT, sample)
+
+
+def _formats(preset: Preset, names: list[str], sample: list[Row]
+             ) -> tuple[DateOrder | None, DecimalMark | None]:
+    """The date order and decimal mark the sample's dates and amounts tell, if they do."""
+    dates = [preset.column_for(f, names) for f in (Field.ISSUED, Field.DUE, Field.PAID_ON)]
+    order = date_order_of(row.get(c) for row in sample for c in dates if c)
+    if order is None and preset.day_first is not None:
+        order = DateOrder.DAY_FIRST if preset.day_first else DateOrder.MONTH_FIRST
+    amounts = [preset.column_for(f, names) for f in (
+        Field.TOTAL, Field.LINE_TOTAL, Field.PAID, Field.BALANCE)]
+    return order, decimal_mark_of(row.get(c) for row in sample for c in amounts if c)
 
 
 def read_settings(detected: Detected, *, currency: str, preset: Preset | None = None,
@@ -74,6 +77,10 @@ def read_settings(detected: Detected, *, currency: str, preset: Preset | None = 
     layout = preset or detected.preset
     if layout is None:
         raise FileRefused(unknown_layout(detected.header))
+    if layout is not detected.preset:  # chosen by the user: what do its columns tell?
+        told_order, told_mark = _formats(layout, detected.header, detected.sample)
+        date_order = date_order or told_order
+        decimal_mark = decimal_mark or told_mark
     columns = {f: c for f in Field if (c := layout.column_for(f, detected.header))}
     missing = [f for f in layout.required() if f not in columns]
     if missing:

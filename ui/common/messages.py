@@ -13,9 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.db import StoreError
-from models.errors import LedgerError, Refusal
-from models.mail import MailError
-from models.mail_password import KeyringUnavailable
+from models.errors import KeyringUnavailable, LedgerError, MailError, Refusal
 
 UNEXPECTED = "Duly hit a problem it did not expect."
 MAIL_HINT = "Check the mail server in Settings › E-mail, or try again later."

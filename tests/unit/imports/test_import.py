@@ -11,6 +11,7 @@ import pytest
 from models import db
 from models.check import check_store
 from models.customer_account import customer_list
+from models.errors import LedgerError
 from models.imports.detect import detect, read_settings
 from models.imports.plan import Match, plan_import
 from models.imports.records import ReadSettings
@@ -187,3 +188,30 @@ def test_dates_that_read_both_ways_are_asked_about_never_guessed(
     chosen = read_settings(detect(path), currency="GBP", date_order=DateOrder.MONTH_FIRST)
     run_import(path, chosen, missing=MissingChoice.LEAVE, today=TODAY)
     assert Invoice.get(Invoice.number == "INV-0001").issue_date == dt.date(2026, 5, 6)
+
+
+def test_a_file_no_preset_knows_is_read_with_a_mapping_kept_for_next_time(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from models.imports.mappings import mapping_names, mapping_preset, save_mapping
+    from models.imports.sources import Field, Holds
+    from models.imports.values import DecimalMark
+
+    path = write_csv(tmp_path / "Debitoren.csv", ["Kunde", "Rechnung", "Datum", "Fällig",
+                                                  "Betrag", "Offen"],
+                     [["Müller GmbH", "R-1", "24.10.2026", "23.11.2026", "1.234,50",
+                       "1.234,50"]], delimiter=";", encoding="cp1252")
+    columns = {Field.CUSTOMER: "Kunde", Field.NUMBER: "Rechnung", Field.ISSUED: "Datum",
+               Field.DUE: "Fällig", Field.TOTAL: "Betrag", Field.BALANCE: "Offen"}
+    with pytest.raises(LedgerError, match="Choose the column"):
+        save_mapping("Lexware", Holds.INVOICES, {Field.CUSTOMER: "Kunde"})
+    save_mapping("Lexware", Holds.INVOICES, columns)
+    assert mapping_names() == ["Lexware"]
+
+    detected = detect(path)
+    assert detected.preset is None and detected.decimal_mark is DecimalMark.POINT
+    chosen = read_settings(detected, currency="EUR", preset=mapping_preset("Lexware"),
+                           decimal_mark=DecimalMark.COMMA)
+    run_import(path, chosen, missing=MissingChoice.LEAVE, today=TODAY)
+    invoice = Invoice.get(Invoice.number == "R-1")
+    assert (invoice.amount_minor, invoice.currency, invoice.due_date) == (
+        123450, "EUR", dt.date(2026, 11, 23))
