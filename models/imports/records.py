@@ -53,6 +53,7 @@ class CustomerRecord:
     tax_number: str = ""
     currency: str | None = None
     line: int = 0
+    has_key: bool = False  # the program gave an id (not only the name)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _customer(row: Row, settings: ReadSettings) -> CustomerRecord:
         key=cell(Field.CUSTOMER_KEY) or name, name=name, email=cell(Field.EMAIL),
         phone=cell(Field.PHONE), address=address, country=cell(Field.COUNTRY),
         terms_days=int(terms) if terms else None, tax_number=cell(Field.TAX_NUMBER),
-        currency=currency, line=row.line)
+        currency=currency, line=row.line, has_key=bool(cell(Field.CUSTOMER_KEY)))
 
 
 def _invoices(path: Path, settings: ReadSettings) -> Iterator[Record]:

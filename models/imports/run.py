@@ -131,7 +131,8 @@ class _Writer:
         record = step.record
         if step.customer_id is None:
             customer_id = add_customer(CustomerDraft(
-                code=self._free_code(record.key, record.name), name=record.name,
+                code=self._free_code(record.key) if record.has_key else "",
+                name=record.name,
                 currency=step.currency or self.settings.currency, billing_email=record.email,
                 phone=record.phone, address=record.address,
                 country=country_code(record.country),
@@ -195,11 +196,11 @@ class _Writer:
             ExternalRecord.create(source=self.source, kind=kind, key=key, row_id=row_id,
                                   batch=self.batch_id, imported=imported)
 
-    def _free_code(self, key: str, name: str) -> str:
+    def _free_code(self, key: str) -> str:
         """The program's account number as Duly's code when it fits and is free; else
         Duly numbers the customer itself."""
         code = key.strip()
-        if not code or code == name or len(code) > _CODE_MAX:
+        if not code or len(code) > _CODE_MAX:
             return ""
         return "" if Customer.select().where(Customer.code == code).exists() else code
 

@@ -77,3 +77,28 @@ def qbo_aging(path: Path, rows: Sequence[Sequence[str]]) -> Path:
     body.append(["TOTAL", "", "", "", "", "", ""])
     return write_csv(path, QBO_INVOICE_HEADER, body, above=[
         ["Harbour & Finch Ltd"], ["A/R Aging Detail"], ["As of November 24, 2026"], []])
+
+
+ZOHO_INVOICE_HEADER = (
+    "Invoice Date", "Invoice ID", "Invoice Number", "Invoice Status", "Customer ID",
+    "Customer Name", "Primary Contact EmailID", "Due Date", "PurchaseOrder", "Currency Code",
+    "Total", "Balance", "Item Name", "Item Desc", "Quantity", "Item Price",
+    "Billing Address", "Billing City", "Billing State", "Billing Code", "Billing Country",
+    "Last Payment Date")
+
+FRESHBOOKS_INVOICE_HEADER = (
+    "Invoice #", "Client Name", "Date Issued", "Invoice Status", "Date Paid", "Item Name",
+    "Item Description", "Rate", "Quantity", "Discount Percentage", "Tax 1 Type",
+    "Tax 1 Amount", "Tax 2 Type", "Tax 2 Amount", "Line Total", "Currency")
+
+WAVE_INVOICE_HEADER = (
+    "Invoice Number", "Customer Name", "Invoice Date", "Due Date", "Currency",
+    "Invoice Total", "Invoice Tax Total", "Invoice Paid", "Last Payment Date")
+
+SAGE_OPENING_HEADER = ("Type", "Date", "Customer", "Reference", "Details", "Total")
+
+XERO_CONTACTS_HEADER = (
+    "*ContactName", "AccountNumber", "EmailAddress", "FirstName", "LastName",
+    "POAttentionTo", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4",
+    "POCity", "PORegion", "POPostalCode", "POCountry", "PhoneNumber", "TaxNumber",
+    "DueDateSalesDay", "DueDateSalesTerm")

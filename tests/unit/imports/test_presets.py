@@ -1,0 +1,134 @@
+"""Each program's export, written as that program writes it, is recognised and read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from models import db
+from models.check import check_store
+from models.imports.detect import detect, read_settings
+from models.imports.run import MissingChoice, run_import
+from models.imports.values import DateOrder, DecimalMark
+from models.kinds import InvoiceStatus
+from models.schema import CreditNote, Customer, Invoice, PaymentTerms
+from tests.unit.imports.exports import (
+    FRESHBOOKS_INVOICE_HEADER,
+    SAGE_OPENING_HEADER,
+    WAVE_INVOICE_HEADER,
+    XERO_CONTACTS_HEADER,
+    ZOHO_INVOICE_HEADER,
+    qbo_aging,
+    write_csv,
+)
+from tests.unit.ledger_helpers import TODAY
+
+
+def imported(path: Path, **chosen: object):
+    detected = detect(path)
+    assert detected.preset is not None, detected.header
+    settings = read_settings(detected, currency="GBP", **chosen)  # type: ignore[arg-type]
+    return detected, run_import(path, settings, missing=MissingChoice.LEAVE, today=TODAY)
+
+
+def test_quickbooks_online_aging_skips_titles_and_totals(empty_store: db.Store,
+                                                         tmp_path: Path) -> None:
+    path = qbo_aging(tmp_path / "A_R Aging Detail.csv", [
+        ["09/30/2026", "Invoice", "1001", "Acme Inc.", "10/30/2026", "1,500.00", "1,500.00"],
+        ["10/15/2026", "Invoice", "1002", "Acme Inc.", "11/14/2026", "800.00", "300.00"],
+        ["10/20/2026", "Credit Memo", "CM-7", "Bolt LLC", "10/20/2026", "-50.00", "-50.00"]])
+    detected, result = imported(path)
+    assert detected.preset.key == "qbo-invoices"
+    assert detected.date_order is DateOrder.MONTH_FIRST
+    assert not result.plan.refused
+    assert Invoice.get(Invoice.number == "1002").open_minor == 30000
+    assert Invoice.get(Invoice.number == "1001").due_date == dt.date(2026, 10, 30)
+    assert CreditNote.get(CreditNote.number == "CM-7").amount_minor == 5000
+    assert not Customer.select().where(Customer.name.startswith("Total")).exists()
+    assert check_store() == []
+
+
+def test_zoho_books_invoices_with_their_balance_and_many_lines(empty_store: db.Store,
+                                                                tmp_path: Path) -> None:
+    def line(number: str, customer: str, key: str, total: str, balance: str, item: str,
+             status: str = "Overdue") -> list[str]:
+        return ["2026-09-01", "98765" + number[-3:], number, status, key, customer,
+                "ap@example.com", "2026-10-01", "PO-1", "EUR", total, balance, item, "",
+                "1", total, "Hauptstraße 1", "Berlin", "", "10115", "Germany", ""]
+
+    rows = []
+    for n in range(1, 1201):  # more than a thousand invoices, two lines each
+        number = f"INV-{n:06d}"
+        rows.append(line(number, f"Kunde {n % 40}", f"C{n % 40}", "1,190.00", "1,190.00",
+                         "Beratung"))
+        rows.append(line(number, f"Kunde {n % 40}", f"C{n % 40}", "1,190.00", "1,190.00",
+                         "Reise"))
+    path = write_csv(tmp_path / "Invoice.csv", ZOHO_INVOICE_HEADER, rows)
+    detected, result = imported(path)
+    assert detected.preset.key == "zoho-invoices"
+    counts = result.plan.counts()
+    assert (counts["customers_new"], counts["invoices_new"]) == (40, 1200)
+    who = Customer.get(Customer.name == "Kunde 1")
+    assert (who.code, who.currency, who.country) == ("C1", "EUR", "DE")
+
+
+def test_freshbooks_invoice_details_add_up_their_lines_and_take_the_date_paid(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    rows = [["0000012", "Café Zoë", "24/09/2026", "paid", "05/10/2026", "Design", "", "400",
+             "1", "", "", "", "", "", "400.00", "GBP"],
+            ["0000012", "Café Zoë", "24/09/2026", "paid", "05/10/2026", "Print", "", "100",
+             "1", "", "", "", "", "", "100.00", "GBP"],
+            ["0000013", "Café Zoë", "30/09/2026", "sent", "", "Design", "", "250", "1", "",
+             "", "", "", "", "250.00", "GBP"]]
+    path = write_csv(tmp_path / "invoice_details.csv", FRESHBOOKS_INVOICE_HEADER, rows)
+    detected, _result = imported(path)
+    assert detected.preset.key == "freshbooks-invoices"
+    paid = Invoice.get(Invoice.number == "0000012")
+    assert (paid.amount_minor, paid.open_minor, paid.status) == (50000, 0, InvoiceStatus.PAID)
+    assert paid.due_date == dt.date(2026, 10, 24)  # no due date: the usual 30 days
+    assert Invoice.get(Invoice.number == "0000013").open_minor == 25000
+
+
+def test_wave_invoices_with_what_was_paid(empty_store: db.Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "invoices.csv", WAVE_INVOICE_HEADER, [
+        ["7", "Bolt LLC", "2026-10-01", "2026-10-31", "USD", "$2,000.00", "$0.00", "$500.00",
+         "2026-10-20"]])
+    detected, _result = imported(path)
+    assert detected.preset.key == "wave-invoices"
+    invoice = Invoice.get(Invoice.number == "7")
+    assert (invoice.currency, invoice.open_minor) == ("USD", 150000)
+
+
+def test_sage_opening_balances_with_semicolons_decimal_commas_and_credit_notes(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "opening.csv", SAGE_OPENING_HEADER, [
+        ["Inv", "02/10/2026", "ACME01", "SI-100", "Opening balance\n(two lines)", "1.200,50"],
+        ["Crn", "05/10/2026", "ACME01", "SC-4", "Returned goods", "200,50"]],
+        delimiter=";", encoding="cp1252")
+    detected, _result = imported(path)
+    assert detected.preset.key == "sage-opening-balances"
+    assert detected.decimal_mark is DecimalMark.COMMA
+    assert detected.date_order is DateOrder.DAY_FIRST  # Sage writes dd/mm/yyyy
+    invoice = Invoice.get(Invoice.number == "SI-100")
+    assert (invoice.amount_minor, invoice.issue_date) == (120050, dt.date(2026, 10, 2))
+    assert CreditNote.get(CreditNote.number == "SC-4").amount_minor == 20050
+    assert Customer.get(Customer.code == "ACME01").name == "ACME01"
+
+
+def test_xero_contacts_bring_customers_with_their_terms(empty_store: db.Store,
+                                                        tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "Contacts.csv", XERO_CONTACTS_HEADER, [
+        ["Zoë Café", "ZC-1", "ap@zoe.example", "Zoë", "Ødegård", "", "1 Rue de la Paix", "",
+         "", "", "Paris", "", "75002", "FR", "+33 1 23 45 67 89", "FR123", "45",
+         "DAYSAFTERBILLDATE"],
+        ["No Mail Ltd", "", "not an address", "", "", "", "", "", "", "", "", "", "", "", "",
+         "", "", ""]])
+    detected, result = imported(path)
+    assert detected.preset.key == "xero-contacts"
+    zoe = Customer.get(Customer.code == "ZC-1")
+    assert (zoe.name, zoe.billing_email, zoe.country, zoe.phone) == (
+        "Zoë Café", "ap@zoe.example", "FR", "+33 1 23 45 67 89")
+    assert PaymentTerms.get_by_id(zoe.payment_terms).net_days == 45
+    # An address mail cannot reach is left out rather than refusing the customer.
+    assert Customer.get(Customer.name == "No Mail Ltd").billing_email == ""
+    assert result.plan.counts()["customers_new"] == 2
