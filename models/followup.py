@@ -23,7 +23,7 @@ from models.audit import record_change
 from models.contacts import promised_since, refresh_contact_summary
 from models.db import writing
 from models.errors import LedgerError
-from models.kinds import Channel, ContactKind, InvoiceStatus, PromiseStatus
+from models.kinds import Channel, ContactKind, InvoiceStatus, PlanStatus, PromiseStatus
 from models.mail import valid_address
 from models.money import format_money
 from models.schema import (
@@ -220,13 +220,13 @@ def _next_stage(customer_id: int, policy_id: int | None,
         return "", None
     reached = (StageExecution.select(pw.fn.MAX(FollowUpStage.position))
                .join(FollowUpStage).where(StageExecution.invoice == Invoice.id))
-    query = (Invoice.select(Invoice.due_date, reached.alias("reached"))
+    query = (Invoice.select(Invoice.due_date, Invoice.chase_from, reached.alias("reached"))
              .where((Invoice.customer == customer_id) & (Invoice.open_minor > 0)
                     & (Invoice.status == InvoiceStatus.OPEN)))
     upcoming: list[tuple[dt.date, str]] = []
-    for due, position in query.tuples():
+    for due, chase_from, position in query.tuples():
         for stage in stages:
-            on = due + dt.timedelta(days=stage.offset_days)
+            on = (chase_from or due) + dt.timedelta(days=stage.offset_days)
             if stage.position > (position or 0) and on > as_of:
                 upcoming.append((on, stage.name))
                 break
@@ -390,8 +390,9 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
                .join(FollowUpStage)
                .where(StageExecution.invoice == Invoice.id))
     policy = pw.fn.COALESCE(Customer.followup_policy, default)
-    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.due_date, Invoice.open_minor,
-                            Invoice.currency, Invoice.status, Customer.id, Customer.code,
+    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.due_date, Invoice.chase_from,
+                            Invoice.open_minor, Invoice.currency, Invoice.status,
+                            Customer.id, Customer.code,
                             Customer.name, Customer.on_hold, Customer.hold_reason,
                             Customer.last_contact_at, policy.alias("policy"),
                             reached.alias("reached"))
@@ -406,14 +407,16 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     offsets = {pid: [s.offset_days for s in policy] for pid, policy in stages.items()}
     # Raw rows: converting ~50k rows' fields through peewee took 4/5 of the time;
     # only the rows with a stage due are turned into dates and flags.
-    for (invoice_id, number, due_text, open_minor, currency, status, cid, code, name, on_hold,
-         hold_reason, last_contact, policy_id, reached_position) in database.execute_sql(
-            *query.sql()):
+    for (invoice_id, number, due_text, chase_text, open_minor, currency, status, cid, code,
+         name, on_hold, hold_reason, last_contact, policy_id, reached_position
+         ) in database.execute_sql(*query.sql()):
         if policy_id not in offsets:
             continue
         due = _as_date(due_text)
         days = (as_of - due).days
-        reached_count = bisect.bisect_right(offsets[policy_id], days)
+        # The stages count from the clock's start; the letter still says how late it is.
+        clock = (as_of - _as_date(chase_text)).days if chase_text else days
+        reached_count = bisect.bisect_right(offsets[policy_id], clock)
         if not reached_count:
             continue
         stage = stages[policy_id][reached_count - 1]
@@ -439,6 +442,42 @@ def _as_datetime(value: object) -> dt.datetime | None:
     return dt.datetime.fromisoformat(str(value))
 
 
+def late_start(stages: list[Stage], due: dt.date, today: dt.date) -> dt.date | None:
+    """Where the follow-up clock of an invoice first seen ``today`` starts, when it is
+    already past more than its first reminder after the due date: so that it begins
+    at that reminder today rather than at the harshest stage it has reached. None
+    when its due date serves (not yet past a second stage)."""
+    after_due = [s for s in stages if s.offset_days > 0]
+    if len(after_due) < 2 or (today - due).days < after_due[1].offset_days:
+        return None
+    return today - dt.timedelta(days=after_due[0].offset_days)
+
+
+def invoice_late_start(customer_id: int, due: dt.date, today: dt.date, *,
+                       stages: dict[int, list[Stage]] | None = None) -> dt.date | None:
+    """:func:`late_start` under the customer's follow-up policy (``stages``: the
+    policies' stages, when the caller has read them once for many invoices)."""
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    policy_id = (customer.followup_policy_id if customer is not None else None) \
+        or default_policy_id()
+    stages = stages if stages is not None else stages_by_policy()
+    return late_start(stages.get(policy_id or 0, []), due, today)
+
+
+def start_chasing(invoice_ids: Iterable[int], stage_id: int, on: dt.date) -> None:
+    """Start the invoices' follow-up at the stage the user chose, due ``on``; the
+    stages after it follow at their usual gaps from there."""
+    stage = FollowUpStage.get_or_none(FollowUpStage.id == stage_id)
+    if stage is None:
+        raise LedgerError("stage", "That follow-up stage no longer exists.")
+    ids = list(invoice_ids)
+    with writing():
+        Invoice.update(chase_from=on - dt.timedelta(days=stage.offset_days)).where(
+            Invoice.id.in_(ids)).execute()
+        record_change("start follow-up", "invoice", None,
+                      after={"invoice_ids": ids, "stage": stage.name, "on": on})
+
+
 def highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:
     """The last of ``stages`` whose offset ``days_overdue`` has reached, if any."""
     reached = [s for s in stages if s.offset_days <= days_overdue]
@@ -457,7 +496,8 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
                        & (Promise.promised_for >= promised_since(as_of))))
     planned = (PaymentPlanItem.select(PaymentPlanItem.invoice)
                .join(PaymentPlan)
-               .where(PaymentPlanItem.invoice.is_null(False) & (PaymentPlan.status == "active")))
+               .where(PaymentPlanItem.invoice.is_null(False)
+                      & (PaymentPlan.status == PlanStatus.ACTIVE)))
     if customer_id is not None:
         promised = promised.where(Promise.customer == customer_id)
         planned = planned.where(PaymentPlan.customer == customer_id)

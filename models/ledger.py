@@ -20,6 +20,7 @@ from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
 from models.errors import LedgerError, Problems
+from models.followup import Stage, invoice_late_start
 from models.kinds import InvoiceStatus
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
@@ -410,9 +411,11 @@ def update_customer(customer_id: int, draft: CustomerDraft) -> None:
                       after=asdict(draft))
 
 
-def add_invoice(customer_id: int, draft: InvoiceDraft) -> int:
+def add_invoice(customer_id: int, draft: InvoiceDraft, *, today: dt.date | None = None,
+                stages: dict[int, list[Stage]] | None = None) -> int:
     """Record an invoice; refuses a duplicate number, a due date before issue, a
-    zero or negative amount."""
+    zero or negative amount. One already long overdue starts its follow-up at the
+    first reminder ``today`` (:func:`models.followup.late_start`), not at the harshest."""
     with writing():
         customer = _customer(customer_id)
         number = _invoice_number(draft, invoice_id=None)
@@ -420,7 +423,9 @@ def add_invoice(customer_id: int, draft: InvoiceDraft) -> int:
             number=number, customer=customer, issue_date=draft.issue_date,
             due_date=draft.due_date, amount_minor=draft.amount_minor,
             open_minor=draft.amount_minor, currency=customer.currency,
-            external_ref=draft.external_ref.strip() or None, created_at=dt.datetime.now())
+            external_ref=draft.external_ref.strip() or None, created_at=dt.datetime.now(),
+            chase_from=invoice_late_start(customer.id, draft.due_date,
+                                          today or dt.date.today(), stages=stages))
         record_change("add invoice", "invoice", invoice.id, after=asdict(draft))
     return invoice.id
 

@@ -306,6 +306,11 @@ def _v8_imports(db: pw.Database) -> None:
         db.execute_sql(statement)
 
 
+def _v9_chase_from(db: pw.Database) -> None:
+    """An invoice's follow-up clock may start after its due date (one brought in late)."""
+    db.execute_sql('ALTER TABLE "invoice" ADD COLUMN "chase_from" DATE')
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -314,6 +319,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     6: _v6_outbox,
     7: _v7_letters_kept_whole,
     8: _v8_imports,
+    9: _v9_chase_from,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -226,6 +226,9 @@ class Invoice(BaseModel):
     dispute_reason = pw.TextField(default="")
     external_ref = pw.TextField(null=True)  # id in the accounting system
     created_at = pw.DateTimeField()
+    # The day its follow-up stages count from, when not its due date: an invoice that
+    # came in already late starts at a sensible stage instead of the harshest (v9).
+    chase_from = pw.DateField(null=True)
 
     class Meta:
         indexes = ((("customer", "due_date"), False),)

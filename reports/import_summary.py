@@ -26,6 +26,9 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
     if plan.invoices or counts["skipped"] or counts["refused"]:
         out.append(f"Invoices: {counts['invoices_new']:,} new, {counts['invoices_changed']:,}"
                    f" changed, {counts['invoices_unchanged']:,} unchanged.")
+    if counts["starting_late"]:
+        out.append(f"{counts['starting_late']:,} of the new invoices are long overdue: their "
+                   f"reminders start at the first one, not at the stage their age has reached.")
     if plan.same_file_as is not None:
         out.append("This very file was imported before.")
     out += _section("Found by name or e-mail (check each is the same customer):", [

@@ -46,9 +46,11 @@ class Detected:
     sample: list[Row]
 
 
-def detect(path: Path, source: Source | None = None) -> Detected:
-    """Look at the file; raises FileRefused for one that is not a table."""
-    table = sniff(path, KNOWN_COLUMNS)
+def detect(path: Path, source: Source | None = None, *, encoding: str | None = None,
+           delimiter: str | None = None) -> Detected:
+    """Look at the file (read with the ``encoding`` and ``delimiter`` the user chose, if
+    any); raises FileRefused for one that is not a table."""
+    table = sniff(path, KNOWN_COLUMNS, encoding=encoding, delimiter=delimiter)
     names = header(path, table)
     preset = recognise(names, source)
     sample = list(itertools.islice(rows(path, table), SAMPLE_ROWS))

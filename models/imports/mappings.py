@@ -26,7 +26,7 @@ def save_mapping(name: str, holds: Holds, columns: Mapping[Field, str]) -> Prese
         raise LedgerError("name", "Name the mapping, e.g. “Sales ledger export”.")
     if len(name) > _NAME_MAX:
         raise LedgerError("name", f"A mapping's name has at most {_NAME_MAX} characters.")
-    preset = _preset(name, holds, columns)
+    preset = mapping_as_preset(name, holds, columns)
     missing = [f for f in preset.required() if not columns.get(f)]
     if missing:
         raise LedgerError(missing[0].value, "Choose the column that holds " + ", ".join(
@@ -53,14 +53,15 @@ def mapping_preset(name: str) -> Preset:
         known = ", ".join(mapping_names()) or "none yet"
         raise LedgerError("mapping", f"There is no mapping called “{name}” (kept: {known}).")
     try:
-        return _preset(name, Holds(kept["holds"]),
+        return mapping_as_preset(name, Holds(kept["holds"]),
                        {Field(f): c for f, c in kept["columns"].items()})
     except (KeyError, ValueError, TypeError, AttributeError) as error:
         raise LedgerError("mapping", f"The mapping “{name}” is damaged: make it again.") \
             from error
 
 
-def _preset(name: str, holds: Holds, columns: Mapping[Field, str]) -> Preset:
+def mapping_as_preset(name: str, holds: Holds, columns: Mapping[Field, str]) -> Preset:
+    """A mapping (kept or not) as the preset it reads a file with."""
     return Preset(f"mapping:{name}"[:32], Source.CSV, f"your mapping “{name}”", holds,
                   {f: (c,) for f, c in columns.items() if c},
                   signature=frozenset(normal_name(c) for c in columns.values() if c))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from models.customer_account import DEFAULT_NET_DAYS
+from models.followup import invoice_late_start, stages_by_policy
 from models.imports.records import (
     CustomerRecord,
     InvoiceRecord,
@@ -96,6 +97,7 @@ class InvoiceStep:
     pays_minor: int = 0
     voids: bool = False
     due: dt.date | None = None
+    starts_late: bool = False  # new and long overdue: its reminders start at the first
 
     @property
     def does_something(self) -> bool:
@@ -151,6 +153,7 @@ class ImportPlan:
                             lambda s: s.does_something)
         return {"customers_new": cn, "customers_changed": cc, "customers_unchanged": cu,
                 "invoices_new": inn, "invoices_changed": ic, "invoices_unchanged": iu,
+                "starting_late": sum(1 for s in self.invoices if s.starts_late),
                 "refused": len(self.refused), "skipped": len(self.skipped),
                 "conflicts": len(self.conflicts), "missing": len(self.missing)}
 
@@ -171,9 +174,9 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def plan_import(path: Path, settings: ReadSettings, *,
+def plan_import(path: Path, settings: ReadSettings, *, today: dt.date | None = None,
                 progress: Callable[[int, int], None] | None = None) -> ImportPlan:
-    """Read the file and work out what importing it would do; writes nothing."""
+    """Read the file and work out what importing it would do ``today``; writes nothing."""
     source = settings.preset.source
     digest = file_hash(path)
     plan = ImportPlan(path.name, digest, settings.preset.key)
@@ -181,7 +184,7 @@ def plan_import(path: Path, settings: ReadSettings, *,
                .where((ImportBatch.source == source) & (ImportBatch.file_hash == digest)
                       & ImportBatch.undone_at.is_null()).scalar())
     plan.same_file_as = earlier
-    known = _Known(source)
+    known = _Known(source, today or dt.date.today())
     seen: dict[str, InvoiceRecord] = {}
     size = max(path.stat().st_size, 1)
     for count, record in enumerate(read_records(path, settings), start=1):
@@ -202,8 +205,10 @@ def plan_import(path: Path, settings: ReadSettings, *,
 class _Known:
     """What the store already has of this source, read once per dry run."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, today: dt.date) -> None:
         self.source = source
+        self.today = today
+        self.stages = stages_by_policy()
         self.records: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {
             (kind, key): (row_id, json.loads(imported))
             for kind, key, row_id, imported in ExternalRecord.select(
@@ -340,7 +345,7 @@ def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
     elif record.credit:
         step = InvoiceStep(record, None, Match.NEW, customer.record.key, due=due)
     else:
-        step = _unlinked_invoice(record, customer, file_open, voided, due, plan)
+        step = _unlinked_invoice(record, customer, file_open, voided, due, plan, known)
     if step is not None:
         plan.invoices.append(step)
 
@@ -352,15 +357,18 @@ def _file_open(record: InvoiceRecord, status: str) -> int:
 
 
 def _unlinked_invoice(record: InvoiceRecord, customer: CustomerStep, file_open: int,
-                      voided: bool, due: dt.date, plan: ImportPlan) -> InvoiceStep | None:
+                      voided: bool, due: dt.date, plan: ImportPlan, known: _Known
+                      ) -> InvoiceStep | None:
     same = Invoice.get_or_none(Invoice.number == record.number)
     if same is None:
         if voided:
             plan.skipped.append(RefusedRow(record.line, f"Invoice {record.number} is voided: "
                                                         f"not imported."))
             return None
+        late = file_open > 0 and invoice_late_start(
+            customer.customer_id or 0, due, known.today, stages=known.stages) is not None
         return InvoiceStep(record, None, Match.NEW, customer.record.key,
-                           pays_minor=record.total_minor - file_open, due=due)
+                           pays_minor=record.total_minor - file_open, due=due, starts_late=late)
     if same.customer_id != customer.customer_id or same.amount_minor != record.total_minor:
         plan.refused.append(RefusedRow(record.line, (
             f"Invoice {record.number} is already in Duly, for "

@@ -223,3 +223,13 @@ def _open(cell: Callable[[Field], str], settings: ReadSettings, currency: str,
         raise _RowError(f"What is owed ({format_money(owed, currency)}) does not fit the "
                         f"total ({format_money(total, currency)}).")
     return owed
+
+
+def first_records(path: Path, settings: ReadSettings, limit: int = 50) -> list[Record]:
+    """The file's first records as the import would read them (for the preview)."""
+    found: list[Record] = []
+    for record in read_records(path, settings):
+        found.append(record)
+        if len(found) >= limit:
+            break
+    return found

@@ -21,6 +21,7 @@ from models.audit import record_change
 from models.customer_account import customer_draft
 from models.db import writing
 from models.errors import LedgerError
+from models.followup import stages_by_policy
 from models.imports.plan import (
     CustomerStep,
     ImportPlan,
@@ -82,7 +83,7 @@ def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
     transaction. Raises ImportRefused (writing nothing) when any row is refused."""
     now = now or dt.datetime.now()
     with writing():
-        plan = plan_import(path, settings, progress=progress)
+        plan = plan_import(path, settings, today=today, progress=progress)
         if plan.refused:
             raise ImportRefused(plan.refused)
         if plan.changes_nothing and (not plan.missing or missing is MissingChoice.LEAVE):
@@ -126,6 +127,7 @@ class _Writer:
         self.source = settings.preset.source
         self.today = today
         self.customer_ids: dict[str, int] = {}
+        self.stages = stages_by_policy()  # read once for every invoice
 
     def customer(self, step: CustomerStep) -> None:
         record = step.record
@@ -163,7 +165,8 @@ class _Writer:
             assert step.due is not None
             invoice_id = add_invoice(customer_id, InvoiceDraft(
                 number=record.number, issue_date=record.issued, due_date=step.due,
-                amount_minor=record.total_minor, external_ref=record.reference))
+                amount_minor=record.total_minor, external_ref=record.reference),
+                today=self.today, stages=self.stages)
         elif step.changes:
             invoice = Invoice.get_by_id(invoice_id)
             assert step.due is not None

@@ -71,8 +71,10 @@ def is_excel(path: Path) -> bool:
     return path.suffix.lower() in _EXCEL_SUFFIXES
 
 
-def sniff(path: Path, known: frozenset[str] = frozenset()) -> TableFormat:
-    """Find the file's encoding, delimiter and header row.
+def sniff(path: Path, known: frozenset[str] = frozenset(), *, encoding: str | None = None,
+          delimiter: str | None = None) -> TableFormat:
+    """Find the file's encoding, delimiter and header row (or take the ``encoding`` and
+    ``delimiter`` the user chose).
 
     ``known`` are normalised column names the presets know; the header is the first
     row naming three of them, else the first row of two or more cells followed by rows
@@ -86,12 +88,12 @@ def sniff(path: Path, known: frozenset[str] = frozenset()) -> TableFormat:
         return TableFormat("", "", _header_line(_excel_records(path), known, path))
     with path.open("rb") as stream:
         sample = stream.read(_SAMPLE_BYTES)
-    encoding = _encoding_of(sample)
+    encoding = encoding or _encoding_of(sample)
     text = sample.decode(encoding, errors="ignore")
     if "\x00" in text:
         raise FileRefused(f"{path.name} is not a table: it holds binary data. Export the "
                           f"list as CSV or Excel from your accounting program.")
-    delimiter = _delimiter_of(text, path)
+    delimiter = delimiter or _delimiter_of(text, path)
     records = csv.reader(io.StringIO(text), delimiter=delimiter)
     return TableFormat(encoding, delimiter, _header_line(records, known, path))
 

@@ -71,7 +71,7 @@ def read_date(text: str, order: DateOrder | None) -> dt.date | None:
             else:
                 raise CellError(f"“{cleaned}” could be either day first or month first: "
                                 f"say which the file uses.")
-        day, month = (first, second) if order is DateOrder.DAY_FIRST else (second, first)
+        day, month = (first, second) if order == DateOrder.DAY_FIRST else (second, first)
         return _day(cleaned, year, month, day)
     if (match := _WORDED.fullmatch(cleaned)) and match[2].lower() in _MONTHS:
         return _day(cleaned, int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
@@ -112,8 +112,8 @@ def read_amount(text: str, currency: str, mark: DecimalMark) -> int | None:
         negative, cleaned = not negative, cleaned[1:]
     elif cleaned.startswith("+"):
         cleaned = cleaned[1:]
-    thousands = "," if mark is DecimalMark.POINT else "."
-    cleaned = cleaned.replace(thousands, "").replace(mark.value, ".")
+    thousands = "," if mark == DecimalMark.POINT else "."
+    cleaned = cleaned.replace(thousands, "").replace(str(mark), ".")
     if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", cleaned):
         raise CellError(f"“{text.strip()}” is not an amount.")
     try:

@@ -14,14 +14,19 @@ from models.followup import (
     DueAction,
     FollowUpPlan,
     SkippedAccount,
+    default_policy_id,
     due_action,
     execute_action,
     follow_up_plan,
     skip_action,
+    stages_by_policy,
+    start_chasing,
 )
 from models.ledger import (
     CustomerDraft,
+    InvoiceDraft,
     add_customer,
+    add_invoice,
     dispute_invoice,
     put_on_hold,
     record_payment,
@@ -328,3 +333,43 @@ def test_invoices_with_a_collection_agency_are_not_chased(empty_store: db.Store)
     other = invoice_due(who, TODAY - 2 * DAY)
     [action] = plan_on(TODAY).due
     assert [i.id for i in action.invoices] == [other]
+
+
+# --- an invoice that comes in already late --------------------------------------------
+
+def test_an_invoice_entered_long_overdue_starts_at_the_first_reminder_not_the_harshest(
+        empty_store: db.Store) -> None:
+    who = customer()
+    due = TODAY - 62 * DAY
+    add_invoice(who, InvoiceDraft(number="OLD-1", issue_date=due - 30 * DAY, due_date=due,
+                                  amount_minor=500_00), today=TODAY)
+
+    assert stage_on(TODAY, who) == "Payment overdue"
+    send(due_action(who, "GBP", TODAY), TODAY)
+    # Later stages keep their usual gaps from that start: the second reminder 13 days on.
+    assert stage_on(TODAY + 12 * DAY, who) is None
+    assert stage_on(TODAY + 13 * DAY, who) == "Second reminder"
+    # The letter still says how late it really is.
+    assert due_action(who, "GBP", TODAY + 13 * DAY).invoices[0].days_overdue == 75
+
+
+def test_an_invoice_entered_in_time_counts_from_its_due_date(empty_store: db.Store) -> None:
+    who = customer()
+    due = TODAY - 10 * DAY
+    add_invoice(who, InvoiceDraft(number="NEW-1", issue_date=due - 30 * DAY, due_date=due,
+                                  amount_minor=500_00), today=TODAY)
+    assert stage_on(TODAY, who) == "Payment overdue"
+    assert stage_on(TODAY + 4 * DAY, who) == "Second reminder"  # 14 days after due
+
+
+def test_the_user_can_start_an_account_at_the_stage_they_choose(empty_store: db.Store) -> None:
+    who = customer()
+    invoice_id = invoice(who, 300_00, due_days_ago=90)
+    assert stage_on(TODAY, who) == "Agency review"
+    final = next(s for s in stages_by_policy()[default_policy_id()] if s.name == "Final notice")
+
+    start_chasing([invoice_id], final.id, on=TODAY)
+
+    assert stage_on(TODAY, who) == "Final notice"
+    assert stage_on(TODAY + 14 * DAY, who) == "Final notice"  # not yet: 15 days' gap
+    assert stage_on(TODAY + 15 * DAY, who) == "Agency review"

@@ -65,8 +65,31 @@ def as_duly_6_wrote_it(path: Path) -> dict[str, int]:
 
 
 def _drop_v8(connection: sqlite3.Connection) -> None:
+    _drop_v9(connection)
     for table in ("external_record", "import_batch"):
         connection.execute(f'DROP TABLE "{table}"')
+
+
+def _drop_v9(connection: sqlite3.Connection) -> None:
+    connection.execute('ALTER TABLE "invoice" DROP COLUMN "chase_from"')
+
+
+def test_a_v8_store_gains_the_follow_up_clock(tmp_path: Path) -> None:
+    path = tmp_path / "v8.sqlite"
+    db.open_store(path, create=True).close()
+    with sqlite3.connect(path) as connection:
+        _drop_v9(connection)
+        connection.execute("PRAGMA user_version = 8")
+    connection.close()
+    new = tmp_path / "new.sqlite"
+    db.open_store(new, create=True).close()
+
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 8
+    finally:
+        store.close()
+    assert schema_of(path) == schema_of(new)
 
 
 def test_a_v7_store_gains_the_import_log_and_external_keys(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ class AreaContext:
     settings: QSettings
     window: QWidget
     log_contact_action: QAction
+    import_action: QAction  # File → Import…, for an empty state's button
     contact_logger: Callable[[], object]  # the window's ContactLogger, made on first use
     open_customer: Callable[[int], None]
     show_area: Callable[[str, str], None]  # an area's key, and a section of it ("": none)

@@ -13,6 +13,7 @@ def _build(context: AreaContext) -> QWidget:
     page = CustomersPage(context.tasks, context.today)
     page.mail_settings_requested.connect(lambda: context.show_area("settings", "mail"))
     page.set_contact_logger(context.contact_logger())  # the window's, for Ctrl+L too
+    page.empty.offer_import(context.import_action)
     return page
 
 

@@ -12,7 +12,8 @@ from ui.common.style import centred_column, mute, scale_font
 _TEXT_WIDTH = 420
 _CHOOSE = ("Pick a customer on the left to see what they owe, their invoices and payments, "
            "and to record what they pay.")
-_NONE_YET = "Add your first customer, then their invoices, to see who owes what."
+_NONE_YET = ("Bring your customers and invoices in from your accounting program's export, "
+             "or add your first customer by hand, to see who owes what.")
 
 
 class NoCustomerPane(QWidget):
@@ -21,6 +22,7 @@ class NoCustomerPane(QWidget):
     def __init__(self, add_customer_action: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("customersEmpty")
+        self._import_action: QAction | None = None
         picture = QLabel()
         picture.setPixmap(icon("customers").pixmap(48, 48))
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -34,8 +36,12 @@ class NoCustomerPane(QWidget):
         self.add_button = QPushButton("Add customer…")
         self.add_button.clicked.connect(add_customer_action.trigger)
         self.add_button.hide()
+        self.import_button = QPushButton("Import from your accounting program…")
+        self.import_button.setObjectName("importFromEmpty")
+        self.import_button.hide()
         button_row = QHBoxLayout()
         button_row.addStretch(1)
+        button_row.addWidget(self.import_button)
         button_row.addWidget(self.add_button)
         button_row.addStretch(1)
         layout = QVBoxLayout(self)
@@ -56,3 +62,9 @@ class NoCustomerPane(QWidget):
         self.title.setText("No customers yet" if none_yet else "Choose a customer")
         self.text.setText(_NONE_YET if none_yet else _CHOOSE)
         self.add_button.setVisible(none_yet)
+        self.import_button.setVisible(none_yet and self._import_action is not None)
+
+    def offer_import(self, action: QAction) -> None:
+        """Offer the window's Import while there are no customers yet."""
+        self._import_action = action
+        self.import_button.clicked.connect(action.trigger)

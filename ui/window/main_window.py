@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_switcher_opened(self, store: Store) -> None:
         self._overview = None
+        self.import_action.setEnabled(True)
         self._show_workspace()
         self.store_opened.emit(store.path)
         self._request_overview()
@@ -288,6 +289,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_switcher_closed(self) -> None:
         self._overview = None
+        self.import_action.setEnabled(False)
         self.store_closed.emit()
 
     @Slot(bool)
@@ -417,6 +419,13 @@ class MainWindow(QMainWindow):
         self.open_demo_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.open_demo_action.triggered.connect(self._on_open_demo_action_triggered)
 
+        self.import_action = QAction(icon("open-store"), "&Import…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setStatusTip("Bring customers and invoices in from your "
+                                        "accounting program's export")
+        self.import_action.setEnabled(False)
+        self.import_action.triggered.connect(self._on_import_action_triggered)
+
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -455,6 +464,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_company_action)
         file_menu.addAction(self.open_store_action)
         file_menu.addAction(self.open_demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         go_menu = bar.addMenu("&View")
@@ -540,6 +551,7 @@ class MainWindow(QMainWindow):
     def _area_context(self) -> AreaContext:
         return AreaContext(tasks=self.tasks, today=self.today, settings=self._settings,
                            window=self, log_contact_action=self.log_contact_action,
+                           import_action=self.import_action,
                            contact_logger=lambda: self.contact_logger,
                            open_customer=self._open_customer, show_area=self.show_area)
 
@@ -749,6 +761,17 @@ class MainWindow(QMainWindow):
         if area is not None:
             self.show_area(area.key)
             self.page(area.key).show_customer(customer_id)
+
+    def _on_import_action_triggered(self) -> None:
+        """Open the import wizard (one at a time) over the open store."""
+        from ui.importing.import_wizard import ImportWizard
+
+        if self._switcher.store is None or self.findChild(ImportWizard) is not None:
+            return
+        business = self._switcher.business
+        wizard = ImportWizard(self, self.tasks, self.today,
+                              business.currency if business is not None else "EUR")
+        wizard.open()
 
     def _on_about_action_triggered(self) -> None:
         box = QMessageBox(self)

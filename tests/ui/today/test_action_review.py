@@ -279,10 +279,12 @@ def test_an_account_that_moved_on_since_the_review_is_refused_and_the_list_reloa
     item = reminders(page, "letter")[-1]
     dialog = review(qtbot, page, item)
     before = contacts(item.customer_id, "letter")
-    # An invoice long overdue arrives meanwhile: the account is at a later stage now.
+    # Meanwhile someone records an invoice as of its issue, long overdue since: the
+    # account is at a later stage now.
+    issued = DEMO_TODAY - 130 * DAY
     add_invoice(item.customer_id, InvoiceDraft(
-        number="LATE-1", issue_date=DEMO_TODAY - 130 * DAY, due_date=DEMO_TODAY - 100 * DAY,
-        amount_minor=40_000))
+        number="LATE-1", issue_date=issued, due_date=DEMO_TODAY - 100 * DAY,
+        amount_minor=40_000), today=issued)
 
     with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
         qtbot.mouseClick(dialog.approve_button, LEFT)
@@ -372,10 +374,12 @@ def test_a_batch_leaves_warned_accounts_unticked_and_reports_those_refused(
     assert dialog.count_label.text().startswith("2 of 3 ticked")
     dialog.tick(warned.customer_name)
     assert dialog.approve_button.text() == "&Approve 3"
-    # One account moves on before the user says OK.
+    # One account moves on before the user says OK: an invoice is recorded as of its
+    # issue, long overdue since.
+    issued = DEMO_TODAY - 150 * DAY
     add_invoice(moved.customer_id, InvoiceDraft(
-        number="LATE-2", issue_date=DEMO_TODAY - 150 * DAY, due_date=DEMO_TODAY - 120 * DAY,
-        amount_minor=25_000))
+        number="LATE-2", issue_date=issued, due_date=DEMO_TODAY - 120 * DAY,
+        amount_minor=25_000), today=issued)
 
     with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
         qtbot.mouseClick(dialog.approve_button, LEFT)

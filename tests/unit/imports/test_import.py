@@ -215,3 +215,19 @@ def test_a_file_no_preset_knows_is_read_with_a_mapping_kept_for_next_time(
     invoice = Invoice.get(Invoice.number == "R-1")
     assert (invoice.amount_minor, invoice.currency, invoice.due_date) == (
         123450, "EUR", dt.date(2026, 11, 23))
+
+
+def test_a_first_import_of_old_debts_starts_their_reminders_at_the_first_one(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from models.followup import follow_up_plan
+
+    path = xero_file(tmp_path / "old.csv", xero_line(
+        "Zoë Café", "INV-0001", "01/08/2026", "31/08/2026", "1,200.00", "0.00", "1,200.00",
+        "1,200.00"))  # 85 days overdue: past the agency review's 60 days
+    plan = plan_import(path, settings(path), today=TODAY)
+    assert plan.counts()["starting_late"] == 1
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+
+    (action,) = follow_up_plan(TODAY).due
+    assert action.stage.name == "Payment overdue"
+    assert action.invoices[0].days_overdue == 85

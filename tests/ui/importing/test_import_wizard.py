@@ -1,0 +1,121 @@
+"""File → Import… as a user goes through it: pick, see how it reads, dry run, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QWizard
+
+from models import db
+from models.schema import Customer, Invoice
+from tests.unit.imports.exports import XERO_INVOICE_HEADER, write_csv, xero_line
+from ui.importing.import_wizard import (
+    COLUMNS_PAGE,
+    DONE_PAGE,
+    DRY_RUN_PAGE,
+    READING_PAGE,
+    ImportWizard,
+    PreviewModel,
+)
+
+WAIT = 15000
+
+
+def xero_export(path: Path) -> Path:
+    return write_csv(path, XERO_INVOICE_HEADER, [
+        xero_line("Zoë Café", "INV-0001", "24/10/2026", "23/11/2026", "1,200.00", "200.00",
+                  "1,000.00", "1,200.00", currency="EUR"),
+        xero_line("Acme Ltd", "INV-0002", "01/11/2026", "01/12/2026", "500.00", "0.00",
+                  "500.00", "500.00", currency="EUR")])
+
+
+def open_wizard(window, qtbot) -> ImportWizard:
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(ImportWizard) is not None)
+    return window.findChild(ImportWizard)
+
+
+def go_next(wizard: ImportWizard, qtbot) -> None:
+    commit = wizard.currentPage().isCommitPage()
+    button = wizard.button(QWizard.WizardButton.CommitButton if commit
+                           else QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(lambda: button.isEnabled(), timeout=WAIT)
+    wizard.next()
+
+
+def test_a_xero_export_is_imported_through_the_wizard(open_window, company_file, qtbot,
+                                                       tmp_path, qtmodeltester) -> None:
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(xero_export(tmp_path / "Invoices.csv")))
+    go_next(wizard, qtbot)
+
+    page = wizard.currentPage()
+    assert wizard.currentId() == READING_PAGE
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=WAIT)
+    qtmodeltester.check(page.model)
+    assert "recognised as Xero invoices" in page.found_label.text()
+    assert page.dates_combo.currentText().startswith("Day first")
+    assert page.model.data(page.model.index(0, PreviewModel.columns.index(
+        PreviewModel.columns[6]))) == "1,000.00 EUR"
+    go_next(wizard, qtbot)
+
+    assert wizard.currentId() == DRY_RUN_PAGE
+    dry_run = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Dry run" in dry_run.summary.toPlainText(), timeout=WAIT)
+    assert "Invoices: 2 new" in dry_run.summary.toPlainText()
+    assert wizard.button(QWizard.WizardButton.CommitButton).text() == "&Import"
+    go_next(wizard, qtbot)
+
+    assert wizard.currentId() == DONE_PAGE
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
+    wizard.accept()
+    window.close()
+    store = db.open_store(company_file)
+    try:
+        assert Customer.select().count() == 2
+        assert Invoice.get(Invoice.number == "INV-0001").open_minor == 100000
+    finally:
+        store.close()
+
+
+def test_a_file_no_preset_knows_is_mapped_column_by_column(open_window, company_file, qtbot,
+                                                            tmp_path) -> None:
+    path = write_csv(tmp_path / "ledger.csv", ["Kunde", "Rechnung", "Datum", "Betrag"],
+                     [["Müller GmbH", "R-1", "24.10.2026", "1.234,50"]], delimiter=";")
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(path))
+    go_next(wizard, qtbot)
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: "does not recognise" in page.found_label.text(), timeout=WAIT)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert not next_button.isEnabled()  # nothing to read it with yet
+    page.layout_combo.setCurrentIndex(page.layout_combo.findData("mine"))
+    page.layout_combo.activated.emit(page.layout_combo.currentIndex())
+    go_next(wizard, qtbot)
+
+    assert wizard.currentId() == COLUMNS_PAGE
+    columns = wizard.currentPage()
+    for field, name in (("customer", "Kunde"), ("number", "Rechnung"), ("issued", "Datum"),
+                        ("total", "Betrag")):
+        combo = columns.combos[next(f for f in columns.combos if f.value == field)]
+        combo.setCurrentIndex(combo.findData(name))
+    columns.name_edit.setText("Lexware")
+    go_next(wizard, qtbot)
+    dry_run = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Invoices: 1 new" in dry_run.summary.toPlainText(), timeout=WAIT)
+    go_next(wizard, qtbot)
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
+    wizard.accept()
+    window.close()
+    store = db.open_store(company_file)
+    try:
+        assert Invoice.get(Invoice.number == "R-1").amount_minor == 123450
+        from models.imports.mappings import mapping_names
+
+        assert mapping_names() == ["Lexware"]
+    finally:
+        store.close()
