@@ -10,6 +10,11 @@ from typing import Any
 from models.schema import AuditEntry
 
 
+def who_changes() -> str:
+    """The user name the audit log records changes under."""
+    return _who()
+
+
 def _who() -> str:
     try:
         return getpass.getuser()

@@ -453,15 +453,31 @@ def late_start(stages: list[Stage], due: dt.date, today: dt.date) -> dt.date | N
     return today - dt.timedelta(days=after_due[0].offset_days)
 
 
-def invoice_late_start(customer_id: int, due: dt.date, today: dt.date, *,
-                       stages: dict[int, list[Stage]] | None = None) -> dt.date | None:
-    """:func:`late_start` under the customer's follow-up policy (``stages``: the
-    policies' stages, when the caller has read them once for many invoices)."""
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    policy_id = (customer.followup_policy_id if customer is not None else None) \
-        or default_policy_id()
-    stages = stages if stages is not None else stages_by_policy()
-    return late_start(stages.get(policy_id or 0, []), due, today)
+def invoice_late_start(customer_id: int, due: dt.date, today: dt.date) -> dt.date | None:
+    """:func:`late_start` under the customer's follow-up policy."""
+    return LateStarts(today).of(customer_id, due)
+
+
+class LateStarts:
+    """:func:`late_start` for many invoices of one day: the policies read once."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.stages = stages_by_policy()
+        self.default = default_policy_id()
+        self.policies: dict[int, int | None] = {}
+
+    def of(self, customer_id: int | None, due: dt.date) -> dt.date | None:
+        """Where the clock of an invoice of ``customer_id`` (None: a customer still to be
+        made, under the default policy) due ``due`` starts."""
+        if customer_id is None:
+            policy_id = self.default
+        else:
+            if customer_id not in self.policies:
+                self.policies[customer_id] = Customer.select(Customer.followup_policy).where(
+                    Customer.id == customer_id).scalar()
+            policy_id = self.policies[customer_id] or self.default
+        return late_start(self.stages.get(policy_id or 0, []), due, self.today)
 
 
 def start_chasing(invoice_ids: Iterable[int], stage_id: int, on: dt.date) -> None:

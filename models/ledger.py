@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol, TypeVar
 
@@ -20,7 +20,7 @@ from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
 from models.errors import LedgerError, Problems
-from models.followup import Stage, invoice_late_start
+from models.followup import invoice_late_start
 from models.kinds import InvoiceStatus
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
@@ -411,8 +411,7 @@ def update_customer(customer_id: int, draft: CustomerDraft) -> None:
                       after=asdict(draft))
 
 
-def add_invoice(customer_id: int, draft: InvoiceDraft, *, today: dt.date | None = None,
-                stages: dict[int, list[Stage]] | None = None) -> int:
+def add_invoice(customer_id: int, draft: InvoiceDraft, *, today: dt.date | None = None) -> int:
     """Record an invoice; refuses a duplicate number, a due date before issue, a
     zero or negative amount. One already long overdue starts its follow-up at the
     first reminder ``today`` (:func:`models.followup.late_start`), not at the harshest."""
@@ -425,7 +424,7 @@ def add_invoice(customer_id: int, draft: InvoiceDraft, *, today: dt.date | None 
             open_minor=draft.amount_minor, currency=customer.currency,
             external_ref=draft.external_ref.strip() or None, created_at=dt.datetime.now(),
             chase_from=invoice_late_start(customer.id, draft.due_date,
-                                          today or dt.date.today(), stages=stages))
+                                          today or dt.date.today()))
         record_change("add invoice", "invoice", invoice.id, after=asdict(draft))
     return invoice.id
 
@@ -581,15 +580,26 @@ def _invoice_number(draft: InvoiceDraft, invoice_id: int | None) -> str:
 
 
 def _customer_fields(draft: CustomerDraft, customer_id: int | None) -> dict[str, object]:
+    def taken(code: str) -> bool:
+        clash = Customer.select().where(Customer.code == code)
+        if customer_id is not None:
+            clash = clash.where(Customer.id != customer_id)
+        return bool(clash.exists())
+
+    return customer_fields(draft, taken=taken, next_code=_next_customer_code)
+
+
+def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
+                    next_code: Callable[[], str]) -> dict[str, object]:
+    """A customer's fields as kept, checked: the rule for one typed in and for many
+    imported at once (``taken`` says whether a code is another customer's; ``next_code``
+    numbers one that has none). Raises FieldProblems naming every field that will not do."""
     problems = Problems()
     name = draft.name.strip()
     if not name:
         problems.refuse("name", "Enter the customer's name.")
-    code = draft.code.strip() or _next_customer_code()
-    clash = Customer.select().where(Customer.code == code)
-    if customer_id is not None:
-        clash = clash.where(Customer.id != customer_id)
-    if clash.exists():
+    code = draft.code.strip() or next_code()
+    if taken(code):
         problems.refuse("code", f"Another customer already has the account code {code}.")
     currency = draft.currency.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):

@@ -50,7 +50,8 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
         f"{m.number} {m.customer_name}: {format_money(m.open_minor, m.currency)}"
         for m in plan.missing])
     out += _section("Skipped:", [f"line {r.line}: {r.reason}" for r in plan.skipped])
-    out += _section("Refused:", [f"line {r.line}: {r.reason}" for r in plan.refused])
+    out += _section("Refused:", [f"line {r.line}: {r.reason}" if r.line else r.reason
+                                 for r in plan.refused])
     if plan.refused:
         out.append("Nothing was imported: correct the refused rows and import again.")
     elif not done:

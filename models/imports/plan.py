@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from models.customer_account import DEFAULT_NET_DAYS
-from models.followup import invoice_late_start, stages_by_policy
+from models.followup import LateStarts
 from models.imports.records import (
     CustomerRecord,
     InvoiceRecord,
@@ -208,7 +208,9 @@ class _Known:
     def __init__(self, source: str, today: dt.date) -> None:
         self.source = source
         self.today = today
-        self.stages = stages_by_policy()
+        self.late_starts = LateStarts(today)
+        # Numbers already here, read once rather than asked for row by row.
+        self.numbers = {number for (number,) in Invoice.select(Invoice.number).tuples()}
         self.records: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {
             (kind, key): (row_id, json.loads(imported))
             for kind, key, row_id, imported in ExternalRecord.select(
@@ -226,6 +228,21 @@ class _Known:
             if email.strip():
                 self.by_email.setdefault(email.strip().casefold(), customer_id)
         self.customer_steps: dict[str, CustomerStep] = {}
+        self._invoices: dict[int, Any] | None = None
+
+    def invoice(self, invoice_id: int) -> Any:
+        """An invoice this source brought in before (read with all the others, once)."""
+        if self._invoices is None:
+            ids = [row_id for (kind, _k), (row_id, _i) in self.records.items()
+                   if kind == ImportedKind.INVOICE]
+            self._invoices = {}
+            for start in range(0, len(ids), 500):
+                self._invoices.update((row.id, row) for row in Invoice.select(
+                    Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date,
+                    Invoice.amount_minor, Invoice.open_minor, Invoice.status, Invoice.currency
+                ).where(Invoice.id.in_(ids[start:start + 500])))
+        found = self._invoices.get(invoice_id)
+        return found if found is not None else Invoice.get_by_id(invoice_id)
 
     def customer_step(self, record: CustomerRecord, plan: ImportPlan,
                       currency: str | None = None) -> CustomerStep | RefusedRow:
@@ -340,7 +357,8 @@ def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
     found = known.records.get((kind, record.number))
     step: InvoiceStep | None
     if found is not None:
-        step = _known_invoice(record, found[0], found[1], customer, file_open, voided, due,
+        step = _known_invoice(record, known.invoice(found[0]), found[1], customer, file_open,
+                              voided, due,
                               plan)
     elif record.credit:
         step = InvoiceStep(record, None, Match.NEW, customer.record.key, due=due)
@@ -359,14 +377,14 @@ def _file_open(record: InvoiceRecord, status: str) -> int:
 def _unlinked_invoice(record: InvoiceRecord, customer: CustomerStep, file_open: int,
                       voided: bool, due: dt.date, plan: ImportPlan, known: _Known
                       ) -> InvoiceStep | None:
-    same = Invoice.get_or_none(Invoice.number == record.number)
+    same = Invoice.get_or_none(Invoice.number == record.number) \
+        if record.number in known.numbers else None
     if same is None:
         if voided:
             plan.skipped.append(RefusedRow(record.line, f"Invoice {record.number} is voided: "
                                                         f"not imported."))
             return None
-        late = file_open > 0 and invoice_late_start(
-            customer.customer_id or 0, due, known.today, stages=known.stages) is not None
+        late = file_open > 0 and known.late_starts.of(customer.customer_id, due) is not None
         return InvoiceStep(record, None, Match.NEW, customer.record.key,
                            pays_minor=record.total_minor - file_open, due=due, starts_late=late)
     if same.customer_id != customer.customer_id or same.amount_minor != record.total_minor:
@@ -375,14 +393,14 @@ def _unlinked_invoice(record: InvoiceRecord, customer: CustomerStep, file_open: 
             f"{format_money(same.amount_minor, same.currency)} to another customer or of "
             f"another amount: change one of the numbers, then import again.")))
         return None
-    return _known_invoice(record, same.id, None, customer, file_open, voided, due, plan,
+    return _known_invoice(record, same, None, customer, file_open, voided, due, plan,
                           match=Match.NUMBER)
 
 
-def _known_invoice(record: InvoiceRecord, invoice_id: int, imported: dict[str, Any] | None,
+def _known_invoice(record: InvoiceRecord, invoice: Invoice, imported: dict[str, Any] | None,
                    customer: CustomerStep, file_open: int, voided: bool, due: dt.date,
                    plan: ImportPlan, match: Match = Match.KEY) -> InvoiceStep:
-    invoice = Invoice.get_by_id(invoice_id)
+    invoice_id = invoice.id
     what = f"Invoice {record.number}"
     changes: list[FieldChange] = []
     for key, label, in_duly, in_file in (

@@ -21,7 +21,6 @@ from models.audit import record_change
 from models.customer_account import customer_draft
 from models.db import writing
 from models.errors import LedgerError
-from models.followup import stages_by_policy
 from models.imports.plan import (
     CustomerStep,
     ImportPlan,
@@ -43,6 +42,7 @@ from models.ledger import (
     update_invoice,
     void_invoice,
 )
+from models.ledger_bulk import NewInvoice, add_customers, add_invoices
 from models.schema import Customer, ExternalRecord, ImportBatch, Invoice, PaymentTerms
 
 _CODE_MAX = 32  # Customer.code's length
@@ -92,10 +92,17 @@ def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
                                    file_name=plan.file_name, file_hash=plan.file_hash,
                                    imported_at=now)
         writer = _Writer(batch.id, settings, today)
+        # What is new goes in a few statements a table; the rest one by one.
+        _as_row(0, partial(writer.new_customers,
+                           [s for s in plan.customers if s.customer_id is None]))
         for step in plan.customers:
-            _as_row(step.record.line, partial(writer.customer, step))
+            if step.customer_id is not None:
+                _as_row(step.record.line, partial(writer.customer, step))
+        new = [s for s in plan.invoices if s.invoice_id is None and not s.record.credit]
+        _as_row(0, partial(writer.new_invoices, new))
         for invoice in plan.invoices:
-            _as_row(invoice.record.line, partial(writer.invoice, invoice))
+            if invoice.invoice_id is not None or invoice.record.credit:
+                _as_row(invoice.record.line, partial(writer.invoice, invoice))
         if missing is MissingChoice.PAID:
             for gone in plan.missing:
                 writer.pay(gone.invoice_id, gone.open_minor, today,
@@ -127,7 +134,45 @@ class _Writer:
         self.source = settings.preset.source
         self.today = today
         self.customer_ids: dict[str, int] = {}
-        self.stages = stages_by_policy()  # read once for every invoice
+
+    def new_customers(self, steps: list[CustomerStep]) -> None:
+        """Create the file's new customers at once."""
+        drafts = [CustomerDraft(
+            code=self._free_code(step.record.key) if step.record.has_key else "",
+            name=step.record.name, currency=step.currency or self.settings.currency,
+            billing_email=step.record.email, phone=step.record.phone,
+            address=step.record.address, country=country_code(step.record.country),
+            payment_terms_id=_terms(step.record.terms_days)) for step in steps]
+        ids = add_customers(drafts)
+        for step, customer_id in zip(steps, ids, strict=True):
+            self.customer_ids[step.record.key] = customer_id
+        self._keep_new(ImportedKind.CUSTOMER, [(s.record.key, cid, imported_values(s))
+                                               for s, cid in zip(steps, ids, strict=True)])
+
+    def new_invoices(self, steps: list[InvoiceStep]) -> None:
+        """Record the file's new invoices at once, with what was paid on each."""
+        title = self.settings.preset.title
+        invoices = []
+        for step in steps:
+            record = step.record
+            assert step.due is not None
+            invoices.append(NewInvoice(
+                self.customer_ids[step.customer_key],
+                InvoiceDraft(number=record.number, issue_date=record.issued, due_date=step.due,
+                             amount_minor=record.total_minor, external_ref=record.reference),
+                paid_minor=step.pays_minor, paid_on=record.paid_on,
+                reference=f"Paid in {title}"))
+        ids = add_invoices(invoices, today=self.today)
+        self._keep_new(ImportedKind.INVOICE, [(s.record.number, iid, imported_values(s))
+                                              for s, iid in zip(steps, ids, strict=True)])
+
+    def _keep_new(self, kind: ImportedKind, rows: list[tuple[str, int, dict[str, str]]]
+                  ) -> None:
+        records = [{"source": self.source, "kind": kind, "key": key, "row_id": row_id,
+                    "batch": self.batch_id, "imported": json.dumps(values, sort_keys=True)}
+                   for key, row_id, values in rows]
+        for start in range(0, len(records), 500):
+            ExternalRecord.insert_many(records[start:start + 500]).execute()
 
     def customer(self, step: CustomerStep) -> None:
         record = step.record
@@ -166,7 +211,7 @@ class _Writer:
             invoice_id = add_invoice(customer_id, InvoiceDraft(
                 number=record.number, issue_date=record.issued, due_date=step.due,
                 amount_minor=record.total_minor, external_ref=record.reference),
-                today=self.today, stages=self.stages)
+                today=self.today)
         elif step.changes:
             invoice = Invoice.get_by_id(invoice_id)
             assert step.due is not None

@@ -1,0 +1,124 @@
+"""Importing a big generic CSV, against writing the same rows with sqlite3's executemany.
+
+Runs interleaved, run by run: Duly's first import of N invoice rows into an empty store,
+the baseline's executemany of the same rows into a store of the same schema, then
+Duly's second import of the same file (nothing changes), and prints the ratios of the
+medians and the load average. ``python -m tests.benchmarks.bench_import [ROWS]``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.common import median, report
+
+ROWS = 100_000
+RUNS = 3
+TODAY = dt.date(2026, 11, 24)
+HEADER = ["Customer Name", "Invoice Number", "Invoice Date", "Due Date", "Invoice Total",
+          "Invoice Paid"]
+
+
+def write_file(path: Path, rows: int) -> None:
+    """A Wave-shaped invoice export: 1,000 customers, every other invoice paid."""
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(HEADER)
+        for n in range(rows):
+            writer.writerow([f"Customer {n % 1000}", f"INV-{n:07d}", "2026-10-01",
+                             "2026-10-31", "100.00", "100.00" if n % 2 else "0.00"])
+
+
+def empty_store(path: Path) -> None:
+    """A new company store (the schema and a business, nothing else)."""
+    from models import db
+    from models.company import create_business
+
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Bench Ltd", country="GB", currency="GBP")
+    finally:
+        store.close()
+
+
+def duly_import(store_path: Path, file: Path) -> float:
+    """Seconds for Duly to import the file into the store."""
+    from models import db
+    from models.imports.detect import detect, read_settings
+    from models.imports.run import MissingChoice, run_import
+
+    store = db.open_store(store_path)
+    try:
+        started = time.perf_counter()
+        settings = read_settings(detect(file), currency="GBP")
+        run_import(file, settings, missing=MissingChoice.LEAVE, today=TODAY)
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
+def baseline(store_path: Path, file: Path) -> float:
+    """Seconds for hand-written sqlite3: read the CSV, insert customers and invoices."""
+    connection = sqlite3.connect(store_path)
+    try:
+        started = time.perf_counter()
+        with file.open(newline="", encoding="utf-8") as stream:
+            rows = list(csv.reader(stream))[1:]
+        now = dt.datetime.now().isoformat(" ")
+        names = sorted({row[0] for row in rows})
+        with connection:
+            connection.executemany(
+                'INSERT INTO "customer" ("code", "name", "billing_email", "phone", "address", '
+                '"country", "language", "currency", "on_hold", "hold_reason", "notes", '
+                '"last_contact_kind", "created_at") VALUES (?, ?, \'\', \'\', \'\', \'\', '
+                '\'en\', \'GBP\', 0, \'\', \'\', \'\', ?)',
+                [(f"B{n:05d}", name, now) for n, name in enumerate(names)])
+            ids = dict(connection.execute('SELECT "name", "id" FROM "customer"').fetchall())
+            connection.executemany(
+                'INSERT INTO "invoice" ("number", "customer_id", "issue_date", "due_date", '
+                '"amount_minor", "open_minor", "currency", "status", "dispute_reason", '
+                '"created_at") VALUES (?, ?, ?, ?, ?, ?, \'GBP\', \'open\', \'\', ?)',
+                [(row[1], ids[row[0]], row[2], row[3], 10000,
+                  0 if row[5] != "0.00" else 10000, now) for row in rows])
+        return time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def main(rows: int = ROWS) -> list[str]:
+    """Measure and print the import's ratios against the baseline."""
+    folder = Path(tempfile.mkdtemp(prefix="duly-bench-import-"))
+    try:
+        file = folder / "invoices.csv"
+        write_file(file, rows)
+        empty = folder / "empty.sqlite"
+        empty_store(empty)
+        first, again, floor = [], [], []
+        for run in range(RUNS):
+            ours, theirs = folder / f"duly-{run}.sqlite", folder / f"base-{run}.sqlite"
+            shutil.copy(empty, ours)
+            shutil.copy(empty, theirs)
+            first.append(duly_import(ours, file))
+            floor.append(baseline(theirs, file))
+            again.append(duly_import(ours, file))
+        load = os.getloadavg()[0]
+        lines = [report(f"import of {rows:,} invoice rows (first)", median(first),
+                        median(floor)),
+                 report(f"import of {rows:,} invoice rows (again, nothing changes)",
+                        median(again), median(first))]
+        print(f"load average {load:.2f}", flush=True)
+        return lines
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else ROWS)
