@@ -24,6 +24,7 @@ class Change(enum.StrEnum):
     POLICIES = "policies"  # payment terms, credit and follow-up policies, stages, rates
     TEMPLATES = "templates"  # letter and e-mail templates
     BUSINESS = "business"  # the business's details and its mail settings
+    IMPORTS = "imports"  # files imported (the import log)
 
 
 Changes = frozenset[Change]

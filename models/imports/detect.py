@@ -12,16 +12,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.imports.iif import iif_header, is_iif
 from models.imports.records import ReadSettings
 from models.imports.sources import (
     KNOWN_COLUMNS,
+    QBD_IIF,
     Field,
     Holds,
     Preset,
     Source,
     recognise,
 )
-from models.imports.table import FileRefused, Row, TableFormat, header, rows, sniff
+from models.imports.table import (
+    FileRefused,
+    Row,
+    TableFormat,
+    encoding_of,
+    header,
+    rows,
+    sniff,
+)
 from models.imports.values import DateOrder, DecimalMark, date_order_of, decimal_mark_of
 
 SAMPLE_ROWS = 200  # rows read to tell the date order and decimal mark
@@ -50,12 +60,26 @@ def detect(path: Path, source: Source | None = None, *, encoding: str | None = N
            delimiter: str | None = None) -> Detected:
     """Look at the file (read with the ``encoding`` and ``delimiter`` the user chose, if
     any); raises FileRefused for one that is not a table."""
+    if is_iif(path):
+        return _detect_iif(path, source, encoding)
     table = sniff(path, KNOWN_COLUMNS, encoding=encoding, delimiter=delimiter)
     names = header(path, table)
     preset = recognise(names, source)
     sample = list(itertools.islice(rows(path, table), SAMPLE_ROWS))
     order, mark = _formats(preset, names, sample) if preset is not None else (None, None)
     return Detected(table, names, preset, order, mark or DecimalMark.POINT, sample)
+
+
+def _detect_iif(path: Path, source: Source | None, encoding: str | None) -> Detected:
+    """An IIF export: tab-separated blocks, dates MM/DD/YY, amounts with a point."""
+    if source not in (None, Source.IIF):
+        raise FileRefused(f"{path.name} is a QuickBooks Desktop IIF export, not one of "
+                          f"{source}.")
+    with path.open("rb") as stream:
+        chosen = encoding or encoding_of(stream.read(256 * 1024))
+    table = TableFormat(chosen, "\t", 1)
+    return Detected(table, iif_header(path, chosen), QBD_IIF, DateOrder.MONTH_FIRST,
+                    DecimalMark.POINT, [])
 
 
 def _formats(preset: Preset, names: list[str], sample: list[Row]
@@ -84,7 +108,8 @@ def read_settings(detected: Detected, *, currency: str, preset: Preset | None = 
         date_order = date_order or told_order
         decimal_mark = decimal_mark or told_mark
     columns = {f: c for f in Field if (c := layout.column_for(f, detected.header))}
-    missing = [f for f in layout.required() if f not in columns]
+    missing = [f for f in layout.required() if f not in columns] \
+        if layout.reader == "table" else []
     if missing:
         raise FileRefused(
             f"The file has no column for {_and(_FIELD_WORDS.get(f, f.value) for f in missing)}"

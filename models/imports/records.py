@@ -7,86 +7,26 @@ FreshBooks) is grouped by invoice number, its invoice columns read from the firs
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.imports.sources import Field, Holds, Preset
-from models.imports.table import Row, TableFormat, rows
+from models.imports.iif import read_iif
+from models.imports.items import (
+    CustomerRecord,
+    InvoiceRecord,
+    ReadSettings,
+    Record,
+    RefusedRow,
+)
+from models.imports.sources import Field, Holds
+from models.imports.table import Row, rows
 from models.imports.values import (
     CellError,
-    DateOrder,
-    DecimalMark,
     read_amount,
     read_currency,
     read_date,
 )
 from models.money import format_money
-
-
-@dataclass(frozen=True)
-class ReadSettings:
-    """How a file is read: its layout and table format, its date order and decimal
-    mark, and the currency of amounts the file does not name (the business's)."""
-
-    preset: Preset
-    table: TableFormat
-    date_order: DateOrder | None
-    decimal_mark: DecimalMark
-    currency: str
-    columns: dict[Field, str] = field(default_factory=dict)  # the file's column per field
-
-
-@dataclass(frozen=True)
-class CustomerRecord:
-    """A customer as the file gives it; ``key`` is the program's own id for it (its
-    name when the file has no id)."""
-
-    key: str
-    name: str
-    email: str = ""
-    phone: str = ""
-    address: str = ""
-    country: str = ""
-    terms_days: int | None = None
-    tax_number: str = ""
-    currency: str | None = None
-    line: int = 0
-    has_key: bool = False  # the program gave an id (not only the name)
-
-
-@dataclass(frozen=True)
-class InvoiceRecord:
-    """An invoice (or credit note) as the file gives it, with what is still owed on it.
-
-    ``open_minor`` is None when the file says nothing of payments (the invoice is then
-    taken as unpaid unless its status says paid).
-    """
-
-    number: str
-    customer: CustomerRecord
-    issued: dt.date
-    due: dt.date | None
-    total_minor: int
-    open_minor: int | None
-    currency: str
-    credit: bool = False
-    status: str = ""
-    reference: str = ""
-    paid_on: dt.date | None = None
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class RefusedRow:
-    """A row that will not be imported: its line and why, in the user's words."""
-
-    line: int
-    reason: str
-
-
-Record = CustomerRecord | InvoiceRecord | RefusedRow
 
 
 class _RowError(ValueError):
@@ -95,6 +35,9 @@ class _RowError(ValueError):
 
 def read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:
     """The file's customers or invoices in file order, refused rows among them."""
+    if settings.preset.reader == "iif":  # its own format, not a table
+        yield from read_iif(path, settings)
+        return
     if settings.preset.holds is Holds.CUSTOMERS:
         for row in _data_rows(path, settings):
             yield _customer_or_refusal(row, settings)

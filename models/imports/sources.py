@@ -71,6 +71,7 @@ class Preset:
     skip_prefixes: tuple[str, ...] = ()  # rows whose first cell starts so are totals
     day_first: bool | None = None  # the program's own date order, when it has one
     signature: frozenset[str] = field(default=frozenset())
+    reader: str = "table"  # or "iif": QuickBooks Desktop's blocks, read by models.imports.iif
 
     def __post_init__(self) -> None:
         if not self.signature:
@@ -221,10 +222,16 @@ SAGE_CUSTOMERS = Preset(
              "Main Address County", "Main Address Post Code"),
     signature=frozenset({"reference", "company name", "main address line 1"}))
 
+QBD_IIF = Preset(
+    "qbd-iif", Source.IIF, "QuickBooks Desktop (IIF)", Holds.INVOICES,
+    {Field.CUSTOMER: ("NAME",), Field.NUMBER: ("DOCNUM",), Field.ISSUED: ("DATE",),
+     Field.DUE: ("DUEDATE",), Field.TOTAL: ("AMOUNT",), Field.KIND: ("TRNSTYPE",)},
+    day_first=False, signature=frozenset({"!trns", "trnstype"}), reader="iif")
+
 PRESETS: tuple[Preset, ...] = (
     XERO_INVOICES, XERO_CONTACTS, ZOHO_INVOICES, ZOHO_CONTACTS, QBO_INVOICES, QBO_CUSTOMERS,
     FRESHBOOKS_INVOICES, FRESHBOOKS_CLIENTS, WAVE_INVOICES, WAVE_CUSTOMERS, SAGE_OPENING,
-    SAGE_CUSTOMERS,
+    SAGE_CUSTOMERS, QBD_IIF,
 )
 
 KNOWN_COLUMNS: frozenset[str] = frozenset(

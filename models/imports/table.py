@@ -88,7 +88,7 @@ def sniff(path: Path, known: frozenset[str] = frozenset(), *, encoding: str | No
         return TableFormat("", "", _header_line(_excel_records(path), known, path))
     with path.open("rb") as stream:
         sample = stream.read(_SAMPLE_BYTES)
-    encoding = encoding or _encoding_of(sample)
+    encoding = encoding or encoding_of(sample)
     text = sample.decode(encoding, errors="ignore")
     if "\x00" in text:
         raise FileRefused(f"{path.name} is not a table: it holds binary data. Export the "
@@ -142,7 +142,8 @@ def _records(path: Path, table: TableFormat) -> Iterator[tuple[int, list[str]]]:
                               f"{reader.line_num}: {error}.") from error
 
 
-def _encoding_of(sample: bytes) -> str:
+def encoding_of(sample: bytes) -> str:
+    """UTF-8 if the sample decodes as such (BOM or not), else Windows' cp1252."""
     try:
         codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
     except UnicodeDecodeError:

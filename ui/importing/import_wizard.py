@@ -549,7 +549,7 @@ class DonePage(QWizardPage):
 
         wizard.tasks.run(work, writes=True, cancellable=True, label="Importing…",
                          changes=changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY,
-                                         Change.FOLLOW_UP, Change.POLICIES),
+                                         Change.FOLLOW_UP, Change.POLICIES, Change.IMPORTS),
                          initiator=wizard, on_success=self._on_imported,
                          on_failure=self._on_failed, on_cancel=self._on_cancelled)
 

@@ -40,6 +40,7 @@ from ui.common.style import ACCENT, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.settings.defaults_section import DefaultsSection
 from ui.settings.followup_section import FollowUpSection
+from ui.settings.import_log_section import ImportLogSection
 from ui.settings.late_charges_section import LateChargesSection
 from ui.settings.mail_settings_form import MailSettingsForm
 from ui.settings.payment_terms_section import PaymentTermsSection
@@ -54,6 +55,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("rates", "Reference rates"),
     ("defaults", "Defaults"),
     ("mail", "Outgoing mail"),
+    ("imports", "Imports"),
 )
 """The Settings area's sections: key and title, in the order of its list."""
 
@@ -64,7 +66,8 @@ class SettingsPage(QWidget):
     """The business's terms, charges, follow-up policies, reference rates and defaults."""
 
     # The policies count their customers; the stages name their templates.
-    reads = changes(Change.CUSTOMERS, Change.TEMPLATES, Change.POLICIES, Change.BUSINESS)
+    reads = changes(Change.CUSTOMERS, Change.TEMPLATES, Change.POLICIES, Change.BUSINESS,
+                    Change.IMPORTS)
     """Writes that change what Settings shows (see ui/common/area.py)."""
 
     loaded = Signal()
@@ -85,6 +88,7 @@ class SettingsPage(QWidget):
         self.rates = ReferenceRatesSection(self._writing, today)
         self.defaults = DefaultsSection(self._writing)
         self.mail_form = MailSettingsForm(tasks)
+        self.imports = ImportLogSection(tasks)
         self._build()
         self._expose_sections()
 
@@ -93,6 +97,7 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         """Read every setting again from the store."""
         self.mail_form.reload()
+        self.imports.reload()
 
         def work(_progress: Progress) -> PolicySettings:
             return policy_settings()
@@ -104,6 +109,7 @@ class SettingsPage(QWidget):
         self._tasks.forget((self, "load"))
         self._settings = None
         self.mail_form.clear()
+        self.imports.clear()
         for section in self._sections():
             section.clear()
         self.notice_label.clear()
@@ -114,7 +120,7 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults", "mail")."""
+        "defaults", "mail", "imports")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -205,7 +211,7 @@ class SettingsPage(QWidget):
         for _key, text in SECTIONS:
             self.section_list.addItem(text)
         self.stack = QStackedWidget()
-        for page in (*self._sections(), self.mail_form):
+        for page in (*self._sections(), self.mail_form, self.imports):
             self.stack.addWidget(page)
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)

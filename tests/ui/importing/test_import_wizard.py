@@ -71,6 +71,15 @@ def test_a_xero_export_is_imported_through_the_wizard(open_window, company_file,
     done = wizard.currentPage()
     qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
     wizard.accept()
+    # The import is in Settings › Imports, and the customers are listed.
+    window.show_area("settings")
+    settings = window.page("settings")
+    settings.show_section("imports")
+    qtbot.waitUntil(lambda: settings.imports.model.rowCount() == 1, timeout=WAIT)
+    qtmodeltester.check(settings.imports.model)
+    logged = settings.imports.model.row_at(0)
+    assert (logged.source, logged.file_name) == ("Xero", "Invoices.csv")
+    assert logged.summary() == "2 customers and 2 invoices new"
     window.close()
     store = db.open_store(company_file)
     try:

@@ -102,3 +102,38 @@ XERO_CONTACTS_HEADER = (
     "POAttentionTo", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4",
     "POCity", "PORegion", "POPostalCode", "POCountry", "PhoneNumber", "TaxNumber",
     "DueDateSalesDay", "DueDateSalesTerm")
+
+
+def qbd_iif(path: Path) -> Path:
+    """A QuickBooks Desktop IIF export: a customer list, then invoices, a credit memo and a
+    payment as TRNS/SPL/ENDTRNS blocks; tab-separated, Windows encoding, MM/DD/YY."""
+    lines = [
+        ["!CUST", "NAME", "REFNUM", "BADDR1", "BADDR2", "PHONE1", "EMAIL", "TERMS"],
+        ["CUST", "Müller Bäckerei", "17", "12 Main St", "Springfield, IL 62701",
+         "217-555-0100", "ap@mueller.example", "Net 30"],
+        ["!TRNS", "TRNSID", "TRNSTYPE", "DATE", "ACCNT", "NAME", "CLASS", "AMOUNT", "DOCNUM",
+         "MEMO", "DUEDATE"],
+        ["!SPL", "SPLID", "TRNSTYPE", "DATE", "ACCNT", "NAME", "CLASS", "AMOUNT", "DOCNUM",
+         "MEMO"],
+        ["!ENDTRNS"],
+        ["TRNS", "101", "INVOICE", "09/01/26", "Accounts Receivable",
+         "Müller Bäckerei:Shop fit-out", "", "1500.00", "5001", "", "10/01/26"],
+        ["SPL", "102", "INVOICE", "09/01/26", "Sales", "", "", "-1500.00", "5001", ""],
+        ["ENDTRNS"],
+        ["TRNS", "103", "INVOICE", "10/05/26", "Accounts Receivable", "Müller Bäckerei", "",
+         "800.00", "5002", "", "11/04/26"],
+        ["SPL", "104", "INVOICE", "10/05/26", "Sales", "", "", "-800.00", "5002", ""],
+        ["ENDTRNS"],
+        ["TRNS", "105", "CREDIT MEMO", "10/10/26", "Accounts Receivable", "Müller Bäckerei",
+         "", "-100.00", "CM-9", "Damaged goods", ""],
+        ["SPL", "106", "CREDIT MEMO", "10/10/26", "Sales", "", "", "100.00", "CM-9", ""],
+        ["ENDTRNS"],
+        ["TRNS", "107", "PAYMENT", "10/20/26", "Undeposited Funds", "Müller Bäckerei", "",
+         "-1700.00", "", "", ""],
+        ["SPL", "108", "PAYMENT", "10/20/26", "Accounts Receivable", "Müller Bäckerei", "",
+         "1700.00", "", ""],
+        ["ENDTRNS"],
+    ]
+    path.write_bytes("\r\n".join("\t".join(cells) for cells in lines).encode("cp1252")
+                     + b"\r\n")
+    return path

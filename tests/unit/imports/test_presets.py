@@ -132,3 +132,21 @@ def test_xero_contacts_bring_customers_with_their_terms(empty_store: db.Store,
     # An address mail cannot reach is left out rather than refusing the customer.
     assert Customer.get(Customer.name == "No Mail Ltd").billing_email == ""
     assert result.plan.counts()["customers_new"] == 2
+
+
+def test_quickbooks_desktop_iif_blocks_are_read_and_payments_applied_oldest_first(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from tests.unit.imports.exports import qbd_iif
+
+    detected, result = imported(qbd_iif(tmp_path / "export.iif"))
+    assert detected.preset.key == "qbd-iif"
+    assert not result.plan.refused
+    who = Customer.get(Customer.name == "Müller Bäckerei")  # the job is its customer's
+    assert (who.billing_email, who.phone) == ("ap@mueller.example", "217-555-0100")
+    assert PaymentTerms.get_by_id(who.payment_terms).net_days == 30
+    first = Invoice.get(Invoice.number == "5001")
+    assert (first.issue_date, first.due_date, first.open_minor) == (
+        dt.date(2026, 9, 1), dt.date(2026, 10, 1), 0)
+    assert Invoice.get(Invoice.number == "5002").open_minor == 60000  # 1,700 less 1,500 paid
+    assert CreditNote.get(CreditNote.number == "CM-9").amount_minor == 10000
+    assert check_store() == []
