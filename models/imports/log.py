@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from models.imports.sources import PRESETS
+from models.imports.undo import AUDIT_FROM, AUDIT_TO
 from models.kinds import ImportSource
 from models.schema import ImportBatch
 
@@ -53,7 +54,8 @@ def import_log() -> list[LoggedImport]:
     found = []
     for row in rows:
         try:
-            counts = {k: int(v) for k, v in json.loads(row.counts).items()}
+            counts = {k: int(v) for k, v in json.loads(row.counts).items()
+                      if k not in (AUDIT_FROM, AUDIT_TO)}
         except (ValueError, TypeError, AttributeError):
             counts = {}
         layout = _TITLES.get(row.layout) or (

@@ -15,6 +15,7 @@ from enum import StrEnum
 from functools import cache, partial
 from pathlib import Path
 
+import peewee as pw
 from babel import Locale
 
 from models.audit import record_change
@@ -30,6 +31,7 @@ from models.imports.plan import (
     plan_import,
 )
 from models.imports.records import ReadSettings, RefusedRow
+from models.imports.undo import AUDIT_FROM, AUDIT_TO
 from models.kinds import ImportedKind
 from models.ledger import (
     CustomerDraft,
@@ -43,7 +45,14 @@ from models.ledger import (
     void_invoice,
 )
 from models.ledger_bulk import NewInvoice, add_customers, add_invoices
-from models.schema import Customer, ExternalRecord, ImportBatch, Invoice, PaymentTerms
+from models.schema import (
+    AuditEntry,
+    Customer,
+    ExternalRecord,
+    ImportBatch,
+    Invoice,
+    PaymentTerms,
+)
 
 _CODE_MAX = 32  # Customer.code's length
 
@@ -88,6 +97,7 @@ def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
             raise ImportRefused(plan.refused)
         if plan.changes_nothing and (not plan.missing or missing is MissingChoice.LEAVE):
             return ImportResult(None, plan)
+        audit_from = AuditEntry.select(pw.fn.MAX(AuditEntry.id)).scalar() or 0
         batch = ImportBatch.create(source=settings.preset.source, layout=plan.layout,
                                    file_name=plan.file_name, file_hash=plan.file_hash,
                                    imported_at=now)
@@ -108,10 +118,13 @@ def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
                 writer.pay(gone.invoice_id, gone.open_minor, today,
                            f"Not in {plan.file_name}: taken as paid")
         counts = plan.counts()
-        batch.counts = json.dumps(counts)
-        batch.save()
         record_change("import", "import_batch", batch.id,
                       after={"file": plan.file_name, "layout": plan.layout, **counts})
+        # Its audit entries, from the first after the store's last to its own: what
+        # "Undo this import" takes back.
+        batch.counts = json.dumps({**counts, AUDIT_FROM: audit_from, AUDIT_TO: AuditEntry.select(
+            pw.fn.MAX(AuditEntry.id)).scalar()})
+        batch.save()
     return ImportResult(batch.id, plan)
 
 
@@ -284,7 +297,10 @@ def _terms(days: int | None) -> int | None:
     name = f"Net {days}"
     if PaymentTerms.get_or_none(PaymentTerms.name == name) is not None:
         return None
-    return int(PaymentTerms.create(name=name, net_days=days).id)
+    made = PaymentTerms.create(name=name, net_days=days)
+    record_change("add payment terms", "payment_terms", made.id,
+                  after={"name": name, "net_days": days})
+    return int(made.id)
 
 
 def matched_by_name(plan: ImportPlan) -> list[CustomerStep]:

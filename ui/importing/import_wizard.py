@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -46,6 +47,7 @@ from models.imports.records import (
 )
 from models.imports.run import ImportRefused, ImportResult, MissingChoice, run_import
 from models.imports.sources import PRESETS, Field, Holds, Preset
+from models.imports.undo import can_undo, undo_import
 from models.imports.values import DateOrder, DecimalMark
 from models.money import format_amount
 from reports.import_summary import import_summary
@@ -520,9 +522,20 @@ class DonePage(QWizardPage):
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("importDone")
         self.summary.setReadOnly(True)
+        self.undo_button = QPushButton("&Undo This Import")
+        self.undo_button.setObjectName("undoImport")
+        self.undo_button.setToolTip("Take back everything this import added, as if it had "
+                                    "never run")
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self._on_undo_button_clicked)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary, 1)
+        layout.addLayout(row)
         self._done = False
+        self._undoable: int | None = None
 
     def initializePage(self) -> None:  # noqa: N802 (Qt's name)
         """Import, all or nothing."""
@@ -536,7 +549,7 @@ class DonePage(QWizardPage):
         self.summary.setPlainText("Importing…")
         self.completeChanged.emit()
 
-        def work(progress: Progress) -> tuple[ImportResult, ReadSettings]:
+        def work(progress: Progress) -> tuple[ImportResult, ReadSettings, bool]:
             looked = look(reading, currency)
             if looked.settings is None:
                 raise LedgerError("file", looked.problem)
@@ -544,8 +557,10 @@ class DonePage(QWizardPage):
                 from models.imports.mappings import save_mapping
 
                 save_mapping(reading.mapping_name, Holds.INVOICES, dict(reading.columns))
-            return run_import(reading.path, looked.settings, missing=missing, today=today,
-                              progress=progress), looked.settings
+            result = run_import(reading.path, looked.settings, missing=missing, today=today,
+                                progress=progress)
+            undoable = result.batch_id is not None and not can_undo(result.batch_id)
+            return result, looked.settings, undoable
 
         wizard.tasks.run(work, writes=True, cancellable=True, label="Importing…",
                          changes=changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY,
@@ -553,8 +568,10 @@ class DonePage(QWizardPage):
                          initiator=wizard, on_success=self._on_imported,
                          on_failure=self._on_failed, on_cancel=self._on_cancelled)
 
-    def _on_imported(self, answer: tuple[ImportResult, ReadSettings]) -> None:
-        result, settings = answer
+    def _on_imported(self, answer: tuple[ImportResult, ReadSettings, bool]) -> None:
+        result, settings, undoable = answer
+        self._undoable = result.batch_id if undoable else None
+        self.undo_button.setVisible(undoable)
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
         wizard.result = result
@@ -575,6 +592,41 @@ class DonePage(QWizardPage):
             return False
         self._done = True
         self.completeChanged.emit()
+        return True
+
+    def _on_undo_button_clicked(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Undo this import",
+                          "Take back everything this import added?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Its customers, invoices and the payments it recorded leave "
+                               "the store, as if it had never run.")
+        undo = box.addButton("&Undo Import", QMessageBox.ButtonRole.DestructiveRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._undo() if button is undo else None)
+        box.open()
+
+    def _undo(self) -> None:
+        batch_id = self._undoable
+        wizard = self.wizard()
+        if batch_id is None or not isinstance(wizard, ImportWizard):
+            return
+        self.undo_button.setEnabled(False)
+        wizard.tasks.run(lambda _progress: undo_import(batch_id), writes=True,
+                         label="Undoing the import…", initiator=wizard,
+                         changes=changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY,
+                                         Change.FOLLOW_UP, Change.POLICIES, Change.IMPORTS),
+                         on_success=self._on_undone, on_failure=self._on_undo_failed)
+
+    def _on_undone(self, _result: object) -> None:
+        self._undoable = None
+        self.undo_button.hide()
+        self.summary.setPlainText("Undone: the store is as it was before the import.")
+
+    def _on_undo_failed(self, error: BaseException) -> bool:
+        self.undo_button.setEnabled(True)
+        if not isinstance(error, LedgerError):
+            return False
+        self.summary.appendPlainText(f"\n{error.message}")
         return True
 
     def _on_cancelled(self) -> None:

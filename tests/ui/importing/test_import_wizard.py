@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QMessageBox, QWizard
 
 from models import db
 from models.schema import Customer, Invoice
@@ -85,6 +85,33 @@ def test_a_xero_export_is_imported_through_the_wizard(open_window, company_file,
     try:
         assert Customer.select().count() == 2
         assert Invoice.get(Invoice.number == "INV-0001").open_minor == 100000
+    finally:
+        store.close()
+
+
+def test_an_import_is_undone_from_its_last_page(open_window, company_file, qtbot,
+                                                tmp_path) -> None:
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(xero_export(tmp_path / "Invoices.csv")))
+    for _page in range(2):
+        go_next(wizard, qtbot)
+    dry_run = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Dry run" in dry_run.summary.toPlainText(), timeout=WAIT)
+    go_next(wizard, qtbot)
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: done.undo_button.isVisible(), timeout=WAIT)
+
+    done.undo_button.click()
+    box = next(b for b in done.findChildren(QMessageBox) if b.isVisible())
+    undo = next(b for b in box.buttons() if b.text() == "&Undo Import")
+    undo.click()
+    qtbot.waitUntil(lambda: "Undone" in done.summary.toPlainText(), timeout=WAIT)
+    wizard.accept()
+    window.close()
+    store = db.open_store(company_file)
+    try:
+        assert Customer.select().count() == 0 and Invoice.select().count() == 0
     finally:
         store.close()
 

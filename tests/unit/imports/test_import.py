@@ -231,3 +231,55 @@ def test_a_first_import_of_old_debts_starts_their_reminders_at_the_first_one(
     (action,) = follow_up_plan(TODAY).due
     assert action.stage.name == "Payment overdue"
     assert action.invoices[0].days_overdue == 85
+
+
+def test_undo_takes_back_all_an_import_added_right_after_it(empty_store: db.Store,
+                                                            tmp_path: Path) -> None:
+    from models.imports.undo import can_undo, undo_import
+    from models.schema import ContactPerson
+
+    before = (Customer.select().count(), Invoice.select().count(), Payment.select().count())
+    path = first_export(tmp_path)
+    result = run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    assert result.batch_id is not None and can_undo(result.batch_id) == ""
+
+    undo_import(result.batch_id)
+
+    assert (Customer.select().count(), Invoice.select().count(),
+            Payment.select().count()) == before
+    assert not Allocation.select().exists() and not ContactPerson.select().exists()
+    assert not ExternalRecord.select().exists()
+    assert ImportBatch.get_by_id(result.batch_id).undone_at is not None
+    assert check_store() == []
+    # Undone, the same file imports again as new.
+    again = run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    assert again.plan.counts()["invoices_new"] == 3
+
+
+def test_an_import_with_work_recorded_after_it_or_that_changed_records_is_not_undone(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from models.imports.undo import can_undo, undo_import
+
+    path = first_export(tmp_path)
+    first = run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    add_customer(CustomerDraft(code="", name="Typed In Ltd", currency="GBP"))
+    assert "recorded after this import" in can_undo(first.batch_id)
+    with pytest.raises(LedgerError, match="recorded after this import"):
+        undo_import(first.batch_id)
+
+    newer = xero_file(tmp_path / "newer.csv", xero_line(
+        "Zoë Café", "INV-0001", "24/09/2026", "24/10/2026", "1,200.00", "1,200.00", "0.00",
+        "1,200.00", status="Paid"))
+    second = run_import(newer, settings(newer), missing=MissingChoice.LEAVE, today=TODAY)
+    assert Invoice.get(Invoice.number == "INV-0001").open_minor == 0
+    # It recorded a payment on an invoice already here: undone, the invoice is open again.
+    undo_import(second.batch_id)
+    one = Invoice.get(Invoice.number == "INV-0001")
+    assert (one.open_minor, one.status) == (120000, InvoiceStatus.OPEN)
+    assert check_store() == []
+
+    changed = xero_file(tmp_path / "changed.csv", xero_line(
+        "Zoë Café", "INV-0001", "24/09/2026", "31/10/2026", "1,200.00", "0.00", "1,200.00",
+        "1,200.00"))
+    third = run_import(changed, settings(changed), missing=MissingChoice.LEAVE, today=TODAY)
+    assert "changed records already in Duly (edit invoice)" in can_undo(third.batch_id)
