@@ -175,8 +175,12 @@ def file_hash(path: Path) -> str:
 
 
 def plan_import(path: Path, settings: ReadSettings, *, today: dt.date | None = None,
+                separate: frozenset[str] = frozenset(),
                 progress: Callable[[int, int], None] | None = None) -> ImportPlan:
-    """Read the file and work out what importing it would do ``today``; writes nothing."""
+    """Read the file and work out what importing it would do ``today``; writes nothing.
+
+    ``separate`` are the file's customers (by key) the user says are not the customer
+    here of the same name or e-mail: they are new."""
     source = settings.preset.source
     digest = file_hash(path)
     plan = ImportPlan(path.name, digest, settings.preset.key)
@@ -184,7 +188,7 @@ def plan_import(path: Path, settings: ReadSettings, *, today: dt.date | None = N
                .where((ImportBatch.source == source) & (ImportBatch.file_hash == digest)
                       & ImportBatch.undone_at.is_null()).scalar())
     plan.same_file_as = earlier
-    known = _Known(source, today or dt.date.today())
+    known = _Known(source, today or dt.date.today(), separate)
     seen: dict[str, InvoiceRecord] = {}
     size = max(path.stat().st_size, 1)
     for count, record in enumerate(read_records(path, settings), start=1):
@@ -205,9 +209,10 @@ def plan_import(path: Path, settings: ReadSettings, *, today: dt.date | None = N
 class _Known:
     """What the store already has of this source, read once per dry run."""
 
-    def __init__(self, source: str, today: dt.date) -> None:
+    def __init__(self, source: str, today: dt.date, separate: frozenset[str]) -> None:
         self.source = source
         self.today = today
+        self.separate = separate
         self.late_starts = LateStarts(today)
         # Numbers already here, read once rather than asked for row by row.
         self.numbers = {number for (number,) in Invoice.select(Invoice.number).tuples()}
@@ -258,6 +263,9 @@ class _Known:
             changes, conflicts = _customer_changes(customer, record, found[1])
             plan.conflicts += conflicts
             step = CustomerStep(record, customer.id, Match.KEY, changes, customer.currency)
+        elif record.key in self.separate:
+            step = CustomerStep(record, None, Match.NEW,
+                                currency=record.currency or currency or "")
         elif (customer_id := self.by_name.get(record.name.casefold())) is not None:
             step = self._matched(record, customer_id, Match.NAME)
         elif record.email and (customer_id := self.by_email.get(

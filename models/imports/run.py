@@ -22,6 +22,7 @@ from models.audit import record_change
 from models.customer_account import customer_draft
 from models.db import writing
 from models.errors import LedgerError
+from models.followup import start_chasing
 from models.imports.plan import (
     CustomerStep,
     ImportPlan,
@@ -57,6 +58,16 @@ from models.schema import (
 _CODE_MAX = 32  # Customer.code's length
 
 
+@dataclass(frozen=True)
+class Start:
+    """Where the reminders of the long-overdue invoices an import brings in start: at the
+    first reminder (the default), at the stage each one's age has reached (``by_age``),
+    or at one stage the user picked for all (``stage_id``)."""
+
+    by_age: bool = False
+    stage_id: int | None = None
+
+
 class MissingChoice(StrEnum):
     """What to do with an invoice imported before and absent from a newer file."""
 
@@ -87,12 +98,15 @@ class ImportResult:
 
 def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
                today: dt.date, now: dt.datetime | None = None,
+               separate: frozenset[str] = frozenset(), start: Start | None = None,
                progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Import the file: customers, invoices and the payments it implies, in one
-    transaction. Raises ImportRefused (writing nothing) when any row is refused."""
+    transaction. Raises ImportRefused (writing nothing) when any row is refused.
+    ``separate``: customers the user said are new, not the one here of the same name;
+    ``start``: where long-overdue new invoices start their reminders (the first)."""
     now = now or dt.datetime.now()
     with writing():
-        plan = plan_import(path, settings, today=today, progress=progress)
+        plan = plan_import(path, settings, today=today, separate=separate, progress=progress)
         if plan.refused:
             raise ImportRefused(plan.refused)
         if plan.changes_nothing and (not plan.missing or missing is MissingChoice.LEAVE):
@@ -101,7 +115,7 @@ def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
         batch = ImportBatch.create(source=settings.preset.source, layout=plan.layout,
                                    file_name=plan.file_name, file_hash=plan.file_hash,
                                    imported_at=now)
-        writer = _Writer(batch.id, settings, today)
+        writer = _Writer(batch.id, settings, today, start or Start())
         # What is new goes in a few statements a table; the rest one by one.
         _as_row(0, partial(writer.new_customers,
                            [s for s in plan.customers if s.customer_id is None]))
@@ -141,7 +155,9 @@ def _as_row(line: int, write: Callable[[], None]) -> None:
 class _Writer:
     """Writes one plan's steps, keeping each row's key in the source program."""
 
-    def __init__(self, batch_id: int, settings: ReadSettings, today: dt.date) -> None:
+    def __init__(self, batch_id: int, settings: ReadSettings, today: dt.date,
+                 start: Start) -> None:
+        self.start = start
         self.batch_id = batch_id
         self.settings = settings
         self.source = settings.preset.source
@@ -178,6 +194,18 @@ class _Writer:
         ids = add_invoices(invoices, today=self.today)
         self._keep_new(ImportedKind.INVOICE, [(s.record.number, iid, imported_values(s))
                                               for s, iid in zip(steps, ids, strict=True)])
+        if self.start != Start():
+            self._start_late(ids)
+
+    def _start_late(self, ids: list[int]) -> None:
+        """The user's choice of where the long-overdue new invoices start."""
+        for part in (ids[n:n + 500] for n in range(0, len(ids), 500)):
+            late = [row_id for (row_id,) in Invoice.select(Invoice.id).where(
+                Invoice.id.in_(part) & Invoice.chase_from.is_null(False)).tuples()]
+            if self.start.by_age and late:
+                Invoice.update(chase_from=None).where(Invoice.id.in_(late)).execute()
+            elif self.start.stage_id is not None and late:
+                start_chasing(late, self.start.stage_id, self.today)
 
     def _keep_new(self, kind: ImportedKind, rows: list[tuple[str, int, dict[str, str]]]
                   ) -> None:

@@ -53,7 +53,8 @@ def can_undo(batch_id: int) -> str:
         return ("Something was recorded after this import, so it cannot be taken back "
                 "whole. Correct what it brought by hand.")
     actions = {a for (a,) in _entries(counts).select(AuditEntry.action).distinct().tuples()}
-    changed = actions - set(_ADDED) - {"import"}
+    # Starting new invoices' reminders at a stage touches only what the import added.
+    changed = actions - set(_ADDED) - {"import", "start follow-up"}
     if changed:
         return ("This import changed records already in Duly (" + ", ".join(sorted(changed))
                 + "), so it cannot simply be taken back. Correct them by hand.")

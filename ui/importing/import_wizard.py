@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -35,9 +37,10 @@ from PySide6.QtWidgets import (
 
 from models.changes import Change, changes
 from models.errors import LedgerError
+from models.followup import default_policy_id, stages_by_policy
 from models.imports.detect import Detected, detect, read_settings
 from models.imports.mappings import mapping_as_preset, mapping_names, mapping_preset
-from models.imports.plan import ImportPlan, plan_import
+from models.imports.plan import ImportPlan, Match, plan_import
 from models.imports.records import (
     InvoiceRecord,
     ReadSettings,
@@ -45,7 +48,13 @@ from models.imports.records import (
     RefusedRow,
     first_records,
 )
-from models.imports.run import ImportRefused, ImportResult, MissingChoice, run_import
+from models.imports.run import (
+    ImportRefused,
+    ImportResult,
+    MissingChoice,
+    Start,
+    run_import,
+)
 from models.imports.sources import PRESETS, Field, Holds, Preset
 from models.imports.undo import can_undo, undo_import
 from models.imports.values import DateOrder, DecimalMark
@@ -452,16 +461,49 @@ class DryRunPage(QWizardPage):
         row.addStretch(1)
         self.missing_box.hide()
         self.leave_radio.toggled.connect(self._show_summary)
+        self.matches_label = QLabel("Found here by name or e-mail address: untick any that "
+                                    "is a different customer, to add it as new.")
+        self.matches_label.setWordWrap(True)
+        self.matches = QListWidget()
+        self.matches.setObjectName("importMatches")
+        self.matches.setMaximumHeight(110)
+        self.matches.itemChanged.connect(self._on_matches_item_changed)
+        self.start_combo = QComboBox()
+        self.start_combo.setObjectName("importStart")
+        self.start_label = QLabel("Long-overdue invoices start their &reminders at:")
+        self.start_label.setBuddy(self.start_combo)
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.start_label)
+        start_row.addWidget(self.start_combo, 1)
+        self.start_box = QWidget()
+        self.start_box.setLayout(start_row)
+        for widget in (self.matches_label, self.matches, self.start_box):
+            widget.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary, 1)
+        layout.addWidget(self.matches_label)
+        layout.addWidget(self.matches)
+        layout.addWidget(self.start_box)
         layout.addWidget(self.missing_box)
         self._plan: ImportPlan | None = None
         self._settings: ReadSettings | None = None
+        self._separate: frozenset[str] = frozenset()
 
     def _wizard(self) -> ImportWizard:
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
         return wizard
+
+    def separate(self) -> frozenset[str]:
+        """The customers found by name the user says are others (added as new)."""
+        return self._separate
+
+    def start(self) -> Start:
+        """Where the long-overdue new invoices start their reminders."""
+        data = self.start_combo.currentData()
+        if data == "age":
+            return Start(by_age=True)
+        return Start(stage_id=int(data)) if isinstance(data, int) else Start()
 
     def missing(self) -> MissingChoice:
         """What to do with invoices no longer in the file."""
@@ -469,29 +511,75 @@ class DryRunPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 (Qt's name)
         """Work the plan out in the background."""
+        self._separate = frozenset()
+        self._plan_again()
+
+    def _plan_again(self) -> None:
         wizard = self._wizard()
         assert wizard.reading is not None
         reading, currency, today = wizard.reading, wizard.currency, wizard.today()
+        separate = self._separate
         self._plan = None
         self.summary.setPlainText("Working out what the import will do…")
         self.completeChanged.emit()
 
-        def work(progress: Progress) -> tuple[ImportPlan, ReadSettings]:
+        def work(progress: Progress) -> tuple[ImportPlan, ReadSettings, list[tuple[int, str]]]:
             looked = look(reading, currency)
             if looked.settings is None:
                 raise LedgerError("file", looked.problem)
-            return plan_import(reading.path, looked.settings, today=today,
-                               progress=progress), looked.settings
+            stages = stages_by_policy().get(default_policy_id() or 0, [])
+            return (plan_import(reading.path, looked.settings, today=today, separate=separate,
+                                progress=progress), looked.settings,
+                    [(s.id, s.name) for s in stages if s.offset_days > 0])
 
         wizard.tasks.run(work, label="Reading the file…", latest=(self, "plan"),
                          on_success=self._on_planned, on_failure=self._on_plan_failed)
 
-    def _on_planned(self, answer: tuple[ImportPlan, ReadSettings]) -> None:
-        self._plan, self._settings = answer
+    def _on_planned(self, answer: tuple[ImportPlan, ReadSettings, list[tuple[int, str]]]
+                    ) -> None:
+        self._plan, self._settings, stages = answer
         self._wizard().plan = self._plan
         self.missing_box.setVisible(bool(self._plan.missing))
+        self._offer_matches(self._plan)
+        self._offer_starts(self._plan, stages)
         self._show_summary()
         self.completeChanged.emit()
+
+    def _offer_matches(self, plan: ImportPlan) -> None:
+        found = [s for s in plan.customers if s.match in (Match.NAME, Match.EMAIL)]
+        shown = {self.matches.item(n).data(Qt.ItemDataRole.UserRole)
+                 for n in range(self.matches.count())}
+        blocked = self.matches.blockSignals(True)
+        for step in found:
+            if step.record.key in shown:
+                continue
+            how = "same name" if step.match is Match.NAME else "same e-mail address"
+            item = QListWidgetItem(f"{step.record.name} (line {step.record.line}): {how}")
+            item.setData(Qt.ItemDataRole.UserRole, step.record.key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.matches.addItem(item)
+        self.matches.blockSignals(blocked)
+        visible = self.matches.count() > 0
+        self.matches_label.setVisible(visible)
+        self.matches.setVisible(visible)
+
+    def _offer_starts(self, plan: ImportPlan, stages: list[tuple[int, str]]) -> None:
+        kept = self.start_combo.currentData()
+        self.start_combo.clear()
+        self.start_combo.addItem("The first reminder (recommended)", None)
+        self.start_combo.addItem("The stage each one's age has reached", "age")
+        for stage_id, name in stages:
+            self.start_combo.addItem(f"“{name}” for all", stage_id)
+        _select(self.start_combo, kept)
+        self.start_box.setVisible(plan.counts()["starting_late"] > 0)
+
+    def _on_matches_item_changed(self, _item: QListWidgetItem) -> None:
+        self._separate = frozenset(
+            self.matches.item(n).data(Qt.ItemDataRole.UserRole)
+            for n in range(self.matches.count())
+            if self.matches.item(n).checkState() != Qt.CheckState.Checked)
+        self._plan_again()
 
     def _on_plan_failed(self, error: BaseException) -> bool:
         if not isinstance(error, LedgerError):
@@ -544,7 +632,7 @@ class DonePage(QWizardPage):
         dry_run = wizard.page(DRY_RUN_PAGE)
         assert isinstance(dry_run, DryRunPage)
         reading, currency, today = wizard.reading, wizard.currency, wizard.today()
-        missing = dry_run.missing()
+        missing, separate, start = dry_run.missing(), dry_run.separate(), dry_run.start()
         self._done = False
         self.summary.setPlainText("Importing…")
         self.completeChanged.emit()
@@ -558,7 +646,7 @@ class DonePage(QWizardPage):
 
                 save_mapping(reading.mapping_name, Holds.INVOICES, dict(reading.columns))
             result = run_import(reading.path, looked.settings, missing=missing, today=today,
-                                progress=progress)
+                                separate=separate, start=start, progress=progress)
             undoable = result.batch_id is not None and not can_undo(result.batch_id)
             return result, looked.settings, undoable
 

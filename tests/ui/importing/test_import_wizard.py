@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWizard
 
 from models import db
@@ -153,5 +154,44 @@ def test_a_file_no_preset_knows_is_mapped_column_by_column(open_window, company_
         from models.imports.mappings import mapping_names
 
         assert mapping_names() == ["Lexware"]
+    finally:
+        store.close()
+
+
+def test_a_customer_found_by_name_can_be_told_apart_and_old_debts_given_a_start(
+        open_window, company_file, qtbot, tmp_path) -> None:
+    from models.ledger import CustomerDraft, add_customer
+
+    store = db.open_store(company_file)
+    try:
+        add_customer(CustomerDraft(code="ACME", name="Acme Ltd", currency="EUR"))
+    finally:
+        store.close()
+    path = write_csv(tmp_path / "old.csv", XERO_INVOICE_HEADER, [
+        xero_line("Acme Ltd", "INV-0009", "01/07/2026", "31/07/2026", "500.00", "0.00",
+                  "500.00", "500.00", currency="EUR")])
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(path))
+    go_next(wizard, qtbot)
+    go_next(wizard, qtbot)
+    dry_run = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Dry run" in dry_run.summary.toPlainText(), timeout=WAIT)
+    assert dry_run.matches.isVisibleTo(dry_run) and dry_run.matches.count() == 1
+    assert "Customers: 0 new" in dry_run.summary.toPlainText()
+    assert dry_run.start_box.isVisibleTo(dry_run)
+
+    dry_run.matches.item(0).setCheckState(Qt.CheckState.Unchecked)  # another Acme
+    qtbot.waitUntil(lambda: "Customers: 1 new" in dry_run.summary.toPlainText(), timeout=WAIT)
+    dry_run.start_combo.setCurrentIndex(dry_run.start_combo.findData("age"))
+    go_next(wizard, qtbot)
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
+    wizard.accept()
+    window.close()
+    store = db.open_store(company_file)
+    try:
+        assert Customer.select().where(Customer.name == "Acme Ltd").count() == 2
+        assert Invoice.get(Invoice.number == "INV-0009").chase_from is None  # by age
     finally:
         store.close()

@@ -283,3 +283,32 @@ def test_an_import_with_work_recorded_after_it_or_that_changed_records_is_not_un
         "1,200.00"))
     third = run_import(changed, settings(changed), missing=MissingChoice.LEAVE, today=TODAY)
     assert "changed records already in Duly (edit invoice)" in can_undo(third.batch_id)
+
+
+def test_a_customer_the_user_says_is_another_is_added_not_matched(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    add_customer(CustomerDraft(code="ACME", name="Acme Ltd", currency="GBP"))
+    path = first_export(tmp_path)
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY,
+               separate=frozenset({"Acme Ltd"}))
+    assert Customer.select().where(Customer.name == "Acme Ltd").count() == 2
+    assert Invoice.get(Invoice.number == "INV-0002").customer.code != "ACME"
+
+
+def test_the_user_can_start_the_old_debts_at_the_stage_their_age_reached_or_one_chosen(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from models.followup import default_policy_id, follow_up_plan, stages_by_policy
+    from models.imports.run import Start
+
+    def old(number: str) -> Path:
+        return xero_file(tmp_path / f"{number}.csv", xero_line(
+            f"Customer {number}", number, "01/08/2026", "31/08/2026", "100.00", "0.00",
+            "100.00", "100.00"))  # 85 days overdue
+
+    run_import(old("A-1"), settings(old("A-1")), missing=MissingChoice.LEAVE, today=TODAY,
+               start=Start(by_age=True))
+    final = next(s for s in stages_by_policy()[default_policy_id()] if s.name == "Final notice")
+    run_import(old("B-1"), settings(old("B-1")), missing=MissingChoice.LEAVE, today=TODAY,
+               start=Start(stage_id=final.id))
+    stages = {a.customer_name: a.stage.name for a in follow_up_plan(TODAY).due}
+    assert stages == {"Customer A-1": "Agency review", "Customer B-1": "Final notice"}
