@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.imports.gnucash import book_is_open, is_gnucash_sqlite
 from models.imports.iif import iif_header, is_iif
 from models.imports.records import ReadSettings
 from models.imports.sources import (
+    GNUCASH_BOOK,
     KNOWN_COLUMNS,
     QBD_IIF,
     Field,
@@ -54,6 +56,7 @@ class Detected:
     date_order: DateOrder | None
     decimal_mark: DecimalMark
     sample: list[Row]
+    note: str = ""  # something the user should know about the file, in words
 
 
 def detect(path: Path, source: Source | None = None, *, encoding: str | None = None,
@@ -62,6 +65,11 @@ def detect(path: Path, source: Source | None = None, *, encoding: str | None = N
     any); raises FileRefused for one that is not a table."""
     if is_iif(path):
         return _detect_iif(path, source, encoding)
+    if is_gnucash_sqlite(path):
+        note = ("The book is open in GnuCash: Duly reads it as it was last saved."
+                if book_is_open(path) else "")
+        return Detected(TableFormat("", "", 0), [], GNUCASH_BOOK, None, DecimalMark.POINT,
+                        [], note)
     table = sniff(path, KNOWN_COLUMNS, encoding=encoding, delimiter=delimiter)
     names = header(path, table)
     preset = recognise(names, source)

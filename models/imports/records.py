@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from models.imports.gnucash import read_book
 from models.imports.iif import read_iif
 from models.imports.items import (
     CustomerRecord,
@@ -37,6 +38,9 @@ def read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:
     """The file's customers or invoices in file order, refused rows among them."""
     if settings.preset.reader == "iif":  # its own format, not a table
         yield from read_iif(path, settings)
+        return
+    if settings.preset.reader == "gnucash":
+        yield from read_book(path, settings)
         return
     if settings.preset.holds is Holds.CUSTOMERS:
         for row in _data_rows(path, settings):

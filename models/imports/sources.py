@@ -228,10 +228,14 @@ QBD_IIF = Preset(
      Field.DUE: ("DUEDATE",), Field.TOTAL: ("AMOUNT",), Field.KIND: ("TRNSTYPE",)},
     day_first=False, signature=frozenset({"!trns", "trnstype"}), reader="iif")
 
+GNUCASH_BOOK = Preset(
+    "gnucash-book", Source.GNUCASH, "GnuCash book", Holds.INVOICES, {},
+    signature=frozenset({"gnucash"}), reader="gnucash")
+
 PRESETS: tuple[Preset, ...] = (
     XERO_INVOICES, XERO_CONTACTS, ZOHO_INVOICES, ZOHO_CONTACTS, QBO_INVOICES, QBO_CUSTOMERS,
     FRESHBOOKS_INVOICES, FRESHBOOKS_CLIENTS, WAVE_INVOICES, WAVE_CUSTOMERS, SAGE_OPENING,
-    SAGE_CUSTOMERS, QBD_IIF,
+    SAGE_CUSTOMERS, QBD_IIF, GNUCASH_BOOK,
 )
 
 KNOWN_COLUMNS: frozenset[str] = frozenset(

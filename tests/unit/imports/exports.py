@@ -137,3 +137,119 @@ def qbd_iif(path: Path) -> Path:
     path.write_bytes("\r\n".join("\t".join(cells) for cells in lines).encode("cp1252")
                      + b"\r\n")
     return path
+
+
+# The tables of a GnuCash 3.x SQLite book that hold customers and their invoices, as
+# GnuCash creates them (its SQL backend's DDL).
+GNUCASH_DDL = """
+CREATE TABLE versions (table_name TEXT(50) PRIMARY KEY NOT NULL,
+  table_version INTEGER NOT NULL);
+CREATE TABLE gnclock (Hostname VARCHAR(255), PID INT);
+CREATE TABLE commodities (guid TEXT(32) PRIMARY KEY NOT NULL, namespace TEXT(2048) NOT NULL,
+  mnemonic TEXT(2048) NOT NULL, fullname TEXT(2048), cusip TEXT(2048),
+  fraction INTEGER NOT NULL, quote_flag INTEGER NOT NULL, quote_source TEXT(2048),
+  quote_tz TEXT(2048));
+CREATE TABLE billterms (guid TEXT(32) PRIMARY KEY NOT NULL, name TEXT(2048) NOT NULL,
+  description TEXT(2048) NOT NULL, refcount INTEGER NOT NULL, invisible INTEGER NOT NULL,
+  parent TEXT(32), type TEXT(2048) NOT NULL, duedays INTEGER, discountdays INTEGER,
+  discount_num BIGINT, discount_denom BIGINT, cutoff INTEGER);
+CREATE TABLE customers (guid TEXT(32) PRIMARY KEY NOT NULL, name TEXT(2048) NOT NULL,
+  id TEXT(2048) NOT NULL, notes TEXT(2048) NOT NULL, active INTEGER NOT NULL,
+  discount_num BIGINT NOT NULL, discount_denom BIGINT NOT NULL, credit_num BIGINT NOT NULL,
+  credit_denom BIGINT NOT NULL, currency TEXT(32) NOT NULL, tax_override INTEGER NOT NULL,
+  addr_name TEXT(1024), addr_addr1 TEXT(1024), addr_addr2 TEXT(1024), addr_addr3 TEXT(1024),
+  addr_addr4 TEXT(1024), addr_phone TEXT(128), addr_fax TEXT(128), addr_email TEXT(256),
+  shipaddr_name TEXT(1024), shipaddr_addr1 TEXT(1024), shipaddr_addr2 TEXT(1024),
+  shipaddr_addr3 TEXT(1024), shipaddr_addr4 TEXT(1024), shipaddr_phone TEXT(128),
+  shipaddr_fax TEXT(128), shipaddr_email TEXT(256), terms TEXT(32), tax_included INTEGER,
+  taxtable TEXT(32));
+CREATE TABLE jobs (guid TEXT(32) PRIMARY KEY NOT NULL, id TEXT(2048) NOT NULL,
+  name TEXT(2048) NOT NULL, reference TEXT(2048) NOT NULL, active INTEGER NOT NULL,
+  owner_type INTEGER, owner_guid TEXT(32));
+CREATE TABLE invoices (guid TEXT(32) PRIMARY KEY NOT NULL, id TEXT(2048) NOT NULL,
+  date_opened TEXT(19), date_posted TEXT(19), notes TEXT(2048) NOT NULL,
+  active INTEGER NOT NULL, currency TEXT(32) NOT NULL, owner_type INTEGER,
+  owner_guid TEXT(32), terms TEXT(32), billing_id TEXT(2048), post_txn TEXT(32),
+  post_lot TEXT(32), post_acc TEXT(32), billto_type INTEGER, billto_guid TEXT(32),
+  charge_amt_num BIGINT, charge_amt_denom BIGINT);
+CREATE TABLE lots (guid TEXT(32) PRIMARY KEY NOT NULL, account_guid TEXT(32),
+  is_closed INTEGER NOT NULL);
+CREATE TABLE transactions (guid TEXT(32) PRIMARY KEY NOT NULL,
+  currency_guid TEXT(32) NOT NULL, num TEXT(2048) NOT NULL, post_date TEXT(19),
+  enter_date TEXT(19), description TEXT(2048));
+CREATE TABLE splits (guid TEXT(32) PRIMARY KEY NOT NULL, tx_guid TEXT(32) NOT NULL,
+  account_guid TEXT(32) NOT NULL, memo TEXT(2048) NOT NULL, action TEXT(2048) NOT NULL,
+  reconcile_state TEXT(1) NOT NULL, reconcile_date TEXT(19), value_num BIGINT NOT NULL,
+  value_denom BIGINT NOT NULL, quantity_num BIGINT NOT NULL, quantity_denom BIGINT NOT NULL,
+  lot_guid TEXT(32));
+CREATE TABLE slots (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, obj_guid TEXT(32) NOT NULL,
+  name TEXT(4096) NOT NULL, slot_type INTEGER NOT NULL, int64_val BIGINT,
+  string_val TEXT(4096), double_val float8, timespec_val TEXT(19), guid_val TEXT(32),
+  numeric_val_num BIGINT, numeric_val_denom BIGINT, gdate_val TEXT(8));
+"""
+
+
+def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False) -> Path:
+    """A GnuCash SQLite book: customers (one through a job), posted invoices in the
+    receivable account, a payment in the first one's lot, an unposted draft."""
+    import sqlite3
+    import uuid
+
+    def guid() -> str:
+        return uuid.uuid4().hex
+
+    book = sqlite3.connect(path)
+    book.executescript(GNUCASH_DDL)
+    book.execute("INSERT INTO versions VALUES ('Gnucash', 3000000)")
+    if locked:
+        book.execute("INSERT INTO gnclock VALUES ('office-pc', 4242)")
+    eur, net30, ar, sales, bank = guid(), guid(), guid(), guid(), guid()
+    book.execute("INSERT INTO commodities VALUES (?, 'CURRENCY', 'EUR', 'Euro', '978', 100, 1, "
+                 "'currency', '')", (eur,))
+    book.execute("INSERT INTO billterms VALUES (?, 'Net 30', '', 1, 0, NULL, 'GNC_TERM_TYPE_DAYS',"
+                 " 30, 0, 0, 1, 0)", (net30,))
+    people = []
+    for n, (name, email) in enumerate((("Brasserie Zoë", "compta@zoe.example"),
+                                       ("Acme SARL", ""))):
+        customer = guid()
+        book.execute(
+            "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
+            "credit_num, credit_denom, currency, tax_override, addr_name, addr_addr1, addr_addr2,"
+            " addr_phone, addr_email, terms) VALUES (?, ?, ?, '', 1, 0, 1, 0, 1, ?, 0, ?, "
+            "'3 rue des Lilas', '75011 Paris', '+33 1 40 00 00 00', ?, ?)",
+            (customer, name, f"{n + 1:06d}", eur, name, email, net30))
+        people.append(customer)
+    job = guid()
+    book.execute("INSERT INTO jobs VALUES (?, '000001', 'Terrasse', '', 1, 2, ?)", (job, people[1]))
+
+    def transaction(day: str) -> str:
+        tx = guid()
+        book.execute("INSERT INTO transactions VALUES (?, ?, '', ?, ?, '')",
+                     (tx, eur, f"{day} 10:59:00", f"{day} 10:59:00"))
+        return tx
+
+    def split(tx: str, account: str, cents: int, lot: str | None) -> None:
+        book.execute("INSERT INTO splits VALUES (?, ?, ?, '', '', 'n', NULL, ?, 100, ?, 100, ?)",
+                     (guid(), tx, account, cents, cents, lot))
+
+    for n in range(invoices):
+        lot, tx = guid(), transaction(f"2026-09-{n + 1:02d}")
+        owner_type, owner = (3, job) if n == 1 else (2, people[0])
+        book.execute("INSERT INTO lots VALUES (?, ?, 1)", (lot, ar))
+        book.execute(
+            "INSERT INTO invoices VALUES (?, ?, ?, ?, '', 1, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 0, 1)",
+            (guid(), f"{n + 1:06d}", f"2026-09-{n + 1:02d} 10:59:00",
+             f"2026-09-{n + 1:02d} 10:59:00", eur, owner_type, owner, net30, tx, lot, ar,
+             owner_type, owner))
+        split(tx, ar, 120000 + n, lot)
+        split(tx, sales, -(120000 + n), None)
+        if n == 0:  # part paid on 15 Oct
+            paid = transaction("2026-10-15")
+            split(paid, ar, -50000, lot)
+            split(paid, bank, 50000, None)
+    book.execute("INSERT INTO invoices (guid, id, date_opened, notes, active, currency, "
+                 "owner_type, owner_guid) VALUES (?, 'DRAFT', '2026-11-01 10:59:00', '', 1, ?, "
+                 "2, ?)", (guid(), eur, people[0]))
+    book.commit()
+    book.close()
+    return path

@@ -150,3 +150,28 @@ def test_quickbooks_desktop_iif_blocks_are_read_and_payments_applied_oldest_firs
     assert Invoice.get(Invoice.number == "5002").open_minor == 60000  # 1,700 less 1,500 paid
     assert CreditNote.get(CreditNote.number == "CM-9").amount_minor == 10000
     assert check_store() == []
+
+
+def test_a_gnucash_book_is_read_as_it_stands_and_left_untouched(empty_store: db.Store,
+                                                                 tmp_path: Path) -> None:
+    from tests.helpers import digest
+    from tests.unit.imports.exports import gnucash_book
+
+    book = gnucash_book(tmp_path / "books.gnucash", locked=True)
+    before = digest(book)
+    detected, result = imported(book)
+    assert detected.preset.key == "gnucash-book"
+    assert "open in GnuCash" in detected.note
+    assert digest(book) == before  # read-only, even the lock left alone
+    counts = result.plan.counts()
+    assert (counts["customers_new"], counts["invoices_new"]) == (2, 3)
+    zoe = Customer.get(Customer.name == "Brasserie Zoë")
+    assert (zoe.billing_email, zoe.currency, zoe.address) == (
+        "compta@zoe.example", "EUR", "3 rue des Lilas\n75011 Paris")
+    first = Invoice.get(Invoice.number == "000001")
+    assert (first.amount_minor, first.open_minor) == (120000, 70000)  # 500.00 paid in the lot
+    assert first.due_date == dt.date(2026, 10, 1)  # Net 30 from 1 September
+    second = Invoice.get(Invoice.number == "000002")
+    assert second.customer.name == "Acme SARL"  # the job's customer
+    assert not Invoice.select().where(Invoice.number == "DRAFT").exists()
+    assert check_store() == []
