@@ -435,6 +435,8 @@ def _import(args: argparse.Namespace) -> int:
             try:
                 detected = detect(args.file, ImportSource(args.source) if args.source else None)
                 preset = mapping_preset(args.mapping) if args.mapping else None
+                if detected.note:
+                    print(detected.note, file=sys.stderr)
                 settings = read_settings(detected, currency=business.currency if business
                                          else "EUR", preset=preset, date_order=order)
             except LedgerError as error:

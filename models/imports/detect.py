@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.imports.gnucash import book_is_open, is_gnucash_sqlite
+from models.imports.gnucash import book_is_open, is_gnucash
 from models.imports.iif import iif_header, is_iif
 from models.imports.records import ReadSettings
 from models.imports.sources import (
@@ -65,7 +65,7 @@ def detect(path: Path, source: Source | None = None, *, encoding: str | None = N
     any); raises FileRefused for one that is not a table."""
     if is_iif(path):
         return _detect_iif(path, source, encoding)
-    if is_gnucash_sqlite(path):
+    if is_gnucash(path):
         note = ("The book is open in GnuCash: Duly reads it as it was last saved."
                 if book_is_open(path) else "")
         return Detected(TableFormat("", "", 0), [], GNUCASH_BOOK, None, DecimalMark.POINT,

@@ -14,9 +14,11 @@ import datetime as dt
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from models.imports.gnucash_xml import is_gnucash_xml, read_xml
 from models.imports.items import CustomerRecord, InvoiceRecord, ReadSettings, Record, RefusedRow
 from models.imports.table import FileRefused
 from models.money import to_minor
@@ -24,6 +26,11 @@ from models.money import to_minor
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # gncOwner.h: the owner types an invoice can have; a job belongs to a customer.
 _CUSTOMER, _JOB = 2, 3
+
+
+def is_gnucash(path: Path) -> bool:
+    """Whether the file is a GnuCash book (SQLite, or XML as GnuCash saves it)."""
+    return is_gnucash_sqlite(path) or is_gnucash_xml(path)
 
 
 def is_gnucash_sqlite(path: Path) -> bool:
@@ -40,7 +47,11 @@ def is_gnucash_sqlite(path: Path) -> bool:
 
 
 def book_is_open(path: Path) -> bool:
-    """Whether GnuCash has the book open (its lock row)."""
+    """Whether GnuCash has the book open (its lock row, or an XML book's .LCK file)."""
+    if path.with_name(path.name + ".LCK").exists():
+        return True
+    if not is_gnucash_sqlite(path):
+        return False
     try:
         with _open(path) as book:
             return book.execute("SELECT COUNT(*) FROM gnclock").fetchone()[0] > 0
@@ -48,15 +59,97 @@ def book_is_open(path: Path) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class _Invoice:
+    """A posted invoice as the book keeps it, before it is matched with its lot."""
+
+    number: str
+    posted: str
+    owner: str  # the customer's guid (a job's already replaced by its customer's)
+    txn: str
+    lot: str
+    currency: str | None
+    terms_days: int | None
+    due: str | None  # the posting transaction's due date, when it has one
+
+
+@dataclass
+class _Book:
+    """What Duly takes from a book, whichever format it is kept in."""
+
+    customers: dict[str, CustomerRecord] = field(default_factory=dict)
+    invoices: list[_Invoice] = field(default_factory=list)
+    lots: dict[str, list[tuple[str, Decimal, str | None]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+
 def read_book(path: Path, settings: ReadSettings) -> Iterator[Record]:
     """The book's customers, then its posted invoices (and credit notes)."""
+    book = _xml_book(path) if is_gnucash_xml(path) else _sqlite_book(path)
+    yield from book.customers.values()
+    yield from _records(book, settings)
+
+
+def _xml_book(path: Path) -> _Book:
+    xml = read_xml(path)
+    customers = {}
+    for number, c in enumerate(xml.customers, start=1):
+        customers[c.guid] = CustomerRecord(
+            key=c.guid, name=" ".join(c.name.split()), email=c.email, phone=c.phone,
+            address="\n".join(c.address), terms_days=xml.terms.get(c.terms),
+            currency=c.currency or None, line=number, has_key=False)
+    invoices = [_Invoice(i.number, i.posted,
+                         xml.jobs.get(i.owner, i.owner) if i.owner_kind == "gncJob" else i.owner,
+                         i.txn, i.lot, i.currency or None, xml.terms.get(i.terms),
+                         xml.due.get(i.txn))
+                for i in sorted(xml.invoices, key=lambda i: (i.posted, i.number))
+                if i.owner_kind in ("gncCustomer", "gncJob")]
+    return _Book(customers, invoices, xml.lots)
+
+
+def _sqlite_book(path: Path) -> _Book:
     try:
-        with _open(path) as book:
-            customers = _customers(book)
-            yield from customers.values()
-            yield from _invoices(book, customers, settings)
+        with _open(path) as connection:
+            jobs = dict(connection.execute("SELECT guid, owner_guid FROM jobs"))
+            rows = connection.execute(
+                "SELECT i.id, i.date_posted, i.owner_type, i.owner_guid, i.post_txn, "
+                "i.post_lot, m.mnemonic, t.duedays, (SELECT gdate_val FROM slots WHERE "
+                "obj_guid = i.post_txn AND name = 'trans-date-due') FROM invoices i "
+                "LEFT JOIN commodities m ON m.guid = i.currency "
+                "LEFT JOIN billterms t ON t.guid = i.terms "
+                "WHERE i.post_txn IS NOT NULL AND i.owner_type IN (?, ?) "
+                "ORDER BY i.date_posted, i.id", (_CUSTOMER, _JOB)).fetchall()
+            return _Book(_customers(connection), [
+                _Invoice(number, posted, jobs.get(owner, owner) if kind == _JOB else owner,
+                         txn, lot, currency, days, due)
+                for number, posted, kind, owner, txn, lot, currency, days, due in rows],
+                _lots(connection))
     except sqlite3.DatabaseError as error:
         raise FileRefused(f"{path.name} cannot be read as a GnuCash book: {error}.") from error
+
+
+def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
+    for number, invoice in enumerate(book.invoices, start=1):
+        customer = book.customers.get(invoice.owner)
+        splits = book.lots.get(invoice.lot, [])
+        posting = [value for tx, value, _day_text in splits if tx == invoice.txn]
+        if customer is None or not posting:
+            yield RefusedRow(number, f"GnuCash invoice {invoice.number} has no customer or "
+                                     f"no posted amount.")
+            continue
+        code = invoice.currency or settings.currency
+        total, owed = posting[0], sum((value for _tx, value, _d in splits), Decimal(0))
+        paid = [d for tx, _value, d in splits if tx != invoice.txn and d]
+        issued = _day(invoice.posted)
+        days = invoice.terms_days
+        due = _day(invoice.due) if invoice.due else (
+            issued + dt.timedelta(days=days) if days is not None else issued)
+        total_minor = to_minor(abs(total), code)
+        yield InvoiceRecord(
+            number=invoice.number, customer=customer, issued=issued, due=due,
+            total_minor=total_minor, open_minor=min(to_minor(abs(owed), code), total_minor),
+            currency=code, credit=total < 0, paid_on=_day(max(paid)) if paid else None,
+            line=number)
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -79,42 +172,6 @@ def _customers(book: sqlite3.Connection) -> dict[str, CustomerRecord]:
             phone=(phone or "").strip(), address=address, terms_days=days,
             currency=currency, line=number, has_key=False)
     return found
-
-
-def _invoices(book: sqlite3.Connection, customers: dict[str, CustomerRecord],
-              settings: ReadSettings) -> Iterator[Record]:
-    jobs = dict(book.execute("SELECT guid, owner_guid FROM jobs"))
-    lots = _lots(book)
-    rows = book.execute(
-        "SELECT i.id, i.date_posted, i.owner_type, i.owner_guid, i.post_txn, i.post_lot, "
-        "m.mnemonic, t.duedays, (SELECT gdate_val FROM slots WHERE obj_guid = i.post_txn "
-        "AND name = 'trans-date-due') FROM invoices i "
-        "LEFT JOIN commodities m ON m.guid = i.currency "
-        "LEFT JOIN billterms t ON t.guid = i.terms "
-        "WHERE i.post_txn IS NOT NULL AND i.owner_type IN (?, ?) ORDER BY i.date_posted, i.id",
-        (_CUSTOMER, _JOB))
-    for number, (invoice_id, posted, owner_type, owner, txn, lot, currency, days,
-                 due_slot) in enumerate(rows, start=1):
-        owner = jobs.get(owner, owner) if owner_type == _JOB else owner
-        customer = customers.get(owner)
-        splits = lots.get(lot, [])
-        posting = [value for tx, value, _day_text in splits if tx == txn]
-        if customer is None or not posting:
-            yield RefusedRow(number, f"GnuCash invoice {invoice_id} has no customer or no "
-                                     f"posted amount.")
-            continue
-        code = currency or settings.currency
-        total, owed = posting[0], sum((value for _tx, value, _d in splits), Decimal(0))
-        paid = [d for tx, _value, d in splits if tx != txn and d]
-        issued = _day(posted)
-        due = _day(due_slot) if due_slot else (
-            issued + dt.timedelta(days=days) if days is not None else issued)
-        total_minor = to_minor(abs(total), code)
-        yield InvoiceRecord(
-            number=invoice_id, customer=customer, issued=issued, due=due,
-            total_minor=total_minor, open_minor=min(to_minor(abs(owed), code), total_minor),
-            currency=code, credit=total < 0, paid_on=_day(max(paid)) if paid else None,
-            line=number)
 
 
 def _lots(book: sqlite3.Connection) -> dict[str, list[tuple[str, Decimal, str | None]]]:

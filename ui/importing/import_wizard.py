@@ -334,7 +334,7 @@ class ReadingPage(QWizardPage):
             f"{wizard.reading.path.name if wizard.reading else ''}: "
             + (f"recognised as {preset.title}." if preset is not None else
                "Duly does not recognise its columns. Choose the program, or map the "
-               "columns yourself."))
+               "columns yourself.") + (f" {detected.note}" if detected.note else ""))
         _select(self.encoding_combo, detected.table.encoding)
         _select(self.delimiter_combo, detected.table.delimiter)
         settings = looked.settings

@@ -253,3 +253,77 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False) -> Path
     book.commit()
     book.close()
     return path
+
+
+_GNC_NS = " ".join(f'xmlns:{p}="http://www.gnucash.org/XML/{p}"' for p in (
+    "gnc", "act", "book", "cd", "cmdty", "price", "slot", "split", "sx", "trn", "ts", "fs",
+    "bgt", "recurrence", "lot", "addr", "billterm", "bt-days", "bt-prox", "cust", "employee",
+    "entry", "invoice", "job", "order", "owner", "taxtable", "tte", "vendor"))
+
+
+def gnucash_xml_book(path: Path, *, locked: bool = False) -> Path:
+    """A GnuCash book as GnuCash saves it by default: gzip-compressed XML with a customer,
+    a job of another, two posted invoices (one part paid in its lot), a draft."""
+    import gzip
+
+    def ts(day: str) -> str:
+        return f"<ts:date>{day} 10:59:00 +0000</ts:date>"
+
+    cur = "<cmdty:space>CURRENCY</cmdty:space><cmdty:id>EUR</cmdty:id>"
+    customers = "".join(
+        f'<gnc:GncCustomer version="2.0.0"><cust:guid type="guid">{guid}</cust:guid>'
+        f"<cust:name>{name}</cust:name><cust:id>{n:06d}</cust:id>"
+        f'<cust:addr version="2.0.0"><addr:name>{name}</addr:name>'
+        f"<addr:addr1>3 rue des Lilas</addr:addr1><addr:addr2>75011 Paris</addr:addr2>"
+        f"<addr:phone>+33 1 40 00 00 00</addr:phone><addr:email>{email}</addr:email>"
+        f'</cust:addr><cust:active>1</cust:active><cust:terms type="guid">t30</cust:terms>'
+        f"<cust:currency>{cur}</cust:currency></gnc:GncCustomer>"
+        for n, (guid, name, email) in enumerate((("c1", "Brasserie Zoë & Fils",
+                                                  "compta@zoe.example"),
+                                                 ("c2", "Acme SARL", "")), start=1))
+    terms = ('<gnc:GncBillTerm version="2.0.0"><billterm:guid type="guid">t30</billterm:guid>'
+             "<billterm:name>Net 30</billterm:name><billterm:days>"
+             "<bt-days:due-days>30</bt-days:due-days></billterm:days></gnc:GncBillTerm>")
+    job = ('<gnc:GncJob version="2.0.0"><job:guid type="guid">j1</job:guid><job:id>000001'
+           '</job:id><job:name>Terrasse</job:name><job:owner version="2.0.0"><owner:type>'
+           'gncCustomer</owner:type><owner:id type="guid">c2</owner:id></job:owner>'
+           "</gnc:GncJob>")
+
+    def invoice(number: str, day: str, kind: str, owner: str, txn: str, lot: str) -> str:
+        posted = (f"<invoice:posted>{ts(day)}</invoice:posted>"
+                  f'<invoice:posttxn type="guid">{txn}</invoice:posttxn>'
+                  f'<invoice:postlot type="guid">{lot}</invoice:postlot>') if txn else ""
+        return (f'<gnc:GncInvoice version="2.0.0"><invoice:guid type="guid">i{number}'
+                f"</invoice:guid><invoice:id>{number}</invoice:id>"
+                f'<invoice:owner version="2.0.0"><owner:type>{kind}</owner:type>'
+                f'<owner:id type="guid">{owner}</owner:id></invoice:owner>'
+                f"<invoice:opened>{ts(day)}</invoice:opened>{posted}"
+                f'<invoice:terms type="guid">t30</invoice:terms>'
+                f"<invoice:currency>{cur}</invoice:currency></gnc:GncInvoice>")
+
+    def transaction(guid: str, day: str, splits: list[tuple[str, str]]) -> str:
+        parts = "".join(
+            f'<trn:split><split:id type="guid">{guid}{n}</split:id>'
+            f"<split:value>{value}</split:value><split:quantity>{value}</split:quantity>"
+            f'<split:account type="guid">ar</split:account>'
+            + (f'<split:lot type="guid">{lot}</split:lot>' if lot else "") + "</trn:split>"
+            for n, (value, lot) in enumerate(splits))
+        return (f'<gnc:transaction version="2.0.0"><trn:id type="guid">{guid}</trn:id>'
+                f"<trn:currency>{cur}</trn:currency><trn:date-posted>{ts(day)}"
+                f"</trn:date-posted><trn:splits>{parts}</trn:splits></gnc:transaction>")
+
+    body = (terms + customers + job
+            + invoice("000001", "2026-09-01", "gncCustomer", "c1", "x1", "l1")
+            + invoice("000002", "2026-09-02", "gncJob", "j1", "x2", "l2")
+            + invoice("DRAFT", "2026-11-01", "gncCustomer", "c1", "", "")
+            + transaction("x1", "2026-09-01", [("120000/100", "l1"), ("-120000/100", "")])
+            + transaction("x2", "2026-09-02", [("80000/100", "l2"), ("-80000/100", "")])
+            + transaction("p1", "2026-10-15", [("-50000/100", "l1"), ("50000/100", "")]))
+    text = (f'<?xml version="1.0" encoding="utf-8" ?>\n<gnc-v2 {_GNC_NS}>\n'
+            f'<gnc:book version="2.0.0"><book:id type="guid">b1</book:id>{body}</gnc:book>\n'
+            f"</gnc-v2>\n")
+    path.write_bytes(gzip.compress(text.replace("&", "&amp;").replace("&amp;amp;", "&amp;")
+                                   .encode("utf-8")))
+    if locked:
+        path.with_name(path.name + ".LCK").write_bytes(b"")
+    return path

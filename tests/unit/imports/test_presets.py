@@ -175,3 +175,36 @@ def test_a_gnucash_book_is_read_as_it_stands_and_left_untouched(empty_store: db.
     assert second.customer.name == "Acme SARL"  # the job's customer
     assert not Invoice.select().where(Invoice.number == "DRAFT").exists()
     assert check_store() == []
+
+
+def test_a_gnucash_book_in_compressed_xml_is_read_the_same(empty_store: db.Store,
+                                                           tmp_path: Path) -> None:
+    from tests.unit.imports.exports import gnucash_xml_book
+
+    book = gnucash_xml_book(tmp_path / "books.gnucash", locked=True)
+    detected, result = imported(book)
+    assert detected.preset.key == "gnucash-book" and "open in GnuCash" in detected.note
+    assert result.plan.counts()["invoices_new"] == 2
+    first = Invoice.get(Invoice.number == "000001")
+    assert (first.amount_minor, first.open_minor, first.due_date) == (
+        120000, 70000, dt.date(2026, 10, 1))
+    assert first.customer.name == "Brasserie Zoë & Fils"
+    assert Invoice.get(Invoice.number == "000002").customer.name == "Acme SARL"
+    assert check_store() == []
+
+
+def test_a_hostile_xml_book_is_refused_without_expanding_its_entities(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    import gzip
+
+    import pytest
+
+    from models.imports.table import FileRefused
+
+    bomb = ('<?xml version="1.0"?><!DOCTYPE gnc-v2 [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            '<gnc-v2 xmlns:gnc="http://www.gnucash.org/XML/gnc">&b;</gnc-v2>')
+    path = tmp_path / "bomb.gnucash"
+    path.write_bytes(gzip.compress(bomb.encode()))
+    with pytest.raises(FileRefused, match="cannot be read as a GnuCash book"):
+        imported(path)
