@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from models.audit import who_changes
+from models.db import insert_rows
 from models.errors import LedgerError
 from models.followup import LateStarts
 from models.kinds import InvoiceStatus
@@ -73,8 +74,7 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
                "phone": d.phone.strip(), "is_billing": True, "role": ""}
               for cid, d in zip(ids, drafts, strict=True)
               if d.contact_name.strip() or d.billing_email.strip()]
-    for chunk in _chunks(people):
-        ContactPerson.insert_many(chunk).execute()
+    insert_rows(ContactPerson, people)
     _audit("add customer", "customer", [(cid, asdict(d)) for cid, d in zip(ids, drafts,
                                                                            strict=True)])
     return ids
@@ -139,15 +139,13 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
                          "currency": currencies[new.customer_id], "method": "other",
                          "reference": new.reference, "created_at": now})
     first = (Payment.select(Payment.id).order_by(Payment.id.desc()).scalar() or 0) + 1
-    for chunk in _chunks(payments):
-        Payment.insert_many(chunk).execute()
+    insert_rows(Payment, payments)
     # One writer, one transaction: the rows just inserted took the ids after the last.
     payment_ids = list(range(first, first + len(payments)))
     allocations = [{"payment": pid, "invoice": iid, "allocated_on": row["received_on"],
                     "amount_minor": new.paid_minor, "created_at": now}
                    for pid, (iid, new), row in zip(payment_ids, paid, payments, strict=True)]
-    for chunk in _chunks(allocations):
-        Allocation.insert_many(chunk).execute()
+    insert_rows(Allocation, allocations)
     _audit("record payment", "payment", [
         (pid, {"customer_id": row["customer"], "received_on": row["received_on"],
                "amount_minor": row["amount_minor"], "currency": row["currency"],
@@ -159,8 +157,7 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
 
 def _insert(model: Any, rows: list[dict[str, Any]], key: Any, keys: list[str]) -> list[int]:
     """Insert the rows, returning their ids in order (looked up by their unique key)."""
-    for chunk in _chunks(rows):
-        model.insert_many(chunk).execute()
+    insert_rows(model, rows)
     found: dict[str, int] = {}
     for part in _chunks(keys):
         found.update((k, i) for k, i in model.select(key, model.id).where(
@@ -173,8 +170,7 @@ def _audit(action: str, table: str, entries: list[tuple[int, dict[str, Any]]]) -
     rows = [{"at": at, "who": who, "action": action, "table": table, "row_id": row_id,
              "before": None, "after": json.dumps(after, default=str, sort_keys=True)}
             for row_id, after in entries]
-    for chunk in _chunks(rows):
-        AuditEntry.insert_many(chunk).execute()
+    insert_rows(AuditEntry, rows)
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:

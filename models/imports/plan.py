@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -118,9 +119,18 @@ class MissingInvoice:
     currency: str
 
 
+SHOWN = 500  # invoices kept for the summary to list; the counts are always whole
+
+
 @dataclass
 class ImportPlan:
-    """Everything an import would do, for the dry run and for the import itself."""
+    """What an import would do: its counts, whole, and what the user must see (refused
+    and skipped rows, conflicts, customers found by name, invoices no longer in the
+    file); of the invoices, those that change something, up to :data:`SHOWN`.
+
+    The steps themselves stream past (:func:`plan_steps`): a file of a million rows is
+    never held as a million steps.
+    """
 
     file_name: str
     file_hash: str
@@ -132,28 +142,28 @@ class ImportPlan:
     skipped: list[RefusedRow] = field(default_factory=list)  # drafts and the like
     conflicts: list[Conflict] = field(default_factory=list)
     missing: list[MissingInvoice] = field(default_factory=list)
+    tally: Counter[str] = field(default_factory=Counter)
+
+    def count(self, step: CustomerStep | InvoiceStep) -> None:
+        """Count a step as it streams past, keeping it when the user should see it."""
+        if isinstance(step, CustomerStep):
+            self.customers.append(step)
+            kind = "new" if step.customer_id is None else "changed" if (
+                step.changes or step.match is not Match.KEY) else "unchanged"
+            self.tally[f"customers_{kind}"] += 1
+            return
+        kind = "new" if step.invoice_id is None else "changed" if step.does_something \
+            else "unchanged"
+        self.tally[f"invoices_{kind}"] += 1
+        self.tally["starting_late"] += step.starts_late
+        if kind != "unchanged" and len(self.invoices) < SHOWN:
+            self.invoices.append(step)
 
     def counts(self) -> dict[str, int]:
         """New, changed and unchanged customers and invoices; refused and skipped rows."""
-        def tally(steps: Iterable[Any], new: Callable[[Any], bool],
-                  changed: Callable[[Any], bool]) -> tuple[int, int, int]:
-            n = c = u = 0
-            for step in steps:
-                if new(step):
-                    n += 1
-                elif changed(step):
-                    c += 1
-                else:
-                    u += 1
-            return n, c, u
-
-        cn, cc, cu = tally(self.customers, lambda s: s.customer_id is None,
-                           lambda s: bool(s.changes) or s.match is not Match.KEY)
-        inn, ic, iu = tally(self.invoices, lambda s: s.invoice_id is None,
-                            lambda s: s.does_something)
-        return {"customers_new": cn, "customers_changed": cc, "customers_unchanged": cu,
-                "invoices_new": inn, "invoices_changed": ic, "invoices_unchanged": iu,
-                "starting_late": sum(1 for s in self.invoices if s.starts_late),
+        keys = ("customers_new", "customers_changed", "customers_unchanged", "invoices_new",
+                "invoices_changed", "invoices_unchanged", "starting_late")
+        return {**{key: self.tally[key] for key in keys},
                 "refused": len(self.refused), "skipped": len(self.skipped),
                 "conflicts": len(self.conflicts), "missing": len(self.missing)}
 
@@ -181,29 +191,53 @@ def plan_import(path: Path, settings: ReadSettings, *, today: dt.date | None = N
 
     ``separate`` are the file's customers (by key) the user says are not the customer
     here of the same name or e-mail: they are new."""
-    source = settings.preset.source
+    plan = new_plan(path, settings)
+    for _step in plan_steps(path, settings, plan, today=today, separate=separate,
+                            progress=progress):
+        pass
+    return plan
+
+
+def new_plan(path: Path, settings: ReadSettings) -> ImportPlan:
+    """An empty plan for the file, knowing whether this very file was imported before."""
     digest = file_hash(path)
     plan = ImportPlan(path.name, digest, settings.preset.key)
-    earlier = (ImportBatch.select(ImportBatch.id)
-               .where((ImportBatch.source == source) & (ImportBatch.file_hash == digest)
-                      & ImportBatch.undone_at.is_null()).scalar())
-    plan.same_file_as = earlier
-    known = _Known(source, today or dt.date.today(), separate)
-    seen: dict[str, InvoiceRecord] = {}
+    plan.same_file_as = (ImportBatch.select(ImportBatch.id).where(
+        (ImportBatch.source == settings.preset.source) & (ImportBatch.file_hash == digest)
+        & ImportBatch.undone_at.is_null()).scalar())
+    return plan
+
+
+def plan_steps(path: Path, settings: ReadSettings, plan: ImportPlan, *,
+               today: dt.date | None = None, separate: frozenset[str] = frozenset(),
+               progress: Callable[[int, int], None] | None = None
+               ) -> Iterator[CustomerStep | InvoiceStep]:
+    """The steps of importing the file, one by one in file order (a customer before its
+    first invoice), counted into ``plan``; once they have all gone by, ``plan`` also
+    knows the invoices no longer in the file."""
+    known = _Known(settings.preset.source, today or dt.date.today(), separate)
+    seen: dict[str, tuple[int, str, int]] = {}  # number: total, customer, line
     size = max(path.stat().st_size, 1)
     for count, record in enumerate(read_records(path, settings), start=1):
         if isinstance(record, RefusedRow):
             plan.refused.append(record)
-        elif isinstance(record, CustomerRecord):
-            known.customer_step(record, plan)
+            continue
+        fresh = len(known.customer_steps)
+        if isinstance(record, CustomerRecord):
+            step: CustomerStep | InvoiceStep | RefusedRow | None = \
+                known.customer_step(record, plan)
         else:
-            _invoice(record, settings, known, seen, plan)
+            step = _invoice(record, settings, known, seen, plan)
+        for customer in list(known.customer_steps.values())[fresh:]:
+            plan.count(customer)
+            yield customer
+        if isinstance(step, InvoiceStep):
+            plan.count(step)
+            yield step
         if progress is not None and count % 500 == 0:
             progress(min(count * 200, size - 1), size)  # a rough share of the file
     if settings.preset.holds is Holds.INVOICES:
         plan.missing = known.missing(seen)
-    plan.customers = list(known.customer_steps.values())
-    return plan
 
 
 class _Known:
@@ -282,7 +316,7 @@ class _Known:
         changes, _conflicts = _customer_changes(customer, record, None)
         return CustomerStep(record, customer_id, match, changes, customer.currency)
 
-    def missing(self, seen: dict[str, InvoiceRecord]) -> list[MissingInvoice]:
+    def missing(self, seen: dict[str, tuple[int, str, int]]) -> list[MissingInvoice]:
         """Invoices imported from this source before, open here, absent from the file."""
         ids = [row_id for (kind, key), (row_id, _i) in self.records.items()
                if kind == ImportedKind.INVOICE and key not in seen]
@@ -328,37 +362,36 @@ def _customer_changes(customer: Customer, record: CustomerRecord,
 
 
 def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
-             seen: dict[str, InvoiceRecord], plan: ImportPlan) -> None:
+             seen: dict[str, tuple[int, str, int]], plan: ImportPlan) -> InvoiceStep | None:
     earlier = seen.get(record.number)
     if earlier is not None:
-        if (earlier.total_minor, earlier.customer.key) != (record.total_minor,
-                                                           record.customer.key):
+        if earlier[:2] != (record.total_minor, record.customer.key):
             plan.refused.append(RefusedRow(record.line, (
                 f"Invoice {record.number} is in the file twice with different amounts or "
-                f"customers (lines {earlier.line} and {record.line}).")))
-        return
-    seen[record.number] = record
+                f"customers (lines {earlier[2]} and {record.line}).")))
+        return None
+    seen[record.number] = (record.total_minor, record.customer.key, record.line)
     status = record.status.casefold()
     if any(word == status or status.startswith(word) for word in _NOT_ISSUED):
         plan.skipped.append(RefusedRow(record.line, f"Invoice {record.number} is a "
                                                     f"{record.status.lower()}: not imported."))
-        return
+        return None
     customer = known.customer_step(record.customer, plan, record.currency)
     if isinstance(customer, RefusedRow):
         plan.refused.append(customer)
-        return
+        return None
     if customer.currency and customer.currency != record.currency:
         plan.refused.append(RefusedRow(record.line, (
             f"Invoice {record.number} is in {record.currency}, but {record.customer.name} "
             f"keeps an account in {customer.currency}: Duly keeps one currency per "
             f"customer.")))
-        return
+        return None
     due = record.due or record.issued + dt.timedelta(
         days=record.customer.terms_days or DEFAULT_NET_DAYS)
     problems = invoice_problems(record.number, record.issued, due, record.total_minor)
     if problems:
         plan.refused.append(RefusedRow(record.line, " ".join(m for _f, m in problems)))
-        return
+        return None
     voided = any(status.startswith(word) for word in _VOIDED)
     file_open = 0 if voided else _file_open(record, status)
     kind = ImportedKind.CREDIT_NOTE if record.credit else ImportedKind.INVOICE
@@ -372,8 +405,7 @@ def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
         step = InvoiceStep(record, None, Match.NEW, customer.record.key, due=due)
     else:
         step = _unlinked_invoice(record, customer, file_open, voided, due, plan, known)
-    if step is not None:
-        plan.invoices.append(step)
+    return step
 
 
 def _file_open(record: InvoiceRecord, status: str) -> int:

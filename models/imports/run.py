@@ -20,7 +20,7 @@ from babel import Locale
 
 from models.audit import record_change
 from models.customer_account import customer_draft
-from models.db import writing
+from models.db import insert_rows, writing
 from models.errors import LedgerError
 from models.followup import start_chasing
 from models.imports.plan import (
@@ -29,7 +29,8 @@ from models.imports.plan import (
     InvoiceStep,
     Match,
     imported_values,
-    plan_import,
+    new_plan,
+    plan_steps,
 )
 from models.imports.records import ReadSettings, RefusedRow
 from models.imports.undo import AUDIT_FROM, AUDIT_TO
@@ -56,6 +57,7 @@ from models.schema import (
 )
 
 _CODE_MAX = 32  # Customer.code's length
+_CHUNK = 5_000  # steps written at a time: memory stays flat, statements stay few
 
 
 @dataclass(frozen=True)
@@ -105,41 +107,49 @@ def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
     ``separate``: customers the user said are new, not the one here of the same name;
     ``start``: where long-overdue new invoices start their reminders (the first)."""
     now = now or dt.datetime.now()
-    with writing():
-        plan = plan_import(path, settings, today=today, separate=separate, progress=progress)
-        if plan.refused:
-            raise ImportRefused(plan.refused)
-        if plan.changes_nothing and (not plan.missing or missing is MissingChoice.LEAVE):
-            return ImportResult(None, plan)
-        audit_from = AuditEntry.select(pw.fn.MAX(AuditEntry.id)).scalar() or 0
-        batch = ImportBatch.create(source=settings.preset.source, layout=plan.layout,
-                                   file_name=plan.file_name, file_hash=plan.file_hash,
-                                   imported_at=now)
-        writer = _Writer(batch.id, settings, today, start or Start())
-        # What is new goes in a few statements a table; the rest one by one.
-        _as_row(0, partial(writer.new_customers,
-                           [s for s in plan.customers if s.customer_id is None]))
-        for step in plan.customers:
-            if step.customer_id is not None:
-                _as_row(step.record.line, partial(writer.customer, step))
-        new = [s for s in plan.invoices if s.invoice_id is None and not s.record.credit]
-        _as_row(0, partial(writer.new_invoices, new))
-        for invoice in plan.invoices:
-            if invoice.invoice_id is not None or invoice.record.credit:
-                _as_row(invoice.record.line, partial(writer.invoice, invoice))
-        if missing is MissingChoice.PAID:
-            for gone in plan.missing:
-                writer.pay(gone.invoice_id, gone.open_minor, today,
-                           f"Not in {plan.file_name}: taken as paid")
-        counts = plan.counts()
-        record_change("import", "import_batch", batch.id,
-                      after={"file": plan.file_name, "layout": plan.layout, **counts})
-        # Its audit entries, from the first after the store's last to its own: what
-        # "Undo this import" takes back.
-        batch.counts = json.dumps({**counts, AUDIT_FROM: audit_from, AUDIT_TO: AuditEntry.select(
-            pw.fn.MAX(AuditEntry.id)).scalar()})
-        batch.save()
+    plan = new_plan(path, settings)
+    try:
+        with writing():
+            audit_from = AuditEntry.select(pw.fn.MAX(AuditEntry.id)).scalar() or 0
+            batch = ImportBatch.create(source=settings.preset.source, layout=plan.layout,
+                                       file_name=plan.file_name, file_hash=plan.file_hash,
+                                       imported_at=now)
+            writer = _Writer(batch.id, settings, today, start or Start())
+            chunk: list[CustomerStep | InvoiceStep] = []
+            for step in plan_steps(path, settings, plan, today=today, separate=separate,
+                                   progress=progress):
+                if plan.refused:
+                    continue  # nothing more is written: the import will be refused
+                chunk.append(step)
+                if len(chunk) >= _CHUNK:
+                    writer.write(chunk)
+                    chunk = []
+            if plan.refused:
+                raise ImportRefused(plan.refused)
+            writer.write(chunk)
+            paying = missing is MissingChoice.PAID and bool(plan.missing)
+            if plan.changes_nothing and not paying:
+                raise _NothingToDo
+            if paying:
+                for gone in plan.missing:
+                    writer.pay(gone.invoice_id, gone.open_minor, today,
+                               f"Not in {plan.file_name}: taken as paid")
+            counts = plan.counts()
+            record_change("import", "import_batch", batch.id,
+                          after={"file": plan.file_name, "layout": plan.layout, **counts})
+            # Its audit entries, from the first after the store's last to its own: what
+            # "Undo this import" takes back.
+            batch.counts = json.dumps({**counts, AUDIT_FROM: audit_from,
+                                       AUDIT_TO: AuditEntry.select(
+                                           pw.fn.MAX(AuditEntry.id)).scalar()})
+            batch.save()
+    except _NothingToDo:
+        return ImportResult(None, plan)  # rolled back: not even a log entry
     return ImportResult(batch.id, plan)
+
+
+class _NothingToDo(Exception):
+    """The file changes nothing: the transaction is rolled back, the log left as it was."""
 
 
 def _as_row(line: int, write: Callable[[], None]) -> None:
@@ -163,6 +173,25 @@ class _Writer:
         self.source = settings.preset.source
         self.today = today
         self.customer_ids: dict[str, int] = {}
+
+    def write(self, steps: list[CustomerStep | InvoiceStep]) -> None:
+        """Write a stretch of steps: what is new in a few statements a table (customers
+        before their invoices), the rest one by one."""
+        customers = [s for s in steps if isinstance(s, CustomerStep)]
+        invoices = [s for s in steps if isinstance(s, InvoiceStep)]
+        fresh = [s for s in customers if s.customer_id is None]
+        if fresh:
+            _as_row(0, partial(self.new_customers, fresh))
+        for step in customers:
+            if step.customer_id is not None:
+                _as_row(step.record.line, partial(self.customer, step))
+        new = [s for s in invoices if s.invoice_id is None and not s.record.credit]
+        if new:
+            _as_row(0, partial(self.new_invoices, new))
+        for invoice in invoices:
+            if (invoice.invoice_id is not None and invoice.does_something) or (
+                    invoice.invoice_id is None and invoice.record.credit):
+                _as_row(invoice.record.line, partial(self.invoice, invoice))
 
     def new_customers(self, steps: list[CustomerStep]) -> None:
         """Create the file's new customers at once."""
@@ -212,11 +241,13 @@ class _Writer:
         records = [{"source": self.source, "kind": kind, "key": key, "row_id": row_id,
                     "batch": self.batch_id, "imported": json.dumps(values, sort_keys=True)}
                    for key, row_id, values in rows]
-        for start in range(0, len(records), 500):
-            ExternalRecord.insert_many(records[start:start + 500]).execute()
+        insert_rows(ExternalRecord, records)
 
     def customer(self, step: CustomerStep) -> None:
         record = step.record
+        if step.customer_id is not None and step.match is Match.KEY and not step.changes:
+            self.customer_ids[record.key] = step.customer_id  # nothing to write
+            return
         if step.customer_id is None:
             customer_id = add_customer(CustomerDraft(
                 code=self._free_code(record.key) if record.has_key else "",
