@@ -84,7 +84,7 @@ def read_iif(path: Path, settings: ReadSettings) -> Iterator[Record]:
                 elif found is not None:
                     paid[found[0]] += found[1]
             transaction = None
-    yield from _owed(invoices, paid)
+    yield from owed_oldest_first(invoices, paid)
 
 
 def _lines(path: Path, encoding: str) -> Iterator[list[str]]:
@@ -132,7 +132,8 @@ def _transaction(row: dict[str, str], line: int, settings: ReadSettings
         credit=kind == _CREDIT, reference=row.get("MEMO", "").strip(), line=line)
 
 
-def _owed(invoices: list[InvoiceRecord], paid: dict[str, int]) -> Iterator[InvoiceRecord]:
+def owed_oldest_first(invoices: list[InvoiceRecord], paid: dict[str, int]
+                      ) -> Iterator[InvoiceRecord]:
     """Each invoice with what is still owed once the customer's payments are applied to
     their invoices oldest first."""
     left = dict(paid)

@@ -380,10 +380,12 @@ def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
     if isinstance(customer, RefusedRow):
         plan.refused.append(customer)
         return None
-    if customer.currency and customer.currency != record.currency:
+    # A new customer without a currency of its own keeps the business's.
+    account_currency = customer.currency or settings.currency
+    if account_currency != record.currency:
         plan.refused.append(RefusedRow(record.line, (
             f"Invoice {record.number} is in {record.currency}, but {record.customer.name} "
-            f"keeps an account in {customer.currency}: Duly keeps one currency per "
+            f"keeps an account in {account_currency}: Duly keeps one currency per "
             f"customer.")))
         return None
     due = record.due or record.issued + dt.timedelta(

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from models.imports.gnucash import read_book
+from models.imports.gnucash_csv import read_transactions
 from models.imports.iif import read_iif
 from models.imports.items import (
     CustomerRecord,
@@ -41,6 +42,9 @@ def read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:
         return
     if settings.preset.reader == "gnucash":
         yield from read_book(path, settings)
+        return
+    if settings.preset.reader == "gnucash-csv":
+        yield from read_transactions(path, settings)
         return
     if settings.preset.holds is Holds.CUSTOMERS:
         for row in _data_rows(path, settings):

@@ -232,10 +232,17 @@ GNUCASH_BOOK = Preset(
     "gnucash-book", Source.GNUCASH, "GnuCash book", Holds.INVOICES, {},
     signature=frozenset({"gnucash"}), reader="gnucash")
 
+GNUCASH_CSV = Preset(
+    "gnucash-csv", Source.GNUCASH, "GnuCash transactions (CSV)", Holds.INVOICES,
+    {Field.ISSUED: ("Date",), Field.NUMBER: ("Number", "Transaction Number"),
+     Field.CUSTOMER: ("Description",), Field.TOTAL: ("Value Num.", "Amount Num.")},
+    signature=frozenset({"transaction id", "full account name", "value num."}),
+    reader="gnucash-csv")
+
 PRESETS: tuple[Preset, ...] = (
     XERO_INVOICES, XERO_CONTACTS, ZOHO_INVOICES, ZOHO_CONTACTS, QBO_INVOICES, QBO_CUSTOMERS,
     FRESHBOOKS_INVOICES, FRESHBOOKS_CLIENTS, WAVE_INVOICES, WAVE_CUSTOMERS, SAGE_OPENING,
-    SAGE_CUSTOMERS, QBD_IIF, GNUCASH_BOOK,
+    SAGE_CUSTOMERS, QBD_IIF, GNUCASH_BOOK, GNUCASH_CSV,
 )
 
 KNOWN_COLUMNS: frozenset[str] = frozenset(

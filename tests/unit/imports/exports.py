@@ -327,3 +327,36 @@ def gnucash_xml_book(path: Path, *, locked: bool = False) -> Path:
     if locked:
         path.with_name(path.name + ".LCK").write_bytes(b"")
     return path
+
+
+GNUCASH_CSV_HEADER = (
+    "Date", "Transaction ID", "Number", "Description", "Notes", "Commodity/Currency",
+    "Void Reason", "Action", "Memo", "Full Account Name", "Account Name", "Amount With Sym",
+    "Amount Num.", "Value With Sym", "Value Num.", "Reconcile", "Reconcile Date",
+    "Rate/Price")
+
+
+def gnucash_csv(path: Path) -> Path:
+    """GnuCash's full-layout transaction export: each transaction's first row, then a row
+    per split; two invoices to one customer, a payment, a German-locale number format."""
+    def tx(day: str, guid: str, number: str, name: str, splits: list[tuple[str, str]]
+           ) -> list[list[str]]:
+        rows = []
+        for n, (account, value) in enumerate(splits):
+            first = n == 0
+            rows.append([day if first else "", guid if first else "", number if first else "",
+                         name if first else "", "", "CURRENCY::EUR" if first else "", "", "",
+                         "", account, account.split(":")[-1], f"{value} €", value,
+                         f"{value} €", value, "n", "", "1,00"])
+        return rows
+
+    body = (tx("01.09.2026", "a1", "000001", "Brasserie Zoë",
+               [("Aktiva:Forderungen:Accounts Receivable", "1.200,00"),
+                ("Erträge:Umsatz", "-1.200,00")])
+            + tx("15.09.2026", "a2", "000002", "Brasserie Zoë",
+                 [("Aktiva:Forderungen:Accounts Receivable", "300,00"),
+                  ("Erträge:Umsatz", "-300,00")])
+            + tx("20.10.2026", "a3", "", "Brasserie Zoë",
+                 [("Aktiva:Bank", "1.300,00"),
+                  ("Aktiva:Forderungen:Accounts Receivable", "-1.300,00")]))
+    return write_csv(path, GNUCASH_CSV_HEADER, body)

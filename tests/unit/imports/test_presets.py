@@ -208,3 +208,18 @@ def test_a_hostile_xml_book_is_refused_without_expanding_its_entities(
     path.write_bytes(gzip.compress(bomb.encode()))
     with pytest.raises(FileRefused, match="cannot be read as a GnuCash book"):
         imported(path)
+
+
+def test_gnucash_csv_transactions_bring_invoices_and_apply_payments_oldest_first(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from tests.unit.imports.exports import gnucash_csv
+
+    detected, result = imported(gnucash_csv(tmp_path / "transactions.csv"))
+    assert detected.preset.key == "gnucash-csv"
+    assert (detected.date_order, detected.decimal_mark) == (DateOrder.DAY_FIRST,
+                                                            DecimalMark.COMMA)
+    assert result.plan.counts()["invoices_new"] == 2
+    first, second = (Invoice.get(Invoice.number == n) for n in ("000001", "000002"))
+    assert (first.amount_minor, first.open_minor, first.currency) == (120000, 0, "EUR")
+    assert (second.amount_minor, second.open_minor) == (30000, 20000)
+    assert check_store() == []
