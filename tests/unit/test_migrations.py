@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from models import db
 from models.company import create_business
@@ -74,37 +77,24 @@ def _drop_v9(connection: sqlite3.Connection) -> None:
     connection.execute('ALTER TABLE "invoice" DROP COLUMN "chase_from"')
 
 
-def test_a_v8_store_gains_the_follow_up_clock(tmp_path: Path) -> None:
-    path = tmp_path / "v8.sqlite"
+@pytest.mark.parametrize(("version", "undo"), [
+    (8, _drop_v9),  # v9: the follow-up clock (invoice.chase_from)
+    (7, _drop_v8),  # v8: the import log and the rows' keys in their programs
+])
+def test_a_store_a_version_behind_gains_the_next_shape(tmp_path: Path, version: int,
+                                                        undo: Callable[..., None]) -> None:
+    path = tmp_path / f"v{version}.sqlite"
     db.open_store(path, create=True).close()
     with sqlite3.connect(path) as connection:
-        _drop_v9(connection)
-        connection.execute("PRAGMA user_version = 8")
+        undo(connection)
+        connection.execute(f"PRAGMA user_version = {version}")
     connection.close()
     new = tmp_path / "new.sqlite"
     db.open_store(new, create=True).close()
 
     store = db.open_store(path)
     try:
-        assert store.migrated_from == 8
-    finally:
-        store.close()
-    assert schema_of(path) == schema_of(new)
-
-
-def test_a_v7_store_gains_the_import_log_and_external_keys(tmp_path: Path) -> None:
-    path = tmp_path / "v7.sqlite"
-    db.open_store(path, create=True).close()
-    with sqlite3.connect(path) as connection:
-        _drop_v8(connection)
-        connection.execute("PRAGMA user_version = 7")
-    connection.close()
-    new = tmp_path / "new.sqlite"
-    db.open_store(new, create=True).close()
-
-    store = db.open_store(path)
-    try:
-        assert store.migrated_from == 7
+        assert store.migrated_from == version
     finally:
         store.close()
     assert schema_of(path) == schema_of(new)
