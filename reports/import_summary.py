@@ -23,7 +23,8 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
            f"1{'.' if settings.decimal_mark == ',' else ','}234{settings.decimal_mark}50).",
            f"Customers: {counts['customers_new']:,} new, {counts['customers_changed']:,} "
            f"changed, {counts['customers_unchanged']:,} unchanged."]
-    if plan.invoices or counts["skipped"] or counts["refused"]:
+    invoices = counts["invoices_new"] + counts["invoices_changed"] + counts["invoices_unchanged"]
+    if invoices or counts["skipped"] or counts["refused"]:
         out.append(f"Invoices: {counts['invoices_new']:,} new, {counts['invoices_changed']:,}"
                    f" changed, {counts['invoices_unchanged']:,} unchanged.")
     if counts["starting_late"]:

@@ -42,6 +42,7 @@ def test_a_new_company_imports_its_export_and_a_second_run_changes_nothing(
     again = duly("--db", str(store), "import", str(path))
     assert again.returncode == 0
     assert "Nothing to import" in again.stdout
+    assert "Invoices: 0 new, 0 changed, 2 unchanged." in again.stdout
     assert digest(store) == after
     assert duly("--db", str(store), "check").returncode == 0
 

@@ -633,6 +633,7 @@ class DonePage(QWizardPage):
         assert isinstance(dry_run, DryRunPage)
         reading, currency, today = wizard.reading, wizard.currency, wizard.today()
         missing, separate, start = dry_run.missing(), dry_run.separate(), dry_run.start()
+        self.setTitle("Importing")
         self._done = False
         self.summary.setPlainText("Importing…")
         self.completeChanged.emit()
@@ -660,6 +661,7 @@ class DonePage(QWizardPage):
         result, settings, undoable = answer
         self._undoable = result.batch_id if undoable else None
         self.undo_button.setVisible(undoable)
+        self.setTitle("Imported" if result.batch_id is not None else "Nothing to import")
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
         wizard.result = result
@@ -671,6 +673,7 @@ class DonePage(QWizardPage):
         self.completeChanged.emit()
 
     def _on_failed(self, error: BaseException) -> bool:
+        self.setTitle("Nothing was imported")
         if isinstance(error, ImportRefused):
             lines = "\n".join(f"line {r.line}: {r.reason}" for r in error.rows)
             self.summary.setPlainText(f"{error.message}\n\n{lines}")
@@ -707,6 +710,7 @@ class DonePage(QWizardPage):
 
     def _on_undone(self, _result: object) -> None:
         self._undoable = None
+        self.setTitle("Import undone")
         self.undo_button.hide()
         self.summary.setPlainText("Undone: the store is as it was before the import.")
 
@@ -718,6 +722,7 @@ class DonePage(QWizardPage):
         return True
 
     def _on_cancelled(self) -> None:
+        self.setTitle("Import cancelled")
         self.summary.setPlainText("Cancelled: nothing was imported; the store is as it was.")
         self._done = True
         self.completeChanged.emit()
