@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from models import db
 from models.check import check_store
 from models.imports.detect import detect, read_settings
@@ -223,3 +225,44 @@ def test_gnucash_csv_transactions_bring_invoices_and_apply_payments_oldest_first
     assert (first.amount_minor, first.open_minor, first.currency) == (120000, 0, "EUR")
     assert (second.amount_minor, second.open_minor) == (30000, 20000)
     assert check_store() == []
+
+
+CUSTOMER_LISTS = [
+    ("qbo-customers", ["Customer", "Company name", "Phone numbers", "Email", "Full name",
+                       "Billing address"],
+     ["Acme Inc.", "Acme Inc.", "(217) 555-0100", "ap@acme.example", "Jo Acme",
+      "12 Main St, Springfield IL 62701"], "Acme Inc."),
+    ("freshbooks-clients", ["Organization", "First Name", "Last Name", "Email", "Phone",
+                            "Street", "City", "Province/State", "Postal Code", "Country",
+                            "Notes"],
+     ["Acme Inc.", "Jo", "Acme", "ap@acme.example", "217-555-0100", "12 Main St",
+      "Springfield", "IL", "62701", "US", ""], "Acme Inc."),
+    ("wave-customers", ["customer_name", "email", "contact_first_name", "contact_last_name",
+                        "phone", "account_number", "address_line_1", "city", "country",
+                        "customer_currency"],
+     ["Acme Inc.", "ap@acme.example", "Jo", "Acme", "217-555-0100", "A-17", "12 Main St",
+      "Springfield", "US", "USD"], "Acme Inc."),
+    ("zoho-contacts", ["Customer ID", "Display Name", "Company Name", "EmailID", "Phone",
+                       "Currency Code", "Billing Address", "Billing City", "Billing Country"],
+     ["4600000012", "Acme Inc.", "Acme Incorporated", "ap@acme.example", "217-555-0100",
+      "USD", "12 Main St", "Springfield", "United States"], "Acme Inc."),
+    ("sage-customers", ["Reference", "Company Name", "Currency", "Main Address Line 1",
+                        "Main Address Town", "Main Address Country", "Main Contact Phone",
+                        "Main Contact Email", "VAT Number"],
+     ["ACME01", "Acme Inc.", "USD", "12 Main St", "Springfield", "US", "217-555-0100",
+      "ap@acme.example", "US123"], "Acme Inc."),
+]
+
+
+@pytest.mark.parametrize(("key", "header", "row", "name"), CUSTOMER_LISTS,
+                         ids=[case[0] for case in CUSTOMER_LISTS])
+def test_each_programs_customer_list_is_recognised_and_read(
+        empty_store: db.Store, tmp_path: Path, key: str, header: list[str], row: list[str],
+        name: str) -> None:
+    path = write_csv(tmp_path / "customers.csv", header, [row])
+    detected, result = imported(path)
+    assert detected.preset.key == key
+    assert result.plan.counts()["customers_new"] == 1
+    who = Customer.get(Customer.name == name)
+    assert who.billing_email == "ap@acme.example"
+    assert who.phone
