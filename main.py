@@ -415,7 +415,7 @@ def _dry_run(as_of: dt.date, _password: str | None) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from models.company import business_details
-    from models.db import default_store_path, known_errors, open_store, writing
+    from models.db import default_store_path, known_errors, open_store, reading
     from models.errors import LedgerError
     from models.imports.detect import detect, read_settings
     from models.imports.mappings import mapping_preset
@@ -443,9 +443,8 @@ def _import(args: argparse.Namespace) -> int:
                 print(error.message, file=sys.stderr)
                 return 2
             if args.dry_run:
-                with writing() as transaction:  # read as the import would, then let go
+                with reading():  # one consistent view of the store, no write lock
                     plan = plan_import(args.file, settings)
-                    transaction.rollback()
                 sys.stdout.write(import_summary(plan, settings, done=False, missing=missing))
                 return 1 if plan.refused else 0
             try:

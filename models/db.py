@@ -24,7 +24,7 @@ import peewee as pw
 
 from models.errors import Refusal
 from models.note_search import create_note_search
-from models.schema import ALL_TABLES, database
+from models.schema import ALL_TABLES, DecimalTextField, database
 
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -103,6 +103,11 @@ def default_demo_path() -> Path:
     return default_store_path().with_name("demo.sqlite")
 
 
+def reading() -> pw._atomic:
+    """A read transaction: one consistent view of the store, taking no write lock."""
+    return database.atomic("DEFERRED")
+
+
 def writing() -> pw._atomic:
     """A write transaction that takes the write lock at once (BEGIN IMMEDIATE)."""
     return database.atomic("IMMEDIATE")
@@ -123,11 +128,20 @@ def insert_rows(model: type[pw.Model], rows: Sequence[Mapping[str, Any]]) -> Non
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join("?" for _ in fields)
     sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
-    convert = [field.db_value for field in fields]
-    fixed = [value() if callable(value) else value for value in defaults.values()]
-    database.connection().executemany(sql, [
-        tuple(c(v) for c, v in zip(convert, [*(row[name] for name in given), *fixed],
-                                   strict=True)) for row in rows])
+    fixed = tuple(field.db_value(value() if callable(value) else value)
+                  for field, value in zip(fields[len(given):], defaults.values(), strict=True))
+    # Only exact decimals need their field's conversion; ints, text, days and times go to
+    # SQLite as they are (sqlite3 writes days and times as peewee does, in ISO form).
+    convert = [(i, field.db_value) for i, field in enumerate(fields[:len(given)])
+               if isinstance(field, DecimalTextField)]
+
+    def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        cells = [row[name] for name in given]
+        for i, db_value in convert:
+            cells[i] = db_value(cells[i])
+        return (*cells, *fixed)
+
+    database.connection().executemany(sql, [values(row) for row in rows])
 
 
 def open_store(path: Path | str, *, create: bool = False) -> Store:
