@@ -189,9 +189,11 @@ CREATE TABLE slots (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, obj_guid TEXT
 """
 
 
-def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False) -> Path:
+def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
+                 more_customers: int = 0) -> Path:
     """A GnuCash SQLite book: customers (one through a job), posted invoices in the
-    receivable account, a payment in the first one's lot, an unposted draft."""
+    receivable account, a payment in the first one's lot, an unposted draft; with
+    ``more_customers``, that many more, the invoices after the third spread over them."""
     import sqlite3
     import uuid
 
@@ -219,6 +221,13 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False) -> Path
             "'3 rue des Lilas', '75011 Paris', '+33 1 40 00 00 00', ?, ?)",
             (customer, name, f"{n + 1:06d}", eur, name, email, net30))
         people.append(customer)
+    for n in range(more_customers):
+        customer = guid()
+        book.execute(
+            "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
+            "credit_num, credit_denom, currency, tax_override, terms) VALUES (?, ?, ?, '', 1, "
+            "0, 1, 0, 1, ?, 0, ?)", (customer, f"Client {n:05d}", f"C{n:06d}", eur, net30))
+        people.append(customer)
     job = guid()
     book.execute("INSERT INTO jobs VALUES (?, '000001', 'Terrasse', '', 1, 2, ?)", (job, people[1]))
 
@@ -233,13 +242,15 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False) -> Path
                      (guid(), tx, account, cents, cents, lot))
 
     for n in range(invoices):
-        lot, tx = guid(), transaction(f"2026-09-{n + 1:02d}")
-        owner_type, owner = (3, job) if n == 1 else (2, people[0])
+        day = f"2026-09-{n % 28 + 1:02d}"
+        lot, tx = guid(), transaction(day)
+        owner_type, owner = (3, job) if n == 1 else (2, people[0] if n < 3
+                                                     else people[n % len(people)])
         book.execute("INSERT INTO lots VALUES (?, ?, 1)", (lot, ar))
         book.execute(
             "INSERT INTO invoices VALUES (?, ?, ?, ?, '', 1, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 0, 1)",
-            (guid(), f"{n + 1:06d}", f"2026-09-{n + 1:02d} 10:59:00",
-             f"2026-09-{n + 1:02d} 10:59:00", eur, owner_type, owner, net30, tx, lot, ar,
+            (guid(), f"{n + 1:06d}", f"{day} 10:59:00", f"{day} 10:59:00", eur, owner_type,
+             owner, net30, tx, lot, ar,
              owner_type, owner))
         split(tx, ar, 120000 + n, lot)
         split(tx, sales, -(120000 + n), None)
