@@ -27,6 +27,11 @@ class StoreOverview:
     overdue: tuple[CurrencyTotal, ...]
 
 
+def has_invoices() -> bool:
+    """Whether the business has any invoice in Duly yet (a new company has none)."""
+    return bool(Invoice.select().exists())
+
+
 def store_overview(as_of: dt.date) -> StoreOverview:
     """Counts and overdue totals as of today's date, from open invoices only."""
     open_invoices = Invoice.select().where(Invoice.open_minor > 0).count()

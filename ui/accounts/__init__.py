@@ -12,6 +12,7 @@ def _build(context: AreaContext) -> QWidget:
 
     page = AccountsPage(context.tasks, context.today, settings=context.settings)
     page.customer_requested.connect(context.open_customer)
+    page.offer_import(context.import_action)
     return page
 
 

@@ -62,6 +62,7 @@ from models.accounts import (
 from models.changes import Change, changes
 from models.dates import short_date, weekday_date
 from models.money import format_money
+from models.overview import has_invoices
 from ui.accounts.accounts_model import (
     COLUMN_CURRENCY,
     COLUMN_CUSTOMER,
@@ -191,6 +192,8 @@ class AccountsPage(QWidget):
         """
         super().__init__(parent)
         self.setObjectName("page-accounts")
+        self._no_invoices = False  # the business has no invoice at all yet
+        self._import: QAction | None = None  # the window's Import, offered then
         self._tasks = tasks
         self._today = today
         self._settings = settings if settings is not None else QSettings()
@@ -224,6 +227,11 @@ class AccountsPage(QWidget):
         """Show the accounts as they stand on ``day`` (loaded in the background)."""
         self._set_date_quietly(day)
         self._load()
+
+    def offer_import(self, action: QAction) -> None:
+        """Offer the window's Import while the business has no invoices yet."""
+        self._import = action
+        self.import_button.clicked.connect(action.trigger)
 
     def reload(self) -> None:
         """Read the accounts again for the current as-of date."""
@@ -272,8 +280,9 @@ class AccountsPage(QWidget):
         as_of, today = self.as_of(), self._today()
         include_all = self.show_all_box.isChecked()
 
-        def work(_progress: Progress) -> list[AccountRow]:
-            return overdue_accounts(as_of, today=today, include_all=include_all)
+        def work(_progress: Progress) -> tuple[list[AccountRow], bool]:
+            rows = overdue_accounts(as_of, today=today, include_all=include_all)
+            return rows, not rows and not has_invoices()  # a new company: none yet
 
         self._loading = True
         self._update_heading()
@@ -281,10 +290,12 @@ class AccountsPage(QWidget):
         if not self._loaded_once:
             self._show_state("loading")
         self._tasks.run(work, latest=(self, "accounts"),
-                        on_success=lambda rows: self._on_load_task_succeeded(as_of, rows),
+                        on_success=lambda found: self._on_load_task_succeeded(as_of, *found),
                         on_failure=self._on_load_task_failed)
 
-    def _on_load_task_succeeded(self, as_of: dt.date, rows: list[AccountRow]) -> None:
+    def _on_load_task_succeeded(self, as_of: dt.date, rows: list[AccountRow],
+                                no_invoices: bool = False) -> None:
+        self._no_invoices = no_invoices
         self._loading = False
         self._loaded_once = True
         keep = self._current_account()
@@ -434,6 +445,9 @@ class AccountsPage(QWidget):
         self._message_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.clear_filters_button = QPushButton("Clear filters")
         self.clear_filters_button.clicked.connect(self._on_clear_filters_button_clicked)
+        self.import_button = QPushButton("Import from your accounting program…")
+        self.import_button.setObjectName("importFromEmpty")
+        self.import_button.hide()
         message = QWidget()
         message.setBackgroundRole(self.table.backgroundRole())
         message_layout = QVBoxLayout(message)
@@ -443,6 +457,7 @@ class AccountsPage(QWidget):
         message_layout.addWidget(self.message_label)
         message_layout.addSpacing(10)
         message_layout.addWidget(self.clear_filters_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        message_layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
         message_layout.addStretch(3)
         self._message_page = message
         self.body = QStackedWidget()
@@ -602,15 +617,20 @@ class AccountsPage(QWidget):
             "loading": "Loading the accounts…",
             "failed": "The accounts could not be read.",
             "filtered out": "No accounts match the filters.",
+            "no invoices": ("No invoices yet. Bring them in from your accounting program's "
+                            "export, or add them to a customer in Customers."),
             "empty": (f"No accounts will be overdue on {day} unless new invoices fall due."
                       if future else
                       f"No overdue accounts on {day} — everyone had paid on time."
                       if past else
                       f"No overdue accounts on {day} — everyone has paid on time."),
         }
+        if state == "empty" and self._no_invoices:
+            state = "no invoices"
         self.message_label.setText(texts[state])
-        self._message_icon.setVisible(state in ("empty", "filtered out"))
+        self._message_icon.setVisible(state in ("empty", "filtered out", "no invoices"))
         self.clear_filters_button.setVisible(state == "filtered out")
+        self.import_button.setVisible(state == "no invoices" and self._import is not None)
         self.body.setCurrentWidget(self._message_page)
 
     def _current_account(self) -> tuple[int, str] | None:

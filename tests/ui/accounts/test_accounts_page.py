@@ -150,6 +150,9 @@ def test_a_store_that_cannot_be_read_is_explained(qtbot, demo_store, make_page, 
 
 
 def test_nothing_overdue_shows_a_friendly_empty_state(qtbot, empty_store, make_page):
+    from tests.unit.ledger_helpers import customer, invoice
+
+    invoice(customer(), 100_00, due_days_ago=-10)  # invoiced, and not due yet
     page = make_page()
 
     with qtbot.waitSignal(page.accounts_loaded, timeout=LOAD_TIMEOUT_MS):

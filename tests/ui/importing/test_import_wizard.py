@@ -195,3 +195,19 @@ def test_a_customer_found_by_name_can_be_told_apart_and_old_debts_given_a_start(
         assert Invoice.get(Invoice.number == "INV-0009").chase_from is None  # by age
     finally:
         store.close()
+
+
+def test_a_new_companys_empty_accounts_and_customers_offer_the_import(
+        open_window, company_file, qtbot) -> None:
+    window = open_window(company_file)
+    window.show_area("accounts")
+    accounts = window.page("accounts")
+    qtbot.waitUntil(lambda: accounts.import_button.isVisible(), timeout=WAIT)
+    assert accounts.message_label.text().startswith("No invoices yet.")
+    accounts.import_button.click()
+    qtbot.waitUntil(lambda: window.findChild(ImportWizard) is not None)
+    window.findChild(ImportWizard).reject()
+
+    window.show_area("customers")
+    customers = window.page("customers")
+    qtbot.waitUntil(lambda: customers.empty.import_button.isVisible(), timeout=WAIT)
