@@ -360,8 +360,3 @@ def _terms(days: int | None) -> int | None:
     record_change("add payment terms", "payment_terms", made.id,
                   after={"name": name, "net_days": days})
     return int(made.id)
-
-
-def matched_by_name(plan: ImportPlan) -> list[CustomerStep]:
-    """Customers found by name or e-mail rather than by key: for the user to confirm."""
-    return [step for step in plan.customers if step.match in (Match.NAME, Match.EMAIL)]

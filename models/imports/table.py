@@ -13,7 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -220,8 +220,3 @@ def _excel_text(value: object) -> str:
     if isinstance(value, float):
         return format(Decimal(repr(value)), "f")
     return str(value)
-
-
-def sample_cells(rows_seen: Sequence[Row], column: str | None) -> list[str]:
-    """The non-empty cells of ``column`` among rows already read (for detection)."""
-    return [row.get(column) for row in rows_seen if row.get(column)]
