@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,6 +22,16 @@ from ui.importing.import_wizard import (
 )
 
 WAIT = 15000
+
+
+@contextlib.contextmanager
+def opened(path: Path) -> Iterator[None]:
+    """The store open for the test to look in (after the window closed it)."""
+    store = db.open_store(path)
+    try:
+        yield
+    finally:
+        store.close()
 
 
 def xero_export(path: Path) -> Path:
@@ -82,12 +94,9 @@ def test_a_xero_export_is_imported_through_the_wizard(open_window, company_file,
     assert (logged.source, logged.file_name) == ("Xero", "Invoices.csv")
     assert logged.summary() == "2 customers and 2 invoices new"
     window.close()
-    store = db.open_store(company_file)
-    try:
+    with opened(company_file):
         assert Customer.select().count() == 2
         assert Invoice.get(Invoice.number == "INV-0001").open_minor == 100000
-    finally:
-        store.close()
 
 
 def test_an_import_is_undone_from_its_last_page(open_window, company_file, qtbot,
@@ -110,11 +119,8 @@ def test_an_import_is_undone_from_its_last_page(open_window, company_file, qtbot
     qtbot.waitUntil(lambda: "Undone" in done.summary.toPlainText(), timeout=WAIT)
     wizard.accept()
     window.close()
-    store = db.open_store(company_file)
-    try:
+    with opened(company_file):
         assert Customer.select().count() == 0 and Invoice.select().count() == 0
-    finally:
-        store.close()
 
 
 def test_a_file_no_preset_knows_is_mapped_column_by_column(open_window, company_file, qtbot,
@@ -148,25 +154,19 @@ def test_a_file_no_preset_knows_is_mapped_column_by_column(open_window, company_
     qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
     wizard.accept()
     window.close()
-    store = db.open_store(company_file)
-    try:
+    with opened(company_file):
         assert Invoice.get(Invoice.number == "R-1").amount_minor == 123450
         from models.imports.mappings import mapping_names
 
         assert mapping_names() == ["Lexware"]
-    finally:
-        store.close()
 
 
 def test_a_customer_found_by_name_can_be_told_apart_and_old_debts_given_a_start(
         open_window, company_file, qtbot, tmp_path) -> None:
     from models.ledger import CustomerDraft, add_customer
 
-    store = db.open_store(company_file)
-    try:
+    with opened(company_file):
         add_customer(CustomerDraft(code="ACME", name="Acme Ltd", currency="EUR"))
-    finally:
-        store.close()
     path = write_csv(tmp_path / "old.csv", XERO_INVOICE_HEADER, [
         xero_line("Acme Ltd", "INV-0009", "01/07/2026", "31/07/2026", "500.00", "0.00",
                   "500.00", "500.00", currency="EUR")])
@@ -189,12 +189,9 @@ def test_a_customer_found_by_name_can_be_told_apart_and_old_debts_given_a_start(
     qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
     wizard.accept()
     window.close()
-    store = db.open_store(company_file)
-    try:
+    with opened(company_file):
         assert Customer.select().where(Customer.name == "Acme Ltd").count() == 2
         assert Invoice.get(Invoice.number == "INV-0009").chase_from is None  # by age
-    finally:
-        store.close()
 
 
 def test_a_new_companys_empty_accounts_and_customers_offer_the_import(
