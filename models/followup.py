@@ -465,7 +465,7 @@ class LateStarts:
         self.today = today
         self.stages = stages_by_policy()
         self.default = default_policy_id()
-        self.policies: dict[int, int | None] = {}
+        self.policies: dict[int, int | None] | None = None  # every customer's, read once
 
     def of(self, customer_id: int | None, due: dt.date) -> dt.date | None:
         """Where the clock of an invoice of ``customer_id`` (None: a customer still to be
@@ -473,10 +473,10 @@ class LateStarts:
         if customer_id is None:
             policy_id = self.default
         else:
-            if customer_id not in self.policies:
-                self.policies[customer_id] = Customer.select(Customer.followup_policy).where(
-                    Customer.id == customer_id).scalar()
-            policy_id = self.policies[customer_id] or self.default
+            if self.policies is None or customer_id not in self.policies:
+                self.policies = dict(Customer.select(Customer.id, Customer.followup_policy)
+                                     .tuples())
+            policy_id = self.policies.get(customer_id) or self.default
         return late_start(self.stages.get(policy_id or 0, []), due, self.today)
 
 

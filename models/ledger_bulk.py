@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from models.audit import who_changes
@@ -75,7 +75,7 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
               for cid, d in zip(ids, drafts, strict=True)
               if d.contact_name.strip() or d.billing_email.strip()]
     insert_rows(ContactPerson, people)
-    _audit("add customer", "customer", [(cid, asdict(d)) for cid, d in zip(ids, drafts,
+    _audit("add customer", "customer", [(cid, vars(d)) for cid, d in zip(ids, drafts,
                                                                            strict=True)])
     return ids
 
@@ -107,7 +107,8 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
             "external_ref": draft.external_ref.strip() or None, "created_at": now,
             "chase_from": starts.of(new.customer_id, draft.due_date) if left else None})
     ids = _insert(Invoice, rows, Invoice.number, numbers)
-    _audit("add invoice", "invoice", [(iid, asdict(new.draft)) for iid, new in zip(
+    # vars(), not asdict(): the drafts hold plain values, and asdict copies each deeply.
+    _audit("add invoice", "invoice", [(iid, vars(new.draft)) for iid, new in zip(
         ids, invoices, strict=True)])
     _pay(invoices, ids, currencies, today, now)
     return ids
