@@ -62,7 +62,16 @@ class Detected:
 def detect(path: Path, source: Source | None = None, *, encoding: str | None = None,
            delimiter: str | None = None) -> Detected:
     """Look at the file (read with the ``encoding`` and ``delimiter`` the user chose, if
-    any); raises FileRefused for one that is not a table."""
+    any); raises FileRefused for one that is not a table or cannot be read at all."""
+    try:
+        return _detect(path, source, encoding, delimiter)
+    except OSError as error:
+        raise FileRefused(f"Duly cannot read {path.name}: {error.strerror or error}.") \
+            from error
+
+
+def _detect(path: Path, source: Source | None, encoding: str | None,
+            delimiter: str | None) -> Detected:
     if is_iif(path):
         return _detect_iif(path, source, encoding)
     if is_gnucash(path):

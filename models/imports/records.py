@@ -21,7 +21,7 @@ from models.imports.items import (
     RefusedRow,
 )
 from models.imports.sources import Field, Holds
-from models.imports.table import Row, rows
+from models.imports.table import FileRefused, Row, rows
 from models.imports.values import (
     CellError,
     read_amount,
@@ -36,7 +36,16 @@ class _RowError(ValueError):
 
 
 def read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:
-    """The file's customers or invoices in file order, refused rows among them."""
+    """The file's customers or invoices in file order, refused rows among them; raises
+    FileRefused when the file can no longer be read (moved, or its disk gone)."""
+    try:
+        yield from _read_records(path, settings)
+    except OSError as error:
+        raise FileRefused(f"Duly cannot read {path.name}: {error.strerror or error}.") \
+            from error
+
+
+def _read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:
     if settings.preset.reader == "iif":  # its own format, not a table
         yield from read_iif(path, settings)
         return

@@ -92,3 +92,10 @@ def test_a_file_that_turns_out_not_to_be_utf8_later_on_names_the_line(tmp_path: 
     with pytest.raises(FileRefused, match="not all in the UTF-8 encoding"):
         for _row in rows(path, table):
             pass
+
+
+def test_a_folder_given_for_a_file_is_refused_in_words(tmp_path: Path) -> None:
+    from models.imports.detect import detect
+
+    with pytest.raises(FileRefused, match=f"Duly cannot read {tmp_path.name}"):
+        detect(tmp_path)
