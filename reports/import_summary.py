@@ -30,7 +30,10 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
     if counts["starting_late"]:
         out.append(f"{counts['starting_late']:,} of the new invoices are long overdue: their "
                    f"reminders start at the first one, not at the stage their age has reached.")
-    if plan.same_file_as is not None:
+    if plan.latest_again:
+        out.append("This very file is the last one imported from this program: nothing in "
+                   "it is new.")
+    elif plan.same_file_as is not None:
         out.append("This very file was imported before.")
     out += _section("Found by name or e-mail (check each is the same customer):", [
         f"{step.record.name} (line {step.record.line}): "

@@ -136,6 +136,9 @@ class ImportPlan:
     file_hash: str
     layout: str
     same_file_as: int | None = None  # an earlier import of this very file
+    # That import is the latest from this program: the file has nothing new to say, and
+    # is not read again (its counts are carried over as unchanged).
+    latest_again: bool = False
     customers: list[CustomerStep] = field(default_factory=list)
     invoices: list[InvoiceStep] = field(default_factory=list)
     refused: list[RefusedRow] = field(default_factory=list)
@@ -205,6 +208,19 @@ def new_plan(path: Path, settings: ReadSettings) -> ImportPlan:
     plan.same_file_as = (ImportBatch.select(ImportBatch.id).where(
         (ImportBatch.source == settings.preset.source) & (ImportBatch.file_hash == digest)
         & ImportBatch.undone_at.is_null()).scalar())
+    latest = (ImportBatch.select().where((ImportBatch.source == settings.preset.source)
+                                         & ImportBatch.undone_at.is_null())
+              .order_by(ImportBatch.id.desc()).first())
+    counts = json.loads(latest.counts) if latest is not None else {}
+    if latest is not None and latest.file_hash == digest and latest.layout == plan.layout \
+            and not counts.get("missing"):
+        # Read again, its every value would match what the last import kept, and nothing
+        # it left out is waiting for the user's word: nothing new.
+        plan.latest_again = True
+        for kind in ("customers", "invoices"):
+            plan.tally[f"{kind}_unchanged"] = sum(
+                int(counts.get(f"{kind}_{state}", 0)) for state in ("new", "changed",
+                                                                     "unchanged"))
     return plan
 
 
@@ -215,6 +231,8 @@ def plan_steps(path: Path, settings: ReadSettings, plan: ImportPlan, *,
     """The steps of importing the file, one by one in file order (a customer before its
     first invoice), counted into ``plan``; once they have all gone by, ``plan`` also
     knows the invoices no longer in the file."""
+    if plan.latest_again:
+        return
     known = _Known(settings.preset.source, today or dt.date.today(), separate)
     seen: dict[str, tuple[int, str, int]] = {}  # number: total, customer, line
     size = max(path.stat().st_size, 1)
@@ -268,6 +286,21 @@ class _Known:
                 self.by_email.setdefault(email.strip().casefold(), customer_id)
         self.customer_steps: dict[str, CustomerStep] = {}
         self._invoices: dict[int, Any] | None = None
+        self._customers: dict[int, Any] | None = None
+
+    def customer(self, customer_id: int) -> Any:
+        """A customer this source brought in before (read with all the others, once)."""
+        if self._customers is None:
+            ids = [row_id for (kind, _k), (row_id, _i) in self.records.items()
+                   if kind == ImportedKind.CUSTOMER]
+            self._customers = {}
+            for start in range(0, len(ids), 500):
+                self._customers.update((row.id, row) for row in Customer.select(
+                    Customer.id, Customer.name, Customer.billing_email, Customer.phone,
+                    Customer.address, Customer.currency
+                ).where(Customer.id.in_(ids[start:start + 500])).namedtuples())
+        found = self._customers.get(customer_id)
+        return found if found is not None else Customer.get_by_id(customer_id)
 
     def invoice(self, invoice_id: int) -> Any:
         """An invoice this source brought in before (read with all the others, once)."""
@@ -279,7 +312,7 @@ class _Known:
                 self._invoices.update((row.id, row) for row in Invoice.select(
                     Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date,
                     Invoice.amount_minor, Invoice.open_minor, Invoice.status, Invoice.currency
-                ).where(Invoice.id.in_(ids[start:start + 500])))
+                ).where(Invoice.id.in_(ids[start:start + 500])).namedtuples())
         found = self._invoices.get(invoice_id)
         return found if found is not None else Invoice.get_by_id(invoice_id)
 
@@ -293,7 +326,7 @@ class _Known:
             record = _without_email(record)
         found = self.records.get((ImportedKind.CUSTOMER, record.key))
         if found is not None:
-            customer = Customer.get_by_id(found[0])
+            customer = self.customer(found[0])
             changes, conflicts = _customer_changes(customer, record, found[1])
             plan.conflicts += conflicts
             step = CustomerStep(record, customer.id, Match.KEY, changes, customer.currency)

@@ -312,3 +312,20 @@ def test_the_user_can_start_the_old_debts_at_the_stage_their_age_reached_or_one_
                start=Start(stage_id=final.id))
     stages = {a.customer_name: a.stage.name for a in follow_up_plan(TODAY).due}
     assert stages == {"Customer A-1": "Agency review", "Customer B-1": "Final notice"}
+
+
+def test_the_latest_file_again_is_not_even_read_but_an_older_one_is(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    path = first_export(tmp_path)
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    again = plan_import(path, settings(path), today=TODAY)
+    assert again.latest_again and again.counts()["invoices_unchanged"] == 3
+
+    newer = xero_file(tmp_path / "newer.csv", xero_line(
+        "Zoë Café", "INV-0001", "24/09/2026", "31/10/2026", "1,200.00", "0.00", "1,200.00",
+        "1,200.00"))  # a later due date
+    assert run_import(newer, settings(newer), missing=MissingChoice.LEAVE,
+                      today=TODAY).batch_id is not None
+    older = plan_import(path, settings(path), today=TODAY)  # not the latest any more
+    assert not older.latest_again and older.same_file_as is not None
+    assert older.counts()["invoices_changed"] == 1  # read, compared row by row: the date
