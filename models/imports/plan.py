@@ -240,15 +240,15 @@ def plan_steps(path: Path, settings: ReadSettings, plan: ImportPlan, *,
         if isinstance(record, RefusedRow):
             plan.refused.append(record)
             continue
-        fresh = len(known.customer_steps)
         if isinstance(record, CustomerRecord):
             step: CustomerStep | InvoiceStep | RefusedRow | None = \
                 known.customer_step(record, plan)
         else:
             step = _invoice(record, settings, known, seen, plan)
-        for customer in list(known.customer_steps.values())[fresh:]:
+        for customer in known.fresh:  # those this record brought, before its invoice
             plan.count(customer)
             yield customer
+        known.fresh.clear()
         if isinstance(step, InvoiceStep):
             plan.count(step)
             yield step
@@ -285,6 +285,7 @@ class _Known:
             if email.strip():
                 self.by_email.setdefault(email.strip().casefold(), customer_id)
         self.customer_steps: dict[str, CustomerStep] = {}
+        self.fresh: list[CustomerStep] = []  # steps made since plan_steps last took them
         self._invoices: dict[int, Any] | None = None
         self._customers: dict[int, Any] | None = None
 
@@ -342,6 +343,7 @@ class _Known:
             step = CustomerStep(record, None, Match.NEW,
                                 currency=record.currency or currency or "")
         self.customer_steps[record.key] = step
+        self.fresh.append(step)
         return step
 
     def _matched(self, record: CustomerRecord, customer_id: int, match: Match) -> CustomerStep:
