@@ -33,6 +33,7 @@ from models.imports.table import (
     header,
     rows,
     sniff,
+    unreadable,
 )
 from models.imports.values import DateOrder, DecimalMark, date_order_of, decimal_mark_of
 
@@ -66,8 +67,7 @@ def detect(path: Path, source: Source | None = None, *, encoding: str | None = N
     try:
         return _detect(path, source, encoding, delimiter)
     except OSError as error:
-        raise FileRefused(f"Duly cannot read {path.name}: {error.strerror or error}.") \
-            from error
+        raise unreadable(path, error) from error
 
 
 def _detect(path: Path, source: Source | None, encoding: str | None,

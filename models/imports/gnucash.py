@@ -140,15 +140,21 @@ def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
         code = invoice.currency or settings.currency
         total, owed = posting[0], sum((value for _tx, value, _d in splits), Decimal(0))
         paid = [d for tx, _value, d in splits if tx != invoice.txn and d]
-        issued = _day(invoice.posted)
-        days = invoice.terms_days
-        due = _day(invoice.due) if invoice.due else (
-            issued + dt.timedelta(days=days) if days is not None else issued)
+        try:
+            issued = _day(invoice.posted)
+            days = invoice.terms_days
+            due = _day(invoice.due) if invoice.due else (
+                issued + dt.timedelta(days=days) if days is not None else issued)
+            paid_on = _day(max(paid)) if paid else None
+        except ValueError:
+            yield RefusedRow(number, f"GnuCash invoice {invoice.number} has a date Duly "
+                                     f"cannot read.")
+            continue
         total_minor = to_minor(abs(total), code)
         yield InvoiceRecord(
             number=invoice.number, customer=customer, issued=issued, due=due,
             total_minor=total_minor, open_minor=min(to_minor(abs(owed), code), total_minor),
-            currency=code, credit=total < 0, paid_on=_day(max(paid)) if paid else None,
+            currency=code, credit=total < 0, paid_on=paid_on,
             line=number)
 
 

@@ -31,6 +31,7 @@ from models.imports.records import (
     read_records,
 )
 from models.imports.sources import Holds
+from models.imports.table import unreadable
 from models.kinds import ImportedKind, InvoiceStatus
 from models.ledger import invoice_problems
 from models.mail import valid_address
@@ -181,9 +182,12 @@ class ImportPlan:
 def file_hash(path: Path) -> str:
     """The SHA-256 of the file's bytes, read in pieces."""
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for piece in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(piece)
+    try:
+        with path.open("rb") as stream:
+            for piece in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(piece)
+    except OSError as error:
+        raise unreadable(path, error) from error
     return digest.hexdigest()
 
 

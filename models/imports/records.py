@@ -21,7 +21,7 @@ from models.imports.items import (
     RefusedRow,
 )
 from models.imports.sources import Field, Holds
-from models.imports.table import FileRefused, Row, rows
+from models.imports.table import Row, rows, unreadable
 from models.imports.values import (
     CellError,
     read_amount,
@@ -41,8 +41,7 @@ def read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:
     try:
         yield from _read_records(path, settings)
     except OSError as error:
-        raise FileRefused(f"Duly cannot read {path.name}: {error.strerror or error}.") \
-            from error
+        raise unreadable(path, error) from error
 
 
 def _read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:

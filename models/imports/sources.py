@@ -48,6 +48,11 @@ class Field(StrEnum):
     REFERENCE = "reference"
 
 
+CUSTOMER_LIST_NEEDS = (Field.CUSTOMER,)
+INVOICE_LIST_NEEDS = (Field.CUSTOMER, Field.NUMBER, Field.ISSUED, Field.TOTAL)
+"""The columns a list of invoices must have (one of line amounts may stand for the total)."""
+
+
 @dataclass(frozen=True)
 class Preset:
     """One export layout of one program.
@@ -81,9 +86,10 @@ class Preset:
     def required(self) -> tuple[Field, ...]:
         """The fields a file of this layout must have a column for."""
         if self.holds is Holds.CUSTOMERS:
-            return (Field.CUSTOMER,)
-        total = Field.TOTAL if Field.TOTAL in self.columns else Field.LINE_TOTAL
-        return (Field.CUSTOMER, Field.NUMBER, Field.ISSUED, total)
+            return CUSTOMER_LIST_NEEDS
+        if Field.TOTAL in self.columns:
+            return INVOICE_LIST_NEEDS
+        return (*INVOICE_LIST_NEEDS[:-1], Field.LINE_TOTAL)
 
     def column_for(self, wanted: Field, header: Sequence[str]) -> str | None:
         """The file's column holding ``wanted``, as the file names it, if it has one."""

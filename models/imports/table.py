@@ -37,6 +37,12 @@ class FileRefused(LedgerError):
         super().__init__("file", message)
 
 
+def unreadable(path: Path, error: OSError) -> FileRefused:
+    """The refusal for a file the system will not let Duly read (gone, a folder, no
+    permission), in the user's words."""
+    return FileRefused(f"Duly cannot read {path.name}: {error.strerror or error}.")
+
+
 @dataclass(frozen=True)
 class TableFormat:
     """How a file is written: its encoding and delimiter (text files) and the line its
@@ -194,12 +200,14 @@ def _header_line(records: Iterator[list[str]], known: frozenset[str],
 
 
 def _excel_records(path: Path) -> Iterator[list[str]]:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook  # only for workbooks
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise FileRefused(f"{path.name} cannot be opened as an Excel workbook.") from error
     try:
         sheet = book.worksheets[0]

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.changes import Change, changes
+from models.dates import short_date
 from models.errors import LedgerError
 from models.followup import default_policy_id, stages_by_policy
 from models.imports.detect import Detected, detect, read_settings
@@ -55,7 +56,7 @@ from models.imports.run import (
     Start,
     run_import,
 )
-from models.imports.sources import PRESETS, Field, Holds, Preset
+from models.imports.sources import INVOICE_LIST_NEEDS, PRESETS, Field, Holds, Preset
 from models.imports.undo import can_undo, undo_import
 from models.imports.values import DateOrder, DecimalMark
 from models.money import format_amount
@@ -152,7 +153,7 @@ def _customer_of(record: Record) -> str:
 
 
 def _day(day: dt.date | None) -> str:
-    return day.isoformat() if day is not None else ""
+    return short_date(day) if day is not None else ""
 
 
 def _money(record: Record, attribute: str) -> str:
@@ -343,6 +344,7 @@ class ReadingPage(QWizardPage):
             _select(self.amounts_combo, settings.decimal_mark)
         self.problem_label.setText(looked.problem)
         self.model.set_rows(looked.records)
+        self.table.resizeColumnsToContents()  # fifty rows at most: cheap
         self.completeChanged.emit()
 
     def _on_look_failed(self, error: BaseException) -> bool:
@@ -418,8 +420,7 @@ class ColumnsPage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt's name)
         """The needed columns are chosen."""
-        return all(self.combos[f].currentData() for f in (
-            Field.CUSTOMER, Field.NUMBER, Field.ISSUED, Field.TOTAL))
+        return all(self.combos[f].currentData() for f in INVOICE_LIST_NEEDS)
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
         """Read the file with these columns (the dry run comes next)."""

@@ -266,3 +266,20 @@ def test_each_programs_customer_list_is_recognised_and_read(
     who = Customer.get(Customer.name == name)
     assert who.billing_email == "ap@acme.example"
     assert who.phone
+
+
+def test_a_gnucash_invoice_with_a_date_duly_cannot_read_is_refused_by_line(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    import sqlite3
+
+    from models.imports.run import ImportRefused
+    from tests.unit.imports.exports import gnucash_book
+
+    book = gnucash_book(tmp_path / "books.gnucash")
+    with sqlite3.connect(book) as connection:
+        connection.execute("UPDATE invoices SET date_posted = 'yesterday' WHERE id = '000002'")
+    connection.close()
+    with pytest.raises(ImportRefused) as refused:
+        imported(book)
+    assert [r.reason for r in refused.value.rows] == [
+        "GnuCash invoice 000002 has a date Duly cannot read."]

@@ -99,3 +99,10 @@ def test_a_folder_given_for_a_file_is_refused_in_words(tmp_path: Path) -> None:
 
     with pytest.raises(FileRefused, match=f"Duly cannot read {tmp_path.name}"):
         detect(tmp_path)
+
+
+def test_a_damaged_workbook_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "Invoices.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip file, cut short in a download")
+    with pytest.raises(FileRefused, match="cannot be opened as an Excel workbook"):
+        sniff(path)
