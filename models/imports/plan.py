@@ -290,36 +290,30 @@ class _Known:
                 self.by_email.setdefault(email.strip().casefold(), customer_id)
         self.customer_steps: dict[str, CustomerStep] = {}
         self.fresh: list[CustomerStep] = []  # steps made since plan_steps last took them
-        self._invoices: dict[int, Any] | None = None
-        self._customers: dict[int, Any] | None = None
+        self._rows: dict[ImportedKind, dict[int, Any]] = {}
 
     def customer(self, customer_id: int) -> Any:
         """A customer this source brought in before (read with all the others, once)."""
-        if self._customers is None:
-            ids = [row_id for (kind, _k), (row_id, _i) in self.records.items()
-                   if kind == ImportedKind.CUSTOMER]
-            self._customers = {}
-            for start in range(0, len(ids), 500):
-                self._customers.update((row.id, row) for row in Customer.select(
-                    Customer.id, Customer.name, Customer.billing_email, Customer.phone,
-                    Customer.address, Customer.currency
-                ).where(Customer.id.in_(ids[start:start + 500])).namedtuples())
-        found = self._customers.get(customer_id)
-        return found if found is not None else Customer.get_by_id(customer_id)
+        return self._row(ImportedKind.CUSTOMER, customer_id, Customer.id, (
+            Customer.name, Customer.billing_email, Customer.phone, Customer.address,
+            Customer.currency))
 
     def invoice(self, invoice_id: int) -> Any:
         """An invoice this source brought in before (read with all the others, once)."""
-        if self._invoices is None:
-            ids = [row_id for (kind, _k), (row_id, _i) in self.records.items()
-                   if kind == ImportedKind.INVOICE]
-            self._invoices = {}
+        return self._row(ImportedKind.INVOICE, invoice_id, Invoice.id, (
+            Invoice.number, Invoice.issue_date, Invoice.due_date, Invoice.amount_minor,
+            Invoice.open_minor, Invoice.status, Invoice.currency))
+
+    def _row(self, kind: ImportedKind, row_id: int, key: Any, columns: tuple[Any, ...]
+             ) -> Any:
+        if kind not in self._rows:
+            ids = [i for (k, _key), (i, _values) in self.records.items() if k == kind]
+            self._rows[kind] = {}
             for start in range(0, len(ids), 500):
-                self._invoices.update((row.id, row) for row in Invoice.select(
-                    Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date,
-                    Invoice.amount_minor, Invoice.open_minor, Invoice.status, Invoice.currency
-                ).where(Invoice.id.in_(ids[start:start + 500])).namedtuples())
-        found = self._invoices.get(invoice_id)
-        return found if found is not None else Invoice.get_by_id(invoice_id)
+                self._rows[kind].update((row.id, row) for row in key.model.select(
+                    key, *columns).where(key.in_(ids[start:start + 500])).namedtuples())
+        found = self._rows[kind].get(row_id)
+        return found if found is not None else key.model.get_by_id(row_id)
 
     def customer_step(self, record: CustomerRecord, plan: ImportPlan,
                       currency: str | None = None) -> CustomerStep | RefusedRow:
