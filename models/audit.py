@@ -22,12 +22,20 @@ def _who() -> str:
         return "unknown"
 
 
+_ENCODER = json.JSONEncoder(default=str, sort_keys=True)
+
+
+def as_json(values: dict[str, Any]) -> str:
+    """An audit entry's before or after: JSON, keys sorted, days and decimals as text."""
+    return _ENCODER.encode(values)
+
+
 def record_change(action: str, table: str, row_id: int | None,
                   before: dict[str, Any] | None = None,
                   after: dict[str, Any] | None = None) -> None:
     """Append one audit entry; call inside the transaction that made the change."""
     AuditEntry.create(
         at=dt.datetime.now(), who=_who(), action=action, table=table, row_id=row_id,
-        before=None if before is None else json.dumps(before, default=str, sort_keys=True),
-        after=None if after is None else json.dumps(after, default=str, sort_keys=True),
+        before=None if before is None else as_json(before),
+        after=None if after is None else as_json(after),
     )

@@ -11,12 +11,14 @@ that does the rest of the import.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from models.audit import who_changes
+import peewee as pw
+
+from models.audit import as_json, who_changes
 from models.db import insert_rows
 from models.errors import LedgerError
 from models.followup import LateStarts
@@ -31,8 +33,14 @@ from models.schema import (
     Payment,
 )
 
-_CHUNK = 500  # rows per INSERT: well inside SQLite's limit on bound values
-T = TypeVar("T")
+
+
+class RecordRefused(LedgerError):
+    """One of the records will not do: ``index`` is its place in the list given."""
+
+    def __init__(self, index: int, field: str, message: str) -> None:
+        self.index = index
+        super().__init__(field, message)
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class NewInvoice:
 
 def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
     """Create many customers, each checked as :func:`models.ledger.add_customer` checks
-    it; their ids in order. Raises LedgerError naming the customer that will not do."""
+    it; their ids in order. Raises RecordRefused naming the customer that will not do."""
     codes = {code for (code,) in Customer.select(Customer.code).tuples()}
     counter = [len(codes)]
 
@@ -62,14 +70,15 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
 
     now = dt.datetime.now()
     rows: list[dict[str, Any]] = []
-    for draft in drafts:
+    for index, draft in enumerate(drafts):
         try:
             fields = customer_fields(draft, taken=codes.__contains__, next_code=next_code)
         except LedgerError as error:
-            raise LedgerError(error.field, f"{draft.name}: {error.message}") from error
+            raise RecordRefused(index, error.field, f"{draft.name}: {error.message}") \
+                from error
         codes.add(str(fields["code"]))
         rows.append({**fields, "created_at": now})
-    ids = _insert(Customer, rows, Customer.code, [str(r["code"]) for r in rows])
+    ids = _insert(Customer, rows)
     people = [{"customer": cid, "name": d.contact_name.strip(), "email": d.billing_email.strip(),
                "phone": d.phone.strip(), "is_billing": True, "role": ""}
               for cid, d in zip(ids, drafts, strict=True)
@@ -82,22 +91,23 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
 
 def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]:
     """Record many invoices with what was paid on each, each checked as
-    :func:`models.ledger.add_invoice` checks it; their ids in order."""
+    :func:`models.ledger.add_invoice` checks it; their ids in order. Raises
+    RecordRefused naming the invoice that will not do."""
     numbers = [new.draft.number.strip() for new in invoices]
-    _refuse_clashes(numbers)
-    currencies = dict(Customer.select(Customer.id, Customer.currency).where(
-        Customer.id.in_(sorted({new.customer_id for new in invoices}))).tuples())
+    _refuse_twice(numbers)
+    currencies = _currencies({new.customer_id for new in invoices})
     now = dt.datetime.now()
     starts = LateStarts(today)
     rows = []
-    for new, number in zip(invoices, numbers, strict=True):
+    for index, (new, number) in enumerate(zip(invoices, numbers, strict=True)):
         draft = new.draft
         problems = invoice_problems(number, draft.issue_date, draft.due_date,
                                     draft.amount_minor)
         if problems:
-            raise LedgerError(problems[0][0], f"Invoice {number}: {problems[0][1]}")
+            raise RecordRefused(index, problems[0][0], f"Invoice {number}: {problems[0][1]}")
         if not 0 <= new.paid_minor <= draft.amount_minor:
-            raise LedgerError("paid", f"Invoice {number}: what was paid does not fit its total.")
+            raise RecordRefused(index, "paid",
+                                f"Invoice {number}: what was paid does not fit its total.")
         left = draft.amount_minor - new.paid_minor
         rows.append({
             "number": number, "customer": new.customer_id, "issue_date": draft.issue_date,
@@ -106,7 +116,12 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
             "status": InvoiceStatus.OPEN if left else InvoiceStatus.PAID,
             "external_ref": draft.external_ref.strip() or None, "created_at": now,
             "chase_from": starts.of(new.customer_id, draft.due_date) if left else None})
-    ids = _insert(Invoice, rows, Invoice.number, numbers)
+    before = _last_id(Invoice)
+    try:
+        ids = _insert(Invoice, rows)
+    except (sqlite3.IntegrityError, pw.IntegrityError) as error:
+        _refuse_existing(numbers, before, error)
+        raise
     # vars(), not asdict(): the drafts hold plain values, and asdict copies each deeply.
     _audit("add invoice", "invoice", [(iid, vars(new.draft)) for iid, new in zip(
         ids, invoices, strict=True)])
@@ -114,16 +129,29 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
     return ids
 
 
-def _refuse_clashes(numbers: list[str]) -> None:
+def _refuse_twice(numbers: list[str]) -> None:
     seen: set[str] = set()
-    for number in numbers:
+    for index, number in enumerate(numbers):
         if number in seen:
-            raise LedgerError("number", f"Invoice {number} is there twice.")
+            raise RecordRefused(index, "number", f"Invoice {number} is there twice.")
         seen.add(number)
-    for chunk in _chunks(numbers):
-        clash = Invoice.select(Invoice.number).where(Invoice.number.in_(chunk)).first()
+
+
+def _refuse_existing(numbers: list[str], before: int, error: Exception) -> None:
+    """Name the invoice number the store already had when the unique index refused one
+    (the rows before it went in; the caller's transaction takes them back)."""
+    for start in range(0, len(numbers), 500):  # well inside SQLite's bound values
+        clash = Invoice.select(Invoice.number).where(
+            Invoice.number.in_(numbers[start:start + 500]) & (Invoice.id <= before)).first()
         if clash is not None:
-            raise LedgerError("number", f"Invoice {clash.number} already exists.")
+            raise RecordRefused(numbers.index(clash.number), "number",
+                                f"Invoice {clash.number} already exists.") from error
+
+
+def _currencies(customer_ids: set[int]) -> dict[int, str]:
+    """Each customer's currency, read in one statement."""
+    return dict(Customer.select(Customer.id, Customer.currency).where(
+        Customer.id.in_(sorted(customer_ids))).tuples())
 
 
 def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, str],
@@ -139,10 +167,7 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
                          "amount_minor": new.paid_minor, "unallocated_minor": 0,
                          "currency": currencies[new.customer_id], "method": "other",
                          "reference": new.reference, "created_at": now})
-    first = (Payment.select(Payment.id).order_by(Payment.id.desc()).scalar() or 0) + 1
-    insert_rows(Payment, payments)
-    # One writer, one transaction: the rows just inserted took the ids after the last.
-    payment_ids = list(range(first, first + len(payments)))
+    payment_ids = _insert(Payment, payments)
     allocations = [{"payment": pid, "invoice": iid, "allocated_on": row["received_on"],
                     "amount_minor": new.paid_minor, "created_at": now}
                    for pid, (iid, new), row in zip(payment_ids, paid, payments, strict=True)]
@@ -156,24 +181,22 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
         for pid, (iid, new), row in zip(payment_ids, paid, payments, strict=True)])
 
 
-def _insert(model: Any, rows: list[dict[str, Any]], key: Any, keys: list[str]) -> list[int]:
-    """Insert the rows, returning their ids in order (looked up by their unique key)."""
+def _insert(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows, returning their ids in order."""
+    first = _last_id(model) + 1
     insert_rows(model, rows)
-    found: dict[str, int] = {}
-    for part in _chunks(keys):
-        found.update((k, i) for k, i in model.select(key, model.id).where(
-            key.in_(part)).tuples())
-    return [found[k] for k in keys]
+    # One writer, one transaction, no AUTOINCREMENT: the rows took the ids after the last.
+    return list(range(first, first + len(rows)))
+
+
+def _last_id(model: Any) -> int:
+    return int(model.select(pw.fn.MAX(model.id)).scalar() or 0)
 
 
 def _audit(action: str, table: str, entries: list[tuple[int, dict[str, Any]]]) -> None:
     at, who = dt.datetime.now(), who_changes()
     rows = [{"at": at, "who": who, "action": action, "table": table, "row_id": row_id,
-             "before": None, "after": json.dumps(after, default=str, sort_keys=True)}
+             "before": None, "after": as_json(after)}
             for row_id, after in entries]
     insert_rows(AuditEntry, rows)
 
-
-def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]

@@ -46,7 +46,7 @@ from models.ledger import (
     update_invoice,
     void_invoice,
 )
-from models.ledger_bulk import NewInvoice, add_customers, add_invoices
+from models.ledger_bulk import NewInvoice, RecordRefused, add_customers, add_invoices
 from models.schema import (
     AuditEntry,
     Customer,
@@ -162,6 +162,16 @@ def _as_row(line: int, write: Callable[[], None]) -> None:
         raise ImportRefused([RefusedRow(line, error.message)]) from error
 
 
+def _each_row(steps: list[CustomerStep] | list[InvoiceStep], write: Callable[[], None]
+              ) -> None:
+    """Write many rows' steps at once; the ledger's refusal names its row."""
+    try:
+        write()
+    except RecordRefused as error:
+        raise ImportRefused([RefusedRow(steps[error.index].record.line, error.message)]
+                            ) from error
+
+
 class _Writer:
     """Writes one plan's steps, keeping each row's key in the source program."""
 
@@ -181,13 +191,13 @@ class _Writer:
         invoices = [s for s in steps if isinstance(s, InvoiceStep)]
         fresh = [s for s in customers if s.customer_id is None]
         if fresh:
-            _as_row(0, partial(self.new_customers, fresh))
+            _each_row(fresh, partial(self.new_customers, fresh))
         for step in customers:
             if step.customer_id is not None:
                 _as_row(step.record.line, partial(self.customer, step))
         new = [s for s in invoices if s.invoice_id is None and not s.record.credit]
         if new:
-            _as_row(0, partial(self.new_invoices, new))
+            _each_row(new, partial(self.new_invoices, new))
         for invoice in invoices:
             if (invoice.invoice_id is not None and invoice.does_something) or (
                     invoice.invoice_id is None and invoice.record.credit):

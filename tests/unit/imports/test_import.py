@@ -19,7 +19,13 @@ from models.imports.run import ImportRefused, MissingChoice, run_import
 from models.imports.table import FileRefused
 from models.imports.values import DateOrder
 from models.kinds import InvoiceStatus
-from models.ledger import CustomerDraft, InvoiceDraft, add_customer, update_invoice
+from models.ledger import (
+    CustomerDraft,
+    InvoiceDraft,
+    add_customer,
+    add_invoice,
+    update_invoice,
+)
 from models.schema import Allocation, Customer, ExternalRecord, ImportBatch, Invoice, Payment
 from tests.unit.imports.exports import XERO_INVOICE_HEADER, write_csv, xero_line
 from tests.unit.ledger_helpers import TODAY
@@ -167,6 +173,21 @@ def test_a_refused_row_is_named_and_nothing_is_written(empty_store: db.Store,
     assert "twice with different amounts" in reasons[5]
     assert "not a currency Duly knows" in reasons[6]
     assert (Customer.select().count(), Invoice.select().count()) == (0, 0)
+
+
+def test_an_invoice_number_typed_in_by_hand_refuses_its_row_by_line(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    typed = add_customer(CustomerDraft(code="BEE", name="Bee Ltd", currency="GBP"))
+    add_invoice(typed, InvoiceDraft(number="INV-0003", issue_date=TODAY,
+                                    due_date=TODAY, amount_minor=100), today=TODAY)
+    path = first_export(tmp_path)
+
+    with pytest.raises(ImportRefused) as refused:
+        run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    assert [row.line for row in refused.value.rows] == [5]
+    assert "INV-0003 is already in Duly" in refused.value.rows[0].reason
+    assert (Customer.select().count(), Invoice.select().count()) == (1, 1)
+    assert ImportBatch.select().count() == 0
 
 
 def test_a_file_of_unknown_columns_says_what_it_saw_and_what_it_needs(
