@@ -34,7 +34,6 @@ from models.schema import (
 )
 
 
-
 class RecordRefused(LedgerError):
     """One of the records will not do: ``index`` is its place in the list given."""
 

@@ -127,7 +127,8 @@ def baseline_same_rows(store_path: Path, file: Path) -> float:
                   0 if row[5] != "0.00" else 10000,
                   "paid" if row[5] != "0.00" else "open", now) for row in rows])
             invoice_ids = range(first, first + len(rows))
-            paid = [(iid, row) for iid, row in zip(invoice_ids, rows) if row[5] != "0.00"]
+            paid = [(iid, row) for iid, row in zip(invoice_ids, rows, strict=True)
+                    if row[5] != "0.00"]
             first_payment = (connection.execute('SELECT MAX("id") FROM "payment"')
                              .fetchone()[0] or 0) + 1
             connection.executemany(
@@ -139,7 +140,8 @@ def baseline_same_rows(store_path: Path, file: Path) -> float:
             connection.executemany(
                 'INSERT INTO "allocation" ("payment_id", "invoice_id", "allocated_on", '
                 '"amount_minor", "voided", "created_at") VALUES (?, ?, ?, 10000, 0, ?)',
-                [(pid, iid, row[2], now) for pid, (iid, row) in zip(payment_ids, paid)])
+                [(pid, iid, row[2], now)
+                 for pid, (iid, row) in zip(payment_ids, paid, strict=True)])
             connection.executemany(
                 'INSERT INTO "external_record" ("source", "kind", "key", "row_id", '
                 '"batch_id", "imported") VALUES (\'wave\', ?, ?, ?, ?, ?)',
@@ -147,7 +149,7 @@ def baseline_same_rows(store_path: Path, file: Path) -> float:
                   json.dumps({"name": name}, sort_keys=True)) for name in names]
                 + [("invoice", row[1], iid, batch,
                     json.dumps({"due": row[3], "paid": row[5]}, sort_keys=True))
-                   for iid, row in zip(invoice_ids, rows)])
+                   for iid, row in zip(invoice_ids, rows, strict=True)])
             audit = 'INSERT INTO "audit_entry" ("at", "who", "action", "table", "row_id", \
 "after") VALUES (?, \'bench\', ?, ?, ?, ?)'
             connection.executemany(audit, [
@@ -158,13 +160,13 @@ def baseline_same_rows(store_path: Path, file: Path) -> float:
                 (now, "add invoice", "invoice", iid,
                  json.dumps({"number": row[1], "issue_date": row[2], "due_date": row[3],
                              "amount_minor": 10000}, sort_keys=True))
-                for iid, row in zip(invoice_ids, rows)])
+                for iid, row in zip(invoice_ids, rows, strict=True)])
             connection.executemany(audit, [
                 (now, "record payment", "payment", pid,
                  json.dumps({"amount_minor": 10000, "received_on": row[2],
                              "allocations": [{"invoice_id": iid, "amount_minor": 10000}]},
                             sort_keys=True))
-                for pid, (iid, row) in zip(payment_ids, paid)])
+                for pid, (iid, row) in zip(payment_ids, paid, strict=True)])
         return time.perf_counter() - started
     finally:
         connection.close()
