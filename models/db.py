@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -113,35 +113,37 @@ def writing() -> pw._atomic:
     return database.atomic("IMMEDIATE")
 
 
-def insert_rows(model: type[pw.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+def insert_rows(model: type[pw.Model], names: Sequence[str],
+                rows: Iterable[tuple[Any, ...]]) -> None:
     """Insert many rows of ``model`` with one prepared statement (inside a write): what
     peewee's ``insert_many`` does, without building the SQL again for every row. Each
-    row names the same fields; the others take their defaults, and values go through
-    their fields' own conversions."""
-    if not rows:
-        return
+    row gives the values of the fields ``names``, in that order; the other fields take
+    their defaults, and values go through their fields' own conversions."""
     meta = model._meta
-    given = list(rows[0])
     defaults = {f.name: f.default for f in meta.sorted_fields
-                if f.name not in given and not f.primary_key}
-    fields = [meta.fields[name] for name in (*given, *defaults)]
+                if f.name not in names and not f.primary_key}
+    fields = [meta.fields[name] for name in (*names, *defaults)]
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join("?" for _ in fields)
     sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
     fixed = tuple(field.db_value(value() if callable(value) else value)
-                  for field, value in zip(fields[len(given):], defaults.values(), strict=True))
+                  for field, value in zip(fields[len(names):], defaults.values(), strict=True))
     # Only exact decimals need their field's conversion; ints, text, days and times go to
     # SQLite as they are (sqlite3 writes days and times as peewee does, in ISO form).
-    convert = [(i, field.db_value) for i, field in enumerate(fields[:len(given)])
+    convert = [(i, field.db_value) for i, field in enumerate(fields[:len(names)])
                if isinstance(field, DecimalTextField)]
 
-    def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
-        cells = [row[name] for name in given]
+    def values(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        cells = list(row)
         for i, db_value in convert:
             cells[i] = db_value(cells[i])
         return (*cells, *fixed)
 
-    database.connection().executemany(sql, [values(row) for row in rows])
+    if convert:
+        rows = map(values, rows)
+    elif fixed:
+        rows = (row + fixed for row in rows)
+    database.connection().executemany(sql, rows)
 
 
 def open_store(path: Path | str, *, create: bool = False) -> Store:

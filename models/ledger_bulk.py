@@ -42,6 +42,11 @@ class RecordRefused(LedgerError):
         super().__init__(field, message)
 
 
+_INVOICE_FIELDS = ("number", "customer", "issue_date", "due_date", "amount_minor",
+                   "open_minor", "currency", "status", "external_ref", "created_at",
+                   "chase_from")
+
+
 @dataclass(frozen=True)
 class NewInvoice:
     """An invoice to record for a customer, with what was already paid on it (recorded as
@@ -68,7 +73,8 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
                 return code
 
     now = dt.datetime.now()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
+    names: tuple[str, ...] = ()
     for index, draft in enumerate(drafts):
         try:
             fields = customer_fields(draft, taken=codes.__contains__, next_code=next_code)
@@ -76,13 +82,13 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
             raise RecordRefused(index, error.field, f"{draft.name}: {error.message}") \
                 from error
         codes.add(str(fields["code"]))
-        rows.append({**fields, "created_at": now})
-    ids = _insert(Customer, rows)
-    people = [{"customer": cid, "name": d.contact_name.strip(), "email": d.billing_email.strip(),
-               "phone": d.phone.strip(), "is_billing": True, "role": ""}
-              for cid, d in zip(ids, drafts, strict=True)
-              if d.contact_name.strip() or d.billing_email.strip()]
-    insert_rows(ContactPerson, people)
+        names = (*fields, "created_at")
+        rows.append((*fields.values(), now))
+    ids = _insert(Customer, names, rows)
+    insert_rows(ContactPerson, ("customer", "name", "email", "phone", "is_billing", "role"), [
+        (cid, d.contact_name.strip(), d.billing_email.strip(), d.phone.strip(), True, "")
+        for cid, d in zip(ids, drafts, strict=True)
+        if d.contact_name.strip() or d.billing_email.strip()])
     _audit("add customer", "customer", [(cid, vars(d)) for cid, d in zip(ids, drafts,
                                                                            strict=True)])
     return ids
@@ -97,7 +103,7 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
     currencies = _currencies({new.customer_id for new in invoices})
     now = dt.datetime.now()
     starts = LateStarts(today)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for index, (new, number) in enumerate(zip(invoices, numbers, strict=True)):
         draft = new.draft
         problems = invoice_problems(number, draft.issue_date, draft.due_date,
@@ -108,16 +114,15 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
             raise RecordRefused(index, "paid",
                                 f"Invoice {number}: what was paid does not fit its total.")
         left = draft.amount_minor - new.paid_minor
-        rows.append({
-            "number": number, "customer": new.customer_id, "issue_date": draft.issue_date,
-            "due_date": draft.due_date, "amount_minor": draft.amount_minor, "open_minor": left,
-            "currency": currencies[new.customer_id],
-            "status": InvoiceStatus.OPEN if left else InvoiceStatus.PAID,
-            "external_ref": draft.external_ref.strip() or None, "created_at": now,
-            "chase_from": starts.of(new.customer_id, draft.due_date) if left else None})
+        rows.append((
+            number, new.customer_id, draft.issue_date, draft.due_date, draft.amount_minor,
+            left, currencies[new.customer_id],
+            InvoiceStatus.OPEN if left else InvoiceStatus.PAID,
+            draft.external_ref.strip() or None, now,
+            starts.of(new.customer_id, draft.due_date) if left else None))
     before = _last_id(Invoice)
     try:
-        ids = _insert(Invoice, rows)
+        ids = _insert(Invoice, _INVOICE_FIELDS, rows)
     except (sqlite3.IntegrityError, pw.IntegrityError) as error:
         _refuse_existing(numbers, before, error)
         raise
@@ -159,31 +164,30 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
     paid = [(iid, new) for iid, new in zip(ids, invoices, strict=True) if new.paid_minor]
     if not paid:
         return
-    payments = []
-    for _iid, new in paid:
-        received = min(max(new.paid_on or today, new.draft.issue_date), today)
-        payments.append({"customer": new.customer_id, "received_on": received,
-                         "amount_minor": new.paid_minor, "unallocated_minor": 0,
-                         "currency": currencies[new.customer_id], "method": "other",
-                         "reference": new.reference, "created_at": now})
-    payment_ids = _insert(Payment, payments)
-    allocations = [{"payment": pid, "invoice": iid, "allocated_on": row["received_on"],
-                    "amount_minor": new.paid_minor, "created_at": now}
-                   for pid, (iid, new), row in zip(payment_ids, paid, payments, strict=True)]
-    insert_rows(Allocation, allocations)
+    received = [min(max(new.paid_on or today, new.draft.issue_date), today)
+                for _iid, new in paid]
+    payment_ids = _insert(Payment, (
+        "customer", "received_on", "amount_minor", "unallocated_minor", "currency", "method",
+        "reference", "created_at"), [
+        (new.customer_id, on, new.paid_minor, 0, currencies[new.customer_id], "other",
+         new.reference, now) for (_iid, new), on in zip(paid, received, strict=True)])
+    insert_rows(Allocation, ("payment", "invoice", "allocated_on", "amount_minor",
+                             "created_at"), [
+        (pid, iid, on, new.paid_minor, now)
+        for pid, (iid, new), on in zip(payment_ids, paid, received, strict=True)])
     _audit("record payment", "payment", [
-        (pid, {"customer_id": row["customer"], "received_on": row["received_on"],
-               "amount_minor": row["amount_minor"], "currency": row["currency"],
-               "method": "other", "reference": row["reference"],
+        (pid, {"customer_id": new.customer_id, "received_on": on,
+               "amount_minor": new.paid_minor, "currency": currencies[new.customer_id],
+               "method": "other", "reference": new.reference,
                "allocations": [{"invoice_id": iid, "invoice_number": new.draft.number,
                                 "amount_minor": new.paid_minor}]})
-        for pid, (iid, new), row in zip(payment_ids, paid, payments, strict=True)])
+        for pid, (iid, new), on in zip(payment_ids, paid, received, strict=True)])
 
 
-def _insert(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+def _insert(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> list[int]:
     """Insert the rows, returning their ids in order."""
     first = _last_id(model) + 1
-    insert_rows(model, rows)
+    insert_rows(model, names, rows)
     # One writer, one transaction, no AUTOINCREMENT: the rows took the ids after the last.
     return list(range(first, first + len(rows)))
 
@@ -194,8 +198,6 @@ def _last_id(model: Any) -> int:
 
 def _audit(action: str, table: str, entries: list[tuple[int, dict[str, Any]]]) -> None:
     at, who = dt.datetime.now(), who_changes()
-    rows = [{"at": at, "who": who, "action": action, "table": table, "row_id": row_id,
-             "before": None, "after": as_json(after)}
-            for row_id, after in entries]
-    insert_rows(AuditEntry, rows)
+    insert_rows(AuditEntry, ("at", "who", "action", "table", "row_id", "before", "after"), [
+        (at, who, action, table, row_id, None, as_json(after)) for row_id, after in entries])
 

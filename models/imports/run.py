@@ -58,6 +58,7 @@ from models.schema import (
 
 _CODE_MAX = 32  # Customer.code's length
 _CHUNK = 5_000  # steps written at a time: memory stays flat, statements stay few
+_as_kept = json.JSONEncoder(sort_keys=True).encode  # an imported record's values
 
 
 @dataclass(frozen=True)
@@ -248,10 +249,9 @@ class _Writer:
 
     def _keep_new(self, kind: ImportedKind, rows: list[tuple[str, int, dict[str, str]]]
                   ) -> None:
-        records = [{"source": self.source, "kind": kind, "key": key, "row_id": row_id,
-                    "batch": self.batch_id, "imported": json.dumps(values, sort_keys=True)}
-                   for key, row_id, values in rows]
-        insert_rows(ExternalRecord, records)
+        insert_rows(ExternalRecord, ("source", "kind", "key", "row_id", "batch", "imported"), [
+            (self.source, kind, key, row_id, self.batch_id, _as_kept(values))
+            for key, row_id, values in rows])
 
     def customer(self, step: CustomerStep) -> None:
         record = step.record
@@ -318,7 +318,7 @@ class _Writer:
                        allocate_to=[(invoice_id, amount_minor)], today=self.today)
 
     def _keep(self, kind: ImportedKind, key: str, row_id: int, values: dict[str, str]) -> None:
-        imported = json.dumps(values, sort_keys=True)
+        imported = _as_kept(values)
         updated = (ExternalRecord.update(row_id=row_id, batch=self.batch_id, imported=imported)
                    .where((ExternalRecord.source == self.source) & (ExternalRecord.kind == kind)
                           & (ExternalRecord.key == key)).execute())
@@ -339,6 +339,8 @@ def country_code(text: str) -> str:
     """A country as its two-letter code: "GB", "United Kingdom" or "Deutschland" all
     read; one Duly cannot place is left empty (the user can set it)."""
     cleaned = text.strip()
+    if not cleaned:
+        return ""
     if len(cleaned) == 2 and cleaned.isalpha():
         return cleaned.upper()
     return _country_names().get(cleaned.casefold(), "")

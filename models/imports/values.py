@@ -45,6 +45,10 @@ _MONTHS = {name: n for n, names in enumerate((
     ("dec", "december")), start=1) for name in names}
 _WORDED = re.compile(r"(\d{1,2})[ \-]([A-Za-z]{3,9})\.?[ \-,]+(\d{4})")
 _WORDED_US = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})")
+_SPACES = re.compile(r"[\s\u00a0\u202f'’]")  # in amounts: thousands, as some write them
+_SIGN_OR_CODE = re.compile(r"^[^\d\-+.,]+|[^\d.,]+$")
+_DECIMAL = re.compile(r"\d+(\.\d+)?|\.\d+")
+_PLAIN = re.compile(r"-?\d+(\.\d+)?")  # "1234.50", "-120": nothing to clean
 # A two-digit year is of this century (IIF writes MM/DD/YY).
 _CENTURY = 2000
 
@@ -59,6 +63,11 @@ def read_date(text: str, order: DateOrder | None) -> dt.date | None:
     cleaned = text.strip()
     if not cleaned:
         return None
+    if len(cleaned) == 10 and cleaned[4] == "-":  # the commonest form, read at C speed
+        try:
+            return dt.date.fromisoformat(cleaned)
+        except ValueError:
+            pass  # read (or refused in words) below
     if match := _ISO.fullmatch(cleaned):
         return _day(cleaned, int(match[1]), int(match[2]), int(match[3]))
     if match := _NUMERIC.fullmatch(cleaned):
@@ -102,26 +111,32 @@ def read_amount(text: str, currency: str, mark: DecimalMark) -> int | None:
     Raises CellError for text that is not an amount or has more decimals than the
     currency.
     """
-    cleaned = re.sub(r"[\s\u00a0\u202f'’]", "", text.strip())
+    if mark is DecimalMark.POINT and _PLAIN.fullmatch(text):
+        return _minor(text, text, currency)
+    cleaned = _SPACES.sub("", text.strip())
     if not cleaned:
         return None
     negative = cleaned.startswith("(") and cleaned.endswith(")")
     cleaned = cleaned.strip("()")
-    cleaned = re.sub(r"^[^\d\-+.,]+|[^\d.,]+$", "", cleaned)  # a currency sign or code
+    cleaned = _SIGN_OR_CODE.sub("", cleaned)  # a currency sign or code
     if cleaned.startswith("-"):
         negative, cleaned = not negative, cleaned[1:]
     elif cleaned.startswith("+"):
         cleaned = cleaned[1:]
     thousands = "," if mark == DecimalMark.POINT else "."
     cleaned = cleaned.replace(thousands, "").replace(str(mark), ".")
-    if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", cleaned):
+    if not _DECIMAL.fullmatch(cleaned):
         raise CellError(f"“{text.strip()}” is not an amount.")
+    minor = _minor(cleaned, text, currency)
+    return -minor if negative else minor
+
+
+def _minor(cleaned: str, text: str, currency: str) -> int:
     try:
-        minor = to_minor(Decimal(cleaned), currency)
+        return to_minor(Decimal(cleaned), currency)
     except (InvalidOperation, MoneyError) as error:
         raise CellError(f"“{text.strip()}” is not an amount of {currency}: {error}.") \
             from error
-    return -minor if negative else minor
 
 
 def decimal_mark_of(samples: Iterable[str]) -> DecimalMark | None:
