@@ -8,10 +8,11 @@ them (no "*", no case), with the alternatives each vendor's versions write.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from models.imports import gnucash_names
 from models.imports.table import normal_name
 from models.kinds import ImportSource as Source
 
@@ -61,7 +62,9 @@ class Preset:
     file has is read); ``address`` the columns joined, one per line, into the postal
     address; ``lines`` says the file has one row per invoice line (grouped by number);
     ``snapshot`` that it lists only what is open (an aging report), so an invoice
-    missing from a newer file may have been paid.
+    missing from a newer file may have been paid. ``header_rule``, when given, tells
+    the layout's header row in place of ``signature`` (an export written in the
+    user's language).
     """
 
     key: str
@@ -77,6 +80,7 @@ class Preset:
     day_first: bool | None = None  # the program's own date order, when it has one
     signature: frozenset[str] = field(default=frozenset())
     reader: str = "table"  # or "iif": QuickBooks Desktop's blocks, read by models.imports.iif
+    header_rule: Callable[[Sequence[str]], bool] | None = None
 
     def __post_init__(self) -> None:
         if not self.signature:
@@ -102,8 +106,8 @@ class Preset:
     def fits(self, header: Sequence[str]) -> bool:
         """Whether a file with this header row is of this layout."""
         names = {normal_name(name) for name in header}
-        return self.signature <= names and all(
-            self.column_for(f, header) is not None for f in self.required())
+        known = self.header_rule(header) if self.header_rule else self.signature <= names
+        return known and all(self.column_for(f, header) is not None for f in self.required())
 
 
 def _po(prefix: str) -> tuple[str, ...]:
@@ -238,12 +242,15 @@ GNUCASH_BOOK = Preset(
     "gnucash-book", Source.GNUCASH, "GnuCash book", Holds.INVOICES, {},
     signature=frozenset({"gnucash"}), reader="gnucash")
 
+# GnuCash writes its export in the user's language: the columns by their names in every
+# language Duly knows, the header row by gnucash_names' one rule (one language in a row).
 GNUCASH_CSV = Preset(
     "gnucash-csv", Source.GNUCASH, "GnuCash transactions (CSV)", Holds.INVOICES,
-    {Field.ISSUED: ("Date",), Field.NUMBER: ("Number", "Transaction Number"),
-     Field.CUSTOMER: ("Description",), Field.TOTAL: ("Value Num.", "Amount Num.")},
-    signature=frozenset({"transaction id", "full account name", "value num."}),
-    reader="gnucash-csv")
+    {Field.ISSUED: gnucash_names.every_name("Date"),
+     Field.NUMBER: gnucash_names.every_name("Number", "Transaction Number"),
+     Field.CUSTOMER: gnucash_names.every_name("Description"),
+     Field.TOTAL: gnucash_names.every_name("Value Num.", "Amount Num.")},
+    header_rule=gnucash_names.is_export, reader="gnucash-csv")
 
 PRESETS: tuple[Preset, ...] = (
     XERO_INVOICES, XERO_CONTACTS, ZOHO_INVOICES, ZOHO_CONTACTS, QBO_INVOICES, QBO_CUSTOMERS,

@@ -346,10 +346,36 @@ GNUCASH_CSV_HEADER = (
     "Amount Num.", "Value With Sym", "Value Num.", "Reconcile", "Reconcile Date",
     "Rate/Price")
 
+# The same header row as a GnuCash running in German or French writes it (GnuCash's
+# po/de.po and po/fr.po; sources in models/imports/gnucash_names.py). GnuCash 4.13 had
+# no German for the Value columns and wrote them in English; 5.10 gives the Amount and
+# the Value columns the same German names.
+GNUCASH_CSV_HEADERS: dict[str, tuple[str, ...]] = {
+    "en": GNUCASH_CSV_HEADER,
+    "de-4.13": (
+        "Datum", "BuchungsID", "Nummer", "Beschreibung", "Bemerkungen", "Währung/Wertpapier",
+        "Stornierungsbegründung", "Aktion", "Buchungstext", "Volle Kontobezeichnung",
+        "Kontobezeichnung", "Wert mit Symbol", "Wert numerisch", "Value With Sym",
+        "Value Num.", "Abgleichen", "Datum des Abgleichs", "Kurs/Preis"),
+    "de": (
+        "Datum", "BuchungsID", "Nummer", "Beschreibung", "Bemerkungen", "Währung/Wertpapier",
+        "Stornierungsbegründung", "Aktion", "Buchungstext", "Volle Kontobezeichnung",
+        "Kontobezeichnung", "Wert mit Symbol", "Wert numerisch.", "Wert mit Symbol",
+        "Wert numerisch.", "Abgleichen", "Datum des Abgleichs", "Kurs/Preis"),
+    "fr": (
+        "Date", "Id de la transaction", "Numéro", "Description", "Notes", "Produit/Devise",
+        "Raison invalide", "Action", "Mémo", "Le nom complet du compte", "Nom du compte",
+        "Compte avec symbole", "Montant Num.", "Valeur avec symbole", "Valeur Num.",
+        "Rapprocher", "Date de rapprochement", "Taux/Prix"),
+}
 
-def gnucash_csv(path: Path) -> Path:
+
+def gnucash_csv(path: Path, header: Sequence[str] = GNUCASH_CSV_HEADER, *,
+                receivable: str = "Aktiva:Forderungen:Accounts Receivable") -> Path:
     """GnuCash's full-layout transaction export: each transaction's first row, then a row
-    per split; two invoices to one customer, a payment, a German-locale number format."""
+    per split; two invoices to one customer, a payment, a German-locale number format.
+    ``header`` is the header row in the language GnuCash ran in (the columns keep their
+    order in every language), ``receivable`` the receivable account's full name."""
     def tx(day: str, guid: str, number: str, name: str, splits: list[tuple[str, str]]
            ) -> list[list[str]]:
         rows = []
@@ -362,12 +388,9 @@ def gnucash_csv(path: Path) -> Path:
         return rows
 
     body = (tx("01.09.2026", "a1", "000001", "Brasserie Zoë",
-               [("Aktiva:Forderungen:Accounts Receivable", "1.200,00"),
-                ("Erträge:Umsatz", "-1.200,00")])
+               [(receivable, "1.200,00"), ("Erträge:Umsatz", "-1.200,00")])
             + tx("15.09.2026", "a2", "000002", "Brasserie Zoë",
-                 [("Aktiva:Forderungen:Accounts Receivable", "300,00"),
-                  ("Erträge:Umsatz", "-300,00")])
+                 [(receivable, "300,00"), ("Erträge:Umsatz", "-300,00")])
             + tx("20.10.2026", "a3", "", "Brasserie Zoë",
-                 [("Aktiva:Bank", "1.300,00"),
-                  ("Aktiva:Forderungen:Accounts Receivable", "-1.300,00")]))
-    return write_csv(path, GNUCASH_CSV_HEADER, body)
+                 [("Aktiva:Bank", "1.300,00"), (receivable, "-1.300,00")]))
+    return write_csv(path, header, body)

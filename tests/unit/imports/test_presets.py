@@ -9,8 +9,13 @@ import pytest
 
 from models import db
 from models.check import check_store
+from models.imports import gnucash_names
 from models.imports.detect import detect, read_settings
+from models.imports.items import Record
+from models.imports.records import read_records
 from models.imports.run import MissingChoice, run_import
+from models.imports.sources import GNUCASH_CSV
+from models.imports.table import FileRefused
 from models.imports.values import DateOrder, DecimalMark
 from models.kinds import InvoiceStatus
 from models.schema import CreditNote, Customer, Invoice, PaymentTerms
@@ -225,6 +230,104 @@ def test_gnucash_csv_transactions_bring_invoices_and_apply_payments_oldest_first
     assert (first.amount_minor, first.open_minor, first.currency) == (120000, 0, "EUR")
     assert (second.amount_minor, second.open_minor) == (30000, 20000)
     assert check_store() == []
+
+
+def _records(path: Path) -> list[Record]:
+    """What Duly reads from a file, before anything is written."""
+    detected = detect(path)
+    assert detected.preset is not None and detected.preset.key == "gnucash-csv", detected.header
+    return list(read_records(path, read_settings(detected, currency="GBP")))
+
+
+@pytest.mark.parametrize(("language", "receivable"), [
+    ("de-4.13", "Aktiva:Forderungen Konten"),
+    ("de", "Aktiva:Umlaufvermögen:Forderungen aus Lieferungen und Leistungen"),
+    ("fr", "Actif:Compte à recevoir")])
+def test_a_gnucash_csv_export_in_german_or_french_brings_what_the_english_one_does(
+        empty_store: db.Store, tmp_path: Path, language: str, receivable: str) -> None:
+    from tests.unit.imports.exports import GNUCASH_CSV_HEADERS, gnucash_csv
+
+    english = _records(gnucash_csv(tmp_path / "transactions.csv"))
+    path = gnucash_csv(tmp_path / f"{language}.csv", GNUCASH_CSV_HEADERS[language],
+                       receivable=receivable)
+    assert _records(path) == english
+    detected, result = imported(path)
+    assert (detected.date_order, detected.decimal_mark) == (DateOrder.DAY_FIRST,
+                                                            DecimalMark.COMMA)
+    assert result.plan.counts()["invoices_new"] == 2
+    first, second = (Invoice.get(Invoice.number == n) for n in ("000001", "000002"))
+    assert (first.amount_minor, first.open_minor, first.currency) == (120000, 0, "EUR")
+    assert (second.amount_minor, second.open_minor) == (30000, 20000)
+    assert Customer.get().name == "Brasserie Zoë"
+    assert check_store() == []
+
+
+@pytest.mark.parametrize("language", gnucash_names.LANGUAGES)
+def test_gnucash_csv_exports_in_every_language_duly_knows_read_alike(
+        tmp_path: Path, language: str) -> None:
+    from tests.unit.imports.exports import gnucash_csv
+
+    english = _records(gnucash_csv(tmp_path / "transactions.csv"))
+    account = f"Assets:{gnucash_names.RECEIVABLE_NAMES[language][0]}"
+    for version in (0, -1):  # GnuCash 4.13's names, then 5.10's
+        header = [gnucash_names.names(language, h)[version]
+                  for h in gnucash_names.EXPORT_HEADER]
+        layout = gnucash_names.export_layout(header)
+        assert layout is not None and layout.language == language, header
+        path = gnucash_csv(tmp_path / f"{language}{version}.csv", header, receivable=account)
+        assert _records(path) == english, header
+
+
+def test_within_one_language_a_gnucash_column_name_means_one_column() -> None:
+    # GnuCash's own exceptions: one name for the Amount and the Value column.
+    shared = {("Amount With Sym", "Value With Sym"), ("Amount Num.", "Value Num.")}
+    for language in gnucash_names.LANGUAGES:
+        meaning: dict[str, set[str]] = {}
+        for english in (*gnucash_names.EXPORT_HEADER, "Transaction Number", "Number/Action"):
+            for name in gnucash_names.names(language, english):
+                meaning.setdefault(name.casefold(), set()).add(english)
+        doubles = {tuple(sorted(m)) for m in meaning.values() if len(m) > 1}
+        assert doubles <= shared, (language, doubles)
+
+
+def _swapped(header: tuple[str, ...], at: int, name: str) -> tuple[str, ...]:
+    return (*header[:at], name, *header[at + 1:])
+
+
+def test_an_english_column_in_a_translated_gnucash_csv_export_is_read(tmp_path: Path) -> None:
+    from tests.unit.imports.exports import GNUCASH_CSV_HEADERS, gnucash_csv
+
+    english = _records(gnucash_csv(tmp_path / "transactions.csv"))
+    # As GnuCash writes a name whose translation is fuzzy in its po file.
+    header = _swapped(GNUCASH_CSV_HEADERS["de"], 3, "Description")
+    assert _records(gnucash_csv(tmp_path / "de.csv", header)) == english
+
+
+# English next to another language is GnuCash's own (what it has no translation for);
+# two translations in one row are not.
+MIXED_OR_UNKNOWN = {
+    "german with a french column": ("de", 9, "Le nom complet du compte"),
+    "french with a german column": ("fr", 1, "BuchungsID"),
+    "german with an italian column": ("de-4.13", 0, "Data"),
+    "unknown columns": ("en", 1, "Txn ID"),
+}
+
+
+@pytest.mark.parametrize("case", MIXED_OR_UNKNOWN, ids=list(MIXED_OR_UNKNOWN))
+def test_a_gnucash_csv_export_mixing_languages_or_with_unknown_columns_is_refused(
+        tmp_path: Path, case: str) -> None:
+    from tests.unit.imports.exports import GNUCASH_CSV_HEADERS, gnucash_csv
+
+    language, at, name = MIXED_OR_UNKNOWN[case]
+    path = gnucash_csv(tmp_path / "mixed.csv", _swapped(GNUCASH_CSV_HEADERS[language], at, name))
+    detected = detect(path)
+    assert detected.preset is None
+    with pytest.raises(FileRefused, match="Duly does not recognise this file's columns"):
+        read_settings(detected, currency="EUR")
+    chosen = read_settings(detected, currency="EUR", preset=GNUCASH_CSV,
+                           date_order=DateOrder.DAY_FIRST)
+    with pytest.raises(FileRefused, match="not all GnuCash's in one language"):
+        list(read_records(path, chosen))
 
 
 CUSTOMER_LISTS = [
