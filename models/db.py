@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 import stat
@@ -111,6 +112,12 @@ def reading() -> pw._atomic:
 def writing() -> pw._atomic:
     """A write transaction that takes the write lock at once (BEGIN IMMEDIATE)."""
     return database.atomic("IMMEDIATE")
+
+
+def one_of(field: pw.Field, values: Iterable[object]) -> pw.Expression:
+    """``field IN (values)`` for a list of any length, bound as one JSON parameter: no
+    limit on bound values, and the SQL is not built again for every value."""
+    return field.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(list(values))]))
 
 
 def insert_rows(model: type[pw.Model], names: Sequence[str],

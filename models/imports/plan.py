@@ -21,12 +21,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from peewee import SQL
+
 from models.customer_account import DEFAULT_NET_DAYS
+from models.db import database, one_of
 from models.followup import LateStarts
 from models.imports.records import (
     CustomerRecord,
     InvoiceRecord,
     ReadSettings,
+    Record,
     RefusedRow,
     read_records,
 )
@@ -120,7 +124,7 @@ class MissingInvoice:
     currency: str
 
 
-SHOWN = 500  # invoices kept for the summary to list; the counts are always whole
+SHOWN = 500  # invoices (and customers) kept for the summary to list; counts are whole
 
 
 @dataclass
@@ -151,7 +155,8 @@ class ImportPlan:
     def count(self, step: CustomerStep | InvoiceStep) -> None:
         """Count a step as it streams past, keeping it when the user should see it."""
         if isinstance(step, CustomerStep):
-            self.customers.append(step)
+            if step.match in (Match.NAME, Match.EMAIL) or len(self.customers) < SHOWN:
+                self.customers.append(step)  # every match, for the user to confirm
             kind = "new" if step.customer_id is None else "changed" if (
                 step.changes or step.match is not Match.KEY) else "unchanged"
             self.tally[f"customers_{kind}"] += 1
@@ -228,57 +233,119 @@ def new_plan(path: Path, settings: ReadSettings) -> ImportPlan:
     return plan
 
 
+_BLOCK = 1_000  # records planned at a time: what the store has of them is read at once
+
+
 def plan_steps(path: Path, settings: ReadSettings, plan: ImportPlan, *,
                today: dt.date | None = None, separate: frozenset[str] = frozenset(),
                progress: Callable[[int, int], None] | None = None
                ) -> Iterator[CustomerStep | InvoiceStep]:
-    """The steps of importing the file, one by one in file order (a customer before its
-    first invoice), counted into ``plan``; once they have all gone by, ``plan`` also
-    knows the invoices no longer in the file."""
+    """The steps of importing the file, in file order (a customer before its first
+    invoice), counted into ``plan``; once they have all gone by, ``plan`` also knows the
+    invoices no longer in the file.
+
+    Records are planned a block at a time, each block's matches read from the store
+    at once; the numbers already seen wait in a temporary table, so memory stays flat
+    however long the file is."""
     if plan.latest_again:
         return
     known = _Known(settings.preset.source, today or dt.date.today(), separate)
-    seen: dict[str, tuple[int, str, int]] = {}  # number: total, customer, line
+    seen = _SeenNumbers()
     size = max(path.stat().st_size, 1)
-    for count, record in enumerate(read_records(path, settings), start=1):
-        if isinstance(record, RefusedRow):
-            plan.refused.append(record)
-            continue
-        if isinstance(record, CustomerRecord):
-            step: CustomerStep | InvoiceStep | RefusedRow | None = \
-                known.customer_step(record, plan)
-        else:
-            step = _invoice(record, settings, known, seen, plan)
-        for customer in known.fresh:  # those this record brought, before its invoice
-            plan.count(customer)
-            yield customer
-        known.fresh.clear()
-        if isinstance(step, InvoiceStep):
-            plan.count(step)
-            yield step
-        if progress is not None and count % 500 == 0:
+    count = 0
+    for block in _blocks(read_records(path, settings)):
+        known.read(block)
+        seen.read(block)
+        for record in block:
+            step = _step(record, settings, known, seen, plan)
+            for customer in known.fresh:  # those this record brought, before its invoice
+                plan.count(customer)
+                yield customer
+            known.fresh.clear()
+            if isinstance(step, InvoiceStep):
+                plan.count(step)
+                yield step
+        seen.keep()
+        count += len(block)
+        if progress is not None:
             progress(min(count * 200, size - 1), size)  # a rough share of the file
     if settings.preset.holds is Holds.INVOICES:
-        plan.missing = known.missing(seen)
+        plan.missing = known.missing()
+
+
+def _blocks(records: Iterator[Record]) -> Iterator[list[Record]]:
+    block: list[Record] = []
+    for record in records:
+        block.append(record)
+        if len(block) >= _BLOCK:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _step(record: Record, settings: ReadSettings, known: _Known, seen: _SeenNumbers,
+          plan: ImportPlan) -> CustomerStep | InvoiceStep | RefusedRow | None:
+    if isinstance(record, RefusedRow):
+        plan.refused.append(record)
+        return None
+    if isinstance(record, CustomerRecord):
+        return known.customer_step(record, plan)
+    return _invoice(record, settings, known, seen, plan)
+
+
+class _SeenNumbers:
+    """The invoice numbers read so far, with the total, customer and line of each (to
+    find one listed twice): the current block's in memory, the earlier ones in a
+    temporary table of this connection."""
+
+    def __init__(self) -> None:
+        database.execute_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_SEEN} (number TEXT "
+                             f"PRIMARY KEY, total INTEGER, customer TEXT, line INTEGER)")
+        database.execute_sql(f"DELETE FROM {_SEEN}")
+        self.block: dict[str, tuple[int, str, int]] = {}
+        self.new: list[str] = []
+
+    def read(self, block: list[Record]) -> None:
+        """Bring the earlier blocks' entries for this block's numbers into memory."""
+        self.new = []
+        numbers = [r.number for r in block if isinstance(r, InvoiceRecord)]
+        self.block = {number: (total, customer, line) for number, total, customer, line in
+                      database.execute_sql(
+                          f"SELECT number, total, customer, line FROM {_SEEN} WHERE number "
+                          f"IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))}
+
+    def get(self, number: str) -> tuple[int, str, int] | None:
+        """The total, customer key and line of the number's first listing, if any."""
+        return self.block.get(number)
+
+    def add(self, number: str, entry: tuple[int, str, int]) -> None:
+        """Note the number's first listing."""
+        self.block[number] = entry
+        self.new.append(number)
+
+    def keep(self) -> None:
+        """Move this block's new numbers into the table."""
+        database.connection().executemany(
+            f"INSERT INTO {_SEEN} (number, total, customer, line) VALUES (?, ?, ?, ?)",
+            ((n, *self.block[n]) for n in self.new))
+
+
+_SEEN = "import_seen_number"
 
 
 class _Known:
-    """What the store already has of this source, read once per dry run."""
+    """What the store already has of this source: its customers' names and e-mails
+    once per dry run, and the records matching each block of the file as it comes."""
 
     def __init__(self, source: str, today: dt.date, separate: frozenset[str]) -> None:
         self.source = source
         self.today = today
         self.separate = separate
         self.late_starts = LateStarts(today)
-        # Numbers already here, read once rather than asked for row by row.
-        self.numbers = {number for (number,) in Invoice.select(Invoice.number).tuples()}
-        self.records: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {
-            (kind, key): (row_id, json.loads(imported))
-            for kind, key, row_id, imported in ExternalRecord.select(
-                ExternalRecord.kind, ExternalRecord.key, ExternalRecord.row_id,
-                ExternalRecord.imported).where(ExternalRecord.source == source).tuples()}
-        linked = {row_id for (kind, _k), (row_id, _i) in self.records.items()
-                  if kind == ImportedKind.CUSTOMER}
+        linked = {row_id for (row_id,) in ExternalRecord.select(ExternalRecord.row_id).where(
+            (ExternalRecord.source == source)
+            & (ExternalRecord.kind == ImportedKind.CUSTOMER)).tuples()}
         self.by_name: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         for customer_id, name, email in Customer.select(
@@ -290,16 +357,39 @@ class _Known:
                 self.by_email.setdefault(email.strip().casefold(), customer_id)
         self.customer_steps: dict[str, CustomerStep] = {}
         self.fresh: list[CustomerStep] = []  # steps made since plan_steps last took them
+        # The current block's: records kept from earlier imports, their rows, and the
+        # invoice numbers the store already has.
+        self.records: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+        self.numbers: set[str] = set()
         self._rows: dict[ImportedKind, dict[int, Any]] = {}
 
+    def read(self, block: list[Record]) -> None:
+        """Read what the store has of this block's records, in a few statements."""
+        customers = {r.key for r in block if isinstance(r, CustomerRecord)} | {
+            r.customer.key for r in block if isinstance(r, InvoiceRecord)}
+        numbers = {r.number for r in block if isinstance(r, InvoiceRecord)}
+        self.records = {}
+        for kinds, keys in (((ImportedKind.CUSTOMER,), customers),
+                            ((ImportedKind.INVOICE, ImportedKind.CREDIT_NOTE), numbers)):
+            self.records.update(
+                ((kind, key), (row_id, json.loads(imported)))
+                for kind, key, row_id, imported in ExternalRecord.select(
+                    ExternalRecord.kind, ExternalRecord.key, ExternalRecord.row_id,
+                    ExternalRecord.imported).where(
+                    (ExternalRecord.source == self.source) & ExternalRecord.kind.in_(kinds)
+                    & one_of(ExternalRecord.key, keys)).tuples())
+        self.numbers = {number for (number,) in Invoice.select(Invoice.number).where(
+            one_of(Invoice.number, numbers)).tuples()}
+        self._rows = {}
+
     def customer(self, customer_id: int) -> Any:
-        """A customer this source brought in before (read with all the others, once)."""
+        """A customer this source brought in before (read with the block's others)."""
         return self._row(ImportedKind.CUSTOMER, customer_id, Customer.id, (
             Customer.name, Customer.billing_email, Customer.phone, Customer.address,
             Customer.currency))
 
     def invoice(self, invoice_id: int) -> Any:
-        """An invoice this source brought in before (read with all the others, once)."""
+        """An invoice this source brought in before (read with the block's others)."""
         return self._row(ImportedKind.INVOICE, invoice_id, Invoice.id, (
             Invoice.number, Invoice.issue_date, Invoice.due_date, Invoice.amount_minor,
             Invoice.open_minor, Invoice.status, Invoice.currency))
@@ -308,10 +398,8 @@ class _Known:
              ) -> Any:
         if kind not in self._rows:
             ids = [i for (k, _key), (i, _values) in self.records.items() if k == kind]
-            self._rows[kind] = {}
-            for start in range(0, len(ids), 500):
-                self._rows[kind].update((row.id, row) for row in key.model.select(
-                    key, *columns).where(key.in_(ids[start:start + 500])).namedtuples())
+            self._rows[kind] = {row.id: row for row in key.model.select(key, *columns).where(
+                one_of(key, ids)).namedtuples()}
         found = self._rows[kind].get(row_id)
         return found if found is not None else key.model.get_by_id(row_id)
 
@@ -349,19 +437,19 @@ class _Known:
         changes, _conflicts = _customer_changes(customer, record, None)
         return CustomerStep(record, customer_id, match, changes, customer.currency)
 
-    def missing(self, seen: dict[str, tuple[int, str, int]]) -> list[MissingInvoice]:
-        """Invoices imported from this source before, open here, absent from the file."""
-        ids = [row_id for (kind, key), (row_id, _i) in self.records.items()
-               if kind == ImportedKind.INVOICE and key not in seen]
-        found: list[MissingInvoice] = []
-        for start in range(0, len(ids), 500):
-            query = (Invoice.select(Invoice.id, Invoice.number, Customer.name,
-                                    Invoice.open_minor, Invoice.currency)
-                     .join(Customer)
-                     .where(Invoice.id.in_(ids[start:start + 500]) & (Invoice.open_minor > 0)
-                            & (Invoice.status != InvoiceStatus.VOID)))
-            found += [MissingInvoice(*row) for row in query.tuples()]
-        return sorted(found, key=lambda m: m.number)
+    def missing(self) -> list[MissingInvoice]:
+        """Invoices imported from this source before, open here, absent from the file
+        (whose numbers are in the table of numbers seen)."""
+        query = (Invoice.select(Invoice.id, Invoice.number, Customer.name,
+                                Invoice.open_minor, Invoice.currency)
+                 .join(Customer).switch(Invoice)
+                 .join(ExternalRecord, on=(ExternalRecord.row_id == Invoice.id))
+                 .where((ExternalRecord.source == self.source)
+                        & (ExternalRecord.kind == ImportedKind.INVOICE)
+                        & ExternalRecord.key.not_in(SQL(f"(SELECT number FROM {_SEEN})"))
+                        & (Invoice.open_minor > 0) & (Invoice.status != InvoiceStatus.VOID))
+                 .order_by(Invoice.number))
+        return [MissingInvoice(*row) for row in query.tuples()]
 
 
 def _without_email(record: CustomerRecord) -> CustomerRecord:
@@ -395,7 +483,7 @@ def _customer_changes(customer: Customer, record: CustomerRecord,
 
 
 def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
-             seen: dict[str, tuple[int, str, int]], plan: ImportPlan) -> InvoiceStep | None:
+             seen: _SeenNumbers, plan: ImportPlan) -> InvoiceStep | None:
     earlier = seen.get(record.number)
     if earlier is not None:
         if earlier[:2] != (record.total_minor, record.customer.key):
@@ -403,7 +491,7 @@ def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
                 f"Invoice {record.number} is in the file twice with different amounts or "
                 f"customers (lines {earlier[2]} and {record.line}).")))
         return None
-    seen[record.number] = (record.total_minor, record.customer.key, record.line)
+    seen.add(record.number, (record.total_minor, record.customer.key, record.line))
     status = record.status.casefold()
     if any(word == status or status.startswith(word) for word in _NOT_ISSUED):
         plan.skipped.append(RefusedRow(record.line, f"Invoice {record.number} is a "
