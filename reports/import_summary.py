@@ -28,8 +28,11 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
         out.append(f"Invoices: {counts['invoices_new']:,} new, {counts['invoices_changed']:,}"
                    f" changed, {counts['invoices_unchanged']:,} unchanged.")
     if counts["starting_late"]:
-        out.append(f"{counts['starting_late']:,} of the new invoices are long overdue: their "
-                   f"reminders start at the first one, not at the stage their age has reached.")
+        accounts = counts["accounts_starting_late"]
+        out.append(f"{counts['starting_late']:,} of the new invoices, in {accounts:,} "
+                   f"account{'' if accounts == 1 else 's'}, are long overdue: their reminders "
+                   f"start at the first one (unless another start is chosen), not at the "
+                   f"stage their age has reached.")
     if plan.latest_again:
         out.append("This very file is the last one imported from this program: nothing in "
                    "it is new.")

@@ -124,7 +124,18 @@ class MissingInvoice:
     currency: str
 
 
-SHOWN = 500  # invoices (and customers) kept for the summary to list; counts are whole
+@dataclass(frozen=True)
+class LateAccount:
+    """An account of the file whose new invoices come in long overdue: where their
+    reminders start is the user's to choose, account by account."""
+
+    customer_key: str  # the customer's key in the file
+    customer_name: str
+    invoices: int  # its new invoices that start late
+    most_overdue_days: int  # the oldest one's days overdue
+
+
+SHOWN = 500  # invoices, customers and late accounts kept to list; counts are whole
 
 
 @dataclass
@@ -151,6 +162,11 @@ class ImportPlan:
     conflicts: list[Conflict] = field(default_factory=list)
     missing: list[MissingInvoice] = field(default_factory=list)
     tally: Counter[str] = field(default_factory=Counter)
+    today: dt.date = field(default_factory=dt.date.today)  # the day the plan is for
+    # The accounts whose new invoices start late, by the customer's key in the file: up
+    # to SHOWN of them (an account listed keeps counting its invoices).
+    late_accounts: dict[str, LateAccount] = field(default_factory=dict)
+    _late_keys: set[str] = field(default_factory=set, repr=False)
 
     def count(self, step: CustomerStep | InvoiceStep) -> None:
         """Count a step as it streams past, keeping it when the user should see it."""
@@ -165,14 +181,37 @@ class ImportPlan:
             else "unchanged"
         self.tally[f"invoices_{kind}"] += 1
         self.tally["starting_late"] += step.starts_late
+        if step.starts_late:
+            self._count_late(step)
         if kind != "unchanged" and len(self.invoices) < SHOWN:
             self.invoices.append(step)
 
+    def _count_late(self, step: InvoiceStep) -> None:
+        assert step.due is not None
+        key = step.customer_key
+        self._late_keys.add(key)
+        days = (self.today - step.due).days
+        account = self.late_accounts.get(key)
+        if account is not None:
+            self.late_accounts[key] = LateAccount(
+                key, account.customer_name, account.invoices + 1,
+                max(account.most_overdue_days, days))
+        elif len(self.late_accounts) < SHOWN:
+            self.late_accounts[key] = LateAccount(key, step.record.customer.name, 1, days)
+
+    def accounts_starting_late(self) -> list[LateAccount]:
+        """The accounts listed whose new invoices start late, most overdue first."""
+        return sorted(self.late_accounts.values(),
+                      key=lambda a: (-a.most_overdue_days, a.customer_name.casefold(),
+                                     a.customer_key))
+
     def counts(self) -> dict[str, int]:
-        """New, changed and unchanged customers and invoices; refused and skipped rows."""
+        """New, changed and unchanged customers and invoices (and how many of the new start
+        late, in how many accounts); refused and skipped rows."""
         keys = ("customers_new", "customers_changed", "customers_unchanged", "invoices_new",
                 "invoices_changed", "invoices_unchanged", "starting_late")
         return {**{key: self.tally[key] for key in keys},
+                "accounts_starting_late": len(self._late_keys),
                 "refused": len(self.refused), "skipped": len(self.skipped),
                 "conflicts": len(self.conflicts), "missing": len(self.missing)}
 
@@ -250,6 +289,7 @@ def plan_steps(path: Path, settings: ReadSettings, plan: ImportPlan, *,
     if plan.latest_again:
         return
     known = _Known(settings.preset.source, today or dt.date.today(), separate)
+    plan.today = known.today
     seen = _SeenNumbers()
     size = max(path.stat().st_size, 1)
     count = 0

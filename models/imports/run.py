@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache, partial
 from pathlib import Path
@@ -65,10 +66,19 @@ _as_kept = json.JSONEncoder(sort_keys=True).encode  # an imported record's value
 class Start:
     """Where the reminders of the long-overdue invoices an import brings in start: at the
     first reminder (the default), at the stage each one's age has reached (``by_age``),
-    or at one stage the user picked for all (``stage_id``)."""
+    or at one stage the user picked for all (``stage_id``). ``accounts`` holds the
+    choices made for single accounts, by the customer's key in the file; each overrides
+    the choice for all for that account's invoices (its own ``accounts`` are ignored)."""
 
     by_age: bool = False
     stage_id: int | None = None
+    accounts: Mapping[str, Start] = field(default_factory=dict, hash=False)
+
+    def of(self, customer_key: str) -> Start:
+        """Where the invoices of the file's customer ``customer_key`` start."""
+        own = self.accounts.get(customer_key)
+        return Start(own.by_age, own.stage_id) if own is not None else Start(
+            self.by_age, self.stage_id)
 
 
 class MissingChoice(StrEnum):
@@ -238,14 +248,23 @@ class _Writer:
             self._start_late(ids)
 
     def _start_late(self, ids: list[int]) -> None:
-        """The user's choice of where the long-overdue new invoices start."""
+        """The user's choice of where the long-overdue new invoices start, account by
+        account (the new invoices were made starting at the first reminder)."""
+        # Invoices carry Duly's customer; the choices are by the file's key. Where two of
+        # the file's customers are one here, the first of them decides.
+        keys: dict[int, str] = {}
+        for key, customer_id in self.customer_ids.items() if self.start.accounts else ():
+            keys.setdefault(customer_id, key)
         for part in (ids[n:n + 500] for n in range(0, len(ids), 500)):
-            late = [row_id for (row_id,) in Invoice.select(Invoice.id).where(
-                Invoice.id.in_(part) & Invoice.chase_from.is_null(False)).tuples()]
-            if self.start.by_age and late:
-                Invoice.update(chase_from=None).where(Invoice.id.in_(late)).execute()
-            elif self.start.stage_id is not None and late:
-                start_chasing(late, self.start.stage_id, self.today)
+            starts: dict[Start, list[int]] = defaultdict(list)
+            for row_id, customer_id in Invoice.select(Invoice.id, Invoice.customer).where(
+                    Invoice.id.in_(part) & Invoice.chase_from.is_null(False)).tuples():
+                starts[self.start.of(keys.get(customer_id, ""))].append(row_id)
+            for start, late in starts.items():
+                if start.by_age:
+                    Invoice.update(chase_from=None).where(Invoice.id.in_(late)).execute()
+                elif start.stage_id is not None:
+                    start_chasing(late, start.stage_id, self.today)
 
     def _keep_new(self, kind: ImportedKind, rows: list[tuple[str, int, dict[str, str]]]
                   ) -> None:

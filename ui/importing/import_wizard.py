@@ -65,6 +65,7 @@ from ui.common.list_table import list_table
 from ui.common.rows_model import Column, RowsModel
 from ui.common.style import mute
 from ui.common.tasks import Progress, TaskRunner
+from ui.importing.late_starts import BY_AGE, StartsModel, start_of, starts_table
 
 FILE_FILTER = "Exports (*.csv *.tsv *.txt *.xlsx);;All files (*)"
 MY_OWN = "mine"  # the layout choice "Map the columns myself"
@@ -476,8 +477,18 @@ class DryRunPage(QWizardPage):
         start_row = QHBoxLayout()
         start_row.addWidget(self.start_label)
         start_row.addWidget(self.start_combo, 1)
+        self.starts_model = StartsModel(self)
+        self.starts_table = starts_table(self.starts_model)
+        self.starts_more = QLabel()
+        self.starts_more.setObjectName("importStartsMore")
+        self.starts_more.setWordWrap(True)
+        mute(self.starts_more)
         self.start_box = QWidget()
-        self.start_box.setLayout(start_row)
+        start_layout = QVBoxLayout(self.start_box)
+        start_layout.setContentsMargins(0, 0, 0, 0)
+        start_layout.addLayout(start_row)
+        start_layout.addWidget(self.starts_table)
+        start_layout.addWidget(self.starts_more)
         for widget in (self.matches_label, self.matches, self.start_box):
             widget.hide()
         layout = QVBoxLayout(self)
@@ -500,11 +511,10 @@ class DryRunPage(QWizardPage):
         return self._separate
 
     def start(self) -> Start:
-        """Where the long-overdue new invoices start their reminders."""
-        data = self.start_combo.currentData()
-        if data == "age":
-            return Start(by_age=True)
-        return Start(stage_id=int(data)) if isinstance(data, int) else Start()
+        """Where the long-overdue new invoices start their reminders: as chosen for all,
+        but for the accounts given their own start in the table."""
+        return replace(start_of(self.start_combo.currentData()),
+                       accounts=self.starts_model.choices())
 
     def missing(self) -> MissingChoice:
         """What to do with invoices no longer in the file."""
@@ -569,11 +579,20 @@ class DryRunPage(QWizardPage):
         kept = self.start_combo.currentData()
         self.start_combo.clear()
         self.start_combo.addItem("The first reminder (recommended)", None)
-        self.start_combo.addItem("The stage each one's age has reached", "age")
+        self.start_combo.addItem("The stage each one's age has reached", BY_AGE)
         for stage_id, name in stages:
             self.start_combo.addItem(f"“{name}” for all", stage_id)
         _select(self.start_combo, kept)
-        self.start_box.setVisible(plan.counts()["starting_late"] > 0)
+        counts = plan.counts()
+        self.start_box.setVisible(counts["starting_late"] > 0)
+        accounts = plan.accounts_starting_late()
+        self.starts_model.set_accounts(accounts, stages)
+        self.starts_table.setVisible(bool(accounts))
+        more = counts["accounts_starting_late"] - len(accounts)
+        self.starts_more.setText(f"The first {len(accounts):,} accounts in the file are "
+                                 f"listed; the other {more:,} start as chosen for all."
+                                 if more > 0 else "")
+        self.starts_more.setVisible(more > 0)
 
     def _on_matches_item_changed(self, _item: QListWidgetItem) -> None:
         self._separate = frozenset(

@@ -194,6 +194,55 @@ def test_a_customer_found_by_name_can_be_told_apart_and_old_debts_given_a_start(
         assert Invoice.get(Invoice.number == "INV-0009").chase_from is None  # by age
 
 
+def test_one_long_overdue_account_is_given_its_own_start_in_the_table(
+        open_window, company_file, qtbot, tmp_path, qtmodeltester) -> None:
+    import datetime as dt
+
+    from models.followup import follow_up_plan
+    from tests.conftest import DEMO_TODAY
+    from ui.importing.late_starts import StartsModel
+
+    path = write_csv(tmp_path / "old.csv", XERO_INVOICE_HEADER, [
+        xero_line(name, number, "01/07/2026", due, "500.00", "0.00", "500.00", "500.00",
+                  currency="EUR")
+        for name, number, due in (("Alder Ltd", "A-1", "15/09/2026"),  # 70 days overdue
+                                  ("Birch Ltd", "B-1", "31/08/2026"),  # 85
+                                  ("Birch Ltd", "B-2", "15/09/2026"),
+                                  ("Cedar Ltd", "C-1", "20/11/2026"))])  # 4: as usual
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(path))
+    go_next(wizard, qtbot)
+    go_next(wizard, qtbot)
+    dry_run = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Dry run" in dry_run.summary.toPlainText(), timeout=WAIT)
+    table, model = dry_run.starts_table, dry_run.starts_model
+    assert table.isVisibleTo(dry_run)
+    qtmodeltester.check(model)
+    assert [[model.data(model.index(row, column)) for column in range(4)]
+            for row in range(model.rowCount())] == [
+        ["Birch Ltd", "2", "85 days", "For all"], ["Alder Ltd", "1", "70 days", "For all"]]
+
+    birch = model.index(0, StartsModel.START)
+    combo = table.indexWidget(birch)
+    combo.setCurrentIndex(combo.findText("“Final notice”"))
+    assert model.data(birch) == "“Final notice”"
+    go_next(wizard, qtbot)
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
+    wizard.accept()
+    window.close()
+    with opened(company_file):
+        final_notice = DEMO_TODAY - dt.timedelta(days=45)  # the Standard policy's offset
+        assert [Invoice.get(Invoice.number == n).chase_from for n in ("B-1", "B-2")] == [
+            final_notice, final_notice]
+        assert Invoice.get(Invoice.number == "A-1").chase_from == DEMO_TODAY - dt.timedelta(
+            days=1)  # as for all: the first reminder
+        proposed = {a.customer_name: a.stage.name for a in follow_up_plan(DEMO_TODAY).due}
+        assert proposed == {"Alder Ltd": "Payment overdue", "Birch Ltd": "Final notice",
+                            "Cedar Ltd": "Payment overdue"}
+
+
 def test_a_new_companys_empty_accounts_and_customers_offer_the_import(
         open_window, company_file, qtbot) -> None:
     window = open_window(company_file)

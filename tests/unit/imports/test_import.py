@@ -335,6 +335,61 @@ def test_the_user_can_start_the_old_debts_at_the_stage_their_age_reached_or_one_
     assert stages == {"Customer A-1": "Agency review", "Customer B-1": "Final notice"}
 
 
+def test_each_long_overdue_account_can_start_where_the_user_picks_the_rest_as_for_all(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from models.followup import default_policy_id, follow_up_plan, stages_by_policy
+    from models.imports.run import Start
+
+    def old(contact: str, number: str, due: str) -> list[str]:
+        return xero_line(contact, number, "01/07/2026", due, "100.00", "0.00", "100.00",
+                         "100.00")
+
+    path = xero_file(tmp_path / "old.csv",
+                     old("Alder Ltd", "A-1", "15/09/2026"),  # 70 days overdue
+                     old("Alder Ltd", "A-2", "31/08/2026"),  # 85
+                     old("Birch Ltd", "B-1", "31/08/2026"),
+                     old("Cedar Ltd", "C-1", "31/08/2026"),
+                     old("Dogwood Ltd", "D-1", "20/11/2026"))  # 4 days: starts as usual
+    plan = plan_import(path, settings(path), today=TODAY)
+    assert [(a.customer_name, a.invoices, a.most_overdue_days)
+            for a in plan.accounts_starting_late()] == [
+        ("Alder Ltd", 2, 85), ("Birch Ltd", 1, 85), ("Cedar Ltd", 1, 85)]
+    assert plan.counts()["accounts_starting_late"] == 3
+    keys = {a.customer_name: a.customer_key for a in plan.accounts_starting_late()}
+    stages = {s.name: s for s in stages_by_policy()[default_policy_id()]}
+
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY,
+               start=Start(stage_id=stages["Second reminder"].id, accounts={
+                   keys["Alder Ltd"]: Start(stage_id=stages["Final notice"].id),
+                   keys["Birch Ltd"]: Start(by_age=True)}))
+
+    chase_from = {number: Invoice.get(Invoice.number == number).chase_from
+                  for number in ("A-1", "A-2", "B-1", "C-1", "D-1")}
+    assert chase_from == {"A-1": TODAY - dt.timedelta(days=45),
+                          "A-2": TODAY - dt.timedelta(days=45),
+                          "B-1": None, "C-1": TODAY - dt.timedelta(days=14), "D-1": None}
+    proposed = {a.customer_name: a.stage.name for a in follow_up_plan(TODAY).due}
+    assert proposed == {"Alder Ltd": "Final notice", "Birch Ltd": "Agency review",
+                        "Cedar Ltd": "Second reminder", "Dogwood Ltd": "Payment overdue"}
+    # Later days continue from the start chosen: Cedar's next stage follows at its gap.
+    later = TODAY + dt.timedelta(days=16)
+    assert {a.customer_name: a.stage.name for a in follow_up_plan(later).due
+            }["Cedar Ltd"] == "Phone call"
+
+
+def test_the_accounts_starting_late_are_listed_up_to_a_cap_and_counted_whole(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from models.imports.plan import SHOWN
+
+    path = xero_file(tmp_path / "many.csv", *(
+        xero_line(f"Customer {n:04}", f"M-{n}", "01/07/2026", "31/08/2026", "10.00", "0.00",
+                  "10.00", "10.00") for n in range(SHOWN + 2)))
+    plan = plan_import(path, settings(path), today=TODAY)
+    assert len(plan.accounts_starting_late()) == SHOWN
+    assert plan.counts()["accounts_starting_late"] == SHOWN + 2
+    assert plan.counts()["starting_late"] == SHOWN + 2
+
+
 def test_the_latest_file_again_is_not_even_read_but_an_older_one_is(
         empty_store: db.Store, tmp_path: Path) -> None:
     path = first_export(tmp_path)
