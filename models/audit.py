@@ -7,6 +7,8 @@ import getpass
 import json
 from typing import Any
 
+import peewee as pw
+
 from models.schema import AuditEntry
 
 
@@ -28,6 +30,17 @@ _ENCODER = json.JSONEncoder(default=str, sort_keys=True)
 def as_json(values: dict[str, Any]) -> str:
     """An audit entry's before or after: JSON, keys sorted, days and decimals as text."""
     return _ENCODER.encode(values)
+
+
+def record_each(action: str, rows: pw.Select, row_id: pw.Node, after: pw.Node) -> None:
+    """One audit entry for each of ``rows`` (just written in bulk), under its
+    ``row_id``, its after the JSON ``after`` made by the store (see
+    :func:`models.db.json_object`); call inside the transaction that wrote them."""
+    entry = (pw.Value(dt.datetime.now()), pw.Value(_who()), pw.Value(action),
+             pw.Value(rows.model._meta.table_name), row_id, after)
+    AuditEntry.insert_from(rows.select(*entry), [
+        AuditEntry.at, AuditEntry.who, AuditEntry.action, AuditEntry.table,
+        AuditEntry.row_id, AuditEntry.after]).execute()
 
 
 def record_change(action: str, table: str, row_id: int | None,

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import peewee as pw
 
-from models.audit import as_json, who_changes
-from models.db import insert_rows
+from models.audit import as_json, record_each, who_changes
+from models.db import insert_rows, json_object
 from models.errors import LedgerError
 from models.followup import LateStarts
 from models.kinds import InvoiceStatus
@@ -42,6 +42,14 @@ class RecordRefused(LedgerError):
         super().__init__(field, message)
 
 
+# What an audit entry of an invoice added says: the fields the user types (as
+# models.ledger.add_invoice records them), read back from the rows.
+_AS_DRAFTED = {f.name: pw.fn.COALESCE(getattr(Invoice, f.name), "")
+               for f in fields(InvoiceDraft)}
+# And of a payment (as models.ledger.record_payment records it).
+_PAYMENT_FIELDS = {"customer_id": Payment.customer, "received_on": Payment.received_on,
+                   "amount_minor": Payment.amount_minor, "currency": Payment.currency,
+                   "method": Payment.method, "reference": Payment.reference}
 _INVOICE_FIELDS = ("number", "customer", "issue_date", "due_date", "amount_minor",
                    "open_minor", "currency", "status", "external_ref", "created_at",
                    "chase_from")
@@ -126,9 +134,7 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
     except (sqlite3.IntegrityError, pw.IntegrityError) as error:
         _refuse_existing(numbers, before, error)
         raise
-    # vars(), not asdict(): the drafts hold plain values, and asdict copies each deeply.
-    _audit("add invoice", "invoice", [(iid, vars(new.draft)) for iid, new in zip(
-        ids, invoices, strict=True)])
+    record_each("add invoice", _among(Invoice, ids), Invoice.id, json_object(_AS_DRAFTED))
     _pay(invoices, ids, currencies, today, now)
     return ids
 
@@ -175,13 +181,18 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
                              "created_at"), [
         (pid, iid, on, new.paid_minor, now)
         for pid, (iid, new), on in zip(payment_ids, paid, received, strict=True)])
-    _audit("record payment", "payment", [
-        (pid, {"customer_id": new.customer_id, "received_on": on,
-               "amount_minor": new.paid_minor, "currency": currencies[new.customer_id],
-               "method": "other", "reference": new.reference,
-               "allocations": [{"invoice_id": iid, "invoice_number": new.draft.number,
-                                "amount_minor": new.paid_minor}]})
-        for pid, (iid, new), on in zip(payment_ids, paid, received, strict=True)])
+    record_each("record payment", _among(Payment, payment_ids)
+                .join(Allocation, on=Allocation.payment == Payment.id)
+                .join(Invoice, on=Allocation.invoice == Invoice.id), Payment.id, json_object({
+                    **_PAYMENT_FIELDS, "allocations": pw.fn.json_array(json_object({
+                        "invoice_id": Invoice.id, "invoice_number": Invoice.number,
+                        "amount_minor": Allocation.amount_minor}))}))
+
+
+def _among(model: Any, ids: list[int]) -> pw.ModelSelect:
+    """The rows of ``model`` just inserted with ``ids`` (consecutive)."""
+    return model.select().where(model.id.between(ids[0], ids[-1])) if ids else \
+        model.select().where(pw.SQL("0"))
 
 
 def _insert(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> list[int]:

@@ -341,7 +341,8 @@ class _SeenNumbers:
 
     def __init__(self) -> None:
         database.execute_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_SEEN} (number TEXT "
-                             f"PRIMARY KEY, total INTEGER, customer TEXT, line INTEGER)")
+                             f"PRIMARY KEY, total INTEGER, customer TEXT, line INTEGER) "
+                             f"WITHOUT ROWID")  # one b-tree, by number
         database.execute_sql(f"DELETE FROM {_SEEN}")
         self.block: dict[str, tuple[int, str, int]] = {}
         self.new: list[str] = []
@@ -407,6 +408,7 @@ class _Known:
         """Read what the store has of this block's records, in a few statements."""
         customers = {r.key for r in block if isinstance(r, CustomerRecord)} | {
             r.customer.key for r in block if isinstance(r, InvoiceRecord)}
+        customers.difference_update(self.customer_steps)  # decided by their first record
         numbers = {r.number for r in block if isinstance(r, InvoiceRecord)}
         self.records = {}
         for kinds, keys in (((ImportedKind.CUSTOMER,), customers),
@@ -637,6 +639,12 @@ def _known_invoice(record: InvoiceRecord, invoice: Invoice, imported: dict[str, 
                        voids, due)
 
 
+KEPT_OF_INVOICE = {"due": "due_date", "issued": "issue_date", "total": "amount_minor"}
+"""What an import keeps of an invoice, as text, to judge the next file's changes: the key
+each value is kept under and the invoice's field that holds it once the file is written
+(for a new invoice, the kept values are its row's)."""
+
+
 def imported_values(step: InvoiceStep | CustomerStep) -> dict[str, str]:
     """The fields as this import gives them, kept to judge the next import's changes."""
     if isinstance(step, CustomerStep):
@@ -644,5 +652,6 @@ def imported_values(step: InvoiceStep | CustomerStep) -> dict[str, str]:
         return {"name": record.name, "email": record.email, "phone": record.phone,
                 "address": record.address}
     assert step.due is not None
-    return {"due": step.due.isoformat(), "issued": step.record.issued.isoformat(),
-            "total": str(step.record.total_minor)}
+    given = {"due_date": step.due, "issue_date": step.record.issued,
+             "amount_minor": step.record.total_minor}
+    return {key: str(given[name]) for key, name in KEPT_OF_INVOICE.items()}

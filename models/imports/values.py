@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
 
@@ -133,8 +132,8 @@ def read_amount(text: str, currency: str, mark: DecimalMark) -> int | None:
 
 def _minor(cleaned: str, text: str, currency: str) -> int:
     try:
-        return to_minor(Decimal(cleaned), currency)
-    except (InvalidOperation, MoneyError) as error:
+        return to_minor(cleaned, currency)
+    except MoneyError as error:
         raise CellError(f"“{text.strip()}” is not an amount of {currency}: {error}.") \
             from error
 
