@@ -19,7 +19,7 @@ from typing import Any
 import peewee as pw
 
 from models.audit import as_json, record_each, who_changes
-from models.db import insert_rows, json_object
+from models.db import insert_rows, json_object, one_of
 from models.errors import LedgerError
 from models.followup import LateStarts
 from models.kinds import InvoiceStatus
@@ -150,18 +150,17 @@ def _refuse_twice(numbers: list[str]) -> None:
 def _refuse_existing(numbers: list[str], before: int, error: Exception) -> None:
     """Name the invoice number the store already had when the unique index refused one
     (the rows before it went in; the caller's transaction takes them back)."""
-    for start in range(0, len(numbers), 500):  # well inside SQLite's bound values
-        clash = Invoice.select(Invoice.number).where(
-            Invoice.number.in_(numbers[start:start + 500]) & (Invoice.id <= before)).first()
-        if clash is not None:
-            raise RecordRefused(numbers.index(clash.number), "number",
-                                f"Invoice {clash.number} already exists.") from error
+    clash = Invoice.select(Invoice.number).where(
+        one_of(Invoice.number, numbers) & (Invoice.id <= before)).first()
+    if clash is not None:
+        raise RecordRefused(numbers.index(clash.number), "number",
+                            f"Invoice {clash.number} already exists.") from error
 
 
 def _currencies(customer_ids: set[int]) -> dict[int, str]:
     """Each customer's currency, read in one statement."""
     return dict(Customer.select(Customer.id, Customer.currency).where(
-        Customer.id.in_(sorted(customer_ids))).tuples())
+        one_of(Customer.id, customer_ids)).tuples())
 
 
 def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, str],
