@@ -125,7 +125,7 @@ def _customer_or_refusal(row: Row, columns: _Columns) -> CustomerRecord | Refuse
 
 
 def _customer(row: Row, columns: _Columns) -> CustomerRecord:
-    get = row.get
+    get = row.cells.__getitem__  # "" for a column missing or not mapped (a defaultdict)
     name = " ".join(get(columns.customer).split())
     if not name:
         raise _RowError("The customer's name is empty.")
@@ -192,7 +192,7 @@ def _invoice_or_refusal(group: Sequence[Row], settings: ReadSettings, columns: _
 def _invoice(group: Sequence[Row], settings: ReadSettings, columns: _Columns,
              customers: _CustomersRead) -> InvoiceRecord:
     first = group[0]
-    get = first.get
+    get = first.cells.__getitem__  # "" for a column missing or not mapped (a defaultdict)
     number = get(columns.number)
     if not number:
         raise _RowError("The invoice number is empty.")

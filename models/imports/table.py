@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,15 +56,15 @@ class TableFormat:
 
 @dataclass(frozen=True)
 class Row:
-    """One row under the header: its line in the file (for messages) and its cells by
-    the header's column names as the file writes them."""
+    """One row under the header: its line in the file (for messages) and its cells,
+    without surrounding spaces, by the header's column names as the file writes them."""
 
     line: int
-    cells: dict[str, str]
+    cells: defaultdict[str | None, str]  # "" for a column the row is short of, or None
 
     def get(self, column: str | None) -> str:
         """The cell in ``column`` ("" when the row is short or no column is given)."""
-        return self.cells.get(column, "").strip() if column else ""
+        return self.cells[column]
 
 
 def normal_name(header: str) -> str:
@@ -124,9 +125,9 @@ def rows(path: Path, table: TableFormat) -> Iterator[Row]:
         if line == table.header_line:
             names = [cell.replace("\ufeff", "").strip() for cell in cells]
             continue
-        if not any(cell.strip() for cell in cells):
-            continue
-        yield Row(line, dict(zip(names, cells, strict=False)))
+        stripped = list(map(str.strip, cells))
+        if any(stripped):
+            yield Row(line, defaultdict(str, zip(names, stripped, strict=False)))
 
 
 def _records(path: Path, table: TableFormat) -> Iterator[tuple[int, list[str]]]:
