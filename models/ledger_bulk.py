@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import fields
+from typing import Any, NamedTuple
 
 import peewee as pw
 
@@ -55,8 +55,7 @@ _INVOICE_FIELDS = ("number", "customer", "issue_date", "due_date", "amount_minor
                    "chase_from")
 
 
-@dataclass(frozen=True)
-class NewInvoice:
+class NewInvoice(NamedTuple):
     """An invoice to record for a customer, with what was already paid on it (recorded as
     a payment allocated to it, received on ``paid_on``)."""
 

@@ -39,18 +39,18 @@ def exponent(currency: str) -> int:
 def to_minor(amount: Decimal | int | str, currency: str) -> int:
     """Convert an amount to integer minor units, refusing sub-unit precision."""
     try:
-        value = Decimal(amount)
+        value = amount if isinstance(amount, Decimal) else Decimal(amount)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise MoneyError(f"{amount!r} is not an amount of money") from exc
     if not value.is_finite():
         raise MoneyError(f"{amount!r} is not an amount of money")
-    scaled = value.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
-        places = exponent(currency)
+    places = exponent(currency)
+    scaled = value.scaleb(places)
+    minor = int(scaled)
+    if minor != scaled:
         raise MoneyError(
             f"{value} {currency} has more than {places} decimal places"
         )
-    minor = int(scaled)
     if abs(minor) > MAX_MINOR:
         raise MoneyError(f"{value} {currency} is larger than Duly can keep")
     return minor

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from models.imports.items import (
@@ -144,4 +143,4 @@ def owed_oldest_first(invoices: list[InvoiceRecord], paid: dict[str, int]
             continue
         payment = min(left.get(record.customer.key, 0), record.total_minor)
         left[record.customer.key] = left.get(record.customer.key, 0) - payment
-        yield replace(record, open_minor=record.total_minor - payment)
+        yield record._replace(open_minor=record.total_minor - payment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from models.imports.sources import Field, Preset
 from models.imports.table import TableFormat
@@ -42,12 +43,12 @@ class CustomerRecord:
     has_key: bool = False  # the program gave an id (not only the name)
 
 
-@dataclass(frozen=True)
-class InvoiceRecord:
+class InvoiceRecord(NamedTuple):
     """An invoice (or credit note) as the file gives it, with what is still owed on it.
 
     ``open_minor`` is None when the file says nothing of payments (the invoice is then
-    taken as unpaid unless its status says paid).
+    taken as unpaid unless its status says paid). A named tuple, not a dataclass: one is
+    made for every row of a file, and a tuple is made three times faster.
     """
 
     number: str

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import SQL
 
@@ -90,10 +90,10 @@ class CustomerStep:
     currency: str = ""
 
 
-@dataclass(frozen=True)
-class InvoiceStep:
+class InvoiceStep(NamedTuple):
     """What happens to one invoice (or credit note) of the file: created, changed,
-    paid (``pays_minor`` recorded as a payment), voided, or nothing."""
+    paid (``pays_minor`` recorded as a payment), voided, or nothing. (A named tuple:
+    one is made for every invoice of a file.)"""
 
     record: InvoiceRecord
     invoice_id: int | None
@@ -535,7 +535,7 @@ def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
         return None
     seen.add(record.number, (record.total_minor, record.customer.key, record.line))
     status = record.status.casefold()
-    if any(word == status or status.startswith(word) for word in _NOT_ISSUED):
+    if status and status.startswith(_NOT_ISSUED):
         plan.skipped.append(RefusedRow(record.line, f"Invoice {record.number} is a "
                                                     f"{record.status.lower()}: not imported."))
         return None
@@ -557,7 +557,7 @@ def _invoice(record: InvoiceRecord, settings: ReadSettings, known: _Known,
     if problems:
         plan.refused.append(RefusedRow(record.line, " ".join(m for _f, m in problems)))
         return None
-    voided = any(status.startswith(word) for word in _VOIDED)
+    voided = bool(status) and status.startswith(_VOIDED)
     file_open = 0 if voided else _file_open(record, status)
     kind = ImportedKind.CREDIT_NOTE if record.credit else ImportedKind.INVOICE
     found = known.records.get((kind, record.number))
