@@ -128,22 +128,25 @@ def json_object(values: Mapping[str, pw.Node]) -> pw.Node:
 
 
 def insert_rows(model: type[pw.Model], names: Sequence[str],
-                rows: Iterable[tuple[Any, ...]]) -> None:
+                rows: Iterable[tuple[Any, ...]], same: Mapping[str, Any] | None = None
+                ) -> None:
     """Insert many rows of ``model`` with one prepared statement (inside a write): what
     peewee's ``insert_many`` does, without building the SQL again for every row. Each
-    row gives the values of the fields ``names``, in that order; the other fields take
-    their defaults, and values go through their fields' own conversions."""
+    row gives the values of the fields ``names``, in that order; ``same`` gives values
+    the same for every row (converted once), and the other fields take their defaults.
+    Values go through their fields' own conversions."""
     meta = model._meta
-    defaults = {f.name: f.default for f in meta.sorted_fields
-                if f.name not in names and not f.primary_key}
-    fields = [meta.fields[name] for name in (*names, *defaults)]
+    constant = {**{f.name: f.default() if callable(f.default) else f.default
+                   for f in meta.sorted_fields
+                   if f.name not in names and not f.primary_key}, **(same or {})}
+    fields = [meta.fields[name] for name in (*names, *constant)]
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join("?" for _ in fields)
     sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
-    fixed = tuple(field.db_value(value() if callable(value) else value)
-                  for field, value in zip(fields[len(names):], defaults.values(), strict=True))
+    fixed = tuple(_as_stored(meta.fields[name].db_value(value))
+                  for name, value in constant.items())
     # Only exact decimals need their field's conversion; ints, text, days and times go to
-    # SQLite as they are (sqlite3 writes days and times as peewee does, in ISO form).
+    # SQLite as they are (its adapters below write days and times in ISO form).
     convert = [(i, field.db_value) for i, field in enumerate(fields[:len(names)])
                if isinstance(field, DecimalTextField)]
 
@@ -158,6 +161,22 @@ def insert_rows(model: type[pw.Model], names: Sequence[str],
     elif fixed:
         rows = (row + fixed for row in rows)
     database.connection().executemany(sql, rows)
+
+
+def _stored_time(value: dt.datetime) -> str:
+    return value.isoformat(" ")
+
+
+def _as_stored(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return _stored_time(value)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# Days and times are kept as ISO text, the form peewee reads back: what sqlite3's own
+# adapters did (deprecated from Python 3.12), said here once.
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
+sqlite3.register_adapter(dt.datetime, _stored_time)
 
 
 def open_store(path: Path | str, *, create: bool = False) -> Store:

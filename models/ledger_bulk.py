@@ -51,8 +51,7 @@ _PAYMENT_FIELDS = {"customer_id": Payment.customer, "received_on": Payment.recei
                    "amount_minor": Payment.amount_minor, "currency": Payment.currency,
                    "method": Payment.method, "reference": Payment.reference}
 _INVOICE_FIELDS = ("number", "customer", "issue_date", "due_date", "amount_minor",
-                   "open_minor", "currency", "status", "external_ref", "created_at",
-                   "chase_from")
+                   "open_minor", "currency", "status", "external_ref", "chase_from")
 
 
 class NewInvoice(NamedTuple):
@@ -125,11 +124,11 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
             number, new.customer_id, draft.issue_date, draft.due_date, draft.amount_minor,
             left, currencies[new.customer_id],
             InvoiceStatus.OPEN if left else InvoiceStatus.PAID,
-            draft.external_ref.strip() or None, now,
+            draft.external_ref.strip() or None,
             starts.of(new.customer_id, draft.due_date) if left else None))
     before = _last_id(Invoice)
     try:
-        ids = _insert(Invoice, _INVOICE_FIELDS, rows)
+        ids = _insert(Invoice, _INVOICE_FIELDS, rows, same={"created_at": now})
     except (sqlite3.IntegrityError, pw.IntegrityError) as error:
         _refuse_existing(numbers, before, error)
         raise
@@ -171,14 +170,14 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
     received = [min(max(new.paid_on or today, new.draft.issue_date), today)
                 for _iid, new in paid]
     payment_ids = _insert(Payment, (
-        "customer", "received_on", "amount_minor", "unallocated_minor", "currency", "method",
-        "reference", "created_at"), [
-        (new.customer_id, on, new.paid_minor, 0, currencies[new.customer_id], "other",
-         new.reference, now) for (_iid, new), on in zip(paid, received, strict=True)])
-    insert_rows(Allocation, ("payment", "invoice", "allocated_on", "amount_minor",
-                             "created_at"), [
-        (pid, iid, on, new.paid_minor, now)
-        for pid, (iid, new), on in zip(payment_ids, paid, received, strict=True)])
+        "customer", "received_on", "amount_minor", "currency", "reference"), [
+        (new.customer_id, on, new.paid_minor, currencies[new.customer_id], new.reference)
+        for (_iid, new), on in zip(paid, received, strict=True)],
+        same={"unallocated_minor": 0, "method": "other", "created_at": now})
+    insert_rows(Allocation, ("payment", "invoice", "allocated_on", "amount_minor"), [
+        (pid, iid, on, new.paid_minor)
+        for pid, (iid, new), on in zip(payment_ids, paid, received, strict=True)],
+        same={"created_at": now})
     record_each("record payment", _among(Payment, payment_ids)
                 .join(Allocation, on=Allocation.payment == Payment.id)
                 .join(Invoice, on=Allocation.invoice == Invoice.id), Payment.id, json_object({
@@ -193,10 +192,11 @@ def _among(model: Any, ids: list[int]) -> pw.ModelSelect:
         model.select().where(pw.SQL("0"))
 
 
-def _insert(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> list[int]:
+def _insert(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]],
+            same: dict[str, Any] | None = None) -> list[int]:
     """Insert the rows, returning their ids in order."""
     first = _last_id(model) + 1
-    insert_rows(model, names, rows)
+    insert_rows(model, names, rows, same)
     # One writer, one transaction, no AUTOINCREMENT: the rows took the ids after the last.
     return list(range(first, first + len(rows)))
 
@@ -207,6 +207,7 @@ def _last_id(model: Any) -> int:
 
 def _audit(action: str, table: str, entries: list[tuple[int, dict[str, Any]]]) -> None:
     at, who = dt.datetime.now(), who_changes()
-    insert_rows(AuditEntry, ("at", "who", "action", "table", "row_id", "before", "after"), [
-        (at, who, action, table, row_id, None, as_json(after)) for row_id, after in entries])
+    insert_rows(AuditEntry, ("row_id", "after"), [
+        (row_id, as_json(after)) for row_id, after in entries],
+        same={"at": at, "who": who, "action": action, "table": table, "before": None})
 
