@@ -466,7 +466,7 @@ class LateStarts:
         self.stages = stages_by_policy()
         self.default = default_policy_id()
         self.policies: dict[int, int | None] | None = None  # every customer's, read once
-        self._firsts: dict[int, list[Stage]] = {}  # each policy's first two after the due
+        self._starts: dict[tuple[int, dt.date], dt.date | None] = {}  # by policy and due
 
     def of(self, customer_id: int | None, due: dt.date) -> dt.date | None:
         """Where the clock of an invoice of ``customer_id`` (None: a customer still to be
@@ -478,11 +478,10 @@ class LateStarts:
                 self.policies = dict(Customer.select(Customer.id, Customer.followup_policy)
                                      .tuples())
             policy_id = self.policies.get(customer_id) or self.default
-        firsts = self._firsts.get(policy_id or 0)
-        if firsts is None:
-            firsts = self._firsts[policy_id or 0] = [
-                s for s in self.stages.get(policy_id or 0, []) if s.offset_days > 0][:2]
-        return late_start(firsts, due, self.today)
+        key = (policy_id or 0, due)
+        if key not in self._starts:  # invoices share their due days: each is worked out once
+            self._starts[key] = late_start(self.stages.get(policy_id or 0, []), due, self.today)
+        return self._starts[key]
 
 
 def start_chasing(invoice_ids: Iterable[int], stage_id: int, on: dt.date) -> None:

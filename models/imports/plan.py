@@ -177,13 +177,13 @@ class ImportPlan:
                 step.changes or step.match is not Match.KEY) else "unchanged"
             self.tally[f"customers_{kind}"] += 1
             return
-        kind = "new" if step.invoice_id is None else "changed" if step.does_something \
-            else "unchanged"
-        self.tally[f"invoices_{kind}"] += 1
-        self.tally["starting_late"] += step.starts_late
+        kind = "invoices_new" if step.invoice_id is None else "invoices_changed" \
+            if step.does_something else "invoices_unchanged"
+        self.tally[kind] += 1
         if step.starts_late:
+            self.tally["starting_late"] += 1
             self._count_late(step)
-        if kind != "unchanged" and len(self.invoices) < SHOWN:
+        if kind != "invoices_unchanged" and len(self.invoices) < SHOWN:
             self.invoices.append(step)
 
     def _count_late(self, step: InvoiceStep) -> None:

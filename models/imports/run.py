@@ -231,7 +231,7 @@ class _Writer:
 
     def new_invoices(self, steps: list[InvoiceStep]) -> None:
         """Record the file's new invoices at once, with what was paid on each."""
-        title = self.settings.preset.title
+        paid_in = f"Paid in {self.settings.preset.title}"
         invoices = []
         for step in steps:
             record = step.record
@@ -240,8 +240,7 @@ class _Writer:
                 self.customer_ids[step.customer_key],
                 InvoiceDraft(number=record.number, issue_date=record.issued, due_date=step.due,
                              amount_minor=record.total_minor, external_ref=record.reference),
-                paid_minor=step.pays_minor, paid_on=record.paid_on,
-                reference=f"Paid in {title}"))
+                paid_minor=step.pays_minor, paid_on=record.paid_on, reference=paid_in))
         ids = add_invoices(invoices, today=self.today)
         # Their keys are their numbers, and what is kept of each is its row's (the store
         # writes the JSON: a hundred thousand rows need no round trip through Python).
