@@ -403,6 +403,11 @@ class _Known:
         self.records: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
         self.numbers: set[str] = set()
         self._rows: dict[ImportedKind, dict[int, Any]] = {}
+        # What was there before the import began: what it writes itself is never asked
+        # for (its customers are decided by their first record, its invoices are seen).
+        self.had_records = ExternalRecord.select().where(
+            ExternalRecord.source == source).exists()
+        self.had_invoices = Invoice.select().exists()
 
     def read(self, block: list[Record]) -> None:
         """Read what the store has of this block's records, in a few statements."""
@@ -412,7 +417,8 @@ class _Known:
         numbers = {r.number for r in block if isinstance(r, InvoiceRecord)}
         self.records = {}
         for kinds, keys in (((ImportedKind.CUSTOMER,), customers),
-                            ((ImportedKind.INVOICE, ImportedKind.CREDIT_NOTE), numbers)):
+                            ((ImportedKind.INVOICE, ImportedKind.CREDIT_NOTE), numbers)
+                            ) if self.had_records else ():
             self.records.update(
                 ((kind, key), (row_id, json.loads(imported)))
                 for kind, key, row_id, imported in ExternalRecord.select(
@@ -421,7 +427,7 @@ class _Known:
                     (ExternalRecord.source == self.source) & ExternalRecord.kind.in_(kinds)
                     & one_of(ExternalRecord.key, keys)).tuples())
         self.numbers = {number for (number,) in Invoice.select(Invoice.number).where(
-            one_of(Invoice.number, numbers)).tuples()}
+            one_of(Invoice.number, numbers)).tuples()} if self.had_invoices else set()
         self._rows = {}
 
     def customer(self, customer_id: int) -> Any:
