@@ -42,6 +42,14 @@ def write_file(path: Path, rows: int) -> None:
                              "2026-10-31", "100.00", "100.00" if n % 2 else "0.00"])
 
 
+def write_newer(path: Path, older: Path) -> None:
+    """The same export a week later: one more invoice."""
+    shutil.copy(older, path)
+    with path.open("a", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerow(["Customer 1", "INV-NEWER", "2026-11-20", "2026-12-20",
+                                     "50.00", "0.00"])
+
+
 def empty_store(path: Path) -> None:
     """A new company store (the schema and a business, nothing else)."""
     from models import db
@@ -186,7 +194,9 @@ def main(rows: int = ROWS) -> list[str]:
         write_file(file, rows)
         empty = folder / "empty.sqlite"
         empty_store(empty)
-        first, again, same_rows, file_rows = [], [], [], []
+        newer = folder / "newer.csv"
+        write_newer(newer, file)
+        first, again, older, same_rows, file_rows = [], [], [], [], []
         for run in range(RUNS):
             ours, same, plain = (folder / f"{name}-{run}.sqlite"
                                  for name in ("duly", "same", "plain"))
@@ -196,13 +206,17 @@ def main(rows: int = ROWS) -> list[str]:
             same_rows.append(baseline_same_rows(same, file))
             file_rows.append(baseline(plain, file))
             again.append(duly_import(ours, file))
+            duly_import(ours, newer)
+            older.append(duly_import(ours, file))  # read and compared: it is not the latest
         load = os.getloadavg()[0]
         lines = [report(f"import of {rows:,} invoice rows (first; floor: the same rows "
                         f"written by hand)", median(first), median(same_rows)),
                  report(f"import of {rows:,} invoice rows (first; floor: the file's "
                         f"customers and invoices alone)", median(first), median(file_rows)),
-                 report(f"import of {rows:,} invoice rows (again, nothing changes)",
-                        median(again), median(first))]
+                 report(f"import of {rows:,} invoice rows (the latest file again, "
+                        f"nothing changes)", median(again), median(first)),
+                 report(f"import of {rows:,} invoice rows (an older file again, read and "
+                        f"compared, nothing changes)", median(older), median(first))]
         print(f"load average {load:.2f}", flush=True)
         return lines
     finally:
