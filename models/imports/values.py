@@ -110,6 +110,8 @@ def read_amount(text: str, currency: str, mark: DecimalMark) -> int | None:
     Raises CellError for text that is not an amount or has more decimals than the
     currency.
     """
+    if not text:
+        return None
     if mark is DecimalMark.POINT and _PLAIN.fullmatch(text):
         return _minor(text, text, currency)
     cleaned = _SPACES.sub("", text.strip())
