@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from tests.benchmarks import bench_documents, bench_generation, bench_import, bench_startup
+from tests.benchmarks import (
+    bench_documents,
+    bench_generation,
+    bench_gnucash,
+    bench_import,
+    bench_startup,
+)
 
 if __name__ == "__main__":
-    for bench in (bench_generation, bench_startup, bench_documents, bench_import):
+    for bench in (bench_generation, bench_startup, bench_documents, bench_import, bench_gnucash):
         bench.main()

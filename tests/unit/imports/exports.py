@@ -139,61 +139,132 @@ def qbd_iif(path: Path) -> Path:
     return path
 
 
-# The tables of a GnuCash 3.x SQLite book that hold customers and their invoices, as
-# GnuCash creates them (its SQL backend's DDL).
+# A GnuCash SQLite book's tables as GnuCash 4.13 creates them (its SQL backend's DDL) and
+# their versions: GnuCash creates on opening a book any table missing or without its version,
+# writing to the book.
 GNUCASH_DDL = """
-CREATE TABLE versions (table_name TEXT(50) PRIMARY KEY NOT NULL,
-  table_version INTEGER NOT NULL);
-CREATE TABLE gnclock (Hostname VARCHAR(255), PID INT);
-CREATE TABLE commodities (guid TEXT(32) PRIMARY KEY NOT NULL, namespace TEXT(2048) NOT NULL,
-  mnemonic TEXT(2048) NOT NULL, fullname TEXT(2048), cusip TEXT(2048),
-  fraction INTEGER NOT NULL, quote_flag INTEGER NOT NULL, quote_source TEXT(2048),
-  quote_tz TEXT(2048));
-CREATE TABLE billterms (guid TEXT(32) PRIMARY KEY NOT NULL, name TEXT(2048) NOT NULL,
-  description TEXT(2048) NOT NULL, refcount INTEGER NOT NULL, invisible INTEGER NOT NULL,
-  parent TEXT(32), type TEXT(2048) NOT NULL, duedays INTEGER, discountdays INTEGER,
-  discount_num BIGINT, discount_denom BIGINT, cutoff INTEGER);
-CREATE TABLE customers (guid TEXT(32) PRIMARY KEY NOT NULL, name TEXT(2048) NOT NULL,
-  id TEXT(2048) NOT NULL, notes TEXT(2048) NOT NULL, active INTEGER NOT NULL,
-  discount_num BIGINT NOT NULL, discount_denom BIGINT NOT NULL, credit_num BIGINT NOT NULL,
-  credit_denom BIGINT NOT NULL, currency TEXT(32) NOT NULL, tax_override INTEGER NOT NULL,
-  addr_name TEXT(1024), addr_addr1 TEXT(1024), addr_addr2 TEXT(1024), addr_addr3 TEXT(1024),
-  addr_addr4 TEXT(1024), addr_phone TEXT(128), addr_fax TEXT(128), addr_email TEXT(256),
-  shipaddr_name TEXT(1024), shipaddr_addr1 TEXT(1024), shipaddr_addr2 TEXT(1024),
-  shipaddr_addr3 TEXT(1024), shipaddr_addr4 TEXT(1024), shipaddr_phone TEXT(128),
-  shipaddr_fax TEXT(128), shipaddr_email TEXT(256), terms TEXT(32), tax_included INTEGER,
-  taxtable TEXT(32));
-CREATE TABLE jobs (guid TEXT(32) PRIMARY KEY NOT NULL, id TEXT(2048) NOT NULL,
-  name TEXT(2048) NOT NULL, reference TEXT(2048) NOT NULL, active INTEGER NOT NULL,
-  owner_type INTEGER, owner_guid TEXT(32));
-CREATE TABLE invoices (guid TEXT(32) PRIMARY KEY NOT NULL, id TEXT(2048) NOT NULL,
-  date_opened TEXT(19), date_posted TEXT(19), notes TEXT(2048) NOT NULL,
-  active INTEGER NOT NULL, currency TEXT(32) NOT NULL, owner_type INTEGER,
-  owner_guid TEXT(32), terms TEXT(32), billing_id TEXT(2048), post_txn TEXT(32),
-  post_lot TEXT(32), post_acc TEXT(32), billto_type INTEGER, billto_guid TEXT(32),
-  charge_amt_num BIGINT, charge_amt_denom BIGINT);
-CREATE TABLE lots (guid TEXT(32) PRIMARY KEY NOT NULL, account_guid TEXT(32),
-  is_closed INTEGER NOT NULL);
-CREATE TABLE transactions (guid TEXT(32) PRIMARY KEY NOT NULL,
-  currency_guid TEXT(32) NOT NULL, num TEXT(2048) NOT NULL, post_date TEXT(19),
-  enter_date TEXT(19), description TEXT(2048));
-CREATE TABLE splits (guid TEXT(32) PRIMARY KEY NOT NULL, tx_guid TEXT(32) NOT NULL,
-  account_guid TEXT(32) NOT NULL, memo TEXT(2048) NOT NULL, action TEXT(2048) NOT NULL,
-  reconcile_state TEXT(1) NOT NULL, reconcile_date TEXT(19), value_num BIGINT NOT NULL,
-  value_denom BIGINT NOT NULL, quantity_num BIGINT NOT NULL, quantity_denom BIGINT NOT NULL,
-  lot_guid TEXT(32));
-CREATE TABLE slots (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, obj_guid TEXT(32) NOT NULL,
-  name TEXT(4096) NOT NULL, slot_type INTEGER NOT NULL, int64_val BIGINT,
-  string_val TEXT(4096), double_val float8, timespec_val TEXT(19), guid_val TEXT(32),
-  numeric_val_num BIGINT, numeric_val_denom BIGINT, gdate_val TEXT(8));
+CREATE TABLE gnclock (Hostname varchar(255), PID int);
+CREATE TABLE versions (table_name text(50) PRIMARY KEY NOT NULL,
+  table_version integer NOT NULL);
+CREATE TABLE books (guid text(32) PRIMARY KEY NOT NULL, root_account_guid text(32) NOT NULL,
+  root_template_guid text(32) NOT NULL);
+CREATE TABLE commodities (guid text(32) PRIMARY KEY NOT NULL, namespace text(2048) NOT NULL,
+  mnemonic text(2048) NOT NULL, fullname text(2048), cusip text(2048),
+  fraction integer NOT NULL, quote_flag integer NOT NULL, quote_source text(2048),
+  quote_tz text(2048));
+CREATE TABLE accounts (guid text(32) PRIMARY KEY NOT NULL, name text(2048) NOT NULL,
+  account_type text(2048) NOT NULL, commodity_guid text(32), commodity_scu integer NOT NULL,
+  non_std_scu integer NOT NULL, parent_guid text(32), code text(2048),
+  description text(2048), hidden integer, placeholder integer);
+CREATE TABLE budgets (guid text(32) PRIMARY KEY NOT NULL, name text(2048) NOT NULL,
+  description text(2048), num_periods integer NOT NULL);
+CREATE TABLE budget_amounts (id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  budget_guid text(32) NOT NULL, account_guid text(32) NOT NULL, period_num integer NOT NULL,
+  amount_num bigint NOT NULL, amount_denom bigint NOT NULL);
+CREATE TABLE prices (guid text(32) PRIMARY KEY NOT NULL, commodity_guid text(32) NOT NULL,
+  currency_guid text(32) NOT NULL, date text(19) NOT NULL, source text(2048),
+  type text(2048), value_num bigint NOT NULL, value_denom bigint NOT NULL);
+CREATE TABLE transactions (guid text(32) PRIMARY KEY NOT NULL,
+  currency_guid text(32) NOT NULL, num text(2048) NOT NULL, post_date text(19),
+  enter_date text(19), description text(2048));
+CREATE INDEX tx_post_date_index ON transactions(post_date);
+CREATE TABLE splits (guid text(32) PRIMARY KEY NOT NULL, tx_guid text(32) NOT NULL,
+  account_guid text(32) NOT NULL, memo text(2048) NOT NULL, action text(2048) NOT NULL,
+  reconcile_state text(1) NOT NULL, reconcile_date text(19), value_num bigint NOT NULL,
+  value_denom bigint NOT NULL, quantity_num bigint NOT NULL, quantity_denom bigint NOT NULL,
+  lot_guid text(32));
+CREATE INDEX splits_tx_guid_index ON splits(tx_guid);
+CREATE INDEX splits_account_guid_index ON splits(account_guid);
+CREATE TABLE slots (id integer PRIMARY KEY AUTOINCREMENT NOT NULL, obj_guid text(32) NOT NULL,
+  name text(4096) NOT NULL, slot_type integer NOT NULL, int64_val bigint,
+  string_val text(4096), double_val float8, timespec_val text(19), guid_val text(32),
+  numeric_val_num bigint, numeric_val_denom bigint, gdate_val text(8));
+CREATE INDEX slots_guid_index ON slots(obj_guid);
+CREATE TABLE recurrences (id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  obj_guid text(32) NOT NULL, recurrence_mult integer NOT NULL,
+  recurrence_period_type text(2048) NOT NULL, recurrence_period_start text(8) NOT NULL,
+  recurrence_weekend_adjust text(2048) NOT NULL);
+CREATE TABLE schedxactions (guid text(32) PRIMARY KEY NOT NULL, name text(2048),
+  enabled integer NOT NULL, start_date text(8), end_date text(8), last_occur text(8),
+  num_occur integer NOT NULL, rem_occur integer NOT NULL, auto_create integer NOT NULL,
+  auto_notify integer NOT NULL, adv_creation integer NOT NULL, adv_notify integer NOT NULL,
+  instance_count integer NOT NULL, template_act_guid text(32) NOT NULL);
+CREATE TABLE lots (guid text(32) PRIMARY KEY NOT NULL, account_guid text(32),
+  is_closed integer NOT NULL);
+CREATE TABLE billterms (guid text(32) PRIMARY KEY NOT NULL, name text(2048) NOT NULL,
+  description text(2048) NOT NULL, refcount integer NOT NULL, invisible integer NOT NULL,
+  parent text(32), type text(2048) NOT NULL, duedays integer, discountdays integer,
+  discount_num bigint, discount_denom bigint, cutoff integer);
+CREATE TABLE customers (guid text(32) PRIMARY KEY NOT NULL, name text(2048) NOT NULL,
+  id text(2048) NOT NULL, notes text(2048) NOT NULL, active integer NOT NULL,
+  discount_num bigint NOT NULL, discount_denom bigint NOT NULL, credit_num bigint NOT NULL,
+  credit_denom bigint NOT NULL, currency text(32) NOT NULL, tax_override integer NOT NULL,
+  addr_name text(1024), addr_addr1 text(1024), addr_addr2 text(1024), addr_addr3 text(1024),
+  addr_addr4 text(1024), addr_phone text(128), addr_fax text(128), addr_email text(256),
+  shipaddr_name text(1024), shipaddr_addr1 text(1024), shipaddr_addr2 text(1024),
+  shipaddr_addr3 text(1024), shipaddr_addr4 text(1024), shipaddr_phone text(128),
+  shipaddr_fax text(128), shipaddr_email text(256), terms text(32), tax_included integer,
+  taxtable text(32));
+CREATE TABLE employees (guid text(32) PRIMARY KEY NOT NULL, username text(2048) NOT NULL,
+  id text(2048) NOT NULL, language text(2048) NOT NULL, acl text(2048) NOT NULL,
+  active integer NOT NULL, currency text(32) NOT NULL, ccard_guid text(32),
+  workday_num bigint NOT NULL, workday_denom bigint NOT NULL, rate_num bigint NOT NULL,
+  rate_denom bigint NOT NULL, addr_name text(1024), addr_addr1 text(1024),
+  addr_addr2 text(1024), addr_addr3 text(1024), addr_addr4 text(1024), addr_phone text(128),
+  addr_fax text(128), addr_email text(256));
+CREATE TABLE entries (guid text(32) PRIMARY KEY NOT NULL, date text(19) NOT NULL,
+  date_entered text(19), description text(2048), action text(2048), notes text(2048),
+  quantity_num bigint, quantity_denom bigint, i_acct text(32), i_price_num bigint,
+  i_price_denom bigint, i_discount_num bigint, i_discount_denom bigint, invoice text(32),
+  i_disc_type text(2048), i_disc_how text(2048), i_taxable integer, i_taxincluded integer,
+  i_taxtable text(32), b_acct text(32), b_price_num bigint, b_price_denom bigint,
+  bill text(32), b_taxable integer, b_taxincluded integer, b_taxtable text(32),
+  b_paytype integer, billable integer, billto_type integer, billto_guid text(32),
+  order_guid text(32));
+CREATE TABLE invoices (guid text(32) PRIMARY KEY NOT NULL, id text(2048) NOT NULL,
+  date_opened text(19), date_posted text(19), notes text(2048) NOT NULL,
+  active integer NOT NULL, currency text(32) NOT NULL, owner_type integer,
+  owner_guid text(32), terms text(32), billing_id text(2048), post_txn text(32),
+  post_lot text(32), post_acc text(32), billto_type integer, billto_guid text(32),
+  charge_amt_num bigint, charge_amt_denom bigint);
+CREATE TABLE jobs (guid text(32) PRIMARY KEY NOT NULL, id text(2048) NOT NULL,
+  name text(2048) NOT NULL, reference text(2048) NOT NULL, active integer NOT NULL,
+  owner_type integer, owner_guid text(32));
+CREATE TABLE orders (guid text(32) PRIMARY KEY NOT NULL, id text(2048) NOT NULL,
+  notes text(2048) NOT NULL, reference text(2048) NOT NULL, active integer NOT NULL,
+  date_opened text(19) NOT NULL, date_closed text(19) NOT NULL, owner_type integer NOT NULL,
+  owner_guid text(32) NOT NULL);
+CREATE TABLE taxtables (guid text(32) PRIMARY KEY NOT NULL, name text(50) NOT NULL,
+  refcount bigint NOT NULL, invisible integer NOT NULL, parent text(32));
+CREATE TABLE taxtable_entries (id integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  taxtable text(32) NOT NULL, account text(32) NOT NULL, amount_num bigint NOT NULL,
+  amount_denom bigint NOT NULL, type integer NOT NULL);
+CREATE TABLE vendors (guid text(32) PRIMARY KEY NOT NULL, name text(2048) NOT NULL,
+  id text(2048) NOT NULL, notes text(2048) NOT NULL, currency text(32) NOT NULL,
+  active integer NOT NULL, tax_override integer NOT NULL, addr_name text(1024),
+  addr_addr1 text(1024), addr_addr2 text(1024), addr_addr3 text(1024),
+  addr_addr4 text(1024), addr_phone text(128), addr_fax text(128), addr_email text(256),
+  terms text(32), tax_inc text(2048), tax_table text(32));
 """
+GNUCASH_VERSIONS = (
+    ("Gnucash", 4000013), ("Gnucash-Resave", 19920), ("books", 1), ("commodities", 1),
+    ("accounts", 1), ("budgets", 1), ("budget_amounts", 1), ("prices", 3),
+    ("transactions", 4), ("splits", 5), ("slots", 4), ("recurrences", 2),
+    ("schedxactions", 1), ("lots", 2), ("billterms", 2), ("customers", 2), ("employees", 2),
+    ("entries", 4), ("invoices", 4), ("jobs", 1), ("orders", 1), ("taxtables", 2),
+    ("taxtable_entries", 3), ("vendors", 1))
+# kvp-value.hpp: the slot types GnuCash writes for a posted invoice.
+_STRING, _GUID, _TIME, _FRAME, _GDATE = 4, 5, 6, 9, 10
 
 
 def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
                  more_customers: int = 0) -> Path:
-    """A GnuCash SQLite book: customers (one through a job), posted invoices in the
-    receivable account, a payment in the first one's lot, an unposted draft; with
-    ``more_customers``, that many more, the invoices after the third spread over them."""
+    """A GnuCash SQLite book that GnuCash itself opens: its accounts, customers (one through
+    a job), posted invoices in the receivable account (each with its line, its transaction
+    and lot linked to it as GnuCash posts one), a payment in the first one's lot, an
+    unposted draft; with ``more_customers``, that many more, the invoices after the third
+    spread over them."""
+    import datetime as dt
     import sqlite3
     import uuid
 
@@ -202,65 +273,105 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
 
     book = sqlite3.connect(path)
     book.executescript(GNUCASH_DDL)
-    book.execute("INSERT INTO versions VALUES ('Gnucash', 3000000)")
+    book.executemany("INSERT INTO versions VALUES (?, ?)", GNUCASH_VERSIONS)
     if locked:
         book.execute("INSERT INTO gnclock VALUES ('office-pc', 4242)")
-    eur, net30, ar, sales, bank = guid(), guid(), guid(), guid(), guid()
+    eur, net30, root, template, ar, sales, bank = (guid() for _ in range(7))
+    book_guid, features = guid(), guid()
+    book.execute("INSERT INTO books VALUES (?, ?, ?)", (book_guid, root, template))
+    book.executemany("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, 0, ?, '', '', 0, 0)", [
+        (root, "Root Account", "ROOT", None, 0, None),
+        (template, "Template Root", "ROOT", None, 0, None),
+        (ar, "Accounts Receivable", "RECEIVABLE", eur, 100, root),
+        (sales, "Sales", "INCOME", eur, 100, root), (bank, "Bank", "BANK", eur, 100, root)])
     book.execute("INSERT INTO commodities VALUES (?, 'CURRENCY', 'EUR', 'Euro', '978', 100, 1, "
                  "'currency', '')", (eur,))
-    book.execute("INSERT INTO billterms VALUES (?, 'Net 30', '', 1, 0, NULL, 'GNC_TERM_TYPE_DAYS',"
-                 " 30, 0, 0, 1, 0)", (net30,))
-    people = []
+    book.execute("INSERT INTO billterms VALUES (?, 'Net 30', '', ?, 0, NULL, 'GNC_TERM_TYPE_DAYS',"
+                 " 30, 0, 0, 1, 0)", (net30, 2 + more_customers + invoices))  # who uses them
+    people = []  # tax_included 3: "use the global setting", as GnuCash writes a customer
     for n, (name, email) in enumerate((("Brasserie Zoë", "compta@zoe.example"),
                                        ("Acme SARL", ""))):
         customer = guid()
         book.execute(
             "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
             "credit_num, credit_denom, currency, tax_override, addr_name, addr_addr1, addr_addr2,"
-            " addr_phone, addr_email, terms) VALUES (?, ?, ?, '', 1, 0, 1, 0, 1, ?, 0, ?, "
-            "'3 rue des Lilas', '75011 Paris', '+33 1 40 00 00 00', ?, ?)",
+            " addr_phone, addr_email, terms, tax_included) VALUES (?, ?, ?, '', 1, 0, 1, 0, 1, ?,"
+            " 0, ?, '3 rue des Lilas', '75011 Paris', '+33 1 40 00 00 00', ?, ?, 3)",
             (customer, name, f"{n + 1:06d}", eur, name, email, net30))
         people.append(customer)
     for n in range(more_customers):
         customer = guid()
         book.execute(
             "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
-            "credit_num, credit_denom, currency, tax_override, terms) VALUES (?, ?, ?, '', 1, "
-            "0, 1, 0, 1, ?, 0, ?)", (customer, f"Client {n:05d}", f"C{n:06d}", eur, net30))
+            "credit_num, credit_denom, currency, tax_override, terms, tax_included) VALUES (?, "
+            "?, ?, '', 1, 0, 1, 0, 1, ?, 0, ?, 3)",
+            (customer, f"Client {n:05d}", f"C{n:06d}", eur, net30))
         people.append(customer)
     job = guid()
     book.execute("INSERT INTO jobs VALUES (?, '000001', 'Terrasse', '', 1, 2, ?)", (job, people[1]))
 
-    def transaction(day: str) -> str:
+    def transaction(when: str, number: str) -> str:
         tx = guid()
-        book.execute("INSERT INTO transactions VALUES (?, ?, '', ?, ?, '')",
-                     (tx, eur, f"{day} 10:59:00", f"{day} 10:59:00"))
+        book.execute("INSERT INTO transactions VALUES (?, ?, ?, ?, ?, '')",
+                     (tx, eur, number, when, when))
         return tx
 
-    def split(tx: str, account: str, cents: int, lot: str | None) -> None:
-        book.execute("INSERT INTO splits VALUES (?, ?, ?, '', '', 'n', NULL, ?, 100, ?, 100, ?)",
-                     (guid(), tx, account, cents, cents, lot))
+    def split(tx: str, account: str, cents: int, lot: str | None, action: str) -> None:
+        book.execute("INSERT INTO splits VALUES (?, ?, ?, '', ?, 'n', NULL, ?, 100, ?, 100, ?)",
+                     (guid(), tx, account, action, cents, cents, lot))
 
+    def slot(owner: str, name: str, kind: int, value: str) -> None:
+        # GnuCash fills the columns a slot's type leaves unused with these.
+        values = {kind: value}
+        book.execute(
+            "INSERT INTO slots (obj_guid, name, slot_type, int64_val, string_val, timespec_val, "
+            "guid_val, numeric_val_num, numeric_val_denom, gdate_val) VALUES (?, ?, ?, 0, ?, ?, "
+            "?, 0, 1, ?)", (owner, name, kind, values.get(_STRING),
+                            values.get(_TIME, "1970-01-01 00:00:00"),
+                            values.get(_GUID, values.get(_FRAME)), values.get(_GDATE)))
+
+    def link(owner: str, invoice: str) -> None:
+        frame = guid()
+        slot(owner, "gncInvoice", _FRAME, frame)
+        slot(frame, "gncInvoice/invoice-guid", _GUID, invoice)
+
+    slot(book_guid, "features", _FRAME, features)
+    slot(features, "features/ISO-8601 formatted date strings in SQLite3 databases.", _STRING,
+         "Use ISO formatted date-time strings in SQLite3 databases (requires at least GnuCash "
+         "2.6.20)")
     for n in range(invoices):
-        day = f"2026-09-{n % 28 + 1:02d}"
-        lot, tx = guid(), transaction(day)
+        day, number, cents = dt.date(2026, 9, n % 28 + 1), f"{n + 1:06d}", 120000 + n
+        posted = f"{day} 10:59:00"
+        invoice, lot, tx = guid(), guid(), transaction(posted, number)
         owner_type, owner = (3, job) if n == 1 else (2, people[0] if n < 3
                                                      else people[n % len(people)])
-        book.execute("INSERT INTO lots VALUES (?, ?, 1)", (lot, ar))
+        book.execute("INSERT INTO lots VALUES (?, ?, -1)", (lot, ar))  # -1: GnuCash works it out
         book.execute(
             "INSERT INTO invoices VALUES (?, ?, ?, ?, '', 1, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 0, 1)",
-            (guid(), f"{n + 1:06d}", f"{day} 10:59:00", f"{day} 10:59:00", eur, owner_type,
-             owner, net30, tx, lot, ar,
+            (invoice, number, posted, posted, eur, owner_type, owner, net30, tx, lot, ar,
              owner_type, owner))
-        split(tx, ar, 120000 + n, lot)
-        split(tx, sales, -(120000 + n), None)
+        book.execute(
+            "INSERT INTO entries VALUES (?, ?, ?, 'Consulting', '', '', 1, 1, ?, ?, 100, 0, 1, ?,"
+            " 'PERCENT', 'PRETAX', 1, 0, NULL, NULL, 0, 1, NULL, 1, 0, NULL, 1, 0, NULL, NULL, "
+            "NULL)", (guid(), posted, posted, sales, cents, invoice))
+        split(tx, ar, cents, lot, "Invoice")
+        split(tx, sales, -cents, None, "Invoice")
+        slot(tx, "date-posted", _GDATE, day.strftime("%Y%m%d"))
+        link(tx, invoice)
+        slot(tx, "trans-date-due", _TIME, f"{day + dt.timedelta(days=30)} 10:59:00")
+        slot(tx, "trans-read-only", _STRING,
+             "Generated from an invoice. Try unposting the invoice.")
+        slot(tx, "trans-txn-type", _STRING, "I")
+        link(lot, invoice)
+        slot(lot, "title", _STRING, f"Invoice {number}")
         if n == 0:  # part paid on 15 Oct
-            paid = transaction("2026-10-15")
-            split(paid, ar, -50000, lot)
-            split(paid, bank, 50000, None)
+            paid = transaction("2026-10-15 10:59:00", "")
+            split(paid, ar, -50000, lot, "Payment")
+            split(paid, bank, 50000, None, "Payment")
+            slot(paid, "trans-txn-type", _STRING, "P")
     book.execute("INSERT INTO invoices (guid, id, date_opened, notes, active, currency, "
-                 "owner_type, owner_guid) VALUES (?, 'DRAFT', '2026-11-01 10:59:00', '', 1, ?, "
-                 "2, ?)", (guid(), eur, people[0]))
+                 "owner_type, owner_guid, charge_amt_num, charge_amt_denom) VALUES (?, 'DRAFT', "
+                 "'2026-11-01 10:59:00', '', 1, ?, 2, ?, 0, 1)", (guid(), eur, people[0]))
     book.commit()
     book.close()
     return path
