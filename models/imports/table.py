@@ -93,6 +93,10 @@ def sniff(path: Path, known: frozenset[str] = frozenset(), *, encoding: str | No
         raise FileRefused(f"{path.name} is empty.")
     if is_excel(path):
         return TableFormat("", "", _header_line(_excel_records(path), known, path))
+    if path.suffix.lower() == ".xls":  # the old binary workbook: see docs/decisions.md
+        raise FileRefused(f"{path.name} is an Excel 97–2003 workbook (.xls), which Duly "
+                          f"does not read. Open it in Excel or LibreOffice and save it as "
+                          f"an Excel workbook (.xlsx) or as CSV, then import that file.")
     with path.open("rb") as stream:
         sample = stream.read(_SAMPLE_BYTES)
     encoding = encoding or encoding_of(sample)

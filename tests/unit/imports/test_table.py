@@ -82,6 +82,13 @@ def test_a_file_that_is_no_table_is_refused_in_words(tmp_path: Path, content: by
         sniff(path)
 
 
+def test_an_old_excel_workbook_is_refused_with_the_way_to_save_it(tmp_path: Path) -> None:
+    path = tmp_path / "Customer Balances.xls"
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))  # the OLE2 header
+    with pytest.raises(FileRefused, match=r"save it as an Excel workbook \(\.xlsx\) or as CSV"):
+        sniff(path)
+
+
 def test_a_file_that_turns_out_not_to_be_utf8_later_on_names_the_line(tmp_path: Path) -> None:
     head = "Customer,Invoice,Amount\r\n" + "".join(
         f"Customer {n},INV-{n},10.00\r\n" for n in range(20000))
