@@ -455,7 +455,7 @@ def _import(args: argparse.Namespace) -> int:
                 sys.stdout.write(import_summary(plan, settings, done=False, missing=missing))
                 return 1
             sys.stdout.write(import_summary(result.plan, settings, done=True,
-                                            missing=missing))
+                                            missing=missing, started=result.started))
             return 0
     finally:
         store.close()

@@ -12,10 +12,11 @@ _SHOWN = 20  # rows listed per section; the rest are counted
 
 
 def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
-                   missing: MissingChoice) -> str:
+                   missing: MissingChoice, started: str | None = None) -> str:
     """The plan in words: what is new, changed, unchanged, skipped and refused (with
     lines and reasons), customers found by name, conflicts, invoices no longer in the
-    file; and whether it was imported."""
+    file; and whether it was imported (and then, ``started``: where its long-overdue
+    invoices' reminders started, in words)."""
     counts = plan.counts()
     order = {DateOrder.DAY_FIRST: "day first", DateOrder.MONTH_FIRST: "month first",
              None: "ISO"}[settings.date_order]
@@ -29,10 +30,12 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
                    f" changed, {counts['invoices_unchanged']:,} unchanged.")
     if counts["starting_late"]:
         accounts = counts["accounts_starting_late"]
+        where = f"started {started}" if done and started else (
+            "start at the first one (unless another start is chosen), not at the stage "
+            "their age has reached")
         out.append(f"{counts['starting_late']:,} of the new invoices, in {accounts:,} "
-                   f"account{'' if accounts == 1 else 's'}, are long overdue: their reminders "
-                   f"start at the first one (unless another start is chosen), not at the "
-                   f"stage their age has reached.")
+                   f"account{'' if accounts == 1 else 's'}, "
+                   f"{'were' if done else 'are'} long overdue: their reminders {where}.")
     if plan.latest_again:
         out.append("This very file is the last one imported from this program: nothing in "
                    "it is new.")

@@ -53,6 +53,7 @@ from models.schema import (
     AuditEntry,
     Customer,
     ExternalRecord,
+    FollowUpStage,
     ImportBatch,
     Invoice,
     PaymentTerms,
@@ -81,6 +82,17 @@ class Start:
         return Start(own.by_age, own.stage_id) if own is not None else Start(
             self.by_age, self.stage_id)
 
+    def in_words(self) -> str:
+        """Where they start, as the import's summary says it: "at the first reminder"."""
+        if self.by_age:
+            said = "at the stage their age has reached"
+        elif self.stage_id is not None:
+            stage = FollowUpStage.get_or_none(FollowUpStage.id == self.stage_id)
+            said = f"at “{stage.name}”" if stage is not None else "at the first reminder"
+        else:
+            said = "at the first reminder"
+        return f"{said}, or as chosen for single accounts" if self.accounts else said
+
 
 class MissingChoice(StrEnum):
     """What to do with an invoice imported before and absent from a newer file."""
@@ -108,6 +120,7 @@ class ImportResult:
 
     batch_id: int | None
     plan: ImportPlan
+    started: str = "at the first reminder"  # where long-overdue invoices start, in words
 
 
 def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
@@ -157,7 +170,7 @@ def run_import(path: Path, settings: ReadSettings, *, missing: MissingChoice,
             batch.save()
     except _NothingToDo:
         return ImportResult(None, plan)  # rolled back: not even a log entry
-    return ImportResult(batch.id, plan)
+    return ImportResult(batch.id, plan, (start or Start()).in_words())
 
 
 class _NothingToDo(Exception):

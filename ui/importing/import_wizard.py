@@ -688,7 +688,8 @@ class DonePage(QWizardPage):
         dry_run = wizard.page(DRY_RUN_PAGE)
         assert isinstance(dry_run, DryRunPage)
         self.summary.setPlainText(import_summary(result.plan, settings, done=True,
-                                                 missing=dry_run.missing()))
+                                                 missing=dry_run.missing(),
+                                                 started=result.started))
         self._done = True
         self.completeChanged.emit()
 

@@ -230,6 +230,8 @@ def test_one_long_overdue_account_is_given_its_own_start_in_the_table(
     go_next(wizard, qtbot)
     done = wizard.currentPage()
     qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
+    assert "their reminders started at the first reminder, or as chosen for single " \
+        "accounts." in done.summary.toPlainText()
     wizard.accept()
     window.close()
     with opened(company_file):
