@@ -661,10 +661,13 @@ def _reason(reason: str, prompt: str) -> str:
     return reason
 
 
+PAYMENT_AUDITED = ("customer_id", "received_on", "amount_minor", "currency", "method",
+                   "reference")
+"""A payment's fields as its audit entries record them."""
+
+
 def _payment_fields(payment: Payment) -> dict[str, object]:
-    return {"customer_id": payment.customer_id, "received_on": payment.received_on,
-            "amount_minor": payment.amount_minor, "currency": payment.currency,
-            "method": payment.method, "reference": payment.reference}
+    return {name: getattr(payment, name) for name in PAYMENT_AUDITED}
 
 
 def _money(minor: int, currency: str) -> str:

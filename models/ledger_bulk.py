@@ -23,7 +23,13 @@ from models.db import insert_rows, json_object, one_of
 from models.errors import LedgerError
 from models.followup import LateStarts
 from models.kinds import InvoiceStatus
-from models.ledger import CustomerDraft, InvoiceDraft, customer_fields, invoice_problems
+from models.ledger import (
+    PAYMENT_AUDITED,
+    CustomerDraft,
+    InvoiceDraft,
+    customer_fields,
+    invoice_problems,
+)
 from models.schema import (
     Allocation,
     AuditEntry,
@@ -47,9 +53,7 @@ class RecordRefused(LedgerError):
 _AS_DRAFTED = {f.name: pw.fn.COALESCE(getattr(Invoice, f.name), "")
                for f in fields(InvoiceDraft)}
 # And of a payment (as models.ledger.record_payment records it).
-_PAYMENT_FIELDS = {"customer_id": Payment.customer, "received_on": Payment.received_on,
-                   "amount_minor": Payment.amount_minor, "currency": Payment.currency,
-                   "method": Payment.method, "reference": Payment.reference}
+_PAYMENT_FIELDS = {name: getattr(Payment, name) for name in PAYMENT_AUDITED}
 _INVOICE_FIELDS = ("number", "customer", "issue_date", "due_date", "amount_minor",
                    "open_minor", "currency", "status", "external_ref", "chase_from")
 

@@ -11,7 +11,7 @@ import pytest
 from models import db
 from models.check import check_store
 from models.db import writing
-from models.ledger import InvoiceDraft
+from models.ledger import InvoiceDraft, record_payment
 from models.ledger_bulk import NewInvoice, RecordRefused, add_invoices
 from models.schema import Allocation, AuditEntry, Invoice, Payment
 from tests.unit.ledger_helpers import TODAY, customer, invoice
@@ -42,6 +42,29 @@ def test_many_invoices_are_recorded_with_their_payments_ids_and_audit(
         AuditEntry.action == "add invoice")}
     assert added[ids[1]]["number"] == "B-2" and added[ids[1]]["amount_minor"] == 10_000
     assert check_store() == []
+
+
+def test_the_audit_of_many_reads_as_the_audit_of_one_typed_in(empty_store: db.Store) -> None:
+    zoe = customer("Zoë")
+    typed = invoice(zoe, 10_000, due_days_ago=30, number="TYPED-1")
+    record_payment(zoe, received_on=TODAY - dt.timedelta(days=10), amount_minor=2_500,
+                   method="other", reference="Paid in Xero", allocate_to=[(typed, 2_500)],
+                   today=TODAY)
+    with writing():
+        add_invoices([new(zoe, "B-1", paid_minor=2_500)._replace(reference="Paid in Xero")],
+                     today=TODAY)
+
+    def after(action: str) -> list[dict[str, object]]:
+        return [json.loads(e.after) for e in AuditEntry.select().where(
+            AuditEntry.action == action).order_by(AuditEntry.id)]
+
+    (one_invoice, many_invoice), (one_payment, many_payment) = (
+        after("add invoice"), after("record payment"))
+    assert {**one_invoice, "number": "B-1"} == many_invoice | {"due_date": one_invoice[
+        "due_date"], "issue_date": one_invoice["issue_date"]}
+    assert one_payment["allocations"][0].keys() == many_payment["allocations"][0].keys()
+    assert {k: v for k, v in one_payment.items() if k != "allocations"} == {
+        k: v for k, v in many_payment.items() if k != "allocations"}
 
 
 @pytest.mark.parametrize(("numbers", "refused_at", "reason"), [
