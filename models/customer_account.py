@@ -59,6 +59,7 @@ class CustomerHeader:
     days_since_contact: int | None
     promises_kept: int = 0
     promises_broken: int = 0
+    tax_number: str = ""  # VAT or tax registration number
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def customer_header(customer_id: int, as_of: dt.date, *,
         id=customer.id, code=customer.code, name=customer.name,
         contact_name=contact.name if contact else "",
         billing_email=customer.billing_email, phone=customer.phone, address=customer.address,
-        currency=customer.currency, net_days=_net_days(customer),
+        tax_number=customer.tax_number, currency=customer.currency,
+        net_days=_net_days(customer),
         balances=tuple(_balance(a) for a in accounts),
         on_hold=customer.on_hold, hold_reason=customer.hold_reason,
         has_plan=any(a.has_plan for a in accounts),
@@ -236,7 +238,8 @@ def customer_draft(customer_id: int) -> CustomerDraft:
         phone=customer.phone, address=customer.address, country=customer.country,
         language=customer.language, payment_terms_id=customer.payment_terms_id,
         credit_policy_id=customer.credit_policy_id,
-        followup_policy_id=customer.followup_policy_id, notes=customer.notes)
+        followup_policy_id=customer.followup_policy_id, notes=customer.notes,
+        tax_number=customer.tax_number)
 
 
 def _customer(customer_id: int) -> Customer:

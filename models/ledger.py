@@ -85,6 +85,7 @@ class CustomerDraft:
     credit_policy_id: int | None = None
     followup_policy_id: int | None = None
     notes: str = ""
+    tax_number: str = ""  # VAT or tax registration number
 
 
 @dataclass(frozen=True)
@@ -615,7 +616,14 @@ def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
             "phone": draft.phone.strip(), "address": draft.address.strip(), "country": country,
             "language": draft.language.strip() or "en",
             "payment_terms": draft.payment_terms_id, "credit_policy": draft.credit_policy_id,
-            "followup_policy": draft.followup_policy_id, "notes": draft.notes.strip()}
+            "followup_policy": draft.followup_policy_id, "notes": draft.notes.strip(),
+            "tax_number": tax_number_as_kept(draft.tax_number)}
+
+
+def tax_number_as_kept(text: str) -> str:
+    """A VAT or tax registration number as Duly keeps and compares it: without spaces, in
+    capitals ("gb 123 4567 89" is "GB123456789"), so one written either way is found."""
+    return "".join(text.split()).upper()
 
 
 def _next_customer_code() -> str:

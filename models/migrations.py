@@ -311,6 +311,12 @@ def _v9_chase_from(db: pw.Database) -> None:
     db.execute_sql('ALTER TABLE "invoice" ADD COLUMN "chase_from" DATE')
 
 
+def _v10_tax_number(db: pw.Database) -> None:
+    """A customer's VAT or tax registration number (none yet for those already here)."""
+    db.execute_sql('ALTER TABLE "customer" ADD COLUMN "tax_number" TEXT NOT NULL '
+                   "DEFAULT ''")
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -320,6 +326,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     7: _v7_letters_kept_whole,
     8: _v8_imports,
     9: _v9_chase_from,
+    10: _v10_tax_number,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -181,6 +181,8 @@ class Customer(BaseModel):
     phone = pw.TextField(default="")
     address = pw.TextField(default="")
     country = pw.CharField(max_length=2, default="")
+    # The customer's VAT or tax registration number, as models.ledger keeps it (v10).
+    tax_number = pw.TextField(default="")
     language = pw.CharField(max_length=8, default="en")
     currency = pw.CharField(max_length=3)
     payment_terms = restrict(PaymentTerms, null=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.imports.plan import ImportPlan, Match
+from models.imports.plan import TO_CONFIRM, ImportPlan, Match
 from models.imports.records import ReadSettings
 from models.imports.run import MissingChoice
 from models.imports.values import DateOrder
@@ -14,9 +14,9 @@ _SHOWN = 20  # rows listed per section; the rest are counted
 def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
                    missing: MissingChoice, started: str | None = None) -> str:
     """The plan in words: what is new, changed, unchanged, skipped and refused (with
-    lines and reasons), customers found by name, conflicts, invoices no longer in the
-    file; and whether it was imported (and then, ``started``: where its long-overdue
-    invoices' reminders started, in words)."""
+    lines and reasons), customers found by name, VAT number or e-mail, conflicts, invoices
+    no longer in the file; and whether it was imported (and then, ``started``: where its
+    long-overdue invoices' reminders started, in words)."""
     counts = plan.counts()
     order = {DateOrder.DAY_FIRST: "day first", DateOrder.MONTH_FIRST: "month first",
              None: "ISO"}[settings.date_order]
@@ -41,10 +41,9 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
                    "it is new.")
     elif plan.same_file_as is not None:
         out.append("This very file was imported before.")
-    out += _section("Found by name or e-mail (check each is the same customer):", [
-        f"{step.record.name} (line {step.record.line}): "
-        f"{'same name' if step.match is Match.NAME else 'same e-mail address'}"
-        for step in plan.customers if step.match in (Match.NAME, Match.EMAIL)])
+    out += _section("Found by name, VAT number or e-mail (check each is the same customer):", [
+        f"{step.record.name} (line {step.record.line}): {found_by(step.match)}"
+        for step in plan.customers if step.match in TO_CONFIRM])
     out += _section("Changed:", [
         f"{step.record.number}: " + "; ".join(
             f"{c.field} {c.before} → {c.after}" for c in step.changes)
@@ -71,6 +70,12 @@ def import_summary(plan: ImportPlan, settings: ReadSettings, *, done: bool,
     else:
         out.append("Imported.")
     return "\n".join(out) + "\n"
+
+
+def found_by(match: Match) -> str:
+    """What a customer found here for the user to confirm has in common with the file's."""
+    return {Match.NAME: "same name", Match.TAX_NUMBER: "same VAT number",
+            Match.EMAIL: "same e-mail address"}[match]
 
 
 def _section(title: str, lines: list[str]) -> list[str]:

@@ -2,11 +2,11 @@
 writing anything.
 
 Records are matched to what is already here by the program's own key first (kept from
-earlier imports); a customer not yet linked is matched by exact name or e-mail (the
-user confirms these), an invoice by its number when it is the same customer's and the
-same amount. The conflict rule: a field changes only where the file changed it since
-the last import; where Duly changed it too (and to something else), it is a conflict,
-shown side by side and never overwritten.
+earlier imports); a customer not yet linked is matched by exact name, VAT number or
+e-mail (the user confirms these), an invoice by its number when it is the same
+customer's and the same amount. The conflict rule: a field changes only where the file
+changed it since the last import; where Duly changed it too (and to something else), it
+is a conflict, shown side by side and never overwritten.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -37,7 +37,7 @@ from models.imports.records import (
 from models.imports.sources import Holds
 from models.imports.table import unreadable
 from models.kinds import ImportedKind, InvoiceStatus
-from models.ledger import invoice_problems
+from models.ledger import invoice_problems, tax_number_as_kept
 from models.mail import valid_address
 from models.money import format_money
 from models.schema import Customer, ExternalRecord, ImportBatch, Invoice
@@ -53,9 +53,14 @@ class Match(StrEnum):
 
     KEY = "key"  # by the program's own key, from an earlier import
     NAME = "name"  # by the customer's exact name (the user confirms)
+    TAX_NUMBER = "tax_number"  # by the customer's VAT number (the user confirms)
     EMAIL = "email"  # by the customer's e-mail address (the user confirms)
     NUMBER = "number"  # an invoice entered by hand with the same number and amount
     NEW = "new"
+
+
+TO_CONFIRM = (Match.NAME, Match.TAX_NUMBER, Match.EMAIL)
+"""The matches the user confirms (or says are another customer, who is then new)."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,7 @@ class ImportPlan:
     def count(self, step: CustomerStep | InvoiceStep) -> None:
         """Count a step as it streams past, keeping it when the user should see it."""
         if isinstance(step, CustomerStep):
-            if step.match in (Match.NAME, Match.EMAIL) or len(self.customers) < SHOWN:
+            if step.match in TO_CONFIRM or len(self.customers) < SHOWN:
                 self.customers.append(step)  # every match, for the user to confirm
             kind = "new" if step.customer_id is None else "changed" if (
                 step.changes or step.match is not Match.KEY) else "unchanged"
@@ -241,7 +246,7 @@ def plan_import(path: Path, settings: ReadSettings, *, today: dt.date | None = N
     """Read the file and work out what importing it would do ``today``; writes nothing.
 
     ``separate`` are the file's customers (by key) the user says are not the customer
-    here of the same name or e-mail: they are new."""
+    here of the same name, VAT number or e-mail: they are new."""
     plan = new_plan(path, settings)
     for _step in plan_steps(path, settings, plan, today=today, separate=separate,
                             progress=progress):
@@ -376,8 +381,9 @@ _SEEN = "import_seen_number"
 
 
 class _Known:
-    """What the store already has of this source: its customers' names and e-mails
-    once per dry run, and the records matching each block of the file as it comes."""
+    """What the store already has of this source: its customers' names, VAT numbers and
+    e-mails once per dry run, and the records matching each block of the file as it
+    comes."""
 
     def __init__(self, source: str, today: dt.date, separate: frozenset[str]) -> None:
         self.source = source
@@ -388,12 +394,16 @@ class _Known:
             (ExternalRecord.source == source)
             & (ExternalRecord.kind == ImportedKind.CUSTOMER)).tuples()}
         self.by_name: dict[str, int] = {}
+        self.by_tax_number: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
-        for customer_id, name, email in Customer.select(
-                Customer.id, Customer.name, Customer.billing_email).tuples():
+        for customer_id, name, tax_number, email in Customer.select(
+                Customer.id, Customer.name, Customer.tax_number,
+                Customer.billing_email).tuples():
             if customer_id in linked:
                 continue
             self.by_name.setdefault(name.strip().casefold(), customer_id)
+            if tax_number:
+                self.by_tax_number.setdefault(tax_number_as_kept(tax_number), customer_id)
             if email.strip():
                 self.by_email.setdefault(email.strip().casefold(), customer_id)
         self.customer_steps: dict[str, CustomerStep] = {}
@@ -434,7 +444,7 @@ class _Known:
         """A customer this source brought in before (read with the block's others)."""
         return self._row(ImportedKind.CUSTOMER, customer_id, Customer.id, (
             Customer.name, Customer.billing_email, Customer.phone, Customer.address,
-            Customer.currency))
+            Customer.tax_number, Customer.currency))
 
     def invoice(self, invoice_id: int) -> Any:
         """An invoice this source brought in before (read with the block's others)."""
@@ -459,6 +469,8 @@ class _Known:
             return step
         if record.email and not valid_address(record.email):
             record = _without_email(record)
+        if record.tax_number != (tax_number := tax_number_as_kept(record.tax_number)):
+            record = replace(record, tax_number=tax_number)  # compared and kept as Duly's
         found = self.records.get((ImportedKind.CUSTOMER, record.key))
         if found is not None:
             customer = self.customer(found[0])
@@ -470,6 +482,9 @@ class _Known:
                                 currency=record.currency or currency or "")
         elif (customer_id := self.by_name.get(record.name.casefold())) is not None:
             step = self._matched(record, customer_id, Match.NAME)
+        elif record.tax_number and (customer_id := self.by_tax_number.get(
+                record.tax_number)) is not None:
+            step = self._matched(record, customer_id, Match.TAX_NUMBER)
         elif record.email and (customer_id := self.by_email.get(
                 record.email.casefold())) is not None:
             step = self._matched(record, customer_id, Match.EMAIL)
@@ -501,8 +516,6 @@ class _Known:
 
 
 def _without_email(record: CustomerRecord) -> CustomerRecord:
-    from dataclasses import replace
-
     return replace(record, email="")
 
 
@@ -513,13 +526,15 @@ def _customer_changes(customer: Customer, record: CustomerRecord,
     fields = {"name": ("Name", customer.name, record.name),
               "email": ("E-mail", customer.billing_email, record.email),
               "phone": ("Phone", customer.phone, record.phone),
-              "address": ("Address", customer.address, record.address)}
+              "address": ("Address", customer.address, record.address),
+              "tax_number": ("VAT number", customer.tax_number, record.tax_number)}
     changes: list[FieldChange] = []
     conflicts: list[Conflict] = []
     for key, (label, in_duly, in_file) in fields.items():
         if not in_file or in_file == in_duly:
             continue
-        last = imported.get(key) if imported is not None else in_duly
+        # A field an earlier import did not keep (one Duly did not have then) was empty.
+        last = imported.get(key, "") if imported is not None else in_duly
         if last == in_file:
             continue  # the file did not change it since: Duly's edit stands
         if imported is not None and in_duly != last:
@@ -656,7 +671,7 @@ def imported_values(step: InvoiceStep | CustomerStep) -> dict[str, str]:
     if isinstance(step, CustomerStep):
         record = step.record
         return {"name": record.name, "email": record.email, "phone": record.phone,
-                "address": record.address}
+                "address": record.address, "tax_number": record.tax_number}
     assert step.due is not None
     given = {"due_date": step.due, "issue_date": step.record.issued,
              "amount_minor": step.record.total_minor}

@@ -235,7 +235,8 @@ class _Writer:
             name=step.record.name, currency=step.currency or self.settings.currency,
             billing_email=step.record.email, phone=step.record.phone,
             address=step.record.address, country=country_code(step.record.country),
-            payment_terms_id=_terms(step.record.terms_days)) for step in steps]
+            payment_terms_id=_terms(step.record.terms_days),
+            tax_number=step.record.tax_number) for step in steps]
         ids = add_customers(drafts)
         for step, customer_id in zip(steps, ids, strict=True):
             self.customer_ids[step.record.key] = customer_id
@@ -305,15 +306,21 @@ class _Writer:
                 currency=step.currency or self.settings.currency, billing_email=record.email,
                 phone=record.phone, address=record.address,
                 country=country_code(record.country),
-                payment_terms_id=_terms(record.terms_days)))
+                payment_terms_id=_terms(record.terms_days), tax_number=record.tax_number))
         else:
             customer_id = step.customer_id
             if step.changes:
+                # Only the fields the plan changes (named as plan._customer_changes names
+                # them): one in conflict, or edited in Duly since the file last gave it,
+                # stays as Duly has it.
+                after = {change.field: change.after for change in step.changes}
                 draft = customer_draft(customer_id)
                 update_customer(customer_id, replace(
-                    draft, name=record.name or draft.name,
-                    billing_email=record.email or draft.billing_email,
-                    phone=record.phone or draft.phone, address=record.address or draft.address))
+                    draft, name=after.get("Name", draft.name),
+                    billing_email=after.get("E-mail", draft.billing_email),
+                    phone=after.get("Phone", draft.phone),
+                    address=after.get("Address", draft.address),
+                    tax_number=after.get("VAT number", draft.tax_number)))
         self.customer_ids[record.key] = customer_id
         self._keep(ImportedKind.CUSTOMER, record.key, customer_id, imported_values(step))
 

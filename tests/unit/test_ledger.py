@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -32,6 +33,7 @@ from models.ledger import (
     record_payment,
     release_dispute,
     release_hold,
+    tax_number_as_kept,
     update_customer,
     update_invoice,
     void_invoice,
@@ -213,6 +215,29 @@ def test_customers_are_added_and_edited_with_clear_refusals(empty_store: db.Stor
                                        contact_name="Łukasz Nowak"))
     assert customer_draft(who).contact_name == "Łukasz Nowak"
     assert [r.name for r in customer_list(TODAY, today=TODAY)] == ["Acme Ltd"]
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("GB 123 4567 89", "GB123456789"),
+    ("  gb123456789 ", "GB123456789"),
+    ("de\u00a0123\t456 789", "DE123456789"),  # a no-break space or tab pasted in
+    ("CHE-123.456.789 mwst", "CHE-123.456.789MWST"),  # only spaces go, not punctuation
+    ("   ", ""),
+])
+def test_a_vat_number_is_kept_without_spaces_in_capitals(typed: str, kept: str) -> None:
+    assert tax_number_as_kept(typed) == kept
+
+
+def test_a_customers_vat_number_is_kept_as_the_rule_says_and_read_back(
+        empty_store: db.Store) -> None:
+    who = add_customer(CustomerDraft(code="", name="Acme Ltd", currency="GBP",
+                                     tax_number=" gb 123 4567 89 "))
+    assert customer_draft(who).tax_number == "GB123456789"
+    assert customer_header(who, TODAY, today=TODAY).tax_number == "GB123456789"
+    update_customer(who, replace(customer_draft(who), tax_number="ie 6388047v"))
+    assert customer_draft(who).tax_number == "IE6388047V"
+    update_customer(who, replace(customer_draft(who), tax_number=""))
+    assert customer_draft(who).tax_number == ""
 
 
 def test_every_field_of_a_customer_that_will_not_do_is_named_at_once(

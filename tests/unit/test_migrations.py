@@ -74,10 +74,16 @@ def _drop_v8(connection: sqlite3.Connection) -> None:
 
 
 def _drop_v9(connection: sqlite3.Connection) -> None:
+    _drop_v10(connection)
     connection.execute('ALTER TABLE "invoice" DROP COLUMN "chase_from"')
 
 
+def _drop_v10(connection: sqlite3.Connection) -> None:
+    connection.execute('ALTER TABLE "customer" DROP COLUMN "tax_number"')
+
+
 @pytest.mark.parametrize(("version", "undo"), [
+    (9, _drop_v10),  # v10: the customer's VAT number (customer.tax_number)
     (8, _drop_v9),  # v9: the follow-up clock (invoice.chase_from)
     (7, _drop_v8),  # v8: the import log and the rows' keys in their programs
 ])
@@ -98,6 +104,28 @@ def test_a_store_a_version_behind_gains_the_next_shape(tmp_path: Path, version: 
     finally:
         store.close()
     assert schema_of(path) == schema_of(new)
+
+
+def test_the_customers_of_a_v9_store_have_no_vat_number_yet(tmp_path: Path) -> None:
+    path = tmp_path / "v9.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        who = customer("Zoë Café")
+    finally:
+        store.close()
+    with sqlite3.connect(path) as connection:
+        _drop_v10(connection)
+        connection.execute("PRAGMA user_version = 9")
+    connection.close()
+
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 9
+        kept = Customer.get_by_id(who)
+        assert (kept.name, kept.tax_number) == ("Zoë Café", "")
+    finally:
+        store.close()
 
 
 def test_a_v6_store_keeps_its_letters_words_apart_and_forgets_failed_e_mails(

@@ -231,7 +231,9 @@ class CustomerAccountView(QWidget):
             self.name_label.fontMetrics().horizontalAdvance(header.name) + 4, NAME_ROOM))
         self.contact_label.setText(" · ".join(
             part for part in (header.code, header.contact_name, header.billing_email,
-                              header.phone) if part))
+                              header.phone,
+                              f"VAT {header.tax_number}" if header.tax_number else "")
+            if part))
         self._show_chips(header)
         self.last_contact_label.setText(contact_words(header.days_since_contact))
         self.last_contact_label.setToolTip(

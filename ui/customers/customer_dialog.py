@@ -73,6 +73,9 @@ class CustomerDialog(LedgerDialog):
         self.email_edit.setPlaceholderText("accounts@example.com")
         self.email_edit.textEdited.connect(lambda _text: self._errors.clear("billing_email"))
         self.phone_edit = QLineEdit()
+        self.tax_number_edit = QLineEdit()
+        self.tax_number_edit.setPlaceholderText("Or other tax registration number")
+        self.tax_number_edit.setMaxLength(40)
         self.address_edit = QPlainTextEdit()
         self.address_edit.setPlaceholderText("Street\nTown and postcode")
         self.address_edit.setTabChangesFocus(True)
@@ -117,6 +120,7 @@ class CustomerDialog(LedgerDialog):
         who.addRow("&E-mail:", self._errors.wrap("billing_email", self.email_edit,
                                                  aliases=("email",)))
         who.addRow("&Phone:", self._errors.wrap("phone", self.phone_edit))
+        who.addRow("&VAT number:", self._errors.wrap("tax_number", self.tax_number_edit))
         who.addRow("&Address:", self._errors.wrap("address", self.address_edit))
         who.addRow("C&ountry:", self._errors.wrap("country", self.country_combo))
 
@@ -159,6 +163,7 @@ class CustomerDialog(LedgerDialog):
             currency=self.currency_combo.currentText().strip().upper(),
             contact_name=self.contact_edit.text().strip(),
             billing_email=self.email_edit.text().strip(), phone=self.phone_edit.text().strip(),
+            tax_number=self.tax_number_edit.text().strip(),
             address=self.address_edit.toPlainText().strip(),
             country=str(self.country_combo.currentData() or ""),
             language=str(self.language_combo.currentData() or "en"),
@@ -181,6 +186,7 @@ class CustomerDialog(LedgerDialog):
         self.contact_edit.setText(draft.contact_name)
         self.email_edit.setText(draft.billing_email)
         self.phone_edit.setText(draft.phone)
+        self.tax_number_edit.setText(draft.tax_number)
         self.address_edit.setPlainText(draft.address)
         _select(self.country_combo, draft.country, draft.country)
         _select(self.language_combo, draft.language, draft.language)

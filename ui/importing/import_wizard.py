@@ -41,7 +41,7 @@ from models.errors import LedgerError
 from models.followup import default_policy_id, stages_by_policy
 from models.imports.detect import Detected, detect, read_settings
 from models.imports.mappings import mapping_as_preset, mapping_names, mapping_preset
-from models.imports.plan import ImportPlan, Match, plan_import
+from models.imports.plan import TO_CONFIRM, ImportPlan, plan_import
 from models.imports.records import (
     InvoiceRecord,
     ReadSettings,
@@ -60,7 +60,7 @@ from models.imports.sources import INVOICE_LIST_NEEDS, PRESETS, Field, Holds, Pr
 from models.imports.undo import can_undo, undo_import
 from models.imports.values import DateOrder, DecimalMark
 from models.money import format_amount
-from reports.import_summary import import_summary
+from reports.import_summary import found_by, import_summary
 from ui.common.list_table import list_table
 from ui.common.rows_model import Column, RowsModel
 from ui.common.style import mute
@@ -463,8 +463,8 @@ class DryRunPage(QWizardPage):
         row.addStretch(1)
         self.missing_box.hide()
         self.leave_radio.toggled.connect(self._show_summary)
-        self.matches_label = QLabel("Found here by name or e-mail address: untick any that "
-                                    "is a different customer, to add it as new.")
+        self.matches_label = QLabel("Found here by name, VAT number or e-mail address: untick "
+                                    "any that is a different customer, to add it as new.")
         self.matches_label.setWordWrap(True)
         self.matches = QListWidget()
         self.matches.setObjectName("importMatches")
@@ -507,7 +507,8 @@ class DryRunPage(QWizardPage):
         return wizard
 
     def separate(self) -> frozenset[str]:
-        """The customers found by name the user says are others (added as new)."""
+        """The customers found by name, VAT number or e-mail the user says are others
+        (added as new)."""
         return self._separate
 
     def start(self) -> Start:
@@ -557,15 +558,15 @@ class DryRunPage(QWizardPage):
         self.completeChanged.emit()
 
     def _offer_matches(self, plan: ImportPlan) -> None:
-        found = [s for s in plan.customers if s.match in (Match.NAME, Match.EMAIL)]
+        found = [s for s in plan.customers if s.match in TO_CONFIRM]
         shown = {self.matches.item(n).data(Qt.ItemDataRole.UserRole)
                  for n in range(self.matches.count())}
         blocked = self.matches.blockSignals(True)
         for step in found:
             if step.record.key in shown:
                 continue
-            how = "same name" if step.match is Match.NAME else "same e-mail address"
-            item = QListWidgetItem(f"{step.record.name} (line {step.record.line}): {how}")
+            item = QListWidgetItem(f"{step.record.name} (line {step.record.line}): "
+                                   f"{found_by(step.match)}")
             item.setData(Qt.ItemDataRole.UserRole, step.record.key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)

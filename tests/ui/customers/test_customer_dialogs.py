@@ -362,11 +362,25 @@ def test_a_new_customer_needs_a_name_and_starts_in_the_business_currency(qtbot):
             draft.followup_policy_id, draft.code) == ("Bramble Bakery", "EUR", "IE", 2, None, "")
 
 
+def test_a_vat_number_typed_in_goes_with_the_customer(qtbot):
+    dialog = CustomerDialog(choices=CHOICES)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name_edit, "Bramble Bakery")
+    qtbot.keyClicks(dialog.tax_number_edit, " gb 123 4567 89 ")
+    qtbot.mouseClick(dialog.save_button, LEFT)
+
+    draft = dialog.accepted_draft
+    assert draft is not None
+    assert draft.tax_number == "gb 123 4567 89"  # the ledger keeps it its own way
+
+
 def test_editing_a_customer_keeps_what_the_lists_do_not_offer(qtbot):
     draft = CustomerDraft(code="C00033", name="Иванов ООД", currency="EUR", country="BG",
                           language="bg", contact_name="Мария Иванова",
                           billing_email="a@b.example", payment_terms_id=1,
-                          credit_policy_id=5, followup_policy_id=9, notes="Calls back.")
+                          credit_policy_id=5, followup_policy_id=9, notes="Calls back.",
+                          tax_number="BG123456789")
     dialog = CustomerDialog(choices=CHOICES, draft=draft, editing=True)
     qtbot.addWidget(dialog)
     dialog.show()

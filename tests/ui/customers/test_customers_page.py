@@ -437,6 +437,25 @@ def test_editing_a_customer_changes_the_header(page, qtbot):
     assert "Sam Hughes" in page.view.contact_label.text()
 
 
+def test_a_vat_number_edited_is_kept_as_the_ledger_writes_it_and_shown(page, qtbot):
+    from models.customer_account import customer_draft
+
+    show(qtbot, page, CHRONIC)
+    page.edit_customer_action.trigger()
+    dialog = dialog_of(qtbot, page, CustomerDialog)
+    assert dialog.tax_number_edit.text() == ""
+    qtbot.keyClicks(dialog.tax_number_edit, "gb 123 4567 89")
+    with posted_and_reloaded(qtbot, page, CHRONIC):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+
+    assert customer_draft(CHRONIC).tax_number == "GB123456789"
+    assert "VAT GB123456789" in page.view.contact_label.text()
+    page.edit_customer_action.trigger()
+    again = dialog_of(qtbot, page, CustomerDialog, besides=dialog)
+    assert again.tax_number_edit.text() == "GB123456789"
+    again.reject()
+
+
 def test_the_menu_actions_carry_their_shortcuts(page):
     shortcuts = {a.text(): a.shortcut().toString() for a in page.actions_for_menu()}
 

@@ -11,7 +11,13 @@ from PySide6.QtWidgets import QMessageBox, QWizard
 
 from models import db
 from models.schema import Customer, Invoice
-from tests.unit.imports.exports import XERO_INVOICE_HEADER, write_csv, xero_line
+from tests.unit.imports.exports import (
+    XERO_CONTACTS_HEADER,
+    XERO_INVOICE_HEADER,
+    write_csv,
+    xero_contact,
+    xero_line,
+)
 from ui.importing.import_wizard import (
     COLUMNS_PAGE,
     DONE_PAGE,
@@ -192,6 +198,37 @@ def test_a_customer_found_by_name_can_be_told_apart_and_old_debts_given_a_start(
     with opened(company_file):
         assert Customer.select().where(Customer.name == "Acme Ltd").count() == 2
         assert Invoice.get(Invoice.number == "INV-0009").chase_from is None  # by age
+
+
+def test_a_customer_found_by_vat_number_is_listed_to_confirm_and_can_be_told_apart(
+        open_window, company_file, qtbot, tmp_path) -> None:
+    from models.ledger import CustomerDraft, add_customer
+
+    with opened(company_file):
+        add_customer(CustomerDraft(code="ACME", name="Acme Trading Limited", currency="EUR",
+                                   tax_number="GB123456789"))
+    path = write_csv(tmp_path / "Contacts.csv", XERO_CONTACTS_HEADER, [
+        xero_contact("Acme Ltd", account="X-7", tax_number="gb 123 4567 89")])
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(path))
+    go_next(wizard, qtbot)
+    go_next(wizard, qtbot)
+    dry_run = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Dry run" in dry_run.summary.toPlainText(), timeout=WAIT)
+    assert [dry_run.matches.item(n).text() for n in range(dry_run.matches.count())] == [
+        "Acme Ltd (line 2): same VAT number"]
+    assert "Customers: 0 new" in dry_run.summary.toPlainText()
+
+    dry_run.matches.item(0).setCheckState(Qt.CheckState.Unchecked)  # another company
+    qtbot.waitUntil(lambda: "Customers: 1 new" in dry_run.summary.toPlainText(), timeout=WAIT)
+    go_next(wizard, qtbot)
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
+    wizard.accept()
+    window.close()
+    with opened(company_file):
+        assert Customer.select().where(Customer.tax_number == "GB123456789").count() == 2
 
 
 def test_one_long_overdue_account_is_given_its_own_start_in_the_table(

@@ -104,6 +104,15 @@ XERO_CONTACTS_HEADER = (
     "DueDateSalesDay", "DueDateSalesTerm")
 
 
+def xero_contact(name: str, *, account: str = "", email: str = "", phone: str = "",
+                 tax_number: str = "") -> list[str]:
+    """One row of a Xero contacts export."""
+    values = dict.fromkeys(XERO_CONTACTS_HEADER, "")
+    values.update({"*ContactName": name, "AccountNumber": account, "EmailAddress": email,
+                   "PhoneNumber": phone, "TaxNumber": tax_number})
+    return [values[column] for column in XERO_CONTACTS_HEADER]
+
+
 def qbd_iif(path: Path) -> Path:
     """A QuickBooks Desktop IIF export: a customer list, then invoices, a credit memo and a
     payment as TRNS/SPL/ENDTRNS blocks; tab-separated, Windows encoding, MM/DD/YY."""

@@ -4,13 +4,15 @@ every refused row named with its line and reason."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from models import db
 from models.check import check_store
-from models.customer_account import customer_list
+from models.customer_account import customer_draft, customer_list
 from models.errors import LedgerError
 from models.imports.detect import detect, read_settings
 from models.imports.plan import Match, plan_import
@@ -24,15 +26,27 @@ from models.ledger import (
     InvoiceDraft,
     add_customer,
     add_invoice,
+    update_customer,
     update_invoice,
 )
 from models.schema import Allocation, Customer, ExternalRecord, ImportBatch, Invoice, Payment
-from tests.unit.imports.exports import XERO_INVOICE_HEADER, write_csv, xero_line
+from reports.import_summary import import_summary
+from tests.unit.imports.exports import (
+    XERO_CONTACTS_HEADER,
+    XERO_INVOICE_HEADER,
+    write_csv,
+    xero_contact,
+    xero_line,
+)
 from tests.unit.ledger_helpers import TODAY
 
 
 def xero_file(path: Path, *lines: list[str]) -> Path:
     return write_csv(path, XERO_INVOICE_HEADER, list(lines))
+
+
+def contacts(path: Path, *rows: list[str]) -> Path:
+    return write_csv(path, XERO_CONTACTS_HEADER, list(rows))
 
 
 def settings(path: Path) -> ReadSettings:
@@ -314,6 +328,99 @@ def test_a_customer_the_user_says_is_another_is_added_not_matched(
                separate=frozenset({"Acme Ltd"}))
     assert Customer.select().where(Customer.name == "Acme Ltd").count() == 2
     assert Invoice.get(Invoice.number == "INV-0002").customer.code != "ACME"
+
+
+def test_a_customer_here_is_found_by_vat_number_however_written_for_the_user_to_confirm(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    here = add_customer(CustomerDraft(code="ACME", name="Acme Trading Limited",
+                                      currency="GBP", tax_number="GB 123 4567 89"))
+    path = contacts(tmp_path / "Contacts.csv",
+                    xero_contact("Acme Ltd", account="X-7", tax_number="gb123456789"),
+                    xero_contact("Bee Ltd", account="X-8", tax_number="gb 999 9999 99"))
+
+    plan = plan_import(path, settings(path))
+    (acme,) = [s for s in plan.customers if s.record.key == "X-7"]
+    assert (acme.match, acme.customer_id) == (Match.TAX_NUMBER, here)
+    assert plan.counts()["customers_new"] == 1  # Bee Ltd
+    summary = import_summary(plan, settings(path), done=False, missing=MissingChoice.LEAVE)
+    assert "Acme Ltd (line 2): same VAT number" in summary
+
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    assert Customer.select().count() == 2  # matched, not duplicated
+    assert ExternalRecord.get(ExternalRecord.key == "X-7").row_id == here
+    # A new customer keeps its VAT number, as Duly keeps one.
+    assert Customer.get(Customer.code == "X-8").tax_number == "GB999999999"
+
+
+def test_a_customer_found_by_vat_number_the_user_says_is_another_is_added_as_new(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    add_customer(CustomerDraft(code="ACME", name="Acme Trading Limited", currency="GBP",
+                               tax_number="GB123456789"))
+    path = contacts(tmp_path / "Contacts.csv",
+                    xero_contact("Acme Ltd", account="X-7", tax_number="GB 123 4567 89"))
+
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY,
+               separate=frozenset({"X-7"}))
+    assert [(c.code, c.name, c.tax_number) for c in Customer.select().order_by(Customer.id)] \
+        == [("ACME", "Acme Trading Limited", "GB123456789"),
+            ("X-7", "Acme Ltd", "GB123456789")]
+
+
+def test_a_customer_here_without_a_vat_number_gets_the_files(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    here = add_customer(CustomerDraft(code="ACME", name="Acme Ltd", currency="GBP"))
+    path = contacts(tmp_path / "Contacts.csv",
+                    xero_contact("Acme Ltd", account="X-7", tax_number="gb 123 4567 89"))
+
+    (acme,) = plan_import(path, settings(path)).customers
+    assert acme.match is Match.NAME
+    assert [(c.field, c.before, c.after) for c in acme.changes] == [
+        ("VAT number", "", "GB123456789")]
+    run_import(path, settings(path), missing=MissingChoice.LEAVE, today=TODAY)
+    assert Customer.get_by_id(here).tax_number == "GB123456789"
+
+
+def test_a_vat_number_changed_in_duly_and_in_the_file_is_a_conflict_left_as_duly_has_it(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    first = contacts(tmp_path / "first.csv", xero_contact(
+        "Acme Ltd", account="X-7", phone="0161 496 0000", tax_number="GB111111111"))
+    run_import(first, settings(first), missing=MissingChoice.LEAVE, today=TODAY)
+    acme = Customer.get(Customer.code == "X-7").id
+    update_customer(acme, replace(customer_draft(acme), tax_number="GB222222222"))
+    newer = contacts(tmp_path / "newer.csv", xero_contact(
+        "Acme Ltd", account="X-7", phone="0161 496 0999", tax_number="GB333333333"))
+
+    plan = plan_import(newer, settings(newer))
+    assert [(c.field, c.in_duly, c.in_file) for c in plan.conflicts] == [
+        ("VAT number", "GB222222222", "GB333333333")]
+    run_import(newer, settings(newer), missing=MissingChoice.LEAVE, today=TODAY)
+    kept = Customer.get_by_id(acme)
+    # The phone changed in the file only and is taken; the VAT number stays as typed.
+    assert (kept.phone, kept.tax_number) == ("0161 496 0999", "GB222222222")
+
+
+def test_a_customer_imported_before_duly_kept_vat_numbers_gets_the_files_unless_typed_in(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    first = contacts(tmp_path / "first.csv", xero_contact("Acme Ltd", account="X-7"),
+                     xero_contact("Bee Ltd", account="X-8"))
+    run_import(first, settings(first), missing=MissingChoice.LEAVE, today=TODAY)
+    with db.writing():  # as an import before schema v10 kept them: no VAT number
+        for record in ExternalRecord.select():
+            kept = json.loads(record.imported)
+            del kept["tax_number"]
+            record.imported = json.dumps(kept)
+            record.save()
+    bee = Customer.get(Customer.code == "X-8").id
+    update_customer(bee, replace(customer_draft(bee), tax_number="GB222222222"))
+    newer = contacts(tmp_path / "newer.csv",
+                     xero_contact("Acme Ltd", account="X-7", tax_number="GB111111111"),
+                     xero_contact("Bee Ltd", account="X-8", tax_number="GB333333333"))
+
+    plan = plan_import(newer, settings(newer))
+    assert [(c.what, c.field) for c in plan.conflicts] == [("Customer Bee Ltd", "VAT number")]
+    run_import(newer, settings(newer), missing=MissingChoice.LEAVE, today=TODAY)
+    assert [(c.code, c.tax_number) for c in Customer.select().order_by(Customer.code)] == [
+        ("X-7", "GB111111111"), ("X-8", "GB222222222")]
 
 
 def test_the_user_can_start_the_old_debts_at_the_stage_their_age_reached_or_one_chosen(

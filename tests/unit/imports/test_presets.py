@@ -126,7 +126,7 @@ def test_xero_contacts_bring_customers_with_their_terms(empty_store: db.Store,
                                                         tmp_path: Path) -> None:
     path = write_csv(tmp_path / "Contacts.csv", XERO_CONTACTS_HEADER, [
         ["Zoë Café", "ZC-1", "ap@zoe.example", "Zoë", "Ødegård", "", "1 Rue de la Paix", "",
-         "", "", "Paris", "", "75002", "FR", "+33 1 23 45 67 89", "FR123", "45",
+         "", "", "Paris", "", "75002", "FR", "+33 1 23 45 67 89", "fr 40 303265045", "45",
          "DAYSAFTERBILLDATE"],
         ["No Mail Ltd", "", "not an address", "", "", "", "", "", "", "", "", "", "", "", "",
          "", "", ""]])
@@ -136,6 +136,7 @@ def test_xero_contacts_bring_customers_with_their_terms(empty_store: db.Store,
     assert (zoe.name, zoe.billing_email, zoe.country, zoe.phone) == (
         "Zoë Café", "ap@zoe.example", "FR", "+33 1 23 45 67 89")
     assert PaymentTerms.get_by_id(zoe.payment_terms).net_days == 45
+    assert zoe.tax_number == "FR40303265045"  # as Duly keeps a VAT number
     # An address mail cannot reach is left out rather than refusing the customer.
     assert Customer.get(Customer.name == "No Mail Ltd").billing_email == ""
     assert result.plan.counts()["customers_new"] == 2
