@@ -288,25 +288,28 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
                  "'currency', '')", (eur,))
     book.execute("INSERT INTO billterms VALUES (?, 'Net 30', '', ?, 0, NULL, 'GNC_TERM_TYPE_DAYS',"
                  " 30, 0, 0, 1, 0)", (net30, 2 + more_customers + invoices))  # who uses them
-    people = []  # tax_included 3: "use the global setting", as GnuCash writes a customer
-    for n, (name, email) in enumerate((("Brasserie Zoë", "compta@zoe.example"),
-                                       ("Acme SARL", ""))):
-        customer = guid()
+    addresses = [f"{kind}_{part}" for kind in ("addr", "shipaddr") for part in
+                 ("name", "addr1", "addr2", "addr3", "addr4", "phone", "fax", "email")]
+
+    def customer(name: str, number: str, **address: str) -> str:
+        # GnuCash writes a field of an address left empty as '' (reading a NULL, it drops
+        # the whole address), and tax_included 3: "use the global setting".
+        found = guid()
         book.execute(
             "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
-            "credit_num, credit_denom, currency, tax_override, addr_name, addr_addr1, addr_addr2,"
-            " addr_phone, addr_email, terms, tax_included) VALUES (?, ?, ?, '', 1, 0, 1, 0, 1, ?,"
-            " 0, ?, '3 rue des Lilas', '75011 Paris', '+33 1 40 00 00 00', ?, ?, 3)",
-            (customer, name, f"{n + 1:06d}", eur, name, email, net30))
-        people.append(customer)
-    for n in range(more_customers):
-        customer = guid()
-        book.execute(
-            "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
-            "credit_num, credit_denom, currency, tax_override, terms, tax_included) VALUES (?, "
-            "?, ?, '', 1, 0, 1, 0, 1, ?, 0, ?, 3)",
-            (customer, f"Client {n:05d}", f"C{n:06d}", eur, net30))
-        people.append(customer)
+            f"credit_num, credit_denom, currency, tax_override, {', '.join(addresses)}, terms, "
+            f"tax_included) VALUES (?, ?, ?, '', 1, 0, 1, 0, 1, ?, 0, "
+            f"{', '.join('?' * len(addresses))}, ?, 3)",
+            (found, name, number, eur, *(address.get(column, "") for column in addresses),
+             net30))
+        return found
+
+    people = [customer(name, f"{n + 1:06d}", addr_name=name, addr_addr1="3 rue des Lilas",
+                       addr_addr2="75011 Paris", addr_phone="+33 1 40 00 00 00",
+                       addr_email=email)
+              for n, (name, email) in enumerate((("Brasserie Zoë", "compta@zoe.example"),
+                                                 ("Acme SARL", "")))]
+    people += [customer(f"Client {n:05d}", f"C{n:06d}") for n in range(more_customers)]
     job = guid()
     book.execute("INSERT INTO jobs VALUES (?, '000001', 'Terrasse', '', 1, 2, ?)", (job, people[1]))
 
