@@ -151,7 +151,9 @@ def _transaction(element: Element, book: XmlBook) -> None:
     posted = _text(element, "trn:date-posted/ts:date") or None
     for slot in element.findall("trn:slots/slot", _NS):
         if _text(slot, "slot:key") == "trans-date-due":
-            book.due[guid] = _text(slot, "slot:value/gdate")
+            # A date, if the book keeps one; GnuCash 4.13 writes a timestamp, with its offset.
+            book.due[guid] = (_text(slot, "slot:value/gdate")
+                              or _text(slot, "slot:value/ts:date"))
     for split in element.findall("trn:splits/trn:split", _NS):
         lot = _text(split, "split:lot")
         if lot:

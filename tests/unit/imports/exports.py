@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 XERO_INVOICE_HEADER = (
@@ -258,13 +258,24 @@ GNUCASH_VERSIONS = (
 _STRING, _GUID, _TIME, _FRAME, _GDATE = 4, 5, 6, 9, 10
 
 
+def _due_moment(posted: dt.date, due: Mapping[str, dt.date] | None, number: str) -> str:
+    """When an invoice is due, as GnuCash 4.13 keeps it (a UTC time): the day its terms say
+    at 10:59 UTC, as GnuCash works it out; a day it is given (``due``, by number) at that
+    day's local midnight, as GnuCash's Python bindings post an invoice."""
+    if due is None or number not in due:
+        return f"{posted + dt.timedelta(days=30)} 10:59:00"
+    midnight = dt.datetime.combine(due[number], dt.time()).astimezone(dt.UTC)
+    return midnight.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
-                 more_customers: int = 0) -> Path:
+                 more_customers: int = 0, due: Mapping[str, dt.date] | None = None) -> Path:
     """A GnuCash SQLite book that GnuCash itself opens: its accounts, customers (one through
     a job), posted invoices in the receivable account (each with its line, its transaction
     and lot linked to it as GnuCash posts one), a payment in the first one's lot, an
     unposted draft; with ``more_customers``, that many more, the invoices after the third
-    spread over them."""
+    spread over them. Each invoice is due after its terms (Net 30), or when ``due`` says
+    (by number), kept as GnuCash keeps a day it is given: that day's local midnight."""
     import sqlite3
     import uuid
 
@@ -361,7 +372,7 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
         split(tx, sales, -cents, None, "Invoice")
         slot(tx, "date-posted", _GDATE, day.strftime("%Y%m%d"))
         link(tx, invoice)
-        slot(tx, "trans-date-due", _TIME, f"{day + dt.timedelta(days=30)} 10:59:00")
+        slot(tx, "trans-date-due", _TIME, _due_moment(day, due, number))
         slot(tx, "trans-read-only", _STRING,
              "Generated from an invoice. Try unposting the invoice.")
         slot(tx, "trans-txn-type", _STRING, "I")
@@ -386,11 +397,12 @@ _GNC_NS = " ".join(f'xmlns:{p}="http://www.gnucash.org/XML/{p}"' for p in (
     "entry", "invoice", "job", "order", "owner", "taxtable", "tte", "vendor"))
 
 
-def gnucash_xml_book(path: Path, *, locked: bool = False) -> Path:
+def gnucash_xml_book(path: Path, *, locked: bool = False,
+                     due: Mapping[str, dt.date] | None = None) -> Path:
     """A GnuCash book as GnuCash 4.13 saves it by default, gzip-compressed XML, which GnuCash
     opens: its accounts, a customer, a job of another, two posted invoices (each with its
     line, its transaction and lot linked to it as GnuCash posts one), a payment in the first
-    one's lot, an unposted draft."""
+    one's lot, an unposted draft. Each invoice is due as in ``gnucash_book``."""
     import gzip
     import uuid
     from xml.sax.saxutils import escape
@@ -398,8 +410,11 @@ def gnucash_xml_book(path: Path, *, locked: bool = False) -> Path:
     def guid() -> str:
         return uuid.uuid4().hex
 
+    def stamp(moment: str) -> str:
+        return f"<ts:date>{moment} +0000</ts:date>"
+
     def ts(day: dt.date) -> str:  # a day GnuCash works out itself: 10:59 UTC
-        return f"<ts:date>{day} 10:59:00 +0000</ts:date>"
+        return stamp(f"{day} 10:59:00")
 
     def slot(key: str, kind: str, value: str) -> str:
         return (f"<slot><slot:key>{key}</slot:key><slot:value type=\"{kind}\">{value}"
@@ -468,7 +483,7 @@ def gnucash_xml_book(path: Path, *, locked: bool = False) -> Path:
     transactions = "".join(
         transaction(txn, day, number,
                     slot("date-posted", "gdate", f"<gdate>{day}</gdate>") + link(invoice)
-                    + slot("trans-date-due", "timespec", ts(day + dt.timedelta(days=30)))
+                    + slot("trans-date-due", "timespec", stamp(_due_moment(day, due, number)))
                     + slot("trans-read-only", "string",
                            "Generated from an invoice. Try unposting the invoice.")
                     + slot("trans-txn-type", "string", "I"),

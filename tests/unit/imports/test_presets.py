@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -198,6 +201,56 @@ def test_a_gnucash_book_in_compressed_xml_is_read_the_same(empty_store: db.Store
     assert first.customer.name == "Brasserie Zoë & Fils"
     assert Invoice.get(Invoice.number == "000002").customer.name == "Acme SARL"
     assert check_store() == []
+
+
+@pytest.fixture
+def in_paris() -> Iterator[None]:
+    """The local time zone is Paris's (an hour or two ahead of UTC), as for a user there."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Paris"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.parametrize("kind", ["SQLite", "XML"])
+def test_a_gnucash_invoice_is_due_when_gnucash_says_not_after_its_terms(
+        empty_store: db.Store, tmp_path: Path, in_paris: None, kind: str) -> None:
+    import gzip
+
+    from tests.unit.imports.exports import gnucash_book, gnucash_xml_book
+
+    build = gnucash_book if kind == "SQLite" else gnucash_xml_book
+    book = build(tmp_path / "books.gnucash", due={"000002": dt.date(2026, 10, 20)})
+    kept = gzip.decompress(book.read_bytes()) if kind == "XML" else book.read_bytes()
+    assert b"2026-10-19 22:00:00" in kept  # as GnuCash keeps 20 October in Paris: in UTC
+    _detected, result = imported(book)
+    assert not result.plan.refused
+    # Not 2 October, Net 30 from its date:
+    assert Invoice.get(Invoice.number == "000002").due_date == dt.date(2026, 10, 20)
+    assert Invoice.get(Invoice.number == "000001").due_date == dt.date(2026, 10, 1)
+    assert check_store() == []
+
+
+def test_a_gnucash_due_date_kept_as_a_date_is_read_as_it_is(empty_store: db.Store,
+                                                              tmp_path: Path) -> None:
+    import sqlite3
+
+    from tests.unit.imports.exports import gnucash_book
+
+    book = gnucash_book(tmp_path / "books.gnucash")
+    with sqlite3.connect(book) as connection:
+        connection.execute(
+            "UPDATE slots SET slot_type = 10, gdate_val = '20261020', timespec_val = "
+            "'1970-01-01 00:00:00' WHERE name = 'trans-date-due' AND obj_guid = "
+            "(SELECT post_txn FROM invoices WHERE id = '000002')")
+    connection.close()
+    imported(book)
+    assert Invoice.get(Invoice.number == "000002").due_date == dt.date(2026, 10, 20)
 
 
 def test_a_hostile_xml_book_is_refused_without_expanding_its_entities(
