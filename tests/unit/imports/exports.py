@@ -398,11 +398,12 @@ _GNC_NS = " ".join(f'xmlns:{p}="http://www.gnucash.org/XML/{p}"' for p in (
 
 
 def gnucash_xml_book(path: Path, *, locked: bool = False,
-                     due: Mapping[str, dt.date] | None = None) -> Path:
+                     due: Mapping[str, dt.date] | None = None, lines: int = 1) -> Path:
     """A GnuCash book as GnuCash 4.13 saves it by default, gzip-compressed XML, which GnuCash
     opens: its accounts, a customer, a job of another, two posted invoices (each with its
-    line, its transaction and lot linked to it as GnuCash posts one), a payment in the first
-    one's lot, an unposted draft. Each invoice is due as in ``gnucash_book``."""
+    ``lines`` lines sharing its amount, its transaction and lot linked to it as GnuCash posts
+    one), a payment in the first one's lot, an unposted draft. Each invoice is due as in
+    ``gnucash_book``."""
     import gzip
     import uuid
     from xml.sax.saxutils import escape
@@ -499,15 +500,18 @@ def gnucash_xml_book(path: Path, *, locked: bool = False,
              f"</gnc:GncBillTerm>")
     customers = (customer(zoe, "000001", "Brasserie Zoë & Fils", "compta@zoe.example")
                  + customer(acme, "000002", "Acme SARL", ""))
+    # Each line in whole cents (the first ones a cent more), as GnuCash rounds each line.
     entries = "".join(
         f'<gnc:GncEntry version="2.0.0">{ref("entry:guid", guid())}<entry:date>{ts(day)}'
         f"</entry:date><entry:entered>{ts(day)}</entry:entered><entry:description>Consulting"
         f"</entry:description><entry:qty>1/1</entry:qty>{ref('entry:i-acct', sales)}"
-        f"<entry:i-price>{cents}/100</entry:i-price>{ref('entry:invoice', invoice)}"
+        f"<entry:i-price>{cents // lines + (line < cents % lines)}/100</entry:i-price>"
+        f"{ref('entry:invoice', invoice)}"
         f"<entry:i-disc-type>PERCENT</entry:i-disc-type><entry:i-disc-how>PRETAX"
         f"</entry:i-disc-how><entry:i-taxable>1</entry:i-taxable><entry:i-taxincluded>0"
         f"</entry:i-taxincluded></gnc:GncEntry>"
-        for _number, day, _kind, _who, cents, invoice, _txn, _lot in invoices)
+        for _number, day, _kind, _who, cents, invoice, _txn, _lot in invoices
+        for line in range(lines))
     documents = "".join(
         f'<gnc:GncInvoice version="2.0.0">{ref("invoice:guid", invoice)}<invoice:id>{number}'
         f"</invoice:id>{owner('invoice:owner', kind, who)}<invoice:opened>{ts(day)}"
@@ -528,7 +532,7 @@ def gnucash_xml_book(path: Path, *, locked: bool = False,
     counts = "".join(f'<gnc:count-data cd:type="{kind}">{count}</gnc:count-data>\n'
                      for kind, count in (("commodity", 1), ("account", 4), ("transaction", 3),
                                          ("gnc:GncBillTerm", 1), ("gnc:GncCustomer", 2),
-                                         ("gnc:GncEntry", 2), ("gnc:GncInvoice", 3),
+                                         ("gnc:GncEntry", 2 * lines), ("gnc:GncInvoice", 3),
                                          ("gnc:GncJob", 1)))
     commodities = (f'<gnc:commodity version="2.0.0">{eur}<cmdty:get_quotes/><cmdty:quote_source>'
                    f"currency</cmdty:quote_source><cmdty:quote_tz/></gnc:commodity>\n"
