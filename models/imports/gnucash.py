@@ -6,11 +6,18 @@ The SQLite format is read here (tables as GnuCash 3–5 write them: ``customers`
 GnuCash (a row in ``gnclock``) is read anyway, as last saved. An invoice's total is its
 posting split in the receivable account, what is owed the sum of its lot; it is due
 when its posting transaction says (slot ``trans-date-due``), else after its terms.
+
+GnuCash keeps a day as a moment, in UTC: a day it works out itself at 10:59 UTC ("neutral
+time", the same day in nearly every time zone), a day it is given (through its Python
+bindings, for one) at that day's local midnight, "2026-10-19 22:00:00" for 20 October in
+Paris. It shows the moment in the local time zone, and so does Duly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
@@ -26,6 +33,12 @@ from models.money import to_minor
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # gncOwner.h: the owner types an invoice can have; a job belongs to a customer.
 _CUSTOMER, _JOB = 2, 3
+# kvp-value.hpp: the slot types a due date can be kept as (GnuCash 4.13 writes a time).
+_TIME_SLOT, _GDATE_SLOT = 6, 10
+# A date ("20261124", "2026-11-24") or a timestamp ("2026-11-24 10:59:00", UTC, in SQLite;
+# "20261124105900" before ISO dates; "2026-11-24 10:59:00 +0000" in XML).
+_DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)"
+                   r"(?:[ T]?(\d\d):?(\d\d):?(\d\d)(?: ?([+-])(\d\d):?(\d\d))?)?")
 
 
 def is_gnucash(path: Path) -> bool:
@@ -113,12 +126,14 @@ def _sqlite_book(path: Path) -> _Book:
             jobs = dict(connection.execute("SELECT guid, owner_guid FROM jobs"))
             rows = connection.execute(
                 "SELECT i.id, i.date_posted, i.owner_type, i.owner_guid, i.post_txn, "
-                "i.post_lot, m.mnemonic, t.duedays, (SELECT gdate_val FROM slots WHERE "
+                "i.post_lot, m.mnemonic, t.duedays, (SELECT CASE slot_type WHEN ? THEN "
+                "timespec_val WHEN ? THEN gdate_val END FROM slots WHERE "
                 "obj_guid = i.post_txn AND name = 'trans-date-due') FROM invoices i "
                 "LEFT JOIN commodities m ON m.guid = i.currency "
                 "LEFT JOIN billterms t ON t.guid = i.terms "
                 "WHERE i.post_txn IS NOT NULL AND i.owner_type IN (?, ?) "
-                "ORDER BY i.date_posted, i.id", (_CUSTOMER, _JOB)).fetchall()
+                "ORDER BY i.date_posted, i.id",
+                (_TIME_SLOT, _GDATE_SLOT, _CUSTOMER, _JOB)).fetchall()
             return _Book(_customers(connection), [
                 _Invoice(number, posted, jobs.get(owner, owner) if kind == _JOB else owner,
                          txn, lot, currency, days, due)
@@ -129,6 +144,8 @@ def _sqlite_book(path: Path) -> _Book:
 
 
 def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
+    # Invoices share their days; the local time zone is the same for the whole import.
+    day_of = functools.cache(_shown_day)
     for number, invoice in enumerate(book.invoices, start=1):
         customer = book.customers.get(invoice.owner)
         splits = book.lots.get(invoice.lot, [])
@@ -141,11 +158,11 @@ def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
         total, owed = posting[0], sum((value for _tx, value, _d in splits), Decimal(0))
         paid = [d for tx, _value, d in splits if tx != invoice.txn and d]
         try:
-            issued = _day(invoice.posted)
+            issued = day_of(invoice.posted)
             days = invoice.terms_days
-            due = _day(invoice.due) if invoice.due else (
+            due = day_of(invoice.due) if invoice.due else (
                 issued + dt.timedelta(days=days) if days is not None else issued)
-            paid_on = _day(max(paid)) if paid else None
+            paid_on = day_of(max(paid)) if paid else None
         except ValueError:
             yield RefusedRow(number, f"GnuCash invoice {invoice.number} has a date Duly "
                                      f"cannot read.")
@@ -191,7 +208,16 @@ def _lots(book: sqlite3.Connection) -> dict[str, list[tuple[str, Decimal, str | 
     return lots
 
 
-def _day(text: str) -> dt.date:
-    """A GnuCash date: "2026-11-24 10:59:00", "20261124105900" or "20261124"."""
-    digits = "".join(ch for ch in str(text) if ch.isdigit())
-    return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+def _shown_day(text: str) -> dt.date:
+    """The day GnuCash shows for a date it kept: a date as it is, a timestamp (UTC, or
+    with its offset) in the local time zone."""
+    found = _DATE.fullmatch(str(text).strip())
+    if found is None:
+        raise ValueError(f"not a GnuCash date: {text!r}")
+    year, month, day, hour, minute, second, sign, hours, minutes = found.groups()
+    if hour is None:
+        return dt.date(int(year), int(month), int(day))
+    offset = dt.timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+    moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                         tzinfo=dt.timezone(-offset if sign == "-" else offset))
+    return moment.astimezone().date()

@@ -1,6 +1,9 @@
-"""A GnuCash book in its default format, gzip-compressed XML, read as a stream with a
-hardened parser (defusedxml: no entity expansion, no external entities), so a book of
-any size is never held whole and a hostile file cannot blow up.
+"""A GnuCash book in its default format, gzip-compressed XML, read as a stream.
+
+The stream goes through expat, which builds no tree: only the fields the importer uses
+are kept, one object's at a time, so a book of any size is never held whole. A document
+type declaration is refused (GnuCash never writes one), and with it any entity to declare
+or expand and any external resource to fetch, so a hostile file cannot blow up.
 
 What it returns is plain data; ``models.imports.gnucash`` makes records of it.
 """
@@ -8,32 +11,51 @@ What it returns is plain data; ``models.imports.gnucash`` makes records of it.
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from xml.etree.ElementTree import Element
-
-from defusedxml.ElementTree import iterparse
+from typing import NoReturn
+from xml.parsers import expat
 
 from models.imports.table import FileRefused
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_NS = {
-    "gnc": "http://www.gnucash.org/XML/gnc", "cust": "http://www.gnucash.org/XML/cust",
-    "invoice": "http://www.gnucash.org/XML/invoice", "owner": "http://www.gnucash.org/XML/owner",
-    "job": "http://www.gnucash.org/XML/job", "trn": "http://www.gnucash.org/XML/trn",
-    "split": "http://www.gnucash.org/XML/split", "ts": "http://www.gnucash.org/XML/ts",
-    "addr": "http://www.gnucash.org/XML/addr", "cmdty": "http://www.gnucash.org/XML/cmdty",
-    "slot": "http://www.gnucash.org/XML/slot",
-    "billterm": "http://www.gnucash.org/XML/billterm",
-    "bt-days": "http://www.gnucash.org/XML/bt-days",
-}
+_CHUNK = 1 << 16
+
+# Tags as GnuCash writes them, with their prefixes: GnuCash's own reader matches them so.
+_CUSTOMER, _JOB, _TERMS, _INVOICE, _TRANSACTION = (
+    "gnc:GncCustomer", "gnc:GncJob", "gnc:GncBillTerm", "gnc:GncInvoice", "gnc:transaction")
+_SLOT = f"{_TRANSACTION}/trn:slots/slot"
+_SPLIT = f"{_TRANSACTION}/trn:splits/trn:split"
+_DUE_KEY = "trans-date-due"
 
 
-def _tag(prefixed: str) -> str:
-    prefix, name = prefixed.split(":")
-    return f"{{{_NS[prefix]}}}{name}"
+def _in(owner: str, *paths: str) -> tuple[str, ...]:
+    return tuple(f"{owner}/{path}" for path in paths)
+
+
+(_C_GUID, _C_NAME, _C_ADDR1, _C_ADDR2, _C_ADDR3, _C_ADDR4, _C_PHONE, _C_EMAIL, _C_TERMS,
+ _C_CURRENCY) = _C_FIELDS = _in(
+    _CUSTOMER, "cust:guid", "cust:name", "cust:addr/addr:addr1", "cust:addr/addr:addr2",
+    "cust:addr/addr:addr3", "cust:addr/addr:addr4", "cust:addr/addr:phone",
+    "cust:addr/addr:email", "cust:terms", "cust:currency/cmdty:id")
+_J_GUID, _J_OWNER = _J_FIELDS = _in(_JOB, "job:guid", "job:owner/owner:id")
+_T_GUID, _T_DAYS = _T_FIELDS = _in(_TERMS, "billterm:guid", "billterm:days/bt-days:due-days")
+(_I_ID, _I_POSTED, _I_OWNER_TYPE, _I_OWNER, _I_TXN, _I_LOT, _I_CURRENCY,
+ _I_TERMS) = _I_FIELDS = _in(
+    _INVOICE, "invoice:id", "invoice:posted/ts:date", "invoice:owner/owner:type",
+    "invoice:owner/owner:id", "invoice:posttxn", "invoice:postlot",
+    "invoice:currency/cmdty:id", "invoice:terms")
+_X_ID, _X_POSTED = _X_FIELDS = _in(_TRANSACTION, "trn:id", "trn:date-posted/ts:date")
+# A slot's value: a date, if the book keeps one; GnuCash 4.13 writes a due date as a time.
+_S_KEY, _S_GDATE, _S_TIME = _S_FIELDS = _in(
+    _SLOT, "slot:key", "slot:value/gdate", "slot:value/ts:date")
+_P_VALUE, _P_LOT = _P_FIELDS = _in(_SPLIT, "split:value", "split:lot")
+_LEAVES = frozenset(_C_FIELDS + _J_FIELDS + _T_FIELDS + _I_FIELDS + _X_FIELDS + _S_FIELDS
+                    + _P_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -73,7 +95,8 @@ class XmlBook:
     invoices: list[XmlInvoice] = field(default_factory=list)
     lots: dict[str, list[tuple[str, Decimal, str | None]]] = field(
         default_factory=lambda: defaultdict(list))
-    due: dict[str, str] = field(default_factory=dict)  # a transaction's due date
+    # A transaction's due date: a date "2026-10-20", or a timestamp with its offset.
+    due: dict[str, str] = field(default_factory=dict)
 
 
 def is_gnucash_xml(path: Path) -> bool:
@@ -85,75 +108,134 @@ def is_gnucash_xml(path: Path) -> bool:
         opener = gzip.open if start == _GZIP_MAGIC else open
         with opener(path, "rb") as stream:
             head = stream.read(4096)
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         return False
     return b"<gnc-v2" in head
 
 
 def read_xml(path: Path) -> XmlBook:
-    """Read the book, element by element."""
-    book = XmlBook()
-    handlers = {_tag("gnc:GncCustomer"): _customer, _tag("gnc:GncJob"): _job,
-                _tag("gnc:GncBillTerm"): _terms, _tag("gnc:GncInvoice"): _invoice,
-                _tag("gnc:transaction"): _transaction}
+    """Read the book as a stream, keeping only what the importer uses."""
+    reader = _Reader()
     try:
         with path.open("rb") as raw:
             start = raw.read(2)
         opener = gzip.open if start == _GZIP_MAGIC else open
         with opener(path, "rb") as stream:
-            for _event, element in iterparse(stream, events=("end",)):
-                handler = handlers.get(element.tag)
-                if handler is not None:
-                    handler(element, book)
-                    element.clear()  # a big book is never held whole
-    except (OSError, EOFError, SyntaxError, ValueError) as error:
+            while chunk := stream.read(_CHUNK):
+                reader.parser.Parse(chunk, False)
+            reader.parser.Parse(b"", True)
+    except (OSError, EOFError, zlib.error, expat.ExpatError, ValueError,
+            ArithmeticError) as error:
         raise FileRefused(f"{path.name} cannot be read as a GnuCash book: {error}.") from error
-    return book
+    return reader.book
 
 
-def _text(element: Element, path: str) -> str:
-    found = element.find(path, _NS)
-    return (found.text or "").strip() if found is not None else ""
+def _refuse(*_args: object) -> NoReturn:
+    raise ValueError("it declares a document type, which GnuCash never writes")
 
 
-def _customer(element: Element, book: XmlBook) -> None:
-    lines = tuple(_text(element, f"cust:addr/addr:addr{n}") for n in range(1, 5))
-    book.customers.append(XmlCustomer(
-        _text(element, "cust:guid"), _text(element, "cust:name"),
-        tuple(line for line in lines if line), _text(element, "cust:addr/addr:phone"),
-        _text(element, "cust:addr/addr:email"), _text(element, "cust:terms"),
-        _text(element, "cust:currency/cmdty:id")))
+class _Reader:
+    """Expat's handlers: outside the objects read, only a start tag is looked at; inside
+    one, the path to each element is followed and the text of the fields kept."""
 
+    def __init__(self) -> None:
+        self.book = XmlBook()
+        self.parser = parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.buffer_size = 1 << 16
+        # GnuCash never writes a document type; without one, no entity is declared (so none
+        # is expanded) and nothing is fetched. The other ways in are shut all the same.
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = _refuse
+        parser.EntityDeclHandler = _refuse
+        parser.ExternalEntityRefHandler = _refuse
+        parser.StartElementHandler = self.outside
+        self.path = ""  # from the object being read to the element open in it
+        self.above: list[str] = []  # the paths of the elements the open one is in
+        self.fields: dict[str, str] = {}
+        self.text: list[str] = []
+        self.splits: list[tuple[str, str]] = []  # a transaction's: value, lot
+        self.objects: dict[str, Callable[[], None]] = {
+            _CUSTOMER: self.customer, _JOB: self.job, _TERMS: self.terms,
+            _INVOICE: self.invoice, _TRANSACTION: self.transaction}
 
-def _job(element: Element, book: XmlBook) -> None:
-    book.jobs[_text(element, "job:guid")] = _text(element, "job:owner/owner:id")
+    def outside(self, name: str, _attributes: object) -> None:
+        """An element outside any object read: the start of one, or skipped."""
+        if name in self.objects:
+            self.path = name
+            self.fields = {}
+            self.splits = []
+            self.parser.StartElementHandler = self.start
+            self.parser.EndElementHandler = self.end
 
+    def start(self, name: str, _attributes: object) -> None:
+        """An element inside an object read; a field's text is gathered."""
+        self.above.append(self.path)
+        path = self.path = f"{self.path}/{name}"
+        if path in _LEAVES:
+            self.text = []
+            self.parser.CharacterDataHandler = self.text.append
 
-def _terms(element: Element, book: XmlBook) -> None:
-    days = _text(element, "billterm:days/bt-days:due-days")
-    if days.isdigit():
-        book.terms[_text(element, "billterm:guid")] = int(days)
+    def end(self, _name: str) -> None:
+        """The end of an element inside an object read, or of the object itself."""
+        path = self.path
+        if path in _LEAVES:
+            self.fields[path] = "".join(self.text).strip()
+            self.parser.CharacterDataHandler = None
+        elif path == _SLOT:
+            self.slot()
+        elif path == _SPLIT:
+            self.splits.append((self.fields.pop(_P_VALUE, ""), self.fields.pop(_P_LOT, "")))
+        if self.above:
+            self.path = self.above.pop()
+            return
+        self.objects[path]()
+        self.parser.StartElementHandler = self.outside
+        self.parser.EndElementHandler = None
 
+    def slot(self) -> None:
+        """A transaction's slot: its due date is kept, as a date or a timestamp."""
+        fields = self.fields
+        key, day, time = fields.pop(_S_KEY, ""), fields.pop(_S_GDATE, ""), fields.pop(_S_TIME, "")
+        if key == _DUE_KEY and (day or time):
+            fields[_DUE_KEY] = day or time
 
-def _invoice(element: Element, book: XmlBook) -> None:
-    txn = _text(element, "invoice:posttxn")
-    if not txn:
-        return  # not posted: a draft
-    book.invoices.append(XmlInvoice(
-        _text(element, "invoice:id"), _text(element, "invoice:posted/ts:date"),
-        _text(element, "invoice:owner/owner:type"), _text(element, "invoice:owner/owner:id"),
-        txn, _text(element, "invoice:postlot"), _text(element, "invoice:currency/cmdty:id"),
-        _text(element, "invoice:terms")))
+    def customer(self) -> None:
+        """A customer: its name, address, terms and currency."""
+        get = self.fields.get
+        lines = (get(_C_ADDR1, ""), get(_C_ADDR2, ""), get(_C_ADDR3, ""), get(_C_ADDR4, ""))
+        self.book.customers.append(XmlCustomer(
+            get(_C_GUID, ""), get(_C_NAME, ""), tuple(line for line in lines if line),
+            get(_C_PHONE, ""), get(_C_EMAIL, ""), get(_C_TERMS, ""), get(_C_CURRENCY, "")))
 
+    def job(self) -> None:
+        """A job: whose it is."""
+        self.book.jobs[self.fields.get(_J_GUID, "")] = self.fields.get(_J_OWNER, "")
 
-def _transaction(element: Element, book: XmlBook) -> None:
-    guid = _text(element, "trn:id")
-    posted = _text(element, "trn:date-posted/ts:date") or None
-    for slot in element.findall("trn:slots/slot", _NS):
-        if _text(slot, "slot:key") == "trans-date-due":
-            book.due[guid] = _text(slot, "slot:value/gdate")
-    for split in element.findall("trn:splits/trn:split", _NS):
-        lot = _text(split, "split:lot")
-        if lot:
-            num, _slash, denom = _text(split, "split:value").partition("/")
-            book.lots[lot].append((guid, Decimal(num) / Decimal(denom or "1"), posted))
+    def terms(self) -> None:
+        """Billing terms: their days, when they count days."""
+        days = self.fields.get(_T_DAYS, "")
+        if days.isdigit():
+            self.book.terms[self.fields.get(_T_GUID, "")] = int(days)
+
+    def invoice(self) -> None:
+        """An invoice, kept once posted."""
+        get = self.fields.get
+        txn = get(_I_TXN, "")
+        if not txn:
+            return  # not posted: a draft
+        self.book.invoices.append(XmlInvoice(
+            get(_I_ID, ""), get(_I_POSTED, ""), get(_I_OWNER_TYPE, ""), get(_I_OWNER, ""),
+            txn, get(_I_LOT, ""), get(_I_CURRENCY, ""), get(_I_TERMS, "")))
+
+    def transaction(self) -> None:
+        """A transaction: its due date, and its splits in a lot with their value."""
+        guid = self.fields.get(_X_ID, "")
+        posted = self.fields.get(_X_POSTED) or None
+        due = self.fields.get(_DUE_KEY)
+        if due:
+            self.book.due[guid] = due
+        for value, lot in self.splits:
+            if lot:
+                num, _slash, denom = value.partition("/")
+                self.book.lots[lot].append((guid, Decimal(num) / Decimal(denom or "1"), posted))

@@ -8,8 +8,9 @@ rows in reports, ";" with decimal commas, quoted newlines, Windows encoding.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 XERO_INVOICE_HEADER = (
@@ -266,14 +267,24 @@ GNUCASH_VERSIONS = (
 _STRING, _GUID, _TIME, _FRAME, _GDATE = 4, 5, 6, 9, 10
 
 
+def _due_moment(posted: dt.date, due: Mapping[str, dt.date] | None, number: str) -> str:
+    """When an invoice is due, as GnuCash 4.13 keeps it (a UTC time): the day its terms say
+    at 10:59 UTC, as GnuCash works it out; a day it is given (``due``, by number) at that
+    day's local midnight, as GnuCash's Python bindings post an invoice."""
+    if due is None or number not in due:
+        return f"{posted + dt.timedelta(days=30)} 10:59:00"
+    midnight = dt.datetime.combine(due[number], dt.time()).astimezone(dt.UTC)
+    return midnight.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
-                 more_customers: int = 0) -> Path:
+                 more_customers: int = 0, due: Mapping[str, dt.date] | None = None) -> Path:
     """A GnuCash SQLite book that GnuCash itself opens: its accounts, customers (one through
     a job), posted invoices in the receivable account (each with its line, its transaction
     and lot linked to it as GnuCash posts one), a payment in the first one's lot, an
     unposted draft; with ``more_customers``, that many more, the invoices after the third
-    spread over them."""
-    import datetime as dt
+    spread over them. Each invoice is due after its terms (Net 30), or when ``due`` says
+    (by number), kept as GnuCash keeps a day it is given: that day's local midnight."""
     import sqlite3
     import uuid
 
@@ -297,25 +308,28 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
                  "'currency', '')", (eur,))
     book.execute("INSERT INTO billterms VALUES (?, 'Net 30', '', ?, 0, NULL, 'GNC_TERM_TYPE_DAYS',"
                  " 30, 0, 0, 1, 0)", (net30, 2 + more_customers + invoices))  # who uses them
-    people = []  # tax_included 3: "use the global setting", as GnuCash writes a customer
-    for n, (name, email) in enumerate((("Brasserie Zoë", "compta@zoe.example"),
-                                       ("Acme SARL", ""))):
-        customer = guid()
+    addresses = [f"{kind}_{part}" for kind in ("addr", "shipaddr") for part in
+                 ("name", "addr1", "addr2", "addr3", "addr4", "phone", "fax", "email")]
+
+    def customer(name: str, number: str, **address: str) -> str:
+        # GnuCash writes a field of an address left empty as '' (reading a NULL, it drops
+        # the whole address), and tax_included 3: "use the global setting".
+        found = guid()
         book.execute(
             "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
-            "credit_num, credit_denom, currency, tax_override, addr_name, addr_addr1, addr_addr2,"
-            " addr_phone, addr_email, terms, tax_included) VALUES (?, ?, ?, '', 1, 0, 1, 0, 1, ?,"
-            " 0, ?, '3 rue des Lilas', '75011 Paris', '+33 1 40 00 00 00', ?, ?, 3)",
-            (customer, name, f"{n + 1:06d}", eur, name, email, net30))
-        people.append(customer)
-    for n in range(more_customers):
-        customer = guid()
-        book.execute(
-            "INSERT INTO customers (guid, name, id, notes, active, discount_num, discount_denom, "
-            "credit_num, credit_denom, currency, tax_override, terms, tax_included) VALUES (?, "
-            "?, ?, '', 1, 0, 1, 0, 1, ?, 0, ?, 3)",
-            (customer, f"Client {n:05d}", f"C{n:06d}", eur, net30))
-        people.append(customer)
+            f"credit_num, credit_denom, currency, tax_override, {', '.join(addresses)}, terms, "
+            f"tax_included) VALUES (?, ?, ?, '', 1, 0, 1, 0, 1, ?, 0, "
+            f"{', '.join('?' * len(addresses))}, ?, 3)",
+            (found, name, number, eur, *(address.get(column, "") for column in addresses),
+             net30))
+        return found
+
+    people = [customer(name, f"{n + 1:06d}", addr_name=name, addr_addr1="3 rue des Lilas",
+                       addr_addr2="75011 Paris", addr_phone="+33 1 40 00 00 00",
+                       addr_email=email)
+              for n, (name, email) in enumerate((("Brasserie Zoë", "compta@zoe.example"),
+                                                 ("Acme SARL", "")))]
+    people += [customer(f"Client {n:05d}", f"C{n:06d}") for n in range(more_customers)]
     job = guid()
     book.execute("INSERT INTO jobs VALUES (?, '000001', 'Terrasse', '', 1, 2, ?)", (job, people[1]))
 
@@ -367,7 +381,7 @@ def gnucash_book(path: Path, *, invoices: int = 3, locked: bool = False,
         split(tx, sales, -cents, None, "Invoice")
         slot(tx, "date-posted", _GDATE, day.strftime("%Y%m%d"))
         link(tx, invoice)
-        slot(tx, "trans-date-due", _TIME, f"{day + dt.timedelta(days=30)} 10:59:00")
+        slot(tx, "trans-date-due", _TIME, _due_moment(day, due, number))
         slot(tx, "trans-read-only", _STRING,
              "Generated from an invoice. Try unposting the invoice.")
         slot(tx, "trans-txn-type", _STRING, "I")
@@ -392,69 +406,155 @@ _GNC_NS = " ".join(f'xmlns:{p}="http://www.gnucash.org/XML/{p}"' for p in (
     "entry", "invoice", "job", "order", "owner", "taxtable", "tte", "vendor"))
 
 
-def gnucash_xml_book(path: Path, *, locked: bool = False) -> Path:
-    """A GnuCash book as GnuCash saves it by default: gzip-compressed XML with a customer,
-    a job of another, two posted invoices (one part paid in its lot), a draft."""
+def gnucash_xml_book(path: Path, *, locked: bool = False,
+                     due: Mapping[str, dt.date] | None = None, lines: int = 1) -> Path:
+    """A GnuCash book as GnuCash 4.13 saves it by default, gzip-compressed XML, which GnuCash
+    opens: its accounts, a customer, a job of another, two posted invoices (each with its
+    ``lines`` lines sharing its amount, its transaction and lot linked to it as GnuCash posts
+    one), a payment in the first one's lot, an unposted draft. Each invoice is due as in
+    ``gnucash_book``."""
     import gzip
+    import uuid
+    from xml.sax.saxutils import escape
 
-    def ts(day: str) -> str:
-        return f"<ts:date>{day} 10:59:00 +0000</ts:date>"
+    def guid() -> str:
+        return uuid.uuid4().hex
 
-    cur = "<cmdty:space>CURRENCY</cmdty:space><cmdty:id>EUR</cmdty:id>"
-    customers = "".join(
-        f'<gnc:GncCustomer version="2.0.0"><cust:guid type="guid">{guid}</cust:guid>'
-        f"<cust:name>{name}</cust:name><cust:id>{n:06d}</cust:id>"
-        f'<cust:addr version="2.0.0"><addr:name>{name}</addr:name>'
-        f"<addr:addr1>3 rue des Lilas</addr:addr1><addr:addr2>75011 Paris</addr:addr2>"
-        f"<addr:phone>+33 1 40 00 00 00</addr:phone><addr:email>{email}</addr:email>"
-        f'</cust:addr><cust:active>1</cust:active><cust:terms type="guid">t30</cust:terms>'
-        f"<cust:currency>{cur}</cust:currency></gnc:GncCustomer>"
-        for n, (guid, name, email) in enumerate((("c1", "Brasserie Zoë & Fils",
-                                                  "compta@zoe.example"),
-                                                 ("c2", "Acme SARL", "")), start=1))
-    terms = ('<gnc:GncBillTerm version="2.0.0"><billterm:guid type="guid">t30</billterm:guid>'
-             "<billterm:name>Net 30</billterm:name><billterm:days>"
-             "<bt-days:due-days>30</bt-days:due-days></billterm:days></gnc:GncBillTerm>")
-    job = ('<gnc:GncJob version="2.0.0"><job:guid type="guid">j1</job:guid><job:id>000001'
-           '</job:id><job:name>Terrasse</job:name><job:owner version="2.0.0"><owner:type>'
-           'gncCustomer</owner:type><owner:id type="guid">c2</owner:id></job:owner>'
-           "</gnc:GncJob>")
+    def stamp(moment: str) -> str:
+        return f"<ts:date>{moment} +0000</ts:date>"
 
-    def invoice(number: str, day: str, kind: str, owner: str, txn: str, lot: str) -> str:
-        posted = (f"<invoice:posted>{ts(day)}</invoice:posted>"
-                  f'<invoice:posttxn type="guid">{txn}</invoice:posttxn>'
-                  f'<invoice:postlot type="guid">{lot}</invoice:postlot>') if txn else ""
-        return (f'<gnc:GncInvoice version="2.0.0"><invoice:guid type="guid">i{number}'
-                f"</invoice:guid><invoice:id>{number}</invoice:id>"
-                f'<invoice:owner version="2.0.0"><owner:type>{kind}</owner:type>'
-                f'<owner:id type="guid">{owner}</owner:id></invoice:owner>'
-                f"<invoice:opened>{ts(day)}</invoice:opened>{posted}"
-                f'<invoice:terms type="guid">t30</invoice:terms>'
-                f"<invoice:currency>{cur}</invoice:currency></gnc:GncInvoice>")
+    def ts(day: dt.date) -> str:  # a day GnuCash works out itself: 10:59 UTC
+        return stamp(f"{day} 10:59:00")
 
-    def transaction(guid: str, day: str, splits: list[tuple[str, str]]) -> str:
+    def slot(key: str, kind: str, value: str) -> str:
+        return (f"<slot><slot:key>{key}</slot:key><slot:value type=\"{kind}\">{value}"
+                f"</slot:value></slot>")
+
+    def link(invoice: str) -> str:  # the invoice a transaction or a lot is
+        return slot("gncInvoice", "frame", slot("invoice-guid", "guid", invoice))
+
+    def ref(tag: str, value: str) -> str:
+        return f'<{tag} type="guid">{value}</{tag}>'
+
+    def owner(tag: str, kind: str, who: str) -> str:
+        return (f'<{tag} version="2.0.0"><owner:type>{kind}</owner:type>'
+                f"{ref('owner:id', who)}</{tag}>")
+
+    eur = "<cmdty:space>CURRENCY</cmdty:space><cmdty:id>EUR</cmdty:id>"
+    root, ar, sales, bank, net30, zoe, acme, job = (guid() for _ in range(8))
+    # number, posted, owner's kind and guid, cents; its invoice, transaction and lot
+    invoices = [(number, day, kind, who, cents, guid(), guid(), guid()) for number, day, kind,
+                who, cents in (("000001", dt.date(2026, 9, 1), "gncCustomer", zoe, 120000),
+                               ("000002", dt.date(2026, 9, 2), "gncJob", job, 80000))]
+    paid_lot = invoices[0][7]
+
+    def account(name: str, kind: str, key: str, inside: str = "") -> str:
+        return (f'<gnc:account version="2.0.0"><act:name>{name}</act:name>{ref("act:id", key)}'
+                f"<act:type>{kind}</act:type><act:commodity>{eur}</act:commodity>"
+                f"<act:commodity-scu>100</act:commodity-scu>{ref('act:parent', root)}{inside}"
+                f"</gnc:account>")
+
+    def transaction(key: str, day: dt.date, number: str, slots: str,
+                    splits: list[tuple[str, int, str, str]]) -> str:
         parts = "".join(
-            f'<trn:split><split:id type="guid">{guid}{n}</split:id>'
-            f"<split:value>{value}</split:value><split:quantity>{value}</split:quantity>"
-            f'<split:account type="guid">ar</split:account>'
-            + (f'<split:lot type="guid">{lot}</split:lot>' if lot else "") + "</trn:split>"
-            for n, (value, lot) in enumerate(splits))
-        return (f'<gnc:transaction version="2.0.0"><trn:id type="guid">{guid}</trn:id>'
-                f"<trn:currency>{cur}</trn:currency><trn:date-posted>{ts(day)}"
-                f"</trn:date-posted><trn:splits>{parts}</trn:splits></gnc:transaction>")
+            f"<trn:split>{ref('split:id', guid())}<split:action>{action}</split:action>"
+            f"<split:reconciled-state>n</split:reconciled-state><split:value>{cents}/100"
+            f"</split:value><split:quantity>{cents}/100</split:quantity>"
+            f"{ref('split:account', where)}{ref('split:lot', lot) if lot else ''}</trn:split>"
+            for where, cents, lot, action in splits)
+        return (f'<gnc:transaction version="2.0.0">{ref("trn:id", key)}<trn:currency>{eur}'
+                f"</trn:currency>{f'<trn:num>{number}</trn:num>' if number else ''}"
+                f"<trn:date-posted>{ts(day)}</trn:date-posted><trn:date-entered>{ts(day)}"
+                f"</trn:date-entered><trn:description></trn:description><trn:slots>{slots}"
+                f"</trn:slots><trn:splits>{parts}</trn:splits></gnc:transaction>")
 
-    body = (terms + customers + job
-            + invoice("000001", "2026-09-01", "gncCustomer", "c1", "x1", "l1")
-            + invoice("000002", "2026-09-02", "gncJob", "j1", "x2", "l2")
-            + invoice("DRAFT", "2026-11-01", "gncCustomer", "c1", "", "")
-            + transaction("x1", "2026-09-01", [("120000/100", "l1"), ("-120000/100", "")])
-            + transaction("x2", "2026-09-02", [("80000/100", "l2"), ("-80000/100", "")])
-            + transaction("p1", "2026-10-15", [("-50000/100", "l1"), ("50000/100", "")]))
+    def customer(key: str, number: str, name: str, email: str) -> str:
+        address = (f"<addr:name>{escape(name)}</addr:name><addr:addr1>3 rue des Lilas"
+                   f"</addr:addr1><addr:addr2>75011 Paris</addr:addr2><addr:phone>"
+                   f"+33 1 40 00 00 00</addr:phone>"
+                   + (f"<addr:email>{email}</addr:email>" if email else ""))
+        return (f'<gnc:GncCustomer version="2.0.0">{ref("cust:guid", key)}<cust:name>'
+                f"{escape(name)}</cust:name><cust:id>{number}</cust:id>"
+                f'<cust:addr version="2.0.0">{address}</cust:addr>'
+                f'<cust:shipaddr version="2.0.0"/>{ref("cust:terms", net30)}'
+                f"<cust:taxincluded>USEGLOBAL</cust:taxincluded><cust:active>1</cust:active>"
+                f"<cust:discount>0/1</cust:discount><cust:credit>0/1</cust:credit>"
+                f"<cust:currency>{eur}</cust:currency><cust:use-tt>0</cust:use-tt>"
+                f"</gnc:GncCustomer>")
+
+    lots = "".join(
+        f'<gnc:lot version="2.0.0">{ref("lot:id", lot)}<lot:slots>{link(invoice)}'
+        f'{slot("title", "string", f"Invoice {number}")}</lot:slots></gnc:lot>'
+        for number, _day, _kind, _who, _cents, invoice, _txn, lot in invoices)
+    accounts = (f'<gnc:account version="2.0.0"><act:name>Root Account</act:name>'
+                f'{ref("act:id", root)}<act:type>ROOT</act:type></gnc:account>'
+                + account("Accounts Receivable", "RECEIVABLE", ar, f"<act:lots>{lots}</act:lots>")
+                + account("Sales", "INCOME", sales) + account("Bank", "BANK", bank))
+    transactions = "".join(
+        transaction(txn, day, number,
+                    slot("date-posted", "gdate", f"<gdate>{day}</gdate>") + link(invoice)
+                    + slot("trans-date-due", "timespec", stamp(_due_moment(day, due, number)))
+                    + slot("trans-read-only", "string",
+                           "Generated from an invoice. Try unposting the invoice.")
+                    + slot("trans-txn-type", "string", "I"),
+                    [(ar, cents, lot, "Invoice"), (sales, -cents, "", "Invoice")])
+        for number, day, _kind, _who, cents, invoice, txn, lot in invoices)
+    transactions += transaction(guid(), dt.date(2026, 10, 15), "",
+                                slot("trans-txn-type", "string", "P"),
+                                [(bank, 50000, "", "Payment"), (ar, -50000, paid_lot, "Payment")])
+    terms = (f'<gnc:GncBillTerm version="2.0.0">{ref("billterm:guid", net30)}'
+             f"<billterm:name>Net 30</billterm:name><billterm:desc></billterm:desc>"
+             f"<billterm:refcount>4</billterm:refcount><billterm:invisible>0</billterm:invisible>"
+             f"<billterm:days><bt-days:due-days>30</bt-days:due-days></billterm:days>"
+             f"</gnc:GncBillTerm>")
+    customers = (customer(zoe, "000001", "Brasserie Zoë & Fils", "compta@zoe.example")
+                 + customer(acme, "000002", "Acme SARL", ""))
+    # Each line in whole cents (the first ones a cent more), as GnuCash rounds each line.
+    entries = "".join(
+        f'<gnc:GncEntry version="2.0.0">{ref("entry:guid", guid())}<entry:date>{ts(day)}'
+        f"</entry:date><entry:entered>{ts(day)}</entry:entered><entry:description>Consulting"
+        f"</entry:description><entry:qty>1/1</entry:qty>{ref('entry:i-acct', sales)}"
+        f"<entry:i-price>{cents // lines + (line < cents % lines)}/100</entry:i-price>"
+        f"{ref('entry:invoice', invoice)}"
+        f"<entry:i-disc-type>PERCENT</entry:i-disc-type><entry:i-disc-how>PRETAX"
+        f"</entry:i-disc-how><entry:i-taxable>1</entry:i-taxable><entry:i-taxincluded>0"
+        f"</entry:i-taxincluded></gnc:GncEntry>"
+        for _number, day, _kind, _who, cents, invoice, _txn, _lot in invoices
+        for line in range(lines))
+    documents = "".join(
+        f'<gnc:GncInvoice version="2.0.0">{ref("invoice:guid", invoice)}<invoice:id>{number}'
+        f"</invoice:id>{owner('invoice:owner', kind, who)}<invoice:opened>{ts(day)}"
+        f"</invoice:opened><invoice:posted>{ts(day)}</invoice:posted>"
+        f"{ref('invoice:terms', net30)}<invoice:active>1</invoice:active>"
+        f"{ref('invoice:posttxn', txn)}{ref('invoice:postlot', lot)}"
+        f"{ref('invoice:postacc', ar)}<invoice:currency>{eur}</invoice:currency>"
+        f"{owner('invoice:billto', kind, who)}</gnc:GncInvoice>"
+        for number, day, kind, who, _cents, invoice, txn, lot in invoices)
+    documents += (  # a draft: never posted, so no date posted
+        f'<gnc:GncInvoice version="2.0.0">{ref("invoice:guid", guid())}<invoice:id>DRAFT'
+        f"</invoice:id>{owner('invoice:owner', 'gncCustomer', zoe)}<invoice:opened>"
+        f"{ts(dt.date(2026, 11, 1))}</invoice:opened><invoice:active>1</invoice:active>"
+        f"<invoice:currency>{eur}</invoice:currency></gnc:GncInvoice>")
+    jobs = (f'<gnc:GncJob version="2.0.0">{ref("job:guid", job)}<job:id>000001</job:id>'
+            f"<job:name>Terrasse</job:name>{owner('job:owner', 'gncCustomer', acme)}"
+            f"<job:active>1</job:active></gnc:GncJob>")
+    counts = "".join(f'<gnc:count-data cd:type="{kind}">{count}</gnc:count-data>\n'
+                     for kind, count in (("commodity", 1), ("account", 4), ("transaction", 3),
+                                         ("gnc:GncBillTerm", 1), ("gnc:GncCustomer", 2),
+                                         ("gnc:GncEntry", 2 * lines), ("gnc:GncInvoice", 3),
+                                         ("gnc:GncJob", 1)))
+    commodities = (f'<gnc:commodity version="2.0.0">{eur}<cmdty:get_quotes/><cmdty:quote_source>'
+                   f"currency</cmdty:quote_source><cmdty:quote_tz/></gnc:commodity>\n"
+                   f'<gnc:commodity version="2.0.0"><cmdty:space>template</cmdty:space>'
+                   f"<cmdty:id>template</cmdty:id><cmdty:name>template</cmdty:name>"
+                   f"<cmdty:xcode>template</cmdty:xcode><cmdty:fraction>1</cmdty:fraction>"
+                   f"</gnc:commodity>\n")
     text = (f'<?xml version="1.0" encoding="utf-8" ?>\n<gnc-v2 {_GNC_NS}>\n'
-            f'<gnc:book version="2.0.0"><book:id type="guid">b1</book:id>{body}</gnc:book>\n'
-            f"</gnc-v2>\n")
-    path.write_bytes(gzip.compress(text.replace("&", "&amp;").replace("&amp;amp;", "&amp;")
-                                   .encode("utf-8")))
+            f'<gnc:count-data cd:type="book">1</gnc:count-data>\n<gnc:book version="2.0.0">\n'
+            f'{ref("book:id", guid())}\n{counts}{commodities}'
+            + "\n".join((accounts, transactions, terms, customers, entries, documents, jobs))
+            + "\n</gnc:book>\n</gnc-v2>\n")
+    path.write_bytes(gzip.compress(text.encode("utf-8")))
     if locked:
         path.with_name(path.name + ".LCK").write_bytes(b"")
     return path
