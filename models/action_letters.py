@@ -44,7 +44,8 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
                              stage_name=action.stage.name,
                              next_step=_next_step(follow) if follow is not None else "",
                              next_step_on=next_on)
-    letter = render_letter(template.subject, template.body, context)
+    letter = render_letter(template.subject, template.body, context,
+                           template_name=template.name)
     return ActionDraft(action.stage.channel, letter.subject, letter.body, template.name)
 
 

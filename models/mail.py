@@ -4,12 +4,18 @@ and one message handed to the server with what went wrong said in the user's wor
 The settings live in the store (``Setting`` "mail"); the password never does (see
 ``models.mail_password``). Names and subjects are user text: line breaks and
 other control characters are turned into spaces before they reach a header, so
-a customer called "Acme\\nBcc: x@y" cannot add a header.
+a customer called "Acme\\nBcc: x@y" cannot add a header, and the address headers
+are written by ``models.mail_headers`` so that a name is read back as written
+whatever it holds (the email package would misread one holding "=?"). The
+envelope (who the server delivers to) is always the list of addresses the caller
+passes, never read back from a header. A password goes over an unencrypted
+connection only to this computer itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import re
 import smtplib
@@ -18,14 +24,17 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from email import policy
+from email.errors import MessageError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 
 import peewee as pw
 
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError, MailError
+from models.mail_headers import address_header, needs_writing, unstructured_header
 from models.schema import ContactPerson, Customer, Setting
 
 SECURITY = ("starttls", "ssl", "none")
@@ -33,9 +42,13 @@ SECURITY_WORDS = {"starttls": "STARTTLS", "ssl": "SSL/TLS", "none": "None (a loc
 MAIL_SETTING = "mail"
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
-# One address: something@domain.tld, no spaces, quotes or angle brackets.
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# One address: something@domain.tld, no spaces, quotes or angle brackets; the part
+# before the @ a dot-atom (RFC 5322 3.2.3: dots only between characters), as a
+# header's parser reads it.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDRESS = re.compile(rf"^{_ATOM}(\.{_ATOM})*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")  # C0, DEL, C1, separators
+_UNSAVABLE = re.compile(r'[\\/:*?"<>|]')
 _HOST = re.compile(r"^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:.]+\]?$")
 
 
@@ -98,10 +111,60 @@ def checked_settings(settings: MailSettings) -> MailSettings:
     reply_to = settings.reply_to.strip()
     if reply_to and not valid_address(reply_to):
         raise LedgerError("reply_to", f"\u201c{reply_to}\u201d is not an e-mail address.")
-    return MailSettings(host=host, port=settings.port, security=settings.security,
-                        username=settings.username.strip(),
-                        sender_name=clean_header(settings.sender_name),
-                        sender_address=sender, reply_to=reply_to, bcc_self=settings.bcc_self)
+    tidied = MailSettings(host=host, port=settings.port, security=settings.security,
+                          username=settings.username.strip(),
+                          sender_name=clean_header(settings.sender_name),
+                          sender_address=sender, reply_to=reply_to,
+                          bcc_self=settings.bcc_self)
+    refuse_password_in_clear(tidied)
+    return tidied
+
+
+def refuse_password_in_clear(settings: MailSettings) -> None:
+    """Refuse, with LedgerError on "security", settings that would send the password
+    unencrypted (security "None (a local relay)" with a user name) to anything but
+    this computer itself; checked on saving and again before connecting."""
+    if settings.security != "none" or not settings.username.strip():
+        return
+    if is_loopback(settings.host):
+        return
+    raise LedgerError("security", f"With Security \u201c{SECURITY_WORDS['none']}\u201d the "
+                                  f"password would cross the network unencrypted, where "
+                                  f"anyone on the way can read it: Duly sends it that way "
+                                  f"only to a relay on this computer (localhost or "
+                                  f"127.0.0.1). Choose {SECURITY_WORDS['starttls']} or "
+                                  f"{SECURITY_WORDS['ssl']}, or leave the user name empty "
+                                  f"for a relay that needs no login.")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this computer itself: an address in 127.0.0.0/8 or ::1, or
+    "localhost" when every address it resolves to is one of those. Any other name
+    is not, whatever it resolves to now: a name can point elsewhere by the time
+    Duly connects."""
+    name = host.strip().removeprefix("[").removesuffix("]")
+    literal = _ip(name)
+    if literal is not None:
+        return literal.is_loopback
+    if name.rstrip(".").casefold() != "localhost":
+        return False
+    try:
+        found = socket.getaddrinfo("localhost", None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addresses = [_ip(str(info[4][0])) for info in found]
+    return bool(addresses) and all(a is not None and a.is_loopback for a in addresses)
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``text`` spells (an IPv4 address written as IPv6 as itself)."""
+    try:
+        address = ipaddress.ip_address(text.partition("%")[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def valid_address(address: str) -> bool:
@@ -152,16 +215,17 @@ def build_message(settings: MailSettings, *, to: Sequence[tuple[str, str]], subj
     if not to:
         raise LedgerError("recipients", "There is no one to send it to: the customer has no "
                                         "billing e-mail address.")
-    for _, address in to:
-        if not valid_address(address):
-            raise LedgerError("recipients", f"\u201c{clean_header(address)}\u201d is not an "
-                                            f"e-mail address.")
     message = EmailMessage(policy=policy.SMTP)
-    message["Subject"] = clean_header(subject)
-    message["From"] = formataddr((clean_header(settings.sender_name), settings.sender_address))
-    message["To"] = ", ".join(formataddr((clean_header(name), address)) for name, address in to)
+    subject = clean_header(subject)
+    message["Subject"] = (unstructured_header("Subject", subject) if needs_writing(subject)
+                          else subject)
+    message["From"] = address_header("From", [
+        _mailbox(settings.sender_name, settings.sender_address, "sender_address")])
+    message["To"] = address_header("To", [_mailbox(name, address, "recipients")
+                                          for name, address in to])
     if settings.reply_to:
-        message["Reply-To"] = settings.reply_to
+        message["Reply-To"] = address_header("Reply-To", [
+            _mailbox("", settings.reply_to, "reply_to")])
     message["Date"] = format_datetime((date or dt.datetime.now()).astimezone())
     message["Message-ID"] = message_id or new_message_id(settings)
     message.set_content(text)
@@ -169,23 +233,50 @@ def build_message(settings: MailSettings, *, to: Sequence[tuple[str, str]], subj
         message.add_alternative(html, subtype="html")
     for name, content in attachments:
         message.add_attachment(content, maintype="application", subtype="pdf",
-                               filename=clean_header(name) or "attachment.pdf")
+                               filename=file_name(name))
     return message
 
 
+def file_name(name: str) -> str:
+    """An attachment's file name as the customer's mail program gets it: on one line,
+    without the characters a computer cannot save a file under (\\ / : * ? " < > |),
+    which also keeps it from being misread; "attachment.pdf" when nothing is left."""
+    return clean_header(_UNSAVABLE.sub("_", name)).strip(". ") or "attachment.pdf"
+
+
+def _mailbox(name: str, address: str, field: str) -> tuple[str, str]:
+    """(display name on one line, address) for a header; LedgerError on ``field`` if the
+    address is not one plain address as the email package itself reads it."""
+    if valid_address(address):
+        try:
+            if Address(addr_spec=address).addr_spec == address:
+                return clean_header(name), address
+        except (ValueError, MessageError):
+            pass  # refused below, as any address that is not one
+    raise LedgerError(field, f"\u201c{clean_header(address)}\u201d is not an e-mail address.")
+
+
 def send_message(settings: MailSettings, password: str | None, message: EmailMessage, *,
-                 ssl_context: ssl.SSLContext | None = None, timeout: float = 30) -> str:
-    """Hand ``message`` to the mail server; give the server's reply to it (e.g. "250 2.0.0
-    Ok: queued as ABC"). Raises MailError saying what failed in the user's words; a
-    message any recipient of which is refused is not sent at all."""
+                 recipients: Sequence[str], ssl_context: ssl.SSLContext | None = None,
+                 timeout: float = 30) -> str:
+    """Hand ``message`` to the mail server for delivery to ``recipients`` (the addresses
+    it is for, from the store: never read back from its headers) and the sender too
+    with ``bcc_self``; give the server's reply (e.g. "250 2.0.0 Ok: queued as ABC").
+    Raises LedgerError for settings that would send the password unencrypted or a
+    recipient that is not an address, before connecting; MailError saying what failed
+    in the user's words; a message any recipient of which is refused is not sent."""
+    refuse_password_in_clear(settings)
+    envelope = _envelope(settings, recipients)
+    try:
+        data = message.as_bytes(policy=policy.SMTP)
+    except (ValueError, LookupError, MessageError) as error:  # e.g. text it cannot encode
+        raise LedgerError("message", f"Duly could not write this e-mail ({error}); it was "
+                                     f"not sent.") from None
     context = ssl_context or ssl.create_default_context()
-    envelope = [address for _, address in _addresses(message["To"])]
-    if settings.bcc_self:
-        envelope.append(settings.sender_address)
     server = _connect(settings, context, timeout)
     try:
         _secure_and_log_in(server, settings, password, context)
-        return _hand_over(server, settings, message, envelope)
+        return _hand_over(server, settings, data, envelope)
     finally:
         _close(server)
 
@@ -199,15 +290,26 @@ def send_test_message(settings: MailSettings, password: str | None, *,
                             text="This message was sent by Duly to check the outgoing mail "
                                  "settings. If you can read it, reminders will reach your "
                                  "customers the same way.\n")
-    return send_message(own, password, message, ssl_context=ssl_context)
+    return send_message(own, password, message, recipients=[settings.sender_address],
+                        ssl_context=ssl_context)
 
 
 # --- talking to the server ----------------------------------------------------------
 
-def _addresses(header: object) -> list[tuple[str, str]]:
-    from email.utils import getaddresses
-
-    return getaddresses([str(header or "")])
+def _envelope(settings: MailSettings, recipients: Sequence[str]) -> list[str]:
+    """The addresses the server is told to deliver to, each once; LedgerError when
+    there is none or one is not a plain address."""
+    envelope: list[str] = []
+    wanted = [*recipients, *([settings.sender_address] if settings.bcc_self else [])]
+    for address in wanted:
+        if not valid_address(address):
+            raise LedgerError("recipients", f"\u201c{clean_header(address)}\u201d is not an "
+                                            f"e-mail address.")
+        if address.casefold() not in (known.casefold() for known in envelope):
+            envelope.append(address)
+    if not envelope:
+        raise LedgerError("recipients", "There is no one to send it to.")
+    return envelope
 
 
 def _connect(settings: MailSettings, context: ssl.SSLContext, timeout: float) -> smtplib.SMTP:
@@ -266,7 +368,7 @@ def _secure_and_log_in(server: smtplib.SMTP, settings: MailSettings, password: s
                                   f"conversation ({_os_words(error)}).") from None
 
 
-def _hand_over(server: smtplib.SMTP, settings: MailSettings, message: EmailMessage,
+def _hand_over(server: smtplib.SMTP, settings: MailSettings, data: bytes,
                envelope: list[str]) -> str:
     try:
         code, reply = server.mail(settings.sender_address)
@@ -282,7 +384,7 @@ def _hand_over(server: smtplib.SMTP, settings: MailSettings, message: EmailMessa
             server.rset()
             raise MailError("recipients", "The mail server refused "
                                           + "; ".join(refused) + ". Nothing was sent.")
-        code, reply = _data(server, settings, message)
+        code, reply = _data(server, settings, data)
         if code != 250:
             raise MailError("message", f"The mail server refused the message: {code} "
                                        f"{_text(reply)}")
@@ -293,12 +395,11 @@ def _hand_over(server: smtplib.SMTP, settings: MailSettings, message: EmailMessa
                                   f"sent.") from None
 
 
-def _data(server: smtplib.SMTP, settings: MailSettings, message: EmailMessage
-          ) -> tuple[int, bytes]:
+def _data(server: smtplib.SMTP, settings: MailSettings, data: bytes) -> tuple[int, bytes]:
     """Hand over the message itself. Once it is on its way, a broken connection leaves
     it unknown whether the server kept it: that is "uncertain", never "not sent"."""
     try:
-        return server.data(message.as_bytes(policy=policy.SMTP))
+        return server.data(data)
     except smtplib.SMTPDataError as error:  # DATA itself refused: nothing went
         raise MailError("message", f"The mail server refused the message: "
                                    f"{_reply(error)}") from None

@@ -16,6 +16,7 @@ import re
 import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.utils import make_msgid
 
 import peewee as pw
@@ -266,29 +267,52 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
               ) -> tuple[str, str] | None:
     """Send one message; None when the server took it, else (customer, reason). A
     message no longer queued (taken by another batch) gives ("", "")."""
-    with writing():
-        claimed = (OutboxMessage.update(status=OutboxState.SENDING,
-                                        attempts=OutboxMessage.attempts + 1)
-                   .where((OutboxMessage.id == outbox_id)
-                          & (OutboxMessage.status == OutboxState.QUEUED))
-                   .execute())
-    if not claimed:
+    message = OutboxMessage.get_or_none(OutboxMessage.id == outbox_id)
+    if message is None:
         return ("", "")
-    # Committed above: from here on, a crash leaves it "sending", never sent twice.
-    message = OutboxMessage.get_by_id(outbox_id)
+    # Written in full before it is claimed: a message that cannot be written fails
+    # alone and stays "failed", since the server never heard of it.
     try:
-        mime = build_message(settings, to=_recipients(message), subject=message.subject,
-                             text=message.body, attachments=_attachments(message),
+        to = _recipients(message)
+        mime = build_message(settings, to=to, subject=message.subject, text=message.body,
+                             attachments=_attachments(message),
                              message_id=message.message_id, date=now)
-        response = send_message(settings, password, mime, ssl_context=context,
-                                timeout=timeout)
-    except (MailError, LedgerError) as error:  # or a recipient that is not an address
+    except (ValueError, TypeError, LookupError, MessageError) as error:
+        reason = error.message if isinstance(error, LedgerError) else _unwritable(error)
+        with writing():
+            if not _claim(outbox_id, OutboxState.FAILED):
+                return ("", "")
+            _record_failure(message, reason)
+        return (message.customer.name, reason)
+    if not _claim(outbox_id, OutboxState.SENDING):
+        return ("", "")
+    # Committed: from here on, a crash leaves it "sending", never sent twice.
+    try:
+        response = send_message(settings, password, mime,
+                                recipients=[address for _, address in to],
+                                ssl_context=context, timeout=timeout)
+    except (MailError, LedgerError) as error:  # LedgerError: refused before connecting
         # Broken off mid-handover: it may have gone, so it is never retried by itself.
         status = OutboxState.UNCERTAIN if error.field == "uncertain" else OutboxState.FAILED
         _record_failure(message, error.message, status)
         return (message.customer.name, error.message)
     _record_sent(message, response, now or dt.datetime.now())
     return None
+
+
+def _claim(outbox_id: int, status: str) -> bool:
+    """Move a queued message to ``status`` for this batch, counting the attempt; False
+    when it is no longer queued (another batch took it)."""
+    with writing():
+        return bool(OutboxMessage.update(status=status, attempts=OutboxMessage.attempts + 1)
+                    .where((OutboxMessage.id == outbox_id)
+                           & (OutboxMessage.status == OutboxState.QUEUED))
+                    .execute())
+
+
+def _unwritable(error: Exception) -> str:
+    return (f"Duly could not write this e-mail from what the outbox holds ({error}); it was "
+            f"not sent. Send the customer a new one.")
 
 
 def _record_sent(message: OutboxMessage, response: str, at: dt.datetime) -> None:

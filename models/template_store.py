@@ -100,13 +100,13 @@ def preview(template: int | tuple[str, str], customer_id: int, as_of: dt.date, *
     """A saved template (its id) or the text being edited (subject, body), filled in for
     a customer's open overdue invoices, or their open invoices when none is overdue."""
     if isinstance(template, tuple):
-        subject, body = template
+        (subject, body), name = template, ""
     else:
         row = _template(template)
-        subject, body = row.subject, row.body
+        subject, body, name = row.subject, row.body, row.name
     context = letter_context(customer_id, letter_invoice_ids(customer_id, as_of), as_of,
                              next_step=next_step, next_step_on=next_step_on)
-    return render_letter(subject, body, context)
+    return render_letter(subject, body, context, template_name=name)
 
 
 def _fields(*, name: str, channel: str, tone: str, language: str, subject: str,

@@ -9,6 +9,12 @@ checked on the template's syntax tree before it is saved and again before each
 rendering, and Jinja's immutable sandbox renders it with strict undefined
 fields, no globals and a few argument-free filters, so a template can neither
 reach an object or a file nor run for long.
+
+What is left to a valid template is repetition: a long field written many
+times over, inside a loop over many invoices, made a letter of 345 MB. So the
+filling-in is streamed (``Template.generate``) and stops, with a message
+naming the template, past :data:`MAX_RENDERED_CHARS` of text or
+:data:`MAX_LOOP_STEPS` turns of the invoice loop; memory stays bounded by those.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ import difflib
 import functools
 import re
 import traceback
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import jinja2
 from jinja2 import nodes
@@ -79,6 +86,11 @@ SAFE_FILTERS = ("upper", "lower", "capitalize", "title", "trim")
 MAX_SUBJECT_CHARS = 500
 MAX_BODY_CHARS = 20_000
 MAX_DEPTH = 40  # nodes of the syntax tree inside one another
+# Filled in: a subject or a text of a million characters is some 300 pages, far past
+# any letter; and the invoice loops of one filling-in turn at most this often in
+# all (ten loops over 10,000 invoices), so one that writes nothing stops too.
+MAX_RENDERED_CHARS = 1_000_000
+MAX_LOOP_STEPS = 100_000
 _FIELD_WORDS = {"subject": "subject line", "body": "text"}
 
 
@@ -136,6 +148,33 @@ class RenderedLetter:
     body: str
 
 
+class _TooMuch(Exception):
+    """The filling-in went past a bound: "text" or "loop"."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class _CountedInvoices:
+    """The invoice list as the template's loops go through it, each turn counted
+    against :data:`MAX_LOOP_STEPS` for the whole filling-in."""
+
+    def __init__(self, invoices: Sequence[object]) -> None:
+        self._invoices = invoices
+        self.steps = 0
+
+    def __iter__(self) -> Iterator[object]:
+        for invoice in self._invoices:
+            self.steps += 1
+            if self.steps > MAX_LOOP_STEPS:
+                raise _TooMuch("loop")
+            yield invoice
+
+    def __len__(self) -> int:
+        return len(self._invoices)
+
+
 class _Refusal(Exception):
     """What the check found, before it is said for the subject or the body."""
 
@@ -154,13 +193,18 @@ def check_template(subject: str, body: str) -> None:
     _check_text("body", body, MAX_BODY_CHARS)
 
 
-def render_letter(subject: str, body: str, context: LetterContext) -> RenderedLetter:
-    """Fill in a template for one customer; :class:`TemplateError` if it cannot be."""
+def render_letter(subject: str, body: str, context: LetterContext, *,
+                  template_name: str = "") -> RenderedLetter:
+    """Fill in a template (called ``template_name``, for the messages) for one customer;
+    :class:`TemplateError` if it cannot be, or if it would write more than
+    :data:`MAX_RENDERED_CHARS` or loop more than :data:`MAX_LOOP_STEPS` times."""
     check_template(subject, body)
     values = {f.name: getattr(context, f.name) for f in fields(context)}
-    rendered_subject = _render("subject", subject, values)
+    values["invoices"] = _CountedInvoices(context.invoices)
+    bounds = _Bounds(template_name, context.customer_name)
+    rendered_subject = _render("subject", subject, values, bounds)
     return RenderedLetter(subject=" ".join(rendered_subject.split()),
-                          body=_tidy(_render("body", body, values)))
+                          body=_tidy(_render("body", body, values, bounds)))
 
 
 def _check_text(field: str, text: str, limit: int) -> None:
@@ -305,15 +349,50 @@ def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
     return f"Line {exc.lineno}: {problem}"
 
 
-def _render(field: str, source: str, values: dict[str, object]) -> str:
+@dataclass(frozen=True)
+class _Bounds:
+    """Who a filling-in is for, to say which template went past a bound and for whom."""
+
+    template_name: str
+    customer_name: str
+
+    def words(self, field: str, kind: str) -> str:
+        """The message for going past the text ("text") or loop ("loop") bound."""
+        which = (f"The template \u201c{self.template_name}\u201d" if self.template_name
+                 else "This template")
+        whom = f" for {self.customer_name}" if self.customer_name else ""
+        if kind == "loop":
+            return (f"{which} goes through the invoice list more than {MAX_LOOP_STEPS:,} "
+                    f"times{whom}; use the invoice loop fewer times.")
+        return (f"{which} would write more than {MAX_RENDERED_CHARS:,} characters in its "
+                f"{_FIELD_WORDS[field]}{whom}, far more than any letter: it repeats long "
+                f"fields or the invoice loop too often. Shorten it.")
+
+
+def _render(field: str, source: str, values: dict[str, object], bounds: _Bounds) -> str:
+    """The text filled in, piece by piece, stopping past :data:`MAX_RENDERED_CHARS`."""
+    pieces: list[str] = []
+    size = 0
+    # Jinja's generate is a generator (its annotation says only Iterator): closed below.
+    stream = cast("Generator[str, None, None]", _compiled(_as_written(source)).generate(values))
     try:
-        return _compiled(_as_written(source)).render(values)
+        for piece in stream:
+            size += len(piece)
+            if size > MAX_RENDERED_CHARS:
+                raise _TooMuch("text")
+            pieces.append(piece)
+    except _TooMuch as too_much:
+        raise TemplateError(field, bounds.words(field, too_much.kind),
+                            _template_line(too_much)) from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, SyntaxError,
             RecursionError, MemoryError) as exc:
         line = _template_line(exc)
         prefix = f"Line {line}: " if line else ""
         raise TemplateError(field, f"{prefix}the {_FIELD_WORDS[field]} could not be filled in "
                                    f"({exc}).", line) from None
+    finally:
+        stream.close()
+    return "".join(pieces)
 
 
 def _template_line(exc: BaseException) -> int | None:

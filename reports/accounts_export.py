@@ -1,24 +1,19 @@
 """The overdue list as text for a terminal or as CSV for a spreadsheet.
 
-CSV cells that a spreadsheet would run as a formula (starting with = + - @,
-a tab or a carriage return) are neutralised with a leading apostrophe, as
-OWASP recommends; plain numbers are left as numbers.
+The CSV is written by ``reports.spreadsheet_csv``: text quoted and never run as a
+formula, amounts, days and dates as bare numbers and dates.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from models.accounts import AccountRow, bucket_labels, currency_totals
 from models.money import format_amount, format_money, from_minor
+from reports.spreadsheet_csv import Cell, write_csv
 from reports.text_table import text_table
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def flags(row: AccountRow) -> str:
@@ -29,19 +24,11 @@ def flags(row: AccountRow) -> str:
     return ", ".join(word for word, present in words if present)
 
 
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text and never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def _cells(row: AccountRow) -> list[object]:
+def _cells(row: AccountRow) -> list[Cell]:
     money = [from_minor(m, row.currency) for m in (row.balance_minor, row.overdue_minor,
                                                    *row.buckets)]
     return [row.code, row.name, row.currency, *money, row.oldest_days_overdue,
-            row.last_contact_on or "", row.last_contact_kind, row.next_action_on or "",
+            row.last_contact_on, row.last_contact_kind, row.next_action_on,
             flags(row)]
 
 
@@ -52,11 +39,9 @@ def _header(edges: Sequence[int]) -> list[str]:
 
 def write_overdue_csv(rows: Iterable[AccountRow], out: TextIO,
                       edges: Sequence[int] = (30, 60, 90)) -> None:
-    """Write the accounts as CSV (UTF-8, comma separated, one header row)."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_header(edges))
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in _cells(row)])
+    """Write the accounts as CSV (comma separated, one header row), safe to open in
+    any spreadsheet."""
+    write_csv(out, _header(edges), (_cells(row) for row in rows))
 
 
 def overdue_table(rows: Sequence[AccountRow], as_of: dt.date,

@@ -24,7 +24,13 @@ if not os.environ.get("DULY_TEST_KEYRING"):
 
 from models import db  # noqa: E402
 from models.company import create_business  # noqa: E402
-from tests.mail_server import closed_port, mail_authority, smtp_server  # noqa: E402, F401
+from tests.mail_server import (  # noqa: E402, F401
+    closed_port,
+    mail_authority,
+    plain_smtp_server,
+    remote_smtp_server,
+    smtp_server,
+)
 
 # The demo company and most tests are pinned to this day.
 DEMO_TODAY = dt.date(2026, 11, 24)

@@ -84,7 +84,7 @@ def test_overdue_prints_the_list_as_a_table_and_as_csv(tmp_path: Path) -> None:
     past = duly("--db", str(store), "overdue", "--as-of", "2026-06-30", "--format", "csv")
     assert past.returncode == 0
     lines = past.stdout.splitlines()
-    assert lines[0].startswith("Code,Customer,Currency,Balance,Overdue")
+    assert lines[0].startswith('"Code","Customer","Currency","Balance","Overdue"')
     assert len(lines) > 5 and past.stdout != table.stdout
 
 

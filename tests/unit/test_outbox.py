@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from models.customer_account import customer_header
 from models.errors import LedgerError
 from models.followup import follow_up_plan
 from models.ledger import CustomerDraft, add_customer
-from models.mail import save_mail_settings
+from models.mail import recipients_of, save_mail_settings
 from models.migrations import LATEST_VERSION
 from models.outbox import (
     CUT_OFF,
@@ -348,3 +349,44 @@ def test_an_e_mail_without_a_subject_or_words_is_never_queued(empty_store: db.St
                       to=[("Zoë", "zoe@example.com")])
     assert refused.value.field == "text"
     assert OutboxMessage.select().count() == 0
+
+
+HOSTILE_NAME = "=?utf-8?b?=aa[evil@attacker.example,[ ="
+
+
+def test_a_hostile_contact_name_goes_to_the_stores_address_and_a_bad_message_fails_alone(
+        mail: SmtpServer) -> None:
+    first = queued(customer("First Ltd"))
+    hostile = add_customer(CustomerDraft(code="", name="Hostile Ltd", currency="GBP",
+                                         contact_name=HOSTILE_NAME,
+                                         billing_email="ap@hostile.example"))
+    hostile_id = queue_message(hostile, kind="statement", subject="Statement",
+                               text="Attached.", to=recipients_of(hostile), now=NOW)
+    old = customer("Old Ltd")
+    contact = Interaction.create(customer=old, kind="email", occurred_at=NOW, created_at=NOW)
+    bad = queue_message(old, kind="statement", subject="Statement", text="Attached.",
+                        to=[("Old", "ap@old.example")], contact_id=contact.id, now=NOW)
+    # As an older Duly could have kept it: a recipient that is two addresses in one.
+    OutboxMessage.update(recipients=json.dumps([["Old", "ap@old.example, x@attacker.example"]])
+                         ).where(OutboxMessage.id == bad).execute()
+    last = queued(customer("Last Ltd"))
+
+    result = send(mail)
+
+    assert (result.sent, result.left, result.uncertain) == (3, 0, ())
+    [(name, reason)] = result.failed
+    assert name == "Old Ltd" and "is not an e-mail address" in reason
+    assert [status_of(i).status for i in (first, hostile_id, bad, last)] == [
+        "sent", "sent", "failed", "sent"]
+    assert (status_of(bad).attempts, status_of(bad).error) == (1, reason)
+    assert Interaction.get_by_id(contact.id).outcome == f"Not sent: {reason}"
+    assert [m.envelope_to for m in mail.received] == [  # type: ignore[attr-defined]
+        ["zoe@example.com"], ["ap@hostile.example"], ["zoe@example.com"]]
+    to_hostile = mail.received[1]["To"]
+    assert [(a.display_name, a.addr_spec) for a in to_hostile.addresses] == [
+        (HOSTILE_NAME, "ap@hostile.example")]
+    [item] = [i for i in worklist(TODAY) if i.kind == EMAIL_FAILED]
+    assert item.ref_id == bad and not perhaps_sent(item)
+    # Nothing was left half-sent: the next batch finds nothing cut off.
+    again = send(mail)
+    assert (again.sent, again.uncertain) == (0, ()) and status_of(bad).status == "failed"

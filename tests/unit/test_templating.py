@@ -4,6 +4,7 @@ anything but its merge fields is refused, with the line and a plain message."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +26,7 @@ from models.template_store import (
 )
 from models.templating import MERGE_FIELDS, TemplateError, check_template, render_letter
 from tests.conftest import DEMO_TODAY
+from tests.unit import ledger_helpers as ledger
 
 
 def sample_context(**changes: object) -> LetterContext:
@@ -336,6 +338,71 @@ def test_a_tag_at_the_end_of_a_line_of_text_keeps_the_line_apart() -> None:
             "{% if charges_total %}\nCharges.\n{% endif %}\nThird.")
     assert render_letter("Hi", body, sample_context()).body == (
         "First. Late.\n\nSecond.\nThird.\n")
+
+
+# --- a valid template cannot write without end (issue 14) -----------------------------
+
+def invoice_lines(count: int) -> tuple[InvoiceLine, ...]:
+    return tuple(InvoiceLine(f"INV-{n}", "1 October 2026", "31 October 2026", "100.00 GBP",
+                             "100.00 GBP", 24, "24 days overdue") for n in range(count))
+
+
+def test_a_letter_that_would_run_to_megabytes_is_stopped_naming_its_template() -> None:
+    # Each turn of the loop writes the 2,000-character bank details 900 times: 18 MB.
+    body = "{% for invoice in invoices %}" + "{{ payment_details }}" * 900 + "{% endfor %}"
+    context = sample_context(payment_details="x" * 2_000, invoices=invoice_lines(10))
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateError) as caught:
+            render_letter("Your account", body, context, template_name="Final notice")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.field == "body"
+    assert caught.value.message == (
+        "The template “Final notice” would write more than 1,000,000 characters in its "
+        "text for Fenwick Ltd, far more than any letter: it repeats long fields or the "
+        "invoice loop too often. Shorten it.")
+    assert peak < 16 * 1024 * 1024  # streamed: never the whole 18 MB, nor its copies
+    subject = "{% for invoice in invoices %}{{ payment_details }}{% endfor %}"
+    with pytest.raises(TemplateError, match="in its subject line") as in_subject:
+        render_letter(subject, "Hi", sample_context(payment_details="x" * 2_000,
+                                                    invoices=invoice_lines(501)))
+    assert in_subject.value.field == "subject"
+
+
+def test_loops_that_write_nothing_stop_and_a_letter_of_thousands_of_invoices_does_not() -> None:
+    body = ("Dear {{ contact_name }},\n{% for invoice in invoices %}\n"
+            "{{ invoice.number }} due {{ invoice.due_date }}: {{ invoice.open }} "
+            "({{ invoice.lateness }})\n{% endfor %}\nTotal {{ total_due }}")
+    letter = render_letter("{{ invoice_count }} invoices", body,
+                           sample_context(invoices=invoice_lines(5_000), invoice_count=5_000))
+    assert letter.subject == "5000 invoices"
+    assert letter.body.count(" due 31 October 2026: 100.00 GBP (24 days overdue)") == 5_000
+
+    idle = "{% for invoice in invoices %}{% endfor %}" * 400  # 400 loops over 300 invoices
+    with pytest.raises(TemplateError) as caught:
+        render_letter("Hi", idle, sample_context(invoices=invoice_lines(300)),
+                      template_name="Statement e-mail")
+    assert caught.value.field == "body"
+    assert caught.value.message == (
+        "The template “Statement e-mail” goes through the invoice list more than 100,000 "
+        "times for Fenwick Ltd; use the invoice loop fewer times.")
+
+
+def test_preview_names_the_saved_template_that_writes_too_much(empty_store: db.Store) -> None:
+    who = ledger.customer("Long Letters Ltd")
+    for _ in range(40):
+        ledger.invoice(who, 100_00, due_days_ago=20)
+    # The business's address (29 characters) 990 times for each of 40 invoices: 1.1 MB.
+    body = "{% for invoice in invoices %}" + "{{business_address}}" * 990 + "{% endfor %}"
+    saved = save_template(None, name="Huge letter", channel="letter", tone="firm",
+                          language="en", subject="Your account", body=body)
+    with pytest.raises(TemplateError, match="“Huge letter” would write more than 1,000,000 "
+                                            "characters in its text for Long Letters Ltd"):
+        preview(saved, who, ledger.TODAY)
+    with pytest.raises(TemplateError, match="^This template would write more than"):
+        preview(("Your account", body), who, ledger.TODAY)
 
 
 _FRAGMENTS = st.sampled_from([

@@ -5,6 +5,7 @@ or says in words what went wrong."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +129,22 @@ def test_a_setting_that_will_not_do_is_shown_at_its_field(form, qtbot):
 
     assert "address the mail is from" in form.error_text("sender_address")
     assert mail_settings() is None  # nothing saved
+
+
+def test_a_login_without_encryption_to_another_computer_is_refused_at_the_security(
+        form, qtbot):
+    relay = dataclasses.replace(SETTINGS, security="none", port=25)
+    fill(form, relay, SECRET)
+    qtbot.mouseClick(form.save_button, LEFT)
+    qtbot.waitUntil(lambda: form.error_text("security") != "", timeout=LOAD_TIMEOUT_MS)
+    assert "None (a local relay)" in form.error_text("security")
+    assert "unencrypted" in form.error_text("security")
+    assert mail_settings() is None  # nothing saved
+
+    with qtbot.waitSignal(form.tested, timeout=SEND_TIMEOUT_MS) as tested:
+        qtbot.mouseClick(form.test_button, LEFT)
+    assert tested.args == [False]
+    assert "unencrypted" in form.error_text("security")
 
 
 def test_the_password_is_kept_out_of_the_store_and_the_settings_file(
