@@ -4,7 +4,8 @@ This module owns the connection, its pragmas, the schema version, migrations
 and their backups, and the split between errors of the user's environment
 (:class:`StoreError`, shown to the user in plain words) and our own bugs.
 A file that is not a Duly store, is newer than this program, is read-only or
-is open in another running Duly is refused and never touched.
+is open in another running Duly (by whatever name) is refused and never touched.
+SQLite's failures are told apart by SQLite's own result codes, never by their wording.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
+import shutil
 import sqlite3
 import stat
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote, unquote
 
 import filelock
 import peewee as pw
@@ -26,6 +31,7 @@ import peewee as pw
 from models.errors import Refusal
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, DecimalTextField, database
+from models.sqlite_codes import sqlite_codes
 
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -73,6 +79,19 @@ class StoreDamaged(StoreError):
     """SQLite reports the file as corrupt or unreadable."""
 
 
+class StoreFull(StoreError):
+    """The disk holding the store has no room for what Duly must write."""
+
+
+# The room a store needs to take writes: its write-ahead log grows to SQLite's automatic
+# checkpoint (1,000 pages of 4 KiB, each with a 24-byte frame header), the checkpoint
+# then copies as many pages into the store file, and the log's shared index takes 32 KiB.
+_ROOM_TO_WRITE = 2 * 1000 * (4096 + 24) + 32 * 1024
+# How a store is opened when its disk has no room for the log's shared index: read-only,
+# the index kept in memory (SQLite's "readonly_shm"), the log read as it is.
+_READING_ONLY_QUERY = "mode=ro&readonly_shm=1"
+
+
 @dataclass
 class Store:
     """An open store: its path, schema version and the lock that keeps it ours."""
@@ -81,6 +100,8 @@ class Store:
     schema_version: int
     migrated_from: int | None = None
     backup_path: Path | None = None
+    reading_only: str | None = None
+    """Why the store was opened for reading only (its disk is full), or None."""
     _lock: filelock.BaseFileLock | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -196,11 +217,12 @@ def open_store(path: Path | str, *, create: bool = False) -> Store:
     _refuse_unusable_file(path, LATEST_VERSION)
     lock = _lock_or_refuse(path)
     try:
-        database.init(str(path), pragmas=PRAGMAS, timeout=5)
+        reading_only = _connect(path)
         with known_errors(path):
             version = database.user_version
             _refuse_newer(path, version, LATEST_VERSION)
-            store = Store(path=path, schema_version=version, _lock=lock)
+            store = Store(path=path, schema_version=version, reading_only=reading_only,
+                          _lock=lock)
             if version < LATEST_VERSION:
                 _migrate(store, LATEST_VERSION)
         return store
@@ -231,17 +253,13 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> 
     except OSError as exc:
         raise StoreReadOnly(path, f"Duly cannot create the folder {path.parent}: "
                                   f"{exc.strerror}.") from exc
-    lock = _lock_or_refuse(path)
+    lock = _build_new_store(path, LATEST_VERSION, fill)
     try:
-        _refuse_existing(path)  # another Duly may have made it before our lock
-        _build_new_store(path, LATEST_VERSION, fill)
         database.init(str(path), pragmas=PRAGMAS, timeout=5)
         return Store(path=path, schema_version=LATEST_VERSION, _lock=lock)
     except BaseException:
         if not database.is_closed():
             database.close()
-        if not path.exists():  # leave no trace of a store that was never made
-            Path(lock.lock_file).unlink(missing_ok=True)
         lock.release()
         raise
 
@@ -252,7 +270,10 @@ def _refuse_existing(path: Path) -> None:
                                 f"choose another file name.")
 
 
-def _build_new_store(path: Path, version: int, fill: Callable[[], object] | None) -> None:
+def _build_new_store(path: Path, version: int,
+                     fill: Callable[[], object] | None) -> filelock.BaseFileLock:
+    """Build the store under a hidden name, lock it and move it into place: the lock
+    is the file's own, so it holds under the new name before any other Duly can see it."""
     # Hidden and per process: two Dulys building at once never share a file.
     partial = path.with_name(f".{path.name}.{os.getpid()}.new")
     _remove_store_files(partial)  # ours, from a build that was cut short
@@ -268,7 +289,13 @@ def _build_new_store(path: Path, version: int, fill: Callable[[], object] | None
                 fill()
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         database.close()
-        _move_into_place(partial, path)
+        lock = _lock_or_refuse(partial)
+        try:
+            _move_into_place(partial, path)
+        except BaseException:
+            _forget_lock(lock)
+            raise
+        return lock
     finally:
         if not database.is_closed():
             database.close()
@@ -303,8 +330,7 @@ def _sync_folder(folder: Path) -> None:
 
 def _refuse_unusable_file(path: Path, latest: int) -> None:
     """Look at the file without opening it in SQLite; refuse what is not ours."""
-    if not path.is_file():
-        raise NotADulyStore(path, f"{path} is a folder, not a Duly store.")
+    _refuse_not_a_file(path)
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
@@ -316,11 +342,46 @@ def _refuse_unusable_file(path: Path, latest: int) -> None:
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise NotADulyStore(path, f"{path.name} is a database of another program, "
                                   f"not a Duly store. Duly has left it untouched.")
-    _refuse_newer(path, int.from_bytes(header[60:64], "big"), latest)
-    if not _writable(path) or not _writable(path.parent):
+    version = int.from_bytes(header[60:64], "big")
+    _refuse_newer(path, version, latest)
+    real = path.resolve()  # SQLite keeps its log beside the file a link points to
+    if not _writable(real) or not _writable(real.parent):
         raise StoreReadOnly(path, f"{path.name} is read-only, so Duly cannot record "
                                   f"anything in it. Copy it to a folder you can write "
                                   f"to, or make it writable, and open it again.")
+    if version < latest:
+        _refuse_update_without_room(path)
+
+
+# Kinds of file a path may name besides an ordinary file, in the user's words.
+_NOT_FILES: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_not_a_file(path: Path) -> None:
+    # Told from its mode, never by opening it: opening a named pipe waits for a writer.
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise StoreReadOnly(path, f"Duly cannot read {path.name}: {exc.strerror}.") from exc
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _NOT_FILES if test(mode)), "not an ordinary file")
+    raise NotADulyStore(path, f"{path} is not a file Duly can use: it is {kind}. Choose a "
+                              f"Duly store (usually a file ending in .sqlite).")
+
+
+def _refuse_update_without_room(path: Path) -> None:
+    # An update first copies the whole store beside it, then writes through the log.
+    needed = path.stat().st_size + _ROOM_TO_WRITE
+    if _free_space(path) < needed:
+        raise StoreFull(path, f"Duly must update {path.name} to work with this version, "
+                              f"keeping a copy of it as it was, and the disk holding "
+                              f"{_folder(path)} has no room for that. Free at least "
+                              f"{_megabytes(needed)} there, then open it again. Nothing "
+                              f"has been changed.")
 
 
 def _writable(path: Path) -> bool:
@@ -337,15 +398,106 @@ def _refuse_newer(path: Path, version: int, latest: int) -> None:
 
 
 def _lock_or_refuse(path: Path) -> filelock.BaseFileLock:
-    lock = filelock.FileLock(f"{path}.lock", thread_local=False)
+    """Take the one-Duly-at-a-time lock, keyed by the store file itself and not by the
+    name it is opened by: an OS lock on a file named after the store's inode, in the
+    folder the store really is in (links resolved). docs/decisions.md, "Store safety
+    (issue 14)", says why not a lock on the store file itself, nor on its name."""
+    real = path.resolve()
+    for _attempt in range(3):
+        inode = _inode(path, real)
+        lock = filelock.FileLock(real.with_name(f".duly-{inode}.lock"), thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout as exc:
+            raise StoreInUse(path, f"{path.name} is already open in another Duly window. "
+                                   f"Close it there first.") from exc
+        except OSError as exc:
+            raise StoreReadOnly(path, f"Duly cannot lock {path.name}: {exc.strerror}.") from exc
+        if _inode(path, real) == inode:
+            return lock
+        lock.release()  # the file was replaced while we locked: lock the one now there
+    raise StoreInUse(path, f"{path.name} is being replaced by another program. Try again "
+                           f"in a moment.")
+
+
+def _inode(path: Path, real: Path) -> int:
     try:
-        lock.acquire(timeout=0)
-    except filelock.Timeout as exc:
-        raise StoreInUse(path, f"{path.name} is already open in another Duly window. "
-                               f"Close it there first.") from exc
+        return real.stat().st_ino
     except OSError as exc:
-        raise StoreReadOnly(path, f"Duly cannot lock {path.name}: {exc.strerror}.") from exc
-    return lock
+        raise StoreMissing(path, f"Duly cannot find {path.name} any more: "
+                                 f"{exc.strerror}.") from exc
+
+
+def _forget_lock(lock: filelock.BaseFileLock) -> None:
+    """Release the lock of a file that was never put in place, and remove its lock file:
+    no other Duly can have seen that file."""
+    Path(lock.lock_file).unlink(missing_ok=True)
+    lock.release()
+
+
+class _ClosingConnection(sqlite3.Connection):
+    """A connection that closes its cursors as it closes. Since Python 3.11 a cursor
+    still held (by a traceback, say) keeps SQLite's connection alive after ``close()``,
+    with its files and its view of the log's shared index: after a store opened for
+    reading only, the next connection to the file would inherit that read-only index
+    and could record nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursors: weakref.WeakSet[sqlite3.Cursor] = weakref.WeakSet()
+
+    def cursor(self, *args: Any, **kwargs: Any) -> Any:
+        """A new cursor, closed with the connection (``execute`` makes one here too)."""
+        made = super().cursor(*args, **kwargs)
+        self._cursors.add(made)
+        return made
+
+    def close(self) -> None:
+        """Close every cursor still open, then the connection itself."""
+        for cursor in list(self._cursors):
+            cursor.close()
+        super().close()
+
+
+def _connect(path: Path) -> str | None:
+    """Point the store's connections at ``path`` and read it once. Returns None when it
+    is open to record; on a disk too full for the write-ahead log's shared index it is
+    opened for reading only, and the reason is returned."""
+    database.init(str(path), pragmas=PRAGMAS, timeout=5, uri=False, factory=_ClosingConnection)
+    try:
+        _first_read(path)
+    except StoreFull:
+        database.close()
+    else:
+        return None
+    real = path.resolve()  # SQLite names its log after the file a link points to
+    try:
+        # Reading without a shared index still needs its file; an empty one takes no room.
+        handle = os.open(f"{real}-shm", os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         real.stat().st_mode & 0o777)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise _disk_full(path) from exc
+    else:
+        os.close(handle)
+    database.init(f"file:{quote(str(real))}?{_READING_ONLY_QUERY}", uri=True,
+                  pragmas=PRAGMAS, timeout=5, factory=_ClosingConnection)
+    _first_read(path)
+    return (f"The disk holding {_folder(path)} is full, so Duly has opened {path.name} "
+            f"for reading only: everything in it can be seen, but nothing recorded. Free "
+            f"at least {_megabytes(_ROOM_TO_WRITE)} there, then open it again.")
+
+
+def _first_read(path: Path) -> None:
+    with known_errors(path):
+        # The first read maps the write-ahead log's shared index (32 KiB on the disk).
+        database.execute_sql("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
+
+
+def opened_for_reading_only() -> bool:
+    """Whether the open store was opened for reading only, its disk being full."""
+    return str(database.database or "").endswith(_READING_ONLY_QUERY)
 
 
 def _migrate(store: Store, latest: int) -> None:
@@ -381,33 +533,98 @@ def backup_store(target: Path) -> Path:
     return target
 
 
-_KNOWN_SQLITE_ERRORS: tuple[tuple[str, type[StoreError], str], ...] = (
-    ("database is locked", StoreInUse,
-     "The store is busy: another program is writing to it. Try again in a moment."),
-    ("readonly database", StoreReadOnly,
-     "The store has become read-only, so nothing more can be recorded in it."),
-    ("disk is full", StoreError,
-     "The disk is full. Free some space; nothing was recorded."),
-    ("disk i/o error", StoreError,
-     "The disk could not be read or written. Check the drive; nothing was recorded."),
-    ("malformed", StoreDamaged,
-     "The store is damaged. Restore it from a backup."),
-    ("file is not a database", StoreDamaged,
-     "The store is damaged or is not a Duly store. Restore it from a backup."),
-    ("unable to open database file", StoreReadOnly,
-     "The store cannot be opened: the file or its folder is not accessible."),
-)
+_BUSY = "The store is busy: another program is writing to it. Try again in a moment."
+_INACCESSIBLE = "The store cannot be opened: the file or its folder is not accessible."
+# What each of SQLite's primary result codes (the low byte of an extended code) says
+# about the user's file or disk; SQLITE_FULL is told by _disk_full. Any other code is a
+# fault of Duly's own.
+_STORE_ERRORS: dict[int, tuple[type[StoreError], str]] = {
+    sqlite3.SQLITE_BUSY: (StoreInUse, _BUSY),
+    sqlite3.SQLITE_LOCKED: (StoreInUse, _BUSY),
+    sqlite3.SQLITE_READONLY: (
+        StoreReadOnly, "The store has become read-only, so nothing more can be recorded in it."),
+    sqlite3.SQLITE_IOERR: (
+        StoreError, "The disk could not be read or written. Check the drive; nothing was "
+                    "recorded."),
+    sqlite3.SQLITE_CORRUPT: (StoreDamaged, "The store is damaged. Restore it from a backup."),
+    sqlite3.SQLITE_NOTADB: (
+        StoreDamaged, "The store is damaged or is not a Duly store. Restore it from a backup."),
+    sqlite3.SQLITE_CANTOPEN: (StoreReadOnly, _INACCESSIBLE),
+    sqlite3.SQLITE_PERM: (StoreReadOnly, _INACCESSIBLE),
+}
 
 
 def translate_error(exc: BaseException, path: Path | str | None = None) -> StoreError | None:
-    """The user-facing :class:`StoreError` for a SQLite failure, or None for a bug."""
-    if not isinstance(exc, (pw.OperationalError, pw.DatabaseError, sqlite3.Error)):
+    """The user-facing :class:`StoreError` for a failure of the user's file or disk, or
+    None for a bug.
+
+    SQLite's own result code decides, never its wording, and the whole chain of causes
+    is searched: when a commit fails for lack of space SQLite rolls back by itself, and
+    the error of the rollback that follows hides the real one.
+    """
+    if isinstance(exc, Refusal):
         return None
-    text = str(exc).lower()
-    for needle, kind, message in _KNOWN_SQLITE_ERRORS:
-        if needle in text:
-            return kind(path, message)
+    where = Path(path) if path is not None else _open_store_path()
+    for code in sqlite_codes(exc):
+        known = _store_error(code, where)
+        if known is not None:
+            return known
     return None
+
+
+def _store_error(code: int, path: Path | None) -> StoreError | None:
+    primary = code & 0xFF
+    if primary == sqlite3.SQLITE_FULL or (primary == sqlite3.SQLITE_IOERR
+                                          and _short_of_space(path)):
+        return _disk_full(path)
+    if primary == sqlite3.SQLITE_READONLY and opened_for_reading_only():
+        return _disk_full(path, when_opened=True)
+    if primary not in _STORE_ERRORS:
+        return None
+    kind, message = _STORE_ERRORS[primary]
+    return kind(path, message)
+
+
+def _disk_full(path: Path | None, *, when_opened: bool = False) -> StoreFull:
+    room = _megabytes(_ROOM_TO_WRITE)
+    if when_opened:
+        name = path.name if path is not None else "the store"
+        return StoreFull(path, f"The disk holding {_folder(path)} was full when Duly opened "
+                               f"{name}, so it is open for reading only and this was not "
+                               f"recorded. Free at least {room} there, then open {name} "
+                               f"again. Everything recorded before is safe.")
+    return StoreFull(path, f"The disk holding {_folder(path)} is full, so Duly could not "
+                           f"record this. Free at least {room} there, then try again. "
+                           f"Nothing was recorded, and everything recorded before is safe.")
+
+
+def _short_of_space(path: Path | None) -> bool:
+    return path is not None and _free_space(path) < _ROOM_TO_WRITE
+
+
+def _free_space(path: Path) -> int:
+    try:
+        return shutil.disk_usage(path.resolve().parent).free
+    except OSError:
+        return _ROOM_TO_WRITE  # unknown: not taken for a full disk
+
+
+def _folder(path: Path | None) -> str:
+    return str(path.resolve().parent) if path is not None else "the store"
+
+
+def _megabytes(size: int) -> str:
+    return f"{math.ceil(size / 1_000_000):,} MB"
+
+
+def _open_store_path() -> Path | None:
+    """The file the store's connections point at, if any."""
+    name = str(database.database or "")
+    if not name or name == ":memory:":
+        return None
+    if name.startswith("file:"):  # opened for reading only (see _connect)
+        return Path(unquote(name.removeprefix("file:").partition("?")[0]))
+    return Path(name)
 
 
 @contextlib.contextmanager

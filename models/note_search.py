@@ -9,10 +9,12 @@ changes it carries its own frozen copy.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import peewee as pw
 
 from models.schema import database
+from models.sqlite_codes import sqlite_code
 
 NOTE_SEARCH_SQL: tuple[str, ...] = (
     'CREATE VIRTUAL TABLE "interaction_fts" USING fts5(summary, outcome, with_whom, '
@@ -43,11 +45,18 @@ def create_note_search() -> None:
 
 
 def note_search_problems() -> list[str]:
-    """What FTS5's own check finds wrong between the notes and their index."""
+    """What FTS5's own check finds wrong between the notes and their index. The check is
+    written as an INSERT, so a store opened for reading only (its disk full) cannot run
+    it: nothing is found, and ``check`` says the index was not checked."""
     try:
         database.execute_sql('INSERT INTO "interaction_fts" ("interaction_fts", rank) '
                              "VALUES ('integrity-check', 1)")
     except pw.DatabaseError as exc:
+        code = sqlite_code(exc)
+        if code == sqlite3.SQLITE_READONLY:
+            return []
+        if code not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_ERROR):
+            raise  # the disk or another program, not the index: told as a store error
         return [f"the notes' search index does not match the notes ({exc})"]
     return []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import sqlite3
@@ -77,3 +78,18 @@ def schema_of(path: Path) -> dict[str, object]:
         return shape
     finally:
         connection.close()
+
+
+def fill_disk(folder: Path) -> Path:
+    """Write a file in ``folder`` until its disk has no byte left; returns that file
+    (delete it to free the disk again)."""
+    filler = folder / "filler.bin"
+    with filler.open("wb", buffering=0) as stream:
+        for size in (1 << 16, 1 << 12, 1):  # large writes first, then down to the last byte
+            try:
+                while True:
+                    stream.write(b"\0" * size)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise
+    return filler

@@ -182,17 +182,6 @@ def test_a_failed_migration_leaves_the_store_at_its_old_version(
 
 # --- errors of the user's environment -------------------------------------------
 
-def test_sqlite_failures_become_messages_in_the_users_words() -> None:
-    locked = db.translate_error(pw.OperationalError("database is locked"), "x.sqlite")
-    assert isinstance(locked, db.StoreInUse) and "busy" in locked.message
-    full = db.translate_error(pw.OperationalError("database or disk is full"))
-    assert full is not None and "disk is full" in full.message
-    damaged = db.translate_error(pw.DatabaseError("database disk image is malformed"))
-    assert isinstance(damaged, db.StoreDamaged)
-    assert db.translate_error(pw.OperationalError("no such column: nope")) is None
-    assert db.translate_error(KeyError("x")) is None
-
-
 def test_a_damaged_store_is_reported_not_recreated(store_path: Path) -> None:
     db.open_store(store_path, create=True).close()
     data = bytearray(store_path.read_bytes())

@@ -205,6 +205,10 @@ class StoreSwitcher(QObject):
                 self._window, QMessageBox.Icon.Information, "Duly",
                 f"Duly has updated {store.path.name} to work with this version.",
                 informative=f"A copy of the store as it was is kept at {store.backup_path}."))
+        reading_only = store.reading_only
+        if reading_only is not None:
+            self._tell(lambda: messages.show_message(
+                self._window, QMessageBox.Icon.Warning, "Duly", reading_only))
         self.opened.emit(store)
         return True
 

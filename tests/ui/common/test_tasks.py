@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -68,12 +69,20 @@ def test_a_store_error_is_shown_in_the_users_words(runner, window, qtbot):
     assert box.icon() == QMessageBox.Icon.Warning
 
 
-def test_a_sqlite_failure_of_the_users_disk_becomes_a_store_error(runner, window, qtbot):
-    def work(progress):
-        raise sqlite3.OperationalError("database is locked")
+def test_a_sqlite_failure_of_the_users_store_becomes_a_store_error(runner, window,
+                                                                   company_file, qtbot):
+    other = sqlite3.connect(company_file)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program is writing
 
-    runner.run(work)
-    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+        def work(progress):
+            with closing(sqlite3.connect(company_file, timeout=0)) as mine:
+                mine.execute("BEGIN IMMEDIATE")
+
+        runner.run(work)
+        qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
+    finally:
+        other.close()
 
     assert "another program is writing" in visible_message_boxes(window)[0].text()
 

@@ -55,8 +55,9 @@ def test_start_company_makes_a_store_holding_the_business(tmp_path):
     details = business_in(target)
     assert (details.name, details.country, details.currency, details.has_logo) == (
         "Bramble Bakery", "IE", "EUR", True)
-    assert sorted(p.name for p in target.parent.iterdir()) == ["duly.sqlite",
-                                                              "duly.sqlite.lock"]
+    # Beside it, only the lock file named after the store's inode (the file's own lock).
+    assert sorted(p.name for p in target.parent.iterdir()) == [
+        f".duly-{target.stat().st_ino}.lock", "duly.sqlite"]
 
 
 def test_start_company_leaves_nothing_when_the_store_refuses_the_details(tmp_path):
@@ -95,7 +96,8 @@ def test_build_demo_store_makes_the_demo_company_and_reports_progress(tmp_path):
     details = business_in(target)
     assert details.is_demo
     assert calls and calls[-1][0] == calls[-1][1]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite", "demo.sqlite.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".duly-{target.stat().st_ino}.lock",
+                                                          "demo.sqlite"]
 
 
 def test_build_demo_store_keeps_an_existing_demo(tmp_path):

@@ -1,0 +1,98 @@
+"""The command line on a store in trouble: a demo cut short, a full disk, a named pipe."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import db
+from models.check import check_store
+from models.company import create_business
+from models.schema import Interaction
+from tests.e2e.test_cli import duly
+from tests.helpers import fill_disk
+from tests.unit.ledger_helpers import customer, invoice
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_demo_killed_half_way_leaves_no_store_and_can_be_run_again(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite"
+    child = subprocess.Popen([sys.executable, "main.py", "--db", str(path), "demo",
+                              "--customers", "2000", "--as-of", "2026-11-24"],
+                             cwd=ROOT, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    said = b""
+    try:
+        while b"Creating customers: 250 of 2,000" not in said:  # a first part is written
+            read = os.read(child.stderr.fileno(), 256)
+            assert read, said.decode()
+            said += read
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+
+    assert not path.exists()
+    again = duly("--db", str(path), "demo", "--customers", "5", "--as-of", "2026-11-24")
+    assert again.returncode == 0, again.stderr
+    assert "5 customers" in again.stdout
+    checked = duly("--db", str(path), "check")
+    assert checked.returncode == 0 and "all checks passed" in checked.stdout
+
+
+# No room at all (the store opens for reading only), or room for the log's index but not
+# for the write itself (SQLite's commit fails, and rolls back by itself).
+@pytest.mark.parametrize("pages_left", [0, 9])
+def test_a_full_disk_still_reads_and_refuses_a_write_in_plain_words(
+        small_disk: Path, pages_left: int) -> None:
+    path = small_disk / "shop.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        invoice(customer("Quayside Cafe"), 12_000, due_days_ago=40, number="INV-7")
+    finally:
+        store.close()
+    filler = fill_disk(small_disk)
+    os.truncate(filler, filler.stat().st_size - pages_left * 4096)
+
+    overdue = duly("--db", str(path), "overdue", "--as-of", "2026-11-24")
+    assert overdue.returncode == 0, overdue.stderr
+    assert "Quayside Cafe" in overdue.stdout
+    checked = duly("--db", str(path), "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "all checks passed" in checked.stdout
+
+    logged = duly("--db", str(path), "log", "Quayside Cafe", "--kind", "call",
+                  "--summary", "Promised to pay on Friday")
+    assert logged.returncode == 2
+    assert f"The disk holding {small_disk} " in logged.stderr
+    assert re.search(r"Free at least \d+ MB there", logged.stderr)
+    assert "Traceback" not in logged.stderr and "did not expect" not in logged.stderr
+    assert ("open for reading only" in logged.stderr) == (pages_left == 0)
+
+    filler.unlink()
+    store = db.open_store(path)
+    try:
+        assert check_store() == []
+        assert Interaction.select().count() == 0
+    finally:
+        store.close()
+    logged = duly("--db", str(path), "log", "Quayside Cafe", "--kind", "call",
+                  "--summary", "Promised to pay on Friday")
+    assert logged.returncode == 0, logged.stderr
+
+
+def test_a_named_pipe_given_as_the_store_is_named_for_what_it_is(tmp_path: Path) -> None:
+    pipe = tmp_path / "duly.sqlite"
+    os.mkfifo(pipe)
+    result = duly("--db", str(pipe), "check")
+    assert result.returncode == 2
+    assert "not a file Duly can use: it is a named pipe" in result.stderr
