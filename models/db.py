@@ -265,7 +265,7 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> 
 
 
 def _refuse_existing(path: Path) -> None:
-    if path.exists():
+    if path.exists() or path.is_symlink():  # a link to nothing is a name taken too
         raise StoreExists(path, f"{path.name} already exists. Duly never replaces a store; "
                                 f"choose another file name.")
 

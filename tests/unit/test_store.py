@@ -203,3 +203,11 @@ def test_a_damaged_store_is_reported_not_recreated(store_path: Path) -> None:
             store.close()
     assert problems
     assert digest(store_path) == before
+
+
+def test_a_new_store_is_refused_where_a_link_to_nothing_stands(tmp_path: Path) -> None:
+    link = tmp_path / "duly.sqlite"
+    link.symlink_to(tmp_path / "gone" / "elsewhere.sqlite")
+    with pytest.raises(db.StoreExists, match="already exists"):
+        db.create_store(link)
+    assert link.is_symlink() and not (tmp_path / "gone").exists()
