@@ -287,8 +287,8 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
             _refuse_newer(path, version, LATEST_VERSION)
             store = Store(path=path, schema_version=version, reading_only=reading_only,
                           journal=journal, _lock=lock)
-            if journal is Journal.OURS and reading_only is None:
-                # An interrupted session's last writes: into the store file now.
+            if journal is not Journal.NONE and reading_only is None:
+                # A log left by an interrupted session: its writes into the store file now.
                 database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             if not check_later:
                 damage = verify_store(path)
@@ -622,15 +622,17 @@ def verify_store(path: Path) -> str | None:
     global _damaged
     with known_errors(path):
         found = database.execute_sql("PRAGMA quick_check(1)").fetchone()[0] != "ok"
-    if not found and frames_in(path) == 0:
-        found = _cut_short(path)
+    found = found or _cut_short(path)
     if found:
         _damaged = restore_advice(path)
     return _damaged
 
 
 def _cut_short(path: Path) -> bool:
-    """Whether the store file is shorter than its own header says (a file cut short)."""
+    """Whether the store file is shorter than its own header says (a file cut short).
+    While its log holds pages, the file may rightly lack them: not judged then."""
+    if frames_in(path) > 0:
+        return False
     with path.open("rb") as handle:
         header = handle.read(100)
     page_size = int.from_bytes(header[16:18], "big")
@@ -838,4 +840,7 @@ def integrity_problems() -> list[str]:
                 if row[0] != "ok"]
     for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
         problems.append(f"{table} row {rowid} points at a missing {parent}")
+    path = _open_store_path()
+    if path is not None and _cut_short(path):
+        problems.append("the file is shorter than its own header says: it was cut short")
     return problems
