@@ -694,13 +694,22 @@ def _backup_name(path: Path, version: int) -> Path:
 
 
 def backup_store(target: Path) -> Path:
-    """Copy the open store to ``target`` through SQLite's online backup API."""
+    """Copy the open store to ``target`` through SQLite's online backup API: written
+    under a hidden name and moved into place whole, so that a copy cut short is never
+    taken for a backup."""
     source = database.connection()
-    destination = sqlite3.connect(str(target))
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    destination = sqlite3.connect(str(partial))
     try:
         source.backup(destination)
-    finally:
+        destination.execute("PRAGMA journal_mode = DELETE")  # the copy is one file
+    except BaseException:
         destination.close()
+        _remove_store_files(partial)
+        raise
+    destination.close()
+    os.replace(partial, target)
+    _sync_folder(target.parent)
     return target
 
 

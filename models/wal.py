@@ -197,8 +197,14 @@ def judge_journal(store: Path) -> Journal:
 def _writes(store: Path, *, through_log: bool) -> Writes | None:
     """The write tokens the store shows: its file alone (SQLite's ``immutable``, which
     neither reads the log nor writes anything) or read through the log, read-only."""
-    query = "mode=ro" if through_log else "mode=ro&immutable=1"
-    uri = f"file:{quote(str(store.resolve()))}?{query}"
+    real = store.resolve()
+    if through_log:
+        # The log's index read-only: SQLite then reads the log into memory as it would
+        # apply it (rebuilding the index after a crash), and writes nothing. The index's
+        # file must exist for that; an empty one is a valid start.
+        Path(f"{real}-shm").touch(mode=real.stat().st_mode & 0o666)
+    query = "mode=ro&readonly_shm=1" if through_log else "mode=ro&immutable=1"
+    uri = f"file:{quote(str(real))}?{query}"
     connection = sqlite3.connect(uri, uri=True, timeout=5)
     try:
         row = connection.execute("SELECT value FROM setting WHERE key = ?",
