@@ -138,10 +138,10 @@ def reading() -> pw._atomic:
     return database.atomic("DEFERRED")
 
 
-@contextlib.contextmanager
-def writing() -> Iterator[Any]:
+def writing() -> _Writing:
     """A write transaction that takes the write lock at once (BEGIN IMMEDIATE); nested,
-    a savepoint. Yields peewee's transaction (or savepoint) object.
+    a savepoint. ``with writing() as transaction`` gives peewee's transaction (or
+    savepoint) object.
 
     A store found damaged refuses it at once. The outermost one, when it changed
     anything, records a new write token (see :mod:`models.wal`) and, once committed,
@@ -151,15 +151,36 @@ def writing() -> Iterator[Any]:
     """
     if _damaged is not None:
         raise StoreDamaged(_open_store_path(), _damaged)
-    outermost = database.transaction_depth() == 0
-    changes = database.connection().total_changes if outermost else 0
-    token = None
-    with database.atomic("IMMEDIATE") as transaction:
-        yield transaction
-        if outermost and database.connection().total_changes != changes:
-            token = _record_write_token()
-    if token is not None:
-        _checkpoint_after_write(token)
+    return _Writing()
+
+
+class _Writing:
+    """peewee's IMMEDIATE transaction, with the write token and the checkpoint around it
+    (a class, not a generator: no frames kept alive between enter and exit)."""
+
+    def __init__(self) -> None:
+        self._atomic = database.atomic("IMMEDIATE")
+        self._changes: int | None = None
+
+    def __enter__(self) -> Any:
+        if database.transaction_depth() == 0:
+            self._changes = database.connection().total_changes
+        return self._atomic.__enter__()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: Any) -> bool | None:
+        token = None
+        if kind is None and self._changes is not None \
+                and database.connection().total_changes != self._changes:
+            try:
+                token = _record_write_token()
+            except BaseException as failed:
+                self._atomic.__exit__(type(failed), failed, failed.__traceback__)
+                raise
+        outcome = self._atomic.__exit__(kind, error, trace)
+        if token is not None:
+            _checkpoint_after_write(token)
+        return outcome
 
 
 # What the write-ahead log bookkeeping knows of the open store (see models.wal): the

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from models.company import BusinessDetails, CompanyError, business_details
-from models.db import Store, StoreError, known_errors, open_store, verify_store
+from models.db import Store, StoreError, known_errors, open_store
 from ui.common import file_pickers, messages
 from ui.common.tasks import Progress, TaskRunner
 from ui.window.new_company_dialog import NewCompanyDialog
@@ -210,19 +210,7 @@ class StoreSwitcher(QObject):
             self._tell(lambda: messages.show_message(
                 self._window, QMessageBox.Icon.Warning, "Duly", reading_only))
         self.opened.emit(store)
-        self._look_for_damage(store)
         return True
-
-    def _look_for_damage(self, store: Store) -> None:
-        """SQLite's quick check, off the GUI thread: a damaged store is told at once and
-        takes no more writes (the store refuses them itself)."""
-        def found(damage: str | None) -> None:
-            if damage is not None and self.store is store:
-                self._tell(lambda: messages.show_message(
-                    self._window, QMessageBox.Icon.Critical, "Duly", damage))
-
-        self._tasks.run(lambda _progress: verify_store(store.path), on_success=found,
-                        store_path=store.path)
 
     def _is_open(self, path: Path) -> bool:
         return self.store is not None and self.store.path == Path(path).expanduser().absolute()
