@@ -38,7 +38,7 @@ class GuiThreadCollector(QObject):
         """Collect the generations whose counts have passed their thresholds."""
         counts = gc.get_count()
         generation = -1
-        for level, (count, threshold) in enumerate(zip(counts, self._thresholds)):
+        for level, (count, threshold) in enumerate(zip(counts, self._thresholds, strict=False)):
             if threshold and count > threshold:
                 generation = level
             else:
