@@ -61,7 +61,10 @@ def write_bulk(name: str) -> None:
 
 def main() -> None:
     path, run = sys.argv[1], sys.argv[2]
-    bulk = sys.argv[3:] == ["bulk"]
+    bulk = sys.argv[3:4] == ["bulk"]
+    # "hold N": after N batches, wait to be killed (a crash at a known point: its last
+    # batch committed and its log left holding it).
+    hold = int(sys.argv[5]) if sys.argv[4:5] == ["hold"] else None
     if bulk:
         announce_checkpoints()
     store = db.open_store(path, create=True)
@@ -72,6 +75,8 @@ def main() -> None:
             (write_bulk if bulk else write_batch)(name)
             print(name, flush=True)
             batch += 1
+            if batch == hold:
+                sys.stdin.readline()
     finally:
         store.close()
 

@@ -24,11 +24,16 @@ from tests.helpers import digest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _killed_writer(path: Path, run: str, batches: int = 4) -> list[str]:
+def _killed_writer(path: Path, run: str, batches: int = 4, *, held: bool = False) -> list[str]:
     """Run the crash test's writer on ``path``, SIGKILL it after ``batches`` confirmed
-    batches, and return their names: its log is left as a crash leaves it."""
-    writer = subprocess.Popen([sys.executable, "-m", "tests.unit.crash_writer", str(path), run],
-                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    batches, and return their names: its log is left as a crash leaves it. ``held``:
+    the writer waits after its last batch, so its log surely holds that batch (killed
+    at random, it may have begun the log anew with nothing committed in it)."""
+    command = [sys.executable, "-m", "tests.unit.crash_writer", str(path), run]
+    if held:
+        command += ["plain", "hold", str(batches)]
+    writer = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
     assert writer.stdout is not None
     try:
         confirmed = [writer.stdout.readline().strip() for _ in range(batches)]
@@ -36,6 +41,8 @@ def _killed_writer(path: Path, run: str, batches: int = 4) -> list[str]:
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait(timeout=30)
         writer.stdout.close()
+        if writer.stdin is not None:
+            writer.stdin.close()
     return confirmed
 
 
@@ -92,7 +99,7 @@ def _diverged_log(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copy2(path, other)
     _killed_writer(path, "5", batches=2)  # this copy goes on...
     _codes(path)
-    _killed_writer(other, "6", batches=2)  # ...and so does the other, which crashes
+    _killed_writer(other, "6", batches=2, held=True)  # ...and so does the other, which crashes
     assert _log(other).stat().st_size > 0
     return path, _log(other)
 
@@ -121,7 +128,7 @@ def test_a_log_from_another_store_is_refused(tmp_path: Path) -> None:
     _codes(path)
     stranger = tmp_path / "other" / "bakery.sqlite"
     stranger.parent.mkdir()
-    _killed_writer(stranger, "8", batches=2)
+    _killed_writer(stranger, "8", batches=2, held=True)
     shutil.copy2(_log(stranger), _log(path))
     before = digest(path)
 
@@ -132,7 +139,7 @@ def test_a_log_from_another_store_is_refused(tmp_path: Path) -> None:
 
 def test_a_damaged_log_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "shop.sqlite"
-    _killed_writer(path, "9")
+    _killed_writer(path, "9", held=True)
     with _log(path).open("r+b") as handle:
         handle.write(b"not a log header, not at all!!!!")
     store_before, log_before = digest(path), digest(_log(path))
@@ -146,7 +153,7 @@ def test_a_damaged_log_is_refused_and_left_untouched(tmp_path: Path) -> None:
 
 def test_a_log_header_is_read_as_sqlite_writes_it(tmp_path: Path) -> None:
     path = tmp_path / "shop.sqlite"
-    _killed_writer(path, "10", batches=1)
+    _killed_writer(path, "10", batches=1, held=True)
     data = _log(path).read_bytes()
     header = read_header(data)
     assert header is not None and header.page_size == 4096
