@@ -27,8 +27,8 @@ class MoneyError(ValueError):
     """An amount that cannot be money: not a number, too precise, too large."""
 
 
-# SQLite integers are 64-bit; stay well inside them so sums cannot overflow.
-MAX_MINOR = 10**15
+# The one limit on amounts lives with the other input rules.
+from models.input_rules import MAX_MINOR  # noqa: E402
 
 
 def exponent(currency: str) -> int:
