@@ -195,9 +195,10 @@ def parse_date(text: str, field: str = "date") -> dt.date:
     cleaned = text.strip()
     for pattern in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(cleaned, pattern).date()
+            day = dt.datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
+        return rules.check_date(day, field, "The date")
     raise LedgerError(field, f"“{cleaned}” is not a date. Write it as YYYY-MM-DD, "
                              f"e.g. 2026-11-24.")
 
