@@ -219,14 +219,22 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from models.check import check_store
-    from models.db import default_store_path, opened_for_reading_only, run_in_store
+    from models.db import (
+        default_store_path,
+        opened_for_reading_only,
+        restore_advice,
+        run_in_store,
+    )
 
     path = args.db or default_store_path()
-    problems, full = run_in_store(path, lambda: (check_store(), opened_for_reading_only()))
+    problems, full = run_in_store(path, lambda: (check_store(), opened_for_reading_only()),
+                                  check_later=True)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{path}: {len(problems)} problem(s) found.", file=sys.stderr)
+        if any(problem.area == "database" for problem in problems):
+            print(restore_advice(Path(path).expanduser().absolute()), file=sys.stderr)
         return 1
     if full:
         print(f"{path}: all checks passed but one: its disk is full, so the notes' search "

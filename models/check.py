@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.contacts import contact_summary
-from models.db import integrity_problems
+from models.db import integrity_problems, journal_problems
 from models.kinds import InvoiceStatus
 from models.money import format_money
 from models.note_search import note_search_problems
@@ -44,6 +44,7 @@ def check_store() -> list[Problem]:
     problems += _kept_credit()
     problems += _kept_contact_summaries()
     problems += [Problem("notes", p) for p in note_search_problems()]
+    problems += [Problem("journal", p) for p in journal_problems()]
     problems += _statuses()
     problems += _customer_balances()
     return problems

@@ -32,6 +32,7 @@ from models.errors import Refusal
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, DecimalTextField, database
 from models.sqlite_codes import sqlite_codes
+from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
 
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -79,6 +80,10 @@ class StoreDamaged(StoreError):
     """SQLite reports the file as corrupt or unreadable."""
 
 
+class ForeignJournal(StoreError):
+    """The write-ahead log beside the store is another copy's, or damaged."""
+
+
 class StoreFull(StoreError):
     """The disk holding the store has no room for what Duly must write."""
 
@@ -102,12 +107,15 @@ class Store:
     backup_path: Path | None = None
     reading_only: str | None = None
     """Why the store was opened for reading only (its disk is full), or None."""
+    journal: Journal = Journal.NONE
+    """What the write-ahead log found beside the store at open meant (models.wal)."""
     _lock: filelock.BaseFileLock | None = field(default=None, repr=False)
 
     def close(self) -> None:
         """Close this thread's connection and let other programs open the file."""
         if not database.is_closed():
             database.close()
+        _forget_bookkeeping()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -130,9 +138,82 @@ def reading() -> pw._atomic:
     return database.atomic("DEFERRED")
 
 
-def writing() -> pw._atomic:
-    """A write transaction that takes the write lock at once (BEGIN IMMEDIATE)."""
-    return database.atomic("IMMEDIATE")
+def writing() -> _Writing:
+    """A write transaction that takes the write lock at once (BEGIN IMMEDIATE); nested,
+    a savepoint. ``with writing() as transaction`` gives peewee's transaction (or
+    savepoint) object.
+
+    A store found damaged refuses it at once. The outermost one, when it changed
+    anything, records a new write token (see :mod:`models.wal`) and, once committed,
+    has its pages copied from the write-ahead log into the store file at once (a
+    passive checkpoint, which waits for no one): the store file alone then holds every
+    confirmed write, whatever happens to the log.
+    """
+    if _damaged is not None:
+        raise StoreDamaged(_open_store_path(), _damaged)
+    return _Writing()
+
+
+class _Writing:
+    """peewee's IMMEDIATE transaction, with the write token and the checkpoint around it
+    (a class, not a generator: no frames kept alive between enter and exit)."""
+
+    def __init__(self) -> None:
+        self._atomic = database.atomic("IMMEDIATE")
+        self._changes: int | None = None
+
+    def __enter__(self) -> Any:
+        if database.transaction_depth() == 0:
+            self._changes = database.connection().total_changes
+        return self._atomic.__enter__()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: Any) -> bool | None:
+        token = None
+        if kind is None and self._changes is not None \
+                and database.connection().total_changes != self._changes:
+            try:
+                token = _record_write_token()
+            except BaseException as failed:
+                self._atomic.__exit__(type(failed), failed, failed.__traceback__)
+                raise
+        outcome = self._atomic.__exit__(kind, error, trace)
+        if token is not None:
+            _checkpoint_after_write(token)
+        return outcome
+
+
+# What the write-ahead log bookkeeping knows of the open store (see models.wal): the
+# latest write token known copied whole into the store file, and why the store must
+# take no writes (it was found damaged), or None.
+_checkpointed: str | None = None
+_damaged: str | None = None
+
+
+def _record_write_token() -> str:
+    """Record a new write token in the open transaction (see models.wal); returns it."""
+    row = database.execute_sql("SELECT value FROM setting WHERE key = ?",
+                               (WRITES_KEY,)).fetchone()
+    writes = Writes.from_json(row[0] if row else None) or Writes(None, ())
+    writes, token = writes.after_write(_checkpointed)
+    database.execute_sql('INSERT INTO setting ("key", "value") VALUES (?, ?) '
+                         'ON CONFLICT("key") DO UPDATE SET "value" = excluded."value"',
+                         (WRITES_KEY, writes.as_json()))
+    return token
+
+
+def _checkpoint_after_write(token: str) -> None:
+    """Copy what the write just committed into the store file, without waiting for
+    readers; a checkpoint that cannot finish now is left to the next write."""
+    global _checkpointed
+    if opened_for_reading_only():
+        return
+    try:
+        busy, logged, copied = database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    except pw.DatabaseError:
+        return  # the write is committed in the log; the store file catches up later
+    if busy == 0 and logged == copied:
+        _checkpointed = token
 
 
 def one_of(field: pw.Field, values: Iterable[object]) -> pw.Expression:
@@ -200,12 +281,14 @@ sqlite3.register_adapter(dt.date, dt.date.isoformat)
 sqlite3.register_adapter(dt.datetime, _stored_time)
 
 
-def open_store(path: Path | str, *, create: bool = False) -> Store:
+def open_store(path: Path | str, *, create: bool = False, check_later: bool = False) -> Store:
     """Open the store at ``path``, migrating it if it is older than this program.
 
     With ``create`` a missing file becomes a new, empty store. Raises a
     :class:`StoreError` subclass, leaving the file untouched, when the file
-    cannot be used.
+    cannot be used: among them a write-ahead log beside it that is not its own,
+    and (unless ``check_later``, for the window, which runs :func:`verify_store`
+    on a worker) a store :func:`verify_store` finds damaged.
     """
     from models.migrations import LATEST_VERSION
 
@@ -217,12 +300,21 @@ def open_store(path: Path | str, *, create: bool = False) -> Store:
     _refuse_unusable_file(path, LATEST_VERSION)
     lock = _lock_or_refuse(path)
     try:
+        journal = _journal_or_refuse(path)
         reading_only = _connect(path)
+        _forget_bookkeeping(journal)
         with known_errors(path):
             version = database.user_version
             _refuse_newer(path, version, LATEST_VERSION)
             store = Store(path=path, schema_version=version, reading_only=reading_only,
-                          _lock=lock)
+                          journal=journal, _lock=lock)
+            if journal is not Journal.NONE and reading_only is None:
+                # A log left by an interrupted session: its writes into the store file now.
+                database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            if not check_later:
+                damage = verify_store(path)
+                if damage is not None:
+                    raise StoreDamaged(path, damage)
             if version < LATEST_VERSION:
                 _migrate(store, LATEST_VERSION)
         return store
@@ -247,6 +339,7 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> 
     from models.migrations import LATEST_VERSION
 
     path = Path(path).expanduser().absolute()
+    _forget_bookkeeping()
     _refuse_existing(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -495,6 +588,105 @@ def _first_read(path: Path) -> None:
         database.execute_sql("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
 
 
+def _journal_or_refuse(path: Path) -> Journal:
+    """What the log beside the store means; refuses a log that is not the store's own."""
+    journal = judge_journal(path)
+    name, log = path.name, f"{path.name}-wal"
+    aside = (f"Duly has left both files untouched. To open {name} as it was last saved "
+             f"whole, move {log} out of {_folder(path)} and open it again.")
+    if journal is Journal.FOREIGN:
+        raise ForeignJournal(path, f"The journal beside {name} ({log}) was not written over "
+                                   f"this file but over another copy of it, or another "
+                                   f"store: applying it would damage {name}. {aside} If "
+                                   f"the other copy is the one you work in, open that "
+                                   f"copy instead.")
+    if journal is Journal.DAMAGED:
+        raise ForeignJournal(path, f"The journal beside {name} ({log}) is damaged, so the "
+                                   f"changes it may hold cannot be read. {aside}")
+    return journal
+
+
+def _forget_bookkeeping(journal: Journal = Journal.NONE) -> None:
+    global _checkpointed, _damaged, _journal
+    _checkpointed = None
+    _damaged = None
+    _journal = journal
+
+
+_journal = Journal.NONE
+
+
+def journal_problems() -> list[str]:
+    """Confirmed writes of the open store that are still only in its write-ahead log,
+    in words: a copy of the store file alone would lack them."""
+    path = _open_store_path()
+    name = path.name if path is not None else "the store"
+    if opened_for_reading_only():
+        if _journal is not Journal.OURS:
+            return []
+        return [f"the journal beside {name} holds writes of an interrupted session that "
+                f"are not yet in the store file (its disk is full, so they could not be "
+                f"copied in); a copy of {name} alone would lack them. Free disk space and "
+                f"open the store again"]
+    busy, logged, copied = database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    if busy == 0 and logged == copied:
+        return []
+    return [f"{logged - copied} page(s) of recent writes are only in the journal beside "
+            f"{name}, because another program is reading the store; a copy of {name} alone "
+            f"would lack them. Close the other program and run the check again"]
+
+
+def verify_store(path: Path) -> str | None:
+    """A quick look for damage in the open store (SQLite's ``quick_check`` and the
+    file's length against its header): None when none is found, else what to tell the
+    user, with how to restore a backup. A damaged store takes no more writes."""
+    global _damaged
+    with known_errors(path):
+        found = database.execute_sql("PRAGMA quick_check(1)").fetchone()[0] != "ok"
+    found = found or _cut_short(path)
+    if found:
+        _damaged = restore_advice(path)
+    return _damaged
+
+
+def _cut_short(path: Path) -> bool:
+    """Whether the store file is shorter than its own header says (a file cut short).
+    While its log holds pages, the file may rightly lack them: not judged then."""
+    if frames_in(path) > 0:
+        return False
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    size = path.stat().st_size
+    valid = header[24:28] == header[92:96]  # the header's page count is kept up to date
+    return size % page_size != 0 or (valid and size < pages * page_size)
+
+
+def damaged() -> str | None:
+    """Why the open store takes no writes (it was found damaged), or None."""
+    return _damaged
+
+
+def latest_backup(path: Path) -> Path | None:
+    """The newest copy Duly kept of the store beside it (before an update), if any."""
+    copies = [p for p in path.parent.glob(f"{path.stem}.before-v*.sqlite") if p.is_file()]
+    return max(copies, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def restore_advice(path: Path) -> str:
+    """What to tell the user of a damaged store: that it is, and how to restore it."""
+    backup = latest_backup(path)
+    how = (f"the newest copy Duly kept is {backup.name}: close Duly, move {path.name} out of "
+           f"{_folder(path)}, then copy {backup.name} there and rename the copy {path.name}"
+           if backup is not None else
+           f"close Duly, move {path.name} out of {_folder(path)}, then put your latest "
+           f"backup of it there under the name {path.name}")
+    return (f"{path.name} is damaged: Duly will record nothing more in it. Restore it "
+            f"from a backup: {how}.")
+
+
 def opened_for_reading_only() -> bool:
     """Whether the open store was opened for reading only, its disk being full."""
     return str(database.database or "").endswith(_READING_ONLY_QUERY)
@@ -523,13 +715,22 @@ def _backup_name(path: Path, version: int) -> Path:
 
 
 def backup_store(target: Path) -> Path:
-    """Copy the open store to ``target`` through SQLite's online backup API."""
+    """Copy the open store to ``target`` through SQLite's online backup API: written
+    under a hidden name and moved into place whole, so that a copy cut short is never
+    taken for a backup."""
     source = database.connection()
-    destination = sqlite3.connect(str(target))
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    destination = sqlite3.connect(str(partial))
     try:
         source.backup(destination)
-    finally:
+        destination.execute("PRAGMA journal_mode = DELETE")  # the copy is one file
+    except BaseException:
         destination.close()
+        _remove_store_files(partial)
+        raise
+    destination.close()
+    os.replace(partial, target)
+    _sync_folder(target.parent)
     return target
 
 
@@ -582,6 +783,10 @@ def _store_error(code: int, path: Path | None) -> StoreError | None:
     if primary not in _STORE_ERRORS:
         return None
     kind, message = _STORE_ERRORS[primary]
+    if kind is StoreDamaged and path is not None:
+        global _damaged
+        _damaged = restore_advice(path)  # found damaged on the way: no more writes
+        message = _damaged
     return kind(path, message)
 
 
@@ -641,9 +846,11 @@ def known_errors(path: Path | str | None = None) -> Iterator[None]:
         raise known from exc
 
 
-def run_in_store(path: Path | str, work: Callable[[], T], *, create: bool = False) -> T:
-    """Open the store, run ``work``, and close it again (for headless commands)."""
-    store = open_store(path, create=create)
+def run_in_store(path: Path | str, work: Callable[[], T], *, create: bool = False,
+                 check_later: bool = False) -> T:
+    """Open the store, run ``work``, and close it again (for headless commands); see
+    :func:`open_store` for ``check_later``."""
+    store = open_store(path, create=create, check_later=check_later)
     try:
         with known_errors(path):
             return work()
@@ -663,4 +870,7 @@ def integrity_problems() -> list[str]:
                 if row[0] != "ok"]
     for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
         problems.append(f"{table} row {rowid} points at a missing {parent}")
+    path = _open_store_path()
+    if path is not None and _cut_short(path):
+        problems.append("the file is shorter than its own header says: it was cut short")
     return problems

@@ -16,7 +16,7 @@ from models.check import check_store
 from models.company import create_business
 from models.schema import Interaction
 from tests.e2e.test_cli import duly
-from tests.helpers import fill_disk
+from tests.helpers import digest, fill_disk
 from tests.unit.ledger_helpers import customer, invoice
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,3 +96,35 @@ def test_a_named_pipe_given_as_the_store_is_named_for_what_it_is(tmp_path: Path)
     result = duly("--db", str(pipe), "check")
     assert result.returncode == 2
     assert "not a file Duly can use: it is a named pipe" in result.stderr
+
+
+# --- a damaged store is refused by every command, with how to restore it ------------------
+
+def _damaged_demo(tmp_path: Path, damage: str) -> Path:
+    store = tmp_path / "demo.sqlite"
+    assert duly("--db", str(store), "demo", "--customers", "40").returncode == 0
+    size = store.stat().st_size
+    if damage == "zeroed":
+        with store.open("r+b") as handle:  # 8 KB of pages in the middle gone
+            handle.seek(size // 2 - (size // 2) % 4096)
+            handle.write(bytes(8192))
+    else:
+        os.truncate(store, size - 1)  # cut short by one byte
+    return store
+
+
+@pytest.mark.parametrize("damage", ["zeroed", "cut short"])
+def test_every_command_refuses_a_damaged_store_and_says_how_to_restore_it(
+        tmp_path: Path, damage: str) -> None:
+    store = _damaged_demo(tmp_path, damage)
+    before = digest(store)
+
+    for command in (["log", "C00001", "--summary", "Called, no answer"], ["overdue"],
+                    ["today"], ["check"]):
+        result = duly("--db", str(store), *command)
+        said = result.stdout + result.stderr
+        assert result.returncode != 0, (command, said)
+        assert "Traceback" not in said
+        assert "Restore it from a backup" in said and f"move demo.sqlite out of {tmp_path}" in said
+        assert "Recorded" not in said
+    assert digest(store) == before

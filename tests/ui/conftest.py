@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from models import db
 from models.company import create_business
 from tests.conftest import DEMO_TODAY
+from ui.common.collector import GuiThreadCollector
 from ui.common.tasks import TaskRunner
 from ui.window.main_window import MainWindow
 
@@ -25,6 +26,15 @@ def _no_window_left_over() -> None:
     wait and start work whose answer reaches a page deleted meanwhile.
     """
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_on_the_gui_thread(qapp) -> Iterator[None]:
+    """As in the running program: no Qt object is destroyed on a worker thread."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
+    collector.setParent(None)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from models.schema import Allocation, Customer, Invoice, Payment
 
 INVOICES_PER_BATCH = 3
 AMOUNT = 12_345
+BULK_NOTES = 400_000  # characters of notes on each bulk batch's customer
 
 
 def write_batch(name: str) -> None:
@@ -38,16 +39,44 @@ def write_batch(name: str) -> None:
                                   allocated_on=payment.received_on, created_at=stamp)
 
 
+def announce_checkpoints() -> None:
+    """Say on stdout when each write's checkpoint starts, so that a test can kill the
+    writer while the store file is being written."""
+    copy_in = db._checkpoint_after_write
+
+    def announced(token: str) -> None:
+        print("checkpoint", flush=True)
+        copy_in(token)
+
+    db._checkpoint_after_write = announced
+
+
+def write_bulk(name: str) -> None:
+    """A batch whose customer carries long notes: pages enough for a slow checkpoint."""
+    with db.writing():
+        write_batch(name)
+        Customer.update(notes=f"{name} " + "x" * BULK_NOTES).where(
+            Customer.code == name).execute()
+
+
 def main() -> None:
     path, run = sys.argv[1], sys.argv[2]
+    bulk = sys.argv[3:4] == ["bulk"]
+    # "hold N": after N batches, wait to be killed (a crash at a known point: its last
+    # batch committed and its log left holding it).
+    hold = int(sys.argv[5]) if sys.argv[4:5] == ["hold"] else None
+    if bulk:
+        announce_checkpoints()
     store = db.open_store(path, create=True)
     batch = 0
     try:
         while True:
             name = f"K{run}-{batch}"
-            write_batch(name)
+            (write_bulk if bulk else write_batch)(name)
             print(name, flush=True)
             batch += 1
+            if batch == hold:
+                sys.stdin.readline()
     finally:
         store.close()
 

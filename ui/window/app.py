@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from models.db import default_store_path
 from ui import VERSION
+from ui.common.collector import GuiThreadCollector
 from ui.common.resources import icon
 from ui.window.main_window import MainWindow
 
@@ -25,6 +26,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(VERSION)
     app.setDesktopFileName("duly")
     app.setWindowIcon(icon("duly"))
+    if app.findChild(GuiThreadCollector) is None:
+        GuiThreadCollector(app)
     return app
 
 

@@ -41,10 +41,10 @@ from PySide6.QtWidgets import (
 
 from models.changes import EVERYTHING, Change, Changes, changes
 from models.company import BusinessDetails
-from models.db import Store, default_store_path
+from models.db import Store, default_store_path, verify_store
 from models.overview import StoreOverview, store_overview
 from ui import VERSION
-from ui.common import file_pickers
+from ui.common import file_pickers, messages
 from ui.common.area import Area, AreaContext, Badge
 from ui.common.resources import icon
 from ui.common.style import ACCENT
@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._first_paint_due = False
         self._overview_due = False
+        self._damage_check_due = False
         self._stale_areas: set[str] = set()  # areas to read again when next shown
         self._pending: list[Callable[[], object]] = []
         self._badges: dict[str, Badge] = {}  # the navigation's counts, once read
@@ -281,6 +282,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_switcher_opened(self, store: Store) -> None:
         self._overview = None
+        self._damage_check_due = True  # with the first overview, off the GUI thread
         self.import_action.setEnabled(True)
         self._show_workspace()
         self.store_opened.emit(store.path)
@@ -344,15 +346,21 @@ class MainWindow(QMainWindow):
         if store is None:
             return
         as_of = self.today()
+        check, self._damage_check_due = self._damage_check_due, False
 
-        def load(_progress: Progress) -> StoreOverview:
-            return store_overview(as_of)
+        def load(_progress: Progress) -> tuple[StoreOverview, str | None]:
+            # The store's quick check for damage: a damaged store then takes no writes.
+            damage = verify_store(store.path) if check else None
+            return store_overview(as_of), damage
 
         self.status.counts.setText("Counting invoices…")
         self.tasks.run(load, on_success=self._on_overview_task_succeeded,
                        store_path=store.path)
 
-    def _on_overview_task_succeeded(self, overview: StoreOverview) -> None:
+    def _on_overview_task_succeeded(self, loaded: tuple[StoreOverview, str | None]) -> None:
+        overview, damage = loaded
+        if damage is not None:
+            messages.show_message(self, QMessageBox.Icon.Critical, "Duly", damage)
         self._overview = overview
         self._update_status()
         self.overview_loaded.emit(overview)

@@ -190,7 +190,7 @@ class StoreSwitcher(QObject):
         """Open the store at ``path``; False if it cannot be used."""
         store: Store | None = None
         try:
-            store = open_store(path)
+            store = open_store(path, check_later=True)
             with known_errors(store.path):
                 business = business_details()
         except Exception as error:

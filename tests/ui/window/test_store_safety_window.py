@@ -50,3 +50,19 @@ def test_a_payment_that_finds_no_room_is_told_as_a_full_disk(runner, window, sma
     assert f"The disk holding {small_disk} is full" in box.text()
     assert "Nothing was recorded" in box.text()
     assert box.informativeText() == str(Path(path))
+
+
+def test_a_damaged_store_is_told_at_once_and_takes_no_writes(open_window, tmp_path, qtbot):
+    path = make_company_store(tmp_path / "bakery.sqlite")
+    size = path.stat().st_size
+    with path.open("r+b") as handle:  # pages in the middle gone, as a failing disk leaves them
+        handle.seek(size // 2 - (size // 2) % 4096)
+        handle.write(bytes(8192))
+
+    window = open_window(path)
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)), timeout=10000)
+
+    box = visible_message_boxes(window)[0]
+    assert "bakery.sqlite is damaged: Duly will record nothing more in it" in box.text()
+    assert "Restore it from a backup" in box.text()
+    assert db.damaged() is not None
