@@ -344,14 +344,15 @@ def _v11_look_alike_keys(db: pw.Database) -> None:
                           ("customer", "code")):
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}_key" TEXT')
         seen: set[str] = set()
+        keyed = []
         rows = db.execute_sql(f'SELECT "id", "{column}" FROM "{table}" ORDER BY "id"')
         for row_id, value in rows.fetchall():
             key = _v11_key(value or "")
-            if key in seen:
-                continue
-            seen.add(key)
-            db.execute_sql(f'UPDATE "{table}" SET "{column}_key" = ? WHERE "id" = ?',
-                           (key, row_id))
+            if key not in seen:
+                seen.add(key)
+                keyed.append((key, row_id))
+        db.connection().executemany(
+            f'UPDATE "{table}" SET "{column}_key" = ? WHERE "id" = ?', keyed)
         db.execute_sql(f'CREATE UNIQUE INDEX "{table}_{column}_key" ON "{table}" '
                        f'("{column}_key")')
 
