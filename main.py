@@ -16,11 +16,36 @@ from typing import Any
 
 
 def _date(text: str) -> dt.date:
+    from models.errors import LedgerError
+    from models.input_rules import check_date
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24") from None
+    try:
+        return check_date(day)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+class _SafeText:
+    """A terminal stream that shows control and bidirectional characters escaped, so
+    text an old store kept cannot move the cursor or reverse a line. A lone carriage
+    return (a progress line redrawing itself) is Duly's own and passes."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from models.input_rules import safe_for_terminal
+
+        return int(self._stream.write("\r".join(safe_for_terminal(part)
+                                                for part in text.split("\r"))))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _positive(text: str) -> int:
@@ -507,6 +532,15 @@ def main(argv: list[str] | None = None) -> int:
         from ui.window.app import run_window
 
         return run_window(args.db)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeText(sys.stdout), _SafeText(sys.stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args: argparse.Namespace) -> int:
     from models.db import StoreError
 
     try:

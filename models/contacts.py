@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from models import input_rules as rules
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
@@ -191,7 +192,7 @@ def edit_contact(contact_id: int, *, summary: str, outcome: str,
         check_note(summary, outcome, follow_up_on, contact.occurred_at.date())
         before = {"summary": contact.summary, "outcome": contact.outcome,
                   "follow_up_on": contact.follow_up_on}
-        after = {"summary": summary.strip(), "outcome": outcome.strip(),
+        after = {"summary": rules.clean_text(summary), "outcome": rules.clean_line(outcome),
                  "follow_up_on": follow_up_on}
         Interaction.update(**after).where(Interaction.id == contact_id).execute()
         refresh_contact_summary([contact.customer_id])
@@ -226,8 +227,8 @@ def record_promise(customer_id: int, *, amount_minor: int, promised_for: dt.date
 
 def check_promise(terms: PromiseTerms, invoice_ids: Sequence[int], now: dt.datetime) -> None:
     """Refuse a promise to pay that cannot be recorded as entered, naming the field."""
-    if terms.amount_minor <= 0:
-        raise LedgerError("amount", "Enter the amount promised, above zero.")
+    rules.check_amount(terms.amount_minor, "amount", "the amount promised")
+    rules.check_date(terms.promised_for, "promised_for", "The promised date")
     if terms.promised_for < now.date():
         raise LedgerError("promised_for", "The promised date has already passed.")
     if not invoice_ids:
@@ -298,8 +299,13 @@ def _date_paid_in_full(promise: Promise, until: dt.date) -> dt.date | None:
 
 def check_note(summary: str, outcome: str, follow_up_on: dt.date | None,
                occurred_on: dt.date) -> None:
-    """Refuse a contact's note that says nothing, or a follow-up before the contact."""
-    if not summary.strip() and not outcome.strip():
+    """Refuse a contact's note that says nothing or too much, or a follow-up before
+    the contact or outside Duly's dates."""
+    summary = rules.check_text(summary, "summary", "the note", rules.NOTE_LIMIT)
+    outcome = rules.check_line(outcome, "outcome", "the outcome", rules.NAME_LIMIT)
+    rules.check_date(occurred_on, "occurred_at", "The contact's date")
+    rules.check_optional_date(follow_up_on, "follow_up_on", "The follow-up date")
+    if not summary and not outcome:
         raise LedgerError("summary", "Write what was said, or choose an outcome.")
     if follow_up_on is not None and follow_up_on < occurred_on:
         raise LedgerError("follow_up_on", "The follow-up date is before the contact.")
@@ -321,8 +327,10 @@ def check_contact(entry: ContactEntry, now: dt.datetime) -> None:
 def _checked(entry: ContactEntry, now: dt.datetime) -> dict[str, object]:
     check_contact(entry, now)
     return {"kind": entry.kind, "direction": entry.direction,
-            "occurred_at": entry.occurred_at, "with_whom": entry.with_whom.strip(),
-            "summary": entry.summary.strip(), "outcome": entry.outcome.strip(),
+            "occurred_at": entry.occurred_at,
+            "with_whom": rules.check_line(entry.with_whom, "with_whom", "who it was with",
+                                          rules.NAME_LIMIT),
+            "summary": rules.clean_text(entry.summary), "outcome": rules.clean_line(entry.outcome),
             "follow_up_on": entry.follow_up_on}
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from models import input_rules as rules
 from models.accounts import AccountRow, overdue_accounts
 from models.kinds import InvoiceStatus
 from models.ledger import CustomerDraft, InvoiceDraft, LedgerError
@@ -283,17 +284,20 @@ def _money_in(kind: str, row_id: int, day: dt.date, reference: str, method: str,
 def find_customer(text: str) -> int:
     """The customer whose account code or name is ``text`` (any case); LedgerError if
     none is, or if the name fits several."""
-    wanted = text.strip()
+    wanted = rules.clean_line(text)
     if not wanted:
         raise LedgerError("customer", "Name the customer, by account code or name.")
-    by_code = Customer.get_or_none(pw.fn.LOWER(Customer.code) == wanted.lower())
+    key = rules.match_key(wanted)
+    by_code = Customer.get_or_none(Customer.code_key == key)
     if by_code is not None:
         return int(by_code.id)
-    matches = [cid for cid, name in Customer.select(Customer.id, Customer.name).tuples()
-               if name.casefold() == wanted.casefold()]
+    matches = [(cid, code, name) for cid, code, name in
+               Customer.select(Customer.id, Customer.code, Customer.name).tuples()
+               if rules.match_key(name) == key or rules.match_key(code) == key]
     if not matches:
         raise LedgerError("customer", f"No customer has the account code or name “{wanted}”.")
     if len(matches) > 1:
-        raise LedgerError("customer", f"Several customers are called “{wanted}”; "
-                                      f"use the account code.")
-    return matches[0]
+        listed = "; ".join(f"{code} ({name})" for _cid, code, name in matches)
+        raise LedgerError("customer", f"Several customers are called “{wanted}”: {listed}. "
+                                      f"Use the account code.")
+    return int(matches[0][0])

@@ -236,6 +236,7 @@ def create_demo(*, seed: int = 2026, today: dt.date | None = None, customers: in
             progress(min(start + CHUNK_CUSTOMERS, customers), customers)
     with writing():
         _specials(today)
+        _look_alike_keys()
     return DemoSummary(
         customers=totals.get(Customer, 0), invoices=totals.get(Invoice, 0),
         credit_notes=totals.get(CreditNote, 0), payments=totals.get(Payment, 0),
@@ -463,6 +464,13 @@ def _write(chunk: _Chunk) -> None:
         rows = chunk.rows.get(model, [])
         for start in range(0, len(rows), INSERT_BATCH):
             model.insert_many(rows[start:start + INSERT_BATCH], fields=_FIELDS[model]).execute()
+
+
+def _look_alike_keys() -> None:
+    # The demo's numbers and codes are plain ASCII, where SQL's lower() is match_key.
+    Invoice.update(number_key=pw.fn.LOWER(Invoice.number)).execute()
+    CreditNote.update(number_key=pw.fn.LOWER(CreditNote.number)).execute()
+    Customer.update(code_key=pw.fn.LOWER(Customer.code)).execute()
 
 
 def _specials(today: dt.date) -> None:

@@ -12,10 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Protocol, TypeVar
 
 import peewee as pw
 
+from models import input_rules as rules
 from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
@@ -193,9 +195,10 @@ def parse_date(text: str, field: str = "date") -> dt.date:
     cleaned = text.strip()
     for pattern in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(cleaned, pattern).date()
+            day = dt.datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
+        return rules.check_date(day, field, "The date")
     raise LedgerError(field, f"“{cleaned}” is not a date. Write it as YYYY-MM-DD, "
                              f"e.g. 2026-11-24.")
 
@@ -222,8 +225,11 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
     after today, an invoice of another customer or currency, and an
     allocation above what is open or above the payment.
     """
-    _positive(amount_minor, "amount", "the payment")
+    amount_minor = rules.check_amount(amount_minor, "amount", "the payment")
+    rules.check_date(received_on, "received_on", "The payment date")
     _not_future(received_on, today, "received_on", "The payment date")
+    reference = rules.check_line(reference, "reference", "the reference", rules.REFERENCE_LIMIT)
+    method = rules.check_line(method, "method", "the method", rules.NUMBER_LIMIT)
     with writing():
         customer = _customer(customer_id)
         payment = Payment.create(
@@ -270,17 +276,20 @@ def add_credit_note(customer_id: int, *, number: str, issue_date: dt.date, amoun
                     reason: str = "", invoice_id: int | None = None,
                     today: dt.date | None = None) -> int:
     """Grant a credit note; allocated to ``invoice_id`` if given, else kept as credit."""
-    number = number.strip()
+    number = rules.check_line(number, "number", "the credit note's number", rules.NUMBER_LIMIT)
     if not number:
         raise LedgerError("number", "Enter the credit note's number.")
-    _positive(amount_minor, "amount", "the credit note")
+    amount_minor = rules.check_amount(amount_minor, "amount", "the credit note")
+    rules.check_date(issue_date, "issue_date", "The credit note's date")
     _not_future(issue_date, today, "issue_date", "The credit note's date")
+    reason = rules.check_text(reason, "reason", "the reason", rules.REASON_LIMIT)
     with writing():
         customer = _customer(customer_id)
-        if CreditNote.select().where(CreditNote.number == number).exists():
+        if CreditNote.select().where(CreditNote.number_key == rules.match_key(number)).exists():
             raise LedgerError("number", f"Credit note {number} already exists.")
         note = CreditNote.create(
-            number=number, customer=customer, issue_date=issue_date, amount_minor=amount_minor,
+            number=number, number_key=rules.match_key(number), customer=customer,
+            issue_date=issue_date, amount_minor=amount_minor,
             unallocated_minor=amount_minor, currency=customer.currency, reason=reason.strip(),
             invoice=invoice_id,
             created_at=dt.datetime.now())
@@ -420,10 +429,11 @@ def add_invoice(customer_id: int, draft: InvoiceDraft, *, today: dt.date | None 
         customer = _customer(customer_id)
         number = _invoice_number(draft, invoice_id=None)
         invoice = Invoice.create(
-            number=number, customer=customer, issue_date=draft.issue_date,
+            number=number, number_key=rules.match_key(number), customer=customer,
+            issue_date=draft.issue_date,
             due_date=draft.due_date, amount_minor=draft.amount_minor,
             open_minor=draft.amount_minor, currency=customer.currency,
-            external_ref=draft.external_ref.strip() or None, created_at=dt.datetime.now(),
+            external_ref=_external_ref(draft), created_at=dt.datetime.now(),
             chase_from=invoice_late_start(customer.id, draft.due_date,
                                           today or dt.date.today()))
         record_change("add invoice", "invoice", invoice.id, after=asdict(draft))
@@ -439,8 +449,9 @@ def update_invoice(invoice_id: int, draft: InvoiceDraft) -> None:
             raise LedgerError("number", f"Invoice {invoice.number} is void.")
         number = _invoice_number(draft, invoice_id=invoice.id)
         changes: dict[str, object] = {
-            "number": number, "issue_date": draft.issue_date, "due_date": draft.due_date,
-            "external_ref": draft.external_ref.strip() or None}
+            "number": number, "number_key": rules.match_key(number),
+            "issue_date": draft.issue_date, "due_date": draft.due_date,
+            "external_ref": _external_ref(draft)}
         if draft.amount_minor != invoice.amount_minor:
             if _allocated(Allocation.invoice == invoice.id):
                 raise LedgerError("amount", "Money is already allocated to this invoice, so "
@@ -555,20 +566,30 @@ def invoice_problems(number: str, issue_date: dt.date | None, due_date: dt.date 
                      amount_minor: int | None) -> list[tuple[str, str]]:
     """What is wrong with an invoice as entered, field by field, before the store is
     asked (a part that could not be read is None and goes unchecked here)."""
-    problems = []
-    if not number.strip():
-        problems.append(("number", "Enter the invoice number."))
+    problems = Problems()
+    kept = problems.read(lambda: rules.check_line(number, "number", "the invoice number",
+                                                  rules.NUMBER_LIMIT))
+    if kept == "":
+        problems.refuse("number", "Enter the invoice number.")
+    for day, field, what in ((issue_date, "issue_date", "The issue date"),
+                             (due_date, "due_date", "The due date")):
+        problems.read(partial(rules.check_optional_date, day, field, what))
     if issue_date is not None and due_date is not None and due_date < issue_date:
-        problems.append(("due_date", "The due date is before the issue date."))
-    if amount_minor is not None and amount_minor <= 0:
-        problems.append(("amount", "Enter an amount above zero for the invoice."))
-    return problems
+        problems.refuse("due_date", "The due date is before the issue date.")
+    if amount_minor is not None:
+        problems.read(lambda: rules.check_amount(amount_minor, "amount", "the invoice"))
+    return problems.found
+
+
+def _external_ref(draft: InvoiceDraft) -> str | None:
+    return rules.check_line(draft.external_ref, "external_ref", "the reference",
+                            rules.REFERENCE_LIMIT) or None
 
 
 def _invoice_number(draft: InvoiceDraft, invoice_id: int | None) -> str:
     problems = Problems()
-    number = draft.number.strip()
-    clash = Invoice.select().where(Invoice.number == number)
+    number = rules.clean_line(draft.number)
+    clash = Invoice.select().where(Invoice.number_key == rules.match_key(number))
     if invoice_id is not None:
         clash = clash.where(Invoice.id != invoice_id)
     if number and clash.exists():
@@ -582,7 +603,7 @@ def _invoice_number(draft: InvoiceDraft, invoice_id: int | None) -> str:
 
 def _customer_fields(draft: CustomerDraft, customer_id: int | None) -> dict[str, object]:
     def taken(code: str) -> bool:
-        clash = Customer.select().where(Customer.code == code)
+        clash = Customer.select().where(Customer.code_key == rules.match_key(code))
         if customer_id is not None:
             clash = clash.where(Customer.id != customer_id)
         return bool(clash.exists())
@@ -596,28 +617,46 @@ def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
     imported at once (``taken`` says whether a code is another customer's; ``next_code``
     numbers one that has none). Raises FieldProblems naming every field that will not do."""
     problems = Problems()
-    name = draft.name.strip()
-    if not name:
+    name = problems.read(lambda: rules.check_line(draft.name, "name", "the name",
+                                                  rules.NAME_LIMIT))
+    if name == "":
         problems.refuse("name", "Enter the customer's name.")
-    code = draft.code.strip() or next_code()
+    code = problems.read(lambda: rules.check_line(draft.code, "code", "the account code",
+                                                  CODE_LIMIT)) or next_code()
     if taken(code):
         problems.refuse("code", f"Another customer already has the account code {code}.")
+    texts = {field: problems.read(partial(rules.check_text if many else rules.check_line,
+                                          getattr(draft, field), field, what, limit))
+             for field, what, limit, many in _CUSTOMER_TEXTS}
     currency = draft.currency.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
         problems.refuse("currency", "Choose the currency as a three-letter code, e.g. EUR.")
-    email = draft.billing_email.strip()
+    email = texts["billing_email"] or ""
     if email and not valid_address(email):
         problems.refuse("billing_email", f"“{email}” does not look like an e-mail address.")
     country = draft.country.strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         problems.refuse("country", "Choose the country as a two-letter code, e.g. GB.")
     problems.check()
-    return {"code": code, "name": name, "currency": currency, "billing_email": email,
-            "phone": draft.phone.strip(), "address": draft.address.strip(), "country": country,
+    return {"code": code, "code_key": rules.match_key(code), "name": name,
+            "currency": currency, "billing_email": email,
+            "phone": texts["phone"], "address": texts["address"], "country": country,
             "language": draft.language.strip() or "en",
             "payment_terms": draft.payment_terms_id, "credit_policy": draft.credit_policy_id,
-            "followup_policy": draft.followup_policy_id, "notes": draft.notes.strip(),
-            "tax_number": tax_number_as_kept(draft.tax_number)}
+            "followup_policy": draft.followup_policy_id, "notes": texts["notes"],
+            "tax_number": tax_number_as_kept(texts["tax_number"] or "")}
+
+
+CODE_LIMIT = 32
+# A customer's other text fields: (field, what it is called, limit, multi-line).
+_CUSTOMER_TEXTS = (
+    ("contact_name", "the contact's name", rules.NAME_LIMIT, False),
+    ("billing_email", "the e-mail address", rules.EMAIL_LIMIT, False),
+    ("phone", "the phone number", rules.PHONE_LIMIT, False),
+    ("address", "the address", rules.ADDRESS_LIMIT, True),
+    ("tax_number", "the tax number", rules.NUMBER_LIMIT, False),
+    ("notes", "the notes", rules.NOTE_LIMIT, True),
+)
 
 
 def tax_number_as_kept(text: str) -> str:
@@ -636,13 +675,13 @@ def _next_customer_code() -> str:
 
 
 def _save_billing_contact(customer: Customer, draft: CustomerDraft) -> None:
-    name, email = draft.contact_name.strip(), draft.billing_email.strip()
+    name, email = rules.clean_line(draft.contact_name), rules.clean_line(draft.billing_email)
     contact = ContactPerson.get_or_none((ContactPerson.customer == customer)
                                         & ContactPerson.is_billing)
     if contact is None:
         if name or email:
             ContactPerson.create(customer=customer, name=name, email=email,
-                           phone=draft.phone.strip(), is_billing=True)
+                                 phone=rules.clean_line(draft.phone), is_billing=True)
         return
     ContactPerson.update(name=name, email=email).where(ContactPerson.id == contact.id).execute()
 
@@ -652,18 +691,13 @@ def _has_money(customer: Customer) -> bool:
             or Payment.select().where(Payment.customer == customer).exists())
 
 
-def _positive(amount_minor: int, field: str, what: str) -> None:
-    if amount_minor <= 0:
-        raise LedgerError(field, f"Enter an amount above zero for {what}.")
-
-
 def _not_future(day: dt.date, today: dt.date | None, field: str, what: str) -> None:
     if day > (today or dt.date.today()):
         raise LedgerError(field, f"{what} is in the future.")
 
 
 def _reason(reason: str, prompt: str) -> str:
-    reason = reason.strip()
+    reason = rules.check_text(reason, "reason", "the reason", rules.REASON_LIMIT)
     if not reason:
         raise LedgerError("reason", prompt)
     return reason

@@ -22,6 +22,7 @@ from models.audit import as_json, record_each, who_changes
 from models.db import insert_rows, json_object, one_of
 from models.errors import LedgerError
 from models.followup import LateStarts
+from models.input_rules import clean_line, match_key
 from models.kinds import InvoiceStatus
 from models.ledger import (
     PAYMENT_AUDITED,
@@ -54,7 +55,7 @@ _AS_DRAFTED = {f.name: pw.fn.COALESCE(getattr(Invoice, f.name), "")
                for f in fields(InvoiceDraft)}
 # And of a payment (as models.ledger.record_payment records it).
 _PAYMENT_FIELDS = {name: getattr(Payment, name) for name in PAYMENT_AUDITED}
-_INVOICE_FIELDS = ("number", "customer", "issue_date", "due_date", "amount_minor",
+_INVOICE_FIELDS = ("number", "number_key", "customer", "issue_date", "due_date", "amount_minor",
                    "open_minor", "currency", "status", "external_ref", "chase_from")
 
 
@@ -73,6 +74,7 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
     """Create many customers, each checked as :func:`models.ledger.add_customer` checks
     it; their ids in order. Raises RecordRefused naming the customer that will not do."""
     codes = {code for (code,) in Customer.select(Customer.code).tuples()}
+    keys = {match_key(code) for code in codes}
     counter = [len(codes)]
 
     def next_code() -> str:
@@ -87,11 +89,13 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
     names: tuple[str, ...] = ()
     for index, draft in enumerate(drafts):
         try:
-            fields = customer_fields(draft, taken=codes.__contains__, next_code=next_code)
+            fields = customer_fields(draft, taken=lambda code: match_key(code) in keys,
+                                     next_code=next_code)
         except LedgerError as error:
             raise RecordRefused(index, error.field, f"{draft.name}: {error.message}") \
                 from error
         codes.add(str(fields["code"]))
+        keys.add(match_key(str(fields["code"])))
         names = (*fields, "created_at")
         rows.append((*fields.values(), now))
     ids = _insert(Customer, names, rows)
@@ -108,7 +112,7 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
     """Record many invoices with what was paid on each, each checked as
     :func:`models.ledger.add_invoice` checks it; their ids in order. Raises
     RecordRefused naming the invoice that will not do."""
-    numbers = [new.draft.number.strip() for new in invoices]
+    numbers = [clean_line(new.draft.number) for new in invoices]
     _refuse_twice(numbers)
     currencies = _currencies({new.customer_id for new in invoices})
     now = dt.datetime.now()
@@ -125,10 +129,11 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
                                 f"Invoice {number}: what was paid does not fit its total.")
         left = draft.amount_minor - new.paid_minor
         rows.append((
-            number, new.customer_id, draft.issue_date, draft.due_date, draft.amount_minor,
+            number, match_key(number), new.customer_id, draft.issue_date, draft.due_date,
+            draft.amount_minor,
             left, currencies[new.customer_id],
             InvoiceStatus.OPEN if left else InvoiceStatus.PAID,
-            draft.external_ref.strip() or None,
+            clean_line(draft.external_ref) or None,
             starts.of(new.customer_id, draft.due_date) if left else None))
     before = _last_id(Invoice)
     try:
@@ -144,18 +149,19 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
 def _refuse_twice(numbers: list[str]) -> None:
     seen: set[str] = set()
     for index, number in enumerate(numbers):
-        if number in seen:
+        if match_key(number) in seen:
             raise RecordRefused(index, "number", f"Invoice {number} is there twice.")
-        seen.add(number)
+        seen.add(match_key(number))
 
 
 def _refuse_existing(numbers: list[str], before: int, error: Exception) -> None:
     """Name the invoice number the store already had when the unique index refused one
     (the rows before it went in; the caller's transaction takes them back)."""
-    clash = Invoice.select(Invoice.number).where(
-        one_of(Invoice.number, numbers) & (Invoice.id <= before)).first()
+    keys = [match_key(number) for number in numbers]
+    clash = Invoice.select(Invoice.number, Invoice.number_key).where(
+        one_of(Invoice.number_key, keys) & (Invoice.id <= before)).first()
     if clash is not None:
-        raise RecordRefused(numbers.index(clash.number), "number",
+        raise RecordRefused(keys.index(clash.number_key), "number",
                             f"Invoice {clash.number} already exists.") from error
 
 

@@ -13,6 +13,8 @@ backs the store up before the first one runs and wraps each in a transaction.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 
 import peewee as pw
@@ -317,6 +319,44 @@ def _v10_tax_number(db: pw.Database) -> None:
                    "DEFAULT ''")
 
 
+# Frozen copy of models.input_rules.match_key as it was at v11: the keys an old store
+# gets must not change when the live rule does.
+_V11_DROPPED = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+                          "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x1f\x7f-\x9f]")
+_V11_DASHES = {ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58"
+                                     "\ufe63\uff0d"}
+
+
+def _v11_key(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _V11_DROPPED.sub(lambda m: " " if m.group() in "\t\n\r\x0b\x0c" else "", text)
+    text = " ".join(text.split()).translate(_V11_DASHES)
+    return unicodedata.normalize("NFC", text.casefold())
+
+
+def _v11_look_alike_keys(db: pw.Database) -> None:
+    """Invoice and credit-note numbers and customer codes get a key compared for
+    uniqueness (case, Unicode dashes, invisible characters and normalisation forms
+    ignored), under a unique index. Where an old store already holds look-alikes, the
+    oldest keeps the key and the others keep none (NULL): nothing is lost or renamed,
+    and no new look-alike of either can be added."""
+    for table, column in (("invoice", "number"), ("credit_note", "number"),
+                          ("customer", "code")):
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}_key" TEXT')
+        seen: set[str] = set()
+        keyed = []
+        rows = db.execute_sql(f'SELECT "id", "{column}" FROM "{table}" ORDER BY "id"')
+        for row_id, value in rows.fetchall():
+            key = _v11_key(value or "")
+            if key not in seen:
+                seen.add(key)
+                keyed.append((key, row_id))
+        db.connection().executemany(
+            f'UPDATE "{table}" SET "{column}_key" = ? WHERE "id" = ?', keyed)
+        db.execute_sql(f'CREATE UNIQUE INDEX "{table}_{column}_key" ON "{table}" '
+                       f'("{column}_key")')
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -327,6 +367,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     8: _v8_imports,
     9: _v9_chase_from,
     10: _v10_tax_number,
+    11: _v11_look_alike_keys,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -27,8 +27,8 @@ class MoneyError(ValueError):
     """An amount that cannot be money: not a number, too precise, too large."""
 
 
-# SQLite integers are 64-bit; stay well inside them so sums cannot overflow.
-MAX_MINOR = 10**15
+# The one limit on amounts lives with the other input rules.
+from models.input_rules import MAX_MINOR  # noqa: E402
 
 
 def exponent(currency: str) -> int:
@@ -37,7 +37,15 @@ def exponent(currency: str) -> int:
 
 
 def to_minor(amount: Decimal | int | str, currency: str) -> int:
-    """Convert an amount to integer minor units, refusing sub-unit precision."""
+    """Convert an amount entered or read to integer minor units, refusing sub-unit
+    precision and anything beyond the largest amount Duly keeps."""
+    minor = _exact_minor(amount, currency)
+    if abs(minor) > MAX_MINOR:
+        raise MoneyError(f"{amount} {currency} is larger than Duly can keep")
+    return minor
+
+
+def _exact_minor(amount: Decimal | int | str, currency: str) -> int:
     try:
         value = amount if isinstance(amount, Decimal) else Decimal(amount)
     except (InvalidOperation, TypeError, ValueError) as exc:
@@ -51,8 +59,6 @@ def to_minor(amount: Decimal | int | str, currency: str) -> int:
         raise MoneyError(
             f"{value} {currency} has more than {places} decimal places"
         )
-    if abs(minor) > MAX_MINOR:
-        raise MoneyError(f"{value} {currency} is larger than Duly can keep")
     return minor
 
 
@@ -63,9 +69,10 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 
 def round_to_minor(amount: Decimal, currency: str) -> int:
-    """Round a computed amount (interest, a discount) half-up to minor units."""
+    """Round a computed amount (interest, a discount) half-up to minor units (a figure
+    worked out, not entered: the input limit does not apply)."""
     quantum = Decimal(1).scaleb(-exponent(currency))
-    return to_minor(amount.quantize(quantum, rounding=ROUND_HALF_UP), currency)
+    return _exact_minor(amount.quantize(quantum, rounding=ROUND_HALF_UP), currency)
 
 
 def format_money(minor: int, currency: str) -> str:

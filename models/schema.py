@@ -176,6 +176,9 @@ class FollowUpStage(BaseModel):
 
 class Customer(BaseModel):
     code = pw.CharField(max_length=32, unique=True)  # the business's account no.
+    # The code as compared for uniqueness (models.input_rules.match_key), so "c-1" and
+    # "C‐1" are one customer's (v11). None only where an old store had a look-alike twice.
+    code_key = pw.TextField(null=True, unique=True)
     name = pw.TextField()
     billing_email = pw.TextField(default="")
     phone = pw.TextField(default="")
@@ -217,6 +220,8 @@ class ContactPerson(BaseModel):
 
 class Invoice(BaseModel):
     number = pw.CharField(max_length=64, unique=True)
+    # The number as compared for uniqueness (models.input_rules.match_key) (v11).
+    number_key = pw.TextField(null=True, unique=True)
     customer = restrict(Customer, backref="invoices")
     issue_date = pw.DateField()
     due_date = pw.DateField()
@@ -240,6 +245,8 @@ class CreditNote(BaseModel):
     """A credit the business grants; allocated to invoices like a payment."""
 
     number = pw.CharField(max_length=64, unique=True)
+    # The number as compared for uniqueness (models.input_rules.match_key) (v11).
+    number_key = pw.TextField(null=True, unique=True)
     customer = restrict(Customer, backref="credit_notes")
     issue_date = pw.DateField()
     amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])

@@ -79,10 +79,19 @@ def _drop_v9(connection: sqlite3.Connection) -> None:
 
 
 def _drop_v10(connection: sqlite3.Connection) -> None:
+    _drop_v11(connection)
     connection.execute('ALTER TABLE "customer" DROP COLUMN "tax_number"')
 
 
+def _drop_v11(connection: sqlite3.Connection) -> None:
+    for table, column in (("invoice", "number"), ("credit_note", "number"),
+                          ("customer", "code")):
+        connection.execute(f'DROP INDEX "{table}_{column}_key"')
+        connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}_key"')
+
+
 @pytest.mark.parametrize(("version", "undo"), [
+    (10, _drop_v11),  # v11: look-alike keys (invoice/credit_note.number_key, code_key)
     (9, _drop_v10),  # v10: the customer's VAT number (customer.tax_number)
     (8, _drop_v9),  # v9: the follow-up clock (invoice.chase_from)
     (7, _drop_v8),  # v8: the import log and the rows' keys in their programs

@@ -88,10 +88,10 @@ def test_money_round_trips_exactly_through_the_store(
 def test_largest_amounts_survive_the_store_exactly(empty_store: db.Store) -> None:
     customer = Customer.create(code="C1", name="Big Spender", currency="GBP",
                                created_at=dt.datetime(2026, 1, 1))
-    for number, minor in (("A", MAX_MINOR), ("B", 1), ("C", 10**15 - 1), ("D", 2**53 + 1)):
+    for number, minor in (("A", MAX_MINOR), ("B", 1), ("C", MAX_MINOR - 1), ("D", 2**53 + 1)):
         Invoice.create(number=number, customer=customer, issue_date=dt.date(2026, 1, 1),
                        due_date=dt.date(2026, 1, 31), amount_minor=minor, open_minor=minor,
                        currency="GBP", created_at=dt.datetime(2026, 1, 1))
         assert Invoice.get(Invoice.number == number).amount_minor == minor
     total = Invoice.select(Invoice.amount_minor).tuples()
-    assert sum(m for (m,) in total) == MAX_MINOR + 1 + 10**15 - 1 + 2**53 + 1
+    assert sum(m for (m,) in total) == MAX_MINOR + 1 + MAX_MINOR - 1 + 2**53 + 1

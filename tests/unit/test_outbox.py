@@ -279,6 +279,10 @@ def test_a_v5_store_gains_the_outbox_and_the_shape_of_a_new_one(tmp_path: Path) 
         connection.execute('ALTER TABLE "interaction" DROP COLUMN "body"')
         connection.execute('ALTER TABLE "invoice" DROP COLUMN "chase_from"')
         connection.execute('ALTER TABLE "customer" DROP COLUMN "tax_number"')
+        for table, column in (("invoice", "number"), ("credit_note", "number"),
+                              ("customer", "code")):
+            connection.execute(f'DROP INDEX "{table}_{column}_key"')
+            connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}_key"')
         connection.execute('DROP TABLE "external_record"')
         connection.execute('DROP TABLE "import_batch"')
         connection.execute("PRAGMA user_version = 5")

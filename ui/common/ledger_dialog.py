@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLayout,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -41,6 +42,7 @@ class LedgerDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._errors = FieldErrors(self)
+        self.confirm_box: QMessageBox | None = None  # open while a question is asked
 
     def open_for(self, done: Callable[[Any], None], result: Callable[[], Any],
                  error: LedgerError | None = None) -> None:
@@ -73,7 +75,30 @@ class LedgerDialog(QDialog):
         except LedgerError as error:
             self.show_error(error)
             return
-        super().accept()
+        question = self._question()
+        if question is None:
+            super().accept()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(), question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter must not say yes
+        box.finished.connect(self._on_confirm_box_finished)
+        self.confirm_box = box
+        box.open()
+
+    def _question(self) -> str | None:
+        """A question to answer Yes to before the input is kept (None: keep it)."""
+        return None
+
+    def _on_confirm_box_finished(self, answer: int) -> None:
+        self.confirm_box = None
+        if answer == QMessageBox.StandardButton.Yes:
+            QDialog.accept(self)
+        else:
+            self._declined()
+
+    def _declined(self) -> None:
+        """The question was answered No: forget the input kept, so Cancel keeps nothing."""
 
     def _take_input(self) -> None:
         """Read and check the form and keep the result.

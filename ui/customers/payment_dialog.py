@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.customer_account import InvoiceRow
+from models.input_rules import payment_question
 from models.ledger import (
     PAYMENT_METHODS,
     LedgerError,
@@ -195,6 +196,17 @@ class PaymentDialog(LedgerDialog):
 
     def _take_input(self) -> None:
         self.accepted_entry = self._entry()
+
+    def _declined(self) -> None:
+        self.accepted_entry = None
+        self.amount_edit.setFocus()
+        self.amount_edit.selectAll()
+
+    def _question(self) -> str | None:
+        if self.accepted_entry is None:
+            return None
+        return payment_question(self.accepted_entry.amount_minor,
+                                sum(row.open_minor for row in self._invoices))
 
     # --- slots -------------------------------------------------------------
 

@@ -156,7 +156,7 @@ def test_a_promise_without_invoices_is_refused_at_the_invoices(dialog, qtbot):
                           d.amount_edit.setText("lots")), "is not an amount"),
     ("amount", lambda d: (d.tick_invoice("INV-1"), d.promise_box.setChecked(True),
                           d.amount_edit.setText("0")),
-     "Enter the amount promised, above zero."),
+     "Enter an amount above zero for the amount promised."),
     ("promised_for", lambda d: (d.tick_invoice("INV-1"), d.promise_box.setChecked(True),
                                 d.promised_for_edit.setText("2026-11-23")),
      "The promised date has already passed."),

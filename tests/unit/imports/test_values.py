@@ -18,6 +18,7 @@ from models.imports.values import (
     read_currency,
     read_date,
 )
+from models.input_rules import MAX_MINOR
 
 
 @pytest.mark.parametrize(("text", "order", "day"), [
@@ -72,7 +73,7 @@ def test_an_amount_that_is_not_one_is_refused(text) -> None:
         read_amount(text, "EUR", DecimalMark.POINT)
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12), st.sampled_from(list(DecimalMark)),
+@given(st.integers(min_value=-MAX_MINOR, max_value=MAX_MINOR), st.sampled_from(list(DecimalMark)),
        st.booleans())
 def test_any_amount_written_either_way_reads_back_exactly(minor: int, mark: DecimalMark,
                                                           grouped: bool) -> None:
