@@ -342,7 +342,7 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> 
     _forget_bookkeeping()
     _refuse_existing(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreReadOnly(path, f"Duly cannot create the folder {path.parent}: "
                                   f"{exc.strerror}.") from exc
@@ -370,6 +370,11 @@ def _build_new_store(path: Path, version: int,
     # Hidden and per process: two Dulys building at once never share a file.
     partial = path.with_name(f".{path.name}.{os.getpid()}.new")
     _remove_store_files(partial)  # ours, from a build that was cut short
+    try:
+        _create_private(partial, PRIVATE_FILE)
+    except OSError as exc:
+        raise StoreReadOnly(path, f"Duly cannot create {path.name} in {path.parent}: "
+                                  f"{exc.strerror}.") from exc
     database.init(str(partial), pragmas=PRAGMAS, timeout=5)
     try:
         with known_errors(path):
@@ -393,6 +398,22 @@ def _build_new_store(path: Path, version: int,
         if not database.is_closed():
             database.close()
         _remove_store_files(partial)
+
+
+# A business's records are the user's alone: a new store is readable by its owner
+# only (SQLite gives its -wal and -shm the store's mode), in a folder Duly creates
+# for the owner only; a folder that already exists keeps its mode.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def _create_private(path: Path, mode: int) -> None:
+    """Create ``path`` empty with ``mode`` whatever the umask (it must not exist)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        os.fchmod(descriptor, mode)
+    finally:
+        os.close(descriptor)
 
 
 def _move_into_place(partial: Path, path: Path) -> None:
@@ -720,6 +741,8 @@ def backup_store(target: Path) -> Path:
     taken for a backup."""
     source = database.connection()
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    # As private as the store it copies (a 0600 store never gets a 0644 backup).
+    _create_private(partial, os.stat(database.database).st_mode & 0o777)
     destination = sqlite3.connect(str(partial))
     try:
         source.backup(destination)
