@@ -70,14 +70,18 @@ _QUESTION_FACTOR = 10
 _QUESTION_MARGIN_MINOR = 100_000
 
 
-def payment_question(amount_minor: int, balance_minor: int) -> str | None:
+def payment_question(amount_minor: int, balance_minor: int, currency: str) -> str | None:
     """The question to ask before recording a payment far larger than the customer owes
     (more than ten times the open balance and at least 1,000.00 above it), or None."""
+    from models.money import format_money  # money takes its limit from here
+
     owed = max(balance_minor, 0)
     if amount_minor <= owed * _QUESTION_FACTOR or amount_minor - owed < _QUESTION_MARGIN_MINOR:
         return None
-    return ("This payment is far larger than what the customer owes; the rest will be kept "
-            "as credit. Is the amount right?")
+    return (f"This payment of {format_money(amount_minor, currency)} is far larger than the "
+            f"{format_money(owed, currency)} the customer owes: "
+            f"{format_money(amount_minor - owed, currency)} would be kept as credit. "
+            f"Is the amount right?")
 
 
 # --- dates ----------------------------------------------------------------------

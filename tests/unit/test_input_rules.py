@@ -157,3 +157,14 @@ def test_every_customer_text_is_bounded(empty_store: db.Store, field: str) -> No
 def test_match_key_sees_through_case_dashes_and_invisible_characters() -> None:
     assert match_key("INV-0000001") == match_key("inv\u2010\u00ad0000001\u200b ")
     assert match_key("A-1") != match_key("A1")
+
+
+def test_a_payment_far_above_the_balance_is_questioned_with_the_figures() -> None:
+    from models.input_rules import payment_question
+
+    question = payment_question(100_000_000_000, 3_200_000, "GBP")
+    assert question is not None
+    assert "1,000,000,000.00 GBP" in question and "32,000.00 GBP the customer owes" in question
+    assert "999,968,000.00 GBP would be kept as credit" in question
+    assert payment_question(3_250_000, 3_200_000, "GBP") is None  # a little over: no question
+    assert payment_question(50_000, 0, "GBP") is None  # a small payment on account

@@ -206,7 +206,7 @@ class PaymentDialog(LedgerDialog):
         if self.accepted_entry is None:
             return None
         return payment_question(self.accepted_entry.amount_minor,
-                                sum(row.open_minor for row in self._invoices))
+                                sum(row.open_minor for row in self._invoices), self._currency)
 
     # --- slots -------------------------------------------------------------
 
