@@ -309,8 +309,7 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
             store = Store(path=path, schema_version=version, reading_only=reading_only,
                           journal=journal, _lock=lock)
             if journal is not Journal.NONE and reading_only is None:
-                # A log left by an interrupted session: its writes into the store file now.
-                database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                _copy_log_into_file()
             if not check_later:
                 damage = verify_store(path)
                 if damage is not None:
@@ -655,6 +654,14 @@ def journal_problems() -> list[str]:
     return [f"{logged - copied} page(s) of recent writes are only in the journal beside "
             f"{name}, because another program is reading the store; a copy of {name} alone "
             f"would lack them. Close the other program and run the check again"]
+
+
+def _copy_log_into_file() -> None:
+    """Copy a log left by an interrupted session into the store file now, waiting for
+    no one: with another program writing, what it holds stays in the log (nothing is
+    lost; ``check`` tells) and reading goes on."""
+    with contextlib.suppress(pw.OperationalError):  # busy: the next write copies it
+        database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def verify_store(path: Path) -> str | None:

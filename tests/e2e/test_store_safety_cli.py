@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,24 @@ def test_every_command_refuses_a_damaged_store_and_says_how_to_restore_it(
         assert "Restore it from a backup" in said and f"move demo.sqlite out of {tmp_path}" in said
         assert "Recorded" not in said
     assert digest(store) == before
+
+
+def test_reading_goes_on_while_another_program_writes_and_check_says_busy(
+        tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    assert duly("--db", str(path), "demo", "--customers", "5",
+                "--as-of", "2026-11-24").returncode == 0
+    other = sqlite3.connect(path, isolation_level=None)  # another program, mid-write
+    try:
+        other.execute("UPDATE customer SET notes = 'seen' WHERE id = 1")  # left in the log
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE customer SET notes = notes || '' WHERE id = 1")
+        listed = duly("--db", str(path), "overdue", "--as-of", "2026-11-24")
+        assert listed.returncode == 0, listed.stderr
+        assert "Total overdue" in listed.stdout
+        checked = duly("--db", str(path), "check")
+        assert checked.returncode == 2
+        assert "busy" in checked.stderr and "damaged" not in checked.stderr
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
