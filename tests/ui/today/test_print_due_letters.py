@@ -139,7 +139,8 @@ def test_a_customer_without_an_e_mail_address_is_counted_as_the_letter_printed(
                                          address="2 High Street\nBath BA1 1AA"))
     add_invoice(account, InvoiceDraft(number="INV-NM-1", issue_date=DEMO_TODAY.replace(day=1),
                                       due_date=DEMO_TODAY.replace(day=20),
-                                      amount_minor=120_00))
+                                      amount_minor=120_00),
+                today=DEMO_TODAY.replace(day=1))  # entered when issued, whatever the clock says
     (action,) = follow_up_plan(DEMO_TODAY).due
     assert action.stage.channel == "email" and action.no_email_address  # a letter instead
 
