@@ -65,25 +65,6 @@ def check_amount(amount: object, field: str = "amount", what: str = "the amount"
     return amount
 
 
-# A payment this much above the open balance, and this far above it, is asked about.
-_QUESTION_FACTOR = 10
-_QUESTION_MARGIN_MINOR = 100_000
-
-
-def payment_question(amount_minor: int, balance_minor: int, currency: str) -> str | None:
-    """The question to ask before recording a payment far larger than the customer owes
-    (more than ten times the open balance and at least 1,000.00 above it), or None."""
-    from models.money import format_money  # money takes its limit from here
-
-    owed = max(balance_minor, 0)
-    if amount_minor <= owed * _QUESTION_FACTOR or amount_minor - owed < _QUESTION_MARGIN_MINOR:
-        return None
-    return (f"This payment of {format_money(amount_minor, currency)} is far larger than the "
-            f"{format_money(owed, currency)} the customer owes: "
-            f"{format_money(amount_minor - owed, currency)} would be kept as credit. "
-            f"Is the amount right?")
-
-
 # --- dates ----------------------------------------------------------------------
 
 def check_date(day: dt.date, field: str = "date", what: str = "The date") -> dt.date:

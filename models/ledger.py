@@ -246,6 +246,23 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
     return PaymentResult(payment.id, parts, amount_minor - sum(p.amount_minor for p in parts))
 
 
+# A payment this much above the open balance, and this far above it, is asked about.
+_QUESTION_FACTOR = 10
+_QUESTION_MARGIN_MINOR = 100_000
+
+
+def payment_question(amount_minor: int, balance_minor: int, currency: str) -> str | None:
+    """The question to ask before recording a payment far larger than the customer owes
+    (more than ten times the open balance and at least 1,000.00 above it), or None."""
+    owed = max(balance_minor, 0)
+    if amount_minor <= owed * _QUESTION_FACTOR or amount_minor - owed < _QUESTION_MARGIN_MINOR:
+        return None
+    return (f"This payment of {format_money(amount_minor, currency)} is far larger than the "
+            f"{format_money(owed, currency)} the customer owes: "
+            f"{format_money(amount_minor - owed, currency)} would be kept as credit. "
+            f"Is the amount right?")
+
+
 def allocate_credit(customer_id: int, *, payment_id: int | None = None,
                     credit_note_id: int | None = None,
                     allocate_to: Sequence[tuple[int, int]] | None = None,

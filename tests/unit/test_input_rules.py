@@ -160,7 +160,7 @@ def test_match_key_sees_through_case_dashes_and_invisible_characters() -> None:
 
 
 def test_a_payment_far_above_the_balance_is_questioned_with_the_figures() -> None:
-    from models.input_rules import payment_question
+    from models.ledger import payment_question
 
     question = payment_question(100_000_000_000, 3_200_000, "GBP")
     assert question is not None

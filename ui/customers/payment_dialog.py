@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from models.customer_account import InvoiceRow
-from models.input_rules import payment_question
 from models.ledger import (
     PAYMENT_METHODS,
     LedgerError,
@@ -31,6 +30,7 @@ from models.ledger import (
     parse_amount,
     parse_date,
     payable,
+    payment_question,
 )
 from models.money import format_money
 from ui.common.ledger_dialog import LedgerDialog, amount_text
