@@ -317,6 +317,7 @@ def _interest(args: argparse.Namespace) -> int:
 def _statement(args: argparse.Namespace) -> int:
     from models.customer_account import find_customer
     from models.db import default_store_path, run_in_store
+    from models.files import whole_file, write_failure_words
     from reports.activity_statement import activity_statement_data, render_activity_statement
     from reports.statement import render_open_item_statement, statement_data
 
@@ -340,9 +341,10 @@ def _statement(args: argparse.Namespace) -> int:
                             lambda: statement_data(find_customer(args.customer), as_of))
         render = render_open_item_statement
     try:
-        render(data, args.out)
+        with whole_file(args.out) as partial:
+            render(data, partial)
     except OSError as exc:
-        print(f"Could not write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(write_failure_words(exc, args.out), file=sys.stderr)
         return 2
     for warning in data.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
@@ -352,6 +354,7 @@ def _statement(args: argparse.Namespace) -> int:
 
 def _letters(args: argparse.Namespace) -> int:
     from models.db import default_store_path, run_in_store
+    from models.files import write_failure_words
     from reports.due_letters import print_due_letters
 
     as_of = args.as_of or dt.date.today()
@@ -359,8 +362,8 @@ def _letters(args: argparse.Namespace) -> int:
         result = run_in_store(args.db or default_store_path(),
                               lambda: print_due_letters(as_of, args.out))
     except OSError as exc:
-        print(f"Could not write {args.out}: {exc.strerror or exc}. No letter was recorded "
-              f"as sent.", file=sys.stderr)
+        print(f"{write_failure_words(exc, args.out)} No letter was recorded as sent.",
+              file=sys.stderr)
         return 2
     for skipped in result.skipped:
         print(f"Not printed: {skipped.customer_name}: {skipped.reason}", file=sys.stderr)

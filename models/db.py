@@ -29,6 +29,7 @@ import filelock
 import peewee as pw
 
 from models.errors import Refusal
+from models.files import PRIVATE_FILE, PRIVATE_FOLDER, create_private, sync_folder
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, DecimalTextField, database
 from models.sqlite_codes import sqlite_codes
@@ -370,7 +371,7 @@ def _build_new_store(path: Path, version: int,
     partial = path.with_name(f".{path.name}.{os.getpid()}.new")
     _remove_store_files(partial)  # ours, from a build that was cut short
     try:
-        _create_private(partial, PRIVATE_FILE)
+        create_private(partial, PRIVATE_FILE)
     except OSError as exc:
         raise StoreReadOnly(path, f"Duly cannot create {path.name} in {path.parent}: "
                                   f"{exc.strerror}.") from exc
@@ -399,22 +400,6 @@ def _build_new_store(path: Path, version: int,
         _remove_store_files(partial)
 
 
-# A business's records are the user's alone: a new store is readable by its owner
-# only (SQLite gives its -wal and -shm the store's mode), in a folder Duly creates
-# for the owner only; a folder that already exists keeps its mode.
-PRIVATE_FILE = 0o600
-PRIVATE_FOLDER = 0o700
-
-
-def _create_private(path: Path, mode: int) -> None:
-    """Create ``path`` empty with ``mode`` whatever the umask (it must not exist)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.fchmod(descriptor, mode)
-    finally:
-        os.close(descriptor)
-
-
 def _move_into_place(partial: Path, path: Path) -> None:
     try:
         os.link(partial, path)  # fails rather than replace a file that appeared
@@ -423,22 +408,12 @@ def _move_into_place(partial: Path, path: Path) -> None:
     except OSError:
         _refuse_existing(path)
         os.replace(partial, path)  # a file system without hard links
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def _remove_store_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def _refuse_unusable_file(path: Path, latest: int) -> None:
@@ -749,7 +724,7 @@ def backup_store(target: Path) -> Path:
     source = database.connection()
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     # As private as the store it copies (a 0600 store never gets a 0644 backup).
-    _create_private(partial, os.stat(database.database).st_mode & 0o777)
+    create_private(partial, os.stat(database.database).st_mode & 0o777)
     destination = sqlite3.connect(str(partial))
     try:
         source.backup(destination)
@@ -760,7 +735,7 @@ def backup_store(target: Path) -> Path:
         raise
     destination.close()
     os.replace(partial, target)
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
     return target
 
 

@@ -10,8 +10,6 @@ neither a record of a letter nobody printed nor a file of letters not recorded.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +31,7 @@ from models.company import business_details
 from models.dates import long_date
 from models.db import writing
 from models.errors import LedgerError
+from models.files import whole_file
 from models.followup import (
     DueAction,
     carry_out_action,
@@ -131,22 +130,18 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")
-    partial: Path | None = None
     placed = False
     try:
         with writing():
             built, skipped = _record_letters(as_of, now, progress, cancelled)
             if not built:
                 return DueLettersResult(as_of, 0, 0, (), tuple(skipped), None)
-            partial = _partial_beside(out)
-            printed, pages = _render_batch(partial, as_of, now, business.name,
-                                           business.page_size, built, skipped, cancelled)
-            _stop_if_cancelled(cancelled)
-            os.replace(partial, out)
+            with whole_file(out) as partial:
+                printed, pages = _render_batch(partial, as_of, now, business.name,
+                                               business.page_size, built, skipped, cancelled)
+                _stop_if_cancelled(cancelled)
             placed = True
     except BaseException:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
         if placed:  # the file went into place but the records were not committed
             out.unlink(missing_ok=True)
         raise
@@ -214,12 +209,6 @@ def _charges(action: DueAction) -> bool:
 def _reference(customer_code: str, contact_id: int) -> str:
     """Our reference on a letter: the account and the contact that recorded it."""
     return f"{customer_code}/{contact_id}"
-
-
-def _partial_beside(out: Path) -> Path:
-    """A name for the PDF while it is written, in the folder of ``out`` so that the
-    finished file can replace ``out`` in one step."""
-    return out.with_name(f".{out.stem}-{secrets.token_hex(4)}.partial.pdf")
 
 
 def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: str,
@@ -379,20 +368,14 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
         letters.append(letter_for_contact(contact_id))
     if not letters:
         raise LedgerError("letters", "There is no letter to print.")
-    out = Path(out)
-    partial = _partial_beside(out)
     title = (f"Letter to {letters[0].customer_name}" if len(letters) == 1
              else f"{len(letters)} letters")
-    try:
-        with PdfBatch(partial, title=title, author=letters[0].sender.name,
-                      pagesize=paper(letters[0].page_size)) as batch:
-            for data in letters:
-                render_letter(data, None, canvasmaker=batch.canvasmaker)
-            pages = batch.pages
-        os.replace(partial, out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with whole_file(out) as partial, \
+            PdfBatch(partial, title=title, author=letters[0].sender.name,
+                     pagesize=paper(letters[0].page_size)) as batch:
+        for data in letters:
+            render_letter(data, None, canvasmaker=batch.canvasmaker)
+        pages = batch.pages
     return RecordedLetters(pages, tuple(dict.fromkeys(w for data in letters
                                                       for w in data.warnings)))
 

@@ -3,12 +3,12 @@ own, removed with it; and copies saved where the user chooses."""
 
 from __future__ import annotations
 
-import errno
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from models.files import whole_file
 
 TEMP_PREFIX = "duly-document-"
 
@@ -36,26 +36,7 @@ def discard_pdf(path: Path) -> None:
 
 
 def save_pdf_copy(source: Path, target: Path) -> None:
-    """Copy the PDF at ``source`` to ``target``. An existing ``target`` is replaced only
-    once the copy is complete, so a failure (OSError) leaves it as it was."""
-    partial = target.with_name(f".{target.name}.part")
-    try:
+    """Copy the PDF at ``source`` to ``target``, whole or not at all: a failure
+    (OSError) leaves an existing ``target`` as it was (see :mod:`models.files`)."""
+    with whole_file(target) as partial:
         shutil.copyfile(source, partial)
-        os.replace(partial, target)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise
-
-
-def save_failure_words(error: OSError, target: Path) -> str:
-    """Why a PDF could not be saved at ``target``, in the user's words."""
-    folder = str(target.parent)
-    if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EROFS):
-        return f"Duly is not allowed to write in the folder {folder}."
-    if isinstance(error, FileNotFoundError):
-        return f"The folder {folder} does not exist."
-    if isinstance(error, IsADirectoryError):
-        return f"{target} is a folder, not a file."
-    if error.errno == errno.ENOSPC:
-        return f"The disk holding {folder} is full."
-    return f"{error.strerror or error} ({folder})."

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.files import write_failure_words
 from ui.common import messages
-from ui.common.pdf_files import PdfFile, discard_pdf, save_failure_words, save_pdf_copy
+from ui.common.pdf_files import PdfFile, discard_pdf, save_pdf_copy
 from ui.common.style import WARNING, mute
 from ui.common.tasks import Progress, TaskRunner
 
@@ -199,7 +200,7 @@ class PdfPreviewDialog(QDialog):
             messages.show_message(
                 self, QMessageBox.Icon.Warning, "Save as PDF",
                 f"The PDF could not be saved as {target.name}.",
-                informative=f"{save_failure_words(error, target)} Nothing was changed "
+                informative=f"{write_failure_words(error, target)} Nothing was changed "
                             f"there, and the document is still open here: choose another "
                             f"folder or name.")
             return False
