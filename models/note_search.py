@@ -61,6 +61,13 @@ def note_search_problems() -> list[str]:
     return []
 
 
+# FTS5's snippet() grows with the square of a note's matches: above this length (the
+# longest note Duly now keeps; older stores and imports may hold longer) the snippet is
+# cut around the first match here instead, in one pass.
+SNIPPET_BY_INDEX_UP_TO = 20_000
+_AROUND = 60  # characters shown either side of the match in a long note
+
+
 def matching_notes(text: str, limit: int) -> list[tuple[int, str]]:
     """Contacts whose summary, outcome or person match every word of ``text``
     (as word beginnings, ignoring case and accents), latest recorded first: (contact id,
@@ -70,8 +77,40 @@ def matching_notes(text: str, limit: int) -> list[tuple[int, str]]:
     if not words:
         return []
     query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
-    cursor = database.execute_sql(
+    found = database.execute_sql(
+        'SELECT f.rowid, length(i.summary) FROM "interaction_fts" f '
+        'JOIN "interaction" i ON i.id = f.rowid '
+        'WHERE "interaction_fts" MATCH ? ORDER BY f.rowid DESC LIMIT ?',
+        (query, limit)).fetchall()
+    short = [row_id for row_id, length in found if length <= SNIPPET_BY_INDEX_UP_TO]
+    snippets = dict(_index_snippets(query, short))
+    for row_id, length in found:
+        if length > SNIPPET_BY_INDEX_UP_TO:
+            snippets[row_id] = _long_snippet(row_id, words)
+    return [(row_id, snippets[row_id]) for row_id, _length in found]
+
+
+def _index_snippets(query: str, row_ids: list[int]) -> list[tuple[int, str]]:
+    if not row_ids:
+        return []
+    marks = ", ".join("?" * len(row_ids))
+    return database.execute_sql(
         'SELECT rowid, snippet("interaction_fts", -1, ?, ?, ?, 16) FROM "interaction_fts" '
-        'WHERE "interaction_fts" MATCH ? ORDER BY rowid DESC LIMIT ?',
-        (MATCH_START, MATCH_END, "\u2026", query, limit))
-    return [(row[0], row[1]) for row in cursor.fetchall()]
+        f'WHERE "interaction_fts" MATCH ? AND rowid IN ({marks})',
+        (MATCH_START, MATCH_END, "\u2026", query, *row_ids)).fetchall()
+
+
+def _long_snippet(row_id: int, words: list[str]) -> str:
+    """The words around the first match in a long note, marked as the index marks them
+    (the note's start when the match is only in its outcome or person)."""
+    (summary,) = database.execute_sql('SELECT summary FROM "interaction" WHERE id = ?',
+                                      (row_id,)).fetchone()
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
+                         re.IGNORECASE)
+    match = pattern.search(summary)
+    if match is None:
+        return summary[:2 * _AROUND] + "\u2026"
+    start, end = match.span()
+    before = summary[max(0, start - _AROUND):start]
+    return (("\u2026" if start > _AROUND else "") + before + MATCH_START
+            + summary[start:end] + MATCH_END + summary[end:end + _AROUND] + "\u2026")

@@ -177,3 +177,24 @@ def test_charges_and_skipped_reminders_are_on_the_timeline(empty_store: db.Store
     skipped = entries["reminder skipped"]
     assert skipped.title == f"“{action.stage.name}” not sent"
     assert skipped.detail.startswith("Paying via their bank")
+
+
+def test_a_very_long_note_from_an_older_store_is_found_with_a_short_snippet(
+        empty_store: db.Store) -> None:
+    from models.schema import Interaction
+
+    who = customer()
+    long_text = "Agreed to pay by cheque. " * 80_000 + "Director away."  # 2 MB, 160,000 hits
+    with db.writing():  # as an older Duly or an import kept it, before notes had a limit
+        old = Interaction.insert(customer=who, kind="note", direction="outgoing",
+                                 occurred_at=NOON - DAY, summary=long_text, outcome="",
+                                 with_whom="", created_at=NOON - DAY).execute()
+    recent = log_contact(who, ContactEntry(kind="call", occurred_at=NOON,
+                                           summary="Cheque in the post"), now=NOON)
+
+    hits = search_notes("cheque")
+    assert [h.contact_id for h in hits] == [recent, old]  # newest first, as ever
+    assert f"{MATCH_START}cheque{MATCH_END}" in hits[1].snippet
+    assert len(hits[1].snippet) < 200
+    [director] = search_notes("director")
+    assert f"{MATCH_START}Director{MATCH_END} away." in director.snippet
