@@ -28,6 +28,7 @@ from models.account_activity import (
 from models.dates import long_date
 from models.errors import LedgerError
 from models.kinds import ChargeKind
+from reports.fonts import shortened
 from reports.page import INK
 from reports.statement import (
     AGING_LABELS,
@@ -50,6 +51,10 @@ _DOCUMENTS = {"invoice": "Invoice", "write-off": "Written off", "credit note": "
 _CHARGES: dict[str, str] = {ChargeKind.INTEREST: "Interest",
                             ChargeKind.COMPENSATION: "Compensation",
                             ChargeKind.FEE: "Fee"}
+
+# A payment's reference prints in the Number column: past this it is cut, not wrapped
+# down half a page.
+NUMBER_SHOWN = 60
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ class _ActivityRenderer(StatementRenderer):
              "", money_cell(data.opening_minor, data.currency)]]
         for line in data.lines:
             rows.append([
-                line.date.isoformat(), line.document, line.number,
+                line.date.isoformat(), line.document, shortened(line.number, NUMBER_SHOWN),
                 line.due_date.isoformat() if line.due_date else "",
                 money_cell(line.debit_minor, data.currency) if line.debit_minor else "",
                 money_cell(line.credit_minor, data.currency) if line.credit_minor else "",

@@ -46,7 +46,7 @@ from models.template_store import letter_template_for
 from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.document import DocumentRenderer
-from reports.fonts import BOLD, REGULAR, printable
+from reports.fonts import BOLD, REGULAR, printable, shortened
 from reports.letter import LetterData, letter_data, letter_pages, render_letter
 from reports.page import INK, RULE, SHADE, ZEBRA, paper
 
@@ -165,7 +165,8 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
         try:
             built.append(_record_letter(action, as_of, now))
         except (TemplateError, MissingRate) as refusal:
-            skipped.append(SkippedLetter(printable(action.customer_name), refusal.message))
+            skipped.append(SkippedLetter(printable(shortened(action.customer_name)),
+                                         refusal.message))
         if progress is not None:
             progress(done, len(actions))
     return built, skipped

@@ -46,6 +46,17 @@ def missing_characters(text: str, font: str = REGULAR) -> list[str]:
     return missing
 
 
+# The longest name, number or reference a document prints whole: the input rules keep
+# no longer ones, but an older store or an import may hold any length, and a cell of
+# thousands of characters breaks a table's layout (or takes a minute to measure).
+FIELD_LIMIT = 200
+
+
+def shortened(text: str, limit: int = FIELD_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, the cut shown by an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
 def printable(text: str, font: str = REGULAR) -> str:
     """``text`` with each character the font cannot draw replaced by "?", so a
     printed name shows a plain question mark rather than an empty box."""

@@ -39,7 +39,7 @@ from models.kinds import ChargeKind
 from models.letter_context import contact_name
 from models.money import format_amount, format_money
 from reports.document import CanvasMaker, DocumentRenderer
-from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
+from reports.fonts import BOLD, REGULAR, printable, shortened, unprintable_warning
 from reports.page import (
     INK,
     SHADE,
@@ -153,11 +153,14 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
                           printable(business.email), printable(business.phone),
                           printable(business.registration), logo[0] if logo else None),
         page_size=business.page_size, letter_date=letter_date,
-        customer_name=printable(customer.name), contact_name=printable(contact),
-        customer_address=printable(customer.address), customer_code=printable(customer.code),
-        reference=printable(reference), subject=printable(subject.strip()),
+        customer_name=printable(shortened(customer.name)),
+        contact_name=printable(shortened(contact)),
+        customer_address=printable(customer.address),
+        customer_code=printable(shortened(customer.code)),
+        reference=printable(shortened(reference)),
+        subject=printable(shortened(subject.strip(), 500)),
         body=printable(text.strip()),
-        invoices=tuple(LetterInvoice(printable(r.number), r.issue_date, r.due_date,
+        invoices=tuple(LetterInvoice(printable(shortened(r.number)), r.issue_date, r.due_date,
                                      r.amount_minor, r.open_minor, r.days_overdue)
                        for r in rows),
         total_minor=sum(r.open_minor for r in rows),
@@ -176,12 +179,12 @@ def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
         charge = row.charge
         single = charge.principal_minor is not None and charge.rate_percent is not None
         charges.append(_with_words(LetterCharge(
-            kind=charge.kind, invoice_number=printable(row.invoice_number),
+            kind=charge.kind, invoice_number=printable(shortened(row.invoice_number)),
             charged_on=charge.charged_on, amount_minor=charge.amount_minor,
             open_minor=row.open_minor, principal_minor=charge.principal_minor,
             rate_percent=charge.rate_percent, period_from=charge.period_from,
             period_to=charge.period_to, days=charge.days,
-            description=printable(charge.description), calculation="",
+            description=printable(shortened(charge.description)), calculation="",
             periods=() if single else interest_charge_periods(charge)), currency))
     return tuple(charges)
 

@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -183,8 +184,25 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     register_fonts()
     lines: list[str] = []
     for line in text.strip().splitlines():
-        lines += simpleSplit(line, font, size, width) or [""]
+        for part in simpleSplit(line, font, size, width) or [""]:
+            lines += _broken(part, font, size, width)
     return lines
+
+
+def _broken(line: str, font: str, size: float, width: float) -> list[str]:
+    """``line`` as it is when it fits ``width``, else cut into pieces that do
+    (reportlab's split leaves a word wider than the line whole, to run off the page)."""
+    if stringWidth(line, font, size) <= width:
+        return [line]
+    pieces, piece, used = [], "", 0.0
+    for char in line:
+        char_width = stringWidth(char, font, size)
+        if piece and used + char_width > width:
+            pieces.append(piece)
+            piece, used = "", 0.0
+        piece += char
+        used += char_width
+    return [*pieces, piece]
 
 
 def draw_lines(canvas: Canvas, x: float, top: float, lines: Sequence[str], font: str,

@@ -47,7 +47,7 @@ from models.kinds import ChargeKind, InvoiceStatus
 from models.letter_context import early_payment_saving
 from models.money import format_amount, format_money
 from reports.document import CanvasMaker, DocumentRenderer
-from reports.fonts import BOLD, REGULAR, printable, unprintable_warning
+from reports.fonts import BOLD, REGULAR, printable, shortened, unprintable_warning
 from reports.page import (
     INK,
     MUTED,
@@ -81,6 +81,7 @@ class PrintCheck:
 
     def __call__(self, what: str, text: str) -> str:
         """``text`` as it will print; ``what`` names it in a warning ("the customer's name")."""
+        text = shortened(text)
         warning = unprintable_warning(what, text)
         if warning and warning not in self._warnings:
             self._warnings.append(warning)

@@ -292,3 +292,27 @@ def test_an_unprintable_name_warns_and_prints_with_question_marks(empty_store: d
     assert data.customer_name == "Somchai ?????"
     assert len(data.warnings) == 1 and "customer's name" in data.warnings[0]
     assert "Somchai ?????" in text_of(data)
+
+
+def test_text_an_older_store_kept_at_any_length_prints_cut_inside_the_page(
+        empty_store: db.Store) -> None:
+    from models.schema import Customer, Payment
+
+    who = customer()
+    bill(who, "INV-LONG", dt.date(2026, 10, 2), 500_00)
+    pay(who, dt.date(2026, 10, 20), 100_00, "ref")
+    with db.writing():  # as before input had limits: a pasted statement line, a name
+        Payment.update(reference="BACS " + "R" * 2_000).execute()
+        Customer.update(name="N" * 100_000).where(Customer.id == who).execute()
+    data = activity_statement_data(who, START, END, today=DEMO_TODAY)
+
+    pages = read_back(data, render_activity_statement)
+    text = "".join(page for page, _placed in pages)
+    assert len(pages) == 1  # before: a LayoutError for the reference's cell
+    assert "BACS RRRR" in text and "RRRR…" in text
+    assert "N" * 2_000 not in text and "NNNN…" in text
+    window = address_window(data.page_size)
+    for x, y, piece in pages[0][1]:
+        if piece.startswith("NNNN"):
+            assert window.contains(x, y), (x, y)
+            assert window.contains(x + len(piece) * 3, y), piece  # no line runs out of it
