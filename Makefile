@@ -11,10 +11,11 @@ RUN_DEBS  := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
              libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
              libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
              libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-# What the headless test suite needs (Qt offscreen), and a private D-Bus session
-# (dbus-run-session is in dbus-daemon) with a real Secret Service for the keyring tests.
+# What the headless test suite needs (Qt offscreen), a private D-Bus session
+# (dbus-run-session is in dbus-daemon) with a real Secret Service for the keyring tests,
+# and FUSE (fusermount in fuse3, the library fusepy loads in libfuse2) for the power cuts.
 TEST_DEBS := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
-             libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring
+             libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring fuse3 libfuse2
 
 .PHONY: run test lint bench clean debs-run debs-test
 
