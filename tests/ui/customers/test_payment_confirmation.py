@@ -25,13 +25,18 @@ def dialog_for(qtbot) -> PaymentDialog:
     return dialog
 
 
-def test_a_huge_payment_is_asked_about_and_enter_answers_no(qtbot) -> None:
+def huge_payment_asked(qtbot) -> tuple[PaymentDialog, QMessageBox]:
+    """A payment of 1,000,000,000.00 against 32,000.00 owed, recorded: the question."""
     dialog = dialog_for(qtbot)
     qtbot.keyClicks(dialog.amount_edit, "1000000000.00")
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.confirm_box is not None and dialog.confirm_box.isVisible())
-    box = dialog.confirm_box
-    assert box is not None
+    assert dialog.confirm_box is not None
+    return dialog, dialog.confirm_box
+
+
+def test_a_huge_payment_is_asked_about_and_enter_answers_no(qtbot) -> None:
+    dialog, box = huge_payment_asked(qtbot)
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
     assert "far larger" in box.text()
     qtbot.keyClick(box, Qt.Key.Key_Return)  # the Enter a hurried user presses
@@ -40,12 +45,7 @@ def test_a_huge_payment_is_asked_about_and_enter_answers_no(qtbot) -> None:
 
 
 def test_a_huge_payment_confirmed_is_kept(qtbot) -> None:
-    dialog = dialog_for(qtbot)
-    qtbot.keyClicks(dialog.amount_edit, "1000000000.00")
-    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.confirm_box is not None and dialog.confirm_box.isVisible())
-    box = dialog.confirm_box
-    assert box is not None
+    dialog, box = huge_payment_asked(qtbot)
     with qtbot.waitSignal(dialog.finished):
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     assert dialog.result() == PaymentDialog.DialogCode.Accepted
