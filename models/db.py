@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import math
 import os
@@ -29,7 +30,13 @@ import filelock
 import peewee as pw
 
 from models.errors import Refusal
-from models.files import PRIVATE_FILE, PRIVATE_FOLDER, create_private, sync_folder
+from models.files import (
+    PRIVATE_FILE,
+    PRIVATE_FOLDER,
+    create_private,
+    sync_folder,
+    whole_file,
+)
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, DecimalTextField, database
 from models.sqlite_codes import sqlite_codes
@@ -373,6 +380,8 @@ def _build_new_store(path: Path, version: int,
     try:
         create_private(partial, PRIVATE_FILE)
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise _disk_full(path) from exc
         raise StoreReadOnly(path, f"Duly cannot create {path.name} in {path.parent}: "
                                   f"{exc.strerror}.") from exc
     database.init(str(partial), pragmas=PRAGMAS, timeout=5)
@@ -719,23 +728,20 @@ def _backup_name(path: Path, version: int) -> Path:
 
 def backup_store(target: Path) -> Path:
     """Copy the open store to ``target`` through SQLite's online backup API: written
-    under a hidden name and moved into place whole, so that a copy cut short is never
-    taken for a backup."""
+    aside and moved into place whole (see :func:`models.files.whole_file`), so that a
+    copy cut short is never taken for a backup, and as private as the store."""
     source = database.connection()
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    # As private as the store it copies (a 0600 store never gets a 0644 backup).
-    create_private(partial, os.stat(database.database).st_mode & 0o777)
-    destination = sqlite3.connect(str(partial))
-    try:
-        source.backup(destination)
-        destination.execute("PRAGMA journal_mode = DELETE")  # the copy is one file
-    except BaseException:
+    mode = stat.S_IMODE(os.stat(_open_store_path() or database.database).st_mode)
+    with whole_file(target, mode=mode) as partial:
+        destination = sqlite3.connect(str(partial))
+        try:
+            source.backup(destination)
+            destination.execute("PRAGMA journal_mode = DELETE")  # the copy is one file
+        except BaseException:
+            destination.close()
+            _remove_store_files(partial)
+            raise
         destination.close()
-        _remove_store_files(partial)
-        raise
-    destination.close()
-    os.replace(partial, target)
-    sync_folder(target.parent)
     return target
 
 

@@ -49,13 +49,13 @@ def partial_beside(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def whole_file(target: Path | str) -> Iterator[Path]:
+def whole_file(target: Path | str, *, mode: int | None = None) -> Iterator[Path]:
     """Give a hidden path beside ``target`` to write the file to; when the block ends
-    without an error the file is flushed to the disk, given its mode (the mode of the
-    file it replaces, else private) and moved over ``target`` in one step. On any
-    error it is removed and ``target`` is left as it was."""
+    without an error the file is flushed to the disk and moved over ``target`` in one
+    step. Its mode is ``mode``, else the mode of the file it replaces, else private.
+    On any error it is removed and ``target`` is left as it was."""
     target = Path(target)
-    mode = _mode_for(target)
+    mode = _mode_for(target) if mode is None else mode
     partial = partial_beside(target)
     create_private(partial, mode)
     try:
