@@ -151,11 +151,18 @@ def rounded_total(periods: Sequence[InterestPeriod], currency: str) -> int:
 
 
 def uk_reference_day(due_date: dt.date) -> dt.date:
-    """The day whose base rate fixes UK statutory interest on a debt due on ``due_date``:
-    30 June for debts due July-December, 31 December before for those due January-June."""
-    if due_date.month >= 7:
-        return dt.date(due_date.year, 6, 30)
-    return dt.date(due_date.year - 1, 12, 31)
+    """The day whose base rate fixes UK statutory interest on a debt due on ``due_date``.
+
+    The Late Payment of Commercial Debts (Rate of Interest) (No. 3) Order 2002
+    (SI 2002/1675), art. 4: the reference rate is the base rate in force on 31 December
+    for the six months from 1 January, and on 30 June for those from 1 July, taken
+    for the half-year holding the day the debt starts carrying interest, the day after
+    it was due. So a debt due 30 June takes the 30 June rate, and one due 31 December
+    that day's rate, not the half-year's before."""
+    late_from = due_date + dt.timedelta(days=1)
+    if late_from.month >= 7:
+        return dt.date(late_from.year, 6, 30)
+    return dt.date(late_from.year - 1, 12, 31)
 
 
 def half_year_starts(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -360,13 +367,17 @@ def _compensation(regime: str, policy: CreditPolicy | None, invoice: Invoice, fi
     paid_in_time = sum(amount for day, amount in reductions if day < first)
     if as_of < first or paid_in_time >= invoice.amount_minor:
         return 0, []
+    # The debt is what was still unpaid when it became late (Late Payment of
+    # Commercial Debts (Interest) Act 1998, s.5A: the sum is set by "the size of the
+    # qualifying debt", which carries interest only from the day after it was due).
+    debt = invoice.amount_minor - paid_in_time
     try:
-        amount = compensation_for(regime, invoice.currency, invoice.amount_minor)
+        amount = compensation_for(regime, invoice.currency, debt)
     except LedgerError as refused:
         if strict:
             raise
         return 0, [f"Fixed compensation: none worked out. {refused.message}"]
-    basis = ("the UK fixed sum for a debt of " + _uk_band(invoice.amount_minor)
+    basis = ("the UK fixed sum for a debt of " + _uk_band(debt)
              if regime == "uk_statutory" else "the EU minimum fixed sum per invoice")
     return amount, [f"Fixed compensation: {format_money(amount, invoice.currency)}, {basis}."]
 

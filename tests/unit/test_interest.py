@@ -149,7 +149,11 @@ def test_a_void_invoice_and_an_unknown_number_are_refused(empty_store: db.Store)
     (D(2025, 3, 15), D(2024, 12, 31), "4.75"),  # due January-June: 31 December before
     (D(2025, 9, 15), D(2025, 6, 30), "4.25"),   # due July-December: 30 June
     (D(2025, 7, 1), D(2025, 6, 30), "4.25"),
-    (D(2025, 6, 30), D(2024, 12, 31), "4.75"),
+    # The boundaries: late from 1 July takes 30 June; late from 1 January, 31 December.
+    (D(2025, 6, 29), D(2024, 12, 31), "4.75"),  # late from 30 June: still January-June
+    (D(2025, 6, 30), D(2025, 6, 30), "4.25"),
+    (D(2025, 12, 30), D(2025, 6, 30), "4.25"),
+    (D(2025, 12, 31), D(2025, 12, 31), "3.75"),
 ])
 def test_uk_statutory_rate_is_eight_over_base_on_the_reference_day_for_the_due_date(
         empty_store: db.Store, due: dt.date, reference_day: dt.date, base: str) -> None:
@@ -202,6 +206,24 @@ def test_a_late_uk_invoice_carries_its_fixed_compensation(
     late = invoice_interest(invoice, D(2025, 10, 1))
     assert late.compensation_minor == compensation_minor
     assert band in late.compensation_basis and late.compensation_basis in late.description
+
+
+def test_uk_compensation_is_banded_on_what_was_unpaid_when_the_debt_became_late(
+        empty_store: db.Store) -> None:
+    seed_reference_rates()
+    who = customer_on(policy("uk_statutory", compensation=True))
+    invoice = invoice_due(who, D(2025, 9, 30), 12_000_00, "UK-P")
+    # 3,000.00 paid on the due date: 9,000.00 became late, in the 1,000-10,000 band.
+    record_payment(who, received_on=D(2025, 9, 30), amount_minor=3_000_00,
+                   today=LATE_TODAY)
+    late = invoice_interest(invoice, D(2025, 11, 1))
+    assert late.compensation_minor == 70_00
+    assert "GBP 1,000 to under GBP 10,000" in late.compensation_basis
+    # Paid late instead, the whole 12,000.00 became late: the top band.
+    other = invoice_due(who, D(2025, 9, 30), 12_000_00, "UK-Q")
+    record_payment(who, received_on=D(2025, 10, 2), amount_minor=3_000_00,
+                   allocate_to=[(other, 3_000_00)], today=LATE_TODAY)
+    assert invoice_interest(other, D(2025, 11, 1)).compensation_minor == 100_00
 
 
 def test_compensation_is_only_claimed_when_the_policy_says_so(empty_store: db.Store) -> None:
