@@ -127,6 +127,10 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
     skipped and reported, not recorded."""
     out = Path(out)
     now = now or dt.datetime.now()
+    if as_of > now.date():
+        raise LedgerError("as_of", f"Letters cannot be recorded as sent on "
+                                   f"{long_date(as_of)}: that day has not come yet. Print "
+                                   f"the letters due today, or on a day gone by.")
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")

@@ -3,6 +3,7 @@ recorded as sent once, and plain refusals that leave the store as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -74,3 +75,14 @@ def test_letters_that_cannot_be_written_are_not_recorded(demo_file: Path,
     assert duly("--db", str(demo_file), "letters", "--due", "--as-of",
                 DEMO_TODAY.isoformat(), "--out", str(out)).returncode == 0
     assert out.exists()
+
+
+def test_letters_are_not_printed_for_a_day_to_come(demo_file: Path, tmp_path: Path) -> None:
+    before = digest(demo_file)
+    out = tmp_path / "letters.pdf"
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    result = duly("--db", str(demo_file), "letters", "--due", "--as-of", tomorrow.isoformat(),
+                  "--out", str(out))
+    assert result.returncode == 2
+    assert "that day has not come yet" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists() and digest(demo_file) == before
