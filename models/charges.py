@@ -10,6 +10,7 @@ deleted, and every change is audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from models.interest import (
 )
 from models.kinds import ChargeKind, InvoiceStatus
 from models.money import format_money
+from models.reference_rates import MissingRate
 from models.schema import Allocation, Charge, Invoice
 
 _NOT_CHARGEABLE = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
@@ -53,7 +55,8 @@ class ChargeRow:
 
 def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensation: bool,
                    fee_minor: int, fee_reason: str = "Reminder fee",
-                   now: dt.datetime | None = None) -> list[int]:
+                   now: dt.datetime | None = None,
+                   rate_missing: Callable[[MissingRate], None] | None = None) -> list[int]:
     """Charge what a follow-up stage applies to an invoice on ``as_of``; returns the new
     charges' ids (interest, compensation, fee, in that order; none when nothing is due).
 
@@ -62,7 +65,9 @@ def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensat
     Runs inside the caller's transaction when there is one. Raises
     :class:`LedgerError` for a void or written-off invoice, a negative fee, or
     compensation the invoice's currency cannot carry, and
-    :class:`~models.reference_rates.MissingRate` for a missing reference rate.
+    :class:`~models.reference_rates.MissingRate` for a missing reference rate, unless
+    ``rate_missing`` is given: it is then told, and the charges that need no rate (the
+    fixed compensation, the fee) are still recorded.
     """
     if fee_minor < 0:
         raise LedgerError("fee", "A fee cannot be below zero.")
@@ -71,7 +76,12 @@ def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensat
         invoice = _chargeable(invoice_id)
         ids = []
         if interest:
-            ids += _charge_interest(invoice, as_of, now)
+            try:
+                ids += _charge_interest(invoice, as_of, now)
+            except MissingRate as missing:
+                if rate_missing is None:
+                    raise
+                rate_missing(missing)
         if compensation:
             ids += _charge_compensation(invoice, as_of, now)
         if fee_minor > 0:

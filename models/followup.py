@@ -14,8 +14,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -44,6 +45,9 @@ from models.schema import (
     StageExecution,
     database,
 )
+
+if TYPE_CHECKING:
+    from models.reference_rates import MissingRate
 
 DEFAULT_POLICY_SETTING = "default_followup_policy"
 DEFAULT_POLICY_NAME = "Standard"
@@ -261,9 +265,12 @@ def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id:
 
 
 def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", text: str = "",
-                     now: dt.datetime | None = None, contact_id: int | None = None) -> int:
+                     now: dt.datetime | None = None, contact_id: int | None = None,
+                     rate_missing: Callable[[MissingRate], None] | None = None) -> int:
     """Record ``action`` as carried out, as :func:`execute_action` does, for an action
-    read in the same transaction (the caller checks it is still due)."""
+    read in the same transaction (the caller checks it is still due). With
+    ``rate_missing``, a reference rate missing for the stage's interest is told to it
+    and the rest of the stage is still carried out (see ``record_charges``)."""
     now = now or dt.datetime.now()
     customer_id, currency = action.customer_id, action.currency
     with writing():
@@ -283,7 +290,7 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
             if invoice.id not in linked:
                 InteractionInvoice.create(interaction=contact, invoice=invoice.id)
             _reach(invoice, contact.id, as_of)
-        charge_ids = _apply_charges(action, as_of, now)
+        charge_ids = _apply_charges(action, as_of, now, rate_missing)
         refresh_contact_summary([customer_id])
         record_change("follow-up stage", "interaction", contact.id, after={
             "stage": stage.name, "currency": currency, "charges": charge_ids,
@@ -656,7 +663,8 @@ def _reach(invoice: ActionInvoice, contact_id: int | None, as_of: dt.date,
                 StageExecution.skip_reason: skip_reason}).execute()
 
 
-def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime) -> list[int]:
+def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime,
+                   rate_missing: Callable[[MissingRate], None] | None = None) -> list[int]:
     stage = action.stage
     if not (stage.fee_minor or stage.apply_interest or stage.apply_compensation):
         return []
@@ -668,7 +676,8 @@ def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime) -> list[
             continue
         ids += record_charges(invoice.id, as_of, interest=stage.apply_interest,
                               compensation=stage.apply_compensation,
-                              fee_minor=stage.fee_minor if position == 0 else 0, now=now)
+                              fee_minor=stage.fee_minor if position == 0 else 0, now=now,
+                              rate_missing=rate_missing)
     return ids
 
 

@@ -190,9 +190,12 @@ def _as_letter(action: DueAction) -> DueAction:
 def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Built:
     """One letter: its text, recorded with its charges, then snapshotted to show them."""
     draft = draft_for(action, as_of)
+    missing: list[MissingRate] = []
     with writing():  # a savepoint: a letter that fails leaves nothing of itself
+        # A rate missing for the interest never drops the letter: it goes with the
+        # charges that need no rate, and the summary page says which rate to add.
         contact_id = carry_out_action(action, as_of, subject=draft.subject, text=draft.text,
-                                      now=now)
+                                      now=now, rate_missing=missing.append)
         if _charges(action):
             # Written again so that the text's charges and total agree with the
             # charges just recorded, which the letter lists.
@@ -202,6 +205,9 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
                        subject=draft.subject, text=draft.text, stage_name=action.stage.name,
                        tone=action.stage.tone, reference=_reference(action.customer_code,
                                                                     contact_id))
+    if missing:
+        action = replace(action, warnings=(*action.warnings, *dict.fromkeys(
+            f"No interest was charged. {m.message}" for m in missing)))
     return _Built(contact_id, action, data, letter_pages(data))
 
 

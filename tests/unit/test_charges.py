@@ -160,6 +160,20 @@ def test_nothing_is_charged_when_a_rate_is_missing(empty_store: db.Store) -> Non
     assert invoice_charges(invoice) == []
 
 
+def test_a_missing_rate_told_to_the_caller_still_charges_what_needs_no_rate(
+        empty_store: db.Store) -> None:
+    seed_reference_rates()
+    who = customer_on(policy("uk_statutory", compensation=True))
+    invoice = invoice_due(who, D(2026, 8, 31), 500_00, "INV-2026-010")
+    missing: list[MissingRate] = []
+    record_charges(invoice, D(2026, 11, 24), interest=True, compensation=True,
+                   fee_minor=10_00, rate_missing=missing.append)
+    [told] = missing
+    assert "30 Jun 2026" in told.message and "Add the rate" in told.message
+    assert [(c.kind, c.amount_minor) for c in invoice_charges(invoice)] == [
+        ("compensation", 40_00), ("fee", 10_00)]
+
+
 def test_compensation_in_another_currency_is_refused_not_dropped(empty_store: db.Store) -> None:
     seed_reference_rates()
     who = customer_on(policy("eu_statutory", compensation=True), currency="USD")

@@ -518,3 +518,26 @@ def test_approving_a_batch_records_each_and_refuses_only_what_moved_on(
     assert len(outcome.letters) == 2 and outcome.emails == ()
     assert letter_stage_actions() == []  # both carried out
     assert steps[-1] == (3, 3)
+
+
+def test_a_rate_missing_for_the_interest_never_drops_the_letter(empty_store: db.Store,
+                                                               tmp_path: Path) -> None:
+    from models.reference_rates import seed_reference_rates
+
+    seed_reference_rates()  # the shipped table ends before 30 June 2026
+    who = customer("Statutory Late Ltd")
+    statutory = CreditPolicy.get(CreditPolicy.name == "UK statutory late payment")
+    Customer.update(credit_policy=statutory).where(Customer.id == who).execute()
+    FollowUpStage.update(apply_interest=True, apply_compensation=True).where(
+        FollowUpStage.name == "Final notice").execute()
+    late = invoice(who, 1_000_00, due_days_ago=50, number="S-1")  # due 5 Oct 2026
+
+    result = print_due_letters(TODAY, tmp_path / "letters.pdf", now=NOW)
+
+    assert result.letters == 1 and result.skipped == ()
+    [printed] = result.printed
+    assert any(w.startswith("No interest was charged. No Bank of England base rate on "
+                            "30 Jun 2026") for w in printed.warnings)
+    assert [c.kind for c in invoice_charges(late)] == ["compensation"]
+    summary = pages_of((tmp_path / "letters.pdf").read_bytes())[0][0]
+    assert "No interest was charged" in " ".join(summary.split())
