@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -30,6 +31,7 @@ from reports.page import (
     address_window,
     draw_address,
     draw_letterhead,
+    fitted,
     letterhead_bottom,
     numbered_canvas,
     paper,
@@ -85,6 +87,11 @@ class DocumentRenderer:
     def running_head(self) -> str:
         """What the head of each later page says the document is; "" for no head."""
         return ""
+
+    def running_head_within(self, width: float) -> str:
+        """The running head cut to ``width`` at 8 points (a kind may cut a name inside
+        it rather than its end)."""
+        return fitted(self.running_head(), width, 8)
 
     # Where the story goes --------------------------------------------------------------
 
@@ -155,14 +162,17 @@ class DocumentRenderer:
         if not head:
             return
         top = self.height - self.head_line
+        room = self.width - 2 * self.margin
         canvas.saveState()
         if self.sender is not None:
+            name = fitted(self.sender.name, room / 2, 9, BOLD)
             canvas.setFont(BOLD, 9)
             canvas.setFillColor(INK)
-            canvas.drawString(self.margin, top, self.sender.name)
+            canvas.drawString(self.margin, top, name)
+            room -= stringWidth(name, BOLD, 9) + 6 * mm  # the head never overprints it
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(MUTED)
-        canvas.drawRightString(self.width - self.margin, top, head)
+        canvas.drawRightString(self.width - self.margin, top, self.running_head_within(room))
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         rule = top - 2.5 * mm

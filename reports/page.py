@@ -189,6 +189,23 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def fitted(text: str, width: float, size: float, font: str = REGULAR) -> str:
+    """One line of text cut with "…" to fit ``width`` (a field that overflowed would run
+    into its neighbour); the cut found by halving, so a long text costs a few
+    measurements, not one per character."""
+    register_fonts()
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if stringWidth(text[:middle] + "\u2026", font, size) <= width:
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip() + "\u2026"
+
+
 def _broken(line: str, font: str, size: float, width: float) -> list[str]:
     """``line`` as it is when it fits ``width``, else cut into pieces that do
     (reportlab's split leaves a word wider than the line whole, to run off the page)."""

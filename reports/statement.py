@@ -59,6 +59,7 @@ from reports.page import (
     address_warning,
     address_window,
     draw_lines,
+    fitted,
     recipient_lines,
     return_address,
     styles,
@@ -383,22 +384,12 @@ class _RemittanceSlip(Flowable):
             canvas.drawString(left, y, label)
             canvas.setFont(REGULAR, 8.5)
             canvas.setFillColor(INK)
-            canvas.drawString(left + 28 * mm, y, _fitted(value, self.width / 2 - 28 * mm, 8.5))
+            canvas.drawString(left + 28 * mm, y, fitted(value, self.width / 2 - 28 * mm, 8.5))
             y -= 12.5
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.5)
         canvas.line(left + 28 * mm, y + 9, self.width, y + 9)
         canvas.restoreState()
-
-
-def _fitted(text: str, width: float, size: float) -> str:
-    """One line of text cut with "…" to fit ``width`` (a short field that overflowed
-    would run into the next column)."""
-    if stringWidth(text, REGULAR, size) <= width:
-        return text
-    while text and stringWidth(text + "…", REGULAR, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
 
 
 class StatementRenderer(DocumentRenderer):
@@ -449,9 +440,17 @@ class StatementRenderer(DocumentRenderer):
 
     def running_head(self) -> str:
         """What the head of every later page says the statement is."""
-        heading = self.heading
-        return (f"{self.short_kind} for {heading.customer_name} ({heading.customer_code}), "
-                f"{self.when()}")
+        return self._head(self.heading.customer_name)
+
+    def running_head_within(self, width: float) -> str:
+        """The running head with the customer's name cut to make it fit ``width``, so the
+        account code and the period always show."""
+        rest = stringWidth(self._head(""), REGULAR, 8)
+        return fitted(self._head(fitted(self.heading.customer_name, width - rest, 8)),
+                      width, 8)
+
+    def _head(self, name: str) -> str:
+        return f"{self.short_kind} for {name} ({self.heading.customer_code}), {self.when()}"
 
     def _info_block(self, canvas: Canvas) -> None:
         """The info rows beside the address window, the last one (the total) ruled off."""
@@ -474,7 +473,7 @@ class StatementRenderer(DocumentRenderer):
             canvas.setFont(BOLD if index == len(rows) - 1 else REGULAR, 9)
             canvas.setFillColor(INK)
             canvas.drawString(left + label_width, y,
-                              _fitted(value, right - left - label_width, 9))
+                              fitted(value, right - left - label_width, 9))
             y -= 13
 
     # Shared parts of the story ------------------------------------------------------

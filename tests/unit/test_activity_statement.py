@@ -316,3 +316,25 @@ def test_text_an_older_store_kept_at_any_length_prints_cut_inside_the_page(
         if piece.startswith("NNNN"):
             assert window.contains(x, y), (x, y)
             assert window.contains(x + len(piece) * 3, y), piece  # no line runs out of it
+
+
+def test_the_running_head_never_overprints_the_business_name(empty_store: db.Store) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reports.fonts import BOLD
+
+    who = customer("Ødegård Industrial Refrigeration and Cold Storage Solutions AS")  # 60
+    for day in range(1, 31):
+        bill(who, f"INV-H{day:02d}", dt.date(2026, 10, day), 100_00)
+        bill(who, f"INV-J{day:02d}", dt.date(2026, 10, day), 50_00)
+    data = activity_statement_data(who, START, END, today=DEMO_TODAY)
+    pages = read_back(data, render_activity_statement)
+    assert len(pages) >= 2
+    for _text, placed in pages[1:]:
+        top = max(y for _x, y, _piece in placed)
+        head = sorted((x, piece) for x, y, piece in placed if y == top)
+        (left, name), (right, running) = head[0], head[-1]
+        assert name == data.sender.name
+        assert left + stringWidth(name, BOLD, 9) < right, running  # a gap between them
+        assert running.startswith("Account activity for Ødegård") and "…" in running
+        assert running.endswith("(C00001), from 1 October 2026 to 31 October 2026"), running
