@@ -525,7 +525,8 @@ class _OpenItemRenderer(StatementRenderer):
             KeepTogether([PlainText("Aging", style["heading"]), self._aging_table(width)]),
             *self.how_to_pay(),
         ]
-        story += [CondPageBreak(SLIP_HEIGHT), _RemittanceSlip(data)]
+        if data.total_minor > 0:  # nothing to pay (nil or in credit): no slip to send back
+            story += [CondPageBreak(SLIP_HEIGHT), _RemittanceSlip(data)]
         return story
 
     def _saving(self, width: float) -> list[Flowable]:

@@ -340,3 +340,22 @@ def test_the_early_payment_saving_is_offered_while_a_discount_applies(
     assert saving in text
     later = DEMO_TODAY + dt.timedelta(days=6)
     assert statement_data(who, later, today=later).early_payment_saving == ""
+
+
+@pytest.mark.parametrize("paid_minor", [1_000_00, 1_250_00])  # nil, then 250.00 in credit
+def test_no_remittance_slip_when_nothing_is_to_be_paid(empty_store: db.Store,
+                                                       paid_minor: int) -> None:
+    who = customer("Paid Up Ltd")
+    invoice(who, 1_000_00, due_days_ago=10, number="P-1")
+    record_payment(who, received_on=DEMO_TODAY, amount_minor=paid_minor, today=DEMO_TODAY)
+    text = "".join(page for page, _ in read_back(statement_data(who, DEMO_TODAY,
+                                                                today=DEMO_TODAY)))
+    assert "Remittance advice" not in text and "Amount paid" not in text
+
+
+def test_a_remittance_slip_when_something_is_owed(empty_store: db.Store) -> None:
+    who = customer("Owes Ltd")
+    invoice(who, 1_000_00, due_days_ago=10, number="O-1")
+    text = "".join(page for page, _ in read_back(statement_data(who, DEMO_TODAY,
+                                                                today=DEMO_TODAY)))
+    assert "Remittance advice" in text
