@@ -21,7 +21,7 @@ from reportlab.pdfbase.pdfdoc import PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from reports.fonts import register_fonts
-from reports.page import draw_footer, page_footer
+from reports.page import DOCUMENT_LANGUAGE, draw_footer, page_footer
 
 CanvasMaker = Callable[..., Canvas]
 
@@ -53,7 +53,7 @@ class _BatchCanvas(Canvas):
     ends one document; :meth:`finish` writes the file."""
 
     def __init__(self, target: Any, pagesize: tuple[float, float]) -> None:
-        super().__init__(target, pagesize=pagesize, pageCompression=1)
+        super().__init__(target, pagesize=pagesize, pageCompression=1, lang=DOCUMENT_LANGUAGE)
         self._batch = _Progress()
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)

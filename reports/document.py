@@ -24,6 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from reports.fonts import BOLD, REGULAR
 from reports.page import (
+    DOCUMENT_LANGUAGE,
     INK,
     MUTED,
     RULE,
@@ -123,7 +124,8 @@ class DocumentRenderer:
             target = io.BytesIO()  # the batch's canvas writes the file, not the document
         doc = BaseDocTemplate(target, pagesize=(self.width, self.height), title=self.title(),
                               author=self.sender.name if self.sender else None,
-                              subject=self.subject(), leftMargin=self.margin,
+                              subject=self.subject(), lang=DOCUMENT_LANGUAGE,
+                              leftMargin=self.margin,
                               rightMargin=self.margin, topMargin=self.margin,
                               bottomMargin=self.bottom_margin)
         doc.addPageTemplates([

@@ -27,6 +27,10 @@ RULE = HexColor("#B0B0B0")
 SHADE = HexColor("#EEF1F4")
 ZEBRA = HexColor("#F7F8FA")
 
+# The language the documents' fixed words are written in, for the PDF's metadata (and
+# a screen reader's voice); the customer's own once the documents are translated.
+DOCUMENT_LANGUAGE = "en-GB"
+
 
 @dataclass(frozen=True)
 class Rect:

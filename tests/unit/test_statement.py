@@ -359,3 +359,25 @@ def test_a_remittance_slip_when_something_is_owed(empty_store: db.Store) -> None
     text = "".join(page for page, _ in read_back(statement_data(who, DEMO_TODAY,
                                                                 today=DEMO_TODAY)))
     assert "Remittance advice" in text
+
+
+def test_documents_carry_their_title_author_and_language(empty_store: db.Store,
+                                                         tmp_path: Path) -> None:
+    from reports.batch import PdfBatch
+
+    who = customer("Meta Data Ltd")
+    invoice(who, 1_000_00, due_days_ago=10, number="M-1")
+    out = io.BytesIO()
+    render_open_item_statement(statement_data(who, DEMO_TODAY, today=DEMO_TODAY), out)
+    statement = PdfReader(io.BytesIO(out.getvalue()))
+    assert statement.metadata is not None
+    assert statement.metadata.title and "Meta Data Ltd" in statement.metadata.title
+    assert statement.metadata.author == "Harbour & Finch Ltd"
+    assert statement.trailer["/Root"]["/Lang"] == "en-GB"
+    batch_file = tmp_path / "batch.pdf"
+    with PdfBatch(batch_file, title="Statements", author="Harbour & Finch Ltd") as batch:
+        render_open_item_statement(statement_data(who, DEMO_TODAY, today=DEMO_TODAY), None,
+                                   canvasmaker=batch.canvasmaker)
+    batched = PdfReader(batch_file)
+    assert batched.trailer["/Root"]["/Lang"] == "en-GB"
+    assert batched.metadata is not None and batched.metadata.title == "Statements"
