@@ -198,8 +198,10 @@ def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.
         return ""
     percent: Decimal = terms.discount_percent
     window = dt.timedelta(days=terms.discount_days)
+    # Offered only while the window is still open after the document's own date: an
+    # offer that ends the day the document is dated has already gone by the time it arrives.
     eligible = [r for r in rows if r.status == InvoiceStatus.OPEN and r.open_minor > 0
-                and as_of <= r.issue_date + window]
+                and as_of < r.issue_date + window]
     if not eligible:
         return ""
     currency = eligible[0].currency

@@ -116,6 +116,11 @@ def test_an_early_payment_saving_is_offered_inside_the_discount_window(
     assert letter_context(who, [late], TODAY).early_payment_saving == ""
     after = TODAY + dt.timedelta(days=6)
     assert letter_context(who, [fresh], after).early_payment_saving == ""
+    # Never an offer that ends on the document's own date: it would be gone on arrival.
+    last_day = TODAY + dt.timedelta(days=5)  # 29 November, F-1's last day
+    assert letter_context(who, [fresh], last_day).early_payment_saving == ""
+    day_before = TODAY + dt.timedelta(days=4)
+    assert "by 29 November 2026" in letter_context(who, [fresh], day_before).early_payment_saving
 
 
 def test_no_saving_is_offered_on_terms_without_a_discount(empty_store: db.Store) -> None:
