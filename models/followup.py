@@ -331,7 +331,8 @@ def recorded_stage(contact_id: int) -> RecordedStage:
     stage = (FollowUpStage.get_or_none(FollowUpStage.id == contact.stage_id)
              if contact is not None and contact.stage_id is not None else None)
     if contact is None or stage is None:
-        raise LedgerError("contact", "That contact did not carry out a follow-up stage.")
+        raise LedgerError("contact", "That contact was logged by hand, not sent by a "
+                                     "follow-up stage, so Duly has no copy of it to print.")
     invoice_ids = tuple(invoice_id for (invoice_id,) in InteractionInvoice.select(
         InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact.id)
         .order_by(InteractionInvoice.id).tuples())

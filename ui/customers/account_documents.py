@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.customer_account import CustomerHeader
 from models.errors import LedgerError
+from models.kinds import ContactKind
 from ui.common import messages
-from ui.common.pdf_files import PdfFile, new_pdf_path
+from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
 from ui.common.tasks import Progress, TaskRunner
 from ui.customers.statement_dialog import (
     STATEMENT_FIELDS,
@@ -51,15 +52,29 @@ class AccountDocuments(QObject):
             self._parent, lambda result: self._on_statement_dialog_finished(header, result),
             customer_name=header.name, today=self._today(), request=request, error=error)
 
-    def open_attachment(self, customer_name: str, contact_id: int) -> None:
-        """Show the PDF the e-mail logged as ``contact_id`` carried."""
+    def open_attachment(self, customer_name: str, contact_id: int,
+                        kind: str = ContactKind.EMAIL) -> None:
+        """Show the PDF the e-mail logged as ``contact_id`` carried, or the letter it
+        sent, printed again as it was sent (to print or save once more)."""
         from models.outbox import attachment_of_contact
+        from reports.due_letters import print_recorded_letters
 
-        def work(_progress: Progress) -> PdfFile:
+        def attachment(_progress: Progress) -> PdfFile:
             name, content = attachment_of_contact(contact_id)
             path = new_pdf_path(name)
             path.write_bytes(content)
             return PdfFile(path, f"{Path(name).stem} – {customer_name}", name)
+
+        def letter(progress: Progress) -> PdfFile:
+            path = new_pdf_path("Letter.pdf")
+            try:
+                printed = print_recorded_letters([contact_id], path, progress=progress)
+            except BaseException:
+                discard_pdf(path)
+                raise
+            return PdfFile(path, f"Letter – {customer_name}", path.name, printed.warnings)
+
+        work = letter if kind == ContactKind.LETTER else attachment
 
         def failed(error: BaseException) -> bool:
             if not isinstance(error, LedgerError):

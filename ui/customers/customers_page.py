@@ -267,7 +267,8 @@ class CustomersPage(QWidget):
         self.removeAction(self.log_contact_action)
         self.open_attachment_action = page_action(
             self, "Open &Attachment", None, self._on_open_attachment_action_triggered,
-            tip="Open the PDF the selected e-mail carried, as it was sent")
+            tip="Open the PDF the selected e-mail carried, or the letter sent, as it was "
+                "sent, to print or save it again")
         self.removeAction(self.open_attachment_action)
         self.find_customer_action = page_action(
             self, "&Find Customer", "Ctrl+F", self._on_find_customer_action_triggered,
@@ -420,7 +421,7 @@ class CustomersPage(QWidget):
         if entry is None or header is None or not self.open_attachment_action.isEnabled():
             return
         if entry.contact_id is not None:
-            self._documents.open_attachment(header.name, entry.contact_id)
+            self._documents.open_attachment(header.name, entry.contact_id, entry.kind)
 
     # --- actions: contacts ------------------------------------------------------
 
@@ -510,6 +511,6 @@ class CustomersPage(QWidget):
         entry = self.view.selected_timeline_entry() if header is not None else None
         self.edit_note_action.setEnabled(on_timeline and entry is not None
                                          and entry.contact_id is not None)
-        self.open_attachment_action.setEnabled(on_timeline and entry is not None
-                                               and entry.kind == ContactKind.EMAIL
-                                               and entry.contact_id is not None)
+        self.open_attachment_action.setEnabled(
+            on_timeline and entry is not None and entry.contact_id is not None
+            and entry.kind in (ContactKind.EMAIL, ContactKind.LETTER))

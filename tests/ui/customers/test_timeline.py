@@ -227,3 +227,31 @@ def test_the_page_uses_the_windows_logger_once_handed_over(page, qtbot, window):
         shared.logged.emit(CHRONIC)
 
     assert page.contact_logger is shared
+
+
+def test_a_letter_sent_opens_again_from_the_timeline_to_print_once_more(
+        qtbot, window, demo_store, tmp_path):
+    from pypdf import PdfReader
+
+    from models.customer_account import find_customer
+    from reports.due_letters import print_due_letters
+    from ui.common.pdf_preview import PdfPreviewDialog
+
+    [sent, *_] = print_due_letters(DEMO_TODAY, tmp_path / "batch.pdf").printed
+    page = open_page(qtbot, window)
+    try:
+        show(qtbot, page, find_customer(sent.customer_code))
+        timeline_tab(page)
+        model = page.view.timeline
+        row = next(i for i, r in enumerate(model.rows()) if r.contact_id == sent.contact_id)
+        assert model.row_at(row).kind == "letter"
+        page.view.timeline_table.selectRow(row)
+        assert page.open_attachment_action.isEnabled()
+        page.open_attachment_action.trigger()
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(PdfPreviewDialog)))
+        [preview] = [d for d in window.findChildren(PdfPreviewDialog) if d.isVisible()]
+        text = "".join(p.extract_text() for p in PdfReader(preview.pdf.path).pages)
+        assert sent.customer_code in text and sent.invoices[0] in text
+        preview.reject()
+    finally:
+        page.tasks.stop_all()
