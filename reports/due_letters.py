@@ -117,14 +117,26 @@ class _Built:
     pages: int
 
 
+class _NotKept(Exception):
+    """Ends a preview's transaction: what it recorded is taken back, its PDF kept."""
+
+    def __init__(self, result: DueLettersResult) -> None:
+        super().__init__()
+        self.result = result
+
+
 def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | None = None,
                       cancelled: Callable[[], bool] | None = None,
-                      now: dt.datetime | None = None) -> DueLettersResult:
+                      now: dt.datetime | None = None, record: bool = True) -> DueLettersResult:
     """Record every letter due on ``as_of`` as sent, with its stage's charges, and print
     them into one PDF at ``out`` after a summary page. Nothing is recorded and no
     file is left unless all of it succeeds; raises :class:`Cancelled` when
     ``cancelled()`` says so. A letter whose template cannot be filled in is
-    skipped and reported, not recorded."""
+    skipped and reported, not recorded.
+
+    With ``record=False`` it is a preview: the PDF is the one printing would make
+    (letters, charges and references as they would be recorded), but the records are
+    taken back, so nothing is sent until it is printed or saved for real."""
     out = Path(out)
     now = now or dt.datetime.now()
     if as_of > now.date():
@@ -145,11 +157,16 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
                                                business.page_size, built, skipped, cancelled)
                 _stop_if_cancelled(cancelled)
             placed = True
+            result = DueLettersResult(as_of, len(printed), pages, printed, tuple(skipped), out)
+            if not record:
+                raise _NotKept(result)
+    except _NotKept as preview:
+        return preview.result
     except BaseException:
         if placed:  # the file went into place but the records were not committed
             out.unlink(missing_ok=True)
         raise
-    return DueLettersResult(as_of, len(printed), pages, printed, tuple(skipped), out)
+    return result
 
 
 def _stop_if_cancelled(cancelled: Callable[[], bool] | None) -> None:

@@ -541,3 +541,26 @@ def test_a_rate_missing_for_the_interest_never_drops_the_letter(empty_store: db.
     assert [c.kind for c in invoice_charges(late)] == ["compensation"]
     summary = pages_of((tmp_path / "letters.pdf").read_bytes())[0][0]
     assert "No interest was charged" in " ".join(summary.split())
+
+
+@pytest.mark.parametrize("days_later", [0, 9, 23])
+def test_the_preview_of_due_letters_is_what_printing_then_records_and_prints(
+        demo_store: db.Store, tmp_path: Path, days_later: int) -> None:
+    from models.schema import Charge, StageExecution
+
+    as_of = DEMO_TODAY + dt.timedelta(days=days_later)
+    now = dt.datetime.combine(as_of, dt.time(9))
+    kept = (letter_contacts, Charge.select().count, StageExecution.select().count)
+    before = [count() for count in kept]
+
+    preview = print_due_letters(as_of, tmp_path / "preview.pdf", now=now, record=False)
+    assert [count() for count in kept] == before  # shown, nothing recorded
+    assert preview.letters > 0 and len(follow_up_plan(as_of).due) >= preview.letters
+
+    printed = print_due_letters(as_of, tmp_path / "printed.pdf", now=now)
+    assert (printed.letters, printed.pages) == (preview.letters, preview.pages)
+    assert printed.printed == preview.printed  # the same letters, references and pages
+    assert letter_contacts() == before[0] + printed.letters
+    if printed.path is not None:
+        assert [text for text, _ in pages_of(printed.path.read_bytes())] == \
+            [text for text, _ in pages_of((tmp_path / "preview.pdf").read_bytes())]

@@ -5,12 +5,31 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from models.files import whole_file
 
+if TYPE_CHECKING:
+    from models.changes import Changes
+    from ui.common.tasks import Progress
+
 TEMP_PREFIX = "duly-document-"
+
+
+@dataclass(frozen=True)
+class Keeping:
+    """What a preview records before it is first printed or saved: letters shown but not
+    yet sent are recorded as sent only when they are really printed or saved."""
+
+    work: Callable[[Progress], tuple[PdfFile, Any]]
+    """A worker's job: record, and return the document as recorded with what was done."""
+    kept: Callable[[Any], None]
+    """Told on the GUI thread what was done, once recorded."""
+    label: str  # what the progress dialog says: "Recording the letters as sent…"
+    changes: Changes
 
 
 @dataclass(frozen=True)
@@ -21,6 +40,7 @@ class PdfFile:
     title: str  # the preview's title: "Statement – Zoë Ødegård"
     file_name: str  # offered when saving: "Statement C00047 2026-11-24.pdf"
     warnings: tuple[str, ...] = ()
+    keep: Keeping | None = None  # what printing or saving it first records, if anything
 
 
 def new_pdf_path(file_name: str) -> Path:

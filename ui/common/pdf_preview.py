@@ -8,7 +8,9 @@ save to a folder that refuses it loses nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, QSizeF, QStandardPaths, Qt
 from PySide6.QtGui import (
@@ -252,6 +254,55 @@ class PdfPreviewDialog(QDialog):
         self._tasks.run(work, label="Printing…", cancellable=True, on_success=printed,
                         on_failure=failed, on_cancel=stopped)
 
+    # --- recording what is printed ---------------------------------------------------
+
+    def _keep_then(self, go: Callable[[], object]) -> None:
+        """Record what the document shows, if it asks to be (see ``PdfFile.keep``), then
+        ``go`` on with the document as recorded; closing the preview before records
+        nothing."""
+        keeping = self.pdf.keep
+        if keeping is None:
+            go()
+            return
+        if self._printing:
+            return
+        self._printing = True  # busy: no second print, no close, until recorded
+        self._update_actions()
+
+        def kept(outcome: tuple[PdfFile, Any]) -> None:
+            pdf, done = outcome
+            self._printing = False
+            self._show(pdf)
+            keeping.kept(done)
+            go()
+
+        def failed(_error: BaseException) -> bool:
+            self._printing = False
+            self._update_actions()
+            return False
+
+        def stopped() -> None:
+            self._printing = False
+            self._update_actions()
+            self.status_label.setText("Nothing was recorded.")
+
+        self._tasks.run(keeping.work, label=keeping.label, writes=True,
+                        changes=keeping.changes, initiator=self.parentWidget(),
+                        cancellable=True, on_success=kept, on_failure=failed,
+                        on_cancel=stopped)
+
+    def _show(self, pdf: PdfFile) -> None:
+        """Show ``pdf`` in place of the document shown (which is removed)."""
+        self.document.close()
+        discard_pdf(self.pdf.path)
+        self.pdf = pdf
+        self.destroyed.connect(lambda: discard_pdf(pdf.path))
+        self.document.load(str(pdf.path))
+        self.banner.setText("\n".join(pdf.warnings))
+        self.banner.setVisible(bool(pdf.warnings))
+        self._update_actions()
+        self._update_page_label()
+
     # --- closing ------------------------------------------------------------------
 
     def done(self, result: int) -> None:
@@ -419,11 +470,11 @@ class PdfPreviewDialog(QDialog):
 
     def _on_save_dialog_file_selected(self, name: str) -> None:
         if name:
-            self.save_to(Path(name))
+            self._keep_then(lambda: self.save_to(Path(name)))
 
     def _on_print_dialog_finished(self, printer: QPrinter, result: int) -> None:
         if result == QDialog.DialogCode.Accepted:
-            self.print_to(printer)
+            self._keep_then(lambda: self.print_to(printer))
 
     def _on_print_action_triggered(self) -> None:
         if self._printing or self.document.pageCount() == 0:

@@ -1,14 +1,17 @@
-"""Print due letters: how many letters are due is said first, and printing them records
-them as sent; then they are printed into one PDF, shown in the preview.
+"""Print due letters: how many letters are due is said first; then they are printed
+into one PDF, shown in the preview, and recorded as sent only when that PDF is printed
+or saved (closing the preview records nothing).
 
-The letters are counted, recorded and printed off the GUI thread. The printing
-can be cancelled: ``reports.due_letters`` records nothing unless all of it
-succeeds, so a cancel leaves neither a record nor a file.
+The letters are counted, prepared and recorded off the GUI thread. Preparing can be
+cancelled and leaves nothing; ``reports.due_letters`` prepares the preview exactly as
+printing would, then takes its records back, and records them for real (into the PDF
+then printed or saved) when the preview is printed or saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -18,7 +21,7 @@ from models.changes import Change, changes
 from models.dates import long_date
 from models.errors import LedgerError
 from ui.common import messages
-from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
+from ui.common.pdf_files import Keeping, PdfFile, discard_pdf, new_pdf_path
 from ui.common.tasks import Progress, TaskCancelled, TaskProgress, TaskRunner
 
 if TYPE_CHECKING:
@@ -34,13 +37,30 @@ def letters_due(as_of: dt.date) -> int:
 
 def print_letters(as_of: dt.date, progress: TaskProgress) -> tuple[DueLettersResult,
                                                                     PdfFile | None]:
+    """Prepare the letters due on ``as_of`` in a temporary PDF for the preview, recording
+    nothing (a worker's job); the PDF, whose ``keep`` records them when it is printed or
+    saved, or None when no letter could be printed."""
+    result, pdf = _letters_pdf(as_of, progress, record=False)
+    return result, pdf
+
+
+def record_letters(as_of: dt.date, progress: TaskProgress) -> tuple[PdfFile, DueLettersResult]:
     """Record the letters due on ``as_of`` as sent and print them into a temporary PDF
-    (a worker's job); the PDF for the preview, or None when no letter was printed."""
+    (a worker's job, when the preview is printed or saved): that PDF, and what was done."""
+    result, pdf = _letters_pdf(as_of, progress, record=True)
+    if pdf is None:
+        raise LedgerError("letters", f"No letter is due on {long_date(as_of)} any more: "
+                                     f"nothing was recorded or printed.")
+    return pdf, result
+
+
+def _letters_pdf(as_of: dt.date, progress: TaskProgress, *, record: bool
+                 ) -> tuple[DueLettersResult, PdfFile | None]:
     from reports.due_letters import Cancelled, print_due_letters
 
     path = new_pdf_path(f"Letters {as_of}.pdf")
     try:
-        result = print_due_letters(as_of, path, progress=progress,
+        result = print_due_letters(as_of, path, progress=progress, record=record,
                                    cancelled=lambda: progress.cancelled)
     except Cancelled as stopped:
         discard_pdf(path)
@@ -72,11 +92,19 @@ def print_recorded(contact_ids: list[int], progress: Progress) -> PdfFile:
     return PdfFile(path, title, path.name, printed.warnings)
 
 
-def printed_notice(result: DueLettersResult) -> str:
-    """What was done, in the user's words: the letters recorded, and those left out, why."""
+def printed_notice(result: DueLettersResult, *, recorded: bool = True) -> str:
+    """What was done, in the user's words: the letters recorded (or prepared, for the
+    preview), and those left out, why."""
     count = result.letters
-    text = (f"{count} letter{' was' if count == 1 else 's were'} recorded as sent."
-            if count else f"No letter was printed for {long_date(result.as_of)}.")
+    letters = f"{count} letter{' was' if count == 1 else 's were'}"
+    if not count:
+        text = f"No letter was printed for {long_date(result.as_of)}."
+    elif recorded:
+        text = f"{letters} recorded as sent."
+    else:
+        text = (f"{count} letter{' is' if count == 1 else 's are'} ready to print: printing "
+                f"or saving {'it' if count == 1 else 'them'} records "
+                f"{'it' if count == 1 else 'them'} as sent.")
     if result.skipped:
         reasons = "; ".join(f"{s.customer_name}: {s.reason}" for s in result.skipped)
         text += (f" {len(result.skipped)} could not be written, and "
@@ -89,6 +117,8 @@ class DueLettersPrinter(QObject):
 
     printed = Signal(object)
     """Letters were recorded and printed (a ``DueLettersResult``): lists are stale."""
+    prepared = Signal(object)
+    """Letters were prepared for the preview (a ``DueLettersResult``), nothing recorded."""
     busy_changed = Signal(bool)
     """Counting or printing started (True) or ended (False)."""
 
@@ -133,9 +163,9 @@ class DueLettersPrinter(QObject):
         box.setObjectName("printDueLettersBox")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(
-            "Printing records each letter as sent, on its customer's timeline, with its "
-            "stage's charges. The letters come in one PDF to print, after a summary page. "
-            "If you cancel while they are printed, nothing is recorded.")
+            "The letters come in one PDF to look over, after a summary page. Each is "
+            "recorded as sent, on its customer's timeline with its stage's charges, when "
+            "you print or save the PDF; closing it without, records nothing.")
         go = box.addButton("Print Letters", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(go)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -147,23 +177,33 @@ class DueLettersPrinter(QObject):
         if not confirmed:
             self._set_busy(False)
             return
-        self._tasks.run(lambda progress: print_letters(as_of, progress), writes=True,
-                        changes=changes(Change.FOLLOW_UP, Change.CONTACTS),
-                        initiator=self._parent,
-                        label="Printing the due letters…", cancellable=True,
-                        on_success=self._on_print_task_succeeded,
+        self._tasks.run(lambda progress: print_letters(as_of, progress),
+                        label="Preparing the due letters…", cancellable=True,
+                        on_success=lambda outcome: self._on_print_task_succeeded(
+                            as_of, outcome),
                         on_failure=self._on_task_failed,
                         on_cancel=lambda: self._set_busy(False))
 
-    def _on_print_task_succeeded(self, outcome: tuple[DueLettersResult, PdfFile | None]
-                                 ) -> None:
+    def _on_print_task_succeeded(self, as_of: dt.date,
+                                 outcome: tuple[DueLettersResult, PdfFile | None]) -> None:
         self._set_busy(False)
         result, pdf = outcome
-        self.last_notice = printed_notice(result)
-        if pdf is not None:
-            from ui.common.pdf_preview import PdfPreviewDialog
+        self.last_notice = printed_notice(result, recorded=False)
+        if pdf is None:
+            self.printed.emit(result)
+            return
+        from ui.common.pdf_preview import PdfPreviewDialog
 
-            PdfPreviewDialog.show_pdf(self._parent.window(), pdf, self._tasks)
+        keeping = Keeping(work=lambda progress: record_letters(as_of, progress),
+                          kept=self._on_letters_recorded,
+                          label="Recording the letters as sent…",
+                          changes=changes(Change.FOLLOW_UP, Change.CONTACTS))
+        PdfPreviewDialog.show_pdf(self._parent.window(), replace(pdf, keep=keeping),
+                                  self._tasks)
+        self.prepared.emit(result)
+
+    def _on_letters_recorded(self, result: DueLettersResult) -> None:
+        self.last_notice = printed_notice(result)
         self.printed.emit(result)
 
     def _on_task_failed(self, error: BaseException) -> bool:

@@ -907,11 +907,17 @@ class TodayPage(QWidget):
             self._letters = DueLettersPrinter(self._tasks, self)
             self._letters.busy_changed.connect(self._on_letters_busy_changed)
             self._letters.printed.connect(self._on_letters_printed)
+            self._letters.prepared.connect(self._on_letters_prepared)
         return self._letters
 
     @Slot(bool)
     def _on_letters_busy_changed(self, _busy: bool) -> None:
         self._update_actions()
+
+    @Slot(object)
+    def _on_letters_prepared(self, _result: DueLettersResult) -> None:
+        assert self._letters is not None
+        self.show_notice(self._letters.last_notice)
 
     @Slot(object)
     def _on_letters_printed(self, result: DueLettersResult) -> None:

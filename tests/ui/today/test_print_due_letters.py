@@ -1,14 +1,16 @@
-"""Print due letters from Today: the count first, then the letters recorded as sent and
-printed into one PDF shown in the preview; a cancel records nothing."""
+"""Print due letters from Today: the count first, then the letters in one PDF shown in
+the preview, recorded as sent only when it is printed or saved; closing the preview, or
+a cancel, records nothing."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
@@ -46,39 +48,69 @@ def our_temp_folders() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"))
 
 
-def test_due_letters_are_counted_recorded_as_sent_and_shown_in_the_preview(
-        open_window, demo_file, qtbot):
-    window = open_window(demo_file)
-    page = today_shown(qtbot, window)
-    reminders = sum(map(is_reminder, page.items()))
-
+def prepared_preview(qtbot, window: MainWindow, page: TodayPage) -> PdfPreviewDialog:
+    """Ask for the due letters by the keyboard, say yes: the preview of them."""
     with qtbot.waitActive(window):
         window.activateWindow()
     qtbot.keyClick(page.table, Qt.Key.Key_P,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     box = question(qtbot, window)
     assert box.text() == "3 letters are due on 24 November 2026. Print them now?"
-    assert "records each letter as sent" in box.informativeText()
-    with qtbot.waitSignal(page.letters_printed, timeout=30000) as printed:
-        qtbot.mouseClick(button(box, "Print Letters"), LEFT)
-    qtbot.waitUntil(lambda: not page.is_loading(), timeout=10000)  # the list read again
+    assert "when you print or save the PDF" in box.informativeText()
+    qtbot.mouseClick(button(box, "Print Letters"), LEFT)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(PdfPreviewDialog)),
+                    timeout=30000)
+    [preview] = [d for d in window.findChildren(PdfPreviewDialog) if d.isVisible()]
+    return preview
 
-    result = printed.args[0]
-    assert result.letters == DUE_IN_DEMO
-    assert page.notice() == "3 letters were recorded as sent."
-    previews = [d for d in window.findChildren(PdfPreviewDialog) if d.isVisible()]
-    assert len(previews) == 1
-    preview = previews[0]
+
+def test_due_letters_are_shown_and_closing_the_preview_records_nothing(
+        open_window, demo_file, qtbot):
+    window = open_window(demo_file)
+    page = today_shown(qtbot, window)
+    reminders = sum(map(is_reminder, page.items()))
+
+    preview = prepared_preview(qtbot, window, page)
+    assert preview.windowTitle() == "Due letters – 24 November 2026"
+    assert preview.document.status() == QPdfDocument.Status.Ready
+    assert preview.document.pageCount() >= DUE_IN_DEMO + 1
+    assert preview.pdf.file_name == f"Letters {DEMO_TODAY}.pdf"
+    assert page.notice() == ("3 letters are ready to print: printing or saving them "
+                             "records them as sent.")
+    assert letters_due(DEMO_TODAY) == DUE_IN_DEMO  # shown, not sent
+
+    preview.reject()
+    assert letters_due(DEMO_TODAY) == DUE_IN_DEMO
+    assert sum(map(is_reminder, page.items())) == reminders
+
+
+def test_saving_the_letters_records_them_as_sent_and_saves_what_was_recorded(
+        open_window, demo_file, qtbot, tmp_path):
+    window = open_window(demo_file)
+    page = today_shown(qtbot, window)
+    reminders = sum(map(is_reminder, page.items()))
+    preview = prepared_preview(qtbot, window, page)
+    shown = [p.extract_text() for p in PdfReader(preview.pdf.path).pages]
+    target = tmp_path / "letters.pdf"
+
+    preview.save_action.trigger()
+    qtbot.waitUntil(lambda: preview.findChild(QFileDialog, "savePdfDialog") is not None)
+    dialog = preview.findChild(QFileDialog, "savePdfDialog")
+    dialog.selectFile(str(target))
+    with qtbot.waitSignal(page.letters_printed, timeout=30000) as printed:
+        dialog.accept()
+    qtbot.waitUntil(lambda: target.exists() and not page.is_loading(), timeout=10000)
     try:
-        assert preview.windowTitle() == "Due letters – 24 November 2026"
-        assert preview.document.status() == QPdfDocument.Status.Ready
-        assert preview.document.pageCount() == result.pages >= DUE_IN_DEMO + 1
-        assert preview.pdf.file_name == f"Letters {DEMO_TODAY}.pdf"
+        assert printed.args[0].letters == DUE_IN_DEMO
+        assert page.notice() == "3 letters were recorded as sent."
+        assert letters_due(DEMO_TODAY) == 0  # recorded: no longer due, off the list
+        assert sum(map(is_reminder, page.items())) == reminders - DUE_IN_DEMO
+        # What was saved is what was shown, and what was recorded.
+        assert [p.extract_text() for p in PdfReader(target).pages] == shown
+        assert target.read_bytes() == preview.pdf.path.read_bytes()
+        assert preview.pdf.keep is None  # saved or printed again: nothing more recorded
     finally:
         preview.reject()
-    # Recorded as sent: no longer due, and off Today's list.
-    assert letters_due(DEMO_TODAY) == 0
-    assert sum(map(is_reminder, page.items())) == reminders - DUE_IN_DEMO
 
 
 def test_saying_no_records_nothing(open_window, demo_file, qtbot):
