@@ -11,6 +11,7 @@ from models.kinds import Channel
 from models.letter_context import letter_context
 from models.money import format_money
 from models.schema import LetterTemplate
+from models.template_store import template_for
 from models.templating import render_letter
 
 # What the next stage means for the customer, written to follow "we will".
@@ -30,6 +31,7 @@ class ActionDraft:
     subject: str
     text: str
     template_name: str  # "" for a call
+    language_note: str = ""  # why it is not in the customer's language, when it is not
 
 
 def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
@@ -39,14 +41,18 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
                if follow is not None else None)
     if action.stage.channel == Channel.PHONE or action.stage.template_id is None:
         return ActionDraft(action.stage.channel, "", _call_points(action), "")
-    template = LetterTemplate.get_by_id(action.stage.template_id)
+    choice = template_for(action.stage.channel, action.stage.tone, action.customer_id,
+                          action.stage.template_id)
+    template = LetterTemplate.get_by_id(choice.template_id if choice is not None
+                                        else action.stage.template_id)
     context = letter_context(action.customer_id, [i.id for i in action.invoices], as_of,
                              stage_name=action.stage.name,
                              next_step=_next_step(follow) if follow is not None else "",
                              next_step_on=next_on)
     letter = render_letter(template.subject, template.body, context,
                            template_name=template.name)
-    return ActionDraft(action.stage.channel, letter.subject, letter.body, template.name)
+    return ActionDraft(action.stage.channel, letter.subject, letter.body, template.name,
+                       choice.note if choice is not None else "")
 
 
 def _next_stage(stage: Stage) -> Stage | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import peewee as pw
+from babel import Locale, UnknownLocaleError
 
 from models.audit import record_change
 from models.db import writing
@@ -146,12 +147,50 @@ def _template(template_id: int) -> LetterTemplate:
     return row
 
 
+@dataclass(frozen=True)
+class TemplateChoice:
+    """The template a reminder is written from, and why it is not in the customer's
+    language when it is not ("" when it is)."""
+
+    template_id: int
+    note: str
+
+
+def template_for(channel: str, tone: str, customer_id: int,
+                 stage_template_id: int | None = None) -> TemplateChoice | None:
+    """The business's template of ``channel`` and ``tone`` in the customer's language;
+    when it has none, the stage's own template (else the first of that channel and tone),
+    with a note saying so. None when the business has no such template at all.
+
+    The one rule for every reminder, e-mail, letter, or e-mail printed as a letter."""
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    wanted = customer.language if customer is not None else "en"
+    rows = list(LetterTemplate.select(LetterTemplate.id, LetterTemplate.language)
+                .where((LetterTemplate.channel == channel) & (LetterTemplate.tone == tone))
+                .order_by(LetterTemplate.id))
+    own = next((r for r in rows if r.id == stage_template_id), None)
+    in_language = [r for r in rows if r.language == wanted]
+    if own is not None and own.language == wanted:
+        return TemplateChoice(own.id, "")
+    if in_language:
+        return TemplateChoice(in_language[0].id, "")
+    chosen = own or (rows[0] if rows else None)
+    if chosen is None:
+        return None
+    return TemplateChoice(chosen.id, f"The template has no {language_name(wanted)} version: "
+                                     f"this is written in {language_name(chosen.language)}.")
+
+
+def language_name(code: str) -> str:
+    """A language code in words, in English: "fr" is "French" (CLDR's names)."""
+    try:
+        return str(Locale.parse(code).get_display_name("en"))
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 def letter_template_for(tone: str, customer_id: int) -> int | None:
     """The business's letter template of ``tone``, in the customer's language if there is
     one (for an e-mail stage printed as a letter); None when it has none."""
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    language = customer.language if customer is not None else "en"
-    letter = (LetterTemplate.select(LetterTemplate.id)
-              .where((LetterTemplate.channel == Channel.LETTER) & (LetterTemplate.tone == tone))
-              .order_by(LetterTemplate.language != language, LetterTemplate.id).first())
-    return int(letter.id) if letter is not None else None
+    choice = template_for(Channel.LETTER, tone, customer_id)
+    return choice.template_id if choice is not None else None

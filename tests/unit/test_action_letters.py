@@ -28,3 +28,32 @@ def test_a_final_notice_names_the_next_step_and_its_date(demo_store: db.Store) -
     draft = draft_for(final, DEMO_TODAY)
     assert "refer the account to a collection agency" in draft.text
     assert "8 December 2026" in draft.text  # Agency review comes 15 days later
+
+
+def test_the_customers_language_chooses_the_template_for_letters_and_e_mails_alike(
+        demo_store: db.Store) -> None:
+    from dataclasses import replace
+
+    from models.kinds import Channel
+    from models.schema import Customer, LetterTemplate
+    from models.template_store import letter_template_for
+
+    final = next(a for a in follow_up_plan(DEMO_TODAY).due if a.stage.name == "Final notice"
+                 and a.stage.channel == Channel.LETTER)
+    Customer.update(language="fr").where(Customer.id == final.customer_id).execute()
+    # No French letter yet: the stage's own, and the review is told so.
+    english = draft_for(final, DEMO_TODAY)
+    assert english.language_note == ("The template has no French version: this is written "
+                                     "in English.")
+    french = LetterTemplate.create(name="Mise en demeure", channel=Channel.LETTER,
+                                   language="fr", tone=final.stage.tone,
+                                   subject="Mise en demeure — compte {{ customer_code }}",
+                                   body="Madame, Monsieur,\n\n{{ total_due }}\n")
+    letter = draft_for(final, DEMO_TODAY)
+    assert (letter.template_name, letter.language_note) == ("Mise en demeure", "")
+    assert letter.subject.startswith("Mise en demeure")
+    # An e-mail stage printed as a letter takes the same French letter.
+    assert letter_template_for(final.stage.tone, final.customer_id) == french.id
+    as_email = replace(final, stage=replace(final.stage, channel=Channel.EMAIL))
+    assert draft_for(as_email, DEMO_TODAY).language_note.startswith(
+        "The template has no French version")

@@ -283,12 +283,14 @@ class ActionReviewDialog(LedgerDialog):
         if draft is not None:
             source = (f"From the template “{draft.template_name}”. Your changes apply to this "
                       f"{noun} only.")
+            if draft.language_note:
+                source = f"{draft.language_note} {source}"
         else:
             source = (f"The template could not be filled in: {review.draft_problem} "
                       f"Write the {noun} here, or correct the template in Templates.")
         self.source_label = _plain(source)
         mute(self.source_label)
-        if draft is None:
+        if draft is None or draft.language_note:
             self.source_label.setStyleSheet(f"color: {WARNING};")
 
         subject_label = QLabel("&Subject:")
