@@ -86,6 +86,13 @@ _SIGN_OFF = {
     "letter": "{{% if contact_name == \"Sir or Madam\" %}}Yours faithfully,{{% else %}}"
               "Yours sincerely,{{% endif %}}\n\n{{{{ business_name }}}}\n",
 }
+# What is overdue, and (only when some invoice is not overdue yet) what is due in all:
+# an invoice due on the letter's own day is never counted as overdue.
+_OVERDUE_TOTALS = (
+    "\nTotal overdue: {{ total_overdue }}\n"
+    "{% if total_overdue != total_due %}Total due, with invoices not yet overdue: "
+    "{{ total_due }}\n{% endif %}"
+)
 
 _SUBJECT = {
     "friendly": "{% if overdue_count %}A friendly reminder{% else %}Coming up for payment"
@@ -166,7 +173,7 @@ _BODY = {
         "{{ customer_code }}{% if oldest_days_overdue %}, the oldest of it now "
         "{{ oldest_days_overdue }} days overdue{% endif %}:\n\n"
         + _INVOICE_LIST
-        + "\nTotal overdue: {{ total_due }}\n"
+        + _OVERDUE_TOTALS
         + _EXTRAS
         + "\nPlease pay the full amount " + _PAY_BY + ". {% if next_step %}If payment has not "
           "reached us by then, we will {{ next_step }}.{% endif %}\n\n"
@@ -183,7 +190,7 @@ _BODY = {
         "account {{ customer_code }}{% if oldest_days_overdue %}, the oldest of it now "
         "{{ oldest_days_overdue }} days overdue{% endif %}:\n\n"
         + _INVOICE_LIST
-        + "\nTotal overdue: {{ total_due }}\n"
+        + _OVERDUE_TOTALS
         + _EXTRAS
         + "\nThis is our final notice. Unless the full amount reaches us " + _PAY_BY + ", we "
           "will {% if next_step %}{{ next_step }}{% else %}pass the account to a debt "

@@ -357,6 +357,26 @@ def _v11_look_alike_keys(db: pw.Database) -> None:
                        f'("{column}_key")')
 
 
+# Frozen copies, as they were at v12: the default templates' wrong total line, and the
+# lines that replace it (see models.defaults._OVERDUE_TOTALS).
+_V12_OLD_TOTAL = "\nTotal overdue: {{ total_due }}\n"
+_V12_NEW_TOTAL = ("\nTotal overdue: {{ total_overdue }}\n"
+                  "{% if total_overdue != total_due %}Total due, with invoices not yet "
+                  "overdue: {{ total_due }}\n{% endif %}")
+
+
+def _v12_total_overdue_is_overdue(db: pw.Database) -> None:
+    """The firm and final reminders said "Total overdue" of everything open, an invoice
+    due that very day included. Every template keeping that line word for word (as
+    shipped, or edited elsewhere) now says what is overdue, and what is due in all
+    only when that differs; a line the business reworded is left as it wrote it."""
+    rows = db.execute_sql('SELECT "id", "body" FROM "letter_template"').fetchall()
+    for row_id, body in rows:
+        if _V12_OLD_TOTAL in body:
+            db.execute_sql('UPDATE "letter_template" SET "body" = ? WHERE "id" = ?',
+                           (body.replace(_V12_OLD_TOTAL, _V12_NEW_TOTAL), row_id))
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -368,6 +388,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     9: _v9_chase_from,
     10: _v10_tax_number,
     11: _v11_look_alike_keys,
+    12: _v12_total_overdue_is_overdue,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

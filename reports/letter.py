@@ -55,6 +55,9 @@ from reports.page import (
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BULLETS = ("-", "•", "*")
 _TOTAL_LINE = re.compile(r"^\s*(Total[^:]*):\s*(.+?)\s*$")
+# The table's total rows when some of its invoices are not yet overdue.
+OVERDUE_LABEL = "Total overdue"
+DUE_LABEL = "Total due, with invoices not yet overdue"
 _SIGN_OFF_MAX_CHARS = 40
 _TONE_MARKERS = {"final": "FINAL NOTICE"}
 
@@ -112,6 +115,11 @@ class LetterData:
     tone: str
     currency: str
     warnings: tuple[str, ...]  # names the font cannot print as typed
+
+    @property
+    def overdue_minor(self) -> int:
+        """What is open on the invoices already overdue (not one due today or later)."""
+        return sum(i.open_minor for i in self.invoices if i.days_overdue > 0)
 
     @property
     def charges_minor(self) -> int:
@@ -266,11 +274,11 @@ class BodyLayout:
     total_label: str
 
 
-def body_layout(body: str, numbers: Sequence[str], total: str) -> BodyLayout:
+def body_layout(body: str, numbers: Sequence[str], totals: Sequence[str]) -> BodyLayout:
     """Where the invoice table goes in ``body``: in place of the run of bullet lines
-    that list the invoices ``numbers`` (and of a "Total…: ``total``" line just
-    after it); without such a run, after the first paragraph that follows the
-    salutation."""
+    that list the invoices ``numbers`` (and of the "Total…: amount" lines just after it
+    whose amount is one of ``totals``, what is overdue and what is due); without such a
+    run, after the first paragraph that follows the salutation."""
     lines = body.strip().splitlines()
     run = _invoice_run(lines, numbers)
     if run is None:
@@ -279,14 +287,16 @@ def body_layout(body: str, numbers: Sequence[str], total: str) -> BodyLayout:
         return BodyLayout(tuple(paragraphs[:at]), tuple(paragraphs[at:]), "Total")
     start, end = run
     after = lines[end:]
-    label = "Total"
-    following = next((i for i, line in enumerate(after) if line.strip()), None)
-    if following is not None:
+    label = ""
+    while (following := next((i for i, line in enumerate(after) if line.strip()), None)) \
+            is not None:
         match = _TOTAL_LINE.match(after[following])
-        if match and match.group(2) == total:
-            label = match.group(1).strip()
-            after = after[following + 1:]
-    return BodyLayout(tuple(_paragraphs(lines[:start])), tuple(_paragraphs(after)), label)
+        if not (match and match.group(2) in totals):
+            break
+        label = label or match.group(1).strip()
+        after = after[following + 1:]
+    return BodyLayout(tuple(_paragraphs(lines[:start])), tuple(_paragraphs(after)),
+                      label or "Total")
 
 
 def _invoice_run(lines: list[str], numbers: Sequence[str]) -> tuple[int, int] | None:
@@ -439,7 +449,8 @@ class _LetterRenderer(DocumentRenderer):
         if data.subject:
             story.append(Paragraph(escape(data.subject), self.subject_style))
         layout = body_layout(data.body, [i.number for i in data.invoices],
-                             format_money(data.total_minor, data.currency))
+                             (format_money(data.total_minor, data.currency),
+                              format_money(data.overdue_minor, data.currency)))
         story += [self._paragraph(p) for p in layout.before]
         if data.invoices:
             story += [self._invoice_table(width, layout.total_label), Spacer(1, 3.5 * mm)]
@@ -486,12 +497,21 @@ class _LetterRenderer(DocumentRenderer):
                          _short_date(line.due_date), _money(line.amount_minor, currency),
                          _money(line.open_minor, currency),
                          str(line.days_overdue) if line.days_overdue > 0 else ""])
-        rows.append([Paragraph(escape(total_label), ParagraphStyle(
-            "total", cell, fontName=BOLD, fontSize=9)), "", "", "",
-            format_money(data.total_minor, currency), ""])
+        bold = ParagraphStyle("total", cell, fontName=BOLD, fontSize=9)
+        if data.overdue_minor == data.total_minor:
+            totals = [(total_label, data.total_minor)]
+        else:  # an invoice not yet overdue is never counted as overdue
+            totals = [(OVERDUE_LABEL, data.overdue_minor), (DUE_LABEL, data.total_minor)]
+        for label, amount in totals:
+            rows.append([Paragraph(escape(label), bold), "", "", "",
+                         format_money(amount, currency), ""])
         table = Table(rows, colWidths=_scaled(width, (40, 26, 26, 29, 31, 18)), repeatRows=1)
+        first_total = len(rows) - len(totals)
         table.setStyle(TableStyle(_table_commands(len(rows), self.padding) + [
-            ("ALIGN", (3, 0), (-1, -1), "RIGHT"), ("SPAN", (0, -1), (3, -1)),
+            ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
+            *(("SPAN", (0, row), (3, row)) for row in range(first_total, len(rows))),
+            ("FONTNAME", (0, first_total), (-1, -1), BOLD),
+            ("LINEABOVE", (0, first_total), (-1, first_total), 0.8, INK),
         ]))
         return table
 

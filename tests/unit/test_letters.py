@@ -121,15 +121,15 @@ def test_a_letter_shows_every_invoice_in_a_table_with_the_total(demo_store: db.S
 def test_the_body_keeps_its_words_around_the_table() -> None:
     body = ("Dear Ann,\n\nPlease pay:\n\n  - Invoice INV-1 of today\n  - Invoice INV-10 of "
             "today\n\nTotal: 3.00 GBP\n\nThanks.\n\nYours sincerely,\n\nAcme")
-    layout = body_layout(body, ["INV-1", "INV-10"], "3.00 GBP")
+    layout = body_layout(body, ["INV-1", "INV-10"], ("3.00 GBP",))
     assert layout.before == ("Dear Ann,", "Please pay:")
     assert layout.after == ("Thanks.", "Yours sincerely,", "Acme")
     assert layout.total_label == "Total"
     # Without a list of the invoices, the table follows the paragraph after "Dear".
-    plain = body_layout("Dear Ann,\n\nYou owe us.\n\nThanks.", ["INV-1"], "3.00 GBP")
+    plain = body_layout("Dear Ann,\n\nYou owe us.\n\nThanks.", ["INV-1"], ("3.00 GBP",))
     assert (plain.before, plain.after) == (("Dear Ann,", "You owe us."), ("Thanks.",))
     # A bullet naming another invoice is not the list ("INV-1" is not "INV-12").
-    other = body_layout("Dear Ann,\n\n- INV-12 is paid, thank you.\n\nBye.", ["INV-1"], "")
+    other = body_layout("Dear Ann,\n\n- INV-12 is paid, thank you.\n\nBye.", ["INV-1"], ())
     assert other.after == ("Bye.",) and "- INV-12 is paid, thank you." in other.before
 
 
@@ -564,3 +564,17 @@ def test_the_preview_of_due_letters_is_what_printing_then_records_and_prints(
     if printed.path is not None:
         assert [text for text, _ in pages_of(printed.path.read_bytes())] == \
             [text for text, _ in pages_of((tmp_path / "preview.pdf").read_bytes())]
+
+
+def test_total_overdue_counts_only_the_overdue_invoices(empty_store: db.Store) -> None:
+    who = overdue_account("Due Today Ltd")  # 1,000.00 fifty days overdue
+    invoice(who, 250_00, due_days_ago=0, number="TODAY-1")  # due on the letter's day
+    [action] = letter_stage_actions()
+    assert "TODAY-1" in [i.number for i in action.invoices]  # the notice lists it too
+    data = snapshot(action)
+    assert (data.overdue_minor, data.total_minor) == (1_000_00, 1_250_00)
+    [(text, _)] = read_back(data)
+    flat = " ".join(text.split())
+    assert "Total overdue 1,000.00 GBP" in flat
+    assert "Total due, with invoices not yet overdue 1,250.00 GBP" in flat
+    assert "Total overdue: " not in flat  # the template's lines became the table's rows

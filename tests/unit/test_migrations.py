@@ -159,3 +159,37 @@ def test_a_v6_store_keeps_its_letters_words_apart_and_forgets_failed_e_mails(
     finally:
         store.close()
     assert schema_of(path) == schema_of(new)
+
+
+def test_a_v11_stores_reminders_say_total_overdue_of_what_is_overdue(tmp_path: Path) -> None:
+    from models.migrations import _V12_NEW_TOTAL, _V12_OLD_TOTAL
+    from models.schema import LetterTemplate
+
+    path = tmp_path / "v11.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+    finally:
+        store.close()
+    reworded = "Dear {{ contact_name }},\n\nTotal overdue: {{ total_due }} (all of it).\n"
+    with sqlite3.connect(path) as connection:  # as v11 shipped them, and one reworded
+        connection.execute('UPDATE "letter_template" SET "body" = replace("body", ?, ?)',
+                           (_V12_NEW_TOTAL, _V12_OLD_TOTAL))
+        shipped = connection.execute('SELECT count(*) FROM "letter_template" WHERE '
+                                     'instr("body", ?) > 0', (_V12_OLD_TOTAL,)).fetchone()[0]
+        connection.execute('INSERT INTO "letter_template" ("name", "channel", "language", '
+                           '"tone", "subject", "body") VALUES (?, ?, ?, ?, ?, ?)',
+                           ("Own words", "letter", "en", "final", "S", reworded))
+        connection.execute("PRAGMA user_version = 11")
+    connection.close()
+    assert shipped == 4  # firm and final, e-mail and letter
+
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 11
+        bodies = [t.body for t in LetterTemplate.select()]
+        assert not any(_V12_OLD_TOTAL in body for body in bodies)
+        assert sum(_V12_NEW_TOTAL in body for body in bodies) == shipped
+        assert LetterTemplate.get(LetterTemplate.name == "Own words").body == reworded
+    finally:
+        store.close()
