@@ -50,6 +50,8 @@ def missing_characters(text: str, font: str = REGULAR) -> list[str]:
 # no longer ones, but an older store or an import may hold any length, and a cell of
 # thousands of characters breaks a table's layout (or takes a minute to measure).
 FIELD_LIMIT = 200
+# A block of several lines (an address, bank details) prints whole up to this.
+BLOCK_LIMIT = 1_000
 
 
 def shortened(text: str, limit: int = FIELD_LIMIT) -> str:

@@ -38,6 +38,7 @@ from models.interest import InterestPeriod, exact_amount
 from models.kinds import ChargeKind
 from models.letter_context import contact_name
 from models.money import format_amount, format_money
+from models.postal import postal_address
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, shortened, unprintable_warning
 from reports.page import (
@@ -163,7 +164,8 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         page_size=business.page_size, letter_date=letter_date,
         customer_name=printable(shortened(customer.name)),
         contact_name=printable(shortened(contact)),
-        customer_address=printable(customer.address),
+        customer_address=printable(postal_address(customer.address, customer.country,
+                                                  business.country)),
         customer_code=printable(shortened(customer.code)),
         reference=printable(shortened(reference)),
         subject=printable(shortened(subject.strip(), 500)),

@@ -46,8 +46,17 @@ from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus
 from models.letter_context import early_payment_saving
 from models.money import format_amount, format_money
+from models.postal import postal_address
 from reports.document import CanvasMaker, DocumentRenderer
-from reports.fonts import BOLD, REGULAR, printable, shortened, unprintable_warning
+from reports.fonts import (
+    BLOCK_LIMIT,
+    BOLD,
+    FIELD_LIMIT,
+    REGULAR,
+    printable,
+    shortened,
+    unprintable_warning,
+)
 from reports.page import (
     INK,
     MUTED,
@@ -80,9 +89,10 @@ class PrintCheck:
     def __init__(self) -> None:
         self._warnings: list[str] = []
 
-    def __call__(self, what: str, text: str) -> str:
-        """``text`` as it will print; ``what`` names it in a warning ("the customer's name")."""
-        text = shortened(text)
+    def __call__(self, what: str, text: str, limit: int = FIELD_LIMIT) -> str:
+        """``text`` as it will print, cut to ``limit`` characters; ``what`` names it in a
+        warning ("the customer's name")."""
+        text = shortened(text, limit)
         warning = unprintable_warning(what, text)
         if warning and warning not in self._warnings:
             self._warnings.append(warning)
@@ -131,16 +141,17 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
     logo = business_logo()
     sender = Letterhead(
         check("the business's name", business.name),
-        check("the business's address", business.address),
+        check("the business's address", business.address, BLOCK_LIMIT),
         check("the business's e-mail address", business.email),
         check("the business's phone number", business.phone),
         check("the business's registration", business.registration), logo[0] if logo else None)
     heading = StatementHeading(
         statement_date=today or dt.date.today(), page_size=business.page_size, sender=sender,
-        bank_details=check("the bank details", business.bank_details),
+        bank_details=check("the bank details", business.bank_details, BLOCK_LIMIT),
         customer_code=check("the customer's account code", customer.code),
         customer_name=check("the customer's name", customer.name),
-        customer_address=check("the customer's address", customer.address),
+        customer_address=check("the customer's address", postal_address(
+            customer.address, customer.country, business.country), BLOCK_LIMIT),
         contact_name=check("the contact's name", header.contact_name),
         currency=(currency or customer.currency).upper())
     check.note(address_warning(heading.page_size, return_address(sender), recipient_lines(

@@ -13,11 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 import peewee as pw
-from babel import Locale
 
 from models.audit import record_change
 from models.customer_account import customer_draft
@@ -49,6 +48,7 @@ from models.ledger import (
     void_invoice,
 )
 from models.ledger_bulk import NewInvoice, RecordRefused, add_customers, add_invoices
+from models.postal import country_code
 from models.schema import (
     AuditEntry,
     Customer,
@@ -380,29 +380,6 @@ class _Writer:
         if not code or len(code) > _CODE_MAX:
             return ""
         return "" if Customer.select().where(Customer.code == code).exists() else code
-
-
-def country_code(text: str) -> str:
-    """A country as its two-letter code: "GB", "United Kingdom" or "Deutschland" all
-    read; one Duly cannot place is left empty (the user can set it)."""
-    cleaned = text.strip()
-    if not cleaned:
-        return ""
-    if len(cleaned) == 2 and cleaned.isalpha():
-        return cleaned.upper()
-    return _country_names().get(cleaned.casefold(), "")
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for language in ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "nb", "el", "bg"):
-        for code, name in Locale(language).territories.items():
-            if len(code) == 2 and code.isalpha():
-                names.setdefault(name.casefold(), code)
-    names.update({"uk": "GB", "usa": "US", "u.s.a.": "US", "england": "GB",
-                  "scotland": "GB", "wales": "GB"})
-    return names
 
 
 def _terms(days: int | None) -> int | None:
