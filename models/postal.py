@@ -24,7 +24,7 @@ def country_code(text: str) -> str:
 
 @cache
 def _codes() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if len(code) == 2)
+    return frozenset(str(code) for code in Locale("en").territories if len(str(code)) == 2)
 
 
 def postal_address(address: str, country: str, from_country: str) -> str:

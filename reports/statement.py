@@ -80,6 +80,7 @@ CHARGE_KINDS = tuple(ChargeKind)
 AGING_LABELS = tuple(label if label == "Current" else f"{label} days"
                      for label in bucket_labels())
 SLIP_HEIGHT = 38 * mm
+_UNBOUNDED = 0xFFFFFFF  # a height to measure a flowable in, as reportlab does
 
 
 class PrintCheck:
@@ -346,6 +347,19 @@ def summary_table(header: Sequence[str], values: Sequence[str], width: float) ->
     return table
 
 
+def _height(flowables: list[Flowable], width: float) -> float:
+    """The height ``flowables`` take at ``width``, their spacing included (a KeepTogether
+    measured by its parts: it needs a canvas to measure itself)."""
+    total = 0.0
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            total += _height(flowable._content, width)
+        else:
+            total += flowable.wrap(width, _UNBOUNDED)[1] + flowable.getSpaceBefore() \
+                + flowable.getSpaceAfter()
+    return total
+
+
 class _RemittanceSlip(Flowable):
     """The tear-off slip: drawn at the foot of whatever page it lands on."""
 
@@ -533,12 +547,17 @@ class _OpenItemRenderer(StatementRenderer):
             self._items_table(width),
             Spacer(1, 3 * mm),
             *self._saving(width),
-            KeepTogether([PlainText("Aging", style["heading"]), self._aging_table(width)]),
-            *self.how_to_pay(),
         ]
-        if data.total_minor > 0:  # nothing to pay (nil or in credit): no slip to send back
-            story += [CondPageBreak(SLIP_HEIGHT), _RemittanceSlip(data)]
-        return story
+        aging = KeepTogether([PlainText("Aging", style["heading"]), self._aging_table(width)])
+        pay = self.how_to_pay()
+        if data.total_minor <= 0:  # nothing to pay (nil or in credit): no slip to send back
+            return [*story, aging, *pay]
+        # The slip never stands alone on a page: it goes with how to pay (or the aging),
+        # which moves on with it when both do not fit.
+        last = pay or [aging]
+        together = _height(last, width) + SLIP_HEIGHT
+        return [*story, *([aging] if pay else []), CondPageBreak(together), *last,
+                _RemittanceSlip(data)]
 
     def _saving(self, width: float) -> list[Flowable]:
         """The early-payment discount still to be had, in a shaded box (none without)."""

@@ -381,3 +381,20 @@ def test_documents_carry_their_title_author_and_language(empty_store: db.Store,
     batched = PdfReader(batch_file)
     assert batched.trailer["/Root"]["/Lang"] == "en-GB"
     assert batched.metadata is not None and batched.metadata.title == "Statements"
+
+
+@pytest.mark.parametrize("bank_details", ["", "Sort code 20-00-00 · Account 12345678"])
+def test_the_remittance_slip_never_stands_alone_on_a_page(empty_store: db.Store,
+                                                          bank_details: str) -> None:
+    from models.schema import Business
+
+    Business.update(bank_details=bank_details).execute()
+    before_slip = "How to pay" if bank_details else "Aging"
+    who = customer("Many Invoices Ltd")
+    for count in range(1, 41):
+        invoice(who, 100_00 + count, due_days_ago=60 - count, number=f"R-{count:02d}")
+        pages = [text for text, _ in read_back(statement_data(who, DEMO_TODAY,
+                                                              today=DEMO_TODAY))]
+        [slip_page] = [page for page in pages if "Remittance advice" in page]
+        assert before_slip in slip_page, count  # never a page of the slip alone
+        assert pages[-1] == slip_page, count
