@@ -31,6 +31,7 @@ from reports.page import (
     Letterhead,
     address_window,
     draw_address,
+    draw_fold_marks,
     draw_letterhead,
     fitted,
     letterhead_bottom,
@@ -150,6 +151,7 @@ class DocumentRenderer:
 
     def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
+        draw_fold_marks(canvas, self.page_size)
         if self.sender is not None:
             draw_letterhead(canvas, self.sender, self.page_size)
         recipient = self.recipient()

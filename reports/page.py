@@ -79,6 +79,30 @@ def address_window(page_size: str) -> Rect:
     return Rect(20 * mm, height - 45 * mm - 45 * mm, 85 * mm, 45 * mm)
 
 
+# DIN 5008 fold marks for form B (the window above): folds at 105 mm and 210 mm from
+# the top of an A4 sheet, the punch mark at its middle, 148.5 mm; short strokes at the
+# left edge, where a window envelope hides them.
+FOLD_MARKS_MM = (105.0, 210.0)
+PUNCH_MARK_MM = 148.5
+
+
+def draw_fold_marks(canvas: Canvas, page_size: str) -> None:
+    """The fold and punch marks of an A4 letter (none on US Letter, folded in thirds by
+    eye and not punched for a European binder)."""
+    width, height = paper(page_size)
+    if (width, height) == LETTER:
+        return
+    canvas.saveState()
+    canvas.setStrokeColor(MUTED)
+    canvas.setLineWidth(0.4)
+    for from_top in FOLD_MARKS_MM:
+        y = height - from_top * mm
+        canvas.line(4 * mm, y, 9 * mm, y)
+    y = height - PUNCH_MARK_MM * mm
+    canvas.line(4 * mm, y, 12 * mm, y)
+    canvas.restoreState()
+
+
 def paragraph_text(text: str) -> str:
     """User text made safe for a Paragraph: markup escaped, line breaks kept."""
     return "<br/>".join(escape(line) for line in text.strip().splitlines())

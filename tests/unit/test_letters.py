@@ -578,3 +578,24 @@ def test_total_overdue_counts_only_the_overdue_invoices(empty_store: db.Store) -
     assert "Total overdue 1,000.00 GBP" in flat
     assert "Total due, with invoices not yet overdue 1,250.00 GBP" in flat
     assert "Total overdue: " not in flat  # the template's lines became the table's rows
+
+
+@pytest.mark.parametrize("page_size", ["A4", "Letter"])
+def test_a4_letters_carry_din_5008_fold_and_punch_marks(empty_store: db.Store,
+                                                        page_size: str) -> None:
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.lib.units import mm
+
+    from reports.page import FOLD_MARKS_MM, PUNCH_MARK_MM, paper
+
+    overdue_account("Folded Ltd")
+    [action] = letter_stage_actions()
+    data = dataclasses.replace(snapshot(action), page_size=page_size)
+    pdf = PdfReader(io.BytesIO(render_bytes(data)))
+    stream = pdf.pages[0].get_contents().get_data().decode("latin-1")
+    height = paper(page_size)[1]
+    marks = [f"{fp_str(4 * mm, height - at * mm)} m" for at in (*FOLD_MARKS_MM, PUNCH_MARK_MM)]
+    if page_size == "A4":
+        assert all(mark in stream for mark in marks), marks
+    else:
+        assert not any(mark in stream for mark in marks)
