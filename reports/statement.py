@@ -534,6 +534,15 @@ class _OpenItemRenderer(StatementRenderer):
     def period_rows(self) -> list[tuple[str, str]]:
         return [("Balance as of", long_date(self.data.as_of))]
 
+    def info_rows(self) -> list[tuple[str, str]]:
+        """The info block, with what is overdue above the total due when they differ (an
+        invoice not yet due is never counted as overdue)."""
+        rows = super().info_rows()
+        overdue = sum(self.data.aging[1:])
+        if 0 < overdue != self.data.total_minor:
+            rows.insert(-1, ("Overdue", format_money(overdue, self.data.currency)))
+        return rows
+
     def bottom_line(self) -> tuple[str, str]:
         return total_words(self.data)
 

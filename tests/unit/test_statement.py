@@ -398,3 +398,21 @@ def test_the_remittance_slip_never_stands_alone_on_a_page(empty_store: db.Store,
         [slip_page] = [page for page in pages if "Remittance advice" in page]
         assert before_slip in slip_page, count  # never a page of the slip alone
         assert pages[-1] == slip_page, count
+
+
+def test_a_statement_shows_what_is_overdue_beside_the_total_due(empty_store: db.Store) -> None:
+    who = customer("Partly Late Ltd")
+    invoice(who, 1_000_00, due_days_ago=20, number="L-1")
+    invoice(who, 400_00, due_days_ago=-10, number="L-2")  # not due for ten days
+    [(text, placed)] = read_back(statement_data(who, DEMO_TODAY, today=DEMO_TODAY))
+    from tests.unit.test_letters import row_of
+
+    assert row_of(placed, "Overdue") == ["Overdue", "1,000.00 GBP"]
+    assert "1,400.00 GBP" in text
+
+
+def test_no_overdue_line_when_everything_due_is_overdue(empty_store: db.Store) -> None:
+    who = customer("All Late Ltd")
+    invoice(who, 1_000_00, due_days_ago=20, number="A-1")
+    [(text, _)] = read_back(statement_data(who, DEMO_TODAY, today=DEMO_TODAY))
+    assert "Overdue" not in text.splitlines()
