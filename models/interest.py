@@ -258,6 +258,47 @@ def invoice_interest(invoice_id: int, as_of: dt.date, *,
         compensation_basis=" ".join(compensation_words))
 
 
+@dataclass(frozen=True)
+class RunningInterest:
+    """Interest that keeps running on invoices until they are paid: by the day, at the
+    rates in force on the last day worked out, and the laws or terms it runs under."""
+
+    daily: Decimal  # in major units of the currency, exact
+    currency: str
+    laws: tuple[str, ...]
+
+
+# What each regime's interest runs under, as a letter names it.
+_LAWS = {
+    "uk_statutory": "the Late Payment of Commercial Debts (Interest) Act 1998",
+    "eu_statutory": "Directive 2011/7/EU on combating late payment",
+    "contractual_monthly": "our terms of payment",
+    "contractual_annual": "our terms of payment",
+}
+
+
+def running_interest(invoice_ids: Sequence[int], as_of: dt.date) -> RunningInterest | None:
+    """What interest adds each day from ``as_of`` on the invoices still carrying it (the
+    last day's principal at the last day's rate, on actual days / 365); None when none
+    does. An invoice whose interest cannot be worked out (a rate missing) is left out."""
+    daily = Decimal(0)
+    laws: dict[str, None] = {}
+    currency = ""
+    for invoice_id in invoice_ids:
+        try:
+            calculation = invoice_interest(invoice_id, as_of)
+        except LedgerError:
+            continue
+        last = calculation.periods[-1] if calculation.periods else None
+        if last is None or last.end != as_of or calculation.regime not in _LAWS:
+            continue
+        daily += from_minor(last.principal_minor, calculation.currency) \
+            * last.rate_percent / 100 / DAYS_IN_YEAR
+        laws[_LAWS[calculation.regime]] = None
+        currency = calculation.currency
+    return RunningInterest(daily, currency, tuple(laws)) if daily > 0 else None
+
+
 def invoice_compensation(invoice_id: int, as_of: dt.date) -> tuple[int, str]:
     """The fixed compensation due on the invoice by ``as_of`` and the sentence that explains
     it ((0, "") when none is); needs no reference rate. Raises :class:`LedgerError` when

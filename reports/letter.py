@@ -34,10 +34,15 @@ from models.company import business_details, business_logo
 from models.customer_account import customer_draft, customer_invoices
 from models.dates import long_date
 from models.errors import LedgerError
-from models.interest import InterestPeriod, exact_amount
+from models.interest import (
+    InterestPeriod,
+    RunningInterest,
+    exact_amount,
+    running_interest,
+)
 from models.kinds import ChargeKind
 from models.letter_context import contact_name
-from models.money import format_amount, format_money
+from models.money import format_amount, format_money, round_to_minor
 from models.postal import postal_address
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, shortened, unprintable_warning
@@ -116,6 +121,7 @@ class LetterData:
     tone: str
     currency: str
     warnings: tuple[str, ...]  # names the font cannot print as typed
+    interest_running: str = ""  # how interest goes on, when the letter claims interest
 
     @property
     def overdue_minor(self) -> int:
@@ -176,6 +182,9 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         total_minor=sum(r.open_minor for r in rows),
         charges=_open_charges([r.id for r in rows], letter_date, currency),
         stage_name=printable(stage_name), tone=tone, currency=currency, warnings=())
+    if any(c.kind == ChargeKind.INTEREST for c in data.charges):
+        data = replace(data, interest_running=_running_words(
+            running_interest([r.id for r in rows], letter_date)))
     warnings.append(address_warning(data.page_size, return_address(data.sender), recipient_lines(
         data.customer_name, data.contact_name, data.customer_address)))
     return replace(data, warnings=tuple(dict.fromkeys(w for w in warnings if w)))
@@ -201,6 +210,18 @@ def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
 
 def _with_words(charge: LetterCharge, currency: str) -> LetterCharge:
     return replace(charge, calculation=charge_words(charge, currency))
+
+
+def _running_words(running: RunningInterest | None) -> str:
+    """The sentence saying that interest goes on, by how much a day, under which law."""
+    if running is None:
+        return ""
+    daily = round_to_minor(running.daily, running.currency)
+    if daily <= 0:
+        return ""
+    laws = " and ".join(running.laws)
+    return (f"Interest keeps running on these invoices until they are paid: "
+            f"{format_money(daily, running.currency)} a day, under {laws}.")
 
 
 def charge_words(charge: LetterCharge, currency: str) -> str:
@@ -457,7 +478,10 @@ class _LetterRenderer(DocumentRenderer):
         if data.invoices:
             story += [self._invoice_table(width, layout.total_label), Spacer(1, 3.5 * mm)]
         if data.charges:
-            story += [self._charges(width), Spacer(1, 3.5 * mm)]
+            story += [self._charges(width), Spacer(1, 1.5 * mm)]
+            if data.interest_running:
+                story.append(Paragraph(escape(data.interest_running), self.style["small"]))
+            story.append(Spacer(1, 2 * mm))
         story += self._closing(layout.after)
         return story
 

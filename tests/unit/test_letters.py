@@ -599,3 +599,29 @@ def test_a4_letters_carry_din_5008_fold_and_punch_marks(empty_store: db.Store,
         assert all(mark in stream for mark in marks), marks
     else:
         assert not any(mark in stream for mark in marks)
+
+
+def test_a_letter_claiming_interest_says_it_keeps_running_by_the_day_under_the_law(
+        empty_store: db.Store) -> None:
+    from models.reference_rates import seed_reference_rates
+
+    seed_reference_rates()
+    who = customer("Statutory Ltd")
+    statutory = CreditPolicy.get(CreditPolicy.name == "UK statutory late payment")
+    Customer.update(credit_policy=statutory).where(Customer.id == who).execute()
+    FollowUpStage.update(apply_interest=True).where(
+        FollowUpStage.name == "Final notice").execute()
+    invoice(who, 10_000_00, due_days_ago=50, number="S-1")  # due 5 Oct 2026
+    [action] = letter_stage_actions()
+    # The 30 June 2026 rate is not shipped: add it as the user would (3.75%).
+    from models.reference_rates import BOE_BASE, add_reference_rate
+
+    add_reference_rate(BOE_BASE, dt.date(2026, 6, 30), Decimal("3.75"), "my bank")
+    execute_action(who, action.currency, TODAY, stage_id=action.stage.id, now=NOW)
+    data = snapshot(action)
+    # 10,000.00 at 3.75% + 8 = 11.75% a year: 3.2192 a day.
+    assert data.interest_running == (
+        "Interest keeps running on these invoices until they are paid: 3.22 GBP a day, "
+        "under the Late Payment of Commercial Debts (Interest) Act 1998.")
+    [(text, _)] = read_back(data)
+    assert "3.22 GBP a day" in " ".join(text.split())
