@@ -317,8 +317,31 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
     ]
     for index in range(2, len(rows) - 1, 2):
         commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    columns = [w * scale for w in widths]
+    commands += _fitting(rows, columns, money_from, (1, len(rows) - 2), 8, REGULAR)
+    commands += _fitting(rows, columns, max(money_from, label_span), (len(rows) - 1,) * 2, 9,
+                         BOLD)
     table.setStyle(TableStyle(commands))
     return table
+
+
+_SMALLEST = 5.5  # points: the least an amount shrinks to, to fit its column
+
+
+def _fitting(rows: list[list[Any]], columns: Sequence[float], first_column: int,
+             span: tuple[int, int], size: float, font: str) -> list[tuple[Any, ...]]:
+    """Smaller type, column by column from ``first_column``, where an amount in rows
+    ``span`` (first, last) is wider than its column at ``size`` (a billion and more)."""
+    first, last = span
+    commands: list[tuple[Any, ...]] = []
+    for index in range(first_column, len(columns)):
+        texts = [row[index] for row in rows[first:last + 1] if isinstance(row[index], str)]
+        widest = max((stringWidth(text, font, size) for text in texts), default=0.0)
+        room = columns[index] - 6  # less the cell's padding, 3 pt each side
+        if widest > room > 0:
+            commands.append(("FONTSIZE", (index, first), (index, last),
+                             max(_SMALLEST, size * room / widest)))
+    return commands
 
 
 def _wrapped(text: str, width: float) -> str | Paragraph:
@@ -333,8 +356,9 @@ def summary_table(header: Sequence[str], values: Sequence[str], width: float) ->
     """One row of figures under their headings (a heading may break with "\\n"), the
     last one (the total) wider and in bold."""
     share = width / (len(header) + 0.5)
-    table = Table([list(header), list(values)],
-                  colWidths=[share] * (len(header) - 1) + [share * 1.5], repeatRows=1)
+    columns = [share] * (len(header) - 1) + [share * 1.5]
+    rows = [list(header), list(values)]
+    table = Table(rows, colWidths=columns, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
@@ -343,6 +367,8 @@ def summary_table(header: Sequence[str], values: Sequence[str], width: float) ->
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("LEADING", (0, 0), (-1, 0), 9),
         ("BOX", (0, 0), (-1, -1), 0.5, RULE), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        *_fitting(rows, [*columns[:-1], 0.0], 0, (1, 1), 8, REGULAR),  # the total: below
+        *_fitting(rows, columns, len(columns) - 1, (1, 1), 8, BOLD),
     ]))
     return table
 

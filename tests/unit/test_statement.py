@@ -416,3 +416,51 @@ def test_no_overdue_line_when_everything_due_is_overdue(empty_store: db.Store) -
     invoice(who, 1_000_00, due_days_ago=20, number="A-1")
     [(text, _)] = read_back(statement_data(who, DEMO_TODAY, today=DEMO_TODAY))
     assert "Overdue" not in text.splitlines()
+
+
+def _drawn_extents(pdf: bytes) -> list[tuple[float, float, float, str]]:
+    """Each piece of text on the first page: (left, right, baseline, text), its width
+    measured in the font and size it was drawn in."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reports.fonts import BOLD, REGULAR
+
+    found: list[tuple[float, float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if not text.strip() or not isinstance(font, dict):
+            return
+        name = BOLD if "Bold" in str(font.get("/BaseFont", "")) else REGULAR
+        left = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        drawn = size * tm[0] * cm[0]
+        found.append((left, left + stringWidth(text.strip(), name, drawn),
+                      tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["open items", "activity"])
+def test_amounts_of_a_billion_and_more_fit_their_columns(empty_store: db.Store,
+                                                         kind: str) -> None:
+    from models.input_rules import MAX_MINOR
+    from reports.activity_statement import render_activity_statement
+
+    who = customer("Big Orders Ltd")
+    invoice(who, MAX_MINOR, due_days_ago=50, number="B-1")
+    invoice(who, MAX_MINOR - 1, due_days_ago=46, number="B-2")
+    out = io.BytesIO()
+    if kind == "open items":
+        render_open_item_statement(statement_data(who, DEMO_TODAY, today=DEMO_TODAY), out)
+    else:
+        render_activity_statement(activity_statement_data(
+            who, dt.date(2026, 9, 1), DEMO_TODAY, today=DEMO_TODAY), out)
+    pieces = _drawn_extents(out.getvalue())
+    assert any("1,000,000,000.00" in text for *_, text in pieces)
+    rows: dict[int, list[tuple[float, float, str]]] = {}
+    for left, right, baseline, text in pieces:
+        rows.setdefault(round(baseline), []).append((left, right, text))
+    for line in rows.values():
+        line.sort()
+        for (_, right, text), (left, _, following) in zip(line, line[1:], strict=False):
+            assert right <= left + 0.5, (text, following)  # never printed over each other
