@@ -317,10 +317,10 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
     ]
     for index in range(2, len(rows) - 1, 2):
         commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    # The bottom line's amount may run left over its row's empty cells: only the
+    # documents' amounts, side by side, must fit their columns.
     columns = [w * scale for w in widths]
     commands += _fitting(rows, columns, money_from, (1, len(rows) - 2), 8, REGULAR)
-    commands += _fitting(rows, columns, max(money_from, label_span), (len(rows) - 1,) * 2, 9,
-                         BOLD)
     table.setStyle(TableStyle(commands))
     return table
 
