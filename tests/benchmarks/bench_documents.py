@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -104,17 +105,21 @@ def pages_in(target: Path) -> int:
     return sum(len(PdfReader(f).pages) for f in files)
 
 
-def timed(work: Callable[[Path], None], *, folder: bool) -> tuple[float, int]:
-    """Median seconds of RUNS runs, and the pages made."""
-    seconds, pages = [], 0
+def interleaved(works: dict[str, Callable[[Path], None]], *, folder: bool
+                ) -> dict[str, tuple[float, int]]:
+    """Each work's median seconds over RUNS runs and the pages it made, the works run in
+    turn within each run, so that the shared machine's load falls on all of them alike."""
+    seconds: dict[str, list[float]] = {name: [] for name in works}
+    pages: dict[str, int] = {}
     for _ in range(RUNS):
-        with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) if folder else Path(tmp) / "batch.pdf"
-            start = time.perf_counter()
-            work(target)
-            seconds.append(time.perf_counter() - start)
-            pages = pages_in(target)
-    return median(seconds), pages
+        for name, work in works.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(tmp) if folder else Path(tmp) / "batch.pdf"
+                start = time.perf_counter()
+                work(target)
+                seconds[name].append(time.perf_counter() - start)
+                pages[name] = pages_in(target)
+    return {name: (median(seconds[name]), pages[name]) for name in works}
 
 
 def speed() -> None:
@@ -126,17 +131,20 @@ def speed() -> None:
     print(f"Reading {CUSTOMERS:,} statements from the store: {read:.2f} s "
           f"({read / CUSTOMERS * 1000:.1f} ms each)")
     for label, folder in (("one PDF", False), ("1,000 files", True)):
-        duly_work = partial(duly_files if folder else duly_one_pdf, data=data)
-        duly, duly_pages = timed(duly_work, folder=folder)
+        works: dict[str, Callable[[Path], None]] = {
+            "Duly": partial(duly_files if folder else duly_one_pdf, data=data)}
         for font in ("Helvetica", REGULAR):
-            base_work = partial(baseline_files if folder else baseline_one_pdf,
-                                count=CUSTOMERS, font=font)
-            base, base_pages = timed(base_work, folder=folder)
+            works[font] = partial(baseline_files if folder else baseline_one_pdf,
+                                  count=CUSTOMERS, font=font)
+        results = interleaved(works, folder=folder)
+        duly, duly_pages = results.pop("Duly")
+        for font, (base, base_pages) in results.items():
             duly_rate, base_rate = duly_pages / duly, base_pages / base
             print(f"{label}, baseline in {font}: Duly {duly_rate:,.0f} pages/s "
                   f"({duly_pages} pages in {duly:.2f} s), baseline {base_rate:,.0f} pages/s "
                   f"({base_pages} pages in {base:.2f} s), ratio {duly_rate / base_rate:.2f}",
                   flush=True)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
 
 
 def peak_memory(side: str, count: int) -> dict[str, float]:
