@@ -40,8 +40,7 @@ def print_letters(as_of: dt.date, progress: TaskProgress) -> tuple[DueLettersRes
     """Prepare the letters due on ``as_of`` in a temporary PDF for the preview, recording
     nothing (a worker's job); the PDF, whose ``keep`` records them when it is printed or
     saved, or None when no letter could be printed."""
-    result, pdf = _letters_pdf(as_of, progress, record=False)
-    return result, pdf
+    return _letters_pdf(as_of, progress, record=False)
 
 
 def record_letters(as_of: dt.date, progress: TaskProgress) -> tuple[PdfFile, DueLettersResult]:
@@ -177,8 +176,11 @@ class DueLettersPrinter(QObject):
         if not confirmed:
             self._set_busy(False)
             return
-        self._tasks.run(lambda progress: print_letters(as_of, progress),
-                        label="Preparing the due letters…", cancellable=True,
+        # A write whose records are taken back: it waits for the store's other writes,
+        # and changes nothing.
+        self._tasks.run(lambda progress: print_letters(as_of, progress), writes=True,
+                        changes=changes(), label="Preparing the due letters…",
+                        cancellable=True,
                         on_success=lambda outcome: self._on_print_task_succeeded(
                             as_of, outcome),
                         on_failure=self._on_task_failed,
