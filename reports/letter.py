@@ -45,7 +45,14 @@ from models.letter_context import contact_name
 from models.money import format_amount, format_money, round_to_minor
 from models.postal import postal_address
 from reports.document import CanvasMaker, DocumentRenderer
-from reports.fonts import BOLD, REGULAR, printable, shortened, unprintable_warning
+from reports.fonts import (
+    BLOCK_LIMIT,
+    BOLD,
+    REGULAR,
+    printable,
+    shortened,
+    unprintable_warning,
+)
 from reports.page import (
     INK,
     SHADE,
@@ -203,7 +210,7 @@ def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
             open_minor=row.open_minor, principal_minor=charge.principal_minor,
             rate_percent=charge.rate_percent, period_from=charge.period_from,
             period_to=charge.period_to, days=charge.days,
-            description=printable(shortened(charge.description)), calculation="",
+            description=printable(shortened(charge.description, BLOCK_LIMIT)), calculation="",
             periods=() if single else interest_charge_periods(charge)), currency))
     return tuple(charges)
 
