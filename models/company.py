@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from models.audit import record_change
@@ -116,3 +117,22 @@ def business_logo() -> tuple[bytes, str] | None:
     if row is None or row.logo is None:
         return None
     return bytes(row.logo), row.logo_type
+
+
+# An IBAN as typed: country, check digits, then 11-30 letters and digits (ISO 13616),
+# either unbroken or in groups of four (a last group of up to three holding a digit, so
+# that a "BIC" after it is not taken in).
+_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}"
+                   r"|(?: [A-Z0-9]{4}){2,7}(?: (?=[A-Z]{0,2}\d)[A-Z0-9]{1,3})?))\b")
+_NO_BREAK = "\u00a0"
+
+
+def printed_bank_details(text: str) -> str:
+    """The business's bank details as a document prints them: each IBAN in groups of
+    four (ISO 13616's paper form), joined by spaces that never break a line, so it is
+    read and copied whole."""
+    def grouped(match: re.Match[str]) -> str:
+        iban = match.group(1).replace(" ", "")
+        return _NO_BREAK.join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+    return _IBAN.sub(grouped, text)

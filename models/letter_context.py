@@ -15,7 +15,7 @@ from decimal import Decimal
 import peewee as pw
 
 from models.charges import paid_by
-from models.company import business_details
+from models.company import business_details, printed_bank_details
 from models.customer_account import InvoiceRow, customer_invoices
 from models.dates import long_date
 from models.errors import LedgerError
@@ -99,7 +99,8 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         letter_date=long_date(as_of),
         business_name=business.name, business_address=business.address,
         business_email=business.email, business_phone=business.phone,
-        business_registration=business.registration, payment_details=business.bank_details,
+        business_registration=business.registration,
+        payment_details=printed_bank_details(business.bank_details),
         customer_name=customer.name, customer_code=customer.code,
         customer_address=customer.address,
         contact_name=contact_name(customer_id) or NO_CONTACT_NAME,

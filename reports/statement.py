@@ -34,7 +34,7 @@ from reportlab.platypus import (
 
 from models.account_activity import open_charges
 from models.accounts import aging_bucket, bucket_labels
-from models.company import business_details, business_logo
+from models.company import business_details, business_logo, printed_bank_details
 from models.customer_account import (
     customer_draft,
     customer_header,
@@ -148,7 +148,8 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
         check("the business's registration", business.registration), logo[0] if logo else None)
     heading = StatementHeading(
         statement_date=today or dt.date.today(), page_size=business.page_size, sender=sender,
-        bank_details=check("the bank details", business.bank_details, BLOCK_LIMIT),
+        bank_details=check("the bank details", printed_bank_details(business.bank_details),
+                           BLOCK_LIMIT),
         customer_code=check("the customer's account code", customer.code),
         customer_name=check("the customer's name", customer.name),
         customer_address=check("the customer's address", postal_address(

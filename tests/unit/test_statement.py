@@ -464,3 +464,32 @@ def test_amounts_of_a_billion_and_more_fit_their_columns(empty_store: db.Store,
         line.sort()
         for (_, right, text), (left, _, following) in zip(line, line[1:], strict=False):
             assert right <= left + 0.5, (text, following)  # never printed over each other
+
+
+@pytest.mark.parametrize(("typed", "printed"), [
+    ("IBAN: DE89370400440532013000 BIC COBADEFFXXX",
+     "IBAN: DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX"),
+    ("IBAN GB29 NWBK 6016 1331 9268 19", "IBAN GB29 NWBK 6016 1331 9268 19"),
+    ("ES91 2100 0418 4502 0005 1332 BIC CAIXESBBXXX",
+     "ES91 2100 0418 4502 0005 1332 BIC CAIXESBBXXX"),
+    ("Sort code 20-00-00 · Account 12345678", "Sort code 20-00-00 · Account 12345678"),
+])
+def test_an_iban_prints_in_groups_of_four_that_never_break(typed: str, printed: str) -> None:
+    from models.company import printed_bank_details
+
+    kept = printed_bank_details(typed)
+    assert kept.replace("\u00a0", " ") == printed
+    for word in kept.split(" "):  # an IBAN is one unbreakable word
+        assert not (word[:2].isalpha() and word[2:4].isdigit()) or "\u00a0" in word, word
+
+
+def test_a_statement_never_breaks_an_iban_across_lines(empty_store: db.Store) -> None:
+    from models.schema import Business
+
+    Business.update(bank_details="Harbour & Finch Ltd, Barclays Bank, Bristol branch, "
+                                 "IBAN GB29NWBK60161331926819, BIC BARCGB22").execute()
+    who = customer("Pays By Iban Ltd")
+    invoice(who, 100_00, due_days_ago=10, number="I-1")
+    [(text, _)] = read_back(statement_data(who, DEMO_TODAY, today=DEMO_TODAY))
+    lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
+    assert any("GB29 NWBK 6016 1331 9268 19" in line for line in lines)
