@@ -47,7 +47,13 @@ from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.document import DocumentRenderer
 from reports.fonts import BOLD, REGULAR, printable, shortened
-from reports.letter import LetterData, letter_data, letter_pages, render_letter
+from reports.letter import (
+    LetterData,
+    forget_layouts,
+    letter_data,
+    letter_pages,
+    render_letter,
+)
 from reports.page import INK, RULE, SHADE, ZEBRA, paper
 
 Progress = Callable[[int, int], None]
@@ -166,6 +172,8 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
         if placed:  # the file went into place but the records were not committed
             out.unlink(missing_ok=True)
         raise
+    finally:
+        forget_layouts()
     return result
 
 

@@ -400,7 +400,14 @@ def letter_pages(data: LetterData) -> int:
     return _layout(data)[1]
 
 
-@lru_cache(maxsize=256)
+def forget_layouts() -> None:
+    """Let go of the letters' layouts kept for a batch, once it is printed."""
+    _layout.cache_clear()
+
+
+# Room for a whole day's batch: each letter is laid out once for its pages and again
+# for printing, so a smaller cache (it was 256) lays a large batch out twice.
+@lru_cache(maxsize=4096)
 def _layout(data: LetterData) -> tuple[bool, int]:
     """Whether the letter is set compact, and its pages. A letter that just spills
     over is set a little tighter if that keeps it on fewer pages: a reminder reads
