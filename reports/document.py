@@ -45,6 +45,13 @@ CanvasMaker = Callable[..., Canvas]
 Target = BinaryIO | str | Path | None
 
 
+class _CountingCanvas(Canvas):
+    """A canvas the pages are laid out on only to be counted: it writes no file."""
+
+    def save(self) -> None:
+        return None
+
+
 class DocumentRenderer:
     """Lays a document out on its paper. Margins and frames are attributes; a subclass
     gives :meth:`story` and :meth:`title`, and may give :meth:`recipient` (an address
@@ -139,8 +146,9 @@ class DocumentRenderer:
         return int(doc.page)
 
     def page_count(self) -> int:
-        """How many pages the document takes, laid out on a canvas thrown away."""
-        return self.render(io.BytesIO(), canvasmaker=Canvas)
+        """How many pages the document takes, laid out on a canvas thrown away (never
+        written out: a file is not needed to count its pages)."""
+        return self.render(io.BytesIO(), canvasmaker=_CountingCanvas)
 
     def _frame(self, name: str, top: float) -> Frame:
         return Frame(self.margin, self.bottom_margin, self.body_width(),
