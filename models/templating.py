@@ -207,6 +207,7 @@ def render_letter(subject: str, body: str, context: LetterContext, *,
                           body=_tidy(_render("body", body, values, bounds)))
 
 
+@functools.lru_cache(maxsize=256)  # a batch fills the same few templates in hundreds of times
 def _check_text(field: str, text: str, limit: int) -> None:
     if len(text) > limit:
         raise TemplateError(field, f"The {_FIELD_WORDS[field]} is longer than {limit:,} "
