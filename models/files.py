@@ -85,7 +85,7 @@ def _flush(path: Path) -> None:
 
 def write_failure_words(error: OSError, target: Path | str) -> str:
     """Why a file could not be written at ``target``, in the user's words."""
-    target = Path(target)
+    target = Path(target).absolute()  # "the disk holding ." would tell the user nothing
     folder = str(target.parent)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return (f"The disk holding {folder} is full: Duly wrote nothing to {target.name}. "

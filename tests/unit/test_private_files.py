@@ -55,3 +55,10 @@ def test_a_full_disk_is_told_in_the_users_words(tmp_path: Path) -> None:
     words = write_failure_words(OSError(28, "No space left on device"), tmp_path / "s.pdf")
     assert words == (f"The disk holding {tmp_path} is full: Duly wrote nothing to s.pdf. "
                      f"Free some space and try again.")
+
+
+def test_a_file_named_without_its_folder_is_told_with_the_whole_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    words = write_failure_words(OSError(28, "No space left on device"), Path("s.pdf"))
+    assert words.startswith(f"The disk holding {tmp_path} is full: Duly wrote nothing to s.pdf.")

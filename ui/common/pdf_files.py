@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from models.files import whole_file
+from models.files import create_private, whole_file
 
 if TYPE_CHECKING:
     from models.changes import Changes
@@ -44,9 +44,29 @@ class PdfFile:
 
 
 def new_pdf_path(file_name: str) -> Path:
-    """Where to build a PDF called ``file_name``: in a new temporary folder of its own,
-    which the preview (or :func:`discard_pdf`) removes."""
-    return Path(tempfile.mkdtemp(prefix=TEMP_PREFIX)) / file_name
+    """Where to build a PDF called ``file_name``: in a new temporary folder of its own
+    (the owner's alone), which the preview (or :func:`discard_pdf`) removes. The file is
+    made there empty and private, so the PDF written over it stays private."""
+    path = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX)) / file_name
+    try:
+        create_private(path)
+    except BaseException:
+        discard_pdf(path)
+        raise
+    return path
+
+
+def new_pdf_file(file_name: str, content: bytes) -> Path:
+    """A PDF called ``file_name`` holding ``content``, built as by :func:`new_pdf_path`,
+    written whole or not at all (nothing is left behind when it fails)."""
+    path = new_pdf_path(file_name)
+    try:
+        with whole_file(path) as partial:
+            partial.write_bytes(content)
+    except BaseException:
+        discard_pdf(path)
+        raise
+    return path
 
 
 def discard_pdf(path: Path) -> None:

@@ -18,7 +18,7 @@ from models.customer_account import CustomerHeader
 from models.errors import LedgerError
 from models.kinds import ContactKind
 from ui.common import messages
-from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
+from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_file, new_pdf_path
 from ui.common.tasks import Progress, TaskRunner
 from ui.customers.statement_dialog import (
     STATEMENT_FIELDS,
@@ -61,8 +61,7 @@ class AccountDocuments(QObject):
 
         def attachment(_progress: Progress) -> PdfFile:
             name, content = attachment_of_contact(contact_id)
-            path = new_pdf_path(name)
-            path.write_bytes(content)
+            path = new_pdf_file(name, content)
             return PdfFile(path, f"{Path(name).stem} – {customer_name}", name)
 
         def letter(progress: Progress) -> PdfFile:

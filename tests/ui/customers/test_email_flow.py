@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -162,6 +163,7 @@ def test_an_emailed_statement_arrives_with_its_pdf_and_is_on_the_timeline(
     try:
         assert preview.pdf.file_name == f"Statement {code} {DEMO_TODAY}.pdf"
         assert preview.pdf.path.read_bytes() == pdf
+        assert stat.S_IMODE(preview.pdf.path.stat().st_mode) == 0o600  # the owner's alone
     finally:
         preview.reject()
 
