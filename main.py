@@ -309,8 +309,12 @@ def _interest(args: argparse.Namespace) -> int:
 
     as_of = args.as_of or dt.date.today()
     calculation = run_in_store(args.db or default_store_path(),
-                               lambda: invoice_interest(invoice_id_for(args.invoice), as_of))
+                               lambda: invoice_interest(invoice_id_for(args.invoice), as_of,
+                                                        without_missing_rate=True))
     sys.stdout.write(interest_text(calculation, as_of))
+    if calculation.missing_rate:  # the compensation is shown; the interest needs a rate
+        print(calculation.missing_rate, file=sys.stderr)
+        return 2
     return 0
 
 

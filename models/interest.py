@@ -42,7 +42,13 @@ from models.dates import short_date
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus, Regime
 from models.money import exponent, format_money, from_minor, round_to_minor
-from models.reference_rates import BOE_BASE, ECB_MRO, rate_in_force, series_name
+from models.reference_rates import (
+    BOE_BASE,
+    ECB_MRO,
+    MissingRate,
+    rate_in_force,
+    series_name,
+)
 from models.schema import Allocation, Charge, CreditPolicy, Customer, Invoice, Setting
 
 STATUTORY_MARGIN = Decimal(8)  # percentage points over the reference rate, both regimes
@@ -94,6 +100,7 @@ class InterestCalculation:
     description: str
     basis: str = ""
     compensation_basis: str = ""
+    missing_rate: str = ""  # which rate to add, when the interest could not be worked out
 
     @property
     def total_minor(self) -> int:
@@ -219,14 +226,17 @@ def invoice_id_for(number: str) -> int:
 
 
 def invoice_interest(invoice_id: int, as_of: dt.date, *,
-                     from_day: dt.date | None = None) -> InterestCalculation:
+                     from_day: dt.date | None = None,
+                     without_missing_rate: bool = False) -> InterestCalculation:
     """The invoice's late-payment interest up to and including ``as_of``, and its fixed
     compensation, under its customer's credit policy.
 
     ``from_day`` counts interest only from that day on (the day after the last
     interest already charged). Raises :class:`LedgerError` for a void invoice or
     a contractual policy without a rate, and :class:`~models.reference_rates.MissingRate`
-    when a reference rate it needs is not recorded.
+    when a reference rate it needs is not recorded; with ``without_missing_rate`` the
+    interest is then left at nothing, ``missing_rate`` says which rate to add, and the
+    fixed compensation (which needs no rate) is still worked out.
     """
     invoice = Invoice.get_or_none(Invoice.id == invoice_id)
     if invoice is None:
@@ -240,11 +250,19 @@ def invoice_interest(invoice_id: int, as_of: dt.date, *,
     start = max(first, from_day) if from_day is not None else first
     basis: list[str] = [_no_policy_words(policy)] if regime == "none" else []
     periods: list[InterestPeriod] = []
+    missing = ""
     if policy is not None and regime != "none" and start <= as_of:
-        rates, explained = _rates(regime, policy, invoice, start, as_of)
-        basis.append(explained)
-        periods = interest_periods(start, as_of, invoice.currency, invoice.amount_minor,
-                                   reductions, rates)
+        try:
+            rates, explained = _rates(regime, policy, invoice, start, as_of)
+        except MissingRate as refused:
+            if not without_missing_rate:
+                raise
+            missing = refused.message
+            basis.append(f"Interest not worked out: {missing}")
+        else:
+            basis.append(explained)
+            periods = interest_periods(start, as_of, invoice.currency, invoice.amount_minor,
+                                       reductions, rates)
     compensation, compensation_words = _compensation(regime, policy, invoice, first,
                                                      reductions, as_of)
     interest_minor = rounded_total(periods, invoice.currency)
@@ -255,7 +273,7 @@ def invoice_interest(invoice_id: int, as_of: dt.date, *,
         regime=regime, periods=tuple(periods), interest_minor=interest_minor,
         compensation_minor=compensation, already_charged_minor=_already_charged(invoice.id),
         description="\n".join(words), basis=" ".join(basis),
-        compensation_basis=" ".join(compensation_words))
+        compensation_basis=" ".join(compensation_words), missing_rate=missing)
 
 
 @dataclass(frozen=True)

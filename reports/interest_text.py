@@ -33,14 +33,19 @@ def interest_text(calculation: InterestCalculation, as_of: dt.date) -> str:
         out += text_table(["From", "To", "Days", "Principal", "Rate a year", "Interest"], rows,
                           right_aligned={2, 3, 4, 5})
         out.append("")
-    elif calculation.regime != "none":
+    elif calculation.regime != "none" and not calculation.missing_rate:
         out += ["No interest has accrued.", ""]
-    totals = [("Interest (rounded once)", calculation.interest_minor),
-              ("Fixed compensation", calculation.compensation_minor),
-              ("Total", calculation.total_minor),
-              ("Already charged", calculation.already_charged_minor)]
+    totals: list[tuple[str, int | None]] = [
+        ("Interest (rounded once)", calculation.interest_minor),
+        ("Fixed compensation", calculation.compensation_minor),
+        ("Total", calculation.total_minor),
+        ("Already charged", calculation.already_charged_minor)]
+    if calculation.missing_rate:  # a total without the interest would mislead
+        totals = [("Interest", None), ("Fixed compensation", calculation.compensation_minor),
+                  ("Already charged", calculation.already_charged_minor)]
     width = max(len(label) for label, _ in totals)
-    figures = [format_money(minor, currency) for _, minor in totals]
+    figures = [format_money(minor, currency) if minor is not None else "not worked out"
+               for _, minor in totals]
     figure_width = max(len(f) for f in figures)
     out += [f"{label.ljust(width)}  {figure.rjust(figure_width)}"
             for (label, _), figure in zip(totals, figures, strict=True)]

@@ -76,8 +76,15 @@ def test_an_unknown_invoice_or_a_missing_rate_is_explained_on_stderr(books: Path
     assert unknown.returncode == 2 and unknown.stdout == ""
     assert "No invoice has the number “HF-9999”" in unknown.stderr
     missing = duly("--db", str(books), "interest", "HF-1002", "--as-of", "2026-11-24")
-    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.returncode == 2
     assert "No Bank of England base rate on 30 Jun 2026 is recorded" in missing.stderr
     assert "Settings → Reference rates" in missing.stderr
+    # The interest says which rate to add; the fixed compensation needs none.
+    lines = missing.stdout.splitlines()
+    assert "Interest not worked out: No Bank of England base rate on 30 Jun 2026" in \
+        missing.stdout
+    assert any(line.split() == ["Interest", "not", "worked", "out"] for line in lines)
+    assert any(line.split() == ["Fixed", "compensation", "40.00", "GBP"] for line in lines)
+    assert not any(line.startswith("Total") for line in lines)
     bad_day = duly("--db", str(books), "interest", "HF-1001", "--as-of", "30/11/2025")
     assert bad_day.returncode == 2 and "YYYY-MM-DD" in bad_day.stderr
