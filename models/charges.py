@@ -21,6 +21,7 @@ from models.db import writing
 from models.errors import LedgerError
 from models.interest import (
     InterestPeriod,
+    interest_to_charge,
     interest_words,
     invoice_compensation,
     invoice_interest,
@@ -181,11 +182,7 @@ def _chargeable(invoice_id: int) -> Invoice:
 
 
 def _charge_interest(invoice: Invoice, as_of: dt.date, now: dt.datetime) -> list[int]:
-    last = (Charge.select(pw.fn.MAX(Charge.period_to))
-            .where((Charge.invoice == invoice.id) & (Charge.kind == ChargeKind.INTEREST)
-                   & ~Charge.voided).scalar())
-    from_day = _as_date(last) + dt.timedelta(days=1) if last is not None else None
-    calculation = invoice_interest(invoice.id, as_of, from_day=from_day)
+    calculation = interest_to_charge(invoice.id, as_of)
     if calculation.interest_minor <= 0:
         return []
     periods = calculation.periods
@@ -232,8 +229,3 @@ def _row(charge: Charge) -> ChargeRow:
         principal_minor=charge.principal_minor, rate_percent=charge.rate_percent,
         period_from=charge.period_from, period_to=charge.period_to, days=charge.days,
         description=charge.description, voided=charge.voided)
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    # An aggregate such as MAX() comes back as SQLite's text, not a date.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

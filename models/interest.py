@@ -276,6 +276,36 @@ def invoice_interest(invoice_id: int, as_of: dt.date, *,
         compensation_basis=" ".join(compensation_words), missing_rate=missing)
 
 
+def interest_to_charge(invoice_id: int, as_of: dt.date, *,
+                       without_missing_rate: bool = False) -> InterestCalculation:
+    """The invoice's interest up to ``as_of`` not yet charged: from the day after the
+    last interest charge still standing (from the start when there is none)."""
+    last = (Charge.select(pw.fn.MAX(Charge.period_to))
+            .where((Charge.invoice == invoice_id) & (Charge.kind == ChargeKind.INTEREST)
+                   & ~Charge.voided).scalar())
+    from_day = _day(last) + dt.timedelta(days=1) if last is not None else None
+    return invoice_interest(invoice_id, as_of, from_day=from_day,
+                            without_missing_rate=without_missing_rate)
+
+
+def _day(value: object) -> dt.date:
+    # An aggregate such as MAX() comes back as SQLite's text, not a date.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def accrued_interest(invoice_ids: Sequence[int], as_of: dt.date) -> tuple[int, tuple[str, ...]]:
+    """Interest accrued on the invoices up to ``as_of`` and not yet charged, in minor
+    units of their currency, and which rates are missing to work out the rest."""
+    total = 0
+    missing: dict[str, None] = {}
+    for invoice_id in invoice_ids:
+        calculation = interest_to_charge(invoice_id, as_of, without_missing_rate=True)
+        total += calculation.interest_minor
+        if calculation.missing_rate:
+            missing[calculation.missing_rate] = None
+    return total, tuple(missing)
+
+
 @dataclass(frozen=True)
 class RunningInterest:
     """Interest that keeps running on invoices until they are paid: by the day, at the

@@ -43,6 +43,7 @@ from models.customer_account import (
 )
 from models.dates import long_date
 from models.errors import LedgerError
+from models.interest import accrued_interest
 from models.kinds import ChargeKind, InvoiceStatus
 from models.letter_context import early_payment_saving
 from models.money import format_amount, format_money
@@ -209,6 +210,7 @@ class StatementData(StatementHeading, OpenItems):
 
     as_of: dt.date
     early_payment_saving: str = ""  # "Pay X by DATE to save Y: …" while a discount applies
+    accrued_interest: str = ""  # interest run up and not yet charged, apart from the total
 
 
 def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = None,
@@ -220,11 +222,30 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     heading = statement_heading(customer_id, as_of, check, today=today, currency=currency)
     items = open_items(customer_id, as_of, heading.currency)
     lines = tuple(_printable_line(line, check) for line in items.lines)
+    accrued = _accrued_words(customer_id, as_of, heading.currency, check)
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
                          aging=items.aging, charges_minor=items.charges_minor,
                          credit_minor=items.credit_minor, total_minor=items.total_minor,
                          early_payment_saving=early_payment_saving(customer_id, as_of,
-                                                                   heading.currency))
+                                                                   heading.currency),
+                         accrued_interest=accrued)
+
+
+def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: PrintCheck) -> str:
+    """Interest run up on the overdue invoices and not yet charged, said apart from the
+    total due (it is owed only once charged); a rate it still needs is the user's to
+    know (a warning), not the customer's."""
+    late = [r.id for r in customer_invoices(customer_id, as_of)
+            if r.currency == currency and r.status in _OPEN_STATUSES and r.open_minor > 0
+            and r.days_overdue > 0]
+    accrued, missing = accrued_interest(late, as_of)
+    for rate in missing:
+        check.note(f"The interest run up and not yet charged leaves some out: {rate}")
+    if accrued <= 0:
+        return ""
+    return (f"Late-payment interest of {format_money(accrued, currency)} has run up on "
+            f"these invoices to {long_date(as_of)} and is not yet charged; it is not in the "
+            f"total due.")
 
 
 def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
@@ -583,6 +604,8 @@ class _OpenItemRenderer(StatementRenderer):
             self._items_table(width),
             Spacer(1, 3 * mm),
             *self._saving(width),
+            *([PlainText(data.accrued_interest, style["small"]), Spacer(1, 2 * mm)]
+              if data.accrued_interest else []),
         ]
         aging = KeepTogether([PlainText("Aging", style["heading"]), self._aging_table(width)])
         pay = self.how_to_pay()

@@ -246,8 +246,12 @@ def test_latin_greek_and_cyrillic_names_print_exactly_without_a_warning(
 
 
 def test_no_demo_statement_needs_a_warning(demo_store: db.Store) -> None:
+    # But for the Bank of England rate of 30 June 2026, which Duly does not ship (not
+    # checked against the Bank's own table): the user is told which rate to add.
+    rate = "No Bank of England base rate on 30 Jun 2026 is recorded"
     for row in customer_list(DEMO_TODAY, today=DEMO_TODAY):
-        assert statement_data(row.id, DEMO_TODAY, today=DEMO_TODAY).warnings == (), row.name
+        warnings = statement_data(row.id, DEMO_TODAY, today=DEMO_TODAY).warnings
+        assert [w for w in warnings if rate not in w] == [], row.name
 
 
 def test_a_batch_can_draw_the_statement_on_its_own_canvas(demo_store: db.Store) -> None:
@@ -493,3 +497,39 @@ def test_a_statement_never_breaks_an_iban_across_lines(empty_store: db.Store) ->
     [(text, _)] = read_back(statement_data(who, DEMO_TODAY, today=DEMO_TODAY))
     lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
     assert any("GB29 NWBK 6016 1331 9268 19" in line for line in lines)
+
+
+def test_interest_run_up_and_not_charged_is_shown_apart_from_the_total(
+        empty_store: db.Store) -> None:
+    from models.reference_rates import seed_reference_rates
+    from models.schema import CreditPolicy, Customer
+
+    seed_reference_rates()
+    who = customer("Accruing Ltd")
+    contractual = CreditPolicy.get(CreditPolicy.name == "Contractual 8% a year")
+    Customer.update(credit_policy=contractual).where(Customer.id == who).execute()
+    invoice(who, 1_000_00, due_days_ago=30, number="AC-1")
+    data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    # 1,000.00 at 8% for 30 days: 6.5753 → 6.58, not charged yet, not in the total.
+    assert data.accrued_interest == (
+        "Late-payment interest of 6.58 GBP has run up on these invoices to 24 November 2026 "
+        "and is not yet charged; it is not in the total due.")
+    assert data.total_minor == 1_000_00
+    text = " ".join("".join(page for page, _ in read_back(data)).split())
+    assert "Late-payment interest of 6.58 GBP has run up" in text
+
+
+def test_a_rate_missing_for_accrued_interest_is_the_users_warning_not_the_customers(
+        empty_store: db.Store) -> None:
+    from models.reference_rates import seed_reference_rates
+    from models.schema import CreditPolicy, Customer
+
+    seed_reference_rates()
+    who = customer("Statutory Late Ltd")
+    statutory = CreditPolicy.get(CreditPolicy.name == "UK statutory late payment")
+    Customer.update(credit_policy=statutory).where(Customer.id == who).execute()
+    invoice(who, 1_000_00, due_days_ago=30, number="SL-1")  # needs the 30 Jun 2026 rate
+    data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
+    assert any("30 Jun 2026" in w for w in data.warnings)
+    text = "".join(page for page, _ in read_back(data))
+    assert "Settings" not in text
