@@ -530,6 +530,8 @@ def _report_queueing(queued: Any) -> None:
               f"'letters --due'.")
     for name, reason in queued.skipped:
         print(f"Not queued: {name}: {reason}", file=sys.stderr)
+    for name, reason in queued.without_interest:
+        print(f"Queued without interest: {name}: {reason}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,6 +46,7 @@ class QueueResult:
     queued: int
     without_address: tuple[str, ...]  # customers with no usable e-mail address (a letter)
     skipped: tuple[tuple[str, str], ...]  # (customer name, reason), e.g. a template that fails
+    without_interest: tuple[tuple[str, str], ...] = ()  # (customer name, the rate to add)
 
 
 def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
@@ -57,6 +58,7 @@ def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
     queued = 0
     without: list[str] = []
     skipped: list[tuple[str, str]] = []
+    no_interest: list[tuple[str, str]] = []
     # All or nothing, as printing the due letters is: an error or a cancel (raised
     # by ``progress``) leaves no stage carried out and nothing in the outbox.
     with writing():
@@ -65,14 +67,20 @@ def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
             if action.no_email_address:
                 without.append(action.customer_name)
             else:
+                # A rate missing for the stage's interest never holds the e-mail back:
+                # it goes with what needs no rate, and the user is told which rate to add.
+                missing: list[MissingRate] = []
                 try:
-                    _queue_due(action, as_of, now)
+                    _queue_due(action, as_of, now, rate_missing=missing.append)
                     queued += 1
                 except (TemplateError, MissingRate, LedgerError) as refusal:
                     skipped.append((action.customer_name, refusal.message))
+                else:
+                    no_interest += [(action.customer_name, f"No interest was charged. "
+                                                           f"{m.message}") for m in missing]
             if progress is not None:
                 progress(done, len(actions))
-    return QueueResult(queued, tuple(without), tuple(skipped))
+    return QueueResult(queued, tuple(without), tuple(skipped), tuple(no_interest))
 
 
 @dataclass(frozen=True)
@@ -194,14 +202,16 @@ def statement_attachment(customer_id: int, as_of: dt.date,
 
 # --- one message -------------------------------------------------------------------
 
-def _queue_due(action: DueAction, as_of: dt.date, now: dt.datetime) -> int:
-    """One e-mail stage due: its text from the stage's template, carried out and queued."""
+def _queue_due(action: DueAction, as_of: dt.date, now: dt.datetime, *,
+               rate_missing: Callable[[MissingRate], None] | None = None) -> int:
+    """One e-mail stage due: its text from the stage's template, carried out and queued
+    (``rate_missing``: see :func:`models.followup.carry_out_action`)."""
     with writing():  # a savepoint: a message that fails leaves nothing of itself
         current = _still_due(action, as_of)
         to = _recipients(current.customer_id, current.customer_name)
         draft = draft_for(current, as_of)
         contact_id = carry_out_action(current, as_of, subject=draft.subject, text=draft.text,
-                                      now=now)
+                                      now=now, rate_missing=rate_missing)
         if _charges(current):
             # Written again so that the text's charges and total agree with the
             # charges just recorded, which the attached statement lists.

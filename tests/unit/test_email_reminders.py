@@ -243,3 +243,27 @@ def test_a_stage_with_a_fee_writes_the_fee_into_the_email(empty_store: db.Store)
     assert "25.00" in text  # the statement shows the fee just charged
     contact = Interaction.get_by_id(message.interaction_id)
     assert message.body.strip() in contact.summary  # the text as restated with the fee
+
+
+def test_a_rate_missing_for_the_interest_never_holds_a_reminder_back(
+        empty_store: db.Store) -> None:
+    from models.charges import invoice_charges
+    from models.reference_rates import seed_reference_rates
+    from models.schema import CreditPolicy, Invoice
+
+    seed_reference_rates()  # the shipped table ends before 30 June 2026
+    who = overdue("Statutory Mail Ltd")  # due 22 Nov 2026: needs the 30 June 2026 rate
+    statutory = CreditPolicy.get(CreditPolicy.name == "UK statutory late payment")
+    Customer.update(credit_policy=statutory).where(Customer.id == who).execute()
+    FollowUpStage.update(apply_interest=True, apply_compensation=True).where(
+        FollowUpStage.name == "Payment overdue").execute()
+
+    result = queue_due_emails(TODAY, now=NOW)
+
+    assert (result.queued, result.skipped) == (1, ())
+    [(name, reason)] = result.without_interest
+    assert name == "Statutory Mail Ltd"
+    assert reason.startswith("No interest was charged. No Bank of England base rate on "
+                             "30 Jun 2026")
+    [late] = Invoice.select().where(Invoice.customer == who)
+    assert [c.kind for c in invoice_charges(late.id)] == ["compensation"]

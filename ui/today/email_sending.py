@@ -203,6 +203,12 @@ class EmailSending(QObject):
             messages.show_message(self._parent, QMessageBox.Icon.Warning, "Duly",
                                   f"{len(lines)} e-mail{'' if len(lines) == 1 else 's'} "
                                   f"could not be written.", informative="\n\n".join(lines))
+        if queued is not None and queued.without_interest:
+            lines = [f"{name}: {reason}" for name, reason in queued.without_interest]
+            messages.show_message(self._parent, QMessageBox.Icon.Information, "Duly",
+                                  f"{len(lines)} reminder{'' if len(lines) == 1 else 's'} "
+                                  f"went without interest: a reference rate is missing.",
+                                  informative="\n\n".join(lines))
         self.finished.emit()
         self.sent.emit(result)
 
