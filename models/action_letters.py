@@ -41,10 +41,8 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
                if follow is not None else None)
     if action.stage.channel == Channel.PHONE or action.stage.template_id is None:
         return ActionDraft(action.stage.channel, "", _call_points(action), "")
-    choice = template_for(action.stage.channel, action.stage.tone, action.customer_id,
-                          action.stage.template_id)
-    template = LetterTemplate.get_by_id(choice.template_id if choice is not None
-                                        else action.stage.template_id)
+    choice = template_for(action.stage.template_id, action.customer_id)
+    template = LetterTemplate.get_by_id(choice.template_id)
     context = letter_context(action.customer_id, [i.id for i in action.invoices], as_of,
                              stage_name=action.stage.name,
                              next_step=_next_step(follow) if follow is not None else "",
@@ -52,7 +50,7 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
     letter = render_letter(template.subject, template.body, context,
                            template_name=template.name)
     return ActionDraft(action.stage.channel, letter.subject, letter.body, template.name,
-                       choice.note if choice is not None else "")
+                       choice.note)
 
 
 def _next_stage(stage: Stage) -> Stage | None:

@@ -156,29 +156,24 @@ class TemplateChoice:
     note: str
 
 
-def template_for(channel: str, tone: str, customer_id: int,
-                 stage_template_id: int | None = None) -> TemplateChoice | None:
-    """The business's template of ``channel`` and ``tone`` in the customer's language;
-    when it has none, the stage's own template (else the first of that channel and tone),
-    with a note saying so. None when the business has no such template at all.
+def template_for(template_id: int, customer_id: int) -> TemplateChoice:
+    """The template a reminder is written from: ``template_id`` (the stage's, as the
+    business chose it) in the customer's language, that is its version of the same name
+    there when the business has one; else the template itself, with a note saying so.
 
     The one rule for every reminder, e-mail, letter, or e-mail printed as a letter."""
+    template = LetterTemplate.get_by_id(template_id)
     customer = Customer.get_or_none(Customer.id == customer_id)
-    wanted = customer.language if customer is not None else "en"
-    rows = list(LetterTemplate.select(LetterTemplate.id, LetterTemplate.language)
-                .where((LetterTemplate.channel == channel) & (LetterTemplate.tone == tone))
-                .order_by(LetterTemplate.id))
-    own = next((r for r in rows if r.id == stage_template_id), None)
-    in_language = [r for r in rows if r.language == wanted]
-    if own is not None and own.language == wanted:
-        return TemplateChoice(own.id, "")
-    if in_language:
-        return TemplateChoice(in_language[0].id, "")
-    chosen = own or (rows[0] if rows else None)
-    if chosen is None:
-        return None
-    return TemplateChoice(chosen.id, f"The template has no {language_name(wanted)} version: "
-                                     f"this is written in {language_name(chosen.language)}.")
+    wanted = customer.language if customer is not None else template.language
+    if template.language == wanted:
+        return TemplateChoice(template.id, "")
+    version = LetterTemplate.get_or_none(
+        (LetterTemplate.name == template.name) & (LetterTemplate.channel == template.channel)
+        & (LetterTemplate.language == wanted))
+    if version is not None:
+        return TemplateChoice(version.id, "")
+    return TemplateChoice(template.id, f"The template has no {language_name(wanted)} version: "
+                                       f"this is written in {language_name(template.language)}.")
 
 
 def language_name(code: str) -> str:
@@ -192,5 +187,9 @@ def language_name(code: str) -> str:
 def letter_template_for(tone: str, customer_id: int) -> int | None:
     """The business's letter template of ``tone``, in the customer's language if there is
     one (for an e-mail stage printed as a letter); None when it has none."""
-    choice = template_for(Channel.LETTER, tone, customer_id)
-    return choice.template_id if choice is not None else None
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    language = customer.language if customer is not None else "en"
+    letter = (LetterTemplate.select(LetterTemplate.id)
+              .where((LetterTemplate.channel == Channel.LETTER) & (LetterTemplate.tone == tone))
+              .order_by(LetterTemplate.language != language, LetterTemplate.id).first())
+    return int(letter.id) if letter is not None else None

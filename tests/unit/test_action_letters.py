@@ -32,8 +32,6 @@ def test_a_final_notice_names_the_next_step_and_its_date(demo_store: db.Store) -
 
 def test_the_customers_language_chooses_the_template_for_letters_and_e_mails_alike(
         demo_store: db.Store) -> None:
-    from dataclasses import replace
-
     from models.kinds import Channel
     from models.schema import Customer, LetterTemplate
     from models.template_store import letter_template_for
@@ -45,15 +43,18 @@ def test_the_customers_language_chooses_the_template_for_letters_and_e_mails_ali
     english = draft_for(final, DEMO_TODAY)
     assert english.language_note == ("The template has no French version: this is written "
                                      "in English.")
-    french = LetterTemplate.create(name="Mise en demeure", channel=Channel.LETTER,
+    stage_template = LetterTemplate.get_by_id(final.stage.template_id)
+    french = LetterTemplate.create(name=stage_template.name, channel=Channel.LETTER,
                                    language="fr", tone=final.stage.tone,
                                    subject="Mise en demeure — compte {{ customer_code }}",
                                    body="Madame, Monsieur,\n\n{{ total_due }}\n")
     letter = draft_for(final, DEMO_TODAY)
-    assert (letter.template_name, letter.language_note) == ("Mise en demeure", "")
-    assert letter.subject.startswith("Mise en demeure")
+    assert letter.language_note == ""
+    assert letter.subject.startswith("Mise en demeure")  # the French version of the stage's
     # An e-mail stage printed as a letter takes the same French letter.
     assert letter_template_for(final.stage.tone, final.customer_id) == french.id
-    as_email = replace(final, stage=replace(final.stage, channel=Channel.EMAIL))
-    assert draft_for(as_email, DEMO_TODAY).language_note.startswith(
-        "The template has no French version")
+    # Another customer, in English, keeps the stage's own template.
+    english_action = next(a for a in follow_up_plan(DEMO_TODAY).due
+                          if a.stage.template_id == final.stage.template_id
+                          and a.customer_id != final.customer_id)
+    assert not draft_for(english_action, DEMO_TODAY).subject.startswith("Mise en demeure")
