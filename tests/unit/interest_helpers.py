@@ -27,3 +27,17 @@ def invoice_due(customer_id: int, due: dt.date, amount_minor: int, number: str) 
     """An invoice due on ``due``, issued 30 days before."""
     return add_invoice(customer_id, InvoiceDraft(number=number, issue_date=due - dt.timedelta(30),
                                                  due_date=due, amount_minor=amount_minor))
+
+
+def customer_on_shipped_policy(name: str, policy_name: str) -> int:
+    """A customer (with a billing contact) on one of the credit policies every business
+    starts with, by its name, the shipped reference rates in the store."""
+    from models.reference_rates import seed_reference_rates
+    from models.schema import Customer
+    from tests.unit.ledger_helpers import customer
+
+    seed_reference_rates()
+    who = customer(name)
+    shipped = CreditPolicy.get(CreditPolicy.name == policy_name)
+    Customer.update(credit_policy=shipped).where(Customer.id == who).execute()
+    return who

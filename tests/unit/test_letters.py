@@ -40,6 +40,7 @@ from reports.letter import LetterData, body_layout, letter_data, render_letter
 from reports.page import address_window
 from tests.conftest import DEMO_TODAY
 from tests.helpers import Placed, pdf_pages
+from tests.unit.interest_helpers import customer_on_shipped_policy
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 NOW = dt.datetime.combine(TODAY, dt.time(9))
@@ -522,12 +523,8 @@ def test_approving_a_batch_records_each_and_refuses_only_what_moved_on(
 
 def test_a_rate_missing_for_the_interest_never_drops_the_letter(empty_store: db.Store,
                                                                tmp_path: Path) -> None:
-    from models.reference_rates import seed_reference_rates
-
-    seed_reference_rates()  # the shipped table ends before 30 June 2026
-    who = customer("Statutory Late Ltd")
-    statutory = CreditPolicy.get(CreditPolicy.name == "UK statutory late payment")
-    Customer.update(credit_policy=statutory).where(Customer.id == who).execute()
+    # The shipped rates end before 30 June 2026.
+    who = customer_on_shipped_policy("Statutory Late Ltd", "UK statutory late payment")
     FollowUpStage.update(apply_interest=True, apply_compensation=True).where(
         FollowUpStage.name == "Final notice").execute()
     late = invoice(who, 1_000_00, due_days_ago=50, number="S-1")  # due 5 Oct 2026
@@ -603,12 +600,7 @@ def test_a4_letters_carry_din_5008_fold_and_punch_marks(empty_store: db.Store,
 
 def test_a_letter_claiming_interest_says_it_keeps_running_by_the_day_under_the_law(
         empty_store: db.Store) -> None:
-    from models.reference_rates import seed_reference_rates
-
-    seed_reference_rates()
-    who = customer("Statutory Ltd")
-    statutory = CreditPolicy.get(CreditPolicy.name == "UK statutory late payment")
-    Customer.update(credit_policy=statutory).where(Customer.id == who).execute()
+    who = customer_on_shipped_policy("Statutory Ltd", "UK statutory late payment")
     FollowUpStage.update(apply_interest=True).where(
         FollowUpStage.name == "Final notice").execute()
     invoice(who, 10_000_00, due_days_ago=50, number="S-1")  # due 5 Oct 2026

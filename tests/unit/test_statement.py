@@ -26,6 +26,7 @@ from reports.statement import StatementHeading, render_open_item_statement, stat
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import duly
 from tests.helpers import Placed, pdf_pages
+from tests.unit.interest_helpers import customer_on_shipped_policy
 from tests.unit.ledger_helpers import customer, invoice
 from tests.unit.test_letter_context import with_terms
 
@@ -501,13 +502,7 @@ def test_a_statement_never_breaks_an_iban_across_lines(empty_store: db.Store) ->
 
 def test_interest_run_up_and_not_charged_is_shown_apart_from_the_total(
         empty_store: db.Store) -> None:
-    from models.reference_rates import seed_reference_rates
-    from models.schema import CreditPolicy, Customer
-
-    seed_reference_rates()
-    who = customer("Accruing Ltd")
-    contractual = CreditPolicy.get(CreditPolicy.name == "Contractual 8% a year")
-    Customer.update(credit_policy=contractual).where(Customer.id == who).execute()
+    who = customer_on_shipped_policy("Accruing Ltd", "Contractual 8% a year")
     invoice(who, 1_000_00, due_days_ago=30, number="AC-1")
     data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
     # 1,000.00 at 8% for 30 days: 6.5753 → 6.58, not charged yet, not in the total.
@@ -521,13 +516,7 @@ def test_interest_run_up_and_not_charged_is_shown_apart_from_the_total(
 
 def test_a_rate_missing_for_accrued_interest_is_the_users_warning_not_the_customers(
         empty_store: db.Store) -> None:
-    from models.reference_rates import seed_reference_rates
-    from models.schema import CreditPolicy, Customer
-
-    seed_reference_rates()
-    who = customer("Statutory Late Ltd")
-    statutory = CreditPolicy.get(CreditPolicy.name == "UK statutory late payment")
-    Customer.update(credit_policy=statutory).where(Customer.id == who).execute()
+    who = customer_on_shipped_policy("Statutory Late Ltd", "UK statutory late payment")
     invoice(who, 1_000_00, due_days_ago=30, number="SL-1")  # needs the 30 Jun 2026 rate
     data = statement_data(who, DEMO_TODAY, today=DEMO_TODAY)
     assert any("30 Jun 2026" in w for w in data.warnings)
