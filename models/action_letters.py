@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from models.followup import DueAction, Stage, stages_by_policy
 from models.kinds import Channel
-from models.letter_context import letter_context
+from models.language import N_, Wording
+from models.letter_context import customer_wording, letter_context
 from models.money import format_money
 from models.schema import LetterTemplate
 from models.template_store import template_for
@@ -16,10 +17,12 @@ from models.templating import render_letter
 
 # What the next stage means for the customer, written to follow "we will".
 _NEXT_STEPS = (
-    ("agency", "refer the account to a collection agency"),
-    ("final", "send you our final notice"),
-    ("call", "call you to discuss the account"),
+    ("agency", N_("refer the account to a collection agency")),
+    ("final", N_("send you our final notice")),
+    ("call", N_("call you to discuss the account")),
 )
+_FURTHER: dict[str, str] = {Channel.EMAIL: N_("send you a further e-mail"),
+            Channel.LETTER: N_("send you a further letter")}
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class ActionDraft:
     text: str
     template_name: str  # "" for a call
     language_note: str = ""  # why it is not in the customer's language, when it is not
+    language: str = ""  # the language it is written in ("" for a call)
 
 
 def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
@@ -43,14 +47,15 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
         return ActionDraft(action.stage.channel, "", _call_points(action), "")
     choice = template_for(action.stage.template_id, action.customer_id)
     template = LetterTemplate.get_by_id(choice.template_id)
+    words = customer_wording(action.customer_id, template.language)
     context = letter_context(action.customer_id, [i.id for i in action.invoices], as_of,
                              stage_name=action.stage.name,
-                             next_step=_next_step(follow) if follow is not None else "",
-                             next_step_on=next_on)
+                             next_step=_next_step(follow, words) if follow is not None else "",
+                             next_step_on=next_on, language=template.language)
     letter = render_letter(template.subject, template.body, context,
                            template_name=template.name)
     return ActionDraft(action.stage.channel, letter.subject, letter.body, template.name,
-                       choice.note)
+                       choice.note, template.language)
 
 
 def _next_stage(stage: Stage) -> Stage | None:
@@ -59,14 +64,14 @@ def _next_stage(stage: Stage) -> Stage | None:
     return later[0] if later else None
 
 
-def _next_step(stage: Stage) -> str:
+def _next_step(stage: Stage, words: Wording) -> str:
     name = stage.name.casefold()
     for word, step in _NEXT_STEPS:
         if word in name:
-            return step
+            return words.gettext(step)
     if stage.channel == Channel.PHONE:
-        return "call you to discuss the account"
-    return f"send you a further {Channel.word_for(stage.channel).lower()}"
+        return words.gettext("call you to discuss the account")
+    return words.gettext(_FURTHER.get(stage.channel, _FURTHER[Channel.LETTER]))
 
 
 def _call_points(action: DueAction) -> str:

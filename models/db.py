@@ -704,6 +704,10 @@ def opened_for_reading_only() -> bool:
     return str(database.database or "").endswith(_READING_ONLY_QUERY)
 
 
+# The store version from which the default templates come in every language (v13).
+_TEMPLATES_IN_EVERY_LANGUAGE = 13
+
+
 def _migrate(store: Store, latest: int) -> None:
     from models.migrations import MIGRATIONS
 
@@ -714,6 +718,10 @@ def _migrate(store: Store, latest: int) -> None:
             MIGRATIONS[version](database)
             database.user_version = version
         store.schema_version = version
+    if store.migrated_from < _TEMPLATES_IN_EVERY_LANGUAGE <= latest:
+        from models.default_templates import add_languages
+        with writing():
+            add_languages()
 
 
 def _backup_name(path: Path, version: int) -> Path:

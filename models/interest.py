@@ -41,6 +41,7 @@ import peewee as pw
 from models.dates import short_date
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus, Regime
+from models.language import N_
 from models.money import exponent, format_money, from_minor, round_to_minor
 from models.reference_rates import (
     BOE_BASE,
@@ -317,11 +318,12 @@ class RunningInterest:
 
 
 # What each regime's interest runs under, as a letter names it.
+# The law or terms interest runs under, as a letter names them (translated there).
 _LAWS = {
-    "uk_statutory": "the Late Payment of Commercial Debts (Interest) Act 1998",
-    "eu_statutory": "Directive 2011/7/EU on combating late payment",
-    "contractual_monthly": "our terms of payment",
-    "contractual_annual": "our terms of payment",
+    "uk_statutory": N_("the Late Payment of Commercial Debts (Interest) Act 1998"),
+    "eu_statutory": N_("Directive 2011/7/EU on combating late payment"),
+    "contractual_monthly": N_("our terms of payment"),
+    "contractual_annual": N_("our terms of payment"),
 }
 
 
@@ -531,8 +533,13 @@ def _total_words(interest_minor: int, currency: str) -> str:
 
 def exact_amount(amount: Decimal, currency: str) -> str:
     """An unrounded period amount shown to two places beyond the currency's minor unit."""
+    return f"{exact_value(amount, currency):,f}"
+
+
+def exact_value(amount: Decimal, currency: str) -> Decimal:
+    """An unrounded period amount to two places beyond the currency's minor unit."""
     places = exponent(currency) + 2
-    return f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,f}"
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _pct(rate: Decimal) -> str:

@@ -17,17 +17,16 @@ import peewee as pw
 from models.charges import paid_by
 from models.company import business_details, printed_bank_details
 from models.customer_account import InvoiceRow, customer_invoices
-from models.dates import long_date
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus
-from models.money import format_money, from_minor, round_to_minor
+from models.language import N_, Wording, wording
+from models.money import from_minor, round_to_minor
 from models.schema import Charge, ContactPerson, Customer, PaymentTerms
 
-# English month names, so a letter's dates do not follow the computer's locale.
-_CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: "interest",
-                                 ChargeKind.COMPENSATION: "compensation for recovery costs",
-                                 ChargeKind.FEE: "fees"}
-NO_CONTACT_NAME = "Sir or Madam"
+_CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: N_("interest"),
+                                 ChargeKind.COMPENSATION: N_("compensation for recovery costs"),
+                                 ChargeKind.FEE: N_("fees")}
+NO_CONTACT_NAME = N_("Sir or Madam")
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,7 @@ class LetterContext:
     customer_code: str
     customer_address: str
     contact_name: str
+    named_contact: str
     invoices: tuple[InvoiceLine, ...]
     invoice_count: int
     overdue_count: int
@@ -76,8 +76,9 @@ class LetterContext:
 
 def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], as_of: dt.date,
                    *, stage_name: str = "", next_step: str = "",
-                   next_step_on: dt.date | None = None) -> LetterContext:
-    """The merge fields of a letter about these invoices of a customer, as of ``as_of``.
+                   next_step_on: dt.date | None = None, language: str = "") -> LetterContext:
+    """The merge fields of a letter about these invoices of a customer, as of ``as_of``,
+    written in ``language`` (the template's; "" for the customer's).
 
     ``next_step`` is what the business will do next, written to follow "we will".
     Raises :class:`LedgerError` for a missing customer, an invoice not on its
@@ -89,32 +90,49 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise LedgerError("customer", "That customer no longer exists.")
+    words = document_wording(language or customer.language, customer.country,
+                             business.country)
     rows = _chosen_invoices(customer_id, invoice_ids, as_of)
     currency = _one_currency(rows, customer.currency)
     open_minor = sum(r.open_minor for r in rows)
     overdue = [r for r in rows if r.days_overdue > 0]
     charges = _open_charges([r.id for r in rows], as_of)
     charges_minor = sum(charges.values())
+    named = contact_name(customer_id)
     return LetterContext(
-        letter_date=long_date(as_of),
+        letter_date=words.date(as_of),
         business_name=business.name, business_address=business.address,
         business_email=business.email, business_phone=business.phone,
         business_registration=business.registration,
         payment_details=printed_bank_details(business.bank_details),
         customer_name=customer.name, customer_code=customer.code,
         customer_address=customer.address,
-        contact_name=contact_name(customer_id) or NO_CONTACT_NAME,
-        invoices=tuple(_line(r, as_of) for r in rows), invoice_count=len(rows),
+        contact_name=named or words.gettext(NO_CONTACT_NAME), named_contact=named,
+        invoices=tuple(_line(r, as_of, words) for r in rows), invoice_count=len(rows),
         overdue_count=len(overdue),
         oldest_days_overdue=max((r.days_overdue for r in rows), default=0),
-        currency=currency, total_due=format_money(open_minor, currency),
-        total_overdue=format_money(sum(r.open_minor for r in overdue), currency),
-        early_payment_saving=_early_payment_saving(customer, rows, as_of),
-        interest_and_charges=_charges_sentence(charges, currency),
-        charges_total=format_money(charges_minor, currency) if charges_minor else "",
-        total_with_charges=format_money(open_minor + charges_minor, currency),
+        currency=currency, total_due=words.money(open_minor, currency),
+        total_overdue=words.money(sum(r.open_minor for r in overdue), currency),
+        early_payment_saving=_early_payment_saving(customer, rows, as_of, words),
+        interest_and_charges=_charges_sentence(charges, currency, words),
+        charges_total=words.money(charges_minor, currency) if charges_minor else "",
+        total_with_charges=words.money(open_minor + charges_minor, currency),
         stage_name=stage_name.strip(), next_step=next_step.strip(),
-        next_step_date=long_date(next_step_on) if next_step_on else "")
+        next_step_date=words.date(next_step_on) if next_step_on else "")
+
+
+def document_wording(language: str, country: str, business_country: str) -> Wording:
+    """The words and formats of a document in ``language`` to a customer in ``country``
+    (the business's own country when the customer's is not known)."""
+    return wording(language, country or business_country)
+
+
+def customer_wording(customer_id: int, language: str = "") -> Wording:
+    """The wording of a document to the customer: in ``language``, or else theirs."""
+    business = business_details()
+    customer = Customer.get_by_id(customer_id)
+    return document_wording(language or customer.language, customer.country,
+                            business.country if business is not None else "")
 
 
 def letter_invoice_ids(customer_id: int, as_of: dt.date) -> tuple[int, ...]:
@@ -164,34 +182,39 @@ def contact_name(customer_id: int) -> str:
     return contact.name.strip() if contact else ""
 
 
-def _line(row: InvoiceRow, as_of: dt.date) -> InvoiceLine:
+def _line(row: InvoiceRow, as_of: dt.date, words: Wording) -> InvoiceLine:
     return InvoiceLine(
-        number=row.number, issue_date=long_date(row.issue_date),
-        due_date=long_date(row.due_date), amount=format_money(row.amount_minor, row.currency),
-        open=format_money(row.open_minor, row.currency), days_overdue=row.days_overdue,
-        lateness=_lateness(row, as_of))
+        number=row.number, issue_date=words.date(row.issue_date),
+        due_date=words.date(row.due_date), amount=words.money(row.amount_minor, row.currency),
+        open=words.money(row.open_minor, row.currency), days_overdue=row.days_overdue,
+        lateness=_lateness(row, as_of, words))
 
 
-def _lateness(row: InvoiceRow, as_of: dt.date) -> str:
+def _lateness(row: InvoiceRow, as_of: dt.date, words: Wording) -> str:
     if row.open_minor == 0:
-        return "paid"
+        return words.gettext("paid")
     days = (as_of - row.due_date).days
     if days > 0:
-        return f"{days} day overdue" if days == 1 else f"{days} days overdue"
+        return words.ngettext("{count} day overdue", "{count} days overdue",
+                              days).format(count=days)
     if days == 0:
-        return "due today"
-    return "due tomorrow" if days == -1 else f"due in {-days} days"
+        return words.gettext("due today")
+    if days == -1:
+        return words.gettext("due tomorrow")
+    return words.ngettext("due in {count} day", "due in {count} days", -days).format(count=-days)
 
 
-def early_payment_saving(customer_id: int, as_of: dt.date, currency: str) -> str:
+def early_payment_saving(customer_id: int, as_of: dt.date, currency: str,
+                         words: Wording) -> str:
     """ "Pay X by DATE to save Y: …" while an open invoice of the customer in ``currency``
     is inside its early-payment discount window on ``as_of``; "" otherwise."""
     customer = Customer.get_by_id(customer_id)
     rows = [r for r in customer_invoices(customer_id, as_of) if r.currency == currency]
-    return _early_payment_saving(customer, rows, as_of)
+    return _early_payment_saving(customer, rows, as_of, words)
 
 
-def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.date) -> str:
+def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.date,
+                          words: Wording) -> str:
     """ "Pay X by DATE to save Y" while an invoice is inside its discount window."""
     terms = (PaymentTerms.get_or_none(PaymentTerms.id == customer.payment_terms_id)
              if customer.payment_terms_id else None)
@@ -210,12 +233,14 @@ def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.
                                   currency), r.open_minor) for r in eligible]
     to_pay = sum(r.open_minor for r in eligible) - sum(savings)
     pay_by = min(r.issue_date for r in eligible) + window
-    numbers = _and_list([r.number for r in eligible])
-    noun = "invoice" if len(eligible) == 1 else "invoices"
-    return (f"Pay {format_money(to_pay, currency)} by {long_date(pay_by)} to save "
-            f"{format_money(sum(savings), currency)}: our {percent.normalize():f}% discount "
-            f"for payment within {terms.discount_days} days still applies to {noun} "
-            f"{numbers}.")
+    return words.ngettext(
+        "Pay {to_pay} by {pay_by} to save {saving}: our {percent} discount for payment "
+        "within {days} days still applies to invoice {numbers}.",
+        "Pay {to_pay} by {pay_by} to save {saving}: our {percent} discount for payment "
+        "within {days} days still applies to invoices {numbers}.", len(eligible)).format(
+        to_pay=words.money(to_pay, currency), pay_by=words.date(pay_by),
+        saving=words.money(sum(savings), currency), percent=words.discount(percent),
+        days=terms.discount_days, numbers=words.and_list([r.number for r in eligible]))
 
 
 def _open_charges(invoice_ids: list[int], as_of: dt.date) -> dict[str, int]:
@@ -229,17 +254,13 @@ def _open_charges(invoice_ids: list[int], as_of: dt.date) -> dict[str, int]:
     return {kind: int(left) for kind, left in query.tuples() if left and int(left) > 0}
 
 
-def _charges_sentence(charges: dict[str, int], currency: str) -> str:
+def _charges_sentence(charges: dict[str, int], currency: str, words: Wording) -> str:
     if not charges:
         return ""
-    total = format_money(sum(charges.values()), currency)
+    total = words.money(sum(charges.values()), currency)
     order: dict[str, int] = {kind: i for i, kind in enumerate(ChargeKind)}
     kinds = sorted(charges, key=lambda k: (order.get(k, len(order)), k))
-    parts = [f"{_CHARGE_WORDS.get(k, k)} {format_money(charges[k], currency)}" for k in kinds]
-    return (f"Late-payment charges of {total} are also due on these invoices: "
-            f"{_and_list(parts)}.")
-
-
-def _and_list(items: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    parts = [f"{words.gettext(_CHARGE_WORDS.get(k, k))} {words.money(charges[k], currency)}"
+             for k in kinds]
+    return words.gettext("Late-payment charges of {total} are also due on these invoices: "
+                         "{charges}.").format(total=total, charges=words.and_list(parts))

@@ -358,7 +358,7 @@ def _v11_look_alike_keys(db: pw.Database) -> None:
 
 
 # Frozen copies, as they were at v12: the default templates' wrong total line, and the
-# lines that replace it (see models.defaults._OVERDUE_TOTALS).
+# lines that replace it (see models.default_templates._overdue_totals).
 _V12_OLD_TOTAL = "\nTotal overdue: {{ total_due }}\n"
 _V12_NEW_TOTAL = ("\nTotal overdue: {{ total_overdue }}\n"
                   "{% if total_overdue != total_due %}Total due, with invoices not yet "
@@ -377,6 +377,13 @@ def _v12_total_overdue_is_overdue(db: pw.Database) -> None:
                            (body.replace(_V12_OLD_TOTAL, _V12_NEW_TOTAL), row_id))
 
 
+def _v13_templates_in_every_language(db: pw.Database) -> None:
+    """The default letters and e-mails in every language Duly writes. Nothing changes in
+    the tables: the templates are made from the translations Duly ships, which is
+    domain code, so ``models.db`` adds them once this version is reached
+    (``models.default_templates.add_languages``)."""
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -389,6 +396,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     10: _v10_tax_number,
     11: _v11_look_alike_keys,
     12: _v12_total_overdue_is_overdue,
+    13: _v13_templates_in_every_language,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import peewee as pw
-from babel import Locale, UnknownLocaleError
 
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
 from models.kinds import Channel, Tone
+from models.language import language_name
 from models.letter_context import letter_context, letter_invoice_ids
 from models.schema import Customer, FollowUpPolicy, FollowUpStage, LetterTemplate
 from models.templating import RenderedLetter, check_template, render_letter
@@ -97,16 +97,19 @@ def save_template(template_id: int | None, *, name: str, channel: str, tone: str
 
 
 def preview(template: int | tuple[str, str], customer_id: int, as_of: dt.date, *,
-            next_step: str = "", next_step_on: dt.date | None = None) -> RenderedLetter:
-    """A saved template (its id) or the text being edited (subject, body), filled in for
-    a customer's open overdue invoices, or their open invoices when none is overdue."""
+            next_step: str = "", next_step_on: dt.date | None = None,
+            language: str = "") -> RenderedLetter:
+    """A saved template (its id) or the text being edited (subject, body, in
+    ``language``, "" for the customer's), filled in for a customer's open overdue
+    invoices, or their open invoices when none is overdue."""
     if isinstance(template, tuple):
         (subject, body), name = template, ""
     else:
         row = _template(template)
-        subject, body, name = row.subject, row.body, row.name
+        subject, body, name, language = row.subject, row.body, row.name, row.language
     context = letter_context(customer_id, letter_invoice_ids(customer_id, as_of), as_of,
-                             next_step=next_step, next_step_on=next_step_on)
+                             next_step=next_step, next_step_on=next_step_on,
+                             language=language)
     return render_letter(subject, body, context, template_name=name)
 
 
@@ -174,14 +177,6 @@ def template_for(template_id: int, customer_id: int) -> TemplateChoice:
         return TemplateChoice(version.id, "")
     return TemplateChoice(template.id, f"The template has no {language_name(wanted)} version: "
                                        f"this is written in {language_name(template.language)}.")
-
-
-def language_name(code: str) -> str:
-    """A language code in words, in English: "fr" is "French" (CLDR's names)."""
-    try:
-        return str(Locale.parse(code).get_display_name("en"))
-    except (ValueError, UnknownLocaleError):
-        return code
 
 
 def letter_template_for(tone: str, customer_id: int) -> int | None:

@@ -50,6 +50,8 @@ MERGE_FIELDS: dict[str, str] = {
     "customer_code": "The customer's account number with you",
     "customer_address": "The customer's postal address",
     "contact_name": "The customer's billing contact, or “Sir or Madam” when there is none",
+    "named_contact": "The billing contact's name; empty when there is none, for a "
+                     "greeting of your own: {% if named_contact %} … {% else %} … {% endif %}",
     "invoices": "The invoices, one by one: {% for invoice in invoices %} … {% endfor %}",
     "invoice_count": "How many invoices the letter is about",
     "overdue_count": "How many of them are past their due date",

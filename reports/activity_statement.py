@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -28,29 +29,29 @@ from models.account_activity import (
 from models.dates import long_date
 from models.errors import LedgerError
 from models.kinds import ChargeKind
+from models.language import N_, Wording
 from reports.fonts import shortened
 from reports.page import INK
 from reports.statement import (
-    AGING_LABELS,
     CanvasMaker,
     PrintCheck,
     StatementHeading,
     StatementRenderer,
+    aging_labels,
     balance_words,
     document_table,
     document_what,
     heading_fields,
-    money_cell,
     open_items,
     statement_heading,
     summary_table,
 )
 
-_DOCUMENTS = {"invoice": "Invoice", "write-off": "Written off", "credit note": "Credit note",
-              "payment": "Payment"}
-_CHARGES: dict[str, str] = {ChargeKind.INTEREST: "Interest",
-                            ChargeKind.COMPENSATION: "Compensation",
-                            ChargeKind.FEE: "Fee"}
+_DOCUMENTS = {"invoice": N_("Invoice"), "write-off": N_("Written off"),
+              "credit note": N_("Credit note"), "payment": N_("Payment")}
+_CHARGES: dict[str, str] = {ChargeKind.INTEREST: N_("Interest"),
+                            ChargeKind.COMPENSATION: N_("Compensation"),
+                            ChargeKind.FEE: N_("Fee")}
 
 # A payment's reference prints in the Number column: past this it is cut, not wrapped
 # down half a page.
@@ -115,9 +116,10 @@ def render_activity_statement(data: ActivityStatementData, out: BinaryIO | str |
     _ActivityRenderer(data).render(out, canvasmaker=canvasmaker)
 
 
-def period_words(start: dt.date, end: dt.date) -> str:
-    """The period as a sentence says it: "1 October 2026 to 31 October 2026"."""
-    return f"{long_date(start)} to {long_date(end)}"
+def period_words(start: dt.date, end: dt.date, words: Wording) -> str:
+    """The period as a sentence says it: "1 Oct 2026 to 31 Oct 2026"."""
+    return words.gettext("{start} to {end}").format(start=words.date(start),
+                                                     end=words.date(end))
 
 
 def _check_period(start: dt.date, end: dt.date, today: dt.date) -> None:
@@ -135,7 +137,7 @@ def _running(opening: int, entries: list[ActivityEntry],
     lines, balance = [], opening
     for entry in entries:
         balance += entry.debit_minor - entry.credit_minor
-        document = (_CHARGES.get(entry.detail, "Charge") if entry.kind == "charge"
+        document = (_CHARGES.get(entry.detail, N_("Charge")) if entry.kind == "charge"
                     else _DOCUMENTS[entry.kind])
         number = check(document_what(_owner(entry.kind), entry.number), entry.number)
         lines.append(ActivityLine(entry.kind, document, number, entry.date, entry.due_date,
@@ -151,65 +153,70 @@ def _owner(kind: str) -> str:
 class _ActivityRenderer(StatementRenderer):
     """The period's documents with a running balance, then how the balance is made up."""
 
-    kind = "Statement of account activity"
-    short_kind = "Account activity"
+    kind = N_("Statement of account activity")
+    short_kind = N_("Account activity")
 
     def __init__(self, data: ActivityStatementData) -> None:
         super().__init__(data)
         self.data = data
 
     def period_rows(self) -> list[tuple[str, str]]:
-        return [("Period from", long_date(self.data.start)),
-                ("Period to", long_date(self.data.end))]
+        say, date = self.words.gettext, self.words.date
+        return [(say("Period from"), date(self.data.start)),
+                (say("Period to"), date(self.data.end))]
 
     def bottom_line(self) -> tuple[str, str]:
-        return balance_words(self.data.closing_minor, self.data.currency, "Closing balance")
+        return balance_words(self.data.closing_minor, self.data.currency, self.words,
+                             N_("Closing balance"))
 
     def when(self) -> str:
-        return f"from {period_words(self.data.start, self.data.end)}"
+        return self.words.gettext("from {period}").format(
+            period=period_words(self.data.start, self.data.end, self.words))
 
     def story(self, width: float) -> list[Flowable]:
-        data, style = self.data, self.style
+        data, style, words = self.data, self.style, self.words
+        made_up = words.gettext("How the closing balance is made up on {date}").format(
+            date=words.date(data.end))
         return [
-            *self.opening("Everything on your account"),
+            *self.opening(N_("Everything on your account")),
             self._activity_table(width),
             Spacer(1, 3 * mm),
-            KeepTogether([
-                Paragraph(f"How the closing balance is made up on {long_date(data.end)}",
-                          style["heading"]),
-                self._made_up_table(width)]),
+            KeepTogether([Paragraph(escape(made_up), style["heading"]),
+                          self._made_up_table(width)]),
             *self.how_to_pay(),
         ]
 
     def _activity_table(self, width: float) -> Table:
-        data = self.data
+        data, words, say, cell = self.data, self.words, self.words.gettext, self.cell
         rows: list[list[Any]] = [
-            ["Date", "Document", "Number", "Due", "Debit", "Credit", "Balance"],
-            [(data.start - dt.timedelta(days=1)).isoformat(), "Opening balance", "", "", "",
-             "", money_cell(data.opening_minor, data.currency)]]
+            [say(h) for h in (N_("Date"), N_("Document"), N_("Number"), N_("Due"),
+                              N_("Debit"), N_("Credit"), N_("Balance"))],
+            [words.date(data.start - dt.timedelta(days=1)), say("Opening balance"), "", "",
+             "", "", cell(data.opening_minor)]]
         for line in data.lines:
             rows.append([
-                line.date.isoformat(), line.document, shortened(line.number, NUMBER_SHOWN),
-                line.due_date.isoformat() if line.due_date else "",
-                money_cell(line.debit_minor, data.currency) if line.debit_minor else "",
-                money_cell(line.credit_minor, data.currency) if line.credit_minor else "",
-                money_cell(line.balance_minor, data.currency)])
+                words.date(line.date), say(line.document), shortened(line.number, NUMBER_SHOWN),
+                words.date(line.due_date) if line.due_date else "",
+                cell(line.debit_minor) if line.debit_minor else "",
+                cell(line.credit_minor) if line.credit_minor else "",
+                cell(line.balance_minor)])
         if not data.lines:
-            rows.append(["", "Nothing happened on the account in this period.", "", "", "", "",
-                         ""])
+            rows.append(["", say("Nothing happened on the account in this period."), "", "",
+                         "", "", ""])
         label, closing = self.bottom_line()
-        rows.append([f"{label} on {long_date(data.end)}", "", "", "", "", "", closing])
+        rows.append([say("{balance} on {date}").format(balance=label,
+                                                       date=words.date(data.end)),
+                     "", "", "", "", "", closing])
         table = document_table(rows, (19, 27, 36, 19, 21, 21, 25), width, money_from=4,
                                label_span=6, wrapping=2)
         table.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.4, INK)]))
         return table
 
     def _made_up_table(self, width: float) -> Table:
-        data = self.data
+        data, say = self.data, self.words.gettext
         label, closing = self.bottom_line()
         return summary_table(
-            [*(a.replace(" days", "\ndays") for a in AGING_LABELS), "Open\ncharges",
-             "Unused\ncredit", label],
-            [*(money_cell(m, data.currency) for m in data.aging),
-             money_cell(data.charges_minor, data.currency),
-             money_cell(-data.credit_minor, data.currency), closing], width)
+            [*(a.replace(" ", "\n", 1) if " " in a else a for a in aging_labels(self.words)),
+             say("Open\ncharges"), say("Unused\ncredit"), label],
+            [*(self.cell(m) for m in data.aging), self.cell(data.charges_minor),
+             self.cell(-data.credit_minor), closing], width)

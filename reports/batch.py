@@ -21,7 +21,7 @@ from reportlab.pdfbase.pdfdoc import PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from reports.fonts import register_fonts
-from reports.page import DOCUMENT_LANGUAGE, draw_footer, page_footer
+from reports.page import DOCUMENT_LANGUAGE, canvas_footer
 
 CanvasMaker = Callable[..., Canvas]
 
@@ -67,7 +67,7 @@ class _BatchCanvas(Canvas):
         pending, batch.pending = batch.pending, []
         for number, state in enumerate(pending, 1):
             self.__dict__.update(state)
-            draw_footer(self, page_footer(number, len(pending)))
+            canvas_footer(self, number, len(pending))
             Canvas.showPage(self)
             self._compress_last_page()
             batch.pages += 1

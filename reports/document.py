@@ -22,9 +22,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from models.language import Wording, wording
 from reports.fonts import BOLD, REGULAR
 from reports.page import (
-    DOCUMENT_LANGUAGE,
     INK,
     MUTED,
     RULE,
@@ -57,7 +57,8 @@ class DocumentRenderer:
     gives :meth:`story` and :meth:`title`, and may give :meth:`recipient` (an address
     in the envelope window), :meth:`first_page_extras` (a block drawn on the first
     page, e.g. beside the window), :meth:`running_head` and :meth:`subject`.
-    ``sender`` None leaves the letterhead off (a page for the business itself)."""
+    ``sender`` None leaves the letterhead off (a page for the business itself);
+    ``words`` are the document's language and locale (English without)."""
 
     margin = 20 * mm
     bottom_margin = 16 * mm
@@ -66,9 +67,11 @@ class DocumentRenderer:
     head_room = 24 * mm  # from the top of a later page with a running head to its story
     head_line = 14 * mm  # from the top of a later page to the running head's baseline
 
-    def __init__(self, page_size: str, sender: Letterhead | None) -> None:
+    def __init__(self, page_size: str, sender: Letterhead | None,
+                 words: Wording | None = None) -> None:
         self.page_size = page_size
         self.sender = sender
+        self.words = words or wording("en")
         self.style = styles()
         self.width, self.height = paper(page_size)
 
@@ -132,7 +135,7 @@ class DocumentRenderer:
             target = io.BytesIO()  # the batch's canvas writes the file, not the document
         doc = BaseDocTemplate(target, pagesize=(self.width, self.height), title=self.title(),
                               author=self.sender.name if self.sender else None,
-                              subject=self.subject(), lang=DOCUMENT_LANGUAGE,
+                              subject=self.subject(), lang=self.language_tag(),
                               leftMargin=self.margin,
                               rightMargin=self.margin, topMargin=self.margin,
                               bottomMargin=self.bottom_margin)
@@ -144,6 +147,11 @@ class DocumentRenderer:
         ])
         doc.build(self.story(self.body_width()), canvasmaker=canvasmaker or numbered_canvas())
         return int(doc.page)
+
+    def language_tag(self) -> str:
+        """The document's language as the PDF names it: "en-GB", "de-AT"."""
+        locale = self.words.locale
+        return "-".join(part for part in (locale.language, locale.territory) if part)
 
     def page_count(self) -> int:
         """How many pages the document takes, laid out on a canvas thrown away (never
@@ -158,6 +166,7 @@ class DocumentRenderer:
     # Page furniture ------------------------------------------------------------------------
 
     def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.duly_words = self.words  # for its footer, drawn once the pages are counted
         canvas.saveState()
         draw_fold_marks(canvas, self.page_size)
         if self.sender is not None:

@@ -228,8 +228,8 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
             restate_action_text(contact_id, action, subject=draft.subject, text=draft.text)
     data = letter_data(action.customer_id, [i.id for i in action.invoices], as_of,
                        subject=draft.subject, text=draft.text, stage_name=action.stage.name,
-                       tone=action.stage.tone, reference=_reference(action.customer_code,
-                                                                    contact_id))
+                       tone=action.stage.tone, language=draft.language,
+                       reference=_reference(action.customer_code, contact_id))
     if missing:
         action = replace(action, warnings=(*action.warnings, *dict.fromkeys(
             f"No interest was charged. {m.message}" for m in missing)))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+from babel.dates import format_interval
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -32,17 +33,17 @@ from reportlab.platypus import (
 from models.charges import charges_open_on, interest_charge_periods
 from models.company import business_details, business_logo
 from models.customer_account import customer_draft, customer_invoices
-from models.dates import long_date
 from models.errors import LedgerError
 from models.interest import (
     InterestPeriod,
     RunningInterest,
-    exact_amount,
+    exact_value,
     running_interest,
 )
 from models.kinds import ChargeKind
+from models.language import N_, Wording, wording
 from models.letter_context import contact_name
-from models.money import format_amount, format_money, round_to_minor
+from models.money import round_to_minor
 from models.postal import postal_address
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import (
@@ -65,14 +66,16 @@ from reports.page import (
     return_address,
 )
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BULLETS = ("-", "•", "*")
-_TOTAL_LINE = re.compile(r"^\s*(Total[^:]*):\s*(.+?)\s*$")
+# "Total overdue: 1.234,56 €": a total line of the template, in any language, known by
+# its amount being one of the letter's totals.
+_TOTAL_LINE = re.compile(r"^\s*([^:]{1,80}?):\s*(.+?)\s*$")
 # The table's total rows when some of its invoices are not yet overdue.
-OVERDUE_LABEL = "Total overdue"
-DUE_LABEL = "Total due, with invoices not yet overdue"
-_SIGN_OFF_MAX_CHARS = 40
-_TONE_MARKERS = {"final": "FINAL NOTICE"}
+TOTAL_LABEL = N_("Total")
+OVERDUE_LABEL = N_("Total overdue")
+DUE_LABEL = N_("Total due, with invoices not yet overdue")
+_SALUTATION_MAX_CHARS = 80
+_TONE_MARKERS = {"final": N_("FINAL NOTICE")}
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,13 @@ class LetterData:
     currency: str
     warnings: tuple[str, ...]  # names the font cannot print as typed
     interest_running: str = ""  # how interest goes on, when the letter claims interest
+    language: str = "en"  # the language the letter is written in
+    region: str = ""  # the customer's country, for the locale's dates and amounts
+
+    @property
+    def words(self) -> Wording:
+        """The letter's words and formats: its language, the customer's locale."""
+        return wording(self.language, self.region)
 
     @property
     def overdue_minor(self) -> int:
@@ -148,11 +158,13 @@ class LetterData:
 
 def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.date, *,
                 subject: str, text: str, stage_name: str = "", tone: str = "",
-                reference: str = "") -> LetterData:
+                reference: str = "", language: str = "") -> LetterData:
     """The snapshot of a letter to a customer about these invoices, dated ``letter_date``,
-    with ``subject`` and ``text`` as the template rendered them. Charges are those
-    still open on the invoices on that date. Raises :class:`LedgerError` for a
-    missing business or customer, or an invoice not on the customer's account."""
+    with ``subject`` and ``text`` as the template rendered them, in ``language`` (""
+    for the customer's), its dates and amounts as the customer's country writes them.
+    Charges are those still open on the invoices on that date. Raises
+    :class:`LedgerError` for a missing business or customer, or an invoice not on the
+    customer's account."""
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")
@@ -164,6 +176,8 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
                                       "account on that date.")
     currency = rows[0].currency if rows else customer.currency
+    region = customer.country or business.country
+    words = wording(language or customer.language, region)
     contact = contact_name(customer_id)
     logo = business_logo()
     warnings = [unprintable_warning(what, value) for what, value in (
@@ -187,17 +201,18 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
                                      r.amount_minor, r.open_minor, r.days_overdue)
                        for r in rows),
         total_minor=sum(r.open_minor for r in rows),
-        charges=_open_charges([r.id for r in rows], letter_date, currency),
-        stage_name=printable(stage_name), tone=tone, currency=currency, warnings=())
+        charges=_open_charges([r.id for r in rows], letter_date, currency, words),
+        stage_name=printable(stage_name), tone=tone, currency=currency, warnings=(),
+        language=words.language, region=region)
     if any(c.kind == ChargeKind.INTEREST for c in data.charges):
         data = replace(data, interest_running=_running_words(
-            running_interest([r.id for r in rows], letter_date)))
+            running_interest([r.id for r in rows], letter_date), words))
     warnings.append(address_warning(data.page_size, return_address(data.sender), recipient_lines(
-        data.customer_name, data.contact_name, data.customer_address)))
+        data.customer_name, data.contact_name, data.customer_address, words)))
     return replace(data, warnings=tuple(dict.fromkeys(w for w in warnings if w)))
 
 
-def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
+def _open_charges(invoice_ids: list[int], on: dt.date, currency: str, words: Wording
                   ) -> tuple[LetterCharge, ...]:
     """The charges on the invoices still open on ``on``, in the order they were charged."""
     charges = []
@@ -211,85 +226,68 @@ def _open_charges(invoice_ids: list[int], on: dt.date, currency: str
             rate_percent=charge.rate_percent, period_from=charge.period_from,
             period_to=charge.period_to, days=charge.days,
             description=printable(shortened(charge.description, BLOCK_LIMIT)), calculation="",
-            periods=() if single else interest_charge_periods(charge)), currency))
+            periods=() if single else interest_charge_periods(charge)), currency, words))
     return tuple(charges)
 
 
-def _with_words(charge: LetterCharge, currency: str) -> LetterCharge:
-    return replace(charge, calculation=charge_words(charge, currency))
+def _with_words(charge: LetterCharge, currency: str, words: Wording) -> LetterCharge:
+    return replace(charge, calculation=charge_words(charge, currency, words))
 
 
-def _running_words(running: RunningInterest | None) -> str:
+def _running_words(running: RunningInterest | None, words: Wording) -> str:
     """The sentence saying that interest goes on, by how much a day, under which law."""
     if running is None:
         return ""
     daily = round_to_minor(running.daily, running.currency)
     if daily <= 0:
         return ""
-    laws = " and ".join(running.laws)
-    return (f"Interest keeps running on these invoices until they are paid: "
-            f"{format_money(daily, running.currency)} a day, under {laws}.")
+    return words.gettext("Interest keeps running on these invoices until they are paid: "
+                         "{daily} a day, under {laws}.").format(
+        daily=words.money(daily, running.currency),
+        laws=words.and_list([words.gettext(law) for law in running.laws]))
 
 
-def charge_words(charge: LetterCharge, currency: str) -> str:
+def charge_words(charge: LetterCharge, currency: str, words: Wording) -> str:
     """A charge's calculation in one line, e.g. "Interest on 1,200.00 at 8.00% a year,
-    1 Mar–30 Apr 2026 (61 days)"."""
+    1 Mar – 30 Apr 2026 (61 days)"."""
     if charge.kind == ChargeKind.INTEREST:
-        return _interest_words(charge, currency)
+        return _interest_words(charge, currency, words)
     lines = [line.strip() for line in charge.description.splitlines() if line.strip()]
     if charge.kind == ChargeKind.COMPENSATION:
-        return "Compensation for recovery costs" + (f": {' '.join(lines)}" if lines else "")
+        title = words.gettext("Compensation for recovery costs")
+        return title + (f": {' '.join(lines)}" if lines else "")
     # A fee prints its words as recorded ("Reminder fee: 15.00 GBP."): its reason is not
     # kept apart, and cutting it out of the words would mean parsing them.
-    return " ".join(lines) or charge.kind.capitalize()
+    return " ".join(lines) or words.gettext("Fee")
 
 
-def _interest_words(charge: LetterCharge, currency: str) -> str:
+def _interest_words(charge: LetterCharge, currency: str, words: Wording) -> str:
     span = ""
     if charge.period_from is not None and charge.period_to is not None:
-        days = f" ({_days(charge.days)})" if charge.days else ""
-        span = f", {date_span(charge.period_from, charge.period_to)}{days}"
+        days = f" ({words.days(charge.days)})" if charge.days else ""
+        span = f", {date_span(charge.period_from, charge.period_to, words)}{days}"
     if charge.principal_minor is not None and charge.rate_percent is not None:
-        return (f"Interest on {_money(charge.principal_minor, currency)} at "
-                f"{percent(charge.rate_percent)} a year{span}")
-    periods = "; ".join(period_words(p, currency) for p in charge.periods)
-    return f"Interest{span}: {periods}" if periods else f"Interest{span}"
+        return words.gettext("Interest on {principal} at {rate} a year").format(
+            principal=words.amount(charge.principal_minor, currency),
+            rate=words.percent(charge.rate_percent)) + span
+    periods = "; ".join(period_words(p, currency, words) for p in charge.periods)
+    interest = words.gettext("Interest") + span
+    return f"{interest}: {periods}" if periods else interest
 
 
-def period_words(period: InterestPeriod, currency: str) -> str:
-    """One period of an interest charge: "1 Mar–15 Mar 2026: 15 days on 1,200.00 at
+def period_words(period: InterestPeriod, currency: str, words: Wording) -> str:
+    """One period of an interest charge: "1–15 Mar 2026: 15 days on 1,200.00 at
     8.00% a year = 3.9452" (the exact amount, before the total is rounded)."""
-    return (f"{date_span(period.start, period.end)}: {_days(period.days)} on "
-            f"{_money(period.principal_minor, currency)} at {percent(period.rate_percent)} "
-            f"a year = {exact_amount(period.amount, currency)}")
+    return words.gettext("{span}: {days} on {principal} at {rate} a year = {amount}").format(
+        span=date_span(period.start, period.end, words), days=words.days(period.days),
+        principal=words.amount(period.principal_minor, currency),
+        rate=words.percent(period.rate_percent),
+        amount=words.number(exact_value(period.amount, currency)))
 
 
-def _days(days: int) -> str:
-    return f"{days} day{'s' if days != 1 else ''}"
-
-
-def date_span(start: dt.date, end: dt.date) -> str:
-    """Two days as a period: "1 Mar–30 Apr 2026", "1 Dec 2025–31 Jan 2026"."""
-    if start.year == end.year:
-        return f"{start.day} {_MONTHS[start.month - 1]}–{_short_date(end)}"
-    return f"{_short_date(start)}–{_short_date(end)}"
-
-
-def percent(rate: Decimal) -> str:
-    """A yearly rate with at least two decimals: "8.00%", "12.125%"."""
-    exponent = rate.normalize().as_tuple().exponent
-    places = max(2, -exponent if isinstance(exponent, int) else 2)
-    return f"{rate:.{places}f}%"
-
-
-def _short_date(day: dt.date) -> str:
-    """ "14 Oct 2026", whatever the computer's locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _money(minor: int, currency: str) -> str:
-    """An amount without its currency code (the heading names it)."""
-    return format_amount(minor, currency)
+def date_span(start: dt.date, end: dt.date, words: Wording) -> str:
+    """Two days as a period, as the locale writes it: "1 Mar – 30 Apr 2026"."""
+    return format_interval(start, end, "yMMMd", locale=words.locale)
 
 
 # --- reading the body --------------------------------------------------------------
@@ -314,7 +312,7 @@ def body_layout(body: str, numbers: Sequence[str], totals: Sequence[str]) -> Bod
     if run is None:
         paragraphs = _paragraphs(lines)
         at = _table_position(paragraphs)
-        return BodyLayout(tuple(paragraphs[:at]), tuple(paragraphs[at:]), "Total")
+        return BodyLayout(tuple(paragraphs[:at]), tuple(paragraphs[at:]), "")
     start, end = run
     after = lines[end:]
     label = ""
@@ -325,8 +323,7 @@ def body_layout(body: str, numbers: Sequence[str], totals: Sequence[str]) -> Bod
             break
         label = label or match.group(1).strip()
         after = after[following + 1:]
-    return BodyLayout(tuple(_paragraphs(lines[:start])), tuple(_paragraphs(after)),
-                      label or "Total")
+    return BodyLayout(tuple(_paragraphs(lines[:start])), tuple(_paragraphs(after)), label)
 
 
 def _invoice_run(lines: list[str], numbers: Sequence[str]) -> tuple[int, int] | None:
@@ -365,24 +362,37 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def _table_position(paragraphs: list[str]) -> int:
-    """After the paragraph that follows the salutation; else after the first one."""
-    for index, paragraph in enumerate(paragraphs):
-        if paragraph.lstrip().lower().startswith("dear ") and index + 1 < len(paragraphs):
-            return index + 2
+    """After the paragraph that follows the salutation (a short first line ending in a
+    comma, as "Dear Ms Hughes," or "Sehr geehrte Damen und Herren,"); else after the
+    first paragraph."""
+    if paragraphs and _salutation(paragraphs[0]) and len(paragraphs) > 1:
+        return 2
     return min(1, len(paragraphs))
 
 
-def _sign_off(paragraphs: Sequence[str]) -> tuple[int, int] | None:
-    """Where the signature goes: (paragraph, line) of a closing such as "Yours
-    sincerely," with the business's name after it, near the end of the letter."""
-    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 4), -1):
-        lines = paragraphs[index].splitlines()
-        for number, line in enumerate(lines):
-            text = line.strip()
-            last = index == len(paragraphs) - 1 and number == len(lines) - 1
-            if (text.endswith(",") and len(text) <= _SIGN_OFF_MAX_CHARS
-                    and not text.lower().startswith("dear ") and not last):
+def _salutation(paragraph: str) -> bool:
+    text = paragraph.strip()
+    return "\n" not in text and text.endswith(",") and len(text) <= _SALUTATION_MAX_CHARS
+
+
+def _sign_off(paragraphs: Sequence[str], business_name: str) -> tuple[int, int] | None:
+    """Where the signature goes: (paragraph, line) of the closing words ("Yours
+    sincerely,", "Mit freundlichen Grüßen") that the business's name follows, in the
+    last paragraphs of the letter; the signature goes between them."""
+    name = business_name.strip()
+    flat = [(index, number, line.strip())
+            for index in range(max(0, len(paragraphs) - 3), len(paragraphs))
+            for number, line in enumerate(paragraphs[index].splitlines())]
+    for at in range(len(flat) - 1, 0, -1):
+        if flat[at][2] == name and name:
+            index, number, closing = flat[at - 1]
+            if closing and not _salutation(closing) and len(closing) <= _SALUTATION_MAX_CHARS:
                 return index, number
+    # Signed by someone else: the last short line ending in a comma, not the last line.
+    for at in range(len(flat) - 2, -1, -1):
+        index, number, line = flat[at]
+        if line.endswith(",") and len(line) <= 40 and not (index == 0 and number == 0):
+            return index, number
     return None
 
 
@@ -427,7 +437,7 @@ class _LetterRenderer(DocumentRenderer):
     space_below_address = 6 * mm
 
     def __init__(self, data: LetterData, *, compact: bool = False) -> None:
-        super().__init__(data.page_size, data.sender)
+        super().__init__(data.page_size, data.sender, data.words)
         self.data = data
         base = self.style["body"]
         size, leading, after = (9, 11.2, 4) if compact else (9.5, 12.2, 5.5)
@@ -439,31 +449,36 @@ class _LetterRenderer(DocumentRenderer):
                                             leading=13.5, spaceAfter=7)
 
     def title(self) -> str:
-        return self.data.subject or f"Letter to {self.data.customer_name}"
+        return self.data.subject or self.words.gettext("Letter to {customer}").format(
+            customer=self.data.customer_name)
 
     def subject(self) -> str:
         return self.data.stage_name
 
     def recipient(self) -> list[str]:
         data = self.data
-        return recipient_lines(data.customer_name, data.contact_name, data.customer_address)
+        return recipient_lines(data.customer_name, data.contact_name, data.customer_address,
+                               self.words)
 
     def first_page_extras(self, canvas: Canvas) -> None:
         self._reference_block(canvas)
 
     def running_head(self) -> str:
         data = self.data
-        return (f"Letter to {data.customer_name} ({data.customer_code}), "
-                f"{long_date(data.letter_date)}")
+        return self.words.gettext("Letter to {customer} ({account}), {date}").format(
+            customer=data.customer_name, account=data.customer_code,
+            date=self.words.date(data.letter_date))
 
     def _reference_block(self, canvas: Canvas) -> None:
         """Date, account and our reference beside the address window, clear of it."""
         data, window = self.data, address_window(self.data.page_size)
         left = max(window.x + window.width + 4 * mm, self.width - self.margin - 62 * mm)
         width = self.width - self.margin - left
-        rows = [("Date", long_date(data.letter_date)), ("Account", data.customer_code)]
+        say = self.words.gettext
+        rows = [(say("Date"), self.words.date(data.letter_date)),
+                (say("Account"), data.customer_code)]
         if data.reference:
-            rows.append(("Our reference", data.reference))
+            rows.append((say("Our reference"), data.reference))
         table = Table([[Paragraph(escape(k), self.style["small"]),
                         Paragraph(escape(v), self.style["body"])] for k, v in rows],
                       colWidths=[20 * mm, width - 20 * mm])
@@ -482,15 +497,16 @@ class _LetterRenderer(DocumentRenderer):
         story: list[Flowable] = []
         marker = _TONE_MARKERS.get(data.tone)
         if marker:
-            story += [self._marker(marker), Spacer(1, 3 * mm)]
+            story += [self._marker(self.words.gettext(marker)), Spacer(1, 3 * mm)]
         if data.subject:
             story.append(Paragraph(escape(data.subject), self.subject_style))
         layout = body_layout(data.body, [i.number for i in data.invoices],
-                             (format_money(data.total_minor, data.currency),
-                              format_money(data.overdue_minor, data.currency)))
+                             (self.words.money(data.total_minor, data.currency),
+                              self.words.money(data.overdue_minor, data.currency)))
         story += [self._paragraph(p) for p in layout.before]
         if data.invoices:
-            story += [self._invoice_table(width, layout.total_label), Spacer(1, 3.5 * mm)]
+            label = layout.total_label or self.words.gettext(TOTAL_LABEL)
+            story += [self._invoice_table(width, label), Spacer(1, 3.5 * mm)]
         if data.charges:
             story += [self._charges(width), Spacer(1, 1.5 * mm)]
             if data.interest_running:
@@ -514,7 +530,7 @@ class _LetterRenderer(DocumentRenderer):
 
     def _closing(self, paragraphs: Sequence[str]) -> list[Flowable]:
         """The paragraphs after the table, with room to sign under the closing words."""
-        where = _sign_off(paragraphs)
+        where = _sign_off(paragraphs, self.data.sender.name)
         if where is None:
             return [self._paragraph(p) for p in paragraphs]
         index, line = where
@@ -528,23 +544,26 @@ class _LetterRenderer(DocumentRenderer):
         return [*(self._paragraph(p) for p in closing), KeepTogether(signed)]
 
     def _invoice_table(self, width: float, total_label: str) -> Table:
-        data, cell = self.data, self.style["cell"]
-        currency = data.currency
-        rows: list[list[Any]] = [["Invoice", "Issued", "Due", f"Amount ({currency})",
-                                  f"Open ({currency})", "Days\noverdue"]]
+        data, cell, words = self.data, self.style["cell"], self.words
+        currency, say = data.currency, words.gettext
+        rows: list[list[Any]] = [[say("Invoice"), say("Issued"), say("Due"),
+                                  say("Amount ({currency})").format(currency=currency),
+                                  say("Open ({currency})").format(currency=currency),
+                                  say("Days\noverdue")]]
         for line in data.invoices:
-            rows.append([Paragraph(escape(line.number), cell), _short_date(line.issue_date),
-                         _short_date(line.due_date), _money(line.amount_minor, currency),
-                         _money(line.open_minor, currency),
+            rows.append([Paragraph(escape(line.number), cell), words.date(line.issue_date),
+                         words.date(line.due_date), words.amount(line.amount_minor, currency),
+                         words.amount(line.open_minor, currency),
                          str(line.days_overdue) if line.days_overdue > 0 else ""])
         bold = ParagraphStyle("total", cell, fontName=BOLD, fontSize=9)
         if data.overdue_minor == data.total_minor:
             totals = [(total_label, data.total_minor)]
         else:  # an invoice not yet overdue is never counted as overdue
-            totals = [(OVERDUE_LABEL, data.overdue_minor), (DUE_LABEL, data.total_minor)]
+            totals = [(say(OVERDUE_LABEL), data.overdue_minor), (say(DUE_LABEL),
+                                                                 data.total_minor)]
         for label, amount in totals:
             rows.append([Paragraph(escape(label), bold), "", "", "",
-                         format_money(amount, currency), ""])
+                         words.money(amount, currency), ""])
         table = Table(rows, colWidths=_scaled(width, (40, 26, 26, 29, 31, 18)), repeatRows=1)
         first_total = len(rows) - len(totals)
         table.setStyle(TableStyle(_table_commands(len(rows), self.padding) + [
@@ -556,22 +575,24 @@ class _LetterRenderer(DocumentRenderer):
         return table
 
     def _charges(self, width: float) -> Table:
-        data, cell = self.data, self.style["cell"]
-        currency = data.currency
-        rows: list[list[Any]] = [["Invoice", "Interest and charges, and how they are worked out",
-                                  f"Amount ({currency})"]]
+        data, cell, words = self.data, self.style["cell"], self.words
+        currency, say = data.currency, words.gettext
+        rows: list[list[Any]] = [[say("Invoice"),
+                                  say("Interest and charges, and how they are worked out"),
+                                  say("Amount ({currency})").format(currency=currency)]]
         for charge in data.charges:
-            words = charge.calculation
+            calculation = charge.calculation
             if charge.open_minor != charge.amount_minor:
-                words += (f" (of {_money(charge.amount_minor, currency)}, part already "
-                          f"paid)")
+                calculation += " " + say("(of {amount}, part already paid)").format(
+                    amount=words.amount(charge.amount_minor, currency))
             rows.append([Paragraph(escape(charge.invoice_number), cell),
-                         Paragraph(escape(words), cell), _money(charge.open_minor, currency)])
+                         Paragraph(escape(calculation), cell),
+                         words.amount(charge.open_minor, currency)])
         bold = ParagraphStyle("total", cell, fontName=BOLD, fontSize=9)
-        rows.append([Paragraph("Interest and charges", bold), "",
-                     format_money(data.charges_minor, currency)])
-        rows.append([Paragraph("Total now due, invoices and charges", bold), "",
-                     format_money(data.total_with_charges_minor, currency)])
+        rows.append([Paragraph(escape(say("Interest and charges")), bold), "",
+                     words.money(data.charges_minor, currency)])
+        rows.append([Paragraph(escape(say("Total now due, invoices and charges")), bold), "",
+                     words.money(data.total_with_charges_minor, currency)])
         table = Table(rows, colWidths=_scaled(width, (40, 101, 29)), repeatRows=1)
         table.setStyle(TableStyle(_table_commands(len(rows) - 1, self.padding) + [
             ("TOPPADDING", (0, 1), (-1, -3), 1.2), ("BOTTOMPADDING", (0, 1), (-1, -3), 1.2),

@@ -19,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from models.language import Wording, wording
 from reports.fonts import BOLD, REGULAR, register_fonts
 
 INK = HexColor("#222222")
@@ -27,8 +28,8 @@ RULE = HexColor("#B0B0B0")
 SHADE = HexColor("#EEF1F4")
 ZEBRA = HexColor("#F7F8FA")
 
-# The language the documents' fixed words are written in, for the PDF's metadata (and
-# a screen reader's voice); the customer's own once the documents are translated.
+# The language of a batch's PDF, whose documents may be in several: a document of its
+# own carries its customer's (DocumentRenderer.language_tag).
 DOCUMENT_LANGUAGE = "en-GB"
 
 
@@ -318,11 +319,13 @@ def return_address(sender: Letterhead) -> str:
                                      if line.strip())])
 
 
-def recipient_lines(name: str, contact: str, address: str) -> list[str]:
+def recipient_lines(name: str, contact: str, address: str, words: Wording | None = None
+                    ) -> list[str]:
     """The recipient as addressed: the customer, "Attn." the contact, then the address."""
     lines = [name]
     if contact.strip():
-        lines.append(f"Attn. {contact.strip()}")
+        attention = (words or wording("en")).gettext("Attn. {contact}")
+        lines.append(attention.format(contact=contact.strip()))
     return lines + [line for line in address.splitlines() if line.strip()]
 
 
@@ -366,9 +369,15 @@ def draw_address(canvas: Canvas, page_size: str, sender_line: str, recipient: Se
     draw_lines(canvas, left, top, fit.lines, REGULAR, fit.size, fit.leading)
 
 
-def page_footer(page: int, pages: int) -> str:
-    """The footer of every document: "Page 2 of 3"."""
-    return f"Page {page} of {pages}"
+def page_footer(page: int, pages: int, words: Wording | None = None) -> str:
+    """The footer of every document, in its language: "Page 2 of 3"."""
+    return (words or wording("en")).gettext("Page {page} of {pages}").format(
+        page=page, pages=pages)
+
+
+def canvas_footer(canvas: Canvas, page: int, pages: int) -> None:
+    """Draw the footer of a page, in the language of the document drawn on it."""
+    draw_footer(canvas, page_footer(page, pages, getattr(canvas, "duly_words", None)))
 
 
 def draw_footer(canvas: Canvas, text: str) -> None:
@@ -378,7 +387,7 @@ def draw_footer(canvas: Canvas, text: str) -> None:
     canvas.drawRightString(canvas._pagesize[0] - 20 * mm, 10 * mm, text)
 
 
-def numbered_canvas(footer: Callable[[int, int], str] = page_footer) -> type[Canvas]:
+def numbered_canvas(footer: Callable[[int, int], str] | None = None) -> type[Canvas]:
     """A canvas class that prints ``footer(page, pages)`` on every page, once the
     number of pages is known (pages are kept until save, then drawn)."""
 
@@ -395,7 +404,10 @@ def numbered_canvas(footer: Callable[[int, int], str] = page_footer) -> type[Can
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                draw_footer(self, footer(self._pageNumber, total))
+                if footer is None:
+                    canvas_footer(self, self._pageNumber, total)
+                else:
+                    draw_footer(self, footer(self._pageNumber, total))
                 super().showPage()
             super().save()
 

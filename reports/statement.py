@@ -33,7 +33,7 @@ from reportlab.platypus import (
 )
 
 from models.account_activity import open_charges
-from models.accounts import aging_bucket, bucket_labels
+from models.accounts import DEFAULT_BUCKET_EDGES, aging_bucket
 from models.company import business_details, business_logo, printed_bank_details
 from models.customer_account import (
     customer_draft,
@@ -41,12 +41,11 @@ from models.customer_account import (
     customer_invoices,
     customer_money_in,
 )
-from models.dates import long_date
 from models.errors import LedgerError
 from models.interest import accrued_interest
 from models.kinds import ChargeKind, InvoiceStatus
-from models.letter_context import early_payment_saving
-from models.money import format_amount, format_money
+from models.language import N_, Wording, wording
+from models.letter_context import document_wording, early_payment_saving
 from models.postal import postal_address
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import (
@@ -78,8 +77,6 @@ from reports.page import (
 
 _OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
 CHARGE_KINDS = tuple(ChargeKind)
-AGING_LABELS = tuple(label if label == "Current" else f"{label} days"
-                     for label in bucket_labels())
 SLIP_HEIGHT = 38 * mm
 _UNBOUNDED = 0xFFFFFFF  # a height to measure a flowable in, as reportlab does
 
@@ -126,6 +123,13 @@ class StatementHeading:
     contact_name: str
     currency: str
     warnings: tuple[str, ...] = ()
+    language: str = "en"  # the customer's
+    region: str = ""  # the customer's country, for the locale's dates and amounts
+
+    @property
+    def words(self) -> Wording:
+        """The statement's words and formats: the customer's language and locale."""
+        return wording(self.language, self.region)
 
 
 def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
@@ -157,8 +161,11 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
             customer.address, customer.country, business.country), BLOCK_LIMIT),
         contact_name=check("the contact's name", header.contact_name),
         currency=(currency or customer.currency).upper())
+    words = document_wording(customer.language, customer.country, business.country)
+    heading = replace(heading, language=words.language,
+                      region=customer.country or business.country)
     check.note(address_warning(heading.page_size, return_address(sender), recipient_lines(
-        heading.customer_name, heading.contact_name, heading.customer_address)))
+        heading.customer_name, heading.contact_name, heading.customer_address, words)))
     return heading
 
 
@@ -222,16 +229,18 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     heading = statement_heading(customer_id, as_of, check, today=today, currency=currency)
     items = open_items(customer_id, as_of, heading.currency)
     lines = tuple(_printable_line(line, check) for line in items.lines)
-    accrued = _accrued_words(customer_id, as_of, heading.currency, check)
+    words = heading.words
+    accrued = _accrued_words(customer_id, as_of, heading.currency, check, words)
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
                          aging=items.aging, charges_minor=items.charges_minor,
                          credit_minor=items.credit_minor, total_minor=items.total_minor,
                          early_payment_saving=early_payment_saving(customer_id, as_of,
-                                                                   heading.currency),
+                                                                   heading.currency, words),
                          accrued_interest=accrued)
 
 
-def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: PrintCheck) -> str:
+def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: PrintCheck,
+                   words: Wording) -> str:
     """Interest run up on the overdue invoices and not yet charged, said apart from the
     total due (it is owed only once charged); a rate it still needs is the user's to
     know (a warning), not the customer's."""
@@ -243,9 +252,9 @@ def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: Print
         check.note(f"The interest run up and not yet charged leaves some out: {rate}")
     if accrued <= 0:
         return ""
-    return (f"Late-payment interest of {format_money(accrued, currency)} has run up on "
-            f"these invoices to {long_date(as_of)} and is not yet charged; it is not in the "
-            f"total due.")
+    return words.gettext("Late-payment interest of {amount} has run up on these invoices to "
+                         "{date} and is not yet charged; it is not in the total due.").format(
+        amount=words.money(accrued, currency), date=words.date(as_of))
 
 
 def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
@@ -268,7 +277,7 @@ def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
                                          money.amount_minor, used, used - money.amount_minor,
                                          0))
     credits.sort(key=lambda c: (c.date, c.number))
-    aging = [0] * len(AGING_LABELS)
+    aging = [0] * (len(DEFAULT_BUCKET_EDGES) + 2)
     for line in lines:
         aging[aging_bucket(line.days_overdue)] += line.open_minor
     charges = [StatementLine(c.kind, c.invoice_number, c.charged_on, None, c.amount_minor,
@@ -293,22 +302,33 @@ def render_open_item_statement(data: StatementData, out: BinaryIO | str | Path |
     _OpenItemRenderer(data).render(out, canvasmaker=canvasmaker)
 
 
-def balance_words(balance_minor: int, currency: str, owed: str = "Total due") -> tuple[str, str]:
+def balance_words(balance_minor: int, currency: str, words: Wording,
+                  owed: str = N_("Total due")) -> tuple[str, str]:
     """The label and amount of a bottom line: what is owed, or the credit in the
     customer's favour when they have paid more than they owe."""
     if balance_minor < 0:
-        return "Credit balance", format_money(-balance_minor, currency)
-    return owed, format_money(balance_minor, currency)
+        return words.gettext("Credit balance"), words.money(-balance_minor, currency)
+    return words.gettext(owed), words.money(balance_minor, currency)
 
 
 def total_words(data: StatementData) -> tuple[str, str]:
     """The label and amount of the open-item statement's bottom line."""
-    return balance_words(data.total_minor, data.currency)
+    return balance_words(data.total_minor, data.currency, data.words)
 
 
-def money_cell(minor: int, currency: str) -> str:
+def money_cell(minor: int, currency: str, words: Wording | None = None) -> str:
     """An amount without its currency code (the column header names it)."""
-    return format_amount(minor, currency)
+    return (words or wording("en")).amount(minor, currency)
+
+
+def aging_labels(words: Wording) -> tuple[str, ...]:
+    """The aging columns' titles: "Current", "1–30 days", …, "Over 90 days"."""
+    labels, low = [words.gettext("Current")], 1
+    for edge in DEFAULT_BUCKET_EDGES:
+        labels.append(words.gettext("{low}–{high} days").format(low=low, high=edge))
+        low = edge + 1
+    labels.append(words.gettext("Over {days} days").format(days=DEFAULT_BUCKET_EDGES[-1]))
+    return tuple(labels)
 
 
 def document_table(rows: list[list[Any]], widths: Sequence[float], width: float, *,
@@ -414,6 +434,7 @@ class _RemittanceSlip(Flowable):
     def __init__(self, data: StatementData) -> None:
         super().__init__()
         self.data = data
+        self.words = data.words
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
@@ -426,7 +447,7 @@ class _RemittanceSlip(Flowable):
         return []
 
     def draw(self) -> None:
-        canvas, data = self.canv, self.data
+        canvas, data, say = self.canv, self.data, self.words.gettext
         top = SLIP_HEIGHT - 3 * mm
         canvas.saveState()
         canvas.setStrokeColor(MUTED)
@@ -436,25 +457,25 @@ class _RemittanceSlip(Flowable):
         canvas.setDash()
         canvas.setFont(REGULAR, 6.5)
         canvas.setFillColor(MUTED)
-        canvas.drawCentredString(self.width / 2, top + 1.5 * mm,
-                                 "✂  Please detach and return this part with your payment")
+        canvas.drawCentredString(self.width / 2, top + 1.5 * mm, "✂  " + say(
+            "Please detach and return this part with your payment"))
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, 10.5)
-        canvas.drawString(0, top - 7 * mm, "Remittance advice")
+        canvas.drawString(0, top - 7 * mm, say("Remittance advice"))
         canvas.setFont(BOLD, 8.5)
-        canvas.drawString(0, top - 12 * mm, "Pay to")
+        canvas.drawString(0, top - 12 * mm, say("Pay to"))
         address = wrap_lines(f"{data.sender.name}\n{data.sender.address}", REGULAR, 8.5,
                              self.width / 2 - 4 * mm)
         draw_lines(canvas, 0, top - 12.5 * mm, address[:5], REGULAR, 8.5, 10.5)
-        rows = [("Customer", data.customer_name), ("Account", data.customer_code),
-                ("Statement date", long_date(data.statement_date)),
+        rows = [(say("Customer"), data.customer_name), (say("Account"), data.customer_code),
+                (say("Statement date"), self.words.date(data.statement_date)),
                 total_words(data),
-                ("Amount paid", "")]
+                (say("Amount paid"), "")]
         left, y = self.width / 2, top - 6 * mm
         for label, value in rows:
             canvas.setFont(REGULAR, 7.5)
             canvas.setFillColor(MUTED)
-            canvas.drawString(left, y, label)
+            canvas.drawString(left, y, fitted(label, 27 * mm, 7.5))
             canvas.setFont(REGULAR, 8.5)
             canvas.setFillColor(INK)
             canvas.drawString(left + 28 * mm, y, fitted(value, self.width / 2 - 28 * mm, 8.5))
@@ -471,33 +492,34 @@ class StatementRenderer(DocumentRenderer):
     gives its ``kind``, :meth:`period_rows`, :meth:`bottom_line`, :meth:`when` and
     :meth:`story`."""
 
-    kind = "Statement of account"
-    short_kind = "Statement"
+    kind = N_("Statement of account")
+    short_kind = N_("Statement")
 
     def __init__(self, data: StatementHeading) -> None:
-        super().__init__(data.page_size, data.sender)
+        super().__init__(data.page_size, data.sender, data.words)
         self.heading = data
 
     def title(self) -> str:
-        return f"{self.kind} for {self.heading.customer_name}"
+        return self.words.gettext("{kind} for {customer}").format(
+            kind=self.words.gettext(self.kind), customer=self.heading.customer_name)
 
     def subject(self) -> str:
-        return self.kind
+        return self.words.gettext(self.kind)
 
     def recipient(self) -> list[str]:
         heading = self.heading
         return recipient_lines(heading.customer_name, heading.contact_name,
-                               heading.customer_address)
+                               heading.customer_address, self.words)
 
     def first_page_extras(self, canvas: Canvas) -> None:
         self._info_block(canvas)
 
     def info_rows(self) -> list[tuple[str, str]]:
         """The label and value of each line of the info block beside the address."""
-        heading = self.heading
-        return [("Statement date", long_date(heading.statement_date)), *self.period_rows(),
-                ("Account", heading.customer_code), ("Currency", heading.currency),
-                self.bottom_line()]
+        heading, say = self.heading, self.words.gettext
+        return [(say("Statement date"), self.words.date(heading.statement_date)),
+                *self.period_rows(), (say("Account"), heading.customer_code),
+                (say("Currency"), heading.currency), self.bottom_line()]
 
     def period_rows(self) -> list[tuple[str, str]]:
         """The info block's lines saying which day or days the statement is for."""
@@ -523,7 +545,9 @@ class StatementRenderer(DocumentRenderer):
                       width, 8)
 
     def _head(self, name: str) -> str:
-        return f"{self.short_kind} for {name} ({self.heading.customer_code}), {self.when()}"
+        return self.words.gettext("{kind} for {customer} ({account}), {when}").format(
+            kind=self.words.gettext(self.short_kind), customer=name,
+            account=self.heading.customer_code, when=self.when())
 
     def _info_block(self, canvas: Canvas) -> None:
         """The info rows beside the address window, the last one (the total) ruled off."""
@@ -542,7 +566,7 @@ class StatementRenderer(DocumentRenderer):
                 y -= 1.5
             canvas.setFont(REGULAR, 7.5)
             canvas.setFillColor(MUTED)
-            canvas.drawString(left, y, label)
+            canvas.drawString(left, y, fitted(label, label_width - 1 * mm, 7.5))
             canvas.setFont(BOLD if index == len(rows) - 1 else REGULAR, 9)
             canvas.setFillColor(INK)
             canvas.drawString(left + label_width, y,
@@ -554,22 +578,28 @@ class StatementRenderer(DocumentRenderer):
     def opening(self, what: str) -> list[Flowable]:
         """The title, then a sentence saying ``what`` the statement lists, for when, and
         in which currency."""
-        return [PlainText(self.kind, self.style["title"]),
-                PlainText(f"{what} {self.when()}. Amounts in {self.heading.currency}.",
-                          self.style["body"]),
+        words = self.words
+        return [PlainText(words.gettext(self.kind), self.style["title"]),
+                PlainText(words.gettext("{what} {when}. Amounts in {currency}.").format(
+                    what=words.gettext(what), when=self.when(),
+                    currency=self.heading.currency), self.style["body"]),
                 Spacer(1, 5 * mm)]
 
     def how_to_pay(self) -> list[Flowable]:
         """The bank details and the reference to quote, kept together (none without
         bank details)."""
-        data, style = self.heading, self.style
+        data, style, say = self.heading, self.style, self.words.gettext
         if not data.bank_details.strip():
             return []
         return [KeepTogether([
-            PlainText("How to pay", style["heading"]),
+            PlainText(say("How to pay"), style["heading"]),
             PlainText(data.bank_details, style["body"]),
-            PlainText(f"Please quote your account {data.customer_code} with your payment.",
-                      style["small"])])]
+            PlainText(say("Please quote your account {account} with your payment.").format(
+                account=data.customer_code), style["small"])])]
+
+    def cell(self, minor: int) -> str:
+        """An amount in the statement's currency, without it (the column names it)."""
+        return self.words.amount(minor, self.heading.currency)
 
 
 class _OpenItemRenderer(StatementRenderer):
@@ -580,7 +610,7 @@ class _OpenItemRenderer(StatementRenderer):
         self.data = data
 
     def period_rows(self) -> list[tuple[str, str]]:
-        return [("Balance as of", long_date(self.data.as_of))]
+        return [(self.words.gettext("Balance as of"), self.words.date(self.data.as_of))]
 
     def info_rows(self) -> list[tuple[str, str]]:
         """The info block, with what is overdue above the total due when they differ (an
@@ -588,26 +618,28 @@ class _OpenItemRenderer(StatementRenderer):
         rows = super().info_rows()
         overdue = sum(self.data.aging[1:])
         if 0 < overdue != self.data.total_minor:
-            rows.insert(-1, ("Overdue", format_money(overdue, self.data.currency)))
+            rows.insert(-1, (self.words.gettext("Overdue"),
+                             self.words.money(overdue, self.data.currency)))
         return rows
 
     def bottom_line(self) -> tuple[str, str]:
         return total_words(self.data)
 
     def when(self) -> str:
-        return f"as of {long_date(self.data.as_of)}"
+        return self.words.gettext("as of {date}").format(date=self.words.date(self.data.as_of))
 
     def story(self, width: float) -> list[Flowable]:
         data, style = self.data, self.style
         story: list[Flowable] = [
-            *self.opening("Open items on your account"),
+            *self.opening(N_("Open items on your account")),
             self._items_table(width),
             Spacer(1, 3 * mm),
             *self._saving(width),
             *([PlainText(data.accrued_interest, style["small"]), Spacer(1, 2 * mm)]
               if data.accrued_interest else []),
         ]
-        aging = KeepTogether([PlainText("Aging", style["heading"]), self._aging_table(width)])
+        aging = KeepTogether([PlainText(self.words.gettext("Aging"), style["heading"]),
+                              self._aging_table(width)])
         pay = self.how_to_pay()
         if data.total_minor <= 0:  # nothing to pay (nil or in credit): no slip to send back
             return [*story, aging, *pay]
@@ -631,42 +663,49 @@ class _OpenItemRenderer(StatementRenderer):
         return [box, Spacer(1, 2 * mm)]
 
     def _items_table(self, width: float) -> Table:
-        data = self.data
-        header = ["Document", "Number", "Date", "Due", "Amount", "Paid", "Open", "Days\noverdue"]
+        data, words = self.data, self.words
+        header = [words.gettext(h) for h in (
+            N_("Document"), N_("Number"), N_("Date"), N_("Due"), N_("Amount"), N_("Paid"),
+            N_("Open"), N_("Days\noverdue"))]
         rows: list[list[Any]] = [header]
         for line in data.lines:
             rows.append([
-                _document_words(line), line.number, line.date.isoformat(),
-                line.due_date.isoformat() if line.due_date else "",
-                money_cell(line.amount_minor, data.currency),
-                money_cell(line.paid_minor, data.currency),
-                money_cell(line.open_minor, data.currency),
+                _document_words(line, words), line.number, words.date(line.date),
+                words.date(line.due_date) if line.due_date else "",
+                self.cell(line.amount_minor), self.cell(line.paid_minor),
+                self.cell(line.open_minor),
                 str(line.days_overdue) if line.days_overdue else ""])
         if not data.lines:
-            rows.append(["Nothing is open on this account.", "", "", "", "", "", "", ""])
+            rows.append([words.gettext("Nothing is open on this account."), "", "", "", "", "",
+                         "", ""])
         label, total = self.bottom_line()
         rows.append([label, "", "", "", "", "", total, ""])
         return document_table(rows, (28, 27, 19, 19, 22, 20, 22, 15), width, money_from=4,
                               label_span=6, wrapping=1)
 
     def _aging_table(self, width: float) -> Table:
-        data = self.data
+        data, say = self.data, self.words.gettext
         label, total = self.bottom_line()
-        header = [*AGING_LABELS, "Unused credit"]
-        values = [money_cell(m, data.currency) for m in data.aging]
+        header = [*aging_labels(self.words), say("Unused credit")]
+        values = [self.cell(m) for m in data.aging]
         if data.charges_minor:  # one column more: the headings take two lines
             header = [a.replace(" ", "\n", 1) if " " in a else a for a in header]
-            header.insert(-1, "Open\ncharges")
-            values.append(money_cell(data.charges_minor, data.currency))
-        return summary_table([*header, label],
-                             [*values, money_cell(-data.credit_minor, data.currency), total],
+            header.insert(-1, say("Open\ncharges"))
+            values.append(self.cell(data.charges_minor))
+        return summary_table([*header, label], [*values, self.cell(-data.credit_minor), total],
                              width)
 
 
-def _document_words(line: StatementLine) -> str:
+# What the Document column calls a line, by its kind (a charge's names its invoice after).
+_DOCUMENT_WORDS = {"invoice": N_("Invoice"), "payment": N_("Payment"),
+                   "credit note": N_("Credit note"), ChargeKind.INTEREST: N_("Interest on"),
+                   ChargeKind.COMPENSATION: N_("Compensation on"), ChargeKind.FEE: N_("Fee on")}
+
+
+def _document_words(line: StatementLine, words: Wording) -> str:
     """What the Document column calls the line: "Invoice (disputed)", "Interest on"."""
-    if line.kind == "invoice":
-        return "Invoice (disputed)" if line.disputed else "Invoice"
-    if line.kind in CHARGE_KINDS:
-        return f"{line.kind.capitalize()} on"
+    if line.kind == "invoice" and line.disputed:
+        return words.gettext("Invoice (disputed)")
+    if line.kind in _DOCUMENT_WORDS:
+        return words.gettext(_DOCUMENT_WORDS[line.kind])
     return line.kind.capitalize()

@@ -20,13 +20,13 @@ def text_of(path: Path) -> str:
 
 def test_an_activity_statement_for_a_period(demo_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "activity.pdf"
-    result = duly("--db", str(demo_file), "statement", "C00004", "--activity",
+    result = duly("--db", str(demo_file), "statement", "C00002", "--activity",
                   "--from", "2026-08-01", "--to", DEMO_TODAY.isoformat(), "--out", str(out))
     assert result.returncode == 0, result.stderr
     text = text_of(out)
     assert "Statement of account activity" in text
     assert "Opening balance" in text and "Closing balance" in text
-    assert "1 August 2026" in text
+    assert "1 Aug 2026" in text
 
 
 def test_a_wrong_period_is_refused_in_words(demo_file: Path, tmp_path: Path) -> None:

@@ -24,10 +24,14 @@ def test_every_action_due_in_the_demo_drafts_its_text(demo_store: db.Store) -> N
 
 
 def test_a_final_notice_names_the_next_step_and_its_date(demo_store: db.Store) -> None:
+    from models.schema import Customer
+
     final = next(a for a in follow_up_plan(DEMO_TODAY).due if a.stage.name == "Final notice")
+    Customer.update(language="en", country="GB").where(
+        Customer.id == final.customer_id).execute()
     draft = draft_for(final, DEMO_TODAY)
     assert "refer the account to a collection agency" in draft.text
-    assert "8 December 2026" in draft.text  # Agency review comes 15 days later
+    assert "8 Dec 2026" in draft.text  # Agency review comes 15 days later
 
 
 def test_the_customers_language_chooses_the_template_for_letters_and_e_mails_alike(
@@ -38,23 +42,23 @@ def test_the_customers_language_chooses_the_template_for_letters_and_e_mails_ali
 
     final = next(a for a in follow_up_plan(DEMO_TODAY).due if a.stage.name == "Final notice"
                  and a.stage.channel == Channel.LETTER)
-    Customer.update(language="fr").where(Customer.id == final.customer_id).execute()
-    # No French letter yet: the stage's own, and the review is told so.
+    Customer.update(language="fi").where(Customer.id == final.customer_id).execute()
+    # No Finnish letter: the stage's own, and the review is told so.
     english = draft_for(final, DEMO_TODAY)
-    assert english.language_note == ("The template has no French version: this is written "
+    assert english.language_note == ("The template has no Finnish version: this is written "
                                      "in English.")
     stage_template = LetterTemplate.get_by_id(final.stage.template_id)
-    french = LetterTemplate.create(name=stage_template.name, channel=Channel.LETTER,
-                                   language="fr", tone=final.stage.tone,
-                                   subject="Mise en demeure — compte {{ customer_code }}",
-                                   body="Madame, Monsieur,\n\n{{ total_due }}\n")
+    finnish = LetterTemplate.create(name=stage_template.name, channel=Channel.LETTER,
+                                   language="fi", tone=final.stage.tone,
+                                   subject="Maksukehotus — asiakas {{ customer_code }}",
+                                   body="Hyvä asiakas,\n\n{{ total_due }}\n")
     letter = draft_for(final, DEMO_TODAY)
     assert letter.language_note == ""
-    assert letter.subject.startswith("Mise en demeure")  # the French version of the stage's
-    # An e-mail stage printed as a letter takes the same French letter.
-    assert letter_template_for(final.stage.tone, final.customer_id) == french.id
+    assert letter.subject.startswith("Maksukehotus")  # the Finnish version of the stage's
+    # An e-mail stage printed as a letter takes the same Finnish letter.
+    assert letter_template_for(final.stage.tone, final.customer_id) == finnish.id
     # Another customer, in English, keeps the stage's own template.
     english_action = next(a for a in follow_up_plan(DEMO_TODAY).due
                           if a.stage.template_id == final.stage.template_id
                           and a.customer_id != final.customer_id)
-    assert not draft_for(english_action, DEMO_TODAY).subject.startswith("Mise en demeure")
+    assert not draft_for(english_action, DEMO_TODAY).subject.startswith("Maksukehotus")

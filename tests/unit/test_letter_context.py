@@ -50,20 +50,20 @@ def test_a_letter_names_the_business_the_customer_and_the_invoices(
     record_payment(who, received_on=TODAY, amount_minor=234_50, today=TODAY)
     context = letter_context(who, [newer, older], TODAY)
     assert (context.letter_date, context.business_name, context.business_address) == (
-        "24 November 2026", "Harbour & Finch Ltd", "1 Quay Street\nBristol BS1 4DJ")
+        "24 Nov 2026", "Harbour & Finch Ltd", "1 Quay Street\nBristol BS1 4DJ")
     assert (context.customer_name, context.customer_code, context.contact_name) == (
         "Zoë Ødegård AS", Customer.get_by_id(who).code, "Zoë Ødegård")
     assert context.invoices == (
-        InvoiceLine("INV-7", "1 October 2026", "31 October 2026", "1,234.50 GBP",
-                    "1,000.00 GBP", 24, "24 days overdue"),
-        InvoiceLine("INV-8", "28 October 2026", "27 November 2026", "50.00 GBP", "50.00 GBP",
+        InvoiceLine("INV-7", "1 Oct 2026", "31 Oct 2026", "£1,234.50",
+                    "£1,000.00", 24, "24 days overdue"),
+        InvoiceLine("INV-8", "28 Oct 2026", "27 Nov 2026", "£50.00", "£50.00",
                     0, "due in 3 days"))
     assert (context.invoice_count, context.overdue_count, context.oldest_days_overdue) == (
         2, 1, 24)
     assert (context.currency, context.total_due, context.total_overdue) == (
-        "GBP", "1,050.00 GBP", "1,000.00 GBP")
+        "GBP", "£1,050.00", "£1,000.00")
     assert (context.early_payment_saving, context.interest_and_charges,
-            context.charges_total, context.total_with_charges) == ("", "", "", "1,050.00 GBP")
+            context.charges_total, context.total_with_charges) == ("", "", "", "£1,050.00")
 
 
 def test_the_figures_are_those_of_the_letter_date(empty_store: db.Store) -> None:
@@ -71,9 +71,9 @@ def test_the_figures_are_those_of_the_letter_date(empty_store: db.Store) -> None
     first = invoice(who, 100_00, due_days_ago=10)
     record_payment(who, received_on=TODAY, amount_minor=40_00, today=TODAY)
     earlier = letter_context(who, [first], TODAY - dt.timedelta(days=1))
-    assert (earlier.total_due, earlier.invoices[0].lateness) == ("100.00 GBP",
+    assert (earlier.total_due, earlier.invoices[0].lateness) == ("£100.00",
                                                                  "9 days overdue")
-    assert letter_context(who, [first], TODAY).total_due == "60.00 GBP"
+    assert letter_context(who, [first], TODAY).total_due == "£60.00"
 
 
 def test_the_context_holds_only_plain_text_numbers_and_invoice_lines(
@@ -111,7 +111,7 @@ def test_an_early_payment_saving_is_offered_inside_the_discount_window(
     # F-1 was issued on 19 November: its window ends on 29 November; 2% of 500.00 and
     # 2% of 250.50 (5.01) are saved by paying the 750.50 less 15.01.
     assert context.early_payment_saving == (
-        "Pay 735.49 GBP by 29 November 2026 to save 15.01 GBP: our 2% discount for payment "
+        "Pay £735.49 by 29 Nov 2026 to save £15.01: our 2% discount for payment "
         "within 10 days still applies to invoices F-1 and F-2.")
     assert letter_context(who, [late], TODAY).early_payment_saving == ""
     after = TODAY + dt.timedelta(days=6)
@@ -120,7 +120,7 @@ def test_an_early_payment_saving_is_offered_inside_the_discount_window(
     last_day = TODAY + dt.timedelta(days=5)  # 29 November, F-1's last day
     assert letter_context(who, [fresh], last_day).early_payment_saving == ""
     day_before = TODAY + dt.timedelta(days=4)
-    assert "by 29 November 2026" in letter_context(who, [fresh], day_before).early_payment_saving
+    assert "by 29 Nov 2026" in letter_context(who, [fresh], day_before).early_payment_saving
 
 
 def test_no_saving_is_offered_on_terms_without_a_discount(empty_store: db.Store) -> None:
@@ -149,10 +149,10 @@ def test_interest_and_charges_still_open_on_the_invoices_are_stated(
     charge(first, "fee", 15_00, charged_on=TODAY + dt.timedelta(days=1))
     context = letter_context(who, [first, second], TODAY)
     assert context.interest_and_charges == (
-        "Late-payment charges of 87.34 GBP are also due on these invoices: interest "
-        "17.34 GBP and compensation for recovery costs 70.00 GBP.")
+        "Late-payment charges of £87.34 are also due on these invoices: interest "
+        "£17.34 and compensation for recovery costs £70.00.")
     assert (context.charges_total, context.total_due, context.total_with_charges) == (
-        "87.34 GBP", "1,500.00 GBP", "1,587.34 GBP")
+        "£87.34", "£1,500.00", "£1,587.34")
 
 
 def test_the_next_step_and_its_date_are_passed_through(empty_store: db.Store) -> None:
@@ -162,7 +162,7 @@ def test_the_next_step_and_its_date_are_passed_through(empty_store: db.Store) ->
                              next_step=" refer the account to a collection agency ",
                              next_step_on=dt.date(2026, 12, 1))
     assert (context.stage_name, context.next_step, context.next_step_date) == (
-        "Final notice", "refer the account to a collection agency", "1 December 2026")
+        "Final notice", "refer the account to a collection agency", "1 Dec 2026")
     assert letter_context(who, [], TODAY).next_step_date == ""
 
 
@@ -175,7 +175,7 @@ def test_a_letter_is_about_one_customer_in_one_currency(empty_store: db.Store) -
         letter_context(9999, [], TODAY)
     euro = customer("Euro SARL", currency="EUR")
     assert letter_context(euro, [], TODAY).currency == "EUR"
-    assert letter_context(euro, [], TODAY).total_due == "0.00 EUR"
+    assert letter_context(euro, [], TODAY).total_due == "€0.00"
 
 
 def test_a_letter_is_about_the_overdue_invoices_or_else_those_coming_due(

@@ -36,7 +36,7 @@ from reports.due_letters import (
     print_recorded_letters,
 )
 from reports.email_reminders import Approval, approve_reminders
-from reports.letter import LetterData, body_layout, letter_data, render_letter
+from reports.letter import LetterData, body_layout, date_span, letter_data, render_letter
 from reports.page import address_window
 from tests.conftest import DEMO_TODAY
 from tests.helpers import Placed, pdf_pages
@@ -56,9 +56,6 @@ def read_back(data: LetterData) -> list[tuple[str, Placed]]:
     render_letter(data, out)
     return pages_of(out.getvalue())
 
-
-def amount(minor: int, currency: str) -> str:
-    return format_money(minor, currency).rsplit(" ", 1)[0]
 
 
 def letter_stage_actions(day: dt.date = TODAY) -> list[DueAction]:
@@ -105,13 +102,14 @@ def test_a_letter_shows_every_invoice_in_a_table_with_the_total(demo_store: db.S
     action = max(letter_stage_actions(DEMO_TODAY), key=lambda a: len(a.invoices))
     data = snapshot(action, DEMO_TODAY)
     [(text, _)] = read_back(data)
+    text = text.replace("\xa0", " ")  # a no-break space reads back as a space
     assert len(data.invoices) >= 5
     for line in data.invoices:
         assert line.number in text
-        assert amount(line.open_minor, data.currency) in text
-        assert amount(line.amount_minor, data.currency) in text
-    total = format_money(data.total_minor, data.currency)
-    assert total == format_money(action.total_minor, action.currency) and total in text
+        assert data.words.amount(line.open_minor, data.currency).replace("\xa0", " ") in text
+        assert data.words.amount(line.amount_minor, data.currency).replace("\xa0", " ") in text
+    total = data.words.money(data.total_minor, data.currency).replace("\xa0", " ")
+    assert data.total_minor == action.total_minor and total in text
     assert "Invoice" in text and "Days" in text  # the table's header
     assert "- Invoice" not in text  # the template's list gave way to the table
     assert text.count("Total overdue") == 1  # and its total line to the table's total row
@@ -121,13 +119,13 @@ def test_a_letter_shows_every_invoice_in_a_table_with_the_total(demo_store: db.S
 
 def test_the_body_keeps_its_words_around_the_table() -> None:
     body = ("Dear Ann,\n\nPlease pay:\n\n  - Invoice INV-1 of today\n  - Invoice INV-10 of "
-            "today\n\nTotal: 3.00 GBP\n\nThanks.\n\nYours sincerely,\n\nAcme")
-    layout = body_layout(body, ["INV-1", "INV-10"], ("3.00 GBP",))
+            "today\n\nTotal: £3.00\n\nThanks.\n\nYours sincerely,\n\nAcme")
+    layout = body_layout(body, ["INV-1", "INV-10"], ("£3.00",))
     assert layout.before == ("Dear Ann,", "Please pay:")
     assert layout.after == ("Thanks.", "Yours sincerely,", "Acme")
     assert layout.total_label == "Total"
     # Without a list of the invoices, the table follows the paragraph after "Dear".
-    plain = body_layout("Dear Ann,\n\nYou owe us.\n\nThanks.", ["INV-1"], ("3.00 GBP",))
+    plain = body_layout("Dear Ann,\n\nYou owe us.\n\nThanks.", ["INV-1"], ("£3.00",))
     assert (plain.before, plain.after) == (("Dear Ann,", "You owe us."), ("Thanks.",))
     # A bullet naming another invoice is not the list ("INV-1" is not "INV-12").
     other = body_layout("Dear Ann,\n\n- INV-12 is paid, thank you.\n\nBye.", ["INV-1"], ())
@@ -221,14 +219,13 @@ def test_each_charge_prints_with_its_calculation(empty_store: db.Store) -> None:
     [(text, _)] = read_back(data)
     flat = " ".join(text.split())
     start, end = interest.period_from, interest.period_to
-    span = (f"{start.day} {start:%b}–{end.day} {end:%b %Y}" if start.year == end.year
-            else f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}")
+    span = " ".join(date_span(start, end, data.words).split())  # "6 Oct – 24 Nov 2026"
     assert (f"Interest on 1,000.00 at 8.00% a year, {span} ({interest.days} days)"
             in flat), flat
     assert "10.96" in flat and "Reminder fee: 15.00 GBP." in flat and "15.00" in flat
     assert data.charges_minor == sum(c.amount_minor for c in data.charges)
-    assert format_money(data.charges_minor, "GBP") in flat
-    assert format_money(data.total_minor + data.charges_minor, "GBP") in flat
+    assert data.words.money(data.charges_minor, "GBP") in flat
+    assert data.words.money(data.total_minor + data.charges_minor, "GBP") in flat
     assert "Interest and charges" in flat
 
 
@@ -258,9 +255,9 @@ def test_interest_in_two_periods_prints_each_from_its_figures(
                                                                       (20, 700_00)]
     first, second = (TODAY - dt.timedelta(days=49), TODAY - dt.timedelta(days=20))
     flat = " ".join(read_back(data)[0][0].split())
-    assert (f"Interest, {first.day} {first:%b}–{TODAY.day} {TODAY:%b %Y} (50 days): "
-            f"{first.day} {first:%b}–{second.day} {second:%b %Y}: 30 days on 1,000.00 at "
-            f"8.00% a year = 6.5753; ") in flat, flat
+    assert (first, second) == (dt.date(2026, 10, 6), dt.date(2026, 11, 4))
+    assert ("Interest, 6 Oct – 24 Nov 2026 (50 days): 6 Oct – 4 Nov 2026: 30 days on "
+            "1,000.00 at 8.00% a year = 6.5753; ") in flat, flat
     assert "20 days on 700.00 at 8.00% a year = 3.0685" in flat
     assert "Worked out as agreed." not in flat
 
@@ -276,8 +273,8 @@ def test_interest_the_store_no_longer_bears_out_prints_its_span_alone(
     [charge] = [c for c in data.charges if c.kind == "interest"]
     first = TODAY - dt.timedelta(days=49)
     assert charge.periods == ()
-    assert charge.calculation == (f"Interest, {first.day} {first:%b}–{TODAY.day} "
-                                  f"{TODAY:%b %Y} (50 days)")
+    assert first == dt.date(2026, 10, 6)
+    assert charge.calculation == "Interest, 6 Oct\u2009–\u200924 Nov 2026 (50 days)"
 
 
 def test_a_typical_letter_of_six_invoices_with_charges_fits_one_page(
@@ -425,8 +422,8 @@ def test_the_letters_words_agree_with_the_charges_its_stage_records(
     out = output_folder(tmp_path) / "letters.pdf"
     [printed] = print_due_letters(TODAY, out, now=NOW).printed
     data = letter_for_contact(printed.contact_id)
-    total = format_money(data.total_with_charges_minor, "GBP")
-    sentence = (f"Late-payment charges of {format_money(data.charges_minor, 'GBP')} are also "
+    total = data.words.money(data.total_with_charges_minor, "GBP")
+    sentence = (f"Late-payment charges of {data.words.money(data.charges_minor, 'GBP')} are also "
                 f"due on these invoices")
     letter = " ".join(pages_of(out.read_bytes())[printed.first_page - 1][0].split())
     assert sentence in letter and f"That brings the total now due to {total}." in letter
@@ -523,7 +520,7 @@ def test_approving_a_batch_records_each_and_refuses_only_what_moved_on(
 
 def test_a_rate_missing_for_the_interest_never_drops_the_letter(empty_store: db.Store,
                                                                tmp_path: Path) -> None:
-    # The shipped rates end before 30 June 2026.
+    # The shipped rates end before 30 Jun 2026.
     who = customer_on_shipped_policy("Statutory Late Ltd", "UK statutory late payment")
     FollowUpStage.update(apply_interest=True, apply_compensation=True).where(
         FollowUpStage.name == "Final notice").execute()
@@ -572,8 +569,8 @@ def test_total_overdue_counts_only_the_overdue_invoices(empty_store: db.Store) -
     assert (data.overdue_minor, data.total_minor) == (1_000_00, 1_250_00)
     [(text, _)] = read_back(data)
     flat = " ".join(text.split())
-    assert "Total overdue 1,000.00 GBP" in flat
-    assert "Total due, with invoices not yet overdue 1,250.00 GBP" in flat
+    assert "Total overdue £1,000.00" in flat
+    assert "Total due, with invoices not yet overdue £1,250.00" in flat
     assert "Total overdue: " not in flat  # the template's lines became the table's rows
 
 
@@ -605,7 +602,7 @@ def test_a_letter_claiming_interest_says_it_keeps_running_by_the_day_under_the_l
         FollowUpStage.name == "Final notice").execute()
     invoice(who, 10_000_00, due_days_ago=50, number="S-1")  # due 5 Oct 2026
     [action] = letter_stage_actions()
-    # The 30 June 2026 rate is not shipped: add it as the user would (3.75%).
+    # The 30 Jun 2026 rate is not shipped: add it as the user would (3.75%).
     from models.reference_rates import BOE_BASE, add_reference_rate
 
     add_reference_rate(BOE_BASE, dt.date(2026, 6, 30), Decimal("3.75"), "my bank")
@@ -613,7 +610,7 @@ def test_a_letter_claiming_interest_says_it_keeps_running_by_the_day_under_the_l
     data = snapshot(action)
     # 10,000.00 at 3.75% + 8 = 11.75% a year: 3.2192 a day.
     assert data.interest_running == (
-        "Interest keeps running on these invoices until they are paid: 3.22 GBP a day, "
+        "Interest keeps running on these invoices until they are paid: £3.22 a day, "
         "under the Late Payment of Commercial Debts (Interest) Act 1998.")
     [(text, _)] = read_back(data)
-    assert "3.22 GBP a day" in " ".join(text.split())
+    assert "£3.22 a day" in " ".join(text.split())

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from models import db
 from models.customer_account import customer_invoices
-from models.defaults import default_template
+from models.default_templates import default_template
 from models.errors import LedgerError
 from models.letter_context import InvoiceLine, LetterContext, letter_context
 from models.schema import AuditEntry, Customer, FollowUpStage, LetterTemplate
@@ -32,19 +32,19 @@ from tests.unit import ledger_helpers as ledger
 def sample_context(**changes: object) -> LetterContext:
     """A letter's fields as plain values, without a store."""
     fields: dict[str, object] = dict(
-        letter_date="24 November 2026", business_name="Harbour & Finch Ltd",
+        letter_date="24 Nov 2026", business_name="Harbour & Finch Ltd",
         business_address="12 Wapping Wharf\nBristol BS1 4RH",
         business_email="accounts@harbourfinch.example", business_phone="+44 117 496 0123",
         business_registration="Company no. 09876543", payment_details="Sort code 20-00-00",
         customer_name="Fenwick Ltd", customer_code="C00002", customer_address="1 Mill Lane",
-        contact_name="Thomas Fenwick",
-        invoices=(InvoiceLine("INV-1", "1 October 2026", "31 October 2026", "100.00 GBP",
-                              "100.00 GBP", 24, "24 days overdue"),
-                  InvoiceLine("INV-2", "5 October 2026", "4 November 2026", "50.00 GBP",
-                              "20.00 GBP", 20, "20 days overdue")),
+        contact_name="Thomas Fenwick", named_contact="Thomas Fenwick",
+        invoices=(InvoiceLine("INV-1", "1 Oct 2026", "31 Oct 2026", "£100.00",
+                              "£100.00", 24, "24 days overdue"),
+                  InvoiceLine("INV-2", "5 Oct 2026", "4 Nov 2026", "£50.00",
+                              "£20.00", 20, "20 days overdue")),
         invoice_count=2, overdue_count=2, oldest_days_overdue=24, currency="GBP",
-        total_due="120.00 GBP", total_overdue="120.00 GBP", early_payment_saving="",
-        interest_and_charges="", charges_total="", total_with_charges="120.00 GBP",
+        total_due="£120.00", total_overdue="£120.00", early_payment_saving="",
+        interest_and_charges="", charges_total="", total_with_charges="£120.00",
         stage_name="Final notice", next_step="", next_step_date="")
     fields.update(changes)
     return LetterContext(**fields)  # type: ignore[arg-type]
@@ -84,10 +84,10 @@ def test_a_default_lists_each_invoice_with_its_dates_amount_and_lateness() -> No
     subject, body = default_template("friendly", "email")
     letter = render_letter(subject, body, sample_context())
     assert letter.subject == "A friendly reminder: your account C00002 with Harbour & Finch Ltd"
-    assert ("  - Invoice INV-1 of 1 October 2026, due 31 October 2026: 100.00 GBP "
+    assert ("  - Invoice INV-1 of 1 Oct 2026, due 31 Oct 2026: £100.00 "
             "(24 days overdue)\n"
-            "  - Invoice INV-2 of 5 October 2026, due 4 November 2026: 20.00 GBP still open "
-            "of 50.00 GBP (20 days overdue)\n\nTotal: 120.00 GBP\n") in letter.body
+            "  - Invoice INV-2 of 5 Oct 2026, due 4 Nov 2026: £20.00 still open "
+            "of £50.00 (20 days overdue)\n\nTotal: £120.00\n") in letter.body
     assert "Our bank details for payment:\nSort code 20-00-00\n" in letter.body
     assert letter.body.endswith("Kind regards,\nHarbour & Finch Ltd\n+44 117 496 0123\n")
 
@@ -95,8 +95,8 @@ def test_a_default_lists_each_invoice_with_its_dates_amount_and_lateness() -> No
 def test_a_courtesy_reminder_before_the_due_date_does_not_speak_of_lateness() -> None:
     subject, body = default_template("friendly", "email")
     context = sample_context(overdue_count=0, oldest_days_overdue=0, invoices=(
-        InvoiceLine("INV-3", "20 November 2026", "27 November 2026", "80.00 GBP",
-                    "80.00 GBP", 0, "due in 3 days"),))
+        InvoiceLine("INV-3", "20 Nov 2026", "27 Nov 2026", "£80.00",
+                    "£80.00", 0, "due in 3 days"),))
     letter = render_letter(subject, body, context)
     assert letter.subject.startswith("Coming up for payment:")
     assert "(due in 3 days)" in letter.body
@@ -105,12 +105,12 @@ def test_a_courtesy_reminder_before_the_due_date_does_not_speak_of_lateness() ->
 
 def test_the_firm_and_final_texts_name_the_next_step_and_its_date() -> None:
     context = sample_context(next_step="refer the account to a collection agency",
-                             next_step_date="1 December 2026")
+                             next_step_date="1 Dec 2026")
     firm = render_letter(*default_template("firm", "letter"), context)
-    assert ("Please pay the full amount by 1 December 2026. If payment has not reached us by "
+    assert ("Please pay the full amount by 1 Dec 2026. If payment has not reached us by "
             "then, we will refer the account to a collection agency.\n\n") in firm.body
     final = render_letter(*default_template("final", "email"), context)
-    assert ("Unless the full amount reaches us by 1 December 2026, we will refer the account "
+    assert ("Unless the full amount reaches us by 1 Dec 2026, we will refer the account "
             "to a collection agency without further notice.") in final.body
     plain = render_letter(*default_template("final", "letter"), sample_context())
     assert ("Unless the full amount reaches us within 7 days of the date of this letter, we "
@@ -122,12 +122,12 @@ def test_the_defaults_mention_savings_and_charges_only_when_there_are_some() -> 
     without = render_letter(subject, body, sample_context())
     assert "save" not in without.body and "charges" not in without.body
     with_both = render_letter(subject, body, sample_context(
-        early_payment_saving="Pay 98.00 GBP by 3 December 2026 to save 2.00 GBP.",
-        interest_and_charges="Late-payment charges of 40.00 GBP are also due.",
-        total_with_charges="160.00 GBP"))
-    assert "\n\nPay 98.00 GBP by 3 December 2026 to save 2.00 GBP.\n\n" in with_both.body
-    assert ("Late-payment charges of 40.00 GBP are also due. That brings the total now due to "
-            "160.00 GBP.") in with_both.body
+        early_payment_saving="Pay £98.00 by 3 Dec 2026 to save £2.00.",
+        interest_and_charges="Late-payment charges of £40.00 are also due.",
+        total_with_charges="£160.00"))
+    assert "\n\nPay £98.00 by 3 Dec 2026 to save £2.00.\n\n" in with_both.body
+    assert ("Late-payment charges of £40.00 are also due. That brings the total now due to "
+            "£160.00.") in with_both.body
 
 
 def test_a_letter_to_no_named_contact_is_signed_yours_faithfully() -> None:
@@ -145,7 +145,7 @@ def test_the_text_of_stores_made_before_issue_5_still_renders() -> None:
            "Kind regards,\n{{ business_name }}")
     letter = render_letter("Your account with {{ business_name }}", old, sample_context())
     assert letter.subject == "Your account with Harbour & Finch Ltd"
-    assert "Our records show 2 invoice(s) totalling 120.00 GBP now due" in letter.body
+    assert "Our records show 2 invoice(s) totalling £120.00 now due" in letter.body
 
 
 def test_every_merge_field_can_be_used() -> None:
@@ -155,7 +155,7 @@ def test_every_merge_field_can_be_used() -> None:
              "{{ invoice.days_overdue }} {{ invoice.lateness }}\n{% endfor %}")
     letter = render_letter("{{ customer_name|upper }}", body, sample_context())
     assert letter.subject == "FENWICK LTD"
-    assert "INV-2 5 October 2026 4 November 2026 50.00 GBP 20.00 GBP 20 20 days overdue" in \
+    assert "INV-2 5 Oct 2026 4 Nov 2026 £50.00 £20.00 20 20 days overdue" in \
         letter.body
 
 
@@ -343,8 +343,8 @@ def test_a_tag_at_the_end_of_a_line_of_text_keeps_the_line_apart() -> None:
 # --- a valid template cannot write without end (issue 14) -----------------------------
 
 def invoice_lines(count: int) -> tuple[InvoiceLine, ...]:
-    return tuple(InvoiceLine(f"INV-{n}", "1 October 2026", "31 October 2026", "100.00 GBP",
-                             "100.00 GBP", 24, "24 days overdue") for n in range(count))
+    return tuple(InvoiceLine(f"INV-{n}", "1 Oct 2026", "31 Oct 2026", "£100.00",
+                             "£100.00", 24, "24 days overdue") for n in range(count))
 
 
 def test_a_letter_that_would_run_to_megabytes_is_stopped_naming_its_template() -> None:
@@ -378,7 +378,7 @@ def test_loops_that_write_nothing_stop_and_a_letter_of_thousands_of_invoices_doe
     letter = render_letter("{{ invoice_count }} invoices", body,
                            sample_context(invoices=invoice_lines(5_000), invoice_count=5_000))
     assert letter.subject == "5000 invoices"
-    assert letter.body.count(" due 31 October 2026: 100.00 GBP (24 days overdue)") == 5_000
+    assert letter.body.count(" due 31 Oct 2026: £100.00 (24 days overdue)") == 5_000
 
     idle = "{% for invoice in invoices %}{% endfor %}" * 400  # 400 loops over 300 invoices
     with pytest.raises(TemplateError) as caught:

@@ -518,4 +518,4 @@ def test_opening_another_store_with_unsaved_changes_asks_first(
 
 def test_the_letter_is_dated_the_business_s_today(qtbot, page):
     page.body_edit.setPlainText("Bristol, {{ letter_date }}")
-    wait_for_preview(qtbot, page, "letter", "Bristol, 24 November 2026")
+    wait_for_preview(qtbot, page, "letter", "Bristol, 24 Nov 2026")

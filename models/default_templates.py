@@ -1,0 +1,260 @@
+"""The default letters and e-mails, one per tone and channel, in every language Duly
+writes (``models.language.LANGUAGES``).
+
+Written as a good credit controller would: personal, plain and courteous, firm where
+the stage is firm. Each is assembled once, when a business starts (or when a store
+gains the languages), from the paragraphs below, each a message of the gettext
+catalogue so a translator renders it whole, merge fields and conditions included;
+the user then edits the whole text in the Templates area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from models.kinds import Channel
+from models.language import LANGUAGES, SOURCE_LANGUAGE, catalogue, translated
+from models.schema import LetterTemplate
+
+Translate = Callable[[str], str]
+TONES = ("friendly", "polite", "personal", "firm", "final")
+CHANNELS = ("email", "letter")
+# The name the business sees; one name links a template's versions in each language.
+TEMPLATE_NAMES = {(tone, channel): f"{tone.capitalize()} {channel}"
+                  for tone in TONES for channel in CHANNELS}
+
+
+def default_template(tone: str, channel: str, translate: Translate | None = None
+                     ) -> tuple[str, str]:
+    """The subject and text Duly starts with for a tone ("friendly" … "final") and a
+    channel ("email" or "letter"), in the language ``translate`` (a catalogue's
+    gettext) writes; English without one."""
+    _ = translate or _english
+    email = channel == Channel.EMAIL
+    subject = _subject(tone, _)
+    body = {"friendly": _friendly, "polite": _polite, "personal": _personal,
+            "firm": _firm, "final": _final}[tone](_, email)
+    return subject, body + _sign_off(tone, _, email)
+
+
+def _english(message: str) -> str:
+    return message
+
+
+def _subject(tone: str, _: Translate) -> str:
+    if tone == "friendly":
+        return _("{% if overdue_count %}A friendly reminder{% else %}Coming up for payment"
+                 "{% endif %}: your account {{ customer_code }} with {{ business_name }}")
+    if tone == "polite":
+        return _("{% if overdue_count %}Overdue payment{% else %}Payment due{% endif %}: "
+                 "your account {{ customer_code }} with {{ business_name }}")
+    if tone == "personal":
+        return _("Your account {{ customer_code }} with {{ business_name }}: can we talk?")
+    if tone == "firm":
+        return _("Payment required: overdue account {{ customer_code }} with "
+                 "{{ business_name }}")
+    return _("Final notice before further action: account {{ customer_code }} with "
+             "{{ business_name }}")
+
+
+def _dear(_: Translate) -> str:
+    return _("Dear {{ contact_name }},") + "\n\n"
+
+
+def _invoice_list(_: Translate) -> str:
+    return ("{% for invoice in invoices %}\n"
+            + _("  - Invoice {{ invoice.number }} of {{ invoice.issue_date }}, due "
+                "{{ invoice.due_date }}: {{ invoice.open }}{% if invoice.open != "
+                "invoice.amount %} still open of {{ invoice.amount }}{% endif %} "
+                "({{ invoice.lateness }})")
+            + "\n{% endfor %}\n")
+
+
+def _total(_: Translate) -> str:
+    return "\n" + _("Total: {{ total_due }}") + "\n"
+
+
+def _overdue_totals(_: Translate) -> str:
+    """What is overdue, and (only when some invoice is not overdue yet) what is due in
+    all: an invoice due on the letter's own day is never counted as overdue."""
+    return ("\n" + _("Total overdue: {{ total_overdue }}") + "\n"
+            "{% if total_overdue != total_due %}"
+            + _("Total due, with invoices not yet overdue: {{ total_due }}")
+            + "\n{% endif %}")
+
+
+def _extras(_: Translate) -> str:
+    return ("{% if early_payment_saving %}\n\n{{ early_payment_saving }}\n{% endif %}\n"
+            "{% if interest_and_charges %}\n\n"
+            + _("{{ interest_and_charges }} That brings the total now due to "
+                "{{ total_with_charges }}.")
+            + "\n{% endif %}\n")
+
+
+def _payment(_: Translate) -> str:
+    return ("{% if payment_details %}\n"
+            + _("Our bank details for payment:") + "\n{{ payment_details }}\n"
+            + _("Please quote your account number, {{ customer_code }}, so that we can match "
+                "your payment quickly.")
+            + "\n{% else %}\n"
+            + _("Please quote your account number, {{ customer_code }}, with your payment so "
+                "that we can match it quickly.")
+            + "\n{% endif %}\n")
+
+
+def _friendly(_: Translate, email: bool) -> str:
+    if email:
+        put_right = _("{% if overdue_count %}It may simply have slipped through; it happens "
+                      "to all of us. {% endif %}If anything on an invoice is not right, or "
+                      "you need a copy, just reply to this e-mail and we will put it right "
+                      "straight away.")
+        paid = _("If you have already paid, thank you, and please disregard this e-mail.")
+    else:
+        put_right = _("{% if overdue_count %}It may simply have slipped through; it happens "
+                      "to all of us. {% endif %}If anything on an invoice is not right, or "
+                      "you need a copy, just write to us and we will put it right straight "
+                      "away.")
+        paid = _("If you have already paid, thank you, and please disregard this letter.")
+    return (_dear(_) + "{% if overdue_count %}\n"
+            + _("I hope all is well with you. This is a friendly reminder that, according "
+                "to our records, the following on your account {{ customer_code }} is now "
+                "past its due date and we have not yet received payment:")
+            + "\n{% else %}\n"
+            + _("I hope all is well with you. As a courtesy, here is what falls due shortly "
+                "on your account {{ customer_code }}, in case it helps with your next "
+                "payment run:")
+            + "\n{% endif %}\n\n" + _invoice_list(_) + _total(_) + _extras(_)
+            + "\n" + put_right + "\n\n" + _payment(_) + "\n" + paid + "\n\n")
+
+
+def _polite(_: Translate, email: bool) -> str:
+    crossed = (_("If your payment has crossed with this e-mail, thank you, and please "
+                 "disregard it.") if email else
+               _("If your payment has crossed with this letter, thank you, and please "
+                 "disregard it."))
+    return (_dear(_) + "{% if overdue_count %}\n"
+            + _("We have not yet received payment for the following on your account "
+                "{{ customer_code }}, which is now overdue:")
+            + "\n{% else %}\n"
+            + _("A reminder that the following on your account {{ customer_code }} is now "
+                "due for payment:")
+            + "\n{% endif %}\n\n" + _invoice_list(_) + _total(_) + _extras(_) + "\n"
+            + _("Please arrange payment at your earliest convenience{% if next_step_date %}, "
+                "and in any case by {{ next_step_date }}{% endif %}. If something is holding "
+                "payment up, such as a query on an invoice or a question of timing, please "
+                "let us know now: we would much rather hear from you and find a way forward "
+                "together.")
+            + "\n\n" + _payment(_) + "\n" + crossed + "\n\n")
+
+
+def _personal(_: Translate, email: bool) -> str:
+    call = (_("I know there can be good reasons for a delay: a query about an invoice, a "
+              "change in who handles payments, or simply a difficult month. Whatever the "
+              "reason, please call me {% if business_phone %}on {{ business_phone }} "
+              "{% endif %}or reply to this e-mail{% if next_step_date %} by "
+              "{{ next_step_date }}{% endif %}. If paying the full amount at once is "
+              "difficult, we can agree a payment plan that works for both of us.")
+            if email else
+            _("I know there can be good reasons for a delay: a query about an invoice, a "
+              "change in who handles payments, or simply a difficult month. Whatever the "
+              "reason, please call me {% if business_phone %}on {{ business_phone }} "
+              "{% endif %}or write to us{% if next_step_date %} by {{ next_step_date }}"
+              "{% endif %}. If paying the full amount at once is difficult, we can agree a "
+              "payment plan that works for both of us."))
+    return (_dear(_)
+            + _("I am writing to you personally about your account {{ customer_code }}"
+                "{% if oldest_days_overdue %}, which has now been overdue for "
+                "{{ oldest_days_overdue }} days{% endif %}. We value working with "
+                "{{ customer_name }}, and I would like to resolve this with you directly "
+                "rather than send you more reminders.")
+            + "\n\n" + _("This is what is still open:") + "\n\n"
+            + _invoice_list(_) + _total(_) + _extras(_) + "\n" + call + "\n\n"
+            + _payment(_) + "\n" + _("I look forward to hearing from you.") + "\n\n")
+
+
+def _firm(_: Translate, email: bool) -> str:
+    pay = (_("Please pay the full amount {% if next_step_date %}by {{ next_step_date }}"
+             "{% else %}within 7 days of the date of this e-mail{% endif %}. {% if "
+             "next_step %}If payment has not reached us by then, we will {{ next_step }}."
+             "{% endif %}") if email else
+           _("Please pay the full amount {% if next_step_date %}by {{ next_step_date }}"
+             "{% else %}within 7 days of the date of this letter{% endif %}. {% if "
+             "next_step %}If payment has not reached us by then, we will {{ next_step }}."
+             "{% endif %}"))
+    return (_dear(_)
+            + _("Despite our earlier reminders, the following remains unpaid on your account "
+                "{{ customer_code }}{% if oldest_days_overdue %}, the oldest of it now "
+                "{{ oldest_days_overdue }} days overdue{% endif %}:")
+            + "\n\n" + _invoice_list(_) + _overdue_totals(_) + _extras(_) + "\n" + pay
+            + "\n\n"
+            + _("If you dispute any of these invoices, tell us at once which and why, so that "
+                "we can look into it. If you cannot pay in full, contact us {% if "
+                "business_phone %}on {{ business_phone }} {% endif %}before that date to "
+                "agree a payment plan: we would much rather settle this with you than take "
+                "further steps.")
+            + "\n\n" + _payment(_) + "\n")
+
+
+def _final(_: Translate, email: bool) -> str:
+    unless = (_("This is our final notice. Unless the full amount reaches us {% if "
+                "next_step_date %}by {{ next_step_date }}{% else %}within 7 days of the date "
+                "of this e-mail{% endif %}, we will {% if next_step %}{{ next_step }}{% else "
+                "%}pass the account to a debt collection agency{% endif %} without further "
+                "notice. That is a step we would much rather not take.") if email else
+              _("This is our final notice. Unless the full amount reaches us {% if "
+                "next_step_date %}by {{ next_step_date }}{% else %}within 7 days of the date "
+                "of this letter{% endif %}, we will {% if next_step %}{{ next_step }}{% else "
+                "%}pass the account to a debt collection agency{% endif %} without further "
+                "notice. That is a step we would much rather not take."))
+    return (_dear(_)
+            + _("We have already reminded you about the following, which remains unpaid on "
+                "your account {{ customer_code }}{% if oldest_days_overdue %}, the oldest of "
+                "it now {{ oldest_days_overdue }} days overdue{% endif %}:")
+            + "\n\n" + _invoice_list(_) + _overdue_totals(_) + _extras(_) + "\n" + unless
+            + "\n\n"
+            + _("If there is a reason we do not know about, such as a dispute over an invoice "
+                "or difficulty in paying, contact us {% if business_phone %}on "
+                "{{ business_phone }} {% endif %}before then. Even now, we are willing to "
+                "agree a payment plan if you get in touch.")
+            + "\n\n" + _payment(_) + "\n")
+
+
+def _sign_off(tone: str, _: Translate, email: bool) -> str:
+    if not email:
+        return (_("{% if contact_name == \"Sir or Madam\" %}Yours faithfully,{% else %}"
+                  "Yours sincerely,{% endif %}") + "\n\n{{ business_name }}\n")
+    greeting = (_("With best wishes,") if tone == "personal" else
+                _("Kind regards,") if tone in ("friendly", "polite") else _("Regards,"))
+    return (greeting + "\n{{ business_name }}\n"
+            "{% if business_phone %}\n{{ business_phone }}\n{% endif %}\n")
+
+
+def seed_default_templates(kinds: tuple[tuple[str, str], ...] = tuple(TEMPLATE_NAMES)
+                           ) -> dict[tuple[str, str], LetterTemplate]:
+    """Create the default templates of ``kinds`` (tone, channel) in each language Duly
+    writes, where the store lacks them (by name, channel and language); returns the
+    English ones by (tone, channel), for the default follow-up stages."""
+    english: dict[tuple[str, str], LetterTemplate] = {}
+    for language in (code for code in LANGUAGES if translated(code)):
+        translate = catalogue(language).gettext
+        for tone, channel in kinds:
+            name = TEMPLATE_NAMES[tone, channel]
+            row = LetterTemplate.get_or_none(
+                (LetterTemplate.name == name) & (LetterTemplate.channel == channel)
+                & (LetterTemplate.language == language))
+            if row is None:
+                subject, body = default_template(tone, channel, translate)
+                row = LetterTemplate.create(name=name, channel=channel, tone=tone,
+                                            language=language, subject=subject, body=body)
+            if language == SOURCE_LANGUAGE:
+                english[tone, channel] = row
+    return english
+
+
+def add_languages() -> None:
+    """Give each default template the business still has in English (by its name) its
+    versions in the languages it lacks: a store made before Duly wrote in them."""
+    english = {(row.name, row.channel) for row in LetterTemplate.select().where(
+        LetterTemplate.language == SOURCE_LANGUAGE)}
+    kept = tuple(key for key, name in TEMPLATE_NAMES.items() if (name, key[1]) in english)
+    seed_default_templates(kinds=kept)

@@ -1,0 +1,161 @@
+"""A document's language: its fixed words from a gettext catalogue, its dates, amounts,
+percentages and lists in the customer's locale from Babel's CLDR data.
+
+The catalogues are ``resources/locale/<language>/LC_MESSAGES/duly.po``, read as they
+are (a translator edits the ``.po`` file; nothing is compiled by hand). English is the
+source language and needs none. A word a catalogue lacks, or has only as fuzzy,
+prints in English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from models.money import exponent, from_minor
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "resources" / "locale"
+DOMAIN = "duly"
+SOURCE_LANGUAGE = "en"
+# The languages Duly writes letters in, its default templates included (issue 15).
+LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pl", "el", "bg", "no", "pt")
+# Codes a store may hold that CLDR files under another name: Norwegian is Bokmål.
+_CLDR_CODES = {"no": "nb"}
+# Where a language alone says nothing of the region, its home: English as written in
+# the UK (a US customer is still written to as in the US, from their country).
+_HOME_REGIONS = {"en": "GB", "pt": "PT", "no": "NO", "el": "GR", "bg": "BG"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker, so extraction finds it
+    """Mark words to translate where they are written, translated where they print."""
+    return message
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words and formats of one document: its language and the customer's locale."""
+
+    language: str
+    locale: Locale
+    catalogue: gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        """The message in the document's language (English when not translated)."""
+        return self.catalogue.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The singular or plural message for ``count``, as the language counts."""
+        return self.catalogue.ngettext(singular, plural, count)
+
+    def money(self, minor: int, currency: str) -> str:
+        """An amount with its currency as the locale writes it: "£1,234.50", "1.234,56 €"."""
+        return format_currency(from_minor(minor, currency), currency, locale=self.locale)
+
+    def amount(self, minor: int, currency: str) -> str:
+        """An amount without its currency (a heading names it): "1,234.50", "1.234,56"."""
+        places = exponent(currency)
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(from_minor(minor, currency), pattern, locale=self.locale)
+
+    def number(self, value: Decimal) -> str:
+        """A number as written exactly, in the locale's digits: "3.9452", "3,9452"."""
+        return format_decimal(value, locale=self.locale, decimal_quantization=False)
+
+    def date(self, day: dt.date) -> str:
+        """A day in the document's one date format: "24 Nov 2026", "24.11.2026"."""
+        return format_date(day, "medium", locale=self.locale)
+
+    def percent(self, rate: Decimal) -> str:
+        """A yearly rate with at least two decimals: "8.00%", "8,00 %", "12.125%"."""
+        exponent = rate.normalize().as_tuple().exponent
+        places = max(2, -exponent if isinstance(exponent, int) else 2)
+        pattern = self.locale.percent_formats[None].pattern
+        pattern = re.sub(r"0(?=[^0]*$)", "0." + "0" * places, pattern, count=1)
+        return format_percent(rate / 100, pattern, locale=self.locale,
+                              decimal_quantization=False)
+
+    def discount(self, percent: Decimal) -> str:
+        """A percentage as it stands, no decimals added: "2%", "2,5 %"."""
+        return format_percent(percent / 100, locale=self.locale, decimal_quantization=False)
+
+    def and_list(self, items: list[str]) -> str:
+        """ "A", "A and B", "A, B and C", as the language joins them."""
+        return format_list(items, locale=self.locale) if items else ""
+
+    def days(self, count: int) -> str:
+        """ "1 day", "15 days"."""
+        return self.ngettext("{count} day", "{count} days", count).format(count=count)
+
+
+def wording(language: str, country: str = "") -> Wording:
+    """The wording of a document in ``language`` (a code such as "de") for a reader in
+    ``country`` (two letters; "" for the language's home): German for Austria writes
+    dates and amounts as Austria does. An unknown language is written in English."""
+    return _wording(language.strip().lower() or SOURCE_LANGUAGE, country.strip().upper())
+
+
+
+@functools.lru_cache(maxsize=128)
+def _wording(language: str, country: str) -> Wording:
+    locale = _locale(language, country)
+    if locale is None:
+        language, locale = SOURCE_LANGUAGE, _locale(SOURCE_LANGUAGE, country)
+    assert locale is not None  # English is always there
+    return Wording(language, locale, catalogue(language))
+
+
+def _locale(language: str, country: str) -> Locale | None:
+    code = _CLDR_CODES.get(language, language)
+    for region in (country, _HOME_REGIONS.get(language, "")):
+        if region:
+            try:
+                return Locale.parse(f"{code}_{region}")
+            except (ValueError, UnknownLocaleError):
+                continue
+    try:
+        return Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+@functools.lru_cache(maxsize=32)
+def catalogue(language: str) -> gettext.NullTranslations:
+    """The language's catalogue, read from its ``.po`` file; English words without one."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == SOURCE_LANGUAGE or not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as source:
+        messages = read_po(source, locale=_CLDR_CODES.get(language, language))
+    compiled = io.BytesIO()
+    write_mo(compiled, messages)  # fuzzy entries are left out: they print in English
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def translated(language: str) -> bool:
+    """Whether Duly has the language's words (English, or a catalogue for it)."""
+    return language == SOURCE_LANGUAGE or (
+        LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+
+
+def language_name(code: str, in_language: str = SOURCE_LANGUAGE) -> str:
+    """A language code in words: "fr" is "French" (CLDR's names)."""
+    try:
+        name = Locale.parse(_CLDR_CODES.get(code, code)).get_display_name(
+            _CLDR_CODES.get(in_language, in_language))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return str(name) if name else code
