@@ -54,6 +54,10 @@ def seed_defaults(currency: str) -> None:
                         fixed_compensation=True)
     CreditPolicy.create(name="EU statutory late payment", regime="eu_statutory",
                         fixed_compensation=True)
+    CreditPolicy.create(name="German statutory late payment (BGB § 288)",
+                        regime="de_statutory", fixed_compensation=True)
+    CreditPolicy.create(name="French statutory late payment (L441-10)",
+                        regime="fr_statutory", fixed_compensation=True)
     seed_reference_rates()
     templates = seed_default_templates()
     for policy_name, (description, stages) in _POLICIES.items():

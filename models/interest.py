@@ -23,6 +23,9 @@ The regimes, from the customer's credit policy:
   reference rate on 1 January for January-June and on 1 July for
   July-December, plus 8 percentage points, so the rate changes while interest
   runs; fixed compensation of at least EUR 40.
+- ``de_statutory`` and ``fr_statutory``: member states whose law goes beyond the
+  Directive's minimum for business debts, each in :data:`NATIONAL_LAWS` with its
+  source: the rate of each half-year over its reference, and EUR 40.
 
 Functions without an ``invoice`` in their name are pure; :func:`invoice_interest`
 reads the store.
@@ -45,6 +48,7 @@ from models.language import N_
 from models.money import exponent, format_money, from_minor, round_to_minor
 from models.reference_rates import (
     BOE_BASE,
+    DE_BASE,
     ECB_MRO,
     MissingRate,
     rate_in_force,
@@ -59,7 +63,33 @@ EU_COMPENSATION_MINOR = 40_00  # EUR, the Directive's minimum (art. 6(1))
 UK_COMPENSATION_TIERS: tuple[tuple[int, int], ...] = ((1_000_00, 40_00), (10_000_00, 70_00))
 UK_COMPENSATION_TOP_MINOR = 100_00
 CONTRACTUAL = ("contractual_annual", "contractual_monthly")
-STATUTORY = ("uk_statutory", "eu_statutory")
+
+
+@dataclass(frozen=True)
+class NationalLaw:
+    """A member state's statutory interest on late business payments where its law goes
+    beyond Directive 2011/7/EU's minimum: the points over a reference rate taken on
+    the first day of each half-year, and the fixed compensation per invoice in EUR."""
+
+    series: str
+    margin: Decimal
+    compensation_minor: int
+    law: str  # as the interest's explanation names it
+
+
+NATIONAL_LAWS: dict[str, NationalLaw] = {
+    # Germany: BGB § 288(2), nine points over the base rate of § 247 for a debt where no
+    # consumer is party; § 288(5), a lump sum of EUR 40. The base rate changes on
+    # 1 January and 1 July (§ 247(1)).
+    "de_statutory": NationalLaw(DE_BASE, Decimal(9), 40_00, "BGB § 288(2)"),
+    # France: Code de commerce art. L441-10 II, the ECB's rate for its most recent main
+    # refinancing operation plus ten points, the rate in force on 1 January for the
+    # first half-year and on 1 July for the second; art. D441-5, a lump sum of EUR 40
+    # for recovery costs.
+    "fr_statutory": NationalLaw(ECB_MRO, Decimal(10), 40_00,
+                                "Code de commerce art. L441-10"),
+}
+STATUTORY = ("uk_statutory", "eu_statutory", *NATIONAL_LAWS)
 _MONTHS_IN_YEAR = 12
 
 
@@ -197,7 +227,8 @@ def compensation_for(regime: str, currency: str, debt_minor: int) -> int:
     Raises :class:`LedgerError` when the amount is set in another currency than
     the invoice's: Duly keeps no exchange rates, so it does not convert.
     """
-    wanted = {"uk_statutory": "GBP", "eu_statutory": "EUR"}.get(regime)
+    wanted = {"uk_statutory": "GBP", "eu_statutory": "EUR",
+              **{regime: "EUR" for regime in NATIONAL_LAWS}}.get(regime)
     if wanted is None:
         return 0
     if currency != wanted:
@@ -206,6 +237,8 @@ def compensation_for(regime: str, currency: str, debt_minor: int) -> int:
                                           f"and this invoice is in {currency}; Duly keeps no "
                                           f"exchange rates, so it does not convert it. Claim "
                                           f"it as a fee in {currency} instead.")
+    if regime in NATIONAL_LAWS:
+        return NATIONAL_LAWS[regime].compensation_minor
     return uk_compensation_minor(debt_minor) if wanted == "GBP" else EU_COMPENSATION_MINOR
 
 
@@ -322,6 +355,8 @@ class RunningInterest:
 _LAWS = {
     "uk_statutory": N_("the Late Payment of Commercial Debts (Interest) Act 1998"),
     "eu_statutory": N_("Directive 2011/7/EU on combating late payment"),
+    "de_statutory": N_("§ 288 of the German Civil Code (BGB)"),
+    "fr_statutory": N_("article L441-10 of the French Commercial Code"),
     "contractual_monthly": N_("our terms of payment"),
     "contractual_annual": N_("our terms of payment"),
 }
@@ -435,16 +470,19 @@ def _rates(regime: str, policy: CreditPolicy, invoice: Invoice, start: dt.date,
             f"the debt, simple, on actual days / 365, from the day after the due date "
             f"({short_date(invoice.due_date)}).")
         return [(start, base.rate_percent + STATUTORY_MARGIN)], words
-    series = eu_reference_series(invoice.currency)
+    national = NATIONAL_LAWS.get(regime)
+    series = national.series if national else eu_reference_series(invoice.currency)
+    margin = national.margin if national else STATUTORY_MARGIN
+    law = national.law if national else "Directive 2011/7/EU"
     starts = half_year_starts(start, end)
     references = [rate_in_force(series, first) for first in starts]
     used = "; ".join(f"{_pct(r.rate_percent)}% on {short_date(day)}"
                      for day, r in zip(starts, references, strict=True))
     words = (
-        f"Statutory interest under Directive 2011/7/EU: the {series_name(series)} on the "
-        f"first day of each half-year (1 January, 1 July) plus 8 points ({used}), simple, "
+        f"Statutory interest under {law}: the {series_name(series)} on the first day of "
+        f"each half-year (1 January, 1 July) plus {_pct(margin)} points ({used}), simple, "
         f"on actual days / 365, from the day after the due date ({short_date(invoice.due_date)}).")
-    return [(day, r.rate_percent + STATUTORY_MARGIN)
+    return [(day, r.rate_percent + margin)
             for day, r in zip(starts, references, strict=True)], words
 
 
@@ -469,7 +507,9 @@ def _compensation(regime: str, policy: CreditPolicy | None, invoice: Invoice, fi
             raise
         return 0, [f"Fixed compensation: none worked out. {refused.message}"]
     basis = ("the UK fixed sum for a debt of " + _uk_band(debt)
-             if regime == "uk_statutory" else "the EU minimum fixed sum per invoice")
+             if regime == "uk_statutory" else
+             f"the fixed sum per invoice under {NATIONAL_LAWS[regime].law}"
+             if regime in NATIONAL_LAWS else "the EU minimum fixed sum per invoice")
     return amount, [f"Fixed compensation: {format_money(amount, invoice.currency)}, {basis}."]
 
 

@@ -122,6 +122,8 @@ class Regime(Worded):
     CONTRACTUAL_MONTHLY = "contractual_monthly"
     UK_STATUTORY = "uk_statutory"
     EU_STATUTORY = "eu_statutory"
+    DE_STATUTORY = "de_statutory"
+    FR_STATUTORY = "fr_statutory"
 
 
 class Direction(StrEnum):
@@ -153,7 +155,10 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
              Regime.CONTRACTUAL_ANNUAL: "Contractual interest, a rate a year",
              Regime.CONTRACTUAL_MONTHLY: "Contractual interest, a rate a month",
              Regime.UK_STATUTORY: "UK statutory late-payment interest",
-             Regime.EU_STATUTORY: "EU statutory late-payment interest"},
+             Regime.EU_STATUTORY: "EU statutory late-payment interest",
+             Regime.DE_STATUTORY: "German statutory late-payment interest (BGB § 288)",
+             Regime.FR_STATUTORY: "French statutory late-payment interest (Code de commerce "
+                                  "L441-10)"},
     PromiseStatus: {PromiseStatus.OPEN: "Open", PromiseStatus.KEPT: "Kept",
                     PromiseStatus.BROKEN: "Broken", PromiseStatus.CANCELLED: "Cancelled"},
 }

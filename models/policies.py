@@ -26,7 +26,11 @@ from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import DEFAULT_POLICY_SETTING, default_policy_id
-from models.interest import DEFAULT_CREDIT_POLICY_SETTING, default_credit_policy_id
+from models.interest import (
+    DEFAULT_CREDIT_POLICY_SETTING,
+    STATUTORY,
+    default_credit_policy_id,
+)
 from models.kinds import Channel, Regime
 from models.reference_rates import ReferenceRateValue, reference_rates, series_name
 from models.schema import (
@@ -55,7 +59,6 @@ MAX_OFFSET_DAYS = 730
 
 STAGE_CHANNELS = tuple(Channel)
 CONTRACTUAL = (Regime.CONTRACTUAL_ANNUAL, Regime.CONTRACTUAL_MONTHLY)
-STATUTORY = (Regime.UK_STATUTORY, Regime.EU_STATUTORY)
 
 REGIME_RULES: dict[str, str] = {
     "none": "Nothing is charged for paying late.",
@@ -69,6 +72,12 @@ REGIME_RULES: dict[str, str] = {
     "eu_statutory": "Directive 2011/7/EU: the central bank's reference rate plus 8 points, "
                     "reset each half-year, from the day after the due date; fixed "
                     "compensation of at least EUR 40.",
+    "de_statutory": "Germany, BGB § 288: the base rate (§ 247) plus 9 points for debts "
+                    "between businesses, reset each half-year, from the day after the due "
+                    "date; a lump sum of EUR 40 per invoice.",
+    "fr_statutory": "France, Code de commerce L441-10: the ECB's main refinancing rate plus "
+                    "10 points, reset each half-year, from the day after the due date; a "
+                    "fixed sum of EUR 40 per invoice for recovery costs.",
 }
 """Each regime's rule in a sentence."""
 

@@ -26,10 +26,12 @@ from models.schema import ReferenceRate
 
 BOE_BASE = "BOE_BASE"
 ECB_MRO = "ECB_MRO"
+DE_BASE = "DE_BASIS"
 
 SERIES_NAMES: dict[str, str] = {
     BOE_BASE: "Bank of England base rate",
     ECB_MRO: "ECB main refinancing operations rate",
+    DE_BASE: "Basiszinssatz (German base rate, BGB § 247)",
 }
 
 _BOE_TABLE = ("Bank of England, Bank Rate history "
@@ -61,6 +63,16 @@ class MissingRate(LedgerError):
 def _boe(day: str, rate: str, decision: str) -> ReferenceRateValue:
     return ReferenceRateValue(BOE_BASE, dt.date.fromisoformat(day), Decimal(rate),
                               f"{_BOE_TABLE}; {decision}")
+
+
+_DE_TABLE = ("Deutsche Bundesbank, Basiszinssatz nach § 247 BGB, announced in the "
+             "Bundesanzeiger (https://www.bundesbank.de/de/bundesbank/organisation/"
+             "agb-und-regelungen/basiszinssatz-607820)")
+
+
+def _de(day: str, rate: str, note: str) -> ReferenceRateValue:
+    return ReferenceRateValue(DE_BASE, dt.date.fromisoformat(day), Decimal(rate),
+                              f"{_DE_TABLE}; {note}")
 
 
 def _ecb(day: str, rate: str, decision: str) -> ReferenceRateValue:
@@ -123,6 +135,19 @@ SHIPPED_RATES: tuple[ReferenceRateValue, ...] = (
     # January-June 2026 (the Governing Council left it unchanged on 18 Dec 2025).
     _ecb("2026-01-01", "2.15", "in force on 1 Jan 2026, left unchanged by the "
                                "Governing Council on 18 Dec 2025"),
+    # The German base rate moves only on 1 January and 1 July, by as many points as the
+    # ECB's main refinancing rate moved since its last change (BGB § 247(1)).
+    _de("2016-07-01", "-0.88", "from 1 Jul 2016, unchanged until 31 Dec 2022"),
+    _de("2023-01-01", "1.62", "from 1 Jan 2023"),
+    _de("2023-07-01", "3.12", "from 1 Jul 2023"),
+    _de("2024-01-01", "3.62", "from 1 Jan 2024"),
+    _de("2024-07-01", "3.37", "from 1 Jul 2024"),
+    _de("2025-01-01", "2.27", "from 1 Jan 2025"),
+    _de("2025-07-01", "1.27", "from 1 Jul 2025"),
+    # Not a change: the ECB's rate stood at 2.15% from 11 Jun 2025 to the end of 2025,
+    # so by § 247(1) the base rate is unchanged on 1 Jan 2026.
+    _de("2026-01-01", "1.27", "from 1 Jan 2026, unchanged (ECB rate unchanged since "
+                              "11 Jun 2025)"),
 )
 
 

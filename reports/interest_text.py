@@ -14,6 +14,8 @@ _REGIMES = {
     "contractual_monthly": "contractual interest, a monthly rate",
     "uk_statutory": "UK statutory (Late Payment of Commercial Debts (Interest) Act 1998)",
     "eu_statutory": "EU statutory (Directive 2011/7/EU)",
+    "de_statutory": "German statutory (BGB § 288(2))",
+    "fr_statutory": "French statutory (Code de commerce art. L441-10)",
 }
 
 

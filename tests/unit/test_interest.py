@@ -296,6 +296,50 @@ def test_eu_statutory_uses_the_rate_of_the_first_day_of_each_half_year(
     assert [p.days for p in calculation.periods] == [91, 184, 31]
 
 
+def test_german_business_debts_run_at_nine_points_over_the_base_rate_with_40_euros(
+        empty_store: db.Store) -> None:
+    # BGB § 288(2) and (5): base rate (§ 247) + 9 points, reset on 1 Jan and 1 Jul; EUR 40.
+    seed_reference_rates()
+    who = customer_on(policy("de_statutory", compensation=True), currency="EUR")
+    invoice = invoice_due(who, D(2025, 3, 31), 10_000_00, "DE-1")
+    calculation = invoice_interest(invoice, D(2025, 8, 31))
+    spring, summer = calculation.periods
+    # The base rate was 2.27% from 1 Jan 2025 and 1.27% from 1 Jul 2025.
+    assert (spring.start, spring.days, spring.rate_percent) == (D(2025, 4, 1), 91,
+                                                                 Decimal("11.27"))
+    assert (summer.start, summer.days, summer.rate_percent) == (D(2025, 7, 1), 62,
+                                                                 Decimal("10.27"))
+    exact_total = exact("10000", "11.27", 91) + exact("10000", "10.27", 62)  # 455.4257...
+    assert calculation.interest_minor == 455_43
+    assert abs(from_minor(455_43, "EUR") - exact_total) < Decimal("0.005")
+    assert calculation.compensation_minor == 40_00
+    assert "BGB § 288(2)" in calculation.description and "plus 9 points" in calculation.description
+
+
+def test_french_business_debts_run_at_ten_points_over_the_ecb_rate_with_40_euros(
+        empty_store: db.Store) -> None:
+    # Code de commerce L441-10 II: the ECB's rate in force on 1 Jan / 1 Jul + 10 points;
+    # D441-5: EUR 40 for recovery costs.
+    seed_reference_rates()
+    who = customer_on(policy("fr_statutory", compensation=True), currency="EUR")
+    invoice = invoice_due(who, D(2025, 3, 31), 10_000_00, "FR-1")
+    calculation = invoice_interest(invoice, D(2025, 8, 31))
+    # 3.15% on 1 Jan 2025 (from 18 Dec 2024), 2.15% on 1 Jul 2025 (from 11 Jun 2025).
+    assert [(p.start, p.days, p.rate_percent) for p in calculation.periods] == [
+        (D(2025, 4, 1), 91, Decimal("13.15")), (D(2025, 7, 1), 62, Decimal("12.15"))]
+    exact_total = exact("10000", "13.15", 91) + exact("10000", "12.15", 62)  # 534.2301...
+    assert calculation.interest_minor == 534_23
+    assert abs(from_minor(534_23, "EUR") - exact_total) < Decimal("0.005")
+    assert calculation.compensation_minor == 40_00
+    assert "L441-10" in calculation.description and "plus 10 points" in calculation.description
+
+
+def test_a_national_regime_is_claimed_only_in_euros(empty_store: db.Store) -> None:
+    with pytest.raises(LedgerError, match="set in EUR"):
+        compensation_for("de_statutory", "GBP", 5_000_00)
+    assert compensation_for("fr_statutory", "EUR", 100_000_00) == 40_00
+
+
 def test_eu_statutory_in_another_currency_needs_that_currencys_reference_rate(
         empty_store: db.Store) -> None:
     seed_reference_rates()
@@ -426,8 +470,8 @@ def test_shipped_rates_are_cited_and_unique() -> None:
     keys = [(r.series, r.effective_from) for r in SHIPPED_RATES]
     assert len(keys) == len(set(keys))
     for rate in SHIPPED_RATES:
-        assert rate.series in (BOE_BASE, ECB_MRO)
-        bank = "Bank of England" if rate.series == BOE_BASE else "ECB"
+        bank = {BOE_BASE: "Bank of England", ECB_MRO: "ECB",
+                "DE_BASIS": "Deutsche Bundesbank"}[rate.series]
         assert rate.source.startswith(bank) and "https://" in rate.source
 
 
