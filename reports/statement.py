@@ -332,16 +332,21 @@ def aging_labels(words: Wording) -> tuple[str, ...]:
 
 
 def document_table(rows: list[list[Any]], widths: Sequence[float], width: float, *,
-                   money_from: int, label_span: int, wrapping: int) -> Table:
+                   money_from: int, label_span: int, wrapping: Sequence[int]) -> Table:
     """A table of documents ``width`` wide, its columns in the proportions of
     ``widths``: a shaded header repeated on every page,
     zebra rows, amounts right-aligned from column ``money_from`` on, and a bold
     bottom line whose label spans the first ``label_span`` columns. Text in column
-    ``wrapping`` too wide for it wraps."""
+    ``wrapping`` too wide for it wraps (a document's kind in another language, a long
+    payment reference)."""
     scale = width / sum(widths)
-    column = widths[wrapping] * scale - 6  # less the cell's padding, 3 pt each side
-    for row in rows[1:-1]:
-        row[wrapping] = _wrapped(row[wrapping], column)
+    for index in wrapping:
+        column = widths[index] * scale - 6  # less the cell's padding, 3 pt each side
+        for row in rows[1:-1]:
+            if any(cell for at, cell in enumerate(row) if at != index):  # not a lone line
+                row[index] = _wrapped(row[index], column)
+    rows[0] = [_heading_lines(title, w * scale - 6) for title, w in zip(rows[0], widths,
+                                                                        strict=True)]
     table = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -363,6 +368,10 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
     # documents' amounts, side by side, must fit their columns.
     columns = [w * scale for w in widths]
     commands += _fitting(rows, columns, money_from, (1, len(rows) - 2), 8, REGULAR)
+    # So do dates, which some locales write long ("17.11.2026 г."): they shrink too.
+    commands += [command for command in _fitting(rows, columns, 0, (1, len(rows) - 2), 8,
+                                                 REGULAR)
+                 if command[1][0] < money_from and command[1][0] not in wrapping]
     table.setStyle(TableStyle(commands))
     return table
 
@@ -386,6 +395,12 @@ def _fitting(rows: list[list[Any]], columns: Sequence[float], first_column: int,
     return commands
 
 
+def _heading_lines(title: str, width: float) -> str:
+    """A column heading broken into lines that fit its column (its own breaks kept)."""
+    return "\n".join(line for part in title.split("\n")
+                     for line in wrap_lines(part, BOLD, 7.5, width))
+
+
 def _wrapped(text: str, width: float) -> str | Paragraph:
     """The text as it is when it fits on one line (so it lines up with the rest of the
     row), else as a paragraph that wraps."""
@@ -399,7 +414,10 @@ def summary_table(header: Sequence[str], values: Sequence[str], width: float) ->
     last one (the total) wider and in bold."""
     share = width / (len(header) + 0.5)
     columns = [share] * (len(header) - 1) + [share * 1.5]
-    rows = [list(header), list(values)]
+    # A heading wider than its column breaks into lines (German runs long).
+    titles = [_heading_lines(title, room - 6) for title, room in zip(header, columns,
+                                                                   strict=True)]
+    rows = [titles, list(values)]
     table = Table(rows, colWidths=columns, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -681,7 +699,7 @@ class _OpenItemRenderer(StatementRenderer):
         label, total = self.bottom_line()
         rows.append([label, "", "", "", "", "", total, ""])
         return document_table(rows, (28, 27, 19, 19, 22, 20, 22, 15), width, money_from=4,
-                              label_span=6, wrapping=1)
+                              label_span=6, wrapping=(0, 1))
 
     def _aging_table(self, width: float) -> Table:
         data, say = self.data, self.words.gettext
