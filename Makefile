@@ -17,7 +17,7 @@ RUN_DEBS  := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
 TEST_DEBS := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
              libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring fuse3 libfuse2
 
-.PHONY: run test lint bench clean debs-run debs-test
+.PHONY: run test lint bench messages clean debs-run debs-test
 
 run: debs-run $(STAMP)
 	$(PY) main.py
@@ -33,6 +33,14 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m tests.benchmarks
+
+# After changing a word the documents print: the template of the catalogues, then each
+# language's catalogue brought up to it (new words untranslated, for the translator).
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -k say \
+	  --project=Duly --copyright-holder=Duly -o resources/locale/duly.pot models reports
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -D duly \
+	  -i resources/locale/duly.pot -d resources/locale
 
 $(STAMP): setup.cfg
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
