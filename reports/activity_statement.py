@@ -207,7 +207,7 @@ class _ActivityRenderer(StatementRenderer):
         rows.append([say("{balance} on {date}").format(balance=label,
                                                        date=words.date(data.end)),
                      "", "", "", "", "", closing])
-        table = document_table(rows, (19, 27, 36, 19, 21, 21, 25), width, money_from=4,
+        table = document_table(rows, (21, 26, 33, 21, 21, 21, 25), width, money_from=4,
                                label_span=6, wrapping=(1, 2))
         table.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.4, INK)]))
         return table

@@ -32,7 +32,7 @@ from reports.activity_statement import (
     render_activity_statement,
 )
 from reports.page import address_window, numbered_canvas
-from reports.statement import money_cell, statement_data
+from reports.statement import StatementHeading, money_cell, statement_data
 from tests.conftest import DEMO_TODAY
 from tests.unit.ledger_helpers import customer
 from tests.unit.test_statement import read_back
@@ -242,7 +242,7 @@ def test_the_address_lies_inside_the_envelope_window(demo_store: db.Store, size:
         page_size=size)
     _, placed = read_back(data, render_activity_statement)[0]
     window = address_window(size)
-    for line in [data.customer_name, f"Attn. {data.contact_name}",
+    for line in [data.customer_name, attention(data),
                  *data.customer_address.splitlines()]:
         x, y = next((x, y) for x, y, piece in placed if piece == line)
         assert window.contains(x, y) and window.contains(x, y + 10), (line, x, y, window)
@@ -337,3 +337,8 @@ def test_the_running_head_never_overprints_the_business_name(empty_store: db.Sto
         assert left + stringWidth(name, BOLD, 9) < right, running  # a gap between them
         assert running.startswith("Account activity for Ødegård") and "…" in running
         assert running.endswith("(C00001), from 1 Oct 2026 to 31 Oct 2026"), running
+
+
+def attention(data: StatementHeading) -> str:
+    """The contact's line of the address, in the customer's language ("Attn. …")."""
+    return data.words.gettext("Attn. {contact}").format(contact=data.contact_name)

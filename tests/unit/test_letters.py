@@ -110,11 +110,12 @@ def test_a_letter_shows_every_invoice_in_a_table_with_the_total(demo_store: db.S
         assert data.words.amount(line.amount_minor, data.currency).replace("\xa0", " ") in text
     total = data.words.money(data.total_minor, data.currency).replace("\xa0", " ")
     assert data.total_minor == action.total_minor and total in text
-    assert "Invoice" in text and "Days" in text  # the table's header
-    assert "- Invoice" not in text  # the template's list gave way to the table
-    assert text.count("Total overdue") == 1  # and its total line to the table's total row
-    assert data.subject in text and "FINAL NOTICE" in text
-    assert "Yours sincerely," in text and "Page 1 of 1" in text
+    say = data.words.gettext  # the customer's language (French, for this one)
+    assert say("Invoice") in text and say("Issued") in text  # the table's header
+    assert f"- {say('Invoice')}" not in text  # the template's list gave way to the table
+    assert text.count(say("Total overdue")) == 1  # its total line to the table's total row
+    assert data.subject in text and say("FINAL NOTICE") in text
+    assert say("Page {page} of {pages}").format(page=1, pages=1) in text
 
 
 def test_the_body_keeps_its_words_around_the_table() -> None:
@@ -318,7 +319,9 @@ def test_due_letters_are_recorded_once_and_printed_after_a_summary(
             str(len(action.invoices)), format_money(action.total_minor, action.currency),
             str(printed.first_page)]
         first = pages[printed.first_page - 1][0]
-        assert action.customer_name in first and f"Page 1 of {printed.pages}" in first
+        # The footer in the customer's language: "Page 1 of 2", "Page 1 sur 2"...
+        assert action.customer_name in first and re.search(rf" 1 \S+ {printed.pages}\n",
+                                                           first)
         assert all(i.number in first for i in action.invoices)
     # The same day again: every letter is recorded as sent, nothing is printed.
     again = print_due_letters(DEMO_TODAY, folder / "again.pdf", now=NOW)
@@ -442,7 +445,8 @@ def test_a_summary_longer_than_a_page_moves_the_letters_on(empty_store: db.Store
     assert summary_pages == 2 and "Page 2 of 2" in pages[1][0]
     for printed in result.printed:
         first = pages[printed.first_page - 1][0]
-        assert printed.customer_name in first and "Page 1 of 1" in first
+        # "Page 1 of 1", "Page 1 sur 1", "Σελίδα 1 από 1": each in its customer's language
+        assert printed.customer_name in first and re.search(r" 1 \S+ 1\n", first)
         listed = next(placed for _, placed in pages[:summary_pages]
                       if any(piece == printed.customer_name for _, _, piece in placed))
         assert row_of(listed, printed.customer_name)[-1] == str(printed.first_page)

@@ -54,7 +54,9 @@ def test_a_statement_lists_every_open_invoice_and_the_total_the_account_shows(
     total = data.words.money(data.total_minor, data.currency).replace("\xa0", " ")
     assert text.count(total) >= 3  # info, table, slip
     last = len(pages)
-    assert "Remittance advice" in pages[-1] and f"Page {last} of {last}" in pages[-1]
+    say = data.words.gettext
+    assert say("Remittance advice") in pages[-1]
+    assert say("Page {page} of {pages}").format(page=last, pages=last) in pages[-1]
 
 
 def test_every_demo_statement_totals_to_the_account_balance(demo_store: db.Store) -> None:
@@ -114,7 +116,7 @@ def test_the_whole_address_block_lies_inside_the_window(demo_store: db.Store,
                                               today=DEMO_TODAY), page_size=size)
     _, placed = read_back(data)[0]
     window = address_window(size)
-    address = [data.customer_name, f"Attn. {data.contact_name}",
+    address = [data.customer_name, attention(data),
                *data.customer_address.splitlines()]
     for line in address:
         # The first place it is drawn (the remittance slip repeats the name).
@@ -519,3 +521,8 @@ def test_a_rate_missing_for_accrued_interest_is_the_users_warning_not_the_custom
     assert any("30 Jun 2026" in w for w in data.warnings)
     text = "".join(page for page, _ in read_back(data))
     assert "Settings" not in text
+
+
+def attention(data: StatementHeading) -> str:
+    """The contact's line of the address, in the customer's language ("Attn. …")."""
+    return data.words.gettext("Attn. {contact}").format(contact=data.contact_name)

@@ -149,7 +149,9 @@ def test_a_v1_store_is_migrated_keeping_every_row_and_a_backup(tmp_path: Path) -
     assert after_rows["reference_rate"] >= before_rows["reference_rate"]
     # ... and the setting of the write tokens (models.wal) is the one row more.
     assert after_rows["setting"] == before_rows["setting"] + 1
-    grown = ("reference_rate", "setting")
+    # ... and v13 the default templates in each language Duly writes, beside the English.
+    assert after_rows["letter_template"] > before_rows["letter_template"]
+    grown = ("reference_rate", "setting", "letter_template")
     kept = {table: after_rows[table] for table in before_rows if table not in grown}
     assert kept == {t: n for t, n in before_rows.items() if t not in grown}
     assert store.backup_path is not None and store.backup_path.exists()

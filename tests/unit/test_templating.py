@@ -59,14 +59,14 @@ def refusal(body: str, subject: str = "Your account") -> TemplateError:
 # --- the default templates ------------------------------------------------------
 
 def test_every_default_renders_for_every_demo_customer(demo_store: db.Store) -> None:
-    templates = list(LetterTemplate.select())
+    templates = list(LetterTemplate.select().where(LetterTemplate.language == "en"))
     assert {(t.tone, t.channel) for t in templates} == {(t, c) for t in TONES for c in CHANNELS}
     rendered = 0
     for customer in Customer.select():
         open_ids = [r.id for r in customer_invoices(customer.id, DEMO_TODAY) if r.open_minor]
         context = letter_context(customer.id, open_ids, DEMO_TODAY, stage_name="Final notice",
                                  next_step="refer the account to a collection agency",
-                                 next_step_on=DEMO_TODAY.replace(day=30))
+                                 next_step_on=DEMO_TODAY.replace(day=30), language="en")
         for template in templates:
             letter = render_letter(template.subject, template.body, context)
             assert letter.body.startswith(f"Dear {context.contact_name},\n\n")
@@ -428,7 +428,7 @@ def test_rendering_never_raises_anything_but_a_template_error(body: str, subject
 # --- the Templates area's store ---------------------------------------------------
 
 def test_the_defaults_are_listed_with_the_stages_that_send_them(empty_store: db.Store) -> None:
-    rows = {(r.name, r.channel): r for r in template_list()}
+    rows = {(r.name, r.channel): r for r in template_list() if r.language == "en"}
     assert len(rows) == 10
     assert rows[("Friendly email", "email")].used_by == (
         "Gentle: Friendly reminder", "Gentle: Second reminder", "Standard: Courtesy reminder",
@@ -486,8 +486,8 @@ def test_a_second_template_of_the_same_name_channel_and_language_is_refused(
     assert caught.value.message == ("There is already a letter template called “Firm letter” "
                                     "in this language; choose another name.")
     assert save_template(None, name="Firm letter", channel="letter", tone="firm",
-                         language="de", subject="", body="Bitte zahlen.")
-    other = next(r for r in template_list() if r.name == "Polite email")
+                         language="fi", subject="", body="Maksakaa.")
+    other = next(r for r in template_list() if r.name == "Polite email" and r.language == "en")
     with pytest.raises(LedgerError, match="already an e-mail template called “Friendly email”"):
         save_template(other.id, name="Friendly email", channel="email", tone="polite",
                       language="en", subject="", body="Pay.")
@@ -510,7 +510,7 @@ def test_a_template_needs_a_name_a_channel_a_tone_a_language_and_a_text(
 
 
 def test_preview_fills_in_a_template_for_a_demo_customer(demo_store: db.Store) -> None:
-    template = next(r for r in template_list() if r.name == "Firm letter")
+    template = next(r for r in template_list() if r.name == "Firm letter" and r.language == "en")
     customer = Customer.get(Customer.name == "Łukaszewski S.A.")
     letter = preview(template.id, customer.id, DEMO_TODAY)
     assert letter.subject == ("Payment required: overdue account C00047 with "
