@@ -46,7 +46,7 @@ from models.schema import (
     Setting,
     StageExecution,
 )
-from models.template_store import TONES, TemplateRow, template_list
+from models.template_store import TONES, TemplateRow, stage_templates
 
 """The Setting holding the credit policy of customers who have none of their own."""
 
@@ -381,7 +381,7 @@ def policy_settings() -> PolicySettings:
         currency=business.currency if business is not None else "EUR",
         payment_terms=tuple(payment_terms_list()), credit_policies=tuple(credit_policies()),
         follow_up_policies=tuple(follow_up_policies()), reference_rates=tuple(rates),
-        templates=tuple(template_list()), default_followup_policy_id=followup_id,
+        templates=tuple(stage_templates()), default_followup_policy_id=followup_id,
         default_credit_policy_id=credit_id)
 
 

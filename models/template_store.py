@@ -11,7 +11,7 @@ from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
 from models.kinds import Channel, Tone
-from models.language import language_name
+from models.language import SOURCE_LANGUAGE, language_name
 from models.letter_context import letter_context, letter_invoice_ids
 from models.schema import Customer, FollowUpPolicy, FollowUpStage, LetterTemplate
 from models.templating import RenderedLetter, check_template, render_letter
@@ -46,23 +46,34 @@ class TemplateText:
 
 
 def template_list() -> list[TemplateRow]:
-    """Every template, by name, channel and language."""
-    used_by: dict[int, list[str]] = {}
-    stages = (FollowUpStage.select(FollowUpStage.template, FollowUpPolicy.name,
-                                   FollowUpStage.name)
-              .join(FollowUpPolicy)
-              .where(FollowUpStage.template.is_null(False))
+    """Every template, by name, channel and language. A stage sends a template in the
+    customer's language (:func:`template_for`), so each language's version of it lists
+    the stages that send the template."""
+    used_by: dict[tuple[str, str], list[str]] = {}
+    stages = (FollowUpStage.select(LetterTemplate.name, LetterTemplate.channel,
+                                   FollowUpPolicy.name, FollowUpStage.name)
+              .join(FollowUpPolicy).switch(FollowUpStage).join(LetterTemplate)
               .order_by(FollowUpPolicy.name, FollowUpStage.position))
-    for template_id, policy, stage in stages.tuples():
-        used_by.setdefault(template_id, []).append(f"{policy}: {stage}")
+    for name, channel, policy, stage in stages.tuples():
+        used_by.setdefault((name, channel), []).append(f"{policy}: {stage}")
     query = (LetterTemplate.select(LetterTemplate.id, LetterTemplate.name,
                                    LetterTemplate.channel, LetterTemplate.tone,
                                    LetterTemplate.language)
              .order_by(pw.fn.LOWER(LetterTemplate.name), LetterTemplate.channel,
-                       LetterTemplate.language))
+                       LetterTemplate.language != SOURCE_LANGUAGE, LetterTemplate.language))
     return [TemplateRow(id=t_id, name=name, channel=channel, tone=tone, language=language,
-                        used_by=tuple(used_by.get(t_id, ())))
+                        used_by=tuple(used_by.get((name, channel), ())))
             for t_id, name, channel, tone, language in query.tuples()]
+
+
+def stage_templates() -> list[TemplateRow]:
+    """The templates a follow-up stage can send, one by name and channel: the version
+    first written (the business's own; each customer gets theirs in their language)."""
+    first: dict[tuple[str, str], TemplateRow] = {}
+    for row in sorted(template_list(), key=lambda r: r.id):
+        first.setdefault((row.name, row.channel), row)
+    chosen = {row.id for row in first.values()}
+    return [row for row in template_list() if row.id in chosen]
 
 
 def template_text(template_id: int) -> TemplateText:

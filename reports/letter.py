@@ -319,11 +319,17 @@ def body_layout(body: str, numbers: Sequence[str], totals: Sequence[str]) -> Bod
     while (following := next((i for i, line in enumerate(after) if line.strip()), None)) \
             is not None:
         match = _TOTAL_LINE.match(after[following])
-        if not (match and match.group(2) in totals):
+        # Spaces compared as spaces: a text edited in the window comes back with its
+        # no-break spaces ("1 234,56 €") made plain (QTextEdit.toPlainText does so).
+        if not (match and _spaced(match.group(2)) in {_spaced(t) for t in totals}):
             break
         label = label or match.group(1).strip()
         after = after[following + 1:]
     return BodyLayout(tuple(_paragraphs(lines[:start])), tuple(_paragraphs(after)), label)
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _invoice_run(lines: list[str], numbers: Sequence[str]) -> tuple[int, int] | None:

@@ -618,3 +618,12 @@ def test_a_letter_claiming_interest_says_it_keeps_running_by_the_day_under_the_l
         "under the Late Payment of Commercial Debts (Interest) Act 1998.")
     [(text, _)] = read_back(data)
     assert "£3.22 a day" in " ".join(text.split())
+
+
+def test_a_total_line_edited_in_the_window_still_becomes_the_table_s_total_row() -> None:
+    # The review dialog gives its text back with plain spaces where the amounts had
+    # no-break ones (French "1 234,56 €").
+    body = ("Bonjour,\n\nVoici :\n\n  - Facture F-1 : 1 234,56 €\n\n"
+            "Total échu : 1 234,56 €\n\nMerci.")
+    layout = body_layout(body, ["F-1"], ("1\u202f234,56\xa0€",))
+    assert layout.total_label == "Total échu" and layout.after == ("Merci.",)

@@ -1,4 +1,5 @@
-"""The Templates area's list: each template's name, channel, tone and the stages that send it.
+"""The Templates area's list: each template's name, language, channel, tone and the stages
+that send it (in every language: a customer gets the version in theirs).
 
 The row being edited with changes not yet saved is marked with a bullet, and a
 new template not yet saved stands in the list as a draft row (``DRAFT_ID``).
@@ -12,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont
 
 from models.kinds import Channel
+from models.language import language_name
 from ui.common.rows_model import DISPLAY, QUIET, TOOLTIP, Column, Paint, RowsModel
 
 DRAFT_ID = 0
@@ -40,9 +42,10 @@ def used_by_tooltip(used_by: tuple[str, ...]) -> str:
 class TemplatesModel(RowsModel):
     """The templates (``TemplateRow``), with the one holding unsaved changes marked."""
 
-    NAME, CHANNEL, TONE, USED_BY = range(4)
+    NAME, LANGUAGE, CHANNEL, TONE, USED_BY = range(5)
     columns = (
         Column("Name", lambda r: r.name, lambda r: r.name.casefold()),
+        Column("Language", lambda r: language_name(r.language), lambda r: r.language),
         Column("Channel", lambda r: channel_text(r.channel), lambda r: r.channel),
         Column("Tone", lambda r: r.tone.capitalize(), lambda r: r.tone),
         Column("Used by", lambda r: used_by_text(r.used_by), lambda r: len(r.used_by),

@@ -103,10 +103,14 @@ def test_the_list_shows_each_template_with_its_channel_tone_and_stages(page):
     model = page.model
     firm = template_named("Firm letter")
     position = model.position_of(firm)
-    cells = [model.index(position, column).data() for column in range(4)]
-    assert cells == ["Firm letter", "Letter", "Firm", "3 stages"]
+    cells = [model.index(position, column).data() for column in range(5)]
+    assert cells == ["Firm letter", "English", "Letter", "Firm", "3 stages"]
     tooltip = model.index(position, TemplatesModel.USED_BY).data(Qt.ItemDataRole.ToolTipRole)
     assert "Standard: Final notice" in tooltip
+    # Its French version is what the same stages send a customer in French.
+    french = next(r.id for r in rows if r.name == "Firm letter" and r.language == "fr")
+    cells = [model.index(model.position_of(french), column).data() for column in range(5)]
+    assert cells == ["Firm letter", "French", "Letter", "Firm", "3 stages"]
     unused = model.position_of(template_named("Polite letter"))
     assert model.index(unused, TemplatesModel.USED_BY).data() == "Not used"
     # The first template is in the editor, and selected.
@@ -436,7 +440,7 @@ def test_the_templates_area_is_built_when_first_shown(open_window, demo_file, qt
     page = window.pages.widget(index)
     assert isinstance(page, TemplatesPage) and page.isVisible()
     qtbot.waitUntil(lambda: page.preview.showing() == "letter", timeout=LOAD_TIMEOUT_MS)
-    assert len(page.templates()) == 10
+    assert len({(t.name, t.channel) for t in page.templates()}) == 10  # in each language
     assert window.area_menu("templates").isEnabled()
     assert window.area_menu("templates").actions() == page.actions_for_menu()
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QMessageBox
 
+from models.action_letters import draft_for
 from models.followup import due_action
 from models.ledger import InvoiceDraft, add_invoice, record_payment
 from models.money import format_money
@@ -159,8 +160,11 @@ def test_enter_reviews_a_reminder_while_ctrl_return_still_opens_its_customer(qtb
     assert [i.number for i in dialog.invoices.rows()] == [i.number for i in action.invoices]
     assert dialog.total_label.text().endswith(format_money(action.total_minor, action.currency))
     assert dialog.warnings() == ""
-    assert dialog.subject().startswith("Final notice")
-    assert dialog.text().startswith("Dear ")
+    # Written in the customer's language (French for this one), as the stage sends it.
+    draft = draft_for(action, DEMO_TODAY)
+    assert draft.language != "en" and draft.language_note == ""
+    assert dialog.subject() == draft.subject
+    assert dialog.text().startswith(draft.text.split("\n\n")[0])  # its greeting
     dialog.reject()
     assert listed(page, item)
 
