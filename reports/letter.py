@@ -369,7 +369,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 def _table_position(paragraphs: list[str]) -> int:
     """After the paragraph that follows the salutation (a short first line ending in a
-    comma, as "Dear Ms Hughes," or "Sehr geehrte Damen und Herren,"); else after the
+    comma or a colon, as "Dear Ms Hughes," or "Estimado/a señor/a:"); else after the
     first paragraph."""
     if paragraphs and _salutation(paragraphs[0]) and len(paragraphs) > 1:
         return 2
@@ -378,7 +378,8 @@ def _table_position(paragraphs: list[str]) -> int:
 
 def _salutation(paragraph: str) -> bool:
     text = paragraph.strip()
-    return "\n" not in text and text.endswith(",") and len(text) <= _SALUTATION_MAX_CHARS
+    # A comma in most languages; a colon in Spanish ("Estimado/a señor/a:").
+    return "\n" not in text and text.endswith((",", ":")) and len(text) <= _SALUTATION_MAX_CHARS
 
 
 def _sign_off(paragraphs: Sequence[str], business_name: str) -> tuple[int, int] | None:

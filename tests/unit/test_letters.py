@@ -627,3 +627,9 @@ def test_a_total_line_edited_in_the_window_still_becomes_the_table_s_total_row()
             "Total échu : 1 234,56 €\n\nMerci.")
     layout = body_layout(body, ["F-1"], ("1\u202f234,56\xa0€",))
     assert layout.total_label == "Total échu" and layout.after == ("Merci.",)
+
+
+def test_a_spanish_salutation_ends_in_a_colon_and_the_table_follows_the_opening() -> None:
+    body = "Estimado/a señor/a:\n\nLe escribimos por su cuenta.\n\nAtentamente,\n\nAcme"
+    layout = body_layout(body, ["F-1"], ())
+    assert layout.before == ("Estimado/a señor/a:", "Le escribimos por su cuenta.")
