@@ -116,6 +116,7 @@ class CustomerListRow:
     balance_minor: int
     overdue_minor: int
     on_hold: bool
+    language: str = "en"  # the customer's, for a template's preview in it
 
 
 def customer_list(as_of: dt.date, *, today: dt.date | None = None) -> list[CustomerListRow]:
@@ -123,14 +124,15 @@ def customer_list(as_of: dt.date, *, today: dt.date | None = None) -> list[Custo
     figures = {(r.customer_id, r.currency): r
                for r in overdue_accounts(as_of, today=today, include_all=True)}
     rows = []
-    for customer_id, code, name, currency, on_hold in Customer.select(
+    for customer_id, code, name, currency, on_hold, language in Customer.select(
             Customer.id, Customer.code, Customer.name, Customer.currency,
-            Customer.on_hold).tuples():
+            Customer.on_hold, Customer.language).tuples():
         account = figures.get((customer_id, currency))
         rows.append(CustomerListRow(
             id=customer_id, code=code, name=name, currency=currency,
             balance_minor=account.balance_minor if account else 0,
-            overdue_minor=account.overdue_minor if account else 0, on_hold=on_hold))
+            overdue_minor=account.overdue_minor if account else 0, on_hold=on_hold,
+            language=language))
     rows.sort(key=lambda r: (r.name.casefold(), r.code))
     return rows
 

@@ -51,6 +51,7 @@ class TemplatePreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         """Build the preview, with no customers and nothing shown."""
         super().__init__(parent)
+        self._choices: list[CustomerListRow] = []
         self.customer_combo = QComboBox()
         self.customer_combo.setObjectName("previewCustomer")
         self.customer_combo.setAccessibleName("Preview for customer")
@@ -125,6 +126,7 @@ class TemplatePreview(QWidget):
         """
         keep = self.customer_id()
         choices = customer_choices(rows)
+        self._choices = choices
         blocked = self.customer_combo.blockSignals(True)
         self.customer_combo.clear()
         overdue_before = False
@@ -138,6 +140,16 @@ class TemplatePreview(QWidget):
         self.customer_combo.setCurrentIndex(position if position >= 0 else 0)
         self.customer_combo.blockSignals(blocked)
         self.customer_combo.setEnabled(bool(choices))
+
+    def prefer_language(self, language: str) -> None:
+        """Preview for a customer who reads ``language`` (the first such, overdue first),
+        unless the one chosen already does or none does."""
+        languages = {row.id: row.language for row in self._choices}
+        if languages.get(self.customer_id() or 0) == language:
+            return
+        match = next((row.id for row in self._choices if row.language == language), None)
+        if match is not None:
+            self.choose_customer(match)
 
     def customer_id(self) -> int | None:
         """The customer the preview is for, if any."""

@@ -432,12 +432,14 @@ class TemplatesPage(QWidget):
             return
         subject, body = self.subject_edit.text(), self.body_edit.toPlainText()
         customer_id, as_of = self.preview.customer_id(), self._today()
+        language = self.language_edit.text().strip().lower()
 
         def work(_progress: Progress) -> RenderedLetter | None:
             if customer_id is None:
                 check_template(subject, body)
                 return None
-            return preview((subject, body), customer_id, as_of)
+            # In the template's language, as a customer who reads it receives it.
+            return preview((subject, body), customer_id, as_of, language=language)
 
         self._tasks.run(work, on_success=lambda letter: self._on_preview_task_succeeded(
             letter, keep_place), on_failure=self._on_preview_task_failed,
@@ -511,6 +513,8 @@ class TemplatesPage(QWidget):
             widget.blockSignals(was)
         for edit in (self.name_edit, self.language_edit, self.subject_edit):
             edit.setCursorPosition(0)
+        # A template in French previews with a customer who reads French, if there is one.
+        self.preview.prefer_language(fields.language.strip().lower() or "en")
 
     def _update_used_by(self) -> None:
         used_by = next((row.used_by for row in self._rows if row.id == self._current), ())

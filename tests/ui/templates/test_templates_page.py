@@ -523,3 +523,19 @@ def test_opening_another_store_with_unsaved_changes_asks_first(
 def test_the_letter_is_dated_the_business_s_today(qtbot, page):
     page.body_edit.setPlainText("Bristol, {{ letter_date }}")
     wait_for_preview(qtbot, page, "letter", "Bristol, 24 Nov 2026")
+
+
+def test_a_template_in_french_previews_for_a_french_customer_in_french(qtbot, page):
+    french = next(r.id for r in template_list()
+                  if r.name == "Firm letter" and r.language == "fr")
+    click_template(qtbot, page, french)
+    readers = {row.id for row in customer_list(DEMO_TODAY) if row.language == "fr"}
+    qtbot.waitUntil(lambda: page.preview.customer_id() in readers, timeout=LOAD_TIMEOUT_MS)
+    # Its dates and lateness in French too, not only its words.
+    wait_for_preview(qtbot, page, "letter", "jours de retard)")
+    assert "Total échu" in page.preview.text() and " nov. 2026" in page.preview.text()
+    # Chosen by hand, an English reader still gets the French text as written.
+    english = next(row.id for row in customer_choices(customer_list(DEMO_TODAY))
+                   if row.language == "en" and row.overdue_minor > 0)
+    page.preview.choose_customer(english)
+    wait_for_preview(qtbot, page, "letter", "Total échu")
