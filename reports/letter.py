@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from babel.dates import format_interval
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -486,9 +487,13 @@ class _LetterRenderer(DocumentRenderer):
                 (say("Account"), data.customer_code)]
         if data.reference:
             rows.append((say("Our reference"), data.reference))
-        table = Table([[Paragraph(escape(k), self.style["small"]),
+        # As wide as the longest label in the letter's language ("Kundenummer"), at least 20 mm.
+        small = self.style["small"]
+        labels = max(20 * mm, max(stringWidth(k, small.fontName, small.fontSize)
+                                  for k, _ in rows) + 3 * mm)
+        table = Table([[Paragraph(escape(k), small),
                         Paragraph(escape(v), self.style["body"])] for k, v in rows],
-                      colWidths=[20 * mm, width - 20 * mm])
+                      colWidths=[labels, width - labels])
         table.setStyle(TableStyle([
             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
