@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from models.money import exponent, from_minor
@@ -51,6 +51,13 @@ class Wording:
     language: str
     locale: Locale
     catalogue: gettext.NullTranslations
+    problem: str = ""  # why the language's words are missing, for the user; "" if not
+
+    @property
+    def region(self) -> str:
+        """The reader's country whose formats the document follows ("" for none);
+        ``wording(language, region)`` gives this wording again."""
+        return self.locale.territory or ""
 
     def gettext(self, message: str) -> str:
         """The message in the document's language (English when not translated)."""
@@ -114,7 +121,7 @@ def _wording(language: str, country: str) -> Wording:
     if locale is None:
         language, locale = SOURCE_LANGUAGE, _locale(SOURCE_LANGUAGE, country)
     assert locale is not None  # English is always there
-    return Wording(language, locale, catalogue(language))
+    return Wording(language, locale, catalogue(language), catalogue_problem(language))
 
 
 def _locale(language: str, country: str) -> Locale | None:
@@ -131,18 +138,38 @@ def _locale(language: str, country: str) -> Locale | None:
         return None
 
 
-@functools.lru_cache(maxsize=32)
 def catalogue(language: str) -> gettext.NullTranslations:
-    """The language's catalogue, read from its ``.po`` file; English words without one."""
+    """The language's catalogue, read from its ``.po`` file; English words without one,
+    or when the file cannot be read (:func:`catalogue_problem` says why)."""
+    return _read_catalogue(language)[0]
+
+
+def catalogue_problem(language: str) -> str:
+    """Why the language's catalogue cannot be used, in the user's words; "" when it can."""
+    return _read_catalogue(language)[1]
+
+
+@functools.cache
+def _read_catalogue(language: str) -> tuple[gettext.NullTranslations, str]:
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if language == SOURCE_LANGUAGE or not path.is_file():
-        return gettext.NullTranslations()
-    with path.open("rb") as source:
-        messages = read_po(source, locale=_CLDR_CODES.get(language, language))
-    compiled = io.BytesIO()
-    write_mo(compiled, messages)  # fuzzy entries are left out: they print in English
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+        return gettext.NullTranslations(), ""
+    try:
+        with path.open("rb") as source:
+            messages = read_po(source, locale=_CLDR_CODES.get(language, language),
+                               abort_invalid=True)
+        compiled = io.BytesIO()
+        write_mo(compiled, messages)  # fuzzy entries are left out: they print in English
+        compiled.seek(0)
+        return gettext.GNUTranslations(compiled), ""
+    except PoFileError as error:
+        where = f", line {error.lineno}"
+    except (OSError, ValueError, UnicodeError):
+        where = ""
+    # A translator's slip must not stop the letters: they print in English, and say so.
+    return gettext.NullTranslations(), (
+        f"The {language_name(language)} words could not be read ({path.name}{where}), so "
+        "this document prints them in English. Ask whoever edited that file to check it.")
 
 
 def translated(language: str) -> bool:

@@ -43,7 +43,7 @@ from models.interest import (
 )
 from models.kinds import ChargeKind
 from models.language import N_, Wording, wording
-from models.letter_context import contact_name
+from models.letter_context import contact_name, document_wording
 from models.money import round_to_minor
 from models.postal import postal_address
 from reports.document import CanvasMaker, DocumentRenderer
@@ -177,14 +177,15 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
                                       "account on that date.")
     currency = rows[0].currency if rows else customer.currency
-    region = customer.country or business.country
-    words = wording(language or customer.language, region)
+    words = document_wording(language or customer.language, customer.country,
+                             business.country)
     contact = contact_name(customer_id)
     logo = business_logo()
     warnings = [unprintable_warning(what, value) for what, value in (
         ("the customer's name", customer.name), ("the contact's name", contact),
         ("the customer's address", customer.address), ("the letter's subject", subject),
         ("the letter's text", text))]
+    warnings.append(words.problem)
     data = LetterData(
         sender=Letterhead(printable(business.name), printable(business.address),
                           printable(business.email), printable(business.phone),
@@ -204,7 +205,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         total_minor=sum(r.open_minor for r in rows),
         charges=_open_charges([r.id for r in rows], letter_date, currency, words),
         stage_name=printable(stage_name), tone=tone, currency=currency, warnings=(),
-        language=words.language, region=region)
+        language=words.language, region=words.region)
     if any(c.kind == ChargeKind.INTEREST for c in data.charges):
         data = replace(data, interest_running=_running_words(
             running_interest([r.id for r in rows], letter_date), words))

@@ -162,8 +162,8 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
         contact_name=check("the contact's name", header.contact_name),
         currency=(currency or customer.currency).upper())
     words = document_wording(customer.language, customer.country, business.country)
-    heading = replace(heading, language=words.language,
-                      region=customer.country or business.country)
+    heading = replace(heading, language=words.language, region=words.region)
+    check.note(words.problem)
     check.note(address_warning(heading.page_size, return_address(sender), recipient_lines(
         heading.customer_name, heading.contact_name, heading.customer_address, words)))
     return heading

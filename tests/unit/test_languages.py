@@ -149,3 +149,27 @@ def test_a_store_made_before_the_languages_gains_them_and_keeps_the_business_s_o
         assert {(t.name, t.language) for t in renamed} == {("Our own final letter", "en")}
     finally:
         store.close()
+
+
+def test_a_catalogue_a_translator_broke_prints_english_and_says_so(
+        demo_store: db.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from models import language
+
+    broken = tmp_path / "fr" / "LC_MESSAGES"
+    broken.mkdir(parents=True)
+    good = (LOCALE_DIR / "fr" / "LC_MESSAGES" / "duly.po").read_text(encoding="utf-8")
+    (broken / "duly.po").write_text(good + '\nmsgid "unfinished"\n', encoding="utf-8")
+    monkeypatch.setattr(language, "LOCALE_DIR", tmp_path)
+    language._read_catalogue.cache_clear()
+    language._wording.cache_clear()
+    try:
+        french = Customer.select().where(Customer.language == "fr").first()
+        data = statement_data(french.id, DEMO_TODAY, today=DEMO_TODAY)
+        out = io.BytesIO()
+        render_open_item_statement(data, out)
+        text = "\n".join(page for page, _ in pdf_pages(out.getvalue()))
+    finally:
+        language._read_catalogue.cache_clear()
+        language._wording.cache_clear()
+    assert "Statement" in text  # printed, in English rather than not at all
+    assert any("French words could not be read (duly.po, line" in w for w in data.warnings)
