@@ -217,7 +217,9 @@ def _check_text(field: str, text: str, limit: int) -> None:
     try:
         _check_node(_environment().parse(_as_written(text)), loop_var=None, depth=0)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(field, _syntax_message(exc), exc.lineno) from None
+        line, problem = _syntax_message(exc, text)
+        prefix = f"Line {line}: " if line else ""
+        raise TemplateError(field, prefix + problem, line) from None
     except _Refusal as refusal:
         prefix = f"Line {refusal.line}: " if refusal.line else ""
         raise TemplateError(field, prefix + refusal.message, refusal.line) from None
@@ -327,29 +329,89 @@ def _suggestion(name: str, known: list[str]) -> str:
     return " The merge fields are listed beside the text."
 
 
-_UNCLOSED = re.compile(r"innermost block that needs to be closed is '(\w+)'")
-_UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
+_OPENERS = re.compile(r"{{|{%")
+_CLOSERS = {"{{": "}}", "{%": "%}"}
+_BLOCKS = {"if": "endif", "for": "endfor"}
 
 
-def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:
-    """Jinja's syntax error in the user's words, with its line."""
-    text = exc.message or ""
-    unclosed = _UNCLOSED.search(text)
-    unknown = _UNKNOWN_TAG.search(text)
-    if unknown and unknown.group(1).startswith("end"):
-        tag = unknown.group(1)
-        problem = (f"“{{% {tag} %}}” does not close the block it should"
-                   + (f" (“{{% {unclosed.group(1)} %}}”)." if unclosed else "; "
-                      f"there is no “{{% {tag[3:]} %}}” open here."))
-    elif unclosed:
-        tag = unclosed.group(1)
-        problem = f"the text ends before “{{% end{tag} %}}” closes the “{{% {tag} %}}” block."
-    elif unknown:
-        problem = (f"“{{% {unknown.group(1)} %}}” is not something a template can do; use "
-                   f"{{% if %}}, {{% elif %}}, {{% else %}} and {{% for invoice in invoices %}}.")
-    else:
-        problem = f"this is not valid template text ({text})."
-    return f"Line {exc.lineno}: {problem}"
+def _syntax_message(exc: jinja2.TemplateSyntaxError, source: str) -> tuple[int | None, str]:
+    """Jinja's syntax error said in the user's words, with the line it is on: where a
+    block was opened rather than where Jinja noticed it was never closed."""
+    found = _structure_problem(source)
+    if found is not None:
+        return found
+    line = exc.lineno
+    tag = _first_tag(source, line)
+    if tag.startswith("{{"):
+        return line, (f"Duly cannot read “{tag}”: a merge field is its name alone between "
+                      f"“{{{{” and “}}}}”, such as “{{{{ total_due }}}}”; pick one from the list.")
+    if tag:
+        return line, (f"Duly cannot read “{tag}”: a condition is written like "
+                      f"“{{% if overdue_count > 1 %}}” … “{{% endif %}}”.")
+    return line, "Duly cannot read this line as template text."
+
+
+def _structure_problem(source: str) -> tuple[int, str] | None:
+    """The first unclosed “{{”/“{%”, empty field, or misplaced or unclosed block, if any."""
+    open_blocks: list[tuple[str, int, bool]] = []  # tag, its line, whether "else" was seen
+    position = 0
+    while (opener := _OPENERS.search(source, position)) is not None:
+        line = source.count("\n", 0, opener.start()) + 1
+        closer = _CLOSERS[opener.group()]
+        end = source.find(closer, opener.end())
+        following = _OPENERS.search(source, opener.end())
+        if end < 0 or (following is not None and following.start() < end):
+            return line, f"“{opener.group()}” is not closed with “{closer}”."
+        inside = source[opener.end():end].strip("-+ \t\n")
+        position = end + len(closer)
+        if opener.group() == "{{":
+            if not inside:
+                return line, "“{{ }}” holds no merge field; pick one from the list."
+            continue
+        word = inside.split()[0] if inside else ""
+        problem = _block_step(open_blocks, word, line)
+        if problem:
+            return line, problem
+    if open_blocks:
+        tag, line, _ = open_blocks[-1]
+        return line, (f"this “{{% {tag} %}}” is not closed: add “{{% {_BLOCKS[tag]} %}}” "
+                      f"where its text ends.")
+    return None
+
+
+def _block_step(open_blocks: list[tuple[str, int, bool]], word: str, line: int) -> str:
+    """Follow one “{% word … %}” through the open blocks; the problem with it, or ""."""
+    if word in _BLOCKS:
+        open_blocks.append((word, line, False))
+        return ""
+    inner = open_blocks[-1] if open_blocks else None
+    if word in ("elif", "else"):
+        if inner is None or (word == "elif" and inner[0] != "if"):
+            return f"“{{% {word} %}}” is outside an “{{% if %}}”."
+        if inner[2]:
+            return f"the “{{% {inner[0]} %}}” of line {inner[1]} already has its “{{% else %}}”."
+        if word == "else":
+            open_blocks[-1] = (inner[0], inner[1], True)
+        return ""
+    if word.startswith("end"):
+        if inner is None:
+            return f"“{{% {word} %}}” closes nothing: there is no “{{% {word[3:]} %}}” open here."
+        if _BLOCKS.get(inner[0]) != word:
+            return (f"“{{% {word} %}}” cannot close the “{{% {inner[0]} %}}” of line "
+                    f"{inner[1]}; that needs “{{% {_BLOCKS[inner[0]]} %}}”.")
+        open_blocks.pop()
+        return ""
+    return (f"“{{% {word} %}}” is not something a template can do; use “{{% if %}}”, "
+            f"“{{% elif %}}”, “{{% else %}}” and “{{% for invoice in invoices %}}”.")
+
+
+def _first_tag(source: str, line: int | None) -> str:
+    """The first “{{ … }}” or “{% … %}” on ``line`` of ``source`` ("" if none)."""
+    lines = source.split("\n")
+    if not line or line > len(lines):
+        return ""
+    found = re.search(r"{{.*?}}|{%.*?%}", lines[line - 1])
+    return found.group() if found else ""
 
 
 @dataclass(frozen=True)

@@ -282,20 +282,28 @@ def test_everything_else_of_jinja_is_refused(body: str, words: str) -> None:
     assert words in refusal(body).message
 
 
-def test_a_syntax_error_names_its_line() -> None:
+def test_a_syntax_error_names_the_line_it_is_on_in_plain_words() -> None:
     error = refusal("Dear {{ contact_name }},\n\nYou owe {{ total_due \nThanks")
-    assert error.line == 4
-    assert error.message.startswith("Line 4: this is not valid template text")
+    assert (error.line, error.message) == (3, "Line 3: “{{” is not closed with “}}”.")
+    error = refusal("Dear {{ contact_name }},\nYou owe {{ total_due + }}.")
+    assert error.line == 2
+    assert error.message.startswith("Line 2: Duly cannot read “{{ total_due + }}”: a merge "
+                                    "field is its name alone")
+    assert refusal("You owe {{ }}.").message == (
+        "Line 1: “{{ }}” holds no merge field; pick one from the list.")
 
 
-def test_unbalanced_blocks_are_refused_in_plain_words() -> None:
-    assert refusal("Hello\n{% if overdue_count %}\nLate.").message == (
-        "Line 3: the text ends before “{% endif %}” closes the “{% if %}” block.")
+def test_unbalanced_blocks_are_refused_in_plain_words_at_the_line_that_opened_them() -> None:
+    error = refusal("Hello\n{% if overdue_count %}\nLate.\n\nRegards")
+    assert (error.line, error.message) == (2, "Line 2: this “{% if %}” is not closed: add "
+                                              "“{% endif %}” where its text ends.")
     assert refusal("Hello\n{% endif %}").message == (
-        "Line 2: “{% endif %}” does not close the block it should; there is no “{% if %}” "
-        "open here.")
+        "Line 2: “{% endif %}” closes nothing: there is no “{% if %}” open here.")
     assert refusal("{% if overdue_count %}\n{% endfor %}").message == (
-        "Line 2: “{% endfor %}” does not close the block it should (“{% if %}”).")
+        "Line 2: “{% endfor %}” cannot close the “{% if %}” of line 1; that needs "
+        "“{% endif %}”.")
+    assert refusal("{% if overdue_count %}a\n{% else %}b\n{% else %}c{% endif %}").message == (
+        "Line 3: the “{% if %}” of line 1 already has its “{% else %}”.")
     assert refusal("{% frobnicate %}").message.startswith(
         "Line 1: “{% frobnicate %}” is not something a template can do")
 

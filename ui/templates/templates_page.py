@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QTextEdit,
     QToolBar,
     QVBoxLayout,
@@ -74,6 +75,7 @@ from ui.common.page_actions import page_action
 from ui.common.rows_model import ID_ROLE
 from ui.common.style import ERROR, WARNING, mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
+from ui.templates.language_versions import LanguageVersions
 from ui.templates.merge_field_list import MergeFieldList
 from ui.templates.template_highlighter import TemplateHighlighter
 from ui.templates.template_preview import TemplatePreview
@@ -83,6 +85,7 @@ from ui.templates.templates_model import DRAFT_ID, UNSAVED_MARK, TemplatesModel,
 PREVIEW_PAUSE_MS = 300
 SPLITTER_KEY = "templates/splitter-v1"
 SIDE_SPLITTER_KEY = "templates/side-splitter-v1"
+BESIDE_LANGUAGE_KEY = "templates/beside-language"
 
 NEW_SUBJECT = "Your account {{ customer_code }} with {{ business_name }}"
 NEW_BODY = (
@@ -174,6 +177,8 @@ class TemplatesPage(QWidget):
         self._current: int | None = None  # the template in the editor (DRAFT_ID: a new one)
         self._saved: TemplateFields | None = None  # what the editor held when last saved
         self._insert_into: QObject | None = None
+        # The language shown beside the editor, as the user last chose it.
+        self._beside_language = str(self._settings.value(BESIDE_LANGUAGE_KEY, "") or "")
         self.model = TemplatesModel(self)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -297,6 +302,7 @@ class TemplatesPage(QWidget):
         self.model.set_rows(rows)
         self._select_row(self._current)
         self._update_used_by()
+        self._update_versions()
         self._update_unsaved()
 
     # --- choosing what to edit ----------------------------------------------------
@@ -526,6 +532,20 @@ class TemplatesPage(QWidget):
             text = "No follow-up stage sends it yet; choose it for a stage in Settings."
         self.used_by_label.setText(text)
 
+    def _update_versions(self) -> None:
+        """Offer beside the editor the template's versions in the other languages."""
+        current = self._current
+        if current is None:
+            self.versions.set_versions([], "")
+            return
+        edited = self._texts.get(current)
+        key = ((edited.name, edited.channel) if edited is not None
+               else (self.name_edit.text().strip(), str(self.channel_combo.currentData())))
+        others = sorted((self._texts[row.id] for row in self._rows
+                         if row.id != current and (row.name, row.channel) == key),
+                        key=lambda text: text.id)  # the business's own, first written, first
+        self.versions.set_versions(others, self._beside_language)
+
     def _update_unsaved(self) -> None:
         unsaved = self.has_unsaved_changes()
         self.model.set_unsaved(self._current if unsaved else None)
@@ -624,7 +644,17 @@ class TemplatesPage(QWidget):
         self.splitter.addWidget(self._build_editor())
         self.preview = TemplatePreview()
         self.preview.customer_changed.connect(self._on_preview_customer_changed)
-        self.splitter.addWidget(self.preview)
+        self.versions = LanguageVersions()
+        self.versions.edit_requested.connect(self._on_versions_edit_requested)
+        self.versions.language_chosen.connect(self._on_versions_language_chosen)
+        # The preview and the other languages share a column: side by side with the
+        # editor, either one, and the window stays narrow enough for a laptop.
+        self.right_tabs = QTabWidget()
+        self.right_tabs.setObjectName("templatesRightTabs")
+        self.right_tabs.setDocumentMode(True)
+        self.right_tabs.addTab(self.preview, "Preview")
+        self.right_tabs.addTab(self.versions, "Other Languages")
+        self.splitter.addWidget(self.right_tabs)
         for index, stretch in enumerate((0, 1, 1)):
             self.splitter.setCollapsible(index, False)
             self.splitter.setStretchFactor(index, stretch)
@@ -876,6 +906,16 @@ class TemplatesPage(QWidget):
         self._preview_now()
 
     @Slot(str)
+    def _on_versions_edit_requested(self, template_id: int) -> None:
+        edited = self._texts.get(self._current) if self._current is not None else None
+        if edited is not None:  # the one edited until now goes beside the other
+            self._on_versions_language_chosen(edited.language)
+        self._want(template_id)
+
+    def _on_versions_language_chosen(self, language: str) -> None:
+        self._beside_language = language
+        self._settings.setValue(BESIDE_LANGUAGE_KEY, language)
+
     def _on_fields_list_snippet_chosen(self, snippet: str) -> None:
         if self._current is not None:
             self._insert(snippet)

@@ -539,3 +539,38 @@ def test_a_template_in_french_previews_for_a_french_customer_in_french(qtbot, pa
                    if row.language == "en" and row.overdue_minor > 0)
     page.preview.choose_customer(english)
     wait_for_preview(qtbot, page, "letter", "Total échu")
+
+
+def test_another_language_s_version_is_shown_beside_and_either_can_be_edited(qtbot, page):
+    versions = {r.language: r.id for r in template_list() if r.name == "Firm letter"}
+    click_template(qtbot, page, versions["fr"])
+    page.right_tabs.setCurrentWidget(page.versions)
+    # Beside the French text, the business's own (English) one, to translate from.
+    assert page.versions.shown().id == versions["en"]
+    assert page.versions.body.toPlainText() == template_text(versions["en"]).body
+    assert page.versions.body.isReadOnly()
+    languages = [page.versions.language_combo.itemText(i)
+                 for i in range(page.versions.language_combo.count())]
+    assert len(languages) == 10 and "French" not in languages and "German" in languages
+
+    qtbot.mouseClick(page.versions.edit_button, LEFT)
+    qtbot.waitUntil(lambda: page.current_template_id() == versions["en"])
+    assert page.body_edit.toPlainText() == template_text(versions["en"]).body
+    assert page.versions.shown().id == versions["fr"]  # the two swapped sides
+
+    german = page.versions.language_combo.findText("German")
+    page.versions.language_combo.setCurrentIndex(german)
+    page.versions.language_combo.activated.emit(german)
+    assert "Sehr geehrte" in page.versions.body.toPlainText()
+    click_template(qtbot, page, template_named("Friendly email"))
+    assert page.versions.shown().language == "de"  # the language chosen stays beside
+
+
+def test_a_block_left_open_is_named_at_the_line_that_opened_it_and_tinted(qtbot, page):
+    opened = page.body_edit.document().blockCount() + 1
+    type_at_end(qtbot, page, "\n{% if overdue_count > 1 %}\nSeveral are late.")
+    wait_for_preview(qtbot, page, "problem", "is not closed")
+    assert page.preview.text() == (f"Line {opened}: this “{{% if %}}” is not closed: add "
+                                   f"“{{% endif %}}” where its text ends.")
+    [tint] = page.body_edit.extraSelections()
+    assert tint.cursor.blockNumber() == opened - 1
