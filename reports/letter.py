@@ -554,7 +554,9 @@ class _LetterRenderer(DocumentRenderer):
         rest += paragraphs[index + 1:]
         signed = [Paragraph(paragraph_text(head), self.text), Spacer(1, self.signature_gap),
                   *(self._paragraph(p) for p in rest)]
-        return [*(self._paragraph(p) for p in closing), KeepTogether(signed)]
+        # The closing never stands alone on a page: the last paragraph goes over with it.
+        last = [self._paragraph(closing.pop())] if closing else []
+        return [*(self._paragraph(p) for p in closing), KeepTogether([*last, *signed])]
 
     def _invoice_table(self, width: float, total_label: str) -> Table:
         data, cell, words = self.data, self.style["cell"], self.words

@@ -64,43 +64,100 @@ def paper(page_size: str) -> tuple[float, float]:
     return LETTER if page_size.strip().lower() == "letter" else A4
 
 
-def address_window(page_size: str) -> Rect:
-    """Where the recipient's address must sit to show through a window envelope.
+@dataclass(frozen=True)
+class EnvelopeWindow:
+    """An envelope's window on the folded sheet, wherever the sheet rides inside."""
 
-    A4: DIN 5008 form B window envelope (DL/C5-6), window 20 mm from the left,
-    45 mm from the top, 85 x 45 mm (DIN 5008:2020, "Anschriftfeld Form B";
-    DIN 680 for the envelope). US Letter: the standard #10 window envelope,
-    window 4.5 x 1.125 in, 7/8 in from the left; with the letter tri-folded
-    the window shows the area 2 in from the top of the sheet (USPS Publication
-    25 "Designing Letter and Reply Mail", and the common #10 window spec).
-    """
+    shows: Rect  # all the window can show, in some position: nothing else prints there
+    address: Rect  # where the address prints: in view, with the post's clearance, always
+    return_line: bool  # a one-line return address goes above the recipient
+
+
+# A4: the DIN 5008 form B window envelope (DL/C5-6), window 20 mm from the left, 45 mm
+# from the top, 85 x 45 mm (DIN 5008:2020, "Anschriftfeld Form B"; DIN 680), the
+# address 2 mm inside it under a one-line return address (the "Rücksendeangabe").
+_DIN_WINDOW_MM = (20.0, 45.0, 85.0, 45.0)  # left, top, width, height
+
+# US Letter: the #10 window envelope, 9 1/2 x 4 1/8 in, its window 4 1/2 x 1 1/8 in,
+# 7/8 in from the envelope's left and 1/2 in from its bottom edge. The sheet is folded
+# at Duly's fold marks 4 in and 8 in from its top, so the address panel is 4 in tall
+# and rides up to 1/8 in up and down, and the 8 1/2 in sheet up to 1 in side to side.
+# USPS DMM 601.6.3: at least 1/8 in clear between the address and every edge of the
+# window, "when the insert is moved to its full limits in each direction". A return
+# address has no place in a #10 window (it goes on the envelope or in the letterhead).
+_NO10_ENVELOPE_IN = (9.5, 4.125)
+_NO10_WINDOW_IN = (0.875, 0.5, 4.5, 1.125)  # left, from the bottom, width, height
+_LETTER_PANEL_IN = 4.0
+_POSTAL_CLEARANCE_IN = 0.125
+
+
+def envelope_window(page_size: str) -> EnvelopeWindow:
+    """Where the recipient's address sits to show through the window envelope the
+    paper goes in, and the band of the sheet the window can show."""
     width, height = paper(page_size)
     if (width, height) == LETTER:
-        return Rect(0.875 * inch, height - 2 * inch - 1.125 * inch, 4.5 * inch, 1.125 * inch)
-    return Rect(20 * mm, height - 45 * mm - 45 * mm, 85 * mm, 45 * mm)
+        return _no10_window(width, height)
+    left, top, across, down = (value * mm for value in _DIN_WINDOW_MM)
+    shows = Rect(left, height - top - down, across, down)
+    return EnvelopeWindow(shows, Rect(left + 2 * mm, shows.y + 2 * mm, across - 4 * mm,
+                                      down - 4 * mm), return_line=True)
 
 
-# DIN 5008 fold marks for form B (the window above): folds at 105 mm and 210 mm from
-# the top of an A4 sheet, the punch mark at its middle, 148.5 mm; short strokes at the
-# left edge, where a window envelope hides them.
+def _no10_window(width: float, height: float) -> EnvelopeWindow:
+    envelope_width, envelope_height = _NO10_ENVELOPE_IN
+    left, bottom, across, down = _NO10_WINDOW_IN
+    side_play = envelope_width - width / inch
+    up_play = envelope_height - _LETTER_PANEL_IN
+    # From the sheet's top edge, with its fold resting on the envelope's bottom edge.
+    top_at_rest = _LETTER_PANEL_IN - bottom - down
+    shows_top, shows_bottom = top_at_rest, top_at_rest + down + up_play
+    shows_left, shows_right = max(0.0, left - side_play), left + across
+    clear = _POSTAL_CLEARANCE_IN
+    seen_top, seen_bottom = top_at_rest + up_play + clear, top_at_rest + down - clear
+    seen_left, seen_right = left + clear, left + across - side_play - clear
+    return EnvelopeWindow(
+        shows=Rect(shows_left * inch, height - shows_bottom * inch,
+                   (shows_right - shows_left) * inch, (shows_bottom - shows_top) * inch),
+        address=Rect(seen_left * inch, height - seen_bottom * inch,
+                     (seen_right - seen_left) * inch, (seen_bottom - seen_top) * inch),
+        return_line=False)
+
+
+def address_window(page_size: str) -> Rect:
+    """The band of the sheet the envelope's window can show: the address goes inside
+    it (:func:`envelope_window`), and nothing else of the letter may print there."""
+    return envelope_window(page_size).shows
+
+
+# Fold marks: DIN 5008 form B folds an A4 sheet at 105 mm and 210 mm from its top, its
+# punch mark at the middle, 148.5 mm; a US Letter sheet folds at 4 in and 8 in, for the
+# #10 window (above). Short strokes at the left edge, where the envelope hides them.
 FOLD_MARKS_MM = (105.0, 210.0)
 PUNCH_MARK_MM = 148.5
+LETTER_FOLD_MARKS_MM = (_LETTER_PANEL_IN * 25.4, 2 * _LETTER_PANEL_IN * 25.4)
+
+
+def fold_marks_mm(page_size: str) -> tuple[tuple[float, ...], float | None]:
+    """Where the sheet is folded, and punched (None: not), in mm from its top."""
+    if paper(page_size) == LETTER:
+        return LETTER_FOLD_MARKS_MM, None
+    return FOLD_MARKS_MM, PUNCH_MARK_MM
 
 
 def draw_fold_marks(canvas: Canvas, page_size: str) -> None:
-    """The fold and punch marks of an A4 letter (none on US Letter, folded in thirds by
-    eye and not punched for a European binder)."""
-    width, height = paper(page_size)
-    if (width, height) == LETTER:
-        return
+    """The fold marks of a letter, and on A4 the punch mark (a US sheet is not punched
+    for a European binder)."""
+    height = paper(page_size)[1]
+    folds, punch = fold_marks_mm(page_size)
     canvas.saveState()
     canvas.setStrokeColor(MUTED)
     canvas.setLineWidth(0.4)
-    for from_top in FOLD_MARKS_MM:
+    for from_top in folds:
         y = height - from_top * mm
         canvas.line(4 * mm, y, 9 * mm, y)
-    y = height - PUNCH_MARK_MM * mm
-    canvas.line(4 * mm, y, 12 * mm, y)
+    if punch is not None:
+        y = height - punch * mm
+        canvas.line(4 * mm, y, 12 * mm, y)
     canvas.restoreState()
 
 
@@ -330,15 +387,18 @@ def recipient_lines(name: str, contact: str, address: str, words: Wording | None
 
 
 def fit_address(page_size: str, sender_line: str, recipient: Sequence[str]) -> AddressFit:
-    """Set the return address and the recipient to fit the envelope window."""
-    window = address_window(page_size)
-    inner = window.width - 4 * mm
-    sender = wrap_lines(sender_line, REGULAR, 6.5, inner)
-    room = window.height - 4 * mm - 8 * len(sender) - 2 * mm
+    """Set the return address (where the envelope has room for it) and the recipient to
+    fit the envelope window."""
+    window = envelope_window(page_size)
+    inner = window.address.width
+    sender = wrap_lines(sender_line, REGULAR, 6.5, inner) if window.return_line else []
+    room = window.address.height - (8 * len(sender) + 2 * mm if sender else 0)
     text = "\n".join(line for line in recipient if line.strip())
     for size, leading in _ADDRESS_TYPE:
         lines = wrap_lines(text, REGULAR, size, inner)
-        fits = int((room - size) // leading) + 1
+        # The first line's cap height to the last one's descenders (about a quarter of
+        # the size in DejaVu Sans) stays inside the room.
+        fits = int((room - 1.25 * size) // leading) + 1
         if len(lines) <= fits:
             return AddressFit(sender, lines, size, leading, 0)
     return AddressFit(sender, lines[:fits], size, leading, len(lines) - fits)
@@ -360,11 +420,12 @@ def draw_address(canvas: Canvas, page_size: str, sender_line: str, recipient: Se
     """Draw the one-line return address and the recipient inside the envelope window
     (smaller type for a long address; what still does not fit is left off, never
     printed outside the window: see :func:`address_warning`)."""
-    window = address_window(page_size)
+    area = envelope_window(page_size).address
     fit = fit_address(page_size, sender_line, recipient)
-    left, top = window.x + 2 * mm, window.y + window.height - 2 * mm
-    canvas.setFillColor(MUTED)
-    top -= draw_lines(canvas, left, top, fit.sender_lines, REGULAR, 6.5, 8) + 2 * mm
+    left, top = area.x, area.y + area.height
+    if fit.sender_lines:
+        canvas.setFillColor(MUTED)
+        top -= draw_lines(canvas, left, top, fit.sender_lines, REGULAR, 6.5, 8) + 2 * mm
     canvas.setFillColor(INK)
     draw_lines(canvas, left, top, fit.lines, REGULAR, fit.size, fit.leading)
 
