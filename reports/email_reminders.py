@@ -14,6 +14,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from models.action_letters import draft_for
 from models.company import business_details
@@ -36,6 +37,7 @@ from models.money import format_money
 from models.outbox import queue_message
 from models.reference_rates import MissingRate
 from models.templating import TemplateError
+from reports.due_letters import print_recorded_letters
 from reports.statement import render_open_item_statement, statement_data
 
 
@@ -96,19 +98,20 @@ class Approval:
 class ApprovalOutcome:
     """What approving a batch of reminders did, by each approval's position."""
 
-    recorded: tuple[int, ...]  # carried out (letters and calls recorded, e-mails queued)
+    recorded: tuple[int, ...]  # carried out (calls recorded, e-mails queued)
     refused: tuple[tuple[int, str], ...]  # not carried out, and why (the account moved on)
-    letters: tuple[int, ...]  # the contacts of the letters recorded, to print
+    letters: tuple[int, ...]  # the letters, to print: recorded when printed or saved
     emails: tuple[int, ...]  # the outbox messages queued, to send
 
 
 def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
                       now: dt.datetime | None = None,
                       progress: Callable[[int, int], None] | None = None) -> ApprovalOutcome:
-    """Carry out each approved reminder as its stage says: a letter or a call is recorded,
-    an e-mail queued with the statement attached. Each is its own transaction: an
-    account that moved on since it was reviewed is refused with the reason, and the
-    others still go."""
+    """Carry out each approved reminder as its stage says: a call is recorded, an e-mail
+    queued with the statement attached; a letter is left to print
+    (:func:`print_approved_letters`), which records it. Each is its own transaction:
+    an account that moved on since it was reviewed is refused with the reason, and
+    the others still go."""
     recorded: list[int] = []
     refused: list[tuple[int, str]] = []
     letters: list[int] = []
@@ -117,16 +120,17 @@ def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
         if progress is not None:
             progress(position, len(approvals))
         action = approval.action
+        if action.stage.channel == Channel.LETTER:
+            letters.append(position)
+            continue
         try:
             if action.stage.channel == Channel.EMAIL:
                 emails.append(queue_reminder(action, as_of, subject=approval.subject,
                                              text=approval.text, now=now))
             else:
-                contact_id = execute_action(
-                    action.customer_id, action.currency, as_of, stage_id=action.stage.id,
-                    subject=approval.subject, text=approval.text, now=now)
-                if action.stage.channel == Channel.LETTER:
-                    letters.append(contact_id)
+                execute_action(action.customer_id, action.currency, as_of,
+                               stage_id=action.stage.id, subject=approval.subject,
+                               text=approval.text, now=now)
         except LedgerError as error:
             refused.append((position, error.message))
         else:
@@ -134,6 +138,73 @@ def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
     if progress is not None:
         progress(len(approvals), len(approvals))
     return ApprovalOutcome(tuple(recorded), tuple(refused), tuple(letters), tuple(emails))
+
+
+@dataclass(frozen=True)
+class ApprovedLetters:
+    """Approved letters printed into one PDF, by each approval's position."""
+
+    printed: tuple[int, ...]  # in the PDF (and recorded as sent, unless a preview)
+    refused: tuple[tuple[int, str], ...]  # not printed, and why (the account moved on)
+    pages: int
+    warnings: tuple[str, ...]
+
+
+class _Preview(Exception):
+    """Ends a preview's transaction: what it recorded is taken back, its PDF kept."""
+
+    def __init__(self, result: ApprovedLetters) -> None:
+        super().__init__()
+        self.result = result
+
+
+def print_approved_letters(approvals: Sequence[Approval], as_of: dt.date, out: str | Path, *,
+                           now: dt.datetime | None = None, record: bool = True,
+                           progress: Callable[[int, int], None] | None = None
+                           ) -> ApprovedLetters:
+    """Record the letters the user approved (each with their subject and text) as sent,
+    with their stages' charges, and print them into one PDF at ``out``, each on pages
+    of its own; a letter whose account moved on since it was reviewed is refused with
+    the reason. No file is left unless something was printed and all of it recorded.
+
+    With ``record=False`` it is a preview: the PDF is the one printing would make, but
+    the records are taken back, so nothing is sent until it is printed or saved."""
+    out, now = Path(out), now or dt.datetime.now()
+    printed: list[int] = []
+    refused: list[tuple[int, str]] = []
+    try:
+        with writing():
+            contacts = []
+            for position, approval in enumerate(approvals):
+                if progress is not None:
+                    progress(position, len(approvals))
+                action = approval.action
+                try:
+                    with writing():  # a savepoint: a refusal takes back only its own
+                        contacts.append(execute_action(
+                            action.customer_id, action.currency, as_of,
+                            stage_id=action.stage.id, subject=approval.subject,
+                            text=approval.text, now=now))
+                except LedgerError as error:
+                    refused.append((position, error.message))
+                else:
+                    printed.append(position)
+            if not contacts:
+                return ApprovedLetters((), tuple(refused), 0, ())
+            letters = print_recorded_letters(contacts, out)
+            result = ApprovedLetters(tuple(printed), tuple(refused), letters.pages,
+                                     letters.warnings)
+            if not record:
+                raise _Preview(result)
+    except _Preview as preview:
+        return preview.result
+    except BaseException:
+        out.unlink(missing_ok=True)  # printed, but the records were not committed
+        raise
+    finally:
+        if progress is not None:
+            progress(len(approvals), len(approvals))
+    return result
 
 
 def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str,

@@ -35,7 +35,7 @@ from reports.due_letters import (
     print_due_letters,
     print_recorded_letters,
 )
-from reports.email_reminders import Approval, approve_reminders
+from reports.email_reminders import Approval, approve_reminders, print_approved_letters
 from reports.letter import LetterData, body_layout, date_span, letter_data, render_letter
 from reports.page import address_window
 from tests.conftest import DEMO_TODAY
@@ -505,8 +505,8 @@ def test_a_letter_approved_without_a_subject_is_printed_again_without_one(
     assert again.body == text
 
 
-def test_approving_a_batch_records_each_and_refuses_only_what_moved_on(
-        empty_store: db.Store) -> None:
+def test_approved_letters_are_recorded_when_printed_and_only_what_moved_on_is_refused(
+        empty_store: db.Store, tmp_path: Path) -> None:
     overdue_account("First & Co")
     overdue_account("Second <Ltd>")
     approvals = [Approval(action, draft_for(action, TODAY).subject,
@@ -517,13 +517,22 @@ def test_approving_a_batch_records_each_and_refuses_only_what_moved_on(
 
     outcome = approve_reminders(batch, TODAY, now=NOW,
                                 progress=lambda done, total: steps.append((done, total)))
-
-    assert outcome.recorded == (0, 1)
-    [(position, why)] = outcome.refused
-    assert position == 2 and why
-    assert len(outcome.letters) == 2 and outcome.emails == ()
-    assert letter_stage_actions() == []  # both carried out
+    assert outcome.letters == (0, 1, 2) and outcome.recorded == () and outcome.emails == ()
+    assert len(letter_stage_actions()) == 2  # approved, not yet printed: still due
     assert steps[-1] == (3, 3)
+
+    preview = print_approved_letters(batch, TODAY, tmp_path / "preview.pdf", now=NOW,
+                                     record=False)
+    assert preview.printed == (0, 1) and preview.pages == 2
+    [(position, why)] = preview.refused
+    assert position == 2 and why
+    assert len(letter_stage_actions()) == 2 and letter_contacts() == 0  # nothing kept
+    shown = [text for text, _ in pages_of((tmp_path / "preview.pdf").read_bytes())]
+
+    printed = print_approved_letters(batch, TODAY, tmp_path / "letters.pdf", now=NOW)
+    assert printed.printed == (0, 1) and [p for p, _ in printed.refused] == [2]
+    assert letter_stage_actions() == [] and letter_contacts() == 2  # both carried out
+    assert [text for text, _ in pages_of((tmp_path / "letters.pdf").read_bytes())] == shown
 
 
 def test_a_rate_missing_for_the_interest_never_drops_the_letter(empty_store: db.Store,

@@ -90,7 +90,8 @@ def recorded_notice(action: DueAction) -> str:
     if stage.channel == Channel.PHONE:
         return f"“{stage.name}” for {name} recorded as a call made."
     if stage.channel == Channel.LETTER:
-        return f"“{stage.name}” for {name} recorded as sent; the letter opens to print."
+        return (f"“{stage.name}” for {name}: the letter opens to print; printing or saving "
+                f"it records it as sent.")
     return f"“{stage.name}” for {name} recorded; the {channel_noun(stage.channel)} will be " \
            f"ready to send."
 

@@ -75,20 +75,26 @@ def prepare_batch(items: Sequence[WorkItem], as_of: dt.date,
     return entries
 
 
-def batch_notice(recorded: Sequence[BatchEntry],
-                 refused: Sequence[tuple[BatchEntry, str]]) -> str:
-    """What a batch approval did, for the page's notice; nothing is sent yet."""
+def batch_notice(recorded: Sequence[BatchEntry], refused: Sequence[tuple[BatchEntry, str]],
+                 letters: int = 0) -> str:
+    """What a batch approval did, for the page's notice; nothing is sent yet, and the
+    ``letters`` approved are recorded only when printed or saved."""
     count = len(recorded)
     channels = {e.review.action.stage.channel for e in recorded if e.review is not None}
     ready = [words for channel, words in (
-        ("letter", "the letters open to print"),
         ("email", "the e-mails ready to send"),
         ("phone", "the calls are recorded as made")) if channel in channels]
-    text = (f"{count} reminder{'' if count == 1 else 's'} recorded"
-            + (f"; {', '.join(ready)}." if ready else "."))
+    parts = []
+    if count:
+        parts.append(f"{count} reminder{'' if count == 1 else 's'} recorded"
+                     + (f"; {', '.join(ready)}." if ready else "."))
+    if letters:
+        them = "it" if letters == 1 else "them"
+        parts.append(f"{letters} letter{' opens' if letters == 1 else 's open'} to print: "
+                     f"printing or saving {them} records {them} as sent.")
     if refused:
-        text += f" {len(refused)} not recorded: see why in the message."
-    return text
+        parts.append(f"{len(refused)} not recorded: see why in the message.")
+    return " ".join(parts) or "Nothing was recorded."
 
 
 class BatchActionsModel(TickModel):

@@ -11,6 +11,7 @@ then printed or saved) when the preview is printed or saved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from ui.common.tasks import Progress, TaskCancelled, TaskProgress, TaskRunner
 
 if TYPE_CHECKING:
     from reports.due_letters import DueLettersResult
+    from reports.email_reminders import Approval, ApprovedLetters
 
 
 def letters_due(as_of: dt.date) -> int:
@@ -75,20 +77,28 @@ def _letters_pdf(as_of: dt.date, progress: TaskProgress, *, record: bool
                            tuple(warnings))
 
 
-def print_recorded(contact_ids: list[int], progress: Progress) -> PdfFile:
-    """Print letters just recorded as sent (approved in Today) into a temporary PDF for
-    the preview (a worker's job)."""
-    from reports.due_letters import print_recorded_letters
+def approved_letters_pdf(approvals: Sequence[Approval], as_of: dt.date, now: dt.datetime,
+                         progress: Progress, *, record: bool
+                         ) -> tuple[ApprovedLetters, PdfFile | None]:
+    """The letters approved in Today in a temporary PDF (a worker's job): as a preview,
+    recording nothing, or recorded as sent when the preview is printed or saved. None
+    for the PDF when none of them could be printed."""
+    from reports.email_reminders import print_approved_letters
 
-    count = len(contact_ids)
+    count = len(approvals)
     path = new_pdf_path("Letter.pdf" if count == 1 else f"{count} letters.pdf")
     try:
-        printed = print_recorded_letters(contact_ids, path, progress=progress)
+        result = print_approved_letters(approvals, as_of, path, now=now, record=record,
+                                        progress=progress)
     except BaseException:
         discard_pdf(path)
         raise
-    title = "Letter to print" if count == 1 else f"{count} letters to print"
-    return PdfFile(path, title, path.name, printed.warnings)
+    if not result.printed:
+        discard_pdf(path)
+        return result, None
+    printed = len(result.printed)
+    title = "Letter to print" if printed == 1 else f"{printed} letters to print"
+    return result, PdfFile(path, title, path.name, result.warnings)
 
 
 def printed_notice(result: DueLettersResult, *, recorded: bool = True) -> str:

@@ -25,13 +25,15 @@ from ui.common import messages
 from ui.common.tasks import Progress, TaskRunner
 
 if TYPE_CHECKING:
+    from reports.email_reminders import Approval, ApprovedLetters
     from ui.common.pdf_files import PdfFile
     from ui.today.action_review_dialog import ActionReview, ReviewDecision
     from ui.today.batch_approve_dialog import BatchEntry
 
     # What recording approved reminders did: those recorded, those refused and why,
-    # the contacts of the letters among them, to print, and the e-mails queued, to send.
-    BatchOutcome = tuple[list[BatchEntry], list[tuple[BatchEntry, str]], list[int], list[int]]
+    # the letters among them, to print (and record), and the e-mails queued, to send.
+    BatchOutcome = tuple[list[BatchEntry], list[tuple[BatchEntry, str]],
+                         list[tuple[BatchEntry, Approval]], list[int]]
 
 
 class Decide(Protocol):
@@ -113,17 +115,55 @@ class ReminderApproval(QObject):
         self._tasks.run(work, label="Preparing the reminders…", on_success=self._on_batch_read,
                         on_failure=self._on_read_failed, latest=(self, "review"))
 
-    def print_letters(self, contact_ids: list[int]) -> None:
-        """Print letters just approved (recorded as sent) and show them, ready to print."""
-        from ui.today.due_letters_printing import print_recorded
+    def print_letters(self, approvals: list[Approval],
+                      prepared: Callable[[ApprovedLetters], None]) -> None:
+        """Show the approved letters, ready to print; printing or saving them records them
+        as sent (closing the preview records nothing). ``prepared`` hears first which
+        were printed and which refused (their accounts moved on since the review)."""
+        from ui.today.due_letters_printing import approved_letters_pdf
 
-        def shown(pdf: PdfFile) -> None:
-            from ui.common.pdf_preview import PdfPreviewDialog
+        today, now = self._today(), self._now()
 
-            PdfPreviewDialog.show_pdf(self._parent.window(), pdf, self._tasks)
+        def work(progress: Progress) -> tuple[ApprovedLetters, PdfFile | None]:
+            return approved_letters_pdf(approvals, today, now, progress, record=False)
 
-        self._tasks.run(lambda progress: print_recorded(contact_ids, progress),
-                        label="Printing the letters…", on_success=shown)
+        # A write whose records are taken back: it waits for the store's other writes.
+        self._tasks.run(work, writes=True, changes=changes(), label="Preparing the letters…",
+                        on_success=lambda outcome: self._on_letters_prepared(
+                            approvals, outcome, prepared))
+
+    def _on_letters_prepared(self, approvals: list[Approval],
+                             outcome: tuple[ApprovedLetters, PdfFile | None],
+                             prepared: Callable[[ApprovedLetters], None]) -> None:
+        result, pdf = outcome
+        prepared(result)
+        if pdf is None:
+            return
+        from dataclasses import replace
+
+        from ui.common.pdf_files import Keeping
+        from ui.common.pdf_preview import PdfPreviewDialog
+        from ui.today.due_letters_printing import approved_letters_pdf
+
+        chosen = [approvals[n] for n in result.printed]
+
+        def record(progress: Progress) -> tuple[PdfFile, ApprovedLetters]:
+            done, recorded = approved_letters_pdf(chosen, self._today(), self._now(), progress,
+                                                  record=True)
+            if recorded is None:
+                raise LedgerError("letters", "None of these letters is due any more: nothing "
+                                             "was recorded or printed.")
+            return recorded, done
+
+        keeping = Keeping(work=record, kept=self._on_letters_recorded,
+                          label="Recording the letters as sent…",
+                          changes=changes(Change.FOLLOW_UP, Change.CONTACTS))
+        PdfPreviewDialog.show_pdf(self._parent.window(), replace(pdf, keep=keeping), self._tasks)
+
+    def _on_letters_recorded(self, done: ApprovedLetters) -> None:
+        count = len(done.printed)
+        self.notice.emit(f"{count} letter{' was' if count == 1 else 's were'} recorded as sent.")
+        self.finished.emit()
 
     # --- one reminder ---------------------------------------------------------------
 
@@ -183,14 +223,22 @@ class ReminderApproval(QObject):
                 refused=reopen, notice=f"“{action.stage.name}” for {action.customer_name} "
                                        f"recorded; the e-mail is in the outbox.",
                 then=lambda outbox_id: self.emails_queued.emit([outbox_id]))
+        elif decision.approve and action.stage.channel == Channel.LETTER:
+            from reports.email_reminders import Approval
+
+            def prepared(result: ApprovedLetters) -> None:
+                if result.refused:
+                    self.refused_for_good.emit(result.refused[0][1])
+                else:
+                    self.notice.emit(recorded_notice(action))
+
+            self.print_letters([Approval(action, decision.subject, decision.text)], prepared)
         elif decision.approve:
-            letter = action.stage.channel == Channel.LETTER
             self._decide(item, lambda: execute_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
                 subject=decision.subject, text=decision.text, now=now),
                 changes(Change.FOLLOW_UP, Change.CONTACTS),
-                refused=reopen, notice=recorded_notice(action),
-                then=(lambda contact_id: self.print_letters([contact_id])) if letter else None)
+                refused=reopen, notice=recorded_notice(action))
         else:
             self._decide(item, lambda: skip_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
@@ -221,7 +269,7 @@ class ReminderApproval(QObject):
             done = approve_reminders(approvals, today, now=now, progress=progress)
             return ([chosen[n] for n in done.recorded],
                     [(chosen[n], why) for n, why in done.refused],
-                    list(done.letters), list(done.emails))
+                    [(chosen[n], approvals[n]) for n in done.letters], list(done.emails))
 
         self._recording = True
         self.started.emit()
@@ -232,12 +280,28 @@ class ReminderApproval(QObject):
                         on_success=self._on_batch_recorded, on_failure=self._on_batch_failed)
 
     def _on_batch_recorded(self, outcome: BatchOutcome) -> None:
-        from ui.today.batch_approve_dialog import batch_notice  # imported with the dialog
-
         self._recording = False
         self.busy_changed.emit()
         recorded, refused, letters, emails = outcome
-        self.notice.emit(batch_notice(recorded, refused))
+        self.finished.emit()
+        if emails:
+            self.emails_queued.emit(emails)
+        if not letters:
+            self._say_batch_done(recorded, refused, 0)
+            return
+
+        def prepared(result: ApprovedLetters) -> None:
+            unprinted = [(letters[n][0], why) for n, why in result.refused]
+            self._say_batch_done(recorded, refused + unprinted, len(result.printed))
+
+        self.print_letters([approval for _, approval in letters], prepared)
+
+    def _say_batch_done(self, recorded: list[BatchEntry],
+                        refused: list[tuple[BatchEntry, str]], letters: int) -> None:
+        """Say what a batch did, and in a message which were refused and why."""
+        from ui.today.batch_approve_dialog import batch_notice  # imported with the dialog
+
+        self.notice.emit(batch_notice(recorded, refused, letters))
         if refused:
             lines = [f"{entry.item.customer_name}: {message}" for entry, message in refused]
             count = len(refused)
@@ -245,11 +309,6 @@ class ReminderApproval(QObject):
                 self._parent, QMessageBox.Icon.Warning, "Duly",
                 f"{count} reminder{' was' if count == 1 else 's were'} not recorded.",
                 informative="\n\n".join(lines))
-        self.finished.emit()
-        if letters:
-            self.print_letters(letters)
-        if emails:
-            self.emails_queued.emit(emails)
 
     def _on_batch_failed(self, _error: BaseException) -> bool:
         self._recording = False

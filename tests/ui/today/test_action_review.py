@@ -7,10 +7,11 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from models.action_letters import draft_for
 from models.followup import due_action
@@ -169,28 +170,54 @@ def test_enter_reviews_a_reminder_while_ctrl_return_still_opens_its_customer(qtb
     assert listed(page, item)
 
 
-def test_an_edited_letter_is_approved_recorded_with_its_text_and_leaves_today(qtbot, page):
+def save_preview(qtbot, page: TodayPage, preview: PdfPreviewDialog, target) -> None:
+    """Save the preview's PDF as ``target``, as the user would, and wait for the list."""
+    preview.save_action.trigger()
+    qtbot.waitUntil(lambda: preview.findChild(QFileDialog, "savePdfDialog") is not None)
+    dialog = preview.findChild(QFileDialog, "savePdfDialog")
+    dialog.selectFile(str(target))
+    with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
+        dialog.accept()
+    qtbot.waitUntil(lambda: target.exists(), timeout=LOAD_TIMEOUT_MS)
+
+
+def test_an_edited_letter_is_recorded_with_its_text_when_saved_and_leaves_today(
+        qtbot, page, tmp_path):
     item = reminders(page, "letter")[-1]
     dialog = review(qtbot, page, item)
     qtbot.keyClick(dialog.text_edit, Qt.Key.Key_End, CTRL)
     qtbot.keyClicks(dialog.text_edit, "P.S. Please quote order 4471 with your payment.")
 
-    with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
-        qtbot.mouseClick(dialog.approve_button, LEFT)
-
-    assert not listed(page, item)
-    assert page.notice().endswith("recorded as sent; the letter opens to print.")
+    qtbot.mouseClick(dialog.approve_button, LEFT)
     preview = shown_preview(qtbot, page)
     try:
         assert preview.windowTitle() == "Letter to print"
         assert preview.document.pageCount() == 1
+        assert "4471" in PdfReader(preview.pdf.path).pages[0].extract_text()
+        assert page.notice().endswith("printing or saving it records it as sent.")
+        assert listed(page, item) and not contacts(item.customer_id, "letter")  # not yet
+
+        save_preview(qtbot, page, preview, tmp_path / "letter.pdf")
     finally:
         preview.reject()
+    assert not listed(page, item)
+    assert page.notice() == "1 letter was recorded as sent."
     [letter] = [e for e in contacts(item.customer_id, "letter") if "4471" in e.detail]
     assert letter.detail.startswith("Final notice (letter) for ")
     assert "Dear " in letter.detail
     assert letter.detail.rstrip().endswith("P.S. Please quote order 4471 with your payment.")
     assert letter.at.date() == DEMO_TODAY
+
+
+def test_an_approved_letter_whose_preview_is_closed_is_not_recorded(qtbot, page):
+    item = reminders(page, "letter")[0]
+    dialog = review(qtbot, page, item)
+    qtbot.mouseClick(dialog.approve_button, LEFT)
+    preview = shown_preview(qtbot, page)
+    preview.reject()
+    assert listed(page, item)
+    assert due_action(item.customer_id, item.currency, DEMO_TODAY) is not None  # still due
+    assert not contacts(item.customer_id, "letter")
 
 
 def test_an_email_needs_a_subject_and_is_recorded_with_the_one_typed(qtbot, page):
@@ -320,8 +347,8 @@ def test_a_reminder_on_a_coming_days_list_waits_for_its_day(qtbot, page):
 
 # --- approving several ----------------------------------------------------------------
 
-def test_a_batch_of_three_reminders_records_three_contacts(qtbot, page):
-    chosen = (reminders(page, "letter") + reminders(page, "email"))[:3]
+def test_a_batch_of_three_reminders_records_three_contacts(qtbot, page, tmp_path):
+    chosen = reminders(page, "letter")[:2] + reminders(page, "email")[:1]
     click(qtbot, page, chosen[0])
     for item in chosen[1:]:
         click(qtbot, page, item, CTRL)
@@ -342,13 +369,17 @@ def test_a_batch_of_three_reminders_records_three_contacts(qtbot, page):
     with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
         qtbot.mouseClick(dialog.approve_button, LEFT)
 
-    assert not any(listed(page, item) for item in chosen)
-    assert page.notice().startswith("3 reminders recorded; the letters open to print")
     preview = shown_preview(qtbot, page)
+    assert page.notice() == ("1 reminder recorded; the e-mails ready to send. 2 letters open "
+                             "to print: printing or saving them records them as sent.")
+    assert not any(listed(page, item) for item in chosen if item not in letters)
+    assert all(listed(page, item) for item in letters)  # recorded once printed
     try:
         assert preview.document.pageCount() == len(letters)
+        save_preview(qtbot, page, preview, tmp_path / "letters.pdf")
     finally:
         preview.reject()
+    assert not any(listed(page, item) for item in chosen)
     for item in chosen:
         [new] = [e for e in customer_timeline(item.customer_id)
                  if e not in before[item.customer_id]]
@@ -388,12 +419,13 @@ def test_a_batch_leaves_warned_accounts_unticked_and_reports_those_refused(
     with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
         qtbot.mouseClick(dialog.approve_button, LEFT)
 
+    # The letter is refused as it is prepared for printing, in the same words.
     box = message_box(qtbot, page)
     assert box.text() == "1 reminder was not recorded."
     assert box.informativeText().startswith(f"{moved.customer_name}: The account has moved on")
     box.accept()
-    assert page.notice().startswith("2 reminders recorded")
-    assert page.notice().endswith("1 not recorded: see why in the message.")
+    assert page.notice() == ("2 reminders recorded; the calls are recorded as made. "
+                             "1 not recorded: see why in the message.")
     assert not listed(page, warned) and not listed(page, kept)
     assert any(i.customer_id == moved.customer_id and i.kind == STAGE_ACTION
                for i in page.items())
