@@ -210,7 +210,8 @@ def test_a_v13_stores_bank_details_become_its_account_for_any_currency(tmp_path:
         create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
     finally:
         store.close()
-    typed = "  Barclays, Bristol\nSort code 20-00-00 · Account 12345678\nIBAN GB29NWBK60161331926819 "
+    typed = ("  Barclays, Bristol\nSort code 20-00-00 · Account 12345678\n"
+             "IBAN GB29NWBK60161331926819 ")
     with sqlite3.connect(path) as connection:  # as v13 kept them
         undo_v14(connection)
         connection.execute('UPDATE "business" SET "bank_details" = ?', (typed,))
