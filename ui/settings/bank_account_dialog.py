@@ -9,10 +9,8 @@ from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QStackedWidget,
     QWidget,
 )
 
@@ -65,7 +63,6 @@ class BankAccountDialog(LedgerDialog):
         for kind in _KINDS:
             self.kind_combo.addItem(kind.word, str(kind))
         self.kind_combo.setAccessibleName("Kind of account")
-        self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
         self.label_edit = self._line("label", "e.g. Barclays Bank, Bristol")
         self.holder_edit = self._line("holder", "e.g. Harbour & Finch Ltd")
 
@@ -81,15 +78,8 @@ class BankAccountDialog(LedgerDialog):
         self.details_edit.setFixedHeight(self.details_edit.fontMetrics().lineSpacing() * 4 + 14)
         self.details_edit.textChanged.connect(lambda: self._errors.clear("details"))
 
-        self.kind_pages = QStackedWidget()
-        self._add_page(("&IBAN:", "iban", self.iban_edit), ("&BIC:", "bic", self.bic_edit))
-        self._add_page(("&Sort code:", "sort_code", self.sort_code_edit),
-                       ("Account &number:", "account_number", self.uk_account_edit))
-        self._add_page(("&Routing number:", "routing_number", self.routing_edit),
-                       ("Account &number:", "us_account_number", self.us_account_edit))
-        self._add_page(("&Details:", "details", self.details_edit))
-
         form = settings_form()
+        self._form = form
         form.addRow("&Currency:", self._errors.wrap("currency", self.currency_combo,
                                                     stretch=True))
         form.addRow("", hint("A document shows the account for its currency, else the one "
@@ -97,7 +87,16 @@ class BankAccountDialog(LedgerDialog):
         form.addRow("&Kind:", self._errors.wrap("kind", self.kind_combo, stretch=True))
         form.addRow("B&ank:", self._errors.wrap("label", self.label_edit))
         form.addRow("Account &holder:", self._errors.wrap("holder", self.holder_edit))
-        form.addRow(self.kind_pages)
+        # Each kind's rows, in the order of the kind box; only the chosen kind's show.
+        self._kind_rows: list[list[QWidget]] = [
+            self._rows(("&IBAN:", "iban", self.iban_edit), ("&BIC:", "bic", self.bic_edit)),
+            self._rows(("&Sort code:", "sort_code", self.sort_code_edit),
+                       ("Account &number:", "account_number", self.uk_account_edit)),
+            self._rows(("&Routing number:", "routing_number", self.routing_edit),
+                       ("Account &number:", "us_account_number", self.us_account_edit)),
+            self._rows(("&Details:", "details", self.details_edit)),
+        ]
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
 
         self.save_button = self._buttons("Save changes" if editing else "Add account")
         self._lay_out(title, "Where customers pay you in one currency, as it prints under "
@@ -155,18 +154,18 @@ class BankAccountDialog(LedgerDialog):
         edit.textEdited.connect(lambda _text: self._errors.clear(field))
         return edit
 
-    def _add_page(self, *rows: tuple[str, str, QWidget]) -> None:
-        page = QWidget()
-        form = settings_form()
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    def _rows(self, *rows: tuple[str, str, QWidget]) -> list[QWidget]:
+        """Add a kind's rows to the form; their fields, to show and hide together."""
+        wrapped = []
         for label, field, widget in rows:
-            form.addRow(label, self._errors.wrap(field, widget))
-        page.setLayout(form)
-        self.kind_pages.addWidget(page)
+            wrapped.append(self._errors.wrap(field, widget))
+            self._form.addRow(label, wrapped[-1])
+        return wrapped
 
     def _on_kind_combo_changed(self, index: int) -> None:
-        self.kind_pages.setCurrentIndex(max(index, 0))
+        for position, rows in enumerate(self._kind_rows):
+            for row in rows:
+                self._form.setRowVisible(row, position == max(index, 0))
         for field in ("iban", "bic", "sort_code", "account_number", "routing_number",
                       "us_account_number", "details"):
             self._errors.clear(field)
