@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from models.audit import record_change
+from models.bank_accounts import add_text_account
 from models.db import writing
 from models.defaults import seed_defaults
 from models.schema import Business
@@ -47,7 +47,6 @@ class BusinessDetails:
     email: str
     phone: str
     registration: str
-    bank_details: str
     page_size: str
     has_logo: bool
     is_demo: bool
@@ -79,7 +78,8 @@ def create_business(name: str, *, address: str = "", country: str, currency: str
                     email: str = "", phone: str = "", registration: str = "",
                     bank_details: str = "", logo: bytes | None = None,
                     logo_type: str = "", is_demo: bool = False) -> BusinessDetails:
-    """Record the business in a new store, with Duly's default terms and policies."""
+    """Record the business in a new store, with Duly's default terms and policies;
+    ``bank_details`` typed as one text become its bank account for any currency."""
     name, country, currency = check_business(name, country, currency, logo)
     with writing():
         if Business.select().exists():
@@ -87,10 +87,11 @@ def create_business(name: str, *, address: str = "", country: str, currency: str
         row = Business.create(
             name=name, address=address.strip(), country=country, currency=currency,
             email=email.strip(), phone=phone.strip(), registration=registration.strip(),
-            bank_details=bank_details.strip(), logo=logo, logo_type=logo_type,
+            logo=logo, logo_type=logo_type,
             is_demo=is_demo, created_at=dt.datetime.now(),
         )
         seed_defaults(currency)
+        add_text_account(bank_details)
         record_change("create", "business", row.id, after={"name": name, "country": country,
                                                            "currency": currency})
     details = business_details()
@@ -106,7 +107,7 @@ def business_details() -> BusinessDetails | None:
     return BusinessDetails(
         name=row.name, address=row.address, country=row.country, currency=row.currency,
         email=row.email, phone=row.phone, registration=row.registration,
-        bank_details=row.bank_details, page_size=row.page_size or page_size_for(row.country),
+        page_size=row.page_size or page_size_for(row.country),
         has_logo=row.logo is not None, is_demo=row.is_demo,
     )
 
@@ -117,22 +118,3 @@ def business_logo() -> tuple[bytes, str] | None:
     if row is None or row.logo is None:
         return None
     return bytes(row.logo), row.logo_type
-
-
-# An IBAN as typed: country, check digits, then 11-30 letters and digits (ISO 13616),
-# either unbroken or in groups of four (a last group of up to three holding a digit, so
-# that a "BIC" after it is not taken in).
-_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}"
-                   r"|(?: [A-Z0-9]{4}){2,7}(?: (?=[A-Z]{0,2}\d)[A-Z0-9]{1,3})?))\b")
-_NO_BREAK = "\u00a0"
-
-
-def printed_bank_details(text: str) -> str:
-    """The business's bank details as a document prints them: each IBAN in groups of
-    four (ISO 13616's paper form), joined by spaces that never break a line, so it is
-    read and copied whole."""
-    def grouped(match: re.Match[str]) -> str:
-        iban = match.group(1).replace(" ", "")
-        return _NO_BREAK.join(iban[i:i + 4] for i in range(0, len(iban), 4))
-
-    return _IBAN.sub(grouped, text)

@@ -225,7 +225,7 @@ def _sign_off(tone: str, _: Translate, email: bool) -> str:
                   "Yours sincerely,{% endif %}") + "\n\n{{ business_name }}\n")
     greeting = (_("With best wishes,") if tone == "personal" else
                 _("Kind regards,") if tone in ("friendly", "polite") else _("Regards,"))
-    return (greeting + "\n{{ business_name }}\n"
+    return (greeting + "\n{% if signatory %}{{ signatory }}\n{% endif %}{{ business_name }}\n"
             "{% if business_phone %}\n{{ business_phone }}\n{% endif %}\n")
 
 

@@ -19,10 +19,11 @@ from decimal import Decimal
 
 import peewee as pw
 
+from models.bank_accounts import BankAccountDraft, save_bank_account, save_signatory
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
-from models.kinds import InvoiceStatus
+from models.kinds import BankKind, InvoiceStatus
 from models.schema import (
     Agency,
     AgencyReferral,
@@ -208,9 +209,8 @@ def create_demo(*, seed: int = 2026, today: dt.date | None = None, customers: in
                     country="GB", currency="GBP", email="accounts@harbourfinch.example",
                     phone="+44 117 496 0123",
                     registration="Company no. 09876543 · VAT GB 123 4567 89",
-                    bank_details="Harbour & Finch Ltd · Sort code 20-00-00 · Account 12345678 · "
-                                 "IBAN GB29 NWBK 6016 1331 9268 19",
                     is_demo=True)
+    _bank_accounts()
     lookups = _Lookups(
         terms={t.name: t.id for t in PaymentTerms.select()},
         credit={c.name: c.id for c in CreditPolicy.select()},
@@ -276,6 +276,19 @@ def _name(index: int, habit: str, family: Sequence[str],
     if index >= 6:  # benchmark stores: keep names distinct
         base = f"{base} {index // 6}"
     return base
+
+
+def _bank_accounts() -> None:
+    """A pound account for UK customers, a euro account for the rest of Europe, and the
+    credit controller who signs the letters."""
+    holder = "Harbour & Finch Ltd"
+    save_bank_account(None, BankAccountDraft(
+        "GBP", BankKind.UK, label="Barclays Bank, Bristol", holder=holder,
+        sort_code="20-00-00", account_number="12345678"))
+    save_bank_account(None, BankAccountDraft(
+        "EUR", BankKind.IBAN, label="Barclays Bank (euro account)", holder=holder,
+        iban="GB33 BUKB 2020 1555 5555 55", bic="BUKBGB22"))
+    save_signatory("Jane Finch", "Credit Controller")
 
 
 def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, index: int,

@@ -143,6 +143,15 @@ class Tone(StrEnum):
     FINAL = "final"
 
 
+class BankKind(Worded):
+    """How a customer pays into one of the business's bank accounts."""
+
+    IBAN = "iban"  # IBAN and BIC (SEPA and most of the world)
+    UK = "uk"  # UK sort code and account number
+    US = "us"  # US ABA routing number and account number
+    TEXT = "text"  # the business's own words
+
+
 _WORDS: dict[type[Worded], dict[str, str]] = {
     InvoiceStatus: {InvoiceStatus.OPEN: "Open", InvoiceStatus.PAID: "Paid",
                     InvoiceStatus.DISPUTED: "Disputed", InvoiceStatus.WRITTEN_OFF: "Written off",
@@ -161,6 +170,8 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                                   "L441-10)"},
     PromiseStatus: {PromiseStatus.OPEN: "Open", PromiseStatus.KEPT: "Kept",
                     PromiseStatus.BROKEN: "Broken", PromiseStatus.CANCELLED: "Cancelled"},
+    BankKind: {BankKind.IBAN: "IBAN and BIC", BankKind.UK: "UK sort code and account",
+               BankKind.US: "US routing and account number", BankKind.TEXT: "In your own words"},
 }
 
 

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 import peewee as pw
 
+from models.bank_accounts import payment_details, signatory
 from models.charges import paid_by
-from models.company import business_details, printed_bank_details
+from models.company import business_details
 from models.customer_account import InvoiceRow, customer_invoices
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus
@@ -53,6 +54,7 @@ class LetterContext:
     business_phone: str
     business_registration: str
     payment_details: str
+    signatory: str
     customer_name: str
     customer_code: str
     customer_address: str
@@ -104,7 +106,8 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         business_name=business.name, business_address=business.address,
         business_email=business.email, business_phone=business.phone,
         business_registration=business.registration,
-        payment_details=printed_bank_details(business.bank_details),
+        payment_details=payment_details(currency, words),
+        signatory="\n".join(signatory().lines()),
         customer_name=customer.name, customer_code=customer.code,
         customer_address=customer.address,
         contact_name=named or words.gettext(NO_CONTACT_NAME), named_contact=named,

@@ -384,6 +384,41 @@ def _v13_templates_in_every_language(db: pw.Database) -> None:
     (``models.default_templates.add_languages``)."""
 
 
+# Frozen copies, as they were at v14: the default e-mails' sign-off, and the same with the
+# signatory's name and position above the business's name.
+_V14_OLD_SIGN_OFF = "\n{{ business_name }}\n{% if business_phone %}"
+_V14_NEW_SIGN_OFF = ("\n{% if signatory %}{{ signatory }}\n{% endif %}{{ business_name }}\n"
+                     "{% if business_phone %}")
+
+
+def _v14_bank_accounts_and_signatory(db: pw.Database) -> None:
+    """Bank accounts, one per currency (and one for any other), and a named signatory.
+    The business's bank details, typed as one text, become its account for any
+    currency, word for word; the default e-mails sign with the signatory's name."""
+    kept = [text.strip() for (text,) in db.execute_sql(
+        'SELECT "bank_details" FROM "business"').fetchall() if text and text.strip()]
+    for statement in (
+        'CREATE TABLE "bank_account" ("id" INTEGER NOT NULL PRIMARY KEY, "currency" '
+        'VARCHAR(3) NOT NULL, "kind" VARCHAR(8) NOT NULL, "label" TEXT NOT NULL, "holder" '
+        'TEXT NOT NULL, "iban" TEXT NOT NULL, "bic" TEXT NOT NULL, "sort_code" TEXT NOT '
+        'NULL, "account_number" TEXT NOT NULL, "routing_number" TEXT NOT NULL, "details" '
+        'TEXT NOT NULL)',
+        'CREATE UNIQUE INDEX "bank_account_currency" ON "bank_account" ("currency")',
+        'ALTER TABLE "business" DROP COLUMN "bank_details"',
+        'ALTER TABLE "business" ADD COLUMN "signatory_name" TEXT NOT NULL DEFAULT \'\'',
+        'ALTER TABLE "business" ADD COLUMN "signatory_position" TEXT NOT NULL DEFAULT \'\'',
+    ):
+        db.execute_sql(statement)
+    param = db.param
+    for text in kept[:1]:  # a store has one business
+        db.execute_sql(f'INSERT INTO "bank_account" ("currency", "kind", "label", "holder", '
+                       f'"iban", "bic", "sort_code", "account_number", "routing_number", '
+                       f'"details") VALUES (\'\', \'text\', \'\', \'\', \'\', \'\', '
+                       f'\'\', \'\', \'\', {param})', (text,))
+    db.execute_sql(f'UPDATE "letter_template" SET "body" = REPLACE("body", {param}, {param}) '
+                   f'WHERE "channel" = \'email\'', (_V14_OLD_SIGN_OFF, _V14_NEW_SIGN_OFF))
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -397,6 +432,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     11: _v11_look_alike_keys,
     12: _v12_total_overdue_is_overdue,
     13: _v13_templates_in_every_language,
+    14: _v14_bank_accounts_and_signatory,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 import peewee as pw
 
 from models.audit import record_change
+from models.bank_accounts import BankAccountRow, Signatory, bank_accounts, signatory
 from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
@@ -153,6 +154,8 @@ class PolicySettings:
     templates: tuple[TemplateRow, ...]
     default_followup_policy_id: int | None
     default_credit_policy_id: int | None
+    bank_accounts: tuple[BankAccountRow, ...] = ()  # where customers pay, by currency
+    signatory: Signatory = Signatory("")  # who signs the letters
 
 
 # --- what a dialog hands over ---------------------------------------------------------
@@ -373,7 +376,8 @@ def check_reference_rate(draft: ReferenceRateDraft) -> ReferenceRateDraft:
 # --- reading --------------------------------------------------------------------------
 
 def policy_settings() -> PolicySettings:
-    """Everything the Settings area shows: terms, policies, stages, rates, defaults."""
+    """Everything the Settings area shows: terms, policies, stages, rates, defaults, the
+    bank accounts and the signatory."""
     business = Business.select(Business.currency).first()
     followup_id, credit_id = default_policies()
     rates = sorted(reference_rates(), key=lambda r: (r.series, -r.effective_from.toordinal()))
@@ -382,7 +386,8 @@ def policy_settings() -> PolicySettings:
         payment_terms=tuple(payment_terms_list()), credit_policies=tuple(credit_policies()),
         follow_up_policies=tuple(follow_up_policies()), reference_rates=tuple(rates),
         templates=tuple(stage_templates()), default_followup_policy_id=followup_id,
-        default_credit_policy_id=credit_id)
+        default_credit_policy_id=credit_id, bank_accounts=tuple(bank_accounts()),
+        signatory=signatory())
 
 
 def payment_terms_list() -> list[PaymentTermsRow]:

@@ -14,6 +14,7 @@ from typing import Any
 import peewee as pw
 
 from models.kinds import (
+    BankKind,
     Channel,
     ChargeKind,
     ContactKind,
@@ -86,12 +87,30 @@ class Business(BaseModel):
     email = pw.TextField(default="")
     phone = pw.TextField(default="")
     registration = pw.TextField(default="")  # company / VAT numbers
-    bank_details = pw.TextField(default="")
+    signatory_name = pw.TextField(default="")  # who signs the letters
+    signatory_position = pw.TextField(default="")  # e.g. "Credit Controller"
     page_size = pw.CharField(max_length=8, default="")  # "" = from country
     logo = pw.BlobField(null=True)
     logo_type = pw.CharField(max_length=32, default="")  # e.g. image/png
     is_demo = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
+
+
+class BankAccount(BaseModel):
+    """Where customers pay the business: one account per currency, and at most one
+    for any other currency (``currency`` ""). Only the columns of its ``kind`` are
+    filled in."""
+
+    currency = pw.CharField(max_length=3, unique=True)  # ISO 4217, or "" for any
+    kind = EnumField(BankKind, max_length=8)
+    label = pw.TextField(default="")  # the bank's name, or how the business calls it
+    holder = pw.TextField(default="")  # the account holder's name
+    iban = pw.TextField(default="")  # without spaces
+    bic = pw.TextField(default="")
+    sort_code = pw.TextField(default="")  # "20-00-00"
+    account_number = pw.TextField(default="")
+    routing_number = pw.TextField(default="")  # ABA, nine digits
+    details = pw.TextField(default="")  # the business's own words (kind "text")
 
 
 class Setting(BaseModel):
@@ -558,7 +577,7 @@ OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != Out
                         name="outbox_message_pending")
 
 ALL_TABLES: tuple[type[BaseModel], ...] = (
-    Business, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
+    Business, BankAccount, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
     LetterTemplate, FollowUpPolicy, FollowUpStage, Customer, ContactPerson, Invoice,
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,

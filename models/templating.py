@@ -45,7 +45,10 @@ MERGE_FIELDS: dict[str, str] = {
     "business_email": "Your business's e-mail address",
     "business_phone": "Your business's phone number",
     "business_registration": "Your company and VAT numbers",
-    "payment_details": "How to pay you: your bank details",
+    "payment_details": "How to pay you: your bank account for the invoices' currency "
+                       "(Settings → Your business)",
+    "signatory": "Who signs: the name and position set in Settings → Your business; "
+                 "empty when no one is named",
     "customer_name": "The customer's name",
     "customer_code": "The customer's account number with you",
     "customer_address": "The customer's postal address",

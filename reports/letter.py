@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from models.bank_accounts import signatory
 from models.charges import charges_open_on, interest_charge_periods
 from models.company import business_details, business_logo
 from models.customer_account import customer_draft, customer_invoices
@@ -135,6 +136,7 @@ class LetterData:
     interest_running: str = ""  # how interest goes on, when the letter claims interest
     language: str = "en"  # the language the letter is written in
     region: str = ""  # the customer's country, for the locale's dates and amounts
+    signatory: tuple[str, ...] = ()  # name and position, printed under the signature
 
     @property
     def words(self) -> Wording:
@@ -205,7 +207,8 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
         total_minor=sum(r.open_minor for r in rows),
         charges=_open_charges([r.id for r in rows], letter_date, currency, words),
         stage_name=printable(stage_name), tone=tone, currency=currency, warnings=(),
-        language=words.language, region=words.region)
+        language=words.language, region=words.region,
+        signatory=tuple(printable(line) for line in signatory().lines()))
     if any(c.kind == ChargeKind.INTEREST for c in data.charges):
         data = replace(data, interest_running=_running_words(
             running_interest([r.id for r in rows], letter_date), words))
@@ -542,10 +545,16 @@ class _LetterRenderer(DocumentRenderer):
         return marker
 
     def _closing(self, paragraphs: Sequence[str]) -> list[Flowable]:
-        """The paragraphs after the table, with room to sign under the closing words."""
+        """The paragraphs after the table, with room to sign under the closing words and
+        the signatory's name and position under that room."""
         where = _sign_off(paragraphs, self.data.sender.name)
         if where is None:
-            return [self._paragraph(p) for p in paragraphs]
+            story = [self._paragraph(p) for p in paragraphs]
+            if not self.data.signatory:
+                return story
+            # No closing words to sign under: room to sign, and the name, at the end.
+            return [*story, KeepTogether([Spacer(1, self.signature_gap),
+                                          *self._signatory(paragraphs[-1:])])]
         index, line = where
         lines = paragraphs[index].splitlines()
         closing = [*paragraphs[:index]]
@@ -553,10 +562,19 @@ class _LetterRenderer(DocumentRenderer):
         rest = ["\n".join(lines[line + 1:])] if lines[line + 1:] else []
         rest += paragraphs[index + 1:]
         signed = [Paragraph(paragraph_text(head), self.text), Spacer(1, self.signature_gap),
-                  *(self._paragraph(p) for p in rest)]
+                  *self._signatory(rest), *(self._paragraph(p) for p in rest)]
         # The closing never stands alone on a page: the last paragraph goes over with it.
         last = [self._paragraph(closing.pop())] if closing else []
         return [*(self._paragraph(p) for p in closing), KeepTogether([*last, *signed])]
+
+    def _signatory(self, below: Sequence[str]) -> list[Flowable]:
+        """The signatory's name and position as one block, unless the text's own words
+        ``below`` the signature already name them."""
+        name = self.data.signatory[:1]
+        if not name or any(line.strip() == name[0] for p in below for line in p.splitlines()):
+            return []
+        text = ParagraphStyle("signatory", self.text, spaceAfter=self.text.spaceAfter / 2)
+        return [Paragraph(paragraph_text("\n".join(self.data.signatory)), text)]
 
     def _invoice_table(self, width: float, total_label: str) -> Table:
         data, cell, words = self.data, self.style["cell"], self.words

@@ -34,7 +34,8 @@ from reportlab.platypus import (
 
 from models.account_activity import open_charges
 from models.accounts import DEFAULT_BUCKET_EDGES, aging_bucket
-from models.company import business_details, business_logo, printed_bank_details
+from models.bank_accounts import payment_details
+from models.company import business_details, business_logo
 from models.customer_account import (
     customer_draft,
     customer_header,
@@ -151,17 +152,16 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
         check("the business's e-mail address", business.email),
         check("the business's phone number", business.phone),
         check("the business's registration", business.registration), logo[0] if logo else None)
+    words = document_wording(customer.language, customer.country, business.country)
+    currency = (currency or customer.currency).upper()
     heading = StatementHeading(
         statement_date=today or dt.date.today(), page_size=business.page_size, sender=sender,
-        bank_details=check("the bank details", printed_bank_details(business.bank_details),
-                           BLOCK_LIMIT),
+        bank_details=check("the bank details", payment_details(currency, words), BLOCK_LIMIT),
         customer_code=check("the customer's account code", customer.code),
         customer_name=check("the customer's name", customer.name),
         customer_address=check("the customer's address", postal_address(
             customer.address, customer.country, business.country), BLOCK_LIMIT),
-        contact_name=check("the contact's name", header.contact_name),
-        currency=(currency or customer.currency).upper())
-    words = document_wording(customer.language, customer.country, business.country)
+        contact_name=check("the contact's name", header.contact_name), currency=currency)
     heading = replace(heading, language=words.language, region=words.region)
     check.note(words.problem)
     check.note(address_warning(heading.page_size, return_address(sender), recipient_lines(

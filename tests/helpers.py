@@ -59,6 +59,20 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_v14(connection: sqlite3.Connection) -> None:
+    """Take a store back to version 13's shape: its bank details one text, no signatory,
+    the default e-mails signed by the business alone."""
+    from models.migrations import _V14_NEW_SIGN_OFF, _V14_OLD_SIGN_OFF
+
+    connection.execute('DROP TABLE "bank_account"')
+    for column in ("signatory_name", "signatory_position"):
+        connection.execute(f'ALTER TABLE "business" DROP COLUMN "{column}"')
+    connection.execute('ALTER TABLE "business" ADD COLUMN "bank_details" TEXT NOT NULL '
+                       "DEFAULT ''")
+    connection.execute('UPDATE "letter_template" SET "body" = replace("body", ?, ?)',
+                       (_V14_NEW_SIGN_OFF, _V14_OLD_SIGN_OFF))
+
+
 def schema_of(path: Path) -> dict[str, object]:
     """Tables with their columns (name, type, not-null, pk); indexes' and triggers' SQL."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

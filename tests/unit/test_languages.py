@@ -21,7 +21,7 @@ from models.templating import check_template
 from reports.letter import letter_data, render_letter
 from reports.statement import render_open_item_statement, statement_data
 from tests.conftest import DEMO_TODAY
-from tests.helpers import pdf_pages
+from tests.helpers import pdf_pages, undo_v14
 from tests.po_check import problems
 
 SHIPPED = tuple(code for code in LANGUAGES if code != "en" and translated(code))
@@ -136,6 +136,7 @@ def test_a_store_made_before_the_languages_gains_them_and_keeps_the_business_s_o
     LetterTemplate.delete().where(LetterTemplate.language != "en").execute()
     LetterTemplate.update(name="Our own final letter").where(
         LetterTemplate.name == "Final letter").execute()
+    undo_v14(db.database.connection())
     db.database.user_version = 12
     store.close()
     store = db.open_store(path)

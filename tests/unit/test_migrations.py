@@ -15,7 +15,7 @@ from models.company import create_business
 from models.contacts import ContactEntry, log_contact
 from models.outbox import queue_message
 from models.schema import Customer, FollowUpStage, Interaction
-from tests.helpers import schema_of
+from tests.helpers import schema_of, undo_v14
 from tests.unit.ledger_helpers import customer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +84,7 @@ def _drop_v10(connection: sqlite3.Connection) -> None:
 
 
 def _drop_v11(connection: sqlite3.Connection) -> None:
+    undo_v14(connection)
     for table, column in (("invoice", "number"), ("credit_note", "number"),
                           ("customer", "code")):
         connection.execute(f'DROP INDEX "{table}_{column}_key"')
@@ -91,6 +92,7 @@ def _drop_v11(connection: sqlite3.Connection) -> None:
 
 
 @pytest.mark.parametrize(("version", "undo"), [
+    (13, undo_v14),  # v14: bank accounts per currency, the signatory
     (10, _drop_v11),  # v11: look-alike keys (invoice/credit_note.number_key, code_key)
     (9, _drop_v10),  # v10: the customer's VAT number (customer.tax_number)
     (8, _drop_v9),  # v9: the follow-up clock (invoice.chase_from)
@@ -180,6 +182,7 @@ def test_a_v11_stores_reminders_say_total_overdue_of_what_is_overdue(tmp_path: P
         connection.execute('INSERT INTO "letter_template" ("name", "channel", "language", '
                            '"tone", "subject", "body") VALUES (?, ?, ?, ?, ?, ?)',
                            ("Own words", "letter", "en", "final", "S", reworded))
+        undo_v14(connection)
         connection.execute("PRAGMA user_version = 11")
     connection.close()
     assert shipped == 4  # firm and final, e-mail and letter
@@ -191,5 +194,65 @@ def test_a_v11_stores_reminders_say_total_overdue_of_what_is_overdue(tmp_path: P
         assert not any(_V12_OLD_TOTAL in body for body in bodies)
         assert sum(_V12_NEW_TOTAL in body for body in bodies) == shipped
         assert LetterTemplate.get(LetterTemplate.name == "Own words").body == reworded
+    finally:
+        store.close()
+
+
+def test_a_v13_stores_bank_details_become_its_account_for_any_currency(tmp_path: Path) -> None:
+    from models.bank_accounts import bank_accounts, payment_account, signatory
+    from models.kinds import BankKind
+    from models.migrations import _V14_NEW_SIGN_OFF, _V14_OLD_SIGN_OFF
+    from models.schema import LetterTemplate
+
+    path = tmp_path / "v13.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+    finally:
+        store.close()
+    typed = ("  Barclays, Bristol\nSort code 20-00-00 · Account 12345678\n"
+             "IBAN GB29NWBK60161331926819 ")
+    with sqlite3.connect(path) as connection:  # as v13 kept them
+        undo_v14(connection)
+        connection.execute('UPDATE "business" SET "bank_details" = ?', (typed,))
+        shipped = connection.execute('SELECT count(*) FROM "letter_template" WHERE '
+                                     'instr("body", ?) > 0', (_V14_OLD_SIGN_OFF,)).fetchone()[0]
+        connection.execute("PRAGMA user_version = 13")
+    connection.close()
+    assert shipped == 5 * 11  # every default e-mail, in every language
+
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 13
+        [account] = bank_accounts()
+        assert (account.currency, account.kind, account.details) == ("", BankKind.TEXT,
+                                                                      typed.strip())
+        assert payment_account("EUR") == payment_account("GBP") == account
+        assert signatory().lines() == ()
+        e_mails = [t.body for t in LetterTemplate.select().where(
+            LetterTemplate.channel == "email")]
+        assert sum(_V14_NEW_SIGN_OFF in body for body in e_mails) == shipped
+    finally:
+        store.close()
+
+
+def test_a_v13_store_without_bank_details_has_no_account(tmp_path: Path) -> None:
+    from models.bank_accounts import bank_accounts
+
+    path = tmp_path / "v13.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+    finally:
+        store.close()
+    with sqlite3.connect(path) as connection:
+        undo_v14(connection)
+        connection.execute('UPDATE "business" SET "bank_details" = \' \n \'')
+        connection.execute("PRAGMA user_version = 13")
+    connection.close()
+
+    store = db.open_store(path)
+    try:
+        assert bank_accounts() == []
     finally:
         store.close()

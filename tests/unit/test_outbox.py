@@ -32,7 +32,7 @@ from models.outbox import (
 )
 from models.schema import Customer, Interaction, OutboxMessage
 from models.today import dismiss, perhaps_sent, worklist
-from tests.helpers import schema_of
+from tests.helpers import schema_of, undo_v14
 from tests.mail_server import SmtpServer
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
@@ -285,6 +285,7 @@ def test_a_v5_store_gains_the_outbox_and_the_shape_of_a_new_one(tmp_path: Path) 
             connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}_key"')
         connection.execute('DROP TABLE "external_record"')
         connection.execute('DROP TABLE "import_batch"')
+        undo_v14(connection)
         connection.execute("PRAGMA user_version = 5")
     connection.close()
     store = db.open_store(old)

@@ -393,9 +393,9 @@ def test_documents_carry_their_title_author_and_language(empty_store: db.Store,
 @pytest.mark.parametrize("bank_details", ["", "Sort code 20-00-00 · Account 12345678"])
 def test_the_remittance_slip_never_stands_alone_on_a_page(empty_store: db.Store,
                                                           bank_details: str) -> None:
-    from models.schema import Business
+    from models.bank_accounts import add_text_account
 
-    Business.update(bank_details=bank_details).execute()
+    add_text_account(bank_details)
     before_slip = "How to pay" if bank_details else "Aging"
     who = customer("Many Invoices Ltd")
     for count in range(1, 41):
@@ -482,7 +482,7 @@ def test_amounts_of_a_billion_and_more_fit_their_columns(empty_store: db.Store,
     ("Sort code 20-00-00 · Account 12345678", "Sort code 20-00-00 · Account 12345678"),
 ])
 def test_an_iban_prints_in_groups_of_four_that_never_break(typed: str, printed: str) -> None:
-    from models.company import printed_bank_details
+    from models.bank_accounts import printed_bank_details
 
     kept = printed_bank_details(typed)
     assert kept.replace("\u00a0", " ") == printed
@@ -491,10 +491,10 @@ def test_an_iban_prints_in_groups_of_four_that_never_break(typed: str, printed: 
 
 
 def test_a_statement_never_breaks_an_iban_across_lines(empty_store: db.Store) -> None:
-    from models.schema import Business
+    from models.bank_accounts import add_text_account
 
-    Business.update(bank_details="Harbour & Finch Ltd, Barclays Bank, Bristol branch, "
-                                 "IBAN GB29NWBK60161331926819, BIC BARCGB22").execute()
+    add_text_account("Harbour & Finch Ltd, Barclays Bank, Bristol branch, "
+                     "IBAN GB29NWBK60161331926819, BIC BARCGB22")
     who = customer("Pays By Iban Ltd")
     invoice(who, 100_00, due_days_ago=10, number="I-1")
     [(text, _)] = read_back(statement_data(who, DEMO_TODAY, today=DEMO_TODAY))

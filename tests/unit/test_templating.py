@@ -36,6 +36,7 @@ def sample_context(**changes: object) -> LetterContext:
         business_address="12 Wapping Wharf\nBristol BS1 4RH",
         business_email="accounts@harbourfinch.example", business_phone="+44 117 496 0123",
         business_registration="Company no. 09876543", payment_details="Sort code 20-00-00",
+        signatory="Jane Finch\nCredit Controller",
         customer_name="Fenwick Ltd", customer_code="C00002", customer_address="1 Mill Lane",
         contact_name="Thomas Fenwick", named_contact="Thomas Fenwick",
         invoices=(InvoiceLine("INV-1", "1 Oct 2026", "31 Oct 2026", "£100.00",
@@ -89,7 +90,10 @@ def test_a_default_lists_each_invoice_with_its_dates_amount_and_lateness() -> No
             "  - Invoice INV-2 of 5 Oct 2026, due 4 Nov 2026: £20.00 still open "
             "of £50.00 (20 days overdue)\n\nTotal: £120.00\n") in letter.body
     assert "Our bank details for payment:\nSort code 20-00-00\n" in letter.body
-    assert letter.body.endswith("Kind regards,\nHarbour & Finch Ltd\n+44 117 496 0123\n")
+    assert letter.body.endswith("Kind regards,\nJane Finch\nCredit Controller\n"
+                                "Harbour & Finch Ltd\n+44 117 496 0123\n")
+    unsigned = render_letter(subject, body, sample_context(signatory=""))
+    assert unsigned.body.endswith("Kind regards,\nHarbour & Finch Ltd\n+44 117 496 0123\n")
 
 
 def test_a_courtesy_reminder_before_the_due_date_does_not_speak_of_lateness() -> None:

@@ -1,5 +1,5 @@
 """The Settings area's tables: payment terms, late charges, follow-up policies and their
-stages, and reference rates."""
+stages, reference rates, and the business's bank accounts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtGui import QFont
 
-from models.kinds import Channel
+from models.bank_accounts import BankAccountRow, account_summary
+from models.kinds import BankKind, Channel
 from models.money import format_money
 from models.policies import (
     REGIME_RULES,
@@ -212,3 +213,19 @@ def _bold() -> QFont:
     font = QFont()
     font.setBold(True)
     return font
+
+
+class BankAccountModel(RowsModel):
+    """The business's bank accounts: currency, kind, details."""
+
+    CURRENCY, KIND, DETAILS = range(3)
+    columns = (
+        Column("Currency", lambda r: r.currency or "Any other currency",
+               lambda r: (r.currency == "", r.currency)),
+        Column("Kind", lambda r: BankKind.word_for(r.kind), lambda r: r.kind),
+        Column("Details", account_summary, lambda r: account_summary(r).casefold()),
+    )
+
+    def row_at(self, row: int) -> BankAccountRow | None:
+        """The account at position ``row``."""
+        return super().row_at(row)

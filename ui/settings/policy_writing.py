@@ -12,9 +12,12 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from models.changes import Change, changes
+from models.changes import Change, Changes, changes
 from models.errors import LedgerError
 from ui.common.form_writes import FormWrites
+
+POLICIES: Changes = changes(Change.POLICIES)
+"""What a write of the Settings area changes, unless it says otherwise."""
 
 
 class PolicyWriting(FormWrites):
@@ -25,13 +28,15 @@ class PolicyWriting(FormWrites):
 
     def write(self, work: Callable[[], Any], notice: str, *,
               done: Callable[[Any], None] | None = None,
-              refused: Callable[[LedgerError], None] | None = None) -> None:
-        """Run ``work`` as a write of the policies; then call ``done(result)`` and say
-        ``notice`` was :attr:`saved`. A LedgerError goes to ``refused`` (re-open the
-        dialog with the objection at its field) or is shown in a message box."""
+              refused: Callable[[LedgerError], None] | None = None,
+              changed: Changes = POLICIES) -> None:
+        """Run ``work`` as a write of what is ``changed`` (the policies, unless said);
+        then call ``done(result)`` and say ``notice`` was :attr:`saved`. A LedgerError
+        goes to ``refused`` (re-open the dialog with the objection at its field) or is
+        shown in a message box."""
         def finished(result: Any) -> None:
             if done is not None:
                 done(result)
             self.saved.emit(notice)
 
-        self.run(work, changes(Change.POLICIES), done=finished, refused=refused)
+        self.run(work, changed, done=finished, refused=refused)

@@ -1,6 +1,7 @@
 """The Settings area: how the business gets paid. Payment terms, late-payment charges,
 follow-up policies and their stages, the reference-rate table, the defaults for
-customers without a policy of their own, and the outgoing mail server.
+customers without a policy of their own, the business's bank accounts and signatory,
+and the outgoing mail server.
 
 Everything is read at once off the GUI thread (:func:`models.policies.policy_settings`)
 and handed to each section (:mod:`ui.settings.payment_terms_section` and its siblings);
@@ -38,6 +39,7 @@ from models.policies import (
 from models.reference_rates import ReferenceRateValue
 from ui.common.style import ACCENT, scale_font
 from ui.common.tasks import Progress, TaskRunner
+from ui.settings.business_section import BusinessSection
 from ui.settings.defaults_section import DefaultsSection
 from ui.settings.followup_section import FollowUpSection
 from ui.settings.import_log_section import ImportLogSection
@@ -54,6 +56,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("followup", "Follow-up policies"),
     ("rates", "Reference rates"),
     ("defaults", "Defaults"),
+    ("business", "Your business"),
     ("mail", "Outgoing mail"),
     ("imports", "Imports"),
 )
@@ -63,7 +66,8 @@ SECTION_LIST_WIDTH = 170
 
 
 class SettingsPage(QWidget):
-    """The business's terms, charges, follow-up policies, reference rates and defaults."""
+    """The business's terms, charges, follow-up policies, reference rates, defaults, bank
+    accounts and signatory."""
 
     # The policies count their customers; the stages name their templates.
     reads = changes(Change.CUSTOMERS, Change.TEMPLATES, Change.POLICIES, Change.BUSINESS,
@@ -87,6 +91,7 @@ class SettingsPage(QWidget):
         self.followup = FollowUpSection(self._writing)
         self.rates = ReferenceRatesSection(self._writing, today)
         self.defaults = DefaultsSection(self._writing)
+        self.business = BusinessSection(self._writing)
         self.mail_form = MailSettingsForm(tasks)
         self.imports = ImportLogSection(tasks)
         self._build()
@@ -120,7 +125,7 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults", "mail", "imports")."""
+        "defaults", "business", "mail", "imports")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -179,7 +184,8 @@ class SettingsPage(QWidget):
     # --- building ------------------------------------------------------------------------
 
     def _sections(self) -> tuple[SettingsSection, ...]:
-        return (self.terms, self.charges, self.followup, self.rates, self.defaults)
+        return (self.terms, self.charges, self.followup, self.rates, self.defaults,
+                self.business)
 
     def _build(self) -> None:
         title = QLabel("Settings")

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import Changes
 from models.errors import LedgerError
 from models.policies import PolicySettings
 from ui.common.list_table import list_table
 from ui.common.rows_model import RowsModel
 from ui.common.style import mute, scale_font
-from ui.settings.policy_writing import PolicyWriting
+from ui.settings.policy_writing import POLICIES, PolicyWriting
 
 
 class SettingsSection(QWidget):
@@ -78,16 +79,18 @@ class SettingsSection(QWidget):
 
     def _write(self, work: Callable[[], Any], notice: str, *, select: str | None = None,
                key: object = None,
-               refused: Callable[[LedgerError], None] | None = None) -> None:
+               refused: Callable[[LedgerError], None] | None = None,
+               changed: Changes = POLICIES) -> None:
         """Write through the page's helper; ``select`` names the table whose row ``key``
-        (by default the id ``work`` returns) is selected once read back."""
+        (by default the id ``work`` returns) is selected once read back; ``changed``
+        says what the write changes (the policies, unless said)."""
 
         def done(result: Any) -> None:
             wanted = key if key is not None else result
             if select is not None and wanted is not None:
                 self._wanted[select] = wanted
 
-        self._writing.write(work, notice, done=done, refused=refused)
+        self._writing.write(work, notice, done=done, refused=refused, changed=changed)
 
     def _table(self, model: RowsModel, name: str, accessible: str,
                widths: dict[int, int]) -> QTableView:
