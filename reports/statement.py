@@ -345,13 +345,14 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
         for row in rows[1:-1]:
             if any(cell for at, cell in enumerate(row) if at != index):  # not a lone line
                 row[index] = _wrapped(row[index], column)
-    rows[0] = [_heading_lines(title, w * scale - 6) for title, w in zip(rows[0], widths,
+    titles = list(rows[0])
+    rows[0] = [_heading_lines(title, w * scale - 6) for title, w in zip(titles, widths,
                                                                         strict=True)]
     table = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), HEADING_SIZE),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
         ("ALIGN", (money_from, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
@@ -364,6 +365,7 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
     ]
     for index in range(2, len(rows) - 1, 2):
         commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    commands += _heading_sizes(titles, [w * scale - 6 for w in widths])
     # The bottom line's amount may run left over its row's empty cells: only the
     # documents' amounts, side by side, must fit their columns.
     columns = [w * scale for w in widths]
@@ -395,10 +397,32 @@ def _fitting(rows: list[list[Any]], columns: Sequence[float], first_column: int,
     return commands
 
 
+HEADING_SIZE = 7.5  # points: a column heading's type
+_SMALLEST_HEADING = 6.0
+
+
+def _heading_size(title: str, width: float) -> float:
+    """The heading's type size: smaller, down to 6 pt, until its longest word fits the
+    column, so "überfällig" is never cut into "überfälli" and "g"."""
+    widest = max((stringWidth(word, BOLD, HEADING_SIZE) for word in title.split()), default=0)
+    if widest <= width or widest <= 0:
+        return HEADING_SIZE
+    return max(_SMALLEST_HEADING, HEADING_SIZE * width / widest)
+
+
 def _heading_lines(title: str, width: float) -> str:
-    """A column heading broken into lines that fit its column (its own breaks kept)."""
+    """A column heading broken into lines that fit its column (its own breaks kept), at
+    :func:`_heading_size`."""
+    size = _heading_size(title, width)
     return "\n".join(line for part in title.split("\n")
-                     for line in wrap_lines(part, BOLD, 7.5, width))
+                     for line in wrap_lines(part, BOLD, size, width))
+
+
+def _heading_sizes(titles: Sequence[str], widths: Sequence[float]) -> list[tuple[Any, ...]]:
+    """The table commands setting a smaller type for headings that need it."""
+    return [("FONTSIZE", (index, 0), (index, 0), size)
+            for index, (title, width) in enumerate(zip(titles, widths, strict=True))
+            if (size := _heading_size(title, width)) < HEADING_SIZE]
 
 
 def _wrapped(text: str, width: float) -> str | Paragraph:
@@ -421,7 +445,7 @@ def summary_table(header: Sequence[str], values: Sequence[str], width: float) ->
     table = Table(rows, colWidths=columns, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), HEADING_SIZE),
         ("FONTNAME", (-1, 1), (-1, 1), BOLD),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("LEADING", (0, 0), (-1, 0), 9),
@@ -429,6 +453,7 @@ def summary_table(header: Sequence[str], values: Sequence[str], width: float) ->
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         *_fitting(rows, [*columns[:-1], 0.0], 0, (1, 1), 8, REGULAR),  # the total: below
         *_fitting(rows, columns, len(columns) - 1, (1, 1), 8, BOLD),
+        *_heading_sizes(header, [room - 6 for room in columns]),
     ]))
     return table
 

@@ -174,3 +174,12 @@ def test_a_catalogue_a_translator_broke_prints_english_and_says_so(
         language._wording.cache_clear()
     assert "Statement" in text  # printed, in English rather than not at all
     assert any("French words could not be read (duly.po, line" in w for w in data.warnings)
+
+
+def test_a_long_heading_word_is_set_smaller_never_cut(demo_store: db.Store) -> None:
+    german = Customer.select().where(Customer.language == "de").first()
+    data = statement_data(german.id, DEMO_TODAY, today=DEMO_TODAY)
+    out = io.BytesIO()
+    render_open_item_statement(data, out)
+    lines = pdf_pages(out.getvalue())[0][0].splitlines()
+    assert "überfällig" in lines  # "Tage überfällig", over two lines, the word whole
