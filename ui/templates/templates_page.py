@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
 from models.changes import Change, changes
 from models.customer_account import CustomerListRow, customer_list
 from models.errors import LedgerError
+from models.language import LANGUAGES, language_name
 from models.template_store import (
     CHANNELS,
     TONES,
@@ -229,7 +230,7 @@ class TemplatesPage(QWidget):
         """What the editor holds now."""
         return TemplateFields(
             name=self.name_edit.text(), channel=str(self.channel_combo.currentData()),
-            tone=str(self.tone_combo.currentData()), language=self.language_edit.text(),
+            tone=str(self.tone_combo.currentData()), language=self._language(),
             subject=self.subject_edit.text(), body=self.body_edit.toPlainText())
 
     def has_unsaved_changes(self) -> bool:
@@ -438,7 +439,7 @@ class TemplatesPage(QWidget):
             return
         subject, body = self.subject_edit.text(), self.body_edit.toPlainText()
         customer_id, as_of = self.preview.customer_id(), self._today()
-        language = self.language_edit.text().strip().lower()
+        language = self._language().strip().lower()
 
         def work(_progress: Progress) -> RenderedLetter | None:
             if customer_id is None:
@@ -511,16 +512,27 @@ class TemplatesPage(QWidget):
         self.name_edit.setText(fields.name)
         self.channel_combo.setCurrentIndex(max(self.channel_combo.findData(fields.channel), 0))
         self.tone_combo.setCurrentIndex(max(self.tone_combo.findData(fields.tone), 0))
-        self.language_edit.setText(fields.language)
+        self._set_language(fields.language)
         self.subject_edit.setText(fields.subject)
         if self.body_edit.toPlainText() != fields.body:
             self.body_edit.setPlainText(fields.body)  # also starts a fresh undo history
         for widget, was in zip(widgets, blocked, strict=True):
             widget.blockSignals(was)
-        for edit in (self.name_edit, self.language_edit, self.subject_edit):
+        for edit in (self.name_edit, self.subject_edit):
             edit.setCursorPosition(0)
         # A template in French previews with a customer who reads French, if there is one.
         self.preview.prefer_language(fields.language.strip().lower() or "en")
+
+    def _language(self) -> str:
+        """The language chosen for the text, as its code ("fr")."""
+        return str(self.language_edit.currentData() or "")
+
+    def _set_language(self, code: str) -> None:
+        """Show ``code``'s language chosen (a code Duly has no words for is added)."""
+        code = code.strip().lower() or "en"
+        if self.language_edit.findData(code) < 0:
+            self.language_edit.addItem(language_name(code), code)
+        self.language_edit.setCurrentIndex(self.language_edit.findData(code))
 
     def _update_used_by(self) -> None:
         used_by = next((row.used_by for row in self._rows if row.id == self._current), ())
@@ -684,12 +696,13 @@ class TemplatesPage(QWidget):
         self.tone_combo.setObjectName("templateTone")
         for tone in TONES:
             self.tone_combo.addItem(tone.capitalize(), tone)
-        self.language_edit = QLineEdit()
+        self.language_edit = QComboBox()
         self.language_edit.setObjectName("templateLanguage")
         self.language_edit.setAccessibleName("Language")
-        self.language_edit.setToolTip("The language of the text, as a code: en, fr, de…")
-        self.language_edit.setMaxLength(8)
-        self.language_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("en-GB") + 20)
+        self.language_edit.setToolTip("The language the text is written in: customers who "
+                                      "read it get this version")
+        for code in sorted(LANGUAGES, key=language_name):
+            self.language_edit.addItem(language_name(code), code)
         self.used_by_label = QLabel()
         self.used_by_label.setObjectName("templateUsedBy")
         self.used_by_label.setWordWrap(True)
@@ -707,9 +720,8 @@ class TemplatesPage(QWidget):
         self._editor_widgets: tuple[QWidget, ...] = (
             self.name_edit, self.channel_combo, self.tone_combo, self.language_edit,
             self.subject_edit, self.body_edit)
-        for edit in (self.name_edit, self.language_edit):
-            edit.textChanged.connect(self._on_details_edited)
-        for combo in (self.channel_combo, self.tone_combo):
+        self.name_edit.textChanged.connect(self._on_details_edited)
+        for combo in (self.channel_combo, self.tone_combo, self.language_edit):
             combo.currentIndexChanged.connect(self._on_details_edited)
         self.subject_edit.textChanged.connect(self._on_subject_edit_text_changed)
         self.body_edit.textChanged.connect(self._on_body_edit_text_changed)

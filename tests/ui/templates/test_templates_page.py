@@ -544,6 +544,7 @@ def test_a_template_in_french_previews_for_a_french_customer_in_french(qtbot, pa
 def test_another_language_s_version_is_shown_beside_and_either_can_be_edited(qtbot, page):
     versions = {r.language: r.id for r in template_list() if r.name == "Firm letter"}
     click_template(qtbot, page, versions["fr"])
+    assert page.language_edit.currentText() == "French"  # named, not a code to know
     page.right_tabs.setCurrentWidget(page.versions)
     # Beside the French text, the business's own (English) one, to translate from.
     assert page.versions.shown().id == versions["en"]
