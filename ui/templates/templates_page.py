@@ -281,6 +281,7 @@ class TemplatesPage(QWidget):
 
     def _on_load_task_succeeded(self, loaded: _Loaded) -> None:
         self._rows, self._texts = loaded.rows, loaded.texts
+        self._offer_languages()
         self.preview.set_customers(loaded.customers)
         current = self._current
         if current is None or (current != DRAFT_ID and current not in self._texts):
@@ -297,7 +298,9 @@ class TemplatesPage(QWidget):
 
     def _list_rows(self) -> None:
         """The saved templates, a new one being written, and the one edited selected."""
-        rows = list(self._rows)
+        shown = str(self.language_filter.currentData() or "")
+        rows = [row for row in self._rows
+                if not shown or row.language == shown or row.id == self._current]
         if self._current == DRAFT_ID:
             rows.append(self._draft_row())
         self.model.set_rows(rows)
@@ -522,6 +525,20 @@ class TemplatesPage(QWidget):
             edit.setCursorPosition(0)
         # A template in French previews with a customer who reads French, if there is one.
         self.preview.prefer_language(fields.language.strip().lower() or "en")
+
+    def _offer_languages(self) -> None:
+        """The list can be narrowed to each language a template is written in."""
+        chosen = self.language_filter.currentData()
+        self.language_filter.blockSignals(True)
+        self.language_filter.clear()
+        self.language_filter.addItem("All languages", "")
+        for code in sorted({row.language for row in self._rows}, key=language_name):
+            self.language_filter.addItem(language_name(code), code)
+        self.language_filter.setCurrentIndex(max(self.language_filter.findData(chosen), 0))
+        self.language_filter.blockSignals(False)
+
+    def _on_language_filter_changed(self) -> None:
+        self._list_rows()
 
     def _language(self) -> str:
         """The language chosen for the text, as its code ("fr")."""
@@ -779,7 +796,24 @@ class TemplatesPage(QWidget):
         self.fields_list.snippet_chosen.connect(self._on_fields_list_snippet_chosen)
         self.side_splitter = QSplitter(Qt.Orientation.Vertical)
         self.side_splitter.setObjectName("templatesSideSplitter")
-        self.side_splitter.addWidget(self.table)
+        self.language_filter = QComboBox()
+        self.language_filter.setObjectName("templatesLanguageFilter")
+        self.language_filter.setAccessibleName("Show the templates in")
+        self.language_filter.addItem("All languages", "")
+        self.language_filter.currentIndexChanged.connect(self._on_language_filter_changed)
+        shown = QLabel("Show")
+        shown.setBuddy(self.language_filter)
+        filter_row = QHBoxLayout()
+        filter_row.setContentsMargins(0, 0, 0, 0)
+        filter_row.addWidget(shown)
+        filter_row.addWidget(self.language_filter, 1)
+        listed = QWidget()
+        layout = QVBoxLayout(listed)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table, 1)
+        self.side_splitter.addWidget(listed)
         self.side_splitter.addWidget(self.fields_list)
         for index, stretch in enumerate((1, 1)):
             self.side_splitter.setCollapsible(index, False)

@@ -575,3 +575,16 @@ def test_a_block_left_open_is_named_at_the_line_that_opened_it_and_tinted(qtbot,
                                    f"“{{% endif %}}” where its text ends.")
     [tint] = page.body_edit.extraSelections()
     assert tint.cursor.blockNumber() == opened - 1
+
+
+def test_the_list_can_show_one_language_and_keeps_the_one_edited(qtbot, page):
+    everything = len(page.templates())
+    english = page.language_filter.findText("English")
+    page.language_filter.setCurrentIndex(english)
+    rows = page.templates()
+    assert 0 < len(rows) < everything and all(r.language == "en" for r in rows)
+    assert page.current_template_id() in {r.id for r in rows}
+    page.language_filter.setCurrentIndex(page.language_filter.findText("Greek"))
+    assert {r.language for r in page.templates()} <= {"el", "en"}  # the edited one stays
+    page.language_filter.setCurrentIndex(0)
+    assert len(page.templates()) == everything
