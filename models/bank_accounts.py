@@ -15,6 +15,11 @@ import re
 import string
 from dataclasses import dataclass, fields
 
+from stdnum import bic as std_bic
+from stdnum import iban as std_iban
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+from stdnum.us import rtn as std_rtn
+
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError, Problems
@@ -26,20 +31,7 @@ ANY_CURRENCY = ""
 MAX_TEXT_CHARS = 500  # the free-text details: a few lines on a statement
 MAX_NAME_CHARS = 120  # a holder's, bank's or signatory's name, a position
 
-# The length of each country's IBAN, from the IBAN registry (ISO 13616, SWIFT release
-# 99, 2024): the countries a small business here most often banks in. Any other
-# country's IBAN is checked by its shape and check digits alone.
-IBAN_LENGTHS: dict[str, int] = {
-    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22,
-    "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27,
-    "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20,
-    "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24,
-    "SE": 24, "SI": 19, "SK": 24, "SM": 27,
-}
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
-# A BIC (ISO 9362): bank (4 letters), country (2 letters), location (2), and an
-# optional branch (3).
-_BIC_SHAPE = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _SEPARATORS = re.compile(r"[\s\-./\u00a0]")
 
 _NO_BREAK = "\u00a0"
@@ -100,14 +92,6 @@ def compact(text: str) -> str:
     return _SEPARATORS.sub("", text).upper()
 
 
-def iban_check_digits_match(iban: str) -> bool:
-    """Whether an IBAN (compact) passes ISO 13616's check: moved round and read as a
-    number, mod 97 leaves 1."""
-    moved = iban[4:] + iban[:4]
-    number = "".join(str(int(c, 36)) for c in moved)
-    return int(number) % 97 == 1
-
-
 def check_iban(typed: str) -> str:
     """The IBAN, compact; LedgerError at "iban" when it cannot be one."""
     iban = compact(typed)
@@ -117,15 +101,22 @@ def check_iban(typed: str) -> str:
         raise LedgerError("iban", "An IBAN starts with two letters for the country and two "
                                   "check digits, then letters and digits: 15 to 34 in all, "
                                   "e.g. GB29 NWBK 6016 1331 9268 19.")
-    expected = IBAN_LENGTHS.get(iban[:2])
-    if expected is not None and len(iban) != expected:
-        raise LedgerError("iban", f"An IBAN from {iban[:2]} has {expected} characters; this "
-                                  f"one has {len(iban)}. Check it against your bank "
-                                  f"statement.")
-    if not iban_check_digits_match(iban):
+    # The IBAN registry's length and pattern for each country, the mod-97 check
+    # (ISO 13616) and the national checks where a country has one: python-stdnum.
+    try:
+        std_iban.validate(iban)
+    except InvalidChecksum:
         raise LedgerError("iban", "This IBAN's check digits do not match the rest: a "
-                                  "character is mistyped. Check it against your bank "
-                                  "statement.")
+                                  "character is mistyped, missing or one too many. Check "
+                                  "it against your bank statement.") from None
+    except InvalidComponent:
+        raise LedgerError("iban", f"“{iban[:2]}” is not a country with IBANs. Check the "
+                                  f"first two letters.") from None
+    except ValidationError:
+        raise LedgerError("iban", f"This is not an IBAN from {iban[:2]}: it has "
+                                  f"{len(iban)} characters, not the number and pattern that "
+                                  f"country's IBANs have. Check it against your bank "
+                                  f"statement.") from None
     return iban
 
 
@@ -133,7 +124,7 @@ def check_bic(typed: str) -> str:
     """The BIC, compact ("" when none is given); LedgerError at "bic" when it cannot be
     one."""
     bic = compact(typed)
-    if bic and not _BIC_SHAPE.fullmatch(bic):
+    if bic and not std_bic.is_valid(bic):  # ISO 9362: bank, country, place, branch
         raise LedgerError("bic", "A BIC (SWIFT code) has 8 or 11 letters and digits, the "
                                  "fifth and sixth the bank's country, e.g. NWBKGB2L.")
     return bic
@@ -156,13 +147,6 @@ def check_uk_account(typed: str) -> str:
     return digits
 
 
-def routing_checksum_matches(routing: str) -> bool:
-    """Whether nine digits pass the ABA routing number's check: 3, 7 and 1 times the
-    digits in turn add up to a multiple of ten."""
-    weights = (3, 7, 1) * 3
-    return sum(w * int(d) for w, d in zip(weights, routing, strict=True)) % 10 == 0
-
-
 def check_routing_number(typed: str) -> str:
     """An ABA routing number: nine digits with its check; LedgerError at
     "routing_number" otherwise."""
@@ -170,7 +154,7 @@ def check_routing_number(typed: str) -> str:
     if len(digits) != 9 or not digits.isdigit():
         raise LedgerError("routing_number", "A routing number (ABA) has nine digits, e.g. "
                                             "021000021.")
-    if not routing_checksum_matches(digits):
+    if not std_rtn.is_valid(digits):  # the ABA check: 3, 7, 1 times the digits in turn
         raise LedgerError("routing_number", "This routing number's check digit does not "
                                             "match: a digit is mistyped. Check it against "
                                             "a cheque or your bank statement.")

@@ -64,7 +64,9 @@ def test_an_iban_as_banks_print_it_is_kept_without_its_spaces(typed: str) -> Non
 @pytest.mark.parametrize(("typed", "says"), [
     ("GB29 NWBK 6016 1331 9268 18", "check digits do not match"),  # last digit mistyped
     ("GB29 NWBK 6016 1331 9268 91", "check digits do not match"),  # two swapped
-    ("DE89 3704 0044 0532 0130 0", "An IBAN from DE has 22 characters; this one has 21"),
+    ("DE89 3704 0044 0532 0130 0", "check digits do not match"),  # a digit left out
+    ("DE86 3704 0044 0532 0130", "not an IBAN from DE: it has 20 characters"),  # sums
+    ("XX08 3704 0044 0532 0130 0", "is not a country with IBANs"),
     ("12345678", "starts with two letters for the country"),
     ("", "Enter the IBAN"),
 ])

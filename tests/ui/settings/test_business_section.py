@@ -97,10 +97,11 @@ def test_an_account_is_added_edited_and_removed(page, qtbot):
 
 @pytest.mark.parametrize(("iban", "message"), [
     ("GB33 BUKB 2020 1555 5555 54", "This IBAN's check digits do not match the rest: a "
-                                    "character is mistyped. Check it against your bank "
-                                    "statement."),
-    ("DE89 3704 0044 0532 0130", "An IBAN from DE has 22 characters; this one has 20. "
-                                 "Check it against your bank statement."),
+                                    "character is mistyped, missing or one too many. Check "
+                                    "it against your bank statement."),
+    ("DE86 3704 0044 0532 0130", "This is not an IBAN from DE: it has 20 characters, not "
+                                 "the number and pattern that country's IBANs have. Check "
+                                 "it against your bank statement."),
 ])
 def test_a_mistyped_iban_is_refused_at_its_field_in_words(page, qtbot, iban, message):
     page.show_section("business")
