@@ -155,15 +155,24 @@ class ReminderApproval(QObject):
                                              "was recorded or printed.")
             return recorded, done
 
-        keeping = Keeping(work=record, kept=self._on_letters_recorded,
+        keeping = Keeping(work=record, kept=lambda done: self._on_letters_recorded(chosen, done),
                           label="Recording the letters as sent…",
                           changes=changes(Change.FOLLOW_UP, Change.CONTACTS))
         PdfPreviewDialog.show_pdf(self._parent.window(), replace(pdf, keep=keeping), self._tasks)
 
-    def _on_letters_recorded(self, done: ApprovedLetters) -> None:
+    def _on_letters_recorded(self, approvals: list[Approval], done: ApprovedLetters) -> None:
         count = len(done.printed)
         self.notice.emit(f"{count} letter{' was' if count == 1 else 's were'} recorded as sent.")
         self.finished.emit()
+        if done.refused:  # an account moved on between the preview and the printing
+            refused = len(done.refused)
+            messages.show_message(
+                self._parent, QMessageBox.Icon.Warning, "Duly",
+                f"{refused} letter{' was' if refused == 1 else 's were'} left out: "
+                f"{'its account' if refused == 1 else 'their accounts'} moved on since the "
+                f"preview was made.",
+                informative="\n\n".join(f"{approvals[n].action.customer_name}: {why}"
+                                         for n, why in done.refused))
 
     # --- one reminder ---------------------------------------------------------------
 
