@@ -36,6 +36,7 @@ from models.money import format_money
 from models.outbox import queue_message
 from models.reference_rates import MissingRate
 from models.templating import TemplateError
+from reports.due_letters import record_letter
 from reports.statement import render_open_item_statement, statement_data
 
 
@@ -121,12 +122,14 @@ def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
             if action.stage.channel == Channel.EMAIL:
                 emails.append(queue_reminder(action, as_of, subject=approval.subject,
                                              text=approval.text, now=now))
-            else:
-                contact_id = execute_action(
+            elif action.stage.channel == Channel.LETTER:
+                letters.append(record_letter(
                     action.customer_id, action.currency, as_of, stage_id=action.stage.id,
-                    subject=approval.subject, text=approval.text, now=now)
-                if action.stage.channel == Channel.LETTER:
-                    letters.append(contact_id)
+                    subject=approval.subject, text=approval.text, now=now))
+            else:
+                execute_action(action.customer_id, action.currency, as_of,
+                               stage_id=action.stage.id, subject=approval.subject,
+                               text=approval.text, now=now)
         except LedgerError as error:
             refused.append((position, error.message))
         else:

@@ -184,8 +184,12 @@ class ReminderApproval(QObject):
                                        f"recorded; the e-mail is in the outbox.",
                 then=lambda outbox_id: self.emails_queued.emit([outbox_id]))
         elif decision.approve:
+            from reports.due_letters import record_letter
+
             letter = action.stage.channel == Channel.LETTER
-            self._decide(item, lambda: execute_action(
+            # A letter is recorded only if it can be printed (reports knows the fonts).
+            record = record_letter if letter else execute_action
+            self._decide(item, lambda: record(
                 action.customer_id, action.currency, today, stage_id=stage_id,
                 subject=decision.subject, text=decision.text, now=now),
                 changes(Change.FOLLOW_UP, Change.CONTACTS),
