@@ -164,7 +164,7 @@ def draw_text(canvas: Any, x: float, y: float, text: str, font: str, size: float
     if align != "left":
         width = sum(stringWidth(piece, face, size) for face, piece in runs)
         x -= width if align == "right" else width / 2
-    if len(runs) == 1:
+    if len(runs) == 1 and runs[0][0] == font:
         canvas.setFont(font, size)
         canvas.drawString(x, y, runs[0][1])
         return
