@@ -6,15 +6,19 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum < setup.cfg | cut -d' ' -f1)
 
+# The fallback fonts documents embed for what DejaVu Sans lacks: Chinese, Japanese and
+# Korean (fonts-droid-fallback), Thai (fonts-noto-core), emoji (fonts-symbola). Without
+# them Duly still runs, and refuses a letter whose name it cannot print.
+FONT_DEBS := fonts-droid-fallback fonts-noto-core fonts-symbola
 # Debian packages the Qt window needs on a desktop (xcb platform plugin).
-RUN_DEBS  := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
+RUN_DEBS  := $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
              libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
              libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
              libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
 # What the headless test suite needs (Qt offscreen), a private D-Bus session
 # (dbus-run-session is in dbus-daemon) with a real Secret Service for the keyring tests,
 # and FUSE (fusermount in fuse3, the library fusepy loads in libfuse2) for the power cuts.
-TEST_DEBS := python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
+TEST_DEBS := $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
              libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring fuse3 libfuse2
 
 .PHONY: run test lint bench messages clean debs-run debs-test

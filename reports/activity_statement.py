@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -30,7 +29,7 @@ from models.dates import long_date
 from models.errors import LedgerError
 from models.kinds import ChargeKind
 from models.language import N_, Wording
-from reports.fonts import shortened
+from reports.fonts import BOLD, markup, shortened
 from reports.page import INK
 from reports.statement import (
     CanvasMaker,
@@ -181,7 +180,7 @@ class _ActivityRenderer(StatementRenderer):
             *self.opening(N_("Everything on your account")),
             self._activity_table(width),
             Spacer(1, 3 * mm),
-            KeepTogether([Paragraph(escape(made_up), style["heading"]),
+            KeepTogether([Paragraph(markup(made_up, BOLD), style["heading"]),
                           self._made_up_table(width)]),
             *self.how_to_pay(),
         ]

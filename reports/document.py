@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from models.language import Wording, wording
-from reports.fonts import BOLD, REGULAR
+from reports.fonts import BOLD, REGULAR, draw_text, text_width
 from reports.page import (
     INK,
     MUTED,
@@ -187,13 +186,12 @@ class DocumentRenderer:
         canvas.saveState()
         if self.sender is not None:
             name = fitted(self.sender.name, room / 2, 9, BOLD)
-            canvas.setFont(BOLD, 9)
             canvas.setFillColor(INK)
-            canvas.drawString(self.margin, top, name)
-            room -= stringWidth(name, BOLD, 9) + 6 * mm  # the head never overprints it
-        canvas.setFont(REGULAR, 8)
+            draw_text(canvas, self.margin, top, name, BOLD, 9)
+            room -= text_width(name, BOLD, 9) + 6 * mm  # the head never overprints it
         canvas.setFillColor(MUTED)
-        canvas.drawRightString(self.width - self.margin, top, self.running_head_within(room))
+        draw_text(canvas, self.width - self.margin, top, self.running_head_within(room),
+                  REGULAR, 8, align="right")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         rule = top - 2.5 * mm

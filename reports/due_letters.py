@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -35,6 +34,7 @@ from models.files import whole_file
 from models.followup import (
     DueAction,
     carry_out_action,
+    execute_action,
     letters_due,
     recorded_stage,
     restate_action_text,
@@ -46,7 +46,7 @@ from models.template_store import letter_template_for
 from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.document import DocumentRenderer
-from reports.fonts import BOLD, REGULAR, printable, shortened
+from reports.fonts import BOLD, REGULAR, UnprintableText, markup, shortened
 from reports.letter import (
     LetterData,
     forget_layouts,
@@ -138,7 +138,8 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
     them into one PDF at ``out`` after a summary page. Nothing is recorded and no
     file is left unless all of it succeeds; raises :class:`Cancelled` when
     ``cancelled()`` says so. A letter whose template cannot be filled in is
-    skipped and reported, not recorded.
+    skipped and reported, not recorded; so is one with characters no font here can
+    print (in its name, address or text).
 
     With ``record=False`` it is a preview: the PDF is the one printing would make
     (letters, charges and references as they would be recorded), but the records are
@@ -193,9 +194,8 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
         _stop_if_cancelled(cancelled)
         try:
             built.append(_record_letter(action, as_of, now))
-        except (TemplateError, MissingRate) as refusal:
-            skipped.append(SkippedLetter(printable(shortened(action.customer_name)),
-                                         refusal.message))
+        except (TemplateError, MissingRate, UnprintableText) as refusal:
+            skipped.append(SkippedLetter(shortened(action.customer_name), refusal.message))
         if progress is not None:
             progress(done, len(actions))
     return built, skipped
@@ -226,10 +226,12 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
             # charges just recorded, which the letter lists.
             draft = draft_for(action, as_of)
             restate_action_text(contact_id, action, subject=draft.subject, text=draft.text)
-    data = letter_data(action.customer_id, [i.id for i in action.invoices], as_of,
-                       subject=draft.subject, text=draft.text, stage_name=action.stage.name,
-                       tone=action.stage.tone, language=draft.language,
-                       reference=_reference(action.customer_code, contact_id))
+        # Inside the savepoint: a letter that cannot be printed is not recorded either.
+        data = letter_data(action.customer_id, [i.id for i in action.invoices], as_of,
+                           subject=draft.subject, text=draft.text,
+                           stage_name=action.stage.name, tone=action.stage.tone,
+                           language=draft.language,
+                           reference=_reference(action.customer_code, contact_id))
     if missing:
         action = replace(action, warnings=(*action.warnings, *dict.fromkeys(
             f"No interest was charged. {m.message}" for m in missing)))
@@ -346,9 +348,9 @@ class _Summary(DocumentRenderer):
         rows: list[list[Any]] = [["Customer", "Account", "Stage", "Invoices", "Amount due",
                                   "Page"]]
         for letter in self.printed:
-            rows.append([Paragraph(_escaped(letter.customer_name), cell),
-                         Paragraph(_escaped(letter.customer_code), cell),
-                         Paragraph(_escaped(letter.stage_name), cell),
+            rows.append([Paragraph(markup(letter.customer_name), cell),
+                         Paragraph(markup(letter.customer_code), cell),
+                         Paragraph(markup(letter.stage_name), cell),
                          str(len(letter.invoices)),
                          format_money(letter.amount_minor, letter.currency),
                          str(letter.first_page)])
@@ -368,7 +370,7 @@ class _Summary(DocumentRenderer):
 
     def _reasons_table(self, width: float, rows: list[tuple[str, str]]) -> Table:
         cell = self.style["cell"]
-        table = Table([[Paragraph(_escaped(who), cell), Paragraph(_escaped(why), cell)]
+        table = Table([[Paragraph(markup(who), cell), Paragraph(markup(why), cell)]
                        for who, why in rows], colWidths=[width * 0.3, width * 0.7])
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -377,9 +379,6 @@ class _Summary(DocumentRenderer):
         ]))
         return table
 
-
-def _escaped(text: str) -> str:
-    return escape(printable(text))
 
 
 # --- printing a recorded letter again ----------------------------------------------
@@ -414,6 +413,18 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
         pages = batch.pages
     return RecordedLetters(pages, tuple(dict.fromkeys(w for data in letters
                                                       for w in data.warnings)))
+
+
+def record_letter(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
+                  subject: str, text: str, now: dt.datetime | None = None) -> int:
+    """Record a letter the user approved as sent, as ``models.followup.execute_action``
+    does, and return its contact's id; refused (``UnprintableText``, nothing recorded)
+    when the letter cannot be printed, so no letter is recorded that nobody can post."""
+    with writing():
+        contact_id = execute_action(customer_id, currency, as_of, stage_id=stage_id,
+                                    subject=subject, text=text, now=now)
+        letter_for_contact(contact_id)  # the letter as it will print, or the refusal
+        return contact_id
 
 
 def letter_for_contact(interaction_id: int) -> LetterData:

@@ -37,7 +37,7 @@ from models.money import format_money
 from models.outbox import queue_message
 from models.reference_rates import MissingRate
 from models.templating import TemplateError
-from reports.due_letters import print_recorded_letters
+from reports.due_letters import print_recorded_letters, record_letter
 from reports.statement import render_open_item_statement, statement_data
 
 
@@ -180,11 +180,11 @@ def print_approved_letters(approvals: Sequence[Approval], as_of: dt.date, out: s
                     progress(position, len(approvals))
                 action = approval.action
                 try:
-                    with writing():  # a savepoint: a refusal takes back only its own
-                        contacts.append(execute_action(
-                            action.customer_id, action.currency, as_of,
-                            stage_id=action.stage.id, subject=approval.subject,
-                            text=approval.text, now=now))
+                    # A savepoint each: a refusal (the account moved on, or a name no
+                    # font can print) takes back only its own letter.
+                    contacts.append(record_letter(
+                        action.customer_id, action.currency, as_of, stage_id=action.stage.id,
+                        subject=approval.subject, text=approval.text, now=now))
                 except LedgerError as error:
                     refused.append((position, error.message))
                 else:

@@ -1,21 +1,49 @@
-"""The fonts every document is set in: DejaVu Sans, shipped in ``resources/fonts/``.
+"""The fonts every document is set in: DejaVu Sans, shipped in ``resources/fonts/``, and,
+for a character it lacks, the first fallback font on this computer that has it.
 
 reportlab's built-in Helvetica covers Latin-1 only; DejaVu Sans prints Greek,
-Cyrillic and the rest of Europe, and is embedded so the reader needs nothing.
+Cyrillic and the rest of Europe, and is embedded so the reader needs nothing. Names
+in Chinese, Japanese, Korean or Thai, and emoji, print through fallback fonts that
+Debian packages (``fonts-droid-fallback``, ``fonts-noto-core``, ``fonts-symbola``:
+see the Makefile and docs/decisions.md), embedded as subsets like DejaVu. Text is
+split into runs, each in the font that has its characters: :func:`markup` for a
+Paragraph, :func:`draw_text` and :func:`text_width` on a canvas. A character no font
+here has is refused before anything is recorded (:func:`check_printable`).
 """
 
 from __future__ import annotations
 
-from functools import cache
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from models.errors import LedgerError
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 _FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+
+_DEBIAN_FONTS = Path("/usr/share/fonts/truetype")
+# The fallback fonts, first that has a character wins: (name, regular file, bold file).
+# All TrueType outlines, which reportlab can embed (not Noto Sans CJK's CFF .ttc, nor
+# Noto Color Emoji's bitmaps). DroidSansFallbackFull has the most ideographs but no
+# Hangul; DroidSansFallback, from the same package, has the Hangul syllables.
+FALLBACKS: tuple[tuple[str, Path, Path | None], ...] = (
+    ("DroidSansFallbackFull", _DEBIAN_FONTS / "droid" / "DroidSansFallbackFull.ttf", None),
+    ("DroidSansFallback",
+     Path("/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf"), None),
+    ("NotoSansThai", _DEBIAN_FONTS / "noto" / "NotoSansThai-Regular.ttf",
+     _DEBIAN_FONTS / "noto" / "NotoSansThai-Bold.ttf"),
+    ("Symbola", _DEBIAN_FONTS / "ancient-scripts" / "Symbola_hint.ttf", None),
+)
 
 
 @cache
@@ -30,20 +58,136 @@ def register_fonts() -> tuple[str, str]:
 
 @cache
 def _covered(name: str) -> frozenset[int]:
+    """The code points a registered font has a glyph for (read once: a batch of a
+    thousand letters asks for every character of every name)."""
     register_fonts()
-    font = pdfmetrics.getFont(name)
+    font: Any = pdfmetrics.getFont(name)
     return frozenset(font.face.charToGlyph)
 
 
+@cache
+def _fallbacks(bold: bool) -> tuple[str, ...]:
+    """The fallback fonts found on this computer, registered, in the order they are
+    tried; for bold text the bold face where the font has one. A font that is missing
+    or unreadable is left out: its characters are then refused, not printed as boxes."""
+    names = []
+    for name, regular, bold_file in FALLBACKS:
+        path = bold_file if bold and bold_file is not None else regular
+        face = f"{name}-Bold" if path == bold_file else name
+        try:
+            font = TTFont(face, str(path))
+        except (OSError, TTFError):
+            continue
+        # reportlab takes a second font whose file has the same PostScript name for the
+        # first one (both Droid files call themselves "DroidSansFallback"): named apart.
+        font.face.name = face.encode("ascii")
+        pdfmetrics.registerFont(font)
+        names.append(face)
+    return tuple(names)
+
+
+def _chain(font: str) -> tuple[str, ...]:
+    """The fonts tried, in order, for a character of text set in ``font``: the font,
+    then (for bold) the regular face, then the fallbacks."""
+    register_fonts()
+    bold = font == BOLD
+    return (font, *((REGULAR,) if bold else ()), *_fallbacks(bold))
+
+
+# Characters that draw nothing (a control character such as a line break, a joiner, a
+# line separator): they stay in the document font, as they always have.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+@lru_cache(maxsize=8192)
+def _drawn(char: str, font: str) -> tuple[str, str] | None:
+    """How a character of text set in ``font`` is drawn: (font, what is drawn), or None
+    when no font here has it. A variation selector (the U+FE0F after "❤" asking for its
+    emoji look) is left out, and a space no font has is drawn as a plain space."""
+    code = ord(char)
+    if code in _covered(font):
+        return font, char
+    category = unicodedata.category(char)
+    if category in _INVISIBLE:
+        return font, char
+    if "VARIATION SELECTOR" in unicodedata.name(char, ""):
+        return font, ""
+    face = next((name for name in _chain(font)[1:] if code in _covered(name)), None)
+    if face is not None:
+        return face, char
+    return (font, " ") if category == "Zs" else None
+
+
 def missing_characters(text: str, font: str = REGULAR) -> list[str]:
-    """The characters of ``text`` that ``font`` has no glyph for, each once, in order
-    (line breaks and other control characters are not counted)."""
-    covered = _covered(font)
-    missing: list[str] = []
+    """The characters of ``text`` that no font here can print (a private-use or an
+    unassigned code point, a script no font here has), each once, in order; line
+    breaks and other characters that draw nothing are not counted."""
+    if _covered(font).issuperset(map(ord, text)):
+        return []
+    return list(dict.fromkeys(c for c in text if _drawn(c, font) is None))
+
+
+def spelled(char: str) -> str:
+    """A character as the user is told of it: “X” (U+E000)."""
+    return f"\u201c{char}\u201d (U+{ord(char):04X})"
+
+
+@lru_cache(maxsize=8192)
+def font_runs(text: str, font: str = REGULAR) -> tuple[tuple[str, str], ...]:
+    """``text`` as runs of (font, text), each character in the first font that has it.
+    Only a page for the business itself (e.g. the skipped letters of a batch) ever
+    gets a character no font has: it is spelled out as "[U+E000]", never a box or a
+    silent "?"."""
+    if _covered(font).issuperset(map(ord, text)):
+        return ((font, text),) if text else ()
+    runs: list[tuple[str, str]] = []
     for char in text:
-        if char.isprintable() and ord(char) not in covered and char not in missing:
-            missing.append(char)
-    return missing
+        face, piece = _drawn(char, font) or (font, f"[U+{ord(char):04X}]")
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + piece)
+        elif piece:
+            runs.append((face, piece))
+    return tuple(runs)
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The width of ``text`` at ``size`` points, each run in its own font."""
+    return sum(stringWidth(piece, face, size) for face, piece in font_runs(text, font))
+
+
+def draw_text(canvas: Any, x: float, y: float, text: str, font: str, size: float, *,
+              align: str = "left") -> None:
+    """Draw one line of plain text (no markup) with its baseline at ``y``, starting at
+    ``x`` ("left"), ending at it ("right") or centred on it ("centre"); each run in its
+    own font, the canvas left set in ``font``."""
+    runs = font_runs(text, font)
+    if align != "left":
+        width = sum(stringWidth(piece, face, size) for face, piece in runs)
+        x -= width if align == "right" else width / 2
+    if len(runs) == 1 and runs[0][0] == font:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, runs[0][1])
+        return
+    # One text object for the line, so a PDF reader reads it back as one line.
+    line = canvas.beginText(x, y)
+    for face, piece in runs:
+        line.setFont(face, size)
+        line.textOut(piece)
+    canvas.drawText(line)
+    canvas.setFont(font, size)
+
+
+def markup(text: str, font: str = REGULAR) -> str:
+    """Plain text as a Paragraph's markup: "A & B <Ltd>" escaped, and each run of
+    characters ``font`` lacks wrapped in ``<font name=…>`` for the font that has them."""
+    return "".join(escape(piece) if face == font else f'<font name="{face}">{escape(piece)}</font>'
+                   for face, piece in font_runs(text, font))
+
+
+def needs_fallback(text: str, font: str = REGULAR) -> bool:
+    """Whether ``text`` has a character ``font`` lacks (so a table cell cannot draw it
+    as a plain string, which reportlab sets in one font)."""
+    return not _covered(font).issuperset(map(ord, text))
 
 
 # The longest name, number or reference a document prints whole: the input rules keep
@@ -59,23 +203,53 @@ def shortened(text: str, limit: int = FIELD_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
-def printable(text: str, font: str = REGULAR) -> str:
-    """``text`` with each character the font cannot draw replaced by "?", so a
-    printed name shows a plain question mark rather than an empty box."""
-    missing = missing_characters(text, font)
-    for char in missing:
-        text = text.replace(char, "?")
-    return text
+class UnprintableText(LedgerError):
+    """A document that cannot be printed, and so is not recorded as sent: some of its
+    text has characters no font here has. The message names the customer, the fields
+    and the characters."""
 
 
-def unprintable_warning(what: str, text: str, font: str = REGULAR) -> str:
-    """A warning in the user's words when ``text`` (e.g. "the customer's name") has
-    characters the shipped font lacks; "" when it prints as typed."""
-    missing = missing_characters(text, font)
-    if not missing:
-        return ""
-    shown = ", ".join(f"\u201c{c}\u201d" for c in missing[:5])
-    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-    return (f"{what[:1].upper()}{what[1:]} has characters the document font cannot print "
-            f"({shown}{more}); they print as \u201c?\u201d. Check the printed copy, or "
-            f"write them in Latin, Greek or Cyrillic letters.")
+def check_printable(document: str, customer: str, fields: Iterable[tuple[str, str]]) -> None:
+    """Refuse (:class:`UnprintableText`) ``document`` ("letter", "statement") to
+    ``customer`` when any of ``fields`` — (what, text) pairs such as ("its name",
+    "株式会社山田") — has a character no font here can print."""
+    bad: dict[str, list[str]] = {}
+    for what, text in fields:
+        for char in missing_characters(text):
+            bad.setdefault(what, [])
+            if char not in bad[what]:
+                bad[what].append(char)
+    if bad:
+        raise UnprintableText("printing", unprintable_message(document, customer, bad))
+
+
+def unprintable_message(document: str, customer: str, bad: dict[str, list[str]]) -> str:
+    """'Not printed: the letter to “…” — its name has characters no font here can print
+    (“…” (U+…)). Change them, or print it by hand.'"""
+    whats = list(bad)
+    said = whats[0] if len(whats) == 1 else f"{', '.join(whats[:-1])} and {whats[-1]}"
+    chars = list(dict.fromkeys(c for found in bad.values() for c in found))
+    shown = ", ".join(spelled(c) for c in chars[:5])
+    more = f" and {len(chars) - 5} more" if len(chars) > 5 else ""
+    verb = "has" if len(whats) == 1 else "have"
+    noun = "a character" if len(chars) == 1 else "characters"
+    return (f"Not printed: the {document} to \u201c{shortened(customer, 80)}\u201d \u2014 "
+            f"{said} {verb} {noun} no font here can print ({shown}{more}). Change "
+            f"{'it' if len(chars) == 1 else 'them'}, or print the {document} by hand.")
+
+
+_REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode map of a font subset, with a character beyond U+FFFF (an
+    emoji) written as the UTF-16 pair PDF asks for: reportlab 5.1 writes "<1F600>",
+    an odd number of digits that readers reject, so the emoji would not copy or search."""
+    wide = {f"<{i:02X}> <{code:04X}>":
+            f"<{i:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>"
+            for i, code in enumerate(subset) if code > 0xFFFF}
+    cmap = _REPORTLAB_CMAP(fontname, subset)
+    return "\n".join(wide.get(line, line) for line in cmap.split("\n")) if wide else cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap

@@ -15,12 +15,10 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from babel.dates import format_interval
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -52,9 +50,10 @@ from reports.fonts import (
     BLOCK_LIMIT,
     BOLD,
     REGULAR,
-    printable,
+    check_printable,
+    markup,
     shortened,
-    unprintable_warning,
+    text_width,
 )
 from reports.page import (
     INK,
@@ -132,7 +131,7 @@ class LetterData:
     stage_name: str
     tone: str
     currency: str
-    warnings: tuple[str, ...]  # names the font cannot print as typed
+    warnings: tuple[str, ...]  # for the user to read before posting it
     interest_running: str = ""  # how interest goes on, when the letter claims interest
     language: str = "en"  # the language the letter is written in
     region: str = ""  # the customer's country, for the locale's dates and amounts
@@ -183,38 +182,40 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
                              business.country)
     contact = contact_name(customer_id)
     logo = business_logo()
-    warnings = [unprintable_warning(what, value) for what, value in (
+    address = postal_address(customer.address, customer.country, business.country)
+    charges = _open_charges([r.id for r in rows], letter_date, currency, words)
+    check_printable("letter", customer.name, (
         ("the customer's name", customer.name), ("the contact's name", contact),
-        ("the customer's address", customer.address), ("the letter's subject", subject),
-        ("the letter's text", text))]
-    warnings.append(words.problem)
+        ("the customer's address", address), ("the account code", customer.code),
+        ("the letter's subject", subject), ("the letter's text", text),
+        ("your business's name", business.name), ("your business's address", business.address),
+        ("your business's e-mail address", business.email),
+        ("your business's phone number", business.phone),
+        ("your business's registration", business.registration),
+        *(("the number of invoice " + r.number, r.number) for r in rows),
+        *(("the words of a charge", c.calculation) for c in charges),
+        *(("the signatory's name and position", line) for line in signatory().lines())))
     data = LetterData(
-        sender=Letterhead(printable(business.name), printable(business.address),
-                          printable(business.email), printable(business.phone),
-                          printable(business.registration), logo[0] if logo else None),
+        sender=Letterhead(business.name, business.address, business.email, business.phone,
+                          business.registration, logo[0] if logo else None),
         page_size=business.page_size, letter_date=letter_date,
-        customer_name=printable(shortened(customer.name)),
-        contact_name=printable(shortened(contact)),
-        customer_address=printable(postal_address(customer.address, customer.country,
-                                                  business.country)),
-        customer_code=printable(shortened(customer.code)),
-        reference=printable(shortened(reference)),
-        subject=printable(shortened(subject.strip(), 500)),
-        body=printable(text.strip()),
-        invoices=tuple(LetterInvoice(printable(shortened(r.number)), r.issue_date, r.due_date,
+        customer_name=shortened(customer.name), contact_name=shortened(contact),
+        customer_address=address, customer_code=shortened(customer.code),
+        reference=shortened(reference), subject=shortened(subject.strip(), 500),
+        body=text.strip(),
+        invoices=tuple(LetterInvoice(shortened(r.number), r.issue_date, r.due_date,
                                      r.amount_minor, r.open_minor, r.days_overdue)
                        for r in rows),
-        total_minor=sum(r.open_minor for r in rows),
-        charges=_open_charges([r.id for r in rows], letter_date, currency, words),
-        stage_name=printable(stage_name), tone=tone, currency=currency, warnings=(),
-        language=words.language, region=words.region,
-        signatory=tuple(printable(line) for line in signatory().lines()))
+        total_minor=sum(r.open_minor for r in rows), charges=charges,
+        stage_name=stage_name, tone=tone, currency=currency, warnings=(),
+        language=words.language, region=words.region, signatory=signatory().lines())
     if any(c.kind == ChargeKind.INTEREST for c in data.charges):
         data = replace(data, interest_running=_running_words(
             running_interest([r.id for r in rows], letter_date), words))
-    warnings.append(address_warning(data.page_size, return_address(data.sender), recipient_lines(
-        data.customer_name, data.contact_name, data.customer_address, words)))
-    return replace(data, warnings=tuple(dict.fromkeys(w for w in warnings if w)))
+    warnings = (words.problem, address_warning(
+        data.page_size, return_address(data.sender), recipient_lines(
+            data.customer_name, data.contact_name, data.customer_address, words)))
+    return replace(data, warnings=tuple(w for w in warnings if w))
 
 
 def _open_charges(invoice_ids: list[int], on: dt.date, currency: str, words: Wording
@@ -225,12 +226,12 @@ def _open_charges(invoice_ids: list[int], on: dt.date, currency: str, words: Wor
         charge = row.charge
         single = charge.principal_minor is not None and charge.rate_percent is not None
         charges.append(_with_words(LetterCharge(
-            kind=charge.kind, invoice_number=printable(shortened(row.invoice_number)),
+            kind=charge.kind, invoice_number=shortened(row.invoice_number),
             charged_on=charge.charged_on, amount_minor=charge.amount_minor,
             open_minor=row.open_minor, principal_minor=charge.principal_minor,
             rate_percent=charge.rate_percent, period_from=charge.period_from,
             period_to=charge.period_to, days=charge.days,
-            description=printable(shortened(charge.description, BLOCK_LIMIT)), calculation="",
+            description=shortened(charge.description, BLOCK_LIMIT), calculation="",
             periods=() if single else interest_charge_periods(charge)), currency, words))
     return tuple(charges)
 
@@ -493,10 +494,10 @@ class _LetterRenderer(DocumentRenderer):
             rows.append((say("Our reference"), data.reference))
         # As wide as the longest label in the letter's language ("Kundenummer"), at least 20 mm.
         small = self.style["small"]
-        labels = max(20 * mm, max(stringWidth(k, small.fontName, small.fontSize)
+        labels = max(20 * mm, max(text_width(k, small.fontName, small.fontSize)
                                   for k, _ in rows) + 3 * mm)
-        table = Table([[Paragraph(escape(k), small),
-                        Paragraph(escape(v), self.style["body"])] for k, v in rows],
+        table = Table([[Paragraph(markup(k), small),
+                        Paragraph(markup(v), self.style["body"])] for k, v in rows],
                       colWidths=[labels, width - labels])
         table.setStyle(TableStyle([
             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -515,7 +516,7 @@ class _LetterRenderer(DocumentRenderer):
         if marker:
             story += [self._marker(self.words.gettext(marker)), Spacer(1, 3 * mm)]
         if data.subject:
-            story.append(Paragraph(escape(data.subject), self.subject_style))
+            story.append(Paragraph(markup(data.subject, BOLD), self.subject_style))
         layout = body_layout(data.body, [i.number for i in data.invoices],
                              (self.words.money(data.total_minor, data.currency),
                               self.words.money(data.overdue_minor, data.currency)))
@@ -526,7 +527,7 @@ class _LetterRenderer(DocumentRenderer):
         if data.charges:
             story += [self._charges(width), Spacer(1, 1.5 * mm)]
             if data.interest_running:
-                story.append(Paragraph(escape(data.interest_running), self.style["small"]))
+                story.append(Paragraph(markup(data.interest_running), self.style["small"]))
             story.append(Spacer(1, 2 * mm))
         story += self._closing(layout.after)
         return story
@@ -584,7 +585,7 @@ class _LetterRenderer(DocumentRenderer):
                                   say("Open ({currency})").format(currency=currency),
                                   say("Days\noverdue")]]
         for line in data.invoices:
-            rows.append([Paragraph(escape(line.number), cell), words.date(line.issue_date),
+            rows.append([Paragraph(markup(line.number), cell), words.date(line.issue_date),
                          words.date(line.due_date), words.amount(line.amount_minor, currency),
                          words.amount(line.open_minor, currency),
                          str(line.days_overdue) if line.days_overdue > 0 else ""])
@@ -595,7 +596,7 @@ class _LetterRenderer(DocumentRenderer):
             totals = [(say(OVERDUE_LABEL), data.overdue_minor), (say(DUE_LABEL),
                                                                  data.total_minor)]
         for label, amount in totals:
-            rows.append([Paragraph(escape(label), bold), "", "", "",
+            rows.append([Paragraph(markup(label, BOLD), bold), "", "", "",
                          words.money(amount, currency), ""])
         table = Table(rows, colWidths=_scaled(width, (40, 26, 26, 29, 31, 18)), repeatRows=1)
         first_total = len(rows) - len(totals)
@@ -618,13 +619,13 @@ class _LetterRenderer(DocumentRenderer):
             if charge.open_minor != charge.amount_minor:
                 calculation += " " + say("(of {amount}, part already paid)").format(
                     amount=words.amount(charge.amount_minor, currency))
-            rows.append([Paragraph(escape(charge.invoice_number), cell),
-                         Paragraph(escape(calculation), cell),
+            rows.append([Paragraph(markup(charge.invoice_number), cell),
+                         Paragraph(markup(calculation), cell),
                          words.amount(charge.open_minor, currency)])
         bold = ParagraphStyle("total", cell, fontName=BOLD, fontSize=9)
-        rows.append([Paragraph(escape(say("Interest and charges")), bold), "",
+        rows.append([Paragraph(markup(say("Interest and charges"), BOLD), bold), "",
                      words.money(data.charges_minor, currency)])
-        rows.append([Paragraph(escape(say("Total now due, invoices and charges")), bold), "",
+        rows.append([Paragraph(markup(say("Total now due, invoices and charges"), BOLD), bold), "",
                      words.money(data.total_with_charges_minor, currency)])
         table = Table(rows, colWidths=_scaled(width, (40, 101, 29)), repeatRows=1)
         table.setStyle(TableStyle(_table_commands(len(rows) - 1, self.padding) + [

@@ -4,23 +4,30 @@ address placed for a window envelope, and "Page X of Y"."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from models.language import Wording, wording
-from reports.fonts import BOLD, REGULAR, register_fonts
+from reports.fonts import (
+    BOLD,
+    REGULAR,
+    draw_text,
+    markup,
+    needs_fallback,
+    register_fonts,
+    text_width,
+)
 
 INK = HexColor("#222222")
 MUTED = HexColor("#666666")
@@ -161,9 +168,10 @@ def draw_fold_marks(canvas: Canvas, page_size: str) -> None:
     canvas.restoreState()
 
 
-def paragraph_text(text: str) -> str:
-    """User text made safe for a Paragraph: markup escaped, line breaks kept."""
-    return "<br/>".join(escape(line) for line in text.strip().splitlines())
+def paragraph_text(text: str, font: str = REGULAR) -> str:
+    """User text made safe for a Paragraph: markup escaped, line breaks kept, each
+    character the style's font lacks in a fallback font that has it."""
+    return "<br/>".join(markup(line, font) for line in text.strip().splitlines())
 
 
 @cache
@@ -270,9 +278,25 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     register_fonts()
     lines: list[str] = []
     for line in text.strip().splitlines():
-        for part in simpleSplit(line, font, size, width) or [""]:
+        parts = (_split_words(line, font, size, width) if needs_fallback(line, font)
+                 else simpleSplit(line, font, size, width))
+        for part in parts or [""]:
             lines += _broken(part, font, size, width)
     return lines
+
+
+def _split_words(line: str, font: str, size: float, width: float) -> list[str]:
+    """What reportlab's ``simpleSplit`` does (lines broken at spaces), measuring each run
+    of the line in the font that prints it."""
+    lines: list[str] = []
+    current = ""
+    for word in line.split():
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, font, size) > width:
+            lines.append(current)
+            candidate = word
+        current = candidate
+    return [*lines, current] if current else lines
 
 
 def fitted(text: str, width: float, size: float, font: str = REGULAR) -> str:
@@ -280,12 +304,12 @@ def fitted(text: str, width: float, size: float, font: str = REGULAR) -> str:
     into its neighbour); the cut found by halving, so a long text costs a few
     measurements, not one per character."""
     register_fonts()
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not
     while high - low > 1:
         middle = (low + high) // 2
-        if stringWidth(text[:middle] + "\u2026", font, size) <= width:
+        if text_width(text[:middle] + "\u2026", font, size) <= width:
             low = middle
         else:
             high = middle
@@ -295,12 +319,13 @@ def fitted(text: str, width: float, size: float, font: str = REGULAR) -> str:
 def _broken(line: str, font: str, size: float, width: float) -> list[str]:
     """``line`` as it is when it fits ``width``, else cut into pieces that do
     (reportlab's split leaves a word wider than the line whole, to run off the page)."""
-    if stringWidth(line, font, size) <= width:
+    if text_width(line, font, size) <= width:
         return [line]
     pieces, piece, used = [], "", 0.0
     for char in line:
-        char_width = stringWidth(char, font, size)
-        if piece and used + char_width > width:
+        char_width = text_width(char, font, size)
+        # A combining mark (a Thai vowel or tone mark) stays with the letter it sits on.
+        if piece and used + char_width > width and unicodedata.category(char) != "Mn":
             pieces.append(piece)
             piece, used = "", 0.0
         piece += char
@@ -312,13 +337,9 @@ def draw_lines(canvas: Canvas, x: float, top: float, lines: Sequence[str], font:
                size: float, leading: float, *, align: str = "left") -> float:
     """Draw lines of plain text (no markup: "A & B <Ltd>" prints as typed) from ``top``
     down, the first baseline one font size below it; return the height used."""
-    canvas.setFont(font, size)
     baseline = top - size
     for line in lines:
-        if align == "right":
-            canvas.drawRightString(x, baseline, line)
-        else:
-            canvas.drawString(x, baseline, line)
+        draw_text(canvas, x, baseline, line, font, size, align=align)
         baseline -= leading
     return lines_height(lines, size, leading)
 
@@ -443,9 +464,9 @@ def canvas_footer(canvas: Canvas, page: int, pages: int) -> None:
 
 def draw_footer(canvas: Canvas, text: str) -> None:
     """The footer line at the foot of the page, right-aligned to the margin."""
-    canvas.setFont(REGULAR, 7.5)
     canvas.setFillColor(MUTED)
-    canvas.drawRightString(canvas._pagesize[0] - 20 * mm, 10 * mm, text)
+    draw_text(canvas, canvas._pagesize[0] - 20 * mm, 10 * mm, text, REGULAR, 7.5,
+              align="right")
 
 
 def numbered_canvas(footer: Callable[[int, int], str] | None = None) -> type[Canvas]:

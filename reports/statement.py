@@ -17,10 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -54,9 +52,13 @@ from reports.fonts import (
     BOLD,
     FIELD_LIMIT,
     REGULAR,
-    printable,
+    check_printable,
+    draw_text,
+    markup,
+    missing_characters,
+    needs_fallback,
     shortened,
-    unprintable_warning,
+    text_width,
 )
 from reports.page import (
     INK,
@@ -83,20 +85,26 @@ _UNBOUNDED = 0xFFFFFFF  # a height to measure a flowable in, as reportlab does
 
 
 class PrintCheck:
-    """Makes user text printable in the shipped font, remembering a warning in the
-    user's words for each field that had characters replaced."""
+    """Checks the user text a statement prints, remembering each field with characters
+    no font here can print (the statement is then refused: :meth:`refuse_unprintable`),
+    and the warnings found along the way."""
 
     def __init__(self) -> None:
         self._warnings: list[str] = []
+        self._unprintable: list[tuple[str, str]] = []
 
     def __call__(self, what: str, text: str, limit: int = FIELD_LIMIT) -> str:
-        """``text`` as it will print, cut to ``limit`` characters; ``what`` names it in a
-        warning ("the customer's name")."""
+        """``text`` as it will print, cut to ``limit`` characters; ``what`` names it if it
+        cannot print ("the customer's name")."""
         text = shortened(text, limit)
-        warning = unprintable_warning(what, text)
-        if warning and warning not in self._warnings:
-            self._warnings.append(warning)
-        return printable(text)
+        if missing_characters(text):
+            self._unprintable.append((what, text))
+        return text
+
+    def refuse_unprintable(self, customer: str) -> None:
+        """Refuse the statement to ``customer`` (``UnprintableText``) if a field checked
+        has characters no font here can print."""
+        check_printable("statement", customer, self._unprintable)
 
     def note(self, warning: str) -> None:
         """Add a warning found another way (e.g. an address too long for the window)."""
@@ -112,7 +120,7 @@ class PrintCheck:
 @dataclass(frozen=True, kw_only=True)
 class StatementHeading:
     """Who sends a statement to whom, when, in which currency and on what paper; every
-    text as it prints, with ``warnings`` for the fields the font could not print."""
+    text as it prints, with ``warnings`` for the user to read before sending it."""
 
     statement_date: dt.date
     page_size: str  # "A4" or "Letter"
@@ -171,7 +179,9 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
 
 def heading_fields(heading: StatementHeading, check: PrintCheck) -> dict[str, Any]:
     """The heading's fields, to make a statement's data from, with all of ``check``'s
-    warnings (those of the statement's own lines included)."""
+    warnings (those of the statement's own lines included); ``UnprintableText`` when a
+    text checked has characters no font here can print."""
+    check.refuse_unprintable(heading.customer_name)
     values = {f.name: getattr(heading, f.name) for f in fields(StatementHeading)}
     values["warnings"] = check.warnings
     return values
@@ -180,7 +190,7 @@ def heading_fields(heading: StatementHeading, check: PrintCheck) -> dict[str, An
 def document_what(kind: str, number: str) -> str:
     """How a warning names a document's number or reference ("the number of invoice X")."""
     label = "reference" if kind == "payment" else "number"
-    return f"the {label} of {kind} \u201c{printable(number)}\u201d"
+    return f"the {label} of {kind} \u201c{shortened(number, 40)}\u201d"
 
 
 @dataclass(frozen=True)
@@ -223,8 +233,9 @@ class StatementData(StatementHeading, OpenItems):
 def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = None,
                    currency: str | None = None) -> StatementData:
     """The open-item statement of a customer's account in one currency (the
-    customer's own unless given) as of ``as_of``; dated ``today``. Text the font
-    cannot print is printed with "?" and named in ``warnings``."""
+    customer's own unless given) as of ``as_of``; dated ``today``. Raises
+    ``UnprintableText`` (a ``LedgerError``) when a text it prints has characters no
+    font here can print, naming the customer and the characters."""
     check = PrintCheck()
     heading = statement_heading(customer_id, as_of, check, today=today, currency=currency)
     items = open_items(customer_id, as_of, heading.currency)
@@ -389,7 +400,7 @@ def _fitting(rows: list[list[Any]], columns: Sequence[float], first_column: int,
     commands: list[tuple[Any, ...]] = []
     for index in range(first_column, len(columns)):
         texts = [row[index] for row in rows[first:last + 1] if isinstance(row[index], str)]
-        widest = max((stringWidth(text, font, size) for text in texts), default=0.0)
+        widest = max((text_width(text, font, size) for text in texts), default=0.0)
         room = columns[index] - 6  # less the cell's padding, 3 pt each side
         if widest > room > 0:
             commands.append(("FONTSIZE", (index, first), (index, last),
@@ -404,7 +415,7 @@ _SMALLEST_HEADING = 6.0
 def _heading_size(title: str, width: float) -> float:
     """The heading's type size: smaller, down to 6 pt, until its longest word fits the
     column, so "überfällig" is never cut into "überfälli" and "g"."""
-    widest = max((stringWidth(word, BOLD, HEADING_SIZE) for word in title.split()), default=0)
+    widest = max((text_width(word, BOLD, HEADING_SIZE) for word in title.split()), default=0)
     if widest <= width or widest <= 0:
         return HEADING_SIZE
     return max(_SMALLEST_HEADING, HEADING_SIZE * width / widest)
@@ -427,10 +438,11 @@ def _heading_sizes(titles: Sequence[str], widths: Sequence[float]) -> list[tuple
 
 def _wrapped(text: str, width: float) -> str | Paragraph:
     """The text as it is when it fits on one line (so it lines up with the rest of the
-    row), else as a paragraph that wraps."""
-    if stringWidth(text, REGULAR, 8) <= width:
+    row), else as a paragraph that wraps; a paragraph too when a character is in a
+    fallback font (a plain cell is drawn in one font)."""
+    if not needs_fallback(text) and text_width(text, REGULAR, 8) <= width:
         return text
-    return Paragraph(escape(text), styles()["cell"])
+    return Paragraph(markup(text), styles()["cell"])
 
 
 def summary_table(header: Sequence[str], values: Sequence[str], width: float) -> Table:
@@ -498,15 +510,13 @@ class _RemittanceSlip(Flowable):
         canvas.setLineWidth(0.5)
         canvas.line(-20 * mm + 6 * mm, top, self.width + 20 * mm - 6 * mm, top)
         canvas.setDash()
-        canvas.setFont(REGULAR, 6.5)
         canvas.setFillColor(MUTED)
-        canvas.drawCentredString(self.width / 2, top + 1.5 * mm, "✂  " + say(
-            "Please detach and return this part with your payment"))
+        draw_text(canvas, self.width / 2, top + 1.5 * mm, "✂  " + say(
+            "Please detach and return this part with your payment"), REGULAR, 6.5,
+            align="centre")
         canvas.setFillColor(INK)
-        canvas.setFont(BOLD, 10.5)
-        canvas.drawString(0, top - 7 * mm, say("Remittance advice"))
-        canvas.setFont(BOLD, 8.5)
-        canvas.drawString(0, top - 12 * mm, say("Pay to"))
+        draw_text(canvas, 0, top - 7 * mm, say("Remittance advice"), BOLD, 10.5)
+        draw_text(canvas, 0, top - 12 * mm, say("Pay to"), BOLD, 8.5)
         address = wrap_lines(f"{data.sender.name}\n{data.sender.address}", REGULAR, 8.5,
                              self.width / 2 - 4 * mm)
         draw_lines(canvas, 0, top - 12.5 * mm, address[:5], REGULAR, 8.5, 10.5)
@@ -516,12 +526,11 @@ class _RemittanceSlip(Flowable):
                 (say("Amount paid"), "")]
         left, y = self.width / 2, top - 6 * mm
         for label, value in rows:
-            canvas.setFont(REGULAR, 7.5)
             canvas.setFillColor(MUTED)
-            canvas.drawString(left, y, fitted(label, 27 * mm, 7.5))
-            canvas.setFont(REGULAR, 8.5)
+            draw_text(canvas, left, y, fitted(label, 27 * mm, 7.5), REGULAR, 7.5)
             canvas.setFillColor(INK)
-            canvas.drawString(left + 28 * mm, y, fitted(value, self.width / 2 - 28 * mm, 8.5))
+            draw_text(canvas, left + 28 * mm, y, fitted(value, self.width / 2 - 28 * mm, 8.5),
+                      REGULAR, 8.5)
             y -= 12.5
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.5)
@@ -583,7 +592,7 @@ class StatementRenderer(DocumentRenderer):
     def running_head_within(self, width: float) -> str:
         """The running head with the customer's name cut to make it fit ``width``, so the
         account code and the period always show."""
-        rest = stringWidth(self._head(""), REGULAR, 8)
+        rest = text_width(self._head(""), REGULAR, 8)
         return fitted(self._head(fitted(self.heading.customer_name, width - rest, 8)),
                       width, 8)
 
@@ -607,13 +616,12 @@ class StatementRenderer(DocumentRenderer):
                 canvas.setLineWidth(0.5)
                 canvas.line(left, y + 10.5, right, y + 10.5)
                 y -= 1.5
-            canvas.setFont(REGULAR, 7.5)
             canvas.setFillColor(MUTED)
-            canvas.drawString(left, y, fitted(label, label_width - 1 * mm, 7.5))
-            canvas.setFont(BOLD if index == len(rows) - 1 else REGULAR, 9)
+            draw_text(canvas, left, y, fitted(label, label_width - 1 * mm, 7.5), REGULAR, 7.5)
+            font = BOLD if index == len(rows) - 1 else REGULAR
             canvas.setFillColor(INK)
-            canvas.drawString(left + label_width, y,
-                              fitted(value, right - left - label_width, 9))
+            draw_text(canvas, left + label_width, y,
+                      fitted(value, right - left - label_width, 9, font), font, 9)
             y -= 13
 
     # Shared parts of the story ------------------------------------------------------
@@ -697,7 +705,7 @@ class _OpenItemRenderer(StatementRenderer):
         """The early-payment discount still to be had, in a shaded box (none without)."""
         if not self.data.early_payment_saving:
             return []
-        box = Table([[PlainText(printable(self.data.early_payment_saving), self.style["body"])]],
+        box = Table([[PlainText(self.data.early_payment_saving, self.style["body"])]],
                     colWidths=[width])
         box.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), SHADE), ("BOX", (0, 0), (-1, -1), 0.5, RULE),

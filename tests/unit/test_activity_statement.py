@@ -283,14 +283,12 @@ def test_a_batch_can_draw_the_activity_statement_on_its_own_canvas(october: int)
     assert "Sheet 1/1" in text and "Page 1 of 1" not in text
 
 
-def test_an_unprintable_name_warns_and_prints_with_question_marks(empty_store: db.Store
-                                                                   ) -> None:
+def test_a_name_in_thai_prints_as_typed(empty_store: db.Store) -> None:
     who = customer("Somchai สมชาย")
     bill(who, "T-1", dt.date(2026, 10, 4), 60_00)
     data = activity_statement_data(who, START, END, today=DEMO_TODAY)
-    assert data.customer_name == "Somchai ?????"
-    assert len(data.warnings) == 1 and "customer's name" in data.warnings[0]
-    assert "Somchai ?????" in text_of(data)
+    assert data.customer_name == "Somchai สมชาย" and data.warnings == ()
+    assert "Somchai สมชาย" in text_of(data)
 
 
 def test_text_an_older_store_kept_at_any_length_prints_cut_inside_the_page(

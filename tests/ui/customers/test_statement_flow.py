@@ -114,8 +114,7 @@ def test_an_activity_statement_covers_the_period_chosen(open_window, demo_file, 
         preview.reject()
 
 
-def test_a_name_the_font_cannot_print_is_named_in_the_preview(
-        open_window, demo_file, qtbot):
+def test_a_chinese_name_prints_without_a_warning(open_window, demo_file, qtbot):
     store = db.open_store(demo_file)
     try:
         draft = customer_draft(CHRONIC)
@@ -131,12 +130,33 @@ def test_a_name_the_font_cannot_print_is_named_in_the_preview(
     preview = preview_opened(qtbot, window)
     try:
         assert preview.windowTitle() == "Statement – Hughes 王 Ltd"
-        assert preview.banner.isVisible()
-        assert "The customer's name has characters the document font cannot print" in \
-            preview.banner.text()
-        assert "“王”" in preview.banner.text()
+        assert "王" not in preview.banner.text()
     finally:
         preview.reject()
+
+
+def test_a_name_no_font_can_print_is_refused_in_the_users_words(open_window, demo_file,
+                                                                 qtbot):
+    from models.schema import Customer
+
+    store = db.open_store(demo_file)
+    try:  # as an import or an older store may hold it
+        Customer.update(name="Hughes \ue000 Ltd").where(Customer.id == CHRONIC).execute()
+    finally:
+        store.close()
+    window = open_window(demo_file)
+    customer_shown(qtbot, window, CHRONIC)
+
+    window.findChild(CustomersPage).statement_action.trigger()
+    qtbot.mouseClick(statement_dialog(qtbot, window).build_button, LEFT)
+
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(window)), timeout=10000)
+    box = visible_message_boxes(window)[0]
+    assert box.text().startswith("Not printed: the statement to “Hughes \ue000 Ltd” — the "
+                                 "customer's name has a character no font here can print")
+    assert "U+E000" in box.text()
+    assert not window.findChildren(PdfPreviewDialog)
+    box.close()
 
 
 @pytest.mark.parametrize(("kind", "edits", "field", "words"), [
