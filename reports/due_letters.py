@@ -46,7 +46,7 @@ from models.template_store import letter_template_for
 from models.templating import TemplateError
 from reports.batch import PdfBatch
 from reports.document import DocumentRenderer
-from reports.fonts import BOLD, REGULAR, UnprintableText, markup, shortened
+from reports.fonts import BOLD, REGULAR, UnprintableText, markup, refusal_reason, shortened
 from reports.letter import (
     LetterData,
     forget_layouts,
@@ -195,7 +195,7 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
         try:
             built.append(_record_letter(action, as_of, now))
         except (TemplateError, MissingRate, UnprintableText) as refusal:
-            skipped.append(SkippedLetter(shortened(action.customer_name), refusal.message))
+            skipped.append(SkippedLetter(shortened(action.customer_name), refusal_reason(refusal)))
         if progress is not None:
             progress(done, len(actions))
     return built, skipped

@@ -38,6 +38,7 @@ from models.outbox import queue_message
 from models.reference_rates import MissingRate
 from models.templating import TemplateError
 from reports.due_letters import print_recorded_letters, record_letter
+from reports.fonts import refusal_reason
 from reports.statement import render_open_item_statement, statement_data
 
 
@@ -186,7 +187,7 @@ def print_approved_letters(approvals: Sequence[Approval], as_of: dt.date, out: s
                         action.customer_id, action.currency, as_of, stage_id=action.stage.id,
                         subject=approval.subject, text=approval.text, now=now))
                 except LedgerError as error:
-                    refused.append((position, error.message))
+                    refused.append((position, refusal_reason(error)))
                 else:
                     printed.append(position)
             if not contacts:

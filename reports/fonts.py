@@ -206,7 +206,17 @@ def shortened(text: str, limit: int = FIELD_LIMIT) -> str:
 class UnprintableText(LedgerError):
     """A document that cannot be printed, and so is not recorded as sent: some of its
     text has characters no font here has. The message names the customer, the fields
-    and the characters."""
+    and the characters; ``reason`` says it without the customer, for a list that
+    names them already."""
+
+    def __init__(self, field: str, message: str, reason: str) -> None:
+        super().__init__(field, message)
+        self.reason = reason
+
+
+def refusal_reason(refusal: LedgerError) -> str:
+    """Why a document is left out, for a list that names its customer already."""
+    return refusal.reason if isinstance(refusal, UnprintableText) else refusal.message
 
 
 def check_printable(document: str, customer: str, fields: Iterable[tuple[str, str]]) -> None:
@@ -220,12 +230,15 @@ def check_printable(document: str, customer: str, fields: Iterable[tuple[str, st
             if char not in bad[what]:
                 bad[what].append(char)
     if bad:
-        raise UnprintableText("printing", unprintable_message(document, customer, bad))
+        reason = unprintable_reason(document, bad)
+        raise UnprintableText("printing", f"Not printed: the {document} to "
+                                          f"\u201c{shortened(customer, 80)}\u201d \u2014 "
+                                          f"{reason[:1].lower()}{reason[1:]}", reason)
 
 
-def unprintable_message(document: str, customer: str, bad: dict[str, list[str]]) -> str:
-    """'Not printed: the letter to “…” — its name has characters no font here can print
-    (“…” (U+…)). Change them, or print it by hand.'"""
+def unprintable_reason(document: str, bad: dict[str, list[str]]) -> str:
+    """'The customer's name has a character no font here can print (“…” (U+…)). Change
+    it, or print the letter by hand.'"""
     whats = list(bad)
     said = whats[0] if len(whats) == 1 else f"{', '.join(whats[:-1])} and {whats[-1]}"
     chars = list(dict.fromkeys(c for found in bad.values() for c in found))
@@ -233,9 +246,9 @@ def unprintable_message(document: str, customer: str, bad: dict[str, list[str]])
     more = f" and {len(chars) - 5} more" if len(chars) > 5 else ""
     verb = "has" if len(whats) == 1 else "have"
     noun = "a character" if len(chars) == 1 else "characters"
-    return (f"Not printed: the {document} to \u201c{shortened(customer, 80)}\u201d \u2014 "
-            f"{said} {verb} {noun} no font here can print ({shown}{more}). Change "
-            f"{'it' if len(chars) == 1 else 'them'}, or print the {document} by hand.")
+    return (f"{said[:1].upper()}{said[1:]} {verb} {noun} no font here can print "
+            f"({shown}{more}). Change {'it' if len(chars) == 1 else 'them'}, or print the "
+            f"{document} by hand.")
 
 
 _REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
