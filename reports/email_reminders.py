@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.action_letters import draft_for
-from models.company import business_details
+from models.bank_accounts import signatory
 from models.contacts import ContactEntry, log_contact
-from models.customer_account import customer_draft, customer_header
-from models.dates import long_date
+from models.customer_account import customer_draft
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import (
@@ -32,11 +31,12 @@ from models.followup import (
     restate_action_text,
 )
 from models.kinds import Channel, ContactKind, OutboxKind
+from models.language import N_
+from models.letter_context import customer_wording, letter_context
 from models.mail import recipients_of
-from models.money import format_money
 from models.outbox import queue_message
 from models.reference_rates import MissingRate
-from models.templating import TemplateError
+from models.templating import TemplateError, render_letter
 from reports.due_letters import print_recorded_letters, record_letter
 from reports.fonts import refusal_reason
 from reports.statement import render_open_item_statement, statement_data
@@ -223,27 +223,42 @@ def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str
                       current.currency, contact_id, now)
 
 
+# The e-mail that sends a statement, in the customer's language (the catalogues).
+_STATEMENT_SUBJECT = N_("Statement of account {code} at {date}")
+_STATEMENT_DUE = N_("It shows {amount} due.")
+_STATEMENT_CREDIT = N_("It shows a credit of {amount}.")
+_STATEMENT_SETTLED = N_("Your account is settled: nothing is due.")
+_STATEMENT_ATTACHED = N_("Please find attached the statement of your account with us at "
+                         "{date}. {owed}")
+_STATEMENT_QUERIES = N_("If anything on it does not match your records, please reply to "
+                        "this e-mail and we will look into it.")
+_SALUTATION = N_("Dear {{ contact_name }},")  # the default templates' own, to one reader
+_CLOSING = N_("Kind regards,")
+
+
 def statement_email_draft(customer_id: int, as_of: dt.date) -> tuple[str, str]:
-    """The subject and text of an e-mail sending the customer their statement."""
+    """The subject and text of an e-mail sending the customer their statement, in their
+    language: greeting the billing contact by name as the default templates do, and
+    signed by the signatory, if one is named, for the business."""
     customer = customer_draft(customer_id)
     data = statement_data(customer_id, as_of, today=as_of)
-    business = business_details()
-    sender = business.name if business is not None else ""
-    subject = f"Statement of account {customer.code} at {long_date(as_of)}"
-    balance = format_money(data.total_minor, data.currency)
+    context = letter_context(customer_id, (), as_of)
+    words = customer_wording(customer_id)
+    say = words.gettext
     if data.total_minor > 0:
-        owed = f"It shows {balance} due."
+        owed = say(_STATEMENT_DUE).format(amount=words.money(data.total_minor, data.currency))
     elif data.total_minor < 0:
-        owed = f"It shows a credit of {format_money(-data.total_minor, data.currency)}."
+        owed = say(_STATEMENT_CREDIT).format(amount=words.money(-data.total_minor,
+                                                                data.currency))
     else:
-        owed = "Your account is settled: nothing is due."
-    # The contact by name, as typed (an e-mail has no font to lack a character).
-    greet = customer_header(customer_id, as_of, today=as_of).contact_name.strip() or customer.name
-    text = (f"Dear {greet},\n\nPlease find attached the statement of your account "
-            f"with us at {long_date(as_of)}. {owed}\n\nIf anything on it does not match your "
-            f"records, please reply to this e-mail and we will look into it.\n\n"
-            f"Kind regards\n{sender}\n")
-    return subject, text
+        owed = say(_STATEMENT_SETTLED)
+    greeting = render_letter("", say(_SALUTATION), context).body.strip()
+    signed = [*signatory().lines(), context.business_name]
+    text = "\n\n".join([
+        greeting, say(_STATEMENT_ATTACHED).format(date=words.date(as_of), owed=owed),
+        say(_STATEMENT_QUERIES), "\n".join([say(_CLOSING), *signed])])
+    subject = say(_STATEMENT_SUBJECT).format(code=customer.code, date=words.date(as_of))
+    return subject, text + "\n"
 
 
 def queue_statement_email(customer_id: int, as_of: dt.date, *, subject: str, text: str,

@@ -183,3 +183,20 @@ def test_a_long_heading_word_is_set_smaller_never_cut(demo_store: db.Store) -> N
     render_open_item_statement(data, out)
     lines = pdf_pages(out.getvalue())[0][0].splitlines()
     assert "überfällig" in lines  # "Tage überfällig", over two lines, the word whole
+
+
+@pytest.mark.parametrize(("language", "subject", "words"), [
+    ("de", "Kontoauszug C", ("anbei erhalten Sie Ihren Kontoauszug", "Freundliche Grüße")),
+    ("el", "Αντίγραφο λογαριασμού C", ("Σας επισυνάπτουμε", "Με φιλικούς χαιρετισμούς,")),
+    ("fr", "Relevé de compte C", ("Veuillez trouver ci-joint", "Cordialement,"))])
+def test_the_statement_e_mail_is_written_in_the_customer_s_language(
+        demo_store: db.Store, language: str, subject: str, words: tuple[str, ...]) -> None:
+    from reports.email_reminders import statement_email_draft
+
+    reader = Customer.select().where(Customer.language == language).first()
+    title, text = statement_email_draft(reader.id, DEMO_TODAY)
+    assert title.startswith(subject)
+    assert title.endswith(wording(language, reader.country).date(DEMO_TODAY))
+    assert all(word in text for word in words), text
+    for english in ("Dear", "Please find", "Kind regards", "It shows"):
+        assert english not in text
