@@ -39,7 +39,7 @@ from models.reference_rates import MissingRate
 from models.templating import TemplateError, render_letter
 from reports.due_letters import print_recorded_letters, record_letter
 from reports.fonts import refusal_reason
-from reports.statement import render_open_item_statement, statement_data
+from reports.statement import STATEMENT_SHORT, render_open_item_statement, statement_data
 
 
 @dataclass(frozen=True)
@@ -280,11 +280,13 @@ def queue_statement_email(customer_id: int, as_of: dt.date, *, subject: str, tex
 
 def statement_attachment(customer_id: int, as_of: dt.date,
                          currency: str | None = None) -> tuple[str, bytes]:
-    """The open-item statement as a PDF to attach: "Statement C00047 2026-11-24.pdf"."""
+    """The open-item statement as a PDF to attach, named in the customer's language:
+    "Statement C00047 2026-11-24.pdf", "Kontoauszug C00047 2026-11-24.pdf"."""
     data = statement_data(customer_id, as_of, today=as_of, currency=currency)
     out = io.BytesIO()
     render_open_item_statement(data, out)
-    return f"Statement {data.customer_code} {as_of.isoformat()}.pdf", out.getvalue()
+    name = data.words.gettext(STATEMENT_SHORT)
+    return f"{name} {data.customer_code} {as_of.isoformat()}.pdf", out.getvalue()
 
 
 # --- one message -------------------------------------------------------------------

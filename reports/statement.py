@@ -84,6 +84,10 @@ SLIP_HEIGHT = 38 * mm
 _UNBOUNDED = 0xFFFFFFF  # a height to measure a flowable in, as reportlab does
 
 
+STATEMENT_SHORT = N_("Statement")
+"""A statement named shortly: the running head, a file's name."""
+
+
 class PrintCheck:
     """Checks the user text a statement prints, remembering each field with characters
     no font here can print (the statement is then refused: :meth:`refuse_unprintable`),
@@ -545,7 +549,7 @@ class StatementRenderer(DocumentRenderer):
     :meth:`story`."""
 
     kind = N_("Statement of account")
-    short_kind = N_("Statement")
+    short_kind = STATEMENT_SHORT
 
     def __init__(self, data: StatementHeading) -> None:
         super().__init__(data.page_size, data.sender, data.words)

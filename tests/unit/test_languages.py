@@ -191,7 +191,7 @@ def test_a_long_heading_word_is_set_smaller_never_cut(demo_store: db.Store) -> N
     ("fr", "Relevé de compte C", ("Veuillez trouver ci-joint", "Cordialement,"))])
 def test_the_statement_e_mail_is_written_in_the_customer_s_language(
         demo_store: db.Store, language: str, subject: str, words: tuple[str, ...]) -> None:
-    from reports.email_reminders import statement_email_draft
+    from reports.email_reminders import statement_attachment, statement_email_draft
 
     reader = Customer.select().where(Customer.language == language).first()
     title, text = statement_email_draft(reader.id, DEMO_TODAY)
@@ -200,3 +200,6 @@ def test_the_statement_e_mail_is_written_in_the_customer_s_language(
     assert all(word in text for word in words), text
     for english in ("Dear", "Please find", "Kind regards", "It shows"):
         assert english not in text
+    attached, _ = statement_attachment(reader.id, DEMO_TODAY)
+    assert attached == f"{wording(language).gettext('Statement')} {reader.code} {DEMO_TODAY}.pdf"
+    assert not attached.startswith("Statement")
