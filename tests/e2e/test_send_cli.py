@@ -5,6 +5,7 @@ start says how to fix it."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,7 +82,9 @@ def test_the_emails_due_are_sent_once(demo_file: Path, smtp_server: SmtpServer,
     assert outbox_states(demo_file) == {"sent": sent}
     for message in smtp_server.received:
         [attachment] = list(message.iter_attachments())
-        assert attachment.get_filename().startswith("Statement C")  # type: ignore[union-attr]
+        # The statement, named in the customer's language: "Statement C00001 …", "Relevé …"
+        assert re.fullmatch(rf"\w+ C\d{{5}} {AS_OF}\.pdf",
+                            attachment.get_filename())  # type: ignore[arg-type]
         assert attachment.get_content().startswith(b"%PDF")
 
     again = duly(trusted, "--db", str(demo_file), "send", "--due", "--as-of", AS_OF,
@@ -99,7 +102,10 @@ def test_a_dry_run_shows_what_would_go_and_records_nothing(
                   "--dry-run")
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith("Would send to ")]
-    assert lines and all("@" in line and "attached: Statement C" in line for line in lines)
+    assert lines and all("@" in line and re.search(r"attached: \w+ C\d{5} ", line)
+                         for line in lines)
+    assert any("attached: Statement C" in line for line in lines)
+    assert any("attached: Relevé C" in line for line in lines)  # to a French customer
     assert f"Dry run: {len(lines)} e-mail" in result.stdout
     assert smtp_server.received == []
     assert outbox_states(demo_file) == {}
