@@ -10,6 +10,7 @@ from models.bank_accounts import add_text_account
 from models.db import writing
 from models.defaults import seed_defaults
 from models.schema import Business
+from models.steady import steady_answer
 
 # Countries a small business most often picks first; any ISO code is accepted.
 COUNTRIES: tuple[tuple[str, str], ...] = (
@@ -99,6 +100,7 @@ def create_business(name: str, *, address: str = "", country: str, currency: str
     return details
 
 
+@steady_answer
 def business_details() -> BusinessDetails | None:
     """The business of the open store, or None for a store not yet set up."""
     row = Business.select().first()
@@ -112,6 +114,7 @@ def business_details() -> BusinessDetails | None:
     )
 
 
+@steady_answer
 def business_logo() -> tuple[bytes, str] | None:
     """The logo image bytes and their MIME type, if the business has one."""
     row = Business.select(Business.logo, Business.logo_type).first()

@@ -21,6 +21,7 @@ from models.schema import (
     PaymentTerms,
     Promise,
 )
+from models.steady import steady_answer
 
 DEFAULT_NET_DAYS = 30
 
@@ -171,6 +172,7 @@ def _promise_record(customer_id: int, as_of: dt.date) -> dict[str, int]:
     return {"promises_kept": counts.get("kept", 0), "promises_broken": counts.get("broken", 0)}
 
 
+@steady_answer
 def customer_invoices(customer_id: int, as_of: dt.date) -> list[InvoiceRow]:
     """All of a customer's invoices, newest first, with what was open on ``as_of``."""
     _customer(customer_id)
@@ -229,6 +231,7 @@ def invoice_draft(invoice_id: int) -> InvoiceDraft:
                         external_ref=invoice.external_ref or "")
 
 
+@steady_answer
 def customer_draft(customer_id: int) -> CustomerDraft:
     """The customer's details, ready to edit in the customer dialog."""
     customer = _customer(customer_id)
@@ -246,6 +249,12 @@ def customer_draft(customer_id: int) -> CustomerDraft:
 
 
 def _customer(customer_id: int) -> Customer:
+    return customer_record(customer_id)
+
+
+@steady_answer
+def customer_record(customer_id: int) -> Customer:
+    """The customer's row, to read; LedgerError if the customer is gone."""
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise LedgerError("customer", "That customer no longer exists.")

@@ -45,6 +45,7 @@ from models.schema import (
     StageExecution,
     database,
 )
+from models.steady import steady_answer
 
 if TYPE_CHECKING:
     from models.reference_rates import MissingRate
@@ -376,6 +377,7 @@ def default_policy_id() -> int | None:
 
 # --- reading the accounts ----------------------------------------------------------
 
+@steady_answer
 def stages_by_policy() -> dict[int, list[Stage]]:
     """Every policy's stages, in order."""
     stages: dict[int, list[Stage]] = defaultdict(list)

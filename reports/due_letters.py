@@ -42,6 +42,7 @@ from models.followup import (
 from models.kinds import Channel, ContactKind
 from models.money import format_money
 from models.reference_rates import MissingRate
+from models.steady import steady
 from models.template_store import letter_template_for
 from models.templating import TemplateError
 from reports.batch import PdfBatch
@@ -51,8 +52,7 @@ from reports.letter import (
     LetterData,
     forget_layouts,
     letter_data,
-    letter_pages,
-    render_letter,
+    print_letter,
 )
 from reports.page import INK, RULE, SHADE, ZEBRA, paper
 
@@ -120,7 +120,6 @@ class _Built:
     contact_id: int
     action: DueAction
     data: LetterData
-    pages: int
 
 
 class _NotKept(Exception):
@@ -154,7 +153,7 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
         raise LedgerError("business", "Set up the business before printing letters.")
     placed = False
     try:
-        with writing():
+        with writing(), steady():
             built, skipped = _record_letters(as_of, now, progress, cancelled)
             if not built:
                 return DueLettersResult(as_of, 0, 0, (), tuple(skipped), None)
@@ -233,7 +232,7 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
     if missing:
         action = replace(action, warnings=(*action.warnings, *dict.fromkeys(
             f"No interest was charged. {m.message}" for m in missing)))
-    return _Built(contact_id, action, data, letter_pages(data))
+    return _Built(contact_id, action, data)
 
 
 def _charges(action: DueAction) -> bool:
@@ -252,39 +251,44 @@ def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: s
                   cancelled: Callable[[], bool] | None
                   ) -> tuple[tuple[PrintedLetter, ...], int]:
     """The summary, then each letter on its own pages; returns the summary's rows and
-    the number of pages written."""
-    printed = _paged(built, summary_pages=1)
-    summary = _Summary(as_of, now, page_size, printed, skipped)
-    summary_pages = summary.page_count()
-    while summary_pages != printed[0].first_page - 1:  # a long summary moves the letters on
-        printed = _paged(built, summary_pages)
-        summary = _Summary(as_of, now, page_size, printed, skipped)
-        summary_pages = summary.page_count()
+    the number of pages written. The letters are drawn first, each laid out once, and
+    the summary after them, once it knows their pages; it is then put in front."""
     with PdfBatch(path, title=f"Letters due {long_date(as_of)}", author=business_name,
                   pagesize=paper(page_size)) as batch:
-        summary.render(None, canvasmaker=batch.canvasmaker)
-        for letter, row in zip(built, printed, strict=True):
-            if batch.pages + 1 != row.first_page:
-                raise RuntimeError(f"The letter to {row.customer_name} was to start on page "
-                                   f"{row.first_page} but starts on {batch.pages + 1}.")
+        pages = []
+        for letter in built:
             _stop_if_cancelled(cancelled)
-            render_letter(letter.data, None, canvasmaker=batch.canvasmaker)
-        pages = batch.pages
-    return printed, pages
+            pages.append(print_letter(letter.data, batch))
+        letter_pages = batch.pages
+        printed = _paged(built, pages, summary_pages=1)
+        summary = _Summary(as_of, now, page_size, printed, skipped)
+        summary_pages = summary.page_count()
+        while summary_pages != printed[0].first_page - 1:  # a long summary moves the letters on
+            printed = _paged(built, pages, summary_pages)
+            summary = _Summary(as_of, now, page_size, printed, skipped)
+            summary_pages = summary.page_count()
+        summary.render(None, canvasmaker=batch.canvasmaker)
+        if batch.pages - letter_pages != summary_pages:
+            raise RuntimeError(f"The summary was to take {summary_pages} pages but takes "
+                               f"{batch.pages - letter_pages}.")
+        batch.to_front(letter_pages)
+        total = batch.pages
+    return printed, total
 
 
-def _paged(built: list[_Built], summary_pages: int) -> tuple[PrintedLetter, ...]:
+def _paged(built: list[_Built], pages: list[int], summary_pages: int
+           ) -> tuple[PrintedLetter, ...]:
     """The summary's rows, each letter's first page counted after the summary."""
     rows = []
     page = summary_pages + 1
-    for letter in built:
+    for letter, letter_pages in zip(built, pages, strict=True):
         data = letter.data
         warnings = tuple(dict.fromkeys([*letter.action.warnings, *data.warnings]))
         rows.append(PrintedLetter(
             letter.contact_id, data.customer_name, data.customer_code, data.stage_name,
             tuple(i.number for i in data.invoices), data.total_with_charges_minor,
-            data.currency, page, letter.pages, warnings))
-        page += letter.pages
+            data.currency, page, letter_pages, warnings))
+        page += letter_pages
     return tuple(rows)
 
 
@@ -410,7 +414,7 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
             PdfBatch(partial, title=title, author=letters[0].sender.name,
                      pagesize=paper(letters[0].page_size)) as batch:
         for data in letters:
-            render_letter(data, None, canvasmaker=batch.canvasmaker)
+            print_letter(data, batch)
         pages = batch.pages
     return RecordedLetters(pages, tuple(dict.fromkeys(w for data in letters
                                                       for w in data.warnings)))

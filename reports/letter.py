@@ -47,6 +47,7 @@ from models.language import N_, Wording, wording
 from models.letter_context import contact_name, document_wording
 from models.money import round_to_minor
 from models.postal import postal_address
+from reports.batch import PdfBatch
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import (
     BLOCK_LIMIT,
@@ -415,6 +416,18 @@ def render_letter(data: LetterData, out: BinaryIO | str | Path | None, *,
     """Write the letter as a PDF to a binary file or a path, or, with ``canvasmaker``
     (a batch's), onto that canvas as one more document. Returns its number of pages."""
     return _LetterRenderer(data, compact=_layout(data)[0]).render(out, canvasmaker=canvasmaker)
+
+
+def print_letter(data: LetterData, batch: PdfBatch) -> int:
+    """Draw the letter into ``batch`` as its next document, as :func:`render_letter`
+    sets it, and return its pages. A letter on one page is laid out once; only a longer
+    one is laid out again, to see whether it is set compact."""
+    with batch.at_most(1):
+        pages = _LetterRenderer(data).render(None, canvasmaker=batch.canvasmaker)
+    if pages <= 1:
+        return pages
+    return _LetterRenderer(data, compact=_layout(data)[0]).render(
+        None, canvasmaker=batch.canvasmaker)
 
 
 def letter_pages(data: LetterData) -> int:
