@@ -9,6 +9,7 @@ computer's locale; money like "1,234.50 GBP".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from models.kinds import ChargeKind, InvoiceStatus
 from models.language import N_, Wording, wording
 from models.money import from_minor, round_to_minor
 from models.schema import Charge, ContactPerson, Customer, PaymentTerms
-from models.steady import steady_answer
+from models.steady import remember, steady_answer
 
 _CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: N_("interest"),
                                  ChargeKind.COMPENSATION: N_("compensation for recovery costs"),
@@ -174,14 +175,32 @@ def _one_currency(rows: list[InvoiceRow], default: str) -> str:
     return currencies.pop() if currencies else default
 
 
+def read_contacts_ahead(customer_ids: Iterable[int]) -> None:
+    """Inside ``models.steady.steady``, find whom each letter to these customers is for
+    (:func:`contact_name`) in one query a block of customers."""
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
+        block = ids[start:start + 500]
+        names: dict[int, str] = {}
+        for customer_id, name in _named_contacts(ContactPerson.customer.in_(block)).tuples():
+            names.setdefault(customer_id, name.strip())
+        for customer_id in block:
+            remember(contact_name, names.get(customer_id, ""), customer_id)
+
+
+def _named_contacts(which: pw.Expression) -> pw.ModelSelect:
+    """The contacts with a name, each customer's billing contact first."""
+    return (ContactPerson.select(ContactPerson.customer, ContactPerson.name)
+            .where(which & (pw.fn.TRIM(ContactPerson.name) != ""))
+            .order_by(ContactPerson.customer, ContactPerson.is_billing.desc(),
+                      ContactPerson.id))
+
+
 @steady_answer
 def contact_name(customer_id: int) -> str:
     """Whom a letter to the customer is for: the contact with a name, the billing one
     first; "" when no contact has a name."""
-    contact = (ContactPerson.select(ContactPerson.name)
-               .where((ContactPerson.customer == customer_id)
-                      & (pw.fn.TRIM(ContactPerson.name) != ""))
-               .order_by(ContactPerson.is_billing.desc(), ContactPerson.id).first())
+    contact = _named_contacts(ContactPerson.customer == customer_id).first()
     return contact.name.strip() if contact else ""
 
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.audit import record_change
+from models.customer_account import customer_record
 from models.db import writing
 from models.errors import LedgerError
 from models.kinds import Channel, Tone
 from models.language import SOURCE_LANGUAGE, language_name
 from models.letter_context import letter_context, letter_invoice_ids
-from models.schema import Customer, FollowUpPolicy, FollowUpStage, LetterTemplate
+from models.schema import FollowUpPolicy, FollowUpStage, LetterTemplate
 from models.steady import steady_answer
 from models.templating import RenderedLetter, check_template, render_letter
 
@@ -166,8 +167,10 @@ def _template(template_id: int) -> LetterTemplate:
 @steady_answer
 def _language_of(customer_id: int) -> str | None:
     """The customer's language; None when the customer is gone."""
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    return customer.language if customer is not None else None
+    try:
+        return str(customer_record(customer_id).language)
+    except LedgerError:  # the customer is gone
+        return None
 
 
 @dataclass(frozen=True)

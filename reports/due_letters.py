@@ -28,6 +28,7 @@ from reportlab.platypus import (
 
 from models.action_letters import draft_for
 from models.company import business_details
+from models.customer_account import read_ahead
 from models.dates import long_date
 from models.db import writing
 from models.errors import LedgerError
@@ -40,6 +41,7 @@ from models.followup import (
     restate_action_text,
 )
 from models.kinds import Channel, ContactKind
+from models.letter_context import read_contacts_ahead
 from models.money import format_money
 from models.reference_rates import MissingRate
 from models.steady import steady
@@ -185,7 +187,10 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
                     cancelled: Callable[[], bool] | None
                     ) -> tuple[list[_Built], list[SkippedLetter]]:
     """Record each letter due as sent (inside the caller's transaction) and snapshot it."""
-    actions = [_as_letter(a) for a in letters_due(as_of)]
+    due = letters_due(as_of)
+    read_ahead([a.customer_id for a in due], as_of)
+    read_contacts_ahead(a.customer_id for a in due)
+    actions = [_as_letter(a) for a in due]
     built: list[_Built] = []
     skipped: list[SkippedLetter] = []
     for done, action in enumerate(actions, 1):

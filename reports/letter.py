@@ -34,7 +34,7 @@ from reportlab.platypus import (
 from models.bank_accounts import signatory
 from models.charges import charges_open_on, interest_charge_periods
 from models.company import business_details, business_logo
-from models.customer_account import customer_draft, customer_invoices
+from models.customer_account import customer_invoices, customer_record
 from models.errors import LedgerError
 from models.interest import (
     InterestPeriod,
@@ -172,7 +172,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")
-    customer = customer_draft(customer_id)
+    customer = customer_record(customer_id)
     wanted = set(invoice_ids)
     rows = sorted((r for r in customer_invoices(customer_id, letter_date) if r.id in wanted),
                   key=lambda r: (r.due_date, r.number))
