@@ -47,7 +47,7 @@ class _Progress:
     pages: int = 0
     documents: int = 0
     pending: list[dict[str, Any]] = field(default_factory=list)
-    at_most: int | None = None  # a longer document is laid out but not kept
+    keep: Callable[[int], bool] | None = None  # whether a document of so many pages is kept
 
 
 class _BatchCanvas(Canvas):
@@ -68,7 +68,7 @@ class _BatchCanvas(Canvas):
         """End the current document: number its pages and put them in the file."""
         batch = self._batch
         pending, batch.pending = batch.pending, []
-        if batch.at_most is not None and len(pending) > batch.at_most:
+        if batch.keep is not None and not batch.keep(len(pending)):
             return  # its pages are let go; whatever it defined (a form, a font) stays
         for number, state in enumerate(pending, 1):
             self.__dict__.update(state)
@@ -125,14 +125,15 @@ class PdfBatch:
         return self._progress.documents
 
     @contextmanager
-    def at_most(self, pages: int) -> Iterator[None]:
-        """A block whose documents are kept only if they take at most ``pages`` pages;
-        a longer one is let go (its build still returns its pages), to be drawn again."""
-        self._progress.at_most = pages
+    def kept_if(self, keep: Callable[[int], bool]) -> Iterator[None]:
+        """A block whose documents are kept only if ``keep`` says so of their number of
+        pages; another is let go (its build still returns its pages), to be drawn again
+        otherwise. A document is laid out once when it comes out as expected."""
+        self._progress.keep = keep
         try:
             yield
         finally:
-            self._progress.at_most = None
+            self._progress.keep = None
 
     def to_front(self, first: int) -> None:
         """Move the pages from page ``first`` (counted from 0) on before all the others:

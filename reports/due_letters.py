@@ -265,20 +265,20 @@ def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: s
             _stop_if_cancelled(cancelled)
             pages.append(print_letter(letter.data, batch))
         letter_pages = batch.pages
-        printed = _paged(built, pages, summary_pages=1)
-        summary = _Summary(as_of, now, page_size, printed, skipped)
-        summary_pages = summary.page_count()
-        while summary_pages != printed[0].first_page - 1:  # a long summary moves the letters on
+        summary_pages, drawn = 1, 0
+        while drawn != summary_pages:  # a long summary moves the letters on: drawn again
+            summary_pages = drawn or summary_pages
             printed = _paged(built, pages, summary_pages)
-            summary = _Summary(as_of, now, page_size, printed, skipped)
-            summary_pages = summary.page_count()
-        summary.render(None, canvasmaker=batch.canvasmaker)
-        if batch.pages - letter_pages != summary_pages:
-            raise RuntimeError(f"The summary was to take {summary_pages} pages but takes "
-                               f"{batch.pages - letter_pages}.")
+            with batch.kept_if(_exactly(summary_pages)):
+                drawn = _Summary(as_of, now, page_size, printed, skipped).render(
+                    None, canvasmaker=batch.canvasmaker)
         batch.to_front(letter_pages)
         total = batch.pages
     return printed, total
+
+
+def _exactly(pages: int) -> Callable[[int], bool]:
+    return lambda count: count == pages
 
 
 def _paged(built: list[_Built], pages: list[int], summary_pages: int

@@ -422,7 +422,7 @@ def print_letter(data: LetterData, batch: PdfBatch) -> int:
     """Draw the letter into ``batch`` as its next document, as :func:`render_letter`
     sets it, and return its pages. A letter on one page is laid out once; only a longer
     one is laid out again, to see whether it is set compact."""
-    with batch.at_most(1):
+    with batch.kept_if(lambda pages: pages <= 1):
         pages = _LetterRenderer(data).render(None, canvasmaker=batch.canvasmaker)
     if pages <= 1:
         return pages
