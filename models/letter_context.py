@@ -230,7 +230,7 @@ def early_payment_saving(customer_id: int, as_of: dt.date, currency: str,
                          words: Wording) -> str:
     """ "Pay X by DATE to save Y: …" while an open invoice of the customer in ``currency``
     is inside its early-payment discount window on ``as_of``; "" otherwise."""
-    customer = Customer.get_by_id(customer_id)
+    customer = customer_record(customer_id)
     rows = [r for r in customer_invoices(customer_id, as_of) if r.currency == currency]
     return _early_payment_saving(customer, rows, as_of, words)
 

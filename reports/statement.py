@@ -38,7 +38,6 @@ from models.bank_accounts import payment_details
 from models.company import business_details, business_logo
 from models.customer_account import (
     customer_draft,
-    customer_header,
     customer_invoices,
     customer_money_in,
 )
@@ -48,6 +47,7 @@ from models.kinds import ChargeKind, InvoiceStatus
 from models.language import N_, Wording, wording
 from models.letter_context import document_wording, early_payment_saving
 from models.postal import postal_address
+from models.steady import steady
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import (
     BLOCK_LIMIT,
@@ -143,8 +143,7 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing statements.")
-    customer = customer_draft(customer_id)
-    header = customer_header(customer_id, as_of, today=today)
+    customer = customer_draft(customer_id)  # with its billing contact's name
     logo = business_logo()
     sender = Letterhead(
         check("the business's name", business.name),
@@ -161,7 +160,7 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
         customer_name=check("the customer's name", customer.name),
         customer_address=check("the customer's address", postal_address(
             customer.address, customer.country, business.country), BLOCK_LIMIT),
-        contact_name=check("the contact's name", header.contact_name), currency=currency)
+        contact_name=check("the contact's name", customer.contact_name), currency=currency)
     heading = replace(heading, language=words.language, region=words.region)
     check.note(words.problem)
     check.note(address_warning(heading.page_size, return_address(sender), recipient_lines(
@@ -225,18 +224,19 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     """The open-item statement of a customer's account in one currency (the
     customer's own unless given) as of ``as_of``; dated ``today``. Text the font
     cannot print is printed with "?" and named in ``warnings``."""
-    check = PrintCheck()
-    heading = statement_heading(customer_id, as_of, check, today=today, currency=currency)
-    items = open_items(customer_id, as_of, heading.currency)
-    lines = tuple(_printable_line(line, check) for line in items.lines)
-    words = heading.words
-    accrued = _accrued_words(customer_id, as_of, heading.currency, check, words)
+    with steady():  # the customer and their invoices are read once for all its parts
+        check = PrintCheck()
+        heading = statement_heading(customer_id, as_of, check, today=today,
+                                    currency=currency)
+        items = open_items(customer_id, as_of, heading.currency)
+        lines = tuple(_printable_line(line, check) for line in items.lines)
+        words = heading.words
+        accrued = _accrued_words(customer_id, as_of, heading.currency, check, words)
+        saving = early_payment_saving(customer_id, as_of, heading.currency, words)
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
                          aging=items.aging, charges_minor=items.charges_minor,
                          credit_minor=items.credit_minor, total_minor=items.total_minor,
-                         early_payment_saving=early_payment_saving(customer_id, as_of,
-                                                                   heading.currency, words),
-                         accrued_interest=accrued)
+                         early_payment_saving=saving, accrued_interest=accrued)
 
 
 def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: PrintCheck,
