@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -401,6 +402,7 @@ HEADING_SIZE = 7.5  # points: a column heading's type
 _SMALLEST_HEADING = 6.0
 
 
+@lru_cache(maxsize=256)  # the same few headings on every statement of a batch
 def _heading_size(title: str, width: float) -> float:
     """The heading's type size: smaller, down to 6 pt, until its longest word fits the
     column, so "überfällig" is never cut into "überfälli" and "g"."""
@@ -410,6 +412,7 @@ def _heading_size(title: str, width: float) -> float:
     return max(_SMALLEST_HEADING, HEADING_SIZE * width / widest)
 
 
+@lru_cache(maxsize=256)
 def _heading_lines(title: str, width: float) -> str:
     """A column heading broken into lines that fit its column (its own breaks kept), at
     :func:`_heading_size`."""
