@@ -268,11 +268,14 @@ def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id:
 
 def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", text: str = "",
                      now: dt.datetime | None = None, contact_id: int | None = None,
-                     rate_missing: Callable[[MissingRate], None] | None = None) -> int:
+                     rate_missing: Callable[[MissingRate], None] | None = None,
+                     refresh_summary: bool = True) -> int:
     """Record ``action`` as carried out, as :func:`execute_action` does, for an action
     read in the same transaction (the caller checks it is still due). With
     ``rate_missing``, a reference rate missing for the stage's interest is told to it
-    and the rest of the stage is still carried out (see ``record_charges``)."""
+    and the rest of the stage is still carried out (see ``record_charges``). Without
+    ``refresh_summary``, the caller brings the customer's contact summary up to date
+    (``refresh_contact_summary``) in the same transaction, e.g. once for a batch."""
     now = now or dt.datetime.now()
     customer_id, currency = action.customer_id, action.currency
     with writing():
@@ -296,7 +299,8 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
             InteractionInvoice.insert_many(links[start:start + _ROWS_A_STATEMENT]).execute()
         _reach(action.invoices, contact.id, as_of)
         charge_ids = _apply_charges(action, as_of, now, rate_missing)
-        refresh_contact_summary([customer_id])
+        if refresh_summary:
+            refresh_contact_summary([customer_id])
         record_change("follow-up stage", "interaction", contact.id, after={
             "stage": stage.name, "currency": currency, "charges": charge_ids,
             "invoices": [i.number for i in action.invoices]})

@@ -28,6 +28,7 @@ from reportlab.platypus import (
 
 from models.action_letters import draft_for
 from models.company import business_details
+from models.contacts import refresh_contact_summary
 from models.customer_account import read_ahead
 from models.dates import long_date
 from models.db import writing
@@ -202,6 +203,7 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
                                          refusal.message))
         if progress is not None:
             progress(done, len(actions))
+    refresh_contact_summary(sorted({letter.action.customer_id for letter in built}))
     return built, skipped
 
 
@@ -224,7 +226,8 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
         # A rate missing for the interest never drops the letter: it goes with the
         # charges that need no rate, and the summary page says which rate to add.
         contact_id = carry_out_action(action, as_of, subject=draft.subject, text=draft.text,
-                                      now=now, rate_missing=missing.append)
+                                      now=now, rate_missing=missing.append,
+                                      refresh_summary=False)
         if _charges(action):
             # Written again so that the text's charges and total agree with the
             # charges just recorded, which the letter lists.

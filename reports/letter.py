@@ -426,8 +426,12 @@ def print_letter(data: LetterData, batch: PdfBatch) -> int:
         pages = _LetterRenderer(data).render(None, canvasmaker=batch.canvasmaker)
     if pages <= 1:
         return pages
-    return _LetterRenderer(data, compact=_layout(data)[0]).render(
-        None, canvasmaker=batch.canvasmaker)
+    with batch.kept_if(lambda compact: _compact_wins(pages, compact)):
+        compact = _LetterRenderer(data, compact=True).render(
+            None, canvasmaker=batch.canvasmaker)
+    if _compact_wins(pages, compact):
+        return compact
+    return _LetterRenderer(data).render(None, canvasmaker=batch.canvasmaker)
 
 
 def letter_pages(data: LetterData) -> int:
@@ -450,9 +454,14 @@ def _layout(data: LetterData) -> tuple[bool, int]:
     pages = _LetterRenderer(data).page_count()
     if pages > 1:
         compact = _LetterRenderer(data, compact=True).page_count()
-        if compact < pages:
+        if _compact_wins(pages, compact):
             return True, compact
     return False, pages
+
+
+def _compact_wins(pages: int, compact: int) -> bool:
+    """Whether a letter of ``pages`` pages is set compact, taking ``compact`` pages so."""
+    return pages > 1 and compact < pages
 
 
 class _LetterRenderer(DocumentRenderer):
