@@ -410,10 +410,11 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
     again) into one PDF at ``out``, each starting on its own page. No file is left
     unless all of it is written."""
     letters = []
-    for done, contact_id in enumerate(contact_ids):
-        if progress is not None:
-            progress(done, len(contact_ids))
-        letters.append(letter_for_contact(contact_id))
+    with steady():  # the business, its signatory and logo read once for all the letters
+        for done, contact_id in enumerate(contact_ids):
+            if progress is not None:
+                progress(done, len(contact_ids))
+            letters.append(letter_for_contact(contact_id))
     if not letters:
         raise LedgerError("letters", "There is no letter to print.")
     title = (f"Letter to {letters[0].customer_name}" if len(letters) == 1
