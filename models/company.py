@@ -103,14 +103,18 @@ def create_business(name: str, *, address: str = "", country: str, currency: str
 @steady_answer
 def business_details() -> BusinessDetails | None:
     """The business of the open store, or None for a store not yet set up."""
-    row = Business.select().first()
+    # Not the logo itself (up to 2 MB): only whether there is one.
+    row = Business.select(Business.name, Business.address, Business.country,
+                          Business.currency, Business.email, Business.phone,
+                          Business.registration, Business.page_size, Business.is_demo,
+                          Business.logo.is_null(False).alias("has_logo")).first()
     if row is None:
         return None
     return BusinessDetails(
         name=row.name, address=row.address, country=row.country, currency=row.currency,
         email=row.email, phone=row.phone, registration=row.registration,
         page_size=row.page_size or page_size_for(row.country),
-        has_logo=row.logo is not None, is_demo=row.is_demo,
+        has_logo=bool(row.has_logo), is_demo=row.is_demo,
     )
 
 
