@@ -11,8 +11,7 @@ from models.kinds import Channel
 from models.language import N_, Wording
 from models.letter_context import customer_wording, letter_context
 from models.money import format_money
-from models.schema import LetterTemplate
-from models.template_store import template_for
+from models.template_store import template_for, template_text
 from models.templating import render_letter
 
 # What the next stage means for the customer, written to follow "we will".
@@ -46,7 +45,7 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
     if action.stage.channel == Channel.PHONE or action.stage.template_id is None:
         return ActionDraft(action.stage.channel, "", _call_points(action), "")
     choice = template_for(action.stage.template_id, action.customer_id)
-    template = LetterTemplate.get_by_id(choice.template_id)
+    template = template_text(choice.template_id)
     words = customer_wording(action.customer_id, template.language)
     context = letter_context(action.customer_id, [i.id for i in action.invoices], as_of,
                              stage_name=action.stage.name,

@@ -26,6 +26,7 @@ from models.errors import LedgerError, Problems
 from models.kinds import BankKind
 from models.language import N_, Wording
 from models.schema import BankAccount, Business
+from models.steady import steady_answer
 
 ANY_CURRENCY = ""
 MAX_TEXT_CHARS = 500  # the free-text details: a few lines on a statement
@@ -240,6 +241,7 @@ def bank_accounts() -> list[BankAccountRow]:
     return [_row(row) for row in rows]
 
 
+@steady_answer
 def payment_account(currency: str) -> BankAccountRow | None:
     """The account a document in ``currency`` asks the customer to pay into: the one for
     that currency, else the one for any currency, else None (no "How to pay")."""
@@ -292,6 +294,7 @@ def remove_bank_account(account_id: int) -> None:
         record_change("delete", "bank_account", account_id, before=before)
 
 
+@steady_answer
 def signatory() -> Signatory:
     """Who signs the letters (an empty name when no one is named)."""
     row = Business.select(Business.signatory_name, Business.signatory_position).first()

@@ -10,6 +10,7 @@ from models.bank_accounts import add_text_account
 from models.db import writing
 from models.defaults import seed_defaults
 from models.schema import Business
+from models.steady import steady_answer
 
 # Countries a small business most often picks first; any ISO code is accepted.
 COUNTRIES: tuple[tuple[str, str], ...] = (
@@ -99,19 +100,25 @@ def create_business(name: str, *, address: str = "", country: str, currency: str
     return details
 
 
+@steady_answer
 def business_details() -> BusinessDetails | None:
     """The business of the open store, or None for a store not yet set up."""
-    row = Business.select().first()
+    # Not the logo itself (up to 2 MB): only whether there is one.
+    row = Business.select(Business.name, Business.address, Business.country,
+                          Business.currency, Business.email, Business.phone,
+                          Business.registration, Business.page_size, Business.is_demo,
+                          Business.logo.is_null(False).alias("has_logo")).first()
     if row is None:
         return None
     return BusinessDetails(
         name=row.name, address=row.address, country=row.country, currency=row.currency,
         email=row.email, phone=row.phone, registration=row.registration,
         page_size=row.page_size or page_size_for(row.country),
-        has_logo=row.logo is not None, is_demo=row.is_demo,
+        has_logo=bool(row.has_logo), is_demo=row.is_demo,
     )
 
 
+@steady_answer
 def business_logo() -> tuple[bytes, str] | None:
     """The logo image bytes and their MIME type, if the business has one."""
     row = Business.select(Business.logo, Business.logo_type).first()

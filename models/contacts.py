@@ -80,10 +80,13 @@ def refresh_contact_summary(customer_ids: Iterable[int] | None = None) -> None:
 
     Call inside the transaction that changed their contacts.
     """
-    query = Customer.update(contact_summary())
-    if customer_ids is not None:
-        query = query.where(Customer.id.in_(list(customer_ids)))
-    query.execute()
+    if customer_ids is None:
+        Customer.update(contact_summary()).execute()
+        return
+    ids = list(customer_ids)
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
+        Customer.update(contact_summary()).where(
+            Customer.id.in_(ids[start:start + 500])).execute()
 
 
 # --- the contact log ------------------------------------------------------------

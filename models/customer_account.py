@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import peewee as pw
@@ -21,6 +22,7 @@ from models.schema import (
     PaymentTerms,
     Promise,
 )
+from models.steady import remember, steady_answer
 
 DEFAULT_NET_DAYS = 30
 
@@ -171,27 +173,48 @@ def _promise_record(customer_id: int, as_of: dt.date) -> dict[str, int]:
     return {"promises_kept": counts.get("kept", 0), "promises_broken": counts.get("broken", 0)}
 
 
+@steady_answer
 def customer_invoices(customer_id: int, as_of: dt.date) -> list[InvoiceRow]:
     """All of a customer's invoices, newest first, with what was open on ``as_of``."""
     _customer(customer_id)
+    return _invoices_of([customer_id], as_of).get(customer_id, [])
+
+
+def read_ahead(customer_ids: Iterable[int], as_of: dt.date) -> None:
+    """Inside ``models.steady.steady``, read the customers' rows and their invoices as of
+    ``as_of`` in one query each (a block of customers at a time), for the questions a
+    batch of their documents will ask one customer at a time."""
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
+        block = ids[start:start + 500]
+        for customer in Customer.select().where(Customer.id.in_(block)):
+            remember(customer_record, customer, customer.id)
+        invoices = _invoices_of(block, as_of)
+        for customer_id in block:
+            remember(customer_invoices, invoices.get(customer_id, []), customer_id, as_of)
+
+
+def _invoices_of(customer_ids: list[int], as_of: dt.date) -> dict[int, list[InvoiceRow]]:
+    """The customers' invoices, each customer's newest first, as of ``as_of``."""
     paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
             .where((Allocation.invoice == Invoice.id) & ~Allocation.voided
                    & (Allocation.allocated_on <= as_of)))
-    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date,
-                            Invoice.currency, Invoice.amount_minor, paid.alias("paid"),
-                            Invoice.status, Invoice.dispute_reason)
-             .where((Invoice.customer == customer_id) & (Invoice.issue_date <= as_of))
-             .order_by(Invoice.issue_date.desc(), Invoice.id.desc()))
-    rows = []
-    for (invoice_id, number, issued, due, currency, amount, paid_minor, status,
+    query = (Invoice.select(Invoice.customer, Invoice.id, Invoice.number, Invoice.issue_date,
+                            Invoice.due_date, Invoice.currency, Invoice.amount_minor,
+                            paid.alias("paid"), Invoice.status, Invoice.dispute_reason)
+             .where(Invoice.customer.in_(customer_ids) & (Invoice.issue_date <= as_of))
+             .order_by(Invoice.customer, Invoice.issue_date.desc(), Invoice.id.desc()))
+    found: dict[int, list[InvoiceRow]] = {}
+    for (customer_id, invoice_id, number, issued, due, currency, amount, paid_minor, status,
          reason) in query.tuples():
+        rows = found.setdefault(customer_id, [])
         open_minor = 0 if status == InvoiceStatus.VOID else amount - int(paid_minor)
         rows.append(InvoiceRow(
             id=invoice_id, number=number, issue_date=issued, due_date=due, currency=currency,
             amount_minor=amount, paid_minor=int(paid_minor), open_minor=open_minor,
             days_overdue=max((as_of - due).days, 0) if open_minor else 0,
             status=_status_on(status, open_minor), dispute_reason=reason))
-    return rows
+    return found
 
 
 def customer_money_in(customer_id: int) -> list[MoneyInRow]:
@@ -229,6 +252,7 @@ def invoice_draft(invoice_id: int) -> InvoiceDraft:
                         external_ref=invoice.external_ref or "")
 
 
+@steady_answer
 def customer_draft(customer_id: int) -> CustomerDraft:
     """The customer's details, ready to edit in the customer dialog."""
     customer = _customer(customer_id)
@@ -246,6 +270,12 @@ def customer_draft(customer_id: int) -> CustomerDraft:
 
 
 def _customer(customer_id: int) -> Customer:
+    return customer_record(customer_id)
+
+
+@steady_answer
+def customer_record(customer_id: int) -> Customer:
+    """The customer's row, to read; LedgerError if the customer is gone."""
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise LedgerError("customer", "That customer no longer exists.")

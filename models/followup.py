@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ from models.schema import (
     StageExecution,
     database,
 )
+from models.steady import steady_answer
 
 if TYPE_CHECKING:
     from models.reference_rates import MissingRate
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 DEFAULT_POLICY_SETTING = "default_followup_policy"
 DEFAULT_POLICY_NAME = "Standard"
 NO_EMAIL_ADDRESS = "No e-mail address: print a letter instead."
+_ROWS_A_STATEMENT = 150  # rows written by one INSERT, inside SQLite's limit on bound values
 
 
 @dataclass(frozen=True)
@@ -266,11 +268,14 @@ def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id:
 
 def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", text: str = "",
                      now: dt.datetime | None = None, contact_id: int | None = None,
-                     rate_missing: Callable[[MissingRate], None] | None = None) -> int:
+                     rate_missing: Callable[[MissingRate], None] | None = None,
+                     refresh_summary: bool = True) -> int:
     """Record ``action`` as carried out, as :func:`execute_action` does, for an action
     read in the same transaction (the caller checks it is still due). With
     ``rate_missing``, a reference rate missing for the stage's interest is told to it
-    and the rest of the stage is still carried out (see ``record_charges``)."""
+    and the rest of the stage is still carried out (see ``record_charges``). Without
+    ``refresh_summary``, the caller brings the customer's contact summary up to date
+    (``refresh_contact_summary``) in the same transaction, e.g. once for a batch."""
     now = now or dt.datetime.now()
     customer_id, currency = action.customer_id, action.currency
     with writing():
@@ -284,14 +289,18 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
         else:  # a contact the user logged for this reminder carries out the stage
             contact = Interaction.get_by_id(contact_id)
             Interaction.update(stage=stage.id).where(Interaction.id == contact_id).execute()
-        linked = {invoice_id for (invoice_id,) in InteractionInvoice.select(
-            InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact).tuples()}
-        for invoice in action.invoices:
-            if invoice.id not in linked:
-                InteractionInvoice.create(interaction=contact, invoice=invoice.id)
-            _reach(invoice, contact.id, as_of)
+        linked = set() if contact_id is None else {
+            invoice_id for (invoice_id,) in InteractionInvoice.select(
+                InteractionInvoice.invoice).where(InteractionInvoice.interaction == contact)
+            .tuples()}
+        links = [{"interaction": contact.id, "invoice": invoice.id}
+                 for invoice in action.invoices if invoice.id not in linked]
+        for start in range(0, len(links), _ROWS_A_STATEMENT):
+            InteractionInvoice.insert_many(links[start:start + _ROWS_A_STATEMENT]).execute()
+        _reach(action.invoices, contact.id, as_of)
         charge_ids = _apply_charges(action, as_of, now, rate_missing)
-        refresh_contact_summary([customer_id])
+        if refresh_summary:
+            refresh_contact_summary([customer_id])
         record_change("follow-up stage", "interaction", contact.id, after={
             "stage": stage.name, "currency": currency, "charges": charge_ids,
             "invoices": [i.number for i in action.invoices]})
@@ -356,8 +365,7 @@ def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: in
         raise LedgerError("reason", "Say why this reminder is not being sent.")
     with writing():
         action = _current(customer_id, currency, as_of, stage_id)
-        for invoice in action.invoices:
-            _reach(invoice, None, as_of, reason.strip())
+        _reach(action.invoices, None, as_of, reason.strip())
         record_change("skip follow-up stage", "customer", customer_id, after={
             "stage": action.stage.name, "currency": currency, "reason": reason.strip(),
             "invoices": [i.number for i in action.invoices]})
@@ -376,6 +384,7 @@ def default_policy_id() -> int | None:
 
 # --- reading the accounts ----------------------------------------------------------
 
+@steady_answer
 def stages_by_policy() -> dict[int, list[Stage]]:
     """Every policy's stages, in order."""
     stages: dict[int, list[Stage]] = defaultdict(list)
@@ -655,13 +664,16 @@ def _current(customer_id: int, currency: str, as_of: dt.date, stage_id: int) -> 
     return action
 
 
-def _reach(invoice: ActionInvoice, contact_id: int | None, as_of: dt.date,
+def _reach(invoices: Sequence[ActionInvoice], contact_id: int | None, as_of: dt.date,
            skip_reason: str = "") -> None:
-    StageExecution.insert(invoice=invoice.id, stage=invoice.stage_id, interaction=contact_id,
-                          executed_on=as_of, skip_reason=skip_reason).on_conflict(
-        conflict_target=[StageExecution.invoice, StageExecution.stage],
-        update={StageExecution.interaction: contact_id, StageExecution.executed_on: as_of,
-                StageExecution.skip_reason: skip_reason}).execute()
+    """Record that each invoice has reached its stage (in one statement)."""
+    rows = [{"invoice": invoice.id, "stage": invoice.stage_id, "interaction": contact_id,
+             "executed_on": as_of, "skip_reason": skip_reason} for invoice in invoices]
+    for start in range(0, len(rows), _ROWS_A_STATEMENT):
+        StageExecution.insert_many(rows[start:start + _ROWS_A_STATEMENT]).on_conflict(
+            conflict_target=[StageExecution.invoice, StageExecution.stage],
+            update={StageExecution.interaction: contact_id, StageExecution.executed_on: as_of,
+                    StageExecution.skip_reason: skip_reason}).execute()
 
 
 def _apply_charges(action: DueAction, as_of: dt.date, now: dt.datetime,

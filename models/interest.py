@@ -55,6 +55,7 @@ from models.reference_rates import (
     series_name,
 )
 from models.schema import Allocation, Charge, CreditPolicy, Customer, Invoice, Setting
+from models.steady import steady_answer
 
 STATUTORY_MARGIN = Decimal(8)  # percentage points over the reference rate, both regimes
 DAYS_IN_YEAR = 365
@@ -413,9 +414,14 @@ def default_credit_policy_id() -> int | None:
 
 def _policy(invoice: Invoice) -> CreditPolicy | None:
     """The customer's own credit policy, else the business's default."""
+    return _customer_policy(invoice.customer_id)
+
+
+@steady_answer
+def _customer_policy(customer_id: int) -> CreditPolicy | None:
     own = (CreditPolicy.select()
            .join(Customer, on=(Customer.credit_policy == CreditPolicy.id))
-           .where(Customer.id == invoice.customer_id).first())
+           .where(Customer.id == customer_id).first())
     if own is not None:
         return own
     default = default_credit_policy_id()

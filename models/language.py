@@ -69,13 +69,11 @@ class Wording:
 
     def money(self, minor: int, currency: str) -> str:
         """An amount with its currency as the locale writes it: "£1,234.50", "1.234,56 €"."""
-        return format_currency(from_minor(minor, currency), currency, locale=self.locale)
+        return _money(self.locale, minor, currency)
 
     def amount(self, minor: int, currency: str) -> str:
         """An amount without its currency (a heading names it): "1,234.50", "1.234,56"."""
-        places = exponent(currency)
-        pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(from_minor(minor, currency), pattern, locale=self.locale)
+        return _amount(self.locale, minor, currency)
 
     def number(self, value: Decimal) -> str:
         """A number as written exactly, in the locale's digits: "3.9452", "3,9452"."""
@@ -83,7 +81,7 @@ class Wording:
 
     def date(self, day: dt.date) -> str:
         """A day in the document's one date format: "24 Nov 2026", "24.11.2026"."""
-        return format_date(day, "medium", locale=self.locale)
+        return _date(self.locale, day)
 
     def percent(self, rate: Decimal) -> str:
         """A yearly rate with at least two decimals: "8.00%", "8,00 %", "12.125%"."""
@@ -105,6 +103,25 @@ class Wording:
     def days(self, count: int) -> str:
         """ "1 day", "15 days"."""
         return self.ngettext("{count} day", "{count} days", count).format(count=count)
+
+
+# A batch of documents writes the same days and many of the same amounts again and
+# again; Babel works each out afresh.
+@functools.lru_cache(maxsize=8192)
+def _money(locale: Locale, minor: int, currency: str) -> str:
+    return format_currency(from_minor(minor, currency), currency, locale=locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _amount(locale: Locale, minor: int, currency: str) -> str:
+    places = exponent(currency)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(from_minor(minor, currency), pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _date(locale: Locale, day: dt.date) -> str:
+    return format_date(day, "medium", locale=locale)
 
 
 def wording(language: str, country: str = "") -> Wording:

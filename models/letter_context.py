@@ -9,6 +9,7 @@ computer's locale; money like "1,234.50 GBP".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,12 +18,13 @@ import peewee as pw
 from models.bank_accounts import payment_details, signatory
 from models.charges import paid_by
 from models.company import business_details
-from models.customer_account import InvoiceRow, customer_invoices
+from models.customer_account import InvoiceRow, customer_invoices, customer_record
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus
 from models.language import N_, Wording, wording
 from models.money import from_minor, round_to_minor
 from models.schema import Charge, ContactPerson, Customer, PaymentTerms
+from models.steady import remember, steady_answer
 
 _CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: N_("interest"),
                                  ChargeKind.COMPENSATION: N_("compensation for recovery costs"),
@@ -89,9 +91,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before writing letters.")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise LedgerError("customer", "That customer no longer exists.")
+    customer = customer_record(customer_id)
     words = document_wording(language or customer.language, customer.country,
                              business.country)
     rows = _chosen_invoices(customer_id, invoice_ids, as_of)
@@ -133,7 +133,7 @@ def document_wording(language: str, country: str, business_country: str) -> Word
 def customer_wording(customer_id: int, language: str = "") -> Wording:
     """The wording of a document to the customer: in ``language``, or else theirs."""
     business = business_details()
-    customer = Customer.get_by_id(customer_id)
+    customer = customer_record(customer_id)
     return document_wording(language or customer.language, customer.country,
                             business.country if business is not None else "")
 
@@ -175,13 +175,32 @@ def _one_currency(rows: list[InvoiceRow], default: str) -> str:
     return currencies.pop() if currencies else default
 
 
+def read_contacts_ahead(customer_ids: Iterable[int]) -> None:
+    """Inside ``models.steady.steady``, find whom each letter to these customers is for
+    (:func:`contact_name`) in one query a block of customers."""
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
+        block = ids[start:start + 500]
+        names: dict[int, str] = {}
+        for customer_id, name in _named_contacts(ContactPerson.customer.in_(block)).tuples():
+            names.setdefault(customer_id, name.strip())
+        for customer_id in block:
+            remember(contact_name, names.get(customer_id, ""), customer_id)
+
+
+def _named_contacts(which: pw.Expression) -> pw.ModelSelect:
+    """The contacts with a name, each customer's billing contact first."""
+    return (ContactPerson.select(ContactPerson.customer, ContactPerson.name)
+            .where(which & (pw.fn.TRIM(ContactPerson.name) != ""))
+            .order_by(ContactPerson.customer, ContactPerson.is_billing.desc(),
+                      ContactPerson.id))
+
+
+@steady_answer
 def contact_name(customer_id: int) -> str:
     """Whom a letter to the customer is for: the contact with a name, the billing one
     first; "" when no contact has a name."""
-    contact = (ContactPerson.select(ContactPerson.name)
-               .where((ContactPerson.customer == customer_id)
-                      & (pw.fn.TRIM(ContactPerson.name) != ""))
-               .order_by(ContactPerson.is_billing.desc(), ContactPerson.id).first())
+    contact = _named_contacts(ContactPerson.customer == customer_id).first()
     return contact.name.strip() if contact else ""
 
 
@@ -211,7 +230,7 @@ def early_payment_saving(customer_id: int, as_of: dt.date, currency: str,
                          words: Wording) -> str:
     """ "Pay X by DATE to save Y: …" while an open invoice of the customer in ``currency``
     is inside its early-payment discount window on ``as_of``; "" otherwise."""
-    customer = Customer.get_by_id(customer_id)
+    customer = customer_record(customer_id)
     rows = [r for r in customer_invoices(customer_id, as_of) if r.currency == currency]
     return _early_payment_saving(customer, rows, as_of, words)
 
@@ -219,8 +238,7 @@ def early_payment_saving(customer_id: int, as_of: dt.date, currency: str,
 def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.date,
                           words: Wording) -> str:
     """ "Pay X by DATE to save Y" while an invoice is inside its discount window."""
-    terms = (PaymentTerms.get_or_none(PaymentTerms.id == customer.payment_terms_id)
-             if customer.payment_terms_id else None)
+    terms = _payment_terms(customer.payment_terms_id) if customer.payment_terms_id else None
     if terms is None or not terms.discount_percent or not terms.discount_days:
         return ""
     percent: Decimal = terms.discount_percent
@@ -244,6 +262,11 @@ def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.
         to_pay=words.money(to_pay, currency), pay_by=words.date(pay_by),
         saving=words.money(sum(savings), currency), percent=words.discount(percent),
         days=terms.discount_days, numbers=words.and_list([r.number for r in eligible]))
+
+
+@steady_answer
+def _payment_terms(terms_id: int) -> PaymentTerms | None:
+    return PaymentTerms.get_or_none(PaymentTerms.id == terms_id)
 
 
 def _open_charges(invoice_ids: list[int], as_of: dt.date) -> dict[str, int]:

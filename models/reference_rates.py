@@ -23,6 +23,7 @@ from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.schema import ReferenceRate
+from models.steady import steady_answer
 
 BOE_BASE = "BOE_BASE"
 ECB_MRO = "ECB_MRO"
@@ -209,6 +210,7 @@ def add_reference_rate(series: str, effective_from: dt.date, rate_percent: Decim
     return int(row.id)
 
 
+@steady_answer
 def rate_in_force(series: str, day: dt.date) -> ReferenceRateValue:
     """The rate of ``series`` in force on ``day``.
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.audit import record_change
+from models.customer_account import customer_record
 from models.db import writing
 from models.errors import LedgerError
 from models.kinds import Channel, Tone
 from models.language import SOURCE_LANGUAGE, language_name
 from models.letter_context import letter_context, letter_invoice_ids
-from models.schema import Customer, FollowUpPolicy, FollowUpStage, LetterTemplate
+from models.schema import FollowUpPolicy, FollowUpStage, LetterTemplate
+from models.steady import steady_answer
 from models.templating import RenderedLetter, check_template, render_letter
 
 CHANNELS = (Channel.EMAIL, Channel.LETTER)  # a phone stage has no template
@@ -76,6 +78,7 @@ def stage_templates() -> list[TemplateRow]:
     return [row for row in template_list() if row.id in chosen]
 
 
+@steady_answer
 def template_text(template_id: int) -> TemplateText:
     """A template's name, kind, subject and text; :class:`LedgerError` if it is gone."""
     row = _template(template_id)
@@ -161,6 +164,15 @@ def _template(template_id: int) -> LetterTemplate:
     return row
 
 
+@steady_answer
+def _language_of(customer_id: int) -> str | None:
+    """The customer's language; None when the customer is gone."""
+    try:
+        return str(customer_record(customer_id).language)
+    except LedgerError:  # the customer is gone
+        return None
+
+
 @dataclass(frozen=True)
 class TemplateChoice:
     """The template a reminder is written from, and why it is not in the customer's
@@ -170,31 +182,45 @@ class TemplateChoice:
     note: str
 
 
+@steady_answer
 def template_for(template_id: int, customer_id: int) -> TemplateChoice:
     """The template a reminder is written from: ``template_id`` (the stage's, as the
     business chose it) in the customer's language, that is its version of the same name
     there when the business has one; else the template itself, with a note saying so.
 
     The one rule for every reminder, e-mail, letter, or e-mail printed as a letter."""
-    template = LetterTemplate.get_by_id(template_id)
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    wanted = customer.language if customer is not None else template.language
+    template = template_text(template_id)
+    language = _language_of(customer_id)
+    wanted = language if language is not None else template.language
     if template.language == wanted:
         return TemplateChoice(template.id, "")
-    version = LetterTemplate.get_or_none(
-        (LetterTemplate.name == template.name) & (LetterTemplate.channel == template.channel)
-        & (LetterTemplate.language == wanted))
+    version = _version_in(template.name, template.channel, wanted)
     if version is not None:
-        return TemplateChoice(version.id, "")
+        return TemplateChoice(version, "")
     return TemplateChoice(template.id, f"The template has no {language_name(wanted)} version: "
                                        f"this is written in {language_name(template.language)}.")
 
 
+@steady_answer
 def letter_template_for(tone: str, customer_id: int) -> int | None:
     """The business's letter template of ``tone``, in the customer's language if there is
     one (for an e-mail stage printed as a letter); None when it has none."""
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    language = customer.language if customer is not None else "en"
+    known = _language_of(customer_id)
+    return _letter_template(tone, known if known is not None else "en")
+
+
+@steady_answer
+def _version_in(name: str, channel: str, language: str) -> int | None:
+    """The template of that name and channel written in ``language``, if there is one."""
+    version = LetterTemplate.get_or_none(
+        (LetterTemplate.name == name) & (LetterTemplate.channel == channel)
+        & (LetterTemplate.language == language))
+    return int(version.id) if version is not None else None
+
+
+@steady_answer
+def _letter_template(tone: str, language: str) -> int | None:
+    """The letter template of ``tone``, the one in ``language`` first."""
     letter = (LetterTemplate.select(LetterTemplate.id)
               .where((LetterTemplate.channel == Channel.LETTER) & (LetterTemplate.tone == tone))
               .order_by(LetterTemplate.language != language, LetterTemplate.id).first())

@@ -507,6 +507,7 @@ def _environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-@functools.lru_cache(maxsize=64)
+# Room for every template's subject and body in every language of a day's batch.
+@functools.lru_cache(maxsize=512)
 def _compiled(source: str) -> jinja2.Template:
     return _environment().from_string(source)

@@ -10,7 +10,8 @@ file is written (reportlab's habit, which is what makes a big batch grow).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -46,15 +47,17 @@ class _Progress:
     pages: int = 0
     documents: int = 0
     pending: list[dict[str, Any]] = field(default_factory=list)
+    keep: Callable[[int], bool] | None = None  # whether a document of so many pages is kept
 
 
 class _BatchCanvas(Canvas):
     """A canvas many documents are drawn on: each ``save()`` from a platypus build
     ends one document; :meth:`finish` writes the file."""
 
-    def __init__(self, target: Any, pagesize: tuple[float, float]) -> None:
+    def __init__(self, target: Any, pagesize: tuple[float, float], progress: _Progress
+                 ) -> None:
         super().__init__(target, pagesize=pagesize, pageCompression=1, lang=DOCUMENT_LANGUAGE)
-        self._batch = _Progress()
+        self._batch = progress
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         # Held until the document ends, when its number of pages is known.
@@ -65,6 +68,8 @@ class _BatchCanvas(Canvas):
         """End the current document: number its pages and put them in the file."""
         batch = self._batch
         pending, batch.pending = batch.pending, []
+        if batch.keep is not None and not batch.keep(len(pending)):
+            return  # its pages are let go; whatever it defined (a form, a font) stays
         for number, state in enumerate(pending, 1):
             self.__dict__.update(state)
             canvas_footer(self, number, len(pending))
@@ -98,24 +103,45 @@ class PdfBatch:
         self._target: Any = str(out) if isinstance(out, Path) else out
         self._pagesize = pagesize
         self._canvas: _BatchCanvas | None = None
+        self._progress = _Progress()
         self._closed = False
 
     def canvasmaker(self, _filename: Any = None, *, pagesize: tuple[float, float],
                     **_options: Any) -> Canvas:
         """The shared canvas, made on the first document's page size."""
         if self._canvas is None:
-            self._canvas = _BatchCanvas(self._target, self._pagesize or pagesize)
+            self._canvas = _BatchCanvas(self._target, self._pagesize or pagesize,
+                                        self._progress)
         return self._canvas
 
     @property
     def pages(self) -> int:
         """Pages of finished documents so far."""
-        return self._canvas._batch.pages if self._canvas is not None else 0
+        return self._progress.pages
 
     @property
     def documents(self) -> int:
         """Documents finished so far."""
-        return self._canvas._batch.documents if self._canvas is not None else 0
+        return self._progress.documents
+
+    @contextmanager
+    def kept_if(self, keep: Callable[[int], bool]) -> Iterator[None]:
+        """A block whose documents are kept only if ``keep`` says so of their number of
+        pages; another is let go (its build still returns its pages), to be drawn again
+        otherwise. A document is laid out once when it comes out as expected."""
+        self._progress.keep = keep
+        try:
+            yield
+        finally:
+            self._progress.keep = None
+
+    def to_front(self, first: int) -> None:
+        """Move the pages from page ``first`` (counted from 0) on before all the others:
+        a summary drawn last, once the pages it lists are known, is printed first."""
+        if self._canvas is None:
+            return
+        pages = self._canvas._doc.Pages.pages
+        pages[:] = pages[first:] + pages[:first]
 
     def close(self) -> None:
         """Write the file (a batch with no document writes nothing)."""

@@ -27,6 +27,8 @@ from reportlab.platypus import (
 
 from models.action_letters import draft_for
 from models.company import business_details
+from models.contacts import refresh_contact_summary
+from models.customer_account import read_ahead
 from models.dates import long_date
 from models.db import writing
 from models.errors import LedgerError
@@ -40,8 +42,10 @@ from models.followup import (
     restate_action_text,
 )
 from models.kinds import Channel, ContactKind
+from models.letter_context import read_contacts_ahead
 from models.money import format_money
 from models.reference_rates import MissingRate
+from models.steady import steady
 from models.template_store import letter_template_for
 from models.templating import TemplateError
 from reports.batch import PdfBatch
@@ -51,8 +55,7 @@ from reports.letter import (
     LetterData,
     forget_layouts,
     letter_data,
-    letter_pages,
-    render_letter,
+    print_letter,
 )
 from reports.page import INK, RULE, SHADE, ZEBRA, paper
 
@@ -120,7 +123,6 @@ class _Built:
     contact_id: int
     action: DueAction
     data: LetterData
-    pages: int
 
 
 class _NotKept(Exception):
@@ -155,7 +157,7 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
         raise LedgerError("business", "Set up the business before printing letters.")
     placed = False
     try:
-        with writing():
+        with writing(), steady():
             built, skipped = _record_letters(as_of, now, progress, cancelled)
             if not built:
                 return DueLettersResult(as_of, 0, 0, (), tuple(skipped), None)
@@ -187,7 +189,10 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
                     cancelled: Callable[[], bool] | None
                     ) -> tuple[list[_Built], list[SkippedLetter]]:
     """Record each letter due as sent (inside the caller's transaction) and snapshot it."""
-    actions = [_as_letter(a) for a in letters_due(as_of)]
+    due = letters_due(as_of)
+    read_ahead([a.customer_id for a in due], as_of)
+    read_contacts_ahead(a.customer_id for a in due)
+    actions = [_as_letter(a) for a in due]
     built: list[_Built] = []
     skipped: list[SkippedLetter] = []
     for done, action in enumerate(actions, 1):
@@ -198,6 +203,7 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
             skipped.append(SkippedLetter(shortened(action.customer_name), refusal_reason(refusal)))
         if progress is not None:
             progress(done, len(actions))
+    refresh_contact_summary(sorted({letter.action.customer_id for letter in built}))
     return built, skipped
 
 
@@ -220,7 +226,8 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
         # A rate missing for the interest never drops the letter: it goes with the
         # charges that need no rate, and the summary page says which rate to add.
         contact_id = carry_out_action(action, as_of, subject=draft.subject, text=draft.text,
-                                      now=now, rate_missing=missing.append)
+                                      now=now, rate_missing=missing.append,
+                                      refresh_summary=False)
         if _charges(action):
             # Written again so that the text's charges and total agree with the
             # charges just recorded, which the letter lists.
@@ -235,7 +242,7 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
     if missing:
         action = replace(action, warnings=(*action.warnings, *dict.fromkeys(
             f"No interest was charged. {m.message}" for m in missing)))
-    return _Built(contact_id, action, data, letter_pages(data))
+    return _Built(contact_id, action, data)
 
 
 def _charges(action: DueAction) -> bool:
@@ -254,39 +261,44 @@ def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: s
                   cancelled: Callable[[], bool] | None
                   ) -> tuple[tuple[PrintedLetter, ...], int]:
     """The summary, then each letter on its own pages; returns the summary's rows and
-    the number of pages written."""
-    printed = _paged(built, summary_pages=1)
-    summary = _Summary(as_of, now, page_size, printed, skipped)
-    summary_pages = summary.page_count()
-    while summary_pages != printed[0].first_page - 1:  # a long summary moves the letters on
-        printed = _paged(built, summary_pages)
-        summary = _Summary(as_of, now, page_size, printed, skipped)
-        summary_pages = summary.page_count()
+    the number of pages written. The letters are drawn first, each laid out once, and
+    the summary after them, once it knows their pages; it is then put in front."""
     with PdfBatch(path, title=f"Letters due {long_date(as_of)}", author=business_name,
                   pagesize=paper(page_size)) as batch:
-        summary.render(None, canvasmaker=batch.canvasmaker)
-        for letter, row in zip(built, printed, strict=True):
-            if batch.pages + 1 != row.first_page:
-                raise RuntimeError(f"The letter to {row.customer_name} was to start on page "
-                                   f"{row.first_page} but starts on {batch.pages + 1}.")
+        pages = []
+        for letter in built:
             _stop_if_cancelled(cancelled)
-            render_letter(letter.data, None, canvasmaker=batch.canvasmaker)
-        pages = batch.pages
-    return printed, pages
+            pages.append(print_letter(letter.data, batch))
+        letter_pages = batch.pages
+        summary_pages, drawn = 1, 0
+        while drawn != summary_pages:  # a long summary moves the letters on: drawn again
+            summary_pages = drawn or summary_pages
+            printed = _paged(built, pages, summary_pages)
+            with batch.kept_if(_exactly(summary_pages)):
+                drawn = _Summary(as_of, now, page_size, printed, skipped).render(
+                    None, canvasmaker=batch.canvasmaker)
+        batch.to_front(letter_pages)
+        total = batch.pages
+    return printed, total
 
 
-def _paged(built: list[_Built], summary_pages: int) -> tuple[PrintedLetter, ...]:
+def _exactly(pages: int) -> Callable[[int], bool]:
+    return lambda count: count == pages
+
+
+def _paged(built: list[_Built], pages: list[int], summary_pages: int
+           ) -> tuple[PrintedLetter, ...]:
     """The summary's rows, each letter's first page counted after the summary."""
     rows = []
     page = summary_pages + 1
-    for letter in built:
+    for letter, letter_pages in zip(built, pages, strict=True):
         data = letter.data
         warnings = tuple(dict.fromkeys([*letter.action.warnings, *data.warnings]))
         rows.append(PrintedLetter(
             letter.contact_id, data.customer_name, data.customer_code, data.stage_name,
             tuple(i.number for i in data.invoices), data.total_with_charges_minor,
-            data.currency, page, letter.pages, warnings))
-        page += letter.pages
+            data.currency, page, letter_pages, warnings))
+        page += letter_pages
     return tuple(rows)
 
 
@@ -397,10 +409,11 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
     again) into one PDF at ``out``, each starting on its own page. No file is left
     unless all of it is written."""
     letters = []
-    for done, contact_id in enumerate(contact_ids):
-        if progress is not None:
-            progress(done, len(contact_ids))
-        letters.append(letter_for_contact(contact_id))
+    with steady():  # the business, its signatory and logo read once for all the letters
+        for done, contact_id in enumerate(contact_ids):
+            if progress is not None:
+                progress(done, len(contact_ids))
+            letters.append(letter_for_contact(contact_id))
     if not letters:
         raise LedgerError("letters", "There is no letter to print.")
     title = (f"Letter to {letters[0].customer_name}" if len(letters) == 1
@@ -409,7 +422,7 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
             PdfBatch(partial, title=title, author=letters[0].sender.name,
                      pagesize=paper(letters[0].page_size)) as batch:
         for data in letters:
-            render_letter(data, None, canvasmaker=batch.canvasmaker)
+            print_letter(data, batch)
         pages = batch.pages
     return RecordedLetters(pages, tuple(dict.fromkeys(w for data in letters
                                                       for w in data.warnings)))

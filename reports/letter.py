@@ -32,7 +32,7 @@ from reportlab.platypus import (
 from models.bank_accounts import signatory
 from models.charges import charges_open_on, interest_charge_periods
 from models.company import business_details, business_logo
-from models.customer_account import customer_draft, customer_invoices
+from models.customer_account import customer_invoices, customer_record
 from models.errors import LedgerError
 from models.interest import (
     InterestPeriod,
@@ -45,6 +45,7 @@ from models.language import N_, Wording, wording
 from models.letter_context import contact_name, document_wording
 from models.money import round_to_minor
 from models.postal import postal_address
+from reports.batch import PdfBatch
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import (
     BLOCK_LIMIT,
@@ -170,7 +171,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")
-    customer = customer_draft(customer_id)
+    customer = customer_record(customer_id)
     wanted = set(invoice_ids)
     rows = sorted((r for r in customer_invoices(customer_id, letter_date) if r.id in wanted),
                   key=lambda r: (r.due_date, r.number))
@@ -418,6 +419,22 @@ def render_letter(data: LetterData, out: BinaryIO | str | Path | None, *,
     return _LetterRenderer(data, compact=_layout(data)[0]).render(out, canvasmaker=canvasmaker)
 
 
+def print_letter(data: LetterData, batch: PdfBatch) -> int:
+    """Draw the letter into ``batch`` as its next document, as :func:`render_letter`
+    sets it, and return its pages. A letter on one page is laid out once; only a longer
+    one is laid out again, to see whether it is set compact."""
+    with batch.kept_if(lambda pages: pages <= 1):
+        pages = _LetterRenderer(data).render(None, canvasmaker=batch.canvasmaker)
+    if pages <= 1:
+        return pages
+    with batch.kept_if(lambda compact: _compact_wins(pages, compact)):
+        compact = _LetterRenderer(data, compact=True).render(
+            None, canvasmaker=batch.canvasmaker)
+    if _compact_wins(pages, compact):
+        return compact
+    return _LetterRenderer(data).render(None, canvasmaker=batch.canvasmaker)
+
+
 def letter_pages(data: LetterData) -> int:
     """How many pages :func:`render_letter` will take for the letter."""
     return _layout(data)[1]
@@ -438,9 +455,14 @@ def _layout(data: LetterData) -> tuple[bool, int]:
     pages = _LetterRenderer(data).page_count()
     if pages > 1:
         compact = _LetterRenderer(data, compact=True).page_count()
-        if compact < pages:
+        if _compact_wins(pages, compact):
             return True, compact
     return False, pages
+
+
+def _compact_wins(pages: int, compact: int) -> bool:
+    """Whether a letter of ``pages`` pages is set compact, taking ``compact`` pages so."""
+    return pages > 1 and compact < pages
 
 
 class _LetterRenderer(DocumentRenderer):

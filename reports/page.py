@@ -7,7 +7,7 @@ import io
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from reportlab.lib.colors import HexColor
@@ -275,6 +275,12 @@ def _draw_letterhead(canvas: Canvas, sender: Letterhead, page_size: str) -> floa
 def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """User text broken into lines that fit ``width``: its own line breaks kept,
     long lines wrapped at spaces (a word longer than the width is cut)."""
+    return list(_wrapped_lines(text, font, size, width))
+
+
+# A batch of documents breaks the same labels, headings and letterhead again and again.
+@lru_cache(maxsize=4096)
+def _wrapped_lines(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     register_fonts()
     lines: list[str] = []
     for line in text.strip().splitlines():
@@ -282,7 +288,7 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
                  else simpleSplit(line, font, size, width))
         for part in parts or [""]:
             lines += _broken(part, font, size, width)
-    return lines
+    return tuple(lines)
 
 
 def _split_words(line: str, font: str, size: float, width: float) -> list[str]:

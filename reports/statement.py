@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,7 +37,6 @@ from models.bank_accounts import payment_details
 from models.company import business_details, business_logo
 from models.customer_account import (
     customer_draft,
-    customer_header,
     customer_invoices,
     customer_money_in,
 )
@@ -46,6 +46,7 @@ from models.kinds import ChargeKind, InvoiceStatus
 from models.language import N_, Wording, wording
 from models.letter_context import document_wording, early_payment_saving
 from models.postal import postal_address
+from models.steady import steady
 from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import (
     BLOCK_LIMIT,
@@ -155,8 +156,7 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing statements.")
-    customer = customer_draft(customer_id)
-    header = customer_header(customer_id, as_of, today=today)
+    customer = customer_draft(customer_id)  # with its billing contact's name
     logo = business_logo()
     sender = Letterhead(
         check("the business's name", business.name),
@@ -173,7 +173,7 @@ def statement_heading(customer_id: int, as_of: dt.date, check: PrintCheck, *,
         customer_name=check("the customer's name", customer.name),
         customer_address=check("the customer's address", postal_address(
             customer.address, customer.country, business.country), BLOCK_LIMIT),
-        contact_name=check("the contact's name", header.contact_name), currency=currency)
+        contact_name=check("the contact's name", customer.contact_name), currency=currency)
     heading = replace(heading, language=words.language, region=words.region)
     check.note(words.problem)
     check.note(address_warning(heading.page_size, return_address(sender), recipient_lines(
@@ -240,18 +240,19 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     customer's own unless given) as of ``as_of``; dated ``today``. Raises
     ``UnprintableText`` (a ``LedgerError``) when a text it prints has characters no
     font here can print, naming the customer and the characters."""
-    check = PrintCheck()
-    heading = statement_heading(customer_id, as_of, check, today=today, currency=currency)
-    items = open_items(customer_id, as_of, heading.currency)
-    lines = tuple(_printable_line(line, check) for line in items.lines)
-    words = heading.words
-    accrued = _accrued_words(customer_id, as_of, heading.currency, check, words)
+    with steady():  # the customer and their invoices are read once for all its parts
+        check = PrintCheck()
+        heading = statement_heading(customer_id, as_of, check, today=today,
+                                    currency=currency)
+        items = open_items(customer_id, as_of, heading.currency)
+        lines = tuple(_printable_line(line, check) for line in items.lines)
+        words = heading.words
+        accrued = _accrued_words(customer_id, as_of, heading.currency, check, words)
+        saving = early_payment_saving(customer_id, as_of, heading.currency, words)
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
                          aging=items.aging, charges_minor=items.charges_minor,
                          credit_minor=items.credit_minor, total_minor=items.total_minor,
-                         early_payment_saving=early_payment_saving(customer_id, as_of,
-                                                                   heading.currency, words),
-                         accrued_interest=accrued)
+                         early_payment_saving=saving, accrued_interest=accrued)
 
 
 def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: PrintCheck,
@@ -416,6 +417,7 @@ HEADING_SIZE = 7.5  # points: a column heading's type
 _SMALLEST_HEADING = 6.0
 
 
+@lru_cache(maxsize=256)  # the same few headings on every statement of a batch
 def _heading_size(title: str, width: float) -> float:
     """The heading's type size: smaller, down to 6 pt, until its longest word fits the
     column, so "überfällig" is never cut into "überfälli" and "g"."""
@@ -425,6 +427,7 @@ def _heading_size(title: str, width: float) -> float:
     return max(_SMALLEST_HEADING, HEADING_SIZE * width / widest)
 
 
+@lru_cache(maxsize=256)
 def _heading_lines(title: str, width: float) -> str:
     """A column heading broken into lines that fit its column (its own breaks kept), at
     :func:`_heading_size`."""

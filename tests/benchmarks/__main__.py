@@ -7,9 +7,11 @@ from tests.benchmarks import (
     bench_generation,
     bench_gnucash,
     bench_import,
+    bench_letters,
     bench_startup,
 )
 
 if __name__ == "__main__":
-    for bench in (bench_generation, bench_startup, bench_documents, bench_import, bench_gnucash):
+    for bench in (bench_generation, bench_startup, bench_documents, bench_letters, bench_import,
+                  bench_gnucash):
         bench.main()
