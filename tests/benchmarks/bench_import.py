@@ -91,8 +91,8 @@ def baseline(store_path: Path, file: Path) -> float:
             connection.executemany(
                 'INSERT INTO "customer" ("code", "name", "billing_email", "phone", "address", '
                 '"country", "language", "currency", "on_hold", "hold_reason", "notes", '
-                '"last_contact_kind", "created_at") VALUES (?, ?, \'\', \'\', \'\', \'\', '
-                '\'en\', \'GBP\', 0, \'\', \'\', \'\', ?)',
+                '"last_contact_kind", "tax_number", "created_at") VALUES (?, ?, \'\', \'\', '
+                '\'\', \'\', \'en\', \'GBP\', 0, \'\', \'\', \'\', \'\', ?)',
                 [(f"B{n:05d}", name, now) for n, name in enumerate(names)])
             ids = dict(connection.execute('SELECT "name", "id" FROM "customer"').fetchall())
             connection.executemany(
@@ -128,8 +128,8 @@ def baseline_same_rows(store_path: Path, file: Path) -> float:
             connection.executemany(
                 'INSERT INTO "customer" ("code", "name", "billing_email", "phone", "address", '
                 '"country", "language", "currency", "on_hold", "hold_reason", "notes", '
-                '"last_contact_kind", "created_at") VALUES (?, ?, \'\', \'\', \'\', \'\', '
-                '\'en\', \'GBP\', 0, \'\', \'\', \'\', ?)', customer_rows)
+                '"last_contact_kind", "tax_number", "created_at") VALUES (?, ?, \'\', \'\', '
+                '\'\', \'\', \'en\', \'GBP\', 0, \'\', \'\', \'\', \'\', ?)', customer_rows)
             ids = dict(connection.execute('SELECT "name", "id" FROM "customer"').fetchall())
             first = (connection.execute('SELECT MAX("id") FROM "invoice"').fetchone()[0]
                      or 0) + 1
