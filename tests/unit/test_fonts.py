@@ -196,3 +196,26 @@ def test_approving_a_letter_that_cannot_print_records_nothing(empty_store: db.St
         record_letter(left.customer_id, left.currency, TODAY, stage_id=left.stage.id,
                       subject="Overdue", text="Please pay.", now=NOW)
     assert letter_contacts() == 1
+
+
+def test_without_the_fallback_font_packages_a_chinese_name_is_refused_not_boxed(
+        empty_store: db.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports import fonts
+
+    missing = tmp_path / "not-installed.ttf"
+    monkeypatch.setattr(fonts, "FALLBACKS", tuple((name, missing, None)
+                                                  for name, _, _ in fonts.FALLBACKS))
+    caches = (fonts._fallbacks, fonts._drawn, fonts.font_runs)
+    for cached in caches:
+        cached.cache_clear()
+    try:
+        named("北京贸易有限公司")
+        result = print_due_letters(TODAY, tmp_path / "letters.pdf", now=NOW)
+    finally:
+        monkeypatch.undo()
+        for cached in caches:
+            cached.cache_clear()
+    [skipped] = result.skipped
+    assert skipped.customer_name == "北京贸易有限公司"
+    assert "no font here can print" in skipped.reason and "U+5317" in skipped.reason
+    assert result.letters == 0 and letter_contacts() == 0  # nothing recorded as sent
