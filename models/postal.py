@@ -66,12 +66,6 @@ _POSTCODES: dict[str, tuple[str, PostcodePlace]] = {
 _REGION = re.compile(r"[A-Za-z]{2,3}")
 
 
-def postcode_place(country: str) -> PostcodePlace | None:
-    """Where the post of ``country`` wants the postcode; None where Duly does not know."""
-    known = _POSTCODES.get(country.strip().upper())
-    return known[1] if known else None
-
-
 def postal_address(address: str, country: str, from_country: str) -> str:
     """The address as it goes on the envelope.
 

@@ -53,7 +53,6 @@ from reports.document import DocumentRenderer
 from reports.fonts import BOLD, REGULAR, UnprintableText, markup, refusal_reason, shortened
 from reports.letter import (
     LetterData,
-    forget_layouts,
     letter_data,
     print_letter,
 )
@@ -175,8 +174,6 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
         if placed:  # the file went into place but the records were not committed
             out.unlink(missing_ok=True)
         raise
-    finally:
-        forget_layouts()
     return result
 
 

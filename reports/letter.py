@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -435,23 +434,10 @@ def print_letter(data: LetterData, batch: PdfBatch) -> int:
     return _LetterRenderer(data).render(None, canvasmaker=batch.canvasmaker)
 
 
-def letter_pages(data: LetterData) -> int:
-    """How many pages :func:`render_letter` will take for the letter."""
-    return _layout(data)[1]
-
-
-def forget_layouts() -> None:
-    """Let go of the letters' layouts kept for a batch, once it is printed."""
-    _layout.cache_clear()
-
-
-# Room for a whole day's batch: each letter is laid out once for its pages and again
-# for printing, so a smaller cache (it was 256) lays a large batch out twice.
-@lru_cache(maxsize=4096)
 def _layout(data: LetterData) -> tuple[bool, int]:
     """Whether the letter is set compact, and its pages. A letter that just spills
     over is set a little tighter if that keeps it on fewer pages: a reminder reads
-    best on one sheet. Cached, as a batch asks first and renders after."""
+    best on one sheet. (A batch sets its letters with :func:`print_letter`.)"""
     pages = _LetterRenderer(data).page_count()
     if pages > 1:
         compact = _LetterRenderer(data, compact=True).page_count()

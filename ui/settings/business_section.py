@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models.bank_accounts import (
+    ANY_CURRENCY,
     MAX_NAME_CHARS,
     BankAccountDraft,
     BankAccountRow,
@@ -102,7 +103,7 @@ class BusinessSection(SettingsSection):
             self.accounts_note.setText("No bank account yet: statements and letters leave "
                                        "“How to pay” out.")
         elif self._settings is not None and not any(
-                a.currency == "" for a in self._settings.bank_accounts):
+                a.currency == ANY_CURRENCY for a in self._settings.bank_accounts):
             self.accounts_note.setText("A document in a currency without an account here "
                                        "leaves “How to pay” out. Add one for any other "
                                        "currency to cover them all.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtGui import QFont
 
-from models.bank_accounts import BankAccountRow, account_summary
+from models.bank_accounts import ANY_CURRENCY, BankAccountRow, account_summary
 from models.kinds import BankKind, Channel
 from models.money import format_money
 from models.policies import (
@@ -221,7 +221,7 @@ class BankAccountModel(RowsModel):
     CURRENCY, KIND, DETAILS = range(3)
     columns = (
         Column("Currency", lambda r: r.currency or "Any other currency",
-               lambda r: (r.currency == "", r.currency)),
+               lambda r: (r.currency == ANY_CURRENCY, r.currency)),
         Column("Kind", lambda r: BankKind.word_for(r.kind), lambda r: r.kind),
         Column("Details", account_summary, lambda r: account_summary(r).casefold()),
     )
