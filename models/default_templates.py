@@ -93,7 +93,7 @@ def _extras(_: Translate) -> str:
 
 def _payment(_: Translate) -> str:
     return ("{% if payment_details %}\n"
-            + _("Our bank details for payment:") + "\n{{ payment_details }}\n"
+            + _("Our bank details for payment:") + "\n{{ payment_details }}\n\n"
             + _("Please quote your account number, {{ customer_code }}, so that we can match "
                 "your payment quickly.")
             + "\n{% else %}\n"
