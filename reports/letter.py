@@ -22,7 +22,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -51,7 +50,7 @@ from reports.fonts import (
     BOLD,
     REGULAR,
     check_printable,
-    markup,
+    draw_text,
     shortened,
     text_width,
 )
@@ -60,11 +59,14 @@ from reports.page import (
     SHADE,
     ZEBRA,
     Letterhead,
+    PlainText,
     address_warning,
     address_window,
-    paragraph_text,
+    draw_lines,
     recipient_lines,
     return_address,
+    table_cell,
+    wrap_lines,
 )
 
 _BULLETS = ("-", "•", "*")
@@ -501,19 +503,19 @@ class _LetterRenderer(DocumentRenderer):
         if data.reference:
             rows.append((say("Our reference"), data.reference))
         # As wide as the longest label in the letter's language ("Kundenummer"), at least 20 mm.
-        small = self.style["small"]
+        small, body = self.style["small"], self.style["body"]
         labels = max(20 * mm, max(text_width(k, small.fontName, small.fontSize)
                                   for k, _ in rows) + 3 * mm)
-        table = Table([[Paragraph(markup(k), small),
-                        Paragraph(markup(v), self.style["body"])] for k, v in rows],
-                      colWidths=[labels, width - labels])
-        table.setStyle(TableStyle([
-            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]))
-        _, h = table.wrap(width, window.height)
-        table.drawOn(canvas, left, window.y + window.height - h - 2 * mm)
+        top = window.y + window.height - 2 * mm
+        for label, value in rows:
+            lines = wrap_lines(value, body.fontName, body.fontSize, width - labels)
+            top -= 1  # the row's padding
+            baseline = top - body.fontSize
+            canvas.setFillColor(small.textColor)
+            draw_text(canvas, left, baseline, label, small.fontName, small.fontSize)
+            canvas.setFillColor(body.textColor)
+            top -= draw_lines(canvas, left + labels, top, lines, body.fontName,
+                              body.fontSize, body.leading) + 1
 
     # The story --------------------------------------------------------------------
 
@@ -524,7 +526,7 @@ class _LetterRenderer(DocumentRenderer):
         if marker:
             story += [self._marker(self.words.gettext(marker)), Spacer(1, 3 * mm)]
         if data.subject:
-            story.append(Paragraph(markup(data.subject, BOLD), self.subject_style))
+            story.append(PlainText(data.subject, self.subject_style))
         layout = body_layout(data.body, [i.number for i in data.invoices],
                              (self.words.money(data.total_minor, data.currency),
                               self.words.money(data.overdue_minor, data.currency)))
@@ -535,13 +537,13 @@ class _LetterRenderer(DocumentRenderer):
         if data.charges:
             story += [self._charges(width), Spacer(1, 1.5 * mm)]
             if data.interest_running:
-                story.append(Paragraph(markup(data.interest_running), self.style["small"]))
+                story.append(PlainText(data.interest_running, self.style["small"]))
             story.append(Spacer(1, 2 * mm))
         story += self._closing(layout.after)
         return story
 
-    def _paragraph(self, text: str) -> Paragraph:
-        return Paragraph(paragraph_text(text), self.text)
+    def _paragraph(self, text: str) -> PlainText:
+        return PlainText(text, self.text)
 
     def _marker(self, words: str) -> Table:
         marker = Table([[words]], hAlign="LEFT")
@@ -570,7 +572,7 @@ class _LetterRenderer(DocumentRenderer):
         head = "\n".join(lines[:line + 1])
         rest = ["\n".join(lines[line + 1:])] if lines[line + 1:] else []
         rest += paragraphs[index + 1:]
-        signed = [Paragraph(paragraph_text(head), self.text), Spacer(1, self.signature_gap),
+        signed = [self._paragraph(head), Spacer(1, self.signature_gap),
                   *self._signatory(rest), *(self._paragraph(p) for p in rest)]
         # The closing never stands alone on a page: the last paragraph goes over with it.
         last = [self._paragraph(closing.pop())] if closing else []
@@ -583,30 +585,30 @@ class _LetterRenderer(DocumentRenderer):
         if not name or any(line.strip() == name[0] for p in below for line in p.splitlines()):
             return []
         text = ParagraphStyle("signatory", self.text, spaceAfter=self.text.spaceAfter / 2)
-        return [Paragraph(paragraph_text("\n".join(self.data.signatory)), text)]
+        return [PlainText("\n".join(self.data.signatory), text)]
 
     def _invoice_table(self, width: float, total_label: str) -> Table:
-        data, cell, words = self.data, self.style["cell"], self.words
+        data, words = self.data, self.words
         currency, say = data.currency, words.gettext
         rows: list[list[Any]] = [[say("Invoice"), say("Issued"), say("Due"),
                                   say("Amount ({currency})").format(currency=currency),
                                   say("Open ({currency})").format(currency=currency),
                                   say("Days\noverdue")]]
+        widths = _scaled(width, (40, 26, 26, 29, 31, 18))
         for line in data.invoices:
-            rows.append([Paragraph(markup(line.number), cell), words.date(line.issue_date),
+            rows.append([table_cell(line.number, widths[0] - 12, 8.5), words.date(line.issue_date),
                          words.date(line.due_date), words.amount(line.amount_minor, currency),
                          words.amount(line.open_minor, currency),
                          str(line.days_overdue) if line.days_overdue > 0 else ""])
-        bold = ParagraphStyle("total", cell, fontName=BOLD, fontSize=9)
         if data.overdue_minor == data.total_minor:
             totals = [(total_label, data.total_minor)]
         else:  # an invoice not yet overdue is never counted as overdue
             totals = [(say(OVERDUE_LABEL), data.overdue_minor), (say(DUE_LABEL),
                                                                  data.total_minor)]
         for label, amount in totals:
-            rows.append([Paragraph(markup(label, BOLD), bold), "", "", "",
+            rows.append([table_cell(label, sum(widths[:4]) - 12, 9, BOLD), "", "", "",
                          words.money(amount, currency), ""])
-        table = Table(rows, colWidths=_scaled(width, (40, 26, 26, 29, 31, 18)), repeatRows=1)
+        table = Table(rows, colWidths=widths, repeatRows=1)
         first_total = len(rows) - len(totals)
         table.setStyle(TableStyle(_table_commands(len(rows), self.padding) + [
             ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
@@ -617,8 +619,9 @@ class _LetterRenderer(DocumentRenderer):
         return table
 
     def _charges(self, width: float) -> Table:
-        data, cell, words = self.data, self.style["cell"], self.words
+        data, words = self.data, self.words
         currency, say = data.currency, words.gettext
+        widths = _scaled(width, (40, 101, 29))
         rows: list[list[Any]] = [[say("Invoice"),
                                   say("Interest and charges, and how they are worked out"),
                                   say("Amount ({currency})").format(currency=currency)]]
@@ -627,15 +630,15 @@ class _LetterRenderer(DocumentRenderer):
             if charge.open_minor != charge.amount_minor:
                 calculation += " " + say("(of {amount}, part already paid)").format(
                     amount=words.amount(charge.amount_minor, currency))
-            rows.append([Paragraph(markup(charge.invoice_number), cell),
-                         Paragraph(markup(calculation), cell),
+            rows.append([table_cell(charge.invoice_number, widths[0] - 12),
+                         table_cell(calculation, widths[1] - 12),
                          words.amount(charge.open_minor, currency)])
-        bold = ParagraphStyle("total", cell, fontName=BOLD, fontSize=9)
-        rows.append([Paragraph(markup(say("Interest and charges"), BOLD), bold), "",
+        label = sum(widths[:2]) - 12
+        rows.append([table_cell(say("Interest and charges"), label, 9, BOLD), "",
                      words.money(data.charges_minor, currency)])
-        rows.append([Paragraph(markup(say("Total now due, invoices and charges"), BOLD), bold), "",
+        rows.append([table_cell(say("Total now due, invoices and charges"), label, 9, BOLD), "",
                      words.money(data.total_with_charges_minor, currency)])
-        table = Table(rows, colWidths=_scaled(width, (40, 101, 29)), repeatRows=1)
+        table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle(_table_commands(len(rows) - 1, self.padding) + [
             ("TOPPADDING", (0, 1), (-1, -3), 1.2), ("BOTTOMPADDING", (0, 1), (-1, -3), 1.2),
             ("ALIGN", (2, 0), (2, -1), "RIGHT"),

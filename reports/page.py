@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
 from models.language import Wording, wording
 from reports.fonts import (
@@ -166,12 +166,6 @@ def draw_fold_marks(canvas: Canvas, page_size: str) -> None:
         y = height - punch * mm
         canvas.line(4 * mm, y, 12 * mm, y)
     canvas.restoreState()
-
-
-def paragraph_text(text: str, font: str = REGULAR) -> str:
-    """User text made safe for a Paragraph: markup escaped, line breaks kept, each
-    character the style's font lacks in a fallback font that has it."""
-    return "<br/>".join(markup(line, font) for line in text.strip().splitlines())
 
 
 @cache
@@ -373,11 +367,37 @@ class PlainText(Flowable):
         self.height = style.leading * len(self._lines)
         return self.width, self.height
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """The lines that fit ``availHeight`` and the rest, as two texts (a long
+        paragraph a user wrote runs on to the next page, as a Paragraph would)."""
+        lines = wrap_lines(self.text, self.style.fontName, self.style.fontSize, availWidth)
+        fit = int(availHeight // self.style.leading)
+        if fit <= 0 or fit >= len(lines):
+            return []
+        first = PlainText("\n".join(lines[:fit]), self.style)
+        rest = PlainText("\n".join(lines[fit:]), self.style)
+        first.spaceAfter, rest.spaceBefore = 0, 0
+        return [first, rest]
+
     def draw(self) -> None:
         style = self.style
         self.canv.setFillColor(style.textColor)
         draw_lines(self.canv, 0, self.height - (style.leading - style.fontSize) / 2,
                    self._lines, style.fontName, style.fontSize, style.leading)
+
+
+def table_cell(text: str, width: float, size: float = 8, font: str = REGULAR
+               ) -> str | Paragraph:
+    """A table cell's text as it is when it fits on one line ``width`` wide (so it lines
+    up with the rest of the row, and costs a table nothing to lay out), else as a
+    paragraph that wraps; a paragraph too when a character is in a fallback font (a
+    plain cell is drawn in one font)."""
+    if not needs_fallback(text, font) and text_width(text, font, size) <= width:
+        return text
+    style = styles()["cell"]
+    return Paragraph(markup(text, font), ParagraphStyle(
+        f"cell-{font}-{size}", style, fontName=font, fontSize=size,
+        leading=size * style.leading / style.fontSize))
 
 
 # The recipient's type size and leading, largest first: a long address is set

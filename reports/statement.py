@@ -25,7 +25,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -55,9 +54,7 @@ from reports.fonts import (
     REGULAR,
     check_printable,
     draw_text,
-    markup,
     missing_characters,
-    needs_fallback,
     shortened,
     text_width,
 )
@@ -75,7 +72,7 @@ from reports.page import (
     fitted,
     recipient_lines,
     return_address,
-    styles,
+    table_cell,
     wrap_lines,
 )
 
@@ -360,7 +357,7 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
         column = widths[index] * scale - 6  # less the cell's padding, 3 pt each side
         for row in rows[1:-1]:
             if any(cell for at, cell in enumerate(row) if at != index):  # not a lone line
-                row[index] = _wrapped(row[index], column)
+                row[index] = table_cell(row[index], column)
     titles = list(rows[0])
     rows[0] = [_heading_lines(title, w * scale - 6) for title, w in zip(titles, widths,
                                                                         strict=True)]
@@ -441,15 +438,6 @@ def _heading_sizes(titles: Sequence[str], widths: Sequence[float]) -> list[tuple
     return [("FONTSIZE", (index, 0), (index, 0), size)
             for index, (title, width) in enumerate(zip(titles, widths, strict=True))
             if (size := _heading_size(title, width)) < HEADING_SIZE]
-
-
-def _wrapped(text: str, width: float) -> str | Paragraph:
-    """The text as it is when it fits on one line (so it lines up with the rest of the
-    row), else as a paragraph that wraps; a paragraph too when a character is in a
-    fallback font (a plain cell is drawn in one font)."""
-    if not needs_fallback(text) and text_width(text, REGULAR, 8) <= width:
-        return text
-    return Paragraph(markup(text), styles()["cell"])
 
 
 def summary_table(header: Sequence[str], values: Sequence[str], width: float) -> Table:
