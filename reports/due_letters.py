@@ -56,7 +56,7 @@ from reports.letter import (
     letter_data,
     print_letter,
 )
-from reports.page import INK, RULE, SHADE, ZEBRA, paper
+from reports.page import INK, RULE, SHADE, ZEBRA, paper, table_cell
 
 Progress = Callable[[int, int], None]
 
@@ -353,18 +353,19 @@ class _Summary(DocumentRenderer):
         return table
 
     def _letters_table(self, width: float) -> Table:
-        cell = self.style["cell"]
         rows: list[list[Any]] = [["Customer", "Account", "Stage", "Invoices", "Amount due",
                                   "Page"]]
+        parts = (58, 20, 30, 16, 32, 14)
+        widths = [p * width / sum(parts) for p in parts]
+        room = [w - 12 for w in widths]  # less the cells' padding, 6 pt each side
         for letter in self.printed:
-            rows.append([Paragraph(markup(letter.customer_name), cell),
-                         Paragraph(markup(letter.customer_code), cell),
-                         Paragraph(markup(letter.stage_name), cell),
+            rows.append([table_cell(letter.customer_name, room[0]),
+                         table_cell(letter.customer_code, room[1]),
+                         table_cell(letter.stage_name, room[2]),
                          str(len(letter.invoices)),
                          format_money(letter.amount_minor, letter.currency),
                          str(letter.first_page)])
-        parts = (58, 20, 30, 16, 32, 14)
-        table = Table(rows, colWidths=[p * width / sum(parts) for p in parts], repeatRows=1)
+        table = Table(rows, colWidths=widths, repeatRows=1)
         commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
             ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),

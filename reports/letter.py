@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from babel.dates import format_interval
 from reportlab.lib.styles import ParagraphStyle
@@ -48,7 +48,6 @@ from reports.document import CanvasMaker, DocumentRenderer
 from reports.fonts import (
     BLOCK_LIMIT,
     BOLD,
-    REGULAR,
     check_printable,
     draw_text,
     shortened,
@@ -56,8 +55,6 @@ from reports.fonts import (
 )
 from reports.page import (
     INK,
-    SHADE,
-    ZEBRA,
     Letterhead,
     PlainText,
     address_warning,
@@ -65,9 +62,9 @@ from reports.page import (
     draw_lines,
     recipient_lines,
     return_address,
-    table_cell,
     wrap_lines,
 )
+from reports.plain_table import PlainTable, TableLook
 
 _BULLETS = ("-", "•", "*")
 # "Total overdue: 1.234,56 €": a total line of the template, in any language, known by
@@ -342,8 +339,7 @@ def _spaced(text: str) -> str:
 
 def _invoice_run(lines: list[str], numbers: Sequence[str]) -> tuple[int, int] | None:
     """The run of bullet lines naming the most of the invoices, as (start, end)."""
-    patterns = [re.compile(rf"(?<![0-9A-Za-z]){re.escape(n)}(?![0-9A-Za-z])")
-                for n in numbers if n]
+    patterns = [n for n in numbers if n]
     best: tuple[int, int] | None = None
     best_count = 0
     index = 0
@@ -351,7 +347,7 @@ def _invoice_run(lines: list[str], numbers: Sequence[str]) -> tuple[int, int] | 
         end = index
         named: set[int] = set()
         while end < len(lines) and lines[end].lstrip().startswith(_BULLETS):
-            found = {i for i, p in enumerate(patterns) if p.search(lines[end])}
+            found = {i for i, number in enumerate(patterns) if _names(lines[end], number)}
             if not found:
                 break
             named |= found
@@ -360,6 +356,23 @@ def _invoice_run(lines: list[str], numbers: Sequence[str]) -> tuple[int, int] | 
             best, best_count = (index, end), len(named)
         index = max(end, index + 1)
     return best
+
+
+def _names(line: str, number: str) -> bool:
+    """Whether ``line`` names the invoice ``number`` as a word of its own ("INV-12" is
+    not named by "INV-123"). (Searched, not matched by a pattern: a batch of a
+    thousand letters would compile a pattern for each of their invoices.)"""
+    at = line.find(number)
+    while at >= 0:
+        end = at + len(number)
+        if not (_word_char(line[at - 1:at]) or _word_char(line[end:end + 1])):
+            return True
+        at = line.find(number, at + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -587,88 +600,49 @@ class _LetterRenderer(DocumentRenderer):
         text = ParagraphStyle("signatory", self.text, spaceAfter=self.text.spaceAfter / 2)
         return [PlainText("\n".join(self.data.signatory), text)]
 
-    def _invoice_table(self, width: float, total_label: str) -> Table:
+    def _invoice_table(self, width: float, total_label: str) -> PlainTable:
         data, words = self.data, self.words
         currency, say = data.currency, words.gettext
-        rows: list[list[Any]] = [[say("Invoice"), say("Issued"), say("Due"),
-                                  say("Amount ({currency})").format(currency=currency),
-                                  say("Open ({currency})").format(currency=currency),
-                                  say("Days\noverdue")]]
-        widths = _scaled(width, (40, 26, 26, 29, 31, 18))
-        for line in data.invoices:
-            rows.append([table_cell(line.number, widths[0] - 12, 8.5), words.date(line.issue_date),
-                         words.date(line.due_date), words.amount(line.amount_minor, currency),
-                         words.amount(line.open_minor, currency),
-                         str(line.days_overdue) if line.days_overdue > 0 else ""])
+        heading = [say("Invoice"), say("Issued"), say("Due"),
+                   say("Amount ({currency})").format(currency=currency),
+                   say("Open ({currency})").format(currency=currency), say("Days\noverdue")]
+        body = [[line.number, words.date(line.issue_date), words.date(line.due_date),
+                 words.amount(line.amount_minor, currency), words.amount(line.open_minor, currency),
+                 str(line.days_overdue) if line.days_overdue > 0 else ""]
+                for line in data.invoices]
         if data.overdue_minor == data.total_minor:
             totals = [(total_label, data.total_minor)]
         else:  # an invoice not yet overdue is never counted as overdue
             totals = [(say(OVERDUE_LABEL), data.overdue_minor), (say(DUE_LABEL),
                                                                  data.total_minor)]
-        for label, amount in totals:
-            rows.append([table_cell(label, sum(widths[:4]) - 12, 9, BOLD), "", "", "",
-                         words.money(amount, currency), ""])
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        first_total = len(rows) - len(totals)
-        table.setStyle(TableStyle(_table_commands(len(rows), self.padding) + [
-            ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
-            *(("SPAN", (0, row), (3, row)) for row in range(first_total, len(rows))),
-            ("FONTNAME", (0, first_total), (-1, -1), BOLD),
-            ("LINEABOVE", (0, first_total), (-1, first_total), 0.8, INK),
-        ]))
-        return table
+        return PlainTable(heading, body,
+                          [[label, words.money(amount, currency), ""] for label, amount in totals],
+                          _scaled(width, (40, 26, 26, 29, 31, 18)), right_from=3, label_span=4,
+                          look=TableLook(padding=self.padding, body_padding=self.padding))
 
-    def _charges(self, width: float) -> Table:
+    def _charges(self, width: float) -> PlainTable:
         data, words = self.data, self.words
         currency, say = data.currency, words.gettext
-        widths = _scaled(width, (40, 101, 29))
-        rows: list[list[Any]] = [[say("Invoice"),
-                                  say("Interest and charges, and how they are worked out"),
-                                  say("Amount ({currency})").format(currency=currency)]]
+        heading = [say("Invoice"), say("Interest and charges, and how they are worked out"),
+                   say("Amount ({currency})").format(currency=currency)]
+        body = []
         for charge in data.charges:
             calculation = charge.calculation
             if charge.open_minor != charge.amount_minor:
                 calculation += " " + say("(of {amount}, part already paid)").format(
                     amount=words.amount(charge.amount_minor, currency))
-            rows.append([table_cell(charge.invoice_number, widths[0] - 12),
-                         table_cell(calculation, widths[1] - 12),
+            body.append([charge.invoice_number, calculation,
                          words.amount(charge.open_minor, currency)])
-        label = sum(widths[:2]) - 12
-        rows.append([table_cell(say("Interest and charges"), label, 9, BOLD), "",
-                     words.money(data.charges_minor, currency)])
-        rows.append([table_cell(say("Total now due, invoices and charges"), label, 9, BOLD), "",
-                     words.money(data.total_with_charges_minor, currency)])
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle(_table_commands(len(rows) - 1, self.padding) + [
-            ("TOPPADDING", (0, 1), (-1, -3), 1.2), ("BOTTOMPADDING", (0, 1), (-1, -3), 1.2),
-            ("ALIGN", (2, 0), (2, -1), "RIGHT"),
-            ("SPAN", (0, -2), (1, -2)),
-            ("SPAN", (0, -1), (1, -1)), ("FONTNAME", (0, -1), (-1, -1), BOLD),
-            ("FONTSIZE", (0, -1), (-1, -1), 9), ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
-        ]))
-        return table
+        totals = [[say("Interest and charges"), words.money(data.charges_minor, currency)],
+                  [say("Total now due, invoices and charges"),
+                   words.money(data.total_with_charges_minor, currency)]]
+        # The calculations are long: a smaller type, closer set, than the invoices'.
+        return PlainTable(heading, body, totals, _scaled(width, (40, 101, 29)), right_from=2,
+                          label_span=2, look=TableLook(body_size=8, padding=self.padding,
+                                                       body_padding=1.2))
 
 
 def _scaled(width: float, parts: Sequence[float]) -> list[float]:
     """Column widths in the proportions of ``parts``, filling ``width``."""
     scale = width / sum(parts)
     return [p * scale for p in parts]
-
-
-def _table_commands(rows: int, padding: float) -> list[tuple[Any, ...]]:
-    """The look of a letter's table of ``rows`` rows whose last row is its total."""
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
-        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), padding),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
-        ("FONTNAME", (0, rows - 1), (-1, rows - 1), BOLD),
-        ("FONTSIZE", (0, rows - 1), (-1, rows - 1), 9),
-        ("LINEABOVE", (0, rows - 1), (-1, rows - 1), 0.8, INK),
-    ]
-    for index in range(2, rows - 1, 2):
-        commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
-    return commands

@@ -338,6 +338,16 @@ def draw_lines(canvas: Canvas, x: float, top: float, lines: Sequence[str], font:
     """Draw lines of plain text (no markup: "A & B <Ltd>" prints as typed) from ``top``
     down, the first baseline one font size below it; return the height used."""
     baseline = top - size
+    if align == "left" and not any(needs_fallback(line, font) for line in lines):
+        # One text object for them all: a thousand letters' paragraphs drawn line by
+        # line would each open and close their own.
+        text = canvas.beginText(x, baseline)
+        text.setFont(font, size, leading)
+        for line in lines:
+            text.textLine(line)
+        canvas.drawText(text)
+        canvas.setFont(font, size)
+        return lines_height(lines, size, leading)
     for line in lines:
         draw_text(canvas, x, baseline, line, font, size, align=align)
         baseline -= leading
@@ -369,10 +379,12 @@ class PlainText(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         """The lines that fit ``availHeight`` and the rest, as two texts (a long
-        paragraph a user wrote runs on to the next page, as a Paragraph would)."""
+        paragraph a user wrote runs on to the next page, as a Paragraph would), at
+        least two lines each; a shorter paragraph goes over whole."""
         lines = wrap_lines(self.text, self.style.fontName, self.style.fontSize, availWidth)
-        fit = int(availHeight // self.style.leading)
-        if fit <= 0 or fit >= len(lines):
+        # Never one line alone at the foot of a page or at the head of the next.
+        fit = min(int(availHeight // self.style.leading), len(lines) - 2)
+        if fit < 2:
             return []
         first = PlainText("\n".join(lines[:fit]), self.style)
         rest = PlainText("\n".join(lines[fit:]), self.style)

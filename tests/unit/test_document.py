@@ -13,7 +13,8 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from reports.batch import PdfBatch
 from reports.document import DocumentRenderer
-from reports.page import Letterhead, address_window, letterhead_bottom
+from reports.page import Letterhead, PlainText, address_window, letterhead_bottom, styles
+from reports.plain_table import PlainTable
 from tests.helpers import pdf_pages
 
 SENDER = Letterhead("Harbour & Finch Ltd", "1 Quay Street\nBristol BS1 4DJ",
@@ -78,3 +79,25 @@ def test_documents_drawn_on_a_batch_canvas_are_each_numbered_on_their_own(
                     if line.startswith("Page ")) for page in reader.pages]
     assert footers == ["Page 1 of 2", "Page 2 of 2", "Page 1 of 1"]
     assert reader.metadata is not None and reader.metadata.title == "Notes"
+
+
+def test_plain_text_goes_over_two_lines_at_least_never_one_alone() -> None:
+    style = styles()["body"]
+    five = PlainText("\n".join(f"line {n}" for n in range(1, 6)), style)
+    five.wrap(300, 1000)
+    assert five.split(300, style.leading * 1.5) == []  # one line would stand alone: all over
+    first, rest = five.split(300, style.leading * 4)  # room for four: three, and two over
+    assert first.wrap(300, 1000)[1] == 3 * style.leading
+    assert rest.wrap(300, 1000)[1] == 2 * style.leading
+    three = PlainText("one\ntwo\nthree", style)
+    assert three.split(300, style.leading * 2) == []  # two and one: it goes over whole
+
+
+def test_a_plain_table_goes_over_with_its_heading_and_never_leaves_its_total_alone() -> None:
+    table = PlainTable(["Invoice", "Amount"], [[f"INV-{n}", "1.00"] for n in range(10)],
+                       [["Total", "10.00"]], [200, 100], right_from=1, label_span=1)
+    _, height = table.wrap(300, 1000)
+    first, rest = table.split(300, height - 1)  # all but the total fits: a row goes with it
+    assert len(first.body) == 9 and [r.cells[0] for r in rest.body] == [("INV-9",)]
+    assert rest.totals and rest.heading == table.heading
+    assert table.split(300, 5) == []  # not even the heading and a row: all over

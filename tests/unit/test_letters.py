@@ -276,23 +276,35 @@ def test_interest_the_store_no_longer_bears_out_prints_its_span_alone(
     assert charge.calculation == "Interest, 6 Oct\u2009–\u200924 Nov 2026 (50 days)"
 
 
-def test_a_typical_letter_of_six_invoices_with_charges_fits_one_a4_page(
-        empty_store: db.Store) -> None:
-    who = overdue_account("Six Invoices & Co", 6)
+def letter_with_charges(invoices: int) -> LetterData:
+    """The final notice of a customer with ``invoices`` invoices, recorded with its
+    interest and fee as "Print due letters" records it: the text, then the charges."""
+    who = overdue_account("Six Invoices & Co", invoices)
     with_charges(who)
     [action] = letter_stage_actions()
-    draft = draft_for(action, TODAY)  # as "Print due letters" does: the text, then the charges
+    draft = draft_for(action, TODAY)
     execute_action(who, action.currency, TODAY, stage_id=action.stage.id, now=NOW)
-    data = letter_data(who, [i.id for i in action.invoices], TODAY, subject=draft.subject,
+    return letter_data(who, [i.id for i in action.invoices], TODAY, subject=draft.subject,
                        text=draft.text, stage_name=action.stage.name, tone=action.stage.tone,
                        reference="C00001/1")
+
+
+def test_a_typical_letter_of_six_invoices_with_charges_fits_one_page(
+        empty_store: db.Store) -> None:
+    data = letter_with_charges(6)
     assert len(data.invoices) == 6 and len(data.charges) == 7
     assert render_letter(data, io.BytesIO()) == 1
-    # US Letter is shorter, and its text starts below all the #10 window can show: the
-    # closing goes over with the last paragraph, never alone.
-    pages = read_back(dataclasses.replace(data, page_size="Letter"))
+    assert render_letter(dataclasses.replace(data, page_size="Letter"), io.BytesIO()) == 1
+
+
+def test_a_letter_that_goes_over_takes_its_closing_with_its_last_paragraph(
+        empty_store: db.Store) -> None:
+    # US Letter is shorter, and its text starts below all the #10 window can show.
+    data = dataclasses.replace(letter_with_charges(7), page_size="Letter")
+    pages = read_back(data)
     assert len(pages) == 2
     assert "Please quote your account number" in pages[1][0] and "Yours sincerely" in pages[1][0]
+    assert "If you dispute any of these invoices" in pages[0][0]
 
 
 # --- printing the letters due ------------------------------------------------------
