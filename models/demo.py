@@ -23,7 +23,7 @@ from models.bank_accounts import BankAccountDraft, save_bank_account, save_signa
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
-from models.kinds import BankKind, InvoiceStatus
+from models.kinds import BankKind, InvoiceStatus, PlanFrequency
 from models.schema import (
     Agency,
     AgencyReferral,
@@ -563,6 +563,7 @@ def _plan(customer: Customer, today: dt.date) -> None:
     total = sum(i.open_minor for i in overdue)
     plan = PaymentPlan.create(customer=customer, agreed_on=agreed, currency=customer.currency,
                               notes="Agreed by phone: six monthly instalments.",
+                              frequency=PlanFrequency.MONTHLY,
                               created_at=dt.datetime.combine(agreed, dt.time(15)))
     for inv in overdue:
         PaymentPlanItem.create(plan=plan, invoice=inv)
@@ -570,7 +571,7 @@ def _plan(customer: Customer, today: dt.date) -> None:
     for month in range(6):
         due = agreed + dt.timedelta(days=15 + 30 * month)
         amount = share + (remainder if month == 5 else 0)
-        Instalment.create(plan=plan, due_date=due, amount_minor=amount)
+        Instalment.create(plan=plan, due_date=due, amount_minor=amount, position=month + 1)
         if due < today:
             _pay_oldest_first(customer, overdue, due, amount, f"Plan instalment {month + 1}")
 

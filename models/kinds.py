@@ -76,6 +76,8 @@ class OutboxKind(StrEnum):
 
     REMINDER = "reminder"
     STATEMENT = "statement"
+    PLAN = "plan"  # a payment plan's agreement, or an instalment's reminder
+    RELATIONSHIP = "relationship"  # a welcome, a thank-you, a check-in
 
 
 class ChargeKind(StrEnum):
@@ -95,13 +97,89 @@ class PromiseStatus(Worded):
     CANCELLED = "cancelled"
 
 
-class PlanStatus(StrEnum):
-    """Where a payment plan stands."""
+class PlanStatus(Worded):
+    """Where a payment plan stands: kept (active) until its last instalment is paid
+    (completed), an instalment is missed past its grace (defaulted), it is replaced by
+    a new plan when renegotiated (replaced) or called off (cancelled)."""
 
     ACTIVE = "active"
     COMPLETED = "completed"
     DEFAULTED = "defaulted"
     CANCELLED = "cancelled"
+    REPLACED = "replaced"
+
+
+class PlanFrequency(Worded):
+    """How often a plan's instalments fall due; custom: a list of its own."""
+
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    CUSTOM = "custom"
+
+
+class InstalmentState(Worded):
+    """Where one instalment of a plan stands on a day (worked out, never stored)."""
+
+    UPCOMING = "upcoming"
+    DUE = "due"  # on or after its date, within the plan's grace
+    PAID = "paid"
+    PAID_LATE = "paid_late"
+    PART_PAID = "part_paid"
+    MISSED = "missed"
+
+
+class ContactPurpose(StrEnum):
+    """What a contact was for: chasing a debt (the follow-up engine's contact gap
+    counts only these) or the relationship around it (schema v15)."""
+
+    CHASE = "chase"
+    PLAN = "plan"  # an agreement, an instalment's reminder, a missed instalment
+    WELCOME = "welcome"
+    THANKS = "thanks"
+    CHECK_IN = "check_in"
+
+
+class CreditKind(Worded):
+    """Why a credit note was granted: by hand, or by a rule Duly applied (schema v15)."""
+
+    CREDIT = "credit"
+    EARLY_PAYMENT = "early_payment"  # the terms' discount, taken in time
+    SETTLEMENT = "settlement"  # the rest waived under an accepted settlement offer
+    WAIVER = "waiver"  # a fee or interest waived under a loyalty incentive
+
+
+class OfferKind(Worded):
+    """An offer made to a customer to pay by a date (schema v15)."""
+
+    SETTLEMENT = "settlement"  # pay part by a date and the rest is waived
+    LOYALTY = "loyalty"  # pay in full by a date and a fee or the interest is waived
+
+
+class OfferStatus(Worded):
+    """Where an offer stands."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
+
+
+class LoyaltyWaiver(Worded):
+    """What a credit policy's loyalty incentive waives when the customer pays in full
+    by the offer's date (schema v15)."""
+
+    NONE = "none"
+    FEE = "fee"  # the next stage's fee
+    INTEREST = "interest"  # the interest accrued
+
+
+class PolicyUse(StrEnum):
+    """What a follow-up policy chases: invoices by their due dates, or the instalments
+    of payment plans by theirs (the one "Payment plans" policy) (schema v15)."""
+
+    INVOICES = "invoices"
+    PLANS = "plans"
 
 
 class ReferralStatus(StrEnum):
@@ -170,6 +248,23 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                                   "L441-10)"},
     PromiseStatus: {PromiseStatus.OPEN: "Open", PromiseStatus.KEPT: "Kept",
                     PromiseStatus.BROKEN: "Broken", PromiseStatus.CANCELLED: "Cancelled"},
+    PlanStatus: {PlanStatus.ACTIVE: "On plan", PlanStatus.COMPLETED: "Completed",
+                 PlanStatus.DEFAULTED: "Defaulted", PlanStatus.CANCELLED: "Cancelled",
+                 PlanStatus.REPLACED: "Renegotiated"},
+    PlanFrequency: {PlanFrequency.WEEKLY: "Weekly", PlanFrequency.FORTNIGHTLY: "Fortnightly",
+                    PlanFrequency.MONTHLY: "Monthly", PlanFrequency.CUSTOM: "Own dates"},
+    InstalmentState: {InstalmentState.UPCOMING: "Upcoming", InstalmentState.DUE: "Due",
+                      InstalmentState.PAID: "Paid", InstalmentState.PAID_LATE: "Paid late",
+                      InstalmentState.PART_PAID: "Part-paid",
+                      InstalmentState.MISSED: "Missed"},
+    CreditKind: {CreditKind.CREDIT: "Credit", CreditKind.EARLY_PAYMENT: "Early-payment discount",
+                 CreditKind.SETTLEMENT: "Settlement discount",
+                 CreditKind.WAIVER: "Loyalty waiver"},
+    OfferKind: {OfferKind.SETTLEMENT: "Settlement offer", OfferKind.LOYALTY: "Loyalty offer"},
+    OfferStatus: {OfferStatus.OPEN: "Open", OfferStatus.ACCEPTED: "Accepted",
+                  OfferStatus.LAPSED: "Lapsed", OfferStatus.WITHDRAWN: "Withdrawn"},
+    LoyaltyWaiver: {LoyaltyWaiver.NONE: "None", LoyaltyWaiver.FEE: "The next stage's fee",
+                    LoyaltyWaiver.INTEREST: "The interest accrued"},
     BankKind: {BankKind.IBAN: "IBAN and BIC", BankKind.UK: "UK sort code and account",
                BankKind.US: "US routing and account number", BankKind.TEXT: "In your own words"},
 }

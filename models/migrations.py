@@ -419,6 +419,68 @@ def _v14_bank_accounts_and_signatory(db: pw.Database) -> None:
                    f'WHERE "channel" = \'email\'', (_V14_OLD_SIGN_OFF, _V14_NEW_SIGN_OFF))
 
 
+def _v15_plans_incentives_and_relationship(db: pw.Database) -> None:
+    """Payment plans kept, broken and renegotiated; offers to pay early or settle; the
+    contacts that are not chasing. A plan's instalments are numbered in schedule order
+    (by date, as before). The "Payment plans" follow-up policy and the templates of
+    its reminders are domain data: ``models.db`` adds them once this version is
+    reached, as it does the templates of v13."""
+    for statement in (
+        'ALTER TABLE "credit_policy" ADD COLUMN "loyalty_waiver" VARCHAR(8) NOT NULL '
+        "DEFAULT 'none'",
+        'ALTER TABLE "follow_up_policy" ADD COLUMN "use" VARCHAR(8) NOT NULL '
+        "DEFAULT 'invoices'",
+        'ALTER TABLE "customer" ADD COLUMN "check_in_days" INTEGER',
+        'ALTER TABLE "credit_note" ADD COLUMN "kind" VARCHAR(14) NOT NULL DEFAULT \'credit\'',
+        'ALTER TABLE "payment_plan" ADD COLUMN "frequency" VARCHAR(12) NOT NULL '
+        "DEFAULT 'custom'",
+        'ALTER TABLE "payment_plan" ADD COLUMN "freeze_charges" INTEGER NOT NULL DEFAULT 0',
+        'ALTER TABLE "payment_plan" ADD COLUMN "stage_reached_id" INTEGER REFERENCES '
+        '"follow_up_stage" ("id") ON DELETE RESTRICT',
+        'ALTER TABLE "payment_plan" ADD COLUMN "ended_on" DATE',
+        'ALTER TABLE "payment_plan" ADD COLUMN "end_reason" TEXT NOT NULL DEFAULT \'\'',
+        'ALTER TABLE "payment_plan" ADD COLUMN "replaces_id" INTEGER REFERENCES '
+        '"payment_plan" ("id") ON DELETE RESTRICT',
+        'CREATE INDEX "payment_plan_stage_reached_id" ON "payment_plan" ("stage_reached_id")',
+        'CREATE INDEX "payment_plan_replaces_id" ON "payment_plan" ("replaces_id")',
+        'ALTER TABLE "instalment" ADD COLUMN "position" INTEGER NOT NULL DEFAULT 0',
+        'ALTER TABLE "instalment" ADD COLUMN "is_deposit" INTEGER NOT NULL DEFAULT 0',
+        'UPDATE "instalment" SET "position" = 1 + (SELECT COUNT(*) FROM "instalment" AS '
+        '"other" WHERE "other"."plan_id" = "instalment"."plan_id" AND ("other"."due_date" '
+        '< "instalment"."due_date" OR ("other"."due_date" = "instalment"."due_date" AND '
+        '"other"."id" < "instalment"."id")))',
+        'ALTER TABLE "interaction" ADD COLUMN "purpose" VARCHAR(8) NOT NULL '
+        "DEFAULT 'chase'",
+        'ALTER TABLE "interaction" ADD COLUMN "plan_id" INTEGER REFERENCES "payment_plan" '
+        '("id") ON DELETE RESTRICT',
+        'ALTER TABLE "interaction" ADD COLUMN "instalment_id" INTEGER REFERENCES '
+        '"instalment" ("id") ON DELETE RESTRICT',
+        'CREATE INDEX "interaction_plan_id" ON "interaction" ("plan_id")',
+        'CREATE INDEX "interaction_instalment_id" ON "interaction" ("instalment_id")',
+        'CREATE TABLE "offer" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER NOT '
+        'NULL, "kind" VARCHAR(10) NOT NULL, "currency" VARCHAR(3) NOT NULL, "offered_on" DATE '
+        'NOT NULL, "pay_by" DATE NOT NULL, "pay_minor" INTEGER NOT NULL CHECK (pay_minor > '
+        '0), "waive_minor" INTEGER NOT NULL CHECK (waive_minor >= 0), "status" VARCHAR(10) '
+        'NOT NULL, "resolved_on" DATE, "credit_note_id" INTEGER, "interaction_id" INTEGER, '
+        '"notes" TEXT NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("customer_id") '
+        'REFERENCES "customer" ("id") ON DELETE RESTRICT, FOREIGN KEY ("credit_note_id") '
+        'REFERENCES "credit_note" ("id") ON DELETE RESTRICT, FOREIGN KEY ("interaction_id") '
+        'REFERENCES "interaction" ("id") ON DELETE RESTRICT)',
+        'CREATE INDEX "offer_customer_id" ON "offer" ("customer_id")',
+        'CREATE INDEX "offer_credit_note_id" ON "offer" ("credit_note_id")',
+        'CREATE INDEX "offer_interaction_id" ON "offer" ("interaction_id")',
+        'CREATE TABLE "offer_invoice" ("id" INTEGER NOT NULL PRIMARY KEY, "offer_id" INTEGER '
+        'NOT NULL, "invoice_id" INTEGER NOT NULL, FOREIGN KEY ("offer_id") REFERENCES "offer" '
+        '("id") ON DELETE RESTRICT, FOREIGN KEY ("invoice_id") REFERENCES "invoice" ("id") '
+        'ON DELETE RESTRICT)',
+        'CREATE INDEX "offer_invoice_offer_id" ON "offer_invoice" ("offer_id")',
+        'CREATE INDEX "offer_invoice_invoice_id" ON "offer_invoice" ("invoice_id")',
+        'CREATE UNIQUE INDEX "offer_invoice_offer_id_invoice_id" ON "offer_invoice" '
+        '("offer_id", "invoice_id")',
+    ):
+        db.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -433,6 +495,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     12: _v12_total_overdue_is_overdue,
     13: _v13_templates_in_every_language,
     14: _v14_bank_accounts_and_signatory,
+    15: _v15_plans_incentives_and_relationship,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

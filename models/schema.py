@@ -18,13 +18,20 @@ from models.kinds import (
     Channel,
     ChargeKind,
     ContactKind,
+    ContactPurpose,
+    CreditKind,
     Direction,
     ImportedKind,
     ImportSource,
     InvoiceStatus,
+    LoyaltyWaiver,
+    OfferKind,
+    OfferStatus,
     OutboxKind,
     OutboxState,
+    PlanFrequency,
     PlanStatus,
+    PolicyUse,
     PromiseStatus,
     ReferralStatus,
     Regime,
@@ -138,6 +145,8 @@ class CreditPolicy(BaseModel):
     grace_days = pw.IntegerField(default=0)
     fixed_compensation = pw.BooleanField(default=False)
     notes = pw.TextField(default="")
+    # What paying in full by an offer's date waives, if the business offers that (v15).
+    loyalty_waiver = EnumField(LoyaltyWaiver, max_length=8, default=LoyaltyWaiver.NONE)
 
 
 class ReferenceRate(BaseModel):
@@ -170,6 +179,8 @@ class FollowUpPolicy(BaseModel):
     name = pw.TextField(unique=True)
     description = pw.TextField(default="")
     min_balance_minor = pw.IntegerField(default=0)
+    # The stages of the one "plans" policy fall due by each instalment's date (v15).
+    use = EnumField(PolicyUse, max_length=8, default=PolicyUse.INVOICES)
 
 
 class FollowUpStage(BaseModel):
@@ -218,6 +229,8 @@ class Customer(BaseModel):
     last_contact_kind = EnumField(ContactKind, max_length=8, default="")  # "" before any
     next_action_on = pw.DateField(null=True)
     created_at = pw.DateTimeField()
+    # Days between check-ins with a good customer, none for none (v15).
+    check_in_days = pw.IntegerField(null=True)
 
 
 class ContactPerson(BaseModel):
@@ -276,6 +289,7 @@ class CreditNote(BaseModel):
     invoice = restrict(Invoice, null=True)  # the invoice it corrects, if any
     voided = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
+    kind = EnumField(CreditKind, max_length=14, default=CreditKind.CREDIT)  # v15
 
 
 class Payment(BaseModel):
@@ -334,6 +348,53 @@ class Allocation(BaseModel):
 
 # --- contacts with customers -------------------------------------------------
 
+class PaymentPlan(BaseModel):
+    """An agreement that the customer pays the invoices and charges it covers in
+    instalments (its items and instalments); while it is kept they are not chased."""
+
+    customer = restrict(Customer, backref="payment_plans")
+    agreed_on = pw.DateField()
+    currency = pw.CharField(max_length=3)
+    status = EnumField(PlanStatus, max_length=10, default=PlanStatus.ACTIVE)
+    grace_days = pw.IntegerField(default=5)
+    notes = pw.TextField(default="")
+    created_at = pw.DateTimeField()
+    # v15: how it was scheduled, whether interest and fees stop while it is kept, the
+    # stage the account had reached when it was agreed (where chasing resumes if it is
+    # broken), how it ended, and the plan it replaced when renegotiated.
+    frequency = EnumField(PlanFrequency, max_length=12, default=PlanFrequency.CUSTOM)
+    freeze_charges = pw.BooleanField(default=False)
+    stage_reached = restrict(FollowUpStage, null=True)
+    ended_on = pw.DateField(null=True)
+    end_reason = pw.TextField(default="")
+    replaces = restrict("self", null=True, backref="replaced_by")
+
+
+class PaymentPlanItem(BaseModel):
+    """An invoice or charge covered by a payment plan."""
+
+    plan = restrict(PaymentPlan, backref="items")
+    invoice = restrict(Invoice, null=True)
+    charge = restrict(Charge, null=True)
+
+    class Meta:
+        constraints = [pw.SQL("CHECK ((invoice_id IS NULL) <> (charge_id IS NULL))")]
+
+
+class Instalment(BaseModel):
+    """One payment of a plan, in schedule order (``position``); the deposit, if any,
+    comes first (v15)."""
+
+    plan = restrict(PaymentPlan, backref="instalments")
+    due_date = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    position = pw.IntegerField(default=0)
+    is_deposit = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("plan", "due_date"), False),)
+
+
 class Interaction(BaseModel):
     """A call, e-mail, letter, meeting, SMS or note with a customer."""
 
@@ -352,6 +413,10 @@ class Interaction(BaseModel):
     follow_up_done = pw.BooleanField(default=False)
     stage = restrict(FollowUpStage, null=True)
     created_at = pw.DateTimeField()
+    # v15: what it was for, and the plan or instalment it was about.
+    purpose = EnumField(ContactPurpose, max_length=8, default=ContactPurpose.CHASE)
+    plan = restrict(PaymentPlan, null=True)
+    instalment = restrict(Instalment, null=True)
 
     class Meta:
         indexes = ((("customer", "occurred_at"), False),)
@@ -398,36 +463,6 @@ class PromiseInvoice(BaseModel):
 
     class Meta:
         indexes = ((("promise", "invoice"), True),)
-
-
-class PaymentPlan(BaseModel):
-    customer = restrict(Customer, backref="payment_plans")
-    agreed_on = pw.DateField()
-    currency = pw.CharField(max_length=3)
-    status = EnumField(PlanStatus, max_length=10, default=PlanStatus.ACTIVE)
-    grace_days = pw.IntegerField(default=7)
-    notes = pw.TextField(default="")
-    created_at = pw.DateTimeField()
-
-
-class PaymentPlanItem(BaseModel):
-    """An invoice or charge covered by a payment plan."""
-
-    plan = restrict(PaymentPlan, backref="items")
-    invoice = restrict(Invoice, null=True)
-    charge = restrict(Charge, null=True)
-
-    class Meta:
-        constraints = [pw.SQL("CHECK ((invoice_id IS NULL) <> (charge_id IS NULL))")]
-
-
-class Instalment(BaseModel):
-    plan = restrict(PaymentPlan, backref="instalments")
-    due_date = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
-
-    class Meta:
-        indexes = ((("plan", "due_date"), False),)
 
 
 class Agency(BaseModel):
@@ -537,6 +572,33 @@ class ImportBatch(BaseModel):
         indexes = ((("source", "file_hash"), False),)
 
 
+class Offer(BaseModel):
+    """An offer to a customer: pay ``pay_minor`` by ``pay_by`` and ``waive_minor`` is
+    waived (the rest of a settlement, a fee or interest for loyalty) (v15)."""
+
+    customer = restrict(Customer, backref="offers")
+    kind = EnumField(OfferKind, max_length=10)
+    currency = pw.CharField(max_length=3)
+    offered_on = pw.DateField()
+    pay_by = pw.DateField()
+    pay_minor = pw.IntegerField(constraints=[pw.Check("pay_minor > 0")])
+    waive_minor = pw.IntegerField(constraints=[pw.Check("waive_minor >= 0")])
+    status = EnumField(OfferStatus, max_length=10, default=OfferStatus.OPEN)
+    resolved_on = pw.DateField(null=True)
+    credit_note = restrict(CreditNote, null=True)  # what waived the rest, once accepted
+    interaction = restrict(Interaction, null=True)  # the letter or e-mail that made it
+    notes = pw.TextField(default="")
+    created_at = pw.DateTimeField()
+
+
+class OfferInvoice(BaseModel):
+    offer = restrict(Offer, backref="invoice_links")
+    invoice = restrict(Invoice)
+
+    class Meta:
+        indexes = ((("offer", "invoice"), True),)
+
+
 class ExternalRecord(BaseModel):
     """A Duly row that came from another program, under that program's own key (an
     invoice number, a contact id, a GnuCash GUID), with the values as last imported, so
@@ -582,5 +644,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
-    OutboxMessage, ImportBatch, ExternalRecord,
+    OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice,
 )

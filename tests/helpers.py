@@ -59,9 +59,59 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_v15(connection: sqlite3.Connection) -> None:
+    """Take a store back to version 14's shape: plans without their schedule's kind,
+    freeze, stage and ending; no offers; every contact a chasing one."""
+    for table in ("offer_invoice", "offer"):
+        connection.execute(f'DROP TABLE "{table}"')
+    for table, column in (("credit_policy", "loyalty_waiver"), ("follow_up_policy", "use"),
+                          ("customer", "check_in_days"), ("credit_note", "kind"),
+                          ("payment_plan", "frequency"), ("payment_plan", "freeze_charges"),
+                          ("payment_plan", "ended_on"), ("payment_plan", "end_reason"),
+                          ("instalment", "position"), ("instalment", "is_deposit"),
+                          ("interaction", "purpose")):
+        connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    # SQLite drops no column of a foreign key: those tables are made again without them.
+    without_columns(connection, "payment_plan", {"stage_reached_id", "replaces_id"})
+    without_columns(connection, "interaction", {"plan_id", "instalment_id"})
+
+
+def without_columns(connection: sqlite3.Connection, table: str, columns: set[str]) -> None:
+    """Make ``table`` again without ``columns`` and their foreign keys, keeping its rows,
+    indexes and triggers (foreign keys are not enforced on this connection)."""
+    sql, = connection.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND "
+                              "name = ?", (table,)).fetchone()
+    others = [sql for (sql,) in connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? "
+        "AND sql IS NOT NULL", (table,))]
+    head, body = sql.split("(", 1)
+    parts, depth, current = [], 0, ""
+    for char in body.rsplit(")", 1)[0]:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    kept = [part for part in parts if not any(
+        part.startswith((f'"{column}" ', f'FOREIGN KEY ("{column}")')) for column in columns)]
+    names = [part.split('"')[1] for part in kept if part.startswith('"')]
+    listed = ", ".join(f'"{name}"' for name in names)
+    connection.execute(f'CREATE TABLE "{table}_old_shape" ({", ".join(kept)})')
+    connection.execute(f'INSERT INTO "{table}_old_shape" ({listed}) SELECT {listed} '
+                       f'FROM "{table}"')
+    connection.execute(f'DROP TABLE "{table}"')
+    connection.execute(f'ALTER TABLE "{table}_old_shape" RENAME TO "{table}"')
+    for statement in others:
+        if not any(f'"{column}"' in statement for column in columns):
+            connection.execute(statement)
+
+
 def undo_v14(connection: sqlite3.Connection) -> None:
     """Take a store back to version 13's shape: its bank details one text, no signatory,
     the default e-mails signed by the business alone."""
+    undo_v15(connection)
     from models.migrations import _V14_NEW_SIGN_OFF, _V14_OLD_SIGN_OFF
 
     connection.execute('DROP TABLE "bank_account"')

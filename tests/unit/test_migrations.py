@@ -15,7 +15,7 @@ from models.company import create_business
 from models.contacts import ContactEntry, log_contact
 from models.outbox import queue_message
 from models.schema import Customer, FollowUpStage, Interaction
-from tests.helpers import schema_of, undo_v14
+from tests.helpers import schema_of, undo_v14, undo_v15
 from tests.unit.ledger_helpers import customer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +92,7 @@ def _drop_v11(connection: sqlite3.Connection) -> None:
 
 
 @pytest.mark.parametrize(("version", "undo"), [
+    (14, undo_v15),  # v15: plans kept and broken, offers, contacts that are not chasing
     (13, undo_v14),  # v14: bank accounts per currency, the signatory
     (10, _drop_v11),  # v11: look-alike keys (invoice/credit_note.number_key, code_key)
     (9, _drop_v10),  # v10: the customer's VAT number (customer.tax_number)
@@ -254,5 +255,44 @@ def test_a_v13_store_without_bank_details_has_no_account(tmp_path: Path) -> None
     store = db.open_store(path)
     try:
         assert bank_accounts() == []
+    finally:
+        store.close()
+
+
+def test_a_v14_stores_plans_number_their_instalments_in_date_order(tmp_path: Path) -> None:
+    from models.schema import Instalment, Invoice, PaymentPlan, PaymentPlanItem
+
+    path = tmp_path / "v14.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        who = customer("Plan Keepers Ltd")
+        bill = Invoice.create(customer=who, number="P-1", issue_date=dt.date(2026, 9, 1),
+                              due_date=dt.date(2026, 10, 1), amount_minor=300_00,
+                              open_minor=300_00, currency="GBP", created_at=NOW)
+        plan = PaymentPlan.create(customer=who, agreed_on=dt.date(2026, 10, 5), currency="GBP",
+                                  created_at=NOW)
+        PaymentPlanItem.create(plan=plan, invoice=bill)
+        # Entered out of order, and two on one day: the first entered comes first.
+        for day, amount in ((20, 100_00), (5, 50_00), (20, 50_00), (12, 100_00)):
+            Instalment.create(plan=plan, due_date=dt.date(2026, 11, day), amount_minor=amount)
+    finally:
+        store.close()
+    with sqlite3.connect(path) as connection:
+        undo_v15(connection)
+        connection.execute("PRAGMA user_version = 14")
+    connection.close()
+
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == 14
+        rows = [(i.position, i.due_date.day, i.amount_minor, i.is_deposit)
+                for i in Instalment.select().order_by(Instalment.position)]
+        assert rows == [(1, 5, 50_00, False), (2, 12, 100_00, False), (3, 20, 100_00, False),
+                        (4, 20, 50_00, False)]
+        [kept] = PaymentPlan.select()
+        assert (kept.status, kept.frequency, kept.freeze_charges, kept.stage_reached_id,
+                kept.replaces_id) == ("active", "custom", False, None, None)
+        assert {i.purpose for i in Interaction.select()} <= {"chase"}
     finally:
         store.close()
