@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
-from reports.fonts import BOLD, REGULAR, text_width
-from reports.page import INK, SHADE, ZEBRA, draw_lines, wrap_lines
+from reports.fonts import BOLD, REGULAR, draw_text, needs_fallback, text_width
+from reports.page import INK, SHADE, ZEBRA, wrap_lines
 
 _SIDE = 6.0  # points of padding left and right of each cell, as reportlab's tables
 _SMALLEST = 5.5  # points: the least an amount shrinks to, to fit its column
@@ -83,6 +84,8 @@ class PlainTable(Flowable):
                ) -> tuple[str, ...]:
         if column >= self.right_from:  # an amount stays on one line
             return tuple(text.splitlines()) or ("",)
+        if "\n" not in text and text_width(text, font, size) <= width - 2 * _SIDE:
+            return (text.strip(),)  # most cells: no need to break them
         return tuple(wrap_lines(text, font, size, width - 2 * _SIDE)) or ("",)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
@@ -123,6 +126,10 @@ class PlainTable(Flowable):
         canvas = self.canv
         canvas.saveState()
         top = self.height
+        # The text of every cell goes into one text object (a table of a thousand
+        # letters' would otherwise open and close one for each of its cells).
+        text = canvas.beginText()
+        text.setFillColor(INK)
         for index, row in enumerate(self._rows()):
             bottom = top - row.height
             self._background(row, index, bottom)
@@ -130,12 +137,13 @@ class PlainTable(Flowable):
                 canvas.setStrokeColor(INK)
                 canvas.setLineWidth(0.8)
                 canvas.line(0, top, self.width, top)
-            self._text(row, top, bottom)
+            self._text(text, row, top, bottom)
             if row.kind == "heading":
                 canvas.setStrokeColor(INK)
                 canvas.setLineWidth(0.6)
                 canvas.line(0, bottom, self.width, bottom)
             top = bottom
+        canvas.drawText(text)
         canvas.restoreState()
 
     def _background(self, row: _Row, index: int, bottom: float) -> None:
@@ -145,9 +153,7 @@ class PlainTable(Flowable):
             self.canv.setFillColor(shade)
             self.canv.rect(0, bottom, self.width, row.height, stroke=0, fill=1)
 
-    def _text(self, row: _Row, top: float, bottom: float) -> None:
-        canvas = self.canv
-        canvas.setFillColor(INK)
+    def _text(self, text: PDFTextObject, row: _Row, top: float, bottom: float) -> None:
         leading = row.size * 1.2
         x = 0.0
         for index, lines in enumerate(row.cells):
@@ -158,18 +164,30 @@ class PlainTable(Flowable):
                 # The heading sits on its rule; other rows are centred in their height.
                 block_top = (bottom + row.padding + block if row.kind == "heading"
                              else bottom + (row.height + block) / 2)
-                self._cell(lines, x, width, block_top - (leading - row.size) / 2, row, index)
+                baseline = block_top - (leading - row.size) / 2 - row.size
+                for line in lines:
+                    self._line(text, line, x, width, baseline, row, index)
+                    baseline -= leading
             x += self.widths[index]
 
-    def _cell(self, lines: tuple[str, ...], x: float, width: float, top: float, row: _Row,
-              column: int) -> None:
-        room = width - 2 * _SIDE
-        if column < self.right_from:
-            draw_lines(self.canv, x + _SIDE, top, lines, row.font, row.size, row.size * 1.2)
+    def _line(self, text: PDFTextObject, line: str, x: float, width: float, baseline: float,
+              row: _Row, column: int) -> None:
+        """One line of a cell: left-aligned, or right-aligned and set smaller if it
+        would not fit (an amount of a billion and more)."""
+        size = row.size
+        if column >= self.right_from:
+            room = width - 2 * _SIDE
+            wide = text_width(line, row.font, size)
+            if wide > room:
+                size = max(_SMALLEST, size * room / wide)
+                wide = text_width(line, row.font, size)
+            x += width - _SIDE - wide
+        else:
+            x += _SIDE
+        if needs_fallback(line, row.font):  # each run in its own font, as a line of its own
+            self.canv.setFillColor(INK)
+            draw_text(self.canv, x, baseline, line, row.font, size)
             return
-        for line in lines:
-            wide = text_width(line, row.font, row.size)
-            size = max(_SMALLEST, row.size * room / wide) if wide > room else row.size
-            draw_lines(self.canv, x + width - _SIDE, top, [line], row.font, size,
-                       row.size * 1.2, align="right")
-            top -= row.size * 1.2
+        text.setFont(row.font, size)
+        text.setTextOrigin(x, baseline)
+        text.textOut(line)
