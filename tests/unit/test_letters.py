@@ -703,3 +703,23 @@ def test_a_spanish_salutation_ends_in_a_colon_and_the_table_follows_the_opening(
     body = "Estimado/a señor/a:\n\nLe escribimos por su cuenta.\n\nAtentamente,\n\nAcme"
     layout = body_layout(body, ["F-1"], ())
     assert layout.before == ("Estimado/a señor/a:", "Le escribimos por su cuenta.")
+
+
+def test_amounts_of_a_billion_and_more_stay_inside_their_columns(empty_store: db.Store) -> None:
+    who = customer("Big Ticket Ltd")
+    invoice(who, 1_000_000_000_00, due_days_ago=50, number="B-1")
+    [action] = letter_stage_actions()
+    [(text, placed)] = pdf_pages(render_to_bytes(snapshot(action)))
+    amounts = sorted(x for x, _, piece in placed if piece == "1,000,000,000.00")
+    assert len(amounts) == 2, text  # the amount and what is open of it
+    margin, page = 20 * 72 / 25.4, 210 * 72 / 25.4
+    scale = (page - 2 * margin) / 170
+    amount_left = margin + (40 + 26 + 26) * scale  # the Amount column's left edge
+    open_left = amount_left + 29 * scale
+    assert amounts[0] >= amount_left + 5 and amounts[1] >= open_left + 5
+
+
+def render_to_bytes(data: LetterData) -> bytes:
+    out = io.BytesIO()
+    render_letter(data, out)
+    return out.getvalue()
