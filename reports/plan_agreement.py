@@ -60,6 +60,7 @@ from reports.page import (
     address_warning,
     address_window,
     draw_lines,
+    fitted,
     recipient_lines,
     return_address,
     wrap_lines,
@@ -229,10 +230,19 @@ class _AgreementRenderer(DocumentRenderer):
         self._reference_block(canvas)
 
     def running_head(self) -> str:
+        return self._head(self.data.customer_name)
+
+    def running_head_within(self, width: float) -> str:
+        """The running head with the customer's name cut to make it fit ``width``, so the
+        account code and the plan's reference always show."""
+        rest = text_width(self._head(""), REGULAR, 8)
+        return fitted(self._head(fitted(self.data.customer_name, width - rest, 8)), width, 8)
+
+    def _head(self, name: str) -> str:
         data, say = self.data, self.words.gettext
         return say("{kind} for {customer} ({account}), {when}").format(
-            kind=say(AGREEMENT_TITLE), customer=data.customer_name,
-            account=data.customer_code, when=data.reference)
+            kind=say(AGREEMENT_TITLE), customer=name, account=data.customer_code,
+            when=data.reference)
 
     def _reference_block(self, canvas: Canvas) -> None:
         """Date, account and the plan's reference beside the address window, clear of it."""
