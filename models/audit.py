@@ -9,6 +9,7 @@ from typing import Any
 
 import peewee as pw
 
+from models.db import insert_row
 from models.schema import AuditEntry
 
 
@@ -47,8 +48,6 @@ def record_change(action: str, table: str, row_id: int | None,
                   before: dict[str, Any] | None = None,
                   after: dict[str, Any] | None = None) -> None:
     """Append one audit entry; call inside the transaction that made the change."""
-    AuditEntry.create(
-        at=dt.datetime.now(), who=_who(), action=action, table=table, row_id=row_id,
-        before=None if before is None else as_json(before),
-        after=None if after is None else as_json(after),
-    )
+    insert_row(AuditEntry, ("at", "who", "action", "table", "row_id", "before", "after"), (
+        dt.datetime.now(), _who(), action, table, row_id,
+        None if before is None else as_json(before), None if after is None else as_json(after)))

@@ -10,7 +10,8 @@ deleted, and every change is audited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from models.kinds import ChargeKind, InvoiceStatus
 from models.money import format_money
 from models.reference_rates import MissingRate
 from models.schema import Allocation, Charge, Invoice
+from models.steady import forget, recalled, remember
 
 _NOT_CHARGEABLE = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
 
@@ -119,15 +121,64 @@ def paid_by(on: dt.date) -> pw.SelectQuery:
 def charges_open_on(invoice_ids: list[int], on: dt.date) -> list[OpenChargeRow]:
     """The charges on these invoices still open on ``on`` (charged by then, not voided),
     in the order the invoices fall due, then as charged."""
-    if not invoice_ids:
-        return []
-    query = (Charge.select(Charge, Invoice.number, paid_by(on).alias("paid"))
-             .join(Invoice)
-             .where(Charge.invoice.in_(invoice_ids) & ~Charge.voided & (Charge.charged_on <= on))
-             .order_by(Invoice.due_date, Invoice.number, Charge.charged_on, Charge.id))
-    rows = [OpenChargeRow(_row(charge), charge.number, charge.amount_minor - int(charge.paid))
-            for charge in query.objects()]
-    return [row for row in rows if row.open_minor > 0]
+    return [row for row in _charges_on(invoice_ids, on) if row.open_minor > 0]
+
+
+def open_charges_by_kind(invoice_ids: list[int], on: dt.date) -> dict[str, int]:
+    """Interest, compensation and fees still open on the invoices on ``on``, by kind
+    (a kind with nothing left open is left out)."""
+    left: dict[str, int] = defaultdict(int)
+    for row in _charges_on(invoice_ids, on):
+        left[row.charge.kind] += row.open_minor
+    return {kind: amount for kind, amount in left.items() if amount > 0}
+
+
+def read_charges_ahead(invoice_ids: Iterable[int], on: dt.date) -> None:
+    """Inside ``models.steady.steady``, read the charges on these invoices as of ``on``
+    in one query a block of invoices, for a batch of documents that asks one
+    document's invoices at a time; a charge recorded on one of them since has it read
+    again."""
+    _charges_on(list(invoice_ids), on)
+
+
+def _charges_on(invoice_ids: list[int], on: dt.date) -> list[OpenChargeRow]:
+    """Every charge on these invoices charged by ``on`` and not voided, with what was
+    open on it on ``on`` (0 or less when paid), ordered as :func:`charges_open_on`.
+    Inside ``steady``, each invoice's are read once for the day asked."""
+    found: list[tuple[tuple[dt.date, str, dt.date, int], OpenChargeRow]] = []
+    missing = []
+    for invoice_id in dict.fromkeys(invoice_ids):
+        known = recalled(_charges_on, invoice_id)
+        if known is not None and known[0] == on:
+            found += known[1]
+        else:
+            missing.append(invoice_id)
+    read = _read_charges(missing, on)
+    for invoice_id in missing:
+        rows = tuple(read.get(invoice_id, ()))
+        remember(_charges_on, (on, rows), invoice_id)
+        found += rows
+    found.sort(key=lambda keyed: keyed[0])
+    return [row for _key, row in found]
+
+
+def _read_charges(invoice_ids: list[int], on: dt.date
+                  ) -> dict[int, list[tuple[tuple[dt.date, str, dt.date, int], OpenChargeRow]]]:
+    """The invoices' charges as of ``on`` by invoice, each keyed for the order the
+    invoices fall due, then as charged."""
+    found: dict[int, list[tuple[tuple[dt.date, str, dt.date, int], OpenChargeRow]]] = {}
+    for start in range(0, len(invoice_ids), 500):  # SQLite's limit on bound values
+        query = (Charge.select(Charge, Invoice.number, Invoice.due_date,
+                               paid_by(on).alias("paid"))
+                 .join(Invoice)
+                 .where(Charge.invoice.in_(invoice_ids[start:start + 500]) & ~Charge.voided
+                        & (Charge.charged_on <= on)))
+        for charge in query.objects():
+            row = OpenChargeRow(_row(charge), charge.number,
+                                charge.amount_minor - int(charge.paid))
+            found.setdefault(charge.invoice_id, []).append(
+                ((charge.due_date, charge.number, charge.charged_on, charge.id), row))
+    return found
 
 
 def interest_charge_periods(charge: ChargeRow) -> tuple[InterestPeriod, ...]:
@@ -166,6 +217,7 @@ def void_charge(charge_id: int, reason: str) -> None:
         # open_minor stays as derived from allocations (what `check` proves); the
         # flag takes the charge out of what is owed.
         Charge.update(voided=True).where(Charge.id == charge.id).execute()
+        forget(_charges_on, charge.invoice_id)
         record_change("void charge", "charge", charge.id, before={"voided": False},
                       after={"voided": True, "reason": reason})
 
@@ -214,6 +266,7 @@ def _create(invoice: Invoice, kind: str, on: dt.date, amount_minor: int, now: dt
     charge = Charge.create(invoice=invoice, kind=kind, charged_on=on, amount_minor=amount_minor,
                            open_minor=amount_minor, currency=invoice.currency,
                            created_at=now, **calculation)
+    forget(_charges_on, invoice.id)  # read ahead for a batch of letters: read it again
     record_change(f"charge {kind}", "charge", charge.id,
                   after={"invoice": invoice.number, "kind": kind, "charged_on": on,
                          "amount_minor": amount_minor, "currency": invoice.currency,

@@ -180,30 +180,62 @@ def customer_invoices(customer_id: int, as_of: dt.date) -> list[InvoiceRow]:
     return _invoices_of([customer_id], as_of).get(customer_id, [])
 
 
-def read_ahead(customer_ids: Iterable[int], as_of: dt.date) -> None:
-    """Inside ``models.steady.steady``, read the customers' rows and their invoices as of
-    ``as_of`` in one query each (a block of customers at a time), for the questions a
-    batch of their documents will ask one customer at a time."""
-    ids = sorted(set(customer_ids))
+def invoices_among(customer_id: int, invoice_ids: Iterable[int],
+                   as_of: dt.date) -> list[InvoiceRow]:
+    """Those of ``invoice_ids`` on the customer's account by ``as_of`` (see
+    :func:`customer_invoices`), newest first: a document's own invoices, read alone."""
+    return _invoices_among(customer_id, tuple(sorted(set(invoice_ids))), as_of)
+
+
+@steady_answer
+def _invoices_among(customer_id: int, invoice_ids: tuple[int, ...],
+                    as_of: dt.date) -> list[InvoiceRow]:
+    _customer(customer_id)
+    if not invoice_ids:
+        return []
+    return _invoices_of([customer_id], as_of, list(invoice_ids)).get(customer_id, [])
+
+
+def read_ahead(documents: Iterable[tuple[int, Iterable[int]]], as_of: dt.date) -> None:
+    """Inside ``models.steady.steady``, read the customers' rows and the invoices of a
+    batch of documents to them (each a customer and its invoices) as of ``as_of``, in
+    one query each a block, for the questions the batch will ask one document at a
+    time (:func:`customer_record`, :func:`invoices_among`)."""
+    wanted = [(customer_id, tuple(sorted(set(ids)))) for customer_id, ids in documents]
+    ids = sorted({customer_id for customer_id, _ in wanted})
     for start in range(0, len(ids), 500):  # SQLite's limit on bound values
-        block = ids[start:start + 500]
-        for customer in Customer.select().where(Customer.id.in_(block)):
+        for customer in Customer.select().where(Customer.id.in_(ids[start:start + 500])):
             remember(customer_record, customer, customer.id)
-        invoices = _invoices_of(block, as_of)
-        for customer_id in block:
-            remember(customer_invoices, invoices.get(customer_id, []), customer_id, as_of)
+    invoice_ids = sorted({i for _, chosen in wanted for i in chosen})
+    rows: dict[int, InvoiceRow] = {}
+    owner: dict[int, int] = {}
+    for start in range(0, len(invoice_ids), 500):
+        block = invoice_ids[start:start + 500]
+        for customer_id, found in _invoices_of(None, as_of, block).items():
+            for row in found:
+                rows[row.id], owner[row.id] = row, customer_id
+    for customer_id, chosen in wanted:
+        mine = [rows[i] for i in chosen if owner.get(i) == customer_id]
+        mine.sort(key=lambda r: (r.issue_date, r.id), reverse=True)
+        remember(_invoices_among, mine, customer_id, chosen, as_of)
 
 
-def _invoices_of(customer_ids: list[int], as_of: dt.date) -> dict[int, list[InvoiceRow]]:
-    """The customers' invoices, each customer's newest first, as of ``as_of``."""
+def _invoices_of(customer_ids: list[int] | None, as_of: dt.date,
+                 invoice_ids: list[int] | None = None) -> dict[int, list[InvoiceRow]]:
+    """The customers' invoices (or those of ``invoice_ids``, whoever's they are), each
+    customer's newest first, as of ``as_of``."""
     paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
             .where((Allocation.invoice == Invoice.id) & ~Allocation.voided
                    & (Allocation.allocated_on <= as_of)))
     query = (Invoice.select(Invoice.customer, Invoice.id, Invoice.number, Invoice.issue_date,
                             Invoice.due_date, Invoice.currency, Invoice.amount_minor,
                             paid.alias("paid"), Invoice.status, Invoice.dispute_reason)
-             .where(Invoice.customer.in_(customer_ids) & (Invoice.issue_date <= as_of))
+             .where(Invoice.issue_date <= as_of)
              .order_by(Invoice.customer, Invoice.issue_date.desc(), Invoice.id.desc()))
+    if customer_ids is not None:
+        query = query.where(Invoice.customer.in_(customer_ids))
+    if invoice_ids is not None:
+        query = query.where(Invoice.id.in_(invoice_ids))
     found: dict[int, list[InvoiceRow]] = {}
     for (customer_id, invoice_id, number, issued, due, currency, amount, paid_minor, status,
          reason) in query.tuples():

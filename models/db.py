@@ -238,21 +238,46 @@ def json_object(values: Mapping[str, pw.Node]) -> pw.Node:
 
 
 def insert_rows(model: type[pw.Model], names: Sequence[str],
-                rows: Iterable[tuple[Any, ...]], same: Mapping[str, Any] | None = None
-                ) -> None:
+                rows: Iterable[tuple[Any, ...]], same: Mapping[str, Any] | None = None, *,
+                on_conflict: Sequence[str] = (), update: Sequence[str] = ()) -> None:
     """Insert many rows of ``model`` with one prepared statement (inside a write): what
     peewee's ``insert_many`` does, without building the SQL again for every row. Each
     row gives the values of the fields ``names``, in that order; ``same`` gives values
     the same for every row (converted once), and the other fields take their defaults.
-    Values go through their fields' own conversions."""
+    Values go through their fields' own conversions. A row whose fields ``on_conflict``
+    are those of a row already there updates that row's fields ``update`` instead."""
+    sql, values = _insert_statement(model, names, same or {}, on_conflict, update)
+    database.connection().executemany(sql, map(values, rows))
+
+
+def insert_row(model: type[pw.Model], names: Sequence[str], row: tuple[Any, ...]) -> int:
+    """Insert one row of ``model`` as :func:`insert_rows` does, and return its id: for
+    rows written by the thousand whose ids are needed at once, which peewee's ``create``
+    would build the SQL of again each time (that costs more than SQLite's insert)."""
+    sql, values = _insert_statement(model, names, {}, (), ())
+    fields = model._meta.fields
+    row = tuple(fields[name].db_value(value) for name, value in zip(names, row, strict=True))
+    return int(database.execute_sql(sql, values(row)).lastrowid)
+
+
+def _insert_statement(model: type[pw.Model], names: Sequence[str], same: Mapping[str, Any],
+                      on_conflict: Sequence[str], update: Sequence[str]
+                      ) -> tuple[str, Callable[[tuple[Any, ...]], tuple[Any, ...]]]:
+    """The INSERT of ``model``'s rows of ``names`` and the function giving a row's bound
+    values (see :func:`insert_rows`)."""
     meta = model._meta
     constant = {**{f.name: f.default() if callable(f.default) else f.default
                    for f in meta.sorted_fields
-                   if f.name not in names and not f.primary_key}, **(same or {})}
+                   if f.name not in names and not f.primary_key}, **same}
     fields = [meta.fields[name] for name in (*names, *constant)]
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join("?" for _ in fields)
     sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
+    if on_conflict:
+        target = ", ".join(f'"{meta.fields[name].column_name}"' for name in on_conflict)
+        changes = ", ".join(f'"{meta.fields[name].column_name}" = excluded."'
+                            f'{meta.fields[name].column_name}"' for name in update)
+        sql += f" ON CONFLICT ({target}) DO UPDATE SET {changes}"
     fixed = tuple(_as_stored(meta.fields[name].db_value(value))
                   for name, value in constant.items())
     # Only exact decimals need their field's conversion; ints, text, days and times go to
@@ -261,16 +286,14 @@ def insert_rows(model: type[pw.Model], names: Sequence[str],
                if isinstance(field, DecimalTextField)]
 
     def values(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not convert:
+            return (*row, *fixed)
         cells = list(row)
         for i, db_value in convert:
             cells[i] = db_value(cells[i])
         return (*cells, *fixed)
 
-    if convert:
-        rows = map(values, rows)
-    elif fixed:
-        rows = (row + fixed for row in rows)
-    database.connection().executemany(sql, rows)
+    return sql, values
 
 
 def _stored_time(value: dt.datetime) -> str:

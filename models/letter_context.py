@@ -9,21 +9,26 @@ computer's locale; money like "1,234.50 GBP".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import peewee as pw
 
 from models.bank_accounts import payment_details, signatory
-from models.charges import paid_by
+from models.charges import open_charges_by_kind
 from models.company import business_details
-from models.customer_account import InvoiceRow, customer_invoices, customer_record
+from models.customer_account import (
+    InvoiceRow,
+    customer_invoices,
+    customer_record,
+    invoices_among,
+)
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus
 from models.language import N_, Wording, wording
 from models.money import from_minor, round_to_minor
-from models.schema import Charge, ContactPerson, Customer, PaymentTerms
+from models.schema import ContactPerson, Customer, PaymentTerms
 from models.steady import remember, steady_answer
 
 _CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: N_("interest"),
@@ -94,11 +99,11 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     customer = customer_record(customer_id)
     words = document_wording(language or customer.language, customer.country,
                              business.country)
-    rows = _chosen_invoices(customer_id, invoice_ids, as_of)
+    rows = chosen_invoices(customer_id, invoice_ids, as_of)
     currency = _one_currency(rows, customer.currency)
     open_minor = sum(r.open_minor for r in rows)
     overdue = [r for r in rows if r.days_overdue > 0]
-    charges = _open_charges([r.id for r in rows], as_of)
+    charges = open_charges_by_kind([r.id for r in rows], as_of)
     charges_minor = sum(charges.values())
     named = contact_name(customer_id)
     return LetterContext(
@@ -158,10 +163,12 @@ def letter_invoice_ids(customer_id: int, as_of: dt.date) -> tuple[int, ...]:
                  if r.currency == currency)
 
 
-def _chosen_invoices(customer_id: int, invoice_ids: tuple[int, ...] | list[int],
-                     as_of: dt.date) -> list[InvoiceRow]:
+def chosen_invoices(customer_id: int, invoice_ids: Sequence[int],
+                    as_of: dt.date) -> list[InvoiceRow]:
+    """The invoices a document to the customer is about, as of ``as_of``, the oldest
+    due first; LedgerError when one is not on the customer's account on that date."""
     wanted = set(invoice_ids)
-    rows = [r for r in customer_invoices(customer_id, as_of) if r.id in wanted]
+    rows = invoices_among(customer_id, wanted, as_of)
     if len(rows) != len(wanted):
         raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
                                       "account on that date.")
@@ -267,17 +274,6 @@ def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.
 @steady_answer
 def _payment_terms(terms_id: int) -> PaymentTerms | None:
     return PaymentTerms.get_or_none(PaymentTerms.id == terms_id)
-
-
-def _open_charges(invoice_ids: list[int], as_of: dt.date) -> dict[str, int]:
-    """Interest, compensation and fees still open on the invoices on ``as_of``, by kind."""
-    if not invoice_ids:
-        return {}
-    query = (Charge.select(Charge.kind, pw.fn.SUM(Charge.amount_minor - paid_by(as_of)))
-             .where(Charge.invoice.in_(invoice_ids) & ~Charge.voided
-                    & (Charge.charged_on <= as_of))
-             .group_by(Charge.kind))
-    return {kind: int(left) for kind, left in query.tuples() if left and int(left) > 0}
 
 
 def _charges_sentence(charges: dict[str, int], currency: str, words: Wording) -> str:

@@ -8,7 +8,8 @@ set of arguments and answers from memory after that; outside, it reads every tim
 as it always did.
 
 Only what the batch itself never changes is marked: printing letters records
-contacts, stage executions and charges, so charges are always read afresh.
+contacts, stage executions and charges, so an invoice's charges, read ahead for the
+batch, are forgotten when a charge is recorded on it (:func:`forget`) and read again.
 """
 
 from __future__ import annotations
@@ -63,5 +64,26 @@ def remember(function: Callable[..., Any], value: Any, *args: Hashable) -> None:
     customers in one query; does nothing outside :func:`steady`."""
     memory = _answers.get()
     if memory is not None:
-        inner = getattr(function, "__wrapped__", function)
-        memory[(inner.__qualname__, inner.__module__, args, ())] = value
+        memory[_key(function, args)] = value
+
+
+def recalled(function: Callable[..., Any], *args: Hashable) -> Any:
+    """The answer remembered for ``function`` and ``args`` inside :func:`steady`; None
+    when there is none (or outside it)."""
+    memory = _answers.get()
+    if memory is None:
+        return None
+    return memory.get(_key(function, args))
+
+
+def forget(function: Callable[..., Any], *args: Hashable) -> None:
+    """Let go of an answer remembered for ``function`` and ``args``, once the store has
+    changed under it, so that it is read again; does nothing outside :func:`steady`."""
+    memory = _answers.get()
+    if memory is not None:
+        memory.pop(_key(function, args), None)
+
+
+def _key(function: Callable[..., Any], args: tuple[Hashable, ...]) -> Hashable:
+    inner = getattr(function, "__wrapped__", function)
+    return (inner.__qualname__, inner.__module__, args, ())

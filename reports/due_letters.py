@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 
 from models.action_letters import draft_for
+from models.charges import read_charges_ahead
 from models.company import business_details
 from models.contacts import refresh_contact_summary
 from models.customer_account import read_ahead
@@ -187,7 +188,8 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
                     ) -> tuple[list[_Built], list[SkippedLetter]]:
     """Record each letter due as sent (inside the caller's transaction) and snapshot it."""
     due = letters_due(as_of)
-    read_ahead([a.customer_id for a in due], as_of)
+    read_ahead(((a.customer_id, [i.id for i in a.invoices]) for a in due), as_of)
+    read_charges_ahead((i.id for a in due for i in a.invoices), as_of)
     read_contacts_ahead(a.customer_id for a in due)
     actions = [_as_letter(a) for a in due]
     built: list[_Built] = []

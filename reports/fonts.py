@@ -122,9 +122,13 @@ def missing_characters(text: str, font: str = REGULAR) -> list[str]:
     """The characters of ``text`` that no font here can print (a private-use or an
     unassigned code point, a script no font here has), each once, in order; line
     breaks and other characters that draw nothing are not counted."""
-    if _covered(font).issuperset(map(ord, text)):
+    covered = _covered(font)
+    # Each distinct character once: a letter's text is long, and its line breaks alone
+    # (which no font has, and which draw nothing) would send it round every character.
+    missing = {c for c in set(text) if ord(c) not in covered and _drawn(c, font) is None}
+    if not missing:
         return []
-    return list(dict.fromkeys(c for c in text if _drawn(c, font) is None))
+    return list(dict.fromkeys(c for c in text if c in missing))
 
 
 def spelled(char: str) -> str:

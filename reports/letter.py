@@ -30,7 +30,7 @@ from reportlab.platypus import (
 from models.bank_accounts import signatory
 from models.charges import charges_open_on, interest_charge_periods
 from models.company import business_details, business_logo
-from models.customer_account import customer_invoices, customer_record
+from models.customer_account import customer_record
 from models.errors import LedgerError
 from models.interest import (
     InterestPeriod,
@@ -40,7 +40,7 @@ from models.interest import (
 )
 from models.kinds import ChargeKind
 from models.language import N_, Wording, wording
-from models.letter_context import contact_name, document_wording
+from models.letter_context import chosen_invoices, contact_name, document_wording
 from models.money import round_to_minor
 from models.postal import postal_address
 from reports.batch import PdfBatch
@@ -170,12 +170,7 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")
     customer = customer_record(customer_id)
-    wanted = set(invoice_ids)
-    rows = sorted((r for r in customer_invoices(customer_id, letter_date) if r.id in wanted),
-                  key=lambda r: (r.due_date, r.number))
-    if len(rows) != len(wanted):
-        raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
-                                      "account on that date.")
+    rows = chosen_invoices(customer_id, invoice_ids, letter_date)
     currency = rows[0].currency if rows else customer.currency
     words = document_wording(language or customer.language, customer.country,
                              business.country)

@@ -10,8 +10,11 @@ import pytest
 
 from models import db
 from models.charges import (
+    charges_open_on,
     interest_charge_periods,
     invoice_charges,
+    open_charges_by_kind,
+    read_charges_ahead,
     record_charges,
     void_charge,
 )
@@ -22,6 +25,7 @@ from models.interest import invoice_interest
 from models.ledger import dispute_invoice, record_payment, void_invoice
 from models.reference_rates import MissingRate, seed_reference_rates
 from models.schema import AuditEntry, Charge, Invoice
+from models.steady import steady
 from tests.unit.interest_helpers import customer_on, invoice_due, policy
 
 D = dt.date
@@ -229,3 +233,18 @@ def test_a_voided_interest_charge_frees_its_days(uk_invoice: int) -> None:
     assert (new.id, new.period_from, new.amount_minor) == (again, D(2025, 2, 1), 12_58)
     assert invoice_interest(uk_invoice, D(2025, 3, 2)).already_charged_minor == 12_58
     assert check_store() == []
+
+
+def test_charges_read_ahead_for_a_batch_are_read_again_once_one_is_recorded_or_voided(
+        uk_invoice: int) -> None:
+    day = D(2025, 3, 2)
+    with steady():
+        read_charges_ahead([uk_invoice], day)
+        assert charges_open_on([uk_invoice], day) == []
+        (fee_id,) = record_charges(uk_invoice, day, interest=False, compensation=False,
+                                   fee_minor=15_00)
+        assert [row.charge.id for row in charges_open_on([uk_invoice], day)] == [fee_id]
+        assert open_charges_by_kind([uk_invoice], day) == {"fee": 15_00}
+        void_charge(fee_id, "Charged in error")
+        assert charges_open_on([uk_invoice], day) == []
+        assert open_charges_by_kind([uk_invoice], day) == {}
