@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -57,7 +56,8 @@ from reports.letter import (
     letter_data,
     print_letter,
 )
-from reports.page import INK, RULE, SHADE, ZEBRA, paper, table_cell
+from reports.page import INK, RULE, paper
+from reports.plain_table import PlainTable, TableLook
 
 Progress = Callable[[int, int], None]
 
@@ -354,31 +354,15 @@ class _Summary(DocumentRenderer):
         ]))
         return table
 
-    def _letters_table(self, width: float) -> Table:
-        rows: list[list[Any]] = [["Customer", "Account", "Stage", "Invoices", "Amount due",
-                                  "Page"]]
+    def _letters_table(self, width: float) -> PlainTable:
         parts = (58, 20, 30, 16, 32, 14)
-        widths = [p * width / sum(parts) for p in parts]
-        room = [w - 12 for w in widths]  # less the cells' padding, 6 pt each side
-        for letter in self.printed:
-            rows.append([table_cell(letter.customer_name, room[0]),
-                         table_cell(letter.customer_code, room[1]),
-                         table_cell(letter.stage_name, room[2]),
-                         str(len(letter.invoices)),
-                         format_money(letter.amount_minor, letter.currency),
-                         str(letter.first_page)])
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, 0), 7.5),
-            ("TEXTCOLOR", (0, 0), (-1, -1), INK), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK), ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
-            ("ALIGN", (3, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
-        commands += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(rows), 2)]
-        table.setStyle(TableStyle(commands))
-        return table
+        body = [[letter.customer_name, letter.customer_code, letter.stage_name,
+                 str(len(letter.invoices)), format_money(letter.amount_minor, letter.currency),
+                 str(letter.first_page)] for letter in self.printed]
+        return PlainTable(["Customer", "Account", "Stage", "Invoices", "Amount due", "Page"],
+                          body, [], [p * width / sum(parts) for p in parts], right_from=3,
+                          label_span=1, look=TableLook(body_size=8, padding=2.5,
+                                                       body_padding=2.5))
 
     def _reasons_table(self, width: float, rows: list[tuple[str, str]]) -> Table:
         cell = self.style["cell"]

@@ -106,7 +106,7 @@ class PlainTable(Flowable):
                 break
             room -= row.height
             fit += 1
-        if fit == len(self.body):  # only total rows would go over: one row with them
+        if fit == len(self.body) and self.totals:  # not the total rows alone: a row with them
             fit -= 1
         if fit <= 0:
             return []
