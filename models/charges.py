@@ -28,7 +28,7 @@ from models.interest import (
 )
 from models.kinds import ChargeKind, InvoiceStatus
 from models.money import format_money
-from models.plans import charges_frozen_on
+from models.plan_freeze import charges_frozen_on
 from models.reference_rates import MissingRate
 from models.schema import Allocation, Charge, Invoice
 
@@ -64,7 +64,7 @@ def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensat
 
     Interest runs up to and including ``as_of`` from the day after the last interest
     charged, leaving out the days a payment plan froze it; no fee is charged on a day
-    one does (``models.plans.frozen_spans``). Compensation is charged once per
+    one does (``models.plan_freeze``). Compensation is charged once per
     invoice, under the statutory regimes.
     Runs inside the caller's transaction when there is one. Raises
     :class:`LedgerError` for a void or written-off invoice, a negative fee, or

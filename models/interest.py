@@ -46,7 +46,7 @@ from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus, Regime
 from models.language import N_
 from models.money import exponent, format_money, from_minor, round_to_minor
-from models.plans import frozen_spans
+from models.plan_freeze import frozen_spans
 from models.reference_rates import (
     BOE_BASE,
     DE_BASE,

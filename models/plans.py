@@ -4,7 +4,7 @@ renegotiated or cancelled.
 A plan covers some of a customer's open invoices (and charges) in one currency and
 schedules what they come to (:mod:`models.plan_schedule`). While it is kept its invoices
 are not chased (``models.followup``) and, if the plan says so, run no interest and get no
-stage fees (:func:`frozen_spans`, the one home of that rule).
+stage fees (``models.plan_freeze``, the one home of that rule).
 
 How a plan stands is worked out, never stored: the money allocated to its invoices and
 charges from the day it was agreed pays its instalments in schedule order, an
@@ -669,26 +669,6 @@ def _resume_chasing(plan: PaymentPlan, on: dt.date) -> ResumedChase | None:
     due_on = on + dt.timedelta(days=min(max(gap, 0), RESUME_AT_MOST_DAYS))
     start_chasing(invoice_ids, stage.id, due_on)
     return ResumedChase(stage.id, stage.name, due_on, invoice_ids)
-
-
-# --- interest and fees frozen ------------------------------------------------------------
-
-def frozen_spans(invoice_id: int) -> tuple[tuple[dt.date, dt.date | None], ...]:
-    """The days on which the invoice runs no interest and gets no stage fee, as (first,
-    last) spans (last None: still running): each plan freezing charges that covers it,
-    from the day it was agreed to the day before it ended."""
-    rows = (PaymentPlan.select(PaymentPlan.agreed_on, PaymentPlan.ended_on)
-            .join(PaymentPlanItem)
-            .where((PaymentPlanItem.invoice == invoice_id) & PaymentPlan.freeze_charges)
-            .order_by(PaymentPlan.agreed_on).tuples())
-    return tuple((agreed, ended - dt.timedelta(days=1) if ended is not None else None)
-                 for agreed, ended in rows if ended is None or ended > agreed)
-
-
-def charges_frozen_on(invoice_id: int, day: dt.date) -> bool:
-    """Whether a plan freezes the invoice's interest and fees on ``day``."""
-    return any(first <= day and (last is None or day <= last)
-               for first, last in frozen_spans(invoice_id))
 
 
 # --- check ---------------------------------------------------------------------------------

@@ -24,12 +24,12 @@ from models.kinds import (
 )
 from models.ledger import dispute_invoice, record_payment
 from models.money import round_to_minor
+from models.plan_freeze import charges_frozen_on
 from models.plan_schedule import ScheduleTerms
 from models.plans import (
     PlanDraft,
     agree_plan,
     cancel_plan,
-    charges_frozen_on,
     default_plan,
     instalment_states,
     plan_problems,
