@@ -415,3 +415,19 @@ def test_check_finds_a_broken_plan(empty_store: db.Store) -> None:
     number = Invoice.get_by_id(bill).number
     assert f"invoice {number} is in more than one active payment plan" in found
     assert f"in EUR covers invoice {number} in another currency" in found
+
+
+def test_the_timeline_shows_the_agreement_once_and_how_the_plan_ended(
+        empty_store: db.Store) -> None:
+    from models.timeline import customer_timeline
+
+    who = customer()
+    bill = invoice(who, 900_00, due_days_ago=40)
+    plan_id = agree_plan(_draft(who, bill, count=3), now=NOW)
+    default_plan(plan_id, D(2027, 1, 22))
+    titles = [(e.title, e.detail) for e in customer_timeline(who)]
+    assert [t for t, _d in titles].count("Payment plan agreed") == 0
+    assert ("Note", "Payment plan agreed: 3 monthly instalments of 300.00 GBP from "
+                    "15 Jan 2027.") in titles
+    assert ("Payment plan defaulted", "Instalment 1 of 300.00 GBP due 15 Jan 2027 not paid.") \
+        in titles
