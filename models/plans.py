@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -142,6 +142,65 @@ class PlanPreview:
     stage_reached_id: int | None
     stage_reached_name: str  # "" when no stage had been reached
     summary: str  # "6 monthly instalments of 250.00 GBP from 15 Jan 2027"
+
+
+@dataclass(frozen=True)
+class PlanCandidate:
+    """An open invoice or charge of the customer's, for choosing what a plan covers:
+    whether it is overdue (chosen by default) and, if it cannot go in a plan, why."""
+
+    item: PlanItemRow
+    overdue: bool
+    refused: str  # "" when it can go in a plan
+
+
+def plan_candidates(customer_id: int, currency: str, as_of: dt.date) -> list[PlanCandidate]:
+    """The customer's invoices and charges in ``currency`` with something still open,
+    oldest due first, each with whether a plan may cover it and whether it is overdue
+    on ``as_of``."""
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    invoices = (Invoice.select(Invoice.id).where(
+        (Invoice.customer == customer_id) & (Invoice.currency == currency)
+        & (Invoice.open_minor > 0) & Invoice.status.in_(
+            [InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY]))
+        .order_by(Invoice.due_date, Invoice.number))
+    charges = (Charge.select(Charge.id).join(Invoice).where(
+        (Invoice.customer == customer_id) & (Charge.currency == currency)
+        & (Charge.open_minor > 0) & ~Charge.voided).order_by(Charge.charged_on, Charge.id))
+    found = []
+    for read, ids in ((_invoice_item, [i for (i,) in invoices.tuples()]),
+                      (_charge_item, [c for (c,) in charges.tuples()])):
+        for item_id in ids:
+            found.append(_candidate(read, item_id, customer, currency, as_of))
+    return found
+
+
+def _candidate(read: Callable[[int, Customer, str], PlanItemRow], item_id: int,
+               customer: Customer, currency: str, as_of: dt.date) -> PlanCandidate:
+    try:
+        item = read(item_id, customer, currency)
+        _not_in_another_plan([item], None)
+        refused = ""
+    except LedgerError as error:
+        refused = error.message
+        item = _plain_item(read, item_id)
+    overdue = item.invoice_id is not None and item.due_date is not None \
+        and item.due_date < as_of
+    return PlanCandidate(item, overdue, refused)
+
+
+def _plain_item(read: Callable[[int, Customer, str], PlanItemRow],
+                item_id: int) -> PlanItemRow:
+    if read is _invoice_item:
+        invoice = Invoice.get_by_id(item_id)
+        return PlanItemRow(invoice.id, None, invoice.number, invoice.due_date,
+                           invoice.open_minor)
+    charge = Charge.get_by_id(item_id)
+    number = Invoice.get_by_id(charge.invoice_id).number
+    return PlanItemRow(None, charge.id, f"{str(charge.kind).capitalize()} on {number}",
+                       charge.charged_on, charge.open_minor)
 
 
 def preview_plan(draft: PlanDraft, *, replacing: int | None = None) -> PlanPreview:

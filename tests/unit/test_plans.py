@@ -431,3 +431,21 @@ def test_the_timeline_shows_the_agreement_once_and_how_the_plan_ended(
                     "15 Jan 2027.") in titles
     assert ("Payment plan defaulted", "Instalment 1 of 300.00 GBP due 15 Jan 2027 not paid.") \
         in titles
+
+
+def test_the_items_a_plan_may_cover_are_offered_with_why_some_cannot(
+        empty_store: db.Store) -> None:
+    from models.plans import plan_candidates
+
+    who = customer()
+    old = invoice(who, 900_00, due_days_ago=40)
+    disputed = invoice(who, 200_00, due_days_ago=20)
+    later = invoice(who, 100_00, due_days_ago=-5)
+    dispute_invoice(disputed, "Short delivery")
+    rows = {c.item.invoice_id: c for c in plan_candidates(who, "GBP", TODAY)}
+    assert (rows[old].overdue, rows[old].refused) == (True, "")
+    assert "is in dispute" in rows[disputed].refused
+    assert (rows[later].overdue, rows[later].refused) == (False, "")
+    agree_plan(_draft(who, old, count=3), now=NOW)
+    again = {c.item.invoice_id: c for c in plan_candidates(who, "GBP", TODAY)}
+    assert "already in the active payment plan" in again[old].refused
