@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "the one kept in the system keyring)")
     send.set_defaults(handler=_send)
     _import_parsers(commands)
+    _plan_parsers(commands)
     return parser
 
 
@@ -183,6 +184,72 @@ def _import_parsers(commands: Any) -> None:
     new.add_argument("--country", required=True, help="its two-letter country code, e.g. GB")
     new.add_argument("--currency", required=True, help="its currency, e.g. GBP")
     new.set_defaults(handler=_new)
+
+
+def _plan_parsers(commands: Any) -> None:
+    plans = commands.add_parser("plans", help="list the payment plans: how each stands and "
+                                              "its next instalment")
+    plans.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="the day they stand on, YYYY-MM-DD (default: today)")
+    plans.set_defaults(handler=_plans)
+    plan = commands.add_parser("plan", help="agree a payment plan with a customer (see it "
+                                            "first with --dry-run)")
+    plan.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
+    plan.add_argument("--invoices", default="", metavar="N1,N2",
+                      help="the invoice numbers it covers (default: every overdue one)")
+    size = plan.add_mutually_exclusive_group(required=True)
+    size.add_argument("--instalments", type=_positive, metavar="N",
+                      help="how many equal instalments (the last balances to the cent)")
+    size.add_argument("--amount", metavar="AMOUNT", help="so much each time until paid")
+    plan.add_argument("--every", choices=("week", "fortnight", "month"), default="month",
+                      help="how often an instalment falls due (month)")
+    plan.add_argument("--first", type=_date, required=True, metavar="DATE",
+                      help="the first instalment's date, YYYY-MM-DD")
+    plan.add_argument("--deposit", default="", metavar="AMOUNT",
+                      help="a deposit paid on the day it is agreed")
+    plan.add_argument("--freeze", action="store_true",
+                      help="stop interest and fees while the plan is kept")
+    plan.add_argument("--agreed", type=_date, metavar="DATE",
+                      help="the day it is agreed, YYYY-MM-DD (default: today)")
+    plan.add_argument("--notes", default="", metavar="TEXT", help="what was agreed, in words")
+    plan.add_argument("--dry-run", action="store_true",
+                      help="show the schedule; record nothing")
+    plan.set_defaults(handler=_plan)
+
+
+def _plans(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.plans import plan_standings
+    from reports.plans_text import plans_table
+
+    as_of = args.as_of or dt.date.today()
+    rows = run_in_store(args.db or default_store_path(), lambda: plan_standings(as_of))
+    sys.stdout.write(plans_table(rows, as_of))
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from models.customer_account import find_customer
+    from models.db import default_store_path, run_in_store
+    from models.kinds import PlanFrequency
+    from models.plan_input import draft_from_words
+    from models.plans import agree_plan, preview_plan
+    from reports.plans_text import schedule_text
+
+    every = {"week": PlanFrequency.WEEKLY, "fortnight": PlanFrequency.FORTNIGHTLY,
+             "month": PlanFrequency.MONTHLY}[args.every]
+
+    def work() -> tuple[Any, int | None]:
+        draft = draft_from_words(
+            find_customer(args.customer), agreed_on=args.agreed or dt.date.today(),
+            frequency=every, first_on=args.first, invoice_numbers=args.invoices.split(","),
+            count=args.instalments, amount=args.amount or "", deposit=args.deposit,
+            freeze_charges=args.freeze, notes=args.notes)
+        return preview_plan(draft), None if args.dry_run else agree_plan(draft)
+
+    preview, plan_id = run_in_store(args.db or default_store_path(), work)
+    sys.stdout.write(schedule_text(preview, plan_id=plan_id))
+    return 0
 
 
 def _sources() -> list[Any]:

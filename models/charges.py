@@ -29,6 +29,7 @@ from models.interest import (
 )
 from models.kinds import ChargeKind, InvoiceStatus
 from models.money import format_money
+from models.plan_freeze import charges_frozen_on
 from models.reference_rates import MissingRate
 from models.schema import Allocation, Charge, Invoice
 from models.steady import forget, recalled, remember
@@ -64,7 +65,9 @@ def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensat
     charges' ids (interest, compensation, fee, in that order; none when nothing is due).
 
     Interest runs up to and including ``as_of`` from the day after the last interest
-    charged. Compensation is charged once per invoice, under the statutory regimes.
+    charged, leaving out the days a payment plan froze it; no fee is charged on a day
+    one does (``models.plan_freeze``). Compensation is charged once per
+    invoice, under the statutory regimes.
     Runs inside the caller's transaction when there is one. Raises
     :class:`LedgerError` for a void or written-off invoice, a negative fee, or
     compensation the invoice's currency cannot carry, and
@@ -87,7 +90,8 @@ def record_charges(invoice_id: int, as_of: dt.date, *, interest: bool, compensat
                 rate_missing(missing)
         if compensation:
             ids += _charge_compensation(invoice, as_of, now)
-        if fee_minor > 0:
+        # A plan that stops interest and fees while it is kept stops the stage's fee.
+        if fee_minor > 0 and not charges_frozen_on(invoice.id, as_of):
             ids.append(_create(invoice, ChargeKind.FEE, as_of, fee_minor, now,
                                description=f"{fee_reason.strip() or 'Fee'}: "
                                            f"{format_money(fee_minor, invoice.currency)}."))

@@ -46,6 +46,7 @@ from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus, Regime
 from models.language import N_
 from models.money import exponent, format_money, from_minor, round_to_minor
+from models.plan_freeze import frozen_spans
 from models.reference_rates import (
     BOE_BASE,
     DE_BASE,
@@ -157,12 +158,16 @@ def annual_rate(regime: str, policy_rate: Decimal) -> Decimal:
 
 def interest_periods(start: dt.date, end: dt.date, currency: str, principal_minor: int,
                      reductions: Sequence[tuple[dt.date, int]],
-                     rates: Sequence[tuple[dt.date, Decimal]]) -> list[InterestPeriod]:
+                     rates: Sequence[tuple[dt.date, Decimal]],
+                     frozen: Sequence[tuple[dt.date, dt.date | None]] = ()
+                     ) -> list[InterestPeriod]:
     """The periods from ``start`` to ``end`` (both included) with their interest.
 
     ``reductions`` are (day, amount) paid off the principal; each lowers it
     from the next day. ``rates`` are (first day, yearly rate) and must include
-    one on or before ``start``. Days with nothing unpaid are left out.
+    one on or before ``start``. Days with nothing unpaid are left out, and so are
+    the ``frozen`` spans ((first, last) days, last None: open-ended), when a payment
+    plan stopped interest.
     """
     if start > end:
         return []
@@ -171,17 +176,25 @@ def interest_periods(start: dt.date, end: dt.date, currency: str, principal_mino
     breaks = {start}
     breaks.update(day + dt.timedelta(days=1) for day, _ in reductions if start <= day < end)
     breaks.update(day for day, _ in rates if start < day <= end)
+    for first_frozen, last_frozen in frozen:
+        breaks.update(day for day in (first_frozen, last_frozen and
+                                      last_frozen + dt.timedelta(days=1))
+                      if day is not None and start < day <= end)
     edges = sorted(breaks)
     periods = []
     for first, following in zip(edges, [*edges[1:], end + dt.timedelta(days=1)], strict=True):
         unpaid = principal_minor - sum(amount for day, amount in reductions if day < first)
-        if unpaid <= 0:
+        if unpaid <= 0 or _within_spans(first, frozen):
             continue
         rate = max((r for r in rates if r[0] <= first), key=lambda r: r[0])[1]
         days = (following - first).days
         periods.append(InterestPeriod(first, following - dt.timedelta(days=1), days, unpaid,
                                       rate, period_interest(unpaid, currency, rate, days)))
     return periods
+
+
+def _within_spans(day: dt.date, spans: Sequence[tuple[dt.date, dt.date | None]]) -> bool:
+    return any(first <= day and (last is None or day <= last) for first, last in spans)
 
 
 def rounded_total(periods: Sequence[InterestPeriod], currency: str) -> int:
@@ -296,8 +309,10 @@ def invoice_interest(invoice_id: int, as_of: dt.date, *,
             basis.append(f"Interest not worked out: {missing}")
         else:
             basis.append(explained)
+            frozen = frozen_spans(invoice.id)
+            basis += _frozen_words(frozen, start, as_of)
             periods = interest_periods(start, as_of, invoice.currency, invoice.amount_minor,
-                                       reductions, rates)
+                                       reductions, rates, frozen)
     compensation, compensation_words = _compensation(regime, policy, invoice, first,
                                                      reductions, as_of)
     interest_minor = rounded_total(periods, invoice.currency)
@@ -321,6 +336,20 @@ def interest_to_charge(invoice_id: int, as_of: dt.date, *,
     from_day = _day(last) + dt.timedelta(days=1) if last is not None else None
     return invoice_interest(invoice_id, as_of, from_day=from_day,
                             without_missing_rate=without_missing_rate)
+
+
+def _frozen_words(frozen: Sequence[tuple[dt.date, dt.date | None]], start: dt.date,
+                  end: dt.date) -> list[str]:
+    """A sentence for each span a payment plan froze the interest, within the days
+    worked out."""
+    words = []
+    for first, last in frozen:
+        if first > end or (last is not None and last < start):
+            continue
+        until = f" to {short_date(last)}" if last is not None else ""
+        words.append(f"No interest from {short_date(first)}{until}: a payment plan was "
+                     f"agreed with interest and fees stopped while it is kept.")
+    return words
 
 
 def _day(value: object) -> dt.date:

@@ -26,6 +26,7 @@ from models.followup import invoice_late_start
 from models.kinds import InvoiceStatus
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
+from models.plans import settle_plans
 from models.schema import (
     Allocation,
     ContactPerson,
@@ -243,6 +244,7 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
                       after={**_payment_fields(payment),
                              "allocations": [asdict(p) for p in parts]})
         review_promises(today or dt.date.today(), customer_id=customer.id)
+        settle_plans(customer_id=customer.id)
     return PaymentResult(payment.id, parts, amount_minor - sum(p.amount_minor for p in parts))
 
 
@@ -286,6 +288,7 @@ def allocate_credit(customer_id: int, *, payment_id: int | None = None,
         record_change("allocate credit", model._meta.table_name, source.id,
                       after={"allocations": [asdict(p) for p in parts]})
         review_promises(on, customer_id=customer.id)
+        settle_plans(customer_id=customer.id)
     return parts
 
 

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from models.errors import LedgerError
-from models.kinds import ChargeKind, ContactKind
+from models.kinds import ChargeKind, ContactKind, PlanStatus
 from models.money import format_money
 from models.schema import (
     AgencyReferral,
@@ -155,15 +155,24 @@ def _audited(customer_id: int) -> list[TimelineEntry]:
 
 def _plans(customer_id: int) -> list[TimelineEntry]:
     rows = []
+    # A plan agreed through models.plans has its agreement as a contact already.
+    told = {plan_id for (plan_id,) in Interaction.select(Interaction.plan).where(
+        (Interaction.customer == customer_id) & Interaction.plan.is_null(False)).tuples()}
     for plan in PaymentPlan.select().where(PaymentPlan.customer == customer_id):
         instalments = list(Instalment.select().where(Instalment.plan == plan.id))
         total = sum(i.amount_minor for i in instalments)
-        detail = f"{len(instalments)} instalments"
-        if plan.notes:
-            detail += f". {plan.notes}"
-        rows.append(TimelineEntry(
-            "plan", _start_of(plan.agreed_on), "Payment plan agreed", detail, total,
-            plan.currency, plan.status, None))
+        if plan.id not in told:
+            detail = f"{len(instalments)} instalments"
+            if plan.notes:
+                detail += f". {plan.notes}"
+            rows.append(TimelineEntry(
+                "plan", _start_of(plan.agreed_on), "Payment plan agreed", detail, total,
+                plan.currency, plan.status, None))
+        if plan.ended_on is not None:
+            rows.append(TimelineEntry(
+                "plan", _start_of(plan.ended_on),
+                f"Payment plan {PlanStatus.word_for(plan.status).lower()}", plan.end_reason,
+                total, plan.currency, plan.status, None))
     return rows
 
 
