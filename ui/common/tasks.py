@@ -319,6 +319,11 @@ class TaskRunner(QObject):
         self.write_pool.setMaxThreadCount(1)
         self._tasks: set[Task] = set()
         self._latest: dict[object, Task] = {}
+        # A window closed with work on its way (a preview still being built) ignores
+        # its outcome: the widgets it would fill are gone. (The set, not self: the
+        # runner is deleted with the window.)
+        tasks = self._tasks
+        window.destroyed.connect(lambda *_: _forsake(tasks))
 
     @property
     def busy(self) -> bool:
@@ -393,3 +398,10 @@ class TaskRunner(QObject):
             self._tasks.discard(task)
             for key in [k for k, held in self._latest.items() if held is task]:
                 del self._latest[key]
+
+
+def _forsake(tasks: set[Task]) -> None:
+    """Ignore the outcome of each task still on its way (its window is gone)."""
+    for task in list(tasks):
+        task.detached = True
+    tasks.clear()

@@ -441,3 +441,18 @@ def test_a_write_that_may_change_nothing_tells_only_what_it_did(runner, qtbot):
     qtbot.waitUntil(lambda: len(settled) == 2 and not runner.busy)
 
     assert told == [frozenset({"contacts"})]  # the first changed nothing: no one reads again
+
+
+def test_work_that_ends_after_its_window_closed_touches_nothing(qtbot):
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    window = QWidget()
+    label = QLabel(window)
+    runner = TaskRunner(window)
+    runner.run(lambda progress: "filled", on_success=label.setText)
+    runner.read_pool.waitForDone()  # its outcome is on its way, not yet delivered
+    shiboken6.delete(window)  # closed meanwhile: the label is gone
+    with qtbot.captureExceptions() as raised:
+        QCoreApplication.processEvents()  # the outcome arrives, and is ignored
+    assert raised == []
