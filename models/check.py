@@ -16,6 +16,7 @@ from models.db import integrity_problems, journal_problems
 from models.kinds import InvoiceStatus
 from models.money import format_money
 from models.note_search import note_search_problems
+from models.offers import offer_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 
 _CLOSED_STATUSES = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
@@ -47,6 +48,7 @@ def check_store() -> list[Problem]:
     problems += [Problem("journal", p) for p in journal_problems()]
     problems += _statuses()
     problems += _customer_balances()
+    problems += [Problem("offers", p) for p in offer_problems()]
     return problems
 
 
