@@ -11,6 +11,7 @@ import pytest
 
 from models import db
 from models.check import check_store
+from models.default_templates import default_template
 from models.errors import LedgerError
 from models.kinds import (
     ChargeKind,
@@ -32,6 +33,7 @@ from models.offers import (
     withdraw_offer,
 )
 from models.schema import Charge, CreditNote, CreditPolicy, Customer, FollowUpStage, Invoice
+from models.templating import render_letter
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 PAY_BY = TODAY + dt.timedelta(days=14)  # 8 December 2026
@@ -303,6 +305,22 @@ def test_letters_carry_an_open_offer_until_its_last_day(empty_store: db.Store) -
     Customer.update(language="de").where(Customer.id == who).execute()
     german = letter_context(who, [first], TODAY).settlement_offer
     assert "800,00" in german and "If you pay" not in german
+
+
+@pytest.mark.parametrize("tone", ["polite", "firm"])
+def test_the_default_letters_carry_an_open_offer_in_a_paragraph_of_its_own(
+        empty_store: db.Store, tone: str) -> None:
+    who = customer()
+    bill = invoice(who, 1_000_00, due_days_ago=60, number="S-1")
+    subject, body = default_template(tone, "letter")
+    without = render_letter(subject, body, letter_context(who, [bill], TODAY)).body
+    make_offer(who, OfferKind.SETTLEMENT, [bill], pay_by=PAY_BY, as_of=TODAY,
+               percent=Decimal(80))
+    context = letter_context(who, [bill], TODAY)
+    with_offer = render_letter(subject, body, context).body
+    paragraph = f"\n\n{context.settlement_offer}\n"
+    assert paragraph in with_offer
+    assert with_offer.replace(paragraph, "\n", 1) == without
 
 
 def test_a_letter_carries_a_loyalty_offer(empty_store: db.Store) -> None:
