@@ -87,6 +87,24 @@ def test_a_discount_rounds_half_up_to_the_minor_unit() -> None:
                       "GBP") == Decimal("24.00")
 
 
+@pytest.mark.parametrize(("currency", "amount", "discounted"), [
+    ("GBP", 1_234_25, 1_209_56),  # 2% is 24.685: 24.69 off
+    ("GBP", 1_234_24, 1_209_56),  # 24.6848: 24.68 off
+    ("JPY", 12_345, 12_098),  # 246.9 yen: 247 off
+    ("KWD", 1_000_025, 980_024),  # 20.0005 dinars: 20.001 off
+])
+def test_the_discount_the_ledger_grants_is_rounded_half_up(
+        empty_store: db.Store, currency: str, amount: int, discounted: int) -> None:
+    who = discount_customer(currency)
+    bill = fresh_invoice(who, amount)
+    pay(who, discounted - 1, TODAY)  # a unit short: nothing yet
+    assert state(bill) == (InvoiceStatus.OPEN, amount - discounted + 1)
+    pay(who, 1, TODAY)
+    assert state(bill) == (InvoiceStatus.PAID, 0)
+    assert discounts(who) == [(bill, amount - discounted, False)]
+    assert check_store() == []
+
+
 # --- applied when a payment earns it ---------------------------------------------------
 
 def test_paying_the_discounted_amount_in_time_closes_the_invoice_with_a_discount(
