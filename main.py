@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     send.set_defaults(handler=_send)
     _import_parsers(commands)
     _plan_parsers(commands)
+
+    _offer_parsers(commands)
     return parser
 
 
@@ -250,6 +252,35 @@ def _plan(args: argparse.Namespace) -> int:
     preview, plan_id = run_in_store(args.db or default_store_path(), work)
     sys.stdout.write(schedule_text(preview, plan_id=plan_id))
     return 0
+
+
+def _offer_parsers(commands: Any) -> None:
+    offer = commands.add_parser(
+        "offer", help="list a customer's settlement and loyalty offers, make or withdraw "
+                      "one, or record those whose day has gone as lapsed")
+    offer.add_argument("customer", nargs="?", metavar="CUSTOMER",
+                       help="the account code or exact name (not with --lapse)")
+    action = offer.add_mutually_exclusive_group()
+    action.add_argument("--settlement", action="store_true",
+                        help="offer to settle the invoices for part of what is owed")
+    action.add_argument("--loyalty", action="store_true",
+                        help="offer to waive what the credit policy says for payment in full")
+    action.add_argument("--withdraw", type=_positive, metavar="OFFER",
+                        help="withdraw the open offer with this number")
+    action.add_argument("--lapse", action="store_true",
+                        help="record every offer whose last day has gone by as lapsed")
+    offer.add_argument("--invoice", action="append", default=[], metavar="NUMBER",
+                       help="an invoice the offer is about (repeat for more)")
+    offer.add_argument("--pay-by", type=_date, metavar="DATE",
+                       help="the last day to pay, YYYY-MM-DD")
+    share = offer.add_mutually_exclusive_group()
+    share.add_argument("--percent", metavar="P", help="a settlement: the share to pay, in %%")
+    share.add_argument("--amount", metavar="AMOUNT", help="a settlement: the amount to pay")
+    offer.add_argument("--reason", default="", metavar="TEXT", help="why it is withdrawn")
+    offer.add_argument("--dry-run", action="store_true", help="show the offer; make nothing")
+    offer.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="the day, YYYY-MM-DD (default: today)")
+    offer.set_defaults(handler=_offer)
 
 
 def _sources() -> list[Any]:
@@ -573,6 +604,50 @@ def _import(args: argparse.Namespace) -> int:
             return 0
     finally:
         store.close()
+
+
+def _offer(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from models import offers
+    from models.customer_account import customer_record, find_customer
+    from models.db import default_store_path, run_in_store
+    from models.interest import invoice_id_for
+    from models.kinds import OfferKind
+    from models.ledger import parse_amount
+    from reports.offers_text import offers_text, preview_text
+
+    as_of = args.as_of or dt.date.today()
+
+    def work() -> str:
+        if args.lapse:
+            return f"{offers.settle_offers(as_of)} offer(s) lapsed.\n"
+        if args.withdraw:
+            offers.withdraw_offer(args.withdraw, args.reason, on=as_of)
+            return f"Offer {args.withdraw} withdrawn.\n"
+        customer_id = find_customer(args.customer or "")
+        if not (args.settlement or args.loyalty):
+            return offers_text(args.customer, offers.customer_offers(customer_id, as_of), as_of)
+        if args.pay_by is None:
+            raise ValueError("Say the last day to pay: add --pay-by YYYY-MM-DD.")
+        try:
+            percent = Decimal(args.percent) if args.percent else None
+        except InvalidOperation as exc:
+            raise ValueError(f"“{args.percent}” is not a percentage.") from exc
+        pay_minor = (parse_amount(args.amount, customer_record(customer_id).currency)
+                     if args.amount else None)
+        kind = OfferKind.SETTLEMENT if args.settlement else OfferKind.LOYALTY
+        invoice_ids = [invoice_id_for(n) for n in args.invoice]
+        preview = offers.offer_preview(customer_id, kind, invoice_ids, pay_by=args.pay_by,
+                                       as_of=as_of, percent=percent, pay_minor=pay_minor)
+        if not args.dry_run:
+            made = offers.make_offer(customer_id, kind, invoice_ids, pay_by=args.pay_by,
+                                     as_of=as_of, percent=percent, pay_minor=pay_minor)
+            return f"Offer {made} made. " + preview_text(preview)
+        return "Dry run, nothing made. " + preview_text(preview)
+
+    sys.stdout.write(run_in_store(args.db or default_store_path(), work))
+    return 0
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -40,7 +40,8 @@ class ActivityEntry:
     date: dt.date
     number: str  # the invoice's or credit note's number, the payment's reference;
     # for a charge or a write-off, the number of its invoice
-    detail: str  # a charge's kind ("interest", "compensation", "fee"), a payment's method
+    detail: str  # a charge's kind ("interest", "compensation", "fee"), a credit note's
+    # (models.kinds.CreditKind: "credit", "early_payment"...), a payment's method
     due_date: dt.date | None  # invoices only
     debit_minor: int  # what it adds to the balance
     credit_minor: int  # what it takes off
@@ -125,11 +126,11 @@ def _charges(customer_id: int, currency: str, until: dt.date) -> list[ActivityEn
 
 def _credit_notes(customer_id: int, currency: str, until: dt.date) -> list[ActivityEntry]:
     query = (CreditNote.select(CreditNote.number, CreditNote.issue_date,
-                               CreditNote.amount_minor)
+                               CreditNote.amount_minor, CreditNote.kind)
              .where((CreditNote.customer == customer_id) & (CreditNote.currency == currency)
                     & ~CreditNote.voided & (CreditNote.issue_date <= until)))
-    return [ActivityEntry("credit note", issued, number, "", None, 0, amount)
-            for number, issued, amount in query.tuples()]
+    return [ActivityEntry("credit note", issued, number, kind, None, 0, amount)
+            for number, issued, amount, kind in query.tuples()]
 
 
 def _payments(customer_id: int, currency: str, until: dt.date) -> list[ActivityEntry]:

@@ -16,6 +16,7 @@ from models.db import integrity_problems, journal_problems
 from models.kinds import InvoiceStatus
 from models.money import format_money
 from models.note_search import note_search_problems
+from models.offers import offer_problems
 from models.plans import plan_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 
@@ -49,6 +50,8 @@ def check_store() -> list[Problem]:
     problems += _statuses()
     problems += _customer_balances()
     problems += [Problem("plans", p) for p in plan_problems()]
+
+    problems += [Problem("offers", p) for p in offer_problems()]
     return problems
 
 

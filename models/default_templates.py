@@ -85,6 +85,8 @@ def _overdue_totals(_: Translate) -> str:
 
 def _extras(_: Translate) -> str:
     return ("{% if early_payment_saving %}\n\n{{ early_payment_saving }}\n{% endif %}\n"
+            "{% if settlement_offer %}\n\n{{ settlement_offer }}\n{% endif %}\n"
+            "{% if loyalty_offer %}\n\n{{ loyalty_offer }}\n{% endif %}\n"
             "{% if interest_and_charges %}\n\n"
             + _("{{ interest_and_charges }} That brings the total now due to "
                 "{{ total_with_charges }}.")

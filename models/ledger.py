@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Protocol, TypeVar
@@ -18,11 +18,13 @@ from typing import Protocol, TypeVar
 import peewee as pw
 
 from models import input_rules as rules
+from models.allocations import post_allocation, undo_allocation
 from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
+from models.incentives import discounts_on, payment_allocated, payment_voided
 from models.kinds import InvoiceStatus
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
@@ -127,24 +129,30 @@ class OpenItem(Protocol):
 Item = TypeVar("Item", bound=OpenItem)
 
 
-def oldest_first(invoices: Iterable[Item], amount_minor: int) -> list[tuple[Item, int]]:
+def oldest_first(invoices: Iterable[Item], amount_minor: int,
+                 discounts: Mapping[int, int] | None = None) -> list[tuple[Item, int]]:
     """What ``amount_minor`` pays of each invoice when the user does not choose.
 
     Invoices in dispute are left alone; the rest are paid in order of due
-    date, and of invoice id between invoices due the same day. The payment
-    dialog previews with this and the ledger posts with it, so the two agree.
+    date, and of invoice id between invoices due the same day. With
+    ``discounts`` (invoice id -> the early-payment discount it gives this
+    payment, :func:`models.incentives.discounts_on`) each is paid its
+    discounted amount first and what is left tops them up in the same order.
+    The payment dialog previews with this and the ledger posts with it, so
+    the two agree.
     """
-    plan: list[tuple[Item, int]] = []
+    discounts = discounts or {}
+    chosen = sorted((i for i in invoices if i.status in PAID_BY_DEFAULT and i.open_minor > 0),
+                    key=lambda i: (i.due_date, i.id))
+    parts: dict[int, int] = {}
     left = max(amount_minor, 0)
-    for invoice in sorted((i for i in invoices
-                           if i.status in PAID_BY_DEFAULT and i.open_minor > 0),
-                          key=lambda i: (i.due_date, i.id)):
-        if left == 0:
-            break
-        part = min(left, invoice.open_minor)
-        plan.append((invoice, part))
-        left -= part
-    return plan
+    for invoice in chosen:
+        part = min(left, invoice.open_minor - discounts.get(invoice.id, 0))
+        parts[invoice.id], left = part, left - part
+    for invoice in chosen:
+        part = min(left, invoice.open_minor - parts[invoice.id])
+        parts[invoice.id], left = parts[invoice.id] + part, left - part
+    return [(i, parts[i.id]) for i in chosen if parts[i.id] > 0]
 
 
 def payable(invoices: Iterable[Item], currency: str) -> list[Item]:
@@ -218,13 +226,17 @@ def pick_lists() -> PickLists:
 def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
                    method: str = "bank transfer", reference: str = "",
                    allocate_to: Sequence[tuple[int, int]] | None = None,
-                   today: dt.date | None = None) -> PaymentResult:
+                   today: dt.date | None = None,
+                   incentives: bool = True) -> PaymentResult:
     """Record money received and allocate it; what is left stays as credit.
 
     ``allocate_to`` lists (invoice id, amount) chosen by the user; None
-    allocates oldest due first. Refuses a zero or negative amount, a date
-    after today, an invoice of another customer or currency, and an
-    allocation above what is open or above the payment.
+    allocates oldest due first. The early-payment discounts and offers it
+    earns are applied (:func:`models.incentives.payment_allocated`) unless
+    ``incentives`` is False (a payment an import brings from the books of
+    record). Refuses a zero or negative amount, a date after today, an
+    invoice of another customer or currency, and an allocation above what
+    is open or above the payment.
     """
     amount_minor = rules.check_amount(amount_minor, "amount", "the payment")
     rules.check_date(received_on, "received_on", "The payment date")
@@ -239,7 +251,7 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
             method=method.strip() or "other",
             reference=reference.strip(), created_at=dt.datetime.now())
         parts = _allocate(customer, payment.currency, amount_minor, allocate_to,
-                          received_on, payment=payment)
+                          received_on, incentives=incentives, payment=payment)
         record_change("record payment", "payment", payment.id,
                       after={**_payment_fields(payment),
                              "allocations": [asdict(p) for p in parts]})
@@ -335,10 +347,13 @@ def void_payment(payment_id: int, reason: str) -> None:
         if payment is None or payment.voided:
             raise LedgerError("payment", "That payment does not exist or is already void.")
         before = _payment_fields(payment)
+        paid = []
         for allocation in Allocation.select().where((Allocation.payment == payment)
                                                     & ~Allocation.voided):
-            _undo(allocation)
+            undo_allocation(allocation)
+            paid.append(allocation.invoice_id)
         Payment.update(voided=True, unallocated_minor=0).where(Payment.id == payment.id).execute()
+        payment_voided([i for i in paid if i is not None], reason)
         record_change("void payment", "payment", payment.id, before=before,
                       after={"voided": True, "reason": reason})
 
@@ -487,34 +502,38 @@ def update_invoice(invoice_id: int, draft: InvoiceDraft) -> None:
 
 def _allocate(customer: Customer, currency: str, available: int,
               allocate_to: Sequence[tuple[int, int]] | None, on: dt.date,
+              incentives: bool = True,
               **source: Payment | CreditNote) -> tuple[AllocatedPart, ...]:
-    """Allocate up to ``available`` from ``source`` to the customer's open invoices."""
+    """Allocate up to ``available`` from ``source`` to the customer's open invoices; a
+    payment's then earns what incentives it does (unless ``incentives`` is False)."""
+    (paid_from,) = source.values()
+    payment = paid_from if incentives and isinstance(paid_from, Payment) else None
     if allocate_to is None:
-        plan = _oldest_first(customer, currency, available)
+        plan = _oldest_first(customer, currency, available, payment)
     else:
         plan = _chosen(customer, currency, available, allocate_to)
     parts = []
     for invoice, amount in plan:
-        Allocation.create(invoice=invoice, allocated_on=on, amount_minor=amount,
-                          created_at=dt.datetime.now(), **source)
-        left = invoice.open_minor - amount
-        status = InvoiceStatus.PAID if left == 0 else invoice.status
-        Invoice.update(open_minor=left, status=status).where(Invoice.id == invoice.id).execute()
+        post_allocation(invoice, amount, on, **source)
         parts.append(AllocatedPart(invoice.id, invoice.number, amount))
-    (paid_from,) = source.values()
     used = sum(p.amount_minor for p in parts)
     type(paid_from).update(unallocated_minor=paid_from.unallocated_minor - used).where(
         type(paid_from).id == paid_from.id).execute()
+    if payment is not None:
+        payment_allocated(payment, [p.invoice_id for p in parts], on)
     return tuple(parts)
 
 
-def _oldest_first(customer: Customer, currency: str,
-                  available: int) -> list[tuple[Invoice, int]]:
-    open_invoices = (Invoice.select()
-                     .where((Invoice.customer == customer) & (Invoice.currency == currency)
-                            & (Invoice.open_minor > 0)
-                            & Invoice.status.in_(PAID_BY_DEFAULT)))
-    return oldest_first(open_invoices, available)
+def _oldest_first(customer: Customer, currency: str, available: int,
+                  payment: Payment | None) -> list[tuple[Invoice, int]]:
+    """Oldest first; for a payment, each invoice's discounted amount first."""
+    open_invoices = list(Invoice.select()
+                         .where((Invoice.customer == customer) & (Invoice.currency == currency)
+                                & (Invoice.open_minor > 0)
+                                & Invoice.status.in_(PAID_BY_DEFAULT)))
+    discounts = (discounts_on(customer.id, payment.received_on, open_invoices)
+                 if payment is not None else None)
+    return oldest_first(open_invoices, available, discounts)
 
 
 def _chosen(customer: Customer, currency: str, available: int,
@@ -538,17 +557,6 @@ def _chosen(customer: Customer, currency: str, available: int,
                                          f"{_money(total, currency)}, more than the "
                                          f"{_money(available, currency)} available.")
     return plan
-
-
-def _undo(allocation: Allocation) -> None:
-    """Void one allocation and give its amount back to the invoice it paid."""
-    Allocation.update(voided=True).where(Allocation.id == allocation.id).execute()
-    if allocation.invoice_id is None:
-        return
-    invoice = Invoice.get_by_id(allocation.invoice_id)
-    status = InvoiceStatus.OPEN if invoice.status == InvoiceStatus.PAID else invoice.status
-    Invoice.update(open_minor=invoice.open_minor + allocation.amount_minor, status=status).where(
-        Invoice.id == invoice.id).execute()
 
 
 def _allocated(where: pw.Expression) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 import peewee as pw
 
@@ -25,10 +24,11 @@ from models.customer_account import (
     invoices_among,
 )
 from models.errors import LedgerError
-from models.kinds import ChargeKind, InvoiceStatus
+from models.incentives import DiscountTerms, EarlyPayment, discount_terms, early_payment_on
+from models.kinds import ChargeKind, InvoiceStatus, LoyaltyWaiver, OfferKind
 from models.language import N_, Wording, wording
-from models.money import from_minor, round_to_minor
-from models.schema import ContactPerson, Customer, PaymentTerms
+from models.offers import offer_for_letter
+from models.schema import ContactPerson, Customer
 from models.steady import remember, steady_answer
 
 _CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: N_("interest"),
@@ -81,6 +81,16 @@ class LetterContext:
     stage_name: str
     next_step: str
     next_step_date: str
+    # The incentives on offer (models.incentives, models.offers); each "" when none is.
+    early_payment_amount: str = ""
+    early_payment_by: str = ""
+    early_payment_discount: str = ""
+    settlement_offer: str = ""
+    settlement_amount: str = ""
+    settlement_by: str = ""
+    loyalty_offer: str = ""
+    loyalty_by: str = ""
+    loyalty_waived: str = ""
 
 
 def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], as_of: dt.date,
@@ -106,6 +116,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     charges = open_charges_by_kind([r.id for r in rows], as_of)
     charges_minor = sum(charges.values())
     named = contact_name(customer_id)
+    early = early_payment_on(_discount_terms(customer.payment_terms_id), rows, as_of)
     return LetterContext(
         letter_date=words.date(as_of),
         business_name=business.name, business_address=business.address,
@@ -121,12 +132,14 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         oldest_days_overdue=max((r.days_overdue for r in rows), default=0),
         currency=currency, total_due=words.money(open_minor, currency),
         total_overdue=words.money(sum(r.open_minor for r in overdue), currency),
-        early_payment_saving=_early_payment_saving(customer, rows, as_of, words),
+        early_payment_saving=_saving_sentence(early, words),
         interest_and_charges=_charges_sentence(charges, currency, words),
         charges_total=words.money(charges_minor, currency) if charges_minor else "",
         total_with_charges=words.money(open_minor + charges_minor, currency),
         stage_name=stage_name.strip(), next_step=next_step.strip(),
-        next_step_date=words.date(next_step_on) if next_step_on else "")
+        next_step_date=words.date(next_step_on) if next_step_on else "",
+        **_early_payment_fields(early, words),
+        **_offer_fields(customer_id, currency, as_of, words))
 
 
 def document_wording(language: str, country: str, business_country: str) -> Wording:
@@ -239,41 +252,71 @@ def early_payment_saving(customer_id: int, as_of: dt.date, currency: str,
     is inside its early-payment discount window on ``as_of``; "" otherwise."""
     customer = customer_record(customer_id)
     rows = [r for r in customer_invoices(customer_id, as_of) if r.currency == currency]
-    return _early_payment_saving(customer, rows, as_of, words)
+    return _saving_sentence(early_payment_on(_discount_terms(customer.payment_terms_id),
+                                             rows, as_of), words)
 
 
-def _early_payment_saving(customer: Customer, rows: list[InvoiceRow], as_of: dt.date,
-                          words: Wording) -> str:
+def _saving_sentence(early: EarlyPayment | None, words: Wording) -> str:
     """ "Pay X by DATE to save Y" while an invoice is inside its discount window."""
-    terms = _payment_terms(customer.payment_terms_id) if customer.payment_terms_id else None
-    if terms is None or not terms.discount_percent or not terms.discount_days:
+    if early is None:
         return ""
-    percent: Decimal = terms.discount_percent
-    window = dt.timedelta(days=terms.discount_days)
-    # Offered only while the window is still open after the document's own date: an
-    # offer that ends the day the document is dated has already gone by the time it arrives.
-    eligible = [r for r in rows if r.status == InvoiceStatus.OPEN and r.open_minor > 0
-                and as_of < r.issue_date + window]
-    if not eligible:
-        return ""
-    currency = eligible[0].currency
-    savings = [min(round_to_minor(from_minor(r.amount_minor, currency) * percent / 100,
-                                  currency), r.open_minor) for r in eligible]
-    to_pay = sum(r.open_minor for r in eligible) - sum(savings)
-    pay_by = min(r.issue_date for r in eligible) + window
     return words.ngettext(
         "Pay {to_pay} by {pay_by} to save {saving}: our {percent} discount for payment "
         "within {days} days still applies to invoice {numbers}.",
         "Pay {to_pay} by {pay_by} to save {saving}: our {percent} discount for payment "
-        "within {days} days still applies to invoices {numbers}.", len(eligible)).format(
-        to_pay=words.money(to_pay, currency), pay_by=words.date(pay_by),
-        saving=words.money(sum(savings), currency), percent=words.discount(percent),
-        days=terms.discount_days, numbers=words.and_list([r.number for r in eligible]))
+        "within {days} days still applies to invoices {numbers}.", len(early.numbers)).format(
+        to_pay=words.money(early.to_pay_minor, early.currency), pay_by=words.date(early.pay_by),
+        saving=words.money(early.saving_minor, early.currency),
+        percent=words.discount(early.percent), days=early.days,
+        numbers=words.and_list(list(early.numbers)))
+
+
+def _early_payment_fields(early: EarlyPayment | None, words: Wording) -> dict[str, str]:
+    if early is None:
+        return {}
+    return {"early_payment_amount": words.money(early.to_pay_minor, early.currency),
+            "early_payment_by": words.date(early.pay_by),
+            "early_payment_discount": words.money(early.saving_minor, early.currency)}
+
+
+def _offer_fields(customer_id: int, currency: str, as_of: dt.date,
+                  words: Wording) -> dict[str, str]:
+    """The settlement and loyalty offers a letter dated ``as_of`` carries, if any."""
+    fields: dict[str, str] = {}
+    settlement = offer_for_letter(customer_id, OfferKind.SETTLEMENT, currency, as_of)
+    if settlement is not None:
+        amount = words.money(settlement.pay_minor, currency)
+        pay_by = words.date(settlement.pay_by)
+        fields.update(settlement_amount=amount, settlement_by=pay_by, settlement_offer=(
+            words.ngettext(
+                "If you pay {amount} by {pay_by}, we will waive the remaining {waived} and "
+                "treat invoice {numbers} as settled.",
+                "If you pay {amount} by {pay_by}, we will waive the remaining {waived} and "
+                "treat invoices {numbers} as settled.", len(settlement.invoice_numbers))
+            .format(amount=amount, pay_by=pay_by,
+                    waived=words.money(settlement.waive_minor, currency),
+                    numbers=words.and_list(list(settlement.invoice_numbers)))))
+    loyalty = offer_for_letter(customer_id, OfferKind.LOYALTY, currency, as_of)
+    if loyalty is not None and loyalty.waives in _LOYALTY_SENTENCES:
+        waived = words.money(loyalty.waive_minor, currency)
+        pay_by = words.date(loyalty.pay_by)
+        fields.update(loyalty_by=pay_by, loyalty_waived=waived, loyalty_offer=words.gettext(
+            _LOYALTY_SENTENCES[loyalty.waives]).format(
+            amount=words.money(loyalty.pay_minor, currency), pay_by=pay_by, waived=waived))
+    return fields
+
+
+_LOYALTY_SENTENCES = {
+    LoyaltyWaiver.FEE: N_("If you pay the {amount} in full by {pay_by}, we will waive the "
+                          "fee of {waived} that our next reminder would add."),
+    LoyaltyWaiver.INTEREST: N_("If you pay the {amount} in full by {pay_by}, we will waive "
+                               "the late-payment interest of {waived}."),
+}
 
 
 @steady_answer
-def _payment_terms(terms_id: int) -> PaymentTerms | None:
-    return PaymentTerms.get_or_none(PaymentTerms.id == terms_id)
+def _discount_terms(terms_id: int | None) -> DiscountTerms | None:
+    return discount_terms(terms_id)
 
 
 def _charges_sentence(charges: dict[str, int], currency: str, words: Wording) -> str:

@@ -72,6 +72,20 @@ MERGE_FIELDS: dict[str, str] = {
     "next_step": "What you will do next if the account is not settled, to follow "
                  "“we will”; may be empty",
     "next_step_date": "The date of that next step; may be empty",
+    "early_payment_amount": "What to pay by the early-payment date to take the discount; "
+                            "empty when no discount still applies",
+    "early_payment_by": "The last day to pay for the early-payment discount; empty when "
+                        "none still applies",
+    "early_payment_discount": "What the early-payment discount saves; empty when none "
+                              "still applies",
+    "settlement_offer": "“If you pay … by …, we will waive the remaining …” while a "
+                        "settlement offer is open; empty otherwise",
+    "settlement_amount": "What the open settlement offer asks the customer to pay",
+    "settlement_by": "The last day of the open settlement offer",
+    "loyalty_offer": "“If you pay the … in full by …, we will waive …” while a loyalty "
+                     "offer is open; empty otherwise",
+    "loyalty_by": "The last day of the open loyalty offer",
+    "loyalty_waived": "The fee or interest the open loyalty offer waives",
 }
 
 # The fields of each invoice inside the invoice loop.

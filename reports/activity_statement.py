@@ -27,7 +27,7 @@ from models.account_activity import (
 )
 from models.dates import long_date
 from models.errors import LedgerError
-from models.kinds import ChargeKind
+from models.kinds import ChargeKind, CreditKind
 from models.language import N_, Wording
 from reports.fonts import BOLD, markup, shortened
 from reports.page import INK
@@ -48,6 +48,10 @@ from reports.statement import (
 
 _DOCUMENTS = {"invoice": N_("Invoice"), "write-off": N_("Written off"),
               "credit note": N_("Credit note"), "payment": N_("Payment")}
+# A credit note Duly granted by a rule says which (models.incentives, models.offers).
+_CREDITS: dict[str, str] = {CreditKind.EARLY_PAYMENT: N_("Early-payment discount"),
+                            CreditKind.SETTLEMENT: N_("Waived under settlement"),
+                            CreditKind.WAIVER: N_("Charges waived")}
 _CHARGES: dict[str, str] = {ChargeKind.INTEREST: N_("Interest"),
                             ChargeKind.COMPENSATION: N_("Compensation"),
                             ChargeKind.FEE: N_("Fee")}
@@ -136,8 +140,12 @@ def _running(opening: int, entries: list[ActivityEntry],
     lines, balance = [], opening
     for entry in entries:
         balance += entry.debit_minor - entry.credit_minor
-        document = (_CHARGES.get(entry.detail, N_("Charge")) if entry.kind == "charge"
-                    else _DOCUMENTS[entry.kind])
+        if entry.kind == "charge":
+            document = _CHARGES.get(entry.detail, N_("Charge"))
+        elif entry.kind == "credit note":
+            document = _CREDITS.get(entry.detail, _DOCUMENTS[entry.kind])
+        else:
+            document = _DOCUMENTS[entry.kind]
         number = check(document_what(_owner(entry.kind), entry.number), entry.number)
         lines.append(ActivityLine(entry.kind, document, number, entry.date, entry.due_date,
                                   entry.debit_minor, entry.credit_minor, balance))

@@ -362,7 +362,8 @@ class _Writer:
         received = min(max(day, invoice.issue_date), self.today)
         record_payment(invoice.customer_id, received_on=received, amount_minor=amount_minor,
                        method="other", reference=reference,
-                       allocate_to=[(invoice_id, amount_minor)], today=self.today)
+                       allocate_to=[(invoice_id, amount_minor)], today=self.today,
+                       incentives=False)  # the source's books granted any discount
 
     def _keep(self, kind: ImportedKind, key: str, row_id: int, values: dict[str, str]) -> None:
         imported = _as_kept(values)
