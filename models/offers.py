@@ -63,6 +63,7 @@ from models.schema import (
     Payment,
     StageExecution,
 )
+from models.steady import remember, steady_answer
 
 # Invoices an offer can be about: live and owed, not in dispute.
 _OFFERABLE = (InvoiceStatus.OPEN, InvoiceStatus.WITH_AGENCY)
@@ -230,9 +231,24 @@ def settle_offers(as_of: dt.date) -> int:
 
 # --- reading offers --------------------------------------------------------------------
 
+@steady_answer
 def customer_offers(customer_id: int, as_of: dt.date) -> list[OfferRow]:
     """The customer's offers, newest first, each as it stands on ``as_of``."""
     return _rows(Offer.customer == customer_id, as_of)
+
+
+def read_offers_ahead(customer_ids: Iterable[int], as_of: dt.date) -> None:
+    """Inside ``models.steady.steady``, read the customers' offers in one query (a block
+    of customers at a time), for a batch of their documents (a document records no
+    offer, so they stay as read)."""
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
+        block = ids[start:start + 500]
+        found: dict[int, list[OfferRow]] = {}
+        for row in _rows(Offer.customer.in_(block), as_of):
+            found.setdefault(row.customer_id, []).append(row)
+        for customer_id in block:
+            remember(customer_offers, found.get(customer_id, []), customer_id, as_of)
 
 
 def offer_row(offer_id: int, as_of: dt.date) -> OfferRow:

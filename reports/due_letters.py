@@ -44,6 +44,7 @@ from models.followup import (
 from models.kinds import Channel, ContactKind
 from models.letter_context import read_contacts_ahead
 from models.money import format_money
+from models.offers import read_offers_ahead
 from models.reference_rates import MissingRate
 from models.steady import steady
 from models.template_store import letter_template_for
@@ -191,6 +192,7 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
     read_ahead(((a.customer_id, [i.id for i in a.invoices]) for a in due), as_of)
     read_charges_ahead((i.id for a in due for i in a.invoices), as_of)
     read_contacts_ahead(a.customer_id for a in due)
+    read_offers_ahead((a.customer_id for a in due), as_of)
     actions = [_as_letter(a) for a in due]
     built: list[_Built] = []
     skipped: list[SkippedLetter] = []
