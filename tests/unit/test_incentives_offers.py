@@ -346,3 +346,23 @@ def test_check_finds_an_accepted_offer_whose_credit_note_is_gone(
     found = [str(p) for p in check_store() if p.area == "offers"]
     assert found == [f"offers: the settlement offer #{offer} accepted on {TODAY} has no live "
                      f"settlement credit note"]
+
+
+def test_the_days_letters_carry_each_customers_open_offer(empty_store: db.Store,
+                                                          tmp_path) -> None:
+    from reports.due_letters import print_due_letters
+    from tests.helpers import pdf_pages
+
+    offered, other = customer("Offered Ltd"), customer("Not Offered Ltd")
+    # 50 days overdue: the Standard policy's "Final notice", a letter.
+    bill = invoice(offered, 1_000_00, due_days_ago=50, number="S-1")
+    invoice(other, 1_000_00, due_days_ago=50, number="S-2")
+    make_offer(offered, OfferKind.SETTLEMENT, [bill], pay_by=PAY_BY, as_of=TODAY,
+               percent=Decimal(80))
+    out = tmp_path / "letters.pdf"
+    result = print_due_letters(TODAY, out, now=dt.datetime.combine(TODAY, dt.time(9)),
+                               record=False)
+    pages = {p.customer_name: pdf_pages(out.read_bytes())[p.first_page - 1][0]
+             for p in result.printed}
+    assert "If you pay £800.00 by 8 Dec 2026" in " ".join(pages["Offered Ltd"].split())
+    assert "If you pay" not in pages["Not Offered Ltd"]
