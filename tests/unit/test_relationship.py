@@ -379,3 +379,55 @@ def test_every_welcome_and_thank_you_renders_for_every_demo_customer(demo_store:
                 assert "{" not in draft.subject + draft.text
                 assert "\n\n\n" not in draft.text
                 assert who.code in draft.text
+
+
+def test_the_customers_an_import_brought_in_are_offered_a_welcome(empty_store: Store) -> None:
+    from models.kinds import ImportedKind, ImportSource
+    from models.relationship import imported_not_welcomed
+    from models.schema import ExternalRecord, ImportBatch
+
+    before = customer("Old Ltd")
+    Customer.update(created_at=at(TODAY - dt.timedelta(days=100))).where(
+        Customer.id == before).execute()
+    batch = ImportBatch.create(source=ImportSource.XERO, layout="xero", file_name="c.csv",
+                               file_hash="0" * 64, imported_at=at(TODAY - dt.timedelta(days=1)))
+    new = [customer("New One Ltd"), customer("New Two Ltd")]
+    for key, row_id in enumerate([before, *new]):
+        ExternalRecord.create(source=ImportSource.XERO, kind=ImportedKind.CUSTOMER,
+                              key=str(key), row_id=row_id, batch=batch)
+    assert [c.customer_id for c in imported_not_welcomed(batch.id)] == new
+    welcome_by_email(new[:1], TODAY)
+    assert [c.customer_id for c in imported_not_welcomed(batch.id)] == new[1:]
+
+
+def test_relationship_work_keeps_the_store_consistent_and_today_counts_it(
+        empty_store: Store) -> None:
+    from models.check import check_store
+    from models.today import worklist_summary
+
+    who = customer()
+    invoice(who, 100_00, due_days_ago=20)
+    chase(who, TODAY)
+    pay(who, 100_00, TODAY)
+    set_check_in_days(who, 30)
+    Customer.update(created_at=at(TODAY - dt.timedelta(days=30))).where(
+        Customer.id == who).execute()
+    items = worklist(TODAY)
+    assert {i.kind for i in items} == {PAID_UP, CHECK_IN}
+    assert worklist_summary(items) == "2 to do: 1 thank-you for paying up, 1 check-in due"
+    draft = thank_you_draft(who, Channel.LETTER, TODAY)
+    record_relationship_letter(who, ContactPurpose.THANKS, subject=draft.subject,
+                               text=draft.text, now=at(TODAY, 15))
+    assert thanks_due(TODAY) == []
+    assert check_store() == []
+
+
+def test_only_a_welcome_thanks_or_check_in_is_sent_from_here(empty_store: Store) -> None:
+    who = customer()
+    with pytest.raises(LedgerError):
+        send_relationship_email(who, ContactPurpose.CHASE, subject="Pay", text="Now.")
+    with pytest.raises(LedgerError):
+        record_relationship_letter(who, ContactPurpose.WELCOME, subject="", text="  ")
+    unreachable = add_customer(CustomerDraft(code="", name="Bea Ltd", currency="GBP"))
+    with pytest.raises(LedgerError, match="print a letter"):
+        send_relationship_email(unreachable, ContactPurpose.WELCOME, subject="Hi", text="Hi.")
