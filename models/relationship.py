@@ -198,30 +198,20 @@ def thanks_due(as_of: dt.date) -> list[ThanksDue]:
 
 
 def on_time_thanks_due(as_of: dt.date) -> list[ThanksDue]:
-    """Customers who always pay on time and have not been thanked for a year: at least
-    :data:`ON_TIME_MIN_PAID` invoices paid in the last year, none of them more than
-    :data:`ON_TIME_GRACE_DAYS` days after its due date, and none overdue by more now."""
+    """Customers who always pay on time, thanked once a year around the anniversary of
+    their becoming a customer (for a month after it), unless thanked in the last year.
+
+    Always on time: at least :data:`ON_TIME_MIN_PAID` invoices paid in the last year,
+    none of them more than :data:`ON_TIME_GRACE_DAYS` days after its due date, and none
+    overdue by more now. Each customer's own anniversary spreads the thank-yous over the
+    year, rather than all of them on the first day."""
     since = as_of - dt.timedelta(days=YEAR_DAYS)
-    late_now = (Invoice.select(Invoice.customer)
-                .where((Invoice.open_minor > 0) & (Invoice.status == InvoiceStatus.OPEN)
-                       & (Invoice.due_date < as_of - dt.timedelta(days=ON_TIME_GRACE_DAYS))))
-    paid_on = pw.fn.MAX(Allocation.allocated_on)
-    # An invoice paid in the year fell due at most a year and a grace before it was paid.
-    rows = (Invoice.select(Invoice.customer, Invoice.due_date, paid_on.alias("paid_on"))
-            .join(Allocation, on=(Allocation.invoice == Invoice.id))
-            .where((Invoice.status == InvoiceStatus.PAID) & ~Allocation.voided
-                   & (Invoice.due_date >= since - dt.timedelta(days=YEAR_DAYS))
-                   & Invoice.customer.not_in(late_now))
-            .group_by(Invoice.id))
-    paid: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    late: set[int] = set()
-    for customer_id, due, day in rows.tuples():
-        due, day = _as_date(due), _as_date(day)
-        if not since < day <= as_of:
-            continue
-        if (day - due).days > ON_TIME_GRACE_DAYS:
-            late.add(customer_id)
-        paid[customer_id].append((day, due))
+    anniversaries: dict[int, dt.date] = {}
+    for customer_id, created_at in Customer.select(Customer.id, Customer.created_at).tuples():
+        day = last_anniversary(_as_datetime(created_at).date(), as_of)
+        if day is not None and (as_of - day).days < THANKS_WINDOW_DAYS:
+            anniversaries[customer_id] = day
+    paid, late = _payments_against_due_dates(sorted(anniversaries), since, as_of)
     good = {cid for cid, days in paid.items() if cid not in late and len(days) >= ON_TIME_MIN_PAID}
     if not good:
         return []
@@ -237,18 +227,58 @@ def on_time_thanks_due(as_of: dt.date) -> list[ThanksDue]:
         last = thanked.get(customer_id)
         if last is not None and (as_of - last[1].date()).days < YEAR_DAYS:
             continue
-        days = sorted(paid[customer_id])
-        due_on = (last[1].date() + dt.timedelta(days=YEAR_DAYS) if last is not None
-                  else days[ON_TIME_MIN_PAID - 1][0])
         _, code, name, currency, waiver = customers[customer_id]
         items.append(ThanksDue(
             ON_TIME, last[0] if last is not None else -customer_id, customer_id, code, name,
-            due_on, currency, None,
-            f"{len(days)} invoices paid on time in the past year", since,
+            anniversaries[customer_id], currency, None,
+            f"{len(paid[customer_id])} invoices paid on time in the past year", since,
             customer_id in reachable,
             loyalty_incentive="" if waiver == LoyaltyWaiver.NONE
             else LoyaltyWaiver.word_for(waiver)))
     return items
+
+
+def last_anniversary(since: dt.date, as_of: dt.date) -> dt.date | None:
+    """The latest anniversary of ``since`` on or before ``as_of`` (29 February falls on
+    the 28th in other years); None before the first."""
+    for year in (as_of.year, as_of.year - 1):
+        try:
+            day = since.replace(year=year)
+        except ValueError:  # 29 February
+            day = dt.date(year, 2, 28)
+        if since < day <= as_of:
+            return day
+    return None
+
+
+def _payments_against_due_dates(customer_ids: Sequence[int], since: dt.date, as_of: dt.date
+                                ) -> tuple[dict[int, list[dt.date]], set[int]]:
+    """For each customer, the days their invoices were paid in full after ``since`` (up
+    to ``as_of``); and those who paid one later than the grace, or are late now."""
+    paid: dict[int, list[dt.date]] = defaultdict(list)
+    late: set[int] = set()
+    paid_on = pw.fn.MAX(Allocation.allocated_on)
+    for start in range(0, len(customer_ids), 500):  # SQLite's limit on bound values
+        block = list(customer_ids[start:start + 500])
+        late.update(cid for (cid,) in Invoice.select(Invoice.customer).where(
+            Invoice.customer.in_(block) & (Invoice.open_minor > 0)
+            & (Invoice.status == InvoiceStatus.OPEN)
+            & (Invoice.due_date < as_of - dt.timedelta(days=ON_TIME_GRACE_DAYS))).tuples())
+        # An invoice paid in the year fell due at most a year and a grace before that.
+        rows = (Invoice.select(Invoice.customer, Invoice.due_date, paid_on)
+                .join(Allocation, on=(Allocation.invoice == Invoice.id))
+                .where(Invoice.customer.in_(block) & (Invoice.status == InvoiceStatus.PAID)
+                       & ~Allocation.voided
+                       & (Invoice.due_date >= since - dt.timedelta(days=YEAR_DAYS)))
+                .group_by(Invoice.id))
+        for customer_id, due, day in rows.tuples():
+            due, day = _as_date(due), _as_date(day)
+            if not since < day <= as_of:
+                continue
+            if (day - due).days > ON_TIME_GRACE_DAYS:
+                late.add(customer_id)
+            paid[customer_id].append(day)
+    return paid, late
 
 
 def thank_you_automatically() -> bool:
@@ -315,7 +345,7 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
     contacts = [contact for _, _, contact in accounts]
     chased_on = dict(Interaction.select(Interaction.id, Interaction.occurred_at)
                      .where(Interaction.id.in_(contacts)).tuples())
-    written_off = {contact for (contact,) in InteractionInvoice.select(
+    not_all_paid = {contact for (contact,) in InteractionInvoice.select(
         InteractionInvoice.interaction).join(Invoice)
         .where(InteractionInvoice.interaction.in_(contacts)
                & (Invoice.status != InvoiceStatus.PAID)).tuples()}
@@ -324,7 +354,7 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
     items = []
     for customer_id, currency, contact in accounts:
         paid = cleared.get((customer_id, currency))
-        if contact in written_off or paid is None or not since <= paid <= as_of:
+        if contact in not_all_paid or paid is None or not since <= paid <= as_of:
             continue
         code, name = names[customer_id]
         at = _as_datetime(chased_on[contact])

@@ -287,10 +287,30 @@ def test_customers_who_always_pay_on_time_get_a_yearly_thank_you(empty_store: St
         for month, lateness in zip((100, 200, 300), days_late, strict=True):
             invoice(who, 10_00, due_days_ago=month)
             pay(who, 10_00, TODAY - dt.timedelta(days=month - lateness))
+    joined = at(TODAY.replace(year=TODAY.year - 2) - dt.timedelta(days=5))
+    Customer.update(created_at=joined).execute()
+    # Offered for a month from the anniversary of their becoming a customer.
+    anniversary = TODAY - dt.timedelta(days=5)
     due = on_time_thanks_due(TODAY)
-    assert [(t.kind, t.customer_id) for t in due] == [(ON_TIME, good)]
-    thanked(good, TODAY)
+    assert [(t.kind, t.customer_id, t.due_on) for t in due] == [(ON_TIME, good, anniversary)]
+    assert on_time_thanks_due(anniversary - dt.timedelta(days=1)) == []
+    assert on_time_thanks_due(anniversary + dt.timedelta(days=30)) == []
+    (item,) = [i for i in worklist(TODAY) if i.kind == ON_TIME]
+    assert item.title == "Say thank you: always pays on time"
+    log_contact_for_item(ON_TIME, item.ref_id, ContactEntry(
+        kind=ContactKind.CALL, occurred_at=at(TODAY), summary="Thanked them."), on=TODAY,
+        now=at(TODAY, 11))
+    assert on_time_thanks_due(TODAY) == []
     assert on_time_thanks_due(TODAY + dt.timedelta(days=300)) == []
+
+
+def test_the_yearly_anniversary_of_the_29th_of_february() -> None:
+    from models.relationship import last_anniversary
+
+    leap = dt.date(2024, 2, 29)
+    assert last_anniversary(leap, dt.date(2025, 3, 1)) == dt.date(2025, 2, 28)
+    assert last_anniversary(leap, dt.date(2025, 2, 27)) is None
+    assert last_anniversary(leap, dt.date(2028, 3, 1)) == dt.date(2028, 2, 29)
 
 
 # --- check-ins ----------------------------------------------------------------------
