@@ -327,40 +327,45 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
     """Accounts (customer and currency) chased within the year, with nothing left open,
     whose chased invoices were paid (not written off) within the last month."""
     since = as_of - dt.timedelta(days=THANKS_WINDOW_DAYS)
-    chased, left = Invoice.alias(), Invoice.alias()
+    chased, left, paid = Invoice.alias(), Invoice.alias(), Invoice.alias()
     still_open = left.select(left.id).where(
         (left.customer == chased.customer) & (left.currency == chased.currency)
         & (left.open_minor > 0) & left.status.in_(_IN_THE_CHASE))
+    paid_on = (Allocation.select(pw.fn.MAX(Allocation.allocated_on))
+               .join(paid, on=(Allocation.invoice == paid.id))
+               .where((paid.customer == chased.customer) & (paid.currency == chased.currency)
+                      & ~Allocation.voided))
     # Contacts are numbered as they are made: the highest is the latest chase.
     accounts = list(
         StageExecution.select(chased.customer, chased.currency,
-                              pw.fn.MAX(StageExecution.interaction))
+                              pw.fn.MAX(StageExecution.interaction), paid_on)
         .join(chased, on=(StageExecution.invoice == chased.id))
         .where(StageExecution.interaction.is_null(False)
                & (StageExecution.executed_on >= as_of - dt.timedelta(days=CHASE_LOOKBACK_DAYS)))
         .group_by(chased.customer, chased.currency)
-        .having(~pw.fn.EXISTS(still_open)).tuples())
-    if not accounts:
-        return []
-    contacts = [contact for _, _, contact in accounts]
-    chased_on = dict(Interaction.select(Interaction.id, Interaction.occurred_at)
-                     .where(Interaction.id.in_(contacts)).tuples())
-    not_all_paid = {contact for (contact,) in InteractionInvoice.select(
-        InteractionInvoice.interaction).join(Invoice)
-        .where(InteractionInvoice.interaction.in_(contacts)
-               & (Invoice.status != InvoiceStatus.PAID)).tuples()}
-    cleared = _paid_on({cid for cid, _, _ in accounts})
-    names = _names({cid for cid, _, _ in accounts})
+        .having(~pw.fn.EXISTS(still_open) & (paid_on >= since)).tuples())
+    chased_on: dict[int, dt.datetime] = {}
+    not_all_paid: set[int] = set()
+    contacts = sorted(contact for _, _, contact, _ in accounts)
+    for start in range(0, len(contacts), 500):  # SQLite's limit on bound values
+        block = contacts[start:start + 500]
+        chased_on.update((contact, _as_datetime(at)) for contact, at in Interaction.select(
+            Interaction.id, Interaction.occurred_at).where(Interaction.id.in_(block)).tuples())
+        not_all_paid.update(contact for (contact,) in InteractionInvoice.select(
+            InteractionInvoice.interaction).join(Invoice)
+            .where(InteractionInvoice.interaction.in_(block)
+                   & (Invoice.status != InvoiceStatus.PAID)).tuples())
+    names = _names({cid for cid, _, _, _ in accounts})
     items = []
-    for customer_id, currency, contact in accounts:
-        paid = cleared.get((customer_id, currency))
-        if contact in not_all_paid or paid is None or not since <= paid <= as_of:
+    for customer_id, currency, contact, day in accounts:
+        cleared = _as_date(day)
+        if contact in not_all_paid or cleared > as_of:
             continue
         code, name = names[customer_id]
-        at = _as_datetime(chased_on[contact])
-        items.append(ThanksDue(PAID_UP, contact, customer_id, code, name, paid, currency, None,
-                               f"Paid up on {paid:%d %b %Y} after the reminder of "
-                               f"{at:%d %b %Y}", at.date()))
+        at = chased_on[contact]
+        items.append(ThanksDue(PAID_UP, contact, customer_id, code, name, cleared, currency,
+                               None, f"Paid up on {cleared:%d %b %Y} after the reminder of "
+                                     f"{at:%d %b %Y}", at.date()))
     return items
 
 
@@ -371,26 +376,22 @@ def _promises_kept(as_of: dt.date) -> list[ThanksDue]:
     unpaid = (PromiseInvoice.select(PromiseInvoice.id).join(Invoice)
               .where((PromiseInvoice.promise == Promise.id)
                      & (Invoice.status != InvoiceStatus.PAID)))
-    promises = list(
+    kept_on = (PromiseInvoice.select(pw.fn.MAX(Allocation.allocated_on))
+               .join(Allocation, on=(Allocation.invoice == PromiseInvoice.invoice))
+               .where((PromiseInvoice.promise == Promise.id) & ~Allocation.voided))
+    promises = (
         Promise.select(Promise.id, Promise.customer, Customer.code, Customer.name,
                        Promise.amount_minor, Promise.currency, Promise.promised_for,
-                       Promise.created_at)
+                       Promise.created_at, kept_on.alias("kept_on"))
         .join(Customer)
         .where((Promise.status == PromiseStatus.BROKEN)
                & (Promise.resolved_on >= as_of - dt.timedelta(days=CHASE_LOOKBACK_DAYS))
-               & ~pw.fn.EXISTS(unpaid)).tuples())
-    if not promises:
-        return []
-    kept_on = {promise: _as_date(day) for promise, day in (
-        PromiseInvoice.select(PromiseInvoice.promise, pw.fn.MAX(Allocation.allocated_on))
-        .join(Allocation, on=(Allocation.invoice == PromiseInvoice.invoice))
-        .where(PromiseInvoice.promise.in_([p[0] for p in promises]) & ~Allocation.voided)
-        .group_by(PromiseInvoice.promise).tuples())}
+               & ~pw.fn.EXISTS(unpaid) & (kept_on >= since)))
     items = []
     for (promise_id, customer_id, code, name, amount, currency, promised_for,
-         created_at) in promises:
-        kept = kept_on.get(promise_id)
-        if kept is None or not since <= kept <= as_of:
+         created_at, day) in promises.tuples():
+        kept = _as_date(day)
+        if kept > as_of:
             continue
         items.append(ThanksDue(
             PROMISE_KEPT, promise_id, customer_id, code, name, kept, currency, amount,
@@ -424,23 +425,8 @@ def _decided_customers(items: Sequence[ThanksDue], as_of: dt.date) -> set[int]:
     refs = {(t.kind, t.ref_id): t.customer_id for t in items}
     query = WorklistDecision.select(WorklistDecision.kind, WorklistDecision.ref_id).where(
         WorklistDecision.kind.in_(list(THANKS_KINDS))
-        & WorklistDecision.ref_id.in_([t.ref_id for t in items])
         & ((WorklistDecision.state != "snoozed") | (WorklistDecision.snoozed_until > as_of)))
     return {refs[key] for key in query.tuples() if key in refs}
-
-
-def _paid_on(customer_ids: Iterable[int]) -> dict[tuple[int, str], dt.date]:
-    """The last day money was allocated to each account's invoices."""
-    ids = sorted(customer_ids)
-    found: dict[tuple[int, str], dt.date] = {}
-    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
-        query = (Invoice.select(Invoice.customer, Invoice.currency,
-                                pw.fn.MAX(Allocation.allocated_on))
-                 .join(Allocation, on=(Allocation.invoice == Invoice.id))
-                 .where(Invoice.customer.in_(ids[start:start + 500]) & ~Allocation.voided)
-                 .group_by(Invoice.customer, Invoice.currency))
-        found.update(((cid, currency), _as_date(day)) for cid, currency, day in query.tuples())
-    return found
 
 
 def _names(customer_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
