@@ -19,7 +19,7 @@ from models import input_rules as rules
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
-from models.kinds import ContactKind, Direction, PromiseStatus
+from models.kinds import ContactKind, ContactPurpose, Direction, PromiseStatus
 from models.note_search import matching_notes
 from models.schema import (
     Allocation,
@@ -38,10 +38,15 @@ from models.schema import (
 # the customer; one that perhaps went (cut off mid-handover) is, so nobody is chased
 # twice for a message that may have reached them.
 _NOT_GONE = ("queued", "sending", "failed")
+# The contacts that chase a debt: the follow-up engine's gap since the last contact counts
+# only these, so a welcome, a thank-you or a check-in never holds a reminder back.
+CHASING = (ContactPurpose.CHASE, ContactPurpose.PLAN)
 
 
-def latest_contact(column: pw.Field, until: dt.datetime | None = None) -> pw.Select:
-    """The customer's latest contact's ``column``, up to ``until`` (one index seek).
+def latest_contact(column: pw.Field, until: dt.datetime | None = None, *,
+                   purposes: Sequence[ContactPurpose] | None = None) -> pw.Select:
+    """The customer's latest contact's ``column``, up to ``until`` (one index seek);
+    with ``purposes``, the latest contact made for one of them.
 
     A subquery on the outer query's customer row. An e-mail counts once it has gone.
     """
@@ -50,6 +55,8 @@ def latest_contact(column: pw.Field, until: dt.datetime | None = None) -> pw.Sel
     where = (Interaction.customer == Customer.id) & ~pw.fn.EXISTS(not_gone)
     if until is not None:
         where &= Interaction.occurred_at <= until
+    if purposes is not None:
+        where &= Interaction.purpose.in_(list(purposes))
     return (Interaction.select(column).where(where)
             .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1))
 
@@ -125,6 +132,9 @@ class ContactEntry:
     outcome: str = ""
     invoice_ids: tuple[int, ...] = ()
     follow_up_on: dt.date | None = None
+    # What it was for: chasing the debt, or the relationship (a welcome, a thank-you, a
+    # check-in), which never counts as a reminder.
+    purpose: ContactPurpose = ContactPurpose.CHASE
 
 
 @dataclass(frozen=True)
@@ -322,6 +332,9 @@ def check_contact(entry: ContactEntry, now: dt.datetime) -> None:
                                   f"{', '.join(ContactKind)}.")
     if entry.direction not in DIRECTIONS:
         raise LedgerError("direction", "Say who contacted whom.")
+    if entry.purpose not in tuple(ContactPurpose):
+        raise LedgerError("purpose", "Choose what the contact was for: chasing payment, a "
+                                     "payment plan, a welcome, a thank-you or a check-in.")
     if entry.occurred_at > now + CLOCK_SLACK:
         raise LedgerError("occurred_at", "The contact's time is in the future.")
     check_note(entry.summary, entry.outcome, entry.follow_up_on, entry.occurred_at.date())
@@ -334,7 +347,7 @@ def _checked(entry: ContactEntry, now: dt.datetime) -> dict[str, object]:
             "with_whom": rules.check_line(entry.with_whom, "with_whom", "who it was with",
                                           rules.NAME_LIMIT),
             "summary": rules.clean_text(entry.summary), "outcome": rules.clean_line(entry.outcome),
-            "follow_up_on": entry.follow_up_on}
+            "follow_up_on": entry.follow_up_on, "purpose": ContactPurpose(entry.purpose)}
 
 
 def _check_invoices(customer_id: int, invoice_ids: Sequence[int]) -> None:

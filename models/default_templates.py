@@ -11,6 +11,7 @@ the user then edits the whole text in the Templates area.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from models.kinds import Channel
 from models.language import LANGUAGES, SOURCE_LANGUAGE, catalogue, translated
@@ -22,6 +23,13 @@ CHANNELS = ("email", "letter")
 # The name the business sees; one name links a template's versions in each language.
 TEMPLATE_NAMES = {(tone, channel): f"{tone.capitalize()} {channel}"
                   for tone in TONES for channel in CHANNELS}
+# The letters and e-mails around the debt (models.relationship): a welcome setting out the
+# terms, a thank-you once an account is paid up. Written in the friendly tone.
+WELCOME, THANK_YOU = "welcome", "thank you"
+OCCASIONS = (WELCOME, THANK_YOU)
+RELATIONSHIP_TEMPLATE_NAMES = {(occasion, channel): f"{occasion.capitalize()} {channel}"
+                               for occasion in OCCASIONS for channel in CHANNELS}
+RELATIONSHIP_TONE = "friendly"
 
 
 def default_template(tone: str, channel: str, translate: Translate | None = None
@@ -231,26 +239,82 @@ def _sign_off(tone: str, _: Translate, email: bool) -> str:
             "{% if business_phone %}\n{{ business_phone }}\n{% endif %}\n")
 
 
-def seed_default_templates(kinds: tuple[tuple[str, str], ...] = tuple(TEMPLATE_NAMES)
+def relationship_template(occasion: str, channel: str, translate: Translate | None = None
+                          ) -> tuple[str, str]:
+    """The subject and text Duly starts with for a welcome ("welcome") or a thank-you
+    ("thank you") by ``channel``, in the language ``translate`` writes."""
+    _ = translate or _english
+    email = channel == Channel.EMAIL
+    if occasion == WELCOME:
+        subject, body = _("Welcome to {{ business_name }}: how our invoices work"), _welcome(
+            _, email)
+    else:
+        subject, body = _("Thank you from {{ business_name }}"), _thank_you(_, email)
+    return subject, body + _sign_off(RELATIONSHIP_TONE, _, email)
+
+
+def _welcome(_: Translate, email: bool) -> str:
+    questions = (_("If you have a question about an invoice or need a copy, just reply to "
+                   "this e-mail: we are always happy to help.") if email else
+                 _("If you have a question about an invoice or need a copy, just get in "
+                   "touch{% if business_phone %} on {{ business_phone }}{% endif %}: we are "
+                   "always happy to help."))
+    return (_dear(_)
+            + _("Thank you for choosing {{ business_name }}. We look forward to working "
+                "with you.")
+            + "\n\n"
+            + _("So that everything runs smoothly from the start, here is how our invoicing "
+                "works for your account {{ customer_code }}:")
+            + "\n\n{{ payment_terms }}\n{% if discount_terms %}\n{{ discount_terms }}\n"
+              "{% endif %}\n{% if late_payment_terms %}\n{{ late_payment_terms }}\n"
+              "{% endif %}\n\n{{ how_to_pay }}\n\n" + questions + "\n\n")
+
+
+def _thank_you(_: Translate, email: bool) -> str:
+    more = (_("If there is ever anything we can do for you, just reply to this e-mail.")
+            if email else
+            _("If there is ever anything we can do for you, just let us know."))
+    return (_dear(_) + "{% if thanks_for %}{{ thanks_for }}{% else %}"
+            + _("Thank you for your payment.") + "{% endif %} "
+            + _("We really appreciate it, and we look forward to continuing to work with "
+                "you.")
+            + "\n\n" + more + "\n\n")
+
+
+def seed_default_templates(kinds: tuple[tuple[str, str], ...] = tuple(TEMPLATE_NAMES),
+                           occasions: tuple[tuple[str, str], ...] = tuple(
+                               RELATIONSHIP_TEMPLATE_NAMES)
                            ) -> dict[tuple[str, str], LetterTemplate]:
-    """Create the default templates of ``kinds`` (tone, channel) in each language Duly
-    writes, where the store lacks them (by name, channel and language); returns the
-    English ones by (tone, channel), for the default follow-up stages."""
+    """Create the default templates of ``kinds`` (tone, channel) and ``occasions``
+    (occasion, channel) in each language Duly writes, where the store lacks them (by
+    name, channel and language); returns the English ones by (tone, channel), for the
+    default follow-up stages."""
     english: dict[tuple[str, str], LetterTemplate] = {}
     for language in (code for code in LANGUAGES if translated(code)):
         translate = catalogue(language).gettext
         for tone, channel in kinds:
-            name = TEMPLATE_NAMES[tone, channel]
-            row = LetterTemplate.get_or_none(
-                (LetterTemplate.name == name) & (LetterTemplate.channel == channel)
-                & (LetterTemplate.language == language))
-            if row is None:
-                subject, body = default_template(tone, channel, translate)
-                row = LetterTemplate.create(name=name, channel=channel, tone=tone,
-                                            language=language, subject=subject, body=body)
+            row = _seeded(TEMPLATE_NAMES[tone, channel], channel, tone, language,
+                          partial(default_template, tone, channel, translate))
             if language == SOURCE_LANGUAGE:
                 english[tone, channel] = row
+        for occasion, channel in occasions:
+            _seeded(RELATIONSHIP_TEMPLATE_NAMES[occasion, channel], channel, RELATIONSHIP_TONE,
+                    language, partial(relationship_template, occasion, channel, translate))
     return english
+
+
+def _seeded(name: str, channel: str, tone: str, language: str,
+            words: Callable[[], tuple[str, str]]) -> LetterTemplate:
+    """The template of that name, channel and language, created from ``words`` if the
+    store lacks it."""
+    row = LetterTemplate.get_or_none(
+        (LetterTemplate.name == name) & (LetterTemplate.channel == channel)
+        & (LetterTemplate.language == language))
+    if row is None:
+        subject, body = words()
+        row = LetterTemplate.create(name=name, channel=channel, tone=tone,
+                                    language=language, subject=subject, body=body)
+    return row
 
 
 def add_languages() -> None:
@@ -259,4 +323,11 @@ def add_languages() -> None:
     english = {(row.name, row.channel) for row in LetterTemplate.select().where(
         LetterTemplate.language == SOURCE_LANGUAGE)}
     kept = tuple(key for key, name in TEMPLATE_NAMES.items() if (name, key[1]) in english)
-    seed_default_templates(kinds=kept)
+    seed_default_templates(kinds=kept, occasions=tuple(
+        key for key, name in RELATIONSHIP_TEMPLATE_NAMES.items() if (name, key[1]) in english))
+
+
+def add_relationship_templates() -> None:
+    """Give a store made before Duly wrote welcomes and thank-yous their default
+    templates in every language (those it lacks)."""
+    seed_default_templates(kinds=())

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from models.audit import record_change
-from models.contacts import promised_since, refresh_contact_summary
+from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
 from models.db import insert_row, insert_rows, writing
 from models.errors import LedgerError
 from models.kinds import Channel, ContactKind, InvoiceStatus, PlanStatus, PromiseStatus
@@ -175,6 +175,7 @@ def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowU
     accounts = _accounts_with_stages_due(as_of, stages, customer_id)
     if not accounts:
         return FollowUpPlan((), ())
+    _count_only_chasing(accounts, stages, as_of)
     held = _held_invoices(as_of, customer_id)
     credit = _unallocated_credit(customer_id)
     minimums = dict(FollowUpPolicy.select(FollowUpPolicy.id,
@@ -626,6 +627,31 @@ def _invoice_held(candidate: _Candidate, held: dict[int, str]) -> str:
     if candidate.status == InvoiceStatus.WITH_AGENCY:
         return "with a collection agency"
     return held.get(candidate.invoice.id, "")
+
+
+def _count_only_chasing(accounts: list[_Account], stages: dict[int, list[Stage]],
+                        as_of: dt.date) -> None:
+    """Make each account's last contact its last *chasing* contact (a reminder, a call
+    about the debt, a plan's), so a welcome, a thank-you or a check-in never holds the
+    next reminder back. The customer row keeps the last contact of any kind; only
+    accounts contacted recently enough for a stage's gap to matter are read again, in
+    one query a block of customers."""
+    widest = {pid: max((s.min_days_since_contact for s in policy), default=0)
+              for pid, policy in stages.items()}
+    recent = {a.customer_id for a in accounts if a.last_contact_at is not None
+              and (as_of - a.last_contact_at.date()).days < widest.get(a.policy_id, 0)}
+    if not recent:
+        return
+    chasing: dict[int, dt.datetime | None] = {}
+    ids = sorted(recent)
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
+        query = Customer.select(Customer.id, latest_contact(
+            Interaction.occurred_at, purposes=CHASING).alias("at")).where(
+            Customer.id.in_(ids[start:start + 500]))
+        chasing.update((cid, _as_datetime(at)) for cid, at in query.tuples())
+    for account in accounts:
+        if account.customer_id in recent:
+            account.last_contact_at = chasing.get(account.customer_id)
 
 
 def _contact_gap(account: _Account, stage: Stage, as_of: dt.date) -> str:

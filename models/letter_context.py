@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import peewee as pw
 
@@ -18,17 +19,27 @@ from models.bank_accounts import payment_details, signatory
 from models.charges import open_charges_by_kind
 from models.company import business_details
 from models.customer_account import (
+    DEFAULT_NET_DAYS,
     InvoiceRow,
     customer_invoices,
     customer_record,
     invoices_among,
 )
 from models.errors import LedgerError
+from models.followup import default_policy_id, stages_by_policy
 from models.incentives import DiscountTerms, EarlyPayment, discount_terms, early_payment_on
-from models.kinds import ChargeKind, InvoiceStatus, LoyaltyWaiver, OfferKind
+from models.interest import (
+    EU_COMPENSATION_MINOR,
+    NATIONAL_LAWS,
+    STATUTORY_MARGIN,
+    UK_COMPENSATION_TIERS,
+    UK_COMPENSATION_TOP_MINOR,
+    default_credit_policy_id,
+)
+from models.kinds import ChargeKind, InvoiceStatus, LoyaltyWaiver, OfferKind, Regime
 from models.language import N_, Wording, wording
 from models.offers import offer_for_letter
-from models.schema import ContactPerson, Customer
+from models.schema import ContactPerson, CreditPolicy, Customer, PaymentTerms
 from models.steady import remember, steady_answer
 
 _CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: N_("interest"),
@@ -91,15 +102,23 @@ class LetterContext:
     loyalty_offer: str = ""
     loyalty_by: str = ""
     loyalty_waived: str = ""
+    payment_terms: str = ""
+    discount_terms: str = ""
+    late_payment_terms: str = ""
+    terms_summary: str = ""
+    how_to_pay: str = ""
+    thanks_for: str = ""
 
 
 def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], as_of: dt.date,
                    *, stage_name: str = "", next_step: str = "",
-                   next_step_on: dt.date | None = None, language: str = "") -> LetterContext:
+                   next_step_on: dt.date | None = None, language: str = "",
+                   thanks_for: str = "") -> LetterContext:
     """The merge fields of a letter about these invoices of a customer, as of ``as_of``,
     written in ``language`` (the template's; "" for the customer's).
 
-    ``next_step`` is what the business will do next, written to follow "we will".
+    ``next_step`` is what the business will do next, written to follow "we will";
+    ``thanks_for`` what a thank-you is for, in a sentence (models.relationship).
     Raises :class:`LedgerError` for a missing customer, an invoice not on its
     account, or invoices in more than one currency.
     """
@@ -117,6 +136,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     charges_minor = sum(charges.values())
     named = contact_name(customer_id)
     early = early_payment_on(_discount_terms(customer.payment_terms_id), rows, as_of)
+    terms = customer_terms(customer, currency, words)
     return LetterContext(
         letter_date=words.date(as_of),
         business_name=business.name, business_address=business.address,
@@ -139,7 +159,10 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         stage_name=stage_name.strip(), next_step=next_step.strip(),
         next_step_date=words.date(next_step_on) if next_step_on else "",
         **_early_payment_fields(early, words),
-        **_offer_fields(customer_id, currency, as_of, words))
+        **_offer_fields(customer_id, currency, as_of, words),
+        payment_terms=terms.payment_terms, discount_terms=terms.discount_terms,
+        late_payment_terms=terms.late_payment_terms, terms_summary=terms.summary,
+        how_to_pay=terms.how_to_pay, thanks_for=thanks_for.strip())
 
 
 def document_wording(language: str, country: str, business_country: str) -> Wording:
@@ -319,6 +342,11 @@ def _discount_terms(terms_id: int | None) -> DiscountTerms | None:
     return discount_terms(terms_id)
 
 
+@steady_answer
+def _payment_terms(terms_id: int) -> PaymentTerms | None:
+    return PaymentTerms.get_or_none(PaymentTerms.id == terms_id)
+
+
 def _charges_sentence(charges: dict[str, int], currency: str, words: Wording) -> str:
     if not charges:
         return ""
@@ -329,3 +357,164 @@ def _charges_sentence(charges: dict[str, int], currency: str, words: Wording) ->
              for k in kinds]
     return words.gettext("Late-payment charges of {total} are also due on these invoices: "
                          "{charges}.").format(total=total, charges=words.and_list(parts))
+
+
+# --- the terms, in the customer's words -----------------------------------------------
+
+_NET = N_("Our invoices are due for payment within {days} of the invoice date.")
+_ON_RECEIPT = N_("Our invoices are due for payment on receipt.")
+_DISCOUNT = N_("If you pay within {days} of the invoice date, you may deduct an "
+               "early-payment discount of {percent}.")
+_DISCOUNT_SAME_DAY = N_("If you pay on the invoice date, you may deduct an early-payment "
+                        "discount of {percent}.")
+_CONTRACTUAL = {
+    Regime.CONTRACTUAL_ANNUAL: (
+        N_("Late payments carry interest at {rate} a year from the day after the due date."),
+        N_("Late payments carry interest at {rate} a year once they are more than {days} "
+           "late.")),
+    Regime.CONTRACTUAL_MONTHLY: (
+        N_("Late payments carry interest at {rate} a month from the day after the due "
+           "date."),
+        N_("Late payments carry interest at {rate} a month once they are more than {days} "
+           "late.")),
+}
+# Each statutory regime's rule as a customer reads it; the points are models.interest's.
+_STATUTORY = {
+    Regime.UK_STATUTORY: (N_("Under the Late Payment of Commercial Debts (Interest) Act "
+                             "1998, late payments carry interest at {points} percentage "
+                             "points above the Bank of England base rate."), STATUTORY_MARGIN),
+    Regime.EU_STATUTORY: (N_("Under Directive 2011/7/EU on combating late payment, late "
+                             "payments carry interest at {points} percentage points above "
+                             "the central bank's reference rate."), STATUTORY_MARGIN),
+    Regime.DE_STATUTORY: (N_("Under § 288 of the German Civil Code (BGB), late payments "
+                             "carry interest at {points} percentage points above the base "
+                             "rate."), NATIONAL_LAWS[Regime.DE_STATUTORY].margin),
+    Regime.FR_STATUTORY: (N_("Under article L441-10 of the French Commercial Code, late "
+                             "payments carry interest at {points} percentage points above "
+                             "the European Central Bank's refinancing rate."),
+                          NATIONAL_LAWS[Regime.FR_STATUTORY].margin),
+}
+_COMPENSATION = N_("For each invoice paid late we may also claim fixed compensation for "
+                   "recovery costs of {amount}.")
+_COMPENSATION_UK = N_("For each invoice paid late we may also claim fixed compensation for "
+                      "recovery costs of {low} to {high}, depending on its amount.")
+_FEES = N_("Later reminders may carry a fee of up to {fee}.")
+_SUMMARY = N_("Our terms: {terms}.")
+# What parts the summary's terms, as the language writes a semicolon (Greek: "· ").
+_SUMMARY_SEPARATOR = N_("; ")
+_SUMMARY_NET = N_("payment within {days} of the invoice date")
+_SUMMARY_ON_RECEIPT = N_("payment on receipt")
+_SUMMARY_DISCOUNT = N_("{percent} discount for payment within {days}")
+_SUMMARY_DISCOUNT_SAME_DAY = N_("{percent} discount for payment on the invoice date")
+_SUMMARY_INTEREST = {Regime.CONTRACTUAL_ANNUAL: N_("interest on late payment at {rate} a year"),
+                     Regime.CONTRACTUAL_MONTHLY: N_("interest on late payment at {rate} a "
+                                                    "month")}
+_SUMMARY_STATUTORY = N_("statutory interest on late payment")
+_HOW_TO_PAY = N_("Please pay by bank transfer to the account below, quoting your account "
+                 "number {code}:")
+_HOW_TO_PAY_NO_ACCOUNT = N_("Please quote your account number {code} with each payment, so "
+                            "that we can match it quickly.")
+
+
+@dataclass(frozen=True)
+class TermsWords:
+    """A customer's terms of payment in sentences of their language: when invoices are
+    due, the early-payment discount, the interest, compensation and fees for lateness,
+    a one-line summary (for statements and reminders) and how to pay."""
+
+    payment_terms: str
+    discount_terms: str  # "" without a discount
+    late_payment_terms: str  # "" when lateness costs nothing
+    summary: str
+    how_to_pay: str
+
+
+def terms_for(customer_id: int, language: str = "") -> TermsWords:
+    """The customer's terms in words, in ``language`` ("" for theirs), for their currency."""
+    customer = customer_record(customer_id)
+    return customer_terms(customer, customer.currency, customer_wording(customer_id, language))
+
+
+def terms_summary(customer_id: int, language: str = "") -> str:
+    """One line of the customer's terms, e.g. "Our terms: payment within 30 days of the
+    invoice date; 2% discount for payment within 10 days." (for a statement's foot)."""
+    return terms_for(customer_id, language).summary
+
+
+def customer_terms(customer: Customer, currency: str, words: Wording) -> TermsWords:
+    """The terms of ``customer`` (their payment terms, credit policy and follow-up fees),
+    for documents in ``currency``, in ``words``."""
+    say = words.gettext
+    terms = _payment_terms(customer.payment_terms_id) if customer.payment_terms_id else None
+    net = terms.net_days if terms is not None else DEFAULT_NET_DAYS
+    percent = terms.discount_percent if terms is not None else None
+    within = terms.discount_days if terms is not None else None
+    summary = [say(_SUMMARY_NET).format(days=words.days(net)) if net
+               else say(_SUMMARY_ON_RECEIPT)]
+    discount = ""
+    if percent and within is not None:
+        shown = words.discount(Decimal(percent))
+        discount = (say(_DISCOUNT).format(days=words.days(within), percent=shown) if within
+                    else say(_DISCOUNT_SAME_DAY).format(percent=shown))
+        summary.append(say(_SUMMARY_DISCOUNT).format(percent=shown, days=words.days(within))
+                       if within else say(_SUMMARY_DISCOUNT_SAME_DAY).format(percent=shown))
+    policy = _credit_policy(customer.credit_policy_id or default_credit_policy_id())
+    late, short = _late_words(policy, currency, words)
+    fee = _largest_fee(customer.followup_policy_id or default_policy_id())
+    if fee:
+        late.append(say(_FEES).format(fee=words.money(fee, currency)))
+    if short:
+        summary.append(short)
+    account = payment_details(currency, words)
+    how = (say(_HOW_TO_PAY).format(code=customer.code) + "\n" + account if account
+           else say(_HOW_TO_PAY_NO_ACCOUNT).format(code=customer.code))
+    return TermsWords(
+        payment_terms=(say(_NET).format(days=words.days(net)) if net else say(_ON_RECEIPT)),
+        discount_terms=discount, late_payment_terms=" ".join(late),
+        summary=say(_SUMMARY).format(terms=say(_SUMMARY_SEPARATOR).join(summary)), how_to_pay=how)
+
+
+def _late_words(policy: CreditPolicy | None, currency: str,
+                words: Wording) -> tuple[list[str], str]:
+    """The sentences on interest and compensation under ``policy``, and the summary's
+    phrase ("" when nothing is charged)."""
+    say = words.gettext
+    regime = policy.regime if policy is not None else Regime.NONE
+    if policy is None or regime == Regime.NONE:
+        return [], ""
+    if regime in _CONTRACTUAL:
+        if policy.rate_percent is None:
+            return [], ""
+        rate = words.discount(Decimal(policy.rate_percent))
+        plain, with_grace = _CONTRACTUAL[regime]
+        sentence = (say(with_grace).format(rate=rate, days=words.days(policy.grace_days))
+                    if policy.grace_days > 0 else say(plain).format(rate=rate))
+        return [sentence], say(_SUMMARY_INTEREST[regime]).format(rate=rate)
+    if regime not in _STATUTORY:
+        return [], ""
+    rule, points = _STATUTORY[regime]
+    sentences = [say(rule).format(points=words.number(points))]
+    if policy.fixed_compensation:
+        sentences.append(_compensation_words(regime, words))
+    return sentences, say(_SUMMARY_STATUTORY)
+
+
+def _compensation_words(regime: str, words: Wording) -> str:
+    """The statutory fixed compensation per late invoice, in the currency the law sets."""
+    if regime == Regime.UK_STATUTORY:
+        return words.gettext(_COMPENSATION_UK).format(
+            low=words.money(UK_COMPENSATION_TIERS[0][1], "GBP"),
+            high=words.money(UK_COMPENSATION_TOP_MINOR, "GBP"))
+    law = NATIONAL_LAWS.get(regime)
+    amount = law.compensation_minor if law is not None else EU_COMPENSATION_MINOR
+    return words.gettext(_COMPENSATION).format(amount=words.money(amount, "EUR"))
+
+
+@steady_answer
+def _credit_policy(policy_id: int | None) -> CreditPolicy | None:
+    return CreditPolicy.get_or_none(CreditPolicy.id == policy_id) if policy_id else None
+
+
+def _largest_fee(policy_id: int | None) -> int:
+    """The largest fee a stage of the follow-up policy charges (0 for none)."""
+    return max((s.fee_minor for s in stages_by_policy().get(policy_id or 0, [])), default=0)

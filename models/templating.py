@@ -86,6 +86,18 @@ MERGE_FIELDS: dict[str, str] = {
                      "offer is open; empty otherwise",
     "loyalty_by": "The last day of the open loyalty offer",
     "loyalty_waived": "The fee or interest the open loyalty offer waives",
+    "payment_terms": "When your invoices are due, in a sentence: “Our invoices are due for "
+                     "payment within 30 days of the invoice date.”",
+    "discount_terms": "The early-payment discount of the customer's terms, in a sentence; "
+                      "empty when there is none",
+    "late_payment_terms": "The interest, compensation and fees late payment carries under the "
+                          "customer's credit policy, in sentences; empty when none",
+    "terms_summary": "The customer's terms in one line: “Our terms: payment within 30 days of "
+                     "the invoice date; …”",
+    "how_to_pay": "How to pay you: a sentence asking to quote the account number, with your "
+                  "bank account for the customer's currency",
+    "thanks_for": "What a thank-you is for, in a sentence (the account paid up, a promise "
+                  "kept, a payment plan completed); empty in other letters",
 }
 
 # The fields of each invoice inside the invoice loop.

@@ -37,6 +37,22 @@ from models.followup import (
 from models.kinds import Channel, ContactKind, InvoiceStatus, OutboxState, PromiseStatus
 from models.money import format_money
 from models.outbox import EMAIL_FAILED as OUTBOX_ITEM_KIND
+from models.relationship import (
+    CHECK_IN,
+    ON_TIME,
+    PAID_UP,
+    PLAN_COMPLETED,
+    PROMISE_KEPT,
+    RECURRING_KINDS,
+    RELATIONSHIP_KINDS,
+    check_ins_due,
+    customer_of,
+    on_time_thanks_due,
+    purpose_of,
+    record_done,
+    skip_until,
+    thanks_due,
+)
 from models.schema import (
     Customer,
     Interaction,
@@ -57,14 +73,20 @@ EMAIL_FAILED = OUTBOX_ITEM_KIND
 NOT_SENT = "E-mail not sent"
 PERHAPS_SENT = "E-mail perhaps sent"
 # Most pressing first.
-WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, FOLLOW_UP, PROMISE_DUE, STAGE_ACTION, NEW_OVERDUE)
+WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, FOLLOW_UP, PROMISE_DUE, STAGE_ACTION, NEW_OVERDUE,
+              PLAN_COMPLETED, PROMISE_KEPT, PAID_UP, CHECK_IN, ON_TIME)
 NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
 
 _NOUNS = {FOLLOW_UP: ("follow-up", "follow-ups"), PROMISE_DUE: ("promise due", "promises due"),
           PROMISE_BROKEN: ("broken promise", "broken promises"),
           NEW_OVERDUE: ("newly overdue account", "newly overdue accounts"),
           STAGE_ACTION: ("reminder due", "reminders due"),
-          EMAIL_FAILED: ("e-mail not sent", "e-mails not sent")}
+          EMAIL_FAILED: ("e-mail not sent", "e-mails not sent"),
+          PLAN_COMPLETED: ("thank-you for a completed plan", "thank-yous for completed plans"),
+          PROMISE_KEPT: ("thank-you for a promise kept", "thank-yous for promises kept"),
+          PAID_UP: ("thank-you for paying up", "thank-yous for paying up"),
+          CHECK_IN: ("check-in due", "check-ins due"),
+          ON_TIME: ("thank-you for paying on time", "thank-yous for paying on time")}
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,8 @@ def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[Wo
     stages = _stage_actions(as_of)
     items = (_follow_ups(as_of) + _promises(as_of, grace_days) + stages
              + _unchased(_new_overdue(as_of), stages) + _emails_not_sent(as_of))
+    items += _thank_yous(as_of)
+    items += _check_ins(as_of)
     hidden = _decided(as_of)
     items = [i for i in items if (i.kind, i.ref_id) not in hidden]
     items.sort(key=lambda i: (WORK_KINDS.index(i.kind), i.due_on, i.customer_name.casefold(),
@@ -121,8 +145,13 @@ def worklist_summary(items: Sequence[WorkItem]) -> str:
 
 
 def mark_done(kind: str, ref_id: int, *, on: dt.date, note: str = "") -> None:
-    """The item has been dealt with; a follow-up is marked complete on its contact."""
-    _decide(kind, ref_id, "done", on=on, reason=note.strip())
+    """The item has been dealt with; a follow-up is marked complete on its contact. A
+    check-in or a yearly thank-you done outside Duly is noted on the timeline, and the
+    next one counts from it."""
+    with writing():
+        if kind in RECURRING_KINDS:
+            record_done(kind, ref_id, on=on, note=note)
+        _decide(kind, ref_id, "done", on=on, reason=note.strip())
 
 
 def snooze(kind: str, ref_id: int, until: dt.date, *, on: dt.date) -> None:
@@ -133,16 +162,24 @@ def snooze(kind: str, ref_id: int, until: dt.date, *, on: dt.date) -> None:
 
 
 def dismiss(kind: str, ref_id: int, reason: str, *, on: dt.date) -> None:
-    """Take the item off the list for good, saying why."""
+    """Take the item off the list for good, saying why; a check-in or a yearly thank-you
+    is skipped this time, and the next one comes a cadence later."""
     if not reason.strip():
         raise LedgerError("reason", "Say why this needs no action.")
+    if kind in RECURRING_KINDS:
+        _decide(kind, ref_id, "snoozed", on=on, reason=reason.strip(),
+                until=skip_until(kind, ref_id, on))
+        return
     _decide(kind, ref_id, "dismissed", on=on, reason=reason.strip())
 
 
 def log_contact_for_item(kind: str, ref_id: int, entry: ContactEntry, *, on: dt.date,
                          now: dt.datetime | None = None,
                          promise: PromiseTerms | None = None) -> int:
-    """Log the contact made for a Today item and mark the item done, together."""
+    """Log the contact made for a Today item and mark the item done, together; for a
+    thank-you or a check-in, the contact is recorded as one (never as chasing)."""
+    if kind in RELATIONSHIP_KINDS:
+        entry = replace(entry, purpose=purpose_of(kind))
     with writing():
         customer_id = _customer_of(kind, ref_id)
         # Read before the contact: the contact itself would hold the reminder back.
@@ -225,6 +262,8 @@ def _complete_follow_up(contact_id: int, customer_id: int) -> None:
 
 
 def _customer_of(kind: str, ref_id: int) -> int:
+    if kind in RELATIONSHIP_KINDS:
+        return customer_of(kind, ref_id)
     model: type[pw.Model] = {FOLLOW_UP: Interaction, PROMISE_DUE: Promise,
                              PROMISE_BROKEN: Promise, NEW_OVERDUE: Invoice,
                              STAGE_ACTION: Invoice, EMAIL_FAILED: OutboxMessage}[kind]
@@ -389,6 +428,40 @@ def _new_overdue(as_of: dt.date) -> list[WorkItem]:
             f"Newly overdue: {format_money(total, currency)}",
             f"Invoice {number}{more} fell due on {first.isoformat()}", total, currency),
             as_of))
+    return items
+
+
+_THANKS_TITLES = {PAID_UP: "Say thank you: account paid up",
+                  PROMISE_KEPT: "Say thank you: promise kept",
+                  PLAN_COMPLETED: "Say thank you: payment plan completed",
+                  ON_TIME: "Say thank you: always pays on time"}
+
+
+def _thank_yous(as_of: dt.date) -> list[WorkItem]:
+    """Thank-yous to offer: accounts paid up after a chase, broken promises kept, plans
+    completed, and a yearly one to customers who always pay on time."""
+    items = []
+    for due in thanks_due(as_of) + on_time_thanks_due(as_of):
+        detail = due.detail + ("" if due.has_email else " — no e-mail address: a letter")
+        if due.loyalty_incentive:
+            detail += f"; your loyalty offer: {due.loyalty_incentive.lower()} waived"
+        items.append(_waiting(WorkItem(
+            due.kind, due.ref_id, due.customer_id, due.customer_code, due.customer_name,
+            due.due_on, 0, _THANKS_TITLES[due.kind], detail, due.amount_minor, due.currency),
+            as_of))
+    return items
+
+
+def _check_ins(as_of: dt.date) -> list[WorkItem]:
+    """Check-ins with good customers whose cadence has come round."""
+    items = []
+    for due in check_ins_due(as_of):
+        last = (f"last check-in {due.last_check_in:%d %b %Y}" if due.last_check_in
+                else "no check-in yet")
+        items.append(_waiting(WorkItem(
+            CHECK_IN, due.ref_id, due.customer_id, due.customer_code, due.customer_name,
+            due.due_on, 0, f"Check in with {due.customer_name}",
+            f"Every {due.cadence_days} days; {last}", None, ""), as_of))
     return items
 
 

@@ -36,6 +36,7 @@ from models.letter_context import customer_wording, letter_context
 from models.mail import recipients_of
 from models.outbox import queue_message
 from models.reference_rates import MissingRate
+from models.relationship import queue_automatic_thanks
 from models.templating import TemplateError, render_letter
 from reports.due_letters import print_recorded_letters, record_letter
 from reports.fonts import refusal_reason
@@ -50,6 +51,7 @@ class QueueResult:
     without_address: tuple[str, ...]  # customers with no usable e-mail address (a letter)
     skipped: tuple[tuple[str, str], ...]  # (customer name, reason), e.g. a template that fails
     without_interest: tuple[tuple[str, str], ...] = ()  # (customer name, the rate to add)
+    thanked: int = 0  # thank-yous queued by themselves (models.relationship, when chosen)
 
 
 def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
@@ -83,7 +85,10 @@ def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
                                                            f"{m.message}") for m in missing]
             if progress is not None:
                 progress(done, len(actions))
-    return QueueResult(queued, tuple(without), tuple(skipped), tuple(no_interest))
+        # The one home of the automatic thank-you: with the reminders due, each night.
+        thanks = queue_automatic_thanks(as_of, now=now)
+    return QueueResult(queued, tuple(without), (*skipped, *thanks.skipped), tuple(no_interest),
+                       len(thanks.queued))
 
 
 @dataclass(frozen=True)

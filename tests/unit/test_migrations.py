@@ -220,7 +220,7 @@ def test_a_v13_stores_bank_details_become_its_account_for_any_currency(tmp_path:
                                      'instr("body", ?) > 0', (_V14_OLD_SIGN_OFF,)).fetchone()[0]
         connection.execute("PRAGMA user_version = 13")
     connection.close()
-    assert shipped == 5 * 11  # every default e-mail, in every language
+    assert shipped == 7 * 11  # every default e-mail (a welcome, a thank-you), each language
 
     store = db.open_store(path)
     try:

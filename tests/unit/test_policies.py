@@ -459,6 +459,6 @@ def test_the_settings_area_reads_everything_at_once(empty_store: db.Store) -> No
     assert [p.name for p in settings.follow_up_policies] == ["Firm", "Gentle", "Standard"]
     assert settings.default_followup_policy_id == policy_id("Standard")
     assert settings.default_credit_policy_id is None
-    assert len(settings.templates) == 10
+    assert len(settings.templates) == 14  # the reminders, welcomes and thank-yous
     boe = [r for r in settings.reference_rates if r.series == "BOE_BASE"]
     assert boe[0].effective_from > boe[-1].effective_from  # newest first
