@@ -9,7 +9,7 @@ amount too wide for its column is set smaller rather than run into its neighbour
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
@@ -39,11 +39,11 @@ class _Row:
     size: float
     padding: float
     kind: str  # "heading", "body" or "total"
+    height: float = field(init=False)  # worked out once: a long table asks it often
 
-    @property
-    def height(self) -> float:
+    def __post_init__(self) -> None:
         lines = max((len(c) for c in self.cells), default=1) or 1
-        return lines * self.size * 1.2 + 2 * self.padding
+        object.__setattr__(self, "height", lines * self.size * 1.2 + 2 * self.padding)
 
 
 class PlainTable(Flowable):

@@ -35,7 +35,7 @@ from reports.due_letters import DueLettersResult, print_due_letters
 from reports.fonts import REGULAR, register_fonts
 from tests.benchmarks.common import BIG_TODAY, big_store, median
 
-RUNS = 3
+RUNS = 5
 NOW = dt.datetime.combine(BIG_TODAY, dt.time(9, 0))
 BODY = ("Dear Sir or Madam,<br/><br/>According to our records the invoices below are "
         "overdue. We would be grateful if you could arrange payment of the total shown "
