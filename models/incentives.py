@@ -24,7 +24,7 @@ record, which granted any discount themselves: they take no discount here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -54,7 +54,7 @@ class DiscountTerms:
     def earned_on(self, issue_date: dt.date, received_on: dt.date) -> bool:
         """Whether a payment received on ``received_on`` is in time for the discount
         (the last day counts)."""
-        return received_on <= self.last_day(issue_date)
+        return in_time(received_on, self.last_day(issue_date))
 
     def offered_on(self, issue_date: dt.date, document_date: dt.date) -> bool:
         """Whether a document dated ``document_date`` still offers the discount: only
@@ -140,11 +140,20 @@ def early_payment_on(terms: DiscountTerms | None, invoices: Iterable[OpenInvoice
         numbers=tuple(i.number for i in eligible), percent=terms.percent, days=terms.days)
 
 
-def discounts_on(customer_id: int, received_on: dt.date,
-                 invoices: Iterable[OpenInvoice]) -> dict[int, int]:
-    """The discount each of these invoices of the customer gives a payment received on
-    ``received_on`` (invoice id -> minor units; those without one left out): what
-    the payment dialog and the ledger plan an allocation with."""
+@dataclass(frozen=True)
+class DiscountWindow:
+    """An invoice's early-payment discount for a payment, and the last day a payment
+    earns it."""
+
+    discount_minor: int
+    last_day: dt.date
+
+
+def discount_windows(customer_id: int, invoices: Iterable[OpenInvoice]
+                     ) -> dict[int, DiscountWindow]:
+    """The discount each of these invoices of the customer can still give a payment
+    (invoice id -> its window; those without one left out), read once so a dialog can
+    ask :func:`discounts_within` for any day without the store."""
     terms = customer_discount_terms(customer_id)
     if terms is None:
         return {}
@@ -152,14 +161,35 @@ def discounts_on(customer_id: int, received_on: dt.date,
     taken = _discount_taken([i.id for i in invoices])
     found = {}
     for invoice in invoices:
-        if (invoice.id in taken or invoice.open_minor <= 0
-                or not terms.earned_on(invoice.issue_date, received_on)):
+        if invoice.id in taken or invoice.open_minor <= 0:
             continue
         discount = early_payment_discount(invoice.amount_minor, invoice.open_minor,
                                           terms.percent, invoice.currency)
         if 0 < discount < invoice.open_minor:
-            found[invoice.id] = discount
+            found[invoice.id] = DiscountWindow(discount, terms.last_day(invoice.issue_date))
     return found
+
+
+def discounts_within(windows: Mapping[int, DiscountWindow], received_on: dt.date
+                     ) -> dict[int, int]:
+    """The discount each invoice gives a payment received on ``received_on`` (the last
+    day counts)."""
+    return {invoice_id: window.discount_minor for invoice_id, window in windows.items()
+            if in_time(received_on, window.last_day)}
+
+
+def in_time(received_on: dt.date, last_day: dt.date) -> bool:
+    """Whether a payment received on ``received_on`` earns a discount whose last day is
+    ``last_day``: the last day counts."""
+    return received_on <= last_day
+
+
+def discounts_on(customer_id: int, received_on: dt.date,
+                 invoices: Iterable[OpenInvoice]) -> dict[int, int]:
+    """The discount each of these invoices of the customer gives a payment received on
+    ``received_on`` (invoice id -> minor units; those without one left out): what
+    the payment dialog and the ledger plan an allocation with."""
+    return discounts_within(discount_windows(customer_id, invoices), received_on)
 
 
 # --- the hook -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from models import db
 from models.customer_account import customer_invoices
+from models.incentives import discount_windows, discounts_within
 from models.ledger import (
     InvoiceDraft,
     add_invoice,
@@ -18,13 +19,17 @@ from models.ledger import (
     payable,
     record_payment,
 )
+from models.schema import Customer, PaymentTerms
 from tests.unit.ledger_helpers import TODAY, customer
 
 
 def preview(customer_id: int, amount_minor: int) -> dict[int, int]:
-    """What the payment dialog previews: the same rows and the same rule it uses."""
-    rows = payable(customer_invoices(customer_id, TODAY), "GBP")
-    return {row.id: part for row, part in oldest_first(rows, amount_minor)}
+    """What the payment dialog previews: the same rows, the same discount windows (read
+    with the account) and the same rule it uses."""
+    invoices = customer_invoices(customer_id, TODAY)
+    discounts = discounts_within(discount_windows(customer_id, invoices), TODAY)
+    rows = payable(invoices, "GBP")
+    return {row.id: part for row, part in oldest_first(rows, amount_minor, discounts)}
 
 
 def posted(customer_id: int, amount_minor: int) -> dict[int, int]:
@@ -81,6 +86,28 @@ def test_the_preview_equals_the_posting_for_any_invoices(
             dispute_invoice(invoice_id, "Not delivered")
     if paid_before:  # part paid already, so open amounts differ from invoiced ones
         posted(account, paid_before)
+
+    shown = preview(account, amount_minor)
+
+    assert shown == posted(account, amount_minor)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(min_value=1, max_value=900_00),  # amount
+                          st.integers(min_value=0, max_value=20)),  # issued, days ago
+                min_size=1, max_size=5),
+       st.integers(min_value=1, max_value=3_000_00))
+@pytest.mark.slow
+def test_the_preview_equals_the_posting_with_early_payment_discounts(
+        empty_store: db.Store, drafts: list[tuple[int, int]], amount_minor: int) -> None:
+    account = customer("Prompt Payers Ltd")
+    Customer.update(payment_terms=PaymentTerms.get(PaymentTerms.name == "2% 10, net 30")).where(
+        Customer.id == account).execute()
+    for n, (amount, issued_days) in enumerate(drafts):
+        issued = TODAY - dt.timedelta(days=issued_days)  # some in the 10-day window, some not
+        add(account, f"D-{account}-{n}", amount, due=issued + dt.timedelta(days=30),
+            issued=issued)
 
     shown = preview(account, amount_minor)
 

@@ -8,8 +8,8 @@ of them starts another, and the page reads the account again when one is posted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal
 from models.changes import Changes
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
 from models.errors import LedgerError
+from models.incentives import DiscountWindow
 from ui.common.form_writes import FormWrites
 
 
@@ -27,6 +28,8 @@ class AccountInHand:
     header: CustomerHeader
     invoices: Sequence[InvoiceRow]
     money_in: Sequence[MoneyInRow]
+    # Each open invoice's early-payment discount and its last day, for the payment dialog.
+    discounts: Mapping[int, DiscountWindow] = field(default_factory=dict)
 
 
 class AccountPosting(FormWrites):

@@ -36,6 +36,7 @@ from models.customer_account import (
 )
 from models.errors import LedgerError
 from models.followup import FollowUpStatus, customer_follow_up
+from models.incentives import DiscountWindow, discount_windows
 from models.kinds import ContactKind, InvoiceStatus
 from models.ledger import can_dispute, can_void, oldest_first, payable
 from models.timeline import TimelineEntry, customer_timeline
@@ -53,9 +54,10 @@ from ui.customers.statement_emailing import StatementEmailing
 
 LIST_WIDTH = 360
 
-# What reading an account brings: its header, invoices, money in, timeline, follow-up.
+# What reading an account brings: its header, invoices, money in, timeline, follow-up, and
+# each invoice's early-payment discount window.
 AccountRead = tuple[CustomerHeader, list[InvoiceRow], list[MoneyInRow], list[TimelineEntry],
-                    FollowUpStatus]
+                    FollowUpStatus, dict[int, DiscountWindow]]
 
 
 class CustomersPage(QWidget):
@@ -336,9 +338,11 @@ class CustomersPage(QWidget):
         as_of = self._today()
 
         def load(_progress: Progress) -> AccountRead:
-            return (customer_header(customer_id, as_of, today=as_of),
-                    customer_invoices(customer_id, as_of), customer_money_in(customer_id),
-                    customer_timeline(customer_id), customer_follow_up(customer_id, as_of))
+            invoices = customer_invoices(customer_id, as_of)
+            return (customer_header(customer_id, as_of, today=as_of), invoices,
+                    customer_money_in(customer_id), customer_timeline(customer_id),
+                    customer_follow_up(customer_id, as_of),
+                    discount_windows(customer_id, invoices))
 
         def failed(error: BaseException) -> bool:
             if isinstance(error, LedgerError):
@@ -356,8 +360,8 @@ class CustomersPage(QWidget):
     def _on_account_task_succeeded(self, customer_id: int, result: AccountRead) -> None:
         if customer_id != self._customer_id:
             return
-        header, invoices, money_in, timeline, follow_up = result
-        self._account = AccountInHand(header, invoices, money_in)
+        header, invoices, money_in, timeline, follow_up, discounts = result
+        self._account = AccountInHand(header, invoices, money_in, discounts)
         self.view.set_account(header, invoices, money_in)
         self.view.set_follow_up(follow_up)
         self.view.set_timeline(timeline)

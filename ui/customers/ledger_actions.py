@@ -83,7 +83,7 @@ class LedgerActions(QObject):
         PaymentDialog.ask(
             self._parent, lambda result: self._on_payment_dialog_finished(header, result),
             customer_name=header.name, currency=header.currency, invoices=account.invoices,
-            today=self._today(), entry=entry, error=error)
+            today=self._today(), entry=entry, error=error, discounts=account.discounts)
 
     def _on_payment_dialog_finished(self, header: CustomerHeader,
                                     entry: PaymentEntry | None) -> None:

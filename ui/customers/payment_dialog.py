@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.customer_account import InvoiceRow
+from models.incentives import DiscountWindow, discounts_within
 from models.ledger import (
     PAYMENT_METHODS,
     LedgerError,
@@ -56,20 +57,22 @@ class PaymentDialog(LedgerDialog):
     def ask(cls, parent: QWidget, done: Callable[[PaymentEntry | None], None], *,
             customer_name: str, currency: str, invoices: Sequence[InvoiceRow],
             today: dt.date, entry: PaymentEntry | None = None,
-            error: LedgerError | None = None) -> PaymentDialog:
+            error: LedgerError | None = None,
+            discounts: Mapping[int, DiscountWindow] | None = None) -> PaymentDialog:
         """Open the dialog; ``done`` later receives the payment, or None if cancelled.
 
         ``entry`` and ``error`` re-open it as the user left it, with the
         ledger's objection shown at its field.
         """
         dialog = cls(parent, customer_name=customer_name, currency=currency,
-                     invoices=invoices, today=today, entry=entry)
+                     invoices=invoices, today=today, entry=entry, discounts=discounts)
         dialog.open_for(done, lambda: dialog.accepted_entry, error)
         return dialog
 
     def __init__(self, parent: QWidget | None = None, *, customer_name: str, currency: str,
                  invoices: Sequence[InvoiceRow], today: dt.date,
-                 entry: PaymentEntry | None = None) -> None:
+                 entry: PaymentEntry | None = None,
+                 discounts: Mapping[int, DiscountWindow] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Record payment")
         self.setMinimumWidth(600)
@@ -77,6 +80,7 @@ class PaymentDialog(LedgerDialog):
         self._currency = currency
         self._today = today
         self._invoices = payable(invoices, currency)
+        self._windows = dict(discounts or {})
 
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("0.00")
@@ -90,7 +94,7 @@ class PaymentDialog(LedgerDialog):
         amount_layout.addWidget(QLabel(currency))
         amount_layout.addStretch(1)
 
-        self.date_edit = self._date_edit(today, lambda _text: self._errors.clear("date"))
+        self.date_edit = self._date_edit(today, self._on_date_edited)
 
         self.method_combo = QComboBox()
         for method in PAYMENT_METHODS:
@@ -302,9 +306,26 @@ class PaymentDialog(LedgerDialog):
                 continue
         return total
 
+    def _on_date_edited(self, _text: str) -> None:
+        self._errors.clear("date")
+        self._update_summary()  # the day received decides the early-payment discounts
+
+    def _discounts(self) -> dict[int, int]:
+        """The early-payment discount each invoice gives the payment, on the day typed."""
+        try:
+            received_on = parse_date(self.date_edit.text(), "date")
+        except LedgerError:
+            return {}
+        return discounts_within(self._windows, received_on)
+
     def _update_summary(self) -> None:
         amount = self._typed_amount()
-        preview = {row.id: part for row, part in oldest_first(self._invoices, amount or 0)}
+        discounts = self._discounts()
+        paid = oldest_first(self._invoices, amount or 0, discounts)
+        preview = {row.id: part for row, part in paid}
+        # What the ledger then credits: the discount of each invoice paid all but it.
+        credited = sum(discounts[row.id] for row, part in paid
+                       if row.id in discounts and part == row.open_minor - discounts[row.id])
         self.allocations.set_preview(preview)
         allocated = self._chosen_total() if self.allocations.choosing else sum(preview.values())
         def money(minor: int) -> str:
@@ -322,8 +343,10 @@ class PaymentDialog(LedgerDialog):
                                  f"the payment")
             self.summary.setStyleSheet(f"color: {ERROR};")
         else:
+            discount = ("" if self.allocations.choosing or not credited else
+                        f"    ·    Early-payment discount: {money(credited)}")
             self.summary.setText(f"Allocated: {money(allocated)}    ·    "
-                                 f"Left as credit: {money(left)}")
+                                 f"Left as credit: {money(left)}{discount}")
             self.summary.setStyleSheet("")
 
     def _fill(self, entry: PaymentEntry | None) -> None:

@@ -465,3 +465,23 @@ def test_an_invoice_date_may_be_typed_in_words(new_invoice, qtbot):
     assert new_invoice.accepted_draft is not None
     assert new_invoice.accepted_draft.issue_date == dt.date(2026, 12, 2)
     assert new_invoice.accepted_draft.due_date == dt.date(2026, 12, 16)
+
+
+def test_a_payment_in_the_discount_window_previews_the_discount_it_earns(qtbot):
+    from models.incentives import DiscountWindow
+
+    recent = invoice("INV-9", 9, 100_000, TODAY + dt.timedelta(days=20))  # 1,000.00 open
+    last_day = TODAY - dt.timedelta(days=5)
+    windows = {9: DiscountWindow(2_000, last_day)}  # 20.00 off if received by then
+    dialog = PaymentDialog(customer_name="Hughes Ltd", currency="GBP", invoices=[recent],
+                           today=TODAY, discounts=windows)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_amount(qtbot, dialog, "980")
+    # Received today, after the window: no discount, 20.00 is still to pay.
+    assert dialog.summary_text() == "Allocated: 980.00 GBP    ·    Left as credit: 0.00 GBP"
+    dialog.date_edit.clear()
+    qtbot.keyClicks(dialog.date_edit, last_day.isoformat())  # the last day counts
+    assert dialog.allocations.index(0, AllocationModel.PAY).data() == "980.00 GBP"
+    assert dialog.summary_text() == ("Allocated: 980.00 GBP    ·    Left as credit: 0.00 GBP"
+                                     "    ·    Early-payment discount: 20.00 GBP")
