@@ -456,12 +456,12 @@ class PlanDialog(LedgerDialog):
         for widget in (self.frequency_label, self.frequency_combo, self.first_label,
                        self.first_date):
             widget.setEnabled(regular)
-        if index == OWN_DATES and self.own_dates.rowCount() == 0 and self.preview is not None:
+        preview = self.preview
+        if index == OWN_DATES and self.own_dates.rowCount() == 0 and preview is not None:
             # Start from the schedule worked out so far, for the user to change.
-            for instalment in self.preview.instalments:
-                if not instalment.is_deposit:
-                    self.own_dates.add_row(instalment.due_date.isoformat(), amount_text(
-                        instalment.amount_minor, self.preview.currency))
+            self.own_dates.set_texts([
+                (i.due_date.isoformat(), amount_text(i.amount_minor, preview.currency))
+                for i in preview.instalments if not i.is_deposit])
         self.refresh()
 
     def _on_add_row_button_clicked(self) -> None:

@@ -158,6 +158,13 @@ class OwnDatesModel(QAbstractTableModel):
         """Each row's date and amount as typed."""
         return [(date, amount) for date, amount in self._rows]
 
+    def set_texts(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Start again from ``rows`` (date and amount as typed)."""
+        self.beginResetModel()
+        self._rows = [[date, amount] for date, amount in rows]
+        self.endResetModel()
+        self.edited.emit()
+
     def add_row(self, date: str = "", amount: str = "") -> int:
         """Add a row at the end; returns its position."""
         position = len(self._rows)

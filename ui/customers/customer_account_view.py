@@ -141,7 +141,7 @@ class CustomerAccountView(QWidget):
         # The active plan's actions, beside its flag.
         self.plan_button = QToolButton()
         self.plan_button.setObjectName("planActions")
-        self.plan_button.setText("Plan")
+        self.plan_button.setText("Manage Plan")
         self.plan_button.setToolTip("Renegotiate or cancel the plan, or print or e-mail its "
                                     "agreement")
         self.plan_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
