@@ -394,3 +394,18 @@ def test_the_window_builds_settings_only_when_shown_and_reads_them(open_window, 
                     timeout=LOAD_TIMEOUT_MS)
     assert window.page("settings").terms_model.rowCount() == 3
 
+
+
+def test_the_grace_on_plan_instalments_is_changed_in_the_defaults(page, make_page, qtbot):
+    from models.plans import DEFAULT_PLAN_GRACE_DAYS, plan_grace_days
+
+    page.show_section("defaults")
+    spin = page.defaults.grace_spin
+    assert spin.value() == DEFAULT_PLAN_GRACE_DAYS and spin.isEnabled()
+
+    with qtbot.waitSignal(page.loaded, timeout=LOAD_TIMEOUT_MS):
+        spin.setValue(10)
+
+    assert plan_grace_days() == 10
+    assert page.notice_text() == "Plan instalments' grace saved: 10 days."
+    assert make_page().defaults.grace_spin.value() == 10
