@@ -138,12 +138,12 @@ class CustomerAccountView(QWidget):
         chips_row = QHBoxLayout(self._chips_box)
         chips_row.setContentsMargins(0, 0, 0, 0)
         chips_row.addLayout(self._chips)
-        # The active plan's actions, beside its flag.
+        # The payment plan's actions, beside its flag (the account's bar is full at 1280).
         self.plan_button = QToolButton()
         self.plan_button.setObjectName("planActions")
-        self.plan_button.setText("Manage Plan")
-        self.plan_button.setToolTip("Renegotiate or cancel the plan, or print or e-mail its "
-                                    "agreement")
+        self.plan_button.setText("Payment Plan")
+        self.plan_button.setToolTip("Agree a payment plan; renegotiate or cancel the active "
+                                    "one, or print or e-mail its agreement")
         self.plan_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.plan_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.plan_button.setMenu(QMenu(self.plan_button))
@@ -273,10 +273,13 @@ class CustomerAccountView(QWidget):
         if self.header is not None:
             self._show_chips(self.header)
 
-    def set_plan_actions(self, actions: Sequence[QAction]) -> None:
-        """The actions on the active plan, offered from the button beside its flag."""
+    def set_plan_actions(self, agree: QAction, actions: Sequence[QAction]) -> None:
+        """The plan's actions, offered from the button beside the flags: ``agree``, then
+        the ``actions`` on the active plan."""
         menu = self.plan_button.menu()
         assert menu is not None
+        menu.addAction(agree)
+        menu.addSeparator()
         menu.addActions(list(actions))
 
     def set_follow_up(self, status: FollowUpStatus) -> None:
@@ -500,8 +503,8 @@ class CustomerAccountView(QWidget):
             chip.setToolTip(tip)
             chip.setObjectName(f"chip-{kind}")
             self._chips.addWidget(chip)
-        self.plan_button.setVisible(bool(self.plans))
-        self._chips_box.setVisible(bool(chips))
+        self.plan_button.show()
+        self._chips_box.show()
         if header.on_hold and header.hold_reason:
             reason = QLabel(header.hold_reason)
             reason.setTextFormat(Qt.TextFormat.PlainText)

@@ -275,8 +275,8 @@ class CustomersPage(QWidget):
             tip="E-mail this customer's open-item statement as a PDF to their billing contacts")
         self.agree_plan_action = page_action(
             self, "A&gree Payment Plan…", "Ctrl+Shift+A", self._on_agree_plan_action_triggered,
-            bar_text="Plan", tip="Agree a payment plan: what it covers, a deposit and the "
-                                 "schedule of instalments")
+            tip="Agree a payment plan: what it covers, a deposit and the schedule of "
+                "instalments")
         self.renegotiate_plan_action = page_action(
             self, "Re&negotiate Plan…", "Ctrl+Shift+G",
             self._on_renegotiate_plan_action_triggered,
@@ -337,12 +337,13 @@ class CustomersPage(QWidget):
         self.view.set_actions(
             [self.record_payment_action, self.add_credit_note_action,
              self.add_invoice_action, self.statement_action, self.email_statement_action,
-             self.agree_plan_action, self.edit_customer_action, self.hold_action],
+             self.edit_customer_action, self.hold_action],
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
             [self.log_contact_action, self.edit_note_action, self.open_attachment_action])
-        self.view.set_plan_actions([self.renegotiate_plan_action, self.cancel_plan_action,
-                                    self.print_agreement_action, self.email_agreement_action])
+        self.view.set_plan_actions(self.agree_plan_action, [
+            self.renegotiate_plan_action, self.cancel_plan_action,
+            self.print_agreement_action, self.email_agreement_action])
         self.view.selection_changed.connect(self._update_actions)
         self.view.note_edit_requested.connect(self._edit_note)
         self.view.allocate_credit_requested.connect(self.allocate_credit_action.trigger)
