@@ -162,6 +162,8 @@ class PlanDialog(LedgerDialog):
         self.candidates.checked_changed.connect(self.refresh)
         self.candidates_table = _small_table(self.candidates, "planCandidates",
                                              "Invoices and charges the plan covers")
+        # A few rows show; a long account scrolls, leaving room for the schedule's fields.
+        self.candidates_table.setMaximumHeight(170)
         header = self.candidates_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
@@ -210,7 +212,7 @@ class PlanDialog(LedgerDialog):
         self.own_dates_table.horizontalHeader().setStretchLastSection(True)
         self.own_dates_table.horizontalHeader().resizeSection(0, 150)
         self.own_dates_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.own_dates_table.setMinimumHeight(120)
+        self.own_dates_table.setMinimumHeight(150)
         self.add_row_button = QPushButton("Add &Row")
         self.add_row_button.setAutoDefault(False)
         self.add_row_button.setToolTip("Add an instalment at the end (Alt+R)")
@@ -229,7 +231,7 @@ class PlanDialog(LedgerDialog):
         self.notes_edit.setObjectName("planNotes")
         self.notes_edit.setPlaceholderText("How it was agreed, anything to remember")
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setFixedHeight(self.notes_edit.fontMetrics().lineSpacing() * 3 + 14)
+        self.notes_edit.setFixedHeight(self.notes_edit.fontMetrics().lineSpacing() * 2 + 14)
         self.notes_edit.textChanged.connect(self._on_notes_changed)
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("planReason")
@@ -268,6 +270,7 @@ class PlanDialog(LedgerDialog):
         covers.addWidget(errors.wrap("items", self.candidates_table))
 
         deposit_row = QHBoxLayout()
+        deposit_row.setSpacing(8)
         deposit_row.addWidget(errors.wrap("deposit", self.deposit_edit))
         on = QLabel("o&n")
         on.setBuddy(self.deposit_date)
@@ -293,8 +296,9 @@ class PlanDialog(LedgerDialog):
         for page in self.kind_pages:
             kind_layout.addWidget(page)
 
-        schedule_form = QFormLayout()
+        schedule_form = self.schedule_form = QFormLayout()
         schedule_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        schedule_form.setVerticalSpacing(4)
         deposit_label = QLabel("&Deposit:")
         deposit_label.setBuddy(self.deposit_edit)
         schedule_form.addRow(deposit_label, deposit_row)
@@ -302,14 +306,18 @@ class PlanDialog(LedgerDialog):
         schedule_form.addRow("", kind_box)
         self.frequency_label = QLabel("Fre&quency:")
         self.frequency_label.setBuddy(self.frequency_combo)
-        schedule_form.addRow(self.frequency_label,
-                             errors.wrap("frequency", self.frequency_combo, stretch=True))
+        frequency_row = QHBoxLayout()
+        frequency_row.addWidget(self.frequency_combo)
+        frequency_row.addStretch(1)
+        schedule_form.addRow(self.frequency_label, frequency_row)
         self.first_label = QLabel("F&irst instalment:")
         self.first_label.setBuddy(self.first_date)
         schedule_form.addRow(self.first_label, errors.wrap("first_on", self.first_date,
                                                            stretch=True))
         schedule_form.addRow("", self.freeze_check)
-        schedule_form.addRow("&Notes:", errors.wrap("notes", self.notes_edit))
+        notes_label = QLabel("&Notes:")
+        notes_label.setBuddy(self.notes_edit)
+        schedule_form.addRow(notes_label, self.notes_edit)
         if setup.replacing is not None:
             schedule_form.addRow("&Reason:", errors.wrap("reason", self.reason_edit))
 
@@ -323,8 +331,9 @@ class PlanDialog(LedgerDialog):
             replaced.setTextFormat(Qt.TextFormat.PlainText)
             replaced.setWordWrap(True)
             left.addWidget(replaced)
-        left.addLayout(covers, 1)
+        left.addLayout(covers)
         left.addLayout(schedule_form)
+        left.addStretch(1)
 
         preview_box = QGroupBox("Schedule")
         right = QVBoxLayout(preview_box)
@@ -340,7 +349,7 @@ class PlanDialog(LedgerDialog):
         layout.setContentsMargins(24, 20, 24, 18)
         layout.addWidget(heading)
         layout.addWidget(who)
-        layout.addSpacing(10)
+        layout.addSpacing(6)
         layout.addLayout(columns, 1)
         layout.addWidget(errors.general)
         layout.addSpacing(8)
@@ -422,8 +431,9 @@ class PlanDialog(LedgerDialog):
         preview, refusal = self.preview, self.refusal
         if preview is not None:
             self.schedule.set_schedule(preview.instalments, preview.currency)
-            text = (f"{preview.summary[:1].upper()}{preview.summary[1:]}: "
-                    f"{format_money(preview.total_minor, preview.currency)} in all.")
+            text = f"{preview.summary[:1].upper()}{preview.summary[1:]}"
+            text += (f" ({format_money(preview.total_minor, preview.currency)} in all)."
+                     if preview.frequency != PlanFrequency.CUSTOM else ".")
             if preview.stage_reached_name:
                 text += (f" If the plan is broken, follow-up resumes after "
                          f"“{preview.stage_reached_name}”.")
@@ -452,10 +462,10 @@ class PlanDialog(LedgerDialog):
     def _on_kind_combo_changed(self, index: int) -> None:
         for position, page in enumerate(self.kind_pages):
             page.setVisible(position == index)
+        # Own dates need no frequency or first date: their rows make room for the list.
         regular = index != OWN_DATES
-        for widget in (self.frequency_label, self.frequency_combo, self.first_label,
-                       self.first_date):
-            widget.setEnabled(regular)
+        for label in (self.frequency_label, self.first_label):
+            self.schedule_form.setRowVisible(label, regular)
         preview = self.preview
         if index == OWN_DATES and self.own_dates.rowCount() == 0 and preview is not None:
             # Start from the schedule worked out so far, for the user to change.
@@ -506,6 +516,6 @@ def _small_table(model: object, name: str, accessible: str) -> QTableView:
     table.setShowGrid(False)
     table.setWordWrap(False)
     table.verticalHeader().hide()
-    table.setMinimumHeight(150)
+    table.setMinimumHeight(120)
     return table
 
