@@ -156,7 +156,7 @@ def test_the_cycle_finder_sees_a_circle() -> None:
 
 # The areas of the navigation, and what every area may use: ui/common's widgets and
 # helpers, and ui/contacts, the contact log that is at hand wherever a customer is.
-AREA_PACKAGES = ("today", "accounts", "customers", "templates", "settings")
+AREA_PACKAGES = ("today", "accounts", "customers", "plans", "templates", "settings")
 SHARED_PACKAGES = ("common", "contacts", "importing")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -150,8 +150,9 @@ def flag_badges(flags: Sequence[AccountFlag], font: QFont, pixel_ratio: float) -
     return pixmap
 
 
-def flag_tip(flag: AccountFlag, row: AccountRow) -> str:
-    """One sentence on what ``flag`` means for ``row``."""
+def flag_tip(flag: AccountFlag, row: AccountRow, plan: str = "") -> str:
+    """One sentence on what ``flag`` means for ``row`` (``plan``: how its payment plan
+    stands, "on plan: 3 of 6 paid, next 250.00 GBP on 15 Jan 2027")."""
     if flag is AccountFlag.ON_HOLD:
         return "On hold: reminders to this customer are paused."
     if flag is AccountFlag.DISPUTED:
@@ -160,6 +161,8 @@ def flag_tip(flag: AccountFlag, row: AccountRow) -> str:
     if flag is AccountFlag.AGENCY:
         return "With an agency: invoices have been referred to a collection agency."
     if flag is AccountFlag.PLAN:
+        if plan:
+            return f"Payment plan: {plan}."
         return "Payment plan: the customer is paying by agreed instalments."
     return "Promise to pay: the customer has promised a payment that is not yet due or kept."
 
@@ -236,12 +239,16 @@ class AccountsModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._late_colour = QColor(ERROR)
         self._badges: dict[int, QPixmap] = {}
+        self._plans: dict[tuple[int, str], str] = {}
 
     # --- contents -------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[AccountRow], as_of: dt.date | None = None) -> None:
-        """Show ``rows`` (figures as of ``as_of``), keeping the sort and the filter."""
+    def set_rows(self, rows: Sequence[AccountRow], as_of: dt.date | None = None,
+                 plans: Mapping[tuple[int, str], str] | None = None) -> None:
+        """Show ``rows`` (figures as of ``as_of``), keeping the sort and the filter;
+        ``plans`` says how each account's payment plan stands, by customer and currency."""
         self.beginResetModel()
+        self._plans = dict(plans or {})
         self._rows = list(rows)
         self._as_of = as_of
         self._keys = {}
@@ -506,7 +513,8 @@ class AccountsModel(QAbstractTableModel):
                 return f"Follow-up was due on {short_date(row.next_action_on)}: it is late"
             return f"Follow-up planned for {short_date(row.next_action_on)}"
         if column == COLUMN_FLAGS and self._flags[position]:
-            return "\n".join(flag_tip(flag, row) for flag in self._flags[position])
+            plan = self._plans.get((row.customer_id, row.currency), "")
+            return "\n".join(flag_tip(flag, row, plan) for flag in self._flags[position])
         return None
 
 

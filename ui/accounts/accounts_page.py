@@ -63,6 +63,7 @@ from models.changes import Change, changes
 from models.dates import short_date, weekday_date
 from models.money import format_money
 from models.overview import has_invoices
+from models.plans import plan_standings
 from ui.accounts.accounts_model import (
     COLUMN_CURRENCY,
     COLUMN_CUSTOMER,
@@ -280,9 +281,12 @@ class AccountsPage(QWidget):
         as_of, today = self.as_of(), self._today()
         include_all = self.show_all_box.isChecked()
 
-        def work(_progress: Progress) -> tuple[list[AccountRow], bool]:
+        def work(_progress: Progress) -> tuple[list[AccountRow], bool, dict[tuple[int, str],
+                                                                            str]]:
             rows = overdue_accounts(as_of, today=today, include_all=include_all)
-            return rows, not rows and not has_invoices()  # a new company: none yet
+            plans = {(p.customer_id, p.currency): p.summary
+                     for p in plan_standings(as_of, active_only=True)}
+            return rows, not rows and not has_invoices(), plans  # no invoices: a new company
 
         self._loading = True
         self._update_heading()
@@ -294,12 +298,13 @@ class AccountsPage(QWidget):
                         on_failure=self._on_load_task_failed)
 
     def _on_load_task_succeeded(self, as_of: dt.date, rows: list[AccountRow],
-                                no_invoices: bool = False) -> None:
+                                no_invoices: bool = False,
+                                plans: dict[tuple[int, str], str] | None = None) -> None:
         self._no_invoices = no_invoices
         self._loading = False
         self._loaded_once = True
         keep = self._current_account()
-        self.model.set_rows(rows, as_of)
+        self.model.set_rows(rows, as_of, plans)
         self._fill_currencies()
         if not self._widths_set and rows:
             self._size_columns()

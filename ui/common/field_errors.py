@@ -52,27 +52,29 @@ class FieldErrors:
             self._names[name] = field
         return container
 
-    def show_refusal(self, error: LedgerError) -> None:
-        """Show the store's objection: under each field it names, the cursor at the first."""
+    def show_refusal(self, error: LedgerError, *, focus: bool = True) -> None:
+        """Show the store's objection: under each field it names, the cursor at the first
+        (unless ``focus`` is False: a live check while the user types elsewhere)."""
         if isinstance(error, FieldProblems):
-            self.show_all(error.problems)
+            self.show_all(error.problems, focus=focus)
         else:
-            self.show(error.field, error.message)
+            self.show(error.field, error.message, focus=focus)
 
-    def show(self, field: str, message: str) -> None:
-        """Show ``message`` under ``field`` (or the general line) and put the cursor there."""
+    def show(self, field: str, message: str, *, focus: bool = True) -> None:
+        """Show ``message`` under ``field`` (or the general line) and, with ``focus``, put
+        the cursor there."""
         name = self._names.get(field)
         label = self._labels[name] if name is not None else self.general
         label.setText(message)
         label.show()
         fit_height(self._dialog)
-        if name is not None:
+        if name is not None and focus:
             self._focus[name].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_all(self, problems: Sequence[tuple[str, str]]) -> None:
+    def show_all(self, problems: Sequence[tuple[str, str]], *, focus: bool = True) -> None:
         """Show every problem under its field at once; the cursor goes to the first."""
         for field, message in reversed(problems):
-            self.show(field, message)
+            self.show(field, message, focus=focus)
 
     def text(self, field: str) -> str:
         """The error shown at ``field`` ("" if none); unknown fields read the general line."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QSizePolicy,
     QTableView,
     QTabWidget,
@@ -30,6 +31,7 @@ from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
 from models.followup import FollowUpStatus
 from models.kinds import Channel
 from models.money import format_amount, format_money
+from models.plans import PlanStanding
 from models.timeline import TIMELINE_FILTERS, TimelineEntry
 from ui.common.elided_label import ElidedLabel
 from ui.common.rows_model import AGENCY, ID_ROLE, RowsModel, format_day
@@ -101,6 +103,7 @@ class CustomerAccountView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.header: CustomerHeader | None = None
+        self.plans: tuple[PlanStanding, ...] = ()
         self._allocatable = False
 
         # A long name ends in "…", whole in its tooltip, rather than push the account aside.
@@ -135,6 +138,17 @@ class CustomerAccountView(QWidget):
         chips_row = QHBoxLayout(self._chips_box)
         chips_row.setContentsMargins(0, 0, 0, 0)
         chips_row.addLayout(self._chips)
+        # The payment plan's actions, beside its flag (the account's bar is full at 1280).
+        self.plan_button = QToolButton()
+        self.plan_button.setObjectName("planActions")
+        self.plan_button.setText("Payment Plan")
+        self.plan_button.setToolTip("Agree a payment plan; renegotiate or cancel the active "
+                                    "one, or print or e-mail its agreement")
+        self.plan_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.plan_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.plan_button.setMenu(QMenu(self.plan_button))
+        self.plan_button.hide()
+        chips_row.addWidget(self.plan_button)
         chips_row.addStretch(1)
         self._chips_box.hide()
 
@@ -251,6 +265,22 @@ class CustomerAccountView(QWidget):
         if payment is not None:
             _select(self.money_in_table, self.money_in, (payment.kind, payment.id))
         self.selection_changed.emit()
+
+    def set_plans(self, plans: Sequence[PlanStanding]) -> None:
+        """Show how the customer's active plans stand, each in a flag with its summary
+        ("On plan: 3 of 6 paid, next 250.00 GBP on 15 Jan 2027")."""
+        self.plans = tuple(plans)
+        if self.header is not None:
+            self._show_chips(self.header)
+
+    def set_plan_actions(self, agree: QAction, actions: Sequence[QAction]) -> None:
+        """The plan's actions, offered from the button beside the flags: ``agree``, then
+        the ``actions`` on the active plan."""
+        menu = self.plan_button.menu()
+        assert menu is not None
+        menu.addAction(agree)
+        menu.addSeparator()
+        menu.addActions(list(actions))
 
     def set_follow_up(self, status: FollowUpStatus) -> None:
         """Say where the customer stands in follow-up: due, held back (and why), next."""
@@ -449,7 +479,11 @@ class CustomerAccountView(QWidget):
                 chips.append(("dispute",
                               f"Disputed {format_money(balance.disputed_minor, balance.currency)}",
                               "Invoices in dispute are not chased until released."))
-        if header.has_plan:
+        for plan in self.plans:
+            chips.append(("plan", plan.summary[:1].upper() + plan.summary[1:],
+                          f"Payment plan agreed on {format_day(plan.agreed_on)}, paying by "
+                          f"instalments."))
+        if header.has_plan and not self.plans:
             chips.append(("plan", "Payment plan", "Paying by instalments under a plan."))
         if header.has_open_promise:
             chips.append(("promise", "Promised to pay",
@@ -469,7 +503,8 @@ class CustomerAccountView(QWidget):
             chip.setToolTip(tip)
             chip.setObjectName(f"chip-{kind}")
             self._chips.addWidget(chip)
-        self._chips_box.setVisible(bool(chips))
+        self.plan_button.show()
+        self._chips_box.show()
         if header.on_hold and header.hold_reason:
             reason = QLabel(header.hold_reason)
             reason.setTextFormat(Qt.TextFormat.PlainText)

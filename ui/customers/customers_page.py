@@ -39,8 +39,10 @@ from models.followup import FollowUpStatus, customer_follow_up
 from models.incentives import DiscountWindow, discount_windows
 from models.kinds import ContactKind, InvoiceStatus
 from models.ledger import can_dispute, can_void, oldest_first, payable
+from models.plans import PlanStanding, plan_standings
 from models.timeline import TimelineEntry, customer_timeline
 from ui.common.page_actions import page_action
+from ui.common.plan_actions import PlanActions
 from ui.common.tasks import Progress, TaskRunner
 from ui.contacts.contact_logging import ContactLogger
 from ui.customers.account_documents import AccountDocuments
@@ -54,10 +56,10 @@ from ui.customers.statement_emailing import StatementEmailing
 
 LIST_WIDTH = 360
 
-# What reading an account brings: its header, invoices, money in, timeline, follow-up, and
-# each invoice's early-payment discount window.
+# What reading an account brings: its header, invoices, money in, timeline, follow-up,
+# how its active payment plans stand, and each invoice's early-payment discount window.
 AccountRead = tuple[CustomerHeader, list[InvoiceRow], list[MoneyInRow], list[TimelineEntry],
-                    FollowUpStatus, dict[int, DiscountWindow]]
+                    FollowUpStatus, list[PlanStanding], dict[int, DiscountWindow]]
 
 
 class CustomersPage(QWidget):
@@ -90,6 +92,7 @@ class CustomersPage(QWidget):
         self._today = today
         self._customer_id: int | None = None
         self._account: AccountInHand | None = None
+        self._plans_shown: tuple[PlanStanding, ...] = ()
         self.contact_logger: ContactLogger | None = None
         """Where contacts are logged and corrected; see :meth:`set_contact_logger`."""
         self._select_after_load: int | None = None
@@ -149,6 +152,7 @@ class CustomersPage(QWidget):
         self.tasks.forget((self, "account"))
         self._customer_id = None
         self._account = None
+        self._plans_shown = ()
         self._select_after_load = None
         self.list_panel.clear()
         self.view.clear_notice()
@@ -172,6 +176,8 @@ class CustomersPage(QWidget):
         """
         return [self.add_customer_action, self.edit_customer_action, self.hold_action,
                 self.statement_action, self.email_statement_action, self.find_customer_action,
+                self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
+                self.print_agreement_action, self.email_agreement_action,
                 self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
@@ -184,7 +190,9 @@ class CustomersPage(QWidget):
                  self.allocate_credit_action, self.void_payment_action],
                 [self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
                  self.void_invoice_action],
-                [self.statement_action, self.email_statement_action]]
+                [self.statement_action, self.email_statement_action],
+                [self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
+                 self.print_agreement_action, self.email_agreement_action]]
 
     def contact_in_hand(self) -> tuple[int, None] | None:
         """The customer Log Contact is for: the one chosen in the list."""
@@ -194,6 +202,11 @@ class CustomersPage(QWidget):
     def current_customer_id(self) -> int | None:
         """The customer chosen in the list (their account may still be loading)."""
         return self._customer_id
+
+    @property
+    def active_plan(self) -> PlanStanding | None:
+        """The shown customer's active payment plan (in their own currency first), if any."""
+        return self._plans_shown[0] if self._plans_shown else None
 
     @property
     def header(self) -> CustomerHeader | None:
@@ -209,9 +222,10 @@ class CustomersPage(QWidget):
         self._editing = CustomerEditing(self, self.tasks, self._posting, lambda: self.header)
         self._documents = AccountDocuments(self, self.tasks, self._today, lambda: self.header)
         self._emailing = StatementEmailing(self, self.tasks, self._today, lambda: self.header)
+        self.plan_actions = PlanActions(self, self.tasks, self._today, self._posting)
 
     def _connect_helpers(self) -> None:
-        for helper in (self._ledger, self._editing, self._emailing):
+        for helper in (self._ledger, self._editing, self._emailing, self.plan_actions):
             helper.notice.connect(self.view.show_notice)
         for busy in (self._posting, self._emailing):
             busy.busy_changed.connect(self._update_actions)
@@ -222,6 +236,8 @@ class CustomersPage(QWidget):
         self._emailing.sent.connect(self.statement_emailed)
         self._emailing.settings_requested.connect(self.mail_settings_requested)
         self._emailing.print_requested.connect(self.statement_action.trigger)
+        self.plan_actions.changed.connect(self._on_posting_posted)
+        self.plan_actions.settings_requested.connect(self.mail_settings_requested)
 
     def _build_actions(self) -> None:
         self.record_payment_action = page_action(
@@ -258,6 +274,26 @@ class CustomersPage(QWidget):
             self, "E-&mail Statement…", "Ctrl+Shift+M", self._emailing.start,
             bar_text="E-mail",
             tip="E-mail this customer's open-item statement as a PDF to their billing contacts")
+        self.agree_plan_action = page_action(
+            self, "A&gree Payment Plan…", "Ctrl+Shift+A", self._on_agree_plan_action_triggered,
+            tip="Agree a payment plan: what it covers, a deposit and the schedule of "
+                "instalments")
+        self.renegotiate_plan_action = page_action(
+            self, "Re&negotiate Plan…", "Ctrl+Shift+G",
+            self._on_renegotiate_plan_action_triggered,
+            tip="Replace the active payment plan with a new one; the old stays on record")
+        self.cancel_plan_action = page_action(
+            self, "Cancel P&lan…", "Ctrl+Shift+X", self._on_cancel_plan_action_triggered,
+            tip="Call off the active payment plan, with a reason; its invoices are chased "
+                "again")
+        self.print_agreement_action = page_action(
+            self, "Print Plan Agreemen&t…", "Ctrl+Alt+P",
+            self._on_print_agreement_action_triggered,
+            tip="Show the active plan's agreement, ready to print or save")
+        self.email_agreement_action = page_action(
+            self, "E-mail Plan Agreement…", "Ctrl+Alt+M",
+            self._on_email_agreement_action_triggered,
+            tip="E-mail the active plan's agreement as a PDF to the billing contacts")
         self.edit_note_action = page_action(
             self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
             tip="Correct the selected contact's note, outcome or follow-up date")
@@ -306,6 +342,9 @@ class CustomersPage(QWidget):
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
             [self.log_contact_action, self.edit_note_action, self.open_attachment_action])
+        self.view.set_plan_actions(self.agree_plan_action, [
+            self.renegotiate_plan_action, self.cancel_plan_action,
+            self.print_agreement_action, self.email_agreement_action])
         self.view.selection_changed.connect(self._update_actions)
         self.view.note_edit_requested.connect(self._edit_note)
         self.view.allocate_credit_requested.connect(self.allocate_credit_action.trigger)
@@ -342,6 +381,7 @@ class CustomersPage(QWidget):
             return (customer_header(customer_id, as_of, today=as_of), invoices,
                     customer_money_in(customer_id), customer_timeline(customer_id),
                     customer_follow_up(customer_id, as_of),
+                    plan_standings(as_of, customer_id=customer_id, active_only=True),
                     discount_windows(customer_id, invoices))
 
         def failed(error: BaseException) -> bool:
@@ -349,6 +389,7 @@ class CustomersPage(QWidget):
                 # The customer is gone (another window, a restore): show the list again.
                 self._customer_id = None
                 self._account = None
+                self._plans_shown = ()
                 self.stack.setCurrentWidget(self.empty)
                 self._load_list()
                 return True
@@ -360,8 +401,11 @@ class CustomersPage(QWidget):
     def _on_account_task_succeeded(self, customer_id: int, result: AccountRead) -> None:
         if customer_id != self._customer_id:
             return
-        header, invoices, money_in, timeline, follow_up, discounts = result
+        header, invoices, money_in, timeline, follow_up, plans, discounts = result
         self._account = AccountInHand(header, invoices, money_in, discounts)
+        # The customer's own currency first: the plan the plan actions act on.
+        self._plans_shown = tuple(sorted(plans, key=lambda p: p.currency != header.currency))
+        self.view.set_plans(self._plans_shown)
         self.view.set_account(header, invoices, money_in)
         self.view.set_follow_up(follow_up)
         self.view.set_timeline(timeline)
@@ -427,6 +471,35 @@ class CustomersPage(QWidget):
         if entry.contact_id is not None:
             self._documents.open_attachment(header.name, entry.contact_id, entry.kind)
 
+    # --- actions: payment plans -------------------------------------------------
+
+    def _on_agree_plan_action_triggered(self) -> None:
+        header = self.header
+        if header is not None and self.agree_plan_action.isEnabled():
+            self.plan_actions.agree(header.id, header.name, header.currency)
+
+    def _on_renegotiate_plan_action_triggered(self) -> None:
+        plan = self.active_plan
+        if plan is not None and self.renegotiate_plan_action.isEnabled():
+            self.plan_actions.renegotiate(plan)
+
+    def _on_cancel_plan_action_triggered(self) -> None:
+        plan = self.active_plan
+        if plan is not None and self.cancel_plan_action.isEnabled():
+            self.plan_actions.cancel(plan)
+
+    def _on_print_agreement_action_triggered(self) -> None:
+        plan = self.active_plan
+        if plan is not None:
+            self.plan_actions.print_agreement(plan.plan_id, plan.customer_id,
+                                              plan.customer_name)
+
+    def _on_email_agreement_action_triggered(self) -> None:
+        plan = self.active_plan
+        if plan is not None and self.email_agreement_action.isEnabled():
+            self.plan_actions.email_agreement(plan.plan_id, plan.customer_id,
+                                              plan.customer_name)
+
     # --- actions: contacts ------------------------------------------------------
 
     def _on_log_contact_action_triggered(self) -> None:
@@ -486,6 +559,12 @@ class CustomersPage(QWidget):
                        self.add_invoice_action, self.edit_customer_action, self.hold_action):
             action.setEnabled(ready)
         self.add_customer_action.setEnabled(idle)
+        planned = header is not None and self.active_plan is not None
+        self.agree_plan_action.setEnabled(ready)
+        for action in (self.renegotiate_plan_action, self.cancel_plan_action):
+            action.setEnabled(ready and planned)
+        self.print_agreement_action.setEnabled(planned)
+        self.email_agreement_action.setEnabled(planned and not self.plan_actions.sending)
         self.statement_action.setEnabled(header is not None)
         self.email_statement_action.setEnabled(header is not None and not self._emailing.busy)
         self.hold_action.setText("Release &Hold" if header is not None and header.on_hold

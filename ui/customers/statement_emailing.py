@@ -24,8 +24,8 @@ from ui.common.tasks import Progress, TaskRunner
 
 if TYPE_CHECKING:
     from models.outbox import SendResult
+    from ui.common.email_dialog import ComposedEmail
     from ui.common.password_dialog import MailAccess
-    from ui.customers.email_dialog import ComposedEmail
 
 # What an e-mailed statement starts from: the settings, the recipients, subject and text.
 StatementMail = tuple[MailSettings | None, list[tuple[str, str]], str, str]
@@ -81,8 +81,8 @@ class StatementEmailing(QObject):
 
     def _on_draft_read(self, header: CustomerHeader, today: dt.date,
                        found: StatementMail) -> None:
+        from ui.common.email_dialog import EmailDialog, EmailDraft
         from ui.common.password_dialog import show_not_set_up
-        from ui.customers.email_dialog import EmailDialog, EmailDraft
 
         settings, to, subject, text = found
         if settings is None:

@@ -1,11 +1,14 @@
 """Settings → Defaults: the follow-up policy and late-payment charges of customers who
-have none of their own. A change is saved at once."""
+have none of their own, and the grace given on new payment plans' instalments. A change
+is saved at once."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
+from models.changes import Change, changes
+from models.plans import MAX_PLAN_GRACE_DAYS, set_plan_grace_days
 from models.policies import PolicySettings, set_default_policies
 from ui.common.style import mute
 from ui.settings.policy_writing import PolicyWriting
@@ -25,6 +28,13 @@ class DefaultsSection(SettingsSection):
         self.credit_combo.setMinimumContentsLength(24)
         for combo in (self.followup_combo, self.credit_combo):
             combo.currentIndexChanged.connect(self._on_combo_changed)
+        self.grace_spin = QSpinBox()
+        self.grace_spin.setObjectName("planGraceDays")
+        self.grace_spin.setRange(0, MAX_PLAN_GRACE_DAYS)
+        self.grace_spin.setSuffix(" days")
+        self.grace_spin.setKeyboardTracking(False)  # saved once typed, not at each digit
+        self.grace_spin.valueChanged.connect(self._on_grace_spin_changed)
+        self._grace_days: int | None = None
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -35,6 +45,10 @@ class DefaultsSection(SettingsSection):
         form.addRow("&Late-payment charges:", self.credit_combo)
         form.addRow("", _hint("For customers whose late charges are set to “Business "
                               "default”."))
+        form.addRow(_spacer())
+        form.addRow("&Grace for plan instalments:", self.grace_spin)
+        form.addRow("", _hint("An instalment paid this many days after its date still keeps "
+                              "the plan. New plans take it; plans agreed keep theirs."))
         holder = QWidget()
         holder.setLayout(form)
         lay_out_section(self, "Defaults", "What customers without a policy of their own are "
@@ -55,7 +69,16 @@ class DefaultsSection(SettingsSection):
             combo.setCurrentIndex(max(combo.findData(chosen), 0))
             combo.blockSignals(blocked)
 
+    def set_grace_days(self, days: int) -> None:
+        """Show the grace given on new plans' instalments, as read."""
+        self._grace_days = days
+        blocked = self.grace_spin.blockSignals(True)
+        self.grace_spin.setValue(days)
+        self.grace_spin.blockSignals(blocked)
+        self._update_actions()
+
     def _forget(self) -> None:
+        self._grace_days = None
         for combo in (self.followup_combo, self.credit_combo):
             blocked = combo.blockSignals(True)
             combo.clear()
@@ -65,6 +88,7 @@ class DefaultsSection(SettingsSection):
         ready = self._ready()
         self.followup_combo.setEnabled(ready and self.followup_combo.count() > 0)
         self.credit_combo.setEnabled(ready)
+        self.grace_spin.setEnabled(ready and self._grace_days is not None)
 
     @Slot(int)
     def _on_combo_changed(self, _index: int) -> None:
@@ -72,6 +96,15 @@ class DefaultsSection(SettingsSection):
         names = f"“{self.followup_combo.currentText()}” and “{self.credit_combo.currentText()}”"
         self._write(lambda: set_default_policies(followup, credit),
                     f"Defaults saved: {names}.")
+
+
+    @Slot(int)
+    def _on_grace_spin_changed(self, days: int) -> None:
+        if days == self._grace_days:
+            return
+        self._write(lambda: set_plan_grace_days(days),
+                    f"Plan instalments' grace saved: {days} day{'' if days == 1 else 's'}.",
+                    changed=changes(Change.POLICIES))
 
 
 def _hint(text: str) -> QLabel:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.changes import Change, changes
+from models.plans import plan_grace_days
 from models.policies import (
     CreditPolicyRow,
     FollowUpPolicyRow,
@@ -104,8 +105,8 @@ class SettingsPage(QWidget):
         self.mail_form.reload()
         self.imports.reload()
 
-        def work(_progress: Progress) -> PolicySettings:
-            return policy_settings()
+        def work(_progress: Progress) -> tuple[PolicySettings, int]:
+            return policy_settings(), plan_grace_days()
 
         self._tasks.run(work, on_success=self._on_load_task_succeeded, latest=(self, "load"))
 
@@ -171,8 +172,10 @@ class SettingsPage(QWidget):
 
     # --- reading and writing ---------------------------------------------------------
 
-    def _on_load_task_succeeded(self, settings: PolicySettings) -> None:
+    def _on_load_task_succeeded(self, read: tuple[PolicySettings, int]) -> None:
+        settings, grace_days = read
         self._settings = settings
+        self.defaults.set_grace_days(grace_days)
         for section in self._sections():
             section.show_settings(settings)
         self.loaded.emit()

@@ -363,3 +363,13 @@ def test_the_chosen_row_stays_chosen_through_a_sort_and_a_filter(qtbot, page):
 
     assert page.model.row_at(page.table.currentIndex().row()) == chosen
     assert page.table.selectionModel().isRowSelected(page.table.currentIndex().row())
+
+
+def test_an_account_on_a_plan_says_how_the_plan_stands(page):
+    khan = next(r for r in shown(page) if r.customer_id == 12)  # the demo's plan
+    position = shown(page).index(khan)
+
+    tip = page.model.data(page.model.index(position, COLUMN_FLAGS),
+                          Qt.ItemDataRole.ToolTipRole)
+
+    assert "Payment plan: on plan: 1 of 6 paid, next 163.44 GBP on 24 Nov 2026." in tip

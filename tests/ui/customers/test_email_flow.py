@@ -26,11 +26,11 @@ from reports.email_reminders import queue_statement_email
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
 from ui.common import password_dialog, tasks
+from ui.common.email_dialog import EmailDialog
 from ui.common.password_dialog import PasswordDialog
 from ui.common.pdf_preview import PdfPreviewDialog
 from ui.customers.customer_account_view import TIMELINE_TAB
 from ui.customers.customers_page import CustomersPage
-from ui.customers.email_dialog import EmailDialog
 from ui.customers.statement_dialog import StatementDialog
 from ui.today.today_page import TodayPage
 from ui.today.worklist_model import details_text, kind_text

@@ -387,10 +387,25 @@ def test_the_window_builds_settings_only_when_shown_and_reads_them(open_window, 
     qtbot.waitUntil(lambda: "today" in window._built)
     assert "settings" not in window._built
 
-    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
 
     assert window.current_area().key == "settings"
     qtbot.waitUntil(lambda: window.page("settings").settings() is not None,
                     timeout=LOAD_TIMEOUT_MS)
     assert window.page("settings").terms_model.rowCount() == 3
 
+
+
+def test_the_grace_on_plan_instalments_is_changed_in_the_defaults(page, make_page, qtbot):
+    from models.plans import DEFAULT_PLAN_GRACE_DAYS, plan_grace_days
+
+    page.show_section("defaults")
+    spin = page.defaults.grace_spin
+    assert spin.value() == DEFAULT_PLAN_GRACE_DAYS and spin.isEnabled()
+
+    with qtbot.waitSignal(page.loaded, timeout=LOAD_TIMEOUT_MS):
+        spin.setValue(10)
+
+    assert plan_grace_days() == 10
+    assert page.notice_text() == "Plan instalments' grace saved: 10 days."
+    assert make_page().defaults.grace_spin.value() == 10
