@@ -34,6 +34,8 @@ MUTED = HexColor("#666666")
 RULE = HexColor("#B0B0B0")
 SHADE = HexColor("#EEF1F4")
 ZEBRA = HexColor("#F7F8FA")
+# Points: the least an amount of a billion and more shrinks to, to fit its column.
+SMALLEST_AMOUNT_SIZE = 5.5
 
 # The language of a batch's PDF, whose documents may be in several: a document of its
 # own carries its customer's (DocumentRenderer.language_tag).

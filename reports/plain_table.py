@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
 from reports.fonts import BOLD, REGULAR, draw_text, needs_fallback, text_width
-from reports.page import INK, SHADE, ZEBRA, wrap_lines
+from reports.page import INK, SHADE, SMALLEST_AMOUNT_SIZE, ZEBRA, wrap_lines
 
 _SIDE = 6.0  # points of padding left and right of each cell, as reportlab's tables
-_SMALLEST = 5.5  # points: the least an amount shrinks to, to fit its column
 
 
 @dataclass(frozen=True)
@@ -32,13 +32,19 @@ class TableLook:
     body_padding: float = 1.8  # the same for the body's rows
 
 
+class _Kind(Enum):
+    HEADING = 1
+    BODY = 2
+    TOTAL = 3
+
+
 @dataclass(frozen=True)
 class _Row:
     cells: tuple[tuple[str, ...], ...]  # each cell's lines
     font: str
     size: float
     padding: float
-    kind: str  # "heading", "body" or "total"
+    kind: _Kind
     height: float = field(init=False)  # worked out once: a long table asks it often
 
     def __post_init__(self) -> None:
@@ -60,15 +66,15 @@ class PlainTable(Flowable):
         self.right_from, self.label_span = right_from, label_span
         look = look or TableLook()
         self.look = look
-        self.heading = self._row(heading, BOLD, look.heading_size, look.padding, "heading")
-        self.body = [self._row(r, REGULAR, look.body_size, look.body_padding, "body")
+        self.heading = self._row(heading, BOLD, look.heading_size, look.padding, _Kind.HEADING)
+        self.body = [self._row(r, REGULAR, look.body_size, look.body_padding, _Kind.BODY)
                      for r in body]
         self.totals = [self._total(r, look) for r in totals]
 
     # Laying out ---------------------------------------------------------------------
 
     def _row(self, cells: Sequence[str], font: str, size: float, padding: float,
-             kind: str) -> _Row:
+             kind: _Kind) -> _Row:
         lines = tuple(self._lines(text, font, size, self.widths[index], index)
                       for index, text in enumerate(cells))
         return _Row(lines, font, size, padding, kind)
@@ -78,7 +84,7 @@ class PlainTable(Flowable):
         rest = [self._lines(text, BOLD, look.total_size, self.widths[index], index)
                 for index, text in enumerate(cells[1:], self.label_span)]
         return _Row((label, *([()] * (self.label_span - 1)), *rest), BOLD, look.total_size,
-                    look.padding, "total")
+                    look.padding, _Kind.TOTAL)
 
     def _lines(self, text: str, font: str, size: float, width: float, column: int
                ) -> tuple[str, ...]:
@@ -133,12 +139,12 @@ class PlainTable(Flowable):
         for index, row in enumerate(self._rows()):
             bottom = top - row.height
             self._background(row, index, bottom)
-            if row.kind == "total":
+            if row.kind is _Kind.TOTAL:
                 canvas.setStrokeColor(INK)
                 canvas.setLineWidth(0.8)
                 canvas.line(0, top, self.width, top)
             self._text(text, row, top, bottom)
-            if row.kind == "heading":
+            if row.kind is _Kind.HEADING:
                 canvas.setStrokeColor(INK)
                 canvas.setLineWidth(0.6)
                 canvas.line(0, bottom, self.width, bottom)
@@ -147,8 +153,8 @@ class PlainTable(Flowable):
         canvas.restoreState()
 
     def _background(self, row: _Row, index: int, bottom: float) -> None:
-        shade = SHADE if row.kind == "heading" else (
-            ZEBRA if row.kind == "body" and index % 2 == 0 else None)
+        shade = SHADE if row.kind is _Kind.HEADING else (
+            ZEBRA if row.kind is _Kind.BODY and index % 2 == 0 else None)
         if shade is not None:
             self.canv.setFillColor(shade)
             self.canv.rect(0, bottom, self.width, row.height, stroke=0, fill=1)
@@ -158,11 +164,11 @@ class PlainTable(Flowable):
         x = 0.0
         for index, lines in enumerate(row.cells):
             width = (sum(self.widths[:self.label_span])
-                     if row.kind == "total" and index == 0 else self.widths[index])
+                     if row.kind is _Kind.TOTAL and index == 0 else self.widths[index])
             if lines and any(lines):
                 block = len(lines) * leading
                 # The heading sits on its rule; other rows are centred in their height.
-                block_top = (bottom + row.padding + block if row.kind == "heading"
+                block_top = (bottom + row.padding + block if row.kind is _Kind.HEADING
                              else bottom + (row.height + block) / 2)
                 baseline = block_top - (leading - row.size) / 2 - row.size
                 for line in lines:
@@ -179,7 +185,7 @@ class PlainTable(Flowable):
             room = width - 2 * _SIDE
             wide = text_width(line, row.font, size)
             if wide > room:
-                size = max(_SMALLEST, size * room / wide)
+                size = max(SMALLEST_AMOUNT_SIZE, size * room / wide)
                 wide = text_width(line, row.font, size)
             x += width - _SIDE - wide
         else:

@@ -63,6 +63,7 @@ from reports.page import (
     MUTED,
     RULE,
     SHADE,
+    SMALLEST_AMOUNT_SIZE,
     ZEBRA,
     Letterhead,
     PlainText,
@@ -391,7 +392,6 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
     return table
 
 
-_SMALLEST = 5.5  # points: the least an amount shrinks to, to fit its column
 
 
 def _fitting(rows: list[list[Any]], columns: Sequence[float], first_column: int,
@@ -406,7 +406,7 @@ def _fitting(rows: list[list[Any]], columns: Sequence[float], first_column: int,
         room = columns[index] - 6  # less the cell's padding, 3 pt each side
         if widest > room > 0:
             commands.append(("FONTSIZE", (index, first), (index, last),
-                             max(_SMALLEST, size * room / widest)))
+                             max(SMALLEST_AMOUNT_SIZE, size * room / widest)))
     return commands
 
 
