@@ -49,7 +49,7 @@ from models.reference_rates import MissingRate
 from models.steady import steady
 from models.template_store import letter_template_for
 from models.templating import TemplateError
-from reports.batch import PdfBatch
+from reports.batch import PdfBatch, collecting_rarely
 from reports.document import DocumentRenderer
 from reports.fonts import BOLD, REGULAR, UnprintableText, markup, refusal_reason, shortened
 from reports.letter import (
@@ -158,7 +158,7 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
         raise LedgerError("business", "Set up the business before printing letters.")
     placed = False
     try:
-        with writing(), steady():
+        with writing(), steady(), collecting_rarely():
             built, skipped = _record_letters(as_of, now, progress, cancelled)
             if not built:
                 return DueLettersResult(as_of, 0, 0, (), tuple(skipped), None)
@@ -404,7 +404,7 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
         raise LedgerError("letters", "There is no letter to print.")
     title = (f"Letter to {letters[0].customer_name}" if len(letters) == 1
              else f"{len(letters)} letters")
-    with whole_file(out) as partial, \
+    with collecting_rarely(), whole_file(out) as partial, \
             PdfBatch(partial, title=title, author=letters[0].sender.name,
                      pagesize=paper(letters[0].page_size)) as batch:
         for data in letters:

@@ -101,3 +101,29 @@ def test_a_plain_table_goes_over_with_its_heading_and_never_leaves_its_total_alo
     assert len(first.body) == 9 and [r.cells[0] for r in rest.body] == [("INV-9",)]
     assert rest.totals and rest.heading == table.heading
     assert table.split(300, 5) == []  # not even the heading and a row: all over
+
+
+def test_a_batch_collects_garbage_rarely_and_puts_the_threshold_back() -> None:
+    import gc
+    import threading
+
+    from reports.batch import collecting_rarely
+
+    before = gc.get_threshold()
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def another_batch() -> None:
+        with collecting_rarely():
+            inside.set()
+            leave.wait(10)
+
+    other = threading.Thread(target=another_batch)
+    with collecting_rarely():
+        assert gc.get_threshold()[0] > before[0]
+        other.start()
+        inside.wait(10)
+    assert gc.get_threshold()[0] > before[0]  # the other batch is still open
+    leave.set()
+    other.join(10)
+    assert gc.get_threshold() == before
