@@ -56,6 +56,7 @@ from ui.customers.no_customer_pane import NoCustomerPane
 from ui.customers.offer_actions import OfferActions
 from ui.customers.offer_models import offerable
 from ui.customers.statement_emailing import StatementEmailing
+from ui.customers.welcome_sending import WelcomeSending
 
 LIST_WIDTH = 360
 
@@ -183,7 +184,7 @@ class CustomersPage(QWidget):
                 self.statement_action, self.email_statement_action, self.find_customer_action,
                 self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
                 self.print_agreement_action, self.email_agreement_action,
-                self.make_offer_action, self.withdraw_offer_action,
+                self.make_offer_action, self.withdraw_offer_action, self.send_welcome_action,
                 self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
@@ -197,7 +198,7 @@ class CustomersPage(QWidget):
                 [self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
                  self.void_invoice_action],
                 [self.statement_action, self.email_statement_action],
-                [self.make_offer_action, self.withdraw_offer_action],
+                [self.make_offer_action, self.withdraw_offer_action, self.send_welcome_action],
                 [self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
                  self.print_agreement_action, self.email_agreement_action]]
 
@@ -231,10 +232,11 @@ class CustomersPage(QWidget):
         self._emailing = StatementEmailing(self, self.tasks, self._today, lambda: self.header)
         self.plan_actions = PlanActions(self, self.tasks, self._today, self._posting)
         self._offers = OfferActions(self, self._today, self._posting, lambda: self._account)
+        self.welcome = WelcomeSending(self, self.tasks, self._today, lambda: self.header)
 
     def _connect_helpers(self) -> None:
         for helper in (self._ledger, self._editing, self._emailing, self.plan_actions,
-                       self._offers):
+                       self._offers, self.welcome):
             helper.notice.connect(self.view.show_notice)
         for busy in (self._posting, self._emailing):
             busy.busy_changed.connect(self._update_actions)
@@ -246,6 +248,8 @@ class CustomersPage(QWidget):
         self._emailing.settings_requested.connect(self.mail_settings_requested)
         self._emailing.print_requested.connect(self.statement_action.trigger)
         self.plan_actions.changed.connect(self._on_posting_posted)
+        self.welcome.finished.connect(self._on_emailing_finished)
+        self.welcome.settings_requested.connect(self.mail_settings_requested)
         self.plan_actions.settings_requested.connect(self.mail_settings_requested)
 
     def _build_actions(self) -> None:
@@ -310,6 +314,10 @@ class CustomersPage(QWidget):
         self.withdraw_offer_action = page_action(
             self, "&Withdraw Offer…", "Ctrl+Alt+F", self._on_withdraw_offer_action_triggered,
             tip="Withdraw the selected open offer (or the only one), saying why")
+        self.send_welcome_action = page_action(
+            self, "Send &Welcome…", "Ctrl+Shift+W", self._on_send_welcome_action_triggered,
+            tip="Welcome the customer: their terms and how to pay, by e-mail (or a letter "
+                "to print when they have no e-mail address)")
         self.edit_note_action = page_action(
             self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
             tip="Correct the selected contact's note, outcome or follow-up date")
@@ -531,6 +539,10 @@ class CustomersPage(QWidget):
         open_offers = [o for o in self.view.offers_shown if o.status == OfferStatus.OPEN]
         return open_offers[0] if len(open_offers) == 1 else None
 
+    def _on_send_welcome_action_triggered(self) -> None:
+        if self.send_welcome_action.isEnabled():
+            self.welcome.start()
+
     def _on_make_offer_action_triggered(self) -> None:
         if self.make_offer_action.isEnabled():
             self._offers.make()
@@ -633,6 +645,7 @@ class CustomersPage(QWidget):
         self.withdraw_offer_action.setEnabled(
             ready and header is not None and self.offer_in_hand is not None)
 
+        self.send_welcome_action.setEnabled(header is not None and not self.welcome.busy)
         self.log_contact_action.setEnabled(header is not None)
         on_timeline = self.view.tabs.currentIndex() == TIMELINE_TAB
         entry = self.view.selected_timeline_entry() if header is not None else None
