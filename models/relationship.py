@@ -470,6 +470,11 @@ def set_check_in_days(customer_id: int, days: int | None) -> None:
                       after={"check_in_days": days})
 
 
+def check_in_days(customer_id: int) -> int | None:
+    """How often to check in with the customer, in days (None: never)."""
+    return customer_record(customer_id).check_in_days
+
+
 def check_ins_due(as_of: dt.date) -> list[CheckInDue]:
     """Customers with a check-in cadence whose next check-in has come: the cadence after
     their last check-in contact (after they became a customer, before any)."""

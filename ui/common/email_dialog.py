@@ -24,7 +24,8 @@ class EmailDraft:
     to: tuple[tuple[str, str], ...]  # (name, address)
     subject: str
     text: str
-    attachment_name: str
+    attachment_name: str  # "": the e-mail carries no PDF
+    note: str = ""  # something to check before sending (e.g. not in their language)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,14 @@ class EmailDialog(LedgerDialog):
         form.addRow("To:", self.to_label)
         form.addRow("&Subject:", self._errors.wrap("subject", self.subject_edit))
         form.addRow("&Text:", self._errors.wrap("text", self.text_edit))
-        form.addRow("Attached:", self.attachment_label)
+        if draft.attachment_name:
+            form.addRow("Attached:", self.attachment_label)
+        self.note_label = _plain(draft.note)
+        self.note_label.setObjectName("emailNote")
+        self.note_label.setWordWrap(True)
+        mute(self.note_label)
+        if draft.note:
+            form.addRow("", self.note_label)
         self.send_button = self._buttons("&Send")
         self._lay_out(title, f"To {draft.customer_name}. Check the text: it is sent as "
                              f"shown, and kept in the customer's contact log.", form)

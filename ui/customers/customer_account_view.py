@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 from models.accounts import bucket_labels
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
 from models.followup import FollowUpStatus
-from models.kinds import Channel
+from models.kinds import Channel, OfferKind, OfferStatus
 from models.money import format_amount, format_money
+from models.offers import OfferRow
 from models.plans import PlanStanding
 from models.timeline import TIMELINE_FILTERS, TimelineEntry
 from ui.common.elided_label import ElidedLabel
@@ -38,6 +39,7 @@ from ui.common.rows_model import AGENCY, ID_ROLE, RowsModel, format_day
 from ui.common.style import ACCENT, ERROR, WARNING, mute, scale_font
 from ui.customers.invoices_model import InvoicesModel
 from ui.customers.money_in_model import MoneyInModel
+from ui.customers.offer_models import OffersModel
 from ui.customers.timeline_model import TimelineModel
 
 _CHIP_STYLE = ("QLabel {{ color: {fg}; background: {bg}; border-radius: 9px; "
@@ -49,6 +51,7 @@ _CHIPS = {
     "plan": (ACCENT, "rgba(14, 124, 102, 0.14)"),
     "promise": (ACCENT, "rgba(14, 124, 102, 0.14)"),
     "broken": (WARNING, "rgba(224, 161, 0, 0.18)"),
+    "offer": (ACCENT, "rgba(14, 124, 102, 0.14)"),
 }
 
 
@@ -86,6 +89,7 @@ def contact_words(days: int | None) -> str:
 
 NAME_ROOM = 260  # pixels of a long name kept before the actions give way
 TIMELINE_TAB = 2
+OFFERS_TAB = 3
 
 class CustomerAccountView(QWidget):
     """The account's header (figures and flags) over tabs of invoices, money received and
@@ -104,6 +108,7 @@ class CustomerAccountView(QWidget):
         super().__init__(parent)
         self.header: CustomerHeader | None = None
         self.plans: tuple[PlanStanding, ...] = ()
+        self.offers_shown: tuple[OfferRow, ...] = ()
         self._allocatable = False
 
         # A long name ends in "…", whole in its tooltip, rather than push the account aside.
@@ -212,6 +217,13 @@ class CustomerAccountView(QWidget):
         self._invoice_buttons = QHBoxLayout()
         self._money_in_buttons = QHBoxLayout()
         self._build_timeline()
+        self.offers = OffersModel(self)
+        self.offers_table = _table(self.offers)
+        self.offers_table.setObjectName("offersTable")
+        self.offers_table.setAccessibleName("Offers")
+        self.offers_table.selectionModel().selectionChanged.connect(
+            self._on_table_selection_changed)
+        self._offer_buttons = QHBoxLayout()
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -219,6 +231,7 @@ class CustomerAccountView(QWidget):
         self.tabs.addTab(_tab(self._money_in_buttons, self.money_in_table),
                          "Payments && credit notes")
         self.tabs.addTab(_tab(self._timeline_buttons, self.timeline_table), "Timeline")
+        self.tabs.addTab(_tab(self._offer_buttons, self.offers_table), "Offers")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
@@ -273,6 +286,30 @@ class CustomerAccountView(QWidget):
         if self.header is not None:
             self._show_chips(self.header)
 
+    def set_offers(self, offers: Sequence[OfferRow]) -> None:
+        """Show the customer's offers on their tab (the selected one stays), and each open
+        one in a flag under the name ("Settlement offer: pay 800.00 GBP by 15 Jan 2027")."""
+        offer = self.selected_offer()
+        self.offers_shown = tuple(offers)
+        self.offers.set_rows(offers)
+        self.tabs.setTabText(OFFERS_TAB, f"Offers ({len(offers)})" if offers else "Offers")
+        self.offers_table.resizeColumnsToContents()
+        if offer is not None:
+            _select(self.offers_table, self.offers, offer.id)
+        if self.header is not None:
+            self._show_chips(self.header)
+        self.selection_changed.emit()
+
+    def selected_offer(self) -> OfferRow | None:
+        """The offer selected on the Offers tab, if any."""
+        row = _selected(self.offers_table, self.offers)
+        return row if isinstance(row, OfferRow) else None
+
+    def select_offer(self, offer_id: int) -> bool:
+        """Show the Offers tab with ``offer_id`` selected; False if it is not listed."""
+        self.tabs.setCurrentIndex(OFFERS_TAB)
+        return _select(self.offers_table, self.offers, offer_id)
+
     def set_plan_actions(self, agree: QAction, actions: Sequence[QAction]) -> None:
         """The plan's actions, offered from the button beside the flags: ``agree``, then
         the ``actions`` on the active plan."""
@@ -290,7 +327,8 @@ class CustomerAccountView(QWidget):
         self.follow_up_label.setVisible(bool(text))
 
     def set_actions(self, account: Sequence[QAction], invoice: Sequence[QAction],
-                    money_in: Sequence[QAction], timeline: Sequence[QAction] = ()) -> None:
+                    money_in: Sequence[QAction], timeline: Sequence[QAction] = (),
+                    offers: Sequence[QAction] = ()) -> None:
         """Show buttons for the account's actions, and each tab's own above its table.
 
         A tab's actions are also its table's context menu.
@@ -298,7 +336,8 @@ class CustomerAccountView(QWidget):
         self.account_bar.addActions(list(account))
         for row, actions in ((self._invoice_buttons, invoice),
                              (self._money_in_buttons, money_in),
-                             (self._timeline_buttons, timeline)):
+                             (self._timeline_buttons, timeline),
+                             (self._offer_buttons, offers)):
             for position, action in enumerate(actions):
                 button = QToolButton()
                 button.setDefaultAction(action)
@@ -306,8 +345,9 @@ class CustomerAccountView(QWidget):
                 row.insertWidget(position, button)
         self._invoice_buttons.addStretch(1)
         self._money_in_buttons.addStretch(1)
+        self._offer_buttons.addStretch(1)
         for table, actions in ((self.invoices_table, invoice), (self.money_in_table, money_in),
-                               (self.timeline_table, timeline)):
+                               (self.timeline_table, timeline), (self.offers_table, offers)):
             table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             table.addActions(list(actions))
 
@@ -492,6 +532,15 @@ class CustomerAccountView(QWidget):
             chips.append(("broken", _broken_words(header.promises_broken),
                           f"Promises to pay: {header.promises_kept} kept, "
                           f"{header.promises_broken} broken."))
+        for offer in self.offers_shown:
+            if offer.status == OfferStatus.OPEN:
+                chips.append(("offer", f"{OfferKind.word_for(offer.kind)}: pay "
+                                       f"{format_money(offer.pay_minor, offer.currency)} by "
+                                       f"{format_day(offer.pay_by)}",
+                              f"Made on {format_day(offer.offered_on)} about "
+                              f"{', '.join(offer.invoice_numbers)}; "
+                              f"{format_money(offer.waive_minor, offer.currency)} is waived "
+                              f"if paid by then."))
         if header.with_agency:
             chips.append(("agency", "With agency",
                           "Invoices were passed to a collection agency."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -31,13 +33,21 @@ LANGUAGES: tuple[tuple[str, str], ...] = (
 _DEFAULT = "Business default"
 
 
+@dataclass(frozen=True)
+class CustomerEntry:
+    """The customer's details as entered, and how often to check in (None: never)."""
+
+    draft: CustomerDraft
+    check_in_days: int | None
+
+
 class CustomerDialog(LedgerDialog):
     """A customer's details, terms and follow-up policy; errors shown at their field."""
 
     @classmethod
-    def ask(cls, parent: QWidget, done: Callable[[CustomerDraft | None], None], *,
+    def ask(cls, parent: QWidget, done: Callable[[CustomerEntry | None], None], *,
             choices: PickLists, draft: CustomerDraft | None = None, editing: bool = False,
-            country: str = "GB", currency: str = "GBP",
+            country: str = "GB", currency: str = "GBP", check_in_days: int | None = None,
             error: LedgerError | None = None) -> CustomerDialog:
         """Open the dialog; ``done`` later receives the details, or None if cancelled.
 
@@ -46,18 +56,20 @@ class CustomerDialog(LedgerDialog):
         the ledger's objection, shown at its field.
         """
         dialog = cls(parent, choices=choices, draft=draft, editing=editing, country=country,
-                     currency=currency)
-        dialog.open_for(done, lambda: dialog.accepted_draft, error)
+                     currency=currency, check_in_days=check_in_days)
+        dialog.open_for(done, lambda: dialog.accepted_entry, error)
         return dialog
 
     def __init__(self, parent: QWidget | None = None, *, choices: PickLists,
                  draft: CustomerDraft | None = None, editing: bool = False,
-                 country: str = "GB", currency: str = "GBP") -> None:
+                 country: str = "GB", currency: str = "GBP",
+                 check_in_days: int | None = None) -> None:
         super().__init__(parent)
         title = "Edit customer" if editing else "Add customer"
         self.setWindowTitle(title)
         self.setMinimumWidth(820)
         self.accepted_draft: CustomerDraft | None = None
+        self.accepted_entry: CustomerEntry | None = None
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. Fenwick Catering Ltd")
@@ -105,6 +117,13 @@ class CustomerDialog(LedgerDialog):
         self.terms_combo = _choice_combo(choices.payment_terms)
         self.credit_combo = _choice_combo(choices.credit_policies)
         self.followup_combo = _choice_combo(choices.followup_policies)
+        self.check_in_edit = QLineEdit("" if check_in_days is None else str(check_in_days))
+        self.check_in_edit.setObjectName("checkInDays")
+        self.check_in_edit.setPlaceholderText("never")
+        self.check_in_edit.setMaximumWidth(90)
+        self.check_in_edit.setToolTip("Duly reminds you on Today to get in touch, paid up "
+                                      "or not; leave it blank for never")
+        self.check_in_edit.textEdited.connect(lambda _text: self._errors.clear("check_in_days"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setPlaceholderText("Anything worth knowing before you call")
         self.notes_edit.setTabChangesFocus(True)
@@ -137,6 +156,16 @@ class CustomerDialog(LedgerDialog):
             "credit_policy_id", self.credit_combo, aliases=("credit_policy",)))
         how.addRow("&Follow-up:", self._errors.wrap(
             "followup_policy_id", self.followup_combo, aliases=("followup_policy",)))
+        check_in = QWidget()
+        check_in_row = QHBoxLayout(check_in)
+        check_in_row.setContentsMargins(0, 0, 0, 0)
+        check_in_row.addWidget(self.check_in_edit)
+        check_in_row.addWidget(QLabel("days"))
+        check_in_row.addStretch(1)
+        check_in_label = QLabel("Check &in every:")
+        check_in_label.setBuddy(self.check_in_edit)
+        how.addRow(check_in_label, self._errors.wrap("check_in_days", check_in,
+                                                     focus=self.check_in_edit))
         how.addRow("Note&s:", self._errors.wrap("notes", self.notes_edit))
 
         columns = QHBoxLayout()
@@ -178,7 +207,16 @@ class CustomerDialog(LedgerDialog):
             raise LedgerError("name", "Enter the customer's name.")
         if len(draft.currency) != 3:
             raise LedgerError("currency", "Choose the currency as a three-letter code, e.g. EUR.")
+        text = self.check_in_edit.text().strip()
+        days: int | None = None
+        if text:
+            try:
+                days = int(text)
+            except ValueError:
+                raise LedgerError("check_in_days", "Write how many days, e.g. 90, or leave it "
+                                                   "blank for never.") from None
         self.accepted_draft = draft
+        self.accepted_entry = CustomerEntry(draft, days)
 
     def _fill(self, draft: CustomerDraft) -> None:
         self.name_edit.setText(draft.name)

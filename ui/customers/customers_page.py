@@ -37,8 +37,9 @@ from models.customer_account import (
 from models.errors import LedgerError
 from models.followup import FollowUpStatus, customer_follow_up
 from models.incentives import DiscountWindow, discount_windows
-from models.kinds import ContactKind, InvoiceStatus
+from models.kinds import ContactKind, InvoiceStatus, OfferStatus
 from models.ledger import can_dispute, can_void, oldest_first, payable
+from models.offers import OfferRow, customer_offers
 from models.plans import PlanStanding, plan_standings
 from models.timeline import TimelineEntry, customer_timeline
 from ui.common.page_actions import page_action
@@ -47,19 +48,24 @@ from ui.common.tasks import Progress, TaskRunner
 from ui.contacts.contact_logging import ContactLogger
 from ui.customers.account_documents import AccountDocuments
 from ui.customers.account_posting import AccountInHand, AccountPosting
-from ui.customers.customer_account_view import TIMELINE_TAB, CustomerAccountView
+from ui.customers.customer_account_view import OFFERS_TAB, TIMELINE_TAB, CustomerAccountView
 from ui.customers.customer_editing import CustomerEditing
 from ui.customers.customer_list_panel import CustomerListPanel
 from ui.customers.ledger_actions import LedgerActions
 from ui.customers.no_customer_pane import NoCustomerPane
+from ui.customers.offer_actions import OfferActions
+from ui.customers.offer_models import offerable
 from ui.customers.statement_emailing import StatementEmailing
+from ui.customers.welcome_sending import WelcomeSending
 
 LIST_WIDTH = 360
 
 # What reading an account brings: its header, invoices, money in, timeline, follow-up,
-# how its active payment plans stand, and each invoice's early-payment discount window.
+# how its active payment plans stand, each invoice's early-payment discount window, and
+# the offers made to the customer.
 AccountRead = tuple[CustomerHeader, list[InvoiceRow], list[MoneyInRow], list[TimelineEntry],
-                    FollowUpStatus, list[PlanStanding], dict[int, DiscountWindow]]
+                    FollowUpStatus, list[PlanStanding], dict[int, DiscountWindow],
+                    list[OfferRow]]
 
 
 class CustomersPage(QWidget):
@@ -178,6 +184,7 @@ class CustomersPage(QWidget):
                 self.statement_action, self.email_statement_action, self.find_customer_action,
                 self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
                 self.print_agreement_action, self.email_agreement_action,
+                self.make_offer_action, self.withdraw_offer_action, self.send_welcome_action,
                 self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
@@ -191,6 +198,7 @@ class CustomersPage(QWidget):
                 [self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
                  self.void_invoice_action],
                 [self.statement_action, self.email_statement_action],
+                [self.make_offer_action, self.withdraw_offer_action, self.send_welcome_action],
                 [self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
                  self.print_agreement_action, self.email_agreement_action]]
 
@@ -223,9 +231,12 @@ class CustomersPage(QWidget):
         self._documents = AccountDocuments(self, self.tasks, self._today, lambda: self.header)
         self._emailing = StatementEmailing(self, self.tasks, self._today, lambda: self.header)
         self.plan_actions = PlanActions(self, self.tasks, self._today, self._posting)
+        self._offers = OfferActions(self, self._today, self._posting, lambda: self._account)
+        self.welcome = WelcomeSending(self, self.tasks, self._today, lambda: self.header)
 
     def _connect_helpers(self) -> None:
-        for helper in (self._ledger, self._editing, self._emailing, self.plan_actions):
+        for helper in (self._ledger, self._editing, self._emailing, self.plan_actions,
+                       self._offers, self.welcome):
             helper.notice.connect(self.view.show_notice)
         for busy in (self._posting, self._emailing):
             busy.busy_changed.connect(self._update_actions)
@@ -237,6 +248,8 @@ class CustomersPage(QWidget):
         self._emailing.settings_requested.connect(self.mail_settings_requested)
         self._emailing.print_requested.connect(self.statement_action.trigger)
         self.plan_actions.changed.connect(self._on_posting_posted)
+        self.welcome.finished.connect(self._on_emailing_finished)
+        self.welcome.settings_requested.connect(self.mail_settings_requested)
         self.plan_actions.settings_requested.connect(self.mail_settings_requested)
 
     def _build_actions(self) -> None:
@@ -294,6 +307,17 @@ class CustomersPage(QWidget):
             self, "E-mail Plan Agreement…", "Ctrl+Alt+M",
             self._on_email_agreement_action_triggered,
             tip="E-mail the active plan's agreement as a PDF to the billing contacts")
+        self.make_offer_action = page_action(
+            self, "Make an &Offer…", "Ctrl+Shift+F", self._on_make_offer_action_triggered,
+            tip="Offer the customer a settlement (pay part by a date, the rest is waived) or "
+                "a loyalty incentive (pay in full by a date, the fee or interest is waived)")
+        self.withdraw_offer_action = page_action(
+            self, "&Withdraw Offer…", "Ctrl+Alt+F", self._on_withdraw_offer_action_triggered,
+            tip="Withdraw the selected open offer (or the only one), saying why")
+        self.send_welcome_action = page_action(
+            self, "Send &Welcome…", "Ctrl+Shift+W", self._on_send_welcome_action_triggered,
+            tip="Welcome the customer: their terms and how to pay, by e-mail (or a letter "
+                "to print when they have no e-mail address)")
         self.edit_note_action = page_action(
             self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
             tip="Correct the selected contact's note, outcome or follow-up date")
@@ -341,7 +365,8 @@ class CustomersPage(QWidget):
              self.edit_customer_action, self.hold_action],
             [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
-            [self.log_contact_action, self.edit_note_action, self.open_attachment_action])
+            [self.log_contact_action, self.edit_note_action, self.open_attachment_action],
+            [self.make_offer_action, self.withdraw_offer_action])
         self.view.set_plan_actions(self.agree_plan_action, [
             self.renegotiate_plan_action, self.cancel_plan_action,
             self.print_agreement_action, self.email_agreement_action])
@@ -382,7 +407,8 @@ class CustomersPage(QWidget):
                     customer_money_in(customer_id), customer_timeline(customer_id),
                     customer_follow_up(customer_id, as_of),
                     plan_standings(as_of, customer_id=customer_id, active_only=True),
-                    discount_windows(customer_id, invoices))
+                    discount_windows(customer_id, invoices),
+                    customer_offers(customer_id, as_of))
 
         def failed(error: BaseException) -> bool:
             if isinstance(error, LedgerError):
@@ -401,7 +427,7 @@ class CustomersPage(QWidget):
     def _on_account_task_succeeded(self, customer_id: int, result: AccountRead) -> None:
         if customer_id != self._customer_id:
             return
-        header, invoices, money_in, timeline, follow_up, plans, discounts = result
+        header, invoices, money_in, timeline, follow_up, plans, discounts, offers = result
         self._account = AccountInHand(header, invoices, money_in, discounts)
         # The customer's own currency first: the plan the plan actions act on.
         self._plans_shown = tuple(sorted(plans, key=lambda p: p.currency != header.currency))
@@ -409,6 +435,7 @@ class CustomersPage(QWidget):
         self.view.set_account(header, invoices, money_in)
         self.view.set_follow_up(follow_up)
         self.view.set_timeline(timeline)
+        self.view.set_offers(offers)
         if self._select_after_load is not None:
             self.view.select_invoice(self._select_after_load)
             self._select_after_load = None
@@ -500,6 +527,30 @@ class CustomersPage(QWidget):
             self.plan_actions.email_agreement(plan.plan_id, plan.customer_id,
                                               plan.customer_name)
 
+    # --- actions: offers ------------------------------------------------------------
+
+    @property
+    def offer_in_hand(self) -> OfferRow | None:
+        """The open offer Withdraw acts on: the one selected on the Offers tab, or the
+        account's only open offer."""
+        selected = self.view.selected_offer()
+        if selected is not None and self.view.tabs.currentIndex() == OFFERS_TAB:
+            return selected if selected.status == OfferStatus.OPEN else None
+        open_offers = [o for o in self.view.offers_shown if o.status == OfferStatus.OPEN]
+        return open_offers[0] if len(open_offers) == 1 else None
+
+    def _on_send_welcome_action_triggered(self) -> None:
+        if self.send_welcome_action.isEnabled():
+            self.welcome.start()
+
+    def _on_make_offer_action_triggered(self) -> None:
+        if self.make_offer_action.isEnabled():
+            self._offers.make()
+
+    def _on_withdraw_offer_action_triggered(self) -> None:
+        if self.withdraw_offer_action.isEnabled():
+            self._offers.withdraw(self.offer_in_hand)
+
     # --- actions: contacts ------------------------------------------------------
 
     def _on_log_contact_action_triggered(self) -> None:
@@ -589,6 +640,12 @@ class CustomersPage(QWidget):
         self.allocate_credit_action.setEnabled(ready and credit and bool(payable_now))
         self.view.set_allocatable(credit and bool(payable_now))
 
+        self.make_offer_action.setEnabled(
+            ready and account is not None and bool(offerable(account.invoices)))
+        self.withdraw_offer_action.setEnabled(
+            ready and header is not None and self.offer_in_hand is not None)
+
+        self.send_welcome_action.setEnabled(header is not None and not self.welcome.busy)
         self.log_contact_action.setEnabled(header is not None)
         on_timeline = self.view.tabs.currentIndex() == TIMELINE_TAB
         entry = self.view.selected_timeline_entry() if header is not None else None

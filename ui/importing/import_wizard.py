@@ -60,6 +60,7 @@ from models.imports.sources import INVOICE_LIST_NEEDS, PRESETS, Field, Holds, Pr
 from models.imports.undo import can_undo, undo_import
 from models.imports.values import DateOrder, DecimalMark
 from models.money import format_amount
+from models.relationship import RelationshipBatch, imported_not_welcomed, welcome_by_email
 from reports.import_summary import found_by, import_summary
 from ui.common.list_table import list_table
 from ui.common.rows_model import Column, RowsModel
@@ -621,6 +622,11 @@ class DryRunPage(QWizardPage):
             plan.changes_nothing and not plan.missing)
 
 
+ImportDone = tuple[ImportResult, ReadSettings, bool, tuple[tuple[int, bool], ...]]
+"""What an import did, how its file was read, whether it can be undone, and the new
+customers who have had no welcome (each: whether they have an e-mail address)."""
+
+
 class DonePage(QWizardPage):
     """The import, with progress and Cancel, then what it did."""
 
@@ -637,7 +643,16 @@ class DonePage(QWizardPage):
                                     "never run")
         self.undo_button.hide()
         self.undo_button.clicked.connect(self._on_undo_button_clicked)
+        # New customers can be welcomed at once (their terms and how to pay).
+        self.welcome_button = QPushButton()
+        self.welcome_button.setObjectName("welcomeImported")
+        self.welcome_button.setToolTip("E-mail each new customer with an address the welcome "
+                                       "from the template in their language")
+        self.welcome_button.hide()
+        self.welcome_button.clicked.connect(self._on_welcome_button_clicked)
+        self._to_welcome: tuple[int, ...] = ()
         row = QHBoxLayout()
+        row.addWidget(self.welcome_button)
         row.addStretch(1)
         row.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
@@ -659,7 +674,7 @@ class DonePage(QWizardPage):
         self.summary.setPlainText("Importing…")
         self.completeChanged.emit()
 
-        def work(progress: Progress) -> tuple[ImportResult, ReadSettings, bool]:
+        def work(progress: Progress) -> ImportDone:
             looked = look(reading, currency)
             if looked.settings is None:
                 raise LedgerError("file", looked.problem)
@@ -670,7 +685,10 @@ class DonePage(QWizardPage):
             result = run_import(reading.path, looked.settings, missing=missing, today=today,
                                 separate=separate, start=start, progress=progress)
             undoable = result.batch_id is not None and not can_undo(result.batch_id)
-            return result, looked.settings, undoable
+            welcome = (tuple((c.customer_id, c.has_email)
+                             for c in imported_not_welcomed(result.batch_id))
+                       if result.batch_id is not None else ())
+            return result, looked.settings, undoable, welcome
 
         wizard.tasks.run(work, writes=True, cancellable=True, label="Importing…",
                          changes=changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY,
@@ -678,8 +696,14 @@ class DonePage(QWizardPage):
                          initiator=wizard, on_success=self._on_imported,
                          on_failure=self._on_failed, on_cancel=self._on_cancelled)
 
-    def _on_imported(self, answer: tuple[ImportResult, ReadSettings, bool]) -> None:
-        result, settings, undoable = answer
+    def _on_imported(self, answer: ImportDone) -> None:
+        result, settings, undoable, welcome = answer
+        self._to_welcome = tuple(customer_id for customer_id, _email in welcome)
+        count = sum(1 for _id, has_email in welcome if has_email)
+        self.welcome_button.setText(
+            f"Send a &welcome e-mail to the {count} new customer{'' if count == 1 else 's'}")
+        self.welcome_button.setEnabled(True)
+        self.welcome_button.setVisible(count > 0)
         self._undoable = result.batch_id if undoable else None
         self.undo_button.setVisible(undoable)
         self.setTitle("Imported" if result.batch_id is not None else "Nothing to import")
@@ -730,8 +754,41 @@ class DonePage(QWizardPage):
                                          Change.FOLLOW_UP, Change.POLICIES, Change.IMPORTS),
                          on_success=self._on_undone, on_failure=self._on_undo_failed)
 
+    def _on_welcome_button_clicked(self) -> None:
+        wizard = self.wizard()
+        ids = self._to_welcome
+        if not ids or not isinstance(wizard, ImportWizard):
+            return
+        today = wizard.today()
+        self.welcome_button.setEnabled(False)
+        wizard.tasks.run(lambda _progress: welcome_by_email(ids, today), writes=True,
+                         label="Welcoming the new customers…", initiator=wizard,
+                         changes=changes(Change.CONTACTS, Change.OUTBOX),
+                         on_success=self._on_welcomed, on_failure=self._on_welcome_failed)
+
+    def _on_welcomed(self, batch: RelationshipBatch) -> None:
+        self._to_welcome = ()
+        self.welcome_button.hide()
+        count = len(batch.queued)
+        lines = [f"\nWelcome e-mails: {count} in the outbox; they go with the next e-mails "
+                 f"sent (Today → Send Due E-mails)."]
+        if batch.without_address:
+            lines.append("No e-mail address (welcome them by letter from their account): "
+                         + ", ".join(batch.without_address) + ".")
+        lines.extend(f"Not welcomed: {name}: {reason}" for name, reason in batch.skipped)
+        self.summary.appendPlainText("\n".join(lines))
+
+    def _on_welcome_failed(self, error: BaseException) -> bool:
+        self.welcome_button.setEnabled(True)
+        if not isinstance(error, LedgerError):
+            return False
+        self.summary.appendPlainText(f"\n{error.message}")
+        return True
+
     def _on_undone(self, _result: object) -> None:
         self._undoable = None
+        self._to_welcome = ()
+        self.welcome_button.hide()
         self.setTitle("Import undone")
         self.undo_button.hide()
         self.summary.setPlainText("Undone: the store is as it was before the import.")

@@ -5,11 +5,12 @@ is saved at once."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from models.changes import Change, changes
 from models.plans import MAX_PLAN_GRACE_DAYS, set_plan_grace_days
 from models.policies import PolicySettings, set_default_policies
+from models.relationship import set_thank_you_automatically
 from ui.common.style import mute
 from ui.settings.policy_writing import PolicyWriting
 from ui.settings.settings_section import SettingsSection, lay_out_section
@@ -35,6 +36,11 @@ class DefaultsSection(SettingsSection):
         self.grace_spin.setKeyboardTracking(False)  # saved once typed, not at each digit
         self.grace_spin.valueChanged.connect(self._on_grace_spin_changed)
         self._grace_days: int | None = None
+        self.thanks_check = QCheckBox("Send &thank-you e-mails automatically when a chased "
+                                      "account is paid up")
+        self.thanks_check.setObjectName("thankYouAutomatically")
+        self.thanks_check.toggled.connect(self._on_thanks_check_toggled)
+        self._thanks: bool | None = None
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -49,6 +55,10 @@ class DefaultsSection(SettingsSection):
         form.addRow("&Grace for plan instalments:", self.grace_spin)
         form.addRow("", _hint("An instalment paid this many days after its date still keeps "
                               "the plan. New plans take it; plans agreed keep theirs."))
+        form.addRow(_spacer())
+        form.addRow("Thank-yous:", self.thanks_check)
+        form.addRow("", _hint("They go with the reminders due, in the customer's language. "
+                              "Left off, Today lists the thank-yous due for you to send."))
         holder = QWidget()
         holder.setLayout(form)
         lay_out_section(self, "Defaults", "What customers without a policy of their own are "
@@ -77,8 +87,17 @@ class DefaultsSection(SettingsSection):
         self.grace_spin.blockSignals(blocked)
         self._update_actions()
 
+    def set_thank_you_automatically(self, on: bool) -> None:
+        """Show whether thank-yous go out by themselves, as read."""
+        self._thanks = on
+        blocked = self.thanks_check.blockSignals(True)
+        self.thanks_check.setChecked(on)
+        self.thanks_check.blockSignals(blocked)
+        self._update_actions()
+
     def _forget(self) -> None:
         self._grace_days = None
+        self._thanks = None
         for combo in (self.followup_combo, self.credit_combo):
             blocked = combo.blockSignals(True)
             combo.clear()
@@ -89,6 +108,7 @@ class DefaultsSection(SettingsSection):
         self.followup_combo.setEnabled(ready and self.followup_combo.count() > 0)
         self.credit_combo.setEnabled(ready)
         self.grace_spin.setEnabled(ready and self._grace_days is not None)
+        self.thanks_check.setEnabled(ready and self._thanks is not None)
 
     @Slot(int)
     def _on_combo_changed(self, _index: int) -> None:
@@ -97,6 +117,14 @@ class DefaultsSection(SettingsSection):
         self._write(lambda: set_default_policies(followup, credit),
                     f"Defaults saved: {names}.")
 
+    @Slot(bool)
+    def _on_thanks_check_toggled(self, on: bool) -> None:
+        if on == self._thanks:
+            return
+        self._write(lambda: set_thank_you_automatically(on),
+                    "Thank-you e-mails are sent automatically." if on else
+                    "Thank-you e-mails wait on Today for you to send.",
+                    changed=changes(Change.POLICIES, Change.WORKLIST))
 
     @Slot(int)
     def _on_grace_spin_changed(self, days: int) -> None:

@@ -38,6 +38,7 @@ from models.policies import (
     policy_settings,
 )
 from models.reference_rates import ReferenceRateValue
+from models.relationship import thank_you_automatically
 from ui.common.style import ACCENT, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.settings.business_section import BusinessSection
@@ -105,8 +106,8 @@ class SettingsPage(QWidget):
         self.mail_form.reload()
         self.imports.reload()
 
-        def work(_progress: Progress) -> tuple[PolicySettings, int]:
-            return policy_settings(), plan_grace_days()
+        def work(_progress: Progress) -> tuple[PolicySettings, int, bool]:
+            return policy_settings(), plan_grace_days(), thank_you_automatically()
 
         self._tasks.run(work, on_success=self._on_load_task_succeeded, latest=(self, "load"))
 
@@ -172,10 +173,11 @@ class SettingsPage(QWidget):
 
     # --- reading and writing ---------------------------------------------------------
 
-    def _on_load_task_succeeded(self, read: tuple[PolicySettings, int]) -> None:
-        settings, grace_days = read
+    def _on_load_task_succeeded(self, read: tuple[PolicySettings, int, bool]) -> None:
+        settings, grace_days, thanks = read
         self._settings = settings
         self.defaults.set_grace_days(grace_days)
+        self.defaults.set_thank_you_automatically(thanks)
         for section in self._sections():
             section.show_settings(settings)
         self.loaded.emit()

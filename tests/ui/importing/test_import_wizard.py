@@ -296,3 +296,41 @@ def test_a_new_companys_empty_accounts_and_customers_offer_the_import(
     window.show_area("customers")
     customers = window.page("customers")
     qtbot.waitUntil(lambda: customers.empty.import_button.isVisible(), timeout=WAIT)
+
+
+def test_the_new_customers_an_import_brings_are_offered_a_welcome_e_mail(
+        open_window, company_file, qtbot, tmp_path) -> None:
+    from models.kinds import ContactPurpose
+    from models.schema import Interaction, OutboxMessage
+
+    path = write_csv(tmp_path / "Invoices.csv", XERO_INVOICE_HEADER, [
+        xero_line("Zoë Café", "INV-0001", "24/10/2026", "23/11/2026", "1,200.00", "0.00",
+                  "1,200.00", "1,200.00", currency="EUR", email="zoe@cafe.example"),
+        xero_line("Acme Ltd", "INV-0002", "01/11/2026", "01/12/2026", "500.00", "0.00",
+                  "500.00", "500.00", currency="EUR")])
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(path))
+    for _page in range(2):
+        go_next(wizard, qtbot)
+    dry_run = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Dry run" in dry_run.summary.toPlainText(), timeout=WAIT)
+    go_next(wizard, qtbot)
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: "Imported." in done.summary.toPlainText(), timeout=WAIT)
+
+    # Only Zoë Café has an address to e-mail.
+    assert done.welcome_button.isVisible()
+    assert done.welcome_button.text() == "Send a &welcome e-mail to the 1 new customer"
+    done.welcome_button.click()
+    qtbot.waitUntil(lambda: "Welcome e-mails: 1 in the outbox" in done.summary.toPlainText(),
+                    timeout=WAIT)
+    assert "Acme Ltd" in done.summary.toPlainText()  # no address: a letter
+    assert not done.welcome_button.isVisible()
+    wizard.accept()
+    window.close()
+    with opened(company_file):
+        zoe = Customer.get(Customer.name == "Zoë Café")
+        assert Interaction.select().where((Interaction.customer == zoe.id) & (
+            Interaction.purpose == ContactPurpose.WELCOME)).count() == 1
+        assert OutboxMessage.select().count() == 1

@@ -409,3 +409,21 @@ def test_the_grace_on_plan_instalments_is_changed_in_the_defaults(page, make_pag
     assert plan_grace_days() == 10
     assert page.notice_text() == "Plan instalments' grace saved: 10 days."
     assert make_page().defaults.grace_spin.value() == 10
+
+
+def test_thank_yous_are_sent_automatically_once_ticked_in_the_defaults(page, make_page, qtbot):
+    from models.relationship import thank_you_automatically
+
+    page.show_section("defaults")
+    check = page.defaults.thanks_check
+    assert not check.isChecked() and check.isEnabled()  # off unless chosen
+
+    with qtbot.waitSignal(page.loaded, timeout=LOAD_TIMEOUT_MS):
+        check.click()
+    assert thank_you_automatically()
+    assert page.notice_text() == "Thank-you e-mails are sent automatically."
+    assert make_page().defaults.thanks_check.isChecked()
+
+    with qtbot.waitSignal(page.loaded, timeout=LOAD_TIMEOUT_MS):
+        page.defaults.thanks_check.click()
+    assert not thank_you_automatically()
