@@ -49,6 +49,7 @@ from models.kinds import (
     PromiseStatus,
 )
 from models.language import N_, SOURCE_LANGUAGE, catalogue, language_name, translated
+from models.ledger import CustomerDraft, add_customer, update_customer
 from models.letter_context import customer_wording, letter_context
 from models.mail import recipients_of
 from models.outbox import queue_message
@@ -468,6 +469,27 @@ def set_check_in_days(customer_id: int, days: int | None) -> None:
         record_change("check-in cadence", "customer", customer_id,
                       before={"check_in_days": customer.check_in_days},
                       after={"check_in_days": days})
+
+
+def add_customer_checking_in(draft: CustomerDraft, days: int | None) -> int:
+    """Add the customer (``models.ledger.add_customer``) with their check-in cadence, in
+    one transaction: a cadence refused adds no customer either. Returns their id."""
+    with writing():
+        customer_id = add_customer(draft)
+        if days is not None:
+            set_check_in_days(customer_id, days)
+        return customer_id
+
+
+def update_customer_checking_in(customer_id: int, draft: CustomerDraft,
+                                days: int | None) -> None:
+    """Save the customer's details (``models.ledger.update_customer``) and cadence in one
+    transaction: a cadence refused leaves the details unsaved too. The cadence is
+    written (and audited) only when it changed."""
+    with writing():
+        update_customer(customer_id, draft)
+        if days != customer_record(customer_id).check_in_days:
+            set_check_in_days(customer_id, days)
 
 
 def check_in_days(customer_id: int) -> int | None:

@@ -14,18 +14,19 @@ from PySide6.QtWidgets import QWidget
 from models.changes import Change, changes
 from models.company import business_details
 from models.customer_account import CustomerHeader, customer_draft
-from models.db import writing
 from models.errors import LedgerError
 from models.ledger import (
     CustomerDraft,
     PickLists,
-    add_customer,
     pick_lists,
     put_on_hold,
     release_hold,
-    update_customer,
 )
-from models.relationship import check_in_days, set_check_in_days
+from models.relationship import (
+    add_customer_checking_in,
+    check_in_days,
+    update_customer_checking_in,
+)
 from ui.common.reason_dialog import ReasonDialog
 from ui.common.tasks import Progress, TaskRunner
 from ui.customers.account_posting import AccountPosting
@@ -55,7 +56,7 @@ class CustomerEditing(QObject):
         if self._posting.busy:
             return
         self._tasks.run(_load_customer_form(None),
-                        on_success=lambda form: self._ask_customer(None, *form[:4], None))
+                        on_success=lambda form: self._ask_customer(None, *form))
 
     def edit(self) -> None:
         """Read the customer shown as entered, then ask for their corrected details."""
@@ -63,8 +64,7 @@ class CustomerEditing(QObject):
         if header is None or self._posting.busy:
             return
         self._tasks.run(_load_customer_form(header.id),
-                        on_success=lambda form: self._ask_customer(
-                            header.id, *form[:4], form[4], saved_cadence=form[4]))
+                        on_success=lambda form: self._ask_customer(header.id, *form))
 
     def toggle_hold(self) -> None:
         """Release the customer shown from hold; or ask why and put them on hold."""
@@ -90,49 +90,36 @@ class CustomerEditing(QObject):
 
     def _ask_customer(self, customer_id: int | None, choices: PickLists,
                       draft: CustomerDraft | None, country: str, currency: str,
-                      cadence: int | None, error: LedgerError | None = None,
-                      saved_cadence: int | None = None) -> None:
+                      cadence: int | None, error: LedgerError | None = None) -> None:
         CustomerDialog.ask(
             self._parent, lambda result: self._on_customer_dialog_finished(
-                customer_id, choices, country, currency, saved_cadence, result),
+                customer_id, choices, country, currency, result),
             choices=choices, draft=draft, editing=customer_id is not None, country=country,
             currency=currency, check_in_days=cadence, error=error)
 
     def _on_customer_dialog_finished(self, customer_id: int | None, choices: PickLists,
-                                     country: str, currency: str, saved_cadence: int | None,
+                                     country: str, currency: str,
                                      entry: CustomerEntry | None) -> None:
         if entry is None:
             return
         draft, cadence = entry.draft, entry.check_in_days
 
         def refused(error: LedgerError) -> None:
-            self._ask_customer(customer_id, choices, draft, country, currency, cadence, error,
-                               saved_cadence)
+            self._ask_customer(customer_id, choices, draft, country, currency, cadence, error)
 
         if customer_id is not None:
-            def update() -> None:
-                # One transaction: a cadence refused leaves the details unsaved too.
-                with writing():
-                    update_customer(customer_id, draft)
-                    if cadence != saved_cadence:
-                        set_check_in_days(customer_id, cadence)
-
-            self._posting.post(update, customer_id, _CUSTOMER, refused=refused,
-                               done=lambda _r: self.notice.emit("Customer details saved."))
+            self._posting.post(
+                lambda: update_customer_checking_in(customer_id, draft, cadence), customer_id,
+                _CUSTOMER, refused=refused,
+                done=lambda _r: self.notice.emit("Customer details saved."))
             return
-
-        def add() -> int:
-            with writing():
-                new_id = add_customer(draft)
-                if cadence is not None:
-                    set_check_in_days(new_id, cadence)
-                return new_id
 
         def added(new_id: int) -> None:
             self.customer_added.emit(new_id)
             self.notice.emit(f"Customer {draft.name} added.")
 
-        self._posting.post(add, None, _CUSTOMER, done=added, refused=refused)
+        self._posting.post(lambda: add_customer_checking_in(draft, cadence), None,
+                           _CUSTOMER, done=added, refused=refused)
 
 
 CustomerForm = tuple[PickLists, CustomerDraft | None, str, str, int | None]
