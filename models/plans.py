@@ -670,9 +670,34 @@ def settle_plans(as_of: dt.date | None = None, *,
 
 
 def plans_to_default(as_of: dt.date) -> list[PlanStanding]:
-    """The active plans with an instalment still unpaid after its grace on ``as_of``:
-    to be defaulted once the customer has had the missed instalment's reminder."""
-    return [p for p in plan_standings(as_of, active_only=True) if p.missed]
+    """The active plans to be defaulted on ``as_of``: an instalment still unpaid after its
+    grace, and the customer has had that instalment's reminder for a missed instalment
+    (carried out, or passed over by the user, on a day before ``as_of``), or could not
+    have it: the plans policy has no stage after an instalment's date. The one home of
+    when a plan breaks."""
+    missed = [p for p in plan_standings(as_of, active_only=True) if p.missed]
+    if not missed:
+        return []
+    reminded = _missed_reminders(as_of)
+    if reminded is None:
+        return missed
+    return [p for p in missed if any(i.id in reminded for i in p.missed)]
+
+
+def _missed_reminders(as_of: dt.date) -> set[int] | None:
+    """The instalments of active plans reminded as missed before ``as_of``, by id; None
+    when the plans policy has no stage for a missed instalment (nothing to wait for)."""
+    stages = (FollowUpStage.select(FollowUpStage.id).join(FollowUpPolicy)
+              .where((FollowUpPolicy.use == PolicyUse.PLANS) & (FollowUpStage.offset_days > 0)))
+    if not stages.exists():
+        return None
+    since = dt.datetime.combine(as_of, dt.time.min)
+    query = (Interaction.select(Interaction.instalment)
+             .join(PaymentPlan, on=(Interaction.plan == PaymentPlan.id))
+             .where((PaymentPlan.status == PlanStatus.ACTIVE)
+                    & Interaction.instalment.is_null(False)
+                    & Interaction.stage.in_(stages) & (Interaction.occurred_at < since)))
+    return {instalment_id for (instalment_id,) in query.tuples()}
 
 
 @dataclass(frozen=True)
@@ -705,8 +730,22 @@ def default_plan(plan_id: int, on: dt.date, reason: str = "") -> ResumedChase | 
 
 
 def _resume_chasing(plan: PaymentPlan, on: dt.date) -> ResumedChase | None:
-    from models.followup import default_policy_id, stages_by_policy, start_chasing
+    from models.followup import start_chasing
 
+    resumed = resume_point(plan.id, on)
+    if resumed is not None:
+        start_chasing(resumed.invoice_ids, resumed.stage_id, resumed.due_on)
+    return resumed
+
+
+def resume_point(plan_id: int, on: dt.date) -> ResumedChase | None:
+    """Where follow-up starts again on the plan's open invoices when it ends on ``on``
+    (broken or called off): the stage after the one the account had reached when the
+    plan was agreed, due a short gap after ``on``; None when there is none. Read
+    without writing, e.g. to say so in Today after a plan was defaulted."""
+    from models.followup import default_policy_id, stages_by_policy
+
+    plan = PaymentPlan.get_by_id(plan_id)
     customer = Customer.get_by_id(plan.customer_id)
     stages = stages_by_policy().get(customer.followup_policy_id or default_policy_id() or 0,
                                     [])
@@ -726,7 +765,6 @@ def _resume_chasing(plan: PaymentPlan, on: dt.date) -> ResumedChase | None:
     before = next((s for s in reversed(stages) if s.position <= position), None)
     gap = stage.offset_days - (before.offset_days if before is not None else 0)
     due_on = on + dt.timedelta(days=min(max(gap, 0), RESUME_AT_MOST_DAYS))
-    start_chasing(invoice_ids, stage.id, due_on)
     return ResumedChase(stage.id, stage.name, due_on, invoice_ids)
 
 
