@@ -41,5 +41,6 @@ def actions_table(plan: FollowUpPlan, as_of: dt.date, settled: DaySettled | None
 def _about(action: DueAction) -> str:
     """What the action is about: its invoices, or a plan's instalment."""
     if action.instalment is not None:
-        return action.instalment.words.capitalize()
+        words = action.instalment.words
+        return words[:1].upper() + words[1:]
     return ", ".join(i.number for i in action.invoices)

@@ -295,12 +295,15 @@ def _paged(built: list[_Built], pages: list[int], summary_pages: int
     rows = []
     page = summary_pages + 1
     for letter, letter_pages in zip(built, pages, strict=True):
-        data = letter.data
-        warnings = tuple(dict.fromkeys([*letter.action.warnings, *data.warnings]))
+        data, action = letter.data, letter.action
+        warnings = tuple(dict.fromkeys([*action.warnings, *data.warnings]))
+        # An instalment's reminder is about the instalment: its amount, in the plan's money.
+        amount, currency = ((action.total_minor, action.currency) if action.instalment
+                            else (data.total_with_charges_minor, data.currency))
         rows.append(PrintedLetter(
             letter.contact_id, data.customer_name, data.customer_code, data.stage_name,
-            tuple(i.number for i in data.invoices), data.total_with_charges_minor,
-            data.currency, page, letter_pages, warnings))
+            tuple(i.number for i in data.invoices), amount, currency, page, letter_pages,
+            warnings))
         page += letter_pages
     return tuple(rows)
 
