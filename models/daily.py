@@ -18,7 +18,13 @@ from models.dates import short_date
 from models.db import writing
 from models.money import format_money
 from models.offers import settle_offers
-from models.plans import ResumedChase, default_plan, plans_to_default, settle_plans
+from models.plans import (
+    ResumedChase,
+    default_plan,
+    plan_reference,
+    plans_to_default,
+    settle_plans,
+)
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,6 @@ class DaySettled:
 
     def lines(self) -> list[str]:
         """What was done, a line each, for a terminal or a notice."""
-        from models.plan_agreement import plan_reference
-
         out = [f"Payment plan {plan_reference(plan_id)} completed: every instalment paid."
                for plan_id in self.completed]
         for broken in self.defaulted:

@@ -750,7 +750,7 @@ def _migrate(store: Store, latest: int) -> None:
             add_languages()
     if store.migrated_from < _PLANS_POLICY <= latest:
         from models.default_templates import add_relationship_templates
-        from models.defaults import seed_plans_policy
+        from models.plans_policy import seed_plans_policy
         with writing():
             add_relationship_templates()
             seed_plans_policy()

@@ -8,19 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import peewee as pw
-
-from models.default_templates import (
-    INSTALMENT_REMINDER,
-    MISSED_INSTALMENT,
-    PLAN_TONES,
-    add_plan_templates,
-    seed_default_templates,
-)
-from models.kinds import PolicyUse
+from models.default_templates import seed_default_templates
 from models.money import to_minor
+from models.plans_policy import seed_plans_policy
 from models.reference_rates import seed_reference_rates
-from models.schema import CreditPolicy, FollowUpPolicy, FollowUpStage, LetterTemplate, PaymentTerms
+from models.schema import CreditPolicy, FollowUpPolicy, FollowUpStage, PaymentTerms
 
 # (name, offset days, channel, tone, minimum days since last contact, fee)
 _POLICIES: dict[str, tuple[str, list[tuple[str, int, str, str, int, str]]]] = {
@@ -47,35 +39,6 @@ _POLICIES: dict[str, tuple[str, list[tuple[str, int, str, str, int, str]]]] = {
         ("Agency review", 42, "phone", "final", 5, "0"),
     ]),
 }
-
-# The one policy for payment plans: its stages fall due by each instalment's date
-# (models.plan_followup). (name, offset days, channel, the template's occasion)
-PLANS_POLICY_NAME = "Payment plans"
-PLANS_POLICY_DESCRIPTION = ("While a payment plan is kept its invoices are not chased: a "
-                            "reminder goes before each instalment, and a gentle one the day "
-                            "after an instalment not paid.")
-_PLAN_STAGES = (("Instalment reminder", -3, "email", INSTALMENT_REMINDER),
-                ("Missed instalment", 1, "email", MISSED_INSTALMENT))
-
-
-def seed_plans_policy(templates: dict[tuple[str, str], LetterTemplate] | None = None) -> int:
-    """The policy for payment plans' instalments ("Payment plans"), with its two stages
-    and their default templates, created unless the store has one; returns its id."""
-    existing = FollowUpPolicy.get_or_none(FollowUpPolicy.use == PolicyUse.PLANS)
-    if existing is not None:
-        return int(existing.id)
-    templates = templates or add_plan_templates()
-    name = PLANS_POLICY_NAME
-    if FollowUpPolicy.select().where(pw.fn.LOWER(FollowUpPolicy.name) == name.lower()).exists():
-        name = f"{PLANS_POLICY_NAME} (instalments)"  # the business's own policy keeps its name
-    policy = FollowUpPolicy.create(name=name, description=PLANS_POLICY_DESCRIPTION,
-                                   min_balance_minor=0, use=PolicyUse.PLANS)
-    for position, (stage, offset, channel, occasion) in enumerate(_PLAN_STAGES, 1):
-        FollowUpStage.create(policy=policy, position=position, name=stage, offset_days=offset,
-                             channel=channel, template=templates.get((occasion, channel)),
-                             tone=PLAN_TONES[occasion])
-    return int(policy.id)
-
 
 def seed_defaults(currency: str) -> None:
     """Create the default terms, credit policies and follow-up policies."""

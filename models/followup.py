@@ -33,11 +33,13 @@ from models.kinds import (
     InvoiceStatus,
     OfferStatus,
     PlanStatus,
-    PolicyUse,
     PromiseStatus,
 )
 from models.mail import valid_address
 from models.money import format_money
+from models.plan_followup import InstalmentDue, instalments_due
+from models.plans import plan_reference
+from models.policy_stages import Stage, default_policy_id, plans_policy_id, stages_by_policy
 from models.schema import (
     ContactPerson,
     CreditNote,
@@ -54,39 +56,17 @@ from models.schema import (
     PaymentPlanItem,
     Promise,
     PromiseInvoice,
-    Setting,
     StageExecution,
     database,
 )
-from models.steady import steady_answer
 
 if TYPE_CHECKING:
     from models.reference_rates import MissingRate
 
-DEFAULT_POLICY_SETTING = "default_followup_policy"
-DEFAULT_POLICY_NAME = "Standard"
 NO_EMAIL_ADDRESS = "No e-mail address: print a letter instead."
 # A contact recorded for a stage, written by the hundred in a batch of letters.
 _CONTACT_FIELDS = ("customer", "kind", "direction", "occurred_at", "with_whom", "summary",
                    "subject", "body", "outcome", "stage", "created_at")
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One stage of a follow-up policy, as the engine uses it."""
-
-    id: int
-    policy_id: int
-    position: int
-    name: str
-    offset_days: int
-    channel: str  # email, letter, phone
-    tone: str
-    template_id: int | None
-    fee_minor: int
-    apply_interest: bool
-    apply_compensation: bool
-    min_days_since_contact: int
 
 
 @dataclass(frozen=True)
@@ -117,8 +97,6 @@ class ActionInstalment:
     def words(self) -> str:
         """The instalment in words, as the user reads it: "instalment 3 of 6 of plan
         PP-000012, due 15 Jan 2027"."""
-        from models.plan_agreement import plan_reference
-
         return (f"instalment {self.position} of {self.count} of plan "
                 f"{plan_reference(self.plan_id)}, due {short_date(self.due_date)}")
 
@@ -219,16 +197,34 @@ def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowU
     chased = {pid: policy for pid, policy in stages.items() if pid != plans_policy}
     due, skipped = _invoice_actions(as_of, chased, customer_id)
     if plans_policy in stages:
-        from models.plan_followup import instalment_actions
-
-        more_due, more_skipped = instalment_actions(as_of, stages[plans_policy], customer_id)
-        due += more_due
-        skipped += more_skipped
+        names = dict(FollowUpPolicy.select(FollowUpPolicy.id, FollowUpPolicy.name).where(
+            FollowUpPolicy.id == plans_policy).tuples())
+        for found in instalments_due(as_of, stages[plans_policy], customer_id):
+            if found.held:
+                skipped.append(_held_instalment(found))
+            else:
+                due.append(_instalment_action(found, names.get(plans_policy or 0, "")))
     due = _letters_instead(due)
     due.sort(key=lambda a: (-_days_late(a, as_of), a.customer_name.casefold(), a.currency,
                             a.plan_id or 0))
     skipped.sort(key=lambda s: (s.customer_name.casefold(), s.currency, s.plan_id or 0))
     return FollowUpPlan(tuple(due), tuple(skipped))
+
+
+def _instalment_action(found: InstalmentDue, policy_name: str) -> DueAction:
+    """The reminder of a plan's instalment: about no invoice, for what is left on it."""
+    plan, instalment = found.plan, found.instalment
+    return DueAction(plan.customer_id, plan.customer_code, plan.customer_name, plan.currency,
+                     policy_name, found.stage, (), instalment.left_minor, (),
+                     instalment=ActionInstalment(plan.plan_id, instalment.id,
+                                                 instalment.position, len(plan.instalments),
+                                                 instalment.due_date, instalment.left_minor))
+
+
+def _held_instalment(found: InstalmentDue) -> SkippedAccount:
+    plan = found.plan
+    return SkippedAccount(plan.customer_id, plan.customer_code, plan.customer_name,
+                          plan.currency, found.stage.name, (found.held,), plan_id=plan.plan_id)
 
 
 def _days_late(action: DueAction, as_of: dt.date) -> int:
@@ -481,43 +477,7 @@ def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: in
             "invoices": [i.number for i in action.invoices]})
 
 
-def default_policy_id() -> int | None:
-    """The policy for customers who have none chosen: the business's, else "Standard"
-    (never the payment plans' policy, which chases no invoice)."""
-    chasing = FollowUpPolicy.use == PolicyUse.INVOICES
-    setting = Setting.get_or_none(Setting.key == DEFAULT_POLICY_SETTING)
-    if setting is not None and FollowUpPolicy.get_or_none(
-            (FollowUpPolicy.id == int(setting.value)) & chasing) is not None:
-        return int(setting.value)
-    policy = (FollowUpPolicy.select(FollowUpPolicy.id).where(chasing)
-              .order_by(FollowUpPolicy.name != DEFAULT_POLICY_NAME, FollowUpPolicy.id).first())
-    return int(policy.id) if policy is not None else None
-
-
-@steady_answer
-def plans_policy_id() -> int | None:
-    """The policy whose stages fall due by the instalments of payment plans (the one
-    "Payment plans" policy), if the store has one."""
-    row = (FollowUpPolicy.select(FollowUpPolicy.id).where(FollowUpPolicy.use == PolicyUse.PLANS)
-           .order_by(FollowUpPolicy.id).first())
-    return int(row.id) if row is not None else None
-
-
 # --- reading the accounts ----------------------------------------------------------
-
-@steady_answer
-def stages_by_policy() -> dict[int, list[Stage]]:
-    """Every policy's stages, in order."""
-    stages: dict[int, list[Stage]] = defaultdict(list)
-    for row in FollowUpStage.select().order_by(FollowUpStage.policy, FollowUpStage.position):
-        stages[row.policy_id].append(Stage(
-            id=row.id, policy_id=row.policy_id, position=row.position, name=row.name,
-            offset_days=row.offset_days, channel=row.channel, tone=row.tone,
-            template_id=row.template_id, fee_minor=row.fee_minor,
-            apply_interest=row.apply_interest, apply_compensation=row.apply_compensation,
-            min_days_since_contact=row.min_days_since_contact))
-    return dict(stages)
-
 
 def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
                               customer_id: int | None) -> list[_Account]:
@@ -621,20 +581,6 @@ class LateStarts:
         if key not in self._starts:  # invoices share their due days: each is worked out once
             self._starts[key] = late_start(self.stages.get(policy_id or 0, []), due, self.today)
         return self._starts[key]
-
-
-def start_chasing(invoice_ids: Iterable[int], stage_id: int, on: dt.date) -> None:
-    """Start the invoices' follow-up at the stage the user chose, due ``on``; the
-    stages after it follow at their usual gaps from there."""
-    stage = FollowUpStage.get_or_none(FollowUpStage.id == stage_id)
-    if stage is None:
-        raise LedgerError("stage", "That follow-up stage no longer exists.")
-    ids = list(invoice_ids)
-    with writing():
-        Invoice.update(chase_from=on - dt.timedelta(days=stage.offset_days)).where(
-            Invoice.id.in_(ids)).execute()
-        record_change("start follow-up", "invoice", None,
-                      after={"invoice_ids": ids, "stage": stage.name, "on": on})
 
 
 def highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import peewee as pw
@@ -39,7 +39,7 @@ from models.interest import (
 from models.kinds import ChargeKind, InvoiceStatus, LoyaltyWaiver, OfferKind, Regime
 from models.language import N_, Wording, wording
 from models.offers import offer_for_letter
-from models.plans import plan_standing
+from models.plans import plan_reference, plan_standing
 from models.schema import ContactPerson, CreditPolicy, Customer, Instalment, PaymentTerms
 from models.steady import remember, steady_answer
 
@@ -148,7 +148,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     named = contact_name(customer_id)
     early = early_payment_on(_discount_terms(customer.payment_terms_id), rows, as_of)
     terms = customer_terms(customer, currency, words)
-    return LetterContext(
+    context = LetterContext(
         letter_date=words.date(as_of),
         business_name=business.name, business_address=business.address,
         business_email=business.email, business_phone=business.phone,
@@ -173,17 +173,16 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         **_offer_fields(customer_id, currency, as_of, words),
         payment_terms=terms.payment_terms, discount_terms=terms.discount_terms,
         late_payment_terms=terms.late_payment_terms, terms_summary=terms.summary,
-        how_to_pay=terms.how_to_pay, thanks_for=thanks_for.strip(),
-        **(_instalment_fields(instalment_id, as_of, words) if instalment_id is not None
-           else {}))
+        how_to_pay=terms.how_to_pay, thanks_for=thanks_for.strip())
+    if instalment_id is not None:
+        context = replace(context, **_instalment_fields(instalment_id, as_of, words))
+    return context
 
 
 def _instalment_fields(instalment_id: int, as_of: dt.date,
                        words: Wording) -> dict[str, str | int]:
     """The merge fields of a payment plan's instalment as it stands on ``as_of``: what is
     still to pay on it and on the plan, its date and the last day of its grace."""
-    from models.plan_agreement import plan_reference
-
     row = Instalment.get_or_none(Instalment.id == instalment_id)
     if row is None:
         raise LedgerError("instalment", "That instalment of the plan no longer exists.")

@@ -17,50 +17,48 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from models.followup import ActionInstalment, DueAction, SkippedAccount, Stage, plans_policy_id
 from models.kinds import PlanStatus
 from models.plans import InstalmentStanding, PlanStanding, plan_standings
-from models.schema import Customer, FollowUpPolicy, FollowUpStage, Interaction, PaymentPlan
+from models.policy_stages import Stage, plans_policy_id
+from models.schema import Customer, FollowUpStage, Interaction, PaymentPlan
 from models.steady import steady_answer
 
 
-def instalment_actions(as_of: dt.date, stages: Sequence[Stage], customer_id: int | None = None
-                       ) -> tuple[list[DueAction], list[SkippedAccount]]:
+@dataclass(frozen=True)
+class InstalmentDue:
+    """An instalment with a reminder due, the stage it is due at, and why it is held back
+    ("" when it is not): the engine makes it an action (``models.followup``)."""
+
+    plan: PlanStanding
+    instalment: InstalmentStanding
+    stage: Stage
+    held: str
+
+
+def instalments_due(as_of: dt.date, stages: Sequence[Stage],
+                    customer_id: int | None = None) -> list[InstalmentDue]:
     """The instalment reminders due on ``as_of`` under the plans policy's ``stages``, one
-    a plan at most, and those held back (a customer on hold). A few queries whatever
-    the number of plans."""
+    a plan at most, each with why it is held back (a customer on hold) if it is. A few
+    queries whatever the number of plans."""
     if not stages:
-        return [], []
+        return []
     standings = active_standings(as_of, customer_id)
     if not standings:
-        return [], []
+        return []
     sent = reminders_sent(customer_id)
     holds = _holds(customer_id)
-    policy = FollowUpPolicy.get_or_none(FollowUpPolicy.id == stages[0].policy_id)
-    policy_name = policy.name if policy is not None else ""
-    due: list[DueAction] = []
-    skipped: list[SkippedAccount] = []
+    found = []
     for standing in standings:
-        found = reminder_due(standing, stages, sent, as_of)
-        if found is None:
+        due = reminder_due(standing, stages, sent, as_of)
+        if due is None:
             continue
-        instalment, stage = found
+        instalment, stage = due
         hold = holds.get(standing.customer_id)
-        if hold is not None:
-            skipped.append(SkippedAccount(
-                standing.customer_id, standing.customer_code, standing.customer_name,
-                standing.currency, stage.name,
-                ("the customer is on hold" + (f": {hold}" if hold else ""),),
-                plan_id=standing.plan_id))
-            continue
-        due.append(DueAction(
-            standing.customer_id, standing.customer_code, standing.customer_name,
-            standing.currency, policy_name, stage, (), instalment.left_minor, (),
-            instalment=ActionInstalment(standing.plan_id, instalment.id, instalment.position,
-                                        len(standing.instalments), instalment.due_date,
-                                        instalment.left_minor)))
-    return due, skipped
+        held = "" if hold is None else "the customer is on hold" + (f": {hold}" if hold else "")
+        found.append(InstalmentDue(standing, instalment, stage, held))
+    return found
 
 
 def reminder_due(standing: PlanStanding, stages: Sequence[Stage], sent: dict[int, int],

@@ -44,6 +44,7 @@ from models.kinds import (
 )
 from models.money import format_money
 from models.plan_schedule import ScheduledInstalment, ScheduleTerms, schedule
+from models.policy_stages import default_policy_id, stages_by_policy, start_chasing
 from models.schema import (
     Allocation,
     Charge,
@@ -71,6 +72,11 @@ _ENDED = {PlanStatus.COMPLETED: "completed", PlanStatus.DEFAULTED: "defaulted",
           PlanStatus.CANCELLED: "cancelled", PlanStatus.REPLACED: "renegotiated"}
 _EVERY = {PlanFrequency.WEEKLY: "weekly", PlanFrequency.FORTNIGHTLY: "fortnightly",
           PlanFrequency.MONTHLY: "monthly"}
+
+
+def plan_reference(plan_id: int) -> str:
+    """The plan's reference, for the customer to quote with each payment: "PP-000012"."""
+    return f"PP-{plan_id:06d}"
 
 
 # --- the grace setting -------------------------------------------------------------
@@ -730,8 +736,6 @@ def default_plan(plan_id: int, on: dt.date, reason: str = "") -> ResumedChase | 
 
 
 def _resume_chasing(plan: PaymentPlan, on: dt.date) -> ResumedChase | None:
-    from models.followup import start_chasing
-
     resumed = resume_point(plan.id, on)
     if resumed is not None:
         start_chasing(resumed.invoice_ids, resumed.stage_id, resumed.due_on)
@@ -743,8 +747,6 @@ def resume_point(plan_id: int, on: dt.date) -> ResumedChase | None:
     (broken or called off): the stage after the one the account had reached when the
     plan was agreed, due a short gap after ``on``; None when there is none. Read
     without writing, e.g. to say so in Today after a plan was defaulted."""
-    from models.followup import default_policy_id, stages_by_policy
-
     plan = PaymentPlan.get_by_id(plan_id)
     customer = Customer.get_by_id(plan.customer_id)
     stages = stages_by_policy().get(customer.followup_policy_id or default_policy_id() or 0,

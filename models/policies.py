@@ -26,13 +26,13 @@ from models.bank_accounts import BankAccountRow, Signatory, bank_accounts, signa
 from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
-from models.followup import DEFAULT_POLICY_SETTING, default_policy_id
 from models.interest import (
     DEFAULT_CREDIT_POLICY_SETTING,
     STATUTORY,
     default_credit_policy_id,
 )
 from models.kinds import Channel, PolicyUse, Regime
+from models.policy_stages import DEFAULT_POLICY_SETTING, default_policy_id
 from models.reference_rates import ReferenceRateValue, reference_rates, series_name
 from models.schema import (
     Business,

@@ -46,9 +46,8 @@ from models.kinds import (
 )
 from models.money import format_money
 from models.outbox import EMAIL_FAILED as OUTBOX_ITEM_KIND
-from models.plan_agreement import plan_reference
 from models.plan_followup import active_standings
-from models.plans import plan_standing, resume_point
+from models.plans import plan_reference, plan_standing, resume_point
 from models.relationship import (
     CHECK_IN,
     ON_TIME,
