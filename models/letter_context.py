@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -110,11 +111,11 @@ class LetterContext:
     how_to_pay: str = ""
     thanks_for: str = ""
     # The instalment of a payment plan a reminder is about (models.plan_followup); each
-    # "" (or 0) in other letters.
+    # "" in other letters.
     instalment_amount: str = ""
     instalment_date: str = ""
-    instalment_number: int = 0
-    instalment_count: int = 0
+    instalment_number: str = ""
+    instalment_count: str = ""
     plan_reference: str = ""
     plan_left: str = ""
     plan_grace_until: str = ""
@@ -180,7 +181,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
 
 
 def _instalment_fields(instalment_id: int, as_of: dt.date,
-                       words: Wording) -> dict[str, str | int]:
+                       words: Wording) -> dict[str, Any]:
     """The merge fields of a payment plan's instalment as it stands on ``as_of``: what is
     still to pay on it and on the plan, its date and the last day of its grace."""
     row = Instalment.get_or_none(Instalment.id == instalment_id)
@@ -191,8 +192,8 @@ def _instalment_fields(instalment_id: int, as_of: dt.date,
     currency = standing.currency
     return {"instalment_amount": words.money(instalment.left_minor, currency),
             "instalment_date": words.date(instalment.due_date),
-            "instalment_number": instalment.position,
-            "instalment_count": len(standing.instalments),
+            "instalment_number": str(instalment.position),
+            "instalment_count": str(len(standing.instalments)),
             "plan_reference": plan_reference(standing.plan_id),
             "plan_left": words.money(standing.total_minor - standing.paid_minor, currency),
             "plan_grace_until": words.date(instalment.last_day)}

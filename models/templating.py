@@ -101,8 +101,9 @@ MERGE_FIELDS: dict[str, str] = {
     "instalment_amount": "What is still to pay on the payment plan's instalment a reminder "
                          "is about, e.g. “250.00 GBP”; empty in other letters",
     "instalment_date": "The date that instalment falls due; empty in other letters",
-    "instalment_number": "Which instalment of the plan it is: 3 (of 6); 0 in other letters",
-    "instalment_count": "How many instalments the plan has; 0 in other letters",
+    "instalment_number": "Which instalment of the plan it is: 3 (of 6); empty in other "
+                         "letters",
+    "instalment_count": "How many instalments the plan has; empty in other letters",
     "plan_reference": "The payment plan's reference for the customer to quote, e.g. "
                       "“PP-000012”; empty in other letters",
     "plan_left": "What is still to pay on the plan in all, that instalment included; empty "
