@@ -39,7 +39,10 @@ from models.mail import valid_address
 from models.money import format_money
 from models.plan_followup import InstalmentDue, instalments_due
 from models.plans import plan_reference
+from models.policy_stages import DEFAULT_POLICY_NAME as DEFAULT_POLICY_NAME
+from models.policy_stages import DEFAULT_POLICY_SETTING as DEFAULT_POLICY_SETTING
 from models.policy_stages import Stage, default_policy_id, plans_policy_id, stages_by_policy
+from models.policy_stages import start_chasing as start_chasing  # the engine's, as before
 from models.schema import (
     ContactPerson,
     CreditNote,

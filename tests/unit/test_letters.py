@@ -18,7 +18,7 @@ from models import charges, db
 from models.action_letters import draft_for
 from models.charges import invoice_charges
 from models.errors import LedgerError
-from models.followup import DueAction, execute_action, follow_up_plan
+from models.followup import DueAction, execute_action, follow_up_plan, letters_due
 from models.ledger import CustomerDraft, add_customer, record_payment
 from models.money import format_money
 from models.schema import (
@@ -311,7 +311,7 @@ def test_a_letter_that_goes_over_takes_its_closing_with_its_last_paragraph(
 
 def test_due_letters_are_recorded_once_and_printed_after_a_summary(
         demo_store: db.Store, tmp_path: Path) -> None:
-    due = letter_stage_actions(DEMO_TODAY)
+    due = letters_due(DEMO_TODAY)  # letter stages, and e-mails to customers without one
     assert len(due) >= 2
     before = letter_contacts()
     folder = output_folder(tmp_path)
