@@ -548,7 +548,7 @@ def _instalments(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkItem]
     when one is due."""
     reminders = {a.instalment.instalment_id: a for a in actions if a.instalment is not None}
     items = []
-    for standing in active_standings(as_of):
+    for standing in active_standings(as_of, None):  # as the engine asked, read once
         following = standing.next_instalment
         if following is None:
             continue
