@@ -358,24 +358,36 @@ def _overdue(args: argparse.Namespace) -> int:
 
 
 def _today(args: argparse.Namespace) -> int:
+    from models.daily import DaySettled, settle_day
     from models.db import default_store_path, run_in_store
-    from models.today import worklist
+    from models.today import WorkItem, worklist
     from reports.worklist_export import worklist_table
 
     as_of = args.as_of or dt.date.today()
-    items = run_in_store(args.db or default_store_path(), lambda: worklist(as_of))
-    sys.stdout.write(worklist_table(items, as_of))
+
+    def read() -> tuple[DaySettled, list[WorkItem]]:
+        settled = settle_day(as_of)  # the day's plans broken or completed, offers lapsed
+        return settled, worklist(as_of)
+
+    settled, items = run_in_store(args.db or default_store_path(), read)
+    sys.stdout.write(worklist_table(items, as_of, settled))
     return 0
 
 
 def _actions(args: argparse.Namespace) -> int:
+    from models.daily import DaySettled, settle_day
     from models.db import default_store_path, run_in_store
-    from models.followup import follow_up_plan
+    from models.followup import FollowUpPlan, follow_up_plan
     from reports.actions_text import actions_table
 
     as_of = args.as_of or dt.date.today()
-    plan = run_in_store(args.db or default_store_path(), lambda: follow_up_plan(as_of))
-    sys.stdout.write(actions_table(plan, as_of))
+
+    def read() -> tuple[DaySettled, FollowUpPlan]:
+        settled = settle_day(as_of)
+        return settled, follow_up_plan(as_of)
+
+    settled, plan = run_in_store(args.db or default_store_path(), read)
+    sys.stdout.write(actions_table(plan, as_of, settled))
     return 0
 
 
@@ -455,14 +467,19 @@ def _statement(args: argparse.Namespace) -> int:
 
 
 def _letters(args: argparse.Namespace) -> int:
+    from models.daily import settle_day
     from models.db import default_store_path, run_in_store
     from models.files import write_failure_words
-    from reports.due_letters import print_due_letters
+    from reports.due_letters import DueLettersResult, print_due_letters
 
     as_of = args.as_of or dt.date.today()
+    def settle_and_print() -> DueLettersResult:
+        for line in settle_day(as_of).lines():  # a plan broken today is chased again
+            print(line)
+        return print_due_letters(as_of, args.out)
+
     try:
-        result = run_in_store(args.db or default_store_path(),
-                              lambda: print_due_letters(as_of, args.out))
+        result = run_in_store(args.db or default_store_path(), settle_and_print)
     except OSError as exc:
         print(f"{write_failure_words(exc, args.out)} No letter was recorded as sent.",
               file=sys.stderr)
@@ -512,6 +529,7 @@ def _mail_ready(password: str | None, *, dry_run: bool) -> tuple[Any, str | None
 
 
 def _send_due(as_of: dt.date, password: str | None) -> int:
+    from models.daily import settle_day
     from models.outbox import outbox, send_queued
     from reports.email_reminders import queue_due_emails
 
@@ -519,6 +537,8 @@ def _send_due(as_of: dt.date, password: str | None) -> int:
     if ready is None:
         return 2
     settings, password = ready
+    for line in settle_day(as_of).lines():  # a plan broken today is chased again
+        print(line)
     queued = queue_due_emails(as_of)
     _report_queueing(queued)
     waiting = {row.id for row in outbox(["queued"])}
@@ -539,6 +559,7 @@ def _send_due(as_of: dt.date, password: str | None) -> int:
 
 
 def _dry_run(as_of: dt.date, _password: str | None) -> int:
+    from models.daily import settle_day
     from models.db import writing
     from models.outbox import outbox
     from reports.email_reminders import queue_due_emails
@@ -546,6 +567,7 @@ def _dry_run(as_of: dt.date, _password: str | None) -> int:
     if _mail_ready(None, dry_run=True) is None:
         return 2
     with writing() as transaction:
+        settle_day(as_of)  # as sending would: a plan broken today is chased again
         queued = queue_due_emails(as_of)
         rows = outbox(["queued"])
         transaction.rollback()  # a dry run records nothing

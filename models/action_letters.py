@@ -38,8 +38,10 @@ class ActionDraft:
 
 
 def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
-    """The action's text, from its stage's template, as the customer would read it."""
-    follow = _next_stage(action.stage)
+    """The action's text, from its stage's template, as the customer would read it (an
+    instalment's reminder with the instalment's fields, and no next step: the plan says
+    what comes next)."""
+    follow = _next_stage(action.stage) if action.instalment is None else None
     next_on = (as_of + dt.timedelta(days=follow.offset_days - action.stage.offset_days)
                if follow is not None else None)
     if action.stage.channel == Channel.PHONE or action.stage.template_id is None:
@@ -50,7 +52,9 @@ def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:
     context = letter_context(action.customer_id, [i.id for i in action.invoices], as_of,
                              stage_name=action.stage.name,
                              next_step=_next_step(follow, words) if follow is not None else "",
-                             next_step_on=next_on, language=template.language)
+                             next_step_on=next_on, language=template.language,
+                             instalment_id=(action.instalment.instalment_id
+                                            if action.instalment is not None else None))
     letter = render_letter(template.subject, template.body, context,
                            template_name=template.name)
     return ActionDraft(action.stage.channel, letter.subject, letter.body, template.name,
@@ -76,6 +80,10 @@ def _next_step(stage: Stage, words: Wording) -> str:
 def _call_points(action: DueAction) -> str:
     lines = [f"Call {action.customer_name} ({action.stage.name}) about "
              f"{format_money(action.total_minor, action.currency)}:"]
+    if action.instalment is not None:
+        return "\n".join([*lines, f"- {action.instalment.words}", "",
+                          "Ask when the instalment will be paid, and log the call with its "
+                          "outcome."])
     for invoice in action.invoices:
         lines.append(f"- {invoice.number}, due {invoice.due_date:%d %b %Y}: "
                      f"{format_money(invoice.open_minor, action.currency)} open, "

@@ -729,6 +729,9 @@ def opened_for_reading_only() -> bool:
 
 # The store version from which the default templates come in every language (v13).
 _TEMPLATES_IN_EVERY_LANGUAGE = 13
+# The store version from which payment plans are chased by their instalments under their
+# own policy, and welcomes and thank-yous have their templates (v15).
+_PLANS_POLICY = 15
 
 
 def _migrate(store: Store, latest: int) -> None:
@@ -745,6 +748,12 @@ def _migrate(store: Store, latest: int) -> None:
         from models.default_templates import add_languages
         with writing():
             add_languages()
+    if store.migrated_from < _PLANS_POLICY <= latest:
+        from models.default_templates import add_relationship_templates
+        from models.plans_policy import seed_plans_policy
+        with writing():
+            add_relationship_templates()
+            seed_plans_policy()
 
 
 def _backup_name(path: Path, version: int) -> Path:

@@ -30,6 +30,13 @@ OCCASIONS = (WELCOME, THANK_YOU)
 RELATIONSHIP_TEMPLATE_NAMES = {(occasion, channel): f"{occasion.capitalize()} {channel}"
                                for occasion in OCCASIONS for channel in CHANNELS}
 RELATIONSHIP_TONE = "friendly"
+# The letters and e-mails of a payment plan's instalments (models.plan_followup): a
+# courtesy reminder before each instalment, and a gentle one for an instalment missed.
+INSTALMENT_REMINDER, MISSED_INSTALMENT = "instalment reminder", "missed instalment"
+PLAN_OCCASIONS = (INSTALMENT_REMINDER, MISSED_INSTALMENT)
+PLAN_TEMPLATE_NAMES = {(occasion, channel): f"{occasion.capitalize()} {channel}"
+                       for occasion in PLAN_OCCASIONS for channel in CHANNELS}
+PLAN_TONES = {INSTALMENT_REMINDER: "friendly", MISSED_INSTALMENT: "polite"}
 
 
 def default_template(tone: str, channel: str, translate: Translate | None = None
@@ -281,14 +288,73 @@ def _thank_you(_: Translate, email: bool) -> str:
             + "\n\n" + more + "\n\n")
 
 
+def plan_template(occasion: str, channel: str, translate: Translate | None = None
+                  ) -> tuple[str, str]:
+    """The subject and text Duly starts with for an instalment's reminder ("instalment
+    reminder", before its date) or an instalment not paid by its date ("missed
+    instalment") by ``channel``, in the language ``translate`` writes."""
+    _ = translate or _english
+    email = channel == Channel.EMAIL
+    if occasion == INSTALMENT_REMINDER:
+        subject = _("Your next instalment: {{ instalment_amount }} due on {{ instalment_date }} "
+                    "(payment plan {{ plan_reference }})")
+        body = _instalment_reminder(_, email)
+    else:
+        subject = _("Payment plan {{ plan_reference }}: instalment {{ instalment_number }} "
+                    "not yet received")
+        body = _missed_instalment(_, email)
+    return subject, body + _sign_off(PLAN_TONES[occasion], _, email)
+
+
+def _plan_payment(_: Translate) -> str:
+    return ("{% if payment_details %}\n" + _("Our bank details for payment:")
+            + "\n{{ payment_details }}\n\n{% endif %}\n"
+            + _("Please quote the plan's reference, {{ plan_reference }}, with your payment so "
+                "that we can match it quickly.") + "\n")
+
+
+def _instalment_reminder(_: Translate, email: bool) -> str:
+    paid = (_("If you have already paid, thank you, and please disregard this e-mail.")
+            if email else
+            _("If you have already paid, thank you, and please disregard this letter."))
+    return (_dear(_)
+            + _("Thank you for keeping to your payment plan {{ plan_reference }}. This is a "
+                "friendly reminder that instalment {{ instalment_number }} of "
+                "{{ instalment_count }}, {{ instalment_amount }}, falls due on "
+                "{{ instalment_date }}.")
+            + "\n\n"
+            + _("With this instalment, {{ plan_left }} is still to pay on the plan in all.")
+            + "\n\n" + _plan_payment(_) + "\n" + paid + "\n\n")
+
+
+def _missed_instalment(_: Translate, email: bool) -> str:
+    crossed = (_("If your payment has crossed with this e-mail, thank you, and please "
+                 "disregard it.") if email else
+               _("If your payment has crossed with this letter, thank you, and please "
+                 "disregard it."))
+    return (_dear(_)
+            + _("According to our records, instalment {{ instalment_number }} of "
+                "{{ instalment_count }} of your payment plan {{ plan_reference }}, "
+                "{{ instalment_amount }} due on {{ instalment_date }}, has not yet reached "
+                "us in full.")
+            + "\n\n"
+            + _("It may simply have slipped through. Please pay it {% if plan_grace_until %}by "
+                "{{ plan_grace_until }}{% else %}as soon as you can{% endif %} so that the "
+                "plan stays in place. If something has changed and you cannot keep to the "
+                "plan, please let us know now: we would much rather find a way forward "
+                "together.")
+            + "\n\n" + _plan_payment(_) + "\n" + crossed + "\n\n")
+
+
 def seed_default_templates(kinds: tuple[tuple[str, str], ...] = tuple(TEMPLATE_NAMES),
                            occasions: tuple[tuple[str, str], ...] = tuple(
-                               RELATIONSHIP_TEMPLATE_NAMES)
+                               RELATIONSHIP_TEMPLATE_NAMES),
+                           plans: tuple[tuple[str, str], ...] = tuple(PLAN_TEMPLATE_NAMES)
                            ) -> dict[tuple[str, str], LetterTemplate]:
-    """Create the default templates of ``kinds`` (tone, channel) and ``occasions``
-    (occasion, channel) in each language Duly writes, where the store lacks them (by
-    name, channel and language); returns the English ones by (tone, channel), for the
-    default follow-up stages."""
+    """Create the default templates of ``kinds`` (tone, channel), ``occasions`` and
+    ``plans`` (occasion, channel) in each language Duly writes, where the store lacks
+    them (by name, channel and language); returns the English ones by (tone, channel)
+    and by (plan occasion, channel), for the default follow-up stages."""
     english: dict[tuple[str, str], LetterTemplate] = {}
     for language in (code for code in LANGUAGES if translated(code)):
         translate = catalogue(language).gettext
@@ -300,6 +366,11 @@ def seed_default_templates(kinds: tuple[tuple[str, str], ...] = tuple(TEMPLATE_N
         for occasion, channel in occasions:
             _seeded(RELATIONSHIP_TEMPLATE_NAMES[occasion, channel], channel, RELATIONSHIP_TONE,
                     language, partial(relationship_template, occasion, channel, translate))
+        for occasion, channel in plans:
+            row = _seeded(PLAN_TEMPLATE_NAMES[occasion, channel], channel, PLAN_TONES[occasion],
+                          language, partial(plan_template, occasion, channel, translate))
+            if language == SOURCE_LANGUAGE:
+                english[occasion, channel] = row
     return english
 
 
@@ -324,10 +395,18 @@ def add_languages() -> None:
         LetterTemplate.language == SOURCE_LANGUAGE)}
     kept = tuple(key for key, name in TEMPLATE_NAMES.items() if (name, key[1]) in english)
     seed_default_templates(kinds=kept, occasions=tuple(
-        key for key, name in RELATIONSHIP_TEMPLATE_NAMES.items() if (name, key[1]) in english))
+        key for key, name in RELATIONSHIP_TEMPLATE_NAMES.items() if (name, key[1]) in english),
+        plans=tuple(key for key, name in PLAN_TEMPLATE_NAMES.items()
+                    if (name, key[1]) in english))
 
 
 def add_relationship_templates() -> None:
     """Give a store made before Duly wrote welcomes and thank-yous their default
     templates in every language (those it lacks)."""
-    seed_default_templates(kinds=())
+    seed_default_templates(kinds=(), plans=())
+
+
+def add_plan_templates() -> dict[tuple[str, str], LetterTemplate]:
+    """Give a store made before Duly reminded customers of their instalments the default
+    templates for it in every language (those it lacks); returns the English ones."""
+    return seed_default_templates(kinds=(), occasions=())

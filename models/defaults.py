@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from models.default_templates import seed_default_templates
 from models.money import to_minor
+from models.plans_policy import seed_plans_policy
 from models.reference_rates import seed_reference_rates
 from models.schema import CreditPolicy, FollowUpPolicy, FollowUpStage, PaymentTerms
 
@@ -68,3 +69,4 @@ def seed_defaults(currency: str) -> None:
                 policy=policy, position=position, name=name, offset_days=offset,
                 channel=channel, template=templates.get((tone, channel)), tone=tone,
                 fee_minor=to_minor(Decimal(fee), currency), min_days_since_contact=gap)
+    seed_plans_policy(templates)

@@ -22,11 +22,27 @@ import peewee as pw
 
 from models.audit import record_change
 from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
+from models.dates import short_date
 from models.db import insert_row, insert_rows, writing
 from models.errors import LedgerError
-from models.kinds import Channel, ContactKind, InvoiceStatus, PlanStatus, PromiseStatus
+from models.kinds import (
+    Channel,
+    ContactKind,
+    ContactPurpose,
+    Direction,
+    InvoiceStatus,
+    OfferStatus,
+    PlanStatus,
+    PromiseStatus,
+)
 from models.mail import valid_address
 from models.money import format_money
+from models.plan_followup import InstalmentDue, instalments_due
+from models.plans import plan_reference
+from models.policy_stages import DEFAULT_POLICY_NAME as DEFAULT_POLICY_NAME
+from models.policy_stages import DEFAULT_POLICY_SETTING as DEFAULT_POLICY_SETTING
+from models.policy_stages import Stage, default_policy_id, plans_policy_id, stages_by_policy
+from models.policy_stages import start_chasing as start_chasing  # the engine's, as before
 from models.schema import (
     ContactPerson,
     CreditNote,
@@ -36,44 +52,24 @@ from models.schema import (
     Interaction,
     InteractionInvoice,
     Invoice,
+    Offer,
+    OfferInvoice,
     Payment,
     PaymentPlan,
     PaymentPlanItem,
     Promise,
     PromiseInvoice,
-    Setting,
     StageExecution,
     database,
 )
-from models.steady import steady_answer
 
 if TYPE_CHECKING:
     from models.reference_rates import MissingRate
 
-DEFAULT_POLICY_SETTING = "default_followup_policy"
-DEFAULT_POLICY_NAME = "Standard"
 NO_EMAIL_ADDRESS = "No e-mail address: print a letter instead."
 # A contact recorded for a stage, written by the hundred in a batch of letters.
 _CONTACT_FIELDS = ("customer", "kind", "direction", "occurred_at", "with_whom", "summary",
                    "subject", "body", "outcome", "stage", "created_at")
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One stage of a follow-up policy, as the engine uses it."""
-
-    id: int
-    policy_id: int
-    position: int
-    name: str
-    offset_days: int
-    channel: str  # email, letter, phone
-    tone: str
-    template_id: int | None
-    fee_minor: int
-    apply_interest: bool
-    apply_compensation: bool
-    min_days_since_contact: int
 
 
 @dataclass(frozen=True)
@@ -89,8 +85,29 @@ class ActionInvoice:
 
 
 @dataclass(frozen=True)
+class ActionInstalment:
+    """The instalment of a payment plan an action reminds the customer of (an action of
+    the plans policy, whose stages fall due by each instalment's date)."""
+
+    plan_id: int
+    instalment_id: int
+    position: int  # its number in the plan's schedule
+    count: int  # how many instalments the plan has
+    due_date: dt.date
+    left_minor: int  # what is still to pay on it
+
+    @property
+    def words(self) -> str:
+        """The instalment in words, as the user reads it: "instalment 3 of 6 of plan
+        PP-000012, due 15 Jan 2027"."""
+        return (f"instalment {self.position} of {self.count} of plan "
+                f"{plan_reference(self.plan_id)}, due {short_date(self.due_date)}")
+
+
+@dataclass(frozen=True)
 class DueAction:
-    """One communication due to one customer in one currency."""
+    """One communication due to one customer in one currency: about their invoices, or
+    (``instalment`` set, no invoices) about an instalment of a payment plan."""
 
     customer_id: int
     customer_code: str
@@ -103,11 +120,17 @@ class DueAction:
     warnings: tuple[str, ...]  # e.g. unallocated credit to allocate before sending
     # An e-mail stage to a customer with no usable address: a printed letter goes instead.
     no_email_address: bool = False
+    instalment: ActionInstalment | None = None
 
     @property
     def key(self) -> tuple[int, str]:
         """What names the action: the customer and the currency."""
         return (self.customer_id, self.currency)
+
+    @property
+    def plan_id(self) -> int | None:
+        """The payment plan whose instalment the action is about (None: invoices)."""
+        return self.instalment.plan_id if self.instalment is not None else None
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,7 @@ class SkippedAccount:
     currency: str
     stage_name: str
     reasons: tuple[str, ...]
+    plan_id: int | None = None  # a payment plan's instalment reminder held back
 
 
 @dataclass(frozen=True)
@@ -168,13 +192,58 @@ def letters_due(as_of: dt.date) -> list[DueAction]:
 
 
 def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowUpPlan:
-    """The actions due on ``as_of`` (most overdue first) and the accounts held back."""
+    """The actions due on ``as_of`` (most overdue first) and the accounts held back: the
+    stages due on invoices, and the reminders due on the instalments of payment plans
+    (``models.plan_followup``)."""
     stages = stages_by_policy()
+    plans_policy = plans_policy_id()
+    chased = {pid: policy for pid, policy in stages.items() if pid != plans_policy}
+    due, skipped = _invoice_actions(as_of, chased, customer_id)
+    if plans_policy in stages:
+        names = dict(FollowUpPolicy.select(FollowUpPolicy.id, FollowUpPolicy.name).where(
+            FollowUpPolicy.id == plans_policy).tuples())
+        for found in instalments_due(as_of, stages[plans_policy], customer_id):
+            if found.held:
+                skipped.append(_held_instalment(found))
+            else:
+                due.append(_instalment_action(found, names.get(plans_policy or 0, "")))
+    due = _letters_instead(due)
+    due.sort(key=lambda a: (-_days_late(a, as_of), a.customer_name.casefold(), a.currency,
+                            a.plan_id or 0))
+    skipped.sort(key=lambda s: (s.customer_name.casefold(), s.currency, s.plan_id or 0))
+    return FollowUpPlan(tuple(due), tuple(skipped))
+
+
+def _instalment_action(found: InstalmentDue, policy_name: str) -> DueAction:
+    """The reminder of a plan's instalment: about no invoice, for what is left on it."""
+    plan, instalment = found.plan, found.instalment
+    return DueAction(plan.customer_id, plan.customer_code, plan.customer_name, plan.currency,
+                     policy_name, found.stage, (), instalment.left_minor, (),
+                     instalment=ActionInstalment(plan.plan_id, instalment.id,
+                                                 instalment.position, len(plan.instalments),
+                                                 instalment.due_date, instalment.left_minor))
+
+
+def _held_instalment(found: InstalmentDue) -> SkippedAccount:
+    plan = found.plan
+    return SkippedAccount(plan.customer_id, plan.customer_code, plan.customer_name,
+                          plan.currency, found.stage.name, (found.held,), plan_id=plan.plan_id)
+
+
+def _days_late(action: DueAction, as_of: dt.date) -> int:
+    if action.instalment is not None:
+        return (as_of - action.instalment.due_date).days
+    return max(i.days_overdue for i in action.invoices)
+
+
+def _invoice_actions(as_of: dt.date, stages: dict[int, list[Stage]],
+                     customer_id: int | None) -> tuple[list[DueAction], list[SkippedAccount]]:
+    """The stages due on invoices, and the accounts held back."""
     if not stages:
-        return FollowUpPlan((), ())
+        return [], []
     accounts = _accounts_with_stages_due(as_of, stages, customer_id)
     if not accounts:
-        return FollowUpPlan((), ())
+        return [], []
     _count_only_chasing(accounts, stages, as_of)
     held = _held_invoices(as_of, customer_id)
     credit = _unallocated_credit(customer_id)
@@ -189,11 +258,7 @@ def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowU
             due.append(outcome)
         else:
             skipped.append(outcome)
-    due = _letters_instead(due)
-    due.sort(key=lambda a: (-max(i.days_overdue for i in a.invoices), a.customer_name.casefold(),
-                            a.currency))
-    skipped.sort(key=lambda s: (s.customer_name.casefold(), s.currency))
-    return FollowUpPlan(tuple(due), tuple(skipped))
+    return due, skipped
 
 
 @dataclass(frozen=True)
@@ -217,8 +282,9 @@ def customer_follow_up(customer_id: int, as_of: dt.date) -> FollowUpStatus:
     policy = FollowUpPolicy.get_or_none(FollowUpPolicy.id == policy_id)
     plan = follow_up_plan(as_of, customer_id=customer_id)
     stage, on = _next_stage(customer_id, policy_id, as_of)
-    return FollowUpStatus(policy.name if policy is not None else "", plan.due, plan.skipped,
-                          stage, on)
+    return FollowUpStatus(policy.name if policy is not None else "",
+                          tuple(a for a in plan.due if a.instalment is None),
+                          tuple(s for s in plan.skipped if s.plan_id is None), stage, on)
 
 
 def _next_stage(customer_id: int, policy_id: int | None,
@@ -245,15 +311,18 @@ def _next_stage(customer_id: int, policy_id: int | None,
     return name, on
 
 
-def due_action(customer_id: int, currency: str, as_of: dt.date) -> DueAction | None:
-    """The action due to the customer in ``currency`` on ``as_of``, if any."""
+def due_action(customer_id: int, currency: str, as_of: dt.date, *,
+               plan_id: int | None = None) -> DueAction | None:
+    """The action due to the customer in ``currency`` on ``as_of``, if any: on their
+    invoices, or with ``plan_id`` on an instalment of that payment plan."""
     plan = follow_up_plan(as_of, customer_id=customer_id)
-    return next((a for a in plan.due if a.currency == currency), None)
+    return next((a for a in plan.due if a.currency == currency and a.plan_id == plan_id),
+                None)
 
 
 def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                    subject: str = "", text: str = "", now: dt.datetime | None = None,
-                   contact_id: int | None = None) -> int:
+                   contact_id: int | None = None, plan_id: int | None = None) -> int:
     """Record the action as done: the contact, the stage reached by each invoice and
     the stage's charges, in one transaction. Returns the contact's id. With
     ``contact_id``, a contact already logged (a call made for the reminder)
@@ -264,7 +333,7 @@ def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id:
     at a stage nobody looked at.
     """
     with writing():
-        action = _current(customer_id, currency, as_of, stage_id)
+        action = _current(customer_id, currency, as_of, stage_id, plan_id)
         return carry_out_action(action, as_of, subject=subject, text=text, now=now,
                                 contact_id=contact_id)
 
@@ -280,6 +349,9 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
     ``refresh_summary``, the caller brings the customer's contact summary up to date
     (``refresh_contact_summary``) in the same transaction, e.g. once for a batch."""
     now = now or dt.datetime.now()
+    if action.instalment is not None:
+        return _remind_of_instalment(action, subject=subject, text=text, now=now,
+                                     contact_id=contact_id, refresh_summary=refresh_summary)
     customer_id, currency = action.customer_id, action.currency
     with writing():
         stage = action.stage
@@ -306,6 +378,33 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
             "stage": stage.name, "currency": currency, "charges": charge_ids,
             "invoices": [i.number for i in action.invoices]})
     return int(contact)
+
+
+def _remind_of_instalment(action: DueAction, *, subject: str, text: str, now: dt.datetime,
+                          contact_id: int | None, refresh_summary: bool) -> int:
+    """Record a payment plan's instalment reminder as carried out: a contact made for the
+    plan, naming the plan, the instalment and the stage (the stage is reached per
+    instalment, never per invoice: no stage execution, no charges)."""
+    stage, due = action.stage, action.instalment
+    assert due is not None
+    fields = {"stage": stage.id, "purpose": ContactPurpose.PLAN, "plan": due.plan_id,
+              "instalment": due.instalment_id}
+    with writing():
+        if contact_id is None:
+            contact = int(Interaction.create(
+                customer=action.customer_id, kind=Channel(stage.channel).contact_kind,
+                direction=Direction.OUTGOING, occurred_at=now,
+                summary=_summary(action, subject, text), subject=subject.strip(),
+                body=text.strip(), created_at=now, **fields).id)
+        else:  # a contact the user logged for this reminder carries it out
+            contact = int(Interaction.get_by_id(contact_id).id)
+            Interaction.update(**fields).where(Interaction.id == contact).execute()
+        if refresh_summary:
+            refresh_contact_summary([action.customer_id])
+        record_change("plan reminder", "interaction", contact, after={
+            "stage": stage.name, "plan_id": due.plan_id, "instalment": due.position,
+            "due_date": due.due_date, "left_minor": due.left_minor})
+    return contact
 
 
 def restate_action_text(contact_id: int, action: DueAction, *, subject: str, text: str) -> None:
@@ -360,44 +459,28 @@ def recorded_stage(contact_id: int) -> RecordedStage:
 
 
 def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
-                reason: str) -> None:
-    """Pass over the action's stage with the user's reason; it does not come back."""
+                reason: str, plan_id: int | None = None) -> None:
+    """Pass over the action's stage with the user's reason; it does not come back. An
+    instalment's reminder passed over is noted on the timeline as the plan's."""
     if not reason.strip():
         raise LedgerError("reason", "Say why this reminder is not being sent.")
     with writing():
-        action = _current(customer_id, currency, as_of, stage_id)
+        action = _current(customer_id, currency, as_of, stage_id, plan_id)
+        if action.instalment is not None:
+            note = f"{action.stage.name} not sent: {reason.strip()}"
+            contact = insert_row(Interaction, _CONTACT_FIELDS, (
+                customer_id, ContactKind.NOTE, Direction.OUTGOING, dt.datetime.now(), "",
+                _summary(action, note, ""), "", "", "", stage_id, dt.datetime.now()))
+            _remind_of_instalment(action, subject="", text="", now=dt.datetime.now(),
+                                  contact_id=int(contact), refresh_summary=True)
+            return
         _reach(action.invoices, None, as_of, reason.strip())
         record_change("skip follow-up stage", "customer", customer_id, after={
             "stage": action.stage.name, "currency": currency, "reason": reason.strip(),
             "invoices": [i.number for i in action.invoices]})
 
 
-def default_policy_id() -> int | None:
-    """The policy for customers who have none chosen: the business's, else "Standard"."""
-    setting = Setting.get_or_none(Setting.key == DEFAULT_POLICY_SETTING)
-    if setting is not None and FollowUpPolicy.get_or_none(
-            FollowUpPolicy.id == int(setting.value)) is not None:
-        return int(setting.value)
-    policy = (FollowUpPolicy.select(FollowUpPolicy.id)
-              .order_by(FollowUpPolicy.name != DEFAULT_POLICY_NAME, FollowUpPolicy.id).first())
-    return int(policy.id) if policy is not None else None
-
-
 # --- reading the accounts ----------------------------------------------------------
-
-@steady_answer
-def stages_by_policy() -> dict[int, list[Stage]]:
-    """Every policy's stages, in order."""
-    stages: dict[int, list[Stage]] = defaultdict(list)
-    for row in FollowUpStage.select().order_by(FollowUpStage.policy, FollowUpStage.position):
-        stages[row.policy_id].append(Stage(
-            id=row.id, policy_id=row.policy_id, position=row.position, name=row.name,
-            offset_days=row.offset_days, channel=row.channel, tone=row.tone,
-            template_id=row.template_id, fee_minor=row.fee_minor,
-            apply_interest=row.apply_interest, apply_compensation=row.apply_compensation,
-            min_days_since_contact=row.min_days_since_contact))
-    return dict(stages)
-
 
 def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
                               customer_id: int | None) -> list[_Account]:
@@ -503,20 +586,6 @@ class LateStarts:
         return self._starts[key]
 
 
-def start_chasing(invoice_ids: Iterable[int], stage_id: int, on: dt.date) -> None:
-    """Start the invoices' follow-up at the stage the user chose, due ``on``; the
-    stages after it follow at their usual gaps from there."""
-    stage = FollowUpStage.get_or_none(FollowUpStage.id == stage_id)
-    if stage is None:
-        raise LedgerError("stage", "That follow-up stage no longer exists.")
-    ids = list(invoice_ids)
-    with writing():
-        Invoice.update(chase_from=on - dt.timedelta(days=stage.offset_days)).where(
-            Invoice.id.in_(ids)).execute()
-        record_change("start follow-up", "invoice", None,
-                      after={"invoice_ids": ids, "stage": stage.name, "on": on})
-
-
 def highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:
     """The last of ``stages`` whose offset ``days_overdue`` has reached, if any."""
     reached = [s for s in stages if s.offset_days <= days_overdue]
@@ -537,11 +606,19 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
                .join(PaymentPlan)
                .where(PaymentPlanItem.invoice.is_null(False)
                       & (PaymentPlan.status == PlanStatus.ACTIVE)))
+    # An open offer holds its invoices until its last day (models.offers): the customer
+    # has been asked to pay by then, on its terms.
+    offered = (OfferInvoice.select(OfferInvoice.invoice, Offer.pay_by)
+               .join(Offer)
+               .where((Offer.status == OfferStatus.OPEN) & (Offer.pay_by >= as_of)))
     if customer_id is not None:
         promised = promised.where(Promise.customer == customer_id)
         planned = planned.where(PaymentPlan.customer == customer_id)
-    held = {invoice_id: f"promised to pay by {promised_for:%d %b %Y}"
-            for invoice_id, promised_for in promised.tuples()}
+        offered = offered.where(Offer.customer == customer_id)
+    held = {invoice_id: f"on offer until {short_date(pay_by)}"
+            for invoice_id, pay_by in offered.tuples()}
+    held.update((invoice_id, f"promised to pay by {promised_for:%d %b %Y}")
+                for invoice_id, promised_for in promised.tuples())
     held.update((invoice_id, "in a payment plan in good standing")
                 for (invoice_id,) in planned.tuples())
     return held
@@ -680,8 +757,9 @@ def _action(account: _Account, stage: Stage, chased: list[_Candidate],
 
 # --- executing -----------------------------------------------------------------
 
-def _current(customer_id: int, currency: str, as_of: dt.date, stage_id: int) -> DueAction:
-    action = due_action(customer_id, currency, as_of)
+def _current(customer_id: int, currency: str, as_of: dt.date, stage_id: int,
+             plan_id: int | None = None) -> DueAction:
+    action = due_action(customer_id, currency, as_of, plan_id=plan_id)
     if action is None:
         raise LedgerError("action", "Nothing is due to this customer any more: the account "
                                     "has changed since the list was read.")
@@ -723,7 +801,8 @@ def _summary(action: DueAction, subject: str, text: str) -> str:
     """The contact's note as the timeline shows it: what was sent, for which invoices,
     then the words. Written for reading; the words are kept in their own columns."""
     heading = f"{action.stage.name} ({Channel.word_for(action.stage.channel).lower()})"
-    numbers = ", ".join(i.number for i in action.invoices)
+    numbers = (action.instalment.words if action.instalment is not None
+               else ", ".join(i.number for i in action.invoices))
     lines = [f"{heading} for {numbers}: {format_money(action.total_minor, action.currency)}."]
     if subject.strip():
         lines.append(subject.strip())

@@ -25,7 +25,7 @@ from models.db import writing
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
-from models.kinds import InvoiceStatus
+from models.kinds import InvoiceStatus, PolicyUse
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
 from models.plans import settle_plans
@@ -218,7 +218,11 @@ def pick_lists() -> PickLists:
         return tuple(Choice(i, n) for i, n in
                      model.select(model.id, model.name).order_by(model.name).tuples())
 
-    return PickLists(choices(PaymentTerms), choices(CreditPolicy), choices(FollowUpPolicy))
+    # The payment plans' policy chases instalments, not a customer's invoices.
+    chasing = tuple(Choice(i, n) for i, n in FollowUpPolicy.select(
+        FollowUpPolicy.id, FollowUpPolicy.name).where(FollowUpPolicy.use == PolicyUse.INVOICES)
+        .order_by(FollowUpPolicy.name).tuples())
+    return PickLists(choices(PaymentTerms), choices(CreditPolicy), chasing)
 
 
 # --- money in -----------------------------------------------------------------
@@ -665,6 +669,12 @@ def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
     country = draft.country.strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         problems.refuse("country", "Choose the country as a two-letter code, e.g. GB.")
+    if draft.followup_policy_id is not None and FollowUpPolicy.select().where(
+            (FollowUpPolicy.id == draft.followup_policy_id)
+            & (FollowUpPolicy.use == PolicyUse.PLANS)).exists():
+        problems.refuse("followup_policy_id", "That policy reminds customers of their payment "
+                                              "plans' instalments; choose a follow-up policy "
+                                              "for invoices.")
     problems.check()
     return {"code": code, "code_key": rules.match_key(code), "name": name,
             "currency": currency, "billing_email": email,

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -39,7 +40,8 @@ from models.interest import (
 from models.kinds import ChargeKind, InvoiceStatus, LoyaltyWaiver, OfferKind, Regime
 from models.language import N_, Wording, wording
 from models.offers import offer_for_letter
-from models.schema import ContactPerson, CreditPolicy, Customer, PaymentTerms
+from models.plans import plan_reference, plan_standing
+from models.schema import ContactPerson, CreditPolicy, Customer, Instalment, PaymentTerms
 from models.steady import remember, steady_answer
 
 _CHARGE_WORDS: dict[str, str] = {ChargeKind.INTEREST: N_("interest"),
@@ -108,17 +110,27 @@ class LetterContext:
     terms_summary: str = ""
     how_to_pay: str = ""
     thanks_for: str = ""
+    # The instalment of a payment plan a reminder is about (models.plan_followup); each
+    # "" in other letters.
+    instalment_amount: str = ""
+    instalment_date: str = ""
+    instalment_number: str = ""
+    instalment_count: str = ""
+    plan_reference: str = ""
+    plan_left: str = ""
+    plan_grace_until: str = ""
 
 
 def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], as_of: dt.date,
                    *, stage_name: str = "", next_step: str = "",
                    next_step_on: dt.date | None = None, language: str = "",
-                   thanks_for: str = "") -> LetterContext:
+                   thanks_for: str = "", instalment_id: int | None = None) -> LetterContext:
     """The merge fields of a letter about these invoices of a customer, as of ``as_of``,
     written in ``language`` (the template's; "" for the customer's).
 
     ``next_step`` is what the business will do next, written to follow "we will";
-    ``thanks_for`` what a thank-you is for, in a sentence (models.relationship).
+    ``thanks_for`` what a thank-you is for, in a sentence (models.relationship);
+    ``instalment_id`` the instalment of a payment plan a reminder is about.
     Raises :class:`LedgerError` for a missing customer, an invoice not on its
     account, or invoices in more than one currency.
     """
@@ -137,7 +149,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     named = contact_name(customer_id)
     early = early_payment_on(_discount_terms(customer.payment_terms_id), rows, as_of)
     terms = customer_terms(customer, currency, words)
-    return LetterContext(
+    context = LetterContext(
         letter_date=words.date(as_of),
         business_name=business.name, business_address=business.address,
         business_email=business.email, business_phone=business.phone,
@@ -163,6 +175,28 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         payment_terms=terms.payment_terms, discount_terms=terms.discount_terms,
         late_payment_terms=terms.late_payment_terms, terms_summary=terms.summary,
         how_to_pay=terms.how_to_pay, thanks_for=thanks_for.strip())
+    if instalment_id is not None:
+        context = replace(context, **_instalment_fields(instalment_id, as_of, words))
+    return context
+
+
+def _instalment_fields(instalment_id: int, as_of: dt.date,
+                       words: Wording) -> dict[str, Any]:
+    """The merge fields of a payment plan's instalment as it stands on ``as_of``: what is
+    still to pay on it and on the plan, its date and the last day of its grace."""
+    row = Instalment.get_or_none(Instalment.id == instalment_id)
+    if row is None:
+        raise LedgerError("instalment", "That instalment of the plan no longer exists.")
+    standing = plan_standing(row.plan_id, as_of)
+    instalment = next(i for i in standing.instalments if i.id == instalment_id)
+    currency = standing.currency
+    return {"instalment_amount": words.money(instalment.left_minor, currency),
+            "instalment_date": words.date(instalment.due_date),
+            "instalment_number": str(instalment.position),
+            "instalment_count": str(len(standing.instalments)),
+            "plan_reference": plan_reference(standing.plan_id),
+            "plan_left": words.money(standing.total_minor - standing.paid_minor, currency),
+            "plan_grace_until": words.date(instalment.last_day)}
 
 
 def document_wording(language: str, country: str, business_country: str) -> Wording:

@@ -18,6 +18,7 @@ from models.db import writing
 from models.errors import LedgerError
 from models.kinds import ContactKind, ContactPurpose
 from models.letter_context import contact_name
+from models.plans import plan_reference
 from models.schema import (
     Allocation,
     Charge,
@@ -86,11 +87,6 @@ class PlanRecord:
     def covered_minor(self) -> int:
         """What was unpaid of the covered documents when the plan was agreed."""
         return sum(d.open_minor for d in self.covered)
-
-
-def plan_reference(plan_id: int) -> str:
-    """The plan's reference, for the customer to quote with each payment: "PP-000012"."""
-    return f"PP-{plan_id:06d}"
 
 
 def plan_record(plan_id: int) -> PlanRecord:

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import Any, NamedTuple
 
 import peewee as pw
 
@@ -44,6 +45,7 @@ from models.kinds import (
 )
 from models.money import format_money
 from models.plan_schedule import ScheduledInstalment, ScheduleTerms, schedule
+from models.policy_stages import default_policy_id, stages_by_policy, start_chasing
 from models.schema import (
     Allocation,
     Charge,
@@ -58,6 +60,7 @@ from models.schema import (
     PaymentPlanItem,
     Setting,
     StageExecution,
+    database,
 )
 
 PLAN_GRACE_SETTING = "plan_grace_days"
@@ -71,6 +74,11 @@ _ENDED = {PlanStatus.COMPLETED: "completed", PlanStatus.DEFAULTED: "defaulted",
           PlanStatus.CANCELLED: "cancelled", PlanStatus.REPLACED: "renegotiated"}
 _EVERY = {PlanFrequency.WEEKLY: "weekly", PlanFrequency.FORTNIGHTLY: "fortnightly",
           PlanFrequency.MONTHLY: "monthly"}
+
+
+def plan_reference(plan_id: int) -> str:
+    """The plan's reference, for the customer to quote with each payment: "PP-000012"."""
+    return f"PP-{plan_id:06d}"
 
 
 # --- the grace setting -------------------------------------------------------------
@@ -596,22 +604,59 @@ def plan_standings(as_of: dt.date, *, customer_id: int | None = None,
                                        p.plan_id))
 
 
+class _PlanRow(NamedTuple):
+    """A plan's row as its standing needs it, read without peewee's models."""
+
+    id: int
+    customer_id: int
+    code: str
+    name: str
+    currency: str
+    status: PlanStatus
+    agreed_on: dt.date
+    frequency: PlanFrequency
+    grace_days: int
+    freeze_charges: bool
+    notes: str
+    ended_on: dt.date | None
+    end_reason: str
+    replaces_id: int | None
+    stage_reached_id: int | None
+
+
 def _standings(plans: pw.ModelSelect, as_of: dt.date) -> list[PlanStanding]:
-    """The plans of ``plans`` as they stand: a few queries whatever their number."""
-    chosen = list(plans.select(PaymentPlan, Customer.code, Customer.name).join(Customer)
-                  .objects())
+    """The plans of ``plans`` as they stand: a few queries whatever their number.
+
+    Raw rows: the follow-up engine and Today read every active plan, and converting
+    their instalments' and payments' fields through peewee took most of the time; the
+    dates are turned into dates here, once."""
+    chosen = [_PlanRow(plan_id, customer_id, code, name, currency, PlanStatus(status),
+                       _day(agreed_on), PlanFrequency(frequency), grace_days,
+                       bool(freeze_charges), notes, _day(ended_on) if ended_on else None,
+                       end_reason, replaces_id, stage_reached_id)
+              for (plan_id, customer_id, code, name, currency, status, agreed_on, frequency,
+                   grace_days, freeze_charges, notes, ended_on, end_reason, replaces_id,
+                   stage_reached_id) in _raw(plans.select(
+                       PaymentPlan.id, PaymentPlan.customer, Customer.code, Customer.name,
+                       PaymentPlan.currency, PaymentPlan.status, PaymentPlan.agreed_on,
+                       PaymentPlan.frequency, PaymentPlan.grace_days,
+                       PaymentPlan.freeze_charges, PaymentPlan.notes, PaymentPlan.ended_on,
+                       PaymentPlan.end_reason, PaymentPlan.replaces,
+                       PaymentPlan.stage_reached).join(Customer))]
     if not chosen:
         return []
     ids = plans.select(PaymentPlan.id)
     instalments: dict[int, list[tuple[int, int, dt.date, int, bool]]] = defaultdict(list)
-    for row in Instalment.select().where(Instalment.plan.in_(ids)):
-        instalments[row.plan_id].append((row.id, row.position, row.due_date, row.amount_minor,
-                                         row.is_deposit))
+    for instalment_id, plan_id, position, due, amount, is_deposit in _raw(Instalment.select(
+            Instalment.id, Instalment.plan, Instalment.position, Instalment.due_date,
+            Instalment.amount_minor, Instalment.is_deposit).where(Instalment.plan.in_(ids))):
+        instalments[plan_id].append((instalment_id, position, _day(due), amount,
+                                     bool(is_deposit)))
     invoices: dict[int, list[int]] = defaultdict(list)
     charges: dict[int, list[int]] = defaultdict(list)
-    for plan_id, invoice_id, charge_id in (PaymentPlanItem.select(
+    for plan_id, invoice_id, charge_id in _raw(PaymentPlanItem.select(
             PaymentPlanItem.plan, PaymentPlanItem.invoice, PaymentPlanItem.charge)
-            .where(PaymentPlanItem.plan.in_(ids)).tuples()):
+            .where(PaymentPlanItem.plan.in_(ids))):
         (invoices[plan_id] if invoice_id is not None else charges[plan_id]).append(
             invoice_id if invoice_id is not None else charge_id)
     money: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
@@ -622,13 +667,21 @@ def _standings(plans: pw.ModelSelect, as_of: dt.date) -> list[PlanStanding]:
                                        Allocation.amount_minor)
                 .join(Allocation, on=(target == link))
                 .where(PaymentPlanItem.plan.in_(ids) & ~Allocation.voided))
-        for plan_id, day, amount in paid.tuples():
-            money[plan_id].append((day, amount))
+        for plan_id, day, amount in _raw(paid):
+            money[plan_id].append((_day(day), amount))
     return [_standing(plan, as_of, instalments[plan.id], money[plan.id],
                       invoices[plan.id], charges[plan.id]) for plan in chosen]
 
 
-def _standing(plan: PaymentPlan, as_of: dt.date,
+def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
+    return list(database.execute_sql(*query.sql()))
+
+
+def _day(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _standing(plan: _PlanRow, as_of: dt.date,
               instalments: list[tuple[int, int, dt.date, int, bool]],
               money: list[tuple[dt.date, int]], invoice_ids: list[int],
               charge_ids: list[int]) -> PlanStanding:
@@ -670,9 +723,34 @@ def settle_plans(as_of: dt.date | None = None, *,
 
 
 def plans_to_default(as_of: dt.date) -> list[PlanStanding]:
-    """The active plans with an instalment still unpaid after its grace on ``as_of``:
-    to be defaulted once the customer has had the missed instalment's reminder."""
-    return [p for p in plan_standings(as_of, active_only=True) if p.missed]
+    """The active plans to be defaulted on ``as_of``: an instalment still unpaid after its
+    grace, and the customer has had that instalment's reminder for a missed instalment
+    (carried out, or passed over by the user, on a day before ``as_of``), or could not
+    have it: the plans policy has no stage after an instalment's date. The one home of
+    when a plan breaks."""
+    missed = [p for p in plan_standings(as_of, active_only=True) if p.missed]
+    if not missed:
+        return []
+    reminded = _missed_reminders(as_of)
+    if reminded is None:
+        return missed
+    return [p for p in missed if any(i.id in reminded for i in p.missed)]
+
+
+def _missed_reminders(as_of: dt.date) -> set[int] | None:
+    """The instalments of active plans reminded as missed before ``as_of``, by id; None
+    when the plans policy has no stage for a missed instalment (nothing to wait for)."""
+    stages = (FollowUpStage.select(FollowUpStage.id).join(FollowUpPolicy)
+              .where((FollowUpPolicy.use == PolicyUse.PLANS) & (FollowUpStage.offset_days > 0)))
+    if not stages.exists():
+        return None
+    since = dt.datetime.combine(as_of, dt.time.min)
+    query = (Interaction.select(Interaction.instalment)
+             .join(PaymentPlan, on=(Interaction.plan == PaymentPlan.id))
+             .where((PaymentPlan.status == PlanStatus.ACTIVE)
+                    & Interaction.instalment.is_null(False)
+                    & Interaction.stage.in_(stages) & (Interaction.occurred_at < since)))
+    return {instalment_id for (instalment_id,) in query.tuples()}
 
 
 @dataclass(frozen=True)
@@ -705,8 +783,18 @@ def default_plan(plan_id: int, on: dt.date, reason: str = "") -> ResumedChase | 
 
 
 def _resume_chasing(plan: PaymentPlan, on: dt.date) -> ResumedChase | None:
-    from models.followup import default_policy_id, stages_by_policy, start_chasing
+    resumed = resume_point(plan.id, on)
+    if resumed is not None:
+        start_chasing(resumed.invoice_ids, resumed.stage_id, resumed.due_on)
+    return resumed
 
+
+def resume_point(plan_id: int, on: dt.date) -> ResumedChase | None:
+    """Where follow-up starts again on the plan's open invoices when it ends on ``on``
+    (broken or called off): the stage after the one the account had reached when the
+    plan was agreed, due a short gap after ``on``; None when there is none. Read
+    without writing, e.g. to say so in Today after a plan was defaulted."""
+    plan = PaymentPlan.get_by_id(plan_id)
     customer = Customer.get_by_id(plan.customer_id)
     stages = stages_by_policy().get(customer.followup_policy_id or default_policy_id() or 0,
                                     [])
@@ -726,7 +814,6 @@ def _resume_chasing(plan: PaymentPlan, on: dt.date) -> ResumedChase | None:
     before = next((s for s in reversed(stages) if s.position <= position), None)
     gap = stage.offset_days - (before.offset_days if before is not None else 0)
     due_on = on + dt.timedelta(days=min(max(gap, 0), RESUME_AT_MOST_DAYS))
-    start_chasing(invoice_ids, stage.id, due_on)
     return ResumedChase(stage.id, stage.name, due_on, invoice_ids)
 
 

@@ -26,13 +26,13 @@ from models.bank_accounts import BankAccountRow, Signatory, bank_accounts, signa
 from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
-from models.followup import DEFAULT_POLICY_SETTING, default_policy_id
 from models.interest import (
     DEFAULT_CREDIT_POLICY_SETTING,
     STATUTORY,
     default_credit_policy_id,
 )
-from models.kinds import Channel, Regime
+from models.kinds import Channel, PolicyUse, Regime
+from models.policy_stages import DEFAULT_POLICY_SETTING, default_policy_id
 from models.reference_rates import ReferenceRateValue, reference_rates, series_name
 from models.schema import (
     Business,
@@ -140,6 +140,14 @@ class FollowUpPolicyRow:
     min_balance_minor: int
     stages: tuple[StageRow, ...]
     customers: int
+    # What it chases: invoices, or (the one "Payment plans" policy) the instalments of
+    # payment plans, which no customer is given and which is never the default.
+    use: PolicyUse = PolicyUse.INVOICES
+
+    @property
+    def for_customers(self) -> bool:
+        """Whether a customer (or the business's default) may be given this policy."""
+        return self.use == PolicyUse.INVOICES
 
 
 @dataclass(frozen=True)
@@ -425,7 +433,7 @@ def follow_up_policies() -> list[FollowUpPolicyRow]:
             min_days_since_contact=row.min_days_since_contact,
             executions=int(executions.get(row.id, 0))))
     return [FollowUpPolicyRow(row.id, row.name, row.description, row.min_balance_minor,
-                              tuple(stages.get(row.id, ())), used.get(row.id, 0))
+                              tuple(stages.get(row.id, ())), used.get(row.id, 0), row.use)
             for row in FollowUpPolicy.select().order_by(pw.fn.LOWER(FollowUpPolicy.name))]
 
 
@@ -502,6 +510,8 @@ def save_stage(stage_id: int | None, policy_id: int, *, name: str, offset_days: 
         policy = _existing(FollowUpPolicy, policy_id, "That follow-up policy no longer exists.",
                            field="policy_id")
         _check_template(draft)
+        if policy.use == PolicyUse.PLANS:
+            _charges_nothing(draft)
         if stage_id is None:
             _refuse_same_day(policy.id, draft.offset_days, None)
             last = FollowUpStage.select(pw.fn.MAX(FollowUpStage.position)).where(
@@ -556,8 +566,13 @@ def set_default_policies(followup_policy_id: int | None, credit_policy_id: int |
     with writing():
         before = default_policies()
         if followup_policy_id is not None:
-            _existing(FollowUpPolicy, followup_policy_id,
-                      "That follow-up policy no longer exists.", field="followup_policy_id")
+            chosen = _existing(FollowUpPolicy, followup_policy_id,
+                               "That follow-up policy no longer exists.",
+                               field="followup_policy_id")
+            if chosen.use == PolicyUse.PLANS:
+                raise LedgerError("followup_policy_id", f"“{chosen.name}” reminds customers of "
+                                                        f"their payment plans' instalments; "
+                                                        f"choose a policy for invoices.")
         if credit_policy_id is not None:
             _existing(CreditPolicy, credit_policy_id,
                       "That late-payment policy no longer exists.", field="credit_policy_id")
@@ -667,6 +682,17 @@ def _check_template(draft: StageDraft) -> None:
         kind = "an e-mail" if template.channel == Channel.EMAIL else "a letter"
         raise LedgerError("template_id", f"“{template.name}” is {kind} template; choose one "
                                          f"for the stage's channel.")
+
+
+def _charges_nothing(draft: StageDraft) -> None:
+    """A payment plan's reminder charges nothing: the plan fixed what is paid (and may
+    freeze interest and fees, ``models.plan_freeze``)."""
+    for field, charged in (("fee_minor", draft.fee_minor > 0),
+                           ("apply_interest", draft.apply_interest),
+                           ("apply_compensation", draft.apply_compensation)):
+        if charged:
+            raise LedgerError(field, "A reminder of a payment plan's instalment charges "
+                                     "nothing: the plan sets what is paid.")
 
 
 def _refuse_same_day(policy_id: int, offset_days: int, stage_id: int | None) -> None:

@@ -225,3 +225,21 @@ def _letter_template(tone: str, language: str) -> int | None:
               .where((LetterTemplate.channel == Channel.LETTER) & (LetterTemplate.tone == tone))
               .order_by(LetterTemplate.language != language, LetterTemplate.id).first())
     return int(letter.id) if letter is not None else None
+
+
+@steady_answer
+def letter_template_instead(template_id: int | None) -> int | None:
+    """The letter written for an e-mail template (its name with "letter" for "email", in
+    its language), for an e-mail printed as a letter to a customer without an address;
+    the template itself when there is no such letter."""
+    if template_id is None:
+        return None
+    email = LetterTemplate.get_or_none(LetterTemplate.id == template_id)
+    if email is None or email.channel == Channel.LETTER or \
+            not email.name.casefold().endswith(" email"):
+        return template_id
+    letter = LetterTemplate.get_or_none(
+        (LetterTemplate.name == f"{email.name[:-len('email')]}letter")
+        & (LetterTemplate.channel == Channel.LETTER)
+        & (LetterTemplate.language == email.language))
+    return int(letter.id) if letter is not None else template_id

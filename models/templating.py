@@ -98,6 +98,18 @@ MERGE_FIELDS: dict[str, str] = {
                   "bank account for the customer's currency",
     "thanks_for": "What a thank-you is for, in a sentence (the account paid up, a promise "
                   "kept, a payment plan completed); empty in other letters",
+    "instalment_amount": "What is still to pay on the payment plan's instalment a reminder "
+                         "is about, e.g. “250.00 GBP”; empty in other letters",
+    "instalment_date": "The date that instalment falls due; empty in other letters",
+    "instalment_number": "Which instalment of the plan it is: 3 (of 6); empty in other "
+                         "letters",
+    "instalment_count": "How many instalments the plan has; empty in other letters",
+    "plan_reference": "The payment plan's reference for the customer to quote, e.g. "
+                      "“PP-000012”; empty in other letters",
+    "plan_left": "What is still to pay on the plan in all, that instalment included; empty "
+                 "in other letters",
+    "plan_grace_until": "The last day the instalment may be paid and the plan kept (its date "
+                        "plus the plan's grace); empty in other letters",
 }
 
 # The fields of each invoice inside the invoice loop.

@@ -24,6 +24,7 @@ from models.contacts import (
     promise_deadline,
     refresh_contact_summary,
 )
+from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import (
@@ -34,9 +35,19 @@ from models.followup import (
     follow_up_plan,
     skip_action,
 )
-from models.kinds import Channel, ContactKind, InvoiceStatus, OutboxState, PromiseStatus
+from models.kinds import (
+    Channel,
+    ContactKind,
+    ContactPurpose,
+    InvoiceStatus,
+    OutboxState,
+    PlanStatus,
+    PromiseStatus,
+)
 from models.money import format_money
 from models.outbox import EMAIL_FAILED as OUTBOX_ITEM_KIND
+from models.plan_followup import active_standings
+from models.plans import plan_reference, plan_standing, resume_point
 from models.relationship import (
     CHECK_IN,
     ON_TIME,
@@ -55,15 +66,19 @@ from models.relationship import (
 )
 from models.schema import (
     Customer,
+    Instalment,
     Interaction,
     InteractionInvoice,
     Invoice,
     OutboxMessage,
+    PaymentPlan,
+    PaymentPlanItem,
     Promise,
     PromiseInvoice,
     StageExecution,
     WorklistDecision,
 )
+from models.steady import steady
 
 FOLLOW_UP, PROMISE_DUE, PROMISE_BROKEN, NEW_OVERDUE, STAGE_ACTION = (
     "follow-up", "promise due", "promise broken", "new overdue", "stage action")
@@ -72,13 +87,24 @@ EMAIL_FAILED = OUTBOX_ITEM_KIND
 # How an e-mail the mail server did not take is titled in Today.
 NOT_SENT = "E-mail not sent"
 PERHAPS_SENT = "E-mail perhaps sent"
+# A payment plan's instalment coming up or not paid by its date, and a plan the day's
+# settling found broken (``models.daily``); each names its instalment or plan.
+INSTALMENT_DUE, INSTALMENT_LATE, PLAN_DEFAULTED = (
+    "instalment due", "instalment late", "plan defaulted")
+PLAN_KINDS = (INSTALMENT_DUE, INSTALMENT_LATE, PLAN_DEFAULTED)
 # Most pressing first.
-WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, FOLLOW_UP, PROMISE_DUE, STAGE_ACTION, NEW_OVERDUE,
+WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, PLAN_DEFAULTED, FOLLOW_UP, INSTALMENT_LATE,
+              PROMISE_DUE, STAGE_ACTION, INSTALMENT_DUE, NEW_OVERDUE,
               PLAN_COMPLETED, PROMISE_KEPT, PAID_UP, CHECK_IN, ON_TIME)
 NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
+INSTALMENT_SOON_DAYS = 7  # an instalment is "due soon" from a week before its date
+PLAN_DEFAULTED_DAYS = 7  # a broken plan is told for a week after it broke
 
 _NOUNS = {FOLLOW_UP: ("follow-up", "follow-ups"), PROMISE_DUE: ("promise due", "promises due"),
           PROMISE_BROKEN: ("broken promise", "broken promises"),
+          INSTALMENT_DUE: ("instalment due soon", "instalments due soon"),
+          INSTALMENT_LATE: ("instalment missed", "instalments missed"),
+          PLAN_DEFAULTED: ("payment plan broken", "payment plans broken"),
           NEW_OVERDUE: ("newly overdue account", "newly overdue accounts"),
           STAGE_ACTION: ("reminder due", "reminders due"),
           EMAIL_FAILED: ("e-mail not sent", "e-mails not sent"),
@@ -118,10 +144,14 @@ class WorkItemRef:
 def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[WorkItem]:
     """Everything to do on ``as_of``: follow-ups whose date has come (however long
     ago), promises due or broken, the follow-up stages due, accounts newly overdue;
-    e-mails not sent; most pressing first."""
-    stages = _stage_actions(as_of)
-    items = (_follow_ups(as_of) + _promises(as_of, grace_days) + stages
-             + _unchased(_new_overdue(as_of), stages) + _emails_not_sent(as_of))
+    e-mails not sent; instalments of payment plans due soon or missed, and plans
+    broken lately; most pressing first."""
+    with steady():  # the plans' standings are read once, for the engine and the list
+        actions = follow_up_plan(as_of).due
+        stages = _stage_actions(as_of, actions)
+        items = (_follow_ups(as_of) + _promises(as_of, grace_days) + stages
+                 + _unchased(_new_overdue(as_of), stages) + _emails_not_sent(as_of)
+                 + _instalments(as_of, actions) + _plans_broken(as_of))
     items += _thank_yous(as_of)
     items += _check_ins(as_of)
     hidden = _decided(as_of)
@@ -180,14 +210,19 @@ def log_contact_for_item(kind: str, ref_id: int, entry: ContactEntry, *, on: dt.
     thank-you or a check-in, the contact is recorded as one (never as chasing)."""
     if kind in RELATIONSHIP_KINDS:
         entry = replace(entry, purpose=purpose_of(kind))
+    elif kind in PLAN_KINDS:
+        entry = replace(entry, purpose=ContactPurpose.PLAN)
     with writing():
         customer_id = _customer_of(kind, ref_id)
         # Read before the contact: the contact itself would hold the reminder back.
-        action = _stage_action_of(ref_id, on) if kind == STAGE_ACTION else None
+        action = _stage_action_of(ref_id, on) if kind == STAGE_ACTION else \
+            _instalment_action_of(kind, ref_id, on)
         contact_id = log_contact(customer_id, entry, now=now, promise=promise)
-        if action is not None:
+        if kind in PLAN_KINDS:
+            _about_plan(contact_id, kind, ref_id)
+        if action is not None:  # the contact made for the reminder carries it out
             carry_out_action(action, on, now=now, contact_id=contact_id)
-        else:
+        if kind != STAGE_ACTION:  # a reminder carried out leaves the list by itself
             noun = ContactKind.word_for(entry.kind)
             _decide(kind, ref_id, "done", on=on, reason=f"{noun} logged")
     return contact_id
@@ -203,6 +238,10 @@ def item_invoices(kind: str, ref_id: int) -> tuple[int, ...]:
             PromiseInvoice.promise == ref_id)
     elif kind == NEW_OVERDUE:
         return (ref_id,)
+    elif kind in PLAN_KINDS:
+        query = PaymentPlanItem.select(PaymentPlanItem.invoice).where(
+            (PaymentPlanItem.plan == _plan_of(kind, ref_id))
+            & PaymentPlanItem.invoice.is_null(False))
     else:
         return ()
     return tuple(invoice_id for (invoice_id,) in query.tuples())
@@ -261,9 +300,44 @@ def _complete_follow_up(contact_id: int, customer_id: int) -> None:
     refresh_contact_summary([customer_id])
 
 
+def _plan_of(kind: str, ref_id: int) -> int:
+    """The payment plan an item of the plans' kinds is about (an instalment's, or itself)."""
+    if kind == PLAN_DEFAULTED:
+        return ref_id
+    row = Instalment.select(Instalment.plan).where(Instalment.id == ref_id).tuples().first()
+    if row is None:
+        raise LedgerError("item", "That instalment is no longer in the store.")
+    return int(row[0])
+
+
+def _instalment_action_of(kind: str, instalment_id: int, on: dt.date) -> DueAction | None:
+    """The reminder due on ``on`` for the instalment a Today item names, if one is."""
+    if kind not in (INSTALMENT_DUE, INSTALMENT_LATE):
+        return None
+    plan = PaymentPlan.get_by_id(_plan_of(kind, instalment_id))
+    action = due_action(plan.customer_id, plan.currency, on, plan_id=plan.id)
+    if action is None or action.instalment is None \
+            or action.instalment.instalment_id != instalment_id:
+        return None
+    return action
+
+
+def _about_plan(contact_id: int, kind: str, ref_id: int) -> None:
+    """Name the plan (and the instalment) a contact logged for a Today item is about."""
+    fields: dict[str, Any] = {"plan": _plan_of(kind, ref_id)}
+    if kind != PLAN_DEFAULTED:
+        fields["instalment"] = ref_id
+    Interaction.update(**fields).where(Interaction.id == contact_id).execute()
+
+
 def _customer_of(kind: str, ref_id: int) -> int:
     if kind in RELATIONSHIP_KINDS:
         return customer_of(kind, ref_id)
+    if kind in PLAN_KINDS:
+        plan = PaymentPlan.get_or_none(PaymentPlan.id == _plan_of(kind, ref_id))
+        if plan is None:
+            raise LedgerError("item", "That payment plan is no longer in the store.")
+        return int(plan.customer_id)
     model: type[pw.Model] = {FOLLOW_UP: Interaction, PROMISE_DUE: Promise,
                              PROMISE_BROKEN: Promise, NEW_OVERDUE: Invoice,
                              STAGE_ACTION: Invoice, EMAIL_FAILED: OutboxMessage}[kind]
@@ -333,10 +407,13 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
     return items
 
 
-def _stage_actions(as_of: dt.date) -> list[WorkItem]:
-    """The follow-up stages due, one per account, named by its oldest invoice."""
+def _stage_actions(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkItem]:
+    """The follow-up stages due on invoices, one per account, named by its oldest invoice
+    (an instalment's reminder is told with its instalment: :func:`_instalments`)."""
     items = []
-    for action in follow_up_plan(as_of).due:
+    for action in actions:
+        if action.instalment is not None:
+            continue
         first = action.invoices[0]
         numbers = ", ".join(i.number for i in action.invoices)
         detail = f"Invoice{'s' if len(action.invoices) > 1 else ''} {numbers}"
@@ -462,6 +539,70 @@ def _check_ins(as_of: dt.date) -> list[WorkItem]:
             CHECK_IN, due.ref_id, due.customer_id, due.customer_code, due.customer_name,
             due.due_on, 0, f"Check in with {due.customer_name}",
             f"Every {due.cadence_days} days; {last}", None, ""), as_of))
+    return items
+
+
+def _instalments(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkItem]:
+    """Each active plan's next instalment, when it falls due within the week or was not
+    paid by its date (in its grace, or past it and not yet defaulted), with its reminder
+    when one is due."""
+    reminders = {a.instalment.instalment_id: a for a in actions if a.instalment is not None}
+    items = []
+    for standing in active_standings(as_of, None):  # as the engine asked, read once
+        following = standing.next_instalment
+        if following is None:
+            continue
+        late = as_of > following.due_date
+        if not late and (following.due_date - as_of).days > INSTALMENT_SOON_DAYS:
+            continue
+        money = format_money(following.left_minor, standing.currency)
+        day = short_date(following.due_date)
+        notes = [f"Plan {plan_reference(standing.plan_id)}, instalment {following.position} "
+                 f"of {len(standing.instalments)}"]
+        if not late:
+            when = "today" if following.due_date == as_of else f"on {day}"
+            title = f"Instalment due {when}: {money}"
+        else:
+            title = f"Instalment missed: {money} due {day}"
+            notes.append(f"grace until {short_date(following.last_day)}"
+                         if as_of <= following.last_day else
+                         "past its grace: the plan breaks once the customer has had the "
+                         "reminder")
+        reminder = reminders.get(following.id)
+        if reminder is not None:
+            made = Channel.word_for(reminder.stage.channel).lower()
+            notes.append(f"“{reminder.stage.name}” ({made}) is due"
+                         + (" — no e-mail address: a letter" if reminder.no_email_address
+                            else ""))
+        items.append(_waiting(WorkItem(
+            INSTALMENT_LATE if late else INSTALMENT_DUE, following.id, standing.customer_id,
+            standing.customer_code, standing.customer_name, following.due_date, 0, title,
+            "; ".join(notes), following.left_minor, standing.currency), as_of))
+    return items
+
+
+def _plans_broken(as_of: dt.date) -> list[WorkItem]:
+    """Plans defaulted in the last week: which instalment broke it, and where chasing
+    resumed."""
+    since = as_of - dt.timedelta(days=PLAN_DEFAULTED_DAYS)
+    query = (PaymentPlan.select(PaymentPlan.id, PaymentPlan.customer, Customer.code,
+                                Customer.name, PaymentPlan.ended_on, PaymentPlan.end_reason,
+                                PaymentPlan.currency)
+             .join(Customer)
+             .where((PaymentPlan.status == PlanStatus.DEFAULTED)
+                    & PaymentPlan.ended_on.between(since, as_of)))
+    items = []
+    for plan_id, customer_id, code, name, ended_on, reason, currency in query.tuples():
+        missed = plan_standing(plan_id, ended_on).missed
+        what = f"instalment {missed[0].position} missed" if missed else "plan broken"
+        resumed = resume_point(plan_id, ended_on)
+        then = (f"chasing resumes at “{resumed.stage_name}” on {short_date(resumed.due_on)}"
+                if resumed is not None else "no follow-up stage is left to resume at")
+        items.append(_waiting(WorkItem(
+            PLAN_DEFAULTED, plan_id, customer_id, code, name, ended_on, 0,
+            f"Plan broken: {name} — {what}; {then}",
+            f"Plan {plan_reference(plan_id)}: {reason}",
+            missed[0].left_minor if missed else None, currency if missed else ""), as_of))
     return items
 
 

@@ -47,7 +47,7 @@ from models.money import format_money
 from models.offers import read_offers_ahead
 from models.reference_rates import MissingRate
 from models.steady import steady
-from models.template_store import letter_template_for
+from models.template_store import letter_template_for, letter_template_instead
 from models.templating import TemplateError
 from reports.batch import PdfBatch, collecting_rarely
 from reports.document import DocumentRenderer
@@ -214,7 +214,9 @@ def _as_letter(action: DueAction) -> DueAction:
     it has one, else from the stage's own template."""
     if action.stage.channel == Channel.LETTER:
         return action
-    template_id = letter_template_for(action.stage.tone, action.customer_id)
+    template_id = (letter_template_instead(action.stage.template_id)
+                   if action.instalment is not None
+                   else letter_template_for(action.stage.tone, action.customer_id))
     return replace(action, stage=replace(action.stage, channel=Channel.LETTER,
                                          template_id=template_id or action.stage.template_id))
 
@@ -293,12 +295,15 @@ def _paged(built: list[_Built], pages: list[int], summary_pages: int
     rows = []
     page = summary_pages + 1
     for letter, letter_pages in zip(built, pages, strict=True):
-        data = letter.data
-        warnings = tuple(dict.fromkeys([*letter.action.warnings, *data.warnings]))
+        data, action = letter.data, letter.action
+        warnings = tuple(dict.fromkeys([*action.warnings, *data.warnings]))
+        # An instalment's reminder is about the instalment: its amount, in the plan's money.
+        amount, currency = ((action.total_minor, action.currency) if action.instalment
+                            else (data.total_with_charges_minor, data.currency))
         rows.append(PrintedLetter(
             letter.contact_id, data.customer_name, data.customer_code, data.stage_name,
-            tuple(i.number for i in data.invoices), data.total_with_charges_minor,
-            data.currency, page, letter_pages, warnings))
+            tuple(i.number for i in data.invoices), amount, currency, page, letter_pages,
+            warnings))
         page += letter_pages
     return tuple(rows)
 
@@ -415,13 +420,14 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
 
 
 def record_letter(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
-                  subject: str, text: str, now: dt.datetime | None = None) -> int:
+                  subject: str, text: str, now: dt.datetime | None = None,
+                  plan_id: int | None = None) -> int:
     """Record a letter the user approved as sent, as ``models.followup.execute_action``
     does, and return its contact's id; refused (``UnprintableText``, nothing recorded)
     when the letter cannot be printed, so no letter is recorded that nobody can post."""
     with writing():
         contact_id = execute_action(customer_id, currency, as_of, stage_id=stage_id,
-                                    subject=subject, text=text, now=now)
+                                    subject=subject, text=text, now=now, plan_id=plan_id)
         letter_for_contact(contact_id)  # the letter as it will print, or the refusal
         return contact_id
 

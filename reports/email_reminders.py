@@ -136,7 +136,7 @@ def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
             else:
                 execute_action(action.customer_id, action.currency, as_of,
                                stage_id=action.stage.id, subject=approval.subject,
-                               text=approval.text, now=now)
+                               text=approval.text, now=now, plan_id=action.plan_id)
         except LedgerError as error:
             refused.append((position, error.message))
         else:
@@ -190,7 +190,8 @@ def print_approved_letters(approvals: Sequence[Approval], as_of: dt.date, out: s
                     # font can print) takes back only its own letter.
                     contacts.append(record_letter(
                         action.customer_id, action.currency, as_of, stage_id=action.stage.id,
-                        subject=approval.subject, text=approval.text, now=now))
+                        subject=approval.subject, text=approval.text, now=now,
+                        plan_id=action.plan_id))
                 except LedgerError as error:
                     refused.append((position, refusal_reason(error)))
                 else:
@@ -224,8 +225,7 @@ def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str
         current = _still_due(action, as_of)
         to = _recipients(current.customer_id, current.customer_name)
         contact_id = carry_out_action(current, as_of, subject=subject, text=text, now=now)
-        return _queue(current.customer_id, OutboxKind.REMINDER, subject, text, to, as_of,
-                      current.currency, contact_id, now)
+        return _queue(current, subject, text, to, as_of, contact_id, now)
 
 
 # The e-mail that sends a statement, in the customer's language (the catalogues).
@@ -278,9 +278,10 @@ def queue_statement_email(customer_id: int, as_of: dt.date, *, subject: str, tex
                                                 text.strip()) if part)
         contact_id = log_contact(customer_id, ContactEntry(
             kind=ContactKind.EMAIL, occurred_at=now, summary=summary), now=now)
-        return _queue(customer_id, OutboxKind.STATEMENT, subject, text, to, as_of,
-                      customer.currency,
-                      contact_id, now)
+        attachment = statement_attachment(customer_id, as_of, customer.currency)
+        return queue_message(customer_id, kind=OutboxKind.STATEMENT, subject=subject,
+                             text=text, to=to, attachments=[attachment],
+                             contact_id=contact_id, now=now)
 
 
 def statement_attachment(customer_id: int, as_of: dt.date,
@@ -311,26 +312,31 @@ def _queue_due(action: DueAction, as_of: dt.date, now: dt.datetime, *,
             # charges just recorded, which the attached statement lists.
             draft = draft_for(current, as_of)
             restate_action_text(contact_id, current, subject=draft.subject, text=draft.text)
-        return _queue(current.customer_id, OutboxKind.REMINDER, draft.subject, draft.text, to,
-                      as_of,
-                      current.currency, contact_id, now)
+        return _queue(current, draft.subject, draft.text, to, as_of, contact_id, now)
 
 
-def _queue(customer_id: int, kind: str, subject: str, text: str, to: list[tuple[str, str]],
-           as_of: dt.date, currency: str, contact_id: int, now: dt.datetime) -> int:
-    attachment = statement_attachment(customer_id, as_of, currency)
-    return queue_message(customer_id, kind=kind, subject=subject, text=text, to=to,
-                         attachments=[attachment], contact_id=contact_id, now=now)
+def _queue(action: DueAction, subject: str, text: str, to: list[tuple[str, str]],
+           as_of: dt.date, contact_id: int, now: dt.datetime) -> int:
+    """A reminder into the outbox: on invoices with the open-item statement attached; on
+    a plan's instalment as a plan's e-mail, alone (the statement would show the whole
+    debt the plan spreads out)."""
+    if action.instalment is not None:
+        return queue_message(action.customer_id, kind=OutboxKind.PLAN, subject=subject,
+                             text=text, to=to, contact_id=contact_id, now=now)
+    attachment = statement_attachment(action.customer_id, as_of, action.currency)
+    return queue_message(action.customer_id, kind=OutboxKind.REMINDER, subject=subject,
+                         text=text, to=to, attachments=[attachment], contact_id=contact_id,
+                         now=now)
 
 
 def _still_due(action: DueAction, as_of: dt.date) -> DueAction:
     """The action as it stands now, in the caller's transaction, or a refusal if the
     account has moved on since it was read (so it is never carried out twice)."""
-    current = due_action(action.customer_id, action.currency, as_of)
+    current = due_action(action.customer_id, action.currency, as_of, plan_id=action.plan_id)
     if current is None:
         raise LedgerError("action", "Nothing is due to this customer any more: the account "
                                     "has changed since the list was read.")
-    if current.stage.id != action.stage.id:
+    if current.stage.id != action.stage.id or current.instalment != action.instalment:
         raise LedgerError("action", f"The account has moved on to \u201c{current.stage.name}"
                                     f"\u201d since the list was read. Review it again.")
     return current

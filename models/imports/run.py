@@ -22,7 +22,6 @@ from models.audit import record_change
 from models.customer_account import customer_draft
 from models.db import insert_rows, json_object, writing
 from models.errors import LedgerError
-from models.followup import start_chasing
 from models.imports.plan import (
     KEPT_OF_INVOICE,
     CustomerStep,
@@ -48,6 +47,7 @@ from models.ledger import (
     void_invoice,
 )
 from models.ledger_bulk import NewInvoice, RecordRefused, add_customers, add_invoices
+from models.policy_stages import start_chasing
 from models.postal import country_code
 from models.schema import (
     AuditEntry,

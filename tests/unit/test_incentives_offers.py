@@ -356,6 +356,9 @@ def test_the_days_letters_carry_each_customers_open_offer(empty_store: db.Store,
     offered, other = customer("Offered Ltd"), customer("Not Offered Ltd")
     # 50 days overdue: the Standard policy's "Final notice", a letter.
     bill = invoice(offered, 1_000_00, due_days_ago=50, number="S-1")
+    # The invoice on offer is not chased until the offer's last day (models.followup);
+    # the customer's other one is, and its letter carries the offer.
+    invoice(offered, 500_00, due_days_ago=50, number="S-3")
     invoice(other, 1_000_00, due_days_ago=50, number="S-2")
     make_offer(offered, OfferKind.SETTLEMENT, [bill], pay_by=PAY_BY, as_of=TODAY,
                percent=Decimal(80))

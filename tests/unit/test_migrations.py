@@ -220,7 +220,8 @@ def test_a_v13_stores_bank_details_become_its_account_for_any_currency(tmp_path:
                                      'instr("body", ?) > 0', (_V14_OLD_SIGN_OFF,)).fetchone()[0]
         connection.execute("PRAGMA user_version = 13")
     connection.close()
-    assert shipped == 7 * 11  # every default e-mail (a welcome, a thank-you), each language
+    # every default e-mail (a welcome, a thank-you, two of plans' instalments), each language
+    assert shipped == 9 * 11
 
     store = db.open_store(path)
     try:

@@ -13,7 +13,7 @@ from models import db
 from models.charges import record_charges
 from models.check import check_store
 from models.errors import LedgerError
-from models.followup import follow_up_plan
+from models.followup import carry_out_action, follow_up_plan
 from models.interest import invoice_interest, period_interest
 from models.kinds import (
     ContactPurpose,
@@ -277,6 +277,10 @@ def test_a_broken_plan_is_chased_again_from_the_stage_after_the_one_reached(
     bill = invoice(who, 900_00, due_days_ago=100)  # by its due date: at "Agency review"
     _reach(bill, "Payment overdue", "Second reminder")
     plan_id = agree_plan(_draft(who, bill, count=3), now=NOW)
+    # The missed instalment's gentle reminder goes first (models.plan_followup).
+    (reminder,) = [a for a in follow_up_plan(D(2027, 1, 16), customer_id=who).due
+                   if a.plan_id == plan_id]
+    carry_out_action(reminder, D(2027, 1, 16), now=dt.datetime(2027, 1, 16, 9))
     assert plans_to_default(D(2027, 1, 20)) == []  # the last day of grace
     assert [p.plan_id for p in plans_to_default(D(2027, 1, 21))] == [plan_id]
     resumed = default_plan(plan_id, D(2027, 1, 22))

@@ -456,9 +456,12 @@ def test_the_settings_area_reads_everything_at_once(empty_store: db.Store) -> No
     assert settings.currency == "GBP"
     assert [t.name for t in settings.payment_terms] == ["Net 14", "2% 10, net 30", "Net 30"]
     assert next(t for t in settings.payment_terms if t.id == net_30).customers == 1
-    assert [p.name for p in settings.follow_up_policies] == ["Firm", "Gentle", "Standard"]
+    assert [p.name for p in settings.follow_up_policies] == ["Firm", "Gentle", "Payment plans",
+                                                             "Standard"]
+    assert [p.name for p in settings.follow_up_policies if p.for_customers] == [
+        "Firm", "Gentle", "Standard"]
     assert settings.default_followup_policy_id == policy_id("Standard")
     assert settings.default_credit_policy_id is None
-    assert len(settings.templates) == 14  # the reminders, welcomes and thank-yous
+    assert len(settings.templates) == 18  # reminders, welcomes, thank-yous, instalments
     boe = [r for r in settings.reference_rates if r.series == "BOE_BASE"]
     assert boe[0].effective_from > boe[-1].effective_from  # newest first

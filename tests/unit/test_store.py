@@ -151,7 +151,11 @@ def test_a_v1_store_is_migrated_keeping_every_row_and_a_backup(tmp_path: Path) -
     assert after_rows["setting"] == before_rows["setting"] + 1
     # ... and v13 the default templates in each language Duly writes, beside the English.
     assert after_rows["letter_template"] > before_rows["letter_template"]
-    grown = ("reference_rate", "setting", "letter_template")
+    # ... and v15 the payment plans' follow-up policy with its two stages.
+    assert (after_rows["follow_up_policy"], after_rows["follow_up_stage"]) == (
+        before_rows["follow_up_policy"] + 1, before_rows["follow_up_stage"] + 2)
+    grown = ("reference_rate", "setting", "letter_template", "follow_up_policy",
+             "follow_up_stage")
     kept = {table: after_rows[table] for table in before_rows if table not in grown}
     assert kept == {t: n for t, n in before_rows.items() if t not in grown}
     assert store.backup_path is not None and store.backup_path.exists()

@@ -442,7 +442,9 @@ def test_rendering_never_raises_anything_but_a_template_error(body: str, subject
 
 def test_the_defaults_are_listed_with_the_stages_that_send_them(empty_store: db.Store) -> None:
     rows = {(r.name, r.channel): r for r in template_list() if r.language == "en"}
-    assert len(rows) == 14  # 10 reminders, a welcome and a thank-you by e-mail and letter
+    # 10 reminders, a welcome, a thank-you, an instalment's reminder and a missed
+    # instalment's, by e-mail and letter
+    assert len(rows) == 18
     assert rows[("Friendly email", "email")].used_by == (
         "Gentle: Friendly reminder", "Gentle: Second reminder", "Standard: Courtesy reminder",
         "Standard: Payment overdue")

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from models.changes import Change, Changes, changes
 from models.contacts import NoteHit, review_promises, search_notes
+from models.daily import settle_day
 from models.dates import weekday_date
 from models.errors import LedgerError
 from models.today import (
@@ -276,8 +277,10 @@ class TodayPage(QWidget):
         as_of, today = self.as_of(), self._today()
 
         def work(_progress: Progress) -> tuple[bool, list[WorkItem]]:
-            # A promise broken since yesterday joins the list.
-            settled = bool(review_promises(today)) if review else False
+            # A promise broken since yesterday joins the list; so does a plan broken
+            # today (models.daily: plans completed or defaulted, offers lapsed).
+            settled = (bool(review_promises(today)) | settle_day(today).changed) if review \
+                else False
             return settled, worklist(as_of)
 
         self._loading = True
@@ -288,7 +291,8 @@ class TodayPage(QWidget):
         # Reviewing promises may record some as kept or broken; most days, none.
         self._tasks.run(
             work, writes=review, initiator=self, latest=(self, "list"),
-            changes=(lambda result: changes(Change.CONTACTS) if result[0] else frozenset())
+            changes=(lambda result: changes(Change.CONTACTS, Change.FOLLOW_UP)
+                     if result[0] else frozenset())
             if review else None,
             on_success=lambda result: self._on_load_task_succeeded(as_of, result[1]),
             on_failure=self._on_load_task_failed)

@@ -8,12 +8,20 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.money import format_money
 from models.today import (
+    CHECK_IN,
     EMAIL_FAILED,
     FOLLOW_UP,
+    INSTALMENT_DUE,
+    INSTALMENT_LATE,
     NEW_OVERDUE,
     NOT_SENT,
+    ON_TIME,
+    PAID_UP,
+    PLAN_COMPLETED,
+    PLAN_DEFAULTED,
     PROMISE_BROKEN,
     PROMISE_DUE,
+    PROMISE_KEPT,
     STAGE_ACTION,
     WORK_KINDS,
     WorkItem,
@@ -23,7 +31,11 @@ from ui.common.style import ACCENT, WARNING
 
 KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",
               PROMISE_DUE: "Promise due", NEW_OVERDUE: "Newly overdue",
-              STAGE_ACTION: "Reminder due", EMAIL_FAILED: NOT_SENT}
+              STAGE_ACTION: "Reminder due", EMAIL_FAILED: NOT_SENT,
+              INSTALMENT_DUE: "Instalment due", INSTALMENT_LATE: "Instalment missed",
+              PLAN_DEFAULTED: "Plan broken", PLAN_COMPLETED: "Thank you: plan completed",
+              PROMISE_KEPT: "Thank you: promise kept", PAID_UP: "Thank you: paid up",
+              ON_TIME: "Thank you: pays on time", CHECK_IN: "Check-in"}
 """Each kind of work item as the list names it."""
 
 

@@ -440,7 +440,7 @@ def test_the_templates_area_is_built_when_first_shown(open_window, demo_file, qt
     page = window.pages.widget(index)
     assert isinstance(page, TemplatesPage) and page.isVisible()
     qtbot.waitUntil(lambda: page.preview.showing() == "letter", timeout=LOAD_TIMEOUT_MS)
-    assert len({(t.name, t.channel) for t in page.templates()}) == 14  # in each language
+    assert len({(t.name, t.channel) for t in page.templates()}) == 18  # in each language
     assert window.area_menu("templates").isEnabled()
     assert window.area_menu("templates").actions() == page.actions_for_menu()
 

@@ -23,7 +23,7 @@ from ui.today.worklist_model import is_reminder
 from ui.window.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
-DUE_IN_DEMO = 3  # reminder letters due on DEMO_TODAY in the demo company
+DUE_IN_DEMO = 4  # reminder letters due on DEMO_TODAY in the demo company, one a plan's
 
 
 def today_shown(qtbot, window: MainWindow) -> TodayPage:
@@ -55,7 +55,7 @@ def prepared_preview(qtbot, window: MainWindow, page: TodayPage) -> PdfPreviewDi
     qtbot.keyClick(page.table, Qt.Key.Key_P,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     box = question(qtbot, window)
-    assert box.text() == "3 letters are due on 24 November 2026. Print them now?"
+    assert box.text() == "4 letters are due on 24 November 2026. Print them now?"
     assert "when you print or save the PDF" in box.informativeText()
     qtbot.mouseClick(button(box, "Print Letters"), LEFT)
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(PdfPreviewDialog)),
@@ -75,7 +75,7 @@ def test_due_letters_are_shown_and_closing_the_preview_records_nothing(
     assert preview.document.status() == QPdfDocument.Status.Ready
     assert preview.document.pageCount() >= DUE_IN_DEMO + 1
     assert preview.pdf.file_name == f"Letters {DEMO_TODAY}.pdf"
-    assert page.notice() == ("3 letters are ready to print: printing or saving them "
+    assert page.notice() == ("4 letters are ready to print: printing or saving them "
                              "records them as sent.")
     assert letters_due(DEMO_TODAY) == DUE_IN_DEMO  # shown, not sent
 
@@ -102,9 +102,10 @@ def test_saving_the_letters_records_them_as_sent_and_saves_what_was_recorded(
     qtbot.waitUntil(lambda: target.exists() and not page.is_loading(), timeout=10000)
     try:
         assert printed.args[0].letters == DUE_IN_DEMO
-        assert page.notice() == "3 letters were recorded as sent."
+        assert page.notice() == "4 letters were recorded as sent."
         assert letters_due(DEMO_TODAY) == 0  # recorded: no longer due, off the list
-        assert sum(map(is_reminder, page.items())) == reminders - DUE_IN_DEMO
+        # The plan's letter was no "Reminder due" item: it is told with its instalment.
+        assert sum(map(is_reminder, page.items())) == reminders - (DUE_IN_DEMO - 1)
         # What was saved is what was shown, and what was recorded.
         assert [p.extract_text() for p in PdfReader(target).pages] == shown
         assert target.read_bytes() == preview.pdf.path.read_bytes()
