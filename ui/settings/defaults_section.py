@@ -67,7 +67,8 @@ class DefaultsSection(SettingsSection):
 
     def _show(self, settings: PolicySettings, wanted: dict[str, object]) -> None:
         for combo, choices, chosen in (
-                (self.followup_combo, [(p.id, p.name) for p in settings.follow_up_policies],
+                (self.followup_combo, [(p.id, p.name) for p in settings.follow_up_policies
+                                       if p.for_customers],
                  settings.default_followup_policy_id),
                 (self.credit_combo, [(None, "None: charge nothing")]
                  + [(p.id, p.name) for p in settings.credit_policies],

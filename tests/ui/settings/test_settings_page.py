@@ -370,6 +370,8 @@ def test_the_default_follow_up_policy_chosen_is_kept(page, make_page, qtbot):
     gentle = next(p.id for p in page.policies_model.rows() if p.name == "Gentle")
     combo = page.followup_combo
     assert combo.currentText() == "Standard"
+    # The payment plans' reminders are no customer's policy, so not offered as the default.
+    assert "Payment plans" not in [combo.itemText(i) for i in range(combo.count())]
 
     with qtbot.waitSignal(page.loaded, timeout=LOAD_TIMEOUT_MS):
         combo.setCurrentIndex(combo.findData(gentle))
