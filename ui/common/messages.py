@@ -7,7 +7,7 @@ child of the window.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -84,3 +84,13 @@ def ledger_refusal(parent: QWidget, refused: Callable[[LedgerError], None] | Non
         return True
 
     return failed
+
+
+def show_not_sent(parent: QWidget, what: str,
+                  failed: Sequence[tuple[str, str]]) -> QMessageBox:
+    """Tell the user an e-mail (``what``, "The statement to Hughes Ltd") did not go, why,
+    and that it waits in the outbox."""
+    reason = failed[0][1] if failed else "It was not sent."
+    return show_message(parent, QMessageBox.Icon.Warning, "Duly", f"{what} was not sent.",
+                        informative=f"{reason}\n\nIt waits in the outbox: retry it from "
+                                    f"Today once the problem is put right.")

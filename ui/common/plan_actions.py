@@ -317,12 +317,8 @@ class PlanActions(QObject):
             if result.sent:
                 self.notice.emit(f"Payment plan agreement e-mailed to {customer_name}.")
                 return
-            reason = result.failed[0][1] if result.failed else "It was not sent."
-            messages.show_message(
-                self._parent, QMessageBox.Icon.Warning, "Duly",
-                f"The plan agreement to {customer_name} was not sent.",
-                informative=f"{reason}\n\nIt waits in the outbox: retry it from Today once "
-                            f"the problem is put right.")
+            messages.show_not_sent(self._parent, f"The plan agreement to {customer_name}",
+                                   result.failed)
 
         def failed(error: BaseException) -> bool:
             self.sending = False

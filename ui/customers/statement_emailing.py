@@ -145,12 +145,8 @@ class StatementEmailing(QObject):
             if result.sent:
                 self.notice.emit(f"Statement e-mailed to {header.name}.")
             else:
-                reason = result.failed[0][1] if result.failed else "It was not sent."
-                messages.show_message(
-                    self._parent, QMessageBox.Icon.Warning, "Duly",
-                    f"The statement to {header.name} was not sent.",
-                    informative=f"{reason}\n\nIt waits in the outbox: retry it from Today "
-                                f"once the problem is put right.")
+                messages.show_not_sent(self._parent, f"The statement to {header.name}",
+                                       result.failed)
             self.sent.emit(result)
 
         def failed(error: BaseException) -> bool:

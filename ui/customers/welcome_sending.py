@@ -122,12 +122,7 @@ class WelcomeSending(QObject):
             if result.sent:
                 self.notice.emit(f"Welcome e-mailed to {header.name}.")
                 return
-            reason = result.failed[0][1] if result.failed else "It was not sent."
-            messages.show_message(
-                self._parent, QMessageBox.Icon.Warning, "Duly",
-                f"The welcome to {header.name} was not sent.",
-                informative=f"{reason}\n\nIt waits in the outbox: retry it from Today once "
-                            f"the problem is put right.")
+            messages.show_not_sent(self._parent, f"The welcome to {header.name}", result.failed)
 
         def failed(error: BaseException) -> bool:
             self.busy = False
