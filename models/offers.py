@@ -35,6 +35,7 @@ import peewee as pw
 
 from models import input_rules as rules
 from models.audit import record_change
+from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import default_policy_id, stages_by_policy
@@ -96,10 +97,10 @@ class OfferPreview:
         pay, waive = (format_money(m, self.currency) for m in (self.pay_minor,
                                                                  self.waive_minor))
         if self.kind == OfferKind.SETTLEMENT:
-            return (f"Pay {pay} by {self.pay_by.isoformat()} and the remaining {waive} of the "
+            return (f"Pay {pay} by {short_date(self.pay_by)} and the remaining {waive} of the "
                     f"{format_money(self.owed_minor, self.currency)} owed is waived.")
         what = "the next reminder's fee" if self.waives == LoyaltyWaiver.FEE else "the interest"
-        return f"Pay {pay} in full by {self.pay_by.isoformat()} and {what} of {waive} is waived."
+        return f"Pay {pay} in full by {short_date(self.pay_by)} and {what} of {waive} is waived."
 
 
 @dataclass(frozen=True)

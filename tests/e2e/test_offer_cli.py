@@ -38,7 +38,7 @@ def test_a_settlement_is_previewed_made_listed_and_withdrawn(books: Path) -> Non
     preview = duly(*make, "--dry-run")
     assert preview.returncode == 0, preview.stderr
     assert preview.stdout == ("Dry run, nothing made. Settlement offer on HF-1, HF-2: Pay "
-                              "800.00 GBP by 2026-12-15 and the remaining 200.00 GBP of the "
+                              "800.00 GBP by 15 Dec 2026 and the remaining 200.00 GBP of the "
                               "1,000.00 GBP owed is waived.\n")
     assert "has no offers" in duly(*base, "Brick & Co").stdout
     made = duly(*make)

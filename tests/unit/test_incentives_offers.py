@@ -82,7 +82,7 @@ def test_a_settlement_preview_says_what_is_paid_and_what_is_waived(
     assert (preview.owed_minor, preview.pay_minor, preview.waive_minor) == (
         1_025_00, 820_00, 205_00)
     assert preview.invoice_numbers == ("S-1", "S-2")
-    assert preview.summary == ("Pay 820.00 GBP by 2026-12-08 and the remaining 205.00 GBP of "
+    assert preview.summary == ("Pay 820.00 GBP by 8 Dec 2026 and the remaining 205.00 GBP of "
                                "the 1,025.00 GBP owed is waived.")
     by_amount = offer_preview(who, OfferKind.SETTLEMENT, [first], pay_by=PAY_BY, as_of=TODAY,
                               pay_minor=500_00)
