@@ -157,6 +157,33 @@ class DocumentRenderer:
         written out: a file is not needed to count its pages)."""
         return self.render(io.BytesIO(), canvasmaker=_CountingCanvas)
 
+    def estimated_pages(self) -> int:
+        """A quick guess at the pages the story takes, from its parts' heights alone
+        (nothing drawn): for a document whose pages must be known before it is drawn
+        (a batch's summary lists the pages after it), to lay it out once, not twice.
+        Only a guess: what :meth:`render` returns is what counts."""
+        width = self.body_width()
+        later = self.later_top() - self.bottom_margin
+        room, pages = self.first_top() - self.bottom_margin, 1
+        pending = list(reversed(self.story(width)))
+        while pending:
+            flowable = pending.pop()
+            height = (flowable.wrap(width, room)[1] + flowable.getSpaceBefore()
+                      + flowable.getSpaceAfter())
+            if height <= room:
+                room -= height
+                continue
+            parts = flowable.split(width, room)
+            if parts:  # the first part fills this page, the rest goes on
+                pending.extend(reversed(parts[1:]))
+            elif room < later:  # whole, on the next page
+                pending.append(flowable)
+            else:  # taller than a page and unsplittable: it takes this one
+                room = 0
+                continue
+            pages, room = pages + 1, later
+        return pages
+
     def _frame(self, name: str, top: float) -> Frame:
         return Frame(self.margin, self.bottom_margin, self.body_width(),
                      top - self.bottom_margin, id=name, leftPadding=0, rightPadding=0,

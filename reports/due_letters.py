@@ -44,6 +44,7 @@ from models.followup import (
 from models.kinds import Channel, ContactKind
 from models.letter_context import read_contacts_ahead
 from models.money import format_money
+from models.note_search import notes_indexed_at_the_end
 from models.offers import read_offers_ahead
 from models.reference_rates import MissingRate
 from models.steady import steady
@@ -158,7 +159,7 @@ def print_due_letters(as_of: dt.date, out: str | Path, *, progress: Progress | N
         raise LedgerError("business", "Set up the business before printing letters.")
     placed = False
     try:
-        with writing(), steady(), collecting_rarely():
+        with writing(), steady(), collecting_rarely(), notes_indexed_at_the_end():
             built, skipped = _record_letters(as_of, now, progress, cancelled)
             if not built:
                 return DueLettersResult(as_of, 0, 0, (), tuple(skipped), None)
@@ -273,7 +274,9 @@ def _render_batch(path: Path, as_of: dt.date, now: dt.datetime, business_name: s
             _stop_if_cancelled(cancelled)
             pages.append(print_letter(letter.data, batch))
         letter_pages = batch.pages
-        summary_pages, drawn = 1, 0
+        summary_pages = _Summary(as_of, now, page_size, _paged(built, pages, 1),
+                                 skipped).estimated_pages()
+        drawn = 0
         while drawn != summary_pages:  # a long summary moves the letters on: drawn again
             summary_pages = drawn or summary_pages
             printed = _paged(built, pages, summary_pages)

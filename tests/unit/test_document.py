@@ -103,6 +103,25 @@ def test_a_plain_table_goes_over_with_its_heading_and_never_leaves_its_total_alo
     assert table.split(300, 5) == []  # not even the heading and a row: all over
 
 
+class LongList(ThankYouNote):
+    """A note and a table of ``rows`` rows: a batch's summary."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__("A4", None)
+        self.rows = rows
+
+    def story(self, width: float) -> list[Flowable]:
+        return [*super().story(width), PlainTable(
+            ["Customer", "Page"], [[f"Customer {n}", str(n)] for n in range(self.rows)],
+            [], [width - 80, 80], right_from=1, label_span=1)]
+
+
+def test_a_documents_pages_are_foreseen_from_its_parts_heights() -> None:
+    for rows in (1, 51, 52, 103, 104, 155, 156, 400):  # either side of each page's end
+        note = LongList(rows)
+        assert note.estimated_pages() == note.render(io.BytesIO()), rows
+
+
 def test_a_batch_collects_garbage_rarely_and_puts_the_threshold_back() -> None:
     import gc
     import threading

@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from models import charges, db
 from models.action_letters import draft_for
 from models.charges import invoice_charges
+from models.check import check_store
+from models.contacts import search_notes
 from models.errors import LedgerError
 from models.followup import DueAction, execute_action, follow_up_plan, letters_due
 from models.ledger import CustomerDraft, add_customer, record_payment
@@ -322,6 +324,10 @@ def test_due_letters_are_recorded_once_and_printed_after_a_summary(
     assert result.letters == len(due) and result.path == out and result.skipped == ()
     assert steps == [(i, len(due)) for i in range(1, len(due) + 1)]
     assert letter_contacts() == before + len(due)
+    # Indexed for search at the batch's end, in one go: found like any note.
+    found = {h.contact_id for h in search_notes(due[0].stage.name, limit=10_000)}
+    assert {p.contact_id for p in result.printed if p.stage_name == due[0].stage.name} <= found
+    assert check_store() == []
     pages = pages_of(out.read_bytes())
     assert result.pages == len(pages) == 1 + sum(p.pages for p in result.printed)
     summary, placed = pages[0]

@@ -19,7 +19,12 @@ from models.contacts import (
 )
 from models.errors import LedgerError
 from models.ledger import add_credit_note, dispute_invoice, put_on_hold, record_payment
-from models.note_search import MATCH_END, MATCH_START
+from models.note_search import (
+    MATCH_END,
+    MATCH_START,
+    NOTE_SEARCH_TRIGGERS,
+    notes_indexed_at_the_end,
+)
 from models.schema import Promise, database
 from models.timeline import TIMELINE_FILTERS, customer_timeline
 from tests.helpers import make_v1_store
@@ -136,6 +141,48 @@ def test_a_damaged_search_index_is_reported_by_check(empty_store: db.Store) -> N
                 now=NOON)
     database.execute_sql("DELETE FROM interaction_fts_docsize")
     assert [p.area for p in check_store()] == ["notes"]
+
+
+def triggers() -> list[str]:
+    return sorted(sql for (sql,) in database.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'interaction'"))
+
+
+def note(who: int, summary: str) -> int:
+    return log_contact(who, ContactEntry(kind="note", occurred_at=NOON, summary=summary),
+                       now=NOON)
+
+
+def test_notes_of_a_batch_indexed_at_its_end_are_found_like_any_other(
+        empty_store: db.Store) -> None:
+    who = customer()
+    older, gone = note(who, "Friday delivery"), note(who, "Pallet damaged")
+    with db.writing(), notes_indexed_at_the_end():
+        batch = [note(who, f"Reminder {n} sent by post") for n in range(3)]
+        edited = note(who, "Wednesday call")
+        edit_contact(edited, summary="Thursday call", outcome="", follow_up_on=None)
+        edit_contact(older, summary="Monday delivery", outcome="", follow_up_on=None)
+        database.execute_sql("DELETE FROM interaction WHERE id = ?", (gone,))
+    assert sorted(h.contact_id for h in search_notes("reminder post")) == batch
+    assert [h.contact_id for h in search_notes("thursday")] == [edited]
+    assert [h.contact_id for h in search_notes("monday")] == [older]
+    for word in ("wednesday", "friday", "pallet"):
+        assert search_notes(word) == [], word
+    assert triggers() == sorted(NOTE_SEARCH_TRIGGERS)
+    assert check_store() == []
+
+
+def test_a_batch_that_fails_leaves_the_index_and_its_triggers_as_they_were(
+        empty_store: db.Store) -> None:
+    who = customer()
+    note(who, "Friday delivery")
+    with pytest.raises(LedgerError), db.writing(), notes_indexed_at_the_end():
+        note(who, "Reminder sent")
+        raise LedgerError("letters", "the printer is out of paper")
+    assert triggers() == sorted(NOTE_SEARCH_TRIGGERS)
+    after = note(who, "Reminder posted")
+    assert [h.contact_id for h in search_notes("reminder")] == [after]
+    assert check_store() == []
 
 
 def test_notes_kept_before_search_existed_are_found_after_the_upgrade(tmp_path: Path) -> None:
