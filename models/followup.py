@@ -23,7 +23,7 @@ import peewee as pw
 from models.audit import record_change
 from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
 from models.dates import short_date
-from models.db import insert_row, insert_rows, writing
+from models.db import insert_row, insert_rows, one_of, writing
 from models.errors import LedgerError
 from models.kinds import (
     Channel,
@@ -506,32 +506,42 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
         query = query.where(Invoice.customer == customer_id)
     who = {row[0]: row[1:] for row in database.execute_sql(*customers.sql())}
     accounts: dict[tuple[int, str], _Account] = {}
-    offsets = {pid: [s.offset_days for s in policy] for pid, policy in stages.items()}
+    # The day each stage falls due for a clock started that day or before, as the store
+    # writes dates, earliest (the last stage's) first: parsing ~50k rows' dates took
+    # a fifth of the time.
+    days = {pid: sorted(_as_text(as_of - dt.timedelta(days=s.offset_days)) for s in policy)
+            for pid, policy in stages.items()}
     # Raw rows: converting ~50k rows' fields through peewee took 4/5 of the time;
     # only the rows with a stage due are turned into dates and flags.
     for (invoice_id, number, due_text, chase_text, open_minor, currency, status, cid,
          reached_position) in database.execute_sql(*query.sql()):
         code, name, on_hold, hold_reason, last_contact, policy_id = who[cid]
-        if policy_id not in offsets:
+        stage_days = days.get(policy_id)
+        if stage_days is None:
             continue
-        due = _as_date(due_text)
-        days = (as_of - due).days
         # The stages count from the clock's start; the letter still says how late it is.
-        clock = (as_of - _as_date(chase_text)).days if chase_text else days
-        reached_count = bisect.bisect_right(offsets[policy_id], clock)
+        reached_count = len(stage_days) - bisect.bisect_left(
+            stage_days, _as_text(chase_text or due_text))
         if not reached_count:
             continue
         stage = stages[policy_id][reached_count - 1]
         if stage.position <= (reached_position or 0):
             continue
+        due = _as_date(due_text)
         account = accounts.get((cid, currency))
         if account is None:
             account = accounts[(cid, currency)] = _Account(
                 cid, code, name, currency, policy_id, bool(on_hold), hold_reason,
                 _as_datetime(last_contact), [])
         account.candidates.append(_Candidate(
-            ActionInvoice(invoice_id, number, due, open_minor, days, stage.id), stage, status))
+            ActionInvoice(invoice_id, number, due, open_minor, (as_of - due).days, stage.id),
+            stage, status))
     return list(accounts.values())
+
+
+def _as_text(value: object) -> str:
+    """A date as the store writes it ("2026-11-24"), which sorts as the dates do."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _as_date(value: object) -> dt.date:
@@ -686,16 +696,11 @@ def customers_with_email(customer_ids: Iterable[int]) -> set[int]:
     """Which of the customers have a usable e-mail address (a billing contact's or
     their own billing e-mail), as ``models.mail.recipients_of`` finds them."""
     ids = list(customer_ids)
-    found: set[int] = set()
-    for chunk in range(0, len(ids), 500):  # SQLite's limit on bound values
-        part = ids[chunk:chunk + 500]
-        contacts = ContactPerson.select(ContactPerson.customer, ContactPerson.email).where(
-            ContactPerson.customer.in_(part) & ContactPerson.is_billing)
-        own = Customer.select(Customer.id, Customer.billing_email).where(Customer.id.in_(part))
-        for customer_id, address in [*contacts.tuples(), *own.tuples()]:
-            if valid_address(address.strip()):
-                found.add(customer_id)
-    return found
+    contacts = ContactPerson.select(ContactPerson.customer, ContactPerson.email).where(
+        one_of(ContactPerson.customer, ids) & ContactPerson.is_billing)
+    own = Customer.select(Customer.id, Customer.billing_email).where(one_of(Customer.id, ids))
+    return {customer_id for customer_id, address in [*contacts.tuples(), *own.tuples()]
+            if valid_address(address.strip())}
 
 
 def _invoice_held(candidate: _Candidate, held: dict[int, str]) -> str:
@@ -712,20 +717,17 @@ def _count_only_chasing(accounts: list[_Account], stages: dict[int, list[Stage]]
     about the debt, a plan's), so a welcome, a thank-you or a check-in never holds the
     next reminder back. The customer row keeps the last contact of any kind; only
     accounts contacted recently enough for a stage's gap to matter are read again, in
-    one query a block of customers."""
+    one query."""
     widest = {pid: max((s.min_days_since_contact for s in policy), default=0)
               for pid, policy in stages.items()}
     recent = {a.customer_id for a in accounts if a.last_contact_at is not None
               and (as_of - a.last_contact_at.date()).days < widest.get(a.policy_id, 0)}
     if not recent:
         return
-    chasing: dict[int, dt.datetime | None] = {}
-    ids = sorted(recent)
-    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
-        query = Customer.select(Customer.id, latest_contact(
-            Interaction.occurred_at, purposes=CHASING).alias("at")).where(
-            Customer.id.in_(ids[start:start + 500]))
-        chasing.update((cid, _as_datetime(at)) for cid, at in query.tuples())
+    query = Customer.select(Customer.id, latest_contact(
+        Interaction.occurred_at, purposes=CHASING).alias("at")).where(
+        one_of(Customer.id, sorted(recent)))
+    chasing = {cid: _as_datetime(at) for cid, at in query.tuples()}
     for account in accounts:
         if account.customer_id in recent:
             account.last_contact_at = chasing.get(account.customer_id)

@@ -22,6 +22,7 @@ from models.language import Wording, wording
 from reports.fonts import (
     BOLD,
     REGULAR,
+    begin_text,
     draw_text,
     markup,
     needs_fallback,
@@ -343,7 +344,7 @@ def draw_lines(canvas: Canvas, x: float, top: float, lines: Sequence[str], font:
     if align == "left" and not any(needs_fallback(line, font) for line in lines):
         # One text object for them all: a thousand letters' paragraphs drawn line by
         # line would each open and close their own.
-        text = canvas.beginText(x, baseline)
+        text = begin_text(canvas, x, baseline)
         text.setFont(font, size, leading)
         for line in lines:
             text.textLine(line)

@@ -15,7 +15,7 @@ from enum import Enum
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
-from reports.fonts import BOLD, REGULAR, draw_text, needs_fallback, text_width
+from reports.fonts import BOLD, REGULAR, begin_text, draw_text, needs_fallback, text_width
 from reports.page import INK, SHADE, SMALLEST_AMOUNT_SIZE, ZEBRA, wrap_lines
 
 _SIDE = 6.0  # points of padding left and right of each cell, as reportlab's tables
@@ -134,7 +134,7 @@ class PlainTable(Flowable):
         top = self.height
         # The text of every cell goes into one text object (a table of a thousand
         # letters' would otherwise open and close one for each of its cells).
-        text = canvas.beginText()
+        text = begin_text(canvas)
         text.setFillColor(INK)
         for index, row in enumerate(self._rows()):
             bottom = top - row.height
