@@ -625,13 +625,20 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
         promised = promised.where(Promise.customer == customer_id)
         planned = planned.where(PaymentPlan.customer == customer_id)
         offered = offered.where(Offer.customer == customer_id)
-    held = {invoice_id: f"on offer until {short_date(pay_by)}"
-            for invoice_id, pay_by in offered.tuples()}
-    held.update((invoice_id, f"promised to pay by {promised_for:%d %b %Y}")
-                for invoice_id, promised_for in promised.tuples())
+    held = {invoice_id: f"on offer until {short_date(_as_date(pay_by))}"
+            for invoice_id, pay_by in _rows(offered)}
+    held.update((invoice_id, f"promised to pay by {_as_date(promised_for):%d %b %Y}")
+                for invoice_id, promised_for in _rows(promised))
+    # Raw rows: a thousand plans' invoices through peewee took a tenth of the engine's
+    # extra time for them.
     held.update((invoice_id, "in a payment plan in good standing")
-                for (invoice_id,) in planned.tuples())
+                for (invoice_id,) in _rows(planned))
     return held
+
+
+def _rows(query: pw.Query) -> list[tuple[object, ...]]:
+    """The query's rows as the store gives them (no field conversions)."""
+    return list(database.execute_sql(*query.sql()))
 
 
 def _unallocated_credit(customer_id: int | None) -> dict[tuple[int, str], int]:

@@ -492,13 +492,16 @@ def instalment_states(instalments: Sequence[tuple[int, int, dt.date, int, bool]]
         running += amount
         totals.append((day, running))
     paid_in_all = running
-    rows, before = [], 0
+    grace = dt.timedelta(days=grace_days)
+    rows, before, reached = [], 0, 0  # totals[reached]: the first that may cover the next
     for instalment_id, position, due, amount, is_deposit in sorted(instalments,
                                                                    key=lambda i: i[1]):
         covered = before + amount
         paid = min(max(paid_in_all - before, 0), amount)
-        paid_on = next((day for day, total in totals if total >= covered), None)
-        last_day = due + dt.timedelta(days=grace_days)
+        while reached < len(totals) and totals[reached][1] < covered:
+            reached += 1
+        paid_on = totals[reached][0] if reached < len(totals) else None
+        last_day = due + grace
         rows.append(InstalmentStanding(instalment_id, position, due, amount, is_deposit, paid,
                                        paid_on, last_day,
                                        _state(due, last_day, paid, amount, paid_on, as_of)))

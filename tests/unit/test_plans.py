@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from models import db
 from models.charges import record_charges
@@ -230,6 +232,21 @@ def test_an_overpayment_rolls_on_to_the_next_instalment() -> None:
                              D(2027, 2, 28))
     assert [(r.state, r.paid_on) for r in rows] == [
         (P, D(2027, 1, 15)), (P, D(2027, 2, 14)), (U, None)]
+
+
+@given(st.lists(st.tuples(st.dates(D(2027, 1, 1), D(2027, 4, 30)), st.integers(1, 120_00)),
+                max_size=8),
+       st.dates(D(2027, 1, 1), D(2027, 4, 30)))
+def test_each_instalment_is_paid_on_the_day_the_money_reached_it(
+        payments: list[tuple[dt.date, int]], as_of: dt.date) -> None:
+    rows = instalment_states(_THREE, payments, 5, as_of)
+    counted = sorted(p for p in payments if p[0] <= as_of)
+    for row, needed in zip(rows, (100_00, 200_00, 300_00), strict=True):
+        reached = [day for day, _ in counted
+                   if sum(a for d, a in counted if d <= day) >= needed]
+        assert row.paid_on == (min(reached) if reached else None)
+        assert row.paid_minor == min(max(sum(a for _, a in counted) - needed + 100_00, 0),
+                                     100_00)
 
 
 def test_money_after_the_day_asked_about_does_not_count() -> None:
