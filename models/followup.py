@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
@@ -636,7 +636,7 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
     return held
 
 
-def _rows(query: pw.Query) -> list[tuple[object, ...]]:
+def _rows(query: pw.Query) -> list[tuple[Any, ...]]:
     """The query's rows as the store gives them (no field conversions)."""
     return list(database.execute_sql(*query.sql()))
 
@@ -706,7 +706,7 @@ def customers_with_email(customer_ids: Iterable[int]) -> set[int]:
     contacts = ContactPerson.select(ContactPerson.customer, ContactPerson.email).where(
         one_of(ContactPerson.customer, ids) & ContactPerson.is_billing)
     own = Customer.select(Customer.id, Customer.billing_email).where(one_of(Customer.id, ids))
-    return {customer_id for customer_id, address in [*contacts.tuples(), *own.tuples()]
+    return {customer_id for customer_id, address in [*_rows(contacts), *_rows(own)]
             if valid_address(address.strip())}
 
 
