@@ -162,6 +162,17 @@ class PlanCandidate:
     refused: str  # "" when it can go in a plan
 
 
+def plan_currency(customer_id: int, currency: str = "") -> str:
+    """The currency a plan with the customer is agreed in: ``currency`` when given (the
+    debt's), else the customer's own."""
+    if currency:
+        return currency
+    row = Customer.select(Customer.currency).where(Customer.id == customer_id).tuples().first()
+    if row is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    return str(row[0])
+
+
 def plan_candidates(customer_id: int, currency: str, as_of: dt.date) -> list[PlanCandidate]:
     """The customer's invoices and charges in ``currency`` with something still open,
     oldest due first, each with whether a plan may cover it and whether it is overdue
