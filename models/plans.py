@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -733,6 +733,39 @@ def settle_plans(as_of: dt.date | None = None, *,
     return tuple(done)
 
 
+def reopen_plans(invoice_ids: Iterable[int], reason: str, *,
+                 charge_ids: Iterable[int] = ()) -> tuple[int, ...]:
+    """Put back to active the completed plans on these invoices (or charges) that are no
+    longer paid in full: money they counted was taken back (a payment or credit note
+    voided, an import undone). Their instalments stand again as the money left pays
+    them; each is audited with ``reason``. A plan the money since pays is closed again
+    (:func:`settle_plans`). Returns the plans reopened; call inside the caller's
+    transaction, after the money is taken back."""
+    invoices, charges = sorted(set(invoice_ids)), sorted(set(charge_ids))
+    if not invoices and not charges:
+        return ()
+    covering = PaymentPlanItem.select(PaymentPlanItem.plan).where(
+        PaymentPlanItem.invoice.in_(invoices) | PaymentPlanItem.charge.in_(charges))
+    completed = PaymentPlan.select().where((PaymentPlan.status == PlanStatus.COMPLETED)
+                                           & PaymentPlan.id.in_(covering))
+    reopened = []
+    with writing():
+        for standing in _standings(completed, rules.LAST_DAY):
+            if standing.next_instalment is None:
+                continue  # what is left still pays every instalment
+            plan = PaymentPlan.get_by_id(standing.plan_id)
+            PaymentPlan.update(status=PlanStatus.ACTIVE, ended_on=None, end_reason="").where(
+                PaymentPlan.id == plan.id).execute()
+            record_change("plan reopened", "payment_plan", plan.id,
+                          before={"status": plan.status, "ended_on": plan.ended_on,
+                                  "end_reason": plan.end_reason},
+                          after={"status": PlanStatus.ACTIVE, "reason": reason})
+            reopened.append(plan.id)
+        for customer_id in sorted({PaymentPlan.get_by_id(p).customer_id for p in reopened}):
+            settle_plans(customer_id=customer_id)
+    return tuple(reopened)
+
+
 def plans_to_default(as_of: dt.date) -> list[PlanStanding]:
     """The active plans to be defaulted on ``as_of``: an instalment still unpaid after its
     grace, and the customer has had that instalment's reminder for a missed instalment
@@ -833,7 +866,8 @@ def resume_point(plan_id: int, on: dt.date) -> ResumedChase | None:
 def plan_problems() -> list[str]:
     """What is wrong with the plans kept (for ``check``): instalments numbered 1 to n in
     date order, above zero, a deposit only first; items of the plan's customer and
-    currency; at most one active plan on an invoice; a renegotiated plan's successor."""
+    currency; at most one active plan on an invoice; a renegotiated plan's successor; a
+    completed plan's instalments all paid."""
     problems: list[str] = []
     names = dict(PaymentPlan.select(PaymentPlan.id, Customer.name).join(Customer).tuples())
     schedules: dict[int, list[Instalment]] = defaultdict(list)
@@ -850,6 +884,11 @@ def plan_problems() -> list[str]:
                            successor.replaces == PaymentPlan.id))))
     problems += [f"{names[plan_id]}'s payment plan #{plan_id} is marked renegotiated but no "
                  f"plan replaces it" for (plan_id,) in replaced.tuples()]
+    completed = PaymentPlan.select().where(PaymentPlan.status == PlanStatus.COMPLETED)
+    problems += [f"{names[p.plan_id]}'s payment plan #{p.plan_id} is marked completed but "
+                 f"instalment {p.next_instalment.position} is not paid"
+                 for p in _standings(completed, rules.LAST_DAY)
+                 if p.next_instalment is not None]
     return problems
 
 
