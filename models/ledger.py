@@ -28,7 +28,7 @@ from models.incentives import discounts_on, payment_allocated, payment_voided
 from models.kinds import InvoiceStatus, PolicyUse
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
-from models.plans import settle_plans
+from models.plans import reopen_plans, settle_plans
 from models.schema import (
     Allocation,
     ContactPerson,
@@ -351,15 +351,20 @@ def void_payment(payment_id: int, reason: str) -> None:
         if payment is None or payment.voided:
             raise LedgerError("payment", "That payment does not exist or is already void.")
         before = _payment_fields(payment)
-        paid = []
+        paid, charges = [], []
         for allocation in Allocation.select().where((Allocation.payment == payment)
                                                     & ~Allocation.voided):
             undo_allocation(allocation)
             paid.append(allocation.invoice_id)
+            charges.append(allocation.charge_id)
         Payment.update(voided=True, unallocated_minor=0).where(Payment.id == payment.id).execute()
-        payment_voided([i for i in paid if i is not None], reason)
+        paid = [i for i in paid if i is not None]
+        payment_voided(paid, reason)
         record_change("void payment", "payment", payment.id, before=before,
                       after={"voided": True, "reason": reason})
+        # A plan this money completed is no longer paid: it is kept again.
+        reopen_plans(paid, f"A payment it counted was voided: {reason}",
+                     charge_ids=[c for c in charges if c is not None])
 
 
 def void_invoice(invoice_id: int, reason: str) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -161,6 +161,17 @@ class PlanCandidate:
     item: PlanItemRow
     overdue: bool
     refused: str  # "" when it can go in a plan
+
+
+def plan_currency(customer_id: int, currency: str = "") -> str:
+    """The currency a plan with the customer is agreed in: ``currency`` when given (the
+    debt's), else the customer's own."""
+    if currency:
+        return currency
+    row = Customer.select(Customer.currency).where(Customer.id == customer_id).tuples().first()
+    if row is None:
+        raise LedgerError("customer", "That customer no longer exists.")
+    return str(row[0])
 
 
 def plan_candidates(customer_id: int, currency: str, as_of: dt.date) -> list[PlanCandidate]:
@@ -728,6 +739,39 @@ def settle_plans(as_of: dt.date | None = None, *,
     return tuple(done)
 
 
+def reopen_plans(invoice_ids: Iterable[int], reason: str, *,
+                 charge_ids: Iterable[int] = ()) -> tuple[int, ...]:
+    """Put back to active the completed plans on these invoices (or charges) that are no
+    longer paid in full: money they counted was taken back (a payment or credit note
+    voided, an import undone). Their instalments stand again as the money left pays
+    them; each is audited with ``reason``. A plan the money since pays is closed again
+    (:func:`settle_plans`). Returns the plans reopened; call inside the caller's
+    transaction, after the money is taken back."""
+    invoices, charges = sorted(set(invoice_ids)), sorted(set(charge_ids))
+    if not invoices and not charges:
+        return ()
+    covering = PaymentPlanItem.select(PaymentPlanItem.plan).where(
+        PaymentPlanItem.invoice.in_(invoices) | PaymentPlanItem.charge.in_(charges))
+    completed = PaymentPlan.select().where((PaymentPlan.status == PlanStatus.COMPLETED)
+                                           & PaymentPlan.id.in_(covering))
+    reopened = []
+    with writing():
+        for standing in _standings(completed, rules.LAST_DAY):
+            if standing.next_instalment is None:
+                continue  # what is left still pays every instalment
+            plan = PaymentPlan.get_by_id(standing.plan_id)
+            PaymentPlan.update(status=PlanStatus.ACTIVE, ended_on=None, end_reason="").where(
+                PaymentPlan.id == plan.id).execute()
+            record_change("plan reopened", "payment_plan", plan.id,
+                          before={"status": plan.status, "ended_on": plan.ended_on,
+                                  "end_reason": plan.end_reason},
+                          after={"status": PlanStatus.ACTIVE, "reason": reason})
+            reopened.append(plan.id)
+        for customer_id in sorted({PaymentPlan.get_by_id(p).customer_id for p in reopened}):
+            settle_plans(customer_id=customer_id)
+    return tuple(reopened)
+
+
 def plans_to_default(as_of: dt.date) -> list[PlanStanding]:
     """The active plans to be defaulted on ``as_of``: an instalment still unpaid after its
     grace, and the customer has had that instalment's reminder for a missed instalment
@@ -828,7 +872,8 @@ def resume_point(plan_id: int, on: dt.date) -> ResumedChase | None:
 def plan_problems() -> list[str]:
     """What is wrong with the plans kept (for ``check``): instalments numbered 1 to n in
     date order, above zero, a deposit only first; items of the plan's customer and
-    currency; at most one active plan on an invoice; a renegotiated plan's successor."""
+    currency; at most one active plan on an invoice; a renegotiated plan's successor; a
+    completed plan's instalments all paid."""
     problems: list[str] = []
     names = dict(PaymentPlan.select(PaymentPlan.id, Customer.name).join(Customer).tuples())
     schedules: dict[int, list[Instalment]] = defaultdict(list)
@@ -845,6 +890,11 @@ def plan_problems() -> list[str]:
                            successor.replaces == PaymentPlan.id))))
     problems += [f"{names[plan_id]}'s payment plan #{plan_id} is marked renegotiated but no "
                  f"plan replaces it" for (plan_id,) in replaced.tuples()]
+    completed = PaymentPlan.select().where(PaymentPlan.status == PlanStatus.COMPLETED)
+    problems += [f"{names[p.plan_id]}'s payment plan #{p.plan_id} is marked completed but "
+                 f"instalment {p.next_instalment.position} is not paid"
+                 for p in _standings(completed, rules.LAST_DAY)
+                 if p.next_instalment is not None]
     return problems
 
 

@@ -31,7 +31,7 @@ from models.interest import (
     STATUTORY,
     default_credit_policy_id,
 )
-from models.kinds import Channel, PolicyUse, Regime
+from models.kinds import Channel, LoyaltyWaiver, PolicyUse, Regime
 from models.policy_stages import DEFAULT_POLICY_SETTING, default_policy_id
 from models.reference_rates import ReferenceRateValue, reference_rates, series_name
 from models.schema import (
@@ -480,6 +480,23 @@ def save_credit_policy(policy_id: int | None, *, name: str, regime: str,
     return _save_named(CreditPolicy, policy_id, asdict(draft), what="credit policy",
                        taken="A late-payment policy",
                        gone="That late-payment policy no longer exists.")
+
+
+def set_loyalty_waiver(policy_id: int, waiver: LoyaltyWaiver) -> None:
+    """Choose what the credit policy's loyalty incentive waives when a customer pays in
+    full by an offer's date: the next stage's fee, the interest, or nothing (no loyalty
+    offers are made). Audited."""
+    try:
+        waiver = LoyaltyWaiver(waiver)
+    except ValueError:
+        raise LedgerError("loyalty_waiver", "Choose what the loyalty incentive waives: the "
+                                            "next stage's fee, the interest, or none.") from None
+    with writing():
+        policy = _existing(CreditPolicy, policy_id, "That late-payment policy no longer exists.")
+        CreditPolicy.update(loyalty_waiver=waiver).where(CreditPolicy.id == policy.id).execute()
+        record_change("edit credit policy", "credit_policy", policy.id,
+                      before={"loyalty_waiver": policy.loyalty_waiver},
+                      after={"loyalty_waiver": waiver})
 
 
 def save_follow_up_policy(policy_id: int | None, *, name: str, description: str,

@@ -80,6 +80,7 @@ ON_TIME = "thanks: on time"  # ref: the latest thanks contact, or minus the cust
 CHECK_IN = "check-in"  # ref: the latest check-in contact, or minus the customer's id
 THANKS_KINDS = (PLAN_COMPLETED, PROMISE_KEPT, PAID_UP)  # one a customer, in this order
 RELATIONSHIP_KINDS = (*THANKS_KINDS, ON_TIME, CHECK_IN)
+THANK_YOU_KINDS = (*THANKS_KINDS, ON_TIME)  # the items a thank-you is sent for
 # Items that come back: done records the contact, dismissed skips to the next one.
 RECURRING_KINDS = (ON_TIME, CHECK_IN)
 

@@ -16,6 +16,7 @@ from models.allocations import post_allocation, undo_allocation
 from models.audit import record_change
 from models.input_rules import NUMBER_LIMIT, match_key
 from models.kinds import CreditKind
+from models.plans import reopen_plans
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice
 
 # How Duly numbers the credit notes it grants, by kind: "DISC-00001".
@@ -63,18 +64,25 @@ def void_credit(note_id: int, reason: str) -> None:
     note = CreditNote.get_by_id(note_id)
     if note.voided:
         return
+    invoices, charges = [], []
     for allocation in Allocation.select().where((Allocation.credit_note == note.id)
                                                 & ~Allocation.voided):
         if allocation.charge_id is not None:
             charge = Charge.get_by_id(allocation.charge_id)
             Charge.update(open_minor=charge.open_minor + allocation.amount_minor).where(
                 Charge.id == charge.id).execute()
+            charges.append(allocation.charge_id)
+        elif allocation.invoice_id is not None:
+            invoices.append(allocation.invoice_id)
         undo_allocation(allocation)
     CreditNote.update(voided=True, unallocated_minor=0).where(
         CreditNote.id == note.id).execute()
     record_change("void credit note", "credit_note", note.id,
                   before={"number": note.number, "amount_minor": note.amount_minor},
                   after={"voided": True, "reason": reason})
+    # A plan the credit helped complete is no longer paid: it is kept again.
+    reopen_plans(invoices, f"A credit note it counted was voided: {reason}",
+                 charge_ids=charges)
 
 
 def _allocate_to_charge(note: CreditNote, charge_id: int, amount: int, on: dt.date) -> None:

@@ -96,6 +96,8 @@ PLAN_KINDS = (INSTALMENT_DUE, INSTALMENT_LATE, PLAN_DEFAULTED)
 WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, PLAN_DEFAULTED, FOLLOW_UP, INSTALMENT_LATE,
               PROMISE_DUE, STAGE_ACTION, INSTALMENT_DUE, NEW_OVERDUE,
               PLAN_COMPLETED, PROMISE_KEPT, PAID_UP, CHECK_IN, ON_TIME)
+# Items about a customer's overdue debt: a payment plan may be agreed from them.
+DEBT_KINDS = (FOLLOW_UP, STAGE_ACTION, PROMISE_BROKEN, INSTALMENT_LATE, PLAN_DEFAULTED)
 NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
 INSTALMENT_SOON_DAYS = 7  # an instalment is "due soon" from a week before its date
 PLAN_DEFAULTED_DAYS = 7  # a broken plan is told for a week after it broke
@@ -226,6 +228,18 @@ def log_contact_for_item(kind: str, ref_id: int, entry: ContactEntry, *, on: dt.
             noun = ContactKind.word_for(entry.kind)
             _decide(kind, ref_id, "done", on=on, reason=f"{noun} logged")
     return contact_id
+
+
+def plan_to_replace(kind: str, ref_id: int) -> int | None:
+    """The active payment plan a plan agreed from a Today item replaces: a missed
+    instalment's (renegotiated, never a second plan on the same invoices); None when a
+    new plan is agreed."""
+    if kind != INSTALMENT_LATE:
+        return None
+    plan_id = _plan_of(kind, ref_id)
+    active = PaymentPlan.select().where((PaymentPlan.id == plan_id)
+                                        & (PaymentPlan.status == PlanStatus.ACTIVE)).exists()
+    return plan_id if active else None
 
 
 def item_invoices(kind: str, ref_id: int) -> tuple[int, ...]:

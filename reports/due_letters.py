@@ -59,7 +59,7 @@ from reports.letter import (
     print_letter,
 )
 from reports.page import INK, RULE, paper
-from reports.plain_table import PlainTable, TableLook
+from reports.plain_table import PlainTable, TableLook, column_width
 
 Progress = Callable[[int, int], None]
 
@@ -365,14 +365,13 @@ class _Summary(DocumentRenderer):
         return table
 
     def _letters_table(self, width: float) -> PlainTable:
-        parts = (58, 20, 30, 16, 32, 14)
+        heading = ["Customer", "Account", "Stage", "Invoices", "Amount due", "Page"]
         body = [[letter.customer_name, letter.customer_code, letter.stage_name,
                  str(len(letter.invoices)), format_money(letter.amount_minor, letter.currency),
                  str(letter.first_page)] for letter in self.printed]
-        return PlainTable(["Customer", "Account", "Stage", "Invoices", "Amount due", "Page"],
-                          body, [], [p * width / sum(parts) for p in parts], right_from=3,
-                          label_span=1, look=TableLook(body_size=8, padding=2.5,
-                                                       body_padding=2.5))
+        look = TableLook(body_size=8, padding=2.5, body_padding=2.5)
+        return PlainTable(heading, body, [], _summary_widths(heading, body, width, look),
+                          right_from=3, label_span=1, look=look)
 
     def _reasons_table(self, width: float, rows: list[tuple[str, str]]) -> Table:
         cell = self.style["cell"]
@@ -385,6 +384,22 @@ class _Summary(DocumentRenderer):
         ]))
         return table
 
+
+
+def _summary_widths(heading: list[str], body: list[list[str]], width: float,
+                    look: TableLook) -> list[float]:
+    """Every column but the customer's as wide as its widest text, measured in its font
+    (a stage's name, whatever its language, stays on one line); the customer's name has
+    the rest, and wraps if it must. Only a stage's name too long to leave the customer's
+    a quarter of the width wraps too."""
+    widths = [column_width(title, [row[n] for row in body], look)
+              for n, title in enumerate(heading)]
+    stage = heading.index("Stage")
+    least = min(widths[0], width / 4)  # for the customer's name
+    short = max(least - (width - sum(widths[1:])), 0.0)
+    widths[stage] = max(widths[stage] - short, column_width(heading[stage], [], look))
+    widths[0] = width - sum(widths[1:])
+    return widths
 
 
 # --- printing a recorded letter again ----------------------------------------------

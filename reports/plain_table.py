@@ -8,7 +8,7 @@ amount too wide for its column is set smaller rather than run into its neighbour
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -50,6 +50,15 @@ class _Row:
     def __post_init__(self) -> None:
         lines = max((len(c) for c in self.cells), default=1) or 1
         object.__setattr__(self, "height", lines * self.size * 1.2 + 2 * self.padding)
+
+
+def column_width(heading: str, cells: Iterable[str], look: TableLook | None = None) -> float:
+    """The width a column of a :class:`PlainTable` needs to hold its heading and each of
+    ``cells`` on one line, measured in the fonts they are drawn in."""
+    look = look or TableLook()
+    widest = max((text_width(line, REGULAR, look.body_size)
+                  for cell in cells for line in cell.splitlines()), default=0.0)
+    return max(widest, text_width(heading, BOLD, look.heading_size)) + 2 * _SIDE
 
 
 class PlainTable(Flowable):

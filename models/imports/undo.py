@@ -19,6 +19,7 @@ from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
 from models.kinds import InvoiceStatus
+from models.plans import reopen_plans
 from models.schema import (
     Allocation,
     AuditEntry,
@@ -86,6 +87,8 @@ def undo_import(batch_id: int, *, now: dt.datetime | None = None) -> None:
         _delete(Customer, Customer.id.in_(added("add customer")))
         _delete(PaymentTerms, PaymentTerms.id.in_(added("add payment terms")))
         _reopen(paid)
+        # A plan the import's payments completed is no longer paid: it is kept again.
+        reopen_plans(paid, f"The import of {batch.file_name} that paid it was undone.")
         ExternalRecord.delete().where(ExternalRecord.batch == batch_id).execute()
         batch.undone_at = now or dt.datetime.now()
         batch.save()

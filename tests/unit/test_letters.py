@@ -337,8 +337,6 @@ def test_due_letters_are_recorded_once_and_printed_after_a_summary(
         row = [printed.customer_name, printed.customer_code, action.stage.name,
                str(len(action.invoices)), format_money(action.total_minor, action.currency),
                str(printed.first_page)]
-        if action.instalment is not None:  # "Instalment reminder" wraps in its column
-            row.remove(action.stage.name)
         assert row_of(placed, printed.customer_name) == row
         first = pages[printed.first_page - 1][0]
         # The footer in the customer's language: "Page 1 of 2", "Page 1 sur 2"...

@@ -17,6 +17,9 @@ def _build(context: AreaContext) -> QWidget:
     page = TodayPage(context.tasks, context.today, settings=context.settings)
     page.customer_requested.connect(context.open_customer)
     page.mail_settings_requested.connect(lambda: context.show_area("settings", "mail"))
+    # A check-in is logged like any contact, for its item: logging it completes it.
+    page.check_in_requested.connect(
+        lambda customer_id, item: context.contact_logger().log_for(customer_id, item))
     page.action_bar.addSeparator()
     page.action_bar.addAction(context.log_contact_action)  # the usual next step
     return page

@@ -73,13 +73,20 @@ from ui.today.note_results import NoteResults
 from ui.today.reminder_approval import ReminderApproval
 from ui.today.worklist_model import (
     WorklistModel,
+    is_about_debt,
+    is_check_in,
     is_failed_email,
     is_reminder,
+    is_thank_you,
     kind_text,
 )
 
 if TYPE_CHECKING:
+    from models.plans import PlanStanding
     from reports.due_letters import DueLettersResult
+    from ui.common.form_writes import FormWrites
+    from ui.common.plan_actions import PlanActions
+    from ui.common.relationship_sending import RelationshipSending
     from ui.today.batch_approve_dialog import BatchEntry
     from ui.today.due_letters_printing import DueLettersPrinter
 
@@ -98,7 +105,8 @@ NOTICE_STYLE = (f"QLabel {{ color: {ACCENT}; background: rgba(14, 124, 102, 0.10
 
 class TodayPage(QWidget):
     """The worklist for a day, its actions (done, snooze, dismiss; review, approve or skip a
-    reminder due, or approve several at once), and a note search."""
+    reminder due, or approve several at once; thank a customer, log a check-in, agree a
+    payment plan), and a note search."""
 
     reads = changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY, Change.CONTACTS,
                     Change.FOLLOW_UP, Change.WORKLIST, Change.OUTBOX, Change.POLICIES)
@@ -118,6 +126,9 @@ class TodayPage(QWidget):
     """Queued e-mails were handed to the mail server, or failed (a ``SendResult``)."""
     mail_settings_requested = Signal()
     """The user asked to open Settings → Outgoing mail (e-mail is not set up)."""
+    check_in_requested = Signal(int, object)
+    """The user asked to log the check-in of the item in hand (the customer's id and the
+    item's ``WorkItemRef``): the window's contact logging opens for it."""
 
     def __init__(self, tasks: TaskRunner, today: Callable[[], dt.date],
                  parent: QWidget | None = None, *, settings: QSettings | None = None) -> None:
@@ -133,6 +144,9 @@ class TodayPage(QWidget):
         self._settings = settings if settings is not None else QSettings()
         self._writing = 0
         self._letters: DueLettersPrinter | None = None  # made when first used
+        self._thanks: RelationshipSending | None = None  # made when first used
+        self._plans: PlanActions | None = None  # made when first used
+        self._plan_writes: FormWrites | None = None  # the plans' writes, made with them
         self._approval = ReminderApproval(self, tasks, today, self._now, self._decide)
         self._emails = EmailSending(self, tasks, today, self._now)
         self._connect_helpers()
@@ -266,6 +280,7 @@ class TodayPage(QWidget):
     def actions_for_menu(self) -> list[QAction]:
         """The page's actions in menu order."""
         return [self.review_action, self.approve_selected_action, self.retry_email_action,
+                self.thank_you_action, self.check_in_action, self.agree_plan_action,
                 self.done_action, self.snooze_action, self.dismiss_action,
                 self.open_customer_action, self.search_action, self.print_letters_action,
                 self.send_emails_action]
@@ -466,8 +481,9 @@ class TodayPage(QWidget):
                                    dt.datetime.now().time().replace(microsecond=0))
 
     def _busy_writing(self) -> bool:
-        """A decision or a batch of reminders is being written."""
-        return bool(self._writing) or self._approval.recording
+        """A decision, a batch of reminders or a payment plan is being written."""
+        return bool(self._writing) or self._approval.recording or (
+            self._plan_writes is not None and self._plan_writes.busy)
 
     @Slot()
     def _on_helper_finished(self) -> None:
@@ -531,6 +547,21 @@ class TodayPage(QWidget):
         self.retry_email_action = page_action(
             self, "Re&try E-mail", "Ctrl+Shift+R", self._on_retry_email_action_triggered,
             bar_text="Retry", tip="Send the selected e-mails that were not sent again")
+        self.thank_you_action = page_action(
+            self, "Send T&hank-you…", "Ctrl+Shift+T", self._on_thank_you_action_triggered,
+            bar_text="Thank",
+            tip="Thank the customer of the selected thank-you item, by e-mail (or a letter "
+                "if they have no e-mail address), from the template in their language")
+        self.check_in_action = page_action(
+            self, "Log Chec&k-in…", "Ctrl+Shift+K", self._on_check_in_action_triggered,
+            bar_text="Check In",
+            tip="Log the call, e-mail or visit of the selected check-in: the next one counts "
+                "from it")
+        self.agree_plan_action = page_action(
+            self, "A&gree Payment Plan…", "Ctrl+Alt+A", self._on_agree_plan_action_triggered,
+            bar_text="Plan",
+            tip="Agree a payment plan with the customer of the selected item (for a missed "
+                "instalment, renegotiate their plan)")
         # Delete dismisses only from the list itself, never from the search box.
         self.removeAction(self.dismiss_action)
         self.dismiss_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -585,10 +616,11 @@ class TodayPage(QWidget):
         self.action_bar.setObjectName("todayActions")
         self.action_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.action_bar.setStyleSheet("QToolBar#todayActions { border: none; spacing: 6px; }")
-        for action in (self.review_action, self.approve_selected_action, self.done_action,
-                       self.snooze_action, self.dismiss_action, self.open_customer_action,
-                       self.print_letters_action, self.send_emails_action,
-                       self.retry_email_action):
+        for action in (self.review_action, self.approve_selected_action,
+                       self.thank_you_action, self.check_in_action, self.agree_plan_action,
+                       self.done_action, self.snooze_action, self.dismiss_action,
+                       self.open_customer_action, self.print_letters_action,
+                       self.send_emails_action, self.retry_email_action):
             self.action_bar.addAction(action)
         self.action_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.search_edit = QLineEdit()
@@ -614,7 +646,8 @@ class TodayPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.review_action, self.approve_selected_action,
-                       self.retry_email_action, self.done_action, self.snooze_action,
+                       self.retry_email_action, self.thank_you_action, self.check_in_action,
+                       self.agree_plan_action, self.done_action, self.snooze_action,
                        self.dismiss_action, self.open_customer_action):
             self.table.addAction(action)
         self.table.activated.connect(self._on_table_activated)
@@ -790,6 +823,12 @@ class TodayPage(QWidget):
         self.send_emails_action.setEnabled(not self._busy_writing() and not sending)
         self.retry_email_action.setEnabled(free and not sending and any(
             map(is_failed_email, self.selected_items())))
+        thanking = self._thanks is not None and self._thanks.busy
+        self.thank_you_action.setEnabled(
+            deciding and not thanking and item is not None and is_thank_you(item))
+        self.check_in_action.setEnabled(deciding and item is not None and is_check_in(item))
+        self.agree_plan_action.setEnabled(
+            deciding and item is not None and is_about_debt(item))
 
     # --- events and slots ----------------------------------------------------------
 
@@ -901,6 +940,103 @@ class TodayPage(QWidget):
     def _on_print_letters_action_triggered(self) -> None:
         if not self._busy_writing():
             self._letter_printer().start(self._today())
+
+    # --- thank-yous, check-ins and plans --------------------------------------------------
+
+    @Slot()
+    def _on_thank_you_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is None or not is_thank_you(item) or self._busy_writing():
+            return
+        from models.kinds import ContactPurpose
+        from models.relationship import RelationshipDraft, thank_you_draft
+        from ui.common.relationship_sending import RelationshipContact
+
+        sending = self._thank_you_sending()
+        if sending.busy:
+            return
+        today, kind, customer_id = self._today(), item.kind, item.customer_id
+
+        def draft(channel: str) -> RelationshipDraft:
+            return thank_you_draft(customer_id, channel, today, kind=kind)
+
+        self.clear_notice()
+        sending.start(RelationshipContact(customer_id, item.customer_name, item.customer_code,
+                                          ContactPurpose.THANKS, "thank-you", draft))
+
+    def _thank_you_sending(self) -> RelationshipSending:
+        if self._thanks is None:
+            from ui.common.relationship_sending import RelationshipSending
+
+            self._thanks = RelationshipSending(self, self._tasks, self._today)
+            self._thanks.notice.connect(self.show_notice)
+            # Sent, or waiting in the outbox: the thank-you is done either way, and an
+            # e-mail the server did not take is on the list to retry.
+            self._thanks.finished.connect(self._on_helper_finished)
+            self._thanks.settings_requested.connect(self.mail_settings_requested)
+            self._thanks.busy_changed.connect(self._update_actions)
+        return self._thanks
+
+    @Slot()
+    def _on_check_in_action_triggered(self) -> None:
+        in_hand = self.contact_in_hand()
+        item = self.current_item()
+        if in_hand is None or item is None or not is_check_in(item) or self._busy_writing():
+            return
+        self.clear_notice()
+        customer_id, ref = in_hand
+        self.check_in_requested.emit(customer_id, ref)
+
+    @Slot()
+    def _on_agree_plan_action_triggered(self) -> None:
+        item = self.current_item()
+        if item is None or not is_about_debt(item) or self._busy_writing():
+            return
+        from models.plans import plan_currency, plan_standing
+        from models.today import plan_to_replace
+
+        today = self._today()
+
+        def read(_progress: Progress) -> tuple[str, PlanStanding | None]:
+            replacing = plan_to_replace(item.kind, item.ref_id)
+            return (plan_currency(item.customer_id, item.currency),
+                    plan_standing(replacing, today) if replacing is not None else None)
+
+        def ask(found: tuple[str, PlanStanding | None]) -> None:
+            currency, replacing = found
+            actions = self._plan_actions()
+            if replacing is not None:
+                actions.renegotiate(replacing)
+            else:
+                actions.agree(item.customer_id, item.customer_name, currency)
+
+        self.clear_notice()
+        self._tasks.run(read, on_success=ask, on_failure=self._on_read_refused)
+
+    def _plan_actions(self) -> PlanActions:
+        if self._plans is None:
+            from ui.common.form_writes import FormWrites
+            from ui.common.plan_actions import PlanActions
+
+            writes = FormWrites(self, self._tasks)
+            writes.busy_changed.connect(self._update_actions)
+            self._plans = PlanActions(self, self._tasks, self._today, writes)
+            self._plans.notice.connect(self.show_notice)
+            self._plans.changed.connect(self._on_plans_changed)
+            self._plans.settings_requested.connect(self.mail_settings_requested)
+            self._plan_writes = writes
+        return self._plans
+
+    @Slot(int)
+    def _on_plans_changed(self, _customer_id: int) -> None:
+        self._load(review=False)
+
+    def _on_read_refused(self, error: BaseException) -> bool:
+        """An item gone since the list was read: said, and the list read again."""
+        if not isinstance(error, LedgerError):
+            return False
+        self._refused_for_good(error.message)
+        return True
 
     def _letter_printer(self) -> DueLettersPrinter:
         if self._letters is None:

@@ -7,8 +7,10 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.money import format_money
+from models.relationship import THANK_YOU_KINDS
 from models.today import (
     CHECK_IN,
+    DEBT_KINDS,
     EMAIL_FAILED,
     FOLLOW_UP,
     INSTALMENT_DUE,
@@ -57,6 +59,23 @@ def is_failed_email(item: WorkItem) -> bool:
 def is_reminder(item: WorkItem) -> bool:
     """Whether the item is a follow-up stage due (reviewed, approved or skipped)."""
     return item.kind == STAGE_ACTION
+
+
+def is_thank_you(item: WorkItem) -> bool:
+    """Whether the item is a thank-you to send (paid up, promise kept, plan completed, pays
+    on time)."""
+    return item.kind in THANK_YOU_KINDS
+
+
+def is_check_in(item: WorkItem) -> bool:
+    """Whether the item is a check-in with a good customer that has come due."""
+    return item.kind == CHECK_IN
+
+
+def is_about_debt(item: WorkItem) -> bool:
+    """Whether the item is about the customer's overdue debt (a payment plan may be agreed
+    from it)."""
+    return item.kind in DEBT_KINDS
 
 
 def pressing_order(item: WorkItem) -> tuple[int, Any, str, int]:
