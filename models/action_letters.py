@@ -6,12 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models.followup import DueAction, Stage, stages_by_policy
+from models.followup import DueAction, Stage, goes_by_letter, on_paper, stages_by_policy
 from models.kinds import Channel
 from models.language import N_, Wording
 from models.letter_context import customer_wording, letter_context
 from models.money import format_money
-from models.template_store import template_for, template_text
+from models.template_store import (
+    letter_template_for,
+    letter_template_instead,
+    template_for,
+    template_text,
+)
 from models.templating import render_letter
 
 # What the next stage means for the customer, written to follow "we will".
@@ -35,6 +40,19 @@ class ActionDraft:
     template_name: str  # "" for a call
     language_note: str = ""  # why it is not in the customer's language, when it is not
     language: str = ""  # the language it is written in ("" for a call)
+
+
+def as_letter(action: DueAction) -> DueAction:
+    """The action as it is made: one that goes by letter (a letter stage, or an e-mail
+    stage to a customer with no usable address) as a printed letter, the e-mail one
+    written from the business's letter of the same tone if it has one (an instalment's,
+    the plan's letter), else from the stage's own template."""
+    if not goes_by_letter(action) or action.stage.channel == Channel.LETTER:
+        return action
+    template_id = (letter_template_instead(action.stage.template_id)
+                   if action.instalment is not None
+                   else letter_template_for(action.stage.tone, action.customer_id))
+    return on_paper(action, template_id)
 
 
 def draft_for(action: DueAction, as_of: dt.date) -> ActionDraft:

@@ -322,20 +322,22 @@ def due_action(customer_id: int, currency: str, as_of: dt.date, *,
 
 def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                    subject: str = "", text: str = "", now: dt.datetime | None = None,
-                   contact_id: int | None = None, plan_id: int | None = None) -> int:
+                   contact_id: int | None = None, plan_id: int | None = None,
+                   printed: bool = False) -> int:
     """Record the action as done: the contact, the stage reached by each invoice and
     the stage's charges, in one transaction. Returns the contact's id. With
     ``contact_id``, a contact already logged (a call made for the reminder)
-    carries out the stage instead of a new one.
+    carries out the stage instead of a new one; ``printed``: it went as a letter
+    (:func:`on_paper`).
 
     ``stage_id`` is the stage the user reviewed; if the account has moved on
     since (a payment, a new invoice), the action is refused rather than sent
     at a stage nobody looked at.
     """
     with writing():
-        action = _current(customer_id, currency, as_of, stage_id, plan_id)
-        return carry_out_action(action, as_of, subject=subject, text=text, now=now,
-                                contact_id=contact_id)
+        action = current_action(customer_id, currency, as_of, stage_id, plan_id)
+        return carry_out_action(on_paper(action) if printed else action, as_of,
+                                subject=subject, text=text, now=now, contact_id=contact_id)
 
 
 def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", text: str = "",
@@ -465,7 +467,7 @@ def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: in
     if not reason.strip():
         raise LedgerError("reason", "Say why this reminder is not being sent.")
     with writing():
-        action = _current(customer_id, currency, as_of, stage_id, plan_id)
+        action = current_action(customer_id, currency, as_of, stage_id, plan_id)
         if action.instalment is not None:
             note = f"{action.stage.name} not sent: {reason.strip()}"
             contact = insert_row(Interaction, _CONTACT_FIELDS, (
@@ -766,16 +768,30 @@ def _action(account: _Account, stage: Stage, chased: list[_Candidate],
 
 # --- executing -----------------------------------------------------------------
 
-def _current(customer_id: int, currency: str, as_of: dt.date, stage_id: int,
-             plan_id: int | None = None) -> DueAction:
+def current_action(customer_id: int, currency: str, as_of: dt.date, stage_id: int,
+                   plan_id: int | None = None, *,
+                   instalment: ActionInstalment | None = None) -> DueAction:
+    """The action due as it stands now (in the caller's transaction), refused if the
+    account has moved on since the user saw it at ``stage_id`` (on ``instalment``, for a
+    plan's reminder): never carried out twice, nor at a stage nobody looked at."""
     action = due_action(customer_id, currency, as_of, plan_id=plan_id)
     if action is None:
         raise LedgerError("action", "Nothing is due to this customer any more: the account "
                                     "has changed since the list was read.")
-    if action.stage.id != stage_id:
+    if action.stage.id != stage_id or (plan_id is not None
+                                       and instalment not in (None, action.instalment)):
         raise LedgerError("action", f"The account has moved on to “{action.stage.name}” "
                                     f"since the list was read. Review it again.")
     return action
+
+
+def on_paper(action: DueAction, template_id: int | None = None) -> DueAction:
+    """The action made as a printed letter (an e-mail stage to a customer with no usable
+    address), written from ``template_id`` when given: recorded as a letter sent."""
+    if action.stage.channel == Channel.LETTER and template_id is None:
+        return action
+    return replace(action, stage=replace(action.stage, channel=Channel.LETTER,
+                                         template_id=template_id or action.stage.template_id))
 
 
 def _reach(invoices: Sequence[ActionInvoice], contact_id: int | None, as_of: dt.date,

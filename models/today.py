@@ -132,6 +132,9 @@ class WorkItem:
     detail: str
     amount_minor: int | None
     currency: str
+    # A reminder is due with it, to review and approve or skip: a stage due on the
+    # account's invoices, or an instalment's reminder.
+    reminder_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -324,6 +327,18 @@ def _plan_of(kind: str, ref_id: int) -> int:
     return int(row[0])
 
 
+def item_reminder(kind: str, ref_id: int, on: dt.date) -> DueAction | None:
+    """The reminder due on ``on`` that a Today item carries, as it stands now: the stage
+    due on the account (an item of the stages due), or the instalment's reminder (an
+    item of a plan's instalment); None when none is due (any more)."""
+    if kind == STAGE_ACTION:
+        try:
+            return _stage_action_of(ref_id, on)
+        except LedgerError:
+            return None
+    return _instalment_action_of(kind, ref_id, on)
+
+
 def _instalment_action_of(kind: str, instalment_id: int, on: dt.date) -> DueAction | None:
     """The reminder due on ``on`` for the instalment a Today item names, if one is."""
     if kind not in (INSTALMENT_DUE, INSTALMENT_LATE):
@@ -436,7 +451,8 @@ def _stage_actions(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkIte
         items.append(WorkItem(
             STAGE_ACTION, first.id, action.customer_id, action.customer_code,
             action.customer_name, _stage_due_on(action), 0,
-            _stage_title(action), detail, action.total_minor, action.currency))
+            _stage_title(action), detail, action.total_minor, action.currency,
+            reminder_due=True))
     return [_waiting(item, as_of) for item in items]
 
 
@@ -591,7 +607,8 @@ def _instalments(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkItem]
         items.append(_waiting(WorkItem(
             INSTALMENT_LATE if late else INSTALMENT_DUE, following.id, standing.customer_id,
             standing.customer_code, standing.customer_name, following.due_date, 0, title,
-            "; ".join(notes), following.left_minor, standing.currency), as_of))
+            "; ".join(notes), following.left_minor, standing.currency,
+            reminder_due=reminder is not None), as_of))
     return items
 
 

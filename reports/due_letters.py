@@ -24,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from models.action_letters import draft_for
+from models.action_letters import as_letter, draft_for
 from models.charges import read_charges_ahead
 from models.company import business_details
 from models.contacts import refresh_contact_summary
@@ -48,7 +48,6 @@ from models.note_search import notes_indexed_at_the_end
 from models.offers import read_offers_ahead
 from models.reference_rates import MissingRate
 from models.steady import steady
-from models.template_store import letter_template_for, letter_template_instead
 from models.templating import TemplateError
 from reports.batch import PdfBatch, collecting_rarely
 from reports.document import DocumentRenderer
@@ -194,7 +193,7 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
     read_charges_ahead((i.id for a in due for i in a.invoices), as_of)
     read_contacts_ahead(a.customer_id for a in due)
     read_offers_ahead((a.customer_id for a in due), as_of)
-    actions = [_as_letter(a) for a in due]
+    actions = [as_letter(a) for a in due]
     built: list[_Built] = []
     skipped: list[SkippedLetter] = []
     for done, action in enumerate(actions, 1):
@@ -207,19 +206,6 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
             progress(done, len(actions))
     refresh_contact_summary(sorted({letter.action.customer_id for letter in built}))
     return built, skipped
-
-
-def _as_letter(action: DueAction) -> DueAction:
-    """The action as a printed letter: an e-mail stage to a customer with no usable
-    address goes on paper, written from the business's letter of the same tone if
-    it has one, else from the stage's own template."""
-    if action.stage.channel == Channel.LETTER:
-        return action
-    template_id = (letter_template_instead(action.stage.template_id)
-                   if action.instalment is not None
-                   else letter_template_for(action.stage.tone, action.customer_id))
-    return replace(action, stage=replace(action.stage, channel=Channel.LETTER,
-                                         template_id=template_id or action.stage.template_id))
 
 
 def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Built:
@@ -445,7 +431,8 @@ def record_letter(customer_id: int, currency: str, as_of: dt.date, *, stage_id: 
     when the letter cannot be printed, so no letter is recorded that nobody can post."""
     with writing():
         contact_id = execute_action(customer_id, currency, as_of, stage_id=stage_id,
-                                    subject=subject, text=text, now=now, plan_id=plan_id)
+                                    subject=subject, text=text, now=now, plan_id=plan_id,
+                                    printed=True)
         letter_for_contact(contact_id)  # the letter as it will print, or the refusal
         return contact_id
 

@@ -25,7 +25,7 @@ from models.errors import LedgerError
 from models.followup import (
     DueAction,
     carry_out_action,
-    due_action,
+    current_action,
     execute_action,
     follow_up_plan,
     restate_action_text,
@@ -332,14 +332,8 @@ def _queue(action: DueAction, subject: str, text: str, to: list[tuple[str, str]]
 def _still_due(action: DueAction, as_of: dt.date) -> DueAction:
     """The action as it stands now, in the caller's transaction, or a refusal if the
     account has moved on since it was read (so it is never carried out twice)."""
-    current = due_action(action.customer_id, action.currency, as_of, plan_id=action.plan_id)
-    if current is None:
-        raise LedgerError("action", "Nothing is due to this customer any more: the account "
-                                    "has changed since the list was read.")
-    if current.stage.id != action.stage.id or current.instalment != action.instalment:
-        raise LedgerError("action", f"The account has moved on to \u201c{current.stage.name}"
-                                    f"\u201d since the list was read. Review it again.")
-    return current
+    return current_action(action.customer_id, action.currency, as_of, action.stage.id,
+                          action.plan_id, instalment=action.instalment)
 
 
 def _recipients(customer_id: int, name: str) -> list[tuple[str, str]]:

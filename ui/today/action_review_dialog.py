@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.action_letters import ActionDraft, draft_for
+from models.action_letters import ActionDraft, as_letter, draft_for
 from models.errors import LedgerError
-from models.followup import ActionInvoice, DueAction, due_action
+from models.followup import ActionInvoice, DueAction
 from models.kinds import Channel
 from models.money import format_money
 from models.templating import MAX_SUBJECT_CHARS, check_words
+from models.today import item_reminder
 from ui.common.ledger_dialog import LedgerDialog
 from ui.common.rows_model import Column, RowsModel, format_day
 from ui.common.style import WARNING, mute, scale_font
@@ -64,15 +65,17 @@ class ReviewDecision:
     reason: str = ""
 
 
-def prepare_review(customer_id: int, currency: str, as_of: dt.date) -> ActionReview | None:
-    """Read the action due to the account on ``as_of`` and draft its text (worker code).
+def prepare_review(kind: str, ref_id: int, as_of: dt.date) -> ActionReview | None:
+    """Read the reminder a Today item carries on ``as_of`` (a stage due on the account,
+    or a plan instalment's) and draft its text (worker code).
 
     None when nothing is due any more. A user-edited template that cannot be
     filled in leaves the text to the user, with the template's objection.
     """
-    action = due_action(customer_id, currency, as_of)
+    action = item_reminder(kind, ref_id, as_of)
     if action is None:
         return None
+    action = as_letter(action)  # an e-mail to a customer with no address: a letter
     try:
         return ActionReview(action, draft_for(action, as_of))
     except LedgerError as error:  # TemplateError: the user's template, shown to them
@@ -229,6 +232,12 @@ class ActionReviewDialog(LedgerDialog):
         form.addRow("Stage:", self.stage_label)
         form.addRow("Policy:", self.policy_label)
         form.addRow("Charges:", self.charges_label)
+        instalment = action.instalment
+        if instalment is not None:  # a plan's reminder: about the instalment, not invoices
+            self.instalment_label = _plain(
+                f"{instalment.words[0].upper()}{instalment.words[1:]}: "
+                f"{format_money(instalment.left_minor, action.currency)} still to pay")
+            form.addRow("Instalment:", self.instalment_label)
 
         self.invoices = ActionInvoicesModel(action, self)
         self.invoice_table = QTableView()
@@ -265,6 +274,8 @@ class ActionReviewDialog(LedgerDialog):
         column.addWidget(self.invoice_table)
         column.addWidget(self.total_label)
         column.addStretch(1)
+        self.invoice_table.setVisible(instalment is None)
+        self.total_label.setVisible(instalment is None)
         return column
 
     def _build_letter(self, review: ActionReview) -> QVBoxLayout:

@@ -96,7 +96,7 @@ class ReminderApproval(QObject):
         today = self._today()
 
         def work(_progress: Progress) -> ActionReview | None:
-            return prepare_review(item.customer_id, item.currency, today)
+            return prepare_review(item.kind, item.ref_id, today)
 
         self._preparing_more(1)
         self._tasks.run(work, on_success=lambda review: self._on_review_read(item, review),
@@ -245,13 +245,14 @@ class ReminderApproval(QObject):
         elif decision.approve:
             self._decide(item, lambda: execute_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
-                subject=decision.subject, text=decision.text, now=now),
+                subject=decision.subject, text=decision.text, now=now, plan_id=action.plan_id),
                 changes(Change.FOLLOW_UP, Change.CONTACTS),
                 refused=reopen, notice=recorded_notice(action))
         else:
             self._decide(item, lambda: skip_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
-                reason=decision.reason), changes(Change.FOLLOW_UP), refused=reopen,
+                reason=decision.reason, plan_id=action.plan_id), changes(Change.FOLLOW_UP),
+                refused=reopen,
                 notice=f"“{action.stage.name}” for {action.customer_name} skipped; the reason "
                        f"is kept on the customer's timeline.")
 

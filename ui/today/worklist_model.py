@@ -57,8 +57,9 @@ def is_failed_email(item: WorkItem) -> bool:
 
 
 def is_reminder(item: WorkItem) -> bool:
-    """Whether the item is a follow-up stage due (reviewed, approved or skipped)."""
-    return item.kind == STAGE_ACTION
+    """Whether the item carries a reminder due (reviewed, approved or skipped): a
+    follow-up stage, or a payment plan instalment's reminder."""
+    return item.reminder_due
 
 
 def is_thank_you(item: WorkItem) -> bool:
