@@ -108,6 +108,7 @@ class CreditPolicyRow:
     grace_days: int
     fixed_compensation: bool
     customers: int
+    loyalty_waiver: LoyaltyWaiver = LoyaltyWaiver.NONE
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,8 @@ class CreditPolicyDraft:
     rate_percent: Decimal | None = None
     grace_days: int = 0
     fixed_compensation: bool = False
+    # What paying in full by an offer's date waives (models.offers); NONE: no offers.
+    loyalty_waiver: LoyaltyWaiver = LoyaltyWaiver.NONE
 
 
 @dataclass(frozen=True)
@@ -314,6 +317,7 @@ def check_credit_policy(draft: CreditPolicyDraft) -> CreditPolicyDraft:
     regime = draft.regime
     if regime not in tuple(Regime):
         raise LedgerError("regime", "Choose how late payment is charged.")
+    loyalty = _loyalty(draft.loyalty_waiver)
     if regime in CONTRACTUAL:
         rate = draft.rate_percent
         per = "a month" if regime == Regime.CONTRACTUAL_MONTHLY else "a year"
@@ -324,9 +328,17 @@ def check_credit_policy(draft: CreditPolicyDraft) -> CreditPolicyDraft:
             raise LedgerError("rate_percent", "The interest rate is more than 0% and less "
                                               "than 100%.")
         _days(draft.grace_days, "grace_days", 0, MAX_GRACE_DAYS, "Grace days")
-        return CreditPolicyDraft(name, regime, rate, draft.grace_days, False)
+        return CreditPolicyDraft(name, regime, rate, draft.grace_days, False, loyalty)
     return CreditPolicyDraft(name, regime, None, 0,
-                             regime in STATUTORY and draft.fixed_compensation)
+                             regime in STATUTORY and draft.fixed_compensation, loyalty)
+
+
+def _loyalty(waiver: str) -> LoyaltyWaiver:
+    try:
+        return LoyaltyWaiver(waiver)
+    except ValueError:
+        raise LedgerError("loyalty_waiver", "Choose what the loyalty incentive waives: the "
+                                            "next stage's fee, the interest, or none.") from None
 
 
 def check_follow_up_policy(draft: FollowUpPolicyDraft) -> FollowUpPolicyDraft:
@@ -411,7 +423,9 @@ def credit_policies() -> list[CreditPolicyRow]:
     used = _customers_by(Customer.credit_policy)
     query = CreditPolicy.select().order_by(pw.fn.LOWER(CreditPolicy.name))
     return [CreditPolicyRow(row.id, row.name, row.regime, row.rate_percent, row.grace_days,
-                            bool(row.fixed_compensation), used.get(row.id, 0)) for row in query]
+                            bool(row.fixed_compensation), used.get(row.id, 0),
+                            LoyaltyWaiver(row.loyalty_waiver or LoyaltyWaiver.NONE))
+            for row in query]
 
 
 def follow_up_policies() -> list[FollowUpPolicyRow]:
@@ -467,16 +481,18 @@ def save_payment_terms(terms_id: int | None, *, name: str, net_days: int,
 
 def save_credit_policy(policy_id: int | None, *, name: str, regime: str,
                        rate_percent: Decimal | None, grace_days: int,
-                       fixed_compensation: bool) -> int:
+                       fixed_compensation: bool,
+                       loyalty_waiver: LoyaltyWaiver = LoyaltyWaiver.NONE) -> int:
     """Create a late-payment charges policy (``policy_id`` None) or change one; returns
     its id (audited).
 
     A contractual regime needs a rate above 0% and below 100% and grace days
     from 0 to 365; the statutory regimes ignore the rate and grace (the law
-    sets them) and keep ``fixed_compensation``; "none" keeps neither.
+    sets them) and keep ``fixed_compensation``; "none" keeps neither. Any regime
+    may offer a loyalty incentive (``loyalty_waiver``).
     """
     draft = check_credit_policy(CreditPolicyDraft(name, regime, rate_percent, grace_days,
-                                                  fixed_compensation))
+                                                  fixed_compensation, loyalty_waiver))
     return _save_named(CreditPolicy, policy_id, asdict(draft), what="credit policy",
                        taken="A late-payment policy",
                        gone="That late-payment policy no longer exists.")
@@ -486,11 +502,7 @@ def set_loyalty_waiver(policy_id: int, waiver: LoyaltyWaiver) -> None:
     """Choose what the credit policy's loyalty incentive waives when a customer pays in
     full by an offer's date: the next stage's fee, the interest, or nothing (no loyalty
     offers are made). Audited."""
-    try:
-        waiver = LoyaltyWaiver(waiver)
-    except ValueError:
-        raise LedgerError("loyalty_waiver", "Choose what the loyalty incentive waives: the "
-                                            "next stage's fee, the interest, or none.") from None
+    waiver = _loyalty(waiver)
     with writing():
         policy = _existing(CreditPolicy, policy_id, "That late-payment policy no longer exists.")
         CreditPolicy.update(loyalty_waiver=waiver).where(CreditPolicy.id == policy.id).execute()

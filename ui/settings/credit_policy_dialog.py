@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from models.errors import LedgerError
-from models.kinds import Regime
+from models.kinds import LoyaltyWaiver, Regime
 from models.policies import (
     CONTRACTUAL,
     MAX_GRACE_DAYS,
@@ -69,6 +69,12 @@ class CreditPolicyDialog(LedgerDialog):
         self.grace_spin.valueChanged.connect(lambda _value: self._errors.clear("grace_days"))
         self.compensation_check = QCheckBox("Claim the fixed compensation the law allows "
                                             "for each late invoice")
+        self.loyalty_combo = QComboBox()
+        self.loyalty_combo.setAccessibleName("Loyalty incentive")
+        for waiver in LoyaltyWaiver:
+            self.loyalty_combo.addItem(waiver.word, waiver)
+        self.loyalty_hint = hint("Waived when a customer pays in full by a loyalty offer's "
+                                 "date.")
 
         form = settings_form()
         form.addRow("&Name:", self._errors.wrap("name", self.name_edit))
@@ -80,6 +86,9 @@ class CreditPolicyDialog(LedgerDialog):
             "grace_days", inline(self.grace_spin, "after the due date before interest runs"),
             focus=self.grace_spin))
         form.addRow("", self._errors.wrap("fixed_compensation", self.compensation_check))
+        form.addRow("&Loyalty incentive:", self._errors.wrap("loyalty_waiver",
+                                                             self.loyalty_combo))
+        form.addRow("", self.loyalty_hint)
 
         self.save_button = self._buttons("Save changes" if editing else "Add policy")
         self._lay_out(title, "What a customer under this policy owes for paying late. "
@@ -97,7 +106,7 @@ class CreditPolicyDialog(LedgerDialog):
         return CreditPolicyDraft(
             self.name_edit.text(), self.regime(),
             parse_percent(self.rate_edit.text(), "rate_percent"), self.grace_spin.value(),
-            self.compensation_check.isChecked())
+            self.compensation_check.isChecked(), LoyaltyWaiver(self.loyalty_combo.currentData()))
 
     def _take_input(self) -> None:
         self.accepted_draft = check_credit_policy(self.draft())
@@ -110,6 +119,8 @@ class CreditPolicyDialog(LedgerDialog):
                 self.rate_edit.setText(percent_text(draft.rate_percent))
             self.grace_spin.setValue(draft.grace_days)
             self.compensation_check.setChecked(draft.fixed_compensation)
+            self.loyalty_combo.setCurrentIndex(
+                max(self.loyalty_combo.findData(draft.loyalty_waiver), 0))
         self._on_regime_combo_changed()
 
     def _on_regime_combo_changed(self, *_args: object) -> None:

@@ -85,7 +85,8 @@ class LateChargesSection(SettingsSection):
             return
         self._write(lambda: save_credit_policy(
             policy_id, name=draft.name, regime=draft.regime, rate_percent=draft.rate_percent,
-            grace_days=draft.grace_days, fixed_compensation=draft.fixed_compensation),
+            grace_days=draft.grace_days, fixed_compensation=draft.fixed_compensation,
+            loyalty_waiver=draft.loyalty_waiver),
             f"Late-payment charges “{draft.name}” saved.", select="charges",
             refused=lambda error: self._ask(policy_id, draft, error))
 
@@ -100,4 +101,4 @@ class LateChargesSection(SettingsSection):
         if row is not None and not self._writing.busy:
             self._ask(row.id, CreditPolicyDraft(
                 row.name, row.regime, row.rate_percent, row.grace_days,
-                row.fixed_compensation))
+                row.fixed_compensation, row.loyalty_waiver))

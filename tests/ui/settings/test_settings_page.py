@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
+from models.kinds import LoyaltyWaiver
 from models.policies import (
     default_policies,
     follow_up_policies,
@@ -17,6 +18,7 @@ from models.policies import (
     policy_settings,
 )
 from models.reference_rates import reference_rates
+from models.schema import CreditPolicy
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
 from ui.settings.credit_policy_dialog import CreditPolicyDialog
@@ -210,6 +212,23 @@ def test_the_charges_dialog_asks_only_for_what_the_regime_uses(page, qtbot):
     assert (added.name, added.rate_percent) == ("Monthly interest", Decimal("1.25"))
     assert page.credit_rule_label.text().startswith(
         "Monthly interest: Simple interest at the rate your terms state, a month")
+
+
+def test_a_charges_policy_offers_a_loyalty_incentive_kept_when_edited_again(page, qtbot):
+    page.show_section("charges")
+    click(qtbot, page.edit_credit_button)
+    dialog = open_dialog(qtbot, page, CreditPolicyDialog)
+    assert dialog.loyalty_combo.currentData() == LoyaltyWaiver.NONE
+    dialog.loyalty_combo.setCurrentIndex(dialog.loyalty_combo.findData(LoyaltyWaiver.INTEREST))
+    save_and_wait(qtbot, page, dialog)
+    edited = page.current_credit_policy()
+    assert edited is not None and edited.loyalty_waiver == LoyaltyWaiver.INTEREST
+    assert CreditPolicy.get_by_id(edited.id).loyalty_waiver == LoyaltyWaiver.INTEREST
+
+    click(qtbot, page.edit_credit_button)
+    again = open_dialog(qtbot, page, CreditPolicyDialog)
+    assert again.loyalty_combo.currentText() == "The interest accrued"
+    again.reject()
 
 
 def test_a_new_follow_up_policy_is_listed_without_stages_ready_for_them(page, qtbot):
