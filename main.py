@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a table to read, or CSV for a spreadsheet (table)")
     overdue.add_argument("--all", action="store_true", help="include customers not overdue")
     overdue.set_defaults(handler=_overdue)
+    profile = commands.add_parser(
+        "profile", help="show how a customer pays: the profile, the class with its reasons "
+                        "and what to do next")
+    profile.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
+    profile.add_argument("--as-of", type=_date, metavar="DATE",
+                         help="the day the profile is for, YYYY-MM-DD (default: today)")
+    profile.set_defaults(handler=_profile)
     today = commands.add_parser(
         "today", help="list the day's work: follow-ups, promises, newly overdue accounts")
     today.add_argument("--as-of", type=_date, metavar="DATE",
@@ -685,6 +692,19 @@ def _new(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     print(f"Created {args.business} in {path}.")
+    return 0
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from models.customer_account import find_customer
+    from models.customer_class import assessed_profile
+    from models.db import default_store_path, run_in_store
+    from reports.profile_text import profile_text
+
+    as_of = args.as_of or dt.date.today()
+    assessed = run_in_store(args.db or default_store_path(),
+                            lambda: assessed_profile(find_customer(args.customer), as_of))
+    sys.stdout.write(profile_text(*assessed))
     return 0
 
 

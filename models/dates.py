@@ -23,6 +23,11 @@ def short_date(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 
+def month_year(day: dt.date) -> str:
+    """The month a day falls in: "August 2026"."""
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
 def weekday_date(day: dt.date) -> str:
     """A short date with its weekday: "Tue 24 Nov 2026"."""
     return f"{_WEEKDAYS[day.weekday()][:3]} {short_date(day)}"

@@ -129,6 +129,18 @@ class InstalmentState(Worded):
     MISSED = "missed"
 
 
+class CustomerClass(Worded):
+    """How a customer pays, as their profile shows it (``models.customer_class``
+    defines each one, from the business's thresholds)."""
+
+    RELIABLE = "reliable"
+    OCCASIONALLY_LATE = "occasionally_late"
+    TEMPORARY_DIFFICULTY = "temporary_difficulty"  # a good record that changed recently
+    RECURRING_LATE = "recurring_late"
+    AT_RISK = "at_risk"  # a growing debt, broken promises, no answer
+    NEW = "new"  # too little history to judge
+
+
 class ContactPurpose(StrEnum):
     """What a contact was for: chasing a debt (the follow-up engine's contact gap
     counts only these) or the relationship around it (schema v15)."""
@@ -265,6 +277,11 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                   OfferStatus.LAPSED: "Lapsed", OfferStatus.WITHDRAWN: "Withdrawn"},
     LoyaltyWaiver: {LoyaltyWaiver.NONE: "None", LoyaltyWaiver.FEE: "The next stage's fee",
                     LoyaltyWaiver.INTEREST: "The interest accrued"},
+    CustomerClass: {CustomerClass.RELIABLE: "Reliable",
+                    CustomerClass.OCCASIONALLY_LATE: "Occasionally late",
+                    CustomerClass.TEMPORARY_DIFFICULTY: "Temporary difficulty",
+                    CustomerClass.RECURRING_LATE: "Recurring late payer",
+                    CustomerClass.AT_RISK: "At risk", CustomerClass.NEW: "New"},
     BankKind: {BankKind.IBAN: "IBAN and BIC", BankKind.UK: "UK sort code and account",
                BankKind.US: "US routing and account number", BankKind.TEXT: "In your own words"},
 }

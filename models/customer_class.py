@@ -1,0 +1,309 @@
+"""What a customer's payment profile makes of them: a class with its reasons in plain
+words (never a bare score), and a suggestion of what to do next.
+
+Each class is defined once, in :func:`classify`, from the business's thresholds (a
+setting, :func:`class_thresholds`); the definitions and the method's limits are written
+in ``docs/decisions.md``. In the order they are tried:
+
+* **at risk**: something is owed overdue and at least two of three warning signs show:
+  the overdue balance grew by half or more in 90 days, two or more promises broken or
+  plans defaulted in the last 180 days, three or more chasing contacts unanswered (no
+  payment and no word from the customer since);
+* **new**: fewer than 4 invoices judged (paid, or open past the tolerance);
+* **temporary difficulty**: each of the last 3 judged invoices late, 30 days or more on
+  average, after a history of at least 4 invoices of which 80% or more were on time;
+* **recurring late payer**: under 50% on time, or 30 days or more late on average;
+* **occasionally late**: under 90% on time, or more than 5 days late on average;
+* **reliable**: the rest.
+
+The shares and averages are those of the last 12 months when they hold enough invoices
+to judge (4), otherwise of the whole history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
+
+from models.audit import record_change
+from models.customer_profile import (
+    ANSWER_DAYS,
+    GROWTH_DAYS,
+    RECENT_DAYS,
+    ChannelResponse,
+    CustomerProfile,
+    Lateness,
+    customer_profile,
+)
+from models.dates import month_year, short_date
+from models.db import writing
+from models.errors import LedgerError
+from models.kinds import ContactKind, CustomerClass
+from models.money import format_money
+from models.schema import Setting
+
+THRESHOLDS_SETTING = "customer_class_thresholds"
+AT_RISK_SIGNS = 2  # of the three warning signs
+
+
+@dataclass(frozen=True)
+class ClassThresholds:
+    """Where one class ends and the next begins (the business's setting)."""
+
+    min_invoices: int = 4  # fewer judged invoices: new
+    on_time_days: int = 3  # paid this many days after the due date is still on time
+    reliable_percent: int = 90  # on time at least this share ...
+    reliable_days: int = 5  # ... and no more than this many days late on average
+    recurring_percent: int = 50  # on time less than this share: recurring late payer
+    recurring_days: int = 30  # or at least this many days late on average
+    recent_invoices: int = 3  # the latest invoices a change of habit is seen in
+    difficulty_days: int = 30  # ... late this many days on average: temporary difficulty
+    good_history_percent: int = 80  # ... after a history on time at least this share
+    broken_promises: int = 2  # broken promises and defaulted plans in 180 days
+    unanswered_contacts: int = 3  # chasing contacts with no payment or word since
+    growth_percent: int = 50  # the overdue balance grew by this share in 90 days
+
+
+# The lowest and highest each threshold may be set to.
+_LIMITS = {"min_invoices": (1, 100), "on_time_days": (0, 60), "reliable_percent": (1, 100),
+           "reliable_days": (0, 365), "recurring_percent": (1, 100),
+           "recurring_days": (1, 365), "recent_invoices": (1, 24),
+           "difficulty_days": (1, 365), "good_history_percent": (1, 100),
+           "broken_promises": (1, 100), "unanswered_contacts": (1, 100),
+           "growth_percent": (1, 1000)}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A customer's class and the facts it rests on, in words."""
+
+    kind: CustomerClass
+    reasons: tuple[str, ...]
+
+
+# --- the thresholds setting ----------------------------------------------------------
+
+def class_thresholds() -> ClassThresholds:
+    """The business's thresholds (the defaults where none were chosen)."""
+    row = Setting.get_or_none(Setting.key == THRESHOLDS_SETTING)
+    chosen = json.loads(row.value) if row is not None else {}
+    known = {f.name for f in fields(ClassThresholds)}
+    return ClassThresholds(**{k: int(v) for k, v in chosen.items() if k in known})
+
+
+def set_class_thresholds(thresholds: ClassThresholds) -> None:
+    """Change the thresholds the classes are drawn with; refuses one out of its range,
+    or a recurring-late line above the reliable one."""
+    for name, (low, high) in _LIMITS.items():
+        value = getattr(thresholds, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise LedgerError(name, f"Give {name.replace('_', ' ')} as a whole number from "
+                                    f"{low} to {high}.")
+    if thresholds.recurring_percent > thresholds.reliable_percent:
+        raise LedgerError("recurring_percent", "The on-time share below which a customer is "
+                                               "a recurring late payer cannot be above the "
+                                               "share a reliable customer keeps.")
+    if thresholds.recurring_days < thresholds.reliable_days:
+        raise LedgerError("recurring_days", "The days late that make a recurring late payer "
+                                            "cannot be fewer than a reliable customer's.")
+    with writing():
+        before = asdict(class_thresholds())
+        Setting.replace(key=THRESHOLDS_SETTING, value=json.dumps(asdict(thresholds))).execute()
+        record_change("set customer class thresholds", "setting", None, before=before,
+                      after=asdict(thresholds))
+
+
+def assessed_profile(customer_id: int, as_of: dt.date,
+                     thresholds: ClassThresholds | None = None
+                     ) -> tuple[CustomerProfile, Classification, str]:
+    """A customer's profile as of a day, its class with the reasons, and the suggestion,
+    under the business's thresholds (or those given)."""
+    thresholds = thresholds or class_thresholds()
+    profile = customer_profile(customer_id, as_of, on_time_days=thresholds.on_time_days,
+                               recent_invoices=thresholds.recent_invoices)
+    classification = classify(profile, thresholds)
+    return profile, classification, suggestion(profile, classification)
+
+
+# --- the classes -------------------------------------------------------------------
+
+def classify(profile: CustomerProfile, thresholds: ClassThresholds) -> Classification:
+    """The customer's class and the facts it rests on: the one definition of each."""
+    warnings = _warning_signs(profile, thresholds)
+    if len(warnings) >= AT_RISK_SIGNS:
+        return Classification(CustomerClass.AT_RISK, (_owed(profile), *warnings))
+    if profile.overall.judged < thresholds.min_invoices:
+        return Classification(CustomerClass.NEW, (
+            f"Only {_invoices(profile.overall.judged)} to judge by so far "
+            f"({thresholds.min_invoices} are needed).",))
+    difficulty = _difficulty(profile, thresholds)
+    if difficulty:
+        return Classification(CustomerClass.TEMPORARY_DIFFICULTY, difficulty)
+    period, figures = _period(profile, thresholds)
+    share = _share(figures)
+    days = figures.days_late or Decimal(0)
+    facts = (f"Paid {figures.on_time} of {_invoices(figures.judged)} on time {period} "
+             f"({share}%).",
+             f"On average {_days(days)} late {period}, weighted by amount.")
+    if _below(figures, thresholds.recurring_percent) or days >= thresholds.recurring_days:
+        kind = CustomerClass.RECURRING_LATE
+    elif _below(figures, thresholds.reliable_percent) or days > thresholds.reliable_days:
+        kind = CustomerClass.OCCASIONALLY_LATE
+    else:
+        kind = CustomerClass.RELIABLE
+    return Classification(kind, facts + tuple(warnings))
+
+
+def _warning_signs(profile: CustomerProfile, thresholds: ClassThresholds) -> list[str]:
+    """The warning signs of an account at risk that show, each in words."""
+    if profile.overdue_minor <= 0:
+        return []
+    signs = []
+    before = profile.overdue_before_minor
+    if before > 0 and profile.overdue_minor * 100 >= before * (100 + thresholds.growth_percent):
+        signs.append(f"The overdue balance grew from {_money(profile, before)} to "
+                     f"{_money(profile, profile.overdue_minor)} in {GROWTH_DAYS} days.")
+    broken = profile.broken_lately + profile.defaulted_lately
+    if broken >= thresholds.broken_promises:
+        parts = [_count(profile.broken_lately, "promise"),
+                 _count(profile.defaulted_lately, "payment plan")]
+        said = " and ".join(p for p in parts if not p.startswith("0 "))
+        signs.append(f"Broke {said} in the last {RECENT_DAYS} days.")
+    if profile.unanswered_contacts >= thresholds.unanswered_contacts \
+            and profile.unanswered_since is not None:
+        signs.append(f"No payment and no word from them since "
+                     f"{short_date(profile.unanswered_since)}: "
+                     f"{_count(profile.unanswered_contacts, 'contact')} unanswered.")
+    return signs
+
+
+def _difficulty(profile: CustomerProfile,
+                thresholds: ClassThresholds) -> tuple[str, ...] | None:
+    """The reasons for a temporary difficulty (a good record that changed with the last
+    few invoices), or None when the record does not show one."""
+    recent, earlier = profile.trend.recent, profile.trend.earlier
+    if recent.judged < thresholds.recent_invoices or recent.on_time \
+            or earlier.judged < thresholds.min_invoices or recent.days_late is None \
+            or recent.days_late < thresholds.difficulty_days \
+            or _below(earlier, thresholds.good_history_percent):
+        return None
+    until = profile.trend.earlier_until
+    when = f" until {month_year(until)}" if until else ""
+    spread = (f"{recent.least_days_late} to {recent.most_days_late} days"
+              if recent.least_days_late != recent.most_days_late
+              else f"{recent.most_days_late} days")
+    still = f" ({recent.still_open} still unpaid)" if recent.still_open else ""
+    return (f"Paid {earlier.on_time} of {_invoices(earlier.judged)} on time{when}.",
+            f"The last {recent.judged} are all late: {spread}{still}.")
+
+
+def _period(profile: CustomerProfile, thresholds: ClassThresholds) -> tuple[str, Lateness]:
+    if profile.last_12_months.judged >= thresholds.min_invoices:
+        return "in the last 12 months", profile.last_12_months
+    return "so far", profile.overall
+
+
+# --- the suggestion ----------------------------------------------------------------
+
+_KIND_WORDS = {ContactKind.CALL: ("phone call", "calls"),
+               ContactKind.EMAIL: ("e-mail", "e-mails"),
+               ContactKind.LETTER: ("letter", "letters"), ContactKind.SMS: ("text", "texts"),
+               ContactKind.MEETING: ("meeting", "meetings")}
+# Contacts of a kind since it last worked before it is said not to work.
+NOT_WORKING_AFTER = 3
+
+_ADVICE = {
+    CustomerClass.RELIABLE: "A friendly reminder is enough; keep the tone light.",
+    CustomerClass.OCCASIONALLY_LATE: "Follow the usual stages; a reminder just before the "
+                                     "due date helps.",
+    CustomerClass.RECURRING_LATE: "Remind them before the due date and call early rather "
+                                  "than send another e-mail; keep to the stages and charge "
+                                  "what the terms allow.",
+    CustomerClass.AT_RISK: "Call now rather than write, and think about holding further "
+                           "supplies until the overdue balance comes down; if nothing "
+                           "comes of it, escalate.",
+    CustomerClass.NEW: "Too little history to judge: follow the usual stages and watch how "
+                       "they answer.",
+}
+
+
+def suggestion(profile: CustomerProfile, classification: Classification) -> str:
+    """What to do next with this customer, and the facts it rests on: which kind of
+    contact they answer (and which has stopped working); for a temporary difficulty, to
+    offer a payment plan rather than escalate."""
+    parts = [_what_to_do(profile, classification.kind)]
+    answered = next((c for c in profile.channels if c.kind == profile.answered_channel), None)
+    if answered is not None:
+        parts.append(_works(answered))
+    parts += [_not_working(c) for c in profile.channels
+              if c.unanswered_since >= NOT_WORKING_AFTER and c is not answered]
+    return " ".join(parts)
+
+
+def _what_to_do(profile: CustomerProfile, kind: CustomerClass) -> str:
+    if kind is not CustomerClass.TEMPORARY_DIFFICULTY:
+        return _ADVICE[kind]
+    if profile.plans_active:
+        return ("Their record was good until lately and a payment plan is running: keep to "
+                "it and thank them for each instalment rather than escalate.")
+    kept = (f" They kept {_count(profile.plans_kept, 'payment plan')} before."
+            if profile.plans_kept else "")
+    return ("Offer a payment plan rather than escalate: their record was good until lately, "
+            "and a plan they can keep is likelier to get paid than a harsher letter." + kept)
+
+
+def _works(channel: ChannelResponse) -> str:
+    one, many = _KIND_WORDS.get(channel.kind, (channel.kind.word.lower(), "contacts"))
+    if channel.median_days == 0:
+        usually = f"Usually pays on the day of a {one}"
+    elif channel.median_days is not None and channel.median_days <= ANSWER_DAYS:
+        usually = f"Usually pays within {_days(channel.median_days)} of a {one}"
+    else:
+        usually = f"Pays after a {one} more often than after anything else"
+    return (f"{usually} ({channel.answered} of {channel.contacts} {many} were followed by a "
+            f"payment within {ANSWER_DAYS} days).")
+
+
+def _not_working(channel: ChannelResponse) -> str:
+    one, many = _KIND_WORDS.get(channel.kind, (channel.kind.word.lower(), "contacts"))
+    if channel.last_answered is None:
+        return (f"None of the {channel.contacts} {many} was followed by a payment within "
+                f"{ANSWER_DAYS} days.")
+    return (f"{many.capitalize()} have not worked since {month_year(channel.last_answered)} "
+            f"({channel.unanswered_since} since without a payment within {ANSWER_DAYS} "
+            f"days).")
+
+
+# --- words -------------------------------------------------------------------------
+
+def _below(figures: Lateness, percent: int) -> bool:
+    """Whether fewer than ``percent`` % of the invoices were paid on time (exactly)."""
+    return figures.on_time * 100 < percent * figures.judged
+
+
+def _share(figures: Lateness) -> int:
+    return figures.percent_on_time if figures.percent_on_time is not None else 0
+
+
+def _owed(profile: CustomerProfile) -> str:
+    return f"{_money(profile, profile.overdue_minor)} is overdue."
+
+
+def _money(profile: CustomerProfile, minor: int) -> str:
+    return format_money(minor, profile.currency)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def _invoices(n: int) -> str:
+    return _count(n, "invoice")
+
+
+def _days(days: Decimal | int) -> str:
+    value = Decimal(days).normalize()
+    text = f"{value:f}"
+    return f"{text} day" if value == 1 else f"{text} days"
