@@ -33,7 +33,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import peewee as pw
 
 from models.kinds import (
     ContactKind,
@@ -54,6 +57,7 @@ from models.schema import (
     PaymentPlan,
     Promise,
     StageExecution,
+    database,
 )
 
 YEAR_DAYS = 365  # "the last 12 months": invoices due in the 365 days up to the as-of day
@@ -65,8 +69,8 @@ DEFAULT_RECENT_INVOICES = 3
 # The contacts whose answer is measured: the ones the business makes to chase.
 CHANNELS = (ContactKind.CALL, ContactKind.EMAIL, ContactKind.LETTER, ContactKind.SMS,
             ContactKind.MEETING)
-_LEFT_OUT = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
-_CHASING = (ContactPurpose.CHASE, ContactPurpose.PLAN)
+_LEFT_OUT = frozenset({str(InvoiceStatus.VOID), str(InvoiceStatus.WRITTEN_OFF)})
+_CHASING = frozenset({str(ContactPurpose.CHASE), str(ContactPurpose.PLAN)})
 _TENTH = Decimal("0.1")
 
 
@@ -180,7 +184,8 @@ def customer_profile(customer_id: int, as_of: dt.date, *,
     customer = Customer.get_by_id(customer_id)
     invoices = _invoices(customer_id, as_of)
     paid = _paid(customer_id, as_of)
-    judged = _judged(invoices, paid, as_of, on_time_days)
+    settled = {i.id: _settled_on(paid.get(i.id), i.amount_minor) for i in invoices}
+    judged = _judged(invoices, paid, settled, as_of, on_time_days)
     year_ago = as_of - dt.timedelta(days=YEAR_DAYS)
     payments = _payment_days(customer_id, as_of)
     contacts = _contacts(customer_id, as_of)
@@ -214,8 +219,8 @@ def customer_profile(customer_id: int, as_of: dt.date, *,
                              for status, day in plans),
         stages=_stages(customer_id, as_of, payments), channels=channels,
         answered_channel=_answered_channel(channels),
-        overdue_minor=_overdue(own, paid, as_of),
-        overdue_before_minor=_overdue(own, paid, growth_day),
+        overdue_minor=_overdue(own, paid, settled, as_of),
+        overdue_before_minor=_overdue(own, paid, settled, growth_day),
         unanswered_contacts=len(unanswered),
         unanswered_since=unanswered[0] if unanswered else None,
         written_off=sum(i.status == InvoiceStatus.WRITTEN_OFF for i in invoices))
@@ -237,6 +242,19 @@ def lateness(judged: Sequence[JudgedInvoice], on_time_days: int) -> Lateness:
 
 
 # --- reading the store ---------------------------------------------------------------
+# Rows are read as the store hands them and each day parsed once: a busy customer's
+# profile reads thousands of rows, and peewee's conversion of each cost more than the
+# rest of the work (see docs/performance.md).
+
+def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
+    return list(database.execute_sql(*query.sql()))
+
+
+@lru_cache(maxsize=8192)
+def _day(value: object) -> dt.date:
+    """A stored day (or the day of a stored moment) as a date."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
 
 class _Invoice(NamedTuple):
     id: int
@@ -251,16 +269,20 @@ def _invoices(customer_id: int, as_of: dt.date) -> list[_Invoice]:
                            Invoice.currency, Invoice.status)
             .where((Invoice.customer == customer_id) & (Invoice.issue_date <= as_of)
                    & (Invoice.status != InvoiceStatus.VOID))
-            .tuples())
-    return [_Invoice(*row) for row in rows]
+            )
+    return [_Invoice(invoice_id, _day(due), amount, currency, status)
+            for invoice_id, due, amount, currency, status in _raw(rows)]
 
 
-class _Paid(NamedTuple):
+class _Paid:
     """What was allocated to an invoice up to the as-of day, day by day."""
 
-    days: list[dt.date]
-    running: list[int]  # the running total allocated, on each of ``days``
-    by_payment: bool  # a payment (not only credit notes) took part
+    __slots__ = ("days", "running", "by_payment")
+
+    def __init__(self) -> None:
+        self.days: list[dt.date] = []
+        self.running: list[int] = []  # the running total allocated, on each of ``days``
+        self.by_payment = False  # a payment (not only credit notes) took part
 
 
 def _paid(customer_id: int, as_of: dt.date) -> dict[int, _Paid]:
@@ -269,21 +291,22 @@ def _paid(customer_id: int, as_of: dt.date) -> dict[int, _Paid]:
             .join(Invoice, on=(Allocation.invoice == Invoice.id))
             .where((Invoice.customer == customer_id) & ~Allocation.voided
                    & (Allocation.allocated_on <= as_of))
-            .order_by(Allocation.allocated_on).tuples())
+            .order_by(Allocation.allocated_on))
     paid: dict[int, _Paid] = {}
-    for invoice_id, day, amount, payment_id in rows:
+    for invoice_id, on, amount, payment_id in _raw(rows):
+        day = _day(on)
         entry = paid.get(invoice_id)
         if entry is None:
-            entry = paid[invoice_id] = _Paid([], [], False)
-        total = (entry.running[-1] if entry.running else 0) + amount
+            entry = paid[invoice_id] = _Paid()
+        entry.running.append((entry.running[-1] if entry.running else 0) + amount)
         entry.days.append(day)
-        entry.running.append(total)
-        if payment_id is not None and not entry.by_payment:
-            paid[invoice_id] = entry._replace(by_payment=True)
+        if payment_id is not None:
+            entry.by_payment = True
     return paid
 
 
-def _judged(invoices: Iterable[_Invoice], paid: dict[int, _Paid], as_of: dt.date,
+def _judged(invoices: Iterable[_Invoice], paid: dict[int, _Paid],
+            settled: dict[int, dt.date | None], as_of: dt.date,
             on_time_days: int) -> list[JudgedInvoice]:
     """The invoices whose lateness is known, in due-date order (see the module's text)."""
     judged = []
@@ -291,7 +314,7 @@ def _judged(invoices: Iterable[_Invoice], paid: dict[int, _Paid], as_of: dt.date
         if invoice.status in _LEFT_OUT:
             continue
         entry = paid.get(invoice.id)
-        paid_on = _settled_on(entry, invoice.amount_minor)
+        paid_on = settled[invoice.id]
         if paid_on is not None:
             if entry is None or not entry.by_payment:
                 continue
@@ -312,11 +335,14 @@ def _settled_on(entry: _Paid | None, amount_minor: int) -> dt.date | None:
     return entry.days[bisect.bisect_left(entry.running, amount_minor)]
 
 
-def _overdue(invoices: Iterable[_Invoice], paid: dict[int, _Paid], day: dt.date) -> int:
+def _overdue(invoices: Iterable[_Invoice], paid: dict[int, _Paid],
+             settled: dict[int, dt.date | None], day: dt.date) -> int:
     """What was overdue on ``day`` of these invoices (written-off ones left out)."""
     total = 0
     for invoice in invoices:
-        if invoice.status in _LEFT_OUT or invoice.due_date >= day:
+        paid_on = settled[invoice.id]
+        if (paid_on is not None and paid_on <= day) or invoice.due_date >= day \
+                or invoice.status in _LEFT_OUT:
             continue
         entry = paid.get(invoice.id)
         allocated = 0
@@ -331,8 +357,8 @@ def _payment_days(customer_id: int, as_of: dt.date) -> list[dt.date]:
     rows = (Payment.select(Payment.received_on)
             .where((Payment.customer == customer_id) & ~Payment.voided
                    & (Payment.received_on <= as_of))
-            .order_by(Payment.received_on).tuples())
-    return [day for (day,) in rows]
+            .order_by(Payment.received_on))
+    return [_day(day) for (day,) in _raw(rows)]
 
 
 class _Contact(NamedTuple):
@@ -348,28 +374,29 @@ def _contacts(customer_id: int, as_of: dt.date) -> list[_Contact]:
                                Interaction.direction, Interaction.purpose)
             .where((Interaction.customer == customer_id) & (Interaction.occurred_at < until)
                    & (Interaction.kind != ContactKind.NOTE))
-            .order_by(Interaction.occurred_at).tuples())
-    return [_Contact(at.date(), kind, direction == Direction.OUTGOING, purpose in _CHASING)
-            for at, kind, direction, purpose in rows]
+            .order_by(Interaction.occurred_at))
+    return [_Contact(_day(at), kind, direction == Direction.OUTGOING, purpose in _CHASING)
+            for at, kind, direction, purpose in _raw(rows)]
 
 
 def _promises(customer_id: int, as_of: dt.date) -> list[tuple[str, dt.date | None]]:
     """Each promise made by ``as_of``: its status then, and the day it was settled."""
     until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     rows = (Promise.select(Promise.status, Promise.resolved_on)
-            .where((Promise.customer == customer_id) & (Promise.created_at < until))
-            .tuples())
+            .where((Promise.customer == customer_id) & (Promise.created_at < until)))
+    promises = [(status, None if resolved is None else _day(resolved))
+                for status, resolved in _raw(rows) if status != PromiseStatus.CANCELLED]
     return [(status if resolved is not None and resolved <= as_of else PromiseStatus.OPEN,
-             resolved) for status, resolved in rows if status != PromiseStatus.CANCELLED]
+             resolved) for status, resolved in promises]
 
 
 def _plans(customer_id: int, as_of: dt.date) -> list[tuple[str, dt.date | None]]:
     """Each plan agreed by ``as_of``: its status then, and the day it ended."""
     rows = (PaymentPlan.select(PaymentPlan.status, PaymentPlan.ended_on)
-            .where((PaymentPlan.customer == customer_id) & (PaymentPlan.agreed_on <= as_of))
-            .tuples())
+            .where((PaymentPlan.customer == customer_id) & (PaymentPlan.agreed_on <= as_of)))
+    plans = [(status, None if ended is None else _day(ended)) for status, ended in _raw(rows)]
     return [(status if ended is None or ended <= as_of else PlanStatus.ACTIVE, ended)
-            for status, ended in rows]
+            for status, ended in plans]
 
 
 def _disputes(customer_id: int) -> int:
@@ -401,10 +428,10 @@ def _stages(customer_id: int, as_of: dt.date,
             .join(FollowUpStage, on=(StageExecution.stage == FollowUpStage.id))
             .where((Invoice.customer == customer_id) & (StageExecution.executed_on <= as_of)
                    & StageExecution.interaction.is_null(False))
-            .distinct().tuples())
+            .distinct())
     days: dict[tuple[int, str], list[int | None]] = defaultdict(list)
-    for name, position, executed_on in rows:
-        days[(position, name)].append(_next_payment(payments, executed_on))
+    for name, position, executed_on in _raw(rows):
+        days[(position, name)].append(_next_payment(payments, _day(executed_on)))
     return tuple(StageResponse(
         stage=name, position=position, contacts=len(after),
         paid_within_7=sum(d is not None and d <= ANSWER_DAYS for d in after),
