@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 import peewee as pw
 
+from models.errors import LedgerError
 from models.kinds import (
     ContactKind,
     ContactPurpose,
@@ -181,7 +182,9 @@ def customer_profile(customer_id: int, as_of: dt.date, *,
     tolerance after the due date, ``recent_invoices`` how many of the latest judged
     invoices the trend sets against the history before them. Statuses (dispute, plan,
     written off) are as they stand now, dated where the store dates them."""
-    customer = Customer.get_by_id(customer_id)
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise LedgerError("customer", "That customer no longer exists.")
     invoices = _invoices(customer_id, as_of)
     paid = _paid(customer_id, as_of)
     settled = {i.id: _settled_on(paid.get(i.id), i.amount_minor) for i in invoices}
@@ -400,7 +403,8 @@ def _plans(customer_id: int, as_of: dt.date) -> list[tuple[str, dt.date | None]]
 
 
 def _disputes(customer_id: int) -> int:
-    """The customer's invoices ever put in dispute (the audit log keeps each one)."""
+    """The customer's invoices ever put in dispute (the audit log keeps each one, dated
+    by the computer's clock, so not bounded by the as-of day)."""
     invoices = Invoice.select(Invoice.id).where(Invoice.customer == customer_id)
     return int(AuditEntry.select(AuditEntry.row_id).distinct()
                .where((AuditEntry.table == "invoice") & (AuditEntry.row_id.in_(invoices))

@@ -314,6 +314,17 @@ def test_thresholds_out_of_their_range_are_refused(empty_store: db.Store,
     assert class_thresholds() == ClassThresholds()
 
 
+def test_each_class_has_its_word() -> None:
+    assert CustomerClass.RECURRING_LATE.word == "Recurring late payer"
+    assert CustomerClass.TEMPORARY_DIFFICULTY.word == "Temporary difficulty"
+    assert all(member.word for member in CustomerClass)
+
+
+def test_a_customer_that_is_gone_is_said_so(empty_store: db.Store) -> None:
+    with pytest.raises(LedgerError, match="That customer no longer exists."):
+        customer_profile(404, TODAY)
+
+
 # --- what answers: stages, channels and the suggestion --------------------------------
 
 def test_the_channel_they_answer_and_the_one_that_stopped_working(
