@@ -22,9 +22,17 @@ from models.customer_class import (
     ClassThresholds,
     assessed_profile,
     class_thresholds,
+    classify,
     set_class_thresholds,
+    suggestion,
 )
-from models.customer_profile import JudgedInvoice, customer_profile, lateness
+from models.customer_profile import (
+    CustomerProfile,
+    JudgedInvoice,
+    Trend,
+    customer_profile,
+    lateness,
+)
 from models.errors import LedgerError
 from models.followup import execute_action, follow_up_plan
 from models.kinds import ContactKind, CustomerClass, Direction
@@ -291,6 +299,42 @@ def test_an_overdue_balance_grown_by_half_in_90_days_is_a_warning_sign(
     assert (assessed.kind is CustomerClass.AT_RISK) is at_risk
     grown = "The overdue balance grew from 100.00 GBP to 150.00 GBP in 90 days."
     assert (grown in assessed.reasons) is at_risk
+
+
+def _profile_of(lates: list[int], *, overdue: int, before: int, broken: int,
+                unanswered: int) -> CustomerProfile:
+    judged = [JudgedInvoice(n, dt.date(2026, 1, 1) + n * DAY, 100, late, None)
+              for n, late in enumerate(lates)]
+    figures = lateness(judged, 3)
+    trend = Trend(lateness(judged[-3:], 3), lateness(judged[:-3], 3),
+                  judged[-4].due_date if len(judged) > 3 else None)
+    return CustomerProfile(
+        customer_id=1, code="C1", name="Zoe Ltd", currency="GBP", as_of=TODAY,
+        on_time_days=3, last_12_months=figures, before=lateness([], 3), overall=figures,
+        trend=trend, promises_kept=0, promises_broken=broken, promises_open=0,
+        broken_lately=broken, last_broken_on=TODAY if broken else None, disputes=0,
+        disputed_now=0, plans_kept=0, plans_defaulted=0, plans_active=0,
+        defaulted_lately=0, stages=(), channels=(), answered_channel=None,
+        overdue_minor=overdue, overdue_before_minor=before,
+        unanswered_contacts=unanswered, unanswered_since=TODAY if unanswered else None,
+        written_off=0)
+
+
+@given(lates=st.lists(st.integers(0, 400), max_size=30), overdue=st.integers(0, 10**6),
+       before=st.integers(0, 10**6), broken=st.integers(0, 5), unanswered=st.integers(0, 6))
+def test_every_class_is_explained_and_at_risk_needs_something_overdue(
+        lates: list[int], overdue: int, before: int, broken: int, unanswered: int) -> None:
+    profile = _profile_of(lates, overdue=overdue, before=before, broken=broken,
+                          unanswered=unanswered)
+    assessed = classify(profile, ClassThresholds())
+    assert assessed.reasons and all(reason.strip() for reason in assessed.reasons)
+    assert suggestion(profile, assessed)
+    if assessed.kind is CustomerClass.AT_RISK:
+        assert overdue > 0
+    elif len(lates) < 4:
+        assert assessed.kind is CustomerClass.NEW
+    if not overdue and len(lates) >= 4 and all(late <= 3 for late in lates):
+        assert assessed.kind is CustomerClass.RELIABLE
 
 
 def test_the_thresholds_are_the_business_s_setting(empty_store: db.Store) -> None:
