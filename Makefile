@@ -15,9 +15,10 @@ RUN_DEBS  := $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommo
              libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
              libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
              libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-# The bundle test: the installed app's window under Xvfb, seen with xdotool and
-# photographed with ImageMagick's import; the bundle itself runs on the X11 libraries.
-BUNDLE_DEBS := $(RUN_DEBS) xvfb xauth xdotool imagemagick
+# The bundle: PyInstaller strips its libraries with binutils' strip. Its test: the
+# installed app's window under Xvfb, seen with xdotool and photographed with
+# ImageMagick's import; the bundle itself runs on the X11 libraries.
+BUNDLE_DEBS := $(RUN_DEBS) binutils xvfb xauth xdotool imagemagick
 # What the headless test suite needs (Qt offscreen), a private D-Bus session
 # (dbus-run-session is in dbus-daemon) with a real Secret Service for the keyring tests,
 # and FUSE (fusermount in fuse3, the library fusepy loads in libfuse2) for the power cuts.
@@ -65,9 +66,7 @@ messages: $(STAMP)
 $(STAMP): setup.cfg
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -c "import configparser as c; p = c.ConfigParser(); p.read('setup.cfg'); \
-	  e = p['options.extras_require']; o = e['test'] + e['bundle'] + p['options']['install_requires']; \
-	  print('\n'.join(x for x in o.splitlines() if x.strip()))" > $(VENV)/requirements.txt
+	$(PY) packaging/pins.py test bundle > $(VENV)/requirements.txt
 	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@

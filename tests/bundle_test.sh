@@ -14,7 +14,13 @@ python=$root/.venv/bin/python
 artefacts=$root/test-artefacts/bundle
 mkdir -p "$artefacts"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+installed=""
+# A failed run still leaves the machine as it found it: the package removed, the files gone.
+cleanup() {
+  [ -z "$installed" ] || apt-get remove -y -qq duly >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 # The window and `duly` keep their settings and stores in a home of their own.
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
@@ -70,8 +76,8 @@ if [ "${1:-}" = "--timings" ]; then
   exit 0
 fi
 
-if [ "$(id -u)" != 0 ]; then
-  say "skipped: installing the .deb needs root (run 'sudo make test-bundle')"
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  say "skipped: installing the .deb needs root on Debian or Ubuntu (run 'sudo make test-bundle')"
   exit 0
 fi
 deb=$(ls dist/duly_*.deb 2>/dev/null | head -n1)
@@ -92,6 +98,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -qq "./$deb" >"$artefacts/apt-install.log" 2>&1 \
   || { apt-get update -qq && apt-get install -y -qq "./$deb" >"$artefacts/apt-install.log" 2>&1; } \
   || fail "apt-get install ./$deb (see $artefacts/apt-install.log)"
+installed=yes
 [ "$(readlink -f "$(command -v duly)")" = /opt/duly/duly ] || fail "duly on the PATH is not /opt/duly/duly"
 
 say "the installed duly's demo and check"
@@ -120,6 +127,7 @@ du -sh /opt/duly | tee "$artefacts/bundle-size.txt"
 
 say "removing it"
 apt-get remove -y -qq duly >"$artefacts/apt-remove.log" 2>&1 || fail "apt-get remove duly"
+installed=""
 for path in /opt/duly /usr/bin/duly /usr/share/applications/duly.desktop \
             /usr/share/mime/packages/duly.xml /usr/share/icons/hicolor/scalable/apps/duly.svg; do
   [ ! -e "$path" ] && [ ! -L "$path" ] || fail "$path is still there after apt-get remove"
