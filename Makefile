@@ -15,21 +15,38 @@ RUN_DEBS  := $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommo
              libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
              libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
              libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+# The bundle: PyInstaller strips its libraries with binutils' strip. Its test: the
+# installed app's window under Xvfb, seen with xdotool and photographed with
+# ImageMagick's import; the bundle itself runs on the X11 libraries.
+BUNDLE_DEBS := $(RUN_DEBS) binutils xvfb xauth xdotool imagemagick
 # What the headless test suite needs (Qt offscreen), a private D-Bus session
 # (dbus-run-session is in dbus-daemon) with a real Secret Service for the keyring tests,
 # and FUSE (fusermount in fuse3, the library fusepy loads in libfuse2) for the power cuts.
-TEST_DEBS := $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
-             libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring fuse3 libfuse2
+TEST_DEBS := $(sort $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
+             libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring fuse3 libfuse2 \
+             $(BUNDLE_DEBS))
 
-.PHONY: run test lint bench messages clean debs-run debs-test
+.PHONY: run test lint bench messages clean debs-run debs-test bundle test-bundle
 
 run: debs-run $(STAMP)
 	$(PY) main.py
 
 # The suite runs in a private D-Bus session with a private, unlocked keyring (never the
 # developer's own); without dbus-run-session or gnome-keyring the keyring tests skip.
-test: debs-test $(STAMP) lint
+test: debs-test $(STAMP) lint test-bundle
 	sh tests/with_keyring.sh $(PY) -m pytest
+
+# The Linux app: a PyInstaller bundle (packaging/duly.spec) in dist/duly, packed into
+# dist/duly_<version>_<arch>.deb (packaging/linux/build-deb.sh).
+bundle: $(STAMP)
+	rm -rf dist build/work
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/work \
+	  packaging/duly.spec
+	bash packaging/linux/build-deb.sh $(PY)
+
+# Installs the .deb, opens its window under Xvfb, checks the demo, removes it (as root).
+test-bundle: bundle
+	bash tests/bundle_test.sh
 
 lint: $(STAMP)
 	$(PY) -m ruff check main.py models reports ui tests
@@ -49,9 +66,7 @@ messages: $(STAMP)
 $(STAMP): setup.cfg
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -c "import configparser as c; p = c.ConfigParser(); p.read('setup.cfg'); \
-	  o = p['options.extras_require']['test'] + p['options']['install_requires']; \
-	  print('\n'.join(x for x in o.splitlines() if x.strip()))" > $(VENV)/requirements.txt
+	$(PY) packaging/pins.py test bundle > $(VENV)/requirements.txt
 	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
@@ -76,4 +91,4 @@ _debs:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist test-artefacts

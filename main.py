@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line: ``[--db PATH] [COMMAND ...]``."""
     parser = argparse.ArgumentParser(
         prog="duly", description="Duly helps a small business get paid for overdue "
-        "invoices. Without a command it opens the window.")
+        "invoices. Without a command it opens the window; 'duly FILE' opens it on that "
+        "store.")
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="the store file to use (default: your own store in the "
                              "user data folder; for 'demo', the demo store beside it)")
@@ -718,13 +719,26 @@ def _report_queueing(queued: Any) -> None:
         print(f"Queued without interest: {name}: {reason}", file=sys.stderr)
 
 
+def opened_store(argv: list[str], parser: argparse.ArgumentParser) -> Path | None:
+    """The store in ``duly FILE``: what the desktop runs when a store is double-clicked
+    (the .desktop entry's ``Exec=duly %f``). None for any other command line."""
+    if len(argv) != 1 or argv[0].startswith("-") or not Path(argv[0]).is_file():
+        return None
+    commands = next(action.choices for action in parser._actions
+                    if isinstance(action, argparse._SubParsersAction))
+    return None if argv[0] in commands else Path(argv[0])
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run a command, or open the window when none is given."""
-    args = build_parser().parse_args(argv)
+    """Run a command, or open the window when none is given (on FILE, if given alone)."""
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    opened = opened_store(argv, parser)
+    args = parser.parse_args([] if opened else argv)
     if args.command is None:
         from ui.window.app import run_window
 
-        return run_window(args.db)
+        return run_window(args.db, opened=opened)
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _SafeText(sys.stdout), _SafeText(sys.stderr)
     try:

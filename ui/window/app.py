@@ -41,10 +41,13 @@ def startup_stores(db_path: Path | None) -> tuple[Path | None, Path]:
     return (own if own.exists() else None), own
 
 
-def run_window(db_path: Path | None) -> int:
-    """Show Duly's window on ``db_path`` (None: the user's own store); the exit code."""
+def run_window(db_path: Path | None, opened: Path | None = None) -> int:
+    """Show Duly's window on ``db_path`` (None: the user's own store), or on the store
+    file ``opened`` (one double-clicked in the file manager); the exit code."""
     app = create_application()
     store_path, own = startup_stores(db_path)
+    if opened is not None:
+        store_path = opened
     window = MainWindow(store_path=store_path, own_store_path=own, settings=QSettings())
     window.show()
     code = app.exec()
