@@ -11,10 +11,12 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -36,7 +38,7 @@ from models.mail_password import KeyringUnavailable, password_for, save_password
 from models.mail_presets import MAIL_PRESETS, MailPreset, mail_preset, preset_for, with_preset
 from ui.common import password_dialog
 from ui.common.field_errors import FieldErrors
-from ui.common.settings_form import settings_form
+from ui.common.settings_form import hint, settings_form
 from ui.common.style import ACCENT, ERROR, mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
 
@@ -292,11 +294,8 @@ class MailSettingsForm(QWidget):
         for preset in MAIL_PRESETS:
             self.provider_combo.addItem(preset.name, preset.key)
         self.provider_combo.activated.connect(self._on_provider_combo_activated)
-        self.app_password_label = QLabel()
+        self.app_password_label = hint()
         self.app_password_label.setObjectName("mailAppPassword")
-        self.app_password_label.setWordWrap(True)
-        self.app_password_label.setTextFormat(Qt.TextFormat.PlainText)
-        mute(self.app_password_label)
         self.host_edit = _edit("mailHost", "smtp.example.com")
         self.host_edit.textEdited.connect(self._on_host_edit_text_edited)
         self.port_spin = QSpinBox()
@@ -393,10 +392,21 @@ class MailSettingsForm(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
+        inner = QWidget()
+        row = QHBoxLayout(inner)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(column, 1)
+        row.addStretch(0)
+        # Scrolls in a short window rather than squeeze the app-password words away.
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.viewport().setAutoFillBackground(False)
+        inner.setAutoFillBackground(False)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(column, 1)
-        outer.addStretch(0)
+        outer.addWidget(scroll)
         self._show_provider(preset_for(None))
 
 
