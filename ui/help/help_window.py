@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTextBrowser, QToolBar, QVBoxLayout, QWidget
 
 from ui.help.topics import CONTENTS, HELP_DIR, page_name, page_url
 
-DEFAULT_SIZE = QSize(820, 700)
+DEFAULT_SIZE = QSize(840, 720)  # room for the screenshots, 760 pixels wide
 
 
 class HelpWindow(QWidget):
