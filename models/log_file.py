@@ -20,6 +20,7 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 log = logging.getLogger("duly")
 _handler: RotatingFileHandler | None = None
+_previous_hook = sys.excepthook
 
 
 def default_log_folder() -> Path:
@@ -40,7 +41,7 @@ def start_log_file(folder: Path | None = None) -> Path:
     """Write warnings and errors, and each start, to the log file in ``folder`` (default:
     the user log folder); the file. Uncaught errors are written there too. Calling it
     again moves the log to the new folder."""
-    global _handler
+    global _handler, _previous_hook
     stop_log_file()
     folder = folder if folder is not None else default_log_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,6 +52,7 @@ def start_log_file(folder: Path | None = None) -> Path:
     logging.getLogger().addHandler(handler)
     log.setLevel(logging.INFO)
     _handler = handler
+    _previous_hook = sys.excepthook
     sys.excepthook = _log_uncaught
     return Path(handler.baseFilename)
 
@@ -63,10 +65,10 @@ def stop_log_file() -> None:
         _handler.close()
         _handler = None
     if sys.excepthook is _log_uncaught:
-        sys.excepthook = sys.__excepthook__
+        sys.excepthook = _previous_hook
 
 
 def _log_uncaught(kind: type[BaseException], error: BaseException,
                   trace: TracebackType | None) -> None:
     log.error("Uncaught error", exc_info=(kind, error, trace))
-    sys.__excepthook__(kind, error, trace)
+    _previous_hook(kind, error, trace)

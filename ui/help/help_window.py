@@ -42,8 +42,10 @@ class HelpWindow(QWidget):
         """Open the guide at ``page`` ("today.html", "settings.html#mail") and bring the
         window to the front."""
         self.browser.setSource(page_url(page))
-        self.show()
-        self.raise_()
+        if self.isVisible():
+            self.raise_()  # already open, perhaps behind the main window
+        else:
+            self.show()
         self.activateWindow()
 
     def current_page(self) -> str:
