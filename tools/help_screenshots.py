@@ -32,6 +32,8 @@ WINDOW_SIZE = (1200, 780)
 # The demo company as the tests know it, so the pictures change only when the window does.
 DEMO_TODAY = dt.date(2026, 11, 24)
 DEMO_SEED = 2026
+# Where the welcome page says the user's company is kept: Linux's usual place.
+SHOWN_STORE = Path("/home/you/.local/share/Duly/duly.sqlite")
 
 
 def settle(app: QApplication, busy: Callable[[], bool], *, quiet_s: float = 0.6,
@@ -49,25 +51,26 @@ def settle(app: QApplication, busy: Callable[[], bool], *, quiet_s: float = 0.6,
     raise TimeoutError("the window kept working for a minute")
 
 
-def save(widget: QWidget, name: str) -> Path:
-    """``widget`` as it is on screen, scaled to the guide's width, as an optimised PNG."""
+def save(widget: QWidget, name: str, images: Path = IMAGES) -> Path:
+    """``widget`` as it is on screen, scaled to the guide's width, as an optimised PNG in
+    ``images``."""
     image = widget.grab().toImage()
     if image.width() > WIDTH:
         image = image.scaledToWidth(WIDTH, Qt.TransformationMode.SmoothTransformation)
     image = image.convertToFormat(image.Format.Format_RGB888)  # no alpha: smaller
-    path = IMAGES / f"{name}.png"
+    path = images / f"{name}.png"
     if not image.save(str(path), "PNG", 0):  # quality 0: the strongest compression
         raise OSError(f"could not write {path}")
     return path
 
 
-def take_all(folder: Path) -> list[Path]:
-    """Every picture the guide shows; the files written."""
+def take_all(folder: Path, images: Path = IMAGES) -> list[Path]:
+    """Every picture the guide shows, into ``images`` (``folder`` holds the demo company
+    and the window's settings meanwhile); the files written."""
     from ui.window.app import create_application
     from ui.window.main_window import MainWindow
 
     app = create_application([sys.argv[0]])
-    app.setStyle("Fusion")  # the same look on every machine the script runs on
     settings = QSettings(str(folder / "duly.ini"), QSettings.Format.IniFormat)
     demo = folder / "demo.sqlite"
     store = db.open_store(demo, create=True)
@@ -82,8 +85,10 @@ def take_all(folder: Path) -> list[Path]:
     welcome.resize(*WINDOW_SIZE)
     welcome.show()
     settle(app, lambda: welcome.tasks.busy)
-    made.append(save(welcome, "welcome"))
+    welcome.welcome.set_own_store(SHOWN_STORE)  # not this run's temporary folder
+    made.append(save(welcome, "welcome", images))
     welcome.close()
+    welcome.deleteLater()
 
     window = MainWindow(store_path=demo, own_store_path=folder / "own.sqlite",
                         settings=settings, today=DEMO_TODAY)
@@ -97,7 +102,7 @@ def take_all(folder: Path) -> list[Path]:
     for key in ("today", "accounts", "plans", "templates"):
         window.show_area(key)
         settle(app, busy)
-        made.append(save(window, key))
+        made.append(save(window, key, images))
 
     window.show_area("customers")
     settle(app, busy)
@@ -105,12 +110,12 @@ def take_all(folder: Path) -> list[Path]:
                   key=lambda row: row.overdue_minor)
     window.page("customers").show_customer(biggest.customer_id)
     settle(app, busy)
-    made.append(save(window, "customers"))
+    made.append(save(window, "customers", images))
 
     for section in ("followup", "charges"):
         window.show_area("settings", section)
         settle(app, busy)
-        made.append(save(window, f"settings-{section}"))
+        made.append(save(window, f"settings-{section}", images))
 
     window.show_area("settings", "mail")
     settle(app, busy)
@@ -120,7 +125,7 @@ def take_all(folder: Path) -> list[Path]:
     form.sender_address_edit.setText("accounts@harbourandfinch.example")
     form.username_edit.setText("accounts@harbourandfinch.example")
     settle(app, busy)
-    made.append(save(window, "settings-mail"))
+    made.append(save(window, "settings-mail", images))
 
     window.import_action.trigger()
     settle(app, busy)
@@ -129,22 +134,26 @@ def take_all(folder: Path) -> list[Path]:
     wizard = window.findChild(ImportWizard)
     wizard.resize(860, 600)
     settle(app, busy)
-    made.append(save(wizard, "import"))
+    made.append(save(wizard, "import", images))
     wizard.reject()
 
     window.help.shortcuts_action.trigger()
     settle(app, busy)
     dialog = window.findChild(QWidget, "shortcutsDialog")
-    made.append(save(dialog, "shortcuts"))
+    made.append(save(dialog, "shortcuts", images))
     dialog.close()
     window.close()
     settle(app, lambda: window.tasks.busy)
+    window.deleteLater()
     return made
 
 
 def main() -> int:
     """Take the screenshots into resources/help/images."""
     IMAGES.mkdir(parents=True, exist_ok=True)
+    from ui.window.app import create_application
+
+    create_application([sys.argv[0]]).setStyle("Fusion")  # one look on every machine
     with tempfile.TemporaryDirectory(prefix="duly-help-") as folder:
         for path in take_all(Path(folder)):
             print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")

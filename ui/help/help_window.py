@@ -65,7 +65,8 @@ class HelpWindow(QWidget):
         self.browser.forwardAvailable.connect(self.forward_action.setEnabled)
         self.contents_action = QAction("&Contents", self)
         self.contents_action.setShortcut(QKeySequence("Alt+Home"))
-        self.contents_action.triggered.connect(lambda: self.show_page(CONTENTS))
+        self.contents_action.triggered.connect(
+            lambda: self.browser.setSource(page_url(CONTENTS)))
         close_action = QAction("Close", self)
         close_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
         close_action.triggered.connect(self.close)

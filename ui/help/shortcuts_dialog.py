@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,11 +34,15 @@ class ShortcutsDialog(QDialog):
                        "ones work everywhere in the window.")
         intro.setWordWrap(True)
         mute(intro)
-        self.tree = QTreeWidget()
+        # A small static list: a standard item model is enough (see ARCHITECTURE.md).
+        self.model = QStandardItemModel(0, 2, self)
+        self.model.setHorizontalHeaderLabels(["Action", "Keys"])
+        self.tree = QTreeView()
         self.tree.setObjectName("shortcutsTree")
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Action", "Keys"])
+        self.tree.setModel(self.model)
         self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setUniformRowHeights(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -61,22 +66,28 @@ class ShortcutsDialog(QDialog):
 
     def listed(self) -> list[Shortcut]:
         """The shortcuts as the dialog lists them."""
-        return [Shortcut(group.text(0), group.child(row).text(0), group.child(row).text(1))
-                for group in map(self.tree.topLevelItem, range(self.tree.topLevelItemCount()))
-                for row in range(group.childCount())]
+        return [Shortcut(group.text(), group.child(row, 0).text(), group.child(row, 1).text())
+                for group in map(self.model.item, range(self.model.rowCount()))
+                for row in range(group.rowCount())]
 
     def _fill(self, found: Sequence[Shortcut]) -> None:
-        groups: dict[str, QTreeWidgetItem] = {}
+        groups: dict[str, QStandardItem] = {}
         for shortcut in found:
             group = groups.get(shortcut.group)
             if group is None:
-                group = QTreeWidgetItem(self.tree, [shortcut.group])
-                font = group.font(0)
+                group = _item(shortcut.group, selectable=False)
+                font = group.font()
                 font.setBold(True)
-                group.setFont(0, font)
-                group.setFirstColumnSpanned(True)
-                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.setFont(font)
+                self.model.appendRow([group, _item("", selectable=False)])
+                self.tree.setFirstColumnSpanned(self.model.rowCount() - 1, QModelIndex(), True)
                 groups[shortcut.group] = group
-            item = QTreeWidgetItem(group, [shortcut.action, shortcut.keys])
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            group.appendRow([_item(shortcut.action), _item(shortcut.keys)])
         self.tree.expandAll()
+
+
+def _item(text: str, *, selectable: bool = True) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if selectable
+                  else Qt.ItemFlag.ItemIsEnabled)
+    return item
