@@ -92,3 +92,9 @@ _debs:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist test-artefacts
+
+# The user guide's screenshots (resources/help/images), taken from the real window on the
+# demo company so they never go stale; commit what it makes.
+.PHONY: help-screenshots
+help-screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) tools/help_screenshots.py

@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -79,6 +78,7 @@ from ui.accounts.accounts_model import (
 )
 from ui.accounts.aging_chart import BUCKET_COLOURS, AgingChart
 from ui.common.list_table import list_table
+from ui.common.page_actions import page_action
 from ui.common.resources import icon
 from ui.common.style import mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
@@ -387,8 +387,9 @@ class AccountsPage(QWidget):
             self.filter_edit.fontMetrics().horizontalAdvance("Filter by customer") + 48)
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.filter_edit.installEventFilter(self)
-        self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        self.find_shortcut.activated.connect(self._on_find_shortcut_activated)
+        self.find_action = page_action(
+            self, "&Find Account", QKeySequence.StandardKey.Find,
+            self._on_find_action_triggered, tip="Find an account by customer or invoice number")
 
         self.bucket_combo = QComboBox()
         self.bucket_combo.setAccessibleName("Age")
@@ -757,7 +758,7 @@ class AccountsPage(QWidget):
         return super().eventFilter(watched, event)
 
     @Slot()
-    def _on_find_shortcut_activated(self) -> None:
+    def _on_find_action_triggered(self) -> None:
         self.focus_filter()
 
     @Slot(QDate)

@@ -7,6 +7,7 @@ child of the window.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
@@ -60,6 +61,7 @@ def show_refusal(parent: QWidget, refusal: Refusal) -> QMessageBox:
 
 def show_unexpected_error(parent: QWidget, details: str) -> QMessageBox:
     """Report one of our own bugs, with the details a developer needs."""
+    logging.getLogger("duly").error("Unexpected error\n%s", details)  # for Report a Problem
     return show_message(
         parent, QMessageBox.Icon.Critical, "Duly", UNEXPECTED,
         informative="What you were doing may not have finished. The details below "

@@ -11,10 +11,12 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,9 +35,10 @@ from models.mail import (
     send_test_message,
 )
 from models.mail_password import KeyringUnavailable, password_for, save_password
+from models.mail_presets import MAIL_PRESETS, MailPreset, mail_preset, preset_for, with_preset
 from ui.common import password_dialog
 from ui.common.field_errors import FieldErrors
-from ui.common.settings_form import settings_form
+from ui.common.settings_form import hint, settings_form
 from ui.common.style import ACCENT, ERROR, mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
 
@@ -97,6 +100,12 @@ class MailSettingsForm(QWidget):
             sender_address=self.sender_address_edit.text().strip(),
             reply_to=self.reply_to_edit.text().strip(), bcc_self=self.bcc_check.isChecked())
 
+    def choose_provider(self, key: str) -> None:
+        """Fill the server, port and security from the provider called ``key`` (see
+        ``models.mail_presets``), as choosing it in the Provider list does."""
+        self.provider_combo.setCurrentIndex(self.provider_combo.findData(key))
+        self._on_provider_combo_activated(self.provider_combo.currentIndex())
+
     def error_text(self, field: str) -> str:
         """The objection shown at ``field`` ("" if none)."""
         return self._errors.text(field)
@@ -126,6 +135,7 @@ class MailSettingsForm(QWidget):
         self.sender_address_edit.setText(settings.sender_address)
         self.reply_to_edit.setText(settings.reply_to)
         self.bcc_check.setChecked(settings.bcc_self)
+        self._show_provider(preset_for(settings))
         self._errors.clear_all()
 
     def _show_password_kept(self, kept: bool, settings: MailSettings | None) -> None:
@@ -250,6 +260,25 @@ class MailSettingsForm(QWidget):
         self._edited = True
 
     @Slot(int)
+    def _on_provider_combo_activated(self, index: int) -> None:
+        preset = mail_preset(str(self.provider_combo.itemData(index)))
+        settings = with_preset(self.form_settings(), preset)
+        self.host_edit.setText(settings.host)
+        self.security_combo.setCurrentIndex(self.security_combo.findData(settings.security))
+        self.port_spin.setValue(settings.port)  # after security, which may move the port
+        self.username_edit.setText(settings.username)
+        self._show_provider(preset)
+        self._on_form_edited()
+
+    @Slot(str)
+    def _on_host_edit_text_edited(self, _text: str) -> None:
+        self._show_provider(preset_for(self.form_settings()))
+
+    def _show_provider(self, preset: MailPreset) -> None:
+        self.provider_combo.setCurrentIndex(self.provider_combo.findData(preset.key))
+        self.app_password_label.setText(preset.app_password)
+
+    @Slot(int)
     def _on_security_combo_changed(self, _index: int) -> None:
         # A port that was the old security's usual one follows the new security.
         if self.port_spin.value() in DEFAULT_PORTS.values():
@@ -258,7 +287,17 @@ class MailSettingsForm(QWidget):
     # --- building -------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.provider_combo = QComboBox()
+        self.provider_combo.setObjectName("mailProvider")
+        self.provider_combo.setToolTip("Fill the server, port and security for your mail "
+                                       "provider")
+        for preset in MAIL_PRESETS:
+            self.provider_combo.addItem(preset.name, preset.key)
+        self.provider_combo.activated.connect(self._on_provider_combo_activated)
+        self.app_password_label = hint()
+        self.app_password_label.setObjectName("mailAppPassword")
         self.host_edit = _edit("mailHost", "smtp.example.com")
+        self.host_edit.textEdited.connect(self._on_host_edit_text_edited)
         self.port_spin = QSpinBox()
         self.port_spin.setObjectName("mailPort")
         self.port_spin.setRange(1, 65535)
@@ -282,6 +321,7 @@ class MailSettingsForm(QWidget):
 
         wrap = self._errors.wrap
         form = settings_form()
+        form.addRow("Pro&vider:", self.provider_combo)
         form.addRow("&Server:", wrap("host", self.host_edit))
         port_row = QWidget()
         row = QHBoxLayout(port_row)
@@ -297,6 +337,7 @@ class MailSettingsForm(QWidget):
                                    aliases=("security",)))
         form.addRow("&User name:", wrap("username", self.username_edit))
         form.addRow("&Password:", wrap("password", self.password_edit))
+        form.addRow("", self.app_password_label)
         form.addRow("Sender &name:", wrap("sender_name", self.sender_name_edit))
         form.addRow("Sender &address:", wrap("sender_address", self.sender_address_edit))
         form.addRow("&Reply-to:", wrap("reply_to", self.reply_to_edit))
@@ -333,8 +374,8 @@ class MailSettingsForm(QWidget):
         heading = QLabel("Outgoing mail")
         scale_font(heading, 1.2, bold=True)
         words = QLabel("Reminders and statements are e-mailed from your own address, through "
-                       "your own mail server. Your mail provider's help pages give these "
-                       "settings.")
+                       "your own mail server. Choose your provider to fill in its "
+                       "server, or type your own server's settings.")
         words.setWordWrap(True)
         mute(words)
         column = QWidget()
@@ -351,10 +392,22 @@ class MailSettingsForm(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
+        inner = QWidget()
+        row = QHBoxLayout(inner)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(column, 1)
+        row.addStretch(0)
+        # Scrolls in a short window rather than squeeze the app-password words away.
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.viewport().setAutoFillBackground(False)
+        inner.setAutoFillBackground(False)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(column, 1)
-        outer.addStretch(0)
+        outer.addWidget(scroll)
+        self._show_provider(preset_for(None))
 
 
 def _has_password(settings: MailSettings) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from models.db import default_store_path
+from models.log_file import start_log_file, stop_log_file
 from ui import VERSION
 from ui.common.collector import GuiThreadCollector
 from ui.common.resources import icon
@@ -41,10 +43,14 @@ def startup_stores(db_path: Path | None) -> tuple[Path | None, Path]:
     return (own if own.exists() else None), own
 
 
-def run_window(db_path: Path | None, opened: Path | None = None) -> int:
+def run_window(db_path: Path | None, opened: Path | None = None,
+               log_folder: Path | None = None) -> int:
     """Show Duly's window on ``db_path`` (None: the user's own store), or on the store
-    file ``opened`` (one double-clicked in the file manager); the exit code."""
+    file ``opened`` (one double-clicked in the file manager), logging to ``log_folder``
+    (None: the user log folder); the exit code."""
     app = create_application()
+    with contextlib.suppress(OSError):  # no log folder (read-only home): run without one
+        start_log_file(log_folder)
     store_path, own = startup_stores(db_path)
     if opened is not None:
         store_path = opened
@@ -55,4 +61,5 @@ def run_window(db_path: Path | None, opened: Path | None = None) -> int:
     # whole; left to Python's cycle collector it can be torn down half-cleared
     # and crash (seen with the Accounts page under PySide6 6.11).
     shiboken6.delete(window)
+    stop_log_file()
     return code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +50,8 @@ from ui.common.area import Area, AreaContext, Badge
 from ui.common.resources import icon
 from ui.common.style import ACCENT
 from ui.common.tasks import Progress, TaskRunner
+from ui.help.help_menu import HelpMenu
+from ui.help.versions import versions
 from ui.window.areas import AREAS
 from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.window.placeholder_page import PlaceholderPage
@@ -461,8 +464,9 @@ class MainWindow(QMainWindow):
         # On the window itself, so that it answers in every area, whatever menu holds it.
         self.addAction(self.log_contact_action)
 
+        self.help = HelpMenu(self, lambda: getattr(self.current_area(), "key", None),
+                             self._shortcut_groups)
         self.about_action = QAction(icon("duly"), "&About Duly", self)
-        self.about_action.setShortcut(QKeySequence("F1"))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about_action_triggered)
 
@@ -479,6 +483,8 @@ class MainWindow(QMainWindow):
         go_menu = bar.addMenu("&View")
         go_menu.addActions(self.go_actions)
         self._help_menu = bar.addMenu("&Help")
+        self._help_menu.addActions(self.help.menu_actions())
+        self._help_menu.addSeparator()
         self._help_menu.addAction(self.about_action)
 
     def _build_central(self) -> None:
@@ -781,6 +787,12 @@ class MainWindow(QMainWindow):
                               business.currency if business is not None else "EUR")
         wizard.open()
 
+    def _shortcut_groups(self) -> list[tuple[str, QWidget, bool]]:
+        """What Help → Keyboard Shortcuts lists: the window's own actions, then each
+        area's page's (every page built, so that none is missing)."""
+        pages = [(area.title, self.page(area.key), True) for area in self._areas]
+        return [("General", self, False), *pages]
+
     def _on_about_action_triggered(self) -> None:
         box = QMessageBox(self)
         box.setObjectName("about")
@@ -788,10 +800,14 @@ class MainWindow(QMainWindow):
         box.setIconPixmap(icon("duly").pixmap(64, 64))
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(f"<h3>Duly {VERSION}</h3>")
+        store = html.escape(str(self.store_path)) if self.store_path else "No company is open."
         box.setInformativeText(
             "Duly helps a small business get paid for overdue invoices while keeping "
             "the customer.<br><br>Your data stays on this computer.<br>"
-            "Free software under the GNU GPL, version 3 or later.")
+            "Free software under the GNU GPL, version 3 or later.<br><br>"
+            f"<b>This company's file:</b><br>{store}<br><br>"
+            f"<b>Versions:</b> {html.escape(versions())}")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

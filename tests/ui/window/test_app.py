@@ -42,7 +42,7 @@ def test_the_application_is_named_for_settings_and_the_desktop(qapp):
     assert not app.windowIcon().isNull()
 
 
-def test_run_window_shows_the_store_and_returns_when_closed(company_file, qapp):
+def test_run_window_shows_the_store_and_returns_when_closed(company_file, qapp, tmp_path):
     seen = []
 
     def close_when_shown() -> None:
@@ -55,8 +55,9 @@ def test_run_window_shows_the_store_and_returns_when_closed(company_file, qapp):
         QTimer.singleShot(20, close_when_shown)
 
     QTimer.singleShot(0, close_when_shown)
-    assert run_window(company_file) == 0
+    assert run_window(company_file, log_folder=tmp_path / "log") == 0
     assert seen == ["Duly — Bramble Bakery"]
+    assert (tmp_path / "log").is_dir()  # where Help → Report a Problem points
 
 
 def test_starting_the_window_does_not_import_the_pdf_library():

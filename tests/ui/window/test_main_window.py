@@ -81,7 +81,7 @@ def test_file_and_help_actions_have_their_shortcuts(open_window):
     assert window.new_company_action.shortcut() == QKeySequence("Ctrl+N")
     assert window.open_store_action.shortcut() == QKeySequence("Ctrl+O")
     assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
-    assert window.about_action.shortcut() == QKeySequence("F1")
+    assert window.help.guide_action.shortcut() == QKeySequence("F1")
     assert not window.open_demo_action.shortcut().isEmpty()
 
 
