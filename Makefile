@@ -97,4 +97,4 @@ clean:
 # demo company so they never go stale; commit what it makes.
 .PHONY: help-screenshots
 help-screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) tools/help_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/help_screenshots.py

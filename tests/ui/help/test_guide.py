@@ -122,7 +122,7 @@ def test_the_guides_pictures_load_in_the_window(qtbot):
 
 @pytest.mark.slow
 def test_the_screenshot_script_takes_every_picture_the_guide_shows(tmp_path):
-    from tools.help_screenshots import take_all
+    from tests.help_screenshots import take_all
 
     images = tmp_path / "images"
     images.mkdir()

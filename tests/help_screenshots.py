@@ -1,6 +1,6 @@
 """Take the user guide's screenshots from the real window, on the demo company.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/help_screenshots.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/help_screenshots.py
 
 (or ``make help-screenshots``) writes ``resources/help/images/*.png``, 800 pixels wide,
 so the pictures in the guide always show the window as it is. Run it after changing
