@@ -23,7 +23,7 @@ from reportlab.lib.utils import asBytes
 from reportlab.pdfbase.pdfdoc import PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.fonts import register_fonts
+from reports.fonts import Compressed, register_fonts
 from reports.page import DOCUMENT_LANGUAGE, canvas_footer
 
 CanvasMaker = Callable[..., Canvas]
@@ -54,19 +54,6 @@ def collecting_rarely() -> Iterator[None]:
             _batches_open[0] -= 1
             if _batches_open[0] == 0:
                 gc.set_threshold(*_thresholds.pop())
-
-
-class _Flate:
-    """A FlateDecode filter for content compressed already (see ``_compress_last_page``)."""
-
-    pdfname = "FlateDecode"
-
-    @staticmethod
-    def encode(content: bytes) -> bytes:
-        return content
-
-    def __str__(self) -> str:
-        return "/FlateDecode"
 
 
 @dataclass
@@ -109,7 +96,7 @@ class _BatchCanvas(Canvas):
 
     def _compress_last_page(self) -> None:
         page = self._doc.Pages.pages[-1]
-        stream = PDFStream(content=zlib.compress(asBytes(page.stream)), filters=[_Flate()])
+        stream = PDFStream(content=zlib.compress(asBytes(page.stream)), filters=[Compressed()])
         stream.__Comment__ = "page stream"
         page.Contents, page.stream = stream, None
 

@@ -39,7 +39,7 @@ from models.reference_rates import MissingRate
 from models.relationship import queue_automatic_thanks
 from models.templating import TemplateError, render_letter
 from reports.due_letters import print_recorded_letters, record_letter
-from reports.fonts import refusal_reason
+from reports.fonts import refusal_reason, subsets_shared
 from reports.statement import STATEMENT_SHORT, render_open_item_statement, statement_data
 
 
@@ -65,8 +65,9 @@ def queue_due_emails(as_of: dt.date, *, now: dt.datetime | None = None,
     skipped: list[tuple[str, str]] = []
     no_interest: list[tuple[str, str]] = []
     # All or nothing, as printing the due letters is: an error or a cancel (raised
-    # by ``progress``) leaves no stage carried out and nothing in the outbox.
-    with writing():
+    # by ``progress``) leaves no stage carried out and nothing in the outbox. Each
+    # message's statement is a file of its own: the fonts' subsets are shared.
+    with writing(), subsets_shared():
         actions = [a for a in follow_up_plan(as_of).due if a.stage.channel == Channel.EMAIL]
         for done, action in enumerate(actions, 1):
             if action.no_email_address:
@@ -122,25 +123,26 @@ def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
     refused: list[tuple[int, str]] = []
     letters: list[int] = []
     emails: list[int] = []
-    for position, approval in enumerate(approvals):
-        if progress is not None:
-            progress(position, len(approvals))
-        action = approval.action
-        if action.stage.channel == Channel.LETTER:
-            letters.append(position)
-            continue
-        try:
-            if action.stage.channel == Channel.EMAIL:
-                emails.append(queue_reminder(action, as_of, subject=approval.subject,
-                                             text=approval.text, now=now))
+    with subsets_shared():  # each e-mail's statement is a file of its own
+        for position, approval in enumerate(approvals):
+            if progress is not None:
+                progress(position, len(approvals))
+            action = approval.action
+            if action.stage.channel == Channel.LETTER:
+                letters.append(position)
+                continue
+            try:
+                if action.stage.channel == Channel.EMAIL:
+                    emails.append(queue_reminder(action, as_of, subject=approval.subject,
+                                                 text=approval.text, now=now))
+                else:
+                    execute_action(action.customer_id, action.currency, as_of,
+                                   stage_id=action.stage.id, subject=approval.subject,
+                                   text=approval.text, now=now, plan_id=action.plan_id)
+            except LedgerError as error:
+                refused.append((position, error.message))
             else:
-                execute_action(action.customer_id, action.currency, as_of,
-                               stage_id=action.stage.id, subject=approval.subject,
-                               text=approval.text, now=now, plan_id=action.plan_id)
-        except LedgerError as error:
-            refused.append((position, error.message))
-        else:
-            recorded.append(position)
+                recorded.append(position)
     if progress is not None:
         progress(len(approvals), len(approvals))
     return ApprovalOutcome(tuple(recorded), tuple(refused), tuple(letters), tuple(emails))

@@ -14,16 +14,27 @@ here has is refused before anything is recorded (:func:`check_printable`).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFError, TTFont
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    ShapedStr,
+    TTFError,
+    TTFont,
+    TTFontFace,
+)
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from models.errors import LedgerError
@@ -48,11 +59,147 @@ FALLBACKS: tuple[tuple[str, Path, Path | None], ...] = (
 )
 
 
+class Compressed:
+    """A FlateDecode filter for a stream whose content is compressed already."""
+
+    pdfname = "FlateDecode"
+
+    @staticmethod
+    def encode(content: bytes) -> bytes:
+        """The content as it is."""
+        return content
+
+    def __str__(self) -> str:
+        return "/FlateDecode"
+
+
+@dataclass(frozen=True)
+class _Subset:
+    """What a font subset puts in a PDF, ready to be written: its widths (formatted),
+    its ToUnicode map and its font file (compressed, with its length before)."""
+
+    widths: bytes
+    to_unicode: bytes
+    font_file: bytes
+    font_file_length: int
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted already."""
+
+    def __init__(self, formatted: bytes) -> None:
+        self.formatted = formatted
+
+    def format(self, document: Any) -> bytes:
+        """The value as it was formatted."""
+        return self.formatted
+
+
+# The font subsets made while many documents are written each to a file of its own:
+# (subset's font name, its characters in code order) -> what it puts in a PDF.
+_Subsets = dict[tuple[str, tuple[int, ...]], _Subset]
+_shared_subsets: ContextVar[_Subsets | None] = ContextVar("_shared_subsets", default=None)
+# A thousand statements made 302 subsets of the two faces, each about 20 KB compressed.
+_SUBSETS_KEPT = 256
+
+
+@contextmanager
+def subsets_shared() -> Iterator[None]:
+    """While many documents are written each to a file of its own, a subset of the
+    shipped fonts that one of them embedded is embedded as it is by the next that uses
+    the same characters: making a subset, compressing it and writing its widths and
+    its ToUnicode map were a third of the time of a statement into its own file
+    (docs/performance.md). Each file is the same, byte for byte, as one written alone."""
+    if _shared_subsets.get() is not None:
+        yield
+        return
+    token = _shared_subsets.set({})
+    try:
+        yield
+    finally:
+        _shared_subsets.reset(token)
+
+
+class _SharingFont(TTFont):
+    """A shipped font, embedding within :func:`subsets_shared` a subset made already."""
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 (reportlab's name)
+        """Put the subsets this document used into it, as reportlab 5.1's own
+        ``TTFont.addObjects`` and ``TTFontFace.addSubsetObjects`` do, each made once."""
+        shared = _shared_subsets.get()
+        if shared is None or not doc.compression:
+            super().addObjects(doc)
+            return
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        face = self.face
+        for number, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(number, doc)[1:]
+            base_name = b"".join((ttfonts.SUBSETN(number), b"+", face.name,
+                                  face.subfontNameX)).decode("pdfdoc")
+            made = _shared_subset(shared, face, doc, base_name, subset)
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {number}"
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Formatted(made.widths)
+            font.ToUnicode = doc.Reference(
+                pdfdoc.PDFStream(content=made.to_unicode, filters=[Compressed()]),
+                "toUnicodeCMap:" + base_name)
+            font.FontDescriptor = _descriptor(face, doc, base_name, made)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
+
+
+def _shared_subset(shared: _Subsets, face: TTFontFace, doc: Any, base_name: str,
+                   subset: Sequence[int]) -> _Subset:
+    """The subset's parts, made (and kept) the first time they are asked for."""
+    key = (base_name, tuple(subset))
+    made = shared.pop(key, None)
+    if made is None:
+        content = face.makeSubset(subset)
+        widths = pdfdoc.PDFArray(list(map(face.getCharWidth, subset))).format(doc)
+        made = _Subset(widths, zlib.compress(ttfonts.makeToUnicodeCMap(base_name, subset)
+                                             .encode("utf8")),
+                       zlib.compress(content), len(content))
+        if len(shared) >= _SUBSETS_KEPT:
+            del shared[next(iter(shared))]  # the one used longest ago goes
+    shared[key] = made  # (again) the last used
+    return made
+
+
+def _descriptor(face: TTFontFace, doc: Any, base_name: str, made: _Subset) -> Any:
+    """A reference to the subset's font descriptor, with its font file, in ``doc``."""
+    font_file = pdfdoc.PDFStream(
+        dictionary=pdfdoc.PDFDictionary({"Length1": made.font_file_length}),
+        content=made.font_file, filters=[Compressed()])
+    descriptor = pdfdoc.PDFDictionary({
+        "Type": "/FontDescriptor",
+        "Ascent": face.ascent,
+        "CapHeight": face.capHeight,
+        "Descent": face.descent,
+        "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+        "FontBBox": pdfdoc.PDFArray(face.bbox),
+        "FontName": pdfdoc.PDFName(base_name),
+        "ItalicAngle": face.italicAngle,
+        "StemV": face.stemV,
+        "FontFile2": doc.Reference(font_file, f"fontFile:{face.filename}({base_name})"),
+        "MissingWidth": face.defaultWidth,
+    })
+    return doc.Reference(descriptor, "fontDescriptor:" + base_name)
+
+
 @cache
 def register_fonts() -> tuple[str, str]:
     """Register the shipped fonts with reportlab (once) and give the regular and bold names."""
     for name, file in _FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+        pdfmetrics.registerFont(_SharingFont(name, str(FONT_DIR / file)))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,
                                   boldItalic=BOLD)
     return REGULAR, BOLD
