@@ -36,8 +36,10 @@ def test_the_desktop_entry_names_duly():
     entry.read(RESOURCES_DIR / "duly.desktop", encoding="utf-8")
     desktop = entry["Desktop Entry"]
 
+    # %f: a Duly store double-clicked in the file manager opens in the window.
     assert (desktop["Type"], desktop["Name"], desktop["Exec"], desktop["Icon"]) == (
-        "Application", "Duly", "duly", "duly")
+        "Application", "Duly", "duly %f", "duly")
+    assert desktop["MimeType"] == "application/x-duly-store;"
     assert {"Office", "Finance"} <= set(filter(None, desktop["Categories"].split(";")))
 
 
