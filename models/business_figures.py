@@ -65,6 +65,7 @@ from models.schema import (
 )
 
 DEFAULT_MONTHS = 18
+MOST_MONTHS = 240  # twenty years
 TOP_DEBTORS = 10  # in each currency
 DEBTOR_HISTORY_MONTHS = 6
 CASH_WEEKS = 4
@@ -126,8 +127,8 @@ class BusinessFigures:
 def month_ends(as_of: dt.date, count: int = DEFAULT_MONTHS) -> tuple[dt.date, ...]:
     """The last ``count`` month ends on or before ``as_of``, oldest first: whole months
     only (on 24 November the last is 31 October; on 30 November, 30 November)."""
-    if count < 1:
-        raise ValueError("Ask for one month or more.")
+    if not 1 <= count <= MOST_MONTHS:
+        raise ValueError(f"Ask for 1 to {MOST_MONTHS} months.")
     last = as_of if _month_end(as_of) == as_of else as_of.replace(day=1) - dt.timedelta(days=1)
     ends = [last]
     for _ in range(count - 1):
@@ -410,10 +411,11 @@ def cash_expected(as_of: dt.date, *, weeks: int = CASH_WEEKS,
     """The cash expected in each of the next ``weeks`` weeks from ``as_of`` (week one is
     ``as_of`` and the six days after it), from three sources, each amount counted once:
 
-    - open promises to pay (still in time): what is left of each, on its date (one whose
-      date has passed but is within its grace, in week one);
     - active payment plans: what is left of each instalment, on its date (one due before
       ``as_of``, in week one);
+    - open promises to pay (still in time): what is left of each, on its date (one whose
+      date has passed but is within its grace, in week one); not a promise only about
+      invoices in an active plan, whose instalments already expect that money;
     - every other open invoice (disputed ones and those with an agency aside): on its
       due date plus its customer's usual delay, the median days late of the invoices
       they paid in full that fell due in the year before (no such invoice: on its due
@@ -427,15 +429,17 @@ def cash_expected(as_of: dt.date, *, weeks: int = CASH_WEEKS,
         if day <= last and minor > 0:
             amounts[(currency, (day - as_of).days // 7)][source] += minor
 
-    promised = _open_promises(as_of)
-    for currency, day, left in promised.values():
-        add(currency, day, 0, left)
     planned: set[int] = set()
     for plan in plan_standings(as_of, active_only=True):
         planned.update(plan.invoice_ids)
         for instalment in plan.instalments:
             add(plan.currency, instalment.due_date, 1, instalment.left_minor)
-    covered = planned | _promised_invoices(promised)
+    promised = _open_promises(as_of)
+    links = _promised_invoices(promised)
+    for promise_id, (currency, day, left) in promised.items():
+        if not links.get(promise_id, set()) <= planned:  # a plan's instalments expect it
+            add(currency, day, 0, left)
+    covered = planned.union(*links.values())
     late: dict[str, int] = defaultdict(int)
     items = _chased_invoices(as_of, covered, today)
     delays = _usual_delays(as_of, {customer_id for customer_id, *_ in items})
@@ -478,11 +482,15 @@ def _open_promises(as_of: dt.date) -> dict[int, tuple[str, dt.date, int]]:
             for pid, (currency, day, amount, _) in promises.items()}
 
 
-def _promised_invoices(promised: dict[int, Any]) -> set[int]:
-    if not promised:
-        return set()
-    return {invoice_id for (invoice_id,) in PromiseInvoice.select(PromiseInvoice.invoice)
-            .where(one_of(PromiseInvoice.promise, promised)).tuples()}
+def _promised_invoices(promised: dict[int, Any]) -> dict[int, set[int]]:
+    """Each promise's invoices."""
+    links: dict[int, set[int]] = defaultdict(set)
+    if promised:
+        for promise_id, invoice_id in PromiseInvoice.select(
+                PromiseInvoice.promise, PromiseInvoice.invoice).where(
+                one_of(PromiseInvoice.promise, promised)).tuples():
+            links[promise_id].add(invoice_id)
+    return links
 
 
 def _chased_invoices(as_of: dt.date, covered: set[int], today: dt.date | None

@@ -65,6 +65,15 @@ def test_month_ends_are_the_whole_months_up_to_the_as_of_date() -> None:
     assert month_ends(D(2026, 11, 24), 3) == (D(2026, 8, 31), D(2026, 9, 30), D(2026, 10, 31))
     assert month_ends(D(2026, 11, 30), 2) == (D(2026, 10, 31), D(2026, 11, 30))
     assert month_ends(D(2024, 3, 10), 2) == (D(2024, 1, 31), D(2024, 2, 29))
+    with pytest.raises(ValueError, match="1 to 240 months"):
+        month_ends(D(2024, 3, 10), 0)
+
+
+def test_a_store_without_invoices_has_no_figures(empty_store: object) -> None:
+    figures = business_figures(TODAY)
+    assert figures.months == () and len(figures.month_ends) == 18
+    assert top_debtors(TODAY, today=TODAY) == []
+    assert cash_expected(TODAY, today=TODAY).weeks == ()
 
 
 def test_count_back_reproduces_the_reference_example() -> None:
@@ -229,6 +238,9 @@ def test_cash_expected_from_a_promise_an_instalment_and_a_usual_delay(
                                                        TODAY + dt.timedelta(days=10),
                                                        count=3),
                          invoice_ids=(planned,)), now=NOW)
+    # A promise about the planned invoice: the instalments already expect that money.
+    record_promise(planner, amount_minor=10_000, promised_for=TODAY + dt.timedelta(days=1),
+                   invoice_ids=[planned], now=NOW)
     newcomer = customer("Newcomer Ltd")
     # No paid invoice yet: expected on its due date, 14 Dec (week three).
     invoice(newcomer, 40_000, due_days_ago=-20)
