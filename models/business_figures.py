@@ -53,7 +53,7 @@ from models.accounts import (
 )
 from models.contacts import promise_deadline
 from models.db import month_of, one_of
-from models.kinds import InvoiceStatus, PromiseStatus
+from models.kinds import InstalmentState, InvoiceStatus, PromiseStatus
 from models.plans import plan_standings
 from models.schema import (
     Allocation,
@@ -73,6 +73,22 @@ CASH_WEEKS = 4
 # days before the as-of date: their recent habit, not their whole history.
 USUAL_DELAY_LOOKBACK_DAYS = 365
 _TENTH = Decimal("0.1")
+
+# How each figure is worked out, in the user's words: for a tooltip beside each figure
+# and the command line's notes (REFERENCE E1; docs/decisions.md).
+FORMULAS = {
+    "dso": "Count-back: the month-end A/R is taken back month by month against each "
+           "month's credit sales; each month it covers counts whole, the last in part.",
+    "dso_standard": "A/R at the month end ÷ the month's credit sales × the month's days.",
+    "best_possible_dso": "Count-back on the current (not yet due) A/R only.",
+    "best_possible_dso_standard": "Current A/R at the month end ÷ the month's credit sales "
+                                  "× the month's days.",
+    "average_days_delinquent": "DSO (count-back) − best possible DSO (count-back).",
+    "cei": "(A/R at the start + credit sales − A/R at the end) ÷ (A/R at the start + "
+           "credit sales − current A/R at the end) × 100.",
+    "usual_delay": "The median days late of the invoices the customer paid in full that "
+                   "fell due in the last year; on the due date for a customer with none.",
+}
 
 
 # --- the figures of a month ----------------------------------------------------------
@@ -398,12 +414,13 @@ class ExpectedWeek:
 @dataclass(frozen=True)
 class CashExpected:
     """The cash expected in the next weeks from ``as_of``, by currency and week, and what
-    is owed on open invoices already past their customer's usual delay (not expected
-    on any day the figures can name)."""
+    is late beyond expecting: open invoices already past their customer's usual delay
+    and plan instalments missed past their grace (not expected on any day the figures
+    can name)."""
 
     as_of: dt.date
     weeks: tuple[ExpectedWeek, ...]  # by currency, then week
-    past_usual_delay: tuple[tuple[str, int], ...]  # (currency, amount)
+    late: tuple[tuple[str, int], ...]  # (currency, amount)
 
 
 def cash_expected(as_of: dt.date, *, weeks: int = CASH_WEEKS,
@@ -412,14 +429,14 @@ def cash_expected(as_of: dt.date, *, weeks: int = CASH_WEEKS,
     ``as_of`` and the six days after it), from three sources, each amount counted once:
 
     - active payment plans: what is left of each instalment, on its date (one due before
-      ``as_of``, in week one);
+      ``as_of`` and still in its grace, in week one; one missed past its grace is late);
     - open promises to pay (still in time): what is left of each, on its date (one whose
       date has passed but is within its grace, in week one); not a promise only about
       invoices in an active plan, whose instalments already expect that money;
     - every other open invoice (disputed ones and those with an agency aside): on its
       due date plus its customer's usual delay, the median days late of the invoices
       they paid in full that fell due in the year before (no such invoice: on its due
-      date). An invoice past that day is counted in ``past_usual_delay`` instead.
+      date). An invoice past that day is counted as ``late`` instead.
     """
     last = as_of + dt.timedelta(days=7 * weeks - 1)
     amounts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -429,18 +446,21 @@ def cash_expected(as_of: dt.date, *, weeks: int = CASH_WEEKS,
         if day <= last and minor > 0:
             amounts[(currency, (day - as_of).days // 7)][source] += minor
 
+    late: dict[str, int] = defaultdict(int)
     planned: set[int] = set()
     for plan in plan_standings(as_of, active_only=True):
         planned.update(plan.invoice_ids)
         for instalment in plan.instalments:
-            add(plan.currency, instalment.due_date, 1, instalment.left_minor)
+            if instalment.state == InstalmentState.MISSED:
+                late[plan.currency] += instalment.left_minor
+            else:
+                add(plan.currency, instalment.due_date, 1, instalment.left_minor)
     promised = _open_promises(as_of)
     links = _promised_invoices(promised)
     for promise_id, (currency, day, left) in promised.items():
         if not links.get(promise_id, set()) <= planned:  # a plan's instalments expect it
             add(currency, day, 0, left)
     covered = planned.union(*links.values())
-    late: dict[str, int] = defaultdict(int)
     items = _chased_invoices(as_of, covered, today)
     delays = _usual_delays(as_of, {customer_id for customer_id, *_ in items})
     for customer_id, currency, due, open_minor in items:

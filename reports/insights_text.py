@@ -11,21 +11,16 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from models.accounts import bucket_labels
-from models.business_figures import BusinessFigures, CashExpected, Debtor, MonthFigures
+from models.business_figures import (
+    FORMULAS,
+    BusinessFigures,
+    CashExpected,
+    Debtor,
+    MonthFigures,
+)
 from models.money import format_amount, format_money, from_minor
 from reports.spreadsheet_csv import Cell, write_csv
 from reports.text_table import text_table
-
-# How each figure is worked out, in words (REFERENCE E1; docs/decisions.md).
-FORMULAS = {
-    "dso": "Count-back: the month-end A/R is taken back month by month against each "
-           "month's credit sales; each month it covers counts whole, the last in part.",
-    "dso_standard": "A/R at the month end ÷ the month's credit sales × the month's days.",
-    "best_possible_dso": "Count-back on the current (not yet due) A/R only.",
-    "average_days_delinquent": "DSO (count-back) − best possible DSO (count-back).",
-    "cei": "(A/R at the start + credit sales − A/R at the end) ÷ (A/R at the start + "
-           "credit sales − current A/R at the end) × 100.",
-}
 
 
 @dataclass(frozen=True)
@@ -67,11 +62,10 @@ def insights_table(insights: Insights) -> str:
               *(format_amount(m, w.currency) for m in (w.promised_minor, w.instalments_minor,
                                                        w.usual_delay_minor, w.total_minor))]
              for w in weeks], {2, 3, 4, 5})]
-        for currency, late in insights.cash.past_usual_delay:
-            out.append(f"Past their customer's usual delay, not counted above: "
-                       f"{format_money(late, currency)}")
-        out += ["Usual delay: the median days late of the invoices each customer paid in "
-                "full that fell due in the last year.", ""]
+        for currency, late in insights.cash.late:
+            out.append(f"Late beyond expecting (invoices past their customer's usual delay, "
+                       f"instalments missed), not counted above: {format_money(late, currency)}")
+        out += ["Usual delay: " + FORMULAS["usual_delay"], ""]
     out += ["DSO: " + FORMULAS["dso"], "DSO std: " + FORMULAS["dso_standard"],
             "Best DSO: " + FORMULAS["best_possible_dso"],
             "ADD: " + FORMULAS["average_days_delinquent"], "CEI: " + FORMULAS["cei"]]
@@ -154,8 +148,7 @@ def insights_json(insights: Insights) -> str:
                        "instalments_minor": w.instalments_minor,
                        "usual_delay_minor": w.usual_delay_minor,
                        "total_minor": w.total_minor} for w in insights.cash.weeks],
-            "past_usual_delay": [{"currency": c, "amount_minor": a}
-                                 for c, a in insights.cash.past_usual_delay]},
+            "late": [{"currency": c, "amount_minor": a} for c, a in insights.cash.late]},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

@@ -241,6 +241,14 @@ def test_cash_expected_from_a_promise_an_instalment_and_a_usual_delay(
     # A promise about the planned invoice: the instalments already expect that money.
     record_promise(planner, amount_minor=10_000, promised_for=TODAY + dt.timedelta(days=1),
                    invoice_ids=[planned], now=NOW)
+    # A plan whose two instalments (15 Oct and 15 Nov, 5 days' grace) were both missed:
+    # late, not expected, while it waits to be marked broken.
+    lapsed = customer("Lapsed Ltd")
+    owed = invoice(lapsed, 60_000, due_days_ago=70)
+    agree_plan(PlanDraft(lapsed, TODAY - dt.timedelta(days=60),
+                         ScheduleTerms(PlanFrequency.MONTHLY, TODAY - dt.timedelta(days=40),
+                                       count=2), invoice_ids=(owed,)),
+               now=dt.datetime(2026, 9, 25, 10, 0))
     newcomer = customer("Newcomer Ltd")
     # No paid invoice yet: expected on its due date, 14 Dec (week three).
     invoice(newcomer, 40_000, due_days_ago=-20)
@@ -256,4 +264,5 @@ def test_cash_expected_from_a_promise_an_instalment_and_a_usual_delay(
                      (D(2026, 12, 15), 0, 0, 0)]
     assert cash.weeks[1].total_minor == 55_000
     assert cash.weeks[1].last_day == D(2026, 12, 7)
-    assert cash.past_usual_delay == (("GBP", 12_000),)
+    # Late: the 120.00 past Habit Ltd's usual delay and Lapsed Ltd's 600.00 missed.
+    assert cash.late == (("GBP", 72_000),)
