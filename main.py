@@ -82,17 +82,29 @@ def build_parser() -> argparse.ArgumentParser:
     overdue = commands.add_parser("overdue", help="list who owes what, and how late")
     overdue.add_argument("--as-of", type=_date, metavar="DATE",
                          help="the day the figures are for, YYYY-MM-DD (default: today)")
-    overdue.add_argument("--format", choices=("table", "csv"), default="table",
-                         help="a table to read, or CSV for a spreadsheet (table)")
+    overdue.add_argument("--format", choices=("table", "csv", "xlsx", "pdf"), default="table",
+                         help="a table to read, CSV or XLSX for a spreadsheet, or the aging "
+                              "report as a PDF (table)")
+    overdue.add_argument("--out", type=Path, metavar="FILE",
+                         help="where to write the XLSX or PDF (needed for those)")
     overdue.add_argument("--all", action="store_true", help="include customers not overdue")
     overdue.set_defaults(handler=_overdue)
-    profile = commands.add_parser(
-        "profile", help="show how a customer pays: the profile, the class with its reasons "
-                        "and what to do next")
-    profile.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
-    profile.add_argument("--as-of", type=_date, metavar="DATE",
-                         help="the day the profile is for, YYYY-MM-DD (default: today)")
-    profile.set_defaults(handler=_profile)
+    insights = commands.add_parser(
+        "insights", help="the business at a glance: DSO, best possible DSO, ADD and CEI by "
+                         "month, aging by month, the top debtors, the cash expected; or, "
+                         "for one customer, how they pay: the profile, the class with its "
+                         "reasons and what to do next")
+    insights.add_argument("customer", metavar="CUSTOMER", nargs="?",
+                          help="a customer's account code or exact name: their profile "
+                               "instead of the business's figures")
+    insights.add_argument("--as-of", type=_date, metavar="DATE",
+                          help="the figures up to this day, YYYY-MM-DD (default: today)")
+    insights.add_argument("--months", type=_positive, default=18,
+                          help="how many whole months back (18)")
+    insights.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                          help="tables to read, CSV of the months for a spreadsheet, or "
+                               "JSON of every figure (table; a customer's profile is text)")
+    insights.set_defaults(handler=_insights)
     today = commands.add_parser(
         "today", help="list the day's work: follow-ups, promises, newly overdue accounts")
     today.add_argument("--as-of", type=_date, metavar="DATE",
@@ -353,6 +365,13 @@ def _check(args: argparse.Namespace) -> int:
 def _overdue(args: argparse.Namespace) -> int:
     from models.accounts import overdue_accounts
     from models.db import default_store_path, run_in_store
+
+    if args.format in ("xlsx", "pdf"):
+        return _overdue_file(args)
+    if args.out is not None:
+        print("--out is for --format xlsx or pdf; CSV and the table go to the screen "
+              "(redirect them with >).", file=sys.stderr)
+        return 2
     from reports.accounts_export import overdue_table, write_overdue_csv
 
     as_of = args.as_of or dt.date.today()
@@ -362,6 +381,69 @@ def _overdue(args: argparse.Namespace) -> int:
         write_overdue_csv(rows, sys.stdout)
     else:
         sys.stdout.write(overdue_table(rows, as_of))
+    return 0
+
+
+def _overdue_file(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.files import whole_file, write_failure_words
+    from reports.accounts_export import write_overdue_xlsx
+    from reports.aging_report import aging_report_data, render_aging_report
+
+    if args.out is None:
+        print(f"Say where to write the {args.format.upper()}: add --out FILE.", file=sys.stderr)
+        return 2
+    today = dt.date.today()
+    as_of = args.as_of or today
+    data = run_in_store(args.db or default_store_path(),
+                        lambda: aging_report_data(as_of, include_all=args.all, today=today))
+    try:
+        with whole_file(args.out) as partial:
+            if args.format == "xlsx":
+                write_overdue_xlsx(data.accounts, partial, as_of)
+            else:
+                render_aging_report(data, partial)
+    except OSError as exc:
+        print(write_failure_words(exc, args.out), file=sys.stderr)
+        return 2
+    print(f"Wrote {len(data.accounts):,} account(s) as of {as_of.isoformat()} to {args.out}.")
+    return 0
+
+
+def _insights(args: argparse.Namespace) -> int:
+    if args.customer is not None:
+        return _profile(args)
+    from models.business_figures import (
+        CashExpected,
+        business_figures,
+        cash_expected,
+        top_debtors,
+    )
+    from models.db import default_store_path, run_in_store
+    from reports.insights_text import (
+        Insights,
+        insights_json,
+        insights_table,
+        write_insights_csv,
+    )
+
+    today = dt.date.today()
+    as_of = args.as_of or today
+
+    def read() -> Insights:
+        figures = business_figures(as_of, args.months)
+        if args.format == "csv":  # the months only: the rest is not read
+            return Insights(figures, (), CashExpected(as_of, (), ()))
+        return Insights(figures, tuple(top_debtors(as_of, today=today)),
+                        cash_expected(as_of, today=today))
+
+    insights = run_in_store(args.db or default_store_path(), read)
+    if args.format == "csv":
+        write_insights_csv(insights.figures, sys.stdout)
+    elif args.format == "json":
+        sys.stdout.write(insights_json(insights))
+    else:
+        sys.stdout.write(insights_table(insights))
     return 0
 
 

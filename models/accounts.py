@@ -33,8 +33,10 @@ from models.schema import (
 
 DEFAULT_BUCKET_EDGES = (30, 60, 90)
 BUCKET_COUNT = len(DEFAULT_BUCKET_EDGES) + 2  # current, three ranges, over the last edge
-_COUNTED_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PAID, InvoiceStatus.DISPUTED,
-                     InvoiceStatus.WITH_AGENCY)
+# The invoices that count in what customers owe: not voided, not written off.
+RECEIVABLE_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PAID, InvoiceStatus.DISPUTED,
+                       InvoiceStatus.WITH_AGENCY)
+_COUNTED_STATUSES = RECEIVABLE_STATUSES
 
 
 class AccountRow(NamedTuple):
@@ -156,11 +158,18 @@ def _check_edges(edges: Sequence[int]) -> None:
                          "e.g. 30, 60, 90.")
 
 
+def open_invoices_on(as_of: dt.date, *, today: dt.date | None = None) -> pw.Select:
+    """The invoices open on ``as_of`` (a subquery of invoice_id, customer_id, currency,
+    due_date, open_minor, status): from today on the kept open amounts, before then
+    what was still open that day, derived from the allocations made by then."""
+    return _open_today() if as_of >= (today or dt.date.today()) else _open_on(as_of)
+
+
 def _open_today() -> pw.Select:
     """Open invoices with their kept open amounts (reads the partial index)."""
     return (Invoice
-            .select(Invoice.customer.alias("customer_id"), Invoice.currency, Invoice.due_date,
-                    Invoice.open_minor, Invoice.status)
+            .select(Invoice.id.alias("invoice_id"), Invoice.customer.alias("customer_id"),
+                    Invoice.currency, Invoice.due_date, Invoice.open_minor, Invoice.status)
             .where((Invoice.open_minor > 0) & Invoice.status.in_(_COUNTED_STATUSES)))
 
 
@@ -174,8 +183,9 @@ def _open_on(as_of: dt.date) -> pw.Select:
             .alias("paid_by_then"))
     open_minor = Invoice.amount_minor - pw.fn.COALESCE(paid.c.paid, 0)
     return (Invoice
-            .select(Invoice.customer.alias("customer_id"), Invoice.currency, Invoice.due_date,
-                    open_minor.alias("open_minor"), Invoice.status)
+            .select(Invoice.id.alias("invoice_id"), Invoice.customer.alias("customer_id"),
+                    Invoice.currency, Invoice.due_date, open_minor.alias("open_minor"),
+                    Invoice.status)
             .join(paid, pw.JOIN.LEFT_OUTER, on=(paid.c.invoice_id == Invoice.id))
             .where((Invoice.issue_date <= as_of) & Invoice.status.in_(_COUNTED_STATUSES)
                    & (open_minor > 0)))

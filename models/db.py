@@ -230,6 +230,13 @@ def one_of(field: pw.Field, values: Iterable[object]) -> pw.Expression:
     return field.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(list(values))]))
 
 
+def month_of(day: pw.Node) -> pw.Node:
+    """The calendar month of a stored date as text "YYYY-MM", for grouping by month in
+    one pass (SQLite keeps dates as ISO text; PostgreSQL would say ``to_char(day,
+    'YYYY-MM')``)."""
+    return pw.fn.SUBSTR(day, 1, 7)
+
+
 def json_object(values: Mapping[str, pw.Node]) -> pw.Node:
     """A JSON object built by the store from the given columns, keys sorted (as
     :func:`models.audit.as_json` writes them): for rows written in bulk, whose JSON is

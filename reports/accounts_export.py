@@ -1,4 +1,4 @@
-"""The overdue list as text for a terminal or as CSV for a spreadsheet.
+"""The overdue list as text for a terminal, or as CSV or XLSX for a spreadsheet.
 
 The CSV is written by ``reports.spreadsheet_csv``: text quoted and never run as a
 formula, amounts, days and dates as bare numbers and dates.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from models.accounts import AccountRow, bucket_labels, currency_totals
 from models.money import format_amount, format_money, from_minor
 from reports.spreadsheet_csv import Cell, write_csv
+from reports.spreadsheet_xlsx import Sheet, write_xlsx
 from reports.text_table import text_table
 
 
@@ -42,6 +44,14 @@ def write_overdue_csv(rows: Iterable[AccountRow], out: TextIO,
     """Write the accounts as CSV (comma separated, one header row), safe to open in
     any spreadsheet."""
     write_csv(out, _header(edges), (_cells(row) for row in rows))
+
+
+def write_overdue_xlsx(rows: Iterable[AccountRow], out: BinaryIO | str | Path, as_of: dt.date,
+                       edges: Sequence[int] = (30, 60, 90)) -> None:
+    """Write the accounts as a spreadsheet (the same columns as the CSV): amounts as
+    numbers, dates as dates, text never run as a formula."""
+    write_xlsx(out, [Sheet(f"Overdue {as_of.isoformat()}", _header(edges),
+                           [_cells(row) for row in rows])])
 
 
 def overdue_table(rows: Sequence[AccountRow], as_of: dt.date,

@@ -438,7 +438,7 @@ def shop(tmp_path: Path) -> tuple[Path, str]:
 def test_profile_prints_the_class_its_reasons_and_the_suggestion(
         shop: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
     path, code = shop
-    assert main(["--db", str(path), "profile", "Quayside Bakery",
+    assert main(["--db", str(path), "insights", "Quayside Bakery",
                  "--as-of", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out
     assert f"Payment profile of Quayside Bakery ({code}) on 2026-11-24" in out
@@ -452,7 +452,7 @@ def test_profile_prints_the_class_its_reasons_and_the_suggestion(
 def test_profile_of_an_unknown_customer_says_so(shop: tuple[Path, str],
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     path, _code = shop
-    assert main(["--db", str(path), "profile", "Nobody Ltd"]) == 2
+    assert main(["--db", str(path), "insights", "Nobody Ltd"]) == 2
     assert "No customer has the account code or name “Nobody Ltd”." in capsys.readouterr().err
 
 
@@ -460,6 +460,6 @@ def test_profile_works_on_the_demo_company(demo_file: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     code = db.run_in_store(demo_file, lambda: Customer.select(Customer.code)
                            .order_by(Customer.id).first().code)
-    assert main(["--db", str(demo_file), "profile", code, "--as-of", "2026-11-24"]) == 0
+    assert main(["--db", str(demo_file), "insights", code, "--as-of", "2026-11-24"]) == 0
     out = capsys.readouterr().out
     assert "Class: " in out and "Suggestion: " in out and "Days late (by amount)" in out
