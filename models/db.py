@@ -1177,6 +1177,11 @@ def _megabytes(size: int) -> str:
     return f"{math.ceil(size / 1_000_000):,} MB"
 
 
+def open_store_file() -> Path | None:
+    """The file of the open store, if one is open."""
+    return _open_store_path()
+
+
 def _open_store_path() -> Path | None:
     """The file the store's connections point at, if any."""
     name = str(database.database or "")

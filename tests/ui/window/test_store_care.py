@@ -25,6 +25,7 @@ from models.today import STAGE_ACTION
 from tests.conftest import DEMO_TODAY
 from tests.mail_server import SmtpServer
 from tests.ui.conftest import visible_message_boxes
+from ui.settings.schedule_section import outcome_text
 from ui.window import store_care
 from ui.window.restore_dialog import RestoreDialog
 
@@ -128,3 +129,31 @@ def test_the_daily_backup_takes_itself_when_the_last_is_a_day_old(
     window.care.back_up_if_due()  # not due again: nothing more is taken
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=TIMEOUT_MS)
     assert len(backups_in(folder, demo_file)) == 1
+
+
+def test_the_schedule_section_shows_the_nightly_jobs_last_run_and_saves_backup_settings(
+        open_window, demo_file: Path, tmp_path: Path, qtbot) -> None:
+    window = open_window(demo_file)
+    qtbot.waitUntil(lambda: window.overview is not None, timeout=TIMEOUT_MS)
+    nightly = subprocess.run([sys.executable, "main.py", "--db", str(demo_file), "backup"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert nightly.returncode == 0, nightly.stderr
+    window.show_area("settings")
+    page = window.page("settings")
+    page.show_section("schedule")
+    section = page.schedule
+    qtbot.waitUntil(lambda: bool(section.runs_model.rows()), timeout=TIMEOUT_MS)
+    [run] = section.runs_model.rows()
+    assert run.command == "backup" and run.succeeded
+    assert outcome_text(run).startswith("Backed up to ")
+    assert section.folder_label.text() == str(demo_file.parent / "Backups")
+    assert section.install_button.isEnabled()
+    if os.environ.get("DULY_SCREENSHOTS"):
+        window.grab().save(os.environ["DULY_SCREENSHOTS"] + "/schedule.png")
+    section.daily_spin.setValue(3)
+    section._folder = tmp_path / "usb"
+    with qtbot.waitSignal(section.loaded, timeout=TIMEOUT_MS):
+        section.save_button.click()
+    assert section.notice_label.text() == "Backup settings saved."
+    assert section.daily_spin.value() == 3
+    assert section.folder_label.text() == str(tmp_path / "usb")
