@@ -665,7 +665,7 @@ class _Sharing:
     def hold(self, path: Path) -> None:
         """Record this process as the holder, once guests of another computer, if any,
         are gone (the store's lock is taken)."""
-        if _can_share():
+        if _can_share() and self._guests.exists():  # a guest makes it; none: no guests
             busy = _flock(self._guests, shared=False)
             if busy is None:  # guests are at work: they are the last holder's
                 holder = self._read()
@@ -1079,6 +1079,7 @@ def copy_into_store(copy: Path, path: Path) -> None:
         with reading_copy(copy) as source, known_errors(path):
             target = sqlite3.connect(str(path), timeout=5)
             try:
+                target.execute("PRAGMA journal_mode = DELETE")  # any page size may come
                 source.backup(target, pages=_BACKUP_STEP_PAGES)
                 target.execute("PRAGMA journal_mode = WAL")
                 target.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -16,11 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import peewee as pw
-
-from models.db import database, reading
+from models.db import reading
+from models.export import StoredTable, stored_rows, stored_tables
 from models.files import whole_file
-from models.schema import ALL_TABLES, BaseModel
 
 ATTACHMENTS = "attachments"
 
@@ -63,31 +61,28 @@ def export_all(target: Path, progress: Callable[[int, int], None] | None = None
     with whole_file(target) as partial, zipfile.ZipFile(
             partial, "w", compression=zipfile.ZIP_DEFLATED) as archive, reading():
         archive.writestr("README.txt", _README)
-        for done, model in enumerate(ALL_TABLES):
-            counts[model._meta.table_name] = _write_table(archive, model)
+        tables = stored_tables()
+        for done, table in enumerate(tables):
+            counts[table.name] = _write_table(archive, table)
             if progress is not None:
-                progress(done + 1, len(ALL_TABLES))
+                progress(done + 1, len(tables))
     return ExportSummary(Path(target), counts)
 
 
-def _write_table(archive: zipfile.ZipFile, model: type[BaseModel]) -> int:
-    table = model._meta.table_name
-    fields = list(model._meta.sorted_fields)
-    key = model._meta.primary_key
+def _write_table(archive: zipfile.ZipFile, table: StoredTable) -> int:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow([field.column_name for field in fields])
-    cursor = database.execute(model.select(*fields).order_by(key))
+    writer.writerow(table.columns)
     count = 0
-    for row in cursor:
-        cells = []
-        for field, value in zip(fields, row, strict=True):
-            if isinstance(value, (bytes, memoryview)) and isinstance(field, pw.BlobField):
-                name = f"{ATTACHMENTS}/{table}/{row[fields.index(key)]}-{field.column_name}"
-                archive.writestr(name, bytes(value))
-                value = name
-            cells.append("" if value is None else value)
+    for row in stored_rows(table):
+        cells = ["" if value is None else value for value in row]
+        for index in table.files:
+            data = row[index]
+            if isinstance(data, bytes):
+                name = f"{ATTACHMENTS}/{table.name}/{row[table.key]}-{table.columns[index]}"
+                archive.writestr(name, data)
+                cells[index] = name
         writer.writerow(cells)
         count += 1
-    archive.writestr(f"{table}.csv", text.getvalue())
+    archive.writestr(f"{table.name}.csv", text.getvalue())
     return count

@@ -20,7 +20,7 @@ from models import db
 from models.backup import backups_in, take_backup
 from models.mail import save_mail_settings
 from models.migrations import LATEST_VERSION
-from models.schema import Customer
+from models.schema import Customer, Interaction
 from models.today import STAGE_ACTION
 from tests.conftest import DEMO_TODAY
 from tests.mail_server import SmtpServer
@@ -74,8 +74,18 @@ def test_the_nightly_send_runs_while_the_window_is_open_and_the_window_shows_it(
     qtbot.waitUntil(lambda: not page.is_loading() and len(
         [i for i in page.items() if i.kind == STAGE_ACTION]) ==
         len(before) - EMAIL_REMINDERS_DUE, timeout=TIMEOUT_MS)
-    emailed = {m["To"] for m in smtp_server.received}
-    assert emailed
+    # And a customer it e-mailed shows the e-mail on their timeline.
+    [subject, *_] = [m["Subject"] for m in smtp_server.received]
+    emailed = (Interaction.select(Interaction.customer).where(
+        Interaction.stage.is_null(False) & (Interaction.kind == "email")).first())
+    assert emailed is not None
+    window.show_area("customers")
+    customers = window.page("customers")
+    with qtbot.waitSignal(customers.account_loaded, timeout=TIMEOUT_MS):
+        customers.show_customer(emailed.customer_id)
+    qtbot.waitUntil(lambda: any(e.kind == "email" for e in customers.view.timeline.rows()),
+                    timeout=TIMEOUT_MS)
+    assert subject
 
 
 def test_a_backup_is_previewed_then_restored_and_a_newer_one_refused(
