@@ -23,12 +23,16 @@ import peewee as pw
 
 from models.audit import record_change
 from models.db import (
+    ForeignJournal,
+    Store,
+    StoreDamaged,
     backup_store,
     copy_into_store,
     database,
     look_at_copy,
     open_store,
     reading_copy,
+    replace_damaged_store,
     writing,
 )
 from models.errors import LedgerError, Refusal
@@ -278,18 +282,32 @@ def restore_backup(backup: Path, store_path: Path, now: dt.datetime) -> Restored
     summary = read_backup(backup)
     if summary.problem is not None:
         raise BackupError(summary.problem)
-    store = open_store(store_path)  # refused while a Duly has it open
+    path = Path(store_path).expanduser().absolute()
+    try:
+        store = open_store(path)  # refused while a Duly has it open
+    except (StoreDamaged, ForeignJournal):
+        # What a restore is most for: the store is kept as it is, then replaced whole.
+        folder = path.parent / BACKUP_FOLDER_NAME
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        kept = folder / f"{path.stem}-damaged-{now.strftime(_STAMP)}.sqlite"
+        replace_damaged_store(backup, path, kept)
+    else:
+        kept = _keep_before_restore(store, now)
+        copy_into_store(backup, path)
+    # A backup from an older Duly is brought up to date as the store opens again.
+    open_store(path).close()
+    return Restored(summary, kept)
+
+
+def _keep_before_restore(store: Store, now: dt.datetime) -> Path:
+    """A backup of the open store as it is, before a restore replaces it; closes it."""
     try:
         folder = backup_folder(store.path)
         folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-        kept = backup_store(folder / f"{store.path.stem}-before-restore-"
+        return backup_store(folder / f"{store.path.stem}-before-restore-"
                                      f"{now.strftime(_STAMP)}.sqlite")
     except OSError as exc:
         raise BackupError(f"Duly could not keep a copy of {store.path.name} before "
                           f"restoring, so nothing was changed: {exc.strerror}.") from exc
     finally:
         store.close()
-    copy_into_store(backup, store.path)
-    # A backup from an older Duly is brought up to date as the store opens again.
-    open_store(store.path).close()
-    return Restored(summary, kept)

@@ -929,17 +929,23 @@ def damaged() -> str | None:
 
 
 def latest_backup(path: Path) -> Path | None:
-    """The newest copy Duly kept of the store beside it (before an update), if any."""
-    copies = [p for p in path.parent.glob(f"{path.stem}.before-v*.sqlite") if p.is_file()]
+    """The newest copy Duly kept of the store: beside it (before an update) or in the
+    Backups folder beside it (its daily backups, see models.backup), if any."""
+    copies = [p for p in (*path.parent.glob(f"{path.stem}.before-v*.sqlite"),
+                          *path.parent.glob(f"Backups/{path.stem}-backup-*.sqlite"))
+              if p.is_file()]
     return max(copies, key=lambda p: p.stat().st_mtime, default=None)
 
 
 def restore_advice(path: Path) -> str:
     """What to tell the user of a damaged store: that it is, and how to restore it."""
     backup = latest_backup(path)
-    how = (f"the newest copy Duly kept is {backup.name}: close Duly, move {path.name} out of "
-           f"{_folder(path)}, then copy {backup.name} there and rename the copy {path.name}"
+    kept = backup.relative_to(path.parent) if backup is not None else None
+    how = (f"the newest copy Duly kept is {kept}: choose it in File, Restore… (or run "
+           f"'duly restore {kept}'), or close Duly, move {path.name} out of "
+           f"{_folder(path)}, then copy {kept} there and rename the copy {path.name}"
            if backup is not None else
+           f"choose your latest backup in File, Restore… (or run 'duly restore FILE'), or "
            f"close Duly, move {path.name} out of {_folder(path)}, then put your latest "
            f"backup of it there under the name {path.name}")
     return (f"{path.name} is damaged: Duly will record nothing more in it. Restore it "
@@ -1061,6 +1067,26 @@ def look_at_copy(path: Path) -> CopyLook:
         return CopyLook(version, f"{path.name} is damaged: SQLite finds pages or links "
                                  f"in it broken, so it cannot be used.")
     return CopyLook(version, None)
+
+
+def replace_damaged_store(copy: Path, path: Path, keep: Path) -> None:
+    """Put ``copy`` in place of the damaged store at ``path`` (open in no Duly), moving
+    the damaged file and its journal files to ``keep`` (and ``keep``-wal, -shm) first.
+    The store is replaced as a file, not written into: its pages may be unreadable."""
+    path = Path(path).expanduser().absolute()
+    real = path.resolve()
+    lock = _lock_or_refuse(path)
+    try:
+        with whole_file(real, mode=stat.S_IMODE(real.stat().st_mode)) as partial:
+            shutil.copyfile(copy, partial)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    shutil.copy2(f"{real}{suffix}", f"{keep}{suffix}")
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{real}{suffix}").unlink(missing_ok=True)
+        sync_folder(keep.parent)
+    finally:
+        lock.release()
 
 
 def copy_into_store(copy: Path, path: Path) -> None:

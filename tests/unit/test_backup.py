@@ -238,6 +238,29 @@ def test_a_damaged_backup_is_refused(empty_store: db.Store, tmp_path: Path) -> N
     assert "not a copy of a Duly store" in str(read_backup(not_a_backup).problem)
 
 
+def test_a_damaged_store_is_restored_whole_and_kept_as_it_was(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    for n in range(40):
+        invoice(customer(f"Customer {n}"), 5000, due_days_ago=20)
+    backup = take_backup(empty_store.path, NOW, tmp_path / "b").path
+    path = empty_store.path
+    empty_store.close()
+    with path.open("r+b") as handle:  # pages in the middle zeroed
+        handle.seek(4096 * 4)
+        handle.write(bytes(8192))
+    with pytest.raises(db.StoreDamaged) as refused:
+        db.open_store(path)
+    assert "File, Restore" in refused.value.message  # the advice names the way back
+    restored = restore_backup(backup, path, NOW)
+    assert "damaged" in restored.kept_copy.name and restored.kept_copy.exists()
+    store = db.open_store(path)
+    try:
+        assert Customer.select().count() == 40
+        assert check_store() == []
+    finally:
+        store.close()
+
+
 # --- the headless commands, and the window's store shared ----------------------------
 
 def _duly(*args: str) -> subprocess.CompletedProcess[str]:

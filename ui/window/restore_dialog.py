@@ -67,7 +67,7 @@ class RestoreDialog(QDialog):
         if summary.problem is None:
             words = (f"Restoring puts this backup in place of {store_name}: everything "
                      f"recorded since it was taken is replaced. Duly first keeps a copy of "
-                     f"{store_name} as it is now, beside your backups.")
+                     f"{store_name} as it is now, in its backup folder.")
         else:
             words = summary.problem
         self.message_label = QLabel(words)

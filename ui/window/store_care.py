@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.backup import (
     BackupSummary,
@@ -28,7 +28,7 @@ from models.backup import (
 from models.db import OtherWrites, Store
 from models.errors import Refusal
 from reports.export_all import ExportSummary, export_all
-from ui.common import messages
+from ui.common import file_pickers, messages
 from ui.common.tasks import Progress, TaskRunner
 from ui.window.restore_dialog import RestoreDialog
 from ui.window.store_switching import StoreSwitcher
@@ -164,12 +164,10 @@ class StoreCare(QObject):
         if store is None:
             return
         folder = backup_folder(store.path)
-        name, _ = QFileDialog.getOpenFileName(
-            self._window, "Restore a backup", str(folder if folder.is_dir()
-                                                  else store.path.parent),
-            "Duly backups (*.sqlite);;All files (*)")
-        if name:
-            self.preview_restore(Path(name))
+        chosen = file_pickers.choose_backup_to_restore(
+            self._window, folder if folder.is_dir() else store.path.parent)
+        if chosen is not None:
+            self.preview_restore(chosen)
 
     def preview_restore(self, backup: Path) -> None:
         """Show what ``backup`` holds, and restore it if the user confirms."""
@@ -211,10 +209,9 @@ class StoreCare(QObject):
         if store is None:
             return
         suggested = Path.home() / f"{store.path.stem} data {dt.date.today().isoformat()}.zip"
-        name, _ = QFileDialog.getSaveFileName(self._window, "Export all data",
-                                              str(suggested), "ZIP files (*.zip)")
-        if name:
-            self.export_to(Path(name) if name.endswith(".zip") else Path(f"{name}.zip"))
+        target = file_pickers.choose_export_path(self._window, suggested)
+        if target is not None:
+            self.export_to(target)
 
     def export_to(self, target: Path) -> None:
         """Write everything in the store to ``target``, a ZIP of CSV files."""

@@ -162,8 +162,29 @@ def test_the_schedule_section_shows_the_nightly_jobs_last_run_and_saves_backup_s
         window.grab().save(os.environ["DULY_SCREENSHOTS"] + "/schedule.png")
     section.daily_spin.setValue(3)
     section._folder = tmp_path / "usb"
-    with qtbot.waitSignal(section.loaded, timeout=TIMEOUT_MS):
-        section.save_button.click()
-    assert section.notice_label.text() == "Backup settings saved."
+    section.save_button.click()
+    # Read back as saved (a read already on its way when saving may land first).
+    qtbot.waitUntil(lambda: section.notice_label.text() == "Backup settings saved."
+                    and section.folder_label.text() == str(tmp_path / "usb")
+                    and not window.tasks.busy, timeout=TIMEOUT_MS)
     assert section.daily_spin.value() == 3
-    assert section.folder_label.text() == str(tmp_path / "usb")
+
+
+def test_the_file_menu_backs_up_and_exports_everything(
+        open_window, demo_file: Path, tmp_path: Path, qtbot) -> None:
+    window = open_window(demo_file)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert {a.text() for a in file_menu.actions()} >= {
+        "&Back Up Now…", "&Restore…", "E&xport All Data…"}
+    window.care.back_up_action.trigger()
+    qtbot.waitUntil(lambda: any(b.windowTitle() == "Backed up"
+                                for b in visible_message_boxes(window)), timeout=TIMEOUT_MS)
+    [box] = [b for b in visible_message_boxes(window) if b.windowTitle() == "Backed up"]
+    [backup] = backups_in(demo_file.parent / "Backups", demo_file)
+    assert box.text() == f"Backed up to {backup.path}"
+    box.accept()
+    target = tmp_path / "everything.zip"
+    window.care.export_to(target)
+    qtbot.waitUntil(lambda: any(b.windowTitle() == "Exported"
+                                for b in visible_message_boxes(window)), timeout=TIMEOUT_MS)
+    assert target.exists()
