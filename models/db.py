@@ -239,8 +239,11 @@ class OtherWrites:
     """
 
     def __init__(self) -> None:
-        self._version = self._data_version()
-        self._latest = self._writes().latest
+        self._version: int | None = None
+        self._latest: str | None = None
+        with contextlib.suppress(pw.DatabaseError):  # a store that cannot be read: told
+            self._version = self._data_version()     # when it is read, not here
+            self._latest = self._writes().latest
 
     @staticmethod
     def _data_version() -> int:
@@ -254,11 +257,14 @@ class OtherWrites:
 
     def happened(self) -> bool:
         """Whether another process wrote to the store since the last time asked."""
-        version = self._data_version()
-        if version == self._version:
-            return False
+        try:
+            version = self._data_version()
+            if version == self._version:
+                return False
+            writes = self._writes()
+        except pw.DatabaseError:
+            return False  # a store that cannot be read now: told when it is read
         self._version = version
-        writes = self._writes()
         seen, self._latest = self._latest, writes.latest
         new = writes.since  # all of them when the last seen is the base, or forgotten
         if seen is not None and seen in writes.since:
