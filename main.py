@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     send.set_defaults(handler=_send)
     _import_parsers(commands)
     _plan_parsers(commands)
+    _backup_parsers(commands)
 
     _offer_parsers(commands)
     return parser
@@ -206,6 +207,85 @@ def _import_parsers(commands: Any) -> None:
     new.add_argument("--country", required=True, help="its two-letter country code, e.g. GB")
     new.add_argument("--currency", required=True, help="its currency, e.g. GBP")
     new.set_defaults(handler=_new)
+
+
+def _backup_parsers(commands: Any) -> None:
+    backup = commands.add_parser(
+        "backup", help="back the store up now (checked once written), keeping the "
+                       "rotation's daily, weekly and monthly backups")
+    backup.add_argument("--to", type=Path, metavar="DIR",
+                        help="the folder to back up into (default: the one set in Settings, "
+                             "else the Backups folder beside the store)")
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser(
+        "restore", help="put a backup in place of the store (a copy of the store as it is "
+                        "is kept first); not while a Duly window has it open")
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+    restore.set_defaults(handler=_restore)
+    export = commands.add_parser(
+        "export-all", help="write everything in the store to a ZIP of CSV files, one per "
+                           "table, with the files it keeps")
+    export.add_argument("file", type=Path, metavar="FILE.zip", help="the ZIP to write")
+    export.set_defaults(handler=_export_all)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from models.backup import take_backup
+    from models.db import default_store_path, open_store
+    from models.schedule import record_run
+
+    store = open_store(args.db or default_store_path(), alongside=True)
+    try:
+        now = dt.datetime.now()
+        try:
+            taken = take_backup(store.path, now, args.to)
+        except Exception as exc:
+            words = getattr(exc, "message", None) or str(exc)
+            record_run("backup", now, succeeded=False, outcome=f"Failed: {words}")
+            raise
+        removed = f"; {len(taken.removed)} older backup(s) removed by the rotation" \
+            if taken.removed else ""
+        record_run("backup", now, succeeded=True, outcome=f"Backed up to {taken.path}")
+    finally:
+        store.close()
+    print(f"Backed up {store.path.name} to {taken.path} (checked){removed}.")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from models.backup import BackupError, restore_backup
+    from models.db import default_store_path
+    from models.money import format_money
+
+    path = args.db or default_store_path()
+    try:
+        restored = restore_backup(args.file, path, dt.datetime.now())
+    except BackupError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    summary = restored.summary
+    balance = ", ".join(format_money(minor, currency) for currency, minor in summary.open_minor)
+    print(f"Restored {Path(path).name} from {summary.path.name} (taken "
+          f"{summary.taken_at:%Y-%m-%d %H:%M}): {summary.customers:,} customers, "
+          f"{summary.invoices:,} invoices, open {balance or 'nothing'}. The store as it "
+          f"was is kept at {restored.kept_copy}.")
+    return 0
+
+
+def _export_all(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.files import write_failure_words
+    from reports.export_all import export_all
+
+    try:
+        summary = run_in_store(args.db or default_store_path(),
+                               lambda: export_all(args.file), alongside=True)
+    except OSError as exc:
+        print(write_failure_words(exc, args.file), file=sys.stderr)
+        return 2
+    print(f"Wrote {sum(summary.rows.values()):,} rows of {len(summary.rows)} tables to "
+          f"{summary.path}.")
+    return 0
 
 
 def _plan_parsers(commands: Any) -> None:
@@ -569,7 +649,8 @@ def _letters(args: argparse.Namespace) -> int:
         return print_due_letters(as_of, args.out)
 
     try:
-        result = run_in_store(args.db or default_store_path(), settle_and_print)
+        result = run_in_store(args.db or default_store_path(), settle_and_print,
+                              alongside=True)
     except OSError as exc:
         print(f"{write_failure_words(exc, args.out)} No letter was recorded as sent.",
               file=sys.stderr)
@@ -594,7 +675,8 @@ def _send(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
     work = _dry_run if args.dry_run else _send_due
-    return run_in_store(args.db or default_store_path(), lambda: work(as_of, password))
+    return run_in_store(args.db or default_store_path(), lambda: work(as_of, password),
+                        alongside=True)
 
 
 def _mail_ready(password: str | None, *, dry_run: bool) -> tuple[Any, str | None] | None:
@@ -621,6 +703,7 @@ def _mail_ready(password: str | None, *, dry_run: bool) -> tuple[Any, str | None
 def _send_due(as_of: dt.date, password: str | None) -> int:
     from models.daily import settle_day
     from models.outbox import outbox, send_queued
+    from models.schedule import record_run
     from reports.email_reminders import queue_due_emails
 
     ready = _mail_ready(password, dry_run=False)
@@ -643,9 +726,12 @@ def _send_due(as_of: dt.date, password: str | None) -> int:
               f"it; check your Sent folder, then retry it in Today if it did not go.",
               file=sys.stderr)
     noun = "e-mail" if result.sent == 1 else "e-mails"
-    print(f"Sent {result.sent} {noun}" + (f"; {len(result.failed)} not sent (they stay in "
-                                          f"the outbox to retry)." if result.failed else "."))
-    return 1 if result.failed or result.uncertain else 0
+    said = f"Sent {result.sent} {noun}" + (f"; {len(result.failed)} not sent (they stay in "
+                                           f"the outbox to retry)." if result.failed else ".")
+    print(said)
+    failed = bool(result.failed or result.uncertain)
+    record_run("send --due", dt.datetime.now(), succeeded=not failed, outcome=said)
+    return 1 if failed else 0
 
 
 def _dry_run(as_of: dt.date, _password: str | None) -> int:
@@ -685,7 +771,7 @@ def _import(args: argparse.Namespace) -> int:
     order = DateOrder.DAY_FIRST if args.day_first else \
         DateOrder.MONTH_FIRST if args.month_first else None
     missing = MissingChoice(args.missing)
-    store = open_store(args.db or default_store_path())
+    store = open_store(args.db or default_store_path(), alongside=True)
     try:
         with known_errors(store.path):
             business = business_details()
@@ -830,11 +916,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from models.db import StoreError
+    from models.errors import Refusal
 
     try:
         return args.handler(args)
-    except StoreError as exc:
+    except Refusal as exc:  # the store, a backup: the user's environment, in words
         print(exc.message, file=sys.stderr)
         return 2
     except ValueError as exc:  # a rule of the business, e.g. demo into a used store

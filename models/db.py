@@ -117,7 +117,13 @@ class Store:
     """Why the store was opened for reading only (its disk is full), or None."""
     journal: Journal = Journal.NONE
     """What the write-ahead log found beside the store at open meant (models.wal)."""
-    _lock: filelock.BaseFileLock | None = field(default=None, repr=False)
+    _lock: _StoreLock | None = field(default=None, repr=False)
+
+    @property
+    def shared(self) -> bool:
+        """Whether this headless Duly shares the store with the Duly (a window) that
+        holds it on this computer (see :func:`open_store`'s ``alongside``)."""
+        return self._lock is not None and self._lock.shared
 
     def close(self) -> None:
         """Close this thread's connection and let other programs open the file."""
@@ -204,10 +210,66 @@ def _record_write_token() -> str:
                                (WRITES_KEY,)).fetchone()
     writes = Writes.from_json(row[0] if row else None) or Writes(None, ())
     writes, token = writes.after_write(_checkpointed)
+    _remember_own(token)
     database.execute_sql('INSERT INTO setting ("key", "value") VALUES (?, ?) '
                          'ON CONFLICT("key") DO UPDATE SET "value" = excluded."value"',
                          (WRITES_KEY, writes.as_json()))
     return token
+
+
+# The write tokens this process recorded lately (see _record_write_token): a change the
+# store shows under another token was made by another process.
+_OWN_TOKENS_KEPT = 2000
+_own_tokens: dict[str, None] = {}
+
+
+def _remember_own(token: str) -> None:
+    _own_tokens[token] = None
+    while len(_own_tokens) > _OWN_TOKENS_KEPT:
+        del _own_tokens[next(iter(_own_tokens))]
+
+
+class OtherWrites:
+    """Notices writes another process (a scheduled Duly command) made to the open store.
+
+    Cheap enough to ask every few seconds on the thread that made it: SQLite's
+    ``data_version`` tells whether anything was committed through another connection;
+    only then are the store's write tokens read, to tell the window's own writes (made
+    on its worker threads' connections) from another process's.
+    """
+
+    def __init__(self) -> None:
+        self._version: int | None = None
+        self._latest: str | None = None
+        with contextlib.suppress(pw.DatabaseError):  # a store that cannot be read: told
+            self._version = self._data_version()     # when it is read, not here
+            self._latest = self._writes().latest
+
+    @staticmethod
+    def _data_version() -> int:
+        return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
+
+    @staticmethod
+    def _writes() -> Writes:
+        row = database.execute_sql("SELECT value FROM setting WHERE key = ?",
+                                   (WRITES_KEY,)).fetchone()
+        return Writes.from_json(row[0] if row else None) or Writes(None, ())
+
+    def happened(self) -> bool:
+        """Whether another process wrote to the store since the last time asked."""
+        try:
+            version = self._data_version()
+            if version == self._version:
+                return False
+            writes = self._writes()
+        except pw.DatabaseError:
+            return False  # a store that cannot be read now: told when it is read
+        self._version = version
+        seen, self._latest = self._latest, writes.latest
+        new = writes.since  # all of them when the last seen is the base, or forgotten
+        if seen is not None and seen in writes.since:
+            new = writes.since[writes.since.index(seen) + 1:]
+        return any(token not in _own_tokens for token in new)
 
 
 def _checkpoint_after_write(token: str) -> None:
@@ -319,7 +381,8 @@ sqlite3.register_adapter(dt.date, dt.date.isoformat)
 sqlite3.register_adapter(dt.datetime, _stored_time)
 
 
-def open_store(path: Path | str, *, create: bool = False, check_later: bool = False) -> Store:
+def open_store(path: Path | str, *, create: bool = False, check_later: bool = False,
+               alongside: bool = False) -> Store:
     """Open the store at ``path``, migrating it if it is older than this program.
 
     With ``create`` a missing file becomes a new, empty store. Raises a
@@ -327,6 +390,10 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
     cannot be used: among them a write-ahead log beside it that is not its own,
     and (unless ``check_later``, for the window, which runs :func:`verify_store`
     on a worker) a store :func:`verify_store` finds damaged.
+
+    With ``alongside`` (headless commands a scheduler runs) a store open in a Duly
+    window on this same computer is shared with it rather than refused; the window's
+    log is then its own to judge, and a store needing an update is refused.
     """
     from models.migrations import LATEST_VERSION
 
@@ -336,9 +403,13 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
             raise StoreMissing(path, f"There is no Duly store at {path}.")
         return create_store(path)
     _refuse_unusable_file(path, LATEST_VERSION)
-    lock = _lock_or_refuse(path)
+    lock = _lock_or_refuse(path, alongside=alongside)
     try:
-        journal = _journal_or_refuse(path)
+        if lock.shared and _header_version(path) < LATEST_VERSION:
+            raise StoreInUse(path, f"{path.name} must be updated to work with this "
+                                   f"version of Duly, and it is open in a Duly window. "
+                                   f"Close the window, then run this again.")
+        journal = Journal.NONE if lock.shared else _journal_or_refuse(path)
         reading_only = _connect(path)
         _forget_bookkeeping(journal)
         with known_errors(path):
@@ -401,7 +472,7 @@ def _refuse_existing(path: Path) -> None:
 
 
 def _build_new_store(path: Path, version: int,
-                     fill: Callable[[], object] | None) -> filelock.BaseFileLock:
+                     fill: Callable[[], object] | None) -> _StoreLock:
     """Build the store under a hidden name, lock it and move it into place: the lock
     is the file's own, so it holds under the new name before any other Duly can see it."""
     # Hidden and per process: two Dulys building at once never share a file.
@@ -517,6 +588,11 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def _header_version(path: Path) -> int:
+    with path.open("rb") as handle:
+        return int.from_bytes(handle.read(64)[60:64], "big")
+
+
 def _refuse_newer(path: Path, version: int, latest: int) -> None:
     if version > latest:
         raise StoreTooNew(path, f"{path.name} was saved by a newer version of Duly "
@@ -524,11 +600,15 @@ def _refuse_newer(path: Path, version: int, latest: int) -> None:
                                 f"to {latest}). Update Duly to open it.")
 
 
-def _lock_or_refuse(path: Path) -> filelock.BaseFileLock:
+def _lock_or_refuse(path: Path, *, alongside: bool = False) -> _StoreLock:
     """Take the one-Duly-at-a-time lock, keyed by the store file itself and not by the
     name it is opened by: an OS lock on a file named after the store's inode, in the
     folder the store really is in (links resolved). docs/decisions.md, "Store safety
-    (issue 14)", says why not a lock on the store file itself, nor on its name."""
+    (issue 14)", says why not a lock on the store file itself, nor on its name.
+
+    With ``alongside`` (a headless command such as the nightly job) a store another Duly
+    holds on this same computer is shared instead of refused: see :class:`_Sharing` and
+    docs/decisions.md, "The nightly job while the window is open (issue 17)"."""
     real = path.resolve()
     for _attempt in range(3):
         inode = _inode(path, real)
@@ -536,15 +616,164 @@ def _lock_or_refuse(path: Path) -> filelock.BaseFileLock:
         try:
             lock.acquire(timeout=0)
         except filelock.Timeout as exc:
-            raise StoreInUse(path, f"{path.name} is already open in another Duly window. "
-                                   f"Close it there first.") from exc
+            sharing = _Sharing(real, inode)
+            if alongside and sharing.join():
+                return _StoreLock(sharing, None)
+            raise StoreInUse(path, sharing.refusal(path)) from exc
         except OSError as exc:
             raise StoreReadOnly(path, f"Duly cannot lock {path.name}: {exc.strerror}.") from exc
-        if _inode(path, real) == inode:
-            return lock
-        lock.release()  # the file was replaced while we locked: lock the one now there
+        if _inode(path, real) != inode:
+            lock.release()  # the file was replaced while we locked: lock the one now there
+            continue
+        sharing = _Sharing(real, inode)
+        try:
+            sharing.hold(path)
+        except BaseException:
+            lock.release()
+            raise
+        return _StoreLock(sharing, lock)
     raise StoreInUse(path, f"{path.name} is being replaced by another program. Try again "
                            f"in a moment.")
+
+
+class _Sharing:
+    """Who holds a store, for headless Dulys on the same computer to share it.
+
+    The Duly holding the store's lock writes its computer's name and its process id in
+    ``.duly-INODE.holder`` beside the lock. A headless command finding the lock taken
+    shares the store when that holder is a live Duly process on this very computer (not
+    this process): it then holds ``.duly-INODE.guests`` with a shared lock while it
+    works. A Duly taking the store's lock while guests work refuses it unless the guests'
+    computer (its holder's, when they joined) is its own: a Duly on another computer
+    never writes beside them. SQLite itself (WAL, a busy timeout) orders the writes of
+    processes on one computer; it cannot across a shared folder.
+    """
+
+    def __init__(self, real: Path, inode: int) -> None:
+        self._holder = real.with_name(f".duly-{inode}.holder")
+        self._guests = real.with_name(f".duly-{inode}.guests")
+        self._handle: int | None = None
+
+    def _read(self) -> tuple[str, int] | None:
+        try:
+            value = json.loads(self._holder.read_text(encoding="utf-8"))
+            return str(value["host"]), int(value["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def join(self) -> bool:
+        """Share the store with its live holder on this computer; False if it is not."""
+        holder = self._read()
+        if holder is None or holder[0] != _host() or holder[1] == os.getpid() \
+                or not _alive(holder[1]) or not _can_share():
+            return False
+        self._handle = _flock(self._guests, shared=True)
+        if self._handle is None:
+            return False
+        if self._read() != holder:  # the holder changed while we joined: do not share
+            self.release()
+            return False
+        return True
+
+    def hold(self, path: Path) -> None:
+        """Record this process as the holder, once guests of another computer, if any,
+        are gone (the store's lock is taken)."""
+        if _can_share() and self._guests.exists():  # a guest makes it; none: no guests
+            busy = _flock(self._guests, shared=False)
+            if busy is None:  # guests are at work: they are the last holder's
+                holder = self._read()
+                if holder is None or holder[0] != _host():
+                    raise StoreInUse(path, f"{path.name} is in use by a Duly on another "
+                                           f"computer. Try again once it has finished.")
+            else:
+                os.close(busy)
+        # Without it the lock alone still refuses other Dulys, as before.
+        with contextlib.suppress(OSError), whole_file(self._holder, mode=PRIVATE_FILE) \
+                as partial:
+            partial.write_text(json.dumps({"host": _host(), "pid": os.getpid()}),
+                               encoding="utf-8")
+
+    def refusal(self, path: Path) -> str:
+        """Why the store cannot be opened now, in words."""
+        holder = self._read()
+        if holder is not None and holder[0] != _host():
+            return (f"{path.name} is already open in another Duly, on the computer "
+                    f"{holder[0]}. Close it there first.")
+        return f"{path.name} is already open in another Duly window. Close it there first."
+
+    def forget(self) -> None:
+        """As the holder closes the store: it holds it no more."""
+        if self._read() == (_host(), os.getpid()):
+            self._holder.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        """As a guest closes the store: let go of the guests' lock."""
+        if self._handle is not None:
+            os.close(self._handle)  # closing the descriptor drops its flock
+            self._handle = None
+
+
+class _StoreLock:
+    """What keeps an open store ours: the store's lock (its holder recorded), or, for a
+    headless Duly sharing it with its holder on this computer, the guests' lock."""
+
+    def __init__(self, sharing: _Sharing, lock: filelock.BaseFileLock | None) -> None:
+        self.sharing = sharing
+        self.lock = lock
+
+    @property
+    def shared(self) -> bool:
+        """Whether the store is shared with the Duly that holds it."""
+        return self.lock is None
+
+    def release(self) -> None:
+        """Let other Dulys open the store (as far as this one goes)."""
+        if self.lock is None:
+            self.sharing.release()
+            return
+        self.sharing.forget()
+        self.lock.release()
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive, yet never ours to share
+    return True
+
+
+def _can_share() -> bool:
+    return hasattr(os, "O_NOFOLLOW") and _fcntl() is not None
+
+
+def _fcntl() -> Any:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no sharing; the store is refused as before
+        return None
+    return fcntl
+
+
+def _flock(path: Path, *, shared: bool) -> int | None:
+    """An open descriptor of ``path`` holding a shared or exclusive ``flock``, or None
+    when another process holds it the other way."""
+    fcntl = _fcntl()
+    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, PRIVATE_FILE)
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError:
+        os.close(handle)
+        return None
+    return handle
 
 
 def _inode(path: Path, real: Path) -> int:
@@ -555,10 +784,11 @@ def _inode(path: Path, real: Path) -> int:
                                  f"{exc.strerror}.") from exc
 
 
-def _forget_lock(lock: filelock.BaseFileLock) -> None:
+def _forget_lock(lock: _StoreLock) -> None:
     """Release the lock of a file that was never put in place, and remove its lock file:
     no other Duly can have seen that file."""
-    Path(lock.lock_file).unlink(missing_ok=True)
+    if lock.lock is not None:
+        Path(lock.lock.lock_file).unlink(missing_ok=True)
     lock.release()
 
 
@@ -712,17 +942,23 @@ def damaged() -> str | None:
 
 
 def latest_backup(path: Path) -> Path | None:
-    """The newest copy Duly kept of the store beside it (before an update), if any."""
-    copies = [p for p in path.parent.glob(f"{path.stem}.before-v*.sqlite") if p.is_file()]
+    """The newest copy Duly kept of the store: beside it (before an update) or in the
+    Backups folder beside it (its daily backups, see models.backup), if any."""
+    copies = [p for p in (*path.parent.glob(f"{path.stem}.before-v*.sqlite"),
+                          *path.parent.glob(f"Backups/{path.stem}-backup-*.sqlite"))
+              if p.is_file()]
     return max(copies, key=lambda p: p.stat().st_mtime, default=None)
 
 
 def restore_advice(path: Path) -> str:
     """What to tell the user of a damaged store: that it is, and how to restore it."""
     backup = latest_backup(path)
-    how = (f"the newest copy Duly kept is {backup.name}: close Duly, move {path.name} out of "
-           f"{_folder(path)}, then copy {backup.name} there and rename the copy {path.name}"
+    kept = backup.relative_to(path.parent) if backup is not None else None
+    how = (f"the newest copy Duly kept is {kept}: choose it in File, Restore… (or run "
+           f"'duly restore {kept}'), or close Duly, move {path.name} out of "
+           f"{_folder(path)}, then copy {kept} there and rename the copy {path.name}"
            if backup is not None else
+           f"choose your latest backup in File, Restore… (or run 'duly restore FILE'), or "
            f"close Duly, move {path.name} out of {_folder(path)}, then put your latest "
            f"backup of it there under the name {path.name}")
     return (f"{path.name} is damaged: Duly will record nothing more in it. Restore it "
@@ -782,7 +1018,11 @@ def backup_store(target: Path) -> Path:
     with whole_file(target, mode=mode) as partial:
         destination = sqlite3.connect(str(partial))
         try:
-            source.backup(destination)
+            with reading():
+                # One read transaction over every step: the copy is the store at one
+                # moment, and in WAL mode the window's writes go on meanwhile.
+                database.execute_sql("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
+                source.backup(destination, pages=_BACKUP_STEP_PAGES)
             destination.execute("PRAGMA journal_mode = DELETE")  # the copy is one file
         except BaseException:
             destination.close()
@@ -790,6 +1030,103 @@ def backup_store(target: Path) -> Path:
             raise
         destination.close()
     return target
+
+
+# Pages copied per step of a backup (4 MiB of 4 KiB pages).
+_BACKUP_STEP_PAGES = 1024
+
+
+@dataclass(frozen=True)
+class CopyLook:
+    """What a copy of a store (a backup) is, read without changing it."""
+
+    schema_version: int
+    problem: str | None
+    """Why the copy cannot be used (not a Duly store, damaged), in words; None if sound."""
+
+
+@contextlib.contextmanager
+def reading_copy(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to a closed copy of a store (a backup), which neither
+    writes anything nor reads a log beside it."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
+    connection = sqlite3.connect(uri, uri=True, timeout=5)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def look_at_copy(path: Path) -> CopyLook:
+    """Whether ``path`` is a whole copy of a Duly store: its header, then SQLite's
+    integrity and foreign-key checks over every page."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        return CopyLook(0, f"{path.name} cannot be read: {exc.strerror}.")
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC) \
+            or int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        return CopyLook(0, f"{path.name} is not a copy of a Duly store.")
+    version = int.from_bytes(header[60:64], "big")
+    try:
+        with reading_copy(path) as copy:
+            found = [row[0] for row in copy.execute("PRAGMA integrity_check(5)")]
+            broken = copy.execute("PRAGMA foreign_key_check").fetchone()
+    except sqlite3.DatabaseError:
+        found, broken = ["unreadable"], None
+    if found != ["ok"] or broken is not None:
+        return CopyLook(version, f"{path.name} is damaged: SQLite finds pages or links "
+                                 f"in it broken, so it cannot be used.")
+    return CopyLook(version, None)
+
+
+def replace_damaged_store(copy: Path, path: Path, keep: Path) -> None:
+    """Put ``copy`` in place of the damaged store at ``path`` (open in no Duly), moving
+    the damaged file and its journal files to ``keep`` (and ``keep``-wal, -shm) first.
+    The store is replaced as a file, not written into: its pages may be unreadable."""
+    path = Path(path).expanduser().absolute()
+    real = path.resolve()
+    lock = _lock_or_refuse(path)
+    try:
+        with whole_file(real, mode=stat.S_IMODE(real.stat().st_mode)) as partial:
+            shutil.copyfile(copy, partial)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    shutil.copy2(f"{real}{suffix}", f"{keep}{suffix}")
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{real}{suffix}").unlink(missing_ok=True)
+        sync_folder(keep.parent)
+    finally:
+        lock.release()
+
+
+def copy_into_store(copy: Path, path: Path) -> None:
+    """Make the closed store at ``path`` hold exactly what ``copy`` holds (SQLite's
+    backup API into the store file itself, so the file and its lock stay the same).
+    Refuses, as :func:`open_store` does, while any Duly has the store open."""
+    from models.migrations import LATEST_VERSION
+
+    path = Path(path).expanduser().absolute()
+    _refuse_unusable_file(path, LATEST_VERSION)
+    lock = _lock_or_refuse(path)
+    try:
+        if _journal_or_refuse(path) not in (Journal.NONE, Journal.NOTHING_NEW):
+            raise StoreInUse(path, f"{path.name} has writes not yet copied into it. Open "
+                                   f"it in Duly once, close it, and restore again.")
+        with reading_copy(copy) as source, known_errors(path):
+            target = sqlite3.connect(str(path), timeout=5)
+            try:
+                target.execute("PRAGMA journal_mode = DELETE")  # any page size may come
+                source.backup(target, pages=_BACKUP_STEP_PAGES)
+                target.execute("PRAGMA journal_mode = WAL")
+                target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                target.close()  # the last connection: SQLite removes the emptied log
+        sync_folder(path.parent)
+    finally:
+        lock.release()
 
 
 _BUSY = "The store is busy: another program is writing to it. Try again in a moment."
@@ -880,6 +1217,11 @@ def _megabytes(size: int) -> str:
     return f"{math.ceil(size / 1_000_000):,} MB"
 
 
+def open_store_file() -> Path | None:
+    """The file of the open store, if one is open."""
+    return _open_store_path()
+
+
 def _open_store_path() -> Path | None:
     """The file the store's connections point at, if any."""
     name = str(database.database or "")
@@ -905,10 +1247,10 @@ def known_errors(path: Path | str | None = None) -> Iterator[None]:
 
 
 def run_in_store(path: Path | str, work: Callable[[], T], *, create: bool = False,
-                 check_later: bool = False) -> T:
+                 check_later: bool = False, alongside: bool = False) -> T:
     """Open the store, run ``work``, and close it again (for headless commands); see
-    :func:`open_store` for ``check_later``."""
-    store = open_store(path, create=create, check_later=check_later)
+    :func:`open_store` for ``check_later`` and ``alongside``."""
+    store = open_store(path, create=create, check_later=check_later, alongside=alongside)
     try:
         with known_errors(path):
             return work()

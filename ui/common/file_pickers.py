@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 STORE_FILTER = "Duly stores (*.sqlite);;All files (*)"
 LOGO_FILTER = "Images (*.png *.jpg *.jpeg)"
+BACKUP_FILTER = "Duly backups (*.sqlite);;All files (*)"
 
 
 def choose_store_to_open(parent: QWidget, folder: Path) -> Path | None:
@@ -35,3 +36,19 @@ def choose_logo(parent: QWidget, folder: Path) -> Path | None:
     """Ask for a logo image; None if the user cancels."""
     name, _ = QFileDialog.getOpenFileName(parent, "Choose your logo", str(folder), LOGO_FILTER)
     return Path(name) if name else None
+
+
+def choose_backup_to_restore(parent: QWidget, folder: Path) -> Path | None:
+    """Ask which backup to restore; None if the user cancels."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Restore a backup", str(folder),
+                                          BACKUP_FILTER)
+    return Path(name) if name else None
+
+
+def choose_export_path(parent: QWidget, suggested: Path) -> Path | None:
+    """Ask where to write the export of all data (a ZIP); None if the user cancels."""
+    name, _ = QFileDialog.getSaveFileName(parent, "Export all data", str(suggested),
+                                          "ZIP files (*.zip)")
+    if not name:
+        return None
+    return Path(name) if name.endswith(".zip") else Path(f"{name}.zip")

@@ -50,6 +50,7 @@ from ui.settings.mail_settings_form import MailSettingsForm
 from ui.settings.payment_terms_section import PaymentTermsSection
 from ui.settings.policy_writing import PolicyWriting
 from ui.settings.reference_rates_section import ReferenceRatesSection
+from ui.settings.schedule_section import ScheduleSection
 from ui.settings.settings_section import SettingsSection
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -61,6 +62,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("business", "Your business"),
     ("mail", "Outgoing mail"),
     ("imports", "Imports"),
+    ("schedule", "Schedule"),
 )
 """The Settings area's sections: key and title, in the order of its list."""
 
@@ -96,6 +98,7 @@ class SettingsPage(QWidget):
         self.business = BusinessSection(self._writing)
         self.mail_form = MailSettingsForm(tasks)
         self.imports = ImportLogSection(tasks)
+        self.schedule = ScheduleSection(tasks)
         self._build()
         self._expose_sections()
 
@@ -105,6 +108,7 @@ class SettingsPage(QWidget):
         """Read every setting again from the store."""
         self.mail_form.reload()
         self.imports.reload()
+        self.schedule.reload()
 
         def work(_progress: Progress) -> tuple[PolicySettings, int, bool]:
             return policy_settings(), plan_grace_days(), thank_you_automatically()
@@ -117,6 +121,7 @@ class SettingsPage(QWidget):
         self._settings = None
         self.mail_form.clear()
         self.imports.clear()
+        self.schedule.clear()
         for section in self._sections():
             section.clear()
         self.notice_label.clear()
@@ -127,7 +132,7 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults", "business", "mail", "imports")."""
+        "defaults", "business", "mail", "imports", "schedule")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -222,7 +227,7 @@ class SettingsPage(QWidget):
         for _key, text in SECTIONS:
             self.section_list.addItem(text)
         self.stack = QStackedWidget()
-        for page in (*self._sections(), self.mail_form, self.imports):
+        for page in (*self._sections(), self.mail_form, self.imports, self.schedule):
             self.stack.addWidget(page)
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)

@@ -56,6 +56,7 @@ from ui.window.areas import AREAS
 from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.window.placeholder_page import PlaceholderPage
 from ui.window.status_bar import StatusBar
+from ui.window.store_care import StoreCare
 from ui.window.store_switching import StoreSwitcher
 from ui.window.welcome import WelcomePage
 
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
         self._switcher.closed.connect(self._on_switcher_closed)
         self._switcher.nothing_open.connect(self._show_welcome)
         self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
+        self.care = StoreCare(self, self.tasks, self._switcher)
+        self.care.other_writes_seen.connect(lambda: self._on_tasks_changed(EVERYTHING, None))
 
         self._build_actions()
         self._build_menus()
@@ -478,6 +481,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addActions(self.care.actions)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         go_menu = bar.addMenu("&View")
@@ -591,6 +595,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self.care.backup_failed.connect(self.status.showMessage)
 
     # --- window state ---------------------------------------------------------
 

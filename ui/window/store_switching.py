@@ -10,6 +10,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -92,6 +93,16 @@ class StoreSwitcher(QObject):
         if not self.switching and self._settled(self.start_new_company):
             self._ask_company()
 
+    def reopen_after(self, prepare: Callable[[Progress], object], *, label: str,
+                     on_success: Callable[[Any], None]) -> None:
+        """Close the open store, run ``prepare`` off the GUI thread (a restore, say), then
+        open the store again and hand ``on_success`` what ``prepare`` returned."""
+        if self.store is not None and not self.switching \
+                and self._settled(lambda: self.reopen_after(prepare, label=label,
+                                                            on_success=on_success)):
+            self._switch_to(self.store.path, prepare=prepare, label=label,
+                            on_done=on_success)
+
     def close(self) -> None:
         """Stop the work on the open store and close it."""
         self._tasks.stop_all()
@@ -150,9 +161,10 @@ class StoreSwitcher(QObject):
 
     # --- switching ------------------------------------------------------------------
 
-    def _switch_to(self, target: Path, *, prepare: Callable[[Progress], None] | None = None,
+    def _switch_to(self, target: Path, *, prepare: Callable[[Progress], object] | None = None,
                    label: str | None = None,
-                   on_failure: Callable[[BaseException], bool] | None = None) -> None:
+                   on_failure: Callable[[BaseException], bool] | None = None,
+                   on_done: Callable[[Any], None] | None = None) -> None:
         """Close the open store, optionally build ``target`` off-thread, then open it."""
         previous = self.store.path if self.store is not None else None
         self.close()
@@ -161,9 +173,11 @@ class StoreSwitcher(QObject):
             return
         self._set_switching(True)
 
-        def succeeded(_result: object) -> None:
+        def succeeded(result: object) -> None:
             self._set_switching(False)
             self._open_or_fall_back(target, previous)
+            if on_done is not None:
+                on_done(result)
 
         def failed(error: BaseException) -> bool:
             self._set_switching(False)
