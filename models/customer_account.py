@@ -10,6 +10,7 @@ import peewee as pw
 
 from models import input_rules as rules
 from models.accounts import AccountRow, overdue_accounts
+from models.db import one_of
 from models.kinds import InvoiceStatus
 from models.ledger import CustomerDraft, InvoiceDraft, LedgerError
 from models.schema import (
@@ -203,17 +204,14 @@ def read_ahead(documents: Iterable[tuple[int, Iterable[int]]], as_of: dt.date) -
     time (:func:`customer_record`, :func:`invoices_among`)."""
     wanted = [(customer_id, tuple(sorted(set(ids)))) for customer_id, ids in documents]
     ids = sorted({customer_id for customer_id, _ in wanted})
-    for start in range(0, len(ids), 500):  # SQLite's limit on bound values
-        for customer in Customer.select().where(Customer.id.in_(ids[start:start + 500])):
-            remember(customer_record, customer, customer.id)
+    for customer in Customer.select().where(one_of(Customer.id, ids)):
+        remember(customer_record, customer, customer.id)
     invoice_ids = sorted({i for _, chosen in wanted for i in chosen})
     rows: dict[int, InvoiceRow] = {}
     owner: dict[int, int] = {}
-    for start in range(0, len(invoice_ids), 500):
-        block = invoice_ids[start:start + 500]
-        for customer_id, found in _invoices_of(None, as_of, block).items():
-            for row in found:
-                rows[row.id], owner[row.id] = row, customer_id
+    for customer_id, found in _invoices_of(None, as_of, invoice_ids).items():
+        for row in found:
+            rows[row.id], owner[row.id] = row, customer_id
     for customer_id, chosen in wanted:
         mine = [rows[i] for i in chosen if owner.get(i) == customer_id]
         mine.sort(key=lambda r: (r.issue_date, r.id), reverse=True)
@@ -234,8 +232,8 @@ def _invoices_of(customer_ids: list[int] | None, as_of: dt.date,
              .order_by(Invoice.customer, Invoice.issue_date.desc(), Invoice.id.desc()))
     if customer_ids is not None:
         query = query.where(Invoice.customer.in_(customer_ids))
-    if invoice_ids is not None:
-        query = query.where(Invoice.id.in_(invoice_ids))
+    if invoice_ids is not None:  # bound as one list: a batch's are thousands
+        query = query.where(one_of(Invoice.id, invoice_ids))
     found: dict[int, list[InvoiceRow]] = {}
     for (customer_id, invoice_id, number, issued, due, currency, amount, paid_minor, status,
          reason) in query.tuples():

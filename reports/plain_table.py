@@ -12,10 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
-from reports.fonts import BOLD, REGULAR, begin_text, draw_text, needs_fallback, text_width
+from reports.fonts import (
+    BOLD,
+    REGULAR,
+    PlainTextObject,
+    begin_text,
+    draw_text,
+    needs_fallback,
+    text_width,
+)
 from reports.page import INK, SHADE, SMALLEST_AMOUNT_SIZE, ZEBRA, wrap_lines
 
 _SIDE = 6.0  # points of padding left and right of each cell, as reportlab's tables
@@ -168,7 +175,7 @@ class PlainTable(Flowable):
             self.canv.setFillColor(shade)
             self.canv.rect(0, bottom, self.width, row.height, stroke=0, fill=1)
 
-    def _text(self, text: PDFTextObject, row: _Row, top: float, bottom: float) -> None:
+    def _text(self, text: PlainTextObject, row: _Row, top: float, bottom: float) -> None:
         leading = row.size * 1.2
         x = 0.0
         for index, lines in enumerate(row.cells):
@@ -185,7 +192,7 @@ class PlainTable(Flowable):
                     baseline -= leading
             x += self.widths[index]
 
-    def _line(self, text: PDFTextObject, line: str, x: float, width: float, baseline: float,
+    def _line(self, text: PlainTextObject, line: str, x: float, width: float, baseline: float,
               row: _Row, column: int) -> None:
         """One line of a cell: left-aligned, or right-aligned and set smaller if it
         would not fit (an amount of a billion and more)."""
@@ -204,5 +211,4 @@ class PlainTable(Flowable):
             draw_text(self.canv, x, baseline, line, row.font, size)
             return
         text.setFont(row.font, size)
-        text.setTextOrigin(x, baseline)
-        text.textOut(line)
+        text.place(x, baseline, line)
