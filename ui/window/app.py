@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from models.db import default_store_path
@@ -43,6 +44,25 @@ def startup_stores(db_path: Path | None) -> tuple[Path | None, Path]:
     return (own if own.exists() else None), own
 
 
+class OpenedFiles(QObject):
+    """Opens the store files the desktop hands a running Duly: macOS sends a file
+    double-clicked in the Finder to the application as an event, not on the command
+    line (Qt's ``QFileOpenEvent``)."""
+
+    def __init__(self, app: QApplication, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path:
+                self._window.open_store_file(Path(path))
+                return True
+        return False
+
+
 def run_window(db_path: Path | None, opened: Path | None = None,
                log_folder: Path | None = None) -> int:
     """Show Duly's window on ``db_path`` (None: the user's own store), or on the store
@@ -55,8 +75,10 @@ def run_window(db_path: Path | None, opened: Path | None = None,
     if opened is not None:
         store_path = opened
     window = MainWindow(store_path=store_path, own_store_path=own, settings=QSettings())
+    files = OpenedFiles(app, window)
     window.show()
     code = app.exec()
+    app.removeEventFilter(files)
     # Destroy the widget tree now, while every Python object it calls back is
     # whole; left to Python's cycle collector it can be torn down half-cleared
     # and crash (seen with the Accounts page under PySide6 6.11).

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from models.db import default_store_path
-from ui.window.app import create_application, run_window, startup_stores
+from ui.window.app import OpenedFiles, create_application, run_window, startup_stores
 from ui.window.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[3]
@@ -77,3 +78,16 @@ def test_importing_the_window_does_nothing_else():
                             text=True, check=True)
 
     assert result.stdout.strip() == "True"
+
+
+def test_a_store_the_desktop_hands_the_running_app_is_opened(open_window, company_file, qapp,
+                                                             qtbot, tmp_path):
+    """macOS sends a store double-clicked in the Finder as a file-open event."""
+    window = open_window(None)
+    files = OpenedFiles(qapp, window)
+    try:
+        assert QApplication.sendEvent(qapp, QFileOpenEvent(str(company_file)))
+        qtbot.waitUntil(lambda: window.store_path == company_file, timeout=10_000)
+        assert not QApplication.sendEvent(qapp, QFileOpenEvent(""))  # no file: not ours
+    finally:
+        qapp.removeEventFilter(files)
