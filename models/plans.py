@@ -620,6 +620,33 @@ def plan_standings(as_of: dt.date, *, customer_id: int | None = None,
                                        p.plan_id))
 
 
+class EndedPlan(NamedTuple):
+    """A plan that ended, as the lists that follow up on it need it."""
+
+    plan_id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    currency: str
+    agreed_on: dt.date
+    ended_on: dt.date
+    end_reason: str
+
+
+def plans_ended(status: PlanStatus, since: dt.date, until: dt.date) -> list[EndedPlan]:
+    """The plans that ended as ``status`` (completed, defaulted…) from ``since`` to
+    ``until``, both days included."""
+    query = (PaymentPlan.select(PaymentPlan.id, PaymentPlan.customer, Customer.code,
+                                Customer.name, PaymentPlan.currency, PaymentPlan.agreed_on,
+                                PaymentPlan.ended_on, PaymentPlan.end_reason)
+             .join(Customer)
+             .where((PaymentPlan.status == status)
+                    & PaymentPlan.ended_on.between(since, until)))
+    return [EndedPlan(plan_id, customer_id, code, name, currency, _day(agreed), _day(ended),
+                      reason)
+            for plan_id, customer_id, code, name, currency, agreed, ended, reason in _raw(query)]
+
+
 class _PlanRow(NamedTuple):
     """A plan's row as its standing needs it, read without peewee's models."""
 

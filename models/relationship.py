@@ -53,6 +53,7 @@ from models.ledger import CustomerDraft, add_customer, update_customer
 from models.letter_context import customer_wording, letter_context
 from models.mail import recipients_of
 from models.outbox import queue_message
+from models.plans import plans_ended
 from models.schema import (
     Allocation,
     CreditPolicy,
@@ -405,16 +406,11 @@ def _promises_kept(as_of: dt.date) -> list[ThanksDue]:
 def _plans_completed(as_of: dt.date) -> list[ThanksDue]:
     """Payment plans completed within the last month (their last instalment paid)."""
     since = as_of - dt.timedelta(days=THANKS_WINDOW_DAYS)
-    query = (PaymentPlan.select(PaymentPlan.id, PaymentPlan.customer, Customer.code,
-                                Customer.name, PaymentPlan.currency, PaymentPlan.ended_on,
-                                PaymentPlan.agreed_on)
-             .join(Customer)
-             .where((PaymentPlan.status == PlanStatus.COMPLETED)
-                    & PaymentPlan.ended_on.between(since, as_of)))
-    return [ThanksDue(PLAN_COMPLETED, plan_id, customer_id, code, name, _as_date(ended),
-                      currency, None, f"Payment plan of {_as_date(agreed):%d %b %Y} completed "
-                                      f"on {_as_date(ended):%d %b %Y}", _as_date(agreed))
-            for plan_id, customer_id, code, name, currency, ended, agreed in query.tuples()]
+    return [ThanksDue(PLAN_COMPLETED, plan.plan_id, plan.customer_id, plan.customer_code,
+                      plan.customer_name, plan.ended_on, plan.currency, None,
+                      f"Payment plan of {plan.agreed_on:%d %b %Y} completed on "
+                      f"{plan.ended_on:%d %b %Y}", plan.agreed_on)
+            for plan in plans_ended(PlanStatus.COMPLETED, since, as_of)]
 
 
 def _thanked_since(last: tuple[int, dt.datetime] | None, item: ThanksDue) -> bool:

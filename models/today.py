@@ -47,7 +47,7 @@ from models.kinds import (
 from models.money import format_money
 from models.outbox import EMAIL_FAILED as OUTBOX_ITEM_KIND
 from models.plan_followup import active_standings
-from models.plans import plan_reference, plan_standing, resume_point
+from models.plans import plan_reference, plan_standing, plans_ended, resume_point
 from models.relationship import (
     CHECK_IN,
     ON_TIME,
@@ -616,14 +616,9 @@ def _plans_broken(as_of: dt.date) -> list[WorkItem]:
     """Plans defaulted in the last week: which instalment broke it, and where chasing
     resumed."""
     since = as_of - dt.timedelta(days=PLAN_DEFAULTED_DAYS)
-    query = (PaymentPlan.select(PaymentPlan.id, PaymentPlan.customer, Customer.code,
-                                Customer.name, PaymentPlan.ended_on, PaymentPlan.end_reason,
-                                PaymentPlan.currency)
-             .join(Customer)
-             .where((PaymentPlan.status == PlanStatus.DEFAULTED)
-                    & PaymentPlan.ended_on.between(since, as_of)))
     items = []
-    for plan_id, customer_id, code, name, ended_on, reason, currency in query.tuples():
+    for (plan_id, customer_id, code, name, currency, _agreed, ended_on,
+         reason) in plans_ended(PlanStatus.DEFAULTED, since, as_of):
         missed = plan_standing(plan_id, ended_on).missed
         what = f"instalment {missed[0].position} missed" if missed else "plan broken"
         resumed = resume_point(plan_id, ended_on)
