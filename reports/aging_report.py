@@ -32,6 +32,8 @@ from reports.document import DocumentRenderer
 from reports.fonts import BOLD, markup, text_width
 from reports.plain_table import PlainTable, TableLook, column_width
 
+_LOOK = TableLook(body_size=8, total_size=8.5, padding=2.2, body_padding=2.2)
+
 
 @dataclass(frozen=True)
 class AgingReportData:
@@ -95,25 +97,36 @@ class _AgingReport(DocumentRenderer):
         ]
         if not data.accounts:
             story.append(Paragraph("Nothing is overdue.", style["body"]))
-        for total in data.totals:
-            rows = [r for r in data.accounts if r.currency == total.currency]
-            story += [Paragraph(markup(f"Amounts in {total.currency}"), style["heading"]),
-                      self._table(rows, total, width)]
+        heading = ["Customer", "Account", "Balance", *bucket_labels(self.data.edges)]
+        parts = [(total.currency, *self._rows(total)) for total in data.totals]
+        widths = self._widths(heading, parts, width)  # one set: the currencies' columns align
+        for currency, body, totals in parts:
+            story += [Paragraph(markup(f"Amounts in {currency}"), style["heading"]),
+                      PlainTable(heading, body, totals, widths, right_from=2, label_span=2,
+                                 look=_LOOK)]
         return story
 
-    def _table(self, rows: list[AccountRow], total: CurrencyTotals, width: float
-               ) -> PlainTable:
+    def _rows(self, total: CurrencyTotals) -> tuple[list[list[str]], list[list[str]]]:
+        """A currency's accounts and its total row, as the table shows them."""
         currency = total.currency
-        heading = ["Customer", "Account", "Balance", *bucket_labels(self.data.edges)]
+        rows = [r for r in self.data.accounts if r.currency == currency]
         body = [[r.name, r.code, format_amount(r.balance_minor, currency),
                  *(format_amount(b, currency) for b in r.buckets)] for r in rows]
         count = f"{total.accounts} account{'s' if total.accounts != 1 else ''}"
         totals = [[f"Total ({count})", format_amount(total.balance_minor, currency),
                    *(format_amount(b, currency) for b in total.buckets)]]
-        look = TableLook(body_size=8, total_size=8.5, padding=2.2, body_padding=2.2)
-        widths = [column_width(title, [row[n] for row in body], look)
+        return body, totals
+
+    @staticmethod
+    def _widths(heading: list[str], parts: list[tuple[str, list[list[str]], list[list[str]]]],
+                width: float) -> list[float]:
+        """The columns as wide as their widest text in any currency's table; the
+        customer's name takes the rest."""
+        body = [row for _, rows, _ in parts for row in rows]
+        widths = [column_width(title, [row[n] for row in body], _LOOK)
                   for n, title in enumerate(heading)]
-        for n, text in enumerate(totals[0][1:], 2):  # the totals are bold and a little larger
-            widths[n] = max(widths[n], text_width(text, BOLD, look.total_size) + 12)
+        for _, _, totals in parts:  # the totals are bold and a little larger
+            for n, text in enumerate(totals[0][1:], 2):
+                widths[n] = max(widths[n], text_width(text, BOLD, _LOOK.total_size) + 12)
         widths[0] = max(width - sum(widths[1:]), width / 5)
-        return PlainTable(heading, body, totals, widths, right_from=2, label_span=2, look=look)
+        return widths

@@ -194,10 +194,11 @@ class DocumentRenderer:
     def _first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.duly_words = self.words  # for its footer, drawn once the pages are counted
         canvas.saveState()
-        draw_fold_marks(canvas, self.page_size)
+        recipient = self.recipient()
+        if recipient:  # it goes in a window envelope: folded on its marks (DIN 5008)
+            draw_fold_marks(canvas, self.page_size)
         if self.sender is not None:
             draw_letterhead(canvas, self.sender, self.page_size)
-        recipient = self.recipient()
         if recipient:
             sender_line = return_address(self.sender) if self.sender is not None else ""
             draw_address(canvas, self.page_size, sender_line, recipient)

@@ -353,7 +353,9 @@ class _Summary(DocumentRenderer):
     def _letters_table(self, width: float) -> PlainTable:
         heading = ["Customer", "Account", "Stage", "Invoices", "Amount due", "Page"]
         body = [[letter.customer_name, letter.customer_code, letter.stage_name,
-                 str(len(letter.invoices)), format_money(letter.amount_minor, letter.currency),
+                 # An instalment's reminder is about no invoice: nothing to count.
+                 str(len(letter.invoices)) if letter.invoices else "–",
+                 format_money(letter.amount_minor, letter.currency),
                  str(letter.first_page)] for letter in self.printed]
         look = TableLook(body_size=8, padding=2.5, body_padding=2.5)
         return PlainTable(heading, body, [], _summary_widths(heading, body, width, look),

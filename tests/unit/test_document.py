@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from reports.batch import PdfBatch
@@ -101,6 +102,22 @@ def test_a_plain_table_goes_over_with_its_heading_and_never_leaves_its_total_alo
     assert len(first.body) == 9 and [r.cells[0] for r in rest.body] == [("INV-9",)]
     assert rest.totals and rest.heading == table.heading
     assert table.split(300, 5) == []  # not even the heading and a row: all over
+
+
+def test_only_a_document_for_a_window_envelope_has_fold_marks() -> None:
+    import re
+
+    def marks(document: DocumentRenderer) -> bool:
+        out = io.BytesIO()
+        document.render(out)
+        stream = PdfReader(io.BytesIO(out.getvalue())).pages[0].get_contents().get_data()
+        # A fold mark: a short rule in the left margin, from 4 mm to 9 mm.
+        start, end = (f"{x * mm:.5f}".rstrip("0").encode() for x in (4, 9))
+        return re.search(rb"n " + re.escape(start) + rb" [\d.]+ m " + re.escape(end),
+                         stream) is not None
+
+    assert marks(AddressedNote("A4", SENDER))  # posted: folded on its marks
+    assert not marks(ThankYouNote("A4", SENDER))  # no address window: a page to keep
 
 
 class LongList(ThankYouNote):

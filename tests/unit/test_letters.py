@@ -335,8 +335,8 @@ def test_due_letters_are_recorded_once_and_printed_after_a_summary(
     for action, printed in zip(due, result.printed, strict=True):
         assert printed.customer_name == action.customer_name
         row = [printed.customer_name, printed.customer_code, action.stage.name,
-               str(len(action.invoices)), format_money(action.total_minor, action.currency),
-               str(printed.first_page)]
+               str(len(action.invoices)) if action.invoices else "–",
+               format_money(action.total_minor, action.currency), str(printed.first_page)]
         assert row_of(placed, printed.customer_name) == row
         first = pages[printed.first_page - 1][0]
         # The footer in the customer's language: "Page 1 of 2", "Page 1 sur 2"...
