@@ -31,6 +31,11 @@ class LedgerError(Refusal, ValueError):
     message says how to put it right."""
 
 
+class WriteRefused(Refusal):
+    """A file the user asked for could not be written (a full disk, a folder that cannot
+    be written to); ``message`` says why and that nothing was written."""
+
+
 class MailError(Refusal):
     """A mail problem: the mail server could not take a message. ``field`` says what failed:
     "unreachable", "tls", "login", "sender", "recipients", "message" or "server"; or
