@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models.kinds import InvoiceStatus
-from models.schema import Allocation, CreditNote, Invoice, Payment
+from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
 
 
 def post_allocation(invoice: Invoice, amount_minor: int, on: dt.date,
@@ -26,8 +26,11 @@ def post_allocation(invoice: Invoice, amount_minor: int, on: dt.date,
 
 
 def undo_allocation(allocation: Allocation) -> None:
-    """Void one allocation and give its amount back to the invoice it paid."""
+    """Void one allocation and give its amount back to the invoice or charge it paid."""
     Allocation.update(voided=True).where(Allocation.id == allocation.id).execute()
+    if allocation.charge_id is not None:
+        Charge.update(open_minor=Charge.open_minor + allocation.amount_minor).where(
+            Charge.id == allocation.charge_id).execute()
     if allocation.invoice_id is None:
         return
     invoice = Invoice.get_by_id(allocation.invoice_id)

@@ -68,9 +68,6 @@ def void_credit(note_id: int, reason: str) -> None:
     for allocation in Allocation.select().where((Allocation.credit_note == note.id)
                                                 & ~Allocation.voided):
         if allocation.charge_id is not None:
-            charge = Charge.get_by_id(allocation.charge_id)
-            Charge.update(open_minor=charge.open_minor + allocation.amount_minor).where(
-                Charge.id == charge.id).execute()
             charges.append(allocation.charge_id)
         elif allocation.invoice_id is not None:
             invoices.append(allocation.invoice_id)
