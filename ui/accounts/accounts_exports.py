@@ -18,16 +18,14 @@ from PySide6.QtWidgets import QMainWindow
 
 from models.accounts import DEFAULT_BUCKET_EDGES, bucket_labels
 from models.dates import short_date
-from reports.accounts_export import accounts_sheet
-from reports.table_files import TableFormat
 from ui.accounts.accounts_model import AccountFilter
 from ui.common.export_menu import ExportMenu
 from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
-from ui.common.table_export import TableExport
 from ui.common.tasks import Progress, TaskRunner
 
 if TYPE_CHECKING:
     from ui.accounts.accounts_page import AccountsPage
+    from ui.common.table_export import TableExport
 
 TIP = ("Export the accounts as the list shows them (the current filters and sort): to a "
        "spreadsheet, CSV, or the aging report to print or save as PDF")
@@ -68,20 +66,35 @@ class AccountsExports(QObject):
         self._page = page
         self._tasks = tasks
         self._today = today
-        self.files = TableExport(page, tasks, self._tell)
-        self.menu = ExportMenu(page, name="accountsExport", tip=TIP, table=self.export_table,
-                               report=self.show_report)
+        self._files: TableExport | None = None  # made when first used (it loads openpyxl)
+        self.menu = ExportMenu(page, name="accountsExport", tip=TIP, xlsx=self.export_xlsx,
+                               csv=self.export_csv, report=self.show_report)
         self.button = self.menu.button
         model = page.model
         for signal in (model.modelReset, model.layoutChanged):
             signal.connect(self._update)
         self._update()
 
-    def export_table(self, file_format: TableFormat) -> None:
-        """Ask where to save the accounts on show, then write them (XLSX or CSV)."""
+    def export_xlsx(self) -> None:
+        """Ask where to save the list on show as a workbook, then write it."""
+        self.export_table("xlsx")
+
+    def export_csv(self) -> None:
+        """Ask where to save the list on show as CSV, then write it."""
+        self.export_table("csv")
+
+    def export_table(self, suffix: str) -> None:
+        """Ask where to save the accounts on show, then write them
+        (``suffix`` "xlsx" or "csv")."""
+        from reports.accounts_export import accounts_sheet
+        from reports.table_files import TableFormat
+        from ui.common.table_export import TableExport
+
+        if self._files is None:
+            self._files = TableExport(self._page, self._tasks, self._tell)
         rows, as_of = self._page.model.visible_rows(), self._as_of()
-        self.files.ask([accounts_sheet(rows, as_of)], f"Accounts {as_of.isoformat()}",
-                       file_format)
+        self._files.ask([accounts_sheet(rows, as_of)], f"Accounts {as_of.isoformat()}",
+                        TableFormat(suffix))
 
     def show_report(self) -> None:
         """Build the aging report of the accounts on show off the GUI thread, then show it

@@ -14,7 +14,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from reports.table_files import TableFormat
 from ui.common.page_actions import page_action
 
 EXPORT_KEYS = "Ctrl+E"
@@ -24,19 +23,19 @@ class ExportMenu:
     """An "Export" tool button whose menu offers XLSX, CSV and a PDF report."""
 
     def __init__(self, page: QWidget, *, name: str, tip: str,
-                 table: Callable[[TableFormat], None], report: Callable[[], None],
-                 report_text: str = "&Print / PDF report…") -> None:
-        """``table(format)`` exports what the page shows to a file; ``report()`` builds
-        the page's report and shows it ready to print or save. ``name`` is the button's
+                 xlsx: Callable[[], None], csv: Callable[[], None],
+                 report: Callable[[], None], report_text: str = "&Print / PDF report…") -> None:
+        """``xlsx()`` and ``csv()`` export what the page shows to a file; ``report()``
+        builds the page's report and shows it ready to print or save. ``name`` is the button's
         object name; ``tip`` says what is exported (the tooltip)."""
         self.menu = QMenu(page)
         self.menu.setObjectName(f"{name}Menu")
         self.menu.setToolTipsVisible(True)
         self.xlsx_action = self._add("Spreadsheet (&XLSX)…",
-                                     lambda: table(TableFormat.XLSX),
+                                     xlsx,
                                      "Save the list as an Excel workbook: amounts as "
                                      "numbers, dates as dates")
-        self.csv_action = self._add("&CSV…", lambda: table(TableFormat.CSV),
+        self.csv_action = self._add("&CSV…", csv,
                                     "Save the list as comma-separated values for any "
                                     "spreadsheet or program")
         self.menu.addSeparator()
