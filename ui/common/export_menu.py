@@ -24,7 +24,7 @@ class ExportMenu:
 
     def __init__(self, page: QWidget, *, name: str, tip: str,
                  xlsx: Callable[[], None], csv: Callable[[], None],
-                 report: Callable[[], None], report_text: str = "&Print / PDF report…") -> None:
+                 report: Callable[[], None]) -> None:
         """``xlsx()`` and ``csv()`` export what the page shows to a file; ``report()``
         builds the page's report and shows it ready to print or save. ``name`` is the button's
         object name; ``tip`` says what is exported (the tooltip)."""
@@ -39,7 +39,7 @@ class ExportMenu:
                                     "Save the list as comma-separated values for any "
                                     "spreadsheet or program")
         self.menu.addSeparator()
-        self.report_action = self._add(report_text, report,
+        self.report_action = self._add("&Print / PDF report…", report,
                                        "Show the list as a report to print or save as PDF")
         self.button = QToolButton(page)
         self.button.setObjectName(name)
