@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         "today", help="list the day's work: follow-ups, promises, newly overdue accounts")
     today.add_argument("--as-of", type=_date, metavar="DATE",
                        help="the day to list, YYYY-MM-DD (default: today)")
+    today.add_argument("--format", choices=("table", "csv", "xlsx", "pdf"), default="table",
+                       help="a table to read, CSV or XLSX for a spreadsheet, or the work "
+                            "list as a PDF to print (table)")
+    today.add_argument("--out", type=Path, metavar="FILE",
+                       help="where to write the XLSX or PDF (needed for those)")
     today.set_defaults(handler=_today)
     actions = commands.add_parser(
         "actions", help="list the follow-up reminders, letters and calls due, and what is "
@@ -531,7 +536,8 @@ def _today(args: argparse.Namespace) -> int:
     from models.daily import DaySettled, settle_day
     from models.db import default_store_path, run_in_store
     from models.today import WorkItem, worklist
-    from reports.worklist_export import worklist_table
+    from reports.spreadsheet_csv import write_csv
+    from reports.worklist_export import worklist_sheet, worklist_table
 
     as_of = args.as_of or dt.date.today()
 
@@ -539,8 +545,44 @@ def _today(args: argparse.Namespace) -> int:
         settled = settle_day(as_of)  # the day's plans broken or completed, offers lapsed
         return settled, worklist(as_of)
 
+    if args.format in ("xlsx", "pdf") and args.out is None:
+        print(f"Say where to write the {args.format.upper()}: add --out FILE.", file=sys.stderr)
+        return 2
+    if args.format in ("table", "csv") and args.out is not None:
+        print("--out is for --format xlsx or pdf; CSV and the table go to the screen "
+              "(redirect them with >).", file=sys.stderr)
+        return 2
     settled, items = run_in_store(args.db or default_store_path(), read)
-    sys.stdout.write(worklist_table(items, as_of, settled))
+    if args.format == "table":
+        sys.stdout.write(worklist_table(items, as_of, settled))
+    elif args.format == "csv":
+        sheet = worklist_sheet(items, as_of)
+        write_csv(sys.stdout, sheet.header, sheet.rows)
+    else:
+        return _today_file(args, as_of, items)
+    return 0
+
+
+def _today_file(args: argparse.Namespace, as_of: dt.date, items: list[Any]) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.files import whole_file, write_failure_words
+    from reports.spreadsheet_xlsx import write_xlsx
+    from reports.worklist_export import worklist_sheet
+    from reports.worklist_report import render_worklist_report, worklist_report_data
+
+    today = dt.date.today()
+    data = run_in_store(args.db or default_store_path(),
+                        lambda: worklist_report_data(as_of, items, today=today))
+    try:
+        with whole_file(args.out) as partial:
+            if args.format == "xlsx":
+                write_xlsx(partial, [worklist_sheet(items, as_of)])
+            else:
+                render_worklist_report(data, partial)
+    except OSError as exc:
+        print(write_failure_words(exc, args.out), file=sys.stderr)
+        return 2
+    print(f"Wrote {len(items):,} item(s) to do on {as_of.isoformat()} to {args.out}.")
     return 0
 
 

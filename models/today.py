@@ -179,6 +179,43 @@ def worklist_summary(items: Sequence[WorkItem]) -> str:
     return f"{len(items):,} to do: " + ", ".join(parts)
 
 
+KIND_WORDS = {PROMISE_BROKEN: "Broken promise", FOLLOW_UP: "Follow-up",
+              PROMISE_DUE: "Promise due", NEW_OVERDUE: "Newly overdue",
+              STAGE_ACTION: "Reminder due", EMAIL_FAILED: NOT_SENT,
+              INSTALMENT_DUE: "Instalment due", INSTALMENT_LATE: "Instalment missed",
+              PLAN_DEFAULTED: "Plan broken", PLAN_COMPLETED: "Thank you: plan completed",
+              PROMISE_KEPT: "Thank you: promise kept", PAID_UP: "Thank you: paid up",
+              ON_TIME: "Thank you: pays on time", CHECK_IN: "Check-in"}
+"""Each kind of work item as the list names it."""
+
+
+def kind_text(item: WorkItem) -> str:
+    """The item's kind in words: "Broken promise", "Follow-up"…; a reminder says its stage
+    and how it is made ("Final notice (letter)"), which is what the user decides on."""
+    if item.kind == STAGE_ACTION:
+        return item.title
+    if item.kind == EMAIL_FAILED:
+        return item.title.partition(": ")[0]  # "E-mail not sent", or "perhaps sent"
+    return KIND_WORDS.get(item.kind, item.kind.capitalize())
+
+
+def waiting_text(item: WorkItem) -> str:
+    """How long the item has waited: "today", "1 day", "14 days"."""
+    if item.days_waiting <= 0:
+        return "today"
+    return f"{item.days_waiting} day{'' if item.days_waiting == 1 else 's'}"
+
+
+def details_text(item: WorkItem) -> str:
+    """The item's title and detail on one line (a reminder's title is its "What")."""
+    if item.kind == STAGE_ACTION:
+        return item.detail
+    if item.kind == EMAIL_FAILED:  # the subject, then why it did not go
+        subject = item.title.partition(": ")[2] or item.title
+        return f"{subject} — {item.detail}" if item.detail else subject
+    return f"{item.title} — {item.detail}" if item.detail else item.title
+
+
 def mark_done(kind: str, ref_id: int, *, on: dt.date, note: str = "") -> None:
     """The item has been dealt with; a follow-up is marked complete on its contact. A
     check-in or a yearly thank-you done outside Duly is noted on the timeline, and the

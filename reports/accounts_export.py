@@ -39,19 +39,30 @@ def _header(edges: Sequence[int]) -> list[str]:
             "Days overdue", "Last contact", "Contact kind", "Next action", "Flags"]
 
 
+def accounts_sheet(rows: Iterable[AccountRow], as_of: dt.date | None = None,
+                   edges: Sequence[int] = (30, 60, 90)) -> Sheet:
+    """The accounts as one table, in the order given: code, customer, currency, balance,
+    overdue, each aging bucket, days overdue, last contact, next action and flags;
+    amounts as numbers in the currency's decimals, dates as dates. Titled with
+    ``as_of`` ("Overdue 2026-11-24") when given. The command line's CSV and XLSX and
+    the window's exports all use it."""
+    title = f"Overdue {as_of.isoformat()}" if as_of is not None else "Overdue"
+    return Sheet(title, _header(edges), [_cells(row) for row in rows])
+
+
 def write_overdue_csv(rows: Iterable[AccountRow], out: TextIO,
                       edges: Sequence[int] = (30, 60, 90)) -> None:
     """Write the accounts as CSV (comma separated, one header row), safe to open in
     any spreadsheet."""
-    write_csv(out, _header(edges), (_cells(row) for row in rows))
+    sheet = accounts_sheet(rows, edges=edges)
+    write_csv(out, sheet.header, sheet.rows)
 
 
 def write_overdue_xlsx(rows: Iterable[AccountRow], out: BinaryIO | str | Path, as_of: dt.date,
                        edges: Sequence[int] = (30, 60, 90)) -> None:
     """Write the accounts as a spreadsheet (the same columns as the CSV): amounts as
     numbers, dates as dates, text never run as a formula."""
-    write_xlsx(out, [Sheet(f"Overdue {as_of.isoformat()}", _header(edges),
-                           [_cells(row) for row in rows])])
+    write_xlsx(out, [accounts_sheet(rows, as_of, edges)])
 
 
 def overdue_table(rows: Sequence[AccountRow], as_of: dt.date,

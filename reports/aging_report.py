@@ -47,13 +47,16 @@ class AgingReportData:
     accounts: tuple[AccountRow, ...]
     totals: tuple[CurrencyTotals, ...]
     include_all: bool
+    selection: str = ""  # which accounts, when not all of them: "Filtered: EUR (3 of 58)"
 
 
 def aging_report_data(as_of: dt.date, *, include_all: bool = False,
                       today: dt.date | None = None,
-                      rows: Sequence[AccountRow] | None = None) -> AgingReportData:
+                      rows: Sequence[AccountRow] | None = None,
+                      selection: str = "") -> AgingReportData:
     """The aging report's snapshot: the overdue accounts on ``as_of`` (every account
-    with ``include_all``), or the ``rows`` already read (the window's list)."""
+    with ``include_all``), or the ``rows`` already read (the window's list, with
+    ``selection`` saying which of them when filtered)."""
     today = today or dt.date.today()
     accounts = tuple(rows if rows is not None
                      else overdue_accounts(as_of, today=today, include_all=include_all))
@@ -62,7 +65,7 @@ def aging_report_data(as_of: dt.date, *, include_all: bool = False,
         as_of=as_of, printed_on=today, business_name=business.name if business else "",
         page_size=business.page_size if business else page_size_for(""),
         edges=DEFAULT_BUCKET_EDGES, accounts=accounts, totals=tuple(currency_totals(accounts)),
-        include_all=include_all)
+        include_all=include_all, selection=selection)
 
 
 def render_aging_report(data: AgingReportData, out: BinaryIO | str | Path) -> int:
@@ -91,8 +94,9 @@ class _AgingReport(DocumentRenderer):
         which = "All accounts" if data.include_all else "Accounts with money overdue"
         story: list[Flowable] = [
             Paragraph(markup(self.title()), style["title"]),
-            Paragraph(markup(f"{data.business_name} · {which} · printed "
-                             f"{long_date(data.printed_on)}".lstrip(" ·")), style["small"]),
+            Paragraph(markup(" · ".join(part for part in (
+                data.business_name, which, data.selection,
+                f"printed {long_date(data.printed_on)}") if part)), style["small"]),
             Spacer(1, 4 * mm),
         ]
         if not data.accounts:

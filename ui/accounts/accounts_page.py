@@ -63,6 +63,7 @@ from models.dates import short_date, weekday_date
 from models.money import format_money
 from models.overview import has_invoices
 from models.plans import plan_standings
+from ui.accounts.accounts_exports import AccountsExports
 from ui.accounts.accounts_model import (
     COLUMN_CURRENCY,
     COLUMN_CUSTOMER,
@@ -366,6 +367,8 @@ class AccountsPage(QWidget):
         top.addWidget(as_of_label, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.as_of_edit, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.today_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.exports = AccountsExports(self, self._tasks, self._today)  # the Export menu
+        top.addWidget(self.exports.button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.totals_strip = TotalsStrip(self._labels)
         self.chart = AgingChart(self._labels)

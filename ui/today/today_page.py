@@ -71,6 +71,7 @@ from ui.common.tasks import Progress, TaskRunner
 from ui.today.email_sending import EmailSending
 from ui.today.note_results import NoteResults
 from ui.today.reminder_approval import ReminderApproval
+from ui.today.today_exports import TodayExports
 from ui.today.worklist_model import (
     WorklistModel,
     is_about_debt,
@@ -597,6 +598,8 @@ class TodayPage(QWidget):
         top.addWidget(date_label, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.date_edit, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.today_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.exports = TodayExports(self, self._tasks, self._today)  # the Export menu
+        top.addWidget(self.exports.button, 0, Qt.AlignmentFlag.AlignVCenter)
         words = QVBoxLayout()
         words.setSpacing(2)
         words.addLayout(top)
