@@ -11,6 +11,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
+
+
+def first_on_or_after(days: Sequence[Any], day: Any) -> int:
+    """Where, in the sorted payment (or allocation) ``days``, the first that follows a
+    contact on ``day`` is: the first on that day or later (``len(days)``: none)."""
+    return bisect.bisect_left(days, day)
 
 
 def days_after(contact_day: int, paid_day: int) -> int | None:
@@ -28,5 +35,5 @@ def within(days: int | None, limit: int) -> bool:
 
 def next_payment(payments: Sequence[dt.date], day: dt.date) -> int | None:
     """Days from ``day`` to the first of the (sorted) payment days on it or after, if any."""
-    index = bisect.bisect_left(payments, day)
+    index = first_on_or_after(payments, day)
     return (payments[index] - day).days if index < len(payments) else None

@@ -60,6 +60,7 @@ from models.kinds import (
     InvoiceStatus,
     ReminderAspect,
 )
+from models.paid_after import first_on_or_after
 from models.schema import (
     Allocation,
     Customer,
@@ -483,13 +484,13 @@ def _outcome(invoices: list[tuple[int, int, int]], day: int,
              paid: dict[int, _Paid]) -> _Outcome | None:
     """What a contact on ``day`` chased of these invoices and what followed; None when
     nothing of them was open."""
-    open_ = []
+    open_: list[tuple[int, int, _Paid | None, int]] = []
     for invoice_id, due, amount in invoices:
         entry = paid.get(invoice_id)
         if entry is None:
             open_.append((due, amount, None, 0))
             continue
-        index = bisect.bisect_left(entry.days, day)
+        index = first_on_or_after(entry.days, day)
         left = amount - (entry.running[index - 1] if index else 0)
         if left > 0:
             open_.append((due, left, entry, index))
