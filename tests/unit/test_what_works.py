@@ -4,11 +4,15 @@ against accounts that were not chased then, and template A against template B (i
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from main import main
 from models import db
+from models.company import create_business
 from models.contacts import ContactEntry, log_contact
 from models.followup import execute_action, follow_up_plan
 from models.kinds import ContactKind, CustomerClass, ReminderAspect
@@ -61,8 +65,7 @@ def row(answer: WhatWorks, aspect: ReminderAspect, value: str,
 
 # --- a history where the answer is known ---------------------------------------------
 
-@pytest.fixture
-def known(empty_store: db.Store) -> tuple[list[int], list[int], str, str]:
+def known_history() -> tuple[list[int], list[int], str, str]:
     """Three customers who each paid in full 3 days after "Payment overdue", and three
     who never paid after "Second reminder" (the Standard policy's stages)."""
     payers, silent = [], []
@@ -79,6 +82,12 @@ def known(empty_store: db.Store) -> tuple[list[int], list[int], str, str]:
         second = chased_by_stage(who, 15)
         silent.append(who)
     return payers, silent, first, second
+
+
+@pytest.fixture
+def known(empty_store: db.Store) -> tuple[list[int], list[int], str, str]:
+    """The known history in an open store."""
+    return known_history()
 
 
 def test_a_stage_after_which_everyone_paid_in_3_days_against_one_after_which_nobody_did(
@@ -237,3 +246,30 @@ def test_a_clear_difference_is_more_than_noise_and_a_small_one_is_not() -> None:
     # at the line: 1.96 is not more than noise
     assert compare_templates(100, 50, 100, 50) == (0.0, "no difference beyond noise")
     assert compare_templates(30, 30, 30, 30) == (None, "no difference")
+
+
+# --- the command -----------------------------------------------------------------------
+
+def test_the_command_prints_the_table_csv_and_json(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "shop.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        _payers, _silent, first, second = known_history()
+    finally:
+        store.close()
+    args = ["--db", str(path), "insights", "--what-works", "--as-of", TODAY.isoformat()]
+    assert main([*args, "--by-class"]) == 0
+    table = capsys.readouterr().out
+    assert first in table and second in table and "not enough cases yet" in table
+    assert "How it is measured:" in table
+    assert main([*args, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith('"Class","By","Which","Cases"')
+    assert any(f'"{first}",3,100.0,100.0,100.0,3,0.0' in line for line in lines)
+    assert main([*args, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    [paid] = [r for r in document["rows"] if r["which"] == first and not r["customer_class"]]
+    assert (paid["cases"], paid["paid_percent"], paid["uplift_points"]) == (
+        3, [100.0, 100.0, 100.0], [100.0, 100.0, 100.0])
