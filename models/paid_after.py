@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def first_on_or_after(days: Sequence[Any], day: Any) -> int:
-    """Where, in the sorted payment (or allocation) ``days``, the first that follows a
-    contact on ``day`` is: the first on that day or later (``len(days)``: none)."""
-    return bisect.bisect_left(days, day)
+def first_on_or_after(days: Sequence[Any], day: Any, start: int = 0,
+                      end: int | None = None) -> int:
+    """Where, in the sorted payment (or allocation) ``days`` (those from ``start`` to
+    ``end``), the first that follows a contact on ``day`` is: the first on that day or
+    later (``end``: none)."""
+    return bisect.bisect_left(days, day, start, len(days) if end is None else end)
 
 
 def days_after(contact_day: int, paid_day: int) -> int | None:

@@ -276,6 +276,7 @@ def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = Non
     tell(55, 100)
     quiet = _contact_days(contacts, sampled)
     tally = _Tally()
+    cases = tally.cases
     for n, (contact_id, customer_id, day, kind, stage_id, chasing) in enumerate(contacts):
         if not chasing:
             continue
@@ -284,8 +285,13 @@ def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = Non
             invoices = owing.get(customer_id, [])
         outcome = _outcome(invoices, day, paid)
         if outcome is not None:
-            stage_id = stage_id if stage_id in stages else stage_of.get(contact_id)
-            tally.add_case((class_of(classes, customer_id), stage_id, kind), outcome)
+            if stage_id not in stages:
+                stage_id = stage_of.get(contact_id)
+            key = (class_of(classes, customer_id), stage_id, kind, outcome[0])
+            sums = cases.get(key)
+            if sums is None:
+                sums = cases[key] = _Sums()
+            sums.add(outcome)
         if n % 20_000 == 0:
             tell(55 + 30 * n // max(len(contacts), 1), 100)
     tell(85, 100)
@@ -305,8 +311,8 @@ def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = Non
 # Rows as the store hands them and each day turned into an ordinal once (see
 # models.customer_profile: peewee's conversion of each row would cost more than the rest).
 
-def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
-    return list(database.execute_sql(*query.sql()))
+def _raw(query: pw.Query) -> Iterable[tuple[Any, ...]]:
+    return database.execute_sql(*query.sql())
 
 
 class _Days(dict[object, int]):
@@ -347,7 +353,9 @@ def _contacts(cutoff: int) -> list[tuple[int, int, int, str, int | None, bool]]:
     rows = (Interaction.select(Interaction.id, Interaction.customer, Interaction.occurred_at,
                                Interaction.kind, Interaction.stage, Interaction.purpose)
             .where(_contact_filter(cutoff)))
-    return [(cid, customer, _day[at], kind, stage, purpose == ContactPurpose.CHASE)
+    chase = str(ContactPurpose.CHASE)
+    # A moment's day is its first ten characters: each day parsed once, not each moment.
+    return [(cid, customer, _day[str(at)[:10]], kind, stage, purpose == chase)
             for cid, customer, at, kind, stage, purpose in _raw(rows)]
 
 
@@ -371,48 +379,56 @@ def _links() -> dict[int, list[tuple[int, int, int]]]:
                                       Invoice.due_date, Invoice.amount_minor)
             .join(Invoice, on=(InteractionInvoice.invoice == Invoice.id))
             .where(Invoice.status.not_in(_LEFT_OUT)))
-    links: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    links: dict[int, list[tuple[int, int, int]]] = {}
     for contact_id, invoice_id, due, amount in _raw(rows):
-        links[contact_id].append((invoice_id, _day[due], amount))
+        named = links.get(contact_id)
+        if named is None:
+            links[contact_id] = [(invoice_id, _day[due], amount)]
+        else:
+            named.append((invoice_id, _day[due], amount))
     return links
 
 
 class _Paid:
-    """What was allocated to an invoice, day by day (ordinals), and the day it was
-    paid in full, if it was by the as-of day."""
+    """What was allocated to each invoice, day by day: one flat list of days (ordinals)
+    and one of the running total within each invoice, and where each invoice's part
+    starts and ends (a few hundred thousand invoices: no object or list each)."""
 
-    __slots__ = ("days", "running")
+    __slots__ = ("days", "running", "span")
 
     def __init__(self) -> None:
         self.days: list[int] = []
         self.running: list[int] = []
+        self.span: dict[int, tuple[int, int]] = {}
 
-    def settled(self, amount: int) -> int | None:
-        """The day the allocations reached ``amount``, if they did."""
-        if self.running[-1] < amount:
+    def settled(self, invoice_id: int, amount: int) -> int | None:
+        """The day the allocations to the invoice reached ``amount``, if they did."""
+        span = self.span.get(invoice_id)
+        if span is None or self.running[span[1] - 1] < amount:
             return None
-        return self.days[bisect.bisect_left(self.running, amount)]
+        return self.days[bisect.bisect_left(self.running, amount, span[0], span[1])]
 
 
-def _paid(where: pw.Expression, as_of: dt.date,
-          paid: dict[int, _Paid] | None = None) -> dict[int, _Paid]:
+def _paid(where: pw.Expression, as_of: dt.date, paid: _Paid | None = None) -> _Paid:
     """The allocations to the invoices ``where`` picks, added to ``paid``."""
-    paid = {} if paid is None else paid
+    paid = _Paid() if paid is None else paid
     rows = (Allocation.select(Allocation.invoice, Allocation.allocated_on,
                               Allocation.amount_minor)
             .where(~Allocation.voided & (Allocation.allocated_on <= as_of) & where))
-    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for invoice_id, on, amount in _raw(rows):
-        found[invoice_id].append((_day[on], amount))
-    for invoice_id, parts in found.items():
-        if len(parts) > 1:
-            parts.sort()  # in day order (the store hands them in the order made)
-        entry = paid[invoice_id] = _Paid()
-        total = 0
-        for day, amount in parts:
-            total += amount
-            entry.days.append(day)
-            entry.running.append(total)
+    found = [(invoice_id, _day[on], amount) for invoice_id, on, amount in _raw(rows)]
+    found.sort()  # by invoice, then day (the store hands them nearly so)
+    days, running, span = paid.days, paid.running, paid.span
+    current, start, total = None, len(days), 0
+    for invoice_id, day, amount in found:
+        if invoice_id != current:
+            if current is not None:
+                span[current] = (start, len(days))
+            current, start, total = invoice_id, len(days), 0
+        total += amount
+        days.append(day)
+        running.append(total)
+    if current is not None:
+        span[current] = (start, len(days))
     return paid
 
 
@@ -424,7 +440,7 @@ def _sample(customer_ids: list[int]) -> set[int]:
 
 
 def _customer_invoices(customer_ids: set[int], as_of: dt.date,
-                       paid: dict[int, _Paid]) -> dict[int, list[tuple[int, int, int]]]:
+                       paid: _Paid) -> dict[int, list[tuple[int, int, int]]]:
     """The invoices of these customers (customer to (invoice, due, amount)), their
     allocations added to ``paid``."""
     if not customer_ids:
@@ -481,48 +497,69 @@ def _bucket(days_overdue: int) -> int:
 
 
 def _outcome(invoices: list[tuple[int, int, int]], day: int,
-             paid: dict[int, _Paid]) -> _Outcome | None:
+             paid: _Paid) -> _Outcome | None:
     """What a contact on ``day`` chased of these invoices and what followed; None when
     nothing of them was open."""
-    open_: list[tuple[int, int, _Paid | None, int]] = []
+    if len(invoices) == 1:  # most contacts name one invoice: the same, done directly
+        return _one_outcome(invoices[0], day, paid)
+    # due, left, allocated before, where the allocations after start and end
+    open_: list[tuple[int, int, int, int, int]] = []
     for invoice_id, due, amount in invoices:
-        entry = paid.get(invoice_id)
-        if entry is None:
-            open_.append((due, amount, None, 0))
+        span = paid.span.get(invoice_id)
+        if span is None:
+            open_.append((due, amount, 0, 0, 0))
             continue
-        index = first_on_or_after(entry.days, day)
-        left = amount - (entry.running[index - 1] if index else 0)
-        if left > 0:
-            open_.append((due, left, entry, index))
+        start, end = span
+        index = first_on_or_after(paid.days, day, start, end)
+        base = paid.running[index - 1] if index > start else 0
+        if amount > base:
+            open_.append((due, amount - base, base, index, end))
     if not open_:
         return None
-    if len(open_) > 1:
-        open_ = [o for o in open_ if o[0] < day] or open_
+    open_ = [o for o in open_ if o[0] < day] or open_
     chased = week = fortnight = month = settled_after = 0
     oldest = open_[0][0]
-    for due, left, entry, index in open_:
+    for due, left, base, index, end in open_:
         oldest = min(oldest, due)
         chased += left
-        if entry is None:
-            settled_after = _LATER
-            continue
-        got, settled = _followed(entry, index, day, left)
+        got, settled = _followed(paid, index, end, day, left, base)
         week, fortnight, month = week + got[0], fortnight + got[1], month + got[2]
         settled_after = max(settled_after, settled)
     return (_bucket(day - oldest), chased, week, fortnight, month, settled_after)
 
 
-def _followed(entry: _Paid, index: int, day: int,
-              left: int) -> tuple[tuple[int, int, int], int]:
-    """What of ``left`` was allocated in each window after ``day`` (allocations from
-    ``index`` on), and the days until all of it was (_LATER: not within 30)."""
+def _one_outcome(invoice: tuple[int, int, int], day: int, paid: _Paid) -> _Outcome | None:
+    invoice_id, due, amount = invoice
+    bucket = _BUCKETS.get(day - due)
+    if bucket is None:
+        bucket = _bucket(day - due)
+    span = paid.span.get(invoice_id)
+    if span is None:
+        return (bucket, amount, 0, 0, 0, _LATER)
+    start, end = span
+    days = paid.days
+    index = first_on_or_after(days, day, start, end)
+    base = paid.running[index - 1] if index > start else 0
+    left = amount - base
+    if left <= 0:
+        return None
+    if index == end or days[index] - day > _LAST:  # nothing paid within 30 days
+        return (bucket, left, 0, 0, 0, _LATER)
+    (week, fortnight, month), settled = _followed(paid, index, end, day, left, base)
+    return (bucket, left, week, fortnight, month, settled)
+
+
+def _followed(paid: _Paid, index: int, end: int, day: int, left: int,
+              base: int) -> tuple[tuple[int, int, int], int]:
+    """What of ``left`` was allocated in each window after ``day`` (the invoice's
+    allocations from ``index`` to ``end``; ``base`` allocated before), and the days until
+    all of it was (_LATER: not within 30)."""
     # Days after and "within" as models.paid_after counts them (from the contact's own
     # day, which is 0), written out here: this runs for every allocation of every case.
-    days, running = entry.days, entry.running
-    base = running[index - 1] if index else 0
+    days, running = paid.days, paid.running
     week = fortnight = month = 0
     settled = _LATER
-    for position in range(index, len(days)):
+    for position in range(index, end):
         after = days[position] - day  # >= 0: index is the first on or after the day
         if after > _LAST:
             break
@@ -545,15 +582,14 @@ def _grid(cutoff: int, owing: Mapping[int, list[tuple[int, int, int]]],
 
 
 def _account_days(invoices: list[tuple[int, int, int]], grid: list[int],
-                  paid: dict[int, _Paid]) -> dict[int, _Outcome]:
+                  paid: _Paid) -> dict[int, _Outcome]:
     """A customer's overdue balance on each grid day it had one, measured like a case."""
     if not grid:
         return {}
     by_day: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for invoice in invoices:
         invoice_id, due, amount = invoice
-        entry = paid.get(invoice_id)
-        settled = entry.settled(amount) if entry is not None else None
+        settled = paid.settled(invoice_id, amount)
         last = grid[-1] if settled is None else min(settled, grid[-1])
         for day in grid[bisect.bisect_right(grid, due):bisect.bisect_right(grid, last)]:
             by_day[day].append(invoice)
@@ -613,19 +649,17 @@ class _Sums:
         return None
 
 
-_Key = tuple[CustomerClass | None, int | None, str]  # the class, the stage, the kind
+# The class, the stage, the kind of contact and the bucket of days overdue.
+_Key = tuple[CustomerClass | None, int | None, str, int]
 
 
 @dataclass
 class _Tally:
     """The cases by class, stage, kind of contact and bucket; the baseline by bucket."""
 
-    cases: dict[tuple[_Key, int], _Sums] = field(default_factory=lambda: defaultdict(_Sums))
+    cases: dict[_Key, _Sums] = field(default_factory=dict)
     base: dict[tuple[CustomerClass | None, int], _Sums] = field(
         default_factory=lambda: defaultdict(_Sums))
-
-    def add_case(self, key: _Key, outcome: _Outcome) -> None:
-        self.cases[key, outcome[0]].add(outcome)
 
     def add_baseline(self, scope: CustomerClass | None, outcome: _Outcome) -> None:
         self.base[None, outcome[0]].add(outcome)
@@ -638,7 +672,7 @@ class _Tally:
             defaultdict(lambda: defaultdict(_Sums))
         order: dict[tuple[ReminderAspect, str], tuple[int, ...]] = {}
         templates: dict[tuple[CustomerClass | None, str, str], _Sums] = defaultdict(_Sums)
-        for ((scope, stage_id, kind), bucket), sums in self.cases.items():
+        for (scope, stage_id, kind, bucket), sums in self.cases.items():
             stage = stages.get(stage_id) if stage_id is not None else None
             aspects = [(ReminderAspect.CHANNEL, ContactKind.word_for(kind),
                         (CHANNELS.index(ContactKind(kind)) if kind in CHANNELS else 99,))]
