@@ -273,3 +273,30 @@ def test_the_command_prints_the_table_csv_and_json(
     [paid] = [r for r in document["rows"] if r["which"] == first and not r["customer_class"]]
     assert (paid["cases"], paid["paid_percent"], paid["uplift_points"]) == (
         3, [100.0, 100.0, 100.0], [100.0, 100.0, 100.0])
+
+
+# --- what a contact chased ---------------------------------------------------------------
+
+def test_a_contact_chases_the_overdue_invoices_it_names_not_those_still_to_fall_due(
+        empty_store: db.Store) -> None:
+    who = customer()
+    overdue = invoice(who, 100_00, due_days_ago=DUE_DAYS_AGO)
+    later = invoice(who, 300_00, due_days_ago=DUE_DAYS_AGO - 20)  # due 20 days after
+    called(who, DUE + 5 * DAY, (overdue, later))
+    pay(who, overdue, DUE + 10 * DAY)  # 5 days after the call
+    calls = row(what_works(TODAY), ReminderAspect.CHANNEL, "Call")
+    assert (calls.cases, calls.chased_minor) == (1, 100_00)
+    assert calls.paid_percent == (Decimal(100), Decimal(100), Decimal(100))
+    assert calls.median_days == 5
+
+
+def test_a_contact_naming_no_invoice_chases_the_overdue_balance(empty_store: db.Store) -> None:
+    who = customer()
+    first = invoice(who, 100_00, due_days_ago=DUE_DAYS_AGO)
+    invoice(who, 300_00, due_days_ago=DUE_DAYS_AGO - 3)
+    called(who, DUE + 5 * DAY)
+    pay(who, first, DUE + 12 * DAY)  # a quarter of the balance, 7 days after the call
+    calls = row(what_works(TODAY), ReminderAspect.CHANNEL, "Call")
+    assert (calls.cases, calls.chased_minor) == (1, 400_00)
+    assert calls.paid_percent == (Decimal(25), Decimal(25), Decimal(25))
+    assert calls.median_days is None  # not paid in full within 30 days: over 30
