@@ -261,39 +261,55 @@ def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = Non
     tell(0, 100)
     cutoff = as_of.toordinal() - _LAST
     stages = _stages()
-    tell(5, 100)
-    contacts = _contacts(cutoff)
     stage_of = _executed_stages(stages, cutoff)
-    tell(15, 100)
+    tell(5, 100)
     links = _links()
-    tell(30, 100)
+    tell(25, 100)
     paid = _paid(Allocation.invoice.in_(InteractionInvoice.select(InteractionInvoice.invoice)),
                  as_of)
-    tell(45, 100)
+    tell(40, 100)
     sampled = _sample([cid for (cid,) in Customer.select(Customer.id).tuples()])
-    unnamed = {c[1] for c in contacts if c[0] not in links and c[5]}
-    owing = _customer_invoices(sampled | unnamed, as_of, paid)
-    tell(55, 100)
-    quiet = _contact_days(contacts, sampled)
+    quiet: dict[int, list[int]] = defaultdict(list)  # the sampled customers' contact days
+    unnamed: list[tuple[int, int, int, str, int | None]] = []  # contacts naming no invoice
     tally = _Tally()
     cases = tally.cases
-    for n, (contact_id, customer_id, day, kind, stage_id, chasing) in enumerate(contacts):
-        if not chasing:
+    chase = str(ContactPurpose.CHASE)
+    expected = max(len(links), 1)
+    # The contacts are read once, as the store hands them (a few hundred thousand rows).
+    for n, (contact_id, customer_id, at, kind, stage_id, purpose) in enumerate(
+            _raw(_contacts(cutoff))):
+        day = _day[str(at)[:10]]  # a moment's day: its first ten characters, parsed once
+        if customer_id in sampled:
+            quiet[customer_id].append(day)
+        if n % 20_000 == 0:
+            tell(min(40 + 40 * n // expected, 80), 100)
+        if purpose != chase:
             continue
         invoices = links.get(contact_id)
         if invoices is None:
-            invoices = owing.get(customer_id, [])
+            unnamed.append((contact_id, customer_id, day, kind, stage_id))
+            continue
         outcome = _outcome(invoices, day, paid)
+        if outcome is None:
+            continue
+        if stage_id not in stages:
+            stage_id = stage_of.get(contact_id)
+        key = (class_of(classes, customer_id), stage_id, kind, outcome[0])
+        sums = cases.get(key)
+        if sums is None:
+            sums = cases[key] = _Sums()
+        sums.add(outcome)
+    tell(80, 100)
+    owing = _customer_invoices(sampled | {u[1] for u in unnamed}, as_of, paid)
+    for contact_id, customer_id, day, kind, stage_id in unnamed:
+        outcome = _outcome(owing.get(customer_id, []), day, paid)
         if outcome is not None:
             if stage_id not in stages:
                 stage_id = stage_of.get(contact_id)
             key = (class_of(classes, customer_id), stage_id, kind, outcome[0])
-            sums = cases.get(key)
-            if sums is None:
-                sums = cases[key] = _Sums()
-            sums.add(outcome)
-        if n % 20_000 == 0:
-            tell(55 + 30 * n // max(len(contacts), 1), 100)
+            cases.setdefault(key, _Sums()).add(outcome)
+    for made in quiet.values():
+        made.sort()
     tell(85, 100)
     grid = _grid(cutoff, owing, sampled)
     for customer_id in sorted(sampled):
@@ -347,16 +363,11 @@ def _contact_filter(cutoff: int) -> pw.Expression:
             & (Interaction.occurred_at < _until(cutoff)))
 
 
-def _contacts(cutoff: int) -> list[tuple[int, int, int, str, int | None, bool]]:
-    """Every chasing contact up to the cutoff: (id, customer, day, kind, stage, whether
-    it chased invoices rather than a plan's instalment)."""
-    rows = (Interaction.select(Interaction.id, Interaction.customer, Interaction.occurred_at,
+def _contacts(cutoff: int) -> pw.Query:
+    """Every chasing contact up to the cutoff: id, customer, when, kind, stage, purpose."""
+    return (Interaction.select(Interaction.id, Interaction.customer, Interaction.occurred_at,
                                Interaction.kind, Interaction.stage, Interaction.purpose)
             .where(_contact_filter(cutoff)))
-    chase = str(ContactPurpose.CHASE)
-    # A moment's day is its first ten characters: each day parsed once, not each moment.
-    return [(cid, customer, _day[str(at)[:10]], kind, stage, purpose == chase)
-            for cid, customer, at, kind, stage, purpose in _raw(rows)]
 
 
 def _executed_stages(stages: Mapping[int, tuple[str, int, str, str | None]],
@@ -460,18 +471,6 @@ def _customer_invoices(customer_ids: set[int], as_of: dt.date,
               & Allocation.invoice.not_in(InteractionInvoice.select(InteractionInvoice.invoice)),
               as_of, paid)
     return owing
-
-
-def _contact_days(contacts: list[tuple[int, int, int, str, int | None, bool]],
-                  customer_ids: set[int]) -> dict[int, list[int]]:
-    """The days these customers were chased, in order."""
-    days: dict[int, list[int]] = defaultdict(list)
-    for _cid, customer_id, day, _kind, _stage, _chasing in contacts:
-        if customer_id in customer_ids:
-            days[customer_id].append(day)
-    for made in days.values():
-        made.sort()
-    return days
 
 
 def _contacted(days: list[int] | tuple[()], day: int) -> bool:
