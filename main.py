@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     insights.add_argument("--format", choices=("table", "csv", "json"), default="table",
                           help="tables to read, CSV of the months for a spreadsheet, or "
                                "JSON of every figure (table; a customer's profile is text)")
+    insights.add_argument("--what-works", action="store_true",
+                          help="what works: how much of the chased amount was paid within "
+                               "7, 14 and 30 days of each stage, channel, tone and template, "
+                               "against accounts not chased then, and template A against B")
+    insights.add_argument("--by-class", action="store_true",
+                          help="with --what-works: the same for each class of customer "
+                               "(assesses every customer first: slow on a big book)")
     insights.set_defaults(handler=_insights)
     today = commands.add_parser(
         "today", help="list the day's work: follow-ups, promises, newly overdue accounts")
@@ -496,6 +503,8 @@ def _overdue_file(args: argparse.Namespace) -> int:
 
 
 def _insights(args: argparse.Namespace) -> int:
+    if args.what_works:
+        return _what_works(args)
     if args.customer is not None:
         return _profile(args)
     from models.business_figures import (
@@ -529,6 +538,34 @@ def _insights(args: argparse.Namespace) -> int:
         sys.stdout.write(insights_json(insights))
     else:
         sys.stdout.write(insights_table(insights))
+    return 0
+
+
+def _what_works(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.what_works import WhatWorks, customer_classes, what_works
+    from reports.what_works_text import (
+        what_works_json,
+        what_works_table,
+        write_what_works_csv,
+    )
+
+    if args.customer is not None:
+        print("What works is measured over every customer: leave out the customer.",
+              file=sys.stderr)
+        return 2
+    as_of = args.as_of or dt.date.today()
+
+    def read() -> WhatWorks:
+        return what_works(as_of, customer_classes(as_of) if args.by_class else None)
+
+    answer = run_in_store(args.db or default_store_path(), read)
+    if args.format == "csv":
+        write_what_works_csv(answer, sys.stdout)
+    elif args.format == "json":
+        sys.stdout.write(what_works_json(answer))
+    else:
+        sys.stdout.write(what_works_table(answer))
     return 0
 
 

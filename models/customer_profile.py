@@ -47,6 +47,7 @@ from models.kinds import (
     PlanStatus,
     PromiseStatus,
 )
+from models.paid_after import next_payment as _next_payment
 from models.schema import (
     Allocation,
     AuditEntry,
@@ -409,12 +410,6 @@ def _disputes(customer_id: int) -> int:
     return int(AuditEntry.select(AuditEntry.row_id).distinct()
                .where((AuditEntry.table == "invoice") & (AuditEntry.row_id.in_(invoices))
                       & (AuditEntry.action == "dispute invoice")).count())
-
-
-def _next_payment(payments: Sequence[dt.date], day: dt.date) -> int | None:
-    """Days from ``day`` to the first payment received on it or after, if any."""
-    index = bisect.bisect_left(payments, day)
-    return (payments[index] - day).days if index < len(payments) else None
 
 
 def _median(days: list[int]) -> int | None:

@@ -152,6 +152,15 @@ class ContactPurpose(StrEnum):
     CHECK_IN = "check_in"
 
 
+class ReminderAspect(Worded):
+    """What the reminders are grouped by in "what works" (models.what_works)."""
+
+    STAGE = "stage"
+    CHANNEL = "channel"
+    TONE = "tone"
+    TEMPLATE = "template"
+
+
 class CreditKind(Worded):
     """Why a credit note was granted: by hand, or by a rule Duly applied (schema v15)."""
 
@@ -282,6 +291,8 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                     CustomerClass.TEMPORARY_DIFFICULTY: "Temporary difficulty",
                     CustomerClass.RECURRING_LATE: "Recurring late payer",
                     CustomerClass.AT_RISK: "At risk", CustomerClass.NEW: "New"},
+    ReminderAspect: {ReminderAspect.STAGE: "Stage", ReminderAspect.CHANNEL: "Channel",
+                     ReminderAspect.TONE: "Tone", ReminderAspect.TEMPLATE: "Template"},
     BankKind: {BankKind.IBAN: "IBAN and BIC", BankKind.UK: "UK sort code and account",
                BankKind.US: "US routing and account number", BankKind.TEXT: "In your own words"},
 }
