@@ -511,6 +511,7 @@ class AccountsPage(QWidget):
         header.sectionResized.connect(self._on_header_section_resized)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_custom_context_menu_requested)
+        header.moveSection(COLUMN_CLASS, 1)  # how they pay, beside who they are
         table.activated.connect(self._on_table_activated)
         table.selectionModel().currentChanged.connect(self._on_table_current_changed)
         return table

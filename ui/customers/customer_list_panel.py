@@ -173,8 +173,11 @@ class CustomerListPanel(QWidget):
                                     QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CustomerListModel.OVERDUE,
                                     QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CustomerListModel.CLASS,
-                                    QHeaderView.ResizeMode.ResizeToContents)
+        # The class gets the width of most classes' words; a longer one ends in "…" (whole
+        # in its tooltip), so the names keep their room.
+        header.setSectionResizeMode(CustomerListModel.CLASS, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(CustomerListModel.CLASS,
+                             view.fontMetrics().horizontalAdvance("Occasionally late") + 12)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
         view.selectionModel().selectionChanged.connect(self._on_list_view_selection_changed)

@@ -60,7 +60,7 @@ from ui.customers.offer_models import offerable
 from ui.customers.statement_emailing import StatementEmailing
 from ui.customers.welcome_sending import WelcomeSending
 
-LIST_WIDTH = 360
+LIST_WIDTH = 400  # name, balance, overdue and class
 
 # What reading an account brings: its header, invoices, money in, timeline, follow-up,
 # how its active payment plans stand, each invoice's early-payment discount window, and
