@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 
@@ -36,6 +37,7 @@ from models.customer_profile import (
     CustomerProfile,
     Lateness,
     customer_profile,
+    each_customer_profile,
 )
 from models.dates import month_year, short_date
 from models.db import writing
@@ -125,6 +127,21 @@ def assessed_profile(customer_id: int, as_of: dt.date,
                                recent_invoices=thresholds.recent_invoices)
     classification = classify(profile, thresholds)
     return profile, classification, suggestion(profile, classification)
+
+
+def customer_classes(as_of: dt.date, customer_ids: Iterable[int] | None = None,
+                     thresholds: ClassThresholds | None = None, *,
+                     progress: Callable[[int, int], None] | None = None
+                     ) -> dict[int, Classification]:
+    """The class of every customer (or of those in ``customer_ids``) as of a day, with
+    its reasons, by customer id: what :func:`assessed_profile` draws one by one, read in
+    bulk (a few seconds for 10,000 customers and a million invoices: run it off the GUI
+    thread). ``progress(done, total)`` is told as the customers are read."""
+    thresholds = thresholds or class_thresholds()
+    return {profile.customer_id: classify(profile, thresholds)
+            for profile in each_customer_profile(
+                as_of, customer_ids, on_time_days=thresholds.on_time_days,
+                recent_invoices=thresholds.recent_invoices, progress=progress)}
 
 
 # --- the classes -------------------------------------------------------------------

@@ -28,8 +28,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter
 
 from models.accounts import DEFAULT_BUCKET_EDGES, AccountRow, CurrencyTotals, bucket_labels
 from models.accounts import currency_totals as _currency_totals
+from models.customer_class import Classification
 from models.dates import short_date
-from models.kinds import ContactKind
+from models.kinds import ContactKind, CustomerClass
 from models.money import format_money, from_minor
 from ui.common.style import ERROR
 
@@ -44,7 +45,8 @@ COLUMN_DAYS = 9
 COLUMN_LAST_CONTACT = 10
 COLUMN_NEXT_ACTION = 11
 COLUMN_FLAGS = 12
-COLUMN_COUNT = 13
+COLUMN_CLASS = 13
+COLUMN_COUNT = 14
 MONEY_COLUMNS = (COLUMN_BALANCE, COLUMN_OVERDUE, *BUCKET_COLUMNS)
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole)
@@ -69,6 +71,8 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _HORIZONTAL = Qt.Orientation.Horizontal
 
 _NEVER = -1  # day number of "never contacted": the longest ago
+READING_CLASS = "…"  # the class column while the classes are being read
+_CLASS_RANK = {kind: rank for rank, kind in enumerate(CustomerClass)}  # as kinds.py lists them
 _NOTHING_PLANNED = dt.date.max.toordinal() + 1  # no follow-up planned: after any date
 
 
@@ -195,11 +199,12 @@ class AccountFilter:
     flag: AccountFlag | None = None
     currency: str | None = None
     invoice_customers: frozenset[int] = frozenset()
+    customer_class: CustomerClass | None = None  # none pass until the classes are read
 
     def is_empty(self) -> bool:
         """Whether every account passes."""
         return (not self.text.strip() and self.bucket is None and self.flag is None
-                and not self.currency)
+                and not self.currency and self.customer_class is None)
 
 
 class AccountsModel(QAbstractTableModel):
@@ -209,7 +214,7 @@ class AccountsModel(QAbstractTableModel):
                  edges: Sequence[int] = DEFAULT_BUCKET_EDGES) -> None:
         super().__init__(parent)
         self._headers = ("Customer", "Currency", "Balance", "Overdue", *bucket_labels(edges),
-                         "Days late", "Last contact", "Next action", "Flags")
+                         "Days late", "Last contact", "Next action", "Flags", "Class")
         self._header_tips = (
             "Customer name (the code is in the tooltip)",
             "Each currency is its own account; amounts are never added across currencies",
@@ -223,6 +228,7 @@ class AccountsModel(QAbstractTableModel):
             "The latest call, e-mail, letter or note, and its kind",
             "The earliest follow-up still to do (red when it is late)",
             "On hold, disputed, with an agency, on a payment plan, or promised to pay",
+            "How the customer pays, from their history (why, in each cell's tooltip)",
         )
         self._rows: list[AccountRow] = []
         self._as_of: dt.date | None = None
@@ -240,6 +246,8 @@ class AccountsModel(QAbstractTableModel):
         self._late_colour = QColor(ERROR)
         self._badges: dict[int, QPixmap] = {}
         self._plans: dict[tuple[int, str], str] = {}
+        self._classes: dict[int, Classification] = {}
+        self._classes_as_of: dt.date | None = None
 
     # --- contents -------------------------------------------------------------
 
@@ -276,7 +284,7 @@ class AccountsModel(QAbstractTableModel):
 
     def cell_text(self, row: int, column: int) -> str:
         """The words of a cell on table row ``row`` (the flags as words)."""
-        return self._cell_texts(self._visible[row])[column]
+        return self._text(self._visible[row], column)
 
     def row_of(self, customer_id: int, currency: str) -> int | None:
         """The table row of a customer's account in ``currency``, if it is on show."""
@@ -338,6 +346,10 @@ class AccountsModel(QAbstractTableModel):
         if criteria.flag is not None:
             bit, bits = _FLAG_BITS[criteria.flag], self._flag_bits
             keep = [p for p in keep if bits[p] & bit]
+        if criteria.customer_class is not None:
+            kinds = self._class_keys()
+            rank = _CLASS_RANK[criteria.customer_class]
+            keep = [p for p in keep if kinds[p] == rank]
         text = criteria.text.strip().casefold()
         if text:
             haystacks, rows = self._search_texts(), self._rows
@@ -396,10 +408,62 @@ class AccountsModel(QAbstractTableModel):
         return (row.name.casefold(), row.code, row.currency)
 
     def _sort_keys(self, column: int) -> list[Any]:
+        if column == COLUMN_CLASS:
+            return self._class_keys()
         keys = self._keys.get(column)
         if keys is None:
             keys = self._keys[column] = _KEYS[column](self._rows, self._flag_bits)
         return keys
+
+    # --- the customers' classes ---------------------------------------------------
+
+    def set_classes(self, classes: Mapping[int, Classification], as_of: dt.date) -> None:
+        """Show each customer's class (by customer id) as of ``as_of``; they show while
+        that is the day of the figures, "…" otherwise (being read)."""
+        self._classes = dict(classes)
+        self._classes_as_of = as_of
+        self._keys.pop(COLUMN_CLASS, None)
+        if self._filter.customer_class is not None:
+            self.beginResetModel()  # rows come and go
+            self._order = self._sorted_order()
+            self._visible = self._filtered(self._order)
+            self.endResetModel()
+        elif self._sort_column == COLUMN_CLASS:
+            self.sort(self._sort_column, self._sort_order)
+        elif self._visible:
+            self.dataChanged.emit(self.index(0, COLUMN_CLASS),
+                                  self.index(len(self._visible) - 1, COLUMN_CLASS))
+
+    @property
+    def classes_shown(self) -> bool:
+        """Whether the classes on show are those of the figures' day."""
+        return self._as_of is not None and self._classes_as_of == self._as_of
+
+    def classification(self, customer_id: int) -> Classification | None:
+        """The customer's class with its reasons, once read for the figures' day."""
+        return self._classes.get(customer_id) if self.classes_shown else None
+
+    def _class_keys(self) -> list[int]:
+        keys = self._keys.get(COLUMN_CLASS)
+        if keys is None:
+            unknown = -1  # being read, or not a customer's: before every class
+            shown = self._classes if self.classes_shown else {}
+            keys = self._keys[COLUMN_CLASS] = [
+                _CLASS_RANK[c.kind] if (c := shown.get(row.customer_id)) else unknown
+                for row in self._rows]
+        return keys
+
+    def _class_text(self, customer_id: int) -> str:
+        if not self.classes_shown:
+            return READING_CLASS if self._rows else ""
+        found = self._classes.get(customer_id)
+        return found.kind.word if found is not None else ""
+
+    def _class_tip(self, customer_id: int) -> str | None:
+        found = self.classification(customer_id)
+        if found is None:
+            return "Reading how this customer pays…" if not self.classes_shown else None
+        return f"{found.kind.word}:\n" + "\n".join(f"• {reason}" for reason in found.reasons)
 
     # --- Qt's model interface -----------------------------------------------------
 
@@ -408,7 +472,7 @@ class AccountsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._visible)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The thirteen columns (a table: no children)."""
+        """The fourteen columns (a table: no children)."""
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
@@ -421,9 +485,9 @@ class AccountsModel(QAbstractTableModel):
         column = index.column()
         if role == _DISPLAY:
             # The flags column shows badges (its decoration); its words are for screen readers.
-            return "" if column == COLUMN_FLAGS else self._cell_texts(position)[column]
+            return "" if column == COLUMN_FLAGS else self._text(position, column)
         if role == _ACCESSIBLE:
-            return self._cell_texts(position)[column]
+            return self._text(position, column)
         if role == _ALIGNMENT:
             return _RIGHT if column in _RIGHT_COLUMNS else _LEFT
         if role == SORT_ROLE:
@@ -473,6 +537,11 @@ class AccountsModel(QAbstractTableModel):
                                                         self._flags[position], self._as_of)
         return texts
 
+    def _text(self, position: int, column: int) -> str:
+        if column == COLUMN_CLASS:
+            return self._class_text(self._rows[position].customer_id)
+        return self._cell_texts(position)[column]
+
     def _badge_picture(self, position: int) -> QPixmap:
         bits = self._flag_bits[position]
         picture = self._badges.get(bits)
@@ -515,6 +584,8 @@ class AccountsModel(QAbstractTableModel):
         if column == COLUMN_FLAGS and self._flags[position]:
             plan = self._plans.get((row.customer_id, row.currency), "")
             return "\n".join(flag_tip(flag, row, plan) for flag in self._flags[position])
+        if column == COLUMN_CLASS:
+            return self._class_tip(row.customer_id)
         return None
 
 

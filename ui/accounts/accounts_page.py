@@ -59,12 +59,15 @@ from models.accounts import (
     overdue_accounts,
 )
 from models.changes import Change, changes
+from models.customer_class import Classification, customer_classes
 from models.dates import short_date, weekday_date
+from models.kinds import CustomerClass
 from models.money import format_money
 from models.overview import has_invoices
 from models.plans import plan_standings
 from ui.accounts.accounts_exports import AccountsExports
 from ui.accounts.accounts_model import (
+    COLUMN_CLASS,
     COLUMN_CURRENCY,
     COLUMN_CUSTOMER,
     COLUMN_DAYS,
@@ -84,7 +87,7 @@ from ui.common.resources import icon
 from ui.common.style import mute, scale_font
 from ui.common.tasks import Progress, TaskRunner
 
-HEADER_KEY = "accounts/header-v1"
+HEADER_KEY = "accounts/header-v2"  # v2: the Class column
 CHART_MIN_WIDTH = 240
 SHOW_ALL_KEY = "accounts/show-all"
 # Typing a date digit by digit changes it several times; load once it settles.
@@ -182,6 +185,8 @@ class AccountsPage(QWidget):
     """The user asked to open a customer (Enter or double-click on a row): its id."""
     accounts_loaded = Signal(object)
     """A list of accounts arrived and is on show (the as-of date it is for)."""
+    classes_loaded = Signal(object)
+    """The customers' classes arrived and are on show (the as-of date they are for)."""
     current_changed = Signal()
     """The account in hand changed: :meth:`current_customer_id` may differ."""
 
@@ -241,7 +246,7 @@ class AccountsPage(QWidget):
 
     def clear(self) -> None:
         """Forget the accounts (the store closed); any load on its way is dropped."""
-        for key in ("accounts", "invoices"):
+        for key in ("accounts", "invoices", "classes"):
             self._tasks.forget((self, key))
         self._invoice_timer.stop()
         self._invoice_text, self._invoice_matches = "", frozenset()
@@ -311,6 +316,7 @@ class AccountsPage(QWidget):
             self._size_columns()
         self._update_after_rows(keep)
         self.accounts_loaded.emit(as_of)
+        self._load_classes(as_of, rows)
 
     def _on_load_task_failed(self, _error: BaseException) -> bool:
         self._loading = False
@@ -408,11 +414,12 @@ class AccountsPage(QWidget):
         self.flag_combo.addItem("Any flag", "")
         for flag in FLAGS:
             self.flag_combo.addItem(flag.title, flag.value)
+        self.class_combo = self._build_class_filter()
         self.currency_combo = QComboBox()
         self.currency_combo.setAccessibleName("Currency")
         self.currency_combo.setToolTip("Only accounts in this currency")
         self.currency_combo.addItem("All currencies", "")
-        for combo in (self.bucket_combo, self.flag_combo, self.currency_combo):
+        for combo in (self.bucket_combo, self.flag_combo, self.class_combo, self.currency_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._on_filter_combo_current_index_changed)
         self.show_all_box = QCheckBox("Show all customers")
@@ -428,7 +435,7 @@ class AccountsPage(QWidget):
         choices = QHBoxLayout(self._choices)
         choices.setContentsMargins(0, 0, 0, 0)
         choices.setSpacing(8)
-        for widget in (self.bucket_combo, self.flag_combo, self.currency_combo):
+        for widget in (self.bucket_combo, self.flag_combo, self.class_combo, self.currency_combo):
             choices.addWidget(widget)
         choices.addSpacing(4)
         choices.addWidget(self.show_all_box)
@@ -494,7 +501,8 @@ class AccountsPage(QWidget):
         self.setTabOrder(self.today_button, self.filter_edit)
         self.setTabOrder(self.filter_edit, self.bucket_combo)
         self.setTabOrder(self.bucket_combo, self.flag_combo)
-        self.setTabOrder(self.flag_combo, self.currency_combo)
+        self.setTabOrder(self.flag_combo, self.class_combo)
+        self.setTabOrder(self.class_combo, self.currency_combo)
         self.setTabOrder(self.currency_combo, self.show_all_box)
         self.setTabOrder(self.show_all_box, self.table)
 
@@ -506,6 +514,7 @@ class AccountsPage(QWidget):
         header.sectionResized.connect(self._on_header_section_resized)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_custom_context_menu_requested)
+        header.moveSection(COLUMN_CLASS, 1)  # how they pay, beside who they are
         table.activated.connect(self._on_table_activated)
         table.selectionModel().currentChanged.connect(self._on_table_current_changed)
         return table
@@ -537,6 +546,7 @@ class AccountsPage(QWidget):
             header.resizeSection(COLUMN_LAST_CONTACT, fit(COLUMN_LAST_CONTACT,
                                                           "30 Sep · Meeting"))
             header.resizeSection(COLUMN_NEXT_ACTION, fit(COLUMN_NEXT_ACTION, "30 Sep"))
+            header.resizeSection(COLUMN_CLASS, fit(COLUMN_CLASS, "Temporary difficulty"))
         finally:
             self._saving_header = False
         if measured:
@@ -625,7 +635,7 @@ class AccountsPage(QWidget):
             "idle": "",
             "loading": "Loading the accounts…",
             "failed": "The accounts could not be read.",
-            "filtered out": "No accounts match the filters.",
+            "filtered out": self._filtered_out_text(),
             "no invoices": ("No invoices yet. Bring them in from your accounting program's "
                             "export, or add them to a customer in Customers."),
             "empty": (f"No accounts will be overdue on {day} unless new invoices fall due."
@@ -713,7 +723,7 @@ class AccountsPage(QWidget):
         return AccountFilter(text=text, bucket=bucket if bucket >= 0 else None,
                              flag=AccountFlag(flag) if flag else None,
                              currency=str(self.currency_combo.currentData() or "") or None,
-                             invoice_customers=matches)
+                             invoice_customers=matches, customer_class=self._chosen_class())
 
     def _search_invoices(self) -> None:
         self._tasks.forget((self, "invoices"))
@@ -735,6 +745,54 @@ class AccountsPage(QWidget):
         keep = self._current_account()
         self.model.set_filter(self._current_filter())
         self._update_after_rows(keep)
+
+    # --- the customers' classes ------------------------------------------------------
+    # Read after the list shows, off the GUI thread, so the list's own load is not slowed;
+    # the column says "…" meanwhile.
+
+    def _build_class_filter(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName("classFilter")
+        combo.setAccessibleName("Class")
+        combo.setToolTip("Only customers of this class: how they pay, from their history")
+        combo.addItem("Any class", "")
+        for kind in CustomerClass:
+            combo.addItem(kind.word, kind.value)
+        return combo
+
+    def _chosen_class(self) -> CustomerClass | None:
+        chosen = str(self.class_combo.currentData() or "")
+        return CustomerClass(chosen) if chosen else None
+
+    def _load_classes(self, as_of: dt.date, rows: Sequence[AccountRow]) -> None:
+        customer_ids = {row.customer_id for row in rows}
+
+        def work(progress: Progress) -> dict[int, Classification]:
+            return customer_classes(as_of, customer_ids, progress=progress)
+
+        self._tasks.run(work, latest=(self, "classes"),
+                        on_success=lambda found: self._on_classes_task_succeeded(as_of, found),
+                        on_failure=lambda _error: self._on_classes_task_failed(as_of))
+
+    def _on_classes_task_succeeded(self, as_of: dt.date,
+                                   classes: dict[int, Classification]) -> None:
+        if as_of != self.model.as_of:
+            return  # the figures moved to another day; its classes are on their way
+        keep = self._current_account()
+        self.model.set_classes(classes, as_of)
+        if self._chosen_class() is not None:
+            self._update_after_rows(keep)  # the class filter lets rows through now
+        self.classes_loaded.emit(as_of)
+
+    def _on_classes_task_failed(self, as_of: dt.date) -> bool:
+        if as_of == self.model.as_of:
+            self.model.set_classes({}, as_of)  # the column stays empty, the list usable
+        return False  # the task helper tells the user what went wrong
+
+    def _filtered_out_text(self) -> str:
+        if self._chosen_class() is not None and not self.model.classes_shown:
+            return "Reading how each customer pays…"
+        return "No accounts match the filters."
 
     # --- events and slots ---------------------------------------------------------------
 
@@ -801,7 +859,7 @@ class AccountsPage(QWidget):
 
     @Slot()
     def _on_clear_filters_button_clicked(self) -> None:
-        for combo in (self.bucket_combo, self.flag_combo, self.currency_combo):
+        for combo in (self.bucket_combo, self.flag_combo, self.class_combo, self.currency_combo):
             blocked = combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(blocked)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from models.accounts import bucket_labels
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow
+from models.customer_class import Classification
+from models.customer_profile import CustomerProfile
 from models.followup import FollowUpStatus
 from models.kinds import Channel, OfferKind, OfferStatus
 from models.money import format_amount, format_money
@@ -40,6 +42,7 @@ from ui.common.style import ACCENT, ERROR, WARNING, mute, scale_font
 from ui.customers.invoices_model import InvoicesModel
 from ui.customers.money_in_model import MoneyInModel
 from ui.customers.offer_models import OffersModel
+from ui.customers.payment_profile_panel import PaymentProfilePanel
 from ui.customers.timeline_model import TimelineModel
 
 _CHIP_STYLE = ("QLabel {{ color: {fg}; background: {bg}; border-radius: 9px; "
@@ -90,6 +93,7 @@ def contact_words(days: int | None) -> str:
 NAME_ROOM = 260  # pixels of a long name kept before the actions give way
 TIMELINE_TAB = 2
 OFFERS_TAB = 3
+PROFILE_TAB = 4
 
 class CustomerAccountView(QWidget):
     """The account's header (figures and flags) over tabs of invoices, money received and
@@ -154,6 +158,14 @@ class CustomerAccountView(QWidget):
         self.plan_button.setMenu(QMenu(self.plan_button))
         self.plan_button.hide()
         chips_row.addWidget(self.plan_button)
+        # How they pay, in a word; a link to the panel that says why.
+        self.class_link = QLabel()
+        self.class_link.setObjectName("customerClass")
+        self.class_link.setTextFormat(Qt.TextFormat.RichText)
+        self.class_link.linkActivated.connect(self._on_class_link_link_activated)
+        self.class_link.hide()
+        chips_row.addSpacing(8)
+        chips_row.addWidget(self.class_link)
         chips_row.addStretch(1)
         self._chips_box.hide()
 
@@ -232,6 +244,8 @@ class CustomerAccountView(QWidget):
                          "Payments && credit notes")
         self.tabs.addTab(_tab(self._timeline_buttons, self.timeline_table), "Timeline")
         self.tabs.addTab(_tab(self._offer_buttons, self.offers_table), "Offers")
+        self.profile_panel = PaymentProfilePanel()
+        self.tabs.addTab(self.profile_panel, "How they pay")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
@@ -309,6 +323,23 @@ class CustomerAccountView(QWidget):
         """Show the Offers tab with ``offer_id`` selected; False if it is not listed."""
         self.tabs.setCurrentIndex(OFFERS_TAB)
         return _select(self.offers_table, self.offers, offer_id)
+
+    def show_profile_reading(self) -> None:
+        """Say how the customer pays is being read (a new customer was chosen)."""
+        self.profile_panel.show_reading()
+        self.class_link.hide()
+
+    def set_payment_profile(self, profile: CustomerProfile, classification: Classification,
+                            suggestion: str) -> None:
+        """Show how the customer pays: the class beside the flags (a link to the "How they
+        pay" tab, the reasons in its tooltip), and the whole profile on that tab."""
+        self.profile_panel.set_profile(profile, classification, suggestion)
+        word = html.escape(classification.kind.word)
+        self.class_link.setText(f"Pays: <a href='profile'>{word}</a>")
+        self.class_link.setToolTip("\n".join([f"{classification.kind.word}:",
+                                              *(f"• {r}" for r in classification.reasons),
+                                              "", "Click for how they pay and why."]))
+        self.class_link.show()
 
     def set_plan_actions(self, agree: QAction, actions: Sequence[QAction]) -> None:
         """The plan's actions, offered from the button beside the flags: ``agree``, then
@@ -452,6 +483,9 @@ class CustomerAccountView(QWidget):
 
     def _on_credit_label_link_activated(self, _link: str) -> None:
         self.allocate_credit_requested.emit()
+
+    def _on_class_link_link_activated(self, _link: str) -> None:
+        self.tabs.setCurrentIndex(PROFILE_TAB)
 
     def _on_timeline_table_double_clicked(self, index: QModelIndex) -> None:
         row = self.timeline.row_at(index.row())

@@ -1,15 +1,16 @@
-"""The left of the Customers area: a search, the customers it finds, how many, and a
-button to add one. The page says which customer is chosen; the panel says which one
-the user picks."""
+"""The left of the Customers area: a search and a class to narrow by, the customers they
+find, how many, and a button to add one. The page says which customer is chosen; the
+panel says which one the user picks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.customer_account import CustomerListRow
+from models.customer_class import Classification
+from models.kinds import CustomerClass
 from ui.common.rows_model import ID_ROLE
 from ui.common.style import mute
 from ui.customers.customer_list_model import CustomerListModel
@@ -46,6 +49,17 @@ class CustomerListPanel(QWidget):
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
 
+        self.class_combo = QComboBox()
+        self.class_combo.setObjectName("customerClassFilter")
+        self.class_combo.setAccessibleName("Class")
+        self.class_combo.setToolTip("Only customers of this class: how they pay, from their "
+                                    "history")
+        self.class_combo.addItem("Any class", "")
+        for kind in CustomerClass:
+            self.class_combo.addItem(kind.word, kind.value)
+        self.class_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.class_combo.currentIndexChanged.connect(self._on_class_combo_current_index_changed)
+
         self.customers = CustomerListModel(self)
         self.list_view = self._build_list_view()
 
@@ -61,7 +75,11 @@ class CustomerListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 8, 12)
         layout.setSpacing(8)
-        layout.addWidget(self.search_edit)
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.search_edit, 1)
+        filters.addWidget(self.class_combo)
+        layout.addLayout(filters)
         layout.addWidget(self.list_view, 1)
         layout.addLayout(bottom)
 
@@ -70,15 +88,28 @@ class CustomerListPanel(QWidget):
         self.customers.set_rows(rows)
         self._update_count()
 
+    def set_classes(self, classes: Mapping[int, Classification] | None) -> None:
+        """Show each customer's class (None: they are being read); the selected customer
+        stays selected."""
+        selected = self._selected_id()
+        self.customers.set_classes(classes)
+        if selected is not None and self.customers.position_of(selected) >= 0:
+            self.select_customer(selected)  # the same customer: the page reads nothing
+        self._update_count()
+
     def clear(self) -> None:
         """Forget the search and every customer."""
         self.search_edit.clear()
+        self.class_combo.setCurrentIndex(0)
         self.set_rows([])
+        self.customers.set_classes(None)
 
     def reveal(self, customer_id: int) -> None:
-        """Clear a search that hides ``customer_id``."""
+        """Clear a search or a class filter that hides ``customer_id``."""
         if self.customers.position_of(customer_id) < 0 and self.customers.search_text:
             self.search_edit.clear()
+        if self.customers.position_of(customer_id) < 0 and self.customers.class_filter:
+            self.class_combo.setCurrentIndex(0)
 
     def select_customer(self, customer_id: int) -> None:
         """Select ``customer_id`` if it is listed; else select nothing."""
@@ -100,6 +131,12 @@ class CustomerListPanel(QWidget):
 
     def _on_search_edit_text_changed(self, text: str) -> None:
         self.customers.set_search_text(text)
+        self._update_count()
+        self.searched.emit()
+
+    def _on_class_combo_current_index_changed(self, _index: int) -> None:
+        chosen = str(self.class_combo.currentData() or "")
+        self.customers.set_class_filter(CustomerClass(chosen) if chosen else None)
         self._update_count()
         self.searched.emit()
 
@@ -136,10 +173,19 @@ class CustomerListPanel(QWidget):
                                     QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CustomerListModel.OVERDUE,
                                     QHeaderView.ResizeMode.ResizeToContents)
+        # The class gets the width of most classes' words; a longer one ends in "…" (whole
+        # in its tooltip), so the names keep their room.
+        header.setSectionResizeMode(CustomerListModel.CLASS, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(CustomerListModel.CLASS,
+                             view.fontMetrics().horizontalAdvance("Occasionally late") + 12)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
         view.selectionModel().selectionChanged.connect(self._on_list_view_selection_changed)
         return view
+
+    def _selected_id(self) -> int | None:
+        rows = self.list_view.selectionModel().selectedRows()
+        return rows[0].data(ID_ROLE) if rows else None
 
     def _update_count(self) -> None:
         total = self.customers.total_count()

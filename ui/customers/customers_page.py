@@ -34,6 +34,8 @@ from models.customer_account import (
     customer_list,
     customer_money_in,
 )
+from models.customer_class import Classification, assessed_profile, customer_classes
+from models.customer_profile import CustomerProfile
 from models.errors import LedgerError
 from models.followup import FollowUpStatus, customer_follow_up
 from models.incentives import DiscountWindow, discount_windows
@@ -58,7 +60,7 @@ from ui.customers.offer_models import offerable
 from ui.customers.statement_emailing import StatementEmailing
 from ui.customers.welcome_sending import WelcomeSending
 
-LIST_WIDTH = 360
+LIST_WIDTH = 400  # name, balance, overdue and class
 
 # What reading an account brings: its header, invoices, money in, timeline, follow-up,
 # how its active payment plans stand, each invoice's early-payment discount window, and
@@ -66,6 +68,8 @@ LIST_WIDTH = 360
 AccountRead = tuple[CustomerHeader, list[InvoiceRow], list[MoneyInRow], list[TimelineEntry],
                     FollowUpStatus, list[PlanStanding], dict[int, DiscountWindow],
                     list[OfferRow]]
+# How a customer pays: the profile, the class with its reasons, and the suggestion.
+Assessed = tuple[CustomerProfile, Classification, str]
 
 
 class CustomersPage(QWidget):
@@ -83,6 +87,10 @@ class CustomersPage(QWidget):
     """A customer's account has (re)loaded into the view (its id)."""
     current_changed = Signal()
     """The customer in hand may have changed (the list or an account loaded)."""
+    classes_loaded = Signal()
+    """Each customer's class has been read and is on show in the list."""
+    profile_loaded = Signal(int)
+    """How a customer pays has been read and is on show in their account (their id)."""
     mail_settings_requested = Signal()
     """The user asked to open Settings → Outgoing mail (e-mail is not set up)."""
     statement_emailed = Signal(object)
@@ -154,8 +162,8 @@ class CustomersPage(QWidget):
 
         Results still on their way from the old store are ignored.
         """
-        self.tasks.forget((self, "list"))
-        self.tasks.forget((self, "account"))
+        for key in ("list", "account", "classes", "profile"):
+            self.tasks.forget((self, key))
         self._customer_id = None
         self._account = None
         self._plans_shown = ()
@@ -397,9 +405,49 @@ class CustomersPage(QWidget):
             self.list_panel.select_customer(self._customer_id)
         self.empty.set_none_yet(not rows)
         self.customers_loaded.emit()
+        self._load_classes()
+
+    # How each customer pays: read after the list shows (the list's own load is not
+    # slowed); the Class column says "…" meanwhile.
+
+    def _load_classes(self) -> None:
+        as_of = self._today()
+
+        def load(progress: Progress) -> dict[int, Classification]:
+            return customer_classes(as_of, progress=progress)
+
+        if not self.customers.classes_shown:
+            self.list_panel.set_classes(None)
+        self.tasks.run(load, on_success=self._on_classes_task_succeeded,
+                       latest=(self, "classes"))
+
+    def _on_classes_task_succeeded(self, classes: dict[int, Classification]) -> None:
+        self.list_panel.set_classes(classes)
+        self.classes_loaded.emit()
+
+    def _load_profile(self, customer_id: int) -> None:
+        as_of = self._today()
+
+        def load(_progress: Progress) -> Assessed:
+            return assessed_profile(customer_id, as_of)
+
+        def failed(error: BaseException) -> bool:
+            return isinstance(error, LedgerError)  # the customer is gone: the account says so
+
+        self.tasks.run(load, on_success=lambda found: self._on_profile_task_succeeded(
+            customer_id, found), on_failure=failed, latest=(self, "profile"))
+
+    def _on_profile_task_succeeded(self, customer_id: int, found: Assessed) -> None:
+        if customer_id != self._customer_id:
+            return
+        self.view.set_payment_profile(*found)
+        self.profile_loaded.emit(customer_id)
 
     def _load_account(self, customer_id: int) -> None:
         as_of = self._today()
+        if customer_id != (self.view.header.id if self.view.header is not None else None):
+            self.view.show_profile_reading()
+        self._load_profile(customer_id)
 
         def load(_progress: Progress) -> AccountRead:
             invoices = customer_invoices(customer_id, as_of)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.action_letters import ActionDraft, as_letter, draft_for
+from models.customer_class import Classification, assessed_profile
 from models.errors import LedgerError
 from models.followup import ActionInvoice, DueAction
 from models.kinds import Channel
@@ -53,6 +54,8 @@ class ActionReview:
     action: DueAction
     draft: ActionDraft | None
     draft_problem: str = ""  # the template's objection when the text could not be filled in
+    classification: Classification | None = None  # how the customer pays, with the reasons
+    suggestion: str = ""  # what to do next with them (models.customer_class.suggestion)
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,11 @@ class ReviewDecision:
     reason: str = ""
 
 
-def prepare_review(kind: str, ref_id: int, as_of: dt.date) -> ActionReview | None:
+def prepare_review(kind: str, ref_id: int, as_of: dt.date, *,
+                   assess: bool = True) -> ActionReview | None:
     """Read the reminder a Today item carries on ``as_of`` (a stage due on the account,
-    or a plan instalment's) and draft its text (worker code).
+    or a plan instalment's) and draft its text (worker code); with ``assess``, read how
+    the customer pays too (their class and the suggestion).
 
     None when nothing is due any more. A user-edited template that cannot be
     filled in leaves the text to the user, with the template's objection.
@@ -76,10 +81,23 @@ def prepare_review(kind: str, ref_id: int, as_of: dt.date) -> ActionReview | Non
     if action is None:
         return None
     action = as_letter(action)  # an e-mail to a customer with no address: a letter
+    classification, advice = None, ""
+    if assess:
+        _profile, classification, advice = assessed_profile(action.customer_id, as_of)
     try:
-        return ActionReview(action, draft_for(action, as_of))
+        return ActionReview(action, draft_for(action, as_of), classification=classification,
+                            suggestion=advice)
     except LedgerError as error:  # TemplateError: the user's template, shown to them
-        return ActionReview(action, None, error.message)
+        return ActionReview(action, None, error.message, classification, advice)
+
+
+def how_they_pay(review: ActionReview) -> str:
+    """The customer's class and what to do, in a line: "Temporary difficulty: offer a
+    payment plan rather than escalate: …" ("" when not read)."""
+    if review.classification is None:
+        return ""
+    advice = review.suggestion
+    return f"{review.classification.kind.word}: {advice[:1].lower()}{advice[1:]}"
 
 
 def channel_noun(channel: str) -> str:
@@ -232,6 +250,12 @@ class ActionReviewDialog(LedgerDialog):
         form.addRow("Stage:", self.stage_label)
         form.addRow("Policy:", self.policy_label)
         form.addRow("Charges:", self.charges_label)
+        self.class_label = _plain(how_they_pay(self._review))
+        self.class_label.setObjectName("customerClass")
+        if self._review.classification is not None:
+            self.class_label.setToolTip("\n".join(
+                f"• {reason}" for reason in self._review.classification.reasons))
+            form.addRow("How they pay:", self.class_label)
         instalment = action.instalment
         if instalment is not None:  # a plan's reminder: about the instalment, not invoices
             self.instalment_label = _plain(

@@ -62,7 +62,7 @@ def prepare_batch(items: Sequence[WorkItem], as_of: dt.date,
     entries = []
     for done, item in enumerate(items):
         progress(done, len(items))
-        review = prepare_review(item.kind, item.ref_id, as_of)
+        review = prepare_review(item.kind, item.ref_id, as_of, assess=False)
         if review is None:
             problem = (f"Not due until {item.due_on:%d %b %Y}." if item.due_on > as_of
                        else "No longer due: the account changed since the list was read.")
