@@ -756,14 +756,20 @@ def _alive(pid: int) -> bool:
 
 def _windows_alive(pid: int) -> bool:
     import ctypes
+    from ctypes import wintypes
 
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.OpenProcess.argtypes = [wintypes.DWORD, wintypes.BOOL, wintypes.DWORD]
+    kernel32.OpenProcess.restype = wintypes.HANDLE  # pointer-wide, never an int
+    kernel32.GetExitCodeProcess.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD)]
+    kernel32.GetExitCodeProcess.restype = wintypes.BOOL
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
     process = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
     if not process:
         # Another user's process: alive, yet never ours to share.
         return ctypes.get_last_error() == _ERROR_ACCESS_DENIED  # type: ignore[attr-defined]
     try:
-        code = ctypes.c_ulong()
+        code = wintypes.DWORD()
         return bool(kernel32.GetExitCodeProcess(process, ctypes.byref(code))) \
             and code.value == _STILL_ACTIVE
     finally:

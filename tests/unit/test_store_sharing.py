@@ -45,24 +45,39 @@ def test_guests_share_the_lock_and_a_new_holder_waits_for_none_of_them(guests: P
             os.close(handle)
 
 
+# A second process holding a shared lock until told to let it go (it says so once it has).
+_GUEST = """
+import os, sys
+from pathlib import Path
+from models import db
+handle = db._lock_without_waiting(Path(sys.argv[1]), shared=True)
+print("held" if handle is not None else "refused", flush=True)
+sys.stdin.readline()
+os.close(handle)
+print("released", flush=True)
+sys.stdin.read()
+"""
+
+
 def test_a_lock_held_by_another_process_refuses_the_other_kind(guests: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from models import db; "
-         "h = db._lock_without_waiting(Path(sys.argv[1]), shared=True); "
-         "print('held' if h is not None else 'refused', flush=True); sys.stdin.read()",
-         str(guests)], cwd=Path(__file__).resolve().parents[2], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-c", _GUEST, str(guests)],
+                               cwd=Path(__file__).resolve().parents[2], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdin is not None and process.stdout is not None
     held: list[int] = []
     try:
-        assert process.stdout is not None and process.stdout.readline() == "held\n"
+        assert process.stdout.readline() == "held\n"
         assert not _take(guests, shared=False, held=held)
         assert _take(guests, shared=True, held=held)
+        os.close(held.pop())
+        process.stdin.write("let go\n")
+        process.stdin.flush()
+        assert process.stdout.readline() == "released\n"
+        assert _take(guests, shared=False, held=held)  # its lock went with its descriptor
     finally:
         process.communicate("", timeout=30)
         for handle in held:
             os.close(handle)
-    assert _take(guests, shared=False, held=held)  # its lock went with the process
-    os.close(held.pop())
 
 
 def test_a_process_that_has_ended_no_longer_holds_the_store() -> None:
