@@ -680,8 +680,9 @@ def _letters_outcome(result: Any) -> str:
     noun = "letter" if result.letters == 1 else "letters"
     said = f"Wrote {result.letters} {noun} to {result.path}" if result.path is not None \
         else "No letters were due"
-    return said + (f"; {len(result.skipped)} not printed (see Today)." if result.skipped
-                   else ".")
+    if not result.skipped:
+        return f"{said}."
+    return f"{said}; {len(result.skipped)} not printed (see the command's output)."
 
 
 def _send(args: argparse.Namespace) -> int:
