@@ -7,6 +7,7 @@ for scheduled jobs and scripts: ``python main.py --help`` lists them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -244,20 +245,15 @@ def _backup_parsers(commands: Any) -> None:
 def _backup(args: argparse.Namespace) -> int:
     from models.backup import take_backup
     from models.db import default_store_path, open_store
-    from models.schedule import record_run
+    from models.schedule import scheduled_run
 
     store = open_store(args.db or default_store_path(), alongside=True)
     try:
-        now = dt.datetime.now()
-        try:
-            taken = take_backup(store.path, now, args.to)
-        except Exception as exc:
-            words = getattr(exc, "message", None) or str(exc)
-            record_run("backup", now, succeeded=False, outcome=f"Failed: {words}")
-            raise
+        with scheduled_run("backup") as run:
+            taken = take_backup(store.path, dt.datetime.now(), args.to)
+            run.outcome = f"Backed up to {taken.path}"
         removed = f"; {len(taken.removed)} older backup(s) removed by the rotation" \
             if taken.removed else ""
-        record_run("backup", now, succeeded=True, outcome=f"Backed up to {taken.path}")
     finally:
         store.close()
     print(f"Backed up {store.path.name} to {taken.path} (checked){removed}.")
@@ -287,11 +283,17 @@ def _restore(args: argparse.Namespace) -> int:
 def _export_all(args: argparse.Namespace) -> int:
     from models.db import default_store_path, run_in_store
     from models.files import write_failure_words
-    from reports.export_all import export_all
+    from models.schedule import scheduled_run
+    from reports.export_all import ExportSummary, export_all
+
+    def export() -> ExportSummary:
+        with scheduled_run("export-all", target=args.file) as run:
+            summary = export_all(args.file)
+            run.outcome = f"Wrote everything to {summary.path}"
+        return summary
 
     try:
-        summary = run_in_store(args.db or default_store_path(),
-                               lambda: export_all(args.file), alongside=True)
+        summary = run_in_store(args.db or default_store_path(), export, alongside=True)
     except OSError as exc:
         print(write_failure_words(exc, args.file), file=sys.stderr)
         return 2
@@ -719,13 +721,17 @@ def _letters(args: argparse.Namespace) -> int:
     from models.daily import settle_day
     from models.db import default_store_path, run_in_store
     from models.files import write_failure_words
+    from models.schedule import scheduled_run
     from reports.due_letters import DueLettersResult, print_due_letters
 
     as_of = args.as_of or dt.date.today()
     def settle_and_print() -> DueLettersResult:
-        for line in settle_day(as_of).lines():  # a plan broken today is chased again
-            print(line)
-        return print_due_letters(as_of, args.out)
+        with scheduled_run("letters --due", target=args.out) as run:
+            for line in settle_day(as_of).lines():  # a plan broken today is chased again
+                print(line)
+            result = print_due_letters(as_of, args.out)
+            run.succeeded, run.outcome = not result.skipped, _letters_outcome(result)
+        return result
 
     try:
         result = run_in_store(args.db or default_store_path(), settle_and_print,
@@ -748,6 +754,16 @@ def _letters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _letters_outcome(result: Any) -> str:
+    """How ``letters --due`` ended, in words for its last run."""
+    noun = "letter" if result.letters == 1 else "letters"
+    said = f"Wrote {result.letters} {noun} to {result.path}" if result.path is not None \
+        else "No letters were due"
+    if not result.skipped:
+        return f"{said}."
+    return f"{said}; {len(result.skipped)} not printed (see the command's output)."
+
+
 def _send(args: argparse.Namespace) -> int:
     from models.db import default_store_path, run_in_store
 
@@ -758,37 +774,46 @@ def _send(args: argparse.Namespace) -> int:
                         alongside=True)
 
 
-def _mail_ready(password: str | None, *, dry_run: bool) -> tuple[Any, str | None] | None:
-    """The mail settings and password to send with, or None having said how to fix it."""
+def _mail_ready(password: str | None, *, dry_run: bool) -> tuple[Any, str | None] | str:
+    """The mail settings and password to send with, or how to make them ready, in words."""
     from models.mail import mail_settings
     from models.mail_password import password_for
 
     settings = mail_settings()
     if settings is None:
-        print("Outgoing mail is not set up. Open Duly, go to Settings, Outgoing mail, and "
-              "enter your mail server; then run this again.", file=sys.stderr)
-        return None
+        return ("Outgoing mail is not set up. Open Duly, go to Settings, Outgoing mail, and "
+                "enter your mail server; then run this again.")
     if dry_run or not settings.username or password:
         return settings, password
     password = password_for(settings)
     if password is None:
-        print(f"There is no password for {settings.username} on {settings.host}: none is kept "
-              f"in the system keyring. Save it in Settings, Outgoing mail, or give it on "
-              f"standard input with --password-stdin.", file=sys.stderr)
-        return None
+        return (f"There is no password for {settings.username} on {settings.host}: none is "
+                f"kept in the system keyring. Save it in Settings, Outgoing mail, or give it "
+                f"on standard input with --password-stdin.")
     return settings, password
 
 
 def _send_due(as_of: dt.date, password: str | None) -> int:
+    from models.schedule import scheduled_run
+
+    with scheduled_run("send --due") as run:
+        ready = _mail_ready(password, dry_run=False)
+        if isinstance(ready, str):
+            print(ready, file=sys.stderr)
+            run.succeeded, run.outcome = False, f"Nothing sent: {ready}"
+            return 2
+        said, failed = _send_queued(as_of, *ready)
+        run.succeeded, run.outcome = not failed, said
+    return 1 if failed else 0
+
+
+def _send_queued(as_of: dt.date, settings: Any, password: str | None) -> tuple[str, bool]:
+    """Queue the e-mails due and send the outbox; what was done in words, and whether
+    any e-mail failed or may not have gone."""
     from models.daily import settle_day
     from models.outbox import outbox, send_queued
-    from models.schedule import record_run
     from reports.email_reminders import queue_due_emails
 
-    ready = _mail_ready(password, dry_run=False)
-    if ready is None:
-        return 2
-    settings, password = ready
     for line in settle_day(as_of).lines():  # a plan broken today is chased again
         print(line)
     queued = queue_due_emails(as_of)
@@ -808,9 +833,7 @@ def _send_due(as_of: dt.date, password: str | None) -> int:
     said = f"Sent {result.sent} {noun}" + (f"; {len(result.failed)} not sent (they stay in "
                                            f"the outbox to retry)." if result.failed else ".")
     print(said)
-    failed = bool(result.failed or result.uncertain)
-    record_run("send --due", dt.datetime.now(), succeeded=not failed, outcome=said)
-    return 1 if failed else 0
+    return said, bool(result.failed or result.uncertain)
 
 
 def _dry_run(as_of: dt.date, _password: str | None) -> int:
@@ -819,7 +842,9 @@ def _dry_run(as_of: dt.date, _password: str | None) -> int:
     from models.outbox import outbox
     from reports.email_reminders import queue_due_emails
 
-    if _mail_ready(None, dry_run=True) is None:
+    ready = _mail_ready(None, dry_run=True)
+    if isinstance(ready, str):
+        print(ready, file=sys.stderr)
         return 2
     with writing() as transaction:
         settle_day(as_of)  # as sending would: a plan broken today is chased again
@@ -845,14 +870,17 @@ def _import(args: argparse.Namespace) -> int:
     from models.imports.run import ImportRefused, MissingChoice, run_import
     from models.imports.values import DateOrder
     from models.kinds import ImportSource
+    from models.schedule import RunOutcome, scheduled_run
     from reports.import_summary import import_summary
 
     order = DateOrder.DAY_FIRST if args.day_first else \
         DateOrder.MONTH_FIRST if args.month_first else None
     missing = MissingChoice(args.missing)
     store = open_store(args.db or default_store_path(), alongside=True)
+    recorded = contextlib.nullcontext(RunOutcome()) if args.dry_run \
+        else scheduled_run("import")  # a dry run does nothing to record
     try:
-        with known_errors(store.path):
+        with known_errors(store.path), recorded as run:
             business = business_details()
             try:
                 detected = detect(args.file, ImportSource(args.source) if args.source else None)
@@ -863,6 +891,7 @@ def _import(args: argparse.Namespace) -> int:
                                          else "EUR", preset=preset, date_order=order)
             except LedgerError as error:
                 print(error.message, file=sys.stderr)
+                run.succeeded, run.outcome = False, f"Not imported: {error.message}"
                 return 2
             if args.dry_run:
                 with reading():  # one consistent view of the store, no write lock
@@ -875,12 +904,25 @@ def _import(args: argparse.Namespace) -> int:
             except ImportRefused:
                 plan = plan_import(args.file, settings)
                 sys.stdout.write(import_summary(plan, settings, done=False, missing=missing))
+                run.succeeded = False
+                run.outcome = (f"Not imported: {len(plan.refused):,} row(s) of "
+                               f"{plan.file_name} refused (see the command's output).")
                 return 1
-            sys.stdout.write(import_summary(result.plan, settings, done=True,
-                                            missing=missing, started=result.started))
+            summary = import_summary(result.plan, settings, done=True, missing=missing,
+                                     started=result.started)
+            sys.stdout.write(summary)
+            run.outcome = f"Imported {result.plan.file_name}: {_import_counts(result.plan)}"
             return 0
     finally:
         store.close()
+
+
+def _import_counts(plan: Any) -> str:
+    """An import's counts in a few words, for its last run."""
+    counts = plan.counts()
+    return (f"{counts['customers_new']:,} new and {counts['customers_changed']:,} changed "
+            f"customers, {counts['invoices_new']:,} new and {counts['invoices_changed']:,} "
+            f"changed invoices.")
 
 
 def _offer(args: argparse.Namespace) -> int:

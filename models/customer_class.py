@@ -75,6 +75,22 @@ _LIMITS = {"min_invoices": (1, 100), "on_time_days": (0, 60), "reliable_percent"
            "difficulty_days": (1, 365), "good_history_percent": (1, 100),
            "broken_promises": (1, 100), "unanswered_contacts": (1, 100),
            "growth_percent": (1, 1000)}
+THRESHOLD_LIMITS = _LIMITS
+"""The lowest and highest each threshold may be set to, by name (the window's fields)."""
+
+# Each threshold in the user's words, for a refusal to name it.
+_NAMES = {"min_invoices": "invoices judged before a customer stops being new",
+          "on_time_days": "days after the due date a payment is still on time",
+          "reliable_percent": "share of invoices a reliable customer pays on time",
+          "reliable_days": "days a reliable customer may be late on average",
+          "recurring_percent": "on-time share below which a customer pays late recurringly",
+          "recurring_days": "days late on average that make a recurring late payer",
+          "recent_invoices": "latest invoices a change of habit is seen in",
+          "difficulty_days": "days late on average that show a temporary difficulty",
+          "good_history_percent": "on-time share of a good history before a difficulty",
+          "broken_promises": "broken promises and defaulted plans that warn of risk",
+          "unanswered_contacts": "unanswered chasing contacts that warn of risk",
+          "growth_percent": "growth of the overdue balance that warns of risk"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +117,7 @@ def set_class_thresholds(thresholds: ClassThresholds) -> None:
     for name, (low, high) in _LIMITS.items():
         value = getattr(thresholds, name)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise LedgerError(name, f"Give {name.replace('_', ' ')} as a whole number from "
+            raise LedgerError(name, f"Give the {_NAMES[name]} as a whole number from "
                                     f"{low} to {high}.")
     if thresholds.recurring_percent > thresholds.reliable_percent:
         raise LedgerError("recurring_percent", "The on-time share below which a customer is "

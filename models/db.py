@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -667,7 +668,7 @@ class _Sharing:
         if holder is None or holder[0] != _host() or holder[1] == os.getpid() \
                 or not _alive(holder[1]) or not _can_share():
             return False
-        self._handle = _flock(self._guests, shared=True)
+        self._handle = _lock_without_waiting(self._guests, shared=True)
         if self._handle is None:
             return False
         if self._read() != holder:  # the holder changed while we joined: do not share
@@ -679,7 +680,7 @@ class _Sharing:
         """Record this process as the holder, once guests of another computer, if any,
         are gone (the store's lock is taken)."""
         if _can_share() and self._guests.exists():  # a guest makes it; none: no guests
-            busy = _flock(self._guests, shared=False)
+            busy = _lock_without_waiting(self._guests, shared=False)
             if busy is None:  # guests are at work: they are the last holder's
                 holder = self._read()
                 if holder is None or holder[0] != _host():
@@ -709,7 +710,7 @@ class _Sharing:
     def release(self) -> None:
         """As a guest closes the store: let go of the guests' lock."""
         if self._handle is not None:
-            os.close(self._handle)  # closing the descriptor drops its flock
+            os.close(self._handle)  # closing the descriptor drops its lock
             self._handle = None
 
 
@@ -742,6 +743,8 @@ def _host() -> str:
 
 
 def _alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill(pid, 0) there sends Ctrl+C, or ends the process
+        return _windows_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -751,29 +754,103 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _windows_alive(pid: int) -> bool:
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.OpenProcess.argtypes = [wintypes.DWORD, wintypes.BOOL, wintypes.DWORD]
+    kernel32.OpenProcess.restype = wintypes.HANDLE  # pointer-wide, never an int
+    kernel32.GetExitCodeProcess.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD)]
+    kernel32.GetExitCodeProcess.restype = wintypes.BOOL
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+    process = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not process:
+        # Another user's process: alive, yet never ours to share.
+        return ctypes.get_last_error() == _ERROR_ACCESS_DENIED  # type: ignore[attr-defined]
+    try:
+        code = wintypes.DWORD()
+        return bool(kernel32.GetExitCodeProcess(process, ctypes.byref(code))) \
+            and code.value == _STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(process)
+
+
 def _can_share() -> bool:
-    return hasattr(os, "O_NOFOLLOW") and _fcntl() is not None
+    return sys.platform == "win32" or (hasattr(os, "O_NOFOLLOW") and _fcntl() is not None)
 
 
 def _fcntl() -> Any:
     try:
         import fcntl
-    except ImportError:  # Windows: no sharing; the store is refused as before
+    except ImportError:  # Windows: LockFileEx instead, see _lock_without_waiting
         return None
     return fcntl
 
 
-def _flock(path: Path, *, shared: bool) -> int | None:
-    """An open descriptor of ``path`` holding a shared or exclusive ``flock``, or None
-    when another process holds it the other way."""
-    fcntl = _fcntl()
-    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, PRIVATE_FILE)
-    try:
-        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except OSError:
+# Windows' names (winbase.h, winnt.h, winerror.h) for LockFileEx and OpenProcess.
+_LOCKFILE_FAIL_IMMEDIATELY = 0x1
+_LOCKFILE_EXCLUSIVE_LOCK = 0x2
+_PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+_STILL_ACTIVE = 259
+_ERROR_ACCESS_DENIED = 5
+
+
+def _lock_without_waiting(path: Path, *, shared: bool) -> int | None:
+    """An open descriptor of ``path`` holding a shared or an exclusive lock on it, or None
+    when another process holds it the other way (or exclusively): never waits. The
+    lock lasts until the descriptor is closed. On POSIX it is a ``flock`` of the whole
+    file; Windows has no ``flock`` (and ``msvcrt.locking`` no shared locks), so there it
+    is ``LockFileEx`` on the file's first byte, which has both kinds."""
+    if sys.platform == "win32":
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_BINARY, PRIVATE_FILE)
+        taken = _windows_lock(handle, shared=shared, lock_file_ex=_lock_file_ex)
+    else:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, PRIVATE_FILE)
+        taken = _posix_lock(handle, shared=shared)
+    if not taken:
         os.close(handle)
         return None
     return handle
+
+
+def _posix_lock(handle: int, *, shared: bool) -> bool:
+    fcntl = _fcntl()
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _windows_lock(handle: int, *, shared: bool,
+                  lock_file_ex: Callable[[int, int], bool]) -> bool:
+    """Whether ``handle`` (a descriptor) now holds the lock: ``lock_file_ex(handle,
+    flags)`` is the call to Windows (a parameter only so that this choice of flags can be
+    tested where Windows does not run)."""
+    flags = _LOCKFILE_FAIL_IMMEDIATELY | (0 if shared else _LOCKFILE_EXCLUSIVE_LOCK)
+    return lock_file_ex(handle, flags)
+
+
+def _lock_file_ex(handle: int, flags: int) -> bool:
+    """``LockFileEx`` on the first byte of the file open as ``handle``; False when it is
+    locked the other way (or on any failure: then nothing is shared, as before)."""
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    class Overlapped(ctypes.Structure):
+        _fields_ = [("internal", ctypes.c_void_p), ("internal_high", ctypes.c_void_p),
+                    ("offset", wintypes.DWORD), ("offset_high", wintypes.DWORD),
+                    ("event", wintypes.HANDLE)]
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.LockFileEx.argtypes = [wintypes.HANDLE, wintypes.DWORD, wintypes.DWORD,
+                                    wintypes.DWORD, wintypes.DWORD, ctypes.c_void_p]
+    kernel32.LockFileEx.restype = wintypes.BOOL
+    overlapped = Overlapped()  # offset 0: the first byte, whatever the file's length
+    return bool(kernel32.LockFileEx(msvcrt.get_osfhandle(handle),  # type: ignore[attr-defined]
+                                    flags, 0, 1, 0, ctypes.byref(overlapped)))
 
 
 def _inode(path: Path, real: Path) -> int:

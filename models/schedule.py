@@ -7,19 +7,20 @@ Schedule) even while it was open as the job ran.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.db import writing
 from models.errors import Refusal
-from models.files import whole_file
+from models.files import whole_file, write_failure_words
 from models.schema import Setting
 
 LAST_RUNS_SETTING = "schedule.last_runs"
@@ -48,7 +49,7 @@ def last_runs() -> list[LastRun]:
 
 def record_run(command: str, at: dt.datetime, *, succeeded: bool, outcome: str) -> None:
     """Record a command's run (a bookkeeping note, not a change of the business's
-    records, so it is not audited)."""
+    records, so it is not audited). A command records through :func:`scheduled_run`."""
     with writing():
         row = Setting.get_or_none(Setting.key == LAST_RUNS_SETTING)
         value = json.loads(row.value) if row is not None else {}
@@ -56,6 +57,44 @@ def record_run(command: str, at: dt.datetime, *, succeeded: bool, outcome: str) 
                           "outcome": outcome[:500]}
         Setting.replace(key=LAST_RUNS_SETTING, value=json.dumps(value, sort_keys=True)
                         ).execute()
+
+
+@dataclass
+class RunOutcome:
+    """How a scheduled run is ending, as the command says it: it sets these before the
+    block of :func:`scheduled_run` ends."""
+
+    succeeded: bool = True
+    outcome: str = "Done."
+
+
+@contextlib.contextmanager
+def scheduled_run(command: str, *, target: Path | None = None,
+                  clock: Callable[[], dt.datetime] = dt.datetime.now) -> Iterator[RunOutcome]:
+    """The one way a command a scheduler may run (``send --due``, ``letters --due``,
+    ``import``, ``backup``, ``export-all``) records its last run: the block does the
+    work in the open store and says how it ended on the :class:`RunOutcome` it is given;
+    an error ending it is recorded as "Failed: …" in words (naming ``target``, the file
+    it writes, when writing failed) and raised on."""
+    started = clock()
+    run = RunOutcome()
+    try:
+        yield run
+    except Exception as error:
+        # The store itself may be why the run failed: then its error is the one to tell.
+        with contextlib.suppress(Exception):
+            record_run(command, started, succeeded=False,
+                       outcome=f"Failed: {_failure_words(error, target)}")
+        raise
+    record_run(command, started, succeeded=run.succeeded, outcome=run.outcome)
+
+
+def _failure_words(error: Exception, target: Path | None) -> str:
+    if isinstance(error, Refusal):
+        return error.message
+    if isinstance(error, OSError) and target is not None:
+        return write_failure_words(error, target)
+    return str(error) or type(error).__name__
 
 
 # --- installing the nightly job (a systemd user timer on Linux) ---------------------
@@ -131,14 +170,54 @@ def install_nightly_job(store: Path, at: dt.time = NIGHTLY_TIME, *,
         raise ScheduleError(f"Duly could not write the nightly job into {folder}: "
                             f"{exc.strerror}.") from exc
     for step in (["daemon-reload"], ["enable", "--now", f"{NIGHTLY_UNIT}.timer"]):
-        done = subprocess.run([program, "--user", *step], capture_output=True, text=True,
-                              timeout=60, check=False)
-        if done.returncode != 0:
-            said = (done.stderr or done.stdout).strip()
+        said = _systemctl(program, step)
+        if said is not None:
             raise ScheduleError(f"The nightly job was written to {folder}, but systemd "
-                                f"did not take it ({said or 'no reason given'}). Log in "
+                                f"did not take it ({said}). Log in "
                                 f"to your desktop and try again, or run 'systemctl --user "
                                 f"enable --now {NIGHTLY_UNIT}.timer' yourself.")
     return (f"The nightly job will run every day at {at:%H:%M} (or when the computer "
             f"next starts, if it was off): it sends the reminders due, then backs up "
             f"{store.name}.")
+
+
+def remove_nightly_job(*, folder: Path | None = None, systemctl: str | None = "systemctl"
+                       ) -> str:
+    """Stop the nightly job and delete the unit files :func:`install_nightly_job` wrote
+    (a run under way finishes); returns what was done, in words, also when there was no
+    job to remove. Raises :class:`ScheduleError` when the files cannot be deleted, or
+    systemd did not let the job go (the files are gone then all the same)."""
+    folder = folder or user_unit_folder()
+    timer = f"{NIGHTLY_UNIT}.timer"
+    files = [folder / name for name in nightly_units([], Path())]
+    files.append(folder / "timers.target.wants" / timer)  # "enable" linked it there
+    if not any(path.is_file() or path.is_symlink() for path in files):
+        return (f"There is no nightly job to remove: Duly has not set one up for you on "
+                f"this computer (none in {folder}).")
+    program = shutil.which(systemctl) if systemctl else None
+    refused = _systemctl(program, ["disable", "--now", timer])
+    try:
+        for path in files:
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise ScheduleError(f"Duly could not remove the nightly job from {folder}: "
+                            f"{exc.strerror}.") from exc
+    refused = refused or _systemctl(program, ["daemon-reload"])
+    if refused:
+        raise ScheduleError(f"The nightly job's files were removed from {folder}, but "
+                            f"systemd did not answer ({refused}): it will not run after "
+                            f"you next log in. To stop it now, run 'systemctl --user "
+                            f"disable --now {timer}'.")
+    return "The nightly job is removed: Duly will not run by itself any more."
+
+
+def _systemctl(program: str | None, step: list[str]) -> str | None:
+    """Run ``systemctl --user STEP``; None when done (or there is no systemd), else what
+    it said."""
+    if program is None:
+        return None
+    done = subprocess.run([program, "--user", *step], capture_output=True, text=True,
+                          timeout=60, check=False)
+    if done.returncode == 0:
+        return None
+    return (done.stderr or done.stdout).strip() or "no reason given"

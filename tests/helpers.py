@@ -36,6 +36,28 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def records(path: Path) -> str:
+    """The SHA-256 of every row of the store but its bookkeeping notes (a scheduled
+    command's last run, models/schedule.py, and the write tokens, models/wal.py): to
+    prove a command changed no record."""
+    from models.schedule import LAST_RUNS_SETTING
+    from models.wal import WRITES_KEY
+
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        found = hashlib.sha256()
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")]
+        for table in tables:
+            for row in connection.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+                if table == "setting" and row[0] in (LAST_RUNS_SETTING, WRITES_KEY):
+                    continue
+                found.update(repr((table, row)).encode())
+        return found.hexdigest()
+    finally:
+        connection.close()
+
+
 def make_v1_store(path: Path) -> Path:
     """A store as schema version 1 wrote it, from the frozen SQL dump."""
     connection = sqlite3.connect(path)

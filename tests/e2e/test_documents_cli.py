@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import duly
-from tests.helpers import digest
+from tests.helpers import records
 
 
 def text_of(path: Path) -> str:
@@ -64,13 +64,13 @@ def test_due_letters_are_printed_and_recorded_once(demo_file: Path, tmp_path: Pa
 
 def test_letters_that_cannot_be_written_are_not_recorded(demo_file: Path,
                                                          tmp_path: Path) -> None:
-    before = digest(demo_file)
+    before = records(demo_file)
     nowhere = tmp_path / "no such folder" / "letters.pdf"
     failed = duly("--db", str(demo_file), "letters", "--due", "--as-of",
                   DEMO_TODAY.isoformat(), "--out", str(nowhere))
     assert failed.returncode == 2
     assert "No letter was recorded" in failed.stderr
-    assert digest(demo_file) == before
+    assert records(demo_file) == before
     out = tmp_path / "letters.pdf"
     assert duly("--db", str(demo_file), "letters", "--due", "--as-of",
                 DEMO_TODAY.isoformat(), "--out", str(out)).returncode == 0
@@ -78,11 +78,11 @@ def test_letters_that_cannot_be_written_are_not_recorded(demo_file: Path,
 
 
 def test_letters_are_not_printed_for_a_day_to_come(demo_file: Path, tmp_path: Path) -> None:
-    before = digest(demo_file)
+    before = records(demo_file)
     out = tmp_path / "letters.pdf"
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     result = duly("--db", str(demo_file), "letters", "--due", "--as-of", tomorrow.isoformat(),
                   "--out", str(out))
     assert result.returncode == 2
     assert "that day has not come yet" in result.stderr and "Traceback" not in result.stderr
-    assert not out.exists() and digest(demo_file) == before
+    assert not out.exists() and records(demo_file) == before

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli import duly
-from tests.helpers import digest, fill_disk
+from tests.helpers import fill_disk, records
 
 
 def test_documents_are_private_to_their_owner(demo_file: Path, tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ def test_a_statement_onto_a_full_disk_is_told_and_spoils_nothing(
 
 def test_letters_onto_a_full_disk_are_not_recorded_as_sent(demo_file: Path,
                                                            small_disk: Path) -> None:
-    before = digest(demo_file)
+    before = records(demo_file)
     out = small_disk / "letters.pdf"
     fill_disk(small_disk)
     result = duly("--db", str(demo_file), "letters", "--due", "--as-of",
@@ -53,4 +53,4 @@ def test_letters_onto_a_full_disk_are_not_recorded_as_sent(demo_file: Path,
     assert "No letter was recorded as sent" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler.bin"]
-    assert digest(demo_file) == before
+    assert records(demo_file) == before

@@ -26,7 +26,13 @@ from models.changes import Change, changes
 from models.dates import short_date
 from models.db import open_store_file
 from models.errors import Refusal
-from models.schedule import NIGHTLY_TIME, LastRun, install_nightly_job, last_runs
+from models.schedule import (
+    NIGHTLY_TIME,
+    LastRun,
+    install_nightly_job,
+    last_runs,
+    remove_nightly_job,
+)
 from ui.common.elided_label import ElidedLabel
 from ui.common.list_table import list_table
 from ui.common.rows_model import Column, RowsModel
@@ -83,10 +89,13 @@ class ScheduleSection(QWidget):
         self.time_edit.setDisplayFormat("HH:mm")
         self.install_button = QPushButton("Set Up the &Nightly Job")
         self.install_button.clicked.connect(self._on_install_button_clicked)
+        self.remove_button = QPushButton("&Remove the Nightly Job")
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
         row = QHBoxLayout()
         row.addWidget(QLabel("Every day at"))
         row.addWidget(self.time_edit)
         row.addWidget(self.install_button)
+        row.addWidget(self.remove_button)
         row.addStretch(1)
         self.install_label = QLabel()
         self.install_label.setWordWrap(True)
@@ -198,8 +207,8 @@ class ScheduleSection(QWidget):
 
     def _update_actions(self) -> None:
         ready = self._view is not None and self._view.store is not None
-        for widget in (self.install_button, self.choose_button, self.default_button,
-                       self.save_button):
+        for widget in (self.install_button, self.remove_button, self.choose_button,
+                       self.default_button, self.save_button):
             widget.setEnabled(ready)
 
     # --- the nightly job ----------------------------------------------------------------
@@ -214,16 +223,25 @@ class ScheduleSection(QWidget):
         def work(_progress: Progress) -> str:
             return install_nightly_job(store, at)
 
-        def failed(error: BaseException) -> bool:
-            if not isinstance(error, Refusal):
-                return False
-            self._say(self.install_label, error.message, ok=False)
-            return True
-
         self.install_label.setText("Setting up the nightly job…")
         self._tasks.run(work, label="Setting up the nightly job…",
                         on_success=lambda words: self._say(self.install_label, words),
-                        on_failure=failed)
+                        on_failure=self._job_failed)
+
+    def _on_remove_button_clicked(self) -> None:
+        def work(_progress: Progress) -> str:
+            return remove_nightly_job()
+
+        self.install_label.setText("Removing the nightly job…")
+        self._tasks.run(work, label="Removing the nightly job…",
+                        on_success=lambda words: self._say(self.install_label, words),
+                        on_failure=self._job_failed)
+
+    def _job_failed(self, error: BaseException) -> bool:
+        if not isinstance(error, Refusal):
+            return False
+        self._say(self.install_label, error.message, ok=False)
+        return True
 
     # --- backups ------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.changes import Change, changes
+from models.customer_class import ClassThresholds, class_thresholds
 from models.plans import plan_grace_days
 from models.policies import (
     CreditPolicyRow,
@@ -42,6 +43,7 @@ from models.relationship import thank_you_automatically
 from ui.common.style import ACCENT, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.settings.business_section import BusinessSection
+from ui.settings.customer_classes_section import CustomerClassesSection
 from ui.settings.defaults_section import DefaultsSection
 from ui.settings.followup_section import FollowUpSection
 from ui.settings.import_log_section import ImportLogSection
@@ -59,6 +61,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("followup", "Follow-up policies"),
     ("rates", "Reference rates"),
     ("defaults", "Defaults"),
+    ("classes", "Customer classes"),
     ("business", "Your business"),
     ("mail", "Outgoing mail"),
     ("imports", "Imports"),
@@ -95,6 +98,7 @@ class SettingsPage(QWidget):
         self.followup = FollowUpSection(self._writing)
         self.rates = ReferenceRatesSection(self._writing, today)
         self.defaults = DefaultsSection(self._writing)
+        self.classes = CustomerClassesSection(self._writing)
         self.business = BusinessSection(self._writing)
         self.mail_form = MailSettingsForm(tasks)
         self.imports = ImportLogSection(tasks)
@@ -110,8 +114,9 @@ class SettingsPage(QWidget):
         self.imports.reload()
         self.schedule.reload()
 
-        def work(_progress: Progress) -> tuple[PolicySettings, int, bool]:
-            return policy_settings(), plan_grace_days(), thank_you_automatically()
+        def work(_progress: Progress) -> tuple[PolicySettings, int, bool, ClassThresholds]:
+            return (policy_settings(), plan_grace_days(), thank_you_automatically(),
+                    class_thresholds())
 
         self._tasks.run(work, on_success=self._on_load_task_succeeded, latest=(self, "load"))
 
@@ -132,7 +137,7 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults", "business", "mail", "imports", "schedule")."""
+        "defaults", "classes", "business", "mail", "imports", "schedule")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -178,11 +183,13 @@ class SettingsPage(QWidget):
 
     # --- reading and writing ---------------------------------------------------------
 
-    def _on_load_task_succeeded(self, read: tuple[PolicySettings, int, bool]) -> None:
-        settings, grace_days, thanks = read
+    def _on_load_task_succeeded(self, read: tuple[PolicySettings, int, bool, ClassThresholds]
+                                ) -> None:
+        settings, grace_days, thanks, thresholds = read
         self._settings = settings
         self.defaults.set_grace_days(grace_days)
         self.defaults.set_thank_you_automatically(thanks)
+        self.classes.set_thresholds(thresholds)
         for section in self._sections():
             section.show_settings(settings)
         self.loaded.emit()
@@ -195,7 +202,7 @@ class SettingsPage(QWidget):
 
     def _sections(self) -> tuple[SettingsSection, ...]:
         return (self.terms, self.charges, self.followup, self.rates, self.defaults,
-                self.business)
+                self.classes, self.business)
 
     def _build(self) -> None:
         title = QLabel("Settings")
