@@ -215,23 +215,14 @@ def class_of(classes: Mapping[int, CustomerClass] | None,
     return None if classes is None else classes.get(customer_id)
 
 
-def customer_classes(as_of: dt.date, customer_ids: Iterable[int] | None = None, *,
-                     progress: Progress | None = None) -> dict[int, CustomerClass]:
-    """Each customer's class as of a day, assessed one by one (a few ms each; a bulk
-    classification can stand in for it as :func:`what_works`' ``classes``)."""
-    from models.customer_class import assessed_profile, class_thresholds
+def classes_by_customer(as_of: dt.date, customer_ids: Iterable[int] | None = None, *,
+                        progress: Progress | None = None) -> dict[int, CustomerClass]:
+    """Each customer's class as of a day (:func:`models.customer_class.customer_classes`,
+    all customers read together), as :func:`what_works`' ``classes`` takes them."""
+    from models.customer_class import customer_classes
 
-    ids = (list(customer_ids) if customer_ids is not None
-           else [cid for (cid,) in Customer.select(Customer.id).order_by(Customer.id).tuples()])
-    thresholds = class_thresholds()
-    classes = {}
-    for n, customer_id in enumerate(ids):
-        classes[customer_id] = assessed_profile(customer_id, as_of, thresholds)[1].kind
-        if progress is not None and n % 50 == 0:
-            progress(n, len(ids))
-    if progress is not None:
-        progress(len(ids), len(ids))
-    return classes
+    return {customer_id: classification.kind for customer_id, classification
+            in customer_classes(as_of, customer_ids, progress=progress).items()}
 
 
 def compare_templates(cases_a: int, settled_a: int, cases_b: int,

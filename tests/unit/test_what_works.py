@@ -23,8 +23,8 @@ from models.what_works import (
     NOT_ENOUGH,
     WhatWorks,
     WhatWorksRow,
+    classes_by_customer,
     compare_templates,
-    customer_classes,
     what_works,
 )
 from tests.unit.ledger_helpers import TODAY, customer, invoice
@@ -150,7 +150,7 @@ def test_by_class_the_caller_says_each_customers_class(
 
 def test_classes_assessed_one_by_one(known: tuple[list[int], list[int], str, str]) -> None:
     payers, silent, _first, _second = known
-    classes = customer_classes(TODAY)
+    classes = classes_by_customer(TODAY)
     assert set(classes) == set(payers) | set(silent)
     assert all(isinstance(kind, CustomerClass) for kind in classes.values())
 

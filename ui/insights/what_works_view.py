@@ -5,8 +5,7 @@ template B, for all customers or one class.
 The figures are :func:`models.what_works.what_works`'; they are worked out off the GUI
 thread through the window's task helper, with a progress bar and a Cancel button on the
 view itself. Each customer's class comes from ``classes`` (by default
-:func:`models.what_works.customer_classes`, one by one; a bulk classification can be
-handed in instead).
+:func:`models.what_works.classes_by_customer`, every customer read together).
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.kinds import CustomerClass
-from models.what_works import METHOD, WhatWorks, customer_classes, what_works
+from models.what_works import METHOD, WhatWorks, classes_by_customer, what_works
 from reports.spreadsheet_xlsx import Sheet
 from reports.what_works_text import ALL_CUSTOMERS, what_works_sheets
 from ui.common.list_table import list_table
@@ -39,7 +38,7 @@ Classes = Callable[[dt.date, Callable[[int, int], None]], Mapping[int, CustomerC
 
 def _classes_one_by_one(as_of: dt.date,
                         progress: Callable[[int, int], None]) -> Mapping[int, CustomerClass]:
-    return customer_classes(as_of, progress=progress)
+    return classes_by_customer(as_of, progress=progress)
 
 
 class _Relay(QObject):
