@@ -294,6 +294,7 @@ class _InsightsReport(DocumentRenderer):
                 f"Cash expected in the next {len(weeks)} weeks ({currency})", drawing,
                 _table(heading, body, width)))
         if late:
+            story.append(Spacer(1, 2 * mm))
             story.append(Paragraph(markup(
                 f"Late beyond expecting, not counted above: {format_money(late, currency)} "
                 "(invoices past their customer's usual delay, plan instalments missed)."),

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -222,6 +222,9 @@ class Chart(QWidget):
         else:
             self._paint_bars(painter, plot)
         self._paint_legend(painter, plot, text)
+        if self._hovered < 0 and self._current >= 0:
+            # The keyboard's cursor has no tooltip: its values are drawn beside it.
+            self._paint_callout(painter, plot, self._current)
         if self.hasFocus():
             pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
             painter.setPen(pen)
@@ -321,6 +324,24 @@ class Chart(QWidget):
                     painter.drawRect(QRectF(left + each * m, top_y, each,
                                             plot.bottom() - top_y))
 
+    def _paint_callout(self, painter: QPainter, plot: QRectF, category: int) -> None:
+        metrics = QFontMetrics(self.font())
+        lines = self.describe(category).splitlines()
+        width = max(metrics.horizontalAdvance(line) for line in lines) + 2 * PAD
+        height = metrics.height() * len(lines) + PAD
+        x = self._x(plot, category) + self._slot(plot) / 2 + 4
+        if x + width > plot.right():
+            x = self._x(plot, category) - self._slot(plot) / 2 - 4 - width
+        box = QRectF(max(x, plot.left()), plot.top() + 2, width, height)
+        painter.setPen(QPen(QColor(GRID), 1))
+        painter.setBrush(self.palette().color(QPalette.ColorRole.ToolTipBase))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(self.palette().color(QPalette.ColorRole.ToolTipText))
+        for n, line in enumerate(lines):
+            painter.drawText(QRectF(box.left() + PAD, box.top() + PAD / 2 + n * metrics.height(),
+                                    width - PAD, metrics.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+
     def _paint_legend(self, painter: QPainter, plot: QRectF, text: QColor) -> None:
         metrics = QFontMetrics(self.font())
         x = plot.left()
@@ -398,10 +419,6 @@ class Chart(QWidget):
         self.update()
         text = self.describe(category)
         self.setAccessibleDescription(text.replace("\n", "; ") if text else self.summary())
-        if text and self.isVisible():
-            plot = self._plot()
-            QToolTip.showText(self.mapToGlobal(QPoint(round(self._x(plot, category)),
-                                                      round(plot.top()))), text, self)
         self.current_changed.emit(category)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
