@@ -173,7 +173,7 @@ class Chart(QWidget):
         widest = max(metrics.horizontalAdvance(self._axis_text(top * n / TICKS))
                      for n in range(TICKS + 1))
         left = PAD + metrics.height() + 4 + widest + 6  # axis title, tick labels
-        legend = metrics.height() + 8
+        legend = (metrics.height() + 4) * len(self._legend_rows(left)) + 4
         bottom = metrics.height() * 2 + 10  # category labels, axis title
         # Room on the right for half the last category's label, which is centred on it.
         right = PAD + (metrics.horizontalAdvance(self._categories[-1]) / 2
@@ -342,31 +342,47 @@ class Chart(QWidget):
                                     width - PAD, metrics.height()),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
 
+    def _legend_entry_width(self, series: Series) -> float:
+        swatch = 2 * LEGEND_SWATCH if self.kind == LINE else LEGEND_SWATCH
+        return swatch + 5 + QFontMetrics(self.font()).horizontalAdvance(series.name) + 16
+
+    def _legend_rows(self, left: float) -> list[list[tuple[Series, float]]]:
+        """The legend's entries with their x, in as many rows as the width needs."""
+        rows: list[list[tuple[Series, float]]] = [[]]
+        x = left
+        for series in self._series:
+            width = self._legend_entry_width(series)
+            if rows[-1] and x + width - 16 > self.width() - PAD:
+                rows.append([])
+                x = left
+            rows[-1].append((series, x))
+            x += width
+        return rows
+
     def _paint_legend(self, painter: QPainter, plot: QRectF, text: QColor) -> None:
         metrics = QFontMetrics(self.font())
-        x = plot.left()
-        y = PAD
-        for series in self._series:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(series.colour))
-            if self.kind == LINE:
-                pen = QPen(QColor(series.colour), 2)
-                if series.dashed:
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                painter.setPen(pen)
-                mid = y + metrics.height() / 2
-                painter.drawLine(QPointF(x, mid), QPointF(x + 2 * LEGEND_SWATCH, mid))
-                x += 2 * LEGEND_SWATCH + 5
-            else:
-                painter.drawRect(QRectF(x, y + (metrics.height() - LEGEND_SWATCH) / 2,
-                                        LEGEND_SWATCH, LEGEND_SWATCH))
-                x += LEGEND_SWATCH + 5
-            painter.setPen(text)
-            advance = metrics.horizontalAdvance(series.name)
-            painter.drawText(QRectF(x, y, advance + 2, metrics.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             series.name)
-            x += advance + 16
+        for row, entries in enumerate(self._legend_rows(plot.left())):
+            y = PAD + row * (metrics.height() + 4)
+            for series, x in entries:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(series.colour))
+                if self.kind == LINE:
+                    pen = QPen(QColor(series.colour), 2)
+                    if series.dashed:
+                        pen.setStyle(Qt.PenStyle.DashLine)
+                    painter.setPen(pen)
+                    mid = y + metrics.height() / 2
+                    painter.drawLine(QPointF(x, mid), QPointF(x + 2 * LEGEND_SWATCH, mid))
+                    x += 2 * LEGEND_SWATCH + 5
+                else:
+                    painter.drawRect(QRectF(x, y + (metrics.height() - LEGEND_SWATCH) / 2,
+                                            LEGEND_SWATCH, LEGEND_SWATCH))
+                    x += LEGEND_SWATCH + 5
+                painter.setPen(text)
+                painter.drawText(QRectF(x, y, metrics.horizontalAdvance(series.name) + 2,
+                                        metrics.height()),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                 series.name)
 
     # --- the user pointing, or walking with the keys -----------------------------------------
 

@@ -15,8 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -60,6 +62,7 @@ from ui.insights.figures_models import (
 WORKING, FIGURES, EMPTY = range(3)
 WORKING_TEXT = "Working out the figures…"
 TABLE_HEIGHT = 270
+TILE_WIDTH = 175  # narrower than this, the tiles go in two rows
 
 
 @dataclass
@@ -266,9 +269,10 @@ class GlanceView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-    def _build_tiles(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(10)
+    def _build_tiles(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.tile_grid = grid
         self.tiles = {
             "receivables": Tile("receivablesTile", "Owed (A/R)",
                                 "What was open at the month end on the invoices issued by "
@@ -281,9 +285,26 @@ class GlanceView(QWidget):
             "cei": Tile("ceiTile", "Collection effectiveness", FORMULAS["cei"]),
             "cash": Tile("cashTile", "Expected in 4 weeks", FORMULAS["usual_delay"]),
         }
+        self._tile_columns = 0
+        self._arrange_tiles(len(self.tiles))
+        return grid
+
+    def _arrange_tiles(self, columns: int) -> None:
+        """The tiles in one row, or in rows of ``columns`` where the page is narrow."""
+        if columns == self._tile_columns:
+            return
+        self._tile_columns = columns
         for tile in self.tiles.values():
-            row.addWidget(tile)
-        return row
+            self.tile_grid.removeWidget(tile)
+        for n, tile in enumerate(self.tiles.values()):
+            self.tile_grid.addWidget(tile, n // columns, n % columns)
+        for column in range(len(self.tiles)):
+            self.tile_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        count = len(self.tiles)
+        self._arrange_tiles(count if self.width() >= count * TILE_WIDTH else count // 2)
 
     def _build_section(self, key: str, title: str, intro: str, chart: Chart | None,
                        model: FiguresModel, table_name: str) -> QFrame:
