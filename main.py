@@ -102,9 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the figures up to this day, YYYY-MM-DD (default: today)")
     insights.add_argument("--months", type=_positive, default=18,
                           help="how many whole months back (18)")
-    insights.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                          help="tables to read, CSV of the months for a spreadsheet, or "
-                               "JSON of every figure (table; a customer's profile is text)")
+    insights.add_argument("--format", choices=("table", "csv", "json", "pdf"), default="table",
+                          help="tables to read, CSV of the months for a spreadsheet, JSON "
+                               "of every figure, or a PDF report with charts (needs --out) "
+                               "(table; a customer's profile is text)")
+    insights.add_argument("--out", type=Path, metavar="FILE",
+                          help="where to write the PDF (--format pdf)")
     insights.add_argument("--what-works", action="store_true",
                           help="what works: how much of the chased amount was paid within "
                                "7, 14 and 30 days of each stage, channel, tone and template, "
@@ -509,16 +512,18 @@ def _insights(args: argparse.Namespace) -> int:
         return _what_works(args)
     if args.customer is not None:
         return _profile(args)
-    from models.business_figures import (
-        CashExpected,
-        business_figures,
-        cash_expected,
-        top_debtors,
-    )
+    if args.format == "pdf":
+        return _insights_pdf(args)
+    if args.out is not None:
+        print("--out is for --format pdf; the table, CSV and JSON go to the screen "
+              "(redirect them with >).", file=sys.stderr)
+        return 2
+    from models.business_figures import CashExpected, business_figures
     from models.db import default_store_path, run_in_store
     from reports.insights_text import (
         Insights,
         insights_json,
+        insights_snapshot,
         insights_table,
         write_insights_csv,
     )
@@ -527,11 +532,10 @@ def _insights(args: argparse.Namespace) -> int:
     as_of = args.as_of or today
 
     def read() -> Insights:
-        figures = business_figures(as_of, args.months)
         if args.format == "csv":  # the months only: the rest is not read
-            return Insights(figures, (), CashExpected(as_of, (), ()))
-        return Insights(figures, tuple(top_debtors(as_of, today=today)),
-                        cash_expected(as_of, today=today))
+            return Insights(business_figures(as_of, args.months), (),
+                            CashExpected(as_of, (), ()))
+        return insights_snapshot(as_of, args.months, today=today)
 
     insights = run_in_store(args.db or default_store_path(), read)
     if args.format == "csv":
@@ -556,6 +560,11 @@ def _what_works(args: argparse.Namespace) -> int:
         print("What works is measured over every customer: leave out the customer.",
               file=sys.stderr)
         return 2
+    if args.format == "pdf" or args.out is not None:
+        print("What works goes to the screen as a table, CSV or JSON (redirect it with >); "
+              "the window's Insights › What works exports it to a spreadsheet.",
+              file=sys.stderr)
+        return 2
     as_of = args.as_of or dt.date.today()
 
     def read() -> WhatWorks:
@@ -568,6 +577,30 @@ def _what_works(args: argparse.Namespace) -> int:
         sys.stdout.write(what_works_json(answer))
     else:
         sys.stdout.write(what_works_table(answer))
+    return 0
+
+
+def _insights_pdf(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.files import whole_file, write_failure_words
+    from reports.insights_report import insights_report_data, render_insights_report
+
+    if args.out is None:
+        print("Say where to write the PDF: add --out FILE.", file=sys.stderr)
+        return 2
+    today = dt.date.today()
+    as_of = args.as_of or today
+    data = run_in_store(args.db or default_store_path(),
+                        lambda: insights_report_data(as_of, months=args.months, today=today))
+    try:
+        with whole_file(args.out) as partial:
+            pages = render_insights_report(data, partial)
+    except OSError as exc:
+        print(write_failure_words(exc, args.out), file=sys.stderr)
+        return 2
+    currencies = ", ".join(data.insights.figures.currencies) or "no currency yet"
+    print(f"Wrote the figures of {data.months} month(s) as of {as_of.isoformat()} "
+          f"({currencies}) to {args.out}: {pages} page(s).")
     return 0
 
 

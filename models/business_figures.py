@@ -139,6 +139,15 @@ class BusinessFigures:
         """One currency's months, oldest first."""
         return tuple(m for m in self.months if m.currency == currency)
 
+    def latest(self, count: int) -> BusinessFigures:
+        """The same figures for the last ``count`` months only (a month's figures do not
+        depend on how many months are asked for: each is worked out from the whole
+        history up to its end)."""
+        ends = self.month_ends[-count:] if count > 0 else ()
+        kept = set(ends)
+        return BusinessFigures(self.as_of, ends,
+                               tuple(m for m in self.months if m.month_end in kept))
+
 
 def month_ends(as_of: dt.date, count: int = DEFAULT_MONTHS) -> tuple[dt.date, ...]:
     """The last ``count`` month ends on or before ``as_of``, oldest first: whole months

@@ -4,6 +4,7 @@ debtors and the cash expected. The figures themselves are :mod:`models.business_
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,11 +13,15 @@ from typing import Any, TextIO
 
 from models.accounts import bucket_labels
 from models.business_figures import (
+    DEFAULT_MONTHS,
     FORMULAS,
     BusinessFigures,
     CashExpected,
     Debtor,
     MonthFigures,
+    business_figures,
+    cash_expected,
+    top_debtors,
 )
 from models.money import format_amount, format_money, from_minor
 from reports.spreadsheet_csv import Cell, write_csv
@@ -30,6 +35,14 @@ class Insights:
     figures: BusinessFigures
     debtors: tuple[Debtor, ...]
     cash: CashExpected
+
+
+def insights_snapshot(as_of: dt.date, months: int = DEFAULT_MONTHS, *,
+                      today: dt.date | None = None) -> Insights:
+    """Read every figure once: the last ``months`` whole months, the top debtors and the
+    cash expected from ``as_of``."""
+    return Insights(business_figures(as_of, months), tuple(top_debtors(as_of, today=today)),
+                    cash_expected(as_of, today=today))
 
 
 def _days(value: Decimal | None) -> str:

@@ -99,7 +99,7 @@ def take_all(folder: Path, images: Path = IMAGES) -> list[Path]:
         return window.tasks.busy or window.overview is None
 
     settle(app, busy)
-    for key in ("today", "accounts", "plans", "templates"):
+    for key in ("today", "accounts", "plans", "insights", "templates"):
         window.show_area(key)
         settle(app, busy)
         made.append(save(window, key, images))

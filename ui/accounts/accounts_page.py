@@ -80,7 +80,8 @@ from ui.accounts.accounts_model import (
     AccountsModel,
     amount_text,
 )
-from ui.accounts.aging_chart import BUCKET_COLOURS, AgingChart
+from ui.accounts.aging_chart import AgingChart
+from ui.common.chart_colours import BUCKET_COLOURS
 from ui.common.list_table import list_table
 from ui.common.page_actions import page_action
 from ui.common.resources import icon

@@ -17,13 +17,12 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from models.accounts import CurrencyTotals
 from models.money import format_money
+from ui.common.chart_colours import BUCKET_COLOURS
 
 CHART_HEIGHT = 140
 BAR_PITCH = 30  # pixels per currency, so one currency does not get a slab
 BAR_HEIGHT = 18
 LABEL_WIDTH = 44
-# From "not yet due" (calm) to "over 90 days" (alarm).
-BUCKET_COLOURS = ("#7DB9AC", "#E9C46A", "#F4A261", "#E76F51", "#B3261E")
 
 
 class AgingChart(QWidget):

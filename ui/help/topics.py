@@ -18,7 +18,7 @@ AREA_PAGES: dict[str, str] = {
     "accounts": "accounts.html",
     "customers": "customers.html",
     "plans": "payment-plans.html",
-    "insights": "getting-started.html#insights",
+    "insights": "insights.html",
     "templates": "policies-and-templates.html#templates",
     "settings": "settings.html",
 }

@@ -36,8 +36,8 @@ from ui.insights.what_works_model import ComparisonsModel, WhatWorksModel
 Classes = Callable[[dt.date, Callable[[int, int], None]], Mapping[int, CustomerClass]]
 
 
-def _classes_one_by_one(as_of: dt.date,
-                        progress: Callable[[int, int], None]) -> Mapping[int, CustomerClass]:
+def _every_customers_class(as_of: dt.date,
+                           progress: Callable[[int, int], None]) -> Mapping[int, CustomerClass]:
     return classes_by_customer(as_of, progress=progress)
 
 
@@ -56,7 +56,7 @@ class WhatWorksView(QWidget):
     """The user cancelled the work; what was shown before stays."""
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None, *,
-                 classes: Classes | None = _classes_one_by_one) -> None:
+                 classes: Classes | None = _every_customers_class) -> None:
         super().__init__(parent)
         self.setObjectName("whatWorksView")
         self.tasks = tasks

@@ -6,16 +6,11 @@ Adding an area is adding its package (with its ``AREA`` entry, see
 
 from __future__ import annotations
 
-from ui import accounts, customers, plans, settings, templates, today
+from ui import accounts, customers, insights, plans, settings, templates, today
 from ui.common.area import Area
 
-INSIGHTS = Area(
-    key="insights", title="Insights", icon="insights", shortcut="Ctrl+5",
-    coming="How your customers pay: days to pay, who pays late, and which reminders "
-           "work — coming next.")
-
-AREAS: tuple[Area, ...] = (today.AREA, accounts.AREA, customers.AREA, plans.AREA, INSIGHTS,
-                           templates.AREA, settings.AREA)
+AREAS: tuple[Area, ...] = (today.AREA, accounts.AREA, customers.AREA, plans.AREA,
+                           insights.AREA, templates.AREA, settings.AREA)
 
 
 def area_index(key: str) -> int | None:
