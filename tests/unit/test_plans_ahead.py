@@ -26,8 +26,8 @@ from models.plan_schedule import ScheduleTerms
 from models.plans import (
     InstalmentLeft,
     PlanAhead,
-    PlanStanding,
     PlanDraft,
+    PlanStanding,
     agree_plan,
     plan_standings,
     plans_ahead,
