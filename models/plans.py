@@ -8,8 +8,9 @@ stage fees (``models.plan_freeze``, the one home of that rule).
 
 How a plan stands is worked out, never stored: the money allocated to its invoices and
 charges from the day it was agreed pays its instalments in schedule order, an
-overpayment rolling on to the next (:func:`instalment_states`). Only the ends are
-stored: completed when the last instalment is paid (:func:`settle_plans`, run as money
+overpayment rolling on to the next (:func:`instalment_states`; the follow-up engine
+and Today read only what is left on the instalments ahead, :func:`plans_ahead`). Only the
+ends are stored: completed when the last instalment is paid (:func:`settle_plans`, run as money
 is allocated), defaulted when an instalment stays unpaid past its grace
 (:func:`plans_to_default` lists them, :func:`default_plan` ends one and resumes the
 follow-up where it had got to), replaced when renegotiated, or cancelled.
@@ -23,7 +24,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import pairwise
+from itertools import groupby, pairwise
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import peewee as pw
@@ -816,18 +818,20 @@ def plans_ahead(as_of: dt.date, until: dt.date, *,
     if not rows:
         return []
     paid = _paid_in_all(as_of, customer_id)
-    found, unpaid = [], []
-    for at, row in enumerate(rows):
-        plan_id, amount, already = row[0], row[11], row[12]
-        left = amount - paid_towards(amount, already, paid.get(plan_id, 0))
-        if left:
-            due = _day(row[10])
-            unpaid.append(InstalmentLeft(row[8], row[9], due, left,
-                                         due + dt.timedelta(days=row[6])))
-        if unpaid and (at + 1 == len(rows) or rows[at + 1][0] != plan_id):
-            found.append(PlanAhead(plan_id, row[1], row[2], row[3], row[4], _day(row[5]),
-                                   row[7], tuple(unpaid)))
-            unpaid = []
+    found = []
+    for plan_id, read in groupby(rows, key=itemgetter(0)):
+        instalments = list(read)
+        _, owner, code, name, currency, agreed_on, grace_days, count = instalments[0][:8]
+        unpaid = []
+        for instalment_id, position, due, amount, before_it in (r[8:] for r in instalments):
+            left = amount - paid_towards(amount, before_it, paid.get(plan_id, 0))
+            if left:
+                day = _day(due)
+                unpaid.append(InstalmentLeft(instalment_id, position, day, left,
+                                             day + dt.timedelta(days=grace_days)))
+        if unpaid:
+            found.append(PlanAhead(plan_id, owner, code, name, currency, _day(agreed_on), count,
+                                   tuple(unpaid)))
     return sorted(found, key=lambda p: (-p.agreed_on.toordinal(), p.customer_name.casefold(),
                                         p.plan_id))
 
