@@ -43,7 +43,8 @@ def instalments_due(as_of: dt.date, stages: Sequence[Stage],
                     customer_id: int | None = None) -> list[InstalmentDue]:
     """The instalment reminders due on ``as_of`` under the plans policy's ``stages``, one
     a plan at most, each with why it is held back (a customer on hold) if it is. A few
-    queries whatever the number of plans."""
+    queries whatever the number of plans, which are read as far ahead as the store's plans
+    policy reminds (:func:`active_plans`)."""
     if not stages:
         return []
     plans = active_plans(as_of, customer_id)

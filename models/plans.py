@@ -8,10 +8,10 @@ stage fees (``models.plan_freeze``, the one home of that rule).
 
 How a plan stands is worked out, never stored: the money allocated to its invoices and
 charges from the day it was agreed pays its instalments in schedule order, an
-overpayment rolling on to the next (:func:`instalment_states`; the follow-up engine
-and Today read only what is left on the instalments ahead, :func:`plans_ahead`). Only the
-ends are stored: completed when the last instalment is paid (:func:`settle_plans`, run as money
-is allocated), defaulted when an instalment stays unpaid past its grace
+overpayment rolling on to the next (:func:`instalment_states`; the follow-up engine and
+Today read only what is left on the instalments ahead, :func:`plans_ahead`). Only the
+ends are stored: completed when the last instalment is paid (:func:`settle_plans`, run
+as money is allocated), defaulted when an instalment stays unpaid past its grace
 (:func:`plans_to_default` lists them, :func:`default_plan` ends one and resumes the
 follow-up where it had got to), replaced when renegotiated, or cancelled.
 """
