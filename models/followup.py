@@ -220,7 +220,7 @@ def _instalment_action(found: InstalmentDue, policy_name: str) -> DueAction:
     return DueAction(plan.customer_id, plan.customer_code, plan.customer_name, plan.currency,
                      policy_name, found.stage, (), instalment.left_minor, (),
                      instalment=ActionInstalment(plan.plan_id, instalment.id,
-                                                 instalment.position, len(plan.instalments),
+                                                 instalment.position, plan.instalment_count,
                                                  instalment.due_date, instalment.left_minor))
 
 

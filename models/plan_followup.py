@@ -20,10 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.kinds import PlanStatus
-from models.plans import InstalmentStanding, PlanStanding, plan_standings
-from models.policy_stages import Stage, plans_policy_id
+from models.plans import InstalmentLeft, PlanAhead, plans_ahead
+from models.policy_stages import Stage, plans_policy_id, stages_by_policy
 from models.schema import Customer, FollowUpStage, Interaction, PaymentPlan
 from models.steady import steady_answer
+
+INSTALMENT_SOON_DAYS = 7  # an instalment is "due soon" (Today) from a week before its date
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,8 @@ class InstalmentDue:
     """An instalment with a reminder due, the stage it is due at, and why it is held back
     ("" when it is not): the engine makes it an action (``models.followup``)."""
 
-    plan: PlanStanding
-    instalment: InstalmentStanding
+    plan: PlanAhead
+    instalment: InstalmentLeft
     stage: Stage
     held: str
 
@@ -41,28 +43,29 @@ def instalments_due(as_of: dt.date, stages: Sequence[Stage],
                     customer_id: int | None = None) -> list[InstalmentDue]:
     """The instalment reminders due on ``as_of`` under the plans policy's ``stages``, one
     a plan at most, each with why it is held back (a customer on hold) if it is. A few
-    queries whatever the number of plans."""
+    queries whatever the number of plans, which are read as far ahead as the store's plans
+    policy reminds (:func:`active_plans`)."""
     if not stages:
         return []
-    standings = active_standings(as_of, customer_id)
-    if not standings:
+    plans = active_plans(as_of, customer_id)
+    if not plans:
         return []
     sent = reminders_sent(customer_id)
     holds = _holds(customer_id)
     found = []
-    for standing in standings:
-        due = reminder_due(standing, stages, sent, as_of)
+    for plan in plans:
+        due = reminder_due(plan, stages, sent, as_of)
         if due is None:
             continue
         instalment, stage = due
-        hold = holds.get(standing.customer_id)
+        hold = holds.get(plan.customer_id)
         held = "" if hold is None else "the customer is on hold" + (f": {hold}" if hold else "")
-        found.append(InstalmentDue(standing, instalment, stage, held))
+        found.append(InstalmentDue(plan, instalment, stage, held))
     return found
 
 
-def reminder_due(standing: PlanStanding, stages: Sequence[Stage], sent: dict[int, int],
-                 as_of: dt.date) -> tuple[InstalmentStanding, Stage] | None:
+def reminder_due(plan: PlanAhead, stages: Sequence[Stage], sent: dict[int, int],
+                 as_of: dt.date) -> tuple[InstalmentLeft, Stage] | None:
     """The plan's instalment with a reminder due on ``as_of`` and its stage, if any: the
     first not paid in full whose highest stage reached (by its date) has not been
     reached already (``sent``: the furthest stage position reminded, by instalment).
@@ -70,9 +73,7 @@ def reminder_due(standing: PlanStanding, stages: Sequence[Stage], sent: dict[int
     A reminder before the date is not sent once the date has passed, nor a reminder
     that would have fallen before the plan was agreed (a deposit due that day)."""
     offsets = [s.offset_days for s in stages]
-    for instalment in standing.instalments:
-        if instalment.paid_on is not None:
-            continue
+    for instalment in plan.unpaid:
         days = (as_of - instalment.due_date).days
         reached = bisect.bisect_right(offsets, days)
         if not reached:
@@ -81,17 +82,21 @@ def reminder_due(standing: PlanStanding, stages: Sequence[Stage], sent: dict[int
         if stage.offset_days <= 0 < days:
             continue  # its date has passed and no stage is for a missed instalment
         falls_on = instalment.due_date + dt.timedelta(days=stage.offset_days)
-        if falls_on < standing.agreed_on or sent.get(instalment.id, 0) >= stage.position:
+        if falls_on < plan.agreed_on or sent.get(instalment.id, 0) >= stage.position:
             continue
         return instalment, stage
     return None
 
 
 @steady_answer
-def active_standings(as_of: dt.date, customer_id: int | None = None) -> list[PlanStanding]:
-    """The active plans as they stand on ``as_of`` (read once inside ``models.steady``:
-    Today and the follow-up plan ask the same)."""
-    return plan_standings(as_of, customer_id=customer_id, active_only=True)
+def active_plans(as_of: dt.date, customer_id: int | None = None) -> list[PlanAhead]:
+    """The active plans with their instalments not paid in full on ``as_of`` that fall
+    due by the furthest day anyone looks ahead to: a week on (Today's instalments due
+    soon), or further if the plans policy reminds earlier before the date. (Read once
+    inside ``models.steady``: Today and the follow-up plan ask the same.)"""
+    stages = stages_by_policy().get(plans_policy_id() or 0, [])
+    ahead = max([INSTALMENT_SOON_DAYS, *(-stage.offset_days for stage in stages)])
+    return plans_ahead(as_of, as_of + dt.timedelta(days=ahead), customer_id=customer_id)
 
 
 def reminders_sent(customer_id: int | None = None) -> dict[int, int]:

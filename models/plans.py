@@ -8,9 +8,10 @@ stage fees (``models.plan_freeze``, the one home of that rule).
 
 How a plan stands is worked out, never stored: the money allocated to its invoices and
 charges from the day it was agreed pays its instalments in schedule order, an
-overpayment rolling on to the next (:func:`instalment_states`). Only the ends are
-stored: completed when the last instalment is paid (:func:`settle_plans`, run as money
-is allocated), defaulted when an instalment stays unpaid past its grace
+overpayment rolling on to the next (:func:`instalment_states`; the follow-up engine and
+Today read only what is left on the instalments ahead, :func:`plans_ahead`). Only the
+ends are stored: completed when the last instalment is paid (:func:`settle_plans`, run
+as money is allocated), defaulted when an instalment stays unpaid past its grace
 (:func:`plans_to_default` lists them, :func:`default_plan` ends one and resumes the
 follow-up where it had got to), replaced when renegotiated, or cancelled.
 """
@@ -23,7 +24,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import pairwise
+from itertools import groupby, pairwise
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import peewee as pw
@@ -510,7 +512,7 @@ def instalment_states(instalments: Sequence[tuple[int, int, dt.date, int, bool]]
     for instalment_id, position, due, amount, is_deposit in sorted(instalments,
                                                                    key=lambda i: i[1]):
         covered = before + amount
-        paid = min(max(paid_in_all - before, 0), amount)
+        paid = paid_towards(amount, before, paid_in_all)
         while reached < len(totals) and totals[reached][1] < covered:
             reached += 1
         paid_on = totals[reached][0] if reached < len(totals) else None
@@ -520,6 +522,14 @@ def instalment_states(instalments: Sequence[tuple[int, int, dt.date, int, bool]]
                                        _state(due, last_day, paid, amount, paid_on, as_of)))
         before = covered
     return tuple(rows)
+
+
+def paid_towards(amount: int, before: int, paid_in_all: int) -> int:
+    """What is paid of an instalment of ``amount`` when the instalments before it in the
+    schedule come to ``before`` and ``paid_in_all`` was paid on the plan: the money pays
+    the instalments in schedule order, so it is paid in full once ``paid_in_all`` reaches
+    ``before + amount``."""
+    return min(max(paid_in_all - before, 0), amount)
 
 
 def _state(due: dt.date, last_day: dt.date, paid: int, amount: int, paid_on: dt.date | None,
@@ -742,6 +752,113 @@ def _standing(plan: _PlanRow, as_of: dt.date,
         stage_reached_id=plan.stage_reached_id, as_of=as_of,
         invoice_ids=tuple(sorted(invoice_ids)), charge_ids=tuple(sorted(charge_ids)),
         instalments=instalment_states(instalments, counted, plan.grace_days, until))
+
+
+# --- what is left to pay on the active plans ------------------------------------------
+
+class InstalmentLeft(NamedTuple):
+    """An instalment of an active plan not yet paid in full, and what is left on it."""
+
+    id: int
+    position: int
+    due_date: dt.date
+    left_minor: int
+    last_day: dt.date  # its date plus the plan's grace: the last day it is paid in time
+
+
+class PlanAhead(NamedTuple):
+    """An active plan as the follow-up engine and Today read it: whose it is, how many
+    instalments it has, and those not yet paid in full that fall due by the day it was
+    read up to, in schedule order."""
+
+    plan_id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    currency: str
+    agreed_on: dt.date
+    instalment_count: int
+    unpaid: tuple[InstalmentLeft, ...]
+
+    @property
+    def next_instalment(self) -> InstalmentLeft | None:
+        """The first instalment not paid in full, if it falls due by the day read up to
+        (the instalments' dates strictly increase: ``plan_problems``)."""
+        return self.unpaid[0] if self.unpaid else None
+
+
+def plans_ahead(as_of: dt.date, until: dt.date, *,
+                customer_id: int | None = None) -> list[PlanAhead]:
+    """The active plans agreed by ``as_of`` (a customer's) with an instalment not paid in
+    full that day falling due by ``until``, with those instalments; in the order of
+    :func:`plan_standings`.
+
+    What a standing would say of those instalments, for less: the same money counts and
+    pays them the same way (:func:`paid_towards`), but the store adds it up and reads only
+    the instalments up to ``until``, each with what the ones before it come to. The engine
+    and Today read every active plan, and need neither the day an instalment was paid nor
+    the instalments further ahead."""
+    before = Instalment.alias()
+    counted = Instalment.alias()
+    query = (Instalment.select(
+                Instalment.plan, PaymentPlan.customer, Customer.code, Customer.name,
+                PaymentPlan.currency, PaymentPlan.agreed_on, PaymentPlan.grace_days,
+                counted.select(pw.fn.COUNT(counted.id)).where(counted.plan == Instalment.plan),
+                Instalment.id, Instalment.position, Instalment.due_date,
+                Instalment.amount_minor,
+                before.select(pw.fn.COALESCE(pw.fn.SUM(before.amount_minor), 0)).where(
+                    (before.plan == Instalment.plan) & (before.position < Instalment.position)))
+             .join(PaymentPlan).join(Customer)
+             .where((PaymentPlan.status == PlanStatus.ACTIVE) & (PaymentPlan.agreed_on <= as_of)
+                    & (Instalment.due_date <= until))
+             .order_by(Instalment.plan, Instalment.position))
+    if customer_id is not None:
+        query = query.where(PaymentPlan.customer == customer_id)
+    rows = _raw(query)
+    if not rows:
+        return []
+    paid = _paid_in_all(as_of, customer_id)
+    found = []
+    for plan_id, read in groupby(rows, key=itemgetter(0)):
+        instalments = list(read)
+        _, owner, code, name, currency, agreed_on, grace_days, count = instalments[0][:8]
+        unpaid = []
+        for instalment_id, position, due, amount, before_it in (r[8:] for r in instalments):
+            left = amount - paid_towards(amount, before_it, paid.get(plan_id, 0))
+            if left:
+                day = _day(due)
+                unpaid.append(InstalmentLeft(instalment_id, position, day, left,
+                                             day + dt.timedelta(days=grace_days)))
+        if unpaid:
+            found.append(PlanAhead(plan_id, owner, code, name, currency, _day(agreed_on), count,
+                                   tuple(unpaid)))
+    return sorted(found, key=lambda p: (-p.agreed_on.toordinal(), p.customer_name.casefold(),
+                                        p.plan_id))
+
+
+def _paid_in_all(as_of: dt.date, customer_id: int | None) -> dict[int, int]:
+    """What was paid on each active plan (a customer's) that counts for its instalments by
+    ``as_of``: from the day it was agreed (a deposit paid that day too) until it ended, as
+    :func:`_standing` counts it. Stored days compare as text (ISO dates)."""
+    paid: dict[int, int] = defaultdict(int)
+    # One join per kind of item, each through its index (an OR would scan allocations).
+    for target, link in ((Allocation.invoice, PaymentPlanItem.invoice),
+                         (Allocation.charge, PaymentPlanItem.charge)):
+        query = (PaymentPlanItem.select(PaymentPlanItem.plan, pw.fn.SUM(Allocation.amount_minor))
+                 .join(PaymentPlan)
+                 .switch(PaymentPlanItem)
+                 .join(Allocation, on=(target == link))
+                 .where((PaymentPlan.status == PlanStatus.ACTIVE) & ~Allocation.voided
+                        & (Allocation.allocated_on >= PaymentPlan.agreed_on)
+                        & (Allocation.allocated_on <= as_of)
+                        & (PaymentPlan.ended_on.is_null()
+                           | (Allocation.allocated_on <= PaymentPlan.ended_on)))
+                 .group_by(PaymentPlanItem.plan))
+        if customer_id is not None:
+            query = query.where(PaymentPlan.customer == customer_id)
+        for plan_id, amount in _raw(query):
+            paid[plan_id] += amount
+    return paid
 
 
 # --- completed and broken plans -------------------------------------------------------

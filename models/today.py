@@ -46,7 +46,7 @@ from models.kinds import (
 )
 from models.money import format_money
 from models.outbox import EMAIL_FAILED as OUTBOX_ITEM_KIND
-from models.plan_followup import active_standings
+from models.plan_followup import INSTALMENT_SOON_DAYS, active_plans
 from models.plans import plan_reference, plan_standing, plans_ended, resume_point
 from models.relationship import (
     CHECK_IN,
@@ -99,7 +99,6 @@ WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, PLAN_DEFAULTED, FOLLOW_UP, INSTALMEN
 # Items about a customer's overdue debt: a payment plan may be agreed from them.
 DEBT_KINDS = (FOLLOW_UP, STAGE_ACTION, PROMISE_BROKEN, INSTALMENT_LATE, PLAN_DEFAULTED)
 NEW_OVERDUE_DAYS = 7  # an account is "newly overdue" for a week after it first falls due
-INSTALMENT_SOON_DAYS = 7  # an instalment is "due soon" from a week before its date
 PLAN_DEFAULTED_DAYS = 7  # a broken plan is told for a week after it broke
 
 _NOUNS = {FOLLOW_UP: ("follow-up", "follow-ups"), PROMISE_DUE: ("promise due", "promises due"),
@@ -151,7 +150,7 @@ def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[Wo
     ago), promises due or broken, the follow-up stages due, accounts newly overdue;
     e-mails not sent; instalments of payment plans due soon or missed, and plans
     broken lately; most pressing first."""
-    with steady():  # the plans' standings are read once, for the engine and the list
+    with steady():  # the active plans are read once, for the engine and the list
         actions = follow_up_plan(as_of).due
         stages = _stage_actions(as_of, actions)
         items = (_follow_ups(as_of) + _promises(as_of, grace_days) + stages
@@ -615,7 +614,7 @@ def _instalments(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkItem]
     when one is due."""
     reminders = {a.instalment.instalment_id: a for a in actions if a.instalment is not None}
     items = []
-    for standing in active_standings(as_of, None):  # as the engine asked, read once
+    for standing in active_plans(as_of, None):  # as the engine asked, read once
         following = standing.next_instalment
         if following is None:
             continue
@@ -625,7 +624,7 @@ def _instalments(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkItem]
         money = format_money(following.left_minor, standing.currency)
         day = short_date(following.due_date)
         notes = [f"Plan {plan_reference(standing.plan_id)}, instalment {following.position} "
-                 f"of {len(standing.instalments)}"]
+                 f"of {standing.instalment_count}"]
         if not late:
             when = "today" if following.due_date == as_of else f"on {day}"
             title = f"Instalment due {when}: {money}"

@@ -8,12 +8,18 @@ Each run opens one copy, warms it with an untimed call, times the worklist and t
 follow-up plan, and closes it; then the other (a garbage collection before each timed
 call, so that what the preparation and the runs before left is no run's cost). The
 target: within 1.2x.
+
+``DULY_PLANS_STORES=<folder>`` takes the two stores an earlier preparation left there
+(``without.sqlite``, ``plans.sqlite``) instead of preparing them: they are copied, never
+opened in place. Each line ends with a digest of the answers, so that a change meant to be
+faster only can be seen to give the same follow-up plan and worklist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import os
 import shutil
 import tempfile
@@ -24,11 +30,11 @@ from pathlib import Path
 from models.db import open_store, writing
 from models.errors import LedgerError
 from models.followup import follow_up_plan
-from models.kinds import InvoiceStatus, PlanFrequency
+from models.kinds import InvoiceStatus, PlanFrequency, PlanStatus
 from models.plan_schedule import ScheduleTerms
 from models.plans import PlanDraft, agree_plan
 from models.plans_policy import seed_plans_policy
-from models.schema import Customer, Invoice
+from models.schema import Customer, Invoice, PaymentPlan
 from models.today import worklist
 from tests.benchmarks.common import BIG_TODAY, big_store, median
 
@@ -88,29 +94,52 @@ def main() -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory(dir=source.parent) as folder:
         without, with_plans = Path(folder) / "without.sqlite", Path(folder) / "plans.sqlite"
-        _prepare(source, without, 0)
-        agreed = _prepare(source, with_plans, PLANS)
-        print(f"{agreed:,} active plans agreed on {AGREED}", flush=True)
+        kept = os.environ.get("DULY_PLANS_STORES")
+        if kept:
+            shutil.copy(Path(kept) / "without.sqlite", without)
+            shutil.copy(Path(kept) / "plans.sqlite", with_plans)
+            agreed = _active_plans(with_plans) - _active_plans(without)
+            print(f"{agreed:,} more active plans in the stores of {kept}", flush=True)
+        else:
+            _prepare(source, without, 0)
+            agreed = _prepare(source, with_plans, PLANS)
+            print(f"{agreed:,} active plans agreed on {AGREED}", flush=True)
         for name, work in (("Today worklist", lambda: worklist(BIG_TODAY)),
                            ("follow-up plan", lambda: follow_up_plan(BIG_TODAY))):
             base: list[float] = []
             ours: list[float] = []
             sizes = ("", "")
+            digests: set[tuple[str, str]] = set()
             for _ in range(RUNS):
                 seconds, plain = _timed(without, work)
                 base.append(seconds)
                 seconds, planned = _timed(with_plans, work)
                 ours.append(seconds)
                 sizes = (_size(plain), _size(planned))
+                digests.add((_digest(plain), _digest(planned)))
             line = (f"{name}: with {agreed:,} plans {median(ours):.3f} s ({sizes[1]}), "
                     f"without {median(base):.3f} s ({sizes[0]}), ratio "
-                    f"{median(ours) / median(base):.2f}x")
+                    f"{median(ours) / median(base):.2f}x; answers "
+                    + " ".join(f"{plans}/{plain}" for plain, plans in sorted(digests)))
             print(line, flush=True)
             lines.append(line)
     load = "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(load, flush=True)
     lines.append(load)
     return lines
+
+
+def _active_plans(path: Path) -> int:
+    store = open_store(path, check_later=True)
+    try:
+        return PaymentPlan.select().where(PaymentPlan.status == PlanStatus.ACTIVE).count()
+    finally:
+        store.close()
+
+
+def _digest(result: object) -> str:
+    """A short digest of an answer (its repr: every field of every action or item)."""
+    return hashlib.sha256(repr(result).encode()).hexdigest()[:12]
 
 
 def _size(result: object) -> str:
