@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
@@ -40,11 +41,11 @@ from models.customer_profile import (
     each_customer_profile,
 )
 from models.dates import month_year, short_date
-from models.db import writing
+from models.db import latest_write, writing
 from models.errors import LedgerError
 from models.kinds import ContactKind, CustomerClass
 from models.money import format_money
-from models.schema import Setting
+from models.schema import Customer, Setting
 
 THRESHOLDS_SETTING = "customer_class_thresholds"
 AT_RISK_SIGNS = 2  # of the three warning signs
@@ -158,6 +159,44 @@ def customer_classes(as_of: dt.date, customer_ids: Iterable[int] | None = None,
             for profile in each_customer_profile(
                 as_of, customer_ids, on_time_days=thresholds.on_time_days,
                 recent_invoices=thresholds.recent_invoices, progress=progress)}
+
+
+class _KeptClasses:
+    """The classes the lists last read, kept until the store is written to (or another
+    day, store or thresholds is asked for): Accounts and Customers both show them, and
+    on a big book reading them costs seconds each time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # one reads at a time; the next finds them kept
+        self.key: tuple[object, ...] | None = None
+        self.classes: dict[int, Classification] = {}
+
+
+_kept = _KeptClasses()
+
+
+def listed_classes(as_of: dt.date, customer_ids: Iterable[int] | None = None, *,
+                   progress: Callable[[int, int], None] | None = None
+                   ) -> dict[int, Classification]:
+    """:func:`customer_classes` for the window's lists: the classes already read for the
+    same store, day and thresholds since the store was last written to are given again,
+    and only the customers not read yet are read."""
+    thresholds = class_thresholds()
+    key = (*latest_write(), as_of, thresholds)
+    with _kept.lock:
+        if _kept.key != key:
+            _kept.key, _kept.classes = key, {}
+        if customer_ids is None:
+            wanted = [cid for (cid,) in Customer.select(Customer.id).tuples()]
+        else:
+            wanted = list(customer_ids)
+        missing = [cid for cid in wanted if cid not in _kept.classes]
+        if missing:
+            _kept.classes.update(customer_classes(as_of, missing, thresholds,
+                                                  progress=progress))
+        elif progress is not None:
+            progress(len(wanted), len(wanted))
+        return {cid: _kept.classes[cid] for cid in wanted if cid in _kept.classes}
 
 
 # --- the classes -------------------------------------------------------------------

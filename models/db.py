@@ -230,6 +230,19 @@ def _remember_own(token: str) -> None:
         del _own_tokens[next(iter(_own_tokens))]
 
 
+def _recorded_writes() -> Writes:
+    row = database.execute_sql("SELECT value FROM setting WHERE key = ?",
+                               (WRITES_KEY,)).fetchone()
+    return Writes.from_json(row[0] if row else None) or Writes(None, ())
+
+
+def latest_write() -> tuple[str, str | None]:
+    """The open store and the token of the latest write committed to it through
+    :func:`writing` (None before the first): what a figure worked out from the store
+    may be kept under, until either changes."""
+    return str(database.database or ""), _recorded_writes().latest
+
+
 class OtherWrites:
     """Notices writes another process (a scheduled Duly command) made to the open store.
 
@@ -252,9 +265,7 @@ class OtherWrites:
 
     @staticmethod
     def _writes() -> Writes:
-        row = database.execute_sql("SELECT value FROM setting WHERE key = ?",
-                                   (WRITES_KEY,)).fetchone()
-        return Writes.from_json(row[0] if row else None) or Writes(None, ())
+        return _recorded_writes()
 
     def happened(self) -> bool:
         """Whether another process wrote to the store since the last time asked."""

@@ -3,6 +3,7 @@ as one by one, and each class where the history puts it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -13,8 +14,11 @@ from models import db
 from models.customer_class import (
     ClassThresholds,
     assessed_profile,
+    class_thresholds,
     classify,
     customer_classes,
+    listed_classes,
+    set_class_thresholds,
 )
 from models.customer_profile import customer_profile, customer_profiles
 from models.kinds import ContactKind, CustomerClass
@@ -125,3 +129,25 @@ def test_the_bulk_read_tells_its_progress_batch_by_batch(
     told: list[tuple[int, int]] = []
     customer_classes(TODAY, progress=lambda done, total: told.append((done, total)))
     assert told == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_the_lists_classes_are_read_once_until_the_store_is_written_to(
+        empty_store: db.Store) -> None:
+    expected = _one_of_each()
+    ids = sorted(expected.values())
+    with count_queries() as first:
+        classes = listed_classes(TODAY, ids[:2])
+    assert first.count > 3
+    with count_queries() as again:  # the same customers: nothing read but the key
+        assert listed_classes(TODAY, ids[:2]) == classes
+    with count_queries() as more:  # the rest: only they are read
+        everyone = listed_classes(TODAY)
+    assert again.count < first.count and more.count >= first.count
+    assert {cid: c.kind for cid, c in everyone.items()} == {
+        cid: c.kind for cid, c in customer_classes(TODAY).items()}
+    reliable = expected[CustomerClass.RELIABLE]
+    invoice(reliable, 50_000, due_days_ago=120)  # a write: now long overdue
+    assert listed_classes(TODAY)[reliable] == customer_classes(TODAY)[reliable]
+    assert listed_classes(TODAY)[reliable].kind != CustomerClass.RELIABLE
+    set_class_thresholds(dataclasses.replace(class_thresholds(), min_invoices=50))
+    assert listed_classes(TODAY)[reliable].kind == CustomerClass.NEW

@@ -59,7 +59,7 @@ from models.accounts import (
     overdue_accounts,
 )
 from models.changes import Change, changes
-from models.customer_class import Classification, customer_classes
+from models.customer_class import Classification, listed_classes
 from models.dates import short_date, weekday_date
 from models.kinds import CustomerClass
 from models.money import format_money
@@ -769,7 +769,7 @@ class AccountsPage(QWidget):
         customer_ids = {row.customer_id for row in rows}
 
         def work(progress: Progress) -> dict[int, Classification]:
-            return customer_classes(as_of, customer_ids, progress=progress)
+            return listed_classes(as_of, customer_ids, progress=progress)
 
         self._tasks.run(work, latest=(self, "classes"),
                         on_success=lambda found: self._on_classes_task_succeeded(as_of, found),

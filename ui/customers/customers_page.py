@@ -34,7 +34,7 @@ from models.customer_account import (
     customer_list,
     customer_money_in,
 )
-from models.customer_class import Classification, assessed_profile, customer_classes
+from models.customer_class import Classification, assessed_profile, listed_classes
 from models.customer_profile import CustomerProfile
 from models.errors import LedgerError
 from models.followup import FollowUpStatus, customer_follow_up
@@ -414,7 +414,7 @@ class CustomersPage(QWidget):
         as_of = self._today()
 
         def load(progress: Progress) -> dict[int, Classification]:
-            return customer_classes(as_of, progress=progress)
+            return listed_classes(as_of, progress=progress)
 
         if not self.customers.classes_shown:
             self.list_panel.set_classes(None)
