@@ -43,7 +43,7 @@ from models.ledger import (
     void_invoice,
     void_payment,
 )
-from models.month_totals import derived_month_totals, kept_month_totals
+from models.month_totals import _RECEIVABLE, derived_month_totals, kept_month_totals
 from models.schema import Allocation, Invoice, KeptMonthTotal, Payment, database
 from tests.conftest import DEMO_TODAY
 from tests.helpers import undo_v16
@@ -171,6 +171,11 @@ def test_the_kept_totals_are_always_what_the_invoices_and_allocations_give(
         assert _figures_by_every_invoice(TODAY, 24) == business_figures(TODAY, 24)
     finally:
         store.close()
+
+
+def test_the_triggers_count_the_statuses_the_figures_count() -> None:
+    assert {str(status) for status in RECEIVABLE_STATUSES} == set(
+        _RECEIVABLE[2:-2].split("', '"))
 
 
 def test_a_payment_keeps_the_totals_of_its_month_and_the_invoices_due_date(
