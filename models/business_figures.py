@@ -281,6 +281,8 @@ def _apply(open_by_due: dict[dt.date | None, int],
 def _aging(open_by_due: dict[dt.date | None, int], end: dt.date) -> tuple[int, ...]:
     buckets = [0] * BUCKET_COUNT
     for due, amount in open_by_due.items():
+        if not amount:  # a due date paid off: most of a long history
+            continue
         days = (end - due).days if due is not None else DEFAULT_BUCKET_EDGES[-1] + 1
         buckets[aging_bucket(days)] += amount
     return tuple(buckets)
@@ -538,6 +540,7 @@ def _number(day: dt.date) -> int:
     return day.year * 12 + day.month
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_number(text: str) -> int:
     return int(text[:4]) * 12 + int(text[5:7])
 
