@@ -25,8 +25,10 @@ stay what they were whatever was paid later. The definitions are those of
   A/R at the end) × 100.
 
 Aging buckets are those of the overdue list (:func:`models.accounts.aging_bucket`).
-Each kind of figure is one set-based query for all the months (grouped by month and
-due date); the months are then walked in Python over those few thousand rows.
+The month figures read the kept month totals (:mod:`models.month_totals`: what was
+invoiced and allocated by currency, month and due date, kept by the store as each
+invoice and allocation is written) in one query for all the months; the months are
+then walked in Python over those few thousand rows.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ from models.accounts import (
     open_invoices_on,
 )
 from models.contacts import promise_deadline
-from models.db import month_of, one_of
+from models.db import one_of
 from models.kinds import InstalmentState, InvoiceStatus, PromiseStatus
+from models.month_totals import month_totals_by_due
 from models.plans import plan_standings
 from models.schema import (
     Allocation,
@@ -207,13 +210,12 @@ def collection_effectiveness(beginning_minor: int, sales_minor: int, ending_mino
 def business_figures(as_of: dt.date, months: int = DEFAULT_MONTHS) -> BusinessFigures:
     """Each currency's month-end A/R, credit sales, current A/R, aging, DSO (count-back
     and standard), best possible DSO, ADD and CEI for the last ``months`` whole months
-    on or before ``as_of``: two queries for all the months."""
+    on or before ``as_of``: one query of the kept month totals for all the months."""
     ends = month_ends(as_of, months)
     # Due dates older than this are over the last bucket's edge at every month end:
     # grouped as one, so the rows stay few whatever the length of the history.
     long_ago = ends[0] - dt.timedelta(days=DEFAULT_BUCKET_EDGES[-1] + 1)
-    invoiced = _invoiced_by_month(ends[-1], long_ago)
-    allocated = _allocated_by_month(ends[-1], long_ago)
+    invoiced, allocated = _by_month(ends[-1], long_ago)
     result = []
     for currency in sorted(set(invoiced) | set(allocated)):
         result += _currency_months(currency, ends, invoiced.get(currency, {}),
@@ -226,43 +228,21 @@ def business_figures(as_of: dt.date, months: int = DEFAULT_MONTHS) -> BusinessFi
 _ByMonth = dict[str, dict[int, list[tuple[dt.date | None, int]]]]
 
 
-def _invoiced_by_month(last_end: dt.date, long_ago: dt.date) -> _ByMonth:
-    """The amounts invoiced, by currency, month of issue and due date."""
-    due = _due_or_long_ago(Invoice.due_date, long_ago)
-    month = month_of(Invoice.issue_date)
-    query = (Invoice
-             .select(Invoice.currency, month, due, pw.fn.SUM(Invoice.amount_minor))
-             .where(Invoice.status.in_(RECEIVABLE_STATUSES) & (Invoice.issue_date <= last_end))
-             .group_by(Invoice.currency, month, due))
-    return _by_month(query)
-
-
-def _allocated_by_month(last_end: dt.date, long_ago: dt.date) -> _ByMonth:
-    """The amounts allocated to invoices, by currency, month and the invoice's due date.
-    An allocation counts from its day, or from the invoice's issue if it was dated
-    before (an invoice owes nothing before it exists)."""
-    due = _due_or_long_ago(Invoice.due_date, long_ago)
-    counted_from = pw.Case(None, [(Allocation.allocated_on < Invoice.issue_date,
-                                   Invoice.issue_date)], Allocation.allocated_on)
-    month = month_of(counted_from)
-    query = (Allocation
-             .select(Invoice.currency, month, due, pw.fn.SUM(Allocation.amount_minor))
-             .join(Invoice, on=(Allocation.invoice == Invoice.id))
-             .where(~Allocation.voided & Invoice.status.in_(RECEIVABLE_STATUSES)
-                    & (Allocation.allocated_on <= last_end) & (Invoice.issue_date <= last_end))
-             .group_by(Invoice.currency, month, due))
-    return _by_month(query)
-
-
-def _due_or_long_ago(due: pw.Field, long_ago: dt.date) -> pw.Node:
-    return pw.Case(None, [(due < long_ago, pw.SQL("NULL"))], due)
-
-
-def _by_month(query: pw.Select) -> _ByMonth:
-    rows: _ByMonth = defaultdict(lambda: defaultdict(list))
-    for currency, month, due, amount in database.execute(query).fetchall():
-        rows[currency][_month_number(month)].append((_day(due) if due else None, amount))
-    return rows
+def _by_month(last_end: dt.date, long_ago: dt.date) -> tuple[_ByMonth, _ByMonth]:
+    """The amounts invoiced (by month of issue) and allocated to invoices (by month of
+    the allocation, or of the invoice's issue if dated before: an invoice owes nothing
+    before it exists), by currency, month and due date, from the kept month totals
+    (:mod:`models.month_totals`, which says what counts)."""
+    invoiced: _ByMonth = defaultdict(lambda: defaultdict(list))
+    allocated: _ByMonth = defaultdict(lambda: defaultdict(list))
+    query = month_totals_by_due(f"{last_end.year:04d}-{last_end.month:02d}", long_ago)
+    for currency, month, due, sold, paid in database.execute(query).fetchall():
+        number, day = _month_number(month), (_day(due) if due else None)
+        if sold:  # a month whose invoices were all voided has none
+            invoiced[currency][number].append((day, sold))
+        if paid:
+            allocated[currency][number].append((day, paid))
+    return invoiced, allocated
 
 
 def _currency_months(currency: str, ends: Sequence[dt.date],
@@ -310,6 +290,8 @@ def _apply(open_by_due: dict[dt.date | None, int],
 def _aging(open_by_due: dict[dt.date | None, int], end: dt.date) -> tuple[int, ...]:
     buckets = [0] * BUCKET_COUNT
     for due, amount in open_by_due.items():
+        if not amount:  # a due date paid off: most of a long history
+            continue
         days = (end - due).days if due is not None else DEFAULT_BUCKET_EDGES[-1] + 1
         buckets[aging_bucket(days)] += amount
     return tuple(buckets)
@@ -567,6 +549,7 @@ def _number(day: dt.date) -> int:
     return day.year * 12 + day.month
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_number(text: str) -> int:
     return int(text[:4]) * 12 + int(text[5:7])
 

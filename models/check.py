@@ -1,8 +1,9 @@
 """``check``: prove a store is sound, from SQLite's pages up to every balance.
 
 Each finding is written for the person who has to put it right. The kept
-open amounts are compared with what the allocations say, so a bug that
-updated one without the other is found.
+open amounts are compared with what the allocations say, and the kept month
+totals of the business figures with what the invoices and allocations give,
+so a bug that updated one without the other is found.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from models.contacts import contact_summary
 from models.db import integrity_problems, journal_problems
 from models.kinds import InvoiceStatus
 from models.money import format_money
+from models.month_totals import month_total_problems
 from models.note_search import note_search_problems
 from models.offers import offer_problems
 from models.plans import plan_problems
@@ -45,6 +47,7 @@ def check_store() -> list[Problem]:
     problems += _kept_open_amounts()
     problems += _kept_credit()
     problems += _kept_contact_summaries()
+    problems += [Problem("figures", p) for p in month_total_problems()]
     problems += [Problem("notes", p) for p in note_search_problems()]
     problems += [Problem("journal", p) for p in journal_problems()]
     problems += _statuses()

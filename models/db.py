@@ -38,6 +38,7 @@ from models.files import (
     sync_folder,
     whole_file,
 )
+from models.month_totals import create_month_totals
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, DecimalTextField, database
 from models.sqlite_codes import sqlite_codes
@@ -504,6 +505,7 @@ def _build_new_store(path: Path, version: int,
             with writing():
                 database.create_tables(ALL_TABLES)
                 create_note_search()
+                create_month_totals()
                 database.user_version = version
             if fill is not None:
                 fill()

@@ -634,6 +634,22 @@ Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
 # A customer's timeline finds the audit entries of its rows (schema v4).
 AuditEntry.add_index(AuditEntry.table, AuditEntry.row_id, name="audit_entry_row")
 
+class KeptMonthTotal(BaseModel):
+    """What was invoiced and what was allocated to invoices, by currency, month of the
+    event and the invoice's due date: kept by triggers in the same transaction as each
+    invoice and allocation (schema v16; :mod:`models.month_totals`), so the business
+    figures sum a few thousand rows instead of every invoice."""
+
+    currency = pw.CharField(max_length=3)
+    month = pw.CharField(max_length=7)  # "YYYY-MM": the invoice's issue, or the allocation's
+    due_date = pw.DateField()
+    invoiced_minor = pw.IntegerField(default=0)  # receivable invoices issued in the month
+    allocated_minor = pw.IntegerField(default=0)  # allocated to them, counted that month
+
+    class Meta:
+        indexes = ((("currency", "month", "due_date"), True),)
+
+
 # Today and each batch read only the messages still to send or to look at (schema v6).
 OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != OutboxState.SENT),
                         name="outbox_message_pending")
@@ -644,5 +660,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
-    OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice,
+    OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice, KeptMonthTotal,
 )

@@ -81,9 +81,18 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_v16(connection: sqlite3.Connection) -> None:
+    """Take a store back to version 15's shape: no kept month totals, nor their triggers."""
+    for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                      "AND name LIKE 'kept_month_total_%'").fetchall():
+        connection.execute(f'DROP TRIGGER "{name}"')
+    connection.execute('DROP TABLE "kept_month_total"')
+
+
 def undo_v15(connection: sqlite3.Connection) -> None:
     """Take a store back to version 14's shape: plans without their schedule's kind,
     freeze, stage and ending; no offers; every contact a chasing one."""
+    undo_v16(connection)
     for table in ("offer_invoice", "offer"):
         connection.execute(f'DROP TABLE "{table}"')
     for table, column in (("credit_policy", "loyalty_waiver"), ("follow_up_policy", "use"),

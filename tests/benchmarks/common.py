@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,17 @@ def big_store() -> Path:
                         "--customers", str(BIG_CUSTOMERS), "--invoices", str(BIG_INVOICES),
                         "--as-of", BIG_TODAY.isoformat()], cwd=ROOT, check=True)
     return path
+
+
+def migrated_copy(folder: Path) -> Path:
+    """A copy of the big store in ``folder``, brought to this version's schema (opening
+    migrates it): the shared store itself is never migrated or written."""
+    from models.db import open_store
+
+    copy = folder / "big.sqlite"
+    shutil.copy(big_store(), copy)
+    open_store(copy, check_later=True).close()
+    return copy
 
 
 def median(values: list[float]) -> float:

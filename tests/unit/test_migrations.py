@@ -15,7 +15,7 @@ from models.company import create_business
 from models.contacts import ContactEntry, log_contact
 from models.outbox import queue_message
 from models.schema import Customer, FollowUpStage, Interaction
-from tests.helpers import schema_of, undo_v14, undo_v15
+from tests.helpers import schema_of, undo_v14, undo_v15, undo_v16
 from tests.unit.ledger_helpers import customer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +92,7 @@ def _drop_v11(connection: sqlite3.Connection) -> None:
 
 
 @pytest.mark.parametrize(("version", "undo"), [
+    (15, undo_v16),  # v16: the kept month totals of the business figures
     (14, undo_v15),  # v15: plans kept and broken, offers, contacts that are not chasing
     (13, undo_v14),  # v14: bank accounts per currency, the signatory
     (10, _drop_v11),  # v11: look-alike keys (invoice/credit_note.number_key, code_key)
