@@ -21,6 +21,8 @@ from models.kinds import (
     ContactPurpose,
     CreditKind,
     Direction,
+    DisputeCategory,
+    DisputeStatus,
     ImportedKind,
     ImportSource,
     InvoiceStatus,
@@ -35,6 +37,7 @@ from models.kinds import (
     PromiseStatus,
     ReferralStatus,
     Regime,
+    WriteOffReason,
 )
 
 # Deferred: ``models.db.open_store`` initialises it with the file's path.
@@ -551,6 +554,66 @@ class OutboxMessage(BaseModel):
     sent_at = pw.DateTimeField(null=True)
 
 
+# --- disputes and write-offs (v18) ----------------------------------------------
+
+class DisputeCase(BaseModel):
+    """A customer's dispute: what they dispute (its invoices, each with the amount in
+    dispute), why, and how it ended. While it is open the disputed amounts are not
+    chased (models.disputes)."""
+
+    customer = restrict(Customer, backref="dispute_cases")
+    currency = pw.CharField(max_length=3)
+    category = EnumField(DisputeCategory, max_length=16)
+    customer_said = pw.TextField(default="")
+    raised_on = pw.DateField()
+    status = EnumField(DisputeStatus, max_length=10, default=DisputeStatus.OPEN)
+    resolved_on = pw.DateField(null=True)
+    resolution = pw.TextField(default="")  # why it was rejected, withdrawn or credited
+    credit_note = restrict(CreditNote, null=True)  # what settled it, when credited
+    created_at = pw.DateTimeField()
+
+
+class DisputedInvoice(BaseModel):
+    """An invoice in a dispute case and the amount of it the customer disputes."""
+
+    case = restrict(DisputeCase, backref="invoice_links")
+    invoice = restrict(Invoice)
+    disputed_minor = pw.IntegerField(constraints=[pw.Check("disputed_minor > 0")])
+
+    class Meta:
+        indexes = ((("case", "invoice"), True),)
+
+
+class DisputeNote(BaseModel):
+    """A note on a dispute case, or a file attached to it (kept in the store, so it is
+    in the store's backups)."""
+
+    case = restrict(DisputeCase, backref="notes")
+    written_at = pw.DateTimeField()
+    text = pw.TextField(default="")
+    file_name = pw.TextField(default="")  # "" for a note without a file
+    file_type = pw.CharField(max_length=128, default="")  # e.g. application/pdf
+    file_size = pw.IntegerField(default=0)
+    file = pw.BlobField(null=True)
+
+
+class WriteOff(BaseModel):
+    """A debt written off as bad: the credit note of kind ``write_off`` that takes it off
+    the invoice (models.write_offs), why, and the VAT share worked out when it was
+    written. Reversed (``reversed_on``) when the customer pays after all; its credit
+    note is then void."""
+
+    credit_note = restrict(CreditNote, unique=True)
+    invoice = restrict(Invoice, backref="write_offs")
+    reason = EnumField(WriteOffReason, max_length=16)
+    notes = pw.TextField(default="")
+    vat_percent = DecimalTextField(null=True)  # None: no VAT in the amount
+    vat_minor = pw.IntegerField(default=0)
+    reversed_on = pw.DateField(null=True)
+    reversal_reason = pw.TextField(default="")
+    created_at = pw.DateTimeField()
+
+
 # --- imports ----------------------------------------------------------------
 
 class ImportBatch(BaseModel):
@@ -645,4 +708,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
     OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice,
+    DisputeCase, DisputedInvoice, DisputeNote, WriteOff,
 )

@@ -59,9 +59,18 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_dispute_cases_and_write_offs(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before dispute cases and write-offs (v18): no
+    cases, their invoices, notes and files, no write-offs. The invoices keep the status
+    and reason the cases gave them, as the version before kept them."""
+    for table in ("write_off", "dispute_note", "disputed_invoice", "dispute_case"):
+        connection.execute(f'DROP TABLE "{table}"')
+
+
 def undo_v15(connection: sqlite3.Connection) -> None:
     """Take a store back to version 14's shape: plans without their schedule's kind,
     freeze, stage and ending; no offers; every contact a chasing one."""
+    undo_dispute_cases_and_write_offs(connection)  # the later versions first
     for table in ("offer_invoice", "offer"):
         connection.execute(f'DROP TABLE "{table}"')
     for table, column in (("credit_policy", "loyalty_waiver"), ("follow_up_policy", "use"),
