@@ -13,6 +13,7 @@ import peewee as pw
 
 from models.contacts import contact_summary
 from models.db import integrity_problems, journal_problems
+from models.disputes import dispute_problems
 from models.kinds import InvoiceStatus
 from models.money import format_money
 from models.note_search import note_search_problems
@@ -52,6 +53,7 @@ def check_store() -> list[Problem]:
     problems += [Problem("plans", p) for p in plan_problems()]
 
     problems += [Problem("offers", p) for p in offer_problems()]
+    problems += [Problem("disputes", p) for p in dispute_problems()]
     return problems
 
 

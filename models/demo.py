@@ -23,11 +23,13 @@ from models.bank_accounts import BankAccountDraft, save_bank_account, save_signa
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
-from models.kinds import BankKind, InvoiceStatus, PlanFrequency
+from models.kinds import BankKind, DisputeCategory, InvoiceStatus, PlanFrequency
 from models.schema import (
     Agency,
     AgencyReferral,
     Allocation,
+    DisputeCase,
+    DisputedInvoice,
     AuditEntry,
     ContactPerson,
     CreditNote,
@@ -537,6 +539,12 @@ def _audited_history(today: dt.date) -> None:
                           row_id=invoice.id, before=json.dumps({"status": InvoiceStatus.OPEN}),
                           after=json.dumps({"status": InvoiceStatus.DISPUTED,
                                             "dispute_reason": invoice.dispute_reason}))
+        # Each as the case Duly keeps for it: all that is open, about the goods' quality.
+        case = DisputeCase.create(customer=invoice.customer_id, currency=invoice.currency,
+                                  category=DisputeCategory.QUALITY,
+                                  customer_said=invoice.dispute_reason, raised_on=at.date(),
+                                  created_at=at)
+        DisputedInvoice.create(case=case, invoice=invoice, disputed_minor=invoice.open_minor)
     for customer in Customer.select().where(Customer.on_hold):
         AuditEntry.create(at=dt.datetime.combine(today - dt.timedelta(days=20), dt.time(9, 5)),
                           who="demo", action="put on hold", table="customer",

@@ -76,10 +76,11 @@ def claim_on(invoice_id: int) -> int:
     return claims([invoice_id]).get(invoice_id, 0)
 
 
-def disputed_by_account(as_of: dt.date, customer_id: int | None = None,
-                        ) -> dict[tuple[int, str], int]:
+def disputed_by_account(as_of: dt.date, customer_id: int | None = None, *,
+                        current: bool = False) -> dict[tuple[int, str], int]:
     """(customer id, currency) -> the amount in dispute at the end of ``as_of``: for
-    each invoice in a case open that day, its claim up to what was open on it then."""
+    each invoice in a case open that day, its claim up to what was open on it then.
+    ``current``: the cases open now (today's lists, whatever day they were raised)."""
     paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
             .where((Allocation.invoice == Invoice.id) & ~Allocation.voided
                    & (Allocation.allocated_on <= as_of)))
@@ -87,7 +88,7 @@ def disputed_by_account(as_of: dt.date, customer_id: int | None = None,
              .select(Invoice.customer, Invoice.currency, Invoice.amount_minor, Invoice.status,
                      paid.alias("paid"), pw.fn.SUM(DisputedInvoice.disputed_minor))
              .join(DisputeCase).switch(DisputedInvoice).join(Invoice)
-             .where(open_on(as_of) & (Invoice.status != InvoiceStatus.VOID))
+             .where(_open(as_of, current) & (Invoice.status != InvoiceStatus.VOID))
              .group_by(Invoice.id, Invoice.customer, Invoice.currency, Invoice.amount_minor,
                        Invoice.status))
     if customer_id is not None:
@@ -100,8 +101,29 @@ def disputed_by_account(as_of: dt.date, customer_id: int | None = None,
     return found
 
 
+def _open(as_of: dt.date, current: bool) -> pw.Expression:
+    return DisputeCase.status == DisputeStatus.OPEN if current else open_on(as_of)
+
+
 def open_on(as_of: dt.date) -> pw.Expression:
     """Cases open at the end of ``as_of``: raised by then and not resolved by then."""
     return ((DisputeCase.raised_on <= as_of)
             & ((DisputeCase.status == DisputeStatus.OPEN)
                | (DisputeCase.resolved_on > as_of)))
+
+
+def oldest_open_on(as_of: dt.date, customer_id: int | None = None, *,
+                   current: bool = False) -> dict[tuple[int, str], dt.date]:
+    """(customer id, currency) -> the day the oldest case open at the end of ``as_of``
+    (``current``: open now) was raised: how long the account has been in dispute."""
+    query = (DisputeCase.select(DisputeCase.customer, DisputeCase.currency,
+                                pw.fn.MIN(DisputeCase.raised_on))
+             .where(_open(as_of, current))
+             .group_by(DisputeCase.customer, DisputeCase.currency))
+    if customer_id is not None:
+        query = query.where(DisputeCase.customer == customer_id)
+    return {(owner, currency): _day(raised) for owner, currency, raised in query.tuples()}
+
+
+def _day(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

@@ -572,22 +572,6 @@ def long_open_disputes(as_of: dt.date) -> list[DisputeRow]:
     return disputes(state="open", older_than_days=dispute_age_days(), as_of=as_of)
 
 
-def oldest_open_dispute(customer_ids: Sequence[int] | None = None,
-                        ) -> dict[tuple[int, str], dt.date]:
-    """(customer id, currency) -> the day their oldest open case was raised."""
-    query = (DisputeCase.select(DisputeCase.customer, DisputeCase.currency,
-                                pw.fn.MIN(DisputeCase.raised_on))
-             .where(DisputeCase.status == DisputeStatus.OPEN)
-             .group_by(DisputeCase.customer, DisputeCase.currency))
-    if customer_ids is not None:
-        query = query.where(DisputeCase.customer.in_(list(customer_ids)))
-    return {(cid, currency): _day(raised) for cid, currency, raised in query.tuples()}
-
-
-def _day(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
 # --- check -------------------------------------------------------------------------------
 
 def dispute_problems() -> list[str]:
