@@ -23,8 +23,8 @@ import peewee as pw
 from models.audit import record_change
 from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
 from models.dates import short_date
-from models.disputed import chased_part, claims
 from models.db import insert_row, insert_rows, one_of, writing
+from models.disputed import chased_part, claims
 from models.errors import LedgerError
 from models.kinds import (
     Channel,
