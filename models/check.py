@@ -20,6 +20,7 @@ from models.note_search import note_search_problems
 from models.offers import offer_problems
 from models.plans import plan_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
+from models.write_offs import write_off_problems
 
 _CLOSED_STATUSES = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
 
@@ -54,6 +55,7 @@ def check_store() -> list[Problem]:
 
     problems += [Problem("offers", p) for p in offer_problems()]
     problems += [Problem("disputes", p) for p in dispute_problems()]
+    problems += [Problem("write-offs", p) for p in write_off_problems()]
     return problems
 
 
