@@ -500,7 +500,7 @@ def disputes(*, state: str = "all", category: DisputeCategory | str | None = Non
     ``category``; of one customer; with ``older_than_days``, only cases open longer than
     that on ``as_of``."""
     as_of = as_of or dt.date.today()
-    query = (DisputeCase.select(DisputeCase, Customer.code, Customer.name)
+    query = (DisputeCase.select(DisputeCase, Customer.id, Customer.code, Customer.name)
              .join(Customer).order_by(DisputeCase.raised_on, DisputeCase.id))
     if state == "open":
         query = query.where(DisputeCase.status == DisputeStatus.OPEN)

@@ -386,3 +386,22 @@ def test_a_store_before_cases_keeps_each_disputed_invoice_as_a_case(tmp_path: Pa
         assert_sound()
     finally:
         store.close()
+
+
+def test_a_dispute_open_longer_than_the_setting_is_a_today_item(empty_store: db.Store) -> None:
+    from models.today import DISPUTE_OPEN, dismiss, item_invoices, worklist
+
+    who = customer()
+    bill = invoice(who, 500_00, due_days_ago=60)
+    case = open_dispute(who, [(bill, 200_00)], category="quality",
+                        customer_said="Two units broken\nPhotos to follow",
+                        raised_on=TODAY - 30 * DAY, today=TODAY)
+    assert not [i for i in worklist(TODAY) if i.kind == DISPUTE_OPEN]  # 30 days: not yet
+    [item] = [i for i in worklist(TODAY + DAY) if i.kind == DISPUTE_OPEN]
+    assert (item.ref_id, item.customer_id, item.amount_minor, item.due_on) == (
+        case, who, 200_00, TODAY + DAY)
+    assert item.detail == "Quality: Two units broken"
+    assert "open 31 days" in item.title
+    assert item_invoices(DISPUTE_OPEN, case) == (bill,)
+    dismiss(DISPUTE_OPEN, case, "Waiting for the insurer", on=TODAY + DAY)
+    assert not [i for i in worklist(TODAY + DAY) if i.kind == DISPUTE_OPEN]
