@@ -126,7 +126,8 @@ def check_vat_percent(value: Decimal | int | str | None) -> Decimal | None:
             Decimal("0.001")):
         raise LedgerError("vat_percent", "Give the VAT rate as a percentage from 0 to 100, "
                                          "with three decimals at most.")
-    return rate.normalize() if rate else Decimal(0)
+    # "20", not "2E+1"; "5.5", not "5.500".
+    return rate.quantize(Decimal(1)) if rate == rate.to_integral_value() else rate.normalize()
 
 
 def vat_percent_setting() -> Decimal | None:

@@ -346,3 +346,63 @@ def test_any_sequence_of_disputes_resolutions_write_offs_and_payments_keeps_chec
             assert problems == [], (step, problems)
     finally:
         store.close()
+
+
+# --- headless -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def shop(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A closed store with an invoice long overdue and one disputed: path and numbers."""
+    from models.schema import Invoice as Bill
+
+    path = tmp_path / "shop.sqlite"
+    store = db.open_store(path, create=True)
+    try:
+        create_business("Harbour & Finch Ltd", country="GB", currency="GBP")
+        who = customer("Quayside Bakery")
+        ids = [invoice(who, 600_00, due_days_ago=300), invoice(who, 300_00, due_days_ago=10)]
+        dispute_invoice(ids[1], "Wrong quantity")
+        return path, [Bill.get_by_id(i).number for i in ids]
+    finally:
+        store.close()
+
+
+def test_write_off_from_the_command_line_and_the_period_as_csv(
+        shop: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    path, numbers = shop
+    assert main(["--db", str(path), "write-off", numbers[0], "--reason", "insolvent",
+                 "--amount", "120", "--vat-rate", "20"]) == 0
+    out = capsys.readouterr().out
+    assert f"Wrote off 120.00 GBP of invoice {numbers[0]} as WO-00001, of which VAT " \
+           f"20.00 GBP at 20%." in out
+    assert "UK bad-debt relief can be claimed from" in out
+    assert main(["--db", str(path), "write-off", numbers[1], "--reason", "insolvent"]) == 2
+    assert f"Invoice {numbers[1]} is in dispute" in capsys.readouterr().err
+    today = dt.date.today().isoformat()
+    assert main(["--db", str(path), "write-offs", "--from", today, "--to", today,
+                 "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].startswith('"WO-00001",')
+    assert main(["--db", str(path), "write-offs", "--to", "2000-01-01"]) == 0
+    assert "No write-offs in this period." in capsys.readouterr().out
+    assert db.run_in_store(path, lambda: [str(p) for p in check_store()]) == []
+
+
+def test_disputes_from_the_command_line(shop: tuple[Path, list[str]],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    path, numbers = shop
+    assert main(["--db", str(path), "disputes", "--state", "open"]) == 0
+    out = capsys.readouterr().out
+    assert "Open disputes as of" in out
+    assert numbers[1] in out and "Wrong quantity" in out and "Other" in out
+    assert "In dispute now: 300.00 GBP" in out
+    assert main(["--db", str(path), "disputes", "--category", "price"]) == 0
+    assert "No disputes." in capsys.readouterr().out
+    assert main(["--db", str(path), "disputes", "--older-than", "30"]) == 0
+    assert "No disputes." in capsys.readouterr().out
+    assert main(["--db", str(path), "disputes", "--category", "weather"]) == 2
+    assert "not a kind of dispute" in capsys.readouterr().err
