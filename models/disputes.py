@@ -304,64 +304,13 @@ def attached_file(note_id: int) -> AttachedFile:
 
 # --- resolving a case ----------------------------------------------------------------
 
-def resolve_by_credit(case_id: int, *, number: str, issue_date: dt.date, reason: str,
-                      credits: Sequence[tuple[int, int]] | None = None,
-                      today: dt.date | None = None) -> int:
-    """Settle a case with a credit note, posted through the ledger: ``credits`` lists
-    (invoice id, amount) credited, each at most what is in dispute of that invoice;
-    None credits all that is in dispute. What is left of a disputed amount not credited
-    is chased again. The credit note's id."""
-    from models.ledger import add_credit_note, allocate_credit
-
-    reason = _resolution(reason, "Say why the credit is granted.")
-    with writing():
-        case = _open_case(case_id)
-        lines = {line.invoice_id: line for line in _lines_of([case.id])[case.id]}
-        if credits is None:
-            credits = [(i, line.disputed_minor) for i, line in lines.items()
-                       if line.disputed_minor > 0]
-        parts = _credited(case, lines, credits)
-        total = sum(amount for _, amount in parts)
-        only = parts[0][0] if len(parts) == 1 else None
-        note_id = add_credit_note(case.customer_id, number=number, issue_date=issue_date,
-                                  amount_minor=total, reason=reason, invoice_id=only,
-                                  today=today)
-        if only is None:
-            allocate_credit(case.customer_id, credit_note_id=note_id, allocate_to=parts,
-                            on=issue_date)
-        _close(case, DisputeStatus.CREDITED, issue_date, reason, credit_note=note_id,
-               resume=False)
-    return int(note_id)
-
-
-def _credited(case: DisputeCase, lines: dict[int, DisputedLine],
-              credits: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    parts: list[tuple[int, int]] = []
-    for invoice_id, amount in credits:
-        line = lines.get(invoice_id)
-        if line is None:
-            raise LedgerError("credits", "That invoice is not in this dispute.")
-        if any(invoice_id == i for i, _ in parts):
-            raise LedgerError("credits", f"Invoice {line.number} is listed twice.")
-        amount = rules.check_amount(amount, "credits", f"the credit on invoice {line.number}")
-        if amount > line.disputed_minor:
-            raise LedgerError("credits", f"Only {format_money(line.disputed_minor, case.currency)}"
-                                         f" of invoice {line.number} is in dispute: credit "
-                                         f"that much at most.")
-        parts.append((invoice_id, amount))
-    if not parts:
-        raise LedgerError("credits", "Nothing of this dispute is left to credit: reject it "
-                                     "or record that the customer withdrew it.")
-    return parts
-
-
 def reject_dispute(case_id: int, reason: str, *, on: dt.date | None = None) -> None:
     """The business stands by its invoices: the case ends, rejected with ``reason``,
     and the invoices that were wholly in dispute are chased again from the stage they
     had reached."""
     reason = _resolution(reason, "Say why the dispute is rejected.")
     with writing():
-        _close(_open_case(case_id), DisputeStatus.REJECTED, on or dt.date.today(), reason)
+        close_case(open_case(case_id), DisputeStatus.REJECTED, on or dt.date.today(), reason)
 
 
 def withdraw_dispute(case_id: int, note: str = "", *, on: dt.date | None = None) -> None:
@@ -369,7 +318,7 @@ def withdraw_dispute(case_id: int, note: str = "", *, on: dt.date | None = None)
     wholly in dispute are chased again from the stage they had reached."""
     note = rules.check_text(note, "note", "the note", rules.REASON_LIMIT)
     with writing():
-        _close(_open_case(case_id), DisputeStatus.WITHDRAWN, on or dt.date.today(),
+        close_case(open_case(case_id), DisputeStatus.WITHDRAWN, on or dt.date.today(),
                note or "Withdrawn by the customer.")
 
 
@@ -380,8 +329,11 @@ def _resolution(text: str, prompt: str) -> str:
     return text
 
 
-def _close(case: DisputeCase, status: DisputeStatus, on: dt.date, resolution: str, *,
+def close_case(case: DisputeCase, status: DisputeStatus, on: dt.date, resolution: str, *,
            credit_note: int | None = None, resume: bool = True) -> None:
+    """End ``case`` (in the caller's transaction) with ``status`` on ``on``: its invoices'
+    statuses follow, each is audited, and with ``resume`` the invoices that were wholly
+    in dispute are chased again from the stage they had reached."""
     rules.check_date(on, "on", "The day it ended")
     if on < case.raised_on:
         raise LedgerError("on", "A dispute cannot end before the day it was raised.")
@@ -444,7 +396,8 @@ def _case(case_id: int) -> DisputeCase:
     return case
 
 
-def _open_case(case_id: int) -> DisputeCase:
+def open_case(case_id: int) -> DisputeCase:
+    """The open case ``case_id``; LedgerError when it is gone or already ended."""
     case = _case(case_id)
     if case.status != DisputeStatus.OPEN:
         raise LedgerError("case", f"Dispute #{case.id} is already "
@@ -517,7 +470,7 @@ def disputes(*, state: str = "all", category: DisputeCategory | str | None = Non
                             & (DisputeCase.raised_on
                                < as_of - dt.timedelta(days=older_than_days)))
     cases = list(query)
-    lines = _lines_of([c.id for c in cases])
+    lines = lines_of([c.id for c in cases])
     return [DisputeRow(c.id, c.customer_id, c.customer.code, c.customer.name, c.currency,
                        c.category, c.status, c.raised_on, c.resolved_on, c.customer_said,
                        c.resolution, c.credit_note_id, tuple(lines.get(c.id, ())))
@@ -531,7 +484,7 @@ def dispute(case_id: int) -> DisputeRow:
     return found[0]
 
 
-def _lines_of(case_ids: Sequence[int]) -> dict[int, list[DisputedLine]]:
+def lines_of(case_ids: Sequence[int]) -> dict[int, list[DisputedLine]]:
     if not case_ids:
         return {}
     query = (DisputedInvoice.select(DisputedInvoice.case, Invoice.id, Invoice.number,

@@ -22,6 +22,7 @@ from models.allocations import post_allocation, undo_allocation
 from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
+from models.disputes import dispute_whole_invoice, release_invoice
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
@@ -390,16 +391,12 @@ def dispute_invoice(invoice_id: int, reason: str, *, today: dt.date | None = Non
     """Put all that is open on an invoice in dispute, with ``reason`` as what the
     customer said: a dispute case of its own (:mod:`models.disputes`); its id. Follow-up
     stops for it until the case ends."""
-    from models.disputes import dispute_whole_invoice
-
     return dispute_whole_invoice(invoice_id, reason, today=today)
 
 
 def release_dispute(invoice_id: int, *, on: dt.date | None = None) -> None:
     """End the dispute an invoice is in (its case is recorded as withdrawn); it is chased
     again if still open."""
-    from models.disputes import release_invoice
-
     release_invoice(invoice_id, on=on)
 
 

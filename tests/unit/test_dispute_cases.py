@@ -13,6 +13,7 @@ from models import db
 from models.accounts import overdue_accounts
 from models.check import check_store
 from models.company import create_business
+from models.dispute_credits import resolve_by_credit
 from models.disputes import (
     MAX_ATTACHMENT_BYTES,
     add_note,
@@ -25,7 +26,6 @@ from models.disputes import (
     open_case_of,
     open_dispute,
     reject_dispute,
-    resolve_by_credit,
     set_dispute_age_days,
     withdraw_dispute,
 )

@@ -21,7 +21,8 @@ from models import db
 from models.accounts import overdue_accounts
 from models.check import check_store
 from models.company import create_business
-from models.disputes import open_dispute, reject_dispute, resolve_by_credit, withdraw_dispute
+from models.dispute_credits import resolve_by_credit
+from models.disputes import open_dispute, reject_dispute, withdraw_dispute
 from models.errors import LedgerError
 from models.followup import follow_up_plan
 from models.kinds import CreditKind, DisputeStatus, InvoiceStatus, WriteOffReason
