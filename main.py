@@ -424,6 +424,18 @@ def _collections_parsers(commands: Any) -> None:
     write_offs.add_argument("--format", choices=("table", "csv"), default="table",
                             help="a table to read, or CSV for a spreadsheet (table)")
     write_offs.set_defaults(handler=_write_offs)
+    agencies = commands.add_parser("agencies", help="list the collection agencies: whom to "
+                                                    "call, what they charge, what they do well")
+    agencies.set_defaults(handler=_agencies)
+
+
+def _agencies(args: argparse.Namespace) -> int:
+    from models.agencies import agencies
+    from models.db import default_store_path, run_in_store
+    from reports.agencies_text import agencies_table
+
+    sys.stdout.write(agencies_table(run_in_store(args.db or default_store_path(), agencies)))
+    return 0
 
 
 def _disputes(args: argparse.Namespace) -> int:

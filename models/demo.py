@@ -493,7 +493,11 @@ def _specials(today: dt.date) -> None:
     agency = Agency.create(name="Northgate Collections Ltd",
                            address="40 Mosley Street\nManchester M2 3AZ",
                            email="new.cases@northgate.example", phone="+44 161 496 0456",
-                           commission_percent=Decimal("15"))
+                           commission_percent=Decimal("15"), contact_name="Priya Shah",
+                           commission_min_minor=50_00, currency="GBP",
+                           fees="No win, no fee; court fees passed on at cost",
+                           strengths="Business debts in England and Wales; letters before "
+                                     "action", rating=4)
     for customer in _customers_with("plan"):
         _plan(customer, today)
     for customer in _customers_with("agency"):

@@ -513,12 +513,21 @@ _V18_TABLES = (
     '("invoice_id") REFERENCES "invoice" ("id") ON DELETE RESTRICT)',
     'CREATE UNIQUE INDEX "write_off_credit_note_id" ON "write_off" ("credit_note_id")',
     'CREATE INDEX "write_off_invoice_id" ON "write_off" ("invoice_id")',
+    'ALTER TABLE "agency" ADD COLUMN "contact_name" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "commission_min_minor" INTEGER',
+    'ALTER TABLE "agency" ADD COLUMN "currency" VARCHAR(3) NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "fees" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "strengths" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "notes" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "rating" INTEGER CHECK (rating BETWEEN 1 AND 5)',
 )
 
 
 def _v18_dispute_cases_and_write_offs(db: pw.Database) -> None:
     """Disputes become cases (their invoices, each with the amount disputed, a category,
-    notes and files, a resolution) and write-offs documents of their own. Each invoice
+    notes and files, a resolution) and write-offs documents of their own; the agencies'
+    directory keeps a contact, a minimum commission, fees, strengths, notes and a
+    rating. Each invoice
     in dispute becomes an open case of its own for its whole open amount, of category
     "other", with its dispute reason as what the customer said, raised on the day the
     audit log last saw it disputed (else on the invoice's issue date)."""

@@ -469,11 +469,22 @@ class PromiseInvoice(BaseModel):
 
 
 class Agency(BaseModel):
+    """A collection agency of the business's directory (models.agencies)."""
+
     name = pw.TextField(unique=True)
     address = pw.TextField(default="")
     email = pw.TextField(default="")
     phone = pw.TextField(default="")
     commission_percent = DecimalTextField(null=True)
+    # v18: whom to call, the least it charges a case (in ``currency``), its other fees
+    # and strengths in the business's words, notes, and the business's rating (1 to 5).
+    contact_name = pw.TextField(default="")
+    commission_min_minor = pw.IntegerField(null=True)
+    currency = pw.CharField(max_length=3, default="")
+    fees = pw.TextField(default="")
+    strengths = pw.TextField(default="")
+    notes = pw.TextField(default="")
+    rating = pw.IntegerField(null=True, constraints=[pw.Check("rating BETWEEN 1 AND 5")])
 
 
 class AgencyReferral(BaseModel):

@@ -61,10 +61,14 @@ def row_counts(path: Path) -> dict[str, int]:
 
 def undo_dispute_cases_and_write_offs(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before dispute cases and write-offs (v18): no
-    cases, their invoices, notes and files, no write-offs. The invoices keep the status
-    and reason the cases gave them, as the version before kept them."""
+    cases, their invoices, notes and files, no write-offs, agencies with their first
+    columns only. The invoices keep the status and reason the cases gave them, as the
+    version before kept them."""
     for table in ("write_off", "dispute_note", "disputed_invoice", "dispute_case"):
         connection.execute(f'DROP TABLE "{table}"')
+    for column in ("contact_name", "commission_min_minor", "currency", "fees", "strengths",
+                   "notes", "rating"):
+        connection.execute(f'ALTER TABLE "agency" DROP COLUMN "{column}"')
 
 
 def undo_v15(connection: sqlite3.Connection) -> None:
