@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 import peewee as pw
 
+from models.disputed import claims
 from models.errors import LedgerError
 from models.kinds import (
     ContactKind,
@@ -160,7 +161,7 @@ class CustomerProfile:
     broken_lately: int  # promises broken in the last 180 days
     last_broken_on: dt.date | None
     disputes: int  # invoices ever put in dispute
-    disputed_now: int
+    disputed_now: int  # invoices in an open dispute case, all or part of them
     plans_kept: int  # completed
     plans_defaulted: int
     plans_active: int
@@ -213,8 +214,7 @@ def customer_profile(customer_id: int, as_of: dt.date, *,
         promises_open=sum(status == PromiseStatus.OPEN for status, _day in promises),
         broken_lately=sum(day > lately for day in broken_days),
         last_broken_on=max(broken_days, default=None),
-        disputes=_disputes(customer_id), disputed_now=sum(
-            i.status == InvoiceStatus.DISPUTED for i in invoices),
+        disputes=_disputes(customer_id), disputed_now=len(claims(customer_id=customer_id)),
         plans_kept=sum(status == PlanStatus.COMPLETED for status, _day in plans),
         plans_defaulted=sum(status == PlanStatus.DEFAULTED for status, _day in plans),
         plans_active=sum(status == PlanStatus.ACTIVE for status, _day in plans),

@@ -469,6 +469,14 @@ def disputes(*, state: str = "all", category: DisputeCategory | str | None = Non
         query = query.where((DisputeCase.status == DisputeStatus.OPEN)
                             & (DisputeCase.raised_on
                                < as_of - dt.timedelta(days=older_than_days)))
+    return _rows(query=query)
+
+
+def _rows(where: pw.Expression | None = None, *,
+          query: pw.ModelSelect | None = None) -> list[DisputeRow]:
+    if query is None:
+        query = (DisputeCase.select(DisputeCase, Customer.id, Customer.code, Customer.name)
+                 .join(Customer).where(where))
     cases = list(query)
     lines = lines_of([c.id for c in cases])
     return [DisputeRow(c.id, c.customer_id, c.customer.code, c.customer.name, c.currency,
@@ -478,10 +486,9 @@ def disputes(*, state: str = "all", category: DisputeCategory | str | None = Non
 
 
 def dispute(case_id: int) -> DisputeRow:
-    """One case."""
+    """One case; LedgerError when it is gone."""
     _case(case_id)
-    found = [row for row in disputes() if row.case_id == case_id]
-    return found[0]
+    return _rows(DisputeCase.id == case_id)[0]
 
 
 def lines_of(case_ids: Sequence[int]) -> dict[int, list[DisputedLine]]:

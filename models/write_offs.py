@@ -189,6 +189,25 @@ def write_off(invoice_id: int, *, reason: WriteOffReason | str,
     return int(row.id)
 
 
+def write_off_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
+                     reason: WriteOffReason | str, notes: str = "",
+                     today: dt.date | None = None) -> list[int]:
+    """The stage due on the account (typically its policy's last) carried out as a
+    write-off: the stage is recorded as passed over, "written off", and every invoice
+    it was about is written off in full on ``as_of``; the write-offs' ids. Refused, with
+    nothing written, when the account has moved on since ``stage_id`` was reviewed or
+    an invoice cannot be written off (one disputed in part: settle the dispute first)."""
+    from models.followup import current_action, skip_action
+
+    why = _reason(reason)
+    with writing():
+        action = current_action(customer_id, currency, as_of, stage_id)
+        skip_action(customer_id, currency, as_of, stage_id=stage_id,
+                    reason=f"Written off: {WriteOffReason.word_for(why).lower()}")
+        return [write_off(invoice.id, reason=why, on=as_of, notes=notes, today=today)
+                for invoice in action.invoices]
+
+
 def _amount(invoice: Invoice, amount_minor: int | None, on: dt.date) -> int:
     if invoice.status not in WRITABLE_STATUSES or invoice.open_minor <= 0:
         state = ("is in dispute" if invoice.status == InvoiceStatus.DISPUTED

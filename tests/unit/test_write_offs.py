@@ -36,6 +36,7 @@ from models.write_offs import (
     set_vat_percent_setting,
     vat_share,
     write_off,
+    write_off_action,
     write_offs,
 )
 from reports.write_offs_text import write_offs_table, write_write_offs_csv
@@ -407,3 +408,25 @@ def test_disputes_from_the_command_line(shop: tuple[Path, list[str]],
     assert "No disputes." in capsys.readouterr().out
     assert main(["--db", str(path), "disputes", "--category", "weather"]) == 2
     assert "not a kind of dispute" in capsys.readouterr().err
+
+
+def test_the_final_stage_can_be_carried_out_as_a_write_off(empty_store: db.Store) -> None:
+    from models.followup import due_action
+    from models.schema import StageExecution
+
+    who = customer()
+    bills = [invoice(who, 500_00, due_days_ago=70), invoice(who, 40_00, due_days_ago=65)]
+    action = due_action(who, "GBP", TODAY)
+    assert action is not None and action.stage.name == "Agency review"
+    made = write_off_action(who, "GBP", TODAY, stage_id=action.stage.id,
+                            reason="uncollectable", today=TODAY)
+    assert [status_of(b) for b in bills] == [(InvoiceStatus.WRITTEN_OFF, 0)] * 2
+    assert [r.write_off_id for r in write_offs()] == made
+    reasons = {e.skip_reason for e in StageExecution.select().where(
+        StageExecution.stage == action.stage.id)}
+    assert reasons == {"Written off: uncollectable"}
+    assert due_action(who, "GBP", TODAY) is None
+    assert_sound()
+    with pytest.raises(LedgerError, match="Nothing is due"):
+        write_off_action(who, "GBP", TODAY, stage_id=action.stage.id, reason="uncollectable",
+                         today=TODAY)
