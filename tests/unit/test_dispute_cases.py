@@ -405,3 +405,22 @@ def test_a_dispute_open_longer_than_the_setting_is_a_today_item(empty_store: db.
     assert item_invoices(DISPUTE_OPEN, case) == (bill,)
     dismiss(DISPUTE_OPEN, case, "Waiting for the insurer", on=TODAY + DAY)
     assert not [i for i in worklist(TODAY + DAY) if i.kind == DISPUTE_OPEN]
+
+
+def test_a_store_one_version_before_cases_gains_their_shape(tmp_path: Path) -> None:
+    from tests.helpers import schema_of
+
+    path = tmp_path / "before.sqlite"
+    db.open_store(path, create=True).close()
+    with sqlite3.connect(path) as connection:
+        undo_dispute_cases_and_write_offs(connection)
+        connection.execute(f"PRAGMA user_version = {_my_version() - 1}")
+    connection.close()
+    new = tmp_path / "new.sqlite"
+    db.open_store(new, create=True).close()
+    store = db.open_store(path)
+    try:
+        assert store.migrated_from == _my_version() - 1
+    finally:
+        store.close()
+    assert schema_of(path) == schema_of(new)
