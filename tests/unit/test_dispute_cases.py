@@ -424,3 +424,28 @@ def test_a_store_one_version_before_cases_gains_their_shape(tmp_path: Path) -> N
     finally:
         store.close()
     assert schema_of(path) == schema_of(new)
+
+
+def test_undoing_an_import_that_paid_a_disputed_invoice_restores_its_status(
+        empty_store: db.Store, tmp_path: Path) -> None:
+    from models.imports.run import MissingChoice, run_import
+    from models.imports.undo import undo_import
+    from tests.unit.imports.exports import xero_line
+    from tests.unit.imports.test_import import settings, xero_file
+
+    def export(name: str, paid: str, owed: str) -> Path:
+        return xero_file(tmp_path / name, xero_line(
+            "Zoë Café", "INV-0001", "24/09/2026", "24/10/2026", "1,200.00", paid, owed,
+            "1,200.00"))
+
+    first = export("first.csv", "0.00", "1,200.00")
+    run_import(first, settings(first), missing=MissingChoice.LEAVE, today=TODAY)
+    bill = Invoice.get(Invoice.number == "INV-0001")
+    open_dispute(bill.customer_id, [(bill.id, 500_00)], category="quality",
+                 customer_said="Half the order was damaged", today=TODAY)
+    newer = export("newer.csv", "800.00", "400.00")
+    second = run_import(newer, settings(newer), missing=MissingChoice.LEAVE, today=TODAY)
+    assert (open_of(bill.id), status_of(bill.id)) == (400_00, InvoiceStatus.DISPUTED)
+    undo_import(second.batch_id)
+    assert (open_of(bill.id), status_of(bill.id)) == (1200_00, InvoiceStatus.OPEN)
+    assert_sound()
