@@ -158,20 +158,43 @@ def open_dispute(customer_id: int, parts: Sequence[tuple[int, int | None]], *,
         case = DisputeCase.create(customer=customer, currency=currency, category=kind,
                                   customer_said=said, raised_on=raised_on,
                                   created_at=dt.datetime.now())
-        for invoice, amount in lines:
-            DisputedInvoice.create(case=case, invoice=invoice, disputed_minor=amount)
-            before = invoice.status
-            status = _keep_in_step(invoice.id)
-            # One entry per invoice, as before cases: the timeline and profile read them.
-            record_change("dispute invoice", "invoice", invoice.id,
-                          before={"status": before},
-                          after={"status": status, "dispute_reason": said,
-                                 "case_id": case.id, "disputed_minor": amount})
+        _add_lines(case, lines)
         record_change("open dispute", "dispute_case", case.id, after={
             "customer_id": customer.id, "category": kind, "customer_said": said,
             "raised_on": raised_on,
             "invoices": [[invoice.number, amount] for invoice, amount in lines]})
     return int(case.id)
+
+
+def add_to_dispute(case_id: int, parts: Sequence[tuple[int, int | None]]) -> None:
+    """Add invoices of the customer to an open case: (invoice id, amount disputed), the
+    amount None for all that is open on it; refused as :func:`open_dispute` refuses, and
+    for an invoice in another currency than the case's."""
+    if not parts:
+        raise LedgerError("invoices", "Choose the invoices to add to the dispute.")
+    with writing():
+        case = open_case(case_id)
+        lines = _claimed_lines(Customer.get_by_id(case.customer_id), parts)
+        for invoice, _amount in lines:
+            if invoice.currency != case.currency:
+                raise LedgerError("invoices", f"Invoice {invoice.number} is in "
+                                              f"{invoice.currency}, the dispute in "
+                                              f"{case.currency}. Open a case for it.")
+        _add_lines(case, lines)
+        record_change("add to dispute", "dispute_case", case.id, after={
+            "invoices": [[invoice.number, amount] for invoice, amount in lines]})
+
+
+def _add_lines(case: DisputeCase, lines: Sequence[tuple[Invoice, int]]) -> None:
+    for invoice, amount in lines:
+        DisputedInvoice.create(case=case, invoice=invoice, disputed_minor=amount)
+        before = invoice.status
+        status = _keep_in_step(invoice.id)
+        # One entry per invoice, as before cases: the timeline and profile read them.
+        record_change("dispute invoice", "invoice", invoice.id,
+                      before={"status": before},
+                      after={"status": status, "dispute_reason": case.customer_said,
+                             "case_id": case.id, "disputed_minor": amount})
 
 
 def _claimed_lines(customer: Customer, parts: Sequence[tuple[int, int | None]],
@@ -192,8 +215,9 @@ def _claimed_lines(customer: Customer, parts: Sequence[tuple[int, int | None]],
                                           f"in one currency. Open a case for each currency.")
         if invoice_id in in_cases:
             raise LedgerError("invoices", f"Invoice {invoice.number} is already in dispute "
-                                          f"(case #{open_case_of(invoice_id)}). Add to that "
-                                          f"case, or resolve it first.")
+                                          f"(case #{open_case_of(invoice_id)}). Settle that "
+                                          f"case first, or add to it what else is "
+                                          f"disputed.")
         if invoice.status not in DISPUTABLE_STATUSES or invoice.open_minor <= 0:
             raise LedgerError("invoices", f"Invoice {invoice.number} has nothing open to "
                                           f"dispute.")

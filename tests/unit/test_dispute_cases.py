@@ -449,3 +449,25 @@ def test_undoing_an_import_that_paid_a_disputed_invoice_restores_its_status(
     undo_import(second.batch_id)
     assert (open_of(bill.id), status_of(bill.id)) == (1200_00, InvoiceStatus.OPEN)
     assert_sound()
+
+
+def test_more_invoices_can_be_added_to_an_open_case(empty_store: db.Store) -> None:
+    from models.disputes import add_to_dispute
+
+    who = customer()
+    first = invoice(who, 500_00, due_days_ago=20)
+    second = invoice(who, 90_00, due_days_ago=10)
+    case = open_dispute(who, [(first, 100_00)], category="quality",
+                        customer_said="Two deliveries late", today=TODAY)
+    add_to_dispute(case, [(second, None)])
+    row = dispute(case)
+    assert [(line.invoice_id, line.disputed_minor) for line in row.lines] == [
+        (first, 100_00), (second, 90_00)]
+    assert status_of(second) == InvoiceStatus.DISPUTED
+    assert Invoice.get_by_id(second).dispute_reason == "Two deliveries late"
+    with pytest.raises(LedgerError, match="already in dispute"):
+        add_to_dispute(case, [(second, None)])
+    euros = customer("Euro Kunde GmbH", currency="EUR")
+    with pytest.raises(LedgerError, match="not on this customer's account"):
+        add_to_dispute(case, [(invoice(euros, 10_00, due_days_ago=3), None)])
+    assert_sound()
