@@ -194,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     _backup_parsers(commands)
 
     _offer_parsers(commands)
+    _collections_parsers(commands)
     return parser
 
 
@@ -398,6 +399,122 @@ def _offer_parsers(commands: Any) -> None:
     offer.add_argument("--as-of", type=_date, metavar="DATE",
                        help="the day, YYYY-MM-DD (default: today)")
     offer.set_defaults(handler=_offer)
+
+
+def _collections_parsers(commands: Any) -> None:
+    disputes = commands.add_parser("disputes", help="list the dispute cases: all, open or "
+                                                    "closed, of a category, or by age")
+    disputes.add_argument("--state", choices=("all", "open", "closed"), default="all",
+                          help="which cases (all)")
+    disputes.add_argument("--category", metavar="CATEGORY",
+                          help="price, quality, not_delivered, already_paid, duplicate or "
+                               "other")
+    disputes.add_argument("--older-than", type=_positive, metavar="DAYS",
+                          help="only cases open longer than so many days")
+    disputes.add_argument("--customer", metavar="CUSTOMER",
+                          help="one customer's (account code or exact name)")
+    disputes.add_argument("--as-of", type=_date, metavar="DATE",
+                          help="the day ages count to, YYYY-MM-DD (default: today)")
+    disputes.set_defaults(handler=_disputes)
+    write_off = commands.add_parser("write-off", help="write off an invoice, or part of it, "
+                                                      "as a bad debt")
+    write_off.add_argument("invoice", metavar="INVOICE", help="the invoice's number")
+    write_off.add_argument("--reason", required=True,
+                           choices=("uncollectable", "insolvent", "settled_for_less",
+                                    "too_small", "agency_returned"),
+                           help="why it is written off")
+    write_off.add_argument("--amount", metavar="AMOUNT",
+                           help="how much to write off (default: all that is open)")
+    write_off.add_argument("--on", type=_date, metavar="DATE",
+                           help="the day of the write-off, YYYY-MM-DD (default: today)")
+    write_off.add_argument("--vat-rate", metavar="PERCENT",
+                           help="the VAT rate in the amount, for its VAT share (default: "
+                                "the business's setting, else none)")
+    write_off.add_argument("--notes", default="", metavar="TEXT", help="what happened")
+    write_off.set_defaults(handler=_write_off)
+    write_offs = commands.add_parser("write-offs", help="list the write-offs of a period, "
+                                                        "with their VAT and relief dates")
+    write_offs.add_argument("--from", dest="date_from", type=_date, metavar="DATE",
+                            help="the first day, YYYY-MM-DD")
+    write_offs.add_argument("--to", dest="date_to", type=_date, metavar="DATE",
+                            help="the last day, YYYY-MM-DD")
+    write_offs.add_argument("--format", choices=("table", "csv"), default="table",
+                            help="a table to read, or CSV for a spreadsheet (table)")
+    write_offs.set_defaults(handler=_write_offs)
+    agencies = commands.add_parser("agencies", help="list the collection agencies: whom to "
+                                                    "call, what they charge, what they do well")
+    agencies.set_defaults(handler=_agencies)
+
+
+def _agencies(args: argparse.Namespace) -> int:
+    from models.agencies import agencies
+    from models.db import default_store_path, run_in_store
+    from reports.agencies_text import agencies_table
+
+    sys.stdout.write(agencies_table(run_in_store(args.db or default_store_path(), agencies)))
+    return 0
+
+
+def _disputes(args: argparse.Namespace) -> int:
+    from models.customer_account import find_customer
+    from models.db import default_store_path, run_in_store
+    from models.disputes import disputes
+    from reports.disputes_text import disputes_table
+
+    as_of = args.as_of or dt.date.today()
+
+    def work() -> str:
+        customer_id = find_customer(args.customer) if args.customer else None
+        rows = disputes(state=args.state, category=args.category, customer_id=customer_id,
+                        older_than_days=args.older_than, as_of=as_of)
+        which = {"all": "Disputes", "open": "Open disputes", "closed": "Closed disputes"}
+        heading = which[args.state] + (f" open over {args.older_than} days"
+                                       if args.older_than else "")
+        return disputes_table(rows, as_of, f"{heading} as of {as_of.isoformat()}")
+
+    sys.stdout.write(run_in_store(args.db or default_store_path(), work))
+    return 0
+
+
+def _write_off(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.interest import invoice_id_for
+    from models.ledger import parse_amount
+    from models.money import format_money
+    from models.schema import Invoice
+    from models.write_offs import write_off, write_offs
+
+    def work() -> str:
+        invoice_id = invoice_id_for(args.invoice)
+        currency = Invoice.get_by_id(invoice_id).currency
+        amount = parse_amount(args.amount, currency) if args.amount else None
+        rate: dict[str, Any] = {} if args.vat_rate is None else {"vat_percent": args.vat_rate}
+        made = write_off(invoice_id, reason=args.reason, amount_minor=amount, on=args.on,
+                         notes=args.notes, **rate)
+        row = next(r for r in write_offs() if r.write_off_id == made)
+        vat = (f", of which VAT {format_money(row.vat_minor, currency)} at {row.vat_percent}%"
+               if row.vat_percent is not None else " (no VAT rate given)")
+        return (f"Wrote off {format_money(row.amount_minor, currency)} of invoice "
+                f"{row.invoice_number} as {row.number}{vat}. UK bad-debt relief can be "
+                f"claimed from {row.relief_from.isoformat()} to "
+                f"{row.relief_claim_by.isoformat()}.\n")
+
+    sys.stdout.write(run_in_store(args.db or default_store_path(), work))
+    return 0
+
+
+def _write_offs(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.write_offs import write_offs
+    from reports.write_offs_text import write_offs_table, write_write_offs_csv
+
+    rows = run_in_store(args.db or default_store_path(),
+                        lambda: write_offs(date_from=args.date_from, date_to=args.date_to))
+    if args.format == "csv":
+        write_write_offs_csv(rows, sys.stdout)
+    else:
+        sys.stdout.write(write_offs_table(rows, args.date_from, args.date_to))
+    return 0
 
 
 def _sources() -> list[Any]:

@@ -9,19 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.kinds import InvoiceStatus
+from models.disputed import LIVE_STATUSES, claim_on, live_status
+from models.kinds import CreditKind, InvoiceStatus
 from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
 
 
 def post_allocation(invoice: Invoice, amount_minor: int, on: dt.date,
                     **source: Payment | CreditNote) -> None:
     """Allocate ``amount_minor`` from the ``payment`` or ``credit_note`` given to the
-    invoice on ``on``: its open amount goes down, and it is paid when nothing is left.
+    invoice on ``on``: its open amount goes down, and it is paid when nothing is left
+    (written off, when a write-off's credit note takes the last of it). What is left
+    of an invoice disputed in part may now be all in dispute (:mod:`models.disputed`).
     The source's unallocated credit is the caller's to keep."""
     Allocation.create(invoice=invoice, allocated_on=on, amount_minor=amount_minor,
                       created_at=dt.datetime.now(), **source)
     left = invoice.open_minor - amount_minor
-    status = InvoiceStatus.PAID if left == 0 else invoice.status
+    note = source.get("credit_note")
+    if left == 0 and isinstance(note, CreditNote) and note.kind == CreditKind.WRITE_OFF:
+        status = InvoiceStatus.WRITTEN_OFF
+    elif left == 0:
+        status = InvoiceStatus.PAID
+    elif invoice.status in LIVE_STATUSES:
+        status = live_status(left, claim_on(invoice.id))
+    else:
+        status = invoice.status
     Invoice.update(open_minor=left, status=status).where(Invoice.id == invoice.id).execute()
 
 
@@ -34,6 +45,9 @@ def undo_allocation(allocation: Allocation) -> None:
     if allocation.invoice_id is None:
         return
     invoice = Invoice.get_by_id(allocation.invoice_id)
-    status = InvoiceStatus.OPEN if invoice.status == InvoiceStatus.PAID else invoice.status
-    Invoice.update(open_minor=invoice.open_minor + allocation.amount_minor, status=status).where(
-        Invoice.id == invoice.id).execute()
+    now_open = invoice.open_minor + allocation.amount_minor
+    # Money taken off a paid or written-off invoice makes it live again (a written-off
+    # one whose write-off is reversed, or whose payment was voided, is owed again).
+    live = invoice.status in (*LIVE_STATUSES, InvoiceStatus.WRITTEN_OFF)
+    status = live_status(now_open, claim_on(invoice.id)) if live else invoice.status
+    Invoice.update(open_minor=now_open, status=status).where(Invoice.id == invoice.id).execute()

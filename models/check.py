@@ -14,6 +14,7 @@ import peewee as pw
 
 from models.contacts import contact_summary
 from models.db import integrity_problems, journal_problems
+from models.disputes import dispute_problems
 from models.kinds import InvoiceStatus
 from models.money import format_money
 from models.month_totals import month_total_problems
@@ -21,6 +22,7 @@ from models.note_search import note_search_problems
 from models.offers import offer_problems
 from models.plans import plan_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
+from models.write_offs import write_off_problems
 
 _CLOSED_STATUSES = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
 
@@ -55,6 +57,8 @@ def check_store() -> list[Problem]:
     problems += [Problem("plans", p) for p in plan_problems()]
 
     problems += [Problem("offers", p) for p in offer_problems()]
+    problems += [Problem("disputes", p) for p in dispute_problems()]
+    problems += [Problem("write-offs", p) for p in write_off_problems()]
     return problems
 
 

@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 import peewee as pw
 from peewee import fn
 
+from models.disputed import claims
 from models.errors import LedgerError
 from models.kinds import (
     ContactKind,
@@ -166,7 +167,7 @@ class CustomerProfile:
     broken_lately: int  # promises broken in the last 180 days
     last_broken_on: dt.date | None
     disputes: int  # invoices ever put in dispute
-    disputed_now: int
+    disputed_now: int  # invoices in an open dispute case, all or part of them
     plans_kept: int  # completed
     plans_defaulted: int
     plans_active: int
@@ -238,6 +239,7 @@ class _History(NamedTuple):
     plans: list[tuple[str, dt.date | None]]
     disputes: int
     stage_days: list[tuple[str, int, dt.date]]  # name, position, day it reached them
+    disputed_now: int  # of the invoices, how many an open dispute case claims
 
 
 def _read_profiles(customer_ids: Sequence[int], as_of: dt.date, on_time_days: int,
@@ -258,11 +260,14 @@ def _read_profiles(customer_ids: Sequence[int], as_of: dt.date, on_time_days: in
     plans = _plans(ids, as_of)
     disputes = _disputes(ids)
     stage_days = _stage_days(ids, as_of)
+    claimed = claims(customer_ids=ids)
     return [_profile(_History(
         customer, invoices.get(customer[0], []), payments.get(customer[0], []),
         contacts.get(customer[0], []), promises.get(customer[0], []),
         plans.get(customer[0], []), disputes.get(customer[0], 0),
-        stage_days.get(customer[0], [])), paid, as_of, on_time_days, recent_invoices)
+        stage_days.get(customer[0], []),
+        sum(i.id in claimed for i in invoices.get(customer[0], []))),
+        paid, as_of, on_time_days, recent_invoices)
         for customer in customers]
 
 
@@ -297,7 +302,7 @@ def _profile(history: _History, paid: _Paid, as_of: dt.date, on_time_days: int,
         promises_open=sum(status == PromiseStatus.OPEN for status, _day in promises),
         broken_lately=sum(day > lately for day in broken_days),
         last_broken_on=max(broken_days, default=None),
-        disputes=history.disputes, disputed_now=statuses[InvoiceStatus.DISPUTED],
+        disputes=history.disputes, disputed_now=history.disputed_now,
         plans_kept=sum(status == PlanStatus.COMPLETED for status, _day in plans),
         plans_defaulted=sum(status == PlanStatus.DEFAULTED for status, _day in plans),
         plans_active=sum(status == PlanStatus.ACTIVE for status, _day in plans),

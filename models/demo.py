@@ -23,7 +23,7 @@ from models.bank_accounts import BankAccountDraft, save_bank_account, save_signa
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
-from models.kinds import BankKind, InvoiceStatus, PlanFrequency
+from models.kinds import BankKind, DisputeCategory, InvoiceStatus, PlanFrequency
 from models.schema import (
     Agency,
     AgencyReferral,
@@ -33,6 +33,8 @@ from models.schema import (
     CreditNote,
     CreditPolicy,
     Customer,
+    DisputeCase,
+    DisputedInvoice,
     FollowUpPolicy,
     Instalment,
     Interaction,
@@ -491,7 +493,11 @@ def _specials(today: dt.date) -> None:
     agency = Agency.create(name="Northgate Collections Ltd",
                            address="40 Mosley Street\nManchester M2 3AZ",
                            email="new.cases@northgate.example", phone="+44 161 496 0456",
-                           commission_percent=Decimal("15"))
+                           commission_percent=Decimal("15"), contact_name="Priya Shah",
+                           commission_min_minor=50_00, currency="GBP",
+                           fees="No win, no fee; court fees passed on at cost",
+                           strengths="Business debts in England and Wales; letters before "
+                                     "action", rating=4)
     for customer in _customers_with("plan"):
         _plan(customer, today)
     for customer in _customers_with("agency"):
@@ -537,6 +543,12 @@ def _audited_history(today: dt.date) -> None:
                           row_id=invoice.id, before=json.dumps({"status": InvoiceStatus.OPEN}),
                           after=json.dumps({"status": InvoiceStatus.DISPUTED,
                                             "dispute_reason": invoice.dispute_reason}))
+        # Each as the case Duly keeps for it: all that is open, about the goods' quality.
+        case = DisputeCase.create(customer=invoice.customer_id, currency=invoice.currency,
+                                  category=DisputeCategory.QUALITY,
+                                  customer_said=invoice.dispute_reason, raised_on=at.date(),
+                                  created_at=at)
+        DisputedInvoice.create(case=case, invoice=invoice, disputed_minor=invoice.open_minor)
     for customer in Customer.select().where(Customer.on_hold):
         AuditEntry.create(at=dt.datetime.combine(today - dt.timedelta(days=20), dt.time(9, 5)),
                           who="demo", action="put on hold", table="customer",

@@ -24,6 +24,7 @@ from models.audit import record_change
 from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
 from models.dates import short_date
 from models.db import insert_row, insert_rows, one_of, writing
+from models.disputed import chased_part, claims
 from models.errors import LedgerError
 from models.kinds import (
     Channel,
@@ -538,7 +539,22 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
         account.candidates.append(_Candidate(
             ActionInvoice(invoice_id, number, due, open_minor, (as_of - due).days, stage.id),
             stage, status))
-    return list(accounts.values())
+    return _undisputed_parts(list(accounts.values()), customer_id)
+
+
+def _undisputed_parts(accounts: list[_Account], customer_id: int | None) -> list[_Account]:
+    """The accounts with each invoice disputed in part chased for the rest only
+    (:mod:`models.disputed`); an invoice wholly in dispute is held back as disputed."""
+    claimed = claims(customer_id=customer_id)
+    if not claimed:
+        return accounts
+    for account in accounts:
+        for candidate in account.candidates:
+            claim = claimed.get(candidate.invoice.id, 0)
+            if claim and candidate.status == InvoiceStatus.OPEN:
+                candidate.invoice = replace(candidate.invoice, open_minor=chased_part(
+                    candidate.invoice.open_minor, claim))
+    return accounts
 
 
 def _as_text(value: object) -> str:

@@ -168,6 +168,37 @@ class CreditKind(Worded):
     EARLY_PAYMENT = "early_payment"  # the terms' discount, taken in time
     SETTLEMENT = "settlement"  # the rest waived under an accepted settlement offer
     WAIVER = "waiver"  # a fee or interest waived under a loyalty incentive
+    WRITE_OFF = "write_off"  # a bad debt written off (models.write_offs) (schema v17)
+
+
+class DisputeCategory(Worded):
+    """What a customer disputes about invoices (schema v17)."""
+
+    PRICE = "price"
+    QUALITY = "quality"
+    NOT_DELIVERED = "not_delivered"
+    ALREADY_PAID = "already_paid"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+class DisputeStatus(Worded):
+    """Where a dispute case stands: open, or how it ended (schema v17)."""
+
+    OPEN = "open"
+    CREDITED = "credited"  # settled by a credit note for part or all of it
+    REJECTED = "rejected"  # the business stands by its invoices: chasing resumes
+    WITHDRAWN = "withdrawn"  # the customer dropped it
+
+
+class WriteOffReason(Worded):
+    """Why a debt was written off (schema v17)."""
+
+    UNCOLLECTABLE = "uncollectable"
+    INSOLVENT = "insolvent"  # the customer is insolvent
+    SETTLED_FOR_LESS = "settled_for_less"
+    TOO_SMALL = "too_small"  # too small to chase
+    AGENCY_RETURNED = "agency_returned"  # a collection agency returned it
 
 
 class OfferKind(Worded):
@@ -280,7 +311,18 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                       InstalmentState.MISSED: "Missed"},
     CreditKind: {CreditKind.CREDIT: "Credit", CreditKind.EARLY_PAYMENT: "Early-payment discount",
                  CreditKind.SETTLEMENT: "Settlement discount",
-                 CreditKind.WAIVER: "Loyalty waiver"},
+                 CreditKind.WAIVER: "Loyalty waiver", CreditKind.WRITE_OFF: "Write-off"},
+    DisputeCategory: {DisputeCategory.PRICE: "Price", DisputeCategory.QUALITY: "Quality",
+                      DisputeCategory.NOT_DELIVERED: "Not delivered",
+                      DisputeCategory.ALREADY_PAID: "Already paid",
+                      DisputeCategory.DUPLICATE: "Duplicate", DisputeCategory.OTHER: "Other"},
+    DisputeStatus: {DisputeStatus.OPEN: "Open", DisputeStatus.CREDITED: "Credited",
+                    DisputeStatus.REJECTED: "Rejected", DisputeStatus.WITHDRAWN: "Withdrawn"},
+    WriteOffReason: {WriteOffReason.UNCOLLECTABLE: "Uncollectable",
+                     WriteOffReason.INSOLVENT: "Customer insolvent",
+                     WriteOffReason.SETTLED_FOR_LESS: "Settled for less",
+                     WriteOffReason.TOO_SMALL: "Too small to chase",
+                     WriteOffReason.AGENCY_RETURNED: "Agency returned it"},
     OfferKind: {OfferKind.SETTLEMENT: "Settlement offer", OfferKind.LOYALTY: "Loyalty offer"},
     OfferStatus: {OfferStatus.OPEN: "Open", OfferStatus.ACCEPTED: "Accepted",
                   OfferStatus.LAPSED: "Lapsed", OfferStatus.WITHDRAWN: "Withdrawn"},

@@ -22,6 +22,7 @@ from models.allocations import post_allocation, undo_allocation
 from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
+from models.disputes import dispute_whole_invoice, release_invoice
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
@@ -386,34 +387,17 @@ def void_invoice(invoice_id: int, reason: str) -> None:
 
 # --- disputes and holds ----------------------------------------------------------
 
-def dispute_invoice(invoice_id: int, reason: str) -> None:
-    """Put an invoice in dispute: follow-up stops for it until released."""
-    reason = _reason(reason, "Say what the customer disputes.")
-    with writing():
-        invoice = _existing_invoice(invoice_id)
-        if not can_dispute(invoice.status, invoice.open_minor):
-            raise LedgerError("invoice", f"Invoice {invoice.number} has nothing open to "
-                                         f"dispute.")
-        Invoice.update(status=InvoiceStatus.DISPUTED, dispute_reason=reason).where(
-            Invoice.id == invoice.id).execute()
-        record_change("dispute invoice", "invoice", invoice.id,
-                      before={"status": invoice.status},
-                      after={"status": InvoiceStatus.DISPUTED, "dispute_reason": reason})
+def dispute_invoice(invoice_id: int, reason: str, *, today: dt.date | None = None) -> int:
+    """Put all that is open on an invoice in dispute, with ``reason`` as what the
+    customer said: a dispute case of its own (:mod:`models.disputes`); its id. Follow-up
+    stops for it until the case ends."""
+    return dispute_whole_invoice(invoice_id, reason, today=today)
 
 
-def release_dispute(invoice_id: int) -> None:
-    """End an invoice's dispute; it is chased again if still open."""
-    with writing():
-        invoice = _existing_invoice(invoice_id)
-        if invoice.status != InvoiceStatus.DISPUTED:
-            raise LedgerError("invoice", f"Invoice {invoice.number} is not in dispute.")
-        status = InvoiceStatus.OPEN if invoice.open_minor else InvoiceStatus.PAID
-        Invoice.update(status=status, dispute_reason="").where(
-            Invoice.id == invoice.id).execute()
-        record_change("release dispute", "invoice", invoice.id,
-                      before={"status": InvoiceStatus.DISPUTED,
-                              "dispute_reason": invoice.dispute_reason},
-                      after={"status": status})
+def release_dispute(invoice_id: int, *, on: dt.date | None = None) -> None:
+    """End the dispute an invoice is in (its case is recorded as withdrawn); it is chased
+    again if still open."""
+    release_invoice(invoice_id, on=on)
 
 
 def put_on_hold(customer_id: int, reason: str) -> None:

@@ -26,6 +26,7 @@ from models.customer_account import (
     customer_record,
     invoices_among,
 )
+from models.disputed import chased_part, claims
 from models.errors import LedgerError
 from models.followup import default_policy_id, stages_by_policy
 from models.incentives import DiscountTerms, EarlyPayment, discount_terms, early_payment_on
@@ -140,7 +141,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     customer = customer_record(customer_id)
     words = document_wording(language or customer.language, customer.country,
                              business.country)
-    rows = chosen_invoices(customer_id, invoice_ids, as_of)
+    rows = _undisputed(chosen_invoices(customer_id, invoice_ids, as_of))
     currency = _one_currency(rows, customer.currency)
     open_minor = sum(r.open_minor for r in rows)
     overdue = [r for r in rows if r.days_overdue > 0]
@@ -243,6 +244,14 @@ def chosen_invoices(customer_id: int, invoice_ids: Sequence[int],
         raise LedgerError("invoices", "An invoice of the letter is not on this customer's "
                                       "account on that date.")
     return sorted(rows, key=lambda r: (r.due_date, r.number))
+
+
+def _undisputed(rows: list[InvoiceRow]) -> list[InvoiceRow]:
+    """The rows with an invoice disputed in part showing only what is still asked for
+    (what is open less what is in dispute, :mod:`models.disputed`)."""
+    claimed = claims([r.id for r in rows if r.status == InvoiceStatus.OPEN])
+    return [replace(r, open_minor=chased_part(r.open_minor, claimed[r.id]))
+            if r.id in claimed and r.status == InvoiceStatus.OPEN else r for r in rows]
 
 
 def _one_currency(rows: list[InvoiceRow], default: str) -> str:

@@ -591,6 +591,82 @@ def _v16_kept_month_totals(db: pw.Database) -> None:
         db.execute_sql(statement)
 
 
+_V17_TABLES = (
+    'CREATE TABLE "dispute_case" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER '
+    'NOT NULL, "currency" VARCHAR(3) NOT NULL, "category" VARCHAR(16) NOT NULL, '
+    '"customer_said" TEXT NOT NULL, "raised_on" DATE NOT NULL, "status" VARCHAR(10) NOT NULL, '
+    '"resolved_on" DATE, "resolution" TEXT NOT NULL, "credit_note_id" INTEGER, "created_at" '
+    'DATETIME NOT NULL, FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE '
+    'RESTRICT, FOREIGN KEY ("credit_note_id") REFERENCES "credit_note" ("id") ON DELETE '
+    'RESTRICT)',
+    'CREATE INDEX "dispute_case_customer_id" ON "dispute_case" ("customer_id")',
+    'CREATE INDEX "dispute_case_credit_note_id" ON "dispute_case" ("credit_note_id")',
+    'CREATE TABLE "disputed_invoice" ("id" INTEGER NOT NULL PRIMARY KEY, "case_id" INTEGER '
+    'NOT NULL, "invoice_id" INTEGER NOT NULL, "disputed_minor" INTEGER NOT NULL CHECK '
+    '(disputed_minor > 0), FOREIGN KEY ("case_id") REFERENCES "dispute_case" ("id") ON '
+    'DELETE RESTRICT, FOREIGN KEY ("invoice_id") REFERENCES "invoice" ("id") ON DELETE '
+    'RESTRICT)',
+    'CREATE INDEX "disputed_invoice_case_id" ON "disputed_invoice" ("case_id")',
+    'CREATE INDEX "disputed_invoice_invoice_id" ON "disputed_invoice" ("invoice_id")',
+    'CREATE UNIQUE INDEX "disputed_invoice_case_id_invoice_id" ON "disputed_invoice" '
+    '("case_id", "invoice_id")',
+    'CREATE TABLE "dispute_note" ("id" INTEGER NOT NULL PRIMARY KEY, "case_id" INTEGER NOT '
+    'NULL, "written_at" DATETIME NOT NULL, "text" TEXT NOT NULL, "file_name" TEXT NOT NULL, '
+    '"file_type" VARCHAR(128) NOT NULL, "file_size" INTEGER NOT NULL, "file" BLOB, FOREIGN '
+    'KEY ("case_id") REFERENCES "dispute_case" ("id") ON DELETE RESTRICT)',
+    'CREATE INDEX "dispute_note_case_id" ON "dispute_note" ("case_id")',
+    'CREATE TABLE "write_off" ("id" INTEGER NOT NULL PRIMARY KEY, "credit_note_id" INTEGER '
+    'NOT NULL, "invoice_id" INTEGER NOT NULL, "reason" VARCHAR(16) NOT NULL, "notes" TEXT '
+    'NOT NULL, "vat_percent" TEXT, "vat_minor" INTEGER NOT NULL, "reversed_on" DATE, '
+    '"reversal_reason" TEXT NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY '
+    '("credit_note_id") REFERENCES "credit_note" ("id") ON DELETE RESTRICT, FOREIGN KEY '
+    '("invoice_id") REFERENCES "invoice" ("id") ON DELETE RESTRICT)',
+    'CREATE UNIQUE INDEX "write_off_credit_note_id" ON "write_off" ("credit_note_id")',
+    'CREATE INDEX "write_off_invoice_id" ON "write_off" ("invoice_id")',
+    'ALTER TABLE "agency" ADD COLUMN "contact_name" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "commission_min_minor" INTEGER',
+    'ALTER TABLE "agency" ADD COLUMN "currency" VARCHAR(3) NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "fees" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "strengths" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "notes" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency" ADD COLUMN "rating" INTEGER CHECK (rating BETWEEN 1 AND 5)',
+)
+
+
+def _v17_dispute_cases_and_write_offs(db: pw.Database) -> None:
+    """Disputes become cases (their invoices, each with the amount disputed, a category,
+    notes and files, a resolution) and write-offs documents of their own; the agencies'
+    directory keeps a contact, a minimum commission, fees, strengths, notes and a
+    rating. Each invoice
+    in dispute becomes an open case of its own for its whole open amount, of category
+    "other", with its dispute reason as what the customer said, raised on the day the
+    audit log last saw it disputed (else on the invoice's issue date)."""
+    for statement in _V17_TABLES:
+        db.execute_sql(statement)
+    disputed = db.execute_sql(
+        'SELECT "id", "customer_id", "currency", "dispute_reason", "issue_date", '
+        '"open_minor", "amount_minor", "created_at" FROM "invoice" WHERE "status" = '
+        "'disputed' ORDER BY \"id\"").fetchall()
+    param = db.param
+    for (invoice_id, customer_id, currency, reason, issued, open_minor, amount,
+         created) in disputed:
+        seen = db.execute_sql(
+            f'SELECT "at" FROM "audit_entry" WHERE "action" = \'dispute invoice\' AND '
+            f'"table" = \'invoice\' AND "row_id" = {param} ORDER BY "at" DESC, "id" DESC '
+            f'LIMIT 1', (invoice_id,)).fetchone()
+        at = str(seen[0]) if seen is not None else str(created)
+        raised = at[:10] if seen is not None else str(issued)[:10]
+        cursor = db.execute_sql(
+            f'INSERT INTO "dispute_case" ("customer_id", "currency", "category", '
+            f'"customer_said", "raised_on", "status", "resolution", "created_at") VALUES '
+            f'({param}, {param}, \'other\', {param}, {param}, \'open\', \'\', {param})',
+            (customer_id, currency, reason or "", raised, at))
+        db.execute_sql(
+            f'INSERT INTO "disputed_invoice" ("case_id", "invoice_id", "disputed_minor") '
+            f'VALUES ({param}, {param}, {param})',
+            (db.last_insert_id(cursor), invoice_id, open_minor if open_minor > 0 else amount))
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -607,6 +683,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     14: _v14_bank_accounts_and_signatory,
     15: _v15_plans_incentives_and_relationship,
     16: _v16_kept_month_totals,
+    17: _v17_dispute_cases_and_write_offs,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

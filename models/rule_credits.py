@@ -21,7 +21,7 @@ from models.schema import Allocation, Charge, CreditNote, Customer, Invoice
 
 # How Duly numbers the credit notes it grants, by kind: "DISC-00001".
 _PREFIXES = {CreditKind.EARLY_PAYMENT: "DISC", CreditKind.SETTLEMENT: "SETTLE",
-             CreditKind.WAIVER: "WAIVE", CreditKind.CREDIT: "CN"}
+             CreditKind.WAIVER: "WAIVE", CreditKind.CREDIT: "CN", CreditKind.WRITE_OFF: "WO"}
 
 
 def grant_credit(customer_id: int, kind: CreditKind, on: dt.date, reason: str, *,

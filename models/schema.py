@@ -21,6 +21,8 @@ from models.kinds import (
     ContactPurpose,
     CreditKind,
     Direction,
+    DisputeCategory,
+    DisputeStatus,
     ImportedKind,
     ImportSource,
     InvoiceStatus,
@@ -35,6 +37,7 @@ from models.kinds import (
     PromiseStatus,
     ReferralStatus,
     Regime,
+    WriteOffReason,
 )
 
 # Deferred: ``models.db.open_store`` initialises it with the file's path.
@@ -466,11 +469,22 @@ class PromiseInvoice(BaseModel):
 
 
 class Agency(BaseModel):
+    """A collection agency of the business's directory (models.agencies)."""
+
     name = pw.TextField(unique=True)
     address = pw.TextField(default="")
     email = pw.TextField(default="")
     phone = pw.TextField(default="")
     commission_percent = DecimalTextField(null=True)
+    # v17: whom to call, the least it charges a case (in ``currency``), its other fees
+    # and strengths in the business's words, notes, and the business's rating (1 to 5).
+    contact_name = pw.TextField(default="")
+    commission_min_minor = pw.IntegerField(null=True)
+    currency = pw.CharField(max_length=3, default="")
+    fees = pw.TextField(default="")
+    strengths = pw.TextField(default="")
+    notes = pw.TextField(default="")
+    rating = pw.IntegerField(null=True, constraints=[pw.Check("rating BETWEEN 1 AND 5")])
 
 
 class AgencyReferral(BaseModel):
@@ -549,6 +563,66 @@ class OutboxMessage(BaseModel):
     server_response = pw.TextField(default="")
     queued_at = pw.DateTimeField()
     sent_at = pw.DateTimeField(null=True)
+
+
+# --- disputes and write-offs (v17) ----------------------------------------------
+
+class DisputeCase(BaseModel):
+    """A customer's dispute: what they dispute (its invoices, each with the amount in
+    dispute), why, and how it ended. While it is open the disputed amounts are not
+    chased (models.disputes)."""
+
+    customer = restrict(Customer, backref="dispute_cases")
+    currency = pw.CharField(max_length=3)
+    category = EnumField(DisputeCategory, max_length=16)
+    customer_said = pw.TextField(default="")
+    raised_on = pw.DateField()
+    status = EnumField(DisputeStatus, max_length=10, default=DisputeStatus.OPEN)
+    resolved_on = pw.DateField(null=True)
+    resolution = pw.TextField(default="")  # why it was rejected, withdrawn or credited
+    credit_note = restrict(CreditNote, null=True)  # what settled it, when credited
+    created_at = pw.DateTimeField()
+
+
+class DisputedInvoice(BaseModel):
+    """An invoice in a dispute case and the amount of it the customer disputes."""
+
+    case = restrict(DisputeCase, backref="invoice_links")
+    invoice = restrict(Invoice)
+    disputed_minor = pw.IntegerField(constraints=[pw.Check("disputed_minor > 0")])
+
+    class Meta:
+        indexes = ((("case", "invoice"), True),)
+
+
+class DisputeNote(BaseModel):
+    """A note on a dispute case, or a file attached to it (kept in the store, so it is
+    in the store's backups)."""
+
+    case = restrict(DisputeCase, backref="notes")
+    written_at = pw.DateTimeField()
+    text = pw.TextField(default="")
+    file_name = pw.TextField(default="")  # "" for a note without a file
+    file_type = pw.CharField(max_length=128, default="")  # e.g. application/pdf
+    file_size = pw.IntegerField(default=0)
+    file = pw.BlobField(null=True)
+
+
+class WriteOff(BaseModel):
+    """A debt written off as bad: the credit note of kind ``write_off`` that takes it off
+    the invoice (models.write_offs), why, and the VAT share worked out when it was
+    written. Reversed (``reversed_on``) when the customer pays after all; its credit
+    note is then void."""
+
+    credit_note = restrict(CreditNote, unique=True)
+    invoice = restrict(Invoice, backref="write_offs")
+    reason = EnumField(WriteOffReason, max_length=16)
+    notes = pw.TextField(default="")
+    vat_percent = DecimalTextField(null=True)  # None: no VAT in the amount
+    vat_minor = pw.IntegerField(default=0)
+    reversed_on = pw.DateField(null=True)
+    reversal_reason = pw.TextField(default="")
+    created_at = pw.DateTimeField()
 
 
 # --- imports ----------------------------------------------------------------
@@ -661,4 +735,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
     OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice, KeptMonthTotal,
+    DisputeCase, DisputedInvoice, DisputeNote, WriteOff,
 )

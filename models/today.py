@@ -26,6 +26,7 @@ from models.contacts import (
 )
 from models.dates import short_date
 from models.db import writing
+from models.disputes import dispute_age_days, long_open_disputes
 from models.errors import LedgerError
 from models.followup import (
     DueAction,
@@ -39,6 +40,7 @@ from models.kinds import (
     Channel,
     ContactKind,
     ContactPurpose,
+    DisputeCategory,
     InvoiceStatus,
     OutboxState,
     PlanStatus,
@@ -66,6 +68,8 @@ from models.relationship import (
 )
 from models.schema import (
     Customer,
+    DisputeCase,
+    DisputedInvoice,
     Instalment,
     Interaction,
     InteractionInvoice,
@@ -92,9 +96,11 @@ PERHAPS_SENT = "E-mail perhaps sent"
 INSTALMENT_DUE, INSTALMENT_LATE, PLAN_DEFAULTED = (
     "instalment due", "instalment late", "plan defaulted")
 PLAN_KINDS = (INSTALMENT_DUE, INSTALMENT_LATE, PLAN_DEFAULTED)
+# A dispute case open longer than the business's setting (models.disputes); names its case.
+DISPUTE_OPEN = "dispute open"
 # Most pressing first.
 WORK_KINDS = (PROMISE_BROKEN, EMAIL_FAILED, PLAN_DEFAULTED, FOLLOW_UP, INSTALMENT_LATE,
-              PROMISE_DUE, STAGE_ACTION, INSTALMENT_DUE, NEW_OVERDUE,
+              PROMISE_DUE, STAGE_ACTION, INSTALMENT_DUE, DISPUTE_OPEN, NEW_OVERDUE,
               PLAN_COMPLETED, PROMISE_KEPT, PAID_UP, CHECK_IN, ON_TIME)
 # Items about a customer's overdue debt: a payment plan may be agreed from them.
 DEBT_KINDS = (FOLLOW_UP, STAGE_ACTION, PROMISE_BROKEN, INSTALMENT_LATE, PLAN_DEFAULTED)
@@ -108,6 +114,7 @@ _NOUNS = {FOLLOW_UP: ("follow-up", "follow-ups"), PROMISE_DUE: ("promise due", "
           PLAN_DEFAULTED: ("payment plan broken", "payment plans broken"),
           NEW_OVERDUE: ("newly overdue account", "newly overdue accounts"),
           STAGE_ACTION: ("reminder due", "reminders due"),
+          DISPUTE_OPEN: ("dispute open too long", "disputes open too long"),
           EMAIL_FAILED: ("e-mail not sent", "e-mails not sent"),
           PLAN_COMPLETED: ("thank-you for a completed plan", "thank-yous for completed plans"),
           PROMISE_KEPT: ("thank-you for a promise kept", "thank-yous for promises kept"),
@@ -155,7 +162,8 @@ def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[Wo
         stages = _stage_actions(as_of, actions)
         items = (_follow_ups(as_of) + _promises(as_of, grace_days) + stages
                  + _unchased(_new_overdue(as_of), stages) + _emails_not_sent(as_of)
-                 + _instalments(as_of, actions) + _plans_broken(as_of))
+                 + _instalments(as_of, actions) + _plans_broken(as_of)
+                 + _long_disputes(as_of))
     items += _thank_yous(as_of)
     items += _check_ins(as_of)
     hidden = _decided(as_of)
@@ -291,6 +299,9 @@ def item_invoices(kind: str, ref_id: int) -> tuple[int, ...]:
             PromiseInvoice.promise == ref_id)
     elif kind == NEW_OVERDUE:
         return (ref_id,)
+    elif kind == DISPUTE_OPEN:
+        query = DisputedInvoice.select(DisputedInvoice.invoice).where(
+            DisputedInvoice.case == ref_id)
     elif kind in PLAN_KINDS:
         query = PaymentPlanItem.select(PaymentPlanItem.invoice).where(
             (PaymentPlanItem.plan == _plan_of(kind, ref_id))
@@ -405,7 +416,8 @@ def _customer_of(kind: str, ref_id: int) -> int:
         return int(plan.customer_id)
     model: type[pw.Model] = {FOLLOW_UP: Interaction, PROMISE_DUE: Promise,
                              PROMISE_BROKEN: Promise, NEW_OVERDUE: Invoice,
-                             STAGE_ACTION: Invoice, EMAIL_FAILED: OutboxMessage}[kind]
+                             STAGE_ACTION: Invoice, EMAIL_FAILED: OutboxMessage,
+                             DISPUTE_OPEN: DisputeCase}[kind]
     row = model.select(model.customer).where(model.id == ref_id).tuples().first()
     if row is None:
         raise LedgerError("item", "That item is no longer in the store.")
@@ -417,6 +429,24 @@ def _decided(as_of: dt.date) -> set[tuple[str, int]]:
     query = WorklistDecision.select(WorklistDecision.kind, WorklistDecision.ref_id).where(
         (WorklistDecision.state != "snoozed") | (WorklistDecision.snoozed_until > as_of))
     return set(query.tuples())
+
+
+def _long_disputes(as_of: dt.date) -> list[WorkItem]:
+    """Dispute cases open longer than the business's setting: settle, reject or chase
+    the customer's answer."""
+    limit = dispute_age_days()
+    items = []
+    for case in long_open_disputes(as_of):
+        said = case.customer_said.splitlines()[0] if case.customer_said else ""
+        since = case.raised_on + dt.timedelta(days=limit + 1)
+        numbers = ", ".join(line.number for line in case.lines)
+        items.append(WorkItem(
+            DISPUTE_OPEN, case.case_id, case.customer_id, case.customer_code,
+            case.customer_name, since, (as_of - since).days,
+            f"Dispute on {numbers} open {case.age_days(as_of)} days",
+            f"{DisputeCategory.word_for(case.category)}: {said}", case.disputed_minor,
+            case.currency))
+    return items
 
 
 def _follow_ups(as_of: dt.date) -> list[WorkItem]:

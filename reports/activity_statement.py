@@ -51,7 +51,8 @@ _DOCUMENTS = {"invoice": N_("Invoice"), "write-off": N_("Written off"),
 # A credit note Duly granted by a rule says which (models.incentives, models.offers).
 _CREDITS: dict[str, str] = {CreditKind.EARLY_PAYMENT: N_("Early-payment discount"),
                             CreditKind.SETTLEMENT: N_("Waived under settlement"),
-                            CreditKind.WAIVER: N_("Charges waived")}
+                            CreditKind.WAIVER: N_("Charges waived"),
+                            CreditKind.WRITE_OFF: N_("Written off")}
 _CHARGES: dict[str, str] = {ChargeKind.INTEREST: N_("Interest"),
                             ChargeKind.COMPENSATION: N_("Compensation"),
                             ChargeKind.FEE: N_("Fee")}

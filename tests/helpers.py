@@ -81,8 +81,21 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_dispute_cases_and_write_offs(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before dispute cases and write-offs (v17): no
+    cases, their invoices, notes and files, no write-offs, agencies with their first
+    columns only. The invoices keep the status and reason the cases gave them, as the
+    version before kept them."""
+    for table in ("write_off", "dispute_note", "disputed_invoice", "dispute_case"):
+        connection.execute(f'DROP TABLE "{table}"')
+    for column in ("contact_name", "commission_min_minor", "currency", "fees", "strengths",
+                   "notes", "rating"):
+        connection.execute(f'ALTER TABLE "agency" DROP COLUMN "{column}"')
+
+
 def undo_v16(connection: sqlite3.Connection) -> None:
     """Take a store back to version 15's shape: no kept month totals, nor their triggers."""
+    undo_dispute_cases_and_write_offs(connection)  # the later versions first
     for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
                                       "AND name LIKE 'kept_month_total_%'").fetchall():
         connection.execute(f'DROP TRIGGER "{name}"')

@@ -17,6 +17,7 @@ import peewee as pw
 
 from models.audit import record_change
 from models.db import writing
+from models.disputed import LIVE_STATUSES, claims, live_status
 from models.errors import LedgerError
 from models.kinds import InvoiceStatus
 from models.plans import reopen_plans
@@ -108,6 +109,12 @@ def _reopen(invoice_ids: list[int]) -> None:
         Invoice.update(status=InvoiceStatus.OPEN).where(
             Invoice.id.in_(part) & (Invoice.status == InvoiceStatus.PAID)
             & (Invoice.open_minor > 0)).execute()
+        # One disputed in part is all in dispute, or not, by what is open again.
+        for invoice_id, claimed in claims(part).items():
+            invoice = Invoice.get_by_id(invoice_id)
+            if invoice.status in LIVE_STATUSES:
+                Invoice.update(status=live_status(invoice.open_minor, claimed)).where(
+                    Invoice.id == invoice_id).execute()
 
 
 def _entries(counts: dict[str, int]) -> pw.ModelSelect:

@@ -44,7 +44,14 @@ from models.ledger import (
     void_payment,
 )
 from models.month_totals import _RECEIVABLE, derived_month_totals, kept_month_totals
-from models.schema import Allocation, Invoice, KeptMonthTotal, Payment, database
+from models.schema import (
+    Allocation,
+    DisputedInvoice,
+    Invoice,
+    KeptMonthTotal,
+    Payment,
+    database,
+)
 from tests.conftest import DEMO_TODAY
 from tests.helpers import undo_v16
 from tests.unit.ledger_helpers import TODAY, customer, invoice
@@ -147,7 +154,11 @@ def apply(operation: tuple, customers: list[int]) -> None:
                                                   & (Invoice.status == was)).execute()
         elif kind == "delete unpaid" and chosen:
             with writing():  # as an import undone takes its invoices away
-                if not Allocation.select().where(Allocation.invoice == chosen).exists():
+                # (never one paid or disputed since: the undo refuses once anything
+                # was recorded after the import)
+                if not (Allocation.select().where(Allocation.invoice == chosen).exists()
+                        or DisputedInvoice.select().where(
+                            DisputedInvoice.invoice == chosen).exists()):
                     Invoice.delete().where(Invoice.id == chosen).execute()
     except LedgerError:
         pass
