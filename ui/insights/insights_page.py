@@ -185,11 +185,10 @@ class InsightsPage(QWidget):
         self.period_combo.addItems([f"Last {n} months" for n in PERIODS])
         self.period_combo.setCurrentIndex(PERIODS.index(self._saved_period()))
         self.period_combo.currentIndexChanged.connect(self._on_period_combo_changed)
-        period = QLabel("P&eriod:")
-        period.setBuddy(self.period_combo)
-        bar.addWidget(period)
+        self.period_label = QLabel("P&eriod:")
+        self.period_label.setBuddy(self.period_combo)
+        bar.addWidget(self.period_label)
         bar.addWidget(self.period_combo)
-        self._fill_currencies(())
 
         self.glance = GlanceView(self.tasks, self.notice_label.setText)
         self.glance.sections["debtors"].table.doubleClicked.connect(
@@ -199,6 +198,7 @@ class InsightsPage(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.glance, GLANCE_TAB)
         self._add_what_works_tab()
+        self._fill_currencies(())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -217,6 +217,11 @@ class InsightsPage(QWidget):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     def _on_tabs_current_changed(self, _index: int) -> None:
+        glance = self.tabs.currentWidget() is self.glance
+        for widget in (self.period_label, self.period_combo):  # what works has neither
+            widget.setVisible(glance)
+        for widget in (self.currency_label, self.currency_combo):
+            widget.setVisible(glance and self.currency_combo.count() > 1)
         self._load_what_works_if_shown()
 
     def _load_what_works_if_shown(self) -> None:
@@ -256,7 +261,7 @@ class InsightsPage(QWidget):
         index = self.currency_combo.findText(chosen)
         self.currency_combo.setCurrentIndex(max(index, 0) if currencies else -1)
         self.currency_combo.blockSignals(False)
-        several = len(currencies) > 1
+        several = len(currencies) > 1 and self.tabs.currentWidget() is self.glance
         self.currency_combo.setVisible(several)
         self.currency_label.setVisible(several)
 

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtGui import QColor
 
 from models.kinds import CustomerClass
-from models.what_works import NOT_ENOUGH, TemplateComparison, WhatWorksRow
+from models.what_works import TemplateComparison, WhatWorksRow
 from reports.what_works_text import median_words, row_note
 from ui.common.rows_model import QUIET, Column, Paint, RowsModel
 from ui.common.style import ACCENT, ERROR
@@ -74,7 +74,7 @@ class WhatWorksModel(_ByClass):
         Column("Median days", median_words, _median_key, money=True),
         Column("Baseline (14 days)", lambda r: percent_text(r.baseline_percent[1]),
                lambda r: _key(r.baseline_percent[1]), money=True),
-        Column("Uplift (points)", lambda r: NOT_ENOUGH if not r.enough
+        Column("Uplift (points)", lambda r: "–" if not r.enough
                else points_text(r.uplift_points[1]),
                lambda r: _key(r.uplift_points[1] if r.enough else None), money=True),
         Column("Note", row_note, row_note),

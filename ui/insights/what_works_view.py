@@ -208,6 +208,8 @@ class WhatWorksView(QWidget):
         self.class_combo.blockSignals(False)
         self.rows.set_rows(answer.rows)
         self.comparisons.set_rows(answer.comparisons)
+        for table in (self.rows_table, self.comparisons_table):
+            table.resizeColumnsToContents()  # the headers whole: "Baseline (14 days)"
         self.method_label.setToolTip(answer.method)
         self.show_class(chosen if chosen in answer.classes else None)
         self._apply_class()
