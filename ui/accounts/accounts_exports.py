@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from models.accounts import DEFAULT_BUCKET_EDGES, bucket_labels
-from models.dates import short_date
 from ui.accounts.accounts_model import AccountFilter
-from ui.common.export_menu import ExportMenu
-from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
-from ui.common.tasks import Progress, TaskRunner
+from ui.common.list_exports import ListExports, ListReport
+from ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from reports.spreadsheet_xlsx import Sheet
     from ui.accounts.accounts_page import AccountsPage
-    from ui.common.table_export import TableExport
 
 TIP = ("Export the accounts as the list shows them (the current filters and sort): to a "
        "spreadsheet, CSV, or the aging report to print or save as PDF")
@@ -52,87 +50,43 @@ def selection_words(account_filter: AccountFilter, shown: int, held: int) -> str
     return f"Filtered: {', '.join(parts)} ({count})" if parts else f"Filtered ({count})"
 
 
-class AccountsExports(QObject):
+class AccountsExports(ListExports):
     """The Accounts page's Export button: XLSX, CSV, and the aging report to print."""
-
-    exported = Signal(str)
-    """A file was written: where, in words ("Exported 17 row(s) to …")."""
-    report_shown = Signal(object)
-    """The aging report is on show in a preview (the ``PdfPreviewDialog``)."""
 
     def __init__(self, page: AccountsPage, tasks: TaskRunner,
                  today: Callable[[], dt.date]) -> None:
-        super().__init__(page)
-        self._page = page
-        self._tasks = tasks
-        self._today = today
-        self._files: TableExport | None = None  # made when first used (it loads openpyxl)
-        self.menu = ExportMenu(page, name="accountsExport", tip=TIP, xlsx=self.export_xlsx,
-                               csv=self.export_csv, report=self.show_report)
-        self.button = self.menu.button
-        model = page.model
-        for signal in (model.modelReset, model.layoutChanged):
-            signal.connect(self._update)
-        self._update()
+        self._accounts = page
+        super().__init__(page, page.model, tasks, today, name="accountsExport", tip=TIP)
 
-    def export_xlsx(self) -> None:
-        """Ask where to save the list on show as a workbook, then write it."""
-        self.export_table("xlsx")
+    def as_of(self) -> dt.date:
+        """The day the accounts on show are for."""
+        return self._accounts.model.as_of or self._accounts.as_of()
 
-    def export_csv(self) -> None:
-        """Ask where to save the list on show as CSV, then write it."""
-        self.export_table("csv")
-
-    def export_table(self, suffix: str) -> None:
-        """Ask where to save the accounts on show, then write them
-        (``suffix`` "xlsx" or "csv")."""
+    def table(self, as_of: dt.date) -> tuple[Sheet, str]:
+        """The accounts on show, with the command line's columns."""
         from reports.accounts_export import accounts_sheet
-        from reports.table_files import TableFormat
-        from ui.common.table_export import TableExport
 
-        if self._files is None:
-            self._files = TableExport(self._page, self._tasks, self._tell)
-        rows, as_of = self._page.model.visible_rows(), self._as_of()
-        self._files.ask([accounts_sheet(rows, as_of)], f"Accounts {as_of.isoformat()}",
-                        TableFormat(suffix))
+        return (accounts_sheet(self._accounts.model.visible_rows(), as_of),
+                f"Accounts {as_of.isoformat()}")
 
-    def show_report(self) -> None:
-        """Build the aging report of the accounts on show off the GUI thread, then show it
-        in the preview."""
+    def report(self, as_of: dt.date) -> ListReport:
+        """The aging report of the accounts on show, saying how the list is filtered."""
         from reports.aging_report import aging_report_data, render_aging_report
 
-        model = self._page.model
-        rows, as_of, today = model.visible_rows(), self._as_of(), self._today()
-        include_all = self._page.show_all_box.isChecked()
+        model, today = self._accounts.model, self._today()
+        rows = model.visible_rows()
+        include_all = self._accounts.show_all_box.isChecked()
         selection = selection_words(model.filter, len(rows), len(model.rows()))
-        name = f"Aging report {as_of.isoformat()}.pdf"
 
-        def build(_progress: Progress) -> PdfFile:
-            data = aging_report_data(as_of, include_all=include_all, today=today, rows=rows,
-                                     selection=selection)
-            path = new_pdf_path(name)
-            try:
-                render_aging_report(data, path)
-            except BaseException:
-                discard_pdf(path)
-                raise
-            return PdfFile(path, f"Aging report – {short_date(as_of)}", name)
+        def render(path: Path) -> None:
+            render_aging_report(aging_report_data(as_of, include_all=include_all, today=today,
+                                                  rows=rows, selection=selection), path)
 
-        self._tasks.run(build, label="Building the aging report…", on_success=self._show)
+        return ListReport("Aging report", "Building the aging report…", render)
 
-    def _show(self, pdf: PdfFile) -> None:
-        from ui.common.pdf_preview import PdfPreviewDialog
-
-        self.report_shown.emit(PdfPreviewDialog.show_pdf(self._page.window(), pdf, self._tasks))
-
-    def _as_of(self) -> dt.date:
-        return self._page.model.as_of or self._page.as_of()
-
-    def _update(self) -> None:
-        self.menu.set_enabled(self._page.model.rowCount() > 0)
-
-    def _tell(self, text: str) -> None:
-        window = self._page.window()
+    def tell(self, text: str) -> None:
+        """Say in the status bar where the file went."""
+        window = self._accounts.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, TOLD_MS)
-        self.exported.emit(text)
+        super().tell(text)
