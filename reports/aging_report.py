@@ -28,7 +28,7 @@ from models.accounts import (
 from models.company import business_details, page_size_for
 from models.dates import long_date
 from models.money import format_amount
-from reports.document import DocumentRenderer
+from reports.document import DeskReport
 from reports.fonts import BOLD, markup, text_width
 from reports.plain_table import PlainTable, TableLook, column_width
 
@@ -73,21 +73,15 @@ def render_aging_report(data: AgingReportData, out: BinaryIO | str | Path) -> in
     return _AgingReport(data).render(out)
 
 
-class _AgingReport(DocumentRenderer):
-    """The report for the business itself: no letterhead, no address."""
+class _AgingReport(DeskReport):
+    """The report for the business itself."""
 
     def __init__(self, data: AgingReportData) -> None:
-        super().__init__(data.page_size, None)
+        super().__init__(data.page_size, data.business_name)
         self.data = data
 
     def title(self) -> str:
         return f"Aging report as of {long_date(self.data.as_of)}"
-
-    def subject(self) -> str | None:
-        return self.data.business_name or None
-
-    def running_head(self) -> str:
-        return f"{self.data.business_name} · {self.title()}".strip(" ·")
 
     def story(self, width: float) -> list[Flowable]:
         data, style = self.data, self.style

@@ -225,3 +225,19 @@ class DocumentRenderer:
         rule = top - 2.5 * mm
         canvas.line(self.margin, rule, self.width - self.margin, rule)
         canvas.restoreState()
+
+
+class DeskReport(DocumentRenderer):
+    """A report for the business itself (the aging report, the work list, the business
+    at a glance): no letterhead, no address; the business's name as the PDF's subject
+    and before the title in the running head."""
+
+    def __init__(self, page_size: str, business_name: str) -> None:
+        super().__init__(page_size, None)
+        self.business_name = business_name
+
+    def subject(self) -> str | None:
+        return self.business_name or None
+
+    def running_head(self) -> str:
+        return f"{self.business_name} · {self.title()}".strip(" ·")

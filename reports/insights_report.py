@@ -45,7 +45,7 @@ from reports.chart_style import (
     SOURCE_COLOURS,
     compact_amount,
 )
-from reports.document import DocumentRenderer
+from reports.document import DeskReport
 from reports.fonts import BOLD, REGULAR, markup
 from reports.insights_text import Insights, insights_snapshot
 from reports.page import INK, MUTED
@@ -96,21 +96,15 @@ def report_file_name(data: InsightsReportData) -> str:
     return f"Insights {data.as_of.isoformat()}.pdf"
 
 
-class _InsightsReport(DocumentRenderer):
-    """The report for the business itself: no letterhead, no address."""
+class _InsightsReport(DeskReport):
+    """The report for the business itself."""
 
     def __init__(self, data: InsightsReportData) -> None:
-        super().__init__(data.page_size, None)
+        super().__init__(data.page_size, data.business_name)
         self.data = data
 
     def title(self) -> str:
         return f"The business at a glance, as of {long_date(self.data.as_of)}"
-
-    def subject(self) -> str | None:
-        return self.data.business_name or None
-
-    def running_head(self) -> str:
-        return f"{self.data.business_name} · {self.title()}".strip(" ·")
 
     def story(self, width: float) -> list[Flowable]:
         data, style = self.data, self.style

@@ -21,7 +21,7 @@ from models.company import business_details, page_size_for
 from models.dates import long_date, short_date
 from models.money import format_money
 from models.today import WorkItem, details_text, kind_text, waiting_text, worklist_summary
-from reports.document import DocumentRenderer
+from reports.document import DeskReport
 from reports.fonts import markup
 from reports.plain_table import PlainTable, TableLook, column_width
 
@@ -69,21 +69,15 @@ def report_cells(item: WorkItem) -> list[str]:
             details_text(item), short_date(item.due_on), waiting_text(item), amount]
 
 
-class _WorklistReport(DocumentRenderer):
-    """The list for the business itself: no letterhead, no address."""
+class _WorklistReport(DeskReport):
+    """The report for the business itself."""
 
     def __init__(self, data: WorklistReportData) -> None:
-        super().__init__(data.page_size, None)
+        super().__init__(data.page_size, data.business_name)
         self.data = data
 
     def title(self) -> str:
         return f"Work list for {long_date(self.data.as_of)}"
-
-    def subject(self) -> str | None:
-        return self.data.business_name or None
-
-    def running_head(self) -> str:
-        return f"{self.data.business_name} · {self.title()}".strip(" ·")
 
     def story(self, width: float) -> list[Flowable]:
         data, style = self.data, self.style
