@@ -110,7 +110,8 @@ def what_works_table(answer: WhatWorks) -> str:
             ["By", "Which", "Cases", *(f"{d} d" for d in WINDOWS), "Median d",
              "Baseline 14 d", "Uplift 14 d", "Note"],
             [[r.aspect.word, r.value, str(r.cases), *(_percent(p) for p in r.paid_percent),
-              median_words(r), _percent(r.baseline_percent[1]), _points(r.uplift_points[1]),
+              median_words(r), _percent(r.baseline_percent[1]),
+              _points(r.uplift_points[1]) if r.enough else "–",  # no uplift on too few
               row_note(r)] for r in rows], {2, 3, 4, 5, 6, 7, 8}), ""]
         comparisons = answer.comparisons_for(scope)
         if comparisons:
