@@ -14,14 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +28,9 @@ from models.changes import Change, changes
 from reports.insights_text import Insights, insights_snapshot
 from reports.table_files import TableFormat
 from ui.common.page_actions import page_action
+from ui.common.page_header import action_bar, page_head
 from ui.common.rows_model import ID_ROLE
-from ui.common.style import ACCENT, mute, scale_font
+from ui.common.style import mute
 from ui.common.tasks import Progress, TaskRunner
 from ui.insights.glance_view import WORKING_TEXT, GlanceView
 from ui.insights.what_works_view import WhatWorksView
@@ -141,28 +140,8 @@ class InsightsPage(QWidget):
                 "to one Excel workbook")
 
     def _build(self) -> None:
-        title = QLabel("Insights")
-        title.setObjectName("pageTitle")
-        scale_font(title, 1.5, bold=True)
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("insightsNotice")
-        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice_label.setStyleSheet(f"color: {ACCENT};")
-        self.notice_label.setMinimumWidth(1)
-        self.notice_label.setAlignment(Qt.AlignmentFlag.AlignRight
-                                       | Qt.AlignmentFlag.AlignVCenter)
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addWidget(self.notice_label, 1)
-
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        for action in self.actions_for_menu():
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(button)
-        bar.addStretch(1)
+        top, self.notice_label = page_head("Insights", "insightsNotice")
+        bar = action_bar(self.actions_for_menu())
         self.as_of_label = QLabel()
         self.as_of_label.setObjectName("insightsAsOf")
         mute(self.as_of_label)

@@ -15,11 +15,9 @@ from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,9 +28,10 @@ from models.plans import PlanStanding, plan_standings
 from ui.common.form_writes import FormWrites
 from ui.common.list_table import list_table
 from ui.common.page_actions import page_action
+from ui.common.page_header import action_bar, page_head
 from ui.common.plan_actions import PlanActions
 from ui.common.rows_model import format_day
-from ui.common.style import ACCENT, mute, scale_font
+from ui.common.style import mute
 from ui.common.tasks import Progress, TaskRunner
 from ui.plans.plans_model import ACTIVE, ALL, ENDED, FILTERS, InstalmentsModel, PlansModel
 
@@ -140,28 +139,8 @@ class PlansPage(QWidget):
             tip="Show the chosen plan's customer and their account")
 
     def _build(self) -> None:
-        title = QLabel("Plans")
-        title.setObjectName("pageTitle")
-        scale_font(title, 1.5, bold=True)
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("plansNotice")
-        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice_label.setStyleSheet(f"color: {ACCENT};")
-        self.notice_label.setMinimumWidth(1)
-        self.notice_label.setAlignment(Qt.AlignmentFlag.AlignRight
-                                       | Qt.AlignmentFlag.AlignVCenter)
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addWidget(self.notice_label, 1)
-
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        for action in self.actions_for_menu():
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(button)
-        bar.addStretch(1)
+        top, self.notice_label = page_head("Plans", "plansNotice")
+        bar = action_bar(self.actions_for_menu())
         self.count_label = QLabel()
         mute(self.count_label)
         bar.addWidget(self.count_label)
