@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,17 +34,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("void payment"), who, st.integers(0, 30), st.just(0)),
 ), max_size=25)
 _stores = itertools.count()
-
-
-@pytest.fixture
-def fast_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder in memory when the system has one: each example syncs many commits."""
-    shm = Path("/dev/shm")
-    if not (shm.is_dir() and os.access(shm, os.W_OK)):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=shm) as folder:
-        yield Path(folder)
 
 
 def apply(operation: tuple, customers: list[int]) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import sqlite3
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import peewee as pw
@@ -78,17 +75,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("delete unpaid"), who, pick, pick),
 ), max_size=30)
 _numbers = itertools.count()
-
-
-@pytest.fixture
-def fast_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder in memory when the system has one: each example syncs many commits."""
-    shm = Path("/dev/shm")
-    if not (shm.is_dir() and os.access(shm, os.W_OK)):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=shm) as folder:
-        yield Path(folder)
 
 
 def _nth(rows: list[int], n: int) -> int | None:

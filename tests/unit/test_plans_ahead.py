@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,17 +38,6 @@ D = dt.date
 FIRST = D(2027, 1, 15)
 _stores = itertools.count()
 _numbers = itertools.count(1)
-
-
-@pytest.fixture
-def fast_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder in memory when the system has one: each example makes a store."""
-    shm = Path("/dev/shm")
-    if not (shm.is_dir() and os.access(shm, os.W_OK)):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=shm) as folder:
-        yield Path(folder)
 
 
 def _as_standings_say(standings: list[PlanStanding], until: dt.date) -> list[PlanAhead]:

@@ -7,9 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import os
-import tempfile
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -266,17 +263,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("void payment"), amounts, picks),
 ), max_size=18)
 _numbers = itertools.count()
-
-
-@pytest.fixture
-def fast_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder in memory when the system has one: each example syncs many commits."""
-    shm = Path("/dev/shm")
-    if not (shm.is_dir() and os.access(shm, os.W_OK)):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=shm) as folder:
-        yield Path(folder)
 
 
 def _pick(ids: list[int], n: int) -> int | None:

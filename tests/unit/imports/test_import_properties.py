@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,17 +30,6 @@ rows = st.lists(st.tuples(
     st.integers(-30, 400),  # days overdue
 ), min_size=1, max_size=40)
 _stores = itertools.count()
-
-
-@pytest.fixture
-def fast_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder in memory when the system has one: each example makes a store."""
-    shm = Path("/dev/shm")
-    if not (shm.is_dir() and os.access(shm, os.W_OK)):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=shm) as folder:
-        yield Path(folder)
 
 
 def export(path: Path, lines: list[tuple[int, int, int, int]]) -> Path:
