@@ -126,6 +126,7 @@ def test_a_contact_logged_from_the_tab_is_shown_at_the_top(page, qtbot):
 def test_filtering_shows_only_payments_and_credit_notes_without_reading_again(page, qtbot):
     show(qtbot, page, CHRONIC)
     timeline_tab(page)
+    qtbot.waitUntil(lambda: not page.tasks.busy)  # the profile's read ends on its own
     everything = page.view.timeline.rowCount()
 
     page.view.show_timeline_kinds("Payments, credit notes and charges")
