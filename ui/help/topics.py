@@ -19,6 +19,7 @@ AREA_PAGES: dict[str, str] = {
     "customers": "customers.html",
     "plans": "payment-plans.html",
     "insights": "insights.html",
+    "collections": "collections.html",
     "templates": "policies-and-templates.html#templates",
     "settings": "settings.html",
 }

@@ -14,5 +14,5 @@ def _build(context: AreaContext) -> QWidget:
     return SettingsPage(context.tasks, context.today)
 
 
-AREA = Area(key="settings", title="Settings", icon="settings", shortcut="Ctrl+7",
+AREA = Area(key="settings", title="Settings", icon="settings", shortcut="Ctrl+8",
             build=_build)

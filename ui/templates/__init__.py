@@ -13,5 +13,5 @@ def _build(context: AreaContext) -> QWidget:
     return TemplatesPage(context.tasks, context.today, settings=context.settings)
 
 
-AREA = Area(key="templates", title="Templates", icon="templates", shortcut="Ctrl+6",
+AREA = Area(key="templates", title="Templates", icon="templates", shortcut="Ctrl+7",
             build=_build, menu="&Templates")

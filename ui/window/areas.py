@@ -6,11 +6,12 @@ Adding an area is adding its package (with its ``AREA`` entry, see
 
 from __future__ import annotations
 
-from ui import accounts, customers, insights, plans, settings, templates, today
+from ui import accounts, collections, customers, insights, plans, settings, templates, today
 from ui.common.area import Area
 
 AREAS: tuple[Area, ...] = (today.AREA, accounts.AREA, customers.AREA, plans.AREA,
-                           insights.AREA, templates.AREA, settings.AREA)
+                           insights.AREA, collections.AREA, templates.AREA,
+                           settings.AREA)
 
 
 def area_index(key: str) -> int | None:

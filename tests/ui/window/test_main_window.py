@@ -90,7 +90,8 @@ def test_navigation_model_is_a_sound_item_model(open_window, qtmodeltester):
 
     qtmodeltester.check(window.nav.model())
     assert [window.nav.item(row).text() for row in range(window.nav.count())] == [
-        "Today", "Accounts", "Customers", "Plans", "Insights", "Templates", "Settings"]
+        "Today", "Accounts", "Customers", "Plans", "Insights", "Collections", "Templates",
+        "Settings"]
 
 
 def test_status_bar_shows_the_demo_companys_overview(open_window, demo_file, qtbot):

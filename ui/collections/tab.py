@@ -1,0 +1,64 @@
+"""What each tab of the Collections area is: a widget with what it reads, how it is
+read again and cleared, its actions (for its bar and the area's menu), the customer of
+the row chosen, and two signals the page passes on (a customer to open, a notice)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+from models.changes import Changes
+from ui.common.area import AreaContext
+
+
+class CollectionsTab(QWidget):
+    """One tab of the Collections area (see ``collections_page``).
+
+    A tab's actions all sit in the area's menu, so their shortcuts must differ from
+    every other tab's; only the shown tab's are enabled (``update_actions``).
+    """
+
+    title = ""
+    """The tab's name, e.g. "Disputes"."""
+    reads: Changes = frozenset()
+    """Writes that make what the tab shows stale (see ui/common/area.py)."""
+
+    customer_requested = Signal(int)
+    """The user asked to open a customer's account (their id)."""
+    notice = Signal(str)
+    """What the tab just did, for the page's notice line."""
+    choice_changed = Signal()
+    """The row chosen changed (the page's Open Customer follows it)."""
+
+    def __init__(self, context: AreaContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.is_current = False  # set by the page
+
+    def reload(self) -> None:
+        """Read what the tab shows again, as it stands today."""
+
+    def clear(self) -> None:
+        """Forget what is shown (the store was closed)."""
+
+    def actions(self) -> list[QAction]:
+        """The tab's own actions, for its bar and the area's menu."""
+        return []
+
+    def current_customer_id(self) -> int | None:
+        """The customer of the row chosen in the list (None: no row chosen)."""
+        return None
+
+    def update_actions(self) -> None:
+        """Enable the actions that fit the row chosen, if the tab is shown; else none."""
+        if not self.is_current:
+            for action in self.actions():
+                action.setEnabled(False)
+            return
+        self.enable_actions()
+
+    def enable_actions(self) -> None:
+        """Enable each action as the row chosen allows (the tab is shown)."""
+        for action in self.actions():
+            action.setEnabled(True)
