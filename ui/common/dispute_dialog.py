@@ -85,12 +85,17 @@ class DisputeDialog(LedgerDialog):
         super().__init__(parent)
         self.setup = setup
         self.accepted_entry: DisputeEntry | None = None
-        self.customer_id = setup.customer_id
-        self.customer_name = setup.customer_name
+        self.customer_id = entry.customer_id if entry is not None else setup.customer_id
+        self.customer_name = entry.customer_name if entry is not None else \
+            setup.customer_name
         self.setWindowTitle("New dispute")
         self.setMinimumWidth(640)
         self._build()
-        self.set_invoices(setup.customer_id, setup.invoices,
+        if setup.customer_id is None and self.customer_id is not None:
+            self.customer_combo.blockSignals(True)
+            self.customer_combo.setCurrentIndex(self.customer_combo.findData(self.customer_id))
+            self.customer_combo.blockSignals(False)
+        self.set_invoices(self.customer_id, setup.invoices,
                           ticked=[i for i, _ in entry.parts] if entry else setup.ticked)
         if entry is not None:
             self._restore(entry)
