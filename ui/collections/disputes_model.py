@@ -97,7 +97,8 @@ class DisputesModel(RowsModel):
         if state is not None:
             self._state = state
         if category != "":
-            self._category = category if isinstance(category, DisputeCategory) else None
+            # A combo box hands its data back as plain text.
+            self._category = DisputeCategory(category) if category else None
         if search is not None:
             self._search = search.strip().casefold()
         self.refilter()
