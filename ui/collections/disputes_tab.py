@@ -258,7 +258,7 @@ class DisputesTab(CollectionsTab):
         self.cases_table = list_table(self.cases, "disputesTable", "Dispute cases")
         self.cases_table.setParent(self)
         header = self.cases_table.horizontalHeader()
-        for column, width in enumerate((190, 150, 110, 110, 100, 80, 90)):
+        for column, width in enumerate((190, 150, 120, 120, 100, 80, 90)):
             header.resizeSection(column, width)
         self.cases_table.selectionModel().selectionChanged.connect(
             self._on_cases_table_selection_changed)

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 
-from models.check import check_store
 from models.accounts import overdue_accounts
+from models.check import check_store
 from models.dispute_choices import disputable_invoices
 from models.disputed import claim_on
-from models.followup import follow_up_plan
 from models.disputes import case_notes, dispute, disputes, open_dispute, withdraw_dispute
+from models.followup import follow_up_plan
 from models.kinds import DisputeCategory, DisputeStatus, InvoiceStatus
 from models.schema import CreditNote, Invoice
 from tests.conftest import DEMO_TODAY
