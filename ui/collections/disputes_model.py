@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from models.disputes import CaseNote, DisputedLine, DisputeRow
+from models.disputes import DEFAULT_DISPUTE_AGE_DAYS, CaseNote, DisputedLine, DisputeRow
 from models.kinds import DisputeCategory, DisputeStatus
 from models.money import format_money, from_minor
 from ui.common.rows_model import (
@@ -53,7 +53,7 @@ class DisputesModel(RowsModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.as_of = dt.date.today()
-        self.age_limit = 30
+        self.age_limit = DEFAULT_DISPUTE_AGE_DAYS
         self._state = ALL
         self._category: DisputeCategory | None = None
         self._search = ""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -40,6 +41,8 @@ from models.dispute_choices import (
 )
 from models.dispute_credits import resolve_by_credit
 from models.disputes import (
+    DEFAULT_DISPUTE_AGE_DAYS,
+    MAX_DISPUTE_AGE_DAYS,
     AttachedFile,
     CaseNote,
     DisputeRow,
@@ -51,6 +54,7 @@ from models.disputes import (
     disputes,
     open_dispute,
     reject_dispute,
+    set_dispute_age_days,
     withdraw_dispute,
 )
 from models.errors import LedgerError
@@ -79,6 +83,7 @@ from ui.common.tasks import Progress
 # A case's writes: its invoices' statuses (and so what is chased); a credit note is money.
 _CASE = changes(Change.INVOICES)
 _CREDIT = changes(Change.INVOICES, Change.MONEY)
+_AGE_SETTING = changes(Change.POLICIES)  # Today lists the disputes open longer
 _ATTACH_FILTER = "Photos, PDFs and documents (*.pdf *.png *.jpg *.jpeg *.heic *.txt *.eml " \
                  "*.msg *.doc *.docx *.odt);;All files (*)"
 
@@ -248,11 +253,25 @@ class DisputesTab(CollectionsTab):
         kind.setBuddy(self.category_combo)
         self.count_label = QLabel()
         mute(self.count_label)
+        self.age_spin = QSpinBox()
+        self.age_spin.setObjectName("disputesAgeLimit")
+        self.age_spin.setRange(1, MAX_DISPUTE_AGE_DAYS)
+        self.age_spin.setValue(DEFAULT_DISPUTE_AGE_DAYS)
+        self.age_spin.setSuffix(" days")
+        self.age_spin.setAccessibleName("Flag disputes open longer than")
+        self.age_spin.setToolTip("A dispute open longer than this is shown in red here and "
+                                 "listed on Today")
+        self.age_spin.editingFinished.connect(self._on_age_spin_editing_finished)
+        flag = QLabel("&Flag after:")
+        flag.setBuddy(self.age_spin)
         for widget in (show, self.state_combo, kind, self.category_combo, find,
                        self.search_edit):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
+        bar.addSpacing(12)
+        bar.addWidget(flag)
+        bar.addWidget(self.age_spin)
 
         self.cases = DisputesModel(self)
         self.cases_table = list_table(self.cases, "disputesTable", "Dispute cases")
@@ -362,6 +381,8 @@ class DisputesTab(CollectionsTab):
             chosen = case.case_id if case is not None else None
         self._want_case = None
         self.cases.set_cases(rows, as_of, age_limit)
+        if not self.age_spin.hasFocus():
+            self.age_spin.setValue(age_limit)
         self._choose(chosen)
         self._show_chosen()
         self._update_count()
@@ -403,6 +424,17 @@ class DisputesTab(CollectionsTab):
         self._choose(case.case_id if case is not None else None)
         self._show_chosen()
         self._update_count()
+
+    def _on_age_spin_editing_finished(self) -> None:
+        days = self.age_spin.value()
+        if days == self.cases.age_limit or self._writes.busy:
+            return
+        case = self.current_case()
+        self._writes.run(lambda: set_dispute_age_days(days), _AGE_SETTING,
+                         done=lambda _r: self._done(
+                             case.case_id if case is not None else None,
+                             f"Disputes open longer than {days} days are now flagged, and "
+                             f"listed on Today."))
 
     def _on_cases_table_selection_changed(self, _selected: QItemSelection,
                                           _deselected: QItemSelection) -> None:
@@ -619,7 +651,7 @@ class DisputesTab(CollectionsTab):
 
     # --- helpers ----------------------------------------------------------
 
-    def _done(self, case_id: int, text: str) -> None:
+    def _done(self, case_id: int | None, text: str) -> None:
         """A write went through: say so, and read the cases again with ``case_id`` chosen."""
         self.notice.emit(text)
         self._want_case = case_id

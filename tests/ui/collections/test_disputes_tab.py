@@ -13,10 +13,18 @@ from models.accounts import overdue_accounts
 from models.check import check_store
 from models.dispute_choices import disputable_invoices
 from models.disputed import claim_on
-from models.disputes import case_notes, dispute, disputes, open_dispute, withdraw_dispute
+from models.disputes import (
+    case_notes,
+    dispute,
+    dispute_age_days,
+    disputes,
+    open_dispute,
+    withdraw_dispute,
+)
 from models.followup import follow_up_plan
 from models.kinds import DisputeCategory, DisputeStatus, InvoiceStatus
 from models.schema import CreditNote, Invoice
+from models.today import DISPUTE_OPEN, worklist
 from tests.conftest import DEMO_TODAY
 from ui.collections import disputes_tab
 from ui.collections.case_note_dialog import CaseNoteDialog
@@ -334,3 +342,19 @@ def check_clean() -> bool:
     problems = check_store()
     assert not problems, problems
     return True
+
+
+def test_how_long_a_dispute_may_stay_open_is_set_on_the_tab(page, qtbot):
+    tab = tab_of(page)
+    assert tab.age_spin.value() == 30
+    age = tab.cases.index(0, 5)
+    assert age.data(Qt.ItemDataRole.ForegroundRole) is None  # 14 days of 30
+
+    tab.age_spin.setValue(10)
+    written(qtbot, tab, tab.age_spin.editingFinished.emit)
+
+    assert dispute_age_days() == 10
+    assert tab.cases.index(0, 5).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert page.notice_label.text() == ("Disputes open longer than 10 days are now flagged, "
+                                        "and listed on Today.")
+    assert [i.kind for i in worklist(DEMO_TODAY) if i.kind == DISPUTE_OPEN] == [DISPUTE_OPEN]
