@@ -351,6 +351,12 @@ class DisputesTab(CollectionsTab):
         self.save_file_button.setObjectName("saveDisputeFile")
         self.save_file_button.setToolTip("Save a copy of the chosen file")
         self.save_file_button.clicked.connect(self._on_save_file_button_clicked)
+        self.notes_empty_label = QLabel("No notes or files yet: Add Note (Ctrl+Alt+O) or "
+                                        "Attach File (Ctrl+Alt+F).")
+        self.notes_empty_label.setObjectName("disputeNotesEmpty")
+        self.notes_empty_label.setWordWrap(True)
+        mute(self.notes_empty_label)
+        self.notes_empty_label.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_file_button)
         buttons.addWidget(self.save_file_button)
@@ -360,6 +366,7 @@ class DisputesTab(CollectionsTab):
         right_layout.setContentsMargins(6, 6, 0, 0)
         right_layout.addWidget(notes_title)
         right_layout.addWidget(self.notes_table, 1)
+        right_layout.addWidget(self.notes_empty_label)
         right_layout.addLayout(buttons)
 
         detail = QSplitter(Qt.Orientation.Horizontal)
@@ -403,6 +410,7 @@ class DisputesTab(CollectionsTab):
             elif notes:
                 self.notes_table.selectRow(len(notes) - 1)
             self._update_file_buttons()
+            self.notes_empty_label.setVisible(not notes)
             self.notes_loaded.emit(case_id)
 
         self.tasks.run(load, on_success=done, latest=(self, "notes"))
@@ -670,6 +678,7 @@ class DisputesTab(CollectionsTab):
         case = self.current_case()
         self.lines.set_case(case)
         self.notes.set_rows([])
+        self.notes_empty_label.hide()
         if case is None:
             self.case_heading.setText("")
             self.case_label.setText("Choose a dispute to see its invoices, notes and files."

@@ -102,6 +102,8 @@ def test_the_tab_lists_the_demo_dispute_with_its_age_and_detail(page, qtbot):
     assert [line.number for line in tab.lines.rows()] == ["INV-0000049"]
     assert page.open_customer_action.isEnabled()
     assert tab.count_label.text() == "1 dispute"
+    assert tab.notes.rowCount() == 0 and tab.notes_empty_label.isVisible()
+    assert not tab.open_file_button.isEnabled()
 
 
 def test_an_old_open_dispute_stands_out(page, qtbot):
