@@ -35,6 +35,9 @@ from ui.common.dispute_models import AMOUNT_COLUMN, DisputedLinesModel
 from ui.common.ledger_dialog import LedgerDialog, amount_text
 from ui.common.style import mute
 
+_HINT = ("Tick what the customer disputes. For part of an invoice, type the amount "
+         "disputed: the rest is still chased.")
+
 
 @dataclass(frozen=True)
 class DisputeSetup:
@@ -121,7 +124,15 @@ class DisputeDialog(LedgerDialog):
             position = self.lines.position_of(invoice_id)
             if position >= 0:
                 self.lines.set_ticked(position, True)
+        first = next((self.lines.position_of(i) for i in ticked
+                      if self.lines.position_of(i) >= 0), 0 if invoices else -1)
+        if first >= 0:
+            # Straight to the amount of the invoice chosen: typing there disputes a part.
+            self.lines_table.setCurrentIndex(self.lines.index(first, AMOUNT_COLUMN))
         self.empty_label.setVisible(customer_id is not None and not invoices)
+        currencies = sorted({row.currency for row in invoices})
+        self.hint_label.setText(_HINT + (f" Amounts in {', '.join(currencies)}."
+                                         if currencies else ""))
 
     def tick(self, number: str, amount: str = "", ticked: bool = True) -> None:
         """Tick (or untick) invoice ``number``, with ``amount`` typed as the part disputed."""
@@ -203,10 +214,10 @@ class DisputeDialog(LedgerDialog):
         invoices_label = QLabel("&Invoices:")
         invoices_label.setBuddy(self.lines_table)
         invoices_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        hint = QLabel("Tick what the customer disputes. For part of an invoice, type the "
-                      "amount disputed: the rest is still chased.")
+        hint = self.hint_label = QLabel(_HINT)
         hint.setWordWrap(True)
         hint.setObjectName("disputeHint")
+        hint.setTextFormat(Qt.TextFormat.PlainText)
         mute(hint)
         column = QWidget()
         column_layout = QVBoxLayout(column)
