@@ -33,7 +33,7 @@ from models.disputed import (
     disputed_part,
     live_status,
 )
-from models.errors import LedgerError
+from models.errors import LedgerError, Problems
 from models.kinds import DisputeCategory, DisputeStatus, InvoiceStatus
 from models.money import format_money
 from models.policy_stages import default_policy_id, stages_by_policy, start_chasing
@@ -138,15 +138,8 @@ def open_dispute(customer_id: int, parts: Sequence[tuple[int, int | None]], *,
     Refuses an invoice of another customer or currency, one with nothing open, one
     already in an open case, an amount above what is open, a day in the future, and a
     case without what the customer said."""
-    today = today or dt.date.today()
-    raised_on = rules.check_date(raised_on or today, "raised_on", "The day it was raised")
-    if raised_on > today:
-        raise LedgerError("raised_on", "The day the dispute was raised is in the future.")
-    kind = _category(category)
-    said = rules.check_text(customer_said, "customer_said", "what the customer said",
-                            rules.NOTE_LIMIT)
-    if not said:
-        raise LedgerError("customer_said", "Say what the customer disputes, in their words.")
+    raised_on, kind, said = check_opening(raised_on=raised_on, category=category,
+                                          customer_said=customer_said, today=today)
     if not parts:
         raise LedgerError("invoices", "Choose the invoices the customer disputes.")
     with writing():
@@ -164,6 +157,50 @@ def open_dispute(customer_id: int, parts: Sequence[tuple[int, int | None]], *,
             "raised_on": raised_on,
             "invoices": [[invoice.number, amount] for invoice, amount in lines]})
     return int(case.id)
+
+
+def check_opening(*, raised_on: dt.date | None, category: DisputeCategory | str,
+                  customer_said: str, today: dt.date | None = None,
+                  ) -> tuple[dt.date, DisputeCategory, str]:
+    """The day raised, category and words of a case about to be opened, as kept; every
+    field that will not do is named at once (FieldProblems): a day in the future, an
+    unknown category, nothing said."""
+    today = today or dt.date.today()
+    problems = Problems()
+    day = problems.read(lambda: _raised_on(raised_on or today, today))
+    kind = problems.read(lambda: _category(category))
+    said = problems.read(lambda: _customer_said(customer_said))
+    problems.check()
+    assert day is not None and kind is not None and said is not None
+    return day, kind, said
+
+
+def _raised_on(day: dt.date, today: dt.date) -> dt.date:
+    day = rules.check_date(day, "raised_on", "The day it was raised")
+    if day > today:
+        raise LedgerError("raised_on", "The day the dispute was raised is in the future.")
+    return day
+
+
+def _customer_said(text: str) -> str:
+    said = rules.check_text(text, "customer_said", "what the customer said", rules.NOTE_LIMIT)
+    if not said:
+        raise LedgerError("customer_said", "Say what the customer disputes, in their words.")
+    return said
+
+
+def claimed_amount(number: str, open_minor: int, currency: str,
+                   amount: int | None) -> int:
+    """The amount disputed of invoice ``number`` with ``open_minor`` open: ``amount``
+    (None: all that is open), refused above what is open."""
+    if amount is None:
+        return open_minor
+    amount = rules.check_amount(amount, "amount", f"the amount disputed of invoice {number}")
+    if amount > open_minor:
+        raise LedgerError("amount", f"Invoice {number} has only "
+                                    f"{format_money(open_minor, currency)} open; the customer "
+                                    f"can dispute that much at most.")
+    return amount
 
 
 def add_to_dispute(case_id: int, parts: Sequence[tuple[int, int | None]]) -> None:
@@ -221,15 +258,8 @@ def _claimed_lines(customer: Customer, parts: Sequence[tuple[int, int | None]],
         if invoice.status not in DISPUTABLE_STATUSES or invoice.open_minor <= 0:
             raise LedgerError("invoices", f"Invoice {invoice.number} has nothing open to "
                                           f"dispute.")
-        if amount is None:
-            amount = invoice.open_minor
-        amount = rules.check_amount(amount, "amount", f"the amount disputed of invoice "
-                                                      f"{invoice.number}")
-        if amount > invoice.open_minor:
-            raise LedgerError("amount", f"Invoice {invoice.number} has only "
-                                        f"{format_money(invoice.open_minor, invoice.currency)}"
-                                        f" open; the customer can dispute that much at most.")
-        lines.append((invoice, amount))
+        lines.append((invoice, claimed_amount(invoice.number, invoice.open_minor,
+                                              invoice.currency, amount)))
     return lines
 
 

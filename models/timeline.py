@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from models.errors import LedgerError
-from models.kinds import ChargeKind, ContactKind, PlanStatus
+from models.kinds import ChargeKind, ContactKind, DisputeCategory, DisputeStatus, PlanStatus
 from models.money import format_money
 from models.schema import (
     AgencyReferral,
@@ -17,6 +17,9 @@ from models.schema import (
     Charge,
     CreditNote,
     Customer,
+    DisputeCase,
+    DisputedInvoice,
+    DisputeNote,
     FollowUpStage,
     Instalment,
     Interaction,
@@ -65,7 +68,8 @@ def customer_timeline(customer_id: int,
     if not Customer.select().where(Customer.id == customer_id).exists():
         raise LedgerError("customer", "That customer no longer exists.")
     entries = (_contacts(customer_id) + _money_in(customer_id) + _promises(customer_id)
-               + _audited(customer_id) + _plans(customer_id) + _referrals(customer_id)
+               + _audited(customer_id) + _disputes(customer_id) + _plans(customer_id)
+               + _referrals(customer_id)
                + _charges(customer_id) + _skipped_stages(customer_id))
     if kinds:
         entries = [e for e in entries if e.kind in kinds]
@@ -147,10 +151,67 @@ def _audited(customer_id: int) -> list[TimelineEntry]:
     for entry in query:
         kind, title = _AUDITED[entry.action]
         after = json.loads(entry.after) if entry.after else {}
+        before = json.loads(entry.before) if entry.before else {}
+        if "case_id" in after or "case_id" in before:
+            continue  # the case tells it (_disputes), once for all its invoices
         reason = after.get("dispute_reason") or after.get("hold_reason") or ""
         rows.append(TimelineEntry(kind, entry.at, title.format(number=invoices.get(
             entry.row_id, "")), reason, None, "", "", None))
     return rows
+
+
+_ENDED = {DisputeStatus.CREDITED: "settled by credit note",
+          DisputeStatus.REJECTED: "rejected", DisputeStatus.WITHDRAWN: "withdrawn"}
+
+
+def _disputes(customer_id: int) -> list[TimelineEntry]:
+    """Each dispute case: raised (what, how much, what the customer said), its notes and
+    files, and how it ended."""
+    cases = list(DisputeCase.select().where(DisputeCase.customer == customer_id))
+    if not cases:
+        return []
+    ids = [case.id for case in cases]
+    lines: dict[int, list[tuple[str, int]]] = {}
+    for case_id, number, claimed in (DisputedInvoice
+                                     .select(DisputedInvoice.case, Invoice.number,
+                                             DisputedInvoice.disputed_minor)
+                                     .join(Invoice).where(DisputedInvoice.case.in_(ids))
+                                     .order_by(Invoice.number).tuples()):
+        lines.setdefault(case_id, []).append((number, claimed))
+    ended_at = {row_id: at for row_id, at in AuditEntry.select(AuditEntry.row_id, AuditEntry.at)
+                .where((AuditEntry.table == "dispute_case") & AuditEntry.row_id.in_(ids)
+                       & AuditEntry.action.in_([f"{s} dispute" for s in _ENDED])).tuples()}
+    rows = []
+    for case in cases:
+        claimed = lines.get(case.id, [])
+        total = sum(amount for _, amount in claimed)
+        numbers = ", ".join(number for number, _ in claimed)
+        noun = "invoice" if len(claimed) == 1 else "invoices"
+        rows.append(TimelineEntry(
+            "dispute", _moment(case.raised_on, case.created_at),
+            f"Dispute #{case.id} raised on {noun} {numbers}: "
+            f"{DisputeCategory.word_for(case.category).lower()}", case.customer_said, total,
+            case.currency, "open" if case.status == DisputeStatus.OPEN else "", None))
+        if case.status != DisputeStatus.OPEN and case.resolved_on is not None:
+            rows.append(TimelineEntry(
+                "dispute", _moment(case.resolved_on, ended_at.get(case.id)),
+                f"Dispute #{case.id} {_ENDED.get(case.status, str(case.status))}",
+                case.resolution, total, case.currency, str(case.status), None))
+    for note in DisputeNote.select(DisputeNote.case, DisputeNote.written_at, DisputeNote.text,
+                                   DisputeNote.file_name).where(DisputeNote.case.in_(ids)):
+        title = (f"File {note.file_name} kept with dispute #{note.case_id}" if note.file_name
+                 else f"Note on dispute #{note.case_id}")
+        rows.append(TimelineEntry("dispute", note.written_at, title, note.text, None, "", "",
+                                  None))
+    return rows
+
+
+def _moment(day: dt.date, recorded_at: dt.datetime | None) -> dt.datetime:
+    """When an event of ``day`` happened: the moment it was recorded, if that was the same
+    day (so events of one day keep their order), else the start of ``day``."""
+    if isinstance(recorded_at, dt.datetime) and recorded_at.date() == day:
+        return recorded_at
+    return _start_of(day)
 
 
 def _plans(customer_id: int) -> list[TimelineEntry]:

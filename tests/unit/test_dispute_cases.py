@@ -210,7 +210,8 @@ def test_the_old_dispute_actions_open_and_withdraw_a_case_for_the_whole_invoice(
     assert dispute(case).status == DisputeStatus.WITHDRAWN
     assert (status_of(bill), Invoice.get_by_id(bill).dispute_reason) == (InvoiceStatus.OPEN, "")
     titles = [e.title for e in customer_timeline(who)]
-    assert any("disputed" in t for t in titles) and any("Dispute on" in t for t in titles)
+    assert f"Dispute #{case} withdrawn" in titles
+    assert any(t.startswith(f"Dispute #{case} raised on invoice ") for t in titles)
     with pytest.raises(LedgerError, match="is not in dispute"):
         release_dispute(bill)
     assert_sound()

@@ -278,7 +278,8 @@ class CustomersPage(QWidget):
             tip="Correct the selected invoice's number, dates or amount")
         self.dispute_action = page_action(
             self, "&Dispute Invoice…", "Ctrl+D", self._on_dispute_action_triggered,
-            tip="Mark the selected invoice as disputed: it is not chased until released")
+            tip="Open a dispute on the selected invoice (all or part of it): what is "
+                "disputed is not chased until the dispute ends")
         self.hold_action = page_action(
             self, "Put on &Hold…", "Ctrl+H", self._editing.toggle_hold,
             tip="Stop all follow-up with this customer")
@@ -675,7 +676,7 @@ class CustomersPage(QWidget):
         disputed = invoice is not None and invoice.status == InvoiceStatus.DISPUTED
         disputable = invoice is not None and can_dispute(invoice.status, invoice.open_minor)
         self.dispute_action.setEnabled(ready and (disputed or disputable))
-        self.dispute_action.setText("Release &Dispute" if disputed else "&Dispute Invoice…")
+        self.dispute_action.setText("End &Dispute…" if disputed else "&Dispute Invoice…")
         self.void_invoice_action.setEnabled(
             ready and invoice is not None and can_void(invoice.status, invoice.paid_minor))
 

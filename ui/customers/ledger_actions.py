@@ -17,6 +17,15 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.changes import Change, changes
 from models.customer_account import CustomerHeader, InvoiceRow, MoneyInRow, invoice_draft
+from models.dispute_choices import DisputableInvoice, disputable_invoices
+from models.disputes import (
+    DisputeRow,
+    open_case_of,
+    open_dispute,
+    reject_dispute,
+    withdraw_dispute,
+)
+from models.disputes import dispute as dispute_case
 from models.errors import LedgerError
 from models.kinds import InvoiceStatus
 from models.ledger import (
@@ -25,14 +34,13 @@ from models.ledger import (
     add_credit_note,
     add_invoice,
     allocate_credit,
-    dispute_invoice,
     record_payment,
-    release_dispute,
     update_invoice,
     void_invoice,
     void_payment,
 )
 from models.money import format_money
+from ui.common.dispute_dialog import DisputeDialog, DisputeEntry, DisputeSetup
 from ui.common.reason_dialog import ReasonDialog
 from ui.common.rows_model import format_day
 from ui.common.tasks import Progress, TaskRunner
@@ -62,6 +70,8 @@ class LedgerActions(QObject):
         self._today = today
         self._posting = posting
         self._account = account
+        self.dispute_dialog: DisputeDialog | None = None  # open while a dispute is entered
+        self.end_dispute_box: QMessageBox | None = None  # open while asked how one ended
 
     def _ready(self) -> AccountInHand | None:
         """The account shown, unless there is none or a write is on its way."""
@@ -273,31 +283,118 @@ class LedgerActions(QObject):
             refused=lambda error: self._ask_edit_invoice(header, invoice, draft, error))
 
     def dispute(self, invoice: InvoiceRow | None) -> None:
-        """Release ``invoice``'s dispute; or ask what is disputed and put it in dispute."""
+        """Open a dispute on ``invoice`` (the dispute dialog, the invoice ticked); or, if it
+        is in an open dispute already, ask how that dispute ended."""
         account = self._ready()
         if invoice is None or account is None:
             return
         header = account.header
-        if invoice.status == InvoiceStatus.DISPUTED:
-            self._posting.post(lambda: release_dispute(invoice.id), header.id, _INVOICES,
-                               done=lambda _r: self.notice.emit(
-                                   f"Invoice {invoice.number} is no longer in dispute."))
-            return
-        ReasonDialog.ask(
-            self._parent,
-            lambda reason: self._on_dispute_dialog_finished(header, invoice, reason),
-            title="Dispute invoice",
-            text=f"Invoice {invoice.number} "
-                 f"({format_money(invoice.open_minor, invoice.currency)} open) goes into "
-                 f"dispute. Duly stops chasing it until you release the dispute.",
-            confirm="Dispute invoice", placeholder="What does the customer dispute?")
 
-    def _on_dispute_dialog_finished(self, header: CustomerHeader, invoice: InvoiceRow,
-                                    reason: str | None) -> None:
-        if reason is not None:
-            self._posting.post(lambda: dispute_invoice(invoice.id, reason), header.id,
-                               _INVOICES, done=lambda _r: self.notice.emit(
-                                   f"Invoice {invoice.number} is in dispute."))
+        def load(_progress: Progress) -> tuple[list[DisputableInvoice], DisputeRow | None]:
+            case_id = open_case_of(invoice.id)
+            return (disputable_invoices(header.id),
+                    dispute_case(case_id) if case_id is not None else None)
+
+        def read(result: tuple[list[DisputableInvoice], DisputeRow | None]) -> None:
+            invoices, case = result
+            if case is not None:
+                self._ask_end_dispute(header, invoice, case)
+            else:
+                self._ask_dispute(header, invoices, ticked=(invoice.id,))
+
+        self._tasks.run(load, on_success=read)
+
+    def _ask_dispute(self, header: CustomerHeader, invoices: list[DisputableInvoice], *,
+                     ticked: tuple[int, ...] = (), entry: DisputeEntry | None = None,
+                     error: LedgerError | None = None) -> None:
+        setup = DisputeSetup(header.id, header.name, tuple(invoices), self._today(),
+                             ticked=ticked)
+        self.dispute_dialog = DisputeDialog.ask(
+            self._parent, lambda result: self._on_dispute_dialog_finished(header, result),
+            setup=setup, entry=entry, error=error)
+
+    def _on_dispute_dialog_finished(self, header: CustomerHeader,
+                                    entry: DisputeEntry | None) -> None:
+        self.dispute_dialog = None
+        if entry is None:
+            return
+        today = self._today()
+
+        def work() -> int:
+            return open_dispute(header.id, list(entry.parts), category=entry.category,
+                                customer_said=entry.customer_said, raised_on=entry.raised_on,
+                                today=today)
+
+        def refused(error: LedgerError) -> None:
+            self._tasks.run(lambda _p: disputable_invoices(header.id),
+                            on_success=lambda invoices: self._ask_dispute(
+                                header, invoices, entry=entry, error=error))
+
+        count = len(entry.parts)
+        self._posting.post(work, header.id, _INVOICES, done=lambda case_id: self.notice.emit(
+            f"Dispute #{case_id} opened on {'an invoice' if count == 1 else f'{count} invoices'}"
+            f": what is disputed is not chased until it ends."), refused=refused)
+
+    def _ask_end_dispute(self, header: CustomerHeader, invoice: InvoiceRow,
+                         case: DisputeRow) -> None:
+        """Ask how the dispute ``invoice`` is in ended: withdrawn by the customer, or
+        rejected (a credit note settles it from Collections › Disputes)."""
+        numbers = ", ".join(line.number for line in case.lines)
+        box = QMessageBox(QMessageBox.Icon.Question, "End dispute",
+                          f"Invoice {invoice.number} is in dispute #{case.case_id} "
+                          f"({format_money(case.claimed_minor, case.currency)} on {numbers}, "
+                          f"raised {format_day(case.raised_on)}). How did it end?",
+                          QMessageBox.StandardButton.Cancel, self._parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("Either way its invoices are chased again. To settle it with "
+                               "a credit note, use Collections › Disputes.")
+        box.setObjectName("endDisputeBox")
+        withdrawn = box.addButton("&Withdrawn by Customer…", QMessageBox.ButtonRole.AcceptRole)
+        rejected = box.addButton("&Rejected…", QMessageBox.ButtonRole.AcceptRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.end_dispute_box = box
+
+        def finished(_result: int) -> None:
+            self.end_dispute_box = None
+            if box.clickedButton() is withdrawn:
+                self._ask_case_ended(header, case, rejected=False)
+            elif box.clickedButton() is rejected:
+                self._ask_case_ended(header, case, rejected=True)
+
+        box.finished.connect(finished)
+        box.open()
+
+    def _ask_case_ended(self, header: CustomerHeader, case: DisputeRow, *,
+                        rejected: bool) -> None:
+        today = self._today()
+
+        def finished(reason: str | None) -> None:
+            if reason is None:
+                return
+            if rejected:
+                self._posting.post(lambda: reject_dispute(case.case_id, reason, on=today),
+                                   header.id, _INVOICES, done=lambda _r: self.notice.emit(
+                                       f"Dispute #{case.case_id} rejected: chasing resumes "
+                                       f"at the stage reached."))
+            else:
+                self._posting.post(lambda: withdraw_dispute(case.case_id, reason, on=today),
+                                   header.id, _INVOICES, done=lambda _r: self.notice.emit(
+                                       f"Dispute #{case.case_id} withdrawn by the customer: "
+                                       f"its invoices are chased again."))
+
+        if rejected:
+            ReasonDialog.ask(self._parent, finished, title="Reject dispute",
+                             text=f"You stand by the invoices of dispute #{case.case_id}.",
+                             warning="Reminders resume from the stage each invoice had "
+                                     "reached.",
+                             confirm="Reject Dispute",
+                             placeholder="e.g. the delivery note is signed as received")
+        else:
+            ReasonDialog.ask(self._parent, finished, title="Dispute withdrawn",
+                             text=f"Record that {header.name} withdrew dispute "
+                                  f"#{case.case_id}: its invoices are chased again.",
+                             confirm="Record Withdrawal",
+                             placeholder="e.g. found the goods; will pay this week")
 
     def void_invoice(self, invoice: InvoiceRow | None) -> None:
         """Ask why ``invoice`` is voided, then void it."""

@@ -17,6 +17,7 @@ from models.customer_account import (
 from models.ledger import InvoiceDraft, add_invoice
 from models.money import format_money
 from tests.conftest import DEMO_TODAY
+from ui.common.dispute_dialog import DisputeDialog
 from ui.common.reason_dialog import ReasonDialog
 from ui.common.tasks import TaskRunner
 from ui.customers.customer_dialog import CustomerDialog
@@ -231,17 +232,19 @@ def test_an_allocation_above_the_open_amount_is_refused_at_the_allocation(page, 
 
 # --- disputes, holds, voids ------------------------------------------------------------
 
-def test_a_disputed_invoice_is_marked_and_can_be_released(page, qtbot):
+def test_a_disputed_invoice_is_marked_and_its_dispute_can_be_ended(page, qtbot):
     show(qtbot, page, CHRONIC)
     target = open_invoice_rows(page)[0]
     select_invoice(qtbot, page, target.number)
     assert page.dispute_action.text() == "&Dispute Invoice…"
 
     page.dispute_action.trigger()
-    dialog = dialog_of(qtbot, page, ReasonDialog)
-    qtbot.keyClicks(dialog.reason_edit, "Says two boxes were missing")
+    dialog = dialog_of(qtbot, page, DisputeDialog)
+    assert [row.number for row, _typed in dialog.lines.ticked_with_amounts()] == [
+        target.number]
+    qtbot.keyClicks(dialog.said_edit, "Says two boxes were missing")
     with posted_and_reloaded(qtbot, page, CHRONIC):
-        qtbot.mouseClick(dialog.confirm_button, LEFT)
+        qtbot.mouseClick(dialog.save_button, LEFT)
 
     position = page.view.invoices.position_of(target.id)
     status = page.view.invoices.index(position, InvoicesModel.STATUS)
@@ -249,12 +252,18 @@ def test_a_disputed_invoice_is_marked_and_can_be_released(page, qtbot):
     assert status.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "Says two boxes were missing" in status.data(Qt.ItemDataRole.ToolTipRole)
     assert f"Disputed {format_money(target.open_minor, 'GBP')}" in page.view.chip_texts()
-    # The selection stayed on the invoice, so the same key releases it.
+    # The selection stayed on the invoice, so the same key ends its dispute.
     assert page.view.selected_invoice().id == target.id
-    assert page.dispute_action.text() == "Release &Dispute"
+    assert page.dispute_action.text() == "End &Dispute…"
 
+    page.dispute_action.trigger()
+    qtbot.waitUntil(lambda: page.findChild(QMessageBox, "endDisputeBox") is not None)
+    box = page.findChild(QMessageBox, "endDisputeBox")
+    next(b for b in box.buttons() if b.text() == "&Withdrawn by Customer…").click()
+    reason = dialog_of(qtbot, page, ReasonDialog)
+    qtbot.keyClicks(reason.reason_edit, "Found the boxes")
     with posted_and_reloaded(qtbot, page, CHRONIC):
-        page.dispute_action.trigger()
+        qtbot.mouseClick(reason.confirm_button, LEFT)
     assert page.view.invoices.index(position, InvoicesModel.STATUS).data() == "Overdue"
 
 
