@@ -101,8 +101,7 @@ class DisputeRow:
 
     def age_days(self, as_of: dt.date) -> int:
         """Days from the day it was raised to ``as_of`` (or to its end, once closed)."""
-        end = self.resolved_on if self.resolved_on is not None else as_of
-        return max((end - self.raised_on).days, 0)
+        return days_open(self.raised_on, self.resolved_on if self.resolved_on else as_of)
 
 
 @dataclass(frozen=True)
@@ -559,6 +558,11 @@ def lines_of(case_ids: Sequence[int]) -> dict[int, list[DisputedLine]]:
         now = disputed_part(open_minor, claimed) if status == DisputeStatus.OPEN else 0
         found[case_id].append(DisputedLine(invoice_id, number, claimed, open_minor, now))
     return found
+
+
+def days_open(raised_on: dt.date, until: dt.date) -> int:
+    """How many days a dispute raised on ``raised_on`` has been open by ``until``."""
+    return max((until - raised_on).days, 0)
 
 
 def dispute_age_days() -> int:

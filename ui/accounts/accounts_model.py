@@ -30,6 +30,7 @@ from models.accounts import DEFAULT_BUCKET_EDGES, AccountRow, CurrencyTotals, bu
 from models.accounts import currency_totals as _currency_totals
 from models.customer_class import Classification
 from models.dates import short_date
+from models.disputes import days_open
 from models.kinds import ContactKind, CustomerClass
 from models.money import format_money, from_minor
 from ui.common.style import ERROR
@@ -154,14 +155,20 @@ def flag_badges(flags: Sequence[AccountFlag], font: QFont, pixel_ratio: float) -
     return pixmap
 
 
-def flag_tip(flag: AccountFlag, row: AccountRow, plan: str = "") -> str:
+def flag_tip(flag: AccountFlag, row: AccountRow, plan: str = "",
+             as_of: dt.date | None = None) -> str:
     """One sentence on what ``flag`` means for ``row`` (``plan``: how its payment plan
-    stands, "on plan: 3 of 6 paid, next 250.00 GBP on 15 Jan 2027")."""
+    stands, "on plan: 3 of 6 paid, next 250.00 GBP on 15 Jan 2027"; ``as_of``: the day
+    the oldest open dispute's age is counted to)."""
     if flag is AccountFlag.ON_HOLD:
         return "On hold: reminders to this customer are paused."
     if flag is AccountFlag.DISPUTED:
+        since = ""
+        if row.dispute_raised_on is not None and as_of is not None:
+            since = (f", raised {_days(days_open(row.dispute_raised_on, as_of))} ago "
+                     f"({short_date(row.dispute_raised_on)})")
         return (f"Disputed: {format_money(row.disputed_minor, row.currency)} is in dispute "
-                f"and is not chased.")
+                f"and is not chased{since}.")
     if flag is AccountFlag.AGENCY:
         return "With an agency: invoices have been referred to a collection agency."
     if flag is AccountFlag.PLAN:
@@ -583,7 +590,8 @@ class AccountsModel(QAbstractTableModel):
             return f"Follow-up planned for {short_date(row.next_action_on)}"
         if column == COLUMN_FLAGS and self._flags[position]:
             plan = self._plans.get((row.customer_id, row.currency), "")
-            return "\n".join(flag_tip(flag, row, plan) for flag in self._flags[position])
+            return "\n".join(flag_tip(flag, row, plan, self._as_of)
+                             for flag in self._flags[position])
         if column == COLUMN_CLASS:
             return self._class_tip(row.customer_id)
         return None

@@ -372,6 +372,17 @@ def test_flags_show_as_badges_with_words_for_screen_readers_and_tooltips(qtbot):
     assert model.data(model.index(1, COLUMN_FLAGS), Qt.ItemDataRole.DecorationRole) is None
 
 
+def test_the_disputed_tooltip_says_how_long_the_oldest_dispute_has_been_open(qtbot):
+    raised = DEMO_TODAY - dt.timedelta(days=41)
+    model = AccountsModel()
+    model.set_rows([account(1, "Oak", disputed_minor=12_50, dispute_raised_on=raised)],
+                   DEMO_TODAY)
+
+    tip = model.data(model.index(0, COLUMN_FLAGS), Qt.ItemDataRole.ToolTipRole)
+
+    assert "12.50 EUR is in dispute and is not chased, raised 41 days ago" in tip
+
+
 def test_the_customer_tooltip_gives_the_code_and_how_to_open(qtbot):
     model = AccountsModel()
     model.set_rows([account(7, "Oak")], DEMO_TODAY)
