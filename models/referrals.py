@@ -281,13 +281,14 @@ def _final_notice_steps(final: Stage | None, invoices: list[Invoice],
     if not invoices:
         return None, (CheckStep(sent_name, False, "No invoice to look for a final notice on."),
                       CheckStep(deadline_name, False, "No final notice gave them a deadline."))
-    if missing:
+    latest = max(sent.values(), key=lambda row: (row.executed_on, row.id), default=None)
+    if latest is None or missing:
         reason = (f"The final notice (the “{final.name}” stage of the {policy} policy) was "
                   f"not sent for {', '.join(missing)}: send it first.")
-        return None, (CheckStep(sent_name, False, reason),
-                      CheckStep(deadline_name, False, "No final notice gave them a deadline "
-                                                      "for every invoice."))
-    latest = max(sent.values(), key=lambda row: (row.executed_on, row.id))
+        return (latest.interaction_id if latest is not None else None), (
+            CheckStep(sent_name, False, reason),
+            CheckStep(deadline_name, False, "No final notice gave them a deadline for every "
+                                            "invoice."))
     deadline = latest.executed_on + dt.timedelta(days=NOTICE_DAYS)
     done = CheckStep(sent_name, True, f"“{final.name}” sent on {long_date(latest.executed_on)}.")
     if as_of <= deadline:
@@ -611,3 +612,23 @@ def referral_history(referral_id: int) -> list[UpdateRow]:
                       u.commission_minor, u.payment_id)
             for u in ReferralUpdate.select().where(ReferralUpdate.referral == referral_id)
             .order_by(ReferralUpdate.reported_on, ReferralUpdate.id)]
+
+
+def agency_named(text: str) -> int:
+    """The agency of the directory called ``text`` (any case), else the one whose name
+    begins with it; LedgerError when none is, or several are."""
+    wanted = rules.clean_line(text).casefold()
+    if not wanted:
+        raise LedgerError("agency", "Name the agency.")
+    names = list(Agency.select(Agency.id, Agency.name).tuples())
+    exact = [i for i, name in names if name.casefold() == wanted]
+    starting = [i for i, name in names if name.casefold().startswith(wanted)]
+    found = exact or starting
+    if len(found) == 1:
+        return int(found[0])
+    if not found:
+        known = ", ".join(name for _, name in names) or "none yet"
+        raise LedgerError("agency", f"No agency is called “{text}” (the directory has: "
+                                    f"{known}).")
+    raise LedgerError("agency", f"Several agencies' names begin “{text}”: give more of the "
+                                f"name.")
