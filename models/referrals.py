@@ -45,6 +45,7 @@ from models.kinds import (
     LIVE_REFERRAL_STATUSES,
     Channel,
     ContactKind,
+    Direction,
     InvoiceStatus,
     PlanStatus,
     ReferralStatus,
@@ -57,8 +58,10 @@ from models.schema import (
     AgencyReferral,
     Customer,
     FollowUpPolicy,
+    FollowUpStage,
     Interaction,
     Invoice,
+    OutboxMessage,
     PaymentPlan,
     ReferralInvoice,
     ReferralUpdate,
@@ -632,3 +635,35 @@ def agency_named(text: str) -> int:
                                     f"{known}).")
     raise LedgerError("agency", f"Several agencies' names begin “{text}”: give more of the "
                                 f"name.")
+
+
+@dataclass(frozen=True)
+class SentLetter:
+    """A letter or e-mail the business sent the customer, as a dossier lists it."""
+
+    sent_at: dt.datetime
+    kind: str  # "Letter" or "E-mail"
+    subject: str  # its subject, else what the contact says of it
+    stage: str  # the follow-up stage it carried out, "" for none
+    delivery: str  # an e-mail's outbox state ("sent", "failed"…), "" for a letter
+
+
+def letters_sent(customer_id: int) -> list[SentLetter]:
+    """Every letter and e-mail sent to the customer, oldest first, with its stage and,
+    for an e-mail that went through the outbox, where it stands."""
+    delivery = (OutboxMessage.select(OutboxMessage.status)
+                .where(OutboxMessage.interaction == Interaction.id)
+                .order_by(OutboxMessage.id.desc()).limit(1))
+    query = (Interaction.select(Interaction.occurred_at, Interaction.kind, Interaction.subject,
+                                Interaction.summary, FollowUpStage.name.alias("stage_name"),
+                                delivery.alias("delivery"))
+             .join(FollowUpStage, pw.JOIN.LEFT_OUTER,
+                   on=Interaction.stage == FollowUpStage.id)
+             .where((Interaction.customer == customer_id)
+                    & Interaction.kind.in_([ContactKind.LETTER, ContactKind.EMAIL])
+                    & (Interaction.direction == Direction.OUTGOING))
+             .order_by(Interaction.occurred_at, Interaction.id))
+    return [SentLetter(at, ContactKind.word_for(kind),
+                       subject or (summary.splitlines()[0] if summary else ""),
+                       stage or "", str(state or ""))
+            for at, kind, subject, summary, stage, state in query.tuples()]
