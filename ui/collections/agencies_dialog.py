@@ -65,13 +65,13 @@ class AgenciesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("agenciesDialog")
         self.setWindowTitle("Agencies")
-        self.resize(820, 420)
+        self.resize(880, 420)
         self.tasks = tasks
         self.currency = currency
         self.writes = FormWrites(self, tasks)
         self.model = AgenciesModel(self)
         self.table = list_table(self.model, "agenciesTable", "Collection agencies")
-        for column, width in enumerate((190, 90, 200, 160, 160, 50)):
+        for column, width in enumerate((170, 80, 190, 160, 160, 50)):
             self.table.horizontalHeader().resizeSection(column, width)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())

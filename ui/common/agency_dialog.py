@@ -97,7 +97,7 @@ class AgencyDialog(LedgerDialog):
         edit = QPlainTextEdit(text)
         edit.setObjectName(name)
         edit.setTabChangesFocus(True)
-        edit.setMaximumHeight(54)
+        edit.setMaximumHeight(46)
         edit.textChanged.connect(lambda: self._errors.clear(field))
         return edit
 

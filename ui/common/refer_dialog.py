@@ -10,6 +10,7 @@ GUI thread whenever the invoices or the day change; the rule is ``models.referra
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -90,7 +91,7 @@ class ReferDialog(LedgerDialog):
         super().__init__(parent)
         self.setWindowTitle("Refer to Agency")
         self.setObjectName("referDialog")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(700)
         self.setup = setup
         self.tasks = tasks
         self.check = setup.check
@@ -127,14 +128,13 @@ class ReferDialog(LedgerDialog):
         self.amount_label.setObjectName("referAmount")
         mute(self.amount_label)
 
-        self.steps_box = QVBoxLayout()
-        self.steps_box.setSpacing(3)
-        self.step_labels: list[QLabel] = []
-        steps = QWidget()
-        steps.setObjectName("referSteps")
-        steps.setLayout(self.steps_box)
+        self.steps_label = QLabel()
+        self.steps_label.setObjectName("referSteps")
+        self.steps_label.setTextFormat(Qt.TextFormat.RichText)  # every text in it is escaped
+        self.steps_label.setWordWrap(True)
+        self._step_texts: list[str] = []
 
-        self.final_notice_button = QPushButton("The Final Notice &Warned Them")
+        self.final_notice_button = QPushButton("The &Final Notice Warned Them")
         self.final_notice_button.setObjectName("referFinalNoticeWarned")
         self.final_notice_button.setToolTip("The final notice told them the account would go "
                                             "to a collection agency: record it as the warning")
@@ -150,15 +150,20 @@ class ReferDialog(LedgerDialog):
         self.warning_button.setObjectName("referRecordWarning")
         self.warning_button.clicked.connect(self._on_warning_button_clicked)
         self.warning_row = QWidget()
-        row = QHBoxLayout(self.warning_row)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self.warning_row)
+        rows.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(QLabel("Warned on"))
         row.addWidget(self.warned_on)
         row.addWidget(QLabel("by"))
         row.addWidget(self.warned_by)
         row.addWidget(self.warning_button)
-        row.addWidget(self.final_notice_button)
         row.addStretch(1)
+        rows.addLayout(row)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.final_notice_button)
+        notice_row.addStretch(1)
+        rows.addLayout(notice_row)
 
         self.override_edit = QLineEdit()
         self.override_edit.setObjectName("referOverride")
@@ -176,7 +181,7 @@ class ReferDialog(LedgerDialog):
         form.addRow("Referred &on:", self._errors.wrap("on", self.date_edit))
         form.addRow("&Invoices:", self._errors.wrap("invoices", self.invoice_list))
         form.addRow("", self.amount_label)
-        form.addRow("Check:", steps)
+        form.addRow("Check:", self.steps_label)
         form.addRow("", self.warning_row)
         form.addRow("&Refer anyway:", self._errors.wrap("check", self.override_edit))
         form.addRow("&Note:", self._errors.wrap("note", self.note_edit))
@@ -195,7 +200,7 @@ class ReferDialog(LedgerDialog):
 
     def step_texts(self) -> list[str]:
         """The check's lines as shown: "✓ Final notice sent: …"."""
-        return [label.text() for label in self.step_labels]
+        return list(self._step_texts)
 
     def _recheck(self) -> None:
         day = self.date_edit.date()
@@ -214,17 +219,12 @@ class ReferDialog(LedgerDialog):
 
     def _show_check(self, check: ReferralCheck) -> None:
         self.check = check
-        for label in self.step_labels:
-            self.steps_box.removeWidget(label)
-            label.deleteLater()
-        self.step_labels = []
-        for step in check.steps:
-            label = QLabel(f"{DONE if step.done else MISSING} {step.name}: {step.words}")
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setWordWrap(True)
-            label.setStyleSheet(f"color: {_OK_COLOUR if step.done else ERROR};")
-            self.steps_box.addWidget(label)
-            self.step_labels.append(label)
+        self._step_texts = [f"{DONE if step.done else MISSING} {step.name}: {step.words}"
+                            for step in check.steps]
+        self.steps_label.setText("".join(
+            f'<div style="color: {_OK_COLOUR if step.done else ERROR}; margin-bottom: 3px">'
+            f"{html.escape(text)}</div>"
+            for step, text in zip(check.steps, self._step_texts, strict=True)))
         amount = format_money(check.amount_minor, check.currency)
         self.amount_label.setText(f"{len(check.invoice_ids)} invoice(s), {amount} open"
                                   if check.invoice_ids else "No invoice chosen")
