@@ -35,6 +35,7 @@ from models.referrals import (
     referrals,
 )
 from models.schema import AgencyReferral, Invoice, ReferralInvoice
+from models.timeline import customer_timeline
 from models.today import worklist
 from tests.helpers import undo_agency_referrals
 from tests.unit.ledger_helpers import TODAY, customer, invoice
@@ -237,7 +238,7 @@ def test_a_recovery_is_a_payment_with_the_agencys_commission_as_the_business_cos
 def test_a_recovery_above_what_is_open_is_refused(empty_store: db.Store) -> None:
     who, _ = ready_account(800_00)
     referral_id = refer(who, agency_id(), None, READY)
-    with pytest.raises(LedgerError, match="Only £800.00 is open|Only 800.00"):
+    with pytest.raises(LedgerError, match="Only 800.00 GBP is open"):
         record_recovery(referral_id, READY, 900_00, today=READY)
 
 
@@ -296,3 +297,14 @@ def test_a_store_before_the_referrals_history_migrates(tmp_path: Path) -> None:
     finally:
         store.close()
     assert mine <= LATEST_VERSION
+
+
+def test_the_agencys_updates_and_recoveries_show_on_the_customers_timeline(
+        empty_store: db.Store) -> None:
+    who, _ = ready_account(800_00)
+    referral_id = refer(who, agency_id("15", None), None, READY)
+    record_update(referral_id, ReferralStatus.CONTACTING, READY + DAY, "Letter sent")
+    record_recovery(referral_id, READY + 3 * DAY, 100_00, today=READY + 3 * DAY)
+    titles = [e.title for e in customer_timeline(who, kinds=("agency",))]
+    assert titles == ["Northgate 15 None recovered 100.00 GBP (commission 15.00 GBP)",
+                      "Northgate 15 None: contacting", "Referred to Northgate 15 None"]
