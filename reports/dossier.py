@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from models.agencies import agency
 from models.company import business_details, business_logo
-from models.customer_account import customer_record
+from models.customer_account import customer_record, invoices_among
 from models.dates import long_date, short_date
 from models.disputes import disputes
 from models.errors import LedgerError
@@ -42,7 +42,6 @@ from models.money import format_money, from_minor
 from models.outbox import queue_message
 from models.referrals import ReferralRow, SentLetter, UpdateRow, letters_sent, referral
 from models.referrals import referral_history as history_of
-from models.schema import Invoice
 from models.timeline import customer_timeline
 from reports.document import DocumentRenderer
 from reports.interest_text import regime_words
@@ -164,7 +163,10 @@ def dossier_data(referral_id: int, *, today: dt.date | None = None) -> DossierDa
         page_size=business.page_size, document_date=as_of, referral=row,
         agency_contact=directory.contact_name, agency_address=directory.address,
         customer_code=customer.code, customer_name=customer.name, customer_details=details,
-        invoices=tuple(_invoice(i, as_of) for i in row.invoice_ids),
+        invoices=tuple(ReferredInvoice(i.number, i.issue_date, i.due_date, i.amount_minor,
+                                       i.open_minor, i.days_overdue)
+                       for i in sorted(invoices_among(row.customer_id, row.invoice_ids, as_of),
+                                       key=lambda i: (i.due_date, i.number))),
         statement=open_items(row.customer_id, as_of, row.currency),
         interest=tuple(_interest(i, as_of) for i in row.invoice_ids),
         letters=tuple(letters_sent(row.customer_id)),
@@ -174,13 +176,6 @@ def dossier_data(referral_id: int, *, today: dt.date | None = None) -> DossierDa
                        for e in reversed(timeline) if e.kind == "promise"),
         disputes=tuple(_dispute_entries(row.customer_id)),
         history=tuple(history_of(referral_id)))
-
-
-def _invoice(invoice_id: int, as_of: dt.date) -> ReferredInvoice:
-    invoice = Invoice.get_by_id(invoice_id)
-    return ReferredInvoice(invoice.number, invoice.issue_date, invoice.due_date,
-                           invoice.amount_minor, invoice.open_minor,
-                           max((as_of - invoice.due_date).days, 0))
 
 
 def _interest(invoice_id: int, as_of: dt.date) -> InterestLine:

@@ -157,7 +157,8 @@ def test_the_cycle_finder_sees_a_circle() -> None:
 # The areas of the navigation, and what every area may use: ui/common's widgets and
 # helpers, ui/contacts, the contact log that is at hand wherever a customer is, the
 # import wizard, and ui/help, the user guide and the Help menu.
-AREA_PACKAGES = ("today", "accounts", "customers", "plans", "insights", "templates", "settings")
+AREA_PACKAGES = ("today", "accounts", "customers", "plans", "insights", "templates", "settings",
+                 "collections")
 SHARED_PACKAGES = ("common", "contacts", "importing", "help")
 
 
