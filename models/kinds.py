@@ -195,7 +195,7 @@ class DisputeStatus(Worded):
 class WriteOffReason(Worded):
     """Why a debt was written off (schema v17)."""
 
-    UNCOLLECTABLE = "uncollected"  # the agency gave up (the column holds 12 letters)
+    UNCOLLECTABLE = "uncollectable"
     INSOLVENT = "insolvent"  # the customer is insolvent
     SETTLED_FOR_LESS = "settled_for_less"
     TOO_SMALL = "too_small"  # too small to chase
