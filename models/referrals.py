@@ -667,3 +667,26 @@ def letters_sent(customer_id: int) -> list[SentLetter]:
                        subject or (summary.splitlines()[0] if summary else ""),
                        stage or "", str(state or ""))
             for at, kind, subject, summary, stage, state in query.tuples()]
+
+
+def referral_problems() -> list[str]:
+    """What ``check`` finds out of step: an invoice with an agency that no live referral
+    holds (Duly would never chase it again), and a referral whose money recovered is not
+    what its updates recorded."""
+    live = (ReferralInvoice.select(ReferralInvoice.invoice).join(AgencyReferral)
+            .where(AgencyReferral.status.in_(LIVE_REFERRAL_STATUSES)))
+    problems = [f"invoice {number} is with an agency but in no live referral"
+                for (number,) in Invoice.select(Invoice.number)
+                .where((Invoice.status == InvoiceStatus.WITH_AGENCY)
+                       & Invoice.id.not_in(live)).order_by(Invoice.number).tuples()]
+    recorded = (ReferralUpdate.select(ReferralUpdate.referral,
+                                      pw.fn.SUM(ReferralUpdate.recovered_minor).alias("sum"))
+                .group_by(ReferralUpdate.referral).having(
+                    pw.fn.SUM(ReferralUpdate.recovered_minor) > 0))
+    for referral_id, recovered in recorded.tuples():
+        kept = AgencyReferral.get_by_id(referral_id)
+        if kept.recovered_minor != recovered:
+            problems.append(f"referral #{referral_id} keeps "
+                            f"{format_money(kept.recovered_minor, kept.currency)} recovered; "
+                            f"its updates record {format_money(recovered, kept.currency)}")
+    return problems

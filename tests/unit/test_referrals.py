@@ -308,3 +308,15 @@ def test_the_agencys_updates_and_recoveries_show_on_the_customers_timeline(
     titles = [e.title for e in customer_timeline(who, kinds=("agency",))]
     assert titles == ["Northgate 15 None recovered 100.00 GBP (commission 15.00 GBP)",
                       "Northgate 15 None: contacting", "Referred to Northgate 15 None"]
+
+
+def test_check_finds_an_invoice_with_an_agency_that_no_referral_holds(
+        empty_store: db.Store) -> None:
+    who, bill = ready_account()
+    referral_id = refer(who, agency_id(), None, READY)
+    assert [str(p) for p in check_store()] == []
+    AgencyReferral.update(status=ReferralStatus.CLOSED).where(
+        AgencyReferral.id == referral_id).execute()  # as a bad edit of the file would
+    number = Invoice.get_by_id(bill).number
+    assert [p.message for p in check_store()] == [
+        f"invoice {number} is with an agency but in no live referral"]
