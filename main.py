@@ -444,6 +444,28 @@ def _collections_parsers(commands: Any) -> None:
     agencies = commands.add_parser("agencies", help="list the collection agencies: whom to "
                                                     "call, what they charge, what they do well")
     agencies.set_defaults(handler=_agencies)
+    refer = commands.add_parser("refer", help="refer an account (or some of its invoices) to "
+                                              "a collection agency, after the pre-referral "
+                                              "check (see it first with --dry-run)")
+    refer.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
+    refer.add_argument("--agency", required=True, metavar="NAME",
+                       help="the agency's name in the directory (or its beginning)")
+    refer.add_argument("--invoices", default="", metavar="N1,N2",
+                       help="the invoice numbers to refer (default: every overdue one)")
+    refer.add_argument("--on", type=_date, metavar="DATE",
+                       help="the day of the referral, YYYY-MM-DD (default: today)")
+    refer.add_argument("--note", default="", metavar="TEXT", help="a note kept with it")
+    refer.add_argument("--final-notice-warned", action="store_true",
+                       help="the final notice told them the account would be referred: "
+                            "record it as the warning")
+    refer.add_argument("--override", default="", metavar="REASON",
+                       help="refer although the check refuses, for this reason (recorded)")
+    refer.add_argument("--dry-run", action="store_true",
+                       help="show the check and what would be referred; record nothing")
+    refer.set_defaults(handler=_refer)
+    referrals = commands.add_parser("referrals", help="list the referrals to collection "
+                                                      "agencies with the money recovered")
+    referrals.set_defaults(handler=_referrals)
 
 
 def _agencies(args: argparse.Namespace) -> int:
@@ -452,6 +474,66 @@ def _agencies(args: argparse.Namespace) -> int:
     from reports.agencies_text import agencies_table
 
     sys.stdout.write(agencies_table(run_in_store(args.db or default_store_path(), agencies)))
+    return 0
+
+
+def _refer(args: argparse.Namespace) -> int:
+    from models.customer_account import find_customer
+    from models.db import default_store_path, run_in_store
+    from models.errors import LedgerError
+    from models.referrals import agency_named, record_warning, refer, referral_check
+    from models.schema import Agency, Invoice
+    from reports.referrals_text import check_text
+
+    on = args.on or dt.date.today()
+
+    def work() -> tuple[str, str, bool]:
+        customer_id = find_customer(args.customer)
+        agency_id = agency_named(args.agency)
+        numbers = [n.strip() for n in args.invoices.split(",") if n.strip()]
+        invoice_ids = None
+        if numbers:
+            found = dict(Invoice.select(Invoice.number, Invoice.id).where(
+                (Invoice.number.in_(numbers)) & (Invoice.customer == customer_id)).tuples())
+            unknown = [n for n in numbers if n not in found]
+            if unknown:
+                raise LedgerError("invoices", f"The customer has no invoice "
+                                              f"{', '.join(unknown)}.")
+            invoice_ids = [found[n] for n in numbers]
+        check = referral_check(customer_id, invoice_ids, on)
+        if args.final_notice_warned and not args.dry_run:
+            if check.final_notice_contact_id is None:
+                raise LedgerError("warning", "No final notice was sent to mark as the warning.")
+            record_warning(customer_id, contact_id=check.final_notice_contact_id)
+            check = referral_check(customer_id, invoice_ids, on)
+        text = check_text(check, Agency.get_by_id(agency_id).name)
+        if args.dry_run or (not check.passed and not args.override):
+            return text, "", check.passed
+        referral_id = refer(customer_id, agency_id, invoice_ids, on, note=args.note,
+                            override_reason=args.override)
+        return text, f"Referred (referral {referral_id}).", True
+
+    text, done, passed = run_in_store(args.db or default_store_path(), work)
+    sys.stdout.write(text)
+    if done:
+        print(done)
+        return 0
+    if args.dry_run:
+        print("Dry run: nothing was recorded." if passed else
+              "Dry run: the account may not be referred yet; nothing was recorded.")
+        return 0 if passed else 1
+    print("Not referred: put right what is marked ✗, or give --override with a reason.",
+          file=sys.stderr)
+    return 1
+
+
+def _referrals(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.referrals import referrals
+    from reports.referrals_text import referrals_table
+
+    sys.stdout.write(referrals_table(run_in_store(args.db or default_store_path(),
+                                                  referrals)))
     return 0
 
 

@@ -18,7 +18,7 @@ import peewee as pw
 
 from models.contacts import latest_contact, next_follow_up
 from models.disputed import disputed_by_account, oldest_open_on
-from models.kinds import InvoiceStatus, PromiseStatus
+from models.kinds import LIVE_REFERRAL_STATUSES, InvoiceStatus, PromiseStatus
 from models.schema import (
     AgencyReferral,
     Allocation,
@@ -342,7 +342,7 @@ def _flagged_customers(as_of: dt.date, customer_id: int | None) -> _Flags:
         (Promise.status == PromiseStatus.OPEN)
         & (Promise.created_at <= dt.datetime.combine(as_of, dt.time.max)))
     agency = AgencyReferral.select(AgencyReferral.customer).where(
-        AgencyReferral.status.in_(("referred", "collecting"))
+        AgencyReferral.status.in_(LIVE_REFERRAL_STATUSES)
         & (AgencyReferral.referred_on <= as_of))
     return (
         {c for (c,) in _only(plans, PaymentPlan.customer, customer_id).tuples()},

@@ -78,11 +78,19 @@ def commission_on(row: AgencyRow, recovered_minor: int) -> int:
     """What the agency charges for recovering ``recovered_minor`` (in its currency): its
     percentage, rounded half-up to the minor unit, but never less than its minimum nor
     more than what it recovered; 0 without a percentage."""
-    if row.commission_percent is None or recovered_minor <= 0:
+    return case_commission(row.commission_percent, row.commission_min_minor, recovered_minor)
+
+
+def case_commission(percent: Decimal | None, minimum_minor: int | None,
+                    recovered_minor: int) -> int:
+    """The commission on a case that recovered ``recovered_minor`` in all: ``percent`` of
+    it, rounded half-up to the minor unit, but never less than ``minimum_minor`` nor
+    more than what was recovered; 0 without a percentage or before any recovery."""
+    if percent is None or recovered_minor <= 0:
         return 0
-    share = (Decimal(recovered_minor) * row.commission_percent / 100).quantize(
+    share = (Decimal(recovered_minor) * percent / 100).quantize(
         Decimal(1), rounding=ROUND_HALF_UP)
-    return min(max(int(share), row.commission_min_minor or 0), recovered_minor)
+    return min(max(int(share), minimum_minor or 0), recovered_minor)
 
 
 def add_agency(draft: AgencyDraft) -> int:

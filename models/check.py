@@ -21,6 +21,7 @@ from models.month_totals import month_total_problems
 from models.note_search import note_search_problems
 from models.offers import offer_problems
 from models.plans import plan_problems
+from models.referrals import referral_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 from models.write_offs import write_off_problems
 
@@ -59,6 +60,7 @@ def check_store() -> list[Problem]:
     problems += [Problem("offers", p) for p in offer_problems()]
     problems += [Problem("disputes", p) for p in dispute_problems()]
     problems += [Problem("write-offs", p) for p in write_off_problems()]
+    problems += [Problem("referrals", p) for p in referral_problems()]
     return problems
 
 

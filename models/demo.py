@@ -619,7 +619,9 @@ def _referral(agency: Agency, customer: Customer, today: dt.date) -> None:
     referral = AgencyReferral.create(
         agency=agency, customer=customer, referred_on=today - dt.timedelta(days=30),
         commission_percent=agency.commission_percent, status="collecting",
-        currency=customer.currency,
+        currency=customer.currency, referred_minor=sum(i.open_minor for i in old),
+        commission_min_minor=(agency.commission_min_minor
+                              if agency.currency == customer.currency else None),
         notes="No reply to the final notice; passed to the agency with the full file.")
     for inv in old:
         ReferralInvoice.create(referral=referral, invoice=inv)

@@ -78,6 +78,7 @@ class OutboxKind(StrEnum):
     STATEMENT = "statement"
     PLAN = "plan"  # a payment plan's agreement, or an instalment's reminder
     RELATIONSHIP = "relationship"  # a welcome, a thank-you, a check-in
+    DOSSIER = "dossier"  # an account's file, sent to the collection agency it is referred to
 
 
 class ChargeKind(StrEnum):
@@ -234,14 +235,28 @@ class PolicyUse(StrEnum):
     PLANS = "plans"
 
 
-class ReferralStatus(StrEnum):
-    """Where a debt handed to a collection agency stands."""
+class ReferralStatus(Worded):
+    """Where a debt handed to a collection agency stands: live (the agency has it, and
+    Duly does not chase its invoices) or ended (paid, given up, returned or recalled).
+    ``collecting``, ``recovered`` and ``closed`` are the words of stores before v18."""
 
     REFERRED = "referred"
+    ACKNOWLEDGED = "acknowledged"
+    CONTACTING = "contacting"
     COLLECTING = "collecting"
+    PLAN_AGREED = "plan_agreed"
+    PAID = "paid"
     RECOVERED = "recovered"
+    UNCOLLECTABLE = "uncollected"  # the agency gave up (the column holds 12 letters)
+    RETURNED = "returned"
     CLOSED = "closed"
-    WITHDRAWN = "withdrawn"
+    WITHDRAWN = "withdrawn"  # recalled by the business
+
+
+# While a referral is in one of these, the agency has the account.
+LIVE_REFERRAL_STATUSES = (ReferralStatus.REFERRED, ReferralStatus.ACKNOWLEDGED,
+                          ReferralStatus.CONTACTING, ReferralStatus.COLLECTING,
+                          ReferralStatus.PLAN_AGREED)
 
 
 class Regime(Worded):
@@ -323,6 +338,15 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                      WriteOffReason.SETTLED_FOR_LESS: "Settled for less",
                      WriteOffReason.TOO_SMALL: "Too small to chase",
                      WriteOffReason.AGENCY_RETURNED: "Agency returned it"},
+    ReferralStatus: {ReferralStatus.REFERRED: "Referred",
+                     ReferralStatus.ACKNOWLEDGED: "Acknowledged",
+                     ReferralStatus.CONTACTING: "Contacting",
+                     ReferralStatus.COLLECTING: "Collecting",
+                     ReferralStatus.PLAN_AGREED: "Plan agreed", ReferralStatus.PAID: "Paid",
+                     ReferralStatus.RECOVERED: "Recovered",
+                     ReferralStatus.UNCOLLECTABLE: "Uncollectable",
+                     ReferralStatus.RETURNED: "Returned", ReferralStatus.CLOSED: "Closed",
+                     ReferralStatus.WITHDRAWN: "Recalled"},
     OfferKind: {OfferKind.SETTLEMENT: "Settlement offer", OfferKind.LOYALTY: "Loyalty offer"},
     OfferStatus: {OfferStatus.OPEN: "Open", OfferStatus.ACCEPTED: "Accepted",
                   OfferStatus.LAPSED: "Lapsed", OfferStatus.WITHDRAWN: "Withdrawn"},

@@ -667,6 +667,40 @@ def _v17_dispute_cases_and_write_offs(db: pw.Database) -> None:
             (db.last_insert_id(cursor), invoice_id, open_minor if open_minor > 0 else amount))
 
 
+_V18_STATEMENTS = (
+    'ALTER TABLE "agency_referral" ADD COLUMN "commission_min_minor" INTEGER',
+    'ALTER TABLE "agency_referral" ADD COLUMN "override_reason" TEXT NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "agency_referral" ADD COLUMN "ended_on" DATE',
+    'ALTER TABLE "agency_referral" ADD COLUMN "referred_minor" INTEGER NOT NULL DEFAULT 0',
+    # The old store kept no amount referred: what is open on its invoices, and what the
+    # agency recovered of them.
+    'UPDATE "agency_referral" SET "referred_minor" = "recovered_minor" + (SELECT '
+    'COALESCE(SUM(i."open_minor"), 0) FROM "referral_invoice" r JOIN "invoice" i ON '
+    'i."id" = r."invoice_id" WHERE r."referral_id" = "agency_referral"."id")',
+    'ALTER TABLE "interaction" ADD COLUMN "warned_of_referral" INTEGER NOT NULL DEFAULT 0',
+    'CREATE TABLE "referral_update" ("id" INTEGER NOT NULL PRIMARY KEY, "referral_id" '
+    'INTEGER NOT NULL, "reported_on" DATE NOT NULL, "status" VARCHAR(12) NOT NULL, "note" '
+    'TEXT NOT NULL, "recovered_minor" INTEGER NOT NULL CHECK (recovered_minor >= 0), '
+    '"commission_minor" INTEGER NOT NULL CHECK (commission_minor >= 0), "payment_id" '
+    'INTEGER, "created_at" DATETIME NOT NULL, FOREIGN KEY ("referral_id") REFERENCES '
+    '"agency_referral" ("id") ON DELETE RESTRICT, FOREIGN KEY ("payment_id") REFERENCES '
+    '"payment" ("id") ON DELETE RESTRICT)',
+    'CREATE INDEX "referral_update_referral_id" ON "referral_update" ("referral_id")',
+    'CREATE INDEX "referral_update_payment_id" ON "referral_update" ("payment_id")',
+)
+
+
+def _v18_agency_referrals(db: pw.Database) -> None:
+    """Referrals keep the amount referred, the agency's minimum commission, why one was
+    made although the pre-referral check refused it, and the day it ended; each has a
+    history of the agency's updates with the money recovered and the commission kept; a
+    contact can be the one that warned the customer of the referral. A referral ended
+    before (recovered, closed, withdrawn) keeps no end day: the old store did not say
+    when; its amount referred is what is open on its invoices plus what it recovered."""
+    for statement in _V18_STATEMENTS:
+        db.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -684,6 +718,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     15: _v15_plans_incentives_and_relationship,
     16: _v16_kept_month_totals,
     17: _v17_dispute_cases_and_write_offs,
+    18: _v18_agency_referrals,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

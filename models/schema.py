@@ -420,6 +420,8 @@ class Interaction(BaseModel):
     purpose = EnumField(ContactPurpose, max_length=8, default=ContactPurpose.CHASE)
     plan = restrict(PaymentPlan, null=True)
     instalment = restrict(Instalment, null=True)
+    # v18: the customer was told in it that the account would go to a collection agency.
+    warned_of_referral = pw.BooleanField(default=False)
 
     class Meta:
         indexes = ((("customer", "occurred_at"), False),)
@@ -496,6 +498,13 @@ class AgencyReferral(BaseModel):
     recovered_minor = pw.IntegerField(default=0)
     currency = pw.CharField(max_length=3)
     notes = pw.TextField(default="")
+    # v18: the agency's minimum commission for the case (in ``currency``), copied like its
+    # percentage; why it was referred although the pre-referral check refused it; the day
+    # it ended (paid, given up, returned or recalled); the amount it was given.
+    commission_min_minor = pw.IntegerField(null=True)
+    override_reason = pw.TextField(default="")
+    ended_on = pw.DateField(null=True)
+    referred_minor = pw.IntegerField(default=0)  # what was open on its invoices that day
 
 
 class ReferralInvoice(BaseModel):
@@ -504,6 +513,22 @@ class ReferralInvoice(BaseModel):
 
     class Meta:
         indexes = ((("referral", "invoice"), True),)
+
+
+class ReferralUpdate(BaseModel):
+    """What an agency reported on a referral, on a day (v18): its new status, a note and,
+    for money it recovered, the gross amount (recorded as the customer's payment) and
+    the commission the agency keeps of it (a cost of the business, not the customer's)."""
+
+    referral = restrict(AgencyReferral, backref="updates")
+    reported_on = pw.DateField()
+    status = EnumField(ReferralStatus, max_length=12)
+    note = pw.TextField(default="")
+    recovered_minor = pw.IntegerField(default=0, constraints=[pw.Check("recovered_minor >= 0")])
+    commission_minor = pw.IntegerField(default=0,
+                                       constraints=[pw.Check("commission_minor >= 0")])
+    payment = restrict(Payment, null=True)
+    created_at = pw.DateTimeField()
 
 
 class AuditEntry(BaseModel):
@@ -735,5 +760,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
     OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice, KeptMonthTotal,
-    DisputeCase, DisputedInvoice, DisputeNote, WriteOff,
+    DisputeCase, DisputedInvoice, DisputeNote, WriteOff, ReferralUpdate,
 )

@@ -9,7 +9,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from models.errors import LedgerError
-from models.kinds import ChargeKind, ContactKind, DisputeCategory, DisputeStatus, PlanStatus
+from models.kinds import (
+    ChargeKind,
+    ContactKind,
+    DisputeCategory,
+    DisputeStatus,
+    PlanStatus,
+    ReferralStatus,
+)
 from models.money import format_money
 from models.schema import (
     AgencyReferral,
@@ -243,6 +250,15 @@ def _referrals(customer_id: int) -> list[TimelineEntry]:
         rows.append(TimelineEntry(
             "agency", _start_of(referral.referred_on), f"Referred to {referral.agency.name}",
             referral.notes, None, referral.currency, referral.status, None))
+        for update in referral.updates:
+            title = f"{referral.agency.name}: {ReferralStatus.word_for(update.status).lower()}"
+            if update.recovered_minor:
+                title = (f"{referral.agency.name} recovered "
+                         f"{format_money(update.recovered_minor, referral.currency)} "
+                         f"(commission {format_money(update.commission_minor, referral.currency)})")
+            rows.append(TimelineEntry(
+                "agency", _start_of(update.reported_on), title, update.note,
+                update.recovered_minor or None, referral.currency, update.status, None))
     return rows
 
 

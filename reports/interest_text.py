@@ -19,6 +19,11 @@ _REGIMES = {
 }
 
 
+def regime_words(regime: str) -> str:
+    """The law or terms a regime charges under, in words."""
+    return _REGIMES.get(regime, regime)
+
+
 def interest_text(calculation: InterestCalculation, as_of: dt.date) -> str:
     """The calculation: its rule, a table of periods (dates, days, principal, rate,
     exact amount), then interest, compensation, total and what is already charged."""

@@ -81,11 +81,24 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_agency_referrals(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before the referrals' history (v18): no updates,
+    no warning flag on contacts, referrals without minimum, override reason or end."""
+    connection.execute('DROP TABLE "referral_update"')
+    for table, column in (("agency_referral", "commission_min_minor"),
+                          ("agency_referral", "override_reason"),
+                          ("agency_referral", "ended_on"),
+                          ("agency_referral", "referred_minor"),
+                          ("interaction", "warned_of_referral")):
+        connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+
+
 def undo_dispute_cases_and_write_offs(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before dispute cases and write-offs (v17): no
     cases, their invoices, notes and files, no write-offs, agencies with their first
     columns only. The invoices keep the status and reason the cases gave them, as the
     version before kept them."""
+    undo_agency_referrals(connection)  # the later versions first
     for table in ("write_off", "dispute_note", "disputed_invoice", "dispute_case"):
         connection.execute(f'DROP TABLE "{table}"')
     for column in ("contact_name", "commission_min_minor", "currency", "fees", "strengths",

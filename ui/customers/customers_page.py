@@ -46,6 +46,7 @@ from models.plans import PlanStanding, plan_standings
 from models.timeline import TimelineEntry, customer_timeline
 from ui.common.page_actions import page_action
 from ui.common.plan_actions import PlanActions
+from ui.common.referral_actions import ReferralActions
 from ui.common.tasks import Progress, TaskRunner
 from ui.contacts.contact_logging import ContactLogger
 from ui.customers.account_documents import AccountDocuments
@@ -193,7 +194,7 @@ class CustomersPage(QWidget):
                 self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
                 self.print_agreement_action, self.email_agreement_action,
                 self.make_offer_action, self.withdraw_offer_action, self.send_welcome_action,
-                self.record_payment_action, self.add_credit_note_action,
+                self.refer_action, self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
                 self.void_invoice_action, self.edit_note_action]
@@ -208,7 +209,7 @@ class CustomersPage(QWidget):
                 [self.statement_action, self.email_statement_action],
                 [self.make_offer_action, self.withdraw_offer_action, self.send_welcome_action],
                 [self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
-                 self.print_agreement_action, self.email_agreement_action]]
+                 self.print_agreement_action, self.email_agreement_action, self.refer_action]]
 
     def contact_in_hand(self) -> tuple[int, None] | None:
         """The customer Log Contact is for: the one chosen in the list."""
@@ -241,10 +242,11 @@ class CustomersPage(QWidget):
         self.plan_actions = PlanActions(self, self.tasks, self._today, self._posting)
         self._offers = OfferActions(self, self._today, self._posting, lambda: self._account)
         self.welcome = WelcomeSending(self, self.tasks, self._today, lambda: self.header)
+        self.referral_actions = ReferralActions(self, self.tasks, self._today, self._posting)
 
     def _connect_helpers(self) -> None:
         for helper in (self._ledger, self._editing, self._emailing, self.plan_actions,
-                       self._offers, self.welcome):
+                       self._offers, self.welcome, self.referral_actions):
             helper.notice.connect(self.view.show_notice)
         for busy in (self._posting, self._emailing):
             busy.busy_changed.connect(self._update_actions)
@@ -259,6 +261,8 @@ class CustomersPage(QWidget):
         self.welcome.finished.connect(self._on_emailing_finished)
         self.welcome.settings_requested.connect(self.mail_settings_requested)
         self.plan_actions.settings_requested.connect(self.mail_settings_requested)
+        self.referral_actions.changed.connect(self._on_posting_posted)
+        self.referral_actions.settings_requested.connect(self.mail_settings_requested)
 
     def _build_actions(self) -> None:
         self.record_payment_action = page_action(
@@ -327,6 +331,10 @@ class CustomersPage(QWidget):
             self, "Send &Welcome…", "Ctrl+Shift+W", self._on_send_welcome_action_triggered,
             tip="Welcome the customer: their terms and how to pay, by e-mail (or a letter "
                 "to print when they have no e-mail address)")
+        self.refer_action = page_action(
+            self, "&Refer to Agency…", "Ctrl+Shift+R", self._on_refer_action_triggered,
+            tip="Refer the customer's overdue invoices to a collection agency, after the "
+                "pre-referral check")
         self.edit_note_action = page_action(
             self, "Edit &Note…", "Ctrl+Shift+E", self._on_edit_note_action_triggered,
             tip="Correct the selected contact's note, outcome or follow-up date")
@@ -549,6 +557,11 @@ class CustomersPage(QWidget):
 
     # --- actions: payment plans -------------------------------------------------
 
+    def _on_refer_action_triggered(self) -> None:
+        header = self.header
+        if header is not None and self.refer_action.isEnabled():
+            self.referral_actions.refer(header.id, header.name)
+
     def _on_agree_plan_action_triggered(self) -> None:
         header = self.header
         if header is not None and self.agree_plan_action.isEnabled():
@@ -661,6 +674,7 @@ class CustomersPage(QWidget):
         self.add_customer_action.setEnabled(idle)
         planned = header is not None and self.active_plan is not None
         self.agree_plan_action.setEnabled(ready)
+        self.refer_action.setEnabled(ready)
         for action in (self.renegotiate_plan_action, self.cancel_plan_action):
             action.setEnabled(ready and planned)
         self.print_agreement_action.setEnabled(planned)
