@@ -147,11 +147,11 @@ class ReferralsTab(CollectionsTab):
             self, "Re&call…", "Ctrl+Alt+B", self._on_recall_action_triggered,
             tip="Take the chosen account back from the agency: chasing resumes")
         self.dossier_action = page_action(
-            self, "&Dossier PDF…", "Ctrl+Alt+O", self._on_dossier_action_triggered,
+            self, "&Dossier PDF…", "Ctrl+Alt+K", self._on_dossier_action_triggered,
             bar_text="Dossier", tip="Show the chosen referral's dossier, ready to print or "
                                     "save")
         self.email_dossier_action = page_action(
-            self, "E-mail Do&ssier…", "Ctrl+Alt+J", self._on_email_dossier_action_triggered,
+            self, "E-mail Do&ssier…", "Ctrl+Alt+S", self._on_email_dossier_action_triggered,
             bar_text="E-mail Dossier", tip="E-mail the chosen referral's dossier to the agency")
         self.agencies_action = page_action(
             self, "A&gencies…", "Ctrl+Alt+G", self._on_agencies_action_triggered,
