@@ -489,6 +489,16 @@ def release_invoice(invoice_id: int, *, on: dt.date | None = None) -> None:
         withdraw_dispute(case_id, "Dispute released.", on=on)
 
 
+def refuse_new_amount_in_dispute(invoice_id: int, number: str) -> None:
+    """Refuse to change the amount of an invoice in an open dispute: what was disputed
+    was the invoice as issued, and a dispute is settled by a credit note (or ended)."""
+    case_id = open_case_of(invoice_id)
+    if case_id is not None:
+        raise LedgerError("amount", f"Invoice {number} is in dispute (#{case_id}), so its "
+                                    f"amount cannot change. Settle the dispute with a credit "
+                                    f"note, or end it, first.")
+
+
 def open_case_of(invoice_id: int) -> int | None:
     """The open case the invoice is in, if any."""
     row = (DisputeCase.select(DisputeCase.id).join(DisputedInvoice)
@@ -604,11 +614,11 @@ def dispute_problems() -> list[str]:
                                    Invoice.currency, Invoice.amount_minor,
                                    DisputedInvoice.disputed_minor)
             .join(DisputeCase).switch(DisputedInvoice).join(Invoice).tuples())
-    for (case_id, owner, currency, _status, number, invoice_owner, invoice_currency, amount,
+    for (case_id, owner, currency, status, number, invoice_owner, invoice_currency, amount,
          claimed) in rows:
         if invoice_owner != owner or invoice_currency != currency:
             found.append(f"dispute #{case_id} covers invoice {number} of another account")
-        if claimed > amount:
+        if claimed > amount and status == DisputeStatus.OPEN:  # a closed one is history
             found.append(f"dispute #{case_id} disputes "
                          f"{format_money(claimed, currency)} of invoice {number}, more than "
                          f"its {format_money(amount, currency)}")

@@ -22,7 +22,11 @@ from models.allocations import post_allocation, undo_allocation
 from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
-from models.disputes import dispute_whole_invoice, release_invoice
+from models.disputes import (
+    dispute_whole_invoice,
+    refuse_new_amount_in_dispute,
+    release_invoice,
+)
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
@@ -485,6 +489,7 @@ def update_invoice(invoice_id: int, draft: InvoiceDraft) -> None:
                 raise LedgerError("amount", "Money is already allocated to this invoice, so "
                                             "its amount cannot change. Void it and issue a "
                                             "new one, or add a credit note.")
+            refuse_new_amount_in_dispute(invoice.id, invoice.number)
             changes.update(amount_minor=draft.amount_minor, open_minor=draft.amount_minor)
         before = {name: getattr(invoice, name) for name in changes}
         Invoice.update(**changes).where(Invoice.id == invoice.id).execute()

@@ -33,9 +33,11 @@ from models.errors import LedgerError
 from models.followup import execute_action, follow_up_plan
 from models.kinds import DisputeCategory, DisputeStatus, InvoiceStatus
 from models.ledger import (
+    InvoiceDraft,
     dispute_invoice,
     record_payment,
     release_dispute,
+    update_invoice,
     void_payment,
 )
 from models.letter_context import letter_context
@@ -81,6 +83,26 @@ def test_a_part_in_dispute_is_not_chased_and_the_rest_is(empty_store: db.Store) 
     [row] = overdue_accounts(TODAY, today=TODAY)
     assert (row.overdue_minor, row.disputed_minor, row.dispute_raised_on) == (
         500_00, 200_00, TODAY)
+    assert_sound()
+
+
+def test_the_amount_of_an_invoice_in_dispute_cannot_change_until_the_dispute_ends(
+        empty_store: db.Store) -> None:
+    who = customer()
+    bill = invoice(who, 500_00, due_days_ago=20)
+    case = open_dispute(who, [(bill, 200_00)], category=DisputeCategory.PRICE,
+                        customer_said="Charged list price", today=TODAY)
+    row = Invoice.get_by_id(bill)
+    lower = InvoiceDraft(number=row.number, issue_date=row.issue_date,
+                         due_date=row.due_date, amount_minor=150_00)
+
+    with pytest.raises(LedgerError, match=r"in dispute \(#\d+\).*credit note"):
+        update_invoice(bill, lower)
+    assert Invoice.get_by_id(bill).amount_minor == 500_00
+
+    withdraw_dispute(case, "They found the agreed price", on=TODAY)
+    update_invoice(bill, lower)  # the closed case is history: check stays clean
+    assert Invoice.get_by_id(bill).amount_minor == 150_00
     assert_sound()
 
 
