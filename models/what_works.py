@@ -250,6 +250,45 @@ def compare_templates(cases_a: int, settled_a: int, cases_b: int,
     return round(z, 2), ("A works better" if z > 0 else "B works better")
 
 
+@dataclass(frozen=True)
+class Lesson:
+    """What worked better with one class of customers: one kind of reminder against the
+    one most often used instead, each on enough cases and the difference more than
+    noise (:func:`lesson_for`)."""
+
+    customer_class: CustomerClass
+    aspect: ReminderAspect  # CHANNEL, or STAGE when fewer than two channels say anything
+    better: WhatWorksRow
+    against: WhatWorksRow
+    z: float
+
+
+def lesson_for(answer: WhatWorks, customer_class: CustomerClass) -> Lesson | None:
+    """What has worked with customers of ``customer_class``: of the kinds of contact (or,
+    failing two of them on enough cases, of the stages) each on at least
+    :data:`MIN_CASES` cases, the one with the largest share paid within 14 days against
+    the one used most often besides it, when the cases paid in full within 14 days
+    differ by more than noise (:func:`compare_templates`' test) the same way; None when
+    nothing can be said."""
+    rows = answer.rows_for(customer_class)
+    for aspect in (ReminderAspect.CHANNEL, ReminderAspect.STAGE):
+        told = [r for r in rows if r.aspect == aspect and r.enough]
+        if len(told) < 2:
+            continue
+        better = max(told, key=lambda r: (_within_14(r), r.cases))
+        against = max((r for r in told if r is not better), key=lambda r: r.cases)
+        z, _verdict = compare_templates(better.cases, better.settled_within_14,
+                                        against.cases, against.settled_within_14)
+        if z is not None and z > Z_95 and _within_14(better) > _within_14(against):
+            return Lesson(customer_class, aspect, better, against, z)
+    return None
+
+
+def _within_14(row: WhatWorksRow) -> Decimal:
+    share = row.paid_percent[WINDOWS.index(TEST_WINDOW)]
+    return share if share is not None else Decimal(-1)
+
+
 def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = None, *,
                progress: Progress | None = None) -> WhatWorks:
     """The what-works table as of ``as_of`` (see the module's text): every stage,
