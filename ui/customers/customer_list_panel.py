@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,10 @@ from models.kinds import CustomerClass
 from ui.common.rows_model import ID_ROLE
 from ui.common.style import mute
 from ui.customers.customer_list_model import CustomerListModel
+
+# A long name as customers have them ("Kowalczyk Sp. z o.o."): the list is made wide
+# enough to show one whole, so the class column does not cut the names short.
+_TYPICAL_LONG_NAME = "Kowalczyk Sp. z o.o."
 
 
 class CustomerListPanel(QWidget):
@@ -82,6 +87,17 @@ class CustomerListPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.list_view, 1)
         layout.addLayout(bottom)
+
+    def preferred_width(self) -> int:
+        """The width the list needs to show most names whole beside the balance, the
+        overdue amount and the class (in this font)."""
+        view = self.list_view
+        metrics = view.fontMetrics()
+        money = metrics.horizontalAdvance("99,999.99 GBP") + 16
+        return (metrics.horizontalAdvance(_TYPICAL_LONG_NAME) + 16 + 2 * money
+                + view.horizontalHeader().sectionSize(CustomerListModel.CLASS)
+                + view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+                + 2 * view.frameWidth() + 8)
 
     def set_rows(self, rows: Sequence[CustomerListRow]) -> None:
         """List ``rows`` (as the search lets through) and count them."""
@@ -173,11 +189,11 @@ class CustomerListPanel(QWidget):
                                     QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CustomerListModel.OVERDUE,
                                     QHeaderView.ResizeMode.ResizeToContents)
-        # The class gets the width of most classes' words; a longer one ends in "…" (whole
-        # in its tooltip), so the names keep their room.
+        # The class gets the width of the longest class's word, and the list the room for
+        # it beside a long name (preferred_width), so neither is cut short.
         header.setSectionResizeMode(CustomerListModel.CLASS, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(CustomerListModel.CLASS,
-                             view.fontMetrics().horizontalAdvance("Occasionally late") + 12)
+        header.resizeSection(CustomerListModel.CLASS, max(
+            view.fontMetrics().horizontalAdvance(kind.word) for kind in CustomerClass) + 12)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
         view.selectionModel().selectionChanged.connect(self._on_list_view_selection_changed)

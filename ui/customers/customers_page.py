@@ -60,8 +60,6 @@ from ui.customers.offer_models import offerable
 from ui.customers.statement_emailing import StatementEmailing
 from ui.customers.welcome_sending import WelcomeSending
 
-LIST_WIDTH = 400  # name, balance, overdue and class
-
 # What reading an account brings: its header, invoices, money in, timeline, follow-up,
 # how its active payment plans stand, each invoice's early-payment discount window, and
 # the offers made to the customer.
@@ -125,7 +123,7 @@ class CustomersPage(QWidget):
         splitter.setCollapsible(1, False)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([LIST_WIDTH, 800])
+        splitter.setSizes([self.list_panel.preferred_width(), 800])
         splitter.setHandleWidth(1)
         self.splitter = splitter
         layout = QVBoxLayout(self)

@@ -35,6 +35,12 @@ from ui.insights.what_works_model import ComparisonsModel, WhatWorksModel
 
 Classes = Callable[[dt.date, Callable[[int, int], None]], Mapping[int, CustomerClass]]
 
+NOTHING_TO_COMPARE = (
+    "Not enough cases yet: no stage has had its letters or e-mails written from two "
+    "different templates, so there is nothing to compare. Give a stage another template "
+    "for a while (Settings › Follow-up policies) and the two are set side by side here "
+    "once each has 30 cases.")
+
 
 def _every_customers_class(as_of: dt.date,
                            progress: Callable[[int, int], None]) -> Mapping[int, CustomerClass]:
@@ -164,20 +170,31 @@ class WhatWorksView(QWidget):
                                             "Template A against template B")
         self.comparisons_table.setParent(self)
         self.comparisons_table.setToolTip(METHOD)
+        # In place of the comparisons' table while there is nothing to compare.
+        self.comparisons_empty = QLabel(NOTHING_TO_COMPARE)
+        self.comparisons_empty.setObjectName("whatWorksNoComparisons")
+        self.comparisons_empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.comparisons_empty.setWordWrap(True)
+        mute(self.comparisons_empty)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("whatWorksSummary")
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setWordWrap(True)
         mute(self.summary_label)
         compare = QLabel("Template A against template B at the same stage")
         scale_font(compare, 1.1, bold=True)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.busy_row)
         layout.addWidget(self.rows_table, 3)
+        layout.addSpacing(6)
         layout.addWidget(compare)
         layout.addWidget(self.comparisons_table, 1)
+        layout.addWidget(self.comparisons_empty)
         layout.addWidget(self.summary_label)
+        self._show_comparisons_or_why_none()
 
     # --- slots -------------------------------------------------------------------------
 
@@ -240,10 +257,22 @@ class WhatWorksView(QWidget):
         chosen = None if value is None else CustomerClass(value)
         self.rows.show_class(chosen)
         self.comparisons.show_class(chosen)
+        self._show_comparisons_or_why_none()
         if self._answer is not None:
             shown = self.rows.rows()
             enough = sum(r.enough for r in shown)
+            assumed = self._answer.assumed_templates
+            older = (f" {assumed:,} older letter{'s' if assumed != 1 else ''} and e-mails "
+                     f"count under the template their stage sends now (Duly did not keep "
+                     f"their template then)." if assumed else "")
             self.summary_label.setText(
                 f"{len(shown)} rows, {enough} on enough cases; as of "
                 f"{self._answer.as_of.isoformat()}; baseline from "
-                f"{self._answer.baseline_customers} customers' days without a reminder.")
+                f"{self._answer.baseline_customers} customers' days without a "
+                f"reminder.{older}")
+
+    def _show_comparisons_or_why_none(self) -> None:
+        """The comparisons' table, or in its place a line saying why there are none."""
+        none = self.comparisons.rowCount() == 0 and self._answer is not None
+        self.comparisons_table.setVisible(not none)
+        self.comparisons_empty.setVisible(none)
