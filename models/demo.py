@@ -94,7 +94,14 @@ _STREETS = ("Market Street", "Mill Lane", "Harbour Road", "Station Road", "King 
 # Share of customers per habit; the special cases are placed by position.
 _HABITS = (("prompt", 40), ("occasional", 35), ("chronic", 25))
 _SPECIALS = {3: "dispute", 11: "plan", 19: "agency", 27: "hold", 35: "overpaid",
-             43: "angle_brackets"}
+             43: "angle_brackets", 56: "difficulty", 58: "risk", 59: "new"}
+# So that every class of customer (models.customer_class) has one: a "new" customer
+# whose first invoices came in the last five weeks; one in "difficulty", a good payer
+# whose invoices of the last half year (the last issued four months ago) are unpaid; one
+# "at risk", who stopped paying four months ago while the invoices kept coming and every
+# reminder went unanswered.
+_ISSUED_DAYS_AGO = {"new": (0, 35), "difficulty": (120, HISTORY_DAYS - 1)}
+_RISK_LATEST = (130, 75, 40)  # the at-risk customer's last three invoices, days ago
 _OUTCOMES_LATE = ("promised to pay", "no answer", "left message", "will pay in part",
                   "asked for copy of invoice")
 
@@ -309,7 +316,8 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
     credit = "UK statutory late payment" if (habit == "chronic" and country == "GB") else (
         "No charges")
     hold_reason = "Account under review after a change of ownership" if habit == "hold" else ""
-    created = dt.datetime.combine(today - dt.timedelta(days=HISTORY_DAYS + 30), dt.time(9))
+    created = dt.datetime.combine(today - dt.timedelta(
+        days=40 if habit == "new" else HISTORY_DAYS + 30), dt.time(9))
     chunk.add(Customer, (
         customer_id, f"C{customer_id:05d}", name, email, f"+{rng.randrange(10**9, 10**10)}",
         f"{rng.randrange(1, 200)} {rng.choice(_STREETS)}\n{rng.choice(towns)}", country,
@@ -320,8 +328,8 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
     net = 14 if terms == "Net 14" else 30
     size = rng.lognormvariate(6.5, 0.7)  # typical invoice around £650
     invoices = []
-    for day in sorted(rng.randrange(1, HISTORY_DAYS) for _ in range(n_invoices)):
-        issue = today - dt.timedelta(days=HISTORY_DAYS - day)
+    for days_ago in _issue_days(rng, habit, n_invoices):
+        issue = today - dt.timedelta(days=days_ago)
         amount = max(500, int(size * rng.uniform(0.4, 1.6) * 100))
         invoices.append(_Invoice(ids.invoice, f"INV-{ids.number:07d}", issue,
                                  issue + dt.timedelta(days=net), amount, amount))
@@ -339,6 +347,16 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
         chunk.add(Invoice, (inv.id, inv.number, customer_id, inv.issue, inv.due, inv.amount,
                             inv.open, currency, status, inv.reason,
                             dt.datetime.combine(inv.issue, dt.time(9))))
+
+
+def _issue_days(rng: random.Random, habit: str, n_invoices: int) -> list[int]:
+    """How many days ago each invoice was issued, the oldest first."""
+    latest, earliest = _ISSUED_DAYS_AGO.get(habit, (1, HISTORY_DAYS - 1))
+    days = [latest + earliest - rng.randrange(latest, earliest + 1) for _ in range(n_invoices)]
+    if habit == "risk" and n_invoices > len(_RISK_LATEST):
+        days = [max(d, _RISK_LATEST[0] + 5) for d in days[len(_RISK_LATEST):]] + list(
+            _RISK_LATEST)
+    return sorted(days, reverse=True)
 
 
 def _credit_notes(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int,
@@ -375,6 +393,12 @@ def _payment_events(rng: random.Random, habit: str, invoices: Iterable[_Invoice]
         elif habit in ("agency", "plan"):  # stopped paying some months ago
             cutoff = 200 if habit == "agency" else 120
             delay = rng.randrange(30, 60) if inv.due < today - dt.timedelta(days=cutoff) else 10**4
+        elif habit == "new":
+            delay = rng.randrange(-3, 3)
+        elif habit == "difficulty":  # on time until half a year ago
+            delay = rng.randrange(-5, 3) if inv.due < today - dt.timedelta(days=180) else 10**4
+        elif habit == "risk":  # a little late until four months ago
+            delay = rng.randrange(0, 15) if inv.due < today - dt.timedelta(days=120) else 10**4
         else:  # chronic, dispute
             delay = rng.randrange(20, 96)
         paid_on = inv.due + dt.timedelta(days=delay)
@@ -423,7 +447,8 @@ def _contacts(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cu
         if chased_on >= today or habit == "prompt":
             continue
         paid_late = inv.paid_on is not None and inv.paid_on > chased_on
-        if not (inv.open or paid_late) or rng.random() > (0.7 if habit == "chronic" else 0.25):
+        chased = {"chronic": 0.7, "risk": 1.0}.get(habit, 0.25)
+        if not (inv.open or paid_late) or rng.random() > chased:
             continue
         _interaction(chunk, ids, customer_id, "email", chased_on, "",
                      f"Sent a payment reminder for {inv.number}.", "", None, inv)
