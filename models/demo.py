@@ -94,10 +94,10 @@ _STREETS = ("Market Street", "Mill Lane", "Harbour Road", "Station Road", "King 
 # Share of customers per habit; the special cases are placed by position.
 _HABITS = (("prompt", 40), ("occasional", 35), ("chronic", 25))
 _SPECIALS = {3: "dispute", 11: "plan", 19: "agency", 27: "hold", 35: "overpaid",
-             43: "angle_brackets", 56: "difficulty", 58: "risk", 59: "new"}
+             43: "angle_brackets", 52: "difficulty", 58: "risk", 59: "new"}
 # So that every class of customer (models.customer_class) has one: a "new" customer
 # whose first invoices came in the last five weeks; one in "difficulty", a good payer
-# whose invoices of the last half year (the last issued four months ago) are unpaid; one
+# whose last three invoices (the last issued four months ago) are unpaid; one
 # "at risk", who stopped paying four months ago while the invoices kept coming and every
 # reminder went unanswered.
 _ISSUED_DAYS_AGO = {"new": (0, 35), "difficulty": (120, HISTORY_DAYS - 1)}
@@ -385,6 +385,8 @@ def _payment_events(rng: random.Random, habit: str, invoices: Iterable[_Invoice]
                     today: dt.date) -> list[tuple[dt.date, _Invoice, float]]:
     """When each invoice is paid (date, invoice, share of the open amount)."""
     events = []
+    invoices = list(invoices)
+    struggling = {inv.id for inv in invoices[-3:]} if habit == "difficulty" else set()
     for inv in invoices:
         if habit == "prompt":
             delay = rng.randrange(-10, 3)
@@ -395,8 +397,8 @@ def _payment_events(rng: random.Random, habit: str, invoices: Iterable[_Invoice]
             delay = rng.randrange(30, 60) if inv.due < today - dt.timedelta(days=cutoff) else 10**4
         elif habit == "new":
             delay = rng.randrange(-3, 3)
-        elif habit == "difficulty":  # on time until half a year ago
-            delay = rng.randrange(-5, 3) if inv.due < today - dt.timedelta(days=180) else 10**4
+        elif habit == "difficulty":  # on time but for the last three
+            delay = 10**4 if inv.id in struggling else rng.randrange(-5, 3)
         elif habit == "risk":  # a little late until four months ago
             delay = rng.randrange(0, 15) if inv.due < today - dt.timedelta(days=120) else 10**4
         else:  # chronic, dispute
