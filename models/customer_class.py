@@ -391,8 +391,12 @@ def _reminder(lesson: Lesson, value: str) -> str:
         return f"the “{value}” stage"
     words = next((_KIND_WORDS[k] for k in CHANNELS
                   if k in _KIND_WORDS and ContactKind.word_for(k) == value), None)
-    one = words[0] if words is not None else value.lower()
-    return f"{'an' if one[:1] in 'aeiou' else 'a'} {one}"
+    return _a(words[0] if words is not None else value.lower())
+
+
+def _a(thing: str) -> str:
+    """The thing with its article: "a phone call", "an e-mail"."""
+    return f"{'an' if thing[:1] in 'aeiou' else 'a'} {thing}"
 
 
 def _percent(share: Decimal | None) -> str:
@@ -414,11 +418,11 @@ def _what_to_do(profile: CustomerProfile, kind: CustomerClass) -> str:
 def _works(channel: ChannelResponse) -> str:
     one, many = _KIND_WORDS.get(channel.kind, (channel.kind.word.lower(), "contacts"))
     if channel.median_days == 0:
-        usually = f"Usually pays on the day of a {one}"
+        usually = f"Usually pays on the day of {_a(one)}"
     elif channel.median_days is not None and channel.median_days <= ANSWER_DAYS:
-        usually = f"Usually pays within {_days(channel.median_days)} of a {one}"
+        usually = f"Usually pays within {_days(channel.median_days)} of {_a(one)}"
     else:
-        usually = f"Pays after a {one} more often than after anything else"
+        usually = f"Pays after {_a(one)} more often than after anything else"
     return (f"{usually} ({channel.answered} of {channel.contacts} {many} were followed by a "
             f"payment within {ANSWER_DAYS} days).")
 

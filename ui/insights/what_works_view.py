@@ -132,6 +132,10 @@ class WhatWorksView(QWidget):
         self.class_combo = QComboBox()
         self.class_combo.setObjectName("whatWorksClass")
         self.class_combo.setAccessibleName("Customers shown")
+        # As wide as the longest class's word: the classes are added once read.
+        self.class_combo.setMinimumContentsLength(max(len(k.word) for k in CustomerClass))
+        self.class_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.class_combo.addItem(ALL_CUSTOMERS, None)
         self.class_combo.currentIndexChanged.connect(self._on_class_combo_changed)
         show = QLabel("&Customers:")
