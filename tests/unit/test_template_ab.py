@@ -186,3 +186,18 @@ def test_a_contact_logged_now_says_which_template_or_none(empty_store: db.Store,
     chased_by_stage(who, 1, name)
     [contact] = Interaction.select().where(Interaction.customer == who)
     assert contact.template_name == name
+
+
+def test_the_command_says_how_many_old_reminders_count_under_the_stages_template(
+        empty_store: db.Store) -> None:
+    from reports.what_works_text import what_works_json, what_works_table
+
+    who = customer()
+    invoice(who, 100_00, due_days_ago=DUE_DAYS_AGO)
+    chased_by_stage(who, 1)
+    Interaction.update(template_name=None).execute()
+    answer = what_works(TODAY)
+    table = what_works_table(answer)
+    assert "1 older letter or e-mail counts under the template its stage sends now" in table
+    assert "Template A against B: not enough cases yet" in table
+    assert '"assumed_templates": 1' in what_works_json(answer)

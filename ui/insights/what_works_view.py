@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from models.kinds import CustomerClass
 from models.what_works import METHOD, WhatWorks, classes_by_customer, what_works
 from reports.spreadsheet_xlsx import Sheet
-from reports.what_works_text import ALL_CUSTOMERS, what_works_sheets
+from reports.what_works_text import ALL_CUSTOMERS, assumed_templates_words, what_works_sheets
 from ui.common.list_table import list_table
 from ui.common.style import mute, scale_font
 from ui.common.tasks import Task, TaskProgress, TaskRunner
@@ -266,9 +266,7 @@ class WhatWorksView(QWidget):
             shown = self.rows.rows()
             enough = sum(r.enough for r in shown)
             assumed = self._answer.assumed_templates
-            older = (f" {assumed:,} older letter{'s' if assumed != 1 else ''} and e-mails "
-                     f"count under the template their stage sends now (Duly did not keep "
-                     f"their template then)." if assumed else "")
+            older = f" {assumed_templates_words(assumed)}" if assumed else ""
             self.summary_label.setText(
                 f"{len(shown)} rows, {enough} on enough cases; as of "
                 f"{self._answer.as_of.isoformat()}; baseline from "
