@@ -52,7 +52,7 @@ from models.errors import LedgerError
 from models.kinds import ContactKind, CustomerClass, ReminderAspect
 from models.money import format_money
 from models.schema import Customer, Setting
-from models.what_works import Lesson, classes_by_customer, lesson_for, what_works
+from models.what_works import Lesson, lesson_for, what_works
 
 THRESHOLDS_SETTING = "customer_class_thresholds"
 AT_RISK_SIGNS = 2  # of the three warning signs
@@ -210,6 +210,16 @@ def listed_classes(as_of: dt.date, customer_ids: Iterable[int] | None = None, *,
         elif progress is not None:
             progress(len(wanted), len(wanted))
         return {cid: _kept.classes[cid] for cid in wanted if cid in _kept.classes}
+
+
+def classes_by_customer(as_of: dt.date, customer_ids: Iterable[int] | None = None, *,
+                        progress: Callable[[int, int], None] | None = None
+                        ) -> dict[int, CustomerClass]:
+    """Each customer's class as of a day (:func:`listed_classes`: all customers read
+    together, or as the lists last read them), as :func:`models.what_works.what_works`'
+    ``classes`` takes them."""
+    return {customer_id: classification.kind for customer_id, classification
+            in listed_classes(as_of, customer_ids, progress=progress).items()}
 
 
 class _KeptLessons:

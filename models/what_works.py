@@ -223,17 +223,6 @@ def class_of(classes: Mapping[int, CustomerClass] | None,
     return None if classes is None else classes.get(customer_id)
 
 
-def classes_by_customer(as_of: dt.date, customer_ids: Iterable[int] | None = None, *,
-                        progress: Progress | None = None) -> dict[int, CustomerClass]:
-    """Each customer's class as of a day (:func:`models.customer_class.listed_classes`:
-    all customers read together, or as the lists last read them), as :func:`what_works`'
-    ``classes`` takes them."""
-    from models.customer_class import listed_classes
-
-    return {customer_id: classification.kind for customer_id, classification
-            in listed_classes(as_of, customer_ids, progress=progress).items()}
-
-
 def compare_templates(cases_a: int, settled_a: int, cases_b: int,
                       settled_b: int) -> tuple[float | None, str]:
     """The two-proportion z-test of A's share of cases paid in full within 14 days

@@ -15,6 +15,7 @@ from models import db
 from models.action_letters import draft_for
 from models.company import create_business
 from models.contacts import ContactEntry, log_contact
+from models.customer_class import classes_by_customer
 from models.followup import execute_action, follow_up_plan
 from models.kinds import ContactKind, CustomerClass, ReminderAspect
 from models.ledger import CustomerDraft, add_customer, record_payment
@@ -24,7 +25,6 @@ from models.what_works import (
     NOT_ENOUGH,
     WhatWorks,
     WhatWorksRow,
-    classes_by_customer,
     compare_templates,
     what_works,
 )

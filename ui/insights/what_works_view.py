@@ -5,7 +5,7 @@ template B, for all customers or one class.
 The figures are :func:`models.what_works.what_works`'; they are worked out off the GUI
 thread through the window's task helper, with a progress bar and a Cancel button on the
 view itself. Each customer's class comes from ``classes`` (by default
-:func:`models.what_works.classes_by_customer`, every customer read together).
+:func:`models.customer_class.classes_by_customer`, every customer read together).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.customer_class import classes_by_customer
 from models.kinds import CustomerClass
-from models.what_works import METHOD, WhatWorks, classes_by_customer, what_works
+from models.what_works import METHOD, WhatWorks, what_works
 from reports.spreadsheet_xlsx import Sheet
 from reports.what_works_text import ALL_CUSTOMERS, assumed_templates_words, what_works_sheets
 from ui.common.list_table import list_table
