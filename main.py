@@ -747,8 +747,9 @@ def _insights(args: argparse.Namespace) -> int:
 
 
 def _what_works(args: argparse.Namespace) -> int:
+    from models.customer_class import classes_by_customer
     from models.db import default_store_path, run_in_store
-    from models.what_works import WhatWorks, classes_by_customer, what_works
+    from models.what_works import WhatWorks, what_works
     from reports.what_works_text import (
         what_works_json,
         what_works_table,

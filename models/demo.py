@@ -94,7 +94,16 @@ _STREETS = ("Market Street", "Mill Lane", "Harbour Road", "Station Road", "King 
 # Share of customers per habit; the special cases are placed by position.
 _HABITS = (("prompt", 40), ("occasional", 35), ("chronic", 25))
 _SPECIALS = {3: "dispute", 11: "plan", 19: "agency", 27: "hold", 35: "overpaid",
-             43: "angle_brackets"}
+             43: "angle_brackets", 59: "new"}
+# So that most classes of customer (models.customer_class) have one: the account on
+# "hold" (under review after a change of ownership) is a temporary difficulty, a good
+# payer whose last three invoices (the last issued four months ago: supplies stopped)
+# are unpaid; a "new" customer's first invoices came in the last five weeks, each paid
+# before it fell due. Neither adds a reminder due to the demo's today (one is on hold,
+# the other owes nothing overdue), which the window's tests count on. No customer is
+# at risk: that needs recent unanswered reminders or broken promises, which would add
+# to Today's list.
+_ISSUED_DAYS_AGO = {"new": (0, 35), "hold": (120, HISTORY_DAYS - 1)}
 _OUTCOMES_LATE = ("promised to pay", "no answer", "left message", "will pay in part",
                   "asked for copy of invoice")
 
@@ -305,11 +314,12 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
     ids.customer += 1
     email = "" if rng.random() < 0.08 else f"accounts{customer_id}@customer{customer_id}.example"
     terms = rng.choice(("Net 30", "Net 30", "Net 14", "2% 10, net 30"))
-    policy = {"prompt": "Gentle", "chronic": "Firm"}.get(habit, "Standard")
+    policy = {"prompt": "Gentle", "new": "Gentle", "chronic": "Firm"}.get(habit, "Standard")
     credit = "UK statutory late payment" if (habit == "chronic" and country == "GB") else (
         "No charges")
     hold_reason = "Account under review after a change of ownership" if habit == "hold" else ""
-    created = dt.datetime.combine(today - dt.timedelta(days=HISTORY_DAYS + 30), dt.time(9))
+    created = dt.datetime.combine(today - dt.timedelta(
+        days=40 if habit == "new" else HISTORY_DAYS + 30), dt.time(9))
     chunk.add(Customer, (
         customer_id, f"C{customer_id:05d}", name, email, f"+{rng.randrange(10**9, 10**10)}",
         f"{rng.randrange(1, 200)} {rng.choice(_STREETS)}\n{rng.choice(towns)}", country,
@@ -320,8 +330,8 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
     net = 14 if terms == "Net 14" else 30
     size = rng.lognormvariate(6.5, 0.7)  # typical invoice around £650
     invoices = []
-    for day in sorted(rng.randrange(1, HISTORY_DAYS) for _ in range(n_invoices)):
-        issue = today - dt.timedelta(days=HISTORY_DAYS - day)
+    for days_ago in _issue_days(rng, habit, n_invoices):
+        issue = today - dt.timedelta(days=days_ago)
         amount = max(500, int(size * rng.uniform(0.4, 1.6) * 100))
         invoices.append(_Invoice(ids.invoice, f"INV-{ids.number:07d}", issue,
                                  issue + dt.timedelta(days=net), amount, amount))
@@ -339,6 +349,13 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
         chunk.add(Invoice, (inv.id, inv.number, customer_id, inv.issue, inv.due, inv.amount,
                             inv.open, currency, status, inv.reason,
                             dt.datetime.combine(inv.issue, dt.time(9))))
+
+
+def _issue_days(rng: random.Random, habit: str, n_invoices: int) -> list[int]:
+    """How many days ago each invoice was issued, the oldest first."""
+    latest, earliest = _ISSUED_DAYS_AGO.get(habit, (1, HISTORY_DAYS - 1))
+    days = [latest + earliest - rng.randrange(latest, earliest + 1) for _ in range(n_invoices)]
+    return sorted(days, reverse=True)
 
 
 def _credit_notes(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int,
@@ -367,14 +384,20 @@ def _payment_events(rng: random.Random, habit: str, invoices: Iterable[_Invoice]
                     today: dt.date) -> list[tuple[dt.date, _Invoice, float]]:
     """When each invoice is paid (date, invoice, share of the open amount)."""
     events = []
+    invoices = list(invoices)
+    struggling = {inv.id for inv in invoices[-3:]} if habit == "hold" else set()
     for inv in invoices:
         if habit == "prompt":
             delay = rng.randrange(-10, 3)
-        elif habit in ("occasional", "overpaid", "angle_brackets", "hold"):
+        elif habit in ("occasional", "overpaid", "angle_brackets"):
             delay = rng.randrange(-5, 6) if rng.random() < 0.8 else rng.randrange(10, 46)
         elif habit in ("agency", "plan"):  # stopped paying some months ago
             cutoff = 200 if habit == "agency" else 120
             delay = rng.randrange(30, 60) if inv.due < today - dt.timedelta(days=cutoff) else 10**4
+        elif habit == "new":  # before the due date
+            delay = rng.randrange(-5, 0)
+        elif habit == "hold":  # on time but for the last three
+            delay = 10**4 if inv.id in struggling else rng.randrange(-5, 3)
         else:  # chronic, dispute
             delay = rng.randrange(20, 96)
         paid_on = inv.due + dt.timedelta(days=delay)

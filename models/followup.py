@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 NO_EMAIL_ADDRESS = "No e-mail address: print a letter instead."
 # A contact recorded for a stage, written by the hundred in a batch of letters.
 _CONTACT_FIELDS = ("customer", "kind", "direction", "occurred_at", "with_whom", "summary",
-                   "subject", "body", "outcome", "stage", "created_at")
+                   "subject", "body", "outcome", "stage", "created_at", "template_name")
 
 
 @dataclass(frozen=True)
@@ -324,12 +324,13 @@ def due_action(customer_id: int, currency: str, as_of: dt.date, *,
 def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                    subject: str = "", text: str = "", now: dt.datetime | None = None,
                    contact_id: int | None = None, plan_id: int | None = None,
-                   printed: bool = False) -> int:
+                   printed: bool = False, template_name: str = "") -> int:
     """Record the action as done: the contact, the stage reached by each invoice and
     the stage's charges, in one transaction. Returns the contact's id. With
     ``contact_id``, a contact already logged (a call made for the reminder)
     carries out the stage instead of a new one; ``printed``: it went as a letter
-    (:func:`on_paper`).
+    (:func:`on_paper`); ``template_name``: the template its text was written from
+    (``models.action_letters.ActionDraft.template_name``; "" for none).
 
     ``stage_id`` is the stage the user reviewed; if the account has moved on
     since (a payment, a new invoice), the action is refused rather than sent
@@ -338,15 +339,17 @@ def execute_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id:
     with writing():
         action = current_action(customer_id, currency, as_of, stage_id, plan_id)
         return carry_out_action(on_paper(action) if printed else action, as_of,
-                                subject=subject, text=text, now=now, contact_id=contact_id)
+                                subject=subject, text=text, now=now, contact_id=contact_id,
+                                template_name=template_name)
 
 
 def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", text: str = "",
                      now: dt.datetime | None = None, contact_id: int | None = None,
                      rate_missing: Callable[[MissingRate], None] | None = None,
-                     refresh_summary: bool = True) -> int:
+                     refresh_summary: bool = True, template_name: str = "") -> int:
     """Record ``action`` as carried out, as :func:`execute_action` does, for an action
-    read in the same transaction (the caller checks it is still due). With
+    read in the same transaction (the caller checks it is still due), its text written
+    from the template ``template_name`` ("" for none: a call, the user's own words). With
     ``rate_missing``, a reference rate missing for the stage's interest is told to it
     and the rest of the stage is still carried out (see ``record_charges``). Without
     ``refresh_summary``, the caller brings the customer's contact summary up to date
@@ -354,7 +357,8 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
     now = now or dt.datetime.now()
     if action.instalment is not None:
         return _remind_of_instalment(action, subject=subject, text=text, now=now,
-                                     contact_id=contact_id, refresh_summary=refresh_summary)
+                                     contact_id=contact_id, refresh_summary=refresh_summary,
+                                     template_name=template_name)
     customer_id, currency = action.customer_id, action.currency
     with writing():
         stage = action.stage
@@ -362,7 +366,7 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
             contact = insert_row(Interaction, _CONTACT_FIELDS, (
                 customer_id, Channel(stage.channel).contact_kind, "outgoing", now, "",
                 _summary(action, subject, text), subject.strip(), text.strip(), "", stage.id,
-                now))
+                now, template_name.strip()))
             linked: set[int] = set()
         else:  # a contact the user logged for this reminder carries out the stage
             contact = Interaction.get_by_id(contact_id).id
@@ -384,7 +388,8 @@ def carry_out_action(action: DueAction, as_of: dt.date, *, subject: str = "", te
 
 
 def _remind_of_instalment(action: DueAction, *, subject: str, text: str, now: dt.datetime,
-                          contact_id: int | None, refresh_summary: bool) -> int:
+                          contact_id: int | None, refresh_summary: bool,
+                          template_name: str = "") -> int:
     """Record a payment plan's instalment reminder as carried out: a contact made for the
     plan, naming the plan, the instalment and the stage (the stage is reached per
     instalment, never per invoice: no stage execution, no charges)."""
@@ -398,7 +403,8 @@ def _remind_of_instalment(action: DueAction, *, subject: str, text: str, now: dt
                 customer=action.customer_id, kind=Channel(stage.channel).contact_kind,
                 direction=Direction.OUTGOING, occurred_at=now,
                 summary=_summary(action, subject, text), subject=subject.strip(),
-                body=text.strip(), created_at=now, **fields).id)
+                body=text.strip(), created_at=now, template_name=template_name.strip(),
+                **fields).id)
         else:  # a contact the user logged for this reminder carries it out
             contact = int(Interaction.get_by_id(contact_id).id)
             Interaction.update(**fields).where(Interaction.id == contact).execute()
@@ -473,7 +479,7 @@ def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: in
             note = f"{action.stage.name} not sent: {reason.strip()}"
             contact = insert_row(Interaction, _CONTACT_FIELDS, (
                 customer_id, ContactKind.NOTE, Direction.OUTGOING, dt.datetime.now(), "",
-                _summary(action, note, ""), "", "", "", stage_id, dt.datetime.now()))
+                _summary(action, note, ""), "", "", "", stage_id, dt.datetime.now(), ""))
             _remind_of_instalment(action, subject="", text="", now=dt.datetime.now(),
                                   contact_id=int(contact), refresh_summary=True)
             return

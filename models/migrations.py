@@ -701,6 +701,14 @@ def _v18_agency_referrals(db: pw.Database) -> None:
         db.execute_sql(statement)
 
 
+def _v19_contact_template(db: pw.Database) -> None:
+    """Each contact keeps the name of the template its letter or e-mail was written from.
+    The contacts already recorded get none (NULL: not known): the template their stage
+    sends now may not be the one it sent then, so what-works falls back to it only for
+    them, and says so."""
+    db.execute_sql('ALTER TABLE "interaction" ADD COLUMN "template_name" TEXT')
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -719,6 +727,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     16: _v16_kept_month_totals,
     17: _v17_dispute_cases_and_write_offs,
     18: _v18_agency_referrals,
+    19: _v19_contact_template,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

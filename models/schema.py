@@ -422,6 +422,14 @@ class Interaction(BaseModel):
     instalment = restrict(Instalment, null=True)
     # v18: the customer was told in it that the account would go to a collection agency.
     warned_of_referral = pw.BooleanField(default=False)
+    # v19: the name of the template a reminder's letter or e-mail was written from, as
+    # it was then; "" when it was written from none (a call, a contact logged by hand,
+    # a stage done outside Duly, a text the user wrote), None when recorded before Duly
+    # kept it. The name and not a reference: a reference would either stop a template
+    # being deleted or lose what was sent when it is, and the name is what the user
+    # knows it by in every language (each language's version shares it); a template
+    # renamed later keeps its reminders under the name they were sent with.
+    template_name = pw.TextField(null=True, default="")
 
     class Meta:
         indexes = ((("customer", "occurred_at"), False),)

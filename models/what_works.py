@@ -33,8 +33,11 @@ the reasons and the limits):
   cases yet", and so does a row of the table.
 
 A contact's stage is the one it carried out (recorded with it, or by the invoices it
-reached); its tone and template are that stage's as they are now (the store does not
-keep which template a past reminder used).
+reached) and its tone that stage's as it is now. Its template is the one its letter or
+e-mail was written from, as recorded with it (since schema v19, by name: see
+``models.schema.Interaction.template_name``); a letter or e-mail recorded before then
+counts under the template its stage sends now, which may not be the one it sent then
+(:attr:`WhatWorks.assumed_templates` says how many did).
 """
 
 from __future__ import annotations
@@ -100,14 +103,16 @@ METHOD = (
     "same bucket of days overdue (1–30, 31–60, 61–90, over 90), weighted like the row. "
     "Uplift is the row's share less the baseline, in percentage points: what the "
     "reminder added.\n"
-    "Template A against B at the same stage: a two-proportion z-test on the cases paid "
+    "Template A against B at the same stage: the templates the letters and e-mails were "
+    "actually written from, compared by a two-proportion z-test on the cases paid "
     "in full within 14 days, at 95%. Below 30 cases on a side (or in a row): not "
-    "enough cases yet.\n"
+    "enough cases yet. Letters and e-mails sent before Duly kept their template count "
+    "under the template their stage sends now.\n"
     "Limits: who gets which reminder is not random (harsher stages go to later payers, "
     "each policy to its own customers), so a difference may come from the customers "
     "and not the reminder; a later reminder in the window counts for the earlier one; "
-    "the baseline's accounts may be chased later in their window; tone and template "
-    "are the stage's as it is now; the class is each customer's today.")
+    "the baseline's accounts may be chased later in their window; the tone is the "
+    "stage's as it is now; the class is each customer's today.")
 
 
 # --- the answer -------------------------------------------------------------------------
@@ -197,6 +202,9 @@ class WhatWorks:
     baseline: tuple[BaselineBucket, ...]
     classes: tuple[CustomerClass, ...]  # the classes the cases' customers fall in
     baseline_customers: int  # how many customers the baseline sampled
+    # Letters and e-mails recorded before their template was kept, counted under the
+    # template their stage sends now.
+    assumed_templates: int = 0
     method: str = METHOD
 
     def rows_for(self, customer_class: CustomerClass | None) -> list[WhatWorksRow]:
@@ -215,17 +223,6 @@ def class_of(classes: Mapping[int, CustomerClass] | None,
     return None if classes is None else classes.get(customer_id)
 
 
-def classes_by_customer(as_of: dt.date, customer_ids: Iterable[int] | None = None, *,
-                        progress: Progress | None = None) -> dict[int, CustomerClass]:
-    """Each customer's class as of a day (:func:`models.customer_class.listed_classes`:
-    all customers read together, or as the lists last read them), as :func:`what_works`'
-    ``classes`` takes them."""
-    from models.customer_class import listed_classes
-
-    return {customer_id: classification.kind for customer_id, classification
-            in listed_classes(as_of, customer_ids, progress=progress).items()}
-
-
 def compare_templates(cases_a: int, settled_a: int, cases_b: int,
                       settled_b: int) -> tuple[float | None, str]:
     """The two-proportion z-test of A's share of cases paid in full within 14 days
@@ -240,6 +237,45 @@ def compare_templates(cases_a: int, settled_a: int, cases_b: int,
     if abs(z) <= Z_95:
         return round(z, 2), "no difference beyond noise"
     return round(z, 2), ("A works better" if z > 0 else "B works better")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What worked better with one class of customers: one kind of reminder against the
+    one most often used instead, each on enough cases and the difference more than
+    noise (:func:`lesson_for`)."""
+
+    customer_class: CustomerClass
+    aspect: ReminderAspect  # CHANNEL, or STAGE when fewer than two channels say anything
+    better: WhatWorksRow
+    against: WhatWorksRow
+    z: float
+
+
+def lesson_for(answer: WhatWorks, customer_class: CustomerClass) -> Lesson | None:
+    """What has worked with customers of ``customer_class``: of the kinds of contact (or,
+    failing two of them on enough cases, of the stages) each on at least
+    :data:`MIN_CASES` cases, the one with the largest share paid within 14 days against
+    the one used most often besides it, when the cases paid in full within 14 days
+    differ by more than noise (:func:`compare_templates`' test) the same way; None when
+    nothing can be said."""
+    rows = answer.rows_for(customer_class)
+    for aspect in (ReminderAspect.CHANNEL, ReminderAspect.STAGE):
+        told = [r for r in rows if r.aspect == aspect and r.enough]
+        if len(told) < 2:
+            continue
+        better = max(told, key=lambda r: (_within_14(r), r.cases))
+        against = max((r for r in told if r is not better), key=lambda r: r.cases)
+        z, _verdict = compare_templates(better.cases, better.settled_within_14,
+                                        against.cases, against.settled_within_14)
+        if z is not None and z > Z_95 and _within_14(better) > _within_14(against):
+            return Lesson(customer_class, aspect, better, against, z)
+    return None
+
+
+def _within_14(row: WhatWorksRow) -> Decimal:
+    share = row.paid_percent[WINDOWS.index(TEST_WINDOW)]
+    return share if share is not None else Decimal(-1)
 
 
 def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = None, *,
@@ -262,13 +298,14 @@ def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = Non
     tell(40, 100)
     sampled = _sample([cid for (cid,) in Customer.select(Customer.id).tuples()])
     quiet: dict[int, list[int]] = defaultdict(list)  # the sampled customers' contact days
-    unnamed: list[tuple[int, int, int, str, int | None]] = []  # contacts naming no invoice
+    # contacts naming no invoice: id, customer, day, kind, stage, template
+    unnamed: list[tuple[int, int, int, str, int | None, str | None]] = []
     tally = _Tally()
     cases = tally.cases
     chase = str(ContactPurpose.CHASE)
     expected = max(len(links), 1)
     # The contacts are read once, as the store hands them (a few hundred thousand rows).
-    for n, (contact_id, customer_id, at, kind, stage_id, purpose) in enumerate(
+    for n, (contact_id, customer_id, at, kind, stage_id, purpose, template) in enumerate(
             _raw(_contacts(cutoff))):
         day = _day[str(at)[:10]]  # a moment's day: its first ten characters, parsed once
         if customer_id in sampled:
@@ -279,26 +316,26 @@ def what_works(as_of: dt.date, classes: Mapping[int, CustomerClass] | None = Non
             continue
         invoices = links.get(contact_id)
         if invoices is None:
-            unnamed.append((contact_id, customer_id, day, kind, stage_id))
+            unnamed.append((contact_id, customer_id, day, kind, stage_id, template))
             continue
         outcome = _outcome(invoices, day, paid)
         if outcome is None:
             continue
         if stage_id not in stages:
             stage_id = stage_of.get(contact_id)
-        key = (class_of(classes, customer_id), stage_id, kind, outcome[0])
+        key = (class_of(classes, customer_id), stage_id, kind, outcome[0], template)
         sums = cases.get(key)
         if sums is None:
             sums = cases[key] = _Sums()
         sums.add(outcome)
     tell(80, 100)
     owing = _customer_invoices(sampled | {u[1] for u in unnamed}, as_of, paid)
-    for contact_id, customer_id, day, kind, stage_id in unnamed:
+    for contact_id, customer_id, day, kind, stage_id, template in unnamed:
         outcome = _outcome(owing.get(customer_id, []), day, paid)
         if outcome is not None:
             if stage_id not in stages:
                 stage_id = stage_of.get(contact_id)
-            key = (class_of(classes, customer_id), stage_id, kind, outcome[0])
+            key = (class_of(classes, customer_id), stage_id, kind, outcome[0], template)
             cases.setdefault(key, _Sums()).add(outcome)
     for made in quiet.values():
         made.sort()
@@ -356,9 +393,11 @@ def _contact_filter(cutoff: int) -> pw.Expression:
 
 
 def _contacts(cutoff: int) -> pw.Query:
-    """Every chasing contact up to the cutoff: id, customer, when, kind, stage, purpose."""
+    """Every chasing contact up to the cutoff: id, customer, when, kind, stage, purpose
+    and the template it was written from (None: recorded before that was kept)."""
     return (Interaction.select(Interaction.id, Interaction.customer, Interaction.occurred_at,
-                               Interaction.kind, Interaction.stage, Interaction.purpose)
+                               Interaction.kind, Interaction.stage, Interaction.purpose,
+                               Interaction.template_name)
             .where(_contact_filter(cutoff)))
 
 
@@ -640,8 +679,10 @@ class _Sums:
         return None
 
 
-# The class, the stage, the kind of contact and the bucket of days overdue.
-_Key = tuple[CustomerClass | None, int | None, str, int]
+# The class, the stage, the kind of contact, the bucket of days overdue and the template
+# recorded with the contact ("": none; None: recorded before templates were kept).
+_Key = tuple[CustomerClass | None, int | None, str, int, str | None]
+_WRITTEN = (str(ContactKind.EMAIL), str(ContactKind.LETTER))  # what a template writes
 
 
 @dataclass
@@ -663,22 +704,27 @@ class _Tally:
             defaultdict(lambda: defaultdict(_Sums))
         order: dict[tuple[ReminderAspect, str], tuple[int, ...]] = {}
         templates: dict[tuple[CustomerClass | None, str, str], _Sums] = defaultdict(_Sums)
-        for (scope, stage_id, kind, bucket), sums in self.cases.items():
+        assumed = 0
+        for (scope, stage_id, kind, bucket, recorded), sums in self.cases.items():
             stage = stages.get(stage_id) if stage_id is not None else None
             aspects = [(ReminderAspect.CHANNEL, ContactKind.word_for(kind),
                         (CHANNELS.index(ContactKind(kind)) if kind in CHANNELS else 99,))]
+            template = recorded or None
             if stage is not None:
-                name, position, tone, template = stage
+                name, position, tone, now_sent = stage
                 aspects += [(ReminderAspect.STAGE, name, (position,)),
                             (ReminderAspect.TONE, tone.capitalize(), (_TONES.get(tone, 99),))]
+                if recorded is None and kind in _WRITTEN and now_sent is not None:
+                    template = now_sent  # recorded before templates were kept
+                    assumed += sums.cases
                 if template is not None:
                     aspects.append((ReminderAspect.TEMPLATE, template, (position,)))
             for target in dict.fromkeys((None, scope)):
                 for aspect, value, rank in aspects:
                     rows[target, aspect, value][bucket].merge(sums)
                     order[aspect, value] = min(order.get((aspect, value), rank), rank)
-                if stage is not None and stage[3] is not None:
-                    templates[target, stage[0], stage[3]].merge(sums)
+                if stage is not None and template is not None:
+                    templates[target, stage[0], template].merge(sums)
         baseline = {key: sums for key, sums in self.base.items()}
         made = [self._row(scope, aspect, value, buckets, baseline)
                 for (scope, aspect, value), buckets in rows.items()]
@@ -689,7 +735,7 @@ class _Tally:
         return WhatWorks(
             as_of=as_of, rows=tuple(made), comparisons=tuple(_comparisons(templates)),
             baseline=tuple(_baseline_rows(baseline)), classes=classes,
-            baseline_customers=baseline_customers)
+            baseline_customers=baseline_customers, assumed_templates=assumed)
 
     @staticmethod
     def _row(scope: CustomerClass | None, aspect: ReminderAspect, value: str,

@@ -217,7 +217,7 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
         # charges that need no rate, and the summary page says which rate to add.
         contact_id = carry_out_action(action, as_of, subject=draft.subject, text=draft.text,
                                       now=now, rate_missing=missing.append,
-                                      refresh_summary=False)
+                                      refresh_summary=False, template_name=draft.template_name)
         if _charges(action):
             # Written again so that the text's charges and total agree with the
             # charges just recorded, which the letter lists.
@@ -427,14 +427,15 @@ def print_recorded_letters(contact_ids: Sequence[int], out: str | Path, *,
 
 def record_letter(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                   subject: str, text: str, now: dt.datetime | None = None,
-                  plan_id: int | None = None) -> int:
-    """Record a letter the user approved as sent, as ``models.followup.execute_action``
+                  plan_id: int | None = None, template_name: str = "") -> int:
+    """Record a letter the user approved as sent (written from the template
+    ``template_name``, "" for none), as ``models.followup.execute_action``
     does, and return its contact's id; refused (``UnprintableText``, nothing recorded)
     when the letter cannot be printed, so no letter is recorded that nobody can post."""
     with writing():
         contact_id = execute_action(customer_id, currency, as_of, stage_id=stage_id,
                                     subject=subject, text=text, now=now, plan_id=plan_id,
-                                    printed=True)
+                                    printed=True, template_name=template_name)
         letter_for_contact(contact_id)  # the letter as it will print, or the refusal
         return contact_id
 

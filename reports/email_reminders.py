@@ -99,6 +99,7 @@ class Approval:
     action: DueAction
     subject: str
     text: str
+    template_name: str = ""  # the template the text was written from ("" for none)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def approve_reminders(approvals: Sequence[Approval], as_of: dt.date, *,
             try:
                 if action.stage.channel == Channel.EMAIL:
                     emails.append(queue_reminder(action, as_of, subject=approval.subject,
-                                                 text=approval.text, now=now))
+                                                 text=approval.text, now=now,
+                                                 template_name=approval.template_name))
                 else:
                     execute_action(action.customer_id, action.currency, as_of,
                                    stage_id=action.stage.id, subject=approval.subject,
@@ -193,7 +195,7 @@ def print_approved_letters(approvals: Sequence[Approval], as_of: dt.date, out: s
                     contacts.append(record_letter(
                         action.customer_id, action.currency, as_of, stage_id=action.stage.id,
                         subject=approval.subject, text=approval.text, now=now,
-                        plan_id=action.plan_id))
+                        plan_id=action.plan_id, template_name=approval.template_name))
                 except LedgerError as error:
                     refused.append((position, refusal_reason(error)))
                 else:
@@ -217,16 +219,18 @@ def print_approved_letters(approvals: Sequence[Approval], as_of: dt.date, out: s
 
 
 def queue_reminder(action: DueAction, as_of: dt.date, *, subject: str, text: str,
-                   now: dt.datetime | None = None) -> int:
+                   now: dt.datetime | None = None, template_name: str = "") -> int:
     """Carry out an e-mail reminder the user approved in Today (with their subject and
-    text) and queue it, with the statement attached; returns the outbox id."""
+    text, written from the template ``template_name``, "" for none) and queue it, with
+    the statement attached; returns the outbox id."""
     if action.stage.channel != Channel.EMAIL:
         raise LedgerError("action", f"\u201c{action.stage.name}\u201d is not an e-mail.")
     now = now or dt.datetime.now()
     with writing():
         current = _still_due(action, as_of)
         to = _recipients(current.customer_id, current.customer_name)
-        contact_id = carry_out_action(current, as_of, subject=subject, text=text, now=now)
+        contact_id = carry_out_action(current, as_of, subject=subject, text=text, now=now,
+                                      template_name=template_name)
         return _queue(current, subject, text, to, as_of, contact_id, now)
 
 
@@ -308,7 +312,8 @@ def _queue_due(action: DueAction, as_of: dt.date, now: dt.datetime, *,
         to = _recipients(current.customer_id, current.customer_name)
         draft = draft_for(current, as_of)
         contact_id = carry_out_action(current, as_of, subject=draft.subject, text=draft.text,
-                                      now=now, rate_missing=rate_missing)
+                                      now=now, rate_missing=rate_missing,
+                                      template_name=draft.template_name)
         if _charges(current):
             # Written again so that the text's charges and total agree with the
             # charges just recorded, which the attached statement lists.

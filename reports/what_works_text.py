@@ -97,6 +97,15 @@ def _points(value: Decimal | None) -> str:
     return "–" if value is None else f"{value:+}"
 
 
+def assumed_templates_words(count: int) -> str:
+    """How many older letters and e-mails count under their stage's template now."""
+    if count == 1:
+        return ("1 older letter or e-mail counts under the template its stage sends now "
+                "(Duly did not keep its template then).")
+    return (f"{count:,} older letters and e-mails count under the template their stage "
+            f"sends now (Duly did not keep their template then).")
+
+
 def what_works_table(answer: WhatWorks) -> str:
     """The tables as plain text: all customers first, then each class."""
     out = [f"What works, as of {answer.as_of.isoformat()}", ""]
@@ -130,6 +139,11 @@ def what_works_table(answer: WhatWorks) -> str:
                     ["Days overdue", "Account-days", *(f"{d} d" for d in WINDOWS)],
                     [[b.label, str(b.account_days), *(_percent(p) for p in b.paid_percent)]
                      for b in buckets], {1, 2, 3, 4}), ""]
+    if not answer.comparisons:
+        out += ["Template A against B: not enough cases yet (no stage has had its letters "
+                "or e-mails written from two templates).", ""]
+    if answer.assumed_templates:
+        out += [assumed_templates_words(answer.assumed_templates), ""]
     out += ["How it is measured:", *answer.method.split("\n")]
     return "\n".join(out) + "\n"
 
@@ -156,6 +170,7 @@ def what_works_json(answer: WhatWorks) -> str:
     document: dict[str, Any] = {
         "as_of": answer.as_of.isoformat(), "windows_days": list(WINDOWS),
         "method": answer.method, "baseline_customers": answer.baseline_customers,
+        "assumed_templates": answer.assumed_templates,
         "rows": [{
             "customer_class": scope(r.customer_class), "by": str(r.aspect), "which": r.value,
             "cases": r.cases, "enough_cases": r.enough, "chased_minor": r.chased_minor,

@@ -81,9 +81,16 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_contact_template(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before contacts kept the template their letter or
+    e-mail was written from."""
+    connection.execute('ALTER TABLE "interaction" DROP COLUMN "template_name"')
+
+
 def undo_agency_referrals(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before the referrals' history (v18): no updates,
     no warning flag on contacts, referrals without minimum, override reason or end."""
+    undo_contact_template(connection)  # the later versions first
     connection.execute('DROP TABLE "referral_update"')
     for table, column in (("agency_referral", "commission_min_minor"),
                           ("agency_referral", "override_reason"),

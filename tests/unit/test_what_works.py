@@ -12,8 +12,10 @@ import pytest
 
 from main import main
 from models import db
+from models.action_letters import draft_for
 from models.company import create_business
 from models.contacts import ContactEntry, log_contact
+from models.customer_class import classes_by_customer
 from models.followup import execute_action, follow_up_plan
 from models.kinds import ContactKind, CustomerClass, ReminderAspect
 from models.ledger import CustomerDraft, add_customer, record_payment
@@ -23,7 +25,6 @@ from models.what_works import (
     NOT_ENOUGH,
     WhatWorks,
     WhatWorksRow,
-    classes_by_customer,
     compare_templates,
     what_works,
 )
@@ -34,13 +35,16 @@ DUE_DAYS_AGO = 100
 DUE = TODAY - DUE_DAYS_AGO * DAY
 
 
-def chased_by_stage(who: int, days_overdue: int) -> str:
+def chased_by_stage(who: int, days_overdue: int, template: str | None = None) -> str:
     """Carry out the follow-up stage due ``days_overdue`` days after the invoice's due
-    date (the customer's one invoice); the stage's name."""
+    date (the customer's one invoice), its text written from ``template`` (by default
+    the stage's own, as Today's review drafts it); the stage's name."""
     day = DUE + days_overdue * DAY
     [action] = [a for a in follow_up_plan(day).due if a.customer_id == who]
-    execute_action(who, action.currency, day, stage_id=action.stage.id, subject="Overdue",
-                   text="Please pay.", now=dt.datetime.combine(day, dt.time(9)))
+    draft = draft_for(action, day)
+    execute_action(who, action.currency, day, stage_id=action.stage.id, subject=draft.subject,
+                   text=draft.text, now=dt.datetime.combine(day, dt.time(9)),
+                   template_name=draft.template_name if template is None else template)
     return action.stage.name
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,10 @@ from models.kinds import CustomerClass
 from ui.common.rows_model import ID_ROLE
 from ui.common.style import mute
 from ui.customers.customer_list_model import CustomerListModel
+
+# A long name as customers have them ("Kowalczyk Sp. z o.o."): the list is made wide
+# enough to show one whole, so the class column does not cut the names short.
+_TYPICAL_LONG_NAME = "Kowalczyk Sp. z o.o."
 
 
 class CustomerListPanel(QWidget):
@@ -61,7 +66,11 @@ class CustomerListPanel(QWidget):
         self.class_combo.currentIndexChanged.connect(self._on_class_combo_current_index_changed)
 
         self.customers = CustomerListModel(self)
+        self._fit_pending = False
         self.list_view = self._build_list_view()
+        self.list_view.viewport().installEventFilter(self)
+        self.list_view.horizontalHeader().sectionResized.connect(
+            self._on_header_section_resized)
 
         self.count_label = QLabel()
         mute(self.count_label)
@@ -82,6 +91,55 @@ class CustomerListPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.list_view, 1)
         layout.addLayout(bottom)
+
+    def preferred_width(self) -> int:
+        """The width the list needs to show most names whole beside the balance, the
+        overdue amount and every class's word (in this font)."""
+        view = self.list_view
+        metrics = view.fontMetrics()
+        money = metrics.horizontalAdvance("99,999.99 GBP") + 16
+        return (self._name_room() + 2 * money + self._class_room()
+                + view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+                + 2 * view.frameWidth() + 8)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list resized (or its scroll bar came or went): the class gives way
+        before the names do."""
+        if event.type() == QEvent.Type.Resize and watched is self.list_view.viewport():
+            self._fit_class_column_soon()
+        return super().eventFilter(watched, event)
+
+    def _name_room(self) -> int:
+        return self.list_view.fontMetrics().horizontalAdvance(_TYPICAL_LONG_NAME) + 16
+
+    def _class_room(self) -> int:
+        metrics = self.list_view.fontMetrics()
+        return max(metrics.horizontalAdvance(kind.word) for kind in CustomerClass) + 12
+
+    def _on_header_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column in (CustomerListModel.BALANCE, CustomerListModel.OVERDUE):
+            self._fit_class_column_soon()  # the amounts' columns fitted their contents
+
+    def _fit_class_column_soon(self) -> None:
+        """Fit the class column once the view and its header have laid themselves out
+        (during their layout a section's new size would be undone)."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self._fit_class_column)
+
+    def _fit_class_column(self) -> None:
+        """Every class's word whole when the list has room for it beside a long name;
+        else the class is cut short ("Recurring late p…", whole in its tooltip) and the
+        names keep their room."""
+        self._fit_pending = False
+        view = self.list_view
+        header = view.horizontalHeader()
+        beside = sum(header.sectionSize(c) for c in (CustomerListModel.BALANCE,
+                                                     CustomerListModel.OVERDUE))
+        left = view.viewport().width() - beside - self._name_room()
+        least = view.fontMetrics().horizontalAdvance(CustomerClass.RELIABLE.word) + 16
+        header.resizeSection(CustomerListModel.CLASS,
+                             max(least, min(self._class_room(), left)))
 
     def set_rows(self, rows: Sequence[CustomerListRow]) -> None:
         """List ``rows`` (as the search lets through) and count them."""
@@ -173,11 +231,9 @@ class CustomerListPanel(QWidget):
                                     QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CustomerListModel.OVERDUE,
                                     QHeaderView.ResizeMode.ResizeToContents)
-        # The class gets the width of most classes' words; a longer one ends in "…" (whole
-        # in its tooltip), so the names keep their room.
+        # The class gets the width of the longest class's word when the list has room
+        # for it beside a long name, else gives way so the names show (_fit_class_column).
         header.setSectionResizeMode(CustomerListModel.CLASS, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(CustomerListModel.CLASS,
-                             view.fontMetrics().horizontalAdvance("Occasionally late") + 12)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
         view.selectionModel().selectionChanged.connect(self._on_list_view_selection_changed)

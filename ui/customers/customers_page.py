@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from models.changes import Change, changes
@@ -61,7 +61,8 @@ from ui.customers.offer_models import offerable
 from ui.customers.statement_emailing import StatementEmailing
 from ui.customers.welcome_sending import WelcomeSending
 
-LIST_WIDTH = 400  # name, balance, overdue and class
+LIST_WIDTH = 400  # the list's width at the least: name, balance, overdue and class
+ACCOUNT_ROOM = 680  # the account's room before the list grows: its invoices' columns whole
 
 # What reading an account brings: its header, invoices, money in, timeline, follow-up,
 # how its active payment plans stand, each invoice's early-payment discount window, and
@@ -128,6 +129,8 @@ class CustomersPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([LIST_WIDTH, 800])
         splitter.setHandleWidth(1)
+        splitter.splitterMoved.connect(self._on_splitter_moved)
+        self._list_width_chosen = False  # the user moved the splitter: theirs is kept
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -407,6 +410,23 @@ class CustomersPage(QWidget):
             return customer_list(as_of, today=as_of)
 
         self.tasks.run(load, on_success=self._on_list_task_succeeded, latest=(self, "list"))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The list as wide as a long name needs beside the amounts and the class, while
+        the account keeps room for its invoices' columns; a width the user chose by
+        moving the splitter is kept."""
+        super().resizeEvent(event)
+        if self._list_width_chosen:
+            return
+        # The page's width: the splitter fills it, but may not have been given it yet.
+        total = self.width() - self.splitter.handleWidth()
+        if total <= 0:
+            return
+        width = max(LIST_WIDTH, min(self.list_panel.preferred_width(), total - ACCOUNT_ROOM))
+        self.splitter.setSizes([width, total - width])
+
+    def _on_splitter_moved(self, _position: int, _index: int) -> None:
+        self._list_width_chosen = True
 
     def _on_list_task_succeeded(self, rows: list[CustomerListRow]) -> None:
         self.list_panel.set_rows(rows)

@@ -5,7 +5,7 @@ template B, for all customers or one class.
 The figures are :func:`models.what_works.what_works`'; they are worked out off the GUI
 thread through the window's task helper, with a progress bar and a Cancel button on the
 view itself. Each customer's class comes from ``classes`` (by default
-:func:`models.what_works.classes_by_customer`, every customer read together).
+:func:`models.customer_class.classes_by_customer`, every customer read together).
 """
 
 from __future__ import annotations
@@ -24,16 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.customer_class import classes_by_customer
 from models.kinds import CustomerClass
-from models.what_works import METHOD, WhatWorks, classes_by_customer, what_works
+from models.what_works import METHOD, WhatWorks, what_works
 from reports.spreadsheet_xlsx import Sheet
-from reports.what_works_text import ALL_CUSTOMERS, what_works_sheets
+from reports.what_works_text import ALL_CUSTOMERS, assumed_templates_words, what_works_sheets
 from ui.common.list_table import list_table
 from ui.common.style import mute, scale_font
 from ui.common.tasks import Task, TaskProgress, TaskRunner
 from ui.insights.what_works_model import ComparisonsModel, WhatWorksModel
 
 Classes = Callable[[dt.date, Callable[[int, int], None]], Mapping[int, CustomerClass]]
+
+NOTHING_TO_COMPARE = (
+    "Not enough cases yet: no stage has had its letters or e-mails written from two "
+    "different templates, so there is nothing to compare. Give a stage another template "
+    "for a while (Settings › Follow-up policies) and the two are set side by side here "
+    "once each has 30 cases.")
 
 
 def _every_customers_class(as_of: dt.date,
@@ -126,6 +133,10 @@ class WhatWorksView(QWidget):
         self.class_combo = QComboBox()
         self.class_combo.setObjectName("whatWorksClass")
         self.class_combo.setAccessibleName("Customers shown")
+        # As wide as the longest class's word: the classes are added once read.
+        self.class_combo.setMinimumContentsLength(max(len(k.word) for k in CustomerClass))
+        self.class_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.class_combo.addItem(ALL_CUSTOMERS, None)
         self.class_combo.currentIndexChanged.connect(self._on_class_combo_changed)
         show = QLabel("&Customers:")
@@ -164,20 +175,31 @@ class WhatWorksView(QWidget):
                                             "Template A against template B")
         self.comparisons_table.setParent(self)
         self.comparisons_table.setToolTip(METHOD)
+        # In place of the comparisons' table while there is nothing to compare.
+        self.comparisons_empty = QLabel(NOTHING_TO_COMPARE)
+        self.comparisons_empty.setObjectName("whatWorksNoComparisons")
+        self.comparisons_empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.comparisons_empty.setWordWrap(True)
+        mute(self.comparisons_empty)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("whatWorksSummary")
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setWordWrap(True)
         mute(self.summary_label)
         compare = QLabel("Template A against template B at the same stage")
         scale_font(compare, 1.1, bold=True)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.busy_row)
         layout.addWidget(self.rows_table, 3)
+        layout.addSpacing(6)
         layout.addWidget(compare)
         layout.addWidget(self.comparisons_table, 1)
+        layout.addWidget(self.comparisons_empty)
         layout.addWidget(self.summary_label)
+        self._show_comparisons_or_why_none()
 
     # --- slots -------------------------------------------------------------------------
 
@@ -240,10 +262,20 @@ class WhatWorksView(QWidget):
         chosen = None if value is None else CustomerClass(value)
         self.rows.show_class(chosen)
         self.comparisons.show_class(chosen)
+        self._show_comparisons_or_why_none()
         if self._answer is not None:
             shown = self.rows.rows()
             enough = sum(r.enough for r in shown)
+            assumed = self._answer.assumed_templates
+            older = f" {assumed_templates_words(assumed)}" if assumed else ""
             self.summary_label.setText(
                 f"{len(shown)} rows, {enough} on enough cases; as of "
                 f"{self._answer.as_of.isoformat()}; baseline from "
-                f"{self._answer.baseline_customers} customers' days without a reminder.")
+                f"{self._answer.baseline_customers} customers' days without a "
+                f"reminder.{older}")
+
+    def _show_comparisons_or_why_none(self) -> None:
+        """The comparisons' table, or in its place a line saying why there are none."""
+        none = self.comparisons.rowCount() == 0 and self._answer is not None
+        self.comparisons_table.setVisible(not none)
+        self.comparisons_empty.setVisible(none)

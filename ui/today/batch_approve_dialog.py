@@ -48,6 +48,12 @@ class BatchEntry:
         """The action's warnings (e.g. unallocated credit)."""
         return self.review.action.warnings if self.review is not None else ()
 
+    @property
+    def template_name(self) -> str:
+        """The template the drafted text is written from ("" for a call)."""
+        assert self.review is not None and self.review.draft is not None
+        return self.review.draft.template_name
+
     def subject_and_text(self) -> tuple[str, str]:
         """What is recorded with it: the drafted subject and text, or "Call made."."""
         assert self.review is not None and self.review.draft is not None

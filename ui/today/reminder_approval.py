@@ -219,6 +219,8 @@ class ReminderApproval(QObject):
 
         action, today, now = review.action, self._today(), self._now()
         stage_id = action.stage.id
+        # The template the text was written from ("" when the user wrote it: no draft).
+        template = review.draft.template_name if review.draft is not None else ""
 
         def reopen(error: LedgerError) -> None:
             self._ask_review(item, review, decision, error)
@@ -227,7 +229,8 @@ class ReminderApproval(QObject):
             from reports.email_reminders import queue_reminder
 
             self._decide(item, lambda: queue_reminder(
-                action, today, subject=decision.subject, text=decision.text, now=now),
+                action, today, subject=decision.subject, text=decision.text, now=now,
+                template_name=template),
                 changes(Change.FOLLOW_UP, Change.CONTACTS, Change.OUTBOX),
                 refused=reopen, notice=f"“{action.stage.name}” for {action.customer_name} "
                                        f"recorded; the e-mail is in the outbox.",
@@ -241,7 +244,8 @@ class ReminderApproval(QObject):
                 else:
                     self.notice.emit(recorded_notice(action))
 
-            self.print_letters([Approval(action, decision.subject, decision.text)], prepared)
+            self.print_letters([Approval(action, decision.subject, decision.text, template)],
+                               prepared)
         elif decision.approve:
             self._decide(item, lambda: execute_action(
                 action.customer_id, action.currency, today, stage_id=stage_id,
@@ -275,7 +279,8 @@ class ReminderApproval(QObject):
             approvals = []
             for entry in chosen:
                 assert entry.review is not None
-                approvals.append(Approval(entry.review.action, *entry.subject_and_text()))
+                approvals.append(Approval(entry.review.action, *entry.subject_and_text(),
+                                          template_name=entry.template_name))
             done = approve_reminders(approvals, today, now=now, progress=progress)
             return ([chosen[n] for n in done.recorded],
                     [(chosen[n], why) for n, why in done.refused],

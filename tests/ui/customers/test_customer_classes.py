@@ -149,3 +149,20 @@ def test_another_customer_s_profile_is_not_shown_while_theirs_is_read(qtbot, pag
         assert page.view.profile_panel.texts() == [READING]
         assert page.view.class_link.isHidden()
     assert page.view.profile_panel.texts()[0] == classes[other].kind.word
+
+
+def test_the_list_is_wide_enough_for_a_long_name_and_every_class_word(qtbot, page):
+    view = page.list_panel.list_view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(CustomerListModel.NAME) > 0, timeout=TIMEOUT_MS)
+    metrics = view.fontMetrics()
+    assert header.sectionSize(CustomerListModel.NAME) >= metrics.horizontalAdvance(
+        "Kowalczyk Sp. z o.o.")
+    assert header.sectionSize(CLASS) >= max(metrics.horizontalAdvance(kind.word)
+                                            for kind in CustomerClass)
+
+
+def test_every_class_but_at_risk_has_a_customer_in_the_demo(classes):
+    # At risk would need recent unanswered reminders or broken promises: models/demo.py.
+    assert {found.kind for found in classes.values()} == set(CustomerClass) - {
+        CustomerClass.AT_RISK}

@@ -66,7 +66,10 @@ def empty_page(qtbot, window, empty_store):
 
 
 def show(qtbot, page: CustomersPage, customer_id: int) -> None:
-    with qtbot.waitSignal(page.account_loaded, check_params_cb=lambda i: i == customer_id):
+    # The profile too: it says what worked with customers of the same class, which is
+    # worked out over the whole book (in the background) the first time after a write.
+    with qtbot.waitSignals([page.account_loaded, page.profile_loaded], timeout=20_000,
+                           check_params_cbs=[lambda i: i == customer_id] * 2):
         page.show_customer(customer_id)
 
 

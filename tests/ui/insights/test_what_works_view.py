@@ -127,3 +127,13 @@ def test_cancel_stops_the_work_and_keeps_what_was_shown(qtbot, window: QWidget,
         assert view.answer is None and view.rows.rowCount() == 0
     finally:
         tasks.stop_all()
+
+
+def test_with_no_two_templates_at_a_stage_the_comparison_says_not_enough_cases_yet(
+        qtbot, view: WhatWorksView) -> None:
+    assert not view.comparisons_empty.isVisibleTo(view)  # nothing said before it is read
+    loaded(qtbot, view)
+    assert view.comparisons.rowCount() == 0  # the demo's reminders: one template a stage
+    assert view.comparisons_empty.isVisibleTo(view)
+    assert not view.comparisons_table.isVisibleTo(view)
+    assert view.comparisons_empty.text().startswith("Not enough cases yet")
