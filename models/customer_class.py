@@ -223,9 +223,11 @@ def classes_by_customer(as_of: dt.date, customer_ids: Iterable[int] | None = Non
 
 
 class _KeptLessons:
-    """What has worked with each class, kept until the store is written to (or another
-    day, store or thresholds is asked for): what-works over the whole book costs
-    seconds, and every account and review shows it."""
+    """What has worked with each class, kept for the day (until another day, store or
+    thresholds is asked for): what-works over the whole book costs seconds, every
+    account and review shows it, and a day's writes move lessons drawn from the whole
+    history by a case or two, so working them out again after each approval would only
+    make the next review wait."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()  # one works it out at a time; the next finds it kept
@@ -241,9 +243,9 @@ def class_lessons(as_of: dt.date, *, progress: Callable[[int, int], None] | None
     """What has worked with customers of each class as of a day, in words (a class
     without enough cases to say anything has none): :func:`models.what_works.lesson_for`
     over the whole book, each customer in their class (:func:`listed_classes`). Kept for
-    the same store, day and thresholds until the store is written to; seconds on a big
+    the same store, day and thresholds (see :class:`_KeptLessons`); seconds on a big
     book otherwise, so never on the GUI thread."""
-    key = (*latest_write(), as_of, class_thresholds())
+    key = (latest_write()[0], as_of, class_thresholds())
     with _lessons.lock:
         if _lessons.key != key:
             answer = what_works(as_of, classes_by_customer(as_of), progress=progress)

@@ -71,7 +71,8 @@ def test_the_suggestion_of_a_customer_of_that_class_ends_with_the_lesson(
     assert "With new customers" not in assessed_profile(who, TODAY, lesson=False)[2]
 
 
-def test_the_lessons_are_kept_until_the_store_is_written_to(empty_store: db.Store) -> None:
+def test_the_lessons_are_kept_for_the_day_and_a_new_day_sees_the_writes(
+        empty_store: db.Store) -> None:
     history(MIN_CASES - 1, MIN_CASES)
     told: list[tuple[int, int]] = []
     assert class_lessons(TODAY, progress=lambda done, total: told.append((done, total))) == {}
@@ -80,8 +81,9 @@ def test_the_lessons_are_kept_until_the_store_is_written_to(empty_store: db.Stor
     assert class_lessons(TODAY, progress=lambda done, total: told.append((done, total))) == {}
     assert not told  # kept: not worked out again
     called_and_paid(MIN_CASES)  # a write: the 30th call
-    lessons = class_lessons(TODAY, progress=lambda done, total: told.append((done, total)))
-    assert told
+    assert class_lessons(TODAY, progress=lambda done, total: told.append((done, total))) == {}
+    assert not told  # a write does not make the next review wait
+    lessons = class_lessons(TODAY + dt.timedelta(days=1))
     assert lessons[CustomerClass.NEW] == LESSON.format(calls=MIN_CASES, emails=MIN_CASES)
 
 

@@ -408,7 +408,7 @@ def test_the_window_builds_settings_only_when_shown_and_reads_them(open_window, 
     qtbot.waitUntil(lambda: "today" in window._built)
     assert "settings" not in window._built
 
-    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
 
     assert window.current_area().key == "settings"
     qtbot.waitUntil(lambda: window.page("settings").settings() is not None,
