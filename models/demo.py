@@ -23,7 +23,7 @@ from models.bank_accounts import BankAccountDraft, save_bank_account, save_signa
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
-from models.kinds import BankKind, DisputeCategory, InvoiceStatus, PlanFrequency
+from models.kinds import BankKind, DisputeCategory, InvoiceStatus, LegalForm, PlanFrequency
 from models.schema import (
     Agency,
     AgencyReferral,
@@ -238,6 +238,7 @@ def create_demo(*, seed: int = 2026, today: dt.date | None = None, customers: in
             progress(min(start + CHUNK_CUSTOMERS, customers), customers)
     with writing():
         _specials(today)
+        _legal_forms()
         _look_alike_keys()
     return DemoSummary(
         customers=totals.get(Customer, 0), invoices=totals.get(Invoice, 0),
@@ -486,6 +487,17 @@ def _look_alike_keys() -> None:
     Invoice.update(number_key=pw.fn.LOWER(Invoice.number)).execute()
     CreditNote.update(number_key=pw.fn.LOWER(CreditNote.number)).execute()
     Customer.update(code_key=pw.fn.LOWER(Customer.code)).execute()
+
+
+def _legal_forms() -> None:
+    """The demo's limited companies are companies; a few "& Co" are sole traders, so the
+    Claims tab shows both letters before action (models.claims). The rest stay unknown."""
+    company = (Customer.name.endswith("Ltd") | Customer.name.endswith("GmbH")
+               | Customer.name.endswith("SARL") | Customer.name.endswith("SAS")
+               | Customer.name.endswith("AS"))
+    Customer.update(legal_form=LegalForm.COMPANY).where(company).execute()
+    Customer.update(legal_form=LegalForm.SOLE_TRADER).where(
+        Customer.name.endswith("& Co") & (Customer.country == "GB")).execute()
 
 
 def _specials(today: dt.date) -> None:
