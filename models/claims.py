@@ -419,7 +419,8 @@ def claim_evidence(customer_id: int, as_of: dt.date) -> list[Evidence]:
     wanted = ("letter", "email", "call", "meeting", "sms", "promise", "dispute", "plan")
     for entry in customer_timeline(customer_id, wanted):
         if entry.at.date() <= as_of:
-            what = entry.title if not entry.status else f"{entry.title} ({entry.status})"
+            what = f"{entry.title}: {entry.detail}" if entry.detail else entry.title
+            what = what if not entry.status else f"{what} ({entry.status})"
             items.append(Evidence(entry.at.date(), entry.kind, what))
     items.sort(key=lambda e: e.on)
     return items
