@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from models.claims import seed_court_fees
+from models.court_fees import seed_court_fees
 from models.default_templates import seed_default_templates
 from models.money import to_minor
 from models.plans_policy import seed_plans_policy

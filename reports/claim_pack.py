@@ -37,6 +37,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 from models.bank_accounts import payment_details, signatory
 from models.claims import ClaimPack, claim_pack, record_claim_letter
 from models.company import business_details, business_logo
+from models.court_fees import CourtFeeBand
 from models.customer_account import customer_draft
 from models.db import writing
 from models.errors import LedgerError
@@ -44,7 +45,7 @@ from models.files import whole_file
 from models.kinds import ClaimLetterKind, LegalForm
 from models.language import N_, Wording
 from models.letter_context import document_wording
-from models.money import round_to_minor
+from models.money import format_amount, format_money, round_to_minor
 from models.postal import postal_address
 from reports.document import DeskReport, DocumentRenderer
 from reports.fonts import BLOCK_LIMIT, check_printable, shortened
@@ -56,6 +57,7 @@ from reports.page import (
     return_address,
 )
 from reports.plain_table import PlainTable, TableLook
+from reports.text_table import text_table
 
 # The generic letter's words, translated in every catalogue.
 LBA_TITLE = N_("Letter before action")
@@ -537,3 +539,48 @@ class _PackRenderer(DeskReport):
             return [self._p("Nothing on the timeline.")]
         return [PlainTable(["Date", "Kind", "What"], body, [],
                            _scaled(width, (20, 18, 82)), right_from=3, label_span=1)]
+
+
+# --- as text, for the command line -------------------------------------------------------
+
+def claim_pack_text(pack: ClaimPack) -> str:
+    """The claim's figures for a terminal: the letter, the invoices, interest, daily rate,
+    compensation, court fee and total, then the evidence."""
+    c = pack.currency
+    kind = ClaimLetterKind(pack.letter.kind)
+    rows = [[i.number, i.due_date.isoformat(), format_amount(i.open_minor, c),
+             i.interest_from.isoformat() if i.interest_from else "",
+             f"{i.rate_percent}%" if i.rate_percent is not None else "",
+             format_amount(i.interest_minor, c), format_amount(i.compensation_minor, c)]
+            for i in pack.invoices]
+    lines = [f"Claim against {pack.customer_name} ({pack.customer_code}) as of "
+             f"{pack.as_of.isoformat()}",
+             f"Legal form: {LegalForm(pack.legal_form).word}. Letter: {kind.word}, "
+             f"{pack.letter.days} days to reply (by {pack.respond_by.isoformat()}).", "",
+             *text_table(("Invoice", "Due", "Unpaid", "Interest from", "Rate", "Interest",
+                          "Compensation"), rows, right_aligned=(2, 5, 6)), "",
+             f"Interest under: {pack.interest_basis}",
+             f"Principal:      {format_money(pack.principal_minor, c)}",
+             f"Interest:       {format_money(pack.interest_minor, c)} "
+             f"(then {pack.daily:.4f} {c} a day)",
+             f"Compensation:   {format_money(pack.compensation_minor, c)}",
+             f"Amount claimed: {format_money(pack.claim_minor, c)}",
+             f"Court fee:      {format_money(pack.court_fee_minor, c)}",
+             f"Total:          {format_money(pack.total_minor, c)}", "", "Evidence:"]
+    lines += [f"  {e.on.isoformat()}  {e.kind:<8} {e.what}" for e in pack.evidence]
+    lines += [f"Check: {w}" for w in pack.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def court_fees_text(bands: Sequence[CourtFeeBand]) -> str:
+    """The court fee table for a terminal."""
+    rows = [[b.jurisdiction, b.currency, format_amount(b.amount_from_minor, b.currency),
+             format_amount(b.amount_to_minor, b.currency) if b.amount_to_minor else "no limit",
+             format_amount(b.fee_minor, b.currency) if b.fee_minor is not None
+             else f"{b.percent}%",
+             format_amount(b.cap_minor, b.currency) if b.cap_minor is not None else ""]
+            for b in bands]
+    sources = sorted({b.source for b in bands if b.source})
+    table = text_table(("Court", "Currency", "Claim from", "Claim to", "Fee", "At most"), rows,
+                       right_aligned=(2, 3, 4, 5))
+    return "\n".join([*table, *(f"Source: {s}" for s in sources)]) + "\n"

@@ -17,19 +17,21 @@ from models import db
 from models.claims import (
     BEFORE_ACTION_DAYS,
     PROTOCOL_DAYS,
-    SHIPPED_COURT_FEES,
-    CourtFeeBand,
-    check_court_fees,
     claim_pack,
     claim_rows,
-    court_fee_for,
-    court_fees,
     last_claim_letter,
     letter_for,
     record_claim_letter,
-    save_court_fees,
 )
 from models.company import create_business
+from models.court_fees import (
+    SHIPPED_COURT_FEES,
+    CourtFeeBand,
+    check_court_fees,
+    court_fee_for,
+    court_fees,
+    save_court_fees,
+)
 from models.errors import LedgerError
 from models.interest import invoice_interest, uk_compensation_minor
 from models.kinds import ClaimLetterKind, LegalForm
