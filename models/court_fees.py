@@ -12,6 +12,7 @@ from models import input_rules as rules
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
+from models.money import to_minor
 from models.schema import CourtFee
 
 ENGLAND_AND_WALES = "GB-EAW"
@@ -156,3 +157,39 @@ def seed_court_fees() -> int:
     return len(SHIPPED_COURT_FEES)
 
 
+
+
+def band_from_words(jurisdiction: str, currency: str, low: str, high: str, fee: str,
+                    percent: str, cap: str, source: str = "") -> CourtFeeBand:
+    """A band as typed in Settings › Court fees (amounts in major units, "" for none);
+    LedgerError naming the field that is not an amount or a percentage."""
+    code = currency.strip().upper()
+
+    def amount(text: str, field: str, what: str) -> int | None:
+        text = text.strip().replace(",", "")
+        if not text:
+            return None
+        try:
+            return to_minor(text, code if len(code) == 3 else "GBP")
+        except (ValueError, ArithmeticError):
+            raise LedgerError(field, f"Write {what} as an amount, e.g. 1500.00.") from None
+
+    def rate(text: str) -> Decimal | None:
+        text = text.strip().rstrip("%").strip()
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except ArithmeticError:
+            raise LedgerError("percent", "Write the percentage as a number, e.g. 5.") from None
+        if not value.is_finite():
+            raise LedgerError("percent", "Write the percentage as a number, e.g. 5.")
+        return value
+
+    lowest = amount(low, "amount_from", "the lowest claim")
+    if lowest is None:
+        raise LedgerError("amount_from", "Give the lowest claim the band starts at.")
+    return CourtFeeBand(jurisdiction.strip(), code, lowest,
+                        amount(high, "amount_to", "the highest claim"),
+                        amount(fee, "fee", "the fee"), rate(percent),
+                        amount(cap, "cap", "the cap"), source.strip())
