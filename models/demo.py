@@ -490,14 +490,20 @@ def _look_alike_keys() -> None:
 
 
 def _legal_forms() -> None:
-    """The demo's limited companies are companies; a few "& Co" are sole traders, so the
-    Claims tab shows both letters before action (models.claims). The rest stay unknown."""
-    company = (Customer.name.endswith("Ltd") | Customer.name.endswith("GmbH")
-               | Customer.name.endswith("SARL") | Customer.name.endswith("SAS")
-               | Customer.name.endswith("AS"))
+    """The demo's limited companies are companies; its "& Co" in Britain sole traders, so
+    the Claims tab shows both letters before action (models.claims). The rest (the
+    demo's "& Fils", "KG"…) stay unknown, as a user's imported customers would."""
+    company = None
+    for ending in _COMPANY_ENDINGS:
+        matched = Customer.name.endswith(ending)
+        company = matched if company is None else company | matched
     Customer.update(legal_form=LegalForm.COMPANY).where(company).execute()
     Customer.update(legal_form=LegalForm.SOLE_TRADER).where(
         Customer.name.endswith("& Co") & (Customer.country == "GB")).execute()
+
+
+_COMPANY_ENDINGS = ("Ltd", "GmbH", "SARL", "SAS", " AS", "S.A.", "Sp. z o.o.", "A.E.",
+                    "LLC", "ООД", "Teoranta", "S.L.", "S.p.A.", "B.V.", "S.r.l.", "Lda.")
 
 
 def _specials(today: dt.date) -> None:
