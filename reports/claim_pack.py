@@ -146,6 +146,9 @@ def claim_letter_data(customer_id: int, as_of: dt.date, *, language: str = ""
                 "" if data.customer_address.strip() else (
                     "The customer has no postal address: the Protocol asks for the letter "
                     "to be posted. Add the address first."),
+                "" if data.bank_details.strip() else (
+                    f"You have no bank account for {pack.currency}: the letter does not say "
+                    f"where to pay. Add one in Settings."),
                 "" if pack.legal_form != LegalForm.UNKNOWN else (
                     "The customer's legal form is not known, so the Debt Protocol's letter "
                     "is used: set it in the customer's details if they are a company.")]
@@ -260,7 +263,10 @@ class _LetterRenderer(DocumentRenderer):
             self._p(self._interest_sentence()),
             self._p(f"You can pay by bank transfer to the account below, quoting your "
                     f"account number {pack.customer_code}, or contact us to agree how to "
-                    f"pay, for example by instalments."),
+                    f"pay, for example by instalments." if data.bank_details.strip() else
+                    f"Please contact us to pay, quoting your account number "
+                    f"{pack.customer_code}, or to agree how to pay, for example by "
+                    f"instalments."),
             *self._bank(),
             self._p(f"Please read the enclosed Information Sheet, and fill in and return the "
                     f"enclosed Reply Form to us at the address above by {respond_by}, "
@@ -494,7 +500,7 @@ class _PackRenderer(DeskReport):
             [["Total", words.amount(pack.principal_minor, c), words.amount(pack.interest_minor,
                                                                          c),
               words.amount(pack.compensation_minor, c)]],
-            _scaled(width, (24, 22, 22, 22, 22, 22, 28)), right_from=3, label_span=4)]
+            _scaled(width, (20, 27, 27, 21, 21, 21, 25)), right_from=3, label_span=4)]
 
     def _interest(self) -> list[Flowable]:
         pack, words = self.pack, self.words
@@ -515,7 +521,9 @@ class _PackRenderer(DeskReport):
         pack, words = self.pack, self.words
         c = pack.currency
         fee = pack.court_fee
-        if fee is None:
+        if fee is None and pack.letter.kind == ClaimLetterKind.GENERIC:
+            fee_words = "Court fee (outside England & Wales: not worked out)"
+        elif fee is None:
             fee_words = "Court fee (no band in the table)"
         elif fee.fee_minor is not None:
             fee_words = "Court fee (fixed for the band)"
@@ -526,7 +534,7 @@ class _PackRenderer(DeskReport):
                 ["Fixed compensation", words.money(pack.compensation_minor, c)],
                 ["Amount claimed", words.money(pack.claim_minor, c)],
                 [fee_words, words.money(pack.court_fee_minor, c)]]
-        table = PlainTable(["", ""], rows, [["Total, with the court fee",
+        table = PlainTable(["", f"Amount ({c})"], rows, [["Total, with the court fee",
                                               words.money(pack.total_minor, c)]],
                            _scaled(width * 0.7, (60, 40)), right_from=1, label_span=1)
         table.hAlign = "LEFT"
