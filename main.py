@@ -466,6 +466,75 @@ def _collections_parsers(commands: Any) -> None:
     referrals = commands.add_parser("referrals", help="list the referrals to collection "
                                                       "agencies with the money recovered")
     referrals.set_defaults(handler=_referrals)
+    _claim_parsers(commands)
+
+
+def _claim_parsers(commands: Any) -> None:
+    claim = commands.add_parser(
+        "claim", help="a claim ready for court: its figures, the letter before action "
+                      "(written and recorded as sent) or the claim pack")
+    claim.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
+    claim.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="the day of the letter or claim, YYYY-MM-DD (default: today)")
+    what = claim.add_mutually_exclusive_group()
+    what.add_argument("--letter", action="store_true",
+                      help="write the letter before action to --out and record it as sent")
+    what.add_argument("--pack", action="store_true",
+                      help="write the claim pack (particulars, interest, fee, evidence) to --out")
+    claim.add_argument("--out", type=Path, metavar="FILE", help="the PDF to write")
+    claim.set_defaults(handler=_claim)
+    fees = commands.add_parser("court-fees", help="list the court fees to issue a money "
+                                                  "claim, or reset them to Duly's")
+    fees.add_argument("--reset", action="store_true",
+                      help="put back the fees Duly ships (England & Wales), replacing yours")
+    fees.set_defaults(handler=_court_fees)
+
+
+def _claim(args: argparse.Namespace) -> int:
+    from models.claims import claim_pack
+    from models.customer_account import find_customer
+    from models.db import default_store_path, run_in_store
+    from models.files import write_failure_words
+    from reports.claim_pack import claim_pack_text, print_claim_letter, render_claim_pack
+
+    if (args.letter or args.pack) and args.out is None:
+        print("Say where to write the PDF: add --out FILE.", file=sys.stderr)
+        return 2
+    as_of = args.as_of or dt.date.today()
+    path = args.db or default_store_path()
+
+    def work() -> str:
+        customer_id = find_customer(args.customer)
+        if args.letter:
+            pages = print_claim_letter(customer_id, as_of, args.out)
+            return (f"Wrote the letter before action ({pages} pages) to {args.out} and "
+                    f"recorded it as sent on {as_of.isoformat()}.\n")
+        pack = claim_pack(customer_id, as_of)
+        if args.pack:
+            pages = render_claim_pack(pack, args.out)
+            return f"Wrote the claim pack ({pages} pages) to {args.out}.\n"
+        return claim_pack_text(pack)
+
+    try:
+        sys.stdout.write(run_in_store(path, work))
+    except OSError as exc:
+        print(write_failure_words(exc, args.out), file=sys.stderr)
+        return 2
+    return 0
+
+
+def _court_fees(args: argparse.Namespace) -> int:
+    from models.court_fees import SHIPPED_COURT_FEES, court_fees, save_court_fees
+    from models.db import default_store_path, run_in_store
+    from reports.claim_pack import court_fees_text
+
+    def work() -> str:
+        if args.reset:
+            save_court_fees(SHIPPED_COURT_FEES)
+        return court_fees_text(court_fees())
+
+    sys.stdout.write(run_in_store(args.db or default_store_path(), work))
+    return 0
 
 
 def _agencies(args: argparse.Namespace) -> int:

@@ -296,7 +296,7 @@ def customer_draft(customer_id: int) -> CustomerDraft:
         language=customer.language, payment_terms_id=customer.payment_terms_id,
         credit_policy_id=customer.credit_policy_id,
         followup_policy_id=customer.followup_policy_id, notes=customer.notes,
-        tax_number=customer.tax_number)
+        tax_number=customer.tax_number, legal_form=str(customer.legal_form))
 
 
 def _customer(customer_id: int) -> Customer:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from models.court_fees import seed_court_fees
 from models.default_templates import seed_default_templates
 from models.money import to_minor
 from models.plans_policy import seed_plans_policy
@@ -60,6 +61,7 @@ def seed_defaults(currency: str) -> None:
     CreditPolicy.create(name="French statutory late payment (L441-10)",
                         regime="fr_statutory", fixed_compensation=True)
     seed_reference_rates()
+    seed_court_fees()
     templates = seed_default_templates()
     for policy_name, (description, stages) in _POLICIES.items():
         policy = FollowUpPolicy.create(name=policy_name, description=description,

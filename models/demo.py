@@ -23,7 +23,7 @@ from models.bank_accounts import BankAccountDraft, save_bank_account, save_signa
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import writing
-from models.kinds import BankKind, DisputeCategory, InvoiceStatus, PlanFrequency
+from models.kinds import BankKind, DisputeCategory, InvoiceStatus, LegalForm, PlanFrequency
 from models.schema import (
     Agency,
     AgencyReferral,
@@ -247,6 +247,7 @@ def create_demo(*, seed: int = 2026, today: dt.date | None = None, customers: in
             progress(min(start + CHUNK_CUSTOMERS, customers), customers)
     with writing():
         _specials(today)
+        _legal_forms()
         _look_alike_keys()
     return DemoSummary(
         customers=totals.get(Customer, 0), invoices=totals.get(Invoice, 0),
@@ -509,6 +510,23 @@ def _look_alike_keys() -> None:
     Invoice.update(number_key=pw.fn.LOWER(Invoice.number)).execute()
     CreditNote.update(number_key=pw.fn.LOWER(CreditNote.number)).execute()
     Customer.update(code_key=pw.fn.LOWER(Customer.code)).execute()
+
+
+def _legal_forms() -> None:
+    """The demo's limited companies are companies; its "& Co" in Britain sole traders, so
+    the Claims tab shows both letters before action (models.claims). The rest (the
+    demo's "& Fils", "KG"…) stay unknown, as a user's imported customers would."""
+    company = None
+    for ending in _COMPANY_ENDINGS:
+        matched = Customer.name.endswith(ending)
+        company = matched if company is None else company | matched
+    Customer.update(legal_form=LegalForm.COMPANY).where(company).execute()
+    Customer.update(legal_form=LegalForm.SOLE_TRADER).where(
+        Customer.name.endswith("& Co") & (Customer.country == "GB")).execute()
+
+
+_COMPANY_ENDINGS = ("Ltd", "GmbH", "SARL", "SAS", " AS", "S.A.", "Sp. z o.o.", "A.E.",
+                    "LLC", "ООД", "Teoranta", "S.L.", "S.p.A.", "B.V.", "S.r.l.", "Lda.")
 
 
 def _specials(today: dt.date) -> None:

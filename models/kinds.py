@@ -202,6 +202,25 @@ class WriteOffReason(Worded):
     AGENCY_RETURNED = "agency_returned"  # a collection agency returned it
 
 
+class LegalForm(Worded):
+    """What kind of person or body a customer is in law (schema v18): which letter
+    before a claim the law asks for depends on it (models.claims)."""
+
+    UNKNOWN = ""
+    COMPANY = "company"  # a limited company, LLP or other body corporate
+    SOLE_TRADER = "sole_trader"
+    INDIVIDUAL = "individual"  # a person, not in business
+    OTHER = "other"  # a partnership, club, charity, public body…
+
+
+class ClaimLetterKind(Worded):
+    """The letter sent before a claim to court (schema v20; models.claims)."""
+
+    PROTOCOL = "protocol"  # England & Wales: Pre-Action Protocol for Debt Claims
+    BEFORE_ACTION = "before_action"  # England & Wales: to a company
+    GENERIC = "generic"  # other countries: a letter before action
+
+
 class OfferKind(Worded):
     """An offer made to a customer to pay by a date (schema v15)."""
 
@@ -347,6 +366,12 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                      ReferralStatus.UNCOLLECTABLE: "Uncollectable",
                      ReferralStatus.RETURNED: "Returned", ReferralStatus.CLOSED: "Closed",
                      ReferralStatus.WITHDRAWN: "Recalled"},
+    LegalForm: {LegalForm.UNKNOWN: "Unknown", LegalForm.COMPANY: "Company",
+                LegalForm.SOLE_TRADER: "Sole trader", LegalForm.INDIVIDUAL: "Individual",
+                LegalForm.OTHER: "Other"},
+    ClaimLetterKind: {ClaimLetterKind.PROTOCOL: "Letter of claim (Debt Protocol)",
+                      ClaimLetterKind.BEFORE_ACTION: "Letter before action",
+                      ClaimLetterKind.GENERIC: "Letter before action"},
     OfferKind: {OfferKind.SETTLEMENT: "Settlement offer", OfferKind.LOYALTY: "Loyalty offer"},
     OfferStatus: {OfferStatus.OPEN: "Open", OfferStatus.ACCEPTED: "Accepted",
                   OfferStatus.LAPSED: "Lapsed", OfferStatus.WITHDRAWN: "Withdrawn"},

@@ -30,7 +30,7 @@ from models.disputes import (
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
-from models.kinds import InvoiceStatus, PolicyUse
+from models.kinds import InvoiceStatus, LegalForm, PolicyUse
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
 from models.plans import reopen_plans, settle_plans
@@ -96,6 +96,7 @@ class CustomerDraft:
     followup_policy_id: int | None = None
     notes: str = ""
     tax_number: str = ""  # VAT or tax registration number
+    legal_form: str = ""  # a LegalForm: company, sole trader, individual… ("": unknown)
 
 
 @dataclass(frozen=True)
@@ -660,6 +661,9 @@ def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
     email = texts["billing_email"] or ""
     if email and not valid_address(email):
         problems.refuse("billing_email", f"“{email}” does not look like an e-mail address.")
+    if draft.legal_form not in tuple(LegalForm):
+        problems.refuse("legal_form", "Choose whether the customer is a company, a sole "
+                                      "trader, an individual or other, or leave it unknown.")
     country = draft.country.strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         problems.refuse("country", "Choose the country as a two-letter code, e.g. GB.")
@@ -676,7 +680,9 @@ def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
             "language": draft.language.strip() or "en",
             "payment_terms": draft.payment_terms_id, "credit_policy": draft.credit_policy_id,
             "followup_policy": draft.followup_policy_id, "notes": texts["notes"],
-            "tax_number": tax_number_as_kept(texts["tax_number"] or "")}
+            "tax_number": tax_number_as_kept(texts["tax_number"] or ""),
+            "legal_form": LegalForm(draft.legal_form) if draft.legal_form in tuple(LegalForm)
+            else LegalForm.UNKNOWN}
 
 
 CODE_LIMIT = 32

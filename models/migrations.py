@@ -709,6 +709,51 @@ def _v19_contact_template(db: pw.Database) -> None:
     db.execute_sql('ALTER TABLE "interaction" ADD COLUMN "template_name" TEXT')
 
 
+_V18_TABLES = (
+    'ALTER TABLE "customer" ADD COLUMN "legal_form" VARCHAR(16) NOT NULL DEFAULT \'\'',
+    'CREATE TABLE "court_fee" ("id" INTEGER NOT NULL PRIMARY KEY, "jurisdiction" VARCHAR(8) '
+    'NOT NULL, "currency" VARCHAR(3) NOT NULL, "amount_from_minor" INTEGER NOT NULL, '
+    '"amount_to_minor" INTEGER, "fee_minor" INTEGER, "percent" TEXT, "cap_minor" INTEGER, '
+    '"source" TEXT NOT NULL)',
+    'CREATE TABLE "claim_letter" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER '
+    'NOT NULL, "interaction_id" INTEGER NOT NULL, "kind" VARCHAR(16) NOT NULL, "sent_on" DATE '
+    'NOT NULL, "respond_by" DATE NOT NULL, "currency" VARCHAR(3) NOT NULL, "principal_minor" '
+    'INTEGER NOT NULL, "claim_minor" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, '
+    'FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE RESTRICT, FOREIGN KEY '
+    '("interaction_id") REFERENCES "interaction" ("id") ON DELETE RESTRICT)',
+    'CREATE INDEX "claim_letter_customer_id" ON "claim_letter" ("customer_id")',
+    'CREATE UNIQUE INDEX "claim_letter_interaction_id" ON "claim_letter" ("interaction_id")',
+)
+
+
+# The court fees as models.claims.SHIPPED_COURT_FEES shipped them with v20 (a test keeps
+# the two equal; a migration imports nothing of the domain): (from, to, fee, percent).
+_V18_COURT_FEES = (
+    (1, 300_00, 35_00, None), (300_01, 500_00, 50_00, None), (500_01, 1_000_00, 70_00, None),
+    (1_000_01, 1_500_00, 80_00, None), (1_500_01, 3_000_00, 115_00, None),
+    (3_000_01, 5_000_00, 205_00, None), (5_000_01, 10_000_00, 455_00, None),
+    (10_000_01, 200_000_00, None, "5"), (200_000_01, None, 10_000_00, None),
+)
+_V18_COURT_FEE_SOURCE = ("HMCTS EX50 / gov.uk money claim fees (as at 16 Sep 2021; check for "
+                         "changes)")
+
+
+def _v20_claims_and_court_fees(db: pw.Database) -> None:
+    """Customers get a legal form (unknown until the user says), which chooses the letter
+    before a claim; the court's fees to issue a money claim become a table the user
+    can edit, seeded with England & Wales's; each letter before action sent is kept
+    with its response deadline."""
+    for statement in _V18_TABLES:
+        db.execute_sql(statement)
+    param = db.param
+    for low, high, fee, percent in _V18_COURT_FEES:
+        db.execute_sql(
+            f'INSERT INTO "court_fee" ("jurisdiction", "currency", "amount_from_minor", '
+            f'"amount_to_minor", "fee_minor", "percent", "cap_minor", "source") VALUES '
+            f"('GB-EAW', 'GBP', {param}, {param}, {param}, {param}, NULL, {param})",
+            (low, high, fee, percent, _V18_COURT_FEE_SOURCE))
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -728,6 +773,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     17: _v17_dispute_cases_and_write_offs,
     18: _v18_agency_referrals,
     19: _v19_contact_template,
+    20: _v20_claims_and_court_fees,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

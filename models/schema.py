@@ -17,6 +17,7 @@ from models.kinds import (
     BankKind,
     Channel,
     ChargeKind,
+    ClaimLetterKind,
     ContactKind,
     ContactPurpose,
     CreditKind,
@@ -26,6 +27,7 @@ from models.kinds import (
     ImportedKind,
     ImportSource,
     InvoiceStatus,
+    LegalForm,
     LoyaltyWaiver,
     OfferKind,
     OfferStatus,
@@ -234,6 +236,8 @@ class Customer(BaseModel):
     created_at = pw.DateTimeField()
     # Days between check-ins with a good customer, none for none (v15).
     check_in_days = pw.IntegerField(null=True)
+    # Company, sole trader, individual…: it chooses the letter before a claim (v20).
+    legal_form = EnumField(LegalForm, max_length=16, default=LegalForm.UNKNOWN)
 
 
 class ContactPerson(BaseModel):
@@ -658,6 +662,38 @@ class WriteOff(BaseModel):
     created_at = pw.DateTimeField()
 
 
+class CourtFee(BaseModel):
+    """One band of a court's fee to issue a money claim (schema v20; models.claims):
+    for a claim of ``amount_from_minor`` up to ``amount_to_minor`` (both included; None:
+    no top), either a fixed ``fee_minor`` or ``percent`` of the claim, at most
+    ``cap_minor``. Editable in Settings, since fees change."""
+
+    jurisdiction = pw.CharField(max_length=8)  # "GB-EAW": England & Wales
+    currency = pw.CharField(max_length=3)
+    amount_from_minor = pw.IntegerField()
+    amount_to_minor = pw.IntegerField(null=True)
+    fee_minor = pw.IntegerField(null=True)
+    percent = DecimalTextField(null=True)
+    cap_minor = pw.IntegerField(null=True)
+    source = pw.TextField(default="")
+
+
+class ClaimLetter(BaseModel):
+    """A letter before action sent to a customer (schema v20; models.claims): the
+    contact on their timeline, which letter, when it went, by when they must answer,
+    and what it claimed."""
+
+    customer = restrict(Customer, backref="claim_letters")
+    interaction = restrict(Interaction, unique=True)
+    kind = EnumField(ClaimLetterKind, max_length=16)
+    sent_on = pw.DateField()
+    respond_by = pw.DateField()
+    currency = pw.CharField(max_length=3)
+    principal_minor = pw.IntegerField()
+    claim_minor = pw.IntegerField()  # principal, interest and compensation
+    created_at = pw.DateTimeField()
+
+
 # --- imports ----------------------------------------------------------------
 
 class ImportBatch(BaseModel):
@@ -768,5 +804,6 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
     OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice, KeptMonthTotal,
-    DisputeCase, DisputedInvoice, DisputeNote, WriteOff, ReferralUpdate,
+    DisputeCase, DisputedInvoice, DisputeNote, WriteOff, ReferralUpdate, CourtFee,
+    ClaimLetter,
 )

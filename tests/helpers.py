@@ -81,9 +81,18 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_claims_and_court_fees(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before claims (v20): no court fees, no letters
+    before action kept, customers without a legal form."""
+    for table in ("claim_letter", "court_fee"):
+        connection.execute(f'DROP TABLE "{table}"')
+    connection.execute('ALTER TABLE "customer" DROP COLUMN "legal_form"')
+
+
 def undo_contact_template(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before contacts kept the template their letter or
     e-mail was written from."""
+    undo_claims_and_court_fees(connection)  # the later versions first
     connection.execute('ALTER TABLE "interaction" DROP COLUMN "template_name"')
 
 

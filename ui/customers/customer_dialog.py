@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.company import COUNTRIES
+from models.kinds import LegalForm
 from models.ledger import Choice, CustomerDraft, LedgerError, PickLists
 from models.money import COMMON_CURRENCIES
 from ui.common.ledger_dialog import LedgerDialog
@@ -100,6 +101,12 @@ class CustomerDialog(LedgerDialog):
             self.country_combo.addItem(name, code)
         self.country_combo.currentIndexChanged.connect(
             lambda _index: self._errors.clear("country"))
+        self.legal_form_combo = QComboBox()
+        self.legal_form_combo.setObjectName("legalForm")
+        self.legal_form_combo.setToolTip("Which letter goes before a claim to court depends "
+                                         "on it (Collections › Claims)")
+        for form in LegalForm:
+            self.legal_form_combo.addItem(form.word, str(form))
         self.language_combo = QComboBox()
         for code, name in LANGUAGES:
             self.language_combo.addItem(name, code)
@@ -142,6 +149,7 @@ class CustomerDialog(LedgerDialog):
         who.addRow("&VAT number:", self._errors.wrap("tax_number", self.tax_number_edit))
         who.addRow("&Address:", self._errors.wrap("address", self.address_edit))
         who.addRow("C&ountry:", self._errors.wrap("country", self.country_combo))
+        who.addRow("Le&gal form:", self._errors.wrap("legal_form", self.legal_form_combo))
 
         how = QFormLayout()
         how.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -199,7 +207,8 @@ class CustomerDialog(LedgerDialog):
             payment_terms_id=self.terms_combo.currentData(),
             credit_policy_id=self.credit_combo.currentData(),
             followup_policy_id=self.followup_combo.currentData(),
-            notes=self.notes_edit.toPlainText().strip())
+            notes=self.notes_edit.toPlainText().strip(),
+            legal_form=str(self.legal_form_combo.currentData() or ""))
 
     def _take_input(self) -> None:
         draft = self.draft()
@@ -228,6 +237,7 @@ class CustomerDialog(LedgerDialog):
         self.address_edit.setPlainText(draft.address)
         _select(self.country_combo, draft.country, draft.country)
         _select(self.language_combo, draft.language, draft.language)
+        _select(self.legal_form_combo, draft.legal_form, None)
         self.currency_combo.setCurrentText(draft.currency)
         _select(self.terms_combo, draft.payment_terms_id, None)
         _select(self.credit_combo, draft.credit_policy_id, None)

@@ -43,6 +43,7 @@ from models.relationship import thank_you_automatically
 from ui.common.style import ACCENT, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.settings.business_section import BusinessSection
+from ui.settings.court_fees_section import CourtFeesSection
 from ui.settings.customer_classes_section import CustomerClassesSection
 from ui.settings.defaults_section import DefaultsSection
 from ui.settings.followup_section import FollowUpSection
@@ -66,6 +67,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("mail", "Outgoing mail"),
     ("imports", "Imports"),
     ("schedule", "Schedule"),
+    ("courtfees", "Court fees"),
 )
 """The Settings area's sections: key and title, in the order of its list."""
 
@@ -103,6 +105,8 @@ class SettingsPage(QWidget):
         self.mail_form = MailSettingsForm(tasks)
         self.imports = ImportLogSection(tasks)
         self.schedule = ScheduleSection(tasks)
+        self.court_fees = CourtFeesSection(tasks)
+        self.court_fees.saved.connect(self._on_court_fees_saved)
         self._build()
         self._expose_sections()
 
@@ -113,6 +117,7 @@ class SettingsPage(QWidget):
         self.mail_form.reload()
         self.imports.reload()
         self.schedule.reload()
+        self.court_fees.reload()
 
         def work(_progress: Progress) -> tuple[PolicySettings, int, bool, ClassThresholds]:
             return (policy_settings(), plan_grace_days(), thank_you_automatically(),
@@ -127,6 +132,7 @@ class SettingsPage(QWidget):
         self.mail_form.clear()
         self.imports.clear()
         self.schedule.clear()
+        self.court_fees.clear()
         for section in self._sections():
             section.clear()
         self.notice_label.clear()
@@ -137,7 +143,7 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults", "classes", "business", "mail", "imports", "schedule")."""
+        "defaults", "classes", "business", "mail", "imports", "schedule", "courtfees")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -194,6 +200,9 @@ class SettingsPage(QWidget):
             section.show_settings(settings)
         self.loaded.emit()
 
+    def _on_court_fees_saved(self, notice: str) -> None:
+        self.notice_label.setText(notice)
+
     def _on_writing_saved(self, notice: str) -> None:
         self.notice_label.setText(notice)
         self.reload()
@@ -234,7 +243,8 @@ class SettingsPage(QWidget):
         for _key, text in SECTIONS:
             self.section_list.addItem(text)
         self.stack = QStackedWidget()
-        for page in (*self._sections(), self.mail_form, self.imports, self.schedule):
+        for page in (*self._sections(), self.mail_form, self.imports, self.schedule,
+                     self.court_fees):
             self.stack.addWidget(page)
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)
