@@ -69,6 +69,7 @@ class WriteOffsTab(CollectionsTab):
         self._writes.busy_changed.connect(self.update_actions)
         self.notice.connect(lambda text: self.setProperty("last_notice", text))
         self.write_off_dialog: WriteOffDialog | None = None
+        self._to_choose: int | None = None  # the write-off just made, chosen once read
         self._build_actions()
         self._build()
         self.update_actions()
@@ -223,7 +224,8 @@ class WriteOffsTab(CollectionsTab):
         filters.addWidget(period_label)
         filters.addWidget(self.period_combo)
         filters.addWidget(self.from_edit)
-        filters.addWidget(QLabel("–"))
+        self.dash_label = QLabel("–")
+        filters.addWidget(self.dash_label)
         filters.addWidget(self.to_edit)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
@@ -256,8 +258,10 @@ class WriteOffsTab(CollectionsTab):
 
     def _on_load_task_succeeded(self, rows: list[WriteOffRow]) -> None:
         chosen = self.current_write_off()
+        wanted = self._to_choose or (chosen.write_off_id if chosen is not None else None)
+        self._to_choose = None
         self.model.set_rows(rows)
-        if not (chosen is not None and self.select_write_off(chosen.write_off_id)) \
+        if not (wanted is not None and self.select_write_off(wanted)) \
                 and self.model.rowCount():
             self.table.selectRow(0)
         self._update_totals()
@@ -291,6 +295,7 @@ class WriteOffsTab(CollectionsTab):
         between = self.period_combo.currentData() == BETWEEN
         self.from_edit.setVisible(between)
         self.to_edit.setVisible(between)
+        self.dash_label.setVisible(between)
         if read:
             self.reload()
 
@@ -349,7 +354,8 @@ class WriteOffsTab(CollectionsTab):
             lambda: write_off(entry.invoice_id, reason=entry.reason,
                               amount_minor=entry.amount_minor, on=entry.on, notes=entry.notes,
                               today=today),
-            WRITE_OFF_CHANGES, done=lambda _id: self._done(
+            WRITE_OFF_CHANGES, done=lambda write_off_id: self._made(
+                write_off_id,
                 f"Invoice {entry.invoice_number} of {setup.customer_name} written off."),
             refused=lambda error: self._ask(again, error))
 
@@ -399,6 +405,10 @@ class WriteOffsTab(CollectionsTab):
     def _on_print_action_triggered(self) -> None:
         if self.model.rowCount():
             self.exports.show_report()
+
+    def _made(self, write_off_id: int, text: str) -> None:
+        self._to_choose = write_off_id
+        self._done(text)
 
     def _done(self, text: str) -> None:
         self.notice.emit(text)

@@ -236,3 +236,38 @@ def test_the_exports_hold_the_write_offs_shown(tab, qtbot, tmp_path):
         assert "Total written off (GBP)" in text
     finally:
         preview.close()
+
+
+def test_write_off_invoice_on_the_account_writes_off_the_invoice_chosen(qtbot, window,
+                                                                         demo_store):
+    from tests.conftest import DEMO_TODAY
+    from tests.ui.customers.test_customers_page import (
+        dialog_of,
+        open_page,
+        posted_and_reloaded,
+        select_invoice,
+        show,
+    )
+
+    hughes = 1  # two overdue GBP invoices: INV-0000005 and INV-0000006
+    page = open_page(qtbot, window)
+    try:
+        show(qtbot, page, hughes)
+        select_invoice(qtbot, page, "INV-0000006")
+        assert page.write_off_action.isEnabled()
+        page.write_off_action.trigger()
+        dialog = dialog_of(qtbot, page, WriteOffDialog)
+        bill = Invoice.get(Invoice.number == "INV-0000006")
+        assert dialog.invoice() is not None and dialog.invoice().number == "INV-0000006"
+        assert dialog.amount_edit.text() == "1204.10"
+        assert short_date(relief_from(bill.issue_date, bill.due_date)) in dialog.relief_text()
+        with posted_and_reloaded(qtbot, page, hughes):
+            dialog.accept()
+        bill = Invoice.get(Invoice.number == "INV-0000006")
+        assert (bill.status, bill.open_minor) == (InvoiceStatus.WRITTEN_OFF, 0)
+        assert page.view.notice() == "Invoice INV-0000006 written off."
+        [row] = write_offs(customer_id=hughes, date_from=DEMO_TODAY)
+        assert row.amount_minor == 1204_10
+        assert [str(p) for p in check_store()] == []
+    finally:
+        page.tasks.stop_all()
