@@ -285,7 +285,7 @@ class CustomersPage(QWidget):
             tip="Open a dispute on the selected invoice (all or part of it): what is "
                 "disputed is not chased until the dispute ends")
         self.write_off_action = page_action(
-            self, "Write O&ff Invoice…", None, self._on_write_off_action_triggered,
+            self, "Write O&ff Invoice…", "Ctrl+Shift+B", self._on_write_off_action_triggered,
             bar_text="Write Off", tip="Write off the selected invoice, or what is left of it, "
                                       "as a bad debt")
         self.hold_action = page_action(
