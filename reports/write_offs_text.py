@@ -30,7 +30,8 @@ VAT_NOTE = ("VAT share: worked out from the gross amount at the rate given with 
             "claimed on a write-off later reversed is repaid for what was recovered.")
 
 
-def _cells(row: WriteOffRow) -> list[Cell]:
+def write_off_cells(row: WriteOffRow) -> list[Cell]:
+    """One write-off's row under ``HEADER``."""
     return [row.number, row.written_off_on, row.customer_code, row.customer_name,
             row.invoice_number, row.issue_date, row.due_date, row.currency,
             from_minor(row.amount_minor, row.currency), row.vat_percent,
@@ -41,7 +42,7 @@ def _cells(row: WriteOffRow) -> list[Cell]:
 
 def write_write_offs_csv(rows: Sequence[WriteOffRow], out: TextIO) -> None:
     """Write the write-offs as CSV (comma separated, one header row)."""
-    write_csv(out, HEADER, (_cells(row) for row in rows))
+    write_csv(out, HEADER, (write_off_cells(row) for row in rows))
 
 
 def write_offs_table(rows: Sequence[WriteOffRow], date_from: dt.date | None,

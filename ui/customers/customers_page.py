@@ -200,7 +200,7 @@ class CustomersPage(QWidget):
                 self.refer_action, self.record_payment_action, self.add_credit_note_action,
                 self.allocate_credit_action, self.void_payment_action,
                 self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
-                self.void_invoice_action, self.edit_note_action]
+                self.write_off_action, self.void_invoice_action, self.edit_note_action]
 
     def menu_sections(self) -> list[list[QAction]]:
         """The Customer menu's groups: the customer, money in, invoices, documents."""
@@ -208,7 +208,7 @@ class CustomersPage(QWidget):
                 [self.record_payment_action, self.add_credit_note_action,
                  self.allocate_credit_action, self.void_payment_action],
                 [self.add_invoice_action, self.edit_invoice_action, self.dispute_action,
-                 self.void_invoice_action],
+                 self.write_off_action, self.void_invoice_action],
                 [self.statement_action, self.email_statement_action],
                 [self.make_offer_action, self.withdraw_offer_action, self.send_welcome_action],
                 [self.agree_plan_action, self.renegotiate_plan_action, self.cancel_plan_action,
@@ -287,6 +287,10 @@ class CustomersPage(QWidget):
             self, "&Dispute Invoice…", "Ctrl+D", self._on_dispute_action_triggered,
             tip="Open a dispute on the selected invoice (all or part of it): what is "
                 "disputed is not chased until the dispute ends")
+        self.write_off_action = page_action(
+            self, "Write O&ff Invoice…", "Ctrl+Shift+B", self._on_write_off_action_triggered,
+            bar_text="Write Off", tip="Write off the selected invoice, or what is left of it, "
+                                      "as a bad debt")
         self.hold_action = page_action(
             self, "Put on &Hold…", "Ctrl+H", self._editing.toggle_hold,
             tip="Stop all follow-up with this customer")
@@ -383,7 +387,8 @@ class CustomersPage(QWidget):
             [self.record_payment_action, self.add_credit_note_action,
              self.add_invoice_action, self.statement_action, self.email_statement_action,
              self.edit_customer_action, self.hold_action],
-            [self.edit_invoice_action, self.dispute_action, self.void_invoice_action],
+            [self.edit_invoice_action, self.dispute_action, self.write_off_action,
+             self.void_invoice_action],
             [self.allocate_credit_action, self.void_payment_action],
             [self.log_contact_action, self.edit_note_action, self.open_attachment_action],
             [self.make_offer_action, self.withdraw_offer_action])
@@ -563,6 +568,9 @@ class CustomersPage(QWidget):
     def _on_dispute_action_triggered(self) -> None:
         self._ledger.dispute(self.view.selected_invoice())
 
+    def _on_write_off_action_triggered(self) -> None:
+        self._ledger.write_off(self.view.selected_invoice())
+
     def _on_void_invoice_action_triggered(self) -> None:
         if self.void_invoice_action.isEnabled():
             self._ledger.void_invoice(self.view.selected_invoice())
@@ -711,6 +719,7 @@ class CustomersPage(QWidget):
         disputable = invoice is not None and can_dispute(invoice.status, invoice.open_minor)
         self.dispute_action.setEnabled(ready and (disputed or disputable))
         self.dispute_action.setText("End &Dispute…" if disputed else "&Dispute Invoice…")
+        self.write_off_action.setEnabled(ready and disputable)
         self.void_invoice_action.setEnabled(
             ready and invoice is not None and can_void(invoice.status, invoice.paid_minor))
 

@@ -40,10 +40,12 @@ from models.ledger import (
     void_payment,
 )
 from models.money import format_money
+from models.write_offs import vat_percent_setting, write_off
 from ui.common.dispute_dialog import DisputeDialog, DisputeEntry, DisputeSetup
 from ui.common.reason_dialog import ReasonDialog
 from ui.common.rows_model import format_day
 from ui.common.tasks import Progress, TaskRunner
+from ui.common.write_off_dialog import WriteOffDialog, WriteOffEntry, WriteOffSetup
 from ui.customers.account_posting import AccountInHand, AccountPosting
 from ui.customers.credit_note_dialog import CreditNoteDialog, CreditNoteEntry
 from ui.customers.invoice_dialog import InvoiceDialog
@@ -52,6 +54,7 @@ from ui.customers.payment_dialog import PaymentDialog, PaymentEntry
 # What the account's writes change: money in also keeps or breaks promises to pay.
 _MONEY_IN = changes(Change.MONEY, Change.CONTACTS)
 _INVOICES = changes(Change.INVOICES)
+_WRITE_OFF = changes(Change.MONEY, Change.INVOICES, Change.FOLLOW_UP, Change.WORKLIST)
 
 
 class LedgerActions(QObject):
@@ -334,6 +337,38 @@ class LedgerActions(QObject):
         self._posting.post(work, header.id, _INVOICES, done=lambda case_id: self.notice.emit(
             f"Dispute #{case_id} opened on {'an invoice' if count == 1 else f'{count} invoices'}"
             f": what is disputed is not chased until it ends."), refused=refused)
+
+    def write_off(self, invoice: InvoiceRow | None) -> None:
+        """Ask what to write off of ``invoice`` (the write-off dialog on it), and post it."""
+        account = self._ready()
+        if invoice is None or account is None:
+            return
+        header = account.header
+        today = self._today()
+
+        def load(_progress: Progress) -> WriteOffSetup:
+            return WriteOffSetup(header.name, tuple(disputable_invoices(header.id)), today,
+                                 vat_percent_setting(), invoice.id)
+
+        self._tasks.run(load, on_success=lambda setup: self._ask_write_off(header, setup))
+
+    def _ask_write_off(self, header: CustomerHeader, setup: WriteOffSetup,
+                       error: LedgerError | None = None) -> None:
+        WriteOffDialog.ask(self._parent, lambda entry: self._write_off(header, setup, entry),
+                           setup=setup, error=error)
+
+    def _write_off(self, header: CustomerHeader, setup: WriteOffSetup,
+                   entry: WriteOffEntry | None) -> None:
+        if entry is None:
+            return
+        today = self._today()
+        self._posting.post(
+            lambda: write_off(entry.invoice_id, reason=entry.reason,
+                              amount_minor=entry.amount_minor, on=entry.on, notes=entry.notes,
+                              today=today),
+            header.id, _WRITE_OFF, done=lambda _id: self.notice.emit(
+                f"Invoice {entry.invoice_number} written off."),
+            refused=lambda error: self._ask_write_off(header, setup, error))
 
     def _ask_end_dispute(self, header: CustomerHeader, invoice: InvoiceRow,
                          case: DisputeRow) -> None:
