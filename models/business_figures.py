@@ -55,6 +55,7 @@ from models.accounts import (
 )
 from models.contacts import promise_deadline
 from models.db import one_of
+from models.disputed import chased_part, claims
 from models.kinds import InstalmentState, InvoiceStatus, PromiseStatus
 from models.month_totals import month_totals_by_due
 from models.plans import plan_standings
@@ -507,14 +508,18 @@ def _promised_invoices(promised: dict[int, Any]) -> dict[int, set[int]]:
 def _chased_invoices(as_of: dt.date, covered: set[int], today: dt.date | None
                      ) -> list[tuple[int, str, dt.date, int]]:
     """The open invoices (not disputed, not with an agency) outside promises and plans:
-    (customer, currency, due date, open amount)."""
+    (customer, currency, due date, the open amount not in dispute)."""
     items = open_invoices_on(as_of, today=today).alias("open_items")
     query = (items.select_from(items.c.invoice_id, items.c.customer_id, items.c.currency,
                                items.c.due_date, items.c.open_minor)
              .where(items.c.status == InvoiceStatus.OPEN))
-    return [(customer_id, currency, _day(due), open_minor)
-            for invoice_id, customer_id, currency, due, open_minor
-            in database.execute(query).fetchall() if invoice_id not in covered]
+    found = [row for row in database.execute(query).fetchall() if row[0] not in covered]
+    claimed = claims([row[0] for row in found]) if found else {}
+    # A part in dispute is not chased, so it is not expected in (models.disputed).
+    chased = [(customer_id, currency, _day(due),
+               chased_part(open_minor, claimed.get(invoice_id, 0)))
+              for invoice_id, customer_id, currency, due, open_minor in found]
+    return [row for row in chased if row[3] > 0]
 
 
 def _usual_delays(as_of: dt.date, customer_ids: set[int]) -> dict[int, int]:

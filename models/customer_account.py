@@ -11,6 +11,7 @@ import peewee as pw
 from models import input_rules as rules
 from models.accounts import AccountRow, overdue_accounts
 from models.db import one_of
+from models.disputed import claims, disputed_part
 from models.kinds import InvoiceStatus
 from models.ledger import CustomerDraft, InvoiceDraft, LedgerError
 from models.schema import (
@@ -81,6 +82,7 @@ class InvoiceRow:
     days_overdue: int  # 0 if not yet due or nothing open
     status: str  # open, paid, disputed, written_off, with_agency, void
     dispute_reason: str
+    disputed_minor: int = 0  # claimed by open dispute cases (models.disputed), up to open
 
 
 @dataclass(frozen=True)
@@ -235,15 +237,18 @@ def _invoices_of(customer_ids: list[int] | None, as_of: dt.date,
     if invoice_ids is not None:  # bound as one list: a batch's are thousands
         query = query.where(one_of(Invoice.id, invoice_ids))
     found: dict[int, list[InvoiceRow]] = {}
+    read = list(query.tuples())
+    claimed = claims([values[1] for values in read]) if read else {}
     for (customer_id, invoice_id, number, issued, due, currency, amount, paid_minor, status,
-         reason) in query.tuples():
+         reason) in read:
         rows = found.setdefault(customer_id, [])
         open_minor = 0 if status == InvoiceStatus.VOID else amount - int(paid_minor)
         rows.append(InvoiceRow(
             id=invoice_id, number=number, issue_date=issued, due_date=due, currency=currency,
             amount_minor=amount, paid_minor=int(paid_minor), open_minor=open_minor,
             days_overdue=max((as_of - due).days, 0) if open_minor else 0,
-            status=_status_on(status, open_minor), dispute_reason=reason))
+            status=_status_on(status, open_minor), dispute_reason=reason,
+            disputed_minor=disputed_part(open_minor, claimed.get(invoice_id, 0))))
     return found
 
 

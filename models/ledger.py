@@ -22,6 +22,7 @@ from models.allocations import post_allocation, undo_allocation
 from models.audit import record_change
 from models.contacts import review_promises
 from models.db import writing
+from models.disputed import chased_part, claims
 from models.disputes import (
     dispute_whole_invoice,
     refuse_new_amount_in_dispute,
@@ -136,7 +137,8 @@ Item = TypeVar("Item", bound=OpenItem)
 
 
 def oldest_first(invoices: Iterable[Item], amount_minor: int,
-                 discounts: Mapping[int, int] | None = None) -> list[tuple[Item, int]]:
+                 discounts: Mapping[int, int] | None = None,
+                 claimed: Mapping[int, int] | None = None) -> list[tuple[Item, int]]:
     """What ``amount_minor`` pays of each invoice when the user does not choose.
 
     Invoices in dispute are left alone; the rest are paid in order of due
@@ -146,17 +148,25 @@ def oldest_first(invoices: Iterable[Item], amount_minor: int,
     discounted amount first and what is left tops them up in the same order.
     The payment dialog previews with this and the ledger posts with it, so
     the two agree.
+
+    With ``claimed`` (invoice id -> what open dispute cases claim of it,
+    :func:`models.disputed.claims`) only the part of each invoice not in dispute is
+    paid: money goes to a disputed part only when the user chooses so.
     """
+    invoices = list(invoices)
     discounts = discounts or {}
-    chosen = sorted((i for i in invoices if i.status in PAID_BY_DEFAULT and i.open_minor > 0),
+    claimed = claimed or {}
+    chased = {i.id: chased_part(i.open_minor, claimed.get(i.id, 0)) for i in invoices
+              if i.status in PAID_BY_DEFAULT and i.open_minor > 0}
+    chosen = sorted((i for i in invoices if chased.get(i.id, 0) > 0),
                     key=lambda i: (i.due_date, i.id))
     parts: dict[int, int] = {}
     left = max(amount_minor, 0)
     for invoice in chosen:
-        part = min(left, invoice.open_minor - discounts.get(invoice.id, 0))
+        part = max(min(left, chased[invoice.id] - discounts.get(invoice.id, 0)), 0)
         parts[invoice.id], left = part, left - part
     for invoice in chosen:
-        part = min(left, invoice.open_minor - parts[invoice.id])
+        part = min(left, chased[invoice.id] - parts[invoice.id])
         parts[invoice.id], left = parts[invoice.id] + part, left - part
     return [(i, parts[i.id]) for i in chosen if parts[i.id] > 0]
 
@@ -532,7 +542,8 @@ def _oldest_first(customer: Customer, currency: str, available: int,
                                 & Invoice.status.in_(PAID_BY_DEFAULT)))
     discounts = (discounts_on(customer.id, payment.received_on, open_invoices)
                  if payment is not None else None)
-    return oldest_first(open_invoices, available, discounts)
+    return oldest_first(open_invoices, available, discounts,
+                        claims([i.id for i in open_invoices]))
 
 
 def _chosen(customer: Customer, currency: str, available: int,

@@ -88,6 +88,11 @@ class WriteOffRow:
 
 # --- the rules -----------------------------------------------------------------------
 
+def can_write_off(status: str, open_minor: int) -> bool:
+    """Whether an invoice can be written off: open (or with an agency) and something owed."""
+    return status in WRITABLE_STATUSES and open_minor > 0
+
+
 def relief_from(issue_date: dt.date, due_date: dt.date) -> dt.date:
     """The first day UK VAT bad-debt relief can be claimed on an invoice: the day after
     six months have run from the later of its due date and its date of supply (taken
@@ -209,7 +214,7 @@ def write_off_action(customer_id: int, currency: str, as_of: dt.date, *, stage_i
 
 
 def _amount(invoice: Invoice, amount_minor: int | None, on: dt.date) -> int:
-    if invoice.status not in WRITABLE_STATUSES or invoice.open_minor <= 0:
+    if not can_write_off(invoice.status, invoice.open_minor):
         state = ("is in dispute" if invoice.status == InvoiceStatus.DISPUTED
                  else "has nothing open")
         raise LedgerError("invoice", f"Invoice {invoice.number} {state}: there is nothing "

@@ -321,7 +321,8 @@ class PaymentDialog(LedgerDialog):
     def _update_summary(self) -> None:
         amount = self._typed_amount()
         discounts = self._discounts()
-        paid = oldest_first(self._invoices, amount or 0, discounts)
+        paid = oldest_first(self._invoices, amount or 0, discounts,
+                            {row.id: row.disputed_minor for row in self._invoices})
         preview = {row.id: part for row, part in paid}
         # What the ledger then credits: the discount of each invoice paid all but it.
         credited = sum(discounts[row.id] for row, part in paid
