@@ -81,11 +81,19 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_bank_statements(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before bank statements: no statements, credits
+    or remembered payer accounts."""
+    for table in ("payer_iban", "bank_credit", "bank_statement"):
+        connection.execute(f'DROP TABLE "{table}"')
+
+
 def undo_dispute_cases_and_write_offs(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before dispute cases and write-offs (v17): no
     cases, their invoices, notes and files, no write-offs, agencies with their first
     columns only. The invoices keep the status and reason the cases gave them, as the
     version before kept them."""
+    undo_bank_statements(connection)  # the later versions first
     for table in ("write_off", "dispute_note", "disputed_invoice", "dispute_case"):
         connection.execute(f'DROP TABLE "{table}"')
     for column in ("contact_name", "commission_min_minor", "currency", "fees", "strengths",
