@@ -125,8 +125,12 @@ def _checked(found: Iterable[StatementCredit], file_name: str) -> tuple[Statemen
     credits: list[StatementCredit] = []
     seen: set[str] = set()
     for credit in found:
-        rules.check_date(credit.booked_on, "file",
-                         f"The day of the credit {_shown(credit)} in {file_name}")
+        try:
+            rules.check_date(credit.booked_on, "file",
+                             f"The day of the credit {_shown(credit)} in {file_name}")
+        except LedgerError as error:
+            raise StatementRefused(f"{error.message} Check the statement's dates, or "
+                                   f"export it again from your bank.") from error
         if credit.bank_id in seen:
             raise StatementRefused(
                 f"{file_name} lists the credit {_shown(credit)} twice (bank id "
@@ -336,7 +340,9 @@ def _text(element: Element | None, *path: str) -> str:
 def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
     import mt940
     text = data.decode("utf-8", errors="replace") if _utf8(data) else data.decode("latin-1")
-    transactions = mt940.models.Transactions()
+    # Options.all(): the IBAN of ?31 kept apart from the name, :86: of any length, a BOM
+    # dropped, reversals signed (the fixes the library keeps behind switches).
+    transactions = mt940.models.Transactions(options=mt940.Options.all())
     try:
         transactions.parse(text)
     except Exception as error:  # mt-940 raises bare errors on a line it cannot read
@@ -349,7 +355,7 @@ def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
     for item in transactions:
         values: dict[str, Any] = item.data
         amount = values.get("amount")
-        if amount is None or values.get("status") not in ("C", "RD"):
+        if amount is None or values.get("status") not in ("C", "RD", "c", "rd"):
             continue
         value = Decimal(amount.amount)
         if value <= 0:
