@@ -117,6 +117,8 @@ class MatchingData:
     references: dict[str, list[tuple[int, tuple[int, ...], str]]] = field(default_factory=dict)
     by_amount: dict[int, list[int]] = field(default_factory=dict)  # amount -> invoice ids
     owed: dict[int, list[int]] = field(default_factory=dict)  # all owed -> customer ids
+    # Two of a customer's oldest open invoices, or its oldest few, by their open sum.
+    sets: dict[int, list[tuple[int, tuple[int, ...]]]] = field(default_factory=dict)
     promised: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     ibans: dict[str, int] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
@@ -157,6 +159,7 @@ def read_matching_data(currency: str) -> MatchingData:
             (invoice.customer_id, (invoice.id,), f"invoice {invoice.number}"))
     for customer_id, listed in data.by_customer.items():
         data.owed.setdefault(sum(i.open_minor for i in listed), []).append(customer_id)
+        _keep_sets(data, customer_id, listed[:SUBSET_MAX_INVOICES])
     for plan_id, customer_id in plans:
         data.references.setdefault(reference_key(plan_reference(plan_id)), []).append(
             (customer_id, (), f"plan {plan_reference(plan_id)}"))
@@ -173,6 +176,20 @@ def read_matching_data(currency: str) -> MatchingData:
         data.name_ids.append(customer_id)
     data.ibans = {iban: cid for iban, cid in ibans.items() if cid in customers}
     return data
+
+
+def _keep_sets(data: MatchingData, customer_id: int, oldest: Sequence[OpenInvoice]) -> None:
+    """Index the sets a payment most often pays: any two of the oldest dozen invoices,
+    and the oldest three or four together (a customer clearing its oldest debts)."""
+    found: dict[int, tuple[int, ...]] = {}
+    for pair in itertools.combinations(oldest, 2):
+        found.setdefault(pair[0].open_minor + pair[1].open_minor, (pair[0].id, pair[1].id))
+    for size in range(3, SUBSET_MAX_SIZE + 1):
+        if len(oldest) >= size:
+            found.setdefault(sum(i.open_minor for i in oldest[:size]),
+                             tuple(i.id for i in oldest[:size]))
+    for total, ids in found.items():
+        data.sets.setdefault(total, []).append((customer_id, ids))
 
 
 def match_credits(credits: Sequence[StatementCredit], data: MatchingData) -> list[CreditMatch]:
@@ -259,6 +276,13 @@ def _by_amount(credit: StatementCredit, data: MatchingData,
             also = "" if len(single) == 1 else f" (as do {len(single) - 1:,} other invoices)"
             found.add(share, f"{money} is exactly what invoice {invoice.number} has open{also}",
                       [invoice.id])
+            found.amount_seen = True
+    sets = data.sets.get(amount, ())
+    for customer_id, ids in sets:
+        found = evidence[customer_id]
+        if not found.amount_seen:
+            share = AMOUNT_POINTS if len(sets) == 1 else AMOUNT_POINTS // 2
+            found.add(share, _amount_words(money, [data.invoices[i] for i in ids]), ids)
             found.amount_seen = True
     for customer_id in data.owed.get(amount, ()):
         found = evidence[customer_id]
