@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -54,6 +54,7 @@ SURE_LEAD = 30  # ... and this far ahead of the next is matched with certainty
 SUBSET_MAX_INVOICES = 12  # the open invoices of one customer tried for a set adding up
 SUBSET_MAX_SIZE = 4  # the most invoices one payment is taken to pay at once
 _NAME_CANDIDATES = 3
+_PROGRESS_EVERY = 250
 _PAYABLE = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
 _LEGAL_FORMS = re.compile(r"\b(ltd|limited|plc|llc|inc|gmbh|ag|sarl|sas|sa|bv|nv|srl|spa|"
                           r"oy|ab|as|kg|co|company|corp)\b\.?", re.IGNORECASE)
@@ -192,11 +193,18 @@ def _keep_sets(data: MatchingData, customer_id: int, oldest: Sequence[OpenInvoic
         data.sets.setdefault(total, []).append((customer_id, ids))
 
 
-def match_credits(credits: Sequence[StatementCredit], data: MatchingData) -> list[CreditMatch]:
+def match_credits(credits: Sequence[StatementCredit], data: MatchingData,
+                  progress: Callable[[int, int], None] | None = None) -> list[CreditMatch]:
     """Each credit in ``data``'s currency matched; credits in another currency come back
-    unmatched (matching is within one currency)."""
+    unmatched (matching is within one currency). ``progress(done, total)`` is told
+    every few hundred credits (the window matches off its thread and shows it)."""
     names: dict[str, list[tuple[int, int]]] = {}
-    return [match_credit(c, data, names) for c in credits]
+    matches = []
+    for done, credit in enumerate(credits, start=1):
+        matches.append(match_credit(credit, data, names))
+        if progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(credits)):
+            progress(done, len(credits))
+    return matches
 
 
 def match_credit(credit: StatementCredit, data: MatchingData,

@@ -13,7 +13,7 @@ overpayments kept as credit work as if each were typed by hand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from models.audit import record_change
@@ -92,10 +92,12 @@ class BankRecorded:
     payment_ids: tuple[int, ...] = field(default=())
 
 
-def preview(statement: Statement) -> BankPreview:
+def preview(statement: Statement,
+            progress: Callable[[int, int], None] | None = None) -> BankPreview:
     """Each credit of ``statement`` matched, and those an earlier import recorded or
-    ignored marked so; writes nothing. Refuses a statement in a currency no customer
-    is invoiced in."""
+    ignored marked so; writes nothing (safe off the window's thread, ``progress(done,
+    total)`` told as it goes). Refuses a statement in a currency no customer is
+    invoiced in."""
     currency = statement.currency
     with reading():
         used = Customer.select().where(Customer.currency == currency).exists()
@@ -106,7 +108,7 @@ def preview(statement: Statement) -> BankPreview:
             f"customer is invoiced in it: only payments in a customer's currency can be "
             f"matched. Choose the statement of the account your customers pay into.")
     data = read_matching_data(currency)
-    matches = match_credits(statement.credits, data)
+    matches = match_credits(statement.credits, data, progress)
     return BankPreview(statement, tuple(PreviewLine(m, already.get(m.credit.bank_id))
                                         for m in matches))
 

@@ -237,3 +237,11 @@ def test_a_store_before_bank_statements_migrates(tmp_path: Path) -> None:
             "LIKE '%payer%' ORDER BY name"
     with sqlite3.connect(path) as old, sqlite3.connect(new) as fresh:
         assert old.execute(shape).fetchall() == fresh.execute(shape).fetchall()
+
+
+def test_matching_tells_its_progress(empty_store: db.Store) -> None:
+    customer("Acme Trading Ltd")
+    told: list[tuple[int, int]] = []
+    preview(statement(*(credit(f"C{n}", 100 + n) for n in range(300))),
+            progress=lambda done, total: told.append((done, total)))
+    assert told == [(250, 300), (300, 300)]
