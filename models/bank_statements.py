@@ -132,7 +132,7 @@ def planned_payments(bank_preview: BankPreview,
     left stays as credit."""
     chosen = _chosen(bank_preview, choices)
     customers = {c.customer_id for c in chosen.values() if c.customer_id is not None}
-    open_now = _open_invoices(customers)
+    open_now, currencies = _open_invoices(customers)
     plans = []
     for line in bank_preview.lines:
         choice = chosen.get(line.match.credit.bank_id)
@@ -140,6 +140,11 @@ def planned_payments(bank_preview: BankPreview,
             continue
         assert choice.customer_id is not None
         credit = line.match.credit
+        if currencies.get(choice.customer_id) != credit.currency:
+            raise LedgerError("choices", f"The credit {_words(credit)} is in "
+                                         f"{credit.currency}; the customer chosen is invoiced "
+                                         f"in another currency. Choose a customer who pays "
+                                         f"in {credit.currency}.")
         listed = open_now.get(choice.customer_id, {})
         if choice.invoice_ids:
             parts, left = [], credit.amount_minor
@@ -251,14 +256,16 @@ class _Open:
         self.id, self.due_date, self.open_minor, self.status = id, due_date, open_minor, status
 
 
-def _open_invoices(customers: set[int]) -> dict[int, dict[int, _Open]]:
+def _open_invoices(customers: set[int]) -> tuple[dict[int, dict[int, _Open]], dict[int, str]]:
     found: dict[int, dict[int, _Open]] = {}
+    currencies: dict[int, str] = {}
     ids = sorted(customers)
     with reading():
         for start in range(0, len(ids), _CHUNK):
             part = ids[start:start + _CHUNK]
             currency = dict(Customer.select(Customer.id, Customer.currency)
                             .where(one_of(Customer.id, part)).tuples())
+            currencies.update(currency)
             for invoice_id, customer_id, due, open_minor, status, invoice_currency in (
                     Invoice.select(Invoice.id, Invoice.customer, Invoice.due_date,
                                    Invoice.open_minor, Invoice.status, Invoice.currency)
@@ -268,7 +275,7 @@ def _open_invoices(customers: set[int]) -> dict[int, dict[int, _Open]]:
                 if invoice_currency == currency.get(customer_id):
                     found.setdefault(customer_id, {})[invoice_id] = _Open(
                         invoice_id, due, open_minor, InvoiceStatus(status))
-    return found
+    return found, currencies
 
 
 def _already(bank_ids: Iterable[str]) -> dict[str, BankCreditOutcome]:

@@ -245,3 +245,12 @@ def test_matching_tells_its_progress(empty_store: db.Store) -> None:
     preview(statement(*(credit(f"C{n}", 100 + n) for n in range(300))),
             progress=lambda done, total: told.append((done, total)))
     assert told == [(250, 300), (300, 300)]
+
+
+def test_a_customer_in_another_currency_cannot_be_chosen(empty_store: db.Store) -> None:
+    customer("Acme Trading Ltd")
+    euro = customer("Euro Kunde GmbH", currency="EUR")
+    bank = preview(statement(credit("A1", 1000)))
+    with pytest.raises(Exception, match="another currency"):
+        record(bank, [CreditChoice("A1", euro)], today=TODAY)
+    assert Payment.select().count() == 0
