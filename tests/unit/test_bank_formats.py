@@ -170,3 +170,21 @@ def test_bad_statements_are_refused_in_words(tmp_path: Path, name: str, text: st
     with pytest.raises(StatementRefused) as refused:
         read_statement(write(tmp_path, name, text))
     assert words in refused.value.message
+
+
+def test_a_bank_csv_is_read_with_a_mapping_saved_in_the_import(empty_store: object,
+                                                              tmp_path: Path) -> None:
+    from models.imports.mappings import save_mapping
+    from models.imports.sources import Field, Holds
+    save_mapping("My bank", Holds.CUSTOMERS, {Field.CUSTOMER: "Payer", Field.PAID_ON: "Date",
+                                               Field.PAID: "Amount", Field.REFERENCE: "Details"})
+    path = write(tmp_path, "bank.csv", "Date;Payer;Details;Amount\n"
+                                       "05/11/2026;ACME LTD;INV-0042;1.234,50\n"
+                                       "06/11/2026;Shop;card;-20,00\n"
+                                       "17/11/2026;Bolt & Co;order 7;99,00\n")
+    statement = read_statement(path, mapping="My bank", currency="EUR")
+    assert statement.format is BankFormat.CSV and statement.currency == "EUR"
+    assert [(c.booked_on, c.amount_minor, c.payer_name, c.text) for c in statement.credits] == [
+        (dt.date(2026, 11, 5), 123450, "ACME LTD", "INV-0042"),
+        (dt.date(2026, 11, 17), 9900, "Bolt & Co", "order 7")]
+    assert all(c.bank_id.startswith("hash:") for c in statement.credits)
