@@ -218,6 +218,22 @@ def _import_parsers(commands: Any) -> None:
                          help="invoices imported before and not in this file: leave them "
                               "open, or take them as paid (leave)")
     imports.set_defaults(handler=_import)
+    bank = commands.add_parser(
+        "bank", help="match a bank statement's credits (OFX/QFX, CAMT.053, MT940 or CSV) "
+                     "to customers and invoices; with --accept-sure, record the sure ones")
+    bank.add_argument("file", type=Path, help="the statement file")
+    bank.add_argument("--format", choices=[f.value for f in _bank_formats()],
+                      help="its format (default: recognised by its content)")
+    bank.add_argument("--mapping", metavar="NAME",
+                      help="for a CSV: the column mapping saved in the window's import")
+    bank.add_argument("--currency", metavar="CODE",
+                      help="for a CSV without a currency column: the account's currency")
+    bank_mode = bank.add_mutually_exclusive_group()
+    bank_mode.add_argument("--dry-run", action="store_true",
+                           help="show the matches and record nothing (the default)")
+    bank_mode.add_argument("--accept-sure", action="store_true",
+                           help="record the credits matched with certainty as payments")
+    bank.set_defaults(handler=_bank)
     new = commands.add_parser("new", help="create an empty company store (for a first "
                                           "import from a script)")
     new.add_argument("--business", required=True, help="the business's name")
@@ -1214,6 +1230,48 @@ def _import(args: argparse.Namespace) -> int:
                                      started=result.started)
             sys.stdout.write(summary)
             run.outcome = f"Imported {result.plan.file_name}: {_import_counts(result.plan)}"
+            return 0
+    finally:
+        store.close()
+
+
+def _bank_formats() -> list[Any]:
+    from models.kinds import BankFormat
+    return list(BankFormat)
+
+
+def _bank(args: argparse.Namespace) -> int:
+    from models.bank_formats import read_statement
+    from models.bank_statements import preview, record, sure_choices
+    from models.db import default_store_path, known_errors, open_store
+    from models.errors import LedgerError
+    from models.kinds import BankFormat
+    from models.schedule import RunOutcome, scheduled_run
+    from reports.bank_summary import bank_summary
+
+    store = open_store(args.db or default_store_path(), alongside=True)
+    recorded = scheduled_run("bank") if args.accept_sure \
+        else contextlib.nullcontext(RunOutcome())  # a dry run does nothing to record
+    try:
+        with known_errors(store.path), recorded as run:
+            try:
+                statement = read_statement(
+                    args.file, format=BankFormat(args.format) if args.format else None,
+                    mapping=args.mapping, currency=args.currency)
+                matched = preview(statement)
+            except LedgerError as error:
+                print(error.message, file=sys.stderr)
+                run.succeeded, run.outcome = False, f"Not read: {error.message}"
+                return 2
+            sys.stdout.write(bank_summary(matched))
+            if not args.accept_sure:
+                print("Dry run: nothing was recorded.")
+                return 0
+            done = record(matched, sure_choices(matched), today=dt.date.today())
+            words = (f"Recorded {done.recorded:,} payment(s) from {statement.file_name}; "
+                     f"{matched.already_done:,} credit(s) were already recorded or ignored.")
+            print(words)
+            run.outcome = words
             return 0
     finally:
         store.close()

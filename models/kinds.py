@@ -221,6 +221,22 @@ class ClaimLetterKind(Worded):
     GENERIC = "generic"  # other countries: a letter before action
 
 
+class BankFormat(StrEnum):
+    """The layout of a bank statement file (schema v21)."""
+
+    OFX = "ofx"  # OFX or QFX, SGML (1.x) or XML (2.x)
+    CAMT = "camt"  # ISO 20022 CAMT.053
+    MT940 = "mt940"  # SWIFT MT940
+    CSV = "csv"  # the bank's own table, read with a saved column mapping
+
+
+class BankCreditOutcome(StrEnum):
+    """What became of a credit of a bank statement (schema v21)."""
+
+    RECORDED = "recorded"  # recorded as a customer's payment
+    IGNORED = "ignored"  # the user said it is not a customer payment
+
+
 class OfferKind(Worded):
     """An offer made to a customer to pay by a date (schema v15)."""
 

@@ -754,6 +754,37 @@ def _v20_claims_and_court_fees(db: pw.Database) -> None:
             (low, high, fee, percent, _V18_COURT_FEE_SOURCE))
 
 
+_V18_TABLES = (
+    'CREATE TABLE "bank_statement" ("id" INTEGER NOT NULL PRIMARY KEY, "file_name" TEXT NOT '
+    'NULL, "file_hash" VARCHAR(64) NOT NULL, "format" VARCHAR(8) NOT NULL, "currency" '
+    'VARCHAR(3) NOT NULL, "imported_at" DATETIME NOT NULL, "undone_at" DATETIME)',
+    'CREATE TABLE "bank_credit" ("id" INTEGER NOT NULL PRIMARY KEY, "statement_id" INTEGER '
+    'NOT NULL, "bank_id" TEXT NOT NULL, "booked_on" DATE NOT NULL, "amount_minor" INTEGER NOT '
+    'NULL CHECK (amount_minor > 0), "currency" VARCHAR(3) NOT NULL, "payer_name" TEXT NOT '
+    'NULL, "payer_iban" TEXT NOT NULL, "text" TEXT NOT NULL, "outcome" VARCHAR(8) NOT NULL, '
+    '"customer_id" INTEGER, "payment_id" INTEGER, "undone" INTEGER NOT NULL, FOREIGN KEY '
+    '("statement_id") REFERENCES "bank_statement" ("id") ON DELETE RESTRICT, FOREIGN KEY '
+    '("customer_id") REFERENCES "customer" ("id") ON DELETE RESTRICT, FOREIGN KEY '
+    '("payment_id") REFERENCES "payment" ("id") ON DELETE RESTRICT)',
+    'CREATE INDEX "bank_credit_statement_id" ON "bank_credit" ("statement_id")',
+    'CREATE INDEX "bank_credit_customer_id" ON "bank_credit" ("customer_id")',
+    'CREATE INDEX "bank_credit_payment_id" ON "bank_credit" ("payment_id")',
+    'CREATE UNIQUE INDEX "bank_credit_live" ON "bank_credit" ("bank_id") WHERE NOT "undone"',
+    'CREATE TABLE "payer_iban" ("id" INTEGER NOT NULL PRIMARY KEY, "iban" TEXT NOT NULL, '
+    '"customer_id" INTEGER NOT NULL, "last_seen" DATE NOT NULL, FOREIGN KEY ("customer_id") '
+    'REFERENCES "customer" ("id") ON DELETE RESTRICT)',
+    'CREATE UNIQUE INDEX "payer_iban_iban" ON "payer_iban" ("iban")',
+    'CREATE INDEX "payer_iban_customer_id" ON "payer_iban" ("customer_id")',
+)
+
+
+def _v21_bank_statements(db: pw.Database) -> None:
+    """Bank statements confirmed, their credits under the bank's own ids (each live
+    once), and the accounts customers paid from. Nothing existing changes."""
+    for statement in _V18_TABLES:
+        db.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -774,6 +805,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     18: _v18_agency_referrals,
     19: _v19_contact_template,
     20: _v20_claims_and_court_fees,
+    21: _v21_bank_statements,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -14,6 +14,8 @@ from typing import Any
 import peewee as pw
 
 from models.kinds import (
+    BankCreditOutcome,
+    BankFormat,
     BankKind,
     Channel,
     ChargeKind,
@@ -758,6 +760,50 @@ class ExternalRecord(BaseModel):
         indexes = ((("source", "kind", "key"), True), (("kind", "row_id"), False))
 
 
+class BankStatement(BaseModel):
+    """A bank statement whose credits were confirmed (schema v21): the file, its format
+    and currency; ``undone_at`` is set when the user undid it."""
+
+    file_name = pw.TextField()
+    file_hash = pw.CharField(max_length=64)
+    format = EnumField(BankFormat, max_length=8)
+    currency = pw.CharField(max_length=3)
+    imported_at = pw.DateTimeField()
+    undone_at = pw.DateTimeField(null=True)
+
+
+class BankCredit(BaseModel):
+    """A credit of a statement, under the bank's own id (``bank_id``: FITID,
+    AcctSvcrRef, EndToEndId or a hash), recorded as a payment or ignored; one live row
+    per bank id, so a credit is never recorded twice (schema v21)."""
+
+    statement = restrict(BankStatement, backref="credits")
+    bank_id = pw.TextField()
+    booked_on = pw.DateField()
+    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    currency = pw.CharField(max_length=3)
+    payer_name = pw.TextField(default="")
+    payer_iban = pw.TextField(default="")
+    text = pw.TextField(default="")
+    outcome = EnumField(BankCreditOutcome, max_length=8)
+    customer = restrict(Customer, null=True)
+    payment = restrict(Payment, null=True)
+    undone = pw.BooleanField(default=False)
+
+
+class PayerIban(BaseModel):
+    """An account a customer paid from, remembered from a matched bank payment
+    (schema v18)."""
+
+    iban = pw.TextField(unique=True)
+    customer = restrict(Customer)
+    last_seen = pw.DateField()
+
+
+# A bank id is live once: undoing a statement frees its credits' ids (schema v21).
+BankCredit.add_index(BankCredit.bank_id, unique=True, where=~BankCredit.undone,
+                     name="bank_credit_live")
+
 # Today's lists read only open items, each from a small partial index that
 # holds every column the overdue list needs (schema v3).
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
@@ -805,5 +851,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
     OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice, KeptMonthTotal,
     DisputeCase, DisputedInvoice, DisputeNote, WriteOff, ReferralUpdate, CourtFee,
-    ClaimLetter,
+    ClaimLetter, BankStatement, BankCredit, PayerIban,
 )

@@ -81,9 +81,17 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_bank_statements(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before bank statements: no statements, credits
+    or remembered payer accounts."""
+    for table in ("payer_iban", "bank_credit", "bank_statement"):
+        connection.execute(f'DROP TABLE "{table}"')
+
+
 def undo_claims_and_court_fees(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before claims (v20): no court fees, no letters
     before action kept, customers without a legal form."""
+    undo_bank_statements(connection)  # the later versions first
     for table in ("claim_letter", "court_fee"):
         connection.execute(f'DROP TABLE "{table}"')
     connection.execute('ALTER TABLE "customer" DROP COLUMN "legal_form"')

@@ -1,0 +1,309 @@
+"""A bank statement's credits recorded as customers' payments: preview, confirm, undo.
+
+The review screen (and the ``bank`` command) calls :func:`preview` (a pure read: what
+each credit matches, what was recorded or ignored before), lets the user choose, and
+calls :func:`record` once with the choices: every payment is posted in one
+transaction through :func:`models.ledger.record_payment`, the very function the
+payment dialog calls, so promises, plan instalments, early-payment discounts and
+overpayments kept as credit work as if each were typed by hand.
+:func:`planned_payments` says exactly what :func:`record` will post.
+:func:`undo_statement` voids every payment of a statement through the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from models.audit import record_change
+from models.bank_formats import Statement, StatementCredit, StatementRefused
+from models.bank_matching import (
+    Confidence,
+    CreditMatch,
+    match_credits,
+    read_matching_data,
+)
+from models.db import one_of, reading, writing
+from models.errors import LedgerError
+from models.kinds import BankCreditOutcome, InvoiceStatus
+from models.ledger import PAYABLE_STATUSES, oldest_first, record_payment
+from models.schema import BankCredit, BankStatement, Customer, Invoice, PayerIban
+
+_CHUNK = 900  # ids per IN (...) under SQLite's bound-parameter limit
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """A credit of the statement as the review screen shows it."""
+
+    match: CreditMatch
+    already: BankCreditOutcome | None = None  # recorded or ignored by an earlier import
+
+
+@dataclass(frozen=True)
+class BankPreview:
+    """A statement matched against the store, nothing written."""
+
+    statement: Statement
+    lines: tuple[PreviewLine, ...]
+
+    def new_lines(self, confidence: Confidence | None = None) -> list[PreviewLine]:
+        """The lines not recorded or ignored before, of ``confidence`` if given."""
+        return [line for line in self.lines if line.already is None
+                and (confidence is None or line.match.confidence is confidence)]
+
+    @property
+    def already_done(self) -> int:
+        """How many credits an earlier import recorded or ignored."""
+        return sum(1 for line in self.lines if line.already is not None)
+
+
+@dataclass(frozen=True)
+class CreditChoice:
+    """What the user chose for one credit (by its bank id): pay ``customer_id``'s
+    ``invoice_ids`` (in that order; none: oldest due first), or ``ignore`` it as not a
+    customer payment. A credit with no choice is left for a later import."""
+
+    bank_id: str
+    customer_id: int | None = None
+    invoice_ids: tuple[int, ...] = ()
+    ignore: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedPayment:
+    """A payment :func:`record` posts: the credit, the customer, (invoice id, amount)
+    allocated, and what is left as credit on the account."""
+
+    credit: StatementCredit
+    customer_id: int
+    allocations: tuple[tuple[int, int], ...]
+    unallocated_minor: int
+
+
+@dataclass(frozen=True)
+class BankRecorded:
+    """What :func:`record` did."""
+
+    statement_id: int
+    recorded: int
+    ignored: int
+    payment_ids: tuple[int, ...] = field(default=())
+
+
+def preview(statement: Statement,
+            progress: Callable[[int, int], None] | None = None) -> BankPreview:
+    """Each credit of ``statement`` matched, and those an earlier import recorded or
+    ignored marked so; writes nothing (safe off the window's thread, ``progress(done,
+    total)`` told as it goes). Refuses a statement in a currency no customer is
+    invoiced in."""
+    currency = statement.currency
+    with reading():
+        used = Customer.select().where(Customer.currency == currency).exists()
+        already = _already(c.bank_id for c in statement.credits)
+    if statement.credits and not used:
+        raise StatementRefused(
+            f"{statement.file_name} is a statement in {currency or 'no currency'}, and no "
+            f"customer is invoiced in it: only payments in a customer's currency can be "
+            f"matched. Choose the statement of the account your customers pay into.")
+    data = read_matching_data(currency)
+    matches = match_credits(statement.credits, data, progress)
+    return BankPreview(statement, tuple(PreviewLine(m, already.get(m.credit.bank_id))
+                                        for m in matches))
+
+
+def sure_choices(bank_preview: BankPreview) -> list[CreditChoice]:
+    """The choices that accept every new credit matched with certainty (one key)."""
+    return [accept(line.match) for line in bank_preview.new_lines(Confidence.SURE)]
+
+
+def accept(match: CreditMatch, candidate: int = 0) -> CreditChoice:
+    """The choice of a match's candidate (the best unless ``candidate`` says)."""
+    chosen = match.candidates[candidate]
+    return CreditChoice(match.credit.bank_id, chosen.customer_id, chosen.invoice_ids)
+
+
+def planned_payments(bank_preview: BankPreview,
+                     choices: Sequence[CreditChoice]) -> list[PlannedPayment]:
+    """Exactly the payments and allocations :func:`record` posts for ``choices``, in the
+    statement's order: the chosen invoices in order (each at most what is open, after
+    earlier credits of the statement), else the customer's oldest due first; what is
+    left stays as credit."""
+    chosen = _chosen(bank_preview, choices)
+    customers = {c.customer_id for c in chosen.values() if c.customer_id is not None}
+    open_now, currencies = _open_invoices(customers)
+    plans = []
+    for line in bank_preview.lines:
+        choice = chosen.get(line.match.credit.bank_id)
+        if choice is None or choice.ignore or line.already is not None:
+            continue
+        assert choice.customer_id is not None
+        credit = line.match.credit
+        if currencies.get(choice.customer_id) != credit.currency:
+            raise LedgerError("choices", f"The credit {_words(credit)} is in "
+                                         f"{credit.currency}; the customer chosen is invoiced "
+                                         f"in another currency. Choose a customer who pays "
+                                         f"in {credit.currency}.")
+        listed = open_now.get(choice.customer_id, {})
+        if choice.invoice_ids:
+            parts, left = [], credit.amount_minor
+            for invoice_id in choice.invoice_ids:
+                invoice = listed.get(invoice_id)
+                if invoice is None:
+                    raise LedgerError("allocations", f"An invoice chosen for the credit "
+                                                     f"{_words(credit)} has nothing open.")
+                part = min(left, invoice.open_minor)
+                if part > 0:
+                    parts.append((invoice, part))
+                    left -= part
+        else:
+            parts = oldest_first(listed.values(), credit.amount_minor)
+        allocations = tuple((i.id, amount) for i, amount in parts)
+        for invoice, amount in parts:
+            invoice.open_minor -= amount
+        used = sum(a for _, a in allocations)
+        plans.append(PlannedPayment(credit, choice.customer_id, allocations,
+                                    credit.amount_minor - used))
+    return plans
+
+
+def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
+           today: dt.date | None = None) -> BankRecorded:
+    """Record the chosen credits as payments and the ignored ones as ignored, in one
+    transaction (nothing if any is refused); credits an earlier import recorded are
+    skipped. The payer's IBAN is remembered for the customer."""
+    today = today or dt.date.today()
+    statement = bank_preview.statement
+    with writing():
+        plans = planned_payments(bank_preview, choices)
+        chosen = _chosen(bank_preview, choices)
+        ignored = [line.match.credit for line in bank_preview.lines
+                   if line.already is None and chosen.get(line.match.credit.bank_id,
+                                                          CreditChoice("")).ignore]
+        already = _already([p.credit.bank_id for p in plans] + [c.bank_id for c in ignored])
+        if already:
+            raise LedgerError("file", f"{len(already):,} of these credits were recorded since "
+                                      f"the statement was read: read it again.")
+        kept = BankStatement.create(
+            file_name=statement.file_name, file_hash=statement.file_hash,
+            format=statement.format, currency=statement.currency,
+            imported_at=dt.datetime.now())
+        payment_ids = []
+        for plan in plans:
+            credit = plan.credit
+            result = record_payment(
+                plan.customer_id, received_on=credit.booked_on, amount_minor=credit.amount_minor,
+                method="bank transfer", reference=(credit.text or credit.payer_name)[:200],
+                allocate_to=plan.allocations, today=today)
+            payment_ids.append(result.payment_id)
+            _keep(kept, credit, BankCreditOutcome.RECORDED, plan.customer_id, result.payment_id)
+            if credit.payer_iban:
+                _remember_iban(credit.payer_iban, plan.customer_id, credit.booked_on)
+        for credit in ignored:
+            _keep(kept, credit, BankCreditOutcome.IGNORED, None, None)
+        record_change("record bank statement", "bank_statement", kept.id,
+                      after={"file": statement.file_name, "format": str(statement.format),
+                             "recorded": len(plans), "ignored": len(ignored),
+                             "payments": payment_ids})
+    return BankRecorded(kept.id, len(plans), len(ignored), tuple(payment_ids))
+
+
+def undo_statement(statement_id: int, reason: str = "The bank statement was undone.") -> int:
+    """Void every payment a statement recorded (through the ledger's void, in one
+    transaction) and forget its credits, so the statement can be imported again.
+    Returns how many payments were voided."""
+    from models.ledger import void_payment
+    with writing():
+        kept = BankStatement.get_or_none(BankStatement.id == statement_id)
+        if kept is None or kept.undone_at is not None:
+            raise LedgerError("statement", "That bank statement does not exist or is "
+                                           "already undone.")
+        payments = [p for (p,) in BankCredit.select(BankCredit.payment).where(
+            (BankCredit.statement == kept) & BankCredit.payment.is_null(False)
+            & ~BankCredit.undone).tuples()]
+        for payment_id in payments:
+            void_payment(payment_id, reason)
+        BankCredit.update(undone=True).where(BankCredit.statement == kept).execute()
+        BankStatement.update(undone_at=dt.datetime.now()).where(
+            BankStatement.id == kept.id).execute()
+        record_change("undo bank statement", "bank_statement", kept.id,
+                      after={"voided_payments": payments, "reason": reason})
+    return len(payments)
+
+
+# --- the rules behind them --------------------------------------------------------------
+
+def _chosen(bank_preview: BankPreview,
+            choices: Sequence[CreditChoice]) -> dict[str, CreditChoice]:
+    known = {line.match.credit.bank_id for line in bank_preview.lines}
+    chosen: dict[str, CreditChoice] = {}
+    for choice in choices:
+        if choice.bank_id not in known:
+            raise LedgerError("choices", f"The statement has no credit {choice.bank_id}.")
+        if choice.bank_id in chosen:
+            raise LedgerError("choices", f"The credit {choice.bank_id} is chosen twice.")
+        if not choice.ignore and choice.customer_id is None:
+            raise LedgerError("choices", "Choose the customer who paid, or ignore the credit.")
+        chosen[choice.bank_id] = choice
+    return chosen
+
+
+class _Open:
+    """An invoice's open amount as planning spends it (for ``oldest_first``)."""
+
+    def __init__(self, id: int, due_date: dt.date, open_minor: int, status: str) -> None:
+        self.id, self.due_date, self.open_minor, self.status = id, due_date, open_minor, status
+
+
+def _open_invoices(customers: set[int]) -> tuple[dict[int, dict[int, _Open]], dict[int, str]]:
+    found: dict[int, dict[int, _Open]] = {}
+    currencies: dict[int, str] = {}
+    ids = sorted(customers)
+    with reading():
+        for start in range(0, len(ids), _CHUNK):
+            part = ids[start:start + _CHUNK]
+            currency = dict(Customer.select(Customer.id, Customer.currency)
+                            .where(one_of(Customer.id, part)).tuples())
+            currencies.update(currency)
+            for invoice_id, customer_id, due, open_minor, status, invoice_currency in (
+                    Invoice.select(Invoice.id, Invoice.customer, Invoice.due_date,
+                                   Invoice.open_minor, Invoice.status, Invoice.currency)
+                    .where(one_of(Invoice.customer, part) & (Invoice.open_minor > 0)
+                           & Invoice.status.in_(PAYABLE_STATUSES))
+                    .order_by(Invoice.due_date, Invoice.id).tuples()):
+                if invoice_currency == currency.get(customer_id):
+                    found.setdefault(customer_id, {})[invoice_id] = _Open(
+                        invoice_id, due, open_minor, InvoiceStatus(status))
+    return found, currencies
+
+
+def _already(bank_ids: Iterable[str]) -> dict[str, BankCreditOutcome]:
+    ids = sorted(set(bank_ids))
+    found: dict[str, BankCreditOutcome] = {}
+    for start in range(0, len(ids), _CHUNK):
+        found.update(BankCredit.select(BankCredit.bank_id, BankCredit.outcome).where(
+            one_of(BankCredit.bank_id, ids[start:start + _CHUNK]) & ~BankCredit.undone)
+            .tuples())
+    return found
+
+
+def _keep(statement: BankStatement, credit: StatementCredit, outcome: BankCreditOutcome,
+          customer_id: int | None, payment_id: int | None) -> None:
+    BankCredit.create(statement=statement, bank_id=credit.bank_id, booked_on=credit.booked_on,
+                      amount_minor=credit.amount_minor, currency=credit.currency,
+                      payer_name=credit.payer_name, payer_iban=credit.payer_iban,
+                      text=credit.text, outcome=outcome, customer=customer_id,
+                      payment=payment_id)
+
+
+def _remember_iban(iban: str, customer_id: int, seen_on: dt.date) -> None:
+    PayerIban.insert(iban=iban, customer=customer_id, last_seen=seen_on).on_conflict(
+        conflict_target=[PayerIban.iban],
+        update={PayerIban.customer: customer_id, PayerIban.last_seen: seen_on}).execute()
+
+
+def _words(credit: StatementCredit) -> str:
+    from models.money import format_money
+    return f"of {format_money(credit.amount_minor, credit.currency)} on {credit.booked_on}"
+
