@@ -709,7 +709,7 @@ def _v19_contact_template(db: pw.Database) -> None:
     db.execute_sql('ALTER TABLE "interaction" ADD COLUMN "template_name" TEXT')
 
 
-_V18_TABLES = (
+_V20_TABLES = (
     'ALTER TABLE "customer" ADD COLUMN "legal_form" VARCHAR(16) NOT NULL DEFAULT \'\'',
     'CREATE TABLE "court_fee" ("id" INTEGER NOT NULL PRIMARY KEY, "jurisdiction" VARCHAR(8) '
     'NOT NULL, "currency" VARCHAR(3) NOT NULL, "amount_from_minor" INTEGER NOT NULL, '
@@ -728,13 +728,13 @@ _V18_TABLES = (
 
 # The court fees as models.claims.SHIPPED_COURT_FEES shipped them with v20 (a test keeps
 # the two equal; a migration imports nothing of the domain): (from, to, fee, percent).
-_V18_COURT_FEES = (
+_V20_COURT_FEES = (
     (1, 300_00, 35_00, None), (300_01, 500_00, 50_00, None), (500_01, 1_000_00, 70_00, None),
     (1_000_01, 1_500_00, 80_00, None), (1_500_01, 3_000_00, 115_00, None),
     (3_000_01, 5_000_00, 205_00, None), (5_000_01, 10_000_00, 455_00, None),
     (10_000_01, 200_000_00, None, "5"), (200_000_01, None, 10_000_00, None),
 )
-_V18_COURT_FEE_SOURCE = ("HMCTS EX50 / gov.uk money claim fees (as at 16 Sep 2021; check for "
+_V20_COURT_FEE_SOURCE = ("HMCTS EX50 / gov.uk money claim fees (as at 16 Sep 2021; check for "
                          "changes)")
 
 
@@ -743,18 +743,18 @@ def _v20_claims_and_court_fees(db: pw.Database) -> None:
     before a claim; the court's fees to issue a money claim become a table the user
     can edit, seeded with England & Wales's; each letter before action sent is kept
     with its response deadline."""
-    for statement in _V18_TABLES:
+    for statement in _V20_TABLES:
         db.execute_sql(statement)
     param = db.param
-    for low, high, fee, percent in _V18_COURT_FEES:
+    for low, high, fee, percent in _V20_COURT_FEES:
         db.execute_sql(
             f'INSERT INTO "court_fee" ("jurisdiction", "currency", "amount_from_minor", '
             f'"amount_to_minor", "fee_minor", "percent", "cap_minor", "source") VALUES '
             f"('GB-EAW', 'GBP', {param}, {param}, {param}, {param}, NULL, {param})",
-            (low, high, fee, percent, _V18_COURT_FEE_SOURCE))
+            (low, high, fee, percent, _V20_COURT_FEE_SOURCE))
 
 
-_V18_TABLES = (
+_V21_TABLES = (
     'CREATE TABLE "bank_statement" ("id" INTEGER NOT NULL PRIMARY KEY, "file_name" TEXT NOT '
     'NULL, "file_hash" VARCHAR(64) NOT NULL, "format" VARCHAR(8) NOT NULL, "currency" '
     'VARCHAR(3) NOT NULL, "imported_at" DATETIME NOT NULL, "undone_at" DATETIME)',
@@ -781,7 +781,7 @@ _V18_TABLES = (
 def _v21_bank_statements(db: pw.Database) -> None:
     """Bank statements confirmed, their credits under the bank's own ids (each live
     once), and the accounts customers paid from. Nothing existing changes."""
-    for statement in _V18_TABLES:
+    for statement in _V21_TABLES:
         db.execute_sql(statement)
 
 

@@ -35,7 +35,7 @@ from models.court_fees import (
 from models.errors import LedgerError
 from models.interest import invoice_interest, uk_compensation_minor
 from models.kinds import ClaimLetterKind, LegalForm
-from models.migrations import _V18_COURT_FEE_SOURCE, _V18_COURT_FEES, MIGRATIONS
+from models.migrations import _V20_COURT_FEE_SOURCE, _V20_COURT_FEES, MIGRATIONS
 from models.migrations import _v20_claims_and_court_fees as v20
 from models.schema import Customer
 from models.timeline import customer_timeline
@@ -98,8 +98,8 @@ def test_no_band_for_another_currency(empty_store: db.Store) -> None:
 def test_the_migration_seeds_the_same_fees_the_model_ships() -> None:
     assert [(b.amount_from_minor, b.amount_to_minor, b.fee_minor,
              None if b.percent is None else str(b.percent), b.source)
-            for b in SHIPPED_COURT_FEES] == [(*row, _V18_COURT_FEE_SOURCE)
-                                             for row in _V18_COURT_FEES]
+            for b in SHIPPED_COURT_FEES] == [(*row, _V20_COURT_FEE_SOURCE)
+                                             for row in _V20_COURT_FEES]
 
 
 def test_a_percent_band_with_a_cap_stops_at_the_cap() -> None:
