@@ -574,9 +574,14 @@ def claim_pack_text(pack: ClaimPack) -> str:
              f"Compensation:   {format_money(pack.compensation_minor, c)}",
              f"Amount claimed: {format_money(pack.claim_minor, c)}",
              f"Court fee:      {format_money(pack.court_fee_minor, c)}",
-             f"Total:          {format_money(pack.total_minor, c)}", "", "Evidence:"]
-    lines += [f"  {e.on.isoformat()}  {e.kind:<8} {e.what}" for e in pack.evidence]
-    lines += [f"Check: {w}" for w in pack.warnings]
+             f"Total:          {format_money(pack.total_minor, c)}", ""]
+    if pack.warnings:  # before the evidence, where they are read
+        lines += [*(f"Check: {w}" for w in pack.warnings), ""]
+    lines.append("Evidence:")
+    for e in pack.evidence:  # a note's later lines stay under its first
+        first, *more = e.what.splitlines() or [""]
+        lines.append(f"  {e.on.isoformat()}  {e.kind:<8} {first}")
+        lines += [f"{'':23}{line}" for line in more]
     return "\n".join(lines) + "\n"
 
 
