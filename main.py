@@ -523,12 +523,12 @@ def _claim(args: argparse.Namespace) -> int:
         customer_id = find_customer(args.customer)
         if args.letter:
             pages = print_claim_letter(customer_id, as_of, args.out)
-            return (f"Wrote the letter before action ({pages} pages) to {args.out} and "
+            return (f"Wrote the letter before action ({_pages(pages)}) to {args.out} and "
                     f"recorded it as sent on {as_of.isoformat()}.\n")
         pack = claim_pack(customer_id, as_of)
         if args.pack:
             pages = render_claim_pack(pack, args.out)
-            return f"Wrote the claim pack ({pages} pages) to {args.out}.\n"
+            return f"Wrote the claim pack ({_pages(pages)}) to {args.out}.\n"
         return claim_pack_text(pack)
 
     try:
@@ -537,6 +537,10 @@ def _claim(args: argparse.Namespace) -> int:
         print(write_failure_words(exc, args.out), file=sys.stderr)
         return 2
     return 0
+
+
+def _pages(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''}"
 
 
 def _court_fees(args: argparse.Namespace) -> int:

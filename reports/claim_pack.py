@@ -500,11 +500,14 @@ class _PackRenderer(DeskReport):
             [["Total", words.amount(pack.principal_minor, c), words.amount(pack.interest_minor,
                                                                          c),
               words.amount(pack.compensation_minor, c)]],
-            _scaled(width, (20, 27, 27, 21, 21, 21, 25)), right_from=3, label_span=4)]
+            _scaled(width, (27, 25, 25, 21, 21, 21, 25)), right_from=3, label_span=4)]
 
     def _interest(self) -> list[Flowable]:
         pack, words = self.pack, self.words
         if not pack.interest_minor:
+            if pack.warnings:  # e.g. a reference rate missing: not "none is owed"
+                return [self._p("No interest is claimed yet: it could not all be worked "
+                                "out. See “Check before you claim” below.")]
             return [self._p("No interest is claimed.")]
         rates = sorted({i.rate_percent for i in pack.invoices if i.rate_percent is not None})
         rate_words = ", ".join(f"{words.number(r)}%" for r in rates)
