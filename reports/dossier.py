@@ -213,6 +213,10 @@ def _dispute_entries(customer_id: int) -> list[Entry]:
 
 # --- rendering ---------------------------------------------------------------------
 
+def _invoices(count: int) -> str:
+    return f"{count} invoice{'s' if count != 1 else ''}"
+
+
 def render_dossier(data: DossierData, out: BinaryIO | str | Path) -> int:
     """Write the dossier as a PDF to a binary file or a path; returns its pages."""
     return _DossierRenderer(data).render(out)
@@ -234,7 +238,7 @@ def dossier_email(data: DossierData) -> tuple[str, str]:
         greeting,
         f"Please find attached our dossier for the account of {data.customer_name} "
         f"({data.customer_code}), which we refer to you for collection as of "
-        f"{long_date(row.referred_on)}: {len(row.invoice_ids)} invoice(s) with "
+        f"{long_date(row.referred_on)}: {_invoices(len(row.invoice_ids))} with "
         f"{format_money(data.open_minor, data.currency)} open.",
         "It holds our referral letter, the invoices, the statement of account, every letter "
         "and e-mail we sent, our contact history, and the interest and compensation due.",
@@ -317,7 +321,7 @@ class _DossierRenderer(DocumentRenderer):
                     else "Dear Sir or Madam,"),
             self._p(f"We refer to you for collection, as of {long_date(row.referred_on)}, the "
                     f"account of {data.customer_name} (our account {data.customer_code}): "
-                    f"{len(data.invoices)} invoice(s) with {self._money(data.open_minor)} still "
+                    f"{_invoices(len(data.invoices))} with {self._money(data.open_minor)} still "
                     f"open" + (f", the oldest due on {long_date(oldest)}." if oldest else ".")),
         ]
         if data.interest_minor or data.compensation_minor:
