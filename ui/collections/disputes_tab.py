@@ -274,16 +274,10 @@ class DisputesTab(CollectionsTab):
         bar.addWidget(self.age_spin)
 
         self.cases = DisputesModel(self)
-        self.cases_table = list_table(self.cases, "disputesTable", "Dispute cases")
-        self.cases_table.setParent(self)
-        header = self.cases_table.horizontalHeader()
-        for column, width in enumerate((190, 150, 120, 120, 100, 80, 90)):
-            header.resizeSection(column, width)
-        self.cases_table.selectionModel().selectionChanged.connect(
-            self._on_cases_table_selection_changed)
-        self.cases_table.doubleClicked.connect(self._on_cases_table_double_clicked)
-        self.cases_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.cases_table.addActions(self.actions())
+        self.cases_table = self.tab_list(
+            self.cases, "disputesTable", "Dispute cases", (190, 150, 120, 120, 100, 80, 90),
+            chosen=self._on_cases_table_selection_changed,
+            opened=self._on_cases_table_double_clicked)
         self.empty_label = QLabel("No dispute yet. When a customer disputes an invoice, "
                                   "choose New Dispute (Ctrl+Alt+N) or Dispute Invoice on "
                                   "their account.")

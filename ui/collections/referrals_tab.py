@@ -32,7 +32,6 @@ from ui.collections.referrals_model import ALL_AGENCIES, STATUS_FILTERS, Referra
 from ui.collections.tab import CollectionsTab
 from ui.common.area import AreaContext
 from ui.common.form_writes import FormWrites
-from ui.common.list_table import list_table
 from ui.common.page_actions import page_action
 from ui.common.reason_dialog import ReasonDialog
 from ui.common.referral_actions import REFERRAL_CHANGES, ReferralActions
@@ -185,14 +184,10 @@ class ReferralsTab(CollectionsTab):
         filters.addWidget(self.count_label)
 
         self.model = ReferralsModel(self)
-        self.table = list_table(self.model, "referralsTable", "Referrals to agencies")
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((180, 170, 140, 100, 95, 95, 100, 100, 100)):
-            header.resizeSection(column, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.table.addActions(self.actions())
+        self.table = self.tab_list(
+            self.model, "referralsTable", "Referrals to agencies",
+            (180, 170, 140, 100, 95, 95, 100, 100, 100),
+            chosen=self._on_table_selection_changed, opened=self._on_table_double_clicked)
         self.details_label = QLabel()
         self.details_label.setObjectName("referralDetails")
         self.details_label.setTextFormat(Qt.TextFormat.PlainText)

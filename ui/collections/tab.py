@@ -4,12 +4,15 @@ the row chosen, and two signals the page passes on (a customer to open, a notice
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from models.changes import Changes
 from ui.common.area import AreaContext
+from ui.common.list_table import list_table
 
 
 class CollectionsTab(QWidget):
@@ -57,6 +60,23 @@ class CollectionsTab(QWidget):
                 action.setEnabled(False)
             return
         self.enable_actions()
+
+    def tab_list(self, model: QAbstractItemModel, name: str, accessible: str,
+                 widths: Sequence[int], *, chosen: Callable[..., None],
+                 opened: Callable[..., None]) -> QTableView:
+        """The tab's main list over ``model``: its columns' widths, ``chosen`` called when
+        the row chosen changes, ``opened`` on a double-click, and the tab's actions on
+        its context menu."""
+        table = list_table(model, name, accessible)
+        table.setParent(self)
+        header = table.horizontalHeader()
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+        table.selectionModel().selectionChanged.connect(chosen)
+        table.doubleClicked.connect(opened)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addActions(self.actions())
+        return table
 
     def enable_actions(self) -> None:
         """Enable each action as the row chosen allows (the tab is shown)."""

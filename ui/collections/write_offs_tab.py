@@ -38,7 +38,6 @@ from ui.collections.write_offs_model import WriteOffsModel
 from ui.common.area import AreaContext
 from ui.common.date_field import DateField
 from ui.common.form_writes import FormWrites
-from ui.common.list_table import list_table
 from ui.common.page_actions import page_action
 from ui.common.reason_dialog import ReasonDialog
 from ui.common.rows_model import format_day
@@ -231,14 +230,9 @@ class WriteOffsTab(CollectionsTab):
         filters.addWidget(self.count_label)
         filters.addWidget(self.exports.button)
 
-        self.table = list_table(self.model, "writeOffsTable", "Write-offs")
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((190, 100, 110, 140, 100, 90, 150, 130)):
-            header.resizeSection(column, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.table.addActions(self.actions())
+        self.table = self.tab_list(
+            self.model, "writeOffsTable", "Write-offs", (190, 100, 110, 140, 100, 90, 150, 130),
+            chosen=self._on_table_selection_changed, opened=self._on_table_double_clicked)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("writeOffsTotals")
         self.details_label = QLabel()
