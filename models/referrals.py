@@ -445,6 +445,14 @@ def record_update(referral_id: int, status: ReferralStatus, on: dt.date, note: s
     return update
 
 
+def commission_on_recovery(percent: Decimal | None, minimum_minor: int | None,
+                           recovered_before: int, kept_before: int, gross_minor: int) -> int:
+    """What the agency keeps of a new recovery of ``gross_minor``: the case's commission
+    on all it has recovered, less what it kept before (so the parts add up to the case's
+    commission to the penny)."""
+    return case_commission(percent, minimum_minor, recovered_before + gross_minor) - kept_before
+
+
 def record_recovery(referral_id: int, on: dt.date, gross_minor: int, *, note: str = "",
                     today: dt.date | None = None) -> Recovery:
     """Record money the agency recovered on ``on``: ``gross_minor`` is the customer's
@@ -474,9 +482,9 @@ def record_recovery(referral_id: int, on: dt.date, gross_minor: int, *, note: st
             method=RECOVERY_METHOD, reference=agency_name[:rules.REFERENCE_LIMIT],
             allocate_to=allocate_to, today=today, incentives=False)
         before_minor = int(referral.recovered_minor)
-        kept_before = _commission_kept(referral.id)
-        commission = case_commission(referral.commission_percent, referral.commission_min_minor,
-                                     before_minor + gross_minor) - kept_before
+        commission = commission_on_recovery(
+            referral.commission_percent, referral.commission_min_minor, before_minor,
+            _commission_kept(referral.id), gross_minor)
         paid_up = gross_minor == open_minor
         status = (ReferralStatus.PAID if paid_up else
                   referral.status if referral.status == ReferralStatus.PLAN_AGREED

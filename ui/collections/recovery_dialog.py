@@ -1,6 +1,6 @@
 """Money a collection agency recovered: the day and the gross amount, with the
 commission the agency keeps of it and what the business nets, worked out as it is
-typed (``models.agencies.case_commission``)."""
+typed (``models.referrals.commission_on_recovery``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from models.agencies import case_commission
 from models.errors import LedgerError
 from models.ledger import parse_amount
 from models.money import format_money
-from models.referrals import ReferralRow
+from models.referrals import ReferralRow, commission_on_recovery
 from ui.common.ledger_dialog import LedgerDialog, amount_text
 
 
@@ -83,8 +82,8 @@ class RecoveryDialog(LedgerDialog):
         except LedgerError:
             self.split_label.setText("")
             return
-        commission = case_commission(row.commission_percent, row.commission_min_minor,
-                                     row.recovered_minor + gross) - row.commission_minor
+        commission = commission_on_recovery(row.commission_percent, row.commission_min_minor,
+                                            row.recovered_minor, row.commission_minor, gross)
         self.split_label.setText(f"Commission {format_money(commission, row.currency)}, "
                                  f"net {format_money(gross - commission, row.currency)}")
 
