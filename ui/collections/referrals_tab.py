@@ -186,7 +186,7 @@ class ReferralsTab(CollectionsTab):
         self.model = ReferralsModel(self)
         self.table = self.tab_list(
             self.model, "referralsTable", "Referrals to agencies",
-            (180, 170, 140, 100, 95, 95, 100, 100, 100),
+            (160, 160, 120, 100, 95, 95, 100, 100, 100),
             chosen=self._on_table_selection_changed, opened=self._on_table_double_clicked)
         self.details_label = QLabel()
         self.details_label.setObjectName("referralDetails")
