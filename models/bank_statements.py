@@ -25,6 +25,7 @@ from models.bank_matching import (
     read_matching_data,
 )
 from models.db import one_of, reading, writing
+from models.disputed import claims
 from models.errors import LedgerError
 from models.kinds import BankCreditOutcome, InvoiceStatus
 from models.ledger import PAYABLE_STATUSES, oldest_first, record_payment
@@ -128,11 +129,13 @@ def planned_payments(bank_preview: BankPreview,
                      choices: Sequence[CreditChoice]) -> list[PlannedPayment]:
     """Exactly the payments and allocations :func:`record` posts for ``choices``, in the
     statement's order: the chosen invoices in order (each at most what is open, after
-    earlier credits of the statement), else the customer's oldest due first; what is
-    left stays as credit."""
+    earlier credits of the statement), else the customer's oldest due first, leaving what
+    open disputes claim alone; what is left stays as credit."""
     chosen = _chosen(bank_preview, choices)
     customers = {c.customer_id for c in chosen.values() if c.customer_id is not None}
     open_now, currencies = _open_invoices(customers)
+    # Oldest first pays no disputed part, as the ledger's own oldest first (models.disputed).
+    claimed = claims(customer_ids=sorted(customers)) if customers else {}
     plans = []
     for line in bank_preview.lines:
         choice = chosen.get(line.match.credit.bank_id)
@@ -158,7 +161,7 @@ def planned_payments(bank_preview: BankPreview,
                     parts.append((invoice, part))
                     left -= part
         else:
-            parts = oldest_first(listed.values(), credit.amount_minor)
+            parts = oldest_first(listed.values(), credit.amount_minor, claimed=claimed)
         allocations = tuple((i.id, amount) for i, amount in parts)
         for invoice, amount in parts:
             invoice.open_minor -= amount

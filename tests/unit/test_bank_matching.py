@@ -24,7 +24,9 @@ from models.bank_statements import (
 )
 from models.company import create_business
 from models.contacts import record_promise
+from models.disputes import open_dispute
 from models.kinds import BankCreditOutcome, BankFormat, PromiseStatus
+from models.ledger import record_payment
 from models.migrations import MIGRATIONS, _v21_bank_statements
 from models.schema import Allocation, BankCredit, Invoice, Payment, Promise
 from tests.helpers import undo_bank_statements
@@ -215,6 +217,50 @@ def test_what_the_preview_plans_is_what_record_posts(
             [p.unallocated_minor for p in planned]
     finally:
         store.close()
+
+
+def _book(path: Path, opens: list[int], disputed: int) -> tuple[db.Store, int]:
+    """A store with one customer's invoices, the first partly in dispute."""
+    store = db.open_store(path, create=True)
+    create_business("Harbour & Finch Ltd", address="1 Quay Street", country="GB",
+                    currency="GBP")
+    who = customer("Acme Trading Ltd")
+    ids = [invoice(who, amount, due_days_ago=30 - n) for n, amount in enumerate(opens)]
+    open_dispute(who, [(ids[0], min(disputed, opens[0]))], category="price",
+                 customer_said="Charged too much", today=TODAY)
+    return store, who
+
+
+def _allocations(payment_ids: list[int]) -> list[tuple[tuple[int, int], ...]]:
+    return [tuple((a.invoice_id, a.amount_minor) for a in Allocation.select().where(
+        Allocation.payment == p).order_by(Allocation.id)) for p in payment_ids]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(opens=st.lists(st.integers(1, 50_000), min_size=1, max_size=4),
+       amounts=st.lists(st.integers(1, 80_000), min_size=1, max_size=3),
+       disputed=st.integers(1, 50_000))
+def test_a_bank_payment_is_allocated_as_one_entered_by_hand(
+        fast_folder: Path, opens: list[int], amounts: list[int], disputed: int) -> None:
+    # Two identical books: the credits recorded from a statement in one, typed in the
+    # payment dialog's way (oldest first, no invoice chosen) in the other.
+    n = len(list(fast_folder.iterdir()))
+    store, who = _book(fast_folder / f"bank{n}.sqlite", opens, disputed)
+    try:
+        bank = preview(statement(*(credit(f"C{k}", a) for k, a in enumerate(amounts))))
+        done = record(bank, [CreditChoice(f"C{k}", who) for k in range(len(amounts))],
+                      today=TODAY)
+        from_bank = _allocations(list(done.payment_ids))
+    finally:
+        store.close()
+    store, who = _book(fast_folder / f"hand{n}.sqlite", opens, disputed)
+    try:
+        by_hand = _allocations([record_payment(who, received_on=DAY, amount_minor=a,
+                                               today=TODAY).payment_id for a in amounts])
+    finally:
+        store.close()
+    assert from_bank == by_hand
 
 
 def test_a_store_before_bank_statements_migrates(tmp_path: Path) -> None:
