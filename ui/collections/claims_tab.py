@@ -93,7 +93,7 @@ class ClaimsTab(CollectionsTab):
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.doubleClicked.connect(self.open_chosen_customer)
         self.count_label = QLabel()
         mute(self.count_label)
         layout = QVBoxLayout(self)
@@ -168,11 +168,6 @@ class ClaimsTab(CollectionsTab):
     def _on_selection_changed(self, *_args: object) -> None:
         self.update_actions()
         self.choice_changed.emit()
-
-    def _on_table_double_clicked(self, *_args: object) -> None:
-        customer_id = self.current_customer_id()
-        if customer_id is not None:
-            self.customer_requested.emit(customer_id)
 
     # --- the letter and the pack -------------------------------------------------------------
 

@@ -110,9 +110,7 @@ class CollectionsPage(QWidget):
                                              is not None)
 
     def _on_open_customer_action_triggered(self) -> None:
-        customer_id = self.current_tab().current_customer_id()
-        if customer_id is not None:
-            self.customer_requested.emit(customer_id)
+        self.current_tab().open_chosen_customer()
 
     def _reload_shown(self) -> None:
         tab = self.current_tab()

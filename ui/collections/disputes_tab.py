@@ -276,8 +276,7 @@ class DisputesTab(CollectionsTab):
         self.cases = DisputesModel(self)
         self.cases_table = self.tab_list(
             self.cases, "disputesTable", "Dispute cases", (190, 150, 120, 120, 100, 80, 90),
-            chosen=self._on_cases_table_selection_changed,
-            opened=self._on_cases_table_double_clicked)
+            chosen=self._on_cases_table_selection_changed)
         self.empty_label = QLabel("No dispute yet. When a customer disputes an invoice, "
                                   "choose New Dispute (Ctrl+Alt+N) or Dispute Invoice on "
                                   "their account.")
@@ -441,11 +440,6 @@ class DisputesTab(CollectionsTab):
     def _on_cases_table_selection_changed(self, _selected: QItemSelection,
                                           _deselected: QItemSelection) -> None:
         self._show_chosen()
-
-    def _on_cases_table_double_clicked(self, _index: QModelIndex) -> None:
-        customer_id = self.current_customer_id()
-        if customer_id is not None:
-            self.customer_requested.emit(customer_id)
 
     # --- slots: actions ----------------------------------------------------------
 

@@ -9,7 +9,7 @@ The referrals are read off the GUI thread through the window's task helper under
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -187,7 +187,7 @@ class ReferralsTab(CollectionsTab):
         self.table = self.tab_list(
             self.model, "referralsTable", "Referrals to agencies",
             (160, 160, 120, 100, 95, 95, 100, 100, 100),
-            chosen=self._on_table_selection_changed, opened=self._on_table_double_clicked)
+            chosen=self._on_table_selection_changed)
         self.details_label = QLabel()
         self.details_label.setObjectName("referralDetails")
         self.details_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -271,11 +271,6 @@ class ReferralsTab(CollectionsTab):
     def _on_table_selection_changed(self, _selected: QItemSelection,
                                     _deselected: QItemSelection) -> None:
         self._show_chosen()
-
-    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
-        customer_id = self.current_customer_id()
-        if customer_id is not None:
-            self.customer_requested.emit(customer_id)
 
     def _on_refer_action_triggered(self) -> None:
         if not self.refer_action.isEnabled():

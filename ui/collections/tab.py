@@ -62,21 +62,26 @@ class CollectionsTab(QWidget):
         self.enable_actions()
 
     def tab_list(self, model: QAbstractItemModel, name: str, accessible: str,
-                 widths: Sequence[int], *, chosen: Callable[..., None],
-                 opened: Callable[..., None]) -> QTableView:
+                 widths: Sequence[int], *, chosen: Callable[..., None]) -> QTableView:
         """The tab's main list over ``model``: its columns' widths, ``chosen`` called when
-        the row chosen changes, ``opened`` on a double-click, and the tab's actions on
-        its context menu."""
+        the row chosen changes, a double-click opening the row's customer, and the tab's
+        actions on its context menu."""
         table = list_table(model, name, accessible)
         table.setParent(self)
         header = table.horizontalHeader()
         for column, width in enumerate(widths):
             header.resizeSection(column, width)
         table.selectionModel().selectionChanged.connect(chosen)
-        table.doubleClicked.connect(opened)
+        table.doubleClicked.connect(self.open_chosen_customer)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addActions(self.actions())
         return table
+
+    def open_chosen_customer(self, *_args: object) -> None:
+        """Ask for the account of the row chosen's customer (if a row is chosen)."""
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.customer_requested.emit(customer_id)
 
     def enable_actions(self) -> None:
         """Enable each action as the row chosen allows (the tab is shown)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -232,7 +232,7 @@ class WriteOffsTab(CollectionsTab):
 
         self.table = self.tab_list(
             self.model, "writeOffsTable", "Write-offs", (190, 100, 110, 140, 100, 90, 150, 130),
-            chosen=self._on_table_selection_changed, opened=self._on_table_double_clicked)
+            chosen=self._on_table_selection_changed)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("writeOffsTotals")
         self.details_label = QLabel()
@@ -296,11 +296,6 @@ class WriteOffsTab(CollectionsTab):
     def _on_table_selection_changed(self, _selected: QItemSelection,
                                     _deselected: QItemSelection) -> None:
         self._show_chosen()
-
-    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
-        customer_id = self.current_customer_id()
-        if customer_id is not None:
-            self.customer_requested.emit(customer_id)
 
     def _on_write_off_action_triggered(self) -> None:
         if not self.write_off_action.isEnabled():
