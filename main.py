@@ -521,15 +521,16 @@ def _claim(args: argparse.Namespace) -> int:
 
     def work() -> str:
         customer_id = find_customer(args.customer)
+        pack = claim_pack(customer_id, as_of)
+        if not (args.letter or args.pack):
+            return claim_pack_text(pack)
+        check = "".join(f"Check: {w}\n" for w in pack.warnings)  # the PDF's own warnings
         if args.letter:
             pages = print_claim_letter(customer_id, as_of, args.out)
-            return (f"Wrote the letter before action ({_pages(pages)}) to {args.out} and "
-                    f"recorded it as sent on {as_of.isoformat()}.\n")
-        pack = claim_pack(customer_id, as_of)
-        if args.pack:
-            pages = render_claim_pack(pack, args.out)
-            return f"Wrote the claim pack ({_pages(pages)}) to {args.out}.\n"
-        return claim_pack_text(pack)
+            return check + (f"Wrote the letter before action ({_pages(pages)}) to "
+                            f"{args.out} and recorded it as sent on {as_of.isoformat()}.\n")
+        pages = render_claim_pack(pack, args.out)
+        return check + f"Wrote the claim pack ({_pages(pages)}) to {args.out}.\n"
 
     try:
         sys.stdout.write(run_in_store(path, work))

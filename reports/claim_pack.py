@@ -310,7 +310,10 @@ class _LetterRenderer(DocumentRenderer):
     def _interest_sentence(self) -> str:
         pack, words = self.data.pack, self.words
         if not pack.interest_minor:
-            return "We do not claim interest in this letter."
+            # Never a word that could read as giving interest up: the figure may only be
+            # missing (a reference rate not yet recorded), and the right stays either way.
+            return ("We reserve our right to claim interest on the debt, and the costs of "
+                    "recovering it, in addition.")
         start = words.date(pack.interest_from) if pack.interest_from else ""
         return (f"Interest is claimed under {pack.interest_basis} from {start} to "
                 f"{words.date(pack.as_of)}: {words.money(pack.interest_minor, pack.currency)}"

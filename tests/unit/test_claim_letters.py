@@ -15,6 +15,7 @@ from models.claims import claim_pack, last_claim_letter
 from models.company import create_business
 from models.kinds import ClaimLetterKind, LegalForm
 from models.ledger import CustomerDraft, add_customer
+from models.schema import Customer
 from models.timeline import customer_timeline
 from reports.claim_pack import (
     claim_letter_data,
@@ -23,6 +24,7 @@ from reports.claim_pack import (
     render_claim_pack,
 )
 from tests.helpers import pdf_pages
+from tests.unit.interest_helpers import customer_on, invoice_due, policy
 from tests.unit.ledger_helpers import TODAY, invoice
 
 
@@ -62,6 +64,22 @@ def test_a_company_gets_a_letter_before_action_with_14_days_and_no_reply_form(
     assert "Letter before action" in letter
     assert "8 Dec 2026, 14 days" in letter.replace("\n", " ")
     assert "Reply Form" not in letter and "30 days" not in letter
+
+
+def test_interest_not_worked_out_is_reserved_in_the_letter_never_given_up(
+        empty_store: db.Store) -> None:
+    # Statutory interest needs the base rate in force on 30 June 2026, not recorded here.
+    who = customer_on(policy("uk_statutory", compensation=True))
+    Customer.update(legal_form=LegalForm.COMPANY).where(Customer.id == who).execute()
+    invoice_due(who, dt.date(2026, 8, 31), 999_99, "U-1")
+    pack = claim_pack(who, TODAY)
+    assert pack.interest_minor == 0 and any("base rate" in w for w in pack.warnings)
+
+    [letter] = _letter_text(who)
+
+    text = " ".join(letter.split())
+    assert "We reserve our right to claim interest" in text
+    assert "not claim interest" not in text
 
 
 def test_abroad_the_letter_is_in_the_customers_language(empty_store: db.Store) -> None:
