@@ -331,11 +331,14 @@ class _DossierRenderer(DocumentRenderer):
                 f"{_exact(data.daily, data.currency)} a day; fixed compensation of "
                 f"{self._money(data.compensation_minor)} is due. The enclosed dossier shows "
                 f"how each is worked out and under which law."))
+        before = ("Before referring the account we sent our final notice and told the customer "
+                  "that the account would be passed to a collection agency."
+                  if not row.override_reason else  # never claim a step that was not taken
+                  f"We are referring the account without all the steps we normally take first: "
+                  f"{row.override_reason.rstrip('.')}.")
         parts += [
-            self._p("Before referring the account we sent our final notice and told the "
-                    "customer that the account would be passed to a collection agency. The "
-                    "dossier lists every letter and e-mail we sent, our contacts with the "
-                    "customer, the promises made, and any dispute."),
+            self._p(f"{before} The dossier lists every letter and e-mail we sent, our contacts "
+                    f"with the customer, the promises made, and any dispute."),
             self._p(f"We understand your terms to be: {terms}." if terms else
                     "Please confirm your terms for this case."),
             self._p("Please acknowledge this referral, keep us informed of each step, and "
@@ -344,9 +347,6 @@ class _DossierRenderer(DocumentRenderer):
                     "payment made to you, and of any dispute the customer raises."),
             self._p(f"Yours faithfully,\n\n{data.sender.name}"),
         ]
-        if row.override_reason:
-            parts.append(PlainText(f"Referred before every pre-referral step was done: "
-                                   f"{row.override_reason}", self.note))
         return parts
 
     def _heading(self, title: str) -> PlainText:

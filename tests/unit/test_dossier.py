@@ -95,6 +95,24 @@ def test_the_dossier_lists_every_letter_sent_and_the_interest_the_interest_comma
     # The invoices referred.
     assert "INV-1001" in flat and "INV-1002" in flat
     assert format_money(1_650_00, "GBP") in flat
+    assert "we sent our final notice and told the customer" in flat
+
+
+def test_a_referral_made_over_the_check_never_claims_the_steps_were_taken(
+        empty_store: db.Store) -> None:
+    who = customer_on_shipped_policy("Quayside Bakery Ltd", "UK statutory late payment")
+    invoice(who, 1_200_00, due_days_ago=50, number="INV-1001")
+    agency = add_agency(AgencyDraft(name="Northgate Collections Ltd", contact_name="Sam Reed",
+                                    email="cases@northgate.example", currency="GBP"))
+    referral_id = refer(who, agency, None, LATER,
+                        override_reason="The customer has stopped trading")
+
+    _name, pdf = dossier_pdf(dossier_data(referral_id, today=LATER))
+
+    flat = " ".join(" ".join(page for page, _ in pdf_pages(pdf)).split())
+    assert "we sent our final notice" not in flat
+    assert "without all the steps we normally take first: The customer has " \
+           "stopped trading." in flat
 
 
 def test_the_dossier_goes_to_the_agency_through_the_outbox_with_the_pdf(
