@@ -44,6 +44,7 @@ from models.ledger import can_dispute, can_void, oldest_first, payable
 from models.offers import OfferRow, customer_offers
 from models.plans import PlanStanding, plan_standings
 from models.timeline import TimelineEntry, customer_timeline
+from models.write_offs import can_write_off
 from ui.common.page_actions import page_action
 from ui.common.plan_actions import PlanActions
 from ui.common.referral_actions import ReferralActions
@@ -719,7 +720,8 @@ class CustomersPage(QWidget):
         disputable = invoice is not None and can_dispute(invoice.status, invoice.open_minor)
         self.dispute_action.setEnabled(ready and (disputed or disputable))
         self.dispute_action.setText("End &Dispute…" if disputed else "&Dispute Invoice…")
-        self.write_off_action.setEnabled(ready and disputable)
+        self.write_off_action.setEnabled(
+            ready and invoice is not None and can_write_off(invoice.status, invoice.open_minor))
         self.void_invoice_action.setEnabled(
             ready and invoice is not None and can_void(invoice.status, invoice.paid_minor))
 

@@ -14,6 +14,7 @@ from models.customer_account import (
     customer_list,
     customer_money_in,
 )
+from models.disputes import open_dispute
 from models.ledger import InvoiceDraft, add_invoice
 from models.money import format_money
 from tests.conftest import DEMO_TODAY
@@ -368,6 +369,15 @@ def test_credit_can_be_allocated_once_an_invoice_is_open(page, qtbot):
     assert "20.00 EUR" in page.view.credit_label.text()
     assert page.view.notice() == "Credit allocated to 1 invoice."
 
+
+def test_credit_is_not_offered_for_an_invoice_wholly_in_dispute(page, qtbot):
+    invoice_id = add_invoice(OVERPAID, InvoiceDraft(
+        number="INV-NEW-2", issue_date=DEMO_TODAY, due_date=DEMO_TODAY, amount_minor=3_000))
+    open_dispute(OVERPAID, [(invoice_id, None)], category="quality",
+                 customer_said="The bread was stale.", today=DEMO_TODAY)
+    show(qtbot, page, OVERPAID)
+
+    assert not page.allocate_credit_action.isEnabled()
 
 # --- customers and invoices ------------------------------------------------------------
 
