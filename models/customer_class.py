@@ -154,8 +154,8 @@ def assessed_profile(customer_id: int, as_of: dt.date,
     profile = customer_profile(customer_id, as_of, on_time_days=thresholds.on_time_days,
                                recent_invoices=thresholds.recent_invoices)
     classification = classify(profile, thresholds)
-    learnt = (class_lessons(as_of).get(classification.kind, "")
-              if lesson and thresholds == business else "")
+    learnt = (kept_lessons(as_of).get(classification.kind)
+              if lesson and thresholds == business else None)
     return profile, classification, suggestion(profile, classification, learnt)
 
 
@@ -232,7 +232,7 @@ class _KeptLessons:
     def __init__(self) -> None:
         self.lock = threading.Lock()  # one works it out at a time; the next finds it kept
         self.key: tuple[object, ...] | None = None
-        self.lessons: dict[CustomerClass, str] = {}
+        self.lessons: dict[CustomerClass, Lesson] = {}
 
 
 _lessons = _KeptLessons()
@@ -241,17 +241,25 @@ _lessons = _KeptLessons()
 def class_lessons(as_of: dt.date, *, progress: Callable[[int, int], None] | None = None
                   ) -> dict[CustomerClass, str]:
     """What has worked with customers of each class as of a day, in words (a class
-    without enough cases to say anything has none): :func:`models.what_works.lesson_for`
-    over the whole book, each customer in their class (:func:`listed_classes`). Kept for
-    the same store, day and thresholds (see :class:`_KeptLessons`); seconds on a big
-    book otherwise, so never on the GUI thread."""
+    without enough cases to say anything has none): :func:`kept_lessons` in words."""
+    return {kind: lesson_words(lesson)
+            for kind, lesson in kept_lessons(as_of, progress=progress).items()}
+
+
+def kept_lessons(as_of: dt.date, *, progress: Callable[[int, int], None] | None = None
+                 ) -> dict[CustomerClass, Lesson]:
+    """What has worked with customers of each class as of a day:
+    :func:`models.what_works.lesson_for` over the whole book, each customer in their
+    class (:func:`listed_classes`). Kept for the same store, day and thresholds (see
+    :class:`_KeptLessons`); seconds on a big book otherwise, so never on the GUI
+    thread."""
     key = (latest_write()[0], as_of, class_thresholds())
     with _lessons.lock:
         if _lessons.key != key:
             answer = what_works(as_of, classes_by_customer(as_of), progress=progress)
             found = {kind: lesson_for(answer, kind) for kind in answer.classes}
             _lessons.key = key
-            _lessons.lessons = {kind: lesson_words(lesson) for kind, lesson in found.items()
+            _lessons.lessons = {kind: lesson for kind, lesson in found.items()
                                 if lesson is not None}
         return dict(_lessons.lessons)
 
@@ -343,6 +351,19 @@ _KIND_WORDS = {ContactKind.CALL: ("phone call", "calls"),
 # Contacts of a kind since it last worked before it is said not to work.
 NOT_WORKING_AFTER = 3
 
+# The kind of contact a class's advice prefers; the customer's own record overrides it.
+_ADVISED_CHANNEL = {CustomerClass.RECURRING_LATE: ContactKind.CALL,
+                    CustomerClass.AT_RISK: ContactKind.CALL}
+# The same advice without the kind of contact, for a customer whose record names another.
+_ADVICE_BY_THEIR_CHANNEL = {
+    CustomerClass.RECURRING_LATE: "Remind them before the due date, by {way}, the way they "
+                                  "answer; keep to the stages and charge what the terms "
+                                  "allow.",
+    CustomerClass.AT_RISK: "Contact them now, by {way}, the way they answer, and think "
+                           "about holding further supplies until the overdue balance comes "
+                           "down; if nothing comes of it, escalate.",
+}
+
 _ADVICE = {
     CustomerClass.RELIABLE: "A friendly reminder is enough; keep the tone light.",
     CustomerClass.OCCASIONALLY_LATE: "Follow the usual stages; a reminder just before the "
@@ -359,20 +380,39 @@ _ADVICE = {
 
 
 def suggestion(profile: CustomerProfile, classification: Classification,
-               lesson: str = "") -> str:
+               lesson: Lesson | None = None) -> str:
     """What to do next with this customer, and the facts it rests on: which kind of
     contact they answer (and which has stopped working); for a temporary difficulty, to
     offer a payment plan rather than escalate; then ``lesson``, what has worked with
-    customers like them (:func:`class_lessons`)."""
+    customers like them (:func:`kept_lessons`). The customer's own record wins: where it
+    names another kind of contact than the class's advice or lesson, the advice follows
+    their record and the lesson says it gives way to it."""
     parts = [_what_to_do(profile, classification.kind)]
     answered = next((c for c in profile.channels if c.kind == profile.answered_channel), None)
     if answered is not None:
         parts.append(_works(answered))
     parts += [_not_working(c) for c in profile.channels
               if c.unanswered_since >= NOT_WORKING_AFTER and c is not answered]
-    if lesson:
-        parts.append(lesson)
+    if lesson is not None:
+        parts.append(_lesson_for_them(lesson, profile.answered_channel))
     return " ".join(parts)
+
+
+def _lesson_for_them(lesson: Lesson, own: ContactKind | None) -> str:
+    """The class's lesson, saying so when the customer's own record points elsewhere."""
+    words = lesson_words(lesson)
+    better = _lesson_channel(lesson)
+    if own is None or own not in _KIND_WORDS or better is None or better == own:
+        return words
+    return (f"{words.removesuffix('.')}; their own record points to "
+            f"{_a(_KIND_WORDS[own][0])}, and it counts for more.")
+
+
+def _lesson_channel(lesson: Lesson) -> ContactKind | None:
+    """The kind of contact a lesson recommends; None for a lesson about stages."""
+    if lesson.aspect is not ReminderAspect.CHANNEL:
+        return None
+    return next((k for k in CHANNELS if ContactKind.word_for(k) == lesson.better.value), None)
 
 
 # The customers of each class, as a lesson about them begins: "With recurring late payers".
@@ -416,6 +456,10 @@ def _percent(share: Decimal | None) -> str:
 
 
 def _what_to_do(profile: CustomerProfile, kind: CustomerClass) -> str:
+    own = profile.answered_channel
+    if kind in _ADVISED_CHANNEL and own is not None and own != _ADVISED_CHANNEL[kind] \
+            and own in _KIND_WORDS:
+        return _ADVICE_BY_THEIR_CHANNEL[kind].format(way=_a(_KIND_WORDS[own][0]))
     if kind is not CustomerClass.TEMPORARY_DIFFICULTY:
         return _ADVICE[kind]
     if profile.plans_active:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from models.customer_class import (
     suggestion,
 )
 from models.customer_profile import (
+    ChannelResponse,
     CustomerProfile,
     JudgedInvoice,
     Trend,
@@ -35,9 +37,10 @@ from models.customer_profile import (
 )
 from models.errors import LedgerError
 from models.followup import execute_action, follow_up_plan
-from models.kinds import ContactKind, CustomerClass, Direction
+from models.kinds import ContactKind, CustomerClass, Direction, ReminderAspect
 from models.ledger import dispute_invoice, record_payment
 from models.schema import Customer
+from models.what_works import Lesson, WhatWorksRow
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 DAY = dt.timedelta(days=1)
@@ -463,3 +466,44 @@ def test_profile_works_on_the_demo_company(demo_file: Path,
     assert main(["--db", str(demo_file), "insights", code, "--as-of", "2026-11-24"]) == 0
     out = capsys.readouterr().out
     assert "Class: " in out and "Suggestion: " in out and "Days late (by amount)" in out
+
+
+def _answers_emails(profile: CustomerProfile) -> CustomerProfile:
+    """The profile of a customer who pays after an e-mail and not after a call."""
+    email = ChannelResponse(ContactKind.EMAIL, 6, 5, 3, TODAY - 20 * DAY, 0, None)
+    call = ChannelResponse(ContactKind.CALL, 4, 0, None, None, 4, TODAY - 90 * DAY)
+    return replace(profile, channels=(email, call), answered_channel=ContactKind.EMAIL)
+
+
+def _calls_work_better(kind: CustomerClass) -> Lesson:
+    def row(value: str, paid: str, cases: int) -> WhatWorksRow:
+        share = Decimal(paid)
+        return WhatWorksRow(kind, ReminderAspect.CHANNEL, value, cases, 100_00 * cases,
+                            (share, share, share), cases // 2, 10, (None,) * 3, (None,) * 3)
+    return Lesson(kind, ReminderAspect.CHANNEL, row("Call", "11.5", 197),
+                  row("E-mail", "3", 205), 3.2)
+
+
+def test_the_customer_s_own_record_wins_over_the_advice_and_lesson_of_their_class() -> None:
+    profile = _answers_emails(_profile_of([0] * 4 + [10] * 6, overdue=0, before=0,
+                                          broken=0, unanswered=0))
+    assessed = classify(profile, ClassThresholds())
+    assert assessed.kind is CustomerClass.RECURRING_LATE
+
+    advice = suggestion(profile, assessed, _calls_work_better(assessed.kind))
+
+    assert "call early rather than send another e-mail" not in advice
+    assert advice.startswith("Remind them before the due date, by an e-mail, the way they "
+                             "answer;")
+    assert advice.endswith("(197 and 205 cases); their own record points to an e-mail, and "
+                           "it counts for more.")
+
+
+def test_a_customer_without_a_record_of_their_own_gets_the_class_s_advice() -> None:
+    profile = _profile_of([0] * 4 + [10] * 6, overdue=0, before=0, broken=0, unanswered=0)
+    assessed = classify(profile, ClassThresholds())
+
+    advice = suggestion(profile, assessed, _calls_work_better(assessed.kind))
+
+    assert advice.startswith("Remind them before the due date and call early")
+    assert advice.endswith("(197 and 205 cases).")
