@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QStackedLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedLayout, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from models.changes import Changes
 from ui.collections.claims_tab import ClaimsTab
@@ -23,7 +23,8 @@ TABS: tuple[type[CollectionsTab], ...] = (DisputesTab, ReferralsTab, WriteOffsTa
 
 
 class CollectionsPage(QWidget):
-    """The area's page: a head, the shown tab's actions, and the tabs."""
+    """The area's page: a head, the tab strip, the shown tab's actions under it (they
+    change with the tab, so they sit inside it), and the tab."""
 
     customer_requested = Signal(int)
     """The user asked to open a customer's account (their id)."""
@@ -60,11 +61,11 @@ class CollectionsPage(QWidget):
         """Show the tab called ``name`` (e.g. "Disputes")."""
         tab = self.tabs_by_title.get(name)
         if tab is not None:
-            self.tabs.setCurrentWidget(tab)
+            self.tabs.setCurrentIndex(self.pages.indexOf(tab))
 
     def current_tab(self) -> CollectionsTab:
         """The tab on show."""
-        tab = self.tabs.currentWidget()
+        tab = self.pages.currentWidget()
         assert isinstance(tab, CollectionsTab)
         return tab
 
@@ -73,9 +74,11 @@ class CollectionsPage(QWidget):
             self, "&Open Customer", "Ctrl+Shift+O", self._on_open_customer_action_triggered,
             tip="Open the account of the customer chosen in the list")
         top, self.notice_label = page_head("Collections", "collectionsNotice")
-        self.tabs = QTabWidget()
+        self.tabs = QTabBar()
         self.tabs.setObjectName("collectionsTabs")
         self.tabs.setDocumentMode(True)
+        self.tabs.setExpanding(False)
+        self.pages = QStackedWidget()
         self.bars = QStackedLayout()
         for kind in TABS:
             tab = kind(context)
@@ -83,7 +86,8 @@ class CollectionsPage(QWidget):
             tab.notice.connect(self.notice_label.setText)
             tab.choice_changed.connect(self._update_actions)
             self.tabs_by_title[tab.title] = tab
-            self.tabs.addTab(tab, tab.title)
+            self.tabs.addTab(tab.title)
+            self.pages.addWidget(tab)
             bar = QWidget()
             bar.setLayout(action_bar([self.open_customer_action, *tab.actions()]))
             self.bars.addWidget(bar)
@@ -94,13 +98,15 @@ class CollectionsPage(QWidget):
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.tabs)
         layout.addLayout(self.bars)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.pages, 1)
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self.bars.setCurrentIndex(index)
+        self.pages.setCurrentIndex(index)
         for tab in self.tabs_by_title.values():
-            tab.is_current = tab is self.tabs.currentWidget()
+            tab.is_current = tab is self.pages.currentWidget()
             tab.update_actions()
         self._update_actions()
         self._reload_shown()
