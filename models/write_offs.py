@@ -210,11 +210,12 @@ def write_off(invoice_id: int, *, reason: WriteOffReason | str,
 def write_off_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                      reason: WriteOffReason | str, notes: str = "",
                      today: dt.date | None = None) -> list[int]:
-    """The stage due on the account (typically its policy's last) carried out as a
-    write-off: the stage is recorded as passed over, "written off", and every invoice
-    it was about is written off in full on ``as_of``; the write-offs' ids. Refused, with
-    nothing written, when the account has moved on since ``stage_id`` was reviewed or
-    an invoice cannot be written off (one disputed in part: settle the dispute first)."""
+    """The stage due on the account (typically its policy's last: see
+    :func:`can_write_off_action`) carried out as a write-off: the stage is recorded as
+    passed over, "written off", and every invoice it was about is written off in full on
+    ``as_of``; the write-offs' ids. Refused, with nothing written, when the account has
+    moved on since ``stage_id`` was reviewed or an invoice cannot be written off (one
+    disputed in part: settle the dispute first)."""
     from models.followup import current_action, skip_action
 
     why = _reason(reason)
