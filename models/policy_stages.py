@@ -78,6 +78,12 @@ def stages_by_policy() -> dict[int, list[Stage]]:
     return dict(stages)
 
 
+def is_final_stage(stage: Stage) -> bool:
+    """Whether ``stage`` is the last of its policy's stages: nothing follows it."""
+    stages = stages_by_policy().get(stage.policy_id, [])
+    return bool(stages) and stages[-1].id == stage.id
+
+
 def start_chasing(invoice_ids: Iterable[int], stage_id: int, on: dt.date) -> None:
     """Start the invoices' follow-up at the stage the user chose, due ``on``; the
     stages after it follow at their usual gaps from there."""

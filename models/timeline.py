@@ -101,9 +101,8 @@ def _contacts(customer_id: int) -> list[TimelineEntry]:
             detail = f"{detail}\nOutcome: {contact.outcome}" if detail else (
                 f"Outcome: {contact.outcome}")
         status = ""
-        if contact.follow_up_on is not None:
-            done = " (done)" if contact.follow_up_done else ""
-            detail += f"\nFollow up on {contact.follow_up_on.isoformat()}{done}"
+        if contact.follow_up_on is not None:  # whether it is done is the status's to say
+            detail += f"\nFollow up on {contact.follow_up_on.isoformat()}"
             status = "follow-up done" if contact.follow_up_done else "follow-up"
         rows.append(TimelineEntry(contact.kind, contact.occurred_at, title, detail, None, "",
                                   status, contact.id))

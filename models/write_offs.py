@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -35,6 +37,7 @@ from models.errors import LedgerError
 from models.kinds import CreditKind, InvoiceStatus, WriteOffReason
 from models.money import format_money
 from models.plan_schedule import add_months
+from models.policy_stages import is_final_stage
 from models.rule_credits import grant_credit, void_credit
 from models.schema import (
     Allocation,
@@ -44,6 +47,9 @@ from models.schema import (
     Setting,
     WriteOff,
 )
+
+if TYPE_CHECKING:
+    from models.followup import DueAction
 
 VAT_RATE_SETTING = "write_off_vat_percent"
 MAX_VAT_PERCENT = Decimal(100)
@@ -91,6 +97,13 @@ class WriteOffRow:
 def can_write_off(status: str, open_minor: int) -> bool:
     """Whether an invoice can be written off: open (or with an agency) and something owed."""
     return status in WRITABLE_STATUSES and open_minor > 0
+
+
+def can_write_off_action(action: DueAction) -> bool:
+    """Whether a follow-up action due may be carried out as a write-off (see
+    :func:`write_off_action`): it is about invoices (not a plan's instalment) and its
+    stage is the last of its policy, when chasing has run its course."""
+    return action.instalment is None and bool(action.invoices) and is_final_stage(action.stage)
 
 
 def relief_from(issue_date: dt.date, due_date: dt.date) -> dt.date:
@@ -197,11 +210,12 @@ def write_off(invoice_id: int, *, reason: WriteOffReason | str,
 def write_off_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: int,
                      reason: WriteOffReason | str, notes: str = "",
                      today: dt.date | None = None) -> list[int]:
-    """The stage due on the account (typically its policy's last) carried out as a
-    write-off: the stage is recorded as passed over, "written off", and every invoice
-    it was about is written off in full on ``as_of``; the write-offs' ids. Refused, with
-    nothing written, when the account has moved on since ``stage_id`` was reviewed or
-    an invoice cannot be written off (one disputed in part: settle the dispute first)."""
+    """The stage due on the account (typically its policy's last: see
+    :func:`can_write_off_action`) carried out as a write-off: the stage is recorded as
+    passed over, "written off", and every invoice it was about is written off in full on
+    ``as_of``; the write-offs' ids. Refused, with nothing written, when the account has
+    moved on since ``stage_id`` was reviewed or an invoice cannot be written off (one
+    disputed in part: settle the dispute first)."""
     from models.followup import current_action, skip_action
 
     why = _reason(reason)
@@ -316,9 +330,9 @@ def _currency(row: WriteOff) -> str:
 
 def write_offs(*, date_from: dt.date | None = None, date_to: dt.date | None = None,
                customer_id: int | None = None, reversed_too: bool = True,
-               ) -> list[WriteOffRow]:
+               ids: Collection[int] | None = None) -> list[WriteOffRow]:
     """The write-offs made from ``date_from`` to ``date_to`` (both included), oldest
-    first; without ``reversed_too`` only those that stand."""
+    first; without ``reversed_too`` only those that stand; with ``ids`` only those."""
     if date_from is not None and date_to is not None and date_to < date_from:
         raise LedgerError("date_to", "The period ends before it starts.")
     query = (WriteOff.select(WriteOff.id, WriteOff.credit_note, CreditNote.number,
@@ -339,6 +353,8 @@ def write_offs(*, date_from: dt.date | None = None, date_to: dt.date | None = No
         query = query.where(Customer.id == customer_id)
     if not reversed_too:
         query = query.where(WriteOff.reversed_on.is_null())
+    if ids is not None:
+        query = query.where(WriteOff.id.in_(list(ids)))
     rows = []
     for values in query.tuples():
         (write_off_id, note_id, number, on, cid, code, name, invoice_id, invoice_number,

@@ -3,7 +3,8 @@ it charges, any warning, and the letter or e-mail text, which the user may edit.
 
 Nothing is printed or e-mailed here yet: approving records the contact with its
 text, the stage on each invoice and the stage's charges (``models.followup``);
-the documents and e-mail arrive with their own issues.
+the documents and e-mail arrive with their own issues. The policy's last stage can
+be carried out as a write-off instead (``models.write_offs.write_off_action``).
 """
 
 from __future__ import annotations
@@ -32,15 +33,18 @@ from PySide6.QtWidgets import (
 
 from models.action_letters import ActionDraft, as_letter, draft_for
 from models.customer_class import Classification, assessed_profile
+from models.dispute_choices import disputable_invoices
 from models.errors import LedgerError
 from models.followup import ActionInvoice, DueAction
 from models.kinds import Channel
 from models.money import format_money
 from models.templating import MAX_SUBJECT_CHARS, check_words
 from models.today import item_reminder
+from models.write_offs import can_write_off_action, vat_percent_setting
 from ui.common.ledger_dialog import LedgerDialog
 from ui.common.rows_model import Column, RowsModel, format_day
 from ui.common.style import WARNING, mute, scale_font
+from ui.common.write_off_dialog import WriteOffDialog, WriteOffEntry, WriteOffSetup
 
 CALL_MADE = "Call made."
 WARNING_STYLE = (f"QLabel {{ color: {WARNING}; background: rgba(154, 103, 0, 0.10); "
@@ -56,16 +60,19 @@ class ActionReview:
     draft_problem: str = ""  # the template's objection when the text could not be filled in
     classification: Classification | None = None  # how the customer pays, with the reasons
     suggestion: str = ""  # what to do next with them (models.customer_class.suggestion)
+    write_off: WriteOffSetup | None = None  # the stage may be written off instead (its last)
 
 
 @dataclass(frozen=True)
 class ReviewDecision:
-    """What the user decided: approve with this subject and text, or skip saying why."""
+    """What the user decided: approve with this subject and text, skip saying why, or
+    (``write_off`` set) write the stage's invoices off."""
 
     approve: bool
     subject: str = ""
     text: str = ""
     reason: str = ""
+    write_off: WriteOffEntry | None = None
 
 
 def prepare_review(kind: str, ref_id: int, as_of: dt.date, *,
@@ -75,7 +82,8 @@ def prepare_review(kind: str, ref_id: int, as_of: dt.date, *,
     the customer pays too (their class and the suggestion).
 
     None when nothing is due any more. A user-edited template that cannot be
-    filled in leaves the text to the user, with the template's objection.
+    filled in leaves the text to the user, with the template's objection. The
+    policy's last stage comes with what writing its invoices off would take.
     """
     action = item_reminder(kind, ref_id, as_of)
     if action is None:
@@ -84,11 +92,24 @@ def prepare_review(kind: str, ref_id: int, as_of: dt.date, *,
     classification, advice = None, ""
     if assess:
         _profile, classification, advice = assessed_profile(action.customer_id, as_of)
+    write_off = write_off_setup(action, as_of)
     try:
         return ActionReview(action, draft_for(action, as_of), classification=classification,
-                            suggestion=advice)
+                            suggestion=advice, write_off=write_off)
     except LedgerError as error:  # TemplateError: the user's template, shown to them
-        return ActionReview(action, None, error.message, classification, advice)
+        return ActionReview(action, None, error.message, classification, advice, write_off)
+
+
+def write_off_setup(action: DueAction, as_of: dt.date) -> WriteOffSetup | None:
+    """What the write-off dialog needs to write the action's invoices off on ``as_of``
+    (worker code); None when the stage is not one to write off."""
+    if not can_write_off_action(action):
+        return None
+    wanted = {invoice.id for invoice in action.invoices}
+    rows = {row.id: row for row in disputable_invoices(action.customer_id) if row.id in wanted}
+    invoices = tuple(rows[i.id] for i in action.invoices if i.id in rows)
+    return WriteOffSetup(action.customer_name, invoices, as_of, vat_percent_setting(),
+                         stage_name=action.stage.name)
 
 
 def how_they_pay(review: ActionReview) -> str:
@@ -218,6 +239,15 @@ class ActionReviewDialog(LedgerDialog):
                                     "comes on its day")
         self.skip_button.clicked.connect(self._on_skip_button_clicked)
         self.buttons.addButton(self.skip_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.write_off_button = QPushButton("Write &Off…")
+        self.write_off_button.setObjectName("actionWriteOff")
+        self.write_off_button.setAutoDefault(False)
+        self.write_off_button.setToolTip(
+            "The last stage of the policy: write the invoices off as a bad debt instead, "
+            "with a reason")
+        self.write_off_button.clicked.connect(self._on_write_off_button_clicked)
+        self.buttons.addButton(self.write_off_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.write_off_button.setVisible(review.write_off is not None)
         self._lay_out(action, columns)
         self.resize(self.minimumWidth(), 660)
         self._fill(decision)
@@ -383,6 +413,9 @@ class ActionReviewDialog(LedgerDialog):
             after = (f"Nothing is printed or e-mailed yet: approving records the {noun} on "
                      f"the account, and it will be ready to "
                      f"{'print' if noun == 'letter' else 'send'}.")
+        if self._review.write_off is not None:
+            after += (" It is the policy's last stage: Write Off… takes the invoices off the "
+                      "account instead, with a reason.")
         intro = _plain(f"“{action.stage.name}” ({noun}) to {action.customer_name}. {after}")
         mute(intro)
         layout = QVBoxLayout(self)
@@ -447,6 +480,17 @@ class ActionReviewDialog(LedgerDialog):
             return
         self.decision = ReviewDecision(False, reason=reason)
         self.done(self.DialogCode.Accepted)  # the reason was the input: no form to check
+
+    def _on_write_off_button_clicked(self) -> None:
+        setup = self._review.write_off
+        if setup is not None:
+            WriteOffDialog.ask(self, self._on_write_off_dialog_finished, setup=setup)
+
+    def _on_write_off_dialog_finished(self, entry: WriteOffEntry | None) -> None:
+        if entry is None:
+            return
+        self.decision = ReviewDecision(False, write_off=entry)
+        self.done(self.DialogCode.Accepted)  # the write-off dialog was the input
 
 
 def _plain(text: str) -> QLabel:

@@ -1,5 +1,6 @@
-"""Today's reminders due: review one (approve, edit or skip it), or approve several at once,
-then print the letters and send the e-mails that made.
+"""Today's reminders due: review one (approve, edit or skip it, or write off the invoices of
+the policy's last stage), or approve several at once, then print the letters and send the
+e-mails that made.
 
 The Today page owns one :class:`ReminderApproval`. A single review is written through the
 page's own decision helper (so it is read again like any other decision); a batch is one
@@ -16,17 +17,20 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.changes import Change, Changes, changes
-from models.dates import weekday_date
+from models.dates import long_date, weekday_date
 from models.errors import LedgerError
 from models.followup import execute_action, skip_action
 from models.kinds import Channel
+from models.money import format_money
 from models.today import WorkItem
+from models.write_offs import WriteOffRow, write_off_action, write_offs
 from ui.common import messages
 from ui.common.tasks import Progress, TaskRunner
 
 if TYPE_CHECKING:
     from reports.email_reminders import Approval, ApprovedLetters
     from ui.common.pdf_files import PdfFile
+    from ui.common.write_off_dialog import WriteOffEntry
     from ui.today.action_review_dialog import ActionReview, ReviewDecision
     from ui.today.batch_approve_dialog import BatchEntry
 
@@ -215,6 +219,9 @@ class ReminderApproval(QObject):
                      decision: ReviewDecision | None) -> None:
         if decision is None:
             return
+        if decision.write_off is not None:
+            self._write_off(item, review, decision.write_off)
+            return
         from ui.today.action_review_dialog import recorded_notice  # imported with the dialog
 
         action, today, now = review.action, self._today(), self._now()
@@ -259,6 +266,28 @@ class ReminderApproval(QObject):
                 refused=reopen,
                 notice=f"“{action.stage.name}” for {action.customer_name} skipped; the reason "
                        f"is kept on the customer's timeline.")
+
+    def _write_off(self, item: WorkItem, review: ActionReview, entry: WriteOffEntry) -> None:
+        """Carry the stage out as a write-off of its invoices; a refusal (an invoice
+        disputed in part) is said in a message, and nothing is written."""
+        action, today = review.action, self._today()
+
+        def work() -> list[WriteOffRow]:
+            made = write_off_action(action.customer_id, action.currency, today,
+                                    stage_id=action.stage.id, reason=entry.reason,
+                                    notes=entry.notes, today=today)
+            return write_offs(ids=made)
+
+        def refused(error: LedgerError) -> None:
+            messages.show_message(self._parent, QMessageBox.Icon.Warning, "Duly",
+                                  error.message,
+                                  informative=f"Nothing was written off for "
+                                              f"{action.customer_name}.")
+
+        self._decide(item, work,
+                     changes(Change.MONEY, Change.INVOICES, Change.FOLLOW_UP, Change.WORKLIST),
+                     refused=refused,
+                     then=lambda rows: self.notice.emit(written_off_notice(rows)))
 
     # --- several at once ------------------------------------------------------------
 
@@ -330,3 +359,18 @@ class ReminderApproval(QObject):
         self.busy_changed.emit()
         self.finished.emit()  # some may have been recorded before the failure
         return False  # the task helper tells the user what went wrong
+
+
+def written_off_notice(rows: list[WriteOffRow]) -> str:
+    """What a stage's write-off did, for the page's notice: "Written off 2 invoices,
+    1,234.00 GBP; the VAT bad-debt relief can be claimed from 1 March 2027"."""
+    if not rows:
+        return "Nothing was written off."
+    count, currency = len(rows), rows[0].currency
+    total = format_money(sum(row.amount_minor for row in rows), currency)
+    days = sorted({row.relief_from for row in rows})
+    relief = f"the VAT bad-debt relief can be claimed from {long_date(days[0])}"
+    if len(days) > 1:
+        relief += f" (on all of them from {long_date(days[-1])})"
+    return (f"Written off {count} invoice{'' if count == 1 else 's'}, {total}, for "
+            f"{rows[0].customer_name}; {relief}.")
