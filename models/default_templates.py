@@ -105,7 +105,8 @@ _IN_DISPUTE = "{% if in_dispute %}\n\n{{ in_dispute }}\n{% endif %}\n"
 
 
 def _extras(_: Translate) -> str:
-    return (_IN_DISPUTE + "{% if early_payment_saving %}\n\n{{ early_payment_saving }}\n{% endif %}\n"
+    return (_IN_DISPUTE
+            + "{% if early_payment_saving %}\n\n{{ early_payment_saving }}\n{% endif %}\n"
             "{% if settlement_offer %}\n\n{{ settlement_offer }}\n{% endif %}\n"
             "{% if loyalty_offer %}\n\n{{ loyalty_offer }}\n{% endif %}\n"
             "{% if interest_and_charges %}\n\n"

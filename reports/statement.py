@@ -272,7 +272,8 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
                          aging=items.aging, charges_minor=items.charges_minor,
                          credit_minor=items.credit_minor, total_minor=items.total_minor,
-                         disputed_minor=items.disputed_minor, early_payment_saving=saving, accrued_interest=accrued)
+                         disputed_minor=items.disputed_minor, early_payment_saving=saving,
+                         accrued_interest=accrued)
 
 
 def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: PrintCheck,
@@ -788,7 +789,11 @@ class _OpenItemRenderer(StatementRenderer):
                            self.cell(-data.disputed_minor), ""]]
         table = document_table(rows + totals, widths, width, money_from=4, label_span=6,
                                wrapping=(0, 1), totals=len(totals), notes=notes)
-        table.setStyle(TableStyle([("SPAN", (1, at), (5, at)) for at in notes]))
+        # A note stays on the page of its invoice, the totals on one page together.
+        table.setStyle(TableStyle([
+            *(command for at in notes for command in (("SPAN", (1, at), (5, at)),
+                                                      ("NOSPLIT", (0, at - 1), (-1, at)))),
+            ("NOSPLIT", (0, -len(totals)), (-1, -1))]))
         return table
 
     def _aging_table(self, width: float) -> Table:
