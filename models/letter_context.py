@@ -259,8 +259,13 @@ def chased_invoices(customer_id: int, invoice_ids: Sequence[int],
     less what is in dispute (:mod:`models.disputed`), which its ``disputed_minor``
     keeps. The one rule for what every reminder, letter or e-mail, asks a customer to
     pay."""
-    return [replace(r, open_minor=r.open_minor - r.disputed_minor) if _left_out(r) else r
-            for r in chosen_invoices(customer_id, invoice_ids, as_of)]
+    return [_chased(r) for r in chosen_invoices(customer_id, invoice_ids, as_of)]
+
+
+def _chased(row: InvoiceRow) -> InvoiceRow:
+    """The invoice as a reminder asks for it: open for what is still chased."""
+    return replace(row, open_minor=row.open_minor - row.disputed_minor) if _left_out(row) \
+        else row
 
 
 def _left_out(row: InvoiceRow) -> bool:
@@ -355,9 +360,10 @@ def _lateness(row: InvoiceRow, as_of: dt.date, words: Wording) -> str:
 def early_payment_saving(customer_id: int, as_of: dt.date, currency: str,
                          words: Wording) -> str:
     """ "Pay X by DATE to save Y: …" while an open invoice of the customer in ``currency``
-    is inside its early-payment discount window on ``as_of``; "" otherwise."""
+    is inside its early-payment discount window on ``as_of`` (what is asked of it, as a
+    reminder asks it: :func:`chased_invoices`); "" otherwise."""
     customer = customer_record(customer_id)
-    rows = [r for r in customer_invoices(customer_id, as_of) if r.currency == currency]
+    rows = [_chased(r) for r in customer_invoices(customer_id, as_of) if r.currency == currency]
     return _saving_sentence(early_payment_on(_discount_terms(customer.payment_terms_id),
                                              rows, as_of), words)
 

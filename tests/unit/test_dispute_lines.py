@@ -24,6 +24,7 @@ from reports.letter import letter_data, render_letter
 from reports.statement import render_open_item_statement, statement_data
 from tests.helpers import pdf_pages
 from tests.unit.ledger_helpers import TODAY, invoice
+from tests.unit.test_incentives import discount_customer, fresh_invoice
 
 SHIPPED = tuple(code for code in LANGUAGES if translated(code))
 # The default reminders' line as the templates write it (models.default_templates).
@@ -207,6 +208,17 @@ def test_every_language_prints_the_part_in_dispute_on_a_statement(
         assert plain(printed) in text
     if language != "en":
         assert "dispute" not in text and "open items" not in text
+
+
+def test_the_statement_offers_the_early_payment_discount_on_what_a_reminder_asks(
+        empty_store: db.Store) -> None:
+    who = discount_customer()
+    bill = fresh_invoice(who, number="F-1")  # 1,200.00 with 2% off until 29 Nov
+    dispute(who, bill, 200_00)
+    reminder = letter_context(who, [bill], TODAY)
+    statement = statement_data(who, TODAY, today=TODAY)
+    assert reminder.early_payment_saving.startswith("Pay £976.00 by 29 Nov 2026")
+    assert statement.early_payment_saving == reminder.early_payment_saving
 
 
 # --- templates kept from an earlier Duly ---------------------------------------------
