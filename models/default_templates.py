@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from models.audit import record_change
 from models.kinds import Channel
 from models.language import LANGUAGES, SOURCE_LANGUAGE, catalogue, translated
 from models.schema import LetterTemplate
@@ -430,8 +429,9 @@ _EARLIER_EDITIONS: tuple[Callable[[str], str], ...] = (
 def bring_up_to_date() -> int:
     """Give each default reminder the business has not edited (its subject and text still
     exactly as an earlier Duly wrote them, in its language) the words Duly writes now;
-    returns how many were changed (audited). A template the business edited, or one
-    it made, is left as it is: its words are the business's."""
+    returns how many were changed. A template the business edited, or one it made, is
+    left as it is: its words are the business's. (Part of updating a store, as
+    :func:`add_languages` is: not audited, as the store's update is not.)"""
     changed = 0
     for language in (code for code in LANGUAGES if translated(code)):
         translate = catalogue(language).gettext
@@ -444,8 +444,6 @@ def bring_up_to_date() -> int:
             if row is None or row.subject != subject or row.body not in earlier:
                 continue
             LetterTemplate.update(body=body).where(LetterTemplate.id == row.id).execute()
-            record_change("update default template", "letter_template", row.id,
-                          before={"body": row.body}, after={"body": body})
             changed += 1
     return changed
 
