@@ -1065,6 +1065,10 @@ _TEMPLATES_IN_EVERY_LANGUAGE = 13
 # The store version from which payment plans are chased by their instalments under their
 # own policy, and welcomes and thank-yous have their templates (v15).
 _PLANS_POLICY = 15
+# The first store version after the default reminders gained the line on what is in
+# dispute (the one after v21, whatever it brings): untouched defaults are brought up to
+# date (models.default_templates.bring_up_to_date).
+_DISPUTE_LINE = 22
 
 
 def _migrate(store: Store, latest: int) -> None:
@@ -1087,6 +1091,10 @@ def _migrate(store: Store, latest: int) -> None:
         with writing():
             add_relationship_templates()
             seed_plans_policy()
+    if store.migrated_from < _DISPUTE_LINE <= latest:
+        from models.default_templates import bring_up_to_date
+        with writing():
+            bring_up_to_date()
 
 
 def _backup_name(path: Path, version: int) -> Path:

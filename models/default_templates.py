@@ -98,8 +98,14 @@ def _overdue_totals(_: Translate) -> str:
             + "\n{% endif %}")
 
 
+# What of the invoices is in dispute and not asked for (models.letter_context), right under
+# the totals it explains; added to the defaults after v21 (see :func:`bring_up_to_date`).
+_IN_DISPUTE = "{% if in_dispute %}\n\n{{ in_dispute }}\n{% endif %}\n"
+
+
 def _extras(_: Translate) -> str:
-    return ("{% if early_payment_saving %}\n\n{{ early_payment_saving }}\n{% endif %}\n"
+    return (_IN_DISPUTE
+            + "{% if early_payment_saving %}\n\n{{ early_payment_saving }}\n{% endif %}\n"
             "{% if settlement_offer %}\n\n{{ settlement_offer }}\n{% endif %}\n"
             "{% if loyalty_offer %}\n\n{{ loyalty_offer }}\n{% endif %}\n"
             "{% if interest_and_charges %}\n\n"
@@ -410,3 +416,42 @@ def add_plan_templates() -> dict[tuple[str, str], LetterTemplate]:
     """Give a store made before Duly reminded customers of their instalments the default
     templates for it in every language (those it lacks); returns the English ones."""
     return seed_default_templates(kinds=(), occasions=())
+
+
+# How an earlier Duly wrote each default reminder, from how this one does: each step
+# takes away what was added since. A template whose words are still exactly an earlier
+# default's was never edited, and is brought up to date.
+_EARLIER_EDITIONS: tuple[Callable[[str], str], ...] = (
+    lambda body: body.replace(_IN_DISPUTE, ""),  # before the dispute line (after v21)
+)
+
+
+def bring_up_to_date() -> int:
+    """Give each default reminder the business has not edited (its subject and text still
+    exactly as an earlier Duly wrote them, in its language) the words Duly writes now;
+    returns how many were changed. A template the business edited, or one it made, is
+    left as it is: its words are the business's. (Part of updating a store, as
+    :func:`add_languages` is: not audited, as the store's update is not.)"""
+    changed = 0
+    for language in (code for code in LANGUAGES if translated(code)):
+        translate = catalogue(language).gettext
+        for (tone, channel), name in TEMPLATE_NAMES.items():
+            subject, body = default_template(tone, channel, translate)
+            earlier = _earlier_texts(body)
+            row = LetterTemplate.get_or_none(
+                (LetterTemplate.name == name) & (LetterTemplate.channel == channel)
+                & (LetterTemplate.language == language))
+            if row is None or row.subject != subject or row.body not in earlier:
+                continue
+            LetterTemplate.update(body=body).where(LetterTemplate.id == row.id).execute()
+            changed += 1
+    return changed
+
+
+def _earlier_texts(body: str) -> set[str]:
+    """The texts earlier Dulys wrote for a default reminder that is ``body`` now."""
+    texts, text = set(), body
+    for step in _EARLIER_EDITIONS:
+        text = step(text)
+        texts.add(text)
+    return texts - {body}

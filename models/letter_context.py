@@ -26,7 +26,6 @@ from models.customer_account import (
     customer_record,
     invoices_among,
 )
-from models.disputed import chased_part, claims
 from models.errors import LedgerError
 from models.followup import default_policy_id, stages_by_policy
 from models.incentives import DiscountTerms, EarlyPayment, discount_terms, early_payment_on
@@ -62,6 +61,9 @@ class InvoiceLine:
     open: str
     days_overdue: int
     lateness: str
+    # The part in dispute, left out of ``open`` (models.disputed), e.g. "120.00 GBP";
+    # "" when none is.
+    in_dispute: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,9 @@ class LetterContext:
     stage_name: str
     next_step: str
     next_step_date: str
+    # The sentence saying what of the invoices is in dispute and not asked for; "" when
+    # nothing is (models.disputed).
+    in_dispute: str = ""
     # The incentives on offer (models.incentives, models.offers); each "" when none is.
     early_payment_amount: str = ""
     early_payment_by: str = ""
@@ -141,7 +146,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
     customer = customer_record(customer_id)
     words = document_wording(language or customer.language, customer.country,
                              business.country)
-    rows = _undisputed(chosen_invoices(customer_id, invoice_ids, as_of))
+    rows = chased_invoices(customer_id, invoice_ids, as_of)
     currency = _one_currency(rows, customer.currency)
     open_minor = sum(r.open_minor for r in rows)
     overdue = [r for r in rows if r.days_overdue > 0]
@@ -171,6 +176,7 @@ def letter_context(customer_id: int, invoice_ids: tuple[int, ...] | list[int], a
         total_with_charges=words.money(open_minor + charges_minor, currency),
         stage_name=stage_name.strip(), next_step=next_step.strip(),
         next_step_date=words.date(next_step_on) if next_step_on else "",
+        in_dispute=dispute_sentence(rows, words),
         **_early_payment_fields(early, words),
         **_offer_fields(customer_id, currency, as_of, words),
         payment_terms=terms.payment_terms, discount_terms=terms.discount_terms,
@@ -246,12 +252,50 @@ def chosen_invoices(customer_id: int, invoice_ids: Sequence[int],
     return sorted(rows, key=lambda r: (r.due_date, r.number))
 
 
-def _undisputed(rows: list[InvoiceRow]) -> list[InvoiceRow]:
-    """The rows with an invoice disputed in part showing only what is still asked for
-    (what is open less what is in dispute, :mod:`models.disputed`)."""
-    claimed = claims([r.id for r in rows if r.status == InvoiceStatus.OPEN])
-    return [replace(r, open_minor=chased_part(r.open_minor, claimed[r.id]))
-            if r.id in claimed and r.status == InvoiceStatus.OPEN else r for r in rows]
+def chased_invoices(customer_id: int, invoice_ids: Sequence[int],
+                    as_of: dt.date) -> list[InvoiceRow]:
+    """The invoices a reminder to the customer is about (see :func:`chosen_invoices`),
+    each disputed in part showing as open only what is still asked for: what is open
+    less what is in dispute (:mod:`models.disputed`), which its ``disputed_minor``
+    keeps. The one rule for what every reminder, letter or e-mail, asks a customer to
+    pay."""
+    return [_chased(r) for r in chosen_invoices(customer_id, invoice_ids, as_of)]
+
+
+def _chased(row: InvoiceRow) -> InvoiceRow:
+    """The invoice as a reminder asks for it: open for what is still chased."""
+    return replace(row, open_minor=row.open_minor - row.disputed_minor) if _left_out(row) \
+        else row
+
+
+def _left_out(row: InvoiceRow) -> bool:
+    """Whether part of an invoice still chased is in dispute, and so not asked for (one
+    wholly in dispute is not chased at all: its status says so)."""
+    return row.status == InvoiceStatus.OPEN and row.disputed_minor > 0
+
+
+_ONE_IN_DISPUTE = N_("Of invoice {number}, {amount} is in dispute and is not asked for "
+                     "here; we will write to you about it separately.")
+_SEVERAL_IN_DISPUTE = N_("The following amounts are in dispute and are not asked for here: "
+                         "{parts}. We will write to you about them separately.")
+_PART_IN_DISPUTE = N_("{amount} of invoice {number}")
+
+
+def dispute_sentence(rows: Sequence[InvoiceRow], words: Wording) -> str:
+    """The sentence telling the customer what of these invoices (as
+    :func:`chased_invoices` gives them) is in dispute and so not asked for, invoice by
+    invoice with its amount; "" when nothing is."""
+    parts = [r for r in rows if _left_out(r)]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return words.gettext(_ONE_IN_DISPUTE).format(
+            number=parts[0].number, amount=words.money(parts[0].disputed_minor,
+                                                       parts[0].currency))
+    return words.gettext(_SEVERAL_IN_DISPUTE).format(parts=words.and_list([
+        words.gettext(_PART_IN_DISPUTE).format(amount=words.money(r.disputed_minor,
+                                                                  r.currency), number=r.number)
+        for r in parts]))
 
 
 def _one_currency(rows: list[InvoiceRow], default: str) -> str:
@@ -295,7 +339,8 @@ def _line(row: InvoiceRow, as_of: dt.date, words: Wording) -> InvoiceLine:
         number=row.number, issue_date=words.date(row.issue_date),
         due_date=words.date(row.due_date), amount=words.money(row.amount_minor, row.currency),
         open=words.money(row.open_minor, row.currency), days_overdue=row.days_overdue,
-        lateness=_lateness(row, as_of, words))
+        lateness=_lateness(row, as_of, words),
+        in_dispute=words.money(row.disputed_minor, row.currency) if _left_out(row) else "")
 
 
 def _lateness(row: InvoiceRow, as_of: dt.date, words: Wording) -> str:
@@ -315,9 +360,10 @@ def _lateness(row: InvoiceRow, as_of: dt.date, words: Wording) -> str:
 def early_payment_saving(customer_id: int, as_of: dt.date, currency: str,
                          words: Wording) -> str:
     """ "Pay X by DATE to save Y: …" while an open invoice of the customer in ``currency``
-    is inside its early-payment discount window on ``as_of``; "" otherwise."""
+    is inside its early-payment discount window on ``as_of`` (what is asked of it, as a
+    reminder asks it: :func:`chased_invoices`); "" otherwise."""
     customer = customer_record(customer_id)
-    rows = [r for r in customer_invoices(customer_id, as_of) if r.currency == currency]
+    rows = [_chased(r) for r in customer_invoices(customer_id, as_of) if r.currency == currency]
     return _saving_sentence(early_payment_on(_discount_terms(customer.payment_terms_id),
                                              rows, as_of), words)
 

@@ -60,8 +60,9 @@ MERGE_FIELDS: dict[str, str] = {
     "overdue_count": "How many of them are past their due date",
     "oldest_days_overdue": "How many days the oldest of them is overdue",
     "currency": "The currency of the invoices, e.g. GBP",
-    "total_due": "What is open on the invoices, e.g. “1,234.50 GBP”",
-    "total_overdue": "What is open on the invoices past their due date",
+    "total_due": "What is open on the invoices and asked for, e.g. “1,234.50 GBP” (any part "
+                 "in dispute left out)",
+    "total_overdue": "What is open on the invoices past their due date and asked for",
     "early_payment_saving": "“Pay … by … and save …” when an early-payment discount still "
                             "applies; empty otherwise",
     "interest_and_charges": "A sentence on the interest and charges still open on the "
@@ -72,6 +73,9 @@ MERGE_FIELDS: dict[str, str] = {
     "next_step": "What you will do next if the account is not settled, to follow "
                  "“we will”; may be empty",
     "next_step_date": "The date of that next step; may be empty",
+    "in_dispute": "“Of invoice …, … is in dispute and is not asked for here; we will write "
+                  "to you about it separately.” when part of an invoice is in dispute; empty "
+                  "otherwise",
     "early_payment_amount": "What to pay by the early-payment date to take the discount; "
                             "empty when no discount still applies",
     "early_payment_by": "The last day to pay for the early-payment discount; empty when "
@@ -118,9 +122,11 @@ INVOICE_FIELDS: dict[str, str] = {
     "issue_date": "The date of the invoice",
     "due_date": "Its due date",
     "amount": "Its amount",
-    "open": "What is still open on it",
+    "open": "What is still open on it and asked for (any part in dispute left out)",
     "days_overdue": "How many days it is overdue (0 if not yet due)",
     "lateness": "How late it is, in words: “22 days overdue”, “due today”, “due in 3 days”",
+    "in_dispute": "The part of it in dispute and not asked for, e.g. “120.00 GBP”; empty "
+                  "when none is",
 }
 
 # Filters that take no argument: none of them can make the text grow much.

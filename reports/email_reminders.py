@@ -256,10 +256,10 @@ def statement_email_draft(customer_id: int, as_of: dt.date) -> tuple[str, str]:
     context = letter_context(customer_id, (), as_of)
     words = customer_wording(customer_id)
     say = words.gettext
-    if data.total_minor > 0:
-        owed = say(_STATEMENT_DUE).format(amount=words.money(data.total_minor, data.currency))
-    elif data.total_minor < 0:
-        owed = say(_STATEMENT_CREDIT).format(amount=words.money(-data.total_minor,
+    if data.due_minor > 0:
+        owed = say(_STATEMENT_DUE).format(amount=words.money(data.due_minor, data.currency))
+    elif data.due_minor < 0:
+        owed = say(_STATEMENT_CREDIT).format(amount=words.money(-data.due_minor,
                                                                 data.currency))
     else:
         owed = say(_STATEMENT_SETTLED)

@@ -40,7 +40,7 @@ from models.interest import (
 )
 from models.kinds import ChargeKind
 from models.language import N_, Wording, wording
-from models.letter_context import chosen_invoices, contact_name, document_wording
+from models.letter_context import chased_invoices, contact_name, document_wording
 from models.money import round_to_minor
 from models.postal import postal_address
 from reports.batch import PdfBatch
@@ -86,7 +86,7 @@ class LetterInvoice:
     issue_date: dt.date
     due_date: dt.date
     amount_minor: int
-    open_minor: int
+    open_minor: int  # asked for: what is open less any part in dispute
     days_overdue: int
 
 
@@ -125,7 +125,7 @@ class LetterData:
     subject: str
     body: str  # the rendered template, as the customer reads it
     invoices: tuple[LetterInvoice, ...]  # oldest due first
-    total_minor: int  # open on the invoices
+    total_minor: int  # open on the invoices and asked for (any part in dispute left out)
     charges: tuple[LetterCharge, ...]
     stage_name: str
     tone: str
@@ -163,14 +163,15 @@ def letter_data(customer_id: int, invoice_ids: Sequence[int], letter_date: dt.da
     """The snapshot of a letter to a customer about these invoices, dated ``letter_date``,
     with ``subject`` and ``text`` as the template rendered them, in ``language`` (""
     for the customer's), its dates and amounts as the customer's country writes them.
-    Charges are those still open on the invoices on that date. Raises
+    Charges are those still open on the invoices on that date; an invoice disputed in
+    part is open for what is still asked of it (the text says what is in dispute). Raises
     :class:`LedgerError` for a missing business or customer, or an invoice not on the
     customer's account."""
     business = business_details()
     if business is None:
         raise LedgerError("business", "Set up the business before printing letters.")
     customer = customer_record(customer_id)
-    rows = chosen_invoices(customer_id, invoice_ids, letter_date)
+    rows = chased_invoices(customer_id, invoice_ids, letter_date)
     currency = rows[0].currency if rows else customer.currency
     words = document_wording(language or customer.language, customer.country,
                              business.country)

@@ -13,7 +13,7 @@ sender and recipient are shared with the activity statement
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +85,13 @@ _UNBOUNDED = 0xFFFFFFF  # a height to measure a flowable in, as reportlab does
 
 STATEMENT_SHORT = N_("Statement")
 """A statement named shortly: the running head, a file's name."""
+
+# What of the open items is in dispute: not asked for while the case is open
+# (models.disputed), so left out of the total due.
+IN_DISPUTE = N_("In dispute")
+PART_IN_DISPUTE = N_("of which {amount} is in dispute and not in the total due")
+OPEN_ITEMS_TOTAL = N_("Total of the open items")
+LESS_IN_DISPUTE = N_("Less the amounts in dispute")
 
 
 class PrintCheck:
@@ -208,7 +215,8 @@ class StatementLine:
     paid_minor: int
     open_minor: int
     days_overdue: int
-    disputed: bool = False
+    disputed: bool = False  # the whole invoice is in dispute
+    disputed_minor: int = 0  # the part of what is open in dispute (models.disputed)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,6 +228,20 @@ class OpenItems:
     charges_minor: int  # interest, compensation and fees still open
     credit_minor: int  # unused payments and credit notes
     total_minor: int  # open invoices and charges less unused credit
+    disputed_minor: int = 0  # of the open invoices, in dispute (and so not asked for)
+
+    @property
+    def due_minor(self) -> int:
+        """What the statement asks the customer to pay: the open items less the parts of
+        invoices in dispute, which are not chased while their case is open; negative
+        for a credit in the customer's favour."""
+        return self.total_minor - self.disputed_minor
+
+    @property
+    def overdue_minor(self) -> int:
+        """What is asked for on the invoices past their due date (not one due today)."""
+        return sum(line.open_minor - line.disputed_minor for line in self.lines
+                   if line.kind == "invoice" and line.days_overdue > 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,7 +272,8 @@ def statement_data(customer_id: int, as_of: dt.date, *, today: dt.date | None = 
     return StatementData(**heading_fields(heading, check), as_of=as_of, lines=lines,
                          aging=items.aging, charges_minor=items.charges_minor,
                          credit_minor=items.credit_minor, total_minor=items.total_minor,
-                         early_payment_saving=saving, accrued_interest=accrued)
+                         disputed_minor=items.disputed_minor, early_payment_saving=saving,
+                         accrued_interest=accrued)
 
 
 def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: PrintCheck,
@@ -273,14 +296,16 @@ def _accrued_words(customer_id: int, as_of: dt.date, currency: str, check: Print
 
 def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
     """The open invoices, open charges and unused credit of the customer's account in
-    ``currency`` on ``as_of``, with the aging of the invoices. A charge (interest,
-    compensation, a fee) is due when it is charged, and is not aged."""
+    ``currency`` on ``as_of``, with the aging of the invoices and what of them is in
+    dispute. A charge (interest, compensation, a fee) is due when it is charged, and is
+    not aged."""
     invoices = [r for r in customer_invoices(customer_id, as_of)
                 if r.currency == currency and r.status in _OPEN_STATUSES and r.open_minor > 0]
     invoices.sort(key=lambda r: (r.due_date, r.issue_date, r.number))
     lines = [StatementLine("invoice", r.number, r.issue_date, r.due_date, r.amount_minor,
                            r.paid_minor, r.open_minor, r.days_overdue,
-                           r.status == InvoiceStatus.DISPUTED) for r in invoices]
+                           r.status == InvoiceStatus.DISPUTED, r.disputed_minor)
+             for r in invoices]
     credits = []
     for money in customer_money_in(customer_id):
         if money.voided or money.currency != currency or money.date > as_of:
@@ -301,7 +326,8 @@ def open_items(customer_id: int, as_of: dt.date, currency: str) -> OpenItems:
     credit = -sum(c.open_minor for c in credits)
     return OpenItems(lines=tuple(lines + charges + credits), aging=tuple(aging),
                      charges_minor=charged, credit_minor=credit,
-                     total_minor=sum(line.open_minor for line in lines) + charged - credit)
+                     total_minor=sum(line.open_minor for line in lines) + charged - credit,
+                     disputed_minor=sum(line.disputed_minor for line in lines))
 
 
 def _printable_line(line: StatementLine, check: PrintCheck) -> StatementLine:
@@ -326,8 +352,9 @@ def balance_words(balance_minor: int, currency: str, words: Wording,
 
 
 def total_words(data: StatementData) -> tuple[str, str]:
-    """The label and amount of the open-item statement's bottom line."""
-    return balance_words(data.total_minor, data.currency, data.words)
+    """The label and amount of the open-item statement's bottom line: what it asks for,
+    any part in dispute left out."""
+    return balance_words(data.due_minor, data.currency, data.words)
 
 
 def money_cell(minor: int, currency: str, words: Wording | None = None) -> str:
@@ -346,18 +373,23 @@ def aging_labels(words: Wording) -> tuple[str, ...]:
 
 
 def document_table(rows: list[list[Any]], widths: Sequence[float], width: float, *,
-                   money_from: int, label_span: int, wrapping: Sequence[int]) -> Table:
+                   money_from: int, label_span: int, wrapping: Sequence[int],
+                   totals: int = 1, notes: Collection[int] = ()) -> Table:
     """A table of documents ``width`` wide, its columns in the proportions of
     ``widths``: a shaded header repeated on every page,
     zebra rows, amounts right-aligned from column ``money_from`` on, and a bold
-    bottom line whose label spans the first ``label_span`` columns. Text in column
+    bottom line whose label spans the first ``label_span`` columns (as do those of the
+    ``totals`` - 1 lines leading up to it). Text in column
     ``wrapping`` too wide for it wraps (a document's kind in another language, a long
-    payment reference)."""
+    payment reference). The rows ``notes`` (their indexes) are notes to the row above,
+    as the caller set them: in smaller, muted type on that row's shade."""
     scale = width / sum(widths)
+    last_body = len(rows) - 1 - totals  # the index of the last row of documents
     for index in wrapping:
         column = widths[index] * scale - 6  # less the cell's padding, 3 pt each side
-        for row in rows[1:-1]:
-            if any(cell for at, cell in enumerate(row) if at != index):  # not a lone line
+        for at_row, row in enumerate(rows[1:last_body + 1], start=1):
+            if at_row not in notes and any(cell for at, cell in enumerate(row)
+                                           if at != index):  # not a lone line
                 row[index] = table_cell(row[index], column)
     titles = list(rows[0])
     rows[0] = [_heading_lines(title, w * scale - 6) for title, w in zip(titles, widths,
@@ -374,18 +406,28 @@ def document_table(rows: list[list[Any]], widths: Sequence[float], width: float,
         ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("FONTNAME", (0, -1), (-1, -1), BOLD), ("FONTSIZE", (0, -1), (-1, -1), 9),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
-        ("SPAN", (0, -1), (label_span - 1, -1)),
+        ("LINEABOVE", (0, last_body + 1), (-1, last_body + 1), 0.8, INK),
+        *(("SPAN", (0, at), (label_span - 1, at)) for at in range(last_body + 1, len(rows))),
     ]
-    for index in range(2, len(rows) - 1, 2):
-        commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    if totals > 1:  # the bottom line ruled off from the lines that lead up to it
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.5, INK))
+    band = 0
+    for index in range(1, last_body + 1):
+        if index in notes:
+            commands += [("TEXTCOLOR", (0, index), (-1, index), MUTED),
+                         ("FONTSIZE", (0, index), (-1, index), 7),
+                         ("TOPPADDING", (0, index), (-1, index), 0)]
+        else:
+            band += 1
+        if band % 2 == 0:
+            commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
     commands += _heading_sizes(titles, [w * scale - 6 for w in widths])
     # The bottom line's amount may run left over its row's empty cells: only the
     # documents' amounts, side by side, must fit their columns.
     columns = [w * scale for w in widths]
-    commands += _fitting(rows, columns, money_from, (1, len(rows) - 2), 8, REGULAR)
+    commands += _fitting(rows, columns, money_from, (1, last_body), 8, REGULAR)
     # So do dates, which some locales write long ("17.11.2026 г."): they shrink too.
-    commands += [command for command in _fitting(rows, columns, 0, (1, len(rows) - 2), 8,
+    commands += [command for command in _fitting(rows, columns, 0, (1, last_body), 8,
                                                  REGULAR)
                  if command[1][0] < money_from and command[1][0] not in wrapping]
     table.setStyle(TableStyle(commands))
@@ -660,12 +702,17 @@ class _OpenItemRenderer(StatementRenderer):
 
     def info_rows(self) -> list[tuple[str, str]]:
         """The info block, with what is overdue above the total due when they differ (an
-        invoice not yet due is never counted as overdue)."""
+        invoice not yet due is never counted as overdue), and what is in dispute and so
+        left out of both."""
+        data, words = self.data, self.words
         rows = super().info_rows()
-        overdue = sum(self.data.aging[1:])
-        if 0 < overdue != self.data.total_minor:
-            rows.insert(-1, (self.words.gettext("Overdue"),
-                             self.words.money(overdue, self.data.currency)))
+        if data.disputed_minor:
+            rows.insert(-1, (words.gettext(IN_DISPUTE),
+                             words.money(data.disputed_minor, data.currency)))
+        overdue = data.overdue_minor
+        if 0 < overdue != data.due_minor:
+            rows.insert(-1 - bool(data.disputed_minor), (
+                words.gettext("Overdue"), words.money(overdue, data.currency)))
         return rows
 
     def bottom_line(self) -> tuple[str, str]:
@@ -687,7 +734,7 @@ class _OpenItemRenderer(StatementRenderer):
         aging = KeepTogether([PlainText(self.words.gettext("Aging"), style["heading"]),
                               self._aging_table(width)])
         pay = self.how_to_pay()
-        if data.total_minor <= 0:  # nothing to pay (nil or in credit): no slip to send back
+        if data.due_minor <= 0:  # nothing to pay (nil or in credit): no slip to send back
             return [*story, aging, *pay]
         # The slip never stands alone on a page: it goes with how to pay (or the aging),
         # which moves on with it when both do not fit.
@@ -714,6 +761,10 @@ class _OpenItemRenderer(StatementRenderer):
             N_("Document"), N_("Number"), N_("Date"), N_("Due"), N_("Amount"), N_("Paid"),
             N_("Open"), N_("Days\noverdue"))]
         rows: list[list[Any]] = [header]
+        widths = (28, 27, 19, 19, 22, 20, 22, 15)
+        # A note under an invoice in dispute in part runs from its number to its amounts.
+        note_width = sum(widths[1:6]) * width / sum(widths) - 6
+        notes: list[int] = []
         for line in data.lines:
             rows.append([
                 _document_words(line, words), line.number, words.date(line.date),
@@ -721,23 +772,43 @@ class _OpenItemRenderer(StatementRenderer):
                 self.cell(line.amount_minor), self.cell(line.paid_minor),
                 self.cell(line.open_minor),
                 str(line.days_overdue) if line.days_overdue else ""])
+            if line.disputed_minor and not line.disputed:
+                notes.append(len(rows))
+                rows.append(["", table_cell(words.gettext(PART_IN_DISPUTE).format(
+                    amount=words.money(line.disputed_minor, data.currency)), note_width, 7),
+                    "", "", "", "", "", ""])
         if not data.lines:
             rows.append([words.gettext("Nothing is open on this account."), "", "", "", "", "",
                          "", ""])
         label, total = self.bottom_line()
-        rows.append([label, "", "", "", "", "", total, ""])
-        return document_table(rows, (28, 27, 19, 19, 22, 20, 22, 15), width, money_from=4,
-                              label_span=6, wrapping=(0, 1))
+        totals = [[label, "", "", "", "", "", total, ""]]
+        if data.disputed_minor:
+            totals[:0] = [[words.gettext(OPEN_ITEMS_TOTAL), "", "", "", "", "",
+                           self.cell(data.total_minor), ""],
+                          [words.gettext(LESS_IN_DISPUTE), "", "", "", "", "",
+                           self.cell(-data.disputed_minor), ""]]
+        table = document_table(rows + totals, widths, width, money_from=4, label_span=6,
+                               wrapping=(0, 1), totals=len(totals), notes=notes)
+        # A note stays on the page of its invoice, the totals on one page together.
+        table.setStyle(TableStyle([
+            *(command for at in notes for command in (("SPAN", (1, at), (5, at)),
+                                                      ("NOSPLIT", (0, at - 1), (-1, at)))),
+            ("NOSPLIT", (0, -len(totals)), (-1, -1))]))
+        return table
 
     def _aging_table(self, width: float) -> Table:
         data, say = self.data, self.words.gettext
         label, total = self.bottom_line()
         header = [*aging_labels(self.words), say("Unused credit")]
         values = [self.cell(m) for m in data.aging]
-        if data.charges_minor:  # one column more: the headings take two lines
+        if data.charges_minor or data.disputed_minor:  # more columns: headings take two lines
             header = [a.replace(" ", "\n", 1) if " " in a else a for a in header]
+        if data.charges_minor:
             header.insert(-1, say("Open\ncharges"))
             values.append(self.cell(data.charges_minor))
+        if data.disputed_minor:  # aged with the rest, then taken off what is due
+            header.insert(-1, say(IN_DISPUTE))
+            values.append(self.cell(-data.disputed_minor))
         return summary_table([*header, label], [*values, self.cell(-data.credit_minor), total],
                              width)
 
