@@ -38,6 +38,7 @@ from models.company import business_details
 from models.contacts import ContactEntry, log_contact
 from models.court_fees import CourtFeeBand, court_fee_for
 from models.db import writing
+from models.disputed import claims, disputed_part
 from models.errors import LedgerError
 from models.interest import (
     DAYS_IN_YEAR,
@@ -208,6 +209,7 @@ def claim_pack(customer_id: int, as_of: dt.date) -> ClaimPack:
     letter = letter_for(business.country, customer.country, customer.legal_form)
     in_court = letter.kind != ClaimLetterKind.GENERIC
     claimed, laws, warnings = [], dict[str, None](), []
+    warnings += _disputed_parts(invoices)
     for invoice in invoices:
         calculation = invoice_interest(invoice.id, as_of, without_missing_rate=True)
         if calculation.missing_rate:
@@ -237,6 +239,17 @@ def claim_pack(customer_id: int, as_of: dt.date) -> ClaimPack:
                         f"Settings › Court fees.")
     return replace(pack, court_fee=fee[0] if fee else None,
                    court_fee_minor=fee[1] if fee else 0, warnings=tuple(warnings))
+
+
+def _disputed_parts(invoices: list[Invoice]) -> list[str]:
+    """A warning for each claimed invoice partly in an open dispute: the claim asks for
+    all that is open, and the pre-action rules (the Practice Direction and the Debt
+    Claims Protocol) expect a dispute to be answered before going to court."""
+    disputed = claims(invoice_ids=[i.id for i in invoices])
+    return [f"{format_money(disputed_part(i.open_minor, disputed[i.id]), i.currency)} of "
+            f"invoice {i.number} is in dispute and is claimed here: settle the dispute "
+            f"first (a credit note, or reject it with a reason) or be ready to answer it."
+            for i in invoices if disputed.get(i.id)]
 
 
 def _from_calculation(invoice: Invoice, calculation: InterestCalculation,

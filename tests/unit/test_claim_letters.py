@@ -13,9 +13,10 @@ from main import main
 from models import db
 from models.claims import claim_pack, last_claim_letter
 from models.company import create_business
+from models.disputes import open_dispute
 from models.kinds import ClaimLetterKind, LegalForm
 from models.ledger import CustomerDraft, add_customer
-from models.schema import Customer
+from models.schema import Customer, Invoice
 from models.timeline import customer_timeline
 from reports.claim_pack import (
     claim_letter_data,
@@ -174,3 +175,17 @@ def test_court_fees_lists_the_table_and_resets_it(shop: Path,
     out = capsys.readouterr().out
     assert "10,000.01  200,000.00         5%" in out and "EX50" in out
     assert len(db.run_in_store(shop, court_fees)) == 9
+
+
+def test_a_claim_warns_of_an_invoice_partly_in_dispute(empty_store: db.Store) -> None:
+    who = _customer("Baker Catering Ltd", LegalForm.COMPANY)
+    [bill] = Invoice.select().where(Invoice.customer == who)
+    assert not [w for w in claim_pack(who, TODAY).warnings if "dispute" in w]
+    open_dispute(who, [(bill.id, 200_00)], category="quality",
+                 customer_said="Two cases arrived broken.", today=TODAY)
+
+    warnings = [w for w in claim_pack(who, TODAY).warnings if "dispute" in w]
+
+    assert warnings == ["200.00 GBP of invoice BAK-1 is in dispute and is claimed here: "
+                        "settle the dispute first (a credit note, or reject it with a "
+                        "reason) or be ready to answer it."]
