@@ -1,0 +1,81 @@
+"""The whole ``overdue`` command in a cold process, against ``python -c pass``.
+
+On a copy of the 1,000-customer demo store (brought to this version's schema first; the
+shared store is never opened), each run starts ``python main.py --db COPY overdue`` (today's list) and
+then ``python -c pass``, alternating, and times each process's wall time. Prints the
+medians, what the command costs above the bare interpreter, the load average, and what
+the command imports (``-X importtime``: each top-level module's cumulative time, one run).
+``python -m tests.benchmarks.bench_command [RUNS]``. Target (issue 21): at most 0.08 s.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.common import ROOT, STORES, median
+
+RUNS = 21
+SMALL = Path(os.environ.get("DULY_SMALL_STORE", STORES / "demo-1000.sqlite"))
+
+
+# As an installed Duly runs: its modules' bytecode cached (this machine's environment
+# sets PYTHONDONTWRITEBYTECODE, which would compile every module on every run).
+ENV = {name: value for name, value in os.environ.items()
+       if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=ENV)
+    return time.perf_counter() - started
+
+
+def imports(command: list[str], top: int = 12) -> list[tuple[float, str]]:
+    """The modules the command imports at the top level and below main.py's own lazy
+    imports, with their cumulative import time in milliseconds, largest first."""
+    done = subprocess.run([command[0], "-X", "importtime", *command[1:]], cwd=ROOT,
+                          check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, env=ENV)
+    found = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        _, cumulative, name = line[len("import time:"):].split("|")
+        if not name.startswith("   "):  # imported by main.py or the command, not below
+            found.append((int(cumulative) / 1000, name.strip()))
+    return sorted(found, reverse=True)[:top]
+
+
+def main(runs: int = RUNS) -> list[str]:
+    """Time the command and the bare interpreter, alternating, on a copy of the store."""
+    from models.db import open_store
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "demo-1000.sqlite"
+        shutil.copy(SMALL, copy)
+        open_store(copy, check_later=True).close()  # migrated once, outside the timing
+        command = [sys.executable, "main.py", "--db", str(copy), "overdue"]
+        bare = [sys.executable, "-c", "pass"]
+        _wall(command), _wall(bare)
+        ours, floor = [], []
+        for _ in range(runs):
+            ours.append(_wall(command))
+            floor.append(_wall(bare))
+        lines = [f"overdue command, cold process, 1,000 customers: {median(ours):.3f} s "
+                 f"(runs {min(ours):.3f}-{max(ours):.3f}); python -c pass {median(floor):.3f} s; "
+                 f"above the floor {median(ours) - median(floor):.3f} s; "
+                 f"load average {os.getloadavg()[0]:.2f}"]
+        lines += [f"  imports {ms:6.1f} ms  {name}" for ms, name in imports(command)]
+    for line in lines:
+        print(line, flush=True)
+    return lines
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else RUNS)
