@@ -1,8 +1,9 @@
 """The whole ``overdue`` command in a cold process, against ``python -c pass``.
 
 On a copy of the 1,000-customer demo store (brought to this version's schema first; the
-shared store is never opened), each run starts ``python main.py --db COPY overdue`` (today's list) and
-then ``python -c pass``, alternating, and times each process's wall time. Prints the
+shared store is never opened), each run starts ``python main.py --db COPY overdue``
+(today's list) and then ``python -c pass``, alternating, and times each process's wall
+time. Prints the
 medians, what the command costs above the bare interpreter, the load average, and what
 the command imports (``-X importtime``: each top-level module's cumulative time, one run).
 ``python -m tests.benchmarks.bench_command [RUNS]``. Target (issue 21): at most 0.08 s.
@@ -52,6 +53,16 @@ def imports(command: list[str], top: int = 12) -> list[tuple[float, str]]:
     return sorted(found, reverse=True)[:top]
 
 
+# peewee imports every database driver it finds when it is imported; this machine has
+# psycopg (PostgreSQL) installed, which Duly's SQLite store never uses. The same command
+# with the drivers hidden says what that costs (main.py compiled from source there).
+_WITHOUT_DRIVERS = (
+    "import sys; sys.modules.update(dict.fromkeys(('psycopg', 'psycopg2', 'psycopg2cffi', "
+    "'pymysql', 'MySQLdb', 'pysqlite3'))); sys.argv = ['main.py', *sys.argv[1:]]; "
+    "sys.path.insert(0, ''); exec(compile(open('main.py').read(), 'main.py', 'exec'), "
+    "{'__name__': '__main__'})")
+
+
 def main(runs: int = RUNS) -> list[str]:
     """Time the command and the bare interpreter, alternating, on a copy of the store."""
     from models.db import open_store
@@ -62,14 +73,17 @@ def main(runs: int = RUNS) -> list[str]:
         open_store(copy, check_later=True).close()  # migrated once, outside the timing
         command = [sys.executable, "main.py", "--db", str(copy), "overdue"]
         bare = [sys.executable, "-c", "pass"]
-        _wall(command), _wall(bare)
-        ours, floor = [], []
+        driverless = [sys.executable, "-c", _WITHOUT_DRIVERS, *command[2:]]
+        _wall(command), _wall(bare), _wall(driverless)
+        ours, floor, without = [], [], []
         for _ in range(runs):
             ours.append(_wall(command))
             floor.append(_wall(bare))
+            without.append(_wall(driverless))
         lines = [f"overdue command, cold process, 1,000 customers: {median(ours):.3f} s "
                  f"(runs {min(ours):.3f}-{max(ours):.3f}); python -c pass {median(floor):.3f} s; "
-                 f"above the floor {median(ours) - median(floor):.3f} s; "
+                 f"above the floor {median(ours) - median(floor):.3f} s; without the database "
+                 f"drivers peewee imports {median(without):.3f} s; "
                  f"load average {os.getloadavg()[0]:.2f}"]
         lines += [f"  imports {ms:6.1f} ms  {name}" for ms, name in imports(command)]
     for line in lines:
