@@ -177,8 +177,8 @@ def _check_edges(edges: Sequence[int]) -> None:
 
 def open_invoices_on(as_of: dt.date, *, today: dt.date | None = None) -> pw.Select:
     """The invoices open on ``as_of`` (a subquery of invoice_id, customer_id, currency,
-    due_date, open_minor, status): from today on the kept open amounts, before then
-    what was still open that day, derived from the allocations made by then."""
+    due_date, open_minor, status), each invoice once: from today on the kept open
+    amounts, before then what was still open that day (:func:`_open_on`)."""
     return _open_today() if as_of >= (today or dt.date.today()) else _open_on(as_of)
 
 
