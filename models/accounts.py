@@ -1,9 +1,10 @@
 """Who owes what, and how late: the overdue accounts list and its totals.
 
 Figures come from SQL aggregation. For today (or later) they read only open
-invoices through the partial index on the kept open amounts; for a past
-as-of date they are derived from the allocations made up to that day, so a
-payment that arrived after the as-of date does not count.
+invoices through the partial index on the kept open amounts. For a past
+as-of date, what was open then is what is open now plus what was allocated
+after that day (summed from the allocations' covering indexes), so a payment
+that arrived after the as-of date does not count.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 import peewee as pw
@@ -113,34 +115,34 @@ def overdue_accounts(as_of: dt.date, *, today: dt.date | None = None,
     today = today or dt.date.today()
     kept = as_of >= today
     contacts = _kept_contacts() if kept else _contacts_on(as_of)
-    items = _open_today() if kept else _open_on(as_of)
-    if customer_id is not None:
-        items = items.where(Invoice.customer == customer_id)
+    items = _open_today(customer_id) if kept else _open_on(as_of, customer_id)
     query = _accounts_query(items, as_of, edges, contacts, include_all)
     credit = _kept_credit(customer_id) if kept else _credit_on(as_of, customer_id)
     flags = _flagged_customers(as_of, customer_id)
     # Plain cursor rows: peewee's per-row conversion would double the time here.
     day = _date_reader()
-    result = _with_disputes([_row(values, as_of, credit, flags, day) for values in
-                             database.execute(query).fetchall()], as_of, customer_id, kept)
+    disputes = _disputes(as_of, customer_id, kept)
+    result = _rows(database.execute(query).fetchall(), as_of, credit, flags, day, disputes)
     if include_all:
         result += _accounts_without_invoices(result, as_of, credit, flags, contacts,
                                              customer_id, day)
-    result.sort(key=lambda r: (-r.overdue_minor, r.name))
+    # Most overdue first, then by name: two stable sorts on plain fields, cheaper than
+    # one on a (-overdue, name) key built for each of thousands of rows.
+    result.sort(key=attrgetter("name"))
+    result.sort(key=attrgetter("overdue_minor"), reverse=True)
     return result
 
 
-def _with_disputes(rows: list[AccountRow], as_of: dt.date, customer_id: int | None,
-                   current: bool) -> list[AccountRow]:
-    """The accounts with what is in dispute on them and since when (the few open
-    cases, read apart from the invoices: :mod:`models.disputed`)."""
+_Disputes = tuple[set[int], dict[tuple[int, str], int], dict[tuple[int, str], dt.date]]
+_NO_DISPUTES: _Disputes = (set(), {}, {})
+
+
+def _disputes(as_of: dt.date, customer_id: int | None, current: bool) -> _Disputes:
+    """What is in dispute on each account and since when (the few open cases, read
+    apart from the invoices: :mod:`models.disputed`), and the customers concerned."""
     disputed = disputed_by_account(as_of, customer_id, current=current)
     raised = oldest_open_on(as_of, customer_id, current=current)
-    if not disputed and not raised:
-        return rows
-    return [row._replace(disputed_minor=disputed.get(key, 0), dispute_raised_on=raised.get(key))
-            if (key := (row.customer_id, row.currency)) in disputed or key in raised else row
-            for row in rows]
+    return {cid for cid, _ in disputed} | {cid for cid, _ in raised}, disputed, raised
 
 
 def invoice_customers(text: str) -> set[int]:
@@ -175,35 +177,52 @@ def _check_edges(edges: Sequence[int]) -> None:
 
 def open_invoices_on(as_of: dt.date, *, today: dt.date | None = None) -> pw.Select:
     """The invoices open on ``as_of`` (a subquery of invoice_id, customer_id, currency,
-    due_date, open_minor, status): from today on the kept open amounts, before then
-    what was still open that day, derived from the allocations made by then."""
+    due_date, open_minor, status), each invoice once: from today on the kept open
+    amounts, before then what was still open that day (:func:`_open_on`)."""
     return _open_today() if as_of >= (today or dt.date.today()) else _open_on(as_of)
 
 
-def _open_today() -> pw.Select:
+def _open_today(customer_id: int | None = None) -> pw.Select:
     """Open invoices with their kept open amounts (reads the partial index)."""
-    return (Invoice
-            .select(Invoice.id.alias("invoice_id"), Invoice.customer.alias("customer_id"),
-                    Invoice.currency, Invoice.due_date, Invoice.open_minor, Invoice.status)
-            .where((Invoice.open_minor > 0) & Invoice.status.in_(_COUNTED_STATUSES)))
+    return _only(Invoice
+                 .select(Invoice.id.alias("invoice_id"), Invoice.customer.alias("customer_id"),
+                         Invoice.currency, Invoice.due_date, Invoice.open_minor,
+                         Invoice.status)
+                 .where((Invoice.open_minor > 0) & Invoice.status.in_(_COUNTED_STATUSES)),
+                 Invoice.customer, customer_id)
 
 
-def _open_on(as_of: dt.date) -> pw.Select:
-    """Invoices issued by ``as_of`` with what was still open on that day."""
-    paid = (Allocation
-            .select(Allocation.invoice, pw.fn.SUM(Allocation.amount_minor).alias("paid"))
-            .where((Allocation.allocated_on <= as_of) & ~Allocation.voided
-                   & Allocation.invoice.is_null(False))
-            .group_by(Allocation.invoice)
-            .alias("paid_by_then"))
-    open_minor = Invoice.amount_minor - pw.fn.COALESCE(paid.c.paid, 0)
-    return (Invoice
-            .select(Invoice.id.alias("invoice_id"), Invoice.customer.alias("customer_id"),
-                    Invoice.currency, Invoice.due_date, open_minor.alias("open_minor"),
-                    Invoice.status)
-            .join(paid, pw.JOIN.LEFT_OUTER, on=(paid.c.invoice_id == Invoice.id))
-            .where((Invoice.issue_date <= as_of) & Invoice.status.in_(_COUNTED_STATUSES)
-                   & (open_minor > 0)))
+def _open_on(as_of: dt.date, customer_id: int | None = None) -> pw.Select:
+    """Invoices issued by ``as_of`` with what was still open on that day: the kept open
+    amount plus what was allocated to it after that day. Those paid since are found
+    from the allocations' index in invoice order, then each invoice once; those open
+    now with nothing allocated since keep their open amount."""
+    later = _allocated_after(as_of, Allocation.invoice)
+    counted = (Invoice.issue_date <= as_of) & Invoice.status.in_(_COUNTED_STATUSES)
+    paid_since = _only(
+        Invoice.select(Invoice.id.alias("invoice_id"), Invoice.customer.alias("customer_id"),
+                       Invoice.currency, Invoice.due_date,
+                       (Invoice.open_minor + later.c.paid).alias("open_minor"), Invoice.status)
+        .from_(later).join(Invoice, pw.JOIN.CROSS)  # in the index's order: no sort
+        .where((Invoice.id == later.c.invoice_id) & counted),
+        Invoice.customer, customer_id)
+    untouched = (Allocation.select(pw.SQL("1"))
+                 .where((Allocation.invoice == Invoice.id) & ~Allocation.voided
+                        & (Allocation.allocated_on > as_of)))
+    open_since = _open_today(customer_id).where(
+        (Invoice.issue_date <= as_of) & ~pw.fn.EXISTS(untouched))
+    return paid_since.union_all(open_since)
+
+
+def _allocated_after(as_of: dt.date, link: pw.ForeignKeyField) -> pw.Select:
+    """What was allocated to or from each document (by ``link``) after ``as_of``: a
+    subquery of its id (named as the link's column) and ``paid``, read from the
+    link's covering index alone."""
+    return (Allocation.select(link.alias(link.column_name),
+                              pw.fn.SUM(Allocation.amount_minor).alias("paid"))
+            .where(link.is_null(False) & ~Allocation.voided & (Allocation.allocated_on > as_of))
+            .group_by(link)
+            .alias("allocated_after"))
 
 
 _Flags = tuple[set[int], set[int], set[int]]
@@ -225,40 +244,63 @@ def _accounts_query(items: pw.Select, as_of: dt.date, edges: Sequence[int],
         buckets.append(total_where((due < newer) & (due >= bound)))
         newer = bound
     buckets.append(total_where(due < newer))
-    overdue = total_where(due < as_of)
+    # The balance and what is overdue are the buckets added up (in _row); the disputed
+    # amounts are read apart (_disputes). Every item here has something open, so an
+    # account is overdue when its oldest item fell due before the as-of date.
+    oldest = pw.fn.MIN(due)
     accounts = (items
-                .select_from(items.c.customer_id, items.c.currency,
-                             pw.fn.SUM(amount).alias("total"), overdue.alias("overdue"),
-                             pw.fn.MIN(due).alias("oldest"),
-                             pw.Value(0).alias("disputed"),  # read apart: _with_disputes
+                .select_from(items.c.customer_id, items.c.currency, oldest.alias("oldest"),
                              *(b.alias(f"b{i}") for i, b in enumerate(buckets)))
                 .group_by(items.c.customer_id, items.c.currency))
     if not include_all:
-        accounts = accounts.having(overdue > 0)
+        accounts = accounts.having(oldest < as_of)
     accounts = accounts.alias("accounts")
     # Aggregate first, then look each account's customer up once (not per invoice).
     return (Customer
             .select(Customer.id, Customer.code, Customer.name, accounts.c.currency,
-                    Customer.on_hold, accounts.c.total, accounts.c.overdue, accounts.c.oldest,
-                    accounts.c.disputed, *(accounts.c[f"b{i}"] for i in range(BUCKET_COUNT)),
-                    *contacts)
+                    Customer.on_hold, accounts.c.oldest,
+                    *(accounts.c[f"b{i}"] for i in range(BUCKET_COUNT)), *contacts)
             .join(accounts, on=(accounts.c.customer_id == Customer.id)))
+
+
+_CONTACTS = 6 + BUCKET_COUNT  # where a row's contact summary starts
 
 
 def _row(values: Sequence, as_of: dt.date, credit: dict[tuple[int, str], int],
          flags: _Flags, day: Callable[[object], dt.date | None]) -> AccountRow:
     """An account from a query row: customer (id, code, name), currency, on hold,
-    total, overdue, oldest due date, disputed, the buckets, the contact summary."""
-    cid, currency = values[0], values[3]
-    unallocated = credit.pop((cid, currency), 0) if credit else 0
-    oldest = day(values[7])
+    oldest due date, the buckets, the contact summary."""
+    return _rows([values], as_of, credit, flags, day, _NO_DISPUTES)[0]
+
+
+def _rows(rows: Iterable[Sequence], as_of: dt.date, credit: dict[tuple[int, str], int],
+          flags: _Flags, day: Callable[[object], dt.date | None],
+          disputes: _Disputes) -> list[AccountRow]:
+    """The accounts from query rows (:func:`_row`) with what is in dispute on them, in
+    one loop: the list makes thousands, and a call per row would cost a fifth of it."""
     plans, promises, agency = flags
-    end = 9 + BUCKET_COUNT
-    return AccountRow(
-        cid, values[1], values[2], currency, values[5] - unallocated, values[6],
-        tuple(values[9:end]), max((as_of - oldest).days, 0) if oldest else 0, unallocated,
-        values[8], day(values[end]), values[end + 1] or "", day(values[end + 2]),
-        bool(values[4]), cid in plans, cid in promises, cid in agency)
+    in_dispute, disputed, raised = disputes
+    today = as_of.toordinal()
+    found = []
+    for values in rows:
+        cid, currency = values[0], values[3]
+        unallocated = credit.pop((cid, currency), 0) if credit else 0
+        oldest = day(values[5])
+        buckets = tuple(values[6:_CONTACTS])
+        total = sum(buckets)
+        claimed, since = ((disputed.get((cid, currency), 0), raised.get((cid, currency)))
+                          if cid in in_dispute else (0, None))
+        found.append(_new_row(AccountRow, (
+            cid, values[1], values[2], currency, total - unallocated, total - buckets[0],
+            buckets, max(today - oldest.toordinal(), 0) if oldest else 0, unallocated,
+            claimed, day(values[_CONTACTS]), values[_CONTACTS + 1] or "",
+            day(values[_CONTACTS + 2]), bool(values[4]), cid in plans, cid in promises,
+            cid in agency, since)))
+    return found
+
+
+# Every field given, in order: the tuple is built without the named tuple's own __new__.
+_new_row = tuple.__new__
 
 
 def _accounts_without_invoices(rows: list[AccountRow], as_of: dt.date,
@@ -267,7 +309,7 @@ def _accounts_without_invoices(rows: list[AccountRow], as_of: dt.date,
                                day: Callable[[object], dt.date | None]) -> list[AccountRow]:
     """Customers with nothing open (and accounts holding only credit), for "show all"."""
     seen = {r.customer_id for r in rows}
-    zero = (0, 0, None, 0, *(0,) * BUCKET_COUNT)  # total, overdue, oldest due, disputed
+    zero = (None, *(0,) * BUCKET_COUNT)  # oldest due, the buckets
     query = _only(Customer.select(Customer.id, Customer.code, Customer.name, Customer.currency,
                                   Customer.on_hold, *contacts), Customer.id, customer_id)
     extra = []
@@ -314,23 +356,25 @@ def _only(query: pw.Select, field: pw.Field, customer_id: int | None) -> pw.Sele
 
 
 def _credit_on(as_of: dt.date, customer_id: int | None) -> dict[tuple[int, str], int]:
-    """Money received by ``as_of`` (payments, credit notes) not yet allocated then."""
+    """Money received by ``as_of`` (payments, credit notes) not yet allocated then: what
+    is unallocated now plus what was allocated from it after that day."""
     credit: dict[tuple[int, str], int] = {}
     sources = ((Payment, Payment.received_on, Allocation.payment),
                (CreditNote, CreditNote.issue_date, Allocation.credit_note))
     for source, dated, link in sources:
-        used = (Allocation.select(link, pw.fn.SUM(Allocation.amount_minor).alias("used"))
-                .where((Allocation.allocated_on <= as_of) & ~Allocation.voided
-                       & link.is_null(False))
-                .group_by(link).alias("used_by_then"))
-        left = source.amount_minor - pw.fn.COALESCE(used.c.used, 0)
-        rows = _only(source.select(source.customer, source.currency, pw.fn.SUM(left))
-                     .join(used, pw.JOIN.LEFT_OUTER, on=(used.c[link.column_name] == source.id))
-                     .where((dated <= as_of) & ~source.voided & (left > 0)),
-                     source.customer, customer_id)
-        rows = rows.group_by(source.customer, source.currency).tuples()
-        for owner, currency, amount in rows:
-            credit[(owner, currency)] = credit.get((owner, currency), 0) + int(amount)
+        received = (dated <= as_of) & ~source.voided
+        later = _allocated_after(as_of, link)
+        since = (source.select(source.customer, source.currency, pw.fn.SUM(later.c.paid))
+                 .from_(later).join(source, pw.JOIN.CROSS)
+                 .where((source.id == later.c[link.column_name]) & received))
+        left = (source.select(source.customer, source.currency,
+                              pw.fn.SUM(source.unallocated_minor))
+                .where((source.unallocated_minor > 0) & received))
+        for query in (since, left):
+            rows = _only(query, source.customer, customer_id)
+            for owner, currency, amount in rows.group_by(source.customer,
+                                                        source.currency).tuples():
+                credit[(owner, currency)] = credit.get((owner, currency), 0) + int(amount)
     return credit
 
 
@@ -344,10 +388,11 @@ def _flagged_customers(as_of: dt.date, customer_id: int | None) -> _Flags:
     agency = AgencyReferral.select(AgencyReferral.customer).where(
         AgencyReferral.status.in_(LIVE_REFERRAL_STATUSES)
         & (AgencyReferral.referred_on <= as_of))
+    # Plain cursor rows: peewee's per-row conversion costs more than the reading here.
     return (
-        {c for (c,) in _only(plans, PaymentPlan.customer, customer_id).tuples()},
-        {c for (c,) in _only(promises, Promise.customer, customer_id).tuples()},
-        {c for (c,) in _only(agency, AgencyReferral.customer, customer_id).tuples()},
+        {c for (c,) in database.execute(_only(plans, PaymentPlan.customer, customer_id))},
+        {c for (c,) in database.execute(_only(promises, Promise.customer, customer_id))},
+        {c for (c,) in database.execute(_only(agency, AgencyReferral.customer, customer_id))},
     )
 
 

@@ -785,6 +785,17 @@ def _v21_bank_statements(db: pw.Database) -> None:
         db.execute_sql(statement)
 
 
+def _v22_covering_allocation_indexes(db: pw.Database) -> None:
+    """The indexes of allocations by invoice, payment and credit note also hold whether
+    each is voided, its day and its amount: what was paid on a document, and what was
+    allocated after a past day, is summed from the index alone, never the table's rows
+    (the overdue list for a past as-of date; issue 21). Each keeps its name."""
+    for link in ("invoice_id", "payment_id", "credit_note_id"):
+        db.execute_sql(f'DROP INDEX "allocation_{link}"')
+        db.execute_sql(f'CREATE INDEX "allocation_{link}" ON "allocation" ("{link}", '
+                       f'"voided", "allocated_on", "amount_minor")')
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -806,6 +817,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     19: _v19_contact_template,
     20: _v20_claims_and_court_fees,
     21: _v21_bank_statements,
+    22: _v22_covering_allocation_indexes,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -14,7 +14,7 @@ from typing import BinaryIO, TextIO
 from models.accounts import AccountRow, bucket_labels, currency_totals
 from models.money import format_amount, format_money, from_minor
 from reports.spreadsheet_csv import Cell, write_csv
-from reports.spreadsheet_xlsx import Sheet, write_xlsx
+from reports.spreadsheet_xlsx import Sheet, write_xlsx  # openpyxl only when writing
 from reports.text_table import text_table
 
 

@@ -17,20 +17,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+# openpyxl is imported only when a workbook is written: the modules that describe a
+# sheet (Sheet) are imported by commands that print text and never write one.
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XlsxCell = str | int | Decimal | dt.date | bool | None
 
 DATE_FORMAT = "yyyy-mm-dd"
 _WIDEST = 60  # characters: a long name wraps in its cell rather than widening the sheet
 _NARROWEST = 6
-_HEADER_FILL = PatternFill("solid", fgColor="E8ECF0")
+_HEADER_COLOUR = "E8ECF0"
 # Text a spreadsheet would take for a formula: a formula sign first, perhaps after
 # spaces, or a tab or carriage return (as OWASP lists them).
 _RISKY = re.compile(r"^[ ]*[=+\-@\t\r]")
@@ -48,6 +47,8 @@ class Sheet:
 def write_xlsx(out: BinaryIO | str | Path, sheets: Iterable[Sheet]) -> None:
     """Write the sheets as one workbook: a bold header row kept in view, a filter on it,
     each column as wide as its widest value, every cell through :func:`put_cell`."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
@@ -65,6 +66,8 @@ def put_cell(sheet: Worksheet, row: int, column: int, value: XlsxCell) -> None:
     if isinstance(value, bool):  # an int to Python, but a word to a reader
         value = "yes" if value else "no"
     if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         text = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.value = text
         cell.data_type = "s"  # openpyxl would make "=..." a formula
@@ -96,12 +99,15 @@ def amount_format(value: Decimal) -> str:
 
 
 def _fill(sheet: Worksheet, data: Sheet) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     widths = [len(title) for title in data.header]
-    bold = Font(bold=True)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor=_HEADER_COLOUR)
     for column, title in enumerate(data.header, 1):
         put_cell(sheet, 1, column, title)
         cell = sheet.cell(row=1, column=column)
-        cell.font, cell.fill = bold, _HEADER_FILL
+        cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(vertical="center")
     for row_number, row in enumerate(data.rows, 2):
         for column, value in enumerate(row, 1):

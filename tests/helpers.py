@@ -81,9 +81,18 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_covering_allocation_indexes(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before allocations' indexes held their day and
+    amount: each indexes its invoice, payment or credit note alone."""
+    for link in ("invoice_id", "payment_id", "credit_note_id"):
+        connection.execute(f'DROP INDEX "allocation_{link}"')
+        connection.execute(f'CREATE INDEX "allocation_{link}" ON "allocation" ("{link}")')
+
+
 def undo_bank_statements(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before bank statements: no statements, credits
     or remembered payer accounts."""
+    undo_covering_allocation_indexes(connection)  # the later versions first
     for table in ("payer_iban", "bank_credit", "bank_statement"):
         connection.execute(f'DROP TABLE "{table}"')
 

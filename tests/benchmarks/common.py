@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import statistics
 import subprocess
@@ -17,7 +18,11 @@ BIG_TODAY = dt.date(2026, 11, 24)
 
 
 def big_store() -> Path:
-    """The 10k-customer, 1M-invoice demo store, generated once and kept."""
+    """The 10k-customer, 1M-invoice demo store, generated once and kept; or the store
+    DULY_BIG_STORE names (e.g. a copy already migrated, so the kept one is never
+    opened by this version)."""
+    if os.environ.get("DULY_BIG_STORE"):
+        return Path(os.environ["DULY_BIG_STORE"])
     path = STORES / f"demo-{BIG_CUSTOMERS}-{BIG_INVOICES}.sqlite"
     if not path.exists():
         STORES.mkdir(exist_ok=True)
