@@ -63,16 +63,26 @@ class BankImport(QObject):
         for action in self.actions:
             action.setEnabled(enabled)
 
+    def close_all(self) -> None:
+        """Close the review and the list of statements (the store is closing); what was
+        not recorded is dropped."""
+        for review in self._window.findChildren(BankReviewDialog):
+            review.discard()
+        for listed in self._window.findChildren(BankStatementsDialog):
+            listed.reject()
+
     def review(self) -> BankReviewDialog | None:
-        """The review open, if any."""
-        return self._window.findChild(BankReviewDialog)
+        """The review open, if any (one closed may wait a moment to be deleted)."""
+        return next((d for d in self._window.findChildren(BankReviewDialog) if d.isVisible()),
+                    None)
 
     # --- importing ------------------------------------------------------------
 
     def start(self) -> None:
         """Ask for the statement, then read it (one review at a time)."""
-        if self.review() is not None:
-            self.review().raise_()  # type: ignore[union-attr]
+        open_review = self.review()
+        if open_review is not None:
+            open_review.raise_()
             return
         path = file_pickers.choose_bank_statement(self._window, self._folder())
         if path is None:

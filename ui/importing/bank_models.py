@@ -10,7 +10,18 @@ from typing import Any
 
 from PySide6.QtGui import QColor
 
-from models.bank_matching import Candidate, Confidence
+from models.bank_matching import (
+    AMOUNT_POINTS,
+    CODE_POINTS,
+    IBAN_POINTS,
+    NAME_POINTS_PER_SCORE,
+    PROMISE_POINTS,
+    REFERENCE_POINTS,
+    SURE_LEAD,
+    SURE_POINTS,
+    Candidate,
+    Confidence,
+)
 from models.bank_review import KeptStatement, PayingCustomer, PaymentLine
 from models.bank_statements import CreditChoice, PreviewLine
 from models.kinds import BankCreditOutcome
@@ -25,6 +36,12 @@ RECORDED_BEFORE = "Recorded before"
 IGNORED_BEFORE = "Ignored before"
 OLDEST_FIRST = "oldest due first"
 NO_MATCH = "No invoice number, known account, amount or name matched"
+POINTS_WORDS = (
+    f"How sure the match is, in points: an invoice number in the text {REFERENCE_POINTS}, "
+    f"the payer's account seen before {IBAN_POINTS}, an account code {CODE_POINTS}, the "
+    f"exact amount owed {AMOUNT_POINTS}, a promise or instalment {PROMISE_POINTS}, the "
+    f"payer's name up to {round(100 * NAME_POINTS_PER_SCORE)} by its score. Sure: "
+    f"{SURE_POINTS} or more and {SURE_LEAD} ahead of the next customer.")
 _CONFIDENCE_WORDS = {Confidence.SURE: "Sure", Confidence.SUGGESTED: "Suggested",
                      Confidence.UNMATCHED: "Unmatched"}
 _FORMATS = {"ofx": "OFX", "camt": "CAMT.053", "mt940": "MT940", "csv": "CSV"}
@@ -61,7 +78,7 @@ class CreditRow:
     def why(self) -> str:
         """Why the customer is proposed, in words."""
         if self.line.already is not None:
-            return "An earlier import of this credit already did; nothing is recorded twice"
+            return "Done by an earlier import: never recorded twice"
         if self.candidate is None:
             return "Chosen by you" if self.choice is not None and self.choice.customer_id \
                 else NO_MATCH
@@ -99,8 +116,10 @@ def _amount(minor: int, currency: str) -> str:
 
 
 def _confidence(row: CreditRow) -> str:
+    if row.line.already is not None:
+        return ""
     words = _CONFIDENCE_WORDS[row.line.match.confidence]
-    return f"{words}, {row.candidate.points} pts" if row.candidate is not None else words
+    return f"{words} · {row.candidate.points}" if row.candidate is not None else words
 
 
 class CreditsModel(RowsModel):
@@ -122,7 +141,8 @@ class CreditsModel(RowsModel):
         Column("Invoices", lambda r: r.invoices, lambda r: r.invoices,
                tooltip=lambda r: r.invoices),
         Column("Confidence", _confidence,
-               lambda r: r.candidate.points if r.candidate is not None else -1),
+               lambda r: r.candidate.points if r.candidate is not None else -1,
+               tooltip=lambda r: POINTS_WORDS),
         Column("Why", lambda r: r.why, lambda r: r.why, tooltip=lambda r: r.why),
         Column("Decision", lambda r: r.decision, lambda r: r.decision),
     )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -59,7 +60,7 @@ _HINTS = {Confidence.SURE: "one customer beyond doubt: accept them all at once",
           Confidence.UNMATCHED: "choose the customer who paid, or mark it as not a "
                                 "customer payment"}
 # Date, payer, text, amount, customer, invoices, confidence, (why stretches), decision
-_WIDTHS = (92, 130, 140, 105, 130, 105, 112, 0, 150)
+_WIDTHS = (92, 120, 135, 105, 118, 105, 108, 0, 165)
 _WHY = 7
 
 
@@ -257,6 +258,8 @@ class BankReviewDialog(QDialog):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         table.addActions([self.accept_action, self.assign_action, self.ignore_action,
                           self.leave_action])
+        # Room between a right-aligned amount and the customer beside it.
+        table.setStyleSheet("QTableView::item { padding: 0px 6px; }")
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         for column, width in enumerate(_WIDTHS):
@@ -297,6 +300,14 @@ class BankReviewDialog(QDialog):
         for column, width in enumerate((230, 170, 60, 90)):
             self.candidates.setColumnWidth(column, width)
         self.candidates.doubleClicked.connect(lambda _index: self.accept_selected())
+        self.no_candidate = QLabel()
+        self.no_candidate.setObjectName("bankNoCandidate")
+        self.no_candidate.setWordWrap(True)
+        self.no_candidate.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        mute(self.no_candidate)
+        self.candidate_pages = QStackedWidget()
+        self.candidate_pages.addWidget(self.candidates)
+        self.candidate_pages.addWidget(self.no_candidate)
         buttons = QVBoxLayout()
         buttons.setSpacing(6)
         for action, name in ((self.accept_action, "bankAccept"),
@@ -309,7 +320,7 @@ class BankReviewDialog(QDialog):
         left.setSpacing(4)
         left.addWidget(self.detail_title)
         left.addWidget(self.detail_text)
-        left.addWidget(self.candidates, 1)
+        left.addWidget(self.candidate_pages, 1)
         row = QHBoxLayout(frame)
         row.setContentsMargins(10, 8, 10, 8)
         row.addLayout(left, 1)
@@ -599,6 +610,7 @@ class BankReviewDialog(QDialog):
         if row is None:
             self.detail_title.setText("Choose a credit above to see who may have paid it.")
             self.detail_text.setText("")
+            self.no_candidate.setText("")
             self.candidates_model.set_rows([])
         else:
             credit = row.line.match.credit
@@ -610,19 +622,26 @@ class BankReviewDialog(QDialog):
                 facts.append(f"from account {credit.payer_iban}")
             facts.append(f"bank id {credit.bank_id}")
             count = len(row.line.match.candidates)
-            facts.append(f"{count} candidate{'s' if count != 1 else ''}" if count
-                         else "no candidate: choose the customer, or mark it as not a "
-                              "customer payment")
-            if row.line.already is not None:
-                facts.append(row.decision.lower() + " by an earlier import")
+            if count:
+                facts.append(f"{count} candidate{'s' if count != 1 else ''}")
             self.detail_text.setText(" · ".join(facts))
+            if row.line.already is not None:
+                self.no_candidate.setText(f"{row.decision} by an earlier import of this "
+                                          f"credit: nothing is recorded twice.")
+            else:
+                self.no_candidate.setText(
+                    "No customer matched: no invoice number, account code or known account "
+                    "in what the payer wrote, no amount owed and no customer's name like "
+                    "the payer's. Choose Customer… (Ctrl+F) to pay from the customer who "
+                    "sent it, or mark it Not a Customer Payment (Ctrl+D): a refund, a "
+                    "transfer, a loan.")
             self.candidates_model.set_rows(row.line.match.candidates)
             shown = row.candidate
             position = (self.candidates_model.position_of(
                 (shown.customer_id, shown.invoice_ids)) if shown is not None else -1)
             if position >= 0:
                 self.candidates.selectRow(position)
-        self.candidates.setVisible(self.candidates_model.rowCount() > 0)
+        self.candidate_pages.setCurrentIndex(0 if self.candidates_model.rowCount() else 1)
         can = bool(open_rows) and not self._busy
         self.accept_action.setEnabled(can)
         self.assign_action.setEnabled(can and len(open_rows) == 1)
@@ -634,6 +653,10 @@ class BankReviewDialog(QDialog):
             self.show_help(HELP_PAGE)
 
     # --- closing --------------------------------------------------------------
+
+    def discard(self) -> None:
+        """Close without asking (the store is closing): nothing is recorded."""
+        QDialog.reject(self)
 
     def reject(self) -> None:
         """Close; choices not recorded are lost, so ask first if there are any."""

@@ -303,6 +303,7 @@ class MainWindow(QMainWindow):
         self._overview = None
         self.import_action.setEnabled(False)
         self.bank.set_enabled(False)
+        self.bank.close_all()
         self.store_closed.emit()
 
     @Slot(bool)

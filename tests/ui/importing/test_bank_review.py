@@ -16,6 +16,7 @@ from models.followup import follow_up_plan
 from models.schema import BankStatement, Invoice, Payment
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
+from tests.ui.importing.bank_files import FENWICK_PAYS, STRANGER, TWO_CANDIDATES, ofx
 from ui.common import file_pickers
 from ui.common.reason_dialog import ReasonDialog
 from ui.help.help_window import HelpWindow
@@ -36,30 +37,6 @@ WAIT = 20_000
 SURE, SUGGESTED, UNMATCHED = Confidence.SURE, Confidence.SUGGESTED, Confidence.UNMATCHED
 PAID = "INV-0000022"  # Fenwick Ltd's invoice, 143.25 GBP and 33 days overdue on DEMO_TODAY
 FENWICK = 2
-
-
-def ofx(*credits: tuple[str, str, str, str, str]) -> str:
-    """An OFX 1.x statement in GBP, as UK banks export it (SGML, no closing tags), of
-    credits (day, amount, bank id, payer, memo)."""
-    lines = "".join(f"<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>{day}<TRNAMT>{amount}<FITID>{fitid}"
-                    f"<NAME>{payer}<MEMO>{memo}\n</STMTTRN>\n"
-                    for day, amount, fitid, payer, memo in credits)
-    return ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\n"
-            "CHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n<OFX>\n"
-            "<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>\n"
-            "<DTSERVER>20261124120000<LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1>\n"
-            "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>\n"
-            "<STMTRS><CURDEF>GBP\n"
-            "<BANKACCTFROM><BANKID>601613<ACCTID>31926819<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
-            "<BANKTRANLIST><DTSTART>20261101<DTEND>20261124\n" + lines +
-            "</BANKTRANLIST><LEDGERBAL><BALAMT>0.00<DTASOF>20261124</LEDGERBAL>\n"
-            "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")
-
-
-FENWICK_PAYS = ("20261123", "143.25", "NOV-1", "FENWICK LTD", "INV 22 THANK YOU")
-STRANGER = ("20261124", "55.00", "NOV-3", "ZEBRA IMPORTS", "REFUND 118")
-# Names Ashworth as payer, with Hughes' invoice number in the text: two candidates.
-TWO_CANDIDATES = ("20261123", "50.00", "NOV-2", "ASHWORTH LTD", "INV 5 PART")
 
 
 def statement_file(tmp_path: Path, *credits: tuple[str, str, str, str, str],
@@ -190,6 +167,7 @@ def test_a_statement_is_accepted_ignored_recorded_reimported_and_undone(
     dialog.close()
 
     again = review_of(bank, path, qtbot, monkeypatch)
+    assert again is not dialog  # read from the file again
     assert decisions(again) == {"NOV-1": RECORDED_BEFORE, "NOV-2": UNDECIDED,
                                 "NOV-3": IGNORED_BEFORE}
     assert again.already_label.text().startswith("2 credits were recorded or ignored by an "
@@ -340,3 +318,20 @@ def test_the_window_offers_it_in_the_file_menu_and_today_drops_the_paid_reminder
     assert not any(PAID in {i.number for i in a.invoices}
                    for a in follow_up_plan(DEMO_TODAY, customer_id=FENWICK).due)
     qtbot.waitUntil(lambda: not today.is_loading() and not fenwick_reminder(), timeout=WAIT)
+
+
+def test_closing_with_choices_not_recorded_asks_first(demo_store, bank, qtbot, tmp_path,
+                                                      monkeypatch) -> None:
+    dialog = review_of(bank, statement_file(tmp_path, FENWICK_PAYS), qtbot, monkeypatch)
+    dialog.accept_sure_action.trigger()
+    dialog.close_button.click()
+    asking = dialog.findChild(QMessageBox, "bankCloseQuestion")
+    assert asking is not None and asking.isVisible() and dialog.isVisible()
+    asking.button(QMessageBox.StandardButton.Cancel).click()
+    assert dialog.isVisible() and only(dialog, SURE).decision == RECORD
+    dialog.close_button.click()
+    (asking,) = visible_message_boxes(dialog)
+    assert asking.objectName() == "bankCloseQuestion"
+    asking.button(QMessageBox.StandardButton.Close).click()
+    assert not dialog.isVisible()
+    assert open_minor(PAID) == 14325 and not BankStatement.select().exists()
