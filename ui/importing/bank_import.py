@@ -125,8 +125,17 @@ class BankImport(QObject):
         self._tasks.run(work, label=f"Reading and matching {path.name}…", cancellable=True,
                         on_success=self.open_review, on_failure=self._refused)
 
-    def open_review(self, review: StatementReview) -> BankReviewDialog:
-        """Open the review of a statement read."""
+    def open_review(self, review: StatementReview) -> BankReviewDialog | None:
+        """Open the review of a statement read (a statement with no money received says
+        so instead)."""
+        statement = review.preview.statement
+        if not statement.credits:
+            box = messages.show_message(
+                self._window, QMessageBox.Icon.Information, "Nothing to match",
+                f"{statement.file_name} holds no money received: only payments in are "
+                f"matched to customers.", informative="Nothing was recorded.")
+            box.setObjectName("bankNothing")
+            return None
         dialog = BankReviewDialog(self._window, self._tasks, review, today=self._today,
                                   show_help=self._show_help)
         dialog.open()

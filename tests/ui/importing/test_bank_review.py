@@ -262,6 +262,22 @@ def test_a_file_duly_cannot_read_is_refused_in_words(demo_store, bank, qtbot, tm
     assert bank.review() is None and not BankStatement.select().exists()
 
 
+def test_a_statement_with_no_money_in_says_so(demo_store, bank, qtbot, tmp_path,
+                                               monkeypatch) -> None:
+    path = tmp_path / "debits.ofx"
+    path.write_text(ofx().replace("<DTEND>20261124\n", "<DTEND>20261124\n<STMTTRN><TRNTYPE>"
+                                  "DEBIT<DTPOSTED>20261120<TRNAMT>-20.00<FITID>D1<NAME>SHOP"
+                                  "\n</STMTTRN>\n"), encoding="ascii")
+    monkeypatch.setattr(file_pickers, "choose_bank_statement", lambda *_: path)
+    bank.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(bank.parent())), timeout=WAIT)
+    (box,) = visible_message_boxes(bank.parent())
+    assert box.objectName() == "bankNothing"
+    assert box.text() == "debits.ofx holds no money received: only payments in are matched " \
+                         "to customers."
+    assert bank.review() is None
+
+
 def test_a_bank_csv_needs_a_saved_mapping_first(demo_store, bank, qtbot, tmp_path,
                                                 monkeypatch) -> None:
     path = tmp_path / "bank.csv"
@@ -288,7 +304,8 @@ def test_a_bank_csv_needs_a_saved_mapping_first(demo_store, bank, qtbot, tmp_pat
 
 
 def test_the_window_offers_it_in_the_file_menu_and_today_drops_the_paid_reminder(
-        open_window, demo_file, qtbot, tmp_path, monkeypatch, settings: QSettings) -> None:
+        open_window, demo_file, company_file, qtbot, tmp_path, monkeypatch,
+        settings: QSettings) -> None:
     window = open_window(demo_file)
     window.show_area("today")
     today = window.page("today")
@@ -318,6 +335,13 @@ def test_the_window_offers_it_in_the_file_menu_and_today_drops_the_paid_reminder
     assert not any(PAID in {i.number for i in a.invoices}
                    for a in follow_up_plan(DEMO_TODAY, customer_id=FENWICK).due)
     qtbot.waitUntil(lambda: not today.is_loading() and not fenwick_reminder(), timeout=WAIT)
+
+    # A review open when another store is opened is closed: its matches were of this one.
+    dialog.close()
+    review_of(window.bank, statement_file(tmp_path, STRANGER, name="later.ofx"), qtbot,
+              monkeypatch)
+    window.open_store_file(company_file)
+    qtbot.waitUntil(lambda: window.bank.review() is None, timeout=WAIT)
 
 
 def test_closing_with_choices_not_recorded_asks_first(demo_store, bank, qtbot, tmp_path,
