@@ -163,9 +163,9 @@ def _bank_review(app: QApplication, window: QWidget, folder: Path, busy: Callabl
     review = window.bank.review()  # type: ignore[attr-defined]
     review.resize(1280, 800)
     review.accept_all_sure()
-    review.select(Confidence.UNMATCHED, 1)
+    review.choose_credit(Confidence.UNMATCHED, 1)
     review.ignore_selected()
-    review.select(Confidence.SUGGESTED, 0)
+    review.choose_credit(Confidence.SUGGESTED, 0)
     settle(app, busy)
     made = save(review, "bank-review", images)
     review.discard()

@@ -111,7 +111,7 @@ class BankReviewDialog(QDialog):
             return None
         return self._model_of(table).row_at(table.currentIndex().row())
 
-    def select(self, confidence: Confidence, position: int = 0) -> None:
+    def choose_credit(self, confidence: Confidence, position: int = 0) -> None:
         """Select the credit at ``position`` in a group (as a click would)."""
         table = self.tables[confidence]
         table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -337,21 +337,21 @@ class BankReviewDialog(QDialog):
         self._refresh()
 
     def accept_selected(self) -> None:
-        """Accept the selected credits: one selected, its chosen candidate; several,
-        each one's best."""
+        """Accept the selected credits: one selected, the candidate chosen for it below
+        (a credit with none: search its customer); several, each one's best."""
         rows = self._open_rows()
+        if len(rows) == 1 and not rows[0].line.match.candidates:
+            self.assign_selected()
+            return
         if len(rows) == 1:
-            row = rows[0]
+            match = rows[0].line.match
             position = self.candidates.currentIndex().row()
-            candidates = row.line.match.candidates
-            if not candidates:
-                self.assign_selected()
-                return
-            position = position if 0 <= position < len(candidates) else 0
-            self.choices[row.id] = accept(row.line.match, position)
-        for row in rows if len(rows) > 1 else []:
-            if row.line.match.candidates:
-                self.choices[row.id] = accept(row.line.match)
+            self.choices[rows[0].id] = accept(
+                match, position if 0 <= position < len(match.candidates) else 0)
+        else:
+            for row in rows:
+                if row.line.match.candidates:
+                    self.choices[row.id] = accept(row.line.match)
         self._refresh()
 
     def assign_selected(self) -> None:
@@ -502,7 +502,7 @@ class BankReviewDialog(QDialog):
         self._refresh()
         for confidence in GROUPS:
             if self.models[confidence].rowCount():
-                self.select(confidence)
+                self.choose_credit(confidence)
                 break
 
     def _refresh(self) -> None:
@@ -532,9 +532,9 @@ class BankReviewDialog(QDialog):
         blocked = selection.blockSignals(True)
         for position, row in enumerate(model.rows()):
             if row.id in keys:
-                selection.select(model.index(position, 0),
-                                 QItemSelectionModel.SelectionFlag.Select
-                                 | QItemSelectionModel.SelectionFlag.Rows)
+                selection.setCurrentIndex(model.index(position, 0),
+                                          QItemSelectionModel.SelectionFlag.Select
+                                          | QItemSelectionModel.SelectionFlag.Rows)
         if current is not None:
             position = model.position_of(current.id)
             if position >= 0:

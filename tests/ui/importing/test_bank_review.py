@@ -79,7 +79,7 @@ def select_credit(dialog: BankReviewDialog, bank_id: str) -> None:
     for confidence in (SURE, SUGGESTED, UNMATCHED):
         ids = [r.id for r in dialog.rows(confidence)]
         if bank_id in ids:
-            dialog.select(confidence, ids.index(bank_id))
+            dialog.choose_credit(confidence, ids.index(bank_id))
             return
     raise AssertionError(f"no credit {bank_id}")
 
@@ -135,7 +135,7 @@ def test_a_statement_is_accepted_ignored_recorded_reimported_and_undone(
     assert open_minor(PAID) == 14325 and PAID in due_numbers()
 
     dialog.accept_sure_action.trigger()
-    dialog.select(UNMATCHED)
+    dialog.choose_credit(UNMATCHED)
     assert dialog.current_row().line.match.credit.payer_name == "ZEBRA IMPORTS"
     dialog.ignore_action.trigger()
     assert [only(dialog, c).decision for c in (SURE, SUGGESTED, UNMATCHED)] == \
@@ -215,7 +215,7 @@ def test_a_suggested_credit_is_paid_by_the_candidate_chosen(demo_store, bank, qt
     row = only(dialog, SUGGESTED)
     names = [c.customer_name for c in row.line.match.candidates]
     assert names == ["Hughes Ltd", "Ashworth Ltd"]
-    dialog.select(SUGGESTED)
+    dialog.choose_credit(SUGGESTED)
     assert dialog.candidates_model.rowCount() == 2
     assert dialog.candidates_model.index(1, 3).data() == "100%"  # the payer's name score
     dialog.choose_candidate(1)
@@ -230,7 +230,7 @@ def test_a_suggested_credit_is_paid_by_the_candidate_chosen(demo_store, bank, qt
 def test_an_unmatched_credit_is_given_to_a_customer_found_by_search(
         demo_store, bank, qtbot, qtmodeltester, tmp_path, monkeypatch) -> None:
     dialog = review_of(bank, statement_file(tmp_path, STRANGER), qtbot, monkeypatch)
-    dialog.select(UNMATCHED)
+    dialog.choose_credit(UNMATCHED)
     dialog.assign_action.trigger()
     qtbot.waitUntil(lambda: dialog.findChild(BankCustomerDialog) is not None, timeout=WAIT)
     search = dialog.findChild(BankCustomerDialog)
