@@ -115,7 +115,11 @@ class BankReviewDialog(QDialog):
         """Select the credit at ``position`` in a group (as a click would)."""
         table = self.tables[confidence]
         table.setFocus(Qt.FocusReason.OtherFocusReason)
-        table.selectRow(position)
+        # Not selectRow: with several rows selectable it toggles while Ctrl is held.
+        table.selectionModel().setCurrentIndex(
+            table.model().index(position, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
         self._on_table_selected(table)
 
     def choose_candidate(self, position: int) -> None:
