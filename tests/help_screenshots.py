@@ -137,6 +137,8 @@ def take_all(folder: Path, images: Path = IMAGES) -> list[Path]:
     made.append(save(wizard, "import", images))
     wizard.reject()
 
+    made.append(_bank_review(app, window, folder, busy, images))
+
     window.help.shortcuts_action.trigger()
     settle(app, busy)
     dialog = window.findChild(QWidget, "shortcutsDialog")
@@ -145,6 +147,28 @@ def take_all(folder: Path, images: Path = IMAGES) -> list[Path]:
     window.close()
     settle(app, lambda: window.tasks.busy)
     window.deleteLater()
+    return made
+
+
+def _bank_review(app: QApplication, window: QWidget, folder: Path, busy: Callable[[], bool],
+                 images: Path) -> Path:
+    """The review of a bank statement: sure ones accepted, a suggested one in hand."""
+    from models.bank_matching import Confidence
+    from tests.ui.importing.bank_files import GUIDE_CREDITS, ofx
+
+    statement = folder / "november.ofx"
+    statement.write_text(ofx(*GUIDE_CREDITS), encoding="ascii")
+    window.bank.read(statement)  # type: ignore[attr-defined]
+    settle(app, busy)
+    review = window.bank.review()  # type: ignore[attr-defined]
+    review.resize(1280, 800)
+    review.accept_all_sure()
+    review.choose_credit(Confidence.UNMATCHED, 1)
+    review.ignore_selected()
+    review.choose_credit(Confidence.SUGGESTED, 0)
+    settle(app, busy)
+    made = save(review, "bank-review", images)
+    review.discard()
     return made
 
 

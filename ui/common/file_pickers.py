@@ -1,4 +1,5 @@
-"""Choosing files: a store to open, where a new store goes, a logo image.
+"""Choosing files: a store to open, where a new store goes, a logo image, a bank
+statement.
 
 Thin wrappers over ``QFileDialog`` so callers read simply and tests can
 replace them.
@@ -52,3 +53,15 @@ def choose_export_path(parent: QWidget, suggested: Path) -> Path | None:
     if not name:
         return None
     return Path(name) if name.endswith(".zip") else Path(f"{name}.zip")
+
+
+BANK_FILTER = ("Bank statements (*.ofx *.qfx *.xml *.camt *.053 *.sta *.mt940 *.940 *.txt "
+               "*.csv);;All files (*)")
+
+
+def choose_bank_statement(parent: QWidget, folder: Path) -> Path | None:
+    """Ask which bank statement to import (OFX/QFX, CAMT.053, MT940 or a bank's CSV);
+    None if the user cancels."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Import a bank statement", str(folder),
+                                          BANK_FILTER)
+    return Path(name) if name else None

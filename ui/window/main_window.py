@@ -52,6 +52,7 @@ from ui.common.style import ACCENT
 from ui.common.tasks import Progress, TaskRunner
 from ui.help.help_menu import HelpMenu
 from ui.help.versions import versions
+from ui.importing.bank_import import BankImport
 from ui.window.areas import AREAS
 from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.window.placeholder_page import PlaceholderPage
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
         self.care = StoreCare(self, self.tasks, self._switcher)
         self.care.other_writes_seen.connect(lambda: self._on_tasks_changed(EVERYTHING, None))
+        self.bank = BankImport(self, self.tasks, self.today, self._business_currency,
+                               settings=self._settings, show_help=self.help_page)
 
         self._build_actions()
         self._build_menus()
@@ -290,6 +293,7 @@ class MainWindow(QMainWindow):
         self._overview = None
         self._damage_check_due = True  # with the first overview, off the GUI thread
         self.import_action.setEnabled(True)
+        self.bank.set_enabled(True)
         self._show_workspace()
         self.store_opened.emit(store.path)
         self._request_overview()
@@ -298,6 +302,8 @@ class MainWindow(QMainWindow):
     def _on_switcher_closed(self) -> None:
         self._overview = None
         self.import_action.setEnabled(False)
+        self.bank.set_enabled(False)
+        self.bank.close_all()
         self.store_closed.emit()
 
     @Slot(bool)
@@ -481,6 +487,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addActions(self.bank.actions)
+        file_menu.addSeparator()
         file_menu.addActions(self.care.actions)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -791,6 +799,14 @@ class MainWindow(QMainWindow):
         wizard = ImportWizard(self, self.tasks, self.today,
                               business.currency if business is not None else "EUR")
         wizard.open()
+
+    def _business_currency(self) -> str:
+        business = self._switcher.business
+        return business.currency if business is not None else "EUR"
+
+    def help_page(self, page: str) -> QWidget:
+        """Open the user guide at ``page`` (e.g. "importing.html#bank")."""
+        return self.help.show_guide(page)
 
     def _shortcut_groups(self) -> list[tuple[str, QWidget, bool]]:
         """What Help → Keyboard Shortcuts lists: the window's own actions, then each
