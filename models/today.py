@@ -159,6 +159,8 @@ def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[Wo
     ago), promises due or broken, the follow-up stages due, accounts newly overdue;
     e-mails not sent; instalments of payment plans due soon or missed, and plans
     broken lately; most pressing first."""
+    with _kept.counting:
+        _kept.worked_out += 1
     with steady():  # the active plans are read once, for the engine and the list
         actions = follow_up_plan(as_of).due
         stages = _stage_actions(as_of, actions)
@@ -186,7 +188,8 @@ class _KeptWorklist:
         self.lock = threading.Lock()  # one works it out at a time; the next finds it kept
         self.key: tuple[object, ...] | None = None
         self.items: tuple[WorkItem, ...] = ()
-        self.worked_out = 0
+        self.counting = threading.Lock()
+        self.worked_out = 0  # how many times worklist() has run, by any caller
 
 
 _kept = _KeptWorklist()
@@ -204,13 +207,12 @@ def shared_worklist(as_of: dt.date, *,
             _kept.key = None  # a list that failed part way is never given
             _kept.items = tuple(worklist(as_of, grace_days=grace_days))
             _kept.key = key
-            _kept.worked_out += 1
         return _kept.items
 
 
 def worklists_worked_out() -> int:
-    """How many times :func:`shared_worklist` has worked the list out in this process
-    (rather than given a kept one again)."""
+    """How many times the list has been worked out in this process (:func:`worklist`, by
+    any caller; :func:`shared_worklist` giving a kept list again does not count)."""
     return _kept.worked_out
 
 
