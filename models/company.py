@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.audit import record_change
-from models.bank_accounts import add_text_account
 from models.db import writing
-from models.defaults import seed_defaults
 from models.schema import Business
 from models.steady import steady_answer
 
@@ -81,6 +79,11 @@ def create_business(name: str, *, address: str = "", country: str, currency: str
                     logo_type: str = "", is_demo: bool = False) -> BusinessDetails:
     """Record the business in a new store, with Duly's default terms and policies;
     ``bank_details`` typed as one text become its bank account for any currency."""
+    # Imported here: the window reads the business at every start, and creates one
+    # rarely (the bank account's checks alone load stdnum and Babel).
+    from models.bank_accounts import add_text_account
+    from models.defaults import seed_defaults
+
     name, country, currency = check_business(name, country, currency, logo)
     with writing():
         if Business.select().exists():

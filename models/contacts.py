@@ -271,12 +271,17 @@ def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
     kept: list[int] = []
     broken: list[int] = []
     with writing():
-        promises = Promise.select().where(Promise.status == PromiseStatus.OPEN)
+        promises = Promise.select(Promise.id, Promise.promised_for, Promise.created_at,
+                                  Promise.amount_minor).where(
+            Promise.status == PromiseStatus.OPEN)
         if customer_id is not None:
             promises = promises.where(Promise.customer == customer_id)
-        for promise in promises:
-            deadline = promise_deadline(promise.promised_for, grace_days)
-            paid_on = _date_paid_in_full(promise, min(as_of, deadline))
+        found = list(promises.tuples())
+        paid = _allocations_towards_open_promises(as_of, customer_id) if found else {}
+        for promise_id, promised_for, created_at, amount in found:
+            deadline = promise_deadline(promised_for, grace_days)
+            paid_on = _date_paid_in_full(paid.get(promise_id, []), amount,
+                                         created_at.date(), min(as_of, deadline))
             if paid_on is not None:
                 status, resolved = PromiseStatus.KEPT, paid_on
             elif as_of > deadline:
@@ -284,29 +289,44 @@ def review_promises(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS,
             else:
                 continue
             Promise.update(status=status, resolved_on=resolved).where(
-                Promise.id == promise.id).execute()
-            record_change(f"promise {status}", "promise", promise.id,
+                Promise.id == promise_id).execute()
+            record_change(f"promise {status}", "promise", promise_id,
                           before={"status": PromiseStatus.OPEN},
                           after={"status": status, "resolved_on": resolved})
-            (kept if status == PromiseStatus.KEPT else broken).append(promise.id)
+            (kept if status == PromiseStatus.KEPT else broken).append(promise_id)
     return PromiseReview(tuple(kept), tuple(broken))
 
 
-def _date_paid_in_full(promise: Promise, until: dt.date) -> dt.date | None:
-    """The day allocations to the promise's invoices since it was made reached its
-    amount, if they did by ``until``."""
-    invoices = PromiseInvoice.select(PromiseInvoice.invoice).where(
-        PromiseInvoice.promise == promise.id)
-    rows = (Allocation.select(Allocation.allocated_on, Allocation.amount_minor)
-            .where(Allocation.invoice.in_(invoices) & ~Allocation.voided
-                   & (Allocation.allocated_on >= promise.created_at.date())
-                   & (Allocation.allocated_on <= until))
-            .order_by(Allocation.allocated_on).tuples())
+def _allocations_towards_open_promises(as_of: dt.date, customer_id: int | None
+                                       ) -> dict[int, list[tuple[dt.date, int]]]:
+    """For each open promise, the money allocated to its invoices up to ``as_of`` (day
+    and amount, earliest first): one read for them all, never one a promise."""
+    rows = (Allocation.select(PromiseInvoice.promise, Allocation.allocated_on,
+                              Allocation.amount_minor)
+            .join(PromiseInvoice, on=(Allocation.invoice == PromiseInvoice.invoice))
+            .join(Promise, on=(PromiseInvoice.promise == Promise.id))
+            .where((Promise.status == PromiseStatus.OPEN) & ~Allocation.voided
+                   & (Allocation.allocated_on <= as_of))
+            .order_by(PromiseInvoice.promise, Allocation.allocated_on))
+    if customer_id is not None:
+        rows = rows.where(Promise.customer == customer_id)
+    paid: dict[int, list[tuple[dt.date, int]]] = {}
+    for promise_id, day, amount in rows.tuples():
+        paid.setdefault(promise_id, []).append(
+            (day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), amount))
+    return paid
+
+
+def _date_paid_in_full(allocations: Sequence[tuple[dt.date, int]], amount_minor: int,
+                       since: dt.date, until: dt.date) -> dt.date | None:
+    """The day the allocations to a promise's invoices from ``since`` (the day it was
+    made) reached its amount, if they did by ``until``."""
     total = 0
-    for day, amount in rows:
-        total += amount
-        if total >= promise.amount_minor:
-            return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    for day, amount in allocations:
+        if since <= day <= until:
+            total += amount
+            if total >= amount_minor:
+                return day
     return None
 
 

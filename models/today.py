@@ -9,6 +9,7 @@ still there the next time it opens. What the user decided about an item
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,7 +26,7 @@ from models.contacts import (
     refresh_contact_summary,
 )
 from models.dates import short_date
-from models.db import writing
+from models.db import latest_write, writing
 from models.disputes import dispute_age_days, long_open_disputes
 from models.errors import LedgerError
 from models.followup import (
@@ -81,6 +82,7 @@ from models.schema import (
     PromiseInvoice,
     StageExecution,
     WorklistDecision,
+    database,
 )
 from models.steady import steady
 
@@ -157,6 +159,8 @@ def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[Wo
     ago), promises due or broken, the follow-up stages due, accounts newly overdue;
     e-mails not sent; instalments of payment plans due soon or missed, and plans
     broken lately; most pressing first."""
+    with _kept.counting:
+        _kept.worked_out += 1
     with steady():  # the active plans are read once, for the engine and the list
         actions = follow_up_plan(as_of).due
         stages = _stage_actions(as_of, actions)
@@ -168,9 +172,48 @@ def worklist(as_of: dt.date, *, grace_days: int = PROMISE_GRACE_DAYS) -> list[Wo
     items += _check_ins(as_of)
     hidden = _decided(as_of)
     items = [i for i in items if (i.kind, i.ref_id) not in hidden]
-    items.sort(key=lambda i: (WORK_KINDS.index(i.kind), i.due_on, i.customer_name.casefold(),
-                              i.ref_id))
+    rank = {kind: n for n, kind in enumerate(WORK_KINDS)}
+    items.sort(key=lambda i: (rank[i.kind], i.due_on, i.customer_name.casefold(), i.ref_id))
     return items
+
+
+class _KeptWorklist:
+    """The list as last worked out for the window, kept until the store is written to
+    (or another day, store or grace is asked for): the navigation's count, the status
+    bar and the Today page all show it, and on a big book working it out takes most of
+    a second of the interpreter's time, which two threads working it out at once would
+    share between them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # one works it out at a time; the next finds it kept
+        self.key: tuple[object, ...] | None = None
+        self.items: tuple[WorkItem, ...] = ()
+        self.counting = threading.Lock()
+        self.worked_out = 0  # how many times worklist() has run, by any caller
+
+
+_kept = _KeptWorklist()
+
+
+def shared_worklist(as_of: dt.date, *,
+                    grace_days: int = PROMISE_GRACE_DAYS) -> tuple[WorkItem, ...]:
+    """:func:`worklist` for every reader in this process: worked out once after each
+    write to the store (per day, store and grace) and given again to whoever asks
+    until the next write; a reader asking while it is being worked out waits for it
+    rather than working it out a second time."""
+    with _kept.lock:
+        key = (*latest_write(), as_of, grace_days)
+        if _kept.key != key:
+            _kept.key = None  # a list that failed part way is never given
+            _kept.items = tuple(worklist(as_of, grace_days=grace_days))
+            _kept.key = key
+        return _kept.items
+
+
+def worklists_worked_out() -> int:
+    """How many times the list has been worked out in this process (:func:`worklist`, by
+    any caller; :func:`shared_worklist` giving a kept list again does not count)."""
+    return _kept.worked_out
 
 
 def worklist_summary(items: Sequence[WorkItem]) -> str:
@@ -458,12 +501,14 @@ def _follow_ups(as_of: dt.date) -> list[WorkItem]:
              .where(Interaction.follow_up_on.is_null(False) & ~Interaction.follow_up_done
                     & (Interaction.follow_up_on <= as_of)))
     items = []
-    for (contact_id, customer_id, code, name, due, kind, at, summary,
-         outcome) in query.tuples():
+    # Raw rows: thousands of follow-ups' fields through peewee cost more than the query.
+    for (contact_id, customer_id, code, name, due_text, kind, at, summary,
+         outcome) in _raw(query):
+        due = _day(due_text)
         note = summary or outcome
         items.append(WorkItem(
             FOLLOW_UP, contact_id, customer_id, code, name, due, (as_of - due).days,
-            f"Follow up the {kind} of {at:%Y-%m-%d}",
+            f"Follow up the {kind} of {_day(at):%Y-%m-%d}",
             note.splitlines()[0] if note else "", None, ""))
     return items
 
@@ -473,32 +518,37 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
     still_owed = (PromiseInvoice.select(pw.fn.COALESCE(pw.fn.SUM(Invoice.open_minor), 0))
                   .join(Invoice)
                   .where(PromiseInvoice.promise == Promise.id))
+    # A broken promise paid since is left in the store (most of them, on a big book).
     query = (Promise.select(Promise.id, Promise.customer, Customer.code, Customer.name,
                             Promise.promised_for, Promise.status, Promise.amount_minor,
                             Promise.currency, still_owed.alias("owed"))
              .join(Customer)
              .where(Promise.status.in_([PromiseStatus.OPEN, PromiseStatus.BROKEN])
-                    & (Promise.promised_for <= as_of)))
+                    & (Promise.promised_for <= as_of)
+                    & ((Promise.status == PromiseStatus.OPEN) | (still_owed > 0))))
     items = []
-    for (promise_id, customer_id, code, name, promised_for, status, amount, currency,
-         owed) in query.tuples():
+    for (promise_id, customer_id, code, name, promised_text, status, amount, currency,
+         owed) in _raw(query):
+        promised_for = _day(promised_text)
         deadline = promise_deadline(promised_for, grace_days)
-        broken = status == "broken" or as_of > deadline
+        broken = status == PromiseStatus.BROKEN or as_of > deadline
         if broken and not owed:
             continue  # paid since, late: nothing left to chase
         money = format_money(amount, currency)
         if broken:
-            item = WorkItem(PROMISE_BROKEN, promise_id, customer_id, code, name,
-                            deadline + dt.timedelta(days=1), 0,
-                            f"Broken promise to pay {money} by {promised_for.isoformat()}",
-                            f"Still owed on the invoices promised: "
-                            f"{format_money(int(owed), currency)}", amount, currency)
+            due = deadline + dt.timedelta(days=1)
+            items.append(WorkItem(
+                PROMISE_BROKEN, promise_id, customer_id, code, name, due, _days(as_of, due),
+                f"Broken promise to pay {money} by {promised_for.isoformat()}",
+                f"Still owed on the invoices promised: {format_money(int(owed), currency)}",
+                amount, currency))
         else:
-            item = WorkItem(PROMISE_DUE, promise_id, customer_id, code, name, promised_for, 0,
-                            f"Promise to pay {money} by {promised_for.isoformat()}",
-                            f"Check the payment has arrived (grace until "
-                            f"{deadline.isoformat()})", amount, currency)
-        items.append(_waiting(item, as_of))
+            items.append(WorkItem(
+                PROMISE_DUE, promise_id, customer_id, code, name, promised_for,
+                _days(as_of, promised_for),
+                f"Promise to pay {money} by {promised_for.isoformat()}",
+                f"Check the payment has arrived (grace until {deadline.isoformat()})",
+                amount, currency))
     return items
 
 
@@ -506,6 +556,7 @@ def _stage_actions(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkIte
     """The follow-up stages due on invoices, one per account, named by its oldest invoice
     (an instalment's reminder is told with its instalment: :func:`_instalments`)."""
     items = []
+    titles: dict[int, str] = {}  # by stage: thousands of actions share a few stages
     for action in actions:
         if action.instalment is not None:
             continue
@@ -514,12 +565,15 @@ def _stage_actions(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkIte
         detail = f"Invoice{'s' if len(action.invoices) > 1 else ''} {numbers}"
         if action.no_email_address:
             detail += " — no e-mail address: print a letter instead"
+        title = titles.get(action.stage.id)
+        if title is None:
+            title = titles[action.stage.id] = _stage_title(action)
+        due = _stage_due_on(action)
         items.append(WorkItem(
             STAGE_ACTION, first.id, action.customer_id, action.customer_code,
-            action.customer_name, _stage_due_on(action), 0,
-            _stage_title(action), detail, action.total_minor, action.currency,
-            reminder_due=True))
-    return [_waiting(item, as_of) for item in items]
+            action.customer_name, due, _days(as_of, due), title, detail, action.total_minor,
+            action.currency, reminder_due=True))
+    return items
 
 
 def perhaps_sent(item: WorkItem) -> bool:
@@ -583,17 +637,20 @@ def _new_overdue(as_of: dt.date) -> list[WorkItem]:
         .having(first_due >= since).tuples())
     # A new account's overdue invoices all fell due since then: one more read.
     invoices: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
-    for row in (Invoice.select(Invoice.customer, Invoice.currency, Invoice.id, Invoice.number,
-                               Invoice.due_date, Invoice.open_minor, Customer.code,
-                               Customer.name)
-                .join(Customer)
-                .where(overdue & (Invoice.due_date >= since))
-                .order_by(Invoice.due_date, Invoice.id).tuples()):
+    # Raw rows (the dates as text sort as the days do): most are of accounts overdue
+    # before the week, and only each new account's first row's day is needed.
+    for row in _raw(Invoice.select(Invoice.customer, Invoice.currency, Invoice.id,
+                                   Invoice.number, Invoice.due_date, Invoice.open_minor,
+                                   Customer.code, Customer.name)
+                    .join(Customer)
+                    .where(overdue & (Invoice.due_date >= since))
+                    .order_by(Invoice.due_date, Invoice.id)):
         if (row[0], row[1]) in new_accounts:
             invoices.setdefault((row[0], row[1]), []).append(row)
     items = []
     for (customer_id, currency), rows in invoices.items():
-        _, _, invoice_id, number, first, _, code, name = rows[0]
+        _, _, invoice_id, number, first_text, _, code, name = rows[0]
+        first = _day(first_text)
         total = sum(row[5] for row in rows)
         more = f" and {len(rows) - 1} more" if len(rows) > 1 else ""
         items.append(_waiting(WorkItem(
@@ -699,4 +756,27 @@ def _plans_broken(as_of: dt.date) -> list[WorkItem]:
 
 
 def _waiting(item: WorkItem, as_of: dt.date) -> WorkItem:
-    return replace(item, days_waiting=max((as_of - item.due_on).days, 0))
+    """The item with the days it has waited by ``as_of`` (made anew: ``replace`` reads
+    the fields' definitions on every call)."""
+    return WorkItem(item.kind, item.ref_id, item.customer_id, item.customer_code,
+                    item.customer_name, item.due_on, _days(as_of, item.due_on), item.title,
+                    item.detail, item.amount_minor, item.currency, item.reminder_due)
+
+
+def _days(as_of: dt.date, due_on: dt.date) -> int:
+    """Days an item due on ``due_on`` has waited by ``as_of`` (none before it is due)."""
+    return max((as_of - due_on).days, 0)
+
+
+def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
+    """The query's rows as the store gives them: dates as text, no field conversions."""
+    return list(database.execute_sql(*query.sql()))
+
+
+def _day(value: object) -> dt.date:
+    """A day read raw ("2026-11-24", or the day of "2026-11-24 10:30:00")."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,7 +1,9 @@
 """Start-up: process start to the first painted main window, Duly against a bare window.
 
-Duly opens the 10k-customer, 1M-invoice demo store. Runs alternate so that the
-shared machine's noise falls on both sides alike. Target: at most 2x.
+Duly opens the 10k-customer, 1M-invoice demo store (a migrated copy: ``DULY_BIG_STORE``,
+or one made in a temporary folder; the shared store is never opened). Runs alternate so
+that the shared machine's noise falls on both sides alike. Target: at most 1.6x
+(issue 21).
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from tests.benchmarks.common import ROOT, big_store, median, report
+from tests.benchmarks.common import ROOT, load_average, median, migrated_big_store, report
 
 RUNS = 7
 
@@ -32,15 +36,19 @@ def first_paint(*args: str) -> float:
 
 def main() -> list[str]:
     """Measure and print the start-up ratio."""
-    store = str(big_store())
-    first_paint("duly", store)  # warm the file cache for both sides
-    first_paint("bare")
-    duly, bare = [], []
-    for _ in range(RUNS):
-        duly.append(first_paint("duly", store))
-        bare.append(first_paint("bare"))
-    return [report("start-up to first paint (10k customers, 1M invoices)",
-                   median(duly), median(bare))]
+    with tempfile.TemporaryDirectory(prefix="duly-bench-") as folder:
+        store = str(migrated_big_store(Path(folder)))
+        first_paint("duly", store)  # warm the file cache for both sides
+        first_paint("bare")
+        duly, bare = [], []
+        for _ in range(RUNS):
+            duly.append(first_paint("duly", store))
+            bare.append(first_paint("bare"))
+    lines = [report("start-up to first paint (10k customers, 1M invoices)",
+                    median(duly), median(bare))]
+    lines.append(f"load average {load_average()}")
+    print(lines[-1], flush=True)
+    return lines
 
 
 if __name__ == "__main__":

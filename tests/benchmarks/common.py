@@ -43,6 +43,20 @@ def migrated_copy(folder: Path) -> Path:
     return copy
 
 
+def migrated_big_store(folder: Path) -> Path:
+    """The big store at this version's schema, to open in a benchmark: the file named by
+    ``DULY_BIG_STORE`` (a copy migrated beforehand, e.g. by ``duly --db COPY check``), or
+    else a new migrated copy in ``folder``."""
+    kept = os.environ.get("DULY_BIG_STORE")
+    return Path(kept) if kept else migrated_copy(folder)
+
+
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes, to print beside a figure
+    (the benchmarks share two cores with other work)."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def median(values: list[float]) -> float:
     """The median, which shrugs off a run the shared machine slowed down."""
     return statistics.median(values)

@@ -1,4 +1,5 @@
-"""Run by bench_startup: start Duly's window or a bare one, print when it first paints.
+"""Run by bench_startup and bench_window_today: start Duly's window or a bare one, print
+when it first paints (or, with ``today``, when Today's list and its count are shown).
 
 The time is CLOCK_MONOTONIC, which the parent also reads before starting this
 process, so the difference is process start to first paint of the main window.
@@ -45,11 +46,57 @@ def bare() -> int:
     return app.exec()
 
 
+def today(store: Path, day: str) -> int:
+    """Duly's window opened on Today for ``day``: prints when the list is shown, then
+    when the navigation's count is (each on its own line, the list first), and exits."""
+    import datetime as dt
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    from ui.today.today_page import TodayPage
+    from ui.window.app import create_application
+    from ui.window.main_window import MainWindow
+
+    shown: dict[str, float] = {}
+
+    def seen(what: str) -> None:
+        shown.setdefault(what, time.monotonic())
+        if len(shown) == 2:
+            print(shown["list"], flush=True)
+            print(shown["count"], flush=True)
+            os._exit(0)
+
+    listed = TodayPage._on_load_task_succeeded
+    counted = MainWindow._show_badge
+
+    def list_shown(page: TodayPage, *args: object) -> None:
+        listed(page, *args)  # type: ignore[arg-type]
+        seen("list")
+
+    def count_shown(window: MainWindow, key: str, badge: object) -> None:
+        counted(window, key, badge)  # type: ignore[arg-type]
+        if key == "today" and badge is not None:
+            seen("count")
+
+    TodayPage._on_load_task_succeeded = list_shown  # type: ignore[method-assign]
+    MainWindow._show_badge = count_shown  # type: ignore[method-assign]
+    app = create_application(sys.argv[:1])
+    folder = tempfile.mkdtemp(prefix="duly-probe-")
+    settings = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, settings=settings, today=dt.date.fromisoformat(day))
+    window.show()
+    return app.exec()
+
+
 def main() -> int:
-    _watch_first_paint()
     if sys.argv[1] == "bare":
+        _watch_first_paint()
         return bare()
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    if sys.argv[1] == "today":
+        return today(Path(sys.argv[2]), sys.argv[3])
+    _watch_first_paint()
     from ui.window.app import run_window
 
     return run_window(Path(sys.argv[2]))

@@ -40,10 +40,14 @@ from models.changes import Changes
 from models.db import close_thread_connection, known_errors
 from models.errors import Refusal
 from ui.common import messages
+from ui.common.collector import give_back_memory
 
 Progress = Callable[[int, int], None]
 
 PROGRESS_DELAY_MS = 600
+# Once no task has been running for this long, the memory they freed is handed back to
+# the system (see ui.common.collector.give_back_memory).
+GIVE_BACK_AFTER_MS = 500
 # Progress calls closer together than this are not sent to the GUI thread.
 _PROGRESS_INTERVAL_S = 0.05
 CANCELLING_TEXT = "Stopping…"
@@ -319,6 +323,10 @@ class TaskRunner(QObject):
         self.write_pool.setMaxThreadCount(1)
         self._tasks: set[Task] = set()
         self._latest: dict[object, Task] = {}
+        self._quiet = QTimer(self)
+        self._quiet.setSingleShot(True)
+        self._quiet.setInterval(GIVE_BACK_AFTER_MS)
+        self._quiet.timeout.connect(self._on_quiet_timeout)
         # A window closed with work on its way (a preview still being built) ignores
         # its outcome: the widgets it would fill are gone. (The set, not self: the
         # runner is deleted with the window.)
@@ -398,6 +406,13 @@ class TaskRunner(QObject):
             self._tasks.discard(task)
             for key in [k for k, held in self._latest.items() if held is task]:
                 del self._latest[key]
+        if not self._tasks:
+            self._quiet.start()
+
+    @Slot()
+    def _on_quiet_timeout(self) -> None:
+        if not self._tasks:
+            give_back_memory()
 
 
 def _forsake(tasks: set[Task]) -> None:

@@ -26,9 +26,9 @@ def _build(context: AreaContext) -> QWidget:
 
 
 def _badge(as_of: dt.date) -> Badge:
-    from models.today import worklist, worklist_summary
+    from models.today import shared_worklist, worklist_summary
 
-    items = worklist(as_of)
+    items = shared_worklist(as_of)  # the page's own list, worked out once between writes
     return Badge(len(items), worklist_summary(items))
 
 

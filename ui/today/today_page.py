@@ -58,8 +58,8 @@ from models.today import (
     dismiss,
     mark_done,
     perhaps_sent,
+    shared_worklist,
     snooze,
-    worklist,
     worklist_summary,
 )
 from ui.common import messages
@@ -297,7 +297,8 @@ class TodayPage(QWidget):
             # today (models.daily: plans completed or defaulted, offers lapsed).
             settled = (bool(review_promises(today)) | settle_day(today).changed) if review \
                 else False
-            return settled, worklist(as_of)
+            # The list the navigation's count shows too: worked out once between writes.
+            return settled, list(shared_worklist(as_of))
 
         self._loading = True
         self._update_heading()

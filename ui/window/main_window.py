@@ -358,21 +358,27 @@ class MainWindow(QMainWindow):
         if store is None:
             return
         as_of = self.today()
-        check, self._damage_check_due = self._damage_check_due, False
+        if self._damage_check_due:
+            self._damage_check_due = False
+            # The store's quick check for damage, a task of its own: it reads the whole
+            # file (a second or more on a big book), and the counts need not wait for it.
+            # A damaged store then takes no writes.
+            self.tasks.run(lambda _progress: verify_store(store.path),
+                           on_success=self._on_damage_check_task_succeeded,
+                           store_path=store.path)
 
-        def load(_progress: Progress) -> tuple[StoreOverview, str | None]:
-            # The store's quick check for damage: a damaged store then takes no writes.
-            damage = verify_store(store.path) if check else None
-            return store_overview(as_of), damage
+        def load(_progress: Progress) -> StoreOverview:
+            return store_overview(as_of)
 
         self.status.counts.setText("Counting invoices…")
         self.tasks.run(load, on_success=self._on_overview_task_succeeded,
                        store_path=store.path)
 
-    def _on_overview_task_succeeded(self, loaded: tuple[StoreOverview, str | None]) -> None:
-        overview, damage = loaded
+    def _on_damage_check_task_succeeded(self, damage: str | None) -> None:
         if damage is not None:
             messages.show_message(self, QMessageBox.Icon.Critical, "Duly", damage)
+
+    def _on_overview_task_succeeded(self, overview: StoreOverview) -> None:
         self._overview = overview
         self._update_status()
         self.overview_loaded.emit(overview)

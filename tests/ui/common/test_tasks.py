@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 import time
 from contextlib import closing
@@ -456,3 +457,27 @@ def test_work_that_ends_after_its_window_closed_touches_nothing(qtbot):
     with qtbot.captureExceptions() as raised:
         QCoreApplication.processEvents()  # the outcome arrives, and is ignored
     assert raised == []
+
+
+
+def _resident_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="glibc keeps what each thread freed in that thread's own pool")
+def test_memory_a_task_freed_is_handed_back_once_no_task_runs(runner, qtbot):
+    kept: list[bytes] = []
+
+    def work(_progress) -> None:  # a big read: most of it freed, a little kept
+        rows = [bytes(600) + i.to_bytes(4, "little") for i in range(250_000)]
+        kept.extend(rows[::50])  # what a list keeps, scattered through the freed rest
+
+    before = _resident_mib()
+    runner.run(work)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
+    held = _resident_mib()
+    assert held - before > 60  # the freed rows' memory is still the process's
+    qtbot.waitUntil(lambda: _resident_mib() < held - 60, timeout=5000)
+    assert len(kept) == 5_000

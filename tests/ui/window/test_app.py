@@ -70,6 +70,18 @@ def test_starting_the_window_does_not_import_the_pdf_library():
     assert result.stdout.strip() == "False"
 
 
+def test_starting_the_window_loads_no_other_database_driver_nor_the_bank_checks():
+    # peewee would load a PostgreSQL or MySQL driver it finds installed (psycopg brings
+    # asyncio); the business's bank account checks (stdnum, Babel) wait until one is typed.
+    code = ("import sys; import ui.window.app, ui.window.main_window; "
+            "print(sorted(m for m in ('psycopg', 'psycopg2', 'pymysql', 'MySQLdb', "
+            "'asyncio', 'stdnum', 'babel') if sys.modules.get(m) is not None))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, check=True)
+
+    assert result.stdout.strip() == "[]"
+
+
 def test_importing_the_window_does_nothing_else():
     code = ("import sys; import ui.window.app, ui.window.main_window; "
             "from PySide6.QtCore import QCoreApplication; "
