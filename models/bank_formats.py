@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,6 +26,7 @@ from defusedxml.ElementTree import fromstring
 
 from models import input_rules as rules
 from models.errors import LedgerError
+from models.imports.sources import Field, Preset
 from models.kinds import BankFormat
 from models.money import MoneyError, to_minor
 
@@ -66,10 +67,13 @@ class Statement:
 
 
 def read_statement(path: Path, *, format: BankFormat | None = None,
-                   mapping: str | None = None, currency: str | None = None) -> Statement:
+                   mapping: str | None = None, currency: str | None = None,
+                   columns: Mapping[str, str] | None = None,
+                   day_first: bool | None = None) -> Statement:
     """The credits of the statement in ``path``, its format recognised from its content
     unless given. A bank CSV needs ``mapping``, the name of a column mapping saved in the
-    import (and ``currency`` when the file has no currency column)."""
+    import, or ``columns`` (see :func:`bank_mapping`), ``currency`` when the file has no
+    currency column, and ``day_first`` when its dates read both ways (05/11/2026)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as error:
@@ -78,7 +82,8 @@ def read_statement(path: Path, *, format: BankFormat | None = None,
         raise StatementRefused(f"{path.name} cannot be read ({error.strerror}).") from error
     if not data.strip():
         raise StatementRefused(f"{path.name} is empty.")
-    format = format or (BankFormat.CSV if mapping else detect_format(data, path.name))
+    format = format or (BankFormat.CSV if mapping or columns else
+                        detect_format(data, path.name))
     if format is BankFormat.OFX:
         found, account_currency = _ofx(data, path.name)
     elif format is BankFormat.CAMT:
@@ -86,10 +91,12 @@ def read_statement(path: Path, *, format: BankFormat | None = None,
     elif format is BankFormat.MT940:
         found, account_currency = _mt940(data, path.name)
     else:
-        if not mapping:
+        if not mapping and not columns:
             raise StatementRefused(f"To read {path.name} as a bank's CSV, name the column "
-                                   f"mapping saved in the import (--mapping NAME).")
-        found, account_currency = _csv(path, mapping, currency)
+                                   f"mapping saved in the import (--mapping NAME), or say "
+                                   f"which column holds what (--column day=Date ...).")
+        found, account_currency = _csv(path, _csv_preset(mapping, columns), currency,
+                                       day_first)
     credits = _checked(found, path.name)
     return Statement(path.name, hashlib.sha256(data).hexdigest(), format,
                      account_currency or (credits[0].currency if credits else ""), credits)
@@ -174,6 +181,10 @@ def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
     import io
 
     from ofxtools.Parser import OFXTree
+    if not re.search(rb"</OFX>\s*$", data, re.IGNORECASE):
+        # ofxtools reads what there is of a file cut short: refuse it, or credits vanish.
+        raise StatementRefused(f"{file_name} is cut short: an OFX file ends with </OFX>. "
+                               f"Download the statement again from your bank.")
     tree = OFXTree()
     try:
         tree.parse(io.BytesIO(data))
@@ -350,6 +361,11 @@ def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
                                f"({_first_line(error)}).") from error
     if not transactions.transactions and ":61:" not in text:
         raise StatementRefused(f"{file_name} holds no MT940 transactions (:61: lines).")
+    if not re.search(r"^:62[FM]:", text[text.rfind(":61:"):], re.MULTILINE):
+        # Every MT940 statement ends with its closing balance; mt-940 reads a file cut
+        # short without a word, so credits would vanish.
+        raise StatementRefused(f"{file_name} is cut short: an MT940 statement ends with its "
+                               f"closing balance (:62F:). Download it again from your bank.")
     credits: list[StatementCredit] = []
     currency = str(_balance_currency(transactions.data))
     for item in transactions:
@@ -397,12 +413,64 @@ def _balance_currency(values: dict[str, Any]) -> str:
 
 # --- the bank's CSV, through the import's column mapping ---------------------------------
 
-def _csv(path: Path, mapping: str, currency: str | None) -> tuple[list[StatementCredit], str]:
-    from models.imports.mappings import mapping_preset
-    from models.imports.sources import Field
+# What a bank's CSV column holds, in the bank's words, and the import's field it is kept
+# as (the import's column-mapping step keeps it; docs/decisions.md).
+BANK_COLUMNS = {"day": Field.PAID_ON, "amount": Field.PAID, "payer": Field.CUSTOMER,
+                "text": Field.REFERENCE, "currency": Field.CURRENCY}
+
+
+def bank_mapping(columns: Mapping[str, str]) -> dict[Field, str]:
+    """A bank CSV's columns (``{"day": "Date", "amount": "Amount", "payer": "Name",
+    "text": "Details", "currency": "Ccy"}``: the day and amount needed) as the import's
+    column mapping. Without a payer column, the text's stands for it (the payer's name
+    is often in a bank's description)."""
+    fields: dict[Field, str] = {}
+    for word, column in columns.items():
+        field = BANK_COLUMNS.get(word.strip().lower())
+        if field is None:
+            raise StatementRefused(f"“{word}” is not a column Duly reads from a bank's CSV: "
+                                   f"say which column holds the " + ", ".join(BANK_COLUMNS)
+                                   + " (day and amount are needed).")
+        if not column.strip():
+            raise StatementRefused(f"Name the column that holds the {word}.")
+        fields[field] = column.strip()
+    missing = [w for w in ("day", "amount") if BANK_COLUMNS[w] not in fields]
+    if missing:
+        raise StatementRefused("Say which column holds the " + " and the ".join(missing)
+                               + f" of each credit (--column {missing[0]}=NAME).")
+    if Field.CUSTOMER not in fields and Field.REFERENCE in fields:
+        fields[Field.CUSTOMER] = fields[Field.REFERENCE]
+    return fields
+
+
+def save_bank_mapping(name: str, columns: Mapping[str, str]) -> None:
+    """Keep a bank CSV's columns (:func:`bank_mapping`) under ``name`` with the import's
+    mappings, to read the next statement with ``mapping=name``."""
+    from models.imports.mappings import save_mapping
+    from models.imports.sources import Holds
+    fields = bank_mapping(columns)
+    if Field.CUSTOMER not in fields:
+        raise StatementRefused("Say which column holds the payer's name or the details "
+                               "(--column payer=NAME or --column text=NAME) to keep the "
+                               "mapping.")
+    save_mapping(name, Holds.CUSTOMERS, fields)
+
+
+def _csv_preset(mapping: str | None, columns: Mapping[str, str] | None) -> Preset:
+    from models.imports.mappings import mapping_as_preset, mapping_preset
+    from models.imports.sources import Holds
+    if columns:
+        return mapping_as_preset("bank columns", Holds.CUSTOMERS, bank_mapping(columns))
+    assert mapping is not None
+    return mapping_preset(mapping)
+
+
+def _csv(path: Path, preset: Preset, currency: str | None, day_first: bool | None
+         ) -> tuple[list[StatementCredit], str]:
     from models.imports.table import normal_name, rows, sniff
     from models.imports.values import (
         CellError,
+        DateOrder,
         DecimalMark,
         date_order_of,
         decimal_mark_of,
@@ -410,19 +478,19 @@ def _csv(path: Path, mapping: str, currency: str | None) -> tuple[list[Statement
         read_currency,
         read_date,
     )
-    preset = mapping_preset(mapping)
-
     def column(*fields: Field) -> str | None:
         return next((preset.columns[f][0] for f in fields if preset.columns.get(f)), None)
 
     day_column = column(Field.PAID_ON, Field.ISSUED, Field.DUE)
     amount_column = column(Field.PAID, Field.TOTAL, Field.BALANCE)
     if day_column is None or amount_column is None:
-        raise StatementRefused(f"The mapping “{mapping}” names no column for the day and the "
-                               f"amount: map “paid on” and “paid” (or “issued” and “total”).")
+        raise StatementRefused(f"{preset.title[0].upper()}{preset.title[1:]} names no "
+                               f"column for the day and the amount: map “paid on” and "
+                               f"“paid” (or “issued” and “total”).")
     table = sniff(path, frozenset(normal_name(c) for c in (day_column, amount_column)))
     listed = list(rows(path, table))
-    order = date_order_of(r.get(day_column) for r in listed)
+    order = (date_order_of(r.get(day_column) for r in listed) if day_first is None else
+             DateOrder.DAY_FIRST if day_first else DateOrder.MONTH_FIRST)
     mark = decimal_mark_of(r.get(amount_column) for r in listed) or DecimalMark.POINT
     currency_column = column(Field.CURRENCY, Field.CUSTOMER_CURRENCY)
     credits = []

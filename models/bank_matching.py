@@ -100,6 +100,7 @@ class CreditMatch:
     credit: StatementCredit
     confidence: Confidence
     candidates: tuple[Candidate, ...]
+    note: str = ""  # why nobody matched, in words (unmatched only)
 
     @property
     def best(self) -> Candidate | None:
@@ -211,7 +212,9 @@ def match_credit(credit: StatementCredit, data: MatchingData,
                  names: dict[str, list[tuple[int, int]]] | None = None) -> CreditMatch:
     """One credit matched against ``data`` (``names`` caches the name look-ups)."""
     if credit.currency != data.currency:
-        return CreditMatch(credit, Confidence.UNMATCHED, ())
+        return CreditMatch(credit, Confidence.UNMATCHED, (), (
+            f"it is in {credit.currency}: only customers invoiced in {data.currency}, the "
+            f"statement's currency, are matched"))
     evidence: dict[int, _Evidence] = defaultdict(_Evidence)
     _by_reference(credit, data, evidence)
     if credit.payer_iban and credit.payer_iban in data.ibans:
@@ -222,7 +225,10 @@ def match_credit(credit: StatementCredit, data: MatchingData,
     _by_amount(credit, data, evidence)
     candidates = sorted((_candidate(cid, e, data) for cid, e in evidence.items()),
                         key=lambda c: (-c.points, c.customer_name, c.customer_id))
-    return CreditMatch(credit, _confidence(candidates), tuple(candidates[:5]))
+    note = "" if candidates else (
+        f"no open invoice number, plan reference, account code, known IBAN, customer name "
+        f"or amount owed in {data.currency} fits it")
+    return CreditMatch(credit, _confidence(candidates), tuple(candidates[:5]), note)
 
 
 @dataclass
