@@ -221,7 +221,16 @@ def _import_parsers(commands: Any) -> None:
     bank = commands.add_parser(
         "bank", help="match a bank statement's credits (OFX/QFX, CAMT.053, MT940 or CSV) "
                      "to customers and invoices; with --accept-sure, record the sure ones")
-    bank.add_argument("file", type=Path, help="the statement file")
+    bank.add_argument("file", type=Path, nargs="?", help="the statement file")
+    bank_mode = bank.add_mutually_exclusive_group()
+    bank_mode.add_argument("--list", action="store_true",
+                           help="list the statements imported, newest first, with their "
+                                "numbers")
+    bank_mode.add_argument("--undo", type=int, metavar="NUMBER",
+                           help="undo a statement imported (see --list): void every payment "
+                                "it recorded, so it can be imported again")
+    bank.add_argument("--reason", default="The bank statement was undone.",
+                      help="with --undo: why, kept with each payment voided")
     bank.add_argument("--format", choices=[f.value for f in _bank_formats()],
                       help="its format (default: recognised by its content)")
     bank.add_argument("--mapping", metavar="NAME",
@@ -239,7 +248,6 @@ def _import_parsers(commands: Any) -> None:
                             help="for a CSV: dates are written day first (05/11/2026)")
     bank_order.add_argument("--month-first", action="store_false", dest="day_first",
                             help="for a CSV: dates are written month first (11/05/2026)")
-    bank_mode = bank.add_mutually_exclusive_group()
     bank_mode.add_argument("--dry-run", action="store_true",
                            help="show the matches and record nothing (the default)")
     bank_mode.add_argument("--accept-sure", action="store_true",
@@ -1265,6 +1273,10 @@ def _bank(args: argparse.Namespace) -> int:
     from models.schedule import RunOutcome, scheduled_run
     from reports.bank_summary import bank_counts, bank_summary
 
+    if args.list or args.undo is not None:
+        return _bank_statements(args)
+    if args.file is None:
+        raise LedgerError("file", "Name the statement file to read (or --list, --undo).")
     store = open_store(args.db or default_store_path(), alongside=True)
     recorded = scheduled_run("bank") if args.accept_sure \
         else contextlib.nullcontext(RunOutcome())  # a dry run does nothing to record
@@ -1301,6 +1313,28 @@ def _bank(args: argparse.Namespace) -> int:
             return 0
     finally:
         store.close()
+
+
+def _bank_statements(args: argparse.Namespace) -> int:
+    """``bank --list`` and ``bank --undo NUMBER``."""
+    from models.bank_statements import recorded_statements, undo_statement
+    from models.db import default_store_path, run_in_store
+    from models.money import format_money
+
+    def work() -> str:
+        if args.undo is not None:
+            voided = undo_statement(args.undo, args.reason)
+            return (f"Statement {args.undo} undone: {voided:,} payment(s) voided; it can be "
+                    f"imported again.\n")
+        lines = [f"{s.id:>5}  {s.imported_at:%Y-%m-%d %H:%M}  {s.file_name} ({s.format}): "
+                 f"{s.recorded:,} recorded ({format_money(s.recorded_minor, s.currency)}), "
+                 f"{s.ignored:,} ignored" + (f"; undone {s.undone_at:%Y-%m-%d}"
+                                              if s.undone_at else "")
+                 for s in recorded_statements()]
+        return "\n".join(lines or ["No bank statement has been imported."]) + "\n"
+
+    sys.stdout.write(run_in_store(args.db or default_store_path(), work, alongside=True))
+    return 0
 
 
 def _bank_columns(typed: list[str], save_as: str | None,

@@ -16,6 +16,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import peewee as pw
+
 from models.audit import record_change
 from models.bank_formats import Statement, StatementCredit, StatementRefused
 from models.bank_matching import (
@@ -34,9 +36,9 @@ from models.incentives import (
     discounts_within,
     windows_of,
 )
-from models.kinds import BankCreditOutcome, InvoiceStatus
+from models.kinds import BankCreditOutcome, BankFormat, InvoiceStatus
 from models.ledger import PAYABLE_STATUSES, oldest_first, record_payment
-from models.schema import BankCredit, BankStatement, Customer, Invoice, PayerIban
+from models.schema import BankCredit, BankStatement, Customer, Invoice, PayerIban, Payment
 
 _CHUNK = 900  # ids per IN (...) under SQLite's bound-parameter limit
 
@@ -217,6 +219,7 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
         if already:
             raise LedgerError("file", f"{len(already):,} of these credits were recorded since "
                                       f"the statement was read: read it again.")
+        _free_voided([p.credit.bank_id for p in plans] + [c.bank_id for c in ignored])
         kept = BankStatement.create(
             file_name=statement.file_name, file_hash=statement.file_hash,
             format=statement.format, currency=statement.currency,
@@ -241,6 +244,40 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
     return BankRecorded(kept.id, len(plans), len(ignored), tuple(payment_ids))
 
 
+@dataclass(frozen=True)
+class RecordedStatement:
+    """A statement whose credits were confirmed, for a list to undo one from."""
+
+    id: int
+    file_name: str
+    format: BankFormat
+    currency: str
+    imported_at: dt.datetime
+    recorded: int  # credits recorded as payments
+    ignored: int  # credits marked not a customer payment
+    recorded_minor: int  # what the payments add up to
+    undone_at: dt.datetime | None
+
+
+def recorded_statements() -> list[RecordedStatement]:
+    """The statements imported, newest first, with what each recorded and ignored."""
+    recorded = pw.fn.SUM(pw.Case(None, [(BankCredit.outcome == BankCreditOutcome.RECORDED,
+                                         1)], 0))
+    money = pw.fn.SUM(pw.Case(None, [(BankCredit.outcome == BankCreditOutcome.RECORDED,
+                                      BankCredit.amount_minor)], 0))
+    ignored = pw.fn.SUM(pw.Case(None, [(BankCredit.outcome == BankCreditOutcome.IGNORED,
+                                        1)], 0))
+    with reading():
+        counts = {sid: (int(r or 0), int(i or 0), int(m or 0)) for sid, r, i, m in (
+            BankCredit.select(BankCredit.statement, recorded, ignored, money)
+            .group_by(BankCredit.statement).tuples())}
+        rows = list(BankStatement.select().order_by(BankStatement.imported_at.desc(),
+                                                    BankStatement.id.desc()))
+    return [RecordedStatement(row.id, row.file_name, BankFormat(row.format), row.currency,
+                              row.imported_at, *counts.get(row.id, (0, 0, 0)), row.undone_at)
+            for row in rows]
+
+
 def undo_statement(statement_id: int, reason: str = "The bank statement was undone.") -> int:
     """Void every payment a statement recorded (through the ledger's void, in one
     transaction) and forget its credits, so the statement can be imported again.
@@ -251,9 +288,10 @@ def undo_statement(statement_id: int, reason: str = "The bank statement was undo
         if kept is None or kept.undone_at is not None:
             raise LedgerError("statement", "That bank statement does not exist or is "
                                            "already undone.")
-        payments = [p for (p,) in BankCredit.select(BankCredit.payment).where(
-            (BankCredit.statement == kept) & BankCredit.payment.is_null(False)
-            & ~BankCredit.undone).tuples()]
+        # A payment voided by hand since is left as it is; the rest are voided.
+        payments = [p for (p,) in BankCredit.select(BankCredit.payment).join(
+            Payment, on=(BankCredit.payment == Payment.id)).where(
+            (BankCredit.statement == kept) & ~BankCredit.undone & ~Payment.voided).tuples()]
         for payment_id in payments:
             void_payment(payment_id, reason)
         BankCredit.update(undone=True).where(BankCredit.statement == kept).execute()
@@ -334,13 +372,27 @@ def _taken(invoice_ids: Sequence[int]) -> set[int]:
 
 
 def _already(bank_ids: Iterable[str]) -> dict[str, BankCreditOutcome]:
+    """The credits among these an earlier import recorded or ignored. One whose payment
+    was voided since (by hand, say to record it for the right customer) is free again."""
     ids = sorted(set(bank_ids))
     found: dict[str, BankCreditOutcome] = {}
     for start in range(0, len(ids), _CHUNK):
-        found.update(BankCredit.select(BankCredit.bank_id, BankCredit.outcome).where(
-            one_of(BankCredit.bank_id, ids[start:start + _CHUNK]) & ~BankCredit.undone)
-            .tuples())
+        found.update(BankCredit.select(BankCredit.bank_id, BankCredit.outcome)
+                     .join(Payment, pw.JOIN.LEFT_OUTER, on=(BankCredit.payment == Payment.id))
+                     .where(one_of(BankCredit.bank_id, ids[start:start + _CHUNK])
+                            & ~BankCredit.undone
+                            & (Payment.id.is_null() | ~Payment.voided)).tuples())
     return found
+
+
+def _free_voided(bank_ids: Sequence[str]) -> None:
+    """Let go of these credits' rows whose payment was voided, to record them anew."""
+    ids = sorted(set(bank_ids))
+    for start in range(0, len(ids), _CHUNK):
+        voided = Payment.select(Payment.id).where(Payment.voided)
+        BankCredit.update(undone=True).where(
+            one_of(BankCredit.bank_id, ids[start:start + _CHUNK]) & ~BankCredit.undone
+            & BankCredit.payment.in_(voided)).execute()
 
 
 def _keep(statement: BankStatement, credit: StatementCredit, outcome: BankCreditOutcome,

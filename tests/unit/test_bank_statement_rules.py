@@ -21,11 +21,11 @@ from models.bank_formats import (
 from models.bank_matching import Confidence
 from models.bank_statements import CreditChoice, preview, record, sure_choices, undo_statement
 from models.company import create_business
-from models.contacts import record_promise
+from models.contacts import ContactEntry, log_contact, record_promise
 from models.followup import follow_up_plan
 from models.imports.mappings import mapping_names
-from models.kinds import BankCreditOutcome, PlanFrequency
-from models.ledger import record_payment
+from models.kinds import BankCreditOutcome, ContactKind, PlanFrequency
+from models.ledger import record_payment, void_payment
 from models.plan_schedule import ScheduleTerms
 from models.plans import PlanDraft, agree_plan, plan_reference, plan_standing
 from models.schema import BankCredit, Customer, Invoice, Payment, Promise
@@ -312,3 +312,62 @@ def test_a_scheduled_run_fails_with_a_non_zero_code_and_records_nothing(
     assert words in capsys.readouterr().err
     assert db.run_in_store(books, lambda: Payment.select().count()) == 0
     assert db.run_in_store(books, lambda: BankCredit.select().count()) == 0
+
+
+# --- Duly's own letter reference in the payer's text ----------------------------------
+
+def test_our_letters_reference_names_the_invoices_it_was_about(empty_store: db.Store) -> None:
+    who = customer("Acme Trading Ltd")
+    Customer.update(code="ACME-7").where(Customer.id == who).execute()
+    invoice(who, 1000, due_days_ago=40)
+    second, third = invoice(who, 2000, due_days_ago=30), invoice(who, 3000, due_days_ago=20)
+    letter = log_contact(who, ContactEntry(ContactKind.LETTER, dt.datetime(2026, 11, 2, 9),
+                                           summary="Reminder", invoice_ids=(second, third)))
+    (line,) = preview(statement(credit("L1", 5000, text=f"Ref acme 7/{letter} thanks"))).lines
+    best = line.match.best
+    assert line.match.confidence is Confidence.SURE
+    assert best is not None and best.invoice_ids == (second, third)
+    assert any(f"ACME-7/{letter} of our letter" in r for r in best.reasons)
+    # Another customer's code before the number is not that letter's reference.
+    other = customer("Other Ltd")
+    Customer.update(code="OTH").where(Customer.id == other).execute()
+    (line,) = preview(statement(credit("L2", 5000, text=f"OTH/{letter}"))).lines
+    assert not any("our letter" in r for c in line.match.candidates for r in c.reasons)
+
+
+# --- a payment voided by hand, and undo from the command ------------------------------
+
+def test_a_credit_whose_payment_was_voided_by_hand_can_be_recorded_again(
+        empty_store: db.Store) -> None:
+    right, wrong = customer("North Ltd"), customer("South Ltd")
+    invoice(right, 4200, due_days_ago=10, number="N-1")
+    paid = credit("A1", 4200, payer="Somebody")
+    bank = preview(statement(paid))
+    done = record(bank, [CreditChoice("A1", wrong)], today=TODAY)
+    void_payment(done.payment_ids[0], "Matched to the wrong customer")
+    again = preview(statement(paid))
+    assert again.lines[0].already is None
+    record(again, [CreditChoice("A1", right)], today=TODAY)
+    assert Invoice.get(Invoice.number == "N-1").open_minor == 0
+    # Undoing the first statement leaves the payment voided by hand as it is.
+    assert undo_statement(done.statement_id) == 0
+    assert preview(statement(paid)).lines[0].already is BankCreditOutcome.RECORDED
+
+
+def test_the_bank_command_lists_and_undoes_a_statement(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    books, path = _books(tmp_path), _ofx(tmp_path)
+    assert main(["--db", str(books), "bank", "--list"]) == 0
+    assert "No bank statement has been imported." in capsys.readouterr().out
+    assert main(["--db", str(books), "bank", str(path), "--accept-sure"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(books), "bank", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "nov.ofx (ofx): 1 recorded (120.50 GBP), 0 ignored" in listed
+    number = listed.split()[0]
+    assert main(["--db", str(books), "bank", "--undo", number, "--reason", "Wrong file"]) == 0
+    assert "1 payment(s) voided" in capsys.readouterr().out
+    assert main(["--db", str(books), "bank", "--undo", number]) == 2
+    assert "already undone" in capsys.readouterr().err
+    assert main(["--db", str(books), "bank", str(path), "--accept-sure"]) == 0
+    assert "Recorded 1 payment(s)" in capsys.readouterr().out
