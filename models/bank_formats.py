@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,7 @@ class Statement:
     format: BankFormat
     currency: str
     credits: tuple[StatementCredit, ...]
+    account: str = ""  # the account's number or IBAN as the file gives it ("" for a CSV)
 
 
 def read_statement(path: Path, *, format: BankFormat | None = None,
@@ -84,12 +85,13 @@ def read_statement(path: Path, *, format: BankFormat | None = None,
         raise StatementRefused(f"{path.name} is empty.")
     format = format or (BankFormat.CSV if mapping or columns else
                         detect_format(data, path.name))
+    account = ""
     if format is BankFormat.OFX:
-        found, account_currency = _ofx(data, path.name)
+        found, account_currency, account = _ofx(data, path.name)
     elif format is BankFormat.CAMT:
-        found, account_currency = _camt(data, path.name)
+        found, account_currency, account = _camt(data, path.name)
     elif format is BankFormat.MT940:
-        found, account_currency = _mt940(data, path.name)
+        found, account_currency, account = _mt940(data, path.name)
     else:
         if not mapping and not columns:
             raise StatementRefused(f"To read {path.name} as a bank's CSV, name the column "
@@ -97,9 +99,10 @@ def read_statement(path: Path, *, format: BankFormat | None = None,
                                    f"which column holds what (--column day=Date ...).")
         found, account_currency = _csv(path, _csv_preset(mapping, columns), currency,
                                        day_first)
-    credits = _checked(found, path.name)
+    credits = _checked(_of_account(found, account), path.name)
     return Statement(path.name, hashlib.sha256(data).hexdigest(), format,
-                     account_currency or (credits[0].currency if credits else ""), credits)
+                     account_currency or (credits[0].currency if credits else ""), credits,
+                     account)
 
 
 def detect_format(data: bytes, file_name: str) -> BankFormat:
@@ -150,6 +153,19 @@ def _checked(found: Iterable[StatementCredit], file_name: str) -> tuple[Statemen
     return tuple(credits)
 
 
+def _of_account(found: Iterable[StatementCredit], account: str
+                ) -> Iterator[StatementCredit]:
+    """The credits with the bank's ids made the account's: a bank numbers transactions
+    per account (OFX FITIDs may be 1, 2, 3 in each), so the same id in two accounts'
+    statements is two credits, never one recorded before. A hash of the credit itself
+    is left as it is."""
+    key = re.sub(r"\s+", "", account).upper()[:40]
+    for credit in found:
+        if key and not credit.bank_id.startswith("hash:"):
+            credit = replace(credit, bank_id=f"{key}:{credit.bank_id}")
+        yield credit
+
+
 def _shown(credit: StatementCredit) -> str:
     from models.money import format_money
     who = f" from {credit.payer_name}" if credit.payer_name else ""
@@ -177,7 +193,7 @@ def _credit(*, bank_id: str, booked_on: dt.date, amount: Decimal, currency: str,
 
 # --- OFX / QFX ----------------------------------------------------------------------------
 
-def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
+def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     import io
 
     from ofxtools.Parser import OFXTree
@@ -193,9 +209,11 @@ def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
         raise StatementRefused(f"{file_name} is not a readable OFX file ({_first_line(error)})"
                                f". Download the statement again from your bank.") from error
     credits: list[StatementCredit] = []
-    currency = ""
+    currency = account = ""
     for statement in getattr(ofx, "statements", ()):
         currency = currency or str(statement.curdef or "")
+        account = account or str(getattr(getattr(statement, "account", None), "acctid", "")
+                                 or "")
         for item in statement.transactions:
             amount = Decimal(item.trnamt)
             if amount <= 0:
@@ -209,7 +227,7 @@ def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
                 payer_name=str(item.name or getattr(item, "payee", None) or ""),
                 text=" ".join(str(t) for t in (item.memo, item.refnum, item.checknum) if t),
                 file_name=file_name))
-    return credits, currency
+    return credits, currency, account
 
 
 def _first_line(error: Exception) -> str:
@@ -219,7 +237,7 @@ def _first_line(error: Exception) -> str:
 
 # --- CAMT.053 -------------------------------------------------------------------------
 
-def _camt(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
+def _camt(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     try:
         root = fromstring(data, forbid_dtd=True)
     except (ParseError, DefusedXmlException, ValueError) as error:
@@ -231,13 +249,15 @@ def _camt(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
         raise StatementRefused(f"{file_name} holds no CAMT.053 statement (no Stmt element)."
                                f" Export a CAMT.053 account statement from your bank.")
     credits: list[StatementCredit] = []
-    currency = ""
+    currency = account = ""
     for statement in statements:
         account_currency = _text(statement, "Acct", "Ccy")
         currency = currency or account_currency
+        account = account or _text(statement, "Acct", "Id", "IBAN") or _text(
+            statement, "Acct", "Id", "Othr", "Id")
         for entry in _children(statement, "Ntry"):
             credits.extend(_camt_entry(entry, account_currency, file_name))
-    return credits, currency
+    return credits, currency, account
 
 
 def _camt_entry(entry: Element, account_currency: str,
@@ -348,7 +368,7 @@ def _text(element: Element | None, *path: str) -> str:
 
 # --- MT940 -----------------------------------------------------------------------------
 
-def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
+def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     import mt940
     text = data.decode("utf-8", errors="replace") if _utf8(data) else data.decode("latin-1")
     # Options.all(): the IBAN of ?31 kept apart from the name, :86: of any length, a BOM
@@ -392,7 +412,7 @@ def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
             payer_name=str(values.get("applicant_name") or ""),
             payer_iban=str(values.get("applicant_iban") or ""), text=details,
             file_name=file_name))
-    return credits, currency
+    return credits, currency, str(transactions.data.get("account_identification") or "")
 
 
 def _utf8(data: bytes) -> bool:

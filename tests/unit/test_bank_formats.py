@@ -113,8 +113,9 @@ def test_ofx_sgml_without_closing_tags_gives_its_credits_only(tmp_path: Path) ->
     assert statement.format is BankFormat.OFX and statement.currency == "GBP"
     assert [(c.bank_id, c.booked_on, c.amount_minor, c.payer_name, c.text)
             for c in statement.credits] == [
-        ("20261105-A1", dt.date(2026, 11, 5), 12050, "ACME LTD", "INV 0042 THANK YOU"),
-        ("B7", dt.date(2026, 11, 7), 100000, "Bolt & Co", "")]
+        ("12345678:20261105-A1", dt.date(2026, 11, 5), 12050, "ACME LTD",
+         "INV 0042 THANK YOU"),
+        ("12345678:B7", dt.date(2026, 11, 7), 100000, "Bolt & Co", "")]
 
 
 def test_ofx_xml_is_read_too(tmp_path: Path) -> None:
@@ -122,7 +123,7 @@ def test_ofx_xml_is_read_too(tmp_path: Path) -> None:
     assert statement.currency == "USD"
     (credit,) = statement.credits
     assert (credit.bank_id, credit.amount_minor, credit.payer_name, credit.text) == (
-        "X-1", 7500, "Jane Smith", "Invoice 17")
+        "99887766:X-1", 7500, "Jane Smith", "Invoice 17")
 
 
 def test_camt_batched_entries_give_one_credit_per_payer(tmp_path: Path) -> None:
@@ -130,10 +131,10 @@ def test_camt_batched_entries_give_one_credit_per_payer(tmp_path: Path) -> None:
     assert statement.format is BankFormat.CAMT and statement.currency == "EUR"
     first, second, third = statement.credits
     assert (first.bank_id, first.amount_minor, first.payer_name, first.payer_iban,
-            first.text) == ("TX-1", 10000, "Müller GmbH", "DE89370400440532013000",
-                            "RE 2026-0042")
+            first.text) == ("DE02120300000000202051:TX-1", 10000, "Müller GmbH",
+                            "DE89370400440532013000", "RE 2026-0042")
     assert (second.bank_id, second.amount_minor, second.text) == (
-        "e2e:E2E-2", 20000, "RF18539007547034")
+        "DE02120300000000202051:e2e:E2E-2", 20000, "RF18539007547034")
     assert third.booked_on == dt.date(2026, 11, 14) and third.amount_minor == 8000
     assert third.bank_id == credit_hash(third.booked_on, 8000, "EUR", " Rossi")
 
@@ -142,7 +143,7 @@ def test_mt940_joins_multi_line_details_and_keeps_credits(tmp_path: Path) -> Non
     statement = read_statement(write(tmp_path, "nov.sta", MT940))
     assert statement.format is BankFormat.MT940 and statement.currency == "EUR"
     first, second = statement.credits
-    assert first.bank_id == "mt940:BANKREF1" and first.amount_minor == 12050
+    assert first.bank_id == "10020030/1234567:mt940:BANKREF1" and first.amount_minor == 12050
     assert "INV-0042 Rechnung vom Oktober und November" in first.text
     assert first.payer_name == "ACME GMBH" and first.payer_iban == "DE89370400440532013000"
     assert second.bank_id.startswith("hash:") and second.amount_minor == 9900

@@ -371,3 +371,21 @@ def test_the_bank_command_lists_and_undoes_a_statement(
     assert "already undone" in capsys.readouterr().err
     assert main(["--db", str(books), "bank", str(path), "--accept-sure"]) == 0
     assert "Recorded 1 payment(s)" in capsys.readouterr().out
+
+
+def test_the_same_bank_id_in_two_accounts_is_two_credits(empty_store: db.Store,
+                                                          tmp_path: Path) -> None:
+    # Banks number transactions per account: FITID 1 in the current account and FITID 1
+    # in the savings account are two payments, neither "recorded before".
+    who = customer("Acme Ltd")
+    invoice(who, 120_50, due_days_ago=20, number="INV-0042")
+    invoice(who, 99_00, due_days_ago=10, number="INV-0043")
+    current = OFX.replace("<FITID>20261105-A1", "<FITID>1").replace("<FITID>B7", "<FITID>2")
+    savings = current.replace("<ACCTID>12345678", "<ACCTID>87654321").replace(
+        "<TRNAMT>120.50", "<TRNAMT>99.00").replace("INV 0042", "INV 0043")
+    first = preview(read_statement(write(tmp_path, "current.ofx", current)))
+    assert record(first, sure_choices(first), today=TODAY).recorded == 1
+    second = preview(read_statement(write(tmp_path, "savings.ofx", savings)))
+    assert second.already_done == 0
+    assert record(second, sure_choices(second), today=TODAY).recorded == 1
+    assert Invoice.select().where(Invoice.open_minor > 0).count() == 0
