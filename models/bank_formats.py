@@ -297,10 +297,13 @@ def _camt_credit(detail: Element | None, fallback: str, day: dt.date, amount: De
         refs = _child(detail, "Refs")
         own = _text(refs, "AcctSvcrRef") if refs is not None else ""
         end_to_end = _text(refs, "EndToEndId") if refs is not None else ""
-        bank_id = next((r for r in (own, end_to_end) if r.upper() not in _NOT_PROVIDED),
-                       fallback)
-        if bank_id == end_to_end and bank_id:
-            bank_id = f"e2e:{bank_id}"
+        # The bank's own references first; the EndToEndId is the payer's, who may well
+        # quote one invoice number on each instalment: only with the day and amount
+        # does it tell one payment from another.
+        if own.upper() not in _NOT_PROVIDED:
+            bank_id = own
+        elif not fallback and end_to_end.upper() not in _NOT_PROVIDED:
+            bank_id = f"e2e:{end_to_end}:{day.isoformat()}:{amount}"
         parties = _child(detail, "RltdPties")
         if parties is not None:
             debtor = _child(parties, "Dbtr")

@@ -134,8 +134,9 @@ def test_camt_batched_entries_give_one_credit_per_payer(tmp_path: Path) -> None:
             first.text) == ("DE02120300000000202051:TX-1", 10000, "Müller GmbH",
                             "DE89370400440532013000", "RE 2026-0042")
     assert (second.bank_id, second.amount_minor, second.text) == (
-        "DE02120300000000202051:e2e:E2E-2", 20000, "RF18539007547034")
+        "DE02120300000000202051:BATCH-9/2", 20000, "RF18539007547034")
     assert third.booked_on == dt.date(2026, 11, 14) and third.amount_minor == 8000
+    assert third.text == "Rossi"
     assert third.bank_id == credit_hash(third.booked_on, 8000, "EUR", " Rossi")
 
 
@@ -189,3 +190,18 @@ def test_a_bank_csv_is_read_with_a_mapping_saved_in_the_import(empty_store: obje
         (dt.date(2026, 11, 5), 123450, "ACME LTD", "INV-0042"),
         (dt.date(2026, 11, 17), 9900, "Bolt & Co", "order 7")]
     assert all(c.bank_id.startswith("hash:") for c in statement.credits)
+
+
+def test_two_instalments_quoting_one_end_to_end_id_are_two_credits(tmp_path: Path) -> None:
+    # The EndToEndId is the payer's: one invoice number on each instalment.
+    entry = """<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+    <BookgDt><Dt>{day}</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>RE-42</EndToEndId>
+    </Refs><RmtInf><Ustrd>RE-42</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+    statement = read_statement(write(tmp_path, "camt.xml", camt(
+        entry.format(amount="100.00", day="2026-11-05")
+        + entry.format(amount="150.00", day="2026-11-19"))))
+    first, second = statement.credits
+    assert first.bank_id != second.bank_id and "RE-42" in first.bank_id
+    again = read_statement(write(tmp_path, "again.xml", camt(
+        entry.format(amount="150.00", day="2026-11-19"))))
+    assert again.credits[0].bank_id == second.bank_id
