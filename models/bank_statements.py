@@ -227,10 +227,18 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
         payment_ids = []
         for plan in plans:
             credit = plan.credit
-            result = record_payment(
-                plan.customer_id, received_on=credit.booked_on, amount_minor=credit.amount_minor,
-                method="bank transfer", reference=(credit.text or credit.payer_name)[:200],
-                allocate_to=plan.allocations, today=today)
+            try:
+                result = record_payment(
+                    plan.customer_id, received_on=credit.booked_on,
+                    amount_minor=credit.amount_minor, method="bank transfer",
+                    reference=(credit.text or credit.payer_name)[:200],
+                    allocate_to=plan.allocations, today=today)
+            except LedgerError as error:  # the ledger's words, said of which credit
+                who = f" from {credit.payer_name}" if credit.payer_name else ""
+                raise LedgerError(error.field, (
+                    f"The credit {_words(credit)}{who} cannot be recorded: {error.message} "
+                    f"Nothing from {statement.file_name} was recorded; leave that credit "
+                    f"out, or import the statement again once it can be.")) from error
             payment_ids.append(result.payment_id)
             _keep(kept, credit, BankCreditOutcome.RECORDED, plan.customer_id, result.payment_id)
             if credit.payer_iban:

@@ -389,3 +389,21 @@ def test_the_same_bank_id_in_two_accounts_is_two_credits(empty_store: db.Store,
     assert second.already_done == 0
     assert record(second, sure_choices(second), today=TODAY).recorded == 1
     assert Invoice.select().where(Invoice.open_minor > 0).count() == 0
+
+
+def test_accept_sure_records_nothing_when_one_sure_credit_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    books = _books(tmp_path)
+    # Two sure credits; the second is booked on a day still to come (a value date).
+    text = OFX.replace("<NAME>Bolt & Co", "<NAME>North Ltd<MEMO>N-7").replace(
+        "<TRNAMT>1000.00", "<TRNAMT>500.00").replace("<DTPOSTED>20261107120000",
+                                                     "<DTPOSTED>20991107120000")
+    path = write(tmp_path, "nov.ofx", text)
+    assert main(["--db", str(books), "bank", str(path), "--dry-run"]) == 0
+    assert "2 matched" in capsys.readouterr().out
+    assert main(["--db", str(books), "bank", str(path), "--accept-sure"]) == 2
+    refused = capsys.readouterr().err
+    assert "The credit of 500.00 GBP on 2099-11-07 from North Ltd cannot be recorded: " \
+        "The payment date is in the future." in refused and "Nothing from nov.ofx" in refused
+    assert db.run_in_store(books, lambda: Payment.select().count()) == 0
+    assert db.run_in_store(books, lambda: BankCredit.select().count()) == 0
