@@ -221,14 +221,33 @@ def _import_parsers(commands: Any) -> None:
     bank = commands.add_parser(
         "bank", help="match a bank statement's credits (OFX/QFX, CAMT.053, MT940 or CSV) "
                      "to customers and invoices; with --accept-sure, record the sure ones")
-    bank.add_argument("file", type=Path, help="the statement file")
+    bank.add_argument("file", type=Path, nargs="?", help="the statement file")
+    bank_mode = bank.add_mutually_exclusive_group()
+    bank_mode.add_argument("--list", action="store_true",
+                           help="list the statements imported, newest first, with their "
+                                "numbers")
+    bank_mode.add_argument("--undo", type=int, metavar="NUMBER",
+                           help="undo a statement imported (see --list): void every payment "
+                                "it recorded, so it can be imported again")
+    bank.add_argument("--reason", default="The bank statement was undone.",
+                      help="with --undo: why, kept with each payment voided")
     bank.add_argument("--format", choices=[f.value for f in _bank_formats()],
                       help="its format (default: recognised by its content)")
     bank.add_argument("--mapping", metavar="NAME",
                       help="for a CSV: the column mapping saved in the window's import")
+    bank.add_argument("--column", metavar="WHAT=NAME", action="append", default=[],
+                      help="for a CSV: the column that holds the day, amount, payer, text "
+                           "or currency, e.g. --column day=Date --column amount=Amount")
+    bank.add_argument("--save-mapping", metavar="NAME",
+                      help="with --column: keep these columns as a mapping NAME, to read "
+                           "the next statement with --mapping NAME")
     bank.add_argument("--currency", metavar="CODE",
                       help="for a CSV without a currency column: the account's currency")
-    bank_mode = bank.add_mutually_exclusive_group()
+    bank_order = bank.add_mutually_exclusive_group()
+    bank_order.add_argument("--day-first", action="store_true", default=None,
+                            help="for a CSV: dates are written day first (05/11/2026)")
+    bank_order.add_argument("--month-first", action="store_false", dest="day_first",
+                            help="for a CSV: dates are written month first (11/05/2026)")
     bank_mode.add_argument("--dry-run", action="store_true",
                            help="show the matches and record nothing (the default)")
     bank_mode.add_argument("--accept-sure", action="store_true",
@@ -1246,23 +1265,33 @@ def _bank_formats() -> list[Any]:
 
 
 def _bank(args: argparse.Namespace) -> int:
-    from models.bank_formats import read_statement
+    from models.bank_formats import read_statement, save_bank_mapping
     from models.bank_statements import preview, record, sure_choices
     from models.db import default_store_path, known_errors, open_store
     from models.errors import LedgerError
     from models.kinds import BankFormat
     from models.schedule import RunOutcome, scheduled_run
-    from reports.bank_summary import bank_summary
+    from reports.bank_summary import bank_counts, bank_summary
 
+    if args.list or args.undo is not None:
+        return _bank_statements(args)
+    if args.file is None:
+        raise LedgerError("file", "Name the statement file to read (or --list, --undo).")
     store = open_store(args.db or default_store_path(), alongside=True)
     recorded = scheduled_run("bank") if args.accept_sure \
         else contextlib.nullcontext(RunOutcome())  # a dry run does nothing to record
     try:
         with known_errors(store.path), recorded as run:
             try:
+                columns = _bank_columns(args.column, args.save_mapping, args.mapping)
                 statement = read_statement(
                     args.file, format=BankFormat(args.format) if args.format else None,
-                    mapping=args.mapping, currency=args.currency)
+                    mapping=args.mapping, currency=args.currency, columns=columns,
+                    day_first=args.day_first)
+                if args.save_mapping:
+                    save_bank_mapping(args.save_mapping, columns or {})
+                    print(f"Kept these columns as the mapping “{args.save_mapping}”: next "
+                          f"time, --mapping \"{args.save_mapping}\".")
                 matched = preview(statement)
             except LedgerError as error:
                 print(error.message, file=sys.stderr)
@@ -1270,16 +1299,63 @@ def _bank(args: argparse.Namespace) -> int:
                 return 2
             sys.stdout.write(bank_summary(matched))
             if not args.accept_sure:
-                print("Dry run: nothing was recorded.")
+                print(f"Dry run: nothing was recorded. {statement.file_name}: "
+                      f"{bank_counts(matched)}.")
                 return 0
             done = record(matched, sure_choices(matched), today=dt.date.today())
+            left = len(matched.new_lines()) - done.recorded
+            # The last line is the scheduled job's one-line summary (and its last run).
             words = (f"Recorded {done.recorded:,} payment(s) from {statement.file_name}; "
+                     f"{left:,} credit(s) left to review in the window; "
                      f"{matched.already_done:,} credit(s) were already recorded or ignored.")
             print(words)
             run.outcome = words
             return 0
     finally:
         store.close()
+
+
+def _bank_statements(args: argparse.Namespace) -> int:
+    """``bank --list`` and ``bank --undo NUMBER``."""
+    from models.bank_statements import recorded_statements, undo_statement
+    from models.db import default_store_path, run_in_store
+    from models.money import format_money
+
+    def work() -> str:
+        if args.undo is not None:
+            voided = undo_statement(args.undo, args.reason)
+            return (f"Statement {args.undo} undone: {voided:,} payment(s) voided; it can be "
+                    f"imported again.\n")
+        lines = [f"{s.id:>5}  {s.imported_at:%Y-%m-%d %H:%M}  {s.file_name} ({s.format}): "
+                 f"{s.recorded:,} recorded ({format_money(s.recorded_minor, s.currency)}), "
+                 f"{s.ignored:,} ignored" + (f"; undone {s.undone_at:%Y-%m-%d}"
+                                              if s.undone_at else "")
+                 for s in recorded_statements()]
+        return "\n".join(lines or ["No bank statement has been imported."]) + "\n"
+
+    sys.stdout.write(run_in_store(args.db or default_store_path(), work, alongside=True))
+    return 0
+
+
+def _bank_columns(typed: list[str], save_as: str | None,
+                  mapping: str | None) -> dict[str, str] | None:
+    """The ``--column WHAT=NAME`` options as {what: column name}, or None without any."""
+    from models.errors import LedgerError
+
+    if save_as and not typed:
+        raise LedgerError("column", "Say which column holds what (--column day=Date "
+                                    "--column amount=Amount ...) to keep them as a mapping.")
+    if typed and mapping:
+        raise LedgerError("column", "Read the CSV with a saved mapping (--mapping) or with "
+                                    "--column options, not both.")
+    columns = {}
+    for option in typed:
+        what, equals, name = option.partition("=")
+        if not equals:
+            raise LedgerError("column", f"“{option}” says no column: write it as WHAT=NAME, "
+                                        f"e.g. --column amount=Amount.")
+        columns[what.strip().lower()] = name.strip()
+    return columns or None
 
 
 def _import_counts(plan: Any) -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from defusedxml.ElementTree import fromstring
 
 from models import input_rules as rules
 from models.errors import LedgerError
+from models.imports.sources import Field, Preset
 from models.kinds import BankFormat
 from models.money import MoneyError, to_minor
 
@@ -63,13 +64,17 @@ class Statement:
     format: BankFormat
     currency: str
     credits: tuple[StatementCredit, ...]
+    account: str = ""  # the account's number or IBAN as the file gives it ("" for a CSV)
 
 
 def read_statement(path: Path, *, format: BankFormat | None = None,
-                   mapping: str | None = None, currency: str | None = None) -> Statement:
+                   mapping: str | None = None, currency: str | None = None,
+                   columns: Mapping[str, str] | None = None,
+                   day_first: bool | None = None) -> Statement:
     """The credits of the statement in ``path``, its format recognised from its content
     unless given. A bank CSV needs ``mapping``, the name of a column mapping saved in the
-    import (and ``currency`` when the file has no currency column)."""
+    import, or ``columns`` (see :func:`bank_mapping`), ``currency`` when the file has no
+    currency column, and ``day_first`` when its dates read both ways (05/11/2026)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as error:
@@ -78,21 +83,26 @@ def read_statement(path: Path, *, format: BankFormat | None = None,
         raise StatementRefused(f"{path.name} cannot be read ({error.strerror}).") from error
     if not data.strip():
         raise StatementRefused(f"{path.name} is empty.")
-    format = format or (BankFormat.CSV if mapping else detect_format(data, path.name))
+    format = format or (BankFormat.CSV if mapping or columns else
+                        detect_format(data, path.name))
+    account = ""
     if format is BankFormat.OFX:
-        found, account_currency = _ofx(data, path.name)
+        found, account_currency, account = _ofx(data, path.name)
     elif format is BankFormat.CAMT:
-        found, account_currency = _camt(data, path.name)
+        found, account_currency, account = _camt(data, path.name)
     elif format is BankFormat.MT940:
-        found, account_currency = _mt940(data, path.name)
+        found, account_currency, account = _mt940(data, path.name)
     else:
-        if not mapping:
+        if not mapping and not columns:
             raise StatementRefused(f"To read {path.name} as a bank's CSV, name the column "
-                                   f"mapping saved in the import (--mapping NAME).")
-        found, account_currency = _csv(path, mapping, currency)
-    credits = _checked(found, path.name)
+                                   f"mapping saved in the import (--mapping NAME), or say "
+                                   f"which column holds what (--column day=Date ...).")
+        found, account_currency = _csv(path, _csv_preset(mapping, columns), currency,
+                                       day_first)
+    credits = _checked(_of_account(found, account), path.name)
     return Statement(path.name, hashlib.sha256(data).hexdigest(), format,
-                     account_currency or (credits[0].currency if credits else ""), credits)
+                     account_currency or (credits[0].currency if credits else ""), credits,
+                     account)
 
 
 def detect_format(data: bytes, file_name: str) -> BankFormat:
@@ -143,6 +153,19 @@ def _checked(found: Iterable[StatementCredit], file_name: str) -> tuple[Statemen
     return tuple(credits)
 
 
+def _of_account(found: Iterable[StatementCredit], account: str
+                ) -> Iterator[StatementCredit]:
+    """The credits with the bank's ids made the account's: a bank numbers transactions
+    per account (OFX FITIDs may be 1, 2, 3 in each), so the same id in two accounts'
+    statements is two credits, never one recorded before. A hash of the credit itself
+    is left as it is."""
+    key = re.sub(r"\s+", "", account).upper()[:40]
+    for credit in found:
+        if key and not credit.bank_id.startswith("hash:"):
+            credit = replace(credit, bank_id=f"{key}:{credit.bank_id}")
+        yield credit
+
+
 def _shown(credit: StatementCredit) -> str:
     from models.money import format_money
     who = f" from {credit.payer_name}" if credit.payer_name else ""
@@ -170,10 +193,14 @@ def _credit(*, bank_id: str, booked_on: dt.date, amount: Decimal, currency: str,
 
 # --- OFX / QFX ----------------------------------------------------------------------------
 
-def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
+def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     import io
 
     from ofxtools.Parser import OFXTree
+    if not re.search(rb"</OFX>\s*$", data, re.IGNORECASE):
+        # ofxtools reads what there is of a file cut short: refuse it, or credits vanish.
+        raise StatementRefused(f"{file_name} is cut short: an OFX file ends with </OFX>. "
+                               f"Download the statement again from your bank.")
     tree = OFXTree()
     try:
         tree.parse(io.BytesIO(data))
@@ -182,9 +209,11 @@ def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
         raise StatementRefused(f"{file_name} is not a readable OFX file ({_first_line(error)})"
                                f". Download the statement again from your bank.") from error
     credits: list[StatementCredit] = []
-    currency = ""
+    currency = account = ""
     for statement in getattr(ofx, "statements", ()):
         currency = currency or str(statement.curdef or "")
+        account = account or str(getattr(getattr(statement, "account", None), "acctid", "")
+                                 or "")
         for item in statement.transactions:
             amount = Decimal(item.trnamt)
             if amount <= 0:
@@ -198,7 +227,7 @@ def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
                 payer_name=str(item.name or getattr(item, "payee", None) or ""),
                 text=" ".join(str(t) for t in (item.memo, item.refnum, item.checknum) if t),
                 file_name=file_name))
-    return credits, currency
+    return credits, currency, account
 
 
 def _first_line(error: Exception) -> str:
@@ -208,7 +237,7 @@ def _first_line(error: Exception) -> str:
 
 # --- CAMT.053 -------------------------------------------------------------------------
 
-def _camt(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
+def _camt(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     try:
         root = fromstring(data, forbid_dtd=True)
     except (ParseError, DefusedXmlException, ValueError) as error:
@@ -220,13 +249,15 @@ def _camt(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
         raise StatementRefused(f"{file_name} holds no CAMT.053 statement (no Stmt element)."
                                f" Export a CAMT.053 account statement from your bank.")
     credits: list[StatementCredit] = []
-    currency = ""
+    currency = account = ""
     for statement in statements:
         account_currency = _text(statement, "Acct", "Ccy")
         currency = currency or account_currency
+        account = account or _text(statement, "Acct", "Id", "IBAN") or _text(
+            statement, "Acct", "Id", "Othr", "Id")
         for entry in _children(statement, "Ntry"):
             credits.extend(_camt_entry(entry, account_currency, file_name))
-    return credits, currency
+    return credits, currency, account
 
 
 def _camt_entry(entry: Element, account_currency: str,
@@ -266,10 +297,13 @@ def _camt_credit(detail: Element | None, fallback: str, day: dt.date, amount: De
         refs = _child(detail, "Refs")
         own = _text(refs, "AcctSvcrRef") if refs is not None else ""
         end_to_end = _text(refs, "EndToEndId") if refs is not None else ""
-        bank_id = next((r for r in (own, end_to_end) if r.upper() not in _NOT_PROVIDED),
-                       fallback)
-        if bank_id == end_to_end and bank_id:
-            bank_id = f"e2e:{bank_id}"
+        # The bank's own references first; the EndToEndId is the payer's, who may well
+        # quote one invoice number on each instalment: only with the day and amount
+        # does it tell one payment from another.
+        if own.upper() not in _NOT_PROVIDED:
+            bank_id = own
+        elif not fallback and end_to_end.upper() not in _NOT_PROVIDED:
+            bank_id = f"e2e:{end_to_end}:{day.isoformat()}:{amount}"
         parties = _child(detail, "RltdPties")
         if parties is not None:
             debtor = _child(parties, "Dbtr")
@@ -337,7 +371,7 @@ def _text(element: Element | None, *path: str) -> str:
 
 # --- MT940 -----------------------------------------------------------------------------
 
-def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
+def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     import mt940
     text = data.decode("utf-8", errors="replace") if _utf8(data) else data.decode("latin-1")
     # Options.all(): the IBAN of ?31 kept apart from the name, :86: of any length, a BOM
@@ -350,6 +384,11 @@ def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
                                f"({_first_line(error)}).") from error
     if not transactions.transactions and ":61:" not in text:
         raise StatementRefused(f"{file_name} holds no MT940 transactions (:61: lines).")
+    if not re.search(r"^:62[FM]:", text[text.rfind(":61:"):], re.MULTILINE):
+        # Every MT940 statement ends with its closing balance; mt-940 reads a file cut
+        # short without a word, so credits would vanish.
+        raise StatementRefused(f"{file_name} is cut short: an MT940 statement ends with its "
+                               f"closing balance (:62F:). Download it again from your bank.")
     credits: list[StatementCredit] = []
     currency = str(_balance_currency(transactions.data))
     for item in transactions:
@@ -376,7 +415,7 @@ def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str]:
             payer_name=str(values.get("applicant_name") or ""),
             payer_iban=str(values.get("applicant_iban") or ""), text=details,
             file_name=file_name))
-    return credits, currency
+    return credits, currency, str(transactions.data.get("account_identification") or "")
 
 
 def _utf8(data: bytes) -> bool:
@@ -397,12 +436,64 @@ def _balance_currency(values: dict[str, Any]) -> str:
 
 # --- the bank's CSV, through the import's column mapping ---------------------------------
 
-def _csv(path: Path, mapping: str, currency: str | None) -> tuple[list[StatementCredit], str]:
-    from models.imports.mappings import mapping_preset
-    from models.imports.sources import Field
+# What a bank's CSV column holds, in the bank's words, and the import's field it is kept
+# as (the import's column-mapping step keeps it; docs/decisions.md).
+BANK_COLUMNS = {"day": Field.PAID_ON, "amount": Field.PAID, "payer": Field.CUSTOMER,
+                "text": Field.REFERENCE, "currency": Field.CURRENCY}
+
+
+def bank_mapping(columns: Mapping[str, str]) -> dict[Field, str]:
+    """A bank CSV's columns (``{"day": "Date", "amount": "Amount", "payer": "Name",
+    "text": "Details", "currency": "Ccy"}``: the day and amount needed) as the import's
+    column mapping. Without a payer column, the text's stands for it (the payer's name
+    is often in a bank's description)."""
+    fields: dict[Field, str] = {}
+    for word, column in columns.items():
+        field = BANK_COLUMNS.get(word.strip().lower())
+        if field is None:
+            raise StatementRefused(f"“{word}” is not a column Duly reads from a bank's CSV: "
+                                   f"say which column holds the " + ", ".join(BANK_COLUMNS)
+                                   + " (day and amount are needed).")
+        if not column.strip():
+            raise StatementRefused(f"Name the column that holds the {word}.")
+        fields[field] = column.strip()
+    missing = [w for w in ("day", "amount") if BANK_COLUMNS[w] not in fields]
+    if missing:
+        raise StatementRefused("Say which column holds the " + " and the ".join(missing)
+                               + f" of each credit (--column {missing[0]}=NAME).")
+    if Field.CUSTOMER not in fields and Field.REFERENCE in fields:
+        fields[Field.CUSTOMER] = fields[Field.REFERENCE]
+    return fields
+
+
+def save_bank_mapping(name: str, columns: Mapping[str, str]) -> None:
+    """Keep a bank CSV's columns (:func:`bank_mapping`) under ``name`` with the import's
+    mappings, to read the next statement with ``mapping=name``."""
+    from models.imports.mappings import save_mapping
+    from models.imports.sources import Holds
+    fields = bank_mapping(columns)
+    if Field.CUSTOMER not in fields:
+        raise StatementRefused("Say which column holds the payer's name or the details "
+                               "(--column payer=NAME or --column text=NAME) to keep the "
+                               "mapping.")
+    save_mapping(name, Holds.CUSTOMERS, fields)
+
+
+def _csv_preset(mapping: str | None, columns: Mapping[str, str] | None) -> Preset:
+    from models.imports.mappings import mapping_as_preset, mapping_preset
+    from models.imports.sources import Holds
+    if columns:
+        return mapping_as_preset("bank columns", Holds.CUSTOMERS, bank_mapping(columns))
+    assert mapping is not None
+    return mapping_preset(mapping)
+
+
+def _csv(path: Path, preset: Preset, currency: str | None, day_first: bool | None
+         ) -> tuple[list[StatementCredit], str]:
     from models.imports.table import normal_name, rows, sniff
     from models.imports.values import (
         CellError,
+        DateOrder,
         DecimalMark,
         date_order_of,
         decimal_mark_of,
@@ -410,19 +501,19 @@ def _csv(path: Path, mapping: str, currency: str | None) -> tuple[list[Statement
         read_currency,
         read_date,
     )
-    preset = mapping_preset(mapping)
-
     def column(*fields: Field) -> str | None:
         return next((preset.columns[f][0] for f in fields if preset.columns.get(f)), None)
 
     day_column = column(Field.PAID_ON, Field.ISSUED, Field.DUE)
     amount_column = column(Field.PAID, Field.TOTAL, Field.BALANCE)
     if day_column is None or amount_column is None:
-        raise StatementRefused(f"The mapping “{mapping}” names no column for the day and the "
-                               f"amount: map “paid on” and “paid” (or “issued” and “total”).")
+        raise StatementRefused(f"{preset.title[0].upper()}{preset.title[1:]} names no "
+                               f"column for the day and the amount: map “paid on” and "
+                               f"“paid” (or “issued” and “total”).")
     table = sniff(path, frozenset(normal_name(c) for c in (day_column, amount_column)))
     listed = list(rows(path, table))
-    order = date_order_of(r.get(day_column) for r in listed)
+    order = (date_order_of(r.get(day_column) for r in listed) if day_first is None else
+             DateOrder.DAY_FIRST if day_first else DateOrder.MONTH_FIRST)
     mark = decimal_mark_of(r.get(amount_column) for r in listed) or DecimalMark.POINT
     currency_column = column(Field.CURRENCY, Field.CUSTOMER_CURRENCY)
     credits = []

@@ -3,8 +3,9 @@
 The evidence, each with a weight (the rules and thresholds are explained in
 docs/decisions.md, "Bank statements: matching"):
 
-- an open invoice's number, a plan's reference (PP-000012) or a customer's account
-  code in the payer's text, exact or mangled (spaces, dashes, leading zeros, case);
+- an open invoice's number, a plan's reference (PP-000012), the reference of one of
+  Duly's letters or e-mails (ACME/123: its invoices) or a customer's account code in
+  the payer's text, exact or mangled (spaces, dashes, leading zeros, case);
 - the payer's IBAN, remembered from an earlier bank payment matched to the customer;
 - the exact open amount of one invoice, of a set of one customer's invoices (a bounded
   subset sum) or of all a customer owes;
@@ -35,6 +36,8 @@ from models.plans import plan_reference
 from models.schema import (
     Customer,
     Instalment,
+    Interaction,
+    InteractionInvoice,
     Invoice,
     PayerIban,
     PaymentPlan,
@@ -100,6 +103,7 @@ class CreditMatch:
     credit: StatementCredit
     confidence: Confidence
     candidates: tuple[Candidate, ...]
+    note: str = ""  # why nobody matched, in words (unmatched only)
 
     @property
     def best(self) -> Candidate | None:
@@ -124,6 +128,10 @@ class MatchingData:
     ibans: dict[str, int] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
     name_ids: list[int] = field(default_factory=list)
+    codes: dict[str, int] = field(default_factory=dict)  # account code's key -> customer
+    # Duly's letter references (CODE/contact) found in the credits' texts, read by
+    # read_letter_references: (customer, contact) -> the letter's invoices still open.
+    letters: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)
 
 
 def reference_key(text: str) -> str:
@@ -176,6 +184,8 @@ def read_matching_data(currency: str) -> MatchingData:
         data.names.append(_name_key(name))
         data.name_ids.append(customer_id)
     data.ibans = {iban: cid for iban, cid in ibans.items() if cid in customers}
+    data.codes = {reference_key(code): cid for cid, (code, _) in customers.items()
+                  if reference_key(code)}
     return data
 
 
@@ -193,12 +203,50 @@ def _keep_sets(data: MatchingData, customer_id: int, oldest: Sequence[OpenInvoic
         data.sets.setdefault(total, []).append((customer_id, ids))
 
 
+def read_letter_references(credits: Iterable[StatementCredit], data: MatchingData) -> None:
+    """Read, in one query, the invoices of each of Duly's letters and e-mails whose
+    reference ("our reference": the account code, a slash and the contact's number,
+    reports/due_letters.py) a credit's text quotes, into ``data.letters``."""
+    wanted: dict[int, int] = {}  # contact -> the customer whose code came before it
+    for credit in credits:
+        for customer_id, contact_id in _letter_references(credit.text, data):
+            wanted[contact_id] = customer_id
+    ids = sorted(wanted)
+    found: dict[tuple[int, int], list[int]] = defaultdict(list)
+    with reading():
+        for start in range(0, len(ids), 900):
+            for contact_id, customer_id, invoice_id in (
+                    InteractionInvoice.select(InteractionInvoice.interaction,
+                                              Interaction.customer, InteractionInvoice.invoice)
+                    .join(Interaction).where(one_of(InteractionInvoice.interaction,
+                                                    ids[start:start + 900])).tuples()):
+                if wanted[contact_id] == customer_id and invoice_id in data.invoices:
+                    found[(customer_id, contact_id)].append(invoice_id)
+    for key, invoice_ids in found.items():
+        data.letters[key] = tuple(sorted(invoice_ids, key=lambda i: (
+            str(data.invoices[i].due_date), i)))
+
+
+def _letter_references(text: str, data: MatchingData) -> Iterable[tuple[int, int]]:
+    """(customer, contact) for each account code followed by a number in ``text``."""
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
+    for at, word in enumerate(words):
+        if not word.isdigit() or len(word) > 9:
+            continue
+        for size in (1, 2, 3):
+            if at - size >= 0:
+                customer_id = data.codes.get(reference_key("".join(words[at - size:at])))
+                if customer_id is not None:
+                    yield customer_id, int(word)
+
+
 def match_credits(credits: Sequence[StatementCredit], data: MatchingData,
                   progress: Callable[[int, int], None] | None = None) -> list[CreditMatch]:
     """Each credit in ``data``'s currency matched; credits in another currency come back
     unmatched (matching is within one currency). ``progress(done, total)`` is told
     every few hundred credits (the window matches off its thread and shows it)."""
     names: dict[str, list[tuple[int, int]]] = {}
+    read_letter_references(credits, data)
     matches = []
     for done, credit in enumerate(credits, start=1):
         matches.append(match_credit(credit, data, names))
@@ -211,7 +259,9 @@ def match_credit(credit: StatementCredit, data: MatchingData,
                  names: dict[str, list[tuple[int, int]]] | None = None) -> CreditMatch:
     """One credit matched against ``data`` (``names`` caches the name look-ups)."""
     if credit.currency != data.currency:
-        return CreditMatch(credit, Confidence.UNMATCHED, ())
+        return CreditMatch(credit, Confidence.UNMATCHED, (), (
+            f"it is in {credit.currency}: only customers invoiced in {data.currency}, the "
+            f"statement's currency, are matched"))
     evidence: dict[int, _Evidence] = defaultdict(_Evidence)
     _by_reference(credit, data, evidence)
     if credit.payer_iban and credit.payer_iban in data.ibans:
@@ -222,7 +272,10 @@ def match_credit(credit: StatementCredit, data: MatchingData,
     _by_amount(credit, data, evidence)
     candidates = sorted((_candidate(cid, e, data) for cid, e in evidence.items()),
                         key=lambda c: (-c.points, c.customer_name, c.customer_id))
-    return CreditMatch(credit, _confidence(candidates), tuple(candidates[:5]))
+    note = "" if candidates else (
+        f"no open invoice number, plan reference, account code, known IBAN, customer name "
+        f"or amount owed in {data.currency} fits it")
+    return CreditMatch(credit, _confidence(candidates), tuple(candidates[:5]), note)
 
 
 @dataclass
@@ -247,6 +300,13 @@ class _Evidence:
 
 def _by_reference(credit: StatementCredit, data: MatchingData,
                   evidence: dict[int, _Evidence]) -> None:
+    if data.letters:  # a letter's reference first: its invoices are the ones paid
+        for customer_id, contact_id in _letter_references(credit.text, data):
+            invoice_ids = data.letters.get((customer_id, contact_id))
+            what = (f"the reference {data.customers[customer_id][0]}/{contact_id} of our "
+                    f"letter is in the text")
+            if invoice_ids and what not in evidence[customer_id].reasons:
+                evidence[customer_id].add(REFERENCE_POINTS, what, invoice_ids)
     words = [w for w in re.split(r"[^0-9A-Za-z]+", credit.text) if w]
     seen: set[str] = set()
     for size in (1, 2, 3):

@@ -16,6 +16,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import peewee as pw
+
 from models.audit import record_change
 from models.bank_formats import Statement, StatementCredit, StatementRefused
 from models.bank_matching import (
@@ -27,9 +29,16 @@ from models.bank_matching import (
 from models.db import one_of, reading, writing
 from models.disputed import claims
 from models.errors import LedgerError
-from models.kinds import BankCreditOutcome, InvoiceStatus
+from models.incentives import (
+    discount_earned,
+    discount_terms,
+    discounts_taken,
+    discounts_within,
+    windows_of,
+)
+from models.kinds import BankCreditOutcome, BankFormat, InvoiceStatus
 from models.ledger import PAYABLE_STATUSES, oldest_first, record_payment
-from models.schema import BankCredit, BankStatement, Customer, Invoice, PayerIban
+from models.schema import BankCredit, BankStatement, Customer, Invoice, PayerIban, Payment
 
 _CHUNK = 900  # ids per IN (...) under SQLite's bound-parameter limit
 
@@ -81,6 +90,8 @@ class PlannedPayment:
     customer_id: int
     allocations: tuple[tuple[int, int], ...]
     unallocated_minor: int
+    # (invoice id, early-payment discount) the payment earns: credited, so they close.
+    discounts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,14 +139,23 @@ def accept(match: CreditMatch, candidate: int = 0) -> CreditChoice:
 def planned_payments(bank_preview: BankPreview,
                      choices: Sequence[CreditChoice]) -> list[PlannedPayment]:
     """Exactly the payments and allocations :func:`record` posts for ``choices``, in the
-    statement's order: the chosen invoices in order (each at most what is open, after
-    earlier credits of the statement), else the customer's oldest due first, leaving what
-    open disputes claim alone; what is left stays as credit."""
+    statement's order, as the payment dialog would allocate each typed by hand: the
+    chosen invoices in order (each at most what is open, after earlier credits of the
+    statement), else the customer's oldest due first, each invoice still in its
+    early-payment discount window paid its discounted amount first and leaving what open
+    disputes claim alone; what is left stays as credit. An invoice a payment leaves no
+    more than its discount open on is closed by the discount (``discounts``), which
+    later credits of the statement see."""
     chosen = _chosen(bank_preview, choices)
     customers = {c.customer_id for c in chosen.values() if c.customer_id is not None}
-    open_now, currencies = _open_invoices(customers)
-    # Oldest first pays no disputed part, as the ledger's own oldest first (models.disputed).
-    claimed = claims(customer_ids=sorted(customers)) if customers else {}
+    open_now, currencies, terms_ids = _open_invoices(customers)
+    with reading():
+        # Oldest first pays no disputed part, as the ledger's own oldest first (models.disputed).
+        claimed = claims(customer_ids=sorted(customers)) if customers else {}
+        by_terms = {i: discount_terms(i) for i in set(terms_ids.values())}
+        terms = {cid: by_terms[i] for cid, i in terms_ids.items()}
+        taken = _taken([i for cid, listed in open_now.items() if terms.get(cid) is not None
+                        for i in listed])
     plans = []
     for line in bank_preview.lines:
         choice = chosen.get(line.match.credit.bank_id)
@@ -149,6 +169,7 @@ def planned_payments(bank_preview: BankPreview,
                                          f"in another currency. Choose a customer who pays "
                                          f"in {credit.currency}.")
         listed = open_now.get(choice.customer_id, {})
+        own_terms = terms.get(choice.customer_id)
         if choice.invoice_ids:
             parts, left = [], credit.amount_minor
             for invoice_id in choice.invoice_ids:
@@ -161,13 +182,23 @@ def planned_payments(bank_preview: BankPreview,
                     parts.append((invoice, part))
                     left -= part
         else:
-            parts = oldest_first(listed.values(), credit.amount_minor, claimed=claimed)
+            discounts = (discounts_within(windows_of(own_terms, listed.values(), taken),
+                                          credit.booked_on) if own_terms else None)
+            parts = oldest_first(listed.values(), credit.amount_minor, discounts, claimed)
         allocations = tuple((i.id, amount) for i, amount in parts)
+        earned = []
         for invoice, amount in parts:
             invoice.open_minor -= amount
+            # What the ledger's payment_allocated then credits (models.incentives).
+            discount = (discount_earned(own_terms, invoice, credit.booked_on)
+                        if invoice.id not in taken else 0)
+            if discount:
+                earned.append((invoice.id, discount))
+                invoice.open_minor -= discount
+                taken.add(invoice.id)
         used = sum(a for _, a in allocations)
         plans.append(PlannedPayment(credit, choice.customer_id, allocations,
-                                    credit.amount_minor - used))
+                                    credit.amount_minor - used, tuple(earned)))
     return plans
 
 
@@ -188,6 +219,7 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
         if already:
             raise LedgerError("file", f"{len(already):,} of these credits were recorded since "
                                       f"the statement was read: read it again.")
+        _free_voided([p.credit.bank_id for p in plans] + [c.bank_id for c in ignored])
         kept = BankStatement.create(
             file_name=statement.file_name, file_hash=statement.file_hash,
             format=statement.format, currency=statement.currency,
@@ -195,10 +227,18 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
         payment_ids = []
         for plan in plans:
             credit = plan.credit
-            result = record_payment(
-                plan.customer_id, received_on=credit.booked_on, amount_minor=credit.amount_minor,
-                method="bank transfer", reference=(credit.text or credit.payer_name)[:200],
-                allocate_to=plan.allocations, today=today)
+            try:
+                result = record_payment(
+                    plan.customer_id, received_on=credit.booked_on,
+                    amount_minor=credit.amount_minor, method="bank transfer",
+                    reference=(credit.text or credit.payer_name)[:200],
+                    allocate_to=plan.allocations, today=today)
+            except LedgerError as error:  # the ledger's words, said of which credit
+                who = f" from {credit.payer_name}" if credit.payer_name else ""
+                raise LedgerError(error.field, (
+                    f"The credit {_words(credit)}{who} cannot be recorded: {error.message} "
+                    f"Nothing from {statement.file_name} was recorded; leave that credit "
+                    f"out, or import the statement again once it can be.")) from error
             payment_ids.append(result.payment_id)
             _keep(kept, credit, BankCreditOutcome.RECORDED, plan.customer_id, result.payment_id)
             if credit.payer_iban:
@@ -212,6 +252,40 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
     return BankRecorded(kept.id, len(plans), len(ignored), tuple(payment_ids))
 
 
+@dataclass(frozen=True)
+class RecordedStatement:
+    """A statement whose credits were confirmed, for a list to undo one from."""
+
+    id: int
+    file_name: str
+    format: BankFormat
+    currency: str
+    imported_at: dt.datetime
+    recorded: int  # credits recorded as payments
+    ignored: int  # credits marked not a customer payment
+    recorded_minor: int  # what the payments add up to
+    undone_at: dt.datetime | None
+
+
+def recorded_statements() -> list[RecordedStatement]:
+    """The statements imported, newest first, with what each recorded and ignored."""
+    recorded = pw.fn.SUM(pw.Case(None, [(BankCredit.outcome == BankCreditOutcome.RECORDED,
+                                         1)], 0))
+    money = pw.fn.SUM(pw.Case(None, [(BankCredit.outcome == BankCreditOutcome.RECORDED,
+                                      BankCredit.amount_minor)], 0))
+    ignored = pw.fn.SUM(pw.Case(None, [(BankCredit.outcome == BankCreditOutcome.IGNORED,
+                                        1)], 0))
+    with reading():
+        counts = {sid: (int(r or 0), int(i or 0), int(m or 0)) for sid, r, i, m in (
+            BankCredit.select(BankCredit.statement, recorded, ignored, money)
+            .group_by(BankCredit.statement).tuples())}
+        rows = list(BankStatement.select().order_by(BankStatement.imported_at.desc(),
+                                                    BankStatement.id.desc()))
+    return [RecordedStatement(row.id, row.file_name, BankFormat(row.format), row.currency,
+                              row.imported_at, *counts.get(row.id, (0, 0, 0)), row.undone_at)
+            for row in rows]
+
+
 def undo_statement(statement_id: int, reason: str = "The bank statement was undone.") -> int:
     """Void every payment a statement recorded (through the ledger's void, in one
     transaction) and forget its credits, so the statement can be imported again.
@@ -222,9 +296,10 @@ def undo_statement(statement_id: int, reason: str = "The bank statement was undo
         if kept is None or kept.undone_at is not None:
             raise LedgerError("statement", "That bank statement does not exist or is "
                                            "already undone.")
-        payments = [p for (p,) in BankCredit.select(BankCredit.payment).where(
-            (BankCredit.statement == kept) & BankCredit.payment.is_null(False)
-            & ~BankCredit.undone).tuples()]
+        # A payment voided by hand since is left as it is; the rest are voided.
+        payments = [p for (p,) in BankCredit.select(BankCredit.payment).join(
+            Payment, on=(BankCredit.payment == Payment.id)).where(
+            (BankCredit.statement == kept) & ~BankCredit.undone & ~Payment.voided).tuples()]
         for payment_id in payments:
             void_payment(payment_id, reason)
         BankCredit.update(undone=True).where(BankCredit.statement == kept).execute()
@@ -252,43 +327,80 @@ def _chosen(bank_preview: BankPreview,
     return chosen
 
 
+@dataclass
 class _Open:
-    """An invoice's open amount as planning spends it (for ``oldest_first``)."""
+    """An invoice as planning spends its open amount (for ``oldest_first`` and the
+    early-payment discount)."""
 
-    def __init__(self, id: int, due_date: dt.date, open_minor: int, status: str) -> None:
-        self.id, self.due_date, self.open_minor, self.status = id, due_date, open_minor, status
+    id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount_minor: int
+    open_minor: int
+    currency: str
+    status: InvoiceStatus
 
 
-def _open_invoices(customers: set[int]) -> tuple[dict[int, dict[int, _Open]], dict[int, str]]:
+def _open_invoices(customers: set[int]) -> tuple[dict[int, dict[int, _Open]], dict[int, str],
+                                                 dict[int, int | None]]:
+    """The customers' open invoices by customer, their currencies and payment terms."""
     found: dict[int, dict[int, _Open]] = {}
     currencies: dict[int, str] = {}
+    terms: dict[int, int | None] = {}
     ids = sorted(customers)
     with reading():
         for start in range(0, len(ids), _CHUNK):
             part = ids[start:start + _CHUNK]
-            currency = dict(Customer.select(Customer.id, Customer.currency)
-                            .where(one_of(Customer.id, part)).tuples())
+            rows = list(Customer.select(Customer.id, Customer.currency, Customer.payment_terms)
+                        .where(one_of(Customer.id, part)).tuples())
+            currency = {cid: code for cid, code, _ in rows}
             currencies.update(currency)
-            for invoice_id, customer_id, due, open_minor, status, invoice_currency in (
-                    Invoice.select(Invoice.id, Invoice.customer, Invoice.due_date,
+            terms.update((cid, terms_id) for cid, _, terms_id in rows)
+            for (invoice_id, customer_id, number, issued, due, amount, open_minor, status,
+                 invoice_currency) in (
+                    Invoice.select(Invoice.id, Invoice.customer, Invoice.number,
+                                   Invoice.issue_date, Invoice.due_date, Invoice.amount_minor,
                                    Invoice.open_minor, Invoice.status, Invoice.currency)
                     .where(one_of(Invoice.customer, part) & (Invoice.open_minor > 0)
                            & Invoice.status.in_(PAYABLE_STATUSES))
                     .order_by(Invoice.due_date, Invoice.id).tuples()):
                 if invoice_currency == currency.get(customer_id):
                     found.setdefault(customer_id, {})[invoice_id] = _Open(
-                        invoice_id, due, open_minor, InvoiceStatus(status))
-    return found, currencies
+                        invoice_id, number, issued, due, amount, open_minor, invoice_currency,
+                        InvoiceStatus(status))
+    return found, currencies, terms
+
+
+def _taken(invoice_ids: Sequence[int]) -> set[int]:
+    """The invoices among these whose early-payment discount was granted already."""
+    ids = sorted(invoice_ids)
+    return {i for start in range(0, len(ids), _CHUNK)
+            for i in discounts_taken(ids[start:start + _CHUNK])}
 
 
 def _already(bank_ids: Iterable[str]) -> dict[str, BankCreditOutcome]:
+    """The credits among these an earlier import recorded or ignored. One whose payment
+    was voided since (by hand, say to record it for the right customer) is free again."""
     ids = sorted(set(bank_ids))
     found: dict[str, BankCreditOutcome] = {}
     for start in range(0, len(ids), _CHUNK):
-        found.update(BankCredit.select(BankCredit.bank_id, BankCredit.outcome).where(
-            one_of(BankCredit.bank_id, ids[start:start + _CHUNK]) & ~BankCredit.undone)
-            .tuples())
+        found.update(BankCredit.select(BankCredit.bank_id, BankCredit.outcome)
+                     .join(Payment, pw.JOIN.LEFT_OUTER, on=(BankCredit.payment == Payment.id))
+                     .where(one_of(BankCredit.bank_id, ids[start:start + _CHUNK])
+                            & ~BankCredit.undone
+                            & (Payment.id.is_null() | ~Payment.voided)).tuples())
     return found
+
+
+def _free_voided(bank_ids: Sequence[str]) -> None:
+    """Let go of these credits' rows whose payment was voided, to record them anew."""
+    ids = sorted(set(bank_ids))
+    for start in range(0, len(ids), _CHUNK):
+        voided = Payment.select(Payment.id).where(Payment.voided)
+        BankCredit.update(undone=True).where(
+            one_of(BankCredit.bank_id, ids[start:start + _CHUNK]) & ~BankCredit.undone
+            & BankCredit.payment.in_(voided)).execute()
 
 
 def _keep(statement: BankStatement, credit: StatementCredit, outcome: BankCreditOutcome,

@@ -24,7 +24,7 @@ record, which granted any discount themselves: they take no discount here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -158,7 +158,14 @@ def discount_windows(customer_id: int, invoices: Iterable[OpenInvoice]
     if terms is None:
         return {}
     invoices = list(invoices)
-    taken = _discount_taken([i.id for i in invoices])
+    return windows_of(terms, invoices, discounts_taken([i.id for i in invoices]))
+
+
+def windows_of(terms: DiscountTerms, invoices: Iterable[OpenInvoice],
+               taken: Collection[int]) -> dict[int, DiscountWindow]:
+    """:func:`discount_windows` from what it reads: the customer's ``terms`` and the
+    invoices whose discount was ``taken`` already (a plan of several payments, such as
+    a bank statement's, keeps both as it goes)."""
     found = {}
     for invoice in invoices:
         if invoice.id in taken or invoice.open_minor <= 0:
@@ -168,6 +175,21 @@ def discount_windows(customer_id: int, invoices: Iterable[OpenInvoice]
         if 0 < discount < invoice.open_minor:
             found[invoice.id] = DiscountWindow(discount, terms.last_day(invoice.issue_date))
     return found
+
+
+def discount_earned(terms: DiscountTerms | None, invoice: OpenInvoice, received_on: dt.date
+                    ) -> int:
+    """What the early-payment discount credits on ``invoice`` (its ``open_minor`` as a
+    payment received on ``received_on`` left it): all that is left, when that is no more
+    than the discount and the payment is in time; else 0. Whether the invoice's discount
+    was taken before is the caller's to know (:func:`discounts_taken`)."""
+    if terms is None or invoice.status not in _DISCOUNTED_STATUSES or invoice.open_minor <= 0:
+        return 0
+    if not terms.earned_on(invoice.issue_date, received_on):
+        return 0
+    discount = early_payment_discount(invoice.amount_minor, invoice.amount_minor,
+                                      terms.percent, invoice.currency)
+    return invoice.open_minor if invoice.open_minor <= discount else 0
 
 
 def discounts_within(windows: Mapping[int, DiscountWindow], received_on: dt.date
@@ -221,14 +243,11 @@ def _take_discount(payment: Payment, invoice_id: int, on: dt.date) -> None:
     if invoice.status not in _DISCOUNTED_STATUSES or invoice.open_minor <= 0:
         return
     terms = customer_discount_terms(invoice.customer_id)
-    if terms is None or not terms.earned_on(invoice.issue_date, payment.received_on):
+    if not discount_earned(terms, invoice, payment.received_on):
+        return  # late, or short of the discounted amount: nothing is earned
+    if discounts_taken([invoice.id]):
         return
-    if _discount_taken([invoice.id]):
-        return
-    discount = early_payment_discount(invoice.amount_minor, invoice.amount_minor,
-                                      terms.percent, invoice.currency)
-    if invoice.open_minor > discount:
-        return  # short of the discounted amount: nothing is earned
+    assert terms is not None
     grant_credit(invoice.customer_id, CreditKind.EARLY_PAYMENT, on,
                  f"Early-payment discount on invoice {invoice.number}: {terms.percent}% "
                  f"for payment within {terms.days} days, paid on "
@@ -236,7 +255,7 @@ def _take_discount(payment: Payment, invoice_id: int, on: dt.date) -> None:
                  invoices=[(invoice.id, invoice.open_minor)], invoice_id=invoice.id)
 
 
-def _discount_taken(invoice_ids: list[int]) -> set[int]:
+def discounts_taken(invoice_ids: Sequence[int]) -> set[int]:
     """The invoices among these with an early-payment discount already granted."""
     if not invoice_ids:
         return set()

@@ -33,7 +33,18 @@ def _credit_lines(match: CreditMatch) -> str:
     text = f" “{credit.text}”" if credit.text else ""
     lines = [f"  {credit.booked_on.isoformat()}  "
              f"{format_money(credit.amount_minor, credit.currency)}{who}{text}"]
+    if match.note:
+        lines.append(f"    → unmatched: {match.note}")
     for candidate in match.candidates[:3]:
         lines.append(f"    → {candidate.customer_name} ({candidate.customer_code}), "
                      f"{candidate.points} points: " + "; ".join(candidate.reasons))
     return "\n".join(lines)
+
+
+def bank_counts(bank_preview: BankPreview) -> str:
+    """The statement's new credits counted by confidence, in a few words: "3 matched, 1
+    suggested and 2 unmatched (4 already recorded or ignored)"."""
+    counts = {c: len(bank_preview.new_lines(c)) for c in Confidence}
+    return (f"{counts[Confidence.SURE]:,} matched, {counts[Confidence.SUGGESTED]:,} suggested "
+            f"and {counts[Confidence.UNMATCHED]:,} unmatched ({bank_preview.already_done:,} "
+            f"already recorded or ignored)")

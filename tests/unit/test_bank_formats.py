@@ -113,8 +113,9 @@ def test_ofx_sgml_without_closing_tags_gives_its_credits_only(tmp_path: Path) ->
     assert statement.format is BankFormat.OFX and statement.currency == "GBP"
     assert [(c.bank_id, c.booked_on, c.amount_minor, c.payer_name, c.text)
             for c in statement.credits] == [
-        ("20261105-A1", dt.date(2026, 11, 5), 12050, "ACME LTD", "INV 0042 THANK YOU"),
-        ("B7", dt.date(2026, 11, 7), 100000, "Bolt & Co", "")]
+        ("12345678:20261105-A1", dt.date(2026, 11, 5), 12050, "ACME LTD",
+         "INV 0042 THANK YOU"),
+        ("12345678:B7", dt.date(2026, 11, 7), 100000, "Bolt & Co", "")]
 
 
 def test_ofx_xml_is_read_too(tmp_path: Path) -> None:
@@ -122,7 +123,7 @@ def test_ofx_xml_is_read_too(tmp_path: Path) -> None:
     assert statement.currency == "USD"
     (credit,) = statement.credits
     assert (credit.bank_id, credit.amount_minor, credit.payer_name, credit.text) == (
-        "X-1", 7500, "Jane Smith", "Invoice 17")
+        "99887766:X-1", 7500, "Jane Smith", "Invoice 17")
 
 
 def test_camt_batched_entries_give_one_credit_per_payer(tmp_path: Path) -> None:
@@ -130,11 +131,12 @@ def test_camt_batched_entries_give_one_credit_per_payer(tmp_path: Path) -> None:
     assert statement.format is BankFormat.CAMT and statement.currency == "EUR"
     first, second, third = statement.credits
     assert (first.bank_id, first.amount_minor, first.payer_name, first.payer_iban,
-            first.text) == ("TX-1", 10000, "Müller GmbH", "DE89370400440532013000",
-                            "RE 2026-0042")
+            first.text) == ("DE02120300000000202051:TX-1", 10000, "Müller GmbH",
+                            "DE89370400440532013000", "RE 2026-0042")
     assert (second.bank_id, second.amount_minor, second.text) == (
-        "e2e:E2E-2", 20000, "RF18539007547034")
+        "DE02120300000000202051:BATCH-9/2", 20000, "RF18539007547034")
     assert third.booked_on == dt.date(2026, 11, 14) and third.amount_minor == 8000
+    assert third.text == "Rossi"
     assert third.bank_id == credit_hash(third.booked_on, 8000, "EUR", " Rossi")
 
 
@@ -142,7 +144,7 @@ def test_mt940_joins_multi_line_details_and_keeps_credits(tmp_path: Path) -> Non
     statement = read_statement(write(tmp_path, "nov.sta", MT940))
     assert statement.format is BankFormat.MT940 and statement.currency == "EUR"
     first, second = statement.credits
-    assert first.bank_id == "mt940:BANKREF1" and first.amount_minor == 12050
+    assert first.bank_id == "10020030/1234567:mt940:BANKREF1" and first.amount_minor == 12050
     assert "INV-0042 Rechnung vom Oktober und November" in first.text
     assert first.payer_name == "ACME GMBH" and first.payer_iban == "DE89370400440532013000"
     assert second.bank_id.startswith("hash:") and second.amount_minor == 9900
@@ -188,3 +190,18 @@ def test_a_bank_csv_is_read_with_a_mapping_saved_in_the_import(empty_store: obje
         (dt.date(2026, 11, 5), 123450, "ACME LTD", "INV-0042"),
         (dt.date(2026, 11, 17), 9900, "Bolt & Co", "order 7")]
     assert all(c.bank_id.startswith("hash:") for c in statement.credits)
+
+
+def test_two_instalments_quoting_one_end_to_end_id_are_two_credits(tmp_path: Path) -> None:
+    # The EndToEndId is the payer's: one invoice number on each instalment.
+    entry = """<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+    <BookgDt><Dt>{day}</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>RE-42</EndToEndId>
+    </Refs><RmtInf><Ustrd>RE-42</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+    statement = read_statement(write(tmp_path, "camt.xml", camt(
+        entry.format(amount="100.00", day="2026-11-05")
+        + entry.format(amount="150.00", day="2026-11-19"))))
+    first, second = statement.credits
+    assert first.bank_id != second.bank_id and "RE-42" in first.bank_id
+    again = read_statement(write(tmp_path, "again.xml", camt(
+        entry.format(amount="150.00", day="2026-11-19"))))
+    assert again.credits[0].bank_id == second.bank_id

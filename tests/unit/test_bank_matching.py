@@ -25,10 +25,19 @@ from models.bank_statements import (
 from models.company import create_business
 from models.contacts import record_promise
 from models.disputes import open_dispute
-from models.kinds import BankCreditOutcome, BankFormat, PromiseStatus
+from models.kinds import BankCreditOutcome, BankFormat, CreditKind, PromiseStatus
 from models.ledger import record_payment
 from models.migrations import MIGRATIONS, _v21_bank_statements
-from models.schema import Allocation, BankCredit, Invoice, Payment, Promise
+from models.schema import (
+    Allocation,
+    BankCredit,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    PaymentTerms,
+    Promise,
+)
 from tests.helpers import undo_bank_statements
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
@@ -219,15 +228,23 @@ def test_what_the_preview_plans_is_what_record_posts(
         store.close()
 
 
-def _book(path: Path, opens: list[int], disputed: int) -> tuple[db.Store, int]:
-    """A store with one customer's invoices, the first partly in dispute."""
+def _book(path: Path, opens: list[int], disputed: int, discount: bool) -> tuple[db.Store, int]:
+    """A store with one customer's invoices, the first partly in dispute (unless
+    ``disputed`` is 0); with ``discount``, on "2% 10, net 30" terms and issued a few
+    days before the credits, so each is still in its early-payment discount window."""
     store = db.open_store(path, create=True)
     create_business("Harbour & Finch Ltd", address="1 Quay Street", country="GB",
                     currency="GBP")
     who = customer("Acme Trading Ltd")
-    ids = [invoice(who, amount, due_days_ago=30 - n) for n, amount in enumerate(opens)]
-    open_dispute(who, [(ids[0], min(disputed, opens[0]))], category="price",
-                 customer_said="Charged too much", today=TODAY)
+    if discount:
+        Customer.update(payment_terms=PaymentTerms.get(
+            PaymentTerms.name == "2% 10, net 30")).where(Customer.id == who).execute()
+    # Fresh: issued 5, 6, 7... days before TODAY, so DAY is within ten days of each.
+    ids = [invoice(who, amount, due_days_ago=-25 + n if discount else 30 - n)
+           for n, amount in enumerate(opens)]
+    if disputed:
+        open_dispute(who, [(ids[0], min(disputed, opens[0]))], category="price",
+                     customer_said="Charged too much", today=TODAY)
     return store, who
 
 
@@ -236,31 +253,50 @@ def _allocations(payment_ids: list[int]) -> list[tuple[tuple[int, int], ...]]:
         Allocation.payment == p).order_by(Allocation.id)) for p in payment_ids]
 
 
-@settings(max_examples=25, deadline=None,
+def _outcome() -> tuple[list[tuple[int | None, int]], list[tuple[int, int, str]]]:
+    """The early-payment discounts granted and each invoice's open amount and status."""
+    return ([(n.invoice_id, n.amount_minor) for n in CreditNote.select().where(
+                (CreditNote.kind == CreditKind.EARLY_PAYMENT) & ~CreditNote.voided)
+             .order_by(CreditNote.id)],
+            [(i.id, i.open_minor, str(i.status)) for i in Invoice.select().order_by(Invoice.id)])
+
+
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(opens=st.lists(st.integers(1, 50_000), min_size=1, max_size=4),
-       amounts=st.lists(st.integers(1, 80_000), min_size=1, max_size=3),
-       disputed=st.integers(1, 50_000))
+       shares=st.lists(st.one_of(st.integers(1, 1_600), st.integers(975, 1_000)),
+                       min_size=1, max_size=3),
+       disputed=st.integers(0, 50_000), discount=st.booleans())
 def test_a_bank_payment_is_allocated_as_one_entered_by_hand(
-        fast_folder: Path, opens: list[int], amounts: list[int], disputed: int) -> None:
+        fast_folder: Path, opens: list[int], shares: list[int], disputed: int,
+        discount: bool) -> None:
     # Two identical books: the credits recorded from a statement in one, typed in the
-    # payment dialog's way (oldest first, no invoice chosen) in the other.
+    # payment dialog's way (oldest first, no invoice chosen) in the other. Each credit is
+    # a share (per mille) of all that is open, so payments of the discounted amount, a
+    # little short of it, part payments and overpayments all come up.
+    amounts = [max(sum(opens) * share // 1000, 1) for share in shares]
     n = len(list(fast_folder.iterdir()))
-    store, who = _book(fast_folder / f"bank{n}.sqlite", opens, disputed)
+    store, who = _book(fast_folder / f"bank{n}.sqlite", opens, disputed, discount)
     try:
         bank = preview(statement(*(credit(f"C{k}", a) for k, a in enumerate(amounts))))
-        done = record(bank, [CreditChoice(f"C{k}", who) for k in range(len(amounts))],
-                      today=TODAY)
-        from_bank = _allocations(list(done.payment_ids))
+        choices = [CreditChoice(f"C{k}", who) for k in range(len(amounts))]
+        planned = planned_payments(bank, choices)
+        done = record(bank, choices, today=TODAY)
+        from_bank, bank_outcome = _allocations(list(done.payment_ids)), _outcome()
     finally:
         store.close()
-    store, who = _book(fast_folder / f"hand{n}.sqlite", opens, disputed)
+    store, who = _book(fast_folder / f"hand{n}.sqlite", opens, disputed, discount)
     try:
         by_hand = _allocations([record_payment(who, received_on=DAY, amount_minor=a,
                                                today=TODAY).payment_id for a in amounts])
+        hand_outcome = _outcome()
     finally:
         store.close()
     assert from_bank == by_hand
+    assert bank_outcome == hand_outcome
+    # What the review screen was shown is what was posted, discounts included.
+    assert [p.allocations for p in planned] == from_bank
+    assert [d for p in planned for d in p.discounts] == bank_outcome[0]
 
 
 def test_a_store_before_bank_statements_migrates(tmp_path: Path) -> None:
