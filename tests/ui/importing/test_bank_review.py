@@ -70,14 +70,20 @@ def only(dialog: BankReviewDialog, confidence: Confidence):  # type: ignore[no-u
     return row
 
 
+def fitid(bank_id: str) -> str:
+    """The bank's own transaction id, without the account Duly keeps it under."""
+    return bank_id.rsplit(":", 1)[-1]
+
+
 def decisions(dialog: BankReviewDialog) -> dict[str, str]:
-    """Each credit's decision, by bank id, whatever its group."""
-    return {r.id: r.decision for c in (SURE, SUGGESTED, UNMATCHED) for r in dialog.rows(c)}
+    """Each credit's decision, by the bank's transaction id, whatever its group."""
+    return {fitid(r.id): r.decision for c in (SURE, SUGGESTED, UNMATCHED)
+            for r in dialog.rows(c)}
 
 
 def select_credit(dialog: BankReviewDialog, bank_id: str) -> None:
     for confidence in (SURE, SUGGESTED, UNMATCHED):
-        ids = [r.id for r in dialog.rows(confidence)]
+        ids = [fitid(r.id) for r in dialog.rows(confidence)]
         if bank_id in ids:
             dialog.choose_credit(confidence, ids.index(bank_id))
             return
@@ -205,7 +211,7 @@ def test_undo_right_after_recording_in_the_review(demo_store, bank, qtbot,
     assert dialog.notice.text() == "Undone: 1 payment voided. The statement can be imported " \
                                    "again."
     qtbot.waitUntil(lambda: decisions(dialog) == {"NOV-1": UNDECIDED}, timeout=WAIT)
-    assert only(dialog, SURE).id == "NOV-1"  # matched with certainty again
+    assert fitid(only(dialog, SURE).id) == "NOV-1"  # matched with certainty again
     assert [k.undone for k in kept_statements()] == [True]
 
 
