@@ -25,15 +25,22 @@ def post_allocation(invoice: Invoice, amount_minor: int, on: dt.date,
                       created_at=dt.datetime.now(), **source)
     left = invoice.open_minor - amount_minor
     note = source.get("credit_note")
-    if left == 0 and isinstance(note, CreditNote) and note.kind == CreditKind.WRITE_OFF:
-        status = InvoiceStatus.WRITTEN_OFF
-    elif left == 0:
-        status = InvoiceStatus.PAID
-    elif invoice.status in LIVE_STATUSES:
-        status = live_status(left, claim_on(invoice.id))
-    else:
-        status = invoice.status
+    write_off = isinstance(note, CreditNote) and note.kind == CreditKind.WRITE_OFF
+    status = status_after(invoice.status, left, claim_on(invoice.id), write_off=write_off)
     Invoice.update(open_minor=left, status=status).where(Invoice.id == invoice.id).execute()
+
+
+def status_after(status: str, left_minor: int, claimed_minor: int, *,
+                 write_off: bool = False) -> InvoiceStatus:
+    """An invoice's status once an allocation leaves ``left_minor`` open on it, open
+    dispute cases claiming ``claimed_minor``: paid (written off, by a write-off's credit
+    note) when nothing is left; a live one may now be all in dispute; others keep
+    theirs. A preview of allocations (the bank statement's) follows it as posting does."""
+    if left_minor == 0:
+        return InvoiceStatus.WRITTEN_OFF if write_off else InvoiceStatus.PAID
+    if status in LIVE_STATUSES:
+        return live_status(left_minor, claimed_minor)
+    return InvoiceStatus(status)
 
 
 def undo_allocation(allocation: Allocation) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from models.allocations import status_after
 from models.audit import record_change
 from models.bank_formats import Statement, StatementCredit, StatementRefused
 from models.bank_matching import (
@@ -189,6 +190,8 @@ def planned_payments(bank_preview: BankPreview,
         earned = []
         for invoice, amount in parts:
             invoice.open_minor -= amount
+            invoice.status = status_after(invoice.status, invoice.open_minor,
+                                          claimed.get(invoice.id, 0))
             # What the ledger's payment_allocated then credits (models.incentives).
             discount = (discount_earned(own_terms, invoice, credit.booked_on)
                         if invoice.id not in taken else 0)
