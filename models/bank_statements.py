@@ -97,9 +97,10 @@ class PlannedPayment:
 
 @dataclass(frozen=True)
 class BankRecorded:
-    """What :func:`record` did."""
+    """What :func:`record` did (no statement is kept when nothing was recorded or
+    ignored)."""
 
-    statement_id: int
+    statement_id: int | None
     recorded: int
     ignored: int
     payment_ids: tuple[int, ...] = field(default=())
@@ -222,6 +223,8 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
         if already:
             raise LedgerError("file", f"{len(already):,} of these credits were recorded since "
                                       f"the statement was read: read it again.")
+        if not plans and not ignored:
+            return BankRecorded(None, 0, 0)
         _free_voided([p.credit.bank_id for p in plans] + [c.bank_id for c in ignored])
         kept = BankStatement.create(
             file_name=statement.file_name, file_hash=statement.file_hash,

@@ -31,6 +31,7 @@ from models.migrations import MIGRATIONS, _v21_bank_statements
 from models.schema import (
     Allocation,
     BankCredit,
+    BankStatement,
     CreditNote,
     Customer,
     Invoice,
@@ -160,6 +161,14 @@ def test_an_ignored_credit_is_remembered(empty_store: db.Store) -> None:
     (line,) = preview(statement(credit("R1", 50000, text="tax refund"))).lines
     assert line.already is BankCreditOutcome.IGNORED
     assert Payment.select().count() == 0
+
+
+def test_a_statement_with_nothing_chosen_is_not_kept(empty_store: db.Store) -> None:
+    customer("Acme Trading Ltd")
+    bank = preview(statement(credit("R2", 50000, text="tax refund")))
+    done = record(bank, sure_choices(bank), today=TODAY)  # a scheduled job: none is sure
+    assert (done.statement_id, done.recorded, done.ignored) == (None, 0, 0)
+    assert BankStatement.select().count() == 0  # nothing for the list to undo
 
 
 def test_undo_voids_every_payment_of_the_statement(empty_store: db.Store) -> None:
