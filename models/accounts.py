@@ -19,6 +19,7 @@ from typing import NamedTuple
 import peewee as pw
 
 from models.contacts import latest_contact, next_follow_up
+from models.dates import stored_day
 from models.disputed import disputed_by_account, oldest_open_on
 from models.kinds import LIVE_REFERRAL_STATUSES, InvoiceStatus, PromiseStatus
 from models.schema import (
@@ -400,12 +401,6 @@ def _date_reader() -> Callable[[object], dt.date | None]:
     """Reads SQLite's date and timestamp text; each distinct text is parsed once."""
     @functools.lru_cache(maxsize=4096)
     def read(value: object) -> dt.date | None:
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        return dt.date.fromisoformat(str(value)[:10])
+        return None if value is None else stored_day(value)
 
     return read

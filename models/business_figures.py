@@ -54,6 +54,7 @@ from models.accounts import (
     open_invoices_on,
 )
 from models.contacts import promise_deadline
+from models.dates import stored_day
 from models.db import one_of
 from models.disputed import chased_part, claims
 from models.kinds import InstalmentState, InvoiceStatus, PromiseStatus
@@ -559,13 +560,7 @@ def _month_number(text: str) -> int:
     return int(text[:4]) * 12 + int(text[5:7])
 
 
-@functools.lru_cache(maxsize=8192)
-def _day(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+_day = functools.lru_cache(maxsize=8192)(stored_day)  # each stored text parsed once
 
 
 @functools.lru_cache(maxsize=8192)

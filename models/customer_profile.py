@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 import peewee as pw
 from peewee import fn
 
+from models.dates import stored_day
 from models.disputed import claims
 from models.errors import LedgerError
 from models.kinds import (
@@ -342,10 +343,7 @@ def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
     return list(database.execute_sql(*query.sql()))
 
 
-@lru_cache(maxsize=8192)
-def _day(value: object) -> dt.date:
-    """A stored day (or the day of a stored moment) as a date."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+_day = lru_cache(maxsize=8192)(stored_day)  # each stored text parsed once
 
 
 class _Invoice(NamedTuple):

@@ -1,4 +1,5 @@
-"""How Duly writes a day in words: one home for every date format shown or printed.
+"""How Duly writes a day in words: one home for every date format shown or printed,
+and how a stored day is read back.
 
 English words, whatever the computer's locale (the letters are in English); a
 letter in the customer's language comes with its own formats (issue 15).
@@ -11,6 +12,17 @@ import datetime as dt
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def stored_day(value: object) -> dt.date:
+    """A stored day, or the day of a stored moment, as a date: raw rows and aggregates
+    come back as the store's text ("2026-11-24", "2026-11-24 10:30:00"), fields as dates
+    or moments."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def long_date(day: dt.date) -> str:

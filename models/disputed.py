@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import peewee as pw
 
+from models.dates import stored_day
 from models.kinds import DisputeStatus, InvoiceStatus
 from models.schema import Allocation, DisputeCase, DisputedInvoice, Invoice
 
@@ -125,8 +126,4 @@ def oldest_open_on(as_of: dt.date, customer_id: int | None = None, *,
              .group_by(DisputeCase.customer, DisputeCase.currency))
     if customer_id is not None:
         query = query.where(DisputeCase.customer == customer_id)
-    return {(owner, currency): _day(raised) for owner, currency, raised in query.tuples()}
-
-
-def _day(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return {(owner, currency): stored_day(raised) for owner, currency, raised in query.tuples()}

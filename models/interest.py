@@ -41,7 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
-from models.dates import short_date
+from models.dates import short_date, stored_day
 from models.errors import LedgerError
 from models.kinds import ChargeKind, InvoiceStatus, Regime
 from models.language import N_
@@ -333,7 +333,7 @@ def interest_to_charge(invoice_id: int, as_of: dt.date, *,
     last = (Charge.select(pw.fn.MAX(Charge.period_to))
             .where((Charge.invoice == invoice_id) & (Charge.kind == ChargeKind.INTEREST)
                    & ~Charge.voided).scalar())
-    from_day = _day(last) + dt.timedelta(days=1) if last is not None else None
+    from_day = stored_day(last) + dt.timedelta(days=1) if last is not None else None
     return invoice_interest(invoice_id, as_of, from_day=from_day,
                             without_missing_rate=without_missing_rate)
 
@@ -350,11 +350,6 @@ def _frozen_words(frozen: Sequence[tuple[dt.date, dt.date | None]], start: dt.da
         words.append(f"No interest from {short_date(first)}{until}: a payment plan was "
                      f"agreed with interest and fees stopped while it is kept.")
     return words
-
-
-def _day(value: object) -> dt.date:
-    # An aggregate such as MAX() comes back as SQLite's text, not a date.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def accrued_interest(invoice_ids: Sequence[int], as_of: dt.date) -> tuple[int, tuple[str, ...]]:

@@ -28,6 +28,7 @@ import peewee as pw
 from models.audit import record_change
 from models.contacts import ContactEntry, log_contact
 from models.customer_account import customer_record
+from models.dates import stored_day
 from models.db import writing
 from models.default_templates import (
     RELATIONSHIP_TEMPLATE_NAMES,
@@ -279,7 +280,7 @@ def _payments_against_due_dates(customer_ids: Sequence[int], since: dt.date, as_
                        & (Invoice.due_date >= since - dt.timedelta(days=YEAR_DAYS)))
                 .group_by(Invoice.id))
         for customer_id, due, day in rows.tuples():
-            due, day = _as_date(due), _as_date(day)
+            due, day = stored_day(due), stored_day(day)
             if not since < day <= as_of:
                 continue
             if (day - due).days > ON_TIME_GRACE_DAYS:
@@ -365,7 +366,7 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
     names = _names({cid for cid, _, _, _ in accounts})
     items = []
     for customer_id, currency, contact, day in accounts:
-        cleared = _as_date(day)
+        cleared = stored_day(day)
         if contact in not_all_paid or cleared > as_of:
             continue
         code, name = names[customer_id]
@@ -397,7 +398,7 @@ def _promises_kept(as_of: dt.date) -> list[ThanksDue]:
     items = []
     for (promise_id, customer_id, code, name, amount, currency, promised_for,
          created_at, day) in promises.tuples():
-        kept = _as_date(day)
+        kept = stored_day(day)
         if kept > as_of:
             continue
         items.append(ThanksDue(
@@ -727,10 +728,6 @@ def skip_until(kind: str, ref_id: int, on: dt.date) -> dt.date:
         return on + dt.timedelta(days=YEAR_DAYS)
     cadence = customer_record(customer_of(kind, ref_id)).check_in_days
     return on + dt.timedelta(days=cadence or CHECK_IN_MAX_DAYS)
-
-
-def _as_date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _as_datetime(value: object) -> dt.datetime:

@@ -25,7 +25,7 @@ from models.contacts import (
     promise_deadline,
     refresh_contact_summary,
 )
-from models.dates import short_date
+from models.dates import short_date, stored_day
 from models.db import latest_write, writing
 from models.disputes import dispute_age_days, long_open_disputes
 from models.errors import LedgerError
@@ -504,11 +504,11 @@ def _follow_ups(as_of: dt.date) -> list[WorkItem]:
     # Raw rows: thousands of follow-ups' fields through peewee cost more than the query.
     for (contact_id, customer_id, code, name, due_text, kind, at, summary,
          outcome) in _raw(query):
-        due = _day(due_text)
+        due = stored_day(due_text)
         note = summary or outcome
         items.append(WorkItem(
             FOLLOW_UP, contact_id, customer_id, code, name, due, (as_of - due).days,
-            f"Follow up the {kind} of {_day(at):%Y-%m-%d}",
+            f"Follow up the {kind} of {stored_day(at):%Y-%m-%d}",
             note.splitlines()[0] if note else "", None, ""))
     return items
 
@@ -529,7 +529,7 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
     items = []
     for (promise_id, customer_id, code, name, promised_text, status, amount, currency,
          owed) in _raw(query):
-        promised_for = _day(promised_text)
+        promised_for = stored_day(promised_text)
         deadline = promise_deadline(promised_for, grace_days)
         broken = status == PromiseStatus.BROKEN or as_of > deadline
         if broken and not owed:
@@ -650,7 +650,7 @@ def _new_overdue(as_of: dt.date) -> list[WorkItem]:
     items = []
     for (customer_id, currency), rows in invoices.items():
         _, _, invoice_id, number, first_text, _, code, name = rows[0]
-        first = _day(first_text)
+        first = stored_day(first_text)
         total = sum(row[5] for row in rows)
         more = f" and {len(rows) - 1} more" if len(rows) > 1 else ""
         items.append(_waiting(WorkItem(
@@ -771,12 +771,3 @@ def _days(as_of: dt.date, due_on: dt.date) -> int:
 def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
     """The query's rows as the store gives them: dates as text, no field conversions."""
     return list(database.execute_sql(*query.sql()))
-
-
-def _day(value: object) -> dt.date:
-    """A day read raw ("2026-11-24", or the day of "2026-11-24 10:30:00")."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

@@ -55,6 +55,7 @@ import peewee as pw
 
 from models.accounts import aging_bucket, bucket_labels
 from models.customer_profile import CHANNELS
+from models.dates import stored_day
 from models.kinds import (
     ContactKind,
     ContactPurpose,
@@ -364,7 +365,7 @@ class _Days(dict[object, int]):
     """A stored day (or the day of a stored moment) as an ordinal, each text parsed once."""
 
     def __missing__(self, value: object) -> int:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        day = stored_day(value)
         self[value] = ordinal = day.toordinal()
         return ordinal
 
