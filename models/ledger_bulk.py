@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import peewee as pw
 
 from models.audit import as_json, record_each, who_changes
-from models.db import insert_rows, json_object, one_of
+from models.db import insert_rows, json_array, json_object, may_fail, one_of
 from models.errors import LedgerError
 from models.followup import LateStarts
 from models.input_rules import clean_line, match_key
@@ -52,6 +52,7 @@ class RecordRefused(LedgerError):
 # What an audit entry of an invoice added says: the fields the user types (as
 # models.ledger.add_invoice records them), read back from the rows.
 _AS_DRAFTED = {f.name: pw.fn.COALESCE(getattr(Invoice, f.name), "")
+               if getattr(Invoice, f.name).null else getattr(Invoice, f.name)
                for f in fields(InvoiceDraft)}
 # And of a payment (as models.ledger.record_payment records it).
 _PAYMENT_FIELDS = {name: getattr(Payment, name) for name in PAYMENT_AUDITED}
@@ -137,7 +138,8 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
             starts.of(new.customer_id, draft.due_date) if left else None))
     before = _last_id(Invoice)
     try:
-        ids = _insert(Invoice, _INVOICE_FIELDS, rows, same={"created_at": now})
+        with may_fail():
+            ids = _insert(Invoice, _INVOICE_FIELDS, rows, same={"created_at": now})
     except (sqlite3.IntegrityError, pw.IntegrityError) as error:
         _refuse_existing(numbers, before, error)
         raise
@@ -191,15 +193,15 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
     record_each("record payment", _among(Payment, payment_ids)
                 .join(Allocation, on=Allocation.payment == Payment.id)
                 .join(Invoice, on=Allocation.invoice == Invoice.id), Payment.id, json_object({
-                    **_PAYMENT_FIELDS, "allocations": pw.fn.json_array(json_object({
+                    **_PAYMENT_FIELDS, "allocations": json_array([json_object({
                         "invoice_id": Invoice.id, "invoice_number": Invoice.number,
-                        "amount_minor": Allocation.amount_minor}))}))
+                        "amount_minor": Allocation.amount_minor})])}))
 
 
 def _among(model: Any, ids: list[int]) -> pw.ModelSelect:
     """The rows of ``model`` just inserted with ``ids`` (consecutive)."""
     return model.select().where(model.id.between(ids[0], ids[-1])) if ids else \
-        model.select().where(pw.SQL("0"))
+        model.select().where(model.id.in_([]))
 
 
 def _insert(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]],

@@ -38,6 +38,53 @@ DEMO_TODAY = dt.date(2026, 11, 24)
 DEMO_SEED = 2026
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    """One line saying whether the tests marked ``both_engines`` also run on a server."""
+    from tests.postgres_server import server_programs, why_not_available
+
+    why = why_not_available()
+    if why is not None:
+        return f"PostgreSQL: the server runs of the both_engines tests are skipped: {why}"
+    return (f"PostgreSQL: {server_programs()}, a throwaway cluster for the both_engines "
+            f"tests (started once, when the first needs it)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_engines`` run once on an SQLite file and once on a PostgreSQL
+    server (their ``store_engine``); every other test on a file only. With
+    DULY_TEST_SERVER=all, every test on a store made by ``store_target`` runs on both
+    (to see which are ready for a server)."""
+    everywhere = os.environ.get("DULY_TEST_SERVER") == "all"
+    if "store_engine" in metafunc.fixturenames \
+            and (everywhere or metafunc.definition.get_closest_marker("both_engines")) \
+            and metafunc.definition.get_closest_marker("file_only") is None:
+        metafunc.parametrize("store_engine", ["sqlite", "postgresql"])
+
+
+@pytest.fixture
+def store_engine() -> str:
+    """Which engine holds the test's store: "sqlite" (a file) unless the test is marked
+    ``both_engines``, when it runs on each."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster for the whole run, stopped at its end (even when
+    tests fail); skips the test, with the reason, where none can be started."""
+    from tests.postgres_server import ThrowawayCluster, why_not_available
+
+    why = why_not_available()
+    if why is not None:
+        pytest.skip(f"PostgreSQL tests skipped: {why}")
+    cluster = ThrowawayCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     """Where a test's store lives (not created yet)."""
@@ -45,9 +92,25 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def empty_store(store_path: Path) -> Iterator[db.Store]:
+def store_target(store_engine: str, store_path: Path,
+                 request: pytest.FixtureRequest) -> Iterator[Path | str]:
+    """Where a test's store is made (not yet): ``store_path`` for a file, or the address
+    of a new, empty database on the throwaway server (removed after the test)."""
+    if store_engine == "sqlite":
+        yield store_path
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.new_database()
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.drop_database(name)
+
+
+@pytest.fixture
+def empty_store(store_target: Path | str) -> Iterator[db.Store]:
     """A new store with a business and its defaults, and nothing else."""
-    store = db.open_store(store_path, create=True)
+    store = db.open_store(store_target, create=True)
     create_business("Harbour & Finch Ltd", address="1 Quay Street\nBristol BS1 4DJ",
                     country="GB", currency="GBP")
     yield store
@@ -55,11 +118,11 @@ def empty_store(store_path: Path) -> Iterator[db.Store]:
 
 
 @pytest.fixture
-def demo_store(store_path: Path) -> Iterator[db.Store]:
+def demo_store(store_target: Path | str) -> Iterator[db.Store]:
     """A store holding the demo company as of ``DEMO_TODAY``."""
     from models.demo import create_demo
 
-    store = db.open_store(store_path, create=True)
+    store = db.open_store(store_target, create=True)
     create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
     yield store
     store.close()
