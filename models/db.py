@@ -1263,24 +1263,19 @@ def _migrate_on_server(store: Store, latest: int) -> None:
     transactional: all of the update or none of it, so no copy is kept first), holding
     the build lock so that two Dulys opening it do not both update it."""
     from models import server_store
-    from models.migrations import MIGRATIONS
+    from models.migrations import FIRST_SERVER_VERSION, MIGRATIONS
 
-    store.migrated_from = store.schema_version
     with writing():
         server_store.hold_build_lock()
         version = server_store.schema_version()  # another Duly may have updated it
         store.migrated_from = version
+        if version < FIRST_SERVER_VERSION:
+            raise StoreError(None, f"The store is at version {version}, older than any "
+                                   f"store Duly keeps on a server ({FIRST_SERVER_VERSION}), "
+                                   f"so it cannot be updated.")
         for step in range(version + 1, latest + 1):
             MIGRATIONS[step](database)
         server_store.set_schema_version(latest)
-        if version < _TEMPLATES_IN_EVERY_LANGUAGE <= latest:
-            from models.default_templates import add_languages
-            add_languages()
-        if version < _PLANS_POLICY <= latest:
-            from models.default_templates import add_relationship_templates
-            from models.plans_policy import seed_plans_policy
-            add_relationship_templates()
-            seed_plans_policy()
     store.schema_version = latest
 
 
