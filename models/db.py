@@ -572,6 +572,15 @@ def store_location(text: str) -> Path | str:
     return text if is_server_address(text) else Path(text)
 
 
+def refuse_server(target: object, what: str) -> None:
+    """Refuse, in words, ``what`` (e.g. "Backing up") that only a store file has, when
+    ``target`` names a store on a server."""
+    if is_server_address(target):
+        raise StoreError(None, f"{what} is for a store file. A store on a server is kept "
+                               f"safe by the server's own backups, looked after by "
+                               f"whoever runs the server.")
+
+
 def _use_files() -> None:
     if on_server():
         from models.server_store import use_files

@@ -202,3 +202,23 @@ def test_a_store_on_a_server_updates_from_its_first_version_to_a_new_stores_shap
         assert _shape(new_database) == _shape(reference)
     finally:
         postgres_cluster.drop_database(reference.rsplit("/", 1)[1])
+
+
+def test_the_commands_take_a_server_address_and_give_what_a_file_gives(
+        new_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    seen = {}
+    for store in (new_database, str(tmp_path / "demo.sqlite")):
+        assert main(["--db", store, "demo", "--customers", "6", "--as-of", "2026-11-24"]) == 0
+        assert main(["--db", store, "check"]) == 0
+        assert "all checks passed" in capsys.readouterr().out
+        assert main(["--db", store, "overdue", "--as-of", "2026-11-24"]) == 0
+        seen[store] = capsys.readouterr().out
+    assert "Total overdue" in seen[new_database]
+    assert seen[new_database] == seen[str(tmp_path / "demo.sqlite")]
+
+    assert main(["--db", new_database, "backup"]) == 2
+    assert "server's own backups" in capsys.readouterr().err
+    assert main(["--db", new_database]) == 2
+    assert "does not open a store on a server" in capsys.readouterr().err
