@@ -350,6 +350,32 @@ def one_of(field: pw.Field, values: Iterable[object]) -> pw.Expression:
     return field.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(list(values))]))
 
 
+def among_sql(values: Iterable[object]) -> tuple[str, tuple[object, ...]]:
+    """For hand-written SQL: `` IN (values)`` as :func:`one_of` binds it, and its one
+    parameter (``"number" + among[0]``, parameters ``among[1]``)."""
+    if on_server():
+        return " = ANY(%s)", (list(values),)
+    return " IN (SELECT value FROM json_each(?))", (json.dumps(list(values)),)
+
+
+def execute_many(sql: str, rows: Iterable[Sequence[object]]) -> None:
+    """Run hand-written ``sql`` (parameters marked by ``database.param``) once per row,
+    as one prepared statement."""
+    if on_server():
+        with pw.__exception_wrapper__, database.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        return
+    database.connection().executemany(sql, rows)
+
+
+def temporary_table(name: str, columns: str) -> str:
+    """The statement making this connection's own table ``name`` (``columns`` as in
+    CREATE TABLE; its first the primary key), kept by number alone on SQLite (WITHOUT
+    ROWID: one b-tree)."""
+    kept = "" if on_server() else " WITHOUT ROWID"
+    return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}){kept}"
+
+
 def month_of(day: pw.Node) -> pw.Node:
     """The calendar month of a stored date as text "YYYY-MM", for grouping by month in
     one pass (SQLite keeps dates as ISO text, a server as dates)."""
@@ -390,6 +416,42 @@ def insert_rows(model: type[pw.Model], names: Sequence[str],
             cursor.executemany(sql, map(values, rows))
         return
     database.connection().executemany(sql, map(values, rows))
+
+
+def inserted_ids(model: type[pw.Model], names: Sequence[str],
+                 rows: Sequence[tuple[Any, ...]], same: Mapping[str, Any] | None = None
+                 ) -> list[int]:
+    """Insert the rows as :func:`insert_rows` does (inside a write) and return their
+    ids, in order."""
+    key = model._meta.primary_key
+    if on_server():  # others insert meanwhile, and a sequence skips: the ids as given
+        if not rows:
+            return []
+        sql, values = _insert_statement(model, names, same or {}, (), ())
+        ids = []
+        with pw.__exception_wrapper__, database.cursor() as cursor:
+            cursor.executemany(f'{sql} RETURNING "{key.column_name}"', map(values, rows),
+                               returning=True)
+            while True:
+                ids.append(int(cursor.fetchone()[0]))
+                if not cursor.nextset():
+                    break
+        return ids
+    first = int(model.select(pw.fn.MAX(key)).scalar() or 0) + 1
+    insert_rows(model, names, rows, same)
+    # One writer, one transaction, no AUTOINCREMENT: the rows took the ids after the last.
+    return list(range(first, first + len(rows)))
+
+
+def inserted_rows(model: type[pw.Model], ids: list[int]) -> pw.ModelSelect:
+    """The rows of ``model`` just inserted with ``ids`` (see :func:`inserted_ids`): on
+    SQLite their range (one writer: consecutive), on a server the ids themselves."""
+    key = model._meta.primary_key
+    if not ids:
+        return model.select().where(key.in_([]))
+    if on_server():
+        return model.select().where(one_of(key, ids))
+    return model.select().where(key.between(ids[0], ids[-1]))
 
 
 def ids_written(model: type[pw.Model]) -> None:

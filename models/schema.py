@@ -153,6 +153,13 @@ class Setting(BaseModel):
     key = pw.CharField(primary_key=True, max_length=64)
     value = pw.TextField()
 
+    @classmethod
+    def put(cls, key: str, value: str) -> None:
+        """Keep ``value`` under ``key``, replacing what was kept there (an upsert, the
+        same statement on SQLite and on a server; SQLite's INSERT OR REPLACE is not)."""
+        cls.insert(key=key, value=value).on_conflict(
+            conflict_target=[cls.key], update={cls.value: value}).execute()
+
 
 # --- terms and policies ----------------------------------------------------
 

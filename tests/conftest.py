@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -78,11 +79,18 @@ def postgres_cluster() -> Iterator[object]:
     if why is not None:
         pytest.skip(f"PostgreSQL tests skipped: {why}")
     cluster = ThrowawayCluster()
+    # A run ended by SIGTERM (a timeout, CI stopping) stops its cluster too: as Ctrl+C.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         cluster.start()
         yield cluster
     finally:
         cluster.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 @pytest.fixture
