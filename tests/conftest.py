@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,12 +55,47 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked ``both_engines`` run once on an SQLite file and once on a PostgreSQL
     server (their ``store_engine``); every other test on a file only. With
     DULY_TEST_SERVER=all, every test on a store made by ``store_target`` runs on both
-    (to see which are ready for a server)."""
+    (to see which are ready for a server); with DULY_TEST_SERVER=none, the server runs
+    are skipped (as where PostgreSQL is not installed)."""
     everywhere = os.environ.get("DULY_TEST_SERVER") == "all"
     if "store_engine" in metafunc.fixturenames \
             and (everywhere or metafunc.definition.get_closest_marker("both_engines")) \
             and metafunc.definition.get_closest_marker("file_only") is None:
         metafunc.parametrize("store_engine", ["sqlite", "postgresql"])
+
+
+def _needs_server(item: pytest.Item) -> bool:
+    spec = getattr(item, "callspec", None)
+    return "postgres_cluster" in getattr(item, "fixturenames", ()) or (
+        spec is not None and spec.params.get("store_engine") == "postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Where no PostgreSQL can be started, the tests that need one are left out, and
+    the report says so in one line (its header and its summary)."""
+    from tests.postgres_server import why_not_available
+
+    if why_not_available() is None:
+        return
+    left_out = [item for item in items if _needs_server(item)]
+    if left_out:
+        items[:] = [item for item in items if not _needs_server(item)]
+        config.hook.pytest_deselected(items=left_out)
+        config.stash[_SERVER_TESTS_LEFT_OUT] = len(left_out)
+
+
+_SERVER_TESTS_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """The one line telling how many PostgreSQL tests did not run, and why."""
+    from tests.postgres_server import why_not_available
+
+    left_out = config.stash.get(_SERVER_TESTS_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(f"PostgreSQL tests skipped ({left_out}, deselected): "
+                                    f"{why_not_available()}")
 
 
 @pytest.fixture

@@ -36,6 +36,8 @@ def server_programs() -> Path | None:
 
 def why_not_available() -> str | None:
     """Why no throwaway cluster can be started here, or None when one can."""
+    if os.environ.get("DULY_TEST_SERVER") == "none":
+        return "DULY_TEST_SERVER=none"
     if server_programs() is None:
         return ("PostgreSQL is not installed (Debian: apt-get install postgresql; make test "
                 "does it as root)")
