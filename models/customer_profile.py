@@ -345,6 +345,8 @@ def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
 @lru_cache(maxsize=8192)
 def _day(value: object) -> dt.date:
     """A stored day (or the day of a stored moment) as a date."""
+    if isinstance(value, dt.datetime):  # a moment, as a server hands it back
+        return value.date()
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 

@@ -1,4 +1,10 @@
-"""The store: one SQLite file per business, opened safely or not at all.
+"""The store: one SQLite file per business (or a database on a PostgreSQL server, for an
+office), opened safely or not at all.
+
+This is the one seam choosing the engine: :func:`open_store` and :func:`create_store`
+take a file's path or ``postgresql://user@host:port/dbname``; on a server the file's
+SQLite-only parts have their counterparts in :mod:`models.server_store` and
+:mod:`models.server_errors` (docs/decisions.md, "A store on a PostgreSQL server").
 
 This module owns the connection, its pragmas, the schema version, migrations
 and their backups, and the split between errors of the user's environment

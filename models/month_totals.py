@@ -236,7 +236,9 @@ def month_totals_by_due(last_month: str, long_ago: dt.date) -> pw.Select:
                     pw.fn.SUM(KeptMonthTotal.invoiced_minor),
                     pw.fn.SUM(KeptMonthTotal.allocated_minor))
             .where(KeptMonthTotal.month <= last_month)
-            .group_by(KeptMonthTotal.currency, KeptMonthTotal.month, due))
+            # By position: the due date's CASE binds its day as a parameter, and a server
+            # does not take two bindings of it for one expression.
+            .group_by(pw.SQL("1"), pw.SQL("2"), pw.SQL("3")))
 
 
 def _totals(rows: list[tuple[str, str, object, int, int]]) -> Totals:

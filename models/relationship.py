@@ -726,6 +726,8 @@ def skip_until(kind: str, ref_id: int, on: dt.date) -> dt.date:
 
 
 def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):  # a moment, as a server hands it back
+        return value.date()
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
