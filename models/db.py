@@ -1518,14 +1518,38 @@ def translate_error(exc: BaseException, path: Path | str | None = None) -> Store
     if isinstance(exc, Refusal):
         return None
     if is_server_address(path) or (path is None and on_server()):
-        from models.server_errors import server_error
-        return server_error(exc, str(path) if path is not None else None)
+        return _server_error(exc)
     where = Path(path) if path is not None else _open_store_path()
     for code in sqlite_codes(exc):
         known = _store_error(code, where)
         if known is not None:
             return known
     return None
+
+
+class ServerUnreachable(StoreError):
+    """The server cannot be reached, or the connection to it was lost."""
+
+
+class ServerRefused(StoreError):
+    """The server does not let this user in."""
+
+
+def _server_error(exc: BaseException) -> StoreError | None:
+    """The :class:`StoreError` for a server's failure told by SQLSTATE, or None for a
+    bug (see :mod:`models.server_errors`)."""
+    from models.server_errors import ServerFailure, server_failure
+
+    found = server_failure(exc)
+    if found is None:
+        return None
+    failure, message = found
+    kinds: dict[ServerFailure, type[StoreError]] = {
+        ServerFailure.UNREACHABLE: ServerUnreachable, ServerFailure.REFUSED: ServerRefused,
+        ServerFailure.FULL: StoreFull, ServerFailure.DISK: StoreError,
+        ServerFailure.DAMAGED: StoreDamaged, ServerFailure.MISSING: StoreMissing,
+        ServerFailure.READ_ONLY: StoreReadOnly, ServerFailure.BUSY: StoreInUse}
+    return kinds[failure](None, message)
 
 
 def _store_error(code: int, path: Path | None) -> StoreError | None:

@@ -18,7 +18,6 @@ from models.company import create_business
 from models.contacts import ContactEntry, log_contact, search_notes
 from models.migrations import FIRST_SERVER_VERSION, LATEST_VERSION
 from models.schema import SQLITE, database
-from models.server_errors import ServerUnreachable
 from tests.helpers import undo_bank_statements
 from tests.unit.ledger_helpers import customer
 
@@ -125,7 +124,7 @@ def test_an_address_with_a_password_or_no_database_is_refused(address: str, told
 
 
 def test_a_server_that_cannot_be_reached_is_told_in_words(closed_port: int) -> None:
-    with pytest.raises(ServerUnreachable, match="cannot be reached"):
+    with pytest.raises(db.ServerUnreachable, match="cannot be reached"):
         db.open_store(f"postgresql://duly@127.0.0.1:{closed_port}/duly")
     assert database.obj is SQLITE
 
