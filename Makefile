@@ -21,9 +21,11 @@ RUN_DEBS  := $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommo
 BUNDLE_DEBS := $(RUN_DEBS) binutils xvfb xauth xdotool imagemagick
 # What the headless test suite needs (Qt offscreen), a private D-Bus session
 # (dbus-run-session is in dbus-daemon) with a real Secret Service for the keyring tests,
-# and FUSE (fusermount in fuse3, the library fusepy loads in libfuse2) for the power cuts.
+# and FUSE (fusermount in fuse3, the library fusepy loads in libfuse2) for the power cuts;
+# PostgreSQL for the store on a server (tests/postgres_server.py starts a throwaway cluster
+# as the postgres user the package makes; without it those tests are skipped, with a line).
 TEST_DEBS := $(sort $(FONT_DEBS) python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0 \
-             libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring fuse3 libfuse2 \
+             libdbus-1-3 libglib2.0-0 dbus-daemon gnome-keyring fuse3 libfuse2 postgresql \
              $(BUNDLE_DEBS))
 
 .PHONY: run test lint bench messages clean debs-run debs-test bundle test-bundle

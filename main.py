@@ -65,9 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="duly", description="Duly helps a small business get paid for overdue "
         "invoices. Without a command it opens the window; 'duly FILE' opens it on that "
         "store.")
-    parser.add_argument("--db", type=Path, metavar="PATH",
+    parser.add_argument("--db", type=_store_location, metavar="PATH",
                         help="the store file to use (default: your own store in the "
-                             "user data folder; for 'demo', the demo store beside it)")
+                             "user data folder; for 'demo', the demo store beside it), "
+                             "or a store on a PostgreSQL server: "
+                             "postgresql://user@host:port/database")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser("demo", help="create the demo company in a new store")
     demo.add_argument("--seed", type=int, default=2026, help="same seed, same data (2026)")
@@ -281,11 +283,18 @@ def _backup_parsers(commands: Any) -> None:
     export.set_defaults(handler=_export_all)
 
 
+def _store_location(text: str) -> Path | str:
+    from models.db import store_location
+
+    return store_location(text)
+
+
 def _backup(args: argparse.Namespace) -> int:
     from models.backup import take_backup
-    from models.db import default_store_path, open_store
+    from models.db import default_store_path, open_store, refuse_server
     from models.schedule import scheduled_run
 
+    refuse_server(args.db, "Backing up")
     store = open_store(args.db or default_store_path(), alongside=True)
     try:
         with scheduled_run("backup") as run:
@@ -301,9 +310,10 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from models.backup import BackupError, restore_backup
-    from models.db import default_store_path
+    from models.db import default_store_path, refuse_server
     from models.money import format_money
 
+    refuse_server(args.db, "Restoring a backup")
     path = args.db or default_store_path()
     try:
         restored = restore_backup(args.file, path, dt.datetime.now())
@@ -719,7 +729,7 @@ def _demo(args: argparse.Namespace) -> int:
     from models.demo import DemoSummary, create_demo
 
     path = args.db or default_demo_path()
-    if path.exists():
+    if isinstance(path, Path) and path.exists():
         print(f"{path} already exists; the demo company goes into a new store. "
               f"Choose another file with --db.", file=sys.stderr)
         return 2
@@ -1466,7 +1476,13 @@ def main(argv: list[str] | None = None) -> int:
     opened = opened_store(argv, parser)
     args = parser.parse_args([] if opened else argv)
     if args.command is None:
+        from models.db import is_server_address
         from ui.window.app import run_window
+
+        if is_server_address(args.db):
+            print("The window does not open a store on a server yet; every command does "
+                  "(duly --db ADDRESS COMMAND).", file=sys.stderr)
+            return 2
 
         return run_window(args.db, opened=opened)
     streams = sys.stdout, sys.stderr

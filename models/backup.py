@@ -123,7 +123,7 @@ def set_backup_settings(settings: BackupSettings) -> None:
                       "monthly": settings.rotation.monthly}}
     with writing():
         before = backup_settings()
-        Setting.replace(key=BACKUP_SETTING, value=json.dumps(value)).execute()
+        Setting.put(BACKUP_SETTING, json.dumps(value))
         record_change("set backup settings", "setting", None,
                       before={"folder": str(before.folder or ""),
                               "keep": before.rotation.__dict__}, after=value)

@@ -168,7 +168,7 @@ def set_contact_outcomes(outcomes: Sequence[str]) -> None:
     if not cleaned:
         raise LedgerError("outcomes", "Keep at least one outcome in the list.")
     with writing():
-        Setting.replace(key=OUTCOMES_SETTING, value=json.dumps(cleaned)).execute()
+        Setting.put(OUTCOMES_SETTING, json.dumps(cleaned))
 
 
 def log_contact(customer_id: int, entry: ContactEntry, *, now: dt.datetime | None = None,

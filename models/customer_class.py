@@ -136,7 +136,7 @@ def set_class_thresholds(thresholds: ClassThresholds) -> None:
                                             "cannot be fewer than a reliable customer's.")
     with writing():
         before = asdict(class_thresholds())
-        Setting.replace(key=THRESHOLDS_SETTING, value=json.dumps(asdict(thresholds))).execute()
+        Setting.put(THRESHOLDS_SETTING, json.dumps(asdict(thresholds)))
         record_change("set customer class thresholds", "setting", None, before=before,
                       after=asdict(thresholds))
 

@@ -1,4 +1,10 @@
-"""The store: one SQLite file per business, opened safely or not at all.
+"""The store: one SQLite file per business (or a database on a PostgreSQL server, for an
+office), opened safely or not at all.
+
+This is the one seam choosing the engine: :func:`open_store` and :func:`create_store`
+take a file's path or ``postgresql://user@host:port/dbname``; on a server the file's
+SQLite-only parts have their counterparts in :mod:`models.server_store` and
+:mod:`models.server_errors` (docs/decisions.md, "A store on a PostgreSQL server").
 
 This module owns the connection, its pragmas, the schema version, migrations
 and their backups, and the split between errors of the user's environment
@@ -40,7 +46,8 @@ from models.files import (
 )
 from models.month_totals import create_month_totals
 from models.note_search import create_note_search
-from models.schema import ALL_TABLES, DecimalTextField, database
+from models.schema import ALL_TABLES, DecimalTextField, database, on_server
+from models.server_store import ServerAddress
 from models.sqlite_codes import sqlite_codes
 from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
 
@@ -119,6 +126,9 @@ class Store:
     """Why the store was opened for reading only (its disk is full), or None."""
     journal: Journal = Journal.NONE
     """What the write-ahead log found beside the store at open meant (models.wal)."""
+    server: ServerAddress | None = None
+    """Where the store is when it is on a PostgreSQL server (then ``path`` is only its
+    database's name, for the places that show a store's name), or None for a file."""
     _lock: _StoreLock | None = field(default=None, repr=False)
 
     @property
@@ -135,6 +145,9 @@ class Store:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        if self.server is not None:
+            from models.server_store import use_files
+            use_files()
 
 
 def default_store_path() -> Path:
@@ -150,7 +163,10 @@ def default_demo_path() -> Path:
 
 
 def reading() -> pw._atomic:
-    """A read transaction: one consistent view of the store, taking no write lock."""
+    """A read transaction: one consistent view of the store, taking no write lock (on a
+    server, REPEATABLE READ: one snapshot for the whole transaction)."""
+    if on_server():
+        return database.atomic(isolation_level="REPEATABLE READ")
     return database.atomic("DEFERRED")
 
 
@@ -175,16 +191,24 @@ class _Writing:
     (a class, not a generator: no frames kept alive between enter and exit)."""
 
     def __init__(self) -> None:
-        self._atomic = database.atomic("IMMEDIATE")
+        self._server = on_server()
+        # A server orders concurrent writers itself (row locks; READ COMMITTED): no lock
+        # is taken up front as SQLite's BEGIN IMMEDIATE does.
+        self._atomic = database.atomic() if self._server else database.atomic("IMMEDIATE")
         self._changes: int | None = None
 
     def __enter__(self) -> Any:
         if database.transaction_depth() == 0:
-            self._changes = database.connection().total_changes
+            self._changes = 0 if self._server else database.connection().total_changes
         return self._atomic.__enter__()
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: Any) -> bool | None:
+        if self._server:
+            outcome = self._atomic.__exit__(kind, error, trace)
+            if kind is None and self._changes is not None:
+                _count_own_server_write()
+            return outcome
         token = None
         if kind is None and self._changes is not None \
                 and database.connection().total_changes != self._changes:
@@ -237,10 +261,22 @@ def _recorded_writes() -> Writes:
     return Writes.from_json(row[0] if row else None) or Writes(None, ())
 
 
+# On a server: how many writes this process committed (see latest_write).
+_own_server_writes = 0
+
+
+def _count_own_server_write() -> None:
+    global _own_server_writes
+    _own_server_writes += 1
+
+
 def latest_write() -> tuple[str, str | None]:
     """The open store and the token of the latest write committed to it through
     :func:`writing` (None before the first): what a figure worked out from the store
-    may be kept under, until either changes."""
+    may be kept under, until either changes. On a server, this process's own writes
+    only (others' are told by the server's notifications, not yet heard)."""
+    if on_server():
+        return str(database.database or ""), f"server-{_own_server_writes}"
     return str(database.database or ""), _recorded_writes().latest
 
 
@@ -262,6 +298,8 @@ class OtherWrites:
 
     @staticmethod
     def _data_version() -> int:
+        if on_server():  # others' writes on a server: its notifications, in time
+            return 0
         return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
 
     @staticmethod
@@ -299,16 +337,56 @@ def _checkpoint_after_write(token: str) -> None:
         _checkpointed = token
 
 
+def may_fail() -> contextlib.AbstractContextManager[Any]:
+    """Around a statement whose failure the caller handles and then goes on (inside a
+    write): on a server a savepoint, since there a failed statement spoils the whole
+    transaction until rolled back to one; on SQLite nothing, the failed statement alone
+    is undone."""
+    return database.atomic() if on_server() else contextlib.nullcontext()
+
+
 def one_of(field: pw.Field, values: Iterable[object]) -> pw.Expression:
     """``field IN (values)`` for a list of any length, bound as one JSON parameter: no
-    limit on bound values, and the SQL is not built again for every value."""
+    limit on bound values, and the SQL is not built again for every value (on a server,
+    ``field = ANY(array)``)."""
+    if on_server():
+        bound = pw.Value([field.db_value(value) for value in values], converter=False,
+                         unpack=False)
+        return field == pw.NodeList((pw.SQL("ANY("), bound, pw.SQL(")")), glue="")
     return field.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(list(values))]))
+
+
+def among_sql(values: Iterable[object]) -> tuple[str, tuple[object, ...]]:
+    """For hand-written SQL: `` IN (values)`` as :func:`one_of` binds it, and its one
+    parameter (``"number" + among[0]``, parameters ``among[1]``)."""
+    if on_server():
+        return " = ANY(%s)", (list(values),)
+    return " IN (SELECT value FROM json_each(?))", (json.dumps(list(values)),)
+
+
+def execute_many(sql: str, rows: Iterable[Sequence[object]]) -> None:
+    """Run hand-written ``sql`` (parameters marked by ``database.param``) once per row,
+    as one prepared statement."""
+    if on_server():
+        with pw.__exception_wrapper__, database.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        return
+    database.connection().executemany(sql, rows)
+
+
+def temporary_table(name: str, columns: str) -> str:
+    """The statement making this connection's own table ``name`` (``columns`` as in
+    CREATE TABLE; its first the primary key), kept by number alone on SQLite (WITHOUT
+    ROWID: one b-tree)."""
+    kept = "" if on_server() else " WITHOUT ROWID"
+    return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}){kept}"
 
 
 def month_of(day: pw.Node) -> pw.Node:
     """The calendar month of a stored date as text "YYYY-MM", for grouping by month in
-    one pass (SQLite keeps dates as ISO text; PostgreSQL would say ``to_char(day,
-    'YYYY-MM')``)."""
+    one pass (SQLite keeps dates as ISO text, a server as dates)."""
+    if on_server():
+        return pw.fn.to_char(day, "YYYY-MM")
     return pw.fn.SUBSTR(day, 1, 7)
 
 
@@ -316,7 +394,17 @@ def json_object(values: Mapping[str, pw.Node]) -> pw.Node:
     """A JSON object built by the store from the given columns, keys sorted (as
     :func:`models.audit.as_json` writes them): for rows written in bulk, whose JSON is
     then made without a round trip through Python."""
+    if on_server():  # a key bound as a parameter has no type there: say it is text
+        return pw.fn.json_build_object(*(
+            part for key in sorted(values)
+            for part in (pw.Cast(pw.Value(key), "text"), values[key])))
     return pw.fn.json_object(*(part for key in sorted(values) for part in (key, values[key])))
+
+
+def json_array(values: Iterable[pw.Node]) -> pw.Node:
+    """A JSON array built by the store from the given values (such as
+    :func:`json_object`'s)."""
+    return (pw.fn.json_build_array if on_server() else pw.fn.json_array)(*values)
 
 
 def insert_rows(model: type[pw.Model], names: Sequence[str],
@@ -329,7 +417,57 @@ def insert_rows(model: type[pw.Model], names: Sequence[str],
     Values go through their fields' own conversions. A row whose fields ``on_conflict``
     are those of a row already there updates that row's fields ``update`` instead."""
     sql, values = _insert_statement(model, names, same or {}, on_conflict, update)
+    if on_server():
+        with pw.__exception_wrapper__, database.cursor() as cursor:
+            cursor.executemany(sql, map(values, rows))
+        return
     database.connection().executemany(sql, map(values, rows))
+
+
+def inserted_ids(model: type[pw.Model], names: Sequence[str],
+                 rows: Sequence[tuple[Any, ...]], same: Mapping[str, Any] | None = None
+                 ) -> list[int]:
+    """Insert the rows as :func:`insert_rows` does (inside a write) and return their
+    ids, in order."""
+    key = model._meta.primary_key
+    if on_server():  # others insert meanwhile, and a sequence skips: the ids as given
+        if not rows:
+            return []
+        sql, values = _insert_statement(model, names, same or {}, (), ())
+        ids = []
+        with pw.__exception_wrapper__, database.cursor() as cursor:
+            cursor.executemany(f'{sql} RETURNING "{key.column_name}"', map(values, rows),
+                               returning=True)
+            while True:
+                ids.append(int(cursor.fetchone()[0]))
+                if not cursor.nextset():
+                    break
+        return ids
+    first = int(model.select(pw.fn.MAX(key)).scalar() or 0) + 1
+    insert_rows(model, names, rows, same)
+    # One writer, one transaction, no AUTOINCREMENT: the rows took the ids after the last.
+    return list(range(first, first + len(rows)))
+
+
+def inserted_rows(model: type[pw.Model], ids: list[int]) -> pw.ModelSelect:
+    """The rows of ``model`` just inserted with ``ids`` (see :func:`inserted_ids`): on
+    SQLite their range (one writer: consecutive), on a server the ids themselves."""
+    key = model._meta.primary_key
+    if not ids:
+        return model.select().where(key.in_([]))
+    if on_server():
+        return model.select().where(one_of(key, ids))
+    return model.select().where(key.between(ids[0], ids[-1]))
+
+
+def ids_written(model: type[pw.Model]) -> None:
+    """After rows of ``model`` were inserted with their ids given (inside a write): on a
+    server, its id sequence moves past them; SQLite takes the next id from the table."""
+    if not on_server():
+        return
+    table, key = model._meta.table_name, model._meta.primary_key.column_name
+    database.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{key}'), "
+                         f'(SELECT COALESCE(MAX("{key}"), 0) + 1 FROM "{table}"), false)')
 
 
 def insert_row(model: type[pw.Model], names: Sequence[str], row: tuple[Any, ...]) -> int:
@@ -339,6 +477,9 @@ def insert_row(model: type[pw.Model], names: Sequence[str], row: tuple[Any, ...]
     sql, values = _insert_statement(model, names, {}, (), ())
     fields = model._meta.fields
     row = tuple(fields[name].db_value(value) for name, value in zip(names, row, strict=True))
+    if on_server():
+        return int(database.execute_sql(f'{sql} RETURNING "{model._meta.primary_key.column_name}"',
+                                         values(row)).fetchone()[0])
     return int(database.execute_sql(sql, values(row)).lastrowid)
 
 
@@ -353,7 +494,7 @@ def _insert_statement(model: type[pw.Model], names: Sequence[str], same: Mapping
                    if f.name not in names and not f.primary_key}, **same}
     fields = [meta.fields[name] for name in (*names, *constant)]
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
-    marks = ", ".join("?" for _ in fields)
+    marks = ", ".join(database.param for _ in fields)
     sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
     if on_conflict:
         target = ", ".join(f'"{meta.fields[name].column_name}"' for name in on_conflict)
@@ -364,8 +505,10 @@ def _insert_statement(model: type[pw.Model], names: Sequence[str], same: Mapping
                   for name, value in constant.items())
     # Only exact decimals need their field's conversion; ints, text, days and times go to
     # SQLite as they are (its adapters below write days and times in ISO form).
+    # A server takes true and false for its booleans, never 0 and 1.
+    kinds = (DecimalTextField, pw.BooleanField) if on_server() else DecimalTextField
     convert = [(i, field.db_value) for i, field in enumerate(fields[:len(names)])
-               if isinstance(field, DecimalTextField)]
+               if isinstance(field, kinds)]
 
     def values(row: tuple[Any, ...]) -> tuple[Any, ...]:
         if not convert:
@@ -410,6 +553,9 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
     """
     from models.migrations import LATEST_VERSION
 
+    if is_server_address(path):
+        return _open_server_store(str(path), create=create)
+    _use_files()
     path = Path(path).expanduser().absolute()
     if not path.exists():
         if not create:
@@ -459,6 +605,9 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> 
     """
     from models.migrations import LATEST_VERSION
 
+    if is_server_address(path):
+        return _create_server_store(str(path), fill)
+    _use_files()
     path = Path(path).expanduser().absolute()
     _forget_bookkeeping()
     _refuse_existing(path)
@@ -475,6 +624,98 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> 
         if not database.is_closed():
             database.close()
         lock.release()
+        raise
+
+
+def is_server_address(target: object) -> bool:
+    """Whether ``target`` names a store on a PostgreSQL server
+    (``postgresql://user@host:port/dbname``) rather than a file."""
+    from models.server_store import is_server_address as server
+
+    return server(target)
+
+
+def store_location(text: str) -> Path | str:
+    """What ``--db`` names: a server's address as it is, else a file's path."""
+    return text if is_server_address(text) else Path(text)
+
+
+def refuse_server(target: object, what: str) -> None:
+    """Refuse, in words, ``what`` (e.g. "Backing up") that only a store file has, when
+    ``target`` names a store on a server."""
+    if is_server_address(target):
+        raise StoreError(None, f"{what} is for a store file. A store on a server is kept "
+                               f"safe by the server's own backups, looked after by "
+                               f"whoever runs the server.")
+
+
+def _use_files() -> None:
+    if on_server():
+        from models.server_store import use_files
+        use_files()
+
+
+def _server_address(url: str) -> ServerAddress:
+    from models.server_store import parse_address
+
+    try:
+        return parse_address(url)
+    except ValueError as exc:
+        raise StoreMissing(None, str(exc)) from exc
+
+
+def _open_server_store(url: str, *, create: bool) -> Store:
+    """Open the store in the server's database at ``url``; see :func:`open_store`."""
+    from models import server_store
+    from models.migrations import LATEST_VERSION
+
+    address = _server_address(url)
+    _forget_bookkeeping()
+    server_store.connect(address)
+    try:
+        with known_errors(url):
+            tables = server_store.table_names()
+            if server_store.VERSION_TABLE not in tables:
+                if tables:
+                    raise NotADulyStore(None, f"The database {address.name} holds tables of "
+                                              f"another program, not a Duly store. Duly has "
+                                              f"left it untouched.")
+                if not create:
+                    raise StoreMissing(None, f"There is no Duly store in the database "
+                                             f"{address.name}: it is empty.")
+                database.close()
+                return _create_server_store(url, None)
+            version = server_store.schema_version()
+            _refuse_newer(Path(address.dbname), version, LATEST_VERSION)
+            store = Store(path=Path(address.dbname), schema_version=version, server=address)
+            if version < LATEST_VERSION:
+                _migrate(store, LATEST_VERSION)
+        return store
+    except BaseException:
+        server_store.use_files()
+        raise
+
+
+def _create_server_store(url: str, fill: Callable[[], object] | None) -> Store:
+    """Create the store in the server's empty database at ``url``; see
+    :func:`create_store`."""
+    from models import server_store
+    from models.migrations import LATEST_VERSION
+
+    address = _server_address(url)
+    _forget_bookkeeping()
+    server_store.connect(address)
+    try:
+        with known_errors(url):
+            if server_store.table_names():
+                raise StoreExists(None, f"The database {address.name} is not empty. Duly "
+                                        f"never builds a store over what is there; choose "
+                                        f"an empty database.")
+            server_store.build(LATEST_VERSION, fill)
+        return Store(path=Path(address.dbname), schema_version=LATEST_VERSION,
+                     server=address)
+    except BaseException:
+        server_store.use_files()
         raise
 
 
@@ -973,6 +1214,8 @@ _journal = Journal.NONE
 def journal_problems() -> list[str]:
     """Confirmed writes of the open store that are still only in its write-ahead log,
     in words: a copy of the store file alone would lack them."""
+    if on_server():
+        return []  # a server has no log beside a file
     path = _open_store_path()
     name = path.name if path is not None else "the store"
     if opened_for_reading_only():
@@ -1072,6 +1315,9 @@ _DISPUTE_LINE = 22
 
 
 def _migrate(store: Store, latest: int) -> None:
+    if store.server is not None:
+        _migrate_on_server(store, latest)
+        return
     from models.migrations import MIGRATIONS
 
     store.migrated_from = store.schema_version
@@ -1095,6 +1341,27 @@ def _migrate(store: Store, latest: int) -> None:
         from models.default_templates import bring_up_to_date
         with writing():
             bring_up_to_date()
+
+
+def _migrate_on_server(store: Store, latest: int) -> None:
+    """Bring a store on a server to ``latest`` in one transaction (PostgreSQL's DDL is
+    transactional: all of the update or none of it, so no copy is kept first), holding
+    the build lock so that two Dulys opening it do not both update it."""
+    from models import server_store
+    from models.migrations import FIRST_SERVER_VERSION, MIGRATIONS
+
+    with writing():
+        server_store.hold_build_lock()
+        version = server_store.schema_version()  # another Duly may have updated it
+        store.migrated_from = version
+        if version < FIRST_SERVER_VERSION:
+            raise StoreError(None, f"The store is at version {version}, older than any "
+                                   f"store Duly keeps on a server ({FIRST_SERVER_VERSION}), "
+                                   f"so it cannot be updated.")
+        for step in range(version + 1, latest + 1):
+            MIGRATIONS[step](database)
+        server_store.set_schema_version(latest)
+    store.schema_version = latest
 
 
 def _backup_name(path: Path, version: int) -> Path:
@@ -1258,12 +1525,39 @@ def translate_error(exc: BaseException, path: Path | str | None = None) -> Store
     """
     if isinstance(exc, Refusal):
         return None
+    if is_server_address(path) or (path is None and on_server()):
+        return _server_error(exc)
     where = Path(path) if path is not None else _open_store_path()
     for code in sqlite_codes(exc):
         known = _store_error(code, where)
         if known is not None:
             return known
     return None
+
+
+class ServerUnreachable(StoreError):
+    """The server cannot be reached, or the connection to it was lost."""
+
+
+class ServerRefused(StoreError):
+    """The server does not let this user in."""
+
+
+def _server_error(exc: BaseException) -> StoreError | None:
+    """The :class:`StoreError` for a server's failure told by SQLSTATE, or None for a
+    bug (see :mod:`models.server_errors`)."""
+    from models.server_errors import ServerFailure, server_failure
+
+    found = server_failure(exc)
+    if found is None:
+        return None
+    failure, message = found
+    kinds: dict[ServerFailure, type[StoreError]] = {
+        ServerFailure.UNREACHABLE: ServerUnreachable, ServerFailure.REFUSED: ServerRefused,
+        ServerFailure.FULL: StoreFull, ServerFailure.DISK: StoreError,
+        ServerFailure.DAMAGED: StoreDamaged, ServerFailure.MISSING: StoreMissing,
+        ServerFailure.READ_ONLY: StoreReadOnly, ServerFailure.BUSY: StoreInUse}
+    return kinds[failure](None, message)
 
 
 def _store_error(code: int, path: Path | None) -> StoreError | None:
@@ -1322,6 +1616,8 @@ def open_store_file() -> Path | None:
 
 def _open_store_path() -> Path | None:
     """The file the store's connections point at, if any."""
+    if on_server():
+        return None
     name = str(database.database or "")
     if not name or name == ":memory:":
         return None
@@ -1363,7 +1659,10 @@ def close_thread_connection() -> None:
 
 
 def integrity_problems() -> list[str]:
-    """What SQLite itself finds wrong: damaged pages, broken foreign keys."""
+    """What SQLite itself finds wrong: damaged pages, broken foreign keys (a server keeps
+    its pages and enforces its foreign keys itself: nothing to look at)."""
+    if on_server():
+        return []
     problems = [row[0] for row in database.execute_sql("PRAGMA integrity_check").fetchall()
                 if row[0] != "ok"]
     for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():

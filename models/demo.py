@@ -22,7 +22,7 @@ import peewee as pw
 from models.bank_accounts import BankAccountDraft, save_bank_account, save_signatory
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
-from models.db import writing
+from models.db import ids_written, writing
 from models.kinds import BankKind, DisputeCategory, InvoiceStatus, LegalForm, PlanFrequency
 from models.schema import (
     Agency,
@@ -503,6 +503,8 @@ def _write(chunk: _Chunk) -> None:
         rows = chunk.rows.get(model, [])
         for start in range(0, len(rows), INSERT_BATCH):
             model.insert_many(rows[start:start + INSERT_BATCH], fields=_FIELDS[model]).execute()
+        if rows:
+            ids_written(model)
 
 
 def _look_alike_keys() -> None:

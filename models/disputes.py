@@ -590,7 +590,7 @@ def set_dispute_age_days(days: int) -> None:
                                               f"{MAX_DISPUTE_AGE_DAYS}.")
     with writing():
         before = dispute_age_days()
-        Setting.replace(key=DISPUTE_AGE_SETTING, value=json.dumps(days)).execute()
+        Setting.put(DISPUTE_AGE_SETTING, json.dumps(days))
         record_change("set dispute age days", "setting", None, before={"days": before},
                       after={"days": days})
 

@@ -19,7 +19,15 @@ from typing import Any, NamedTuple
 import peewee as pw
 
 from models.audit import as_json, record_each, who_changes
-from models.db import insert_rows, json_object, one_of
+from models.db import (
+    insert_rows,
+    inserted_ids,
+    inserted_rows,
+    json_array,
+    json_object,
+    may_fail,
+    one_of,
+)
 from models.errors import LedgerError
 from models.followup import LateStarts
 from models.input_rules import clean_line, match_key
@@ -52,6 +60,7 @@ class RecordRefused(LedgerError):
 # What an audit entry of an invoice added says: the fields the user types (as
 # models.ledger.add_invoice records them), read back from the rows.
 _AS_DRAFTED = {f.name: pw.fn.COALESCE(getattr(Invoice, f.name), "")
+               if getattr(Invoice, f.name).null else getattr(Invoice, f.name)
                for f in fields(InvoiceDraft)}
 # And of a payment (as models.ledger.record_payment records it).
 _PAYMENT_FIELDS = {name: getattr(Payment, name) for name in PAYMENT_AUDITED}
@@ -98,7 +107,7 @@ def add_customers(drafts: Sequence[CustomerDraft]) -> list[int]:
         keys.add(match_key(str(fields["code"])))
         names = (*fields, "created_at")
         rows.append((*fields.values(), now))
-    ids = _insert(Customer, names, rows)
+    ids = inserted_ids(Customer, names, rows)
     insert_rows(ContactPerson, ("customer", "name", "email", "phone", "is_billing", "role"), [
         (cid, d.contact_name.strip(), d.billing_email.strip(), d.phone.strip(), True, "")
         for cid, d in zip(ids, drafts, strict=True)
@@ -137,11 +146,12 @@ def add_invoices(invoices: Sequence[NewInvoice], *, today: dt.date) -> list[int]
             starts.of(new.customer_id, draft.due_date) if left else None))
     before = _last_id(Invoice)
     try:
-        ids = _insert(Invoice, _INVOICE_FIELDS, rows, same={"created_at": now})
+        with may_fail():
+            ids = inserted_ids(Invoice, _INVOICE_FIELDS, rows, same={"created_at": now})
     except (sqlite3.IntegrityError, pw.IntegrityError) as error:
         _refuse_existing(numbers, before, error)
         raise
-    record_each("add invoice", _among(Invoice, ids), Invoice.id, json_object(_AS_DRAFTED))
+    record_each("add invoice", inserted_rows(Invoice, ids), Invoice.id, json_object(_AS_DRAFTED))
     _pay(invoices, ids, currencies, today, now)
     return ids
 
@@ -179,7 +189,7 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
         return
     received = [min(max(new.paid_on or today, new.draft.issue_date), today)
                 for _iid, new in paid]
-    payment_ids = _insert(Payment, (
+    payment_ids = inserted_ids(Payment, (
         "customer", "received_on", "amount_minor", "currency", "reference"), [
         (new.customer_id, on, new.paid_minor, currencies[new.customer_id], new.reference)
         for (_iid, new), on in zip(paid, received, strict=True)],
@@ -188,27 +198,12 @@ def _pay(invoices: Sequence[NewInvoice], ids: list[int], currencies: dict[int, s
         (pid, iid, on, new.paid_minor)
         for pid, (iid, new), on in zip(payment_ids, paid, received, strict=True)],
         same={"created_at": now})
-    record_each("record payment", _among(Payment, payment_ids)
+    record_each("record payment", inserted_rows(Payment, payment_ids)
                 .join(Allocation, on=Allocation.payment == Payment.id)
                 .join(Invoice, on=Allocation.invoice == Invoice.id), Payment.id, json_object({
-                    **_PAYMENT_FIELDS, "allocations": pw.fn.json_array(json_object({
+                    **_PAYMENT_FIELDS, "allocations": json_array([json_object({
                         "invoice_id": Invoice.id, "invoice_number": Invoice.number,
-                        "amount_minor": Allocation.amount_minor}))}))
-
-
-def _among(model: Any, ids: list[int]) -> pw.ModelSelect:
-    """The rows of ``model`` just inserted with ``ids`` (consecutive)."""
-    return model.select().where(model.id.between(ids[0], ids[-1])) if ids else \
-        model.select().where(pw.SQL("0"))
-
-
-def _insert(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]],
-            same: dict[str, Any] | None = None) -> list[int]:
-    """Insert the rows, returning their ids in order."""
-    first = _last_id(model) + 1
-    insert_rows(model, names, rows, same)
-    # One writer, one transaction, no AUTOINCREMENT: the rows took the ids after the last.
-    return list(range(first, first + len(rows)))
+                        "amount_minor": Allocation.amount_minor})])}))
 
 
 def _last_id(model: Any) -> int:

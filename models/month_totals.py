@@ -27,7 +27,7 @@ import datetime as dt
 
 import peewee as pw
 
-from models.schema import KeptMonthTotal, database
+from models.schema import KeptMonthTotal, database, on_server
 
 # The statuses whose invoices count (models.accounts.RECEIVABLE_STATUSES; a test holds
 # the two together), as the triggers name them.
@@ -88,6 +88,74 @@ MONTH_TOTAL_TRIGGERS: tuple[str, ...] = (
     'new."invoice_id" BEGIN ' + _allocation("old", "-") + _allocation("new", "") + 'END',
 )
 
+# On a server the same triggers are PL/pgSQL functions: a date's month is to_char's, the
+# later of two days GREATEST's, and "IS NOT" is "IS DISTINCT FROM". Days are dates there.
+_PG_ADD = _ADD.replace('= "invoiced_minor" +', '= "kept_month_total"."invoiced_minor" +') \
+    .replace('= "allocated_minor" +', '= "kept_month_total"."allocated_minor" +')
+
+
+def _pg_invoice_amount(row: str, sign: str) -> str:
+    return (f'{_INTO}SELECT {row}."currency", to_char({row}."issue_date", \'YYYY-MM\'), '
+            f'{row}."due_date", {sign}{row}."amount_minor", 0 '
+            f'WHERE {row}."status" IN {_RECEIVABLE}{_PG_ADD}')
+
+
+def _pg_invoice_allocations(row: str, sign: str) -> str:
+    return (f'{_INTO}SELECT {row}."currency", to_char(GREATEST(a."allocated_on", '
+            f'{row}."issue_date"), \'YYYY-MM\'), {row}."due_date", 0, '
+            f'{sign}SUM(a."amount_minor") FROM "allocation" a WHERE a."invoice_id" = '
+            f'{row}."id" AND NOT a."voided" AND {row}."status" IN {_RECEIVABLE} '
+            f'GROUP BY 2{_PG_ADD}')
+
+
+def _pg_allocation(row: str, sign: str) -> str:
+    return (f'{_INTO}SELECT i."currency", to_char(GREATEST({row}."allocated_on", '
+            f'i."issue_date"), \'YYYY-MM\'), i."due_date", 0, {sign}{row}."amount_minor" '
+            f'FROM "invoice" i WHERE i."id" = {row}."invoice_id" AND NOT {row}."voided" '
+            f'AND i."status" IN {_RECEIVABLE}{_PG_ADD}')
+
+
+def _pg_function(name: str, body: str) -> str:
+    return (f'CREATE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
+            f'{body} RETURN NULL; END $$')
+
+
+SERVER_MONTH_TOTAL_TRIGGERS: tuple[str, ...] = (
+    _pg_function("kept_month_total_invoice_insert", _pg_invoice_amount("NEW", "")),
+    _pg_function("kept_month_total_invoice_delete", _pg_invoice_amount("OLD", "-")
+                 + _pg_invoice_allocations("OLD", "-")),
+    _pg_function("kept_month_total_invoice_update", _pg_invoice_amount("OLD", "-")
+                 + _pg_invoice_allocations("OLD", "-") + _pg_invoice_amount("NEW", "")
+                 + _pg_invoice_allocations("NEW", "")),
+    _pg_function("kept_month_total_allocation_insert", _pg_allocation("NEW", "")),
+    _pg_function("kept_month_total_allocation_delete", _pg_allocation("OLD", "-")),
+    _pg_function("kept_month_total_allocation_update", _pg_allocation("OLD", "-")
+                 + _pg_allocation("NEW", "")),
+    'CREATE TRIGGER "kept_month_total_invoice_insert" AFTER INSERT ON "invoice" '
+    'FOR EACH ROW EXECUTE FUNCTION "kept_month_total_invoice_insert"()',
+    'CREATE TRIGGER "kept_month_total_invoice_delete" AFTER DELETE ON "invoice" '
+    'FOR EACH ROW EXECUTE FUNCTION "kept_month_total_invoice_delete"()',
+    'CREATE TRIGGER "kept_month_total_invoice_update" AFTER UPDATE OF "status", '
+    '"amount_minor", "currency", "issue_date", "due_date" ON "invoice" FOR EACH ROW WHEN '
+    f'((OLD."status" IN {_RECEIVABLE}) IS DISTINCT FROM (NEW."status" IN {_RECEIVABLE}) OR '
+    f'(NEW."status" IN {_RECEIVABLE} AND (OLD."amount_minor" IS DISTINCT FROM '
+    'NEW."amount_minor" OR OLD."currency" IS DISTINCT FROM NEW."currency" OR '
+    'OLD."issue_date" IS DISTINCT FROM NEW."issue_date" OR OLD."due_date" IS DISTINCT FROM '
+    'NEW."due_date"))) EXECUTE FUNCTION "kept_month_total_invoice_update"()',
+    'CREATE TRIGGER "kept_month_total_allocation_insert" AFTER INSERT ON "allocation" '
+    'FOR EACH ROW WHEN (NEW."invoice_id" IS NOT NULL AND NOT NEW."voided") '
+    'EXECUTE FUNCTION "kept_month_total_allocation_insert"()',
+    'CREATE TRIGGER "kept_month_total_allocation_delete" AFTER DELETE ON "allocation" '
+    'FOR EACH ROW WHEN (OLD."invoice_id" IS NOT NULL AND NOT OLD."voided") '
+    'EXECUTE FUNCTION "kept_month_total_allocation_delete"()',
+    'CREATE TRIGGER "kept_month_total_allocation_update" AFTER UPDATE OF "voided", '
+    '"amount_minor", "allocated_on", "invoice_id" ON "allocation" FOR EACH ROW WHEN '
+    '(OLD."voided" IS DISTINCT FROM NEW."voided" OR OLD."amount_minor" IS DISTINCT FROM '
+    'NEW."amount_minor" OR OLD."allocated_on" IS DISTINCT FROM NEW."allocated_on" OR '
+    'OLD."invoice_id" IS DISTINCT FROM NEW."invoice_id") '
+    'EXECUTE FUNCTION "kept_month_total_allocation_update"()',
+)
+
 # The totals derived from the invoices and allocations themselves.
 DERIVED_MONTH_TOTALS = (
     'SELECT "currency", "month", "due_date", SUM("invoiced"), SUM("allocated") FROM ('
@@ -98,6 +166,15 @@ DERIVED_MONTH_TOTALS = (
     'i."due_date", 0, a."amount_minor" FROM "allocation" a JOIN "invoice" i '
     f'ON i."id" = a."invoice_id" WHERE NOT a."voided" AND i."status" IN {_RECEIVABLE}'
     ') GROUP BY 1, 2, 3')
+SERVER_DERIVED_MONTH_TOTALS = (
+    DERIVED_MONTH_TOTALS.replace(') GROUP BY 1, 2, 3', ') AS "event" GROUP BY 1, 2, 3')
+    .replace('substr("issue_date", 1, 7)', 'to_char("issue_date", \'YYYY-MM\')')
+    .replace('substr(max(a."allocated_on", i."issue_date"), 1, 7)',
+             'to_char(GREATEST(a."allocated_on", i."issue_date"), \'YYYY-MM\')'))
+
+
+def _derived() -> str:
+    return SERVER_DERIVED_MONTH_TOTALS if on_server() else DERIVED_MONTH_TOTALS
 
 # (currency, "YYYY-MM", due date) -> (invoiced, allocated)
 Totals = dict[tuple[str, str, dt.date], tuple[int, int]]
@@ -106,7 +183,7 @@ Totals = dict[tuple[str, str, dt.date], tuple[int, int]]
 def create_month_totals() -> None:
     """Install the triggers that keep the totals and fill them from the rows already
     kept (a new store; inside its first write)."""
-    for statement in MONTH_TOTAL_TRIGGERS:
+    for statement in SERVER_MONTH_TOTAL_TRIGGERS if on_server() else MONTH_TOTAL_TRIGGERS:
         database.execute_sql(statement)
     rebuild_month_totals()
 
@@ -115,12 +192,12 @@ def rebuild_month_totals() -> None:
     """Work the totals out again from the invoices and allocations (inside a write)."""
     assert database.transaction_depth() > 0, "only inside a write"
     database.execute_sql('DELETE FROM "kept_month_total"')
-    database.execute_sql(f'{_INTO}{DERIVED_MONTH_TOTALS}')
+    database.execute_sql(f'{_INTO}{_derived()}')
 
 
 def derived_month_totals() -> Totals:
     """The totals as the invoices and allocations give them: every row is read."""
-    return _totals(database.execute_sql(DERIVED_MONTH_TOTALS).fetchall())
+    return _totals(database.execute_sql(_derived()).fetchall())
 
 
 def kept_month_totals() -> Totals:
@@ -159,7 +236,9 @@ def month_totals_by_due(last_month: str, long_ago: dt.date) -> pw.Select:
                     pw.fn.SUM(KeptMonthTotal.invoiced_minor),
                     pw.fn.SUM(KeptMonthTotal.allocated_minor))
             .where(KeptMonthTotal.month <= last_month)
-            .group_by(KeptMonthTotal.currency, KeptMonthTotal.month, due))
+            # By position: the due date's CASE binds its day as a parameter, and a server
+            # does not take two bindings of it for one expression.
+            .group_by(pw.SQL("1"), pw.SQL("2"), pw.SQL("3")))
 
 
 def _totals(rows: list[tuple[str, str, object, int, int]]) -> Totals:

@@ -1,5 +1,8 @@
 """Full-text search of the contact log's notes (SQLite FTS5), kept by triggers.
 
+On a PostgreSQL server the index is a GIN index over the notes' ``tsvector``
+(:data:`SERVER_NOTE_SEARCH_SQL`), which the server keeps itself: no triggers.
+
 An external-content index over the contact log, kept by triggers, so every
 way a contact is written (the ledger, the demo's bulk inserts, migrations)
 keeps it current. A new store gets :data:`NOTE_SEARCH_SQL`; a migration that
@@ -15,7 +18,7 @@ from contextlib import contextmanager
 
 import peewee as pw
 
-from models.schema import database
+from models.schema import database, on_server
 from models.sqlite_codes import sqlite_code
 
 # The triggers that keep the index as contacts are written.
@@ -55,6 +58,14 @@ _BATCH_TRIGGERS: tuple[str, ...] = (
 )
 _TRIGGERS = ("interaction_fts_insert", "interaction_fts_delete", "interaction_fts_update")
 
+# On a server: the words of a contact's summary, outcome and person, as the GIN index
+# holds them ("simple": no language's stemming, as FTS5's unicode61).
+_SERVER_WORDS = ("to_tsvector('simple', coalesce(\"summary\", '') || ' ' || "
+                 "coalesce(\"outcome\", '') || ' ' || coalesce(\"with_whom\", ''))")
+SERVER_NOTE_SEARCH_SQL: tuple[str, ...] = (
+    f'CREATE INDEX "interaction_search" ON "interaction" USING GIN ({_SERVER_WORDS})',
+)
+
 
 @contextmanager
 def notes_indexed_at_the_end() -> Iterator[None]:
@@ -65,6 +76,9 @@ def notes_indexed_at_the_end() -> Iterator[None]:
     batch. Contacts written before the block are still indexed as they change. If the
     block fails, the write it is in is rolled back, triggers and all."""
     assert database.transaction_depth() > 0, "only inside a write"
+    if on_server():  # the server keeps its index as rows are written
+        yield
+        return
     (before,) = database.execute_sql('SELECT COALESCE(MAX(id), 0) FROM "interaction"'
                                      ).fetchone()
     _drop_triggers()
@@ -90,6 +104,10 @@ MATCH_START, MATCH_END = "\x02", "\x03"
 
 def create_note_search() -> None:
     """Create the notes' full-text index and fill it from the contacts already kept."""
+    if on_server():
+        for statement in SERVER_NOTE_SEARCH_SQL:
+            database.execute_sql(statement)
+        return
     for statement in NOTE_SEARCH_SQL:
         database.execute_sql(statement)
     database.execute_sql('INSERT INTO "interaction_fts" ("interaction_fts") VALUES (\'rebuild\')')
@@ -98,7 +116,10 @@ def create_note_search() -> None:
 def note_search_problems() -> list[str]:
     """What FTS5's own check finds wrong between the notes and their index. The check is
     written as an INSERT, so a store opened for reading only (its disk full) cannot run
-    it: nothing is found, and ``check`` says the index was not checked."""
+    it: nothing is found, and ``check`` says the index was not checked. A server's
+    index is the server's own to keep: nothing to check."""
+    if on_server():
+        return []
     try:
         database.execute_sql('INSERT INTO "interaction_fts" ("interaction_fts", rank) '
                              "VALUES ('integrity-check', 1)")
@@ -127,6 +148,8 @@ def matching_notes(text: str, limit: int) -> list[tuple[int, str]]:
     words = re.findall(r"\w+", text)
     if not words:
         return []
+    if on_server():
+        return _server_matching_notes(words, limit)
     query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
     found = database.execute_sql(
         'SELECT f.rowid, length(i.summary) FROM "interaction_fts" f '
@@ -151,11 +174,21 @@ def _index_snippets(query: str, row_ids: list[int]) -> list[tuple[int, str]]:
         (MATCH_START, MATCH_END, "\u2026", query, *row_ids)).fetchall()
 
 
+def _server_matching_notes(words: list[str], limit: int) -> list[tuple[int, str]]:
+    """:func:`matching_notes` on a server: the GIN index finds the contacts; the
+    snippet is cut around the first match as for a long note."""
+    query = " & ".join(f"'{word.lower()}':*" for word in words)  # \w+: no quote inside
+    found = database.execute_sql(
+        f'SELECT "id" FROM "interaction" WHERE {_SERVER_WORDS} @@ '
+        f"to_tsquery('simple', %s) ORDER BY \"id\" DESC LIMIT %s", (query, limit)).fetchall()
+    return [(row_id, _long_snippet(row_id, words)) for (row_id,) in found]
+
+
 def _long_snippet(row_id: int, words: list[str]) -> str:
     """The words around the first match in a long note, marked as the index marks them
     (the note's start when the match is only in its outcome or person)."""
-    (summary,) = database.execute_sql('SELECT summary FROM "interaction" WHERE id = ?',
-                                      (row_id,)).fetchone()
+    (summary,) = database.execute_sql(
+        f'SELECT summary FROM "interaction" WHERE id = {database.param}', (row_id,)).fetchone()
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
                          re.IGNORECASE)
     match = pattern.search(summary)

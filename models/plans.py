@@ -101,7 +101,7 @@ def set_plan_grace_days(days: int) -> None:
                                              f"from 0 to {MAX_PLAN_GRACE_DAYS}.")
     with writing():
         before = plan_grace_days()
-        Setting.replace(key=PLAN_GRACE_SETTING, value=json.dumps(days)).execute()
+        Setting.put(PLAN_GRACE_SETTING, json.dumps(days))
         record_change("set plan grace days", "setting", None, before={"days": before},
                       after={"days": days})
 

@@ -610,7 +610,7 @@ def set_default_policies(followup_policy_id: int | None, credit_policy_id: int |
             if value is None:
                 Setting.delete().where(Setting.key == key).execute()
             else:
-                Setting.replace(key=key, value=json.dumps(value)).execute()
+                Setting.put(key, json.dumps(value))
         record_change("set default policies", "setting", None,
                       before={"followup_policy_id": before[0], "credit_policy_id": before[1]},
                       after={"followup_policy_id": followup_policy_id,

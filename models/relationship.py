@@ -300,7 +300,7 @@ def set_thank_you_automatically(on: bool) -> None:
     """Choose whether thank-yous due go out by e-mail by themselves."""
     with writing():
         before = thank_you_automatically()
-        Setting.replace(key=THANK_YOU_AUTOMATICALLY, value=json.dumps(bool(on))).execute()
+        Setting.put(THANK_YOU_AUTOMATICALLY, json.dumps(bool(on)))
         record_change("thank you automatically", "setting", None, before={"on": before},
                       after={"on": bool(on)})
 

@@ -55,8 +55,7 @@ def record_run(command: str, at: dt.datetime, *, succeeded: bool, outcome: str) 
         value = json.loads(row.value) if row is not None else {}
         value[command] = {"at": at.isoformat(timespec="seconds"), "ok": succeeded,
                           "outcome": outcome[:500]}
-        Setting.replace(key=LAST_RUNS_SETTING, value=json.dumps(value, sort_keys=True)
-                        ).execute()
+        Setting.put(LAST_RUNS_SETTING, json.dumps(value, sort_keys=True))
 
 
 @dataclass

@@ -44,8 +44,28 @@ from models.kinds import (
     WriteOffReason,
 )
 
+
+class StoreDatabase(pw.DatabaseProxy):
+    """The store's database, whichever engine holds it: an SQLite file (the default, see
+    :data:`SQLITE`) or a PostgreSQL server; ``models.db`` points it at one as it opens a
+    store. Everything else, read or set, is the engine's own."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in pw.DatabaseProxy.__slots__:
+            super().__setattr__(name, value)
+        else:
+            setattr(self.obj, name, value)  # e.g. SQLite's ``user_version``
+
+
 # Deferred: ``models.db.open_store`` initialises it with the file's path.
-database = pw.SqliteDatabase(None)
+SQLITE = pw.SqliteDatabase(None)
+database = StoreDatabase()
+database.initialize(SQLITE)
+
+
+def on_server() -> bool:
+    """Whether the open store is on a PostgreSQL server (else an SQLite file)."""
+    return isinstance(database.obj, pw.PostgresqlDatabase)
 
 
 class DecimalTextField(pw.TextField):
@@ -132,6 +152,13 @@ class Setting(BaseModel):
 
     key = pw.CharField(primary_key=True, max_length=64)
     value = pw.TextField()
+
+    @classmethod
+    def put(cls, key: str, value: str) -> None:
+        """Keep ``value`` under ``key``, replacing what was kept there (an upsert, the
+        same statement on SQLite and on a server; SQLite's INSERT OR REPLACE is not)."""
+        cls.insert(key=key, value=value).on_conflict(
+            conflict_target=[cls.key], update={cls.value: value}).execute()
 
 
 # --- terms and policies ----------------------------------------------------

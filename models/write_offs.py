@@ -161,8 +161,7 @@ def set_vat_percent_setting(value: Decimal | int | str | None) -> None:
     rate = check_vat_percent(value)
     with writing():
         before = vat_percent_setting()
-        Setting.replace(key=VAT_RATE_SETTING,
-                        value=json.dumps(None if rate is None else str(rate))).execute()
+        Setting.put(VAT_RATE_SETTING, json.dumps(None if rate is None else str(rate)))
         record_change("set write-off vat", "setting", None,
                       before={"vat_percent": before}, after={"vat_percent": rate})
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,6 +40,95 @@ DEMO_TODAY = dt.date(2026, 11, 24)
 DEMO_SEED = 2026
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    """One line saying whether the tests marked ``both_engines`` also run on a server."""
+    from tests.postgres_server import server_programs, why_not_available
+
+    why = why_not_available()
+    if why is not None:
+        return f"PostgreSQL: the server runs of the both_engines tests are skipped: {why}"
+    return (f"PostgreSQL: {server_programs()}, a throwaway cluster for the both_engines "
+            f"tests (started once, when the first needs it)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_engines`` run once on an SQLite file and once on a PostgreSQL
+    server (their ``store_engine``); every other test on a file only. With
+    DULY_TEST_SERVER=all, every test on a store made by ``store_target`` runs on both
+    (to see which are ready for a server); with DULY_TEST_SERVER=none, the server runs
+    are skipped (as where PostgreSQL is not installed)."""
+    everywhere = os.environ.get("DULY_TEST_SERVER") == "all"
+    if "store_engine" in metafunc.fixturenames \
+            and (everywhere or metafunc.definition.get_closest_marker("both_engines")) \
+            and metafunc.definition.get_closest_marker("file_only") is None:
+        metafunc.parametrize("store_engine", ["sqlite", "postgresql"])
+
+
+def _needs_server(item: pytest.Item) -> bool:
+    spec = getattr(item, "callspec", None)
+    return "postgres_cluster" in getattr(item, "fixturenames", ()) or (
+        spec is not None and spec.params.get("store_engine") == "postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Where no PostgreSQL can be started, the tests that need one are left out, and
+    the report says so in one line (its header and its summary)."""
+    from tests.postgres_server import why_not_available
+
+    if why_not_available() is None:
+        return
+    left_out = [item for item in items if _needs_server(item)]
+    if left_out:
+        items[:] = [item for item in items if not _needs_server(item)]
+        config.hook.pytest_deselected(items=left_out)
+        config.stash[_SERVER_TESTS_LEFT_OUT] = len(left_out)
+
+
+_SERVER_TESTS_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """The one line telling how many PostgreSQL tests did not run, and why."""
+    from tests.postgres_server import why_not_available
+
+    left_out = config.stash.get(_SERVER_TESTS_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(f"PostgreSQL tests skipped ({left_out}, deselected): "
+                                    f"{why_not_available()}")
+
+
+@pytest.fixture
+def store_engine() -> str:
+    """Which engine holds the test's store: "sqlite" (a file) unless the test is marked
+    ``both_engines``, when it runs on each."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster for the whole run, stopped at its end (even when
+    tests fail); skips the test, with the reason, where none can be started."""
+    from tests.postgres_server import ThrowawayCluster, why_not_available
+
+    why = why_not_available()
+    if why is not None:
+        pytest.skip(f"PostgreSQL tests skipped: {why}")
+    cluster = ThrowawayCluster()
+    # A run ended by SIGTERM (a timeout, CI stopping) stops its cluster too: as Ctrl+C.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     """Where a test's store lives (not created yet)."""
@@ -45,9 +136,25 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def empty_store(store_path: Path) -> Iterator[db.Store]:
+def store_target(store_engine: str, store_path: Path,
+                 request: pytest.FixtureRequest) -> Iterator[Path | str]:
+    """Where a test's store is made (not yet): ``store_path`` for a file, or the address
+    of a new, empty database on the throwaway server (removed after the test)."""
+    if store_engine == "sqlite":
+        yield store_path
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.new_database()
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.drop_database(name)
+
+
+@pytest.fixture
+def empty_store(store_target: Path | str) -> Iterator[db.Store]:
     """A new store with a business and its defaults, and nothing else."""
-    store = db.open_store(store_path, create=True)
+    store = db.open_store(store_target, create=True)
     create_business("Harbour & Finch Ltd", address="1 Quay Street\nBristol BS1 4DJ",
                     country="GB", currency="GBP")
     yield store
@@ -55,11 +162,11 @@ def empty_store(store_path: Path) -> Iterator[db.Store]:
 
 
 @pytest.fixture
-def demo_store(store_path: Path) -> Iterator[db.Store]:
+def demo_store(store_target: Path | str) -> Iterator[db.Store]:
     """A store holding the demo company as of ``DEMO_TODAY``."""
     from models.demo import create_demo
 
-    store = db.open_store(store_path, create=True)
+    store = db.open_store(store_target, create=True)
     create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
     yield store
     store.close()

@@ -36,7 +36,7 @@ def save_mapping(name: str, holds: Holds, columns: Mapping[Field, str]) -> Prese
         before = saved.get(name)
         saved[name] = {"holds": holds.value, "columns": {f.value: c for f, c in columns.items()
                                                           if c}}
-        Setting.replace(key=MAPPINGS_SETTING, value=json.dumps(saved, sort_keys=True)).execute()
+        Setting.put(MAPPINGS_SETTING, json.dumps(saved, sort_keys=True))
         record_change("save import mapping", "setting", None, before=before, after=saved[name])
     return preset
 

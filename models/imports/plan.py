@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from peewee import SQL
 
 from models.customer_account import DEFAULT_NET_DAYS
-from models.db import database, one_of
+from models.db import among_sql, database, execute_many, one_of, temporary_table
 from models.followup import LateStarts
 from models.imports.records import (
     CustomerRecord,
@@ -345,9 +345,8 @@ class _SeenNumbers:
     temporary table of this connection."""
 
     def __init__(self) -> None:
-        database.execute_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_SEEN} (number TEXT "
-                             f"PRIMARY KEY, total INTEGER, customer TEXT, line INTEGER) "
-                             f"WITHOUT ROWID")  # one b-tree, by number
+        database.execute_sql(temporary_table(_SEEN, "number TEXT PRIMARY KEY, total INTEGER, "
+                                                    "customer TEXT, line INTEGER"))
         database.execute_sql(f"DELETE FROM {_SEEN}")
         self.block: dict[str, tuple[int, str, int]] = {}
         self.new: list[str] = []
@@ -356,10 +355,10 @@ class _SeenNumbers:
         """Bring the earlier blocks' entries for this block's numbers into memory."""
         self.new = []
         numbers = [r.number for r in block if isinstance(r, InvoiceRecord)]
+        among, values = among_sql(numbers)
         self.block = {number: (total, customer, line) for number, total, customer, line in
-                      database.execute_sql(
-                          f"SELECT number, total, customer, line FROM {_SEEN} WHERE number "
-                          f"IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))}
+                      database.execute_sql(f"SELECT number, total, customer, line FROM "
+                                           f"{_SEEN} WHERE number{among}", values)}
 
     def get(self, number: str) -> tuple[int, str, int] | None:
         """The total, customer key and line of the number's first listing, if any."""
@@ -372,9 +371,9 @@ class _SeenNumbers:
 
     def keep(self) -> None:
         """Move this block's new numbers into the table."""
-        database.connection().executemany(
-            f"INSERT INTO {_SEEN} (number, total, customer, line) VALUES (?, ?, ?, ?)",
-            ((n, *self.block[n]) for n in self.new))
+        marks = ", ".join([database.param] * 4)
+        execute_many(f"INSERT INTO {_SEEN} (number, total, customer, line) VALUES ({marks})",
+                     ((n, *self.block[n]) for n in self.new))
 
 
 _SEEN = "import_seen_number"

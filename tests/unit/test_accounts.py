@@ -19,6 +19,8 @@ from models.customer_account import customer_invoices
 from models.ledger import add_credit_note, dispute_invoice, put_on_hold, record_payment
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
+pytestmark = pytest.mark.both_engines
+
 
 def only(rows: list, **match: object) -> object:
     found = [r for r in rows if all(getattr(r, k) == v for k, v in match.items())]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from models import db
 from models.check import check_store
 from models.schema import Allocation, Customer, Invoice, Payment, database
+
+pytestmark = pytest.mark.both_engines
 
 
 def _areas(problems: list) -> set[str]:
@@ -55,6 +59,7 @@ def test_a_paid_invoice_with_money_open_is_found(demo_store: db.Store) -> None:
     assert "statuses" in _areas(check_store())
 
 
+@pytest.mark.file_only  # a server never lets its foreign keys be switched off
 def test_a_broken_foreign_key_is_found(demo_store: db.Store) -> None:
     database.pragma("foreign_keys", 0)
     try:

@@ -41,6 +41,8 @@ from models.schema import (
 )
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
+pytestmark = pytest.mark.both_engines
+
 DAY = dt.timedelta(days=1)
 # The Standard policy: courtesy -3, overdue 1, second reminder 14 (gap 7),
 # phone call 30 (gap 7), final notice 45 (gap 7), agency review 60 (gap 7).

@@ -43,6 +43,8 @@ from models.mail import valid_address
 from models.schema import AuditEntry, Invoice
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
+pytestmark = pytest.mark.both_engines
+
 
 def open_amounts(customer_id: int) -> dict[str, int]:
     return {r.number: r.open_minor for r in customer_invoices(customer_id, TODAY)}

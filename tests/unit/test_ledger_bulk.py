@@ -16,6 +16,8 @@ from models.ledger_bulk import NewInvoice, RecordRefused, add_invoices
 from models.schema import Allocation, AuditEntry, Invoice, Payment
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
+pytestmark = pytest.mark.both_engines
+
 
 def new(customer_id: int, number: str, amount_minor: int = 10_000,
         paid_minor: int = 0) -> NewInvoice:

@@ -36,6 +36,8 @@ from models.today import (
 )
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
+pytestmark = pytest.mark.both_engines
+
 NOON = dt.datetime.combine(TODAY, dt.time(12))
 DAY = dt.timedelta(days=1)
 

@@ -40,6 +40,8 @@ from tests.unit.imports.exports import (
 )
 from tests.unit.ledger_helpers import TODAY
 
+pytestmark = pytest.mark.both_engines
+
 
 def xero_file(path: Path, *lines: list[str]) -> Path:
     return write_csv(path, XERO_INVOICE_HEADER, list(lines))

@@ -1,0 +1,123 @@
+"""A throwaway PostgreSQL cluster for the tests that run Duly on a server.
+
+``initdb`` refuses to run as root (as ``make test`` and CI run), so as root the cluster
+belongs to the ``postgres`` user Debian's ``postgresql`` package makes, and is run
+through ``runuser``. It lives in a temporary folder, listens on a free port of
+127.0.0.1 only, trusts local connections, and is stopped and removed at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import psycopg
+
+# Durability is not what the tests prove on the server: skip the syncs (seconds a run).
+_FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
+def server_programs() -> Path | None:
+    """The folder of the newest PostgreSQL's ``initdb`` and ``pg_ctl``, or None."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).resolve().parent if initdb else None
+
+
+def why_not_available() -> str | None:
+    """Why no throwaway cluster can be started here, or None when one can."""
+    if os.environ.get("DULY_TEST_SERVER") == "none":
+        return "DULY_TEST_SERVER=none"
+    if server_programs() is None:
+        return ("PostgreSQL is not installed (Debian: apt-get install postgresql; make test "
+                "does it as root)")
+    if os.geteuid() == 0:
+        try:
+            import pwd
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root and there is no 'postgres' user to run initdb as"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ThrowawayCluster:
+    """A PostgreSQL cluster started for one test run (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        programs = server_programs()
+        assert programs is not None, why_not_available()
+        self._programs = programs
+        self.folder = Path(tempfile.mkdtemp(prefix="duly-postgres-"))
+        self.port = _free_port()
+        self._as_postgres = os.geteuid() == 0
+        self._names = itertools.count(1)
+        self._started = False
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self._programs / program), *args]
+        if self._as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
+        if done.returncode != 0:
+            raise RuntimeError(f"{program} failed: {done.stderr.strip() or done.stdout}")
+
+    def start(self) -> None:
+        """Make the cluster and start it (about a second)."""
+        if self._as_postgres:
+            shutil.chown(self.folder, "postgres", "postgres")
+        data = self.folder / "data"
+        self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync",
+                  "-E", "UTF8", "--locale=C")
+        self._run("pg_ctl", "-D", str(data), "-l", str(self.folder / "server.log"), "-w",
+                  "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+                        f"{_FAST}", "start")
+        self._started = True
+
+    def stop(self) -> None:
+        """Stop the cluster at once and remove its folder."""
+        try:
+            if self._started:
+                self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate",
+                          "-w", "stop")
+                self._started = False
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, name: str = "postgres") -> str:
+        """The address of database ``name`` on the cluster, as Duly takes it (``--db``)."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def new_database(self) -> str:
+        """A new empty database's name."""
+        name = f"duly_test_{next(self._names)}"
+        with self._admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Remove database ``name``, ending whatever connection is still in it."""
+        with self._admin() as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    @contextlib.contextmanager
+    def _admin(self):  # type: ignore[no-untyped-def]
+        with psycopg.connect(self.url(), autocommit=True) as connection:
+            yield connection
