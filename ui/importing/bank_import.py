@@ -10,23 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from models.bank_formats import StatementRefused, read_statement
-from models.bank_review import KeptStatement, StatementReview, kept_statements, review_statement
-from models.imports.mappings import mapping_names
 from ui.common import file_pickers, messages
 from ui.common.tasks import Progress, TaskRunner
-from ui.importing.bank_mapping_dialog import BankMappingDialog
-from ui.importing.bank_review_dialog import BankReviewDialog
-from ui.importing.bank_statements_dialog import BankStatementsDialog
+
+# The window builds this at start; the matching, the ledger and the dialogs (a third of
+# a second of imports) wait until a statement is imported or the list is asked for.
+if TYPE_CHECKING:
+    from models.bank_review import KeptStatement, StatementReview
+    from ui.importing.bank_review_dialog import BankReviewDialog
+    from ui.importing.bank_statements_dialog import BankStatementsDialog
 
 REFUSED_TITLE = "Duly cannot read this statement"
 _TABLE_SUFFIXES = {".csv", ".tsv"}
 _FOLDER_KEY = "bank/folder"
+REVIEW_NAME = "bankReviewDialog"  # the dialogs' object names, to find them open
+STATEMENTS_NAME = "bankStatementsDialog"
 
 
 class BankImport(QObject):
@@ -66,15 +70,17 @@ class BankImport(QObject):
     def close_all(self) -> None:
         """Close the review and the list of statements (the store is closing); what was
         not recorded is dropped."""
-        for review in self._window.findChildren(BankReviewDialog):
+        for review in self._dialogs(REVIEW_NAME):
             review.discard()
-        for listed in self._window.findChildren(BankStatementsDialog):
+        for listed in self._dialogs(STATEMENTS_NAME):
             listed.reject()
 
     def review(self) -> BankReviewDialog | None:
         """The review open, if any (one closed may wait a moment to be deleted)."""
-        return next((d for d in self._window.findChildren(BankReviewDialog) if d.isVisible()),
-                    None)
+        return next((d for d in self._dialogs(REVIEW_NAME) if d.isVisible()), None)
+
+    def _dialogs(self, name: str) -> list[Any]:
+        return self._window.findChildren(QDialog, name)
 
     # --- importing ------------------------------------------------------------
 
@@ -95,6 +101,9 @@ class BankImport(QObject):
 
     def ask_mapping(self, path: Path) -> None:
         """Ask which saved column mapping reads the bank's CSV at ``path``, then read it."""
+        from models.imports.mappings import mapping_names
+        from ui.importing.bank_mapping_dialog import BankMappingDialog
+
         names = mapping_names()
         if not names:
             messages.show_message(
@@ -117,6 +126,8 @@ class BankImport(QObject):
     def read(self, path: Path, *, mapping: str | None = None,
              currency: str | None = None) -> None:
         """Read and match the statement at ``path`` off the GUI thread, then review it."""
+        from models.bank_formats import read_statement
+        from models.bank_review import review_statement
 
         def work(progress: Progress) -> StatementReview:
             statement = read_statement(path, mapping=mapping, currency=currency)
@@ -128,6 +139,8 @@ class BankImport(QObject):
     def open_review(self, review: StatementReview) -> BankReviewDialog | None:
         """Open the review of a statement read (a statement with no money received says
         so instead)."""
+        from ui.importing.bank_review_dialog import BankReviewDialog
+
         statement = review.preview.statement
         if not statement.credits:
             box = messages.show_message(
@@ -143,6 +156,8 @@ class BankImport(QObject):
         return dialog
 
     def _refused(self, error: BaseException) -> bool:
+        from models.bank_formats import StatementRefused
+
         if not isinstance(error, StatementRefused):
             return False
         box = messages.show_message(self._window, QMessageBox.Icon.Warning, REFUSED_TITLE,
@@ -154,6 +169,7 @@ class BankImport(QObject):
 
     def show_statements(self) -> None:
         """List the statements recorded, to undo one."""
+        from models.bank_review import kept_statements
 
         def work(_progress: Progress) -> list[KeptStatement]:
             return kept_statements()
@@ -161,6 +177,8 @@ class BankImport(QObject):
         self._tasks.run(work, on_success=self._open_statements)
 
     def _open_statements(self, statements: list[KeptStatement]) -> BankStatementsDialog:
+        from ui.importing.bank_statements_dialog import BankStatementsDialog
+
         dialog = BankStatementsDialog(self._window, self._tasks, statements,
                                       import_statement=self.start)
         dialog.open()
