@@ -22,7 +22,7 @@ import peewee as pw
 
 from models.audit import record_change
 from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
-from models.dates import short_date
+from models.dates import short_date, stored_day
 from models.db import insert_row, insert_rows, one_of, writing
 from models.disputed import chased_part, claims
 from models.errors import LedgerError
@@ -536,7 +536,7 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
         stage = stages[policy_id][reached_count - 1]
         if stage.position <= (reached_position or 0):
             continue
-        due = _as_date(due_text)
+        due = stored_day(due_text)
         account = accounts.get((cid, currency))
         if account is None:
             account = accounts[(cid, currency)] = _Account(
@@ -566,10 +566,6 @@ def _undisputed_parts(accounts: list[_Account], customer_id: int | None) -> list
 def _as_text(value: object) -> str:
     """A date as the store writes it ("2026-11-24"), which sorts as the dates do."""
     return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _as_date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -649,9 +645,9 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
         promised = promised.where(Promise.customer == customer_id)
         planned = planned.where(PaymentPlan.customer == customer_id)
         offered = offered.where(Offer.customer == customer_id)
-    held = {invoice_id: f"on offer until {short_date(_as_date(pay_by))}"
+    held = {invoice_id: f"on offer until {short_date(stored_day(pay_by))}"
             for invoice_id, pay_by in _rows(offered)}
-    held.update((invoice_id, f"promised to pay by {_as_date(promised_for):%d %b %Y}")
+    held.update((invoice_id, f"promised to pay by {stored_day(promised_for):%d %b %Y}")
                 for invoice_id, promised_for in _rows(promised))
     # Raw rows: a thousand plans' invoices through peewee took a tenth of the engine's
     # extra time for them.

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 import peewee as pw
 
 from models.audit import record_change
-from models.dates import short_date
+from models.dates import short_date, stored_day
 from models.db import writing
 from models.errors import LedgerError
 from models.schema import ReferenceRate
@@ -226,7 +226,7 @@ def rate_in_force(series: str, day: dt.date) -> ReferenceRateValue:
                                        f"is recorded; add it in Settings → Reference rates.")
     latest = ReferenceRate.select(pw.fn.MAX(ReferenceRate.effective_from)).where(
         ReferenceRate.series == series).scalar()
-    if _as_date(latest) < day:
+    if stored_day(latest) < day:
         raise MissingRate(series, day, f"No {series_name(series)} on {short_date(day)} is "
                                        f"recorded: the latest is {found.rate_percent}% from "
                                        f"{short_date(found.effective_from)} and it may have "
@@ -236,13 +236,8 @@ def rate_in_force(series: str, day: dt.date) -> ReferenceRateValue:
 
 
 def _value(row: ReferenceRate) -> ReferenceRateValue:
-    return ReferenceRateValue(row.series, _as_date(row.effective_from),
+    return ReferenceRateValue(row.series, stored_day(row.effective_from),
                               Decimal(row.rate_percent), row.source)
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    # An aggregate such as MAX() comes back as SQLite's text, not a date.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _rate(value: Decimal | str) -> Decimal:
