@@ -24,6 +24,8 @@ compares the kept rows with the derivation (:func:`month_total_problems`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import NamedTuple
 
 import peewee as pw
 
@@ -39,24 +41,38 @@ _ADD = (' ON CONFLICT ("currency", "month", "due_date") DO UPDATE SET "invoiced_
         '"allocated_minor" + excluded."allocated_minor"; ')
 
 
-def _invoice_amount(row: str, sign: str) -> str:
-    return (f'{_INTO}SELECT {row}."currency", substr({row}."issue_date", 1, 7), '
+class _Dialect(NamedTuple):
+    """How the triggers' SQL says a day's month and the later of two days, and how the
+    upsert names the kept total's columns, on SQLite or on a server."""
+
+    month: Callable[[str], str]
+    later: str
+    add: str
+
+
+_SQLITE = _Dialect(lambda day: f"substr({day}, 1, 7)", "max", _ADD)
+
+
+def _invoice_amount(row: str, sign: str, sql: _Dialect = _SQLITE) -> str:
+    day = f'{row}."issue_date"'
+    return (f'{_INTO}SELECT {row}."currency", {sql.month(day)}, '
             f'{row}."due_date", {sign}{row}."amount_minor", 0 '
-            f'WHERE {row}."status" IN {_RECEIVABLE}{_ADD}')
+            f'WHERE {row}."status" IN {_RECEIVABLE}{sql.add}')
 
 
-def _invoice_allocations(row: str, sign: str) -> str:
-    return (f'{_INTO}SELECT {row}."currency", substr(max(a."allocated_on", '
-            f'{row}."issue_date"), 1, 7), {row}."due_date", 0, {sign}SUM(a."amount_minor") '
-            f'FROM "allocation" a WHERE a."invoice_id" = {row}."id" AND NOT a."voided" '
-            f'AND {row}."status" IN {_RECEIVABLE} GROUP BY 2{_ADD}')
+def _invoice_allocations(row: str, sign: str, sql: _Dialect = _SQLITE) -> str:
+    day = f'{sql.later}(a."allocated_on", {row}."issue_date")'
+    return (f'{_INTO}SELECT {row}."currency", {sql.month(day)}, {row}."due_date", 0, '
+            f'{sign}SUM(a."amount_minor") FROM "allocation" a WHERE a."invoice_id" = '
+            f'{row}."id" AND NOT a."voided" AND {row}."status" IN {_RECEIVABLE} '
+            f'GROUP BY 2{sql.add}')
 
 
-def _allocation(row: str, sign: str) -> str:
-    return (f'{_INTO}SELECT i."currency", substr(max({row}."allocated_on", i."issue_date"), '
-            f'1, 7), i."due_date", 0, {sign}{row}."amount_minor" FROM "invoice" i '
-            f'WHERE i."id" = {row}."invoice_id" AND NOT {row}."voided" '
-            f'AND i."status" IN {_RECEIVABLE}{_ADD}')
+def _allocation(row: str, sign: str, sql: _Dialect = _SQLITE) -> str:
+    day = f'{sql.later}({row}."allocated_on", i."issue_date")'
+    return (f'{_INTO}SELECT i."currency", {sql.month(day)}, i."due_date", 0, '
+            f'{sign}{row}."amount_minor" FROM "invoice" i WHERE i."id" = {row}."invoice_id" '
+            f'AND NOT {row}."voided" AND i."status" IN {_RECEIVABLE}{sql.add}')
 
 
 # The triggers that keep the totals. An invoice's row changes only when what it counts
@@ -92,27 +108,7 @@ MONTH_TOTAL_TRIGGERS: tuple[str, ...] = (
 # later of two days GREATEST's, and "IS NOT" is "IS DISTINCT FROM". Days are dates there.
 _PG_ADD = _ADD.replace('= "invoiced_minor" +', '= "kept_month_total"."invoiced_minor" +') \
     .replace('= "allocated_minor" +', '= "kept_month_total"."allocated_minor" +')
-
-
-def _pg_invoice_amount(row: str, sign: str) -> str:
-    return (f'{_INTO}SELECT {row}."currency", to_char({row}."issue_date", \'YYYY-MM\'), '
-            f'{row}."due_date", {sign}{row}."amount_minor", 0 '
-            f'WHERE {row}."status" IN {_RECEIVABLE}{_PG_ADD}')
-
-
-def _pg_invoice_allocations(row: str, sign: str) -> str:
-    return (f'{_INTO}SELECT {row}."currency", to_char(GREATEST(a."allocated_on", '
-            f'{row}."issue_date"), \'YYYY-MM\'), {row}."due_date", 0, '
-            f'{sign}SUM(a."amount_minor") FROM "allocation" a WHERE a."invoice_id" = '
-            f'{row}."id" AND NOT a."voided" AND {row}."status" IN {_RECEIVABLE} '
-            f'GROUP BY 2{_PG_ADD}')
-
-
-def _pg_allocation(row: str, sign: str) -> str:
-    return (f'{_INTO}SELECT i."currency", to_char(GREATEST({row}."allocated_on", '
-            f'i."issue_date"), \'YYYY-MM\'), i."due_date", 0, {sign}{row}."amount_minor" '
-            f'FROM "invoice" i WHERE i."id" = {row}."invoice_id" AND NOT {row}."voided" '
-            f'AND i."status" IN {_RECEIVABLE}{_PG_ADD}')
+_SERVER = _Dialect(lambda day: f"to_char({day}, 'YYYY-MM')", "GREATEST", _PG_ADD)
 
 
 def _pg_function(name: str, body: str) -> str:
@@ -121,16 +117,16 @@ def _pg_function(name: str, body: str) -> str:
 
 
 SERVER_MONTH_TOTAL_TRIGGERS: tuple[str, ...] = (
-    _pg_function("kept_month_total_invoice_insert", _pg_invoice_amount("NEW", "")),
-    _pg_function("kept_month_total_invoice_delete", _pg_invoice_amount("OLD", "-")
-                 + _pg_invoice_allocations("OLD", "-")),
-    _pg_function("kept_month_total_invoice_update", _pg_invoice_amount("OLD", "-")
-                 + _pg_invoice_allocations("OLD", "-") + _pg_invoice_amount("NEW", "")
-                 + _pg_invoice_allocations("NEW", "")),
-    _pg_function("kept_month_total_allocation_insert", _pg_allocation("NEW", "")),
-    _pg_function("kept_month_total_allocation_delete", _pg_allocation("OLD", "-")),
-    _pg_function("kept_month_total_allocation_update", _pg_allocation("OLD", "-")
-                 + _pg_allocation("NEW", "")),
+    _pg_function("kept_month_total_invoice_insert", _invoice_amount("NEW", "", _SERVER)),
+    _pg_function("kept_month_total_invoice_delete", _invoice_amount("OLD", "-", _SERVER)
+                 + _invoice_allocations("OLD", "-", _SERVER)),
+    _pg_function("kept_month_total_invoice_update", _invoice_amount("OLD", "-", _SERVER)
+                 + _invoice_allocations("OLD", "-", _SERVER) + _invoice_amount("NEW", "", _SERVER)
+                 + _invoice_allocations("NEW", "", _SERVER)),
+    _pg_function("kept_month_total_allocation_insert", _allocation("NEW", "", _SERVER)),
+    _pg_function("kept_month_total_allocation_delete", _allocation("OLD", "-", _SERVER)),
+    _pg_function("kept_month_total_allocation_update", _allocation("OLD", "-", _SERVER)
+                 + _allocation("NEW", "", _SERVER)),
     'CREATE TRIGGER "kept_month_total_invoice_insert" AFTER INSERT ON "invoice" '
     'FOR EACH ROW EXECUTE FUNCTION "kept_month_total_invoice_insert"()',
     'CREATE TRIGGER "kept_month_total_invoice_delete" AFTER DELETE ON "invoice" '
