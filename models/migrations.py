@@ -803,6 +803,79 @@ def _v22_covering_allocation_indexes(db: pw.Database) -> None:
                        f'"voided", "allocated_on", "amount_minor")')
 
 
+# Every money column (integer minor units): on a server INTEGER holds only 2**31 - 1,
+# 21 million in a currency's units; amounts go up to models.input_rules.MAX_MINOR.
+_V23_MONEY_COLUMNS = {
+    "follow_up_policy": ("min_balance_minor",), "follow_up_stage": ("fee_minor",),
+    "invoice": ("amount_minor", "open_minor"),
+    "credit_note": ("amount_minor", "unallocated_minor"),
+    "payment": ("amount_minor", "unallocated_minor"),
+    "charge": ("amount_minor", "open_minor", "principal_minor"),
+    "allocation": ("amount_minor",), "promise": ("amount_minor",),
+    "instalment": ("amount_minor",), "agency": ("commission_min_minor",),
+    "agency_referral": ("recovered_minor", "commission_min_minor", "referred_minor"),
+    "offer": ("pay_minor", "waive_minor"),
+    "kept_month_total": ("invoiced_minor", "allocated_minor"),
+    "disputed_invoice": ("disputed_minor",), "write_off": ("vat_minor",),
+    "referral_update": ("recovered_minor", "commission_minor"),
+    "court_fee": ("amount_from_minor", "amount_to_minor", "fee_minor", "cap_minor"),
+    "claim_letter": ("principal_minor", "claim_minor"), "bank_credit": ("amount_minor",),
+}
+# The words longer than their columns: an outbox message's kind "relationship" (12) and a
+# payment's method "collection agency" (17). (table, column, old length, new length)
+_V23_WIDER_WORDS = (("outbox_message", "kind", 10, 16), ("payment", "method", 16, 24))
+# The kept month totals' triggers on a server that name an amount, as
+# models.month_totals.SERVER_MONTH_TOTAL_TRIGGERS has them at v23 (a test keeps them equal).
+_V23_RECEIVABLE = "('open', 'paid', 'disputed', 'with_agency')"
+_V23_SERVER_TRIGGERS = (
+    'CREATE TRIGGER "kept_month_total_invoice_update" AFTER UPDATE OF "status", '
+    '"amount_minor", "currency", "issue_date", "due_date" ON "invoice" FOR EACH ROW WHEN '
+    f'((OLD."status" IN {_V23_RECEIVABLE}) IS DISTINCT FROM (NEW."status" IN '
+    f'{_V23_RECEIVABLE}) OR (NEW."status" IN {_V23_RECEIVABLE} AND (OLD."amount_minor" IS '
+    'DISTINCT FROM NEW."amount_minor" OR OLD."currency" IS DISTINCT FROM NEW."currency" OR '
+    'OLD."issue_date" IS DISTINCT FROM NEW."issue_date" OR OLD."due_date" IS DISTINCT FROM '
+    'NEW."due_date"))) EXECUTE FUNCTION "kept_month_total_invoice_update"()',
+    'CREATE TRIGGER "kept_month_total_allocation_update" AFTER UPDATE OF "voided", '
+    '"amount_minor", "allocated_on", "invoice_id" ON "allocation" FOR EACH ROW WHEN '
+    '(OLD."voided" IS DISTINCT FROM NEW."voided" OR OLD."amount_minor" IS DISTINCT FROM '
+    'NEW."amount_minor" OR OLD."allocated_on" IS DISTINCT FROM NEW."allocated_on" OR '
+    'OLD."invoice_id" IS DISTINCT FROM NEW."invoice_id") '
+    'EXECUTE FUNCTION "kept_month_total_allocation_update"()',
+)
+
+
+def _v23_room_for_money_and_words(db: pw.Database) -> None:
+    """Money columns hold amounts of a billion and more, and an outbox message's kind and
+    a payment's method hold their longest words. On a server the columns change type
+    (BIGINT, wider VARCHAR). A file's columns hold any integer and any length already:
+    only the declared lengths change in the schema's text, as SQLite's documentation
+    describes for a change that leaves every stored row as it is
+    (sqlite.org/lang_altertable.html, "Making other kinds of table schema changes")."""
+    if _on_server(db):
+        # A trigger naming a column in its WHEN keeps the column's type from changing:
+        # the two that name an amount are made again once the columns have their types.
+        for table, name in (("invoice", "kept_month_total_invoice_update"),
+                            ("allocation", "kept_month_total_allocation_update")):
+            db.execute_sql(f'DROP TRIGGER "{name}" ON "{table}"')
+        for table, columns in _V23_MONEY_COLUMNS.items():
+            changes = ", ".join(f'ALTER COLUMN "{column}" TYPE BIGINT' for column in columns)
+            db.execute_sql(f'ALTER TABLE "{table}" {changes}')
+        for table, column, _, length in _V23_WIDER_WORDS:
+            db.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE '
+                           f'VARCHAR({length})')
+        for statement in _V23_SERVER_TRIGGERS:
+            db.execute_sql(statement)
+        return
+    version = db.execute_sql("PRAGMA schema_version").fetchone()[0]
+    db.execute_sql("PRAGMA writable_schema = ON")
+    for table, column, old, length in _V23_WIDER_WORDS:
+        db.execute_sql(f"UPDATE sqlite_master SET sql = replace(sql, '\"{column}\" "
+                       f"VARCHAR({old})', '\"{column}\" VARCHAR({length})') WHERE "
+                       f"type = 'table' AND name = '{table}'")
+    db.execute_sql(f"PRAGMA schema_version = {version + 1}")
+    db.execute_sql("PRAGMA writable_schema = OFF")
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -831,6 +904,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     20: _v20_claims_and_court_fees,
     21: _v21_bank_statements,
     22: _v22_covering_allocation_indexes,
+    23: _v23_room_for_money_and_words,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -212,7 +212,7 @@ class LetterTemplate(BaseModel):
 class FollowUpPolicy(BaseModel):
     name = pw.TextField(unique=True)
     description = pw.TextField(default="")
-    min_balance_minor = pw.IntegerField(default=0)
+    min_balance_minor = pw.BigIntegerField(default=0)
     # The stages of the one "plans" policy fall due by each instalment's date (v15).
     use = EnumField(PolicyUse, max_length=8, default=PolicyUse.INVOICES)
 
@@ -227,7 +227,7 @@ class FollowUpStage(BaseModel):
     channel = EnumField(Channel, max_length=8)
     template = restrict(LetterTemplate, null=True)
     tone = pw.CharField(max_length=16, default="friendly")
-    fee_minor = pw.IntegerField(default=0)
+    fee_minor = pw.BigIntegerField(default=0)
     apply_interest = pw.BooleanField(default=False)
     apply_compensation = pw.BooleanField(default=False)
     min_days_since_contact = pw.IntegerField(default=0)
@@ -293,9 +293,9 @@ class Invoice(BaseModel):
     customer = restrict(Customer, backref="invoices")
     issue_date = pw.DateField()
     due_date = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     # Kept in step with the allocations in the same transaction (schema v2).
-    open_minor = pw.IntegerField(constraints=[pw.Check("open_minor >= 0")])
+    open_minor = pw.BigIntegerField(constraints=[pw.Check("open_minor >= 0")])
     currency = pw.CharField(max_length=3)
     status = EnumField(InvoiceStatus, max_length=12, default=InvoiceStatus.OPEN)
     dispute_reason = pw.TextField(default="")
@@ -317,10 +317,10 @@ class CreditNote(BaseModel):
     number_key = pw.TextField(null=True, unique=True)
     customer = restrict(Customer, backref="credit_notes")
     issue_date = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     currency = pw.CharField(max_length=3)
     # Kept in step with its allocations: credit still to allocate (schema v3).
-    unallocated_minor = pw.IntegerField(constraints=[pw.Check("unallocated_minor >= 0")])
+    unallocated_minor = pw.BigIntegerField(constraints=[pw.Check("unallocated_minor >= 0")])
     reason = pw.TextField(default="")
     invoice = restrict(Invoice, null=True)  # the invoice it corrects, if any
     voided = pw.BooleanField(default=False)
@@ -331,11 +331,11 @@ class CreditNote(BaseModel):
 class Payment(BaseModel):
     customer = restrict(Customer, backref="payments")
     received_on = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     # Kept in step with its allocations: credit still to allocate (schema v3).
-    unallocated_minor = pw.IntegerField(constraints=[pw.Check("unallocated_minor >= 0")])
+    unallocated_minor = pw.BigIntegerField(constraints=[pw.Check("unallocated_minor >= 0")])
     currency = pw.CharField(max_length=3)
-    method = pw.CharField(max_length=16, default="bank transfer")
+    method = pw.CharField(max_length=24, default="bank transfer")
     reference = pw.TextField(default="")
     voided = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
@@ -350,10 +350,10 @@ class Charge(BaseModel):
     invoice = restrict(Invoice, backref="charges")
     kind = EnumField(ChargeKind, max_length=12)
     charged_on = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
-    open_minor = pw.IntegerField(constraints=[pw.Check("open_minor >= 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
+    open_minor = pw.BigIntegerField(constraints=[pw.Check("open_minor >= 0")])
     currency = pw.CharField(max_length=3)
-    principal_minor = pw.IntegerField(null=True)
+    principal_minor = pw.BigIntegerField(null=True)
     rate_percent = DecimalTextField(null=True)
     period_from = pw.DateField(null=True)
     period_to = pw.DateField(null=True)
@@ -372,7 +372,7 @@ class Allocation(BaseModel):
     invoice = restrict(Invoice, null=True, backref="allocations", index=False)
     charge = restrict(Charge, null=True, backref="allocations")
     allocated_on = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     voided = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
 
@@ -424,7 +424,7 @@ class Instalment(BaseModel):
 
     plan = restrict(PaymentPlan, backref="instalments")
     due_date = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     position = pw.IntegerField(default=0)
     is_deposit = pw.BooleanField(default=False)
 
@@ -496,7 +496,7 @@ class Promise(BaseModel):
 
     customer = restrict(Customer, backref="promises")
     interaction = restrict(Interaction, null=True)
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     currency = pw.CharField(max_length=3)
     promised_for = pw.DateField()
     status = EnumField(PromiseStatus, max_length=10, default=PromiseStatus.OPEN)
@@ -523,7 +523,7 @@ class Agency(BaseModel):
     # v17: whom to call, the least it charges a case (in ``currency``), its other fees
     # and strengths in the business's words, notes, and the business's rating (1 to 5).
     contact_name = pw.TextField(default="")
-    commission_min_minor = pw.IntegerField(null=True)
+    commission_min_minor = pw.BigIntegerField(null=True)
     currency = pw.CharField(max_length=3, default="")
     fees = pw.TextField(default="")
     strengths = pw.TextField(default="")
@@ -537,16 +537,16 @@ class AgencyReferral(BaseModel):
     referred_on = pw.DateField()
     commission_percent = DecimalTextField(null=True)
     status = EnumField(ReferralStatus, max_length=12, default=ReferralStatus.REFERRED)
-    recovered_minor = pw.IntegerField(default=0)
+    recovered_minor = pw.BigIntegerField(default=0)
     currency = pw.CharField(max_length=3)
     notes = pw.TextField(default="")
     # v18: the agency's minimum commission for the case (in ``currency``), copied like its
     # percentage; why it was referred although the pre-referral check refused it; the day
     # it ended (paid, given up, returned or recalled); the amount it was given.
-    commission_min_minor = pw.IntegerField(null=True)
+    commission_min_minor = pw.BigIntegerField(null=True)
     override_reason = pw.TextField(default="")
     ended_on = pw.DateField(null=True)
-    referred_minor = pw.IntegerField(default=0)  # what was open on its invoices that day
+    referred_minor = pw.BigIntegerField(default=0)  # what was open on its invoices that day
 
 
 class ReferralInvoice(BaseModel):
@@ -566,9 +566,9 @@ class ReferralUpdate(BaseModel):
     reported_on = pw.DateField()
     status = EnumField(ReferralStatus, max_length=12)
     note = pw.TextField(default="")
-    recovered_minor = pw.IntegerField(default=0, constraints=[pw.Check("recovered_minor >= 0")])
-    commission_minor = pw.IntegerField(default=0,
-                                       constraints=[pw.Check("commission_minor >= 0")])
+    recovered_minor = pw.BigIntegerField(default=0, constraints=[pw.Check("recovered_minor >= 0")])
+    commission_minor = pw.BigIntegerField(default=0,
+                                          constraints=[pw.Check("commission_minor >= 0")])
     payment = restrict(Payment, null=True)
     created_at = pw.DateTimeField()
 
@@ -615,7 +615,7 @@ class OutboxMessage(BaseModel):
     """
 
     customer = restrict(Customer, backref="outbox_messages")
-    kind = EnumField(OutboxKind, max_length=10)
+    kind = EnumField(OutboxKind, max_length=16)
     stage = restrict(FollowUpStage, null=True)
     interaction = restrict(Interaction, null=True)  # the contact it records
     recipients = pw.TextField()  # JSON [[name, address], ...] as sent
@@ -656,7 +656,7 @@ class DisputedInvoice(BaseModel):
 
     case = restrict(DisputeCase, backref="invoice_links")
     invoice = restrict(Invoice)
-    disputed_minor = pw.IntegerField(constraints=[pw.Check("disputed_minor > 0")])
+    disputed_minor = pw.BigIntegerField(constraints=[pw.Check("disputed_minor > 0")])
 
     class Meta:
         indexes = ((("case", "invoice"), True),)
@@ -686,7 +686,7 @@ class WriteOff(BaseModel):
     reason = EnumField(WriteOffReason, max_length=16)
     notes = pw.TextField(default="")
     vat_percent = DecimalTextField(null=True)  # None: no VAT in the amount
-    vat_minor = pw.IntegerField(default=0)
+    vat_minor = pw.BigIntegerField(default=0)
     reversed_on = pw.DateField(null=True)
     reversal_reason = pw.TextField(default="")
     created_at = pw.DateTimeField()
@@ -700,11 +700,11 @@ class CourtFee(BaseModel):
 
     jurisdiction = pw.CharField(max_length=8)  # "GB-EAW": England & Wales
     currency = pw.CharField(max_length=3)
-    amount_from_minor = pw.IntegerField()
-    amount_to_minor = pw.IntegerField(null=True)
-    fee_minor = pw.IntegerField(null=True)
+    amount_from_minor = pw.BigIntegerField()
+    amount_to_minor = pw.BigIntegerField(null=True)
+    fee_minor = pw.BigIntegerField(null=True)
     percent = DecimalTextField(null=True)
-    cap_minor = pw.IntegerField(null=True)
+    cap_minor = pw.BigIntegerField(null=True)
     source = pw.TextField(default="")
 
 
@@ -719,8 +719,8 @@ class ClaimLetter(BaseModel):
     sent_on = pw.DateField()
     respond_by = pw.DateField()
     currency = pw.CharField(max_length=3)
-    principal_minor = pw.IntegerField()
-    claim_minor = pw.IntegerField()  # principal, interest and compensation
+    principal_minor = pw.BigIntegerField()
+    claim_minor = pw.BigIntegerField()  # principal, interest and compensation
     created_at = pw.DateTimeField()
 
 
@@ -754,8 +754,8 @@ class Offer(BaseModel):
     currency = pw.CharField(max_length=3)
     offered_on = pw.DateField()
     pay_by = pw.DateField()
-    pay_minor = pw.IntegerField(constraints=[pw.Check("pay_minor > 0")])
-    waive_minor = pw.IntegerField(constraints=[pw.Check("waive_minor >= 0")])
+    pay_minor = pw.BigIntegerField(constraints=[pw.Check("pay_minor > 0")])
+    waive_minor = pw.BigIntegerField(constraints=[pw.Check("waive_minor >= 0")])
     status = EnumField(OfferStatus, max_length=10, default=OfferStatus.OPEN)
     resolved_on = pw.DateField(null=True)
     credit_note = restrict(CreditNote, null=True)  # what waived the rest, once accepted
@@ -808,7 +808,7 @@ class BankCredit(BaseModel):
     statement = restrict(BankStatement, backref="credits")
     bank_id = pw.TextField()
     booked_on = pw.DateField()
-    amount_minor = pw.IntegerField(constraints=[pw.Check("amount_minor > 0")])
+    amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     currency = pw.CharField(max_length=3)
     payer_name = pw.TextField(default="")
     payer_iban = pw.TextField(default="")
@@ -867,8 +867,8 @@ class KeptMonthTotal(BaseModel):
     currency = pw.CharField(max_length=3)
     month = pw.CharField(max_length=7)  # "YYYY-MM": the invoice's issue, or the allocation's
     due_date = pw.DateField()
-    invoiced_minor = pw.IntegerField(default=0)  # receivable invoices issued in the month
-    allocated_minor = pw.IntegerField(default=0)  # allocated to them, counted that month
+    invoiced_minor = pw.BigIntegerField(default=0)  # receivable invoices issued in the month
+    allocated_minor = pw.BigIntegerField(default=0)  # allocated to them, counted that month
 
     class Meta:
         indexes = ((("currency", "month", "due_date"), True),)

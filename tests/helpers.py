@@ -81,9 +81,39 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_room_for_money_and_words(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before money columns held a billion on a server
+    (INTEGER there) and before an outbox message's kind and a payment's method had room
+    for their longest words (on a file, only the declared lengths in the schema's text)."""
+    from models.migrations import _V23_MONEY_COLUMNS, _V23_SERVER_TRIGGERS, _V23_WIDER_WORDS
+
+    if not isinstance(connection, sqlite3.Connection):  # a psycopg connection: a server
+        for table, name in (("invoice", "kept_month_total_invoice_update"),
+                            ("allocation", "kept_month_total_allocation_update")):
+            connection.execute(f'DROP TRIGGER "{name}" ON "{table}"')
+        for table, columns in _V23_MONEY_COLUMNS.items():
+            changes = ", ".join(f'ALTER COLUMN "{column}" TYPE INTEGER' for column in columns)
+            connection.execute(f'ALTER TABLE "{table}" {changes}')
+        for table, column, old, _ in _V23_WIDER_WORDS:
+            connection.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE '
+                               f'VARCHAR({old})')
+        for statement in _V23_SERVER_TRIGGERS:
+            connection.execute(statement)
+        return
+    version = connection.execute("PRAGMA schema_version").fetchone()[0]
+    connection.execute("PRAGMA writable_schema = ON")
+    for table, column, old, new in _V23_WIDER_WORDS:
+        connection.execute(f"UPDATE sqlite_master SET sql = replace(sql, '\"{column}\" "
+                           f"VARCHAR({new})', '\"{column}\" VARCHAR({old})') WHERE "
+                           f"type = 'table' AND name = '{table}'")
+    connection.execute(f"PRAGMA schema_version = {version + 1}")
+    connection.execute("PRAGMA writable_schema = OFF")
+
+
 def undo_covering_allocation_indexes(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before allocations' indexes held their day and
     amount: each indexes its invoice, payment or credit note alone."""
+    undo_room_for_money_and_words(connection)  # the later versions first
     for link in ("invoice_id", "payment_id", "credit_note_id"):
         connection.execute(f'DROP INDEX "allocation_{link}"')
         connection.execute(f'CREATE INDEX "allocation_{link}" ON "allocation" ("{link}")')

@@ -40,6 +40,8 @@ from models.today import worklist
 from tests.helpers import undo_agency_referrals
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
+pytestmark = pytest.mark.both_engines
+
 DAY = dt.timedelta(days=1)
 READY = TODAY + (NOTICE_DAYS + 1) * DAY  # the final notice's deadline and the warning's time passed
 

@@ -58,6 +58,8 @@ from reports.letter import letter_data, render_letter
 from tests.helpers import pdf_pages
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
+pytestmark = pytest.mark.both_engines
+
 NBSP = "\u00a0"
 
 

@@ -29,6 +29,8 @@ from tests.unit.interest_helpers import customer_on_shipped_policy
 from tests.unit.ledger_helpers import customer, invoice
 from tests.unit.test_letter_context import with_terms
 
+pytestmark = pytest.mark.both_engines
+
 
 def read_back(data: StatementHeading, render: Callable[..., None] = render_open_item_statement,
               ) -> list[tuple[str, Placed]]:
