@@ -59,8 +59,45 @@ def _positive(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``[--db PATH] [COMMAND ...]``."""
+class _Unbuilt:
+    """A sub-command the command line does not run: listed with its help, its arguments
+    not built (a cold ``duly overdue`` builds only its own)."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return lambda *args, **kwargs: self
+
+
+class _OnlyChosen:
+    """The sub-commands, every one listed (``duly --help``, an unknown command's error)
+    and only the chosen one's arguments built."""
+
+    def __init__(self, commands: Any, chosen: str) -> None:
+        self._commands = commands
+        self._chosen = chosen
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        """The real sub-parser for the chosen command; a listing for any other."""
+        made = self._commands.add_parser(name, **kwargs)
+        return made if name == self._chosen else _Unbuilt()
+
+
+def _chosen_command(argv: list[str]) -> str | None:
+    """The sub-command ``argv`` names (the first word that is not ``--db`` or its value),
+    or None when it names none or asks for help before one."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+        elif not word.startswith("--db="):
+            return None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line: ``[--db PATH] [COMMAND ...]``. Given the command line, every
+    sub-command is listed but only the one it names has its arguments built."""
     parser = argparse.ArgumentParser(
         prog="duly", description="Duly helps a small business get paid for overdue "
         "invoices. Without a command it opens the window; 'duly FILE' opens it on that "
@@ -70,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "user data folder; for 'demo', the demo store beside it), "
                              "or a store on a PostgreSQL server: "
                              "postgresql://user@host:port/database")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = None if argv is None else _chosen_command(argv)
+    if chosen is not None:
+        commands = _OnlyChosen(commands, chosen)
     demo = commands.add_parser("demo", help="create the demo company in a new store")
     demo.add_argument("--seed", type=int, default=2026, help="same seed, same data (2026)")
     demo.add_argument("--customers", type=_positive, default=60, help="how many (60)")
@@ -1471,8 +1511,8 @@ def opened_store(argv: list[str], parser: argparse.ArgumentParser) -> Path | Non
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command, or open the window when none is given (on FILE, if given alone)."""
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     opened = opened_store(argv, parser)
     args = parser.parse_args([] if opened else argv)
     if args.command is None:

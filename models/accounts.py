@@ -18,7 +18,6 @@ from typing import NamedTuple
 
 import peewee as pw
 
-from models.contacts import latest_contact, next_follow_up
 from models.dates import stored_day
 from models.disputed import disputed_by_account, oldest_open_on
 from models.kinds import LIVE_REFERRAL_STATUSES, InvoiceStatus, PromiseStatus
@@ -334,6 +333,10 @@ def _kept_contacts() -> tuple[pw.Node, ...]:
 
 def _contacts_on(as_of: dt.date) -> tuple[pw.Node, ...]:
     """The contact summary as it stood at the end of ``as_of`` (index seeks)."""
+    # Only a past day's list needs it: today's reads the kept summary, and the contacts
+    # module (input rules, audit, note search) is not imported for it.
+    from models.contacts import latest_contact, next_follow_up
+
     end = dt.datetime.combine(as_of, dt.time.max)
     return (latest_contact(Interaction.occurred_at, end), latest_contact(Interaction.kind, end),
             next_follow_up(end))

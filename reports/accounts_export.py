@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from models.accounts import AccountRow, bucket_labels, currency_totals
 from models.money import format_amount, format_money, from_minor
 from reports.spreadsheet_csv import Cell, write_csv
-from reports.spreadsheet_xlsx import Sheet, write_xlsx  # openpyxl only when writing
 from reports.text_table import text_table
+
+if TYPE_CHECKING:
+    from reports.spreadsheet_xlsx import Sheet
 
 
 def flags(row: AccountRow) -> str:
@@ -46,6 +48,9 @@ def accounts_sheet(rows: Iterable[AccountRow], as_of: dt.date | None = None,
     amounts as numbers in the currency's decimals, dates as dates. Titled with
     ``as_of`` ("Overdue 2026-11-24") when given. The command line's CSV and XLSX and
     the window's exports all use it."""
+    # Imported here: the table on the screen (`duly overdue`) builds no sheet.
+    from reports.spreadsheet_xlsx import Sheet
+
     title = f"Overdue {as_of.isoformat()}" if as_of is not None else "Overdue"
     return Sheet(title, _header(edges), [_cells(row) for row in rows])
 
@@ -62,6 +67,8 @@ def write_overdue_xlsx(rows: Iterable[AccountRow], out: BinaryIO | str | Path, a
                        edges: Sequence[int] = (30, 60, 90)) -> None:
     """Write the accounts as a spreadsheet (the same columns as the CSV): amounts as
     numbers, dates as dates, text never run as a formula."""
+    from reports.spreadsheet_xlsx import write_xlsx  # openpyxl only when writing
+
     write_xlsx(out, [accounts_sheet(rows, as_of, edges)])
 
 

@@ -1,0 +1,70 @@
+"""A cold command builds and imports only what it uses, and reads the same as before.
+
+The command line builds only the named sub-command's arguments, so every sub-command
+must still offer exactly the arguments and help it had with all of them built, and
+``duly overdue`` must not import what only a past day's list, a spreadsheet or the
+window needs (issue 21: the whole command in a cold process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from main import _chosen_command, build_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_every_subcommand_built_alone_offers_what_it_offers_with_all_built() -> None:
+    whole = _subcommands(build_parser())
+    assert len(whole) > 20
+    for name, sub in whole.items():
+        alone = _subcommands(build_parser(["--db", "x.sqlite", name]))
+        assert alone.keys() == whole.keys()
+        assert alone[name].format_help() == sub.format_help(), name
+        assert alone[name].get_default("handler") is sub.get_default("handler"), name
+
+
+def test_the_command_list_and_an_unknown_command_read_the_same() -> None:
+    assert build_parser(["overdue"]).format_help() == build_parser().format_help()
+    with pytest.raises(SystemExit):
+        build_parser(["overdo"]).parse_args(["overdo"])
+
+
+def test_a_command_line_it_cannot_read_ahead_builds_every_subcommand() -> None:
+    assert _chosen_command(["--db", "x.sqlite", "overdue", "--all"]) == "overdue"
+    assert _chosen_command(["--db=x.sqlite", "check"]) == "check"
+    assert _chosen_command(["--d", "x.sqlite", "check"]) is None  # an abbreviated --db
+    assert _chosen_command(["-h", "check"]) is None
+    assert _chosen_command([]) is None
+
+
+def test_a_past_days_list_parses_its_dates_with_only_its_own_arguments_built() -> None:
+    argv = ["--db", "x.sqlite", "overdue", "--as-of", "2026-06-30", "--all"]
+    args = build_parser(argv).parse_args(argv)
+    assert (args.command, str(args.as_of), args.all) == ("overdue", "2026-06-30", True)
+
+
+def test_todays_overdue_list_imports_no_contacts_spreadsheet_or_window(
+        tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite")
+    subprocess.run([sys.executable, "main.py", "--db", store, "demo", "--customers", "3"],
+                   cwd=ROOT, capture_output=True, timeout=120, check=True)
+    cold = ("import sys, main\n"
+            f"code = main.main(['--db', {store!r}, 'overdue'])\n"
+            "print(code, sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'openpyxl', 'reportlab', 'babel', 'jinja2') or m in "
+            "('models.contacts', 'reports.spreadsheet_xlsx')))\n")
+    result = subprocess.run([sys.executable, "-c", cold], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
