@@ -159,11 +159,22 @@ def _of_account(found: Iterable[StatementCredit], account: str
     per account (OFX FITIDs may be 1, 2, 3 in each), so the same id in two accounts'
     statements is two credits, never one recorded before. A hash of the credit itself
     is left as it is."""
-    key = re.sub(r"\s+", "", account).upper()[:40]
+    key = _account_key(account)
     for credit in found:
         if key and not credit.bank_id.startswith("hash:"):
             credit = replace(credit, bank_id=f"{key}:{credit.bank_id}")
         yield credit
+
+
+def _account_key(account: str) -> str:
+    return re.sub(r"\s+", "", account).upper()[:40]
+
+
+def bank_reference(credit: StatementCredit, account: str) -> str:
+    """The credit's id as its bank shows it on the statement of ``account`` (without the
+    account Duly keeps it under)."""
+    key = _account_key(account)
+    return credit.bank_id.removeprefix(f"{key}:") if key else credit.bank_id
 
 
 def _shown(credit: StatementCredit) -> str:

@@ -407,3 +407,11 @@ def test_accept_sure_records_nothing_when_one_sure_credit_is_refused(
         "The payment date is in the future." in refused and "Nothing from nov.ofx" in refused
     assert db.run_in_store(books, lambda: Payment.select().count()) == 0
     assert db.run_in_store(books, lambda: BankCredit.select().count()) == 0
+
+
+def test_the_bank_reference_shown_is_the_bank_s_own_without_the_account() -> None:
+    from models.bank_formats import StatementCredit, bank_reference
+
+    credit = StatementCredit("31926819:NOV-1", dt.date(2026, 11, 23), 14325, "GBP")
+    assert bank_reference(credit, "3192 6819") == "NOV-1"
+    assert bank_reference(credit, "") == "31926819:NOV-1"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.bank_formats import bank_reference
 from models.bank_matching import Confidence
 from models.bank_review import (
     KeptStatement,
@@ -624,7 +625,8 @@ class BankReviewDialog(QDialog):
             facts = [f"“{credit.text}”" if credit.text else "No text from the payer"]
             if credit.payer_iban:
                 facts.append(f"from account {credit.payer_iban}")
-            facts.append(f"bank id {credit.bank_id}")
+            account = self.review.preview.statement.account
+            facts.append(f"bank reference {bank_reference(credit, account)}")
             count = len(row.line.match.candidates)
             if count:
                 facts.append(f"{count} candidate{'s' if count != 1 else ''}")
