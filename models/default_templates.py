@@ -10,9 +10,10 @@ the user then edits the whole text in the Templates area.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 
+from models.db import insert_rows, one_of
 from models.kinds import Channel
 from models.language import LANGUAGES, SOURCE_LANGUAGE, catalogue, translated
 from models.schema import LetterTemplate
@@ -359,39 +360,40 @@ def seed_default_templates(kinds: tuple[tuple[str, str], ...] = tuple(TEMPLATE_N
                            ) -> dict[tuple[str, str], LetterTemplate]:
     """Create the default templates of ``kinds`` (tone, channel), ``occasions`` and
     ``plans`` (occasion, channel) in each language Duly writes, where the store lacks
-    them (by name, channel and language); returns the English ones by (tone, channel)
-    and by (plan occasion, channel), for the default follow-up stages."""
-    english: dict[tuple[str, str], LetterTemplate] = {}
-    for language in (code for code in LANGUAGES if translated(code)):
-        translate = catalogue(language).gettext
-        for tone, channel in kinds:
-            row = _seeded(TEMPLATE_NAMES[tone, channel], channel, tone, language,
-                          partial(default_template, tone, channel, translate))
-            if language == SOURCE_LANGUAGE:
-                english[tone, channel] = row
-        for occasion, channel in occasions:
-            _seeded(RELATIONSHIP_TEMPLATE_NAMES[occasion, channel], channel, RELATIONSHIP_TONE,
-                    language, partial(relationship_template, occasion, channel, translate))
-        for occasion, channel in plans:
-            row = _seeded(PLAN_TEMPLATE_NAMES[occasion, channel], channel, PLAN_TONES[occasion],
-                          language, partial(plan_template, occasion, channel, translate))
-            if language == SOURCE_LANGUAGE:
-                english[occasion, channel] = row
-    return english
+    them (by name, channel and language), inside a write; returns the English ones by
+    (tone, channel) and by (plan occasion, channel), for the default follow-up stages."""
+    wanted: dict[tuple[str, str], str] = {
+        **{key: TEMPLATE_NAMES[key] for key in kinds},
+        **{key: PLAN_TEMPLATE_NAMES[key] for key in plans}}
+    kept = {(row.name, row.channel, row.language) for row in LetterTemplate.select(
+        LetterTemplate.name, LetterTemplate.channel, LetterTemplate.language)}
+    missing = [(name, channel, language, tone, *words())
+               for language in LANGUAGES if translated(language)
+               for name, channel, tone, words in _defaults_in(language, kinds, occasions, plans)
+               if (name, channel, language) not in kept]
+    insert_rows(LetterTemplate, ("name", "channel", "language", "tone", "subject", "body"),
+                missing)
+    english = {(row.name, row.channel): row for row in LetterTemplate.select().where(
+        (LetterTemplate.language == SOURCE_LANGUAGE)
+        & one_of(LetterTemplate.name, set(wanted.values())))}
+    return {key: english[name, key[1]] for key, name in wanted.items()}
 
 
-def _seeded(name: str, channel: str, tone: str, language: str,
-            words: Callable[[], tuple[str, str]]) -> LetterTemplate:
-    """The template of that name, channel and language, created from ``words`` if the
-    store lacks it."""
-    row = LetterTemplate.get_or_none(
-        (LetterTemplate.name == name) & (LetterTemplate.channel == channel)
-        & (LetterTemplate.language == language))
-    if row is None:
-        subject, body = words()
-        row = LetterTemplate.create(name=name, channel=channel, tone=tone,
-                                    language=language, subject=subject, body=body)
-    return row
+def _defaults_in(language: str, kinds: tuple[tuple[str, str], ...],
+                 occasions: tuple[tuple[str, str], ...], plans: tuple[tuple[str, str], ...]
+                 ) -> Iterator[tuple[str, str, str, Callable[[], tuple[str, str]]]]:
+    """Each default template of ``kinds``, ``occasions`` and ``plans`` in ``language``:
+    its name, channel, tone, and how to write its subject and text."""
+    translate = catalogue(language).gettext
+    for tone, channel in kinds:
+        yield (TEMPLATE_NAMES[tone, channel], channel, tone,
+               partial(default_template, tone, channel, translate))
+    for occasion, channel in occasions:
+        yield (RELATIONSHIP_TEMPLATE_NAMES[occasion, channel], channel, RELATIONSHIP_TONE,
+               partial(relationship_template, occasion, channel, translate))
+    for occasion, channel in plans:
+        yield (PLAN_TEMPLATE_NAMES[occasion, channel], channel, PLAN_TONES[occasion],
+               partial(plan_template, occasion, channel, translate))
 
 
 def add_languages() -> None:
