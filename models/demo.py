@@ -22,7 +22,7 @@ import peewee as pw
 from models.bank_accounts import BankAccountDraft, save_bank_account, save_signatory
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
-from models.db import ids_written, writing
+from models.db import ids_written, insert_rows, writing
 from models.kinds import BankKind, DisputeCategory, InvoiceStatus, LegalForm, PlanFrequency
 from models.schema import (
     Agency,
@@ -54,7 +54,6 @@ Progress = Callable[[int, int], None]
 
 HISTORY_DAYS = 548  # 18 months of invoices
 CHUNK_CUSTOMERS = 250  # customers generated and written per transaction
-INSERT_BATCH = 2000
 
 # (country, currency, language, given names, family names, company forms, towns)
 _LOCALES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...],
@@ -501,8 +500,7 @@ def _promise(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cur
 def _write(chunk: _Chunk) -> None:
     for model in _FIELDS:  # parents before children
         rows = chunk.rows.get(model, [])
-        for start in range(0, len(rows), INSERT_BATCH):
-            model.insert_many(rows[start:start + INSERT_BATCH], fields=_FIELDS[model]).execute()
+        insert_rows(model, [field.name for field in _FIELDS[model]], rows)
         if rows:
             ids_written(model)
 
@@ -570,11 +568,8 @@ def _stage_history() -> None:
         stage = highest_reached(policy, (contacted_at.date() - due).days)
         if stage is not None:
             executions.append((invoice_id, stage.id, contact_id, contacted_at.date()))
-    for start in range(0, len(executions), INSERT_BATCH):
-        StageExecution.insert_many(
-            executions[start:start + INSERT_BATCH],
-            fields=[StageExecution.invoice, StageExecution.stage, StageExecution.interaction,
-                    StageExecution.executed_on]).execute()
+    insert_rows(StageExecution, ("invoice", "stage", "interaction", "executed_on"),
+                executions)
 
 
 def _audited_history(today: dt.date) -> None:
