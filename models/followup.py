@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import peewee as pw
 
@@ -154,9 +154,14 @@ class FollowUpPlan:
     skipped: tuple[SkippedAccount, ...]
 
 
-@dataclass
-class _Candidate:
-    invoice: ActionInvoice
+class _Candidate(NamedTuple):
+    """An open invoice with a stage due: its :class:`ActionInvoice` is made only once
+    its account is to be chased."""
+
+    id: int
+    number: str
+    due_date: dt.date
+    open_minor: int
     stage: Stage
     status: str
 
@@ -535,9 +540,7 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
             account = accounts[(cid, currency)] = _Account(
                 cid, code, name, currency, policy_id, bool(on_hold), hold_reason,
                 _as_datetime(last_contact), [])
-        account.candidates.append(_Candidate(
-            ActionInvoice(invoice_id, number, due, open_minor, (as_of - due).days, stage.id),
-            stage, status))
+        account.candidates.append(_Candidate(invoice_id, number, due, open_minor, stage, status))
     return _undisputed_parts(list(accounts.values()), customer_id)
 
 
@@ -567,11 +570,11 @@ def _undisputed_parts(accounts: list[_Account], customer_id: int | None) -> list
     if not claimed:
         return accounts
     for account in accounts:
-        for candidate in account.candidates:
-            claim = claimed.get(candidate.invoice.id, 0)
+        for index, candidate in enumerate(account.candidates):
+            claim = claimed.get(candidate.id, 0)
             if claim and candidate.status == InvoiceStatus.OPEN:
-                candidate.invoice = replace(candidate.invoice, open_minor=chased_part(
-                    candidate.invoice.open_minor, claim))
+                account.candidates[index] = candidate._replace(open_minor=chased_part(
+                    candidate.open_minor, claim))
     return accounts
 
 
@@ -696,12 +699,12 @@ def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
     for candidate in account.candidates:
         why = _invoice_held(candidate, held)
         if why:
-            reasons.append(f"{candidate.invoice.number} is {why}")
+            reasons.append(f"{candidate.number} is {why}")
         else:
             chased.append(candidate)
     if chased and not account.on_hold:
         stage = max(chased, key=lambda c: c.stage.position).stage
-        total = sum(c.invoice.open_minor for c in chased)
+        total = sum(c.open_minor for c in chased)
         minimum = minimums.get(account.policy_id, 0)
         gap = _contact_gap(account, stage, as_of)
         if total < minimum:
@@ -710,7 +713,7 @@ def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
         elif gap:
             reasons.append(gap)
         else:
-            return _action(account, stage, chased, credit, names)
+            return _action(account, stage, chased, credit, names, as_of)
     return SkippedAccount(account.customer_id, account.code, account.name, account.currency,
                           top.name, tuple(reasons))
 
@@ -742,7 +745,7 @@ def _invoice_held(candidate: _Candidate, held: dict[int, str]) -> str:
         return "disputed"
     if candidate.status == InvoiceStatus.WITH_AGENCY:
         return "with a collection agency"
-    return held.get(candidate.invoice.id, "")
+    return held.get(candidate.id, "")
 
 
 def _count_only_chasing(accounts: list[_Account], stages: dict[int, list[Stage]],
@@ -779,8 +782,11 @@ def _contact_gap(account: _Account, stage: Stage, as_of: dt.date) -> str:
 
 
 def _action(account: _Account, stage: Stage, chased: list[_Candidate],
-            credit: dict[tuple[int, str], int], names: dict[int, str]) -> DueAction:
-    invoices = tuple(sorted((c.invoice for c in chased), key=lambda i: (i.due_date, i.number)))
+            credit: dict[tuple[int, str], int], names: dict[int, str],
+            as_of: dt.date) -> DueAction:
+    invoices = tuple(ActionInvoice(c.id, c.number, c.due_date, c.open_minor,
+                                   (as_of - c.due_date).days, c.stage.id)
+                     for c in sorted(chased, key=lambda c: (c.due_date, c.number)))
     warnings = []
     unallocated = credit.get((account.customer_id, account.currency), 0)
     if unallocated:
