@@ -690,7 +690,6 @@ def _unallocated_credit(customer_id: int | None) -> dict[tuple[int, str], int]:
 def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
             credit: dict[tuple[int, str], int], minimums: dict[int, int],
             names: dict[int, str]) -> DueAction | SkippedAccount:
-    top = max(account.candidates, key=lambda c: c.stage.position).stage
     reasons: list[str] = []
     if account.on_hold:
         reasons.append("the customer is on hold" + (
@@ -703,7 +702,7 @@ def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
         else:
             chased.append(candidate)
     if chased and not account.on_hold:
-        stage = max(chased, key=lambda c: c.stage.position).stage
+        stage = _highest_stage(chased)
         total = sum(c.open_minor for c in chased)
         minimum = minimums.get(account.policy_id, 0)
         gap = _contact_gap(account, stage, as_of)
@@ -715,7 +714,11 @@ def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
         else:
             return _action(account, stage, chased, credit, names, as_of)
     return SkippedAccount(account.customer_id, account.code, account.name, account.currency,
-                          top.name, tuple(reasons))
+                          _highest_stage(account.candidates).name, tuple(reasons))
+
+
+def _highest_stage(candidates: list[_Candidate]) -> Stage:
+    return max(candidates, key=lambda c: c.stage.position).stage
 
 
 def _letters_instead(due: list[DueAction]) -> list[DueAction]:
