@@ -628,25 +628,25 @@ def _new_overdue(as_of: dt.date) -> list[WorkItem]:
     since = as_of - dt.timedelta(days=NEW_OVERDUE_DAYS)
     overdue = ((Invoice.open_minor > 0) & (Invoice.status == InvoiceStatus.OPEN)
                & (Invoice.due_date < as_of) & ~Customer.on_hold)
-    first_due = pw.fn.MIN(Invoice.due_date)
-    new_accounts = set(
-        Invoice.select(Invoice.customer, Invoice.currency)
-        .join(Customer)
-        .where(overdue)
-        .group_by(Invoice.customer, Invoice.currency)
-        .having(first_due >= since).tuples())
-    # A new account's overdue invoices all fell due since then: one more read.
+    earlier = Invoice.alias()
+    overdue_before = earlier.select(pw.SQL("1")).where(
+        (earlier.customer == Invoice.customer) & (earlier.currency == Invoice.currency)
+        & (earlier.open_minor > 0) & (earlier.status == InvoiceStatus.OPEN)
+        & (earlier.due_date < since))
+    # The invoices fallen due in the week of accounts with none overdue before it, each
+    # account's looked for in the open invoices' index: grouping every overdue account
+    # to find the new ones read all 44,000 overdue invoices of the big store.
+    # Raw rows (the dates as text sort as the days do): only each new account's first
+    # row's day is needed.
     invoices: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
-    # Raw rows (the dates as text sort as the days do): most are of accounts overdue
-    # before the week, and only each new account's first row's day is needed.
     for row in _raw(Invoice.select(Invoice.customer, Invoice.currency, Invoice.id,
                                    Invoice.number, Invoice.due_date, Invoice.open_minor,
                                    Customer.code, Customer.name)
                     .join(Customer)
-                    .where(overdue & (Invoice.due_date >= since))
+                    .where(overdue & (Invoice.due_date >= since)
+                           & ~pw.fn.EXISTS(overdue_before))
                     .order_by(Invoice.due_date, Invoice.id)):
-        if (row[0], row[1]) in new_accounts:
-            invoices.setdefault((row[0], row[1]), []).append(row)
+        invoices.setdefault((row[0], row[1]), []).append(row)
     items = []
     for (customer_id, currency), rows in invoices.items():
         _, _, invoice_id, number, first_text, _, code, name = rows[0]
