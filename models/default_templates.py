@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from models.db import insert_rows, one_of
 from models.kinds import Channel
 from models.language import LANGUAGES, SOURCE_LANGUAGE, catalogue, translated
 from models.schema import LetterTemplate
@@ -371,11 +370,13 @@ def seed_default_templates(kinds: tuple[tuple[str, str], ...] = tuple(TEMPLATE_N
                for language in LANGUAGES if translated(language)
                for name, channel, tone, words in _defaults_in(language, kinds, occasions, plans)
                if (name, channel, language) not in kept]
-    insert_rows(LetterTemplate, ("name", "channel", "language", "tone", "subject", "body"),
-                missing)
+    if missing:
+        LetterTemplate.insert_many(missing, fields=[
+            LetterTemplate.name, LetterTemplate.channel, LetterTemplate.language,
+            LetterTemplate.tone, LetterTemplate.subject, LetterTemplate.body]).execute()
     english = {(row.name, row.channel): row for row in LetterTemplate.select().where(
         (LetterTemplate.language == SOURCE_LANGUAGE)
-        & one_of(LetterTemplate.name, set(wanted.values())))}
+        & LetterTemplate.name.in_(sorted(set(wanted.values()))))}
     return {key: english[name, key[1]] for key, name in wanted.items()}
 
 
