@@ -234,7 +234,9 @@ def _accounts_query(items: pw.Select, as_of: dt.date, edges: Sequence[int],
     due, amount = items.c.due_date, items.c.open_minor
 
     def total_where(condition: pw.Expression) -> pw.Node:
-        return pw.fn.SUM(pw.Case(None, [(condition, amount)], 0))
+        # A server's SUM of BIGINTs is NUMERIC: cast back, so that minor units come as
+        # int on both engines (and 5,000 rows are not turned into Decimals).
+        return pw.Cast(pw.fn.SUM(pw.Case(None, [(condition, amount)], 0)), "BIGINT")
 
     # Bucket bounds are dates, so the SQL needs no date arithmetic (portable).
     bounds = [as_of - dt.timedelta(days=edge) for edge in edges]

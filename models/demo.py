@@ -561,7 +561,7 @@ def _stage_history() -> None:
                            Customer.last_contact_at, last_contact.alias("contact"))
             .join(Customer)
             .where((Invoice.open_minor > 0) & Customer.last_contact_at.is_null(False))
-            .tuples())
+            .order_by(Invoice.id).tuples())  # the same ids on a server as on a file
     executions = []
     for invoice_id, due, policy_id, contacted_at, contact_id in rows:
         policy = stages.get(policy_id or default or 0, [])
@@ -606,7 +606,8 @@ def _plan(customer: Customer, today: dt.date) -> None:
     overdue = list(Invoice.select()
                    .where((Invoice.customer == customer) & (Invoice.open_minor > 0)
                           & (Invoice.due_date < today))
-                   .order_by(Invoice.due_date))
+                   # Invoices due the same day in id order: on a server as on a file.
+                   .order_by(Invoice.due_date, Invoice.id))
     if not overdue:
         return
     agreed = today - dt.timedelta(days=45)

@@ -59,7 +59,9 @@ def _free_port() -> int:
 class ThrowawayCluster:
     """A PostgreSQL cluster started for one test run (see the module's docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: str = "") -> None:
+        """``settings``: more ``-c name=value`` options for the server (e.g. a
+        benchmark's memory), after the fast ones."""
         programs = server_programs()
         assert programs is not None, why_not_available()
         self._programs = programs
@@ -68,6 +70,7 @@ class ThrowawayCluster:
         self._as_postgres = os.geteuid() == 0
         self._names = itertools.count(1)
         self._started = False
+        self._settings = settings
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self._programs / program), *args]
@@ -86,7 +89,7 @@ class ThrowawayCluster:
                   "-E", "UTF8", "--locale=C")
         self._run("pg_ctl", "-D", str(data), "-l", str(self.folder / "server.log"), "-w",
                   "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                        f"{_FAST}", "start")
+                        f"{_FAST} {self._settings}", "start")
         self._started = True
 
     def stop(self) -> None:
