@@ -21,7 +21,7 @@ import getpass
 from dataclasses import dataclass
 
 from models.db import StoreError, writing
-from models.errors import LedgerError, NotAllowed
+from models.errors import LedgerError, NotAllowed, Problems
 from models.input_rules import NAME_LIMIT, check_line
 from models.kinds import UserRole
 from models.schema import StoreUser, database, on_server
@@ -254,17 +254,32 @@ def users() -> list[UserRow]:
         StoreUser.active.desc(), StoreUser.name, StoreUser.id)]
 
 
+@dataclass(frozen=True)
+class UserDraft:
+    """A user as a manager enters them."""
+
+    name: str
+    login: str
+    role: UserRole | str
+
+
+def check_user(draft: UserDraft) -> UserDraft:
+    """``draft`` cleaned, or :class:`~models.errors.FieldProblems` naming each field that
+    will not do: an empty name, an empty login or one with spaces, an unknown role."""
+    problems = Problems()
+    name = problems.read(lambda: _checked_name(draft.name))
+    login = problems.read(lambda: _checked_login(draft.login))
+    role = problems.read(lambda: _checked_role(draft.role))
+    problems.check()
+    return UserDraft(str(name), str(login), UserRole(str(role)))
+
+
 def add_user(name: str, login: str, role: UserRole | str) -> int:
     """Add a user (audited; managers only); returns their id. A login deactivated
-    before is made active again, under ``name`` and ``role``. Refuses an empty name or
-    login, and a login already an active user's."""
-    name = _checked_name(name)
-    login = check_line(login, "login", "the login", LOGIN_LIMIT)
-    if not login or " " in login:
-        raise LedgerError("login", "Give the login the person signs in with (on a server, "
-                                   "the server's user name; on a file, the computer's), "
-                                   "without spaces.")
-    role = _checked_role(role)
+    before is made active again, under ``name`` and ``role``. Refuses what
+    :func:`check_user` refuses, and a login already an active user's."""
+    draft = check_user(UserDraft(name, login, role))
+    name, login, role = draft.name, draft.login, UserRole(draft.role)
     with writing():
         require(Permission.MANAGE_USERS)
         found = StoreUser.get_or_none(StoreUser.login == login)
@@ -280,6 +295,22 @@ def add_user(name: str, login: str, role: UserRole | str) -> int:
                                                "active": True})
         _forget_if(found.id)
         return int(found.id)
+
+
+@dataclass(frozen=True)
+class UsersOverview:
+    """What Settings › Users shows: the users, which one is the person using the store
+    (None before they first sign in), and why they may not manage users (None: they
+    may)."""
+
+    users: list[UserRow]
+    you: UserRow | None
+    managing_refused: str | None
+
+
+def users_overview() -> UsersOverview:
+    """The store's users for Settings › Users (writes nothing)."""
+    return UsersOverview(users(), signed_in_user(), refusal(Permission.MANAGE_USERS))
 
 
 def change_role(user_id: int, role: UserRole | str) -> None:
@@ -310,6 +341,12 @@ def deactivate(user_id: int) -> None:
         StoreUser.update(active=False).where(StoreUser.id == user.id).execute()
         _record("deactivate user", user.id, before, {**before, "active": False})
         _forget_if(user.id)
+
+
+def signed_in_user() -> UserRow | None:
+    """The user of the person using the store, without signing them in (writes nothing):
+    None when the store has no user with their login yet."""
+    return _signed_in if _signed_in is not None else user_by_login(current_login())
 
 
 def user_by_login(login: str) -> UserRow | None:
@@ -368,6 +405,15 @@ def _checked_name(name: str) -> str:
     if not name:
         raise LedgerError("name", "Give the user's name, as it should appear on what they do.")
     return name
+
+
+def _checked_login(login: str) -> str:
+    login = check_line(login, "login", "the login", LOGIN_LIMIT)
+    if not login or " " in login:
+        raise LedgerError("login", "Give the login the person signs in with (on a server, "
+                                   "the server's user name; on a file, the computer's), "
+                                   "without spaces.")
+    return login
 
 
 def _checked_role(role: UserRole | str) -> UserRole:
