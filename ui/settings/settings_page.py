@@ -55,6 +55,7 @@ from ui.settings.policy_writing import PolicyWriting
 from ui.settings.reference_rates_section import ReferenceRatesSection
 from ui.settings.schedule_section import ScheduleSection
 from ui.settings.settings_section import SettingsSection
+from ui.settings.users_section import UsersSection
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("terms", "Payment terms"),
@@ -68,6 +69,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("imports", "Imports"),
     ("schedule", "Schedule"),
     ("courtfees", "Court fees"),
+    ("users", "Users"),
 )
 """The Settings area's sections: key and title, in the order of its list."""
 
@@ -80,7 +82,7 @@ class SettingsPage(QWidget):
 
     # The policies count their customers; the stages name their templates.
     reads = changes(Change.CUSTOMERS, Change.TEMPLATES, Change.POLICIES, Change.BUSINESS,
-                    Change.IMPORTS)
+                    Change.IMPORTS, Change.USERS)
     """Writes that change what Settings shows (see ui/common/area.py)."""
 
     loaded = Signal()
@@ -107,6 +109,7 @@ class SettingsPage(QWidget):
         self.schedule = ScheduleSection(tasks)
         self.court_fees = CourtFeesSection(tasks)
         self.court_fees.saved.connect(self._on_court_fees_saved)
+        self.users = UsersSection(tasks)
         self._build()
         self._expose_sections()
 
@@ -118,6 +121,7 @@ class SettingsPage(QWidget):
         self.imports.reload()
         self.schedule.reload()
         self.court_fees.reload()
+        self.users.reload()
 
         def work(_progress: Progress) -> tuple[PolicySettings, int, bool, ClassThresholds]:
             return (policy_settings(), plan_grace_days(), thank_you_automatically(),
@@ -133,6 +137,7 @@ class SettingsPage(QWidget):
         self.imports.clear()
         self.schedule.clear()
         self.court_fees.clear()
+        self.users.clear()
         for section in self._sections():
             section.clear()
         self.notice_label.clear()
@@ -143,7 +148,8 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults", "classes", "business", "mail", "imports", "schedule", "courtfees")."""
+        "defaults", "classes", "business", "mail", "imports", "schedule", "courtfees",
+        "users")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -244,7 +250,7 @@ class SettingsPage(QWidget):
             self.section_list.addItem(text)
         self.stack = QStackedWidget()
         for page in (*self._sections(), self.mail_form, self.imports, self.schedule,
-                     self.court_fees):
+                     self.court_fees, self.users):
             self.stack.addWidget(page)
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)
