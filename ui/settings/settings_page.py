@@ -40,6 +40,7 @@ from models.policies import (
 )
 from models.reference_rates import ReferenceRateValue
 from models.relationship import thank_you_automatically
+from models.users import Permission, refusal
 from ui.common.style import ACCENT, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.settings.business_section import BusinessSection
@@ -74,6 +75,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 """The Settings area's sections: key and title, in the order of its list."""
 
 SECTION_LIST_WIDTH = 170
+# What the page reads at once: the policies, the plans' grace days, whether thank-yous go
+# by themselves, the class thresholds, and why the user may not change them (or None).
+_Read = tuple[PolicySettings, int, bool, ClassThresholds, str | None]
 
 
 class SettingsPage(QWidget):
@@ -123,9 +127,9 @@ class SettingsPage(QWidget):
         self.court_fees.reload()
         self.users.reload()
 
-        def work(_progress: Progress) -> tuple[PolicySettings, int, bool, ClassThresholds]:
+        def work(_progress: Progress) -> _Read:
             return (policy_settings(), plan_grace_days(), thank_you_automatically(),
-                    class_thresholds())
+                    class_thresholds(), refusal(Permission.CHANGE_POLICIES))
 
         self._tasks.run(work, on_success=self._on_load_task_succeeded, latest=(self, "load"))
 
@@ -195,14 +199,14 @@ class SettingsPage(QWidget):
 
     # --- reading and writing ---------------------------------------------------------
 
-    def _on_load_task_succeeded(self, read: tuple[PolicySettings, int, bool, ClassThresholds]
-                                ) -> None:
-        settings, grace_days, thanks, thresholds = read
+    def _on_load_task_succeeded(self, read: _Read) -> None:
+        settings, grace_days, thanks, thresholds, refused = read
         self._settings = settings
         self.defaults.set_grace_days(grace_days)
         self.defaults.set_thank_you_automatically(thanks)
         self.classes.set_thresholds(thresholds)
         for section in self._sections():
+            section.set_refusal(refused)
             section.show_settings(settings)
         self.loaded.emit()
 

@@ -98,3 +98,23 @@ def test_a_login_already_a_user_opens_the_dialog_again_at_the_login(section, qtb
         return bool(shown) and "already a user" in shown[0].error_text("login")
 
     qtbot.waitUntil(asked_again, timeout=10000)
+
+
+def test_someone_who_records_and_sends_sees_the_policies_but_may_not_change_them(
+        qtbot, show_page, window, runner, empty_store) -> None:
+    import datetime as dt
+
+    from ui.settings.settings_page import SettingsPage
+
+    add_user("Anna Berg", "anna", UserRole.MANAGE)
+    change_role(current_user().id, UserRole.RECORD_AND_SEND)
+    page = show_page(SettingsPage(runner, lambda: dt.date(2026, 11, 24), window))
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.reload()
+    why = refusal(Permission.CHANGE_POLICIES)
+    assert why is not None and page.terms_model.rowCount() > 0
+    for widget in (page.add_terms_button, page.add_credit_button, page.add_policy_button,
+                   page.add_rate_button, page.followup_combo, page.classes.save_button):
+        assert not widget.isEnabled()
+        assert widget.toolTip() == why
+    assert page.business.add_button.isEnabled()  # the bank accounts are the daily work's
