@@ -204,7 +204,10 @@ def _managers_words() -> str:
 
 
 def _full_name(login: str) -> str:
-    """The name the computer knows a login by (its account's full name), else the login."""
+    """On a file, the name the computer knows the login by (its account's full name),
+    else the login (a server's logins are not the computer's)."""
+    if on_server():
+        return login
     try:
         import pwd
         full = pwd.getpwnam(login).pw_gecos.split(",")[0].strip()

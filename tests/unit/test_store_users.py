@@ -5,6 +5,7 @@ and manages users (on a file and on a server)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -313,3 +314,31 @@ def test_a_store_from_before_users_migrates_and_its_next_rows_name_the_user(
         store.close()
     if store_engine == "sqlite":
         assert schema_of(Path(store_target)) == schema_of(new)
+
+
+# --- the command line -------------------------------------------------------------------
+
+def test_the_command_line_lists_adds_changes_and_deactivates_users(
+        empty_store: db.Store, store_target: Path | str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    me = current_user()
+    empty_store.close()
+    where = ["--db", str(store_target), "users"]
+    assert main(where) == 0
+    assert f"{me.name} (you)" in capsys.readouterr().out
+    assert main([*where, "--add", "Ben Okafor", "--login", "ben", "--role", "record"]) == 0
+    assert re.search(r"Ben Okafor +ben +Record and send +yes", capsys.readouterr().out)
+    assert main([*where, "--deactivate", me.login]) == 2
+    assert "only manager of this store" in capsys.readouterr().err
+    assert main([*where, "--login", "nobody", "--role", "manage"]) == 2
+    assert "No user of this store has the login nobody" in capsys.readouterr().err
+    assert main([*where, "--login", "ben", "--role", "manage"]) == 0
+    assert main([*where, "--deactivate", me.login]) == 0
+    listed = capsys.readouterr().out
+    assert re.search(r"Ben Okafor +ben +Manage +yes", listed)
+    assert re.search(rf"{re.escape(me.login)} +Manage +no", listed)
+    # deactivated: refused (on a server at once; on a file at the first write)
+    assert main([*where, "--add", "Cleo", "--login", "cleo"]) == 2
+    assert f"You (login {me.login}) are no longer a user" in capsys.readouterr().err

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from models.kinds import UserRole
-from models.users import add_user, change_role, current_user, refusal, users
-from models.users import Permission
+from models.users import Permission, add_user, change_role, current_user, refusal, users
 from ui.settings.user_dialog import UserDialog
 from ui.settings.users_section import UsersModel, UsersSection
 
