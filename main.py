@@ -552,6 +552,59 @@ def _collections_parsers(commands: Any) -> None:
                                                       "agencies with the money recovered")
     referrals.set_defaults(handler=_referrals)
     _claim_parsers(commands)
+    _users_parser(commands)
+
+
+def _users_parser(commands: Any) -> None:
+    users = commands.add_parser(
+        "users", help="list the store's users, or (managers) add one, change a role, "
+                      "deactivate one")
+    what = users.add_mutually_exclusive_group()
+    what.add_argument("--add", metavar="NAME", help="add a user with this name (shown on what "
+                                                    "they do); give --login and --role")
+    what.add_argument("--deactivate", metavar="LOGIN",
+                      help="deactivate the user with this login (what they did keeps "
+                           "their name)")
+    users.add_argument("--login", metavar="LOGIN",
+                       help="the login: the server's user name on a server, the "
+                            "computer's on a file; with --role alone, whose role to change")
+    users.add_argument("--role", choices=("manage", "record"),
+                       help="manage (also policies, write-offs, users) or record (record "
+                            "and send)")
+    users.set_defaults(handler=_users)
+
+
+def _users(args: argparse.Namespace) -> int:
+    from models.db import default_store_path, run_in_store
+    from models.errors import LedgerError
+    from models.kinds import UserRole
+    from models.users import add_user, change_role, deactivate, signed_in_user, user_by_login
+    from models.users import users as all_users
+    from reports.users_text import users_table
+
+    role = {"manage": UserRole.MANAGE, "record": UserRole.RECORD_AND_SEND}.get(args.role or "")
+
+    def named(login: str) -> int:
+        found = user_by_login(login)
+        if found is None:
+            raise LedgerError("login", f"No user of this store has the login {login}.")
+        return found.id
+
+    def work() -> str:
+        if args.add is not None:
+            if not args.login:
+                raise LedgerError("login", "Give the new user's login: --login LOGIN.")
+            add_user(args.add, args.login, role or UserRole.RECORD_AND_SEND)
+        elif args.deactivate is not None:
+            deactivate(named(args.deactivate))
+        elif role is not None:
+            if not args.login:
+                raise LedgerError("login", "Say whose role to change: --login LOGIN.")
+            change_role(named(args.login), role)
+        return users_table(all_users(), signed_in_user())
+
+    sys.stdout.write(run_in_store(args.db or default_store_path(), work))
+    return 0
 
 
 def _claim_parsers(commands: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from typing import Any
 
@@ -14,15 +13,15 @@ from models.schema import AuditEntry
 
 
 def who_changes() -> str:
-    """The user name the audit log records changes under."""
+    """The name of the user the audit log records changes under: the person using the
+    store (models.users.current_user)."""
     return _who()
 
 
 def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in this environment
-        return "unknown"
+    from models.users import current_user
+
+    return current_user().name
 
 
 _ENCODER = json.JSONEncoder(default=str, sort_keys=True)
@@ -46,8 +45,9 @@ def record_each(action: str, rows: pw.Select, row_id: pw.Node, after: pw.Node) -
 
 def record_change(action: str, table: str, row_id: int | None,
                   before: dict[str, Any] | None = None,
-                  after: dict[str, Any] | None = None) -> None:
-    """Append one audit entry; call inside the transaction that made the change."""
+                  after: dict[str, Any] | None = None, *, who: str | None = None) -> None:
+    """Append one audit entry; call inside the transaction that made the change. ``who``
+    is for models.users alone (a user added as they sign in); else the current user."""
     insert_row(AuditEntry, ("at", "who", "action", "table", "row_id", "before", "after"), (
-        dt.datetime.now(), _who(), action, table, row_id,
+        dt.datetime.now(), who or _who(), action, table, row_id,
         None if before is None else as_json(before), None if after is None else as_json(after)))

@@ -25,6 +25,7 @@ class Change(enum.StrEnum):
     TEMPLATES = "templates"  # letter and e-mail templates
     BUSINESS = "business"  # the business's details and its mail settings
     IMPORTS = "imports"  # files imported (the import log)
+    USERS = "users"  # the store's users and their roles
 
 
 Changes = frozenset[Change]

@@ -52,6 +52,7 @@ from models.errors import LedgerError
 from models.kinds import ContactKind, CustomerClass, ReminderAspect
 from models.money import format_money
 from models.schema import Customer, Setting
+from models.users import Permission, require
 from models.what_works import Lesson, lesson_for, what_works
 
 THRESHOLDS_SETTING = "customer_class_thresholds"
@@ -135,6 +136,7 @@ def set_class_thresholds(thresholds: ClassThresholds) -> None:
         raise LedgerError("recurring_days", "The days late that make a recurring late payer "
                                             "cannot be fewer than a reliable customer's.")
     with writing():
+        require(Permission.CHANGE_POLICIES)
         before = asdict(class_thresholds())
         Setting.put(THRESHOLDS_SETTING, json.dumps(asdict(thresholds)))
         record_change("set customer class thresholds", "setting", None, before=before,

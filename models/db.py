@@ -199,6 +199,7 @@ class _Writing:
 
     def __enter__(self) -> Any:
         if database.transaction_depth() == 0:
+            _sign_in_before_writing()
             self._changes = 0 if self._server else database.connection().total_changes
         return self._atomic.__enter__()
 
@@ -690,6 +691,7 @@ def _open_server_store(url: str, *, create: bool) -> Store:
             store = Store(path=Path(address.dbname), schema_version=version, server=address)
             if version < LATEST_VERSION:
                 _migrate(store, LATEST_VERSION)
+            _sign_in_on_server()
         return store
     except BaseException:
         server_store.use_files()
@@ -712,6 +714,7 @@ def _create_server_store(url: str, fill: Callable[[], object] | None) -> Store:
                                         f"never builds a store over what is there; choose "
                                         f"an empty database.")
             server_store.build(LATEST_VERSION, fill)
+            _sign_in_on_server()
         return Store(path=Path(address.dbname), schema_version=LATEST_VERSION,
                      server=address)
     except BaseException:
@@ -1206,6 +1209,25 @@ def _forget_bookkeeping(journal: Journal = Journal.NONE) -> None:
     _checkpointed = None
     _damaged = None
     _journal = journal
+    users = sys.modules.get("models.users")
+    if users is not None:  # who was signed in to the store before
+        users.forget_current_user()
+
+
+def _sign_in_on_server() -> None:
+    """On a server, the person opening the store is signed in at once (its first as its
+    manager), or refused in words when its managers have not added them (models.users)."""
+    from models.users import sign_in
+
+    sign_in()
+
+
+def _sign_in_before_writing() -> None:
+    """Sign the person using the store in before its first write (models.users), so
+    every row a write makes names them."""
+    from models.users import before_writing
+
+    before_writing()
 
 
 _journal = Journal.NONE

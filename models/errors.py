@@ -31,6 +31,11 @@ class LedgerError(Refusal, ValueError):
     message says how to put it right."""
 
 
+class NotAllowed(Refusal):
+    """What the user's role does not allow (models.users): the message says who may do
+    it instead."""
+
+
 class WriteRefused(Refusal):
     """A file the user asked for could not be written (a full disk, a folder that cannot
     be written to); ``message`` says why and that nothing was written."""

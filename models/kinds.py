@@ -332,6 +332,15 @@ class BankKind(Worded):
     TEXT = "text"  # the business's own words
 
 
+class UserRole(Worded):
+    """What a user of the store may do: record and send (contacts, payments, reminders,
+    everything of the daily work), or also manage (change policies, write off, manage
+    users); models.users holds which needs which."""
+
+    RECORD_AND_SEND = "record_and_send"
+    MANAGE = "manage"
+
+
 _WORDS: dict[type[Worded], dict[str, str]] = {
     InvoiceStatus: {InvoiceStatus.OPEN: "Open", InvoiceStatus.PAID: "Paid",
                     InvoiceStatus.DISPUTED: "Disputed", InvoiceStatus.WRITTEN_OFF: "Written off",
@@ -400,6 +409,7 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                     CustomerClass.AT_RISK: "At risk", CustomerClass.NEW: "New"},
     ReminderAspect: {ReminderAspect.STAGE: "Stage", ReminderAspect.CHANNEL: "Channel",
                      ReminderAspect.TONE: "Tone", ReminderAspect.TEMPLATE: "Template"},
+    UserRole: {UserRole.RECORD_AND_SEND: "Record and send", UserRole.MANAGE: "Manage"},
     BankKind: {BankKind.IBAN: "IBAN and BIC", BankKind.UK: "UK sort code and account",
                BankKind.US: "US routing and account number", BankKind.TEXT: "In your own words"},
 }

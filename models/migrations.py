@@ -876,6 +876,32 @@ def _v23_room_for_money_and_words(db: pw.Database) -> None:
     db.execute_sql("PRAGMA writable_schema = OFF")
 
 
+_V24_USERS_TABLE = (
+    'CREATE TABLE "store_user" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, '
+    '"login" TEXT NOT NULL, "role" VARCHAR(16) NOT NULL, "active" INTEGER NOT NULL, '
+    '"created_at" DATETIME NOT NULL)')
+# The tables whose rows name the user who made them: a contact, a payment, an e-mail
+# approved to be sent.
+_V24_MADE_BY = ("interaction", "payment", "outbox_message")
+
+
+def _v24_store_users(db: pw.Database) -> None:
+    """Each person is a user of the store, with a role (record and send, or manage too),
+    and contacts, payments and queued e-mails name the user who made them. The rows made
+    before name no one (NULL: not known). The store starts with no users: the first
+    person to use it becomes its manager (models.users)."""
+    table = _V24_USERS_TABLE
+    if _on_server(db):
+        table = table.replace('"id" INTEGER NOT NULL PRIMARY KEY', '"id" SERIAL NOT NULL '
+                              'PRIMARY KEY').replace('"active" INTEGER', '"active" BOOLEAN'
+                                                     ).replace(" DATETIME", " TIMESTAMP")
+    db.execute_sql(table)
+    db.execute_sql('CREATE UNIQUE INDEX "store_user_login" ON "store_user" ("login")')
+    for made in _V24_MADE_BY:
+        db.execute_sql(f'ALTER TABLE "{made}" ADD COLUMN "by_user_id" INTEGER REFERENCES '
+                       f'"store_user" ("id") ON DELETE RESTRICT')
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -905,6 +931,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     21: _v21_bank_statements,
     22: _v22_covering_allocation_indexes,
     23: _v23_room_for_money_and_words,
+    24: _v24_store_users,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -65,6 +65,7 @@ from models.schema import (
     StageExecution,
     database,
 )
+from models.users import Permission, require
 
 PLAN_GRACE_SETTING = "plan_grace_days"
 DEFAULT_PLAN_GRACE_DAYS = 5
@@ -100,6 +101,7 @@ def set_plan_grace_days(days: int) -> None:
         raise LedgerError("plan_grace_days", f"Give the grace as a whole number of days "
                                              f"from 0 to {MAX_PLAN_GRACE_DAYS}.")
     with writing():
+        require(Permission.CHANGE_POLICIES)
         before = plan_grace_days()
         Setting.put(PLAN_GRACE_SETTING, json.dumps(days))
         record_change("set plan grace days", "setting", None, before={"days": before},

@@ -48,6 +48,7 @@ from models.schema import (
     StageExecution,
 )
 from models.template_store import TONES, TemplateRow, stage_templates
+from models.users import Permission, require
 
 """The Setting holding the credit policy of customers who have none of their own."""
 
@@ -504,6 +505,7 @@ def set_loyalty_waiver(policy_id: int, waiver: LoyaltyWaiver) -> None:
     offers are made). Audited."""
     waiver = _loyalty(waiver)
     with writing():
+        require(Permission.CHANGE_POLICIES)
         policy = _existing(CreditPolicy, policy_id, "That late-payment policy no longer exists.")
         CreditPolicy.update(loyalty_waiver=waiver).where(CreditPolicy.id == policy.id).execute()
         record_change("edit credit policy", "credit_policy", policy.id,
@@ -536,6 +538,7 @@ def save_stage(stage_id: int | None, policy_id: int, *, name: str, offset_days: 
                                    apply_interest, apply_compensation, min_days_since_contact))
     fields = asdict(draft)
     with writing():
+        require(Permission.CHANGE_POLICIES)
         policy = _existing(FollowUpPolicy, policy_id, "That follow-up policy no longer exists.",
                            field="policy_id")
         _check_template(draft)
@@ -569,6 +572,7 @@ def delete_stage(stage_id: int) -> None:
     history names it.
     """
     with writing():
+        require(Permission.CHANGE_POLICIES)
         row = _existing(FollowUpStage, stage_id, "That stage no longer exists.", field="stage")
         reached = StageExecution.select().where(StageExecution.stage == row.id).count()
         contacts = Interaction.select().where(Interaction.stage == row.id).count()
@@ -593,6 +597,7 @@ def set_default_policies(followup_policy_id: int | None, credit_policy_id: int |
     called "Standard", and no credit policy is the default.
     """
     with writing():
+        require(Permission.CHANGE_POLICIES)
         before = default_policies()
         if followup_policy_id is not None:
             chosen = _existing(FollowUpPolicy, followup_policy_id,
@@ -626,6 +631,7 @@ def update_reference_rate(series: str, effective_from: dt.date, *,
     draft = check_reference_rate(ReferenceRateDraft(series, effective_from, rate_percent,
                                                     source))
     with writing():
+        require(Permission.CHANGE_POLICIES)
         row = _rate_row(draft.series, effective_from)
         before = {"rate_percent": str(row.rate_percent), "source": row.source}
         after = {"rate_percent": str(draft.rate_percent), "source": draft.source}
@@ -642,6 +648,7 @@ def delete_reference_rate(series: str, effective_from: dt.date) -> None:
     Charges already recorded keep the rate they were worked out with.
     """
     with writing():
+        require(Permission.CHANGE_POLICIES)
         row = _rate_row(series.strip().upper(), effective_from)
         ReferenceRate.delete().where(ReferenceRate.id == row.id).execute()
         record_change("delete reference rate", "reference_rate", row.id,
@@ -671,6 +678,7 @@ def _save_named(model: type[pw.Model], row_id: int | None, fields: dict[str, obj
     audited as "add WHAT" or "edit WHAT"."""
     table = model._meta.table_name
     with writing():
+        require(Permission.CHANGE_POLICIES)
         _refuse_taken_name(model, str(fields["name"]), row_id, taken)
         if row_id is None:
             row = model.create(**fields)

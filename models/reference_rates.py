@@ -24,6 +24,7 @@ from models.db import writing
 from models.errors import LedgerError
 from models.schema import ReferenceRate
 from models.steady import steady_answer
+from models.users import Permission, require
 
 BOE_BASE = "BOE_BASE"
 ECB_MRO = "ECB_MRO"
@@ -197,6 +198,7 @@ def add_reference_rate(series: str, effective_from: dt.date, rate_percent: Decim
         raise LedgerError("source", "Say where the rate comes from, e.g. the central "
                                     "bank's page and the decision's date.")
     with writing():
+        require(Permission.CHANGE_POLICIES)
         if ReferenceRate.select().where((ReferenceRate.series == series)
                                         & (ReferenceRate.effective_from
                                            == effective_from)).exists():

@@ -74,6 +74,7 @@ from models.schema import (
     database,
 )
 from models.templating import check_words, render_letter
+from models.users import Permission, require
 
 # The kinds of Today item this module offers (models.today lists them).
 PAID_UP = "thanks: paid up"  # ref: the latest chasing contact of the account
@@ -299,6 +300,7 @@ def thank_you_automatically() -> bool:
 def set_thank_you_automatically(on: bool) -> None:
     """Choose whether thank-yous due go out by e-mail by themselves."""
     with writing():
+        require(Permission.CHANGE_POLICIES)
         before = thank_you_automatically()
         Setting.put(THANK_YOU_AUTOMATICALLY, json.dumps(bool(on)))
         record_change("thank you automatically", "setting", None, before={"on": before},

@@ -41,6 +41,7 @@ from models.kinds import (
     PromiseStatus,
     ReferralStatus,
     Regime,
+    UserRole,
     WriteOffReason,
 )
 
@@ -128,6 +129,35 @@ class Business(BaseModel):
     logo_type = pw.CharField(max_length=32, default="")  # e.g. image/png
     is_demo = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
+
+
+class StoreUser(BaseModel):
+    """A person who uses the store (schema v24): the name shown on what they did, the
+    login Duly knows them by (the computer's on a file, the server's on a server), what
+    they may do, and whether they still may (a user is deactivated, never deleted: the
+    contacts, payments and messages they made keep their name)."""
+
+    name = pw.TextField()
+    login = pw.TextField(unique=True)
+    role = EnumField(UserRole, max_length=16)
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField()
+
+
+def made_by() -> pw.ForeignKeyField:
+    """The user who made a contact, a payment or a message (v24): NULL on those made
+    before Duly knew its users. Never indexed: nothing is looked up by who made it, and
+    a bulk write should not keep another index for it."""
+    return pw.ForeignKeyField(StoreUser, null=True, on_delete="RESTRICT", index=False,
+                              column_name="by_user_id", default=_current_user_id)
+
+
+def _current_user_id() -> int | None:
+    """Who makes the row: the person signed in (models.users), looked up once per store
+    opened, so rows written by the thousand cost nothing more."""
+    from models.users import current_user_id
+
+    return current_user_id()
 
 
 class BankAccount(BaseModel):
@@ -339,6 +369,7 @@ class Payment(BaseModel):
     reference = pw.TextField(default="")
     voided = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
+    by_user = made_by()  # v24: who recorded it
 
     class Meta:
         indexes = ((("customer", "received_on"), False),)
@@ -464,6 +495,7 @@ class Interaction(BaseModel):
     # knows it by in every language (each language's version shares it); a template
     # renamed later keeps its reminders under the name they were sent with.
     template_name = pw.TextField(null=True, default="")
+    by_user = made_by()  # v24: who recorded it
 
     class Meta:
         indexes = ((("customer", "occurred_at"), False),)
@@ -630,6 +662,7 @@ class OutboxMessage(BaseModel):
     server_response = pw.TextField(default="")
     queued_at = pw.DateTimeField()
     sent_at = pw.DateTimeField(null=True)
+    by_user = made_by()  # v24: who approved it (queued it to be sent)
 
 
 # --- disputes and write-offs (v17) ----------------------------------------------
@@ -879,7 +912,7 @@ OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != Out
                         name="outbox_message_pending")
 
 ALL_TABLES: tuple[type[BaseModel], ...] = (
-    Business, BankAccount, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
+    Business, StoreUser, BankAccount, Setting, PaymentTerms, CreditPolicy, ReferenceRate,
     LetterTemplate, FollowUpPolicy, FollowUpStage, Customer, ContactPerson, Invoice,
     CreditNote, Payment, Charge, Allocation, Interaction, InteractionInvoice,
     StageExecution, Promise, PromiseInvoice, PaymentPlan, PaymentPlanItem,

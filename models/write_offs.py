@@ -47,6 +47,7 @@ from models.schema import (
     Setting,
     WriteOff,
 )
+from models.users import Permission, require
 
 if TYPE_CHECKING:
     from models.followup import DueAction
@@ -189,6 +190,7 @@ def write_off(invoice_id: int, *, reason: WriteOffReason | str,
     rate = vat_percent_setting() if vat_percent is _UNSET else check_vat_percent(
         vat_percent)  # type: ignore[arg-type]
     with writing():
+        require(Permission.WRITE_OFF)
         invoice = Invoice.get_or_none(Invoice.id == invoice_id)
         if invoice is None:
             raise LedgerError("invoice", "That invoice no longer exists.")
@@ -219,6 +221,7 @@ def write_off_action(customer_id: int, currency: str, as_of: dt.date, *, stage_i
 
     why = _reason(reason)
     with writing():
+        require(Permission.WRITE_OFF)
         action = current_action(customer_id, currency, as_of, stage_id)
         skip_action(customer_id, currency, as_of, stage_id=stage_id,
                     reason=f"Written off: {WriteOffReason.word_for(why).lower()}")
@@ -271,6 +274,7 @@ def reverse_write_off(write_off_id: int, reason: str, *, on: dt.date | None = No
                                     "on 3 March”.")
     on = rules.check_date(on or dt.date.today(), "on", "The day of the reversal")
     with writing():
+        require(Permission.WRITE_OFF)
         row = WriteOff.get_or_none(WriteOff.id == write_off_id)
         if row is None:
             raise LedgerError("write_off", "That write-off no longer exists.")
@@ -299,6 +303,7 @@ def recover(write_off_id: int, *, received_on: dt.date, amount_minor: int,
     from models.ledger import record_payment
 
     with writing():
+        require(Permission.WRITE_OFF)
         row = WriteOff.get_or_none(WriteOff.id == write_off_id)
         if row is None:
             raise LedgerError("write_off", "That write-off no longer exists.")

@@ -81,12 +81,28 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_store_users(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before it had users: no users' table, and no
+    contact, payment or queued e-mail naming who made it (plain SQL for both engines)."""
+    from models.migrations import _V24_MADE_BY
+
+    for made in _V24_MADE_BY:
+        if isinstance(connection, sqlite3.Connection):  # SQLite drops no foreign key's column
+            if connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
+                                  (made,)).fetchone():  # a test may have dropped it already
+                without_columns(connection, made, {"by_user_id"})
+        else:
+            connection.execute(f'ALTER TABLE "{made}" DROP COLUMN "by_user_id"')
+    connection.execute('DROP TABLE "store_user"')
+
+
 def undo_room_for_money_and_words(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before money columns held a billion on a server
     (INTEGER there) and before an outbox message's kind and a payment's method had room
     for their longest words (on a file, only the declared lengths in the schema's text)."""
     from models.migrations import _V23_MONEY_COLUMNS, _V23_SERVER_TRIGGERS, _V23_WIDER_WORDS
 
+    undo_store_users(connection)  # the later versions first
     if not isinstance(connection, sqlite3.Connection):  # a psycopg connection: a server
         for table, name in (("invoice", "kept_month_total_invoice_update"),
                             ("allocation", "kept_month_total_allocation_update")):

@@ -43,6 +43,8 @@ BUSINESS = changes(Change.BUSINESS)
 class BusinessSection(SettingsSection):
     """The bank accounts, to add, edit and remove, and the signatory's name and position."""
 
+    guarded = False  # bank accounts and the signatory: the daily work's details
+
     def __init__(self, writing: PolicyWriting, parent: QWidget | None = None) -> None:
         super().__init__(writing, parent)
         self.model = BankAccountModel(self)

@@ -40,6 +40,7 @@ from models.policies import (
 )
 from models.reference_rates import ReferenceRateValue
 from models.relationship import thank_you_automatically
+from models.users import Permission, refusal
 from ui.common.style import ACCENT, scale_font
 from ui.common.tasks import Progress, TaskRunner
 from ui.settings.business_section import BusinessSection
@@ -55,6 +56,7 @@ from ui.settings.policy_writing import PolicyWriting
 from ui.settings.reference_rates_section import ReferenceRatesSection
 from ui.settings.schedule_section import ScheduleSection
 from ui.settings.settings_section import SettingsSection
+from ui.settings.users_section import UsersSection
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("terms", "Payment terms"),
@@ -68,10 +70,14 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("imports", "Imports"),
     ("schedule", "Schedule"),
     ("courtfees", "Court fees"),
+    ("users", "Users"),
 )
 """The Settings area's sections: key and title, in the order of its list."""
 
 SECTION_LIST_WIDTH = 170
+# What the page reads at once: the policies, the plans' grace days, whether thank-yous go
+# by themselves, the class thresholds, and why the user may not change them (or None).
+_Read = tuple[PolicySettings, int, bool, ClassThresholds, str | None]
 
 
 class SettingsPage(QWidget):
@@ -80,7 +86,7 @@ class SettingsPage(QWidget):
 
     # The policies count their customers; the stages name their templates.
     reads = changes(Change.CUSTOMERS, Change.TEMPLATES, Change.POLICIES, Change.BUSINESS,
-                    Change.IMPORTS)
+                    Change.IMPORTS, Change.USERS)
     """Writes that change what Settings shows (see ui/common/area.py)."""
 
     loaded = Signal()
@@ -107,6 +113,7 @@ class SettingsPage(QWidget):
         self.schedule = ScheduleSection(tasks)
         self.court_fees = CourtFeesSection(tasks)
         self.court_fees.saved.connect(self._on_court_fees_saved)
+        self.users = UsersSection(tasks)
         self._build()
         self._expose_sections()
 
@@ -118,10 +125,11 @@ class SettingsPage(QWidget):
         self.imports.reload()
         self.schedule.reload()
         self.court_fees.reload()
+        self.users.reload()
 
-        def work(_progress: Progress) -> tuple[PolicySettings, int, bool, ClassThresholds]:
+        def work(_progress: Progress) -> _Read:
             return (policy_settings(), plan_grace_days(), thank_you_automatically(),
-                    class_thresholds())
+                    class_thresholds(), refusal(Permission.CHANGE_POLICIES))
 
         self._tasks.run(work, on_success=self._on_load_task_succeeded, latest=(self, "load"))
 
@@ -133,6 +141,7 @@ class SettingsPage(QWidget):
         self.imports.clear()
         self.schedule.clear()
         self.court_fees.clear()
+        self.users.clear()
         for section in self._sections():
             section.clear()
         self.notice_label.clear()
@@ -143,7 +152,8 @@ class SettingsPage(QWidget):
 
     def show_section(self, key: str) -> None:
         """Show the section called ``key`` ("terms", "charges", "followup", "rates",
-        "defaults", "classes", "business", "mail", "imports", "schedule", "courtfees")."""
+        "defaults", "classes", "business", "mail", "imports", "schedule", "courtfees",
+        "users")."""
         keys = [k for k, _ in SECTIONS]
         self.section_list.setCurrentRow(keys.index(key))
 
@@ -189,14 +199,14 @@ class SettingsPage(QWidget):
 
     # --- reading and writing ---------------------------------------------------------
 
-    def _on_load_task_succeeded(self, read: tuple[PolicySettings, int, bool, ClassThresholds]
-                                ) -> None:
-        settings, grace_days, thanks, thresholds = read
+    def _on_load_task_succeeded(self, read: _Read) -> None:
+        settings, grace_days, thanks, thresholds, refused = read
         self._settings = settings
         self.defaults.set_grace_days(grace_days)
         self.defaults.set_thank_you_automatically(thanks)
         self.classes.set_thresholds(thresholds)
         for section in self._sections():
+            section.set_refusal(refused)
             section.show_settings(settings)
         self.loaded.emit()
 
@@ -244,7 +254,7 @@ class SettingsPage(QWidget):
             self.section_list.addItem(text)
         self.stack = QStackedWidget()
         for page in (*self._sections(), self.mail_form, self.imports, self.schedule,
-                     self.court_fees):
+                     self.court_fees, self.users):
             self.stack.addWidget(page)
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)

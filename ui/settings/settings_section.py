@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -33,10 +34,14 @@ from ui.settings.policy_writing import POLICIES, PolicyWriting
 class SettingsSection(QWidget):
     """A section of the Settings area; nothing is shown until :meth:`show_settings`."""
 
+    guarded = True
+    """Whether the section changes policies, which only some users may (models.users)."""
+
     def __init__(self, writing: PolicyWriting, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._writing = writing
         self._settings: PolicySettings | None = None
+        self._refusal: str | None = None  # why the user may not change this section
         self._wanted: dict[str, object] = {}  # the row to select once a write is read back
         writing.busy_changed.connect(self._update_actions)
 
@@ -52,6 +57,20 @@ class SettingsSection(QWidget):
         """Forget what is shown (the store closed)."""
         self._settings = None
         self._forget()
+        self._update_actions()
+
+    def set_refusal(self, why: str | None) -> None:
+        """Why the person using the window may not change the section (None: they may),
+        as the store says it: its controls are then disabled, each saying why."""
+        self._refusal = why if self.guarded else None
+        for control in self.findChildren(QWidget):
+            if not isinstance(control, (QAbstractButton, QComboBox, QAbstractSpinBox)):
+                continue
+            own = control.property("ownToolTip")
+            if own is None:
+                own = control.toolTip()
+                control.setProperty("ownToolTip", own)
+            control.setToolTip(self._refusal or str(own))
         self._update_actions()
 
     # --- what each section does ---------------------------------------------------------
@@ -74,8 +93,8 @@ class SettingsSection(QWidget):
     # --- helpers ------------------------------------------------------------------------
 
     def _ready(self) -> bool:
-        """Whether the settings are read and no write is on its way."""
-        return self._settings is not None and not self._writing.busy
+        """Whether the settings are read, no write is on its way and the user may write."""
+        return self._settings is not None and not self._writing.busy and self._refusal is None
 
     def _write(self, work: Callable[[], Any], notice: str, *, select: str | None = None,
                key: object = None,
