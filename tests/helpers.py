@@ -81,10 +81,18 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_edit_versions(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before customers and templates kept an edit version
+    (plain SQL: a file's or a server's connection)."""
+    for table in ("customer", "letter_template"):
+        connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "edit_version"')
+
+
 def undo_room_for_money_and_words(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before money columns held a billion on a server
     (INTEGER there) and before an outbox message's kind and a payment's method had room
     for their longest words (on a file, only the declared lengths in the schema's text)."""
+    undo_edit_versions(connection)  # the later versions first
     from models.migrations import _V23_MONEY_COLUMNS, _V23_SERVER_TRIGGERS, _V23_WIDER_WORDS
 
     if not isinstance(connection, sqlite3.Connection):  # a psycopg connection: a server
