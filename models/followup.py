@@ -837,7 +837,7 @@ def carried_out(customer_id: int, currency: str, as_of: dt.date, stage_id: int,
     if done is None:
         return None
     entry, what, why = done
-    when = (f"at {entry.at:%H:%M}" if entry.at.date() == as_of
+    when = (f"at {entry.at:%H:%M}" if entry.at.date() == dt.date.today()  # the clock's
             else f"on {short_date(entry.at.date())} at {entry.at:%H:%M}")
     return AlreadyCarriedOut(f"“{stage.name}” was already {what} by {entry.who} {when}"
                              f"{f' ({why})' if why else ''}: it goes once.",
