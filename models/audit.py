@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import peewee as pw
@@ -51,3 +53,39 @@ def record_change(action: str, table: str, row_id: int | None,
     insert_row(AuditEntry, ("at", "who", "action", "table", "row_id", "before", "after"), (
         dt.datetime.now(), who or _who(), action, table, row_id,
         None if before is None else as_json(before), None if after is None else as_json(after)))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit entry as read back: who made the change, when, and the row before and
+    after (None where not recorded)."""
+
+    id: int
+    who: str
+    at: dt.datetime
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def entries_for(table: str, row_ids: Iterable[int], actions: Iterable[str], *,
+                after_id: int = 0) -> list[Entry]:
+    """The audit entries of ``actions`` on the rows ``row_ids`` of ``table`` (those after
+    the entry ``after_id`` when given), oldest first: who changed them and when."""
+    ids, kinds = sorted(set(row_ids)), sorted(set(actions))
+    if not ids or not kinds:
+        return []
+    query = (AuditEntry.select(AuditEntry.id, AuditEntry.who, AuditEntry.at, AuditEntry.action,
+                               AuditEntry.before, AuditEntry.after)
+             .where((AuditEntry.table == table) & AuditEntry.row_id.in_(ids)
+                    & AuditEntry.action.in_(kinds) & (AuditEntry.id > after_id))
+             .order_by(AuditEntry.id))
+    return [Entry(int(entry.id), entry.who, entry.at, entry.action, _values(entry.before),
+                  _values(entry.after)) for entry in query]
+
+
+def _values(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    values = json.loads(text)
+    return values if isinstance(values, dict) else None

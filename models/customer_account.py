@@ -10,7 +10,7 @@ import peewee as pw
 
 from models import input_rules as rules
 from models.accounts import AccountRow, overdue_accounts
-from models.db import one_of
+from models.db import one_of, reading
 from models.disputed import claims, disputed_part
 from models.kinds import InvoiceStatus
 from models.ledger import CustomerDraft, InvoiceDraft, LedgerError
@@ -302,6 +302,24 @@ def customer_draft(customer_id: int) -> CustomerDraft:
         credit_policy_id=customer.credit_policy_id,
         followup_policy_id=customer.followup_policy_id, notes=customer.notes,
         tax_number=customer.tax_number, legal_form=str(customer.legal_form))
+
+
+@dataclass(frozen=True)
+class CustomerToEdit:
+    """A customer's details as the editor shows them, and the edit version they were
+    read at (its save passes it to ``models.ledger.update_customer``)."""
+
+    draft: CustomerDraft
+    edit_version: int
+
+
+def customer_to_edit(customer_id: int) -> CustomerToEdit:
+    """The customer's details to edit, with the edit version they are at (read together)."""
+    with reading():
+        draft = customer_draft(customer_id)
+        version = Customer.select(Customer.edit_version).where(
+            Customer.id == customer_id).scalar()
+        return CustomerToEdit(draft, int(version or 0))
 
 
 def _customer(customer_id: int) -> Customer:

@@ -10,7 +10,9 @@ not beside the mail and keyring code, so the window knows them without loading t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -34,6 +36,39 @@ class LedgerError(Refusal, ValueError):
 class NotAllowed(Refusal):
     """What the user's role does not allow (models.users): the message says who may do
     it instead."""
+
+
+class AlreadyCarriedOut(LedgerError):
+    """A reminder someone else carried out first (two people approving it at once): it goes
+    once, and ``message`` says who carried it out and when ("already sent by Anna at
+    10:14"). The list it was approved from is out of date: read it again. ``field`` is
+    "action", as for any account that moved on since its list was read."""
+
+    def __init__(self, message: str, *, who: str, at: dt.datetime) -> None:
+        super().__init__("action", message)
+        self.who = who
+        self.at = at
+
+
+@dataclass(frozen=True)
+class ChangeSince:
+    """One save of a record made by someone else since it was read for editing: who saved
+    it, when, and which of its fields (in words) it changed."""
+
+    who: str
+    at: dt.datetime
+    fields: tuple[str, ...]
+
+
+class EditConflict(LedgerError):
+    """A record changed by someone else since it was read for editing: the save is refused
+    rather than overwriting their change. ``changes`` says who changed what and when,
+    ``message`` the same in words; ``field`` is "edit_version". Read the record again
+    (what the user typed is theirs to keep until then)."""
+
+    def __init__(self, message: str, changes: tuple[ChangeSince, ...]) -> None:
+        super().__init__("edit_version", message)
+        self.changes = changes
 
 
 class WriteRefused(Refusal):

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import peewee as pw
 
-from models.audit import record_change
+from models.audit import Entry, entries_for, record_change
 from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
 from models.dates import short_date, stored_day
-from models.db import insert_row, insert_rows, one_of, writing
+from models.db import hold_rows, insert_row, insert_rows, one_of, writing
 from models.disputed import chased_part, claims
-from models.errors import LedgerError
+from models.errors import AlreadyCarriedOut, LedgerError
 from models.kinds import (
     Channel,
     ContactKind,
@@ -808,15 +808,122 @@ def current_action(customer_id: int, currency: str, as_of: dt.date, stage_id: in
     """The action due as it stands now (in the caller's transaction), refused if the
     account has moved on since the user saw it at ``stage_id`` (on ``instalment``, for a
     plan's reminder): never carried out twice, nor at a stage nobody looked at."""
+    # Two people approving the same reminder at once: the second waits here until the
+    # first has written, then finds it carried out (on a file the write lock does this).
+    hold_accounts([customer_id])
     action = due_action(customer_id, currency, as_of, plan_id=plan_id)
+    moved_on = action is None or action.stage.id != stage_id or (
+        plan_id is not None and instalment not in (None, action.instalment))
+    if moved_on:
+        done = carried_out(customer_id, currency, as_of, stage_id, plan_id,
+                           instalment=instalment)
+        if done is not None:
+            raise done
     if action is None:
         raise LedgerError("action", "Nothing is due to this customer any more: the account "
                                     "has changed since the list was read.")
-    if action.stage.id != stage_id or (plan_id is not None
-                                       and instalment not in (None, action.instalment)):
+    if moved_on:
         raise LedgerError("action", f"The account has moved on to “{action.stage.name}” "
                                     f"since the list was read. Review it again.")
     return action
+
+
+def hold_accounts(customer_ids: Iterable[int]) -> bool:
+    """Hold the customers' accounts for the rest of the write (inside ``writing()``): a
+    second person carrying out their reminders waits until this write ends, then finds
+    what it recorded, so each reminder goes once (see ``models.db.hold_rows``). Returns
+    whether they were held (on a server): what was read of them before is worth reading
+    again."""
+    return hold_rows(Customer, customer_ids)
+
+
+def carried_out(customer_id: int, currency: str, as_of: dt.date, stage_id: int,
+                plan_id: int | None = None, *,
+                instalment: ActionInstalment | None = None) -> AlreadyCarriedOut | None:
+    """The refusal to carry out the stage ``stage_id`` again when someone has carried it
+    out (or passed it over) for the account on ``as_of`` already, naming who and when
+    from the audit log; None when nobody has."""
+    stage = FollowUpStage.get_or_none(FollowUpStage.id == stage_id)
+    if stage is None:
+        return None
+    if plan_id is not None:
+        done = _instalment_reminded(customer_id, as_of, stage_id, plan_id, instalment)
+    else:
+        done = _stage_reached(customer_id, currency, as_of, stage)
+    if done is None:
+        return None
+    entry, what, why = done
+    when = (f"at {entry.at:%H:%M}" if entry.at.date() == dt.date.today()  # the clock's
+            else f"on {short_date(entry.at.date())} at {entry.at:%H:%M}")
+    return AlreadyCarriedOut(f"“{stage.name}” was already {what} by {entry.who} {when}"
+                             f"{f' ({why})' if why else ''}: it goes once.",
+                             who=entry.who, at=entry.at)
+
+
+def carried_out_on(invoice_id: int, as_of: dt.date) -> AlreadyCarriedOut | None:
+    """:func:`carried_out` for the stage the invoice last reached on ``as_of`` (a Today
+    item names its reminder by its oldest invoice); None when it reached none that day."""
+    reached = (StageExecution.select(StageExecution.stage, Invoice.customer, Invoice.currency)
+               .join(Invoice)
+               .where((StageExecution.invoice == invoice_id)
+                      & (StageExecution.executed_on == as_of))
+               .order_by(StageExecution.id.desc()).tuples().first())
+    if reached is None:
+        return None
+    stage_id, customer_id, currency = reached
+    return carried_out(customer_id, currency, as_of, stage_id)
+
+
+def _done_words(stage: FollowUpStage) -> str:
+    return "recorded as done" if stage.channel == Channel.PHONE else "sent"
+
+
+def _stage_reached(customer_id: int, currency: str, as_of: dt.date,
+                   stage: FollowUpStage) -> tuple[Entry, str, str] | None:
+    """The audit entry of the stage carried out or passed over on ``as_of`` for the
+    account's invoices, what was done in words, and why (a stage passed over)."""
+    reached = (StageExecution.select(StageExecution.interaction, StageExecution.skip_reason)
+               .join(Invoice)
+               .where((Invoice.customer == customer_id) & (Invoice.currency == currency)
+                      & (StageExecution.stage == stage.id)
+                      & (StageExecution.executed_on == as_of))
+               .order_by(StageExecution.id.desc()).first())
+    if reached is None:
+        return None
+    if reached.interaction_id is not None:
+        entries = entries_for("interaction", [reached.interaction_id], ["follow-up stage"])
+        return (entries[-1], _done_words(stage), "") if entries else None
+    passed = [entry for entry in entries_for("customer", [customer_id],
+                                             ["skip follow-up stage"])
+              if entry.after is not None and entry.after.get("stage") == stage.name
+              and entry.after.get("currency") == currency]
+    if not passed:
+        return None
+    reason = str(passed[-1].after.get("reason", "") if passed[-1].after else "")
+    return passed[-1], "passed over", reason
+
+
+def _instalment_reminded(customer_id: int, as_of: dt.date, stage_id: int, plan_id: int,
+                         instalment: ActionInstalment | None
+                         ) -> tuple[Entry, str, str] | None:
+    """The audit entry of a plan's reminder at ``stage_id`` carried out (or passed over)
+    on or after ``as_of``, for ``instalment`` when given, and what was done in words."""
+    contacts = (Interaction.select(Interaction.id, Interaction.kind)
+                .where((Interaction.customer == customer_id) & (Interaction.plan == plan_id)
+                       & (Interaction.stage == stage_id)
+                       & (Interaction.created_at >= dt.datetime.combine(as_of, dt.time())))
+                .order_by(Interaction.id.desc()))
+    if instalment is not None:
+        contacts = contacts.where(Interaction.instalment == instalment.instalment_id)
+    contact = contacts.first()
+    if contact is None:
+        return None
+    entries = entries_for("interaction", [contact.id], ["plan reminder"])
+    if not entries:
+        return None
+    stage = FollowUpStage.get_by_id(stage_id)
+    return entries[-1], ("passed over" if contact.kind == ContactKind.NOTE
+                         else _done_words(stage)), ""
 
 
 def on_paper(action: DueAction, template_id: int | None = None) -> DueAction:

@@ -28,6 +28,7 @@ from models.disputes import (
     refuse_new_amount_in_dispute,
     release_invoice,
 )
+from models.edit_versions import VERSION, next_version
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
@@ -449,19 +450,51 @@ def add_customer(draft: CustomerDraft) -> int:
     return customer.id
 
 
-def update_customer(customer_id: int, draft: CustomerDraft) -> None:
-    """Change a customer's details (audited)."""
+# A customer's details in words, as a refused save names those changed meanwhile.
+CUSTOMER_FIELD_WORDS = {
+    "name": "the name", "code": "the account code", "contact_name": "the contact",
+    "billing_email": "the e-mail address", "phone": "the phone number",
+    "tax_number": "the VAT number", "address": "the address", "country": "the country",
+    "legal_form": "the legal form", "language": "the language", "currency": "the currency",
+    "payment_terms": "the payment terms", "credit_policy": "the late charges",
+    "followup_policy": "the follow-up policy", "notes": "the notes",
+}
+
+
+def update_customer(customer_id: int, draft: CustomerDraft, *,
+                    read_version: int | None = None) -> None:
+    """Change a customer's details (audited, with the fields before and after).
+
+    ``read_version`` is the customer's edit version the editor read
+    (``models.customer_account.customer_to_edit``); when someone else saved the
+    customer since, the save is refused with :class:`~models.errors.EditConflict`
+    naming who changed what, and nothing is written. None (an import): saved whatever
+    the version.
+    """
     with writing():
-        customer = _customer(customer_id)
+        _customer(customer_id)
+        version = next_version(Customer, customer_id, read_version, what="customer",
+                               table="customer", actions=("edit customer",),
+                               labels=CUSTOMER_FIELD_WORDS)
+        customer = Customer.get_by_id(customer_id)  # as it is now, held for this save
         fields = _customer_fields(draft, customer_id=customer.id)
         if fields["currency"] != customer.currency and _has_money(customer):
             raise LedgerError("currency", "The currency cannot change once the customer has "
                                           "invoices or payments.")
-        before = {name: getattr(customer, name) for name in fields}
+        before = {name: customer.__data__.get(name) for name in fields}
         Customer.update(**fields).where(Customer.id == customer.id).execute()
+        contact = _billing_contact_name(customer)
         _save_billing_contact(customer, draft)
-        record_change("edit customer", "customer", customer.id, before=before,
-                      after=asdict(draft))
+        record_change("edit customer", "customer", customer.id,
+                      before={**before, "contact_name": contact, VERSION: version - 1},
+                      after={**fields, "contact_name": rules.clean_line(draft.contact_name),
+                             VERSION: version})
+
+
+def _billing_contact_name(customer: Customer) -> str:
+    contact = ContactPerson.get_or_none((ContactPerson.customer == customer)
+                                        & ContactPerson.is_billing)
+    return contact.name if contact is not None else ""
 
 
 def add_invoice(customer_id: int, draft: InvoiceDraft, *, today: dt.date | None = None) -> int:

@@ -902,6 +902,15 @@ def _v24_store_users(db: pw.Database) -> None:
                        f'"store_user" ("id") ON DELETE RESTRICT')
 
 
+def _v25_edit_versions(db: pw.Database) -> None:
+    """Customers and templates keep an edit version, one more at each save, so that two
+    people editing one at once cannot overwrite each other's change unseen (issue 22).
+    Every row starts at 0; the same SQL on both engines."""
+    for table in ("customer", "letter_template"):
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "edit_version" INTEGER NOT NULL '
+                       f'DEFAULT 0')
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -932,6 +941,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     22: _v22_covering_allocation_indexes,
     23: _v23_room_for_money_and_words,
     24: _v24_store_users,
+    25: _v25_edit_versions,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -486,12 +486,13 @@ def add_customer_checking_in(draft: CustomerDraft, days: int | None) -> int:
 
 
 def update_customer_checking_in(customer_id: int, draft: CustomerDraft,
-                                days: int | None) -> None:
-    """Save the customer's details (``models.ledger.update_customer``) and cadence in one
-    transaction: a cadence refused leaves the details unsaved too. The cadence is
-    written (and audited) only when it changed."""
+                                days: int | None, *, read_version: int | None = None) -> None:
+    """Save the customer's details (``models.ledger.update_customer``, refused when
+    someone else saved them since ``read_version``) and cadence in one transaction: a
+    cadence refused leaves the details unsaved too. The cadence is written (and
+    audited) only when it changed."""
     with writing():
-        update_customer(customer_id, draft)
+        update_customer(customer_id, draft, read_version=read_version)
         if days != customer_record(customer_id).check_in_days:
             set_check_in_days(customer_id, days)
 

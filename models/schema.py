@@ -234,6 +234,8 @@ class LetterTemplate(BaseModel):
     tone = pw.CharField(max_length=16, default="friendly")
     subject = pw.TextField(default="")
     body = pw.TextField()
+    # One more at each save: an editor saves only over the version it read (v25).
+    edit_version = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
 
     class Meta:
         indexes = ((("name", "channel", "language"), True),)
@@ -297,6 +299,9 @@ class Customer(BaseModel):
     check_in_days = pw.IntegerField(null=True)
     # Company, sole trader, individual…: it chooses the letter before a claim (v20).
     legal_form = EnumField(LegalForm, max_length=16, default=LegalForm.UNKNOWN)
+    # One more at each save of the details: an editor saves only over the version it
+    # read, never over another person's change made meanwhile (v25, models.edit_versions).
+    edit_version = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
 
 
 class ContactPerson(BaseModel):

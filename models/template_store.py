@@ -10,6 +10,7 @@ import peewee as pw
 from models.audit import record_change
 from models.customer_account import customer_record
 from models.db import writing
+from models.edit_versions import VERSION, next_version
 from models.errors import LedgerError
 from models.kinds import Channel, Tone
 from models.language import SOURCE_LANGUAGE, language_name
@@ -45,6 +46,7 @@ class TemplateText:
     language: str
     subject: str
     body: str
+    edit_version: int = 0  # what its save passes back (save_template's read_version)
 
 
 def template_list() -> list[TemplateRow]:
@@ -83,30 +85,48 @@ def template_text(template_id: int) -> TemplateText:
     """A template's name, kind, subject and text; :class:`LedgerError` if it is gone."""
     row = _template(template_id)
     return TemplateText(id=row.id, name=row.name, channel=row.channel, tone=row.tone,
-                        language=row.language, subject=row.subject, body=row.body)
+                        language=row.language, subject=row.subject, body=row.body,
+                        edit_version=int(row.edit_version))
+
+
+# A template's parts in words, as a refused save names those changed meanwhile.
+TEMPLATE_FIELD_WORDS = {"name": "the name", "channel": "the kind", "tone": "the tone",
+                        "language": "the language", "subject": "the subject",
+                        "body": "the text"}
 
 
 def save_template(template_id: int | None, *, name: str, channel: str, tone: str,
-                  language: str, subject: str, body: str) -> int:
-    """Create a template (``template_id`` None) or change one; returns its id (audited).
+                  language: str, subject: str, body: str,
+                  read_version: int | None = None) -> int:
+    """Create a template (``template_id`` None) or change one; returns its id (audited,
+    with its parts before and after).
 
     Refuses, with :class:`LedgerError` or its :class:`~models.templating.TemplateError`,
     an empty name, an unknown channel or tone, a template that uses anything
     but the merge fields, and a second template of the same name, channel and
-    language.
+    language. ``read_version`` is the edit version the editor read
+    (:attr:`TemplateText.edit_version`): when someone else saved the template since,
+    the save is refused with :class:`~models.errors.EditConflict` naming who changed
+    what, and nothing is written (None: saved whatever the version).
     """
     fields = _fields(name=name, channel=channel, tone=tone, language=language,
                      subject=subject, body=body)
     with writing():
-        _refuse_clash(fields, template_id)
         if template_id is None:
+            _refuse_clash(fields, template_id)
             row = LetterTemplate.create(**fields)
             record_change("add template", "letter_template", row.id, after=fields)
             return int(row.id)
+        _template(template_id)
+        version = next_version(LetterTemplate, template_id, read_version, what="template",
+                               table="letter_template", actions=("edit template",),
+                               labels=TEMPLATE_FIELD_WORDS)
+        _refuse_clash(fields, template_id)
         row = _template(template_id)
         before = {key: getattr(row, key) for key in fields}
         LetterTemplate.update(**fields).where(LetterTemplate.id == row.id).execute()
-        record_change("edit template", "letter_template", row.id, before=before, after=fields)
+        record_change("edit template", "letter_template", row.id,
+                      before={**before, VERSION: version - 1}, after={**fields, VERSION: version})
         return int(row.id)
 
 

@@ -31,10 +31,12 @@ from models.disputes import dispute_age_days, long_open_disputes
 from models.errors import LedgerError
 from models.followup import (
     DueAction,
+    carried_out_on,
     carry_out_action,
     due_action,
     execute_action,
     follow_up_plan,
+    hold_accounts,
     skip_action,
 )
 from models.kinds import (
@@ -306,6 +308,7 @@ def log_contact_for_item(kind: str, ref_id: int, entry: ContactEntry, *, on: dt.
         entry = replace(entry, purpose=ContactPurpose.PLAN)
     with writing():
         customer_id = _customer_of(kind, ref_id)
+        hold_accounts([customer_id])  # a reminder is carried out once
         # Read before the contact: the contact itself would hold the reminder back.
         action = _stage_action_of(ref_id, on) if kind == STAGE_ACTION else \
             _instalment_action_of(kind, ref_id, on)
@@ -398,6 +401,9 @@ def _stage_action_of(invoice_id: int, on: dt.date) -> DueAction:
     invoice = Invoice.get_or_none(Invoice.id == invoice_id)
     action = due_action(invoice.customer_id, invoice.currency, on) if invoice else None
     if action is None:
+        done = carried_out_on(invoice_id, on)  # by another person, since the list was read
+        if done is not None:
+            raise done
         raise LedgerError("item", "That reminder is no longer due.")
     return action
 

@@ -37,6 +37,7 @@ from models.followup import (
     DueAction,
     carry_out_action,
     execute_action,
+    hold_accounts,
     letters_due,
     recorded_stage,
     restate_action_text,
@@ -189,6 +190,10 @@ def _record_letters(as_of: dt.date, now: dt.datetime, progress: Progress | None,
                     ) -> tuple[list[_Built], list[SkippedLetter]]:
     """Record each letter due as sent (inside the caller's transaction) and snapshot it."""
     due = letters_due(as_of)
+    # On a server two people may print at once: hold the accounts, then read again what
+    # is due (what the other recorded meanwhile is then seen), so each letter goes once.
+    if hold_accounts(action.customer_id for action in due):
+        due = letters_due(as_of)
     read_ahead(((a.customer_id, [i.id for i in a.invoices]) for a in due), as_of)
     read_charges_ahead((i.id for a in due for i in a.invoices), as_of)
     read_contacts_ahead(a.customer_id for a in due)

@@ -81,10 +81,19 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_edit_versions(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before customers and templates kept an edit version
+    (plain SQL: a file's or a server's connection)."""
+    for table in ("customer", "letter_template"):
+        connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "edit_version"')
+
+
 def undo_store_users(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before it had users: no users' table, and no
     contact, payment or queued e-mail naming who made it (plain SQL for both engines)."""
     from models.migrations import _V24_MADE_BY
+
+    undo_edit_versions(connection)  # the later versions first
 
     for made in _V24_MADE_BY:
         if isinstance(connection, sqlite3.Connection):  # SQLite drops no foreign key's column

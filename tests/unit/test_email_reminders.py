@@ -124,7 +124,7 @@ def test_a_reminder_approved_in_today_goes_with_the_users_own_words(
     assert (message.subject, message.body, message.kind) == ("About invoice T", "Hello Zoë",
                                                              "reminder")
     assert message.stage_id == action.stage.id
-    with pytest.raises(LedgerError, match="Nothing is due"):
+    with pytest.raises(LedgerError, match="already sent by"):
         queue_reminder(action, TODAY, subject="Again", text="Again", now=NOW)
     assert OutboxMessage.select().count() == 1
 

@@ -56,6 +56,20 @@ class LedgerDialog(QDialog):
         self.finished.connect(lambda _code: done(result()))
         self.open()
 
+    def offer_reload(self, reload: Callable[[], None]) -> None:
+        """Offer a Reload button (after a save refused because someone else saved the
+        record meanwhile): it closes the dialog, keeping nothing, and calls ``reload``
+        to open it again on the record as it is now. Until then what was typed stays."""
+        button = self.buttons.addButton("&Reload", QDialogButtonBox.ButtonRole.ResetRole)
+        button.setObjectName("reloadButton")
+        button.setToolTip("Read the record again as it is now (what you typed is replaced)")
+
+        def reloaded() -> None:
+            self.reject()
+            reload()
+
+        button.clicked.connect(reloaded)
+
     def show_error(self, error: LedgerError) -> None:
         """Show ``error`` under the field it is about and put the cursor there."""
         self._errors.show_refusal(error)

@@ -49,15 +49,19 @@ class CustomerDialog(LedgerDialog):
     def ask(cls, parent: QWidget, done: Callable[[CustomerEntry | None], None], *,
             choices: PickLists, draft: CustomerDraft | None = None, editing: bool = False,
             country: str = "GB", currency: str = "GBP", check_in_days: int | None = None,
-            error: LedgerError | None = None) -> CustomerDialog:
+            error: LedgerError | None = None,
+            reload: Callable[[], None] | None = None) -> CustomerDialog:
         """Open the dialog; ``done`` later receives the details, or None if cancelled.
 
         ``editing`` changes the customer shown in ``draft``; a new customer
         starts in the business's ``country`` and ``currency``. ``error`` is
-        the ledger's objection, shown at its field.
+        the ledger's objection, shown at its field. ``reload`` (after a save refused
+        because someone else saved the customer meanwhile) is offered as a Reload button.
         """
         dialog = cls(parent, choices=choices, draft=draft, editing=editing, country=country,
                      currency=currency, check_in_days=check_in_days)
+        if reload is not None:
+            dialog.offer_reload(reload)
         dialog.open_for(done, lambda: dialog.accepted_entry, error)
         return dialog
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QWidget
 
 from models.changes import Change, changes
 from models.company import business_details
-from models.customer_account import CustomerHeader, customer_draft
-from models.errors import LedgerError
+from models.customer_account import CustomerHeader, customer_to_edit
+from models.errors import EditConflict, LedgerError
 from models.ledger import (
     CustomerDraft,
     PickLists,
@@ -63,8 +63,11 @@ class CustomerEditing(QObject):
         header = self._header()
         if header is None or self._posting.busy:
             return
-        self._tasks.run(_load_customer_form(header.id),
-                        on_success=lambda form: self._ask_customer(header.id, *form))
+        self._edit(header.id)
+
+    def _edit(self, customer_id: int) -> None:
+        self._tasks.run(_load_customer_form(customer_id),
+                        on_success=lambda form: self._ask_customer(customer_id, *form))
 
     def toggle_hold(self) -> None:
         """Release the customer shown from hold; or ask why and put them on hold."""
@@ -90,26 +93,33 @@ class CustomerEditing(QObject):
 
     def _ask_customer(self, customer_id: int | None, choices: PickLists,
                       draft: CustomerDraft | None, country: str, currency: str,
-                      cadence: int | None, error: LedgerError | None = None) -> None:
+                      cadence: int | None, version: int | None,
+                      error: LedgerError | None = None) -> None:
+        # Someone else saved the customer meanwhile: the form keeps what was typed, says
+        # who changed what, and offers to read the customer again.
+        reload = (lambda: self._edit(customer_id)) \
+            if isinstance(error, EditConflict) and customer_id is not None else None
         CustomerDialog.ask(
             self._parent, lambda result: self._on_customer_dialog_finished(
-                customer_id, choices, country, currency, result),
+                customer_id, choices, country, currency, version, result),
             choices=choices, draft=draft, editing=customer_id is not None, country=country,
-            currency=currency, check_in_days=cadence, error=error)
+            currency=currency, check_in_days=cadence, error=error, reload=reload)
 
     def _on_customer_dialog_finished(self, customer_id: int | None, choices: PickLists,
-                                     country: str, currency: str,
+                                     country: str, currency: str, version: int | None,
                                      entry: CustomerEntry | None) -> None:
         if entry is None:
             return
         draft, cadence = entry.draft, entry.check_in_days
 
         def refused(error: LedgerError) -> None:
-            self._ask_customer(customer_id, choices, draft, country, currency, cadence, error)
+            self._ask_customer(customer_id, choices, draft, country, currency, cadence,
+                               version, error)
 
         if customer_id is not None:
             self._posting.post(
-                lambda: update_customer_checking_in(customer_id, draft, cadence), customer_id,
+                lambda: update_customer_checking_in(customer_id, draft, cadence,
+                                                    read_version=version), customer_id,
                 _CUSTOMER, refused=refused,
                 done=lambda _r: self.notice.emit("Customer details saved."))
             return
@@ -122,9 +132,10 @@ class CustomerEditing(QObject):
                            _CUSTOMER, done=added, refused=refused)
 
 
-CustomerForm = tuple[PickLists, CustomerDraft | None, str, str, int | None]
+CustomerForm = tuple[PickLists, CustomerDraft | None, str, str, int | None, int | None]
 """What the customer dialog offers, the customer to edit, the business's country and
-currency, and the customer's check-in cadence."""
+currency, the customer's check-in cadence, and the edit version the customer was read at
+(None for a new customer)."""
 
 
 def _load_customer_form(customer_id: int | None) -> Callable[[Progress], CustomerForm]:
@@ -134,8 +145,9 @@ def _load_customer_form(customer_id: int | None) -> Callable[[Progress], Custome
         business = business_details()
         country = business.country if business is not None else "GB"
         currency = business.currency if business is not None else "GBP"
-        draft = customer_draft(customer_id) if customer_id is not None else None
+        edited = customer_to_edit(customer_id) if customer_id is not None else None
         cadence = check_in_days(customer_id) if customer_id is not None else None
-        return pick_lists(), draft, country, currency, cadence
+        return (pick_lists(), edited.draft if edited is not None else None, country, currency,
+                cadence, edited.edit_version if edited is not None else None)
 
     return load

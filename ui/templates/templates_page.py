@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 
 from models.changes import Change, changes
 from models.customer_account import CustomerListRow, customer_list
-from models.errors import LedgerError
+from models.errors import EditConflict, LedgerError
 from models.language import LANGUAGES, language_name
 from models.template_store import (
     CHANNELS,
@@ -177,6 +177,10 @@ class TemplatesPage(QWidget):
         self._texts: dict[int, TemplateText] = {}
         self._current: int | None = None  # the template in the editor (DRAFT_ID: a new one)
         self._saved: TemplateFields | None = None  # what the editor held when last saved
+        # The edit version of the saved template the editor holds, as read (its save is
+        # refused if someone else saved it since); None for a new one.
+        self._read_version: int | None = None
+        self._refill = False  # the next read puts the stored template in the editor
         self._insert_into: QObject | None = None
         # The language shown beside the editor, as the user last chose it.
         self._beside_language = str(self._settings.value(BESIDE_LANGUAGE_KEY, "") or "")
@@ -288,12 +292,15 @@ class TemplatesPage(QWidget):
             first = self._rows[0].id if self._rows else None
             self._open(first)
         else:
-            if current != DRAFT_ID and not self.has_unsaved_changes():
+            if current != DRAFT_ID and (self._refill or not self.has_unsaved_changes()):
                 self._saved = TemplateFields.of(self._texts[current])  # as the store has it
+                self._read_version = self._texts[current].edit_version
+                self._clear_errors()
                 self._fill(self._saved)
             self._list_rows()
             self._preview_now(keep_place=True)
         self._size_columns()
+        self._refill = False
         self.templates_loaded.emit()
 
     def _list_rows(self) -> None:
@@ -326,6 +333,8 @@ class TemplatesPage(QWidget):
         self._current = template_id
         self._show_fields(TemplateFields.of(self._texts[template_id])
                           if template_id is not None else None)
+        self._read_version = (self._texts[template_id].edit_version
+                              if template_id is not None else None)
         self._list_rows()
         self._preview_now()
 
@@ -362,6 +371,7 @@ class TemplatesPage(QWidget):
             return
         template_id = self.current_template_id()
         fields = self.fields()
+        version = self._read_version if template_id is not None else None
         self._saving = True
         self._clear_errors()
         self._update_unsaved()
@@ -369,7 +379,8 @@ class TemplatesPage(QWidget):
         def work(_progress: Progress) -> _Saved:
             saved_id = save_template(template_id, name=fields.name, channel=fields.channel,
                                      tone=fields.tone, language=fields.language,
-                                     subject=fields.subject, body=fields.body)
+                                     subject=fields.subject, body=fields.body,
+                                     read_version=version)
             return _Saved(template_text(saved_id), template_list())
 
         self._tasks.run(work, writes=True, changes=changes(Change.TEMPLATES), initiator=self,
@@ -385,6 +396,7 @@ class TemplatesPage(QWidget):
         self._texts[text.id] = text
         self._current = text.id
         self._saved = TemplateFields.of(text)
+        self._read_version = text.edit_version
         if self.fields() == sent:  # nothing typed meanwhile: show it as stored (name trimmed)
             self._fill(self._saved)
         self._set_status("Saved")
@@ -399,7 +411,31 @@ class TemplatesPage(QWidget):
         if not isinstance(error, LedgerError):
             return False
         self._show_error(error)
+        if isinstance(error, EditConflict):
+            self._offer_reload(error)
         return True
+
+    def _offer_reload(self, conflict: EditConflict) -> None:
+        """Someone else saved the template meanwhile: say who changed what, keep what was
+        typed in the editor, and offer to read the template again."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Duly", conflict.message,
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("templateChangedMeanwhile")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names come from the user
+        box.setInformativeText("Reload puts the template as it is now in the editor, in "
+                               "place of what you typed: copy anything you want to keep "
+                               "first. Keep Editing leaves your text as it is.")
+        reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Keep Editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(reload)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self._on_reload_box_finished(box, reload))
+        box.open()
+
+    def _on_reload_box_finished(self, box: QMessageBox, reload: object) -> None:
+        if box.clickedButton() is reload:
+            self._refill = True
+            self.reload()
 
     def _show_error(self, error: LedgerError) -> None:
         """The store's refusal at the field it concerns, with the cursor there."""
@@ -892,6 +928,7 @@ class TemplatesPage(QWidget):
             self._show_fields(None)
         else:
             self._show_fields(TemplateFields.of(self._texts[self._current]))
+            self._read_version = self._texts[self._current].edit_version
         self._list_rows()
         self._preview_now()
 

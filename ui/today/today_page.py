@@ -51,7 +51,7 @@ from models.changes import Change, Changes, changes
 from models.contacts import NoteHit, review_promises, search_notes
 from models.daily import settle_day
 from models.dates import weekday_date
-from models.errors import LedgerError
+from models.errors import AlreadyCarriedOut, LedgerError
 from models.today import (
     WorkItem,
     WorkItemRef,
@@ -392,7 +392,10 @@ class TodayPage(QWidget):
             self._update_actions()
             if not isinstance(error, LedgerError):
                 return False
-            if refused is not None and error.field not in ("item", "action"):
+            # Someone else carried the reminder out first (AlreadyCarriedOut) or the
+            # account moved on: nothing to correct in the dialog, the list is out of date.
+            if refused is not None and error.field not in ("item", "action") \
+                    and not isinstance(error, AlreadyCarriedOut):
                 refused(error)
             else:
                 self._refused_for_good(error.message)

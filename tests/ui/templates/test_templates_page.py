@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
+from models.audit import who_changes
 from models.customer_account import customer_list
-from models.template_store import template_list, template_text
+from models.template_store import save_template, template_list, template_text
 from models.templating import INVOICE_FIELDS, MERGE_FIELDS
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
@@ -588,3 +589,43 @@ def test_the_list_can_show_one_language_and_keeps_the_one_edited(qtbot, page):
     assert {r.language for r in page.templates()} <= {"el", "en"}  # the edited one stays
     page.language_filter.setCurrentIndex(0)
     assert len(page.templates()) == everything
+
+
+# --- two people editing one template ----------------------------------------------
+
+def someone_else_sets_the_subject(template_id: int, subject: str) -> None:
+    """Another person, in their own window, saves the template's subject line."""
+    theirs = template_text(template_id)
+    save_template(template_id, name=theirs.name, channel=theirs.channel, tone=theirs.tone,
+                  language=theirs.language, subject=subject, body=theirs.body,
+                  read_version=theirs.edit_version)
+
+
+def test_a_save_over_another_persons_change_is_refused_and_the_typing_kept(qtbot, page):
+    template_id = page.current_template_id()
+    type_at_end(qtbot, page, "PS: we can agree a plan.")
+    someone_else_sets_the_subject(template_id, "Your account: a reminder")
+    page.save_action.trigger()
+
+    qtbot.waitUntil(lambda: bool(visible_message_boxes(page)), timeout=LOAD_TIMEOUT_MS)
+    [box] = visible_message_boxes(page)
+    assert box.objectName() == "templateChangedMeanwhile"
+    assert f"{who_changes()} changed the subject at " in box.text()
+    assert f"{who_changes()} changed the subject at " in page.field_error("")
+    assert page.body_edit.toPlainText().endswith("PS: we can agree a plan.")  # nothing lost
+    assert page.has_unsaved_changes()
+    assert "PS: we can agree a plan." not in template_text(template_id).body  # nothing saved
+
+    reload = next(button for button in box.buttons() if "Reload" in button.text())
+    with qtbot.waitSignal(page.templates_loaded, timeout=LOAD_TIMEOUT_MS):
+        qtbot.mouseClick(reload, LEFT)
+    assert page.subject_edit.text() == "Your account: a reminder"
+    assert not page.has_unsaved_changes()
+    assert page.field_error("") == ""
+
+    type_at_end(qtbot, page, "PS: we can agree a plan.")
+    with qtbot.waitSignal(page.template_saved, timeout=LOAD_TIMEOUT_MS):
+        page.save_action.trigger()
+    saved = template_text(template_id)
+    assert saved.subject == "Your account: a reminder"
+    assert saved.body.endswith("PS: we can agree a plan.")

@@ -443,3 +443,26 @@ def test_a_batch_needs_a_tick(qtbot, page):
     assert dialog.error_text("actions") == "Tick at least one reminder to approve."
     dialog.reject()
     assert listed(page, item)
+
+
+def test_a_reminder_someone_else_sent_meanwhile_is_refused_with_their_name(qtbot, page):
+    from models.audit import who_changes
+    from models.followup import execute_action
+
+    item = reminders(page, "email")[0]
+    dialog = review(qtbot, page, item)
+    action = due_action(item.customer_id, item.currency, DEMO_TODAY)
+    # Meanwhile another person, in their own window, sends the same reminder.
+    execute_action(item.customer_id, item.currency, DEMO_TODAY, stage_id=action.stage.id,
+                   subject="Your account", text="Sent from another window")
+    sent = contacts(item.customer_id, "email")
+
+    with qtbot.waitSignal(page.worklist_changed, timeout=LOAD_TIMEOUT_MS):
+        qtbot.mouseClick(dialog.approve_button, LEFT)
+
+    box = message_box(qtbot, page)
+    assert f"“{action.stage.name}” was already sent by {who_changes()} at " in box.text()
+    assert box.informativeText() == "The list has been read again."
+    box.accept()
+    assert contacts(item.customer_id, "email") == sent  # it went once
+    assert not listed(page, item)
