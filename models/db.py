@@ -166,8 +166,21 @@ def reading() -> pw._atomic:
     """A read transaction: one consistent view of the store, taking no write lock (on a
     server, REPEATABLE READ: one snapshot for the whole transaction)."""
     if on_server():
+        _drop_lost_connection()
         return database.atomic(isolation_level="REPEATABLE READ")
     return database.atomic("DEFERRED")
+
+
+def _drop_lost_connection() -> None:
+    """On a server, before a transaction begins: let go of this thread's connection if
+    the server ended it or the network lost it (the failure was told to the user then,
+    as :class:`ServerUnreachable`), so that this transaction opens a new one rather than
+    failing again on the dead one."""
+    if database.is_closed() or database.transaction_depth() > 0:
+        return
+    connection = database.connection()
+    if connection.closed or connection.broken:  # psycopg's own flags: no round trip
+        database.close()
 
 
 def writing() -> _Writing:
@@ -199,6 +212,8 @@ class _Writing:
 
     def __enter__(self) -> Any:
         if database.transaction_depth() == 0:
+            if self._server:
+                _drop_lost_connection()
             self._changes = 0 if self._server else database.connection().total_changes
         return self._atomic.__enter__()
 

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import peewee as pw
+import psycopg
 import pytest
 
 from models import db
 from models.check import check_store
+from models.company import create_business
 from models.ledger import record_payment
-from models.schema import Allocation, Invoice, Payment
+from models.schema import Allocation, AuditEntry, Invoice, Payment
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 pytestmark = pytest.mark.both_engines
@@ -24,6 +29,27 @@ PAIRS = 1000
 CUSTOMERS = 4
 INVOICES_EACH = 5
 INVOICE_MINOR = 300
+
+
+@pytest.fixture
+def store_path(fast_folder: Path) -> Path:
+    """The file store of these tests in memory: two thousand commits, each synced."""
+    return fast_folder / "store.sqlite"
+
+
+@pytest.fixture
+def server_store(postgres_cluster: Any) -> Iterator[str]:
+    """A store on the throwaway server, open on this thread; its address."""
+    name = postgres_cluster.new_database()
+    url = postgres_cluster.url(name)
+    store = db.open_store(url, create=True)
+    create_business("Harbour & Finch Ltd", address="1 Quay Street\nBristol BS1 4DJ",
+                    country="GB", currency="GBP")
+    try:
+        yield url
+    finally:
+        store.close()
+        postgres_cluster.drop_database(name)
 
 
 def _race(pairs: int, work: Callable[[int, int], None]) -> list[BaseException]:
@@ -103,3 +129,74 @@ def test_a_thousand_payment_pairs_recorded_at_once_never_over_allocate(
         paid = sum(_small_amount(pair, side) for pair in range(cid - ids[0], PAIRS, CUSTOMERS)
                    for side in (0, 1))
         assert allocated == min(paid, INVOICES_EACH * INVOICE_MINOR)
+
+
+# --- a connection lost mid-write -------------------------------------------------------
+
+def _waiting_for_a_lock(watcher: psycopg.Connection[Any]) -> int:
+    """The server process of the Duly connection waiting for a row lock (it gets there
+    within moments of being started; ten seconds at most)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = watcher.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = 'Duly' AND wait_event_type = 'Lock'").fetchall()
+        if found:
+            return int(found[0][0])
+    raise AssertionError("the payment never waited for the invoice held")
+
+
+def test_a_connection_ended_mid_payment_writes_nothing_and_then_connects_again(
+        server_store: str) -> None:
+    who = customer("Cut Short Ltd")
+    held = invoice(who, 50_000, due_days_ago=20)
+    # Another person's write holds the invoice, so the payment stops half-way: its row
+    # written, waiting to allocate. Then whoever looks after the server ends it.
+    other = psycopg.connect(server_store)
+    other.execute("SELECT id FROM invoice WHERE id = %s FOR UPDATE", (held,))
+    failed, released = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def pay() -> None:
+        try:
+            with db.known_errors():
+                record_payment(who, received_on=TODAY, amount_minor=20_000,
+                               allocate_to=[(held, 20_000)], today=TODAY)
+        except db.StoreError as error:
+            outcome["first"] = error
+        finally:
+            failed.set()
+        released.wait(timeout=30)
+        try:  # the same person tries again, on the same thread
+            with db.known_errors():
+                outcome["second"] = record_payment(who, received_on=TODAY,
+                                                   amount_minor=20_000, today=TODAY)
+        except BaseException as error:  # noqa: BLE001 - told to the test below
+            outcome["second"] = error
+        finally:
+            db.close_thread_connection()
+
+    payer = threading.Thread(target=pay)
+    payer.start()
+    try:
+        with psycopg.connect(server_store, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (_waiting_for_a_lock(admin),))
+        assert failed.wait(timeout=30)
+    finally:
+        other.rollback()
+        other.close()
+        released.set()
+        payer.join()
+
+    first = outcome["first"]
+    assert isinstance(first, db.ServerUnreachable)
+    assert "connection to it was lost, so nothing was recorded" in first.message
+    result = outcome["second"]
+    assert not isinstance(result, BaseException), result
+    # Nothing of the first attempt is left: one payment, the second, paying the invoice.
+    assert [p.id for p in Payment.select()] == [result.payment_id]
+    assert [(a.payment_id, a.amount_minor) for a in Allocation.select()] == \
+        [(result.payment_id, 20_000)]
+    assert AuditEntry.select().where(AuditEntry.action == "record payment").count() == 1
+    assert Invoice.get_by_id(held).open_minor == 30_000
+    assert check_store() == []
