@@ -367,6 +367,38 @@ def lock_rows(model: type[pw.Model], where: pw.Expression) -> None:
          .for_update("FOR NO KEY UPDATE").tuples())
 
 
+def hold_claim(space: int, key: int) -> bool:
+    """Claim ``key`` of ``space`` (a kind of row, numbered by the caller) for this
+    connection, without waiting: False when another connection holds it. The claim
+    lasts, across transactions, until :func:`let_go_claim` or until this connection
+    ends: a Duly that dies, on whatever machine, lets go of its claims by itself (on a
+    server, a session advisory lock). On SQLite always True: one Duly has the file."""
+    if not on_server():
+        return True
+    return bool(database.execute_sql("SELECT pg_try_advisory_lock(%s, %s)",
+                                     (space, key)).fetchone()[0])
+
+
+def let_go_claim(space: int, key: int) -> None:
+    """Let go of this connection's claim on ``key`` of ``space`` (see :func:`hold_claim`);
+    a connection already lost has let go of it with everything else."""
+    if not on_server() or database.is_closed():
+        return
+    with contextlib.suppress(pw.DatabaseError, pw.InterfaceError):
+        database.execute_sql("SELECT pg_advisory_unlock(%s, %s)", (space, key))
+
+
+def claim_abandoned(space: int, key: int) -> bool:
+    """Inside a write: whether no live connection holds a claim on ``key`` of ``space``
+    (see :func:`hold_claim`): whoever claimed it died or lost its connection. Then it is
+    held for this write until it ends, so no one claims it meanwhile. On SQLite always
+    True: a claim cannot outlive the one Duly that has the file."""
+    if not on_server():
+        return True
+    return bool(database.execute_sql("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                                     (space, key)).fetchone()[0])
+
+
 def may_fail() -> contextlib.AbstractContextManager[Any]:
     """Around a statement whose failure the caller handles and then goes on (inside a
     write): on a server a savepoint, since there a failed statement spoils the whole
