@@ -135,7 +135,8 @@ def test_a_thousand_payment_pairs_recorded_at_once_never_over_allocate(
 
 def _waiting_for_a_lock(watcher: psycopg.Connection[Any]) -> int:
     """The server process of the Duly connection waiting for a row lock (it gets there
-    within moments of being started; ten seconds at most)."""
+    within moments of being started; ten seconds at most). ``watcher`` is in autocommit:
+    a transaction would see the server's activity as it was when it began."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         found = watcher.execute(
@@ -199,4 +200,44 @@ def test_a_connection_ended_mid_payment_writes_nothing_and_then_connects_again(
         [(result.payment_id, 20_000)]
     assert AuditEntry.select().where(AuditEntry.action == "record payment").count() == 1
     assert Invoice.get_by_id(held).open_minor == 30_000
+    assert check_store() == []
+
+
+def test_a_deadlock_the_server_breaks_is_told_as_busy_and_records_nothing(
+        server_store: str) -> None:
+    who = customer("Crossed Ltd")
+    held = invoice(who, 10_000, due_days_ago=5)
+    # Another program takes the invoice, then the customer: the opposite of Duly's order.
+    other = psycopg.connect(server_store)
+    other.execute("SET deadlock_timeout = '30s'")  # so the server ends Duly's side
+    other.execute("SELECT id FROM invoice WHERE id = %s FOR UPDATE", (held,))
+    outcome: dict[str, BaseException] = {}
+
+    def pay() -> None:
+        try:
+            with db.known_errors():
+                record_payment(who, received_on=TODAY, amount_minor=4_000,
+                               allocate_to=[(held, 4_000)], today=TODAY)
+        except BaseException as error:  # noqa: BLE001 - told to the test below
+            outcome["error"] = error
+        finally:
+            db.close_thread_connection()
+
+    payer = threading.Thread(target=pay)
+    payer.start()
+    try:
+        with psycopg.connect(server_store, autocommit=True) as watcher:
+            _waiting_for_a_lock(watcher)
+        other.execute("SELECT id FROM customer WHERE id = %s FOR UPDATE", (who,))
+    finally:
+        other.rollback()
+        other.close()
+        payer.join()
+
+    error = outcome.get("error")
+    assert isinstance(error, db.StoreInUse), error
+    assert error.message.startswith("Someone else was changing the same records at the same "
+                                    "moment, so this was not recorded. Try again.")
+    assert Payment.select().count() == 0 and Allocation.select().count() == 0
+    assert Invoice.get_by_id(held).open_minor == 10_000
     assert check_store() == []
