@@ -37,9 +37,7 @@ def hold_account_of(model: type[pw.Model], row_id: int) -> None:
     """:func:`hold_accounts` for the account a row of ``model`` is on (a payment, credit
     note, invoice, dispute case, referral: its ``customer``); nothing when there is no
     such row (the caller refuses it)."""
-    customer_id = model.select(model.customer).where(model.id == row_id).scalar()
-    if customer_id is not None:
-        hold_accounts([customer_id])
+    lock_rows(Customer, Customer.id == model.select(model.customer).where(model.id == row_id))
 
 
 def hold_invoices(where: pw.Expression) -> None:

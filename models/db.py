@@ -1587,8 +1587,13 @@ def translate_error(exc: BaseException, path: Path | str | None = None) -> Store
     """
     if isinstance(exc, Refusal):
         return None
-    if is_server_address(path) or (path is None and on_server()):
-        return _server_error(exc)
+    if is_server_address(path) or on_server():
+        known = _server_error(exc)
+        # A store on a server is named by its database's name where a file's path would
+        # be (Store.path, the window's): only a file given beside it is SQLite's.
+        if known is not None or path is None or is_server_address(path) \
+                or not Path(path).is_file():
+            return known
     where = Path(path) if path is not None else _open_store_path()
     for code in sqlite_codes(exc):
         known = _store_error(code, where)
