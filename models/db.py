@@ -356,10 +356,10 @@ def lock_rows(model: type[pw.Model], where: pw.Expression) -> None:
     """Inside a write: hold the rows of ``model`` matching ``where`` until it ends, so
     that another write asking for them waits for this one and then reads what it left.
     On a server, ``SELECT … ORDER BY id FOR NO KEY UPDATE`` (in id order: two writers
-    asking for the same rows never wait for each other; rows that others only point
-    at, such as a new payment's customer, stay free); on SQLite nothing, since BEGIN
-    IMMEDIATE already lets one writer at a time in (docs/decisions.md, "Payments
-    recorded by several people at once")."""
+    asking for the same rows never each hold one the other waits for; rows that others
+    only point at, such as a new payment's customer, stay free); on SQLite nothing,
+    since BEGIN IMMEDIATE already lets one writer at a time in (docs/decisions.md,
+    "Payments recorded by several people at once")."""
     if not on_server():
         return
     key = model._meta.primary_key
