@@ -3,15 +3,48 @@ payment or credit note, with the invoice's kept open amount and status changed i
 same transaction (what ``check`` proves). The ledger (:mod:`models.ledger`) decides
 what to allocate; the credit notes Duly grants by a rule (:mod:`models.rule_credits`)
 post through here too. Call inside the caller's transaction.
+
+Several people may record payments for one customer at the same moment (a store on a
+server): every write that allocates, or takes an allocation back, first holds the
+accounts it touches (:func:`hold_accounts`), before it reads what is open on them, and
+then the invoices it pays (:func:`hold_invoices`). Money is allocated by one of them at
+a time and each reads what the one before left: no invoice is paid beyond its amount,
+no payment spent twice (docs/decisions.md, "Payments recorded by several people at
+once").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+import peewee as pw
+
+from models.db import lock_rows, one_of
 from models.disputed import LIVE_STATUSES, claim_on, live_status
 from models.kinds import CreditKind, InvoiceStatus
-from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
+from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
+
+
+def hold_accounts(customer_ids: Iterable[int]) -> None:
+    """Inside a write, before anything open on these customers' accounts is read: hold
+    their accounts until the write ends (customers in id order), so that any other
+    write allocating on them waits for this one and then reads what it left."""
+    lock_rows(Customer, one_of(Customer.id, sorted(set(customer_ids))))
+
+
+def hold_account_of(model: type[pw.Model], row_id: int) -> None:
+    """:func:`hold_accounts` for the account a row of ``model`` is on (a payment, credit
+    note, invoice, dispute case, referral: its ``customer``); nothing when there is no
+    such row (the caller refuses it)."""
+    lock_rows(Customer, Customer.id == model.select(model.customer).where(model.id == row_id))
+
+
+def hold_invoices(where: pw.Expression) -> None:
+    """Inside a write that holds the invoices' accounts (:func:`hold_accounts`): hold the
+    invoices ``where`` selects (by id order) before reading what is open on them, against
+    writes that change an invoice without allocating (a dispute, a referral)."""
+    lock_rows(Invoice, where)
 
 
 def post_allocation(invoice: Invoice, amount_minor: int, on: dt.date,

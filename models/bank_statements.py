@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from models.allocations import status_after
+from models.allocations import hold_accounts, status_after
 from models.audit import record_change
 from models.bank_formats import Statement, StatementCredit, StatementRefused
 from models.bank_matching import (
@@ -214,6 +214,11 @@ def record(bank_preview: BankPreview, choices: Sequence[CreditChoice], *,
     today = today or dt.date.today()
     statement = bank_preview.statement
     with writing():
+        # Every account paid, held before what is open on them is read (in id order:
+        # two statements recorded at once paying the same customers never wait for
+        # each other).
+        hold_accounts(c.customer_id for c in _chosen(bank_preview, choices).values()
+                      if c.customer_id is not None and not c.ignore)
         plans = planned_payments(bank_preview, choices)
         chosen = _chosen(bank_preview, choices)
         ignored = [line.match.credit for line in bank_preview.lines
@@ -306,6 +311,8 @@ def undo_statement(statement_id: int, reason: str = "The bank statement was undo
         payments = [p for (p,) in BankCredit.select(BankCredit.payment).join(
             Payment, on=(BankCredit.payment == Payment.id)).where(
             (BankCredit.statement == kept) & ~BankCredit.undone & ~Payment.voided).tuples()]
+        hold_accounts(Payment.select(Payment.customer).where(one_of(Payment.id, payments))
+                      .scalars())
         for payment_id in payments:
             void_payment(payment_id, reason)
         BankCredit.update(undone=True).where(BankCredit.statement == kept).execute()

@@ -166,8 +166,21 @@ def reading() -> pw._atomic:
     """A read transaction: one consistent view of the store, taking no write lock (on a
     server, REPEATABLE READ: one snapshot for the whole transaction)."""
     if on_server():
+        _drop_lost_connection()
         return database.atomic(isolation_level="REPEATABLE READ")
     return database.atomic("DEFERRED")
+
+
+def _drop_lost_connection() -> None:
+    """On a server, before a transaction begins: let go of this thread's connection if
+    the server ended it or the network lost it (the failure was told to the user then,
+    as :class:`ServerUnreachable`), so that this transaction opens a new one rather than
+    failing again on the dead one."""
+    if database.is_closed() or database.transaction_depth() > 0:
+        return
+    connection = database.connection()
+    if connection.closed or connection.broken:  # psycopg's own flags: no round trip
+        database.close()
 
 
 def writing() -> _Writing:
@@ -199,6 +212,8 @@ class _Writing:
 
     def __enter__(self) -> Any:
         if database.transaction_depth() == 0:
+            if self._server:
+                _drop_lost_connection()
             _sign_in_before_writing()
             self._changes = 0 if self._server else database.connection().total_changes
         return self._atomic.__enter__()
@@ -355,6 +370,53 @@ def _checkpoint_after_write(token: str) -> None:
         return  # the write is committed in the log; the store file catches up later
     if busy == 0 and logged == copied:
         _checkpointed = token
+
+
+def lock_rows(model: type[pw.Model], where: pw.Expression) -> None:
+    """Inside a write: hold the rows of ``model`` matching ``where`` until it ends, so
+    that another write asking for them waits for this one and then reads what it left.
+    On a server, ``SELECT … ORDER BY id FOR NO KEY UPDATE`` (in id order: two writers
+    asking for the same rows never each hold one the other waits for; rows that others
+    only point at, such as a new payment's customer, stay free); on SQLite nothing,
+    since BEGIN IMMEDIATE already lets one writer at a time in (docs/decisions.md,
+    "Payments recorded by several people at once")."""
+    if not on_server():
+        return
+    key = model._meta.primary_key
+    list(model.select(key).where(where).order_by(key)
+         .for_update("FOR NO KEY UPDATE").tuples())
+
+
+def hold_claim(space: int, key: int) -> bool:
+    """Claim ``key`` of ``space`` (a kind of row, numbered by the caller) for this
+    connection, without waiting: False when another connection holds it. The claim
+    lasts, across transactions, until :func:`let_go_claim` or until this connection
+    ends: a Duly that dies, on whatever machine, lets go of its claims by itself (on a
+    server, a session advisory lock). On SQLite always True: one Duly has the file."""
+    if not on_server():
+        return True
+    return bool(database.execute_sql("SELECT pg_try_advisory_lock(%s, %s)",
+                                     (space, key)).fetchone()[0])
+
+
+def let_go_claim(space: int, key: int) -> None:
+    """Let go of this connection's claim on ``key`` of ``space`` (see :func:`hold_claim`);
+    a connection already lost has let go of it with everything else."""
+    if not on_server() or database.is_closed():
+        return
+    with contextlib.suppress(pw.DatabaseError, pw.InterfaceError):
+        database.execute_sql("SELECT pg_advisory_unlock(%s, %s)", (space, key))
+
+
+def claim_abandoned(space: int, key: int) -> bool:
+    """Inside a write: whether no live connection holds a claim on ``key`` of ``space``
+    (see :func:`hold_claim`): whoever claimed it died or lost its connection. Then it is
+    held for this write until it ends, so no one claims it meanwhile. On SQLite always
+    True: a claim cannot outlive the one Duly that has the file."""
+    if not on_server():
+        return True
+    return bool(database.execute_sql("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                                     (space, key)).fetchone()[0])
 
 
 def may_fail() -> contextlib.AbstractContextManager[Any]:
@@ -1566,8 +1628,13 @@ def translate_error(exc: BaseException, path: Path | str | None = None) -> Store
     """
     if isinstance(exc, Refusal):
         return None
-    if is_server_address(path) or (path is None and on_server()):
-        return _server_error(exc)
+    if is_server_address(path) or on_server():
+        known = _server_error(exc)
+        # A store on a server is named by its database's name where a file's path would
+        # be (Store.path, the window's): only a file given beside it is SQLite's.
+        if known is not None or path is None or is_server_address(path) \
+                or not Path(path).is_file():
+            return known
     where = Path(path) if path is not None else _open_store_path()
     for code in sqlite_codes(exc):
         known = _store_error(code, where)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from models import input_rules as rules
+from models.allocations import hold_account_of
 from models.db import writing
 from models.disputes import DisputedLine, close_case, lines_of, open_case
 from models.errors import LedgerError
@@ -31,6 +32,7 @@ def resolve_by_credit(case_id: int, *, number: str, issue_date: dt.date, reason:
     if not reason:
         raise LedgerError("reason", "Say why the credit is granted.")
     with writing():
+        hold_account_of(DisputeCase, case_id)
         case = open_case(case_id)
         lines = {line.invoice_id: line for line in lines_of([case.id])[case.id]}
         if credits is None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models import input_rules as rules
+from models.allocations import hold_account_of, hold_accounts
 from models.audit import record_change
 from models.db import writing
 from models.disputed import (
@@ -142,6 +143,7 @@ def open_dispute(customer_id: int, parts: Sequence[tuple[int, int | None]], *,
     if not parts:
         raise LedgerError("invoices", "Choose the invoices the customer disputes.")
     with writing():
+        hold_accounts([customer_id])
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             raise LedgerError("customer", "That customer no longer exists.")
@@ -209,6 +211,7 @@ def add_to_dispute(case_id: int, parts: Sequence[tuple[int, int | None]]) -> Non
     if not parts:
         raise LedgerError("invoices", "Choose the invoices to add to the dispute.")
     with writing():
+        hold_account_of(DisputeCase, case_id)
         case = open_case(case_id)
         lines = _claimed_lines(Customer.get_by_id(case.customer_id), parts)
         for invoice, _amount in lines:
@@ -390,6 +393,7 @@ def close_case(case: DisputeCase, status: DisputeStatus, on: dt.date, resolution
     rules.check_date(on, "on", "The day it ended")
     if on < case.raised_on:
         raise LedgerError("on", "A dispute cannot end before the day it was raised.")
+    hold_accounts([case.customer_id])
     invoice_ids = [i for (i,) in DisputedInvoice.select(DisputedInvoice.invoice)
                    .where(DisputedInvoice.case == case.id).tuples()]
     was_disputed = {i for (i,) in Invoice.select(Invoice.id).where(

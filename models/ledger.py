@@ -18,10 +18,16 @@ from typing import Protocol, TypeVar
 import peewee as pw
 
 from models import input_rules as rules
-from models.allocations import post_allocation, undo_allocation
+from models.allocations import (
+    hold_account_of,
+    hold_accounts,
+    hold_invoices,
+    post_allocation,
+    undo_allocation,
+)
 from models.audit import record_change
 from models.contacts import review_promises
-from models.db import writing
+from models.db import one_of, writing
 from models.disputed import chased_part, claims
 from models.disputes import (
     dispute_whole_invoice,
@@ -265,7 +271,7 @@ def record_payment(customer_id: int, *, received_on: dt.date, amount_minor: int,
     reference = rules.check_line(reference, "reference", "the reference", rules.REFERENCE_LIMIT)
     method = rules.check_line(method, "method", "the method", rules.NUMBER_LIMIT)
     with writing():
-        customer = _customer(customer_id)
+        customer = _held_customer(customer_id)
         payment = Payment.create(
             customer=customer, received_on=received_on, amount_minor=amount_minor,
             unallocated_minor=amount_minor, currency=customer.currency,
@@ -307,7 +313,7 @@ def allocate_credit(customer_id: int, *, payment_id: int | None = None,
         raise ValueError("allocate_credit takes a payment or a credit note")
     on = on or dt.date.today()
     with writing():
-        customer = _customer(customer_id)
+        customer = _held_customer(customer_id)
         model, source_id = ((Payment, payment_id) if payment_id is not None
                             else (CreditNote, credit_note_id))
         source = model.get_or_none((model.id == source_id) & (model.customer == customer))
@@ -337,7 +343,7 @@ def add_credit_note(customer_id: int, *, number: str, issue_date: dt.date, amoun
     _not_future(issue_date, today, "issue_date", "The credit note's date")
     reason = rules.check_text(reason, "reason", "the reason", rules.REASON_LIMIT)
     with writing():
-        customer = _customer(customer_id)
+        customer = _held_customer(customer_id)
         if CreditNote.select().where(CreditNote.number_key == rules.match_key(number)).exists():
             raise LedgerError("number", f"Credit note {number} already exists.")
         note = CreditNote.create(
@@ -364,6 +370,7 @@ def void_payment(payment_id: int, reason: str) -> None:
     """Void a payment recorded by mistake; its allocations are undone."""
     reason = _reason(reason, "Say why the payment is voided.")
     with writing():
+        hold_account_of(Payment, payment_id)
         payment = Payment.get_or_none(Payment.id == payment_id)
         if payment is None or payment.voided:
             raise LedgerError("payment", "That payment does not exist or is already void.")
@@ -388,6 +395,7 @@ def void_invoice(invoice_id: int, reason: str) -> None:
     """Void an invoice issued by mistake (only while nothing is allocated to it)."""
     reason = _reason(reason, "Say why the invoice is voided.")
     with writing():
+        hold_account_of(Invoice, invoice_id)
         invoice = _existing_invoice(invoice_id)
         if invoice.status == InvoiceStatus.VOID:
             raise LedgerError("invoice", f"Invoice {invoice.number} is already void.")
@@ -520,6 +528,7 @@ def update_invoice(invoice_id: int, draft: InvoiceDraft) -> None:
     """Correct an invoice's number, dates or reference (audited). The amount can
     change only while nothing is allocated to it; otherwise void and re-issue."""
     with writing():
+        hold_account_of(Invoice, invoice_id)
         invoice = _existing_invoice(invoice_id)
         if invoice.status == InvoiceStatus.VOID:
             raise LedgerError("number", f"Invoice {invoice.number} is void.")
@@ -569,10 +578,10 @@ def _allocate(customer: Customer, currency: str, available: int,
 def _oldest_first(customer: Customer, currency: str, available: int,
                   payment: Payment | None) -> list[tuple[Invoice, int]]:
     """Oldest first; for a payment, each invoice's discounted amount first."""
-    open_invoices = list(Invoice.select()
-                         .where((Invoice.customer == customer) & (Invoice.currency == currency)
-                                & (Invoice.open_minor > 0)
-                                & Invoice.status.in_(PAID_BY_DEFAULT)))
+    payable = ((Invoice.customer == customer) & (Invoice.currency == currency)
+               & (Invoice.open_minor > 0) & Invoice.status.in_(PAID_BY_DEFAULT))
+    hold_invoices(payable)
+    open_invoices = list(Invoice.select().where(payable))
     discounts = (discounts_on(customer.id, payment.received_on, open_invoices)
                  if payment is not None else None)
     return oldest_first(open_invoices, available, discounts,
@@ -582,6 +591,7 @@ def _oldest_first(customer: Customer, currency: str, available: int,
 def _chosen(customer: Customer, currency: str, available: int,
             allocate_to: Sequence[tuple[int, int]]) -> list[tuple[Invoice, int]]:
     plan, total, seen = [], 0, set()
+    hold_invoices(one_of(Invoice.id, sorted({invoice_id for invoice_id, _ in allocate_to})))
     for invoice_id, amount in allocate_to:
         if invoice_id in seen:
             raise LedgerError("allocations", "An invoice is listed twice.")
@@ -612,6 +622,13 @@ def _customer(customer_id: int) -> Customer:
     if customer is None:
         raise LedgerError("customer", "That customer no longer exists.")
     return customer
+
+
+def _held_customer(customer_id: int) -> Customer:
+    """The customer, its account held first for a write that allocates on it (see
+    :func:`models.allocations.hold_accounts`)."""
+    hold_accounts([customer_id])
+    return _customer(customer_id)
 
 
 def _existing_invoice(invoice_id: int) -> Invoice:

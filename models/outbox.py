@@ -6,6 +6,13 @@ Duly talks to the server; only the server's acceptance marks it "sent". A messag
 still "sending" when a batch starts was cut off (Duly closed or crashed) after
 perhaps reaching the server, so it is never sent again by itself: it becomes
 "uncertain" and waits for the user to check their Sent folder and retry it.
+
+Across machines (a store on a server, several Dulys sending at once): the claim of a
+queued message is one conditional UPDATE whose row count decides, so only one batch
+sends it; and a batch holds a claim on each message while it is "sending"
+(:func:`models.db.hold_claim`), which a Duly that dies or loses its connection lets go
+of by itself. Only a message "sending" with no claim held was cut off: one another Duly
+is sending at this moment is left alone, never taken for cut off.
 """
 
 from __future__ import annotations
@@ -17,13 +24,14 @@ import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.errors import MessageError
+from email.message import EmailMessage
 from email.utils import make_msgid
 
 import peewee as pw
 
 from models.audit import record_change
 from models.contacts import refresh_contact_summary
-from models.db import writing
+from models.db import claim_abandoned, hold_claim, let_go_claim, writing
 from models.errors import LedgerError
 from models.kinds import OutboxKind, OutboxState
 from models.mail import (
@@ -51,6 +59,8 @@ IN_THE_OUTBOX = "In the outbox"
 _SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')  # RFC 5322: such a name is quoted
 CUT_OFF = ("Duly was closed while sending; check your Sent folder before sending it "
            "again.")
+# The claims a batch holds on the messages it is sending (models.db.hold_claim): "OU".
+_SENDING = 0x4F55
 
 
 @dataclass(frozen=True)
@@ -237,14 +247,24 @@ def attachment_of_contact(contact_id: int) -> tuple[str, bytes]:
 # --- sending one ---------------------------------------------------------------------
 
 def _mark_cut_off() -> tuple[tuple[str, str], ...]:
-    """Messages left "sending" by a batch that never finished become "uncertain"."""
+    """Messages left "sending" by a batch that never finished become "uncertain"; one
+    another batch is sending at this moment (its claim held) is left to it."""
     with writing():
-        rows = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.subject,
-                                         OutboxMessage.interaction, Customer.name)
-                    .join(Customer).where(OutboxMessage.status == OutboxState.SENDING).tuples())
-        for outbox_id, _, contact_id, _ in rows:
-            OutboxMessage.update(status=OutboxState.UNCERTAIN, error=CUT_OFF).where(
-                OutboxMessage.id == outbox_id).execute()
+        found = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.subject,
+                                          OutboxMessage.interaction, Customer.name)
+                     .join(Customer).where(OutboxMessage.status == OutboxState.SENDING)
+                     .order_by(OutboxMessage.id).tuples())
+        rows = []
+        for row in found:
+            outbox_id, _, contact_id, _ = row
+            # Still "sending" once its claim is ours: the batch that ended first records
+            # its outcome before letting go of the claim.
+            if not claim_abandoned(_SENDING, outbox_id) or not OutboxMessage.update(
+                    status=OutboxState.UNCERTAIN, error=CUT_OFF).where(
+                    (OutboxMessage.id == outbox_id)
+                    & (OutboxMessage.status == OutboxState.SENDING)).execute():
+                continue
+            rows.append(row)
             if contact_id is not None:
                 _say_on_contact(contact_id, f"Perhaps sent: {CUT_OFF}")
             record_change("e-mail cut off", "outbox_message", outbox_id,
@@ -279,14 +299,29 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
                              message_id=message.message_id, date=now)
     except (ValueError, TypeError, LookupError, MessageError) as error:
         reason = error.message if isinstance(error, LedgerError) else _unwritable(error)
-        with writing():
-            if not _claim(outbox_id, OutboxState.FAILED):
-                return ("", "")
-            _record_failure(message, reason)
-        return (message.customer.name, reason)
+        claimed = False
+        try:
+            with writing():
+                claimed = _claim(outbox_id, OutboxState.FAILED)
+                if claimed:
+                    _record_failure(message, reason)
+        finally:
+            if claimed:
+                let_go_claim(_SENDING, outbox_id)
+        return (message.customer.name, reason) if claimed else ("", "")
     if not _claim(outbox_id, OutboxState.SENDING):
         return ("", "")
     # Committed: from here on, a crash leaves it "sending", never sent twice.
+    try:
+        return _hand_over(message, settings, password, to, mime, context, now, timeout)
+    finally:
+        let_go_claim(_SENDING, outbox_id)
+
+
+def _hand_over(message: OutboxMessage, settings: MailSettings, password: str | None,
+               to: list[tuple[str, str]], mime: EmailMessage, context: ssl.SSLContext | None,
+               now: dt.datetime | None, timeout: float) -> tuple[str, str] | None:
+    """Give the claimed message to the mail server and record what came of it."""
     try:
         response = send_message(settings, password, mime,
                                 recipients=[address for _, address in to],
@@ -301,13 +336,20 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
 
 
 def _claim(outbox_id: int, status: str) -> bool:
-    """Move a queued message to ``status`` for this batch, counting the attempt; False
-    when it is no longer queued (another batch took it)."""
+    """Move a queued message to ``status`` for this batch, counting the attempt, holding
+    the claim on it (let go by the caller); False when it is no longer queued or another
+    batch holds it (another batch took it). The UPDATE's row count decides: two batches
+    claiming one message at once, one waits for the other and then finds it taken."""
+    if not hold_claim(_SENDING, outbox_id):
+        return False
     with writing():
-        return bool(OutboxMessage.update(status=status, attempts=OutboxMessage.attempts + 1)
-                    .where((OutboxMessage.id == outbox_id)
-                           & (OutboxMessage.status == OutboxState.QUEUED))
-                    .execute())
+        claimed = bool(OutboxMessage.update(status=status, attempts=OutboxMessage.attempts + 1)
+                       .where((OutboxMessage.id == outbox_id)
+                              & (OutboxMessage.status == OutboxState.QUEUED))
+                       .execute())
+    if not claimed:
+        let_go_claim(_SENDING, outbox_id)
+    return claimed
 
 
 def _unwritable(error: Exception) -> str:

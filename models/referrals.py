@@ -35,6 +35,7 @@ import peewee as pw
 
 from models import input_rules as rules
 from models.agencies import case_commission
+from models.allocations import hold_account_of, hold_accounts
 from models.audit import record_change
 from models.contacts import refresh_contact_summary
 from models.dates import long_date
@@ -395,6 +396,7 @@ def refer(customer_id: int, agency_id: int, invoice_ids: Sequence[int] | None,
     override_reason = rules.check_text(override_reason, "override_reason", "the reason",
                                        rules.REASON_LIMIT).strip()
     with writing():
+        hold_accounts([customer_id])
         agency = Agency.get_or_none(Agency.id == agency_id)
         if agency is None:
             raise LedgerError("agency", "That agency is no longer in the directory.")
@@ -463,6 +465,7 @@ def record_recovery(referral_id: int, on: dt.date, gross_minor: int, *, note: st
     gross_minor = rules.check_amount(gross_minor, "amount", "the amount recovered")
     note = rules.check_text(note, "note", "the note", rules.NOTE_LIMIT).strip()
     with writing():
+        hold_account_of(AgencyReferral, referral_id)
         referral = _live_referral(referral_id, on)
         invoices = _open_invoices(referral.id)
         open_minor = sum(int(i.open_minor) for i in invoices)
@@ -510,6 +513,7 @@ def recall(referral_id: int, on: dt.date, note: str = "") -> None:
     and its invoices still open are the business's again, chased as before."""
     note = rules.check_text(note, "note", "the note", rules.NOTE_LIMIT).strip()
     with writing():
+        hold_account_of(AgencyReferral, referral_id)
         referral = _live_referral(referral_id, on)
         _add_update(referral, ReferralStatus.WITHDRAWN, on, note)
         _end(referral, ReferralStatus.WITHDRAWN, on)

@@ -12,8 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from models.allocations import post_allocation, undo_allocation
+from models.allocations import (
+    hold_account_of,
+    hold_accounts,
+    hold_invoices,
+    post_allocation,
+    undo_allocation,
+)
 from models.audit import record_change
+from models.db import one_of
 from models.input_rules import NUMBER_LIMIT, match_key
 from models.kinds import CreditKind
 from models.plans import reopen_plans
@@ -34,6 +41,8 @@ def grant_credit(customer_id: int, kind: CreditKind, on: dt.date, reason: str, *
     total = sum(a for _, a in invoices) + sum(a for _, a in charges)
     if total <= 0:
         raise ValueError("a credit note granted by a rule credits something")
+    hold_accounts([customer_id])
+    hold_invoices(one_of(Invoice.id, sorted({i for i, _ in invoices})))
     customer = Customer.get_by_id(customer_id)
     number = _free_number(kind)
     note = CreditNote.create(
@@ -61,6 +70,7 @@ def grant_credit(customer_id: int, kind: CreditKind, on: dt.date, reason: str, *
 def void_credit(note_id: int, reason: str) -> None:
     """Void a credit note granted by a rule: its allocations are undone and what it
     closed is open again."""
+    hold_account_of(CreditNote, note_id)
     note = CreditNote.get_by_id(note_id)
     if note.voided:
         return

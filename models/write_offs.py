@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from models import input_rules as rules
+from models.allocations import hold_account_of, hold_accounts
 from models.audit import record_change
 from models.db import writing
 from models.disputed import claim_on
@@ -191,6 +192,7 @@ def write_off(invoice_id: int, *, reason: WriteOffReason | str,
         vat_percent)  # type: ignore[arg-type]
     with writing():
         require(Permission.WRITE_OFF)
+        hold_account_of(Invoice, invoice_id)
         invoice = Invoice.get_or_none(Invoice.id == invoice_id)
         if invoice is None:
             raise LedgerError("invoice", "That invoice no longer exists.")
@@ -222,6 +224,7 @@ def write_off_action(customer_id: int, currency: str, as_of: dt.date, *, stage_i
     why = _reason(reason)
     with writing():
         require(Permission.WRITE_OFF)
+        hold_accounts([customer_id])
         action = current_action(customer_id, currency, as_of, stage_id)
         skip_action(customer_id, currency, as_of, stage_id=stage_id,
                     reason=f"Written off: {WriteOffReason.word_for(why).lower()}")
@@ -307,6 +310,7 @@ def recover(write_off_id: int, *, received_on: dt.date, amount_minor: int,
         row = WriteOff.get_or_none(WriteOff.id == write_off_id)
         if row is None:
             raise LedgerError("write_off", "That write-off no longer exists.")
+        hold_account_of(Invoice, row.invoice_id)
         written = int(CreditNote.get_by_id(row.credit_note_id).amount_minor)
         reverse_write_off(row.id, f"Recovered {format_money(amount_minor, _currency(row))} "
                                   f"on {received_on.isoformat()}", on=received_on)
