@@ -303,7 +303,7 @@ class _Listening:
     worker thread asks it through :func:`latest_write`, and reconnects it."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # a lost connection is told while draining
         self.listener: Any = None
         self.others = 0  # others' writes heard, plus one for each time it listened anew
         self.lost: str | None = None  # why it listens no more (in words), or None
@@ -320,24 +320,20 @@ class _Listening:
             with self.lock:
                 self.lost = lost.message
 
-    def drain(self) -> bool:
-        """Read what has arrived, without waiting: whether another Duly wrote (or the
-        connection was found lost: then :attr:`lost` says so)."""
+    def drain(self) -> None:
+        """Read what has arrived, without waiting, and count other Dulys' writes in
+        :attr:`others` (a connection found lost: :attr:`lost` says so)."""
         with self.lock:
             if self.listener is None:
-                return False
+                return
             try:
                 tokens = self.listener.heard()
             except Exception as exc:
                 if translate_error(exc) is None:
                     raise
-                self.stop()
-                self.lost = _lost_words()
-                self.others += 1
-                return False
-            others = sum(1 for token in tokens if token not in _own_tokens)
-            self.others += others
-            return others > 0
+                self.lose()  # told already by translate_error; said here for the reader
+                return
+            self.others += sum(1 for token in tokens if token not in _own_tokens)
 
     def reconnect(self) -> None:
         """Listen anew (on a worker thread after the connection was lost: it waits up to
@@ -360,6 +356,16 @@ class _Listening:
             self.stop()
             self.listener, self.lost = listener, None
             self.others += 1  # what was written while no one listened is not known
+
+    def lose(self) -> None:
+        """A connection to the server was found lost: what was listened to may have been
+        lost with it (each of its connections goes with a restarted server), so listen
+        no more until :meth:`reconnect`."""
+        with self.lock:
+            if self.listener is not None:
+                self.stop()
+                self.lost = _lost_words()
+                self.others += 1
 
     def stop(self) -> None:
         """Stop listening (the store closes, or the connection was lost)."""
@@ -423,8 +429,10 @@ class OtherWrites:
     def __init__(self) -> None:
         self._version: int | None = None
         self._latest: str | None = None
+        self._heard = 0  # on a server: the others' writes heard when last asked
         if on_server():
             _listening.start()
+            self._heard = _listening.others
             return
         with contextlib.suppress(pw.DatabaseError):  # a store that cannot be read: told
             self._version = self._data_version()     # when it is read, not here
@@ -441,7 +449,7 @@ class OtherWrites:
     def happened(self) -> bool:
         """Whether another process wrote to the store since the last time asked."""
         if on_server():
-            return _listening.drain()
+            return self._heard_on_server()
         try:
             version = self._data_version()
             if version == self._version:
@@ -455,6 +463,17 @@ class OtherWrites:
         if seen is not None and seen in writes.since:
             new = writes.since[writes.since.index(seen) + 1:]
         return any(token not in _own_tokens for token in new)
+
+    def _heard_on_server(self) -> bool:
+        """What the process's listener heard since asked last (by anyone: a worker
+        working out a figure reads it too, see :func:`latest_write`); nothing while the
+        connection is lost, and then, once found again, that others may have written."""
+        _listening.drain()
+        with _listening.lock:
+            if _listening.lost is not None:
+                return False
+            heard, self._heard = self._heard, _listening.others
+        return heard != self._heard
 
     @property
     def lost(self) -> str | None:
@@ -471,9 +490,7 @@ class OtherWrites:
         moves); each thread's store connection is to be opened anew
         (:func:`reopen_connection`), and everything read again."""
         reopen_connection()
-        with known_errors():
-            database.execute_sql("SELECT 1").fetchone()
-        _listening.reconnect()
+        _listening.reconnect()  # its connection answering is the server answering
 
 
 def reopen_connection() -> None:
@@ -1728,6 +1745,7 @@ def _server_error(exc: BaseException) -> StoreError | None:
     failure, message = found
     if failure is ServerFailure.UNREACHABLE:
         _drop_lost_connection()  # the next use connects anew
+        _listening.lose()  # heard of no more: the window tries again, then reads anew
     kinds: dict[ServerFailure, type[StoreError]] = {
         ServerFailure.UNREACHABLE: ServerUnreachable, ServerFailure.REFUSED: ServerRefused,
         ServerFailure.FULL: StoreFull, ServerFailure.DISK: StoreError,

@@ -128,6 +128,21 @@ def test_our_own_write_moves_the_latest_write_and_a_write_of_nothing_is_silent(
     assert db.latest_write() != first
 
 
+def test_a_figure_worked_out_first_does_not_keep_the_window_from_hearing_of_it(
+        server_store: tuple[db.Store, str]) -> None:
+    _store, url = server_store
+    customer_id = customer("Quayside Joinery")
+    watch = db.OtherWrites()
+    before = db.latest_write()
+    another_duly(url, f"ledger.record_payment({customer_id}, received_on=dt.date(2026, 11, "
+                      f"24), amount_minor=2000, today=dt.date(2026, 11, 24))")
+    # A worker working out the worklist reads what the listener heard first...
+    assert heard_within(HEARD_WITHIN_S, lambda: db.latest_write() != before)
+    # ...and the window, asking next, is still told.
+    assert watch.happened()
+    assert not watch.happened()
+
+
 def test_a_write_that_fails_is_never_announced(
         server_store: tuple[db.Store, str], sentinel: psycopg.Connection[Any]) -> None:
     with pytest.raises(RuntimeError), db.writing():
