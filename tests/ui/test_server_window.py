@@ -1,7 +1,7 @@
 """The window on a store on a PostgreSQL server (issue 22): another person's payment
 appears in the overdue list without a refresh, and after the server goes away and comes
-back the window says so in words, finds it again by itself and reads everything anew
-(a throwaway cluster, tests/postgres_server.py)."""
+back the window says so in words, refuses a payment meanwhile in words, finds the server
+again by itself and reads everything anew (a throwaway cluster, tests/postgres_server.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ import pytest
 
 from models import db
 from models.accounts import AccountRow
+from models.changes import Change, changes
 from models.company import create_business
+from models.ledger import record_payment
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import visible_message_boxes
 from tests.unit.ledger_helpers import customer, invoice
@@ -88,11 +90,19 @@ def test_another_persons_payment_appears_and_the_window_finds_the_server_again(
     with qtbot.waitSignal(window.care.connection_notice, timeout=TIMEOUT_MS,
                           check_params_cb=lambda words, _ms: "Lost the connection" in words):
         pass  # tried again, and said so again
+    # A payment recorded meanwhile: refused in words, and nothing of it kept.
+    window.tasks.run(lambda _progress: record_payment(
+        ids["Harbour Lights Café"], received_on=DEMO_TODAY, amount_minor=10_00,
+        today=DEMO_TODAY), writes=True, changes=changes(Change.MONEY))
+    qtbot.waitUntil(lambda: len(visible_message_boxes(window)) == 1, timeout=TIMEOUT_MS)
+    [box] = visible_message_boxes(window)
+    assert "connection to it was lost, so nothing was recorded" in box.text()
+    box.close()
     # It comes back: the window finds it by itself and reads everything again.
     with qtbot.waitSignal(window.care.connection_notice, timeout=TIMEOUT_MS,
                           check_params_cb=lambda words, _ms: "Connected again" in words):
         postgres_cluster.resume()
     pay_from_another_duly(url, ids["Harbour Lights Café"], 30_00)
     qtbot.waitUntil(lambda: overdue(window) == {"Harbour Lights Café": 50_00},
-                    timeout=TIMEOUT_MS)
+                    timeout=TIMEOUT_MS)  # 80.00 less 30.00: the refused 10.00 is not there
     assert visible_message_boxes(window) == []  # the reads cut short: told in the bar
