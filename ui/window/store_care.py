@@ -150,7 +150,7 @@ class StoreCare(QObject):
         store = self._switcher.store
         where = store.server.name if store is not None and store.server is not None \
             else "the server"
-        self.connection_notice.emit(f"Connected again to {where}; everything was read "
+        self.connection_notice.emit(f"Connected again to {where}; reading everything "
                                     f"again.", BACK_NOTICE_MS)
         if self._watch is not None:
             self._watch.happened()  # whatever it heard is read now, with the rest
