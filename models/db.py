@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import itertools
 import json
 import math
 import os
@@ -26,6 +27,8 @@ import shutil
 import sqlite3
 import stat
 import sys
+import threading
+import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -221,8 +224,15 @@ class _Writing:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: Any) -> bool | None:
         if self._server:
-            outcome = self._atomic.__exit__(kind, error, trace)
+            wrote = False
             if kind is None and self._changes is not None:
+                try:
+                    wrote = _announce_server_write()
+                except BaseException as failed:
+                    self._atomic.__exit__(type(failed), failed, failed.__traceback__)
+                    raise
+            outcome = self._atomic.__exit__(kind, error, trace)
+            if wrote:
                 _count_own_server_write()
             return outcome
         token = None
@@ -284,10 +294,14 @@ _OWN_TOKENS_KEPT = 2000
 _own_tokens: dict[str, None] = {}
 
 
+_own_tokens_lock = threading.Lock()  # written by the window's worker threads
+
+
 def _remember_own(token: str) -> None:
-    _own_tokens[token] = None
-    while len(_own_tokens) > _OWN_TOKENS_KEPT:
-        del _own_tokens[next(iter(_own_tokens))]
+    with _own_tokens_lock:
+        _own_tokens[token] = None
+        while len(_own_tokens) > _OWN_TOKENS_KEPT:
+            del _own_tokens[next(iter(_own_tokens))]
 
 
 def _recorded_writes() -> Writes:
@@ -305,36 +319,162 @@ def _count_own_server_write() -> None:
     _own_server_writes += 1
 
 
+def _announce_server_write() -> bool:
+    """Have the server announce this write at its commit under a new token of ours, so
+    that every other Duly's window hears of it and this one knows it for its own;
+    whether the transaction wrote anything."""
+    from models.server_store import announce_write
+
+    token = f"{os.getpid()}-{uuid.uuid4().hex}"
+    _remember_own(token)  # before the commit: our own listener may hear it at once
+    return announce_write(token)
+
+
+class _Listening:
+    """What this process hears of the writes to the open store on a server: one
+    listening connection (see :class:`models.server_store.Listener`) for the whole
+    process, opened by the first :class:`OtherWrites`, and how many writes of other
+    Dulys it has heard. The window's thread asks :meth:`drain` every few seconds; a
+    worker thread asks it through :func:`latest_write`, and reconnects it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()  # a lost connection is told while draining
+        self.listener: Any = None
+        self.others = 0  # others' writes heard, plus one for each time it listened anew
+        self.lost: str | None = None  # why it listens no more (in words), or None
+        self.unheard = itertools.count()  # keys for figures worked out while deaf
+
+    def start(self) -> None:
+        """Listen, if not listening yet; a server that cannot be reached is :attr:`lost`."""
+        with self.lock:
+            if self.listener is not None or self.lost is not None:
+                return
+        try:
+            self.reconnect()
+        except StoreError as lost:
+            with self.lock:
+                self.lost = lost.message
+
+    def drain(self) -> None:
+        """Read what has arrived, without waiting, and count other Dulys' writes in
+        :attr:`others` (a connection found lost: :attr:`lost` says so)."""
+        with self.lock:
+            if self.listener is None:
+                return
+            try:
+                tokens = self.listener.heard()
+            except Exception as exc:
+                if translate_error(exc) is None:
+                    raise
+                self.lose()  # told already by translate_error; said here for the reader
+                return
+            self.others += sum(1 for token in tokens if token not in _own_tokens)
+
+    def reconnect(self) -> None:
+        """Listen anew (on a worker thread after the connection was lost: it waits up to
+        :data:`models.server_store.LISTEN_CONNECT_TIMEOUT_S` for the server, and the
+        window's thread asking :meth:`drain` meanwhile is not kept waiting);
+        :class:`ServerUnreachable` while the server is still away, or the server's
+        refusal in words."""
+        from models.server_store import Listener
+
+        try:
+            listener = Listener.open()
+        except Exception as exc:  # psycopg's
+            known = translate_error(exc)
+            if known is None:
+                raise
+            if isinstance(known, ServerUnreachable):
+                raise ServerUnreachable(None, _lost_words()) from exc
+            raise known from exc
+        with self.lock:
+            self.stop()
+            self.listener, self.lost = listener, None
+            self.others += 1  # what was written while no one listened is not known
+
+    def lose(self) -> None:
+        """A connection to the server was found lost: what was listened to may have been
+        lost with it (each of its connections goes with a restarted server), so listen
+        no more until :meth:`reconnect`."""
+        with self.lock:
+            if self.listener is not None:
+                self.stop()
+                self.lost = _lost_words()
+                self.others += 1
+
+    def stop(self) -> None:
+        """Stop listening (the store closes, or the connection was lost)."""
+        listener, self.listener = self.listener, None
+        if listener is not None:
+            with contextlib.suppress(Exception):  # a lost connection closes as it can
+                listener.close()
+
+    def forget(self) -> None:
+        """Another store opens, or none: nothing heard is kept."""
+        with self.lock:
+            self.stop()
+            self.lost = None
+
+
+_listening = _Listening()
+
+
+def _lost_words() -> str:
+    address = _server_name()
+    return f"Lost the connection to {address}; trying again…"
+
+
+def _server_name() -> str:
+    engine = database.obj
+    params = getattr(engine, "connect_params", {})
+    return (f"{engine.database} on {params.get('host', 'localhost')}:"
+            f"{params.get('port', 5432)}")
+
+
 def latest_write() -> tuple[str, str | None]:
     """The open store and the token of the latest write committed to it through
     :func:`writing` (None before the first): what a figure worked out from the store
-    may be kept under, until either changes. On a server, this process's own writes
-    only (others' are told by the server's notifications, not yet heard)."""
+    may be kept under, until either changes. On a server, a mark that moves with this
+    process's own writes and with every other Duly's heard of (see
+    :class:`OtherWrites`); where nothing listens (a command, or the connection lost) a
+    new mark each time: nothing is kept."""
     if on_server():
-        return str(database.database or ""), f"server-{_own_server_writes}"
+        _listening.drain()
+        with _listening.lock:
+            if _listening.listener is None:
+                mark = f"unheard-{next(_listening.unheard)}"
+            else:
+                mark = f"{_own_server_writes}-{_listening.others}"
+        return str(database.database or ""), f"server-{mark}"
     return str(database.database or ""), _recorded_writes().latest
 
 
 class OtherWrites:
-    """Notices writes another process (a scheduled Duly command) made to the open store.
+    """Notices writes another process (a scheduled Duly command, or on a server another
+    person's Duly) made to the open store.
 
     Cheap enough to ask every few seconds on the thread that made it: SQLite's
     ``data_version`` tells whether anything was committed through another connection;
     only then are the store's write tokens read, to tell the window's own writes (made
-    on its worker threads' connections) from another process's.
+    on its worker threads' connections) from another process's. On a server, the
+    server announces each write's token at its commit (LISTEN/NOTIFY) on a connection
+    of its own; asking reads what has arrived, never waiting for the server.
     """
 
     def __init__(self) -> None:
         self._version: int | None = None
         self._latest: str | None = None
+        self._heard = 0  # on a server: the others' writes heard when last asked
+        if on_server():
+            _listening.start()
+            self._heard = _listening.others
+            return
         with contextlib.suppress(pw.DatabaseError):  # a store that cannot be read: told
             self._version = self._data_version()     # when it is read, not here
             self._latest = self._writes().latest
 
     @staticmethod
     def _data_version() -> int:
-        if on_server():  # others' writes on a server: its notifications, in time
-            return 0
         return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
 
     @staticmethod
@@ -343,6 +483,8 @@ class OtherWrites:
 
     def happened(self) -> bool:
         """Whether another process wrote to the store since the last time asked."""
+        if on_server():
+            return self._heard_on_server()
         try:
             version = self._data_version()
             if version == self._version:
@@ -356,6 +498,50 @@ class OtherWrites:
         if seen is not None and seen in writes.since:
             new = writes.since[writes.since.index(seen) + 1:]
         return any(token not in _own_tokens for token in new)
+
+    def _heard_on_server(self) -> bool:
+        """What the process's listener heard since asked last (by anyone: a worker
+        working out a figure reads it too, see :func:`latest_write`); nothing while the
+        connection is lost, and then, once found again, that others may have written."""
+        _listening.drain()
+        with _listening.lock:
+            if _listening.lost is not None:
+                return False
+            heard, self._heard = self._heard, _listening.others
+        return heard != self._heard
+
+    @property
+    def lost(self) -> str | None:
+        """On a server whose connection was lost, what to tell the user ("Lost the
+        connection to duly on db.example:5432; trying again…"); else None."""
+        return _listening.lost if on_server() else None
+
+    @staticmethod
+    def reconnect() -> None:
+        """After the connection to the server was lost: connect again (waiting a few
+        seconds at most for the server: call it off the window's thread), so that
+        :attr:`lost` is None again; :class:`ServerUnreachable` while the server is still
+        away. Figures kept from before are worked out anew (:func:`latest_write`
+        moves); each thread's store connection is to be opened anew
+        (:func:`reopen_connection`), and everything read again."""
+        reopen_connection()
+        _listening.reconnect()  # its connection answering is the server answering
+
+
+def reopen_connection() -> None:
+    """Close the calling thread's connection to the store's server, so that its next
+    query connects anew: after the server was away (outside a transaction; nothing to
+    do on a file)."""
+    if on_server() and not database.is_closed() and not database.in_transaction():
+        with contextlib.suppress(Exception):  # a lost connection closes as it can
+            database.close()
+
+
+def _drop_lost_connection() -> None:
+    """Close the calling thread's connection to the server if it is lost (its next
+    query then connects anew, when the server is back)."""
+    if on_server() and not database.is_closed() and database.connection().broken:
+        reopen_connection()
 
 
 def _checkpoint_after_write(token: str) -> None:
@@ -1293,6 +1479,7 @@ def _forget_bookkeeping(journal: Journal = Journal.NONE) -> None:
     users = sys.modules.get("models.users")
     if users is not None:  # who was signed in to the store before
         users.forget_current_user()
+    _listening.forget()
 
 
 def _sign_in_on_server() -> None:
@@ -1349,6 +1536,8 @@ def verify_store(path: Path) -> str | None:
     file's length against its header): None when none is found, else what to tell the
     user, with how to restore a backup. A damaged store takes no more writes."""
     global _damaged
+    if on_server():
+        return None  # the server keeps its pages itself (see integrity_problems)
     with known_errors(path):
         found = database.execute_sql("PRAGMA quick_check(1)").fetchone()[0] != "ok"
     found = found or _cut_short(path)
@@ -1660,6 +1849,9 @@ def _server_error(exc: BaseException) -> StoreError | None:
     if found is None:
         return None
     failure, message = found
+    if failure is ServerFailure.UNREACHABLE:
+        _drop_lost_connection()  # the next use connects anew
+        _listening.lose()  # heard of no more: the window tries again, then reads anew
     kinds: dict[ServerFailure, type[StoreError]] = {
         ServerFailure.UNREACHABLE: ServerUnreachable, ServerFailure.REFUSED: ServerRefused,
         ServerFailure.FULL: StoreFull, ServerFailure.DISK: StoreError,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import peewee as pw
@@ -149,3 +150,66 @@ def build(version: int, fill: Callable[[], object] | None) -> None:
         create_month_totals()
         if fill is not None:
             fill()
+
+
+# The channel every write to a store on a server is announced on, at its commit (see
+# models.db.writing): the payload is the write's token.
+WRITES_CHANNEL = "duly_writes"
+# A listener waits this long for the server when it (re)connects: the window tries
+# again and again while the server is away, each time on a worker thread.
+LISTEN_CONNECT_TIMEOUT_S = 5
+# TCP keepalives on the listener: a network that drops the connection without a word
+# (no reset reaches us) is noticed within about idle + interval x count seconds.
+_KEEPALIVES: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+               "keepalives_count": 3}
+
+
+def announce_write(token: str) -> bool:
+    """Inside the outermost write: have the server tell every listener, when (and only
+    if) this transaction commits, that ``token`` wrote (NOTIFY is delivered at commit);
+    a transaction that wrote nothing (it has no id) announces nothing. Whether it
+    wrote."""
+    return database.execute_sql("SELECT pg_notify(%s, %s) WHERE txid_current_if_assigned() "
+                                "IS NOT NULL", (WRITES_CHANNEL, token)).fetchone() is not None
+
+
+class Listener:
+    """A connection of its own to the open store's server, listening for the writes
+    announced on :data:`WRITES_CHANNEL` (by every Duly, this one included)."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    @classmethod
+    def open(cls) -> Listener:
+        """Connect to the open store's server, as the store's connections do, and
+        listen; psycopg's error when the server cannot be reached."""
+        import psycopg
+
+        engine = database.obj
+        options = {key: value for key, value in engine.connect_params.items()
+                   if key != "connect_timeout"}
+        connection = psycopg.connect(dbname=engine.database, autocommit=True,
+                                     connect_timeout=LISTEN_CONNECT_TIMEOUT_S,
+                                     **options, **_KEEPALIVES)
+        try:
+            connection.execute(f"LISTEN {WRITES_CHANNEL}")
+        except BaseException:
+            connection.close()
+            raise
+        return cls(connection)
+
+    def heard(self) -> list[str]:
+        """The tokens announced since the last call, read from what has already
+        arrived (never waiting for the server); psycopg's ``OperationalError`` once the
+        connection is lost."""
+        import psycopg
+
+        tokens = [notice.payload for notice in self._connection.notifies(timeout=0)]
+        if self._connection.broken:  # lost while reading: said now, not next time
+            raise psycopg.OperationalError("the connection to the server was lost")
+        return tokens
+
+    def close(self) -> None:
+        """Stop listening and close the connection (a lost one too)."""
+        self._connection.close()

@@ -87,7 +87,18 @@ class ThrowawayCluster:
         data = self.folder / "data"
         self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync",
                   "-E", "UTF8", "--locale=C")
-        self._run("pg_ctl", "-D", str(data), "-l", str(self.folder / "server.log"), "-w",
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server as its administrator would (every connection is ended), keeping
+        its data for :meth:`resume`."""
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+        self._started = False
+
+    def resume(self) -> None:
+        """Start the server (again), on the same port."""
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-l",
+                  str(self.folder / "server.log"), "-w",
                   "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
                         f"{_FAST} {self._settings}", "start")
         self._started = True

@@ -12,7 +12,10 @@ has one writer). A progress dialog appears only when a labelled task is still
 running after ``PROGRESS_DELAY_MS`` (Anki's habit: quick work shows nothing).
 A :class:`~models.errors.Refusal` (bad input, a store, mail or keyring problem)
 is shown in the user's words as its kind needs, anything else as a problem Duly
-did not expect, unless the caller's ``on_failure`` handles it.
+did not expect, unless the caller's ``on_failure`` handles it; a read the window made of
+itself (no label, not a write) that lost the server's connection shows nothing: the
+status bar says the connection is lost, and everything is read again once it is back
+(``ui.window.store_care``).
 
 A ``cancellable`` task's progress dialog has a Cancel button. The worker
 learns of it at its next ``progress(done, total)`` call, which raises
@@ -37,7 +40,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from models.changes import Changes
-from models.db import close_thread_connection, known_errors
+from models.db import ServerUnreachable, close_thread_connection, known_errors
 from models.errors import Refusal
 from ui.common import messages
 from ui.common.collector import give_back_memory
@@ -228,6 +231,9 @@ class Task(QObject):
         handled = self._on_failure(failure.error) if self._on_failure is not None else False
         if handled:
             return
+        if isinstance(failure.error, ServerUnreachable) and self.written is None \
+                and self._label is None:
+            return  # a read of its own: the status bar says so, all is read again after
         if isinstance(failure.error, Refusal):
             messages.show_refusal(self._window, failure.error)
         else:

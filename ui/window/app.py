@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
-from models.db import default_store_path
+from models.db import default_store_path, is_server_address
 from models.log_file import start_log_file, stop_log_file
 from ui import VERSION
 from ui.common.collector import GuiThreadCollector
@@ -34,12 +34,16 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def startup_stores(db_path: Path | None) -> tuple[Path | None, Path]:
+def startup_stores(db_path: Path | str | None) -> tuple[Path | str | None, Path]:
     """The store to open at start (None: welcome) and where the user's own company lives.
 
     ``db_path`` (from ``--db``) stands in for the user's own store: if it
-    does not exist yet, the welcome page offers to start the company there.
+    does not exist yet, the welcome page offers to start the company there. A server's
+    address (``postgresql://…``) is opened as it is; the user's own store stays where
+    it is.
     """
+    if is_server_address(db_path):
+        return db_path, default_store_path()
     own = Path(db_path).expanduser() if db_path is not None else default_store_path()
     return (own if own.exists() else None), own
 
@@ -63,11 +67,11 @@ class OpenedFiles(QObject):
         return False
 
 
-def run_window(db_path: Path | None, opened: Path | None = None,
+def run_window(db_path: Path | str | None, opened: Path | None = None,
                log_folder: Path | None = None) -> int:
-    """Show Duly's window on ``db_path`` (None: the user's own store), or on the store
-    file ``opened`` (one double-clicked in the file manager), logging to ``log_folder``
-    (None: the user log folder); the exit code."""
+    """Show Duly's window on ``db_path`` (a file or a server's address; None: the user's
+    own store), or on the store file ``opened`` (one double-clicked in the file
+    manager), logging to ``log_folder`` (None: the user log folder); the exit code."""
     app = create_application()
     with contextlib.suppress(OSError):  # no log folder (read-only home): run without one
         start_log_file(log_folder)

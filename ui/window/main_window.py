@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from models.changes import EVERYTHING, Change, Changes, changes
 from models.company import BusinessDetails
-from models.db import Store, default_store_path, verify_store
+from models.db import Store, default_store_path, is_server_address, verify_store
 from models.overview import StoreOverview, store_overview
 from ui import VERSION
 from ui.common import file_pickers, messages
@@ -106,10 +106,12 @@ class MainWindow(QMainWindow):
     overview_loaded = Signal(object)
     """The status bar's overview arrived (a ``StoreOverview``)."""
 
-    def __init__(self, store_path: Path | None = None, *, own_store_path: Path | None = None,
+    def __init__(self, store_path: Path | str | None = None, *,
+                 own_store_path: Path | None = None,
                  settings: QSettings | None = None, today: dt.date | None = None,
                  areas: Sequence[Area] = AREAS, parent: QWidget | None = None) -> None:
-        """Build the window and open ``store_path`` (None: show the welcome page).
+        """Build the window and open ``store_path``, a file or a server's address (None:
+        show the welcome page).
 
         ``own_store_path`` is where the user's own company is kept (default:
         the user data folder); the demo company lives beside it. ``areas`` are
@@ -148,7 +150,8 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
         self._show_welcome()
         if store_path is not None:
-            self._switcher.open_first(Path(store_path))
+            self._switcher.open_first(store_path if is_server_address(store_path)
+                                      else Path(store_path))
 
     # --- what the window shows ----------------------------------------------
 
@@ -610,6 +613,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.care.backup_failed.connect(self.status.showMessage)
+        self.care.connection_notice.connect(self.status.showMessage)
 
     # --- window state ---------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """Keeping the open store safe and in step: its daily backup, File › Back Up Now…,
-Restore… and Export All Data…, and noticing what a scheduled Duly wrote meanwhile.
+Restore… and Export All Data…, noticing what a scheduled Duly (or, on a server, another
+person) wrote meanwhile, and finding a server's lost connection again.
 
 The window owns one :class:`StoreCare`, puts its :attr:`~StoreCare.actions` in the File
-menu, and reads its areas again when :attr:`~StoreCare.other_writes_seen` fires, as after
-its own writes.
+menu, reads its areas again when :attr:`~StoreCare.other_writes_seen` fires, as after
+its own writes, and shows :attr:`~StoreCare.connection_notice` in its status bar.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from models.backup import (
     restore_backup,
     take_backup,
 )
-from models.db import OtherWrites, Store
+from models.db import OtherWrites, Store, StoreError, reopen_connection
 from models.errors import Refusal
 from reports.export_all import ExportSummary, export_all
 from ui.common import file_pickers, messages
@@ -33,8 +34,11 @@ from ui.common.tasks import Progress, TaskRunner
 from ui.window.restore_dialog import RestoreDialog
 from ui.window.store_switching import StoreSwitcher
 
-# How often the window asks SQLite whether another process wrote to the store.
+# How often the window asks whether another process wrote to the store (SQLite, or what
+# the server announced), and, while a server's connection is lost, tries it again.
 OTHER_WRITES_POLL_MS = 2000
+# How long the status bar says the connection is back.
+BACK_NOTICE_MS = 10_000
 # How often the window looks whether the daily backup is due (it runs when the last
 # is a day old), and how long after a store opens it first looks: start-up first.
 BACKUP_CHECK_MS = 60 * 60 * 1000
@@ -50,6 +54,9 @@ class StoreCare(QObject):
     """A backup was taken (its ``BackupTaken``), by itself or asked for."""
     backup_failed = Signal(str)
     """The daily backup failed: why, in words."""
+    connection_notice = Signal(str, int)
+    """The connection to the store's server was lost or is back: the words for the
+    status bar, and for how long (ms; 0 until the next)."""
 
     def __init__(self, window: QWidget, tasks: TaskRunner, switcher: StoreSwitcher) -> None:
         super().__init__(window)
@@ -57,6 +64,7 @@ class StoreCare(QObject):
         self._tasks = tasks
         self._switcher = switcher
         self._watch: OtherWrites | None = None
+        self._reconnecting = False
         self._poll = QTimer(self)
         self._poll.setInterval(OTHER_WRITES_POLL_MS)
         self._poll.timeout.connect(self._on_poll_timeout)
@@ -84,7 +92,7 @@ class StoreCare(QObject):
         """Take the daily backup off the GUI thread if the last is a day old; say so in
         the status bar only if it fails."""
         store = self._switcher.store
-        if store is None:
+        if store is None or store.server is not None:
             return
         path = store.path
 
@@ -108,16 +116,57 @@ class StoreCare(QObject):
 
     @Slot()
     def _on_poll_timeout(self) -> None:
-        if self._watch is not None and self._watch.happened():
+        watch = self._watch
+        if watch is None:
+            return
+        if watch.lost is None and watch.happened():
             self.other_writes_seen.emit()
+        if watch.lost is not None:
+            self._try_again(watch.lost)
+
+    # --- a server's connection lost and found again -------------------------------------
+
+    def _try_again(self, lost: str) -> None:
+        """Say the connection is lost and try it again off the GUI thread (one try at a
+        time: the server is given a few seconds to answer)."""
+        self.connection_notice.emit(lost, 0)  # again each time: a hint may have hidden it
+        if self._reconnecting:
+            return
+        self._reconnecting = True
+
+        def work(_progress: Progress) -> None:
+            OtherWrites.reconnect()
+
+        def still_away(error: BaseException) -> bool:
+            self._reconnecting = False
+            return isinstance(error, StoreError)  # tried again at the next poll
+
+        self._tasks.run(work, latest=(self, "reconnect"), on_success=self._on_reconnected,
+                        on_failure=still_away)
+
+    def _on_reconnected(self, _result: None) -> None:
+        self._reconnecting = False
+        reopen_connection()  # this thread's connection too, lost with the others
+        store = self._switcher.store
+        where = store.server.name if store is not None and store.server is not None \
+            else "the server"
+        self.connection_notice.emit(f"Connected again to {where}; reading everything "
+                                    f"again.", BACK_NOTICE_MS)
+        if self._watch is not None:
+            self._watch.happened()  # whatever it heard is read now, with the rest
+        self.other_writes_seen.emit()  # what others wrote meanwhile: all read again
 
     # --- the store opening and closing --------------------------------------------------
 
     @Slot(object)
-    def _on_switcher_opened(self, _store: Store) -> None:
+    def _on_switcher_opened(self, store: Store) -> None:
         self._enable(True)
         self._watch = OtherWrites()
         self._poll.start()
+        if store.server is not None:  # a server's backups are the server's own
+            self.back_up_action.setEnabled(False)
+            self.restore_action.setEnabled(False)
+            return
         self._daily.start()
         QTimer.singleShot(FIRST_BACKUP_CHECK_MS, self, self.back_up_if_due)
 
@@ -127,7 +176,9 @@ class StoreCare(QObject):
         self._poll.stop()
         self._daily.stop()
         self._watch = None
+        self._reconnecting = False
         self._tasks.forget((self, "daily"))
+        self._tasks.forget((self, "reconnect"))
 
     def _enable(self, enabled: bool) -> None:
         for action in self.actions:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from models.company import BusinessDetails, CompanyError, business_details
-from models.db import Store, StoreError, known_errors, open_store
+from models.db import Store, StoreError, is_server_address, known_errors, open_store
 from ui.common import file_pickers, messages
 from ui.common.tasks import Progress, TaskRunner
 from ui.window.new_company_dialog import NewCompanyDialog
@@ -27,6 +27,8 @@ from ui.window.store_setup import (
     start_company,
 )
 
+# Where a store is: its file, or its address on a server (postgresql://user@host/dbname).
+Location = Path | str
 # Whether no area has work the user would lose; if one has, it asks, then calls back.
 Settled = Callable[[Callable[[], None]], bool]
 # Show a message now, or once the window is on screen.
@@ -57,8 +59,9 @@ class StoreSwitcher(QObject):
         self.business: BusinessDetails | None = None
         self.switching = False
 
-    def open_first(self, path: Path) -> None:
-        """Open ``path`` as the window starts; the welcome page if it cannot be used."""
+    def open_first(self, path: Location) -> None:
+        """Open ``path`` (a file, or a server's address) as the window starts; the
+        welcome page if it cannot be used."""
         self._open_or_fall_back(path, previous=None)
 
     def open_store_file(self, path: Path) -> None:
@@ -100,7 +103,7 @@ class StoreSwitcher(QObject):
         if self.store is not None and not self.switching \
                 and self._settled(lambda: self.reopen_after(prepare, label=label,
                                                             on_success=on_success)):
-            self._switch_to(self.store.path, prepare=prepare, label=label,
+            self._switch_to(location(self.store), prepare=prepare, label=label,
                             on_done=on_success)
 
     def close(self) -> None:
@@ -161,12 +164,12 @@ class StoreSwitcher(QObject):
 
     # --- switching ------------------------------------------------------------------
 
-    def _switch_to(self, target: Path, *, prepare: Callable[[Progress], object] | None = None,
+    def _switch_to(self, target: Location, *, prepare: Callable[[Progress], object] | None = None,
                    label: str | None = None,
                    on_failure: Callable[[BaseException], bool] | None = None,
                    on_done: Callable[[Any], None] | None = None) -> None:
         """Close the open store, optionally build ``target`` off-thread, then open it."""
-        previous = self.store.path if self.store is not None else None
+        previous = location(self.store) if self.store is not None else None
         self.close()
         if prepare is None:
             self._open_or_fall_back(target, previous)
@@ -186,26 +189,27 @@ class StoreSwitcher(QObject):
 
         # A store built before it is opened: opening it reads everything anew.
         self._tasks.run(prepare, writes=True, changes=frozenset(), label=label,
-                        on_success=succeeded, on_failure=failed, store_path=target)
+                        on_success=succeeded, on_failure=failed,
+                        store_path=None if is_server_address(target) else Path(target))
 
-    def _open_or_fall_back(self, path: Path, previous: Path | None) -> None:
+    def _open_or_fall_back(self, path: Location, previous: Location | None) -> None:
         if self._open(path, tell=True):
             return
-        if previous is not None and previous != path.absolute():
+        if previous is not None and not _same(previous, path):
             self._return_to(previous)
         else:
             self.nothing_open.emit()
 
-    def _return_to(self, previous: Path | None) -> None:
+    def _return_to(self, previous: Location | None) -> None:
         if previous is None or not self._open(previous, tell=False):
             self.nothing_open.emit()
 
-    def _open(self, path: Path, *, tell: bool) -> bool:
+    def _open(self, path: Location, *, tell: bool) -> bool:
         """Open the store at ``path``; False if it cannot be used."""
         store: Store | None = None
         try:
             store = open_store(path, check_later=True)
-            with known_errors(store.path):
+            with known_errors(location(store)):
                 business = business_details()
         except Exception as error:
             if store is not None:
@@ -226,8 +230,8 @@ class StoreSwitcher(QObject):
         self.opened.emit(store)
         return True
 
-    def _is_open(self, path: Path) -> bool:
-        return self.store is not None and self.store.path == Path(path).expanduser().absolute()
+    def _is_open(self, path: Location) -> bool:
+        return self.store is not None and _same(location(self.store), path)
 
     def _set_switching(self, switching: bool) -> None:
         self.switching = switching
@@ -244,3 +248,14 @@ class StoreSwitcher(QObject):
         else:
             details = "".join(traceback.format_exception(error))
             self._tell(lambda: messages.show_unexpected_error(self._window, details))
+
+
+def location(store: Store) -> Location:
+    """Where ``store`` is: its server's address, or its file."""
+    return store.server.url if store.server is not None else store.path
+
+
+def _same(one: Location, other: Location) -> bool:
+    if is_server_address(one) or is_server_address(other):
+        return one == other
+    return Path(one).expanduser().absolute() == Path(other).expanduser().absolute()
