@@ -132,6 +132,11 @@ class Store:
     _lock: _StoreLock | None = field(default=None, repr=False)
 
     @property
+    def target(self) -> Path | str:
+        """What opens this store again: the file's path, or the server's address."""
+        return self.server.url if self.server is not None else self.path
+
+    @property
     def shared(self) -> bool:
         """Whether this headless Duly shares the store with the Duly (a window) that
         holds it on this computer (see :func:`open_store`'s ``alongside``)."""
@@ -538,7 +543,7 @@ sqlite3.register_adapter(dt.datetime, _stored_time)
 
 
 def open_store(path: Path | str, *, create: bool = False, check_later: bool = False,
-               alongside: bool = False) -> Store:
+               alongside: bool = False, password: str | None = None) -> Store:
     """Open the store at ``path``, migrating it if it is older than this program.
 
     With ``create`` a missing file becomes a new, empty store. Raises a
@@ -550,11 +555,14 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
     With ``alongside`` (headless commands a scheduler runs) a store open in a Duly
     window on this same computer is shared with it rather than refused; the window's
     log is then its own to judge, and a store needing an update is refused.
+
+    A store on a server is reached with ``password`` when given, else the one Duly keeps
+    for its address (:mod:`models.server_password`), else the server's own ways.
     """
     from models.migrations import LATEST_VERSION
 
     if is_server_address(path):
-        return _open_server_store(str(path), create=create)
+        return _open_server_store(str(path), create=create, password=password)
     _use_files()
     path = Path(path).expanduser().absolute()
     if not path.exists():
@@ -664,27 +672,26 @@ def _server_address(url: str) -> ServerAddress:
         raise StoreMissing(None, str(exc)) from exc
 
 
-def _open_server_store(url: str, *, create: bool) -> Store:
+def _open_server_store(url: str, *, create: bool, password: str | None = None) -> Store:
     """Open the store in the server's database at ``url``; see :func:`open_store`."""
     from models import server_store
     from models.migrations import LATEST_VERSION
 
     address = _server_address(url)
     _forget_bookkeeping()
-    server_store.connect(address)
+    password = server_store.connect(address, password)
     try:
+        server_store.open_connection(address, password)
         with known_errors(url):
             tables = server_store.table_names()
             if server_store.VERSION_TABLE not in tables:
                 if tables:
-                    raise NotADulyStore(None, f"The database {address.name} holds tables of "
-                                              f"another program, not a Duly store. Duly has "
-                                              f"left it untouched.")
+                    raise server_store.holds_other_tables(address)
                 if not create:
                     raise StoreMissing(None, f"There is no Duly store in the database "
                                              f"{address.name}: it is empty.")
                 database.close()
-                return _create_server_store(url, None)
+                return _create_server_store(url, None, password)
             version = server_store.schema_version()
             _refuse_newer(Path(address.dbname), version, LATEST_VERSION)
             store = Store(path=Path(address.dbname), schema_version=version, server=address)
@@ -696,7 +703,8 @@ def _open_server_store(url: str, *, create: bool) -> Store:
         raise
 
 
-def _create_server_store(url: str, fill: Callable[[], object] | None) -> Store:
+def _create_server_store(url: str, fill: Callable[[], object] | None,
+                         password: str | None = None) -> Store:
     """Create the store in the server's empty database at ``url``; see
     :func:`create_store`."""
     from models import server_store
@@ -704,8 +712,9 @@ def _create_server_store(url: str, fill: Callable[[], object] | None) -> Store:
 
     address = _server_address(url)
     _forget_bookkeeping()
-    server_store.connect(address)
+    password = server_store.connect(address, password)
     try:
+        server_store.open_connection(address, password)
         with known_errors(url):
             if server_store.table_names():
                 raise StoreExists(None, f"The database {address.name} is not empty. Duly "
