@@ -1516,13 +1516,7 @@ def main(argv: list[str] | None = None) -> int:
     opened = opened_store(argv, parser)
     args = parser.parse_args([] if opened else argv)
     if args.command is None:
-        from models.db import is_server_address
         from ui.window.app import run_window
-
-        if is_server_address(args.db):
-            print("The window does not open a store on a server yet; every command does "
-                  "(duly --db ADDRESS COMMAND).", file=sys.stderr)
-            return 2
 
         return run_window(args.db, opened=opened)
     streams = sys.stdout, sys.stderr

@@ -1253,8 +1253,11 @@ def _copy_log_into_file() -> None:
 def verify_store(path: Path) -> str | None:
     """A quick look for damage in the open store (SQLite's ``quick_check`` and the
     file's length against its header): None when none is found, else what to tell the
-    user, with how to restore a backup. A damaged store takes no more writes."""
+    user, with how to restore a backup. A damaged store takes no more writes. A server
+    keeps its own pages whole: nothing to look at there."""
     global _damaged
+    if on_server():
+        return None
     with known_errors(path):
         found = database.execute_sql("PRAGMA quick_check(1)").fetchone()[0] != "ok"
     found = found or _cut_short(path)

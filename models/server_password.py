@@ -10,11 +10,14 @@ the keyring, so the window should make these calls off its own thread.
 
 from __future__ import annotations
 
+import contextlib
+
 from models.errors import KeyringUnavailable
 from models.keyring_passwords import SESSION_ONLY, KeptPasswords
 from models.server_store import ServerAddress
 
 __all__ = ["SERVICE", "SESSION_ONLY", "KeyringUnavailable", "account", "forget_password",
+           "keep_password",
            "password_for", "password_kept_for_session", "save_password",
            "use_password_for_session"]
 
@@ -55,3 +58,24 @@ def forget_password(address: ServerAddress) -> None:
 def password_kept_for_session(address: ServerAddress) -> bool:
     """Whether the address's login has a password used for this session only."""
     return _KEPT.kept_for_session(account(address))
+
+
+def keep_password(address: ServerAddress, password: str, *, remember: bool) -> str | None:
+    """Keep the password that has just let the address's login in: in the keyring when
+    the user asks to ``remember`` it, else for this session only (and the keyring's
+    copy, if any, forgotten). A password is kept only once the server has taken it.
+
+    The keyring's words when it could not keep it (the password then serves this
+    session), else None."""
+    if not remember:
+        # A keyring that cannot be reached now keeps its copy: the one typed is used first.
+        with contextlib.suppress(KeyringUnavailable):
+            forget_password(address)
+        use_password_for_session(address, password)
+        return None
+    try:
+        save_password(address, password)
+    except KeyringUnavailable as error:
+        use_password_for_session(address, password)
+        return error.message
+    return None

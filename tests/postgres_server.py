@@ -105,10 +105,16 @@ class ThrowawayCluster:
 
     def password_user(self, user: str, password: str) -> None:
         """Make ``user`` a login that must give ``password`` (SCRAM) over TCP, and may
-        create databases; the other users stay trusted."""
+        create databases; the other users stay trusted. A user made before gets the new
+        password."""
         with self._admin() as admin:
-            admin.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}").format(
-                sql.Identifier(user), sql.Literal(password)))
+            known = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                                  (user,)).fetchone()
+            admin.execute(sql.SQL("{} ROLE {} LOGIN CREATEDB PASSWORD {}").format(
+                sql.SQL("ALTER" if known else "CREATE"), sql.Identifier(user),
+                sql.Literal(password)))
+        if known:
+            return
         hba = self.folder / "data" / "pg_hba.conf"
         # pg_hba.conf is read top down and the first line that fits decides (root writes
         # the postgres user's file in place: it stays the server's).

@@ -27,6 +27,7 @@ from models.server_password import (
     KeyringUnavailable,
     account,
     forget_password,
+    keep_password,
     password_for,
     password_kept_for_session,
     save_password,
@@ -53,8 +54,7 @@ USER = "anna"
 def anna(postgres_cluster: object) -> object:
     """The throwaway cluster with the user anna, who must give her password."""
     cluster: object = postgres_cluster
-    with contextlib.suppress(psycopg.errors.DuplicateObject):  # another module made her
-        cluster.password_user(USER, PASSWORD)  # type: ignore[attr-defined]
+    cluster.password_user(USER, PASSWORD)  # type: ignore[attr-defined]
     return cluster
 
 
@@ -268,3 +268,25 @@ def test_a_plain_text_keyring_never_keeps_a_server_password() -> None:
     finally:
         keyring.set_keyring(before)
     assert plain.kept == {}
+
+
+@needs_secret_service
+@pytest.mark.timeout(30)
+def test_a_password_not_to_remember_serves_the_session_and_the_kept_one_goes(
+        anna: object) -> None:
+    address = parse_address(f"postgresql://anna@127.0.0.1:{anna.port}/books")  # type: ignore[attr-defined]
+    assert keep_password(address, "kept", remember=True) is None
+    assert secret_service_items(address) == [b"kept"]
+    assert keep_password(address, "typed", remember=False) is None
+    assert secret_service_items(address) == []
+    assert password_kept_for_session(address) and password_for(address) == "typed"
+    forget_password(address)
+
+
+def test_without_a_keyring_a_password_to_remember_serves_the_session_and_says_why(
+        no_keyring: None) -> None:
+    address = parse_address("postgresql://anna@db.example/books")
+    words = keep_password(address, "typed", remember=True)
+    assert words is not None and words.startswith("No keyring is available")
+    assert password_for(address) == "typed"
+    forget_password(address)

@@ -218,5 +218,3 @@ def test_the_commands_take_a_server_address_and_give_what_a_file_gives(
 
     assert main(["--db", new_database, "backup"]) == 2
     assert "server's own backups" in capsys.readouterr().err
-    assert main(["--db", new_database]) == 2
-    assert "does not open a store on a server" in capsys.readouterr().err
