@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
         self.care = StoreCare(self, self.tasks, self._switcher)
         self.care.other_writes_seen.connect(lambda: self._on_tasks_changed(EVERYTHING, None))
+        # After the care's own (which enables its actions): a server keeps its own backups.
+        self._switcher.opened.connect(self._on_switcher_opened_after_care)
         self.bank = BankImport(self, self.tasks, self.today, self._business_currency,
                                settings=self._settings, show_help=self.help_page)
 
@@ -340,6 +342,11 @@ class MainWindow(QMainWindow):
         self._show_workspace()
         self.store_opened.emit(store.path)
         self._request_overview()
+
+    @Slot(object)
+    def _on_switcher_opened_after_care(self, store: Store) -> None:
+        for action in (self.care.back_up_action, self.care.restore_action):
+            action.setEnabled(store.server is None)
 
     @Slot()
     def _on_switcher_closed(self) -> None:

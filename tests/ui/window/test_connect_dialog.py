@@ -235,3 +235,15 @@ def test_a_file_keeps_its_title_and_no_server_in_the_status_bar(
     assert window.windowTitle() == "Duly — Bramble Bakery"
     assert not window.status.server.isVisible()
     assert settings.value(LAST_SERVER_KEY) is None  # a file opened: the next start too
+
+
+def test_on_a_server_the_file_backups_are_not_offered(
+        qtbot, settings: QSettings, own_store_path: Path, server_store: str) -> None:
+    window = MainWindow(store_path=server_store, own_store_path=own_store_path,
+                        settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.store is not None, timeout=30000)
+    assert not window.care.back_up_action.isEnabled()
+    assert not window.care.restore_action.isEnabled()
+    assert window.care.export_action.isEnabled()
