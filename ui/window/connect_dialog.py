@@ -88,11 +88,14 @@ class ConnectDialog(LedgerDialog):
     @classmethod
     def ask(cls, parent: QWidget, tasks: TaskRunner,
             done: Callable[[ServerChoice | None], None], *,
-            last_url: str | None = None) -> ConnectDialog:
-        """Open the dialog (filled in with ``last_url``'s parts); ``done`` later receives
-        the server reached, or None if cancelled."""
+            last_url: str | None = None, error: Refusal | None = None) -> ConnectDialog:
+        """Open the dialog (filled in with ``last_url``'s parts, and ``error`` shown at its
+        field: why that server refused before); ``done`` later receives the server
+        reached, or None if cancelled."""
         dialog = cls(parent, tasks, last_url=last_url)
         dialog.open_for(done, lambda: dialog.choice)
+        if error is not None:
+            dialog._errors.show(error.field, error.message)
         return dialog
 
     def __init__(self, parent: QWidget | None, tasks: TaskRunner, *,

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from models.changes import EVERYTHING, Change, Changes, changes
 from models.company import BusinessDetails
 from models.db import Store, default_store_path, is_server_address, verify_store
+from models.errors import Refusal
 from models.overview import StoreOverview, store_overview
 from ui import VERSION
 from ui.common import file_pickers, messages
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self._switcher.closed.connect(self._on_switcher_closed)
         self._switcher.nothing_open.connect(self._show_welcome)
         self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
+        self._switcher.server_refused.connect(self._on_switcher_server_refused)
         self.care = StoreCare(self, self.tasks, self._switcher)
         self.care.other_writes_seen.connect(lambda: self._on_tasks_changed(EVERYTHING, None))
         # After the care's own (which enables its actions): a server keeps its own backups.
@@ -280,17 +282,22 @@ class MainWindow(QMainWindow):
         """Open the demo company, creating it beside the user's own store if needed."""
         self._switcher.open_demo()
 
-    def connect_to_server(self) -> None:
-        """Ask where the store on a server is (File › Connect to a Server…), try it off the
-        GUI thread, and switch to it (or start a company, or the demo, in an empty
+    def connect_to_server(self, url: str | None = None, error: Refusal | None = None) -> None:
+        """Ask where the store on a server is (File › Connect to a Server…; filled in with
+        ``url``, else the last server's address, and ``error`` at its field), try it off
+        the GUI thread, and switch to it (or start a company, or the demo, in an empty
         database there)."""
         from ui.window.connect_dialog import ConnectDialog
 
         if self._switcher.switching or self.findChild(ConnectDialog) is not None:
             return
-        last = self._settings.value(LAST_SERVER_KEY)
+        last = url or self._settings.value(LAST_SERVER_KEY)
         ConnectDialog.ask(self, self.tasks, self._on_connect_dialog_done,
-                          last_url=last if isinstance(last, str) else None)
+                          last_url=last if isinstance(last, str) else None, error=error)
+
+    @Slot(str, object)
+    def _on_switcher_server_refused(self, url: str, error: Refusal) -> None:
+        self._tell(lambda: self.connect_to_server(url, error))
 
     def _on_connect_dialog_done(self, choice: object) -> None:
         from ui.window.connect_dialog import ServerChoice, Then

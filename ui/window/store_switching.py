@@ -34,6 +34,8 @@ Settled = Callable[[Callable[[], None]], bool]
 Tell = Callable[[Callable[[], object]], None]
 # Where a store is: a file's path, or a server's address (postgresql://user@host:port/db).
 Target = Path | str
+# The fields of a connection to a server a refusal may name (models.server_store).
+_CONNECTION_FIELDS = ("host", "port", "database", "user", "password")
 
 
 def _target(where: Target) -> Target:
@@ -76,6 +78,10 @@ class StoreSwitcher(QObject):
     """No store could be opened: the welcome page is due."""
     switching_changed = Signal(bool)
     """A store is being built before it opens (True), or that ended (False)."""
+    server_refused = Signal(str, object)
+    """The store on a server the window started on could not be reached, for a reason
+    the user can put right at the connection's fields: its address and the StoreError
+    (its ``field`` the one at fault). The welcome page shows meanwhile."""
 
     def __init__(self, window: QWidget, tasks: TaskRunner, own_store_path: Path, *,
                  settled: Settled, tell: Tell) -> None:
@@ -93,8 +99,16 @@ class StoreSwitcher(QObject):
         """Open ``path`` as the window starts; the welcome page if it cannot be used. A
         server is reached off the GUI thread first (the window shows meanwhile)."""
         if is_server_address(path):
-            self._switch_to(path, prepare=lambda _progress: _reach_server(str(path)),
-                            label="Connecting to the server…")
+            url = str(path)
+
+            def refused(error: BaseException) -> bool:
+                if isinstance(error, StoreError) and error.field in _CONNECTION_FIELDS:
+                    self.server_refused.emit(url, error)
+                    return True
+                return False
+
+            self._switch_to(url, prepare=lambda _progress: _reach_server(url),
+                            label="Connecting to the server…", on_failure=refused)
             return
         self._open_or_fall_back(path, previous=None)
 

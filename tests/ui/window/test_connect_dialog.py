@@ -247,3 +247,26 @@ def test_on_a_server_the_file_backups_are_not_offered(
     assert not window.care.back_up_action.isEnabled()
     assert not window.care.restore_action.isEnabled()
     assert window.care.export_action.isEnabled()
+
+
+def test_a_server_that_refuses_at_the_start_opens_the_dialog_at_the_password(
+        qtbot, settings: QSettings, own_store_path: Path, anna: str) -> None:
+    # The password served the last session only: this start has none.
+    settings.setValue(LAST_SERVER_KEY, anna)
+    window = MainWindow(store_path=startup_stores(None, anna)[0],
+                        own_store_path=own_store_path, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(ConnectDialog) is not None, timeout=30000)
+    dialog = window.findChild(ConnectDialog)
+    assert window.showing_welcome()
+    assert dialog.error_text("password").startswith("The server asks for the password of "
+                                                    "anna")
+    assert (dialog.user_edit.text(), dialog.database_edit.text()) == (
+        "anna", parse_address(anna).dbname)
+    assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+
+    dialog.password_edit.setText(PASSWORD)
+    press_connect(qtbot, dialog)
+    qtbot.waitUntil(lambda: window.store is not None, timeout=30000)
+    assert window.status.server.text().endswith(" as anna")
