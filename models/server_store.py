@@ -205,7 +205,10 @@ def why_not_connected(address: ServerAddress, password: str | None,
 
     found: StoreError
     field = "host"
-    unanswered = _unanswered(address)
+    unanswered = _unanswered(address) if failed.pgconn is not None else (
+        f"The server at {address.host}:{address.port} did not answer within "
+        f"{CONNECT_TIMEOUT_S} seconds: check that it is the PostgreSQL server and that it "
+        f"is running, then try again.")
     user = address.login
     if unanswered is not None:
         found = ServerUnreachable(None, unanswered)
@@ -250,7 +253,8 @@ def _connection_options(address: ServerAddress, password: str | None) -> dict[st
 
 def _failed_connection(error: BaseException) -> Any:
     """The psycopg error of a connection that could not be made (one without a SQLSTATE
-    that carries libpq's connection), in ``error``'s chain; None if there is none."""
+    that carries libpq's connection, or a timeout, which carries none), in ``error``'s
+    chain; None if there is none."""
     try:
         import psycopg
     except ImportError:
@@ -258,8 +262,9 @@ def _failed_connection(error: BaseException) -> Any:
     from models.sqlite_codes import causes
 
     for cause in causes(error):
-        if isinstance(cause, psycopg.OperationalError) and cause.sqlstate is None \
-                and cause.pgconn is not None:
+        if isinstance(cause, psycopg.errors.ConnectionTimeout) or (
+                isinstance(cause, psycopg.OperationalError) and cause.sqlstate is None
+                and cause.pgconn is not None):
             return cause
     return None
 

@@ -290,3 +290,19 @@ def test_without_a_keyring_a_password_to_remember_serves_the_session_and_says_wh
     assert words is not None and words.startswith("No keyring is available")
     assert password_for(address) == "typed"
     forget_password(address)
+
+
+@pytest.mark.timeout(60)
+def test_a_server_that_takes_the_connection_but_never_answers_is_told_at_the_host(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from models import server_store
+
+    monkeypatch.setattr(server_store, "CONNECT_TIMEOUT_S", 2)  # libpq's least
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        address = parse_address(f"postgresql://anna@127.0.0.1:{port}/books")
+        with pytest.raises(db.ServerUnreachable) as unreachable:
+            look_at_server(address, PASSWORD)
+    assert unreachable.value.field == "host"
+    assert unreachable.value.message.startswith(
+        f"The server at 127.0.0.1:{port} did not answer within 2 seconds")
