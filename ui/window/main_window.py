@@ -74,6 +74,7 @@ _AREA_KEY = "window/area"
 LAST_SERVER_KEY = "store/server"
 """The address of the store on a server the window last opened (never its password), so
 the next start opens it again; removed when a store file is opened."""
+_CONNECT_KEY = "connect/address"  # Connect to a Server… filled in: the last server opened
 # What the status bar's overview counts: customers, open invoices, what is overdue.
 _OVERVIEW_READS = changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY)
 
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
 
         if self._switcher.switching or self.findChild(ConnectDialog) is not None:
             return
-        last = url or self._settings.value(LAST_SERVER_KEY)
+        last = url or self._settings.value(_CONNECT_KEY)
         ConnectDialog.ask(self, self.tasks, self._on_connect_dialog_done,
                           last_url=last if isinstance(last, str) else None, error=error)
 
@@ -344,6 +345,7 @@ class MainWindow(QMainWindow):
         self.bank.set_enabled(True)
         if store.server is not None:
             self._settings.setValue(LAST_SERVER_KEY, store.server.url)
+            self._settings.setValue(_CONNECT_KEY, store.server.url)
         else:
             self._settings.remove(LAST_SERVER_KEY)
         self._show_workspace()

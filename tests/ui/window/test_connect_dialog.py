@@ -270,3 +270,20 @@ def test_a_server_that_refuses_at_the_start_opens_the_dialog_at_the_password(
     press_connect(qtbot, dialog)
     qtbot.waitUntil(lambda: window.store is not None, timeout=30000)
     assert window.status.server.text().endswith(" as anna")
+
+
+def test_the_dialog_is_filled_in_with_the_last_server_even_after_a_file(
+        qtbot, open_window: Callable[..., MainWindow], server_store: str,
+        company_file: Path) -> None:
+    window = open_window()
+    dialog = connect_dialog(qtbot, window)
+    fill_in(dialog, server_store)
+    press_connect(qtbot, dialog)
+    qtbot.waitUntil(lambda: window.store is not None, timeout=30000)
+    window.open_store_file(company_file)
+    assert window.store.server is None
+    again = connect_dialog(qtbot, window)
+    address = parse_address(server_store)
+    assert (again.host_edit.text(), again.port_spin.value(), again.database_edit.text(),
+            again.user_edit.text(), again.password_edit.text()) == (
+        "127.0.0.1", address.port, address.dbname, "postgres", "")
