@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote
 
 import filelock
@@ -47,9 +47,12 @@ from models.files import (
 from models.month_totals import create_month_totals
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server
-from models.server_store import ServerAddress
+from models.server_store import ServerAddress, ServerContents
 from models.sqlite_codes import sqlite_codes
 from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
+
+if TYPE_CHECKING:
+    from models.server_errors import ServerFailure
 
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -679,14 +682,15 @@ def _open_server_store(url: str, *, create: bool, password: str | None = None) -
 
     address = _server_address(url)
     _forget_bookkeeping()
-    password = server_store.connect(address, password)
+    password = password if password is not None else _kept_password(address)
+    server_store.connect(address, password)
     try:
-        server_store.open_connection(address, password)
+        _open_connection(address, password)
         with known_errors(url):
             tables = server_store.table_names()
             if server_store.VERSION_TABLE not in tables:
                 if tables:
-                    raise server_store.holds_other_tables(address)
+                    raise _holds_other_tables(address)
                 if not create:
                     raise StoreMissing(None, f"There is no Duly store in the database "
                                              f"{address.name}: it is empty.")
@@ -712,9 +716,10 @@ def _create_server_store(url: str, fill: Callable[[], object] | None,
 
     address = _server_address(url)
     _forget_bookkeeping()
-    password = server_store.connect(address, password)
+    password = password if password is not None else _kept_password(address)
+    server_store.connect(address, password)
     try:
-        server_store.open_connection(address, password)
+        _open_connection(address, password)
         with known_errors(url):
             if server_store.table_names():
                 raise StoreExists(None, f"The database {address.name} is not empty. Duly "
@@ -726,6 +731,71 @@ def _create_server_store(url: str, fill: Callable[[], object] | None,
     except BaseException:
         server_store.use_files()
         raise
+
+
+def look_at_server(address: ServerAddress, password: str | None) -> ServerContents:
+    """Connect to the address's database with ``password`` (None: the server's own ways)
+    and say what it holds, without opening it as the store (the open store keeps
+    working). Raises the StoreError saying why not when the connection cannot be made
+    (its ``field`` the one at fault: "host", "user", "password" or "database"), and
+    NotADulyStore for a database holding another program's tables."""
+    from models import server_store
+
+    with known_errors(address.url):
+        try:
+            tables = server_store.tables_in(address, password)
+        except Exception as exc:
+            known = _connection_error(address, password, exc)
+            if known is None:
+                raise
+            raise known from exc
+    if server_store.VERSION_TABLE in tables:
+        return ServerContents.STORE
+    if tables:
+        raise _holds_other_tables(address)
+    return ServerContents.EMPTY
+
+
+def _kept_password(address: ServerAddress) -> str | None:
+    """The password Duly keeps for the address (this session's, or the keyring's)."""
+    from models.server_password import password_for
+
+    return password_for(address)
+
+
+def _open_connection(address: ServerAddress, password: str | None) -> None:
+    """Make the store's first connection to the server, or raise the StoreError saying
+    why it could not be made."""
+    try:
+        database.connect(reuse_if_open=True)
+    except Exception as exc:
+        known = _connection_error(address, password, exc)
+        if known is None:
+            raise
+        raise known from exc
+
+
+def _connection_error(address: ServerAddress, password: str | None,
+                      exc: BaseException) -> StoreError | None:
+    """The StoreError (its ``field`` the one at fault) for a connection to the server
+    that could not be made; None when ``exc`` is no failure to connect."""
+    from models.server_store import why_not_connected
+
+    refused = why_not_connected(address, password, exc)
+    if refused is None:
+        return None
+    error = _server_kind(refused.failure)(None, refused.message)
+    error.field = refused.field
+    return error
+
+
+def _holds_other_tables(address: ServerAddress) -> NotADulyStore:
+    """The refusal of a database that holds another program's tables."""
+    error = NotADulyStore(None, f"The database {address.name} holds tables of another "
+                                f"program, not a Duly store. Duly has left it untouched; "
+                                f"choose another database.")
+    error.field = "database"
+    return error
 
 
 def _refuse_existing(path: Path) -> None:
@@ -1558,18 +1628,25 @@ class ServerRefused(StoreError):
 def _server_error(exc: BaseException) -> StoreError | None:
     """The :class:`StoreError` for a server's failure told by SQLSTATE, or None for a
     bug (see :mod:`models.server_errors`)."""
-    from models.server_errors import ServerFailure, server_failure
+    from models.server_errors import server_failure
 
     found = server_failure(exc)
     if found is None:
         return None
     failure, message = found
+    return _server_kind(failure)(None, message)
+
+
+def _server_kind(failure: ServerFailure) -> type[StoreError]:
+    """The :class:`StoreError` kind of a server's failure."""
+    from models.server_errors import ServerFailure
+
     kinds: dict[ServerFailure, type[StoreError]] = {
         ServerFailure.UNREACHABLE: ServerUnreachable, ServerFailure.REFUSED: ServerRefused,
         ServerFailure.FULL: StoreFull, ServerFailure.DISK: StoreError,
         ServerFailure.DAMAGED: StoreDamaged, ServerFailure.MISSING: StoreMissing,
         ServerFailure.READ_ONLY: StoreReadOnly, ServerFailure.BUSY: StoreInUse}
-    return kinds[failure](None, message)
+    return kinds[failure]
 
 
 def _store_error(code: int, path: Path | None) -> StoreError | None:

@@ -23,16 +23,14 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import peewee as pw
 
 from models.errors import FieldProblems
 from models.schema import ALL_TABLES, SQLITE, database
-
-if TYPE_CHECKING:
-    from models.db import StoreError
+from models.server_errors import PASSWORD_REFUSED, ServerFailure
 
 SCHEMES = ("postgresql", "postgres")
 VERSION_TABLE = "duly_store"
@@ -118,77 +116,41 @@ def parse_address(url: str) -> ServerAddress:
                          user=unquote(parts.username or ""))
 
 
-def connect(address: ServerAddress, password: str | None = None) -> str | None:
+def connect(address: ServerAddress, password: str | None = None) -> None:
     """Point the store's connections at the server's database (psycopg 3), with
-    ``password`` or else the one Duly keeps for the address (None: the server's own
-    ways); the password used."""
-    if password is None:
-        from models.server_password import password_for
-
-        password = password_for(address)
+    ``password`` (None: the server's own ways, ``~/.pgpass`` or ``PGPASSWORD``)."""
     _hand_peewee_the_driver()
     engine = pw.PostgresqlDatabase(None)
     options = _connection_options(address, password)
     del options["dbname"]
     engine.init(address.dbname, prefer_psycopg3=True, **options)
     database.initialize(engine)
-    return password
 
 
-def open_connection(address: ServerAddress, password: str | None) -> None:
-    """Make the store's first connection to the server, or raise the StoreError saying
-    why it could not be made (see :func:`why_not_connected`)."""
-    try:
-        database.connect(reuse_if_open=True)
-    except Exception as exc:
-        known = why_not_connected(address, password, exc)
-        if known is None:
-            raise
-        raise known from exc
-
-
-def look_at_server(address: ServerAddress, password: str | None) -> ServerContents:
-    """Connect to the address's database with ``password`` (None: the server's own ways)
-    and say what it holds, without opening it as the store. Raises the StoreError saying
-    why not when the connection cannot be made (its ``field`` the one at fault: "host",
-    "user", "password" or "database"), and NotADulyStore for a database holding another
-    program's tables."""
+def tables_in(address: ServerAddress, password: str | None) -> set[str]:
+    """The tables in the address's database (schema ``public``), through a connection of
+    its own (the store's connections untouched); raises psycopg's error when the
+    connection cannot be made (see :func:`why_not_connected`)."""
     import psycopg
 
-    from models.db import known_errors
-
-    with known_errors(address.url):
-        try:
-            connection = psycopg.connect(**_connection_options(address, password),
-                                         autocommit=True)
-        except psycopg.Error as exc:
-            known = why_not_connected(address, password, exc)
-            if known is None:
-                raise
-            raise known from exc
-        with connection:
-            tables = {row[0] for row in connection.execute(
-                "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'")}
-    if VERSION_TABLE in tables:
-        return ServerContents.STORE
-    if tables:
-        raise holds_other_tables(address)
-    return ServerContents.EMPTY
+    with psycopg.connect(**_connection_options(address, password),
+                         autocommit=True) as connection:
+        return {row[0] for row in connection.execute(
+            "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'")}
 
 
-def holds_other_tables(address: ServerAddress) -> StoreError:
-    """The refusal of a database that holds another program's tables."""
-    from models.db import NotADulyStore
+@dataclass(frozen=True)
+class ConnectionRefused:
+    """Why a connection to a server could not be made: what failed, the field at fault
+    ("host", "user", "password" or "database") and the words for the user."""
 
-    error = NotADulyStore(None, f"The database {address.name} holds tables of another "
-                                f"program, not a Duly store. Duly has left it untouched; "
-                                f"choose another database.")
-    error.field = "database"
-    return error
+    failure: ServerFailure
+    field: str
+    message: str
 
 
 def why_not_connected(address: ServerAddress, password: str | None,
-                      error: BaseException) -> StoreError | None:
+                      error: BaseException) -> ConnectionRefused | None:
     """Why a connection to the address could not be made, in words and with the field at
     fault; None when ``error`` is no failure to connect.
 
@@ -200,43 +162,32 @@ def why_not_connected(address: ServerAddress, password: str | None,
     failed = _failed_connection(error)
     if failed is None:
         return None
-    from models.db import ServerRefused, ServerUnreachable, StoreMissing
-    from models.server_errors import PASSWORD_REFUSED
-
-    found: StoreError
-    field = "host"
     unanswered = _unanswered(address) if failed.pgconn is not None else (
         f"The server at {address.host}:{address.port} did not answer within "
         f"{CONNECT_TIMEOUT_S} seconds: check that it is the PostgreSQL server and that it "
         f"is running, then try again.")
     user = address.login
     if unanswered is not None:
-        found = ServerUnreachable(None, unanswered)
-    elif getattr(failed.pgconn, "needs_password", False):
-        field = "password"
-        found = ServerRefused(None, f"The server asks for the password of {user}: enter it "
-                                    f"in File › Connect to a Server…, or put it in "
-                                    f"~/.pgpass.")
-    else:
-        let_in, used_password = _gets_in_elsewhere(address, password)
-        if let_in:
-            field = "database"
-            found = StoreMissing(None, f"There is no database called {address.dbname} on "
-                                       f"{address.host}:{address.port}, or {user} may not "
-                                       f"use it: check its name, or ask whoever looks after "
-                                       f"the server to create it or let {user} in.")
-        elif used_password:
-            field = "password"
-            found = ServerRefused(None, PASSWORD_REFUSED.format(user=user))
-        else:
-            field = "user"
-            found = ServerRefused(None, f"The server at {address.host}:{address.port} did "
-                                        f"not let {user} in: check the user name, or ask "
-                                        f"whoever looks after the server to let {user} "
-                                        f"connect from this computer. "
-                                        f"(The server said: {_own_words(failed)})")
-    found.field = field
-    return found
+        return ConnectionRefused(ServerFailure.UNREACHABLE, "host", unanswered)
+    if getattr(failed.pgconn, "needs_password", False):
+        return ConnectionRefused(ServerFailure.REFUSED, "password",
+                                 f"The server asks for the password of {user}: enter it in "
+                                 f"File › Connect to a Server…, or put it in ~/.pgpass.")
+    let_in, used_password = _gets_in_elsewhere(address, password)
+    if let_in:
+        return ConnectionRefused(ServerFailure.MISSING, "database",
+                                 f"There is no database called {address.dbname} on "
+                                 f"{address.host}:{address.port}, or {user} may not use it: "
+                                 f"check its name, or ask whoever looks after the server to "
+                                 f"create it or let {user} in.")
+    if used_password:
+        return ConnectionRefused(ServerFailure.REFUSED, "password",
+                                 PASSWORD_REFUSED.format(user=user))
+    return ConnectionRefused(ServerFailure.REFUSED, "user",
+                             f"The server at {address.host}:{address.port} did not let "
+                             f"{user} in: check the user name, or ask whoever looks after "
+                             f"the server to let {user} connect from this computer. "
+                             f"(The server said: {_own_words(failed)})")
 
 
 def _connection_options(address: ServerAddress, password: str | None) -> dict[str, Any]:

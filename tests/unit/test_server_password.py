@@ -21,6 +21,7 @@ from keyring.backends import fail
 
 from models import db
 from models.company import create_business
+from models.db import look_at_server
 from models.errors import FieldProblems
 from models.server_password import (
     SERVICE,
@@ -37,7 +38,6 @@ from models.server_store import (
     ServerAddress,
     ServerContents,
     address_of,
-    look_at_server,
     parse_address,
 )
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.db import look_at_server
 from models.errors import LedgerError, Refusal
 from models.server_password import keep_password, password_for
 from models.server_store import (
@@ -32,7 +33,6 @@ from models.server_store import (
     ServerAddress,
     ServerContents,
     address_of,
-    look_at_server,
     parse_address,
 )
 from ui.common.ledger_dialog import LedgerDialog

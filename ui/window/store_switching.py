@@ -55,8 +55,9 @@ def _reach_server(url: str) -> _Reached:
     """Look for the password Duly keeps for ``url`` and make sure the server lets this
     login into a Duly store there (a worker's job: the keyring and the network may be
     slow); raises the StoreError saying why not."""
+    from models.db import look_at_server
     from models.server_password import password_for
-    from models.server_store import ServerContents, look_at_server, parse_address
+    from models.server_store import ServerContents, parse_address
 
     address = parse_address(url)
     password = password_for(address)
