@@ -37,7 +37,7 @@ from models.db import (
 )
 from models.errors import LedgerError, Refusal
 from models.files import PRIVATE_FOLDER
-from models.schema import Customer, Invoice, Setting
+from models.schema import Customer, Invoice, Setting, on_server
 
 BACKUP_SETTING = "backup.settings"
 BACKUP_FOLDER_NAME = "Backups"
@@ -176,7 +176,10 @@ def backups_in(folder: Path, store_path: Path) -> list[BackupFile]:
 
 
 def backup_due(store_path: Path, now: dt.datetime) -> bool:
-    """Whether the open store's daily backup is due: none is younger than a day."""
+    """Whether the open store's daily backup is due: none is younger than a day (never
+    for a store on a server: the server's own backups keep it)."""
+    if on_server():
+        return False
     newest = backups_in(backup_folder(store_path), store_path)
     return not newest or now - newest[0].taken_at >= DAILY_BACKUP_AGE
 

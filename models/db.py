@@ -33,7 +33,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote
 
 import filelock
@@ -50,9 +50,12 @@ from models.files import (
 from models.month_totals import create_month_totals
 from models.note_search import create_note_search
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server
-from models.server_store import ServerAddress
+from models.server_store import ServerAddress, ServerContents
 from models.sqlite_codes import sqlite_codes
 from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
+
+if TYPE_CHECKING:
+    from models.server_errors import ServerFailure
 
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -133,6 +136,11 @@ class Store:
     """Where the store is when it is on a PostgreSQL server (then ``path`` is only its
     database's name, for the places that show a store's name), or None for a file."""
     _lock: _StoreLock | None = field(default=None, repr=False)
+
+    @property
+    def target(self) -> Path | str:
+        """What opens this store again: the file's path, or the server's address."""
+        return self.server.url if self.server is not None else self.path
 
     @property
     def shared(self) -> bool:
@@ -806,7 +814,7 @@ sqlite3.register_adapter(dt.datetime, _stored_time)
 
 
 def open_store(path: Path | str, *, create: bool = False, check_later: bool = False,
-               alongside: bool = False) -> Store:
+               alongside: bool = False, password: str | None = None) -> Store:
     """Open the store at ``path``, migrating it if it is older than this program.
 
     With ``create`` a missing file becomes a new, empty store. Raises a
@@ -818,11 +826,14 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
     With ``alongside`` (headless commands a scheduler runs) a store open in a Duly
     window on this same computer is shared with it rather than refused; the window's
     log is then its own to judge, and a store needing an update is refused.
+
+    A store on a server is reached with ``password`` when given, else the one Duly keeps
+    for its address (:mod:`models.server_password`), else the server's own ways.
     """
     from models.migrations import LATEST_VERSION
 
     if is_server_address(path):
-        return _open_server_store(str(path), create=create)
+        return _open_server_store(str(path), create=create, password=password)
     _use_files()
     path = Path(path).expanduser().absolute()
     if not path.exists():
@@ -932,27 +943,27 @@ def _server_address(url: str) -> ServerAddress:
         raise StoreMissing(None, str(exc)) from exc
 
 
-def _open_server_store(url: str, *, create: bool) -> Store:
+def _open_server_store(url: str, *, create: bool, password: str | None = None) -> Store:
     """Open the store in the server's database at ``url``; see :func:`open_store`."""
     from models import server_store
     from models.migrations import LATEST_VERSION
 
     address = _server_address(url)
     _forget_bookkeeping()
-    server_store.connect(address)
+    password = password if password is not None else _kept_password(address)
+    server_store.connect(address, password)
     try:
+        _open_connection(address, password)
         with known_errors(url):
             tables = server_store.table_names()
             if server_store.VERSION_TABLE not in tables:
                 if tables:
-                    raise NotADulyStore(None, f"The database {address.name} holds tables of "
-                                              f"another program, not a Duly store. Duly has "
-                                              f"left it untouched.")
+                    raise _holds_other_tables(address)
                 if not create:
                     raise StoreMissing(None, f"There is no Duly store in the database "
                                              f"{address.name}: it is empty.")
                 database.close()
-                return _create_server_store(url, None)
+                return _create_server_store(url, None, password)
             version = server_store.schema_version()
             _refuse_newer(Path(address.dbname), version, LATEST_VERSION)
             store = Store(path=Path(address.dbname), schema_version=version, server=address)
@@ -965,7 +976,8 @@ def _open_server_store(url: str, *, create: bool) -> Store:
         raise
 
 
-def _create_server_store(url: str, fill: Callable[[], object] | None) -> Store:
+def _create_server_store(url: str, fill: Callable[[], object] | None,
+                         password: str | None = None) -> Store:
     """Create the store in the server's empty database at ``url``; see
     :func:`create_store`."""
     from models import server_store
@@ -973,8 +985,10 @@ def _create_server_store(url: str, fill: Callable[[], object] | None) -> Store:
 
     address = _server_address(url)
     _forget_bookkeeping()
-    server_store.connect(address)
+    password = password if password is not None else _kept_password(address)
+    server_store.connect(address, password)
     try:
+        _open_connection(address, password)
         with known_errors(url):
             if server_store.table_names():
                 raise StoreExists(None, f"The database {address.name} is not empty. Duly "
@@ -987,6 +1001,71 @@ def _create_server_store(url: str, fill: Callable[[], object] | None) -> Store:
     except BaseException:
         server_store.use_files()
         raise
+
+
+def look_at_server(address: ServerAddress, password: str | None) -> ServerContents:
+    """Connect to the address's database with ``password`` (None: the server's own ways)
+    and say what it holds, without opening it as the store (the open store keeps
+    working). Raises the StoreError saying why not when the connection cannot be made
+    (its ``field`` the one at fault: "host", "user", "password" or "database"), and
+    NotADulyStore for a database holding another program's tables."""
+    from models import server_store
+
+    with known_errors(address.url):
+        try:
+            tables = server_store.tables_in(address, password)
+        except Exception as exc:
+            known = _connection_error(address, password, exc)
+            if known is None:
+                raise
+            raise known from exc
+    if server_store.VERSION_TABLE in tables:
+        return ServerContents.STORE
+    if tables:
+        raise _holds_other_tables(address)
+    return ServerContents.EMPTY
+
+
+def _kept_password(address: ServerAddress) -> str | None:
+    """The password Duly keeps for the address (this session's, or the keyring's)."""
+    from models.server_password import password_for
+
+    return password_for(address)
+
+
+def _open_connection(address: ServerAddress, password: str | None) -> None:
+    """Make the store's first connection to the server, or raise the StoreError saying
+    why it could not be made."""
+    try:
+        database.connect(reuse_if_open=True)
+    except Exception as exc:
+        known = _connection_error(address, password, exc)
+        if known is None:
+            raise
+        raise known from exc
+
+
+def _connection_error(address: ServerAddress, password: str | None,
+                      exc: BaseException) -> StoreError | None:
+    """The StoreError (its ``field`` the one at fault) for a connection to the server
+    that could not be made; None when ``exc`` is no failure to connect."""
+    from models.server_store import why_not_connected
+
+    refused = why_not_connected(address, password, exc)
+    if refused is None:
+        return None
+    error = _server_kind(refused.failure)(None, refused.message)
+    error.field = refused.field
+    return error
+
+
+def _holds_other_tables(address: ServerAddress) -> NotADulyStore:
+    """The refusal of a database that holds another program's tables."""
+    error = NotADulyStore(None, f"The database {address.name} holds tables of another "
+                                f"program, not a Duly store. Duly has left it untouched; "
+                                f"choose another database.")
+    error.field = "database"
+    return error
 
 
 def _refuse_existing(path: Path) -> None:
@@ -1534,7 +1613,8 @@ def _copy_log_into_file() -> None:
 def verify_store(path: Path) -> str | None:
     """A quick look for damage in the open store (SQLite's ``quick_check`` and the
     file's length against its header): None when none is found, else what to tell the
-    user, with how to restore a backup. A damaged store takes no more writes."""
+    user, with how to restore a backup. A damaged store takes no more writes. A server
+    keeps its own pages whole: nothing to look at there."""
     global _damaged
     if on_server():
         return None  # the server keeps its pages itself (see integrity_problems)
@@ -1852,12 +1932,19 @@ def _server_error(exc: BaseException) -> StoreError | None:
     if failure is ServerFailure.UNREACHABLE:
         _drop_lost_connection()  # the next use connects anew
         _listening.lose()  # heard of no more: the window tries again, then reads anew
+    return _server_kind(failure)(None, message)
+
+
+def _server_kind(failure: ServerFailure) -> type[StoreError]:
+    """The :class:`StoreError` kind of a server's failure."""
+    from models.server_errors import ServerFailure
+
     kinds: dict[ServerFailure, type[StoreError]] = {
         ServerFailure.UNREACHABLE: ServerUnreachable, ServerFailure.REFUSED: ServerRefused,
         ServerFailure.FULL: StoreFull, ServerFailure.DISK: StoreError,
         ServerFailure.DAMAGED: StoreDamaged, ServerFailure.MISSING: StoreMissing,
         ServerFailure.READ_ONLY: StoreReadOnly, ServerFailure.BUSY: StoreInUse}
-    return kinds[failure](None, message)
+    return kinds[failure]
 
 
 def _store_error(code: int, path: Path | None) -> StoreError | None:

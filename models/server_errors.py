@@ -30,6 +30,10 @@ class ServerFailure(StrEnum):
 _UNREACHABLE = ("The server cannot be reached, or the connection to it was lost, so "
                 "nothing was recorded. Check the network and that the server is running, "
                 "then try again.")
+# A wrong password (SQLSTATE 28P01), with the user's name.
+PASSWORD_REFUSED = ("The server refused the password of {user}: enter the right one in "
+                    "File › Connect to a Server… (Duly keeps it in the system keyring), or "
+                    "in ~/.pgpass.")
 _BUSY = ("Someone else was changing the same records at the same moment, so this was not "
          "recorded. Try again.")
 
@@ -38,7 +42,8 @@ _BUSY = ("Someone else was changing the same records at the same moment, so this
 _CLASSES: dict[str, tuple[ServerFailure, str]] = {
     "08": (ServerFailure.UNREACHABLE, _UNREACHABLE),
     "28": (ServerFailure.REFUSED, "The server refused this user: check the user name and "
-                                  "its password (in ~/.pgpass or PGPASSWORD)."),
+                                  "its password (File › Connect to a Server… keeps it in "
+                                  "the system keyring; or ~/.pgpass, PGPASSWORD)."),
     "53": (ServerFailure.FULL, "The server has run out of room (disk or memory), so nothing "
                                "was recorded. Ask whoever looks after the server to free "
                                "space."),
@@ -52,6 +57,7 @@ _CLASSES: dict[str, tuple[ServerFailure, str]] = {
                                   "backup."),
 }
 _CODES: dict[str, tuple[ServerFailure, str]] = {
+    "28P01": (ServerFailure.REFUSED, PASSWORD_REFUSED.format(user="this user")),
     "3D000": (ServerFailure.MISSING, "There is no such database on the server: check its "
                                      "name, or ask whoever looks after the server to "
                                      "create it."),

@@ -4,7 +4,8 @@ Only :mod:`models.db` calls this module; it holds the server's counterparts of t
 file's SQLite-only parts (docs/decisions.md, "A store on a PostgreSQL server"):
 
 - the address: ``postgresql://user@host:port/dbname`` (the password never in it: the
-  server's own ways, ``~/.pgpass`` or ``PGPASSWORD``, or later the system keyring);
+  system keyring, :mod:`models.server_password`, else the server's own ways,
+  ``~/.pgpass`` or ``PGPASSWORD``);
 - the schema version: one row of the table ``duly_store`` (a file keeps SQLite's
   ``user_version``), which also marks the database as a Duly store (a file's
   ``application_id``);
@@ -18,19 +19,29 @@ file's SQLite-only parts (docs/decisions.md, "A store on a PostgreSQL server"):
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import peewee as pw
 
+from models.errors import FieldProblems
 from models.schema import ALL_TABLES, SQLITE, database
+from models.server_errors import PASSWORD_REFUSED, ServerFailure
 
 SCHEMES = ("postgresql", "postgres")
 VERSION_TABLE = "duly_store"
 # pg_advisory_xact_lock's key while a store is built or updated: "DULY" as on a file.
 _BUILD_LOCK = 0x44554C59
+DEFAULT_PORT = 5432
+# How long a connection may take to be made, and a look whether anything answers.
+CONNECT_TIMEOUT_S = 10
+# A database every PostgreSQL server has and lets its users into: what a refused
+# connection is tried against, to tell a wrong password from a wrong database.
+_ALWAYS_THERE = "template1"
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,40 @@ class ServerAddress:
     def name(self) -> str:
         """How the user calls it: "dbname on host:port"."""
         return f"{self.dbname} on {self.host}:{self.port}"
+
+    @property
+    def login(self) -> str:
+        """The user the server is asked to let in: the address's, else (as PostgreSQL's
+        own programs do) this computer's user name."""
+        import getpass
+
+        return self.user or getpass.getuser()
+
+
+class ServerContents(StrEnum):
+    """What a server's database holds, as Duly sees it before opening it."""
+
+    STORE = "store"  # a Duly store
+    EMPTY = "empty"  # nothing yet: a new store can be made there
+
+
+def address_of(host: str, port: int, dbname: str, user: str) -> ServerAddress:
+    """The address of ``dbname`` on ``host:port`` for ``user``, from what the user typed;
+    FieldProblems naming each field left empty."""
+    host, dbname, user = host.strip(), dbname.strip(), user.strip()
+    problems = [(field, message) for field, value, message in (
+        ("host", host, "Enter the server's name or address (ask whoever looks after it)."),
+        ("database", dbname, "Enter the name of the database that holds the store."),
+        ("user", user, "Enter your user name on the server."))
+        if not value]
+    if not 0 < port < 65536:
+        problems.append(("port", "A port is a number from 1 to 65535 (PostgreSQL's own is "
+                                 "5432)."))
+    if problems:
+        raise FieldProblems(problems)
+    where = f"[{host}]" if ":" in host else host
+    url = f"postgresql://{quote(user, safe='')}@{where}:{port}/{quote(dbname, safe='')}"
+    return ServerAddress(url=url, host=host, port=port, dbname=dbname, user=user)
 
 
 def is_server_address(target: object) -> bool:
@@ -67,26 +112,155 @@ def parse_address(url: str) -> ServerAddress:
         raise ValueError("Write no password in the address: the server's own password "
                          "file (~/.pgpass) or PGPASSWORD gives it.")
     return ServerAddress(url=url, host=parts.hostname or "localhost",
-                         port=parts.port or 5432, dbname=dbname,
+                         port=parts.port or DEFAULT_PORT, dbname=dbname,
                          user=unquote(parts.username or ""))
 
 
-def connect(address: ServerAddress) -> None:
-    """Point the store's connections at the server's database (psycopg 3)."""
+def connect(address: ServerAddress, password: str | None = None) -> None:
+    """Point the store's connections at the server's database (psycopg 3), with
+    ``password`` (None: the server's own ways, ``~/.pgpass`` or ``PGPASSWORD``)."""
     _hand_peewee_the_driver()
     engine = pw.PostgresqlDatabase(None)
-    options: dict[str, object] = {"host": address.host, "port": address.port,
-                                  "prefer_psycopg3": True, "connect_timeout": 10,
-                                  "application_name": "Duly",
-                                  # The server's JIT compiles a query whose estimated cost is
-                                  # high, which Duly's correlated subqueries often are: on the
-                                  # 1M-invoice store it took 0.6 s to compile a 0.1 s query
-                                  # (Today's paid-up accounts). Duly's reads are short.
-                                  "options": "-c jit=off"}
+    options = _connection_options(address, password)
+    del options["dbname"]
+    engine.init(address.dbname, prefer_psycopg3=True, **options)
+    database.initialize(engine)
+
+
+def tables_in(address: ServerAddress, password: str | None) -> set[str]:
+    """The tables in the address's database (schema ``public``), through a connection of
+    its own (the store's connections untouched); raises psycopg's error when the
+    connection cannot be made (see :func:`why_not_connected`)."""
+    import psycopg
+
+    with psycopg.connect(**_connection_options(address, password),
+                         autocommit=True) as connection:
+        return {row[0] for row in connection.execute(
+            "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'")}
+
+
+@dataclass(frozen=True)
+class ConnectionRefused:
+    """Why a connection to a server could not be made: what failed, the field at fault
+    ("host", "user", "password" or "database") and the words for the user."""
+
+    failure: ServerFailure
+    field: str
+    message: str
+
+
+def why_not_connected(address: ServerAddress, password: str | None,
+                      error: BaseException) -> ConnectionRefused | None:
+    """Why a connection to the address could not be made, in words and with the field at
+    fault; None when ``error`` is no failure to connect.
+
+    libpq gives a failed connection no SQLSTATE (psycopg's ``sqlstate`` is None), and its
+    words are the server's, in the server's language; so Duly tells the causes apart by
+    what it can see: whether anything answers at the address, whether libpq needed or
+    used a password, and whether the same login gets into a database every server has.
+    """
+    failed = _failed_connection(error)
+    if failed is None:
+        return None
+    unanswered = _unanswered(address) if failed.pgconn is not None else (
+        f"The server at {address.host}:{address.port} did not answer within "
+        f"{CONNECT_TIMEOUT_S} seconds: check that it is the PostgreSQL server and that it "
+        f"is running, then try again.")
+    user = address.login
+    if unanswered is not None:
+        return ConnectionRefused(ServerFailure.UNREACHABLE, "host", unanswered)
+    if getattr(failed.pgconn, "needs_password", False):
+        return ConnectionRefused(ServerFailure.REFUSED, "password",
+                                 f"The server asks for the password of {user}: enter it in "
+                                 f"File › Connect to a Server…, or put it in ~/.pgpass.")
+    let_in, used_password = _gets_in_elsewhere(address, password)
+    if let_in:
+        return ConnectionRefused(ServerFailure.MISSING, "database",
+                                 f"There is no database called {address.dbname} on "
+                                 f"{address.host}:{address.port}, or {user} may not use it: "
+                                 f"check its name, or ask whoever looks after the server to "
+                                 f"create it or let {user} in.")
+    if used_password:
+        return ConnectionRefused(ServerFailure.REFUSED, "password",
+                                 PASSWORD_REFUSED.format(user=user))
+    return ConnectionRefused(ServerFailure.REFUSED, "user",
+                             f"The server at {address.host}:{address.port} did not let "
+                             f"{user} in: check the user name, or ask whoever looks after "
+                             f"the server to let {user} connect from this computer. "
+                             f"(The server said: {_own_words(failed)})")
+
+
+def _connection_options(address: ServerAddress, password: str | None) -> dict[str, Any]:
+    """psycopg's keyword arguments for a connection to the address."""
+    options: dict[str, Any] = {"host": address.host, "port": address.port,
+                               "dbname": address.dbname, "connect_timeout": CONNECT_TIMEOUT_S,
+                               "application_name": "Duly",
+                               # The server's JIT compiles a query whose estimated cost is
+                               # high, which Duly's correlated subqueries often are: on the
+                               # 1M-invoice store it took 0.6 s to compile a 0.1 s query
+                               # (Today's paid-up accounts). Duly's reads are short.
+                               "options": "-c jit=off"}
     if address.user:
         options["user"] = address.user
-    engine.init(address.dbname, **options)
-    database.initialize(engine)
+    if password:
+        options["password"] = password
+    return options
+
+
+def _failed_connection(error: BaseException) -> Any:
+    """The psycopg error of a connection that could not be made (one without a SQLSTATE
+    that carries libpq's connection, or a timeout, which carries none), in ``error``'s
+    chain; None if there is none."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    from models.sqlite_codes import causes
+
+    for cause in causes(error):
+        if isinstance(cause, psycopg.errors.ConnectionTimeout) or (
+                isinstance(cause, psycopg.OperationalError) and cause.sqlstate is None
+                and cause.pgconn is not None):
+            return cause
+    return None
+
+
+def _unanswered(address: ServerAddress) -> str | None:
+    """Why nothing answers at the address's host and port, or None when something does
+    (a Unix socket's folder is not looked at)."""
+    if address.host.startswith("/"):
+        return None
+    try:
+        socket.create_connection((address.host, address.port), timeout=CONNECT_TIMEOUT_S
+                                 ).close()
+    except socket.gaierror:
+        return (f"The server {address.host} cannot be reached: no computer on the network "
+                f"has that name. Check it (ask whoever looks after the server).")
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        return (f"The server cannot be reached at {address.host}:{address.port} ({why}): "
+                f"check its name and port, and that it is running.")
+    return None
+
+
+def _gets_in_elsewhere(address: ServerAddress, password: str | None) -> tuple[bool, bool]:
+    """Whether the address's login gets into a database every server has, and whether
+    libpq used a password trying."""
+    import psycopg
+
+    options = {**_connection_options(address, password), "dbname": _ALWAYS_THERE}
+    try:
+        psycopg.connect(**options).close()
+    except psycopg.OperationalError as exc:
+        return False, bool(getattr(exc.pgconn, "used_password", False))
+    return True, bool(password)
+
+
+def _own_words(error: BaseException) -> str:
+    """The last line of libpq's words for a failed connection, without its prefix."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    last = lines[-1] if lines else type(error).__name__
+    return last.rpartition(" failed: ")[2] or last
 
 
 def _hand_peewee_the_driver() -> None:

@@ -3,7 +3,9 @@
 ``initdb`` refuses to run as root (as ``make test`` and CI run), so as root the cluster
 belongs to the ``postgres`` user Debian's ``postgresql`` package makes, and is run
 through ``runuser``. It lives in a temporary folder, listens on a free port of
-127.0.0.1 only, trusts local connections, and is stopped and removed at the end.
+127.0.0.1 only, trusts local connections (but for the users made by
+:meth:`ThrowawayCluster.password_user`, who must give their password), and is stopped and
+removed at the end.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 # Durability is not what the tests prove on the server: skip the syncs (seconds a run).
 _FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -113,9 +117,38 @@ class ThrowawayCluster:
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def url(self, name: str = "postgres") -> str:
+    def password_user(self, user: str, password: str) -> None:
+        """Make ``user`` a login that must give ``password`` (SCRAM) over TCP, and may
+        create databases; the other users stay trusted. A user made before gets the new
+        password."""
+        with self._admin() as admin:
+            known = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                                  (user,)).fetchone()
+            admin.execute(sql.SQL("{} ROLE {} LOGIN CREATEDB PASSWORD {}").format(
+                sql.SQL("ALTER" if known else "CREATE"), sql.Identifier(user),
+                sql.Literal(password)))
+        if known:
+            return
+        hba = self.folder / "data" / "pg_hba.conf"
+        # pg_hba.conf is read top down and the first line that fits decides (root writes
+        # the postgres user's file in place: it stays the server's).
+        hba.write_text(f"host all {user} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+        with self._admin() as admin:
+            admin.execute("SELECT pg_reload_conf()")
+        # The server reloads it on its own time: until then the user is still trusted.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                psycopg.connect(host="127.0.0.1", port=self.port, user=user,
+                                dbname="postgres").close()
+            except psycopg.OperationalError:
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"the server did not start asking {user} for a password")
+
+    def url(self, name: str = "postgres", user: str = "postgres") -> str:
         """The address of database ``name`` on the cluster, as Duly takes it (``--db``)."""
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{name}"
 
     def new_database(self) -> str:
         """A new empty database's name."""

@@ -103,7 +103,7 @@ class Task(QObject):
     def __init__(self, work: Work, *, window: QWidget, label: str | None,
                  on_success: Callable[[Any], None] | None,
                  on_failure: Callable[[BaseException], bool] | None,
-                 store_path: Path | None, cancellable: bool = False,
+                 store_path: Path | str | None, cancellable: bool = False,
                  on_cancel: Callable[[], None] | None = None) -> None:
         super().__init__()
         self._work = work
@@ -349,7 +349,7 @@ class TaskRunner(QObject):
             label: str | None = None, writes: bool = False,
             changes: Changes | Callable[[Any], Changes] | None = None,
             initiator: object = None,
-            latest: object = None, store_path: Path | None = None,
+            latest: object = None, store_path: Path | str | None = None,
             cancellable: bool = False, on_cancel: Callable[[], None] | None = None) -> Task:
         """Run ``work(progress)`` in the background and hand its result to ``on_success``.
 

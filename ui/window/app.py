@@ -16,7 +16,7 @@ from models.log_file import start_log_file, stop_log_file
 from ui import VERSION
 from ui.common.collector import GuiThreadCollector
 from ui.common.resources import icon
-from ui.window.main_window import MainWindow
+from ui.window.main_window import LAST_SERVER_KEY, MainWindow
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -34,16 +34,19 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def startup_stores(db_path: Path | str | None) -> tuple[Path | str | None, Path]:
+def startup_stores(db_path: Path | str | None,
+                   last_server: str | None = None) -> tuple[Path | str | None, Path]:
     """The store to open at start (None: welcome) and where the user's own company lives.
 
     ``db_path`` (from ``--db``) stands in for the user's own store: if it
     does not exist yet, the welcome page offers to start the company there. A server's
-    address (``postgresql://…``) is opened as it is; the user's own store stays where
-    it is.
+    address (``--db postgresql://…``) is opened as it is. Without ``--db``, the store on
+    a server the window last had open (``last_server``) is opened again.
     """
     if is_server_address(db_path):
-        return db_path, default_store_path()
+        return str(db_path), default_store_path()
+    if db_path is None and last_server and is_server_address(last_server):
+        return last_server, default_store_path()
     own = Path(db_path).expanduser() if db_path is not None else default_store_path()
     return (own if own.exists() else None), own
 
@@ -70,15 +73,19 @@ class OpenedFiles(QObject):
 def run_window(db_path: Path | str | None, opened: Path | None = None,
                log_folder: Path | None = None) -> int:
     """Show Duly's window on ``db_path`` (a file or a server's address; None: the user's
-    own store), or on the store file ``opened`` (one double-clicked in the file
-    manager), logging to ``log_folder`` (None: the user log folder); the exit code."""
+    own store, or the store on a server last open), or on the store
+    file ``opened`` (one double-clicked in the file manager), logging to ``log_folder``
+    (None: the user log folder); the exit code."""
     app = create_application()
     with contextlib.suppress(OSError):  # no log folder (read-only home): run without one
         start_log_file(log_folder)
-    store_path, own = startup_stores(db_path)
+    settings = QSettings()
+    last_server = settings.value(LAST_SERVER_KEY)
+    store_path, own = startup_stores(db_path, last_server if opened is None
+                                     and isinstance(last_server, str) else None)
     if opened is not None:
         store_path = opened
-    window = MainWindow(store_path=store_path, own_store_path=own, settings=QSettings())
+    window = MainWindow(store_path=store_path, own_store_path=own, settings=settings)
     files = OpenedFiles(app, window)
     window.show()
     code = app.exec()

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from models.changes import EVERYTHING, Change, Changes, changes
 from models.company import BusinessDetails
 from models.db import Store, default_store_path, is_server_address, verify_store
+from models.errors import Refusal
 from models.overview import StoreOverview, store_overview
 from ui import VERSION
 from ui.common import file_pickers, messages
@@ -70,6 +71,10 @@ NAV_WIDTH = 200
 _GEOMETRY_KEY = "window/geometry"
 _SPLITTER_KEY = "window/splitter"
 _AREA_KEY = "window/area"
+LAST_SERVER_KEY = "store/server"
+"""The address of the store on a server the window last opened (never its password), so
+the next start opens it again; removed when a store file is opened."""
+_CONNECT_KEY = "connect/address"  # Connect to a Server… filled in: the last server opened
 # What the status bar's overview counts: customers, open invoices, what is overdue.
 _OVERVIEW_READS = changes(Change.CUSTOMERS, Change.INVOICES, Change.MONEY)
 
@@ -110,8 +115,8 @@ class MainWindow(QMainWindow):
                  own_store_path: Path | None = None,
                  settings: QSettings | None = None, today: dt.date | None = None,
                  areas: Sequence[Area] = AREAS, parent: QWidget | None = None) -> None:
-        """Build the window and open ``store_path``, a file or a server's address (None:
-        show the welcome page).
+        """Build the window and open ``store_path`` (a file, or a server's address;
+        None: show the welcome page).
 
         ``own_store_path`` is where the user's own company is kept (default:
         the user data folder); the demo company lives beside it. ``areas`` are
@@ -138,8 +143,11 @@ class MainWindow(QMainWindow):
         self._switcher.closed.connect(self._on_switcher_closed)
         self._switcher.nothing_open.connect(self._show_welcome)
         self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
+        self._switcher.server_refused.connect(self._on_switcher_server_refused)
         self.care = StoreCare(self, self.tasks, self._switcher)
         self.care.other_writes_seen.connect(lambda: self._on_tasks_changed(EVERYTHING, None))
+        # After the care's own (which enables its actions): a server keeps its own backups.
+        self._switcher.opened.connect(self._on_switcher_opened_after_care)
         self.bank = BankImport(self, self.tasks, self.today, self._business_currency,
                                settings=self._settings, show_help=self.help_page)
 
@@ -150,8 +158,8 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
         self._show_welcome()
         if store_path is not None:
-            self._switcher.open_first(store_path if is_server_address(store_path)
-                                      else Path(store_path))
+            self._switcher.open_first(
+                store_path if is_server_address(store_path) else Path(store_path))
 
     # --- what the window shows ----------------------------------------------
 
@@ -160,6 +168,11 @@ class MainWindow(QMainWindow):
         """The open store's file, or None while the welcome page shows."""
         store = self._switcher.store
         return store.path if store is not None else None
+
+    @property
+    def store(self) -> Store | None:
+        """The open store, or None while the welcome page shows."""
+        return self._switcher.store
 
     @property
     def business(self) -> BusinessDetails | None:
@@ -270,6 +283,39 @@ class MainWindow(QMainWindow):
         """Open the demo company, creating it beside the user's own store if needed."""
         self._switcher.open_demo()
 
+    def connect_to_server(self, url: str | None = None, error: Refusal | None = None) -> None:
+        """Ask where the store on a server is (File › Connect to a Server…; filled in with
+        ``url``, else the last server's address, and ``error`` at its field), try it off
+        the GUI thread, and switch to it (or start a company, or the demo, in an empty
+        database there)."""
+        from ui.window.connect_dialog import ConnectDialog
+
+        if self._switcher.switching or self.findChild(ConnectDialog) is not None:
+            return
+        last = url or self._settings.value(_CONNECT_KEY)
+        ConnectDialog.ask(self, self.tasks, self._on_connect_dialog_done,
+                          last_url=last if isinstance(last, str) else None, error=error)
+
+    @Slot(str, object)
+    def _on_switcher_server_refused(self, url: str, error: Refusal) -> None:
+        self._tell(lambda: self.connect_to_server(url, error))
+
+    def _on_connect_dialog_done(self, choice: object) -> None:
+        from ui.window.connect_dialog import ServerChoice, Then
+
+        if not isinstance(choice, ServerChoice):
+            return
+        if choice.then is Then.OPEN:
+            self._switcher.open_server(choice.url, choice.password)
+        elif choice.then is Then.NEW_COMPANY:
+            self._switcher.start_company_on_server(choice.url)
+        else:
+            self._switcher.put_demo_on_server(choice.url)
+        words = choice.keyring_words
+        if words:
+            self._tell(lambda: messages.show_message(
+                self, QMessageBox.Icon.Warning, "The password was not kept", words))
+
     def start_new_company(self) -> None:
         """Ask for the business details, then create the store for them."""
         self._switcher.start_new_company()
@@ -297,9 +343,19 @@ class MainWindow(QMainWindow):
         self._damage_check_due = True  # with the first overview, off the GUI thread
         self.import_action.setEnabled(True)
         self.bank.set_enabled(True)
+        if store.server is not None:
+            self._settings.setValue(LAST_SERVER_KEY, store.server.url)
+            self._settings.setValue(_CONNECT_KEY, store.server.url)
+        else:
+            self._settings.remove(LAST_SERVER_KEY)
         self._show_workspace()
         self.store_opened.emit(store.path)
         self._request_overview()
+
+    @Slot(object)
+    def _on_switcher_opened_after_care(self, store: Store) -> None:
+        for action in (self.care.back_up_action, self.care.restore_action):
+            action.setEnabled(store.server is None)
 
     @Slot()
     def _on_switcher_closed(self) -> None:
@@ -311,7 +367,8 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_switcher_switching_changed(self, switching: bool) -> None:
-        for action in (self.new_company_action, self.open_store_action, self.open_demo_action):
+        for action in (self.new_company_action, self.open_store_action, self.open_demo_action,
+                       self.connect_action):
             action.setEnabled(not switching)
         self._update_log_contact_action()
 
@@ -344,6 +401,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("Duly")
             return
         name = business.name if business is not None else store.path.stem
+        if store.server is not None:
+            name = store.server.name  # which server and database: the business is below
         demo = " (demo)" if business is not None and business.is_demo else ""
         self.setWindowTitle(f"Duly — {name}{demo}")
 
@@ -368,14 +427,14 @@ class MainWindow(QMainWindow):
             # A damaged store then takes no writes.
             self.tasks.run(lambda _progress: verify_store(store.path),
                            on_success=self._on_damage_check_task_succeeded,
-                           store_path=store.path)
+                           store_path=store.target)
 
         def load(_progress: Progress) -> StoreOverview:
             return store_overview(as_of)
 
         self.status.counts.setText("Counting invoices…")
         self.tasks.run(load, on_success=self._on_overview_task_succeeded,
-                       store_path=store.path)
+                       store_path=store.target)
 
     def _on_damage_check_task_succeeded(self, damage: str | None) -> None:
         if damage is not None:
@@ -403,7 +462,7 @@ class MainWindow(QMainWindow):
 
             self.tasks.run(load, latest=(self, "badge", area.key),
                            on_success=lambda badge, key=area.key: self._show_badge(key, badge),
-                           store_path=store.path)
+                           store_path=store.target)
 
     def _show_badge(self, key: str, badge: Badge | None) -> None:
         """An area's count in the navigation and its words in the status bar (None: not
@@ -429,7 +488,11 @@ class MainWindow(QMainWindow):
         if self._switcher.store is None:
             self.status.show_closed()
             return
-        self.status.show_store(self._switcher.business, self.today(), self._overview)
+        store = self._switcher.store
+        server = store.server if store is not None else None
+        self.status.show_store(self._switcher.business, self.today(), self._overview,
+                               server=f"Server: {server.name} as {server.login}"
+                               if server is not None else None)
         self._update_badge_status()
 
     # --- building -------------------------------------------------------------
@@ -443,6 +506,12 @@ class MainWindow(QMainWindow):
         self.open_store_action = QAction(icon("open-store"), "&Open Store…", self)
         self.open_store_action.setShortcut(QKeySequence("Ctrl+O"))
         self.open_store_action.triggered.connect(self._on_open_store_action_triggered)
+
+        self.connect_action = QAction(icon("open-store"), "Connect to a &Server…", self)
+        self.connect_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.connect_action.setStatusTip("Open the store your office keeps on a PostgreSQL "
+                                         "server")
+        self.connect_action.triggered.connect(self._on_connect_action_triggered)
 
         self.open_demo_action = QAction(icon("demo-company"), "Open &Demo Company", self)
         self.open_demo_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -493,6 +562,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_company_action)
         file_menu.addAction(self.open_store_action)
+        file_menu.addAction(self.connect_action)
         file_menu.addAction(self.open_demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
@@ -718,6 +788,10 @@ class MainWindow(QMainWindow):
             self.open_store_file(path)
 
     @Slot()
+    def _on_connect_action_triggered(self) -> None:
+        self.connect_to_server()
+
+    @Slot()
     def _on_open_demo_action_triggered(self) -> None:
         self.open_demo()
 
@@ -831,7 +905,10 @@ class MainWindow(QMainWindow):
         box.setIconPixmap(icon("duly").pixmap(64, 64))
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(f"<h3>Duly {VERSION}</h3>")
-        store = html.escape(str(self.store_path)) if self.store_path else "No company is open."
+        opened = self._switcher.store
+        where = opened.server.name if opened is not None and opened.server is not None \
+            else self.store_path
+        store = html.escape(str(where)) if where else "No company is open."
         box.setInformativeText(
             "Duly helps a small business get paid for overdue invoices while keeping "
             "the customer.<br><br>Your data stays on this computer.<br>"

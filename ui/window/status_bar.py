@@ -44,6 +44,9 @@ class StatusBar(QStatusBar):
         font = self.business.font()
         font.setBold(True)
         self.business.setFont(font)
+        # Which server and database, for a store on a server (hidden for a file).
+        self.server = QLabel()
+        self.server.setObjectName("statusServer")
         self.counts = QLabel()
         # Counts stay whole; the overdue list, the longest, gives way with "…".
         self.counts.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
@@ -57,10 +60,11 @@ class StatusBar(QStatusBar):
         self.today = QLabel()
         mute(self.today)
         parts: list[QWidget] = []
-        for label in (self.business, self.counts, self.worklist, self.overdue):
+        self._server_separator = _separator()
+        for label in (self.business, self.server, self.counts, self.worklist, self.overdue):
             label.setContentsMargins(6, 0, 6, 0)
             if parts:
-                parts.append(_separator())
+                parts.append(self._server_separator if label is self.server else _separator())
             parts.append(label)
         self.today.setContentsMargins(6, 0, 6, 0)
         # Everything is a permanent widget: Qt neither hides nor paints over those.
@@ -77,11 +81,14 @@ class StatusBar(QStatusBar):
             widget.hide()
 
     def show_store(self, business: BusinessDetails | None, today: dt.date,
-                   overview: StoreOverview | None) -> None:
-        """The open store's business, its counts and what is overdue on ``today`` (the
-        overview None: still being counted)."""
+                   overview: StoreOverview | None, *, server: str | None = None) -> None:
+        """The open store's business, its server (words, None for a file), its counts and
+        what is overdue on ``today`` (the overview None: still being counted)."""
         for widget in self.widgets:
             widget.show()
+        self.server.setText(server or "")
+        for widget in (self.server, self._server_separator):
+            widget.setVisible(server is not None)
         self.business.setText(business.name if business is not None
                               else "No business details yet")
         self.today.setText(f"Today: {weekday_date(today)}")

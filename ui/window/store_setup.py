@@ -46,8 +46,9 @@ def check_company(draft: CompanyDraft) -> CompanyError | None:
     return None
 
 
-def start_company(target: Path, draft: CompanyDraft) -> None:
-    """Create a store at ``target`` holding the business in ``draft``.
+def start_company(target: Path | str, draft: CompanyDraft) -> None:
+    """Create a store at ``target`` (a file, or a server's empty database) holding the
+    business in ``draft``.
 
     Raises :class:`CompanyError` for details the store refuses and
     :class:`StoreError` if ``target`` already exists; nothing is left behind.
@@ -57,7 +58,7 @@ def start_company(target: Path, draft: CompanyDraft) -> None:
         logo=draft.logo, logo_type=draft.logo_type)).close()
 
 
-def build_demo_store(target: Path, progress: Progress | None = None) -> None:
+def build_demo_store(target: Path | str, progress: Progress | None = None) -> None:
     """Create the demo company in a new store at ``target``.
 
     If another Duly made ``target`` meanwhile, that one is kept.

@@ -1,5 +1,6 @@
-"""Which store the window works on: open one, the demo, or a new company's, and fall back
-to the one before (or the welcome page) when a store cannot be used.
+"""Which store the window works on: open one (a file, or a database on a PostgreSQL
+server), the demo, or a new company's, and fall back to the one before (or the welcome
+page) when a store cannot be used.
 
 The window owns one :class:`StoreSwitcher` and follows it by its signals: it shows the
 work areas when a store opens and the welcome page when none is open.
@@ -27,12 +28,44 @@ from ui.window.store_setup import (
     start_company,
 )
 
-# Where a store is: its file, or its address on a server (postgresql://user@host/dbname).
-Location = Path | str
 # Whether no area has work the user would lose; if one has, it asks, then calls back.
 Settled = Callable[[Callable[[], None]], bool]
 # Show a message now, or once the window is on screen.
 Tell = Callable[[Callable[[], object]], None]
+# Where a store is: a file's path, or a server's address (postgresql://user@host:port/db).
+Target = Path | str
+# The fields of a connection to a server a refusal may name (models.server_store).
+_CONNECTION_FIELDS = ("host", "port", "database", "user", "password")
+
+
+def _target(where: Target) -> Target:
+    """``where`` as the switcher compares it: a server's address as it is, a file's path
+    made absolute."""
+    return where if is_server_address(where) else Path(where).expanduser().absolute()
+
+
+class _Reached:
+    """A server's store reached off the GUI thread: the password that reached it."""
+
+    def __init__(self, password: str | None) -> None:
+        self.password = password
+
+
+def _reach_server(url: str) -> _Reached:
+    """Look for the password Duly keeps for ``url`` and make sure the server lets this
+    login into a Duly store there (a worker's job: the keyring and the network may be
+    slow); raises the StoreError saying why not."""
+    from models.db import look_at_server
+    from models.server_password import password_for
+    from models.server_store import ServerContents, parse_address
+
+    address = parse_address(url)
+    password = password_for(address)
+    if look_at_server(address, password) is ServerContents.EMPTY:
+        raise StoreError(None, f"There is no Duly store in the database {address.name}: it "
+                               f"is empty. Connect to it with File › Connect to a Server… "
+                               f"to start one there.")
+    return _Reached(password)
 
 
 class StoreSwitcher(QObject):
@@ -46,6 +79,10 @@ class StoreSwitcher(QObject):
     """No store could be opened: the welcome page is due."""
     switching_changed = Signal(bool)
     """A store is being built before it opens (True), or that ended (False)."""
+    server_refused = Signal(str, object)
+    """The store on a server the window started on could not be reached, for a reason
+    the user can put right at the connection's fields: its address and the StoreError
+    (its ``field`` the one at fault). The welcome page shows meanwhile."""
 
     def __init__(self, window: QWidget, tasks: TaskRunner, own_store_path: Path, *,
                  settled: Settled, tell: Tell) -> None:
@@ -59,10 +96,47 @@ class StoreSwitcher(QObject):
         self.business: BusinessDetails | None = None
         self.switching = False
 
-    def open_first(self, path: Location) -> None:
-        """Open ``path`` (a file, or a server's address) as the window starts; the
-        welcome page if it cannot be used."""
+    def open_first(self, path: Target) -> None:
+        """Open ``path`` as the window starts; the welcome page if it cannot be used. A
+        server is reached off the GUI thread first (the window shows meanwhile)."""
+        if is_server_address(path):
+            url = str(path)
+
+            def refused(error: BaseException) -> bool:
+                if isinstance(error, StoreError) and error.field in _CONNECTION_FIELDS:
+                    self.server_refused.emit(url, error)
+                    return True
+                return False
+
+            self._switch_to(url, prepare=lambda _progress: _reach_server(url),
+                            label="Connecting to the server…", on_failure=refused)
+            return
         self._open_or_fall_back(path, previous=None)
+
+    def open_server(self, url: str, password: str | None) -> None:
+        """Close the open store and open the one on the server at ``url`` (reached just
+        now with ``password``, None: the server's own ways); if it cannot be used, say
+        why and open the previous store again."""
+        if self.switching or self._is_open(url) \
+                or not self._settled(lambda: self.open_server(url, password)):
+            return
+        self._switch_to(url, password=password)
+
+    def start_company_on_server(self, url: str) -> None:
+        """Ask for the business details, then create its store in the server's empty
+        database at ``url``."""
+        if not self.switching and self._settled(lambda: self.start_company_on_server(url)):
+            self._ask_company(target=url)
+
+    def put_demo_on_server(self, url: str) -> None:
+        """Create the demo company in the server's empty database at ``url`` and open it."""
+        if self.switching or not self._settled(lambda: self.put_demo_on_server(url)):
+            return
+
+        def build(progress: Progress) -> None:
+            build_demo_store(url, progress)
+
+        self._switch_to(url, prepare=build, label="Creating the demo company on the server…")
 
     def open_store_file(self, path: Path) -> None:
         """Close the open store and open ``path``; if it cannot be used, say why.
@@ -103,7 +177,7 @@ class StoreSwitcher(QObject):
         if self.store is not None and not self.switching \
                 and self._settled(lambda: self.reopen_after(prepare, label=label,
                                                             on_success=on_success)):
-            self._switch_to(location(self.store), prepare=prepare, label=label,
+            self._switch_to(self.store.target, prepare=prepare, label=label,
                             on_done=on_success)
 
     def close(self) -> None:
@@ -125,13 +199,15 @@ class StoreSwitcher(QObject):
     # --- a new company --------------------------------------------------------------
 
     def _ask_company(self, draft: CompanyDraft | None = None,
-                     error: CompanyError | None = None) -> None:
-        NewCompanyDialog.ask(self._window, self._on_company_given, draft=draft, error=error)
+                     error: CompanyError | None = None, target: str | None = None) -> None:
+        NewCompanyDialog.ask(self._window,
+                             lambda given: self._on_company_given(given, target),
+                             draft=draft, error=error)
 
-    def _on_company_given(self, draft: CompanyDraft | None) -> None:
+    def _on_company_given(self, draft: CompanyDraft | None, server: str | None = None) -> None:
         if draft is None or self.switching:
             return
-        target = self._new_company_target()
+        target: Target | None = server if server is not None else self._new_company_target()
         if target is None:
             return
 
@@ -140,7 +216,7 @@ class StoreSwitcher(QObject):
 
         def failed(error: BaseException) -> bool:
             if isinstance(error, CompanyError):
-                self._ask_company(draft, error)
+                self._ask_company(draft, error, server)
                 return True
             return False
 
@@ -164,21 +240,25 @@ class StoreSwitcher(QObject):
 
     # --- switching ------------------------------------------------------------------
 
-    def _switch_to(self, target: Location, *, prepare: Callable[[Progress], object] | None = None,
+    def _switch_to(self, target: Target, *,
+                   prepare: Callable[[Progress], object] | None = None,
                    label: str | None = None,
                    on_failure: Callable[[BaseException], bool] | None = None,
-                   on_done: Callable[[Any], None] | None = None) -> None:
-        """Close the open store, optionally build ``target`` off-thread, then open it."""
-        previous = location(self.store) if self.store is not None else None
+                   on_done: Callable[[Any], None] | None = None,
+                   password: str | None = None) -> None:
+        """Close the open store, optionally build (or reach) ``target`` off-thread, then
+        open it (a server's with ``password``, or the one ``prepare`` reached it with)."""
+        previous = self.store.target if self.store is not None else None
         self.close()
         if prepare is None:
-            self._open_or_fall_back(target, previous)
+            self._open_or_fall_back(target, previous, password)
             return
         self._set_switching(True)
 
         def succeeded(result: object) -> None:
             self._set_switching(False)
-            self._open_or_fall_back(target, previous)
+            reached = result.password if isinstance(result, _Reached) else password
+            self._open_or_fall_back(target, previous, reached)
             if on_done is not None:
                 on_done(result)
 
@@ -190,26 +270,27 @@ class StoreSwitcher(QObject):
         # A store built before it is opened: opening it reads everything anew.
         self._tasks.run(prepare, writes=True, changes=frozenset(), label=label,
                         on_success=succeeded, on_failure=failed,
-                        store_path=None if is_server_address(target) else Path(target))
+                        store_path=target)
 
-    def _open_or_fall_back(self, path: Location, previous: Location | None) -> None:
-        if self._open(path, tell=True):
+    def _open_or_fall_back(self, path: Target, previous: Target | None,
+                           password: str | None = None) -> None:
+        if self._open(path, tell=True, password=password):
             return
-        if previous is not None and not _same(previous, path):
+        if previous is not None and previous != _target(path):
             self._return_to(previous)
         else:
             self.nothing_open.emit()
 
-    def _return_to(self, previous: Location | None) -> None:
+    def _return_to(self, previous: Target | None) -> None:
         if previous is None or not self._open(previous, tell=False):
             self.nothing_open.emit()
 
-    def _open(self, path: Location, *, tell: bool) -> bool:
+    def _open(self, path: Target, *, tell: bool, password: str | None = None) -> bool:
         """Open the store at ``path``; False if it cannot be used."""
         store: Store | None = None
         try:
-            store = open_store(path, check_later=True)
-            with known_errors(location(store)):
+            store = open_store(path, check_later=True, password=password)
+            with known_errors(store.target):
                 business = business_details()
         except Exception as error:
             if store is not None:
@@ -230,8 +311,8 @@ class StoreSwitcher(QObject):
         self.opened.emit(store)
         return True
 
-    def _is_open(self, path: Location) -> bool:
-        return self.store is not None and _same(location(self.store), path)
+    def _is_open(self, path: Target) -> bool:
+        return self.store is not None and self.store.target == _target(path)
 
     def _set_switching(self, switching: bool) -> None:
         self.switching = switching
@@ -248,14 +329,3 @@ class StoreSwitcher(QObject):
         else:
             details = "".join(traceback.format_exception(error))
             self._tell(lambda: messages.show_unexpected_error(self._window, details))
-
-
-def location(store: Store) -> Location:
-    """Where ``store`` is: its server's address, or its file."""
-    return store.server.url if store.server is not None else store.path
-
-
-def _same(one: Location, other: Location) -> bool:
-    if is_server_address(one) or is_server_address(other):
-        return one == other
-    return Path(one).expanduser().absolute() == Path(other).expanduser().absolute()

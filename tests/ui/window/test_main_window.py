@@ -294,7 +294,7 @@ def test_a_damaged_store_is_reported_in_the_users_words_and_left_alone(
 
 def test_our_own_bug_while_opening_is_reported_with_details(open_window, company_file,
                                                             monkeypatch, qtbot):
-    def broken_open(path, create=False, check_later=False):
+    def broken_open(path, create=False, check_later=False, password=None):
         raise RuntimeError("migration 7 forgot a column")
 
     monkeypatch.setattr("ui.window.store_switching.open_store", broken_open)
