@@ -126,11 +126,11 @@ def hold_build_lock() -> None:
     database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_BUILD_LOCK,))
 
 
-def build(version: int, fill: Callable[[], object] | None) -> None:
+def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False) -> None:
     """Create the store's tables in the (empty) database at ``version``, in one
-    transaction with ``fill``: a build cut short leaves the database empty."""
-    from models.month_totals import create_month_totals
-    from models.note_search import create_note_search
+    transaction with ``fill``: a build cut short leaves the database empty. With
+    ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
+    from models.db import build_kept_figures
 
     with database.atomic():
         hold_build_lock()
@@ -140,7 +140,7 @@ def build(version: int, fill: Callable[[], object] | None) -> None:
         database.execute_sql(f'INSERT INTO "{VERSION_TABLE}" ("schema_version") '
                              f'VALUES (%s)', (version,))
         database.create_tables(ALL_TABLES)
-        create_note_search()
-        create_month_totals()
+        if not bare:
+            build_kept_figures()
         if fill is not None:
             fill()
