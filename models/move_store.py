@@ -81,7 +81,7 @@ def move_store(source: Path | str, target: Path | str,
     started = time.monotonic()
     tell = progress or (lambda _done, _total: None)
     store = db.open_store(source)  # an older store is updated first, as any opening does
-    kept_open = store
+    kept_open: db.Store | None = store
     try:
         with db.known_errors(source):
             _refuse_problems(check_store(), _name(source), "before it moves")
