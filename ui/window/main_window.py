@@ -58,6 +58,7 @@ from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.window.placeholder_page import PlaceholderPage
 from ui.window.status_bar import StatusBar
 from ui.window.store_care import StoreCare
+from ui.window.store_move import StoreMover
 from ui.window.store_switching import StoreSwitcher
 from ui.window.welcome import WelcomePage
 
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._switcher.nothing_open.connect(self._show_welcome)
         self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
         self.care = StoreCare(self, self.tasks, self._switcher)
+        self.mover = StoreMover(self, self.tasks, self._switcher)
         self.care.other_writes_seen.connect(lambda: self._on_tasks_changed(EVERYTHING, None))
         self.bank = BankImport(self, self.tasks, self.today, self._business_currency,
                                settings=self._settings, show_help=self.help_page)
@@ -496,6 +498,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions(self.bank.actions)
         file_menu.addSeparator()
         file_menu.addActions(self.care.actions)
+        file_menu.addAction(self.mover.action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         go_menu = bar.addMenu("&View")

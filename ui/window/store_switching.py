@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from models.company import BusinessDetails, CompanyError, business_details
-from models.db import Store, StoreError, known_errors, open_store
+from models.db import Store, StoreError, is_server_address, known_errors, open_store
 from ui.common import file_pickers, messages
 from ui.common.tasks import Progress, TaskRunner
 from ui.window.new_company_dialog import NewCompanyDialog
@@ -61,8 +61,9 @@ class StoreSwitcher(QObject):
         """Open ``path`` as the window starts; the welcome page if it cannot be used."""
         self._open_or_fall_back(path, previous=None)
 
-    def open_store_file(self, path: Path) -> None:
-        """Close the open store and open ``path``; if it cannot be used, say why.
+    def open_store_file(self, path: Path | str) -> None:
+        """Close the open store and open ``path`` (a file, or a store on a server:
+        ``postgresql://…``); if it cannot be used, say why.
 
         On failure the previous store is opened again, or the welcome page
         shows. The refused file is never changed.
@@ -70,7 +71,7 @@ class StoreSwitcher(QObject):
         if self.switching or self._is_open(path) \
                 or not self._settled(lambda: self.open_store_file(path)):
             return
-        self._switch_to(Path(path))
+        self._switch_to(path if is_server_address(path) else Path(path))
 
     def open_demo(self) -> None:
         """Open the demo company, creating it beside the user's own store if needed."""
@@ -94,14 +95,16 @@ class StoreSwitcher(QObject):
             self._ask_company()
 
     def reopen_after(self, prepare: Callable[[Progress], object], *, label: str,
-                     on_success: Callable[[Any], None]) -> None:
+                     on_success: Callable[[Any], None], cancellable: bool = False) -> None:
         """Close the open store, run ``prepare`` off the GUI thread (a restore, say), then
-        open the store again and hand ``on_success`` what ``prepare`` returned."""
+        open the store again and hand ``on_success`` what ``prepare`` returned. A
+        ``cancellable`` one cancelled opens the store again, and that is all."""
         if self.store is not None and not self.switching \
                 and self._settled(lambda: self.reopen_after(prepare, label=label,
-                                                            on_success=on_success)):
-            self._switch_to(self.store.path, prepare=prepare, label=label,
-                            on_done=on_success)
+                                                            on_success=on_success,
+                                                            cancellable=cancellable)):
+            self._switch_to(_location(self.store), prepare=prepare, label=label,
+                            on_done=on_success, cancellable=cancellable)
 
     def close(self) -> None:
         """Stop the work on the open store and close it."""
@@ -161,12 +164,14 @@ class StoreSwitcher(QObject):
 
     # --- switching ------------------------------------------------------------------
 
-    def _switch_to(self, target: Path, *, prepare: Callable[[Progress], object] | None = None,
+    def _switch_to(self, target: Path | str, *,
+                   prepare: Callable[[Progress], object] | None = None,
                    label: str | None = None,
                    on_failure: Callable[[BaseException], bool] | None = None,
-                   on_done: Callable[[Any], None] | None = None) -> None:
+                   on_done: Callable[[Any], None] | None = None,
+                   cancellable: bool = False) -> None:
         """Close the open store, optionally build ``target`` off-thread, then open it."""
-        previous = self.store.path if self.store is not None else None
+        previous = _location(self.store) if self.store is not None else None
         self.close()
         if prepare is None:
             self._open_or_fall_back(target, previous)
@@ -184,28 +189,35 @@ class StoreSwitcher(QObject):
             self._return_to(previous)
             return on_failure(error) if on_failure is not None else False
 
+        def cancelled() -> None:
+            self._set_switching(False)
+            self._return_to(previous)
+
         # A store built before it is opened: opening it reads everything anew.
         self._tasks.run(prepare, writes=True, changes=frozenset(), label=label,
-                        on_success=succeeded, on_failure=failed, store_path=target)
+                        on_success=succeeded, on_failure=failed,
+                        store_path=target if isinstance(target, Path) else None,
+                        cancellable=cancellable, on_cancel=cancelled)
 
-    def _open_or_fall_back(self, path: Path, previous: Path | None) -> None:
+    def _open_or_fall_back(self, path: Path | str, previous: Path | str | None) -> None:
         if self._open(path, tell=True):
             return
-        if previous is not None and previous != path.absolute():
+        if previous is not None and previous != (path.absolute() if isinstance(path, Path)
+                                                  else path):
             self._return_to(previous)
         else:
             self.nothing_open.emit()
 
-    def _return_to(self, previous: Path | None) -> None:
+    def _return_to(self, previous: Path | str | None) -> None:
         if previous is None or not self._open(previous, tell=False):
             self.nothing_open.emit()
 
-    def _open(self, path: Path, *, tell: bool) -> bool:
+    def _open(self, path: Path | str, *, tell: bool) -> bool:
         """Open the store at ``path``; False if it cannot be used."""
         store: Store | None = None
         try:
             store = open_store(path, check_later=True)
-            with known_errors(store.path):
+            with known_errors(_location(store)):
                 business = business_details()
         except Exception as error:
             if store is not None:
@@ -226,8 +238,13 @@ class StoreSwitcher(QObject):
         self.opened.emit(store)
         return True
 
-    def _is_open(self, path: Path) -> bool:
-        return self.store is not None and self.store.path == Path(path).expanduser().absolute()
+    def _is_open(self, path: Path | str) -> bool:
+        if self.store is None:
+            return False
+        if is_server_address(path):
+            return self.store.server is not None and self.store.server.url == path
+        return self.store.server is None \
+            and self.store.path == Path(path).expanduser().absolute()
 
     def _set_switching(self, switching: bool) -> None:
         self.switching = switching
@@ -244,3 +261,8 @@ class StoreSwitcher(QObject):
         else:
             details = "".join(traceback.format_exception(error))
             self._tell(lambda: messages.show_unexpected_error(self._window, details))
+
+
+def _location(store: Store) -> Path | str:
+    """Where ``store`` is, as it is opened again: its file, or its server's address."""
+    return store.server.url if store.server is not None else store.path
