@@ -20,6 +20,7 @@ docs/decisions.md, "Moving a store to a server and back", says why it is done so
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ Progress = Callable[[int, int], None]
 _BATCH = 2000
 # The order tables are written in: every table after those its rows point at.
 _IN_ORDER: tuple[type[pw.Model], ...] = tuple(pw.sort_models(ALL_TABLES))
+_Write = Callable[[list[tuple[Any, ...]]], None]
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,13 @@ def move_store(source: Path | str, target: Path | str,
             engine = database.obj
             store.close()  # its reads go on through its own engine; nothing to lock
             kept_open = None
-            rows = _ServerRows(engine)
+            with db.known_errors(source):
+                rows = _ServerRows(engine)
         else:
             rows = _FileRows(SQLITE)  # the file stays locked by this Duly while it moves
         try:
-            counts = rows.counts()
+            with db.known_errors(source):
+                counts = rows.counts()
             moved: list[tuple[str, int]] = []
 
             def fill() -> None:
@@ -151,15 +155,18 @@ def _fill(rows: _SourceRows, counts: dict[str, int], tell: Progress) -> list[tup
             database.execute_sql("PRAGMA defer_foreign_keys = ON")  # a plan replacing a later one
         for model in _IN_ORDER:
             columns = _columns(model)
-            write = _copy_into(model, columns) if server else _insert_into(model, columns)
-            for batch in rows.batches(model, columns):
-                write(batch)
-                done += len(batch)
-                tell(done, total)
+            into = _copy_into if server else _insert_into
+            with into(model, columns) as write:
+                for batch in rows.batches(model, columns):
+                    write(batch)
+                    done += len(batch)
+                    tell(done, total)
             if server and isinstance(model._meta.primary_key, pw.AutoField):
                 db.ids_written(model)
         create_note_search()
         keep_month_totals()
+        if server:  # the planner's statistics of tables just filled: check's plans need them
+            database.execute_sql("ANALYZE")
         differ = [f"{table}: {counts[table]:,} in the source, {found:,} moved"
                   for table, found in _counts(database.execute_sql).items()
                   if found != counts[table]]
@@ -179,33 +186,34 @@ def _quoted(columns: Sequence[str]) -> str:
     return ", ".join(f'"{column}"' for column in columns)
 
 
-def _copy_into(model: type[pw.Model], columns: Sequence[str]
-               ) -> Callable[[list[tuple[Any, ...]]], None]:
-    """Rows into a table on a server through COPY (the fastest way in): each value in
-    its text form, which the server reads by its column's type (an SQLite file's days,
-    times and 0/1 flags are already in forms it reads)."""
+@contextlib.contextmanager
+def _copy_into(model: type[pw.Model], columns: Sequence[str]) -> Iterator[_Write]:
+    """Rows into a table on a server through one COPY (the fastest way in): each value
+    in its text form, which the server reads by its column's type (an SQLite file's
+    days, times and 0/1 flags are already in forms it reads)."""
     statement = f'COPY "{model._meta.table_name}" ({_quoted(columns)}) FROM STDIN'
+    with pw.__exception_wrapper__, database.cursor() as cursor, \
+            cursor.copy(statement) as copy:
 
-    def write(batch: list[tuple[Any, ...]]) -> None:
-        with pw.__exception_wrapper__, database.cursor() as cursor, \
-                cursor.copy(statement) as copy:
+        def write(batch: list[tuple[Any, ...]]) -> None:
             for row in batch:
                 copy.write_row(row)
 
-    return write
+        yield write
 
 
-def _insert_into(model: type[pw.Model], columns: Sequence[str]
-                 ) -> Callable[[list[tuple[Any, ...]]], None]:
+@contextlib.contextmanager
+def _insert_into(model: type[pw.Model], columns: Sequence[str]) -> Iterator[_Write]:
     """Rows into a table of a file, one prepared INSERT (a server's days and times go in
     as the ISO text peewee reads, through models.db's adapters; its flags as 0 and 1)."""
     marks = ", ".join("?" for _ in columns)
     statement = f'INSERT INTO "{model._meta.table_name}" ({_quoted(columns)}) VALUES ({marks})'
+    connection = database.connection()
 
     def write(batch: list[tuple[Any, ...]]) -> None:
-        database.connection().executemany(statement, batch)
+        connection.executemany(statement, batch)
 
-    return write
+    yield write
 
 
 def _counts(execute: Callable[[str], Any]) -> dict[str, int]:
