@@ -86,7 +86,9 @@ def move_store(source: Path | str, target: Path | str,
     kept_open: db.Store | None = store
     try:
         with db.known_errors(source):
-            _refuse_problems(check_store(), _name(source), "before it moves")
+            _refuse_problems(check_store(), f"{_name(source)} before it moves",
+                             "Nothing was moved. Run 'duly check' on it and put them "
+                             "right first.")
         rows: _SourceRows
         if store.server is not None:
             engine = database.obj
@@ -103,8 +105,9 @@ def move_store(source: Path | str, target: Path | str,
 
             def fill() -> None:
                 moved.extend(_fill(rows, counts, tell))
-                _refuse_problems(check_store(), _name(target), "once moved: the move is "
-                                 "undone")
+                _refuse_problems(check_store(), f"{_name(target)} once moved",
+                                 f"The move is undone: {_name(source)} is as it was, "
+                                 f"and nothing is kept at {_name(target)}.")
 
             db.create_store(target, fill, bare=True).close()
         finally:
@@ -124,13 +127,12 @@ def _refuse_same_kind(source: Path | str, target: Path | str) -> None:
                                   f"store file, back it up (File › Back Up Now…).")
 
 
-def _refuse_problems(problems: Sequence[object], name: str, when: str) -> None:
+def _refuse_problems(problems: Sequence[object], where: str, then: str) -> None:
     if problems:
         listed = "; ".join(str(problem) for problem in problems[:3])
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise db.StoreError(None, f"'check' finds {len(problems)} problem(s) in {name} "
-                                  f"{when}: {listed}{more}. Nothing was moved. Run "
-                                  f"'duly check' on it and put them right first.")
+        raise db.StoreError(None, f"'check' finds {len(problems)} problem(s) in {where}: "
+                                  f"{listed}{more}. {then}")
 
 
 def _name(location: Path | str) -> str:

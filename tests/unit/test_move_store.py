@@ -5,6 +5,7 @@ broken move (a throwaway cluster, tests/postgres_server.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import main
 from models import db
 from models.check import check_store
 from models.contacts import search_notes
+from models.migrations import LATEST_VERSION, MIGRATIONS, _v23_room_for_money_and_words
 from models.move_store import move_store
 from models.schema import (
     ALL_TABLES,
@@ -27,6 +29,7 @@ from models.schema import (
     Interaction,
     database,
 )
+from tests.helpers import undo_room_for_money_and_words
 from tests.unit.ledger_helpers import customer
 
 LOGO = bytes(range(256)) * 40  # every byte value, as a picture holds them
@@ -232,3 +235,23 @@ def test_days_and_times_move_as_they_are(demo_file: Path, new_database: str) -> 
         assert Customer.get_by_id(2).created_at == dt.datetime(2026, 2, 28, 23, 59, 59, 123456)
     finally:
         store.close()
+
+
+def test_an_older_store_file_is_updated_first_and_moves_at_the_latest_version(
+        demo_file: Path, new_database: str) -> None:
+    older = next(v for v, step in MIGRATIONS.items()
+                 if step is _v23_room_for_money_and_words) - 1
+    with sqlite3.connect(demo_file) as connection:
+        undo_room_for_money_and_words(connection)
+        connection.execute(f"PRAGMA user_version = {older}")
+    connection.close()
+
+    move_store(demo_file, new_database)
+
+    assert list(demo_file.parent.glob(f"{demo_file.stem}.before-v{older + 1}.*.sqlite"))
+    for location in (demo_file, new_database):
+        store = db.open_store(location)
+        try:
+            assert (store.schema_version, store.migrated_from) == (LATEST_VERSION, None)
+        finally:
+            store.close()
