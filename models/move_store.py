@@ -76,10 +76,7 @@ def move_store(source: Path | str, target: Path | str,
     source ``check`` finds problems in), and also when the target does not come out
     whole, which is then undone."""
     _refuse_same_kind(source, target)
-    if not db.is_server_address(target) and Path(target).expanduser().exists():
-        name = Path(target).name
-        raise db.StoreExists(Path(target), f"{name} already exists. Duly moves a store only "
-                                           f"into a new file; choose another file name.")
+    _refuse_used_target(target)
     started = time.monotonic()
     tell = progress or (lambda _done, _total: None)
     store = db.open_store(source)  # an older store is updated first, as any opening does
@@ -117,6 +114,29 @@ def move_store(source: Path | str, target: Path | str,
             kept_open.close()
     return MovedStore(source=_name(source), target=_name(target), rows=tuple(moved),
                       seconds=time.monotonic() - started)
+
+
+def _refuse_used_target(target: Path | str) -> None:
+    """Refuse at once a target that is not empty (told again as it is made: it may
+    change meanwhile), and a server that cannot be reached, before the source's check."""
+    if not db.is_server_address(target):
+        if Path(target).expanduser().exists():
+            name = Path(target).name
+            raise db.StoreExists(Path(target), f"{name} already exists. Duly moves a store "
+                                               f"only into a new file; choose another file "
+                                               f"name.")
+        return
+    from models.server_store import parse_address, tables_at
+
+    try:
+        address = parse_address(str(target))
+    except ValueError as exc:
+        raise db.StoreMissing(None, str(exc)) from exc
+    with db.known_errors(target):
+        if tables_at(address):
+            raise db.StoreExists(None, f"The database {address.name} is not empty. Duly "
+                                       f"moves a store only into an empty database; choose "
+                                       f"or make one.")
 
 
 def _refuse_same_kind(source: Path | str, target: Path | str) -> None:

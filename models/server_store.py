@@ -72,6 +72,11 @@ def parse_address(url: str) -> ServerAddress:
 
 def connect(address: ServerAddress) -> None:
     """Point the store's connections at the server's database (psycopg 3)."""
+    database.initialize(engine_for(address))
+
+
+def engine_for(address: ServerAddress) -> pw.PostgresqlDatabase:
+    """A peewee engine for the server's database (psycopg 3), not yet connected."""
     _hand_peewee_the_driver()
     engine = pw.PostgresqlDatabase(None)
     options: dict[str, object] = {"host": address.host, "port": address.port,
@@ -80,7 +85,17 @@ def connect(address: ServerAddress) -> None:
     if address.user:
         options["user"] = address.user
     engine.init(address.dbname, **options)
-    database.initialize(engine)
+    return engine
+
+
+def tables_at(address: ServerAddress) -> set[str]:
+    """The tables in the server's database, asked on a connection of its own (the
+    store's connections are left where they point)."""
+    engine = engine_for(address)
+    try:
+        return set(engine.get_tables())
+    finally:
+        engine.close()
 
 
 def _hand_peewee_the_driver() -> None:

@@ -255,3 +255,14 @@ def test_an_older_store_file_is_updated_first_and_moves_at_the_latest_version(
             assert (store.schema_version, store.migrated_from) == (LATEST_VERSION, None)
         finally:
             store.close()
+
+
+def test_a_server_that_cannot_be_reached_is_told_before_anything_is_read(
+        demo_file: Path, closed_port: int) -> None:
+    before = demo_file.read_bytes()
+
+    with pytest.raises(db.ServerUnreachable, match="cannot be reached"):
+        move_store(demo_file, f"postgresql://duly@127.0.0.1:{closed_port}/duly")
+
+    assert demo_file.read_bytes() == before
+    assert database.obj is SQLITE
