@@ -145,7 +145,8 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     """Create the store's tables in the (empty) database at ``version``, in one
     transaction with ``fill``: a build cut short leaves the database empty. With
     ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
-    from models.db import build_kept_figures
+    from models.month_totals import create_month_totals
+    from models.note_search import create_note_search
 
     with database.atomic():
         hold_build_lock()
@@ -155,7 +156,8 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
         database.execute_sql(f'INSERT INTO "{VERSION_TABLE}" ("schema_version") '
                              f'VALUES (%s)', (version,))
         database.create_tables(ALL_TABLES)
-        if not bare:
-            build_kept_figures()
+        if not bare:  # as models.db.build_kept_figures, which this module does not import
+            create_note_search()
+            create_month_totals()
         if fill is not None:
             fill()
