@@ -321,6 +321,13 @@ def _backup_parsers(commands: Any) -> None:
                            "table, with the files it keeps")
     export.add_argument("file", type=Path, metavar="FILE.zip", help="the ZIP to write")
     export.set_defaults(handler=_export_all)
+    move = commands.add_parser(
+        "move-store", help="move the store (--db) to a PostgreSQL server's empty database, "
+                           "or from a server to a new file: every row, checked on both "
+                           "sides; the store moved from is left as it is")
+    move.add_argument("--to", required=True, type=_store_location, metavar="TARGET",
+                      help="postgresql://user@host:port/database (empty), or a new file")
+    move.set_defaults(handler=_move_store)
 
 
 def _store_location(text: str) -> Path | str:
@@ -388,6 +395,20 @@ def _export_all(args: argparse.Namespace) -> int:
         return 2
     print(f"Wrote {sum(summary.rows.values()):,} rows of {len(summary.rows)} tables to "
           f"{summary.path}.")
+    return 0
+
+
+def _move_store(args: argparse.Namespace) -> int:
+    from models.db import default_store_path
+    from models.move_store import move_store
+
+    def report(done: int, total: int) -> None:
+        print(f"\rMoving rows: {done:,} of {total:,}", end="", file=sys.stderr)
+
+    moved = move_store(args.db or default_store_path(), args.to, report)
+    print(file=sys.stderr)
+    print(f"{moved.summary()} ({moved.source} to {moved.target}, "
+          f"{moved.seconds:,.1f} s)")
     return 0
 
 

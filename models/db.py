@@ -545,13 +545,6 @@ def reopen_connection() -> None:
             database.close()
 
 
-def _drop_lost_connection() -> None:
-    """Close the calling thread's connection to the server if it is lost (its next
-    query then connects anew, when the server is back)."""
-    if on_server() and not database.is_closed() and database.connection().broken:
-        reopen_connection()
-
-
 def _checkpoint_after_write(token: str) -> None:
     """Copy what the write just committed into the store file, without waiting for
     readers; a checkpoint that cannot finish now is left to the next write."""
@@ -875,17 +868,23 @@ class StoreExists(StoreError):
     """A new store was asked for where a file already is."""
 
 
-def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> Store:
+def create_store(path: Path | str, fill: Callable[[], object] | None = None, *,
+                 bare: bool = False) -> Store:
     """Create a new store at ``path``, filled by ``fill``, and return it open.
 
     The store is built and filled under a hidden temporary name and moved into
     place only when whole, so a Duly killed or failing half-way leaves nothing
     where the user would open it. An existing file is never replaced.
+
+    With ``bare`` the store is made with its tables only, without the figures it keeps
+    by triggers (the notes' search index, the month totals): ``fill`` writes its rows
+    first and then builds them once, with :func:`build_kept_figures` (a store moved in
+    whole, see :mod:`models.move_store`).
     """
     from models.migrations import LATEST_VERSION
 
     if is_server_address(path):
-        return _create_server_store(str(path), fill)
+        return _create_server_store(str(path), fill, bare=bare)
     _use_files()
     path = Path(path).expanduser().absolute()
     _forget_bookkeeping()
@@ -895,7 +894,7 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None) -> 
     except OSError as exc:
         raise StoreReadOnly(path, f"Duly cannot create the folder {path.parent}: "
                                   f"{exc.strerror}.") from exc
-    lock = _build_new_store(path, LATEST_VERSION, fill)
+    lock = _build_new_store(path, LATEST_VERSION, fill, bare=bare)
     try:
         database.init(str(path), pragmas=PRAGMAS, timeout=5)
         return Store(path=path, schema_version=LATEST_VERSION, _lock=lock)
@@ -977,7 +976,7 @@ def _open_server_store(url: str, *, create: bool, password: str | None = None) -
 
 
 def _create_server_store(url: str, fill: Callable[[], object] | None,
-                         password: str | None = None) -> Store:
+                         password: str | None = None, *, bare: bool = False) -> Store:
     """Create the store in the server's empty database at ``url``; see
     :func:`create_store`."""
     from models import server_store
@@ -994,8 +993,9 @@ def _create_server_store(url: str, fill: Callable[[], object] | None,
                 raise StoreExists(None, f"The database {address.name} is not empty. Duly "
                                         f"never builds a store over what is there; choose "
                                         f"an empty database.")
-            server_store.build(LATEST_VERSION, fill)
-            _sign_in_on_server()
+            server_store.build(LATEST_VERSION, fill, bare=bare)
+            if not bare:  # a store moved in whole brings its users with it
+                _sign_in_on_server()
         return Store(path=Path(address.dbname), schema_version=LATEST_VERSION,
                      server=address)
     except BaseException:
@@ -1068,14 +1068,22 @@ def _holds_other_tables(address: ServerAddress) -> NotADulyStore:
     return error
 
 
+def build_kept_figures() -> None:
+    """Build the figures a store keeps by triggers from the rows it holds, and install
+    the triggers that keep them from now on: the notes' search index and the month
+    totals (inside a write; a new store, or one made ``bare``, see :func:`create_store`)."""
+    create_note_search()
+    create_month_totals()
+
+
 def _refuse_existing(path: Path) -> None:
     if path.exists() or path.is_symlink():  # a link to nothing is a name taken too
         raise StoreExists(path, f"{path.name} already exists. Duly never replaces a store; "
                                 f"choose another file name.")
 
 
-def _build_new_store(path: Path, version: int,
-                     fill: Callable[[], object] | None) -> _StoreLock:
+def _build_new_store(path: Path, version: int, fill: Callable[[], object] | None, *,
+                     bare: bool = False) -> _StoreLock:
     """Build the store under a hidden name, lock it and move it into place: the lock
     is the file's own, so it holds under the new name before any other Duly can see it."""
     # Hidden and per process: two Dulys building at once never share a file.
@@ -1094,8 +1102,8 @@ def _build_new_store(path: Path, version: int,
             database.application_id = APPLICATION_ID
             with writing():
                 database.create_tables(ALL_TABLES)
-                create_note_search()
-                create_month_totals()
+                if not bare:
+                    build_kept_figures()
                 database.user_version = version
             if fill is not None:
                 fill()

@@ -849,7 +849,7 @@ def carried_out(customer_id: int, currency: str, as_of: dt.date, stage_id: int,
     if plan_id is not None:
         done = _instalment_reminded(customer_id, as_of, stage_id, plan_id, instalment)
     else:
-        done = _stage_reached(customer_id, currency, as_of, stage)
+        done = _stage_carried_out(customer_id, currency, as_of, stage)
     if done is None:
         return None
     entry, what, why = done
@@ -878,8 +878,8 @@ def _done_words(stage: FollowUpStage) -> str:
     return "recorded as done" if stage.channel == Channel.PHONE else "sent"
 
 
-def _stage_reached(customer_id: int, currency: str, as_of: dt.date,
-                   stage: FollowUpStage) -> tuple[Entry, str, str] | None:
+def _stage_carried_out(customer_id: int, currency: str, as_of: dt.date,
+                       stage: FollowUpStage) -> tuple[Entry, str, str] | None:
     """The audit entry of the stage carried out or passed over on ``as_of`` for the
     account's invoices, what was done in words, and why (a stage passed over)."""
     reached = (StageExecution.select(StageExecution.interaction, StageExecution.skip_reason)

@@ -179,9 +179,15 @@ Totals = dict[tuple[str, str, dt.date], tuple[int, int]]
 def create_month_totals() -> None:
     """Install the triggers that keep the totals and fill them from the rows already
     kept (a new store; inside its first write)."""
+    keep_month_totals()
+    rebuild_month_totals()
+
+
+def keep_month_totals() -> None:
+    """Install the triggers that keep the totals from now on, the totals being already
+    those of the rows kept (a store moved in with its totals; inside a write)."""
     for statement in SERVER_MONTH_TOTAL_TRIGGERS if on_server() else MONTH_TOTAL_TRIGGERS:
         database.execute_sql(statement)
-    rebuild_month_totals()
 
 
 def rebuild_month_totals() -> None:

@@ -119,12 +119,18 @@ def parse_address(url: str) -> ServerAddress:
 def connect(address: ServerAddress, password: str | None = None) -> None:
     """Point the store's connections at the server's database (psycopg 3), with
     ``password`` (None: the server's own ways, ``~/.pgpass`` or ``PGPASSWORD``)."""
+    database.initialize(engine_for(address, password))
+
+
+def engine_for(address: ServerAddress, password: str | None = None) -> pw.PostgresqlDatabase:
+    """A peewee engine for the server's database (psycopg 3), not yet connected, with
+    ``password`` (None: the server's own ways)."""
     _hand_peewee_the_driver()
     engine = pw.PostgresqlDatabase(None)
     options = _connection_options(address, password)
     del options["dbname"]
     engine.init(address.dbname, prefer_psycopg3=True, **options)
-    database.initialize(engine)
+    return engine
 
 
 def tables_in(address: ServerAddress, password: str | None) -> set[str]:
@@ -306,9 +312,10 @@ def hold_build_lock() -> None:
     database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_BUILD_LOCK,))
 
 
-def build(version: int, fill: Callable[[], object] | None) -> None:
+def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False) -> None:
     """Create the store's tables in the (empty) database at ``version``, in one
-    transaction with ``fill``: a build cut short leaves the database empty."""
+    transaction with ``fill``: a build cut short leaves the database empty. With
+    ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
     from models.month_totals import create_month_totals
     from models.note_search import create_note_search
 
@@ -320,8 +327,9 @@ def build(version: int, fill: Callable[[], object] | None) -> None:
         database.execute_sql(f'INSERT INTO "{VERSION_TABLE}" ("schema_version") '
                              f'VALUES (%s)', (version,))
         database.create_tables(ALL_TABLES)
-        create_note_search()
-        create_month_totals()
+        if not bare:  # as models.db.build_kept_figures, which this module does not import
+            create_note_search()
+            create_month_totals()
         if fill is not None:
             fill()
 

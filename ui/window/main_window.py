@@ -59,6 +59,7 @@ from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
 from ui.window.placeholder_page import PlaceholderPage
 from ui.window.status_bar import StatusBar
 from ui.window.store_care import StoreCare
+from ui.window.store_move import StoreMover
 from ui.window.store_switching import StoreSwitcher
 from ui.window.welcome import WelcomePage
 
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self._switcher.switching_changed.connect(self._on_switcher_switching_changed)
         self._switcher.server_refused.connect(self._on_switcher_server_refused)
         self.care = StoreCare(self, self.tasks, self._switcher)
+        self.mover = StoreMover(self, self.tasks, self._switcher)
         self.care.other_writes_seen.connect(lambda: self._on_tasks_changed(EVERYTHING, None))
         # After the care's own (which enables its actions): a server keeps its own backups.
         self._switcher.opened.connect(self._on_switcher_opened_after_care)
@@ -569,6 +571,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions(self.bank.actions)
         file_menu.addSeparator()
         file_menu.addActions(self.care.actions)
+        file_menu.addAction(self.mover.action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         go_menu = bar.addMenu("&View")

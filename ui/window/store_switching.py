@@ -138,8 +138,9 @@ class StoreSwitcher(QObject):
 
         self._switch_to(url, prepare=build, label="Creating the demo company on the server…")
 
-    def open_store_file(self, path: Path) -> None:
-        """Close the open store and open ``path``; if it cannot be used, say why.
+    def open_store_file(self, path: Path | str) -> None:
+        """Close the open store and open ``path`` (a file, or a store on a server:
+        ``postgresql://…``); if it cannot be used, say why.
 
         On failure the previous store is opened again, or the welcome page
         shows. The refused file is never changed.
@@ -147,7 +148,7 @@ class StoreSwitcher(QObject):
         if self.switching or self._is_open(path) \
                 or not self._settled(lambda: self.open_store_file(path)):
             return
-        self._switch_to(Path(path))
+        self._switch_to(path if is_server_address(path) else Path(path))
 
     def open_demo(self) -> None:
         """Open the demo company, creating it beside the user's own store if needed."""
@@ -171,14 +172,16 @@ class StoreSwitcher(QObject):
             self._ask_company()
 
     def reopen_after(self, prepare: Callable[[Progress], object], *, label: str,
-                     on_success: Callable[[Any], None]) -> None:
+                     on_success: Callable[[Any], None], cancellable: bool = False) -> None:
         """Close the open store, run ``prepare`` off the GUI thread (a restore, say), then
-        open the store again and hand ``on_success`` what ``prepare`` returned."""
+        open the store again and hand ``on_success`` what ``prepare`` returned. A
+        ``cancellable`` one cancelled opens the store again, and that is all."""
         if self.store is not None and not self.switching \
                 and self._settled(lambda: self.reopen_after(prepare, label=label,
-                                                            on_success=on_success)):
+                                                            on_success=on_success,
+                                                            cancellable=cancellable)):
             self._switch_to(self.store.target, prepare=prepare, label=label,
-                            on_done=on_success)
+                            on_done=on_success, cancellable=cancellable)
 
     def close(self) -> None:
         """Stop the work on the open store and close it."""
@@ -245,7 +248,8 @@ class StoreSwitcher(QObject):
                    label: str | None = None,
                    on_failure: Callable[[BaseException], bool] | None = None,
                    on_done: Callable[[Any], None] | None = None,
-                   password: str | None = None) -> None:
+                   password: str | None = None,
+                   cancellable: bool = False) -> None:
         """Close the open store, optionally build (or reach) ``target`` off-thread, then
         open it (a server's with ``password``, or the one ``prepare`` reached it with)."""
         previous = self.store.target if self.store is not None else None
@@ -267,10 +271,15 @@ class StoreSwitcher(QObject):
             self._return_to(previous)
             return on_failure(error) if on_failure is not None else False
 
+        def cancelled() -> None:
+            self._set_switching(False)
+            self._return_to(previous)
+
         # A store built before it is opened: opening it reads everything anew.
         self._tasks.run(prepare, writes=True, changes=frozenset(), label=label,
                         on_success=succeeded, on_failure=failed,
-                        store_path=target)
+                        store_path=target, cancellable=cancellable,
+                        on_cancel=cancelled)
 
     def _open_or_fall_back(self, path: Target, previous: Target | None,
                            password: str | None = None) -> None:
@@ -329,3 +338,4 @@ class StoreSwitcher(QObject):
         else:
             details = "".join(traceback.format_exception(error))
             self._tell(lambda: messages.show_unexpected_error(self._window, details))
+
