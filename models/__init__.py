@@ -17,3 +17,7 @@ finally:
     for _driver in _KEPT_OUT:
         if sys.modules.get(_driver, "") is None:
             del sys.modules[_driver]
+
+# Who is using the store (models.signing_in): the store beneath asks models.users without
+# importing it, so it is installed with the package.
+from models import users as _users  # noqa: E402, F401

@@ -10,6 +10,7 @@ from typing import Any
 
 import peewee as pw
 
+from models import signing_in
 from models.db import insert_row
 from models.schema import AuditEntry
 
@@ -21,9 +22,7 @@ def who_changes() -> str:
 
 
 def _who() -> str:
-    from models.users import current_user
-
-    return current_user().name
+    return signing_in.current_name()
 
 
 _ENCODER = json.JSONEncoder(default=str, sort_keys=True)

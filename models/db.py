@@ -39,6 +39,7 @@ from urllib.parse import quote, unquote
 import filelock
 import peewee as pw
 
+from models import signing_in
 from models.errors import Refusal
 from models.files import (
     PRIVATE_FILE,
@@ -1563,26 +1564,20 @@ def _forget_bookkeeping(journal: Journal = Journal.NONE) -> None:
     _checkpointed = None
     _damaged = None
     _journal = journal
-    users = sys.modules.get("models.users")
-    if users is not None:  # who was signed in to the store before
-        users.forget_current_user()
+    signing_in.forget()  # who was signed in to the store before
     _listening.forget()
 
 
 def _sign_in_on_server() -> None:
     """On a server, the person opening the store is signed in at once (its first as its
     manager), or refused in words when its managers have not added them (models.users)."""
-    from models.users import sign_in
-
-    sign_in()
+    signing_in.sign_in()
 
 
 def _sign_in_before_writing() -> None:
     """Sign the person using the store in before its first write (models.users), so
     every row a write makes names them."""
-    from models.users import before_writing
-
-    before_writing()
+    signing_in.before_writing()
 
 
 _journal = Journal.NONE

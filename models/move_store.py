@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 import peewee as pw
 
-from models import db
+from models import db, users
 from models.check import check_store
 from models.month_totals import keep_month_totals
 from models.note_search import create_note_search
@@ -81,6 +81,7 @@ def move_store(source: Path | str, target: Path | str,
     tell = progress or (lambda _done, _total: None)
     store = db.open_store(source)  # an older store is updated first, as any opening does
     kept_open: db.Store | None = store
+    mover = users.current_login()
     try:
         with db.known_errors(source):
             _refuse_problems(check_store(), f"{_name(source)} before it moves",
@@ -102,6 +103,7 @@ def move_store(source: Path | str, target: Path | str,
 
             def fill() -> None:
                 moved.extend(_fill(rows, counts, tell))
+                users.carry_over(mover)
                 _refuse_problems(check_store(), f"{_name(target)} once moved",
                                  f"The move is undone: {_name(source)} is as it was, "
                                  f"and nothing is kept at {_name(target)}.")

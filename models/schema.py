@@ -155,7 +155,7 @@ def made_by() -> pw.ForeignKeyField:
 def _current_user_id() -> int | None:
     """Who makes the row: the person signed in (models.users), looked up once per store
     opened, so rows written by the thousand cost nothing more."""
-    from models.users import current_user_id
+    from models.signing_in import current_user_id
 
     return current_user_id()
 

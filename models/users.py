@@ -20,6 +20,7 @@ import enum
 import getpass
 from dataclasses import dataclass
 
+from models import signing_in
 from models.db import StoreError, writing
 from models.errors import LedgerError, NotAllowed, Problems
 from models.input_rules import NAME_LIMIT, check_line
@@ -428,3 +429,19 @@ def _checked_role(role: UserRole | str) -> UserRole:
 
 def _row(user: StoreUser) -> UserRow:
     return UserRow(int(user.id), user.name, user.login, UserRole(user.role), bool(user.active))
+
+
+
+def carry_over(login_before: str) -> None:
+    """Inside the write that moves a store in whole (models.move_store): the person
+    moving it keeps their user there under the login they have at the new place (the
+    server's, or the computer's for a file), unless that login is a user already."""
+    login = current_login()
+    if login == login_before or StoreUser.get_or_none(StoreUser.login == login) is not None:
+        return
+    StoreUser.update(login=login).where(StoreUser.login == login_before).execute()
+
+
+signing_in.install(signing_in.People(
+    sign_in=sign_in, before_writing=before_writing, current_user_id=current_user_id,
+    current_name=lambda: current_user().name, forget=forget_current_user))
