@@ -26,11 +26,14 @@ from models.kinds import CreditKind, InvoiceStatus
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 
 
-def hold_accounts(customer_ids: Iterable[int]) -> None:
+def hold_accounts(customer_ids: Iterable[int]) -> bool:
     """Inside a write, before anything open on these customers' accounts is read: hold
     their accounts until the write ends (customers in id order), so that any other
-    write allocating on them waits for this one and then reads what it left."""
-    lock_rows(Customer, one_of(Customer.id, sorted(set(customer_ids))))
+    write on them (allocating, carrying out a reminder) waits for this one and then reads
+    what it left. Returns whether accounts were held (on a server): what the write read
+    of them before is then worth reading again."""
+    wanted = sorted(set(customer_ids))
+    return bool(wanted) and lock_rows(Customer, one_of(Customer.id, wanted))
 
 
 def hold_account_of(model: type[pw.Model], row_id: int) -> None:

@@ -258,25 +258,6 @@ class _Writing:
         return outcome
 
 
-def hold_rows(model: type[pw.Model], ids: Iterable[int]) -> bool:
-    """Hold the rows ``ids`` of ``model`` for the rest of the write (inside
-    :func:`writing`), so that a second writer wanting them waits until it ends and then
-    reads what it wrote. On a server, ``SELECT … FOR UPDATE`` in id order (two writers
-    holding several never wait on each other in a circle); a file needs nothing: its
-    write transaction (BEGIN IMMEDIATE) lets one writer in at a time already.
-
-    Returns whether rows were held (on a server): what the write read of them before is
-    then worth reading again."""
-    if not on_server():
-        return False
-    wanted = sorted(set(ids))
-    if not wanted:
-        return False
-    key = model._meta.primary_key
-    list(model.select(key).where(one_of(key, wanted)).order_by(key).for_update().tuples())
-    return True
-
-
 # What the write-ahead log bookkeeping knows of the open store (see models.wal): the
 # latest write token known copied whole into the store file, and why the store must
 # take no writes (it was found damaged), or None.
@@ -560,19 +541,21 @@ def _checkpoint_after_write(token: str) -> None:
         _checkpointed = token
 
 
-def lock_rows(model: type[pw.Model], where: pw.Expression) -> None:
+def lock_rows(model: type[pw.Model], where: pw.Expression) -> bool:
     """Inside a write: hold the rows of ``model`` matching ``where`` until it ends, so
     that another write asking for them waits for this one and then reads what it left.
     On a server, ``SELECT … ORDER BY id FOR NO KEY UPDATE`` (in id order: two writers
     asking for the same rows never each hold one the other waits for; rows that others
     only point at, such as a new payment's customer, stay free); on SQLite nothing,
     since BEGIN IMMEDIATE already lets one writer at a time in (docs/decisions.md,
-    "Payments recorded by several people at once")."""
+    "Payments recorded by several people at once"). Returns whether rows were asked for
+    (on a server)."""
     if not on_server():
-        return
+        return False
     key = model._meta.primary_key
     list(model.select(key).where(where).order_by(key)
          .for_update("FOR NO KEY UPDATE").tuples())
+    return True
 
 
 def hold_claim(space: int, key: int) -> bool:

@@ -1,7 +1,7 @@
 """Several people editing one record at once: the second save is refused, never silently
 written over the first.
 
-A customer and a template keep an edit version, one more at each save (schema v24). An
+A customer and a template keep an edit version, one more at each save (schema v25). An
 editor reads the version with the record; its save moves the row on only from that
 version (``UPDATE … WHERE edit_version = read``: on a server the row stays locked until
 the save ends, so a second save waits and then finds the version moved on). A save

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import peewee as pw
 
+from models.allocations import hold_accounts
 from models.audit import Entry, entries_for, record_change
 from models.contacts import CHASING, latest_contact, promised_since, refresh_contact_summary
 from models.dates import short_date, stored_day
-from models.db import hold_rows, insert_row, insert_rows, one_of, writing
+from models.db import insert_row, insert_rows, one_of, writing
 from models.disputed import chased_part, claims
 from models.errors import AlreadyCarriedOut, LedgerError
 from models.kinds import (
@@ -826,15 +827,6 @@ def current_action(customer_id: int, currency: str, as_of: dt.date, stage_id: in
         raise LedgerError("action", f"The account has moved on to “{action.stage.name}” "
                                     f"since the list was read. Review it again.")
     return action
-
-
-def hold_accounts(customer_ids: Iterable[int]) -> bool:
-    """Hold the customers' accounts for the rest of the write (inside ``writing()``): a
-    second person carrying out their reminders waits until this write ends, then finds
-    what it recorded, so each reminder goes once (see ``models.db.hold_rows``). Returns
-    whether they were held (on a server): what was read of them before is worth reading
-    again."""
-    return hold_rows(Customer, customer_ids)
 
 
 def carried_out(customer_id: int, currency: str, as_of: dt.date, stage_id: int,

@@ -16,6 +16,7 @@ from typing import Any
 
 import peewee as pw
 
+from models.allocations import hold_accounts
 from models.audit import record_change
 from models.contacts import (
     PROMISE_GRACE_DAYS,
@@ -36,7 +37,6 @@ from models.followup import (
     due_action,
     execute_action,
     follow_up_plan,
-    hold_accounts,
     skip_action,
 )
 from models.kinds import (

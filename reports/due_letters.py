@@ -25,6 +25,7 @@ from reportlab.platypus import (
 )
 
 from models.action_letters import as_letter, draft_for
+from models.allocations import hold_accounts
 from models.charges import read_charges_ahead
 from models.company import business_details
 from models.contacts import refresh_contact_summary
@@ -37,7 +38,6 @@ from models.followup import (
     DueAction,
     carry_out_action,
     execute_action,
-    hold_accounts,
     letters_due,
     recorded_stage,
     restate_action_text,
