@@ -185,7 +185,7 @@ def test_a_connection_ended_mid_payment_writes_nothing_and_then_connects_again(
     payer.start()
     try:
         with psycopg.connect(server_store, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (_waiting_for_a_lock(admin),))
+            admin.execute("SELECT pg_terminate_backend(%s, 20000)", (_waiting_for_a_lock(admin),))
         assert failed.wait(timeout=30)
     finally:
         other.rollback()

@@ -126,7 +126,9 @@ def test_a_message_another_duly_is_sending_is_left_to_it_and_uncertain_once_it_d
 
         # The sending Duly's connection ends (its computer is switched off).
         with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (_sender_of(url, held),))
+            # With a timeout, the server waits until that Duly's session has ended (and its
+            # claims with it), not only until it was told to end.
+            admin.execute("SELECT pg_terminate_backend(%s, 20000)", (_sender_of(url, held),))
         after = send(mail)
         assert after.sent == 0
         assert after.uncertain == (("In Flight Ltd", "Your account with us"),)

@@ -154,8 +154,10 @@ def test_a_v1_store_is_migrated_keeping_every_row_and_a_backup(tmp_path: Path) -
     # ... and v15 the payment plans' follow-up policy with its two stages.
     assert (after_rows["follow_up_policy"], after_rows["follow_up_stage"]) == (
         before_rows["follow_up_policy"] + 1, before_rows["follow_up_stage"] + 2)
+    # ... and v24 its users: whoever opened it signed in as its first manager, audited.
+    assert after_rows["audit_entry"] == before_rows["audit_entry"] + 1
     grown = ("reference_rate", "setting", "letter_template", "follow_up_policy",
-             "follow_up_stage")
+             "follow_up_stage", "audit_entry")
     kept = {table: after_rows[table] for table in before_rows if table not in grown}
     assert kept == {t: n for t, n in before_rows.items() if t not in grown}
     assert store.backup_path is not None and store.backup_path.exists()

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from models import db
 from models.company import create_business
+from models.kinds import UserRole
 from models.server_password import forget_password, password_kept_for_session
 from models.server_store import parse_address
+from models.users import add_user
 from ui.window.app import startup_stores
 from ui.window.connect_dialog import ConnectDialog
 from ui.window.main_window import LAST_SERVER_KEY, MainWindow
@@ -56,6 +58,11 @@ def anna(postgres_cluster: object, server_store: str) -> Iterator[str]:
     """The user anna, who must give her password, owning the store's database: the
     address of the store for her."""
     postgres_cluster.password_user("anna", PASSWORD)  # type: ignore[attr-defined]
+    store = db.open_store(server_store)  # its manager (postgres) adds her as a user
+    try:
+        add_user("Anna", "anna", UserRole.RECORD_AND_SEND)
+    finally:
+        store.close()
     address = parse_address(server_store)
     with psycopg.connect(server_store, autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{address.dbname}" OWNER TO anna')
