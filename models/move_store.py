@@ -129,17 +129,19 @@ def _refuse_used_target(target: Path | str) -> None:
                                                f"name.")
         return
     from models.server_password import password_for
-    from models.server_store import parse_address, tables_in
+    from models.server_store import ServerContents, parse_address
 
     try:
         address = parse_address(str(target))
     except ValueError as exc:
         raise db.StoreMissing(None, str(exc)) from exc
-    with db.known_errors(target):
-        if tables_in(address, password_for(address)):
-            raise db.StoreExists(None, f"The database {address.name} is not empty. Duly "
-                                       f"moves a store only into an empty database; choose "
-                                       f"or make one.")
+    try:  # a server out of reach, or refusing, is told in words with the field at fault
+        empty = db.look_at_server(address, password_for(address)) is ServerContents.EMPTY
+    except db.NotADulyStore:
+        empty = False
+    if not empty:
+        raise db.StoreExists(None, f"The database {address.name} is not empty. Duly moves a "
+                                   f"store only into an empty database; choose or make one.")
 
 
 def _refuse_same_kind(source: Path | str, target: Path | str) -> None:

@@ -125,6 +125,21 @@ def postgres_cluster() -> Iterator[object]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@pytest.fixture
+def new_database(postgres_cluster: Any) -> Iterator[str]:
+    """The address of a new, empty database on the throwaway server (removed after the
+    test, this thread's connection to it closed first)."""
+    from models.schema import database
+
+    name = postgres_cluster.new_database()
+    try:
+        yield postgres_cluster.url(name)
+    finally:
+        if not database.is_closed():
+            database.close()
+        postgres_cluster.drop_database(name)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +33,6 @@ from tests.unit.ledger_helpers import customer
 
 LOGO = bytes(range(256)) * 40  # every byte value, as a picture holds them
 
-
-@pytest.fixture
-def new_database(postgres_cluster: Any) -> Iterator[str]:
-    """The address of a new, empty database on the throwaway server."""
-    name = postgres_cluster.new_database()
-    try:
-        yield postgres_cluster.url(name)
-    finally:
-        if not database.is_closed():
-            database.close()
-        postgres_cluster.drop_database(name)
 
 
 @pytest.fixture

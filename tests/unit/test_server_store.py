@@ -4,7 +4,6 @@ failures told apart by SQLSTATE (a throwaway cluster, tests/postgres_server.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +22,6 @@ from tests.unit.ledger_helpers import customer
 
 NOON = dt.datetime(2026, 11, 24, 12, 0)
 
-
-@pytest.fixture
-def new_database(postgres_cluster: Any) -> Iterator[str]:
-    """The address of a new, empty database on the throwaway server."""
-    name = postgres_cluster.new_database()
-    try:
-        yield postgres_cluster.url(name)
-    finally:
-        if not database.is_closed():
-            database.close()
-        postgres_cluster.drop_database(name)
 
 
 def _sql(url: str, statement: str) -> list[tuple[Any, ...]]:

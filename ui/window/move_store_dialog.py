@@ -50,8 +50,9 @@ class MoveStoreDialog(QDialog):
         self.address_field = QLineEdit()
         self.address_field.setPlaceholderText(PLACEHOLDER)
         self.address_field.setAccessibleName("Server address")
-        hint = QLabel("The server's address and its empty database. The password comes "
-                      "from the server's own password file (~/.pgpass) or PGPASSWORD.")
+        hint = QLabel("The server's address and its empty database. The password is the "
+                      "one Duly keeps for it (File › Connect to a Server…), else the "
+                      "server's own password file (~/.pgpass).")
         hint.setWordWrap(True)
         mute(hint)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

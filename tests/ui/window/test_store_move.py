@@ -6,12 +6,9 @@ cluster, tests/postgres_server.py)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import psycopg
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from models import db
@@ -22,15 +19,6 @@ from ui.window.store_move import TO_SERVER
 
 TIMEOUT_MS = 120_000
 
-
-@pytest.fixture
-def new_database(postgres_cluster: Any) -> Iterator[str]:
-    """The address of a new, empty database on the throwaway server."""
-    name = postgres_cluster.new_database()
-    try:
-        yield postgres_cluster.url(name)
-    finally:
-        postgres_cluster.drop_database(name)
 
 
 def _box(qtbot, window, title: str) -> QMessageBox:
