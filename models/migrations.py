@@ -911,6 +911,33 @@ def _v25_edit_versions(db: pw.Database) -> None:
                        f'DEFAULT 0')
 
 
+def _v26_accent_blind_server_search(db: pw.Database) -> None:
+    """On a server, notes are found ignoring accents as on a file ("zoe" finds Zoë): the
+    words are read through a text search configuration with PostgreSQL's unaccent
+    dictionary (where the server has it), and the notes' index is made again with it. A
+    file's FTS5 index already does so: nothing changes there."""
+    if not _on_server(db):
+        return
+    try:
+        with db.atomic():  # a server without the contrib extensions keeps accents
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        unaccent = True
+    except pw.DatabaseError:
+        unaccent = False
+    if db.execute_sql("SELECT 1 FROM pg_ts_config WHERE cfgname = 'duly_words'").fetchone() \
+            is None:  # a store built at a later version and taken back, in the tests
+        db.execute_sql('CREATE TEXT SEARCH CONFIGURATION "duly_words" '
+                       "(COPY = pg_catalog.simple)")
+        if unaccent:
+            db.execute_sql('ALTER TEXT SEARCH CONFIGURATION "duly_words" ALTER MAPPING FOR '
+                           "hword, hword_part, word WITH unaccent, simple")
+    db.execute_sql('DROP INDEX IF EXISTS "interaction_search"')
+    db.execute_sql(
+        'CREATE INDEX "interaction_search" ON "interaction" USING GIN '
+        "(to_tsvector('duly_words', coalesce(\"summary\", '') || ' ' || "
+        "coalesce(\"outcome\", '') || ' ' || coalesce(\"with_whom\", '')))")
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -942,6 +969,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     23: _v23_room_for_money_and_words,
     24: _v24_store_users,
     25: _v25_edit_versions,
+    26: _v26_accent_blind_server_search,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

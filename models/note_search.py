@@ -59,12 +59,37 @@ _BATCH_TRIGGERS: tuple[str, ...] = (
 _TRIGGERS = ("interaction_fts_insert", "interaction_fts_delete", "interaction_fts_update")
 
 # On a server: the words of a contact's summary, outcome and person, as the GIN index
-# holds them ("simple": no language's stemming, as FTS5's unicode61).
-_SERVER_WORDS = ("to_tsvector('simple', coalesce(\"summary\", '') || ' ' || "
+# holds them: lower case and without accents (the unaccent dictionary, then "simple": no
+# language's stemming), as FTS5's unicode61 with remove_diacritics.
+SERVER_WORDS_CONFIGURATION = "duly_words"
+_SERVER_WORDS = (f"to_tsvector('{SERVER_WORDS_CONFIGURATION}', "
+                 "coalesce(\"summary\", '') || ' ' || "
                  "coalesce(\"outcome\", '') || ' ' || coalesce(\"with_whom\", ''))")
 SERVER_NOTE_SEARCH_SQL: tuple[str, ...] = (
     f'CREATE INDEX "interaction_search" ON "interaction" USING GIN ({_SERVER_WORDS})',
 )
+
+
+def create_server_words(db: pw.Database) -> None:
+    """On a server, the text search configuration the notes' index reads words with
+    (:data:`SERVER_WORDS_CONFIGURATION`), unless the database has it. Accents are taken
+    off by PostgreSQL's ``unaccent`` dictionary (a contrib extension any owner of the
+    database may add); on a server without it, words keep their accents rather than the
+    store refusing to open."""
+    if db.execute_sql("SELECT 1 FROM pg_ts_config WHERE cfgname = %s",
+                      (SERVER_WORDS_CONFIGURATION,)).fetchone() is not None:
+        return
+    try:
+        with db.atomic():  # a savepoint: a refusal leaves the write it is in whole
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        unaccent = True
+    except pw.DatabaseError:
+        unaccent = False
+    db.execute_sql(f'CREATE TEXT SEARCH CONFIGURATION "{SERVER_WORDS_CONFIGURATION}" '
+                   f"(COPY = pg_catalog.simple)")
+    if unaccent:
+        db.execute_sql(f'ALTER TEXT SEARCH CONFIGURATION "{SERVER_WORDS_CONFIGURATION}" '
+                       f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple")
 
 
 @contextmanager
@@ -105,6 +130,7 @@ MATCH_START, MATCH_END = "\x02", "\x03"
 def create_note_search() -> None:
     """Create the notes' full-text index and fill it from the contacts already kept."""
     if on_server():
+        create_server_words(database)
         for statement in SERVER_NOTE_SEARCH_SQL:
             database.execute_sql(statement)
         return
@@ -169,7 +195,8 @@ def _server_matching_notes(words: list[str], limit: int) -> list[tuple[int, str]
     query = " & ".join(f"'{word.lower()}':*" for word in words)  # \w+: no quote inside
     found = database.execute_sql(
         f'SELECT "id" FROM "interaction" WHERE {_SERVER_WORDS} @@ '
-        f"to_tsquery('simple', %s) ORDER BY \"id\" DESC LIMIT %s", (query, limit)).fetchall()
+        f"to_tsquery('{SERVER_WORDS_CONFIGURATION}', %s) ORDER BY \"id\" DESC LIMIT %s",
+        (query, limit)).fetchall()
     return [(row_id, _long_snippet(row_id, words)) for (row_id,) in found]
 
 

@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,27 +41,35 @@ DEMO_SEED = 2026
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    """One line saying whether the tests marked ``both_engines`` also run on a server."""
+    """One line saying whether the models tests (and those marked ``both_engines``) also
+    run on a server."""
     from tests.postgres_server import server_programs, why_not_available
 
     why = why_not_available()
     if why is not None:
-        return f"PostgreSQL: the server runs of the both_engines tests are skipped: {why}"
-    return (f"PostgreSQL: {server_programs()}, a throwaway cluster for the both_engines "
-            f"tests (started once, when the first needs it)")
+        return f"PostgreSQL: the server runs of the models tests are skipped: {why}"
+    return (f"PostgreSQL: {server_programs()}, a throwaway cluster for the models tests "
+            f"(started once, when the first needs it)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Tests marked ``both_engines`` run once on an SQLite file and once on a PostgreSQL
-    server (their ``store_engine``); every other test on a file only. With
-    DULY_TEST_SERVER=all, every test on a store made by ``store_target`` runs on both
-    (to see which are ready for a server); with DULY_TEST_SERVER=none, the server runs
-    are skipped (as where PostgreSQL is not installed)."""
-    everywhere = os.environ.get("DULY_TEST_SERVER") == "all"
-    if "store_engine" in metafunc.fixturenames \
-            and (everywhere or metafunc.definition.get_closest_marker("both_engines")) \
-            and metafunc.definition.get_closest_marker("file_only") is None:
+    """Every test of ``models/`` and ``reports/`` (``tests/unit``) whose store is made by
+    ``store_target`` runs once on an SQLite file and once on a PostgreSQL server (its
+    ``store_engine``), but for those marked ``file_only`` (a file's own behaviour: its
+    backup, lock, log, damage); elsewhere (the window, the commands) only those marked
+    ``both_engines`` do. With DULY_TEST_SERVER=all every test on such a store runs on
+    both; with DULY_TEST_SERVER=none the server runs are left out (as where PostgreSQL
+    is not installed)."""
+    if "store_engine" not in metafunc.fixturenames \
+            or metafunc.definition.get_closest_marker("file_only") is not None:
+        return
+    if os.environ.get("DULY_TEST_SERVER") == "all" \
+            or metafunc.definition.get_closest_marker("both_engines") \
+            or _MODELS_TESTS in Path(str(metafunc.definition.path)).parents:
         metafunc.parametrize("store_engine", ["sqlite", "postgresql"])
+
+
+_MODELS_TESTS = Path(__file__).resolve().parent / "unit"
 
 
 def _needs_server(item: pytest.Item) -> bool:
@@ -151,38 +159,73 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store_target(store_engine: str, store_path: Path,
-                 request: pytest.FixtureRequest) -> Iterator[Path | str]:
-    """Where a test's store is made (not yet): ``store_path`` for a file, or the address
-    of a new, empty database on the throwaway server (removed after the test)."""
+def server_database(store_engine: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """On the server: the name of the test's database (made by whichever fixture needs
+    it first, removed after the test); None on a file."""
     if store_engine == "sqlite":
-        yield store_path
+        yield None
         return
     cluster = request.getfixturevalue("postgres_cluster")
-    name = cluster.new_database()
+    name = cluster.new_name()
     try:
-        yield cluster.url(name)
+        yield name
     finally:
         cluster.drop_database(name)
 
 
 @pytest.fixture
-def empty_store(store_target: Path | str) -> Iterator[db.Store]:
-    """A new store with a business and its defaults, and nothing else."""
-    store = db.open_store(store_target, create=True)
+def store_target(store_path: Path, server_database: str | None,
+                 request: pytest.FixtureRequest) -> Path | str:
+    """Where a test's store is made: ``store_path`` for a file (not made yet), or the
+    address of the test's database on the throwaway server (empty, unless ``empty_store``
+    or ``demo_store`` made the store there)."""
+    if server_database is None:
+        return store_path
+    cluster = request.getfixturevalue("postgres_cluster")
+    cluster.make_database(server_database)
+    return str(cluster.url(server_database))
+
+
+def _business() -> None:
     create_business("Harbour & Finch Ltd", address="1 Quay Street\nBristol BS1 4DJ",
                     country="GB", currency="GBP")
+
+
+def _demo() -> None:
+    from models.demo import create_demo
+
+    create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
+
+
+def _made_store(store_path: Path, server_database: str | None, fill: Callable[[], None],
+                request: pytest.FixtureRequest) -> db.Store:
+    """A store holding what ``fill`` writes into a new one: at ``store_path``, or in the
+    test's database on the server, as a copy of a store made so once for the whole run
+    (a copy is made by the server in a third of the time): the same rows, made by the
+    same code and login."""
+    if server_database is None:
+        store = db.open_store(store_path, create=True)
+        fill()
+        return store
+    cluster = request.getfixturevalue("postgres_cluster")
+    cluster.copy_of(fill.__name__.strip("_"), fill, into=server_database)
+    return db.open_store(cluster.url(server_database))
+
+
+@pytest.fixture
+def empty_store(store_path: Path, server_database: str | None,
+                request: pytest.FixtureRequest) -> Iterator[db.Store]:
+    """A new store with a business and its defaults, and nothing else."""
+    store = _made_store(store_path, server_database, _business, request)
     yield store
     store.close()
 
 
 @pytest.fixture
-def demo_store(store_target: Path | str) -> Iterator[db.Store]:
+def demo_store(store_path: Path, server_database: str | None,
+               request: pytest.FixtureRequest) -> Iterator[db.Store]:
     """A store holding the demo company as of ``DEMO_TODAY``."""
-    from models.demo import create_demo
-
-    store = db.open_store(store_target, create=True)
-    create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
+    store = _made_store(store_path, server_database, _demo, request)
     yield store
     store.close()
 

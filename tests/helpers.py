@@ -81,9 +81,23 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_accent_blind_server_search(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before a server's note search ignored accents (its
+    index over the "simple" words; nothing on a file)."""
+    if isinstance(connection, sqlite3.Connection):
+        return
+    connection.execute('DROP INDEX "interaction_search"')
+    connection.execute('DROP TEXT SEARCH CONFIGURATION "duly_words"')
+    connection.execute(
+        'CREATE INDEX "interaction_search" ON "interaction" USING GIN '
+        "(to_tsvector('simple', coalesce(\"summary\", '') || ' ' || "
+        "coalesce(\"outcome\", '') || ' ' || coalesce(\"with_whom\", '')))")
+
+
 def undo_edit_versions(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before customers and templates kept an edit version
     (plain SQL: a file's or a server's connection)."""
+    undo_accent_blind_server_search(connection)  # the later versions first
     for table in ("customer", "letter_template"):
         connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "edit_version"')
 

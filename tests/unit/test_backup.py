@@ -38,6 +38,10 @@ from models.schema import ALL_TABLES, Business, Customer, Invoice
 from reports.export_all import export_all
 from tests.unit.ledger_helpers import customer, invoice
 
+# A backup is of the store's file: a server's store is kept by the server's own backups
+# (tests/unit/test_server_store.py says so in words).
+pytestmark = pytest.mark.file_only
+
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 24, 2, 30)
 

@@ -34,6 +34,7 @@ def _magic() -> tuple[str, list[tuple[int, bytes]]]:
     return mime_type.get("type", ""), matches
 
 
+@pytest.mark.file_only  # the file's own first bytes
 def test_a_store_duly_creates_matches_the_installed_mime_types_magic(
         empty_store: db.Store, store_path: Path) -> None:
     header = store_path.read_bytes()[:100]

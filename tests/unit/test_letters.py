@@ -8,8 +8,10 @@ import dataclasses
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar, cast
 
 import pytest
 from pypdf import PdfReader
@@ -33,6 +35,7 @@ from models.schema import (
 )
 from reports.due_letters import (
     Cancelled,
+    PrintedLetter,
     letter_for_contact,
     print_due_letters,
     print_recorded_letters,
@@ -92,6 +95,20 @@ def output_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "out"
     folder.mkdir()
     return folder
+
+
+_Kept = TypeVar("_Kept", str, PrintedLetter)
+
+
+def as_kept(letters: Sequence[_Kept], store_engine: str) -> list[_Kept]:
+    """Letters (or their pages' text) as a preview can promise them: on a server the
+    contacts' numbers a preview took are not given back (its sequences never roll back),
+    so the printed letters' contacts, and the references made of them, are the next ones
+    (docs/decisions.md, "Previews on a server")."""
+    if store_engine == "sqlite":
+        return list(letters)
+    return [cast(_Kept, re.sub(r"(C\d{5})/\d+", r"\1/…", item)) if isinstance(item, str)
+            else dataclasses.replace(item, contact_id=0) for item in letters]
 
 
 def letter_contacts() -> int:
@@ -522,7 +539,7 @@ def test_a_letter_approved_without_a_subject_is_printed_again_without_one(
 
 
 def test_approved_letters_are_recorded_when_printed_and_only_what_moved_on_is_refused(
-        empty_store: db.Store, tmp_path: Path) -> None:
+        empty_store: db.Store, tmp_path: Path, store_engine: str) -> None:
     overdue_account("First & Co")
     overdue_account("Second <Ltd>")
     approvals = [Approval(action, draft_for(action, TODAY).subject,
@@ -548,7 +565,8 @@ def test_approved_letters_are_recorded_when_printed_and_only_what_moved_on_is_re
     printed = print_approved_letters(batch, TODAY, tmp_path / "letters.pdf", now=NOW)
     assert printed.printed == (0, 1) and [p for p, _ in printed.refused] == [2]
     assert letter_stage_actions() == [] and letter_contacts() == 2  # both carried out
-    assert [text for text, _ in pages_of((tmp_path / "letters.pdf").read_bytes())] == shown
+    assert as_kept([text for text, _ in pages_of((tmp_path / "letters.pdf").read_bytes())],
+                   store_engine) == as_kept(shown, store_engine)
 
 
 def test_a_rate_missing_for_the_interest_never_drops_the_letter(empty_store: db.Store,
@@ -572,7 +590,7 @@ def test_a_rate_missing_for_the_interest_never_drops_the_letter(empty_store: db.
 
 @pytest.mark.parametrize("days_later", [0, 9, 23])
 def test_the_preview_of_due_letters_is_what_printing_then_records_and_prints(
-        demo_store: db.Store, tmp_path: Path, days_later: int) -> None:
+        demo_store: db.Store, tmp_path: Path, days_later: int, store_engine: str) -> None:
     from models.schema import Charge, StageExecution
 
     as_of = DEMO_TODAY + dt.timedelta(days=days_later)
@@ -586,11 +604,13 @@ def test_the_preview_of_due_letters_is_what_printing_then_records_and_prints(
 
     printed = print_due_letters(as_of, tmp_path / "printed.pdf", now=now)
     assert (printed.letters, printed.pages) == (preview.letters, preview.pages)
-    assert printed.printed == preview.printed  # the same letters, references and pages
+    # the same letters, references and pages
+    assert as_kept(printed.printed, store_engine) == as_kept(preview.printed, store_engine)
     assert letter_contacts() == before[0] + printed.letters
     if printed.path is not None:
-        assert [text for text, _ in pages_of(printed.path.read_bytes())] == \
-            [text for text, _ in pages_of((tmp_path / "preview.pdf").read_bytes())]
+        assert as_kept([text for text, _ in pages_of(printed.path.read_bytes())],
+                       store_engine) == as_kept([text for text, _ in pages_of(
+                           (tmp_path / "preview.pdf").read_bytes())], store_engine)
 
 
 def test_total_overdue_counts_only_the_overdue_invoices(empty_store: db.Store) -> None:

@@ -110,7 +110,7 @@ def _duly(*args: str) -> subprocess.CompletedProcess[str]:
 def test_letters_and_import_on_the_command_line_record_their_runs(
         empty_store: db.Store, tmp_path: Path) -> None:
     invoice(customer(), 1234, due_days_ago=3)
-    path = str(empty_store.path)  # open here too: the commands share it, as at night
+    path = str(empty_store.target)  # open here too: the commands share it, as at night
     printed = _duly("--db", path, "letters", "--due", "--out", str(tmp_path / "l.pdf"))
     assert printed.returncode == 0, printed.stderr
     export = write_csv(tmp_path / "Invoices.csv", XERO_INVOICE_HEADER, [

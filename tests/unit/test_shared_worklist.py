@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
+
+import pytest
 
 from models import db
 from models.contacts import ContactEntry, log_contact, record_promise, review_promises
@@ -23,6 +26,14 @@ from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 NOON = dt.datetime.combine(TODAY, dt.time(12))
 DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def heard_as_the_window_does(empty_store: db.Store) -> Iterator[None]:
+    """The window hears of other Dulys' writes (on a server, by listening): only then
+    is a list worked out kept until the next write."""
+    db.OtherWrites()
+    yield
 
 
 def _follow_up_due(who: int, summary: str = "Asked for the remittance advice") -> int:

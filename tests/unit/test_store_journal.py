@@ -160,6 +160,7 @@ def test_a_log_header_is_read_as_sqlite_writes_it(tmp_path: Path) -> None:
     assert read_header(data[:8] + bytes([data[8] ^ 1]) + data[9:]) is None  # its checksum
 
 
+@pytest.mark.file_only  # the write-ahead log beside a file
 def test_check_says_when_confirmed_writes_are_only_in_the_log(empty_store: db.Store) -> None:
     reader = sqlite3.connect(empty_store.path)  # another program, reading all along
     try:

@@ -240,11 +240,13 @@ def test_an_update_that_has_no_room_is_refused_before_it_starts(small_disk: Path
 
 # --- errors told by SQLite's code, never by their wording ------------------------------
 
+@pytest.mark.file_only  # SQLite's messages (a server's errors are told by SQLSTATE)
 def test_a_bug_whose_message_mentions_a_full_disk_is_still_a_bug(empty_store: db.Store) -> None:
     with pytest.raises(pw.OperationalError), db.known_errors(empty_store.path):
         database.execute_sql('SELECT * FROM "database or disk is full"')
 
 
+@pytest.mark.file_only  # another program holding the file
 def test_a_store_busy_with_another_writer_is_told_as_busy(empty_store: db.Store) -> None:
     other = sqlite3.connect(empty_store.path)
     try:

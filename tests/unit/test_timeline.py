@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from models import db
@@ -19,15 +20,16 @@ from models.contacts import (
 )
 from models.errors import LedgerError
 from models.ledger import add_credit_note, dispute_invoice, put_on_hold, record_payment
+from models.migrations import MIGRATIONS, _v26_accent_blind_server_search
 from models.note_search import (
     MATCH_END,
     MATCH_START,
     NOTE_SEARCH_TRIGGERS,
     notes_indexed_at_the_end,
 )
-from models.schema import Promise, database
+from models.schema import Promise, database, on_server
 from models.timeline import TIMELINE_FILTERS, customer_timeline
-from tests.helpers import make_v1_store
+from tests.helpers import make_v1_store, undo_accent_blind_server_search
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 NOON = dt.datetime.combine(TODAY, dt.time(12))
@@ -136,6 +138,7 @@ def test_an_edited_note_is_found_by_its_new_words_only(empty_store: db.Store) ->
     assert check_store() == []
 
 
+@pytest.mark.file_only  # FTS5's own tables (a server keeps its index itself)
 def test_a_damaged_search_index_is_reported_by_check(empty_store: db.Store) -> None:
     log_contact(customer(), ContactEntry(kind="note", occurred_at=NOON, summary="Owner away"),
                 now=NOON)
@@ -144,6 +147,9 @@ def test_a_damaged_search_index_is_reported_by_check(empty_store: db.Store) -> N
 
 
 def triggers() -> list[str]:
+    """The triggers keeping a file's note search (a server's needs none)."""
+    if on_server():
+        return sorted(NOTE_SEARCH_TRIGGERS)
     return sorted(sql for (sql,) in database.execute_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'interaction'"))
 
@@ -162,7 +168,7 @@ def test_notes_of_a_batch_indexed_at_its_end_are_found_like_any_other(
         edited = note(who, "Wednesday call")
         edit_contact(edited, summary="Thursday call", outcome="", follow_up_on=None)
         edit_contact(older, summary="Monday delivery", outcome="", follow_up_on=None)
-        database.execute_sql("DELETE FROM interaction WHERE id = ?", (gone,))
+        database.execute_sql(f"DELETE FROM interaction WHERE id = {database.param}", (gone,))
     assert sorted(h.contact_id for h in search_notes("reminder post")) == batch
     assert [h.contact_id for h in search_notes("thursday")] == [edited]
     assert [h.contact_id for h in search_notes("monday")] == [older]
@@ -183,6 +189,23 @@ def test_a_batch_that_fails_leaves_the_index_and_its_triggers_as_they_were(
     after = note(who, "Reminder posted")
     assert [h.contact_id for h in search_notes("reminder")] == [after]
     assert check_store() == []
+
+
+def test_a_server_store_from_before_accent_blind_search_finds_zoe_after_the_upgrade(
+        empty_store: db.Store, store_target: Path | str, store_engine: str) -> None:
+    version = next(v for v, step in MIGRATIONS.items() if step is _v26_accent_blind_server_search)
+    note(customer(), "Zoë Ødegård called about the pallet")
+    empty_store.close()
+    if store_engine == "postgresql":
+        with psycopg.connect(str(store_target), autocommit=True) as server:
+            undo_accent_blind_server_search(server)  # type: ignore[arg-type]
+            server.execute(f"UPDATE duly_store SET schema_version = {version - 1}")
+    store = db.open_store(store_target)
+    try:
+        assert len(search_notes("zoe ødegard")) == 1
+        assert check_store() == []
+    finally:
+        store.close()
 
 
 def test_notes_kept_before_search_existed_are_found_after_the_upgrade(tmp_path: Path) -> None:
