@@ -35,8 +35,10 @@ run: debs-run $(STAMP)
 
 # The suite runs in a private D-Bus session with a private, unlocked keyring (never the
 # developer's own); without dbus-run-session or gnome-keyring the keyring tests skip.
+# One worker a core (pytest-xdist): each starts its own throwaway PostgreSQL cluster.
+TEST_WORKERS ?= auto
 test: debs-test $(STAMP) lint test-bundle
-	sh tests/with_keyring.sh $(PY) -m pytest
+	sh tests/with_keyring.sh $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The Linux app: a PyInstaller bundle (packaging/duly.spec) in dist/duly, packed into
 # dist/duly_<version>_<arch>.deb (packaging/linux/build-deb.sh).

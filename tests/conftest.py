@@ -80,9 +80,13 @@ def _needs_server(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Where no PostgreSQL can be started, the tests that need one are left out, and
-    the report says so in one line (its header and its summary)."""
+    the report says so in one line (its header and its summary). When the suite runs on
+    several cores (``make test``), the tests of a module that speaks of the keyring run
+    on one of them: they share one Secret Service, which some lock and unlock."""
     from tests.postgres_server import why_not_available
 
+    if config.pluginmanager.hasplugin("xdist"):
+        _keyring_tests_together(items)
     if why_not_available() is None:
         return
     left_out = [item for item in items if _needs_server(item)]
@@ -93,6 +97,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 _SERVER_TESTS_LEFT_OUT = pytest.StashKey[int]()
+
+
+def _keyring_tests_together(items: list[pytest.Item]) -> None:
+    speaks: dict[Path, bool] = {}
+    for item in items:
+        module = Path(str(item.path))
+        if module not in speaks:
+            speaks[module] = b"keyring" in module.read_bytes()
+        if speaks[module]:
+            item.add_marker(pytest.mark.xdist_group("keyring"))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
