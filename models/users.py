@@ -439,7 +439,13 @@ def carry_over(login_before: str) -> None:
     login = current_login()
     if login == login_before or StoreUser.get_or_none(StoreUser.login == login) is not None:
         return
-    StoreUser.update(login=login).where(StoreUser.login == login_before).execute()
+    mover = StoreUser.get_or_none(StoreUser.login == login_before)
+    if mover is None:
+        return
+    before = _audited(mover)
+    StoreUser.update(login=login).where(StoreUser.id == mover.id).execute()
+    _record("change user login", mover.id, before, {**before, "login": login},
+            who=mover.name)
 
 
 signing_in.install(signing_in.People(

@@ -87,13 +87,17 @@ def test_a_store_moves_to_a_server_and_back_with_every_row_the_same(
     on_server = _everything(new_database)
     # The person moving the store keeps their user there, under their server login.
     assert [row[2] for row in on_server.pop("store_user")] == ["postgres"]
+    changed = on_server["audit_entry"].pop()  # and the change of login is audited
+    assert changed[3:5] == ("change user login", "store_user")
     assert on_server == {table: rows for table, rows in before.items() if table != "store_user"}
     assert _checked(new_database) == []
 
     back = tmp_path / "back" / "moved back.sqlite"
     moved = move_store(new_database, back)
-    assert (moved.total_rows, len(moved.rows)) == (rows, len(ALL_TABLES))
-    assert _everything(back) == before
+    assert (moved.total_rows, len(moved.rows)) == (rows + 1, len(ALL_TABLES))
+    home = _everything(back)
+    assert [entry[3] for entry in home["audit_entry"][-2:]] == ["change user login"] * 2
+    assert {**home, "audit_entry": home["audit_entry"][:-2]} == before
     assert _checked(back) == []
     assert _everything(demo_with_files) == before  # the source is left as it was
 
