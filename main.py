@@ -1112,9 +1112,10 @@ def _log(args: argparse.Namespace) -> int:
     from models.contacts import ContactEntry, log_contact
     from models.customer_account import find_customer
     from models.db import default_store_path, run_in_store
+    from models.kinds import Direction
 
     entry = ContactEntry(kind=args.kind, occurred_at=dt.datetime.now().replace(microsecond=0),
-                         direction="incoming" if args.incoming else "outgoing",
+                         direction=Direction.INCOMING if args.incoming else Direction.OUTGOING,
                          summary=args.summary, outcome=args.outcome,
                          follow_up_on=args.follow_up)
 
