@@ -2038,8 +2038,10 @@ def integrity_problems() -> list[str]:
         return []
     problems = [row[0] for row in database.execute_sql("PRAGMA integrity_check").fetchall()
                 if row[0] != "ok"]
-    for table, rowid, parent, _ in database.execute_sql("PRAGMA foreign_key_check").fetchall():
-        problems.append(f"{table} row {rowid} points at a missing {parent}")
+    if not problems:  # the rows of damaged pages cannot be followed to their parents
+        for table, rowid, parent, _ in database.execute_sql(
+                "PRAGMA foreign_key_check").fetchall():
+            problems.append(f"{table} row {rowid} points at a missing {parent}")
     path = _open_store_path()
     if path is not None and _cut_short(path):
         problems.append("the file is shorter than its own header says: it was cut short")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
+import peewee as pw
 import pytest
 
 from models import db
@@ -69,3 +71,25 @@ def test_a_broken_foreign_key_is_found(demo_store: db.Store) -> None:
     problems = check_store()
     assert _areas(problems) == {"database"}
     assert any("customer" in str(p) for p in problems)
+
+
+@pytest.mark.file_only  # a file's pages
+def test_a_damaged_file_is_told_as_damage_alone_while_its_figures_fail_to_read(
+        demo_store: db.Store) -> None:
+    path = demo_store.path
+    (leaf,) = database.execute_sql(  # a page of invoices (SQLite's own page map)
+        "SELECT max(pageno) FROM dbstat WHERE name = 'invoice' AND pagetype = 'leaf'"
+    ).fetchone()
+    demo_store.close()
+    page = 4096
+    data = bytearray(path.read_bytes())
+    data[(leaf - 1) * page + 8:leaf * page] = bytes(range(256)) * (page // 256 - 1) + bytes(248)
+    path.write_bytes(bytes(data))
+    store = db.open_store(path, check_later=True)  # as the window opens it
+    try:
+        with pytest.raises((pw.DatabaseError, sqlite3.DatabaseError)):  # unreadable invoices
+            list(Invoice.select())
+        problems = check_store()  # SQLite's checks run beside the figures' proofs
+    finally:
+        store.close()
+    assert problems and _areas(problems) == {"database"}
