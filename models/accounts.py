@@ -32,6 +32,7 @@ from models.schema import (
     PaymentPlan,
     Promise,
     database,
+    money_sum,
 )
 
 DEFAULT_BUCKET_EDGES = (30, 60, 90)
@@ -234,9 +235,7 @@ def _accounts_query(items: pw.Select, as_of: dt.date, edges: Sequence[int],
     due, amount = items.c.due_date, items.c.open_minor
 
     def total_where(condition: pw.Expression) -> pw.Node:
-        # A server's SUM of BIGINTs is NUMERIC: cast back, so that minor units come as
-        # int on both engines (and 5,000 rows are not turned into Decimals).
-        return pw.Cast(pw.fn.SUM(pw.Case(None, [(condition, amount)], 0)), "BIGINT")
+        return money_sum(pw.Case(None, [(condition, amount)], 0))
 
     # Bucket bounds are dates, so the SQL needs no date arithmetic (portable).
     bounds = [as_of - dt.timedelta(days=edge) for edge in edges]
@@ -345,14 +344,15 @@ def _contacts_on(as_of: dt.date) -> tuple[pw.Node, ...]:
 
 
 def _kept_credit(customer_id: int | None) -> dict[tuple[int, str], int]:
-    """Unallocated credit today, from the kept amounts (a small partial index)."""
+    """Unallocated credit today, from the kept amounts (a small partial index each),
+    payments' and credit notes' in one query (on a server, one round trip)."""
+    sums = [_only(source.select(source.customer, source.currency,
+                                pw.fn.SUM(source.unallocated_minor))
+                  .where(source.unallocated_minor > 0), source.customer, customer_id)
+            .group_by(source.customer, source.currency) for source in (Payment, CreditNote)]
     credit: dict[tuple[int, str], int] = {}
-    for source in (Payment, CreditNote):
-        rows = _only(source.select(source.customer, source.currency,
-                                   pw.fn.SUM(source.unallocated_minor))
-                     .where(source.unallocated_minor > 0), source.customer, customer_id)
-        for owner, currency, amount in rows.group_by(source.customer, source.currency).tuples():
-            credit[(owner, currency)] = credit.get((owner, currency), 0) + int(amount)
+    for owner, currency, amount in database.execute(sums[0].union_all(sums[1])).fetchall():
+        credit[(owner, currency)] = credit.get((owner, currency), 0) + int(amount)
     return credit
 
 
@@ -385,21 +385,24 @@ def _credit_on(as_of: dt.date, customer_id: int | None) -> dict[tuple[int, str],
 
 
 def _flagged_customers(as_of: dt.date, customer_id: int | None) -> _Flags:
-    """Customers with an active payment plan, an open promise, or an agency case."""
-    plans = PaymentPlan.select(PaymentPlan.customer).where(
+    """Customers with an active payment plan, an open promise, or an agency case (one
+    query: on a server, one round trip)."""
+    plans = PaymentPlan.select(pw.Value(0), PaymentPlan.customer).where(
         (PaymentPlan.status == "active") & (PaymentPlan.agreed_on <= as_of))
-    promises = Promise.select(Promise.customer).where(
+    promises = Promise.select(pw.Value(1), Promise.customer).where(
         (Promise.status == PromiseStatus.OPEN)
         & (Promise.created_at <= dt.datetime.combine(as_of, dt.time.max)))
-    agency = AgencyReferral.select(AgencyReferral.customer).where(
+    agency = AgencyReferral.select(pw.Value(2), AgencyReferral.customer).where(
         AgencyReferral.status.in_(LIVE_REFERRAL_STATUSES)
         & (AgencyReferral.referred_on <= as_of))
+    flagged: _Flags = (set(), set(), set())
+    query = (_only(plans, PaymentPlan.customer, customer_id)
+             .union_all(_only(promises, Promise.customer, customer_id))
+             .union_all(_only(agency, AgencyReferral.customer, customer_id)))
     # Plain cursor rows: peewee's per-row conversion costs more than the reading here.
-    return (
-        {c for (c,) in database.execute(_only(plans, PaymentPlan.customer, customer_id))},
-        {c for (c,) in database.execute(_only(promises, Promise.customer, customer_id))},
-        {c for (c,) in database.execute(_only(agency, AgencyReferral.customer, customer_id))},
-    )
+    for flag, customer in database.execute(query).fetchall():
+        flagged[flag].add(customer)
+    return flagged
 
 
 def _date_reader() -> Callable[[object], dt.date | None]:

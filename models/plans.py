@@ -64,6 +64,7 @@ from models.schema import (
     Setting,
     StageExecution,
     database,
+    money_sum,
 )
 from models.users import Permission, require
 
@@ -808,7 +809,7 @@ def plans_ahead(as_of: dt.date, until: dt.date, *,
                 counted.select(pw.fn.COUNT(counted.id)).where(counted.plan == Instalment.plan),
                 Instalment.id, Instalment.position, Instalment.due_date,
                 Instalment.amount_minor,
-                before.select(pw.fn.COALESCE(pw.fn.SUM(before.amount_minor), 0)).where(
+                before.select(pw.fn.COALESCE(money_sum(before.amount_minor), 0)).where(
                     (before.plan == Instalment.plan) & (before.position < Instalment.position)))
              .join(PaymentPlan).join(Customer)
              .where((PaymentPlan.status == PlanStatus.ACTIVE) & (PaymentPlan.agreed_on <= as_of)
@@ -846,7 +847,7 @@ def _paid_in_all(as_of: dt.date, customer_id: int | None) -> dict[int, int]:
     # One join per kind of item, each through its index (an OR would scan allocations).
     for target, link in ((Allocation.invoice, PaymentPlanItem.invoice),
                          (Allocation.charge, PaymentPlanItem.charge)):
-        query = (PaymentPlanItem.select(PaymentPlanItem.plan, pw.fn.SUM(Allocation.amount_minor))
+        query = (PaymentPlanItem.select(PaymentPlanItem.plan, money_sum(Allocation.amount_minor))
                  .join(PaymentPlan)
                  .switch(PaymentPlanItem)
                  .join(Allocation, on=(target == link))

@@ -69,6 +69,12 @@ def on_server() -> bool:
     return isinstance(database.obj, pw.PostgresqlDatabase)
 
 
+def money_sum(minor_units: pw.Node) -> pw.Node:
+    """``SUM`` of amounts in minor units, given back as an integer on both engines: a
+    server's sum of BIGINTs is NUMERIC (a ``Decimal`` in Python, and slower to read)."""
+    return pw.Cast(pw.fn.SUM(minor_units), "BIGINT")
+
+
 class DecimalTextField(pw.TextField):
     """An exact decimal kept as text (SQLite would round DECIMAL via REAL)."""
 
