@@ -9,13 +9,12 @@ so a bug that updated one without the other is found.
 from __future__ import annotations
 
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import peewee as pw
 
 from models.contacts import contact_summary
-from models.db import close_thread_connection, integrity_problems, journal_problems
+from models.db import beside, integrity_problems, journal_problems
 from models.disputes import dispute_problems
 from models.kinds import InvoiceStatus
 from models.money import format_money
@@ -49,8 +48,7 @@ def check_store() -> list[Problem]:
     SQLite works outside Python's interpreter lock, so the two share a computer's cores.
     What SQLite finds comes first, and alone: the figures of a damaged file mean nothing
     (and reading them may have failed on its damage)."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check") as pool:
-        sqlite_own = pool.submit(_sqlite_own_checks)
+    with beside(integrity_problems) as sqlite_own:
         try:
             figures = _figure_problems()
         except (pw.DatabaseError, sqlite3.DatabaseError):  # a row read as it is fetched
@@ -60,15 +58,6 @@ def check_store() -> list[Problem]:
                 raise
         damaged = [Problem("database", p) for p in sqlite_own.result()]
     return damaged or figures
-
-
-def _sqlite_own_checks() -> list[str]:
-    """:func:`models.db.integrity_problems`, on this thread's own connection (closed at
-    the end)."""
-    try:
-        return integrity_problems()
-    finally:
-        close_thread_connection()
 
 
 def _figure_problems() -> list[Problem]:

@@ -56,6 +56,8 @@ from models.sqlite_codes import sqlite_codes
 from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from models.server_errors import ServerFailure
 
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
@@ -2029,6 +2031,26 @@ def close_thread_connection() -> None:
     """Close the calling thread's connection (a worker thread, when its task ends)."""
     if database.database is not None and not database.is_closed():
         database.close()
+
+
+@contextlib.contextmanager
+def beside(work: Callable[[], T]) -> Iterator[Future[T]]:
+    """Run ``work``, a read, on a connection of its own on a thread of its own while the
+    block reads on this one: SQLite, and a server's client waiting for its answer, let
+    go of Python's interpreter lock, so the two reads share a computer's cores. The
+    block's end waits for ``work`` (whose connection is then closed). The two reads are
+    each one moment of the store, not always the same one: for a figure a later write
+    changes, the caller reads again after it, as every list does."""
+    def on_its_own_connection() -> T:
+        try:
+            return work()
+        finally:
+            close_thread_connection()
+
+    from concurrent.futures import ThreadPoolExecutor  # only where a read is this long
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as pool:
+        yield pool.submit(on_its_own_connection)
 
 
 def integrity_problems() -> list[str]:
