@@ -938,6 +938,17 @@ def _v26_accent_blind_server_search(db: pw.Database) -> None:
         "coalesce(\"outcome\", '') || ' ' || coalesce(\"with_whom\", '')))")
 
 
+def _v27_late_start_in_open_invoices_index(db: pw.Database) -> None:
+    """The open invoices' partial index also holds each one's late start (``chase_from``):
+    the follow-up plan reads every open invoice's clock from the index alone, never the
+    table's rows (issue 21: 30 ms of the plan's 200 on the big store). The same SQL on
+    both engines."""
+    db.execute_sql('DROP INDEX "invoice_open"')
+    db.execute_sql('CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "currency", '
+                   '"due_date", "open_minor", "status", "number", "chase_from") '
+                   'WHERE ("open_minor" > 0)')
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -970,6 +981,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     24: _v24_store_users,
     25: _v25_edit_versions,
     26: _v26_accent_blind_server_search,
+    27: _v27_late_start_in_open_invoices_index,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

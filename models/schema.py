@@ -877,10 +877,10 @@ BankCredit.add_index(BankCredit.bank_id, unique=True, where=~BankCredit.undone,
                      name="bank_credit_live")
 
 # Today's lists read only open items, each from a small partial index that
-# holds every column the overdue list needs (schema v3).
+# holds every column the overdue list (schema v3) and the follow-up plan (v27) need.
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
-                  Invoice.status, Invoice.number, where=(Invoice.open_minor > 0),
-                  name="invoice_open")
+                  Invoice.status, Invoice.number, Invoice.chase_from,
+                  where=(Invoice.open_minor > 0), name="invoice_open")
 Payment.add_index(Payment.customer, Payment.currency, Payment.unallocated_minor,
                   where=(Payment.unallocated_minor > 0), name="payment_credit")
 CreditNote.add_index(CreditNote.customer, CreditNote.currency, CreditNote.unallocated_minor,
