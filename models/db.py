@@ -2040,14 +2040,25 @@ def beside(work: Callable[[], T]) -> Iterator[Future[T]]:
     go of Python's interpreter lock, so the two reads share a computer's cores. The
     block's end waits for ``work`` (whose connection is then closed). The two reads are
     each one moment of the store, not always the same one: for a figure a later write
-    changes, the caller reads again after it, as every list does."""
+    changes, the caller reads again after it, as every list does. Inside a write (a
+    store being moved is checked before its write ends) ``work`` runs here, first: only
+    this connection sees what the write has made so far."""
+    from concurrent.futures import Future, ThreadPoolExecutor  # only for reads this long
+
+    if database.transaction_depth() > 0:
+        done: Future[T] = Future()
+        try:
+            done.set_result(work())
+        except Exception as exc:  # given to the caller by result(), as from a thread
+            done.set_exception(exc)
+        yield done
+        return
+
     def on_its_own_connection() -> T:
         try:
             return work()
         finally:
             close_thread_connection()
-
-    from concurrent.futures import ThreadPoolExecutor  # only where a read is this long
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as pool:
         yield pool.submit(on_its_own_connection)

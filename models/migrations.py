@@ -924,8 +924,9 @@ def _v26_accent_blind_server_search(db: pw.Database) -> None:
         unaccent = True
     except pw.DatabaseError:
         unaccent = False
+    # A store made at a later version and taken back to v25 (the tests') may have it.
     if db.execute_sql("SELECT 1 FROM pg_ts_config WHERE cfgname = 'duly_words'").fetchone() \
-            is None:  # a store built at a later version and taken back, in the tests
+            is None:
         db.execute_sql('CREATE TEXT SEARCH CONFIGURATION "duly_words" '
                        "(COPY = pg_catalog.simple)")
         if unaccent:
