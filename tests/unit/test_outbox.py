@@ -274,6 +274,7 @@ def test_a_v5_store_gains_the_outbox_and_the_shape_of_a_new_one(tmp_path: Path) 
     old = tmp_path / "old.sqlite"
     db.open_store(old, create=True).close()
     with sqlite3.connect(old) as connection:  # as Duly with store version 5 left it
+        undo_v14(connection)  # the later versions first
         connection.execute('DROP TABLE "outbox_message"')
         connection.execute('ALTER TABLE "interaction" DROP COLUMN "subject"')
         connection.execute('ALTER TABLE "interaction" DROP COLUMN "body"')
@@ -285,7 +286,6 @@ def test_a_v5_store_gains_the_outbox_and_the_shape_of_a_new_one(tmp_path: Path) 
             connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}_key"')
         connection.execute('DROP TABLE "external_record"')
         connection.execute('DROP TABLE "import_batch"')
-        undo_v14(connection)
         connection.execute("PRAGMA user_version = 5")
     connection.close()
     store = db.open_store(old)
