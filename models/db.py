@@ -1603,15 +1603,62 @@ def verify_store(path: Path) -> str | None:
     file's length against its header): None when none is found, else what to tell the
     user, with how to restore a backup. A damaged store takes no more writes. A server
     keeps its own pages whole: nothing to look at there."""
-    global _damaged
-    if on_server():
-        return None  # the server keeps its pages itself (see integrity_problems)
-    with known_errors(path):
-        found = database.execute_sql("PRAGMA quick_check(1)").fetchone()[0] != "ok"
-    found = found or _cut_short(path)
-    if found:
-        _damaged = restore_advice(path)
-    return _damaged
+    return DamageCheck(path).run()
+
+
+class DamageCheck:
+    """:func:`verify_store` run on one thread (a window's worker) that another (the
+    window, as it closes the store) may stop at once: the check reads the whole file, a
+    second or more on a big book."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._connection: sqlite3.Connection | None = None
+        self._ended = threading.Event()
+
+    def run(self) -> str | None:
+        """The check, on this thread's connection: what :func:`verify_store` returns,
+        and None when it was stopped (a check stopped part way is no report of damage,
+        and the store it looked at is being closed: nothing is recorded of it)."""
+        global _damaged
+        if on_server():
+            return None  # the server keeps its pages itself (see integrity_problems)
+        try:
+            with known_errors(self.path):
+                connection = database.connection()
+                with self._lock:
+                    if self._stopped:
+                        return None
+                    self._connection = connection
+                try:
+                    row = database.execute_sql("PRAGMA quick_check(1)").fetchone()
+                except pw.OperationalError:
+                    if self._stopped:
+                        return None
+                    raise
+            found = row[0] != "ok" or _cut_short(self.path)
+        finally:
+            self._ended.set()
+        if self._stopped:
+            return None
+        if found:
+            _damaged = restore_advice(self.path)
+        return _damaged
+
+    def stop(self) -> None:
+        """Stop the check (from another thread) and wait until its thread has let go of
+        the store; one not yet begun will not begin."""
+        with self._lock:
+            self._stopped = True
+            connection = self._connection
+        if connection is None:
+            return  # not reading yet: it sees the stop before it starts
+        # An interrupt reaches only a statement already running: repeated until it ends.
+        while not self._ended.wait(0.02):
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed as it ended
+                connection.interrupt()
 
 
 def _cut_short(path: Path) -> bool:

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import peewee as pw
@@ -192,6 +193,29 @@ def test_a_failed_migration_leaves_the_store_at_its_old_version(
 
 
 # --- errors of the user's environment -------------------------------------------
+
+def test_a_damage_check_stopped_tells_no_damage_and_one_run_tells_it(store_path: Path) -> None:
+    db.open_store(store_path, create=True).close()
+    with closing(sqlite3.connect(store_path)) as connection:  # a page opening never reads
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoice'"
+            " ORDER BY name LIMIT 1").fetchone()
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    with store_path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xa5" * page_size)
+    store = db.open_store(store_path, check_later=True)  # as the window opens it
+    try:
+        stopped = db.DamageCheck(store_path)
+        stopped.stop()  # before it began: the store is being closed
+        assert stopped.run() is None
+        assert db.damaged() is None
+
+        assert db.DamageCheck(store_path).run() is not None
+        assert db.damaged() is not None
+    finally:
+        store.close()
+
 
 def test_a_damaged_store_is_reported_not_recreated(store_path: Path) -> None:
     db.open_store(store_path, create=True).close()

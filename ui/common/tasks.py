@@ -104,7 +104,8 @@ class Task(QObject):
                  on_success: Callable[[Any], None] | None,
                  on_failure: Callable[[BaseException], bool] | None,
                  store_path: Path | str | None, cancellable: bool = False,
-                 on_cancel: Callable[[], None] | None = None) -> None:
+                 on_cancel: Callable[[], None] | None = None,
+                 interrupt: Callable[[], None] | None = None) -> None:
         super().__init__()
         self._work = work
         self._window = window
@@ -114,6 +115,7 @@ class Task(QObject):
         self._store_path = store_path
         self._cancellable = cancellable
         self._on_cancel = on_cancel
+        self._interrupt = interrupt
         self._cancel = threading.Event()
         self._last_progress = 0.0
         self._progress: tuple[int, int] | None = None
@@ -152,6 +154,12 @@ class Task(QObject):
             self._dialog.setLabelText(CANCELLING_TEXT)
         if self._cancel_button is not None:
             self._cancel_button.setEnabled(False)  # deleting it inside its own click crashes
+
+    def interrupt(self) -> None:
+        """Stop the work at once, if it says how (it then ends early, its outcome to be
+        ignored): the window is closing its store."""
+        if self._interrupt is not None and not self.done:
+            self._interrupt()
 
     @property
     def progress_dialog(self) -> QProgressDialog | None:
@@ -321,6 +329,9 @@ class TaskRunner(QObject):
     """A write succeeded: what it changed (:data:`models.changes.Changes`) and the
     object that ran it (None if it did not say)."""
 
+    idle = Signal()
+    """No task is left: the last one's outcome has been handled (and started none)."""
+
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
@@ -333,6 +344,11 @@ class TaskRunner(QObject):
         self._quiet.setSingleShot(True)
         self._quiet.setInterval(GIVE_BACK_AFTER_MS)
         self._quiet.timeout.connect(self._on_quiet_timeout)
+        # Told once the last outcome's handler has run (it may start more work).
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._on_idle_timeout)
         # A window closed with work on its way (a preview still being built) ignores
         # its outcome: the widgets it would fill are gone. (The set, not self: the
         # runner is deleted with the window.)
@@ -350,7 +366,8 @@ class TaskRunner(QObject):
             changes: Changes | Callable[[Any], Changes] | None = None,
             initiator: object = None,
             latest: object = None, store_path: Path | str | None = None,
-            cancellable: bool = False, on_cancel: Callable[[], None] | None = None) -> Task:
+            cancellable: bool = False, on_cancel: Callable[[], None] | None = None,
+            interrupt: Callable[[], None] | None = None) -> Task:
         """Run ``work(progress)`` in the background and hand its result to ``on_success``.
 
         ``on_failure(error)`` may return True to say it has told the user
@@ -360,13 +377,14 @@ class TaskRunner(QObject):
         only ``on_cancel``. A write (``writes``) says what it ``changes`` (or how
         to tell from its result: a write that may change nothing says so) and,
         optionally, its ``initiator``; a read with a ``latest`` key drops the
-        outcome of the read still running under that key.
+        outcome of the read still running under that key. ``interrupt`` (any thread)
+        stops the work at once: :meth:`stop_all` calls it rather than wait for the end.
         """
         if writes and changes is None:
             raise ValueError("a write says what it changes")
         task = Task(work, window=self._window, label=label, on_success=on_success,
                     on_failure=on_failure, store_path=store_path, cancellable=cancellable,
-                    on_cancel=on_cancel)
+                    on_cancel=on_cancel, interrupt=interrupt)
         if writes:
             task.written = lambda result: self._tell_changed(changes, result, initiator)
         if latest is not None:
@@ -391,13 +409,16 @@ class TaskRunner(QObject):
             earlier.supersede()
 
     def stop_all(self) -> None:
-        """Drop queued work, wait for running work, and ignore outcomes on their way.
+        """Drop queued work, stop (or else wait for) running work, and ignore outcomes on
+        their way.
 
         Called before the open store is closed, so no worker is left reading a
         store that is no longer the window's.
         """
         for pool in (self.read_pool, self.write_pool):
             pool.clear()
+        for task in list(self._tasks):
+            task.interrupt()
         for pool in (self.read_pool, self.write_pool):
             pool.waitForDone()
         for task in list(self._tasks):
@@ -414,6 +435,12 @@ class TaskRunner(QObject):
                 del self._latest[key]
         if not self._tasks:
             self._quiet.start()
+            self._idle.start()
+
+    @Slot()
+    def _on_idle_timeout(self) -> None:
+        if not self._tasks:
+            self.idle.emit()
 
     @Slot()
     def _on_quiet_timeout(self) -> None:

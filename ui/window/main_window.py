@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from models.changes import EVERYTHING, Change, Changes, changes
 from models.company import BusinessDetails
-from models.db import Store, default_store_path, is_server_address, verify_store
+from models.db import DamageCheck, Store, default_store_path, is_server_address
 from models.errors import Refusal
 from models.overview import StoreOverview, store_overview
 from ui import VERSION
@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self._contact_logger: ContactLogger | None = None
         self.tasks = TaskRunner(self)
         self.tasks.changed.connect(self._on_tasks_changed)
+        self.tasks.idle.connect(self._on_tasks_idle)
         self._switcher = StoreSwitcher(self, self.tasks, own_store_path or default_store_path(),
                                        settled=self._work_settled, tell=self._tell)
         self._switcher.opened.connect(self._on_switcher_opened)
@@ -342,7 +343,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_switcher_opened(self, store: Store) -> None:
         self._overview = None
-        self._damage_check_due = True  # with the first overview, off the GUI thread
+        self._damage_check_due = True  # once the first reads are done, off the GUI thread
         self.import_action.setEnabled(True)
         self.bank.set_enabled(True)
         if store.server is not None:
@@ -422,14 +423,6 @@ class MainWindow(QMainWindow):
         if store is None:
             return
         as_of = self.today()
-        if self._damage_check_due:
-            self._damage_check_due = False
-            # The store's quick check for damage, a task of its own: it reads the whole
-            # file (a second or more on a big book), and the counts need not wait for it.
-            # A damaged store then takes no writes.
-            self.tasks.run(lambda _progress: verify_store(store.path),
-                           on_success=self._on_damage_check_task_succeeded,
-                           store_path=store.target)
 
         def load(_progress: Progress) -> StoreOverview:
             return store_overview(as_of)
@@ -437,6 +430,20 @@ class MainWindow(QMainWindow):
         self.status.counts.setText("Counting invoices…")
         self.tasks.run(load, on_success=self._on_overview_task_succeeded,
                        store_path=store.target)
+
+    @Slot()
+    def _on_tasks_idle(self) -> None:
+        store = self._switcher.store
+        if not self._damage_check_due or store is None or not self._shown_once:
+            return
+        self._damage_check_due = False
+        # The store's quick check for damage reads the whole file (a second or more on a
+        # big book): it waits until the page's first reads are done, so they have the
+        # cores, and closing the store stops it. A damaged store then takes no writes.
+        check = DamageCheck(store.path)
+        self.tasks.run(lambda _progress: check.run(),
+                       on_success=self._on_damage_check_task_succeeded,
+                       store_path=store.target, interrupt=check.stop)
 
     def _on_damage_check_task_succeeded(self, damage: str | None) -> None:
         if damage is not None:

@@ -234,6 +234,40 @@ def test_stopping_drops_outcomes_still_on_their_way(runner, window, qtbot):
     assert task.detached and not runner.busy
 
 
+def test_stopping_interrupts_work_that_says_how_instead_of_waiting_for_it(runner, qtbot):
+    started, interrupted = threading.Event(), threading.Event()
+    results = []
+
+    def work(progress):
+        started.set()
+        interrupted.wait(30)  # the work ends only when interrupted
+        return "late"
+
+    task = runner.run(work, on_success=results.append, interrupt=interrupted.set)
+    assert started.wait(5)
+    runner.stop_all()
+    QCoreApplication.processEvents()
+
+    assert interrupted.is_set()
+    assert results == []
+    assert task.detached and not runner.busy
+
+
+def test_the_runner_is_idle_once_the_last_outcome_has_been_handled(runner, qtbot):
+    told = []
+    runner.idle.connect(lambda: told.append(("idle", runner.busy)))
+
+    def first_done(result):  # the handler starts more work: not idle yet
+        told.append(result)
+        runner.run(lambda progress: "second", on_success=told.append)
+
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        runner.run(lambda progress: "first", on_success=first_done)
+    QCoreApplication.processEvents()
+
+    assert told == ["first", "second", ("idle", False)]
+
+
 # --- cancelling -------------------------------------------------------------------
 
 def cancel_button(qtbot, task: Task) -> QPushButton:
