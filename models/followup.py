@@ -699,7 +699,7 @@ class _Decider:
         query = Customer.select(Customer.id, latest_contact(
             Interaction.occurred_at, purposes=CHASING).alias("at")).where(
             one_of(Customer.id, sorted(waiting)))
-        chasing = {cid: stored_day(at) for cid, at in query.tuples() if at is not None}
+        chasing = {cid: stored_day(at) for cid, at in _rows(query) if at is not None}
         settled: list[DueAction | SkippedAccount] = []
         for outcome in outcomes:
             if isinstance(outcome, _Waiting):
