@@ -76,8 +76,8 @@ _CONTACT_FIELDS = ("customer", "kind", "direction", "occurred_at", "with_whom", 
 
 class ActionInvoice(NamedTuple):
     """An invoice a due action is about, and the stage it has reached (a named tuple: a
-    plan makes 14,000 of them on a big book, and a frozen dataclass cost twice as much
-    to make)."""
+    plan makes 10,700 of them on a big book, and a frozen dataclass cost three times as
+    much to make)."""
 
     id: int
     number: str
