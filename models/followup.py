@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import peewee as pw
@@ -73,9 +74,10 @@ _CONTACT_FIELDS = ("customer", "kind", "direction", "occurred_at", "with_whom", 
                    "subject", "body", "outcome", "stage", "created_at", "template_name")
 
 
-@dataclass(frozen=True)
-class ActionInvoice:
-    """An invoice a due action is about, and the stage it has reached."""
+class ActionInvoice(NamedTuple):
+    """An invoice a due action is about, and the stage it has reached (a named tuple: a
+    plan makes 10,700 of them on a big book, and a frozen dataclass cost three times as
+    much to make)."""
 
     id: int
     number: str
@@ -155,31 +157,6 @@ class FollowUpPlan:
     skipped: tuple[SkippedAccount, ...]
 
 
-class _Candidate(NamedTuple):
-    """An open invoice with a stage due: its :class:`ActionInvoice` is made only once
-    its account is to be chased."""
-
-    id: int
-    number: str
-    due_date: dt.date
-    open_minor: int
-    stage: Stage
-    status: str
-
-
-@dataclass
-class _Account:
-    customer_id: int
-    code: str
-    name: str
-    currency: str
-    policy_id: int
-    on_hold: bool
-    hold_reason: str
-    last_contact_at: dt.datetime | None
-    candidates: list[_Candidate]
-
-
 def goes_by_letter(action: DueAction) -> bool:
     """Whether the action is printed: a letter stage, or an e-mail stage to a customer
     with no usable e-mail address (who gets a letter instead)."""
@@ -215,7 +192,7 @@ def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowU
                 due.append(_instalment_action(found, names.get(plans_policy or 0, "")))
     due = _letters_instead(due)
     due.sort(key=lambda a: (-_days_late(a, as_of), a.customer_name.casefold(), a.currency,
-                            a.plan_id or 0))
+                            a.instalment.plan_id if a.instalment is not None else 0))
     skipped.sort(key=lambda s: (s.customer_name.casefold(), s.currency, s.plan_id or 0))
     return FollowUpPlan(tuple(due), tuple(skipped))
 
@@ -239,7 +216,7 @@ def _held_instalment(found: InstalmentDue) -> SkippedAccount:
 def _days_late(action: DueAction, as_of: dt.date) -> int:
     if action.instalment is not None:
         return (as_of - action.instalment.due_date).days
-    return max(i.days_overdue for i in action.invoices)
+    return action.invoices[0].days_overdue  # the oldest due first: the most overdue
 
 
 def _invoice_actions(as_of: dt.date, stages: dict[int, list[Stage]],
@@ -250,21 +227,10 @@ def _invoice_actions(as_of: dt.date, stages: dict[int, list[Stage]],
     accounts = _accounts_with_stages_due(as_of, stages, customer_id)
     if not accounts:
         return [], []
-    _count_only_chasing(accounts, stages, as_of)
-    held = _held_invoices(as_of, customer_id)
-    credit = _unallocated_credit(customer_id)
-    minimums = dict(FollowUpPolicy.select(FollowUpPolicy.id,
-                                          FollowUpPolicy.min_balance_minor).tuples())
-    names = dict(FollowUpPolicy.select(FollowUpPolicy.id, FollowUpPolicy.name).tuples())
-    due: list[DueAction] = []
-    skipped: list[SkippedAccount] = []
-    for account in accounts:
-        outcome = _decide(account, as_of, held, credit, minimums, names)
-        if isinstance(outcome, DueAction):
-            due.append(outcome)
-        else:
-            skipped.append(outcome)
-    return due, skipped
+    decider = _Decider(as_of, stages, customer_id)
+    outcomes = decider.settle([decider.decide(rows) for rows in accounts])
+    return ([o for o in outcomes if isinstance(o, DueAction)],
+            [o for o in outcomes if isinstance(o, SkippedAccount)])
 
 
 @dataclass(frozen=True)
@@ -497,13 +463,14 @@ def skip_action(customer_id: int, currency: str, as_of: dt.date, *, stage_id: in
 # --- reading the accounts ----------------------------------------------------------
 
 def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
-                              customer_id: int | None) -> list[_Account]:
+                              customer_id: int | None) -> list[list[tuple[Any, ...]]]:
     """Open invoices whose policy has a stage due beyond what was executed, by account.
 
     The store picks them: each open invoice's stage reached by ``as_of`` under its
     customer's policy is worked out in the query, and only the invoices with a stage
     due beyond the highest executed come back (16,000 of 44,000 on the big store:
-    every row read into Python took a third of the engine's time).
+    every row read into Python took a third of the engine's time). Each account is its
+    rows as the store gives them (columns ``_ID`` to ``_POSITION``), in the query's order.
     """
     default = default_policy_id()
     earliest = min(s.offset_days for policy in stages.values() for s in policy)
@@ -525,24 +492,12 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
                     & (reached > 0) & ~pw.fn.EXISTS(executed)))
     if customer_id is not None:
         query = query.where(Invoice.customer == customer_id)
-    by_position = {(pid, s.position): s for pid, policy_stages in stages.items()
-                   for s in policy_stages}
-    accounts: dict[tuple[int, str], _Account] = {}
-    days: dict[object, dt.date] = {}  # each due day parsed once: invoices share them
-    # Raw rows: converting the rows' fields through peewee took 4/5 of the time.
-    for (invoice_id, number, due_text, open_minor, currency, status, cid, code, name,
-         on_hold, hold_reason, last_contact, policy_id, position) in _rows(query):
-        stage = by_position[(policy_id, position)]
-        due = days.get(due_text)
-        if due is None:
-            due = days[due_text] = stored_day(due_text)
-        account = accounts.get((cid, currency))
-        if account is None:
-            account = accounts[(cid, currency)] = _Account(
-                cid, code, name, currency, policy_id, bool(on_hold), hold_reason,
-                _as_datetime(last_contact), [])
-        account.candidates.append(_Candidate(invoice_id, number, due, open_minor, stage, status))
-    return _undisputed_parts(list(accounts.values()), customer_id)
+    accounts: dict[tuple[int, str], list[tuple[Any, ...]]] = defaultdict(list)
+    # Raw rows: converting the rows' fields through peewee took 4/5 of the time, and
+    # making an object of each of the 16,000 a tenth of the plan's.
+    for row in _rows(query):
+        accounts[row[_CUSTOMER], row[_CURRENCY]].append(row)
+    return list(accounts.values())
 
 
 def _stage_reached(as_of: dt.date, stages: dict[int, list[Stage]],
@@ -562,27 +517,6 @@ def _stage_reached(as_of: dt.date, stages: dict[int, list[Stage]],
                  for k in range(count, 0, -1)]
         by_policy.append((pid, pw.Case(None, whens, 0)))
     return pw.Case(policy, by_policy, 0)
-
-
-def _undisputed_parts(accounts: list[_Account], customer_id: int | None) -> list[_Account]:
-    """The accounts with each invoice disputed in part chased for the rest only
-    (:mod:`models.disputed`); an invoice wholly in dispute is held back as disputed."""
-    claimed = claims(customer_id=customer_id)
-    if not claimed:
-        return accounts
-    for account in accounts:
-        for index, candidate in enumerate(account.candidates):
-            claim = claimed.get(candidate.id, 0)
-            if claim and candidate.status == InvoiceStatus.OPEN:
-                account.candidates[index] = candidate._replace(open_minor=chased_part(
-                    candidate.open_minor, claim))
-    return accounts
-
-
-def _as_datetime(value: object) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
 
 
 def late_start(stages: list[Stage], due: dt.date, today: dt.date) -> dt.date | None:
@@ -688,38 +622,172 @@ def _unallocated_credit(customer_id: int | None) -> dict[tuple[int, str], int]:
 
 # --- deciding ----------------------------------------------------------------
 
-def _decide(account: _Account, as_of: dt.date, held: dict[int, str],
-            credit: dict[tuple[int, str], int], minimums: dict[int, int],
-            names: dict[int, str]) -> DueAction | SkippedAccount:
-    reasons: list[str] = []
-    if account.on_hold:
-        reasons.append("the customer is on hold" + (
-            f": {account.hold_reason}" if account.hold_reason else ""))
-    chased: list[_Candidate] = []
-    for candidate in account.candidates:
-        why = _invoice_held(candidate, held)
-        if why:
-            reasons.append(f"{candidate.number} is {why}")
-        else:
-            chased.append(candidate)
-    if chased and not account.on_hold:
-        stage = _highest_stage(chased)
-        total = sum(c.open_minor for c in chased)
-        minimum = minimums.get(account.policy_id, 0)
-        gap = _contact_gap(account, stage, as_of)
-        if total < minimum:
-            reasons.append(f"{format_money(total, account.currency)} is under the policy's "
-                           f"minimum of {format_money(minimum, account.currency)}")
-        elif gap:
-            reasons.append(gap)
-        else:
-            return _action(account, stage, chased, credit, names, as_of)
-    return SkippedAccount(account.customer_id, account.code, account.name, account.currency,
-                          _highest_stage(account.candidates).name, tuple(reasons))
+# The columns of the rows of `_accounts_with_stages_due`, as its query reads them.
+(_ID, _NUMBER, _DUE, _OPEN, _CURRENCY, _STATUS, _CUSTOMER, _CODE, _NAME, _ON_HOLD,
+ _HOLD_REASON, _LAST_CONTACT, _POLICY, _POSITION) = range(14)
+_OPEN_STATUS = InvoiceStatus.OPEN.value
+_DISPUTED_STATUS = InvoiceStatus.DISPUTED.value
+_OLDEST_FIRST = attrgetter("due_date", "number")
 
 
-def _highest_stage(candidates: list[_Candidate]) -> Stage:
-    return max(candidates, key=lambda c: c.stage.position).stage
+class _Waiting(NamedTuple):
+    """An account to chase unless its last chasing contact is too recent: it is decided
+    once those contacts are read, in one query for all such accounts."""
+
+    rows: list[tuple[Any, ...]]
+    stage: Stage
+    chased: list[tuple[Any, ...]]
+    amounts: list[int]
+    reasons: list[str]
+
+
+class _Decider:
+    """Decides each account with a stage due: chased (a :class:`DueAction`) or held back
+    (a :class:`SkippedAccount`), from what it reads once for the plan."""
+
+    def __init__(self, as_of: dt.date, stages: dict[int, list[Stage]],
+                 customer_id: int | None) -> None:
+        self.as_of = as_of
+        self.stages = {pid: {s.position: s for s in policy} for pid, policy in stages.items()}
+        self.stage_ids = {pid: {s.position: s.id for s in policy}
+                          for pid, policy in stages.items()}
+        # A contact older than the policy's widest gap can hold back none of its stages.
+        self.widest = {pid: max((s.min_days_since_contact for s in policy), default=0)
+                       for pid, policy in stages.items()}
+        self.held = _held_invoices(as_of, customer_id)
+        self.claimed = claims(customer_id=customer_id)
+        self.credit = _unallocated_credit(customer_id)
+        self.minimums = dict(FollowUpPolicy.select(FollowUpPolicy.id,
+                                                   FollowUpPolicy.min_balance_minor).tuples())
+        self.names = dict(FollowUpPolicy.select(FollowUpPolicy.id, FollowUpPolicy.name)
+                          .tuples())
+        self.days: dict[object, tuple[dt.date, int]] = {}  # each due day parsed once
+
+    def decide(self, rows: list[tuple[Any, ...]]) -> DueAction | SkippedAccount | _Waiting:
+        """The account of ``rows`` chased or held back, or waiting for its last chasing
+        contact (:meth:`settle`)."""
+        first = rows[0]
+        reasons: list[str] = []
+        if first[_ON_HOLD]:
+            reasons.append("the customer is on hold" + (
+                f": {first[_HOLD_REASON]}" if first[_HOLD_REASON] else ""))
+        chased = self._chased(rows, reasons)
+        if chased and not first[_ON_HOLD]:
+            stage = self.stages[first[_POLICY]][max(row[_POSITION] for row in chased)]
+            amounts = self._amounts(chased)
+            total = sum(amounts)
+            minimum = self.minimums.get(first[_POLICY], 0)
+            if total < minimum:
+                currency = first[_CURRENCY]
+                reasons.append(f"{format_money(total, currency)} is under the policy's "
+                               f"minimum of {format_money(minimum, currency)}")
+            elif self._contact_matters(first, stage):
+                return _Waiting(rows, stage, chased, amounts, reasons)
+            else:
+                return self._action(first, stage, chased, amounts)
+        return self._skipped(rows, reasons)
+
+    def settle(self, outcomes: list[DueAction | SkippedAccount | _Waiting]
+               ) -> list[DueAction | SkippedAccount]:
+        """``outcomes`` with each waiting account decided by its last *chasing* contact (a
+        reminder, a call about the debt, a plan's), so a welcome, a thank-you or a
+        check-in never holds the next reminder back. The customer row keeps the last
+        contact of any kind; only the accounts it holds back are read again."""
+        waiting = {o.rows[0][_CUSTOMER] for o in outcomes if isinstance(o, _Waiting)}
+        if not waiting:
+            return outcomes  # type: ignore[return-value]  # none is waiting
+        query = Customer.select(Customer.id, latest_contact(
+            Interaction.occurred_at, purposes=CHASING).alias("at")).where(
+            one_of(Customer.id, sorted(waiting)))
+        chasing = {cid: stored_day(at) for cid, at in _rows(query) if at is not None}
+        settled: list[DueAction | SkippedAccount] = []
+        for outcome in outcomes:
+            if isinstance(outcome, _Waiting):
+                first = outcome.rows[0]
+                gap = _contact_gap(chasing.get(first[_CUSTOMER]), outcome.stage, self.as_of)
+                outcome = (self._skipped(outcome.rows, [*outcome.reasons, gap]) if gap else
+                           self._action(first, outcome.stage, outcome.chased, outcome.amounts))
+            settled.append(outcome)
+        return settled
+
+    def _chased(self, rows: list[tuple[Any, ...]], reasons: list[str]) -> list[tuple[Any, ...]]:
+        """The rows of the invoices not held back; each one held back goes into
+        ``reasons``, in the rows' order."""
+        held = self.held
+        chased = []
+        for row in rows:
+            status = row[_STATUS]
+            if status == _OPEN_STATUS:
+                why = held.get(row[_ID], "")
+            else:
+                why = "disputed" if status == _DISPUTED_STATUS else "with a collection agency"
+            if why:
+                reasons.append(f"{row[_NUMBER]} is {why}")
+            else:
+                chased.append(row)
+        return chased
+
+    def _amounts(self, chased: list[tuple[Any, ...]]) -> list[int]:
+        """What is chased of each invoice (all open): what is open less any part of it
+        in dispute (:mod:`models.disputed`)."""
+        claimed = self.claimed
+        if not claimed:
+            return [row[_OPEN] for row in chased]
+        return [chased_part(row[_OPEN], claimed[row[_ID]]) if claimed.get(row[_ID])
+                else row[_OPEN] for row in chased]
+
+    def _contact_matters(self, first: tuple[Any, ...], stage: Stage) -> bool:
+        """Whether the account's last contact could hold ``stage`` back: then its last
+        chasing contact, not any contact, decides (:meth:`settle`)."""
+        if not stage.min_days_since_contact or first[_LAST_CONTACT] is None:
+            return False
+        since = (self.as_of - stored_day(first[_LAST_CONTACT])).days
+        return since < self.widest.get(first[_POLICY], 0)
+
+    def _skipped(self, rows: list[tuple[Any, ...]], reasons: list[str]) -> SkippedAccount:
+        first = rows[0]
+        stage = self.stages[first[_POLICY]][max(row[_POSITION] for row in rows)]
+        return SkippedAccount(first[_CUSTOMER], first[_CODE], first[_NAME], first[_CURRENCY],
+                              stage.name, tuple(reasons))
+
+    def _action(self, first: tuple[Any, ...], stage: Stage, chased: list[tuple[Any, ...]],
+                amounts: list[int]) -> DueAction:
+        stage_ids = self.stage_ids[first[_POLICY]]
+        invoices = []
+        for row, amount in zip(chased, amounts, strict=True):
+            due, late = self._due(row[_DUE])
+            invoices.append(ActionInvoice(row[_ID], row[_NUMBER], due, amount, late,
+                                          stage_ids[row[_POSITION]]))
+        if len(invoices) > 1:
+            invoices.sort(key=_OLDEST_FIRST)
+        customer_id, currency = first[_CUSTOMER], first[_CURRENCY]
+        warnings = []
+        unallocated = self.credit.get((customer_id, currency), 0)
+        if unallocated:
+            warnings.append(f"{format_money(unallocated, currency)} of the customer's "
+                            f"money is not yet allocated: allocate it before sending.")
+        return DueAction(customer_id, first[_CODE], first[_NAME], currency,
+                         self.names.get(first[_POLICY], ""), stage, tuple(invoices),
+                         sum(amounts), tuple(warnings))
+
+    def _due(self, stored: object) -> tuple[dt.date, int]:
+        """The due day as stored, as a date and the days overdue on the plan's day."""
+        found = self.days.get(stored)
+        if found is None:
+            day = stored_day(stored)
+            found = self.days[stored] = (day, (self.as_of - day).days)
+        return found
+
+
+def _contact_gap(last_contact: dt.date | None, stage: Stage, as_of: dt.date) -> str:
+    if not stage.min_days_since_contact or last_contact is None:
+        return ""
+    since = (as_of - last_contact).days
+    if since >= stage.min_days_since_contact:
+        return ""
+    when = "today" if since <= 0 else f"{since} day{'s' if since != 1 else ''} ago"
+    return (f"last contacted {when}; “{stage.name}” waits "
+            f"{stage.min_days_since_contact} days after a contact")
 
 
 def _letters_instead(due: list[DueAction]) -> list[DueAction]:
@@ -737,68 +805,17 @@ def customers_with_email(customer_ids: Iterable[int]) -> set[int]:
     """Which of the customers have a usable e-mail address (a billing contact's or
     their own billing e-mail), as ``models.mail.recipients_of`` finds them."""
     ids = list(customer_ids)
-    contacts = ContactPerson.select(ContactPerson.customer, ContactPerson.email).where(
-        one_of(ContactPerson.customer, ids) & ContactPerson.is_billing)
     own = Customer.select(Customer.id, Customer.billing_email).where(one_of(Customer.id, ids))
-    return {customer_id for customer_id, address in [*_rows(contacts), *_rows(own)]
-            if valid_address(address.strip())}
-
-
-def _invoice_held(candidate: _Candidate, held: dict[int, str]) -> str:
-    if candidate.status == InvoiceStatus.DISPUTED:
-        return "disputed"
-    if candidate.status == InvoiceStatus.WITH_AGENCY:
-        return "with a collection agency"
-    return held.get(candidate.id, "")
-
-
-def _count_only_chasing(accounts: list[_Account], stages: dict[int, list[Stage]],
-                        as_of: dt.date) -> None:
-    """Make each account's last contact its last *chasing* contact (a reminder, a call
-    about the debt, a plan's), so a welcome, a thank-you or a check-in never holds the
-    next reminder back. The customer row keeps the last contact of any kind; only
-    accounts contacted recently enough for a stage's gap to matter are read again, in
-    one query."""
-    widest = {pid: max((s.min_days_since_contact for s in policy), default=0)
-              for pid, policy in stages.items()}
-    recent = {a.customer_id for a in accounts if a.last_contact_at is not None
-              and (as_of - a.last_contact_at.date()).days < widest.get(a.policy_id, 0)}
-    if not recent:
-        return
-    query = Customer.select(Customer.id, latest_contact(
-        Interaction.occurred_at, purposes=CHASING).alias("at")).where(
-        one_of(Customer.id, sorted(recent)))
-    chasing = {cid: _as_datetime(at) for cid, at in query.tuples()}
-    for account in accounts:
-        if account.customer_id in recent:
-            account.last_contact_at = chasing.get(account.customer_id)
-
-
-def _contact_gap(account: _Account, stage: Stage, as_of: dt.date) -> str:
-    if not stage.min_days_since_contact or account.last_contact_at is None:
-        return ""
-    since = (as_of - account.last_contact_at.date()).days
-    if since >= stage.min_days_since_contact:
-        return ""
-    when = "today" if since <= 0 else f"{since} day{'s' if since != 1 else ''} ago"
-    return (f"last contacted {when}; “{stage.name}” waits "
-            f"{stage.min_days_since_contact} days after a contact")
-
-
-def _action(account: _Account, stage: Stage, chased: list[_Candidate],
-            credit: dict[tuple[int, str], int], names: dict[int, str],
-            as_of: dt.date) -> DueAction:
-    invoices = tuple(ActionInvoice(c.id, c.number, c.due_date, c.open_minor,
-                                   (as_of - c.due_date).days, c.stage.id)
-                     for c in sorted(chased, key=lambda c: (c.due_date, c.number)))
-    warnings = []
-    unallocated = credit.get((account.customer_id, account.currency), 0)
-    if unallocated:
-        warnings.append(f"{format_money(unallocated, account.currency)} of the customer's "
-                        f"money is not yet allocated: allocate it before sending.")
-    return DueAction(account.customer_id, account.code, account.name, account.currency,
-                     names.get(account.policy_id, ""), stage, invoices,
-                     sum(i.open_minor for i in invoices), tuple(warnings))
+    found = {customer_id for customer_id, address in _rows(own)
+             if valid_address(address.strip())}
+    # Most customers have their own: the billing contacts are read for the others only.
+    rest = [customer_id for customer_id in ids if customer_id not in found]
+    if rest:
+        contacts = ContactPerson.select(ContactPerson.customer, ContactPerson.email).where(
+            one_of(ContactPerson.customer, rest) & ContactPerson.is_billing)
+        found.update(customer_id for customer_id, address in _rows(contacts)
+                     if valid_address(address.strip()))
+    return found
 
 
 # --- executing -----------------------------------------------------------------
