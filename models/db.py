@@ -50,6 +50,7 @@ from models.files import (
 )
 from models.month_totals import create_month_totals
 from models.note_search import create_note_search
+from models.places import STORE_FILE_NAME, default_store_path, is_server_address  # noqa: F401
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server
 from models.server_store import ServerAddress, ServerContents
 from models.sqlite_codes import sqlite_codes
@@ -62,7 +63,6 @@ if TYPE_CHECKING:
 
 APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
-STORE_FILE_NAME = "duly.sqlite"
 T = TypeVar("T")
 
 PRAGMAS: dict[str, object] = {
@@ -162,13 +162,6 @@ class Store:
         if self.server is not None:
             from models.server_store import use_files
             use_files()
-
-
-def default_store_path() -> Path:
-    """The user's own store, in the platform's user data folder."""
-    import platformdirs  # only the window's first start needs it
-
-    return platformdirs.user_data_path("Duly", appauthor=False) / STORE_FILE_NAME
 
 
 def default_demo_path() -> Path:
@@ -889,14 +882,6 @@ def create_store(path: Path | str, fill: Callable[[], object] | None = None, *,
             database.close()
         lock.release()
         raise
-
-
-def is_server_address(target: object) -> bool:
-    """Whether ``target`` names a store on a PostgreSQL server
-    (``postgresql://user@host:port/dbname``) rather than a file."""
-    from models.server_store import is_server_address as server
-
-    return server(target)
 
 
 def store_location(text: str) -> Path | str:
@@ -2126,3 +2111,8 @@ def integrity_problems() -> list[str]:
     if path is not None and _cut_short(path):
         problems.append("the file is shorter than its own header says: it was cut short")
     return problems
+
+
+# Who is using the store (models.signing_in): the layers beneath models.users ask it
+# without importing it, so it is installed with the store.
+from models import users as _users  # noqa: E402, F401

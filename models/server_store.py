@@ -32,7 +32,6 @@ from models.errors import FieldProblems
 from models.schema import ALL_TABLES, SQLITE, database
 from models.server_errors import PASSWORD_REFUSED, ServerFailure
 
-SCHEMES = ("postgresql", "postgres")
 VERSION_TABLE = "duly_store"
 # pg_advisory_xact_lock's key while a store is built or updated: "DULY" as on a file.
 _BUILD_LOCK = 0x44554C59
@@ -92,12 +91,6 @@ def address_of(host: str, port: int, dbname: str, user: str) -> ServerAddress:
     where = f"[{host}]" if ":" in host else host
     url = f"postgresql://{quote(user, safe='')}@{where}:{port}/{quote(dbname, safe='')}"
     return ServerAddress(url=url, host=host, port=port, dbname=dbname, user=user)
-
-
-def is_server_address(target: object) -> bool:
-    """Whether ``target`` (a path or text) names a store on a PostgreSQL server."""
-    return isinstance(target, str) and target.partition("://")[0].lower() in SCHEMES \
-        and "://" in target
 
 
 def parse_address(url: str) -> ServerAddress:

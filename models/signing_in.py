@@ -2,8 +2,8 @@
 
 The store's connections (models.db), the rows' defaults (models.schema) and the audit
 log (models.audit) need the person signed in, but models.users is built on them: it
-installs itself here as it is imported (models/__init__.py imports it with the
-package), so none of them imports it and no import goes round a circle.
+installs itself here as it is imported (models.db imports it at its end, so it comes
+with the store), so none of them imports it and no import goes round a circle.
 """
 
 from __future__ import annotations

@@ -99,7 +99,8 @@ def company_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def open_window(qtbot, settings: QSettings,
                 own_store_path: Path) -> Callable[..., MainWindow]:
-    """Build and show the main window on a store (None: the welcome page)."""
+    """Build and show the main window on a store (None: the welcome page), once it has
+    begun opening it."""
 
     def open_(store_path: Path | None = None) -> MainWindow:
         window = MainWindow(store_path=store_path, own_store_path=own_store_path,
@@ -107,6 +108,7 @@ def open_window(qtbot, settings: QSettings,
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: not window.opening)  # the store opens after the first paint
         return window
 
     return open_

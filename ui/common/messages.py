@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from models.db import StoreError
 from models.errors import KeyringUnavailable, LedgerError, MailError, Refusal
+
+if TYPE_CHECKING:
+    from models.db import StoreError
 
 UNEXPECTED = "Duly hit a problem it did not expect."
 MAIL_HINT = "Check the mail server in Settings › E-mail, or try again later."
@@ -47,6 +50,8 @@ def show_refusal(parent: QWidget, refusal: Refusal) -> QMessageBox:
     """Tell the user why Duly would not do it, in the way its kind needs: a store
     problem names the file, a mail problem points to the mail settings, a keyring
     problem to the password."""
+    from models.db import StoreError  # imported with the store, after the first paint
+
     if isinstance(refusal, StoreError):
         return show_store_error(parent, refusal)
     if isinstance(refusal, MailError):

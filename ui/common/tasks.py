@@ -40,7 +40,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from models.changes import Changes
-from models.db import ServerUnreachable, close_thread_connection, known_errors
 from models.errors import Refusal
 from ui.common import messages
 from ui.common.collector import give_back_memory
@@ -188,6 +187,9 @@ class Task(QObject):
 
     def run_in_worker(self) -> None:
         """The pool thread's entry point: run the work, then report its outcome."""
+        # The store's module, on the worker: the window paints before it is imported.
+        from models.db import close_thread_connection, known_errors
+
         try:
             try:
                 with known_errors(self._store_path):
@@ -239,6 +241,8 @@ class Task(QObject):
         handled = self._on_failure(failure.error) if self._on_failure is not None else False
         if handled:
             return
+        from models.db import ServerUnreachable
+
         if isinstance(failure.error, ServerUnreachable) and self.written is None \
                 and self._label is None:
             return  # a read of its own: the status bar says so, all is read again after

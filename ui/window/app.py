@@ -11,8 +11,8 @@ from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
-from models.db import default_store_path, is_server_address
 from models.log_file import start_log_file, stop_log_file
+from models.places import default_store_path, is_server_address
 from ui import VERSION
 from ui.common.collector import GuiThreadCollector
 from ui.common.resources import icon

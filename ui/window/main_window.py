@@ -41,10 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.changes import EVERYTHING, Change, Changes, changes
-from models.company import BusinessDetails
-from models.db import DamageCheck, Store, default_store_path, is_server_address
 from models.errors import Refusal
-from models.overview import StoreOverview, store_overview
+from models.places import default_store_path, is_server_address
 from ui import VERSION
 from ui.common import file_pickers, messages
 from ui.common.area import Area, AreaContext, Badge
@@ -52,7 +50,6 @@ from ui.common.resources import icon
 from ui.common.style import ACCENT
 from ui.common.tasks import Progress, TaskRunner
 from ui.help.help_menu import HelpMenu
-from ui.help.versions import versions
 from ui.importing.bank_import import BankImport
 from ui.window.areas import AREAS
 from ui.window.nav_delegate import BADGE_ROLE, NavDelegate
@@ -64,6 +61,11 @@ from ui.window.store_switching import StoreSwitcher
 from ui.window.welcome import WelcomePage
 
 if TYPE_CHECKING:
+    # The store's modules (peewee, the models) are imported as the first store opens,
+    # once the window has painted.
+    from models.company import BusinessDetails
+    from models.db import Store
+    from models.overview import StoreOverview
     from ui.contacts.contact_logging import ContactLogger
 
 DEFAULT_SIZE = (1200, 780)
@@ -117,7 +119,8 @@ class MainWindow(QMainWindow):
                  settings: QSettings | None = None, today: dt.date | None = None,
                  areas: Sequence[Area] = AREAS, parent: QWidget | None = None) -> None:
         """Build the window and open ``store_path`` (a file, or a server's address;
-        None: show the welcome page).
+        None: show the welcome page) once it has first painted: until then the window
+        shows the areas, blank, and the store's name being opened (see :attr:`opening`).
 
         ``own_store_path`` is where the user's own company is kept (default:
         the user data folder); the demo company lives beside it. ``areas`` are
@@ -159,10 +162,12 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._restore_window_state()
-        self._show_welcome()
-        if store_path is not None:
-            self._switcher.open_first(
-                store_path if is_server_address(store_path) else Path(store_path))
+        self._opening: Path | str | None = None
+        if store_path is None:
+            self._show_welcome()
+        else:
+            self._show_opening(store_path if is_server_address(store_path)
+                               else Path(store_path))
 
     # --- what the window shows ----------------------------------------------
 
@@ -195,6 +200,12 @@ class MainWindow(QMainWindow):
     def today(self) -> dt.date:
         """The business's date today: what 'overdue' is measured against."""
         return self._today or dt.date.today()
+
+    @property
+    def opening(self) -> bool:
+        """Whether the store the window was built on is still to be opened (it is, once
+        the window has first painted)."""
+        return self._opening is not None
 
     def showing_welcome(self) -> bool:
         """Whether the welcome page (not a store) is showing."""
@@ -388,6 +399,24 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_status()
 
+    def _show_opening(self, target: Path | str) -> None:
+        """The window as it first paints on a store: the areas, blank and not yet
+        usable, and the store's name being opened in the status bar."""
+        self._opening = target
+        for menu in self._menus.values():
+            menu.setEnabled(False)
+        self.log_contact_action.setEnabled(False)
+        for action in self.go_actions:
+            action.setEnabled(False)
+        self.screens.setCurrentWidget(self.workspace)
+        self.setWindowTitle("Duly")
+        self.status.show_opening(target if isinstance(target, str) else target.name)
+
+    def _open_first_store(self) -> None:
+        target, self._opening = self._opening, None
+        if target is not None:
+            self._switcher.open_first(target)
+
     def _show_workspace(self) -> None:
         self.screens.setCurrentWidget(self.workspace)
         if self._shown_once:
@@ -425,6 +454,8 @@ class MainWindow(QMainWindow):
         as_of = self.today()
 
         def load(_progress: Progress) -> StoreOverview:
+            from models.overview import store_overview
+
             return store_overview(as_of)
 
         self.status.counts.setText("Counting invoices…")
@@ -437,6 +468,8 @@ class MainWindow(QMainWindow):
         if not self._damage_check_due or store is None or not self._shown_once:
             return
         self._damage_check_due = False
+        from models.db import DamageCheck
+
         # The store's quick check for damage reads the whole file (a second or more on a
         # big book): it waits until the page's first reads are done, so they have the
         # cores, and closing the store stops it. A damaged store then takes no writes.
@@ -758,6 +791,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_first_show(self) -> None:
+        self._open_first_store()
         area = self.current_area()
         if area is not None:
             self.page(area.key)
@@ -909,6 +943,8 @@ class MainWindow(QMainWindow):
         return [("General", self, False), *pages]
 
     def _on_about_action_triggered(self) -> None:
+        from ui.help.versions import versions
+
         box = QMessageBox(self)
         box.setObjectName("about")
         box.setWindowTitle("About Duly")

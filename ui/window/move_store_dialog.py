@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.db import is_server_address
+from models.places import is_server_address
 from ui.common.style import mute, scale_font
 
 PLACEHOLDER = "postgresql://user@host:5432/duly"

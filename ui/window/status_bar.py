@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -16,13 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.company import BusinessDetails
 from models.dates import full_date, long_date, weekday_date
 from models.money import format_money
-from models.overview import StoreOverview
 from ui.common.area import Badge
 from ui.common.elided_label import ElidedLabel
 from ui.common.style import mute
+
+if TYPE_CHECKING:  # the store's modules are imported once the window has painted
+    from models.company import BusinessDetails
+    from models.overview import StoreOverview
 
 
 class StatusBar(QStatusBar):
@@ -79,6 +82,12 @@ class StatusBar(QStatusBar):
         """No store is open: the bar shows only hints."""
         for widget in self.widgets:
             widget.hide()
+
+    def show_opening(self, name: str) -> None:
+        """The store called ``name`` is being opened: the bar says only that."""
+        for widget in self.widgets:
+            widget.setVisible(widget is self.business)
+        self.business.setText(f"Opening {name}…")
 
     def show_store(self, business: BusinessDetails | None, today: dt.date,
                    overview: StoreOverview | None, *, server: str | None = None) -> None:

@@ -11,28 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from models.backup import (
-    BackupSummary,
-    BackupTaken,
-    Restored,
-    backup_due,
-    backup_folder,
-    read_backup,
-    restore_backup,
-    take_backup,
-)
-from models.db import OtherWrites, Store, StoreError, reopen_connection
 from models.errors import Refusal
-from reports.export_all import ExportSummary, export_all
 from ui.common import file_pickers, messages
 from ui.common.tasks import Progress, TaskRunner
-from ui.window.restore_dialog import RestoreDialog
 from ui.window.store_switching import StoreSwitcher
+
+if TYPE_CHECKING:  # the store's modules are imported once the window has painted
+    from models.backup import BackupSummary, BackupTaken, Restored
+    from models.db import OtherWrites, Store
+    from reports.export_all import ExportSummary
 
 # How often the window asks whether another process wrote to the store (SQLite, or what
 # the server announced), and, while a server's connection is lost, tries it again.
@@ -95,6 +88,7 @@ class StoreCare(QObject):
         if store is None or store.server is not None:
             return
         path = store.path
+        from models.backup import backup_due, take_backup
 
         def work(_progress: Progress) -> BackupTaken | None:
             now = dt.datetime.now()
@@ -133,6 +127,7 @@ class StoreCare(QObject):
         if self._reconnecting:
             return
         self._reconnecting = True
+        from models.db import OtherWrites, StoreError
 
         def work(_progress: Progress) -> None:
             OtherWrites.reconnect()
@@ -146,6 +141,8 @@ class StoreCare(QObject):
 
     def _on_reconnected(self, _result: None) -> None:
         self._reconnecting = False
+        from models.db import reopen_connection
+
         reopen_connection()  # this thread's connection too, lost with the others
         store = self._switcher.store
         where = store.server.name if store is not None and store.server is not None \
@@ -160,6 +157,8 @@ class StoreCare(QObject):
 
     @Slot(object)
     def _on_switcher_opened(self, store: Store) -> None:
+        from models.db import OtherWrites
+
         self._enable(True)
         self._watch = OtherWrites()
         self._poll.start()
@@ -192,6 +191,7 @@ class StoreCare(QObject):
         if store is None:
             return
         path = store.path
+        from models.backup import take_backup
 
         def work(_progress: Progress) -> BackupTaken:
             return take_backup(path, dt.datetime.now())
@@ -214,6 +214,8 @@ class StoreCare(QObject):
         store = self._switcher.store
         if store is None:
             return
+        from models.backup import backup_folder
+
         folder = backup_folder(store.path)
         chosen = file_pickers.choose_backup_to_restore(
             self._window, folder if folder.is_dir() else store.path.parent)
@@ -225,6 +227,8 @@ class StoreCare(QObject):
         store = self._switcher.store
         if store is None:
             return
+        from models.backup import read_backup
+        from ui.window.restore_dialog import RestoreDialog
 
         def work(_progress: Progress) -> BackupSummary:
             return read_backup(backup)
@@ -239,6 +243,7 @@ class StoreCare(QObject):
         if store is None:
             return
         path = store.path
+        from models.backup import restore_backup
 
         def prepare(_progress: Progress) -> Restored:
             return restore_backup(summary.path, path, dt.datetime.now())
@@ -269,6 +274,7 @@ class StoreCare(QObject):
         store = self._switcher.store
         if store is None:
             return
+        from reports.export_all import export_all
 
         def work(progress: Progress) -> ExportSummary:
             return export_all(target, progress)

@@ -15,13 +15,14 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from models.db import Store, default_store_path
+from models.places import default_store_path
 from ui.common import file_pickers
 from ui.common.tasks import Progress, TaskRunner
 from ui.window.move_store_dialog import MoveStoreDialog
 from ui.window.store_switching import StoreSwitcher
 
 if TYPE_CHECKING:
+    from models.db import Store
     from models.move_store import MovedStore
 
 TO_SERVER = "Move Store to a &Server…"

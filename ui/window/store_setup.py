@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from models.company import CompanyError, check_business, create_business
-from models.db import StoreExists, create_store
+if TYPE_CHECKING:  # the store's modules are imported once the window has painted
+    from models.company import CompanyError
 
 DEMO_FILE_NAME = "demo.sqlite"
 
@@ -39,6 +40,8 @@ def demo_path_beside(own_store: Path) -> Path:
 
 def check_company(draft: CompanyDraft) -> CompanyError | None:
     """The first problem with ``draft`` that the store would refuse, or None."""
+    from models.company import CompanyError, check_business
+
     try:
         check_business(draft.name, draft.country, draft.currency, draft.logo)
     except CompanyError as problem:
@@ -53,6 +56,9 @@ def start_company(target: Path | str, draft: CompanyDraft) -> None:
     Raises :class:`CompanyError` for details the store refuses and
     :class:`StoreError` if ``target`` already exists; nothing is left behind.
     """
+    from models.company import create_business
+    from models.db import create_store
+
     create_store(target, fill=lambda: create_business(
         draft.name, address=draft.address, country=draft.country, currency=draft.currency,
         logo=draft.logo, logo_type=draft.logo_type)).close()
@@ -63,6 +69,7 @@ def build_demo_store(target: Path | str, progress: Progress | None = None) -> No
 
     If another Duly made ``target`` meanwhile, that one is kept.
     """
+    from models.db import StoreExists, create_store
     from models.demo import create_demo  # only this task needs the generator
 
     try:

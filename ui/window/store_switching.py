@@ -11,22 +11,24 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from models.company import BusinessDetails, CompanyError, business_details
-from models.db import Store, StoreError, is_server_address, known_errors, open_store
+from models.places import is_server_address
 from ui.common import file_pickers, messages
 from ui.common.tasks import Progress, TaskRunner
-from ui.window.new_company_dialog import NewCompanyDialog
 from ui.window.store_setup import (
     CompanyDraft,
     build_demo_store,
     demo_path_beside,
     start_company,
 )
+
+if TYPE_CHECKING:  # the store's modules are imported as the first store opens
+    from models.company import BusinessDetails, CompanyError
+    from models.db import Store
 
 # Whether no area has work the user would lose; if one has, it asks, then calls back.
 Settled = Callable[[Callable[[], None]], bool]
@@ -55,7 +57,7 @@ def _reach_server(url: str) -> _Reached:
     """Look for the password Duly keeps for ``url`` and make sure the server lets this
     login into a Duly store there (a worker's job: the keyring and the network may be
     slow); raises the StoreError saying why not."""
-    from models.db import look_at_server
+    from models.db import StoreError, look_at_server
     from models.server_password import password_for
     from models.server_store import ServerContents, parse_address
 
@@ -103,6 +105,8 @@ class StoreSwitcher(QObject):
             url = str(path)
 
             def refused(error: BaseException) -> bool:
+                from models.db import StoreError
+
                 if isinstance(error, StoreError) and error.field in _CONNECTION_FIELDS:
                     self.server_refused.emit(url, error)
                     return True
@@ -203,6 +207,8 @@ class StoreSwitcher(QObject):
 
     def _ask_company(self, draft: CompanyDraft | None = None,
                      error: CompanyError | None = None, target: str | None = None) -> None:
+        from ui.window.new_company_dialog import NewCompanyDialog
+
         NewCompanyDialog.ask(self._window,
                              lambda given: self._on_company_given(given, target),
                              draft=draft, error=error)
@@ -218,6 +224,8 @@ class StoreSwitcher(QObject):
             start_company(target, draft)
 
         def failed(error: BaseException) -> bool:
+            from models.company import CompanyError
+
             if isinstance(error, CompanyError):
                 self._ask_company(draft, error, server)
                 return True
@@ -235,6 +243,8 @@ class StoreSwitcher(QObject):
         if path is None:
             return None
         if path.exists():
+            from models.db import StoreError
+
             messages.show_store_error(self._window, StoreError(
                 path, f"{path.name} already exists. Duly never replaces a store; "
                       f"choose a new file name."))
@@ -296,6 +306,9 @@ class StoreSwitcher(QObject):
 
     def _open(self, path: Target, *, tell: bool, password: str | None = None) -> bool:
         """Open the store at ``path``; False if it cannot be used."""
+        from models.company import business_details
+        from models.db import known_errors, open_store
+
         store: Store | None = None
         try:
             store = open_store(path, check_later=True, password=password)
@@ -333,6 +346,8 @@ class StoreSwitcher(QObject):
 
     def _tell_error(self, error: Exception) -> None:
         """Say why a store cannot be used, or report our own bug with its details."""
+        from models.db import StoreError
+
         if isinstance(error, StoreError):
             self._tell(lambda: messages.show_store_error(self._window, error))
         else:
