@@ -297,7 +297,7 @@ def test_our_own_bug_while_opening_is_reported_with_details(open_window, company
     def broken_open(path, create=False, check_later=False, password=None):
         raise RuntimeError("migration 7 forgot a column")
 
-    monkeypatch.setattr("ui.window.store_switching.open_store", broken_open)
+    monkeypatch.setattr("models.db.open_store", broken_open)
     window = open_window(company_file)
     qtbot.waitUntil(lambda: bool(visible_message_boxes(window)))
 
