@@ -304,7 +304,9 @@ class MainWindow(QMainWindow):
         database there)."""
         from ui.window.connect_dialog import ConnectDialog
 
-        if self._switcher.switching or self.findChild(ConnectDialog) is not None:
+        # One closed a moment ago lingers, hidden, until its deletion is processed.
+        if self._switcher.switching or any(
+                dialog.isVisible() for dialog in self.findChildren(ConnectDialog)):
             return
         last = url or self._settings.value(_CONNECT_KEY)
         ConnectDialog.ask(self, self.tasks, self._on_connect_dialog_done,

@@ -75,8 +75,8 @@ def anna(postgres_cluster: object, server_store: str) -> Iterator[str]:
 
 def connect_dialog(qtbot, window: MainWindow) -> ConnectDialog:
     window.connect_action.trigger()
-    dialog = window.findChild(ConnectDialog)
-    assert dialog is not None and dialog.isVisible()
+    # The one closed before lingers, hidden, until its deletion is processed.
+    (dialog,) = [d for d in window.findChildren(ConnectDialog) if d.isVisible()]
     return dialog
 
 
