@@ -291,10 +291,12 @@ class MainWindow(QMainWindow):
     def open_store_file(self, path: Path) -> None:
         """Close the open store and open ``path``; if it cannot be used, say why (and
         open the previous store again, or show the welcome page)."""
+        self._open_first_store()  # asked before the first paint: the switch comes after it
         self._switcher.open_store_file(path)
 
     def open_demo(self) -> None:
         """Open the demo company, creating it beside the user's own store if needed."""
+        self._open_first_store()
         self._switcher.open_demo()
 
     def connect_to_server(self, url: str | None = None, error: Refusal | None = None) -> None:
@@ -334,6 +336,7 @@ class MainWindow(QMainWindow):
 
     def start_new_company(self) -> None:
         """Ask for the business details, then create the store for them."""
+        self._open_first_store()
         self._switcher.start_new_company()
 
     def _work_settled(self, then: Callable[[], None]) -> bool:
@@ -415,6 +418,8 @@ class MainWindow(QMainWindow):
         self.status.show_opening(target if isinstance(target, str) else target.name)
 
     def _open_first_store(self) -> None:
+        """Open the store the window was built on, if not yet done (once it has painted,
+        or at once when another store is asked for before then)."""
         target, self._opening = self._opening, None
         if target is not None:
             self._switcher.open_first(target)

@@ -85,9 +85,10 @@ class StatusBar(QStatusBar):
 
     def show_opening(self, name: str) -> None:
         """The store called ``name`` is being opened: the bar says only that."""
-        for widget in self.widgets:
-            widget.setVisible(widget is self.business)
+        for widget in self.widgets:  # the overdue label, empty, keeps the words on the left
+            widget.setVisible(widget in (self.business, self.overdue))
         self.business.setText(f"Opening {name}…")
+        self.overdue.setText("")
 
     def show_store(self, business: BusinessDetails | None, today: dt.date,
                    overview: StoreOverview | None, *, server: str | None = None) -> None:
