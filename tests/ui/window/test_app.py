@@ -73,13 +73,38 @@ def test_starting_the_window_does_not_import_the_pdf_library():
 def test_starting_the_window_loads_no_other_database_driver_nor_the_bank_checks():
     # peewee would load a PostgreSQL or MySQL driver it finds installed (psycopg brings
     # asyncio); the business's bank account checks (stdnum, Babel) wait until one is typed.
-    code = ("import sys; import ui.window.app, ui.window.main_window; "
+    code = ("import sys; import ui.window.app, ui.window.main_window, models.db; "
             "print(sorted(m for m in ('psycopg', 'psycopg2', 'pymysql', 'MySQLdb', "
             "'asyncio', 'stdnum', 'babel') if sys.modules.get(m) is not None))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                             text=True, check=True)
 
     assert result.stdout.strip() == "[]"
+
+
+def test_the_window_imports_no_store_before_it_paints():
+    # peewee and the models' tables come with the store, opened once the window is shown.
+    code = ("import sys; import ui.window.app, ui.window.main_window; "
+            "print(sorted(m for m in ('peewee', 'filelock', 'models.db', 'models.schema', "
+            "'models.users') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, check=True)
+
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_store_opens_once_the_window_has_painted(company_file, settings, qtbot):
+    window = MainWindow(store_path=company_file, settings=settings)
+    qtbot.addWidget(window)
+
+    assert window.opening and window.store is None and not window.showing_welcome()
+    assert window.windowTitle() == "Duly"
+    assert window.status.business.text() == "Opening company.sqlite…"
+    window.show()
+    qtbot.waitUntil(lambda: window.store is not None)
+    assert not window.opening
+    assert window.windowTitle() == "Duly — Bramble Bakery"
+    assert window.status.business.text() == "Bramble Bakery"
 
 
 def test_importing_the_window_does_nothing_else():
