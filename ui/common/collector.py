@@ -12,8 +12,6 @@ thread (the approach calibre's ``GarbageCollector`` takes).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 from collections.abc import Callable
 
@@ -70,6 +68,9 @@ def give_back_memory() -> None:
     global _trim, _trim_looked_up
     if not _trim_looked_up:
         _trim_looked_up = True
+        # Not at the top: it brings subprocess, which the first paint need not wait for.
+        import ctypes.util
+
         name = ctypes.util.find_library("c")
         try:
             _trim = ctypes.CDLL(name).malloc_trim if name else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -950,6 +949,8 @@ class MainWindow(QMainWindow):
         return [("General", self, False), *pages]
 
     def _on_about_action_triggered(self) -> None:
+        import html
+
         from ui.help.versions import versions
 
         box = QMessageBox(self)
