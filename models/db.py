@@ -2111,8 +2111,3 @@ def integrity_problems() -> list[str]:
     if path is not None and _cut_short(path):
         problems.append("the file is shorter than its own header says: it was cut short")
     return problems
-
-
-# Who is using the store (models.signing_in): the layers beneath models.users ask it
-# without importing it, so it is installed with the store.
-from models import users as _users  # noqa: E402, F401
