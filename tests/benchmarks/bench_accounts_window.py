@@ -46,6 +46,7 @@ def main() -> list[str]:
                          QSettings.Format.IniFormat)
     window = MainWindow(store_path=path, settings=settings, today=BIG_TODAY)
     window.show()
+    _wait_for(window.store_opened)  # the store opens once the window has painted
     page = window.page("accounts")
     started = time.perf_counter()
     window.show_area("accounts")
