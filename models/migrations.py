@@ -950,6 +950,15 @@ def _v27_late_start_in_open_invoices_index(db: pw.Database) -> None:
                    'WHERE ("open_minor" > 0)')
 
 
+def _v28_thanks_contacts_index(db: pw.Database) -> None:
+    """A partial index of the thank-you contacts, by customer: Today's thank-yous look
+    for each customer's latest in it instead of reading every contact of 551 customers
+    (issue 21: 16 ms of the worklist on the big store). The same SQL on both engines."""
+    db.execute_sql('CREATE INDEX "interaction_thanks" ON "interaction" '
+                   '("purpose", "customer_id", "occurred_at") '
+                   'WHERE ("purpose" = \'thanks\')')
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -983,6 +992,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     25: _v25_edit_versions,
     26: _v26_accent_blind_server_search,
     27: _v27_late_start_in_open_invoices_index,
+    28: _v28_thanks_contacts_index,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

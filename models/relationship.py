@@ -389,6 +389,13 @@ def _promises_kept(as_of: dt.date) -> list[ThanksDue]:
     kept_on = (PromiseInvoice.select(pw.fn.MAX(Allocation.allocated_on))
                .join(Allocation, on=(Allocation.invoice == PromiseInvoice.invoice))
                .where((PromiseInvoice.promise == Promise.id) & ~Allocation.voided))
+    # "The latest payment on or after ``since``" asked as whether any is: one seek in the
+    # allocations' index per invoice, which leaves a few hundred of the 9,000 broken
+    # promises of a big book for the costlier look-ups (their latest day, the unpaid).
+    paid_since = (PromiseInvoice.select(pw.SQL("1"))
+                  .join(Allocation, on=(Allocation.invoice == PromiseInvoice.invoice))
+                  .where((PromiseInvoice.promise == Promise.id) & ~Allocation.voided
+                         & (Allocation.allocated_on >= since)))
     promises = (
         Promise.select(Promise.id, Promise.customer, Customer.code, Customer.name,
                        Promise.amount_minor, Promise.currency, Promise.promised_for,
@@ -396,7 +403,7 @@ def _promises_kept(as_of: dt.date) -> list[ThanksDue]:
         .join(Customer)
         .where((Promise.status == PromiseStatus.BROKEN)
                & (Promise.resolved_on >= as_of - dt.timedelta(days=CHASE_LOOKBACK_DAYS))
-               & ~pw.fn.EXISTS(unpaid) & (kept_on >= since)))
+               & pw.fn.EXISTS(paid_since) & ~pw.fn.EXISTS(unpaid)))
     items = []
     for (promise_id, customer_id, code, name, amount, currency, promised_for,
          created_at, day) in promises.tuples():

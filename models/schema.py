@@ -891,6 +891,11 @@ Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
                       where=(Interaction.follow_up_on.is_null(False)
                              & ~Interaction.follow_up_done),
                       name="interaction_follow_up")
+# Each customer's latest thank-you, looked for by Today's thank-yous (schema v28): the
+# purpose first, so that the planner takes it over the customer's every contact.
+Interaction.add_index(Interaction.purpose, Interaction.customer, Interaction.occurred_at,
+                      where=(Interaction.purpose == ContactPurpose.THANKS),
+                      name="interaction_thanks")
 
 # Each invoice's, payment's and credit note's allocations are read from their index
 # alone, with what is needed to sum them by day: a past as-of date adds back what was

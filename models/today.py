@@ -524,6 +524,11 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
     still_owed = (PromiseInvoice.select(pw.fn.COALESCE(pw.fn.SUM(Invoice.open_minor), 0))
                   .join(Invoice)
                   .where(PromiseInvoice.promise == Promise.id))
+    # Owed at all, rather than the sum (no open amount is below nought): asked of every
+    # broken promise, it stops at the first invoice left open; the sum is worked out only
+    # for the promises listed.
+    owing = (PromiseInvoice.select(pw.SQL("1")).join(Invoice)
+             .where((PromiseInvoice.promise == Promise.id) & (Invoice.open_minor > 0)))
     # A broken promise paid since is left in the store (most of them, on a big book).
     query = (Promise.select(Promise.id, Promise.customer, Customer.code, Customer.name,
                             Promise.promised_for, Promise.status, Promise.amount_minor,
@@ -531,7 +536,7 @@ def _promises(as_of: dt.date, grace_days: int) -> list[WorkItem]:
              .join(Customer)
              .where(Promise.status.in_([PromiseStatus.OPEN, PromiseStatus.BROKEN])
                     & (Promise.promised_for <= as_of)
-                    & ((Promise.status == PromiseStatus.OPEN) | (still_owed > 0))))
+                    & ((Promise.status == PromiseStatus.OPEN) | pw.fn.EXISTS(owing))))
     items = []
     for (promise_id, customer_id, code, name, promised_text, status, amount, currency,
          owed) in _raw(query):

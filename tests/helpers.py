@@ -81,9 +81,16 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_thanks_contacts_index(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before the thank-you contacts had their own index
+    (plain SQL for both engines)."""
+    connection.execute('DROP INDEX "interaction_thanks"')
+
+
 def undo_late_start_in_open_invoices_index(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before the open invoices' index held each one's
     late start (plain SQL for both engines)."""
+    undo_thanks_contacts_index(connection)  # the later versions first
     connection.execute('DROP INDEX "invoice_open"')
     connection.execute(
         'CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "currency", "due_date", '

@@ -251,6 +251,23 @@ def test_a_broken_promise_later_kept_is_acknowledged(empty_store: Store) -> None
     assert "promised" in thank_you_draft(who, Channel.EMAIL, broke, kind=PROMISE_KEPT).text
 
 
+def test_a_broken_promise_kept_in_parts_is_thanked_for_a_month_after_the_last(
+        empty_store: Store) -> None:
+    who = customer()
+    first, second = invoice(who, 60_00, due_days_ago=10), invoice(who, 40_00, due_days_ago=10)
+    promise = record_promise(who, amount_minor=100_00, promised_for=TODAY,
+                             invoice_ids=[first, second], now=at(TODAY))
+    broke = TODAY + dt.timedelta(days=10)
+    review_promises(broke)
+    pay(who, 60_00, broke)  # the first invoice only: not kept yet
+    assert thanks_due(broke) == []
+    last = broke + dt.timedelta(days=40)  # more than a month after the first payment
+    pay(who, 40_00, last)
+    assert [t.due_on for t in thanks_due(last)] == [last]
+    assert [t.ref_id for t in thanks_due(last + dt.timedelta(days=30))] == [promise]
+    assert thanks_due(last + dt.timedelta(days=31)) == []
+
+
 def test_a_completed_payment_plan_is_thanked_before_the_account_paid_up(
         empty_store: Store) -> None:
     who = customer()
