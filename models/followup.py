@@ -488,7 +488,10 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
              .where((Invoice.open_minor > 0)
                     & Invoice.status.in_([InvoiceStatus.OPEN, InvoiceStatus.DISPUTED,
                                           InvoiceStatus.WITH_AGENCY])
-                    & (Invoice.due_date <= as_of - dt.timedelta(days=earliest))
+                    # From its late start when it has one, which may come before
+                    # its due day (a chase started early at a later stage).
+                    & (pw.fn.COALESCE(Invoice.chase_from, Invoice.due_date)
+                       <= as_of - dt.timedelta(days=earliest))
                     & (reached > 0) & ~pw.fn.EXISTS(executed)))
     if customer_id is not None:
         query = query.where(Invoice.customer == customer_id)
