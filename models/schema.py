@@ -417,6 +417,9 @@ class Allocation(BaseModel):
     amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     voided = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
+    # Made later than its payment's or credit note's day: kept by triggers (store v28,
+    # models.late_allocations).
+    late = pw.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -898,6 +901,11 @@ Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
 for _link in (Allocation.invoice, Allocation.payment, Allocation.credit_note):
     Allocation.add_index(_link, Allocation.voided, Allocation.allocated_on,
                          Allocation.amount_minor, name=f"allocation_{_link.column_name}")
+# The few made later than their payment's or credit note's day: what a past day's
+# unallocated credit adds back (schema v28; models.late_allocations).
+Allocation.add_index(Allocation.allocated_on, Allocation.payment, Allocation.credit_note,
+                     Allocation.amount_minor, where=(Allocation.late & ~Allocation.voided),
+                     name="allocation_late")
 
 # A customer's timeline finds the audit entries of its rows (schema v4).
 AuditEntry.add_index(AuditEntry.table, AuditEntry.row_id, name="audit_entry_row")

@@ -81,9 +81,26 @@ def row_counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def undo_late_allocations(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each allocation kept whether it was made
+    later than its payment's or credit note's day (v28; plain SQL for both engines)."""
+    server = not isinstance(connection, sqlite3.Connection)
+    for table in ("allocation", "payment", "credit_note"):
+        name = "late_allocation" if server and table == "allocation" else f"late_allocation_{table}"
+        if server:
+            connection.execute(f'DROP TRIGGER "{name}" ON "{table}"')
+            connection.execute(f'DROP FUNCTION "{name}"()')
+    if not server:
+        for name in ("insert", "update", "payment", "credit_note"):
+            connection.execute(f'DROP TRIGGER "late_allocation_{name}"')
+    connection.execute('DROP INDEX "allocation_late"')
+    connection.execute('ALTER TABLE "allocation" DROP COLUMN "late"')
+
+
 def undo_late_start_in_open_invoices_index(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before the open invoices' index held each one's
     late start (plain SQL for both engines)."""
+    undo_late_allocations(connection)  # the later versions first
     connection.execute('DROP INDEX "invoice_open"')
     connection.execute(
         'CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "currency", "due_date", '
