@@ -5,7 +5,7 @@ day and allocated after it. An allocation made after the day whose payment or cr
 note is dated by the day was made later than its source's day: only those flagged
 ``late`` can count, and a small partial index holds them (on the big demo store none:
 every payment is allocated the day it is received), instead of every allocation after
-the day being read to keep the few.
+the day being read to keep the few (an index each, by payment and by credit note).
 
 Kept by triggers, as the month totals are: every way an allocation is written (posting,
 rule credits, imports, the demo's bulk inserts, a move between engines) sets it in the

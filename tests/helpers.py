@@ -93,7 +93,8 @@ def undo_late_allocations(connection: sqlite3.Connection) -> None:
     if not server:
         for name in ("insert", "update", "payment", "credit_note"):
             connection.execute(f'DROP TRIGGER "late_allocation_{name}"')
-    connection.execute('DROP INDEX "allocation_late"')
+    for table in ("payment", "credit_note"):
+        connection.execute(f'DROP INDEX "allocation_{table}_late"')
     connection.execute('ALTER TABLE "allocation" DROP COLUMN "late"')
 
 
