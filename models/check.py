@@ -17,8 +17,8 @@ from models.contacts import contact_summary
 from models.db import beside, integrity_problems, journal_problems
 from models.disputes import dispute_problems
 from models.kinds import InvoiceStatus
-from models.money import format_money
 from models.late_allocations import late_allocation_problems
+from models.money import format_money
 from models.month_totals import month_total_problems
 from models.note_search import note_search_problems
 from models.offers import offer_problems

@@ -1058,7 +1058,8 @@ def _holds_other_tables(address: ServerAddress) -> NotADulyStore:
 def build_kept_figures() -> None:
     """Build the figures a store keeps by triggers from the rows it holds, and install
     the triggers that keep them from now on: the notes' search index, the month
-    totals and the allocations' late flags (inside a write; a new store, or one made ``bare``, see :func:`create_store`)."""
+    totals and the allocations' late flags (inside a write; a new store, or one made
+    ``bare``, see :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()

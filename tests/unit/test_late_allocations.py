@@ -20,7 +20,7 @@ from models.accounts import _credit_on
 from models.check import check_store
 from models.company import create_business
 from models.db import writing
-from models.ledger import LedgerError, add_credit_note, allocate_credit, record_payment
+from models.ledger import LedgerError, allocate_credit, record_payment
 from models.migrations import MIGRATIONS, _v28_late_allocations
 from models.schema import Allocation, CreditNote, Payment
 from tests.helpers import schema_of, undo_late_allocations
