@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sqlite3
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -171,7 +172,6 @@ def test_a_store_from_before_gains_its_flags_from_what_it_holds(
     assert flags[late.id] and sum(flags.values()) >= 1
     demo_store.close()
     if store_engine == "sqlite":
-        import sqlite3
         with sqlite3.connect(store_target) as connection:
             undo_late_allocations(connection)
             connection.execute(f"PRAGMA user_version = {version - 1}")
