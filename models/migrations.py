@@ -957,8 +957,8 @@ def _v28_late_allocations(db: pw.Database) -> None:
     the day (issue 21: 0.13 s of the past-day list's 0.48 s on the big store). The SQL
     as models.late_allocations has it at v28 (a test keeps them equal)."""
     server = _on_server(db)
-    kind = "BOOLEAN NOT NULL DEFAULT FALSE" if server else "INTEGER NOT NULL DEFAULT 0"
-    db.execute_sql(f'ALTER TABLE "allocation" ADD COLUMN "late" {kind}')
+    kind = "BOOLEAN" if server else "INTEGER"
+    db.execute_sql(f'ALTER TABLE "allocation" ADD COLUMN "late" {kind} NOT NULL DEFAULT FALSE')
     source_day = ('COALESCE((SELECT p."received_on" FROM "payment" p WHERE p."id" = '
                   '{row}."payment_id"), (SELECT n."issue_date" FROM "credit_note" n '
                   'WHERE n."id" = {row}."credit_note_id"))')

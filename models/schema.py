@@ -419,7 +419,7 @@ class Allocation(BaseModel):
     created_at = pw.DateTimeField()
     # Made later than its payment's or credit note's day: kept by triggers (store v28,
     # models.late_allocations).
-    late = pw.BooleanField(default=False)
+    late = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
 
     class Meta:
         constraints = [
