@@ -215,13 +215,16 @@ def _open_on(as_of: dt.date, customer_id: int | None = None) -> pw.Select:
     return paid_since.union_all(open_since)
 
 
-def _allocated_after(as_of: dt.date, link: pw.ForeignKeyField) -> pw.Select:
+def _allocated_after(as_of: dt.date, link: pw.ForeignKeyField, *,
+                     late: bool = False) -> pw.Select:
     """What was allocated to or from each document (by ``link``) after ``as_of``: a
     subquery of its id (named as the link's column) and ``paid``, read from the
-    link's covering index alone."""
+    link's covering index alone; with ``late``, only what was allocated later than its
+    payment's or credit note's day, from their small partial index (store v29)."""
+    made = (Allocation.late & ~Allocation.voided) if late else ~Allocation.voided
     return (Allocation.select(link.alias(link.column_name),
                               pw.fn.SUM(Allocation.amount_minor).alias("paid"))
-            .where(link.is_null(False) & ~Allocation.voided & (Allocation.allocated_on > as_of))
+            .where(link.is_null(False) & made & (Allocation.allocated_on > as_of))
             .group_by(link)
             .alias("allocated_after"))
 
@@ -363,13 +366,14 @@ def _only(query: pw.Select, field: pw.Field, customer_id: int | None) -> pw.Sele
 
 def _credit_on(as_of: dt.date, customer_id: int | None) -> dict[tuple[int, str], int]:
     """Money received by ``as_of`` (payments, credit notes) not yet allocated then: what
-    is unallocated now plus what was allocated from it after that day."""
+    is unallocated now plus what was allocated from it after that day, which was
+    allocated later than the day it was received (or issued), flagged ``late``."""
     credit: dict[tuple[int, str], int] = {}
     sources = ((Payment, Payment.received_on, Allocation.payment),
                (CreditNote, CreditNote.issue_date, Allocation.credit_note))
     for source, dated, link in sources:
         received = (dated <= as_of) & ~source.voided
-        later = _allocated_after(as_of, link)
+        later = _allocated_after(as_of, link, late=True)
         since = (source.select(source.customer, source.currency, pw.fn.SUM(later.c.paid))
                  .from_(later).join(source, pw.JOIN.CROSS)
                  .where((source.id == later.c[link.column_name]) & received))

@@ -17,6 +17,7 @@ from models.contacts import contact_summary
 from models.db import beside, integrity_problems, journal_problems
 from models.disputes import dispute_problems
 from models.kinds import InvoiceStatus
+from models.late_allocations import late_allocation_problems
 from models.money import format_money
 from models.month_totals import month_total_problems
 from models.note_search import note_search_problems
@@ -71,6 +72,7 @@ def _figure_problems() -> list[Problem]:
     problems += _kept_credit()
     problems += _kept_contact_summaries()
     problems += [Problem("figures", p) for p in month_total_problems()]
+    problems += [Problem("figures", p) for p in late_allocation_problems()]
     problems += [Problem("notes", p) for p in note_search_problems()]
     problems += [Problem("journal", p) for p in journal_problems()]
     problems += _statuses()

@@ -959,6 +959,58 @@ def _v28_thanks_contacts_index(db: pw.Database) -> None:
                    'WHERE ("purpose" = \'thanks\')')
 
 
+def _v29_late_allocations(db: pw.Database) -> None:
+    """Each allocation keeps whether it was made later than its payment's or credit
+    note's day (``late``, set by triggers), and a partial index each holds those: a past day's
+    unallocated credit adds back only them, instead of reading every allocation after
+    the day (issue 21: 0.13 s of the past-day list's 0.48 s on the big store). The SQL
+    as models.late_allocations has it at v29 (a test keeps them equal)."""
+    server = _on_server(db)
+    kind = "BOOLEAN" if server else "INTEGER"
+    db.execute_sql(f'ALTER TABLE "allocation" ADD COLUMN "late" {kind} NOT NULL DEFAULT FALSE')
+    source_day = ('COALESCE((SELECT p."received_on" FROM "payment" p WHERE p."id" = '
+                  '{row}."payment_id"), (SELECT n."issue_date" FROM "credit_note" n '
+                  'WHERE n."id" = {row}."credit_note_id"))')
+
+    def late(row: str) -> str:
+        return f'({row}."allocated_on" > {source_day.format(row=row)})'
+
+    sources = (("payment", "received_on", "payment_id"),
+               ("credit_note", "issue_date", "credit_note_id"))
+    if server:
+        statements = [
+            'CREATE FUNCTION "late_allocation"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            f'BEGIN NEW."late" := COALESCE({late("NEW")}, FALSE); RETURN NEW; END $$',
+            'CREATE TRIGGER "late_allocation" BEFORE INSERT OR UPDATE OF "allocated_on", '
+            '"payment_id", "credit_note_id" ON "allocation" FOR EACH ROW '
+            'EXECUTE FUNCTION "late_allocation"()']
+        for table, day, link in sources:
+            statements += [
+                f'CREATE FUNCTION "late_allocation_{table}"() RETURNS trigger LANGUAGE '
+                f'plpgsql AS $$ BEGIN UPDATE "allocation" SET "late" = ("allocated_on" > '
+                f'NEW."{day}") WHERE "{link}" = NEW."id"; RETURN NULL; END $$',
+                f'CREATE TRIGGER "late_allocation_{table}" AFTER UPDATE OF "{day}" ON '
+                f'"{table}" FOR EACH ROW WHEN (OLD."{day}" IS DISTINCT FROM NEW."{day}") '
+                f'EXECUTE FUNCTION "late_allocation_{table}"()']
+    else:
+        statements = [
+            'CREATE TRIGGER "late_allocation_insert" AFTER INSERT ON "allocation" BEGIN '
+            f'UPDATE "allocation" SET "late" = {late("new")} WHERE "id" = new."id"; END',
+            'CREATE TRIGGER "late_allocation_update" AFTER UPDATE OF "allocated_on", '
+            '"payment_id", "credit_note_id" ON "allocation" BEGIN UPDATE "allocation" SET '
+            f'"late" = {late("new")} WHERE "id" = new."id"; END']
+        statements += [
+            f'CREATE TRIGGER "late_allocation_{table}" AFTER UPDATE OF "{day}" ON "{table}" '
+            f'BEGIN UPDATE "allocation" SET "late" = ("allocated_on" > new."{day}") '
+            f'WHERE "{link}" = new."id"; END' for table, day, link in sources]
+    for statement in statements:
+        db.execute_sql(statement)
+    db.execute_sql(f'UPDATE "allocation" SET "late" = COALESCE({late("allocation")}, FALSE)')
+    for table, _, link in sources:
+        db.execute_sql(f'CREATE INDEX "allocation_{table}_late" ON "allocation" ("{link}", '
+                       f'"allocated_on", "amount_minor") WHERE ("late" AND NOT "voided")')
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -993,6 +1045,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     26: _v26_accent_blind_server_search,
     27: _v27_late_start_in_open_invoices_index,
     28: _v28_thanks_contacts_index,
+    29: _v29_late_allocations,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

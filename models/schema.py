@@ -417,6 +417,9 @@ class Allocation(BaseModel):
     amount_minor = pw.BigIntegerField(constraints=[pw.Check("amount_minor > 0")])
     voided = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
+    # Made later than its payment's or credit note's day: kept by triggers (store v29,
+    # models.late_allocations).
+    late = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
 
     class Meta:
         constraints = [
@@ -903,6 +906,13 @@ Interaction.add_index(Interaction.purpose, Interaction.customer, Interaction.occ
 for _link in (Allocation.invoice, Allocation.payment, Allocation.credit_note):
     Allocation.add_index(_link, Allocation.voided, Allocation.allocated_on,
                          Allocation.amount_minor, name=f"allocation_{_link.column_name}")
+# The few made later than their payment's or credit note's day: what a past day's
+# unallocated credit adds back (schema v29; models.late_allocations). Each source its
+# own, in its order, or SQLite's planner takes the covering index above instead.
+for _link in (Allocation.payment, Allocation.credit_note):
+    Allocation.add_index(_link, Allocation.allocated_on, Allocation.amount_minor,
+                         where=(Allocation.late & ~Allocation.voided),
+                         name=f"allocation_{_link.name}_late")
 
 # A customer's timeline finds the audit entries of its rows (schema v4).
 AuditEntry.add_index(AuditEntry.table, AuditEntry.row_id, name="audit_entry_row")

@@ -309,6 +309,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     """Create the store's tables in the (empty) database at ``version``, in one
     transaction with ``fill``: a build cut short leaves the database empty. With
     ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
+    from models.late_allocations import create_late_allocations
     from models.month_totals import create_month_totals
     from models.note_search import create_note_search
 
@@ -323,6 +324,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
         if not bare:  # as models.db.build_kept_figures, which this module does not import
             create_note_search()
             create_month_totals()
+            create_late_allocations()
         if fill is not None:
             fill()
 

@@ -84,7 +84,25 @@ def row_counts(path: Path) -> dict[str, int]:
 def undo_thanks_contacts_index(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before the thank-you contacts had their own index
     (plain SQL for both engines)."""
+    undo_late_allocations(connection)  # the later versions first
     connection.execute('DROP INDEX "interaction_thanks"')
+
+
+def undo_late_allocations(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each allocation kept whether it was made
+    later than its payment's or credit note's day (v29; plain SQL for both engines)."""
+    server = not isinstance(connection, sqlite3.Connection)
+    for table in ("allocation", "payment", "credit_note"):
+        name = "late_allocation" if server and table == "allocation" else f"late_allocation_{table}"
+        if server:
+            connection.execute(f'DROP TRIGGER "{name}" ON "{table}"')
+            connection.execute(f'DROP FUNCTION "{name}"()')
+    if not server:
+        for name in ("insert", "update", "payment", "credit_note"):
+            connection.execute(f'DROP TRIGGER "late_allocation_{name}"')
+    for table in ("payment", "credit_note"):
+        connection.execute(f'DROP INDEX "allocation_{table}_late"')
+    connection.execute('ALTER TABLE "allocation" DROP COLUMN "late"')
 
 
 def undo_late_start_in_open_invoices_index(connection: sqlite3.Connection) -> None:
