@@ -24,18 +24,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
 
 import peewee as pw
 
-from models.errors import FieldProblems
+# The address's parts live with the store's other places, which the window reads before
+# it imports the store; they are this module's words too.
+from models.places import (  # noqa: F401
+    DEFAULT_PORT,
+    ServerAddress,
+    address_of,
+    parse_address,
+)
 from models.schema import ALL_TABLES, SQLITE, database
 from models.server_errors import PASSWORD_REFUSED, ServerFailure
 
 VERSION_TABLE = "duly_store"
 # pg_advisory_xact_lock's key while a store is built or updated: "DULY" as on a file.
 _BUILD_LOCK = 0x44554C59
-DEFAULT_PORT = 5432
 # How long a connection may take to be made, and a look whether anything answers.
 CONNECT_TIMEOUT_S = 10
 # A database every PostgreSQL server has and lets its users into: what a refused
@@ -43,70 +48,11 @@ CONNECT_TIMEOUT_S = 10
 _ALWAYS_THERE = "template1"
 
 
-@dataclass(frozen=True)
-class ServerAddress:
-    """Where a store on a server is: the address as given, and its parts."""
-
-    url: str
-    host: str
-    port: int
-    dbname: str
-    user: str
-
-    @property
-    def name(self) -> str:
-        """How the user calls it: "dbname on host:port"."""
-        return f"{self.dbname} on {self.host}:{self.port}"
-
-    @property
-    def login(self) -> str:
-        """The user the server is asked to let in: the address's, else (as PostgreSQL's
-        own programs do) this computer's user name."""
-        import getpass
-
-        return self.user or getpass.getuser()
-
-
 class ServerContents(StrEnum):
     """What a server's database holds, as Duly sees it before opening it."""
 
     STORE = "store"  # a Duly store
     EMPTY = "empty"  # nothing yet: a new store can be made there
-
-
-def address_of(host: str, port: int, dbname: str, user: str) -> ServerAddress:
-    """The address of ``dbname`` on ``host:port`` for ``user``, from what the user typed;
-    FieldProblems naming each field left empty."""
-    host, dbname, user = host.strip(), dbname.strip(), user.strip()
-    problems = [(field, message) for field, value, message in (
-        ("host", host, "Enter the server's name or address (ask whoever looks after it)."),
-        ("database", dbname, "Enter the name of the database that holds the store."),
-        ("user", user, "Enter your user name on the server."))
-        if not value]
-    if not 0 < port < 65536:
-        problems.append(("port", "A port is a number from 1 to 65535 (PostgreSQL's own is "
-                                 "5432)."))
-    if problems:
-        raise FieldProblems(problems)
-    where = f"[{host}]" if ":" in host else host
-    url = f"postgresql://{quote(user, safe='')}@{where}:{port}/{quote(dbname, safe='')}"
-    return ServerAddress(url=url, host=host, port=port, dbname=dbname, user=user)
-
-
-def parse_address(url: str) -> ServerAddress:
-    """The parts of ``postgresql://user@host:port/dbname``; ValueError when it has no
-    database name or holds a password."""
-    parts = urlsplit(url)
-    dbname = unquote(parts.path.lstrip("/"))
-    if not dbname:
-        raise ValueError(f"{url} names no database: add it after the server, as in "
-                         f"postgresql://user@host:5432/duly.")
-    if parts.password is not None:
-        raise ValueError("Write no password in the address: the server's own password "
-                         "file (~/.pgpass) or PGPASSWORD gives it.")
-    return ServerAddress(url=url, host=parts.hostname or "localhost",
-                         port=parts.port or DEFAULT_PORT, dbname=dbname,
-                         user=unquote(parts.username or ""))
 
 
 def connect(address: ServerAddress, password: str | None = None) -> None:

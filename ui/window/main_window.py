@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from models.changes import EVERYTHING, Change, Changes, changes
 from models.errors import Refusal
-from models.places import default_store_path, is_server_address
+from models.places import default_store_path, is_server_address, parse_address
 from ui import VERSION
 from ui.common import file_pickers, messages
 from ui.common.area import Area, AreaContext, Badge
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         self.screens.setCurrentWidget(self.workspace)
         self.setWindowTitle("Duly")
-        self.status.show_opening(target if isinstance(target, str) else target.name)
+        self.status.show_opening(_store_name(target))
 
     def _open_first_store(self) -> None:
         """Open the store the window was built on, if not yet done (once it has painted,
@@ -973,3 +973,13 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+
+def _store_name(target: Path | str) -> str:
+    """How the user calls the store being opened: its file's name, or "dbname on
+    host:port" for a server (its address as given, when it cannot be read)."""
+    if isinstance(target, Path):
+        return target.name
+    try:
+        return parse_address(target).name
+    except ValueError:
+        return target  # the opening that follows says what is wrong with it

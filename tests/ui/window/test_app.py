@@ -107,6 +107,15 @@ def test_the_store_opens_once_the_window_has_painted(company_file, settings, qtb
     assert window.status.business.text() == "Bramble Bakery"
 
 
+def test_a_store_on_a_server_is_named_as_the_user_calls_it_while_it_opens(settings, qtbot):
+    window = MainWindow(store_path="postgresql://anna@db.example.com:5433/harbour",
+                        settings=settings)
+    qtbot.addWidget(window)  # never shown: the server is never asked
+
+    assert window.opening
+    assert window.status.business.text() == "Opening harbour on db.example.com:5433…"
+
+
 def test_importing_the_window_does_nothing_else():
     code = ("import sys; import ui.window.app, ui.window.main_window; "
             "from PySide6.QtCore import QCoreApplication; "
