@@ -17,6 +17,7 @@ a new contact makes the next one.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 from collections import defaultdict
@@ -212,15 +213,18 @@ def on_time_thanks_due(as_of: dt.date) -> list[ThanksDue]:
     overdue by more now. Each customer's own anniversary spreads the thank-yous over the
     year, rather than all of them on the first day."""
     since = as_of - dt.timedelta(days=YEAR_DAYS)
-    anniversaries: dict[int, dt.date] = {}
-    # Raw rows, each day read from the text: every customer's time through peewee cost
-    # more than the rest of the look-up.
+    window = anniversaries(as_of, THANKS_WINDOW_DAYS)
+    anniversary: dict[int, dt.date] = {}
+    # Raw rows, each day read from the text and looked up in the month's anniversaries:
+    # every customer's time through peewee, or its own anniversary worked out, cost more
+    # than the rest of the look-up.
     for customer_id, created_at in database.execute_sql(
             *Customer.select(Customer.id, Customer.created_at).sql()):
-        day = last_anniversary(_as_datetime(created_at).date(), as_of)
-        if day is not None and (as_of - day).days < THANKS_WINDOW_DAYS:
-            anniversaries[customer_id] = day
-    paid, late = _payments_against_due_dates(sorted(anniversaries), since, as_of)
+        joined = stored_day(created_at)
+        day = window.get((joined.month, joined.day))
+        if day is not None and joined < day:
+            anniversary[customer_id] = day
+    paid, late = _payments_against_due_dates(sorted(anniversary), since, as_of)
     good = {cid for cid, days in paid.items() if cid not in late and len(days) >= ON_TIME_MIN_PAID}
     if not good:
         return []
@@ -239,7 +243,7 @@ def on_time_thanks_due(as_of: dt.date) -> list[ThanksDue]:
         _, code, name, currency, waiver = customers[customer_id]
         items.append(ThanksDue(
             ON_TIME, last[0] if last is not None else -customer_id, customer_id, code, name,
-            anniversaries[customer_id], currency, None,
+            anniversary[customer_id], currency, None,
             f"{len(paid[customer_id])} invoices paid on time in the past year", since,
             customer_id in reachable,
             loyalty_incentive="" if waiver == LoyaltyWaiver.NONE
@@ -247,17 +251,18 @@ def on_time_thanks_due(as_of: dt.date) -> list[ThanksDue]:
     return items
 
 
-def last_anniversary(since: dt.date, as_of: dt.date) -> dt.date | None:
-    """The latest anniversary of ``since`` on or before ``as_of`` (29 February falls on
-    the 28th in other years); None before the first."""
-    for year in (as_of.year, as_of.year - 1):
-        try:
-            day = since.replace(year=year)
-        except ValueError:  # 29 February
-            day = dt.date(year, 2, 28)
-        if since < day <= as_of:
-            return day
-    return None
+def anniversaries(as_of: dt.date, days: int) -> dict[tuple[int, int], dt.date]:
+    """The anniversaries falling in the ``days`` up to ``as_of`` (at most a year), by
+    the month and day they are the anniversary of: a customer who joined on that month
+    and day, in an earlier year, has one then. 29 February's falls on the 28th in other
+    years."""
+    found: dict[tuple[int, int], dt.date] = {}
+    for back in range(days):
+        day = as_of - dt.timedelta(days=back)
+        found[(day.month, day.day)] = day
+        if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+            found[(2, 29)] = day
+    return found
 
 
 def _payments_against_due_dates(customer_ids: Sequence[int], since: dt.date, as_of: dt.date

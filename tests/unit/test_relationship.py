@@ -4,10 +4,13 @@ a reminder."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import io
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from models.bank_accounts import BankAccountDraft, save_bank_account
 from models.contacts import ContactEntry, log_contact, record_promise, review_promises
@@ -31,6 +34,7 @@ from models.relationship import (
     PAID_UP,
     PLAN_COMPLETED,
     PROMISE_KEPT,
+    anniversaries,
     check_ins_due,
     customers_not_welcomed,
     on_time_thanks_due,
@@ -324,12 +328,34 @@ def test_customers_who_always_pay_on_time_get_a_yearly_thank_you(empty_store: St
 
 
 def test_the_yearly_anniversary_of_the_29th_of_february() -> None:
-    from models.relationship import last_anniversary
+    leap = (2, 29)
+    assert anniversaries(dt.date(2025, 3, 1), 30)[leap] == dt.date(2025, 2, 28)
+    assert leap not in anniversaries(dt.date(2025, 2, 27), 30)
+    assert anniversaries(dt.date(2028, 3, 1), 30)[leap] == dt.date(2028, 2, 29)
 
-    leap = dt.date(2024, 2, 29)
-    assert last_anniversary(leap, dt.date(2025, 3, 1)) == dt.date(2025, 2, 28)
-    assert last_anniversary(leap, dt.date(2025, 2, 27)) is None
-    assert last_anniversary(leap, dt.date(2028, 3, 1)) == dt.date(2028, 2, 29)
+
+def _anniversary_by_year(joined: dt.date, as_of: dt.date, days: int) -> dt.date | None:
+    """The derivation: the latest anniversary of ``joined`` up to ``as_of`` (29 February
+    on the 28th in other years), when it falls in the ``days`` up to ``as_of``."""
+    for year in range(as_of.year, joined.year, -1):
+        day = dt.date(year, 2, 28) if joined.timetuple()[1:3] == (2, 29) and not \
+            calendar.isleap(year) else joined.replace(year=year)
+        if day <= as_of:
+            return day if (as_of - day).days < days else None
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(joined=st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)),
+       as_of=st.dates(dt.date(2016, 1, 1), dt.date(2031, 12, 31)),
+       days=st.integers(1, 60))
+@example(joined=dt.date(2024, 2, 29), as_of=dt.date(2025, 3, 10), days=30)
+@example(joined=dt.date(2026, 11, 10), as_of=dt.date(2026, 11, 24), days=30)
+def test_a_customers_anniversary_in_the_window_is_its_latest_by_the_calendar(
+        joined: dt.date, as_of: dt.date, days: int) -> None:
+    day = anniversaries(as_of, days).get((joined.month, joined.day))
+    found = day if day is not None and joined < day else None
+    assert found == _anniversary_by_year(joined, as_of, days)
 
 
 # --- check-ins ----------------------------------------------------------------------

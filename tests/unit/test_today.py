@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 
@@ -95,7 +94,7 @@ def test_a_snoozed_item_reappears_on_its_date(empty_store: db.Store) -> None:
     assert items_of(FOLLOW_UP, TODAY + 3 * DAY) == []
     [back] = items_of(FOLLOW_UP, TODAY + 4 * DAY)
     assert back.ref_id == contact
-    assert items_of(FOLLOW_UP, TODAY + 9 * DAY) == [replace(back, days_waiting=9)]
+    assert items_of(FOLLOW_UP, TODAY + 9 * DAY) == [back._replace(days_waiting=9)]
     # Snoozed while still to do: the customer's next action is unchanged.
     assert Customer.get_by_id(who).next_action_on == TODAY
 
