@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from models import db
@@ -14,6 +14,7 @@ from models.money import (
     MAX_MINOR,
     MoneyError,
     exponent,
+    format_amount,
     format_money,
     from_minor,
     round_to_minor,
@@ -67,6 +68,17 @@ def test_currencies_without_minor_units() -> None:
     assert format_money(123456789, "GBP") == "1,234,567.89 GBP"
     assert format_money(1500, "JPY") == "1,500 JPY"
     assert format_money(1234, "KWD") == "1.234 KWD"
+
+
+@given(minor=st.integers(min_value=-10 * MAX_MINOR, max_value=10 * MAX_MINOR),
+       currency=currencies)
+@example(minor=-5, currency="GBP")
+@example(minor=-999, currency="KWD")
+@example(minor=0, currency="JPY")
+def test_an_amount_prints_as_its_exact_decimal(minor: int, currency: str) -> None:
+    places = exponent(currency)
+    assert format_amount(minor, currency) == f"{from_minor(minor, currency):,.{places}f}"
+    assert format_money(minor, currency) == f"{format_amount(minor, currency)} {currency}"
 
 
 # One store serves every example: each example overwrites the same invoice.
