@@ -511,14 +511,17 @@ def _follow_ups(as_of: dt.date) -> list[WorkItem]:
              .where(Interaction.follow_up_on.is_null(False) & ~Interaction.follow_up_done
                     & (Interaction.follow_up_on <= as_of)))
     items = []
+    days: dict[object, dt.date] = {}  # thousands of follow-ups share a few hundred days
     # Raw rows: thousands of follow-ups' fields through peewee cost more than the query.
     for (contact_id, customer_id, code, name, due_text, kind, at, summary,
          outcome) in _raw(query):
-        due = stored_day(due_text)
+        due = days.get(due_text)
+        if due is None:
+            due = days[due_text] = stored_day(due_text)
         note = summary or outcome
         items.append(WorkItem(
             FOLLOW_UP, contact_id, customer_id, code, name, due, (as_of - due).days,
-            f"Follow up the {kind} of {stored_day(at):%Y-%m-%d}",
+            f"Follow up the {kind} of {stored_day(at).isoformat()}",
             note.splitlines()[0] if note else "", None, ""))
     return items
 
