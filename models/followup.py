@@ -108,10 +108,10 @@ class ActionInstalment:
                 f"{plan_reference(self.plan_id)}, due {short_date(self.due_date)}")
 
 
-@dataclass(frozen=True)
-class DueAction:
+class DueAction(NamedTuple):
     """One communication due to one customer in one currency: about their invoices, or
-    (``instalment`` set, no invoices) about an instalment of a payment plan."""
+    (``instalment`` set, no invoices) about an instalment of a payment plan (a named
+    tuple: a plan makes thousands of them on a big book)."""
 
     customer_id: int
     customer_code: str
@@ -801,7 +801,7 @@ def _letters_instead(due: list[DueAction]) -> list[DueAction]:
     if not emailed:
         return due
     reachable = customers_with_email(emailed)
-    return [replace(a, no_email_address=True, warnings=(*a.warnings, NO_EMAIL_ADDRESS))
+    return [a._replace(no_email_address=True, warnings=(*a.warnings, NO_EMAIL_ADDRESS))
             if a.stage.channel == Channel.EMAIL and a.customer_id not in reachable else a
             for a in due]
 
@@ -945,7 +945,7 @@ def on_paper(action: DueAction, template_id: int | None = None) -> DueAction:
     address), written from ``template_id`` when given: recorded as a letter sent."""
     if action.stage.channel == Channel.LETTER and template_id is None:
         return action
-    return replace(action, stage=replace(action.stage, channel=Channel.LETTER,
+    return action._replace(stage=replace(action.stage, channel=Channel.LETTER,
                                          template_id=template_id or action.stage.template_id))
 
 

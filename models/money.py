@@ -86,6 +86,8 @@ def format_amount(minor: int, currency: str) -> str:
     # (a property test holds the two equal): a big book's lists print thousands of
     # amounts, and the Decimal's way took four times as long.
     places = exponent(currency)
+    if not isinstance(minor, int):  # a server's sum comes as a Decimal
+        return f"{from_minor(minor, currency):,.{places}f}"
     units, cents = divmod(abs(minor), 10 ** places)
     sign = "-" if minor < 0 else ""
     return f"{sign}{units:,}.{cents:0{places}d}" if places else f"{sign}{units:,}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -235,7 +235,7 @@ def _record_letter(action: DueAction, as_of: dt.date, now: dt.datetime) -> _Buil
                            language=draft.language,
                            reference=_reference(action.customer_code, contact_id))
     if missing:
-        action = replace(action, warnings=(*action.warnings, *dict.fromkeys(
+        action = action._replace(warnings=(*action.warnings, *dict.fromkeys(
             f"No interest was charged. {m.message}" for m in missing)))
     return _Built(contact_id, action, data)
 

@@ -79,6 +79,7 @@ def test_an_amount_prints_as_its_exact_decimal(minor: int, currency: str) -> Non
     places = exponent(currency)
     assert format_amount(minor, currency) == f"{from_minor(minor, currency):,.{places}f}"
     assert format_money(minor, currency) == f"{format_amount(minor, currency)} {currency}"
+    assert format_amount(Decimal(minor), currency) == format_amount(minor, currency)
 
 
 # One store serves every example: each example overwrites the same invoice.
