@@ -579,7 +579,7 @@ def _stage_actions(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkIte
         if action.instalment is not None:
             continue
         first = action.invoices[0]
-        numbers = ", ".join(i.number for i in action.invoices)
+        numbers = ", ".join([i.number for i in action.invoices])
         detail = f"Invoice{'s' if len(action.invoices) > 1 else ''} {numbers}"
         if action.no_email_address:
             detail += " — no e-mail address: print a letter instead"
@@ -637,8 +637,9 @@ def _stage_title(action: DueAction) -> str:
 
 def _stage_due_on(action: DueAction) -> dt.date:
     """The day the action's stage fell due: its offset after the invoice that reached it."""
-    reached = [i for i in action.invoices if i.stage_id == action.stage.id]
-    return min(i.due_date for i in reached) + dt.timedelta(days=action.stage.offset_days)
+    stage = action.stage
+    return (min([i.due_date for i in action.invoices if i.stage_id == stage.id])
+            + dt.timedelta(days=stage.offset_days))
 
 
 def _new_overdue(as_of: dt.date) -> list[WorkItem]:
