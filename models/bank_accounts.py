@@ -15,11 +15,6 @@ import re
 import string
 from dataclasses import dataclass, fields
 
-from stdnum import bic as std_bic
-from stdnum import iban as std_iban
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
-from stdnum.us import rtn as std_rtn
-
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError, Problems
@@ -103,7 +98,11 @@ def check_iban(typed: str) -> str:
                                   "check digits, then letters and digits: 15 to 34 in all, "
                                   "e.g. GB29 NWBK 6016 1331 9268 19.")
     # The IBAN registry's length and pattern for each country, the mod-97 check
-    # (ISO 13616) and the national checks where a country has one: python-stdnum.
+    # (ISO 13616) and the national checks where a country has one: python-stdnum,
+    # imported here, as the bank checks below: the window's lists never need them.
+    from stdnum import iban as std_iban
+    from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+
     try:
         std_iban.validate(iban)
     except InvalidChecksum:
@@ -124,6 +123,8 @@ def check_iban(typed: str) -> str:
 def check_bic(typed: str) -> str:
     """The BIC, compact ("" when none is given); LedgerError at "bic" when it cannot be
     one."""
+    from stdnum import bic as std_bic
+
     bic = compact(typed)
     if bic and not std_bic.is_valid(bic):  # ISO 9362: bank, country, place, branch
         raise LedgerError("bic", "A BIC (SWIFT code) has 8 or 11 letters and digits, the "
@@ -151,6 +152,8 @@ def check_uk_account(typed: str) -> str:
 def check_routing_number(typed: str) -> str:
     """An ABA routing number: nine digits with its check; LedgerError at
     "routing_number" otherwise."""
+    from stdnum.us import rtn as std_rtn
+
     digits = compact(typed)
     if len(digits) != 9 or not digits.isdigit():
         raise LedgerError("routing_number", "A routing number (ABA) has nine digits, e.g. "

@@ -17,15 +17,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
-from babel.numbers import format_currency, format_decimal, format_percent
+from typing import TYPE_CHECKING
 
 from models.money import exponent, from_minor
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported where a document is worded, not with this module: the models that
+# mark their words with N_ are also read to show the window's lists, which never need it.
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "resources" / "locale"
 DOMAIN = "duly"
@@ -77,6 +77,8 @@ class Wording:
 
     def number(self, value: Decimal) -> str:
         """A number as written exactly, in the locale's digits: "3.9452", "3,9452"."""
+        from babel.numbers import format_decimal
+
         return format_decimal(value, locale=self.locale, decimal_quantization=False)
 
     def date(self, day: dt.date) -> str:
@@ -85,6 +87,8 @@ class Wording:
 
     def percent(self, rate: Decimal) -> str:
         """A yearly rate with at least two decimals: "8.00%", "8,00 %", "12.125%"."""
+        from babel.numbers import format_percent
+
         exponent = rate.normalize().as_tuple().exponent
         places = max(2, -exponent if isinstance(exponent, int) else 2)
         pattern = self.locale.percent_formats[None].pattern
@@ -94,10 +98,14 @@ class Wording:
 
     def discount(self, percent: Decimal) -> str:
         """A percentage as it stands, no decimals added: "2%", "2,5 %"."""
+        from babel.numbers import format_percent
+
         return format_percent(percent / 100, locale=self.locale, decimal_quantization=False)
 
     def and_list(self, items: list[str]) -> str:
         """ "A", "A and B", "A, B and C", as the language joins them."""
+        from babel.lists import format_list
+
         return format_list(items, locale=self.locale) if items else ""
 
     def days(self, count: int) -> str:
@@ -109,11 +117,15 @@ class Wording:
 # again; Babel works each out afresh.
 @functools.lru_cache(maxsize=8192)
 def _money(locale: Locale, minor: int, currency: str) -> str:
+    from babel.numbers import format_currency
+
     return format_currency(from_minor(minor, currency), currency, locale=locale)
 
 
 @functools.lru_cache(maxsize=8192)
 def _amount(locale: Locale, minor: int, currency: str) -> str:
+    from babel.numbers import format_decimal
+
     places = exponent(currency)
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(from_minor(minor, currency), pattern, locale=locale)
@@ -121,6 +133,8 @@ def _amount(locale: Locale, minor: int, currency: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _date(locale: Locale, day: dt.date) -> str:
+    from babel.dates import format_date
+
     return format_date(day, "medium", locale=locale)
 
 
@@ -142,6 +156,8 @@ def _wording(language: str, country: str) -> Wording:
 
 
 def _locale(language: str, country: str) -> Locale | None:
+    from babel import Locale, UnknownLocaleError
+
     code = _CLDR_CODES.get(language, language)
     for region in (country, _HOME_REGIONS.get(language, "")):
         if region:
@@ -168,6 +184,9 @@ def catalogue_problem(language: str) -> str:
 
 @functools.cache
 def _read_catalogue(language: str) -> tuple[gettext.NullTranslations, str]:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if language == SOURCE_LANGUAGE or not path.is_file():
         return gettext.NullTranslations(), ""
@@ -197,6 +216,8 @@ def translated(language: str) -> bool:
 
 def language_name(code: str, in_language: str = SOURCE_LANGUAGE) -> str:
     """A language code in words: "fr" is "French" (CLDR's names)."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         name = Locale.parse(_CLDR_CODES.get(code, code)).get_display_name(
             _CLDR_CODES.get(in_language, in_language))

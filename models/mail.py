@@ -18,16 +18,10 @@ import datetime as dt
 import ipaddress
 import json
 import re
-import smtplib
 import socket
-import ssl
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from email import policy
-from email.errors import MessageError
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -36,6 +30,15 @@ from models.db import writing
 from models.errors import LedgerError, MailError
 from models.mail_headers import address_header, needs_writing, unstructured_header
 from models.schema import ContactPerson, Customer, Setting
+
+if TYPE_CHECKING:
+    import smtplib
+    import ssl
+    from email.message import EmailMessage
+
+# The email package, smtplib and ssl are imported where a message is made or sent: the
+# models that ask whether a customer has an address are also read to show the window's
+# lists, which never send one.
 
 SECURITY = ("starttls", "ssl", "none")
 SECURITY_WORDS = {"starttls": "STARTTLS", "ssl": "SSL/TLS", "none": "None (a local relay)"}
@@ -201,6 +204,8 @@ def recipients_of(customer_id: int) -> list[tuple[str, str]]:
 
 def new_message_id(settings: MailSettings) -> str:
     """A new Message-ID in the sender's domain: "<…@yourbusiness.com>"."""
+    from email.utils import make_msgid
+
     return make_msgid(domain=settings.sender_address.rpartition("@")[2] or "duly.invalid")
 
 
@@ -212,6 +217,10 @@ def build_message(settings: MailSettings, *, to: Sequence[tuple[str, str]], subj
     """A MIME message from the business to ``to`` (name, address): Date, Message-ID,
     From, Reply-To, the plain text (and an HTML alternative), PDFs attached.
     Raises LedgerError for no recipient or an address that is not one."""
+    from email import policy
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
     if not to:
         raise LedgerError("recipients", "There is no one to send it to: the customer has no "
                                         "billing e-mail address.")
@@ -247,6 +256,9 @@ def file_name(name: str) -> str:
 def _mailbox(name: str, address: str, field: str) -> tuple[str, str]:
     """(display name on one line, address) for a header; LedgerError on ``field`` if the
     address is not one plain address as the email package itself reads it."""
+    from email.errors import MessageError
+    from email.headerregistry import Address
+
     if valid_address(address):
         try:
             if Address(addr_spec=address).addr_spec == address:
@@ -265,6 +277,10 @@ def send_message(settings: MailSettings, password: str | None, message: EmailMes
     Raises LedgerError for settings that would send the password unencrypted or a
     recipient that is not an address, before connecting; MailError saying what failed
     in the user's words; a message any recipient of which is refused is not sent."""
+    import ssl
+    from email import policy
+    from email.errors import MessageError
+
     refuse_password_in_clear(settings)
     envelope = _envelope(settings, recipients)
     try:
@@ -313,6 +329,9 @@ def _envelope(settings: MailSettings, recipients: Sequence[str]) -> list[str]:
 
 
 def _connect(settings: MailSettings, context: ssl.SSLContext, timeout: float) -> smtplib.SMTP:
+    import smtplib
+    import ssl
+
     where = f"{settings.host} on port {settings.port}"
     try:
         if settings.security == "ssl":
@@ -340,6 +359,9 @@ def _connect(settings: MailSettings, context: ssl.SSLContext, timeout: float) ->
 
 def _secure_and_log_in(server: smtplib.SMTP, settings: MailSettings, password: str | None,
                        context: ssl.SSLContext) -> None:
+    import smtplib
+    import ssl
+
     try:
         server.ehlo()
         if settings.security == "starttls":
@@ -370,6 +392,8 @@ def _secure_and_log_in(server: smtplib.SMTP, settings: MailSettings, password: s
 
 def _hand_over(server: smtplib.SMTP, settings: MailSettings, data: bytes,
                envelope: list[str]) -> str:
+    import smtplib
+
     try:
         code, reply = server.mail(settings.sender_address)
         if code != 250:
@@ -398,6 +422,8 @@ def _hand_over(server: smtplib.SMTP, settings: MailSettings, data: bytes,
 def _data(server: smtplib.SMTP, settings: MailSettings, data: bytes) -> tuple[int, bytes]:
     """Hand over the message itself. Once it is on its way, a broken connection leaves
     it unknown whether the server kept it: that is "uncertain", never "not sent"."""
+    import smtplib
+
     try:
         return server.data(data)
     except smtplib.SMTPDataError as error:  # DATA itself refused: nothing went
@@ -412,6 +438,8 @@ def _data(server: smtplib.SMTP, settings: MailSettings, data: bytes) -> tuple[in
 
 def _close(server: smtplib.SMTP) -> None:
     """Say goodbye; a server that hangs up first changes nothing about what was sent."""
+    import smtplib
+
     try:
         server.quit()
     except (OSError, smtplib.SMTPException):
@@ -419,6 +447,8 @@ def _close(server: smtplib.SMTP) -> None:
 
 
 def _tls_words(settings: MailSettings, error: ssl.SSLError) -> str:
+    import ssl
+
     if isinstance(error, ssl.SSLCertVerificationError):
         return (f"The mail server {settings.host} showed a certificate this computer does not "
                 f"trust ({error.verify_message}). Check the server name; never send through a "
@@ -438,6 +468,8 @@ def _text(reply: bytes | str) -> str:
 
 
 def _os_words(error: BaseException) -> str:
+    import smtplib
+
     if isinstance(error, ConnectionRefusedError):
         return "nothing is listening there"
     if isinstance(error, smtplib.SMTPServerDisconnected):

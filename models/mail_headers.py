@@ -27,7 +27,10 @@ import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.policy import Policy
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from email.policy import Policy
 
 # A name Duly writes bare: words of RFC 5322 atext ("=" and "?" left out, so no
 # encoded word can hide in it) with single spaces between them.

@@ -20,12 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.errors import MessageError
-from email.message import EmailMessage
-from email.utils import make_msgid
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -52,6 +49,10 @@ from models.schema import (
     database,
 )
 from models.templating import check_words
+
+if TYPE_CHECKING:
+    import ssl
+    from email.message import EmailMessage
 
 # The kind of Today item a message not sent makes (models.today lists it).
 EMAIL_FAILED = "email_failed"
@@ -287,6 +288,8 @@ def _send_one(outbox_id: int, settings: MailSettings, password: str | None,
               ) -> tuple[str, str] | None:
     """Send one message; None when the server took it, else (customer, reason). A
     message no longer queued (taken by another batch) gives ("", "")."""
+    from email.errors import MessageError
+
     message = OutboxMessage.get_or_none(OutboxMessage.id == outbox_id)
     if message is None:
         return ("", "")
@@ -403,6 +406,8 @@ def _attachments(message: OutboxMessage) -> list[tuple[str, bytes]]:
 
 def _message_id() -> str:
     """A Message-ID fixed when the message is queued, so a retry keeps it."""
+    from email.utils import make_msgid
+
     settings = mail_settings()
     return new_message_id(settings) if settings is not None else make_msgid(domain="duly.invalid")
 

@@ -866,17 +866,20 @@ def _paid_in_all(as_of: dt.date, customer_id: int | None) -> dict[int, int]:
 
 # --- completed and broken plans -------------------------------------------------------
 
-def settle_plans(as_of: dt.date | None = None, *,
-                 customer_id: int | None = None) -> tuple[int, ...]:
+def settle_plans(as_of: dt.date | None = None, *, customer_id: int | None = None,
+                 standings: Sequence[PlanStanding] | None = None) -> tuple[int, ...]:
     """Close the active plans whose last instalment is paid by ``as_of`` (None: by all the
     money recorded) as completed, on the day it was paid; returns their ids. The one
     home of completion: the ledger runs it as money is allocated (``record_payment``,
     ``allocate_credit``), and it is safe to run again at any time (a nightly job, after
-    an import)."""
+    an import). ``standings``: the active plans as they stand on ``as_of``, when the
+    caller has read them already."""
     as_of = as_of or rules.LAST_DAY
     with writing():
         done = []
-        for standing in plan_standings(as_of, customer_id=customer_id, active_only=True):
+        if standings is None:
+            standings = plan_standings(as_of, customer_id=customer_id, active_only=True)
+        for standing in standings:
             if standing.instalments and standing.next_instalment is None:
                 paid_on = max(i.paid_on for i in standing.instalments if i.paid_on)
                 plan = PaymentPlan.get_by_id(standing.plan_id)
@@ -919,13 +922,17 @@ def reopen_plans(invoice_ids: Iterable[int], reason: str, *,
     return tuple(reopened)
 
 
-def plans_to_default(as_of: dt.date) -> list[PlanStanding]:
+def plans_to_default(as_of: dt.date, *,
+                     standings: Sequence[PlanStanding] | None = None) -> list[PlanStanding]:
     """The active plans to be defaulted on ``as_of``: an instalment still unpaid after its
     grace, and the customer has had that instalment's reminder for a missed instalment
     (carried out, or passed over by the user, on a day before ``as_of``), or could not
     have it: the plans policy has no stage after an instalment's date. The one home of
-    when a plan breaks."""
-    missed = [p for p in plan_standings(as_of, active_only=True) if p.missed]
+    when a plan breaks. ``standings``: the active plans as they stand on ``as_of``, when
+    the caller has read them already."""
+    if standings is None:
+        standings = plan_standings(as_of, active_only=True)
+    missed = [p for p in standings if p.missed]
     if not missed:
         return []
     reminded = _missed_reminders(as_of)

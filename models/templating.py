@@ -15,6 +15,10 @@ times over, inside a loop over many invoices, made a letter of 345 MB. So the
 filling-in is streamed (``Template.generate``) and stops, with a message
 naming the template, past :data:`MAX_RENDERED_CHARS` of text or
 :data:`MAX_LOOP_STEPS` turns of the invoice loop; memory stays bounded by those.
+
+Jinja is imported where a template is checked or filled in, not with this module: the
+models that queue and send letters are also read to show the window's lists, which
+never fill one in.
 """
 
 from __future__ import annotations
@@ -27,14 +31,13 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, cast
 
-import jinja2
-from jinja2 import nodes
-from jinja2.defaults import DEFAULT_FILTERS
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
 from models.errors import LedgerError
 
 if TYPE_CHECKING:
+    import jinja2
+    from jinja2 import nodes
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     from models.letter_context import LetterContext
 
 # What the Templates area lists, in this order, with the words it shows.
@@ -156,29 +159,39 @@ def check_words(subject: str, text: str, *, email: bool) -> None:
         raise LedgerError("text", f"The text is too long: at most {MAX_BODY_CHARS:,} "
                                   f"characters.")
 
-# Nodes a template may use without further checks on the node itself.
-_PLAIN_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Const,
-                nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr,
-                nodes.Concat)
+@functools.cache
+def _plain_nodes() -> tuple[type[nodes.Node], ...]:
+    """Nodes a template may use without further checks on the node itself."""
+    from jinja2 import nodes
 
-_REFUSED: tuple[tuple[type[nodes.Node] | tuple[type[nodes.Node], ...], str], ...] = (
-    ((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends),
-     "a template cannot include, import or extend another file."),
-    ((nodes.Getitem, nodes.Slice),
-     "square brackets (“[…]”) cannot be used; inside the invoice loop write invoice.number."),
-    ((nodes.Call, nodes.CallBlock),
-     "a template cannot call functions or methods (“…(…)”)."),
-    ((nodes.BinExpr, nodes.UnaryExpr),
-     "a template cannot calculate; use the totals among the merge fields."),
-    ((nodes.Assign, nodes.AssignBlock, nodes.With),
-     "a template cannot set its own fields; use the merge fields."),
-    ((nodes.Macro, nodes.Block),
-     "a template cannot define macros or blocks."),
-    ((nodes.Test,),
-     "“is” tests are not available; write {% if field %} to test whether a field has text."),
-    ((nodes.Tuple, nodes.List, nodes.Dict),
-     "lists and tables cannot be written in a template."),
-)
+    return (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Const,
+            nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr,
+            nodes.Concat)
+
+
+@functools.cache
+def _refused() -> tuple[tuple[type[nodes.Node] | tuple[type[nodes.Node], ...], str], ...]:
+    """The nodes refused, with why, in the user's words."""
+    from jinja2 import nodes
+
+    return (
+        ((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends),
+         "a template cannot include, import or extend another file."),
+        ((nodes.Getitem, nodes.Slice),
+         "square brackets (“[…]”) cannot be used; inside the invoice loop write invoice.number."),
+        ((nodes.Call, nodes.CallBlock),
+         "a template cannot call functions or methods (“…(…)”)."),
+        ((nodes.BinExpr, nodes.UnaryExpr),
+         "a template cannot calculate; use the totals among the merge fields."),
+        ((nodes.Assign, nodes.AssignBlock, nodes.With),
+         "a template cannot set its own fields; use the merge fields."),
+        ((nodes.Macro, nodes.Block),
+         "a template cannot define macros or blocks."),
+        ((nodes.Test,),
+         "“is” tests are not available; write {% if field %} to test whether a field has text."),
+        ((nodes.Tuple, nodes.List, nodes.Dict),
+         "lists and tables cannot be written in a template."),
+    )
 
 
 class TemplateError(LedgerError):
@@ -261,6 +274,8 @@ def _check_text(field: str, text: str, limit: int) -> None:
     if len(text) > limit:
         raise TemplateError(field, f"The {_FIELD_WORDS[field]} is longer than {limit:,} "
                                    f"characters; shorten it.")
+    import jinja2
+
     try:
         _check_node(_environment().parse(_as_written(text)), loop_var=None, depth=0)
     except jinja2.TemplateSyntaxError as exc:
@@ -277,6 +292,8 @@ def _check_text(field: str, text: str, limit: int) -> None:
 
 def _check_node(node: nodes.Node, loop_var: str | None, depth: int) -> None:
     """Walk the syntax tree in reading order; raise :class:`_Refusal` at the first misuse."""
+    from jinja2 import nodes
+
     if depth > MAX_DEPTH:
         # Python compiles each nested block one indent deeper, and stops at 100.
         raise _Refusal(node.lineno, "blocks or brackets are nested too deeply here.")
@@ -288,7 +305,7 @@ def _check_node(node: nodes.Node, loop_var: str | None, depth: int) -> None:
         _check_attribute(node, loop_var)
     elif isinstance(node, nodes.Filter):
         _check_filter(node, loop_var, depth)
-    elif isinstance(node, _PLAIN_NODES):
+    elif isinstance(node, _plain_nodes()):
         for child in node.iter_child_nodes():
             _check_node(child, loop_var, depth + 1)
     else:
@@ -296,6 +313,8 @@ def _check_node(node: nodes.Node, loop_var: str | None, depth: int) -> None:
 
 
 def _check_loop(node: nodes.For, loop_var: str | None, depth: int) -> None:
+    from jinja2 import nodes
+
     if loop_var is not None:
         raise _Refusal(node.lineno, "a loop cannot be put inside another loop.")
     target, items = node.target, node.iter
@@ -330,6 +349,8 @@ def _check_name(node: nodes.Name, loop_var: str | None) -> None:
 
 
 def _check_attribute(node: nodes.Getattr, loop_var: str | None) -> None:
+    from jinja2 import nodes
+
     target = node.node
     if not (loop_var and isinstance(target, nodes.Name) and target.name == loop_var):
         raise _Refusal(node.lineno, f"“{_dotted(node)}” cannot be used: a dot may only follow "
@@ -353,13 +374,15 @@ def _check_filter(node: nodes.Filter, loop_var: str | None, depth: int) -> None:
 
 
 def _refusal_words(node: nodes.Node) -> str:
-    for types, words in _REFUSED:
+    for types, words in _refused():
         if isinstance(node, types):
             return words
     return "this cannot be used in a template; use merge fields, {% if %} and the invoice loop."
 
 
 def _dotted(node: nodes.Node) -> str:
+    from jinja2 import nodes
+
     if isinstance(node, nodes.Getattr):
         return f"{_dotted(node.node)}.{node.attr}"
     if isinstance(node, nodes.Name):
@@ -483,6 +506,8 @@ class _Bounds:
 
 def _render(field: str, source: str, values: dict[str, object], bounds: _Bounds) -> str:
     """The text filled in, piece by piece, stopping past :data:`MAX_RENDERED_CHARS`."""
+    import jinja2
+
     pieces: list[str] = []
     size = 0
     # Jinja's generate is a generator (its annotation says only Iterator): closed below.
@@ -542,6 +567,10 @@ def _tidy(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> ImmutableSandboxedEnvironment:
+    import jinja2
+    from jinja2.defaults import DEFAULT_FILTERS
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     # Plain text: no HTML escaping here; the letter PDF escapes for reportlab itself.
     env = ImmutableSandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined,
                                         trim_blocks=True, lstrip_blocks=True)

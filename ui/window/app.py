@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 from pathlib import Path
 
@@ -77,6 +78,10 @@ def run_window(db_path: Path | str | None, opened: Path | None = None,
     file ``opened`` (one double-clicked in the file manager), logging to ``log_folder``
     (None: the user log folder); the exit code."""
     app = create_application()
+    # What start-up made (modules, classes, Qt's wrappers) lives as long as the window:
+    # kept out of the collector's sight, no full collection on the GUI thread walks it
+    # again (one once Today's list is shown on the big book: 16.5 -> 10.1 ms).
+    gc.freeze()
     with contextlib.suppress(OSError):  # no log folder (read-only home): run without one
         start_log_file(log_folder)
     settings = QSettings()

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self._first_paint_due = False
         self._overview_due = False
         self._damage_check_due = False
+        self._first_badges_due = False
         self._stale_areas: set[str] = set()  # areas to read again when next shown
         self._pending: list[Callable[[], object]] = []
         self._badges: dict[str, Badge] = {}  # the navigation's counts, once read
@@ -359,6 +360,10 @@ class MainWindow(QMainWindow):
     def _on_switcher_opened(self, store: Store) -> None:
         self._overview = None
         self._damage_check_due = True  # once the first reads are done, off the GUI thread
+        # The first counts wait for the first page's reads too: Today's count is then
+        # the page's own list, kept, rather than a second reader working it out before
+        # the page has settled the day (and again after, if settling wrote).
+        self._first_badges_due = True
         self.import_action.setEnabled(True)
         self.bank.set_enabled(True)
         if store.server is not None:
@@ -470,6 +475,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_tasks_idle(self) -> None:
+        if self._first_badges_due and self._overview is not None:
+            self._first_badges_due = False
+            self._load_badges()
         store = self._switcher.store
         if not self._damage_check_due or store is None or not self._shown_once:
             return
@@ -492,7 +500,8 @@ class MainWindow(QMainWindow):
         self._overview = overview
         self._update_status()
         self.overview_loaded.emit(overview)
-        self._load_badges()
+        if not self._first_badges_due:
+            self._load_badges()
 
     def _load_badges(self, reads: Changes = EVERYTHING) -> None:
         """Read the navigation's counts of the areas that count what ``reads`` changed."""

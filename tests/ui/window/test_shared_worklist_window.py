@@ -40,3 +40,32 @@ def test_the_count_the_status_bar_and_the_page_share_one_list(open_window, demo_
     assert len(today.items()) == count - 1
     assert window.nav_badge("today") == f"{count - 1:,}"
     assert worklists_worked_out() == worked_out + 1
+
+
+def test_a_day_whose_settling_writes_still_works_the_list_out_once(
+        demo_file, settings, own_store_path, qtbot):
+    # A month on, promises have broken: opening records them, and only then is the list
+    # worked out, by the page, for the count too (the count waits for the page's reads,
+    # rather than work out the list from before the day was settled).
+    import datetime as dt
+    import sqlite3
+
+    from tests.conftest import DEMO_TODAY
+    from ui.window.main_window import MainWindow
+
+    def open_promises() -> int:
+        with sqlite3.connect(demo_file) as store:
+            return store.execute("SELECT COUNT(*) FROM promise WHERE status = 'open'").fetchone()[0]
+
+    open_before = open_promises()
+    before = worklists_worked_out()
+    window = MainWindow(store_path=demo_file, own_store_path=own_store_path, settings=settings,
+                        today=DEMO_TODAY + dt.timedelta(days=30))
+    qtbot.addWidget(window)
+    window.show()
+    today = window.page("today")
+    qtbot.waitUntil(lambda: _settled(window, today), timeout=20000)
+
+    assert open_promises() < open_before  # settling the day wrote
+    assert worklists_worked_out() == before + 1
+    assert window.badge_summary().startswith(f"{len(today.items()):,} to do")
