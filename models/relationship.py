@@ -23,12 +23,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
 from models.audit import record_change
 from models.contacts import ContactEntry, log_contact
-from models.customer_account import customer_record
 from models.dates import stored_day
 from models.db import writing
 from models.default_templates import (
@@ -51,10 +51,6 @@ from models.kinds import (
     PromiseStatus,
 )
 from models.language import N_, SOURCE_LANGUAGE, catalogue, language_name, translated
-from models.ledger import CustomerDraft, add_customer, update_customer
-from models.letter_context import customer_wording, letter_context
-from models.mail import recipients_of
-from models.outbox import queue_message
 from models.plans import plans_ended
 from models.schema import (
     Allocation,
@@ -76,6 +72,9 @@ from models.schema import (
 )
 from models.templating import check_words, render_letter
 from models.users import Permission, require
+
+if TYPE_CHECKING:
+    from models.ledger import CustomerDraft
 
 # The kinds of Today item this module offers (models.today lists them).
 PAID_UP = "thanks: paid up"  # ref: the latest chasing contact of the account
@@ -475,6 +474,8 @@ def _latest_contacts(purpose: ContactPurpose, customer_ids: Iterable[int]
 
 def set_check_in_days(customer_id: int, days: int | None) -> None:
     """Check in with the customer every ``days`` days (7 to 730), or never (None)."""
+    from models.customer_account import customer_record
+
     if days is not None and (isinstance(days, bool) or not isinstance(days, int)
                              or not CHECK_IN_MIN_DAYS <= days <= CHECK_IN_MAX_DAYS):
         raise LedgerError("check_in_days", f"Check in every {CHECK_IN_MIN_DAYS} to "
@@ -490,6 +491,8 @@ def set_check_in_days(customer_id: int, days: int | None) -> None:
 def add_customer_checking_in(draft: CustomerDraft, days: int | None) -> int:
     """Add the customer (``models.ledger.add_customer``) with their check-in cadence, in
     one transaction: a cadence refused adds no customer either. Returns their id."""
+    from models.ledger import add_customer
+
     with writing():
         customer_id = add_customer(draft)
         if days is not None:
@@ -503,6 +506,9 @@ def update_customer_checking_in(customer_id: int, draft: CustomerDraft,
     someone else saved them since ``read_version``) and cadence in one transaction: a
     cadence refused leaves the details unsaved too. The cadence is written (and
     audited) only when it changed."""
+    from models.customer_account import customer_record
+    from models.ledger import update_customer
+
     with writing():
         update_customer(customer_id, draft, read_version=read_version)
         if days != customer_record(customer_id).check_in_days:
@@ -511,6 +517,8 @@ def update_customer_checking_in(customer_id: int, draft: CustomerDraft,
 
 def check_in_days(customer_id: int) -> int | None:
     """How often to check in with the customer, in days (None: never)."""
+    from models.customer_account import customer_record
+
     return customer_record(customer_id).check_in_days
 
 
@@ -574,6 +582,8 @@ def welcome_by_email(customer_ids: Sequence[int], as_of: dt.date, *,
                      now: dt.datetime | None = None) -> RelationshipBatch:
     """E-mail each customer their welcome from the template in their language (e.g. the
     customers an import brought in); those without an address are listed for a letter."""
+    from models.customer_account import customer_record
+
     now = now or dt.datetime.now()
     queued: list[int] = []
     without: list[str] = []
@@ -609,6 +619,9 @@ def thank_you_draft(customer_id: int, channel: str, as_of: dt.date, *,
     """The thank-you to the customer by ``channel``, from the "Thank you email"/"Thank you
     letter" template in their language, saying what it is for (``kind``: a Today item's
     kind, PAID_UP, PROMISE_KEPT, PLAN_COMPLETED or ON_TIME)."""
+    from models.customer_account import customer_record
+    from models.letter_context import customer_wording
+
     if kind not in _THANKS_FOR:
         raise LedgerError("kind", f"{kind!r} is not a kind of thank-you.")
     customer = customer_record(customer_id)
@@ -622,6 +635,9 @@ def send_relationship_email(customer_id: int, purpose: ContactPurpose, *, subjec
                             text: str, now: dt.datetime | None = None) -> int:
     """Record an e-mail of welcome, thanks or a check-in on the customer's timeline (its
     purpose so) and queue it in the outbox; returns the outbox id."""
+    from models.mail import recipients_of
+    from models.outbox import queue_message
+
     _check_purpose(purpose)
     check_words(subject, text, email=True)
     now = now or dt.datetime.now()
@@ -669,6 +685,9 @@ def _check_purpose(purpose: ContactPurpose) -> None:
 
 def _draft(occasion: str, purpose: ContactPurpose, customer_id: int, channel: str,
            as_of: dt.date, thanks_for: str) -> RelationshipDraft:
+    from models.customer_account import customer_record
+    from models.letter_context import letter_context
+
     if channel not in (Channel.EMAIL, Channel.LETTER):
         raise LedgerError("channel", "Choose an e-mail or a letter.")
     customer = customer_record(customer_id)
@@ -739,6 +758,8 @@ def record_done(kind: str, ref_id: int, *, on: dt.date, note: str = "",
 def skip_until(kind: str, ref_id: int, on: dt.date) -> dt.date:
     """The day a dismissed recurring item comes back: a cadence (a year for the yearly
     thank-you) after ``on``."""
+    from models.customer_account import customer_record
+
     if kind == ON_TIME:
         return on + dt.timedelta(days=YEAR_DAYS)
     cadence = customer_record(customer_of(kind, ref_id)).check_in_days

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
@@ -226,9 +227,10 @@ def worklist_summary(items: Sequence[WorkItem]) -> str:
     """One line saying what the list holds, e.g. "5 to do: 3 follow-ups, 2 promises due"."""
     if not items:
         return "Nothing to do today"
+    counts = Counter(i.kind for i in items)
     parts = []
     for kind in WORK_KINDS:
-        count = sum(1 for i in items if i.kind == kind)
+        count = counts[kind]
         if count:
             one, many = _NOUNS[kind]
             parts.append(f"{count:,} {one if count == 1 else many}")
