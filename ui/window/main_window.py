@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._overview_due = False
         self._damage_check_due = False
         self._first_badges_due = False
+        self._first_overview_due = False
         self._stale_areas: set[str] = set()  # areas to read again when next shown
         self._pending: list[Callable[[], object]] = []
         self._badges: dict[str, Badge] = {}  # the navigation's counts, once read
@@ -373,7 +374,12 @@ class MainWindow(QMainWindow):
             self._settings.remove(LAST_SERVER_KEY)
         self._show_workspace()
         self.store_opened.emit(store.path)
-        self._request_overview()
+        if self.tasks.busy:
+            # The status bar's figures wait for the first page's reads, as the counts
+            # do: read beside them, they took the interpreter from the page's list.
+            self._first_overview_due = True
+        else:
+            self._request_overview()
 
     @Slot(object)
     def _on_switcher_opened_after_care(self, store: Store) -> None:
@@ -475,6 +481,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_tasks_idle(self) -> None:
+        if self._first_overview_due:
+            self._first_overview_due = False
+            self._request_overview()
+            return  # the counts and the damage check wait for the figures
         if self._first_badges_due and self._overview is not None:
             self._first_badges_due = False
             self._load_badges()

@@ -69,3 +69,17 @@ def test_a_day_whose_settling_writes_still_works_the_list_out_once(
     assert open_promises() < open_before  # settling the day wrote
     assert worklists_worked_out() == before + 1
     assert window.badge_summary().startswith(f"{len(today.items()):,} to do")
+
+
+def test_the_status_bar_figures_come_after_the_first_pages_list(open_window, demo_file, qtbot):
+    # The status bar's figures are read once the page the window opened on has its list:
+    # read beside it, they took the interpreter from it on a big book.
+    seen: list[bool] = []
+    window = open_window(demo_file)
+    today = window.page("today")
+    assert window.overview is None
+    window.overview_loaded.connect(lambda _overview: seen.append(today.list_date() is not None))
+    qtbot.waitUntil(lambda: _settled(window, today) and window.overview is not None,
+                    timeout=20000)
+    assert seen == [True]
+    assert window.status.counts.text() != "Counting invoices…"
