@@ -103,8 +103,9 @@ def promise_owed_problems() -> list[str]:
     found = []
     for promise_id, name, amount, currency, promised_for, kept, owed in \
             database.execute_sql(_DIFFERENT).fetchall():
-        day = str(promised_for)[:10]
-        found.append(f"{name}'s promise #{promise_id} to pay {format_money(amount, currency)} "
-                     f"by {day} shows {format_money(kept, currency)} still owed but its "
-                     f"invoices leave {format_money(owed, currency)} open")
+        # A server's sum is a NUMERIC: money prints from an integer's digits.
+        found.append(f"{name}'s promise #{promise_id} to pay "
+                     f"{format_money(int(amount), currency)} by {str(promised_for)[:10]} "
+                     f"shows {format_money(int(kept), currency)} still owed but its "
+                     f"invoices leave {format_money(int(owed), currency)} open")
     return found
