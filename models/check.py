@@ -23,6 +23,7 @@ from models.month_totals import month_total_problems
 from models.note_search import note_search_problems
 from models.offers import offer_problems
 from models.plans import plan_problems
+from models.promise_owed import promise_owed_problems
 from models.referrals import referral_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
 from models.write_offs import write_off_problems
@@ -73,6 +74,7 @@ def _figure_problems() -> list[Problem]:
     problems += _kept_contact_summaries()
     problems += [Problem("figures", p) for p in month_total_problems()]
     problems += [Problem("figures", p) for p in late_allocation_problems()]
+    problems += [Problem("figures", p) for p in promise_owed_problems()]
     problems += [Problem("notes", p) for p in note_search_problems()]
     problems += [Problem("journal", p) for p in journal_problems()]
     problems += _statuses()

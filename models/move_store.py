@@ -34,6 +34,7 @@ from models.check import check_store
 from models.late_allocations import keep_late_allocations
 from models.month_totals import keep_month_totals
 from models.note_search import create_note_search
+from models.promise_owed import keep_promise_owed
 from models.schema import ALL_TABLES, SQLITE, database, on_server
 
 Progress = Callable[[int, int], None]
@@ -194,6 +195,7 @@ def _fill(rows: _SourceRows, counts: dict[str, int], tell: Progress) -> list[tup
         create_note_search()
         keep_month_totals()
         keep_late_allocations()
+        keep_promise_owed()
         if server:  # the planner's statistics of tables just filled: check's plans need them
             database.execute_sql("ANALYZE")
         differ = [f"{table}: {counts[table]:,} in the source, {found:,} moved"

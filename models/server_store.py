@@ -258,6 +258,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     from models.late_allocations import create_late_allocations
     from models.month_totals import create_month_totals
     from models.note_search import create_note_search
+    from models.promise_owed import create_promise_owed
 
     with database.atomic():
         hold_build_lock()
@@ -271,6 +272,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
             create_note_search()
             create_month_totals()
             create_late_allocations()
+            create_promise_owed()
         if fill is not None:
             fill()
 

@@ -91,6 +91,7 @@ def undo_thanks_contacts_index(connection: sqlite3.Connection) -> None:
 def undo_late_allocations(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each allocation kept whether it was made
     later than its payment's or credit note's day (v29; plain SQL for both engines)."""
+    undo_promise_owed(connection)  # the later versions first
     server = not isinstance(connection, sqlite3.Connection)
     for table in ("allocation", "payment", "credit_note"):
         name = "late_allocation" if server and table == "allocation" else f"late_allocation_{table}"
@@ -103,6 +104,20 @@ def undo_late_allocations(connection: sqlite3.Connection) -> None:
     for table in ("payment", "credit_note"):
         connection.execute(f'DROP INDEX "allocation_{table}_late"')
     connection.execute('ALTER TABLE "allocation" DROP COLUMN "late"')
+
+
+def undo_promise_owed(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each promise kept what its invoices still
+    leave open (v30; plain SQL for both engines)."""
+    if isinstance(connection, sqlite3.Connection):
+        for name in ("link_insert", "link_delete", "link_update", "invoice"):
+            connection.execute(f'DROP TRIGGER "promise_owed_{name}"')
+    else:
+        for table, name in (("promise_invoice", "link"), ("invoice", "invoice")):
+            connection.execute(f'DROP TRIGGER "promise_owed_{name}" ON "{table}"')
+            connection.execute(f'DROP FUNCTION "promise_owed_{name}"()')
+    connection.execute('DROP INDEX "promise_owed"')
+    connection.execute('ALTER TABLE "promise" DROP COLUMN "owed_minor"')
 
 
 def undo_late_start_in_open_invoices_index(connection: sqlite3.Connection) -> None:
