@@ -25,7 +25,7 @@ from models.offers import offer_problems
 from models.plans import plan_problems
 from models.promise_owed import promise_owed_problems
 from models.referrals import referral_problems
-from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
+from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment, money_sum
 from models.write_offs import write_off_problems
 
 _CLOSED_STATUSES = (InvoiceStatus.VOID, InvoiceStatus.WRITTEN_OFF)
@@ -97,7 +97,7 @@ def _over_allocated_sources() -> list[Problem]:
     found = []
     for model, link, label in ((Payment, Allocation.payment, "payment"),
                                (CreditNote, Allocation.credit_note, "credit note")):
-        used = pw.fn.SUM(Allocation.amount_minor)
+        used = money_sum(Allocation.amount_minor)
         rows = (model.select(model.id, model.amount_minor, model.currency, used.alias("used"))
                 .join(Allocation, on=(link == model.id))
                 .where(~Allocation.voided)
@@ -120,7 +120,7 @@ def _over_allocated_targets() -> list[Problem]:
     found = []
     for model, link, label in ((Invoice, Allocation.invoice, "invoice"),
                                (Charge, Allocation.charge, "charge")):
-        used = pw.fn.SUM(Allocation.amount_minor)
+        used = money_sum(Allocation.amount_minor)
         name = model.number if model is Invoice else model.id
         rows = (model.select(name, model.amount_minor, model.currency, used)
                 .join(Allocation, on=(link == model.id))

@@ -86,7 +86,7 @@ def format_amount(minor: int, currency: str) -> str:
     # (a property test holds the two equal): a big book's lists print thousands of
     # amounts, and the Decimal's way took four times as long.
     places = exponent(currency)
-    if not isinstance(minor, int):  # a server's sum comes as a Decimal
+    if not isinstance(minor, int):  # a Decimal of whole minor units (some server sums)
         return f"{from_minor(minor, currency):,.{places}f}"
     units, cents = divmod(abs(minor), 10 ** places)
     sign = "-" if minor < 0 else ""
