@@ -226,6 +226,16 @@ class ThrowawayCluster:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
     @contextlib.contextmanager
+    def throwaway_url(self):  # type: ignore[no-untyped-def]
+        """The address of a new database, dropped once the block ends (one property
+        test example's store)."""
+        name = self.new_database()
+        try:
+            yield self.url(name)
+        finally:
+            self.drop_database(name)
+
+    @contextlib.contextmanager
     def _admin(self):  # type: ignore[no-untyped-def]
         with psycopg.connect(self.url(), autocommit=True) as connection:
             yield connection

@@ -125,11 +125,8 @@ def test_the_late_flags_and_a_past_days_credit_are_always_their_derivation(
 @pytest.mark.slow
 def test_on_a_server_the_late_flags_and_a_past_days_credit_are_their_derivation(
         postgres_cluster: Any, steps: list[tuple]) -> None:
-    name = postgres_cluster.new_database()
-    try:
-        _flags_hold(postgres_cluster.url(name), steps)
-    finally:
-        postgres_cluster.drop_database(name)
+    with postgres_cluster.throwaway_url() as url:
+        _flags_hold(url, steps)
 
 
 def test_money_allocated_after_its_day_is_flagged_and_check_finds_a_wrong_flag(

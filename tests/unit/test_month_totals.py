@@ -169,11 +169,8 @@ def test_the_kept_totals_are_always_what_the_invoices_and_allocations_give(
 @pytest.mark.slow
 def test_on_a_server_the_kept_totals_are_always_what_the_invoices_and_allocations_give(
         postgres_cluster: Any, steps: list[tuple]) -> None:
-    name = postgres_cluster.new_database()
-    try:
-        _kept_totals_hold(postgres_cluster.url(name), steps)
-    finally:
-        postgres_cluster.drop_database(name)
+    with postgres_cluster.throwaway_url() as url:
+        _kept_totals_hold(url, steps)
 
 
 def _kept_totals_hold(location: Path | str, steps: list[tuple]) -> None:

@@ -180,11 +180,8 @@ def test_a_promises_kept_amount_is_always_what_its_invoices_leave_open(
 @pytest.mark.slow
 def test_on_a_server_a_promises_kept_amount_is_what_its_invoices_leave_open(
         postgres_cluster: Any, steps: list[tuple]) -> None:
-    name = postgres_cluster.new_database()
-    try:
-        _owed_holds(postgres_cluster.url(name), steps)
-    finally:
-        postgres_cluster.drop_database(name)
+    with postgres_cluster.throwaway_url() as url:
+        _owed_holds(url, steps)
 
 
 def test_a_promise_follows_its_invoices_and_check_finds_a_wrong_amount(
