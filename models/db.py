@@ -56,6 +56,7 @@ from models.promise_owed import create_promise_owed
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server
 from models.server_store import ServerAddress, ServerContents
 from models.sqlite_codes import sqlite_codes
+from models.stages_done import create_stages_done
 from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
 
 if TYPE_CHECKING:
@@ -1044,12 +1045,14 @@ def _holds_other_tables(address: ServerAddress) -> NotADulyStore:
 def build_kept_figures() -> None:
     """Build the figures a store keeps by triggers from the rows it holds, and install
     the triggers that keep them from now on: the notes' search index, the month
-    totals, the allocations' late flags and the promises' still-owed amounts (inside a
-    write; a new store, or one made ``bare``, see :func:`create_store`)."""
+    totals, the allocations' late flags, the promises' still-owed amounts and the
+    invoices' last stages done (inside a write; a new store, or one made ``bare``, see
+    :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()
     create_promise_owed()
+    create_stages_done()
 
 
 def _refuse_existing(path: Path) -> None:

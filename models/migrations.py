@@ -1070,6 +1070,65 @@ def _v30_promise_owed(db: pw.Database) -> None:
                    'WHERE (("status" = \'broken\') AND ("owed_minor" > 0))')
 
 
+def _v31_stages_done(db: pw.Database) -> None:
+    """Each invoice keeps the position of the last follow-up stage done on it
+    (``stage_done``, kept by triggers), and a partial index holds the open invoices by it
+    and by the day their clock starts: the follow-up plan reads the invoices with a stage
+    due, not every open invoice with its executions (issue 21: 0.03 s of the plan's
+    0.07 s query on the big store). The SQL as models.stages_done has it at v31 (a test
+    keeps them equal)."""
+    server = _on_server(db)
+    db.execute_sql('ALTER TABLE "invoice" ADD COLUMN "stage_done" INTEGER NOT NULL DEFAULT 0')
+    derived = ('COALESCE((SELECT MAX(s."position") FROM "stage_execution" e JOIN '
+               '"follow_up_stage" s ON s."id" = e."stage_id" WHERE e."invoice_id" = '
+               '{invoice}), 0)')
+
+    def set_again(invoice: str) -> str:
+        return (f'UPDATE "invoice" SET "stage_done" = {derived.format(invoice=invoice)} '
+                f'WHERE "id" = {invoice}; ')
+
+    def locked(row: str) -> str:
+        return (f'PERFORM 1 FROM "follow_up_stage" s WHERE s."id" = {row}."stage_id" FOR '
+                f'SHARE; PERFORM 1 FROM "invoice" i WHERE i."id" = {row}."invoice_id" FOR '
+                f'UPDATE; ' + set_again(f'{row}."invoice_id"'))
+
+    done_on = ('UPDATE "invoice" SET "stage_done" = ' + derived.format(invoice='"invoice"."id"')
+               + ' WHERE "id" IN (SELECT e."invoice_id" FROM "stage_execution" e '
+                 'WHERE e."stage_id" = {stage}."id"); ')
+    if server:
+        statements = [
+            'CREATE FUNCTION "stage_done_execution"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            "BEGIN IF TG_OP <> 'INSERT' THEN " + locked("OLD") + 'END IF; '
+            "IF TG_OP <> 'DELETE' THEN " + locked("NEW") + 'END IF; RETURN NULL; END $$',
+            'CREATE TRIGGER "stage_done_execution" AFTER INSERT OR DELETE OR UPDATE OF '
+            '"invoice_id", "stage_id" ON "stage_execution" FOR EACH ROW '
+            'EXECUTE FUNCTION "stage_done_execution"()',
+            'CREATE FUNCTION "stage_done_position"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            'BEGIN ' + done_on.format(stage="NEW") + 'RETURN NULL; END $$',
+            'CREATE TRIGGER "stage_done_position" AFTER UPDATE OF "position" ON '
+            '"follow_up_stage" FOR EACH ROW WHEN (OLD."position" IS DISTINCT FROM '
+            'NEW."position") EXECUTE FUNCTION "stage_done_position"()']
+    else:
+        statements = [
+            'CREATE TRIGGER "stage_done_insert" AFTER INSERT ON "stage_execution" BEGIN '
+            + set_again('new."invoice_id"') + 'END',
+            'CREATE TRIGGER "stage_done_delete" AFTER DELETE ON "stage_execution" BEGIN '
+            + set_again('old."invoice_id"') + 'END',
+            'CREATE TRIGGER "stage_done_update" AFTER UPDATE OF "invoice_id", "stage_id" ON '
+            '"stage_execution" BEGIN ' + set_again('old."invoice_id"')
+            + set_again('new."invoice_id"') + 'END',
+            'CREATE TRIGGER "stage_done_position" AFTER UPDATE OF "position" ON '
+            '"follow_up_stage" WHEN old."position" IS NOT new."position" BEGIN '
+            + done_on.format(stage="new") + 'END']
+    for statement in statements:
+        db.execute_sql(statement)
+    db.execute_sql('UPDATE "invoice" SET "stage_done" = ' + derived.format(invoice='"invoice"."id"')
+                   + ' WHERE "id" IN (SELECT "invoice_id" FROM "stage_execution")')
+    db.execute_sql('CREATE INDEX "invoice_next_stage" ON "invoice" ("stage_done", '
+                   'COALESCE("chase_from", "due_date"), "customer_id", "status", "due_date", '
+                   '"open_minor", "currency", "number", "chase_from") WHERE ("open_minor" > 0)')
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -1106,6 +1165,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     28: _v28_thanks_contacts_index,
     29: _v29_late_allocations,
     30: _v30_promise_owed,
+    31: _v31_stages_done,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

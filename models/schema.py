@@ -345,6 +345,9 @@ class Invoice(BaseModel):
     # The day its follow-up stages count from, when not its due date: an invoice that
     # came in already late starts at a sensible stage instead of the harshest (v9).
     chase_from = pw.DateField(null=True)
+    # The position of the last follow-up stage done on it (carried out or passed over;
+    # 0: none): kept by triggers (store v31, models.stages_done).
+    stage_done = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
 
     class Meta:
         indexes = ((("customer", "due_date"), False),)
@@ -887,6 +890,13 @@ BankCredit.add_index(BankCredit.bank_id, unique=True, where=~BankCredit.undone,
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
                   Invoice.status, Invoice.number, Invoice.chase_from,
                   where=(Invoice.open_minor > 0), name="invoice_open")
+# The follow-up plan reads, for each stage done, the open invoices whose clock started
+# early enough for the next stage's day to have come, from this index alone (schema v31;
+# models.stages_done): the few with a stage due, not every open invoice.
+Invoice.add_index(Invoice.stage_done, pw.fn.COALESCE(Invoice.chase_from, Invoice.due_date),
+                  Invoice.customer, Invoice.status, Invoice.due_date, Invoice.open_minor,
+                  Invoice.currency, Invoice.number, Invoice.chase_from,
+                  where=(Invoice.open_minor > 0), name="invoice_next_stage")
 Payment.add_index(Payment.customer, Payment.currency, Payment.unallocated_minor,
                   where=(Payment.unallocated_minor > 0), name="payment_credit")
 CreditNote.add_index(CreditNote.customer, CreditNote.currency, CreditNote.unallocated_minor,

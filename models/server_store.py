@@ -259,6 +259,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     from models.month_totals import create_month_totals
     from models.note_search import create_note_search
     from models.promise_owed import create_promise_owed
+    from models.stages_done import create_stages_done
 
     with database.atomic():
         hold_build_lock()
@@ -273,6 +274,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
             create_month_totals()
             create_late_allocations()
             create_promise_owed()
+            create_stages_done()
         if fill is not None:
             fill()
 

@@ -109,6 +109,7 @@ def undo_late_allocations(connection: sqlite3.Connection) -> None:
 def undo_promise_owed(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each promise kept what its invoices still
     leave open (v30; plain SQL for both engines)."""
+    undo_stages_done(connection)  # the later versions first
     if isinstance(connection, sqlite3.Connection):
         for name in ("link_insert", "link_delete", "link_update", "invoice"):
             connection.execute(f'DROP TRIGGER "promise_owed_{name}"')
@@ -118,6 +119,20 @@ def undo_promise_owed(connection: sqlite3.Connection) -> None:
             connection.execute(f'DROP FUNCTION "promise_owed_{name}"()')
     connection.execute('DROP INDEX "promise_owed"')
     connection.execute('ALTER TABLE "promise" DROP COLUMN "owed_minor"')
+
+
+def undo_stages_done(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each invoice kept the last follow-up stage
+    done on it (v31; plain SQL for both engines)."""
+    if isinstance(connection, sqlite3.Connection):
+        for name in ("insert", "delete", "update", "position"):
+            connection.execute(f'DROP TRIGGER "stage_done_{name}"')
+    else:
+        for table, name in (("stage_execution", "execution"), ("follow_up_stage", "position")):
+            connection.execute(f'DROP TRIGGER "stage_done_{name}" ON "{table}"')
+            connection.execute(f'DROP FUNCTION "stage_done_{name}"()')
+    connection.execute('DROP INDEX "invoice_next_stage"')
+    connection.execute('ALTER TABLE "invoice" DROP COLUMN "stage_done"')
 
 
 def undo_late_start_in_open_invoices_index(connection: sqlite3.Connection) -> None:
