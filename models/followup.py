@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import peewee as pw
@@ -267,16 +267,14 @@ def _next_stage(customer_id: int, policy_id: int | None,
     stages = stages_by_policy().get(policy_id or 0, [])
     if not stages:
         return "", None
-    reached = (StageExecution.select(pw.fn.MAX(FollowUpStage.position))
-               .join(FollowUpStage).where(StageExecution.invoice == Invoice.id))
-    query = (Invoice.select(Invoice.due_date, Invoice.chase_from, reached.alias("reached"))
+    query = (Invoice.select(Invoice.due_date, Invoice.chase_from, Invoice.stage_done)
              .where((Invoice.customer == customer_id) & (Invoice.open_minor > 0)
                     & (Invoice.status == InvoiceStatus.OPEN)))
     upcoming: list[tuple[dt.date, str]] = []
-    for due, chase_from, position in query.tuples():
+    for due, chase_from, done in query.tuples():
         for stage in stages:
             on = (chase_from or due) + dt.timedelta(days=stage.offset_days)
-            if stage.position > (position or 0) and on > as_of:
+            if stage.position > done and on > as_of:
                 upcoming.append((on, stage.name))
                 break
     if not upcoming:
@@ -478,6 +476,8 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     customer and currency.
     """
     default = default_policy_id()
+    # From its late start when it has one, which may come before its due day (a chase
+    # started early at a later stage).
     start = pw.fn.COALESCE(Invoice.chase_from, Invoice.due_date)
     columns = (Invoice.id, Invoice.number, Invoice.due_date, Invoice.open_minor,
                Invoice.currency, Invoice.status, Invoice.customer, Customer.code, Customer.name,
@@ -665,7 +665,6 @@ def _unallocated_credit(customer_id: int | None) -> dict[tuple[int, str], int]:
  _HOLD_REASON, _LAST_CONTACT, _POLICY, _POSITION) = range(14)
 _OPEN_STATUS = InvoiceStatus.OPEN.value
 _DISPUTED_STATUS = InvoiceStatus.DISPUTED.value
-_OLDEST_FIRST = attrgetter("due_date", "number")
 _OLDEST_ROW_FIRST = itemgetter(_DUE, _NUMBER)
 
 
@@ -792,13 +791,11 @@ class _Decider:
     def _action(self, first: tuple[Any, ...], stage: Stage, chased: list[tuple[Any, ...]],
                 amounts: list[int]) -> DueAction:
         stage_ids = self.stage_ids[first[_POLICY]]
-        invoices = []
+        invoices = []  # the oldest first, as the account's rows come
         for row, amount in zip(chased, amounts, strict=True):
             due, late = self._due(row[_DUE])
             invoices.append(ActionInvoice(row[_ID], row[_NUMBER], due, amount, late,
                                           stage_ids[row[_POSITION]]))
-        if len(invoices) > 1:
-            invoices.sort(key=_OLDEST_FIRST)
         customer_id, currency = first[_CUSTOMER], first[_CURRENCY]
         warnings = []
         unallocated = self.credit.get((customer_id, currency), 0)
