@@ -574,7 +574,10 @@ def _stage_history() -> None:
 
 def _audited_history(today: dt.date) -> None:
     """The audit entries a real business would have for its disputes and holds."""
-    for invoice in Invoice.select().where(Invoice.status == InvoiceStatus.DISPUTED):
+    # In id order: a server's table scan gives rows in the order they lie on its pages,
+    # which updates and vacuuming change, so the books on a server would differ.
+    for invoice in (Invoice.select().where(Invoice.status == InvoiceStatus.DISPUTED)
+                    .order_by(Invoice.id)):
         at = dt.datetime.combine(min(invoice.due_date + dt.timedelta(days=9), today),
                                  dt.time(14, 10))
         AuditEntry.create(at=at, who="demo", action="dispute invoice", table="invoice",
@@ -587,7 +590,7 @@ def _audited_history(today: dt.date) -> None:
                                   customer_said=invoice.dispute_reason, raised_on=at.date(),
                                   created_at=at)
         DisputedInvoice.create(case=case, invoice=invoice, disputed_minor=invoice.open_minor)
-    for customer in Customer.select().where(Customer.on_hold):
+    for customer in Customer.select().where(Customer.on_hold).order_by(Customer.id):
         AuditEntry.create(at=dt.datetime.combine(today - dt.timedelta(days=20), dt.time(9, 5)),
                           who="demo", action="put on hold", table="customer",
                           row_id=customer.id, before=json.dumps({"on_hold": False}),
@@ -599,7 +602,8 @@ def _customers_with(habit: str) -> pw.ModelSelect:
     position = next(k for k, v in _SPECIALS.items() if v == habit)
     last = Customer.select(pw.fn.MAX(Customer.id)).scalar()
     # Customer ids are 1-based in index order: index i has id i + 1.
-    return Customer.select().where(Customer.id.in_(range(position + 1, last + 1, 60)))
+    return (Customer.select().where(Customer.id.in_(range(position + 1, last + 1, 60)))
+            .order_by(Customer.id))  # each customer's rows made in the same order
 
 
 def _plan(customer: Customer, today: dt.date) -> None:
@@ -652,7 +656,8 @@ def _pay_oldest_first(customer: Customer, invoices: list[Invoice], day: dt.date,
 def _referral(agency: Agency, customer: Customer, today: dt.date) -> None:
     old = list(Invoice.select()
                .where((Invoice.customer == customer) & (Invoice.open_minor > 0)
-                      & (Invoice.due_date < today - dt.timedelta(days=90))))
+                      & (Invoice.due_date < today - dt.timedelta(days=90)))
+               .order_by(Invoice.due_date, Invoice.id))
     if not old:
         return
     referral = AgencyReferral.create(
