@@ -886,9 +886,10 @@ BankCredit.add_index(BankCredit.bank_id, unique=True, where=~BankCredit.undone,
                      name="bank_credit_live")
 
 # Today's lists read only open items, each from a small partial index that
-# holds every column the overdue list (schema v3) and the follow-up plan (v27) need.
+# holds every column the overdue list (schema v3), the follow-up plan (v27) and a past
+# day's list (its invoices issued by then, v31) need.
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
-                  Invoice.status, Invoice.number, Invoice.chase_from,
+                  Invoice.status, Invoice.number, Invoice.chase_from, Invoice.issue_date,
                   where=(Invoice.open_minor > 0), name="invoice_open")
 # The follow-up plan reads, for each stage done, the open invoices whose clock started
 # early enough for the next stage's day to have come, from this index alone (schema v31;
@@ -897,6 +898,11 @@ Invoice.add_index(Invoice.stage_done, pw.fn.COALESCE(Invoice.chase_from, Invoice
                   Invoice.customer, Invoice.status, Invoice.due_date, Invoice.open_minor,
                   Invoice.currency, Invoice.number, Invoice.chase_from,
                   where=(Invoice.open_minor > 0), name="invoice_next_stage")
+# Today's newly overdue accounts start from the open invoices fallen due in the last
+# week, read from this index alone (schema v31), not from the whole open invoices' one.
+Invoice.add_index(Invoice.due_date, Invoice.customer, Invoice.currency, Invoice.status,
+                  Invoice.open_minor, Invoice.number, where=(Invoice.open_minor > 0),
+                  name="invoice_due")
 Payment.add_index(Payment.customer, Payment.currency, Payment.unallocated_minor,
                   where=(Payment.unallocated_minor > 0), name="payment_credit")
 CreditNote.add_index(CreditNote.customer, CreditNote.currency, CreditNote.unallocated_minor,

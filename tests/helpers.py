@@ -132,6 +132,11 @@ def undo_stages_done(connection: sqlite3.Connection) -> None:
             connection.execute(f'DROP TRIGGER "stage_done_{name}" ON "{table}"')
             connection.execute(f'DROP FUNCTION "stage_done_{name}"()')
     connection.execute('DROP INDEX "invoice_next_stage"')
+    connection.execute('DROP INDEX "invoice_due"')
+    connection.execute('DROP INDEX "invoice_open"')
+    connection.execute(
+        'CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "currency", "due_date", '
+        '"open_minor", "status", "number", "chase_from") WHERE ("open_minor" > 0)')
     connection.execute('ALTER TABLE "invoice" DROP COLUMN "stage_done"')
 
 
