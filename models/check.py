@@ -24,6 +24,7 @@ from models.note_search import note_search_problems
 from models.offers import offer_problems
 from models.plans import plan_problems
 from models.promise_owed import promise_owed_problems
+from models.promise_paid import promise_paid_problems
 from models.referrals import referral_problems
 from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment, money_sum
 from models.stages_done import stage_done_problems
@@ -76,6 +77,7 @@ def _figure_problems() -> list[Problem]:
     problems += [Problem("figures", p) for p in month_total_problems()]
     problems += [Problem("figures", p) for p in late_allocation_problems()]
     problems += [Problem("figures", p) for p in promise_owed_problems()]
+    problems += [Problem("figures", p) for p in promise_paid_problems()]
     problems += [Problem("figures", p) for p in stage_done_problems()]
     problems += [Problem("notes", p) for p in note_search_problems()]
     problems += [Problem("journal", p) for p in journal_problems()]

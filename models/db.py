@@ -53,6 +53,7 @@ from models.month_totals import create_month_totals
 from models.note_search import create_note_search
 from models.places import STORE_FILE_NAME, default_store_path, is_server_address  # noqa: F401
 from models.promise_owed import create_promise_owed
+from models.promise_paid import create_promise_paid
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server
 from models.server_store import ServerAddress, ServerContents
 from models.sqlite_codes import sqlite_codes
@@ -1045,13 +1046,14 @@ def _holds_other_tables(address: ServerAddress) -> NotADulyStore:
 def build_kept_figures() -> None:
     """Build the figures a store keeps by triggers from the rows it holds, and install
     the triggers that keep them from now on: the notes' search index, the month
-    totals, the allocations' late flags, the promises' still-owed amounts and the
-    invoices' last stages done (inside a write; a new store, or one made ``bare``, see
+    totals, the allocations' late flags, the promises' still-owed amounts and last days
+    paid, and the invoices' last stages done (inside a write; a new store, or one made ``bare``, see
     :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()
     create_promise_owed()
+    create_promise_paid()
     create_stages_done()
 
 

@@ -1139,6 +1139,76 @@ def _v31_stages_done(db: pw.Database) -> None:
                    'WHERE ("open_minor" > 0)')
 
 
+def _v32_promise_paid(db: pw.Database) -> None:
+    """Each promise keeps the day its invoices were last paid on (``last_paid_on``, kept
+    by triggers), and a partial index holds the broken promises owing nothing by it:
+    Today's thanks for broken promises since kept read the last month's, not every
+    broken promise's allocations (issue 21: 18 -> 4 ms of the worklist on the big
+    store). The SQL as models.promise_paid has it at v32 (a test keeps them equal)."""
+    server = _on_server(db)
+    db.execute_sql('ALTER TABLE "promise" ADD COLUMN "last_paid_on" DATE')
+    derived = ('(SELECT MAX(a."allocated_on") FROM "promise_invoice" pi JOIN "allocation" a '
+               'ON a."invoice_id" = pi."invoice_id" WHERE pi."promise_id" = {promise} AND '
+               'NOT a."voided")').format(promise='"promise"."id"')
+
+    def of_invoice(invoice: str) -> str:
+        return (f'UPDATE "promise" SET "last_paid_on" = {derived} WHERE "id" IN (SELECT '
+                f'pi."promise_id" FROM "promise_invoice" pi WHERE pi."invoice_id" = '
+                f'{invoice}); ')
+
+    def of_link(row: str) -> str:
+        return f'UPDATE "promise" SET "last_paid_on" = {derived} WHERE "id" = {row}."promise_id"; '
+
+    if server:
+        def locked_invoice(row: str) -> str:
+            return (f'PERFORM 1 FROM "promise" p WHERE p."id" IN (SELECT pi."promise_id" FROM '
+                    f'"promise_invoice" pi WHERE pi."invoice_id" = {row}."invoice_id") FOR '
+                    f'UPDATE; ' + of_invoice(f'{row}."invoice_id"'))
+
+        def locked_link(row: str) -> str:
+            return (f'PERFORM 1 FROM "invoice" i WHERE i."id" = {row}."invoice_id" FOR SHARE; '
+                    + of_link(row))
+
+        statements = [
+            'CREATE FUNCTION "promise_paid_allocation"() RETURNS trigger LANGUAGE plpgsql AS '
+            "$$ BEGIN IF TG_OP = 'INSERT' THEN IF NOT NEW.\"voided\" THEN "
+            'UPDATE "promise" SET "last_paid_on" = GREATEST(COALESCE("last_paid_on", '
+            'NEW."allocated_on"), NEW."allocated_on") WHERE "id" IN (SELECT pi."promise_id" '
+            'FROM "promise_invoice" pi WHERE pi."invoice_id" = NEW."invoice_id"); END IF; '
+            'RETURN NULL; END IF; ' + locked_invoice("OLD") + "IF TG_OP = 'UPDATE' THEN "
+            + locked_invoice("NEW") + 'END IF; RETURN NULL; END $$',
+            'CREATE TRIGGER "promise_paid_allocation" AFTER INSERT OR DELETE OR UPDATE OF '
+            '"invoice_id", "voided", "allocated_on" ON "allocation" FOR EACH ROW '
+            'EXECUTE FUNCTION "promise_paid_allocation"()',
+            'CREATE FUNCTION "promise_paid_link"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            "BEGIN IF TG_OP <> 'INSERT' THEN " + locked_link("OLD") + 'END IF; '
+            "IF TG_OP <> 'DELETE' THEN " + locked_link("NEW") + 'END IF; RETURN NULL; END $$',
+            'CREATE TRIGGER "promise_paid_link" AFTER INSERT OR DELETE OR UPDATE OF '
+            '"promise_id", "invoice_id" ON "promise_invoice" FOR EACH ROW '
+            'EXECUTE FUNCTION "promise_paid_link"()']
+    else:
+        statements = [
+            'CREATE TRIGGER "promise_paid_allocation_insert" AFTER INSERT ON "allocation" '
+            'WHEN new."invoice_id" IS NOT NULL BEGIN ' + of_invoice('new."invoice_id"') + 'END',
+            'CREATE TRIGGER "promise_paid_allocation_delete" AFTER DELETE ON "allocation" '
+            'WHEN old."invoice_id" IS NOT NULL BEGIN ' + of_invoice('old."invoice_id"') + 'END',
+            'CREATE TRIGGER "promise_paid_allocation_update" AFTER UPDATE OF "invoice_id", '
+            '"voided", "allocated_on" ON "allocation" BEGIN ' + of_invoice('old."invoice_id"')
+            + of_invoice('new."invoice_id"') + 'END',
+            'CREATE TRIGGER "promise_paid_link_insert" AFTER INSERT ON "promise_invoice" '
+            'BEGIN ' + of_link("new") + 'END',
+            'CREATE TRIGGER "promise_paid_link_delete" AFTER DELETE ON "promise_invoice" '
+            'BEGIN ' + of_link("old") + 'END',
+            'CREATE TRIGGER "promise_paid_link_update" AFTER UPDATE OF "promise_id", '
+            '"invoice_id" ON "promise_invoice" BEGIN ' + of_link("old") + of_link("new")
+            + 'END']
+    for statement in statements:
+        db.execute_sql(statement)
+    db.execute_sql(f'UPDATE "promise" SET "last_paid_on" = {derived}')
+    db.execute_sql('CREATE INDEX "promise_paid_off" ON "promise" ("last_paid_on") '
+                   'WHERE (("status" = \'broken\') AND ("owed_minor" = 0))')
+
+
 def _on_server(db: pw.Database) -> bool:
     """Whether the migration runs on a PostgreSQL server (``db`` may be the store's
     proxy or the engine itself)."""
@@ -1176,6 +1246,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     29: _v29_late_allocations,
     30: _v30_promise_owed,
     31: _v31_stages_done,
+    32: _v32_promise_paid,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -35,6 +35,7 @@ from models.late_allocations import keep_late_allocations
 from models.month_totals import keep_month_totals
 from models.note_search import create_note_search
 from models.promise_owed import keep_promise_owed
+from models.promise_paid import keep_promise_paid
 from models.schema import ALL_TABLES, SQLITE, database, on_server
 from models.stages_done import keep_stages_done
 
@@ -197,6 +198,7 @@ def _fill(rows: _SourceRows, counts: dict[str, int], tell: Progress) -> list[tup
         keep_month_totals()
         keep_late_allocations()
         keep_promise_owed()
+        keep_promise_paid()
         keep_stages_done()
         if server:  # the planner's statistics of tables just filled: check's plans need them
             database.execute_sql("ANALYZE")

@@ -554,6 +554,9 @@ class Promise(BaseModel):
     # What its invoices still leave open: kept by triggers (store v30, models.promise_owed).
     owed_minor = pw.BigIntegerField(default=0, constraints=[pw.SQL("DEFAULT 0"),
                                                             pw.Check("owed_minor >= 0")])
+    # The day its invoices were last paid on: kept by triggers (store v32,
+    # models.promise_paid).
+    last_paid_on = pw.DateField(null=True)
 
 
 class PromiseInvoice(BaseModel):
@@ -938,6 +941,11 @@ for _link in (Allocation.payment, Allocation.credit_note):
 Promise.add_index(Promise.promised_for,
                   where=(Promise.status == PromiseStatus.BROKEN) & (Promise.owed_minor > 0),
                   name="promise_owed")
+# The broken promises owing nothing, by the day their invoices were last paid: Today
+# thanks for those kept in the last month (schema v32; models.promise_paid).
+Promise.add_index(Promise.last_paid_on,
+                  where=(Promise.status == PromiseStatus.BROKEN) & (Promise.owed_minor == 0),
+                  name="promise_paid_off")
 
 # A customer's timeline finds the audit entries of its rows (schema v4).
 AuditEntry.add_index(AuditEntry.table, AuditEntry.row_id, name="audit_entry_row")

@@ -259,6 +259,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     from models.month_totals import create_month_totals
     from models.note_search import create_note_search
     from models.promise_owed import create_promise_owed
+    from models.promise_paid import create_promise_paid
     from models.stages_done import create_stages_done
 
     with database.atomic():
@@ -274,6 +275,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
             create_month_totals()
             create_late_allocations()
             create_promise_owed()
+            create_promise_paid()
             create_stages_done()
         if fill is not None:
             fill()

@@ -121,9 +121,25 @@ def undo_promise_owed(connection: sqlite3.Connection) -> None:
     connection.execute('ALTER TABLE "promise" DROP COLUMN "owed_minor"')
 
 
+def undo_promise_paid(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each promise kept the day its invoices
+    were last paid on (v32; plain SQL for both engines)."""
+    if isinstance(connection, sqlite3.Connection):
+        for name in ("allocation_insert", "allocation_delete", "allocation_update",
+                     "link_insert", "link_delete", "link_update"):
+            connection.execute(f'DROP TRIGGER "promise_paid_{name}"')
+    else:
+        for table, name in (("allocation", "allocation"), ("promise_invoice", "link")):
+            connection.execute(f'DROP TRIGGER "promise_paid_{name}" ON "{table}"')
+            connection.execute(f'DROP FUNCTION "promise_paid_{name}"()')
+    connection.execute('DROP INDEX "promise_paid_off"')
+    connection.execute('ALTER TABLE "promise" DROP COLUMN "last_paid_on"')
+
+
 def undo_stages_done(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each invoice kept the last follow-up stage
     done on it (v31; plain SQL for both engines)."""
+    undo_promise_paid(connection)  # the later versions first
     if isinstance(connection, sqlite3.Connection):
         for name in ("insert", "delete", "update", "position"):
             connection.execute(f'DROP TRIGGER "stage_done_{name}"')
