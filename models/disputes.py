@@ -555,7 +555,11 @@ def _rows(where: pw.Expression | None = None, *,
     # Rows, not models: a model per case costs more than the rest of the list.
     cases = list(query.tuples())
     lines = lines_of([case[0] for case in cases])
-    return [DisputeRow(*case, tuple(lines.get(case[0], ()))) for case in cases]
+    return [DisputeRow(case_id, customer_id, code, name, currency, category, status, raised_on,
+                       resolved_on, said, resolution, credit_note_id,
+                       tuple(lines.get(case_id, ())))
+            for (case_id, customer_id, code, name, currency, category, status, raised_on,
+                 resolved_on, said, resolution, credit_note_id) in cases]
 
 
 def dispute(case_id: int) -> DisputeRow:
