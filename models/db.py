@@ -642,6 +642,14 @@ def month_of(day: pw.Node) -> pw.Node:
     return pw.fn.SUBSTR(day, 1, 7)
 
 
+def month_day_of(day: pw.Node) -> pw.Node:
+    """The month and day of a stored date or moment as text "MM-DD" (its anniversary),
+    for picking rows by the day of the year in the store."""
+    if on_server():
+        return pw.fn.to_char(day, "MM-DD")
+    return pw.fn.SUBSTR(day, 6, 5)
+
+
 def json_object(values: Mapping[str, pw.Node]) -> pw.Node:
     """A JSON object built by the store from the given columns, keys sorted (as
     :func:`models.audit.as_json` writes them): for rows written in bulk, whose JSON is

@@ -26,7 +26,7 @@ import peewee as pw
 from models import input_rules as rules
 from models.allocations import hold_account_of, hold_accounts
 from models.audit import record_change
-from models.db import writing
+from models.db import one_of, writing
 from models.disputed import (
     LIVE_STATUSES,
     claim_on,
@@ -520,8 +520,7 @@ def disputes(*, state: str = "all", category: DisputeCategory | str | None = Non
     ``category``; of one customer; with ``older_than_days``, only cases open longer than
     that on ``as_of``."""
     as_of = as_of or dt.date.today()
-    query = (DisputeCase.select(DisputeCase, Customer.id, Customer.code, Customer.name)
-             .join(Customer).order_by(DisputeCase.raised_on, DisputeCase.id))
+    query = _cases().order_by(DisputeCase.raised_on, DisputeCase.id)
     if state == "open":
         query = query.where(DisputeCase.status == DisputeStatus.OPEN)
     elif state == "closed":
@@ -539,17 +538,28 @@ def disputes(*, state: str = "all", category: DisputeCategory | str | None = Non
     return _rows(query=query)
 
 
+def _cases() -> pw.ModelSelect:
+    """The cases with their customers, as :class:`DisputeRow` holds them but the lines."""
+    return (DisputeCase.select(DisputeCase.id, DisputeCase.customer, Customer.code,
+                               Customer.name, DisputeCase.currency, DisputeCase.category,
+                               DisputeCase.status, DisputeCase.raised_on,
+                               DisputeCase.resolved_on, DisputeCase.customer_said,
+                               DisputeCase.resolution, DisputeCase.credit_note)
+            .join(Customer))
+
+
 def _rows(where: pw.Expression | None = None, *,
           query: pw.ModelSelect | None = None) -> list[DisputeRow]:
     if query is None:
-        query = (DisputeCase.select(DisputeCase, Customer.id, Customer.code, Customer.name)
-                 .join(Customer).where(where))
-    cases = list(query)
-    lines = lines_of([c.id for c in cases])
-    return [DisputeRow(c.id, c.customer_id, c.customer.code, c.customer.name, c.currency,
-                       c.category, c.status, c.raised_on, c.resolved_on, c.customer_said,
-                       c.resolution, c.credit_note_id, tuple(lines.get(c.id, ())))
-            for c in cases]
+        query = _cases().where(where)
+    # Rows, not models: a model per case costs more than the rest of the list.
+    cases = list(query.tuples())
+    lines = lines_of([case[0] for case in cases])
+    return [DisputeRow(case_id, customer_id, code, name, currency, category, status, raised_on,
+                       resolved_on, said, resolution, credit_note_id,
+                       tuple(lines.get(case_id, ())))
+            for (case_id, customer_id, code, name, currency, category, status, raised_on,
+                 resolved_on, said, resolution, credit_note_id) in cases]
 
 
 def dispute(case_id: int) -> DisputeRow:
@@ -565,7 +575,7 @@ def lines_of(case_ids: Sequence[int]) -> dict[int, list[DisputedLine]]:
                                     DisputedInvoice.disputed_minor, Invoice.open_minor,
                                     DisputeCase.status)
              .join(Invoice).switch(DisputedInvoice).join(DisputeCase)
-             .where(DisputedInvoice.case.in_(list(case_ids)))
+             .where(one_of(DisputedInvoice.case, case_ids))
              .order_by(DisputedInvoice.case, Invoice.due_date, Invoice.number))
     found: dict[int, list[DisputedLine]] = defaultdict(list)
     for case_id, invoice_id, number, claimed, open_minor, status in query.tuples():

@@ -22,15 +22,15 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
 from models.audit import record_change
 from models.contacts import ContactEntry, log_contact
 from models.dates import stored_day
-from models.db import writing
+from models.db import month_day_of, one_of, writing
 from models.default_templates import (
     RELATIONSHIP_TEMPLATE_NAMES,
     THANK_YOU,
@@ -200,7 +200,15 @@ def thanks_due(as_of: dt.date) -> list[ThanksDue]:
         if item.customer_id not in decided:
             chosen.setdefault(item.customer_id, item)
     reachable = customers_with_email(chosen)
-    return [replace(item, has_email=item.customer_id in reachable) for item in chosen.values()]
+    return [_reached(item, item.customer_id in reachable) for item in chosen.values()]
+
+
+def _reached(item: ThanksDue, has_email: bool) -> ThanksDue:
+    """The thank-you saying whether the customer has an e-mail address (made anew:
+    ``replace`` reads the fields' definitions on every call)."""
+    return ThanksDue(item.kind, item.ref_id, item.customer_id, item.customer_code,
+                     item.customer_name, item.due_on, item.currency, item.amount_minor,
+                     item.detail, item.began_on, has_email, item.loyalty_incentive)
 
 
 def on_time_thanks_due(as_of: dt.date) -> list[ThanksDue]:
@@ -213,12 +221,15 @@ def on_time_thanks_due(as_of: dt.date) -> list[ThanksDue]:
     year, rather than all of them on the first day."""
     since = as_of - dt.timedelta(days=YEAR_DAYS)
     window = anniversaries(as_of, THANKS_WINDOW_DAYS)
+    # Only the customers who joined on a month and day of the window are read (a twelfth
+    # of a big book's 10,000), as raw rows, each day looked up in the window: every
+    # customer's time through peewee, or its own anniversary worked out, cost more than
+    # the rest of the look-up.
+    joined_in_window = Customer.select(Customer.id, Customer.created_at).where(
+        month_day_of(Customer.created_at).in_(
+            sorted(f"{month:02d}-{day:02d}" for month, day in window)))
     anniversary: dict[int, dt.date] = {}
-    # Raw rows, each day read from the text and looked up in the month's anniversaries:
-    # every customer's time through peewee, or its own anniversary worked out, cost more
-    # than the rest of the look-up.
-    for customer_id, created_at in database.execute_sql(
-            *Customer.select(Customer.id, Customer.created_at).sql()):
+    for customer_id, created_at in _raw(joined_in_window):
         joined = stored_day(created_at)
         day = window.get((joined.month, joined.day))
         if day is not None and joined < day:
@@ -349,13 +360,17 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
                .join(paid, on=(Allocation.invoice == paid.id))
                .where((paid.customer == chased.customer) & (paid.currency == chased.currency)
                       & ~Allocation.voided))
-    # Contacts are numbered as they are made: the highest is the latest chase.
+    # Contacts are numbered as they are made: the highest is the latest chase. An invoice
+    # chased and still open rules its account out, so it is left out before the accounts
+    # are grouped (on a big book nearly every invoice chased in the year is): an account
+    # it would leave has another still open, and those left keep all their invoices.
     accounts = list(
         StageExecution.select(chased.customer, chased.currency,
                               pw.fn.MAX(StageExecution.interaction), paid_on)
         .join(chased, on=(StageExecution.invoice == chased.id))
         .where(StageExecution.interaction.is_null(False)
-               & (StageExecution.executed_on >= as_of - dt.timedelta(days=CHASE_LOOKBACK_DAYS)))
+               & (StageExecution.executed_on >= as_of - dt.timedelta(days=CHASE_LOOKBACK_DAYS))
+               & ~((chased.open_minor > 0) & chased.status.in_(_IN_THE_CHASE)))
         .group_by(chased.customer, chased.currency)
         .having(~pw.fn.EXISTS(still_open) & (paid_on >= since)).tuples())
     chased_on: dict[int, dt.datetime] = {}
@@ -400,24 +415,29 @@ def _promises_kept(as_of: dt.date) -> list[ThanksDue]:
                   .join(Allocation, on=(Allocation.invoice == PromiseInvoice.invoice))
                   .where((PromiseInvoice.promise == Promise.id) & ~Allocation.voided
                          & (Allocation.allocated_on >= since)))
+    # A promise whose invoices are all paid owes nothing: its kept still-owed amount
+    # (store v30) sets the promises still owed aside before any allocation is sought.
+    # Nothing owed is not all paid (an invoice written off or credited leaves nothing
+    # open either), so the invoices' status is still asked.
     promises = (
         Promise.select(Promise.id, Promise.customer, Customer.code, Customer.name,
                        Promise.amount_minor, Promise.currency, Promise.promised_for,
                        Promise.created_at, kept_on.alias("kept_on"))
         .join(Customer)
-        .where((Promise.status == PromiseStatus.BROKEN)
+        .where((Promise.status == PromiseStatus.BROKEN) & (Promise.owed_minor == 0)
                & (Promise.resolved_on >= as_of - dt.timedelta(days=CHASE_LOOKBACK_DAYS))
                & pw.fn.EXISTS(paid_since) & ~pw.fn.EXISTS(unpaid)))
     items = []
+    # Raw rows: the days are read from the store's text only for the promises kept.
     for (promise_id, customer_id, code, name, amount, currency, promised_for,
-         created_at, day) in promises.tuples():
+         created_at, day) in _raw(promises):
         kept = stored_day(day)
         if kept > as_of:
             continue
         items.append(ThanksDue(
             PROMISE_KEPT, promise_id, customer_id, code, name, kept, currency, amount,
-            f"The payment promised for {promised_for:%d %b %Y} arrived in full on "
-            f"{kept:%d %b %Y}, after the promised date", _as_datetime(created_at).date()))
+            f"The payment promised for {stored_day(promised_for):%d %b %Y} arrived in full "
+            f"on {kept:%d %b %Y}, after the promised date", stored_day(created_at)))
     return items
 
 
@@ -458,16 +478,13 @@ def _names(customer_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
 def _latest_contacts(purpose: ContactPurpose, customer_ids: Iterable[int]
                      ) -> dict[int, tuple[int, dt.datetime]]:
     """Each customer's latest contact for ``purpose``: its id and time."""
-    ids = sorted(customer_ids)
-    found: dict[int, tuple[int, dt.datetime]] = {}
-    for start in range(0, len(ids), 500):
-        query = (Interaction.select(Interaction.customer, pw.fn.MAX(Interaction.id),
-                                    pw.fn.MAX(Interaction.occurred_at))
-                 .where(Interaction.customer.in_(ids[start:start + 500])
-                        & (Interaction.purpose == purpose))
-                 .group_by(Interaction.customer))
-        found.update((cid, (contact, _as_datetime(at))) for cid, contact, at in query.tuples())
-    return found
+    # The customers bound as one parameter: peewee builds an IN list value by value.
+    query = (Interaction.select(Interaction.customer, pw.fn.MAX(Interaction.id),
+                                pw.fn.MAX(Interaction.occurred_at))
+             .where(one_of(Interaction.customer, sorted(customer_ids))
+                    & (Interaction.purpose == purpose))
+             .group_by(Interaction.customer))
+    return {cid: (contact, _as_datetime(at)) for cid, contact, at in _raw(query)}
 
 
 # --- check-ins ------------------------------------------------------------------------
@@ -772,3 +789,8 @@ def _as_datetime(value: object) -> dt.datetime:
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
     return dt.datetime.fromisoformat(str(value))
+
+
+def _raw(query: pw.Query) -> list[tuple[Any, ...]]:
+    """The query's rows as the store gives them: days as text, no field conversions."""
+    return list(database.execute_sql(*query.sql()))

@@ -22,6 +22,7 @@ from models.kinds import (
     Channel,
     ContactKind,
     ContactPurpose,
+    InvoiceStatus,
     OutboxKind,
     PlanStatus,
     PromiseStatus,
@@ -52,6 +53,7 @@ from models.relationship import (
 from models.schema import (
     Customer,
     Interaction,
+    Invoice,
     OutboxMessage,
     PaymentPlan,
     PaymentTerms,
@@ -197,6 +199,22 @@ def test_a_chased_account_paid_up_is_offered_a_thank_you_once(empty_store: Store
     assert bill  # the invoice chased
 
 
+def test_an_account_is_paid_up_only_once_every_invoice_chased_is_paid(
+        empty_store: Store) -> None:
+    who = customer()
+    older, newer = invoice(who, 60_00, due_days_ago=40), invoice(who, 40_00, due_days_ago=20)
+    contact = chase(who, TODAY)
+    day = TODAY + dt.timedelta(days=2)
+    pay(who, 60_00, day)  # the older invoice: the newer, chased too, is still open
+    assert Invoice.get_by_id(older).status == InvoiceStatus.PAID
+    assert thanks_due(day) == []
+    later = day + dt.timedelta(days=3)
+    pay(who, 40_00, later)
+    assert Invoice.get_by_id(newer).status == InvoiceStatus.PAID
+    assert [(t.kind, t.ref_id, t.due_on) for t in thanks_due(later)] == [
+        (PAID_UP, contact, later)]
+
+
 def test_a_dismissed_thank_you_stays_away_until_the_next_chase_is_paid(
         empty_store: Store) -> None:
     who = customer()
@@ -325,6 +343,21 @@ def test_customers_who_always_pay_on_time_get_a_yearly_thank_you(empty_store: St
         now=at(TODAY, 11))
     assert on_time_thanks_due(TODAY) == []
     assert on_time_thanks_due(TODAY + dt.timedelta(days=300)) == []
+
+
+def test_a_customer_who_joined_on_the_29th_of_february_is_thanked_on_the_28th(
+        empty_store: Store) -> None:
+    leap, spring = customer("Leap Ltd"), customer("Spring Ltd")
+    for who in (leap, spring):
+        for days_later in (30, 60, 90):
+            invoice(who, 10_00, due_days_ago=-days_later)
+            pay(who, 10_00, TODAY + dt.timedelta(days=days_later))
+    Customer.update(created_at=at(dt.date(2024, 2, 29))).where(Customer.id == leap).execute()
+    Customer.update(created_at=at(dt.date(2024, 4, 15))).where(Customer.id == spring).execute()
+    as_of = dt.date(2027, 3, 10)  # 2027 is no leap year
+    due = on_time_thanks_due(as_of)
+    assert [(t.customer_id, t.due_on) for t in due] == [(leap, dt.date(2027, 2, 28))]
+    assert on_time_thanks_due(dt.date(2027, 3, 30)) == []  # a month after the 28th
 
 
 def test_the_yearly_anniversary_of_the_29th_of_february() -> None:

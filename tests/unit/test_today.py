@@ -18,6 +18,7 @@ from models.schema import (
     FollowUpStage,
     Interaction,
     StageExecution,
+    database,
 )
 from models.today import (
     FOLLOW_UP,
@@ -27,6 +28,7 @@ from models.today import (
     PROMISE_DUE,
     STAGE_ACTION,
     WorkItem,
+    _new_overdue,
     dismiss,
     mark_done,
     snooze,
@@ -209,6 +211,24 @@ def test_an_account_no_reminder_chases_is_newly_overdue_for_a_week(
     assert "and 1 more" in item.detail
     assert len(items_of(NEW_OVERDUE, TODAY + (1 + NEW_OVERDUE_DAYS) * DAY)) == 1
     assert items_of(NEW_OVERDUE, TODAY + (2 + NEW_OVERDUE_DAYS) * DAY) == []
+
+
+def test_the_newly_overdue_are_read_through_the_open_invoices_index(
+        empty_store: db.Store, store_engine: str) -> None:
+    if store_engine != "sqlite":
+        pytest.skip("SQLite's planner")
+    sent: list[str] = []
+    connection = database.connection()
+    connection.set_trace_callback(sent.append)
+    try:
+        _new_overdue(TODAY)
+    finally:
+        connection.set_trace_callback(None)
+    [statement] = [s for s in sent if s.startswith("SELECT")]
+    plan = [row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {statement}")]
+    # Left to choose, the planner scanned the wider index of the stages done (store v31).
+    assert {step.split(" INDEX ")[1].split()[0] for step in plan
+            if " INDEX " in step} == {"invoice_open"}, plan
 
 
 def test_a_reminder_due_or_sent_replaces_newly_overdue(empty_store: db.Store) -> None:
