@@ -27,11 +27,11 @@ from ui.common import messages
 from ui.common.tasks import Progress, TaskRunner
 
 if TYPE_CHECKING:
+    from models.write_offs import WriteOffRow
     from reports.email_reminders import Approval, ApprovedLetters
     from ui.common.pdf_files import PdfFile
     from ui.common.write_off_dialog import WriteOffEntry
     from ui.today.action_review_dialog import ActionReview, ReviewDecision
-    from models.write_offs import WriteOffRow
     from ui.today.batch_approve_dialog import BatchEntry
 
     # What recording approved reminders did: those recorded, those refused and why,
