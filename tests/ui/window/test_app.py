@@ -139,6 +139,23 @@ def test_a_store_on_a_server_is_named_as_the_user_calls_it_while_it_opens(settin
     assert window.status.business.text() == "Opening harbour on db.example.com:5433…"
 
 
+def test_pyside_learns_the_same_of_each_module_as_by_its_own_reading():
+    # ui/__init__.py answers PySide6's "does this module use PySide6?" from the file's
+    # bytes: the answers, for every module the window and Today's page import, are its own.
+    code = ("import sys, json; import PySide6; {keep}"
+            "import ui.window.app, ui.window.main_window, models.db, ui.today.today_page; "
+            "print(json.dumps(sorted(sys.modules['shibokensupport.feature']"
+            ".pyside_feature_dict.items())))")
+    keep = "sys.modules['shibokensupport.feature']._mod_uses_pyside.duly = True; "
+    answers = [subprocess.run([sys.executable, "-c", code.format(keep=kept)], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout
+               for kept in (keep, "")]
+
+    assert answers[0] == answers[1]
+    assert '["ui.window.main_window", 0]' in answers[1]  # it imports PySide6
+    assert '["models.db", -1]' in answers[1]  # models never do
+
+
 def test_importing_the_window_does_nothing_else():
     code = ("import sys; import ui.window.app, ui.window.main_window; "
             "from PySide6.QtCore import QCoreApplication; "
