@@ -38,8 +38,8 @@ def _read_sources_quickly() -> None:
                 pass
         return bool(asked(module))
 
-    uses_pyside.duly = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+    setattr(uses_pyside, "duly", True)  # noqa: B010 - a function's mark, not typed
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 - PySide6's own name
 
 
 _read_sources_quickly()

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self._pending: list[Callable[[], object]] = []
         self._badges: dict[str, Badge] = {}  # the navigation's counts, once read
         self._contact_logger: ContactLogger | None = None
+        self._welcome: WelcomePage | None = None  # see welcome
         self.tasks = TaskRunner(self)
         self.tasks.changed.connect(self._on_tasks_changed)
         self.tasks.idle.connect(self._on_tasks_idle)
@@ -661,7 +662,6 @@ class MainWindow(QMainWindow):
         self._help_menu.addAction(self.about_action)
 
     def _build_central(self) -> None:
-        self._welcome: WelcomePage | None = None  # see welcome
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName("Areas")
