@@ -69,9 +69,9 @@ class _Unbuilt:
 
 class _OnlyChosen:
     """The sub-commands, every one listed (``duly --help``, an unknown command's error)
-    and only the chosen one's arguments built."""
+    and only the chosen one's arguments built (None: none's)."""
 
-    def __init__(self, commands: Any, chosen: str) -> None:
+    def __init__(self, commands: Any, chosen: str | None) -> None:
         self._commands = commands
         self._chosen = chosen
 
@@ -95,9 +95,17 @@ def _chosen_command(argv: list[str]) -> str | None:
     return None
 
 
+def _opens_the_window(argv: list[str]) -> bool:
+    """Whether ``argv`` is the window's command line, ``[--db PATH]``: no sub-command's
+    arguments are parsed, so none need building before the window starts."""
+    return (not argv or (len(argv) == 2 and argv[0] == "--db")
+            or (len(argv) == 1 and argv[0].startswith("--db=")))
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The command line: ``[--db PATH] [COMMAND ...]``. Given the command line, every
-    sub-command is listed but only the one it names has its arguments built."""
+    sub-command is listed but only the one it names has its arguments built (none for
+    the window's)."""
     parser = argparse.ArgumentParser(
         prog="duly", description="Duly helps a small business get paid for overdue "
         "invoices. Without a command it opens the window; 'duly FILE' opens it on that "
@@ -109,7 +117,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                              "postgresql://user@host:port/database")
     commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = None if argv is None else _chosen_command(argv)
-    if chosen is not None:
+    if chosen is not None or (argv is not None and _opens_the_window(argv)):
         commands = _OnlyChosen(commands, chosen)
     demo = commands.add_parser("demo", help="create the demo company in a new store")
     demo.add_argument("--seed", type=int, default=2026, help="same seed, same data (2026)")

@@ -39,7 +39,6 @@ from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.followup import default_policy_id, stages_by_policy
-from models.interest import accrued_interest
 from models.kinds import (
     ChargeKind,
     CreditKind,
@@ -429,6 +428,9 @@ def _loyalty_waive_minor(customer: Customer, waives: LoyaltyWaiver, invoice_ids:
         return fee
     charged = sum(c.open_minor for c in _open_charges(invoice_ids)
                   if c.kind == ChargeKind.INTEREST)
+    # Here, not at the top: settling the day (before Today's list) needs offers, not this.
+    from models.interest import accrued_interest
+
     running, _missing = accrued_interest(list(invoice_ids), as_of)
     if charged + running <= 0:
         raise LedgerError("kind", "No interest has run up on these invoices to waive.")

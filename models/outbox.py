@@ -48,7 +48,6 @@ from models.schema import (
     WorklistDecision,
     database,
 )
-from models.templating import check_words
 
 if TYPE_CHECKING:
     import ssl
@@ -145,6 +144,9 @@ def queue_message(customer_id: int, *, kind: str, subject: str, text: str,
                                         "billing e-mail address.")
     if len(attachments) > 1:
         raise LedgerError("attachments", "An outbox message carries one attachment at most.")
+    # Here, not at the top: the window's Today list imports the outbox, not templates.
+    from models.templating import check_words
+
     check_words(subject, text, email=True)
     now = now or dt.datetime.now()
     name, content = attachments[0] if attachments else ("", None)

@@ -23,7 +23,6 @@ never fill one in.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import traceback
@@ -393,6 +392,8 @@ def _dotted(node: nodes.Node) -> str:
 
 
 def _suggestion(name: str, known: list[str]) -> str:
+    import difflib  # only to suggest a name for a mistyped one
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         return f" Did you mean “{close[0]}”?"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from main import _chosen_command, build_parser
+from main import _chosen_command, _opens_the_window, build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +47,19 @@ def test_a_command_line_it_cannot_read_ahead_builds_every_subcommand() -> None:
     assert _chosen_command(["--d", "x.sqlite", "check"]) is None  # an abbreviated --db
     assert _chosen_command(["-h", "check"]) is None
     assert _chosen_command([]) is None
+
+
+def test_the_windows_command_line_builds_no_subcommand_and_lists_them_all() -> None:
+    whole = build_parser()
+    for argv in ([], ["--db", "x.sqlite"], ["--db=x.sqlite"]):
+        parser = build_parser(argv)
+        assert parser.format_help() == whole.format_help()
+        args = parser.parse_args(argv)
+        assert args.command is None and (args.db is None) == (not argv)
+        for sub in _subcommands(parser).values():
+            assert [action.dest for action in sub._actions] == ["help"]
+    for argv in (["--d", "x.sqlite"], ["-h"], ["x.sqlite"], ["--db", "x.sqlite", "check"]):
+        assert not _opens_the_window(argv)
 
 
 def test_a_past_days_list_parses_its_dates_with_only_its_own_arguments_built() -> None:

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QWidget
 
 from models.dates import short_date
 from ui.common.export_menu import ExportMenu
-from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
 from ui.common.tasks import Progress, TaskRunner
 
 if TYPE_CHECKING:
     from reports.spreadsheet_xlsx import Sheet
+    from ui.common.pdf_files import PdfFile
     from ui.common.table_export import TableExport
 
 
@@ -102,6 +102,8 @@ class ListExports(QObject):
     def show_report(self) -> None:
         """Build the page's report of the list on show off the GUI thread, then show it
         in the preview."""
+        from ui.common.pdf_files import PdfFile, discard_pdf, new_pdf_path
+
         as_of = self.as_of()
         report = self.report(as_of)
         name = f"{report.title} {as_of.isoformat()}.pdf"

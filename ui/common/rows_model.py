@@ -198,6 +198,8 @@ class RowsModel(QAbstractTableModel):
     # --- helpers ------------------------------------------------------------
 
     def _arranged(self, rows: list[Any]) -> list[Any]:
+        if type(self)._accepts is RowsModel._accepts:  # no filter: no call for each row
+            return self._sorted(rows)
         return self._sorted([row for row in rows if self._accepts(row)])
 
     def _sorted(self, rows: list[Any]) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
@@ -32,6 +31,8 @@ def plain_snippet(snippet: str) -> str:
 
 def snippet_html(snippet: str) -> str:
     """The snippet as rich text: the user's words escaped, the matches in bold."""
+    import html  # with its entity tables, once a note is found rather than at start-up
+
     return (html.escape(snippet, quote=False)
             .replace(MATCH_START, "<b>").replace(MATCH_END, "</b>"))
 

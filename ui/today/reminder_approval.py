@@ -23,11 +23,11 @@ from models.followup import execute_action, skip_action
 from models.kinds import Channel
 from models.money import format_money
 from models.today import WorkItem
-from models.write_offs import WriteOffRow, write_off_action, write_offs
 from ui.common import messages
 from ui.common.tasks import Progress, TaskRunner
 
 if TYPE_CHECKING:
+    from models.write_offs import WriteOffRow
     from reports.email_reminders import Approval, ApprovedLetters
     from ui.common.pdf_files import PdfFile
     from ui.common.write_off_dialog import WriteOffEntry
@@ -270,6 +270,8 @@ class ReminderApproval(QObject):
     def _write_off(self, item: WorkItem, review: ActionReview, entry: WriteOffEntry) -> None:
         """Carry the stage out as a write-off of its invoices; a refusal (an invoice
         disputed in part) is said in a message, and nothing is written."""
+        from models.write_offs import write_off_action, write_offs
+
         action, today = review.action, self._today()
 
         def work() -> list[WriteOffRow]:

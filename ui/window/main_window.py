@@ -57,7 +57,6 @@ from ui.window.status_bar import StatusBar
 from ui.window.store_care import StoreCare
 from ui.window.store_move import StoreMover
 from ui.window.store_switching import StoreSwitcher
-from ui.window.welcome import WelcomePage
 
 if TYPE_CHECKING:
     # The store's modules (peewee, the models) are imported as the first store opens,
@@ -66,6 +65,7 @@ if TYPE_CHECKING:
     from models.db import Store
     from models.overview import StoreOverview
     from ui.contacts.contact_logging import ContactLogger
+    from ui.window.welcome import WelcomePage
 
 DEFAULT_SIZE = (1200, 780)
 NAV_WIDTH = 200
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self._pending: list[Callable[[], object]] = []
         self._badges: dict[str, Badge] = {}  # the navigation's counts, once read
         self._contact_logger: ContactLogger | None = None
+        self._welcome: WelcomePage | None = None  # see welcome
         self.tasks = TaskRunner(self)
         self.tasks.changed.connect(self._on_tasks_changed)
         self.tasks.idle.connect(self._on_tasks_idle)
@@ -210,7 +211,21 @@ class MainWindow(QMainWindow):
 
     def showing_welcome(self) -> bool:
         """Whether the welcome page (not a store) is showing."""
-        return self.screens.currentWidget() is self.welcome
+        return self._welcome is not None and self.screens.currentWidget() is self._welcome
+
+    @property
+    def welcome(self) -> WelcomePage:
+        """The page shown while no store is open (built when first needed: a window
+        opened on a store does not build it before its first paint)."""
+        if self._welcome is None:
+            from ui.window.welcome import WelcomePage
+
+            self._welcome = WelcomePage()
+            self._welcome.demo_chosen.connect(self._on_welcome_demo_chosen)
+            self._welcome.new_company_chosen.connect(self._on_welcome_new_company_chosen)
+            self._welcome.open_store_chosen.connect(self._on_welcome_open_store_chosen)
+            self.screens.insertWidget(0, self._welcome)
+        return self._welcome
 
     def current_area(self) -> Area | None:
         """The work area on show, or None while the welcome page shows."""
@@ -647,11 +662,6 @@ class MainWindow(QMainWindow):
         self._help_menu.addAction(self.about_action)
 
     def _build_central(self) -> None:
-        self.welcome = WelcomePage()
-        self.welcome.demo_chosen.connect(self._on_welcome_demo_chosen)
-        self.welcome.new_company_chosen.connect(self._on_welcome_new_company_chosen)
-        self.welcome.open_store_chosen.connect(self._on_welcome_open_store_chosen)
-
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName("Areas")
@@ -708,7 +718,6 @@ class MainWindow(QMainWindow):
         self.workspace.setHandleWidth(1)
 
         self.screens = QStackedWidget()
-        self.screens.addWidget(self.welcome)
         self.screens.addWidget(self.workspace)
         self.setCentralWidget(self.screens)
 

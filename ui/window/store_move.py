@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from models.places import default_store_path
 from ui.common import file_pickers
 from ui.common.tasks import Progress, TaskRunner
-from ui.window.move_store_dialog import MoveStoreDialog
 from ui.window.store_switching import StoreSwitcher
 
 if TYPE_CHECKING:
@@ -61,6 +60,8 @@ class StoreMover(QObject):
         if store is None:
             return
         if store.server is None:
+            from ui.window.move_store_dialog import MoveStoreDialog  # when asked, not at start
+
             MoveStoreDialog.ask(self._window, store.path.name,
                                 lambda address: self.move_to(address) if address else None)
             return

@@ -107,6 +107,29 @@ def test_the_store_opens_once_the_window_has_painted(company_file, settings, qtb
     assert window.status.business.text() == "Bramble Bakery"
 
 
+def test_a_window_opened_on_a_store_builds_no_welcome_page(company_file, settings, qtbot):
+    window = MainWindow(store_path=company_file, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.store is not None)
+
+    assert window._welcome is None and not window.showing_welcome()
+
+
+def test_todays_page_imports_nothing_it_does_not_show_at_once():
+    # Checking a template's words, working out interest, writing off, a found note's
+    # rich text and PDF files each wait for their first use, not for Today's list.
+    code = ("import sys; import ui.window.app, ui.window.main_window, models.db, "
+            "ui.today.today_page; "
+            "print(sorted(m for m in ('difflib', 'models.interest', "
+            "'models.write_offs', 'html', 'ui.common.pdf_files', 'ui.window.welcome', "
+            "'ui.window.move_store_dialog') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, check=True)
+
+    assert result.stdout.strip() == "[]"
+
+
 def test_a_store_on_a_server_is_named_as_the_user_calls_it_while_it_opens(settings, qtbot):
     window = MainWindow(store_path="postgresql://anna@db.example.com:5433/harbour",
                         settings=settings)
@@ -114,6 +137,23 @@ def test_a_store_on_a_server_is_named_as_the_user_calls_it_while_it_opens(settin
 
     assert window.opening
     assert window.status.business.text() == "Opening harbour on db.example.com:5433…"
+
+
+def test_pyside_learns_the_same_of_each_module_as_by_its_own_reading():
+    # ui/__init__.py answers PySide6's "does this module use PySide6?" from the file's
+    # bytes: the answers, for every module the window and Today's page import, are its own.
+    code = ("import sys, json; import PySide6; {keep}"
+            "import ui.window.app, ui.window.main_window, models.db, ui.today.today_page; "
+            "print(json.dumps(sorted(sys.modules['shibokensupport.feature']"
+            ".pyside_feature_dict.items())))")
+    keep = "sys.modules['shibokensupport.feature']._mod_uses_pyside.duly = True; "
+    answers = [subprocess.run([sys.executable, "-c", code.format(keep=kept)], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout
+               for kept in (keep, "")]
+
+    assert answers[0] == answers[1]
+    assert '["ui.window.main_window", 0]' in answers[1]  # it imports PySide6
+    assert '["models.db", -1]' in answers[1]  # models never do
 
 
 def test_importing_the_window_does_nothing_else():
