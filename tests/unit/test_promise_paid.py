@@ -24,7 +24,7 @@ from models.kinds import InvoiceStatus, PromiseStatus
 from models.ledger import LedgerError, record_payment, void_payment
 from models.migrations import MIGRATIONS, _v32_promise_paid
 from models.relationship import _promises_kept
-from models.schema import Allocation, Invoice, Payment, Promise, PromiseInvoice
+from models.schema import Allocation, Invoice, Payment, Promise, PromiseInvoice, database
 from tests.helpers import schema_of, undo_promise_paid
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_promise_owed import GRACE, operations
@@ -246,3 +246,20 @@ def test_every_write_that_moves_a_promises_last_day_paid_moves_it(
             Payment.id == allocation.payment_id).execute()
     assert kept() is None
     assert check_store() == []
+
+
+def test_the_kept_promises_are_read_from_their_index(
+        demo_store: db.Store, store_engine: str) -> None:
+    if store_engine != "sqlite":
+        pytest.skip("SQLite's planner")
+    sent: list[str] = []
+    connection = database.connection()
+    connection.set_trace_callback(sent.append)
+    try:
+        _promises_kept(TODAY)
+    finally:
+        connection.set_trace_callback(None)
+    [statement] = [s for s in sent if s.startswith("SELECT")]
+    plan = [row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {statement}")]
+    assert not any(step.startswith("SCAN") for step in plan), plan
+    assert "promise_paid_off" in " ".join(plan), plan
