@@ -1055,8 +1055,8 @@ def build_kept_figures() -> None:
     """Build the figures a store keeps by triggers from the rows it holds, and install
     the triggers that keep them from now on: the notes' search index, the month
     totals, the allocations' late flags, the promises' still-owed amounts and last days
-    paid, and the invoices' last stages done (inside a write; a new store, or one made ``bare``, see
-    :func:`create_store`)."""
+    paid, and the invoices' last stages done (inside a write; a new store, or one made
+    ``bare``, see :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()
