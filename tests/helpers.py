@@ -6,7 +6,9 @@ import errno
 import hashlib
 import io
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -402,3 +404,48 @@ def fill_disk(folder: Path) -> Path:
                 if exc.errno != errno.ENOSPC:
                     raise
     return filler
+
+
+def take_back(store_target: Path | str, store_engine: str, version: int,
+              undo: Callable[[Any], None]) -> None:
+    """Take the closed store at ``store_target`` back to the shape it had before
+    ``version`` (``undo`` its steps, in plain SQL on either engine), numbered as it was."""
+    if store_engine == "sqlite":
+        with sqlite3.connect(store_target) as connection:
+            undo(connection)
+            connection.execute(f"PRAGMA user_version = {version - 1}")
+        connection.close()
+        return
+    import psycopg
+
+    with psycopg.connect(str(store_target), autocommit=True) as server:
+        undo(server)
+        server.execute(f"UPDATE duly_store SET schema_version = {version - 1}")
+
+
+def shaped_as_new(store_target: Path | str, store_engine: str, folder: Path) -> bool:
+    """Whether the store file has the shape of a new store (always, on a server: only a
+    file's shape is compared)."""
+    if store_engine != "sqlite":
+        return True
+    from models import db
+
+    new = folder / "new.sqlite"
+    db.open_store(new, create=True).close()
+    return schema_of(Path(store_target)) == schema_of(new)
+
+
+def query_plan(call: Callable[[], object], table: str = "") -> list[str]:
+    """The steps of SQLite's plan for the one SELECT ``call`` sends (naming ``table`` when
+    given), as the planner plans it with its values written in."""
+    from models.schema import database
+
+    sent: list[str] = []
+    connection = database.connection()
+    connection.set_trace_callback(sent.append)
+    try:
+        call()
+    finally:
+        connection.set_trace_callback(None)
+    [statement] = [s for s in sent if s.startswith("SELECT") and (not table or f'"{table}"' in s)]
+    return [row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {statement}")]

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +22,7 @@ from models.db import writing
 from models.ledger import LedgerError, allocate_credit, record_payment
 from models.migrations import MIGRATIONS, _v29_late_allocations
 from models.schema import Allocation, CreditNote, Payment
-from tests.helpers import schema_of, undo_late_allocations
+from tests.helpers import shaped_as_new, take_back, undo_late_allocations
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_month_totals import amounts, apply, days, pick, who
 from tests.unit.test_month_totals import operations as ledger_operations
@@ -168,15 +166,7 @@ def test_a_store_from_before_gains_its_flags_from_what_it_holds(
     flags = {a.id: a.late for a in Allocation.select()}
     assert flags[late.id] and sum(flags.values()) >= 1
     demo_store.close()
-    if store_engine == "sqlite":
-        with sqlite3.connect(store_target) as connection:
-            undo_late_allocations(connection)
-            connection.execute(f"PRAGMA user_version = {version - 1}")
-        connection.close()
-    else:
-        with psycopg.connect(str(store_target), autocommit=True) as server:
-            undo_late_allocations(server)  # type: ignore[arg-type]
-            server.execute(f"UPDATE duly_store SET schema_version = {version - 1}")
+    take_back(store_target, store_engine, version, undo_late_allocations)
     store = db.open_store(store_target)
     try:
         assert store.migrated_from == version - 1
@@ -184,7 +174,4 @@ def test_a_store_from_before_gains_its_flags_from_what_it_holds(
         assert check_store() == []
     finally:
         store.close()
-    if store_engine == "sqlite":
-        new = tmp_path / "new.sqlite"
-        db.open_store(new, create=True).close()
-        assert schema_of(Path(store_target)) == schema_of(new)
+    assert shaped_as_new(store_target, store_engine, tmp_path)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import peewee as pw
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,9 +23,9 @@ from models.kinds import PromiseStatus
 from models.ledger import LedgerError, record_payment, void_payment
 from models.migrations import MIGRATIONS, _v30_promise_owed
 from models.money import format_money
-from models.schema import Invoice, Promise, PromiseInvoice, database
+from models.schema import Invoice, Promise, PromiseInvoice
 from models.today import PROMISE_BROKEN, PROMISE_DUE, _promises
-from tests.helpers import schema_of, undo_promise_owed
+from tests.helpers import query_plan, shaped_as_new, take_back, undo_promise_owed
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_late_allocations import _apply as apply_ledger
 from tests.unit.test_late_allocations import operations as ledger_operations
@@ -221,15 +219,7 @@ def test_a_store_from_before_gains_its_amounts_from_what_it_holds(
     assert 0 in owed.values()
     listed = _promises(TODAY, GRACE)
     demo_store.close()
-    if store_engine == "sqlite":
-        with sqlite3.connect(store_target) as connection:
-            undo_promise_owed(connection)
-            connection.execute(f"PRAGMA user_version = {version - 1}")
-        connection.close()
-    else:
-        with psycopg.connect(str(store_target), autocommit=True) as server:
-            undo_promise_owed(server)  # type: ignore[arg-type]
-            server.execute(f"UPDATE duly_store SET schema_version = {version - 1}")
+    take_back(store_target, store_engine, version, undo_promise_owed)
     store = db.open_store(store_target)
     try:
         assert store.migrated_from == version - 1
@@ -240,23 +230,12 @@ def test_a_store_from_before_gains_its_amounts_from_what_it_holds(
             assert _indexes_read(TODAY) == {"promise_open", "promise_owed"}
     finally:
         store.close()
-    if store_engine == "sqlite":
-        new = tmp_path / "new.sqlite"
-        db.open_store(new, create=True).close()
-        assert schema_of(Path(store_target)) == schema_of(new)
+    assert shaped_as_new(store_target, store_engine, tmp_path)
 
 
 def _indexes_read(day: dt.date) -> set[str]:
     """The indexes SQLite's planner reads Today's promises through, as it plans the
     statement :func:`_promises` sends (its values written in)."""
-    sent: list[str] = []
-    connection = database.connection()
-    connection.set_trace_callback(sent.append)
-    try:
-        _promises(day, GRACE)
-    finally:
-        connection.set_trace_callback(None)
-    [statement] = [s for s in sent if '"promise"' in s]
-    plan = [row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {statement}")]
+    plan = query_plan(lambda: _promises(day, GRACE), "promise")
     assert not any(step.startswith("SCAN") and "INDEX" not in step for step in plan), plan
     return {step.split(" INDEX ")[1].split()[0] for step in plan if " INDEX " in step}

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,8 +22,8 @@ from models.kinds import InvoiceStatus, PromiseStatus
 from models.ledger import LedgerError, record_payment, void_payment
 from models.migrations import MIGRATIONS, _v32_promise_paid
 from models.relationship import _promises_kept
-from models.schema import Allocation, Invoice, Payment, Promise, PromiseInvoice, database
-from tests.helpers import schema_of, undo_promise_paid
+from models.schema import Allocation, Invoice, Payment, Promise, PromiseInvoice
+from tests.helpers import query_plan, shaped_as_new, take_back, undo_promise_paid
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_promise_owed import GRACE, operations
 from tests.unit.test_promise_owed import _apply as apply_step
@@ -185,15 +183,7 @@ def test_a_store_from_before_gains_its_days_from_what_it_holds(
     listed = [_promises_kept(TODAY + dt.timedelta(days=back)) for back in (-60, 0, 20)]
     assert any(listed)
     demo_store.close()
-    if store_engine == "sqlite":
-        with sqlite3.connect(store_target) as connection:
-            undo_promise_paid(connection)
-            connection.execute(f"PRAGMA user_version = {version - 1}")
-        connection.close()
-    else:
-        with psycopg.connect(str(store_target), autocommit=True) as server:
-            undo_promise_paid(server)  # type: ignore[arg-type]
-            server.execute(f"UPDATE duly_store SET schema_version = {version - 1}")
+    take_back(store_target, store_engine, version, undo_promise_paid)
     store = db.open_store(store_target)
     try:
         assert store.migrated_from == version - 1
@@ -203,10 +193,7 @@ def test_a_store_from_before_gains_its_days_from_what_it_holds(
         assert check_store() == []
     finally:
         store.close()
-    if store_engine == "sqlite":
-        new = tmp_path / "new.sqlite"
-        db.open_store(new, create=True).close()
-        assert schema_of(Path(store_target)) == schema_of(new)
+    assert shaped_as_new(store_target, store_engine, tmp_path)
 
 
 def test_every_write_that_moves_a_promises_last_day_paid_moves_it(
@@ -252,14 +239,6 @@ def test_the_kept_promises_are_read_from_their_index(
         demo_store: db.Store, store_engine: str) -> None:
     if store_engine != "sqlite":
         pytest.skip("SQLite's planner")
-    sent: list[str] = []
-    connection = database.connection()
-    connection.set_trace_callback(sent.append)
-    try:
-        _promises_kept(TODAY)
-    finally:
-        connection.set_trace_callback(None)
-    [statement] = [s for s in sent if s.startswith("SELECT")]
-    plan = [row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {statement}")]
+    plan = query_plan(lambda: _promises_kept(TODAY))
     assert not any(step.startswith("SCAN") for step in plan), plan
     assert "promise_paid_off" in " ".join(plan), plan

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import peewee as pw
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,7 +37,7 @@ from models.migrations import MIGRATIONS, _v31_stages_done
 from models.policies import delete_stage, save_stage
 from models.policy_stages import default_policy_id, plans_policy_id
 from models.schema import Customer, FollowUpPolicy, FollowUpStage, Invoice, StageExecution
-from tests.helpers import schema_of, undo_stages_done
+from tests.helpers import shaped_as_new, take_back, undo_stages_done
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 pytestmark = pytest.mark.both_engines
@@ -252,15 +250,7 @@ def test_a_store_from_before_gains_its_stages_done_from_what_it_holds(
     assert done == _derived() and sum(1 for v in done.values() if v) >= 1
     plans = [follow_up_plan(TODAY + dt.timedelta(days=back)) for back in (0, 20)]
     demo_store.close()
-    if store_engine == "sqlite":
-        with sqlite3.connect(store_target) as connection:
-            undo_stages_done(connection)
-            connection.execute(f"PRAGMA user_version = {version - 1}")
-        connection.close()
-    else:
-        with psycopg.connect(str(store_target), autocommit=True) as server:
-            undo_stages_done(server)  # type: ignore[arg-type]
-            server.execute(f"UPDATE duly_store SET schema_version = {version - 1}")
+    take_back(store_target, store_engine, version, undo_stages_done)
     store = db.open_store(store_target)
     try:
         assert store.migrated_from == version - 1
@@ -269,7 +259,4 @@ def test_a_store_from_before_gains_its_stages_done_from_what_it_holds(
         assert check_store() == []
     finally:
         store.close()
-    if store_engine == "sqlite":
-        new = tmp_path / "new.sqlite"
-        db.open_store(new, create=True).close()
-        assert schema_of(Path(store_target)) == schema_of(new)
+    assert shaped_as_new(store_target, store_engine, tmp_path)

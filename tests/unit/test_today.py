@@ -18,7 +18,6 @@ from models.schema import (
     FollowUpStage,
     Interaction,
     StageExecution,
-    database,
 )
 from models.today import (
     FOLLOW_UP,
@@ -35,6 +34,7 @@ from models.today import (
     worklist,
     worklist_summary,
 )
+from tests.helpers import query_plan
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 pytestmark = pytest.mark.both_engines
@@ -217,15 +217,7 @@ def test_the_newly_overdue_are_read_through_the_open_invoices_indexes(
         empty_store: db.Store, store_engine: str) -> None:
     if store_engine != "sqlite":
         pytest.skip("SQLite's planner")
-    sent: list[str] = []
-    connection = database.connection()
-    connection.set_trace_callback(sent.append)
-    try:
-        _new_overdue(TODAY)
-    finally:
-        connection.set_trace_callback(None)
-    [statement] = [s for s in sent if s.startswith("SELECT")]
-    plan = [row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {statement}")]
+    plan = query_plan(lambda: _new_overdue(TODAY))
     # The week's from the open invoices by due day, the accounts' earlier ones from the
     # open invoices by account: never a scan of every open invoice.
     assert not any(step.startswith("SCAN") for step in plan), plan
