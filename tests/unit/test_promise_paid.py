@@ -124,7 +124,7 @@ def _paid_holds(location: Path | str, done: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=80, deadline=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps)
 @pytest.mark.slow
@@ -134,7 +134,7 @@ def test_a_promises_last_day_paid_is_always_what_its_invoices_allocations_give(
 
 
 # A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps)
 @pytest.mark.slow

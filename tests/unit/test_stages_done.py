@@ -194,7 +194,7 @@ def _holds(location: Path | str, steps: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations)
 @pytest.mark.slow
@@ -204,7 +204,7 @@ def test_an_invoices_last_stage_done_is_always_what_its_executions_give(
 
 
 # A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations)
 @pytest.mark.slow
