@@ -471,9 +471,10 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     started early enough for a next stage's day to have come under some policy (22,000
     of 92,000 open invoices on the big store); each one's stage reached by ``as_of``
     under its customer's policy is worked out in the query, and only those beyond the
-    last done come back (16,000). Each account is its rows as the store gives them
-    (columns ``_ID`` to ``_POSITION``), oldest first; the accounts in the order of their
-    customer and currency.
+    last done come back (16,000); one customer's come from the open invoices by customer
+    (a range of each position's part covers every customer). Each account is its rows
+    as the store gives them (columns ``_ID`` to ``_POSITION``), oldest first; the
+    accounts in the order of their customer and currency.
     """
     default = default_policy_id()
     # From its late start when it has one, which may come before its due day (a chase
@@ -483,18 +484,19 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
                Invoice.currency, Invoice.status, Invoice.customer, Customer.code, Customer.name,
                Customer.on_hold, Customer.hold_reason, Customer.last_contact_at,
                pw.fn.COALESCE(Customer.followup_policy, default).alias("policy"))
-    parts = []
-    for done, latest_start in _next_stage_days(as_of, stages).items():
-        part = (Invoice.select(*columns, Invoice.stage_done, start.alias("start"))
-                .join(Customer)
-                # The index's own terms: for each position done, its range of starts.
-                .where((Invoice.open_minor > 0) & (Invoice.stage_done == done)
-                       & (start <= latest_start)
-                       & Invoice.status.in_([InvoiceStatus.OPEN, InvoiceStatus.DISPUTED,
-                                             InvoiceStatus.WITH_AGENCY])))
-        if customer_id is not None:
-            part = part.where(Invoice.customer == customer_id)
-        parts.append(part)
+    chased = (Invoice.open_minor > 0) & Invoice.status.in_(
+        [InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY])
+    days = _next_stage_days(as_of, stages)
+    if customer_id is not None:  # one customer's, from the open invoices by customer
+        parts = [Invoice.select(*columns, Invoice.stage_done, start.alias("start"))
+                 .join(Customer)
+                 .where(chased & (Invoice.customer == customer_id)
+                        & (start <= max(days.values(), default=as_of)))]
+    else:  # the index's own terms: for each position done, its range of starts
+        parts = [Invoice.select(*columns, Invoice.stage_done, start.alias("start"))
+                 .join(Customer)
+                 .where(chased & (Invoice.stage_done == done) & (start <= latest_start))
+                 for done, latest_start in days.items()]
     if not parts:
         return []
     found = parts[0]

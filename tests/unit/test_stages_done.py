@@ -165,14 +165,14 @@ def _due_by_derivation(as_of: dt.date, done: dict[int, int]) -> dict[int, int]:
     return found
 
 
-def _picked(as_of: dt.date) -> dict[int, int]:
+def _picked(as_of: dt.date, customer_id: int | None = None) -> dict[int, int]:
     """The invoices the plan's query picks on ``as_of`` (to chase or to hold back), with
-    each one's stage."""
+    each one's stage: every customer's, or ``customer_id``'s."""
     stages = stages_by_policy()
     stages.pop(plans_policy_id() or 0, None)
     ids = {(s.policy_id, s.position): s.id for policy in stages.values() for s in policy}
     return {row[_ID]: ids[row[_POLICY], row[_POSITION]]
-            for rows in _accounts_with_stages_due(as_of, stages, None) for row in rows}
+            for rows in _accounts_with_stages_due(as_of, stages, customer_id) for row in rows}
 
 
 def _holds(location: Path | str, steps: list[tuple]) -> None:
@@ -189,7 +189,13 @@ def _holds(location: Path | str, steps: list[tuple]) -> None:
         assert check_store() == []
         for back in (-10, 0, 30, 80):
             as_of = TODAY + dt.timedelta(days=back)
-            assert _picked(as_of) == _due_by_derivation(as_of, done), as_of
+            expected = _due_by_derivation(as_of, done)
+            assert _picked(as_of) == expected, as_of
+            for owner in customers:  # one customer's, as the customer view asks
+                owned = {i for (i,) in Invoice.select(Invoice.id).where(
+                    Invoice.customer == owner).tuples()}
+                assert _picked(as_of, owner) == {i: s for i, s in expected.items()
+                                                 if i in owned}, (as_of, owner)
     finally:
         store.close()
 
