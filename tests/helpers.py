@@ -112,13 +112,9 @@ def undo_promise_owed(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each promise kept what its invoices still
     leave open (v30; plain SQL for both engines)."""
     undo_stages_done(connection)  # the later versions first
-    if isinstance(connection, sqlite3.Connection):
-        for name in ("link_insert", "link_delete", "link_update", "invoice"):
-            connection.execute(f'DROP TRIGGER "promise_owed_{name}"')
-    else:
-        for table, name in (("promise_invoice", "link"), ("invoice", "invoice")):
-            connection.execute(f'DROP TRIGGER "promise_owed_{name}" ON "{table}"')
-            connection.execute(f'DROP FUNCTION "promise_owed_{name}"()')
+    _drop_triggers(connection, "promise_owed", ("link_insert", "link_delete", "link_update",
+                                                "invoice"),
+                   (("promise_invoice", "link"), ("invoice", "invoice")))
     connection.execute('DROP INDEX "promise_owed"')
     connection.execute('ALTER TABLE "promise" DROP COLUMN "owed_minor"')
 
@@ -126,14 +122,10 @@ def undo_promise_owed(connection: sqlite3.Connection) -> None:
 def undo_promise_paid(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each promise kept the day its invoices
     were last paid on (v32; plain SQL for both engines)."""
-    if isinstance(connection, sqlite3.Connection):
-        for name in ("allocation_insert", "allocation_delete", "allocation_update",
-                     "link_insert", "link_delete", "link_update"):
-            connection.execute(f'DROP TRIGGER "promise_paid_{name}"')
-    else:
-        for table, name in (("allocation", "allocation"), ("promise_invoice", "link")):
-            connection.execute(f'DROP TRIGGER "promise_paid_{name}" ON "{table}"')
-            connection.execute(f'DROP FUNCTION "promise_paid_{name}"()')
+    _drop_triggers(connection, "promise_paid", ("allocation_insert", "allocation_delete",
+                                                "allocation_update", "link_insert",
+                                                "link_delete", "link_update"),
+                   (("allocation", "allocation"), ("promise_invoice", "link")))
     connection.execute('DROP INDEX "promise_paid_off"')
     connection.execute('ALTER TABLE "promise" DROP COLUMN "last_paid_on"')
 
@@ -142,13 +134,8 @@ def undo_stages_done(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each invoice kept the last follow-up stage
     done on it (v31; plain SQL for both engines)."""
     undo_promise_paid(connection)  # the later versions first
-    if isinstance(connection, sqlite3.Connection):
-        for name in ("insert", "delete", "update", "position"):
-            connection.execute(f'DROP TRIGGER "stage_done_{name}"')
-    else:
-        for table, name in (("stage_execution", "execution"), ("follow_up_stage", "position")):
-            connection.execute(f'DROP TRIGGER "stage_done_{name}" ON "{table}"')
-            connection.execute(f'DROP FUNCTION "stage_done_{name}"()')
+    _drop_triggers(connection, "stage_done", ("insert", "delete", "update", "position"),
+                   (("stage_execution", "execution"), ("follow_up_stage", "position")))
     connection.execute('DROP INDEX "invoice_next_stage"')
     connection.execute('DROP INDEX "invoice_due"')
     connection.execute('DROP INDEX "invoice_open"')
@@ -156,6 +143,19 @@ def undo_stages_done(connection: sqlite3.Connection) -> None:
         'CREATE INDEX "invoice_open" ON "invoice" ("customer_id", "currency", "due_date", '
         '"open_minor", "status", "number", "chase_from") WHERE ("open_minor" > 0)')
     connection.execute('ALTER TABLE "invoice" DROP COLUMN "stage_done"')
+
+
+def _drop_triggers(connection: Any, prefix: str, on_a_file: tuple[str, ...],
+                   on_a_server: tuple[tuple[str, str], ...]) -> None:
+    """Drop the triggers ``prefix_NAME`` that keep a figure: on a file each named, on a
+    server each (table, name) with its function."""
+    if isinstance(connection, sqlite3.Connection):
+        for name in on_a_file:
+            connection.execute(f'DROP TRIGGER "{prefix}_{name}"')
+        return
+    for table, name in on_a_server:
+        connection.execute(f'DROP TRIGGER "{prefix}_{name}" ON "{table}"')
+        connection.execute(f'DROP FUNCTION "{prefix}_{name}"()')
 
 
 def undo_late_start_in_open_invoices_index(connection: sqlite3.Connection) -> None:
