@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process, utils
 
 from models.bank_formats import StatementCredit
 from models.db import one_of, reading
-from models.kinds import InvoiceStatus, PlanStatus, PromiseStatus
+from models.kinds import OWED_STATUSES, PlanStatus, PromiseStatus
 from models.money import format_money
 from models.plans import plan_reference
 from models.schema import (
@@ -58,7 +58,7 @@ SUBSET_MAX_INVOICES = 12  # the open invoices of one customer tried for a set ad
 SUBSET_MAX_SIZE = 4  # the most invoices one payment is taken to pay at once
 _NAME_CANDIDATES = 3
 _PROGRESS_EVERY = 250
-_PAYABLE = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
+_PAYABLE = OWED_STATUSES
 _LEGAL_FORMS = re.compile(r"\b(ltd|limited|plc|llc|inc|gmbh|ag|sarl|sas|sa|bv|nv|srl|spa|"
                           r"oy|ab|as|kg|co|company|corp)\b\.?", re.IGNORECASE)
 

@@ -29,6 +29,7 @@ from models.db import insert_row, insert_rows, one_of, writing
 from models.disputed import chased_part, claims
 from models.errors import AlreadyCarriedOut, LedgerError
 from models.kinds import (
+    OWED_STATUSES,
     Channel,
     ContactKind,
     ContactPurpose,
@@ -484,8 +485,7 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
                Invoice.currency, Invoice.status, Invoice.customer, Customer.code, Customer.name,
                Customer.on_hold, Customer.hold_reason, Customer.last_contact_at,
                pw.fn.COALESCE(Customer.followup_policy, default).alias("policy"))
-    chased = (Invoice.open_minor > 0) & Invoice.status.in_(
-        [InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY])
+    chased = (Invoice.open_minor > 0) & Invoice.status.in_(list(OWED_STATUSES))
     days = _next_stage_days(as_of, stages)
     if customer_id is not None:  # one customer's, from the open invoices by customer
         parts = [Invoice.select(*columns, Invoice.stage_done, start.alias("start"))

@@ -35,6 +35,11 @@ class InvoiceStatus(Worded):
     VOID = "void"
 
 
+# The statuses of an invoice still owed what is open on it: chased, payable, counted as
+# open (disputed and with an agency too; paid, written off and void not).
+OWED_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
+
+
 class ContactKind(Worded):
     """How a contact with a customer happened (an :class:`Interaction`'s kind)."""
 

@@ -38,7 +38,7 @@ from models.edit_versions import VERSION, next_version
 from models.errors import LedgerError, Problems
 from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
-from models.kinds import InvoiceStatus, LegalForm, PolicyUse
+from models.kinds import OWED_STATUSES, InvoiceStatus, LegalForm, PolicyUse
 from models.mail import valid_address
 from models.money import MoneyError, exponent, format_money, to_minor
 from models.plans import reopen_plans, settle_plans
@@ -121,7 +121,7 @@ class InvoiceDraft:
 PAYMENT_METHODS = ("bank transfer", "card", "cheque", "cash", "direct debit", "other")
 
 # Invoices money can be allocated to, when the user chooses them.
-PAYABLE_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
+PAYABLE_STATUSES = OWED_STATUSES
 # Invoices a payment pays when the user does not choose: not those in dispute.
 PAID_BY_DEFAULT = (InvoiceStatus.OPEN, InvoiceStatus.WITH_AGENCY)
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")

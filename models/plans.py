@@ -37,6 +37,7 @@ from models.dates import short_date
 from models.db import writing
 from models.errors import LedgerError
 from models.kinds import (
+    OWED_STATUSES,
     ContactKind,
     ContactPurpose,
     Direction,
@@ -188,8 +189,7 @@ def plan_candidates(customer_id: int, currency: str, as_of: dt.date) -> list[Pla
         raise LedgerError("customer", "That customer no longer exists.")
     invoices = (Invoice.select(Invoice.id).where(
         (Invoice.customer == customer_id) & (Invoice.currency == currency)
-        & (Invoice.open_minor > 0) & Invoice.status.in_(
-            [InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY]))
+        & (Invoice.open_minor > 0) & Invoice.status.in_(list(OWED_STATUSES)))
         .order_by(Invoice.due_date, Invoice.number))
     charges = (Charge.select(Charge.id).join(Invoice).where(
         (Invoice.customer == customer_id) & (Charge.currency == currency)

@@ -40,6 +40,7 @@ from models.default_templates import (
 from models.errors import LedgerError
 from models.followup import customers_with_email
 from models.kinds import (
+    OWED_STATUSES,
     Channel,
     ContactKind,
     ContactPurpose,
@@ -97,7 +98,7 @@ ON_TIME_MIN_PAID = 3
 ON_TIME_GRACE_DAYS = 3
 CHECK_IN_MIN_DAYS, CHECK_IN_MAX_DAYS = 7, 730
 THANK_YOU_AUTOMATICALLY = "thank_you_automatically"  # Settings: queue thank-yous by itself
-_IN_THE_CHASE = (InvoiceStatus.OPEN, InvoiceStatus.DISPUTED, InvoiceStatus.WITH_AGENCY)
+_IN_THE_CHASE = OWED_STATUSES
 _RELATIONSHIP_PURPOSES = (ContactPurpose.WELCOME, ContactPurpose.THANKS,
                           ContactPurpose.CHECK_IN)
 
