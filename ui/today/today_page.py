@@ -64,6 +64,7 @@ from models.today import (
     worklist_summary,
 )
 from ui.common import messages
+from ui.common.elided_label import ElidedLabel
 from ui.common.list_table import list_table
 from ui.common.page_actions import page_action
 from ui.common.resources import icon
@@ -579,10 +580,11 @@ class TodayPage(QWidget):
         title = QLabel("Today")
         title.setObjectName("pageTitle")
         scale_font(title, 1.5, bold=True)
-        self.heading_label = QLabel()
+        # Cut with "…" (the whole in its tooltip) rather than hold a narrow window wide:
+        # a big book's summary names a dozen kinds of work.
+        self.heading_label = ElidedLabel(tip_when_cut=True)
         self.heading_label.setObjectName("todayHeading")
         self.heading_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading_label.setMinimumWidth(1)  # clips rather than hold a narrow window wide
         mute(self.heading_label)
 
         date_label = QLabel("Show the list &for")

@@ -132,6 +132,17 @@ def test_the_page_shows_todays_work_most_pressing_first_with_its_summary(page):
     assert page.done_action.isEnabled()
 
 
+def test_a_summary_too_long_for_the_page_ends_in_an_ellipsis_with_the_whole_in_its_tip(
+        qtbot, page):
+    page.resize(420, 500)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(page.heading_label.is_elided)
+    page.heading_label.repaint()  # the tooltip follows the text shown
+    assert page.heading_label.toolTip() == page.heading_label.text()
+    assert page.heading_label.width() <= page.width()
+
+
 def test_broken_promises_stand_out_in_the_warning_colour(page):
     model = page.model
     broken = model.position_of(next(keys([i]) for i in page.items()
