@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from models.dates import short_date
 from models.followup import DueAction, Stage, goes_by_letter, on_paper, stages_by_policy
 from models.kinds import Channel
 from models.language import N_, Wording
@@ -103,7 +104,7 @@ def _call_points(action: DueAction) -> str:
                           "Ask when the instalment will be paid, and log the call with its "
                           "outcome."])
     for invoice in action.invoices:
-        lines.append(f"- {invoice.number}, due {invoice.due_date:%d %b %Y}: "
+        lines.append(f"- {invoice.number}, due {short_date(invoice.due_date)}: "
                      f"{format_money(invoice.open_minor, action.currency)} open, "
                      f"{invoice.days_overdue} days overdue")
     lines += ["", "Ask when payment will be made, and log the call with its outcome."]

@@ -173,24 +173,28 @@ def goes_by_email(action: DueAction) -> bool:
 def letters_due(as_of: dt.date) -> list[DueAction]:
     """The actions due on ``as_of`` that are printed as letters: what Print Due Letters
     announces and what it prints."""
-    return [action for action in follow_up_plan(as_of).due if goes_by_letter(action)]
+    return [action for action in follow_up_plan(as_of, held_back=False).due
+            if goes_by_letter(action)]
 
 
-def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None) -> FollowUpPlan:
+def follow_up_plan(as_of: dt.date, *, customer_id: int | None = None,
+                   held_back: bool = True) -> FollowUpPlan:
     """The actions due on ``as_of`` (most overdue first) and the accounts held back: the
     stages due on invoices, and the reminders due on the instalments of payment plans
-    (``models.plan_followup``)."""
+    (``models.plan_followup``). Without ``held_back`` the accounts held back are decided
+    as always but not told (``skipped`` is empty): for a reader of the actions alone."""
     stages = stages_by_policy()
     plans_policy = plans_policy_id()
     chased = {pid: policy for pid, policy in stages.items() if pid != plans_policy}
     with collector_held():  # 16,000 invoices' rows on a big book, none referring back
-        due, skipped = _invoice_actions(as_of, chased, customer_id)
+        due, skipped = _invoice_actions(as_of, chased, customer_id, held_back)
     if plans_policy in stages:
         names = dict(FollowUpPolicy.select(FollowUpPolicy.id, FollowUpPolicy.name).where(
             FollowUpPolicy.id == plans_policy).tuples())
         for found in instalments_due(as_of, stages[plans_policy], customer_id):
             if found.held:
-                skipped.append(_held_instalment(found))
+                if held_back:
+                    skipped.append(_held_instalment(found))
             else:
                 due.append(_instalment_action(found, names.get(plans_policy or 0, "")))
     due = _letters_instead(due)
@@ -222,15 +226,15 @@ def _days_late(action: DueAction, as_of: dt.date) -> int:
     return action.invoices[0].days_overdue  # the oldest due first: the most overdue
 
 
-def _invoice_actions(as_of: dt.date, stages: dict[int, list[Stage]],
-                     customer_id: int | None) -> tuple[list[DueAction], list[SkippedAccount]]:
-    """The stages due on invoices, and the accounts held back."""
+def _invoice_actions(as_of: dt.date, stages: dict[int, list[Stage]], customer_id: int | None,
+                     held_back: bool) -> tuple[list[DueAction], list[SkippedAccount]]:
+    """The stages due on invoices, and the accounts held back (when ``held_back``)."""
     if not stages:
         return [], []
     accounts = _accounts_with_stages_due(as_of, stages, customer_id)
     if not accounts:
         return [], []
-    decider = _Decider(as_of, stages, customer_id)
+    decider = _Decider(as_of, stages, customer_id, held_back)
     outcomes = decider.settle([decider.decide(rows) for rows in accounts])
     return ([o for o in outcomes if isinstance(o, DueAction)],
             [o for o in outcomes if isinstance(o, SkippedAccount)])
@@ -632,7 +636,7 @@ def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
         offered = offered.where(Offer.customer == customer_id)
     held = {invoice_id: f"on offer until {short_date(stored_day(pay_by))}"
             for invoice_id, pay_by in _rows(offered)}
-    held.update((invoice_id, f"promised to pay by {stored_day(promised_for):%d %b %Y}")
+    held.update((invoice_id, f"promised to pay by {short_date(stored_day(promised_for))}")
                 for invoice_id, promised_for in _rows(promised))
     # Raw rows: a thousand plans' invoices through peewee took a tenth of the engine's
     # extra time for them.
@@ -668,6 +672,7 @@ def _unallocated_credit(customer_id: int | None) -> dict[tuple[int, str], int]:
 _OPEN_STATUS = InvoiceStatus.OPEN.value
 _DISPUTED_STATUS = InvoiceStatus.DISPUTED.value
 _OLDEST_ROW_FIRST = itemgetter(_DUE, _NUMBER)
+_new_tuple = tuple.__new__
 
 
 class _Waiting(NamedTuple):
@@ -686,8 +691,10 @@ class _Decider:
     (a :class:`SkippedAccount`), from what it reads once for the plan."""
 
     def __init__(self, as_of: dt.date, stages: dict[int, list[Stage]],
-                 customer_id: int | None) -> None:
+                 customer_id: int | None, held_back: bool = True) -> None:
         self.as_of = as_of
+        # Whether the accounts held back are told, with their reasons, or only left out.
+        self.held_back = held_back
         self.stages = {pid: {s.position: s for s in policy} for pid, policy in stages.items()}
         self.stage_ids = {pid: {s.position: s.id for s in policy}
                           for pid, policy in stages.items()}
@@ -703,12 +710,15 @@ class _Decider:
                           .tuples())
         self.days: dict[object, tuple[dt.date, int]] = {}  # each due day parsed once
 
-    def decide(self, rows: list[tuple[Any, ...]]) -> DueAction | SkippedAccount | _Waiting:
-        """The account of ``rows`` chased or held back, or waiting for its last chasing
-        contact (:meth:`settle`)."""
+    def decide(self, rows: list[tuple[Any, ...]]
+               ) -> DueAction | SkippedAccount | _Waiting | None:
+        """The account of ``rows`` chased or held back (None: held back, not told), or
+        waiting for its last chasing contact (:meth:`settle`)."""
         first = rows[0]
         reasons: list[str] = []
         if first[_ON_HOLD]:
+            if not self.held_back:
+                return None
             reasons.append("the customer is on hold" + (
                 f": {first[_HOLD_REASON]}" if first[_HOLD_REASON] else ""))
         chased = self._chased(rows, reasons)
@@ -718,6 +728,8 @@ class _Decider:
             total = sum(amounts)
             minimum = self.minimums.get(first[_POLICY], 0)
             if total < minimum:
+                if not self.held_back:
+                    return None
                 currency = first[_CURRENCY]
                 reasons.append(f"{format_money(total, currency)} is under the policy's "
                                f"minimum of {format_money(minimum, currency)}")
@@ -727,8 +739,8 @@ class _Decider:
                 return self._action(first, stage, chased, amounts)
         return self._skipped(rows, reasons)
 
-    def settle(self, outcomes: list[DueAction | SkippedAccount | _Waiting]
-               ) -> list[DueAction | SkippedAccount]:
+    def settle(self, outcomes: list[DueAction | SkippedAccount | _Waiting | None]
+               ) -> list[DueAction | SkippedAccount | None]:
         """``outcomes`` with each waiting account decided by its last *chasing* contact (a
         reminder, a call about the debt, a plan's), so a welcome, a thank-you or a
         check-in never holds the next reminder back. The customer row keeps the last
@@ -740,7 +752,7 @@ class _Decider:
             Interaction.occurred_at, purposes=CHASING).alias("at")).where(
             one_of(Customer.id, sorted(waiting)))
         chasing = {cid: stored_day(at) for cid, at in _rows(query) if at is not None}
-        settled: list[DueAction | SkippedAccount] = []
+        settled: list[DueAction | SkippedAccount | None] = []
         for outcome in outcomes:
             if isinstance(outcome, _Waiting):
                 first = outcome.rows[0]
@@ -752,8 +764,8 @@ class _Decider:
 
     def _chased(self, rows: list[tuple[Any, ...]], reasons: list[str]) -> list[tuple[Any, ...]]:
         """The rows of the invoices not held back; each one held back goes into
-        ``reasons``, in the rows' order."""
-        held = self.held
+        ``reasons`` (when they are told), in the rows' order."""
+        held, told = self.held, self.held_back
         chased = []
         for row in rows:
             status = row[_STATUS]
@@ -761,10 +773,10 @@ class _Decider:
                 why = held.get(row[_ID], "")
             else:
                 why = "disputed" if status == _DISPUTED_STATUS else "with a collection agency"
-            if why:
-                reasons.append(f"{row[_NUMBER]} is {why}")
-            else:
+            if not why:
                 chased.append(row)
+            elif told:
+                reasons.append(f"{row[_NUMBER]} is {why}")
         return chased
 
     def _amounts(self, chased: list[tuple[Any, ...]]) -> list[int]:
@@ -784,7 +796,9 @@ class _Decider:
         since = (self.as_of - stored_day(first[_LAST_CONTACT])).days
         return since < self.widest.get(first[_POLICY], 0)
 
-    def _skipped(self, rows: list[tuple[Any, ...]], reasons: list[str]) -> SkippedAccount:
+    def _skipped(self, rows: list[tuple[Any, ...]], reasons: list[str]) -> SkippedAccount | None:
+        if not self.held_back:
+            return None
         first = rows[0]
         stage = self.stages[first[_POLICY]][max(row[_POSITION] for row in rows)]
         return SkippedAccount(first[_CUSTOMER], first[_CODE], first[_NAME], first[_CURRENCY],
@@ -793,11 +807,14 @@ class _Decider:
     def _action(self, first: tuple[Any, ...], stage: Stage, chased: list[tuple[Any, ...]],
                 amounts: list[int]) -> DueAction:
         stage_ids = self.stage_ids[first[_POLICY]]
+        days, due_of = self.days, self._due
         invoices = []  # the oldest first, as the account's rows come
         for row, amount in zip(chased, amounts, strict=True):
-            due, late = self._due(row[_DUE])
-            invoices.append(ActionInvoice(row[_ID], row[_NUMBER], due, amount, late,
-                                          stage_ids[row[_POSITION]]))
+            due, late = days.get(row[_DUE]) or due_of(row[_DUE])
+            # tuple.__new__: the named tuple's own constructor is a call in Python, at
+            # 10,700 invoices a plan on a big book
+            invoices.append(_new_tuple(ActionInvoice, (row[_ID], row[_NUMBER], due, amount,
+                                                        late, stage_ids[row[_POSITION]])))
         customer_id, currency = first[_CUSTOMER], first[_CURRENCY]
         warnings = []
         unallocated = self.credit.get((customer_id, currency), 0)

@@ -28,6 +28,7 @@ import peewee as pw
 
 from models.audit import record_change
 from models.contacts import refresh_contact_summary
+from models.dates import short_date
 from models.db import claim_abandoned, hold_claim, let_go_claim, writing
 from models.errors import LedgerError
 from models.kinds import OutboxKind, OutboxState
@@ -208,9 +209,9 @@ def retry(outbox_id: int) -> None:
         if message is None:
             raise LedgerError("message", "That e-mail is no longer in the outbox.")
         if message.status == OutboxState.SENT:
-            raise LedgerError("message", f"That e-mail was sent on "
-                                         f"{message.sent_at:%d %b %Y at %H:%M}; it is not "
-                                         f"sent again.")
+            sent_at = message.sent_at
+            raise LedgerError("message", f"That e-mail was sent on {short_date(sent_at)} at "
+                                         f"{sent_at:%H:%M}; it is not sent again.")
         if message.status in (OutboxState.QUEUED, OutboxState.SENDING):
             raise LedgerError("message", "That e-mail is already waiting to be sent.")
         (OutboxMessage.update(status=OutboxState.QUEUED)
@@ -369,7 +370,7 @@ def _record_sent(message: OutboxMessage, response: str, at: dt.datetime) -> None
             OutboxMessage.id == message.id).execute()
         if message.interaction_id is not None:
             who = ", ".join(address for _, address in _recipients(message))
-            _say_on_contact(message.interaction_id, f"Sent {at:%d %b %Y %H:%M} to {who}")
+            _say_on_contact(message.interaction_id, f"Sent {short_date(at)} {at:%H:%M} to {who}")
         record_change("e-mail sent", "outbox_message", message.id,
                       after={"status": OutboxState.SENT, "server_response": response})
 

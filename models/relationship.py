@@ -29,7 +29,7 @@ import peewee as pw
 
 from models.audit import record_change
 from models.contacts import ContactEntry, log_contact
-from models.dates import stored_day
+from models.dates import short_date, stored_day
 from models.db import month_day_of, one_of, writing
 from models.default_templates import (
     RELATIONSHIP_TEMPLATE_NAMES,
@@ -394,8 +394,8 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
         code, name = names[customer_id]
         at = chased_on[contact]
         items.append(ThanksDue(PAID_UP, contact, customer_id, code, name, cleared, currency,
-                               None, f"Paid up on {cleared:%d %b %Y} after the reminder of "
-                                     f"{at:%d %b %Y}", at.date()))
+                               None, f"Paid up on {short_date(cleared)} after the reminder of "
+                                     f"{short_date(at)}", at.date()))
     return items
 
 
@@ -430,8 +430,8 @@ def _promises_kept(as_of: dt.date) -> list[ThanksDue]:
             continue
         items.append(ThanksDue(
             PROMISE_KEPT, promise_id, customer_id, code, name, kept, currency, amount,
-            f"The payment promised for {stored_day(promised_for):%d %b %Y} arrived in full "
-            f"on {kept:%d %b %Y}, after the promised date", stored_day(created_at)))
+            f"The payment promised for {short_date(stored_day(promised_for))} arrived in full "
+            f"on {short_date(kept)}, after the promised date", stored_day(created_at)))
     return items
 
 
@@ -440,8 +440,8 @@ def _plans_completed(as_of: dt.date) -> list[ThanksDue]:
     since = as_of - dt.timedelta(days=THANKS_WINDOW_DAYS)
     return [ThanksDue(PLAN_COMPLETED, plan.plan_id, plan.customer_id, plan.customer_code,
                       plan.customer_name, plan.ended_on, plan.currency, None,
-                      f"Payment plan of {plan.agreed_on:%d %b %Y} completed on "
-                      f"{plan.ended_on:%d %b %Y}", plan.agreed_on)
+                      f"Payment plan of {short_date(plan.agreed_on)} completed on "
+                      f"{short_date(plan.ended_on)}", plan.agreed_on)
             for plan in plans_ended(PlanStatus.COMPLETED, since, as_of)]
 
 

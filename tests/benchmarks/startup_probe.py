@@ -50,6 +50,7 @@ def today(store: Path, day: str) -> int:
     """Duly's window opened on Today for ``day``: prints when the list is shown, then
     when the navigation's count is (each on its own line, the list first), and exits."""
     import datetime as dt
+    import shutil
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -59,12 +60,15 @@ def today(store: Path, day: str) -> int:
     from ui.window.main_window import MainWindow
 
     shown: dict[str, float] = {}
+    folder = tempfile.mkdtemp(prefix="duly-probe-")
 
     def seen(what: str) -> None:
         shown.setdefault(what, time.monotonic())
         if len(shown) == 2:
             print(shown["list"], flush=True)
             print(shown["count"], flush=True)
+            # os._exit skips every clean-up, so the settings folder goes first.
+            shutil.rmtree(folder, ignore_errors=True)
             os._exit(0)
 
     listed = TodayPage._on_load_task_succeeded
@@ -82,7 +86,6 @@ def today(store: Path, day: str) -> int:
     TodayPage._on_load_task_succeeded = list_shown  # type: ignore[method-assign]
     MainWindow._show_badge = count_shown  # type: ignore[method-assign]
     app = create_application(sys.argv[:1])
-    folder = tempfile.mkdtemp(prefix="duly-probe-")
     settings = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store, settings=settings, today=dt.date.fromisoformat(day))
     window.show()

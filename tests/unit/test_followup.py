@@ -49,7 +49,11 @@ DAY = dt.timedelta(days=1)
 
 
 def plan_on(day: dt.date) -> FollowUpPlan:
-    return follow_up_plan(day)
+    plan = follow_up_plan(day)
+    # Read for its actions alone (Today, the e-mails due), it has the same actions and
+    # tells none of the accounts held back.
+    assert follow_up_plan(day, held_back=False) == FollowUpPlan(plan.due, ())
+    return plan
 
 
 def stage_on(day: dt.date, who: int) -> str | None:
@@ -275,6 +279,7 @@ def test_the_demo_company_has_actions_due_and_accounts_held_back(demo_store: db.
         assert words in reasons
     keys = [a.key for a in plan.due]
     assert len(keys) == len(set(keys))
+    assert follow_up_plan(DEMO_TODAY, held_back=False) == FollowUpPlan(plan.due, ())
 
 
 def _number(invoice_id: int) -> str:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from models import db
 from models.company import create_business
 from models.contacts import CHASING, ContactEntry, log_contact
-from models.followup import customers_with_email, follow_up_plan
+from models.followup import FollowUpPlan, customers_with_email, follow_up_plan
 from models.kinds import ContactKind, ContactPurpose
 from models.mail import valid_address
 from models.schema import ContactPerson, Customer, Interaction
@@ -92,6 +92,8 @@ def test_a_stage_waits_after_the_last_chasing_contact_only(
                             now=dt.datetime.combine(TODAY, dt.time(12)))
         as_of = TODAY + dt.timedelta(days=day)
         plan = follow_up_plan(as_of)
+        # Read for its actions alone (Today), the same actions, none held back told.
+        assert follow_up_plan(as_of, held_back=False) == FollowUpPlan(plan.due, ())
         for action in plan.due:
             assert _gap(action.customer_id, action.stage.name,
                         action.stage.min_days_since_contact, as_of) == ""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.changes import Change, changes
+from models.dates import short_date
 from reports.insights_text import Insights, insights_snapshot
 from reports.table_files import TableFormat
 from ui.common.page_actions import page_action
@@ -213,7 +214,7 @@ class InsightsPage(QWidget):
     def _on_load_task_succeeded(self, insights: Insights) -> None:
         self._insights = insights
         self.notice_label.clear()
-        self.as_of_label.setText(f"As of {insights.figures.as_of:%d %b %Y}")
+        self.as_of_label.setText(f"As of {short_date(insights.figures.as_of)}")
         self._fill_currencies(insights.figures.currencies)
         self._show()
         self.loaded.emit()
@@ -296,7 +297,7 @@ class InsightsPage(QWidget):
             except BaseException:
                 discard_pdf(path)
                 raise
-            return PdfFile(path, f"Insights as of {shown.figures.as_of:%d %b %Y}", name)
+            return PdfFile(path, f"Insights as of {short_date(shown.figures.as_of)}", name)
 
         def show(pdf: PdfFile) -> None:
             from ui.common.pdf_preview import PdfPreviewDialog

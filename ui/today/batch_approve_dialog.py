@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.dates import short_date
 from models.errors import LedgerError
 from models.kinds import Channel
 from models.money import format_money
@@ -70,7 +71,7 @@ def prepare_batch(items: Sequence[WorkItem], as_of: dt.date,
         progress(done, len(items))
         review = prepare_review(item.kind, item.ref_id, as_of, assess=False)
         if review is None:
-            problem = (f"Not due until {item.due_on:%d %b %Y}." if item.due_on > as_of
+            problem = (f"Not due until {short_date(item.due_on)}." if item.due_on > as_of
                        else "No longer due: the account changed since the list was read.")
         elif review.draft is None:
             problem = f"Its template could not be filled in: {review.draft_problem}"

@@ -100,7 +100,7 @@ class EmailSending(QObject):
         def work(_progress: Progress) -> DueCount:
             if mail_settings() is None:
                 return None
-            due = follow_up_plan(today).due
+            due = follow_up_plan(today, held_back=False).due
             without = [a.customer_name for a in due if a.no_email_address]
             return (sum(1 for a in due if goes_by_email(a)), without,
                     len(outbox([OutboxState.QUEUED])))
