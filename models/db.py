@@ -48,6 +48,7 @@ from models.files import (
     sync_folder,
     whole_file,
 )
+from models.invoice_policy import create_invoice_policies
 from models.late_allocations import create_late_allocations
 from models.month_totals import create_month_totals
 from models.note_search import create_note_search
@@ -1055,14 +1056,15 @@ def build_kept_figures() -> None:
     """Build the figures a store keeps by triggers from the rows it holds, and install
     the triggers that keep them from now on: the notes' search index, the month
     totals, the allocations' late flags, the promises' still-owed amounts and last days
-    paid, and the invoices' last stages done (inside a write; a new store, or one made
-    ``bare``, see :func:`create_store`)."""
+    paid, and the invoices' last stages done and policies (inside a write; a new store,
+    or one made ``bare``, see :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()
     create_promise_owed()
     create_promise_paid()
     create_stages_done()
+    create_invoice_policies()
 
 
 def _refuse_existing(path: Path) -> None:

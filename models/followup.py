@@ -234,7 +234,7 @@ def _invoice_actions(as_of: dt.date, stages: dict[int, list[Stage]], customer_id
     accounts = _accounts_with_stages_due(as_of, stages, customer_id)
     if not accounts:
         return [], []
-    decider = _Decider(as_of, stages, customer_id, held_back)
+    decider = _Decider(as_of, stages, customer_id, _customers_of(accounts), held_back)
     outcomes = decider.settle([decider.decide(rows) for rows in accounts])
     return ([o for o in outcomes if isinstance(o, DueAction)],
             [o for o in outcomes if isinstance(o, SkippedAccount)])
@@ -472,35 +472,36 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     """Open invoices whose policy has a stage due beyond the last one done, by account.
 
     The store picks them: for each last stage done (kept on the invoice, store v31,
-    ``models.stages_done``), the open invoices' index hands over only those whose clock
-    started early enough for a next stage's day to have come under some policy (22,000
-    of 92,000 open invoices on the big store); each one's stage reached by ``as_of``
-    under its customer's policy is worked out in the query, and only those beyond the
-    last done come back (16,000); one customer's come from the open invoices by customer
-    (a range of each position's part covers every customer). Each account is its rows
-    as the store gives them (columns ``_ID`` to ``_POSITION``), oldest first; the
-    accounts in the order of their customer and currency.
+    ``models.stages_done``) and policy (kept on it too, v33, ``models.invoice_policy``),
+    the open invoices' index hands over only those whose clock started early enough for
+    the policy's next stage's day to have come (16,000 of 92,000 open invoices on the
+    big store); each one's stage reached by ``as_of`` under its policy is worked out in
+    the query, and only those beyond the last done come back; one customer's come from
+    the open invoices by customer (a range of each part covers every customer). Each
+    account is its rows as the store gives them (columns ``_ID`` to ``_POSITION``),
+    oldest first; the accounts in the order of their customer and currency.
     """
     default = default_policy_id()
     # From its late start when it has one, which may come before its due day (a chase
     # started early at a later stage).
     start = pw.fn.COALESCE(Invoice.chase_from, Invoice.due_date)
     columns = (Invoice.id, Invoice.number, Invoice.due_date, Invoice.open_minor,
-               Invoice.currency, Invoice.status, Invoice.customer, Customer.code, Customer.name,
-               Customer.on_hold, Customer.hold_reason, Customer.last_contact_at,
-               pw.fn.COALESCE(Customer.followup_policy, default).alias("policy"))
+               Invoice.currency, Invoice.status, Invoice.customer,
+               pw.fn.COALESCE(Invoice.followup_policy_id, default).alias("policy"),
+               Invoice.stage_done, start.alias("start"))
     chased = (Invoice.open_minor > 0) & Invoice.status.in_(list(OWED_STATUSES))
-    days = _next_stage_days(as_of, stages)
+    latest = _next_stage_days(as_of, stages)
     if customer_id is not None:  # one customer's, from the open invoices by customer
-        parts = [Invoice.select(*columns, Invoice.stage_done, start.alias("start"))
-                 .join(Customer)
-                 .where(chased & (Invoice.customer == customer_id)
-                        & (start <= max(days.values(), default=as_of)))]
-    else:  # the index's own terms: for each position done, its range of starts
-        parts = [Invoice.select(*columns, Invoice.stage_done, start.alias("start"))
-                 .join(Customer)
-                 .where(chased & (Invoice.stage_done == done) & (start <= latest_start))
-                 for done, latest_start in days.items()]
+        parts = [Invoice.select(*columns).where(
+            chased & (Invoice.customer == customer_id)
+            & (start <= max((day for days in latest.values() for day in days.values()),
+                            default=as_of)))]
+    else:  # the index's own terms: for each position done and policy, its starts
+        parts = [Invoice.select(*columns).where(
+            chased & (Invoice.stage_done == done) & kept & (start <= latest_start))
+            for policy_id, days in latest.items()
+            for kept in _kept_policy(policy_id, default)
+            for done, latest_start in days.items()]
     if not parts:
         return []
     found = parts[0]
@@ -510,7 +511,7 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     # wrote out its cases for every part, at a tenth of the query's time.
     candidates = found.alias("candidates")
     names = [column.column_name if isinstance(column, pw.Field) else "policy"
-             for column in columns]
+             for column in columns[:_POSITION]]
     reached = _stage_reached(as_of, stages, candidates.c.policy, candidates.c.start)
     with_reached = pw.Select([candidates], [*(candidates.c[name] for name in names),
                                             reached.alias("reached"), candidates.c.stage_done]
@@ -532,17 +533,31 @@ def _accounts_with_stages_due(as_of: dt.date, stages: dict[int, list[Stage]],
     return ordered
 
 
-def _next_stage_days(as_of: dt.date, stages: dict[int, list[Stage]]) -> dict[int, dt.date]:
-    """For each position a stage done can have, the latest day an invoice's clock can
-    have started on for a next stage to be due on ``as_of`` under any of the policies:
-    its next stage falls soonest under the policy whose stage at the next position has
-    the smallest offset."""
-    soonest: dict[int, int] = {}
-    for policy_stages in stages.values():
-        for stage in policy_stages:
-            done = stage.position - 1
-            soonest[done] = min(soonest.get(done, stage.offset_days), stage.offset_days)
-    return {done: as_of - dt.timedelta(days=offset) for done, offset in sorted(soonest.items())}
+def _kept_policy(policy_id: int, default: int | None) -> list[pw.Expression]:
+    """How the invoices of customers under ``policy_id`` keep it: by its id, and, for
+    the default policy, also as none (a customer who follows the default)."""
+    kept = [Invoice.followup_policy_id == policy_id]
+    if policy_id == default:
+        kept.append(Invoice.followup_policy_id.is_null())
+    return kept
+
+
+def _next_stage_days(as_of: dt.date, stages: dict[int, list[Stage]]
+                     ) -> dict[int, dict[int, dt.date]]:
+    """For each policy and each position a stage done can have (under any policy: a
+    customer may have changed policy since), the latest day an invoice's clock can
+    have started on for a stage of that policy beyond it to be due on ``as_of``: the
+    one of them with the smallest offset falls soonest."""
+    done_at = sorted({stage.position - 1 for policy in stages.values() for stage in policy})
+    latest: dict[int, dict[int, dt.date]] = {}
+    for policy_id, policy in stages.items():
+        days = {}
+        for done in done_at:
+            beyond = [stage.offset_days for stage in policy if stage.position > done]
+            if beyond:
+                days[done] = as_of - dt.timedelta(days=min(beyond))
+        latest[policy_id] = days
+    return latest
 
 
 def _stage_reached(as_of: dt.date, stages: dict[int, list[Stage]], policy: pw.Node,
@@ -611,6 +626,17 @@ def highest_reached(stages: list[Stage], days_overdue: int) -> Stage | None:
     return reached[-1] if reached else None
 
 
+def _customers_of(accounts: list[list[tuple[Any, ...]]]) -> dict[int, tuple[Any, ...]]:
+    """The accounts' customers, each read once (columns ``_CODE`` to ``_LAST_CONTACT``):
+    looked up for each of the plan's 16,000 invoices on a big book, they were a third of
+    its query."""
+    ids = sorted({rows[0][_CUSTOMER] for rows in accounts})
+    query = Customer.select(Customer.id, Customer.code, Customer.name, Customer.on_hold,
+                            Customer.hold_reason, Customer.last_contact_at).where(
+        one_of(Customer.id, ids))
+    return {row[0]: row[1:] for row in _rows(query)}
+
+
 def _held_invoices(as_of: dt.date, customer_id: int | None) -> dict[int, str]:
     """Invoices that must not be chased, each with the reason in words.
 
@@ -667,8 +693,9 @@ def _unallocated_credit(customer_id: int | None) -> dict[tuple[int, str], int]:
 # --- deciding ----------------------------------------------------------------
 
 # The columns of the rows of `_accounts_with_stages_due`, as its query reads them.
-(_ID, _NUMBER, _DUE, _OPEN, _CURRENCY, _STATUS, _CUSTOMER, _CODE, _NAME, _ON_HOLD,
- _HOLD_REASON, _LAST_CONTACT, _POLICY, _POSITION) = range(14)
+(_ID, _NUMBER, _DUE, _OPEN, _CURRENCY, _STATUS, _CUSTOMER, _POLICY, _POSITION) = range(9)
+# The columns of the accounts' customers (`_customers_of`).
+_CODE, _NAME, _ON_HOLD, _HOLD_REASON, _LAST_CONTACT = range(5)
 _OPEN_STATUS = InvoiceStatus.OPEN.value
 _DISPUTED_STATUS = InvoiceStatus.DISPUTED.value
 _OLDEST_ROW_FIRST = itemgetter(_DUE, _NUMBER)
@@ -691,8 +718,10 @@ class _Decider:
     (a :class:`SkippedAccount`), from what it reads once for the plan."""
 
     def __init__(self, as_of: dt.date, stages: dict[int, list[Stage]],
-                 customer_id: int | None, held_back: bool = True) -> None:
+                 customer_id: int | None, customers: dict[int, tuple[Any, ...]],
+                 held_back: bool = True) -> None:
         self.as_of = as_of
+        self.customers = customers  # each account's customer, by id (`_customers_of`)
         # Whether the accounts held back are told, with their reasons, or only left out.
         self.held_back = held_back
         self.stages = {pid: {s.position: s for s in policy} for pid, policy in stages.items()}
@@ -715,14 +744,15 @@ class _Decider:
         """The account of ``rows`` chased or held back (None: held back, not told), or
         waiting for its last chasing contact (:meth:`settle`)."""
         first = rows[0]
+        who = self.customers[first[_CUSTOMER]]
         reasons: list[str] = []
-        if first[_ON_HOLD]:
+        if who[_ON_HOLD]:
             if not self.held_back:
                 return None
             reasons.append("the customer is on hold" + (
-                f": {first[_HOLD_REASON]}" if first[_HOLD_REASON] else ""))
+                f": {who[_HOLD_REASON]}" if who[_HOLD_REASON] else ""))
         chased = self._chased(rows, reasons)
-        if chased and not first[_ON_HOLD]:
+        if chased and not who[_ON_HOLD]:
             stage = self.stages[first[_POLICY]][max(row[_POSITION] for row in chased)]
             amounts = self._amounts(chased)
             total = sum(amounts)
@@ -733,7 +763,7 @@ class _Decider:
                 currency = first[_CURRENCY]
                 reasons.append(f"{format_money(total, currency)} is under the policy's "
                                f"minimum of {format_money(minimum, currency)}")
-            elif self._contact_matters(first, stage):
+            elif self._contact_matters(who[_LAST_CONTACT], first[_POLICY], stage):
                 return _Waiting(rows, stage, chased, amounts, reasons)
             else:
                 return self._action(first, stage, chased, amounts)
@@ -788,20 +818,21 @@ class _Decider:
         return [chased_part(row[_OPEN], claimed[row[_ID]]) if claimed.get(row[_ID])
                 else row[_OPEN] for row in chased]
 
-    def _contact_matters(self, first: tuple[Any, ...], stage: Stage) -> bool:
+    def _contact_matters(self, last_contact: object, policy_id: int, stage: Stage) -> bool:
         """Whether the account's last contact could hold ``stage`` back: then its last
         chasing contact, not any contact, decides (:meth:`settle`)."""
-        if not stage.min_days_since_contact or first[_LAST_CONTACT] is None:
+        if not stage.min_days_since_contact or last_contact is None:
             return False
-        since = (self.as_of - stored_day(first[_LAST_CONTACT])).days
-        return since < self.widest.get(first[_POLICY], 0)
+        since = (self.as_of - stored_day(last_contact)).days
+        return since < self.widest.get(policy_id, 0)
 
     def _skipped(self, rows: list[tuple[Any, ...]], reasons: list[str]) -> SkippedAccount | None:
         if not self.held_back:
             return None
         first = rows[0]
         stage = self.stages[first[_POLICY]][max(row[_POSITION] for row in rows)]
-        return SkippedAccount(first[_CUSTOMER], first[_CODE], first[_NAME], first[_CURRENCY],
+        who = self.customers[first[_CUSTOMER]]
+        return SkippedAccount(first[_CUSTOMER], who[_CODE], who[_NAME], first[_CURRENCY],
                               stage.name, tuple(reasons))
 
     def _action(self, first: tuple[Any, ...], stage: Stage, chased: list[tuple[Any, ...]],
@@ -821,7 +852,8 @@ class _Decider:
         if unallocated:
             warnings.append(f"{format_money(unallocated, currency)} of the customer's "
                             f"money is not yet allocated: allocate it before sending.")
-        return DueAction(customer_id, first[_CODE], first[_NAME], currency,
+        who = self.customers[customer_id]
+        return DueAction(customer_id, who[_CODE], who[_NAME], currency,
                          self.names.get(first[_POLICY], ""), stage, tuple(invoices),
                          sum(amounts), tuple(warnings))
 

@@ -1215,6 +1215,58 @@ def _on_server(db: pw.Database) -> bool:
     return isinstance(getattr(db, "obj", db), pw.PostgresqlDatabase)
 
 
+def _v33_invoice_policy(db: pw.Database) -> None:
+    """Each invoice keeps its customer's follow-up policy (``followup_policy_id``, kept
+    by triggers), and the open invoices' index by last stage done holds it next: the
+    follow-up plan reads, for each stage done and policy, exactly the invoices with a
+    stage due, from the index alone, and the customers once for the accounts (issue 21:
+    the query 41-48 ms -> about 30 ms on the big store). The SQL as
+    models.invoice_policy has it at v33 (a test keeps them equal)."""
+    db.execute_sql('ALTER TABLE "invoice" ADD COLUMN "followup_policy_id" INTEGER')
+    customers = 'SELECT c."followup_policy_id" FROM "customer" c WHERE c."id" = {customer}'
+    followed = ('UPDATE "invoice" SET "followup_policy_id" = {new}."followup_policy_id" '
+                'WHERE "customer_id" = {new}."id"; ')
+    if _on_server(db):
+        statements = [
+            'CREATE FUNCTION "invoice_policy_invoice"() RETURNS trigger LANGUAGE plpgsql AS '
+            '$$ BEGIN SELECT c."followup_policy_id" INTO NEW."followup_policy_id" FROM '
+            '"customer" c WHERE c."id" = NEW."customer_id" FOR SHARE; RETURN NEW; END $$',
+            'CREATE TRIGGER "invoice_policy_invoice" BEFORE INSERT ON "invoice" FOR EACH ROW '
+            'EXECUTE FUNCTION "invoice_policy_invoice"()',
+            'CREATE TRIGGER "invoice_policy_moved" BEFORE UPDATE OF "customer_id", '
+            '"followup_policy_id" ON "invoice" FOR EACH ROW WHEN (OLD."customer_id" IS DISTINCT '
+            'FROM NEW."customer_id" OR OLD."followup_policy_id" IS DISTINCT FROM '
+            'NEW."followup_policy_id") EXECUTE FUNCTION "invoice_policy_invoice"()',
+            'CREATE FUNCTION "invoice_policy_customer"() RETURNS trigger LANGUAGE plpgsql AS '
+            '$$ BEGIN ' + followed.format(new="NEW") + 'RETURN NULL; END $$',
+            'CREATE TRIGGER "invoice_policy_customer" AFTER UPDATE OF "followup_policy_id" '
+            'ON "customer" FOR EACH ROW WHEN (OLD."followup_policy_id" IS DISTINCT FROM '
+            'NEW."followup_policy_id") EXECUTE FUNCTION "invoice_policy_customer"()']
+    else:
+        own = customers.format(customer='new."customer_id"')
+        taken = f'UPDATE "invoice" SET "followup_policy_id" = ({own}) WHERE "id" = new."id"; '
+        differs = f'WHEN new."followup_policy_id" IS NOT ({own}) '
+        statements = [
+            'CREATE TRIGGER "invoice_policy_insert" AFTER INSERT ON "invoice" ' + differs
+            + 'BEGIN ' + taken + 'END',
+            'CREATE TRIGGER "invoice_policy_update" AFTER UPDATE OF "customer_id", '
+            '"followup_policy_id" ON "invoice" ' + differs + 'BEGIN ' + taken + 'END',
+            'CREATE TRIGGER "invoice_policy_customer" AFTER UPDATE OF "followup_policy_id" '
+            'ON "customer" WHEN old."followup_policy_id" IS NOT new."followup_policy_id" '
+            'BEGIN ' + followed.format(new="new") + 'END']
+    for statement in statements:
+        db.execute_sql(statement)
+    db.execute_sql('UPDATE "invoice" SET "followup_policy_id" = ('
+                   + customers.format(customer='"invoice"."customer_id"') + ') WHERE '
+                   '"customer_id" IN (SELECT "id" FROM "customer" WHERE "followup_policy_id" '
+                   'IS NOT NULL)')
+    db.execute_sql('DROP INDEX "invoice_next_stage"')
+    db.execute_sql('CREATE INDEX "invoice_next_stage" ON "invoice" ("stage_done", '
+                   '"followup_policy_id", COALESCE("chase_from", "due_date"), "customer_id", '
+                   '"status", "due_date", "open_minor", "currency", "number", "chase_from") '
+                   'WHERE ("open_minor" > 0)')
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -1247,6 +1299,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     30: _v30_promise_owed,
     31: _v31_stages_done,
     32: _v32_promise_paid,
+    33: _v33_invoice_policy,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -348,6 +348,9 @@ class Invoice(BaseModel):
     # The position of the last follow-up stage done on it (carried out or passed over;
     # 0: none): kept by triggers (store v31, models.stages_done).
     stage_done = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
+    # Its customer's follow-up policy (None: the default policy), kept by triggers
+    # (store v33, models.invoice_policy): the plan reads it beside the last stage done.
+    followup_policy_id = pw.IntegerField(null=True)
 
     class Meta:
         indexes = ((("customer", "due_date"), False),)
@@ -894,12 +897,14 @@ BankCredit.add_index(BankCredit.bank_id, unique=True, where=~BankCredit.undone,
 Invoice.add_index(Invoice.customer, Invoice.currency, Invoice.due_date, Invoice.open_minor,
                   Invoice.status, Invoice.number, Invoice.chase_from, Invoice.issue_date,
                   where=(Invoice.open_minor > 0), name="invoice_open")
-# The follow-up plan reads, for each stage done, the open invoices whose clock started
-# early enough for the next stage's day to have come, from this index alone (schema v31;
-# models.stages_done): the few with a stage due, not every open invoice.
-Invoice.add_index(Invoice.stage_done, pw.fn.COALESCE(Invoice.chase_from, Invoice.due_date),
-                  Invoice.customer, Invoice.status, Invoice.due_date, Invoice.open_minor,
-                  Invoice.currency, Invoice.number, Invoice.chase_from,
+# The follow-up plan reads, for each stage done and policy, the open invoices whose
+# clock started early enough for the policy's next stage's day to have come, from this
+# index alone (schema v31, models.stages_done; the policy since v33,
+# models.invoice_policy): the invoices with a stage due, not every open invoice.
+Invoice.add_index(Invoice.stage_done, Invoice.followup_policy_id,
+                  pw.fn.COALESCE(Invoice.chase_from, Invoice.due_date), Invoice.customer,
+                  Invoice.status, Invoice.due_date, Invoice.open_minor, Invoice.currency,
+                  Invoice.number, Invoice.chase_from,
                   where=(Invoice.open_minor > 0), name="invoice_next_stage")
 # Today's newly overdue accounts start from the open invoices fallen due in the last
 # week, read from this index alone (schema v31), not from the whole open invoices' one.

@@ -255,6 +255,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     """Create the store's tables in the (empty) database at ``version``, in one
     transaction with ``fill``: a build cut short leaves the database empty. With
     ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
+    from models.invoice_policy import create_invoice_policies
     from models.late_allocations import create_late_allocations
     from models.month_totals import create_month_totals
     from models.note_search import create_note_search
@@ -277,6 +278,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
             create_promise_owed()
             create_promise_paid()
             create_stages_done()
+            create_invoice_policies()
         if fill is not None:
             fill()
 

@@ -627,13 +627,15 @@ def _stage_actions(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkIte
             stage = stages[action.stage.id] = (
                 _stage_title(action), dt.timedelta(days=action.stage.offset_days))
         title, offset = stage
-        if len(invoices) == 1:
+        if len(invoices) == 1:  # the one invoice is at the action's stage
             detail = f"Invoice {invoices[0].number}"
+            reached_on = invoices[0].due_date
         else:
             detail = f"Invoices {', '.join([i.number for i in invoices])}"
+            reached_on = _stage_reached_on(action)
         if action.no_email_address:
             detail += " — no e-mail address: print a letter instead"
-        due = _stage_reached_on(action) + offset
+        due = reached_on + offset
         items.append(WorkItem(
             STAGE_ACTION, invoices[0].id, action.customer_id, action.customer_code,
             action.customer_name, due, _days(as_of, due), title, detail, action.total_minor,

@@ -119,9 +119,27 @@ def undo_promise_owed(connection: sqlite3.Connection) -> None:
     connection.execute('ALTER TABLE "promise" DROP COLUMN "owed_minor"')
 
 
+def undo_invoice_policy(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each invoice kept its customer's follow-up
+    policy (v33; plain SQL for both engines)."""
+    if isinstance(connection, sqlite3.Connection):
+        _drop_triggers(connection, "invoice_policy", ("insert", "update", "customer"), ())
+    else:
+        connection.execute('DROP TRIGGER "invoice_policy_moved" ON "invoice"')
+        _drop_triggers(connection, "invoice_policy", (),
+                       (("invoice", "invoice"), ("customer", "customer")))
+    connection.execute('DROP INDEX "invoice_next_stage"')
+    connection.execute(
+        'CREATE INDEX "invoice_next_stage" ON "invoice" ("stage_done", COALESCE("chase_from", '
+        '"due_date"), "customer_id", "status", "due_date", "open_minor", "currency", "number", '
+        '"chase_from") WHERE ("open_minor" > 0)')
+    connection.execute('ALTER TABLE "invoice" DROP COLUMN "followup_policy_id"')
+
+
 def undo_promise_paid(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each promise kept the day its invoices
     were last paid on (v32; plain SQL for both engines)."""
+    undo_invoice_policy(connection)  # the later versions first
     _drop_triggers(connection, "promise_paid", ("allocation_insert", "allocation_delete",
                                                 "allocation_update", "link_insert",
                                                 "link_delete", "link_update"),
