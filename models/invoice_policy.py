@@ -76,8 +76,8 @@ _DIFFERENT = (
 def create_invoice_policies() -> None:
     """Install the triggers that keep the invoices' policies and set them for the
     invoices already kept (a new store, or one moved in bare; inside its write)."""
+    database.execute_sql(_DERIVE)  # first: the triggers would look each customer up again
     keep_invoice_policies()
-    database.execute_sql(_DERIVE)
 
 
 def keep_invoice_policies() -> None:
