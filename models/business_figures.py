@@ -67,6 +67,7 @@ from models.schema import (
     Promise,
     PromiseInvoice,
     database,
+    money_sum,
 )
 
 DEFAULT_MONTHS = 18
@@ -329,9 +330,9 @@ def top_debtors(as_of: dt.date, *, count: int = TOP_DEBTORS,
     invoices; unallocated credit aside), with their balance at each of the last
     ``months`` month ends: by currency, then most owed first."""
     items = open_invoices_on(as_of, today=today).alias("open_items")
-    overdue = pw.fn.SUM(pw.Case(None, [(items.c.due_date < as_of, items.c.open_minor)], 0))
+    overdue = money_sum(pw.Case(None, [(items.c.due_date < as_of, items.c.open_minor)], 0))
     totals = (items.select_from(items.c.customer_id, items.c.currency,
-                                pw.fn.SUM(items.c.open_minor), overdue)
+                                money_sum(items.c.open_minor), overdue)
               .group_by(items.c.customer_id, items.c.currency))
     by_currency: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for customer_id, currency, balance, late in database.execute(totals).fetchall():
@@ -356,17 +357,17 @@ def _balances_at(customer_ids: set[int], ends: Sequence[dt.date]
     """Each (customer, currency)'s open invoices at each of ``ends``: two queries."""
     invoiced = (Invoice
                 .select(Invoice.customer, Invoice.currency,
-                        *(pw.fn.SUM(pw.Case(None, [(Invoice.issue_date <= end,
-                                                    Invoice.amount_minor)], 0))
+                        *(money_sum(pw.Case(None, [(Invoice.issue_date <= end,
+                                                   Invoice.amount_minor)], 0))
                           for end in ends))
                 .where(one_of(Invoice.customer, customer_ids)
                        & Invoice.status.in_(RECEIVABLE_STATUSES))
                 .group_by(Invoice.customer, Invoice.currency))
     allocated = (Allocation
                  .select(Invoice.customer, Invoice.currency,
-                         *(pw.fn.SUM(pw.Case(None, [((Allocation.allocated_on <= end)
-                                                     & (Invoice.issue_date <= end),
-                                                     Allocation.amount_minor)], 0))
+                         *(money_sum(pw.Case(None, [((Allocation.allocated_on <= end)
+                                                    & (Invoice.issue_date <= end),
+                                                    Allocation.amount_minor)], 0))
                            for end in ends))
                  .join(Invoice, on=(Allocation.invoice == Invoice.id))
                  .where(one_of(Invoice.customer, customer_ids) & ~Allocation.voided

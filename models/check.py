@@ -162,7 +162,7 @@ def _kept_open_amounts() -> list[Problem]:
     found = []
     for model, link, label in ((Invoice, Allocation.invoice, "invoice"),
                                (Charge, Allocation.charge, "charge")):
-        paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+        paid = (Allocation.select(pw.fn.COALESCE(money_sum(Allocation.amount_minor), 0))
                 .where((link == model.id) & ~Allocation.voided))
         derived = model.amount_minor - paid
         if model is Invoice:  # a void invoice is owed by nobody
@@ -182,7 +182,7 @@ def _kept_credit() -> list[Problem]:
     found = []
     for model, link, label in ((Payment, Allocation.payment, "payment"),
                                (CreditNote, Allocation.credit_note, "credit note")):
-        used = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
+        used = (Allocation.select(pw.fn.COALESCE(money_sum(Allocation.amount_minor), 0))
                 .where((link == model.id) & ~Allocation.voided))
         derived = pw.Case(None, [(model.voided, 0)], model.amount_minor - used)
         rows = (model.select(model.id, model.unallocated_minor, derived, model.currency)
@@ -223,8 +223,8 @@ def _customer_balances() -> list[Problem]:
     """Per customer and currency: documents issued less money received = open items."""
     def by_account(query: pw.ModelSelect, customer: pw.Field, currency: pw.Field,
                    amount: pw.Node) -> dict[tuple[int, str], int]:
-        rows = query.select(customer, currency, pw.fn.SUM(amount)).group_by(customer, currency)
-        return {(c, cur): int(total) for c, cur, total in rows.tuples()}
+        rows = query.select(customer, currency, money_sum(amount)).group_by(customer, currency)
+        return {(c, cur): total for c, cur, total in rows.tuples()}
 
     live_invoices = Invoice.select().where(Invoice.status.not_in(_CLOSED_STATUSES))
     invoiced = by_account(live_invoices, Invoice.customer, Invoice.currency,
@@ -234,13 +234,13 @@ def _customer_balances() -> list[Problem]:
     received: dict[tuple[int, str], int] = {}
     for source, link in ((Payment, Allocation.payment), (CreditNote, Allocation.credit_note)):
         rows = (Allocation.select(source.customer, source.currency,
-                                  pw.fn.SUM(Allocation.amount_minor))
+                                  money_sum(Allocation.amount_minor))
                 .join(source, on=(link == source.id))
                 .join_from(Allocation, Invoice, on=(Allocation.invoice == Invoice.id))
                 .where(~Allocation.voided & Invoice.status.not_in(_CLOSED_STATUSES))
                 .group_by(source.customer, source.currency).tuples())
         for customer, currency, total in rows:
-            received[(customer, currency)] = received.get((customer, currency), 0) + int(total)
+            received[(customer, currency)] = received.get((customer, currency), 0) + total
     names = dict(Customer.select(Customer.id, Customer.name).tuples())
     found = []
     for key in sorted(set(invoiced) | set(received)):

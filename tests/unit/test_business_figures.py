@@ -210,6 +210,9 @@ def test_the_top_debtors_and_how_their_balance_moved(empty_store: object) -> Non
                                 (D(2026, 10, 31), 50_000))
     # All of Big plc's 600.00 is past due on 24 Nov (due 9 Sep and 4 Nov).
     assert found[0].overdue_minor == 60_000
+    # Whole minor units on either engine (a server's SUM is NUMERIC: a Decimal).
+    assert {type(value) for d in found for value in
+            (d.balance_minor, d.overdue_minor, *(amount for _, amount in d.history))} == {int}
 
 
 def test_cash_expected_from_a_promise_an_instalment_and_a_usual_delay(
