@@ -148,7 +148,7 @@ def _waiting_for_a_lock(watcher: psycopg.Connection[Any]) -> int:
             "AND application_name = 'Duly' AND wait_event_type = 'Lock'").fetchall()
         if found:
             return int(found[0][0])
-    raise AssertionError("the payment never waited for the invoice held")
+    raise AssertionError("the write never waited for the row held")
 
 
 def test_a_connection_ended_mid_payment_writes_nothing_and_then_connects_again(

@@ -7,8 +7,11 @@ checks the plan's picks against the customers' own policies, and that check is c
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 from models import db
@@ -21,6 +24,8 @@ from models.policy_stages import plans_policy_id, stages_by_policy
 from models.schema import Customer, FollowUpPolicy, Invoice, database, on_server
 from tests.helpers import query_plan, shaped_as_new, take_back, undo_invoice_policy
 from tests.unit.ledger_helpers import TODAY, customer, invoice
+from tests.unit.test_concurrent_payments import _waiting_for_a_lock
+from tests.unit.test_concurrent_payments import server_store as server_store  # a fixture
 
 pytestmark = pytest.mark.both_engines
 
@@ -130,3 +135,35 @@ def test_a_store_from_before_gains_its_policies_from_what_it_holds(
     finally:
         store.close()
     assert shaped_as_new(store_target, store_engine, tmp_path)
+
+
+def test_on_a_server_an_invoice_added_while_its_customers_policy_changes_takes_the_new_one(
+        server_store: str) -> None:
+    firm = _policy("Firm")
+    who = customer("Race Ltd")
+    # Another person changes the customer's policy and has not committed yet.
+    other = psycopg.connect(server_store)
+    other.execute('UPDATE "customer" SET "followup_policy_id" = %s WHERE "id" = %s',
+                  (firm, who))
+    outcome: dict[str, Any] = {}
+
+    def add() -> None:
+        try:
+            outcome["invoice"] = invoice(who, 100_00, due_days_ago=5)
+        except BaseException as error:  # noqa: BLE001 - told to the test below
+            outcome["error"] = error
+        finally:
+            db.close_thread_connection()
+
+    adder = threading.Thread(target=add)
+    adder.start()
+    try:
+        with psycopg.connect(server_store, autocommit=True) as watcher:
+            _waiting_for_a_lock(watcher)  # the invoice waits for the customer's row
+        other.commit()
+    finally:
+        other.close()
+        adder.join()
+    assert "error" not in outcome, outcome
+    assert Invoice.get_by_id(outcome["invoice"]).followup_policy_id == firm
+    assert check_store() == []
