@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from models.allocations import allocated
 from models.charges import paid_by
 from models.kinds import ChargeKind, InvoiceStatus
 from models.schema import Allocation, Charge, CreditNote, Invoice, Payment
@@ -94,9 +95,7 @@ def balance_of(entries: list[ActivityEntry]) -> int:
 
 
 def _invoices(customer_id: int, currency: str, until: dt.date) -> list[ActivityEntry]:
-    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-            .where((Allocation.invoice == Invoice.id) & ~Allocation.voided
-                   & (Allocation.allocated_on <= until)))
+    paid = allocated((Allocation.invoice == Invoice.id) & (Allocation.allocated_on <= until))
     query = (Invoice.select(Invoice.number, Invoice.issue_date, Invoice.due_date,
                             Invoice.amount_minor, Invoice.status, paid.alias("paid"))
              .where((Invoice.customer == customer_id) & (Invoice.currency == currency)

@@ -23,7 +23,15 @@ import peewee as pw
 from models.db import lock_rows, one_of
 from models.disputed import LIVE_STATUSES, claim_on, live_status
 from models.kinds import CreditKind, InvoiceStatus
-from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment
+from models.schema import Allocation, Charge, CreditNote, Customer, Invoice, Payment, money_sum
+
+
+def allocated(where: pw.Expression) -> pw.ModelSelect:
+    """What was allocated where ``where`` holds, voided allocations left out, in whole
+    minor units on either engine (0 when nothing was): a subquery on the outer query's
+    row, or, with ``.scalar()``, one figure."""
+    return (Allocation.select(pw.fn.COALESCE(money_sum(Allocation.amount_minor), 0))
+            .where(where & ~Allocation.voided))
 
 
 def hold_accounts(customer_ids: Iterable[int]) -> bool:

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from models.allocations import allocated
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
@@ -117,9 +118,7 @@ class OpenChargeRow:
 def paid_by(on: dt.date) -> pw.SelectQuery:
     """A subquery for the charge of the row being read: what was allocated to it by
     ``on`` (voided allocations left out)."""
-    return (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-            .where((Allocation.charge == Charge.id) & ~Allocation.voided
-                   & (Allocation.allocated_on <= on)))
+    return allocated((Allocation.charge == Charge.id) & (Allocation.allocated_on <= on))
 
 
 def charges_open_on(invoice_ids: list[int], on: dt.date) -> list[OpenChargeRow]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from models.allocations import allocated
 from models.contacts import contact_summary
 from models.db import beside, integrity_problems, journal_problems
 from models.disputes import dispute_problems
@@ -110,10 +111,10 @@ def _over_allocated_sources() -> list[Problem]:
                 .group_by(model.id, model.amount_minor, model.currency)
                 .having(used > model.amount_minor)
                 .tuples())
-        for source_id, amount, currency, allocated in rows:
+        for source_id, amount, currency, spent in rows:
             found.append(Problem("allocations", f"{label} #{source_id} of "
                                  f"{format_money(amount, currency)} has "
-                                 f"{format_money(allocated, currency)} allocated"))
+                                 f"{format_money(spent, currency)} allocated"))
         voided = (Allocation.select(Allocation.id).join(model, on=(link == model.id))
                   .where(~Allocation.voided & model.voided).tuples())
         for (allocation_id,) in voided:
@@ -134,10 +135,10 @@ def _over_allocated_targets() -> list[Problem]:
                 .group_by(model.id, name, model.amount_minor, model.currency)
                 .having(used > model.amount_minor)
                 .tuples())
-        for number, amount, currency, allocated in rows:
+        for number, amount, currency, paid in rows:
             found.append(Problem("allocations", f"{label} {number} of "
                                  f"{format_money(amount, currency)} has "
-                                 f"{format_money(allocated, currency)} allocated to it"))
+                                 f"{format_money(paid, currency)} allocated to it"))
     return found
 
 
@@ -162,8 +163,7 @@ def _kept_open_amounts() -> list[Problem]:
     found = []
     for model, link, label in ((Invoice, Allocation.invoice, "invoice"),
                                (Charge, Allocation.charge, "charge")):
-        paid = (Allocation.select(pw.fn.COALESCE(money_sum(Allocation.amount_minor), 0))
-                .where((link == model.id) & ~Allocation.voided))
+        paid = allocated(link == model.id)
         derived = model.amount_minor - paid
         if model is Invoice:  # a void invoice is owed by nobody
             derived = pw.Case(None, [(Invoice.status == InvoiceStatus.VOID, 0)], derived)
@@ -182,8 +182,7 @@ def _kept_credit() -> list[Problem]:
     found = []
     for model, link, label in ((Payment, Allocation.payment, "payment"),
                                (CreditNote, Allocation.credit_note, "credit note")):
-        used = (Allocation.select(pw.fn.COALESCE(money_sum(Allocation.amount_minor), 0))
-                .where((link == model.id) & ~Allocation.voided))
+        used = allocated(link == model.id)
         derived = pw.Case(None, [(model.voided, 0)], model.amount_minor - used)
         rows = (model.select(model.id, model.unallocated_minor, derived, model.currency)
                 .where(model.unallocated_minor != derived).tuples())

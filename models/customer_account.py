@@ -10,6 +10,7 @@ import peewee as pw
 
 from models import input_rules as rules
 from models.accounts import AccountRow, overdue_accounts
+from models.allocations import allocated
 from models.db import one_of, reading
 from models.disputed import claims, disputed_part
 from models.kinds import InvoiceStatus
@@ -224,9 +225,7 @@ def _invoices_of(customer_ids: list[int] | None, as_of: dt.date,
                  invoice_ids: list[int] | None = None) -> dict[int, list[InvoiceRow]]:
     """The customers' invoices (or those of ``invoice_ids``, whoever's they are), each
     customer's newest first, as of ``as_of``."""
-    paid = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-            .where((Allocation.invoice == Invoice.id) & ~Allocation.voided
-                   & (Allocation.allocated_on <= as_of)))
+    paid = allocated((Allocation.invoice == Invoice.id) & (Allocation.allocated_on <= as_of))
     query = (Invoice.select(Invoice.customer, Invoice.id, Invoice.number, Invoice.issue_date,
                             Invoice.due_date, Invoice.currency, Invoice.amount_minor,
                             paid.alias("paid"), Invoice.status, Invoice.dispute_reason)

@@ -19,6 +19,7 @@ import peewee as pw
 
 from models import input_rules as rules
 from models.allocations import (
+    allocated,
     hold_account_of,
     hold_accounts,
     hold_invoices,
@@ -613,8 +614,7 @@ def _chosen(customer: Customer, currency: str, available: int,
 
 
 def _allocated(where: pw.Expression) -> int:
-    return int(Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-               .where(where & ~Allocation.voided).scalar())
+    return int(allocated(where).scalar())
 
 
 def _customer(customer_id: int) -> Customer:

@@ -34,6 +34,7 @@ from decimal import Decimal
 import peewee as pw
 
 from models import input_rules as rules
+from models.allocations import allocated
 from models.audit import record_change
 from models.dates import short_date
 from models.db import writing
@@ -320,11 +321,10 @@ def _accept(offer: Offer, on: dt.date, received: dt.date, note_id: int | None) -
 
 def _paid_in_time(offer: Offer, invoice_ids: list[int]) -> int:
     """Money allocated to the offer's invoices from payments received in its time."""
-    return int(Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-               .join(Payment, on=(Allocation.payment == Payment.id))
-               .where(Allocation.invoice.in_(invoice_ids) & ~Allocation.voided
-                      & ~Payment.voided & (Payment.received_on >= offer.offered_on)
-                      & (Payment.received_on <= offer.pay_by)).scalar())
+    return int(allocated(Allocation.invoice.in_(invoice_ids) & ~Payment.voided
+                         & (Payment.received_on >= offer.offered_on)
+                         & (Payment.received_on <= offer.pay_by))
+               .join(Payment, on=(Allocation.payment == Payment.id)).scalar())
 
 
 def _all_paid(invoice_ids: list[int]) -> bool:
@@ -558,9 +558,7 @@ def offer_problems() -> list[str]:
 
 
 def _credited(note_id: int, where: pw.Expression) -> int:
-    return int(Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-               .where((Allocation.credit_note == note_id) & ~Allocation.voided & where)
-               .scalar())
+    return int(allocated((Allocation.credit_note == note_id) & where).scalar())
 
 
 def _charge_ids(invoice_ids: list[int]) -> list[int]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from models.allocations import allocated
 from models.audit import record_change
 from models.contacts import ContactEntry, log_contact
 from models.db import writing
@@ -112,8 +113,7 @@ def plan_record(plan_id: int) -> PlanRecord:
 def _paid_before(day: dt.date, column: pw.Field, row: pw.Field) -> pw.Select:
     """What was paid of a document before ``day``: a deposit paid on the day a plan is
     agreed is the plan's first instalment, not a part of what it covers."""
-    return (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-            .where((column == row) & ~Allocation.voided & (Allocation.allocated_on < day)))
+    return allocated((column == row) & (Allocation.allocated_on < day))
 
 
 def _covered_invoices(plan: PaymentPlan) -> list[CoveredDocument]:

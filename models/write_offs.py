@@ -27,10 +27,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-import peewee as pw
-
 from models import input_rules as rules
-from models.allocations import hold_account_of, hold_accounts
+from models.allocations import allocated, hold_account_of, hold_accounts
 from models.audit import record_change
 from models.db import writing
 from models.disputed import claim_on
@@ -387,13 +385,12 @@ def write_off_problems() -> list[str]:
     reversed, voided exactly when reversed; its VAT share is the one its rate gives; a
     written-off invoice has a write-off standing."""
     found: list[str] = []
-    allocated = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-                 .where((Allocation.credit_note == CreditNote.id)
-                        & (Allocation.invoice == WriteOff.invoice) & ~Allocation.voided))
+    credited = allocated((Allocation.credit_note == CreditNote.id)
+                         & (Allocation.invoice == WriteOff.invoice))
     rows = (WriteOff.select(WriteOff.id, CreditNote.number, CreditNote.kind,
                             CreditNote.invoice, WriteOff.invoice, CreditNote.voided,
                             WriteOff.reversed_on, CreditNote.amount_minor,
-                            allocated.alias("allocated"), WriteOff.vat_percent,
+                            credited.alias("allocated"), WriteOff.vat_percent,
                             WriteOff.vat_minor)
             .join(CreditNote, on=(WriteOff.credit_note == CreditNote.id)).tuples())
     for (write_off_id, number, kind, corrects, invoice_id, voided, reversed_on, amount,

@@ -15,6 +15,7 @@ import json
 
 import peewee as pw
 
+from models.allocations import allocated
 from models.audit import record_change
 from models.db import writing
 from models.disputed import LIVE_STATUSES, claims, live_status
@@ -102,9 +103,8 @@ def _reopen(invoice_ids: list[int]) -> None:
     what those payments paid (the kept open amount is the total less what is allocated)."""
     for start in range(0, len(invoice_ids), 500):
         part = invoice_ids[start:start + 500]
-        allocated = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_minor), 0))
-                     .where((Allocation.invoice == Invoice.id) & ~Allocation.voided))
-        Invoice.update(open_minor=Invoice.amount_minor - allocated).where(
+        paid = allocated(Allocation.invoice == Invoice.id)
+        Invoice.update(open_minor=Invoice.amount_minor - paid).where(
             Invoice.id.in_(part)).execute()
         Invoice.update(status=InvoiceStatus.OPEN).where(
             Invoice.id.in_(part) & (Invoice.status == InvoiceStatus.PAID)
