@@ -58,7 +58,6 @@ SUBSET_MAX_INVOICES = 12  # the open invoices of one customer tried for a set ad
 SUBSET_MAX_SIZE = 4  # the most invoices one payment is taken to pay at once
 _NAME_CANDIDATES = 3
 _PROGRESS_EVERY = 250
-_PAYABLE = OWED_STATUSES
 _LEGAL_FORMS = re.compile(r"\b(ltd|limited|plc|llc|inc|gmbh|ag|sarl|sas|sa|bv|nv|srl|spa|"
                           r"oy|ab|as|kg|co|company|corp)\b\.?", re.IGNORECASE)
 
@@ -150,7 +149,7 @@ def read_matching_data(currency: str) -> MatchingData:
         invoices = {row[0]: OpenInvoice(*row) for row in Invoice.select(
             Invoice.id, Invoice.customer, Invoice.number, Invoice.due_date, Invoice.open_minor,
             Invoice.status).where((Invoice.currency == currency) & (Invoice.open_minor > 0)
-                                  & Invoice.status.in_(_PAYABLE)).tuples()}
+                                  & Invoice.status.in_(OWED_STATUSES)).tuples()}
         plans = list(PaymentPlan.select(PaymentPlan.id, PaymentPlan.customer).where(
             (PaymentPlan.currency == currency) & (PaymentPlan.status == PlanStatus.ACTIVE))
             .tuples())

@@ -20,7 +20,7 @@ its customer's (:func:`invoice_policy_problems`).
 
 from __future__ import annotations
 
-from models.schema import database, on_server
+from models.schema import database, install_triggers, on_server
 
 _CUSTOMERS = 'SELECT c."followup_policy_id" FROM "customer" c WHERE c."id" = {customer}'
 _NEW_CUSTOMERS = _CUSTOMERS.format(customer='new."customer_id"')
@@ -83,8 +83,7 @@ def create_invoice_policies() -> None:
 def keep_invoice_policies() -> None:
     """Install the triggers that keep the invoices' policies from now on, the policies
     being already those of the rows kept (a store moved in with them; inside a write)."""
-    for statement in SERVER_INVOICE_POLICY_TRIGGERS if on_server() else INVOICE_POLICY_TRIGGERS:
-        database.execute_sql(statement)
+    install_triggers(INVOICE_POLICY_TRIGGERS, SERVER_INVOICE_POLICY_TRIGGERS)
 
 
 def invoice_policy_problems() -> list[str]:

@@ -16,7 +16,7 @@ sets it again on its allocations. ``duly check`` compares it with its derivation
 
 from __future__ import annotations
 
-from models.schema import database, on_server
+from models.schema import database, install_triggers
 
 # The flag as derived from the allocation's row (named ``row``) and its source's day.
 _SOURCE_DAY = ('COALESCE((SELECT p."received_on" FROM "payment" p WHERE p."id" = '
@@ -74,8 +74,7 @@ def create_late_allocations() -> None:
 def keep_late_allocations() -> None:
     """Install the triggers that keep the flag from now on, the flags being already those
     of the rows kept (a store moved in with them; inside a write)."""
-    for statement in SERVER_LATE_TRIGGERS if on_server() else LATE_TRIGGERS:
-        database.execute_sql(statement)
+    install_triggers(LATE_TRIGGERS, SERVER_LATE_TRIGGERS)
 
 
 def late_allocation_problems() -> list[str]:

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import peewee as pw
 
-from models.schema import KeptMonthTotal, database, on_server
+from models.schema import KeptMonthTotal, database, install_triggers, on_server
 
 # The statuses whose invoices count (models.accounts.RECEIVABLE_STATUSES; a test holds
 # the two together), as the triggers name them.
@@ -186,8 +186,7 @@ def create_month_totals() -> None:
 def keep_month_totals() -> None:
     """Install the triggers that keep the totals from now on, the totals being already
     those of the rows kept (a store moved in with its totals; inside a write)."""
-    for statement in SERVER_MONTH_TOTAL_TRIGGERS if on_server() else MONTH_TOTAL_TRIGGERS:
-        database.execute_sql(statement)
+    install_triggers(MONTH_TOTAL_TRIGGERS, SERVER_MONTH_TOTAL_TRIGGERS)
 
 
 def rebuild_month_totals() -> None:

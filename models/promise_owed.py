@@ -19,7 +19,7 @@ counts: the sum is of ``open_minor`` alone, which a void invoice has at nought a
 from __future__ import annotations
 
 from models.money import format_money
-from models.schema import database, on_server
+from models.schema import database, install_triggers
 
 # What a promise's invoices leave open, from its id (named ``promise``).
 _DERIVED = ('COALESCE((SELECT SUM(i."open_minor") FROM "promise_invoice" pi JOIN "invoice" i '
@@ -93,8 +93,7 @@ def create_promise_owed() -> None:
 def keep_promise_owed() -> None:
     """Install the triggers that keep the amounts from now on, the amounts being already
     those of the rows kept (a store moved in with them; inside a write)."""
-    for statement in SERVER_OWED_TRIGGERS if on_server() else OWED_TRIGGERS:
-        database.execute_sql(statement)
+    install_triggers(OWED_TRIGGERS, SERVER_OWED_TRIGGERS)
 
 
 def promise_owed_problems() -> list[str]:

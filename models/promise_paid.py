@@ -19,7 +19,7 @@ the rows they read first, so each sees what a writer at the same moment committe
 
 from __future__ import annotations
 
-from models.schema import database, on_server
+from models.schema import database, install_triggers, on_server
 
 # The latest day an allocation, not voided, was made to the promise's invoices (``promise``).
 _DERIVED = ('(SELECT MAX(a."allocated_on") FROM "promise_invoice" pi JOIN "allocation" a ON '
@@ -108,8 +108,7 @@ def create_promise_paid() -> None:
 def keep_promise_paid() -> None:
     """Install the triggers that keep the days from now on, the days being already those
     of the rows kept (a store moved in with them; inside a write)."""
-    for statement in SERVER_PAID_TRIGGERS if on_server() else PAID_TRIGGERS:
-        database.execute_sql(statement)
+    install_triggers(PAID_TRIGGERS, SERVER_PAID_TRIGGERS)
 
 
 def promise_paid_problems() -> list[str]:

@@ -98,7 +98,6 @@ ON_TIME_MIN_PAID = 3
 ON_TIME_GRACE_DAYS = 3
 CHECK_IN_MIN_DAYS, CHECK_IN_MAX_DAYS = 7, 730
 THANK_YOU_AUTOMATICALLY = "thank_you_automatically"  # Settings: queue thank-yous by itself
-_IN_THE_CHASE = OWED_STATUSES
 _RELATIONSHIP_PURPOSES = (ContactPurpose.WELCOME, ContactPurpose.THANKS,
                           ContactPurpose.CHECK_IN)
 
@@ -356,7 +355,7 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
     chased, left, paid = Invoice.alias(), Invoice.alias(), Invoice.alias()
     still_open = left.select(left.id).where(
         (left.customer == chased.customer) & (left.currency == chased.currency)
-        & (left.open_minor > 0) & left.status.in_(_IN_THE_CHASE))
+        & (left.open_minor > 0) & left.status.in_(OWED_STATUSES))
     paid_on = (Allocation.select(pw.fn.MAX(Allocation.allocated_on))
                .join(paid, on=(Allocation.invoice == paid.id))
                .where((paid.customer == chased.customer) & (paid.currency == chased.currency)
@@ -371,7 +370,7 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
         .join(chased, on=(StageExecution.invoice == chased.id))
         .where(StageExecution.interaction.is_null(False)
                & (StageExecution.executed_on >= as_of - dt.timedelta(days=CHASE_LOOKBACK_DAYS))
-               & ~((chased.open_minor > 0) & chased.status.in_(_IN_THE_CHASE)))
+               & ~((chased.open_minor > 0) & chased.status.in_(OWED_STATUSES)))
         .group_by(chased.customer, chased.currency)
         .having(~pw.fn.EXISTS(still_open) & (paid_on >= since)).tuples())
     chased_on: dict[int, dt.datetime] = {}

@@ -7,6 +7,7 @@ credit notes, payments, allocations, charges) are voided, never deleted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -67,6 +68,13 @@ database.initialize(SQLITE)
 def on_server() -> bool:
     """Whether the open store is on a PostgreSQL server (else an SQLite file)."""
     return isinstance(database.obj, pw.PostgresqlDatabase)
+
+
+def install_triggers(on_a_file: Sequence[str], on_a_server: Sequence[str]) -> None:
+    """Make the triggers that keep a figure, as the open store's engine writes them
+    (inside the caller's write)."""
+    for statement in on_a_server if on_server() else on_a_file:
+        database.execute_sql(statement)
 
 
 def money_sum(minor_units: pw.Node) -> pw.Node:

@@ -20,7 +20,7 @@ derivation (:func:`stage_done_problems`).
 
 from __future__ import annotations
 
-from models.schema import database, on_server
+from models.schema import database, install_triggers
 
 # The highest position of the stages done on an invoice, from its id (``invoice``).
 _DERIVED = ('COALESCE((SELECT MAX(s."position") FROM "stage_execution" e JOIN '
@@ -96,8 +96,7 @@ def create_stages_done() -> None:
 def keep_stages_done() -> None:
     """Install the triggers that keep the positions from now on, the positions being
     already those of the rows kept (a store moved in with them; inside a write)."""
-    for statement in SERVER_STAGE_DONE_TRIGGERS if on_server() else STAGE_DONE_TRIGGERS:
-        database.execute_sql(statement)
+    install_triggers(STAGE_DONE_TRIGGERS, SERVER_STAGE_DONE_TRIGGERS)
 
 
 def stage_done_problems() -> list[str]:
