@@ -40,6 +40,7 @@ import filelock
 import peewee as pw
 
 from models import signing_in
+from models.checked_whole import forget_whole, found_whole, remember_whole, state_of
 from models.errors import Refusal
 from models.files import (
     PRIVATE_FILE,
@@ -843,7 +844,7 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
             if journal is not Journal.NONE and reading_only is None:
                 _copy_log_into_file()
             if not check_later:
-                damage = verify_store(path)
+                damage = _verify_unless_found_whole(path)
                 if damage is not None:
                     raise StoreDamaged(path, damage)
             if version < LATEST_VERSION:
@@ -1611,6 +1612,18 @@ def verify_store(path: Path) -> str | None:
     return DamageCheck(path).run()
 
 
+def _verify_unless_found_whole(path: Path) -> str | None:
+    """:func:`verify_store` for a command opening the store, unless the file is as the
+    last clean check found it (:mod:`models.checked_whole`)."""
+    if found_whole(path):
+        return None
+    before = state_of(path)
+    damage = verify_store(path)
+    if damage is None:
+        remember_whole(path, before)
+    return damage
+
+
 class DamageCheck:
     """:func:`verify_store` run on one thread (a window's worker) that another (the
     window, as it closes the store) may stop at once: the check reads the whole file, a
@@ -1649,6 +1662,7 @@ class DamageCheck:
         if self._stopped:
             return None
         if found:
+            forget_whole(self.path)
             _damaged = restore_advice(self.path)
         return _damaged
 
@@ -1999,6 +2013,7 @@ def _store_error(code: int, path: Path | None) -> StoreError | None:
     kind, message = _STORE_ERRORS[primary]
     if kind is StoreDamaged and path is not None:
         global _damaged
+        forget_whole(path)
         _damaged = restore_advice(path)  # found damaged on the way: no more writes
         message = _damaged
     return kind(path, message)
@@ -2130,4 +2145,6 @@ def integrity_problems() -> list[str]:
     path = _open_store_path()
     if path is not None and _cut_short(path):
         problems.append("the file is shorter than its own header says: it was cut short")
+    if path is not None and problems:
+        forget_whole(path)
     return problems
