@@ -18,6 +18,7 @@ from models.contacts import contact_summary
 from models.db import beside, integrity_problems, journal_problems
 from models.disputes import dispute_problems
 from models.invoice_policy import invoice_policy_problems
+from models.kept_accounts import kept_account_problems
 from models.kinds import InvoiceStatus
 from models.late_allocations import late_allocation_problems
 from models.money import format_money
@@ -80,6 +81,7 @@ def _figure_problems() -> list[Problem]:
     problems += [Problem("figures", p) for p in late_allocation_problems()]
     problems += [Problem("figures", p) for p in promise_owed_problems()]
     problems += [Problem("figures", p) for p in promise_paid_problems()]
+    problems += [Problem("figures", p) for p in kept_account_problems()]
     problems += [Problem("figures", p) for p in stage_done_problems()]
     problems += [Problem("figures", p) for p in invoice_policy_problems()]
     problems += [Problem("notes", p) for p in note_search_problems()]

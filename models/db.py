@@ -50,6 +50,7 @@ from models.files import (
     whole_file,
 )
 from models.invoice_policy import create_invoice_policies
+from models.kept_accounts import create_kept_accounts
 from models.late_allocations import create_late_allocations
 from models.month_totals import create_month_totals
 from models.note_search import create_note_search
@@ -1057,8 +1058,9 @@ def build_kept_figures() -> None:
     """Build the figures a store keeps by triggers from the rows it holds, and install
     the triggers that keep them from now on: the notes' search index, the month
     totals, the allocations' late flags, the promises' still-owed amounts and last days
-    paid, and the invoices' last stages done and policies (inside a write; a new store,
-    or one made ``bare``, see :func:`create_store`)."""
+    paid, the invoices' last stages done and policies, and the accounts' open invoices
+    and last days paid (inside a write; a new store, or one made ``bare``, see
+    :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()
@@ -1066,6 +1068,7 @@ def build_kept_figures() -> None:
     create_promise_paid()
     create_stages_done()
     create_invoice_policies()
+    create_kept_accounts()
 
 
 def _refuse_existing(path: Path) -> None:

@@ -1268,6 +1268,145 @@ def _v33_invoice_policy(db: pw.Database) -> None:
                    'WHERE ("open_minor" > 0)')
 
 
+
+def _v34_kept_accounts(db: pw.Database) -> None:
+    """Each account (a customer's invoices in one currency) keeps how many of its
+    invoices are still owed something, the latest day of the allocations to them and of
+    their chases (``kept_account``, kept by triggers), and a partial index holds the
+    accounts with nothing open by those days: Today's thanks for accounts paid up after
+    a chase read the month's, not every chase's invoice (issue 21). The SQL as
+    models.kept_accounts has it at v34 (a test keeps them equal)."""
+    server = _on_server(db)
+    table = ('CREATE TABLE "kept_account" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" '
+             'INTEGER NOT NULL, "currency" VARCHAR(3) NOT NULL, "open_count" INTEGER NOT '
+             'NULL, "last_paid_on" DATE, "last_chased_on" DATE)')
+    db.execute_sql(table.replace('"id" INTEGER NOT NULL', '"id" SERIAL NOT NULL') if server
+                   else table)
+    db.execute_sql('CREATE UNIQUE INDEX "kept_account_customer_id_currency" ON '
+                   '"kept_account" ("customer_id", "currency")')
+    db.execute_sql('CREATE INDEX "kept_account_paid_up" ON "kept_account" ("last_paid_on", '
+                   '"last_chased_on") WHERE ("open_count" = 0)')
+
+    def owes(row: str) -> str:
+        return (f'(CASE WHEN {row}."open_minor" > 0 AND {row}."status" IN (\'open\', '
+                f'\'disputed\', \'with_agency\') THEN 1 ELSE 0 END)')
+
+    last_paid = ('SELECT MAX(a."allocated_on") FROM "allocation" a WHERE a."invoice_id" = '
+                 'i."id" AND NOT a."voided"')
+    last_chased = ('SELECT MAX(e."executed_on") FROM "stage_execution" e WHERE '
+                   'e."invoice_id" = i."id" AND e."interaction_id" IS NOT NULL')
+    its_invoices = ('FROM "invoice" i WHERE i."customer_id" = "kept_account"."customer_id" '
+                    'AND i."currency" = "kept_account"."currency"')
+    paid = f'"last_paid_on" = (SELECT MAX(({last_paid})) {its_invoices})'
+    chased = f'"last_chased_on" = (SELECT MAX(({last_chased})) {its_invoices})'
+    of_invoice = ('("customer_id", "currency") = (SELECT i."customer_id", i."currency" FROM '
+                  '"invoice" i WHERE i."id" = {invoice})')
+
+    def counted(row: str, sign: str) -> str:
+        if sign == "-":
+            return (f'UPDATE "kept_account" SET "open_count" = "open_count" - {owes(row)} '
+                    f'WHERE "customer_id" = {row}."customer_id" AND "currency" = '
+                    f'{row}."currency"; ')
+        return (f'INSERT INTO "kept_account" ("customer_id", "currency", "open_count") VALUES '
+                f'({row}."customer_id", {row}."currency", {owes(row)}) ON CONFLICT '
+                f'("customer_id", "currency") DO UPDATE SET "open_count" = '
+                f'"kept_account"."open_count" + excluded."open_count"; ')
+
+    def again(days: str, where: str) -> str:
+        return f'UPDATE "kept_account" SET {days} WHERE {where}; '
+
+    def later(column: str, day: str, where: str, greatest: str) -> str:
+        return (f'UPDATE "kept_account" SET "{column}" = {greatest}(COALESCE("{column}", '
+                f'{day}), {day}) WHERE {where}; ')
+
+    def account_of(row: str) -> str:
+        return f'"customer_id" = {row}."customer_id" AND "currency" = {row}."currency"'
+
+    moved = '(old."customer_id" IS NOT new."customer_id" OR old."currency" IS NOT new."currency")'
+    both = f'{paid}, {chased}'
+    if server:
+        def locked(days: str, where: str) -> str:
+            return (f'PERFORM 1 FROM "kept_account" WHERE {where} ORDER BY "id" FOR UPDATE; '
+                    + again(days, where))
+
+        def kept(name: str, table: str, columns: str, made: str, days: str) -> list[str]:
+            old = of_invoice.format(invoice='OLD."invoice_id"')
+            new = of_invoice.format(invoice='NEW."invoice_id"')
+            return [f'CREATE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
+                    f"IF TG_OP = 'INSERT' THEN {made}RETURN NULL; END IF; "
+                    + locked(days, old) + "IF TG_OP = 'UPDATE' THEN " + locked(days, new)
+                    + 'END IF; RETURN NULL; END $$',
+                    f'CREATE TRIGGER "{name}" AFTER INSERT OR DELETE OR UPDATE OF {columns} ON '
+                    f'"{table}" FOR EACH ROW EXECUTE FUNCTION "{name}"()']
+
+        server_moved = moved.replace("old.", "OLD.").replace("new.", "NEW.").replace(
+            " IS NOT ", " IS DISTINCT FROM ")
+        statements = [
+            'CREATE FUNCTION "kept_account_invoice"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+            "BEGIN IF TG_OP <> 'INSERT' THEN " + counted("OLD", "-") + 'END IF; '
+            "IF TG_OP <> 'DELETE' THEN " + counted("NEW", "+") + 'END IF; '
+            f"IF TG_OP = 'UPDATE' AND {server_moved} THEN "
+            + locked(both, f'({account_of("OLD")}) OR ({account_of("NEW")})')
+            + 'END IF; RETURN NULL; END $$',
+            'CREATE TRIGGER "kept_account_invoice" AFTER INSERT OR DELETE ON "invoice" FOR '
+            'EACH ROW EXECUTE FUNCTION "kept_account_invoice"()',
+            'CREATE TRIGGER "kept_account_invoice_update" AFTER UPDATE OF "customer_id", '
+            '"currency", "open_minor", "status" ON "invoice" FOR EACH ROW WHEN '
+            f'({owes("OLD")} IS DISTINCT FROM {owes("NEW")} OR {server_moved}) '
+            'EXECUTE FUNCTION "kept_account_invoice"()',
+            *kept("kept_account_allocation", "allocation",
+                  '"invoice_id", "voided", "allocated_on"',
+                  'IF NEW."invoice_id" IS NOT NULL AND NOT NEW."voided" THEN '
+                  + later("last_paid_on", 'NEW."allocated_on"',
+                          of_invoice.format(invoice='NEW."invoice_id"'), "GREATEST")
+                  + 'END IF; ', paid),
+            *kept("kept_account_execution", "stage_execution",
+                  '"invoice_id", "interaction_id", "executed_on"',
+                  'IF NEW."interaction_id" IS NOT NULL THEN '
+                  + later("last_chased_on", 'NEW."executed_on"',
+                          of_invoice.format(invoice='NEW."invoice_id"'), "GREATEST")
+                  + 'END IF; ', chased)]
+    else:
+        statements = [
+            'CREATE TRIGGER "kept_account_invoice_insert" AFTER INSERT ON "invoice" BEGIN '
+            + counted("new", "+") + 'END',
+            'CREATE TRIGGER "kept_account_invoice_delete" AFTER DELETE ON "invoice" BEGIN '
+            + counted("old", "-") + 'END',
+            'CREATE TRIGGER "kept_account_invoice_update" AFTER UPDATE OF "customer_id", '
+            f'"currency", "open_minor", "status" ON "invoice" WHEN ({owes("old")} IS NOT '
+            f'{owes("new")} OR {moved}) BEGIN ' + counted("old", "-") + counted("new", "+")
+            + again(both, f'{moved} AND ({account_of("old")} OR {account_of("new")})') + 'END',
+            'CREATE TRIGGER "kept_account_allocation_insert" AFTER INSERT ON "allocation" '
+            'WHEN new."invoice_id" IS NOT NULL AND NOT new."voided" BEGIN '
+            + later("last_paid_on", 'new."allocated_on"',
+                    of_invoice.format(invoice='new."invoice_id"'), "max") + 'END',
+            'CREATE TRIGGER "kept_account_allocation_delete" AFTER DELETE ON "allocation" '
+            'WHEN old."invoice_id" IS NOT NULL BEGIN '
+            + again(paid, of_invoice.format(invoice='old."invoice_id"')) + 'END',
+            'CREATE TRIGGER "kept_account_allocation_update" AFTER UPDATE OF "invoice_id", '
+            '"voided", "allocated_on" ON "allocation" BEGIN '
+            + again(paid, of_invoice.format(invoice='old."invoice_id"'))
+            + again(paid, of_invoice.format(invoice='new."invoice_id"')) + 'END',
+            'CREATE TRIGGER "kept_account_execution_insert" AFTER INSERT ON "stage_execution" '
+            'WHEN new."interaction_id" IS NOT NULL BEGIN '
+            + later("last_chased_on", 'new."executed_on"',
+                    of_invoice.format(invoice='new."invoice_id"'), "max") + 'END',
+            'CREATE TRIGGER "kept_account_execution_delete" AFTER DELETE ON "stage_execution" '
+            'WHEN old."interaction_id" IS NOT NULL BEGIN '
+            + again(chased, of_invoice.format(invoice='old."invoice_id"')) + 'END',
+            'CREATE TRIGGER "kept_account_execution_update" AFTER UPDATE OF "invoice_id", '
+            '"interaction_id", "executed_on" ON "stage_execution" BEGIN '
+            + again(chased, of_invoice.format(invoice='old."invoice_id"'))
+            + again(chased, of_invoice.format(invoice='new."invoice_id"')) + 'END']
+    # Filled before the triggers are made, in one pass over the invoices.
+    db.execute_sql(
+        'INSERT INTO "kept_account" ("customer_id", "currency", "open_count", "last_paid_on", '
+        f'"last_chased_on") SELECT i."customer_id", i."currency", SUM({owes("i")}), '
+        f'MAX(({last_paid})), MAX(({last_chased})) FROM "invoice" i GROUP BY i."customer_id", '
+        'i."currency"')
+    for statement in statements:
+        db.execute_sql(statement)
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -1301,6 +1440,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     31: _v31_stages_done,
     32: _v32_promise_paid,
     33: _v33_invoice_policy,
+    34: _v34_kept_accounts,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

@@ -32,6 +32,7 @@ import peewee as pw
 from models import db, users
 from models.check import check_store
 from models.invoice_policy import keep_invoice_policies
+from models.kept_accounts import keep_kept_accounts
 from models.late_allocations import keep_late_allocations
 from models.month_totals import keep_month_totals
 from models.note_search import create_note_search
@@ -202,6 +203,7 @@ def _fill(rows: _SourceRows, counts: dict[str, int], tell: Progress) -> list[tup
         keep_promise_paid()
         keep_stages_done()
         keep_invoice_policies()
+        keep_kept_accounts()
         if server:  # the planner's statistics of tables just filled: check's plans need them
             database.execute_sql("ANALYZE")
         differ = [f"{table}: {counts[table]:,} in the source, {found:,} moved"

@@ -979,6 +979,29 @@ class KeptMonthTotal(BaseModel):
         indexes = ((("currency", "month", "due_date"), True),)
 
 
+class KeptAccount(BaseModel):
+    """One account (a customer's invoices in one currency): how many of its invoices are
+    still owed something, the latest day of the allocations, not voided, to any of them,
+    and of a follow-up stage carried out on one with a contact (schema v34;
+    :mod:`models.kept_accounts`), kept by triggers as each invoice, allocation and
+    stage carried out is written, so Today finds the accounts paid up lately after a
+    chase without looking up every chase's invoice."""
+
+    customer_id = pw.IntegerField()
+    currency = pw.CharField(max_length=3)
+    open_count = pw.IntegerField(default=0)
+    last_paid_on = pw.DateField(null=True)
+    last_chased_on = pw.DateField(null=True)
+
+    class Meta:
+        indexes = ((("customer_id", "currency"), True),)
+
+
+# The accounts with nothing left open, by the days they were last paid and chased: Today
+# thanks those paid up in the last month after a chase (schema v34; models.kept_accounts).
+KeptAccount.add_index(KeptAccount.last_paid_on, KeptAccount.last_chased_on,
+                      where=(KeptAccount.open_count == 0), name="kept_account_paid_up")
+
 # Today and each batch read only the messages still to send or to look at (schema v6).
 OutboxMessage.add_index(OutboxMessage.status, where=(OutboxMessage.status != OutboxState.SENT),
                         name="outbox_message_pending")
@@ -991,5 +1014,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     Instalment, Agency, AgencyReferral, ReferralInvoice, AuditEntry, WorklistDecision,
     OutboxMessage, ImportBatch, ExternalRecord, Offer, OfferInvoice, KeptMonthTotal,
     DisputeCase, DisputedInvoice, DisputeNote, WriteOff, ReferralUpdate, CourtFee,
-    ClaimLetter, BankStatement, BankCredit, PayerIban,
+    ClaimLetter, BankStatement, BankCredit, PayerIban, KeptAccount,
 )

@@ -256,6 +256,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     transaction with ``fill``: a build cut short leaves the database empty. With
     ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
     from models.invoice_policy import create_invoice_policies
+    from models.kept_accounts import create_kept_accounts
     from models.late_allocations import create_late_allocations
     from models.month_totals import create_month_totals
     from models.note_search import create_note_search
@@ -279,6 +280,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
             create_promise_paid()
             create_stages_done()
             create_invoice_policies()
+            create_kept_accounts()
         if fill is not None:
             fill()
 

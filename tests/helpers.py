@@ -119,9 +119,23 @@ def undo_promise_owed(connection: sqlite3.Connection) -> None:
     connection.execute('ALTER TABLE "promise" DROP COLUMN "owed_minor"')
 
 
+def undo_kept_accounts(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each account kept its invoices still owed,
+    last day paid and last chase (v34; plain SQL for both engines)."""
+    if not isinstance(connection, sqlite3.Connection):  # two triggers share a function
+        connection.execute('DROP TRIGGER "kept_account_invoice_update" ON "invoice"')
+    _drop_triggers(connection, "kept_account", (
+        "invoice_insert", "invoice_delete", "invoice_update", "allocation_insert",
+        "allocation_delete", "allocation_update", "execution_insert", "execution_delete",
+        "execution_update"), (("invoice", "invoice"), ("allocation", "allocation"),
+                              ("stage_execution", "execution")))
+    connection.execute('DROP TABLE "kept_account"')
+
+
 def undo_invoice_policy(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each invoice kept its customer's follow-up
     policy (v33; plain SQL for both engines)."""
+    undo_kept_accounts(connection)  # the later versions first
     if isinstance(connection, sqlite3.Connection):
         _drop_triggers(connection, "invoice_policy", ("insert", "update", "customer"), ())
     else:
