@@ -80,6 +80,25 @@ def _account_of(row: str) -> str:
     return f'"customer_id" = {row}."customer_id" AND "currency" = {row}."currency"'
 
 
+def _file_kept(name: str, table: str, columns: str, made: str, deleted: str,
+               moved_forward: tuple[str, str], days: str) -> tuple[str, str, str]:
+    """The triggers keeping the account's day ``days`` as rows of ``table`` are written
+    on a file: a row made (when ``made`` holds, or is not null) moves the day forward
+    (``moved_forward``: the column and the row's day); one deleted (its ``deleted`` not
+    null) or changed sets the day again for its invoice's account before and after."""
+    made = made if " " in made else f"{made} IS NOT NULL"
+    column, day = moved_forward
+    return (f'CREATE TRIGGER "kept_account_{name}_insert" AFTER INSERT ON "{table}" '
+            f'WHEN {made} BEGIN '
+            + _later(column, day, _OF_INVOICE.format(invoice='new."invoice_id"'), "max") + 'END',
+            f'CREATE TRIGGER "kept_account_{name}_delete" AFTER DELETE ON "{table}" '
+            f'WHEN {deleted} IS NOT NULL BEGIN '
+            + _again(days, _OF_INVOICE.format(invoice='old."invoice_id"')) + 'END',
+            f'CREATE TRIGGER "kept_account_{name}_update" AFTER UPDATE OF {columns} ON '
+            f'"{table}" BEGIN ' + _again(days, _OF_INVOICE.format(invoice='old."invoice_id"'))
+            + _again(days, _OF_INVOICE.format(invoice='new."invoice_id"')) + 'END')
+
+
 _MOVED = ('(old."customer_id" IS NOT new."customer_id" OR old."currency" IS NOT '
           'new."currency")')
 _CHANGED = f'({_owes("old")} IS NOT {_owes("new")} OR {_MOVED})'
@@ -94,28 +113,12 @@ ACCOUNT_TRIGGERS: tuple[str, ...] = (
     f'"open_minor", "status" ON "invoice" WHEN {_CHANGED} BEGIN '
     + _counted("old", "-") + _counted("new", "+")
     + _again(_BOTH, f'{_MOVED} AND ({_account_of("old")} OR {_account_of("new")})') + 'END',
-    'CREATE TRIGGER "kept_account_allocation_insert" AFTER INSERT ON "allocation" '
-    'WHEN new."invoice_id" IS NOT NULL AND NOT new."voided" BEGIN '
-    + _later("last_paid_on", 'new."allocated_on"', _OF_INVOICE.format(invoice='new."invoice_id"'),
-             "max") + 'END',
-    'CREATE TRIGGER "kept_account_allocation_delete" AFTER DELETE ON "allocation" '
-    'WHEN old."invoice_id" IS NOT NULL BEGIN '
-    + _again(_PAID, _OF_INVOICE.format(invoice='old."invoice_id"')) + 'END',
-    'CREATE TRIGGER "kept_account_allocation_update" AFTER UPDATE OF "invoice_id", "voided", '
-    '"allocated_on" ON "allocation" BEGIN '
-    + _again(_PAID, _OF_INVOICE.format(invoice='old."invoice_id"'))
-    + _again(_PAID, _OF_INVOICE.format(invoice='new."invoice_id"')) + 'END',
-    'CREATE TRIGGER "kept_account_execution_insert" AFTER INSERT ON "stage_execution" '
-    'WHEN new."interaction_id" IS NOT NULL BEGIN '
-    + _later("last_chased_on", 'new."executed_on"',
-             _OF_INVOICE.format(invoice='new."invoice_id"'), "max") + 'END',
-    'CREATE TRIGGER "kept_account_execution_delete" AFTER DELETE ON "stage_execution" '
-    'WHEN old."interaction_id" IS NOT NULL BEGIN '
-    + _again(_CHASED, _OF_INVOICE.format(invoice='old."invoice_id"')) + 'END',
-    'CREATE TRIGGER "kept_account_execution_update" AFTER UPDATE OF "invoice_id", '
-    '"interaction_id", "executed_on" ON "stage_execution" BEGIN '
-    + _again(_CHASED, _OF_INVOICE.format(invoice='old."invoice_id"'))
-    + _again(_CHASED, _OF_INVOICE.format(invoice='new."invoice_id"')) + 'END',
+    *_file_kept("allocation", "allocation", '"invoice_id", "voided", "allocated_on"',
+                'new."invoice_id" IS NOT NULL AND NOT new."voided"', 'old."invoice_id"',
+                ("last_paid_on", 'new."allocated_on"'), _PAID),
+    *_file_kept("execution", "stage_execution", '"invoice_id", "interaction_id", "executed_on"',
+                'new."interaction_id"', 'old."interaction_id"',
+                ("last_chased_on", 'new."executed_on"'), _CHASED),
 )
 
 

@@ -1322,6 +1322,20 @@ def _v34_kept_accounts(db: pw.Database) -> None:
     def account_of(row: str) -> str:
         return f'"customer_id" = {row}."customer_id" AND "currency" = {row}."currency"'
 
+    def file_kept(name: str, table: str, columns: str, made: str, deleted: str,
+                  forward: tuple[str, str], days: str) -> list[str]:
+        column, day = forward
+        old = of_invoice.format(invoice='old."invoice_id"')
+        return [f'CREATE TRIGGER "kept_account_{name}_insert" AFTER INSERT ON "{table}" '
+                f'WHEN {made} BEGIN '
+                + later(column, day, of_invoice.format(invoice='new."invoice_id"'), "max")
+                + 'END',
+                f'CREATE TRIGGER "kept_account_{name}_delete" AFTER DELETE ON "{table}" '
+                f'WHEN {deleted} IS NOT NULL BEGIN ' + again(days, old) + 'END',
+                f'CREATE TRIGGER "kept_account_{name}_update" AFTER UPDATE OF {columns} ON '
+                f'"{table}" BEGIN ' + again(days, old)
+                + again(days, of_invoice.format(invoice='new."invoice_id"')) + 'END']
+
     moved = '(old."customer_id" IS NOT new."customer_id" OR old."currency" IS NOT new."currency")'
     both = f'{paid}, {chased}'
     if server:
@@ -1376,28 +1390,13 @@ def _v34_kept_accounts(db: pw.Database) -> None:
             f'"currency", "open_minor", "status" ON "invoice" WHEN ({owes("old")} IS NOT '
             f'{owes("new")} OR {moved}) BEGIN ' + counted("old", "-") + counted("new", "+")
             + again(both, f'{moved} AND ({account_of("old")} OR {account_of("new")})') + 'END',
-            'CREATE TRIGGER "kept_account_allocation_insert" AFTER INSERT ON "allocation" '
-            'WHEN new."invoice_id" IS NOT NULL AND NOT new."voided" BEGIN '
-            + later("last_paid_on", 'new."allocated_on"',
-                    of_invoice.format(invoice='new."invoice_id"'), "max") + 'END',
-            'CREATE TRIGGER "kept_account_allocation_delete" AFTER DELETE ON "allocation" '
-            'WHEN old."invoice_id" IS NOT NULL BEGIN '
-            + again(paid, of_invoice.format(invoice='old."invoice_id"')) + 'END',
-            'CREATE TRIGGER "kept_account_allocation_update" AFTER UPDATE OF "invoice_id", '
-            '"voided", "allocated_on" ON "allocation" BEGIN '
-            + again(paid, of_invoice.format(invoice='old."invoice_id"'))
-            + again(paid, of_invoice.format(invoice='new."invoice_id"')) + 'END',
-            'CREATE TRIGGER "kept_account_execution_insert" AFTER INSERT ON "stage_execution" '
-            'WHEN new."interaction_id" IS NOT NULL BEGIN '
-            + later("last_chased_on", 'new."executed_on"',
-                    of_invoice.format(invoice='new."invoice_id"'), "max") + 'END',
-            'CREATE TRIGGER "kept_account_execution_delete" AFTER DELETE ON "stage_execution" '
-            'WHEN old."interaction_id" IS NOT NULL BEGIN '
-            + again(chased, of_invoice.format(invoice='old."invoice_id"')) + 'END',
-            'CREATE TRIGGER "kept_account_execution_update" AFTER UPDATE OF "invoice_id", '
-            '"interaction_id", "executed_on" ON "stage_execution" BEGIN '
-            + again(chased, of_invoice.format(invoice='old."invoice_id"'))
-            + again(chased, of_invoice.format(invoice='new."invoice_id"')) + 'END']
+            *file_kept("allocation", "allocation", '"invoice_id", "voided", "allocated_on"',
+                       'new."invoice_id" IS NOT NULL AND NOT new."voided"', 'old."invoice_id"',
+                       ("last_paid_on", 'new."allocated_on"'), paid),
+            *file_kept("execution", "stage_execution",
+                       '"invoice_id", "interaction_id", "executed_on"',
+                       'new."interaction_id" IS NOT NULL', 'old."interaction_id"',
+                       ("last_chased_on", 'new."executed_on"'), chased)]
     # Filled before the triggers are made, in one pass over the invoices.
     db.execute_sql(
         'INSERT INTO "kept_account" ("customer_id", "currency", "open_count", "last_paid_on", '

@@ -7,6 +7,7 @@ import hashlib
 import io
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -400,6 +401,19 @@ def undo_v14(connection: sqlite3.Connection) -> None:
                        "DEFAULT ''")
     connection.execute('UPDATE "letter_template" SET "body" = replace("body", ?, ?)',
                        (_V14_NEW_SIGN_OFF, _V14_OLD_SIGN_OFF))
+
+
+def scramble_an_index_page(path: Path) -> None:
+    """Damage the store file without changing its size: the first page of an index of
+    the invoices, which opening the store never reads."""
+    with closing(sqlite3.connect(path)) as connection:
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoice'"
+            " ORDER BY name LIMIT 1").fetchone()
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xa5" * page_size)
 
 
 def schema_of(path: Path) -> dict[str, object]:

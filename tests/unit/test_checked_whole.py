@@ -13,6 +13,7 @@ from models import checked_whole, db
 from models.check import check_store
 from models.checked_whole import found_whole
 from models.schema import Setting
+from tests.helpers import scramble_an_index_page
 
 
 @pytest.fixture
@@ -25,18 +26,6 @@ def _found_whole_once(path: Path) -> None:
     db.open_store(path, create=True).close()
     db.open_store(path).close()  # a command's opening: checked, found whole
     assert found_whole(path)
-
-
-def _scramble_an_index_page(path: Path) -> None:
-    """Damage that leaves the file's size as it was (a page opening never reads)."""
-    with closing(sqlite3.connect(path)) as connection:
-        (root,) = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoice'"
-            " ORDER BY name LIMIT 1").fetchone()
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-    with path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(b"\xa5" * page_size)
 
 
 def test_a_store_just_written_is_not_remembered_as_whole(store_path: Path) -> None:
@@ -70,7 +59,7 @@ def _damaged_unseen(path: Path) -> None:
     """A page damaged as the disk itself might (bit rot): the file's size and times as
     when it was last found whole, so its verdict still matches."""
     _found_whole_once(path)
-    _scramble_an_index_page(path)
+    scramble_an_index_page(path)
     checked_whole.remember_whole(path, checked_whole.state_of(path))
     assert found_whole(path)
 

@@ -7,7 +7,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
 from pathlib import Path
 
 import peewee as pw
@@ -17,7 +16,7 @@ from models import db
 from models.check import check_store
 from models.migrations import LATEST_VERSION
 from models.schema import Allocation, Business, Customer, Invoice, database
-from tests.helpers import digest, make_v1_store, row_counts, schema_of
+from tests.helpers import digest, make_v1_store, row_counts, schema_of, scramble_an_index_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -196,14 +195,7 @@ def test_a_failed_migration_leaves_the_store_at_its_old_version(
 
 def test_a_damage_check_stopped_tells_no_damage_and_one_run_tells_it(store_path: Path) -> None:
     db.open_store(store_path, create=True).close()
-    with closing(sqlite3.connect(store_path)) as connection:  # a page opening never reads
-        (root,) = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoice'"
-            " ORDER BY name LIMIT 1").fetchone()
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-    with store_path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(b"\xa5" * page_size)
+    scramble_an_index_page(store_path)
     store = db.open_store(store_path, check_later=True)  # as the window opens it
     try:
         stopped = db.DamageCheck(store_path)
