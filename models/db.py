@@ -1059,8 +1059,8 @@ def build_kept_figures() -> None:
     the triggers that keep them from now on: the notes' search index, the month
     totals, the allocations' late flags, the promises' still-owed amounts and last days
     paid, the invoices' last stages done and policies, and the accounts' open invoices
-    and last days paid (inside a write; a new store, or one made ``bare``, see
-    :func:`create_store`)."""
+    and last days paid and chased (inside a write; a new store, or one made ``bare``,
+    see :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()
