@@ -116,7 +116,7 @@ def _apply(step: tuple, customers: list[int]) -> None:
                                    TODAY + dt.timedelta(days=number), stage_id=action.stage.id,
                                    subject="Reminder", text="Please pay.", printed=True)
         else:
-            apply_stage_step(step, customers[:3] if index < 3 else customers)
+            apply_stage_step(step, customers)
     except LedgerError:
         pass
 
