@@ -6,7 +6,8 @@ has written to since the last clean check would read the same bytes to the same 
 so the check's clean verdict is kept beside the store (``.duly-INODE.checked``, as the
 store's lock is) with the file's identity, size and times, and a file still matching all
 of them is taken as found whole. Anything that writes the file changes its size or its
-times (the change time no program can set back), and a log holding pages means the file
+times (on Linux and macOS the change time, which no program can set back; on Windows
+Python gives the creation time there), and a log holding pages means the file
 alone is not the store: either way the file is checked again. docs/decisions.md, "A damaged
 store takes no writes", says why this is safe.
 """
