@@ -17,6 +17,7 @@ from models.allocations import allocated
 from models.contacts import contact_summary
 from models.db import beside, integrity_problems, journal_problems
 from models.disputes import dispute_problems
+from models.follow_up_notes import follow_up_note_problems
 from models.invoice_policy import invoice_policy_problems
 from models.kept_accounts import kept_account_problems
 from models.kinds import InvoiceStatus
@@ -85,6 +86,7 @@ def _figure_problems() -> list[Problem]:
     problems += [Problem("figures", p) for p in stage_done_problems()]
     problems += [Problem("figures", p) for p in invoice_policy_problems()]
     problems += [Problem("notes", p) for p in note_search_problems()]
+    problems += [Problem("notes", p) for p in follow_up_note_problems()]
     problems += [Problem("journal", p) for p in journal_problems()]
     problems += _statuses()
     if across or kept_open:

@@ -49,6 +49,7 @@ from models.files import (
     sync_folder,
     whole_file,
 )
+from models.follow_up_notes import create_follow_up_notes
 from models.invoice_policy import create_invoice_policies
 from models.kept_accounts import create_kept_accounts
 from models.late_allocations import create_late_allocations
@@ -1058,9 +1059,9 @@ def build_kept_figures() -> None:
     """Build the figures a store keeps by triggers from the rows it holds, and install
     the triggers that keep them from now on: the notes' search index, the month
     totals, the allocations' late flags, the promises' still-owed amounts and last days
-    paid, the invoices' last stages done and policies, and the accounts' open invoices
-    and last days paid and chased (inside a write; a new store, or one made ``bare``,
-    see :func:`create_store`)."""
+    paid, the invoices' last stages done and policies, the accounts' open invoices and
+    last days paid and chased, and the pending follow-ups' openings (inside a write; a
+    new store, or one made ``bare``, see :func:`create_store`)."""
     create_note_search()
     create_month_totals()
     create_late_allocations()
@@ -1069,6 +1070,7 @@ def build_kept_figures() -> None:
     create_stages_done()
     create_invoice_policies()
     create_kept_accounts()
+    create_follow_up_notes()
 
 
 def _refuse_existing(path: Path) -> None:

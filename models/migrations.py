@@ -1406,6 +1406,50 @@ def _v34_kept_accounts(db: pw.Database) -> None:
     for statement in statements:
         db.execute_sql(statement)
 
+
+def _v35_follow_up_notes(db: pw.Database) -> None:
+    """Each contact keeps the opening of its note while its follow-up is pending
+    (``follow_up_note``, kept by triggers), and a partial index of the pending follow-ups
+    by day holds all Today shows of them: Today reads them from the index, not the
+    contacts' rows (issue 21). The SQL as models.follow_up_notes has it at v35 (a test
+    keeps them equal)."""
+    db.execute_sql('ALTER TABLE "interaction" ADD COLUMN "follow_up_note" TEXT NOT NULL '
+                   "DEFAULT ''")
+
+    def opening(row: str) -> str:
+        return f"substr(COALESCE(NULLIF({row}.\"summary\", ''), {row}.\"outcome\"), 1, 201)"
+
+    def pending(row: str) -> str:
+        return f'{row}."follow_up_on" IS NOT NULL AND NOT {row}."follow_up_done"'
+
+    def kept(row: str) -> str:
+        return f"CASE WHEN {pending(row)} THEN {opening(row)} ELSE '' END"
+
+    own = '"interaction"'
+    db.execute_sql(f'UPDATE "interaction" SET "follow_up_note" = {opening(own)} WHERE '
+                   f'{pending(own)}')
+    if _on_server(db):
+        statements = [
+            f'CREATE FUNCTION "follow_up_note"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
+            f'NEW."follow_up_note" := {kept("NEW")}; RETURN NEW; END $$',
+            'CREATE TRIGGER "follow_up_note" BEFORE INSERT OR UPDATE OF "summary", "outcome", '
+            '"follow_up_on", "follow_up_done" ON "interaction" FOR EACH ROW EXECUTE FUNCTION '
+            '"follow_up_note"()']
+    else:
+        statements = [
+            f'CREATE TRIGGER "follow_up_note_insert" AFTER INSERT ON "interaction" WHEN '
+            f'{pending("new")} BEGIN UPDATE "interaction" SET "follow_up_note" = '
+            f'{opening("new")} WHERE "id" = new."id"; END',
+            f'CREATE TRIGGER "follow_up_note_update" AFTER UPDATE OF "summary", "outcome", '
+            f'"follow_up_on", "follow_up_done" ON "interaction" WHEN new."follow_up_note" IS '
+            f'NOT {kept("new")} BEGIN UPDATE "interaction" SET "follow_up_note" = '
+            f'{kept("new")} WHERE "id" = new."id"; END']
+    for statement in statements:
+        db.execute_sql(statement)
+    db.execute_sql('CREATE INDEX "interaction_follow_up_due" ON "interaction" ("follow_up_on", '
+                   '"customer_id", "kind", "occurred_at", "follow_up_note", "follow_up_done") '
+                   'WHERE (("follow_up_on" IS NOT NULL) AND NOT "follow_up_done")')
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v2_keep_open_amounts,
     3: _v3_keep_unallocated_credit,
@@ -1440,6 +1484,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     32: _v32_promise_paid,
     33: _v33_invoice_policy,
     34: _v34_kept_accounts,
+    35: _v35_follow_up_notes,
 }
 
 LATEST_VERSION = max(MIGRATIONS, default=1)

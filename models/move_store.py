@@ -31,6 +31,7 @@ import peewee as pw
 
 from models import db, users
 from models.check import check_store
+from models.follow_up_notes import keep_follow_up_notes
 from models.invoice_policy import keep_invoice_policies
 from models.kept_accounts import keep_kept_accounts
 from models.late_allocations import keep_late_allocations
@@ -204,6 +205,7 @@ def _fill(rows: _SourceRows, counts: dict[str, int], tell: Progress) -> list[tup
         keep_stages_done()
         keep_invoice_policies()
         keep_kept_accounts()
+        keep_follow_up_notes()
         if server:  # the planner's statistics of tables just filled: check's plans need them
             database.execute_sql("ANALYZE")
         differ = [f"{table}: {counts[table]:,} in the source, {found:,} moved"

@@ -524,6 +524,9 @@ class Interaction(BaseModel):
     # renamed later keeps its reminders under the name they were sent with.
     template_name = pw.TextField(null=True, default="")
     by_user = made_by()  # v24: who recorded it
+    # v35: the opening of its note while its follow-up is pending, "" otherwise, kept by
+    # triggers (models.follow_up_notes) so Today reads it from an index.
+    follow_up_note = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("customer", "occurred_at"), False),)
@@ -929,6 +932,14 @@ Interaction.add_index(Interaction.customer, Interaction.follow_up_on,
                       where=(Interaction.follow_up_on.is_null(False)
                              & ~Interaction.follow_up_done),
                       name="interaction_follow_up")
+# The follow-ups pending, by day, with all Today shows of them (schema v35;
+# models.follow_up_notes): read from the index alone.
+Interaction.add_index(Interaction.follow_up_on, Interaction.customer, Interaction.kind,
+                      Interaction.occurred_at, Interaction.follow_up_note,
+                      Interaction.follow_up_done,
+                      where=(Interaction.follow_up_on.is_null(False)
+                             & ~Interaction.follow_up_done),
+                      name="interaction_follow_up_due")
 # Each customer's latest thank-you, looked for by Today's thank-yous (schema v28): the
 # purpose first, so that the planner takes it over the customer's every contact.
 Interaction.add_index(Interaction.purpose, Interaction.customer, Interaction.occurred_at,

@@ -255,6 +255,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     """Create the store's tables in the (empty) database at ``version``, in one
     transaction with ``fill``: a build cut short leaves the database empty. With
     ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
+    from models.follow_up_notes import create_follow_up_notes
     from models.invoice_policy import create_invoice_policies
     from models.kept_accounts import create_kept_accounts
     from models.late_allocations import create_late_allocations
@@ -281,6 +282,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
             create_stages_done()
             create_invoice_policies()
             create_kept_accounts()
+            create_follow_up_notes()
         if fill is not None:
             fill()
 

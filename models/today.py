@@ -32,6 +32,7 @@ from models.dates import short_date, stored_day
 from models.db import latest_write, one_of, writing
 from models.disputes import dispute_age_days, long_open_disputes
 from models.errors import LedgerError
+from models.follow_up_notes import first_line
 from models.followup import (
     DueAction,
     carried_out_on,
@@ -522,10 +523,11 @@ def _long_disputes(as_of: dt.date) -> list[WorkItem]:
 
 
 def _follow_ups(as_of: dt.date) -> list[WorkItem]:
+    # The pending follow-ups' index holds all that is shown of them, the note's opening
+    # with it (store v35, models.follow_up_notes): the contacts' rows are not read.
     query = (Interaction.select(Interaction.id, Interaction.customer, Customer.code,
                                 Customer.name, Interaction.follow_up_on, Interaction.kind,
-                                Interaction.occurred_at, Interaction.summary,
-                                Interaction.outcome)
+                                Interaction.occurred_at, Interaction.follow_up_note)
              .join(Customer)
              .where(Interaction.follow_up_on.is_null(False) & ~Interaction.follow_up_done
                     & (Interaction.follow_up_on <= as_of)))
@@ -536,8 +538,7 @@ def _follow_ups(as_of: dt.date) -> list[WorkItem]:
     days: dict[object, tuple[dt.date, int]] = {}
     titles: dict[tuple[object, str], str] = {}
     # Raw rows: thousands of follow-ups' fields through peewee cost more than the query.
-    for (contact_id, customer_id, code, name, due_text, kind, at, summary,
-         outcome) in _raw(query):
+    for (contact_id, customer_id, code, name, due_text, kind, at, opening) in _raw(query):
         due_waited = days.get(due_text)
         if due_waited is None:
             due = stored_day(due_text)
@@ -546,9 +547,8 @@ def _follow_ups(as_of: dt.date) -> list[WorkItem]:
         title = titles.get(title_key)
         if title is None:
             title = titles[title_key] = f"Follow up the {kind} of {stored_day(at).isoformat()}"
-        note = summary or outcome
         items.append(WorkItem(FOLLOW_UP, contact_id, customer_id, code, name, *due_waited,
-                              title, note.splitlines()[0] if note else "", None, ""))
+                              title, first_line(opening), None, ""))
     return items
 
 

@@ -120,9 +120,22 @@ def undo_promise_owed(connection: sqlite3.Connection) -> None:
     connection.execute('ALTER TABLE "promise" DROP COLUMN "owed_minor"')
 
 
+def undo_follow_up_notes(connection: sqlite3.Connection) -> None:
+    """Take a store back to the shape before each pending follow-up kept its note's
+    opening (v35; plain SQL for both engines)."""
+    if isinstance(connection, sqlite3.Connection):
+        _drop_triggers(connection, "follow_up_note", ("insert", "update"), ())
+    else:  # one trigger and its function, named alike
+        connection.execute('DROP TRIGGER "follow_up_note" ON "interaction"')
+        connection.execute('DROP FUNCTION "follow_up_note"()')
+    connection.execute('DROP INDEX "interaction_follow_up_due"')
+    connection.execute('ALTER TABLE "interaction" DROP COLUMN "follow_up_note"')
+
+
 def undo_kept_accounts(connection: sqlite3.Connection) -> None:
     """Take a store back to the shape before each account kept its invoices still owed,
     last day paid and last chase (v34; plain SQL for both engines)."""
+    undo_follow_up_notes(connection)  # the later versions first
     if not isinstance(connection, sqlite3.Connection):  # two triggers share a function
         connection.execute('DROP TRIGGER "kept_account_invoice_update" ON "invoice"')
     _drop_triggers(connection, "kept_account", (

@@ -151,7 +151,8 @@ def triggers() -> list[str]:
     if on_server():
         return sorted(NOTE_SEARCH_TRIGGERS)
     return sorted(sql for (sql,) in database.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'interaction'"))
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'interaction' "
+        "AND name LIKE 'interaction_fts%'"))
 
 
 def note(who: int, summary: str) -> int:
