@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from pathlib import Path
 
-from models.files import PRIVATE_FILE
+from models.files import PRIVATE_FILE, whole_file
 from models.wal import frames_in
 
 # File times come from a coarse clock (a few milliseconds on Linux; two seconds on a FAT
@@ -34,11 +33,11 @@ FileState = tuple[int, int, int, int, int]  # device, inode, size, modified, cha
 def state_of(path: Path) -> FileState | None:
     """What identifies the store file's bytes without reading them, or None when its
     log holds pages (the file alone is not the store then) or it cannot be looked at."""
-    if frames_in(path) > 0:
-        return None
     try:
+        if frames_in(path) > 0:
+            return None
         seen = path.resolve().stat()
-    except OSError:
+    except OSError:  # gone or unreadable meanwhile: the check will say so in words
         return None
     return seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns, seen.st_ctime_ns
 
@@ -62,16 +61,10 @@ def remember_whole(path: Path, checked: FileState | None) -> None:
         return  # written while it was checked, or its log holds pages
     if time.time_ns() - max(checked[3], checked[4]) < _SETTLED_NS:
         return
-    record = _record(path, checked)
-    partial = record.with_name(f"{record.name}.{os.getpid()}.partial")
-    # Not synced: a record lost to a power cut only means one more check.
-    with contextlib.suppress(OSError):
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(list(checked), handle)
-        os.replace(partial, record)
-    with contextlib.suppress(OSError):
-        partial.unlink(missing_ok=True)
+    # Not kept (a read-only folder, a full disk): the next command checks again.
+    with contextlib.suppress(OSError), whole_file(_record(path, checked),
+                                                  mode=PRIVATE_FILE) as partial:
+        partial.write_text(json.dumps(list(checked)), encoding="utf-8")
 
 
 def forget_whole(path: Path) -> None:

@@ -30,17 +30,24 @@ from models.schema import database, install_triggers
 _OWED = "('open', 'disputed', 'with_agency')"  # models.kinds.OWED_STATUSES (a test holds them)
 
 
+def _still_owed(row: str) -> str:
+    """Whether the invoice ``row`` is still owed something."""
+    return f'{row}."open_minor" > 0 AND {row}."status" IN {_OWED}'
+
+
 def _owes(row: str) -> str:
     """1 when the invoice ``row`` is still owed something, else 0."""
-    return f'(CASE WHEN {row}."open_minor" > 0 AND {row}."status" IN {_OWED} THEN 1 ELSE 0 END)'
+    return f'(CASE WHEN {_still_owed(row)} THEN 1 ELSE 0 END)'
 
 
-# The latest day of an account's allocations, not voided, and of its chases, from the
-# account's own row ("kept_account"); from one invoice's (``invoice``) for check's pass.
+# What counts: an allocation (``a``) not voided; a stage carried out (``e``) with a contact.
+_PAYS = 'NOT a."voided"'
+_CHASES = 'e."interaction_id" IS NOT NULL'
+# The latest day of each, from one invoice's id (``invoice``).
 _LAST_PAID = ('SELECT MAX(a."allocated_on") FROM "allocation" a WHERE a."invoice_id" = '
-              '{invoice} AND NOT a."voided"')
+              '{invoice} AND ' + _PAYS)
 _LAST_CHASED = ('SELECT MAX(e."executed_on") FROM "stage_execution" e WHERE e."invoice_id" = '
-                '{invoice} AND e."interaction_id" IS NOT NULL')
+                '{invoice} AND ' + _CHASES)
 _EACH = 'i."id"'
 _ITS_INVOICES = ('FROM "invoice" i WHERE i."customer_id" = "kept_account"."customer_id" AND '
                  'i."currency" = "kept_account"."currency"')
@@ -83,10 +90,9 @@ def _account_of(row: str) -> str:
 def _file_kept(name: str, table: str, columns: str, made: str, deleted: str,
                moved_forward: tuple[str, str], days: str) -> tuple[str, str, str]:
     """The triggers keeping the account's day ``days`` as rows of ``table`` are written
-    on a file: a row made (when ``made`` holds, or is not null) moves the day forward
+    on a file: a row made (when ``made`` holds) moves the day forward
     (``moved_forward``: the column and the row's day); one deleted (its ``deleted`` not
     null) or changed sets the day again for its invoice's account before and after."""
-    made = made if " " in made else f"{made} IS NOT NULL"
     column, day = moved_forward
     return (f'CREATE TRIGGER "kept_account_{name}_insert" AFTER INSERT ON "{table}" '
             f'WHEN {made} BEGIN '
@@ -117,7 +123,7 @@ ACCOUNT_TRIGGERS: tuple[str, ...] = (
                 'new."invoice_id" IS NOT NULL AND NOT new."voided"', 'old."invoice_id"',
                 ("last_paid_on", 'new."allocated_on"'), _PAID),
     *_file_kept("execution", "stage_execution", '"invoice_id", "interaction_id", "executed_on"',
-                'new."interaction_id"', 'old."interaction_id"',
+                'new."interaction_id" IS NOT NULL', 'old."interaction_id"',
                 ("last_chased_on", 'new."executed_on"'), _CHASED),
 )
 
@@ -183,14 +189,14 @@ _DERIVED = (
     f'FROM "invoice" i GROUP BY i."customer_id", i."currency"')
 _DERIVE = ('INSERT INTO "kept_account" ("customer_id", "currency", "open_count", '
            '"last_paid_on", "last_chased_on") ' + _DERIVED)
-_OPEN_COUNTS = (f'SELECT "customer_id", "currency", COUNT(*) FROM "invoice" WHERE "open_minor" > 0 '
-                f'AND "status" IN {_OWED} GROUP BY "customer_id", "currency"')
+_OPEN_COUNTS = (f'SELECT i."customer_id", i."currency", COUNT(*) FROM "invoice" i WHERE '
+                f'{_still_owed("i")} GROUP BY i."customer_id", i."currency"')
 _PAID_DAYS = ('SELECT i."customer_id", i."currency", MAX(a."allocated_on") FROM "allocation" a '
-              'JOIN "invoice" i ON i."id" = a."invoice_id" WHERE NOT a."voided" GROUP BY '
+              f'JOIN "invoice" i ON i."id" = a."invoice_id" WHERE {_PAYS} GROUP BY '
               'i."customer_id", i."currency"')
 _CHASED_DAYS = ('SELECT i."customer_id", i."currency", MAX(e."executed_on") FROM '
                 '"stage_execution" e JOIN "invoice" i ON i."id" = e."invoice_id" WHERE '
-                'e."interaction_id" IS NOT NULL GROUP BY i."customer_id", i."currency"')
+                f'{_CHASES} GROUP BY i."customer_id", i."currency"')
 _KEPT = ('SELECT "customer_id", "currency", "open_count", "last_paid_on", "last_chased_on" '
          'FROM "kept_account" WHERE "open_count" <> 0 OR "last_paid_on" IS NOT NULL OR '
          '"last_chased_on" IS NOT NULL')
@@ -201,6 +207,12 @@ def create_kept_accounts() -> None:
     """Install the triggers that keep the accounts and work them out from the invoices
     already there (a new store, or one moved in bare; inside its write)."""
     keep_kept_accounts()
+    rebuild_kept_accounts()
+
+
+def rebuild_kept_accounts() -> None:
+    """Work every account out again from the invoices (inside a write)."""
+    database.execute_sql('DELETE FROM "kept_account"')
     database.execute_sql(_DERIVE)
 
 

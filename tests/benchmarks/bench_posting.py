@@ -20,7 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from models.db import open_store, writing
-from models.kept_accounts import _DERIVE, ACCOUNT_TRIGGERS, kept_account_problems
+from models.kept_accounts import (
+    ACCOUNT_TRIGGERS,
+    kept_account_problems,
+    rebuild_kept_accounts,
+)
 from models.ledger import record_payment
 from models.month_totals import (
     MONTH_TOTAL_TRIGGERS,
@@ -70,8 +74,7 @@ def _month_totals_again() -> None:
 
 
 def _accounts_again() -> None:
-    database.execute_sql('DELETE FROM "kept_account"')
-    database.execute_sql(_DERIVE)
+    rebuild_kept_accounts()
     assert kept_account_problems() == []
 
 
