@@ -67,6 +67,9 @@ class _Unbuilt:
         return lambda *args, **kwargs: self
 
 
+_NOT_CHOSEN = argparse.ArgumentParser(prog="duly", add_help=False)
+
+
 class _OnlyChosen:
     """The sub-commands, every one listed (``duly --help``, an unknown command's error)
     and only the chosen one's arguments built (None: none's)."""
@@ -77,8 +80,15 @@ class _OnlyChosen:
 
     def add_parser(self, name: str, **kwargs: Any) -> Any:
         """The real sub-parser for the chosen command; a listing for any other."""
-        made = self._commands.add_parser(name, **kwargs)
-        return made if name == self._chosen else _Unbuilt()
+        if name == self._chosen:
+            return self._commands.add_parser(name, **kwargs)
+        # Listed as argparse's own add_parser lists it, without building a parser (each
+        # costs 0.1 ms, mostly gettext looking for translations): argparse reads a
+        # sub-command's parser only once that command is the one named.
+        self._commands._choices_actions.append(
+            argparse._SubParsersAction._ChoicesPseudoAction(name, (), kwargs["help"]))
+        self._commands.choices[name] = _NOT_CHOSEN
+        return _Unbuilt()
 
 
 def _chosen_command(argv: list[str]) -> str | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +44,7 @@ def sync_folder(folder: Path) -> None:
 def partial_beside(target: Path) -> Path:
     """A hidden name for ``target`` while it is written, in its folder (so the finished
     file replaces it in one step), unique to this process and call."""
-    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    return target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.partial")
 
 
 @contextlib.contextmanager

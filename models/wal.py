@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import enum
 import json
-import secrets
+import os
 import sqlite3
 import struct
 from dataclasses import dataclass
@@ -91,7 +91,7 @@ class Writes:
         base, since = self.base, list(self.since)
         if checkpointed is not None and checkpointed in since:
             base, since = checkpointed, since[since.index(checkpointed) + 1:]
-        token = secrets.token_hex(8)
+        token = os.urandom(8).hex()
         since.append(token)
         if len(since) > MAX_TOKENS:
             base, since = since[-MAX_TOKENS - 1], since[-MAX_TOKENS:]

@@ -130,6 +130,32 @@ def test_a_store_open_in_another_running_duly_is_refused(store_path: Path) -> No
     db.open_store(store_path).close()  # free again once the other Duly has closed
 
 
+def test_a_store_locked_by_filelock_as_earlier_dulys_lock_it_is_refused_and_vice_versa(
+        store_path: Path) -> None:
+    # Duly flocks the lock file itself where it can; a Duly before stop 42 (and Duly on
+    # Windows or a filesystem without flock) holds it through filelock instead.
+    import filelock
+
+    db.open_store(store_path, create=True).close()
+    lock_file = store_path.with_name(f".duly-{store_path.stat().st_ino}.lock")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, filelock; l = filelock.FileLock(sys.argv[1]); "
+         "l.acquire(timeout=0); print('held', flush=True); sys.stdin.read()", str(lock_file)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert "already open in another Duly" in _refused(store_path, db.StoreInUse)
+    finally:
+        holder.communicate("", timeout=30)
+    store = db.open_store(store_path)
+    try:
+        with pytest.raises(filelock.Timeout):
+            filelock.FileLock(lock_file).acquire(timeout=0)
+    finally:
+        store.close()
+    filelock.FileLock(lock_file).acquire(timeout=0)  # let go of with the store
+
+
 # --- migrations ---------------------------------------------------------------
 
 def test_a_v1_store_is_migrated_keeping_every_row_and_a_backup(tmp_path: Path) -> None:
