@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import peewee as pw
@@ -115,18 +117,26 @@ def test_a_read_only_store_is_refused(store_path: Path) -> None:
         store_path.chmod(0o644)
 
 
-def test_a_store_open_in_another_running_duly_is_refused(store_path: Path) -> None:
-    db.open_store(store_path, create=True).close()
+@contextlib.contextmanager
+def _held_by_another_process(code: str, path: Path) -> Iterator[None]:
+    """While another process that ran ``code`` (with ``path`` as its argument) holds on:
+    it prints 'held' once it holds, and lets go when told to end."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from models import db; "
-         "s = db.open_store(sys.argv[1]); print('open', flush=True); sys.stdin.read()",
-         str(store_path)],
+        [sys.executable, "-c", f"import sys\n{code}\nprint('held', flush=True)\n"
+         "sys.stdin.read()", str(path)],
         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-        assert "already open in another Duly" in _refused(store_path, db.StoreInUse)
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield
     finally:
         holder.communicate("", timeout=30)
+
+
+def test_a_store_open_in_another_running_duly_is_refused(store_path: Path) -> None:
+    db.open_store(store_path, create=True).close()
+    with _held_by_another_process("from models import db; s = db.open_store(sys.argv[1])",
+                                  store_path):
+        assert "already open in another Duly" in _refused(store_path, db.StoreInUse)
     db.open_store(store_path).close()  # free again once the other Duly has closed
 
 
@@ -138,15 +148,9 @@ def test_a_store_locked_by_filelock_as_earlier_dulys_lock_it_is_refused_and_vice
 
     db.open_store(store_path, create=True).close()
     lock_file = store_path.with_name(f".duly-{store_path.stat().st_ino}.lock")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, filelock; l = filelock.FileLock(sys.argv[1]); "
-         "l.acquire(timeout=0); print('held', flush=True); sys.stdin.read()", str(lock_file)],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with _held_by_another_process("import filelock; l = filelock.FileLock(sys.argv[1]); "
+                                  "l.acquire(timeout=0)", lock_file):
         assert "already open in another Duly" in _refused(store_path, db.StoreInUse)
-    finally:
-        holder.communicate("", timeout=30)
     store = db.open_store(store_path)
     try:
         with pytest.raises(filelock.Timeout):
