@@ -1751,7 +1751,7 @@ class DamageCheck:
                     if self._stopped:
                         return None
                     raise
-            found = row[0] != "ok" or _cut_short(self.path)
+                found = row[0] != "ok" or _cut_short(self.path)
         finally:
             self._ended.set()
         if self._stopped:
@@ -1776,18 +1776,19 @@ class DamageCheck:
 
 
 def _cut_short(path: Path) -> bool:
-    """Whether the store file is shorter than its own header says (a file cut short).
-    While its log holds pages, the file may rightly lack them: not judged then."""
+    """Whether the open store's file is shorter than the pages it holds (a file cut
+    short). While its log holds pages, the file may rightly lack them: not judged then.
+
+    The sizes come through the open connection, never from the file opened again: in
+    one process, closing any other descriptor of the file drops every POSIX lock SQLite
+    holds on it (https://sqlite.org/howtocorrupt.html, 2.2), and a Duly sharing the
+    store beside this one would then take its log away from under it as it closed."""
     if frames_in(path) > 0:
         return False
-    with path.open("rb") as handle:
-        header = handle.read(100)
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
+    page_size = database.execute_sql("PRAGMA page_size").fetchone()[0]
+    pages = database.execute_sql("PRAGMA page_count").fetchone()[0]
     size = path.stat().st_size
-    valid = header[24:28] == header[92:96]  # the header's page count is kept up to date
-    return size % page_size != 0 or (valid and size < pages * page_size)
+    return size % page_size != 0 or size < pages * page_size
 
 
 def damaged() -> str | None:

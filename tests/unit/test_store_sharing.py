@@ -14,6 +14,8 @@ import pytest
 
 from models import db
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture
 def guests(tmp_path: Path) -> Path:
@@ -85,6 +87,35 @@ def test_a_process_that_has_ended_no_longer_holds_the_store() -> None:
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                            capture_output=True, text=True, check=True)
     assert not db._alive(int(ended.stdout))
+
+
+def test_a_command_beside_a_checked_store_leaves_its_log_and_its_write_is_seen(
+        tmp_path: Path) -> None:
+    # The holder (a window) checks its store for damage as it opens it; the nightly job
+    # then writes beside it and closes. Had the check opened the file a second time, the
+    # holder's SQLite locks would be gone (POSIX drops a process's locks on any close)
+    # and the job, finding itself alone, would take the log away from under the holder:
+    # the holder would then read from, and write to, a log no other Duly sees.
+    from models.schema import Setting
+
+    path = tmp_path / "shop.sqlite"
+    db.open_store(path, create=True).close()
+    store = db.open_store(path)  # not new: its damage check runs
+    try:
+        assert db.verify_store(path) is None  # as the window's own check, once open
+        with db.writing():
+            Setting.put("seen", '"before"')
+        job = ("import sys; from models import db; from models.schema import Setting\n"
+               "s = db.open_store(sys.argv[1], alongside=True)\n"
+               "with db.writing(): Setting.put('seen', '\"the job\"')\n"
+               "print(s.shared); s.close()")
+        ran = subprocess.run([sys.executable, "-c", job, str(path)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+        assert ran.stdout.strip() == "True", ran.stderr
+        assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+        assert Setting.get_by_id("seen").value == '"the job"'
+    finally:
+        store.close()
 
 
 # --- the Windows branch's choice, where Windows does not run ---------------------------
