@@ -300,7 +300,8 @@ def test_a_store_held_by_a_duly_on_another_computer_is_refused(
 
 def test_the_window_notices_only_another_processes_writes(empty_store: db.Store) -> None:
     watch = db.OtherWrites()
-    invoice(customer("Ours"), 100, due_days_ago=1)
+    # Numbered apart from the writer's (its numbers count from T-000001 in its process).
+    invoice(customer("Ours"), 100, due_days_ago=1, number="OURS-1")
     assert not watch.happened()
     writer = subprocess.run([sys.executable, "-c", _WRITER, str(empty_store.path)], cwd=ROOT,
                             input="more\nstop\n", capture_output=True, text=True, timeout=120)
