@@ -89,33 +89,43 @@ def test_a_process_that_has_ended_no_longer_holds_the_store() -> None:
     assert not db._alive(int(ended.stdout))
 
 
-def test_a_command_beside_a_checked_store_leaves_its_log_and_its_write_is_seen(
+def test_commands_beside_a_checked_store_leave_its_log_and_lose_no_write(
         tmp_path: Path) -> None:
-    # The holder (a window) checks its store for damage as it opens it; the nightly job
-    # then writes beside it and closes. Had the check opened the file a second time, the
-    # holder's SQLite locks would be gone (POSIX drops a process's locks on any close)
-    # and the job, finding itself alone, would take the log away from under the holder:
-    # the holder would then read from, and write to, a log no other Duly sees.
+    # The holder (a window) checks its store for damage as it opens it; nightly commands
+    # then write beside it, each closing in turn, while the holder writes too. Had the
+    # check opened the file a second time, the holder's SQLite locks would be gone (POSIX
+    # drops a process's locks on any close of the file), and the first command to close,
+    # finding itself alone, would take the log away from under the holder: the holder
+    # would no longer see the commands' writes, and closing would write its own log over
+    # them (18 of 40 writes lost in 20 rounds before stop 42). DULY_BESIDE_ROUNDS: more.
     from models.schema import Setting
 
+    rounds = int(os.environ.get("DULY_BESIDE_ROUNDS", "3"))
     path = tmp_path / "shop.sqlite"
     db.open_store(path, create=True).close()
     store = db.open_store(path)  # not new: its damage check runs
+    job = ("import sys; from models import db; from models.schema import Setting\n"
+           "s = db.open_store(sys.argv[1], alongside=True)\n"
+           "with db.writing(): Setting.put(sys.argv[2], '1')\n"
+           "print(s.shared); s.close()")
     try:
         assert db.verify_store(path) is None  # as the window's own check, once open
-        with db.writing():
-            Setting.put("seen", '"before"')
-        job = ("import sys; from models import db; from models.schema import Setting\n"
-               "s = db.open_store(sys.argv[1], alongside=True)\n"
-               "with db.writing(): Setting.put('seen', '\"the job\"')\n"
-               "print(s.shared); s.close()")
-        ran = subprocess.run([sys.executable, "-c", job, str(path)], cwd=ROOT,
-                             capture_output=True, text=True, timeout=120)
-        assert ran.stdout.strip() == "True", ran.stderr
-        assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
-        assert Setting.get_by_id("seen").value == '"the job"'
+        for n in range(rounds):
+            with db.writing():
+                Setting.put(f"holder {n}", "1")
+            ran = subprocess.run([sys.executable, "-c", job, str(path), f"command {n}"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
+            assert ran.stdout.strip() == "True", ran.stderr  # shared, written, closed
+            assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+            assert Setting.get_or_none(Setting.key == f"command {n}") is not None
     finally:
         store.close()
+    store = db.open_store(path)
+    try:
+        kept = {setting.key for setting in Setting.select()}
+    finally:
+        store.close()
+    assert {f"{who} {n}" for n in range(rounds) for who in ("holder", "command")} <= kept
 
 
 # --- the Windows branch's choice, where Windows does not run ---------------------------
