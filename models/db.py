@@ -1747,11 +1747,11 @@ class DamageCheck:
                     self._connection = connection
                 try:
                     row = database.execute_sql("PRAGMA quick_check(1)").fetchone()
+                    found = row[0] != "ok" or _cut_short(self.path)
                 except pw.OperationalError:
                     if self._stopped:
                         return None
                     raise
-                found = row[0] != "ok" or _cut_short(self.path)
         finally:
             self._ended.set()
         if self._stopped:
