@@ -5,12 +5,16 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
+import itertools
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 DATA = Path(__file__).parent / "data"
@@ -508,3 +512,26 @@ def query_plan(call: Callable[[], object], table: str = "") -> list[str]:
         connection.set_trace_callback(None)
     [statement] = [s for s in sent if s.startswith("SELECT") and (not table or f'"{table}"' in s)]
     return [row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {statement}")]
+
+
+def kept_figure_property(steps: st.SearchStrategy[Any], *, examples: int
+                         ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A kept figure's property test over random ``steps``, ``examples`` of them (fewer on
+    a server, where a database is made for each example, half a second). Each example
+    makes its own store inside the test's one folder or server (so Hypothesis's check for
+    a function-scoped fixture is set aside), no example is timed out, and the test is slow."""
+
+    def made(test: Callable[..., None]) -> Callable[..., None]:
+        return settings(max_examples=examples, deadline=None,
+                        suppress_health_check=[HealthCheck.function_scoped_fixture])(
+            given(steps)(pytest.mark.slow(test)))
+
+    return made
+
+
+_stores_made = itertools.count()
+
+
+def new_store_in(folder: Path) -> Path:
+    """A path in ``folder`` where no store has been made yet (one per example)."""
+    return folder / f"s{next(_stores_made)}.sqlite"

@@ -4,12 +4,10 @@ and Today shows each one's first line from it as it did from the note itself."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import db
@@ -23,12 +21,18 @@ from models.kinds import ContactKind
 from models.migrations import MIGRATIONS, _v35_follow_up_notes
 from models.schema import Interaction
 from models.today import FOLLOW_UP, _follow_ups, worklist
-from tests.helpers import query_plan, shaped_as_new, take_back, undo_follow_up_notes
+from tests.helpers import (
+    kept_figure_property,
+    new_store_in,
+    query_plan,
+    shaped_as_new,
+    take_back,
+    undo_follow_up_notes,
+)
 from tests.unit.ledger_helpers import TODAY, customer
 
 pytestmark = pytest.mark.both_engines
 
-_numbers = itertools.count()
 _AT = dt.datetime.combine(TODAY - dt.timedelta(days=3), dt.time(10))
 
 
@@ -169,20 +173,13 @@ def _notes_hold(location: Path | str, done: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps)
-@pytest.mark.slow
+@kept_figure_property(steps, examples=40)
 def test_a_pending_follow_ups_opening_is_always_its_notes(
         fast_folder: Path, steps: list[tuple]) -> None:
-    _notes_hold(fast_folder / f"n{next(_numbers)}.sqlite", steps)
+    _notes_hold(new_store_in(fast_folder), steps)
 
 
-# A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps)
-@pytest.mark.slow
+@kept_figure_property(steps, examples=10)
 def test_on_a_server_a_pending_follow_ups_opening_is_its_notes(
         postgres_cluster: Any, steps: list[tuple]) -> None:
     with postgres_cluster.throwaway_url() as url:

@@ -6,12 +6,11 @@ rows give."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event
 from hypothesis import strategies as st
 
 from models import db, kept_accounts
@@ -34,13 +33,19 @@ from models.schema import (
     StageExecution,
 )
 from models.write_offs import write_off
-from tests.helpers import query_plan, shaped_as_new, take_back, undo_kept_accounts
+from tests.helpers import (
+    kept_figure_property,
+    new_store_in,
+    query_plan,
+    shaped_as_new,
+    take_back,
+    undo_kept_accounts,
+)
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_stages_done import _apply as apply_stage_step
 
 pytestmark = pytest.mark.both_engines
 
-_numbers = itertools.count()
 who = st.integers(0, 3)
 pick = st.integers(0, 50)
 days = st.integers(-20, 90)
@@ -205,20 +210,13 @@ def _accounts_hold(location: Path | str, done: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps)
-@pytest.mark.slow
+@kept_figure_property(steps, examples=60)
 def test_an_accounts_kept_figures_are_always_what_its_rows_give(
         fast_folder: Path, steps: list[tuple]) -> None:
-    _accounts_hold(fast_folder / f"a{next(_numbers)}.sqlite", steps)
+    _accounts_hold(new_store_in(fast_folder), steps)
 
 
-# A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps)
-@pytest.mark.slow
+@kept_figure_property(steps, examples=12)
 def test_on_a_server_an_accounts_kept_figures_are_what_its_rows_give(
         postgres_cluster: Any, steps: list[tuple]) -> None:
     with postgres_cluster.throwaway_url() as url:

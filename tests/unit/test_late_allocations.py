@@ -5,13 +5,11 @@ credit read through it is what every payment and credit note gives."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import db
@@ -22,7 +20,13 @@ from models.db import writing
 from models.ledger import LedgerError, allocate_credit, record_payment
 from models.migrations import MIGRATIONS, _v29_late_allocations
 from models.schema import Allocation, CreditNote, Payment
-from tests.helpers import shaped_as_new, take_back, undo_late_allocations
+from tests.helpers import (
+    kept_figure_property,
+    new_store_in,
+    shaped_as_new,
+    take_back,
+    undo_late_allocations,
+)
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_month_totals import amounts, apply, days, pick, who
 from tests.unit.test_month_totals import operations as ledger_operations
@@ -34,8 +38,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("payment kept"), who, amounts, days),
     st.tuples(st.just("allocate later"), who, pick, days),
 ), max_size=30)
-_numbers = itertools.count()
-
 
 def _apply(operation: tuple, customers: list[int]) -> None:
     """The ledger's operations, and money received on one day and allocated later."""
@@ -107,20 +109,13 @@ def _flags_hold(location: Path | str, steps: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=100)
 def test_the_late_flags_and_a_past_days_credit_are_always_their_derivation(
         fast_folder: Path, steps: list[tuple]) -> None:
-    _flags_hold(fast_folder / f"l{next(_numbers)}.sqlite", steps)
+    _flags_hold(new_store_in(fast_folder), steps)
 
 
-# A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=12)
 def test_on_a_server_the_late_flags_and_a_past_days_credit_are_their_derivation(
         postgres_cluster: Any, steps: list[tuple]) -> None:
     with postgres_cluster.throwaway_url() as url:

@@ -12,7 +12,6 @@ from typing import Any
 
 import peewee as pw
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import db
@@ -51,7 +50,7 @@ from models.schema import (
     database,
 )
 from tests.conftest import DEMO_TODAY
-from tests.helpers import undo_v16
+from tests.helpers import kept_figure_property, new_store_in, undo_v16
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 pytestmark = pytest.mark.both_engines
@@ -153,20 +152,13 @@ def apply(operation: tuple, customers: list[int]) -> None:
         pass
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=120)
 def test_the_kept_totals_are_always_what_the_invoices_and_allocations_give(
         fast_folder: Path, steps: list[tuple]) -> None:
-    _kept_totals_hold(fast_folder / f"m{next(_numbers)}.sqlite", steps)
+    _kept_totals_hold(new_store_in(fast_folder), steps)
 
 
-# A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=12)
 def test_on_a_server_the_kept_totals_are_always_what_the_invoices_and_allocations_give(
         postgres_cluster: Any, steps: list[tuple]) -> None:
     with postgres_cluster.throwaway_url() as url:

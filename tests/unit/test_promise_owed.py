@@ -4,14 +4,12 @@ whatever is written, and Today's promises read through it are what the invoices 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import peewee as pw
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import db
@@ -25,7 +23,14 @@ from models.migrations import MIGRATIONS, _v30_promise_owed
 from models.money import format_money
 from models.schema import Invoice, Promise, PromiseInvoice
 from models.today import PROMISE_BROKEN, PROMISE_DUE, _promises
-from tests.helpers import query_plan, shaped_as_new, take_back, undo_promise_owed
+from tests.helpers import (
+    kept_figure_property,
+    new_store_in,
+    query_plan,
+    shaped_as_new,
+    take_back,
+    undo_promise_owed,
+)
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_late_allocations import _apply as apply_ledger
 from tests.unit.test_late_allocations import operations as ledger_operations
@@ -43,8 +48,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("relink"), who, pick, pick),
     st.tuples(st.just("drop promise"), who, pick, pick),
 ), max_size=30)
-_numbers = itertools.count()
-
 
 def _nth(rows: list[int], n: int) -> int | None:
     return rows[n % len(rows)] if rows else None
@@ -162,20 +165,13 @@ def _owed_holds(location: Path | str, steps: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=100)
 def test_a_promises_kept_amount_is_always_what_its_invoices_leave_open(
         fast_folder: Path, steps: list[tuple]) -> None:
-    _owed_holds(fast_folder / f"p{next(_numbers)}.sqlite", steps)
+    _owed_holds(new_store_in(fast_folder), steps)
 
 
-# A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=25)
 def test_on_a_server_a_promises_kept_amount_is_what_its_invoices_leave_open(
         postgres_cluster: Any, steps: list[tuple]) -> None:
     with postgres_cluster.throwaway_url() as url:

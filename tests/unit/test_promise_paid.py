@@ -5,12 +5,10 @@ are what the allocations give."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import db
@@ -23,14 +21,20 @@ from models.ledger import LedgerError, record_payment, void_payment
 from models.migrations import MIGRATIONS, _v32_promise_paid
 from models.relationship import _promises_kept
 from models.schema import Allocation, Invoice, Payment, Promise, PromiseInvoice
-from tests.helpers import query_plan, shaped_as_new, take_back, undo_promise_paid
+from tests.helpers import (
+    kept_figure_property,
+    new_store_in,
+    query_plan,
+    shaped_as_new,
+    take_back,
+    undo_promise_paid,
+)
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 from tests.unit.test_promise_owed import GRACE, operations
 from tests.unit.test_promise_owed import _apply as apply_step
 
 pytestmark = pytest.mark.both_engines
 
-_numbers = itertools.count()
 # The promises' and ledger's operations, and more payments of the invoices promised (in
 # full or in part, on a day of the last two months) and payments voided.
 steps = st.lists(st.one_of(
@@ -124,20 +128,13 @@ def _paid_holds(location: Path | str, done: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps)
-@pytest.mark.slow
+@kept_figure_property(steps, examples=60)
 def test_a_promises_last_day_paid_is_always_what_its_invoices_allocations_give(
         fast_folder: Path, steps: list[tuple]) -> None:
-    _paid_holds(fast_folder / f"p{next(_numbers)}.sqlite", steps)
+    _paid_holds(new_store_in(fast_folder), steps)
 
 
-# A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps)
-@pytest.mark.slow
+@kept_figure_property(steps, examples=12)
 def test_on_a_server_a_promises_last_day_paid_is_what_its_allocations_give(
         postgres_cluster: Any, steps: list[tuple]) -> None:
     with postgres_cluster.throwaway_url() as url:

@@ -11,7 +11,6 @@ from typing import Any
 
 import peewee as pw
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import db
@@ -37,7 +36,13 @@ from models.migrations import MIGRATIONS, _v31_stages_done
 from models.policies import delete_stage, save_stage
 from models.policy_stages import default_policy_id, plans_policy_id
 from models.schema import Customer, FollowUpPolicy, FollowUpStage, Invoice, StageExecution
-from tests.helpers import shaped_as_new, take_back, undo_stages_done
+from tests.helpers import (
+    kept_figure_property,
+    new_store_in,
+    shaped_as_new,
+    take_back,
+    undo_stages_done,
+)
 from tests.unit.ledger_helpers import TODAY, customer, invoice
 
 pytestmark = pytest.mark.both_engines
@@ -200,20 +205,13 @@ def _holds(location: Path | str, steps: list[tuple]) -> None:
         store.close()
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=40)
 def test_an_invoices_last_stage_done_is_always_what_its_executions_give(
         fast_folder: Path, steps: list[tuple]) -> None:
-    _holds(fast_folder / f"s{next(_numbers)}.sqlite", steps)
+    _holds(new_store_in(fast_folder), steps)
 
 
-# A database is made for each example on the server (half a second): fewer examples there.
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations)
-@pytest.mark.slow
+@kept_figure_property(operations, examples=12)
 def test_on_a_server_an_invoices_last_stage_done_is_what_its_executions_give(
         postgres_cluster: Any, steps: list[tuple]) -> None:
     with postgres_cluster.throwaway_url() as url:
