@@ -48,18 +48,10 @@ from models.files import (
     sync_folder,
     whole_file,
 )
-from models.follow_up_notes import create_follow_up_notes
-from models.invoice_policy import create_invoice_policies
-from models.kept_accounts import create_kept_accounts
-from models.late_allocations import create_late_allocations
-from models.month_totals import create_month_totals
-from models.note_search import create_note_search
+from models.kept_figures import build_kept_figures
 from models.places import STORE_FILE_NAME, default_store_path, is_server_address  # noqa: F401
-from models.promise_owed import create_promise_owed
-from models.promise_paid import create_promise_paid
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server
 from models.sqlite_codes import sqlite_codes
-from models.stages_done import create_stages_done
 from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
 
 if TYPE_CHECKING:
@@ -1052,24 +1044,6 @@ def _holds_other_tables(address: ServerAddress) -> NotADulyStore:
                                 f"choose another database.")
     error.field = "database"
     return error
-
-
-def build_kept_figures() -> None:
-    """Build the figures a store keeps by triggers from the rows it holds, and install
-    the triggers that keep them from now on: the notes' search index, the month
-    totals, the allocations' late flags, the promises' still-owed amounts and last days
-    paid, the invoices' last stages done and policies, the accounts' open invoices and
-    last days paid and chased, and the pending follow-ups' openings (inside a write; a
-    new store, or one made ``bare``, see :func:`create_store`)."""
-    create_note_search()
-    create_month_totals()
-    create_late_allocations()
-    create_promise_owed()
-    create_promise_paid()
-    create_stages_done()
-    create_invoice_policies()
-    create_kept_accounts()
-    create_follow_up_notes()
 
 
 def _refuse_existing(path: Path) -> None:

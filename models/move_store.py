@@ -31,16 +31,8 @@ import peewee as pw
 
 from models import db, users
 from models.check import check_store
-from models.follow_up_notes import keep_follow_up_notes
-from models.invoice_policy import keep_invoice_policies
-from models.kept_accounts import keep_kept_accounts
-from models.late_allocations import keep_late_allocations
-from models.month_totals import keep_month_totals
-from models.note_search import create_note_search
-from models.promise_owed import keep_promise_owed
-from models.promise_paid import keep_promise_paid
+from models.kept_figures import keep_kept_figures
 from models.schema import ALL_TABLES, SQLITE, database, on_server
-from models.stages_done import keep_stages_done
 
 Progress = Callable[[int, int], None]
 
@@ -197,15 +189,7 @@ def _fill(rows: _SourceRows, counts: dict[str, int], tell: Progress) -> list[tup
                     tell(done, total)
             if server and isinstance(model._meta.primary_key, pw.AutoField):
                 db.ids_written(model)
-        create_note_search()
-        keep_month_totals()
-        keep_late_allocations()
-        keep_promise_owed()
-        keep_promise_paid()
-        keep_stages_done()
-        keep_invoice_policies()
-        keep_kept_accounts()
-        keep_follow_up_notes()
+        keep_kept_figures()
         if server:  # the planner's statistics of tables just filled: check's plans need them
             database.execute_sql("ANALYZE")
         differ = [f"{table}: {counts[table]:,} in the source, {found:,} moved"

@@ -255,15 +255,7 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
     """Create the store's tables in the (empty) database at ``version``, in one
     transaction with ``fill``: a build cut short leaves the database empty. With
     ``bare``, no kept figures: ``fill`` builds them (``models.db.create_store``)."""
-    from models.follow_up_notes import create_follow_up_notes
-    from models.invoice_policy import create_invoice_policies
-    from models.kept_accounts import create_kept_accounts
-    from models.late_allocations import create_late_allocations
-    from models.month_totals import create_month_totals
-    from models.note_search import create_note_search
-    from models.promise_owed import create_promise_owed
-    from models.promise_paid import create_promise_paid
-    from models.stages_done import create_stages_done
+    from models.kept_figures import build_kept_figures
 
     with database.atomic():
         hold_build_lock()
@@ -273,16 +265,8 @@ def build(version: int, fill: Callable[[], object] | None, *, bare: bool = False
         database.execute_sql(f'INSERT INTO "{VERSION_TABLE}" ("schema_version") '
                              f'VALUES (%s)', (version,))
         database.create_tables(ALL_TABLES)
-        if not bare:  # as models.db.build_kept_figures, which this module does not import
-            create_note_search()
-            create_month_totals()
-            create_late_allocations()
-            create_promise_owed()
-            create_promise_paid()
-            create_stages_done()
-            create_invoice_policies()
-            create_kept_accounts()
-            create_follow_up_notes()
+        if not bare:
+            build_kept_figures()
         if fill is not None:
             fill()
 
