@@ -26,6 +26,7 @@ from defusedxml.ElementTree import fromstring
 
 from models import input_rules as rules
 from models.errors import LedgerError
+from models.files import refuse_store_file
 from models.imports.sources import Field, Preset
 from models.kinds import BankFormat
 from models.money import MoneyError, to_minor
@@ -76,6 +77,7 @@ def read_statement(path: Path, *, format: BankFormat | None = None,
     import, or ``columns`` (see :func:`bank_mapping`), ``currency`` when the file has no
     currency column, and ``day_first`` when its dates read both ways (05/11/2026)."""
     try:
+        refuse_store_file(path)
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise StatementRefused(f"There is no file {path.name}.") from error

@@ -62,8 +62,8 @@ def remember_whole(path: Path, checked: FileState | None) -> None:
     if time.time_ns() - max(checked[3], checked[4]) < _SETTLED_NS:
         return
     # Not kept (a read-only folder, a full disk): the next command checks again.
-    with contextlib.suppress(OSError), whole_file(_record(path, checked),
-                                                  mode=PRIVATE_FILE) as partial:
+    with contextlib.suppress(OSError), whole_file(_record(path, checked), mode=PRIVATE_FILE,
+                                                  beside_store=True) as partial:
         partial.write_text(json.dumps(list(checked)), encoding="utf-8")
 
 

@@ -44,7 +44,11 @@ from models.errors import Refusal
 from models.files import (
     PRIVATE_FILE,
     PRIVATE_FOLDER,
+    StoreFileChosen,
     create_private,
+    hold_store_file,
+    let_go_store_file,
+    refuse_store_file,
     sync_folder,
     whole_file,
 )
@@ -1112,6 +1116,10 @@ def _refuse_unusable_file(path: Path, latest: int) -> None:
     """Look at the file without opening it in SQLite; refuse what is not ours."""
     _refuse_not_a_file(path)
     try:
+        refuse_store_file(path)  # read outside SQLite, it would lose SQLite's locks
+    except StoreFileChosen as exc:
+        raise StoreInUse(path, f"Duly cannot open {path.name}: {exc.strerror}.") from exc
+    try:
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
@@ -1201,7 +1209,7 @@ def _lock_or_refuse(path: Path, *, alongside: bool = False) -> _StoreLock:
         if lock is None:
             sharing = _Sharing(real, inode)
             if alongside and sharing.join():
-                return _StoreLock(sharing, None)
+                return _StoreLock(sharing, None, hold_store_file(real))
             raise StoreInUse(path, sharing.refusal(path))
         if _inode(path, real) != inode:
             lock.release()  # the file was replaced while we locked: lock the one now there
@@ -1212,7 +1220,7 @@ def _lock_or_refuse(path: Path, *, alongside: bool = False) -> _StoreLock:
         except BaseException:
             lock.release()
             raise
-        return _StoreLock(sharing, lock)
+        return _StoreLock(sharing, lock, hold_store_file(real))
     raise StoreInUse(path, f"{path.name} is being replaced by another program. Try again "
                            f"in a moment.")
 
@@ -1269,8 +1277,8 @@ class _Sharing:
             else:
                 os.close(busy)
         # Without it the lock alone still refuses other Dulys, as before.
-        with contextlib.suppress(OSError), whole_file(self._holder, mode=PRIVATE_FILE) \
-                as partial:
+        with contextlib.suppress(OSError), whole_file(self._holder, mode=PRIVATE_FILE,
+                                                      beside_store=True) as partial:
             partial.write_text(json.dumps({"host": _host(), "pid": os.getpid()}),
                                encoding="utf-8")
 
@@ -1390,9 +1398,11 @@ class _StoreLock:
     """What keeps an open store ours: the store's lock (its holder recorded), or, for a
     headless Duly sharing it with its holder on this computer, the guests' lock."""
 
-    def __init__(self, sharing: _Sharing, lock: _HeldLock | None) -> None:
+    def __init__(self, sharing: _Sharing, lock: _HeldLock | None,
+                 held: tuple[int, int] | None) -> None:
         self.sharing = sharing
         self.lock = lock
+        self._held = held  # the store file, counted as open here (models.files)
 
     @property
     def shared(self) -> bool:
@@ -1401,6 +1411,8 @@ class _StoreLock:
 
     def release(self) -> None:
         """Let other Dulys open the store (as far as this one goes)."""
+        let_go_store_file(self._held)
+        self._held = None
         if self.lock is None:
             self.sharing.release()
             return
@@ -1951,7 +1963,8 @@ def replace_damaged_store(copy: Path, path: Path, keep: Path) -> None:
     real = path.resolve()
     lock = _lock_or_refuse(path)
     try:
-        with whole_file(real, mode=stat.S_IMODE(real.stat().st_mode)) as partial:
+        with whole_file(real, mode=stat.S_IMODE(real.stat().st_mode),
+                        beside_store=True) as partial:
             shutil.copyfile(copy, partial)
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):

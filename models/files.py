@@ -48,12 +48,19 @@ def partial_beside(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def whole_file(target: Path | str, *, mode: int | None = None) -> Iterator[Path]:
+def whole_file(target: Path | str, *, mode: int | None = None,
+               beside_store: bool = False) -> Iterator[Path]:
     """Give a hidden path beside ``target`` to write the file to; when the block ends
     without an error the file is flushed to the disk and moved over ``target`` in one
     step. Its mode is ``mode``, else the mode of the file it replaces, else private.
-    On any error it is removed and ``target`` is left as it was."""
+    On any error it is removed and ``target`` is left as it was.
+
+    A ``target`` that is the open store or one of the files kept beside it is refused
+    (:class:`StoreFileChosen`), unless it is one Duly itself keeps there
+    (``beside_store``: the store's holder, its clean check, the store replaced)."""
     target = Path(target)
+    if not beside_store:
+        refuse_store_file(target)
     mode = _mode_for(target) if mode is None else mode
     partial = partial_beside(target)
     create_private(partial, mode)
@@ -98,3 +105,82 @@ def write_failure_words(error: OSError, target: Path | str) -> str:
     if isinstance(error, IsADirectoryError):
         return f"{target} is a folder, not a file."
     return f"{target.name} could not be written in {folder}: {error.strerror or error}."
+
+
+# --- The open store's own files --------------------------------------------------------
+# Nothing but SQLite may open the files of a store this process has open. On Linux and
+# macOS, closing any descriptor of a file drops every POSIX lock the process holds on it,
+# SQLite's among them ("How To Corrupt An SQLite Database File", section 2.2): a file the
+# user chose to import, attach or write to, had it been the store or its log, would have
+# let the next Duly to close take the log away from under this one (docs/decisions.md,
+# "Never a second descriptor on the open store"). Replacing one would lose the store.
+
+# The store files this process has open, by device and inode (a store is renamed into
+# place while open, so its name may change; its inode does not), and how many times.
+_OPEN_STORES: dict[tuple[int, int], int] = {}
+# What SQLite keeps beside a store file, by the suffix of its name.
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+class StoreFileChosen(OSError):
+    """A file chosen to be read or written is the open store or one Duly or SQLite keeps
+    beside it: refused before it is opened. An OSError, so that every reader and writer
+    of the user's files says so in its own words for a file it cannot use."""
+
+
+def hold_store_file(path: Path) -> tuple[int, int] | None:
+    """Count the store file at ``path`` as open in this process; its key, to let go of
+    (None if the file is gone: nothing is counted)."""
+    key = _key(path)
+    if key is not None:
+        _OPEN_STORES[key] = _OPEN_STORES.get(key, 0) + 1
+    return key
+
+
+def let_go_store_file(key: tuple[int, int] | None) -> None:
+    """The store file :func:`hold_store_file` counted is closed."""
+    if key is None or key not in _OPEN_STORES:
+        return
+    _OPEN_STORES[key] -= 1
+    if not _OPEN_STORES[key]:
+        del _OPEN_STORES[key]
+
+
+def refuse_store_file(path: Path | str) -> None:
+    """Raise :class:`StoreFileChosen` when ``path`` is a store this process has open, or a
+    file SQLite or Duly keeps beside one (its log, its index, its lock)."""
+    if not _OPEN_STORES:
+        return
+    path = Path(path)
+    if _key(path) in _OPEN_STORES:
+        raise StoreFileChosen(errno.EBUSY, "it is the store Duly has open; choose another "
+                                           "file", str(path))
+    store = _store_beside(path)
+    if store is not None:
+        raise StoreFileChosen(errno.EBUSY, f"it is kept beside the store Duly has open"
+                                           f"{store}; choose another file", str(path))
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _store_beside(path: Path) -> str | None:
+    """When ``path`` is one of the files kept beside an open store: the store's name, in
+    brackets, for SQLite's (Duly's own are named by the store's inode); else None."""
+    name = path.name
+    for suffix in _SQLITE_COMPANIONS:
+        if name.endswith(suffix):
+            store = path.with_name(name[:-len(suffix)])
+            if _key(store) in _OPEN_STORES:
+                return f" ({store.name})"
+    if name.startswith(".duly-"):  # .duly-INODE.lock, .holder, .guests, .checked
+        inode = name[len(".duly-"):].split(".", 1)[0]
+        folder = _key(path.parent)
+        if inode.isdigit() and folder is not None and (folder[0], int(inode)) in _OPEN_STORES:
+            return ""
+    return None

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.files import refuse_store_file
 from models.imports.gnucash import book_is_open, is_gnucash
 from models.imports.iif import iif_header, is_iif
 from models.imports.records import ReadSettings
@@ -65,6 +66,7 @@ def detect(path: Path, source: Source | None = None, *, encoding: str | None = N
     """Look at the file (read with the ``encoding`` and ``delimiter`` the user chose, if
     any); raises FileRefused for one that is not a table or cannot be read at all."""
     try:
+        refuse_store_file(path)
         return _detect(path, source, encoding, delimiter)
     except OSError as error:
         raise unreadable(path, error) from error

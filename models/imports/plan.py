@@ -25,6 +25,7 @@ from peewee import SQL
 
 from models.customer_account import DEFAULT_NET_DAYS
 from models.db import among_sql, database, execute_many, one_of, temporary_table
+from models.files import refuse_store_file
 from models.followup import LateStarts
 from models.imports.records import (
     CustomerRecord,
@@ -232,6 +233,7 @@ def file_hash(path: Path) -> str:
     """The SHA-256 of the file's bytes, read in pieces."""
     digest = hashlib.sha256()
     try:
+        refuse_store_file(path)
         with path.open("rb") as stream:
             for piece in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(piece)

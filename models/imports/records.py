@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from models.files import refuse_store_file
 from models.imports.gnucash import read_book
 from models.imports.gnucash_csv import read_transactions
 from models.imports.iif import read_iif
@@ -78,6 +79,7 @@ def read_records(path: Path, settings: ReadSettings) -> Iterator[Record]:
     """The file's customers or invoices in file order, refused rows among them; raises
     FileRefused when the file can no longer be read (moved, or its disk gone)."""
     try:
+        refuse_store_file(path)
         yield from _read_records(path, settings)
     except OSError as error:
         raise unreadable(path, error) from error

@@ -58,6 +58,7 @@ from models.disputes import (
     withdraw_dispute,
 )
 from models.errors import LedgerError
+from models.files import refuse_store_file, whole_file
 from models.kinds import DisputeCategory, DisputeStatus
 from models.money import format_money
 from ui.collections.case_note_dialog import CaseNoteDialog
@@ -524,6 +525,7 @@ class DisputesTab(CollectionsTab):
 
         def work() -> int:
             try:
+                refuse_store_file(path)
                 data = path.read_bytes()
             except OSError as error:
                 raise LedgerError("file", f"Duly could not read {path.name}: "
@@ -731,7 +733,8 @@ def _write_out(kept: AttachedFile, path: Path) -> Path:
     """Write the file kept with a case to ``path``; refused in the user's words."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(kept.data)
+        with whole_file(path) as partial:
+            partial.write_bytes(kept.data)
     except OSError as error:
         raise LedgerError("file", f"Duly could not write {path}: "
                                   f"{error.strerror or error}.") from None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.company import COUNTRIES, MAX_LOGO_BYTES, CompanyError
+from models.files import refuse_store_file
 from models.money import COMMON_CURRENCIES
 from ui.common import file_pickers
 from ui.common.style import ERROR, mute, scale_font
@@ -52,6 +53,7 @@ def currency_for(country: str) -> str | None:
 def read_logo(path: Path) -> tuple[bytes, str]:
     """The bytes and MIME type of a PNG or JPEG logo; CompanyError if unusable."""
     try:
+        refuse_store_file(path)
         size = path.stat().st_size
         if size > MAX_LOGO_BYTES:
             raise CompanyError("logo", f"{path.name} is larger than 2 MB; choose a "

@@ -26,6 +26,7 @@ from models.kinds import DisputeCategory, DisputeStatus, InvoiceStatus
 from models.schema import CreditNote, Invoice
 from models.today import DISPUTE_OPEN, worklist
 from tests.conftest import DEMO_TODAY
+from tests.ui.conftest import visible_message_boxes
 from ui.collections import disputes_tab
 from ui.collections.case_note_dialog import CaseNoteDialog
 from ui.collections.collections_page import CollectionsPage
@@ -200,6 +201,44 @@ def test_a_note_and_a_file_are_kept_with_the_case_and_read_back(page, qtbot, tmp
         tab.open_file_button.click()
     assert opened and opened[0].read_bytes() == photo.read_bytes()
     assert opened[0].name == "damaged pallet.jpg"
+
+
+def test_the_open_store_is_neither_attached_nor_written_over(page, qtbot, demo_store,
+                                                          tmp_path, monkeypatch):
+    # Read or replaced outside SQLite, the open store would lose its locks or its books
+    # (models.files.refuse_store_file): refused in words, the store as it was.
+    if demo_store.server is not None:
+        pytest.skip("a store on a server has no file to choose")
+    tab = tab_of(page)
+    case_id = tab.current_case().case_id
+    photo = tmp_path / "pallet.jpg"
+    photo.write_bytes(b"\xff\xd8\xff photo")
+    monkeypatch.setattr(disputes_tab, "choose_attachment", lambda _parent: photo)
+    with qtbot.waitSignals([tab.loaded, tab.notes_loaded], order="strict", timeout=10_000):
+        tab.attach_action.trigger()
+    notes_before = case_notes(case_id)
+    store = demo_store.path
+    before = store.stat()  # not read: that would drop the store's locks too
+
+    def refused(verb: str) -> None:
+        qtbot.waitUntil(lambda: bool(visible_message_boxes(page.window())), timeout=10_000)
+        [box] = visible_message_boxes(page.window())
+        assert box.text().startswith(f"Duly could not {verb} ")
+        assert box.text().endswith(f": it is the store Duly has open; choose another file.")
+        box.close()
+
+    monkeypatch.setattr(disputes_tab, "choose_attachment", lambda _parent: store)
+    tab.attach_action.trigger()
+    refused("read")
+    assert case_notes(case_id) == notes_before
+    assert tab.current_note().file_name == "pallet.jpg"
+    monkeypatch.setattr(disputes_tab, "choose_save_path", lambda _parent, _name: store)
+    tab.save_file_button.click()
+    refused("write")
+    after = store.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino, before.st_size, before.st_mtime_ns)
+    assert check_clean()
 
 
 def test_settling_by_credit_note_posts_it_and_ends_the_case(page, qtbot):

@@ -111,6 +111,20 @@ def test_a_missing_logo_file_is_refused(dialog, tmp_path):
     assert "cannot read gone.png" in dialog.error_text("logo")
 
 
+def test_the_open_store_is_refused_as_a_logo_before_it_is_read(dialog, tmp_path):
+    from models import db
+
+    path = tmp_path / "shop.sqlite"
+    db.open_store(path, create=True).close()
+    store = db.open_store(path)
+    try:
+        assert not dialog.set_logo_file(path)
+    finally:
+        store.close()
+    assert dialog.error_text("logo") == ("Duly cannot read shop.sqlite: it is the store Duly "
+                                         "has open; choose another file.")
+
+
 @pytest.mark.parametrize("fmt, mime", [("PNG", "image/png"), ("JPEG", "image/jpeg")])
 def test_a_png_or_jpeg_logo_is_kept_and_previewed(dialog, tmp_path, fmt, mime):
     path = tmp_path / f"logo.{fmt.lower()}"

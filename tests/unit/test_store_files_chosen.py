@@ -1,0 +1,128 @@
+"""A file the user chooses to read or write that is the open store, or one kept beside it,
+is refused before it is opened (models.files.refuse_store_file).
+
+Opened outside SQLite and closed, it would drop SQLite's locks on the store (POSIX drops
+all of a process's locks on a file at any close of it): the next Duly to close, finding
+itself alone, would take the log away from under the open store. Each test below proves
+the locks stayed by letting another process open the store and close it, which leaves
+the log when, and only when, this process still holds its locks."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import db
+from models.files import StoreFileChosen, whole_file, write_failure_words
+from models.imports.detect import detect
+from models.imports.plan import file_hash
+from models.imports.table import FileRefused
+from models.schema import Setting
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Another process reads the store and closes: as the last connection it would copy the
+# log into the file and delete it.
+_READ_AND_CLOSE = ("import sqlite3, sys\n"
+                   "c = sqlite3.connect(sys.argv[1])\n"
+                   "print(c.execute('SELECT count(*) FROM sqlite_master').fetchone()[0])\n"
+                   "c.close()")
+
+
+def _another_process_reads_and_closes(path: Path) -> None:
+    subprocess.run([sys.executable, "-c", _READ_AND_CLOSE, str(path)], cwd=ROOT,
+                   check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def open_store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A store on a file, open, with a write in its log."""
+    path = tmp_path / "shop.sqlite"
+    db.open_store(path, create=True).close()
+    store = db.open_store(path)
+    with db.writing():
+        Setting.put("written before", "1")
+    assert Path(f"{path}-wal").exists()
+    yield path
+    store.close()
+
+
+def _log_kept_and_write_seen(path: Path) -> None:
+    _another_process_reads_and_closes(path)
+    assert Path(f"{path}-wal").exists(), "this process's locks on the store were dropped"
+    with db.writing():
+        Setting.put("written after", "1")
+    _another_process_reads_and_closes(path)
+    seen = sqlite3.connect(path)
+    try:
+        keys = {key for (key,) in seen.execute("SELECT key FROM setting")}
+    finally:
+        seen.close()
+    assert {"written before", "written after"} <= keys
+
+
+def test_importing_the_open_store_is_refused_in_words_and_its_locks_stay(
+        open_store: Path) -> None:
+    with pytest.raises(FileRefused) as refused:
+        detect(open_store)
+    assert refused.value.message == ("Duly cannot read shop.sqlite: it is the store Duly has "
+                                     "open; choose another file.")
+    with pytest.raises(FileRefused):
+        file_hash(open_store)
+    _log_kept_and_write_seen(open_store)
+
+
+@pytest.mark.parametrize("name", ["shop.sqlite", "shop.sqlite-wal", "shop.sqlite-shm",
+                                  "lock"])
+def test_writing_over_the_open_store_or_a_file_beside_it_is_refused(
+        open_store: Path, name: str) -> None:
+    target = open_store.with_name(
+        f".duly-{open_store.stat().st_ino}.lock" if name == "lock" else name)
+    before = target.stat()  # not read: reading it here would drop the locks too
+    with pytest.raises(StoreFileChosen) as refused, whole_file(target) as partial:
+        partial.write_bytes(b"%PDF-1.4 a statement")
+    after = target.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino, before.st_size, before.st_mtime_ns)
+    words = write_failure_words(refused.value, target)
+    assert words.startswith(f"{target.name} could not be written in {open_store.parent}: ")
+    assert words.endswith("; choose another file.")
+    assert "the store Duly has open" in words
+    assert [p.name for p in open_store.parent.glob("*.partial")] == []
+    _log_kept_and_write_seen(open_store)
+
+
+def test_opening_the_open_store_again_is_refused_before_its_file_is_read(
+        open_store: Path) -> None:
+    link = open_store.with_name("same-shop.sqlite")
+    link.hardlink_to(open_store)  # another name, the same file
+    with pytest.raises(db.StoreInUse) as refused:
+        db.open_store(link, check_later=True)
+    assert refused.value.message == ("Duly cannot open same-shop.sqlite: it is the store "
+                                     "Duly has open; choose another file.")
+    _log_kept_and_write_seen(open_store)
+
+
+def test_a_store_once_closed_is_a_file_like_any_other(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    db.open_store(path, create=True).close()
+    with pytest.raises(FileRefused) as refused:
+        detect(path)
+    assert "the store Duly has open" not in refused.value.message
+    with whole_file(tmp_path / "shop.sqlite-wal") as partial:
+        partial.write_bytes(b"")
+
+
+def test_the_import_command_refuses_its_own_store(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    db.open_store(path, create=True).close()
+    done = subprocess.run([sys.executable, "main.py", "--db", str(path), "import", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "Duly cannot read shop.sqlite: it is the store Duly has open; choose another " \
+           "file." in done.stderr, done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    db.open_store(path).close()  # whole, and no longer held by the command
