@@ -1921,7 +1921,10 @@ class CopyLook:
 @contextlib.contextmanager
 def reading_copy(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection to a closed copy of a store (a backup), which neither
-    writes anything nor reads a log beside it."""
+    writes anything nor reads a log beside it. Refuses the store open here
+    (:class:`StoreFileChosen`): an immutable connection takes no locks, so closing it
+    would drop this process's."""
+    refuse_store_file(path)
     uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
     connection = sqlite3.connect(uri, uri=True, timeout=5)
     try:
@@ -1935,6 +1938,7 @@ def look_at_copy(path: Path) -> CopyLook:
     integrity and foreign-key checks over every page."""
     path = Path(path)
     try:
+        refuse_store_file(path)
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:

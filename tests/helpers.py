@@ -39,7 +39,11 @@ def pdf_pages(pdf: bytes) -> list[tuple[str, Placed]]:
 
 
 def digest(path: Path) -> str:
-    """The file's SHA-256, to prove it was left byte-identical."""
+    """The file's SHA-256, to prove it was left byte-identical. Refuses a store this
+    process has open: reading it would drop SQLite's locks on it (models.files)."""
+    from models.files import refuse_store_file
+
+    refuse_store_file(path)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

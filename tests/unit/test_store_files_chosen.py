@@ -108,6 +108,19 @@ def test_opening_the_open_store_again_is_refused_before_its_file_is_read(
     _log_kept_and_write_seen(open_store)
 
 
+def test_the_open_store_chosen_as_the_backup_to_restore_is_refused(open_store: Path) -> None:
+    # Read as a backup (its header, then an immutable connection, which takes no locks
+    # and so drops this process's as it closes), before the restore is even confirmed.
+    from models.backup import read_backup
+
+    summary = read_backup(open_store)
+    assert summary.problem == ("shop.sqlite cannot be read: it is the store Duly has open; "
+                               "choose another file.")
+    with pytest.raises(StoreFileChosen), db.reading_copy(open_store):
+        pass
+    _log_kept_and_write_seen(open_store)
+
+
 def test_a_store_once_closed_is_a_file_like_any_other(tmp_path: Path) -> None:
     path = tmp_path / "shop.sqlite"
     db.open_store(path, create=True).close()

@@ -224,7 +224,7 @@ def test_the_open_store_is_neither_attached_nor_written_over(page, qtbot, demo_s
         qtbot.waitUntil(lambda: bool(visible_message_boxes(page.window())), timeout=10_000)
         [box] = visible_message_boxes(page.window())
         assert box.text().startswith(f"Duly could not {verb} ")
-        assert box.text().endswith(f": it is the store Duly has open; choose another file.")
+        assert box.text().endswith(": it is the store Duly has open; choose another file.")
         box.close()
 
     monkeypatch.setattr(disputes_tab, "choose_attachment", lambda _parent: store)
