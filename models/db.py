@@ -42,11 +42,15 @@ from models import signing_in
 from models.checked_whole import forget_whole, found_whole, remember_whole, state_of
 from models.errors import Refusal
 from models.files import (
+    APPLICATION_ID,
+    HEADER_SIZE,
     PRIVATE_FILE,
     PRIVATE_FOLDER,
+    SQLITE_MAGIC,
     StoreFileChosen,
     create_private,
     hold_store_file,
+    is_a_store,
     let_go_store_file,
     refuse_store_file,
     sync_folder,
@@ -64,8 +68,6 @@ if TYPE_CHECKING:
     from models.server_errors import ServerFailure
     from models.server_store import ServerAddress, ServerContents
 
-APPLICATION_ID = 0x44554C59  # "DULY" in the SQLite header, offset 68
-SQLITE_MAGIC = b"SQLite format 3\x00"
 T = TypeVar("T")
 
 PRAGMAS: dict[str, object] = {
@@ -1121,10 +1123,10 @@ def _refuse_unusable_file(path: Path, latest: int) -> None:
         raise StoreInUse(path, f"Duly cannot open {path.name}: {exc.strerror}.") from exc
     try:
         with path.open("rb") as handle:
-            header = handle.read(100)
+            header = handle.read(HEADER_SIZE)
     except OSError as exc:
         raise StoreReadOnly(path, f"Duly cannot read {path.name}: {exc.strerror}.") from exc
-    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
         raise NotADulyStore(path, f"{path.name} is not a Duly store. Choose a file "
                                   f"that Duly created (usually ending in .sqlite).")
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
@@ -1888,7 +1890,7 @@ def backup_store(target: Path) -> Path:
     copy cut short is never taken for a backup, and as private as the store."""
     source = database.connection()
     mode = stat.S_IMODE(os.stat(_open_store_path() or database.database).st_mode)
-    with whole_file(target, mode=mode) as partial:
+    with whole_file(target, mode=mode, a_store=True) as partial:
         destination = sqlite3.connect(str(partial))
         try:
             with reading():
@@ -1940,11 +1942,10 @@ def look_at_copy(path: Path) -> CopyLook:
     try:
         refuse_store_file(path)
         with path.open("rb") as handle:
-            header = handle.read(100)
+            header = handle.read(HEADER_SIZE)
     except OSError as exc:
         return CopyLook(0, f"{path.name} cannot be read: {exc.strerror}.")
-    if len(header) < 100 or not header.startswith(SQLITE_MAGIC) \
-            or int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+    if not is_a_store(header):
         return CopyLook(0, f"{path.name} is not a copy of a Duly store.")
     version = int.from_bytes(header[60:64], "big")
     try:

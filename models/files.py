@@ -20,6 +20,18 @@ from pathlib import Path
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 
+# A store's header (SQLite's file format, section 1.3): SQLite's magic string first,
+# Duly's application id at offset 68.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+APPLICATION_ID = 0x44554C59  # "DULY"
+HEADER_SIZE = 100
+
+
+def is_a_store(header: bytes) -> bool:
+    """Whether a file's first bytes are a Duly store's header."""
+    return (len(header) >= HEADER_SIZE and header.startswith(SQLITE_MAGIC)
+            and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
+
 
 def create_private(path: Path, mode: int = PRIVATE_FILE) -> None:
     """Create ``path`` empty with ``mode`` whatever the umask (it must not exist)."""
@@ -48,19 +60,22 @@ def partial_beside(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def whole_file(target: Path | str, *, mode: int | None = None,
-               beside_store: bool = False) -> Iterator[Path]:
+def whole_file(target: Path | str, *, mode: int | None = None, beside_store: bool = False,
+               a_store: bool = False) -> Iterator[Path]:
     """Give a hidden path beside ``target`` to write the file to; when the block ends
     without an error the file is flushed to the disk and moved over ``target`` in one
     step. Its mode is ``mode``, else the mode of the file it replaces, else private.
     On any error it is removed and ``target`` is left as it was.
 
-    A ``target`` that is the open store or one of the files kept beside it is refused
-    (:class:`StoreFileChosen`), unless it is one Duly itself keeps there
-    (``beside_store``: the store's holder, its clean check, the store replaced)."""
+    Refused (:class:`StoreFileChosen`): a ``target`` that is the open store or one of
+    the files kept beside it, unless it is one Duly itself keeps there
+    (``beside_store``: the store's holder, its clean check, the store replaced); and
+    a Duly store, open or not, unless what is written is ``a_store`` too (a backup)."""
     target = Path(target)
     if not beside_store:
         refuse_store_file(target)
+        if not a_store:
+            _refuse_replacing_a_store(target)
     mode = _mode_for(target) if mode is None else mode
     partial = partial_beside(target)
     create_private(partial, mode)
@@ -72,6 +87,19 @@ def whole_file(target: Path | str, *, mode: int | None = None,
         partial.unlink(missing_ok=True)
         raise
     sync_folder(target.parent)
+
+
+def _refuse_replacing_a_store(target: Path) -> None:
+    # An export written over the books by a slip of the name (``--out duly.sqlite``)
+    # would replace them whole; a store open here is refused before this reads it.
+    try:
+        with target.open("rb") as existing:
+            header = existing.read(HEADER_SIZE)
+    except OSError:
+        return  # nothing there yet, or a file the write itself will fail on, in words
+    if is_a_store(header):
+        raise StoreFileChosen(errno.EEXIST, "it is a Duly store, which Duly never writes "
+                                            "over; choose another name", str(target))
 
 
 def _mode_for(target: Path) -> int:

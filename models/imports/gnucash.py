@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from models.files import SQLITE_MAGIC
 from models.imports.gnucash_xml import is_gnucash_xml, read_xml
 from models.imports.items import CustomerRecord, InvoiceRecord, ReadSettings, Record, RefusedRow
 from models.imports.table import FileRefused
 from models.money import to_minor
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 # gncOwner.h: the owner types an invoice can have; a job belongs to a customer.
 _CUSTOMER, _JOB = 2, 3
 # kvp-value.hpp: the slot types a due date can be kept as (GnuCash 4.13 writes a time).
@@ -50,7 +50,7 @@ def is_gnucash_sqlite(path: Path) -> bool:
     """Whether the file is a GnuCash book in SQLite."""
     try:
         with path.open("rb") as stream:
-            if stream.read(16) != _SQLITE_MAGIC:
+            if stream.read(16) != SQLITE_MAGIC:
                 return False
         with _open(path) as book:
             return book.execute("SELECT 1 FROM versions WHERE table_name = 'Gnucash'"

@@ -23,6 +23,7 @@ from models.imports.detect import detect
 from models.imports.plan import file_hash
 from models.imports.table import FileRefused
 from models.schema import Setting
+from tests.helpers import digest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,3 +178,28 @@ def test_the_store_imported_by_mistake_loses_no_write_of_the_nightly_job(
         finally:
             store.close()
         assert set(confirmed) <= kept, sorted(set(confirmed) - kept)
+
+
+def test_an_export_is_never_written_over_a_store_even_a_closed_one(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    db.open_store(path, create=True).close()
+    before = digest(path)
+    done = subprocess.run([sys.executable, "main.py", "--db", str(path), "overdue", "--format",
+                           "xlsx", "--out", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (f"shop.sqlite could not be written in {tmp_path}: it is a "
+                                   f"Duly store, which Duly never writes over; choose another "
+                                   f"name.")
+    assert digest(path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_a_backup_may_replace_an_older_copy_of_a_store(tmp_path: Path) -> None:
+    older = tmp_path / "older-backup.sqlite"
+    db.open_store(older, create=True).close()
+    with pytest.raises(StoreFileChosen), whole_file(older) as partial:
+        partial.write_bytes(b"not a store")
+    with whole_file(older, a_store=True) as partial:
+        partial.write_bytes(b"a newer copy, as the backup API writes it")
+    assert older.read_bytes() == b"a newer copy, as the backup API writes it"
