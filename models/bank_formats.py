@@ -208,8 +208,14 @@ def _credit(*, bank_id: str, booked_on: dt.date, amount: Decimal, currency: str,
 
 def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     import io
+    import warnings
 
     from ofxtools.Parser import OFXTree
+
+    # ofxtools warns on the terminal of a tag it skips (a bank's own, a misspelt one) or
+    # a text longer than the standard allows, and reads the statement all the same: the
+    # user is not told of what does not stop it.
+    warnings.filterwarnings("ignore", module=r"ofxtools\.")
     if not re.search(rb"</OFX>\s*$", data, re.IGNORECASE):
         # ofxtools reads what there is of a file cut short: refuse it, or credits vanish.
         raise StatementRefused(f"{file_name} is cut short: an OFX file ends with </OFX>. "
@@ -227,7 +233,7 @@ def _ofx(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
         currency = currency or str(statement.curdef or "")
         account = account or str(getattr(getattr(statement, "account", None), "acctid", "")
                                  or "")
-        for item in statement.transactions:
+        for item in statement.transactions or ():  # a statement may list none
             amount = Decimal(item.trnamt)
             if amount <= 0:
                 continue
@@ -253,7 +259,8 @@ def _first_line(error: Exception) -> str:
 def _camt(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
     try:
         root = fromstring(data, forbid_dtd=True)
-    except (ParseError, DefusedXmlException, ValueError) as error:
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as error:
+        # LookupError: an encoding the XML declaration names that Python does not know.
         raise StatementRefused(f"{file_name} is not a whole CAMT.053 XML file "
                                f"({_first_line(error)}): it may be cut short. Download the "
                                f"statement again from your bank.") from error
@@ -385,7 +392,16 @@ def _text(element: Element | None, *path: str) -> str:
 # --- MT940 -----------------------------------------------------------------------------
 
 def _mt940(data: bytes, file_name: str) -> tuple[list[StatementCredit], str, str]:
+    import logging
+
     import mt940
+
+    # mt-940 logs each line it cannot read with its regular expression, as errors: the
+    # refusal below says it in words, for neither the terminal nor the log file.
+    library_log = logging.getLogger("mt940")
+    if not library_log.handlers:
+        library_log.addHandler(logging.NullHandler())
+        library_log.propagate = False
     text = data.decode("utf-8", errors="replace") if _utf8(data) else data.decode("latin-1")
     # Options.all(): the IBAN of ?31 kept apart from the name, :86: of any length, a BOM
     # dropped, reversals signed (the fixes the library keeps behind switches).

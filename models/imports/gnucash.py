@@ -177,7 +177,15 @@ def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
 
 def _open(path: Path) -> sqlite3.Connection:
     # Read-only, never writes the book (not even a journal), whoever has it open.
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    book = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    # A damaged book's text is read with what cannot be decoded marked (U+FFFD), to be
+    # seen in the preview, rather than stopping the whole import.
+    book.text_factory = _text
+    return book
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def _customers(book: sqlite3.Connection) -> dict[str, CustomerRecord]:

@@ -105,7 +105,8 @@ def sniff(path: Path, known: frozenset[str] = frozenset(), *, encoding: str | No
         raise FileRefused(f"{path.name} is not a table: it holds binary data. Export the "
                           f"list as CSV or Excel from your accounting program.")
     delimiter = delimiter or _delimiter_of(text, path)
-    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": a lone carriage return ends a line, as in the file read in full.
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return TableFormat(encoding, delimiter, _header_line(records, known, path))
 
 
@@ -186,10 +187,14 @@ def _delimiter_of(text: str, path: Path) -> str:
 def _header_line(records: Iterator[list[str]], known: frozenset[str],
                  path: Path) -> int:
     seen: list[list[str]] = []
-    for cells in records:
-        seen.append(cells)
-        if len(seen) >= _HEADER_SEARCH_ROWS:
-            break
+    try:
+        for cells in records:
+            seen.append(cells)
+            if len(seen) >= _HEADER_SEARCH_ROWS:
+                break
+    except csv.Error as error:
+        raise FileRefused(f"{path.name} cannot be read as a table at line "
+                          f"{len(seen) + 1}: {error}.") from error
     for number, cells in enumerate(seen, start=1):
         if len({normal_name(c) for c in cells} & known) >= 3:
             return number
