@@ -210,21 +210,35 @@ def _header_line(records: Iterator[list[str]], known: frozenset[str],
 
 
 def _excel_records(path: Path) -> Iterator[list[str]]:
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook  # only for workbooks
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
-        raise FileRefused(f"{path.name} cannot be opened as an Excel workbook.") from error
-    try:
-        sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_excel_text(value) for value in values]
-    finally:
-        book.close()
+    # A damaged workbook fails wherever openpyxl reads it, opening it or row by row (a
+    # read-only workbook reads its sheet as it goes), with what zipfile, zlib or the XML
+    # parser raise: any of them, for a file the user chose, is a workbook Duly cannot
+    # read, said in words.
+    # Opened here, and so closed here, however openpyxl fails (it leaves a file it opened
+    # itself open when a damaged workbook stops it).
+    with path.open("rb") as stream:
+        try:
+            book = load_workbook(stream, read_only=True, data_only=True)
+        except Exception as error:
+            raise FileRefused(f"{path.name} cannot be opened as an Excel workbook.") from error
+        try:
+            sheets = book.worksheets  # none in a workbook damaged so: read as empty
+            rows = sheets[0].iter_rows(values_only=True) if sheets else iter(())
+            while True:
+                try:
+                    values = next(rows, None)
+                except Exception as error:
+                    raise FileRefused(f"{path.name} is damaged: Duly cannot read all of "
+                                      f"its first sheet. Open it in Excel or LibreOffice "
+                                      f"and save it again, or export the list as CSV."
+                                      ) from error
+                if values is None:
+                    return
+                yield [_excel_text(value) for value in values]
+        finally:
+            book.close()
 
 
 def _excel_text(value: object) -> str:

@@ -53,9 +53,21 @@ def _qbo(path: Path) -> None:
         ["10/05/2026", "Invoice", "1002", "Zed", "11/04/2026", "1,500.00", "900.00"]])
 
 
+def _xero_workbook(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(exports.XERO_INVOICE_HEADER))
+    for n in range(1, 30):
+        sheet.append(exports.xero_line(f"Customer {n}", f"INV-{n}", "01/10/2026",
+                                       "31/10/2026", "120.00", "20.00", "100.00", "120.00"))
+    book.save(path)
+
+
 # Each export as the program writes it, by the name its file would have.
 EXPORTS: dict[str, Callable[[Path], object]] = {
-    "xero.csv": _xero, "qbo.csv": _qbo, "qbd.iif": exports.qbd_iif,
+    "xero.csv": _xero, "xero.xlsx": _xero_workbook, "qbo.csv": _qbo, "qbd.iif": exports.qbd_iif,
     "book.gnucash": exports.gnucash_book, "book-xml.gnucash": exports.gnucash_xml_book,
     "gnucash.csv": exports.gnucash_csv,
 }
@@ -231,6 +243,20 @@ def test_an_ofx_tag_the_standard_does_not_know_is_skipped_without_a_word(
     # tag it skipped, on the lines before.
     [said] = done.stderr.splitlines()
     assert said.startswith("bank.ofx is a statement in USD, and no customer is invoiced in it")
+
+
+def test_a_workbook_damaged_inside_its_sheet_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "xero.xlsx"
+    _xero_workbook(path)
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    header = data.index(name) - 30  # the sheet's local header, then its compressed rows
+    start = header + 30 + len(name) + int.from_bytes(data[header + 28:header + 30], "little")
+    data[start + 40:start + 60] = b"\xff" * 20
+    path.write_bytes(bytes(data))
+    with pytest.raises(Refusal) as refused:
+        read_settings(detect(path), currency="GBP")
+    assert refused.value.message.startswith("xero.xlsx ")
 
 
 def test_a_gzip_book_cut_short_is_refused_in_words(business: db.Store, tmp_path: Path) -> None:
