@@ -52,6 +52,7 @@ from models.files import (
     hold_store_file,
     is_a_store,
     let_go_store_file,
+    marked_text,
     refuse_store_file,
     sync_folder,
     whole_file,
@@ -1929,6 +1930,7 @@ def reading_copy(path: Path) -> Iterator[sqlite3.Connection]:
     refuse_store_file(path)
     uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
     connection = sqlite3.connect(uri, uri=True, timeout=5)
+    connection.text_factory = marked_text  # a damaged copy's text, and SQLite's about it
     try:
         yield connection
     finally:
@@ -1952,7 +1954,7 @@ def look_at_copy(path: Path) -> CopyLook:
         with reading_copy(path) as copy:
             found = [row[0] for row in copy.execute("PRAGMA integrity_check(5)")]
             broken = copy.execute("PRAGMA foreign_key_check").fetchone()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # see models.sqlite_codes
         found, broken = ["unreadable"], None
     if found != ["ok"] or broken is not None:
         return CopyLook(version, f"{path.name} is damaged: SQLite finds pages or links "

@@ -33,6 +33,13 @@ def is_a_store(header: bytes) -> bool:
             and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
 
 
+def marked_text(data: bytes) -> str:
+    """Text read from a file that may be damaged (a backup, another program's book): what
+    is not UTF-8 marked with U+FFFD, to be seen, rather than stopping the reading. For
+    SQLite's ``text_factory``."""
+    return data.decode("utf-8", errors="replace")
+
+
 def create_private(path: Path, mode: int = PRIVATE_FILE) -> None:
     """Create ``path`` empty with ``mode`` whatever the umask (it must not exist)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)

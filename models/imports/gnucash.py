@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from models.files import SQLITE_MAGIC
+from models.files import SQLITE_MAGIC, marked_text
 from models.imports.gnucash_xml import is_gnucash_xml, read_xml
 from models.imports.items import CustomerRecord, InvoiceRecord, ReadSettings, Record, RefusedRow
 from models.imports.table import FileRefused
@@ -178,14 +178,8 @@ def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
 def _open(path: Path) -> sqlite3.Connection:
     # Read-only, never writes the book (not even a journal), whoever has it open.
     book = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    # A damaged book's text is read with what cannot be decoded marked (U+FFFD), to be
-    # seen in the preview, rather than stopping the whole import.
-    book.text_factory = _text
+    book.text_factory = marked_text  # a damaged book's names, seen in the preview
     return book
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
 
 
 def _customers(book: sqlite3.Connection) -> dict[str, CustomerRecord]:

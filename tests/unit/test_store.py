@@ -239,6 +239,40 @@ def test_a_damage_check_stopped_tells_no_damage_and_one_run_tells_it(store_path:
         store.close()
 
 
+def _schema_scribbled(path: Path) -> None:
+    """Bytes that are not UTF-8 written into the customer table's definition, as a
+    failing disk would: SQLite then quotes them in its error, which Python cannot decode."""
+    data = bytearray(path.read_bytes())
+    at = data.index(b'CREATE TABLE "customer"')
+    data[at + 7:at + 9] = b"\xff\xfe"
+    path.write_bytes(bytes(data))
+
+
+def test_a_store_with_its_schema_scribbled_over_is_told_damaged_in_words(
+        store_path: Path) -> None:
+    db.open_store(store_path, create=True).close()
+    _schema_scribbled(store_path)
+    with pytest.raises(db.StoreDamaged) as damaged:
+        db.open_store(store_path)
+    assert damaged.value.message.startswith(f"{store_path.name} is damaged: Duly will record "
+                                            f"nothing more in it. Restore it from a backup")
+    done = subprocess.run([sys.executable, "main.py", "--db", str(store_path), "check"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "codec" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"{store_path.name} is damaged: ")
+
+
+def test_a_backup_with_its_schema_scribbled_over_is_refused_in_words(tmp_path: Path) -> None:
+    from models.backup import read_backup
+
+    backup = tmp_path / "shop-backup.sqlite"
+    db.open_store(backup, create=True).close()
+    _schema_scribbled(backup)
+    assert read_backup(backup).problem == ("shop-backup.sqlite is damaged: SQLite finds "
+                                           "pages or links in it broken, so it cannot be "
+                                           "used.")
+
+
 def test_a_damaged_store_is_reported_not_recreated(store_path: Path) -> None:
     db.open_store(store_path, create=True).close()
     data = bytearray(store_path.read_bytes())
