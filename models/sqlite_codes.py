@@ -20,22 +20,35 @@ def causes(exc: BaseException) -> Iterator[BaseException]:
         waiting += [e for e in (error.__cause__, error.__context__) if e is not None]
 
 
-# Python decodes SQLite's error message as strict UTF-8. A message quoting the bytes of a
-# damaged schema (sqlite3.c: "malformed database schema (%s) - %s") so raises a
-# UnicodeDecodeError in place of the DatabaseError, and SQLite's code is lost: the bytes
-# left are that message, the one case where Duly goes by SQLite's wording.
+# Text that is not UTF-8 in a store (Duly writes none) is damage that SQLite's own checks
+# do not see, and Python reports it without any SQLite code, so it is told by wording,
+# the only cases where Duly does so:
+# - Python decodes SQLite's error message as strict UTF-8: a message quoting the bytes
+#   of a damaged schema (sqlite3.c: "malformed database schema (%s) - %s") raises a
+#   UnicodeDecodeError in place of the DatabaseError, holding that message's bytes;
+# - a row's text is refused by Python's sqlite3 itself (Modules/_sqlite/cursor.c), with
+#   an OperationalError of its own, which has no SQLite code.
 _DAMAGED_SCHEMA = b"malformed database schema ("
+_TEXT_NOT_UTF8 = "Could not decode to UTF-8 column "
 
 
 def sqlite_codes(exc: BaseException) -> Iterator[int]:
     """The extended SQLite result code of each SQLite error in ``exc``'s chain, nearest
-    first (``code & 0xFF`` is the primary code, e.g. ``sqlite3.SQLITE_FULL``)."""
+    first (``code & 0xFF`` is the primary code, e.g. ``sqlite3.SQLITE_FULL``); text in
+    the store that is not UTF-8 counts as ``SQLITE_CORRUPT``."""
     for error in causes(exc):
-        if isinstance(error, sqlite3.Error) and error.sqlite_errorcode is not None:
-            yield error.sqlite_errorcode
-        elif isinstance(error, UnicodeDecodeError) and isinstance(error.object, bytes) \
-                and error.object.startswith(_DAMAGED_SCHEMA):
+        code = getattr(error, "sqlite_errorcode", None)
+        if isinstance(error, sqlite3.Error) and code is not None:
+            yield code
+        elif _text_not_utf8(error):
             yield sqlite3.SQLITE_CORRUPT
+
+
+def _text_not_utf8(error: BaseException) -> bool:
+    if isinstance(error, UnicodeDecodeError):
+        return isinstance(error.object, bytes) and error.object.startswith(_DAMAGED_SCHEMA)
+    return isinstance(error, sqlite3.OperationalError) \
+        and str(error).startswith(_TEXT_NOT_UTF8)
 
 
 def sqlite_code(exc: BaseException) -> int | None:

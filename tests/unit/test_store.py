@@ -262,6 +262,28 @@ def test_a_store_with_its_schema_scribbled_over_is_told_damaged_in_words(
     assert done.stderr.startswith(f"{store_path.name} is damaged: ")
 
 
+def test_a_name_scribbled_over_with_bytes_that_are_not_text_is_told_damage(
+        tmp_path: Path) -> None:
+    # A record a failing disk changed within its own bytes passes SQLite's checks (and
+    # so ``check``, which would have to read every text to see it); its text, no longer
+    # UTF-8, is refused by Python's sqlite3 with no SQLite code at all, where it is read.
+    path = tmp_path / "shop.sqlite"
+    done = subprocess.run([sys.executable, "main.py", "--db", str(path), "demo",
+                           "--customers", "5"], cwd=ROOT, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    scribble = sqlite3.connect(path)
+    scribble.execute("UPDATE customer SET name = CAST(x'4163ff6d65' AS TEXT)")
+    scribble.commit()
+    scribble.close()
+    for command in ("overdue", "today"):
+        done = subprocess.run([sys.executable, "main.py", "--db", str(path), command],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in done.stderr and "decode" not in done.stderr, done.stderr
+        assert done.returncode == 2
+        assert done.stderr.startswith("shop.sqlite is damaged: Duly will record nothing "
+                                      "more in it. Restore it from a backup")
+
+
 def test_a_backup_with_its_schema_scribbled_over_is_refused_in_words(tmp_path: Path) -> None:
     from models.backup import read_backup
 
