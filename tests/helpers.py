@@ -7,6 +7,8 @@ import hashlib
 import io
 import itertools
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -539,3 +541,31 @@ _stores_made = itertools.count()
 def new_store_in(folder: Path) -> Path:
     """A path in ``folder`` where no store has been made yet (one per example)."""
     return folder / f"s{next(_stores_made)}.sqlite"
+
+
+# A nightly command beside the store's holder: shares the store, records a setting under
+# ``sys.argv[2]``, says whether it shared, and closes (issue 17).
+_NIGHTLY_WRITE = ("import sys; from models import db; from models.schema import Setting\n"
+                  "s = db.open_store(sys.argv[1], alongside=True)\n"
+                  "with db.writing(): Setting.put(sys.argv[2], '1')\n"
+                  "print(s.shared); s.close()")
+
+
+def nightly_job_writes(path: Path, key: str) -> subprocess.CompletedProcess[str]:
+    """Run, in a process of its own, a nightly command recording the setting ``key`` in
+    the store at ``path`` beside whoever holds it; its output says ``True`` if shared."""
+    return subprocess.run([sys.executable, "-c", _NIGHTLY_WRITE, str(path), key],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True,
+                          text=True, timeout=120)
+
+
+def kept_setting_keys(path: Path) -> set[str]:
+    """The keys of the settings the closed store at ``path`` holds (opened and closed)."""
+    from models import db
+    from models.schema import Setting
+
+    store = db.open_store(path)
+    try:
+        return {setting.key for setting in Setting.select()}
+    finally:
+        store.close()

@@ -23,7 +23,7 @@ from models.imports.detect import detect
 from models.imports.plan import file_hash
 from models.imports.table import FileRefused
 from models.schema import Setting
-from tests.helpers import digest
+from tests.helpers import digest, kept_setting_keys, nightly_job_writes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,10 +150,6 @@ def test_the_store_imported_by_mistake_loses_no_write_of_the_nightly_job(
     # dropped SQLite's locks and the job's first close took the log away: 40 of 120
     # writes were lost in 10 rounds. DULY_MISTAKE_ROUNDS: more rounds.
     rounds = int(os.environ.get("DULY_MISTAKE_ROUNDS", "1"))
-    job = ("import sys; from models import db; from models.schema import Setting\n"
-           "s = db.open_store(sys.argv[1], alongside=True)\n"
-           "with db.writing(): Setting.put(sys.argv[2], '1')\n"
-           "s.close()")
     for round_ in range(rounds):
         path = tmp_path / f"shop-{round_}.sqlite"
         db.open_store(path, create=True).close()
@@ -167,17 +163,12 @@ def test_the_store_imported_by_mistake_loses_no_write_of_the_nightly_job(
                 if n == 0:
                     with pytest.raises(FileRefused):
                         detect(path)
-                subprocess.run([sys.executable, "-c", job, str(path), f"job {n}"], cwd=ROOT,
-                               check=True, capture_output=True, timeout=120)
+                assert nightly_job_writes(path, f"job {n}").stdout.strip() == "True"
                 confirmed.append(f"job {n}")
         finally:
             store.close()
-        store = db.open_store(path)
-        try:
-            kept = {setting.key for setting in Setting.select()}
-        finally:
-            store.close()
-        assert set(confirmed) <= kept, sorted(set(confirmed) - kept)
+        lost = set(confirmed) - kept_setting_keys(path)
+        assert not lost, sorted(lost)
 
 
 def test_an_export_is_never_written_over_a_store_even_a_closed_one(tmp_path: Path) -> None:

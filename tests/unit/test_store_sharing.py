@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from models import db
+from tests.helpers import kept_setting_keys, nightly_job_writes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,28 +105,19 @@ def test_commands_beside_a_checked_store_leave_its_log_and_lose_no_write(
     path = tmp_path / "shop.sqlite"
     db.open_store(path, create=True).close()
     store = db.open_store(path)  # not new: its damage check runs
-    job = ("import sys; from models import db; from models.schema import Setting\n"
-           "s = db.open_store(sys.argv[1], alongside=True)\n"
-           "with db.writing(): Setting.put(sys.argv[2], '1')\n"
-           "print(s.shared); s.close()")
     try:
         assert db.verify_store(path) is None  # as the window's own check, once open
         for n in range(rounds):
             with db.writing():
                 Setting.put(f"holder {n}", "1")
-            ran = subprocess.run([sys.executable, "-c", job, str(path), f"command {n}"],
-                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
+            ran = nightly_job_writes(path, f"command {n}")
             assert ran.stdout.strip() == "True", ran.stderr  # shared, written, closed
             assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
             assert Setting.get_or_none(Setting.key == f"command {n}") is not None
     finally:
         store.close()
-    store = db.open_store(path)
-    try:
-        kept = {setting.key for setting in Setting.select()}
-    finally:
-        store.close()
-    assert {f"{who} {n}" for n in range(rounds) for who in ("holder", "command")} <= kept
+    assert {f"{who} {n}" for n in range(rounds) for who in ("holder", "command")} \
+        <= kept_setting_keys(path)
 
 
 # --- the Windows branch's choice, where Windows does not run ---------------------------
