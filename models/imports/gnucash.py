@@ -55,7 +55,7 @@ def is_gnucash_sqlite(path: Path) -> bool:
         with _open(path) as book:
             return book.execute("SELECT 1 FROM versions WHERE table_name = 'Gnucash'"
                                 ).fetchone() is not None
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, UnicodeDecodeError):  # _BOOK_DAMAGED
         return False
 
 
@@ -68,7 +68,7 @@ def book_is_open(path: Path) -> bool:
     try:
         with _open(path) as book:
             return book.execute("SELECT COUNT(*) FROM gnclock").fetchone()[0] > 0
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):  # _BOOK_DAMAGED
         return False
 
 
@@ -139,8 +139,9 @@ def _sqlite_book(path: Path) -> _Book:
                          txn, lot, currency, days, due)
                 for number, posted, kind, owner, txn, lot, currency, days, due in rows],
                 _lots(connection))
-    except sqlite3.DatabaseError as error:
-        raise FileRefused(f"{path.name} cannot be read as a GnuCash book: {error}.") from error
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # _BOOK_DAMAGED
+        raise FileRefused(f"{path.name} cannot be read as a GnuCash book: "
+                          f"{_first_words(error)}.") from error
 
 
 def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
@@ -173,6 +174,18 @@ def _records(book: _Book, settings: ReadSettings) -> Iterator[Record]:
             total_minor=total_minor, open_minor=min(to_minor(abs(owed), code), total_minor),
             currency=code, credit=total < 0, paid_on=paid_on,
             line=number)
+
+
+# _BOOK_DAMAGED: a book whose schema a disk damaged makes SQLite quote bytes that are not
+# UTF-8 in its error, which Python raises as a UnicodeDecodeError (models.sqlite_codes).
+# It is the book's damage, caught here: let through, it would be taken for the store's.
+
+
+def _first_words(error: Exception) -> str:
+    """What an error says, its bytes that are not text marked."""
+    if isinstance(error, UnicodeDecodeError) and isinstance(error.object, bytes):
+        return marked_text(error.object)
+    return str(error)
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -245,6 +245,23 @@ def test_an_ofx_tag_the_standard_does_not_know_is_skipped_without_a_word(
     assert said.startswith("bank.ofx is a statement in USD, and no customer is invoiced in it")
 
 
+def test_a_gnucash_book_with_its_schema_scribbled_over_is_not_taken_for_the_store(
+        business: db.Store, tmp_path: Path) -> None:
+    # SQLite quotes the book's damaged bytes in its error, which Python cannot decode:
+    # the same error as a damaged store's, so it must be caught as the book's.
+    path = tmp_path / "book.gnucash"
+    exports.gnucash_book(path)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"CREATE TABLE customers")
+    data[at + 7:at + 9] = b"\xff\xfe"
+    path.write_bytes(bytes(data))
+    with pytest.raises(Refusal) as refused, db.known_errors(business.path):
+        plan_import(path, read_settings(detect(path), currency="GBP"), today=TODAY)
+    assert not isinstance(refused.value, db.StoreError)
+    assert refused.value.message.startswith("book.gnucash ")
+    assert db.damaged() is None  # the store still takes writes
+
+
 def test_a_workbook_damaged_inside_its_sheet_is_refused_in_words(tmp_path: Path) -> None:
     path = tmp_path / "xero.xlsx"
     _xero_workbook(path)
