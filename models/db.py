@@ -53,6 +53,7 @@ from models.files import (
     is_a_store,
     let_go_store_file,
     marked_text,
+    not_a_file,
     refuse_store_file,
     sync_folder,
     whole_file,
@@ -1144,13 +1145,6 @@ def _refuse_unusable_file(path: Path, latest: int) -> None:
         _refuse_update_without_room(path)
 
 
-# Kinds of file a path may name besides an ordinary file, in the user's words.
-_NOT_FILES: tuple[tuple[Callable[[int], bool], str], ...] = (
-    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"),
-)
-
-
 def _refuse_not_a_file(path: Path) -> None:
     # Told from its mode, never by opening it: opening a named pipe waits for a writer.
     try:
@@ -1159,7 +1153,7 @@ def _refuse_not_a_file(path: Path) -> None:
         raise StoreReadOnly(path, f"Duly cannot read {path.name}: {exc.strerror}.") from exc
     if stat.S_ISREG(mode):
         return
-    kind = next((name for test, name in _NOT_FILES if test(mode)), "not an ordinary file")
+    kind = not_a_file(mode) or "not an ordinary file"
     raise NotADulyStore(path, f"{path} is not a file Duly can use: it is {kind}. Choose a "
                               f"Duly store (usually a file ending in .sqlite).")
 

@@ -13,7 +13,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # A business's documents name its customers and their debts: the owner's alone.
@@ -38,6 +38,21 @@ def marked_text(data: bytes) -> str:
     is not UTF-8 marked with U+FFFD, to be seen, rather than stopping the reading. For
     SQLite's ``text_factory``."""
     return data.decode("utf-8", errors="replace")
+
+
+# Kinds of file a path may name besides an ordinary file, in the user's words.
+_NOT_FILES: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a path of this ``st_mode`` names when it is not an ordinary file ("a folder",
+    "a device"...), in the user's words; None for an ordinary file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _NOT_FILES if test(mode)), "not an ordinary file")
 
 
 def create_private(path: Path, mode: int = PRIVATE_FILE) -> None:
@@ -79,6 +94,7 @@ def whole_file(target: Path | str, *, mode: int | None = None, beside_store: boo
     (``beside_store``: the store's holder, its clean check, the store replaced); and
     a Duly store, open or not, unless what is written is ``a_store`` too (a backup)."""
     target = Path(target)
+    _refuse_not_a_file(target)
     if not beside_store:
         refuse_store_file(target)
         if not a_store:
@@ -94,6 +110,20 @@ def whole_file(target: Path | str, *, mode: int | None = None, beside_store: boo
         partial.unlink(missing_ok=True)
         raise
     sync_folder(target.parent)
+
+
+def _refuse_not_a_file(target: Path) -> None:
+    # Replaced, a device (--out /dev/null, as root) would become a file; a named pipe
+    # read for a store's header would wait for a writer. Told from the mode alone.
+    try:
+        kind = not_a_file(target.stat().st_mode)
+    except OSError:
+        return  # nothing there yet
+    if kind == "a folder":
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(target))
+    if kind is not None:
+        raise OSError(errno.ENOTSUP, f"it is {kind}, not a file; choose a file name",
+                      str(target))
 
 
 def _refuse_replacing_a_store(target: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -194,3 +195,22 @@ def test_a_backup_may_replace_an_older_copy_of_a_store(tmp_path: Path) -> None:
     with whole_file(older, a_store=True) as partial:
         partial.write_bytes(b"a newer copy, as the backup API writes it")
     assert older.read_bytes() == b"a newer copy, as the backup API writes it"
+
+
+def test_an_export_is_never_written_over_a_device_a_named_pipe_or_a_folder(
+        tmp_path: Path) -> None:
+    # Replaced, a device (``--out /dev/null`` as root) became an ordinary file; a named
+    # pipe opened to read a store's header would have waited for a writer for ever.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for target, said in (
+            (pipe, f"pipe could not be written in {tmp_path}: it is a named pipe, not a "
+                   f"file; choose a file name."),
+            (folder, f"{folder} is a folder, not a file.")):
+        with pytest.raises(OSError) as refused, whole_file(target) as partial:
+            partial.write_bytes(b"%PDF-1.4")
+        assert write_failure_words(refused.value, target) == said
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and folder.is_dir()
+    assert not list(tmp_path.glob(".*.partial"))  # nothing left beside them
