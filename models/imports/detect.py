@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.files import refuse_store_file
+from models.files import HEADER_SIZE, SQLITE_MAGIC, is_a_store, refuse_store_file
 from models.imports.gnucash import book_is_open, is_gnucash
 from models.imports.iif import iif_header, is_iif
 from models.imports.records import ReadSettings
@@ -81,12 +81,27 @@ def _detect(path: Path, source: Source | None, encoding: str | None,
                 if book_is_open(path) else "")
         return Detected(TableFormat("", "", 0), [], GNUCASH_BOOK, None, DecimalMark.POINT,
                         [], note)
+    _refuse_a_database(path)
     table = sniff(path, KNOWN_COLUMNS, encoding=encoding, delimiter=delimiter)
     names = header(path, table)
     preset = recognise(names, source)
     sample = list(itertools.islice(rows(path, table), SAMPLE_ROWS))
     order, mark = _formats(preset, names, sample) if preset is not None else (None, None)
     return Detected(table, names, preset, order, mark or DecimalMark.POINT, sample)
+
+
+def _refuse_a_database(path: Path) -> None:
+    """A database that is not a GnuCash book Duly can read, said for what it is (not as
+    "binary data"): a Duly store or backup, or a book or database that may be damaged."""
+    with path.open("rb") as stream:
+        header = stream.read(HEADER_SIZE)
+    if is_a_store(header):
+        raise FileRefused(f"{path.name} is a Duly store or backup, not an export to import. "
+                          f"To bring a backup back, use File, Restore… (or 'duly restore').")
+    if header.startswith(SQLITE_MAGIC):
+        raise FileRefused(f"{path.name} is a database, not an export Duly reads. If it is a "
+                          f"GnuCash book, it may be damaged: open it in GnuCash and save it "
+                          f"again, or export its customers and invoices as CSV.")
 
 
 def _detect_iif(path: Path, source: Source | None, encoding: str | None) -> Detected:

@@ -258,8 +258,19 @@ def test_a_gnucash_book_with_its_schema_scribbled_over_is_not_taken_for_the_stor
     with pytest.raises(Refusal) as refused, db.known_errors(business.path):
         plan_import(path, read_settings(detect(path), currency="GBP"), today=TODAY)
     assert not isinstance(refused.value, db.StoreError)
-    assert refused.value.message.startswith("book.gnucash ")
+    assert refused.value.message.startswith("book.gnucash is a database, not an export Duly "
+                                            "reads. If it is a GnuCash book, it may be damaged")
     assert db.damaged() is None  # the store still takes writes
+
+
+def test_a_duly_backup_chosen_to_import_is_pointed_to_restore(tmp_path: Path) -> None:
+    backup = tmp_path / "shop-backup-2026-11-24.sqlite"
+    db.open_store(backup, create=True).close()
+    with pytest.raises(Refusal) as refused:
+        detect(backup)
+    assert refused.value.message == (
+        "shop-backup-2026-11-24.sqlite is a Duly store or backup, not an export to import. "
+        "To bring a backup back, use File, Restore… (or 'duly restore').")
 
 
 def test_a_workbook_damaged_inside_its_sheet_is_refused_in_words(tmp_path: Path) -> None:
