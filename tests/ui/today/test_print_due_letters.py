@@ -147,7 +147,11 @@ class _CancelledAlready:
         raise TaskCancelled
 
 
-def test_a_cancelled_print_records_nothing_and_leaves_no_file(demo_store):
+def test_a_cancelled_print_records_nothing_and_leaves_no_file(demo_store, tmp_path,
+                                                              monkeypatch):
+    # A temporary folder of its own: the other workers' previews come and go in the
+    # shared one (this test once failed on a folder another worker removed meanwhile).
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = our_temp_folders()
 
     try:
