@@ -54,7 +54,9 @@ from models.files import (
     let_go_store_file,
     marked_text,
     not_a_file,
+    read_header,
     refuse_store_file,
+    store_version,
     sync_folder,
     whole_file,
 )
@@ -1124,8 +1126,7 @@ def _refuse_unusable_file(path: Path, latest: int) -> None:
     except StoreFileChosen as exc:
         raise StoreInUse(path, f"Duly cannot open {path.name}: {exc.strerror}.") from exc
     try:
-        with path.open("rb") as handle:
-            header = handle.read(HEADER_SIZE)
+        header = read_header(path)
     except OSError as exc:
         raise StoreReadOnly(path, f"Duly cannot read {path.name}: {exc.strerror}.") from exc
     if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
@@ -1134,7 +1135,7 @@ def _refuse_unusable_file(path: Path, latest: int) -> None:
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise NotADulyStore(path, f"{path.name} is a database of another program, "
                                   f"not a Duly store. Duly has left it untouched.")
-    version = int.from_bytes(header[60:64], "big")
+    version = store_version(header)
     _refuse_newer(path, version, latest)
     real = path.resolve()  # SQLite keeps its log beside the file a link points to
     if not _writable(real) or not _writable(real.parent):
@@ -1151,9 +1152,9 @@ def _refuse_not_a_file(path: Path) -> None:
         mode = path.stat().st_mode
     except OSError as exc:
         raise StoreReadOnly(path, f"Duly cannot read {path.name}: {exc.strerror}.") from exc
-    if stat.S_ISREG(mode):
+    kind = not_a_file(mode)
+    if kind is None:
         return
-    kind = not_a_file(mode) or "not an ordinary file"
     raise NotADulyStore(path, f"{path} is not a file Duly can use: it is {kind}. Choose a "
                               f"Duly store (usually a file ending in .sqlite).")
 
@@ -1176,8 +1177,7 @@ def _writable(path: Path) -> bool:
 
 
 def _header_version(path: Path) -> int:
-    with path.open("rb") as handle:
-        return int.from_bytes(handle.read(64)[60:64], "big")
+    return store_version(read_header(path))
 
 
 def _refuse_newer(path: Path, version: int, latest: int) -> None:
@@ -1937,13 +1937,12 @@ def look_at_copy(path: Path) -> CopyLook:
     path = Path(path)
     try:
         refuse_store_file(path)
-        with path.open("rb") as handle:
-            header = handle.read(HEADER_SIZE)
+        header = read_header(path)
     except OSError as exc:
         return CopyLook(0, f"{path.name} cannot be read: {exc.strerror}.")
     if not is_a_store(header):
         return CopyLook(0, f"{path.name} is not a copy of a Duly store.")
-    version = int.from_bytes(header[60:64], "big")
+    version = store_version(header)
     try:
         with reading_copy(path) as copy:
             found = [row[0] for row in copy.execute("PRAGMA integrity_check(5)")]

@@ -1,5 +1,5 @@
 """The files Duly writes for the user (PDFs, copies, backups): whole or not at all,
-and private.
+and private; never over a store, nor over the files kept beside the store open here.
 
 A file is written under a hidden name beside its target, flushed to the disk, and
 moved over the target in one step, so a full disk, a crash or a cancel never leaves
@@ -27,10 +27,23 @@ APPLICATION_ID = 0x44554C59  # "DULY"
 HEADER_SIZE = 100
 
 
+def read_header(path: Path) -> bytes:
+    """A file's first bytes, as many as a store's header holds (fewer in a shorter file).
+    Raises OSError. Never for a store this process has open (:func:`refuse_store_file`):
+    closing the file would drop SQLite's locks on it."""
+    with path.open("rb") as handle:
+        return handle.read(HEADER_SIZE)
+
+
 def is_a_store(header: bytes) -> bool:
     """Whether a file's first bytes are a Duly store's header."""
     return (len(header) >= HEADER_SIZE and header.startswith(SQLITE_MAGIC)
             and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
+
+
+def store_version(header: bytes) -> int:
+    """The store version a Duly store's header says (SQLite's user version)."""
+    return int.from_bytes(header[60:64], "big")
 
 
 def marked_text(data: bytes) -> str:
@@ -130,8 +143,7 @@ def _refuse_replacing_a_store(target: Path) -> None:
     # An export written over the books by a slip of the name (``--out duly.sqlite``)
     # would replace them whole; a store open here is refused before this reads it.
     try:
-        with target.open("rb") as existing:
-            header = existing.read(HEADER_SIZE)
+        header = read_header(target)
     except OSError:
         return  # nothing there yet, or a file the write itself will fail on, in words
     if is_a_store(header):
@@ -189,8 +201,9 @@ _SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 class StoreFileChosen(OSError):
     """A file chosen to be read or written is the open store or one Duly or SQLite keeps
-    beside it: refused before it is opened. An OSError, so that every reader and writer
-    of the user's files says so in its own words for a file it cannot use."""
+    beside it, or, to be written over, any Duly store: refused before it is opened. An
+    OSError, so that every reader and writer of the user's files says so in its own
+    words for a file it cannot use."""
 
 
 def hold_store_file(path: Path) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.files import HEADER_SIZE, SQLITE_MAGIC, is_a_store, refuse_store_file
+from models.files import SQLITE_MAGIC, is_a_store, read_header, refuse_store_file
 from models.imports.gnucash import book_is_open, is_gnucash
 from models.imports.iif import iif_header, is_iif
 from models.imports.records import ReadSettings
@@ -93,8 +93,7 @@ def _detect(path: Path, source: Source | None, encoding: str | None,
 def _refuse_a_database(path: Path) -> None:
     """A database that is not a GnuCash book Duly can read, said for what it is (not as
     "binary data"): a Duly store or backup, or a book or database that may be damaged."""
-    with path.open("rb") as stream:
-        header = stream.read(HEADER_SIZE)
+    header = read_header(path)
     if is_a_store(header):
         raise FileRefused(f"{path.name} is a Duly store or backup, not an export to import. "
                           f"To bring a backup back, use File, Restore… (or 'duly restore').")
