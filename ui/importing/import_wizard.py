@@ -352,7 +352,8 @@ class ReadingPage(QWizardPage):
     def _on_look_failed(self, error: BaseException) -> bool:
         if not isinstance(error, LedgerError):
             return False
-        self.found_label.setText(error.message)
+        self.found_label.clear()
+        self.problem_label.setText(error.message)  # a refusal: shown as a problem
         self.model.set_rows([])
         return True
 

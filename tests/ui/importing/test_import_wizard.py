@@ -334,3 +334,20 @@ def test_the_new_customers_an_import_brings_are_offered_a_welcome_e_mail(
         assert Interaction.select().where((Interaction.customer == zoe.id) & (
             Interaction.purpose == ContactPurpose.WELCOME)).count() == 1
         assert OutboxMessage.select().count() == 1
+
+
+def test_the_store_itself_chosen_to_import_is_refused_as_a_problem(open_window, company_file,
+                                                                   qtbot) -> None:
+    # Read, it would lose SQLite's locks on the open store (models.files): refused first,
+    # in the problem's place (red), and the import goes no further.
+    window = open_window(company_file)
+    wizard = open_wizard(window, qtbot)
+    wizard.currentPage().path_edit.setText(str(company_file))
+    go_next(wizard, qtbot)
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: bool(page.problem_label.text()), timeout=WAIT)
+    assert page.problem_label.text() == (f"Duly cannot read {company_file.name}: it is the "
+                                         f"store Duly has open; choose another file.")
+    assert page.found_label.text() == ""
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert Path(f"{company_file}-wal").exists()
