@@ -31,6 +31,14 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(error.message) from None
 
 
+def _file_name(text: str) -> Path:
+    """A file or folder named on the command line; an empty name is refused (``Path("")``
+    would be the current folder: ``--to ""`` would back up there, unasked)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name; give the file's or folder's name")
+    return Path(text)
+
+
 class _SafeText:
     """A terminal stream that shows control and bidirectional characters escaped, so
     text an old store kept cannot move the cursor or reverse a line. A lone carriage
@@ -146,7 +154,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     overdue.add_argument("--format", choices=("table", "csv", "xlsx", "pdf"), default="table",
                          help="a table to read, CSV or XLSX for a spreadsheet, or the aging "
                               "report as a PDF (table)")
-    overdue.add_argument("--out", type=Path, metavar="FILE",
+    overdue.add_argument("--out", type=_file_name, metavar="FILE",
                          help="where to write the XLSX or PDF (needed for those)")
     overdue.add_argument("--all", action="store_true", help="include customers not overdue")
     overdue.set_defaults(handler=_overdue)
@@ -166,7 +174,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                           help="tables to read, CSV of the months for a spreadsheet, JSON "
                                "of every figure, or a PDF report with charts (needs --out) "
                                "(table; a customer's profile is text)")
-    insights.add_argument("--out", type=Path, metavar="FILE",
+    insights.add_argument("--out", type=_file_name, metavar="FILE",
                           help="where to write the PDF (--format pdf)")
     insights.add_argument("--what-works", action="store_true",
                           help="what works: how much of the chased amount was paid within "
@@ -183,7 +191,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     today.add_argument("--format", choices=("table", "csv", "xlsx", "pdf"), default="table",
                        help="a table to read, CSV or XLSX for a spreadsheet, or the work "
                             "list as a PDF to print (table)")
-    today.add_argument("--out", type=Path, metavar="FILE",
+    today.add_argument("--out", type=_file_name, metavar="FILE",
                        help="where to write the XLSX or PDF (needed for those)")
     today.set_defaults(handler=_today)
     actions = commands.add_parser(
@@ -214,7 +222,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "statement", help="write a customer's statement as a PDF: open items, or the "
                           "account's activity over a period")
     statement.add_argument("customer", metavar="CUSTOMER", help="the account code or exact name")
-    statement.add_argument("--out", type=Path, required=True, metavar="FILE.pdf",
+    statement.add_argument("--out", type=_file_name, required=True, metavar="FILE.pdf",
                            help="where to write the PDF")
     statement.add_argument("--as-of", type=_date, metavar="DATE",
                            help="open items: the day the statement is for, YYYY-MM-DD "
@@ -233,7 +241,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                          help="the letters the follow-up stages have due (required)")
     letters.add_argument("--as-of", type=_date, metavar="DATE",
                          help="the day they are due, YYYY-MM-DD (default: today)")
-    letters.add_argument("--out", type=Path, required=True, metavar="FILE.pdf",
+    letters.add_argument("--out", type=_file_name, required=True, metavar="FILE.pdf",
                          help="where to write the PDF")
     letters.set_defaults(handler=_letters)
     send = commands.add_parser(
@@ -262,7 +270,7 @@ def _import_parsers(commands: Any) -> None:
     imports = commands.add_parser(
         "import", help="bring customers and invoices in from your accounting program's "
                        "export (CSV or Excel); again with each newer export")
-    imports.add_argument("file", type=Path, help="the exported file")
+    imports.add_argument("file", type=_file_name, help="the exported file")
     imports.add_argument("--source", choices=[s.value for s in _sources()],
                          help="the program it comes from (default: recognised by its columns)")
     imports.add_argument("--mapping", metavar="NAME",
@@ -281,7 +289,7 @@ def _import_parsers(commands: Any) -> None:
     bank = commands.add_parser(
         "bank", help="match a bank statement's credits (OFX/QFX, CAMT.053, MT940 or CSV) "
                      "to customers and invoices; with --accept-sure, record the sure ones")
-    bank.add_argument("file", type=Path, nargs="?", help="the statement file")
+    bank.add_argument("file", type=_file_name, nargs="?", help="the statement file")
     bank_mode = bank.add_mutually_exclusive_group()
     bank_mode.add_argument("--list", action="store_true",
                            help="list the statements imported, newest first, with their "
@@ -325,19 +333,19 @@ def _backup_parsers(commands: Any) -> None:
     backup = commands.add_parser(
         "backup", help="back the store up now (checked once written), keeping the "
                        "rotation's daily, weekly and monthly backups")
-    backup.add_argument("--to", type=Path, metavar="DIR",
+    backup.add_argument("--to", type=_file_name, metavar="DIR",
                         help="the folder to back up into (default: the one set in Settings, "
                              "else the Backups folder beside the store)")
     backup.set_defaults(handler=_backup)
     restore = commands.add_parser(
         "restore", help="put a backup in place of the store (a copy of the store as it is "
                         "is kept first); not while a Duly window has it open")
-    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+    restore.add_argument("file", type=_file_name, metavar="FILE", help="the backup to restore")
     restore.set_defaults(handler=_restore)
     export = commands.add_parser(
         "export-all", help="write everything in the store to a ZIP of CSV files, one per "
                            "table, with the files it keeps")
-    export.add_argument("file", type=Path, metavar="FILE.zip", help="the ZIP to write")
+    export.add_argument("file", type=_file_name, metavar="FILE.zip", help="the ZIP to write")
     export.set_defaults(handler=_export_all)
     move = commands.add_parser(
         "move-store", help="move the store (--db) to a PostgreSQL server's empty database, "
@@ -351,6 +359,7 @@ def _backup_parsers(commands: Any) -> None:
 def _store_location(text: str) -> Path | str:
     from models.db import store_location
 
+    _file_name(text)  # an empty name refused as for any file
     return store_location(text)
 
 
@@ -658,7 +667,7 @@ def _claim_parsers(commands: Any) -> None:
                       help="write the letter before action to --out and record it as sent")
     what.add_argument("--pack", action="store_true",
                       help="write the claim pack (particulars, interest, fee, evidence) to --out")
-    claim.add_argument("--out", type=Path, metavar="FILE", help="the PDF to write")
+    claim.add_argument("--out", type=_file_name, metavar="FILE", help="the PDF to write")
     claim.set_defaults(handler=_claim)
     fees = commands.add_parser("court-fees", help="list the court fees to issue a money "
                                                   "claim, or reset them to Duly's")

@@ -74,6 +74,19 @@ def test_bad_arguments_get_a_plain_message() -> None:
     assert result.returncode == 2 and "above zero" in result.stderr
 
 
+def test_an_empty_file_name_is_refused_not_taken_for_the_current_folder(
+        tmp_path: Path) -> None:
+    # Path("") is the current folder: `backup --to ""` backed up there, unasked.
+    for words in (("backup", "--to", ""), ("export-all", " "), ("overdue", "--format",
+                  "pdf", "--out", ""), ("restore", "")):
+        result = duly("--db", str(tmp_path / "shop.sqlite"), *words)
+        assert result.returncode == 2, words
+        assert "an empty name; give the file's or folder's name" in result.stderr, words
+    empty_store = duly("--db", "", "overdue")
+    assert empty_store.returncode == 2 and "an empty name" in empty_store.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_overdue_prints_the_list_as_a_table_and_as_csv(tmp_path: Path) -> None:
     store = tmp_path / "demo.sqlite"
     assert duly("--db", str(store), "demo", "--as-of", "2026-11-24").returncode == 0

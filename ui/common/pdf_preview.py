@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.files import write_failure_words
+from models.files import StoreFileChosen, write_failure_words
 from ui.common import messages
 from ui.common.pdf_files import PdfFile, discard_pdf, save_pdf_copy
 from ui.common.style import WARNING, mute
@@ -199,12 +199,14 @@ class PdfPreviewDialog(QDialog):
         try:
             save_pdf_copy(self.pdf.path, target)
         except OSError as error:
+            # A refusal of the store's own files already says to choose another file.
+            advice = "" if isinstance(error, StoreFileChosen) else \
+                ": choose another folder or name"
             messages.show_message(
                 self, QMessageBox.Icon.Warning, "Save as PDF",
                 f"The PDF could not be saved as {target.name}.",
                 informative=f"{write_failure_words(error, target)} Nothing was changed "
-                            f"there, and the document is still open here: choose another "
-                            f"folder or name.")
+                            f"there, and the document is still open here{advice}.")
             return False
         PdfPreviewDialog._last_folder = target.parent
         self.status_label.setText(f"Saved as {target}.")

@@ -137,6 +137,27 @@ def test_a_folder_that_cannot_be_written_is_named_and_nothing_is_lost(
     assert elsewhere.read_bytes() == preview.pdf.path.read_bytes()
 
 
+def test_the_open_store_is_not_saved_over_and_the_advice_is_given_once(
+        open_preview, empty_store):
+    if empty_store.server is not None:
+        pytest.skip("a store on a server has no file to choose")
+    preview = open_preview()
+    store = empty_store.path
+    before = store.stat()  # not read: that would drop the store's locks
+
+    assert not preview.save_to(store)
+
+    box = visible_message_boxes(preview)[0]
+    assert box.informativeText() == (
+        f"{store.name} could not be written in {store.parent}: it is the store Duly has "
+        f"open; choose another file. Nothing was changed there, and the document is still "
+        f"open here.")
+    box.close()
+    after = store.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino, before.st_size, before.st_mtime_ns)
+
+
 def test_saving_over_a_file_replaces_it_whole(open_preview, tmp_path):
     preview = open_preview()
     target = tmp_path / "statement.pdf"
