@@ -51,15 +51,16 @@ class StatusBar(QStatusBar):
         self.server = QLabel()
         self.server.setObjectName("statusServer")
         self.counts = QLabel()
-        # Counts stay whole; the overdue list, the longest, gives way with "…".
+        # Counts stay whole. What is overdue keeps its room before today's work: Today's
+        # page and the navigation's count say the work too, nothing else on screen the
+        # money overdue. Today's work takes the room left, cut short with "…" (its count
+        # first, so in sight); in a narrow window the overdue list gives way too.
         self.counts.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        # Today's work keeps its room before the overdue list; in a narrow window
-        # both are cut short with "…", the counts never.
         self.worklist = ElidedLabel()
         self.worklist.setObjectName("worklistSummary")
-        self.worklist.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.worklist.setMinimumWidth(1)  # the navigation's count stays in sight
+        self.worklist.setMinimumWidth(1)
         self.overdue = ElidedLabel()
+        self.overdue.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.today = QLabel()
         mute(self.today)
         parts: list[QWidget] = []
@@ -73,7 +74,7 @@ class StatusBar(QStatusBar):
         # Everything is a permanent widget: Qt neither hides nor paints over those.
         self.addPermanentWidget(self.hint, 2)
         for widget in parts:
-            self.addPermanentWidget(widget, 1 if widget is self.overdue else 0)
+            self.addPermanentWidget(widget, 1 if widget is self.worklist else 0)
         self.addPermanentWidget(self.today)
         self.widgets: list[QWidget] = [*parts, self.today]
         self.messageChanged.connect(self._on_self_message_changed)

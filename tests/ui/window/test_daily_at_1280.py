@@ -36,6 +36,23 @@ def test_a_hint_in_the_status_bar_never_covers_its_labels(open_window, demo_file
     qtbot.waitUntil(lambda: not bar.hint.isVisible())
 
 
+def test_the_money_overdue_shows_whole_and_the_days_work_gives_way(
+        open_window, demo_file, qtbot):
+    window = _at_1280(open_window, demo_file, qtbot)
+    status = window.status
+    qtbot.waitUntil(lambda: window.overview is not None and bool(status.worklist.text()),
+                    timeout=10000)
+    qtbot.waitUntil(lambda: status.overdue.width() >= status.overdue.sizeHint().width())
+
+    assert status.overdue.text().startswith("Overdue: ")
+    assert not status.overdue.is_elided()
+    # The day's work is cut short, its count first and in sight.
+    assert status.worklist.is_elided()
+    count = status.worklist.text().split(":")[0]
+    assert count.endswith(" to do")
+    assert status.worklist.width() > status.worklist.fontMetrics().horizontalAdvance(count)
+
+
 def test_the_timelines_details_have_the_widest_column_at_1280_by_800(
         open_window, demo_file, qtbot):
     window = _at_1280(open_window, demo_file, qtbot)
