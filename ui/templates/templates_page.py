@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -311,6 +310,10 @@ class TemplatesPage(QWidget):
         if self._current == DRAFT_ID:
             rows.append(self._draft_row())
         self.model.set_rows(rows)
+        # One language shown: its column would say the same on every row (the template
+        # being edited, listed in any language, keeps it in sight).
+        self.table.setColumnHidden(TemplatesModel.LANGUAGE,
+                                   len({row.language for row in rows}) == 1)
         self._select_row(self._current)
         self._update_used_by()
         self._update_versions()
@@ -889,7 +892,7 @@ class TemplatesPage(QWidget):
             # share the rest.
             width = sum(header.sectionSize(c) for c in range(self.model.columnCount())) \
                 + frame + self.table.verticalScrollBar().sizeHint().width()
-            width = min(width, self.splitter.width() * 34 // 100)
+            width = min(width, self.splitter.width() * 40 // 100)
             rest = max(self.splitter.width() - width - self.splitter.handleWidth() * 2, 400)
             editor = max(rest // 2, self.splitter.widget(1).minimumSizeHint().width() + 24)
             self.splitter.setSizes([width, editor, rest - editor])
@@ -900,9 +903,9 @@ class TemplatesPage(QWidget):
             total = sum(self.side_splitter.sizes())
             height = min(height, total * 6 // 10)
             self.side_splitter.setSizes([height, total - height])
-        # From now on the name gives way (with "…") in a narrow list, not the other columns.
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(TemplatesModel.NAME, QHeaderView.ResizeMode.Stretch)
+        # From now on "Used by" gives way (with "…"; the stages are in its tooltip and under
+        # the name) in a narrow list: the name is what tells the templates apart.
+        header.setStretchLastSection(True)
 
     # --- events and slots -------------------------------------------------------------
 

@@ -585,10 +585,22 @@ def test_the_list_can_show_one_language_and_keeps_the_one_edited(qtbot, page):
     rows = page.templates()
     assert 0 < len(rows) < everything and all(r.language == "en" for r in rows)
     assert page.current_template_id() in {r.id for r in rows}
+    language = TemplatesModel.LANGUAGE
+    assert page.table.isColumnHidden(language)  # "English" on every row says nothing
     page.language_filter.setCurrentIndex(page.language_filter.findText("Greek"))
-    assert {r.language for r in page.templates()} <= {"el", "en"}  # the edited one stays
+    assert {r.language for r in page.templates()} == {"el", "en"}  # the edited one stays
+    assert not page.table.isColumnHidden(language)
     page.language_filter.setCurrentIndex(0)
     assert len(page.templates()) == everything
+    assert not page.table.isColumnHidden(language)
+
+
+def test_the_list_shows_every_templates_name_whole(qtbot, page):
+    # The name is what tells the templates apart: "Used by" gives way first.
+    header = page.table.horizontalHeader()
+    metrics = page.table.fontMetrics()
+    longest = max(metrics.horizontalAdvance(row.name) for row in page.templates())
+    assert header.sectionSize(TemplatesModel.NAME) > longest
 
 
 # --- two people editing one template ----------------------------------------------
