@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,6 +43,27 @@ class LedgerDialog(QDialog):
         super().__init__(parent)
         self._errors = FieldErrors(self)
         self.confirm_box: QMessageBox | None = None  # open while a question is asked
+
+    def event(self, event: QEvent) -> bool:
+        """As QDialog; on showing and on each new layout, grow to show every line."""
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            self._fit_height()
+        return handled
+
+    def _fit_height(self) -> None:
+        # A word-wrapped label's height depends on its width, which a layout's minimum
+        # size does not ask: a check's lines or an error set after the dialog was sized
+        # were drawn over the rows below them. Grow (within the screen), never shrink.
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        screen = self.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def open_for(self, done: Callable[[Any], None], result: Callable[[], Any],
                  error: LedgerError | None = None) -> None:
