@@ -18,9 +18,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -161,6 +163,11 @@ class SettingsPage(QWidget):
         """The key of the section on show."""
         return SECTIONS[max(self.section_list.currentRow(), 0)][0]
 
+    def section_widget(self) -> QWidget:
+        """The section on show (not the scroll area it is shown in)."""
+        shown = self.stack.currentWidget()
+        return shown.widget() if isinstance(shown, QScrollArea) else shown
+
     def notice_text(self) -> str:
         """What the page last said it saved ("" if nothing yet)."""
         return self.notice_label.text()
@@ -255,7 +262,8 @@ class SettingsPage(QWidget):
         self.stack = QStackedWidget()
         for page in (*self._sections(), self.mail_form, self.imports, self.schedule,
                      self.court_fees, self.users):
-            self.stack.addWidget(page)
+            self.stack.addWidget(page if page is self.mail_form  # it scrolls itself
+                                 else _scrolling(page))
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)
 
@@ -292,3 +300,15 @@ class SettingsPage(QWidget):
         self.remove_rate_button = rates.remove_button
         self.followup_combo = self.defaults.followup_combo
         self.credit_combo = self.defaults.credit_combo
+
+
+def _scrolling(section: QWidget) -> QScrollArea:
+    """``section`` in a frameless scroll area: a long one (the class thresholds) scrolls
+    in a short window, where it made the whole window taller than a 1,280×800 screen."""
+    scroll = QScrollArea()
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(section)
+    scroll.viewport().setAutoFillBackground(False)
+    section.setAutoFillBackground(False)
+    return scroll

@@ -25,7 +25,7 @@ def test_the_thresholds_are_shown_with_their_meaning_and_saved(
         empty_store: Store, qtbot, show_page, window, runner) -> None:
     page = _page(qtbot, show_page, window, runner)
     section = page.classes
-    assert page.stack.currentWidget() is section
+    assert page.section_widget() is section
     assert section.chosen() == ClassThresholds()  # Duly's own, none chosen yet
     words = " ".join(label.text() for label in section.findChildren(type(page.notice_label)))
     for meaning in ("Reliable", "Pays on time, or nearly.", "On time for at least",

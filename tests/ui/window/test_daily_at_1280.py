@@ -36,6 +36,25 @@ def test_a_hint_in_the_status_bar_never_covers_its_labels(open_window, demo_file
     qtbot.waitUntil(lambda: not bar.hint.isVisible())
 
 
+def test_every_area_and_settings_section_fits_a_1280_by_800_screen(
+        open_window, demo_file, qtbot):
+    # The class thresholds' long form made Settings grow the window to 837 pixels high,
+    # past the screen's foot; a long section now scrolls.
+    window = _at_1280(open_window, demo_file, qtbot)
+    qtbot.waitUntil(lambda: window.overview is not None, timeout=10000)
+    for key in ("today", "accounts", "customers", "plans", "insights", "collections",
+                "templates", "settings"):
+        window.show_area(key)
+        qtbot.waitUntil(lambda: not window.tasks.busy, timeout=10000)
+        least = window.minimumSizeHint()
+        assert least.width() <= 1280 and least.height() <= 800, key
+    settings = window.page("settings")
+    for section in ("classes", "business", "defaults", "schedule", "mail"):
+        settings.show_section(section)
+        assert window.minimumSizeHint().height() <= 800, section
+        assert window.size().toTuple() == (1280, 800), section
+
+
 def test_the_money_overdue_shows_whole_and_the_days_work_gives_way(
         open_window, demo_file, qtbot):
     window = _at_1280(open_window, demo_file, qtbot)
