@@ -24,7 +24,7 @@ class CaseNoteDialog(LedgerDialog):
     def __init__(self, parent: QWidget | None = None, *, case_words: str,
                  text: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add note")
+        self.setWindowTitle("Add Note")
         self.setMinimumWidth(520)
         self.accepted_text: str | None = None
         self.text_edit = QPlainTextEdit(text)

@@ -54,7 +54,7 @@ class DisputeCreditDialog(LedgerDialog):
         super().__init__(parent)
         self.case = case
         self.accepted_entry: CreditEntry | None = None
-        self.setWindowTitle("Resolve by credit note")
+        self.setWindowTitle("Resolve by Credit Note")
         self.setMinimumWidth(560)
 
         self.number_edit = QLineEdit()

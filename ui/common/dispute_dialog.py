@@ -91,7 +91,7 @@ class DisputeDialog(LedgerDialog):
         self.customer_id = entry.customer_id if entry is not None else setup.customer_id
         self.customer_name = entry.customer_name if entry is not None else \
             setup.customer_name
-        self.setWindowTitle("New dispute")
+        self.setWindowTitle("New Dispute")
         self.setMinimumWidth(640)
         self._build()
         if setup.customer_id is None and self.customer_id is not None:

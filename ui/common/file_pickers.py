@@ -41,7 +41,7 @@ def choose_logo(parent: QWidget, folder: Path) -> Path | None:
 
 def choose_backup_to_restore(parent: QWidget, folder: Path) -> Path | None:
     """Ask which backup to restore; None if the user cancels."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Restore a backup", str(folder),
+    name, _ = QFileDialog.getOpenFileName(parent, "Restore a Backup", str(folder),
                                           BACKUP_FILTER)
     return Path(name) if name else None
 

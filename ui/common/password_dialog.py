@@ -100,7 +100,7 @@ class PasswordDialog(LedgerDialog):
         self._buttons("&Continue")
         intro = why or (f"Duly needs the password of {settings.username} on "
                         f"{settings.host} to send.")
-        self._lay_out("Mail password", intro, form)
+        self._lay_out("Mail Password", intro, form)
         self.password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _take_input(self) -> None:

@@ -68,7 +68,7 @@ class LogContactDialog(LedgerDialog):
     def __init__(self, parent: QWidget | None = None, *, form: ContactForm, now: dt.datetime,
                  log: ContactLog | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Log contact")
+        self.setWindowTitle("Log Contact")
         self.setMinimumWidth(900)
         self.accepted_log: ContactLog | None = None
         self._form = form
@@ -85,8 +85,8 @@ class LogContactDialog(LedgerDialog):
             column.addStretch(1)
             columns.addLayout(column, 1)
 
-        self.log_button = self._buttons("Log contact")
-        self._lay_out("Log contact", f"A call, e-mail, letter, meeting or note with "
+        self.log_button = self._buttons("Log Contact")
+        self._lay_out("Log Contact", f"A call, e-mail, letter, meeting or note with "
                                      f"{form.name} ({form.code}).", columns)
         for invoice_id in form.item_invoices if log is None else ():
             self.invoices.set_checked(invoice_id, True)

@@ -64,7 +64,7 @@ class EditContactDialog(LedgerDialog):
     def __init__(self, parent: QWidget | None = None, *, note: ContactNote,
                  correction: NoteCorrection | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit note")
+        self.setWindowTitle("Edit Note")
         self.setMinimumWidth(520)
         self.accepted_correction: NoteCorrection | None = None
         self._note = note
@@ -96,8 +96,8 @@ class EditContactDialog(LedgerDialog):
         form.addRow("&Follow up:", self._errors.wrap("follow_up_on", follow_up_row,
                                                      focus=self.follow_up_edit))
 
-        self.save_button = self._buttons("Save note")
-        self._lay_out("Edit note", f"{contact_heading(note)}, with {note.customer_name}. "
+        self.save_button = self._buttons("Save Note")
+        self._lay_out("Edit Note", f"{contact_heading(note)}, with {note.customer_name}. "
                                    f"The earlier text is kept in the audit log.", form)
         self._fill(correction or NoteCorrection(note.summary, note.outcome,
                                                 note.follow_up_on))

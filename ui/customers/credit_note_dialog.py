@@ -58,7 +58,7 @@ class CreditNoteDialog(LedgerDialog):
                  invoices: Sequence[InvoiceRow], today: dt.date,
                  invoice_id: int | None = None, entry: CreditNoteEntry | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add credit note")
+        self.setWindowTitle("Add Credit Note")
         self.setMinimumWidth(520)
         self.accepted_entry: CreditNoteEntry | None = None
         self._currency = currency
@@ -119,9 +119,9 @@ class CreditNoteDialog(LedgerDialog):
         form.addRow("&Credits invoice:", self._errors.wrap("invoice", invoice_box,
                                                            focus=self.invoice_combo))
 
-        self.add_button = self._buttons("Add credit note")
+        self.add_button = self._buttons("Add Credit Note")
 
-        self._lay_out("Add credit note",
+        self._lay_out("Add Credit Note",
                       f"Credit granted to {customer_name}: it lowers what they owe.", form)
 
         self._fill(entry)

@@ -70,7 +70,7 @@ class CustomerDialog(LedgerDialog):
                  country: str = "GB", currency: str = "GBP",
                  check_in_days: int | None = None) -> None:
         super().__init__(parent)
-        title = "Edit customer" if editing else "Add customer"
+        title = "Edit Customer" if editing else "Add Customer"
         self.setWindowTitle(title)
         self.setMinimumWidth(820)
         self.accepted_draft: CustomerDraft | None = None
@@ -188,7 +188,7 @@ class CustomerDialog(LedgerDialog):
             column.addStretch(1)
             columns.addLayout(column, 1)
 
-        self.save_button = self._buttons("Save changes" if editing else "Add customer")
+        self.save_button = self._buttons("Save Changes" if editing else "Add Customer")
 
         self._lay_out(title, "Who they are, where reminders go, and how Duly bills and "
                              "chases them.", columns)

@@ -74,7 +74,7 @@ class CustomerListPanel(QWidget):
 
         self.count_label = QLabel()
         mute(self.count_label)
-        self.add_customer_button = QPushButton("Add customer…")
+        self.add_customer_button = QPushButton("Add Customer…")
         self.add_customer_button.setToolTip(add_customer_action.toolTip())
         self.add_customer_button.clicked.connect(add_customer_action.trigger)
         bottom = QHBoxLayout()

@@ -49,7 +49,7 @@ class InvoiceDialog(LedgerDialog):
                  draft: InvoiceDraft | None = None, editing: bool = False,
                  amount_locked: bool = False) -> None:
         super().__init__(parent)
-        title = "Edit invoice" if editing else "Add invoice"
+        title = "Edit Invoice" if editing else "Add Invoice"
         self.setWindowTitle(title)
         self.setMinimumWidth(500)
         self.accepted_draft: InvoiceDraft | None = None
@@ -119,7 +119,7 @@ class InvoiceDialog(LedgerDialog):
         form.addRow("E&xternal reference:", self._errors.wrap(
             "external_ref", self.reference_edit))
 
-        self.save_button = self._buttons("Save changes" if editing else "Add invoice")
+        self.save_button = self._buttons("Save Changes" if editing else "Add Invoice")
 
         purpose = "Correct an invoice of" if editing else "An invoice issued to"
         self._lay_out(title, f"{purpose} {customer_name}.", form)

@@ -33,7 +33,7 @@ class NoCustomerPane(QWidget):
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         mute(self.text)
-        self.add_button = QPushButton("Add customer…")
+        self.add_button = QPushButton("Add Customer…")
         self.add_button.clicked.connect(add_customer_action.trigger)
         self.add_button.hide()
         self.import_button = QPushButton("Import from your accounting program…")

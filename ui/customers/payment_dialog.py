@@ -74,7 +74,7 @@ class PaymentDialog(LedgerDialog):
                  entry: PaymentEntry | None = None,
                  discounts: Mapping[int, DiscountWindow] | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Record payment")
+        self.setWindowTitle("Record Payment")
         self.setMinimumWidth(600)
         self.accepted_entry: PaymentEntry | None = None
         self._currency = currency
@@ -171,9 +171,9 @@ class PaymentDialog(LedgerDialog):
             aliases=("allocate_to", "allocation", "invoice")))
         form.addRow("", self.summary)
 
-        self.record_button = self._buttons("Record payment")
+        self.record_button = self._buttons("Record Payment")
 
-        self._lay_out("Record payment", f"Money received from {customer_name}.", form)
+        self._lay_out("Record Payment", f"Money received from {customer_name}.", form)
 
         self._fill(entry)
         self._update_summary()

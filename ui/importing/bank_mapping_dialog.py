@@ -40,7 +40,7 @@ class BankMappingDialog(LedgerDialog):
         form.addRow("Column &mapping:", self._errors.wrap("mapping", self.mapping_combo))
         form.addRow("&Currency:", self._errors.wrap("currency", self.currency_edit))
         self._buttons("&Read Statement")
-        self._lay_out("Read a bank's CSV", f"{file_name} is a table: choose the column "
+        self._lay_out("Read a Bank's CSV", f"{file_name} is a table: choose the column "
                       "mapping you saved for your bank's CSV in File → Import… (Map the "
                       "columns myself), with the day, the amount paid, the payer and the "
                       "reference. The currency is used when the file has no currency "

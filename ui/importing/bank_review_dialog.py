@@ -167,7 +167,7 @@ class BankReviewDialog(QDialog):
             "Void every payment recorded from this statement")
 
     def _build(self) -> None:
-        heading = QLabel("Review bank statement")
+        heading = QLabel("Review Bank Statement")
         scale_font(heading, 1.4, bold=True)
         self.source_label = QLabel()
         self.source_label.setObjectName("bankSource")

@@ -98,7 +98,7 @@ class BankAccountDialog(LedgerDialog):
         ]
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
 
-        self.save_button = self._buttons("Save changes" if editing else "Add account")
+        self.save_button = self._buttons("Save Changes" if editing else "Add Account")
         self._lay_out(title, "Where customers pay you in one currency, as it prints under "
                              "“How to pay” on statements and in letters.", form)
         self._fill(draft)

@@ -90,7 +90,7 @@ class CreditPolicyDialog(LedgerDialog):
                                                              self.loyalty_combo))
         form.addRow("", self.loyalty_hint)
 
-        self.save_button = self._buttons("Save changes" if editing else "Add policy")
+        self.save_button = self._buttons("Save Changes" if editing else "Add Policy")
         self._lay_out(title, "What a customer under this policy owes for paying late. "
                              "Stages of a follow-up policy put the charges on the account.",
                       form)

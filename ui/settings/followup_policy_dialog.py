@@ -60,7 +60,7 @@ class FollowUpPolicyDialog(LedgerDialog):
                                                                      "are not chased"),
             focus=self.minimum_edit))
 
-        self.save_button = self._buttons("Save changes" if editing else "Add policy")
+        self.save_button = self._buttons("Save Changes" if editing else "Add Policy")
         self._lay_out(title, "A way of chasing payment. Give customers the policy that fits "
                              "them; its stages say what happens when.", form)
         if draft is not None:

@@ -81,7 +81,7 @@ class PaymentTermsDialog(LedgerDialog):
                                                      focus=self.discount_check))
         form.addRow("", self.summary)
 
-        self.save_button = self._buttons("Save changes" if editing else "Add terms")
+        self.save_button = self._buttons("Save Changes" if editing else "Add Terms")
         self._lay_out(title, "What the customer is asked to pay by, and any discount for "
                              "paying early.", form)
         self._fill(draft)

@@ -88,7 +88,7 @@ class ReferenceRateDialog(LedgerDialog):
         form.addRow("", hint("Statutory interest reads the rate in force on its reference "
                              "day, so add each new rate from the day it takes effect."))
 
-        self.save_button = self._buttons("Save correction" if editing else "Add rate")
+        self.save_button = self._buttons("Save Correction" if editing else "Add Rate")
         self._lay_out(title, "A central bank's rate, in force from a day until the next row "
                              "of the same series.", form)
         if draft is not None:

@@ -45,7 +45,7 @@ class StageDialog(LedgerDialog):
                  templates: Sequence[TemplateRow], draft: StageDraft | None = None,
                  editing: bool = False) -> None:
         super().__init__(parent)
-        title = "Edit stage" if editing else "Add stage"
+        title = "Edit Stage" if editing else "Add Stage"
         self.setWindowTitle(title)
         self.setMinimumWidth(620)
         self.accepted_draft: StageDraft | None = None
@@ -117,7 +117,7 @@ class StageDialog(LedgerDialog):
             inline(self.gap_spin, "since the customer was last contacted"),
             focus=self.gap_spin))
 
-        self.save_button = self._buttons("Save changes" if editing else "Add stage")
+        self.save_button = self._buttons("Save Changes" if editing else "Add Stage")
         self._lay_out(title, f"A step of the “{policy_name}” policy. Stages run in the order "
                              f"of their days.", form)
         self._fill(draft)

@@ -29,7 +29,7 @@ class UserDialog(LedgerDialog):
     def __init__(self, parent: QWidget | None = None, *, draft: UserDraft | None = None,
                  role_only: bool = False) -> None:
         super().__init__(parent)
-        title = "Change role" if role_only else "Add a user"
+        title = "Change Role" if role_only else "Add a User"
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         self.accepted_draft: UserDraft | None = None
@@ -57,7 +57,7 @@ class UserDialog(LedgerDialog):
         form.addRow("", hint("Record and send: contacts, payments and reminders. Manage: "
                              "also policies, write-offs and users."))
 
-        self.save_button = self._buttons("Change role" if role_only else "Add user")
+        self.save_button = self._buttons("Change Role" if role_only else "Add User")
         self._lay_out(title, "Everyone who uses the store has their name on what they do.",
                       form)
         if draft is not None:

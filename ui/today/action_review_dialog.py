@@ -210,7 +210,7 @@ class ActionReviewDialog(LedgerDialog):
         super().__init__(parent)
         self.setObjectName("actionReview")
         action = review.action
-        self.setWindowTitle(f"Review reminder — {action.customer_name}")
+        self.setWindowTitle(f"Review Reminder — {action.customer_name}")
         self.setMinimumWidth(980)
         self.decision: ReviewDecision | None = None
         self._review = review
@@ -404,7 +404,7 @@ class ActionReviewDialog(LedgerDialog):
         return column
 
     def _lay_out(self, action: DueAction, columns: QHBoxLayout) -> None:
-        heading = QLabel("Review reminder")
+        heading = QLabel("Review Reminder")
         scale_font(heading, 1.4, bold=True)
         noun = channel_noun(action.stage.channel)
         if self._phone:

@@ -188,7 +188,7 @@ class BatchApproveDialog(LedgerDialog):
                  entries: Sequence[BatchEntry]) -> None:
         super().__init__(parent)
         self.setObjectName("batchApprove")
-        self.setWindowTitle("Approve reminders")
+        self.setWindowTitle("Approve Reminders")
         self.setMinimumWidth(940)
         self.accepted_entries: list[BatchEntry] | None = None
 
@@ -228,7 +228,7 @@ class BatchApproveDialog(LedgerDialog):
         body.addWidget(form)
         body.addWidget(self.count_label)
         self._lay_out(
-            "Approve reminders",
+            "Approve Reminders",
             "Each ticked reminder is recorded on its account with the text its template "
             "gives, with the stage's charges. The letters then open in one PDF to print; "
             "the e-mails will be ready to send. Accounts with a warning are not "

@@ -144,7 +144,7 @@ class ConnectDialog(LedgerDialog):
         form.addRow("", self.remember_box)
         form.addRow("", self.trying_label)
         self.connect_button: QPushButton = self._buttons("&Connect")
-        self._lay_out("Connect to a server",
+        self._lay_out("Connect to a Server",
                       "Open the store your office keeps on a PostgreSQL server. Whoever "
                       "looks after the server can tell you its name, the database and "
                       "your user name.", form)

@@ -38,9 +38,9 @@ class MoveStoreDialog(QDialog):
     def __init__(self, store_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("moveStoreDialog")
-        self.setWindowTitle("Move the store to a server")
+        self.setWindowTitle("Move Store to a Server")
         self.setMinimumWidth(480)
-        heading = QLabel("Move the store to a server")
+        heading = QLabel("Move Store to a Server")
         scale_font(heading, 1.3, bold=True)
         words = QLabel(f"Every row of {store_name} is copied into an empty database on a "
                        f"PostgreSQL server, and checked on both sides. {store_name} stays "

@@ -40,9 +40,9 @@ class RestoreDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("restoreDialog")
-        self.setWindowTitle("Restore a backup")
+        self.setWindowTitle("Restore a Backup")
         self.setMinimumWidth(500)
-        heading = QLabel("Restore a backup")
+        heading = QLabel("Restore a Backup")
         scale_font(heading, 1.3, bold=True)
         self.file_label = QLabel(str(summary.path))
         self.file_label.setTextFormat(Qt.TextFormat.PlainText)

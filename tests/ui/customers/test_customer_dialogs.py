@@ -333,7 +333,7 @@ def test_an_invoice_with_money_allocated_keeps_its_amount(qtbot):
 
     assert not dialog.amount_edit.isEnabled()
     assert dialog.amount_edit.text() == "400.00"
-    assert dialog.save_button.text() == "Save changes"
+    assert dialog.save_button.text() == "Save Changes"
 
 
 # --- customer ----------------------------------------------------------------------------
