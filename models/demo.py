@@ -23,7 +23,14 @@ from models.bank_accounts import BankAccountDraft, save_bank_account, save_signa
 from models.company import create_business
 from models.contacts import promise_deadline, refresh_contact_summary
 from models.db import ids_written, insert_rows, writing
-from models.kinds import BankKind, DisputeCategory, InvoiceStatus, LegalForm, PlanFrequency
+from models.kinds import (
+    BankKind,
+    Channel,
+    DisputeCategory,
+    InvoiceStatus,
+    LegalForm,
+    PlanFrequency,
+)
 from models.schema import (
     Agency,
     AgencyReferral,
@@ -548,13 +555,28 @@ def _specials(today: dt.date) -> None:
 
 
 def _stage_history() -> None:
-    """The reminders the demo's contacts stand for: each open invoice has reached
-    the stage its policy had come to on the customer's last contact, so today's
-    follow-up list holds what fell due since, as it would in a business that
-    has been chasing all along."""
+    """The follow-up stages the demo's contacts stand for, as in a business that has been
+    chasing all along: each reminder e-mail and call on an invoice carried out the
+    furthest stage of its channel the invoice's policy had reached that day (so Insights
+    can tell which stages get paid, and an account paid up after a reminder is thanked);
+    and each open invoice has reached the stage its policy had come to on the customer's
+    last contact, so today's follow-up list holds what fell due since."""
     from models.followup import default_policy_id, highest_reached, stages_by_policy
 
     stages, default = stages_by_policy(), default_policy_id()
+    executions: dict[tuple[int, int], tuple[int, int, int, dt.date]] = {}
+    contacts = (InteractionInvoice.select(Interaction.id, Interaction.kind,
+                                          Interaction.occurred_at, Invoice.id,
+                                          Invoice.due_date, Customer.followup_policy)
+                .join(Interaction).switch(InteractionInvoice).join(Invoice).join(Customer)
+                .order_by(Interaction.occurred_at, Interaction.id, Invoice.id).tuples())
+    for contact_id, kind, occurred_at, invoice_id, due, policy_id in contacts:
+        by_channel = [stage for stage in stages.get(policy_id or default or 0, [])
+                      if Channel(stage.channel).contact_kind == kind]
+        stage = highest_reached(by_channel, (occurred_at.date() - due).days)
+        if stage is not None:
+            executions.setdefault((invoice_id, stage.id),
+                                  (invoice_id, stage.id, contact_id, occurred_at.date()))
     last_contact = (Interaction.select(Interaction.id).where(
         Interaction.customer == Customer.id).order_by(Interaction.occurred_at.desc()).limit(1))
     rows = (Invoice.select(Invoice.id, Invoice.due_date, Customer.followup_policy,
@@ -562,14 +584,14 @@ def _stage_history() -> None:
             .join(Customer)
             .where((Invoice.open_minor > 0) & Customer.last_contact_at.is_null(False))
             .order_by(Invoice.id).tuples())  # the same ids on a server as on a file
-    executions = []
     for invoice_id, due, policy_id, contacted_at, contact_id in rows:
         policy = stages.get(policy_id or default or 0, [])
         stage = highest_reached(policy, (contacted_at.date() - due).days)
         if stage is not None:
-            executions.append((invoice_id, stage.id, contact_id, contacted_at.date()))
+            executions.setdefault((invoice_id, stage.id),
+                                  (invoice_id, stage.id, contact_id, contacted_at.date()))
     insert_rows(StageExecution, ("invoice", "stage", "interaction", "executed_on"),
-                executions)
+                sorted(executions.values()))
 
 
 def _audited_history(today: dt.date) -> None:

@@ -10,6 +10,8 @@ import peewee as pw
 from models import db
 from models.check import check_store
 from models.demo import create_demo
+from models.kinds import ReminderAspect
+from models.relationship import PAID_UP, PROMISE_KEPT, thanks_due
 from models.schema import (
     AgencyReferral,
     Allocation,
@@ -22,6 +24,7 @@ from models.schema import (
     PaymentPlan,
     Promise,
 )
+from models.what_works import MIN_CASES, what_works
 from tests.conftest import DEMO_SEED, DEMO_TODAY
 
 COMPARED = (Customer, Invoice, CreditNote, Payment, Allocation, Interaction, Promise,
@@ -79,6 +82,19 @@ def test_the_demo_spans_eighteen_months_and_many_scripts(demo_store: db.Store) -
         assert sample in names
     assert Customer.select().where(Customer.currency != "GBP").count() > 10
     assert Interaction.select().where(Interaction.follow_up_on.is_null(False)).exists()
+
+
+def test_the_demos_reminders_are_its_stages_so_insights_and_thanks_show(
+        demo_store: db.Store) -> None:
+    # The demo's reminder e-mails and calls carried out its policies' stages: What works
+    # has stages with enough cases to judge, and Today thanks an account paid up after one.
+    answer = what_works(DEMO_TODAY)
+    stages = [row for row in answer.rows
+              if row.customer_class is None and row.aspect is ReminderAspect.STAGE]
+    assert sum(row.cases >= MIN_CASES for row in stages) >= 2
+    kinds = {item.kind for item in thanks_due(DEMO_TODAY)}
+    assert {PAID_UP, PROMISE_KEPT} <= kinds
+    assert check_store() == []
 
 
 def test_the_generator_scales_to_exact_sizes(store_path: Path) -> None:
