@@ -565,6 +565,7 @@ def _stage_history() -> None:
 
     stages, default = stages_by_policy(), default_policy_id()
     executions: dict[tuple[int, int], tuple[int, int, int, dt.date]] = {}
+    carried_out: dict[int, list[int]] = {}  # stage id: the contacts that carried it out
     contacts = (InteractionInvoice.select(Interaction.id, Interaction.kind,
                                           Interaction.occurred_at, Invoice.id,
                                           Invoice.due_date, Customer.followup_policy)
@@ -574,9 +575,10 @@ def _stage_history() -> None:
         by_channel = [stage for stage in stages.get(policy_id or default or 0, [])
                       if Channel(stage.channel).contact_kind == kind]
         stage = highest_reached(by_channel, (occurred_at.date() - due).days)
-        if stage is not None:
-            executions.setdefault((invoice_id, stage.id),
-                                  (invoice_id, stage.id, contact_id, occurred_at.date()))
+        if stage is not None and (invoice_id, stage.id) not in executions:
+            executions[invoice_id, stage.id] = (invoice_id, stage.id, contact_id,
+                                                occurred_at.date())
+            carried_out.setdefault(stage.id, []).append(contact_id)
     last_contact = (Interaction.select(Interaction.id).where(
         Interaction.customer == Customer.id).order_by(Interaction.occurred_at.desc()).limit(1))
     rows = (Invoice.select(Invoice.id, Invoice.due_date, Customer.followup_policy,
@@ -592,6 +594,11 @@ def _stage_history() -> None:
                                   (invoice_id, stage.id, contact_id, contacted_at.date()))
     insert_rows(StageExecution, ("invoice", "stage", "interaction", "executed_on"),
                 sorted(executions.values()))
+    # Each reminder names its stage, as one Duly sent does (a dossier lists it).
+    for stage_id, contact_ids in sorted(carried_out.items()):
+        for start in range(0, len(contact_ids), 500):  # SQLite's limit on bound values
+            Interaction.update(stage=stage_id).where(
+                Interaction.id.in_(contact_ids[start:start + 500])).execute()
 
 
 def _audited_history(today: dt.date) -> None:

@@ -23,6 +23,7 @@ from models.schema import (
     Payment,
     PaymentPlan,
     Promise,
+    StageExecution,
 )
 from models.what_works import MIN_CASES, what_works
 from tests.conftest import DEMO_SEED, DEMO_TODAY
@@ -94,6 +95,11 @@ def test_the_demos_reminders_are_its_stages_so_insights_and_thanks_show(
     assert sum(row.cases >= MIN_CASES for row in stages) >= 2
     kinds = {item.kind for item in thanks_due(DEMO_TODAY)}
     assert {PAID_UP, PROMISE_KEPT} <= kinds
+    # Each reminder names the stage it carried out, as one Duly sent would (a dossier
+    # lists it).
+    named = (StageExecution.select().join(Interaction)
+             .where(Interaction.stage == StageExecution.stage))
+    assert named.count() >= 300
     assert check_store() == []
 
 
