@@ -56,7 +56,7 @@ from reports.page import (
     recipient_lines,
     return_address,
 )
-from reports.plain_table import PlainTable, TableLook
+from reports.plain_table import PlainTable, TableLook, scaled_widths
 from reports.text_table import text_table
 
 # The generic letter's words, translated in every catalogue.
@@ -343,7 +343,7 @@ class _LetterRenderer(DocumentRenderer):
                 for i in pack.invoices]
         table = PlainTable(heading, body, [[say(_TOTAL_CLAIMED),
                                             words.money(pack.claim_minor, pack.currency)]],
-                           _scaled(width, (28, 22, 22, 30, 38)), right_from=3, label_span=4,
+                           scaled_widths(width, (28, 22, 22, 30, 38)), right_from=3, label_span=4,
                            look=TableLook(body_size=8.5))
         return [Spacer(1, 1 * mm), table, Spacer(1, 3 * mm)]
 
@@ -439,9 +439,6 @@ def _daily(pack: ClaimPack) -> int:
     return round_to_minor(pack.daily, pack.currency)
 
 
-def _scaled(width: float, parts: Sequence[float]) -> list[float]:
-    scale = width / sum(parts)
-    return [p * scale for p in parts]
 
 
 # --- the claim pack ----------------------------------------------------------------------
@@ -503,7 +500,7 @@ class _PackRenderer(DeskReport):
             [["Total", words.amount(pack.principal_minor, c), words.amount(pack.interest_minor,
                                                                          c),
               words.amount(pack.compensation_minor, c)]],
-            _scaled(width, (27, 25, 25, 21, 21, 21, 25)), right_from=3, label_span=4)]
+            scaled_widths(width, (27, 25, 25, 21, 21, 21, 25)), right_from=3, label_span=4)]
 
     def _interest(self) -> list[Flowable]:
         pack, words = self.pack, self.words
@@ -542,7 +539,7 @@ class _PackRenderer(DeskReport):
                 [fee_words, words.money(pack.court_fee_minor, c)]]
         table = PlainTable(["", f"Amount ({c})"], rows, [["Total, with the court fee",
                                               words.money(pack.total_minor, c)]],
-                           _scaled(width * 0.7, (60, 40)), right_from=1, label_span=1)
+                           scaled_widths(width * 0.7, (60, 40)), right_from=1, label_span=1)
         table.hAlign = "LEFT"
         return table
 
@@ -552,7 +549,7 @@ class _PackRenderer(DeskReport):
         if not body:
             return [self._p("Nothing on the timeline.")]
         return [PlainTable(["Date", "Kind", "What"], body, [],
-                           _scaled(width, (20, 18, 82)), right_from=3, label_span=1)]
+                           scaled_widths(width, (20, 18, 82)), right_from=3, label_span=1)]
 
 
 # --- as text, for the command line -------------------------------------------------------

@@ -46,7 +46,7 @@ from models.timeline import customer_timeline
 from reports.document import DocumentRenderer
 from reports.interest_text import regime_words
 from reports.page import Letterhead, PlainText, recipient_lines
-from reports.plain_table import PlainTable, TableLook
+from reports.plain_table import PlainTable, TableLook, scaled_widths
 from reports.statement import OpenItems, open_items
 
 _LETTER_KINDS = ("letter", "email")
@@ -370,7 +370,7 @@ class _DossierRenderer(DocumentRenderer):
                  self._money(i.amount_minor), self._money(i.open_minor)] for i in data.invoices]
         table = PlainTable(["Invoice", "Issued", "Due", "Days overdue", "Amount", "Open"], rows,
                            [["Open on the invoices referred", self._money(data.open_minor)]],
-                           _scaled(width, (30, 24, 24, 20, 26, 26)), right_from=3,
+                           scaled_widths(width, (28, 22, 22, 26, 26, 26)), right_from=3,
                            label_span=5)
         return [KeepTogether([self._heading("Invoices referred"), table])]
 
@@ -385,7 +385,7 @@ class _DossierRenderer(DocumentRenderer):
                  self._money(line.open_minor)] for line in items.lines]
         table = PlainTable(["Document", "Date", "Due", "Amount", "Paid", "Open"], rows,
                            [["Balance of the account", self._money(items.total_minor)]],
-                           _scaled(width, (40, 22, 22, 24, 22, 24)), right_from=3,
+                           scaled_widths(width, (40, 22, 22, 24, 22, 24)), right_from=3,
                            label_span=5)
         return [self._heading(f"Statement of account on {long_date(self.data.document_date)}"),
                 table]
@@ -401,7 +401,7 @@ class _DossierRenderer(DocumentRenderer):
             ["Invoice", "Law or terms", "Rate a year", "Interest", "A day", "Compensation"],
             rows, [["Total", self._money(data.interest_minor), _exact(data.daily, data.currency),
                     self._money(data.compensation_minor)]],
-            _scaled(width, (22, 60, 18, 22, 20, 24)), right_from=2, label_span=3))
+            scaled_widths(width, (27, 52, 21, 22, 20, 24)), right_from=2, label_span=3))
         for line in data.interest:
             why = " ".join(part for part in (line.basis, line.compensation_basis,
                                              line.missing_rate) if part)
@@ -421,7 +421,7 @@ class _DossierRenderer(DocumentRenderer):
                 for s in letters]
         return [self._heading("Letters and e-mails sent"), PlainTable(
             ["Date", "By", "Subject", "Stage", "Delivery"], rows, [],
-            _scaled(width, (22, 16, 70, 30, 16)), right_from=5, label_span=1)]
+            scaled_widths(width, (22, 16, 70, 30, 16)), right_from=5, label_span=1)]
 
     def _entries(self, title: str, entries: Sequence[Entry], width: float,
                  none: str) -> list[Flowable]:
@@ -430,7 +430,7 @@ class _DossierRenderer(DocumentRenderer):
         rows = [[short_date(e.on.date()), e.title, e.detail, e.status] for e in entries]
         return [self._heading(title), PlainTable(
             ["Date", "What", "Details", "Status"], rows, [],
-            _scaled(width, (22, 50, 62, 20)), right_from=4, label_span=1,
+            scaled_widths(width, (22, 50, 62, 20)), right_from=4, label_span=1,
             look=TableLook(body_size=8))]
 
     def _history(self, width: float) -> list[Flowable]:
@@ -446,7 +446,7 @@ class _DossierRenderer(DocumentRenderer):
             parts.append(PlainTable(["Date", "Status", "Note", "Recovered", "Commission"], rows,
                                     [["Recovered, commission", self._money(row.recovered_minor),
                                       self._money(row.commission_minor)]],
-                                    _scaled(width, (22, 24, 62, 24, 24)), right_from=3,
+                                    scaled_widths(width, (22, 24, 62, 24, 24)), right_from=3,
                                     label_span=3))
         return parts
 
@@ -469,6 +469,3 @@ def _exact(amount: Decimal, currency: str) -> str:
     return f"{amount.quantize(Decimal('0.0001'))} {currency}"
 
 
-def _scaled(width: float, parts: Sequence[float]) -> list[float]:
-    total = sum(parts)
-    return [width * part / total for part in parts]

@@ -64,7 +64,7 @@ from reports.page import (
     return_address,
     wrap_lines,
 )
-from reports.plain_table import PlainTable, TableLook
+from reports.plain_table import PlainTable, TableLook, scaled_widths
 
 _BULLETS = ("-", "•", "*")
 # "Total overdue: 1.234,56 €": a total line of the template, in any language, known by
@@ -613,7 +613,8 @@ class _LetterRenderer(DocumentRenderer):
                                                                  data.total_minor)]
         return PlainTable(heading, body,
                           [[label, words.money(amount, currency), ""] for label, amount in totals],
-                          _scaled(width, (40, 26, 26, 29, 31, 18)), right_from=3, label_span=4,
+                          scaled_widths(width, (40, 26, 26, 29, 31, 18)), right_from=3,
+                          label_span=4,
                           look=TableLook(padding=self.padding, body_padding=self.padding))
 
     def _charges(self, width: float) -> PlainTable:
@@ -633,12 +634,8 @@ class _LetterRenderer(DocumentRenderer):
                   [say("Total now due, invoices and charges"),
                    words.money(data.total_with_charges_minor, currency)]]
         # The calculations are long: a smaller type, closer set, than the invoices'.
-        return PlainTable(heading, body, totals, _scaled(width, (40, 101, 29)), right_from=2,
+        return PlainTable(heading, body, totals, scaled_widths(width, (40, 101, 29)), right_from=2,
                           label_span=2, look=TableLook(body_size=8, padding=self.padding,
                                                        body_padding=1.2))
 
 
-def _scaled(width: float, parts: Sequence[float]) -> list[float]:
-    """Column widths in the proportions of ``parts``, filling ``width``."""
-    scale = width / sum(parts)
-    return [p * scale for p in parts]

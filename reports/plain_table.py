@@ -59,6 +59,12 @@ class _Row:
         object.__setattr__(self, "height", lines * self.size * 1.2 + 2 * self.padding)
 
 
+def scaled_widths(width: float, parts: Sequence[float]) -> list[float]:
+    """Column widths in the proportions of ``parts``, filling ``width``."""
+    scale = width / sum(parts)
+    return [part * scale for part in parts]
+
+
 def column_width(heading: str, cells: Iterable[str], look: TableLook | None = None) -> float:
     """The width a column of a :class:`PlainTable` needs to hold its heading and each of
     ``cells`` on one line, measured in the fonts they are drawn in."""

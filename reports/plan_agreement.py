@@ -65,7 +65,7 @@ from reports.page import (
     return_address,
     wrap_lines,
 )
-from reports.plain_table import PlainTable, TableLook
+from reports.plain_table import PlainTable, TableLook, scaled_widths
 
 AGREEMENT_TITLE = N_("Payment plan agreement")
 _DOCUMENT_WORDS = {INVOICE: N_("Invoice"), ChargeKind.INTEREST: N_("Interest on"),
@@ -300,7 +300,7 @@ class _AgreementRenderer(DocumentRenderer):
                 for d in data.covered]
         table = PlainTable(heading, body, [[say("Total covered"),
                                             words.money(data.covered_minor, currency)]],
-                           _scaled(width, (25, 34, 27, 27, 29, 29)), right_from=4,
+                           scaled_widths(width, (25, 34, 27, 27, 29, 29)), right_from=4,
                            label_span=5)
         return [KeepTogether([PlainText(say("What the plan covers"), self.section), table])]
 
@@ -320,7 +320,7 @@ class _AgreementRenderer(DocumentRenderer):
                          words.amount(instalment.amount_minor, currency)])
         table = PlainTable(heading, body, [[say("Total of the instalments"),
                                             words.money(data.scheduled_minor, currency)]],
-                           _scaled(width * 0.62, (36, 36, 36)), right_from=2, label_span=2,
+                           scaled_widths(width * 0.62, (36, 36, 36)), right_from=2, label_span=2,
                            look=TableLook(body_size=9, total_size=9.5))
         table.hAlign = "LEFT"
         return [KeepTogether([PlainText(say("Schedule of instalments"), self.section),
@@ -442,10 +442,6 @@ class _SignatureLines(Flowable):
                 rule -= self._ROOM
 
 
-def _scaled(width: float, parts: Sequence[float]) -> list[float]:
-    """Column widths in the proportions of ``parts``, filling ``width``."""
-    scale = width / sum(parts)
-    return [p * scale for p in parts]
 
 
 # --- sending and printing ------------------------------------------------------------
