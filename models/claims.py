@@ -212,8 +212,8 @@ def claim_pack(customer_id: int, as_of: dt.date) -> ClaimPack:
     warnings += _disputed_parts(invoices)
     for invoice in invoices:
         calculation = invoice_interest(invoice.id, as_of, without_missing_rate=True)
-        if calculation.missing_rate:
-            warnings.append(calculation.missing_rate)
+        if calculation.missing_rate and calculation.missing_rate not in warnings:
+            warnings.append(calculation.missing_rate)  # once, however many invoices lack it
         if calculation.regime == "none" and in_court:
             claimed.append(_county_court_interest(invoice, as_of))
             laws["county_court"] = None
