@@ -69,7 +69,7 @@ def follow_up_words(status: FollowUpStatus) -> tuple[str, bool]:
     for account in status.held:
         parts.append(f"{account.stage_name} is held back: {'; '.join(account.reasons)}")
     if status.next_stage and status.next_on is not None:
-        parts.append(f"next: {status.next_stage} on {format_day(status.next_on)}")
+        parts.append(f"{status.next_stage} next, on {format_day(status.next_on)}")
     if not parts:
         return "", False
     return f"{policy}: " + ". ".join(parts) + ".", bool(status.held)

@@ -545,3 +545,14 @@ def test_the_account_says_where_follow_up_stands_and_why_it_is_held_back(qtbot, 
     show(qtbot, page, held.customer_id)
     text = page.view.follow_up_label.text()
     assert "is held back: the customer is on hold" in text
+
+
+def test_the_next_stage_is_said_in_a_sentence_of_its_own():
+    # "… is due now for 6 invoices. next: Phone call on 7 Dec 2026." began a sentence in
+    # lower case.
+    from models.followup import FollowUpStatus
+    from ui.customers.customer_account_view import follow_up_words
+
+    alone = FollowUpStatus("Firm", (), (), "Phone call", DEMO_TODAY)
+    assert follow_up_words(alone) == ("Follow-up (Firm): Phone call next, on 24 Nov 2026.",
+                                      False)
