@@ -11,12 +11,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -392,21 +390,12 @@ class MailSettingsForm(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
-        inner = QWidget()
-        row = QHBoxLayout(inner)
+        # In a short window the Settings page scrolls it, rather than squeeze the
+        # app-password words away.
+        row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(column, 1)
         row.addStretch(0)
-        # Scrolls in a short window rather than squeeze the app-password words away.
-        scroll = QScrollArea()
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        scroll.viewport().setAutoFillBackground(False)
-        inner.setAutoFillBackground(False)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
         self._show_provider(preset_for(None))
 
 

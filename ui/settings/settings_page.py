@@ -262,8 +262,7 @@ class SettingsPage(QWidget):
         self.stack = QStackedWidget()
         for page in (*self._sections(), self.mail_form, self.imports, self.schedule,
                      self.court_fees, self.users):
-            self.stack.addWidget(page if page is self.mail_form  # it scrolls itself
-                                 else _scrolling(page))
+            self.stack.addWidget(_scrolling(page))
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.section_list.setCurrentRow(0)
 
