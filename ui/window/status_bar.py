@@ -51,10 +51,10 @@ class StatusBar(QStatusBar):
         self.server = QLabel()
         self.server.setObjectName("statusServer")
         self.counts = QLabel()
-        # Counts stay whole. What is overdue keeps its room before today's work: Today's
-        # page and the navigation's count say the work too, nothing else on screen the
-        # money overdue. Today's work takes the room left, cut short with "…" (its count
-        # first, so in sight); in a narrow window the overdue list gives way too.
+        # Counts stay whole. The money overdue keeps its room before the day's work: Today's
+        # page and the navigation's count say the work too, while nothing else on screen
+        # says what is overdue. The day's work takes the room left, cut short with "…"
+        # (its count first, so in sight); in a narrow window the overdue list gives way.
         self.counts.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.worklist = ElidedLabel()
         self.worklist.setObjectName("worklistSummary")
