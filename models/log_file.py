@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 LOG_FILE_NAME = "duly.log"
 _MAX_BYTES = 1_000_000
@@ -19,7 +22,37 @@ _KEPT = 3
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 log = logging.getLogger("duly")
-_handler: RotatingFileHandler | None = None
+
+
+class _LogFile(logging.Handler):
+    """The rotating log file, made at the first record written to it: importing
+    ``logging.handlers`` (socket, pickle and queue with it) took 7 ms of the window's
+    start before its first paint, and most sessions write nothing."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.INFO)
+        self.path = path
+        self.setFormatter(logging.Formatter(_FORMAT))
+        self._file: RotatingFileHandler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write ``record`` to the file, rotated at 1 MB (called under the handler's lock)."""
+        if self._file is None:
+            from logging.handlers import RotatingFileHandler
+
+            self._file = RotatingFileHandler(self.path, maxBytes=_MAX_BYTES,
+                                             backupCount=_KEPT, encoding="utf-8", delay=True)
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def close(self) -> None:
+        """Close the file, if one was opened."""
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+_handler: _LogFile | None = None
 _previous_hook = sys.excepthook
 
 
@@ -33,7 +66,7 @@ def default_log_folder() -> Path:
 def log_file() -> Path:
     """The log file Duly writes to (where it would write, before the log is started)."""
     if _handler is not None:
-        return Path(_handler.baseFilename)
+        return _handler.path
     return default_log_folder() / LOG_FILE_NAME
 
 
@@ -45,16 +78,13 @@ def start_log_file(folder: Path | None = None) -> Path:
     stop_log_file()
     folder = folder if folder is not None else default_log_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(folder / LOG_FILE_NAME, maxBytes=_MAX_BYTES,
-                                  backupCount=_KEPT, encoding="utf-8", delay=True)
-    handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler = _LogFile((folder / LOG_FILE_NAME).absolute())
     logging.getLogger().addHandler(handler)
     log.setLevel(logging.INFO)
     _handler = handler
     _previous_hook = sys.excepthook
     sys.excepthook = _log_uncaught
-    return Path(handler.baseFilename)
+    return handler.path
 
 
 def stop_log_file() -> None:

@@ -55,3 +55,16 @@ def test_stopping_the_log_leaves_the_file_and_python_as_they_were(log_folder):
     assert "after the log stopped" not in path.read_text(encoding="utf-8")
     assert sys.excepthook is hook
     assert logs.log_file() == logs.default_log_folder() / logs.LOG_FILE_NAME
+
+
+def test_the_log_is_rotated_at_a_megabyte_with_three_old_files_kept(log_folder):
+    # So that a session writing errors in a loop never fills the disk.
+    path = logs.start_log_file(log_folder)
+    line = "x" * 999
+    for _ in range(5_000):  # about 5 MB
+        logging.getLogger("duly").warning(line)
+
+    files = sorted(p.name for p in log_folder.iterdir())
+    assert files == [logs.LOG_FILE_NAME] + [f"{logs.LOG_FILE_NAME}.{n}" for n in (1, 2, 3)]
+    assert all(p.stat().st_size <= 1_000_000 for p in log_folder.iterdir())
+    assert line in path.read_text(encoding="utf-8")
