@@ -42,7 +42,7 @@ from models.customer_account import customer_draft
 from models.db import writing
 from models.errors import LedgerError
 from models.files import whole_file
-from models.kinds import ClaimLetterKind, LegalForm
+from models.kinds import ClaimLetterKind, ContactKind, LegalForm
 from models.language import N_, Wording
 from models.letter_context import document_wording
 from models.money import format_amount, format_money, round_to_minor
@@ -545,7 +545,8 @@ class _PackRenderer(DeskReport):
 
     def _evidence(self, width: float) -> list[Flowable]:
         words = self.words
-        body = [[words.date(e.on), e.kind.capitalize(), e.what] for e in self.pack.evidence]
+        body = [[words.date(e.on), ContactKind.word_for(e.kind), e.what]
+                for e in self.pack.evidence]
         if not body:
             return [self._p("Nothing on the timeline.")]
         return [PlainTable(["Date", "Kind", "What"], body, [],
@@ -583,7 +584,7 @@ def claim_pack_text(pack: ClaimPack) -> str:
     lines.append("Evidence:")
     for e in pack.evidence:  # a note's later lines stay under its first
         first, *more = e.what.splitlines() or [""]
-        lines.append(f"  {e.on.isoformat()}  {e.kind:<8} {first}")
+        lines.append(f"  {e.on.isoformat()}  {ContactKind.word_for(e.kind):<8} {first}")
         lines += [f"{'':23}{line}" for line in more]
     return "\n".join(lines) + "\n"
 

@@ -39,6 +39,7 @@ from models.migrations import _V20_COURT_FEE_SOURCE, _V20_COURT_FEES, MIGRATIONS
 from models.migrations import _v20_claims_and_court_fees as v20
 from models.schema import Customer
 from models.timeline import customer_timeline
+from reports.claim_pack import claim_pack_text
 from tests.helpers import schema_of, undo_claims_and_court_fees
 from tests.unit.interest_helpers import customer_on, invoice_due, policy
 from tests.unit.ledger_helpers import TODAY, customer, invoice
@@ -221,11 +222,17 @@ def test_only_overdue_open_invoices_are_claimed_and_the_evidence_lists_them(
     invoice(who, 300_00, due_days_ago=-5, number="E-2")  # not due yet
     log_contact(who, ContactEntry(kind=ContactKind.CALL, summary="Promised Friday",
                                   occurred_at=dt.datetime(2026, 11, 1, 10), invoice_ids=(overdue,)))
+    log_contact(who, ContactEntry(kind=ContactKind.EMAIL, summary="Sent the statement",
+                                  occurred_at=dt.datetime(2026, 11, 2, 10), invoice_ids=(overdue,)))
     pack = claim_pack(who, TODAY)
     assert [i.number for i in pack.invoices] == ["E-1"]
     kinds = [e.kind for e in pack.evidence]
     assert kinds[0] == "invoice" and "call" in kinds
     assert any("E-1" in e.what for e in pack.evidence)
+    # Each kind in the business's words, as everywhere else ("E-mail", not "Email").
+    text = claim_pack_text(pack)
+    assert "  Invoice  " in text and "  Call     " in text and "  E-mail   " in text
+    assert "Email" not in text
 
 
 def test_nothing_overdue_is_refused_in_words(empty_store: db.Store) -> None:
