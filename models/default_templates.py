@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from models.kinds import Channel
+from models.kinds import Channel, Tone
 from models.language import LANGUAGES, SOURCE_LANGUAGE, catalogue, translated
 from models.schema import LetterTemplate
 
 Translate = Callable[[str], str]
-TONES = ("friendly", "polite", "personal", "firm", "final")
+TONES: tuple[str, ...] = tuple(Tone)
 CHANNELS = ("email", "letter")
 # The name the business sees; one name links a template's versions in each language.
 TEMPLATE_NAMES = {(tone, channel): f"{tone.capitalize()} {channel}"

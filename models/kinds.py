@@ -318,7 +318,7 @@ class Direction(StrEnum):
     INCOMING = "incoming"
 
 
-class Tone(StrEnum):
+class Tone(Worded):
     """How a reminder speaks, from a courtesy nudge to the last word before action."""
 
     FRIENDLY = "friendly"
@@ -354,6 +354,8 @@ _WORDS: dict[type[Worded], dict[str, str]] = {
                   ContactKind.LETTER: "Letter", ContactKind.MEETING: "Meeting",
                   ContactKind.SMS: "SMS", ContactKind.NOTE: "Note"},
     Channel: {Channel.EMAIL: "E-mail", Channel.LETTER: "Letter", Channel.PHONE: "Phone call"},
+    Tone: {Tone.FRIENDLY: "Friendly", Tone.POLITE: "Polite", Tone.PERSONAL: "Personal",
+           Tone.FIRM: "Firm", Tone.FINAL: "Final"},
     Regime: {Regime.NONE: "No charges",
              Regime.CONTRACTUAL_ANNUAL: "Contractual interest, a rate a year",
              Regime.CONTRACTUAL_MONTHLY: "Contractual interest, a rate a month",

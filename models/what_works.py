@@ -63,6 +63,7 @@ from models.kinds import (
     Direction,
     InvoiceStatus,
     ReminderAspect,
+    Tone,
 )
 from models.paid_after import first_on_or_after
 from models.schema import (
@@ -714,7 +715,7 @@ class _Tally:
             if stage is not None:
                 name, position, tone, now_sent = stage
                 aspects += [(ReminderAspect.STAGE, name, (position,)),
-                            (ReminderAspect.TONE, tone.capitalize(), (_TONES.get(tone, 99),))]
+                            (ReminderAspect.TONE, Tone.word_for(tone), (_TONES.get(tone, 99),))]
                 if recorded is None and kind in _WRITTEN and now_sent is not None:
                     template = now_sent  # recorded before templates were kept
                     assumed += sums.cases

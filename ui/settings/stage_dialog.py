@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from models.errors import LedgerError
-from models.kinds import Channel
+from models.kinds import Channel, Tone
 from models.ledger import parse_amount
 from models.policies import (
     MAX_CONTACT_GAP_DAYS,
@@ -73,7 +73,7 @@ class StageDialog(LedgerDialog):
         self.template_combo.currentIndexChanged.connect(self._on_template_combo_changed)
         self.tone_combo = QComboBox()
         for tone in TONES:
-            self.tone_combo.addItem(tone.capitalize(), tone)
+            self.tone_combo.addItem(Tone.word_for(tone), tone)
 
         self.fee_edit = QLineEdit()
         self.fee_edit.setPlaceholderText("0.00")

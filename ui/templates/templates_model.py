@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont
 
-from models.kinds import Channel
+from models.kinds import Channel, Tone
 from models.language import language_name
 from ui.common.rows_model import DISPLAY, QUIET, TOOLTIP, Column, Paint, RowsModel
 
@@ -47,7 +47,7 @@ class TemplatesModel(RowsModel):
         Column("Name", lambda r: r.name, lambda r: r.name.casefold()),
         Column("Language", lambda r: language_name(r.language), lambda r: r.language),
         Column("Channel", lambda r: channel_text(r.channel), lambda r: r.channel),
-        Column("Tone", lambda r: r.tone.capitalize(), lambda r: r.tone),
+        Column("Tone", lambda r: Tone.word_for(r.tone), lambda r: r.tone),
         Column("Used by", lambda r: used_by_text(r.used_by), lambda r: len(r.used_by),
                tooltip=lambda r: used_by_tooltip(r.used_by)),
     )

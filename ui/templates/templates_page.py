@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 from models.changes import Change, changes
 from models.customer_account import CustomerListRow, customer_list
 from models.errors import EditConflict, LedgerError
+from models.kinds import Tone
 from models.language import LANGUAGES, language_name
 from models.template_store import (
     CHANNELS,
@@ -751,7 +752,7 @@ class TemplatesPage(QWidget):
         self.tone_combo = QComboBox()
         self.tone_combo.setObjectName("templateTone")
         for tone in TONES:
-            self.tone_combo.addItem(tone.capitalize(), tone)
+            self.tone_combo.addItem(Tone.word_for(tone), tone)
         self.language_edit = QComboBox()
         self.language_edit.setObjectName("templateLanguage")
         self.language_edit.setAccessibleName("Language")
