@@ -121,6 +121,12 @@ class InvoiceDraft:
 
 PAYMENT_METHODS = ("bank transfer", "card", "cheque", "cash", "direct debit", "other")
 
+
+def method_word(method: str) -> str:
+    """A payment's method as the window shows it: one of Duly's capitalised ("Bank
+    transfer"), any other as the user or an import wrote it ("BACS", not "Bacs")."""
+    return method.capitalize() if method in PAYMENT_METHODS else method
+
 # Invoices money can be allocated to, when the user chooses them.
 PAYABLE_STATUSES = OWED_STATUSES
 # Invoices a payment pays when the user does not choose: not those in dispute.

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.customer_account import MoneyInRow
+from models.ledger import method_word
 from models.money import format_money, from_minor
 from ui.common.rows_model import QUIET, Column, RowsModel, format_day
 from ui.common.style import ACCENT
@@ -38,7 +39,7 @@ def applied_to(row: MoneyInRow) -> str:
 
 def _method(row: MoneyInRow) -> str:
     """A payment's method as a word ("Bank transfer"); a credit note's reason as written."""
-    return row.method.capitalize() if row.kind == "payment" else row.method
+    return method_word(row.method) if row.kind == "payment" else row.method
 
 
 def _applied_tooltip(row: MoneyInRow) -> str:

@@ -27,6 +27,7 @@ from models.incentives import DiscountWindow, discounts_within
 from models.ledger import (
     PAYMENT_METHODS,
     LedgerError,
+    method_word,
     oldest_first,
     parse_amount,
     parse_date,
@@ -98,7 +99,7 @@ class PaymentDialog(LedgerDialog):
 
         self.method_combo = QComboBox()
         for method in PAYMENT_METHODS:
-            self.method_combo.addItem(method.capitalize(), method)
+            self.method_combo.addItem(method_word(method), method)
 
         self.reference_edit = QLineEdit()
         self.reference_edit.setPlaceholderText("e.g. the bank statement's reference")

@@ -181,6 +181,17 @@ def test_a_voided_payment_is_struck_through_and_keeps_no_credit():
     assert model.index(1, 0).data(ID_ROLE) == ("credit note", 7)
 
 
+def test_a_method_duly_does_not_know_is_shown_as_written():
+    # A method typed or imported ("BACS") was capitalised like Duly's own: "Bacs".
+    rows = [MoneyInRow(kind="payment", id=n, date=DAY, reference="", method=method,
+                       currency="GBP", amount_minor=5_000, allocated_minor=0,
+                       unallocated_minor=5_000, voided=False, allocations=())
+            for n, method in enumerate(("bank transfer", "BACS", "PayPal"), start=1)]
+    model = MoneyInModel()
+    model.set_rows(rows)
+    assert texts(model, MoneyInModel.METHOD) == ["Bank transfer", "BACS", "PayPal"]
+
+
 def customer(id: int, name: str, code: str, balance: int = 0) -> CustomerListRow:
     return CustomerListRow(id=id, code=code, name=name, currency="EUR",
                            balance_minor=balance, overdue_minor=0, on_hold=False)
