@@ -20,7 +20,7 @@ from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError, Problems
 from models.mail import valid_address
-from models.money import format_money
+from models.money import format_money, is_currency_code
 from models.schema import Agency, AgencyReferral
 
 MAX_RATING = 5
@@ -167,10 +167,10 @@ def _checked(draft: AgencyDraft, agency_id: int | None) -> dict[str, object]:
     if minimum is not None:
         problems.read(lambda: rules.check_amount(minimum, "commission_min_minor",
                                                  "the minimum commission"))
-        if len(currency) != 3 or not currency.isalpha():
+        if not is_currency_code(currency):
             problems.refuse("currency", "Say the minimum's currency as a three-letter code, "
                                         "e.g. GBP.")
-    elif currency and (len(currency) != 3 or not currency.isalpha()):
+    elif currency and not is_currency_code(currency):
         problems.refuse("currency", "Choose the currency as a three-letter code, e.g. GBP.")
     rating = draft.rating
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)

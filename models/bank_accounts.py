@@ -12,7 +12,6 @@ never break across a line.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass, fields
 
 from models.audit import record_change
@@ -20,6 +19,7 @@ from models.db import writing
 from models.errors import LedgerError, Problems
 from models.kinds import BankKind
 from models.language import N_, Wording
+from models.money import is_currency_code
 from models.schema import BankAccount, Business
 from models.steady import steady_answer
 
@@ -176,8 +176,7 @@ def check_us_account(typed: str) -> str:
 def check_currency(typed: str) -> str:
     """The currency code, or "" for any currency; LedgerError at "currency" otherwise."""
     currency = typed.strip().upper()
-    if currency and (len(currency) != 3 or not currency.isascii()
-                     or not all(c in string.ascii_uppercase for c in currency)):
+    if currency and not is_currency_code(currency):
         raise LedgerError("currency", "Choose the currency as a three-letter code, e.g. "
                                       "EUR, or “Any currency”.")
     return currency

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from models.audit import record_change
 from models.db import writing
+from models.money import is_currency_code
 from models.schema import Business
 from models.steady import steady_answer
 
@@ -66,7 +67,7 @@ def check_business(name: str, country: str, currency: str,
     if len(country) != 2 or not country.isalpha() or not country.isascii():
         raise CompanyError("country", "Choose the country as a two-letter code, e.g. GB.")
     currency = currency.strip().upper()
-    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+    if not is_currency_code(currency):
         raise CompanyError("currency", "Choose the currency as a three-letter code, e.g. EUR.")
     if logo is not None and len(logo) > MAX_LOGO_BYTES:
         raise CompanyError("logo", "The logo file is larger than 2 MB; choose a smaller image.")

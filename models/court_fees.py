@@ -12,7 +12,7 @@ from models import input_rules as rules
 from models.audit import record_change
 from models.db import writing
 from models.errors import LedgerError
-from models.money import to_minor
+from models.money import is_currency_code, to_minor
 from models.schema import CourtFee
 
 ENGLAND_AND_WALES = "GB-EAW"
@@ -95,7 +95,7 @@ def check_court_fees(bands: Sequence[CourtFeeBand]) -> list[CourtFeeBand]:
         jurisdiction = rules.check_line(band.jurisdiction, "jurisdiction",
                                         f"{where}'s jurisdiction", 8)
         currency = band.currency.strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
+        if not is_currency_code(currency):
             raise LedgerError("currency", f"{where}: give the currency as three letters, "
                                           f"e.g. GBP.")
         low = rules.check_amount(band.amount_from_minor, "amount_from",

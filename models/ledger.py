@@ -41,7 +41,7 @@ from models.followup import invoice_late_start
 from models.incentives import discounts_on, payment_allocated, payment_voided
 from models.kinds import OWED_STATUSES, InvoiceStatus, LegalForm, PolicyUse
 from models.mail import valid_address
-from models.money import MoneyError, exponent, format_money, to_minor
+from models.money import MoneyError, exponent, format_money, is_currency_code, to_minor
 from models.plans import reopen_plans, settle_plans
 from models.schema import (
     Allocation,
@@ -723,7 +723,7 @@ def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
                                           getattr(draft, field), field, what, limit))
              for field, what, limit, many in _CUSTOMER_TEXTS}
     currency = draft.currency.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", currency):
+    if not is_currency_code(currency):
         problems.refuse("currency", "Choose the currency as a three-letter code, e.g. EUR.")
     email = texts["billing_email"] or ""
     if email and not valid_address(email):

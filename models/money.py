@@ -7,6 +7,7 @@ comes from ISO 4217; a currency not listed uses two.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 # ISO 4217 minor-unit exponents that differ from 2 (source: ISO 4217 list one).
 _EXPONENTS: dict[str, int] = {
@@ -29,6 +30,19 @@ class MoneyError(ValueError):
 
 # The one limit on amounts lives with the other input rules.
 from models.input_rules import MAX_MINOR  # noqa: E402
+
+
+def is_currency_code(code: str) -> bool:
+    """Whether ``code`` (upper case, as stored) is an ISO 4217 currency Duly knows: the
+    one rule for every currency typed, imported or read."""
+    return code in _known_currencies()
+
+
+@cache
+def _known_currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies  # only when a currency is checked
+
+    return frozenset(list_currencies())
 
 
 def exponent(currency: str) -> int:

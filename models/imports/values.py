@@ -7,11 +7,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from enum import StrEnum
-from functools import cache
 
-from babel.numbers import list_currencies
-
-from models.money import MoneyError, to_minor
+from models.money import MoneyError, is_currency_code, to_minor
 
 
 class DateOrder(StrEnum):
@@ -159,15 +156,11 @@ def read_currency(text: str) -> str | None:
     code = text.strip().upper()
     if not code:
         return None
-    if code not in _currencies():
+    if not is_currency_code(code):
         raise CellError(f"“{text.strip()}” is not a currency Duly knows (use its three-letter "
                         f"code, such as EUR or GBP).")
     return code
 
-
-@cache
-def _currencies() -> frozenset[str]:
-    return frozenset(list_currencies())
 
 
 def _year(text: str) -> int:
