@@ -63,8 +63,10 @@ def check_business(name: str, country: str, currency: str,
     name = name.strip()
     if not name:
         raise CompanyError("name", "Enter the business name.")
+    from models.postal import is_country_code  # Babel's territories: read when needed
+
     country = country.strip().upper()
-    if len(country) != 2 or not country.isalpha() or not country.isascii():
+    if not is_country_code(country):
         raise CompanyError("country", "Choose the country as a two-letter code, e.g. GB.")
     currency = currency.strip().upper()
     if not is_currency_code(currency):

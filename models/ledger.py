@@ -731,8 +731,10 @@ def customer_fields(draft: CustomerDraft, *, taken: Callable[[str], bool],
     if draft.legal_form not in tuple(LegalForm):
         problems.refuse("legal_form", "Choose whether the customer is a company, a sole "
                                       "trader, an individual or other, or leave it unknown.")
+    from models.postal import is_country_code  # Babel's territories: read when needed
+
     country = draft.country.strip().upper()
-    if country and not re.fullmatch(r"[A-Z]{2}", country):
+    if country and not is_country_code(country):
         problems.refuse("country", "Choose the country as a two-letter code, e.g. GB.")
     if draft.followup_policy_id is not None and FollowUpPolicy.select().where(
             (FollowUpPolicy.id == draft.followup_policy_id)

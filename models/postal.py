@@ -19,9 +19,15 @@ def country_code(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         return ""
-    if len(cleaned) == 2 and cleaned.isalpha() and cleaned.upper() in _codes():
+    if is_country_code(cleaned.upper()):
         return cleaned.upper()
     return _country_names().get(cleaned.casefold(), "")
+
+
+def is_country_code(code: str) -> bool:
+    """Whether ``code`` (upper case, as stored) is a country's ISO 3166 two-letter code:
+    the one rule for a country typed or imported."""
+    return code in _codes()
 
 
 @cache
