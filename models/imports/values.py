@@ -162,7 +162,6 @@ def read_currency(text: str) -> str | None:
     return code
 
 
-
 def _year(text: str) -> int:
     return _CENTURY + int(text) if len(text) == 2 else int(text)
 
