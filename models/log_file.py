@@ -25,9 +25,9 @@ log = logging.getLogger("duly")
 
 
 class _LogFile(logging.Handler):
-    """The rotating log file, made at the first record written to it: importing
-    ``logging.handlers`` (socket, pickle and queue with it) took 7 ms of the window's
-    start before its first paint, and most sessions write nothing."""
+    """The rotating log file, made at the first record written to it, so that
+    ``logging.handlers`` (socket, pickle and queue with it) is not imported before the
+    window's first paint: most sessions write nothing (docs/performance.md, stop 44)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(logging.INFO)
