@@ -44,7 +44,7 @@ def small_store() -> Path:
 
 
 # The ``duly`` an installer or pipx puts on the PATH (setup.cfg's entry point).
-INSTALLED = "import sys, main; sys.exit(main.main())"
+INSTALLED = "import main; main.run()"
 
 # As an installed Duly runs: its modules' bytecode cached (this machine's environment
 # sets PYTHONDONTWRITEBYTECODE, which would compile every module on every run).

@@ -81,3 +81,21 @@ def test_todays_overdue_list_imports_no_contacts_spreadsheet_window_or_filelock(
     result = subprocess.run([sys.executable, "-c", cold], cwd=ROOT, capture_output=True,
                             text=True, timeout=120, check=True)
     assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_command_run_as_the_process_keeps_its_modules_from_the_collector_and_main_alone_does_not(
+        tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite")
+    subprocess.run([sys.executable, "main.py", "--db", store, "demo", "--customers", "3"],
+                   cwd=ROOT, capture_output=True, timeout=120, check=True)
+    probe = ("import gc, main, sys\n"
+             f"alone = main.main(['--db', {store!r}, 'overdue'])\n"
+             "print(alone, gc.get_freeze_count(), file=sys.stderr)\n"
+             f"whole = main.main(['--db', {store!r}, 'overdue'], whole_process=True)\n"
+             "print(whole, gc.get_freeze_count() > 10_000, gc.isenabled(), file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert result.stderr.splitlines() == ["0 0", "0 True True"]
+    listed = subprocess.run([sys.executable, "main.py", "--db", store, "overdue"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert listed.stdout.startswith("Overdue accounts as of")
