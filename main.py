@@ -180,10 +180,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     insights.add_argument("--what-works", action="store_true",
                           help="what works: how much of the chased amount was paid within "
                                "7, 14 and 30 days of each stage, channel, tone and template, "
-                               "against accounts not chased then, and template A against B")
+                               "against accounts of the same class not chased then, and "
+                               "template A against B (classes every customer first: about "
+                               "10 s on 10,000 customers)")
     insights.add_argument("--by-class", action="store_true",
-                          help="with --what-works: the same for each class of customer "
-                               "(classes every customer first: about 10 s on 10,000 customers)")
+                          help="with --what-works: the same for each class of customer too")
     insights.set_defaults(handler=_insights)
     today = commands.add_parser(
         "today", help="list the day's work: follow-ups, promises, newly overdue accounts")
@@ -1029,7 +1030,10 @@ def _what_works(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
 
     def read() -> WhatWorks:
-        return what_works(as_of, classes_by_customer(as_of) if args.by_class else None)
+        # Classed even for all customers' tables alone: their baseline compares within
+        # each class, as the window's does (models.what_works).
+        answer = what_works(as_of, classes_by_customer(as_of))
+        return answer if args.by_class else answer.all_customers()
 
     answer = run_in_store(args.db or default_store_path(), read)
     if args.format == "csv":

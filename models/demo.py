@@ -11,6 +11,7 @@ benchmark store of 10,000 customers and 1,000,000 invoices.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 from collections.abc import Callable, Iterable, Sequence
@@ -110,6 +111,12 @@ _SPECIALS = {3: "dispute", 11: "plan", 19: "agency", 27: "hold", 35: "overpaid",
 # at risk: that needs recent unanswered reminders or broken promises, which would add
 # to Today's list.
 _ISSUED_DAYS_AGO = {"new": (0, 35), "hold": (120, HISTORY_DAYS - 1)}
+# Customers answer reminders: each reminder before a payment (of invoices settled whole,
+# promised for no day) is answered, in turn, with this chance, the payment then coming 1
+# to 7 days after it. Only payments over a month old, those What works judges, move.
+_ANSWERED = 0.6
+_ANSWER_DAYS = (1, 8)
+_JUDGED_AFTER = 30
 _OUTCOMES_LATE = ("promised to pay", "no answer", "left message", "will pay in part",
                   "asked for copy of invoice")
 
@@ -198,6 +205,18 @@ class _Invoice:
     status: str = "open"
     reason: str = ""
     paid_on: dt.date | None = None  # when the last payment on it arrived
+    chased: list[dt.date] = field(default_factory=list)  # the days of reminders about it
+    promised: bool = False
+
+
+@dataclass(frozen=True)
+class _Settlement:
+    """A payment that settled its invoices (one or two) in full, none of them in parts,
+    with nothing over: where its rows are in the chunk."""
+
+    payment_at: int
+    allocations_at: tuple[int, ...]
+    invoices: tuple[_Invoice, ...]
 
 
 @dataclass
@@ -242,7 +261,8 @@ def create_demo(*, seed: int = 2026, today: dt.date | None = None, customers: in
     for start in range(0, customers, CHUNK_CUSTOMERS):
         chunk = _Chunk()
         for index in range(start, min(start + CHUNK_CUSTOMERS, customers)):
-            _customer(chunk, ids, lookups, random.Random(f"{seed}:{index}"), index,
+            _customer(chunk, ids, lookups, random.Random(f"{seed}:{index}"),
+                      random.Random(f"{seed}:{index}:answers"), index,
                       counts[index], today)
         with writing():
             _write(chunk)
@@ -309,8 +329,8 @@ def _bank_accounts() -> None:
     save_signatory("Jane Finch", "Credit Controller")
 
 
-def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, index: int,
-              n_invoices: int, today: dt.date) -> None:
+def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random,
+              answers: random.Random, index: int, n_invoices: int, today: dt.date) -> None:
     habit = _habit(rng, index)
     # Locales rotate with the index so every block of 60 has every language.
     country, currency, language, given, family, forms, towns = _LOCALES[index % len(_LOCALES)]
@@ -346,8 +366,10 @@ def _customer(chunk: _Chunk, ids: _Ids, lookups: _Lookups, rng: random.Random, i
         ids.number += 1
     events = _credit_notes(chunk, ids, rng, customer_id, currency, invoices, today)
     events += _payment_events(rng, habit, invoices, today)
-    _payments(chunk, ids, rng, customer_id, currency, habit, invoices, events, today)
+    settlements = _payments(chunk, ids, rng, customer_id, currency, habit, invoices, events,
+                            today)
     _contacts(chunk, ids, rng, customer_id, currency, person, habit, invoices, today)
+    _answer_reminders(chunk, answers, settlements, today)
     disputed = habit != "dispute"  # one disputed invoice: the oldest overdue
     for inv in invoices:
         if not disputed and inv.open and inv.due < today:
@@ -415,8 +437,10 @@ def _payment_events(rng: random.Random, habit: str, invoices: Iterable[_Invoice]
 
 
 def _payments(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, currency: str,
-              habit: str, invoices: list[_Invoice], events: list, today: dt.date) -> None:
-    """Group payment events within a week into one payment of up to two invoices."""
+              habit: str, invoices: list[_Invoice], events: list,
+              today: dt.date) -> list[_Settlement]:
+    """Group payment events within a week into one payment of up to two invoices; the
+    payments that settled their invoices whole."""
     events.sort(key=lambda e: (e[0], e[1].id))
     groups: list[list[tuple[dt.date, _Invoice, int]]] = []
     for paid_on, inv, share in events:
@@ -430,6 +454,8 @@ def _payments(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cu
         else:
             groups.append([(paid_on, inv, amount)])
     overpaid_once = habit != "overpaid"
+    paid_in_parts = {inv.id for _, inv, share in events if share < 1}
+    settlements = []
     for group in groups:
         received = group[-1][0]
         total = sum(a for _, _, a in group)
@@ -442,7 +468,13 @@ def _payments(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cu
                             "bank transfer", reference, stamp))
         for _, inv, amount in group:
             chunk.add(Allocation, (ids.payment, None, inv.id, received, amount, stamp))
+        if not extra and not any(inv.id in paid_in_parts for _, inv, _ in group):
+            allocations = chunk.count(Allocation)
+            settlements.append(_Settlement(
+                chunk.count(Payment) - 1, tuple(range(allocations - len(group), allocations)),
+                tuple(inv for _, inv, _ in group)))
         ids.payment += 1
+    return settlements
 
 
 def _contacts(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, currency: str,
@@ -457,6 +489,7 @@ def _contacts(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cu
             continue
         _interaction(chunk, ids, customer_id, "email", chased_on, "",
                      f"Sent a payment reminder for {inv.number}.", "", None, inv)
+        inv.chased.append(chased_on)
         call_on = chased_on + dt.timedelta(days=rng.randrange(5, 15))
         if call_on >= today:
             continue
@@ -466,8 +499,50 @@ def _contacts(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cu
         interaction_id = _interaction(chunk, ids, customer_id, "call", call_on, person,
                                       f"Called about {inv.number}.", outcome, follow_up, inv,
                                       done=done)
-        if outcome == "promised to pay":
+        inv.chased.append(call_on)
+        inv.promised = outcome == "promised to pay"
+        if inv.promised:
             _promise(chunk, ids, rng, customer_id, currency, interaction_id, inv, call_on, today)
+
+
+def _answer_reminders(chunk: _Chunk, answers: random.Random,
+                      settlements: Iterable[_Settlement], today: dt.date) -> None:
+    """Customers answer reminders: a payment made after reminders about its invoices
+    comes instead a few days after one of them, before the next (What works then finds
+    reminders ahead of accounts left alone, as a business chasing with Duly would).
+
+    Only payments over a month old, of invoices promised for no day: every promise, the
+    last month (Today) and what is open are as they were."""
+    for settlement in settlements:
+        payment = chunk.rows[Payment][settlement.payment_at]
+        received = payment[2]
+        if (received >= today - dt.timedelta(days=_JUDGED_AFTER)
+                or any(inv.promised for inv in settlement.invoices)):
+            continue
+        reminded = sorted(day for inv in settlement.invoices for day in inv.chased
+                          if day < received)
+        paid_on = _answered(answers, [*reminded, received])
+        if paid_on is None:
+            continue
+        stamp = dt.datetime.combine(paid_on, dt.time(11))
+        chunk.rows[Payment][settlement.payment_at] = (*payment[:2], paid_on, *payment[3:8],
+                                                      stamp)
+        for at in settlement.allocations_at:
+            allocation = chunk.rows[Allocation][at]
+            chunk.rows[Allocation][at] = (*allocation[:3], paid_on, allocation[4], stamp)
+        for inv in settlement.invoices:
+            inv.paid_on = paid_on
+
+
+def _answered(answers: random.Random, days: Sequence[dt.date]) -> dt.date | None:
+    """The day the first reminder answered (of ``days``, each but the last a reminder,
+    the last the payment) was paid: 1 to 7 days after it, before the next; None when none
+    was."""
+    for reminded, following in itertools.pairwise(days):
+        if answers.random() < _ANSWERED and (following - reminded).days > 1:
+            latest = min(_ANSWER_DAYS[1], (following - reminded).days)
+            return reminded + dt.timedelta(days=answers.randrange(_ANSWER_DAYS[0], latest))
+    return None
 
 
 def _interaction(chunk: _Chunk, ids: _Ids, customer_id: int, kind: str, day: dt.date,

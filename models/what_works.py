@@ -23,10 +23,14 @@ the reasons and the limits):
   chasing contact in the 14 days up to and including that day. Each is put in the
   aging bucket of its oldest overdue invoice (1–30, 31–60, 61–90, over 90 days) and
   measured like a case, its overdue balance standing for the chased amount;
-* a row's baseline is the buckets' baseline weighted by the row's chased amount in
-  each bucket, and the *uplift* is the row's share less that baseline, in percentage
-  points, over the row's overdue cases (reminders sent before the due date have no
-  baseline);
+* a row's baseline is the baseline of each class and bucket (the class's own
+  account-days; all customers' where the class has none in that bucket, or when the
+  caller gives no classes) weighted by the row's chased amount in it, and the *uplift*
+  is the row's share less that baseline, in percentage points, over the row's overdue
+  cases (reminders sent before the due date have no baseline). Comparing within each
+  class keeps the plainest confounder out of all customers' figures: reminders go
+  mostly to the customers who pay late anyway, so set against every customer's quiet
+  days they would seem to slow payment down (Simpson's paradox);
 * template A against template B at the same stage (the stage's name, across
   policies) is a two-proportion z-test on the cases paid in full within 14 days, at
   95% (|z| > 1.96); with fewer than 30 cases on either side it says "not enough
@@ -47,7 +51,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -101,8 +105,9 @@ METHOD = (
     "the chased amount paid from that day on. Median days is how long until half the "
     "cases were paid in full (over 30: fewer than half were within 30 days).\n"
     "Baseline: comparable accounts that were not chased then: on a sample of days, "
-    "customers with an overdue balance and no reminder in the 14 days before, in the "
-    "same bucket of days overdue (1–30, 31–60, 61–90, over 90), weighted like the row. "
+    "customers of the same class with an overdue balance and no reminder in the 14 days "
+    "before, in the same bucket of days overdue (1–30, 31–60, 61–90, over 90), weighted "
+    "like the row (all customers' accounts where a class has none in a bucket). "
     "Uplift is the row's share less the baseline, in percentage points: what the "
     "reminder added.\n"
     "Template A against B at the same stage: the templates the letters and e-mails were "
@@ -111,8 +116,9 @@ METHOD = (
     "enough cases yet. Letters and e-mails sent before Duly kept their template count "
     "under the template their stage sends now.\n"
     "Limits: who gets which reminder is not random (harsher stages go to later payers, "
-    "each policy to its own customers), so a difference may come from the customers "
-    "and not the reminder; a later reminder in the window counts for the earlier one; "
+    "each policy to its own customers); comparing within each class takes out the "
+    "plainest part of that, not all, so a difference may come from the customers and "
+    "not the reminder; a later reminder in the window counts for the earlier one; "
     "the baseline's accounts may be chased later in their window; the tone is the "
     "stage's as it is now; the class is each customer's today.")
 
@@ -217,6 +223,13 @@ class WhatWorks:
                         ) -> list[TemplateComparison]:
         """The template comparisons of all customers (None) or of one class."""
         return [c for c in self.comparisons if c.customer_class == customer_class]
+
+    def all_customers(self) -> WhatWorks:
+        """The same answer for all customers alone, without each class's tables."""
+        return replace(self, rows=tuple(self.rows_for(None)),
+                       comparisons=tuple(self.comparisons_for(None)),
+                       baseline=tuple(b for b in self.baseline if b.customer_class is None),
+                       classes=())
 
 
 def class_of(classes: Mapping[int, CustomerClass] | None,
@@ -702,7 +715,10 @@ class _Tally:
 
     def answer(self, as_of: dt.date, stages: Mapping[int, tuple[str, int, str, str | None]],
                baseline_customers: int) -> WhatWorks:
-        rows: dict[tuple[CustomerClass | None, ReminderAspect, str], dict[int, _Sums]] = \
+        # Each row's cases by their customers' class and bucket, the strata a row is
+        # compared with the baseline in.
+        rows: dict[tuple[CustomerClass | None, ReminderAspect, str],
+                   dict[tuple[CustomerClass | None, int], _Sums]] = \
             defaultdict(lambda: defaultdict(_Sums))
         order: dict[tuple[ReminderAspect, str], tuple[int, ...]] = {}
         templates: dict[tuple[CustomerClass | None, str, str], _Sums] = defaultdict(_Sums)
@@ -723,13 +739,13 @@ class _Tally:
                     aspects.append((ReminderAspect.TEMPLATE, template, (position,)))
             for target in dict.fromkeys((None, scope)):
                 for aspect, value, rank in aspects:
-                    rows[target, aspect, value][bucket].merge(sums)
+                    rows[target, aspect, value][scope, bucket].merge(sums)
                     order[aspect, value] = min(order.get((aspect, value), rank), rank)
                 if stage is not None and template is not None:
                     templates[target, stage[0], template].merge(sums)
         baseline = {key: sums for key, sums in self.base.items()}
-        made = [self._row(scope, aspect, value, buckets, baseline)
-                for (scope, aspect, value), buckets in rows.items()]
+        made = [self._row(scope, aspect, value, strata, baseline)
+                for (scope, aspect, value), strata in rows.items()]
         made.sort(key=lambda r: (_scope_rank(r.customer_class), _ASPECTS.index(r.aspect),
                                  order[r.aspect, r.value], r.value))
         classes = tuple(c for c in CustomerClass
@@ -741,14 +757,16 @@ class _Tally:
 
     @staticmethod
     def _row(scope: CustomerClass | None, aspect: ReminderAspect, value: str,
-             buckets: Mapping[int, _Sums],
+             strata: Mapping[tuple[CustomerClass | None, int], _Sums],
              baseline: Mapping[tuple[CustomerClass | None, int], _Sums]) -> WhatWorksRow:
         total = _Sums()
-        for sums in buckets.values():
+        for sums in strata.values():
             total.merge(sums)
-        base_of = [baseline.get((scope, b)) for b in OVERDUE_BUCKETS]
-        compared = [(buckets[b], base) for b, base in zip(OVERDUE_BUCKETS, base_of, strict=True)
-                    if b in buckets and base is not None and base.chased > 0]
+        compared = []
+        for (customer_class, bucket), sums in sorted(strata.items(), key=_stratum_order):
+            base = _comparable(baseline, customer_class, bucket)
+            if base is not None:
+                compared.append((sums, base))
         chased = sum(sums.chased for sums, _base in compared)
         baseline_share: list[Decimal | None] = []
         uplift: list[Decimal | None] = []
@@ -777,6 +795,25 @@ _TONES = {"friendly": 0, "polite": 1, "personal": 2, "firm": 3, "final": 4}
 
 def _scope_rank(scope: CustomerClass | None) -> int:
     return -1 if scope is None else list(CustomerClass).index(scope)
+
+
+def _stratum_order(item: tuple[tuple[CustomerClass | None, int], _Sums]) -> tuple[int, int]:
+    (customer_class, bucket), _sums = item
+    return _scope_rank(customer_class), bucket
+
+
+def _comparable(baseline: Mapping[tuple[CustomerClass | None, int], _Sums],
+                customer_class: CustomerClass | None, bucket: int) -> _Sums | None:
+    """The accounts that a row's cases of one class and bucket of days overdue are
+    compared with: that class's accounts in that bucket, all customers' when the class has
+    none there (or the cases are not classed); None for reminders before the due date."""
+    if bucket not in OVERDUE_BUCKETS:
+        return None
+    for key in ((customer_class, bucket), (None, bucket)):
+        base = baseline.get(key)
+        if base is not None and base.chased > 0:
+            return base
+    return None
 
 
 def _comparisons(templates: Mapping[tuple[CustomerClass | None, str, str], _Sums]

@@ -6,9 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import peewee as pw
+import pytest
 
 from models import db
+from models import demo as demo_company
 from models.check import check_store
+from models.customer_class import classes_by_customer
 from models.demo import create_demo
 from models.kinds import ReminderAspect
 from models.relationship import PAID_UP, PROMISE_KEPT, thanks_due
@@ -19,12 +22,14 @@ from models.schema import (
     Customer,
     Instalment,
     Interaction,
+    InteractionInvoice,
     Invoice,
     Payment,
     PaymentPlan,
     Promise,
     StageExecution,
 )
+from models.today import worklist
 from models.what_works import MIN_CASES, what_works
 from tests.conftest import DEMO_SEED, DEMO_TODAY
 
@@ -101,6 +106,50 @@ def test_the_demos_reminders_are_its_stages_so_insights_and_thanks_show(
              .where(Interaction.stage == StageExecution.stage))
     assert named.count() >= 300
     assert check_store() == []
+
+
+def _chased_history(path: Path) -> dict[str, object]:
+    store = db.open_store(path, create=True)
+    try:
+        create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
+        answer = what_works(DEMO_TODAY, classes_by_customer(DEMO_TODAY))
+        [email] = [r for r in answer.rows_for(None)
+                   if r.aspect is ReminderAspect.CHANNEL and r.value == "E-mail"]
+        reminded: dict[int, set[dt.date]] = {}
+        for payment_id, at in (Allocation.select(Allocation.payment, Interaction.occurred_at)
+                               .join(InteractionInvoice,
+                                     on=(Allocation.invoice == InteractionInvoice.invoice))
+                               .join(Interaction).where(Allocation.payment.is_null(False))
+                               .tuples()):
+            reminded.setdefault(payment_id, set()).add(dt.date.fromisoformat(str(at)[:10]))
+        return {"open": list(Invoice.select(Invoice.id, Invoice.open_minor).order_by(Invoice.id)
+                             .tuples()),
+                "today": [(i.kind, i.customer_id, i.detail) for i in worklist(DEMO_TODAY)],
+                "received": dict(Payment.select(Payment.id, Payment.received_on).tuples()),
+                "reminded": reminded, "email uplift": email.uplift_points[1]}
+    finally:
+        store.close()
+
+
+def test_the_demos_customers_answer_reminders_and_only_its_history_shows_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answered = _chased_history(tmp_path / "answered.sqlite")
+    monkeypatch.setattr(demo_company, "_ANSWERED", 0.0)
+    ignored = _chased_history(tmp_path / "ignored.sqlite")
+    # What works finds the e-mails ahead of the accounts left alone (it could not when
+    # the customers paid as they would have anyway).
+    assert answered["email uplift"] >= 5 > ignored["email uplift"]
+    # What is owed today, and Today's list, are as they would be.
+    assert answered["open"] == ignored["open"]
+    assert answered["today"] == ignored["today"]
+    # Payments over a month old came 1 to 7 days after a reminder about what they paid.
+    before, after = ignored["received"], answered["received"]
+    assert before.keys() == after.keys()
+    moved = [pid for pid in before if before[pid] != after[pid]]
+    assert len(moved) >= 30
+    for pid in moved:
+        assert after[pid] < before[pid] < DEMO_TODAY - dt.timedelta(days=30)
+        assert any(1 <= (after[pid] - day).days <= 7 for day in answered["reminded"][pid])
 
 
 def test_the_generator_scales_to_exact_sizes(store_path: Path) -> None:

@@ -152,6 +152,45 @@ def test_by_class_the_caller_says_each_customers_class(
     assert row(answer, ReminderAspect.STAGE, first).cases == 3  # all customers, too
 
 
+def test_within_each_class_reminders_that_helped_are_not_judged_against_good_payers_quiet_days(
+        empty_store: db.Store) -> None:
+    # Late payers: five reminded the day after the due date, two of whom paid 3 days
+    # later; one never reminded and never paying. Good payers, never reminded, paid each
+    # of their invoices 3 days late: many quiet overdue days, each paid within the week.
+    late = []
+    for n in range(5):
+        who = customer(f"Late {n}")
+        bill = invoice(who, 100_00, due_days_ago=DUE_DAYS_AGO)
+        first = chased_by_stage(who, 1)
+        if n < 2:
+            pay(who, bill, DUE + 4 * DAY)
+        late.append(who)
+    quiet_late = customer("Late, left alone")
+    invoice(quiet_late, 100_00, due_days_ago=DUE_DAYS_AGO)
+    good = []
+    for n in range(2):
+        who = customer(f"Good {n}")
+        for days_ago in range(DUE_DAYS_AGO, 39, -5):
+            bill = invoice(who, 1_000_00, due_days_ago=days_ago)
+            pay(who, bill, TODAY - (days_ago - 3) * DAY, 1_000_00)
+        good.append(who)
+    classes = {**dict.fromkeys([*late, quiet_late], CustomerClass.RECURRING_LATE),
+               **dict.fromkeys(good, CustomerClass.RELIABLE)}
+    # Against every customer's quiet days, the good payers' among them, the reminder
+    # would seem to slow payment down.
+    unclassed = row(what_works(TODAY), ReminderAspect.STAGE, first)
+    assert unclassed.paid_percent[1] == Decimal(40)
+    assert unclassed.uplift_points[1] < 0
+    # Against the late payers' own quiet days (none of them paid), it added 40 points.
+    answer = what_works(TODAY, classes)
+    for scope in (None, CustomerClass.RECURRING_LATE):
+        helped = row(answer, ReminderAspect.STAGE, first, scope)
+        assert (helped.baseline_percent[1], helped.uplift_points[1]) == (Decimal(0),
+                                                                        Decimal(40))
+    assert answer.all_customers().rows == tuple(answer.rows_for(None))
+    assert answer.all_customers().classes == ()
+
+
 def test_classes_assessed_one_by_one(known: tuple[list[int], list[int], str, str]) -> None:
     payers, silent, _first, _second = known
     classes = classes_by_customer(TODAY)
@@ -277,6 +316,13 @@ def test_the_command_prints_the_table_csv_and_json(
     [paid] = [r for r in document["rows"] if r["which"] == first and not r["customer_class"]]
     assert (paid["cases"], paid["paid_percent"], paid["uplift_points"]) == (
         3, [100.0, 100.0, 100.0], [100.0, 100.0, 100.0])
+    # Without --by-class, all customers' tables alone, the very ones the classes come with
+    # (compared within each class, as the window's are).
+    assert {r["customer_class"] for r in document["rows"]} == {None}
+    assert main([*args, "--format", "json", "--by-class"]) == 0
+    by_class = json.loads(capsys.readouterr().out)
+    assert {r["customer_class"] for r in by_class["rows"]} > {None}
+    assert [r for r in by_class["rows"] if r["customer_class"] is None] == document["rows"]
 
 
 # --- what a contact chased ---------------------------------------------------------------
