@@ -11,7 +11,6 @@ benchmark store of 10,000 customers and 1,000,000 invoices.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import random
 from collections.abc import Callable, Iterable, Sequence
@@ -111,9 +110,9 @@ _SPECIALS = {3: "dispute", 11: "plan", 19: "agency", 27: "hold", 35: "overpaid",
 # at risk: that needs recent unanswered reminders or broken promises, which would add
 # to Today's list.
 _ISSUED_DAYS_AGO = {"new": (0, 35), "hold": (120, HISTORY_DAYS - 1)}
-# Customers answer reminders: each reminder before a payment (of invoices settled whole,
-# promised for no day) is answered, in turn, with this chance, the payment then coming 1
-# to 7 days after it. Only payments over a month old, those What works judges, move.
+# Customers answer reminders: the last reminder before a payment (of invoices settled
+# whole, promised for no day) is answered with this chance, the payment then coming 1 to
+# 7 days after it. Only payments over a month old, those What works judges, move.
 _ANSWERED = 0.6
 _ANSWER_DAYS = (1, 8)
 _JUDGED_AFTER = 30
@@ -508,8 +507,8 @@ def _contacts(chunk: _Chunk, ids: _Ids, rng: random.Random, customer_id: int, cu
 def _answer_reminders(chunk: _Chunk, answers: random.Random,
                       settlements: Iterable[_Settlement], today: dt.date) -> None:
     """Customers answer reminders: a payment made after reminders about its invoices
-    comes instead a few days after one of them, before the next (What works then finds
-    reminders ahead of accounts left alone, as a business chasing with Duly would).
+    comes instead a few days after the last of them (What works then finds reminders
+    ahead of accounts left alone, as a business chasing with Duly would).
 
     Only payments over a month old, of invoices promised for no day: every promise, the
     last month (Today) and what is open are as they were."""
@@ -521,7 +520,7 @@ def _answer_reminders(chunk: _Chunk, answers: random.Random,
             continue
         reminded = sorted(day for inv in settlement.invoices for day in inv.chased
                           if day < received)
-        paid_on = _answered(answers, [*reminded, received])
+        paid_on = _answered(answers, reminded, received)
         if paid_on is None:
             continue
         stamp = dt.datetime.combine(paid_on, dt.time(11))
@@ -534,15 +533,19 @@ def _answer_reminders(chunk: _Chunk, answers: random.Random,
             inv.paid_on = paid_on
 
 
-def _answered(answers: random.Random, days: Sequence[dt.date]) -> dt.date | None:
-    """The day the first reminder answered (of ``days``, each but the last a reminder,
-    the last the payment) was paid: 1 to 7 days after it, before the next; None when none
-    was."""
-    for reminded, following in itertools.pairwise(days):
-        if answers.random() < _ANSWERED and (following - reminded).days > 1:
-            latest = min(_ANSWER_DAYS[1], (following - reminded).days)
-            return reminded + dt.timedelta(days=answers.randrange(_ANSWER_DAYS[0], latest))
-    return None
+def _answered(answers: random.Random, reminded: Sequence[dt.date],
+              received: dt.date) -> dt.date | None:
+    """The day a payment received on ``received`` came instead, answering the last of the
+    reminders before it (``reminded``, in order): 1 to 7 days after it, still before
+    ``received``; None when it was not answered. Only the last: an answer to an earlier
+    one would have the later ones chase what was paid."""
+    if not reminded or answers.random() >= _ANSWERED:
+        return None
+    last = reminded[-1]
+    latest = min(_ANSWER_DAYS[1], (received - last).days)
+    if latest <= _ANSWER_DAYS[0]:
+        return None
+    return last + dt.timedelta(days=answers.randrange(_ANSWER_DAYS[0], latest))
 
 
 def _interaction(chunk: _Chunk, ids: _Ids, customer_id: int, kind: str, day: dt.date,

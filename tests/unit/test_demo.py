@@ -113,8 +113,8 @@ def _chased_history(path: Path) -> dict[str, object]:
     try:
         create_demo(seed=DEMO_SEED, today=DEMO_TODAY)
         answer = what_works(DEMO_TODAY, classes_by_customer(DEMO_TODAY))
-        [email] = [r for r in answer.rows_for(None)
-                   if r.aspect is ReminderAspect.CHANNEL and r.value == "E-mail"]
+        [calls] = [r for r in answer.rows_for(None)
+                   if r.aspect is ReminderAspect.CHANNEL and r.value == "Call"]
         reminded: dict[int, set[dt.date]] = {}
         for payment_id, at in (Allocation.select(Allocation.payment, Interaction.occurred_at)
                                .join(InteractionInvoice,
@@ -126,7 +126,7 @@ def _chased_history(path: Path) -> dict[str, object]:
                              .tuples()),
                 "today": [(i.kind, i.customer_id, i.detail) for i in worklist(DEMO_TODAY)],
                 "received": dict(Payment.select(Payment.id, Payment.received_on).tuples()),
-                "reminded": reminded, "email uplift": email.uplift_points[1]}
+                "reminded": reminded, "call uplift": calls.uplift_points[1]}
     finally:
         store.close()
 
@@ -136,9 +136,9 @@ def test_the_demos_customers_answer_reminders_and_only_its_history_shows_it(
     answered = _chased_history(tmp_path / "answered.sqlite")
     monkeypatch.setattr(demo_company, "_ANSWERED", 0.0)
     ignored = _chased_history(tmp_path / "ignored.sqlite")
-    # What works finds the e-mails ahead of the accounts left alone (it could not when
-    # the customers paid as they would have anyway).
-    assert answered["email uplift"] >= 5 > ignored["email uplift"]
+    # What works finds the calls ahead of the accounts left alone (it could not when the
+    # customers paid as they would have anyway).
+    assert answered["call uplift"] >= 5 > ignored["call uplift"]
     # What is owed today, and Today's list, are as they would be.
     assert answered["open"] == ignored["open"]
     assert answered["today"] == ignored["today"]
@@ -149,7 +149,9 @@ def test_the_demos_customers_answer_reminders_and_only_its_history_shows_it(
     assert len(moved) >= 30
     for pid in moved:
         assert after[pid] < before[pid] < DEMO_TODAY - dt.timedelta(days=30)
-        assert any(1 <= (after[pid] - day).days <= 7 for day in answered["reminded"][pid])
+        reminded = answered["reminded"][pid]
+        assert any(1 <= (after[pid] - day).days <= 7 for day in reminded)
+        assert not any(after[pid] <= day < before[pid] for day in reminded)  # none after it
 
 
 def test_the_generator_scales_to_exact_sizes(store_path: Path) -> None:
