@@ -377,6 +377,7 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
                 if (customer_id, currency) in paid_up]
     chased_on: dict[int, dt.datetime] = {}
     not_all_paid: set[int] = set()
+    paid_in_full: dict[int, object] = {}  # the day the last of the chased was paid
     contacts = sorted(contact for _, _, contact, _ in accounts)
     for start in range(0, len(contacts), 500):  # SQLite's limit on bound values
         block = contacts[start:start + 500]
@@ -386,11 +387,21 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
             InteractionInvoice.interaction).join(Invoice)
             .where(InteractionInvoice.interaction.in_(block)
                    & (Invoice.status != InvoiceStatus.PAID)).tuples())
+        paid_in_full.update(Allocation.select(InteractionInvoice.interaction,
+                                              pw.fn.MAX(Allocation.allocated_on))
+                            .join(InteractionInvoice,
+                                  on=(Allocation.invoice == InteractionInvoice.invoice))
+                            .where(InteractionInvoice.interaction.in_(block))
+                            .group_by(InteractionInvoice.interaction).tuples())
     names = _names({cid for cid, _, _, _ in accounts})
     items = []
-    for customer_id, currency, contact, day in accounts:
-        cleared = stored_day(day)
-        if contact in not_all_paid or cleared > as_of:
+    for customer_id, currency, contact, _day in accounts:
+        if contact in not_all_paid or contact not in paid_in_full:
+            continue
+        # Paid up when what was chased was paid: an account whose chased invoices were
+        # paid months ago and that is clear again today was thanked for it then.
+        cleared = stored_day(paid_in_full[contact])
+        if not since <= cleared <= as_of:
             continue
         code, name = names[customer_id]
         at = chased_on[contact]

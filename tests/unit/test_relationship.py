@@ -199,6 +199,19 @@ def test_a_chased_account_paid_up_is_offered_a_thank_you_once(empty_store: Store
     assert bill  # the invoice chased
 
 
+def test_an_account_clear_again_months_after_its_chased_invoices_were_paid_is_not_thanked(
+        empty_store: Store) -> None:
+    who = customer()
+    invoice(who, 100_00, due_days_ago=20)
+    chase(who, TODAY)
+    pay(who, 100_00, TODAY + dt.timedelta(days=2))  # what was chased: thanked for a month
+    later = TODAY + dt.timedelta(days=90)
+    invoice(who, 70_00, due_days_ago=-80)  # never chased, paid 10 days after it fell due
+    pay(who, 70_00, later)
+    assert thanks_due(later) == []
+    assert [i for i in worklist(later) if i.kind == PAID_UP] == []
+
+
 def test_an_account_is_paid_up_only_once_every_invoice_chased_is_paid(
         empty_store: Store) -> None:
     who = customer()
