@@ -68,34 +68,40 @@ def test_a_past_days_list_parses_its_dates_with_only_its_own_arguments_built() -
     assert (args.command, str(args.as_of), args.all) == ("overdue", "2026-06-30", True)
 
 
-def test_todays_overdue_list_imports_no_contacts_spreadsheet_window_or_filelock(
-        tmp_path: Path) -> None:
+@pytest.fixture
+def small_demo(tmp_path: Path) -> str:
+    """A three-customer demo store made by the command line, its path."""
     store = str(tmp_path / "s.sqlite")
     subprocess.run([sys.executable, "main.py", "--db", store, "demo", "--customers", "3"],
                    cwd=ROOT, capture_output=True, timeout=120, check=True)
+    return store
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)
+
+
+def test_todays_overdue_list_imports_no_contacts_spreadsheet_window_or_filelock(
+        small_demo: str) -> None:
+    store = small_demo
     cold = ("import sys, main\n"
             f"code = main.main(['--db', {store!r}, 'overdue'])\n"
             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'openpyxl', 'reportlab', 'babel', 'jinja2') or m in "
             "('models.contacts', 'reports.spreadsheet_xlsx', 'filelock')))\n")
-    result = subprocess.run([sys.executable, "-c", cold], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, check=True)
-    assert result.stdout.strip().splitlines()[-1] == "0 []"
+    assert _python(cold).stdout.strip().splitlines()[-1] == "0 []"
 
 
 def test_a_command_run_as_the_process_keeps_its_modules_from_the_collector_and_main_alone_does_not(
-        tmp_path: Path) -> None:
-    store = str(tmp_path / "s.sqlite")
-    subprocess.run([sys.executable, "main.py", "--db", store, "demo", "--customers", "3"],
-                   cwd=ROOT, capture_output=True, timeout=120, check=True)
+        small_demo: str) -> None:
+    store = small_demo
     probe = ("import gc, main, sys\n"
              f"alone = main.main(['--db', {store!r}, 'overdue'])\n"
              "print(alone, gc.get_freeze_count(), file=sys.stderr)\n"
              f"whole = main.main(['--db', {store!r}, 'overdue'], whole_process=True)\n"
              "print(whole, gc.get_freeze_count() > 10_000, gc.isenabled(), file=sys.stderr)\n")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, check=True)
-    assert result.stderr.splitlines() == ["0 0", "0 True True"]
+    assert _python(probe).stderr.splitlines() == ["0 0", "0 True True"]
     listed = subprocess.run([sys.executable, "main.py", "--db", store, "overdue"], cwd=ROOT,
                             capture_output=True, text=True, timeout=120, check=True)
     assert listed.stdout.startswith("Overdue accounts as of")
