@@ -134,8 +134,9 @@ def what_works_table(answer: WhatWorks) -> str:
                          for c in comparisons], {3, 4, 5, 6, 7}), ""]
     buckets = [b for b in answer.baseline if b.customer_class is None]
     if buckets:
-        out += [f"== Baseline: accounts not chased in the 14 days before "
-                f"({answer.baseline_customers} customers sampled)", *text_table(
+        out += [f"== Baseline: accounts not chased in the 14 days before, every class "
+                f"together ({answer.baseline_customers} customers sampled; a row is "
+                f"compared within each class)", *text_table(
                     ["Days overdue", "Account-days", *(f"{d} d" for d in WINDOWS)],
                     [[b.label, str(b.account_days), *(_percent(p) for p in b.paid_percent)]
                      for b in buckets], {1, 2, 3, 4}), ""]
