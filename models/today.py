@@ -546,7 +546,7 @@ def _follow_ups(as_of: dt.date) -> list[WorkItem]:
         title_key = (kind, str(at)[:10])
         title = titles.get(title_key)
         if title is None:
-            title = titles[title_key] = f"Follow up the {kind} of {stored_day(at).isoformat()}"
+            title = titles[title_key] = f"Follow up the {kind} of {short_date(stored_day(at))}"
         items.append(WorkItem(FOLLOW_UP, contact_id, customer_id, code, name, *due_waited,
                               title, first_line(opening), None, ""))
     return items
@@ -605,10 +605,10 @@ class _PromiseDay(NamedTuple):
 def _promise_day(promised_for: dt.date, as_of: dt.date, grace_days: int) -> _PromiseDay:
     deadline = promise_deadline(promised_for, grace_days)
     broken_on = deadline + dt.timedelta(days=1)
-    return _PromiseDay(promised_for.isoformat(), as_of > deadline,
+    return _PromiseDay(short_date(promised_for), as_of > deadline,
                        (broken_on, _days(as_of, broken_on)),
                        (promised_for, _days(as_of, promised_for)),
-                       f"Check the payment has arrived (grace until {deadline.isoformat()})")
+                       f"Check the payment has arrived (grace until {short_date(deadline)})")
 
 
 def _stage_actions(as_of: dt.date, actions: Sequence[DueAction]) -> list[WorkItem]:
@@ -724,7 +724,7 @@ def _new_overdue(as_of: dt.date) -> list[WorkItem]:
         items.append(_waiting(WorkItem(
             NEW_OVERDUE, invoice_id, customer_id, code, name, first, 0,
             f"Newly overdue: {format_money(total, currency)}",
-            f"Invoice {number}{more} fell due on {first.isoformat()}", total, currency),
+            f"Invoice {number}{more} fell due on {short_date(first)}", total, currency),
             as_of))
     return items
 
