@@ -37,6 +37,7 @@ from models.audit import record_change
 from models.company import business_details
 from models.contacts import ContactEntry, log_contact
 from models.court_fees import CourtFeeBand, court_fee_for
+from models.dates import short_date
 from models.db import writing
 from models.disputed import claims, disputed_part
 from models.errors import LedgerError
@@ -284,7 +285,7 @@ def claim_evidence(customer_id: int, as_of: dt.date) -> list[Evidence]:
     """The evidence a claim rests on, oldest first: the invoices claimed, then every letter,
     e-mail, call, meeting and promise on the timeline up to ``as_of``."""
     items = [Evidence(i.issue_date, "invoice",
-                      f"Invoice {i.number}, due {i.due_date.isoformat()}")
+                      f"Invoice {i.number}, due {short_date(i.due_date)}")
              for i in claimable_invoices(customer_id, as_of)]
     wanted = ("letter", "email", "call", "meeting", "sms", "promise", "dispute", "plan")
     for entry in customer_timeline(customer_id, wanted):
@@ -323,7 +324,7 @@ def record_claim_letter(customer_id: int, as_of: dt.date, *, how: ContactKind =
         pack = claim_pack(customer_id, as_of)
         words = ClaimLetterKind(pack.letter.kind).word
         summary = (f"{words} sent: {format_money(pack.claim_minor, pack.currency)} claimed; "
-                   f"reply by {pack.respond_by.isoformat()}")
+                   f"reply by {short_date(pack.respond_by)}")
         contact_id = log_contact(customer_id, ContactEntry(
             kind=how, occurred_at=now, summary=summary,
             invoice_ids=tuple(i.invoice_id for i in pack.invoices),

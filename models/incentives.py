@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from models.dates import short_date
 from models.kinds import CreditKind, InvoiceStatus
 from models.money import from_minor, round_to_minor
 from models.offers import reopen_offers, review_offers
@@ -251,7 +252,7 @@ def _take_discount(payment: Payment, invoice_id: int, on: dt.date) -> None:
     grant_credit(invoice.customer_id, CreditKind.EARLY_PAYMENT, on,
                  f"Early-payment discount on invoice {invoice.number}: {terms.percent}% "
                  f"for payment within {terms.days} days, paid on "
-                 f"{payment.received_on.isoformat()}.",
+                 f"{short_date(payment.received_on)}.",
                  invoices=[(invoice.id, invoice.open_minor)], invoice_id=invoice.id)
 
 

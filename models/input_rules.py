@@ -12,6 +12,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from models.dates import short_date
 from models.errors import LedgerError
 
 # The largest amount Duly keeps, in minor units (1,000,000,000.00 in a two-decimal
@@ -72,8 +73,8 @@ def check_date(day: dt.date, field: str = "date", what: str = "The date") -> dt.
     if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
         raise LedgerError(field, f"{what} is not a date.")
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise LedgerError(field, f"{what} ({day.isoformat()}) must lie between "
-                                 f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+        raise LedgerError(field, f"{what} ({short_date(day)}) must lie between "
+                                 f"{short_date(FIRST_DAY)} and {short_date(LAST_DAY)}.")
     return day
 
 

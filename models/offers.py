@@ -341,9 +341,9 @@ def _settlement_credit(offer: Offer, invoice_ids: list[int], on: dt.date) -> int
         return None
     return grant_credit(offer.customer_id, CreditKind.SETTLEMENT, on,
                         f"The rest waived under the settlement offered on "
-                        f"{offer.offered_on.isoformat()}: "
+                        f"{short_date(offer.offered_on)}: "
                         f"{format_money(offer.pay_minor, offer.currency)} paid by "
-                        f"{offer.pay_by.isoformat()}.", invoices=invoices, charges=charges)
+                        f"{short_date(offer.pay_by)}.", invoices=invoices, charges=charges)
 
 
 def _loyalty_credit(offer: Offer, invoice_ids: list[int], on: dt.date) -> int | None:
@@ -359,8 +359,8 @@ def _loyalty_credit(offer: Offer, invoice_ids: list[int], on: dt.date) -> int | 
     what = "fee" if kind == ChargeKind.FEE else "interest"
     return grant_credit(offer.customer_id, CreditKind.WAIVER, on,
                         f"The {what} waived for paying in full by "
-                        f"{offer.pay_by.isoformat()}, as offered on "
-                        f"{offer.offered_on.isoformat()}.",
+                        f"{short_date(offer.pay_by)}, as offered on "
+                        f"{short_date(offer.offered_on)}.",
                         charges=[(c.id, c.open_minor) for c in charges])
 
 

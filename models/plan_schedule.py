@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models import input_rules as rules
+from models.dates import short_date
 from models.errors import LedgerError
 from models.kinds import PlanFrequency
 from models.money import format_money
@@ -84,9 +85,9 @@ def schedule(total_minor: int, currency: str, terms: ScheduleTerms, *,
     else:
         rows = _regular(rest, currency, terms)
     if rows[0][0] < agreed_on:
-        raise LedgerError("first_on", f"The first instalment ({rows[0][0].isoformat()}) is "
+        raise LedgerError("first_on", f"The first instalment ({short_date(rows[0][0])}) is "
                                       f"before the day the plan is agreed "
-                                      f"({agreed_on.isoformat()}). Choose a later date.")
+                                      f"({short_date(agreed_on)}). Choose a later date.")
     if deposit and rows[0][0] <= deposit[0].due_date:
         raise LedgerError("first_on", "The first instalment falls on or before the deposit; "
                                       "choose a first date after the deposit's.")
@@ -158,7 +159,7 @@ def _custom(total_minor: int, currency: str,
         rules.check_date(day, "custom", f"Instalment {n}'s date")
         checked.append((day, rules.check_amount(amount, "custom", f"instalment {n}")))
         if n > 1 and day <= checked[-2][0]:
-            raise LedgerError("custom", f"Instalment {n} ({day.isoformat()}) is not after "
+            raise LedgerError("custom", f"Instalment {n} ({short_date(day)}) is not after "
                                         f"instalment {n - 1}; list them in date order, one "
                                         f"a day at most.")
     given = sum(amount for _day, amount in checked)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from models.dates import short_date
 from models.errors import LedgerError
 from models.kinds import (
     ChargeKind,
@@ -102,7 +103,7 @@ def _contacts(customer_id: int) -> list[TimelineEntry]:
                 f"Outcome: {contact.outcome}")
         status = ""
         if contact.follow_up_on is not None:  # whether it is done is the status's to say
-            detail += f"\nFollow up on {contact.follow_up_on.isoformat()}"
+            detail += f"\nFollow up on {short_date(contact.follow_up_on)}"
             status = "follow-up done" if contact.follow_up_done else "follow-up"
         rows.append(TimelineEntry(contact.kind, contact.occurred_at, title, detail, None, "",
                                   status, contact.id))
@@ -136,7 +137,7 @@ def _promises(customer_id: int) -> list[TimelineEntry]:
         detail = f"For invoice {invoices}" if invoices else ""
         rows.append(TimelineEntry(
             "promise", promise.created_at, f"Promised to pay {owed} by "
-            f"{promise.promised_for.isoformat()}", detail, promise.amount_minor,
+            f"{short_date(promise.promised_for)}", detail, promise.amount_minor,
             promise.currency, promise.status, None))
         if promise.status in ("kept", "broken") and promise.resolved_on is not None:
             rows.append(TimelineEntry(

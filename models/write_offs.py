@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from models import input_rules as rules
 from models.allocations import allocated, hold_account_of, hold_accounts
 from models.audit import record_change
+from models.dates import short_date
 from models.db import writing
 from models.disputed import claim_on
 from models.errors import LedgerError
@@ -243,7 +244,7 @@ def _amount(invoice: Invoice, amount_minor: int | None, on: dt.date) -> int:
                                      f"it), then write off what is left.")
     if on < invoice.issue_date:
         raise LedgerError("on", f"Invoice {invoice.number} was issued on "
-                                f"{invoice.issue_date.isoformat()}; it cannot be written off "
+                                f"{short_date(invoice.issue_date)}; it cannot be written off "
                                 f"before then.")
     if amount_minor is None:
         return int(invoice.open_minor)
@@ -281,7 +282,7 @@ def reverse_write_off(write_off_id: int, reason: str, *, on: dt.date | None = No
             raise LedgerError("write_off", "That write-off no longer exists.")
         if row.reversed_on is not None:
             raise LedgerError("write_off", f"That write-off was already reversed on "
-                                           f"{row.reversed_on.isoformat()}.")
+                                           f"{short_date(row.reversed_on)}.")
         note = CreditNote.get_by_id(row.credit_note_id)
         if on < note.issue_date:
             raise LedgerError("on", "A write-off cannot be reversed before the day it was "
@@ -311,7 +312,7 @@ def recover(write_off_id: int, *, received_on: dt.date, amount_minor: int,
         hold_account_of(Invoice, row.invoice_id)
         written = int(CreditNote.get_by_id(row.credit_note_id).amount_minor)
         reverse_write_off(row.id, f"Recovered {format_money(amount_minor, _currency(row))} "
-                                  f"on {received_on.isoformat()}", on=received_on)
+                                  f"on {short_date(received_on)}", on=received_on)
         paid = record_payment(Invoice.get_by_id(row.invoice_id).customer_id,
                               received_on=received_on, amount_minor=amount_minor,
                               method=method, reference=reference,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from models.dates import short_date
 from models.files import refuse_store_file
 from models.imports.gnucash import read_book
 from models.imports.gnucash_csv import read_transactions
@@ -214,8 +215,8 @@ def _invoice(group: Sequence[Row], settings: ReadSettings, columns: _Columns,
         raise _RowError(f"Invoice {number} is for nothing (its total is zero).")
     open_minor = _open(first, columns, mark, currency, total)
     if due is not None and due < issued:
-        raise _RowError(f"Invoice {number} falls due ({due.isoformat()}) before it was "
-                        f"issued ({issued.isoformat()}).")
+        raise _RowError(f"Invoice {number} falls due ({short_date(due)}) before it was "
+                        f"issued ({short_date(issued)}).")
     return InvoiceRecord(number=number, customer=customer, issued=issued, due=due,
                          total_minor=total, open_minor=open_minor, currency=currency,
                          credit=credit, status=get(columns.status),

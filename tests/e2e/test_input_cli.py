@@ -33,7 +33,7 @@ def test_a_date_outside_the_business_range_is_refused_before_anything_is_written
     result = duly("--db", str(path), "log", "C1", "--summary", "Rang",
                   "--follow-up", "9999-12-31")
     assert result.returncode == 2
-    assert "between 1970-01-01 and 2100-12-31" in result.stderr
+    assert "between 1 Jan 1970 and 31 Dec 2100" in result.stderr
     assert "Traceback" not in result.stderr
     assert digest(path) == before
 

@@ -257,7 +257,7 @@ def test_a_letter_sent_is_on_the_timeline_with_its_deadline(empty_store: db.Stor
     assert to_firm.respond_by == TODAY + dt.timedelta(days=BEFORE_ACTION_DAYS)
     assert last_claim_letter(person) == sent
     [entry] = [e for e in customer_timeline(person) if e.kind == "letter"]
-    assert "reply by 2026-12-24" in entry.detail + entry.title
+    assert "reply by 24 Dec 2026" in entry.detail + entry.title
     later = TODAY + dt.timedelta(days=10)
     rows = {r.customer_id: r for r in claim_rows(later)}
     assert rows[person].days_left == 20 and rows[firm].days_left == 4
