@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.customer_class import classes_by_customer
+from models.dates import short_date
 from models.kinds import CustomerClass
 from models.what_works import METHOD, WhatWorks, what_works
 from reports.spreadsheet_xlsx import Sheet
@@ -270,7 +271,7 @@ class WhatWorksView(QWidget):
             older = f" {assumed_templates_words(assumed)}" if assumed else ""
             self.summary_label.setText(
                 f"{len(shown)} rows, {enough} on enough cases; as of "
-                f"{self._answer.as_of.isoformat()}; baseline from "
+                f"{short_date(self._answer.as_of)}; baseline from "
                 f"{self._answer.baseline_customers} customers' days without a "
                 f"reminder.{older}")
 

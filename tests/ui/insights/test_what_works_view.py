@@ -76,6 +76,7 @@ def test_the_work_shows_its_progress_and_then_the_rows_of_all_customers(
     assert view.rows.data(view.rows.index(position, 2)) == str(call.cases)
     assert view.method_label.toolTip() == METHOD
     assert view.rows_table.toolTip() == METHOD
+    assert "; as of 24 Nov 2026; baseline from 60 customers'" in view.summary_label.text()
 
 
 def test_a_class_chosen_shows_its_rows_only(qtbot, view: WhatWorksView) -> None:
