@@ -357,16 +357,14 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
     # kept figures' partial index (store v34, models.kept_accounts); then their chases of
     # the year. Looking up every chase's invoice read 100 MB of a big book's invoices for
     # none paid up, and pushed the rest of Today's reads out of the store's cache.
-    paid_up = {(customer_id, currency): day for customer_id, currency, day in
-               KeptAccount.select(KeptAccount.customer_id, KeptAccount.currency,
-                                  KeptAccount.last_paid_on)
-               .where((KeptAccount.open_count == 0) & (KeptAccount.last_paid_on >= since)
-                      & (KeptAccount.last_chased_on >= chased_since)).tuples()}
+    # An account whose chased invoices were paid in the month was last paid in it too.
+    paid_up = set(KeptAccount.select(KeptAccount.customer_id, KeptAccount.currency)
+                  .where((KeptAccount.open_count == 0) & (KeptAccount.last_paid_on >= since)
+                         & (KeptAccount.last_chased_on >= chased_since)).tuples())
     if not paid_up:
         return []
     # Contacts are numbered as they are made: the highest is the latest chase.
-    accounts = [(customer_id, currency, contact, paid_up[customer_id, currency])
-                for customer_id, currency, contact in
+    accounts = [(customer_id, currency, contact) for customer_id, currency, contact in
                 StageExecution.select(Invoice.customer, Invoice.currency,
                                       pw.fn.MAX(StageExecution.interaction))
                 .join(Invoice)
@@ -377,8 +375,8 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
                 if (customer_id, currency) in paid_up]
     chased_on: dict[int, dt.datetime] = {}
     not_all_paid: set[int] = set()
-    paid_in_full: dict[int, object] = {}  # the day the last of the chased was paid
-    contacts = sorted(contact for _, _, contact, _ in accounts)
+    paid_in_full: dict[int, object] = {}  # each contact's: its invoices' last payment day
+    contacts = sorted(contact for _, _, contact in accounts)
     for start in range(0, len(contacts), 500):  # SQLite's limit on bound values
         block = contacts[start:start + 500]
         chased_on.update((contact, _as_datetime(at)) for contact, at in Interaction.select(
@@ -391,11 +389,12 @@ def _paid_up(as_of: dt.date) -> list[ThanksDue]:
                                               pw.fn.MAX(Allocation.allocated_on))
                             .join(InteractionInvoice,
                                   on=(Allocation.invoice == InteractionInvoice.invoice))
-                            .where(InteractionInvoice.interaction.in_(block))
+                            .where(InteractionInvoice.interaction.in_(block)
+                                   & ~Allocation.voided)
                             .group_by(InteractionInvoice.interaction).tuples())
-    names = _names({cid for cid, _, _, _ in accounts})
+    names = _names({cid for cid, _, _ in accounts})
     items = []
-    for customer_id, currency, contact, _day in accounts:
+    for customer_id, currency, contact in accounts:
         if contact in not_all_paid or contact not in paid_in_full:
             continue
         # Paid up when what was chased was paid: an account whose chased invoices were

@@ -159,8 +159,9 @@ def _kept() -> dict[tuple[int, str], tuple[int, dt.date | None, dt.date | None]]
 
 def _paid_up_by_derivation(as_of: dt.date) -> list[tuple[int, str, int, dt.date]]:
     """The accounts to thank on ``as_of`` for paying up after a chase, read row by row:
-    nothing still owed, chased within the year (the latest such chase's contact), last
-    paid within the month and not after ``as_of``, every invoice of that contact paid."""
+    nothing still owed, chased within the year (the latest such chase's contact), every
+    invoice of that contact paid, the last of them within the month and not after
+    ``as_of``."""
     invoices = list(Invoice.select())
     found = []
     for account in sorted({(row.customer_id, row.currency) for row in invoices}):
@@ -171,15 +172,17 @@ def _paid_up_by_derivation(as_of: dt.date) -> list[tuple[int, str, int, dt.date]
         chases = [e.interaction_id for e in StageExecution.select().where(
             StageExecution.invoice.in_(ids) & StageExecution.interaction.is_null(False)
             & (StageExecution.executed_on >= as_of - dt.timedelta(days=365)))]
+        if not chases:
+            continue
+        contact = max(chases)
+        chased = list(Invoice.select().join(InteractionInvoice).where(
+            InteractionInvoice.interaction == contact))
         paid = [a.allocated_on for a in Allocation.select().where(
-            Allocation.invoice.in_(ids) & ~Allocation.voided)]
-        if not chases or not paid:
+            Allocation.invoice.in_([i.id for i in chased]) & ~Allocation.voided)]
+        if not paid or {i.status for i in chased} - {InvoiceStatus.PAID}:
             continue
         last = max(paid)
-        contact = max(chases)
-        statuses = {i.status for i in Invoice.select().join(InteractionInvoice).where(
-            InteractionInvoice.interaction == contact)}
-        if as_of - dt.timedelta(days=30) <= last <= as_of and statuses <= {InvoiceStatus.PAID}:
+        if as_of - dt.timedelta(days=30) <= last <= as_of:
             found.append((*account, contact, last))
     return found
 
