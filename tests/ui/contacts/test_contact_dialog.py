@@ -229,7 +229,7 @@ def test_a_logged_call_with_a_promise_is_on_the_customers_timeline(demo_store, w
     promise = customer_timeline(CHRONIC, ("promise",))[0]
     assert promise.status == "open"
     assert promise.amount_minor == open_invoices[0].open_minor
-    assert promise.title.endswith("by 2026-12-01")
+    assert promise.title.endswith("by 1 Dec 2026")
     assert logger.last_saved == "Call logged with the promise to pay."
 
 
