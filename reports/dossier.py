@@ -53,6 +53,13 @@ _LETTER_KINDS = ("letter", "email")
 _CONTACT_KINDS = ("call", "email", "letter", "meeting", "sms", "note")
 
 
+# The columns' shares of an entries table: date, what, details, status. A promise says
+# what was promised and by when ("Promised to pay 920.91 USD by 5 Aug 2026") and its
+# details only the invoices, so its "what" has the room.
+_ENTRY_SHARES = (22, 50, 62, 20)
+_PROMISE_SHARES = (22, 64, 48, 20)
+
+
 @dataclass(frozen=True)
 class ReferredInvoice:
     """An invoice referred, as the dossier lists it."""
@@ -298,7 +305,8 @@ class _DossierRenderer(DocumentRenderer):
                 *self._entries("Contact history", self.data.contacts, width,
                                "No contact is recorded."),
                 *self._entries("Promises to pay", self.data.promises, width,
-                               "The customer made no promise to pay."),
+                               "The customer made no promise to pay.",
+                               shares=_PROMISE_SHARES),
                 *self._entries("Disputes", self.data.disputes, width,
                                "The customer has raised no dispute."),
                 *self._history(width)]
@@ -424,13 +432,13 @@ class _DossierRenderer(DocumentRenderer):
             scaled_widths(width, (22, 16, 70, 30, 16)), right_from=5, label_span=1)]
 
     def _entries(self, title: str, entries: Sequence[Entry], width: float,
-                 none: str) -> list[Flowable]:
+                 none: str, *, shares: Sequence[float] = _ENTRY_SHARES) -> list[Flowable]:
         if not entries:
             return [self._heading(title), self._p(none)]
         rows = [[short_date(e.on.date()), e.title, e.detail, e.status] for e in entries]
         return [self._heading(title), PlainTable(
             ["Date", "What", "Details", "Status"], rows, [],
-            scaled_widths(width, (22, 50, 62, 20)), right_from=4, label_span=1,
+            scaled_widths(width, shares), right_from=4, label_span=1,
             look=TableLook(body_size=8))]
 
     def _history(self, width: float) -> list[Flowable]:

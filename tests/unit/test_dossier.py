@@ -5,6 +5,7 @@ command's figures; e-mailed to the agency through the outbox."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -80,6 +81,9 @@ def test_the_dossier_lists_every_letter_sent_and_the_interest_the_interest_comma
     # The promise made and broken, and the contact it was made in.
     assert "Promised to pay £1,650.00" in flat or "Promised to pay 1,650.00" in flat
     assert "Broken" in flat and "Will pay at month end" in flat
+    # What was promised and by when, on one line (its day is not cut in two).
+    assert any(re.search(r"Promised to pay \S+( GBP)? by 14 Nov 2026", line)
+               for line in text.splitlines())
     # The interest equal to the interest command's, per invoice, and its total.
     expected = [invoice_interest(b, LATER, without_missing_rate=True) for b in bills]
     assert [line.interest_minor for line in data.interest] == [c.interest_minor
