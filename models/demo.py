@@ -56,6 +56,7 @@ from models.schema import (
     ReferralInvoice,
     StageExecution,
 )
+from models.what_works import WINDOWS
 
 Progress = Callable[[int, int], None]
 
@@ -115,7 +116,7 @@ _ISSUED_DAYS_AGO = {"new": (0, 35), "hold": (120, HISTORY_DAYS - 1)}
 # 7 days after it. Only payments over a month old, those What works judges, move.
 _ANSWERED = 0.6
 _ANSWER_DAYS = (1, 8)
-_JUDGED_AFTER = 30
+_JUDGED_AFTER = WINDOWS[-1]  # a reminder is judged once its last window has passed
 _OUTCOMES_LATE = ("promised to pay", "no answer", "left message", "will pay in part",
                   "asked for copy of invoice")
 

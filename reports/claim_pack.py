@@ -439,8 +439,6 @@ def _daily(pack: ClaimPack) -> int:
     return round_to_minor(pack.daily, pack.currency)
 
 
-
-
 # --- the claim pack ----------------------------------------------------------------------
 
 class _PackRenderer(DeskReport):

@@ -475,5 +475,3 @@ def _commission_words(row: ReferralRow) -> str:
 def _exact(amount: Decimal, currency: str) -> str:
     """An amount a day to four decimal places: "£0.1315"."""
     return f"{amount.quantize(Decimal('0.0001'))} {currency}"
-
-

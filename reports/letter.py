@@ -637,5 +637,3 @@ class _LetterRenderer(DocumentRenderer):
         return PlainTable(heading, body, totals, scaled_widths(width, (40, 101, 29)), right_from=2,
                           label_span=2, look=TableLook(body_size=8, padding=self.padding,
                                                        body_padding=1.2))
-
-

@@ -442,8 +442,6 @@ class _SignatureLines(Flowable):
                 rule -= self._ROOM
 
 
-
-
 # --- sending and printing ------------------------------------------------------------
 
 def plan_agreement_email_draft(plan_id: int, *, today: dt.date | None = None
