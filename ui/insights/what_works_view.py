@@ -232,7 +232,9 @@ class WhatWorksView(QWidget):
         self.rows.set_rows(answer.rows)
         self.comparisons.set_rows(answer.comparisons)
         for table in (self.rows_table, self.comparisons_table):
-            table.resizeColumnsToContents()  # the headers whole: "Baseline (14 days)"
+            # Each heading whole, on two lines ("Baseline" over "(14 days)"): on one the
+            # figures took 1,060 pixels and a window 1,180 wide cut the notes off.
+            table.resizeColumnsToContents()
         self.method_label.setToolTip(answer.method)
         self.show_class(chosen if chosen in answer.classes else None)
         self._apply_class()

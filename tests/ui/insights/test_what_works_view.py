@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from models.kinds import CustomerClass
@@ -138,3 +139,13 @@ def test_with_no_two_templates_at_a_stage_the_comparison_says_not_enough_cases_y
     assert view.comparisons_empty.isVisibleTo(view)
     assert not view.comparisons_table.isVisibleTo(view)
     assert view.comparisons_empty.text().startswith("Not enough cases yet")
+
+
+def test_every_column_shows_whole_in_the_room_a_1180_pixel_window_gives_it(
+        qtbot, view: WhatWorksView) -> None:
+    # The Insights page beside the navigation in a window 1,180 pixels wide: 935 pixels.
+    view.resize(935, 600)
+    loaded(qtbot, view)
+    header = view.rows_table.horizontalHeader()
+    assert header.length() <= view.rows_table.viewport().width()
+    assert "\n" in view.rows.headerData(3, Qt.Orientation.Horizontal)  # "Paid in" over "7 days"
