@@ -521,6 +521,12 @@ class CustomerAccountView(QWidget):
         self.timeline_filter.setAccessibleName("Show on the timeline")
         for label, _kinds in TIMELINE_FILTERS:
             self.timeline_filter.addItem(label)
+        # As wide as "Letters and e-mails", not the longest choice (whole in its list): at
+        # that one's width the account's least width squeezed the customers' list, names
+        # and all, in a window 1,180 pixels wide.
+        self.timeline_filter.setMinimumContentsLength(len(TIMELINE_FILTERS[2][0]))
+        self.timeline_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.timeline_filter.currentIndexChanged.connect(
             self._on_timeline_filter_current_index_changed)
         self.timeline_count = QLabel()

@@ -556,3 +556,12 @@ def test_the_next_stage_is_said_in_a_sentence_of_its_own():
     alone = FollowUpStatus("Firm", (), (), "Phone call", DEMO_TODAY)
     assert follow_up_words(alone) == ("Follow-up (Firm): Phone call next, on 24 Nov 2026.",
                                       False)
+
+
+def test_in_a_window_1180_pixels_wide_the_list_keeps_its_least_width(qtbot, page) -> None:
+    # The page beside the navigation: 977 pixels. The timeline's filter, as wide as its
+    # longest choice, made the account's least width 623 and left the list 353.
+    from ui.customers.customers_page import LIST_WIDTH
+
+    page.resize(977, 700)
+    qtbot.waitUntil(lambda: page.splitter.sizes()[0] >= LIST_WIDTH, timeout=5_000)
