@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import datetime as dt
 import gc
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -49,7 +50,7 @@ class _SafeText:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        from models.input_rules import safe_for_terminal
+        from models.terminal_text import safe_for_terminal
 
         return int(self._stream.write("\r".join(safe_for_terminal(part)
                                                 for part in text.split("\r"))))
@@ -103,15 +104,24 @@ class _OnlyChosen:
 def _chosen_command(argv: list[str]) -> str | None:
     """The sub-command ``argv`` names (the first word that is not ``--db`` or its value),
     or None when it names none or asks for help before one."""
+    return _command_and_store(argv)[0]
+
+
+def _command_and_store(argv: list[str]) -> tuple[str | None, str | None]:
+    """The sub-command ``argv`` names, as :func:`_chosen_command`, and the store its
+    ``--db`` names before it (the last one, as argparse takes it), or None."""
+    store = None
     words = iter(argv)
     for word in words:
         if word == "--db":
-            next(words, None)
-        elif not word.startswith("-"):
-            return word
-        elif not word.startswith("--db="):
-            return None
-    return None
+            store = next(words, None)
+        elif word.startswith("--db="):
+            store = word.removeprefix("--db=")
+        elif word.startswith("-"):
+            return None, store
+        else:
+            return word, store
+    return None, store
 
 
 def _opens_the_window(argv: list[str]) -> bool:
@@ -932,14 +942,31 @@ def _overdue(args: argparse.Namespace) -> int:
         return 2
     from reports.accounts_export import overdue_table, write_overdue_csv
 
-    as_of = args.as_of or dt.date.today()
-    rows = run_in_store(args.db or default_store_path(),
-                        lambda: overdue_accounts(as_of, include_all=args.all))
+    today = dt.date.today()
+    as_of = args.as_of or today
+    store = args.db or default_store_path()
+    rows, read = run_in_store(store, lambda: (overdue_accounts(as_of, include_all=args.all),
+                                              _store_state(store)))
     if args.format == "csv":
-        write_overdue_csv(rows, sys.stdout)
+        written = io.StringIO()
+        write_overdue_csv(rows, written)
+        text = written.getvalue()
     else:
-        sys.stdout.write(overdue_table(rows, as_of))
+        text = overdue_table(rows, as_of)
+    sys.stdout.write(text)
+    if args.command_line is not None:
+        from models.kept_answers import keep_answer
+
+        keep_answer(Path(store), _question(today, args.command_line), read, text)
     return 0
+
+
+def _store_state(store: Path | str) -> Any:
+    """The open store file's state (:mod:`models.store_state`); None on a server."""
+    from models.db import is_server_address
+    from models.store_state import state_of
+
+    return None if is_server_address(store) else state_of(Path(store))
 
 
 def _overdue_file(args: argparse.Namespace) -> int:
@@ -1627,6 +1654,9 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
         from ui.window.app import run_window
 
         return run_window(args.db, opened=opened)
+    # Only a process that is Duly alone keeps answers (models.kept_answers): a test's
+    # process may have changed what Duly's modules do.
+    args.command_line = argv if whole_process and args.command in _KEEPS_ANSWER else None
     if whole_process:
         _load_for_good()
     streams = sys.stdout, sys.stderr
@@ -1649,13 +1679,54 @@ def _run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader stopped early, e.g. `duly overdue | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of the output stopped early: the rest goes nowhere, and that is fine."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+# The commands whose answer is kept beside the store and given again while the store, the
+# day and the program are unchanged (models.kept_answers): reads whose text depends on
+# nothing else.
+_KEEPS_ANSWER = frozenset({"overdue"})
 
 
 def run() -> None:
     """Duly's process: ``duly``, ``python main.py`` and the bundle start here."""
-    sys.exit(main(whole_process=True))
+    argv = sys.argv[1:]
+    kept = _kept_answer(argv)
+    if kept is not None:
+        try:
+            _SafeText(sys.stdout).write(kept)  # as the store's own text always is
+            sys.stdout.flush()
+        except BrokenPipeError:
+            sys.exit(_reader_gone())
+        sys.exit(0)
+    sys.exit(main(argv, whole_process=True))
+
+
+def _question(today: dt.date, argv: list[str]) -> tuple[str, ...]:
+    """What a kept answer answers: the day it was asked on and the command line."""
+    return (today.isoformat(), *argv)
+
+
+def _kept_answer(argv: list[str]) -> str | None:
+    """The answer kept for this command line today (:mod:`models.kept_answers`), if it
+    may be given: a command that keeps its answer, on a store file (a server's address
+    names no file: none is kept for it)."""
+    command, store = _command_and_store(argv)
+    if command not in _KEEPS_ANSWER:
+        return None
+    from models.kept_answers import kept_answer
+
+    if store is None:
+        from models.places import default_store_path
+
+        store = str(default_store_path())
+    return kept_answer(Path(store), _question(dt.date.today(), argv))
 
 
 def _load_for_good() -> None:

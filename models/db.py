@@ -39,7 +39,7 @@ from urllib.parse import quote, unquote
 import peewee as pw
 
 from models import signing_in
-from models.checked_whole import forget_whole, found_whole, remember_whole, state_of
+from models.checked_whole import forget_whole, found_whole, remember_whole
 from models.errors import Refusal
 from models.files import (
     APPLICATION_ID,
@@ -64,6 +64,8 @@ from models.kept_figures import build_kept_figures
 from models.places import STORE_FILE_NAME, default_store_path, is_server_address  # noqa: F401
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server
 from models.sqlite_codes import sqlite_codes
+from models.store_lock import NoFlock, fcntl_module, flocked, guests_file_of, lock_file_of
+from models.store_state import state_of
 from models.wal import WRITES_KEY, Journal, Writes, frames_in, judge_journal
 
 if TYPE_CHECKING:
@@ -1200,7 +1202,7 @@ def _lock_or_refuse(path: Path, *, alongside: bool = False) -> _StoreLock:
     for _attempt in range(3):
         inode = _inode(path, real)
         try:
-            lock = _exclusive_lock(real.with_name(f".duly-{inode}.lock"))
+            lock = _exclusive_lock(lock_file_of(real, inode))
         except OSError as exc:
             raise StoreReadOnly(path, f"Duly cannot lock {path.name}: {exc.strerror}.") from exc
         if lock is None:
@@ -1237,7 +1239,7 @@ class _Sharing:
 
     def __init__(self, real: Path, inode: int) -> None:
         self._holder = real.with_name(f".duly-{inode}.holder")
-        self._guests = real.with_name(f".duly-{inode}.guests")
+        self._guests = guests_file_of(real, inode)
         self._handle: int | None = None
 
     def _read(self) -> tuple[str, int] | None:
@@ -1300,7 +1302,8 @@ class _Sharing:
 
 
 class _HeldLock(Protocol):
-    """A store's lock this process holds: filelock's, or :class:`_FlockedFile`."""
+    """A store's lock this process holds: filelock's, or
+    :class:`models.store_lock.FlockedFile`."""
 
     @property
     def lock_file(self) -> str:
@@ -1310,30 +1313,6 @@ class _HeldLock(Protocol):
         """Let go of the lock."""
 
 
-class _NoFlock(Exception):
-    """The lock file's filesystem has no ``flock`` (some network shares)."""
-
-
-class _FlockedFile:
-    """The store's lock as an OS ``flock`` of its lock file, held while the file is open
-    (the kernel lets go of it when the process dies)."""
-
-    def __init__(self, lock_file: Path, handle: int) -> None:
-        self._lock_file = str(lock_file)
-        self._handle: int | None = handle
-
-    @property
-    def lock_file(self) -> str:
-        """The lock file's path."""
-        return self._lock_file
-
-    def release(self) -> None:
-        """Let go of the lock: closing the descriptor drops its ``flock``."""
-        if self._handle is not None:
-            os.close(self._handle)
-            self._handle = None
-
-
 def _exclusive_lock(lock_file: Path) -> _HeldLock | None:
     """The store's lock, or None while another process holds it: never waits.
 
@@ -1341,10 +1320,10 @@ def _exclusive_lock(lock_file: Path) -> _HeldLock | None:
     there, so every Duly excludes every other as before, and a command is spared the
     15 ms that importing filelock costs (issue 21). On Windows, and on a filesystem without
     ``flock`` (filelock then falls back to the lock file's existence), filelock takes it."""
-    if sys.platform != "win32" and _fcntl() is not None:
+    if sys.platform != "win32" and fcntl_module() is not None:
         try:
-            return _flocked(lock_file)
-        except _NoFlock:
+            return flocked(lock_file)
+        except NoFlock:
             pass
     import filelock
 
@@ -1354,41 +1333,6 @@ def _exclusive_lock(lock_file: Path) -> _HeldLock | None:
     except filelock.Timeout:
         return None
     return lock
-
-
-# What a non-blocking flock says when another process holds the lock; some filesystems
-# answer EACCES (as filelock also reads it).
-_HELD_ELSEWHERE = frozenset({errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK})
-
-
-def _flocked(lock_file: Path) -> _FlockedFile | None:
-    """``lock_file`` created if need be and ``flock``ed, or None when another process
-    holds it. Raises :class:`_NoFlock` where the filesystem has no ``flock``."""
-    fcntl = _fcntl()
-    for _attempt in range(3):
-        # O_NONBLOCK: a lease on the file would otherwise hold up the open (see filelock).
-        handle = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK,
-                         PRIVATE_FILE)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(handle)
-            if exc.errno == errno.ENOSYS:
-                raise _NoFlock from exc
-            if exc.errno in _HELD_ELSEWHERE:
-                return None
-            raise
-        if _same_file(lock_file, handle):
-            return _FlockedFile(lock_file, handle)
-        os.close(handle)  # the lock file was removed while we locked it: lock the new one
-    return None
-
-
-def _same_file(path: Path, handle: int) -> bool:
-    try:
-        return os.stat(path, follow_symlinks=False).st_ino == os.fstat(handle).st_ino
-    except FileNotFoundError:
-        return False
 
 
 class _StoreLock:
@@ -1458,15 +1402,7 @@ def _windows_alive(pid: int) -> bool:
 
 
 def _can_share() -> bool:
-    return sys.platform == "win32" or (hasattr(os, "O_NOFOLLOW") and _fcntl() is not None)
-
-
-def _fcntl() -> Any:
-    try:
-        import fcntl
-    except ImportError:  # Windows: LockFileEx instead, see _lock_without_waiting
-        return None
-    return fcntl
+    return sys.platform == "win32" or (hasattr(os, "O_NOFOLLOW") and fcntl_module() is not None)
 
 
 # Windows' names (winbase.h, winnt.h, winerror.h) for LockFileEx and OpenProcess.
@@ -1496,7 +1432,7 @@ def _lock_without_waiting(path: Path, *, shared: bool) -> int | None:
 
 
 def _posix_lock(handle: int, *, shared: bool) -> bool:
-    fcntl = _fcntl()
+    fcntl = fcntl_module()
     try:
         fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except OSError:

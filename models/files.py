@@ -256,7 +256,7 @@ def _store_beside(path: Path) -> str | None:
             store = path.with_name(name[:-len(suffix)])
             if _key(store) in _OPEN_STORES:
                 return f" ({store.name})"
-    if name.startswith(".duly-"):  # .duly-INODE.lock, .holder, .guests, .checked
+    if name.startswith(".duly-"):  # .duly-INODE.lock, .holder, .guests, .checked, .answers
         inode = name[len(".duly-"):].split(".", 1)[0]
         folder = _key(path.parent)
         if inode.isdigit() and folder is not None and (folder[0], int(inode)) in _OPEN_STORES:

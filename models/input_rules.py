@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from models.dates import short_date
 from models.errors import LedgerError
+from models.terminal_text import BIDI
 
 # The largest amount Duly keeps, in minor units (1,000,000,000.00 in a two-decimal
 # currency). Chosen so that ten million invoices at the limit still sum inside SQLite's
@@ -35,14 +36,11 @@ ADDRESS_LIMIT = 1_000
 REASON_LIMIT = 1_000
 NOTE_LIMIT = 20_000
 
-# Bidirectional embeddings, overrides, isolates and marks: they reorder what is shown.
-_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 # Characters that show as nothing but make two strings differ.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_DROPPED = re.compile(f"[{_BIDI}{_INVISIBLE}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_DROPPED_IN_LINE = re.compile(f"[{_BIDI}{_INVISIBLE}\x00-\x1f\x7f-\x9f]")
-_TERMINAL_UNSAFE = re.compile(f"[{_BIDI}\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_DROPPED = re.compile(f"[{BIDI}{_INVISIBLE}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DROPPED_IN_LINE = re.compile(f"[{BIDI}{_INVISIBLE}\x00-\x1f\x7f-\x9f]")
 
 
 # --- amounts --------------------------------------------------------------------
@@ -123,9 +121,3 @@ def match_key(text: str) -> str:
     line = clean_line(text)
     line = line.translate({ord(c): "-" for c in _DASHES})
     return unicodedata.normalize("NFC", line.casefold())
-
-
-def safe_for_terminal(text: str) -> str:
-    """``text`` to print on a terminal: controls and bidirectional overrides an old
-    store may hold are shown escaped (``\\x1b``, ``\\u202e``) instead of acting."""
-    return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)

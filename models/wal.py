@@ -36,9 +36,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from models.sqlite_codes import sqlite_code
+from models.store_state import LOG_HEADER_SIZE as HEADER_SIZE
+from models.store_state import wal_path
 
 WRITES_KEY = "duly.writes"
-HEADER_SIZE = 32
 FRAME_HEADER_SIZE = 24
 _MAGICS = (0x377F0682, 0x377F0683)  # checksums little- or big-endian
 _WAL_VERSION = 3007000
@@ -111,11 +112,6 @@ class Writes:
             return cls(value.get("base"), tuple(str(t) for t in value.get("since", ())))
         except (ValueError, AttributeError, TypeError):
             return None
-
-
-def wal_path(store: Path) -> Path:
-    """The log SQLite keeps beside a store (links resolved, as SQLite names it)."""
-    return Path(f"{store.resolve()}-wal")
 
 
 def read_header(data: bytes) -> WalHeader | None:

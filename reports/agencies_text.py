@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from models.agencies import AgencyRow
-from models.input_rules import safe_for_terminal
+from models.terminal_text import safe_for_terminal
 from reports.text_table import text_table
 
 

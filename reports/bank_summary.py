@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from models.bank_matching import Confidence, CreditMatch
 from models.bank_statements import BankPreview
-from models.input_rules import safe_for_terminal
 from models.money import format_money
+from models.terminal_text import safe_for_terminal
 
 _HEADS = {Confidence.SURE: "Matched", Confidence.SUGGESTED: "Suggested",
           Confidence.UNMATCHED: "Unmatched"}

@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from models.disputes import DisputeRow
-from models.input_rules import safe_for_terminal
 from models.kinds import DisputeCategory, DisputeStatus
 from models.money import format_money
+from models.terminal_text import safe_for_terminal
 from reports.text_table import text_table
 
 _SAID_WIDTH = 60  # what the customer said, cut to a line

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from models.dates import short_date
-from models.input_rules import safe_for_terminal
 from models.money import format_money
 from models.referrals import ReferralCheck, ReferralRow
+from models.terminal_text import safe_for_terminal
 from reports.text_table import text_table
 
 DONE, MISSING = "✓", "✗"

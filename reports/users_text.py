@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models.input_rules import safe_for_terminal
+from models.terminal_text import safe_for_terminal
 from models.users import UserRow
 from reports.text_table import text_table
 

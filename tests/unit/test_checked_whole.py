@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models import checked_whole, db
+from models import checked_whole, db, store_state
 from models.check import check_store
 from models.checked_whole import found_whole
 from models.schema import Setting
@@ -19,7 +19,7 @@ from tests.helpers import scramble_an_index_page
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files made seconds ago taken as settled (the tick rule has its own test)."""
-    monkeypatch.setattr(checked_whole, "_SETTLED_NS", 0)
+    monkeypatch.setattr(store_state, "SETTLED_NS", 0)
 
 
 def _found_whole_once(path: Path) -> None:
