@@ -15,7 +15,10 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from models.store_state import FileState
 
 
 def _date(text: str) -> dt.date:
@@ -945,8 +948,9 @@ def _overdue(args: argparse.Namespace) -> int:
     today = dt.date.today()
     as_of = args.as_of or today
     store = args.db or default_store_path()
-    rows, read = run_in_store(store, lambda: (overdue_accounts(as_of, include_all=args.all),
-                                              _store_state(store)))
+    # The file's state before the list is read: a write while it is read shows then.
+    read, rows = run_in_store(store, lambda: (_store_state(store),
+                                              overdue_accounts(as_of, include_all=args.all)))
     if args.format == "csv":
         written = io.StringIO()
         write_overdue_csv(rows, written)
@@ -961,9 +965,9 @@ def _overdue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_state(store: Path | str) -> Any:
+def _store_state(store: Path | str) -> FileState | None:
     """The open store file's state (:mod:`models.store_state`); None on a server."""
-    from models.db import is_server_address
+    from models.places import is_server_address
     from models.store_state import state_of
 
     return None if is_server_address(store) else state_of(Path(store))

@@ -51,8 +51,7 @@ def kept_answer(store: Path, question: Question) -> str | None:
     state = state_of(store)
     if state is None:
         return None
-    kept = _kept_for(store, state)
-    text = None if kept is None else kept[1].get(_key(question))
+    text = _answers_for(store, state).get(_key(question))
     if text is None:
         return None
     lock = _unheld(store.resolve(), state[1])
@@ -71,8 +70,7 @@ def keep_answer(store: Path, question: Question, read: FileState | None, text: s
     if fcntl_module() is None or read is None or not settled(read) \
             or state_of(store) != read:
         return
-    kept = _kept_for(store, read)
-    answers = {} if kept is None else kept[1]
+    answers = _answers_for(store, read)
     answers.pop(_key(question), None)
     answers[_key(question)] = text
     record = {"state": list(read), "program": _program(),
@@ -99,18 +97,17 @@ def _key(question: Question) -> str:
     return json.dumps(list(question))
 
 
-def _kept_for(store: Path, state: FileState) -> tuple[dict[str, Any], dict[str, str]] | None:
-    """What is kept beside the store and its answers, when it was kept for the file in
-    ``state`` by this very program; else None."""
+def _answers_for(store: Path, state: FileState) -> dict[str, str]:
+    """The answers kept beside the store for the file in ``state`` by this very program,
+    by question, oldest first; none when none were kept so."""
     try:
         record = json.loads(_file_of(store.resolve(), state[1]).read_text(encoding="utf-8"))
         if record["state"] != list(state) or not _same_program(record["program"]):
-            return None
-        answers = {key: text for key, text in record["answers"]
-                   if isinstance(key, str) and isinstance(text, str)}
+            return {}
+        return {key: text for key, text in record["answers"]
+                if isinstance(key, str) and isinstance(text, str)}
     except (OSError, RuntimeError, ValueError, KeyError, TypeError):
-        return None  # none kept, or not readable as kept: asked afresh
-    return record, answers
+        return {}  # none kept, or not readable as kept: asked afresh
 
 
 def _program() -> list[list[Any]]:

@@ -162,3 +162,14 @@ def test_an_answer_kept_by_a_program_since_changed_is_not_given(
     module.write_text("PART = 2  # a new version\n", encoding="utf-8")
     assert kept_answer(closed_store, _ASKED) is None
     monkeypatch.delitem(sys.modules, "duly_probe_part")
+
+
+@pytest.mark.parametrize("written", [b"\x00\xff not json", b'{"state": 1}', b"[]",
+                                     b'{"state": [], "program": 7, "answers": {}}'])
+def test_a_damaged_answers_file_is_asked_afresh_and_then_kept_whole(
+        closed_store: Path, settled: None, written: bytes) -> None:
+    beside = closed_store.with_name(f".duly-{closed_store.stat().st_ino}.answers")
+    beside.write_bytes(written)
+    assert kept_answer(closed_store, _ASKED) is None
+    keep_answer(closed_store, _ASKED, state_of(closed_store), "the list\n")
+    assert kept_answer(closed_store, _ASKED) == "the list\n"
