@@ -40,6 +40,7 @@ import peewee as pw
 
 from models import signing_in
 from models.checked_whole import forget_whole, found_whole, remember_whole
+from models.kept_answers import forget_orphaned_answers
 from models.errors import Refusal
 from models.files import (
     APPLICATION_ID,
@@ -833,6 +834,7 @@ def open_store(path: Path | str, *, create: bool = False, check_later: bool = Fa
         return create_store(path)
     _refuse_unusable_file(path, LATEST_VERSION)
     lock = _lock_or_refuse(path, alongside=alongside)
+    forget_orphaned_answers(path.resolve().parent)
     try:
         if lock.shared and _header_version(path) < LATEST_VERSION:
             raise StoreInUse(path, f"{path.name} must be updated to work with this "

@@ -80,6 +80,23 @@ def keep_answer(store: Path, question: Question, read: FileState | None, text: s
                                                   mode=PRIVATE_FILE,
                                                   beside_store=True) as partial:
         partial.write_text(json.dumps(record), encoding="utf-8")
+    forget_orphaned_answers(store.resolve().parent)
+
+
+def forget_orphaned_answers(folder: Path) -> None:
+    """Remove the answers kept beside the folder's stores for a store no longer in it
+    (deleted or moved by hand): they list its customers and what they owe."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        listed = list(entries)
+        # Duly's own files beside stores may have taken a deleted store's inode since.
+        inodes = {entry.inode() for entry in listed if not entry.name.startswith(".duly-")}
+        for entry in listed:
+            name = entry.name
+            inode = name.removeprefix(".duly-").removesuffix(".answers")
+            if name.startswith(".duly-") and name.endswith(".answers") and inode.isdigit() \
+                    and int(inode) not in inodes:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def forget_answers(store: Path) -> None:

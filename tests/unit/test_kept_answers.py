@@ -173,3 +173,22 @@ def test_a_damaged_answers_file_is_asked_afresh_and_then_kept_whole(
     assert kept_answer(closed_store, _ASKED) is None
     keep_answer(closed_store, _ASKED, state_of(closed_store), "the list\n")
     assert kept_answer(closed_store, _ASKED) == "the list\n"
+
+
+def test_the_answers_of_a_store_deleted_by_hand_go_when_its_folder_is_next_used(
+        closed_store: Path, settled: None, tmp_path: Path) -> None:
+    gone = tmp_path / "old.sqlite"
+    db.open_store(gone, create=True).close()
+    keep_answer(gone, _ASKED, state_of(gone), "Late Ltd owes 100.00\n")
+    beside = gone.with_name(f".duly-{gone.stat().st_ino}.answers")
+    assert beside.exists()
+    for companion in tmp_path.glob("old.sqlite*"):
+        companion.unlink()  # the store deleted in a file manager, its hidden files left
+    keep_answer(closed_store, _ASKED, state_of(closed_store), "the list\n")
+    assert not beside.exists()
+    assert kept_answer(closed_store, _ASKED) == "the list\n"
+    orphan = beside.with_name(".duly-1.answers")  # no file in the folder has inode 1
+    orphan.write_text("{}", encoding="utf-8")
+    db.open_store(closed_store).close()
+    assert not orphan.exists()
+    assert kept_answer(closed_store, _ASKED) == "the list\n"
