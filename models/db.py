@@ -40,7 +40,6 @@ import peewee as pw
 
 from models import signing_in
 from models.checked_whole import forget_whole, found_whole, remember_whole
-from models.kept_answers import forget_orphaned_answers
 from models.errors import Refusal
 from models.files import (
     APPLICATION_ID,
@@ -61,6 +60,7 @@ from models.files import (
     sync_folder,
     whole_file,
 )
+from models.kept_answers import forget_orphaned_answers
 from models.kept_figures import build_kept_figures
 from models.places import STORE_FILE_NAME, default_store_path, is_server_address  # noqa: F401
 from models.schema import ALL_TABLES, DecimalTextField, database, on_server

@@ -86,17 +86,20 @@ def keep_answer(store: Path, question: Question, read: FileState | None, text: s
 def forget_orphaned_answers(folder: Path) -> None:
     """Remove the answers kept beside the folder's stores for a store no longer in it
     (deleted or moved by hand): they list its customers and what they owe."""
+    listed: list[os.DirEntry[str]] = []
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         listed = list(entries)
-        # Duly's own files beside stores may have taken a deleted store's inode since.
-        inodes = {entry.inode() for entry in listed if not entry.name.startswith(".duly-")}
-        for entry in listed:
-            name = entry.name
-            inode = name.removeprefix(".duly-").removesuffix(".answers")
-            if name.startswith(".duly-") and name.endswith(".answers") and inode.isdigit() \
-                    and int(inode) not in inodes:
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+    kept = {int(number): entry for entry in listed
+            if entry.name.startswith(".duly-") and entry.name.endswith(".answers")
+            and (number := entry.name[len(".duly-"):-len(".answers")]).isdigit()}
+    # Duly's own files beside stores may have taken a deleted store's inode since.
+    others = [entry for entry in listed if not entry.name.startswith(".duly-")]
+    orphans = kept.keys() - {entry.inode() for entry in others}
+    if orphans:  # the directory's inode numbers are not the files' on every filesystem
+        with contextlib.suppress(OSError):
+            orphans -= {entry.stat(follow_symlinks=False).st_ino for entry in others}
+            for inode in orphans:
+                os.unlink(kept[inode].path)
 
 
 def forget_answers(store: Path) -> None:
