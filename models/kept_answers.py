@@ -86,20 +86,21 @@ def keep_answer(store: Path, question: Question, read: FileState | None, text: s
 def forget_orphaned_answers(folder: Path) -> None:
     """Remove the answers kept beside the folder's stores for a store no longer in it
     (deleted or moved by hand): they list its customers and what they owe."""
-    listed: list[os.DirEntry[str]] = []
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        listed = list(entries)
-    kept = {int(number): entry for entry in listed
-            if entry.name.startswith(".duly-") and entry.name.endswith(".answers")
-            and (number := entry.name[len(".duly-"):-len(".answers")]).isdigit()}
-    # Duly's own files beside stores may have taken a deleted store's inode since.
-    others = [entry for entry in listed if not entry.name.startswith(".duly-")]
-    orphans = kept.keys() - {entry.inode() for entry in others}
-    if orphans:  # the directory's inode numbers are not the files' on every filesystem
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # a folder not readable: nothing to tidy now
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+        kept = {int(number): entry for entry in listed
+                if entry.name.startswith(".duly-") and entry.name.endswith(".answers")
+                and (number := entry.name[len(".duly-"):-len(".answers")]).isdigit()}
+        if not kept:
+            return
+        # Duly's own files beside stores may have taken a deleted store's inode since.
+        others = [entry for entry in listed if not entry.name.startswith(".duly-")]
+        orphans = kept.keys() - {entry.inode() for entry in others}
+        if orphans:  # a directory's inode numbers are not its files' on every filesystem
             orphans -= {entry.stat(follow_symlinks=False).st_ino for entry in others}
-            for inode in orphans:
-                os.unlink(kept[inode].path)
+        for inode in orphans:
+            os.unlink(kept[inode].path)
 
 
 def forget_answers(store: Path) -> None:
