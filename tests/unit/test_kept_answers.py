@@ -192,3 +192,14 @@ def test_the_answers_of_a_store_deleted_by_hand_go_when_its_folder_is_next_used(
     db.open_store(closed_store).close()
     assert not orphan.exists()
     assert kept_answer(closed_store, _ASKED) == "the list\n"
+
+
+def test_an_answer_that_does_not_fit_on_the_disk_is_not_kept_and_leaves_nothing(
+        small_disk: Path, settled: None) -> None:
+    store = small_disk / "store.sqlite"
+    db.open_store(store, create=True).close()
+    keep_answer(store, _ASKED, state_of(store), "x" * 8_000_000)  # the disk holds 4 MB
+    assert kept_answer(store, _ASKED) is None
+    assert not [p for p in small_disk.iterdir() if p.name.endswith((".answers", ".partial"))]
+    keep_answer(store, _ASKED, state_of(store), "the list\n")  # room for this one
+    assert kept_answer(store, _ASKED) == "the list\n"
