@@ -15,7 +15,7 @@ import contextlib
 import json
 from pathlib import Path
 
-from models.files import PRIVATE_FILE, whole_file
+from models.files import PRIVATE_FILE, beside_store, whole_file
 from models.kept_answers import forget_answers
 from models.store_state import FileState, settled, state_of
 
@@ -56,4 +56,4 @@ def _record(path: Path, state: FileState) -> Path:
 
 
 def _record_named(real: Path, inode: int) -> Path:
-    return real.with_name(f".duly-{inode}.checked")
+    return beside_store(real, inode, "checked")

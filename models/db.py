@@ -48,6 +48,7 @@ from models.files import (
     PRIVATE_FOLDER,
     SQLITE_MAGIC,
     StoreFileChosen,
+    beside_store,
     create_private,
     hold_store_file,
     is_a_store,
@@ -1240,7 +1241,7 @@ class _Sharing:
     """
 
     def __init__(self, real: Path, inode: int) -> None:
-        self._holder = real.with_name(f".duly-{inode}.holder")
+        self._holder = beside_store(real, inode, "holder")
         self._guests = guests_file_of(real, inode)
         self._handle: int | None = None
 

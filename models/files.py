@@ -247,6 +247,25 @@ def _key(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+_BESIDE_PREFIX = ".duly-"
+
+
+def beside_store(real: Path, inode: int, kind: str) -> Path:
+    """One of the files Duly keeps beside a store, ``.duly-INODE.KIND`` (the lock, its
+    holder, its guests, the clean check, the kept answers): named after the store file's
+    inode, in the folder it really is in (``real``: links resolved)."""
+    return real.with_name(f"{_BESIDE_PREFIX}{inode}.{kind}")
+
+
+def beside_whom(name: str) -> tuple[int, str] | None:
+    """The store's inode and the kind that a file's name says, when it is one of the files
+    :func:`beside_store` names; else None."""
+    if not name.startswith(_BESIDE_PREFIX):
+        return None
+    inode, _, kind = name[len(_BESIDE_PREFIX):].partition(".")
+    return (int(inode), kind) if inode.isdigit() and kind else None
+
+
 def _store_beside(path: Path) -> str | None:
     """When ``path`` is one of the files kept beside an open store: the store's name, in
     brackets, for SQLite's (Duly's own are named by the store's inode); else None."""
@@ -256,9 +275,9 @@ def _store_beside(path: Path) -> str | None:
             store = path.with_name(name[:-len(suffix)])
             if _key(store) in _OPEN_STORES:
                 return f" ({store.name})"
-    if name.startswith(".duly-"):  # .duly-INODE.lock, .holder, .guests, .checked, .answers
-        inode = name[len(".duly-"):].split(".", 1)[0]
+    beside = beside_whom(name)
+    if beside is not None:
         folder = _key(path.parent)
-        if inode.isdigit() and folder is not None and (folder[0], int(inode)) in _OPEN_STORES:
+        if folder is not None and (folder[0], beside[0]) in _OPEN_STORES:
             return ""
     return None

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from models.files import PRIVATE_FILE, whole_file
+from models.files import PRIVATE_FILE, beside_store, beside_whom, whole_file
 from models.store_lock import (
     FlockedFile,
     NoFlock,
@@ -36,6 +36,8 @@ from models.store_lock import (
 from models.store_state import FileState, settled, state_of
 
 Question = tuple[str, ...]  # the day, then the command line's words
+
+_KIND = "answers"  # .duly-INODE.answers (models.files.beside_store)
 
 # Answers kept for one state of the store: the few command lines a business asks (the
 # table, its CSV, with every customer), not every one ever asked.
@@ -89,13 +91,13 @@ def forget_orphaned_answers(folder: Path) -> None:
     with contextlib.suppress(OSError):  # a folder not readable: nothing to tidy now
         with os.scandir(folder) as entries:
             listed = list(entries)
-        kept = {int(number): entry for entry in listed
-                if entry.name.startswith(".duly-") and entry.name.endswith(".answers")
-                and (number := entry.name[len(".duly-"):-len(".answers")]).isdigit()}
+        beside = [(entry, beside_whom(entry.name)) for entry in listed]
+        kept = {whom[0]: entry for entry, whom in beside
+                if whom is not None and whom[1] == _KIND}
         if not kept:
             return
         # Duly's own files beside stores may have taken a deleted store's inode since.
-        others = [entry for entry in listed if not entry.name.startswith(".duly-")]
+        others = [entry for entry, whom in beside if whom is None]
         orphans = kept.keys() - {entry.inode() for entry in others}
         if orphans:  # a directory's inode numbers are not its files' on every filesystem
             orphans -= {entry.stat(follow_symlinks=False).st_ino for entry in others}
@@ -111,7 +113,7 @@ def forget_answers(store: Path) -> None:
 
 
 def _file_of(real: Path, inode: int) -> Path:
-    return real.with_name(f".duly-{inode}.answers")
+    return beside_store(real, inode, _KIND)
 
 
 def _key(question: Question) -> str:

@@ -13,19 +13,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from models.files import PRIVATE_FILE
+from models.files import PRIVATE_FILE, beside_store
 
 
 def lock_file_of(real: Path, inode: int) -> Path:
-    """The file whose lock is the store's: named after the store file's inode, in the
-    folder the store really is in (``real``: links resolved)."""
-    return real.with_name(f".duly-{inode}.lock")
+    """The file whose lock is the store's (``real``: the store file, links resolved)."""
+    return beside_store(real, inode, "lock")
 
 
 def guests_file_of(real: Path, inode: int) -> Path:
     """The file headless Dulys sharing the store with its holder lock, shared, while they
     work (see :class:`models.db._Sharing`)."""
-    return real.with_name(f".duly-{inode}.guests")
+    return beside_store(real, inode, "guests")
 
 
 class NoFlock(Exception):

@@ -673,6 +673,11 @@ TIMELINE_WHAT_WIDTH = 150
 
 def _table(model: RowsModel) -> QTableView:
     table = QTableView()
+    # Qt quirk: a stretched last section left no room to fill keeps the size it was made
+    # with (the default, 100 pixels), not its contents' (66 for the invoices' status), and
+    # was cut off: its sections are made at the least size, and sized to their contents.
+    table.horizontalHeader().setDefaultSectionSize(
+        table.horizontalHeader().minimumSectionSize())
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

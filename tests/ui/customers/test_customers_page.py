@@ -565,3 +565,23 @@ def test_in_a_window_1180_pixels_wide_the_list_keeps_its_least_width(qtbot, page
 
     page.resize(977, 700)
     qtbot.waitUntil(lambda: page.splitter.sizes()[0] >= LIST_WIDTH, timeout=5_000)
+
+
+@pytest.mark.parametrize("screen_width", [1280, 1920])
+def test_at_the_first_start_size_the_list_and_a_busy_accounts_invoices_show_whole(
+        qtbot, page, screen_width) -> None:
+    # A window 1,200 wide (the old default, a large screen's too) cut the invoices' Status
+    # column off, and on a 1,280-pixel laptop (1,178 wide) the list lost its least width.
+    from models.accounts import overdue_accounts
+    from ui.customers.customers_page import LIST_WIDTH
+    from ui.window.main_window import NAV_WIDTH, first_start_size
+
+    width, _height = first_start_size(screen_width, 800)
+    page.resize(width - NAV_WIDTH - 1, 700)  # beside the navigation and its handle
+    busiest = max(overdue_accounts(DEMO_TODAY, today=DEMO_TODAY),
+                  key=lambda row: row.overdue_minor)
+    show(qtbot, page, busiest.customer_id)
+    table = page.view.invoices_table
+    qtbot.waitUntil(lambda: page.splitter.sizes()[0] >= LIST_WIDTH
+                    and table.horizontalHeader().length() <= table.viewport().width(),
+                    timeout=5_000)

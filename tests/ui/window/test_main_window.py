@@ -20,7 +20,7 @@ from ui import VERSION
 from ui.common.area import Area, AreaContext, Badge
 from ui.common.messages import UNEXPECTED
 from ui.window.areas import AREAS
-from ui.window.main_window import DEFAULT_SIZE, MainWindow
+from ui.window.main_window import MainWindow, first_start_size
 from ui.window.placeholder_page import PlaceholderPage
 
 
@@ -223,8 +223,8 @@ def test_first_start_gets_a_default_size_centred_on_screen(open_window):
     window = open_window()
 
     available = QGuiApplication.primaryScreen().availableGeometry()
-    assert window.size().width() == min(DEFAULT_SIZE[0], int(available.width() * 0.92))
-    assert window.size().height() == min(DEFAULT_SIZE[1], int(available.height() * 0.92))
+    assert (window.size().width(), window.size().height()) == first_start_size(
+        available.width(), available.height())
     offset = window.geometry().center() - available.center()
     assert abs(offset.x()) <= 4 and abs(offset.y()) <= 4
     assert window.current_area() is None
